@@ -1,0 +1,57 @@
+# The two commands the README starts with: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install demo serve lint format check bench vendor messages clean
+
+run: $(STAMP)  ## create .venv, install, migrate SQLite, load the Trà Vinh demo, serve :8000
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: $(STAMP)  ## the whole suite (PostgreSQL when DATABASE_URL is set)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet ".[dev]"
+	touch $(STAMP)
+
+lint: $(STAMP)  ## ruff, template formatting, migrations in step with the models
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint templates --check --quiet
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/djlint templates --reformat --quiet || true
+
+bench: $(STAMP)  ## national data in PostgreSQL, gunicorn as in production, timings per page
+	$(PY) tests/benchmark/run.py $(BENCH_ARGS)
+
+messages: $(STAMP)  ## refresh the Vietnamese catalogue after changing strings, then compile it
+	$(PY) manage.py makemessages -l vi --no-obsolete --ignore=.venv --ignore=node_modules
+	$(PY) manage.py compilemessages -l vi --ignore=.venv
+
+# Front-end assets come from npm and are committed under static/vendor, so the portal runs offline
+# and a fresh machine needs no Node.js. Run after changing package.json.
+vendor:
+	npm ci --no-audit --no-fund
+	rm -rf static/vendor && mkdir -p static/vendor/bootstrap static/vendor/bootstrap-icons static/vendor/chart.js static/vendor/tom-select
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css* static/vendor/bootstrap/
+	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js* static/vendor/bootstrap/
+	cp -r node_modules/bootstrap-icons/font/bootstrap-icons.min.css node_modules/bootstrap-icons/font/fonts static/vendor/bootstrap-icons/
+	cp node_modules/chart.js/dist/chart.umd.min.js* static/vendor/chart.js/
+	cp node_modules/tom-select/dist/js/tom-select.complete.min.js* static/vendor/tom-select/
+	cp node_modules/tom-select/dist/css/tom-select.bootstrap5.min.css* static/vendor/tom-select/
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles media

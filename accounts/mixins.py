@@ -1,0 +1,56 @@
+"""The one permission mixin every portal view uses.
+
+anonymous → the login page; an account without a role, or a role without the right → 403;
+an object outside the user's scope → 404 (because it is loaded through `visible_to`).
+"""
+
+from functools import wraps
+
+from django.contrib.auth.mixins import AccessMixin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+
+class PortalMixin(AccessMixin):
+    #: override to restrict a view to some roles; the user is authenticated and has a role here
+    def has_permission(self) -> bool:
+        return True
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return self.handle_no_permission()
+        if not user.has_portal_role or not self.has_permission():
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ScopedObjectMixin(PortalMixin):
+    """List, detail and form views load their rows through the model's `visible_to(user)`."""
+
+    def get_queryset(self):
+        return self.model.objects.visible_to(self.request.user)
+
+
+def portal_view(view_func):
+    """The same rules as `PortalMixin`, for small function views."""
+
+    @wraps(view_func)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.has_portal_role:
+            raise PermissionDenied
+        return view_func(request, *args, **kwargs)
+
+    return wrapper
+
+
+class PageRangeMixin:
+    """Adds `page_range` (with ellipses) for templates/partials/pagination.html."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context.get("page_obj")
+        context["page_range"] = page.paginator.get_elided_page_range(page.number) if page else []
+        return context

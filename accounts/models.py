@@ -1,0 +1,83 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A portal account. Its role and the unit it is bound to decide everything it may see."""
+
+    class Role(models.TextChoices):
+        ADMINISTRATOR = "administrator", _("Administrator")
+        PROVINCIAL_STAFF = "provincial_staff", _("Provincial staff")
+        DISTRICT_OFFICER = "district_officer", _("District officer")
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+    province = models.ForeignKey(
+        "branches.Province",
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        help_text=_("Required for provincial staff."),
+    )
+    district = models.ForeignKey(
+        "branches.District",
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officers",
+        help_text=_("Required for district officers."),
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+        constraints = [
+            # Each role is bound to exactly the unit it needs, and to nothing else.
+            models.CheckConstraint(
+                name="user_role_matches_unit",
+                condition=(
+                    Q(role="", province__isnull=True, district__isnull=True)
+                    | Q(role="administrator", province__isnull=True, district__isnull=True)
+                    | Q(role="provincial_staff", province__isnull=False, district__isnull=True)
+                    | Q(role="district_officer", province__isnull=True, district__isnull=False)
+                ),
+                violation_error_message=_(
+                    "Provincial staff need a province, district officers a district, and other roles neither."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.is_superuser or self.role == self.Role.ADMINISTRATOR
+
+    @property
+    def is_provincial_staff(self) -> bool:
+        return self.role == self.Role.PROVINCIAL_STAFF
+
+    @property
+    def is_district_officer(self) -> bool:
+        return self.role == self.Role.DISTRICT_OFFICER
+
+    @property
+    def has_portal_role(self) -> bool:
+        return self.is_administrator or bool(self.role)
+
+    @property
+    def scope_label(self) -> str:
+        """The unit this account works for, as the header shows it."""
+        if self.is_administrator:
+            return str(_("Whole country"))
+        if self.is_provincial_staff:
+            return str(self.province)
+        if self.is_district_officer:
+            return str(self.district)
+        return str(_("No role assigned"))

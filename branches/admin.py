@@ -1,0 +1,72 @@
+from django.contrib import admin
+from import_export.admin import ExportMixin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Branch, Commune, District, Province
+from .text import search_terms
+
+
+class FoldedSearchMixin:
+    """Admin search that ignores case and diacritics ("tieu can" finds "Tiểu Cần"), or matches a code."""
+
+    folded_search_field = "name_key"
+    code_search_field: str | None = "code"
+
+    def get_search_results(self, request, queryset, search_term):
+        terms = search_terms(search_term)
+        if not terms:
+            return queryset, False
+        if self.code_search_field and search_term.strip().isdigit():
+            return queryset.filter(**{self.code_search_field: search_term.strip()}), False
+        for term in terms:
+            queryset = queryset.filter(**{f"{self.folded_search_field}__contains": term})
+        return queryset, False
+
+
+class UnitAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    search_fields = ["name_key", "code"]  # used by autocomplete; get_search_results does the folding
+    search_help_text = "Tìm theo tên (có hoặc không dấu) hoặc mã"
+    show_full_result_count = False
+    list_per_page = 50
+    readonly_fields = ["name_key"]
+    autocomplete_fields = ["successor"]
+
+
+@admin.register(Province)
+class ProvinceAdmin(UnitAdmin):
+    list_display = ["code", "name", "kind", "ended_on"]
+    list_filter = ["kind", ("ended_on", admin.EmptyFieldListFilter)]
+
+
+@admin.register(District)
+class DistrictAdmin(UnitAdmin):
+    list_display = ["code", "name", "kind", "province", "ended_on"]
+    list_filter = ["kind", "province", ("ended_on", admin.EmptyFieldListFilter)]
+    list_select_related = ["province"]
+    autocomplete_fields = ["province", "successor"]
+
+
+@admin.register(Commune)
+class CommuneAdmin(UnitAdmin):
+    list_display = ["code", "name", "kind", "district", "province", "ended_on"]
+    list_filter = ["kind", "province", ("ended_on", admin.EmptyFieldListFilter)]
+    list_select_related = ["district", "province"]
+    autocomplete_fields = ["province", "district", "successor"]
+
+
+@admin.register(Branch)
+class BranchAdmin(FoldedSearchMixin, ExportMixin, SimpleHistoryAdmin):
+    code_search_field = None
+    list_display = ["name", "kind", "commune", "district_name", "member_count", "founded_on", "is_active"]
+    list_filter = ["kind", "is_active", "commune__province"]
+    list_select_related = ["commune__district"]
+    search_fields = ["name_key"]
+    search_help_text = "Tìm theo tên chi đoàn (có hoặc không dấu)"
+    autocomplete_fields = ["commune"]
+    show_full_result_count = False
+    list_per_page = 50
+    readonly_fields = ["created_at", "updated_at"]
+
+    @admin.display(description="Huyện", ordering="commune__district__name_key")
+    def district_name(self, obj):
+        return obj.commune.district.name if obj.commune.district_id else "—"

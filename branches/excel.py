@@ -1,0 +1,62 @@
+"""Excel (.xlsx) exports of portal lists, shared by every app.
+
+Rows are streamed from the database in chunks into openpyxl's write-only workbook, which keeps them in
+a temporary file rather than in memory, so a national export does not grow the process.
+Cells that Excel would read as a formula are neutralised (CWE-1236, "CSV/formula injection").
+"""
+
+import tempfile
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+
+from django.http import FileResponse
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """Make a text cell inert: a leading formula trigger gets an apostrophe-like quote prefix."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def xlsx_response(*, filename: str, sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence]):
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=sheet_title[:31])
+    bold = Font(bold=True)
+    header_cells = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=str(header))
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    date_format = "DD/MM/YYYY"
+    for row in rows:
+        out = []
+        for value in row:
+            if isinstance(value, datetime):
+                value = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = "DD/MM/YYYY HH:MM"
+            elif isinstance(value, date):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = date_format
+            else:
+                cell = WriteOnlyCell(sheet, value=neutralise(value))
+            out.append(cell)
+        sheet.append(out)
+    # The finished file is spooled to disk and streamed back; it is removed when the response closes.
+    spool = tempfile.TemporaryFile(suffix=".xlsx")
+    workbook.save(spool)
+    spool.seek(0)
+    return FileResponse(
+        spool,
+        as_attachment=True,
+        filename=filename,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

@@ -1,0 +1,71 @@
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Branch, Commune, District, Province
+from .widgets import AutocompleteSelect
+
+
+def _provinces(request):
+    return Province.objects.visible_to(request.user)
+
+
+def _districts(request):
+    return District.objects.visible_to(request.user)
+
+
+def _communes(request):
+    return Commune.objects.visible_to(request.user).select_related("district")
+
+
+class BranchFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    province = django_filters.ModelChoiceFilter(
+        label=_("Province"), queryset=_provinces, field_name="commune__province"
+    )
+    district = django_filters.ModelChoiceFilter(
+        label=_("District"),
+        queryset=_districts,
+        field_name="commune__district",
+        widget=AutocompleteSelect("branches:district_autocomplete", forward=("province",)),
+    )
+    commune = django_filters.ModelChoiceFilter(
+        label=_("Commune"),
+        queryset=_communes,
+        widget=AutocompleteSelect("branches:commune_autocomplete", forward=("district",)),
+    )
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Branch.Kind.choices, empty_label=_("All"))
+    is_active = django_filters.TypedChoiceFilter(
+        label=_("Status"),
+        choices=[("1", _("Active")), ("0", _("Inactive"))],
+        coerce=lambda value: value == "1",
+        empty_label=_("All"),
+    )
+    o = django_filters.OrderingFilter(
+        fields=[
+            ("name_key", "name"),
+            ("commune__name_key", "commune"),
+            ("commune__district__name_key", "district"),
+            ("kind", "kind"),
+            ("member_count", "members"),
+            ("founded_on", "founded"),
+        ],
+        widget=forms.HiddenInput,
+    )
+
+    class Meta:
+        model = Branch
+        fields = ["q", "province", "district", "commune", "kind", "is_active"]
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        user = request.user
+        # Filters above the user's own level would offer nothing to choose.
+        if not user.is_administrator:
+            del self.filters["province"]
+        if user.is_district_officer:
+            del self.filters["district"]
+            self.filters["commune"].extra["widget"] = AutocompleteSelect("branches:commune_autocomplete")
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)

@@ -1,0 +1,58 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row, Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Branch, Commune
+from .text import fold, normalize_name
+from .widgets import AutocompleteSelect, DateInput
+
+
+class CommuneChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Commune) -> str:
+        return f"{obj.name} — {obj.district.name}" if obj.district_id else obj.name
+
+
+class BranchForm(forms.ModelForm):
+    commune = CommuneChoiceField(
+        label=_("Commune"),
+        queryset=Commune.objects.none(),
+        widget=AutocompleteSelect("branches:commune_autocomplete"),
+        help_text=_("Type part of the name, with or without diacritics."),
+    )
+
+    class Meta:
+        model = Branch
+        fields = ["commune", "name", "kind", "member_count", "founded_on"]
+        widgets = {"founded_on": DateInput()}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only communes of the user's own scope can be chosen, whatever is posted.
+        self.fields["commune"].queryset = (
+            Commune.objects.visible_to(user).filter(ended_on__isnull=True).select_related("district")
+        )
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "commune",
+            "name",
+            Row(Column("kind", css_class="col-md-6"), Column("member_count", css_class="col-md-6")),
+            "founded_on",
+            Submit("submit", _("Save"), css_class="btn-primary"),
+        )
+
+    def clean_name(self) -> str:
+        return normalize_name(self.cleaned_data["name"])
+
+    def clean(self):
+        cleaned = super().clean()
+        commune, name = cleaned.get("commune"), cleaned.get("name")
+        if commune and name:
+            clash = Branch.objects.filter(commune=commune, name_key=fold(name)).exclude(pk=self.instance.pk)
+            if clash.exists():
+                self.add_error(
+                    "name",
+                    _("%(commune)s already has a branch named “%(name)s”.")
+                    % {"commune": commune.name, "name": clash.first().name},
+                )
+        return cleaned

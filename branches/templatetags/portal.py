@@ -1,0 +1,36 @@
+"""Template helpers every list uses: links that keep the current filters, sortable headers."""
+
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes) -> str:
+    """The current query string with some parameters replaced (None removes one)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value is None or value == "":
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context, field: str, label: str, param: str = "o"):
+    """A column header that sorts by `field`, and reverses on a second click; the arrow shows the order."""
+    current = context["request"].GET.get(param, "")
+    if current == field:
+        target, icon = f"-{field}", "bi-sort-up"
+    elif current == f"-{field}":
+        target, icon = field, "bi-sort-down"
+    else:
+        target, icon = field, ""
+    params = context["request"].GET.copy()
+    params[param] = target
+    params.pop("page", None)
+    arrow = format_html(' <i class="bi {}" aria-hidden="true"></i>', icon) if icon else ""
+    return format_html('<a href="?{}">{}{}</a>', params.urlencode(), label, arrow)

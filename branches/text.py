@@ -1,0 +1,30 @@
+"""Vietnamese-aware text folding, so that "tieu can", "Tiểu Cần" and "TIỂU CẦN" meet.
+
+Unicode decomposition strips tone and vowel marks, but "đ" is a letter of its own, not "d" with a
+mark, so it is mapped explicitly.
+"""
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+
+def fold(text: str | None) -> str:
+    """Lower-case, without diacritics (đ → d), single-spaced."""
+    if not text:
+        return ""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", stripped).strip().lower()
+
+
+def search_terms(query: str | None) -> list[str]:
+    """The folded words of a search box, each of which must match."""
+    return [word for word in fold(query).split(" ") if word][:8]
+
+
+def normalize_name(text: str) -> str:
+    """How a typed name is stored: composed Unicode (NFC), single-spaced, trimmed."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text or "")).strip()

@@ -1,0 +1,229 @@
+from django.conf import settings
+from django.contrib import messages
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
+
+from accounts.mixins import PageRangeMixin, PortalMixin, ScopedObjectMixin, portal_view
+
+from . import selectors, services
+from .excel import xlsx_response
+from .filters import BranchFilter
+from .forms import BranchForm
+from .models import Branch, Commune, District, Province
+from .text import search_terms
+
+AUTOCOMPLETE_LIMIT = 20
+
+
+def healthz(request):
+    """For the load balancer and the benchmark: the process answers and the database too."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return HttpResponse("ok", content_type="text/plain")
+
+
+class HomeView(PortalMixin, TemplateView):
+    template_name = "branches/home.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        level, units = selectors.home_units(user=user)
+        return super().get_context_data(
+            totals=selectors.scope_totals(user=user), unit_level=level, units=units, **kwargs
+        )
+
+
+class ProvinceListView(ScopedObjectMixin, ListView):
+    model = Province
+    template_name = "branches/province_list.html"
+    context_object_name = "provinces"
+
+    def get_queryset(self):
+        return selectors.attach_totals(super().get_queryset(), user=self.request.user, level="province")
+
+
+class ProvinceDetailView(ScopedObjectMixin, DetailView):
+    model = Province
+    slug_field = slug_url_kwarg = "code"
+    template_name = "branches/province_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        districts = District.objects.visible_to(user).filter(province=self.object)
+        direct_communes = Commune.objects.visible_to(user).filter(province=self.object, district__isnull=True)
+        return super().get_context_data(
+            districts=selectors.attach_totals(districts, user=user, level="district"),
+            direct_communes=selectors.attach_totals(direct_communes, user=user, level="commune"),
+            **kwargs,
+        )
+
+
+class DistrictDetailView(ScopedObjectMixin, DetailView):
+    model = District
+    slug_field = slug_url_kwarg = "code"
+    template_name = "branches/district_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("province", "successor")
+
+    def get_context_data(self, **kwargs):
+        communes = Commune.objects.visible_to(self.request.user).filter(district=self.object)
+        return super().get_context_data(
+            communes=selectors.attach_totals(communes, user=self.request.user, level="commune"), **kwargs
+        )
+
+
+class CommuneDetailView(ScopedObjectMixin, DetailView):
+    model = Commune
+    slug_field = slug_url_kwarg = "code"
+    template_name = "branches/commune_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("province", "district", "successor")
+
+    def get_context_data(self, **kwargs):
+        branches = Branch.objects.visible_to(self.request.user).filter(commune=self.object)
+        return super().get_context_data(branches=branches, **kwargs)
+
+
+class BranchQuerysetMixin(ScopedObjectMixin):
+    model = Branch
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("commune__district__province", "commune__province")
+
+
+class BranchListView(PageRangeMixin, BranchQuerysetMixin, ListView):
+    template_name = "branches/branch_list.html"
+    context_object_name = "branches"
+    paginate_by = settings.PAGE_SIZE
+
+    def get_queryset(self):
+        self.filterset = BranchFilter(self.request.GET or None, queryset=super().get_queryset(), request=self.request)
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filter=self.filterset, **kwargs)
+
+
+@portal_view
+def branch_export(request):
+    """The branch list as .xlsx, with the same scope and filters as the page."""
+    base = Branch.objects.visible_to(request.user).select_related("commune__district__province", "commune__province")
+    filterset = BranchFilter(request.GET or None, queryset=base, request=request)
+    headers = [
+        _("Branch"),
+        _("Kind"),
+        _("Commune"),
+        _("District"),
+        _("Province"),
+        _("Member count"),
+        _("Founded on"),
+        _("Status"),
+    ]
+
+    def rows():
+        for branch in filterset.qs.iterator(chunk_size=2000):
+            commune = branch.commune
+            yield [
+                branch.name,
+                branch.get_kind_display(),
+                commune.name,
+                commune.district.name if commune.district_id else "",
+                commune.province.name,
+                branch.member_count,
+                branch.founded_on,
+                _("Active") if branch.is_active else _("Inactive"),
+            ]
+
+    return xlsx_response(filename="chi-doan.xlsx", sheet_title=_("Branches"), headers=headers, rows=rows())
+
+
+class BranchDetailView(BranchQuerysetMixin, DetailView):
+    template_name = "branches/branch_detail.html"
+
+    def get_context_data(self, **kwargs):
+        history = self.object.history.select_related("history_user").order_by("-history_date")[:20]
+        return super().get_context_data(history=history, **kwargs)
+
+
+class BranchCreateView(BranchQuerysetMixin, CreateView):
+    form_class = BranchForm
+    template_name = "branches/branch_form.html"
+
+    def get_initial(self):
+        # "Thêm chi đoàn" from a commune page arrives with that commune chosen.
+        commune = self.request.GET.get("commune")
+        return {"commune": commune} if commune and commune.isdigit() else {}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        self.object = services.branch_create(**form.cleaned_data)
+        messages.success(self.request, _("Branch “%(name)s” was added.") % {"name": self.object.name})
+        return redirect(self.object)
+
+
+class BranchUpdateView(BranchQuerysetMixin, UpdateView):
+    form_class = BranchForm
+    template_name = "branches/branch_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        self.object = services.branch_update(branch=self.object, **form.cleaned_data)
+        messages.success(self.request, _("Branch “%(name)s” was saved.") % {"name": self.object.name})
+        return redirect(self.object)
+
+
+@portal_view
+def branch_deactivate(request, pk):
+    branch = get_object_or_404(Branch.objects.visible_to(request.user).select_related("commune"), pk=pk)
+    if request.method == "POST":
+        services.branch_deactivate(branch=branch)
+        messages.success(request, _("Branch “%(name)s” was marked inactive.") % {"name": branch.name})
+        return redirect(branch)
+    return render(request, "branches/branch_confirm_deactivate.html", {"branch": branch})
+
+
+@require_POST
+@portal_view
+def branch_reactivate(request, pk):
+    branch = get_object_or_404(Branch.objects.visible_to(request.user), pk=pk)
+    services.branch_reactivate(branch=branch)
+    messages.success(request, _("Branch “%(name)s” is active again.") % {"name": branch.name})
+    return redirect(branch)
+
+
+def _autocomplete(queryset, request, label):
+    for term in search_terms(request.GET.get("q")):
+        queryset = queryset.filter(name_key__contains=term)
+    results = [{"value": obj.pk, "text": label(obj)} for obj in queryset[:AUTOCOMPLETE_LIMIT]]
+    return JsonResponse({"results": results})
+
+
+@portal_view
+def commune_autocomplete(request):
+    communes = Commune.objects.visible_to(request.user).filter(ended_on__isnull=True).select_related("district")
+    district = request.GET.get("district")
+    if district and district.isdigit():
+        communes = communes.filter(district=district)
+    return _autocomplete(
+        communes, request, lambda c: f"{c.name} — {c.district.name}" if c.district_id else c.name
+    )
+
+
+@portal_view
+def district_autocomplete(request):
+    districts = District.objects.visible_to(request.user).filter(ended_on__isnull=True).select_related("province")
+    province = request.GET.get("province")
+    if province and province.isdigit():
+        districts = districts.filter(province=province)
+    return _autocomplete(districts, request, lambda d: f"{d.name} — {d.province.name}")

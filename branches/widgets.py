@@ -1,0 +1,43 @@
+from django import forms
+from django.urls import reverse
+
+
+class AutocompleteSelect(forms.Select):
+    """A select that renders only the chosen option; the others come from a scoped JSON endpoint.
+
+    No page ever ships thousands of <option>s: static/js/portal.js turns the element into a Tom Select
+    that asks `url_name` as the user types. `forward` names other fields whose values narrow the search
+    (for example the district when choosing a commune).
+    """
+
+    def __init__(self, url_name: str, *, forward: tuple[str, ...] = (), attrs=None):
+        super().__init__(attrs)
+        self.url_name = url_name
+        self.forward = forward
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs["data-autocomplete-url"] = reverse(self.url_name)
+        if self.forward:
+            attrs["data-autocomplete-forward"] = ",".join(self.forward)
+        return attrs
+
+    def optgroups(self, name, value, attrs=None):
+        chosen = [v for v in value if v not in ("", None)]
+        queryset = getattr(self.choices, "queryset", None)
+        if queryset is None:
+            return super().optgroups(name, value, attrs)
+        options = [self.create_option(name, "", "", not chosen, 0)]
+        for index, obj in enumerate(queryset.filter(pk__in=chosen) if chosen else [], start=1):
+            options.append(self.create_option(name, obj.pk, self.choices.field.label_from_instance(obj), True, index))
+        return [(None, options, 0)]
+
+
+class DateInput(forms.DateInput):
+    """Dates typed the Vietnamese way, dd/mm/yyyy."""
+
+    input_type = "text"
+
+    def __init__(self, attrs=None):
+        defaults = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
+        super().__init__(attrs={**defaults, **(attrs or {})}, format="%d/%m/%Y")
