@@ -38,7 +38,7 @@ bench: $(STAMP)  ## national data in PostgreSQL, gunicorn as in production, timi
 	$(PY) tests/benchmark/run.py $(BENCH_ARGS)
 
 messages: $(STAMP)  ## refresh the Vietnamese catalogue after changing strings, then compile it
-	$(PY) manage.py makemessages -l vi --no-obsolete --ignore=.venv --ignore=node_modules
+	$(PY) manage.py makemessages -l vi --no-obsolete --no-wrap --ignore=.venv --ignore=node_modules
 	$(PY) manage.py compilemessages -l vi --ignore=.venv
 
 # Front-end assets come from npm and are committed under static/vendor, so the portal runs offline

@@ -35,10 +35,10 @@ class BranchFilter(django_filters.FilterSet):
         widget=AutocompleteSelect("branches:commune_autocomplete", forward=("district",)),
     )
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Branch.Kind.choices, empty_label=_("All"))
-    is_active = django_filters.TypedChoiceFilter(
+    is_active = django_filters.ChoiceFilter(
         label=_("Status"),
         choices=[("1", _("Active")), ("0", _("Inactive"))],
-        coerce=lambda value: value == "1",
+        method="filter_active",
         empty_label=_("All"),
     )
     o = django_filters.OrderingFilter(
@@ -66,6 +66,9 @@ class BranchFilter(django_filters.FilterSet):
         if user.is_district_officer:
             del self.filters["district"]
             self.filters["commune"].extra["widget"] = AutocompleteSelect("branches:commune_autocomplete")
+
+    def filter_active(self, queryset, name, value):
+        return queryset.filter(is_active=value == "1")
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)

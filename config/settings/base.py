@@ -162,6 +162,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    # django-axes reports every login attempt at INFO; the attempts are in its own tables anyway.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # Rows per page in every portal list.

@@ -1,0 +1,64 @@
+"""The Trà Vinh demo: real official units, generated hamlet and quarter branches, demo logins.
+
+Deterministic (seeded), so every `make run` shows the same portal.
+"""
+
+import random
+from datetime import date
+
+from .models import Branch, Commune
+from .text import fold
+
+DEMO_PROVINCE = "84"
+
+# Typical hamlet (ấp) names of the Mekong delta, and Khmer-origin ones (Sóc …) common in Trà Vinh.
+HAMLET_NAMES = [
+    "Cây Gòn", "Tân Thành", "Phú Thọ", "Đại Mong", "Giồng Lớn", "Ba Se", "Cầu Tre", "Rạch Lọp",
+    "Bến Có", "Chợ", "Mỹ Văn", "Trinh Phụ", "Cây Da", "Te Te", "Ô Đùng", "Cà Hom", "Chông Nô",
+    "Sóc Ruộng", "Sóc Cụt", "Sóc Tre", "Cà Săng", "Phước Hưng", "An Hòa", "Bà Mi", "Ông Rùm",
+    "Giồng Cao", "Đông Sơn", "Tân Lập", "Phú Hòa", "Long Hậu", "Kinh Xáng", "Ngãi Hòa", "Mé Rạch",
+    "Hiệp Hòa", "Cây Xoài", "Bình La", "Tri Liêm", "Xẻo Me", "Lò Ngò", "Trà Kháo", "Đa Lộc",
+]
+
+
+def _branch_names(commune: Commune, count: int, rng: random.Random) -> list[tuple[str, str]]:
+    if commune.kind in (Commune.Kind.WARD, Commune.Kind.TOWNSHIP):
+        # Urban quarters are numbered: Khóm 1, Khóm 2, …
+        return [(f"Khóm {n}", Branch.Kind.QUARTER) for n in range(1, count + 1)]
+    names = rng.sample(HAMLET_NAMES, count)
+    return [(f"Ấp {name}", Branch.Kind.HAMLET) for name in names]
+
+
+def populate_branches(*, rng: random.Random, stdout=None) -> int:
+    """3–8 branches in every current Trà Vinh commune that has none yet."""
+    communes = Commune.objects.filter(province__code=DEMO_PROVINCE, ended_on__isnull=True).order_by("code")
+    with_branches = set(Branch.objects.filter(commune__in=communes).values_list("commune_id", flat=True))
+    new = []
+    for commune in communes:
+        if commune.pk in with_branches:
+            continue
+        for name, kind in _branch_names(commune, rng.randint(3, 8), rng):
+            new.append(
+                Branch(
+                    commune=commune,
+                    name=name,
+                    name_key=fold(name),
+                    kind=kind,
+                    member_count=rng.randint(12, 85),
+                    founded_on=date(rng.randint(1976, 2015), rng.randint(1, 12), rng.randint(1, 28)),
+                )
+            )
+        # A school branch here and there, as communes have.
+        if rng.random() < 0.15:
+            name = f"Trường THCS {commune.name.removeprefix('Xã ').removeprefix('Phường ')}"
+            new.append(
+                Branch(
+                    commune=commune,
+                    name=name,
+                    name_key=fold(name),
+                    kind=Branch.Kind.SCHOOL,
+                    member_count=rng.randint(20, 60),
+                )
+            )
+    Branch.objects.bulk_create(new, batch_size=1000)
+    return len(new)

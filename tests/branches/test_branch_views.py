@@ -1,0 +1,212 @@
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from branches.models import Branch
+from tests.factories import BranchFactory, CommuneFactory
+
+
+def form_data(commune, **overrides):
+    return {
+        "commune": commune.pk,
+        "name": "Ấp Tân Thành",
+        "kind": Branch.Kind.HAMLET,
+        "member_count": 25,
+        "founded_on": "15/03/1998",
+        **overrides,
+    }
+
+
+class TestCreate:
+    def test_officer_adds_branch_in_own_district(self, client, tieu_can_officer, hieu_tu):
+        client.force_login(tieu_can_officer)
+        response = client.post(reverse("branches:branch_create"), form_data(hieu_tu), follow=True)
+        branch = Branch.objects.get(name="Ấp Tân Thành")
+        assert branch.commune == hieu_tu
+        assert branch.founded_on.isoformat() == "1998-03-15"
+        assert response.redirect_chain[-1][0] == branch.get_absolute_url()
+        assert "Ấp Tân Thành" in response.content.decode()
+        # The change is audited with its author.
+        assert branch.history.get().history_user == tieu_can_officer
+
+    def test_officer_cannot_add_branch_in_another_district(self, client, cang_long_officer, hieu_tu):
+        client.force_login(cang_long_officer)
+        response = client.post(reverse("branches:branch_create"), form_data(hieu_tu))
+        assert response.status_code == 200
+        assert "commune" in response.context["form"].errors
+        assert not Branch.objects.exists()
+
+    def test_duplicate_name_ignoring_case_and_diacritics(self, client, tieu_can_officer, tieu_can_branch):
+        client.force_login(tieu_can_officer)
+        response = client.post(
+            reverse("branches:branch_create"), form_data(tieu_can_branch.commune, name="  ap  CAY gon ")
+        )
+        assert response.status_code == 200
+        errors = response.context["form"].errors["name"]
+        assert "Ấp Cây Gòn" in errors[0]
+        assert Branch.objects.count() == 1
+
+    def test_same_name_in_another_commune_is_fine(self, client, tra_vinh_staff, tieu_can_branch, an_truong):
+        client.force_login(tra_vinh_staff)
+        client.post(reverse("branches:branch_create"), form_data(an_truong, name="Ấp Cây Gòn"))
+        assert Branch.objects.filter(name="Ấp Cây Gòn").count() == 2
+
+    def test_bad_input_rerenders_with_what_was_typed(self, client, tieu_can_officer, hieu_tu):
+        client.force_login(tieu_can_officer)
+        response = client.post(
+            reverse("branches:branch_create"),
+            form_data(hieu_tu, name="Ấp Mới Lập", founded_on="31/02/2001", member_count="-3"),
+        )
+        assert response.status_code == 200
+        form = response.context["form"]
+        assert set(form.errors) == {"founded_on", "member_count"}
+        html = response.content.decode()
+        assert 'value="Ấp Mới Lập"' in html
+        assert 'value="31/02/2001"' in html
+        # The chosen commune is still chosen (rendered as the one selected option).
+        assert f'<option value="{hieu_tu.pk}" selected>' in html
+        assert not Branch.objects.exists()
+
+    def test_commune_prefilled_from_commune_page(self, client, tieu_can_officer, hieu_tu):
+        client.force_login(tieu_can_officer)
+        response = client.get(reverse("branches:branch_create") + f"?commune={hieu_tu.pk}")
+        assert f'<option value="{hieu_tu.pk}" selected>' in response.content.decode()
+
+
+class TestEdit:
+    def test_edit_and_message(self, client, tieu_can_officer, tieu_can_branch):
+        client.force_login(tieu_can_officer)
+        url = reverse("branches:branch_update", args=[tieu_can_branch.pk])
+        response = client.post(url, form_data(tieu_can_branch.commune, name="Ấp Cây Gòn A", member_count=40),
+                               follow=True)
+        tieu_can_branch.refresh_from_db()
+        assert tieu_can_branch.name == "Ấp Cây Gòn A"
+        assert tieu_can_branch.member_count == 40
+        assert [str(m) for m in response.context["messages"]]
+
+    def test_cannot_move_branch_out_of_own_district(self, client, tieu_can_officer, tieu_can_branch, an_truong):
+        client.force_login(tieu_can_officer)
+        url = reverse("branches:branch_update", args=[tieu_can_branch.pk])
+        response = client.post(url, form_data(an_truong, name="Ấp Cây Gòn"))
+        assert "commune" in response.context["form"].errors
+        tieu_can_branch.refresh_from_db()
+        assert tieu_can_branch.commune.district.code == "846"
+
+    def test_keeping_own_name_is_not_a_duplicate(self, client, tieu_can_officer, tieu_can_branch):
+        client.force_login(tieu_can_officer)
+        url = reverse("branches:branch_update", args=[tieu_can_branch.pk])
+        response = client.post(url, form_data(tieu_can_branch.commune, name="Ấp Cây Gòn"))
+        assert response.status_code == 302
+
+
+class TestDeactivate:
+    def test_confirmation_then_deactivation(self, client, tieu_can_officer, tieu_can_branch):
+        client.force_login(tieu_can_officer)
+        url = reverse("branches:branch_deactivate", args=[tieu_can_branch.pk])
+        confirm = client.get(url)
+        assert "Ấp Cây Gòn" in confirm.content.decode()
+        tieu_can_branch.refresh_from_db()
+        assert tieu_can_branch.is_active  # a GET changes nothing
+        client.post(url)
+        tieu_can_branch.refresh_from_db()
+        assert not tieu_can_branch.is_active
+        client.post(reverse("branches:branch_reactivate", args=[tieu_can_branch.pk]))
+        tieu_can_branch.refresh_from_db()
+        assert tieu_can_branch.is_active
+
+
+class TestList:
+    @pytest.mark.parametrize("query", ["cay gon", "CÂY GÒN", "ap cay", "Cây"])
+    def test_search_ignores_case_and_diacritics(self, client, tieu_can_officer, tieu_can_branch, query):
+        BranchFactory(commune=tieu_can_branch.commune, name="Khóm 3")
+        client.force_login(tieu_can_officer)
+        response = client.get(reverse("branches:branch_list"), {"q": query})
+        assert [b.name for b in response.context["branches"]] == ["Ấp Cây Gòn"]
+
+    def test_search_d_with_stroke(self, client, tra_vinh_staff, cang_long_branch, tieu_can_branch):
+        client.force_login(tra_vinh_staff)
+        response = client.get(reverse("branches:branch_list"), {"q": "dai duc"})
+        assert [b.name for b in response.context["branches"]] == ["Ấp Đại Đức"]
+
+    def test_officer_lists_only_own_district(self, client, cang_long_officer, world):
+        client.force_login(cang_long_officer)
+        response = client.get(reverse("branches:branch_list"))
+        assert [b.name for b in response.context["branches"]] == ["Ấp Đại Đức"]
+        assert "Ấp Cây Gòn" not in response.content.decode()
+
+    def test_officer_cannot_filter_into_another_district(self, client, cang_long_officer, world):
+        client.force_login(cang_long_officer)
+        response = client.get(reverse("branches:branch_list"), {"commune": world["tieu_can"].commune.pk})
+        # An out-of-scope choice is not a valid filter value: the list shows nothing of it.
+        assert "Ấp Cây Gòn" not in response.content.decode()
+
+    def test_provincial_staff_sees_whole_province_only(self, client, tra_vinh_staff, world):
+        client.force_login(tra_vinh_staff)
+        response = client.get(reverse("branches:branch_list"), {"o": "name"})
+        assert [b.name for b in response.context["branches"]] == ["Ấp Cây Gòn", "Ấp Đại Đức"]
+
+    def test_filters_and_sorting(self, client, tra_vinh_staff, hieu_tu):
+        BranchFactory(commune=hieu_tu, name="Khóm 1", kind=Branch.Kind.QUARTER, member_count=5)
+        BranchFactory(commune=hieu_tu, name="Ấp Bến Có", member_count=50)
+        BranchFactory(commune=hieu_tu, name="Ấp Ba Se", member_count=20, is_active=False)
+        client.force_login(tra_vinh_staff)
+        url = reverse("branches:branch_list")
+        by_members = client.get(url, {"o": "-members"}).context["branches"]
+        assert [b.member_count for b in by_members] == [50, 20, 5]
+        hamlets = client.get(url, {"kind": "ap", "is_active": "1"}).context["branches"]
+        assert [b.name for b in hamlets] == ["Ấp Bến Có"]
+
+    def test_pagination_and_count(self, client, tra_vinh_staff, hieu_tu, settings):
+        BranchFactory.create_batch(30, commune=hieu_tu)
+        client.force_login(tra_vinh_staff)
+        response = client.get(reverse("branches:branch_list"), {"page": 2})
+        assert len(response.context["branches"]) == 5
+        assert response.context["paginator"].count == 30
+        assert "30 chi đoàn" in response.content.decode()
+
+    def test_empty_state(self, client, tieu_can_officer):
+        client.force_login(tieu_can_officer)
+        response = client.get(reverse("branches:branch_list"))
+        assert reverse("branches:branch_create") in response.content.decode()
+        assert response.context["paginator"].count == 0
+
+
+class TestExport:
+    def test_export_uses_scope_and_filters(self, client, tra_vinh_staff, world, hieu_tu):
+        BranchFactory(commune=hieu_tu, name="Khóm 9", kind=Branch.Kind.QUARTER)
+        client.force_login(tra_vinh_staff)
+        response = client.get(reverse("branches:branch_export"), {"kind": "ap"})
+        assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+        rows = list(sheet.values)
+        assert rows[0][0] == "Chi đoàn"
+        names = sorted(row[0] for row in rows[1:])
+        assert names == ["Ấp Cây Gòn", "Ấp Đại Đức"]  # not Vĩnh Long's, not the quarter
+
+    def test_export_dates_are_real_dates_and_formulas_are_neutralised(self, client, tieu_can_officer, hieu_tu):
+        import datetime
+
+        BranchFactory(commune=hieu_tu, name="=HYPERLINK(\"http://x\")", founded_on=datetime.date(2001, 5, 2))
+        client.force_login(tieu_can_officer)
+        response = client.get(reverse("branches:branch_export"))
+        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+        row = list(sheet.values)[1]
+        assert row[0] == "'=HYPERLINK(\"http://x\")"
+        assert isinstance(row[6], datetime.datetime) and row[6].date() == datetime.date(2001, 5, 2)
+
+
+class TestAutocomplete:
+    def test_communes_are_scoped_and_folded(self, client, cang_long_officer, hieu_tu, an_truong):
+        client.force_login(cang_long_officer)
+        url = reverse("branches:commune_autocomplete")
+        assert client.get(url, {"q": "hieu tu"}).json() == {"results": []}
+        results = client.get(url, {"q": "an truong"}).json()["results"]
+        assert [r["value"] for r in results] == [an_truong.pk]
+
+    def test_limited_number_of_results(self, client, administrator, tieu_can):
+        CommuneFactory.create_batch(30, district=tieu_can)
+        client.force_login(administrator)
+        results = client.get(reverse("branches:commune_autocomplete"), {"q": "xa"}).json()["results"]
+        assert len(results) == 20

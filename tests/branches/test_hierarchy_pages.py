@@ -1,0 +1,106 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import BranchFactory, CommuneFactory, DistrictFactory
+
+
+def test_home_counts_are_scoped(client, tieu_can_officer, tra_vinh_staff, administrator, world, hieu_tu):
+    BranchFactory(commune=hieu_tu, name="Khóm 2", member_count=8)
+    BranchFactory(commune=hieu_tu, name="Ấp Giải Thể", member_count=99, is_active=False)
+    client.force_login(tieu_can_officer)
+    totals = client.get(reverse("home")).context["totals"]
+    assert totals == {"districts": 1, "communes": 1, "branches": 2, "members": 32 + 8}
+
+    client.force_login(tra_vinh_staff)
+    totals = client.get(reverse("home")).context["totals"]
+    assert totals == {"districts": 2, "communes": 2, "branches": 3, "members": 32 + 8 + 27}
+
+    client.force_login(administrator)
+    response = client.get(reverse("home"))
+    assert response.context["totals"]["branches"] == 4
+    assert [p.code for p in response.context["units"]] == ["84", "86"]
+
+
+def test_province_page_counts_each_district(client, tra_vinh_staff, world, tieu_can):
+    CommuneFactory(district=tieu_can, name="Thị trấn Tiểu Cần", code="29242")
+    client.force_login(tra_vinh_staff)
+    response = client.get(reverse("branches:province_detail", args=["84"]))
+    rows = {d.code: (d.commune_count, d.branch_count, d.member_count) for d in response.context["districts"]}
+    assert rows == {"844": (1, 1, 27), "846": (2, 1, 32)}
+
+
+def test_officer_sees_own_district_only_on_province_page(client, tieu_can_officer, world):
+    client.force_login(tieu_can_officer)
+    response = client.get(reverse("branches:province_detail", args=["84"]))
+    assert [d.code for d in response.context["districts"]] == ["846"]
+    assert "Càng Long" not in response.content.decode()
+
+
+def test_commune_directly_under_province_after_2025(client, tra_vinh_staff, tra_vinh):
+    commune = CommuneFactory(district=None, province=tra_vinh, name="Phường Mới", code="29999")
+    BranchFactory(commune=commune, name="Khóm 1")
+    client.force_login(tra_vinh_staff)
+    response = client.get(reverse("branches:province_detail", args=["84"]))
+    assert [c.name for c in response.context["direct_communes"]] == ["Phường Mới"]
+    page = client.get(commune.get_absolute_url())
+    assert page.status_code == 200
+    assert "Khóm 1" in page.content.decode()
+
+
+def test_breadcrumbs_through_the_hierarchy(client, tra_vinh_staff, tieu_can_branch):
+    client.force_login(tra_vinh_staff)
+    html = client.get(tieu_can_branch.get_absolute_url()).content.decode()
+    crumbs = html[html.index('class="breadcrumb'):]
+    for name in ["Tỉnh Trà Vinh", "Huyện Tiểu Cần", "Xã Hiếu Tử", "Ấp Cây Gòn"]:
+        assert name in crumbs
+    assert crumbs.index("Tỉnh Trà Vinh") < crumbs.index("Huyện Tiểu Cần") < crumbs.index("Xã Hiếu Tử")
+
+
+def test_ceased_unit_shows_its_successor(client, administrator, tra_vinh, vinh_long):
+    tra_vinh.ended_on = "2025-07-01"
+    tra_vinh.successor = vinh_long
+    tra_vinh.save()
+    client.force_login(administrator)
+    html = client.get(reverse("branches:province_detail", args=["84"])).content.decode()
+    assert "01/07/2025" in html
+    assert vinh_long.get_absolute_url() in html
+
+
+def test_healthz_touches_the_database(db, client, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        response = client.get("/healthz")
+    assert response.content == b"ok"
+
+
+def _grow(tieu_can, cang_long, n):
+    for i in range(n):
+        district = DistrictFactory(province=tieu_can.province)
+        for _ in range(2):
+            commune = CommuneFactory(district=[tieu_can, cang_long, district][i % 3])
+            BranchFactory.create_batch(3, commune=commune)
+
+
+PAGES = [
+    ("home", lambda: reverse("home")),
+    ("provinces", lambda: reverse("branches:province_list")),
+    ("province", lambda: reverse("branches:province_detail", args=["84"])),
+    ("district", lambda: reverse("branches:district_detail", args=["846"])),
+    ("commune", lambda: reverse("branches:commune_detail", args=["29275"])),
+    ("branch list", lambda: reverse("branches:branch_list")),
+    ("branch list searched", lambda: reverse("branches:branch_list") + "?q=ap&o=district"),
+    ("branch form", lambda: reverse("branches:branch_create")),
+]
+
+
+@pytest.mark.parametrize("persona", ["administrator", "tra_vinh_staff", "tieu_can_officer"])
+@pytest.mark.parametrize(("page", "url"), PAGES, ids=[p[0] for p in PAGES])
+def test_query_count_does_not_grow_with_rows(page, url, persona, as_persona, world, tieu_can, cang_long,
+                                             count_queries):
+    client = as_persona(persona)
+    with count_queries() as small:
+        assert client.get(url()).status_code == 200
+    _grow(tieu_can, cang_long, 6)
+    with count_queries() as large:
+        assert client.get(url()).status_code == 200
+    assert len(large) == len(small), f"{page}: {len(small)} queries with few rows, {len(large)} with more"
+    assert len(large) <= 12, f"{page}: {len(large)} queries"

@@ -1,0 +1,152 @@
+"""Personas that read like the org chart, and the strictness every test runs under.
+
+Trà Vinh (84) with Tiểu Cần (846) and Càng Long (844) are the real units; "another province" is
+Vĩnh Long (86). Each district has a commune and a branch, so every persona has something in scope
+and something out of it.
+"""
+
+import logging
+
+import pytest
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import BranchFactory, CommuneFactory, DistrictFactory, ProvinceFactory, UserFactory
+
+PASSWORD = "mat-khau-thu"
+
+
+@pytest.fixture(autouse=True)
+def _strict(settings, caplog):
+    """Fail a test on any logged error (a swallowed exception, a broken template) — not on 4xx."""
+    settings.LANGUAGE_CODE = "vi"
+    yield
+    errors = [
+        r
+        for r in caplog.records
+        if r.levelno >= logging.ERROR and not r.name.startswith("django.request")
+    ]
+    assert not errors, [r.getMessage() for r in errors]
+
+
+@pytest.fixture
+def tra_vinh(db):
+    return ProvinceFactory(code="84", name="Tỉnh Trà Vinh")
+
+
+@pytest.fixture
+def tieu_can(tra_vinh):
+    return DistrictFactory(code="846", name="Huyện Tiểu Cần", province=tra_vinh)
+
+
+@pytest.fixture
+def cang_long(tra_vinh):
+    return DistrictFactory(code="844", name="Huyện Càng Long", province=tra_vinh)
+
+
+@pytest.fixture
+def vinh_long(db):
+    return ProvinceFactory(code="86", name="Tỉnh Vĩnh Long")
+
+
+@pytest.fixture
+def long_ho(vinh_long):
+    return DistrictFactory(code="857", name="Huyện Long Hồ", province=vinh_long)
+
+
+@pytest.fixture
+def hieu_tu(tieu_can):
+    return CommuneFactory(code="29275", name="Xã Hiếu Tử", district=tieu_can)
+
+
+@pytest.fixture
+def an_truong(cang_long):
+    return CommuneFactory(code="29182", name="Xã An Trường", district=cang_long)
+
+
+@pytest.fixture
+def thanh_duc(long_ho):
+    return CommuneFactory(code="29593", name="Xã Thanh Đức", district=long_ho)
+
+
+@pytest.fixture
+def tieu_can_branch(hieu_tu):
+    return BranchFactory(commune=hieu_tu, name="Ấp Cây Gòn", member_count=32)
+
+
+@pytest.fixture
+def cang_long_branch(an_truong):
+    return BranchFactory(commune=an_truong, name="Ấp Đại Đức", member_count=27)
+
+
+@pytest.fixture
+def vinh_long_branch(thanh_duc):
+    return BranchFactory(commune=thanh_duc, name="Ấp Phước Ngươn", member_count=41)
+
+
+@pytest.fixture
+def world(tieu_can_branch, cang_long_branch, vinh_long_branch):
+    """One branch in each of Tiểu Cần, Càng Long and Vĩnh Long."""
+    return {"tieu_can": tieu_can_branch, "cang_long": cang_long_branch, "vinh_long": vinh_long_branch}
+
+
+@pytest.fixture
+def administrator(db):
+    return UserFactory(username="quantri", role="administrator", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def tra_vinh_staff(tra_vinh):
+    return UserFactory(username="tinhdoan.travinh", role="provincial_staff", province=tra_vinh)
+
+
+@pytest.fixture
+def tieu_can_officer(tieu_can):
+    return UserFactory(username="huyendoan.tieucan", role="district_officer", district=tieu_can)
+
+
+@pytest.fixture
+def cang_long_officer(cang_long):
+    return UserFactory(username="huyendoan.canglong", role="district_officer", district=cang_long)
+
+
+@pytest.fixture
+def vinh_long_staff(vinh_long):
+    return UserFactory(username="tinhdoan.vinhlong", role="provincial_staff", province=vinh_long)
+
+
+@pytest.fixture
+def no_role_user(db):
+    return UserFactory(username="chuaphanquyen")
+
+
+PERSONAS = [
+    "administrator",
+    "tra_vinh_staff",
+    "tieu_can_officer",
+    "cang_long_officer",
+    "vinh_long_staff",
+    "anonymous",
+]
+
+
+@pytest.fixture
+def as_persona(request, client, db):
+    """as_persona("tieu_can_officer") → a test client logged in as that persona (or anonymous)."""
+
+    def login(name: str):
+        if name != "anonymous":
+            client.force_login(request.getfixturevalue(name))
+        return client
+
+    return login
+
+
+@pytest.fixture
+def count_queries(django_db_blocker):
+    """with count_queries() as ctx: ...; len(ctx) is the number of queries run."""
+    from django.db import connection
+
+    def make():
+        return CaptureQueriesContext(connection)
+
+    return make

@@ -1,0 +1,60 @@
+"""Factories for the whole suite. Units carry real-looking official codes."""
+
+import factory
+from factory.django import DjangoModelFactory
+
+from accounts.models import User
+from branches.models import Branch, Commune, District, Province
+
+
+class ProvinceFactory(DjangoModelFactory):
+    class Meta:
+        model = Province
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"{(n % 89) + 10:02d}")
+    name = factory.LazyAttribute(lambda o: f"Tỉnh Thử {o.code}")
+
+
+class DistrictFactory(DjangoModelFactory):
+    class Meta:
+        model = District
+        django_get_or_create = ["code"]
+
+    province = factory.SubFactory(ProvinceFactory)
+    code = factory.Sequence(lambda n: f"{(n % 899) + 100:03d}")
+    name = factory.LazyAttribute(lambda o: f"Huyện Thử {o.code}")
+
+
+class CommuneFactory(DjangoModelFactory):
+    class Meta:
+        model = Commune
+        django_get_or_create = ["code"]
+
+    district = factory.SubFactory(DistrictFactory)
+    province = factory.LazyAttribute(lambda o: o.district.province)
+    code = factory.Sequence(lambda n: f"{(n % 89999) + 10000:05d}")
+    name = factory.LazyAttribute(lambda o: f"Xã Thử {o.code}")
+
+
+class BranchFactory(DjangoModelFactory):
+    class Meta:
+        model = Branch
+
+    commune = factory.SubFactory(CommuneFactory)
+    name = factory.Sequence(lambda n: f"Ấp Số {n}")
+    kind = Branch.Kind.HAMLET
+    member_count = factory.Sequence(lambda n: 10 + n % 40)
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Cán bộ"
+    last_name = factory.Sequence(lambda n: f"Thử {n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.vn")
+    password = factory.django.Password("mat-khau-thu")

@@ -1,0 +1,99 @@
+"""Every portal URL × every persona: who gets the page, who gets 404, who must log in.
+
+Later features add their URLs to CASES. The objects come from the `world` fixture: one branch in Tiểu
+Cần, one in Càng Long, one in another province (Vĩnh Long). A district officer must never reach another
+district's records: those answer 404, exactly as if they did not exist.
+"""
+
+from dataclasses import dataclass
+from typing import Callable
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import PERSONAS
+
+OK, REDIRECT, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 403, 404, 405
+LOGIN = "login"
+
+
+@dataclass
+class Case:
+    name: str
+    url: Callable[[dict], str]
+    expect: dict  # persona → status; personas not named get `default`
+    default: int | str = OK
+    method: str = "get"
+
+    def expected(self, persona: str):
+        if persona == "anonymous":
+            return LOGIN
+        return self.expect.get(persona, self.default)
+
+
+def in_tieu_can(status_elsewhere=NOT_FOUND, status_inside=OK):
+    """Visible to the administrator, Trà Vinh staff and the Tiểu Cần officer only."""
+    return {
+        "administrator": status_inside,
+        "tra_vinh_staff": status_inside,
+        "tieu_can_officer": status_inside,
+        "cang_long_officer": status_elsewhere,
+        "vinh_long_staff": status_elsewhere,
+    }
+
+
+def branch_url(name, key="tieu_can"):
+    return lambda world: reverse(name, args=[world[key].pk])
+
+
+CASES = [
+    Case("home", lambda w: reverse("home"), {}),
+    Case("province list", lambda w: reverse("branches:province_list"), {}),
+    Case(
+        "province detail (Trà Vinh)",
+        lambda w: reverse("branches:province_detail", args=["84"]),
+        {"vinh_long_staff": NOT_FOUND},
+    ),
+    Case("district detail (Tiểu Cần)", lambda w: reverse("branches:district_detail", args=["846"]), in_tieu_can()),
+    Case("district detail (Càng Long)", lambda w: reverse("branches:district_detail", args=["844"]),
+         {**in_tieu_can(), "tieu_can_officer": NOT_FOUND, "cang_long_officer": OK}),
+    Case("commune detail (Hiếu Tử)", lambda w: w["tieu_can"].commune.get_absolute_url(), in_tieu_can()),
+    Case("branch list", lambda w: reverse("branches:branch_list"), {}),
+    Case("branch export", lambda w: reverse("branches:branch_export"), {}),
+    Case("branch create", lambda w: reverse("branches:branch_create"), {}),
+    Case("branch detail", branch_url("branches:branch_detail"), in_tieu_can()),
+    Case("branch edit", branch_url("branches:branch_update"), in_tieu_can()),
+    Case("branch deactivate (confirm)", branch_url("branches:branch_deactivate"), in_tieu_can()),
+    Case("branch deactivate", branch_url("branches:branch_deactivate"), in_tieu_can(status_inside=REDIRECT),
+         method="post"),
+    Case("branch reactivate", branch_url("branches:branch_reactivate"), in_tieu_can(status_inside=REDIRECT),
+         method="post"),
+    Case("branch reactivate by GET", branch_url("branches:branch_reactivate"), {}, default=NOT_ALLOWED),
+    Case("commune autocomplete", lambda w: reverse("branches:commune_autocomplete"), {}),
+    Case("district autocomplete", lambda w: reverse("branches:district_autocomplete"), {}),
+    Case("password change", lambda w: reverse("password_change"), {}),
+]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_scope_matrix(case, persona, world, as_persona, request):
+    client = as_persona(persona)
+    url = case.url(world)
+    response = getattr(client, case.method)(url)
+    expected = case.expected(persona)
+    if expected == LOGIN:
+        if case.name == "branch reactivate by GET":
+            assert response.status_code == NOT_ALLOWED
+            return
+        assert response.status_code == REDIRECT, url
+        assert response["Location"].startswith(reverse("login")), url
+    else:
+        assert response.status_code == expected, f"{persona} {case.method.upper()} {url}"
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.name not in {"password change"}], ids=lambda c: c.name)
+def test_account_without_role_is_forbidden(case, world, no_role_user, client):
+    client.force_login(no_role_user)
+    response = getattr(client, case.method)(case.url(world))
+    assert response.status_code in (FORBIDDEN, NOT_ALLOWED)

@@ -1,0 +1,68 @@
+"""Every string a user sees has its Vietnamese translation, and the compiled catalogue is current."""
+
+import gettext
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PO = ROOT / "locale" / "vi" / "LC_MESSAGES" / "django.po"
+MO = PO.with_suffix(".mo")
+
+
+def unquote(text: str) -> str:
+    return text.replace('\\"', '"').replace("\\n", "\n").replace("\\\\", "\\")
+
+
+def entries(text: str):
+    """(msgid, msgstr, fuzzy, msgid_plural) of a --no-wrap catalogue; plurals give their one form."""
+    for block in text.split("\n\n"):
+        msgid = re.search(r'^msgid "(.*)"$', block, re.M)
+        if not msgid or msgid.group(1) == "":
+            continue
+        msgstr = re.search(r'^msgstr(?:\[0\])? "(.*)"$', block, re.M)
+        plural = re.search(r'^msgid_plural "(.*)"$', block, re.M)
+        yield (
+            unquote(msgid.group(1)),
+            unquote(msgstr.group(1)),
+            "#, fuzzy" in block,
+            unquote(plural.group(1)) if plural else None,
+        )
+
+
+def test_every_message_is_translated():
+    untranslated = [msgid for msgid, msgstr, fuzzy, _ in entries(PO.read_text("utf-8")) if not msgstr or fuzzy]
+    assert not untranslated, untranslated
+
+
+def test_compiled_catalogue_matches_the_source():
+    catalogue = gettext.GNUTranslations(MO.open("rb"))
+    stale = []
+    for msgid, msgstr, _, plural in entries(PO.read_text("utf-8")):
+        compiled = catalogue.ngettext(msgid, plural, 1) if plural else catalogue.gettext(msgid)
+        if compiled != msgstr:
+            stale.append(msgid)
+    assert not stale, f"run `make messages`: {stale}"
+
+
+@pytest.mark.skipif(not shutil.which("xgettext") and not os.environ.get("CI"), reason="needs GNU gettext")
+def test_no_string_in_the_code_is_missing_from_the_catalogue(tmp_path):
+    copy = tmp_path / "project"
+    shutil.copytree(
+        ROOT,
+        copy,
+        ignore=shutil.ignore_patterns(".venv", "node_modules", ".git", "static", "media", "staticfiles", "tests",
+                                      "test-artifacts", "*.sqlite3", "__pycache__"),
+    )
+    before = {msgid for msgid, *_ in entries((copy / PO.relative_to(ROOT)).read_text("utf-8"))}
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "vi", "--no-wrap", "--no-obsolete"],
+        cwd=copy, check=True, capture_output=True,
+    )
+    after = {msgid for msgid, *_ in entries((copy / PO.relative_to(ROOT)).read_text("utf-8"))}
+    assert after == before, f"run `make messages` and translate: new {sorted(after - before)}"
