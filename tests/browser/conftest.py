@@ -1,0 +1,105 @@
+"""Journeys in a real Chromium: Debian's package, driven by Playwright against pytest-django's live server.
+
+Playwright is used only as a driver: it cannot download its own browser builds here, so we launch the
+`chromium` on the PATH. Without one the tests skip on a developer's machine and fail under CI.
+"""
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an asyncio event loop in this thread (inside a greenlet). Django sees
+# that running loop and refuses ORM calls from the test (fixtures, assertions) as "async-unsafe",
+# although they are plain synchronous code that never shares a connection with the loop.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+BROWSER_DIR = Path(__file__).resolve().parent
+SCREENSHOTS = BROWSER_DIR.parent.parent / "test-artifacts" / "screenshots"
+INSTALL_HINT = "Browser tests need Debian's chromium: apt-get install chromium (then make test runs them)"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    # Every test under tests/browser is a browser test, so `-m "not browser"` leaves all of them out.
+    for item in items:
+        if BROWSER_DIR in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+def _unavailable(reason: str):
+    # Under CI a missing browser is a broken pipeline, not a reason to pass quietly.
+    if os.environ.get("CI"):
+        pytest.fail(f"Browser tests cannot run under CI: {reason}", pytrace=False)
+    pytest.skip(INSTALL_HINT)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as error:
+        _unavailable(f"playwright is not importable ({error})")
+    executable = shutil.which("chromium")
+    if not executable:
+        _unavailable("no `chromium` on the PATH")
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+    except Exception as error:
+        playwright.stop()
+        _unavailable(f"{executable} did not start ({error})")
+    yield browser
+    browser.close()
+    playwright.stop()
+
+
+def _screenshot_name(nodeid_name: str) -> str:
+    return re.sub(r"[^\w.-]+", "_", nodeid_name).strip("_") + ".png"
+
+
+def _page(request, browser, **context_options):
+    context = browser.new_context(locale="vi-VN", **context_options)
+    # Ten seconds is ample for a local server; a hung step fails instead of eating CI's time.
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    try:
+        page.screenshot(path=SCREENSHOTS / _screenshot_name(request.node.name), full_page=True)
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(request, browser):
+    """A fresh browser context per test, Vietnamese and desktop-sized; a screenshot is kept afterwards."""
+    yield from _page(request, browser, viewport={"width": 1280, "height": 900})
+
+
+@pytest.fixture
+def phone_page(request, browser):
+    """The same on a small phone: 360×740 CSS pixels, touch, the page's meta viewport honoured."""
+    yield from _page(request, browser, viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+
+
+def login(page, live_server, username: str, password: str) -> None:
+    """Log in through the real form, as a person would, and wait until the portal has answered."""
+    if "/accounts/login/" not in page.url:
+        page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    # Scoped to <main>: the navbar's language switch is a form with a submit button too.
+    with page.expect_navigation():
+        page.locator("main form").get_by_role("button").click()
+    assert "/accounts/login/" not in page.url, f"login as {username} failed: still on {page.url}"
