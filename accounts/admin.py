@@ -19,5 +19,8 @@ class UserAdmin(BaseUserAdmin):
     )
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,
-        (_("Role and scope"), {"fields": ("first_name", "last_name", "email", "role", "province", "district")}),
+        (
+            _("Role and scope"),
+            {"fields": ("first_name", "last_name", "email", "role", "province", "district")},
+        ),
     )

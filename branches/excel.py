@@ -51,7 +51,7 @@ def xlsx_response(*, filename: str, sheet_title: str, headers: Sequence[str], ro
             out.append(cell)
         sheet.append(out)
     # The finished file is spooled to disk and streamed back; it is removed when the response closes.
-    spool = tempfile.TemporaryFile(suffix=".xlsx")
+    spool = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
     workbook.save(spool)
     spool.seek(0)
     return FileResponse(

@@ -1,6 +1,8 @@
+from crispy_forms.bootstrap import FormActions
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row, Submit
+from crispy_forms.layout import HTML, Column, Layout, Row, Submit
 from django import forms
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import Branch, Commune
@@ -26,7 +28,7 @@ class BranchForm(forms.ModelForm):
         fields = ["commune", "name", "kind", "member_count", "founded_on"]
         widgets = {"founded_on": DateInput()}
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, cancel_url: str, **kwargs):
         super().__init__(*args, **kwargs)
         # Only communes of the user's own scope can be chosen, whatever is posted.
         self.fields["commune"].queryset = (
@@ -38,7 +40,14 @@ class BranchForm(forms.ModelForm):
             "name",
             Row(Column("kind", css_class="col-md-6"), Column("member_count", css_class="col-md-6")),
             "founded_on",
-            Submit("submit", _("Save"), css_class="btn-primary"),
+            FormActions(
+                Submit("submit", _("Save"), css_class="btn-primary"),
+                HTML(
+                    format_html(
+                        '<a class="btn btn-outline-secondary" href="{}">{}</a>', cancel_url, _("Cancel")
+                    )
+                ),
+            ),
         )
 
     def clean_name(self) -> str:

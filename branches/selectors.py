@@ -13,8 +13,8 @@ from .models import Branch, Commune, District, Province
 
 def scope_totals(*, user) -> dict[str, int]:
     """Headline figures of everything the user may see."""
-    branches = Branch.objects.visible_to(user).active().aggregate(
-        branches=Count("pk"), members=Sum("member_count")
+    branches = (
+        Branch.objects.visible_to(user).active().aggregate(branches=Count("pk"), members=Sum("member_count"))
     )
     return {
         "districts": District.objects.visible_to(user).filter(ended_on__isnull=True).count(),

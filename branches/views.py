@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
@@ -104,7 +105,9 @@ class BranchListView(PageRangeMixin, BranchQuerysetMixin, ListView):
     paginate_by = settings.PAGE_SIZE
 
     def get_queryset(self):
-        self.filterset = BranchFilter(self.request.GET or None, queryset=super().get_queryset(), request=self.request)
+        self.filterset = BranchFilter(
+            self.request.GET or None, queryset=super().get_queryset(), request=self.request
+        )
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
@@ -114,7 +117,9 @@ class BranchListView(PageRangeMixin, BranchQuerysetMixin, ListView):
 @portal_view
 def branch_export(request):
     """The branch list as .xlsx, with the same scope and filters as the page."""
-    base = Branch.objects.visible_to(request.user).select_related("commune__district__province", "commune__province")
+    base = Branch.objects.visible_to(request.user).select_related(
+        "commune__district__province", "commune__province"
+    )
     filterset = BranchFilter(request.GET or None, queryset=base, request=request)
     headers = [
         _("Branch"),
@@ -162,7 +167,11 @@ class BranchCreateView(BranchQuerysetMixin, CreateView):
         return {"commune": commune} if commune and commune.isdigit() else {}
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
+        return {
+            **super().get_form_kwargs(),
+            "user": self.request.user,
+            "cancel_url": reverse("branches:branch_list"),
+        }
 
     def form_valid(self, form):
         self.object = services.branch_create(**form.cleaned_data)
@@ -175,7 +184,11 @@ class BranchUpdateView(BranchQuerysetMixin, UpdateView):
     template_name = "branches/branch_form.html"
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
+        return {
+            **super().get_form_kwargs(),
+            "user": self.request.user,
+            "cancel_url": self.object.get_absolute_url(),
+        }
 
     def form_valid(self, form):
         self.object = services.branch_update(branch=self.object, **form.cleaned_data)
@@ -211,7 +224,9 @@ def _autocomplete(queryset, request, label):
 
 @portal_view
 def commune_autocomplete(request):
-    communes = Commune.objects.visible_to(request.user).filter(ended_on__isnull=True).select_related("district")
+    communes = (
+        Commune.objects.visible_to(request.user).filter(ended_on__isnull=True).select_related("district")
+    )
     district = request.GET.get("district")
     if district and district.isdigit():
         communes = communes.filter(district=district)
@@ -222,7 +237,9 @@ def commune_autocomplete(request):
 
 @portal_view
 def district_autocomplete(request):
-    districts = District.objects.visible_to(request.user).filter(ended_on__isnull=True).select_related("province")
+    districts = (
+        District.objects.visible_to(request.user).filter(ended_on__isnull=True).select_related("province")
+    )
     province = request.GET.get("province")
     if province and province.isdigit():
         districts = districts.filter(province=province)

@@ -29,7 +29,9 @@ class AutocompleteSelect(forms.Select):
             return super().optgroups(name, value, attrs)
         options = [self.create_option(name, "", "", not chosen, 0)]
         for index, obj in enumerate(queryset.filter(pk__in=chosen) if chosen else [], start=1):
-            options.append(self.create_option(name, obj.pk, self.choices.field.label_from_instance(obj), True, index))
+            options.append(
+                self.create_option(name, obj.pk, self.choices.field.label_from_instance(obj), True, index)
+            )
         return [(None, options, 0)]
 
 

@@ -21,9 +21,7 @@ def _strict(settings, caplog):
     settings.LANGUAGE_CODE = "vi"
     yield
     errors = [
-        r
-        for r in caplog.records
-        if r.levelno >= logging.ERROR and not r.name.startswith("django.request")
+        r for r in caplog.records if r.levelno >= logging.ERROR and not r.name.startswith("django.request")
     ]
     assert not errors, [r.getMessage() for r in errors]
 

@@ -5,8 +5,8 @@ Cần, one in Càng Long, one in another province (Vĩnh Long). A district offic
 district's records: those answer 404, exactly as if they did not exist.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 from django.urls import reverse
@@ -54,9 +54,16 @@ CASES = [
         lambda w: reverse("branches:province_detail", args=["84"]),
         {"vinh_long_staff": NOT_FOUND},
     ),
-    Case("district detail (Tiểu Cần)", lambda w: reverse("branches:district_detail", args=["846"]), in_tieu_can()),
-    Case("district detail (Càng Long)", lambda w: reverse("branches:district_detail", args=["844"]),
-         {**in_tieu_can(), "tieu_can_officer": NOT_FOUND, "cang_long_officer": OK}),
+    Case(
+        "district detail (Tiểu Cần)",
+        lambda w: reverse("branches:district_detail", args=["846"]),
+        in_tieu_can(),
+    ),
+    Case(
+        "district detail (Càng Long)",
+        lambda w: reverse("branches:district_detail", args=["844"]),
+        {**in_tieu_can(), "tieu_can_officer": NOT_FOUND, "cang_long_officer": OK},
+    ),
     Case("commune detail (Hiếu Tử)", lambda w: w["tieu_can"].commune.get_absolute_url(), in_tieu_can()),
     Case("branch list", lambda w: reverse("branches:branch_list"), {}),
     Case("branch export", lambda w: reverse("branches:branch_export"), {}),
@@ -64,10 +71,18 @@ CASES = [
     Case("branch detail", branch_url("branches:branch_detail"), in_tieu_can()),
     Case("branch edit", branch_url("branches:branch_update"), in_tieu_can()),
     Case("branch deactivate (confirm)", branch_url("branches:branch_deactivate"), in_tieu_can()),
-    Case("branch deactivate", branch_url("branches:branch_deactivate"), in_tieu_can(status_inside=REDIRECT),
-         method="post"),
-    Case("branch reactivate", branch_url("branches:branch_reactivate"), in_tieu_can(status_inside=REDIRECT),
-         method="post"),
+    Case(
+        "branch deactivate",
+        branch_url("branches:branch_deactivate"),
+        in_tieu_can(status_inside=REDIRECT),
+        method="post",
+    ),
+    Case(
+        "branch reactivate",
+        branch_url("branches:branch_reactivate"),
+        in_tieu_can(status_inside=REDIRECT),
+        method="post",
+    ),
     Case("branch reactivate by GET", branch_url("branches:branch_reactivate"), {}, default=NOT_ALLOWED),
     Case("commune autocomplete", lambda w: reverse("branches:commune_autocomplete"), {}),
     Case("district autocomplete", lambda w: reverse("branches:district_autocomplete"), {}),
@@ -92,7 +107,9 @@ def test_scope_matrix(case, persona, world, as_persona, request):
         assert response.status_code == expected, f"{persona} {case.method.upper()} {url}"
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.name not in {"password change"}], ids=lambda c: c.name)
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if c.name not in {"password change"}], ids=lambda c: c.name
+)
 def test_account_without_role_is_forbidden(case, world, no_role_user, client):
     client.force_login(no_role_user)
     response = getattr(client, case.method)(case.url(world))

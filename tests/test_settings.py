@@ -31,8 +31,13 @@ def test_production_refuses_to_start_without_allowed_hosts():
 
 def test_production_deploy_check_is_clean():
     result = run_manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="portal.example.vn", DATABASE_URL="postgres://u@h/db",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY=GOOD_KEY,
+        ALLOWED_HOSTS="portal.example.vn",
+        DATABASE_URL="postgres://u@h/db",
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout

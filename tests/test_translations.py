@@ -36,7 +36,9 @@ def entries(text: str):
 
 
 def test_every_message_is_translated():
-    untranslated = [msgid for msgid, msgstr, fuzzy, _ in entries(PO.read_text("utf-8")) if not msgstr or fuzzy]
+    untranslated = [
+        msgid for msgid, msgstr, fuzzy, _ in entries(PO.read_text("utf-8")) if not msgstr or fuzzy
+    ]
     assert not untranslated, untranslated
 
 
@@ -56,13 +58,25 @@ def test_no_string_in_the_code_is_missing_from_the_catalogue(tmp_path):
     shutil.copytree(
         ROOT,
         copy,
-        ignore=shutil.ignore_patterns(".venv", "node_modules", ".git", "static", "media", "staticfiles", "tests",
-                                      "test-artifacts", "*.sqlite3", "__pycache__"),
+        ignore=shutil.ignore_patterns(
+            ".venv",
+            "node_modules",
+            ".git",
+            "static",
+            "media",
+            "staticfiles",
+            "tests",
+            "test-artifacts",
+            "*.sqlite3",
+            "__pycache__",
+        ),
     )
     before = {msgid for msgid, *_ in entries((copy / PO.relative_to(ROOT)).read_text("utf-8"))}
     subprocess.run(
         [sys.executable, "manage.py", "makemessages", "-l", "vi", "--no-wrap", "--no-obsolete"],
-        cwd=copy, check=True, capture_output=True,
+        cwd=copy,
+        check=True,
+        capture_output=True,
     )
     after = {msgid for msgid, *_ in entries((copy / PO.relative_to(ROOT)).read_text("utf-8"))}
     assert after == before, f"run `make messages` and translate: new {sorted(after - before)}"

@@ -28,9 +28,9 @@ def sort_header(context, field: str, label: str, param: str = "o"):
     elif current == f"-{field}":
         target, icon = field, "bi-sort-down"
     else:
-        target, icon = field, ""
+        target, icon = field, "bi-arrow-down-up text-body-tertiary"
     params = context["request"].GET.copy()
     params[param] = target
     params.pop("page", None)
-    arrow = format_html(' <i class="bi {}" aria-hidden="true"></i>', icon) if icon else ""
+    arrow = format_html(' <i class="bi {} small" aria-hidden="true"></i>', icon)
     return format_html('<a href="?{}">{}{}</a>', params.urlencode(), label, arrow)

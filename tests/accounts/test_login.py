@@ -7,9 +7,7 @@ from tests.conftest import PASSWORD
 
 
 def login(client, username, password, ip="10.0.0.1"):
-    return client.post(
-        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=ip
-    )
+    return client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=ip)
 
 
 def test_login_page_is_vietnamese(client, db):
@@ -73,7 +71,11 @@ def test_password_change(client, tieu_can_officer):
     client.force_login(tieu_can_officer)
     response = client.post(
         reverse("password_change"),
-        {"old_password": PASSWORD, "new_password1": "Mat-khau-moi-2026", "new_password2": "Mat-khau-moi-2026"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Mat-khau-moi-2026",
+            "new_password2": "Mat-khau-moi-2026",
+        },
     )
     assert response["Location"] == reverse("password_change_done")
     tieu_can_officer.refresh_from_db()
@@ -111,8 +113,12 @@ def test_role_must_match_its_unit(role, province, district, valid, tra_vinh, tie
 
     from accounts.models import User
 
-    user = User(username=f"u-{role}-{province}-{district}", role=role,
-                province=tra_vinh if province else None, district=tieu_can if district else None)
+    user = User(
+        username=f"u-{role}-{province}-{district}",
+        role=role,
+        province=tra_vinh if province else None,
+        district=tieu_can if district else None,
+    )
     if valid:
         user.save()
     else:

@@ -79,14 +79,17 @@ class TestEdit:
     def test_edit_and_message(self, client, tieu_can_officer, tieu_can_branch):
         client.force_login(tieu_can_officer)
         url = reverse("branches:branch_update", args=[tieu_can_branch.pk])
-        response = client.post(url, form_data(tieu_can_branch.commune, name="Ấp Cây Gòn A", member_count=40),
-                               follow=True)
+        response = client.post(
+            url, form_data(tieu_can_branch.commune, name="Ấp Cây Gòn A", member_count=40), follow=True
+        )
         tieu_can_branch.refresh_from_db()
         assert tieu_can_branch.name == "Ấp Cây Gòn A"
         assert tieu_can_branch.member_count == 40
         assert [str(m) for m in response.context["messages"]]
 
-    def test_cannot_move_branch_out_of_own_district(self, client, tieu_can_officer, tieu_can_branch, an_truong):
+    def test_cannot_move_branch_out_of_own_district(
+        self, client, tieu_can_officer, tieu_can_branch, an_truong
+    ):
         client.force_login(tieu_can_officer)
         url = reverse("branches:branch_update", args=[tieu_can_branch.pk])
         response = client.post(url, form_data(an_truong, name="Ấp Cây Gòn"))
@@ -185,15 +188,17 @@ class TestExport:
         names = sorted(row[0] for row in rows[1:])
         assert names == ["Ấp Cây Gòn", "Ấp Đại Đức"]  # not Vĩnh Long's, not the quarter
 
-    def test_export_dates_are_real_dates_and_formulas_are_neutralised(self, client, tieu_can_officer, hieu_tu):
+    def test_export_dates_are_real_dates_and_formulas_are_neutralised(
+        self, client, tieu_can_officer, hieu_tu
+    ):
         import datetime
 
-        BranchFactory(commune=hieu_tu, name="=HYPERLINK(\"http://x\")", founded_on=datetime.date(2001, 5, 2))
+        BranchFactory(commune=hieu_tu, name='=HYPERLINK("http://x")', founded_on=datetime.date(2001, 5, 2))
         client.force_login(tieu_can_officer)
         response = client.get(reverse("branches:branch_export"))
         sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
         row = list(sheet.values)[1]
-        assert row[0] == "'=HYPERLINK(\"http://x\")"
+        assert row[0] == '\'=HYPERLINK("http://x")'
         assert isinstance(row[6], datetime.datetime) and row[6].date() == datetime.date(2001, 5, 2)
 
 

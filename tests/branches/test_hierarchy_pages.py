@@ -50,7 +50,7 @@ def test_commune_directly_under_province_after_2025(client, tra_vinh_staff, tra_
 def test_breadcrumbs_through_the_hierarchy(client, tra_vinh_staff, tieu_can_branch):
     client.force_login(tra_vinh_staff)
     html = client.get(tieu_can_branch.get_absolute_url()).content.decode()
-    crumbs = html[html.index('class="breadcrumb'):]
+    crumbs = html[html.index('class="breadcrumb') :]
     for name in ["Tỉnh Trà Vinh", "Huyện Tiểu Cần", "Xã Hiếu Tử", "Ấp Cây Gòn"]:
         assert name in crumbs
     assert crumbs.index("Tỉnh Trà Vinh") < crumbs.index("Huyện Tiểu Cần") < crumbs.index("Xã Hiếu Tử")
@@ -94,8 +94,9 @@ PAGES = [
 
 @pytest.mark.parametrize("persona", ["administrator", "tra_vinh_staff", "tieu_can_officer"])
 @pytest.mark.parametrize(("page", "url"), PAGES, ids=[p[0] for p in PAGES])
-def test_query_count_does_not_grow_with_rows(page, url, persona, as_persona, world, tieu_can, cang_long,
-                                             count_queries):
+def test_query_count_does_not_grow_with_rows(
+    page, url, persona, as_persona, world, tieu_can, cang_long, count_queries
+):
     client = as_persona(persona)
     with count_queries() as small:
         assert client.get(url()).status_code == 200

@@ -17,7 +17,7 @@ class Command(BaseCommand):
             created = populate_branches(rng=rng)
             users = populate_users()
         self.stdout.write(f"Demo branches created: {created}")
-        self.stdout.write(self.style.SUCCESS("\nDemo logins (password for all: %s):" % users[0][1]))
+        self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {users[0][1]}):"))
         for user, _password in users:
             scope = user.scope_label
             self.stdout.write(f"  {user.username:<22} {user.get_role_display():<22} {scope}")
