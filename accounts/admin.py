@@ -17,6 +17,14 @@ class UserAdmin(BaseUserAdmin):
         (_("Role and scope"), {"fields": ("role", "province", "district")}),
         *BaseUserAdmin.fieldsets[2:],
     )
+
+    def save_model(self, request, obj, form, change):
+        # The administrator role is what Django admin calls a superuser; keep the two in step when the
+        # role is changed here (a superuser made by createsuperuser keeps its rights without a role).
+        if "role" in form.changed_data:
+            obj.is_staff = obj.is_superuser = obj.role == User.Role.ADMINISTRATOR
+        super().save_model(request, obj, form, change)
+
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,
         (

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -25,7 +26,7 @@ class FoldedSearchMixin:
 
 class UnitAdmin(FoldedSearchMixin, admin.ModelAdmin):
     search_fields = ["name_key", "code"]  # used by autocomplete; get_search_results does the folding
-    search_help_text = "Tìm theo tên (có hoặc không dấu) hoặc mã"
+    search_help_text = _("Search by name (with or without diacritics) or by code")
     show_full_result_count = False
     list_per_page = 50
     readonly_fields = ["name_key"]
@@ -61,12 +62,12 @@ class BranchAdmin(FoldedSearchMixin, ExportMixin, SimpleHistoryAdmin):
     list_filter = ["kind", "is_active", "commune__province"]
     list_select_related = ["commune__district"]
     search_fields = ["name_key"]
-    search_help_text = "Tìm theo tên chi đoàn (có hoặc không dấu)"
+    search_help_text = _("Search by branch name (with or without diacritics)")
     autocomplete_fields = ["commune"]
     show_full_result_count = False
     list_per_page = 50
     readonly_fields = ["created_at", "updated_at"]
 
-    @admin.display(description="Huyện", ordering="commune__district__name_key")
+    @admin.display(description=_("District"), ordering="commune__district__name_key")
     def district_name(self, obj):
         return obj.commune.district.name if obj.commune.district_id else "—"

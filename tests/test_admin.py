@@ -59,3 +59,35 @@ def test_user_admin_assigns_role_and_unit(client, administrator, tieu_can):
     response = client.get(reverse("admin:accounts_user_add"))
     html = response.content.decode()
     assert 'name="role"' in html and 'name="district"' in html
+
+
+def test_assigning_the_administrator_role_grants_admin_rights(client, administrator, tieu_can_officer):
+    client.force_login(administrator)
+    url = reverse("admin:accounts_user_change", args=[tieu_can_officer.pk])
+    page = client.get(url)
+    form = page.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data.update(
+        {"role": "administrator", "district": "", "date_joined_0": "01/01/2026", "date_joined_1": "08:00"}
+    )
+    data.pop("password", None)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    tieu_can_officer.refresh_from_db()
+    assert tieu_can_officer.is_superuser and tieu_can_officer.is_staff
+
+
+def test_role_without_its_unit_is_refused_in_admin(client, administrator, tra_vinh):
+    client.force_login(administrator)
+    response = client.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "username": "moi",
+            "password1": "Mat-khau-dai-2026",
+            "password2": "Mat-khau-dai-2026",
+            "role": "provincial_staff",
+            "usable_password": "true",
+        },
+    )
+    assert response.status_code == 200
+    assert "Cán bộ Tỉnh đoàn phải gắn với một tỉnh" in response.content.decode()
