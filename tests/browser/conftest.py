@@ -11,11 +11,7 @@ from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an asyncio event loop in this thread (inside a greenlet). Django sees
-# that running loop and refuses ORM calls from the test (fixtures, assertions) as "async-unsafe",
-# although they are plain synchronous code that never shares a connection with the loop.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 BROWSER_DIR = Path(__file__).resolve().parent
 SCREENSHOTS = BROWSER_DIR.parent.parent / "test-artifacts" / "screenshots"
 INSTALL_HINT = "Browser tests need Debian's chromium: apt-get install chromium (then make test runs them)"
@@ -30,11 +26,22 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    # Every test under tests/browser is a browser test, so `-m "not browser"` leaves all of them out.
+    """Mark every test under tests/browser as `browser`, and run them after all the others.
+
+    Last, because once the browser is up Django's async-safety check is off in this process until the
+    session ends (see `browser`), and no other test should run, or start a subprocess, like that.
+    trylast: after pytest-django has sorted the items by their kind of database access.
+    """
+    browser, others = [], []
     for item in items:
         if BROWSER_DIR in Path(item.path).resolve().parents:
             item.add_marker(pytest.mark.browser)
+            browser.append(item)
+        else:
+            others.append(item)
+    items[:] = others + browser
 
 
 def _unavailable(reason: str):
@@ -53,15 +60,28 @@ def browser():
     executable = shutil.which("chromium")
     if not executable:
         _unavailable("no `chromium` on the PATH")
+    # Playwright's sync API keeps an asyncio event loop marked as running in this thread between its
+    # calls. Django then refuses every ORM call of the test thread (fixtures, assertions, the database
+    # flush after each test) as async-unsafe, though they are plain synchronous code that never shares
+    # a connection with that loop. Set only while the browser is up, and restored afterwards.
+    previous = os.environ.get(ASYNC_UNSAFE)
+    os.environ[ASYNC_UNSAFE] = "true"
     playwright = sync_playwright().start()
     try:
-        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-    except Exception as error:
+        try:
+            browser = playwright.chromium.launch(
+                executable_path=executable, headless=True, args=CHROMIUM_ARGS
+            )
+        except Exception as error:
+            _unavailable(f"{executable} did not start ({error})")
+        yield browser
+        browser.close()
+    finally:
         playwright.stop()
-        _unavailable(f"{executable} did not start ({error})")
-    yield browser
-    browser.close()
-    playwright.stop()
+        if previous is None:
+            os.environ.pop(ASYNC_UNSAFE, None)
+        else:
+            os.environ[ASYNC_UNSAFE] = previous
 
 
 def _screenshot_name(nodeid_name: str) -> str:

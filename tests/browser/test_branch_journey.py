@@ -84,8 +84,12 @@ def test_branch_list_fits_a_phone(phone_page, live_server, tieu_can_officer, tie
     overflowing = page.evaluate(OVERFLOWING_ELEMENTS_JS)
     assert width <= 360 + 2, f"the page is {width}px wide on a 360px phone; too wide: {overflowing}"
 
-    # Usable, not only narrow: the search works and the branch can be opened by touch.
-    page.locator("#branch-filter input[name=q]").fill("cay gon")
+    # Usable, not only narrow: the folded search opens, works, and the branch can be opened by touch.
+    search = page.locator("#branch-filter input[name=q]")
+    expect(search).to_be_hidden()
+    page.locator("[aria-controls=branch-filter]").tap()
+    expect(search).to_be_visible()
+    search.fill("cay gon")
     with page.expect_navigation():
         page.locator("#branch-filter button[type=submit]").tap()
     link = page.locator("main table tbody").get_by_role("link", name="Ấp Cây Gòn")
