@@ -1,0 +1,43 @@
+import time
+
+from django.core.management.base import BaseCommand
+
+from branches import scale
+
+# Run in this order; each step skips what is already there. Later apps append their own steps here
+# (after the branches they hang on), e.g. secretaries.scale.secretaries_step.
+SEED_STEPS: list[scale.Step] = [
+    scale.divisions_step,
+    scale.branches_step,
+    scale.users_step,
+]
+
+
+class Command(BaseCommand):
+    help = (
+        "Fill the database with a national data set for benchmarks: all official units, about ten "
+        "branches per commune (over 100,000), and the benchmark accounts bench.quantri (administrator), "
+        "bench.tinh (Trà Vinh) and bench.huyen (Tiểu Cần). Never run it against production data."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--password",
+            default=scale.ScaleOptions.password,
+            help="Password of the benchmark accounts (default: %(default)s).",
+        )
+        parser.add_argument(
+            "--per-commune",
+            type=int,
+            default=scale.ScaleOptions.per_commune,
+            help="Average number of branches per commune (default: %(default)s).",
+        )
+
+    def handle(self, *args, password, per_commune, **options):
+        seed_options = scale.ScaleOptions(per_commune=per_commune, password=password)
+        started = time.monotonic()
+        for step in SEED_STEPS:
+            step_started = time.monotonic()
+            step(options=seed_options, log=self.stdout.write)
+            self.stdout.write(f"  ({time.monotonic() - step_started:.1f} s)")
+        self.stdout.write(self.style.SUCCESS(f"Seeded in {time.monotonic() - started:.1f} s."))
