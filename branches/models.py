@@ -192,9 +192,9 @@ class Branch(models.Model):
     class Meta:
         verbose_name = _("branch")
         verbose_name_plural = _("branches")
-        # commune_id follows the official code order (units are loaded in code order) and uses the
-        # unique index, so a page of a national list needs no sort of the whole table.
-        ordering = ["commune_id", "name_key"]
+        # By official commune code, then name: PostgreSQL walks the commune code index and the
+        # (commune, name_key) unique index, so a page of the national list sorts nothing big.
+        ordering = ["commune__code", "name_key"]
         constraints = [
             # "Ấp Cây Gòn" and "ap cay gon" are the same branch of the same commune.
             models.UniqueConstraint(

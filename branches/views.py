@@ -14,6 +14,7 @@ from . import selectors, services
 from .excel import xlsx_response
 from .filters import BranchFilter
 from .forms import BranchForm
+from .history import history_rows
 from .models import Branch, Commune, District, Province
 from .text import search_terms
 
@@ -153,8 +154,7 @@ class BranchDetailView(BranchQuerysetMixin, DetailView):
     template_name = "branches/branch_detail.html"
 
     def get_context_data(self, **kwargs):
-        history = self.object.history.select_related("history_user").order_by("-history_date")[:20]
-        return super().get_context_data(history=history, **kwargs)
+        return super().get_context_data(history=history_rows(self.object.history), **kwargs)
 
 
 class BranchCreateView(BranchQuerysetMixin, CreateView):

@@ -53,17 +53,17 @@ def long_ho(vinh_long):
 
 @pytest.fixture
 def hieu_tu(tieu_can):
-    return CommuneFactory(code="29275", name="Xã Hiếu Tử", district=tieu_can)
+    return CommuneFactory(code="29350", name="Xã Hiếu Tử", district=tieu_can)
 
 
 @pytest.fixture
 def an_truong(cang_long):
-    return CommuneFactory(code="29182", name="Xã An Trường", district=cang_long)
+    return CommuneFactory(code="29275", name="Xã An Trường", district=cang_long)
 
 
 @pytest.fixture
 def thanh_duc(long_ho):
-    return CommuneFactory(code="29593", name="Xã Thanh Đức", district=long_ho)
+    return CommuneFactory(code="29590", name="Xã Thanh Đức", district=long_ho)
 
 
 @pytest.fixture

@@ -119,7 +119,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'branch',
                 'verbose_name_plural': 'branches',
-                'ordering': ['commune_id', 'name_key'],
+                'ordering': ['commune__code', 'name_key'],
                 'constraints': [models.UniqueConstraint(fields=('commune', 'name_key'), name='branch_name_unique_in_commune', violation_error_message='This commune already has a branch with that name.'), models.CheckConstraint(condition=models.Q(('name_key', ''), _negated=True), name='branch_name_not_blank')],
             },
         ),

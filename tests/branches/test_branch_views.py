@@ -215,3 +215,42 @@ class TestAutocomplete:
         client.force_login(administrator)
         results = client.get(reverse("branches:commune_autocomplete"), {"q": "xa"}).json()["results"]
         assert len(results) == 20
+
+
+class TestHistory:
+    def test_branch_page_shows_who_changed_which_field(
+        self, client, tieu_can_officer, tieu_can_branch, an_truong
+    ):
+        client.force_login(tieu_can_officer)
+        url = reverse("branches:branch_update", args=[tieu_can_branch.pk])
+        client.post(url, form_data(tieu_can_branch.commune, name="Ấp Cây Gòn", member_count=45))
+        client.post(reverse("branches:branch_deactivate", args=[tieu_can_branch.pk]))
+        response = client.get(tieu_can_branch.get_absolute_url())
+        rows = response.context["history"]
+        assert [row.action for row in rows] == ["Sửa", "Sửa", "Tạo mới"]
+        assert rows[0].who == tieu_can_officer
+        assert [(c.label, c.old, c.new) for c in rows[0].changes] == [("đang hoạt động", "Có", "Không")]
+        changes = {c.label: (c.old, c.new) for c in rows[1].changes}
+        assert changes["số đoàn viên"] == ("32", "45")
+        assert changes["ngày thành lập"] == ("—", "15/03/1998")
+
+    def test_history_names_the_commune_it_moved_from(
+        self, client, tra_vinh_staff, tieu_can_branch, an_truong
+    ):
+        client.force_login(tra_vinh_staff)
+        url = reverse("branches:branch_update", args=[tieu_can_branch.pk])
+        client.post(url, form_data(an_truong, name="Ấp Cây Gòn"))
+        rows = client.get(tieu_can_branch.get_absolute_url()).context["history"]
+        assert ("xã", "Xã Hiếu Tử", "Xã An Trường") in [(c.label, c.old, c.new) for c in rows[0].changes]
+
+    def test_history_query_count_is_constant(self, client, tieu_can_officer, tieu_can_branch, count_queries):
+        client.force_login(tieu_can_officer)
+        url = reverse("branches:branch_update", args=[tieu_can_branch.pk])
+        client.post(url, form_data(tieu_can_branch.commune, name="Ấp Cây Gòn", member_count=1))
+        with count_queries() as few:
+            client.get(tieu_can_branch.get_absolute_url())
+        for n in range(2, 30):
+            client.post(url, form_data(tieu_can_branch.commune, name="Ấp Cây Gòn", member_count=n))
+        with count_queries() as many:
+            client.get(tieu_can_branch.get_absolute_url())
+        assert len(many) == len(few)

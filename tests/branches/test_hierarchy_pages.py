@@ -85,7 +85,7 @@ PAGES = [
     ("provinces", lambda: reverse("branches:province_list")),
     ("province", lambda: reverse("branches:province_detail", args=["84"])),
     ("district", lambda: reverse("branches:district_detail", args=["846"])),
-    ("commune", lambda: reverse("branches:commune_detail", args=["29275"])),
+    ("commune", lambda: reverse("branches:commune_detail", args=["29350"])),
     ("branch list", lambda: reverse("branches:branch_list")),
     ("branch list searched", lambda: reverse("branches:branch_list") + "?q=ap&o=district"),
     ("branch form", lambda: reverse("branches:branch_create")),

@@ -1,0 +1,93 @@
+"""Change history (django-simple-history) as rows a person can read: who, when, which fields, old → new.
+
+Shared by every page that shows "Lịch sử thay đổi". The diffs are computed in Python between
+consecutive records, and foreign keys are named with one query per related model, so the cost does not
+depend on how many changes there were.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db import models
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+HISTORY_TYPES = {"+": gettext_lazy("Created"), "~": gettext_lazy("Changed"), "-": gettext_lazy("Deleted")}
+
+
+@dataclass
+class Change:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryRow:
+    when: datetime
+    who: object
+    action: str
+    changes: list[Change] = field(default_factory=list)
+
+
+def _display(model_field, value, names: dict) -> str:
+    if value is None or value == "":
+        return "—"
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(model_field, models.ForeignKey):
+        return names.get((model_field.name, value), str(value))
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    return str(value)
+
+
+def history_rows(history, *, limit: int = 20) -> list[HistoryRow]:
+    """The latest `limit` changes of a history queryset (e.g. `branch.history`), newest first."""
+    records = list(
+        history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    )
+    if not records:
+        return []
+    model = records[0].instance_type
+    tracked = {f.name: f for f in model._meta.fields if f.name in {h.name for h in records[0]._meta.fields}}
+    pairs = []
+    for index, record in enumerate(records[:limit]):
+        previous = records[index + 1] if index + 1 < len(records) else None
+        delta = record.diff_against(previous) if previous and record.history_type == "~" else None
+        pairs.append((record, [c for c in delta.changes if c.field in tracked] if delta else []))
+
+    # Name the related objects that changed, one query per related model.
+    wanted: dict[str, set] = {}
+    for _record, changes in pairs:
+        for change in changes:
+            model_field = tracked[change.field]
+            if isinstance(model_field, models.ForeignKey):
+                wanted.setdefault(change.field, set()).update(v for v in (change.old, change.new) if v)
+    names = {}
+    for name, ids in wanted.items():
+        related = tracked[name].related_model
+        for obj in related._base_manager.filter(pk__in=ids):
+            names[(name, obj.pk)] = str(obj)
+
+    rows = []
+    for record, changes in pairs:
+        rows.append(
+            HistoryRow(
+                when=record.history_date,
+                who=record.history_user,
+                action=str(HISTORY_TYPES[record.history_type]),
+                changes=[
+                    Change(
+                        label=str(tracked[c.field].verbose_name),
+                        old=_display(tracked[c.field], c.old, names),
+                        new=_display(tracked[c.field], c.new, names),
+                    )
+                    for c in changes
+                ],
+            )
+        )
+    return rows
