@@ -26,7 +26,7 @@ $(STAMP): pyproject.toml
 lint: $(STAMP)  ## ruff, template formatting, migrations in step with the models
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/djlint templates --check --quiet
+	$(VENV)/bin/djlint templates --check --lint --quiet
 	$(PY) manage.py makemigrations --check --dry-run
 
 format: $(STAMP)
