@@ -91,3 +91,24 @@ def test_role_without_its_unit_is_refused_in_admin(client, administrator, tra_vi
     )
     assert response.status_code == 200
     assert "Cán bộ Tỉnh đoàn phải gắn với một tỉnh" in response.content.decode()
+
+
+def test_large_unfiltered_admin_list_uses_the_estimate(db, monkeypatch):
+    """The exact count is used on SQLite and for small or filtered lists; the estimate otherwise."""
+    from django.db import connection
+
+    from branches.admin import EstimatedCountPaginator
+    from branches.models import Branch
+    from tests.factories import BranchFactory
+
+    BranchFactory.create_batch(3)
+    paginator = EstimatedCountPaginator(Branch.objects.all(), 50)
+    if connection.vendor != "postgresql":
+        assert paginator.count == 3
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE branches_branch")
+    BranchFactory.create_batch(2)  # not yet seen by the planner's statistics
+    monkeypatch.setattr(EstimatedCountPaginator, "ESTIMATE_ABOVE", 0)
+    assert EstimatedCountPaginator(Branch.objects.all(), 50).count == 3  # the estimate
+    assert EstimatedCountPaginator(Branch.objects.filter(member_count__gte=0), 50).count == 5  # exact
