@@ -6,6 +6,8 @@ Deterministic (seeded), so every `make run` shows the same portal.
 import random
 from datetime import date
 
+from simple_history.utils import bulk_create_with_history
+
 from .models import Branch, Commune
 from .text import fold
 
@@ -96,5 +98,6 @@ def populate_branches(*, rng: random.Random, stdout=None) -> int:
                     member_count=rng.randint(20, 60),
                 )
             )
-    Branch.objects.bulk_create(new, batch_size=1000)
+    # With their first history record, so the first later edit shows what it changed.
+    bulk_create_with_history(new, Branch, batch_size=1000)
     return len(new)
