@@ -1,0 +1,53 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from branches.admin import EstimatedCountPaginator, FoldedSearchMixin
+
+from .models import Person, Term
+
+
+class TermInline(admin.TabularInline):
+    model = Term
+    fields = ["branch", "role", "started_on", "expected_end_on", "ended_on", "end_reason"]
+    autocomplete_fields = ["branch"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Person)
+class PersonAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+    code_search_field = None
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+    list_per_page = 50
+    list_display = ["full_name", "gender", "date_of_birth", "ethnicity", "is_party_member", "district", "phone"]
+    list_filter = ["gender", "is_party_member", "political_theory_level", "education_level", "province"]
+    list_select_related = ["district"]
+    search_fields = ["name_key"]
+    search_help_text = _("Search by name (with or without diacritics)")
+    autocomplete_fields = ["province", "district"]
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [TermInline]
+
+
+@admin.register(Term)
+class TermAdmin(SimpleHistoryAdmin):
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+    list_per_page = 50
+    list_display = ["person", "role", "branch", "started_on", "expected_end_on", "ended_on"]
+    list_filter = ["role", ("ended_on", admin.EmptyFieldListFilter)]
+    list_select_related = ["person", "branch__commune"]
+    search_fields = ["person__name_key", "branch__name_key"]
+    autocomplete_fields = ["person", "branch"]
+    date_hierarchy = "started_on"
+
+    def get_search_results(self, request, queryset, search_term):
+        from branches.text import search_terms
+
+        for term in search_terms(search_term):
+            queryset = queryset.filter(person__name_key__contains=term) | queryset.filter(
+                branch__name_key__contains=term
+            )
+        return queryset, True

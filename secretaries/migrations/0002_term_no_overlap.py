@@ -1,0 +1,62 @@
+"""A person's terms in the same role never overlap — kept by the database itself.
+
+PostgreSQL: an exclusion constraint over the date ranges (needs btree_gist for the equality parts).
+SQLite (the zero-setup default): triggers that refuse an overlapping insert or update.
+Both raise IntegrityError, like any other constraint.
+"""
+
+from django.db import migrations
+
+POSTGRES = [
+    "CREATE EXTENSION IF NOT EXISTS btree_gist",
+    """
+    ALTER TABLE secretaries_term ADD CONSTRAINT term_no_overlap_same_person_role
+    EXCLUDE USING gist (
+        person_id WITH =,
+        role WITH =,
+        daterange(started_on, ended_on, '[]') WITH &&
+    )
+    """,
+]
+POSTGRES_REVERSE = ["ALTER TABLE secretaries_term DROP CONSTRAINT term_no_overlap_same_person_role"]
+
+_OVERLAP = """
+    EXISTS (
+        SELECT 1 FROM secretaries_term AS other
+        WHERE other.person_id = NEW.person_id AND other.role = NEW.role AND other.id != {self_id}
+          AND other.started_on <= COALESCE(NEW.ended_on, '9999-12-31')
+          AND NEW.started_on <= COALESCE(other.ended_on, '9999-12-31')
+    )
+"""
+SQLITE = [
+    f"""
+    CREATE TRIGGER term_no_overlap_insert BEFORE INSERT ON secretaries_term
+    WHEN {_OVERLAP.format(self_id="-1")}
+    BEGIN SELECT RAISE(ABORT, 'term_no_overlap_same_person_role'); END
+    """,
+    f"""
+    CREATE TRIGGER term_no_overlap_update BEFORE UPDATE ON secretaries_term
+    WHEN {_OVERLAP.format(self_id="NEW.id")}
+    BEGIN SELECT RAISE(ABORT, 'term_no_overlap_same_person_role'); END
+    """,
+]
+SQLITE_REVERSE = ["DROP TRIGGER term_no_overlap_insert", "DROP TRIGGER term_no_overlap_update"]
+
+
+def _run(statements_by_vendor):
+    def run(apps, schema_editor):
+        for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
+            schema_editor.execute(statement)
+
+    return run
+
+
+class Migration(migrations.Migration):
+    dependencies = [("secretaries", "0001_initial")]
+
+    operations = [
+        migrations.RunPython(
+            _run({"postgresql": POSTGRES, "sqlite": SQLITE}),
+            _run({"postgresql": POSTGRES_REVERSE, "sqlite": SQLITE_REVERSE}),
+        )
+    ]

@@ -1,0 +1,189 @@
+"""Branch secretaries: the people (Person) and the terms (Term) that tie them to branches.
+
+A person's personal data (birth date, phone, ethnicity, religion, party membership) is personal data
+under Decree 13/2023/NĐ-CP: it is visible only within scope, and every change is audited.
+Rules the data must keep live in the database: one current secretary per branch, a term ends on or after
+it starts, a person's terms in the same role never overlap (see migration 0002 for the last one).
+"""
+
+import datetime
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.scope import ScopedQuerySet
+from branches.text import fold, normalize_name
+
+from .choices import ETHNICITIES, EducationLevel, Gender, Religion, TheoryLevel
+
+
+class PersonQuerySet(ScopedQuerySet):
+    # A person belongs to the unit of the branch they serve (or last served): see term_appoint.
+    province_path = "province"
+    district_path = "district"
+
+    def search(self, query: str | None) -> "PersonQuerySet":
+        from branches.text import search_terms
+
+        qs = self
+        for term in search_terms(query):
+            digits = "".join(ch for ch in term if ch.isdigit())
+            if digits and len(digits) == len(term.replace("+", "")):
+                qs = qs.filter(phone_digits__contains=digits)
+            else:
+                qs = qs.filter(name_key__contains=term)
+        return qs
+
+    def with_current_term(self) -> "PersonQuerySet":
+        return self.annotate(
+            has_current_term=Exists(Term.objects.filter(person=OuterRef("pk"), ended_on__isnull=True))
+        )
+
+
+def portrait_path(instance, filename: str) -> str:
+    # The uploader's file name is never used: see secretaries/portraits.py.
+    return f"portraits/{filename}"
+
+
+class Person(models.Model):
+    full_name = models.CharField(_("full name"), max_length=100)
+    name_key = models.CharField(max_length=100, editable=False, db_index=True)
+    gender = models.CharField(_("gender"), max_length=3, choices=Gender.choices)
+    date_of_birth = models.DateField(_("date of birth"))
+    ethnicity = models.CharField(_("ethnicity"), max_length=2, choices=ETHNICITIES, default="01")
+    religion = models.CharField(_("religion"), max_length=12, choices=Religion.choices, default=Religion.NONE)
+    education_level = models.CharField(
+        _("education level"), max_length=12, choices=EducationLevel.choices, blank=True
+    )
+    political_theory_level = models.CharField(
+        _("political-theory level"), max_length=12, choices=TheoryLevel.choices, default=TheoryLevel.NONE
+    )
+    is_party_member = models.BooleanField(_("party member"), default=False)
+    party_joined_on = models.DateField(_("joined the Party on"), null=True, blank=True)
+    occupation = models.CharField(_("occupation"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone_digits = models.CharField(max_length=20, editable=False, blank=True, db_index=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    portrait = models.ImageField(_("portrait"), upload_to=portrait_path, blank=True)
+    portrait_thumbnail = models.ImageField(upload_to=portrait_path, blank=True, editable=False)
+    # The unit that manages this person's record: that of their current or latest branch.
+    province = models.ForeignKey(
+        "branches.Province", verbose_name=_("province"), on_delete=models.PROTECT, related_name="+"
+    )
+    district = models.ForeignKey(
+        "branches.District",
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["name_key", "phone_digits", "portrait_thumbnail", "updated_at"])
+
+    class Meta:
+        verbose_name = _("branch secretary")
+        verbose_name_plural = _("branch secretaries")
+        ordering = ["name_key", "pk"]
+        constraints = [
+            models.CheckConstraint(name="person_name_not_blank", condition=~Q(name_key="")),
+            models.CheckConstraint(
+                name="person_party_date_only_for_members",
+                condition=Q(is_party_member=True) | Q(party_joined_on__isnull=True),
+                violation_error_message=_("Only a party member has a date of joining the Party."),
+            ),
+        ]
+        indexes = [models.Index(fields=["district", "name_key"], name="person_district_name")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.full_name = normalize_name(self.full_name)
+        self.name_key = fold(self.full_name)
+        self.phone_digits = "".join(ch for ch in self.phone if ch.isdigit())
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("secretaries:person_detail", kwargs={"pk": self.pk})
+
+    def age(self, on: datetime.date | None = None) -> int:
+        on = on or timezone.localdate()
+        born = self.date_of_birth
+        return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+class TermQuerySet(ScopedQuerySet):
+    province_path = "branch__commune__province"
+    district_path = "branch__commune__district"
+
+    def current(self) -> "TermQuerySet":
+        return self.filter(ended_on__isnull=True)
+
+    def secretaries(self) -> "TermQuerySet":
+        return self.filter(role=Term.Role.SECRETARY)
+
+
+class Term(models.Model):
+    """A term (nhiệm kỳ): a person leads a branch, as secretary or deputy, from a date until a date."""
+
+    class Role(models.TextChoices):
+        SECRETARY = "bi_thu", _("Secretary")
+        DEPUTY = "pho_bi_thu", _("Deputy secretary")
+
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="terms")
+    branch = models.ForeignKey(
+        "branches.Branch", verbose_name=_("branch"), on_delete=models.PROTECT, related_name="terms"
+    )
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.SECRETARY)
+    started_on = models.DateField(_("started on"))
+    expected_end_on = models.DateField(
+        _("term due to end on"), null=True, blank=True, help_text=_("The end of the term as elected, if known.")
+    )
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    end_reason = models.CharField(_("reason for ending"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = TermQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("term")
+        verbose_name_plural = _("terms")
+        ordering = ["-started_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["branch"],
+                condition=Q(role="bi_thu", ended_on__isnull=True),
+                name="term_one_current_secretary_per_branch",
+                violation_error_message=_("This branch already has a current secretary."),
+            ),
+            models.CheckConstraint(
+                name="term_ends_after_it_starts",
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                violation_error_message=_("A term cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                name="term_due_end_after_start",
+                condition=Q(expected_end_on__isnull=True) | Q(expected_end_on__gte=models.F("started_on")),
+                violation_error_message=_("A term cannot be due to end before it starts."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["person", "role", "started_on"], name="term_person_role_start"),
+            models.Index(fields=["expected_end_on"], name="term_expected_end", condition=Q(ended_on__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.get_role_display()} {self.branch.name}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_on is None

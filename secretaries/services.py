@@ -1,0 +1,123 @@
+"""Writes to people and terms. Each is atomic; django-simple-history records who changed what."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from branches.models import Branch
+
+from .models import Person, Term
+
+
+def _date(value: datetime.date) -> str:
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+class ReplacementNotConfirmed(ValidationError):
+    """The branch has a current secretary; appointing another one must be confirmed first."""
+
+    def __init__(self, current: Term):
+        self.current = current
+        super().__init__(
+            _("%(branch)s already has a secretary, %(person)s.") % {"branch": current.branch.name,
+                                                                   "person": current.person.full_name},
+            code="replacement_not_confirmed",
+        )
+
+
+@transaction.atomic
+def person_create(*, branch: Branch | None = None, **fields) -> Person:
+    """A new person, managed by the unit of `branch` (or of the province/district given in fields)."""
+    person = Person(**fields)
+    if branch is not None:
+        person.province_id = branch.commune.province_id
+        person.district_id = branch.commune.district_id
+    person.save()
+    return person
+
+
+@transaction.atomic
+def person_update(*, person: Person, **fields) -> Person:
+    for name, value in fields.items():
+        setattr(person, name, value)
+    person.save()
+    return person
+
+
+def current_secretary_term(branch: Branch) -> Term | None:
+    return Term.objects.current().secretaries().filter(branch=branch).select_related("person").first()
+
+
+def _overlapping(person: Person, role: str, started_on: datetime.date, exclude: Term | None = None):
+    overlapping = Term.objects.filter(person=person, role=role).exclude(ended_on__lt=started_on)
+    if exclude is not None:
+        overlapping = overlapping.exclude(pk=exclude.pk)
+    return overlapping.select_related("branch").first()
+
+
+@transaction.atomic
+def term_appoint(
+    *,
+    person: Person,
+    branch: Branch,
+    role: str,
+    started_on: datetime.date,
+    expected_end_on: datetime.date | None = None,
+    replace_current: bool = False,
+) -> Term:
+    """Appoint `person` to `branch`. A current secretary is replaced only when `replace_current` is set:
+    their term then ends the day before, in the same transaction."""
+    if role == Term.Role.SECRETARY:
+        # Lock the branch so two appointments to it cannot interleave.
+        Branch.objects.select_for_update().filter(pk=branch.pk).first()
+        current = current_secretary_term(branch)
+        if current is not None:
+            if current.person_id == person.pk:
+                raise ValidationError(
+                    _("%(person)s is already the secretary of %(branch)s.")
+                    % {"person": person.full_name, "branch": branch.name},
+                    code="already_secretary",
+                )
+            if not replace_current:
+                raise ReplacementNotConfirmed(current)
+            last_day = started_on - datetime.timedelta(days=1)
+            if last_day < current.started_on:
+                raise ValidationError(
+                    _("The new term must start after %(date)s, when %(person)s's term began.")
+                    % {"date": _date(current.started_on), "person": current.person.full_name},
+                    code="starts_too_early",
+                )
+            term_end(term=current, ended_on=last_day, reason=_("Replaced by %(person)s") % {"person": person.full_name})
+
+    clash = _overlapping(person, role, started_on)
+    if clash is not None:
+        raise ValidationError(
+            _("%(person)s already holds this role in %(branch)s since %(date)s; end that term first.")
+            % {"person": person.full_name, "branch": clash.branch.name, "date": _date(clash.started_on)},
+            code="overlap",
+        )
+    term = Term.objects.create(
+        person=person, branch=branch, role=role, started_on=started_on, expected_end_on=expected_end_on
+    )
+    # The person's record is now managed by the unit of the branch they lead.
+    commune = branch.commune
+    if (person.province_id, person.district_id) != (commune.province_id, commune.district_id):
+        person.province_id, person.district_id = commune.province_id, commune.district_id
+        person.save(update_fields=["province", "district", "updated_at"])
+    return term
+
+
+@transaction.atomic
+def term_end(*, term: Term, ended_on: datetime.date, reason: str = "") -> Term:
+    if ended_on < term.started_on:
+        raise ValidationError(
+            _("A term cannot end before it starts (%(date)s).") % {"date": _date(term.started_on)},
+            code="ends_before_start",
+        )
+    term.ended_on = ended_on
+    term.end_reason = reason
+    term.save(update_fields=["ended_on", "end_reason"])
+    return term
