@@ -10,9 +10,22 @@ from .text import fold, normalize_name
 from .widgets import AutocompleteSelect, DateInput
 
 
+def form_actions(cancel_url: str, label=None) -> FormActions:
+    """Save (or `label`) and Cancel, side by side, at the end of every portal form."""
+    return FormActions(
+        Submit("submit", label or _("Save"), css_class="btn-primary"),
+        HTML(format_html('<a class="btn btn-outline-secondary" href="{}">{}</a>', cancel_url, _("Cancel"))),
+    )
+
+
 class CommuneChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Commune) -> str:
         return f"{obj.name} — {obj.district.name}" if obj.district_id else obj.name
+
+
+class BranchChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Branch) -> str:
+        return f"{obj.name} — {obj.commune.name}"
 
 
 class BranchForm(forms.ModelForm):

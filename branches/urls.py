@@ -18,4 +18,5 @@ urlpatterns = [
     path("branches/<int:pk>/reactivate/", views.branch_reactivate, name="branch_reactivate"),
     path("autocomplete/communes/", views.commune_autocomplete, name="commune_autocomplete"),
     path("autocomplete/districts/", views.district_autocomplete, name="district_autocomplete"),
+    path("autocomplete/branches/", views.branch_autocomplete, name="branch_autocomplete"),
 ]

@@ -15,6 +15,7 @@ from .excel import xlsx_response
 from .filters import BranchFilter
 from .forms import BranchForm
 from .history import history_rows
+from .home import panels_for
 from .models import Branch, Commune, District, Province
 from .text import search_terms
 
@@ -36,7 +37,11 @@ class HomeView(PortalMixin, TemplateView):
         user = self.request.user
         level, units = selectors.home_units(user=user)
         return super().get_context_data(
-            totals=selectors.scope_totals(user=user), unit_level=level, units=units, **kwargs
+            totals=selectors.scope_totals(user=user),
+            unit_level=level,
+            units=units,
+            panels=panels_for(user),
+            **kwargs,
         )
 
 
@@ -154,7 +159,17 @@ class BranchDetailView(BranchQuerysetMixin, DetailView):
     template_name = "branches/branch_detail.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(history=history_rows(self.object.history), **kwargs)
+        # The branch's leaders (secretaries app); current ones first, then the past, newest first.
+        terms = sorted(
+            self.object.terms.select_related("person"),
+            key=lambda t: (t.ended_on is not None, t.role, -t.started_on.toordinal()),
+        )
+        return super().get_context_data(
+            terms=terms,
+            has_secretary=any(t.is_current and t.role == "bi_thu" for t in terms),
+            history=history_rows(self.object.history),
+            **kwargs,
+        )
 
 
 class BranchCreateView(BranchQuerysetMixin, CreateView):
@@ -244,3 +259,12 @@ def district_autocomplete(request):
     if province and province.isdigit():
         districts = districts.filter(province=province)
     return _autocomplete(districts, request, lambda d: f"{d.name} — {d.province.name}")
+
+
+@portal_view
+def branch_autocomplete(request):
+    branches = Branch.objects.visible_to(request.user).active().select_related("commune")
+    commune = request.GET.get("commune")
+    if commune and commune.isdigit():
+        branches = branches.filter(commune=commune)
+    return _autocomplete(branches, request, lambda b: f"{b.name} — {b.commune.name}")

@@ -1,8 +1,6 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.static import serve
 
 from branches.views import HomeView, healthz
 
@@ -15,8 +13,9 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("secretaries/", include("secretaries.urls")),
     path("", include("branches.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+# No /media/ URL, not even in development: uploaded portraits and photos are personal data and are
+# served only through views that check the user's scope.

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from branches.models import Branch
 
 from .models import Person, Term
+from .portraits import ProcessedImage
 
 
 def _date(value: datetime.date) -> str:
@@ -22,28 +23,72 @@ class ReplacementNotConfirmed(ValidationError):
     def __init__(self, current: Term):
         self.current = current
         super().__init__(
-            _("%(branch)s already has a secretary, %(person)s.") % {"branch": current.branch.name,
-                                                                   "person": current.person.full_name},
+            _("%(branch)s already has a secretary, %(person)s.")
+            % {"branch": current.branch.name, "person": current.person.full_name},
             code="replacement_not_confirmed",
         )
 
 
+def _store_portrait(person: Person, portrait: ProcessedImage) -> None:
+    old = [f.name for f in (person.portrait, person.portrait_thumbnail) if f]
+    person.portrait.save(portrait.image.name, portrait.image, save=False)
+    person.portrait_thumbnail.save(portrait.thumbnail.name, portrait.thumbnail, save=False)
+    # Remove the replaced files only once the new record is committed.
+    storage = person.portrait.storage
+    transaction.on_commit(lambda: [storage.delete(name) for name in old])
+
+
 @transaction.atomic
-def person_create(*, branch: Branch | None = None, **fields) -> Person:
-    """A new person, managed by the unit of `branch` (or of the province/district given in fields)."""
-    person = Person(**fields)
-    if branch is not None:
-        person.province_id = branch.commune.province_id
-        person.district_id = branch.commune.district_id
+def person_create(
+    *,
+    branch: Branch,
+    role: str,
+    started_on: datetime.date,
+    expected_end_on: datetime.date | None = None,
+    replace_current: bool = False,
+    portrait: ProcessedImage | None = None,
+    **fields,
+) -> Person:
+    """A new person and their appointment to `branch`, together or not at all."""
+    person = Person(**fields, province_id=branch.commune.province_id, district_id=branch.commune.district_id)
+    if portrait is not None:
+        _store_portrait(person, portrait)
+    try:
+        person.save()
+        term_appoint(
+            person=person,
+            branch=branch,
+            role=role,
+            started_on=started_on,
+            expected_end_on=expected_end_on,
+            replace_current=replace_current,
+        )
+    except Exception:
+        # Nothing half-written: the rows roll back, and the files just stored go too.
+        for stored in (person.portrait, person.portrait_thumbnail):
+            if stored:
+                stored.storage.delete(stored.name)
+        raise
+    return person
+
+
+@transaction.atomic
+def person_update(*, person: Person, portrait: ProcessedImage | None = None, **fields) -> Person:
+    for name, value in fields.items():
+        setattr(person, name, value)
+    if portrait is not None:
+        _store_portrait(person, portrait)
     person.save()
     return person
 
 
 @transaction.atomic
-def person_update(*, person: Person, **fields) -> Person:
-    for name, value in fields.items():
-        setattr(person, name, value)
+def person_remove_portrait(*, person: Person) -> Person:
+    old = [f.name for f in (person.portrait, person.portrait_thumbnail) if f]
+    storage = person.portrait.storage
+    person.portrait = person.portrait_thumbnail = ""
     person.save()
+    transaction.on_commit(lambda: [storage.delete(name) for name in old])
     return person
 
 
@@ -90,7 +135,11 @@ def term_appoint(
                     % {"date": _date(current.started_on), "person": current.person.full_name},
                     code="starts_too_early",
                 )
-            term_end(term=current, ended_on=last_day, reason=_("Replaced by %(person)s") % {"person": person.full_name})
+            term_end(
+                term=current,
+                ended_on=last_day,
+                reason=_("Replaced by %(person)s") % {"person": person.full_name},
+            )
 
     clash = _overlapping(person, role, started_on)
     if clash is not None:

@@ -10,7 +10,14 @@ import logging
 import pytest
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import BranchFactory, CommuneFactory, DistrictFactory, ProvinceFactory, UserFactory
+from tests.factories import (
+    BranchFactory,
+    CommuneFactory,
+    DistrictFactory,
+    ProvinceFactory,
+    UserFactory,
+    person_with_term,
+)
 
 PASSWORD = "mat-khau-thu"
 
@@ -81,10 +88,53 @@ def vinh_long_branch(thanh_duc):
     return BranchFactory(commune=thanh_duc, name="Ấp Phước Ngươn", member_count=41)
 
 
+def jpeg_bytes(size=(64, 80), color=(200, 40, 40), exif_gps: bool = False) -> bytes:
+    """A small JPEG; with exif_gps, it carries a GPS position like a phone photo does."""
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", size, color)
+    buffer = io.BytesIO()
+    if exif_gps:
+        exif = Image.Exif()
+        exif[0x8825] = {1: "N", 2: (9.0, 48.0, 0.0), 3: "E", 4: (106.0, 0.0, 0.0)}
+        exif[0x010F] = "PhoneMaker"
+        image.save(buffer, format="JPEG", exif=exif)
+    else:
+        image.save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
 @pytest.fixture
-def world(tieu_can_branch, cang_long_branch, vinh_long_branch):
-    """One branch in each of Tiểu Cần, Càng Long and Vĩnh Long."""
-    return {"tieu_can": tieu_can_branch, "cang_long": cang_long_branch, "vinh_long": vinh_long_branch}
+def tieu_can_person(tieu_can_branch):
+    """Nguyễn Văn Tèo, secretary of Ấp Cây Gòn (Tiểu Cần), with a portrait."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from secretaries.portraits import image_process
+    from secretaries.services import person_update
+
+    person = person_with_term(branch=tieu_can_branch, full_name="Nguyễn Văn Tèo", phone="0912 345 678")
+    portrait = image_process(SimpleUploadedFile("teo.jpg", jpeg_bytes(), content_type="image/jpeg"))
+    return person_update(person=person, portrait=portrait)
+
+
+@pytest.fixture
+def cang_long_person(cang_long_branch):
+    return person_with_term(branch=cang_long_branch, full_name="Lê Thị Hồng Nhung", gender="nu")
+
+
+@pytest.fixture
+def world(tieu_can_branch, cang_long_branch, vinh_long_branch, tieu_can_person, cang_long_person):
+    """One branch in each of Tiểu Cần, Càng Long and Vĩnh Long; a secretary in the first two."""
+    return {
+        "tieu_can": tieu_can_branch,
+        "cang_long": cang_long_branch,
+        "vinh_long": vinh_long_branch,
+        "tieu_can_person": tieu_can_person,
+        "tieu_can_term": tieu_can_person.terms.get(),
+        "cang_long_person": cang_long_person,
+    }
 
 
 @pytest.fixture

@@ -1,5 +1,7 @@
 """Factories for the whole suite. Units carry real-looking official codes."""
 
+import datetime
+
 import factory
 from factory.django import DjangoModelFactory
 
@@ -58,3 +60,30 @@ class UserFactory(DjangoModelFactory):
     last_name = factory.Sequence(lambda n: f"Thử {n}")
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.vn")
     password = factory.django.Password("mat-khau-thu")
+
+
+class PersonFactory(DjangoModelFactory):
+    """A person managed by the unit of `branch` (a parameter, not a field). See person_with_term."""
+
+    class Meta:
+        model = "secretaries.Person"
+
+    class Params:
+        branch = factory.SubFactory(BranchFactory)
+
+    full_name = factory.Sequence(lambda n: f"Nguyễn Văn Thử {n}")
+    gender = "nam"
+    date_of_birth = factory.Sequence(lambda n: datetime.date(1995, 1, 1) + datetime.timedelta(days=n * 37))
+    ethnicity = "01"
+    phone = factory.Sequence(lambda n: f"0912 {n:06d}")
+    province = factory.LazyAttribute(lambda o: o.branch.commune.province)
+    district = factory.LazyAttribute(lambda o: o.branch.commune.district)
+
+
+def person_with_term(*, branch, role="bi_thu", started_on=datetime.date(2022, 3, 26), **fields):
+    """A person appointed to `branch` (the usual way to make one in tests)."""
+    from secretaries.models import Term
+
+    person = PersonFactory(branch=branch, **fields)
+    Term.objects.create(person=person, branch=branch, role=role, started_on=started_on)
+    return person

@@ -87,6 +87,30 @@ CASES = [
     Case("commune autocomplete", lambda w: reverse("branches:commune_autocomplete"), {}),
     Case("district autocomplete", lambda w: reverse("branches:district_autocomplete"), {}),
     Case("password change", lambda w: reverse("password_change"), {}),
+    Case("branch autocomplete", lambda w: reverse("branches:branch_autocomplete"), {}),
+    # Secretaries
+    Case("secretary list", lambda w: reverse("secretaries:person_list"), {}),
+    Case("secretary export", lambda w: reverse("secretaries:person_export"), {}),
+    Case("secretary create", lambda w: reverse("secretaries:person_create"), {}),
+    Case("vacancies", lambda w: reverse("secretaries:vacancy_list"), {}),
+    Case("appoint", lambda w: reverse("secretaries:appoint"), {}),
+    Case("person autocomplete", lambda w: reverse("secretaries:person_autocomplete"), {}),
+    Case("secretary detail", branch_url("secretaries:person_detail", "tieu_can_person"), in_tieu_can()),
+    Case("secretary edit", branch_url("secretaries:person_update", "tieu_can_person"), in_tieu_can()),
+    Case("secretary portrait", branch_url("secretaries:person_portrait", "tieu_can_person"), in_tieu_can()),
+    Case("secretary thumbnail", branch_url("secretaries:person_thumbnail", "tieu_can_person"), in_tieu_can()),
+    Case(
+        "portrait remove (confirm)",
+        branch_url("secretaries:person_portrait_remove", "tieu_can_person"),
+        in_tieu_can(),
+    ),
+    Case(
+        "portrait remove",
+        branch_url("secretaries:person_portrait_remove", "tieu_can_person"),
+        in_tieu_can(status_inside=REDIRECT),
+        method="post",
+    ),
+    Case("term end (form)", branch_url("secretaries:term_end", "tieu_can_term"), in_tieu_can()),
 ]
 
 

@@ -1,0 +1,130 @@
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from branches.filters import BranchFilter, _communes, _districts
+from branches.models import Branch
+from branches.widgets import AutocompleteSelect
+
+from .choices import ETHNICITIES, AgeBand, EducationLevel, Gender
+from .models import Person, Term
+
+YES_NO = [("1", _("Yes")), ("0", _("No"))]
+
+
+def _years_ago(years: int) -> datetime.date:
+    today = timezone.localdate()
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+class PersonFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"), method="filter_search", help_text=_("Name or phone, with or without diacritics")
+    )
+    district = django_filters.ModelChoiceFilter(
+        label=_("District"),
+        queryset=_districts,
+        widget=AutocompleteSelect("branches:district_autocomplete"),
+    )
+    commune = django_filters.ModelChoiceFilter(
+        label=_("Commune"),
+        queryset=_communes,
+        method="filter_commune",
+        widget=AutocompleteSelect("branches:commune_autocomplete", forward=("district",)),
+    )
+    branch_kind = django_filters.ChoiceFilter(
+        label=_("Branch kind"), choices=Branch.Kind.choices, method="filter_branch_kind", empty_label=_("All")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Serving"),
+        choices=[("current", _("Currently serving")), ("past", _("No longer serving"))],
+        method="filter_status",
+        empty_label=_("All"),
+    )
+    role = django_filters.ChoiceFilter(
+        label=_("Current role"), choices=Term.Role.choices, method="filter_role", empty_label=_("All")
+    )
+    gender = django_filters.ChoiceFilter(label=_("Gender"), choices=Gender.choices, empty_label=_("All"))
+    ethnicity = django_filters.ChoiceFilter(label=_("Ethnicity"), choices=ETHNICITIES, empty_label=_("All"))
+    is_party_member = django_filters.ChoiceFilter(
+        label=_("Party member"), choices=YES_NO, method="filter_party", empty_label=_("All")
+    )
+    age = django_filters.ChoiceFilter(
+        label=_("Age"), choices=AgeBand.choices, method="filter_age", empty_label=_("All")
+    )
+    education_level = django_filters.ChoiceFilter(
+        label=_("Education level"), choices=EducationLevel.choices, empty_label=_("All")
+    )
+    o = django_filters.OrderingFilter(
+        fields=[
+            ("name_key", "name"),
+            ("date_of_birth", "born"),
+            ("district__name_key", "district"),
+            ("updated_at", "updated"),
+        ],
+        widget=forms.HiddenInput,
+    )
+
+    class Meta:
+        model = Person
+        fields = []
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        if request.user.is_district_officer:
+            del self.filters["district"]
+            self.filters["commune"].extra["widget"] = AutocompleteSelect("branches:commune_autocomplete")
+
+    def _with_current_term(self, queryset, **conditions):
+        terms = Term.objects.current().filter(person=OuterRef("pk"), **conditions)
+        return queryset.filter(Exists(terms))
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_commune(self, queryset, name, value):
+        return self._with_current_term(queryset, branch__commune=value)
+
+    def filter_branch_kind(self, queryset, name, value):
+        return self._with_current_term(queryset, branch__kind=value)
+
+    def filter_role(self, queryset, name, value):
+        return self._with_current_term(queryset, role=value)
+
+    def filter_status(self, queryset, name, value):
+        current = Exists(Term.objects.current().filter(person=OuterRef("pk")))
+        return queryset.filter(current) if value == "current" else queryset.exclude(current)
+
+    def filter_party(self, queryset, name, value):
+        return queryset.filter(is_party_member=value == "1")
+
+    def filter_age(self, queryset, name, value):
+        # Age a on today ⇔ born in (today − (a+1) years, today − a years].
+        bands = {
+            AgeBand.UNDER_25: {"date_of_birth__gt": _years_ago(25)},
+            AgeBand.FROM_25_TO_30: {
+                "date_of_birth__lte": _years_ago(25),
+                "date_of_birth__gt": _years_ago(31),
+            },
+            AgeBand.FROM_31_TO_35: {
+                "date_of_birth__lte": _years_ago(31),
+                "date_of_birth__gt": _years_ago(36),
+            },
+            AgeBand.OVER_35: {"date_of_birth__lte": _years_ago(36)},
+        }
+        return queryset.filter(**bands[value])
+
+
+class VacancyFilter(BranchFilter):
+    """The branch filters, less the status one: a vacancy is an active branch by definition."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.filters["is_active"]

@@ -1,0 +1,258 @@
+import datetime
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Fieldset, Layout, Row
+from django import forms
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from branches.forms import BranchChoiceField, form_actions
+from branches.models import Branch
+from branches.text import normalize_name
+from branches.widgets import AutocompleteSelect, DateInput
+
+from . import portraits
+from .models import Person, Term
+from .services import current_secretary_term
+
+
+def _short(value: datetime.date) -> str:
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Person) -> str:
+        return f"{obj.full_name} ({obj.date_of_birth.year})"
+
+
+class AppointmentFieldsMixin:
+    """Branch, role and dates of an appointment, and the confirmation a replacement needs."""
+
+    def add_appointment_fields(self, user):
+        self.fields["branch"] = BranchChoiceField(
+            label=_("Branch"),
+            queryset=Branch.objects.visible_to(user).active().select_related("commune"),
+            widget=AutocompleteSelect("branches:branch_autocomplete"),
+            help_text=_("Type part of the branch name, with or without diacritics."),
+        )
+        self.fields["role"] = forms.ChoiceField(
+            label=_("Role"), choices=Term.Role.choices, initial=Term.Role.SECRETARY
+        )
+        self.fields["started_on"] = forms.DateField(label=_("Term starts on"), widget=DateInput())
+        self.fields["expected_end_on"] = forms.DateField(
+            label=_("Term due to end on"), widget=DateInput(), required=False
+        )
+        self.fields["confirm_replace"] = forms.BooleanField(
+            label=_("Replace the branch's current secretary"),
+            required=False,
+            help_text=_(
+                "Needed only when the branch already has a secretary: their term then ends the day before."
+            ),
+        )
+
+    def clean_appointment(self, cleaned, person: Person | None = None):
+        branch, role, started = cleaned.get("branch"), cleaned.get("role"), cleaned.get("started_on")
+        due = cleaned.get("expected_end_on")
+        if started and due and due < started:
+            self.add_error("expected_end_on", _("The term cannot be due to end before it starts."))
+        if started and started > timezone.localdate() + datetime.timedelta(days=366):
+            self.add_error("started_on", _("The start date is more than a year away."))
+        if not (branch and role == Term.Role.SECRETARY and started):
+            return
+        current = current_secretary_term(branch)
+        if current is None or (person is not None and current.person_id == person.pk):
+            return
+        if started <= current.started_on:
+            self.add_error(
+                "started_on",
+                _(
+                    "%(person)s has been secretary of this branch since %(date)s; "
+                    "the new term must start later."
+                )
+                % {"person": current.person.full_name, "date": _short(current.started_on)},
+            )
+        elif not cleaned.get("confirm_replace"):
+            self.add_error(
+                "confirm_replace",
+                _(
+                    "%(branch)s already has a secretary: %(person)s, since %(since)s. Tick this box to end "
+                    "%(person)s's term on %(last_day)s and appoint the new secretary."
+                )
+                % {
+                    "branch": branch.name,
+                    "person": current.person.full_name,
+                    "since": _short(current.started_on),
+                    "last_day": _short(started - datetime.timedelta(days=1)),
+                },
+            )
+
+
+class PersonForm(forms.ModelForm):
+    portrait = forms.FileField(
+        label=_("Portrait"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": portraits.ACCEPT}),
+        help_text=_("A JPEG, PNG or WebP photo, at most 5 MB."),
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "full_name",
+            "gender",
+            "date_of_birth",
+            "ethnicity",
+            "religion",
+            "education_level",
+            "political_theory_level",
+            "is_party_member",
+            "party_joined_on",
+            "occupation",
+            "phone",
+            "email",
+        ]
+        widgets = {"date_of_birth": DateInput(), "party_joined_on": DateInput()}
+
+    def __init__(self, *args, user, cancel_url: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["phone"].widget.attrs.update({"inputmode": "tel", "autocomplete": "off"})
+        self.add_extra_fields(user)
+        self.helper = FormHelper()
+        self.helper.form_tag = True
+        self.helper.attrs = {"enctype": "multipart/form-data"}
+        self.helper.layout = Layout(*self.layout_parts(), form_actions(cancel_url))
+
+    def add_extra_fields(self, user):
+        """Hook for subclasses that add fields to the person's own."""
+
+    def layout_parts(self):
+        return [
+            Fieldset(
+                _("Personal details"),
+                "full_name",
+                Row(Column("gender", css_class="col-sm-4"), Column("date_of_birth", css_class="col-sm-8")),
+                Row(Column("ethnicity", css_class="col-sm-6"), Column("religion", css_class="col-sm-6")),
+                Row(
+                    Column("education_level", css_class="col-sm-6"),
+                    Column("political_theory_level", css_class="col-sm-6"),
+                ),
+                Row(
+                    Column("is_party_member", css_class="col-sm-4 pt-sm-4"),
+                    Column("party_joined_on", css_class="col-sm-8"),
+                ),
+                "occupation",
+                Row(Column("phone", css_class="col-sm-6"), Column("email", css_class="col-sm-6")),
+                "portrait",
+            )
+        ]
+
+    def clean_full_name(self) -> str:
+        return normalize_name(self.cleaned_data["full_name"])
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        today = timezone.localdate()
+        if born > today.replace(year=today.year - 14):
+            self.add_error("date_of_birth", _("A Union member is at least 14 years old."))
+        elif born.year < 1940:
+            self.add_error("date_of_birth", _("Check the year of birth."))
+        return born
+
+    def clean_portrait(self):
+        upload = self.cleaned_data.get("portrait")
+        if not upload:
+            return None
+        return portraits.image_process(upload)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("party_joined_on") and not cleaned.get("is_party_member"):
+            self.add_error("party_joined_on", _("Only a party member has a date of joining the Party."))
+        born, joined = cleaned.get("date_of_birth"), cleaned.get("party_joined_on")
+        if born and joined and joined < born.replace(year=born.year + 18):
+            self.add_error("party_joined_on", _("One joins the Party at 18 at the earliest."))
+        return cleaned
+
+
+class PersonCreateForm(AppointmentFieldsMixin, PersonForm):
+    """A new secretary or deputy: the person and their appointment, saved together."""
+
+    def add_extra_fields(self, user):
+        self.add_appointment_fields(user)
+
+    def layout_parts(self):
+        return [
+            Fieldset(
+                _("Appointment"),
+                "branch",
+                Row(
+                    Column("role", css_class="col-sm-4"),
+                    Column("started_on", css_class="col-sm-4"),
+                    Column("expected_end_on", css_class="col-sm-4"),
+                ),
+                "confirm_replace",
+            ),
+            *super().layout_parts(),
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        self.clean_appointment(cleaned)
+        return cleaned
+
+
+class AppointmentForm(AppointmentFieldsMixin, forms.Form):
+    def __init__(self, *args, user, cancel_url: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"] = PersonChoiceField(
+            label=_("Person"),
+            queryset=Person.objects.visible_to(user),
+            widget=AutocompleteSelect("secretaries:person_autocomplete"),
+            help_text=_("Someone already in the portal. For someone new, use “Add secretary”."),
+        )
+        self.add_appointment_fields(user)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "person",
+            "branch",
+            Row(
+                Column("role", css_class="col-sm-4"),
+                Column("started_on", css_class="col-sm-4"),
+                Column("expected_end_on", css_class="col-sm-4"),
+            ),
+            "confirm_replace",
+            form_actions(cancel_url, _("Appoint")),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        self.clean_appointment(cleaned, person=cleaned.get("person"))
+        return cleaned
+
+
+class TermEndForm(forms.Form):
+    ended_on = forms.DateField(label=_("Last day of the term"), widget=DateInput())
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        required=False,
+        help_text=_("For example: moved away, over the Union age."),
+    )
+
+    def __init__(self, *args, term: Term, cancel_url: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.term = term
+        self.helper = FormHelper()
+        self.helper.layout = Layout("ended_on", "reason", form_actions(cancel_url, _("End term")))
+
+    def clean_ended_on(self):
+        ended = self.cleaned_data["ended_on"]
+        if ended < self.term.started_on:
+            raise forms.ValidationError(
+                _("The term began on %(date)s; it cannot end before that.")
+                % {"date": _short(self.term.started_on)}
+            )
+        if ended > timezone.localdate():
+            raise forms.ValidationError(_("A term is ended on or after its last day, not in advance."))
+        return ended

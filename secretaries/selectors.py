@@ -1,0 +1,88 @@
+"""Reads of secretaries and vacancies, always through the user's scope."""
+
+import datetime
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
+
+from branches.models import Branch, Commune, District, Province
+
+from .models import Person, Term
+
+TERMS_ENDING_WITHIN_DAYS = 60
+
+
+def current_secretary_exists() -> Exists:
+    return Exists(Term.objects.current().secretaries().filter(branch=OuterRef("pk")))
+
+
+def vacant_branches(*, user):
+    """Active branches in scope with no current secretary."""
+    return Branch.objects.visible_to(user).active().filter(~current_secretary_exists())
+
+
+def current_terms_prefetch(to_attr: str = "current_terms") -> Prefetch:
+    return Prefetch(
+        "terms",
+        queryset=Term.objects.current().select_related("branch__commune__district").order_by("role"),
+        to_attr=to_attr,
+    )
+
+
+def vacancy_summary(*, user) -> tuple[str, list[dict]]:
+    """Branches and vacancies per unit one level below the user's own, with the vacancy rate."""
+    if user.is_district_officer:
+        level, key, model = "commune", "commune", Commune
+    elif user.is_provincial_staff:
+        level, key, model = "district", "commune__district", District
+    else:
+        level, key, model = "province", "commune__province", Province
+    rows = (
+        Branch.objects.visible_to(user)
+        .active()
+        .annotate(has_secretary=current_secretary_exists())
+        .order_by()
+        .values(key)
+        .annotate(branches=Count("pk"), vacant=Count("pk", filter=Q(has_secretary=False)))
+    )
+    counts = {row[key]: row for row in rows}
+    units = model.objects.filter(pk__in=[k for k in counts if k is not None]).order_by("code")
+    summary = []
+    for unit in units:
+        row = counts[unit.pk]
+        summary.append(
+            {
+                "unit": unit,
+                "branches": row["branches"],
+                "vacant": row["vacant"],
+                "rate": row["vacant"] / row["branches"] if row["branches"] else 0,
+            }
+        )
+    if None in counts:  # branches of communes directly under a province (after 2025) have no district
+        row = counts[None]
+        summary.append(
+            {
+                "unit": None,
+                "branches": row["branches"],
+                "vacant": row["vacant"],
+                "rate": row["vacant"] / row["branches"],
+            }
+        )
+    return level, summary
+
+
+def terms_ending_soon(*, user, within_days: int = TERMS_ENDING_WITHIN_DAYS):
+    today = timezone.localdate()
+    return (
+        Term.objects.visible_to(user)
+        .current()
+        .filter(expected_end_on__gte=today, expected_end_on__lte=today + datetime.timedelta(days=within_days))
+        .select_related("person", "branch__commune")
+        .order_by("expected_end_on")
+    )
+
+
+def person_terms(person: Person):
+    return person.terms.select_related("branch__commune__district", "branch__commune__province").order_by(
+        "-started_on", "-pk"
+    )

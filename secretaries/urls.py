@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "secretaries"
+
+urlpatterns = [
+    path("", views.PersonListView.as_view(), name="person_list"),
+    path("export.xlsx", views.person_export, name="person_export"),
+    path("new/", views.PersonCreateView.as_view(), name="person_create"),
+    path("vacancies/", views.VacancyListView.as_view(), name="vacancy_list"),
+    path("appoint/", views.appoint, name="appoint"),
+    path("autocomplete/", views.person_autocomplete, name="person_autocomplete"),
+    path("terms/<int:pk>/end/", views.term_end, name="term_end"),
+    path("<int:pk>/", views.PersonDetailView.as_view(), name="person_detail"),
+    path("<int:pk>/edit/", views.PersonUpdateView.as_view(), name="person_update"),
+    path("<int:pk>/portrait/", views.person_portrait, name="person_portrait"),
+    path(
+        "<int:pk>/portrait/thumbnail/", views.person_portrait, {"size": "thumbnail"}, name="person_thumbnail"
+    ),
+    path("<int:pk>/portrait/remove/", views.person_portrait_remove, name="person_portrait_remove"),
+]

@@ -1,0 +1,296 @@
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.generic import CreateView, DetailView, ListView, UpdateView
+
+from accounts.mixins import PageRangeMixin, ScopedObjectMixin, portal_view
+from branches.excel import xlsx_response
+from branches.history import history_rows
+from branches.models import Branch
+from branches.text import search_terms
+from branches.views import AUTOCOMPLETE_LIMIT
+
+from . import selectors, services
+from .choices import ETHNICITIES
+from .filters import PersonFilter, VacancyFilter
+from .forms import AppointmentForm, PersonCreateForm, PersonForm, TermEndForm
+from .models import Person, Term
+
+ETHNICITY_NAMES = dict(ETHNICITIES)
+
+
+class PersonQuerysetMixin(ScopedObjectMixin):
+    model = Person
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("district", "province")
+
+
+class PersonListView(PageRangeMixin, PersonQuerysetMixin, ListView):
+    template_name = "secretaries/person_list.html"
+    context_object_name = "people"
+    paginate_by = settings.PAGE_SIZE
+
+    def get_queryset(self):
+        base = super().get_queryset().prefetch_related(selectors.current_terms_prefetch())
+        self.filterset = PersonFilter(self.request.GET or None, queryset=base, request=self.request)
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filter=self.filterset, **kwargs)
+
+
+@portal_view
+def person_export(request):
+    """The filtered list as .xlsx: same scope and filters as the page, streamed in chunks."""
+    base = (
+        Person.objects.visible_to(request.user)
+        .select_related("district", "province")
+        .prefetch_related(selectors.current_terms_prefetch())
+    )
+    people = PersonFilter(request.GET or None, queryset=base, request=request).qs
+    headers = [
+        _("Full name"),
+        _("Gender"),
+        _("Date of birth"),
+        _("Ethnicity"),
+        _("Religion"),
+        _("Education level"),
+        _("Political-theory level"),
+        _("Party member"),
+        _("Joined the Party on"),
+        _("Occupation"),
+        _("Phone"),
+        _("E-mail"),
+        _("Current role"),
+        _("Branch"),
+        _("Commune"),
+        _("District"),
+        _("Province"),
+        _("Term started on"),
+        _("Term due to end on"),
+    ]
+
+    def rows():
+        for person in people.iterator(chunk_size=2000):
+            term = person.current_terms[0] if person.current_terms else None
+            commune = term.branch.commune if term else None
+            yield [
+                person.full_name,
+                person.get_gender_display(),
+                person.date_of_birth,
+                ETHNICITY_NAMES.get(person.ethnicity, ""),
+                person.get_religion_display(),
+                person.get_education_level_display(),
+                person.get_political_theory_level_display(),
+                _("Yes") if person.is_party_member else _("No"),
+                person.party_joined_on,
+                person.occupation,
+                person.phone,
+                person.email,
+                term.get_role_display() if term else "",
+                term.branch.name if term else "",
+                commune.name if commune else "",
+                commune.district.name if commune and commune.district_id else "",
+                person.province.name,
+                term.started_on if term else None,
+                term.expected_end_on if term else None,
+            ]
+
+    return xlsx_response(
+        filename="bi-thu-chi-doan.xlsx", sheet_title=_("Branch secretaries"), headers=headers, rows=rows()
+    )
+
+
+class PersonDetailView(PersonQuerysetMixin, DetailView):
+    template_name = "secretaries/person_detail.html"
+    context_object_name = "person"
+
+    def get_context_data(self, **kwargs):
+        person = self.object
+        terms = list(selectors.person_terms(person))
+        term_history = Term.history.filter(person_id=person.pk)
+        return super().get_context_data(
+            terms=terms,
+            current_terms=[t for t in terms if t.is_current],
+            history=history_rows(person.history, limit=30),
+            term_history=history_rows(term_history, limit=30),
+            ethnicity_name=ETHNICITY_NAMES.get(person.ethnicity, ""),
+            **kwargs,
+        )
+
+
+def _form_errors_from(error: ValidationError, form) -> None:
+    """A rule the service enforces (a race, say) is shown on the form like any other error."""
+    for message in error.messages:
+        form.add_error(None, message)
+
+
+class PersonCreateView(PersonQuerysetMixin, CreateView):
+    form_class = PersonCreateForm
+    template_name = "secretaries/person_form.html"
+
+    def get_initial(self):
+        branch = self.request.GET.get("branch")
+        return {"branch": branch} if branch and branch.isdigit() else {}
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "user": self.request.user,
+            "cancel_url": reverse("secretaries:person_list"),
+        }
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        replace = data.pop("confirm_replace")
+        try:
+            self.object = services.person_create(replace_current=replace, **data)
+        except ValidationError as error:
+            _form_errors_from(error, form)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, _("%(name)s was added and appointed.") % {"name": self.object.full_name}
+        )
+        return redirect(self.object)
+
+
+class PersonUpdateView(PersonQuerysetMixin, UpdateView):
+    form_class = PersonForm
+    template_name = "secretaries/person_form.html"
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "user": self.request.user,
+            "cancel_url": self.object.get_absolute_url(),
+        }
+
+    def form_valid(self, form):
+        self.object = services.person_update(person=self.object, **form.cleaned_data)
+        messages.success(self.request, _("%(name)s was saved.") % {"name": self.object.full_name})
+        return redirect(self.object)
+
+
+@portal_view
+def person_portrait(request, pk, size="full"):
+    """Portraits are personal data: served only to users whose scope holds the person, never from /media/."""
+    person = get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
+    image = person.portrait_thumbnail if size == "thumbnail" else person.portrait
+    if not image:
+        raise Http404
+    response = FileResponse(image.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@portal_view
+def person_portrait_remove(request, pk):
+    person = get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
+    if request.method == "POST":
+        services.person_remove_portrait(person=person)
+        messages.success(request, _("The portrait was removed."))
+        return redirect(person)
+    return render(request, "secretaries/portrait_confirm_delete.html", {"person": person})
+
+
+@portal_view
+def appoint(request):
+    """Appoint someone already in the portal; from a branch page, a person page or the vacancy list."""
+    initial = {k: v for k, v in request.GET.items() if k in {"person", "branch"} and v.isdigit()}
+    cancel_url = request.GET.get("next") or reverse("secretaries:vacancy_list")
+    if not cancel_url.startswith("/"):
+        cancel_url = reverse("secretaries:vacancy_list")
+    form = AppointmentForm(request.POST or None, initial=initial, user=request.user, cancel_url=cancel_url)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            term = services.term_appoint(
+                person=data["person"],
+                branch=data["branch"],
+                role=data["role"],
+                started_on=data["started_on"],
+                expected_end_on=data["expected_end_on"],
+                replace_current=data["confirm_replace"],
+            )
+        except ValidationError as error:
+            _form_errors_from(error, form)
+        else:
+            messages.success(
+                request,
+                _("%(person)s was appointed %(role)s of %(branch)s.")
+                % {
+                    "person": term.person.full_name,
+                    "role": term.get_role_display().lower(),
+                    "branch": term.branch.name,
+                },
+            )
+            return redirect(term.person)
+    return render(request, "secretaries/appointment_form.html", {"form": form})
+
+
+@portal_view
+def term_end(request, pk):
+    term = get_object_or_404(
+        Term.objects.visible_to(request.user).select_related("person", "branch__commune"), pk=pk
+    )
+    if not term.is_current:
+        messages.info(request, _("This term has already ended."))
+        return redirect(term.person)
+    form = TermEndForm(request.POST or None, term=term, cancel_url=term.person.get_absolute_url())
+    if request.method == "POST" and form.is_valid():
+        services.term_end(
+            term=term, ended_on=form.cleaned_data["ended_on"], reason=form.cleaned_data["reason"]
+        )
+        messages.success(
+            request,
+            _("The term of %(person)s in %(branch)s has ended.")
+            % {"person": term.person.full_name, "branch": term.branch.name},
+        )
+        return redirect(term.person)
+    return render(request, "secretaries/term_end_form.html", {"form": form, "term": term})
+
+
+class VacancyListView(PageRangeMixin, ScopedObjectMixin, ListView):
+    """Branches without a secretary: counted per unit, then listed with a link to appoint one."""
+
+    model = Branch
+    template_name = "secretaries/vacancy_list.html"
+    context_object_name = "branches"
+    paginate_by = settings.PAGE_SIZE
+
+    def get_queryset(self):
+        base = selectors.vacant_branches(user=self.request.user).select_related(
+            "commune__district", "commune__province"
+        )
+        self.filterset = VacancyFilter(self.request.GET or None, queryset=base, request=self.request)
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        level, summary = selectors.vacancy_summary(user=self.request.user)
+        totals = {
+            "branches": sum(r["branches"] for r in summary),
+            "vacant": sum(r["vacant"] for r in summary),
+        }
+        totals["rate"] = totals["vacant"] / totals["branches"] if totals["branches"] else 0
+        return super().get_context_data(
+            filter=self.filterset, summary=summary, summary_level=level, totals=totals, **kwargs
+        )
+
+
+@portal_view
+def person_autocomplete(request):
+    from django.http import JsonResponse
+
+    people = Person.objects.visible_to(request.user)
+    for term in search_terms(request.GET.get("q")):
+        people = people.filter(name_key__contains=term)
+    results = [
+        {"value": p.pk, "text": f"{p.full_name} ({p.date_of_birth.year})"}
+        for p in people[:AUTOCOMPLETE_LIMIT]
+    ]
+    return JsonResponse({"results": results})

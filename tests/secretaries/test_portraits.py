@@ -1,0 +1,137 @@
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from secretaries.models import Person
+from secretaries.portraits import image_process
+from tests.conftest import jpeg_bytes
+
+
+def upload(data: bytes, name="anh.jpg", content_type="image/jpeg"):
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+def png_bytes(size, mode="1") -> bytes:
+    buffer = io.BytesIO()
+    Image.new(mode, size).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_accepted_photo_is_reencoded_without_exif_and_renamed():
+    processed = image_process(
+        upload(jpeg_bytes(size=(2000, 1500), exif_gps=True), name="GPS of my house.jpg")
+    )
+    image = Image.open(io.BytesIO(processed.image.read()))
+    assert image.format == "JPEG"
+    assert max(image.size) == 1200
+    assert not image.getexif()  # no GPS, no camera maker
+    assert "house" not in processed.image.name and processed.image.name.endswith(".jpg")
+    thumb = Image.open(io.BytesIO(processed.thumbnail.read()))
+    assert thumb.size == (240, 240)
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "WEBP"])
+def test_png_and_webp_are_accepted(fmt):
+    buffer = io.BytesIO()
+    Image.new("RGBA", (50, 50), (0, 0, 255, 128)).save(buffer, format=fmt)
+    assert image_process(upload(buffer.getvalue(), name=f"a.{fmt.lower()}")).image.size > 0
+
+
+def test_renamed_text_file_is_refused():
+    with pytest.raises(ValidationError) as error:
+        image_process(upload(b"Day la mot tep van ban, khong phai anh.\n" * 20, name="chan-dung.jpg"))
+    assert "không phải ảnh" in " ".join(error.value.messages)
+
+
+def test_other_image_formats_are_refused():
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 20)).save(buffer, format="GIF")
+    with pytest.raises(ValidationError) as error:
+        image_process(upload(buffer.getvalue(), name="a.gif"))
+    assert "GIF" in " ".join(error.value.messages)
+
+
+def test_oversized_file_is_refused():
+    big = jpeg_bytes() + b"\0" * (5 * 1024 * 1024)
+    with pytest.raises(ValidationError) as error:
+        image_process(upload(big))
+    assert "5 MB" in " ".join(error.value.messages)
+
+
+def test_too_many_pixels_is_refused_before_decoding():
+    with pytest.raises(ValidationError) as error:
+        image_process(upload(png_bytes((8000, 6000)), name="bomb.png", content_type="image/png"))
+    assert "48" in " ".join(error.value.messages)
+
+
+def test_truncated_image_is_refused():
+    with pytest.raises(ValidationError):
+        image_process(upload(jpeg_bytes(size=(400, 400))[:300]))
+
+
+class TestUploadThroughTheForm:
+    def test_refused_upload_stores_nothing_and_says_why(self, client, tieu_can_officer, world, settings):
+        person = world["tieu_can_person"]
+        before = (person.portrait.name, person.portrait_thumbnail.name)
+        client.force_login(tieu_can_officer)
+        url = reverse("secretaries:person_update", args=[person.pk])
+        data = {
+            "full_name": person.full_name,
+            "gender": "nam",
+            "date_of_birth": "01/01/1995",
+            "ethnicity": "01",
+            "religion": "khong",
+            "political_theory_level": "chua_co",
+            "phone": person.phone,
+            "portrait": upload(b"not an image at all", name="x.png"),
+        }
+        response = client.post(url, data)
+        assert response.status_code == 200
+        assert "không phải ảnh" in str(response.context["form"].errors["portrait"])
+        person.refresh_from_db()
+        assert (person.portrait.name, person.portrait_thumbnail.name) == before
+
+    def test_replacing_a_portrait_removes_the_old_files(
+        self, client, tieu_can_officer, world, django_capture_on_commit_callbacks
+    ):
+        person = world["tieu_can_person"]
+        old = person.portrait.name
+        storage = person.portrait.storage
+        client.force_login(tieu_can_officer)
+        data = {
+            "full_name": person.full_name,
+            "gender": "nam",
+            "date_of_birth": "01/01/1995",
+            "ethnicity": "01",
+            "religion": "khong",
+            "political_theory_level": "chua_co",
+            "portrait": upload(jpeg_bytes(color=(0, 128, 0))),
+        }
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("secretaries:person_update", args=[person.pk]), data)
+        assert response.status_code == 302
+        person.refresh_from_db()
+        assert person.portrait.name != old and storage.exists(person.portrait.name)
+        assert not storage.exists(old)
+
+    def test_portrait_is_served_only_in_scope(self, client, tieu_can_officer, cang_long_officer, world):
+        url = reverse("secretaries:person_thumbnail", args=[world["tieu_can_person"].pk])
+        client.force_login(tieu_can_officer)
+        response = client.get(url)
+        assert response["Content-Type"] == "image/jpeg"
+        assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"
+        client.force_login(cang_long_officer)
+        assert client.get(url).status_code == 404
+
+    def test_remove_portrait_after_confirmation(self, client, tieu_can_officer, world):
+        person = world["tieu_can_person"]
+        client.force_login(tieu_can_officer)
+        url = reverse("secretaries:person_portrait_remove", args=[person.pk])
+        assert client.get(url).status_code == 200
+        assert Person.objects.get(pk=person.pk).portrait
+        client.post(url)
+        assert not Person.objects.get(pk=person.pk).portrait

@@ -1,0 +1,306 @@
+import datetime
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from secretaries.models import Person, Term
+from tests.conftest import jpeg_bytes
+from tests.factories import BranchFactory, CommuneFactory, PersonFactory, person_with_term
+
+D = datetime.date
+
+
+def person_data(branch, **overrides):
+    return {
+        "branch": branch.pk,
+        "role": "bi_thu",
+        "started_on": "01/09/2025",
+        "expected_end_on": "28/02/2028",
+        "full_name": "Nguyễn Văn Út",
+        "gender": "nam",
+        "date_of_birth": "12/05/1998",
+        "ethnicity": "01",
+        "religion": "khong",
+        "education_level": "thpt",
+        "political_theory_level": "so_cap",
+        "is_party_member": "on",
+        "party_joined_on": "19/05/2020",
+        "occupation": "Nông dân",
+        "phone": "0987 654 321",
+        "email": "ut@example.vn",
+        **overrides,
+    }
+
+
+def sheet_rows(response):
+    return list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values)
+
+
+class TestCreateAndAppoint:
+    def test_new_secretary_for_a_vacant_branch(self, client, tieu_can_officer, hieu_tu):
+        branch = BranchFactory(commune=hieu_tu, name="Ấp Tân Thành")
+        client.force_login(tieu_can_officer)
+        data = person_data(
+            branch, portrait=SimpleUploadedFile("a.jpg", jpeg_bytes(), content_type="image/jpeg")
+        )
+        response = client.post(reverse("secretaries:person_create"), data)
+        person = Person.objects.get(full_name="Nguyễn Văn Út")
+        assert response["Location"] == person.get_absolute_url()
+        assert person.district.code == "846" and person.portrait and person.phone_digits == "0987654321"
+        term = person.terms.get()
+        assert (term.branch, term.role, term.started_on, term.ended_on) == (
+            branch,
+            "bi_thu",
+            D(2025, 9, 1),
+            None,
+        )
+        assert person.history.get().history_user == tieu_can_officer
+
+    def test_replacing_a_secretary_needs_a_confirmation_naming_them(self, client, tieu_can_officer, world):
+        branch, old = world["tieu_can"], world["tieu_can_person"]
+        client.force_login(tieu_can_officer)
+        response = client.post(reverse("secretaries:person_create"), person_data(branch))
+        assert response.status_code == 200
+        message = str(response.context["form"].errors["confirm_replace"])
+        assert "Nguyễn Văn Tèo" in message and "31/08/2025" in message
+        assert not Person.objects.filter(full_name="Nguyễn Văn Út").exists()
+        assert old.terms.get().ended_on is None
+
+        response = client.post(
+            reverse("secretaries:person_create"), person_data(branch, confirm_replace="on")
+        )
+        assert response.status_code == 302
+        old_term = old.terms.get()
+        assert old_term.ended_on == D(2025, 8, 31)
+        assert "Nguyễn Văn Út" in old_term.end_reason
+        assert Term.objects.current().secretaries().get(branch=branch).person.full_name == "Nguyễn Văn Út"
+
+    def test_new_term_cannot_start_before_the_current_one(self, client, tieu_can_officer, world):
+        client.force_login(tieu_can_officer)
+        data = person_data(world["tieu_can"], started_on="01/01/2020", confirm_replace="on")
+        response = client.post(reverse("secretaries:person_create"), data)
+        assert "started_on" in response.context["form"].errors
+
+    def test_appoint_an_existing_person_as_deputy(self, client, tieu_can_officer, world, hieu_tu):
+        person = world["tieu_can_person"]
+        branch = BranchFactory(commune=hieu_tu, name="Khóm 5")
+        client.force_login(tieu_can_officer)
+        response = client.post(
+            reverse("secretaries:appoint"),
+            {"person": person.pk, "branch": branch.pk, "role": "pho_bi_thu", "started_on": "01/10/2025"},
+        )
+        assert response.status_code == 302
+        assert person.terms.current().count() == 2
+
+    def test_overlapping_role_is_refused_with_a_message(self, client, tieu_can_officer, world, hieu_tu):
+        person = world["tieu_can_person"]
+        branch = BranchFactory(commune=hieu_tu, name="Khóm 6")
+        client.force_login(tieu_can_officer)
+        response = client.post(
+            reverse("secretaries:appoint"),
+            {"person": person.pk, "branch": branch.pk, "role": "bi_thu", "started_on": "01/10/2025"},
+        )
+        assert response.status_code == 200
+        assert "Ấp Cây Gòn" in " ".join(response.context["form"].non_field_errors())
+        assert person.terms.count() == 1
+
+    def test_officer_cannot_appoint_into_or_from_another_district(self, client, cang_long_officer, world):
+        client.force_login(cang_long_officer)
+        response = client.post(
+            reverse("secretaries:appoint"),
+            {
+                "person": world["cang_long_person"].pk,
+                "branch": world["tieu_can"].pk,
+                "role": "pho_bi_thu",
+                "started_on": "01/10/2025",
+            },
+        )
+        assert "branch" in response.context["form"].errors
+        response = client.post(
+            reverse("secretaries:appoint"),
+            {
+                "person": world["tieu_can_person"].pk,
+                "branch": world["cang_long"].pk,
+                "role": "pho_bi_thu",
+                "started_on": "01/10/2025",
+            },
+        )
+        assert "person" in response.context["form"].errors
+        assert Term.objects.count() == 2
+
+    def test_provincial_staff_moves_a_person_to_another_district(self, client, tra_vinh_staff, world):
+        person = world["tieu_can_person"]
+        client.force_login(tra_vinh_staff)
+        term = person.terms.get()
+        client.post(
+            reverse("secretaries:term_end", args=[term.pk]), {"ended_on": "30/06/2025", "reason": "Chuyển"}
+        )
+        branch = BranchFactory(commune=world["cang_long"].commune, name="Ấp Mới")
+        client.post(
+            reverse("secretaries:appoint"),
+            {"person": person.pk, "branch": branch.pk, "role": "bi_thu", "started_on": "01/07/2025"},
+        )
+        person.refresh_from_db()
+        assert person.district.code == "844"
+
+    def test_bad_input_keeps_what_was_typed(self, client, tieu_can_officer, hieu_tu):
+        branch = BranchFactory(commune=hieu_tu)
+        client.force_login(tieu_can_officer)
+        data = person_data(branch, date_of_birth="31/13/1998", party_joined_on="01/01/2000")
+        response = client.post(reverse("secretaries:person_create"), data)
+        errors = response.context["form"].errors
+        assert "date_of_birth" in errors
+        html = response.content.decode()
+        assert 'value="Nguyễn Văn Út"' in html and 'value="31/13/1998"' in html
+        assert f'<option value="{branch.pk}" selected>' in html
+        assert not Person.objects.filter(full_name="Nguyễn Văn Út").exists()
+
+
+class TestEndTerm:
+    def test_end_a_term_and_the_branch_becomes_vacant(self, client, tieu_can_officer, world):
+        term = world["tieu_can_term"]
+        client.force_login(tieu_can_officer)
+        vacancies = reverse("secretaries:vacancy_list")
+        assert client.get(vacancies).context["totals"]["vacant"] == 0
+        response = client.post(
+            reverse("secretaries:term_end", args=[term.pk]),
+            {"ended_on": "15/07/2025", "reason": "Quá tuổi đoàn"},
+        )
+        assert response.status_code == 302
+        term.refresh_from_db()
+        assert term.ended_on == D(2025, 7, 15)
+        assert client.get(vacancies).context["totals"]["vacant"] == 1
+
+    def test_cannot_end_before_it_started(self, client, tieu_can_officer, world):
+        client.force_login(tieu_can_officer)
+        term = world["tieu_can_term"]
+        response = client.post(reverse("secretaries:term_end", args=[term.pk]), {"ended_on": "01/01/2020"})
+        assert "26/03/2022" in str(response.context["form"].errors["ended_on"])
+
+
+class TestList:
+    @pytest.mark.parametrize("query", ["nguyen van", "NGUYỄN VĂN TÈO", "teo", "0912 345", "345678"])
+    def test_search_by_name_or_phone(self, client, tieu_can_officer, world, query):
+        person_with_term(
+            branch=BranchFactory(commune=world["tieu_can"].commune),
+            full_name="Trần Thị Mai",
+            phone="0377 000 111",
+        )
+        client.force_login(tieu_can_officer)
+        response = client.get(reverse("secretaries:person_list"), {"q": query})
+        assert [p.full_name for p in response.context["people"]] == ["Nguyễn Văn Tèo"]
+
+    def test_officer_sees_only_own_district(self, client, cang_long_officer, world):
+        client.force_login(cang_long_officer)
+        response = client.get(reverse("secretaries:person_list"), {"q": "nguyen"})
+        assert list(response.context["people"]) == []
+        assert "Nguyễn Văn Tèo" not in response.content.decode()
+        auto = client.get(reverse("secretaries:person_autocomplete"), {"q": "teo"}).json()
+        assert auto == {"results": []}
+
+    def test_filters(self, client, tra_vinh_staff, world, hieu_tu):
+        client.force_login(tra_vinh_staff)
+        url = reverse("secretaries:person_list")
+        PersonFactory(
+            branch=world["tieu_can"],
+            full_name="Kim Thị Sa Rươne",
+            gender="nu",
+            ethnicity="05",
+            date_of_birth=D(1985, 1, 1),
+        )  # no term: no longer serving
+
+        def names(**params):
+            return sorted(p.full_name for p in client.get(url, params).context["people"])
+
+        assert names(gender="nu") == ["Kim Thị Sa Rươne", "Lê Thị Hồng Nhung"]
+        assert names(ethnicity="05") == ["Kim Thị Sa Rươne"]
+        assert names(status="past") == ["Kim Thị Sa Rươne"]
+        assert names(status="current", district=world["tieu_can"].commune.district.pk) == ["Nguyễn Văn Tèo"]
+        assert names(commune=hieu_tu.pk) == ["Nguyễn Văn Tèo"]
+        assert names(age="gt35") == ["Kim Thị Sa Rươne"]
+        assert names(branch_kind="ap", role="bi_thu") == ["Lê Thị Hồng Nhung", "Nguyễn Văn Tèo"]
+
+    def test_export_is_scoped_filtered_and_neutralised(self, client, tieu_can_officer, world):
+        person_with_term(
+            branch=BranchFactory(commune=world["tieu_can"].commune),
+            full_name="=cmd|' /C calc'!A0",
+            occupation="+84 Nông dân",
+            date_of_birth=D(1999, 2, 3),
+        )
+        client.force_login(tieu_can_officer)
+        rows = sheet_rows(client.get(reverse("secretaries:person_export")))
+        assert rows[0][:3] == ("Họ và tên", "Giới tính", "Ngày sinh")
+        names = [row[0] for row in rows[1:]]
+        assert "Lê Thị Hồng Nhung" not in names
+        assert "'=cmd|' /C calc'!A0" in names
+        evil = next(row for row in rows[1:] if row[0].startswith("'="))
+        assert evil[9] == "'+84 Nông dân"
+        assert isinstance(evil[2], datetime.datetime) and evil[2].date() == D(1999, 2, 3)
+        filtered = sheet_rows(client.get(reverse("secretaries:person_export"), {"q": "teo"}))
+        assert [row[0] for row in filtered[1:]] == ["Nguyễn Văn Tèo"]
+
+
+class TestPersonPage:
+    def test_profile_terms_and_history(self, client, tieu_can_officer, world):
+        person = world["tieu_can_person"]
+        client.force_login(tieu_can_officer)
+        data = {
+            "full_name": "Nguyễn Văn Tèo",
+            "gender": "nam",
+            "date_of_birth": "02/02/1996",
+            "ethnicity": "05",
+            "religion": "phat_giao",
+            "political_theory_level": "chua_co",
+            "phone": "0912 345 678",
+        }
+        assert client.post(reverse("secretaries:person_update", args=[person.pk]), data).status_code == 302
+        response = client.get(person.get_absolute_url())
+        html = response.content.decode()
+        assert "Ấp Cây Gòn" in html and "26/03/2022" in html
+        latest = response.context["history"][0]
+        assert latest.who == tieu_can_officer
+        changes = {c.label: (c.old, c.new) for c in latest.changes}
+        assert changes["dân tộc"] == ("Kinh", "Khmer")
+        assert changes["tôn giáo"] == ("Không", "Phật giáo")
+
+
+def _grow(world, n):
+    for _ in range(n):
+        commune = CommuneFactory(district=world["tieu_can"].commune.district)
+        for _branch in range(3):
+            branch = BranchFactory(commune=commune)
+            person = person_with_term(branch=branch)
+            Term.objects.create(
+                person=person,
+                branch=BranchFactory(commune=commune),
+                role="pho_bi_thu",
+                started_on=D(2023, 1, 1),
+            )
+        BranchFactory(commune=commune)  # vacant
+
+
+PAGES = [
+    ("list", lambda w: reverse("secretaries:person_list")),
+    ("list filtered", lambda w: reverse("secretaries:person_list") + "?status=current&gender=nam&o=-born"),
+    ("detail", lambda w: w["tieu_can_person"].get_absolute_url()),
+    ("vacancies", lambda w: reverse("secretaries:vacancy_list")),
+    ("create form", lambda w: reverse("secretaries:person_create")),
+    ("branch detail", lambda w: w["tieu_can"].get_absolute_url()),
+    ("home", lambda w: reverse("home")),
+]
+
+
+@pytest.mark.parametrize("persona", ["administrator", "tra_vinh_staff", "tieu_can_officer"])
+@pytest.mark.parametrize(("page", "url"), PAGES, ids=[p[0] for p in PAGES])
+def test_query_count_does_not_grow(page, url, persona, as_persona, world, count_queries):
+    client = as_persona(persona)
+    BranchFactory(commune=world["tieu_can"].commune)  # one vacancy, so no list starts empty
+    with count_queries() as small:
+        assert client.get(url(world)).status_code == 200
+    _grow(world, 5)
+    with count_queries() as large:
+        assert client.get(url(world)).status_code == 200
+    assert len(large) == len(small), f"{page}: {len(small)} → {len(large)} queries"
