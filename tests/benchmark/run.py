@@ -56,13 +56,20 @@ PAGES = [
     ("branch search", "/branches/?q=ap+cay"),
     ("branch detail", "/branches/{branch_id}/"),
     ("branch export", "/branches/export.xlsx?commune={commune_id}"),
+    ("secretary list", "/secretaries/"),
+    ("secretary search", "/secretaries/?q=nguyen+van"),
+    ("secretary detail", "/secretaries/{person_id}/"),
+    ("vacancies", "/secretaries/vacancies/"),
+    ("secretary export", "/secretaries/export.xlsx?district={district_id}"),
 ]
 HEALTHZ = "/healthz"
 
 
 def page_parameters() -> dict[str, str]:
-    """Real ids for the placeholders of PAGES: a commune of Tiểu Cần (Hiếu Tử) and one of its branches."""
-    from branches.models import Branch, Commune
+    """Real ids for the placeholders of PAGES: a commune of Tiểu Cần (Hiếu Tử) and one of its branches,
+    the district itself, and a person of Tiểu Cần who is a branch's secretary now."""
+    from branches.models import Branch, Commune, District
+    from secretaries.models import Person, Term
 
     commune = (
         Commune.objects.filter(district__code="846", name_key="xa hieu tu").first()
@@ -71,7 +78,24 @@ def page_parameters() -> dict[str, str]:
     branch = Branch.objects.filter(commune=commune).order_by("pk").first()
     if commune is None or branch is None:
         sys.exit("The bench database has no commune with branches in Tiểu Cần (846); seeding failed?")
-    return {"commune_code": commune.code, "commune_id": str(commune.pk), "branch_id": str(branch.pk)}
+    district = District.objects.get(code="846")
+    person = (
+        Person.objects.filter(
+            district=district,
+            terms__in=Term.objects.current().secretaries().filter(branch__commune__district=district),
+        )
+        .order_by("pk")
+        .first()
+    )
+    if person is None:
+        sys.exit("The bench database has no current secretary in Tiểu Cần (846); seeding failed?")
+    return {
+        "commune_code": commune.code,
+        "commune_id": str(commune.pk),
+        "branch_id": str(branch.pk),
+        "district_id": str(district.pk),
+        "person_id": str(person.pk),
+    }
 
 
 @dataclass

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from accounts.demo import populate_users
 from branches.demo import DEMO_PROVINCE, populate_branches
+from secretaries.demo import populate_secretaries
 
 
 class Command(BaseCommand):
@@ -15,8 +16,17 @@ class Command(BaseCommand):
         rng = random.Random(84)
         with transaction.atomic():
             created = populate_branches(rng=rng)
+            secretaries = populate_secretaries(rng=rng)
             users = populate_users()
         self.stdout.write(f"Demo branches created: {created}")
+        if secretaries["people"]:
+            self.stdout.write(
+                "Demo secretaries created: {people} people, {terms} terms ({secretaries} current "
+                "secretaries, {deputies} deputies, {past_terms} past terms; {vacancies} branches without "
+                "a secretary)".format(**secretaries)
+            )
+        else:
+            self.stdout.write("Demo secretaries: Trà Vinh has its people already, none created.")
         self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {users[0][1]}):"))
         for user, _password in users:
             scope = user.scope_label

@@ -3,12 +3,14 @@ import time
 from django.core.management.base import BaseCommand
 
 from branches import scale
+from secretaries.scale import secretaries_step
 
 # Run in this order; each step skips what is already there. Later apps append their own steps here
 # (after the branches they hang on), e.g. secretaries.scale.secretaries_step.
 SEED_STEPS: list[scale.Step] = [
     scale.divisions_step,
     scale.branches_step,
+    secretaries_step,
     scale.users_step,
 ]
 
