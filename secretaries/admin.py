@@ -21,7 +21,15 @@ class PersonAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     list_per_page = 50
-    list_display = ["full_name", "gender", "date_of_birth", "ethnicity", "is_party_member", "district", "phone"]
+    list_display = [
+        "full_name",
+        "gender",
+        "date_of_birth",
+        "ethnicity",
+        "is_party_member",
+        "district",
+        "phone",
+    ]
     list_filter = ["gender", "is_party_member", "political_theory_level", "education_level", "province"]
     list_select_related = ["district"]
     search_fields = ["name_key"]

@@ -86,7 +86,9 @@ class Person(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = PersonQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["name_key", "phone_digits", "portrait_thumbnail", "updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["name_key", "phone_digits", "portrait_thumbnail", "updated_at"]
+    )
 
     class Meta:
         verbose_name = _("branch secretary")
@@ -138,14 +140,19 @@ class Term(models.Model):
         SECRETARY = "bi_thu", _("Secretary")
         DEPUTY = "pho_bi_thu", _("Deputy secretary")
 
-    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="terms")
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="terms"
+    )
     branch = models.ForeignKey(
         "branches.Branch", verbose_name=_("branch"), on_delete=models.PROTECT, related_name="terms"
     )
     role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.SECRETARY)
     started_on = models.DateField(_("started on"))
     expected_end_on = models.DateField(
-        _("term due to end on"), null=True, blank=True, help_text=_("The end of the term as elected, if known.")
+        _("term due to end on"),
+        null=True,
+        blank=True,
+        help_text=_("The end of the term as elected, if known."),
     )
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     end_reason = models.CharField(_("reason for ending"), max_length=200, blank=True)
@@ -178,7 +185,9 @@ class Term(models.Model):
         ]
         indexes = [
             models.Index(fields=["person", "role", "started_on"], name="term_person_role_start"),
-            models.Index(fields=["expected_end_on"], name="term_expected_end", condition=Q(ended_on__isnull=True)),
+            models.Index(
+                fields=["expected_end_on"], name="term_expected_end", condition=Q(ended_on__isnull=True)
+            ),
         ]
 
     def __str__(self) -> str:
