@@ -9,6 +9,8 @@ from functools import wraps
 from django.contrib.auth.mixins import AccessMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 
 
 class PortalMixin(AccessMixin):
@@ -46,8 +48,26 @@ def portal_view(view_func):
     return wrapper
 
 
-class PageRangeMixin:
-    """Adds `page_range` (with ellipses) for templates/partials/pagination.html."""
+class CappedCountPaginator(Paginator):
+    """Counts at most CAP + 1 rows: "more than 10,000" is all a person needs of a national list, and an
+    exact count of 100,000 matching rows would cost more than the page itself."""
+
+    CAP = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by()[: self.CAP + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.CAP
+
+
+class PaginatedListMixin:
+    """Pagination for portal lists: a capped count, and `page_range` (with ellipses) for
+    templates/partials/pagination.html."""
+
+    paginator_class = CappedCountPaginator
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

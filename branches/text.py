@@ -28,3 +28,10 @@ def search_terms(query: str | None) -> list[str]:
 def normalize_name(text: str) -> str:
     """How a typed name is stored: composed Unicode (NFC), single-spaced, trimmed."""
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text or "")).strip()
+
+
+def name_sort_key(folded_name: str) -> str:
+    """Vietnamese lists sort people by the given name (the last word), then by the full name:
+    "nguyen van teo" → "teo nguyen van teo"."""
+    words = folded_name.split(" ")
+    return f"{words[-1]} {folded_name}" if words and words[-1] else folded_name

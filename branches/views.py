@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
 
-from accounts.mixins import PageRangeMixin, PortalMixin, ScopedObjectMixin, portal_view
+from accounts.mixins import PaginatedListMixin, PortalMixin, ScopedObjectMixin, portal_view
 
 from . import selectors, services
 from .excel import xlsx_response
@@ -105,7 +105,7 @@ class BranchQuerysetMixin(ScopedObjectMixin):
         return super().get_queryset().select_related("commune__district__province", "commune__province")
 
 
-class BranchListView(PageRangeMixin, BranchQuerysetMixin, ListView):
+class BranchListView(PaginatedListMixin, BranchQuerysetMixin, ListView):
     template_name = "branches/branch_list.html"
     context_object_name = "branches"
     paginate_by = settings.PAGE_SIZE

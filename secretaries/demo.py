@@ -19,7 +19,7 @@ from simple_history.utils import bulk_create_with_history
 
 from branches.demo import DEMO_PROVINCE
 from branches.models import Branch
-from branches.text import fold
+from branches.text import fold, name_sort_key
 
 from .choices import KHMER, KINH, EducationLevel, Gender, Religion, TheoryLevel
 from .models import Person, Term
@@ -246,7 +246,7 @@ def person_draft(
 ) -> Person:
     """An unsaved person with a plausible profile; province and district are left to the caller.
 
-    name_key and phone_digits are set here because bulk_create does not call save().
+    name_key, sort_key and phone_digits are set here because bulk_create does not call save().
     `nguyen_van` makes a Kinh man of the Nguyễn Văn … kind, the name search every demo tries first.
     """
     gender = Gender.MALE if nguyen_van or rng.random() >= FEMALE_SHARE else Gender.FEMALE
@@ -278,9 +278,11 @@ def person_draft(
     if rng.random() < 0.35:
         given_key = _fold(given).replace(" ", "")
         email = f"{given_key}{_fold(surname)[0]}{born.year % 100:02d}@gmail.com"
+    name_key = " ".join(_fold(part) for part in parts)
     return Person(
         full_name=" ".join(parts),
-        name_key=" ".join(_fold(part) for part in parts),
+        name_key=name_key,
+        sort_key=name_sort_key(name_key),
         gender=gender,
         date_of_birth=born,
         ethnicity=ethnicity,

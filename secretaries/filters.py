@@ -64,7 +64,7 @@ class PersonFilter(django_filters.FilterSet):
     )
     o = django_filters.OrderingFilter(
         fields=[
-            ("name_key", "name"),
+            ("sort_key", "name"),
             ("date_of_birth", "born"),
             ("district__name_key", "district"),
             ("updated_at", "updated"),

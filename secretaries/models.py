@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.scope import ScopedQuerySet
-from branches.text import fold, normalize_name
+from branches.text import fold, name_sort_key, normalize_name
 
 from .choices import ETHNICITIES, EducationLevel, Gender, Religion, TheoryLevel
 
@@ -52,6 +52,7 @@ def portrait_path(instance, filename: str) -> str:
 class Person(models.Model):
     full_name = models.CharField(_("full name"), max_length=100)
     name_key = models.CharField(max_length=100, editable=False, db_index=True)
+    sort_key = models.CharField(max_length=130, editable=False, db_index=True)
     gender = models.CharField(_("gender"), max_length=3, choices=Gender.choices)
     date_of_birth = models.DateField(_("date of birth"))
     ethnicity = models.CharField(_("ethnicity"), max_length=2, choices=ETHNICITIES, default="01")
@@ -93,7 +94,7 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("branch secretary")
         verbose_name_plural = _("branch secretaries")
-        ordering = ["name_key", "pk"]
+        ordering = ["sort_key", "pk"]
         constraints = [
             models.CheckConstraint(name="person_name_not_blank", condition=~Q(name_key="")),
             models.CheckConstraint(
@@ -102,7 +103,7 @@ class Person(models.Model):
                 violation_error_message=_("Only a party member has a date of joining the Party."),
             ),
         ]
-        indexes = [models.Index(fields=["district", "name_key"], name="person_district_name")]
+        indexes = [models.Index(fields=["district", "sort_key"], name="person_district_sort")]
 
     def __str__(self) -> str:
         return self.full_name
@@ -110,6 +111,7 @@ class Person(models.Model):
     def save(self, *args, **kwargs):
         self.full_name = normalize_name(self.full_name)
         self.name_key = fold(self.full_name)
+        self.sort_key = name_sort_key(self.name_key)
         self.phone_digits = "".join(ch for ch in self.phone if ch.isdigit())
         super().save(*args, **kwargs)
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
-from accounts.mixins import PageRangeMixin, ScopedObjectMixin, portal_view
+from accounts.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
 from branches.excel import xlsx_response
 from branches.history import history_rows
 from branches.models import Branch
@@ -30,7 +30,7 @@ class PersonQuerysetMixin(ScopedObjectMixin):
         return super().get_queryset().select_related("district", "province")
 
 
-class PersonListView(PageRangeMixin, PersonQuerysetMixin, ListView):
+class PersonListView(PaginatedListMixin, PersonQuerysetMixin, ListView):
     template_name = "secretaries/person_list.html"
     context_object_name = "people"
     paginate_by = settings.PAGE_SIZE
@@ -255,7 +255,7 @@ def term_end(request, pk):
     return render(request, "secretaries/term_end_form.html", {"form": form, "term": term})
 
 
-class VacancyListView(PageRangeMixin, ScopedObjectMixin, ListView):
+class VacancyListView(PaginatedListMixin, ScopedObjectMixin, ListView):
     """Branches without a secretary: counted per unit, then listed with a link to appoint one."""
 
     model = Branch

@@ -7,6 +7,8 @@ Both raise IntegrityError, like any other constraint.
 
 from django.db import migrations
 
+from branches.migration_ops import vendor_sql
+
 POSTGRES = [
     "CREATE EXTENSION IF NOT EXISTS btree_gist",
     """
@@ -43,20 +45,14 @@ SQLITE = [
 SQLITE_REVERSE = ["DROP TRIGGER term_no_overlap_insert", "DROP TRIGGER term_no_overlap_update"]
 
 
-def _run(statements_by_vendor):
-    def run(apps, schema_editor):
-        for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("secretaries", "0001_initial")]
 
     operations = [
-        migrations.RunPython(
-            _run({"postgresql": POSTGRES, "sqlite": SQLITE}),
-            _run({"postgresql": POSTGRES_REVERSE, "sqlite": SQLITE_REVERSE}),
+        vendor_sql(
+            postgresql=POSTGRES,
+            sqlite=SQLITE,
+            reverse_postgresql=POSTGRES_REVERSE,
+            reverse_sqlite=SQLITE_REVERSE,
         )
     ]

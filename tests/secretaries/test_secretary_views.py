@@ -304,3 +304,23 @@ def test_query_count_does_not_grow(page, url, persona, as_persona, world, count_
     with count_queries() as large:
         assert client.get(url(world)).status_code == 200
     assert len(large) == len(small), f"{page}: {len(small)} → {len(large)} queries"
+
+
+def test_people_sort_by_given_name_the_vietnamese_way(client, tra_vinh_staff, world):
+    branch = BranchFactory(commune=world["tieu_can"].commune)
+    for name in ["Trần Thị Bích", "Lê Văn An", "Nguyễn Thị Ánh"]:
+        PersonFactory(branch=branch, full_name=name)
+    client.force_login(tra_vinh_staff)
+    names = [p.full_name for p in client.get(reverse("secretaries:person_list")).context["people"]]
+    assert names == ["Lê Văn An", "Nguyễn Thị Ánh", "Trần Thị Bích", "Lê Thị Hồng Nhung", "Nguyễn Văn Tèo"]
+
+
+def test_a_huge_result_is_counted_only_up_to_the_cap(client, tra_vinh_staff, world, monkeypatch):
+    from accounts.mixins import CappedCountPaginator
+
+    monkeypatch.setattr(CappedCountPaginator, "CAP", 1)
+    client.force_login(tra_vinh_staff)
+    response = client.get(reverse("secretaries:person_list"))
+    assert response.context["paginator"].capped
+    assert "Hơn 1 kết quả" in response.content.decode()
+    assert len(response.context["people"]) == 2  # the page itself is complete
