@@ -30,8 +30,10 @@ def normalize_name(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text or "")).strip()
 
 
-def name_sort_key(folded_name: str) -> str:
-    """Vietnamese lists sort people by the given name (the last word), then by the full name:
-    "nguyen van teo" → "teo nguyen van teo"."""
-    words = folded_name.split(" ")
-    return f"{words[-1]} {folded_name}" if words and words[-1] else folded_name
+def name_sort_key(full_name: str) -> str:
+    """How Vietnamese lists sort people: by the given name (the last word), then the whole name, with
+    "Đ" after every "D" as in the alphabet: "Nguyễn Văn Tèo" → "teo nguyen van teo", "Đạt" → "d~at".
+    Other marks are ignored, as a phone book does."""
+    folded = fold(full_name.replace("đ", "d~").replace("Đ", "D~"))
+    words = folded.split(" ")
+    return f"{words[-1]} {folded}" if words and words[-1] else folded

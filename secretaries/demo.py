@@ -278,11 +278,11 @@ def person_draft(
     if rng.random() < 0.35:
         given_key = _fold(given).replace(" ", "")
         email = f"{given_key}{_fold(surname)[0]}{born.year % 100:02d}@gmail.com"
-    name_key = " ".join(_fold(part) for part in parts)
+    full_name = " ".join(parts)
     return Person(
-        full_name=" ".join(parts),
-        name_key=name_key,
-        sort_key=name_sort_key(name_key),
+        full_name=full_name,
+        name_key=" ".join(_fold(part) for part in parts),
+        sort_key=name_sort_key(full_name),
         gender=gender,
         date_of_birth=born,
         ethnicity=ethnicity,

@@ -51,6 +51,12 @@ class PersonFilter(django_filters.FilterSet):
     role = django_filters.ChoiceFilter(
         label=_("Current role"), choices=Term.Role.choices, method="filter_role", empty_label=_("All")
     )
+    ending = django_filters.ChoiceFilter(
+        label=_("Term ending"),
+        choices=[("soon", _("Within 60 days")), ("overdue", _("Overdue"))],
+        method="filter_ending",
+        empty_label=_("All"),
+    )
     gender = django_filters.ChoiceFilter(label=_("Gender"), choices=Gender.choices, empty_label=_("All"))
     ethnicity = django_filters.ChoiceFilter(label=_("Ethnicity"), choices=ETHNICITIES, empty_label=_("All"))
     is_party_member = django_filters.ChoiceFilter(
@@ -101,6 +107,17 @@ class PersonFilter(django_filters.FilterSet):
     def filter_status(self, queryset, name, value):
         current = Exists(Term.objects.current().filter(person=OuterRef("pk")))
         return queryset.filter(current) if value == "current" else queryset.exclude(current)
+
+    def filter_ending(self, queryset, name, value):
+        today = timezone.localdate()
+        if value == "soon":
+            window = {
+                "expected_end_on__gte": today,
+                "expected_end_on__lte": today + datetime.timedelta(days=60),
+            }
+        else:
+            window = {"expected_end_on__lt": today}
+        return self._with_current_term(queryset, **window)
 
     def filter_party(self, queryset, name, value):
         return queryset.filter(is_party_member=value == "1")

@@ -43,12 +43,24 @@ class AppointmentFieldsMixin:
             label=_("Term due to end on"), widget=DateInput(), required=False
         )
         self.fields["confirm_replace"] = forms.BooleanField(
-            label=_("Replace the branch's current secretary"),
-            required=False,
-            help_text=_(
-                "Needed only when the branch already has a secretary: their term then ends the day before."
-            ),
+            label=_("Replace the branch's current secretary"), required=False
         )
+        # The confirmation is offered only for a branch that has a secretary to replace.
+        self.current_secretary = self._current_secretary_of(self["branch"].value(), user)
+        if self.current_secretary is None:
+            self.fields["confirm_replace"].widget = forms.HiddenInput()
+        else:
+            self.fields["confirm_replace"].label = _("Replace %(person)s, secretary since %(date)s") % {
+                "person": self.current_secretary.person.full_name,
+                "date": _short(self.current_secretary.started_on),
+            }
+
+    @staticmethod
+    def _current_secretary_of(branch_id, user) -> Term | None:
+        if not str(branch_id or "").isdigit():
+            return None
+        branch = Branch.objects.visible_to(user).filter(pk=branch_id).first()
+        return current_secretary_term(branch) if branch else None
 
     def clean_appointment(self, cleaned, person: Person | None = None):
         branch, role, started = cleaned.get("branch"), cleaned.get("role"), cleaned.get("started_on")
@@ -59,8 +71,12 @@ class AppointmentFieldsMixin:
             self.add_error("started_on", _("The start date is more than a year away."))
         if not (branch and role == Term.Role.SECRETARY and started):
             return
-        current = current_secretary_term(branch)
-        if current is None or (person is not None and current.person_id == person.pk):
+        current = self.current_secretary
+        if (
+            current is None
+            or current.branch_id != branch.pk
+            or (person is not None and current.person_id == person.pk)
+        ):
             return
         if started <= current.started_on:
             self.add_error(
@@ -117,6 +133,12 @@ class PersonForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["phone"].widget.attrs.update({"inputmode": "tel", "autocomplete": "off"})
+        for name in ("gender", "education_level"):
+            # "— Choose —" rather than Django's dashes for a choice not made yet.
+            self.fields[name].choices = [
+                ("", _("— Choose —")),
+                *[c for c in self.fields[name].choices if c[0]],
+            ]
         self.add_extra_fields(user)
         self.helper = FormHelper()
         self.helper.form_tag = True
@@ -187,9 +209,9 @@ class PersonCreateForm(AppointmentFieldsMixin, PersonForm):
                 _("Appointment"),
                 "branch",
                 Row(
-                    Column("role", css_class="col-sm-4"),
-                    Column("started_on", css_class="col-sm-4"),
-                    Column("expected_end_on", css_class="col-sm-4"),
+                    Column("role", css_class="col-md-4"),
+                    Column("started_on", css_class="col-md-4"),
+                    Column("expected_end_on", css_class="col-md-4"),
                 ),
                 "confirm_replace",
             ),
@@ -217,9 +239,9 @@ class AppointmentForm(AppointmentFieldsMixin, forms.Form):
             "person",
             "branch",
             Row(
-                Column("role", css_class="col-sm-4"),
-                Column("started_on", css_class="col-sm-4"),
-                Column("expected_end_on", css_class="col-sm-4"),
+                Column("role", css_class="col-md-4"),
+                Column("started_on", css_class="col-md-4"),
+                Column("expected_end_on", css_class="col-md-4"),
             ),
             "confirm_replace",
             form_actions(cancel_url, _("Appoint")),

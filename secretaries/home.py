@@ -10,6 +10,10 @@ SOON_SHOWN = 8
 def panel(user) -> Panel:
     level, summary = selectors.vacancy_summary(user=user)
     ending = selectors.terms_ending_soon(user=user)
+    if not user.is_district_officer:
+        per_unit = selectors.ending_soon_per_unit(user=user)
+        for row in summary:
+            row["ending"] = per_unit.get(row["unit"].pk if row["unit"] else None, 0)
     return Panel(
         template="secretaries/partials/home_panel.html",
         context={

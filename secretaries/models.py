@@ -111,7 +111,7 @@ class Person(models.Model):
     def save(self, *args, **kwargs):
         self.full_name = normalize_name(self.full_name)
         self.name_key = fold(self.full_name)
-        self.sort_key = name_sort_key(self.name_key)
+        self.sort_key = name_sort_key(self.full_name)
         self.phone_digits = "".join(ch for ch in self.phone if ch.isdigit())
         super().save(*args, **kwargs)
 

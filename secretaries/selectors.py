@@ -19,6 +19,10 @@ def current_secretary_exists() -> Exists:
     return Exists(Term.objects.current().secretaries().filter(branch=OuterRef("pk")))
 
 
+def percent(part: int, whole: int) -> float:
+    return 100 * part / whole if whole else 0.0
+
+
 def vacant_branches(*, user):
     """Active branches in scope with no current secretary."""
     return Branch.objects.visible_to(user).active().filter(~current_secretary_exists())
@@ -32,14 +36,18 @@ def current_terms_prefetch(to_attr: str = "current_terms") -> Prefetch:
     )
 
 
+def _level(user) -> tuple[str, str, type]:
+    """The unit level just below the user's own: its name, the lookup from a branch, its model."""
+    if user.is_district_officer:
+        return "commune", "commune", Commune
+    if user.is_provincial_staff:
+        return "district", "commune__district", District
+    return "province", "commune__province", Province
+
+
 def vacancy_summary(*, user) -> tuple[str, list[dict]]:
     """Branches and vacancies per unit one level below the user's own, with the vacancy rate."""
-    if user.is_district_officer:
-        level, key, model = "commune", "commune", Commune
-    elif user.is_provincial_staff:
-        level, key, model = "district", "commune__district", District
-    else:
-        level, key, model = "province", "commune__province", Province
+    level, key, model = _level(user)
     # A LEFT JOIN on the current secretary's term (at most one per branch, by constraint) lets
     # PostgreSQL count with one hash join; a NOT EXISTS inside FILTER would probe once per branch.
     rows = (
@@ -60,7 +68,7 @@ def vacancy_summary(*, user) -> tuple[str, list[dict]]:
                 "unit": unit,
                 "branches": row["branches"],
                 "vacant": row["vacant"],
-                "rate": row["vacant"] / row["branches"] if row["branches"] else 0,
+                "rate": percent(row["vacant"], row["branches"]),
             }
         )
     if None in counts:  # branches of communes directly under a province (after 2025) have no district
@@ -74,6 +82,13 @@ def vacancy_summary(*, user) -> tuple[str, list[dict]]:
             }
         )
     return level, summary
+
+
+def ending_soon_per_unit(*, user) -> dict:
+    """How many current terms end within the window, per unit one level below the user's own."""
+    _name, key, _model = _level(user)
+    rows = terms_ending_soon(user=user).order_by().values(f"branch__{key}").annotate(n=Count("pk"))
+    return {row[f"branch__{key}"]: row["n"] for row in rows}
 
 
 def terms_ending_soon(*, user, within_days: int = TERMS_ENDING_WITHIN_DAYS):

@@ -114,9 +114,12 @@ class PersonDetailView(PersonQuerysetMixin, DetailView):
         person = self.object
         terms = list(selectors.person_terms(person))
         term_history = Term.history.filter(person_id=person.pk)
+        current = [t for t in terms if t.is_current]
+        latest = (current or terms or [None])[0]
         return super().get_context_data(
             terms=terms,
-            current_terms=[t for t in terms if t.is_current],
+            current_terms=current,
+            breadcrumb_commune=latest.branch.commune if latest else None,
             history=history_rows(person.history, limit=30),
             term_history=history_rows(term_history, limit=30),
             ethnicity_name=ETHNICITY_NAMES.get(person.ethnicity, ""),
@@ -276,7 +279,7 @@ class VacancyListView(PaginatedListMixin, ScopedObjectMixin, ListView):
             "branches": sum(r["branches"] for r in summary),
             "vacant": sum(r["vacant"] for r in summary),
         }
-        totals["rate"] = totals["vacant"] / totals["branches"] if totals["branches"] else 0
+        totals["rate"] = selectors.percent(totals["vacant"], totals["branches"])
         return super().get_context_data(
             filter=self.filterset, summary=summary, summary_level=level, totals=totals, **kwargs
         )

@@ -1,23 +1,42 @@
 // Autocomplete for <select data-autocomplete-url>: the server searches within the user's scope,
-// ignoring diacritics, and answers {"results": [{"value", "text"}]}.
+// ignoring diacritics, ranks the matches and answers {"results": [{"value", "text"}]}. The browser
+// shows exactly what the server sent for the latest query: no filtering or caching of its own.
 (function () {
   "use strict";
+  const vietnamese = document.documentElement.lang === "vi";
+
   function formValue(form, name) {
     const field = form && form.elements.namedItem(name);
     return field ? field.value : "";
   }
+
   document.querySelectorAll("select[data-autocomplete-url]").forEach(function (select) {
     const url = select.dataset.autocompleteUrl;
     const forward = (select.dataset.autocompleteForward || "").split(",").filter(Boolean);
+    let latest = 0;
     const tom = new TomSelect(select, {
       valueField: "value",
       labelField: "text",
       searchField: [],
+      score: function () {
+        return function () {
+          return 1;
+        };
+      },
+      sortField: [{ field: "$order" }],
       maxOptions: 50,
       preload: "focus",
-      allowEmptyOption: true,
+      allowEmptyOption: false,
+      plugins: select.required ? [] : ["clear_button"],
       loadThrottle: 250,
+      // Every query goes to the server, also one typed before (its answer may have changed).
+      shouldLoad: function () {
+        this.loadedSearches = {};
+        return true;
+      },
       load: function (query, callback) {
+        const self = this;
+        const ticket = ++latest;
         const params = new URLSearchParams({ q: query });
         forward.forEach(function (name) {
           const value = formValue(select.form, name);
@@ -25,11 +44,20 @@
         });
         fetch(url + "?" + params.toString(), { headers: { Accept: "application/json" }, credentials: "same-origin" })
           .then(function (response) { return response.json(); })
-          .then(function (data) { callback(data.results); })
+          .then(function (data) {
+            if (ticket !== latest) return callback();  // a newer query is on its way
+            self.clearOptions();
+            callback(data.results);
+          })
           .catch(function () { callback(); });
       },
       render: {
-        no_results: function () { return '<div class="no-results">' + (document.documentElement.lang === "vi" ? "Không tìm thấy" : "No match") + "</div>"; },
+        no_results: function () {
+          return '<div class="no-results">' + (vietnamese ? "Không tìm thấy" : "No match") + "</div>";
+        },
+        loading: function () {
+          return '<div class="spinner-border spinner-border-sm m-2" role="status"></div>';
+        },
       },
     });
     // When a field this one depends on changes, forget the options loaded for the old value.
@@ -39,8 +67,6 @@
       other.addEventListener("change", function () {
         tom.clear();
         tom.clearOptions();
-        tom.loadedSearches = {};
-        tom.preloaded = false;
         tom.wrapper.classList.remove("preloaded");
       });
     });

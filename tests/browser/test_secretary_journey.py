@@ -169,15 +169,6 @@ def test_officer_replaces_a_secretary_only_after_confirming(page, live_server, t
     assert old.terms.get().ended_on.isoformat() == "2025-08-31"
 
 
-XFAIL_FORMER = pytest.mark.xfail(
-    strict=True,
-    reason="person_detail.html's breadcrumbs read current_terms.0.branch.commune, which does not exist for "
-    "someone no longer serving: a former secretary's page fails under --fail-on-template-vars (and "
-    "renders without its commune in production). Remove this mark once the template is fixed.",
-)
-
-
-@XFAIL_FORMER
 def test_former_secretary_page_shows_the_term_ended(page, live_server, tieu_can_officer, world):
     person = world["tieu_can_person"]
     login(page, live_server, tieu_can_officer.username, PASSWORD)

@@ -324,3 +324,49 @@ def test_a_huge_result_is_counted_only_up_to_the_cap(client, tra_vinh_staff, wor
     assert response.context["paginator"].capped
     assert "Hơn 1 kết quả" in response.content.decode()
     assert len(response.context["people"]) == 2  # the page itself is complete
+
+
+def test_page_of_someone_no_longer_serving(client, tieu_can_officer, world):
+    from secretaries.services import term_end
+
+    term_end(term=world["tieu_can_term"], ended_on=D(2025, 8, 31), reason="Chuyển công tác")
+    client.force_login(tieu_can_officer)
+    response = client.get(world["tieu_can_person"].get_absolute_url())
+    html = response.content.decode()
+    assert "Đã thôi đảm nhiệm" in html and "Chuyển công tác" in html
+    assert "Xã Hiếu Tử" in html[html.index('class="breadcrumb') :]
+
+
+def test_vacancy_rate_is_a_percentage(client, tieu_can_officer, world):
+    BranchFactory(commune=world["tieu_can"].commune)  # 1 of 2 Tiểu Cần branches is vacant
+    client.force_login(tieu_can_officer)
+    response = client.get(reverse("secretaries:vacancy_list"))
+    assert response.context["totals"] == {"branches": 2, "vacant": 1, "rate": 50.0}
+    assert "(50,0%)" in response.content.decode()
+
+
+def test_terms_ending_soon_from_home_to_list(client, tieu_can_officer, world):
+    from django.utils import timezone
+
+    term = world["tieu_can_term"]
+    term.expected_end_on = timezone.localdate() + datetime.timedelta(days=20)
+    term.save()
+    client.force_login(tieu_can_officer)
+    panel = client.get(reverse("home")).context["panels"][0].context
+    assert panel["ending_count"] == 1 and panel["ending_soon"] == [term]
+    people = client.get(reverse("secretaries:person_list"), {"ending": "soon"}).context["people"]
+    assert [p.full_name for p in people] == ["Nguyễn Văn Tèo"]
+    assert not client.get(reverse("secretaries:person_list"), {"ending": "overdue"}).context["people"]
+
+
+def test_d_with_stroke_sorts_after_d():
+    from branches.text import name_sort_key
+
+    names = ["Đoàn Văn Đạt", "Dương Ngọc Dung", "Lê Thị Duyên", "Trần Văn Đức", "Võ Văn Em"]
+    assert sorted(names, key=name_sort_key) == [
+        "Dương Ngọc Dung",
+        "Lê Thị Duyên",
+        "Đoàn Văn Đạt",
+        "Trần Văn Đức",
+        "Võ Văn Em",
+    ]
