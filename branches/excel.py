@@ -35,20 +35,20 @@ def xlsx_response(*, filename: str, sheet_title: str, headers: Sequence[str], ro
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
-    date_format = "DD/MM/YYYY"
     for row in rows:
+        # Plain values go in as they are; only dates need a cell object, for their display format.
         out = []
         for value in row:
             if isinstance(value, datetime):
                 value = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = "DD/MM/YYYY HH:MM"
+                value = WriteOnlyCell(sheet, value=value)
+                value.number_format = "DD/MM/YYYY HH:MM"
             elif isinstance(value, date):
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = date_format
-            else:
-                cell = WriteOnlyCell(sheet, value=neutralise(value))
-            out.append(cell)
+                value = WriteOnlyCell(sheet, value=value)
+                value.number_format = "DD/MM/YYYY"
+            elif isinstance(value, str):
+                value = neutralise(value)
+            out.append(value)
         sheet.append(out)
     # The finished file is spooled to disk and streamed back; it is removed when the response closes.
     spool = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)

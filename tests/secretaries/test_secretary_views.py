@@ -370,3 +370,14 @@ def test_d_with_stroke_sorts_after_d():
         "Trần Văn Đức",
         "Võ Văn Em",
     ]
+
+
+def test_export_lists_someone_with_two_current_terms_once(client, tieu_can_officer, world, hieu_tu):
+    person = world["tieu_can_person"]
+    Term.objects.create(
+        person=person, branch=BranchFactory(commune=hieu_tu), role="pho_bi_thu", started_on=D(2024, 1, 1)
+    )
+    client.force_login(tieu_can_officer)
+    rows = sheet_rows(client.get(reverse("secretaries:person_export")))
+    teo = [row for row in rows[1:] if row[0] == "Nguyễn Văn Tèo"]
+    assert len(teo) == 1 and teo[0][12] == "Bí thư" and teo[0][13] == "Ấp Cây Gòn"

@@ -1,0 +1,18 @@
+"""gunicorn settings for production: `gunicorn -c config/gunicorn.conf.py config.wsgi`.
+
+Threaded workers keep answering their heartbeat while one thread streams a long export (a national
+Excel file takes tens of seconds), so the arbiter does not kill them; the timeout bounds a stuck request.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() + 1))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "180"))
+graceful_timeout = 30
+max_requests = 2000
+max_requests_jitter = 200
+accesslog = "-"
