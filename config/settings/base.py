@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "accounts",
     "branches",
     "secretaries",
+    "assessments",
     "seminars",
     "awards",
 ]

@@ -1,0 +1,115 @@
+from django.contrib import admin, messages
+from django.db import IntegrityError
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from branches.admin import EstimatedCountPaginator
+
+from . import services
+from .models import FROZEN_FRAMEWORK_FIELDS, Assessment, Criterion, Framework, GroupScore, Score, SkillGroup
+
+
+class FrozenWhenUsedInline(admin.TabularInline):
+    extra = 0
+
+    def _in_use(self, obj) -> bool:
+        return obj is not None and obj.is_in_use
+
+    def has_add_permission(self, request, obj=None):
+        return not self._in_use(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._in_use(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._in_use(obj) and super().has_delete_permission(request, obj)
+
+
+class SkillGroupInline(FrozenWhenUsedInline):
+    model = SkillGroup
+    fields = ["order", "name"]
+    show_change_link = True
+
+
+class CriterionInline(FrozenWhenUsedInline):
+    model = Criterion
+    fields = ["order", "name", "description", "weight"]
+
+    def _in_use(self, obj) -> bool:
+        return obj is not None and obj.framework.is_in_use
+
+
+@admin.register(Framework)
+class FrameworkAdmin(SimpleHistoryAdmin):
+    list_display = ["year", "name", "scale_min", "scale_max", "excellent_from", "good_from", "fulfilled_from"]
+    inlines = [SkillGroupInline]
+    actions = ["copy_to_next_year"]
+    search_fields = ["name"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Once assessments use the framework, its scale and thresholds are frozen (see models.Framework).
+        return FROZEN_FRAMEWORK_FIELDS if obj is not None and obj.is_in_use else ()
+
+    def has_delete_permission(self, request, obj=None):
+        return not (obj is not None and obj.is_in_use) and super().has_delete_permission(request, obj)
+
+    @admin.action(description=_("Copy for the following year"))
+    def copy_to_next_year(self, request, queryset):
+        for framework in queryset:
+            try:
+                copy = services.framework_copy(framework=framework, year=framework.year + 1)
+            except IntegrityError:
+                self.message_user(
+                    request, _("A framework for %(year)s exists already.") % {"year": framework.year + 1},
+                    messages.ERROR,
+                )
+            else:
+                self.message_user(request, _("“%(name)s” was created.") % {"name": copy.name})
+
+
+@admin.register(SkillGroup)
+class SkillGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "framework", "order"]
+    list_filter = ["framework"]
+    list_select_related = ["framework"]
+    inlines = [CriterionInline]
+    search_fields = ["name"]
+    autocomplete_fields = ["framework"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["framework", "order", "name"] if obj is not None and obj.framework.is_in_use else []
+
+
+class ScoreInline(admin.TabularInline):
+    model = Score
+    fields = ["criterion", "value", "comment"]
+    readonly_fields = ["criterion", "value", "comment"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class GroupScoreInline(ScoreInline):
+    model = GroupScore
+    fields = readonly_fields = ["group", "score"]
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(SimpleHistoryAdmin):
+    """Read-mostly: assessments are entered and confirmed in the portal, where the rules live."""
+
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+    list_per_page = 50
+    list_display = ["person", "framework", "district", "status", "overall_score", "rating", "assessed_on"]
+    list_filter = ["framework", "status", "rating", "province"]
+    list_select_related = ["person", "framework", "district"]
+    search_fields = ["person__name_key"]
+    autocomplete_fields = ["person", "branch", "assessor", "confirmed_by"]
+    readonly_fields = ["overall_score", "rating", "submitted_at", "confirmed_at", "confirmed_by", "status"]
+    inlines = [GroupScoreInline, ScoreInline]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,299 @@
+"""Skill assessments of branch secretaries against a framework (bộ tiêu chí) that belongs to a year.
+
+A framework holds the skill groups, their ordered criteria (with weights), the score scale and the
+thresholds that turn an overall score into the Union's four rating levels. Once an assessment uses a
+framework, its criteria, scale and thresholds are frozen (see `Framework.is_in_use`); next year's
+framework starts as a copy (services.framework_copy).
+
+Group scores, the overall score and the rating are derived in one place (assessments/scoring.py) and
+stored, so reports can aggregate them without recomputing.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.scope import ScopedQuerySet
+
+
+class Rating(models.TextChoices):
+    """The Union's annual rating levels (since 2023)."""
+
+    EXCELLENT = "xuat_sac", _("Excellently fulfilled duties")
+    GOOD = "tot", _("Well fulfilled duties")
+    FULFILLED = "hoan_thanh", _("Fulfilled duties")
+    NOT_FULFILLED = "khong_hoan_thanh", _("Did not fulfil duties")
+
+
+class Framework(models.Model):
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    scale_min = models.PositiveSmallIntegerField(_("lowest score"), default=1)
+    scale_max = models.PositiveSmallIntegerField(_("highest score"), default=5)
+    excellent_from = models.DecimalField(
+        _("excellent from"), max_digits=4, decimal_places=2, default=Decimal("4.50"),
+        help_text=_("Overall score from which the rating is “excellently fulfilled”."),
+    )
+    good_from = models.DecimalField(_("good from"), max_digits=4, decimal_places=2, default=Decimal("3.50"))
+    fulfilled_from = models.DecimalField(
+        _("fulfilled from"), max_digits=4, decimal_places=2, default=Decimal("2.50")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("framework")
+        verbose_name_plural = _("frameworks")
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                name="framework_scale_ordered",
+                condition=Q(scale_min__lt=F("scale_max")),
+                violation_error_message=_("The lowest score must be below the highest."),
+            ),
+            models.CheckConstraint(
+                name="framework_thresholds_ordered",
+                condition=Q(fulfilled_from__lte=F("good_from"), good_from__lte=F("excellent_from"))
+                & Q(fulfilled_from__gte=F("scale_min"), excellent_from__lte=F("scale_max")),
+                violation_error_message=_(
+                    "Thresholds must rise from “fulfilled” to “good” to “excellent”, within the scale."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_in_use(self) -> bool:
+        return self.pk is not None and self.assessments.exists()
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            stored = Framework.objects.filter(pk=self.pk).values(*FROZEN_FRAMEWORK_FIELDS).first()
+            changed = stored and any(stored[f] != getattr(self, f) for f in FROZEN_FRAMEWORK_FIELDS)
+            if changed and self.is_in_use:
+                raise FrameworkInUse(self)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.is_in_use:
+            raise FrameworkInUse(self)
+        return super().delete(*args, **kwargs)
+
+    def rating_for(self, score: Decimal | None) -> str:
+        if score is None:
+            return ""
+        if score >= self.excellent_from:
+            return Rating.EXCELLENT
+        if score >= self.good_from:
+            return Rating.GOOD
+        if score >= self.fulfilled_from:
+            return Rating.FULFILLED
+        return Rating.NOT_FULFILLED
+
+
+FROZEN_FRAMEWORK_FIELDS = ("scale_min", "scale_max", "excellent_from", "good_from", "fulfilled_from")
+
+
+class FrameworkInUse(ValidationError):
+    def __init__(self, framework: Framework):
+        super().__init__(
+            _("“%(name)s” is already used by assessments: its criteria, scale and thresholds can no longer "
+              "change. Copy it to make a new framework.") % {"name": framework.name},
+            code="framework_in_use",
+        )
+
+
+class FrozenWithFramework(models.Model):
+    """Groups and criteria cannot change or go once their framework is used."""
+
+    class Meta:
+        abstract = True
+
+    def _framework(self) -> Framework:
+        raise NotImplementedError
+
+    def save(self, *args, **kwargs):
+        framework = self._framework()
+        if framework.is_in_use:
+            raise FrameworkInUse(framework)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        framework = self._framework()
+        if framework.is_in_use:
+            raise FrameworkInUse(framework)
+        return super().delete(*args, **kwargs)
+
+
+class SkillGroup(FrozenWithFramework):
+    framework = models.ForeignKey(
+        Framework, verbose_name=_("framework"), on_delete=models.CASCADE, related_name="groups"
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        verbose_name = _("skill group")
+        verbose_name_plural = _("skill groups")
+        ordering = ["framework", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "order"], name="skill_group_order_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def _framework(self) -> Framework:
+        return self.framework
+
+
+class Criterion(FrozenWithFramework):
+    group = models.ForeignKey(
+        SkillGroup, verbose_name=_("skill group"), on_delete=models.CASCADE, related_name="criteria"
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    name = models.CharField(_("name"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    weight = models.DecimalField(
+        _("weight"), max_digits=4, decimal_places=2, default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["group__order", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "order"], name="criterion_order_unique"),
+            models.CheckConstraint(name="criterion_weight_positive", condition=Q(weight__gt=0)),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def _framework(self) -> Framework:
+        return self.group.framework
+
+
+class AssessmentQuerySet(ScopedQuerySet):
+    province_path = "province"
+    district_path = "district"
+
+
+class Assessment(models.Model):
+    """One secretary's assessment in one framework (year). The units are those of the branch the
+    person led when assessed, and stay so if they later move."""
+
+    class Status(models.TextChoices):
+        DRAFT = "nhap", _("Draft")
+        SUBMITTED = "da_gui", _("Submitted")
+        CONFIRMED = "da_xac_nhan", _("Confirmed")
+
+    person = models.ForeignKey(
+        "secretaries.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="assessments"
+    )
+    framework = models.ForeignKey(
+        Framework, verbose_name=_("framework"), on_delete=models.PROTECT, related_name="assessments"
+    )
+    branch = models.ForeignKey("branches.Branch", verbose_name=_("branch"), on_delete=models.PROTECT, related_name="+")
+    commune = models.ForeignKey("branches.Commune", on_delete=models.PROTECT, related_name="+", editable=False)
+    district = models.ForeignKey(
+        "branches.District", on_delete=models.PROTECT, related_name="+", null=True, editable=False
+    )
+    province = models.ForeignKey("branches.Province", on_delete=models.PROTECT, related_name="+", editable=False)
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assessor"), on_delete=models.PROTECT, related_name="+"
+    )
+    assessed_on = models.DateField(_("assessed on"))
+    comment = models.TextField(_("overall comment"), blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    overall_score = models.DecimalField(_("overall score"), max_digits=4, decimal_places=2, null=True, blank=True)
+    rating = models.CharField(_("rating"), max_length=20, choices=Rating.choices, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = AssessmentQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("skill assessment")
+        verbose_name_plural = _("skill assessments")
+        ordering = ["-framework__year", "person__sort_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "framework"],
+                name="assessment_one_per_person_and_framework",
+                violation_error_message=_("This secretary already has an assessment in that framework."),
+            ),
+            models.CheckConstraint(
+                name="assessment_confirmed_has_confirmer",
+                condition=~Q(status="da_xac_nhan") | Q(confirmed_by__isnull=False, confirmed_at__isnull=False),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["framework", "district", "status"], name="assessment_fw_district"),
+            models.Index(fields=["framework", "province", "status"], name="assessment_fw_province"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.framework.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessments:assessment_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == self.Status.CONFIRMED
+
+
+class Score(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, verbose_name=_("criterion"), on_delete=models.PROTECT, related_name="+")
+    value = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        ordering = ["criterion__group__order", "criterion__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "criterion"], name="score_one_per_criterion"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.value}"
+
+
+class GroupScore(models.Model):
+    """Derived (scoring.derive): the weighted mean of the group's scores, stored for reporting."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="group_scores")
+    group = models.ForeignKey(SkillGroup, verbose_name=_("skill group"), on_delete=models.PROTECT, related_name="+")
+    score = models.DecimalField(_("score"), max_digits=4, decimal_places=2, null=True)
+
+    class Meta:
+        verbose_name = _("group score")
+        verbose_name_plural = _("group scores")
+        ordering = ["group__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "group"], name="group_score_one_per_group"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group}: {self.score}"

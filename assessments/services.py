@@ -1,0 +1,165 @@
+"""Writes to frameworks and assessments. Each is atomic; django-simple-history keeps who did what."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from secretaries.models import Person
+
+from . import scoring
+from .defaults import DEFAULT_GROUPS, DEFAULT_NAME
+from .models import Assessment, Criterion, Framework, GroupScore, Score, SkillGroup
+
+
+@transaction.atomic
+def framework_create_default(*, year: int) -> Framework:
+    framework = Framework.objects.create(year=year, name=DEFAULT_NAME.format(year=year))
+    for group_order, (group_name, criteria) in enumerate(DEFAULT_GROUPS, start=1):
+        group = SkillGroup.objects.create(framework=framework, order=group_order, name=group_name)
+        for order, (name, description) in enumerate(criteria, start=1):
+            Criterion.objects.create(group=group, order=order, name=name, description=description)
+    return framework
+
+
+@transaction.atomic
+def framework_copy(*, framework: Framework, year: int, name: str | None = None) -> Framework:
+    """Next year's framework starts as a copy of this one (which may be frozen by use)."""
+    fields = {f: getattr(framework, f) for f in ("scale_min", "scale_max", "excellent_from", "good_from",
+                                                 "fulfilled_from")}
+    copy = Framework.objects.create(year=year, name=name or f"{framework.name} ({year})", **fields)
+    for group in framework.groups.prefetch_related("criteria"):
+        new_group = SkillGroup.objects.create(framework=copy, order=group.order, name=group.name)
+        Criterion.objects.bulk_create(
+            Criterion(group=new_group, order=c.order, name=c.name, description=c.description, weight=c.weight)
+            for c in group.criteria.all()
+        )
+    return copy
+
+
+def framework_criteria(framework: Framework) -> list[Criterion]:
+    return list(Criterion.objects.filter(group__framework=framework).select_related("group"))
+
+
+def _store_derived(assessment: Assessment, criteria: list[Criterion], values: dict) -> None:
+    derived = scoring.derive(framework=assessment.framework, criteria=criteria, values=values)
+    assessment.overall_score = derived.overall
+    assessment.rating = derived.rating
+    GroupScore.objects.filter(assessment=assessment).delete()
+    GroupScore.objects.bulk_create(
+        GroupScore(assessment=assessment, group_id=group_id, score=score)
+        for group_id, score in derived.group_scores.items()
+    )
+
+
+def current_branch(person: Person):
+    """The branch whose secretary (or else deputy) the person is now: the unit an assessment belongs to."""
+    term = person.terms.filter(ended_on__isnull=True).select_related("branch__commune").order_by("role").first()
+    return term.branch if term else None
+
+
+@transaction.atomic
+def assessment_save(
+    *,
+    person: Person,
+    framework: Framework,
+    assessor,
+    values: dict,
+    comments: dict | None = None,
+    comment: str = "",
+    assessed_on: datetime.date | None = None,
+    submit: bool = False,
+    assessment: Assessment | None = None,
+    criteria: list[Criterion] | None = None,
+) -> Assessment:
+    """Create or update an assessment with its scores (criterion id → value or None); derived values are
+    stored in the same transaction. With submit, every criterion must have a score."""
+    criteria = criteria if criteria is not None else framework_criteria(framework)
+    comments = comments or {}
+    if assessment is None:
+        assessment = Assessment.objects.filter(person=person, framework=framework).first()
+    if assessment is not None and assessment.is_locked:
+        raise ValidationError(_("This assessment is confirmed and locked."), code="locked")
+    if submit and any(values.get(c.pk) is None for c in criteria):
+        raise ValidationError(_("Every criterion needs a score before the assessment is submitted."),
+                              code="incomplete")
+    for criterion in criteria:
+        value = values.get(criterion.pk)
+        if value is not None and not framework.scale_min <= value <= framework.scale_max:
+            raise ValidationError(
+                _("Scores go from %(min)s to %(max)s.") % {"min": framework.scale_min, "max": framework.scale_max},
+                code="out_of_scale",
+            )
+    if assessment is None:
+        branch = current_branch(person)
+        if branch is None:
+            raise ValidationError(_("%(person)s leads no branch now.") % {"person": person.full_name},
+                                  code="no_branch")
+        commune = branch.commune
+        assessment = Assessment(
+            person=person, framework=framework, branch=branch, commune=commune,
+            district_id=commune.district_id, province_id=commune.province_id,
+        )
+    assessment.assessor = assessor
+    assessment.assessed_on = assessed_on or timezone.localdate()
+    assessment.comment = comment
+    if submit:
+        assessment.status = Assessment.Status.SUBMITTED
+        assessment.submitted_at = timezone.now()
+    assessment.save()
+    Score.objects.filter(assessment=assessment).delete()
+    Score.objects.bulk_create(
+        Score(assessment=assessment, criterion=c, value=values.get(c.pk), comment=comments.get(c.pk, ""))
+        for c in criteria
+    )
+    _store_derived(assessment, criteria, values)
+    assessment.save(update_fields=["overall_score", "rating"])
+    return assessment
+
+
+def _require_provincial(user) -> None:
+    if not (user.is_provincial_staff or user.is_administrator):
+        raise PermissionDenied(_("Only provincial staff confirm or reopen assessments."))
+
+
+@transaction.atomic
+def assessment_submit(*, assessment: Assessment) -> Assessment:
+    if assessment.status != Assessment.Status.DRAFT:
+        raise ValidationError(_("Only a draft can be submitted."), code="not_draft")
+    if assessment.scores.filter(value__isnull=True).exists() or not assessment.scores.exists():
+        raise ValidationError(_("Every criterion needs a score before the assessment is submitted."),
+                              code="incomplete")
+    assessment.status = Assessment.Status.SUBMITTED
+    assessment.submitted_at = timezone.now()
+    assessment.save(update_fields=["status", "submitted_at", "updated_at"])
+    return assessment
+
+
+@transaction.atomic
+def assessment_confirm(*, assessment: Assessment, user) -> Assessment:
+    _require_provincial(user)
+    if assessment.status != Assessment.Status.SUBMITTED:
+        raise ValidationError(_("Only a submitted assessment can be confirmed."), code="not_submitted")
+    assessment.status = Assessment.Status.CONFIRMED
+    assessment.confirmed_by = user
+    assessment.confirmed_at = timezone.now()
+    assessment.save(update_fields=["status", "confirmed_by", "confirmed_at", "updated_at"])
+    return assessment
+
+
+@transaction.atomic
+def assessment_reopen(*, assessment: Assessment, user, reason: str) -> Assessment:
+    """A confirmed assessment goes back to draft for correction; the reason stays in its history."""
+    _require_provincial(user)
+    if assessment.status != Assessment.Status.CONFIRMED:
+        raise ValidationError(_("Only a confirmed assessment can be reopened."), code="not_confirmed")
+    if not reason.strip():
+        raise ValidationError(_("Say why the assessment is reopened."), code="reason_required")
+    assessment.status = Assessment.Status.DRAFT
+    assessment.confirmed_by = None
+    assessment.confirmed_at = None
+    assessment._change_reason = reason.strip()
+    assessment.save(update_fields=["status", "confirmed_by", "confirmed_at", "updated_at"])
+    return assessment
