@@ -60,7 +60,8 @@ class FrameworkAdmin(SimpleHistoryAdmin):
                 copy = services.framework_copy(framework=framework, year=framework.year + 1)
             except IntegrityError:
                 self.message_user(
-                    request, _("A framework for %(year)s exists already.") % {"year": framework.year + 1},
+                    request,
+                    _("A framework for %(year)s exists already.") % {"year": framework.year + 1},
                     messages.ERROR,
                 )
             else:

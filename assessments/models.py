@@ -38,7 +38,10 @@ class Framework(models.Model):
     scale_min = models.PositiveSmallIntegerField(_("lowest score"), default=1)
     scale_max = models.PositiveSmallIntegerField(_("highest score"), default=5)
     excellent_from = models.DecimalField(
-        _("excellent from"), max_digits=4, decimal_places=2, default=Decimal("4.50"),
+        _("excellent from"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("4.50"),
         help_text=_("Overall score from which the rating is “excellently fulfilled”."),
     )
     good_from = models.DecimalField(_("good from"), max_digits=4, decimal_places=2, default=Decimal("3.50"))
@@ -107,8 +110,11 @@ FROZEN_FRAMEWORK_FIELDS = ("scale_min", "scale_max", "excellent_from", "good_fro
 class FrameworkInUse(ValidationError):
     def __init__(self, framework: Framework):
         super().__init__(
-            _("“%(name)s” is already used by assessments: its criteria, scale and thresholds can no longer "
-              "change. Copy it to make a new framework.") % {"name": framework.name},
+            _(
+                "“%(name)s” is already used by assessments: its criteria, scale and thresholds can no longer "
+                "change. Copy it to make a new framework."
+            )
+            % {"name": framework.name},
             code="framework_in_use",
         )
 
@@ -165,7 +171,10 @@ class Criterion(FrozenWithFramework):
     name = models.CharField(_("name"), max_length=300)
     description = models.TextField(_("description"), blank=True)
     weight = models.DecimalField(
-        _("weight"), max_digits=4, decimal_places=2, default=Decimal("1"),
+        _("weight"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1"),
         validators=[MinValueValidator(Decimal("0.01"))],
     )
 
@@ -205,25 +214,37 @@ class Assessment(models.Model):
     framework = models.ForeignKey(
         Framework, verbose_name=_("framework"), on_delete=models.PROTECT, related_name="assessments"
     )
-    branch = models.ForeignKey("branches.Branch", verbose_name=_("branch"), on_delete=models.PROTECT, related_name="+")
-    commune = models.ForeignKey("branches.Commune", on_delete=models.PROTECT, related_name="+", editable=False)
+    branch = models.ForeignKey(
+        "branches.Branch", verbose_name=_("branch"), on_delete=models.PROTECT, related_name="+"
+    )
+    commune = models.ForeignKey(
+        "branches.Commune", on_delete=models.PROTECT, related_name="+", editable=False
+    )
     district = models.ForeignKey(
         "branches.District", on_delete=models.PROTECT, related_name="+", null=True, editable=False
     )
-    province = models.ForeignKey("branches.Province", on_delete=models.PROTECT, related_name="+", editable=False)
+    province = models.ForeignKey(
+        "branches.Province", on_delete=models.PROTECT, related_name="+", editable=False
+    )
     assessor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("assessor"), on_delete=models.PROTECT, related_name="+"
     )
     assessed_on = models.DateField(_("assessed on"))
     comment = models.TextField(_("overall comment"), blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
-    overall_score = models.DecimalField(_("overall score"), max_digits=4, decimal_places=2, null=True, blank=True)
+    overall_score = models.DecimalField(
+        _("overall score"), max_digits=4, decimal_places=2, null=True, blank=True
+    )
     rating = models.CharField(_("rating"), max_length=20, choices=Rating.choices, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -243,7 +264,8 @@ class Assessment(models.Model):
             ),
             models.CheckConstraint(
                 name="assessment_confirmed_has_confirmer",
-                condition=~Q(status="da_xac_nhan") | Q(confirmed_by__isnull=False, confirmed_at__isnull=False),
+                condition=~Q(status="da_xac_nhan")
+                | Q(confirmed_by__isnull=False, confirmed_at__isnull=False),
             ),
         ]
         indexes = [
@@ -264,7 +286,9 @@ class Assessment(models.Model):
 
 class Score(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
-    criterion = models.ForeignKey(Criterion, verbose_name=_("criterion"), on_delete=models.PROTECT, related_name="+")
+    criterion = models.ForeignKey(
+        Criterion, verbose_name=_("criterion"), on_delete=models.PROTECT, related_name="+"
+    )
     value = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
     comment = models.CharField(_("comment"), max_length=500, blank=True)
 
@@ -284,7 +308,9 @@ class GroupScore(models.Model):
     """Derived (scoring.derive): the weighted mean of the group's scores, stored for reporting."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="group_scores")
-    group = models.ForeignKey(SkillGroup, verbose_name=_("skill group"), on_delete=models.PROTECT, related_name="+")
+    group = models.ForeignKey(
+        SkillGroup, verbose_name=_("skill group"), on_delete=models.PROTECT, related_name="+"
+    )
     score = models.DecimalField(_("score"), max_digits=4, decimal_places=2, null=True)
 
     class Meta:

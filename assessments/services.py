@@ -27,8 +27,10 @@ def framework_create_default(*, year: int) -> Framework:
 @transaction.atomic
 def framework_copy(*, framework: Framework, year: int, name: str | None = None) -> Framework:
     """Next year's framework starts as a copy of this one (which may be frozen by use)."""
-    fields = {f: getattr(framework, f) for f in ("scale_min", "scale_max", "excellent_from", "good_from",
-                                                 "fulfilled_from")}
+    fields = {
+        f: getattr(framework, f)
+        for f in ("scale_min", "scale_max", "excellent_from", "good_from", "fulfilled_from")
+    }
     copy = Framework.objects.create(year=year, name=name or f"{framework.name} ({year})", **fields)
     for group in framework.groups.prefetch_related("criteria"):
         new_group = SkillGroup.objects.create(framework=copy, order=group.order, name=group.name)
@@ -56,7 +58,9 @@ def _store_derived(assessment: Assessment, criteria: list[Criterion], values: di
 
 def current_branch(person: Person):
     """The branch whose secretary (or else deputy) the person is now: the unit an assessment belongs to."""
-    term = person.terms.filter(ended_on__isnull=True).select_related("branch__commune").order_by("role").first()
+    term = (
+        person.terms.filter(ended_on__isnull=True).select_related("branch__commune").order_by("role").first()
+    )
     return term.branch if term else None
 
 
@@ -83,24 +87,31 @@ def assessment_save(
     if assessment is not None and assessment.is_locked:
         raise ValidationError(_("This assessment is confirmed and locked."), code="locked")
     if submit and any(values.get(c.pk) is None for c in criteria):
-        raise ValidationError(_("Every criterion needs a score before the assessment is submitted."),
-                              code="incomplete")
+        raise ValidationError(
+            _("Every criterion needs a score before the assessment is submitted."), code="incomplete"
+        )
     for criterion in criteria:
         value = values.get(criterion.pk)
         if value is not None and not framework.scale_min <= value <= framework.scale_max:
             raise ValidationError(
-                _("Scores go from %(min)s to %(max)s.") % {"min": framework.scale_min, "max": framework.scale_max},
+                _("Scores go from %(min)s to %(max)s.")
+                % {"min": framework.scale_min, "max": framework.scale_max},
                 code="out_of_scale",
             )
     if assessment is None:
         branch = current_branch(person)
         if branch is None:
-            raise ValidationError(_("%(person)s leads no branch now.") % {"person": person.full_name},
-                                  code="no_branch")
+            raise ValidationError(
+                _("%(person)s leads no branch now.") % {"person": person.full_name}, code="no_branch"
+            )
         commune = branch.commune
         assessment = Assessment(
-            person=person, framework=framework, branch=branch, commune=commune,
-            district_id=commune.district_id, province_id=commune.province_id,
+            person=person,
+            framework=framework,
+            branch=branch,
+            commune=commune,
+            district_id=commune.district_id,
+            province_id=commune.province_id,
         )
     assessment.assessor = assessor
     assessment.assessed_on = assessed_on or timezone.localdate()
@@ -129,8 +140,9 @@ def assessment_submit(*, assessment: Assessment) -> Assessment:
     if assessment.status != Assessment.Status.DRAFT:
         raise ValidationError(_("Only a draft can be submitted."), code="not_draft")
     if assessment.scores.filter(value__isnull=True).exists() or not assessment.scores.exists():
-        raise ValidationError(_("Every criterion needs a score before the assessment is submitted."),
-                              code="incomplete")
+        raise ValidationError(
+            _("Every criterion needs a score before the assessment is submitted."), code="incomplete"
+        )
     assessment.status = Assessment.Status.SUBMITTED
     assessment.submitted_at = timezone.now()
     assessment.save(update_fields=["status", "submitted_at", "updated_at"])

@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("secretaries/", include("secretaries.urls")),
+    path("assessments/", include("assessments.urls")),
     path("", include("branches.urls")),
 ]
 

@@ -1,0 +1,55 @@
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from branches.filters import _communes, _districts
+from branches.widgets import AutocompleteSelect
+
+from .models import Assessment, Framework, Rating
+
+
+class AssessmentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"), method="filter_search", help_text=_("Name of the secretary")
+    )
+    framework = django_filters.ModelChoiceFilter(
+        label=_("Framework"), queryset=Framework.objects.all(), empty_label=_("All years")
+    )
+    district = django_filters.ModelChoiceFilter(
+        label=_("District"), queryset=_districts, widget=AutocompleteSelect("branches:district_autocomplete")
+    )
+    commune = django_filters.ModelChoiceFilter(
+        label=_("Commune"),
+        queryset=_communes,
+        widget=AutocompleteSelect("branches:commune_autocomplete", forward=("district",)),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Assessment.Status.choices, empty_label=_("All")
+    )
+    rating = django_filters.ChoiceFilter(label=_("Rating"), choices=Rating.choices, empty_label=_("All"))
+    o = django_filters.OrderingFilter(
+        fields=[
+            ("person__sort_key", "name"),
+            ("framework__year", "year"),
+            ("overall_score", "score"),
+            ("assessed_on", "date"),
+        ],
+        widget=forms.HiddenInput,
+    )
+
+    class Meta:
+        model = Assessment
+        fields = []
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        if request.user.is_district_officer:
+            del self.filters["district"]
+            self.filters["commune"].extra["widget"] = AutocompleteSelect("branches:commune_autocomplete")
+
+    def filter_search(self, queryset, name, value):
+        from branches.text import search_terms
+
+        for term in search_terms(value):
+            queryset = queryset.filter(person__name_key__contains=term)
+        return queryset

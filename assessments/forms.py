@@ -1,0 +1,195 @@
+from crispy_forms.bootstrap import FormActions
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Field, Fieldset, Layout, Submit
+from django import forms
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from branches.widgets import DateInput
+
+from .models import Assessment, Criterion, Framework
+
+
+def score_field(framework: Framework, *, label: str = "", help_text: str = "") -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=framework.scale_min,
+        max_value=framework.scale_max,
+        help_text=help_text,
+        error_messages={
+            "min_value": _("From %(min)s to %(max)s.")
+            % {"min": framework.scale_min, "max": framework.scale_max},
+            "max_value": _("From %(min)s to %(max)s.")
+            % {"min": framework.scale_min, "max": framework.scale_max},
+            "invalid": _("A whole number from %(min)s to %(max)s.")
+            % {"min": framework.scale_min, "max": framework.scale_max},
+        },
+        # Typed, not spun: arrow keys move between cells, and one digit is one score.
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "off",
+                "maxlength": 2,
+                "class": "form-control form-control-sm score-input",
+            }
+        ),
+    )
+
+
+class AssessmentForm(forms.Form):
+    """One secretary's assessment: a score (and optional comment) per criterion, grouped by skill."""
+
+    assessed_on = forms.DateField(label=_("Assessed on"), widget=DateInput())
+    comment = forms.CharField(
+        label=_("Overall comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(
+        self,
+        *args,
+        framework: Framework,
+        criteria: list[Criterion],
+        cancel_url: str,
+        assessment: Assessment | None = None,
+        **kwargs,
+    ):
+        initial = kwargs.pop("initial", {}) or {}
+        initial.setdefault("assessed_on", timezone.localdate())
+        if assessment is not None:
+            initial.update({"assessed_on": assessment.assessed_on, "comment": assessment.comment})
+            for score in assessment.scores.all():
+                initial[f"score_{score.criterion_id}"] = score.value
+                initial[f"note_{score.criterion_id}"] = score.comment
+        super().__init__(*args, initial=initial, **kwargs)
+        self.framework, self.criteria = framework, criteria
+        groups: dict = {}
+        for criterion in criteria:
+            self.fields[f"score_{criterion.pk}"] = score_field(
+                framework, label=f"{criterion.order}. {criterion.name}", help_text=criterion.description
+            )
+            self.fields[f"note_{criterion.pk}"] = forms.CharField(
+                label=_("Comment"),
+                required=False,
+                max_length=500,
+                widget=forms.TextInput(attrs={"placeholder": _("Comment (optional)")}),
+            )
+            groups.setdefault(criterion.group, []).append(criterion)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            *[
+                Fieldset(
+                    f"{group.order}. {group.name}",
+                    *[
+                        part
+                        for c in group_criteria
+                        for part in (Field(f"score_{c.pk}", wrapper_class="mb-1"), Field(f"note_{c.pk}"))
+                    ],
+                )
+                for group, group_criteria in groups.items()
+            ],
+            "comment",
+            "assessed_on",
+            FormActions(
+                Submit("save", _("Save draft"), css_class="btn-outline-primary"),
+                Submit("submit", _("Save and submit"), css_class="btn-primary"),
+                HTML(format_html('<a class="btn btn-link" href="{}">{}</a>', cancel_url, _("Cancel"))),
+            ),
+        )
+
+    def values(self) -> dict:
+        return {c.pk: self.cleaned_data.get(f"score_{c.pk}") for c in self.criteria}
+
+    def comments(self) -> dict:
+        return {c.pk: self.cleaned_data.get(f"note_{c.pk}", "") for c in self.criteria}
+
+    def clean(self):
+        cleaned = super().clean()
+        if "submit" in self.data:
+            for criterion in self.criteria:
+                name = f"score_{criterion.pk}"
+                if cleaned.get(name) is None and name not in self.errors:
+                    self.add_error(name, _("Needed to submit."))
+        return cleaned
+
+
+class CommuneGridForm(forms.Form):
+    """A commune's secretaries (rows) × the framework's criteria (columns), validated as one.
+
+    Rows left empty are skipped; a row with any score is saved as a draft, or, when submitting, must be
+    complete. Confirmed assessments are shown but not editable."""
+
+    def __init__(self, *args, framework: Framework, criteria: list[Criterion], rows: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.framework, self.criteria, self.rows = framework, criteria, rows
+        for row in rows:
+            existing = row.assessment
+            locked = existing is not None and existing.is_locked
+            values = {s.criterion_id: s.value for s in existing.scores.all()} if existing else {}
+            row.cells = []
+            for criterion in criteria:
+                name = f"s-{row.person.pk}-{criterion.pk}"
+                field = score_field(framework, label=f"{row.person.full_name}: {criterion.name}")
+                field.initial = values.get(criterion.pk)
+                field.disabled = locked
+                self.fields[name] = field
+                row.cells.append(name)
+            comment = f"c-{row.person.pk}"
+            self.fields[comment] = forms.CharField(
+                label=_("Comment"),
+                required=False,
+                initial=existing.comment if existing else "",
+                disabled=locked,
+                widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+            )
+            row.comment = comment
+            row.locked = locked
+            row.bound_cells = [self[name] for name in row.cells]
+            row.bound_comment = self[comment]
+
+    def clean(self):
+        cleaned = super().clean()
+        submitting = "submit" in self.data
+        for row in self.rows:
+            if row.locked:
+                continue
+            values = [cleaned.get(name) for name in row.cells]
+            has_errors = any(name in self.errors for name in row.cells)
+            if submitting and any(v is not None for v in values) and not has_errors:
+                for name, value in zip(row.cells, values, strict=True):
+                    if value is None:
+                        self.add_error(name, _("Needed to submit."))
+        # Mark the cells in error so the grid shows them in red.
+        for name in self.errors:
+            if name in self.fields:
+                css = self.fields[name].widget.attrs.get("class", "")
+                self.fields[name].widget.attrs["class"] = f"{css} is-invalid".strip()
+        return cleaned
+
+    def row_values(self, row) -> dict:
+        return {c.pk: self.cleaned_data.get(name) for c, name in zip(self.criteria, row.cells, strict=True)}
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for reopening"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the assessment's history."),
+    )
+
+    def __init__(self, *args, cancel_url: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "reason",
+            FormActions(
+                Submit("submit", _("Reopen"), css_class="btn-warning"),
+                HTML(
+                    format_html(
+                        '<a class="btn btn-outline-secondary" href="{}">{}</a>', cancel_url, _("Cancel")
+                    )
+                ),
+            ),
+        )

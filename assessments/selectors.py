@@ -1,0 +1,456 @@
+"""Reads of skill assessments for the reports and the person page, always through the user's scope.
+
+Only submitted and confirmed assessments count in averages and distributions: a draft may still change
+and may lack scores. Drafts are counted on their own, so a page can say how many are left out.
+
+Every function runs a fixed number of queries whatever the number of rows: the database sums and
+counts (values().annotate()), and averages are sum / count in Decimal, so a unit's average and the
+scope's average agree to the cent with the stored scores.
+"""
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Window
+from django.db.models.functions import RowNumber
+from django.utils.translation import gettext as _
+
+from branches.models import Commune, District, Province
+from secretaries.selectors import percent
+
+from .models import Assessment, Criterion, Framework, GroupScore, Rating, Score
+
+COUNTED_STATUSES = (Assessment.Status.SUBMITTED, Assessment.Status.CONFIRMED)
+COUNTED = Q(status__in=COUNTED_STATUSES)
+TWO_PLACES = Decimal("0.01")
+DEFAULT_THRESHOLD = Decimal("3.0")
+#: people listed per skill group on the training-needs page; the export has them all
+PEOPLE_PER_GROUP = 25
+
+
+def mean(total, count: int) -> Decimal | None:
+    """sum / count rounded half up to two places, as scoring.py rounds; None without any value."""
+    if not count or total is None:
+        return None
+    return (Decimal(total) / count).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def unit_level(user) -> tuple[str, type]:
+    """The unit one level below the user's own, named as the Assessment field that holds it."""
+    if user.is_district_officer:
+        return "commune", Commune
+    if user.is_provincial_staff:
+        return "district", District
+    return "province", Province
+
+
+def counted_assessments(*, user, framework: Framework):
+    return Assessment.objects.visible_to(user).filter(COUNTED, framework=framework)
+
+
+def default_framework(*, user) -> Framework | None:
+    """The latest framework with assessments in the user's scope, else simply the latest one."""
+    in_scope = Assessment.objects.visible_to(user).filter(framework=OuterRef("pk"))
+    return (
+        Framework.objects.filter(Exists(in_scope)).order_by("-year").first()
+        or Framework.objects.order_by("-year").first()
+    )
+
+
+def framework_criteria(framework: Framework) -> list[Criterion]:
+    return list(
+        Criterion.objects.filter(group__framework=framework)
+        .select_related("group")
+        .order_by("group__order", "order")
+    )
+
+
+def _groups_of(criteria: list[Criterion]) -> list:
+    groups = {}
+    for criterion in criteria:
+        groups.setdefault(criterion.group_id, criterion.group)
+    return list(groups.values())
+
+
+# ---------------------------------------------------------------------------------------------------
+# Summary
+
+
+@dataclass
+class RatingShare:
+    value: str
+    label: str
+    count: int
+    percent: float
+
+
+@dataclass
+class GroupAverage:
+    group: object
+    average: Decimal | None
+
+
+@dataclass
+class CriterionAverage:
+    criterion: Criterion
+    average: Decimal | None
+    scored: int
+
+
+@dataclass
+class UnitRow:
+    unit: object | None  # None: communes directly under a province (after 2025), which have no district
+    counted: int
+    drafts: int
+    average: Decimal | None
+    groups: list[GroupAverage]
+    ratings: list[RatingShare]
+
+
+@dataclass
+class Summary:
+    framework: Framework
+    level: str
+    counted: int
+    drafts: int
+    submitted: int
+    confirmed: int
+    average: Decimal | None
+    groups: list[GroupAverage]
+    criteria: list[CriterionAverage]
+    ratings: list[RatingShare]
+    units: list[UnitRow] = field(default_factory=list)
+
+    @property
+    def group_chart(self) -> dict:
+        """Data for assessment_charts.js: the average of each skill group, on the framework's scale."""
+        return {
+            "type": "bar",
+            "horizontal": True,
+            "labels": [g.group.name for g in self.groups],
+            "datasets": [{"label": _("Average score"), "data": [_number(g.average) for g in self.groups]}],
+            "min": self.framework.scale_min,
+            "max": self.framework.scale_max,
+            "decimals": 2,
+        }
+
+    @property
+    def rating_chart(self) -> dict:
+        return {
+            "type": "bar",
+            "labels": [r.label for r in self.ratings],
+            "datasets": [{"label": _("Assessments"), "data": [r.count for r in self.ratings]}],
+            "colors": RATING_COLORS,
+            "min": 0,
+            "decimals": 0,
+        }
+
+
+# Excellent → not fulfilled: green, blue, amber, red (Bootstrap's success, primary, warning, danger).
+RATING_COLORS = ["#198754", "#0d6efd", "#ffc107", "#dc3545"]
+
+
+def _rating_counts() -> dict:
+    return {f"rating_{value}": Count("pk", filter=COUNTED & Q(rating=value)) for value in Rating.values}
+
+
+def _ratings(row: dict, counted: int) -> list[RatingShare]:
+    return [
+        RatingShare(value, str(label), row[f"rating_{value}"], percent(row[f"rating_{value}"], counted))
+        for value, label in Rating.choices
+    ]
+
+
+def summary(*, user, framework: Framework) -> Summary:
+    """Averages (overall, per skill group, per criterion) and the rating distribution of the counted
+    assessments in scope, in total and per unit one level below the user's own; drafts counted apart.
+    Five queries."""
+    level, model = unit_level(user)
+    criteria = framework_criteria(framework)
+    groups = _groups_of(criteria)
+    base = Assessment.objects.visible_to(user).filter(framework=framework)
+    counted = base.filter(COUNTED)
+
+    per_unit = list(
+        base.order_by()
+        .values(level)
+        .annotate(
+            counted=Count("pk", filter=COUNTED),
+            drafts=Count("pk", filter=Q(status=Assessment.Status.DRAFT)),
+            submitted=Count("pk", filter=Q(status=Assessment.Status.SUBMITTED)),
+            confirmed=Count("pk", filter=Q(status=Assessment.Status.CONFIRMED)),
+            overall_total=Sum("overall_score", filter=COUNTED),
+            overall_n=Count("overall_score", filter=COUNTED),
+            **_rating_counts(),
+        )
+    )
+    unit_key = f"assessment__{level}"
+    group_rows = (
+        GroupScore.objects.filter(assessment__in=counted)
+        .order_by()
+        .values(unit_key, "group")
+        .annotate(total=Sum("score"), n=Count("score"))
+    )
+    group_sums: dict = {}  # (unit id, group id) → [total, n]; unit id "all" for the whole scope
+    for row in group_rows:
+        for unit in (row[unit_key], "all"):
+            acc = group_sums.setdefault((unit, row["group"]), [Decimal(0), 0])
+            acc[0] += row["total"] or 0
+            acc[1] += row["n"]
+    criterion_rows = {
+        row["criterion"]: row
+        for row in Score.objects.filter(assessment__in=counted)
+        .order_by()
+        .values("criterion")
+        .annotate(total=Sum("value"), n=Count("value"))
+    }
+
+    def group_averages(unit) -> list[GroupAverage]:
+        return [GroupAverage(g, mean(*group_sums.get((unit, g.pk), (None, 0)))) for g in groups]
+
+    totals = {key: sum(row[key] for row in per_unit) for key in per_unit[0]} if per_unit else {}
+    totals.pop(level, None)
+    n_counted = totals.get("counted", 0)
+    overall_total = sum((row["overall_total"] or 0 for row in per_unit), Decimal(0))
+
+    units_by_pk = model.objects.in_bulk([row[level] for row in per_unit if row[level] is not None])
+    rows = []
+    for row in per_unit:
+        rows.append(
+            UnitRow(
+                unit=units_by_pk.get(row[level]),
+                counted=row["counted"],
+                drafts=row["drafts"],
+                average=mean(row["overall_total"], row["overall_n"]),
+                groups=group_averages(row[level]),
+                ratings=_ratings(row, row["counted"]),
+            )
+        )
+    rows.sort(key=lambda r: (r.unit is None, r.unit.code if r.unit else ""))
+
+    return Summary(
+        framework=framework,
+        level=level,
+        counted=n_counted,
+        drafts=totals.get("drafts", 0),
+        submitted=totals.get("submitted", 0),
+        confirmed=totals.get("confirmed", 0),
+        average=mean(overall_total, totals.get("overall_n", 0)),
+        groups=group_averages("all"),
+        criteria=[
+            CriterionAverage(
+                c,
+                mean(criterion_rows.get(c.pk, {}).get("total"), criterion_rows.get(c.pk, {}).get("n", 0)),
+                criterion_rows.get(c.pk, {}).get("n", 0),
+            )
+            for c in criteria
+        ],
+        ratings=_ratings({f"rating_{v}": totals.get(f"rating_{v}", 0) for v in Rating.values}, n_counted),
+        units=rows,
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Training needs
+
+
+@dataclass
+class WeakCriterion:
+    criterion: Criterion
+    average: Decimal | None
+    scored: int
+    below: int  # secretaries who scored this criterion below the threshold
+
+
+@dataclass
+class GroupNeed:
+    group: object
+    count: int  # secretaries whose score in this group is below the threshold
+    people: list[GroupScore]  # the weakest first, at most PEOPLE_PER_GROUP
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.people)
+
+
+@dataclass
+class TrainingNeeds:
+    framework: Framework
+    threshold: Decimal
+    counted: int
+    criteria: list[WeakCriterion]
+    groups: list[GroupNeed]
+
+    @property
+    def criteria_chart(self) -> dict:
+        return {
+            "type": "bar",
+            "horizontal": True,
+            "labels": [c.criterion.name for c in self.criteria],
+            "datasets": [{"label": _("Average score"), "data": [_number(c.average) for c in self.criteria]}],
+            "min": self.framework.scale_min,
+            "max": self.framework.scale_max,
+            "threshold": float(self.threshold),
+            "decimals": 2,
+        }
+
+
+def weak_group_scores(*, user, framework: Framework, threshold: Decimal):
+    """Group scores below the threshold in counted assessments in scope: the weakest first, by group."""
+    return GroupScore.objects.filter(
+        assessment__in=counted_assessments(user=user, framework=framework), score__lt=threshold
+    )
+
+
+def training_needs(
+    *, user, framework: Framework, threshold: Decimal, per_group: int = PEOPLE_PER_GROUP
+) -> TrainingNeeds:
+    """Criteria from the weakest average, and per skill group the secretaries below the threshold
+    (the weakest `per_group` of them, with the full count). Five queries."""
+    criteria = framework_criteria(framework)
+    groups = _groups_of(criteria)
+    counted = counted_assessments(user=user, framework=framework)
+    n_counted = counted.count()
+    stats = {
+        row["criterion"]: row
+        for row in Score.objects.filter(assessment__in=counted)
+        .order_by()
+        .values("criterion")
+        .annotate(total=Sum("value"), n=Count("value"), below=Count("pk", filter=Q(value__lt=threshold)))
+    }
+    weak = []
+    for c in criteria:
+        row = stats.get(c.pk, {})
+        weak.append(
+            WeakCriterion(c, mean(row.get("total"), row.get("n", 0)), row.get("n", 0), row.get("below", 0))
+        )
+    # Criteria nobody has scored yet go last; ties keep the framework's order.
+    weak.sort(key=lambda w: (w.average is None, w.average or 0))
+
+    below = weak_group_scores(user=user, framework=framework, threshold=threshold)
+    counts = dict(below.order_by().values("group").annotate(n=Count("pk")).values_list("group", "n"))
+    ranked = (
+        below.select_related(
+            "assessment__person", "assessment__branch", "assessment__commune", "assessment__district"
+        )
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("group")],
+                order_by=[F("score").asc(), F("assessment__person__sort_key").asc(), F("pk").asc()],
+            )
+        )
+        .filter(rank__lte=per_group)
+        .order_by("group__order", "rank")
+    )
+    people: dict = {}
+    for group_score in ranked:
+        people.setdefault(group_score.group_id, []).append(group_score)
+    return TrainingNeeds(
+        framework=framework,
+        threshold=threshold,
+        counted=n_counted,
+        criteria=weak,
+        groups=[GroupNeed(g, counts.get(g.pk, 0), people.get(g.pk, [])) for g in groups],
+    )
+
+
+def training_needs_rows(*, user, framework: Framework, threshold: Decimal):
+    """Every secretary below the threshold in a group, as plain values for the export (one join)."""
+    return (
+        weak_group_scores(user=user, framework=framework, threshold=threshold)
+        .order_by("group__order", "score", "assessment__person__sort_key", "pk")
+        .values_list(
+            "group__name",
+            "assessment__person__full_name",
+            "assessment__branch__name",
+            "assessment__commune__name",
+            "assessment__district__name",
+            "assessment__province__name",
+            "score",
+            "assessment__overall_score",
+            "assessment__rating",
+            "assessment__status",
+            "assessment__assessed_on",
+        )
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# One person's assessments, year by year
+
+
+@dataclass
+class YearRow:
+    assessment: Assessment
+    year: int
+    scores: list[Decimal | None]  # in the order of PersonHistory.groups
+
+    @property
+    def counted(self) -> bool:
+        return self.assessment.status in COUNTED_STATUSES
+
+
+@dataclass
+class PersonHistory:
+    groups: list[str]  # skill group names across the years (frameworks may rename or add groups)
+    years: list[YearRow]  # the latest year first
+
+    @property
+    def chart(self) -> dict:
+        """A trend line per skill group and for the overall score, over the counted years only."""
+        counted = sorted((y for y in self.years if y.counted), key=lambda y: y.year)
+        datasets = [
+            {"label": name, "data": [_number(y.scores[i]) for y in counted]}
+            for i, name in enumerate(self.groups)
+        ]
+        datasets.append(
+            {
+                "label": _("Overall score"),
+                "data": [_number(y.assessment.overall_score) for y in counted],
+                "dashed": True,
+            }
+        )
+        scales = [y.assessment.framework for y in counted]
+        return {
+            "type": "line",
+            "labels": [str(y.year) for y in counted],
+            "datasets": datasets,
+            "min": min((f.scale_min for f in scales), default=1),
+            "max": max((f.scale_max for f in scales), default=5),
+            "decimals": 2,
+        }
+
+
+def person_history(person, *, user) -> PersonHistory:
+    """The person's assessments that the user may see, per framework year, with group scores, overall
+    score and rating. An assessment belongs to the district where it was made: after a move, the new
+    district sees only its own. Two queries."""
+    assessments = list(
+        Assessment.objects.visible_to(user)
+        .filter(person=person)
+        .select_related("framework")
+        .order_by("-framework__year")
+    )
+    group_scores = (
+        GroupScore.objects.filter(assessment__in=[a.pk for a in assessments])
+        .select_related("group")
+        .order_by("group__order")
+    )
+    names: dict[str, int] = {}  # group name → column, in the order groups first appear
+    by_assessment: dict[int, dict[str, Decimal | None]] = {}
+    for gs in sorted(group_scores, key=lambda gs: (gs.group.order, gs.group.name)):
+        names.setdefault(gs.group.name, len(names))
+        by_assessment.setdefault(gs.assessment_id, {})[gs.group.name] = gs.score
+    groups = list(names)
+    return PersonHistory(
+        groups=groups,
+        years=[
+            YearRow(a, a.framework.year, [by_assessment.get(a.pk, {}).get(name) for name in groups])
+            for a in assessments
+        ],
+    )

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from . import views
+
+app_name = "assessments"
+
+urlpatterns = [
+    path("", views.AssessmentListView.as_view(), name="assessment_list"),
+    path("new/", views.assessment_create, name="assessment_create"),
+    path("confirm/", views.assessment_confirm_many, name="assessment_confirm_many"),
+    path("grid/", views.commune_grid_pick, name="commune_grid_pick"),
+    path("grid/<str:code>/", views.commune_grid, name="commune_grid"),
+    path("<int:pk>/", views.AssessmentDetailView.as_view(), name="assessment_detail"),
+    path("<int:pk>/edit/", views.assessment_update, name="assessment_update"),
+    path("<int:pk>/submit/", views.assessment_submit, name="assessment_submit"),
+    path("<int:pk>/confirm/", views.assessment_confirm, name="assessment_confirm"),
+    path("<int:pk>/reopen/", views.assessment_reopen, name="assessment_reopen"),
+]
+
+try:  # the reports (summary, training needs) live in their own module
+    from . import report_urls
+
+    urlpatterns += report_urls.urlpatterns
+except ImportError:  # pragma: no cover - until the reports land
+    pass

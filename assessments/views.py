@@ -1,0 +1,326 @@
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, ListView
+
+from accounts.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
+from branches.history import history_rows
+from branches.models import Commune
+from secretaries.models import Person, Term
+
+from . import services
+from .filters import AssessmentFilter
+from .forms import AssessmentForm, CommuneGridForm, ReopenForm
+from .models import Assessment, Framework, Score
+
+
+def chosen_framework(request) -> Framework:
+    """?framework=<pk>, or the latest year's framework."""
+    pk = request.GET.get("framework") or request.POST.get("framework")
+    frameworks = Framework.objects.order_by("-year")
+    framework = frameworks.filter(pk=pk).first() if str(pk or "").isdigit() else None
+    framework = framework or frameworks.first()
+    if framework is None:
+        raise Http404(_("No framework has been set up yet."))
+    return framework
+
+
+def can_confirm(user) -> bool:
+    return user.is_provincial_staff or user.is_administrator
+
+
+class AssessmentListView(PaginatedListMixin, ScopedObjectMixin, ListView):
+    model = Assessment
+    template_name = "assessments/assessment_list.html"
+    context_object_name = "assessments"
+    paginate_by = settings.PAGE_SIZE
+
+    def get_queryset(self):
+        base = super().get_queryset().select_related("person", "framework", "branch", "commune", "district")
+        self.filterset = AssessmentFilter(self.request.GET or None, queryset=base, request=self.request)
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            filter=self.filterset,
+            can_confirm=can_confirm(self.request.user),
+            frameworks=Framework.objects.order_by("-year"),
+            **kwargs,
+        )
+
+
+class AssessmentDetailView(ScopedObjectMixin, DetailView):
+    model = Assessment
+    template_name = "assessments/assessment_detail.html"
+    context_object_name = "assessment"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related(
+                "person", "framework", "branch", "commune", "district", "province", "assessor", "confirmed_by"
+            )
+            .prefetch_related(
+                Prefetch("scores", queryset=Score.objects.select_related("criterion__group")),
+                "group_scores__group",
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        assessment = self.object
+        groups = []
+        scores_by_group: dict = {}
+        for score in assessment.scores.all():
+            scores_by_group.setdefault(score.criterion.group_id, []).append(score)
+        for group_score in assessment.group_scores.all():
+            groups.append(
+                SimpleNamespace(
+                    group=group_score.group,
+                    score=group_score.score,
+                    scores=scores_by_group.get(group_score.group_id, []),
+                )
+            )
+        return super().get_context_data(
+            groups=groups,
+            can_confirm=can_confirm(self.request.user),
+            history=history_rows(assessment.history, limit=20),
+            **kwargs,
+        )
+
+
+def _assessment_form_page(request, *, person: Person, framework: Framework, assessment: Assessment | None):
+    criteria = services.framework_criteria(framework)
+    cancel_url = assessment.get_absolute_url() if assessment else person.get_absolute_url()
+    form = AssessmentForm(
+        request.POST or None,
+        framework=framework,
+        criteria=criteria,
+        cancel_url=cancel_url,
+        assessment=assessment,
+    )
+    if request.method == "POST" and form.is_valid():
+        submit = "submit" in request.POST
+        try:
+            assessment = services.assessment_save(
+                person=person,
+                framework=framework,
+                assessor=request.user,
+                values=form.values(),
+                comments=form.comments(),
+                comment=form.cleaned_data["comment"],
+                assessed_on=form.cleaned_data["assessed_on"],
+                submit=submit,
+                assessment=assessment,
+                criteria=criteria,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            message = (
+                _("The assessment of %(person)s was submitted.")
+                if submit
+                else _("The assessment of %(person)s was saved as a draft.")
+            )
+            messages.success(request, message % {"person": person.full_name})
+            return redirect(assessment)
+    return render(
+        request,
+        "assessments/assessment_form.html",
+        {"form": form, "person": person, "framework": framework, "assessment": assessment},
+    )
+
+
+@portal_view
+def assessment_create(request):
+    person = get_object_or_404(Person.objects.visible_to(request.user), pk=request.GET.get("person") or 0)
+    framework = chosen_framework(request)
+    existing = Assessment.objects.visible_to(request.user).filter(person=person, framework=framework).first()
+    if existing is not None:
+        return redirect("assessments:assessment_update", pk=existing.pk)
+    return _assessment_form_page(request, person=person, framework=framework, assessment=None)
+
+
+@portal_view
+def assessment_update(request, pk):
+    assessment = get_object_or_404(
+        Assessment.objects.visible_to(request.user)
+        .select_related("person", "framework")
+        .prefetch_related("scores"),
+        pk=pk,
+    )
+    if assessment.is_locked:
+        messages.info(request, _("This assessment is confirmed and locked."))
+        return redirect(assessment)
+    return _assessment_form_page(
+        request, person=assessment.person, framework=assessment.framework, assessment=assessment
+    )
+
+
+@portal_view
+def commune_grid(request, code):
+    """Assess every secretary of a commune in one sitting."""
+    commune = get_object_or_404(
+        Commune.objects.visible_to(request.user).select_related("district", "province"), code=code
+    )
+    framework = chosen_framework(request)
+    criteria = services.framework_criteria(framework)
+    terms = (
+        Term.objects.current()
+        .secretaries()
+        .filter(branch__commune=commune, branch__is_active=True)
+        .select_related("person", "branch")
+        .order_by("branch__name_key")
+    )
+    people = [term.person for term in terms]
+    assessments = {
+        a.person_id: a
+        for a in Assessment.objects.filter(framework=framework, person__in=people).prefetch_related("scores")
+    }
+    rows = [
+        SimpleNamespace(person=t.person, branch=t.branch, assessment=assessments.get(t.person_id))
+        for t in terms
+    ]
+    form = CommuneGridForm(request.POST or None, framework=framework, criteria=criteria, rows=rows)
+    if request.method == "POST" and form.is_valid():
+        submit = "submit" in request.POST
+        saved = 0
+        try:
+            with transaction.atomic():  # the whole grid, or nothing
+                for row in rows:
+                    values = form.row_values(row)
+                    if row.locked or all(v is None for v in values.values()):
+                        continue
+                    services.assessment_save(
+                        person=row.person,
+                        framework=framework,
+                        assessor=request.user,
+                        values=values,
+                        comment=form.cleaned_data.get(row.comment, ""),
+                        submit=submit,
+                        assessment=row.assessment,
+                        criteria=criteria,
+                    )
+                    saved += 1
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            if submit:
+                messages.success(
+                    request, _("%(count)s assessments were saved and submitted.") % {"count": saved}
+                )
+            else:
+                messages.success(request, _("%(count)s assessments were saved as drafts.") % {"count": saved})
+            return redirect(f"{request.path}?framework={framework.pk}")
+    groups: list = []
+    for criterion in criteria:
+        if not groups or groups[-1][0] != criterion.group:
+            groups.append((criterion.group, []))
+        groups[-1][1].append(criterion)
+    return render(
+        request,
+        "assessments/commune_grid.html",
+        {
+            "commune": commune,
+            "framework": framework,
+            "frameworks": Framework.objects.order_by("-year"),
+            "criteria": criteria,
+            "groups": groups,
+            "rows": rows,
+            "form": form,
+        },
+    )
+
+
+def _assessment_for_action(request, pk) -> Assessment:
+    return get_object_or_404(Assessment.objects.visible_to(request.user).select_related("person"), pk=pk)
+
+
+def _service_action(request, assessment, action, success: str):
+    try:
+        action()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success % {"person": assessment.person.full_name})
+    return redirect(request.POST.get("next") or assessment.get_absolute_url())
+
+
+@require_POST
+@portal_view
+def assessment_submit(request, pk):
+    assessment = _assessment_for_action(request, pk)
+    return _service_action(
+        request,
+        assessment,
+        lambda: services.assessment_submit(assessment=assessment),
+        _("The assessment of %(person)s was submitted."),
+    )
+
+
+@require_POST
+@portal_view
+def assessment_confirm(request, pk):
+    assessment = _assessment_for_action(request, pk)
+    if not can_confirm(request.user):
+        raise PermissionDenied
+    return _service_action(
+        request,
+        assessment,
+        lambda: services.assessment_confirm(assessment=assessment, user=request.user),
+        _("The assessment of %(person)s was confirmed."),
+    )
+
+
+@require_POST
+@portal_view
+def assessment_confirm_many(request):
+    """Provincial staff confirm the submitted assessments ticked in the list."""
+    if not can_confirm(request.user):
+        raise PermissionDenied
+    ids = [int(pk) for pk in request.POST.getlist("assessment") if pk.isdigit()]
+    chosen = Assessment.objects.visible_to(request.user).filter(
+        pk__in=ids, status=Assessment.Status.SUBMITTED
+    )
+    count = 0
+    with transaction.atomic():
+        for assessment in chosen.select_for_update():
+            services.assessment_confirm(assessment=assessment, user=request.user)
+            count += 1
+    messages.success(request, _("%(count)s assessments were confirmed.") % {"count": count})
+    return redirect(request.POST.get("next") or reverse("assessments:assessment_list"))
+
+
+@portal_view
+def assessment_reopen(request, pk):
+    assessment = _assessment_for_action(request, pk)
+    if not can_confirm(request.user):
+        raise PermissionDenied
+    form = ReopenForm(request.POST or None, cancel_url=assessment.get_absolute_url())
+    if request.method == "POST" and form.is_valid():
+        return _service_action(
+            request,
+            assessment,
+            lambda: services.assessment_reopen(
+                assessment=assessment, user=request.user, reason=form.cleaned_data["reason"]
+            ),
+            _("The assessment of %(person)s was reopened as a draft."),
+        )
+    return render(request, "assessments/assessment_reopen.html", {"form": form, "assessment": assessment})
+
+
+@portal_view
+def commune_grid_pick(request):
+    commune = get_object_or_404(Commune.objects.visible_to(request.user), pk=request.GET.get("commune") or 0)
+    return redirect("assessments:commune_grid", code=commune.code)

@@ -1,0 +1,59 @@
+// Keyboard entry for the assessment grid, as fast as a spreadsheet: a typed digit fills the cell and
+// moves to the next one; arrow keys and Enter move around; Shift+Enter moves up.
+(function () {
+  "use strict";
+  const grid = document.querySelector("#assessment-grid table");
+  if (!grid) return;
+  const rows = Array.from(grid.querySelectorAll("tbody tr")).map(function (tr) {
+    return Array.from(tr.querySelectorAll("input.score-input"));
+  });
+
+  function position(input) {
+    for (let r = 0; r < rows.length; r++) {
+      const c = rows[r].indexOf(input);
+      if (c !== -1) return [r, c];
+    }
+    return null;
+  }
+
+  function focusAt(r, c) {
+    if (r < 0 || r >= rows.length) return;
+    const row = rows[r];
+    const cell = row[Math.max(0, Math.min(c, row.length - 1))];
+    if (cell) {
+      cell.focus();
+      cell.select();
+    }
+  }
+
+  grid.addEventListener("keydown", function (event) {
+    const input = event.target;
+    if (!input.classList || !input.classList.contains("score-input")) return;
+    const at = position(input);
+    if (!at) return;
+    const [r, c] = at;
+    const moves = { ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowUp: [-1, 0], ArrowDown: [1, 0] };
+    if (event.key in moves) {
+      event.preventDefault();
+      focusAt(r + moves[event.key][0], c + moves[event.key][1]);
+    } else if (event.key === "Enter") {
+      event.preventDefault();
+      focusAt(r + (event.shiftKey ? -1 : 1), c);
+    }
+  });
+
+  grid.addEventListener("input", function (event) {
+    const input = event.target;
+    if (!input.classList.contains("score-input")) return;
+    input.classList.remove("is-invalid");
+    // One digit is a whole score on a 1–5 (or 1–9) scale: move on at once.
+    if (/^[0-9]$/.test(input.value)) {
+      const at = position(input);
+      if (at && at[1] + 1 < rows[at[0]].length) focusAt(at[0], at[1] + 1);
+    }
+  });
+
+  grid.addEventListener("focusin", function (event) {
+    if (event.target.classList && event.target.classList.contains("score-input")) event.target.select();
+  });
+})();

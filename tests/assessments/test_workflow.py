@@ -1,0 +1,180 @@
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from assessments import services
+from assessments.models import Assessment, Criterion, Framework, SkillGroup
+from tests.assessments.conftest import all_scores
+
+
+@pytest.fixture
+def submitted(framework, criteria, world, tieu_can_officer):
+    return services.assessment_save(
+        person=world["tieu_can_person"],
+        framework=framework,
+        assessor=tieu_can_officer,
+        values=all_scores(criteria, 4),
+        submit=True,
+    )
+
+
+def test_assessment_belongs_to_the_units_of_its_branch(submitted, world):
+    branch = world["tieu_can"]
+    assert (submitted.branch, submitted.commune, submitted.district) == (
+        branch,
+        branch.commune,
+        branch.commune.district,
+    )
+
+
+def test_one_assessment_per_person_and_framework(submitted, framework, criteria, tieu_can_officer, world):
+    again = services.assessment_save(
+        person=world["tieu_can_person"],
+        framework=framework,
+        assessor=tieu_can_officer,
+        values=all_scores(criteria, 3),
+    )
+    assert again.pk == submitted.pk and Assessment.objects.count() == 1
+
+
+def test_submitting_needs_every_score(framework, criteria, world, tieu_can_officer):
+    with pytest.raises(ValidationError):
+        services.assessment_save(
+            person=world["tieu_can_person"],
+            framework=framework,
+            assessor=tieu_can_officer,
+            values=all_scores(criteria, 4, c5=None),
+            submit=True,
+        )
+    assert not Assessment.objects.exists()
+
+
+def test_confirm_locks_and_reopen_needs_a_reason(
+    submitted, tra_vinh_staff, tieu_can_officer, criteria, framework, world
+):
+    with pytest.raises(PermissionDenied):
+        services.assessment_confirm(assessment=submitted, user=tieu_can_officer)
+    services.assessment_confirm(assessment=submitted, user=tra_vinh_staff)
+    with pytest.raises(ValidationError):
+        services.assessment_save(
+            person=world["tieu_can_person"],
+            framework=framework,
+            assessor=tieu_can_officer,
+            values=all_scores(criteria, 1),
+        )
+    with pytest.raises(ValidationError):
+        services.assessment_reopen(assessment=submitted, user=tra_vinh_staff, reason="  ")
+    services.assessment_reopen(assessment=submitted, user=tra_vinh_staff, reason="Sai điểm tiêu chí 1.2")
+    submitted.refresh_from_db()
+    assert submitted.status == Assessment.Status.DRAFT and submitted.confirmed_by is None
+    assert submitted.history.first().history_change_reason == "Sai điểm tiêu chí 1.2"
+
+
+@pytest.mark.parametrize(
+    ("start", "action", "allowed"),
+    [
+        ("nhap", "submit", True),
+        ("da_gui", "submit", False),
+        ("da_xac_nhan", "submit", False),
+        ("nhap", "confirm", False),
+        ("da_gui", "confirm", True),
+        ("da_xac_nhan", "confirm", False),
+        ("nhap", "reopen", False),
+        ("da_gui", "reopen", False),
+        ("da_xac_nhan", "reopen", True),
+    ],
+)
+def test_state_machine(start, action, allowed, framework, criteria, world, tieu_can_officer, tra_vinh_staff):
+    assessment = services.assessment_save(
+        person=world["tieu_can_person"],
+        framework=framework,
+        assessor=tieu_can_officer,
+        values=all_scores(criteria, 4),
+    )
+    if start != "nhap":
+        services.assessment_submit(assessment=assessment)
+    if start == "da_xac_nhan":
+        services.assessment_confirm(assessment=assessment, user=tra_vinh_staff)
+    run = {
+        "submit": lambda: services.assessment_submit(assessment=assessment),
+        "confirm": lambda: services.assessment_confirm(assessment=assessment, user=tra_vinh_staff),
+        "reopen": lambda: services.assessment_reopen(
+            assessment=assessment, user=tra_vinh_staff, reason="Sửa"
+        ),
+    }[action]
+    if allowed:
+        run()
+    else:
+        with pytest.raises(ValidationError):
+            run()
+
+
+def test_a_framework_in_use_cannot_change(submitted, framework):
+    framework.refresh_from_db()
+    framework.scale_max = 10
+    with pytest.raises(ValidationError):
+        framework.save()
+    criterion = Criterion.objects.filter(group__framework=framework).first()
+    criterion.name = "Khác"
+    with pytest.raises(ValidationError):
+        criterion.save()
+    with pytest.raises(ValidationError):
+        criterion.delete()
+    with pytest.raises(ValidationError):
+        SkillGroup.objects.create(framework=framework, order=9, name="Mới")
+    framework.refresh_from_db()
+    framework.name = "Bộ tiêu chí 2026 (đổi tên)"  # the name is not frozen
+    framework.save()
+
+
+def test_copy_makes_next_years_framework(submitted, framework):
+    copy = services.framework_copy(framework=framework, year=2027)
+    assert [g.name for g in copy.groups.all()] == [g.name for g in framework.groups.all()]
+    assert Criterion.objects.filter(group__framework=copy).count() == 11
+    criterion = Criterion.objects.filter(group__framework=copy).first()
+    criterion.name = "Điều hành sinh hoạt chi đoàn (sửa)"
+    criterion.save()  # the copy is not in use, so it can change
+
+
+def test_admin_shows_a_framework_in_use_read_only(submitted, framework, client, administrator):
+    client.force_login(administrator)
+    html = client.get(reverse("admin:assessments_framework_change", args=[framework.pk])).content.decode()
+    assert 'name="scale_max"' not in html
+    response = client.post(
+        reverse("admin:assessments_framework_changelist"),
+        {"action": "copy_to_next_year", "_selected_action": [framework.pk]},
+    )
+    assert response.status_code == 302
+    assert Framework.objects.filter(year=2027).exists()
+
+
+class TestViews:
+    def test_district_officer_cannot_confirm(self, client, tieu_can_officer, submitted):
+        client.force_login(tieu_can_officer)
+        response = client.post(reverse("assessments:assessment_confirm", args=[submitted.pk]))
+        assert response.status_code == 403
+        submitted.refresh_from_db()
+        assert submitted.status == Assessment.Status.SUBMITTED
+
+    def test_staff_confirms_ticked_assessments(self, client, tra_vinh_staff, submitted):
+        client.force_login(tra_vinh_staff)
+        client.post(reverse("assessments:assessment_confirm_many"), {"assessment": [submitted.pk]})
+        submitted.refresh_from_db()
+        assert submitted.status == Assessment.Status.CONFIRMED and submitted.confirmed_by == tra_vinh_staff
+
+    def test_reopen_through_the_page(self, client, tra_vinh_staff, submitted):
+        services.assessment_confirm(assessment=submitted, user=tra_vinh_staff)
+        client.force_login(tra_vinh_staff)
+        url = reverse("assessments:assessment_reopen", args=[submitted.pk])
+        assert "reason" in client.post(url, {"reason": ""}).context["form"].errors
+        client.post(url, {"reason": "Nhập nhầm"})
+        submitted.refresh_from_db()
+        assert submitted.status == Assessment.Status.DRAFT
+
+    def test_confirmed_cannot_be_edited_through_the_form(
+        self, client, tieu_can_officer, tra_vinh_staff, submitted
+    ):
+        services.assessment_confirm(assessment=submitted, user=tra_vinh_staff)
+        client.force_login(tieu_can_officer)
+        response = client.get(reverse("assessments:assessment_update", args=[submitted.pk]))
+        assert response["Location"] == submitted.get_absolute_url()
