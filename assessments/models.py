@@ -75,10 +75,6 @@ class Framework(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def is_in_use(self) -> bool:
-        return self.pk is not None and self.assessments.exists()
-
     def save(self, *args, **kwargs):
         if self.pk is not None:
             stored = Framework.objects.filter(pk=self.pk).values(*FROZEN_FRAMEWORK_FIELDS).first()
@@ -91,6 +87,10 @@ class Framework(models.Model):
         if self.is_in_use:
             raise FrameworkInUse(self)
         return super().delete(*args, **kwargs)
+
+    @property
+    def is_in_use(self) -> bool:
+        return self.pk is not None and self.assessments.exists()
 
     def rating_for(self, score: Decimal | None) -> str:
         if score is None:
@@ -125,9 +125,6 @@ class FrozenWithFramework(models.Model):
     class Meta:
         abstract = True
 
-    def _framework(self) -> Framework:
-        raise NotImplementedError
-
     def save(self, *args, **kwargs):
         framework = self._framework()
         if framework.is_in_use:
@@ -139,6 +136,9 @@ class FrozenWithFramework(models.Model):
         if framework.is_in_use:
             raise FrameworkInUse(framework)
         return super().delete(*args, **kwargs)
+
+    def _framework(self) -> Framework:
+        raise NotImplementedError
 
 
 class SkillGroup(FrozenWithFramework):
