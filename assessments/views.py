@@ -102,7 +102,7 @@ def _assessment_form_page(request, *, person: Person, framework: Framework, asse
     criteria = services.framework_criteria(framework)
     cancel_url = assessment.get_absolute_url() if assessment else person.get_absolute_url()
     form = AssessmentForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         framework=framework,
         criteria=criteria,
         cancel_url=cancel_url,
@@ -191,7 +191,9 @@ def commune_grid(request, code):
         SimpleNamespace(person=t.person, branch=t.branch, assessment=assessments.get(t.person_id))
         for t in terms
     ]
-    form = CommuneGridForm(request.POST or None, framework=framework, criteria=criteria, rows=rows)
+    form = CommuneGridForm(
+        request.POST if request.method == "POST" else None, framework=framework, criteria=criteria, rows=rows
+    )
     if request.method == "POST" and form.is_valid():
         submit = "submit" in request.POST
         saved = 0
@@ -307,7 +309,9 @@ def assessment_reopen(request, pk):
     assessment = _assessment_for_action(request, pk)
     if not can_confirm(request.user):
         raise PermissionDenied
-    form = ReopenForm(request.POST or None, cancel_url=assessment.get_absolute_url())
+    form = ReopenForm(
+        request.POST if request.method == "POST" else None, cancel_url=assessment.get_absolute_url()
+    )
     if request.method == "POST" and form.is_valid():
         return _service_action(
             request,

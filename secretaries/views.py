@@ -265,7 +265,12 @@ def appoint(request):
     cancel_url = request.GET.get("next") or reverse("secretaries:vacancy_list")
     if not cancel_url.startswith("/"):
         cancel_url = reverse("secretaries:vacancy_list")
-    form = AppointmentForm(request.POST or None, initial=initial, user=request.user, cancel_url=cancel_url)
+    form = AppointmentForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        user=request.user,
+        cancel_url=cancel_url,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -301,7 +306,11 @@ def term_end(request, pk):
     if not term.is_current:
         messages.info(request, _("This term has already ended."))
         return redirect(term.person)
-    form = TermEndForm(request.POST or None, term=term, cancel_url=term.person.get_absolute_url())
+    form = TermEndForm(
+        request.POST if request.method == "POST" else None,
+        term=term,
+        cancel_url=term.person.get_absolute_url(),
+    )
     if request.method == "POST" and form.is_valid():
         services.term_end(
             term=term, ended_on=form.cleaned_data["ended_on"], reason=form.cleaned_data["reason"]

@@ -134,7 +134,21 @@ def world(tieu_can_branch, cang_long_branch, vinh_long_branch, tieu_can_person, 
         "tieu_can_person": tieu_can_person,
         "tieu_can_term": tieu_can_person.terms.get(),
         "cang_long_person": cang_long_person,
+        "tieu_can_assessment": _draft_assessment(tieu_can_person),
     }
+
+
+def _draft_assessment(person):
+    """A complete 2026 draft for the world's Tiểu Cần secretary (the framework comes from a migration)."""
+    from assessments.models import Framework
+    from assessments.services import assessment_save, framework_criteria
+
+    framework = Framework.objects.get(year=2026)
+    criteria = framework_criteria(framework)
+    assessor = UserFactory(username="danhgia.tieucan", role="district_officer", district=person.district)
+    return assessment_save(
+        person=person, framework=framework, assessor=assessor, values={c.pk: 4 for c in criteria}
+    )
 
 
 @pytest.fixture

@@ -111,6 +111,62 @@ CASES = [
         method="post",
     ),
     Case("term end (form)", branch_url("secretaries:term_end", "tieu_can_term"), in_tieu_can()),
+    Case("term end", branch_url("secretaries:term_end", "tieu_can_term"), in_tieu_can(), method="post"),
+    # Assessments
+    Case("assessment list", lambda w: reverse("assessments:assessment_list"), {}),
+    # The world's secretary has a 2026 draft already: "assess" leads to it.
+    Case(
+        "assess a secretary",
+        lambda w: reverse("assessments:assessment_create") + f"?person={w['tieu_can_person'].pk}",
+        in_tieu_can(status_inside=REDIRECT),
+    ),
+    Case(
+        "commune grid",
+        lambda w: reverse("assessments:commune_grid", args=[w["tieu_can"].commune.code]),
+        in_tieu_can(),
+    ),
+    Case(
+        "commune grid (post)",
+        lambda w: reverse("assessments:commune_grid", args=[w["tieu_can"].commune.code]),
+        in_tieu_can(status_inside=REDIRECT),
+        method="post",
+    ),
+    Case(
+        "assessment detail", branch_url("assessments:assessment_detail", "tieu_can_assessment"), in_tieu_can()
+    ),
+    Case(
+        "assessment edit", branch_url("assessments:assessment_update", "tieu_can_assessment"), in_tieu_can()
+    ),
+    Case(
+        "assessment submit",
+        branch_url("assessments:assessment_submit", "tieu_can_assessment"),
+        in_tieu_can(status_inside=REDIRECT),
+        method="post",
+    ),
+    # Confirming is for provincial staff: a district officer in scope gets 403.
+    Case(
+        "assessment confirm",
+        branch_url("assessments:assessment_confirm", "tieu_can_assessment"),
+        {**in_tieu_can(status_inside=REDIRECT), "tieu_can_officer": FORBIDDEN},
+        method="post",
+    ),
+    Case(
+        "assessment reopen (form)",
+        branch_url("assessments:assessment_reopen", "tieu_can_assessment"),
+        {**in_tieu_can(), "tieu_can_officer": FORBIDDEN},
+    ),
+    Case(
+        "confirm many",
+        lambda w: reverse("assessments:assessment_confirm_many"),
+        {
+            "administrator": REDIRECT,
+            "tra_vinh_staff": REDIRECT,
+            "vinh_long_staff": REDIRECT,
+            "tieu_can_officer": FORBIDDEN,
+            "cang_long_officer": FORBIDDEN,
+        },
+        method="post",
+    ),
 ]
 
 

@@ -46,7 +46,7 @@ def test_submitting_needs_every_score(framework, criteria, world, tieu_can_offic
             values=all_scores(criteria, 4, c5=None),
             submit=True,
         )
-    assert not Assessment.objects.exists()
+    assert Assessment.objects.get().status == "nhap"  # the world's draft stays a draft
 
 
 def test_confirm_locks_and_reopen_needs_a_reason(

@@ -1,0 +1,163 @@
+import pytest
+from django.urls import reverse
+
+from assessments import services
+from assessments.models import Assessment
+from tests.assessments.conftest import all_scores
+from tests.factories import BranchFactory, person_with_term
+
+
+@pytest.fixture
+def commune_people(world, hieu_tu):
+    """Nguyễn Văn Tèo (world) and three more secretaries in Xã Hiếu Tử."""
+    people = [world["tieu_can_person"]]
+    for name in ["Trần Thị Mai", "Thạch Sa Rươne", "Lê Văn Hùng"]:
+        people.append(person_with_term(branch=BranchFactory(commune=hieu_tu), full_name=name))
+    return people
+
+
+def grid_data(framework, criteria, people, rows: dict, action="save"):
+    """rows: person → list of 11 values ("" for empty)."""
+    data = {"framework": framework.pk, action: "1"}
+    for person in people:
+        values = rows.get(person, [""] * len(criteria))
+        for criterion, value in zip(criteria, values, strict=True):
+            data[f"s-{person.pk}-{criterion.pk}"] = value
+        data[f"c-{person.pk}"] = ""
+    return data
+
+
+def grid_url(hieu_tu):
+    return reverse("assessments:commune_grid", args=[hieu_tu.code])
+
+
+class TestGrid:
+    def test_lists_the_communes_secretaries(self, client, tieu_can_officer, commune_people, hieu_tu):
+        client.force_login(tieu_can_officer)
+        response = client.get(grid_url(hieu_tu))
+        assert [row.person for row in response.context["rows"]] == sorted(
+            commune_people, key=lambda p: p.terms.get().branch.name_key
+        )
+        assert len(response.context["criteria"]) == 11
+
+    def test_saves_every_filled_row_as_draft(
+        self, client, tieu_can_officer, commune_people, hieu_tu, framework, criteria
+    ):
+        client.force_login(tieu_can_officer)
+        rows = {commune_people[0]: ["4"] * 11, commune_people[1]: ["3", "5"] + [""] * 9}
+        response = client.post(grid_url(hieu_tu), grid_data(framework, criteria, commune_people, rows))
+        assert response.status_code == 302
+        assert Assessment.objects.count() == 2
+        assert set(Assessment.objects.values_list("status", flat=True)) == {"nhap"}
+        partial = Assessment.objects.get(person=commune_people[1])
+        assert partial.overall_score == 4 and partial.scores.filter(value__isnull=True).count() == 9
+
+    def test_an_invalid_cell_saves_nothing_and_is_marked(
+        self, client, tieu_can_officer, commune_people, hieu_tu, framework, criteria
+    ):
+        client.force_login(tieu_can_officer)
+        rows = {commune_people[0]: ["4"] * 11, commune_people[1]: ["4"] * 10 + ["7"]}
+        before = list(Assessment.objects.values_list("pk", "updated_at"))  # the world's draft of Tèo
+        response = client.post(grid_url(hieu_tu), grid_data(framework, criteria, commune_people, rows))
+        assert response.status_code == 200
+        assert list(Assessment.objects.values_list("pk", "updated_at")) == before
+        html = response.content.decode()
+        assert html.count("is-invalid") == 1
+        assert 'value="7"' in html and "Nothing was saved" not in html  # Vietnamese message instead
+        assert "Chưa lưu gì" in html
+
+    def test_submitting_needs_complete_rows(
+        self, client, tieu_can_officer, commune_people, hieu_tu, framework, criteria
+    ):
+        client.force_login(tieu_can_officer)
+        rows = {commune_people[0]: ["4"] * 11, commune_people[1]: ["4"] * 9 + ["", ""]}
+        response = client.post(
+            grid_url(hieu_tu), grid_data(framework, criteria, commune_people, rows, "submit")
+        )
+        assert response.status_code == 200
+        assert response.content.decode().count("is-invalid") == 2
+        assert list(Assessment.objects.values_list("status", flat=True)) == ["nhap"]  # the world's draft
+        rows[commune_people[1]] = ["4"] * 11
+        client.post(grid_url(hieu_tu), grid_data(framework, criteria, commune_people, rows, "submit"))
+        assert list(Assessment.objects.values_list("status", flat=True)) == ["da_gui", "da_gui"]
+
+    def test_confirmed_rows_are_read_only(
+        self, client, tieu_can_officer, tra_vinh_staff, commune_people, hieu_tu, framework, criteria
+    ):
+        confirmed = services.assessment_save(
+            person=commune_people[0],
+            framework=framework,
+            assessor=tieu_can_officer,
+            values=all_scores(criteria, 5),
+            submit=True,
+        )
+        services.assessment_confirm(assessment=confirmed, user=tra_vinh_staff)
+        client.force_login(tieu_can_officer)
+        rows = {commune_people[0]: ["1"] * 11}
+        client.post(grid_url(hieu_tu), grid_data(framework, criteria, commune_people, rows))
+        confirmed.refresh_from_db()
+        assert confirmed.overall_score == 5
+
+    def test_another_district_cannot_open_or_post(
+        self, client, cang_long_officer, commune_people, hieu_tu, framework, criteria
+    ):
+        client.force_login(cang_long_officer)
+        assert client.get(grid_url(hieu_tu)).status_code == 404
+        rows = {commune_people[0]: ["4"] * 11}
+        assert (
+            client.post(grid_url(hieu_tu), grid_data(framework, criteria, commune_people, rows)).status_code
+            == 404
+        )
+        assert Assessment.objects.get().overall_score == 4  # the world's draft, untouched
+
+    def test_query_count_is_constant(
+        self, client, tieu_can_officer, commune_people, hieu_tu, framework, criteria, count_queries
+    ):
+        services.assessment_save(
+            person=commune_people[0],
+            framework=framework,
+            assessor=tieu_can_officer,
+            values=all_scores(criteria, 3),
+        )
+        client.force_login(tieu_can_officer)
+        with count_queries() as few:
+            client.get(grid_url(hieu_tu))
+        for i in range(8):
+            person = person_with_term(branch=BranchFactory(commune=hieu_tu), full_name=f"Người Thêm {i}")
+            services.assessment_save(
+                person=person, framework=framework, assessor=tieu_can_officer, values=all_scores(criteria, 3)
+            )
+        with count_queries() as many:
+            client.get(grid_url(hieu_tu))
+        assert len(many) == len(few)
+
+
+class TestSingleForm:
+    def test_assess_one_secretary_and_submit(self, client, tieu_can_officer, hieu_tu, framework, criteria):
+        person = person_with_term(branch=BranchFactory(commune=hieu_tu), full_name="Trần Thị Mai")
+        client.force_login(tieu_can_officer)
+        data = {f"score_{c.pk}": "4" for c in criteria}
+        data.update(
+            {
+                "assessed_on": "20/11/2026",
+                "comment": "Tích cực",
+                "submit": "1",
+                f"note_{criteria[0].pk}": "Điều hành tốt",
+            }
+        )
+        response = client.post(reverse("assessments:assessment_create") + f"?person={person.pk}", data)
+        assessment = Assessment.objects.get(person=person)
+        assert response["Location"] == assessment.get_absolute_url()
+        assert assessment.status == "da_gui" and assessment.overall_score == 4
+        assert assessment.scores.get(criterion=criteria[0]).comment == "Điều hành tốt"
+        page = client.get(assessment.get_absolute_url()).content.decode()
+        assert "Điều hành tốt" in page and "4,00" in page
+
+    def test_submit_with_missing_scores_shows_which(self, client, tieu_can_officer, world, criteria):
+        client.force_login(tieu_can_officer)
+        data = {f"score_{c.pk}": "4" for c in criteria[:10]}
+        data.update({"assessed_on": "20/11/2026", "submit": "1"})
+        url = reverse("assessments:assessment_update", args=[world["tieu_can_assessment"].pk])
+        response = client.post(url, data)
+        assert list(response.context["form"].errors) == [f"score_{criteria[10].pk}"]
+        assert Assessment.objects.get().status == "nhap"  # the world's draft, not submitted
