@@ -8,6 +8,7 @@ counts (values().annotate()), and averages are sum / count in Decimal, so a unit
 scope's average agree to the cent with the stored scores.
 """
 
+import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -212,9 +213,10 @@ def summary(*, user, framework: Framework) -> Summary:
     def group_averages(unit) -> list[GroupAverage]:
         return [GroupAverage(g, mean(*group_sums.get((unit, g.pk), (None, 0)))) for g in groups]
 
-    totals = {key: sum(row[key] for row in per_unit) for key in per_unit[0]} if per_unit else {}
-    totals.pop(level, None)
-    n_counted = totals.get("counted", 0)
+    count_keys = ["counted", "drafts", "submitted", "confirmed", "overall_n"] + [
+        f"rating_{v}" for v in Rating.values
+    ]
+    totals = {key: sum(row[key] for row in per_unit) for key in count_keys}
     overall_total = sum((row["overall_total"] or 0 for row in per_unit), Decimal(0))
 
     units_by_pk = model.objects.in_bulk([row[level] for row in per_unit if row[level] is not None])
@@ -232,24 +234,21 @@ def summary(*, user, framework: Framework) -> Summary:
         )
     rows.sort(key=lambda r: (r.unit is None, r.unit.code if r.unit else ""))
 
+    no_scores = {"total": None, "n": 0}
     return Summary(
         framework=framework,
         level=level,
-        counted=n_counted,
-        drafts=totals.get("drafts", 0),
-        submitted=totals.get("submitted", 0),
-        confirmed=totals.get("confirmed", 0),
-        average=mean(overall_total, totals.get("overall_n", 0)),
+        counted=totals["counted"],
+        drafts=totals["drafts"],
+        submitted=totals["submitted"],
+        confirmed=totals["confirmed"],
+        average=mean(overall_total, totals["overall_n"]),
         groups=group_averages("all"),
         criteria=[
-            CriterionAverage(
-                c,
-                mean(criterion_rows.get(c.pk, {}).get("total"), criterion_rows.get(c.pk, {}).get("n", 0)),
-                criterion_rows.get(c.pk, {}).get("n", 0),
-            )
-            for c in criteria
+            CriterionAverage(c, mean(row["total"], row["n"]), row["n"])
+            for c, row in ((c, criterion_rows.get(c.pk, no_scores)) for c in criteria)
         ],
-        ratings=_ratings({f"rating_{v}": totals.get(f"rating_{v}", 0) for v in Rating.values}, n_counted),
+        ratings=_ratings(totals, totals["counted"]),
         units=rows,
     )
 
@@ -315,12 +314,15 @@ def training_needs(
     groups = _groups_of(criteria)
     counted = counted_assessments(user=user, framework=framework)
     n_counted = counted.count()
+    # Scores are whole numbers, and the database would truncate 3.5 to 3 for an integer column:
+    # for a whole score v, v < 3.5 exactly when v < 4 = ceil(3.5).
+    below_whole = math.ceil(threshold)
     stats = {
         row["criterion"]: row
         for row in Score.objects.filter(assessment__in=counted)
         .order_by()
         .values("criterion")
-        .annotate(total=Sum("value"), n=Count("value"), below=Count("pk", filter=Q(value__lt=threshold)))
+        .annotate(total=Sum("value"), n=Count("value"), below=Count("pk", filter=Q(value__lt=below_whole)))
     }
     weak = []
     for c in criteria:

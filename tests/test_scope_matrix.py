@@ -167,6 +167,15 @@ CASES = [
         },
         method="post",
     ),
+    # Assessment reports: every role gets its own scope's numbers (tests/assessments/test_reports.py).
+    Case("assessment summary", lambda w: reverse("assessments:summary"), {}),
+    Case(
+        "assessment summary (a framework)",
+        lambda w: reverse("assessments:summary") + f"?framework={w['tieu_can_assessment'].framework_id}",
+        {},
+    ),
+    Case("training needs", lambda w: reverse("assessments:training_needs") + "?threshold=4,5", {}),
+    Case("training needs export", lambda w: reverse("assessments:training_needs_export"), {}),
 ]
 
 

@@ -1,0 +1,180 @@
+"""The reading side of assessments: the summary of a framework year and the training needs, with its
+export. Everything is read through assessments.selectors, so through the user's scope."""
+
+from decimal import Decimal
+
+from crispy_forms.bootstrap import StrictButton
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
+from django import forms
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.mixins import portal_view
+from branches.excel import xlsx_response
+
+from . import selectors
+from .models import Assessment, Framework, Rating
+
+
+class FrameworkChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Framework) -> str:
+        return f"{obj.year} — {obj.name}"
+
+
+class ReportFilterForm(forms.Form):
+    """?framework=<pk>, and for training needs ?threshold=; a missing framework means the default one."""
+
+    framework = FrameworkChoiceField(
+        label=gettext_lazy("Framework"),
+        queryset=Framework.objects.order_by("-year"),
+        required=False,
+        empty_label=None,
+    )
+
+    def __init__(self, data, *, default: Framework | None, with_threshold: bool = False):
+        data = data.copy()
+        if default is not None and not data.get("framework"):
+            data["framework"] = default.pk  # so the select shows what the page reports on
+        super().__init__(data)
+        self.default = default
+        if with_threshold:
+            self.fields["threshold"] = forms.DecimalField(
+                label=_("Threshold"),
+                required=False,
+                max_digits=4,
+                decimal_places=2,
+                localize=True,
+                widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+            )
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_class = "d-print-none mb-3"
+        self.helper.layout = Layout(
+            Row(
+                Column("framework", css_class="col-sm-7 col-lg-5"),
+                *([Column("threshold", css_class="col-sm-3 col-lg-2")] if with_threshold else []),
+                Column(
+                    StrictButton(_("Show"), type="submit", css_class="btn-primary"),
+                    css_class="col-auto align-self-end mb-3",
+                ),
+                css_class="g-2",
+            )
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        framework = cleaned.get("framework") or self.default
+        threshold = cleaned.get("threshold")
+        outside = framework is not None and threshold is not None
+        if outside and not framework.scale_min <= threshold <= framework.scale_max:
+            self.add_error(
+                "threshold",
+                _("The threshold must be between %(min)s and %(max)s.")
+                % {"min": framework.scale_min, "max": framework.scale_max},
+            )
+        return cleaned
+
+    @property
+    def chosen_framework(self) -> Framework | None:
+        """The framework asked for, or the default one when the question was invalid."""
+        if self.is_valid():
+            return self.cleaned_data["framework"] or self.default
+        return getattr(self, "cleaned_data", {}).get("framework") or self.default
+
+    def chosen_threshold(self, framework: Framework) -> Decimal:
+        threshold = self.cleaned_data.get("threshold") if self.is_valid() else None
+        return threshold if threshold is not None else default_threshold(framework)
+
+
+def default_threshold(framework: Framework) -> Decimal:
+    """3.0 on the usual 1–5 scale; on another scale, the lowest passing score ("fulfilled")."""
+    if framework.scale_min <= selectors.DEFAULT_THRESHOLD <= framework.scale_max:
+        return selectors.DEFAULT_THRESHOLD
+    return framework.fulfilled_from
+
+
+@portal_view
+def summary(request):
+    default = selectors.default_framework(user=request.user)
+    form = ReportFilterForm(request.GET, default=default)
+    framework = form.chosen_framework
+    report = selectors.summary(user=request.user, framework=framework) if framework else None
+    return render(
+        request, "assessments/summary.html", {"form": form, "framework": framework, "report": report}
+    )
+
+
+def _training_parameters(request):
+    default = selectors.default_framework(user=request.user)
+    form = ReportFilterForm(request.GET, default=default, with_threshold=True)
+    framework = form.chosen_framework
+    threshold = form.chosen_threshold(framework) if framework else selectors.DEFAULT_THRESHOLD
+    return form, framework, threshold
+
+
+@portal_view
+def training_needs(request):
+    form, framework, threshold = _training_parameters(request)
+    needs = (
+        selectors.training_needs(user=request.user, framework=framework, threshold=threshold)
+        if framework
+        else None
+    )
+    return render(
+        request,
+        "assessments/training_needs.html",
+        {"form": form, "framework": framework, "threshold": threshold, "needs": needs},
+    )
+
+
+@portal_view
+def training_needs_export(request):
+    """The full list behind the training-needs page (same scope, framework and threshold), one row per
+    secretary and skill group below the threshold."""
+    _form, framework, threshold = _training_parameters(request)
+    rows = (
+        selectors.training_needs_rows(user=request.user, framework=framework, threshold=threshold)
+        if framework
+        else []
+    )
+    headers = [
+        _("Skill group"),
+        _("Full name"),
+        _("Branch"),
+        _("Commune"),
+        _("District"),
+        _("Province"),
+        _("Group score"),
+        _("Overall score"),
+        _("Rating"),
+        _("Status"),
+        _("Assessed on"),
+    ]
+    ratings = {value: str(label) for value, label in Rating.choices}
+    statuses = {value: str(label) for value, label in Assessment.Status.choices}
+
+    def out():
+        for group, name, branch, commune, district, province, score, overall, rating, status, on in rows:
+            yield [
+                group,
+                name,
+                branch,
+                commune,
+                district or "",
+                province,
+                score,
+                overall,
+                ratings.get(rating, ""),
+                statuses.get(status, ""),
+                on,
+            ]
+
+    year = framework.year if framework else ""
+    return xlsx_response(
+        filename=f"nhu-cau-boi-duong-{year}.xlsx",
+        sheet_title=_("Training needs"),
+        headers=headers,
+        rows=out(),
+    )

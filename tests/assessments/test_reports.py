@@ -1,0 +1,423 @@
+"""The reading side of assessments: the summary, the training needs and their export, a person's years.
+
+The numbers are worked out by hand below. Scores per skill group (groups of 4, 4 and 3 criteria, all
+weights 1), 2026 framework, scale 1–5, thresholds 4.5 / 3.5 / 2.5:
+
+| who (branch, district)         | status    | groups    | overall          | rating        |
+|--------------------------------|-----------|-----------|------------------|---------------|
+| Nguyễn Văn Tèo (Hiếu Tử, TC)   | confirmed | 4, 3, 5   | 43/11 = 3.91     | well          |
+| Trần Văn An (Hiếu Tử, TC)      | submitted | 5, 5, 5   | 5.00             | excellently   |
+| Lý Thị Nháp (Long Thới, TC)    | draft     | 1, 1, 1   | 1.00             | (not counted) |
+| Lê Thị Hồng Nhung (An Trường, CL) | submitted | 2, 2, 1 | 19/11 = 1.73     | did not       |
+"""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from assessments import selectors, services
+from assessments.models import Assessment, Framework, Rating
+from tests.factories import BranchFactory, CommuneFactory, DistrictFactory, UserFactory, person_with_term
+
+D = Decimal
+
+
+def by_group(criteria, *group_values, **overrides) -> dict:
+    """criterion id → the value given for its skill group (by order); overrides by position: c0=1."""
+    values = {c.pk: group_values[c.group.order - 1] for c in criteria}
+    for key, value in overrides.items():
+        values[criteria[int(key[1:])].pk] = value
+    return values
+
+
+@pytest.fixture
+def assessor(tra_vinh):
+    return UserFactory(username="danhgia.tinh", role="provincial_staff", province=tra_vinh)
+
+
+@pytest.fixture
+def assess(framework, criteria, assessor):
+    """assess(person, 4, 3, 5, status=...) → an assessment with those group scores in that status."""
+
+    def make(
+        person, *group_values, status=Assessment.Status.SUBMITTED, framework=framework, criteria=criteria
+    ):
+        assessment = services.assessment_save(
+            person=person,
+            framework=framework,
+            assessor=assessor,
+            values=by_group(criteria, *group_values),
+        )
+        if status != Assessment.Status.DRAFT:
+            services.assessment_submit(assessment=assessment)
+        if status == Assessment.Status.CONFIRMED:
+            services.assessment_confirm(assessment=assessment, user=assessor)
+        return assessment
+
+    return make
+
+
+@pytest.fixture
+def long_thoi(tieu_can):
+    return CommuneFactory(code="29362", name="Xã Long Thới", district=tieu_can)
+
+
+@pytest.fixture
+def scored(world, assess, long_thoi):
+    """The four assessments of the table in the module docstring."""
+    hieu_tu = world["tieu_can"].commune
+    an = person_with_term(branch=BranchFactory(commune=hieu_tu, name="Ấp Định Phú"), full_name="Trần Văn An")
+    nhap = person_with_term(
+        branch=BranchFactory(commune=long_thoi, name="Ấp Ô Đùng"), full_name="Lý Thị Nháp"
+    )
+    return {
+        "teo": assess(world["tieu_can_person"], 4, 3, 5, status=Assessment.Status.CONFIRMED),
+        "an": assess(an, 5, 5, 5),
+        "nhap": assess(nhap, 1, 1, 1, status=Assessment.Status.DRAFT),
+        "nhung": assess(world["cang_long_person"], 2, 2, 1),
+    }
+
+
+def ratings_of(shares) -> dict:
+    return {share.value: (share.count, round(share.percent, 1)) for share in shares}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Summary
+
+
+def test_scores_are_as_the_table_says(scored):
+    assert [scored[k].overall_score for k in ("teo", "an", "nhap", "nhung")] == [
+        D("3.91"),
+        D("5.00"),
+        D("1.00"),
+        D("1.73"),
+    ]
+
+
+def test_province_summary_counts_submitted_and_confirmed_only(scored, tra_vinh_staff, framework):
+    report = selectors.summary(user=tra_vinh_staff, framework=framework)
+    assert (report.counted, report.drafts, report.submitted, report.confirmed) == (3, 1, 2, 1)
+    assert report.average == D("3.55")  # (3.91 + 5.00 + 1.73) / 3 = 3.5466…; the draft's 1.00 is left out
+    assert [g.average for g in report.groups] == [D("3.67"), D("3.33"), D("3.67")]
+    assert report.criteria[0].average == D("3.67") and report.criteria[0].scored == 3
+    assert [c.average for c in report.criteria[4:8]] == [D("3.33")] * 4
+    assert ratings_of(report.ratings) == {
+        Rating.EXCELLENT: (1, 33.3),
+        Rating.GOOD: (1, 33.3),
+        Rating.FULFILLED: (0, 0.0),
+        Rating.NOT_FULFILLED: (1, 33.3),
+    }
+    assert report.level == "district"
+    by_unit = {row.unit.name: row for row in report.units}
+    assert set(by_unit) == {"Huyện Tiểu Cần", "Huyện Càng Long"}
+    tieu_can, cang_long = by_unit["Huyện Tiểu Cần"], by_unit["Huyện Càng Long"]
+    assert (tieu_can.counted, tieu_can.drafts, tieu_can.average) == (2, 1, D("4.46"))  # 8.91 / 2, half up
+    assert [g.average for g in tieu_can.groups] == [D("4.50"), D("4.00"), D("5.00")]
+    assert ratings_of(tieu_can.ratings)[Rating.EXCELLENT] == (1, 50.0)
+    assert (cang_long.counted, cang_long.drafts, cang_long.average) == (1, 0, D("1.73"))
+    assert [g.average for g in cang_long.groups] == [D("2.00"), D("2.00"), D("1.00")]
+
+
+def test_a_draft_changes_nothing_but_the_draft_count(scored, tra_vinh_staff, framework, assess, long_thoi):
+    before = selectors.summary(user=tra_vinh_staff, framework=framework)
+    other = person_with_term(branch=BranchFactory(commune=long_thoi), full_name="Phạm Văn Chưa")
+    assess(other, 1, 1, 1, status=Assessment.Status.DRAFT)
+    after = selectors.summary(user=tra_vinh_staff, framework=framework)
+    assert after.drafts == before.drafts + 1
+    assert (after.counted, after.average, after.groups, after.ratings) == (
+        before.counted,
+        before.average,
+        before.groups,
+        before.ratings,
+    )
+
+
+def test_district_officer_sees_own_district_per_commune(scored, tieu_can_officer, framework, long_thoi):
+    report = selectors.summary(user=tieu_can_officer, framework=framework)
+    assert (report.level, report.counted, report.drafts, report.average) == ("commune", 2, 1, D("4.46"))
+    rows = {row.unit.name: (row.counted, row.drafts, row.average) for row in report.units}
+    assert rows == {"Xã Hiếu Tử": (2, 0, D("4.46")), "Xã Long Thới": (0, 1, None)}
+
+
+def test_administrator_sees_per_province(scored, administrator, framework, assess, vinh_long_branch):
+    assess(person_with_term(branch=vinh_long_branch, full_name="Đỗ Văn Xa"), 3, 3, 3)
+    report = selectors.summary(user=administrator, framework=framework)
+    assert report.level == "province" and report.counted == 4
+    assert {row.unit.name: row.counted for row in report.units} == {"Tỉnh Trà Vinh": 3, "Tỉnh Vĩnh Long": 1}
+
+
+def test_communes_without_a_district_have_their_own_row(scored, tra_vinh_staff, framework, assess, tra_vinh):
+    new_commune = CommuneFactory(code="29999", name="Phường Mới", district=None, province=tra_vinh)
+    assess(person_with_term(branch=BranchFactory(commune=new_commune), full_name="Võ Thị Mới"), 4, 4, 4)
+    report = selectors.summary(user=tra_vinh_staff, framework=framework)
+    assert report.units[-1].unit is None and report.units[-1].counted == 1
+
+
+def test_summary_page_in_vietnamese_numbers(client, scored, tra_vinh_staff, framework):
+    client.force_login(tra_vinh_staff)
+    response = client.get(reverse("assessments:summary"))
+    assert response.status_code == 200
+    assert response.context["framework"] == framework  # the latest with assessments in scope
+    html = response.content.decode()
+    assert 'data-stat="average">3,55<' in html
+    assert "4,46" in html and "Huyện Càng Long" in html
+    assert 'id="group-chart" type="application/json"' in html and "assessment_charts.js" in html
+    assert "cdn" not in html.lower()
+
+
+def test_cang_long_officer_never_sees_tieu_can(client, scored, cang_long_officer, framework):
+    client.force_login(cang_long_officer)
+    for name in ("assessments:summary", "assessments:training_needs"):
+        response = client.get(reverse(name), {"threshold": "5"})
+        html = response.content.decode()
+        assert response.status_code == 200
+        for outside in ("Tiểu Cần", "Hiếu Tử", "Nguyễn Văn Tèo", "Trần Văn An", "4,46", "3,55"):
+            assert outside not in html, (name, outside)
+    report = client.get(reverse("assessments:summary")).context["report"]
+    assert (report.counted, report.drafts, report.average) == (1, 0, D("1.73"))
+    needs = client.get(reverse("assessments:training_needs"), {"threshold": "5"}).context["needs"]
+    assert {p.assessment.person.full_name for g in needs.groups for p in g.people} == {"Lê Thị Hồng Nhung"}
+
+
+def test_empty_state_without_counted_assessments(client, scored, vinh_long_staff, framework):
+    client.force_login(vinh_long_staff)
+    for name in ("assessments:summary", "assessments:training_needs"):
+        response = client.get(reverse(name))
+        assert response.status_code == 200
+        assert 'class="empty-state' in response.content.decode()
+        assert "<canvas" not in response.content.decode()
+
+
+def test_another_framework_is_chosen_by_pk(client, scored, tra_vinh_staff, framework):
+    older = services.framework_copy(framework=framework, year=2025)
+    client.force_login(tra_vinh_staff)
+    response = client.get(reverse("assessments:summary"), {"framework": older.pk})
+    assert response.context["framework"] == older and response.context["report"].counted == 0
+    response = client.get(reverse("assessments:summary"), {"framework": "999999"})
+    assert response.status_code == 200 and response.context["framework"] == framework
+    assert "framework" in response.context["form"].errors
+
+
+# ---------------------------------------------------------------------------------------------------
+# Training needs
+
+
+def test_weakest_criteria_first_and_threshold(scored, tra_vinh_staff, framework):
+    needs = selectors.training_needs(user=tra_vinh_staff, framework=framework, threshold=D("3.0"))
+    assert needs.counted == 3
+    # Group 2's criteria average 3.33, the others 3.67: group 2 first, ties in the framework's order.
+    assert [w.criterion.group.order for w in needs.criteria] == [2] * 4 + [1] * 4 + [3] * 3
+    assert [w.criterion.order for w in needs.criteria[:4]] == [1, 2, 3, 4]
+    assert (
+        needs.criteria[0].average == D("3.33") and needs.criteria[0].below == 1
+    )  # Nhung's 2; Tèo's 3 is not
+    people = {g.group.order: [p.assessment.person.full_name for p in g.people] for g in needs.groups}
+    assert people == {1: ["Lê Thị Hồng Nhung"], 2: ["Lê Thị Hồng Nhung"], 3: ["Lê Thị Hồng Nhung"]}
+
+    higher = selectors.training_needs(user=tra_vinh_staff, framework=framework, threshold=D("3.5"))
+    group_2 = higher.groups[1]
+    assert [(p.assessment.person.full_name, p.score) for p in group_2.people] == [
+        ("Lê Thị Hồng Nhung", D("2.00")),
+        ("Nguyễn Văn Tèo", D("3.00")),
+    ]
+    assert higher.criteria[0].below == 2
+
+
+def test_drafts_are_no_training_need(scored, tieu_can_officer, framework):
+    needs = selectors.training_needs(user=tieu_can_officer, framework=framework, threshold=D("5"))
+    names = {p.assessment.person.full_name for g in needs.groups for p in g.people}
+    assert "Lý Thị Nháp" not in names and names == {"Nguyễn Văn Tèo"}
+
+
+def test_each_group_lists_the_weakest_few_with_the_count(scored, tra_vinh_staff, framework):
+    needs = selectors.training_needs(user=tra_vinh_staff, framework=framework, threshold=D("5"), per_group=1)
+    group_2 = needs.groups[1]
+    assert group_2.count == 2 and group_2.more == 1
+    assert [p.assessment.person.full_name for p in group_2.people] == ["Lê Thị Hồng Nhung"]
+
+
+@pytest.mark.parametrize(
+    ("given", "used", "error"),
+    [
+        ("", D("3.0"), False),
+        ("3,5", D("3.5"), False),  # typed the Vietnamese way
+        ("4.25", D("4.25"), False),
+        ("9", D("3.0"), True),  # outside the 1–5 scale: said beside the field, the default is used
+        ("0", D("3.0"), True),
+        ("ba", D("3.0"), True),
+    ],
+)
+def test_threshold_is_validated_to_the_scale(client, scored, tra_vinh_staff, given, used, error):
+    client.force_login(tra_vinh_staff)
+    response = client.get(reverse("assessments:training_needs"), {"threshold": given})
+    assert response.status_code == 200
+    assert response.context["threshold"] == used
+    assert ("threshold" in response.context["form"].errors) is error
+
+
+def test_training_page_links_to_the_people(client, scored, tra_vinh_staff):
+    client.force_login(tra_vinh_staff)
+    html = client.get(reverse("assessments:training_needs"), {"threshold": "3,5"}).content.decode()
+    assert scored["nhung"].person.get_absolute_url() in html
+    assert scored["teo"].person.get_absolute_url() in html
+    assert scored["an"].person.get_absolute_url() not in html  # 5, 5, 5: no need
+    assert reverse("assessments:training_needs_export") + f"?framework={scored['teo'].framework_id}" in html
+
+
+# ---------------------------------------------------------------------------------------------------
+# Export
+
+
+def sheet_rows(response) -> list[tuple]:
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    return list(workbook.active.iter_rows(values_only=True))
+
+
+def test_export_lists_everyone_below_the_threshold(client, scored, tra_vinh_staff):
+    client.force_login(tra_vinh_staff)
+    rows = sheet_rows(client.get(reverse("assessments:training_needs_export"), {"threshold": "3,5"}))
+    header, body = rows[0], rows[1:]
+    assert len(header) == 11
+    assert {"Họ và tên", "Chi đoàn", "Xã", "Huyện", "Tỉnh", "Trạng thái"} <= set(header)
+    names = [(row[0], row[1], row[6]) for row in body]
+    group_1, group_2, group_3 = (g.name for g in scored["teo"].framework.groups.order_by("order"))
+    assert names == [
+        (group_1, "Lê Thị Hồng Nhung", 2),
+        (group_2, "Lê Thị Hồng Nhung", 2),
+        (group_2, "Nguyễn Văn Tèo", 3),
+        (group_3, "Lê Thị Hồng Nhung", 1),
+    ]
+    teo = body[2]
+    assert teo[2:6] == ("Ấp Cây Gòn", "Xã Hiếu Tử", "Huyện Tiểu Cần", "Tỉnh Trà Vinh")
+    assert teo[7] == pytest.approx(3.91)
+
+
+def test_export_keeps_to_the_scope(client, scored, cang_long_officer):
+    client.force_login(cang_long_officer)
+    body = sheet_rows(client.get(reverse("assessments:training_needs_export"), {"threshold": "5"}))[1:]
+    assert {row[1] for row in body} == {"Lê Thị Hồng Nhung"}
+    assert all(row[4] == "Huyện Càng Long" for row in body)
+
+
+def test_export_neutralises_formulas(client, scored, assess, tra_vinh_staff, long_thoi):
+    trap = person_with_term(
+        branch=BranchFactory(commune=long_thoi, name="+Ấp Bẫy"), full_name='=HYPERLINK("http://x.vn","Bấm")'
+    )
+    assess(trap, 1, 1, 1)
+    client.force_login(tra_vinh_staff)
+    body = sheet_rows(client.get(reverse("assessments:training_needs_export")))[1:]
+    cells = {cell for row in body for cell in row if isinstance(cell, str)}
+    assert '\'=HYPERLINK("http://x.vn","Bấm")' in cells and "'+Ấp Bẫy" in cells
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
+
+
+# ---------------------------------------------------------------------------------------------------
+# A person's years
+
+
+@pytest.fixture
+def two_years(framework, criteria, assess, world):
+    """Tèo: 2025 confirmed (3, 3, 2), 2026 submitted (4, 3, 5)."""
+    older = services.framework_copy(framework=framework, year=2025)
+    older_criteria = services.framework_criteria(older)
+    assess(world["tieu_can_person"], 3, 3, 2, framework=older, criteria=older_criteria, status="da_xac_nhan")
+    assess(world["tieu_can_person"], 4, 3, 5)
+    return older
+
+
+def test_person_history_year_by_year(two_years, world, tieu_can_officer):
+    history = selectors.person_history(world["tieu_can_person"], user=tieu_can_officer)
+    assert [row.year for row in history.years] == [2026, 2025]
+    assert history.years[0].scores == [D("4.00"), D("3.00"), D("5.00")]
+    assert history.years[1].scores == [D("3.00"), D("3.00"), D("2.00")]
+    chart = history.chart
+    assert chart["labels"] == ["2025", "2026"] and chart["type"] == "line"
+    assert chart["datasets"][0]["data"] == [3.0, 4.0]
+    assert chart["datasets"][-1]["data"] == [2.73, 3.91]  # overall: 30/11, 43/11
+
+
+def test_person_history_chart_leaves_drafts_out(framework, criteria, assess, world, tieu_can_officer):
+    older = services.framework_copy(framework=framework, year=2025)
+    assess(world["tieu_can_person"], 3, 3, 3, framework=older, criteria=services.framework_criteria(older))
+    assess(world["tieu_can_person"], 4, 4, 4, status=Assessment.Status.DRAFT)
+    history = selectors.person_history(world["tieu_can_person"], user=tieu_can_officer)
+    assert [row.year for row in history.years] == [2026, 2025]
+    assert history.chart["labels"] == ["2025"]
+
+
+def test_person_history_keeps_to_the_scope(two_years, world, cang_long_officer, tra_vinh_staff):
+    """An assessment belongs to the district where it was made, even if the person later moves."""
+    assert selectors.person_history(world["tieu_can_person"], user=cang_long_officer).years == []
+    assert len(selectors.person_history(world["tieu_can_person"], user=tra_vinh_staff).years) == 2
+
+
+def test_person_history_is_two_queries(two_years, world, tieu_can_officer, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        selectors.person_history(world["tieu_can_person"], user=tieu_can_officer).chart  # noqa: B018
+
+
+def test_person_partial_renders(two_years, world, tieu_can_officer):
+    history = selectors.person_history(world["tieu_can_person"], user=tieu_can_officer)
+    html = render_to_string("assessments/partials/person_assessments.html", {"assessment_history": history})
+    assert 'id="person-assessment-chart"' in html and "3,91" in html and "2025" in html
+    empty = selectors.person_history(world["cang_long_person"], user=tieu_can_officer)
+    html = render_to_string("assessments/partials/person_assessments.html", {"assessment_history": empty})
+    assert "<canvas" not in html
+
+
+# ---------------------------------------------------------------------------------------------------
+# Query counts
+
+
+def _grow(world, assess, n):
+    """n more communes in Tiểu Cần and n more districts in Trà Vinh, each with assessed secretaries."""
+    district = world["tieu_can"].commune.district
+    for i in range(n):
+        commune = CommuneFactory(district=district)
+        other = CommuneFactory(district=DistrictFactory(province=district.province))
+        for unit, status in (
+            (commune, "da_gui"),
+            (commune, "da_xac_nhan"),
+            (commune, "nhap"),
+            (other, "da_gui"),
+        ):
+            person = person_with_term(branch=BranchFactory(commune=unit))
+            assess(person, 1 + i % 5, 2, 3, status=status)
+
+
+def fetch(client, url) -> bytes:
+    response = client.get(url)
+    assert response.status_code == 200
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+REPORTS = [
+    ("summary", lambda: reverse("assessments:summary")),
+    ("training needs", lambda: reverse("assessments:training_needs") + "?threshold=4"),
+    ("export", lambda: reverse("assessments:training_needs_export") + "?threshold=4"),
+]
+
+
+@pytest.mark.parametrize("persona", ["administrator", "tra_vinh_staff", "tieu_can_officer"])
+@pytest.mark.parametrize(("page", "url"), REPORTS, ids=[r[0] for r in REPORTS])
+def test_query_count_does_not_grow(page, url, persona, as_persona, scored, assess, world, count_queries):
+    client = as_persona(persona)
+    with count_queries() as small:
+        fetch(client, url())
+    _grow(world, assess, 4)
+    with count_queries() as large:
+        fetch(client, url())
+    assert len(large) == len(small), f"{page}: {len(small)} → {len(large)} queries"
+
+
+def test_no_framework_at_all(client, tra_vinh_staff, db):
+    Framework.objects.filter(assessments__isnull=True).delete()
+    client.force_login(tra_vinh_staff)
+    for name in ("assessments:summary", "assessments:training_needs", "assessments:training_needs_export"):
+        assert client.get(reverse(name)).status_code == 200
