@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import report_urls, views
 
 app_name = "assessments"
 
@@ -17,9 +17,5 @@ urlpatterns = [
     path("<int:pk>/reopen/", views.assessment_reopen, name="assessment_reopen"),
 ]
 
-try:  # the reports (summary, training needs) live in their own module
-    from . import report_urls
-
-    urlpatterns += report_urls.urlpatterns
-except ImportError:  # pragma: no cover - until the reports land
-    pass
+# The reports (summary, training needs) live in their own module.
+urlpatterns += report_urls.urlpatterns

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from accounts.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
+from assessments.selectors import person_history
 from branches.excel import xlsx_response
 from branches.history import history_rows
 from branches.models import Branch
@@ -177,6 +178,7 @@ class PersonDetailView(PersonQuerysetMixin, DetailView):
             terms=terms,
             current_terms=current,
             breadcrumb_commune=latest.branch.commune if latest else None,
+            assessment_history=person_history(person, user=self.request.user),
             history=history_rows(person.history, limit=30),
             term_history=history_rows(term_history, limit=30),
             ethnicity_name=ETHNICITY_NAMES.get(person.ethnicity, ""),
