@@ -5,9 +5,10 @@ from decimal import Decimal
 
 from crispy_forms.bootstrap import StrictButton
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row
+from crispy_forms.layout import HTML, Column, Layout, Row
 from django import forms
 from django.shortcuts import render
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -56,8 +57,10 @@ class ReportFilterForm(forms.Form):
                 Column("framework", css_class="col-sm-7 col-lg-5"),
                 *([Column("threshold", css_class="col-sm-3 col-lg-2")] if with_threshold else []),
                 Column(
+                    # An empty label's height, so the button lines up with the fields even under an error.
+                    HTML('<div class="form-label d-none d-sm-block">&nbsp;</div>'),
                     StrictButton(_("Show"), type="submit", css_class="btn-primary"),
-                    css_class="col-auto align-self-end mb-3",
+                    css_class="col-auto mb-3",
                 ),
                 css_class="g-2",
             )
@@ -111,6 +114,10 @@ def _training_parameters(request):
     form = ReportFilterForm(request.GET, default=default, with_threshold=True)
     framework = form.chosen_framework
     threshold = form.chosen_threshold(framework) if framework else selectors.DEFAULT_THRESHOLD
+    if not request.GET.get("threshold"):
+        # Show the threshold the page uses; a mistyped one stays in the field, beside its error.
+        form.data = form.data.copy()
+        form.data["threshold"] = formats.localize_input(threshold)
     return form, framework, threshold
 
 

@@ -100,14 +100,16 @@
       },
     };
     const labelAxis = { ticks: { autoSkip: false } };
+    // On a phone the names get a narrower column, so the bars keep room.
+    const narrow = canvas.parentElement.clientWidth < 500;
     const labels = spec.labels.map(function (label) {
-      return horizontal ? wrap(label, 30) : wrap(label, 16);
+      return wrap(label, horizontal ? (narrow ? 18 : 30) : (narrow ? 12 : 16));
     });
 
     if (horizontal) {
       // One bar needs some height; the box grows with the number of labels instead of squeezing them.
       const lines = labels.reduce(function (sum, l) { return sum + Math.max(l.length, 1); }, 0);
-      canvas.parentElement.style.height = Math.max(160, lines * 16 + labels.length * 14 + 50) + "px";
+      canvas.parentElement.style.height = Math.max(200, lines * 16 + labels.length * 20 + 50) + "px";
     }
 
     const chart = new Chart(canvas, {
@@ -122,7 +124,7 @@
         animation: { duration: 300 },
         scales: horizontal ? { x: valueAxis, y: labelAxis } : { x: labelAxis, y: valueAxis },
         plugins: {
-          legend: { display: !single, position: "bottom" },
+          legend: { display: !single, position: "bottom", labels: { usePointStyle: line } },
           thresholdLine: { value: spec.threshold },
           tooltip: {
             callbacks: {

@@ -258,6 +258,8 @@ def test_threshold_is_validated_to_the_scale(client, scored, tra_vinh_staff, giv
     assert response.status_code == 200
     assert response.context["threshold"] == used
     assert ("threshold" in response.context["form"].errors) is error
+    # The field shows the threshold in use, or else what was typed, beside its error.
+    assert response.context["form"]["threshold"].value() == (given or "3,0")
 
 
 def test_training_page_links_to_the_people(client, scored, tra_vinh_staff):
