@@ -120,7 +120,8 @@
         locale: lang,
         indexAxis: horizontal ? "y" : "x",
         maintainAspectRatio: !horizontal,
-        aspectRatio: line ? 2.2 : 1.8,
+        // A phone is narrow: taller charts, so a trend with its legend keeps some height.
+        aspectRatio: narrow ? (line ? 1.1 : 1.4) : line ? 2.2 : 1.8,
         animation: { duration: 300 },
         scales: horizontal ? { x: valueAxis, y: labelAxis } : { x: labelAxis, y: valueAxis },
         plugins: {
