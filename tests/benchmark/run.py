@@ -61,13 +61,19 @@ PAGES = [
     ("secretary detail", "/secretaries/{person_id}/"),
     ("vacancies", "/secretaries/vacancies/"),
     ("secretary export", "/secretaries/export.xlsx?district={district_id}"),
+    ("assessment list", "/assessments/"),
+    ("assessment summary", "/assessments/summary/"),
+    ("assessment summary 2025", "/assessments/summary/?framework={framework_2025_id}"),
+    ("training needs", "/assessments/training/"),
+    ("assessment grid", "/assessments/grid/{commune_code}/"),
 ]
 HEALTHZ = "/healthz"
 
 
 def page_parameters() -> dict[str, str]:
     """Real ids for the placeholders of PAGES: a commune of Tiểu Cần (Hiếu Tử) and one of its branches,
-    the district itself, and a person of Tiểu Cần who is a branch's secretary now."""
+    the district itself, a person of Tiểu Cần who is a branch's secretary now, and the 2025 framework."""
+    from assessments.models import Framework
     from branches.models import Branch, Commune, District
     from secretaries.models import Person, Term
 
@@ -89,7 +95,11 @@ def page_parameters() -> dict[str, str]:
     )
     if person is None:
         sys.exit("The bench database has no current secretary in Tiểu Cần (846); seeding failed?")
+    framework_2025 = Framework.objects.filter(year=2025).first()
+    if framework_2025 is None:
+        sys.exit("The bench database has no 2025 assessment framework; seeding failed?")
     return {
+        "framework_2025_id": str(framework_2025.pk),
         "commune_code": commune.code,
         "commune_id": str(commune.pk),
         "branch_id": str(branch.pk),

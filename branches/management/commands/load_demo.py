@@ -4,6 +4,7 @@ from django.core.management import BaseCommand, call_command
 from django.db import transaction
 
 from accounts.demo import populate_users
+from assessments.demo import CURRENT_YEAR, PREVIOUS_YEAR, populate_assessments
 from branches.demo import DEMO_PROVINCE, populate_branches
 from secretaries.demo import populate_secretaries
 
@@ -17,7 +18,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             created = populate_branches(rng=rng)
             secretaries = populate_secretaries(rng=rng)
+            # The assessments name demo users as assessors and confirmers: users first.
             users = populate_users()
+            assessments = populate_assessments(rng=rng)
         self.stdout.write(f"Demo branches created: {created}")
         if secretaries["people"]:
             self.stdout.write(
@@ -27,6 +30,16 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("Demo secretaries: Trà Vinh has its people already, none created.")
+        if assessments["assessments"]:
+            self.stdout.write(
+                "Demo assessments created: {assessments} ({previous} for {previous_year}, {current} for "
+                "{current_year}: {nhap} drafts, {da_gui} submitted, {da_xac_nhan} confirmed in all), "
+                "{scores} scores".format(
+                    **assessments, previous_year=PREVIOUS_YEAR, current_year=CURRENT_YEAR
+                )
+            )
+        else:
+            self.stdout.write("Demo assessments: Trà Vinh has its assessments already, none created.")
         self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {users[0][1]}):"))
         for user, _password in users:
             scope = user.scope_label

@@ -2,6 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from assessments.scale import assessments_step
 from branches import scale
 from secretaries.scale import secretaries_step
 
@@ -12,14 +13,17 @@ SEED_STEPS: list[scale.Step] = [
     scale.branches_step,
     secretaries_step,
     scale.users_step,
+    # After the users: the benchmark accounts assess and confirm.
+    assessments_step,
 ]
 
 
 class Command(BaseCommand):
     help = (
         "Fill the database with a national data set for benchmarks: all official units, about ten "
-        "branches per commune (over 100,000), and the benchmark accounts bench.quantri (administrator), "
-        "bench.tinh (Trà Vinh) and bench.huyen (Tiểu Cần). Never run it against production data."
+        "branches per commune (over 100,000), their secretaries, the benchmark accounts bench.quantri "
+        "(administrator), bench.tinh (Trà Vinh) and bench.huyen (Tiểu Cần), and four years of skill "
+        "assessments (over 300,000). Never run it against production data."
     )
 
     def add_arguments(self, parser):
