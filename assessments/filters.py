@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from branches.filters import _communes, _districts
@@ -13,7 +14,7 @@ class AssessmentFilter(django_filters.FilterSet):
         label=_("Search"), method="filter_search", help_text=_("Name of the secretary")
     )
     framework = django_filters.ModelChoiceFilter(
-        label=_("Framework"), queryset=Framework.objects.all(), empty_label=_("All years")
+        label=_("Framework"), queryset=Framework.objects.all(), empty_label=None
     )
     district = django_filters.ModelChoiceFilter(
         label=_("District"), queryset=_districts, widget=AutocompleteSelect("branches:district_autocomplete")
@@ -41,8 +42,15 @@ class AssessmentFilter(django_filters.FilterSet):
         model = Assessment
         fields = []
 
-    def __init__(self, *args, request, **kwargs):
-        super().__init__(*args, request=request, **kwargs)
+    def __init__(self, data=None, *args, request, **kwargs):
+        # Without a choice, the list shows the latest year: that is the work at hand, and a national list
+        # of every year would sort hundreds of thousands of rows for nothing.
+        if not (data or {}).get("framework"):
+            latest = Framework.objects.order_by("-year").values_list("pk", flat=True).first()
+            if latest is not None:
+                data = data.copy() if data is not None else QueryDict(mutable=True)
+                data["framework"] = str(latest)
+        super().__init__(data, *args, request=request, **kwargs)
         if request.user.is_district_officer:
             del self.filters["district"]
             self.filters["commune"].extra["widget"] = AutocompleteSelect("branches:commune_autocomplete")

@@ -255,7 +255,9 @@ class Assessment(models.Model):
     class Meta:
         verbose_name = _("skill assessment")
         verbose_name_plural = _("skill assessments")
-        ordering = ["-framework__year", "person__sort_key"]
+        # No joins in the default order (it applies to every query, distinct counts included); lists
+        # choose their own order.
+        ordering = ["-assessed_on", "-id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["person", "framework"],

@@ -31,7 +31,15 @@ def framework_copy(*, framework: Framework, year: int, name: str | None = None) 
         f: getattr(framework, f)
         for f in ("scale_min", "scale_max", "excellent_from", "good_from", "fulfilled_from")
     }
-    copy = Framework.objects.create(year=year, name=name or f"{framework.name} ({year})", **fields)
+    if name is None:
+        # "Bộ tiêu chí … 2026" becomes "Bộ tiêu chí … 2027"; a name without its year gets one.
+        year_text = str(framework.year)
+        name = (
+            framework.name.replace(year_text, str(year))
+            if year_text in framework.name
+            else f"{framework.name} {year}"
+        )
+    copy = Framework.objects.create(year=year, name=name, **fields)
     for group in framework.groups.prefetch_related("criteria"):
         new_group = SkillGroup.objects.create(framework=copy, order=group.order, name=group.name)
         Criterion.objects.bulk_create(
@@ -45,10 +53,7 @@ def framework_criteria(framework: Framework) -> list[Criterion]:
     return list(Criterion.objects.filter(group__framework=framework).select_related("group"))
 
 
-def _store_derived(assessment: Assessment, criteria: list[Criterion], values: dict) -> None:
-    derived = scoring.derive(framework=assessment.framework, criteria=criteria, values=values)
-    assessment.overall_score = derived.overall
-    assessment.rating = derived.rating
+def _store_group_scores(assessment: Assessment, derived: scoring.Derived) -> None:
     GroupScore.objects.filter(assessment=assessment).delete()
     GroupScore.objects.bulk_create(
         GroupScore(assessment=assessment, group_id=group_id, score=score)
@@ -113,6 +118,9 @@ def assessment_save(
             district_id=commune.district_id,
             province_id=commune.province_id,
         )
+    # Derived before saving, so one save (and one history record) carries scores' results too.
+    derived = scoring.derive(framework=framework, criteria=criteria, values=values)
+    assessment.overall_score, assessment.rating = derived.overall, derived.rating
     assessment.assessor = assessor
     assessment.assessed_on = assessed_on or timezone.localdate()
     assessment.comment = comment
@@ -125,8 +133,7 @@ def assessment_save(
         Score(assessment=assessment, criterion=c, value=values.get(c.pk), comment=comments.get(c.pk, ""))
         for c in criteria
     )
-    _store_derived(assessment, criteria, values)
-    assessment.save(update_fields=["overall_score", "rating"])
+    _store_group_scores(assessment, derived)
     return assessment
 
 

@@ -45,8 +45,13 @@ class AssessmentListView(PaginatedListMixin, ScopedObjectMixin, ListView):
     paginate_by = settings.PAGE_SIZE
 
     def get_queryset(self):
-        base = super().get_queryset().select_related("person", "framework", "branch", "commune", "district")
-        self.filterset = AssessmentFilter(self.request.GET or None, queryset=base, request=self.request)
+        base = (
+            super()
+            .get_queryset()
+            .select_related("person", "framework", "branch", "commune", "district")
+            .order_by("person__sort_key", "pk")
+        )
+        self.filterset = AssessmentFilter(self.request.GET, queryset=base, request=self.request)
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
