@@ -1,6 +1,6 @@
-from crispy_forms.bootstrap import FormActions
+from crispy_forms.bootstrap import FormActions, StrictButton
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Field, Fieldset, Layout, Submit
+from crispy_forms.layout import HTML, Field, Fieldset, Layout
 from django import forms
 from django.utils import timezone
 from django.utils.html import format_html
@@ -31,7 +31,7 @@ def score_field(framework: Framework, *, label: str = "", help_text: str = "") -
             attrs={
                 "inputmode": "numeric",
                 "autocomplete": "off",
-                "maxlength": 2,
+                "maxlength": len(str(framework.scale_max)),
                 "class": "form-control form-control-sm score-input",
             }
         ),
@@ -92,8 +92,11 @@ class AssessmentForm(forms.Form):
             "comment",
             "assessed_on",
             FormActions(
-                Submit("save", _("Save draft"), css_class="btn-outline-primary"),
-                Submit("submit", _("Save and submit"), css_class="btn-primary"),
+                # StrictButton: crispy's Submit would add btn-primary to the outline style.
+                StrictButton(
+                    _("Save draft"), type="submit", name="save", css_class="btn btn-outline-primary"
+                ),
+                StrictButton(_("Save and submit"), type="submit", name="submit", css_class="btn btn-primary"),
                 HTML(format_html('<a class="btn btn-link" href="{}">{}</a>', cancel_url, _("Cancel"))),
             ),
         )
@@ -167,6 +170,18 @@ class CommuneGridForm(forms.Form):
                 self.fields[name].widget.attrs["class"] = f"{css} is-invalid".strip()
         return cleaned
 
+    def cell_errors(self) -> list[str]:
+        """The grid's errors in words, cell by cell ("Trần Thị Mai, 1.2: From 1 to 5."), for the alert:
+        a phone cannot show a cell's tooltip, and the cell may be scrolled out of view."""
+        found = []
+        for row in self.rows:
+            for criterion, name in zip(self.criteria, row.cells, strict=True):
+                for error in self.errors.get(name, []):
+                    found.append(
+                        f"{row.person.full_name}, {criterion.group.order}.{criterion.order}: {error}"
+                    )
+        return found
+
     def row_values(self, row) -> dict:
         return {c.pk: self.cleaned_data.get(name) for c, name in zip(self.criteria, row.cells, strict=True)}
 
@@ -185,7 +200,7 @@ class ReopenForm(forms.Form):
         self.helper.layout = Layout(
             "reason",
             FormActions(
-                Submit("submit", _("Reopen"), css_class="btn-warning"),
+                StrictButton(_("Reopen"), type="submit", name="submit", css_class="btn btn-warning"),
                 HTML(
                     format_html(
                         '<a class="btn btn-outline-secondary" href="{}">{}</a>', cancel_url, _("Cancel")

@@ -297,6 +297,9 @@ def assessment_confirm_many(request):
     if not can_confirm(request.user):
         raise PermissionDenied
     ids = [int(pk) for pk in request.POST.getlist("assessment") if pk.isdigit()]
+    if not ids:
+        messages.warning(request, _("Tick the assessments to confirm first."))
+        return redirect(request.POST.get("next") or reverse("assessments:assessment_list"))
     chosen = Assessment.objects.visible_to(request.user).filter(
         pk__in=ids, status=Assessment.Status.SUBMITTED
     )

@@ -53,7 +53,17 @@
     }
   });
 
-  grid.addEventListener("focusin", function (event) {
-    if (event.target.classList && event.target.classList.contains("score-input")) event.target.select();
+  // After a refused save, go to the first cell to correct.
+  const firstInvalid = grid.querySelector("input.is-invalid");
+  if (firstInvalid) {
+    firstInvalid.focus();
+    firstInvalid.scrollIntoView({ block: "center", inline: "nearest" });
+  }
+
+  // Like a spreadsheet cell, a clicked or entered cell is replaced by what is typed next.
+  ["focusin", "click"].forEach(function (type) {
+    grid.addEventListener(type, function (event) {
+      if (event.target.classList && event.target.classList.contains("score-input")) event.target.select();
+    });
   });
 })();

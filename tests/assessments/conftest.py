@@ -1,13 +1,13 @@
 import pytest
 
-from assessments.models import Framework
 from assessments.services import framework_criteria
+from tests.conftest import framework_2026
 
 
 @pytest.fixture
 def framework(db):
     """The 2026 framework seeded by migration: three groups, eleven criteria, scale 1–5."""
-    return Framework.objects.get(year=2026)
+    return framework_2026()
 
 
 @pytest.fixture

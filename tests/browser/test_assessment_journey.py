@@ -229,11 +229,6 @@ def test_commune_grid_is_usable_on_a_phone(
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="App bug, reported: on a phone the auto-advance scrolls every other cell under the sticky "
-    "person column (the scroller has no scroll-padding-left for it, and score columns are ~137 px wide).",
-)
 def test_phone_keeps_the_cell_being_typed_in_visible(
     phone_page, live_server, framework_2026, tieu_can_officer, hieu_tu_secretaries
 ):
