@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("secretaries/", include("secretaries.urls")),
     path("assessments/", include("assessments.urls")),
+    path("seminars/", include("seminars.urls")),
     path("", include("branches.urls")),
 ]
 

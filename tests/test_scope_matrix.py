@@ -6,6 +6,7 @@ district's records: those answer 404, exactly as if they did not exist.
 """
 
 from collections.abc import Callable
+import importlib
 from dataclasses import dataclass
 
 import pytest
@@ -177,6 +178,19 @@ CASES = [
     Case("training needs", lambda w: reverse("assessments:training_needs") + "?threshold=4,5", {}),
     Case("training needs export", lambda w: reverse("assessments:training_needs_export"), {}),
 ]
+
+
+# Features may keep their cases beside their tests: a module with a CASES list of Case (from this file).
+EXTRA_CASE_MODULES = [
+    "tests.seminars.scope_cases_seminars",
+    "tests.seminars.scope_cases_followup",
+    "tests.seminars.scope_cases_photos",
+]
+for _module in EXTRA_CASE_MODULES:
+    try:
+        CASES += importlib.import_module(_module).CASES
+    except ModuleNotFoundError:
+        pass
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -1,0 +1,68 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from branches.admin import EstimatedCountPaginator
+
+from .models import Initiative, Photo, Programme, Proposal, Seminar, Theme
+
+
+class ThemeInline(admin.TabularInline):
+    model = Theme
+    extra = 0
+
+
+class ProposalInline(admin.TabularInline):
+    model = Proposal
+    extra = 0
+    fields = ["text", "responsible", "due_on", "status", "result"]
+
+
+class PhotoInline(admin.TabularInline):
+    model = Photo
+    extra = 0
+    fields = ["image", "caption"]
+    readonly_fields = ["image"]
+
+    def has_add_permission(self, request, obj=None):
+        return False  # photos are verified and re-encoded by the portal's upload, not here
+
+
+class OrganisedAdmin(SimpleHistoryAdmin):
+    list_select_related = ["province", "district"]
+    autocomplete_fields = ["province", "district"]
+    list_filter = ["province"]
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(OrganisedAdmin):
+    list_display = ["name", "from_year", "to_year", "province", "district"]
+    search_fields = ["title_key", "name"]
+
+
+@admin.register(Seminar)
+class SeminarAdmin(OrganisedAdmin):
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+    list_display = ["title", "held_on", "district", "province", "other_attendees"]
+    search_fields = ["title_key"]
+    date_hierarchy = "held_on"
+    autocomplete_fields = ["province", "district", "programme", "participants"]
+    inlines = [ThemeInline, ProposalInline, PhotoInline]
+
+
+@admin.register(Proposal)
+class ProposalAdmin(SimpleHistoryAdmin):
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+    list_display = ["__str__", "seminar", "responsible", "due_on", "status"]
+    list_filter = ["status"]
+    list_select_related = ["seminar"]
+    search_fields = ["text"]
+    autocomplete_fields = ["seminar"]
+
+
+@admin.register(Initiative)
+class InitiativeAdmin(OrganisedAdmin):
+    list_display = ["name", "from_year", "to_year", "district", "province"]
+    search_fields = ["title_key", "name"]
+    autocomplete_fields = ["province", "district", "programme", "communes", "branches", "seminars"]

@@ -1,0 +1,275 @@
+"""Seminars (tọa đàm), their themes and proposed solutions, photos, and the models/solutions
+(mô hình, giải pháp) the districts apply.
+
+An organiser is a district (its Huyện đoàn) or the province itself (district empty). District officers see and
+change their own district's records only; provincial staff the whole province, province-level ones included.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.scope import ScopedQuerySet
+from branches.text import fold, normalize_name
+
+
+class OrganisedQuerySet(ScopedQuerySet):
+    province_path = "province"
+    district_path = "district"
+
+    def search(self, query: str | None):
+        from branches.text import search_terms
+
+        qs = self
+        for term in search_terms(query):
+            qs = qs.filter(title_key__contains=term)
+        return qs
+
+
+class Organised(models.Model):
+    """Organised by a district's Union, or by the province's (district left empty)."""
+
+    province = models.ForeignKey(
+        "branches.Province", verbose_name=_("province"), on_delete=models.PROTECT, related_name="+"
+    )
+    district = models.ForeignKey(
+        "branches.District",
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty when the province itself organises it."),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def organiser_name(self) -> str:
+        return str(self.district.name if self.district_id else self.province.name)
+
+
+class Programme(Organised):
+    """A programme (chương trình) seminars and models belong to, e.g. "Xây dựng giá trị hình mẫu thanh niên
+    thời kỳ mới" (2019–2022)."""
+
+    name = models.CharField(_("name"), max_length=300)
+    title_key = models.CharField(max_length=300, editable=False, db_index=True)
+    from_year = models.PositiveSmallIntegerField(_("from year"))
+    to_year = models.PositiveSmallIntegerField(_("to year"), null=True, blank=True)
+
+    objects = OrganisedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["-from_year", "name"]
+        constraints = [
+            models.CheckConstraint(
+                name="programme_years_ordered",
+                condition=Q(to_year__isnull=True) | Q(to_year__gte=F("from_year")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        years = f"{self.from_year}–{self.to_year}" if self.to_year else f"{self.from_year}–"
+        return f"{self.name} ({years})"
+
+    def save(self, *args, **kwargs):
+        self.name = normalize_name(self.name)
+        self.title_key = fold(self.name)
+        super().save(*args, **kwargs)
+
+
+class Seminar(Organised):
+    title = models.CharField(_("title"), max_length=300)
+    title_key = models.CharField(max_length=300, editable=False, db_index=True)
+    held_on = models.DateField(_("held on"))
+    venue = models.CharField(_("venue"), max_length=300, blank=True)
+    chair = models.CharField(_("chaired by"), max_length=200, blank=True)
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="seminars",
+    )
+    participants = models.ManyToManyField(
+        "secretaries.Person", verbose_name=_("participating secretaries"), blank=True, related_name="seminars"
+    )
+    other_attendees = models.PositiveIntegerField(
+        _("other attendees"), default=0, help_text=_("Cadres and guests who are not branch secretaries.")
+    )
+    outcome = models.TextField(_("outcomes"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, editable=False
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = OrganisedQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["title_key", "updated_at"], m2m_fields=[participants])
+
+    class Meta:
+        verbose_name = _("seminar")
+        verbose_name_plural = _("seminars")
+        ordering = ["-held_on", "-pk"]
+        indexes = [models.Index(fields=["province", "district", "held_on"], name="seminar_unit_date")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.title = normalize_name(self.title)
+        self.title_key = fold(self.title)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("seminars:seminar_detail", kwargs={"pk": self.pk})
+
+
+class Theme(models.Model):
+    """A discussion theme (nội dung thảo luận) of a seminar, in the order it was discussed."""
+
+    seminar = models.ForeignKey(Seminar, on_delete=models.CASCADE, related_name="themes")
+    order = models.PositiveSmallIntegerField(_("order"))
+    title = models.CharField(_("theme"), max_length=300)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("discussion theme")
+        verbose_name_plural = _("discussion themes")
+        ordering = ["seminar", "order"]
+        constraints = [models.UniqueConstraint(fields=["seminar", "order"], name="theme_order_unique")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProposalQuerySet(ScopedQuerySet):
+    province_path = "seminar__province"
+    district_path = "seminar__district"
+
+    def open(self):
+        return self.filter(status__in=[Proposal.Status.PROPOSED, Proposal.Status.IN_PROGRESS])
+
+
+class Proposal(models.Model):
+    """A proposed solution (đề xuất giải pháp) and its follow-up (theo dõi thực hiện)."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "de_xuat", _("Proposed")
+        IN_PROGRESS = "dang_thuc_hien", _("In progress")
+        DONE = "hoan_thanh", _("Done")
+        DROPPED = "dung", _("Dropped")
+
+    seminar = models.ForeignKey(Seminar, on_delete=models.CASCADE, related_name="proposals")
+    text = models.TextField(_("proposal"))
+    responsible = models.CharField(_("responsible unit"), max_length=200, blank=True)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PROPOSED)
+    result = models.TextField(_("result"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ProposalQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("proposed solution")
+        verbose_name_plural = _("proposed solutions")
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["status", "due_on"], name="proposal_status_due")]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.PROPOSED, self.Status.IN_PROGRESS)
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_on is not None and self.due_on < timezone.localdate()
+
+
+def photo_path(instance, filename: str) -> str:
+    # Names are generated by secretaries.portraits.image_process, never the uploader's.
+    return f"seminars/{filename}"
+
+
+class Photo(models.Model):
+    seminar = models.ForeignKey(Seminar, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to=photo_path)
+    thumbnail = models.ImageField(upload_to=photo_path, editable=False)
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["seminar", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.caption or self.image.name
+
+
+class Initiative(Organised):
+    """A model or solution (mô hình, giải pháp): what a unit applies, where, since when, with what result."""
+
+    name = models.CharField(_("name"), max_length=300)
+    title_key = models.CharField(max_length=300, editable=False, db_index=True)
+    description = models.TextField(_("description"), blank=True)
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="initiatives",
+    )
+    from_year = models.PositiveSmallIntegerField(_("from year"))
+    to_year = models.PositiveSmallIntegerField(_("to year"), null=True, blank=True)
+    communes = models.ManyToManyField("branches.Commune", verbose_name=_("communes applying it"), blank=True)
+    branches = models.ManyToManyField("branches.Branch", verbose_name=_("branches applying it"), blank=True)
+    seminars = models.ManyToManyField(
+        Seminar, verbose_name=_("related seminars"), blank=True, related_name="initiatives"
+    )
+    results = models.TextField(_("results"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = OrganisedQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["title_key", "updated_at"])
+
+    class Meta:
+        verbose_name = _("model or solution")
+        verbose_name_plural = _("models and solutions")
+        ordering = ["-from_year", "name"]
+        constraints = [
+            models.CheckConstraint(
+                name="initiative_years_ordered",
+                condition=Q(to_year__isnull=True) | Q(to_year__gte=F("from_year")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = normalize_name(self.name)
+        self.title_key = fold(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("seminars:initiative_detail", kwargs={"pk": self.pk})
+
+
+def year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)

@@ -1,0 +1,98 @@
+"""Writes to seminars, proposals, photos and models/solutions. Each is atomic; history is kept by
+django-simple-history for seminars, proposals and models/solutions."""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from secretaries.portraits import ProcessedImage
+
+from .models import Photo, Proposal, Seminar, Theme
+
+MAX_PHOTOS_PER_SEMINAR = 40
+
+
+def _check_organiser(*, province, district) -> None:
+    if district is not None and district.province_id != province.pk:
+        raise ValidationError(_("The district is not in that province."), code="district_outside_province")
+
+
+@transaction.atomic
+def seminar_save(
+    *,
+    seminar: Seminar,
+    participants: Iterable,
+    themes: list[dict],
+    proposals: list[dict],
+    user=None,
+) -> Seminar:
+    """Save a seminar with its participants, its ordered themes (each {"title", "notes"}) and its proposals
+    (each {"id"?, "text", "responsible", "due_on", "status", "result"}), all or nothing.
+
+    Themes are renumbered 1…n in the order given; proposals not listed are removed."""
+    _check_organiser(province=seminar.province, district=seminar.district)
+    if seminar.pk is None and user is not None:
+        seminar.created_by = user
+    seminar.save()
+    seminar.participants.set(list(participants))
+    seminar.themes.all().delete()
+    Theme.objects.bulk_create(
+        Theme(seminar=seminar, order=order, title=theme["title"], notes=theme.get("notes", ""))
+        for order, theme in enumerate(themes, start=1)
+    )
+    kept = []
+    for data in proposals:
+        proposal = seminar.proposals.filter(pk=data.get("id")).first() if data.get("id") else None
+        proposal = proposal or Proposal(seminar=seminar)
+        for field in ("text", "responsible", "due_on", "status", "result"):
+            if field in data:
+                setattr(proposal, field, data[field])
+        proposal.save()
+        kept.append(proposal.pk)
+    seminar.proposals.exclude(pk__in=kept).delete()
+    return seminar
+
+
+@transaction.atomic
+def proposal_update(*, proposal: Proposal, status: str, result: str = "") -> Proposal:
+    proposal.status = status
+    proposal.result = result
+    proposal.save(update_fields=["status", "result", "updated_at"])
+    return proposal
+
+
+@transaction.atomic
+def photos_add(
+    *, seminar: Seminar, images: list[ProcessedImage], captions: list[str] | None = None
+) -> list[Photo]:
+    """Store already verified and re-encoded images (secretaries.portraits.image_process)."""
+    if seminar.photos.count() + len(images) > MAX_PHOTOS_PER_SEMINAR:
+        raise ValidationError(
+            _("A seminar keeps at most %(max)s photos.") % {"max": MAX_PHOTOS_PER_SEMINAR},
+            code="too_many_photos",
+        )
+    captions = captions or [""] * len(images)
+    photos = []
+    stored = []
+    try:
+        for processed, caption in zip(images, captions, strict=True):
+            photo = Photo(seminar=seminar, caption=caption)
+            photo.image.save(processed.image.name, processed.image, save=False)
+            photo.thumbnail.save(processed.thumbnail.name, processed.thumbnail, save=False)
+            stored += [photo.image, photo.thumbnail]
+            photo.save()
+            photos.append(photo)
+    except Exception:
+        for file in stored:  # nothing half-written: no file without its row
+            file.storage.delete(file.name)
+        raise
+    return photos
+
+
+@transaction.atomic
+def photo_remove(*, photo: Photo) -> None:
+    files = [(f.storage, f.name) for f in (photo.image, photo.thumbnail) if f]
+    photo.delete()
+    transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
