@@ -5,8 +5,9 @@ Cần, one in Càng Long, one in another province (Vĩnh Long). A district offic
 district's records: those answer 404, exactly as if they did not exist.
 """
 
-from collections.abc import Callable
+import contextlib
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
@@ -187,10 +188,8 @@ EXTRA_CASE_MODULES = [
     "tests.seminars.scope_cases_photos",
 ]
 for _module in EXTRA_CASE_MODULES:
-    try:
+    with contextlib.suppress(ModuleNotFoundError):
         CASES += importlib.import_module(_module).CASES
-    except ModuleNotFoundError:
-        pass
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
