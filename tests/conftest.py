@@ -135,7 +135,52 @@ def world(tieu_can_branch, cang_long_branch, vinh_long_branch, tieu_can_person, 
         "tieu_can_term": tieu_can_person.terms.get(),
         "cang_long_person": cang_long_person,
         "tieu_can_assessment": _draft_assessment(tieu_can_person),
+        **_seminar_world(tieu_can_person),
     }
+
+
+def _seminar_world(person):
+    """A Tiểu Cần seminar (Tèo attended; one theme, one open proposal, one photo) and a model/solution."""
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from secretaries.portraits import image_process
+    from seminars.models import Initiative, Seminar
+    from seminars.services import photos_add, seminar_save
+
+    district = person.district
+    seminar = seminar_save(
+        seminar=Seminar(
+            province=district.province,
+            district=district,
+            title="Nâng cao chất lượng Bí thư Chi đoàn",
+            held_on=datetime.date(2021, 6, 15),
+            venue="Hội trường Huyện đoàn",
+        ),
+        participants=[person],
+        themes=[{"title": "Vai trò của bí thư chi đoàn", "notes": ""}],
+        proposals=[
+            {
+                "text": "Tập huấn kỹ năng điều hành",
+                "responsible": "Huyện đoàn",
+                "due_on": datetime.date(2021, 12, 31),
+                "status": "de_xuat",
+            }
+        ],
+    )
+    photo = photos_add(
+        seminar=seminar,
+        images=[image_process(SimpleUploadedFile("a.jpg", jpeg_bytes(), content_type="image/jpeg"))],
+        captions=["Toàn cảnh"],
+    )[0]
+    initiative = Initiative.objects.create(
+        province=district.province,
+        district=district,
+        name="Nâng cao kỹ năng điều hành, quản lý",
+        from_year=2019,
+    )
+    return {"tieu_can_seminar": seminar, "tieu_can_photo": photo, "tieu_can_initiative": initiative}
 
 
 def framework_2026():
