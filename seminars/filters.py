@@ -1,0 +1,67 @@
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from branches.filters import _districts
+from branches.widgets import AutocompleteSelect
+
+from .models import Programme, Seminar, year_bounds
+
+
+def _programmes(request):
+    return Programme.objects.visible_to(request.user)
+
+
+class SeminarFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"), method="filter_search", help_text=_("Title, with or without diacritics")
+    )
+    district = django_filters.ModelChoiceFilter(
+        label=_("District"),
+        queryset=_districts,
+        widget=AutocompleteSelect("branches:district_autocomplete"),
+    )
+    year = django_filters.ChoiceFilter(label=_("Year"), method="filter_year", empty_label=_("All"))
+    programme = django_filters.ModelChoiceFilter(
+        label=_("Programme"), queryset=_programmes, empty_label=_("All")
+    )
+    level = django_filters.ChoiceFilter(
+        label=_("Organised by"),
+        choices=[("district", _("A district")), ("province", _("The province"))],
+        method="filter_level",
+        empty_label=_("All"),
+    )
+    o = django_filters.OrderingFilter(
+        fields=[
+            ("held_on", "date"),
+            ("title_key", "title"),
+            ("district__name_key", "organiser"),
+            ("participant_count", "participants"),
+            ("open_proposal_count", "open"),
+        ],
+        widget=forms.HiddenInput,
+    )
+
+    class Meta:
+        model = Seminar
+        fields = []
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        user = request.user
+        if user.is_district_officer:
+            # Their own district's seminars are all they see: nothing to narrow by district or level.
+            del self.filters["district"]
+            del self.filters["level"]
+        years = Seminar.objects.visible_to(user).dates("held_on", "year", order="DESC")
+        self.filters["year"].extra["choices"] = [(str(d.year), str(d.year)) for d in years]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_year(self, queryset, name, value):
+        first, last = year_bounds(int(value))
+        return queryset.filter(held_on__gte=first, held_on__lte=last)
+
+    def filter_level(self, queryset, name, value):
+        return queryset.filter(district__isnull=value == "province")

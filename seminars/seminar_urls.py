@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import seminar_views as views
+
+urlpatterns = [
+    path("", views.SeminarListView.as_view(), name="seminar_list"),
+    path("new/", views.SeminarCreateView.as_view(), name="seminar_create"),
+    path("export.xlsx", views.seminar_export, name="seminar_export"),
+    path("<int:pk>/", views.SeminarDetailView.as_view(), name="seminar_detail"),
+    path("<int:pk>/edit/", views.SeminarUpdateView.as_view(), name="seminar_update"),
+]

@@ -1,0 +1,176 @@
+"""Seminar pages: the list (with its export), the seminar, and one page that creates or edits a seminar with
+its themes and proposals."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, ListView, TemplateView
+
+from accounts.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
+from branches.excel import xlsx_response
+from branches.history import history_rows
+from secretaries.models import Person
+
+from . import services
+from .filters import SeminarFilter
+from .forms import ProposalFormSet, SeminarForm, ThemeFormSet
+from .models import Seminar
+from .seminar_selectors import seminars_for_list
+
+
+class SeminarQuerysetMixin(ScopedObjectMixin):
+    model = Seminar
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("province", "district", "programme")
+
+
+class SeminarListView(PaginatedListMixin, SeminarQuerysetMixin, ListView):
+    template_name = "seminars/seminar_list.html"
+    context_object_name = "seminars"
+    paginate_by = settings.PAGE_SIZE
+
+    def get_queryset(self):
+        base = seminars_for_list(user=self.request.user)
+        self.filterset = SeminarFilter(self.request.GET or None, queryset=base, request=self.request)
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filter=self.filterset, **kwargs)
+
+
+@portal_view
+def seminar_export(request):
+    """The filtered list as .xlsx: same scope and filters as the page."""
+    base = seminars_for_list(user=request.user)
+    seminars = SeminarFilter(request.GET or None, queryset=base, request=request).qs
+    headers = [
+        _("Date"),
+        _("Title"),
+        _("Organiser"),
+        _("Programme"),
+        _("Venue"),
+        _("Chaired by"),
+        _("Participating secretaries"),
+        _("Other attendees"),
+        _("Discussion themes"),
+        _("Open proposals"),
+        _("Outcomes"),
+    ]
+
+    def rows():
+        for seminar in seminars.iterator(chunk_size=2000):
+            yield [
+                seminar.held_on,
+                seminar.title,
+                seminar.organiser_name,
+                seminar.programme.name if seminar.programme_id else "",
+                seminar.venue,
+                seminar.chair,
+                seminar.participant_count,
+                seminar.other_attendees,
+                "\n".join(f"{t.order}. {t.title}" for t in seminar.themes.all()),
+                seminar.open_proposal_count,
+                seminar.outcome,
+            ]
+
+    return xlsx_response(filename="toa-dam.xlsx", sheet_title=_("Seminars"), headers=headers, rows=rows())
+
+
+class SeminarDetailView(SeminarQuerysetMixin, DetailView):
+    template_name = "seminars/seminar_detail.html"
+    context_object_name = "seminar"
+
+    def get_queryset(self):
+        people = Person.objects.only("id", "full_name", "sort_key", "date_of_birth").order_by(
+            "sort_key", "pk"
+        )
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related("themes", "proposals", Prefetch("participants", queryset=people))
+        )
+
+    def get_context_data(self, **kwargs):
+        seminar = self.object
+        participants = list(seminar.participants.all())
+        return super().get_context_data(
+            participants=participants,
+            attendance=len(participants) + seminar.other_attendees,
+            history=history_rows(seminar.history, limit=30),
+            **kwargs,
+        )
+
+
+class SeminarFormView(SeminarQuerysetMixin, TemplateView):
+    """The seminar, its ordered themes and its proposals on one page, saved together or not at all."""
+
+    template_name = "seminars/seminar_form.html"
+
+    def load(self) -> Seminar | None:
+        return None
+
+    def dispatch(self, request, *args, **kwargs):
+        # Anonymous users and users without a role stop in PortalMixin before anything is loaded.
+        if request.user.is_authenticated and request.user.has_portal_role:
+            self.object = self.load()
+        return super().dispatch(request, *args, **kwargs)
+
+    def build(self, data=None) -> dict:
+        seminar = self.object or Seminar()
+        return {
+            "form": SeminarForm(data, instance=seminar, user=self.request.user),
+            "themes": ThemeFormSet(data, prefix="themes", initial=self.theme_initial()),
+            "proposals": ProposalFormSet(data, instance=seminar, prefix="proposals"),
+        }
+
+    def theme_initial(self) -> list[dict]:
+        if self.object is None:
+            return []
+        return [{"title": t.title, "notes": t.notes, "ORDER": t.order} for t in self.object.themes.all()]
+
+    def get_context_data(self, **kwargs):
+        cancel = self.object.get_absolute_url() if self.object else reverse("seminars:seminar_list")
+        user = self.request.user
+        fixed = user.district if user.is_district_officer else None
+        return super().get_context_data(
+            object=self.object, cancel_url=cancel, fixed_organiser=fixed, **kwargs
+        )
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data(**self.build()))
+
+    def post(self, request, *args, **kwargs):
+        forms = self.build(request.POST)
+        form, themes, proposals = forms["form"], forms["themes"], forms["proposals"]
+        if all([form.is_valid(), themes.is_valid(), proposals.is_valid()]):
+            seminar = form.instance  # the form's fields are set on it by is_valid()
+            seminar.province, seminar.district = form.chosen_organiser()
+            try:
+                seminar = services.seminar_save(
+                    seminar=seminar,
+                    participants=form.cleaned_data["participants"],
+                    themes=themes.themes(),
+                    proposals=proposals.proposals(),
+                    user=request.user,
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(request, _("The seminar “%(title)s” was saved.") % {"title": seminar.title})
+                return redirect(seminar)
+        return self.render_to_response(self.get_context_data(**forms))
+
+
+class SeminarCreateView(SeminarFormView):
+    pass
+
+
+class SeminarUpdateView(SeminarFormView):
+    def load(self) -> Seminar:
+        return get_object_or_404(self.get_queryset().prefetch_related("themes"), pk=self.kwargs["pk"])
