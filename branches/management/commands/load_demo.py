@@ -7,6 +7,7 @@ from accounts.demo import populate_users
 from assessments.demo import CURRENT_YEAR, PREVIOUS_YEAR, populate_assessments
 from branches.demo import DEMO_PROVINCE, populate_branches
 from secretaries.demo import populate_secretaries
+from seminars.demo import populate_seminars
 
 
 class Command(BaseCommand):
@@ -21,6 +22,7 @@ class Command(BaseCommand):
             # The assessments name demo users as assessors and confirmers: users first.
             users = populate_users()
             assessments = populate_assessments(rng=rng)
+            seminars = populate_seminars(rng=rng)
         self.stdout.write(f"Demo branches created: {created}")
         if secretaries["people"]:
             self.stdout.write(
@@ -40,6 +42,13 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("Demo assessments: Trà Vinh has its assessments already, none created.")
+        if seminars["seminars"]:
+            self.stdout.write(
+                "Demo seminars created: {seminars} ({participants} participations, {proposals} proposals, "
+                "{photos} photos), {initiatives} model(s)/solution(s)".format(**seminars)
+            )
+        else:
+            self.stdout.write("Demo seminars: Trà Vinh has its seminars already, none created.")
         self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {users[0][1]}):"))
         for user, _password in users:
             scope = user.scope_label
