@@ -1,0 +1,215 @@
+"""The follow-up of proposed solutions (theo dõi thực hiện) and the seminar report, with its export.
+
+Everything is read through seminars.selectors, so through the user's scope: a proposal of another
+district does not exist for a district officer (404), on the page as in the update action.
+"""
+
+import django_filters
+from crispy_forms.bootstrap import StrictButton
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Column, Field, Layout, Row
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django.views.generic import ListView
+
+from accounts.mixins import PaginatedListMixin, PortalMixin, portal_view
+from branches.excel import xlsx_response
+from branches.filters import _districts
+from branches.widgets import AutocompleteSelect
+
+from . import selectors, services
+from .models import Proposal
+
+OPEN_STATUSES = [(s.value, s.label) for s in (Proposal.Status.PROPOSED, Proposal.Status.IN_PROGRESS)]
+
+
+class ProposalFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=gettext_lazy("Search"),
+        method="filter_search",
+        help_text=gettext_lazy("Words of the proposal, its responsible unit or its seminar"),
+    )
+    district = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("District"),
+        queryset=_districts,
+        field_name="seminar__district",
+        widget=AutocompleteSelect("branches:district_autocomplete"),
+    )
+    status = django_filters.ChoiceFilter(
+        label=gettext_lazy("Status"), choices=OPEN_STATUSES, empty_label=gettext_lazy("All")
+    )
+
+    class Meta:
+        model = Proposal
+        fields = []
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        if request.user.is_district_officer:
+            del self.filters["district"]  # a district officer has one district only
+
+    def filter_search(self, queryset, name, value):
+        return selectors.search_proposals(queryset, value)
+
+
+class ProposalUpdateForm(forms.Form):
+    """The small form on each row of the follow-up page: the new status and a note on the result."""
+
+    status = forms.ChoiceField(label=gettext_lazy("Status"), choices=Proposal.Status.choices)
+    result = forms.CharField(
+        label=gettext_lazy("Result"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 1}),
+    )
+
+    def __init__(self, *args, proposal: Proposal | None = None, next_url: str = "", **kwargs):
+        if proposal is not None:
+            kwargs.setdefault("initial", {"status": proposal.status, "result": proposal.result})
+            # Each row's fields need their own ids, or the labels would point at the first row's.
+            kwargs.setdefault("auto_id", f"id_p{proposal.pk}_%s")
+        super().__init__(*args, **kwargs)
+        if proposal is None:
+            return
+        self.helper = FormHelper()
+        self.helper.form_action = reverse("seminars:proposal_update", args=[proposal.pk])
+        self.helper.form_class = "proposal-update"
+        self.helper.attrs = {"data-proposal": proposal.pk}
+        self.helper.layout = Layout(
+            Row(
+                Column(Field("status", css_class="form-select-sm"), css_class="col-sm-5"),
+                Column(Field("result", css_class="form-control-sm"), css_class="col-sm-7"),
+                css_class="g-1",
+            ),
+            HTML(format_next(next_url)),
+            StrictButton(_("Update"), type="submit", css_class="btn-outline-primary btn-sm"),
+        )
+
+
+def format_next(next_url: str) -> str:
+    return format_html('<input type="hidden" name="next" value="{}">', next_url) if next_url else ""
+
+
+class FollowupView(PaginatedListMixin, PortalMixin, ListView):
+    """Open proposals of the user's scope, overdue ones first, each with its own small update form."""
+
+    template_name = "seminars/followup.html"
+    context_object_name = "proposals"
+    paginate_by = settings.PAGE_SIZE
+
+    def get_queryset(self):
+        base = selectors.open_proposals(user=self.request.user)
+        self.filterset = ProposalFilter(self.request.GET or None, queryset=base, request=self.request)
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(filter=self.filterset, **kwargs)
+        here = self.request.get_full_path()
+        context["rows"] = [
+            (proposal, ProposalUpdateForm(proposal=proposal, next_url=here))
+            for proposal in context["proposals"]
+        ]
+        return context
+
+
+def _safe_next(request) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("seminars:followup")
+
+
+@require_POST
+@portal_view
+def proposal_update(request, pk):
+    proposal = get_object_or_404(Proposal.objects.visible_to(request.user), pk=pk)
+    form = ProposalUpdateForm(request.POST)
+    if form.is_valid():
+        services.proposal_update(
+            proposal=proposal, status=form.cleaned_data["status"], result=form.cleaned_data["result"]
+        )
+        messages.success(
+            request,
+            _("The proposal “%(text)s” is now: %(status)s.")
+            % {"text": str(proposal), "status": proposal.get_status_display()},
+        )
+    else:
+        messages.error(request, _("The proposal was not updated: choose a status."))
+    return redirect(_safe_next(request))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Report
+
+
+class ReportYearForm(forms.Form):
+    year = forms.TypedChoiceField(label=gettext_lazy("Year"), coerce=int)
+
+    def __init__(self, *args, years: list[int], year: int, **kwargs):
+        super().__init__(*args, initial={"year": year}, **kwargs)
+        shown = sorted({*years, year}, reverse=True)
+        self.fields["year"].choices = [(y, y) for y in shown]
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_class = "d-print-none mb-3"
+        self.helper.layout = Layout(
+            Row(
+                Column("year", css_class="col-6 col-sm-3 col-lg-2"),
+                Column(
+                    HTML('<div class="form-label d-none d-sm-block">&nbsp;</div>'),
+                    StrictButton(_("Show"), type="submit", css_class="btn-primary"),
+                    css_class="col-auto mb-3",
+                ),
+                css_class="g-2",
+            )
+        )
+
+
+def _report(request):
+    years = selectors.report_years(user=request.user)
+    default = selectors.default_report_year(user=request.user, years=years)
+    year = selectors.parse_year(request.GET.get("year"), default=default)
+    return years, selectors.seminar_report(user=request.user, year=year)
+
+
+@portal_view
+def report(request):
+    years, data = _report(request)
+    form = ReportYearForm(years=years, year=data.year)
+    return render(request, "seminars/report.html", {"form": form, "report": data})
+
+
+@portal_view
+def report_export(request):
+    _years, data = _report(request)
+    unit_header = _("Province") if data.level == "province" else _("District")
+    headers = [
+        _("Year"),
+        unit_header,
+        _("Seminars"),
+        _("Secretaries who took part"),
+        _("Current secretaries"),
+        _("Of them, attended a seminar"),
+        _("Share who attended (%)"),
+    ]
+    province_level = _("Province level")
+
+    def line(row, name):
+        share = round(row.share, 1) if row.share is not None else None
+        return [data.year, name, row.seminars, row.participants, row.secretaries, row.attended, share]
+
+    rows = [line(row, row.unit.name if row.unit else province_level) for row in data.rows]
+    rows.append(line(data.total, _("Total")))
+    return xlsx_response(
+        filename=f"toa-dam-{data.year}.xlsx", sheet_title=_("Seminars"), headers=headers, rows=rows
+    )

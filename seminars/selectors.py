@@ -1,0 +1,180 @@
+"""Reads of seminars for the follow-up page, the report and the first screen, always through the user's
+scope (`visible_to`). Every function runs a fixed number of queries whatever the number of rows: the
+database counts (values().annotate()), Python only arranges the rows."""
+
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.utils import timezone
+
+from branches.models import District, Province
+from branches.text import search_terms
+from secretaries.models import Term
+from secretaries.selectors import percent
+
+from .models import Proposal, Seminar, year_bounds
+
+# ---------------------------------------------------------------------------------------------------
+# Follow-up of proposals
+
+
+def open_proposals(*, user):
+    """Open proposals (proposed / in progress) in scope: overdue ones first, then by due date (none last)."""
+    today = timezone.localdate()
+    return (
+        Proposal.objects.visible_to(user)
+        .open()
+        .select_related("seminar__district", "seminar__province")
+        .annotate(
+            overdue_rank=Case(
+                When(due_on__lt=today, then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        )
+        .order_by("overdue_rank", F("due_on").asc(nulls_last=True), "pk")
+    )
+
+
+def search_proposals(queryset, query: str | None):
+    """Every word must be found in the proposal, its responsible unit or its seminar's title.
+
+    Proposals keep no folded copy of their text, so their own words match as typed (case aside, with the
+    diacritics); the seminar title also matches without diacritics."""
+    raw_words = (query or "").split()[:8]
+    for raw, folded in zip(raw_words, search_terms(query), strict=False):
+        queryset = queryset.filter(
+            Q(text__icontains=raw) | Q(responsible__icontains=raw) | Q(seminar__title_key__contains=folded)
+        )
+    return queryset
+
+
+def overdue_proposals(*, user):
+    return Proposal.objects.visible_to(user).open().filter(due_on__lt=timezone.localdate())
+
+
+def overdue_per_district(*, user) -> dict:
+    """district id (None: province-level seminars) → number of open proposals past their due date."""
+    rows = overdue_proposals(user=user).order_by().values("seminar__district").annotate(n=Count("pk"))
+    return {row["seminar__district"]: row["n"] for row in rows}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Report: seminars, participants reached and the share of secretaries who attended, per unit and year
+
+
+@dataclass
+class ReportRow:
+    unit: object | None  # a District or a Province; None for the province's own (province-level) seminars
+    seminars: int
+    participants: int
+    secretaries: int
+    attended: int
+
+    @property
+    def share(self) -> float | None:
+        return percent(self.attended, self.secretaries) if self.secretaries else None
+
+
+@dataclass
+class Report:
+    year: int
+    level: str  # "district" or "province": what a row is
+    rows: list[ReportRow]
+    total: ReportRow
+
+
+def report_years(*, user) -> list[int]:
+    """Years with seminars in scope, latest first."""
+    return [d.year for d in Seminar.objects.visible_to(user).dates("held_on", "year", order="DESC")]
+
+
+def _levels(user) -> tuple[str, str, str]:
+    """What a row is, the lookup from a seminar to it, the lookup from a term to it."""
+    if user.is_administrator:
+        return "province", "province", "branch__commune__province"
+    return "district", "district", "branch__commune__district"
+
+
+def _units(user, level: str, year: int) -> list:
+    """The units a report shows even without any seminar: those that existed during the year."""
+    start, _end = year_bounds(year)
+    existed = Q(ended_on__isnull=True) | Q(ended_on__gte=start)
+    if level == "province":
+        return list(Province.objects.visible_to(user).filter(existed).order_by("code"))
+    return list(District.objects.visible_to(user).filter(existed).order_by("code"))
+
+
+def seminar_report(*, user, year: int) -> Report:
+    """Per unit one level below the user's own (per province for the administrator, per district
+    otherwise, plus the province's own seminars for provincial staff), for seminars held in `year`:
+    the number of seminars, the distinct secretaries who took part, and the share of the unit's current
+    secretaries who attended at least one seminar (any organiser's) that year. Six queries."""
+    level, seminar_key, term_key = _levels(user)
+    start, end = year_bounds(year)
+    seminars = Seminar.objects.visible_to(user).filter(held_on__gte=start, held_on__lte=end)
+    per_unit = {
+        row[seminar_key]: row
+        for row in seminars.order_by()
+        .values(seminar_key)
+        .annotate(seminars=Count("pk", distinct=True), participants=Count("participants", distinct=True))
+    }
+    # A person can sit in several of the unit's seminars (and, rarely, serve in two units): the total
+    # counts distinct people over the whole scope, not the sum of the rows.
+    totals = seminars.aggregate(
+        seminars=Count("pk", distinct=True), participants=Count("participants", distinct=True)
+    )
+
+    attended = Exists(
+        Seminar.participants.through.objects.filter(
+            person=OuterRef("person"), seminar__held_on__gte=start, seminar__held_on__lte=end
+        )
+    )
+    terms = Term.objects.visible_to(user).current().secretaries()
+    counts = {
+        "secretaries": Count("person", distinct=True),
+        "attended": Count("person", distinct=True, filter=Q(attended)),
+    }
+    secretaries = {row[term_key]: row for row in terms.order_by().values(term_key).annotate(**counts)}
+    secretary_totals = terms.aggregate(**counts)
+
+    def row_for(unit, key) -> ReportRow:
+        s = per_unit.get(key, {})
+        t = secretaries.get(key, {})
+        return ReportRow(
+            unit=unit,
+            seminars=s.get("seminars", 0),
+            participants=s.get("participants", 0),
+            secretaries=t.get("secretaries", 0),
+            attended=t.get("attended", 0),
+        )
+
+    units = _units(user, level, year)
+    shown = {unit.pk for unit in units}
+    # A unit gone before the year but holding rows (an old record) is still shown rather than lost.
+    missing = [k for k in (per_unit.keys() | secretaries.keys()) if k is not None and k not in shown]
+    if missing:
+        model = Province if level == "province" else District
+        units += list(model.objects.filter(pk__in=missing).order_by("code"))
+    rows = [row_for(unit, unit.pk) for unit in units]
+    if user.is_provincial_staff or None in per_unit or None in secretaries:
+        # The province's own seminars (and the secretaries of communes directly under it, after 2025).
+        rows.append(row_for(None, None))
+    total = ReportRow(
+        unit=None,
+        seminars=totals["seminars"],
+        participants=totals["participants"],
+        secretaries=secretary_totals["secretaries"],
+        attended=secretary_totals["attended"],
+    )
+    return Report(year=year, level=level, rows=rows, total=total)
+
+
+def default_report_year(*, user, years: list[int]) -> int:
+    return years[0] if years else timezone.localdate().year
+
+
+def parse_year(value, *, default: int) -> int:
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        return default
+    return year if 1990 <= year <= timezone.localdate().year + 1 else default
