@@ -66,16 +66,22 @@ PAGES = [
     ("assessment summary 2025", "/assessments/summary/?framework={framework_2025_id}"),
     ("training needs", "/assessments/training/"),
     ("assessment grid", "/assessments/grid/{commune_code}/"),
+    ("seminar list", "/seminars/"),
+    ("seminar detail", "/seminars/{seminar_id}/"),
+    ("seminar report", "/seminars/report/"),
+    ("seminar follow-up", "/seminars/followup/"),
 ]
 HEALTHZ = "/healthz"
 
 
 def page_parameters() -> dict[str, str]:
     """Real ids for the placeholders of PAGES: a commune of Tiểu Cần (Hiếu Tử) and one of its branches,
-    the district itself, a person of Tiểu Cần who is a branch's secretary now, and the 2025 framework."""
+    the district itself, a person of Tiểu Cần who is a branch's secretary now, the 2025 framework and
+    Tiểu Cần's latest seminar."""
     from assessments.models import Framework
     from branches.models import Branch, Commune, District
     from secretaries.models import Person, Term
+    from seminars.models import Seminar
 
     commune = (
         Commune.objects.filter(district__code="846", name_key="xa hieu tu").first()
@@ -98,6 +104,9 @@ def page_parameters() -> dict[str, str]:
     framework_2025 = Framework.objects.filter(year=2025).first()
     if framework_2025 is None:
         sys.exit("The bench database has no 2025 assessment framework; seeding failed?")
+    seminar = Seminar.objects.filter(district=district).order_by("-held_on", "-pk").first()
+    if seminar is None:
+        sys.exit("The bench database has no seminar in Tiểu Cần (846); seeding failed?")
     return {
         "framework_2025_id": str(framework_2025.pk),
         "commune_code": commune.code,
@@ -105,6 +114,7 @@ def page_parameters() -> dict[str, str]:
         "branch_id": str(branch.pk),
         "district_id": str(district.pk),
         "person_id": str(person.pk),
+        "seminar_id": str(seminar.pk),
     }
 
 

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from assessments.scale import assessments_step
 from branches import scale
 from secretaries.scale import secretaries_step
+from seminars.scale import seminars_step
 
 # Run in this order; each step skips what is already there. Later apps append their own steps here
 # (after the branches they hang on), e.g. secretaries.scale.secretaries_step.
@@ -15,6 +16,7 @@ SEED_STEPS: list[scale.Step] = [
     scale.users_step,
     # After the users: the benchmark accounts assess and confirm.
     assessments_step,
+    seminars_step,
 ]
 
 
