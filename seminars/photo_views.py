@@ -14,7 +14,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.mixins import portal_view
@@ -134,7 +134,9 @@ def photo_upload(request, pk):
             for message in error.messages:
                 messages.error(request, message)
         else:
-            messages.success(request, _("%(count)s photo(s) added.") % {"count": len(images)})
+            count = len(images)
+            added = ngettext("%(count)s photo was added.", "%(count)s photos were added.", count)
+            messages.success(request, added % {"count": count})
     else:
         for errors in form.errors.values():
             for message in errors:
