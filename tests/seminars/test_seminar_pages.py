@@ -1,0 +1,343 @@
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from seminars.models import Proposal, Seminar
+from seminars.seminar_selectors import person_seminars
+from seminars.services import seminar_save
+from tests.factories import BranchFactory, CommuneFactory, person_with_term
+
+D = datetime.date
+
+
+def management(prefix, total, initial=0):
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def themes_data(themes, initial=0):
+    """themes: [(title, notes, order)] or with a fourth item True to delete."""
+    data = management("themes", len(themes), initial)
+    for i, (title, notes, order, *delete) in enumerate(themes):
+        data.update({f"themes-{i}-title": title, f"themes-{i}-notes": notes, f"themes-{i}-ORDER": order})
+        if delete and delete[0]:
+            data[f"themes-{i}-DELETE"] = "on"
+    return data
+
+
+def proposals_data(proposals, initial=0):
+    data = management("proposals", len(proposals), initial)
+    for i, proposal in enumerate(proposals):
+        data.update({f"proposals-{i}-{key}": value for key, value in proposal.items()})
+    return data
+
+
+def seminar_data(participants=(), **overrides):
+    return {
+        "title": "Nâng cao chất lượng Bí thư Chi đoàn",
+        "held_on": "15/06/2021",
+        "venue": "Hội trường Huyện đoàn",
+        "chair": "Bí thư Huyện đoàn",
+        "participants": [p.pk for p in participants],
+        "other_attendees": "12",
+        "outcome": "Thống nhất tập huấn kỹ năng.",
+        **themes_data(
+            [
+                ("Giá trị hình mẫu thanh niên ở từng địa phương", "", "1"),
+                ("Vai trò của bí thư trong tập hợp thanh niên", "Nhiều ý kiến", "2"),
+                ("Rèn luyện phẩm chất, kỹ năng cần có", "", "3"),
+            ]
+        ),
+        **proposals_data(
+            [
+                {
+                    "text": "Tập huấn kỹ năng điều hành",
+                    "responsible": "Huyện đoàn",
+                    "due_on": "31/12/2021",
+                    "status": "de_xuat",
+                    "result": "",
+                },
+                {
+                    "text": "Nhân rộng mô hình hay",
+                    "responsible": "Đoàn các xã",
+                    "due_on": "",
+                    "status": "dang_thuc_hien",
+                    "result": "",
+                },
+            ]
+        ),
+        **overrides,
+    }
+
+
+def sheet_rows(response):
+    return list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values)
+
+
+class TestCreateAndEdit:
+    def test_create_with_themes_participants_and_proposals_in_one_post(self, client, tieu_can_officer, world):
+        teo = world["tieu_can_person"]
+        other = person_with_term(branch=BranchFactory(commune=world["tieu_can"].commune))
+        client.force_login(tieu_can_officer)
+        before = set(Seminar.objects.values_list("pk", flat=True))
+        response = client.post(reverse("seminars:seminar_create"), seminar_data([teo, other]))
+        seminar = Seminar.objects.exclude(pk__in=before).get()
+        assert response.status_code == 302 and response["Location"] == seminar.get_absolute_url()
+        assert (seminar.district.code, seminar.province.code) == ("846", "84")
+        assert seminar.held_on == D(2021, 6, 15) and seminar.other_attendees == 12
+        assert seminar.created_by == tieu_can_officer
+        assert [(t.order, t.title) for t in seminar.themes.all()] == [
+            (1, "Giá trị hình mẫu thanh niên ở từng địa phương"),
+            (2, "Vai trò của bí thư trong tập hợp thanh niên"),
+            (3, "Rèn luyện phẩm chất, kỹ năng cần có"),
+        ]
+        assert set(seminar.participants.all()) == {teo, other}
+        assert sorted(seminar.proposals.values_list("text", "status")) == [
+            ("Nhân rộng mô hình hay", "dang_thuc_hien"),
+            ("Tập huấn kỹ năng điều hành", "de_xuat"),
+        ]
+        html = client.get(seminar.get_absolute_url()).content.decode()
+        assert "Vai trò của bí thư trong tập hợp thanh niên" in html and "Nguyễn Văn Tèo" in html
+        assert teo.get_absolute_url() in html
+
+    def test_at_least_one_theme_and_errors_keep_what_was_typed(self, client, tieu_can_officer, world):
+        client.force_login(tieu_can_officer)
+        count = Seminar.objects.count()
+        data = seminar_data([world["tieu_can_person"]], held_on="31/02/2021", **themes_data([]))
+        response = client.post(reverse("seminars:seminar_create"), data)
+        assert response.status_code == 200
+        assert "held_on" in response.context["form"].errors
+        assert response.context["themes"].non_form_errors()
+        html = response.content.decode()
+        assert 'value="31/02/2021"' in html and "Nâng cao chất lượng Bí thư Chi đoàn" in html
+        assert "Tập huấn kỹ năng điều hành" in html
+        assert f'<option value="{world["tieu_can_person"].pk}" selected>' in html
+        assert Seminar.objects.count() == count
+
+    def test_edit_reorders_and_removes_themes_and_proposals(self, client, tieu_can_officer, world):
+        seminar = world["tieu_can_seminar"]
+        seminar_save(
+            seminar=seminar,
+            participants=[world["tieu_can_person"]],
+            themes=[{"title": "Một"}, {"title": "Hai"}, {"title": "Ba"}],
+            proposals=[{"id": p.pk} for p in seminar.proposals.all()],
+        )
+        proposal = seminar.proposals.get()
+        client.force_login(tieu_can_officer)
+        edit = reverse("seminars:seminar_update", args=[seminar.pk])
+        form = client.get(edit)
+        assert [f.initial["title"] for f in form.context["themes"]] == ["Một", "Hai", "Ba"]
+        data = seminar_data(
+            [world["tieu_can_person"]],
+            **themes_data([("Một", "", "3"), ("Hai", "", "2", True), ("Ba", "ghi chú", "1")], initial=3),
+            **proposals_data(
+                [
+                    {
+                        "id": proposal.pk,
+                        "seminar": seminar.pk,
+                        "text": proposal.text,
+                        "responsible": "Huyện đoàn",
+                        "due_on": "31/12/2021",
+                        "status": "hoan_thanh",
+                        "result": "Đã tập huấn 40 bí thư",
+                        "DELETE": "",
+                    },
+                    {
+                        "text": "Đề xuất mới",
+                        "responsible": "",
+                        "due_on": "",
+                        "status": "de_xuat",
+                        "result": "",
+                    },
+                ],
+                initial=1,
+            ),
+        )
+        response = client.post(edit, data)
+        assert response.status_code == 302, response.context and response.context["form"].errors
+        assert [(t.order, t.title, t.notes) for t in seminar.themes.all()] == [
+            (1, "Ba", "ghi chú"),
+            (2, "Một", ""),
+        ]
+        proposal.refresh_from_db()
+        assert (proposal.status, proposal.result) == ("hoan_thanh", "Đã tập huấn 40 bí thư")
+        assert seminar.proposals.count() == 2
+
+        data = seminar_data(
+            [],
+            **themes_data([("Ba", "", "1"), ("Một", "", "2")], initial=2),
+            **proposals_data(
+                [
+                    {"id": p.pk, "seminar": seminar.pk, "text": p.text, "status": p.status, "DELETE": "on"}
+                    for p in seminar.proposals.all()
+                ],
+                initial=2,
+            ),
+        )
+        assert client.post(edit, data).status_code == 302
+        assert not seminar.proposals.exists() and not seminar.participants.exists()
+
+    def test_provincial_staff_choose_the_province_or_a_district(self, client, tra_vinh_staff, world):
+        client.force_login(tra_vinh_staff)
+        form = client.get(reverse("seminars:seminar_create")).context["form"]
+        values = [v for _group, options in form.fields["organiser"].choices[1:] for v, _label in options]
+        assert f"province:{world['tieu_can'].commune.province_id}" in values
+        assert f"district:{world['tieu_can'].commune.district_id}" in values
+        assert not any(
+            v.startswith("district:") and v.endswith(str(world["vinh_long"].commune.district_id))
+            for v in values
+        )
+        province = world["tieu_can"].commune.province
+        data = seminar_data(
+            [world["cang_long_person"]], organiser=f"province:{province.pk}", title="Tọa đàm tỉnh"
+        )
+        assert client.post(reverse("seminars:seminar_create"), data).status_code == 302
+        seminar = Seminar.objects.get(title="Tọa đàm tỉnh")
+        assert seminar.district is None and seminar.province == province
+
+        # A Vĩnh Long district cannot be posted as the organiser.
+        other = world["vinh_long"].commune.district
+        data = seminar_data(organiser=f"district:{other.pk}", title="Không được")
+        response = client.post(reverse("seminars:seminar_create"), data)
+        assert "organiser" in response.context["form"].errors
+        assert not Seminar.objects.filter(title="Không được").exists()
+
+    def test_district_officer_cannot_choose_the_organiser(self, client, tieu_can_officer, world):
+        client.force_login(tieu_can_officer)
+        response = client.get(reverse("seminars:seminar_create"))
+        assert "organiser" not in response.context["form"].fields
+        assert "Huyện Tiểu Cần" in response.content.decode()
+        province = world["tieu_can"].commune.province
+        data = seminar_data(organiser=f"province:{province.pk}", title="Cố tình")
+        assert client.post(reverse("seminars:seminar_create"), data).status_code == 302
+        assert Seminar.objects.get(title="Cố tình").district.code == "846"
+
+
+class TestScope:
+    def test_officer_of_another_district_gets_404(self, client, cang_long_officer, world):
+        seminar = world["tieu_can_seminar"]
+        client.force_login(cang_long_officer)
+        for name in ("seminars:seminar_detail", "seminars:seminar_update"):
+            assert client.get(reverse(name, args=[seminar.pk])).status_code == 404
+        data = seminar_data(title="Đổi tên")
+        assert client.post(reverse("seminars:seminar_update", args=[seminar.pk]), data).status_code == 404
+        seminar.refresh_from_db()
+        assert seminar.title == "Nâng cao chất lượng Bí thư Chi đoàn"
+
+    def test_officer_cannot_pick_a_secretary_of_another_district(self, client, cang_long_officer, world):
+        client.force_login(cang_long_officer)
+        count = Seminar.objects.count()
+        data = seminar_data([world["cang_long_person"], world["tieu_can_person"]], title="Tọa đàm Càng Long")
+        response = client.post(reverse("seminars:seminar_create"), data)
+        assert response.status_code == 200
+        assert "participants" in response.context["form"].errors
+        assert "Nguyễn Văn Tèo" not in response.content.decode()
+        assert (
+            Seminar.objects.count() == count
+            and not Proposal.objects.filter(text="Nhân rộng mô hình hay").exists()
+        )
+
+    def test_list_search_and_export_never_show_another_district(self, client, cang_long_officer, world):
+        client.force_login(cang_long_officer)
+        for query in ({}, {"q": "chat luong"}, {"q": "Nâng cao"}, {"year": "2021"}):
+            response = client.get(reverse("seminars:seminar_list"), query)
+            assert list(response.context["seminars"]) == []
+            assert "Nâng cao chất lượng" not in response.content.decode()
+            rows = sheet_rows(client.get(reverse("seminars:seminar_export"), query))
+            assert len(rows) == 1  # the header only
+
+    def test_province_level_seminar_is_not_shown_to_district_officers(
+        self, client, tra_vinh_staff, tieu_can_officer, world
+    ):
+        province = world["tieu_can"].commune.province
+        client.force_login(tra_vinh_staff)
+        client.post(
+            reverse("seminars:seminar_create"),
+            seminar_data(
+                [world["tieu_can_person"]], organiser=f"province:{province.pk}", title="Tọa đàm Tỉnh đoàn"
+            ),
+        )
+        seminar = Seminar.objects.get(title="Tọa đàm Tỉnh đoàn")
+        assert (
+            client.get(reverse("seminars:seminar_list"), {"level": "province"}).context["seminars"][0]
+            == seminar
+        )
+        client.force_login(tieu_can_officer)
+        assert client.get(seminar.get_absolute_url()).status_code == 404
+        titles = [s.title for s in client.get(reverse("seminars:seminar_list")).context["seminars"]]
+        assert titles == ["Nâng cao chất lượng Bí thư Chi đoàn"]
+        assert person_seminars(world["tieu_can_person"], user=tieu_can_officer) == [world["tieu_can_seminar"]]
+
+
+class TestList:
+    @pytest.mark.parametrize("query", ["chat luong", "NÂNG CAO", "bi thu chi doan"])
+    def test_search_without_diacritics(self, client, tra_vinh_staff, world, query):
+        client.force_login(tra_vinh_staff)
+        response = client.get(reverse("seminars:seminar_list"), {"q": query})
+        assert [s.title for s in response.context["seminars"]] == ["Nâng cao chất lượng Bí thư Chi đoàn"]
+        assert (
+            client.get(reverse("seminars:seminar_list"), {"q": "khong co"}).context["seminars"].count() == 0
+        )
+
+    def test_columns_counts_and_export(self, client, tra_vinh_staff, world):
+        client.force_login(tra_vinh_staff)
+        response = client.get(reverse("seminars:seminar_list"))
+        seminar = response.context["seminars"][0]
+        assert (seminar.participant_count, seminar.open_proposal_count) == (1, 1)
+        html = response.content.decode()
+        assert "15/06/2021" in html and "Huyện Tiểu Cần" in html and "Vai trò của bí thư chi đoàn" in html
+        rows = sheet_rows(client.get(reverse("seminars:seminar_export"), {"year": "2021"}))
+        assert rows[1][1:3] == ("Nâng cao chất lượng Bí thư Chi đoàn", "Huyện Tiểu Cần")
+        assert rows[1][6] == 1
+        assert len(sheet_rows(client.get(reverse("seminars:seminar_export"), {"level": "province"}))) == 1
+
+    def test_overdue_proposal_is_marked(self, client, tieu_can_officer, world):
+        client.force_login(tieu_can_officer)
+        html = client.get(world["tieu_can_seminar"].get_absolute_url()).content.decode()
+        assert 'class="table-danger"' in html and "badge text-bg-danger" in html
+
+
+def _grow(world, n):
+    """n more seminars in Tiểu Cần, the last one with n participants, themes and proposals (kept as
+    world["grown"]). Each seminar is saved once: its change history stays one record long, so only the rows
+    grow (history_rows reads at most `limit` records, each diff costing queries of its own)."""
+    district = world["tieu_can"].commune.district
+    for i in range(n):
+        commune = CommuneFactory(district=district)
+        people = [person_with_term(branch=BranchFactory(commune=commune)) for _ in range(n)]
+        world["grown"] = seminar_save(
+            seminar=Seminar(
+                province=district.province, district=district, title=f"Tọa đàm {i}", held_on=D(2022, 1, 1 + i)
+            ),
+            participants=people,
+            themes=[{"title": f"Theme {k}"} for k in range(n)],
+            proposals=[{"text": f"P {k}", "status": "de_xuat" if k % 2 else "hoan_thanh"} for k in range(n)],
+        )
+
+
+PAGES = [
+    ("list", lambda w: reverse("seminars:seminar_list")),
+    ("list filtered", lambda w: reverse("seminars:seminar_list") + "?q=toa&year=2022&o=-participants"),
+    ("detail", lambda w: w["grown"].get_absolute_url()),
+    ("edit form", lambda w: reverse("seminars:seminar_update", args=[w["grown"].pk])),
+]
+
+
+@pytest.mark.parametrize("persona", ["administrator", "tra_vinh_staff", "tieu_can_officer"])
+@pytest.mark.parametrize(("page", "url"), PAGES, ids=[p[0] for p in PAGES])
+def test_query_count_does_not_grow(page, url, persona, as_persona, world, count_queries):
+    client = as_persona(persona)
+    _grow(world, 1)
+    with count_queries() as small:
+        assert client.get(url(world)).status_code == 200
+    _grow(world, 5)
+    with count_queries() as large:
+        assert client.get(url(world)).status_code == 200
+    assert len(large) == len(small), f"{page}: {len(small)} → {len(large)} queries"
