@@ -1,0 +1,462 @@
+"""The follow-up of proposals, the seminar report and its export, models/solutions, and the home panel.
+
+Scope is proved for every URL in scope_cases_followup.py (the matrix); here the numbers and the rules.
+"""
+
+import datetime
+import io
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+from django.utils.translation import gettext, override
+from openpyxl import load_workbook
+
+from seminars.models import Initiative, Proposal, Seminar
+from seminars.services import seminar_save
+from tests.factories import BranchFactory, CommuneFactory, person_with_term
+
+D = datetime.date
+
+
+def make_seminar(district, held_on, participants=(), proposals=(), title="Tọa đàm thử", province=None):
+    return seminar_save(
+        seminar=Seminar(
+            province=province or district.province, district=district, title=title, held_on=held_on
+        ),
+        participants=list(participants),
+        themes=[{"title": "Vai trò của bí thư chi đoàn"}],
+        proposals=list(proposals),
+    )
+
+
+def proposal(text, due_on=None, status="de_xuat"):
+    return {"text": text, "responsible": "Huyện đoàn", "due_on": due_on, "status": status}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Follow-up
+
+
+class TestFollowup:
+    def test_overdue_first_then_by_due_date(self, client, tieu_can_officer, world, tieu_can):
+        today = datetime.date.today()
+        make_seminar(
+            tieu_can,
+            D(2024, 5, 1),
+            proposals=[
+                proposal("Không hạn"),
+                proposal("Sắp đến hạn", today + datetime.timedelta(days=10)),
+                proposal("Quá hạn lâu", today - datetime.timedelta(days=300)),
+                proposal("Đang làm, quá hạn", today - datetime.timedelta(days=3), "dang_thuc_hien"),
+                proposal("Đã xong", today - datetime.timedelta(days=400), "hoan_thanh"),
+                proposal("Đã dừng", today - datetime.timedelta(days=400), "dung"),
+            ],
+        )
+        client.force_login(tieu_can_officer)
+        response = client.get(reverse("seminars:followup"))
+        texts = [p.text for p in response.context["proposals"]]
+        assert texts == [
+            "Tập huấn kỹ năng điều hành",  # the world's proposal, due 31/12/2021
+            "Quá hạn lâu",
+            "Đang làm, quá hạn",
+            "Sắp đến hạn",
+            "Không hạn",
+        ]
+        html = response.content.decode()
+        assert html.count("data-overdue") == 3
+        assert "Nâng cao chất lượng Bí thư Chi đoàn" in html  # the seminar of each proposal
+
+    def test_filters(self, client, tra_vinh_staff, world, cang_long):
+        make_seminar(
+            cang_long, D(2024, 5, 1), proposals=[proposal("Xây dựng câu lạc bộ", status="dang_thuc_hien")]
+        )
+        client.force_login(tra_vinh_staff)
+        url = reverse("seminars:followup")
+        assert len(client.get(url).context["proposals"]) == 2
+        by_district = client.get(url, {"district": cang_long.pk}).context["proposals"]
+        assert [p.text for p in by_district] == ["Xây dựng câu lạc bộ"]
+        by_status = client.get(url, {"status": "de_xuat"}).context["proposals"]
+        assert [p.text for p in by_status] == ["Tập huấn kỹ năng điều hành"]
+        by_text = client.get(url, {"q": "câu lạc"}).context["proposals"]
+        assert [p.text for p in by_text] == ["Xây dựng câu lạc bộ"]
+        by_seminar = client.get(url, {"q": "chat luong"}).context["proposals"]  # the seminar's title, folded
+        assert [p.text for p in by_seminar] == ["Tập huấn kỹ năng điều hành"]
+
+    def test_status_change_through_the_page(self, client, tieu_can_officer, world):
+        item = world["tieu_can_seminar"].proposals.get()
+        client.force_login(tieu_can_officer)
+        page = reverse("seminars:followup") + "?status=de_xuat"
+        html = client.get(page).content.decode()
+        assert reverse("seminars:proposal_update", args=[item.pk]) in html
+        response = client.post(
+            reverse("seminars:proposal_update", args=[item.pk]),
+            {"status": "hoan_thanh", "result": "Đã tập huấn 40 bí thư", "next": page},
+        )
+        assert response.status_code == 302 and response["Location"] == page
+        item.refresh_from_db()
+        assert (item.status, item.result) == ("hoan_thanh", "Đã tập huấn 40 bí thư")
+        assert item.history.first().history_type == "~"
+        assert [str(m) for m in get_messages(response.wsgi_request)]
+        # Done: it leaves the follow-up list.
+        assert not client.get(reverse("seminars:followup")).context["proposals"]
+
+    def test_an_unknown_status_is_refused(self, client, tieu_can_officer, world):
+        item = world["tieu_can_seminar"].proposals.get()
+        client.force_login(tieu_can_officer)
+        response = client.post(reverse("seminars:proposal_update", args=[item.pk]), {"status": "xong"})
+        assert response["Location"] == reverse("seminars:followup")
+        item.refresh_from_db()
+        assert item.status == "de_xuat"
+
+    def test_a_foreign_next_is_not_followed(self, client, tieu_can_officer, world):
+        item = world["tieu_can_seminar"].proposals.get()
+        client.force_login(tieu_can_officer)
+        response = client.post(
+            reverse("seminars:proposal_update", args=[item.pk]),
+            {"status": "dang_thuc_hien", "next": "https://example.com/"},
+        )
+        assert response["Location"] == reverse("seminars:followup")
+
+    def test_another_districts_proposal_cannot_be_updated_nor_seen(self, client, cang_long_officer, world):
+        item = world["tieu_can_seminar"].proposals.get()
+        client.force_login(cang_long_officer)
+        response = client.post(
+            reverse("seminars:proposal_update", args=[item.pk]), {"status": "dung", "result": "x"}
+        )
+        assert response.status_code == 404
+        item.refresh_from_db()
+        assert (item.status, item.result) == ("de_xuat", "")
+        html = client.get(reverse("seminars:followup")).content.decode()
+        assert "Tập huấn kỹ năng điều hành" not in html and "Tiểu Cần" not in html
+
+    def test_update_by_get_is_not_allowed(self, client, tieu_can_officer, world):
+        item = world["tieu_can_seminar"].proposals.get()
+        client.force_login(tieu_can_officer)
+        assert client.get(reverse("seminars:proposal_update", args=[item.pk])).status_code == 405
+
+
+# ---------------------------------------------------------------------------------------------------
+# Report
+
+
+@pytest.fixture
+def year_2023(world, tieu_can, cang_long, hieu_tu, tra_vinh, long_ho, thanh_duc):
+    """Tiểu Cần: four current secretaries (Tèo, A, B, C) and a deputy (D); two seminars in 2023 with Tèo
+    twice, A, B and the deputy: 4 people reached, 3 of 4 secretaries (75%). Càng Long: one seminar with
+    its secretary. The province's own seminar: Càng Long's secretary. Vĩnh Long: one seminar."""
+    teo, nhung = world["tieu_can_person"], world["cang_long_person"]
+    a, b, c = (person_with_term(branch=BranchFactory(commune=hieu_tu)) for _ in range(3))
+    deputy = person_with_term(branch=BranchFactory(commune=hieu_tu), role="pho_bi_thu")
+    make_seminar(tieu_can, D(2023, 3, 1), [teo, a, deputy])
+    make_seminar(tieu_can, D(2023, 9, 1), [teo, b])
+    make_seminar(tieu_can, D(2022, 9, 1), [c])  # another year
+    make_seminar(cang_long, D(2023, 5, 5), [nhung])
+    make_seminar(None, D(2023, 6, 6), [nhung], province=tra_vinh, title="Tọa đàm cấp tỉnh")
+    vinh_long_person = person_with_term(branch=BranchFactory(commune=thanh_duc))
+    make_seminar(long_ho, D(2023, 4, 4), [vinh_long_person])
+    return {"teo": teo, "a": a, "b": b, "c": c}
+
+
+def numbers(row):
+    return (row.seminars, row.participants, row.secretaries, row.attended)
+
+
+class TestReport:
+    def test_provincial_staff_see_each_district_and_the_province_level(
+        self, client, tra_vinh_staff, year_2023
+    ):
+        client.force_login(tra_vinh_staff)
+        report = client.get(reverse("seminars:report"), {"year": 2023}).context["report"]
+        rows = {row.unit.name if row.unit else None: row for row in report.rows}
+        assert list(rows) == ["Huyện Càng Long", "Huyện Tiểu Cần", None]
+        assert numbers(rows["Huyện Tiểu Cần"]) == (2, 4, 4, 3)
+        assert rows["Huyện Tiểu Cần"].share == 75.0
+        assert numbers(rows["Huyện Càng Long"]) == (1, 1, 1, 1)
+        assert numbers(rows[None]) == (1, 1, 0, 0) and rows[None].share is None
+        # Distinct people over the province: Càng Long's secretary is counted once, not twice.
+        assert numbers(report.total) == (4, 5, 5, 4)
+
+    def test_district_officer_sees_their_district_only(self, client, tieu_can_officer, year_2023):
+        client.force_login(tieu_can_officer)
+        response = client.get(reverse("seminars:report"), {"year": 2023})
+        report = response.context["report"]
+        assert [row.unit.name for row in report.rows] == ["Huyện Tiểu Cần"]
+        assert numbers(report.rows[0]) == (2, 4, 4, 3)
+        assert "75,0%" in response.content.decode()
+
+    def test_cang_long_officer_never_sees_tieu_can(self, client, cang_long_officer, year_2023):
+        client.force_login(cang_long_officer)
+        response = client.get(reverse("seminars:report"), {"year": 2023})
+        report = response.context["report"]
+        assert [row.unit.name for row in report.rows] == ["Huyện Càng Long"]
+        assert numbers(report.total) == (1, 1, 1, 1)
+        assert "Tiểu Cần" not in response.content.decode()
+        export = sheet_rows(client.get(reverse("seminars:report_export"), {"year": 2023}))
+        assert not any("Tiểu Cần" in str(cell) for row in export for cell in row)
+
+    def test_administrator_sees_per_province(self, client, administrator, year_2023):
+        client.force_login(administrator)
+        report = client.get(reverse("seminars:report"), {"year": 2023}).context["report"]
+        assert report.level == "province"
+        rows = {row.unit.name: numbers(row) for row in report.rows}
+        assert rows == {"Tỉnh Trà Vinh": (4, 5, 5, 4), "Tỉnh Vĩnh Long": (1, 1, 1, 1)}
+
+    def test_another_year(self, client, tieu_can_officer, year_2023):
+        client.force_login(tieu_can_officer)
+        report = client.get(reverse("seminars:report"), {"year": 2022}).context["report"]
+        assert numbers(report.rows[0]) == (1, 1, 4, 1)
+
+    def test_the_latest_year_by_default_and_nonsense_ignored(self, client, tieu_can_officer, year_2023):
+        client.force_login(tieu_can_officer)
+        assert client.get(reverse("seminars:report")).context["report"].year == 2023
+        assert client.get(reverse("seminars:report"), {"year": "abc"}).context["report"].year == 2023
+
+    def test_export(self, client, tra_vinh_staff, year_2023):
+        client.force_login(tra_vinh_staff)
+        response = client.get(reverse("seminars:report_export"), {"year": 2023})
+        assert response["Content-Disposition"].endswith('"toa-dam-2023.xlsx"')
+        rows = sheet_rows(response)
+        assert rows[0][:3] == ("Năm", "Huyện", "Tọa đàm")
+        with override("vi"):  # the labels as the catalogue has them
+            assert rows[1:] == [
+                (2023, "Huyện Càng Long", 1, 1, 1, 1, 100.0),
+                (2023, "Huyện Tiểu Cần", 2, 4, 4, 3, 75.0),
+                (2023, gettext("Province level"), 1, 1, 0, 0, None),
+                (2023, gettext("Total"), 4, 5, 5, 4, 80.0),
+            ]
+
+
+def sheet_rows(response):
+    return list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Models and solutions
+
+
+def initiative_data(**overrides):
+    return {
+        "name": "Nâng cao kỹ năng điều hành, quản lý của bí thư chi đoàn ấp, khóm",
+        "description": "Bồi dưỡng kỹ năng cho bí thư chi đoàn",
+        "programme": "",
+        "from_year": "2019",
+        "to_year": "2022",
+        "results": "",
+        **overrides,
+    }
+
+
+class TestInitiatives:
+    def test_district_officer_creates_one_for_their_district(self, client, tieu_can_officer, world, hieu_tu):
+        from seminars.models import Programme
+
+        programme = Programme.objects.create(
+            province=hieu_tu.province,
+            district=hieu_tu.district,
+            name="Xây dựng giá trị hình mẫu thanh niên thời kỳ mới",
+            from_year=2019,
+            to_year=2022,
+        )
+        client.force_login(tieu_can_officer)
+        form = client.get(reverse("seminars:initiative_create")).context["form"]
+        assert "district" not in form.fields and "province" not in form.fields
+        assert list(form.fields["communes"].queryset) == [hieu_tu]
+        assert list(form.fields["programme"].queryset) == [programme]
+        response = client.post(
+            reverse("seminars:initiative_create"),
+            initiative_data(
+                programme=programme.pk,
+                communes=[hieu_tu.pk],
+                branches=[world["tieu_can"].pk],
+                seminars=[world["tieu_can_seminar"].pk],
+            ),
+        )
+        initiative = Initiative.objects.get(name__startswith="Nâng cao kỹ năng điều hành, quản lý của")
+        assert response["Location"] == initiative.get_absolute_url()
+        assert (initiative.district, initiative.province) == (hieu_tu.district, hieu_tu.province)
+        assert list(initiative.communes.all()) == [hieu_tu]
+        assert list(initiative.branches.all()) == [world["tieu_can"]]
+        assert list(initiative.seminars.all()) == [world["tieu_can_seminar"]]
+        html = client.get(initiative.get_absolute_url()).content.decode()
+        assert "Xã Hiếu Tử" in html and "Ấp Cây Gòn" in html and "Nâng cao chất lượng Bí thư Chi đoàn" in html
+        assert "2019–2022" in html
+
+    def test_choices_from_another_district_are_refused(self, client, cang_long_officer, world):
+        client.force_login(cang_long_officer)
+        response = client.post(
+            reverse("seminars:initiative_create"),
+            initiative_data(
+                communes=[world["tieu_can"].commune.pk],
+                branches=[world["tieu_can"].pk],
+                seminars=[world["tieu_can_seminar"].pk],
+            ),
+        )
+        assert response.status_code == 200
+        assert set(response.context["form"].errors) == {"communes", "branches", "seminars"}
+        assert not Initiative.objects.filter(district__code="844").exists()
+
+    def test_provincial_staff_choose_the_organiser_within_its_area(self, client, tra_vinh_staff, world):
+        client.force_login(tra_vinh_staff)
+        cang_long = world["cang_long"].commune.district
+        # A Càng Long model applied in a Tiểu Cần commune: outside the organiser's area.
+        response = client.post(
+            reverse("seminars:initiative_create"),
+            initiative_data(district=cang_long.pk, communes=[world["tieu_can"].commune.pk]),
+        )
+        assert "communes" in response.context["form"].errors
+        response = client.post(
+            reverse("seminars:initiative_create"),
+            initiative_data(name="Mô hình cấp tỉnh", communes=[world["tieu_can"].commune.pk]),
+        )
+        initiative = Initiative.objects.get(name="Mô hình cấp tỉnh")
+        assert initiative.district is None and initiative.province.code == "84"
+
+    def test_years_in_order(self, client, tieu_can_officer, world):
+        client.force_login(tieu_can_officer)
+        response = client.post(reverse("seminars:initiative_create"), initiative_data(to_year="2018"))
+        assert "to_year" in response.context["form"].errors
+
+    def test_edit(self, client, tieu_can_officer, world):
+        initiative = world["tieu_can_initiative"]
+        client.force_login(tieu_can_officer)
+        extra = BranchFactory(commune=world["tieu_can"].commune, name="Ấp Tân Hòa")
+        response = client.post(
+            reverse("seminars:initiative_update", args=[initiative.pk]),
+            initiative_data(name=initiative.name, branches=[extra.pk], results="Bí thư điều hành tốt hơn"),
+        )
+        assert response["Location"] == initiative.get_absolute_url()
+        initiative.refresh_from_db()
+        assert initiative.results == "Bí thư điều hành tốt hơn" and initiative.to_year == 2022
+        assert list(initiative.branches.all()) == [extra]
+        form = client.get(reverse("seminars:initiative_update", args=[initiative.pk])).context["form"]
+        assert "selected>Ấp Tân Hòa — Xã Hiếu Tử</option>" in str(form["branches"])
+
+    def test_list_and_search(self, client, tra_vinh_staff, world, cang_long):
+        Initiative.objects.create(
+            province=cang_long.province, district=cang_long, name="Chi đoàn số", from_year=2023
+        )
+        client.force_login(tra_vinh_staff)
+        url = reverse("seminars:initiative_list")
+        assert len(client.get(url).context["initiatives"]) == 2
+        found = client.get(url, {"q": "ky nang dieu hanh"}).context["initiatives"]
+        assert [i.name for i in found] == ["Nâng cao kỹ năng điều hành, quản lý"]
+        assert [i.name for i in client.get(url, {"year": 2024}).context["initiatives"]] == [
+            "Chi đoàn số",
+            "Nâng cao kỹ năng điều hành, quản lý",
+        ]
+        assert [i.name for i in client.get(url, {"district": cang_long.pk}).context["initiatives"]] == [
+            "Chi đoàn số"
+        ]
+
+    def test_seminar_autocomplete_is_scoped(self, client, cang_long_officer, tieu_can_officer, world):
+        url = reverse("seminars:initiative_seminar_autocomplete")
+        client.force_login(cang_long_officer)
+        assert client.get(url, {"q": "chat luong"}).json() == {"results": []}
+        client.force_login(tieu_can_officer)
+        results = client.get(url, {"q": "chat luong"}).json()["results"]
+        assert results == [
+            {
+                "value": world["tieu_can_seminar"].pk,
+                "text": "Nâng cao chất lượng Bí thư Chi đoàn (15/06/2021)",
+            }
+        ]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Home panel
+
+
+class TestHomePanel:
+    def test_district_officer_sees_their_overdue_proposals(
+        self, client, tieu_can_officer, cang_long_officer, world
+    ):
+        client.force_login(tieu_can_officer)
+        html = client.get(reverse("home")).content.decode()
+        assert 'data-stat="overdue-proposals">1<' in html
+        assert reverse("seminars:followup") in html
+        client.force_login(cang_long_officer)
+        html = client.get(reverse("home")).content.decode()
+        assert 'data-stat="overdue-proposals">0<' in html
+
+    def test_provincial_staff_see_them_per_district(self, client, tra_vinh_staff, world, cang_long):
+        past = datetime.date.today() - datetime.timedelta(days=5)
+        make_seminar(cang_long, D(2024, 1, 1), proposals=[proposal("Một", past), proposal("Hai", past)])
+        make_seminar(cang_long, D(2024, 2, 1), proposals=[proposal("Chưa đến hạn", D(2999, 1, 1))])
+        client.force_login(tra_vinh_staff)
+        response = client.get(reverse("home"))
+        html = response.content.decode()
+        assert 'data-stat="overdue-proposals">3<' in html
+        table = html[html.index('id="overdue-per-district"') :]
+        assert table.index("Huyện Càng Long") < table.index("Huyện Tiểu Cần")
+        assert f"?district={cang_long.pk}" in table
+
+
+# ---------------------------------------------------------------------------------------------------
+# Query counts
+
+
+def _grow(world, n):
+    district = world["tieu_can"].commune.district
+    past = datetime.date.today() - datetime.timedelta(days=30)
+    for i in range(n):
+        commune = CommuneFactory(district=district)
+        people = [person_with_term(branch=BranchFactory(commune=commune)) for _ in range(3)]
+        seminar = make_seminar(
+            district,
+            D(2021, 3, 1 + i),
+            people,
+            proposals=[proposal(f"Đề xuất {i}", past), proposal(f"Đề xuất khác {i}", None, "dang_thuc_hien")],
+        )
+        initiative = Initiative.objects.create(
+            province=district.province, district=district, name=f"Mô hình {i}", from_year=2020
+        )
+        initiative.communes.add(commune)
+        initiative.branches.add(*[p.terms.get().branch for p in people])
+        initiative.seminars.add(seminar)
+        world["tieu_can_initiative"].communes.add(commune)
+        world["tieu_can_initiative"].seminars.add(seminar)
+
+
+PAGES = [
+    ("follow-up", lambda w: reverse("seminars:followup")),
+    ("follow-up filtered", lambda w: reverse("seminars:followup") + "?status=de_xuat&q=xuất"),
+    ("report", lambda w: reverse("seminars:report") + "?year=2021"),
+    ("model list", lambda w: reverse("seminars:initiative_list")),
+    ("model detail", lambda w: w["tieu_can_initiative"].get_absolute_url()),
+    ("model edit", lambda w: reverse("seminars:initiative_update", args=[w["tieu_can_initiative"].pk])),
+    ("home", lambda w: reverse("home")),
+]
+
+
+@pytest.mark.parametrize("persona", ["administrator", "tra_vinh_staff", "tieu_can_officer"])
+@pytest.mark.parametrize(("page", "url"), PAGES, ids=[p[0] for p in PAGES])
+def test_query_count_does_not_grow(page, url, persona, as_persona, world, count_queries):
+    client = as_persona(persona)
+    _grow(world, 1)
+    with count_queries() as small:
+        assert client.get(url(world)).status_code == 200
+    _grow(world, 4)
+    with count_queries() as large:
+        assert client.get(url(world)).status_code == 200
+    assert len(large) == len(small), f"{page}: {len(small)} → {len(large)} queries"
+
+
+def test_report_export_query_count_does_not_grow(client, tra_vinh_staff, world, count_queries):
+    client.force_login(tra_vinh_staff)
+    url = reverse("seminars:report_export") + "?year=2021"
+    _grow(world, 1)
+    with count_queries() as small:
+        b"".join(client.get(url).streaming_content)
+    _grow(world, 4)
+    with count_queries() as large:
+        b"".join(client.get(url).streaming_content)
+    assert len(large) == len(small)
+
+
+def test_proposal_model_is_untouched_by_page_views(client, tieu_can_officer, world):
+    """Reading the follow-up page writes nothing (no history row)."""
+    client.force_login(tieu_can_officer)
+    before = Proposal.history.count()
+    client.get(reverse("seminars:followup"))
+    assert Proposal.history.count() == before
