@@ -57,7 +57,13 @@ def history_rows(history, *, limit: int = 20) -> list[HistoryRow]:
     pairs = []
     for index, record in enumerate(records[:limit]):
         previous = records[index + 1] if index + 1 < len(records) else None
-        delta = record.diff_against(previous) if previous and record.history_type == "~" else None
+        # Only the tracked fields: a model whose history also tracks many-to-many relations would read
+        # them for every comparison.
+        delta = (
+            record.diff_against(previous, included_fields=[n for n, f in tracked.items() if f.editable])
+            if previous and record.history_type == "~"
+            else None
+        )
         pairs.append((record, [c for c in delta.changes if c.field in tracked] if delta else []))
 
     # Name the related objects that changed, one query per related model.

@@ -15,6 +15,7 @@ from branches.history import history_rows
 from branches.models import Branch
 from branches.text import search_terms
 from branches.views import AUTOCOMPLETE_LIMIT
+from seminars.seminar_selectors import person_seminars
 
 from . import selectors, services
 from .choices import ETHNICITIES
@@ -179,6 +180,7 @@ class PersonDetailView(PersonQuerysetMixin, DetailView):
             current_terms=current,
             breadcrumb_commune=latest.branch.commune if latest else None,
             assessment_history=person_history(person, user=self.request.user),
+            person_seminars=person_seminars(person, user=self.request.user),
             history=history_rows(person.history, limit=30),
             term_history=history_rows(term_history, limit=30),
             ethnicity_name=ETHNICITY_NAMES.get(person.ethnicity, ""),

@@ -28,6 +28,7 @@ class PhotoInline(admin.TabularInline):
 
 
 class OrganisedAdmin(SimpleHistoryAdmin):
+    show_full_result_count = False
     list_select_related = ["province", "district"]
     autocomplete_fields = ["province", "district"]
     list_filter = ["province"]
@@ -47,6 +48,7 @@ class SeminarAdmin(OrganisedAdmin):
     search_fields = ["title_key"]
     date_hierarchy = "held_on"
     autocomplete_fields = ["province", "district", "programme", "participants"]
+    readonly_fields = ["created_by"]
     inlines = [ThemeInline, ProposalInline, PhotoInline]
 
 

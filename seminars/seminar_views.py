@@ -19,6 +19,7 @@ from . import services
 from .filters import SeminarFilter
 from .forms import ProposalFormSet, SeminarForm, ThemeFormSet
 from .models import Seminar
+from .photo_views import gallery_context
 from .seminar_selectors import seminars_for_list
 
 
@@ -102,6 +103,7 @@ class SeminarDetailView(SeminarQuerysetMixin, DetailView):
             participants=participants,
             attendance=len(participants) + seminar.other_attendees,
             history=history_rows(seminar.history, limit=30),
+            **gallery_context(seminar),
             **kwargs,
         )
 

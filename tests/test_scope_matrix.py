@@ -5,7 +5,6 @@ Cần, one in Càng Long, one in another province (Vĩnh Long). A district offic
 district's records: those answer 404, exactly as if they did not exist.
 """
 
-import contextlib
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -188,8 +187,7 @@ EXTRA_CASE_MODULES = [
     "tests.seminars.scope_cases_photos",
 ]
 for _module in EXTRA_CASE_MODULES:
-    with contextlib.suppress(ModuleNotFoundError):
-        CASES += importlib.import_module(_module).CASES
+    CASES += importlib.import_module(_module).CASES
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -27,7 +27,8 @@
       maxOptions: 50,
       preload: "focus",
       allowEmptyOption: false,
-      plugins: select.required ? [] : ["clear_button"],
+      // Several choices: an × on each; one optional choice: a button to clear it.
+      plugins: select.multiple ? ["remove_button"] : select.required ? [] : ["clear_button"],
       loadThrottle: 250,
       // Every query goes to the server, also one typed before (its answer may have changed).
       shouldLoad: function () {
