@@ -416,6 +416,9 @@ def main() -> int:
     parser.add_argument("--password", default="bench-mat-khau", help="password of the benchmark accounts")
     parser.add_argument("--database-url", help=f"default: postgres on 127.0.0.1, database {DATABASE_NAME}")
     parser.add_argument("--json", type=Path, default=ARTIFACTS / "bench.json", help="where to write results")
+    parser.add_argument(
+        "--only", action="append", default=[], help="measure only pages whose name contains this (repeatable)"
+    )
     args = parser.parse_args()
     if not (1 <= args.runs <= 1000 and 0 <= args.burst <= 1000 and 1 <= args.concurrency <= 8):
         parser.error("keep --runs 1–1000, --burst 0–1000 and --concurrency 1–8: this runs on one machine")
@@ -440,6 +443,8 @@ def main() -> int:
     results = [Measurement(persona=None, page="healthz", path=HEALTHZ)]
     for persona in PERSONAS:
         for page, path in PAGES:
+            if args.only and not any(word in page for word in args.only):
+                continue
             results.append(Measurement(persona=persona, page=page, path=path.format(**parameters)))
 
     port = free_port()
