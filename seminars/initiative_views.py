@@ -10,7 +10,6 @@ from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.db import transaction
 from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import redirect
@@ -28,26 +27,12 @@ from branches.text import search_terms
 from branches.views import AUTOCOMPLETE_LIMIT
 from branches.widgets import AutocompleteSelect
 
+from . import services
 from .models import Initiative, Programme, Seminar
 from .widgets import AutocompleteSelectMultiple
 
 # ---------------------------------------------------------------------------------------------------
 # Write
-
-
-@transaction.atomic
-def initiative_save(*, initiative: Initiative, communes, branches, seminars) -> Initiative:
-    """Save a model/solution with the units applying it and its related seminars, all or nothing.
-
-    Kept beside its views because seminars/services.py belongs to another part of the work; it is a
-    service in every other respect (keyword-only, atomic, no request)."""
-    if initiative.district_id and initiative.district.province_id != initiative.province_id:
-        raise ValueError("The district is not in that province.")
-    initiative.save()
-    initiative.communes.set(list(communes))
-    initiative.branches.set(list(branches))
-    initiative.seminars.set(list(seminars))
-    return initiative
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -289,7 +274,7 @@ class InitiativeFormMixin(InitiativeQuerysetMixin):
         data = form.cleaned_data
         initiative = form.instance
         initiative.province, initiative.district = data["province"], data["district"]
-        self.object = initiative_save(
+        self.object = services.initiative_save(
             initiative=initiative,
             communes=data["communes"],
             branches=data["branches"],

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from secretaries.portraits import ProcessedImage
 
-from .models import Photo, Proposal, Seminar, Theme
+from .models import Initiative, Photo, Proposal, Seminar, Theme
 
 MAX_PHOTOS_PER_SEMINAR = 40
 
@@ -96,3 +96,14 @@ def photo_remove(*, photo: Photo) -> None:
     files = [(f.storage, f.name) for f in (photo.image, photo.thumbnail) if f]
     photo.delete()
     transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
+
+
+@transaction.atomic
+def initiative_save(*, initiative: Initiative, communes, branches, seminars) -> Initiative:
+    """Save a model/solution with the units applying it and its related seminars, all or nothing."""
+    _check_organiser(province=initiative.province, district=initiative.district)
+    initiative.save()
+    initiative.communes.set(list(communes))
+    initiative.branches.set(list(branches))
+    initiative.seminars.set(list(seminars))
+    return initiative
