@@ -136,12 +136,21 @@ class BaseThemeFormSet(forms.BaseFormSet):
         super().add_fields(form, index)
         form.fields["ORDER"].label = _("No.")
         form.fields["ORDER"].widget.attrs.update({"min": 1, "class": "text-end"})
+        if isinstance(index, int) and form.fields["ORDER"].initial is None:
+            form.fields["ORDER"].initial = index + 1  # a new row is numbered where it stands
         form.fields["DELETE"].label = _("Remove this theme")
 
     def themes(self) -> list[dict]:
-        """The themes in the order given; the service numbers them 1…n."""
+        """The themes in the order given by their numbers (a row left unnumbered keeps its place);
+        the service numbers them 1…n."""
+        kept = [
+            (f.cleaned_data.get("ORDER") or position, position, f)
+            for position, f in enumerate(self.forms, start=1)
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
         return [
-            {"title": f.cleaned_data["title"], "notes": f.cleaned_data["notes"]} for f in self.ordered_forms
+            {"title": f.cleaned_data["title"], "notes": f.cleaned_data["notes"]}
+            for _o, _p, f in sorted(kept, key=lambda k: k[:2])
         ]
 
 
