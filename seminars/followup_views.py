@@ -68,7 +68,7 @@ class ProposalUpdateForm(forms.Form):
         label=gettext_lazy("Result"),
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 1}),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, proposal: Proposal | None = None, next_url: str = "", **kwargs):
@@ -85,8 +85,8 @@ class ProposalUpdateForm(forms.Form):
         self.helper.attrs = {"data-proposal": proposal.pk}
         self.helper.layout = Layout(
             Row(
-                Column(Field("status", css_class="form-select-sm"), css_class="col-sm-5"),
-                Column(Field("result", css_class="form-control-sm"), css_class="col-sm-7"),
+                Column(Field("status", css_class="form-select-sm"), css_class="col-12"),
+                Column(Field("result", css_class="form-control-sm"), css_class="col-12"),
                 css_class="g-1",
             ),
             HTML(format_next(next_url)),
