@@ -21,7 +21,16 @@ def panel(user) -> Panel | None:
             confirmed=Count("pk", filter=Q(status=Assessment.Status.CONFIRMED)),
         )
     )
+    group_chart = None
+    if user.is_provincial_staff:
+        # Average score per skill group of the province, drawn on the first screen (not for the whole
+        # country: that aggregate belongs on the summary page).
+        from .selectors import summary
+
+        report = summary(user=user, framework=framework)
+        if report.groups and any(g.average is not None for g in report.groups):
+            group_chart = report.group_chart
     return Panel(
         template="assessments/partials/home_panel.html",
-        context={"framework": framework, **counts},
+        context={"framework": framework, "group_chart": group_chart, **counts},
     )

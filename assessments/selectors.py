@@ -128,7 +128,7 @@ class Summary:
 
     @property
     def group_chart(self) -> dict:
-        """Data for assessment_charts.js: the average of each skill group, on the framework's scale."""
+        """Data for static/js/charts.js: the average of each skill group, on the framework's scale."""
         return {
             "type": "bar",
             "horizontal": True,

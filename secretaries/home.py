@@ -1,5 +1,7 @@
 """What the first screen says about secretaries: vacancies and terms ending soon."""
 
+from django.utils.translation import gettext as _
+
 from branches.home import Panel
 
 from . import selectors
@@ -14,6 +16,22 @@ def panel(user) -> Panel:
         per_unit = selectors.ending_soon_per_unit(user=user)
         for row in summary:
             row["ending"] = per_unit.get(row["unit"].pk if row["unit"] else None, 0)
+    chart = None
+    if user.is_provincial_staff and summary:
+        # The first screen of provincial staff draws the province (static/js/charts.js).
+        names = [row["unit"].name if row["unit"] else str(_("Province level")) for row in summary]
+        chart = {
+            "type": "bar",
+            "labels": names,
+            "datasets": [
+                {
+                    "label": str(_("With a secretary")),
+                    "data": [row["branches"] - row["vacant"] for row in summary],
+                },
+                {"label": str(_("Without a secretary")), "data": [row["vacant"] for row in summary]},
+            ],
+            "decimals": 0,
+        }
     return Panel(
         template="secretaries/partials/home_panel.html",
         context={
@@ -23,5 +41,6 @@ def panel(user) -> Panel:
             "ending_soon": list(ending[:SOON_SHOWN]),
             "ending_count": ending.count(),
             "ending_within": selectors.TERMS_ENDING_WITHIN_DAYS,
+            "chart": chart,
         },
     )

@@ -166,7 +166,7 @@ def test_summary_page_in_vietnamese_numbers(client, scored, tra_vinh_staff, fram
     html = response.content.decode()
     assert 'data-stat="average">3,55<' in html
     assert "4,46" in html and "Huyện Càng Long" in html
-    assert 'id="group-chart" type="application/json"' in html and "assessment_charts.js" in html
+    assert 'id="group-chart" type="application/json"' in html and "js/charts.js" in html
     assert "cdn" not in html.lower()
 
 
@@ -423,3 +423,15 @@ def test_no_framework_at_all(client, tra_vinh_staff, db):
     client.force_login(tra_vinh_staff)
     for name in ("assessments:summary", "assessments:training_needs", "assessments:training_needs_export"):
         assert client.get(reverse(name)).status_code == 200
+
+
+def test_provincial_first_screen_draws_the_province(client, tra_vinh_staff, tieu_can_officer, world):
+    from assessments.services import assessment_submit
+
+    assessment_submit(assessment=world["tieu_can_assessment"])
+    client.force_login(tra_vinh_staff)
+    html = client.get(reverse("home")).content.decode()
+    assert 'id="home-secretaries-chart"' in html and 'id="home-group-chart"' in html
+    client.force_login(tieu_can_officer)
+    html = client.get(reverse("home")).content.decode()
+    assert "home-secretaries-chart" not in html and "home-group-chart" not in html

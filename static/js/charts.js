@@ -1,4 +1,4 @@
-// Charts of the assessment reports and the person page. Each <canvas data-chart="ID"> draws the data the
+// Charts of the portal (reports, the person page, the first screen). Each <canvas data-chart="ID"> draws the data the
 // server put in <script id="ID" type="application/json"> (Django's json_script), so pages carry no inline
 // code. The data: {type: "bar"|"line", labels, datasets: [{label, data, dashed?}], min?, max?,
 // horizontal?, colors?, threshold?, decimals?}. Numbers are written the page language's way (3,45 in vi).
