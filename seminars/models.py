@@ -177,10 +177,12 @@ class Proposal(models.Model):
     due_on = models.DateField(_("due on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PROPOSED)
     result = models.TextField(_("result"), blank=True)
+    # The proposal and its responsible unit folded (branches.text.fold), for searching without diacritics.
+    search_key = models.TextField(editable=False, default="")
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ProposalQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "search_key"])
 
     class Meta:
         verbose_name = _("proposed solution")
@@ -191,6 +193,12 @@ class Proposal(models.Model):
     def __str__(self) -> str:
         return self.text[:80]
 
+    def save(self, *args, **kwargs):
+        self.search_key = proposal_search_key(self.text, self.responsible)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_key"}
+        super().save(*args, **kwargs)
+
     @property
     def is_open(self) -> bool:
         return self.status in (self.Status.PROPOSED, self.Status.IN_PROGRESS)
@@ -198,6 +206,10 @@ class Proposal(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.is_open and self.due_on is not None and self.due_on < timezone.localdate()
+
+
+def proposal_search_key(text: str, responsible: str) -> str:
+    return fold(f"{text} {responsible}")
 
 
 def photo_path(instance, filename: str) -> str:

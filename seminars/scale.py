@@ -21,7 +21,7 @@ from branches.scale import BATCH_SIZE, ScaleOptions
 from branches.text import fold
 from secretaries.models import Person
 
-from .models import Proposal, Seminar, Theme
+from .models import Proposal, Seminar, Theme, proposal_search_key
 
 DISTRICT_SEMINARS = (7, 8)
 PROVINCE_SEMINARS = (1, 2)
@@ -104,7 +104,15 @@ def seminars_generate(
             status = rng.choices([s for s, _w in STATUSES], weights=[w for _s, w in STATUSES])[0]
             if due_on > today and status == Proposal.Status.DONE:
                 status = Proposal.Status.IN_PROGRESS
-            proposals.append(Proposal(text=text, responsible=responsible, due_on=due_on, status=status))
+            proposals.append(
+                Proposal(
+                    text=text,
+                    responsible=responsible,
+                    due_on=due_on,
+                    status=status,
+                    search_key=proposal_search_key(text, responsible),
+                )
+            )
         participants = rng.sample(people, min(len(people), rng.randint(5, 20)))
         result.append((seminar, themes, proposals, participants))
     return result

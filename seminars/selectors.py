@@ -35,15 +35,10 @@ def open_proposals(*, user):
 
 
 def search_proposals(queryset, query: str | None):
-    """Every word must be found in the proposal, its responsible unit or its seminar's title.
-
-    Proposals keep no folded copy of their text, so their own words match as typed (case aside, with the
-    diacritics); the seminar title also matches without diacritics."""
-    raw_words = (query or "").split()[:8]
-    for raw, folded in zip(raw_words, search_terms(query), strict=False):
-        queryset = queryset.filter(
-            Q(text__icontains=raw) | Q(responsible__icontains=raw) | Q(seminar__title_key__contains=folded)
-        )
+    """Every word must be found, with or without diacritics, in the proposal, its responsible unit or its
+    seminar's title."""
+    for folded in search_terms(query):
+        queryset = queryset.filter(Q(search_key__contains=folded) | Q(seminar__title_key__contains=folded))
     return queryset
 
 

@@ -460,3 +460,12 @@ def test_proposal_model_is_untouched_by_page_views(client, tieu_can_officer, wor
     before = Proposal.history.count()
     client.get(reverse("seminars:followup"))
     assert Proposal.history.count() == before
+
+
+def test_followup_search_ignores_diacritics(client, tieu_can_officer, world):
+    client.force_login(tieu_can_officer)
+    url = reverse("seminars:followup")
+    for query in ["tap huan ky nang", "TẬP HUẤN", "huyen doan"]:
+        proposals = client.get(url, {"q": query}).context["proposals"]
+        assert [p.text for p in proposals] == ["Tập huấn kỹ năng điều hành"], query
+    assert not client.get(url, {"q": "khong co"}).context["proposals"]
