@@ -23,16 +23,20 @@ class AutocompleteSelect(forms.Select):
         return attrs
 
     def optgroups(self, name, value, attrs=None):
-        chosen = [v for v in value if v not in ("", None)]
         queryset = getattr(self.choices, "queryset", None)
         if queryset is None:
             return super().optgroups(name, value, attrs)
-        options = [self.create_option(name, "", "", not chosen, 0)]
-        for index, obj in enumerate(queryset.filter(pk__in=chosen) if chosen else [], start=1):
-            options.append(
-                self.create_option(name, obj.pk, self.choices.field.label_from_instance(obj), True, index)
-            )
+        # Only well-formed ids: a bad value posted back must not break the re-rendered form.
+        chosen = [v for v in value if v not in ("", None) and str(v).isdigit()]
+        options = [] if self.allow_multiple_selected else [self.create_option(name, "", "", not chosen, 0)]
+        for index, obj in enumerate(queryset.filter(pk__in=chosen) if chosen else [], start=len(options)):
+            label = self.choices.field.label_from_instance(obj)
+            options.append(self.create_option(name, obj.pk, label, True, index))
         return [(None, options, 0)]
+
+
+class AutocompleteSelectMultiple(AutocompleteSelect, forms.SelectMultiple):
+    """The same, for several choices: every posted value is read, and there is no empty option."""
 
 
 class DateInput(forms.DateInput):

@@ -8,11 +8,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import District, Province
-from branches.widgets import DateInput
+from branches.widgets import AutocompleteSelectMultiple, DateInput
 from secretaries.models import Person
 
 from .models import Programme, Proposal, Seminar
-from .widgets import AutocompleteSelectMultiple
 
 PROVINCE, DISTRICT = "province", "district"
 

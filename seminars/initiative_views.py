@@ -25,11 +25,10 @@ from branches.forms import BranchChoiceField, CommuneChoiceField, form_actions
 from branches.models import Branch, Commune, District, Province
 from branches.text import search_terms
 from branches.views import AUTOCOMPLETE_LIMIT
-from branches.widgets import AutocompleteSelect
+from branches.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 
 from . import services
 from .models import Initiative, Programme, Seminar
-from .widgets import AutocompleteSelectMultiple
 
 # ---------------------------------------------------------------------------------------------------
 # Write
