@@ -16,6 +16,7 @@ urlpatterns = [
     path("secretaries/", include("secretaries.urls")),
     path("assessments/", include("assessments.urls")),
     path("seminars/", include("seminars.urls")),
+    path("awards/", include("awards.urls")),
     path("", include("branches.urls")),
 ]
 

@@ -136,6 +136,7 @@ def world(tieu_can_branch, cang_long_branch, vinh_long_branch, tieu_can_person, 
         "cang_long_person": cang_long_person,
         "tieu_can_assessment": _draft_assessment(tieu_can_person),
         **_seminar_world(tieu_can_person),
+        **_awards_world(tieu_can_person, cang_long_person),
     }
 
 
@@ -181,6 +182,78 @@ def _seminar_world(person):
         from_year=2019,
     )
     return {"tieu_can_seminar": seminar, "tieu_can_photo": photo, "tieu_can_initiative": initiative}
+
+
+def _awards_world(tieu_can_person, cang_long_person):
+    """Trà Vinh's commendation campaigns: 2020 decided (Tèo of Tiểu Cần and Nhung of Càng Long commended),
+    this year's open (one submitted nomination from each of the two districts, quota 2) and next year's
+    still a draft."""
+    import datetime
+
+    from django.utils import timezone
+
+    from awards import services
+    from awards.models import Campaign, Nomination
+
+    province = tieu_can_person.province
+    staff = UserFactory(username="xetduyet.travinh", role="provincial_staff", province=province)
+    officer = UserFactory(username="dexuat.tieucan", role="district_officer", district=tieu_can_person.district)
+
+    def nominate(campaign, person, today):
+        nomination = services.nomination_save(
+            nomination=Nomination(
+                campaign=campaign,
+                person=person,
+                summary=f"{person.full_name}: tổ chức tốt các phong trào của chi đoàn.",
+                report="Báo cáo thành tích đầy đủ.",
+            ),
+            user=officer,
+        )
+        return services.nomination_submit(nomination=nomination, user=officer, today=today)
+
+    decided = Campaign.objects.create(
+        province=province,
+        year=2020,
+        title="Tuyên dương Bí thư Chi đoàn tiêu biểu năm 2020",
+        opens_on=datetime.date(2020, 9, 1),
+        closes_on=datetime.date(2020, 10, 15),
+        default_quota=3,
+        status=Campaign.Status.OPEN,
+    )
+    on = datetime.date(2020, 10, 1)
+    old = [nominate(decided, p, on) for p in (tieu_can_person, cang_long_person)]
+    services.campaign_close(campaign=decided, user=staff)
+    for nomination in old:
+        services.nomination_approve(nomination=nomination, reviewer=staff)
+    decided = services.campaign_publish(
+        campaign=decided, decision_number="125/QĐ-TĐTN", decision_date=datetime.date(2020, 11, 20), user=staff
+    )
+    today = timezone.localdate()
+    campaign = Campaign.objects.create(
+        province=province,
+        year=today.year,
+        title=f"Tuyên dương Bí thư Chi đoàn tiêu biểu năm {today.year}",
+        opens_on=today - datetime.timedelta(days=10),
+        closes_on=today + datetime.timedelta(days=20),
+        default_quota=2,
+        status=Campaign.Status.OPEN,
+    )
+    draft = Campaign.objects.create(
+        province=province,
+        year=today.year + 1,
+        title=f"Tuyên dương Bí thư Chi đoàn tiêu biểu năm {today.year + 1}",
+        opens_on=today + datetime.timedelta(days=300),
+        closes_on=today + datetime.timedelta(days=330),
+    )
+    return {
+        "decided_campaign": decided,
+        "tieu_can_commendation": old[0].commendation,
+        "cang_long_commendation": old[1].commendation,
+        "campaign": campaign,
+        "draft_campaign": draft,
+        "tieu_can_nomination": nominate(campaign, tieu_can_person, today),
+        "cang_long_nomination": nominate(campaign, cang_long_person, today),
+    }
 
 
 def framework_2026():

@@ -1,0 +1,73 @@
+"""Campaigns, nominations and commendations in Django admin. Statuses, reviews, decisions and revocations
+change only through the portal's services (awards/services.py), so admin shows them read-only; a
+commendation is never deleted (Law 06/2022/QH15: it is revoked)."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Campaign, Commendation, Nomination, Quota
+
+
+class QuotaInline(admin.TabularInline):
+    model = Quota
+    extra = 0
+    autocomplete_fields = ["district"]
+
+
+@admin.register(Campaign)
+class CampaignAdmin(SimpleHistoryAdmin):
+    show_full_result_count = False
+    list_display = ["title", "year", "province", "status", "opens_on", "closes_on", "decision_number"]
+    list_filter = ["status", "year"]
+    list_select_related = ["province"]
+    search_fields = ["title"]
+    autocomplete_fields = ["province"]
+    readonly_fields = ["status", "decision_number", "decision_date", "decided_by", "created_by", "created_at"]
+    inlines = [QuotaInline]
+
+
+@admin.register(Nomination)
+class NominationAdmin(SimpleHistoryAdmin):
+    show_full_result_count = False
+    list_display = ["person", "campaign", "district", "status", "submitted_at", "reviewed_at"]
+    list_filter = ["status", "campaign__year"]
+    list_select_related = ["person", "campaign", "district"]
+    search_fields = ["person__name_key"]
+    autocomplete_fields = ["campaign", "person", "branch", "district"]
+    readonly_fields = [
+        "status",
+        "rejection_reason",
+        "submitted_at",
+        "reviewed_at",
+        "reviewed_by",
+        "created_by",
+        "created_at",
+    ]
+
+
+@admin.register(Commendation)
+class CommendationAdmin(SimpleHistoryAdmin):
+    show_full_result_count = False
+    list_display = ["person", "year", "district", "campaign", "revoked_on"]
+    list_filter = ["year"]
+    list_select_related = ["person", "district", "campaign"]
+    search_fields = ["person__name_key"]
+    readonly_fields = [
+        "nomination",
+        "campaign",
+        "person",
+        "branch",
+        "district",
+        "province",
+        "year",
+        "revoked_on",
+        "revocation_reason",
+        "revoked_by",
+        "created_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False  # made by publishing a campaign's decision
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoked, never deleted

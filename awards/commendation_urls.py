@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import commendation_views as views
+
+urlpatterns = [
+    path("<int:campaign_pk>/commendations/", views.commendation_list, name="commendation_list"),
+    path(
+        "<int:campaign_pk>/commendations/export.xlsx", views.commendation_export, name="commendation_export"
+    ),
+    path("commendations/<int:pk>/", views.CommendationDetailView.as_view(), name="commendation_detail"),
+    path(
+        "commendations/<int:pk>/certificate.pdf",
+        views.commendation_certificate,
+        name="commendation_certificate",
+    ),
+    path("commendations/<int:pk>/portrait/", views.commendation_portrait, name="commendation_portrait"),
+    path("commendations/<int:pk>/revoke/", views.commendation_revoke, name="commendation_revoke"),
+    path("statistics/", views.statistics, name="statistics"),
+]

@@ -1,0 +1,315 @@
+"""Annual commendation of outstanding branch secretaries (tuyên dương bí thư chi đoàn tiêu biểu).
+
+A province runs one campaign (đợt tuyên dương) a year: districts nominate secretaries within a window and a
+quota, provincial staff approve or reject each nomination, and publishing the decision turns the approved ones
+into commendations and locks the campaign. A commendation obtained on false claims is revoked, never deleted
+(Law on Emulation and Commendation 06/2022/QH15). The rules of each step live in awards/services.py.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.scope import ScopedQuerySet
+from assessments.models import Rating
+from branches.text import normalize_name
+
+# Ratings from best to worst: a campaign's minimum rating admits its own level and every better one.
+RATING_ORDER = [Rating.EXCELLENT, Rating.GOOD, Rating.FULFILLED, Rating.NOT_FULFILLED]
+
+
+def rating_rank(rating: str) -> int:
+    """0 for the best level; a missing rating ranks below the worst."""
+    return RATING_ORDER.index(rating) if rating in RATING_ORDER else len(RATING_ORDER)
+
+
+class ProvinceWideQuerySet(ScopedQuerySet):
+    """Rows a whole province shares (campaigns, published commendations): a district officer sees those of
+    their district's province."""
+
+    province_path = "province"
+
+    def visible_to(self, user):
+        if user and user.is_authenticated and user.is_active and user.is_district_officer:
+            return self.filter(province__districts=user.district_id)
+        return super().visible_to(user)
+
+
+class CampaignQuerySet(ProvinceWideQuerySet):
+    def visible_to(self, user):
+        qs = super().visible_to(user)
+        if user and user.is_authenticated and user.is_district_officer:
+            # A draft is still being prepared by the province.
+            qs = qs.exclude(status=Campaign.Status.DRAFT)
+        return qs
+
+
+class Campaign(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "nhap", _("Draft")
+        OPEN = "mo", _("Open for nominations")
+        REVIEW = "xet_duyet", _("Under review")
+        DECIDED = "da_quyet_dinh", _("Decided")
+
+    province = models.ForeignKey(
+        "branches.Province", verbose_name=_("province"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=300)
+    opens_on = models.DateField(_("nominations open on"))
+    closes_on = models.DateField(_("nominations close on"))
+    default_quota = models.PositiveSmallIntegerField(
+        _("quota per district"), default=3, help_text=_("How many secretaries each district may nominate.")
+    )
+    minimum_rating = models.CharField(
+        _("minimum rating"),
+        max_length=20,
+        choices=Rating.choices,
+        blank=True,
+        help_text=_("If set, nominees need at least this rating in the year's skill assessment."),
+    )
+    criteria = models.TextField(
+        _("criteria"), blank=True, help_text=_("What the province looks for, as the districts will read it.")
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    decision_number = models.CharField(_("decision number"), max_length=50, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = CampaignQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("commendation campaign")
+        verbose_name_plural = _("commendation campaigns")
+        ordering = ["-year", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "year"],
+                name="campaign_one_per_province_and_year",
+                violation_error_message=_("This province already has a campaign for that year."),
+            ),
+            models.CheckConstraint(
+                name="campaign_window_ordered",
+                condition=Q(closes_on__gte=F("opens_on")),
+                violation_error_message=_("Nominations cannot close before they open."),
+            ),
+            models.CheckConstraint(
+                name="campaign_decided_has_decision",
+                condition=~Q(status="da_quyet_dinh")
+                | (~Q(decision_number="") & Q(decision_date__isnull=False)),
+                violation_error_message=_("A decided campaign has a decision number and date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.title = normalize_name(self.title)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("awards:campaign_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status == self.Status.DECIDED
+
+
+class Quota(models.Model):
+    """A district's own quota in a campaign, where it differs from the campaign's default."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="quotas")
+    district = models.ForeignKey(
+        "branches.District", verbose_name=_("district"), on_delete=models.PROTECT, related_name="+"
+    )
+    quota = models.PositiveSmallIntegerField(_("quota"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("district quota")
+        verbose_name_plural = _("district quotas")
+        ordering = ["campaign", "district__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "district"], name="quota_one_per_district"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district}: {self.quota}"
+
+
+class NominationQuerySet(ScopedQuerySet):
+    province_path = "province"
+    district_path = "district"
+
+    def counted_in_quota(self) -> "NominationQuerySet":
+        """Nominations that use a place of the district's quota: sent to the province and not turned down."""
+        return self.filter(status__in=[Nomination.Status.SUBMITTED, Nomination.Status.APPROVED])
+
+
+class Nomination(models.Model):
+    """A district's proposal (đề nghị tuyên dương) of one of its secretaries, with a short summary of
+    achievements for the list and a longer achievement report."""
+
+    class Status(models.TextChoices):
+        DRAFT = "nhap", _("Draft")
+        SUBMITTED = "da_gui", _("Submitted")
+        APPROVED = "duyet", _("Approved")
+        REJECTED = "khong_duyet", _("Not approved")
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="nominations"
+    )
+    person = models.ForeignKey(
+        "secretaries.Person",
+        verbose_name=_("secretary"),
+        on_delete=models.PROTECT,
+        related_name="nominations",
+    )
+    # The units of the branch the person led when nominated: they stay so if the person later moves.
+    branch = models.ForeignKey(
+        "branches.Branch", verbose_name=_("branch"), on_delete=models.PROTECT, related_name="+"
+    )
+    district = models.ForeignKey(
+        "branches.District", verbose_name=_("district"), on_delete=models.PROTECT, related_name="+"
+    )
+    province = models.ForeignKey(
+        "branches.Province", on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    summary = models.CharField(
+        _("summary of achievements"),
+        max_length=600,
+        help_text=_("Two or three sentences, as they will appear in the list."),
+    )
+    report = models.TextField(_("achievement report"), help_text=_("The nominee's full achievement report."))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    rejection_reason = models.TextField(_("reason for not approving"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = NominationQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("nomination")
+        verbose_name_plural = _("nominations")
+        ordering = ["campaign", "district__code", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "person"],
+                name="nomination_one_per_person_and_campaign",
+                violation_error_message=_("This secretary is already nominated in this campaign."),
+            ),
+            models.CheckConstraint(
+                name="nomination_rejected_has_reason",
+                condition=~Q(status="khong_duyet") | ~Q(rejection_reason=""),
+                violation_error_message=_("A reason is required to reject a nomination."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["campaign", "district", "status"], name="nomination_campaign_district"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.campaign}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("awards:nomination_detail", kwargs={"pk": self.pk})
+
+
+class CommendationQuerySet(ProvinceWideQuerySet):
+    def current(self) -> "CommendationQuerySet":
+        return self.filter(revoked_on__isnull=True)
+
+
+class Commendation(models.Model):
+    """A published commendation: made from an approved nomination when the decision is published. The list
+    is meant to be shown, so the whole province sees it; revocation marks it, the record stays."""
+
+    nomination = models.OneToOneField(
+        Nomination, verbose_name=_("nomination"), on_delete=models.PROTECT, related_name="commendation"
+    )
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="commendations"
+    )
+    person = models.ForeignKey(
+        "secretaries.Person",
+        verbose_name=_("secretary"),
+        on_delete=models.PROTECT,
+        related_name="commendations",
+    )
+    branch = models.ForeignKey(
+        "branches.Branch", verbose_name=_("branch"), on_delete=models.PROTECT, related_name="+"
+    )
+    district = models.ForeignKey(
+        "branches.District", verbose_name=_("district"), on_delete=models.PROTECT, related_name="+"
+    )
+    province = models.ForeignKey(
+        "branches.Province", verbose_name=_("province"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"), db_index=True)
+    revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
+    revocation_reason = models.TextField(_("reason for revocation"), blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = CommendationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("commendation")
+        verbose_name_plural = _("commendations")
+        ordering = ["-year", "district__code", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="commendation_revocation_complete",
+                condition=Q(revoked_on__isnull=True, revocation_reason="")
+                | (Q(revoked_on__isnull=False) & ~Q(revocation_reason="")),
+                violation_error_message=_("A revocation has both a date and a reason."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["province", "year", "district"], name="commendation_province_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("awards:commendation_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_on is not None

@@ -1,0 +1,231 @@
+"""Reads of commendation campaigns. Each takes the user and starts from `visible_to(user)`; each costs a fixed
+number of queries whatever the number of districts, nominations or secretaries."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, OuterRef, Q, Subquery
+
+from assessments.models import Assessment
+from branches.models import District
+from secretaries.models import Person, Term
+
+from .models import RATING_ORDER, Campaign, Commendation, Nomination, rating_rank
+
+
+@dataclass
+class QuotaUse:
+    """One district's place in a campaign: its quota and its nominations by status."""
+
+    district: District
+    quota: int
+    draft: int = 0
+    submitted: int = 0
+    approved: int = 0
+    rejected: int = 0
+
+    @property
+    def used(self) -> int:
+        """Places taken: submitted (waiting) and approved nominations."""
+        return self.submitted + self.approved
+
+    @property
+    def left(self) -> int:
+        return max(self.quota - self.used, 0)
+
+    @property
+    def total(self) -> int:
+        return self.draft + self.submitted + self.approved + self.rejected
+
+
+def quota_use(*, campaign: Campaign, user) -> list[QuotaUse]:
+    """Per district of the campaign's province the user may see (a district officer: their own), in code
+    order. Three queries."""
+    districts = District.objects.filter(province=campaign.province_id)
+    if user.is_district_officer:
+        districts = districts.filter(pk=user.district_id)
+    overrides = dict(campaign.quotas.values_list("district", "quota"))
+    rows = {
+        d.pk: QuotaUse(district=d, quota=overrides.get(d.pk, campaign.default_quota))
+        for d in districts.order_by("code")
+    }
+    counts = (
+        Nomination.objects.visible_to(user)
+        .filter(campaign=campaign, district__in=list(rows))
+        .values("district", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    field_for = {
+        Nomination.Status.DRAFT: "draft",
+        Nomination.Status.SUBMITTED: "submitted",
+        Nomination.Status.APPROVED: "approved",
+        Nomination.Status.REJECTED: "rejected",
+    }
+    for row in counts:
+        use = rows[row["district"]]
+        setattr(use, field_for[row["status"]], row["n"])
+    return list(rows.values())
+
+
+def quota_totals(rows: list[QuotaUse]) -> dict:
+    keys = ("quota", "draft", "submitted", "approved", "rejected", "used", "left", "total")
+    return {k: sum(getattr(r, k) for r in rows) for k in keys}
+
+
+@dataclass
+class Candidate:
+    """A secretary the district could nominate, with their assessment of the campaign's year."""
+
+    person: Person
+    branch_name: str
+    commune_name: str
+    score: object = None
+    rating: str = ""
+    nomination: Nomination | None = None
+    problems: list = field(default_factory=list)
+
+    @property
+    def rating_label(self) -> str:
+        from assessments.models import Rating
+
+        return Rating(self.rating).label if self.rating else ""
+
+    @property
+    def eligible(self) -> bool:
+        return not self.problems
+
+
+def candidates(*, campaign: Campaign, district: District, user, limit: int = 50) -> list[Candidate]:
+    """The district's current secretaries ranked by their assessment score in the campaign's year (highest
+    first, unassessed last), each with the nomination already made for them and what keeps them from being
+    eligible. At most `limit` rows, in three queries."""
+    from django.utils.translation import gettext as _
+
+    assessments = Assessment.objects.filter(person=OuterRef("person"), framework__year=campaign.year).exclude(
+        status=Assessment.Status.DRAFT
+    )
+    terms = (
+        Term.objects.visible_to(user)
+        .secretaries()
+        .current()
+        .filter(branch__commune__district=district)
+        .annotate(
+            score=Subquery(assessments.values("overall_score")[:1]),
+            rating=Subquery(assessments.values("rating")[:1]),
+        )
+        .select_related("person", "branch__commune")
+        .order_by(F("score").desc(nulls_last=True), "person__sort_key", "pk")
+    )
+    if campaign.minimum_rating:
+        admitted = RATING_ORDER[: RATING_ORDER.index(campaign.minimum_rating) + 1]
+        terms = terms.filter(rating__in=admitted)
+    terms = list(terms[:limit])
+    nominated = {
+        n.person_id: n
+        for n in Nomination.objects.filter(campaign=campaign, person__in=[t.person_id for t in terms])
+    }
+    rows = []
+    for term in terms:
+        row = Candidate(
+            person=term.person,
+            branch_name=term.branch.name,
+            commune_name=term.branch.commune.name,
+            score=term.score,
+            rating=term.rating or "",
+            nomination=nominated.get(term.person_id),
+        )
+        if campaign.minimum_rating and rating_rank(row.rating) > RATING_ORDER.index(campaign.minimum_rating):
+            row.problems.append(_("Rating below the campaign's minimum"))
+        rows.append(row)
+    return rows
+
+
+def nominations_for_review(*, campaign: Campaign, user):
+    """The campaign's nominations the user may see, with what their rows show, district by district."""
+    score = Assessment.objects.filter(person=OuterRef("person"), framework__year=campaign.year).exclude(
+        status=Assessment.Status.DRAFT
+    )
+    return (
+        Nomination.objects.visible_to(user)
+        .filter(campaign=campaign)
+        .select_related("person", "branch__commune", "district", "reviewed_by")
+        .annotate(
+            score=Subquery(score.values("overall_score")[:1]), rating=Subquery(score.values("rating")[:1])
+        )
+        .order_by("district__code", "person__sort_key", "pk")
+    )
+
+
+def published_commendations(*, campaign: Campaign, user):
+    """The published list of a decided campaign, district by district (revoked ones included, marked)."""
+    return (
+        Commendation.objects.visible_to(user)
+        .filter(campaign=campaign)
+        .select_related("person", "branch__commune", "district", "nomination")
+        .order_by("district__code", "person__sort_key", "pk")
+    )
+
+
+def person_commendations(*, person, user):
+    return (
+        Commendation.objects.visible_to(user)
+        .filter(person=person)
+        .select_related("campaign", "branch")
+        .order_by("-year", "-pk")
+    )
+
+
+def commendations_per_year(*, user, province=None) -> dict[int, int]:
+    """Current (not revoked) commendations per year, for the charts. One query."""
+    qs = Commendation.objects.visible_to(user).current()
+    if province is not None:
+        qs = qs.filter(province=province)
+    return dict(qs.values_list("year").annotate(n=Count("pk")).order_by("year"))
+
+
+def statistics(*, user, year: int | None = None) -> dict:
+    """Commendations per year and per district, and the share of women, Khmer, other minorities and party
+    members among the commended. Revoked ones are left out. A fixed number of grouped queries."""
+    from secretaries.choices import KHMER, KINH, Gender
+
+    base = Commendation.objects.visible_to(user).current()
+    if year:
+        base = base.filter(year=year)
+    people = base.aggregate(
+        total=Count("pk"),
+        women=Count("pk", filter=Q(person__gender=Gender.FEMALE)),
+        khmer=Count("pk", filter=Q(person__ethnicity=KHMER)),
+        other_minorities=Count("pk", filter=~Q(person__ethnicity__in=[KINH, KHMER])),
+        party_members=Count("pk", filter=Q(person__is_party_member=True)),
+    )
+    per_district = defaultdict(dict)
+    years = set()
+    for district_id, y, n in base.values_list("district", "year").annotate(n=Count("pk")).order_by():
+        per_district[district_id][y] = n
+        years.add(y)
+    districts = (
+        District.objects.filter(pk__in=list(per_district))
+        .select_related("province")
+        .order_by("province__code", "code")
+    )
+    years = sorted(years)
+    table = [
+        {
+            "district": d,
+            "counts": [per_district[d.pk].get(y, 0) for y in years],
+            "total": sum(per_district[d.pk].values()),
+        }
+        for d in districts
+    ]
+    per_year = {y: sum(row["counts"][i] for row in table) for i, y in enumerate(years)}
+    revoked = Commendation.objects.visible_to(user).filter(revoked_on__isnull=False)
+    if year:
+        revoked = revoked.filter(year=year)
+    return {
+        "people": people,
+        "years": years,
+        "per_year": per_year,
+        "table": table,
+        "revoked": revoked.count(),
+    }
