@@ -35,6 +35,7 @@ class NominationAdmin(SimpleHistoryAdmin):
     search_fields = ["person__name_key"]
     autocomplete_fields = ["campaign", "person", "branch", "district"]
     readonly_fields = [
+        "province",
         "status",
         "rejection_reason",
         "submitted_at",
