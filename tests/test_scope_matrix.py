@@ -185,6 +185,9 @@ EXTRA_CASE_MODULES = [
     "tests.seminars.scope_cases_seminars",
     "tests.seminars.scope_cases_followup",
     "tests.seminars.scope_cases_photos",
+    "tests.awards.scope_cases_campaigns",
+    "tests.awards.scope_cases_nominations",
+    "tests.awards.scope_cases_commendations",
 ]
 for _module in EXTRA_CASE_MODULES:
     CASES += importlib.import_module(_module).CASES
