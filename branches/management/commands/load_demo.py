@@ -5,6 +5,7 @@ from django.db import transaction
 
 from accounts.demo import populate_users
 from assessments.demo import CURRENT_YEAR, PREVIOUS_YEAR, populate_assessments
+from awards.demo import populate_awards
 from branches.demo import DEMO_PROVINCE, populate_branches
 from secretaries.demo import populate_secretaries
 from seminars.demo import populate_seminars
@@ -23,6 +24,7 @@ class Command(BaseCommand):
             users = populate_users()
             assessments = populate_assessments(rng=rng)
             seminars = populate_seminars(rng=rng)
+            awards = populate_awards(rng=rng)
         self.stdout.write(f"Demo branches created: {created}")
         if secretaries["people"]:
             self.stdout.write(
@@ -49,6 +51,15 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("Demo seminars: Trà Vinh has its seminars already, none created.")
+        if awards["commended"]:
+            self.stdout.write(
+                "Demo commendations: 2020 campaign decided ({commended} commended, {rejected} not approved); "
+                "this year's campaign open ({submitted} nominations submitted, {drafts} draft)".format(
+                    **awards
+                )
+            )
+        else:
+            self.stdout.write("Demo commendations: Trà Vinh has its campaigns already, none created.")
         self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {users[0][1]}):"))
         for user, _password in users:
             scope = user.scope_label

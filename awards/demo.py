@@ -1,0 +1,210 @@
+"""The Trà Vinh demo's commendation campaigns.
+
+2020: "Tuyên dương Bí thư Chi đoàn tiêu biểu năm 2020", decided, 24 secretaries commended over the province's
+districts (27 nominated, three not approved with their reasons), each with a drawn portrait so the published
+list shows faces. This year: a campaign open for nominations (window around today), Tiểu Cần with a quota of
+4, a few nominations already submitted by Càng Long and Cầu Kè and one draft, so both roles have work waiting.
+
+Deterministic (seeded) and idempotent: nothing is made when Trà Vinh has campaigns already. Statuses move
+through awards.services; the 2020 nominations are written directly because their nominees' eligibility was
+judged in 2020 (some no longer lead a branch today).
+"""
+
+import io
+import random
+from datetime import date, datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image, ImageDraw
+
+from branches.demo import DEMO_PROVINCE
+from branches.models import District, Province
+from secretaries.models import Term
+from secretaries.portraits import image_process
+from secretaries.services import person_update
+
+from . import services
+from .models import Campaign, Nomination
+
+DECIDED_YEAR = 2020
+DECISION_NUMBER = "125-QĐ/TĐTN"
+DECISION_DATE = date(2020, 11, 20)
+# Commended per district in 2020, in district-code order (24 in all), and the nominations not approved.
+COMMENDED_2020 = [3, 3, 3, 3, 3, 3, 2, 2, 2]
+REJECTED_2020 = [
+    "Chi đoàn chưa hoàn thành chỉ tiêu phát triển đoàn viên năm 2020.",
+    "Hồ sơ thiếu xác nhận của Đảng ủy xã.",
+    "Thời gian giữ chức bí thư chưa đủ 12 tháng.",
+]
+ACHIEVEMENTS = [
+    "Duy trì sinh hoạt chi đoàn đều đặn hằng tháng; vận động {n} thanh niên tham gia tổ hợp tác trồng màu.",
+    "Tổ chức công trình thanh niên “Thắp sáng đường quê” dài {n} trăm mét; kết nạp {k} đoàn viên mới.",
+    "Vận động {n} thanh niên đi làm ăn xa giữ liên lạc với chi đoàn; chi đoàn xếp loại vững mạnh.",
+    "Chủ trì mô hình “Ngày thứ Bảy tình nguyện” với {n} buổi ra quân; hỗ trợ {k} hộ nghèo sửa nhà.",
+    "Phối hợp Ban nhân dân ấp tổ chức {n} buổi tuyên truyền pháp luật; không có thanh niên vi phạm.",
+    "Thành lập câu lạc bộ thanh niên khởi nghiệp với {n} thành viên; giới thiệu {k} thanh niên có việc làm.",
+]
+REPORT = (
+    "I. Sơ lược lý lịch\nBí thư Chi đoàn {branch}, {commune}.\n\n"
+    "II. Thành tích đạt được\n{summary}\n"
+    "Tham gia đầy đủ các lớp tập huấn kỹ năng do Huyện đoàn tổ chức; hoàn thành tốt nhiệm vụ được giao.\n\n"
+    "III. Hình thức khen thưởng đã nhận\nGiấy khen của Huyện đoàn."
+)
+PORTRAIT_COLOURS = [
+    (33, 87, 160),
+    (20, 120, 90),
+    (170, 60, 50),
+    (120, 70, 150),
+    (200, 130, 30),
+    (40, 130, 150),
+]
+
+
+def portrait_draw(rng: random.Random) -> bytes:
+    """A 360×480 JPEG head-and-shoulders silhouette on a plain background, like an ID photo."""
+    image = Image.new("RGB", (360, 480), rng.choice(PORTRAIT_COLOURS))
+    draw = ImageDraw.Draw(image)
+    skin = (rng.randint(190, 230), rng.randint(150, 185), rng.randint(120, 150))
+    shirt = rng.choice([(245, 245, 245), (30, 60, 130), (40, 110, 60)])
+    draw.ellipse((40, 330, 320, 620), fill=shirt)  # shoulders
+    draw.rectangle((155, 280, 205, 345), fill=skin)  # neck
+    draw.ellipse((105, 110, 255, 300), fill=skin)  # face
+    draw.chord((100, 90, 260, 230), 180, 360, fill=(30, 25, 20))  # hair
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def _summary(rng: random.Random) -> str:
+    return rng.choice(ACHIEVEMENTS).format(n=rng.randint(5, 30), k=rng.randint(2, 12))
+
+
+def _officer(district: District):
+    User = get_user_model()
+    return User.objects.filter(role=User.Role.DISTRICT_OFFICER, district=district).first()
+
+
+def _secretaries_on(district: District, day: date, count: int, rng: random.Random) -> list[Term]:
+    """`count` secretary terms of the district that were running on `day`."""
+    terms = list(
+        Term.objects.secretaries()
+        .filter(branch__commune__district=district, started_on__lte=day)
+        .exclude(ended_on__lt=day)
+        .select_related("person", "branch__commune")
+        .order_by("pk")
+    )
+    return rng.sample(terms, min(count, len(terms)))
+
+
+def _decided_campaign(province: Province, districts: list[District], staff, rng: random.Random) -> dict:
+    campaign = Campaign.objects.create(
+        province=province,
+        year=DECIDED_YEAR,
+        title=f"Tuyên dương Bí thư Chi đoàn tiêu biểu năm {DECIDED_YEAR}",
+        opens_on=date(2020, 9, 1),
+        closes_on=date(2020, 10, 15),
+        default_quota=3,
+        criteria=(
+            "Bí thư chi đoàn ấp, khóm đang giữ chức vụ; chi đoàn xếp loại vững mạnh năm 2020; có mô hình, "
+            "công trình thanh niên hiệu quả; gương mẫu, được đoàn viên, thanh niên tín nhiệm."
+        ),
+        status=Campaign.Status.OPEN,
+        created_by=staff,
+    )
+    nominated, to_reject = [], []
+    submitted_at = timezone.make_aware(datetime(2020, 10, 10, 9, 0))
+    for district, commended in zip(districts, COMMENDED_2020, strict=False):
+        extra = 1 if commended < campaign.default_quota else 0  # a full list, one of it not approved
+        terms = _secretaries_on(district, date(2020, 10, 1), commended + extra, rng)
+        for index, term in enumerate(terms):
+            summary = _summary(rng)
+            nomination = Nomination.objects.create(
+                campaign=campaign,
+                person=term.person,
+                branch=term.branch,
+                district=district,
+                province=province,
+                summary=summary,
+                report=REPORT.format(
+                    branch=term.branch.name, commune=term.branch.commune.name, summary=summary
+                ),
+                status=Nomination.Status.SUBMITTED,
+                submitted_at=submitted_at,
+                created_by=_officer(district),
+            )
+            (to_reject if index >= commended else nominated).append(nomination)
+    services.campaign_close(campaign=campaign, user=staff)
+    for nomination in nominated:
+        services.nomination_approve(nomination=nomination, reviewer=staff)
+    for nomination, reason in zip(to_reject, REJECTED_2020, strict=False):
+        services.nomination_reject(nomination=nomination, reviewer=staff, reason=reason)
+    services.campaign_publish(
+        campaign=campaign, decision_number=DECISION_NUMBER, decision_date=DECISION_DATE, user=staff
+    )
+    for nomination in nominated:
+        if not nomination.person.portrait:
+            portrait = image_process(SimpleUploadedFile("anh.jpg", portrait_draw(rng), "image/jpeg"))
+            person_update(person=nomination.person, portrait=portrait)
+    return {"commended": len(nominated), "rejected": len(to_reject)}
+
+
+def _open_campaign(province: Province, districts: list[District], staff, rng: random.Random, today: date):
+    campaign = services.campaign_save(
+        campaign=Campaign(
+            province=province,
+            year=today.year,
+            title=f"Tuyên dương Bí thư Chi đoàn tiêu biểu năm {today.year}",
+            opens_on=today - timedelta(days=14),
+            closes_on=today + timedelta(days=21),
+            default_quota=3,
+            criteria=(
+                "Bí thư chi đoàn ấp, khóm đang giữ chức vụ; ưu tiên bí thư có kết quả đánh giá kỹ năng năm "
+                f"{today.year} cao, có mô hình hiệu quả; gửi kèm báo cáo thành tích của từng người."
+            ),
+        ),
+        quotas={d: 4 for d in districts if d.code == "846"},
+        user=staff,
+    )
+    campaign = services.campaign_open(campaign=campaign, user=staff)
+    counts = {"submitted": 0, "drafts": 0}
+    # Càng Long (844) and Cầu Kè (845) have started; Tiểu Cần (846) is left for the visitor.
+    for code, submitted, drafts in (("844", 2, 1), ("845", 1, 0)):
+        district = next(d for d in districts if d.code == code)
+        officer = _officer(district)
+        terms = _secretaries_on(district, today, submitted + drafts, rng)
+        for index, term in enumerate(terms):
+            summary = _summary(rng)
+            nomination = services.nomination_save(
+                nomination=Nomination(
+                    campaign=campaign,
+                    person=term.person,
+                    summary=summary,
+                    report=REPORT.format(
+                        branch=term.branch.name, commune=term.branch.commune.name, summary=summary
+                    ),
+                ),
+                user=officer,
+            )
+            if index < submitted:
+                services.nomination_submit(nomination=nomination, user=officer, today=today)
+                counts["submitted"] += 1
+            else:
+                counts["drafts"] += 1
+    return counts
+
+
+def populate_awards(*, rng: random.Random, today: date | None = None) -> dict[str, int]:
+    province = Province.objects.get(code=DEMO_PROVINCE)
+    counts = {"commended": 0, "rejected": 0, "submitted": 0, "drafts": 0}
+    if Campaign.objects.filter(province=province).exists():
+        return counts
+    rng = random.Random(rng.random())  # its own stream: the demo's other draws stay as they were
+    today = today or timezone.localdate()
+    User = get_user_model()
+    staff = User.objects.filter(role=User.Role.PROVINCIAL_STAFF, province=province).first()
+    districts = list(District.objects.filter(province=province).order_by("code"))
+    counts.update(_decided_campaign(province, districts, staff, rng))
+    counts.update(_open_campaign(province, districts, staff, rng, today))
+    return counts
