@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from assessments.scale import assessments_step
+from awards.scale import awards_step
 from branches import scale
 from secretaries.scale import secretaries_step
 from seminars.scale import seminars_step
@@ -17,6 +18,7 @@ SEED_STEPS: list[scale.Step] = [
     # After the users: the benchmark accounts assess and confirm.
     assessments_step,
     seminars_step,
+    awards_step,
 ]
 
 
