@@ -45,13 +45,17 @@ messages: $(STAMP)  ## refresh the Vietnamese catalogue after changing strings, 
 # and a fresh machine needs no Node.js. Run after changing package.json.
 vendor:
 	npm ci --no-audit --no-fund
-	rm -rf static/vendor && mkdir -p static/vendor/bootstrap static/vendor/bootstrap-icons static/vendor/chart.js static/vendor/tom-select
+	rm -rf static/vendor && mkdir -p static/vendor/bootstrap static/vendor/bootstrap-icons static/vendor/chart.js static/vendor/tom-select static/vendor/dejavu
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css* static/vendor/bootstrap/
 	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js* static/vendor/bootstrap/
 	cp -r node_modules/bootstrap-icons/font/bootstrap-icons.min.css node_modules/bootstrap-icons/font/fonts static/vendor/bootstrap-icons/
 	cp node_modules/chart.js/dist/chart.umd.min.js* static/vendor/chart.js/
 	cp node_modules/tom-select/dist/js/tom-select.complete.min.js* static/vendor/tom-select/
 	cp node_modules/tom-select/dist/css/tom-select.bootstrap5.min.css* static/vendor/tom-select/
+	# DejaVu Serif for the PDF certificates (awards/certificate.py), with its licence.
+	cp node_modules/dejavu-fonts-ttf/ttf/DejaVuSerif.ttf node_modules/dejavu-fonts-ttf/ttf/DejaVuSerif-Bold.ttf \
+	   node_modules/dejavu-fonts-ttf/ttf/DejaVuSerif-Italic.ttf node_modules/dejavu-fonts-ttf/ttf/DejaVuSerif-BoldItalic.ttf \
+	   node_modules/dejavu-fonts-ttf/LICENSE static/vendor/dejavu/
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles media
