@@ -70,6 +70,13 @@ PAGES = [
     ("seminar detail", "/seminars/{seminar_id}/"),
     ("seminar report", "/seminars/report/"),
     ("seminar follow-up", "/seminars/followup/"),
+    ("campaign list", "/awards/"),
+    ("campaign detail", "/awards/{open_campaign_id}/"),
+    ("campaign review", "/awards/{open_campaign_id}/review/"),
+    ("nominate", "/awards/{open_campaign_id}/nominate/"),
+    ("published list", "/awards/{decided_campaign_id}/commendations/"),
+    ("published export", "/awards/{decided_campaign_id}/commendations/export.xlsx"),
+    ("commendation statistics", "/awards/statistics/"),
 ]
 HEALTHZ = "/healthz"
 
@@ -77,8 +84,9 @@ HEALTHZ = "/healthz"
 def page_parameters() -> dict[str, str]:
     """Real ids for the placeholders of PAGES: a commune of Tiểu Cần (Hiếu Tử) and one of its branches,
     the district itself, a person of Tiểu Cần who is a branch's secretary now, the 2025 framework and
-    Tiểu Cần's latest seminar."""
+    Tiểu Cần's latest seminar, Trà Vinh's open campaign and its last decided one."""
     from assessments.models import Framework
+    from awards.models import Campaign
     from branches.models import Branch, Commune, District
     from secretaries.models import Person, Term
     from seminars.models import Seminar
@@ -107,7 +115,14 @@ def page_parameters() -> dict[str, str]:
     seminar = Seminar.objects.filter(district=district).order_by("-held_on", "-pk").first()
     if seminar is None:
         sys.exit("The bench database has no seminar in Tiểu Cần (846); seeding failed?")
+    campaigns = Campaign.objects.filter(province=district.province)
+    open_campaign = campaigns.filter(status=Campaign.Status.OPEN).order_by("-year").first()
+    decided_campaign = campaigns.filter(status=Campaign.Status.DECIDED).order_by("-year").first()
+    if open_campaign is None or decided_campaign is None:
+        sys.exit("The bench database has no open and decided campaigns in Trà Vinh; seeding failed?")
     return {
+        "open_campaign_id": str(open_campaign.pk),
+        "decided_campaign_id": str(decided_campaign.pk),
         "framework_2025_id": str(framework_2025.pk),
         "commune_code": commune.code,
         "commune_id": str(commune.pk),
