@@ -152,8 +152,4 @@
   }
   window.addEventListener("beforeprint", resizeAll);
   window.addEventListener("afterprint", resizeAll);
-
-  document.querySelectorAll("[data-print]").forEach(function (button) {
-    button.addEventListener("click", function () { window.print(); });
-  });
 })();

@@ -73,3 +73,11 @@
     });
   });
 })();
+
+// A "Print" button (<button data-print>) on any page, with or without charts.
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+})();
