@@ -325,8 +325,11 @@ def nomination_withdraw(*, nomination: Nomination, user) -> Nomination:
 
 @transaction.atomic
 def nomination_delete(*, nomination: Nomination, user) -> None:
-    """Only a draft is deleted; anything sent to the province stays on record."""
-    nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
+    """Only a draft is deleted; anything sent to the province stays on record, and a published campaign is
+    locked whole (its leftover drafts included)."""
+    nomination = Nomination.objects.select_for_update().select_related("campaign").get(pk=nomination.pk)
+    if nomination.campaign.is_decided:
+        _refuse(_("The decision is published: the campaign is locked."), "campaign_locked")
     if nomination.status != Nomination.Status.DRAFT:
         _refuse(_("Only a draft can be deleted."), "not_draft")
     nomination.delete()
