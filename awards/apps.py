@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class AwardsConfig(AppConfig):
     name = "awards"
     verbose_name = _("Commendations")
+
+    def ready(self):
+        from branches.home import register_panel
+
+        from .home import panel
+
+        register_panel(panel)

@@ -1,39 +1,427 @@
-"""PLACEHOLDER while the pages are built: every URL answers 404."""
+"""Nominations: a district officer proposes their district's secretaries (with the district's eligible
+secretaries ranked beside the form), submits, withdraws or deletes them; provincial staff approve or reject
+them one by one (the campaign's review page does it in bulk).
 
-from django.http import Http404
-from django.views import View
+Every nomination and campaign is loaded through `visible_to(user)` first (outside scope → 404), and only
+then is the role checked (inside scope without the right → 403). The rules are the services'.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, TemplateView
+
+from accounts.mixins import PortalMixin, ScopedObjectMixin, portal_view
+from assessments.models import Assessment
+from branches.history import history_rows
+
+from . import selectors, services
+from .models import Campaign, Nomination
+from .nomination_forms import NominationForm, RejectForm
+
+Status = Nomination.Status
+CANDIDATES_SHOWN = 50
 
 
-class NominationCreateView(View):
+def can_review(user) -> bool:
+    return user.is_provincial_staff or user.is_administrator
+
+
+@dataclass
+class Window:
+    """Where today stands in a campaign's nomination window: "before" (opens in `days`), "open" (`days`
+    left, 0 on the last day) or "after" (closed `days` ago)."""
+
+    state: str
+    days: int
+
+
+def window_of(campaign: Campaign, today: datetime.date | None = None) -> Window:
+    today = today or timezone.localdate()
+    if today < campaign.opens_on:
+        return Window("before", (campaign.opens_on - today).days)
+    if today > campaign.closes_on:
+        return Window("after", (today - campaign.closes_on).days)
+    return Window("open", (campaign.closes_on - today).days)
+
+
+def _nominations(user):
+    return Nomination.objects.visible_to(user).select_related("campaign", "person", "district")
+
+
+def _load(request, pk) -> Nomination:
+    return get_object_or_404(_nominations(request.user), pk=pk)
+
+
+def _require_officer(user) -> None:
+    if not user.is_district_officer:
+        raise PermissionDenied
+
+
+def _require_reviewer(user) -> None:
+    if not can_review(user):
+        raise PermissionDenied
+
+
+def _safe_next(request, default: str) -> str:
+    """`next` (posted, or in the query) when it is a URL of this site, else `default`."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _refused(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+# The district's form ---------------------------------------------------------------------------------------
+
+
+class NominationFormMixin(PortalMixin):
+    template_name = "awards/nomination_form.html"
+
     def dispatch(self, request, *args, **kwargs):
-        raise Http404
+        user = request.user
+        # Scope first (404), then the role (403); anonymous users and accounts without a role stop in
+        # PortalMixin before anything is loaded.
+        if user.is_authenticated and user.has_portal_role:
+            self.load()
+            _require_officer(user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def form(self, data=None) -> NominationForm:
+        raise NotImplementedError
+
+    def render_form(self, form, **kwargs):
+        return self.render_to_response(self.get_context_data(form=form, **kwargs))
+
+    def get(self, request, *args, **kwargs):
+        return self.render_form(self.form())
 
 
-class NominationDetailView(View):
-    def dispatch(self, request, *args, **kwargs):
-        raise Http404
+class NominationCreateView(NominationFormMixin, TemplateView):
+    """The nomination page of a campaign: the window, the district's quota use, its eligible secretaries
+    ranked by the year's assessment score, and the form."""
+
+    def load(self):
+        self.campaign = get_object_or_404(
+            Campaign.objects.visible_to(self.request.user).select_related("province"),
+            pk=self.kwargs["campaign_pk"],
+        )
+        self.nomination = None
+
+    def form(self, data=None) -> NominationForm:
+        initial = {}
+        chosen = self.request.GET.get("person", "")
+        if chosen.isdigit():
+            initial["person"] = int(chosen)
+        return NominationForm(
+            data,
+            instance=Nomination(campaign=self.campaign),
+            initial=initial,
+            user=self.request.user,
+            cancel_url=reverse("awards:campaign_detail", args=[self.campaign.pk]),
+        )
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        use = selectors.quota_use(campaign=self.campaign, user=user)
+        return super().get_context_data(
+            campaign=self.campaign,
+            district=user.district,
+            window=window_of(self.campaign),
+            is_open=self.campaign.status == Campaign.Status.OPEN,
+            use=use[0] if use else None,
+            candidates=selectors.candidates(
+                campaign=self.campaign, district=user.district, user=user, limit=CANDIDATES_SHOWN
+            ),
+            candidates_shown=CANDIDATES_SHOWN,
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        form = self.form(request.POST)
+        if not form.is_valid():
+            return self.render_form(form)
+        try:
+            nomination = services.nomination_save(nomination=form.instance, user=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+            return self.render_form(form)
+        name = nomination.person.full_name
+        if not form.submitting:
+            messages.success(request, _("The nomination of %(name)s was saved as a draft.") % {"name": name})
+            return redirect(nomination)
+        try:
+            services.nomination_submit(nomination=nomination, user=request.user)
+        except ValidationError as error:
+            # The draft is kept: the officer corrects what the rule asks on its edit page and submits again.
+            messages.warning(
+                request,
+                _("The nomination of %(name)s was saved as a draft but could not be submitted:")
+                % {"name": name},
+            )
+            _refused(request, error)
+            return redirect("awards:nomination_update", pk=nomination.pk)
+        messages.success(request, _("The nomination of %(name)s was submitted.") % {"name": name})
+        return redirect(nomination)
 
 
-class NominationUpdateView(View):
-    def dispatch(self, request, *args, **kwargs):
-        raise Http404
+class NominationUpdateView(NominationFormMixin, TemplateView):
+    def load(self):
+        self.nomination = get_object_or_404(
+            _nominations(self.request.user).select_related("branch__commune"), pk=self.kwargs["pk"]
+        )
+        self.campaign = self.nomination.campaign
+
+    def refusal(self) -> str | None:
+        """Why the nomination cannot be changed any more (the service says the same on save)."""
+        if self.campaign.is_decided:
+            return _("The decision is published: the campaign is locked.")
+        if self.nomination.status not in (Status.DRAFT, Status.SUBMITTED):
+            return _("A reviewed nomination cannot be changed.")
+        if self.nomination.status == Status.SUBMITTED and self.campaign.status != Campaign.Status.OPEN:
+            return _("Nominations are closed: a submitted nomination can no longer be changed.")
+        return None
+
+    def get(self, request, *args, **kwargs):
+        refusal = self.refusal()
+        if refusal:
+            messages.error(request, refusal)
+            return redirect(self.nomination)
+        return super().get(request, *args, **kwargs)
+
+    def form(self, data=None) -> NominationForm:
+        return NominationForm(
+            data,
+            instance=self.nomination,
+            user=self.request.user,
+            cancel_url=self.nomination.get_absolute_url(),
+            can_submit=self.nomination.status == Status.DRAFT,
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            campaign=self.campaign,
+            nomination=self.nomination,
+            window=window_of(self.campaign),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        refusal = self.refusal()
+        if refusal:
+            messages.error(request, refusal)
+            return redirect(self.nomination)
+        form = self.form(request.POST)
+        if not form.is_valid():
+            return self.render_form(form)
+        name = self.nomination.person.full_name
+        try:
+            nomination = services.nomination_save(nomination=form.instance, user=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+            return self.render_form(form)
+        if form.submitting:
+            try:
+                services.nomination_submit(nomination=nomination, user=request.user)
+            except ValidationError as error:
+                # The changes are saved (nomination_save committed): only the submission is refused.
+                form.add_error(None, _("The changes were saved, but the nomination could not be submitted:"))
+                for message in error.messages:
+                    form.add_error(None, message)
+                return self.render_form(form)
+        if form.submitting:
+            messages.success(request, _("The nomination of %(name)s was submitted.") % {"name": name})
+        else:
+            messages.success(request, _("The nomination of %(name)s was saved.") % {"name": name})
+        return redirect(nomination)
 
 
-def nomination_submit(request, *args, **kwargs):
-    raise Http404
+# The nomination page ---------------------------------------------------------------------------------------
 
 
-def nomination_withdraw(request, *args, **kwargs):
-    raise Http404
+class NominationDetailView(ScopedObjectMixin, DetailView):
+    model = Nomination
+    template_name = "awards/nomination_detail.html"
+    context_object_name = "nomination"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related(
+                "campaign", "person", "branch__commune", "district", "province", "reviewed_by", "commendation"
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        nomination, user = self.object, self.request.user
+        campaign = nomination.campaign
+        assessment = (
+            Assessment.objects.visible_to(user)
+            .filter(person=nomination.person_id, framework__year=campaign.year)
+            .exclude(status=Assessment.Status.DRAFT)
+            .only("pk", "overall_score", "rating", "status")
+            .first()
+        )
+        try:
+            commendation = nomination.commendation
+        except Nomination.commendation.RelatedObjectDoesNotExist:
+            commendation = None
+        return super().get_context_data(
+            campaign=campaign,
+            assessment=assessment,
+            commendation=commendation,
+            actions=self.actions(),
+            window=window_of(campaign),
+            history=history_rows(nomination.history, limit=30),
+            **kwargs,
+        )
+
+    def actions(self) -> dict:
+        """What the user may do now; the services check again on every post."""
+        nomination, user = self.object, self.request.user
+        campaign = nomination.campaign
+        is_open = campaign.status == Campaign.Status.OPEN
+        status = nomination.status
+        officer = user.is_district_officer
+        reviewing = (
+            can_review(user)
+            and status != Status.DRAFT
+            and campaign.status
+            in (
+                Campaign.Status.OPEN,
+                Campaign.Status.REVIEW,
+            )
+        )
+        return {
+            "edit": officer
+            and not campaign.is_decided
+            and (status == Status.DRAFT or (status == Status.SUBMITTED and is_open)),
+            "submit": officer and status == Status.DRAFT and is_open,
+            "withdraw": officer and status == Status.SUBMITTED and is_open,
+            "delete": officer and status == Status.DRAFT and not campaign.is_decided,
+            "approve": reviewing and status != Status.APPROVED,
+            "reject": reviewing and status != Status.REJECTED,
+        }
 
 
-def nomination_delete(request, *args, **kwargs):
-    raise Http404
+# One-off actions --------------------------------------------------------------------------------------------
 
 
-def nomination_approve(request, *args, **kwargs):
-    raise Http404
+def _action(request, nomination, call, success: str, *, default: str | None = None):
+    try:
+        call()
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, success % {"name": nomination.person.full_name})
+    return redirect(default or nomination.get_absolute_url())
 
 
-def nomination_reject(request, *args, **kwargs):
-    raise Http404
+@require_POST
+@portal_view
+def nomination_submit(request, pk):
+    nomination = _load(request, pk)
+    _require_officer(request.user)
+    return _action(
+        request,
+        nomination,
+        lambda: services.nomination_submit(nomination=nomination, user=request.user),
+        _("The nomination of %(name)s was submitted."),
+    )
+
+
+@require_POST
+@portal_view
+def nomination_withdraw(request, pk):
+    nomination = _load(request, pk)
+    _require_officer(request.user)
+    return _action(
+        request,
+        nomination,
+        lambda: services.nomination_withdraw(nomination=nomination, user=request.user),
+        _("The nomination of %(name)s was withdrawn to draft."),
+    )
+
+
+@portal_view
+def nomination_delete(request, pk):
+    nomination = _load(request, pk)
+    _require_officer(request.user)
+    refusal = None
+    if nomination.campaign.is_decided:
+        refusal = _("The decision is published: the campaign is locked.")
+    elif nomination.status != Status.DRAFT:
+        refusal = _("Only a draft can be deleted.")
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(nomination)
+    if request.method != "POST":
+        return render(request, "awards/nomination_confirm_delete.html", {"nomination": nomination})
+    try:
+        services.nomination_delete(nomination=nomination, user=request.user)
+    except ValidationError as error:
+        _refused(request, error)
+        return redirect(nomination)
+    messages.success(
+        request, _("The draft nomination of %(name)s was deleted.") % {"name": nomination.person.full_name}
+    )
+    return redirect("awards:nomination_create", campaign_pk=nomination.campaign_id)
+
+
+@require_POST
+@portal_view
+def nomination_approve(request, pk):
+    nomination = _load(request, pk)
+    _require_reviewer(request.user)
+    return _action(
+        request,
+        nomination,
+        lambda: services.nomination_approve(nomination=nomination, reviewer=request.user),
+        _("The nomination of %(name)s was approved."),
+        default=_safe_next(request, nomination.get_absolute_url()),
+    )
+
+
+@portal_view
+def nomination_reject(request, pk):
+    nomination = _load(request, pk)
+    _require_reviewer(request.user)
+    back = _safe_next(request, nomination.get_absolute_url())
+    data = request.POST if request.method == "POST" else None
+    form = RejectForm(data, initial={"next": back}, cancel_url=back)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.nomination_reject(
+                nomination=nomination, reviewer=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            if error.code == "reason_missing":
+                form.add_error("reason", error.messages)
+            else:
+                # The campaign's state or the nomination's forbid it: nothing to correct in the form.
+                _refused(request, error)
+                return redirect(back)
+        else:
+            messages.success(
+                request,
+                _("The nomination of %(name)s was not approved.") % {"name": nomination.person.full_name},
+            )
+            return redirect(back)
+    return render(request, "awards/nomination_reject.html", {"form": form, "nomination": nomination})

@@ -1,3 +1,100 @@
-"""Scope matrix cases for commendation nominations (gathered by tests/test_scope_matrix.py)."""
+"""Nomination pages in the URL × persona matrix (tests/test_scope_matrix.py).
 
-CASES = []
+The world's Tiểu Cần nomination is submitted in this year's open campaign. A district officer of another
+district (Càng Long) and staff of another province (Vĩnh Long) get 404 for it, on every page and every post;
+provincial staff inside the scope get 403 on the district's own actions, the Tiểu Cần officer 403 on the
+province's review actions.
+"""
+
+from django.urls import reverse
+
+from awards import services
+from tests.test_scope_matrix import FORBIDDEN, NOT_FOUND, OK, REDIRECT, Case, in_tieu_can
+
+
+def _nomination(name, key="tieu_can_nomination"):
+    return lambda w: reverse(name, args=[w[key].pk])
+
+
+def _draft(name):
+    """The Tiểu Cần nomination taken back to draft first (what delete and submit act on)."""
+
+    def url(w):
+        services.nomination_withdraw(nomination=w["tieu_can_nomination"], user=None)
+        return reverse(name, args=[w["tieu_can_nomination"].pk])
+
+    return url
+
+
+def _campaign(key):
+    return lambda w: reverse("awards:nomination_create", args=[w[key].pk])
+
+
+def district_only(status=OK):
+    """The Tiểu Cần officer's own actions: provincial staff and the administrator 403, outsiders 404."""
+    return {
+        **in_tieu_can(),
+        "tieu_can_officer": status,
+        "administrator": FORBIDDEN,
+        "tra_vinh_staff": FORBIDDEN,
+    }
+
+
+def province_only(status=OK):
+    """Review actions: the Tiểu Cần officer 403, outsiders 404."""
+    return {**in_tieu_can(status_inside=status), "tieu_can_officer": FORBIDDEN}
+
+
+# Nominating in a campaign: officers of the campaign's province only; the province's staff 403.
+NOMINATE = {
+    "administrator": FORBIDDEN,
+    "tra_vinh_staff": FORBIDDEN,
+    "tieu_can_officer": OK,
+    "cang_long_officer": OK,
+    "vinh_long_staff": NOT_FOUND,
+}
+
+CASES = [
+    Case("nominate", _campaign("campaign"), NOMINATE),
+    Case("nominate with a preselected person", lambda w: _campaign("campaign")(w) + "?person=1", NOMINATE),
+    # An empty post comes back with its errors: nothing is written.
+    Case("nominate (post)", _campaign("campaign"), NOMINATE, method="post"),
+    # A campaign still in draft does not exist for the districts.
+    Case(
+        "nominate in a draft campaign",
+        _campaign("draft_campaign"),
+        {**NOMINATE, "tieu_can_officer": NOT_FOUND, "cang_long_officer": NOT_FOUND},
+    ),
+    Case("nominate in a decided campaign", _campaign("decided_campaign"), NOMINATE),
+    Case("nomination detail", _nomination("awards:nomination_detail"), in_tieu_can()),
+    Case(
+        "nomination detail (Càng Long)",
+        _nomination("awards:nomination_detail", "cang_long_nomination"),
+        {**in_tieu_can(), "tieu_can_officer": NOT_FOUND, "cang_long_officer": OK},
+    ),
+    Case("nomination edit", _nomination("awards:nomination_update"), district_only()),
+    Case("nomination edit (post)", _nomination("awards:nomination_update"), district_only(), method="post"),
+    Case(
+        "nomination submit",
+        _draft("awards:nomination_submit"),
+        district_only(REDIRECT),
+        method="post",
+    ),
+    Case(
+        "nomination withdraw",
+        _nomination("awards:nomination_withdraw"),
+        district_only(REDIRECT),
+        method="post",
+    ),
+    Case("nomination delete (confirm)", _draft("awards:nomination_delete"), district_only()),
+    Case("nomination delete", _draft("awards:nomination_delete"), district_only(REDIRECT), method="post"),
+    Case(
+        "nomination approve",
+        _nomination("awards:nomination_approve"),
+        province_only(REDIRECT),
+        method="post",
+    ),
+    Case("nomination reject (form)", _nomination("awards:nomination_reject"), province_only()),
+    # Without a reason the form comes back with its error.
+    Case("nomination reject (post)", _nomination("awards:nomination_reject"), province_only(), method="post"),
+]

@@ -1,0 +1,113 @@
+"""What the first screen says about commendations.
+
+A district officer: each campaign of their province open for nominations today, with its deadline, the
+quota the district has left and its drafts not yet submitted. Provincial staff (and the administrator):
+nominations waiting for review, per campaign and district. Nothing when there is nothing to say.
+Two queries for an officer, one for staff.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from branches.home import Panel
+
+from .models import Campaign, Nomination, Quota
+from .nomination_views import can_review, window_of
+
+TEMPLATE = "awards/partials/home_panel.html"
+COUNTED = [Nomination.Status.SUBMITTED, Nomination.Status.APPROVED]
+
+
+def panel(user) -> Panel | None:
+    if user.is_district_officer:
+        return _officer_panel(user)
+    if can_review(user):
+        return _review_panel(user)
+    return None
+
+
+def _officer_panel(user) -> Panel | None:
+    today = timezone.localdate()
+    mine = Q(nominations__district=user.district_id)
+    override = (
+        Quota.objects.filter(campaign=OuterRef("pk"), district=user.district_id)
+        .order_by()
+        .values("quota")[:1]
+    )
+    campaigns = list(
+        Campaign.objects.visible_to(user)
+        .filter(status=Campaign.Status.OPEN, opens_on__lte=today, closes_on__gte=today)
+        .annotate(
+            quota=Coalesce(Subquery(override), "default_quota", output_field=IntegerField()),
+            used=Count("nominations", filter=mine & Q(nominations__status__in=COUNTED)),
+        )
+        .order_by("closes_on", "pk")
+    )
+    if not campaigns:
+        return None
+    drafts: dict[int, list] = {}
+    for nomination in (
+        Nomination.objects.visible_to(user)
+        .filter(campaign__in=[c.pk for c in campaigns], status=Nomination.Status.DRAFT)
+        .select_related("person")
+        .order_by("person__sort_key", "pk")
+    ):
+        drafts.setdefault(nomination.campaign_id, []).append(nomination)
+    rows = [
+        {
+            "campaign": c,
+            "window": window_of(c, today),
+            "quota": c.quota,
+            "used": c.used,
+            "left": max(c.quota - c.used, 0),
+            "drafts": drafts.get(c.pk, []),
+        }
+        for c in campaigns
+    ]
+    return Panel(template=TEMPLATE, context={"open_campaigns": rows, "waiting": []})
+
+
+@dataclass
+class Waiting:
+    """One campaign's submitted nominations waiting for a decision, per district."""
+
+    campaign_id: int
+    title: str
+    province: str
+    total: int = 0
+    districts: list = field(default_factory=list)
+
+
+def _review_panel(user) -> Panel | None:
+    per_district = (
+        Nomination.objects.visible_to(user)
+        .filter(
+            status=Nomination.Status.SUBMITTED,
+            campaign__status__in=[Campaign.Status.OPEN, Campaign.Status.REVIEW],
+        )
+        .values(
+            "campaign",
+            "campaign__title",
+            "campaign__year",
+            "campaign__province__name",
+            "district",
+            "district__name",
+            "district__code",
+        )
+        .annotate(n=Count("pk"))
+        .order_by("-campaign__year", "campaign", "district__code")
+    )
+    waiting: dict[int, Waiting] = {}
+    for row in per_district:
+        entry = waiting.setdefault(
+            row["campaign"],
+            Waiting(row["campaign"], row["campaign__title"], row["campaign__province__name"]),
+        )
+        entry.total += row["n"]
+        entry.districts.append({"pk": row["district"], "name": row["district__name"], "count": row["n"]})
+    if not waiting:
+        return None
+    return Panel(template=TEMPLATE, context={"open_campaigns": [], "waiting": list(waiting.values())})

@@ -1,0 +1,100 @@
+"""The district's nomination form, and the reason asked of provincial staff to reject a nomination."""
+
+from crispy_forms.bootstrap import FormActions, StrictButton
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Field, Layout
+from django import forms
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from branches.widgets import AutocompleteSelect
+from secretaries.models import Person
+
+from .models import Nomination
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Person) -> str:
+        return f"{obj.full_name} ({obj.date_of_birth.year})"
+
+
+class NominationForm(forms.ModelForm):
+    """Who is nominated (only when creating: the nominee of a nomination never changes), the summary for
+    the list and the full report. "Save draft" posts `save`, "Save and submit" posts `submit`."""
+
+    person = PersonChoiceField(
+        label=_("Secretary"),
+        queryset=Person.objects.none(),
+        widget=AutocompleteSelect("secretaries:person_autocomplete"),
+        help_text=_(
+            "A current secretary of your district. Type part of the name, with or without diacritics, "
+            "or choose one from the ranked list above."
+        ),
+    )
+
+    class Meta:
+        model = Nomination
+        fields = ["person", "summary", "report"]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 3, "maxlength": 600}),
+            "report": forms.Textarea(attrs={"rows": 14}),
+        }
+
+    def __init__(self, *args, user, cancel_url: str, can_submit: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["person"]
+        else:
+            # Only people of the officer's own district can be chosen, whatever is posted: another
+            # district's id is "not a valid choice". Whether the person is a secretary *now* is a rule of
+            # the campaign, checked by services.nomination_save with a message that says so.
+            self.fields["person"].queryset = Person.objects.visible_to(user).filter(district=user.district_id)
+        buttons = [
+            # StrictButton: crispy's Submit would add btn-primary to the outline style.
+            StrictButton(
+                _("Save draft") if can_submit else _("Save"),
+                type="submit",
+                name="save",
+                css_class="btn btn-outline-primary" if can_submit else "btn btn-primary",
+            )
+        ]
+        if can_submit:
+            buttons.append(
+                StrictButton(_("Save and submit"), type="submit", name="submit", css_class="btn btn-primary")
+            )
+        buttons.append(HTML(format_html('<a class="btn btn-link" href="{}">{}</a>', cancel_url, _("Cancel"))))
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(
+            *(["person"] if "person" in self.fields else []),
+            Field("summary"),
+            Field("report"),
+            FormActions(*buttons),
+        )
+
+    @property
+    def submitting(self) -> bool:
+        return "submit" in self.data
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for not approving"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The district reads it on the nomination."),
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, cancel_url: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(
+            "reason",
+            "next",
+            FormActions(
+                StrictButton(_("Do not approve"), type="submit", name="submit", css_class="btn btn-danger"),
+                HTML(format_html('<a class="btn btn-link" href="{}">{}</a>', cancel_url, _("Cancel"))),
+            ),
+        )

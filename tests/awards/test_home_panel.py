@@ -1,0 +1,185 @@
+"""What the first screen says about commendations (awards/home.py).
+
+A district officer: each campaign of their province open for nominations today, with its deadline, the
+quota left and the drafts not yet submitted. Provincial staff and the administrator: nominations waiting
+for review per campaign and district. Nothing at all when there is nothing to say; a fixed number of
+queries whatever the number of campaigns and nominations.
+"""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from awards import services
+from awards.home import panel
+from awards.models import Campaign, Nomination, Quota
+from tests.factories import BranchFactory, UserFactory, person_with_term
+
+TODAY = timezone.localdate()
+
+
+def days(n: int) -> datetime.timedelta:
+    return datetime.timedelta(days=n)
+
+
+def secretary(commune):
+    return person_with_term(branch=BranchFactory(commune=commune))
+
+
+def draft(campaign, person, user) -> Nomination:
+    return services.nomination_save(
+        nomination=Nomination(campaign=campaign, person=person, summary="Tóm tắt", report="Báo cáo"),
+        user=user,
+    )
+
+
+def home(client, user) -> str:
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.force_login(user)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+class TestDistrictOfficer:
+    def test_open_campaign_with_deadline_quota_left_and_drafts(
+        self, client, world, tieu_can_officer, hieu_tu
+    ):
+        campaign = world["campaign"]
+        waiting = draft(campaign, secretary(hieu_tu), tieu_can_officer)
+        result = panel(tieu_can_officer)
+        [row] = result.context["open_campaigns"]
+        assert row["campaign"] == campaign
+        assert (row["quota"], row["used"], row["left"]) == (2, 1, 1)
+        assert row["drafts"] == [waiting]
+        assert row["window"].days == 20
+        html = home(client, tieu_can_officer)
+        assert campaign.title in html
+        assert f"Deadline {(TODAY + days(20)).strftime('%d/%m/%Y')}" in html
+        assert "20 days left" in html
+        assert "places left of the quota (1 of 2 used)" in html
+        assert "1 draft not submitted yet:" in html
+        assert waiting.get_absolute_url() in html
+        assert reverse("awards:nomination_create", args=[campaign.pk]) in html
+
+    def test_the_districts_own_quota_counts(self, world, tieu_can_officer, tieu_can):
+        Quota.objects.create(campaign=world["campaign"], district=tieu_can, quota=5)
+        [row] = panel(tieu_can_officer).context["open_campaigns"]
+        assert (row["quota"], row["used"], row["left"]) == (5, 1, 4)
+
+    def test_another_districts_drafts_and_nominations_are_not_counted(
+        self, world, tieu_can_officer, cang_long_officer, an_truong
+    ):
+        draft(world["campaign"], secretary(an_truong), cang_long_officer)
+        [row] = panel(tieu_can_officer).context["open_campaigns"]
+        assert (row["used"], row["drafts"]) == (1, [])
+
+    def test_last_day(self, client, world, tieu_can_officer):
+        Campaign.objects.filter(pk=world["campaign"].pk).update(closes_on=TODAY)
+        assert "closes today" in home(client, tieu_can_officer)
+
+    @pytest.mark.parametrize(
+        "change",
+        [
+            {"closes_on": TODAY - days(1)},  # the window has passed
+            {"opens_on": TODAY + days(1), "closes_on": TODAY + days(9)},  # not yet open
+            {"status": Campaign.Status.REVIEW},
+        ],
+        ids=["closed", "not yet open", "under review"],
+    )
+    def test_nothing_when_no_campaign_takes_nominations_today(self, client, world, tieu_can_officer, change):
+        Campaign.objects.filter(pk=world["campaign"].pk).update(**change)
+        assert panel(tieu_can_officer) is None
+        assert "Commendation campaign open for nominations" not in home(client, tieu_can_officer)
+
+    def test_another_provinces_campaign_is_not_shown(self, world, long_ho, vinh_long):
+        Campaign.objects.create(
+            province=vinh_long,
+            year=TODAY.year,
+            title="Vĩnh Long",
+            opens_on=TODAY - days(1),
+            closes_on=TODAY + days(1),
+            status=Campaign.Status.OPEN,
+        )
+        officer = UserFactory(role="district_officer", district=long_ho)
+        [row] = panel(officer).context["open_campaigns"]
+        assert row["campaign"].title == "Vĩnh Long"
+        assert (row["used"], row["left"]) == (0, 3)
+
+
+class TestProvincialStaff:
+    def test_waiting_per_campaign_and_district(
+        self, client, world, tra_vinh_staff, tieu_can_officer, hieu_tu
+    ):
+        campaign = world["campaign"]
+        services.nomination_submit(
+            nomination=draft(campaign, secretary(hieu_tu), tieu_can_officer), user=tieu_can_officer
+        )
+        draft(campaign, secretary(hieu_tu), tieu_can_officer)  # a draft is not the province's business yet
+        [entry] = panel(tra_vinh_staff).context["waiting"]
+        assert (entry.campaign_id, entry.total) == (campaign.pk, 3)
+        assert [(d["name"], d["count"]) for d in entry.districts] == [
+            ("Huyện Càng Long", 1),
+            ("Huyện Tiểu Cần", 2),
+        ]
+        html = home(client, tra_vinh_staff)
+        review = reverse("awards:campaign_review", args=[campaign.pk])
+        assert "Nominations waiting for review" in html
+        assert f'href="{review}"' in html
+        assert f"{review}?district={world['tieu_can'].commune.district_id}" in html
+
+    def test_still_waiting_once_closed_for_review(self, world, tra_vinh_staff):
+        services.campaign_close(campaign=world["campaign"], user=tra_vinh_staff)
+        [entry] = panel(tra_vinh_staff).context["waiting"]
+        assert entry.total == 2
+
+    def test_the_administrator_sees_every_province(self, world, administrator):
+        [entry] = panel(administrator).context["waiting"]
+        assert entry.total == 2
+
+    def test_nothing_when_all_are_reviewed(self, client, world, tra_vinh_staff):
+        services.nomination_approve(nomination=world["tieu_can_nomination"], reviewer=tra_vinh_staff)
+        services.nomination_reject(
+            nomination=world["cang_long_nomination"], reviewer=tra_vinh_staff, reason="Chưa đạt"
+        )
+        assert panel(tra_vinh_staff) is None
+        assert "Nominations waiting for review" not in home(client, tra_vinh_staff)
+
+    def test_another_province_has_nothing_to_review(self, world, vinh_long_staff):
+        assert panel(vinh_long_staff) is None
+
+
+def test_no_panel_without_a_role(world, no_role_user):
+    assert panel(no_role_user) is None
+
+
+@pytest.mark.parametrize(("persona", "queries"), [("tieu_can_officer", 2), ("tra_vinh_staff", 1)])
+def test_fixed_number_of_queries(
+    persona, queries, world, request, count_queries, hieu_tu, an_truong, tra_vinh
+):
+    user = request.getfixturevalue(persona)
+    with count_queries() as small:
+        panel(user)
+    officer = UserFactory(role="district_officer", district=hieu_tu.district)
+    for year in (TODAY.year + 2, TODAY.year + 3):
+        campaign = Campaign.objects.create(
+            province=tra_vinh,
+            year=year,
+            title=f"Đợt {year}",
+            opens_on=TODAY - days(1),
+            closes_on=TODAY + days(5),
+            status=Campaign.Status.OPEN,
+        )
+        for commune in (hieu_tu, hieu_tu, an_truong):
+            services.nomination_submit(nomination=draft(campaign, secretary(commune), officer), user=officer)
+            draft(campaign, secretary(commune), officer)
+    with count_queries() as large:
+        result = panel(user)
+    assert len(small) == len(large) == queries
+    if persona == "tieu_can_officer":
+        assert len(result.context["open_campaigns"]) == 3
+        assert sum(len(r["drafts"]) for r in result.context["open_campaigns"]) == 4
+    else:
+        assert len(result.context["waiting"]) == 3
