@@ -1,41 +1,466 @@
-"""PLACEHOLDER while the pages are built: every URL answers 404."""
+"""Campaign pages: the list, the campaign (its facts, the quota use per district, its nominations for a
+district officer, its history), the form with the district quotas, the steps of the state machine (open,
+close for review, publish the decision) and the review page where provincial staff decide on nominations.
 
-from django.http import Http404
-from django.views import View
+Every campaign is loaded through `Campaign.objects.visible_to(user)` first (outside scope → 404: a district
+officer does not see a draft, other provinces' staff see nothing), and only then is the role checked
+(a district officer on a staff page → 403).
+"""
+
+import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, ListView, TemplateView
+
+from accounts.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
+from assessments.models import Rating
+from branches.history import history_rows
+from branches.models import Province
+
+from . import selectors, services
+from .campaign_forms import BulkReviewForm, CampaignForm, ProvinceChoiceForm, PublishForm, ReviewFilter
+from .models import Campaign, Nomination, Quota
+
+Status = Campaign.Status
+REVIEW_PAGE_SIZE = 50
 
 
-class CampaignListView(View):
+def can_manage(user) -> bool:
+    """Campaigns are the province's: its staff (and the administrator) create, open, close, review and
+    publish them; district officers nominate."""
+    return user.is_administrator or user.is_provincial_staff
+
+
+def window_closed(campaign: Campaign, today: datetime.date) -> bool:
+    return campaign.status in (Status.REVIEW, Status.DECIDED) or today > campaign.closes_on
+
+
+def window_note(campaign: Campaign, today: datetime.date) -> str:
+    """ "12 days left", "opens in 3 days" or "closed", as the campaign's page and list show the window."""
+    if window_closed(campaign, today):
+        return _("closed")
+    if today < campaign.opens_on:
+        days = (campaign.opens_on - today).days
+        return ngettext("opens in %(days)d day", "opens in %(days)d days", days) % {"days": days}
+    if campaign.status == Status.DRAFT:
+        return _("not opened yet")
+    days = (campaign.closes_on - today).days
+    if days == 0:
+        return _("last day")
+    return ngettext("%(days)d day left", "%(days)d days left", days) % {"days": days}
+
+
+def _campaign(request, pk, *, manage: bool = False) -> Campaign:
+    campaign = get_object_or_404(Campaign.objects.visible_to(request.user).select_related("province"), pk=pk)
+    if manage and not can_manage(request.user):
+        raise PermissionDenied
+    return campaign
+
+
+class CampaignQuerysetMixin(ScopedObjectMixin):
+    model = Campaign
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("province")
+
+
+class ManagedCampaignMixin(CampaignQuerysetMixin):
+    """A page about one campaign for provincial staff: 404 outside scope, then 403 for other roles."""
+
     def dispatch(self, request, *args, **kwargs):
-        raise Http404
+        # Anonymous users and accounts without a role stop in PortalMixin before anything is loaded.
+        if request.user.is_authenticated and request.user.has_portal_role:
+            self.campaign = _campaign(request, kwargs["pk"], manage=True)
+        return super().dispatch(request, *args, **kwargs)
 
 
-class CampaignCreateView(View):
-    def dispatch(self, request, *args, **kwargs):
-        raise Http404
+# ---------------------------------------------------------------------------------------------------
+# List and page
 
 
-class CampaignDetailView(View):
-    def dispatch(self, request, *args, **kwargs):
-        raise Http404
+class CampaignListView(PaginatedListMixin, CampaignQuerysetMixin, ListView):
+    template_name = "awards/campaign_list.html"
+    context_object_name = "campaigns"
+    paginate_by = settings.PAGE_SIZE
+
+    def get_queryset(self):
+        user = self.request.user
+        qs = super().get_queryset().order_by("-year", "province__code", "-pk")
+        if user.is_district_officer:
+            # Their own district's place in each campaign: its quota and the places taken.
+            override = Quota.objects.filter(campaign=OuterRef("pk"), district=user.district_id).values(
+                "quota"
+            )
+            return qs.annotate(
+                district_quota=Coalesce(Subquery(override[:1]), F("default_quota")),
+                district_used=Count(
+                    "nominations",
+                    filter=Q(
+                        nominations__district=user.district_id,
+                        nominations__status__in=[Nomination.Status.SUBMITTED, Nomination.Status.APPROVED],
+                    ),
+                ),
+                district_drafts=Count(
+                    "nominations",
+                    filter=Q(
+                        nominations__district=user.district_id, nominations__status=Nomination.Status.DRAFT
+                    ),
+                ),
+            )
+        sent = [Nomination.Status.SUBMITTED, Nomination.Status.APPROVED, Nomination.Status.REJECTED]
+        return qs.annotate(
+            sent_count=Count("nominations", filter=Q(nominations__status__in=sent)),
+            waiting_count=Count("nominations", filter=Q(nominations__status=Nomination.Status.SUBMITTED)),
+            approved_count=Count("nominations", filter=Q(nominations__status=Nomination.Status.APPROVED)),
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(can_manage=can_manage(self.request.user), **kwargs)
+        today = timezone.localdate()
+        for campaign in context["campaigns"]:
+            campaign.window_note = window_note(campaign, today)
+            if self.request.user.is_district_officer:
+                campaign.district_left = max(campaign.district_quota - campaign.district_used, 0)
+        return context
 
 
-class CampaignUpdateView(View):
-    def dispatch(self, request, *args, **kwargs):
-        raise Http404
+class CampaignDetailView(CampaignQuerysetMixin, DetailView):
+    template_name = "awards/campaign_detail.html"
+    context_object_name = "campaign"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        campaign = self.object
+        rows = selectors.quota_use(campaign=campaign, user=user)
+        context = {
+            "can_manage": can_manage(user),
+            "window_note": window_note(campaign, timezone.localdate()),
+            "window_closed": window_closed(campaign, timezone.localdate()),
+            "history": history_rows(campaign.history, limit=30),
+            "quota_rows": rows,
+            "quota_totals": selectors.quota_totals(rows),
+            "overrides": [r for r in rows if r.quota != campaign.default_quota],
+        }
+        if user.is_district_officer:
+            context["own_use"] = rows[0] if rows else None
+            context["nominations"] = (
+                Nomination.objects.visible_to(user)
+                .filter(campaign=campaign)
+                .select_related("person", "branch__commune")
+                .order_by("person__sort_key", "pk")
+            )
+        return super().get_context_data(**context, **kwargs)
 
 
-class CampaignReviewView(View):
-    def dispatch(self, request, *args, **kwargs):
-        raise Http404
+# ---------------------------------------------------------------------------------------------------
+# Create and edit
 
 
-def campaign_open(request, *args, **kwargs):
-    raise Http404
+class CampaignFormView(CampaignQuerysetMixin, TemplateView):
+    """The campaign and its district quotas, saved together by services.campaign_save."""
+
+    template_name = "awards/campaign_form.html"
+    object = None
+
+    def has_permission(self) -> bool:
+        return can_manage(self.request.user)
+
+    def province(self) -> Province | None:
+        raise NotImplementedError
+
+    def cancel_url(self) -> str:
+        return self.object.get_absolute_url() if self.object else reverse("awards:campaign_list")
+
+    def build(self, province: Province, data=None) -> CampaignForm:
+        campaign = self.object or Campaign(province=province)
+        initial = {}
+        if self.object is None:
+            year = timezone.localdate().year
+            initial = {
+                "year": year,
+                "title": _("Outstanding branch secretaries of %(year)s") % {"year": year},
+            }
+        return CampaignForm(
+            data, instance=campaign, province=province, cancel_url=self.cancel_url(), initial=initial
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(object=self.object, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        province = self.province()
+        if province is None:
+            return self.render_to_response(self.get_context_data(province_form=self.province_form()))
+        return self.render_to_response(self.get_context_data(form=self.build(province), province=province))
+
+    def post(self, request, *args, **kwargs):
+        province = self.province()
+        if province is None:
+            return self.render_to_response(self.get_context_data(province_form=self.province_form()))
+        form = self.build(province, request.POST)
+        if form.is_valid():
+            try:
+                campaign = services.campaign_save(
+                    campaign=form.instance, quotas=form.quotas(), user=request.user
+                )
+            except ValidationError as error:
+                _errors_to_form(form, error)
+            else:
+                messages.success(
+                    request, _("The campaign “%(title)s” was saved.") % {"title": campaign.title}
+                )
+                return redirect(campaign)
+        return self.render_to_response(self.get_context_data(form=form, province=province))
+
+    def province_form(self):
+        return None
 
 
-def campaign_close(request, *args, **kwargs):
-    raise Http404
+def _errors_to_form(form, error: ValidationError) -> None:
+    """A service's refusal, next to the field it names when the form has that field."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
-def campaign_publish(request, *args, **kwargs):
-    raise Http404
+class CampaignCreateView(CampaignFormView):
+    def province(self) -> Province | None:
+        user = self.request.user
+        if user.is_provincial_staff:
+            return user.province
+        # The administrator chooses the province first: the quota fields are its districts.
+        form = self.province_form()
+        return form.cleaned_data["province"] if form.is_valid() else None
+
+    def province_form(self) -> ProvinceChoiceForm:
+        if not hasattr(self, "_province_form"):
+            data = self.request.GET if "province" in self.request.GET else None
+            self._province_form = ProvinceChoiceForm(
+                data, user=self.request.user, cancel_url=self.cancel_url()
+            )
+        return self._province_form
+
+
+class CampaignUpdateView(ManagedCampaignMixin, CampaignFormView):
+    def get(self, request, *args, **kwargs):
+        if self.campaign.is_decided:
+            return self.locked()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if self.campaign.is_decided:
+            return self.locked()
+        return super().post(request, *args, **kwargs)
+
+    def locked(self):
+        messages.error(self.request, _("The decision is published: the campaign is locked."))
+        return redirect(self.campaign)
+
+    def province(self) -> Province:
+        return self.campaign.province
+
+    @property
+    def object(self):
+        return self.campaign
+
+
+# ---------------------------------------------------------------------------------------------------
+# The steps of the campaign
+
+
+def _step(request, pk, service, success: str):
+    campaign = _campaign(request, pk, manage=True)
+    try:
+        campaign = service(campaign=campaign, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success % {"title": campaign.title})
+    return redirect("awards:campaign_detail", pk=pk)
+
+
+@require_POST
+@portal_view
+def campaign_open(request, pk):
+    return _step(
+        request,
+        pk,
+        services.campaign_open,
+        _("Nominations are open for “%(title)s”: the districts can nominate."),
+    )
+
+
+@require_POST
+@portal_view
+def campaign_close(request, pk):
+    return _step(
+        request,
+        pk,
+        services.campaign_close,
+        _("Nominations are closed for “%(title)s”: the review has started."),
+    )
+
+
+@portal_view
+def campaign_publish(request, pk):
+    """The decision's number and date, with what will be published; publishing locks the campaign."""
+    campaign = _campaign(request, pk, manage=True)
+    if campaign.is_decided:
+        messages.info(request, _("The decision on this campaign is already published."))
+        return redirect("awards:commendation_list", campaign_pk=campaign.pk)
+    form = PublishForm(request.POST or None, cancel_url=campaign.get_absolute_url())
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.campaign_publish(
+                campaign=campaign,
+                decision_number=form.cleaned_data["decision_number"],
+                decision_date=form.cleaned_data["decision_date"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request,
+                _("Decision %(number)s is published: the campaign is locked.")
+                % {"number": campaign.decision_number},
+            )
+            return redirect("awards:commendation_list", campaign_pk=campaign.pk)
+    rows = selectors.quota_use(campaign=campaign, user=request.user)
+    return render(
+        request,
+        "awards/campaign_publish.html",
+        {
+            "campaign": campaign,
+            "form": form,
+            "quota_rows": [r for r in rows if r.total],
+            "quota_totals": selectors.quota_totals(rows),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Review
+
+
+class CampaignReviewView(PaginatedListMixin, ManagedCampaignMixin, ListView):
+    """The campaign's nominations for provincial staff: filter by district and status, decide one by one
+    (the nomination pages) or tick several and approve or reject them at once (all or none)."""
+
+    template_name = "awards/campaign_review.html"
+    context_object_name = "nominations"
+    paginate_by = REVIEW_PAGE_SIZE
+
+    def get_queryset(self):
+        base = selectors.nominations_for_review(campaign=self.campaign, user=self.request.user)
+        self.filterset = ReviewFilter(
+            self.request.GET or None, queryset=base, campaign=self.campaign, request=self.request
+        )
+        return self.filterset.qs
+
+    def bulk_form(self, data=None) -> BulkReviewForm:
+        return BulkReviewForm(data, action_url=self.request.get_full_path())
+
+    def get(self, request, *args, **kwargs):
+        self.form = self.bulk_form()
+        return super().get(request, *args, **kwargs)
+
+    def chosen(self, ids: list[int]) -> list[Nomination]:
+        """The ticked nominations, loaded through this campaign's scoped nominations: an id that is not
+        one of them (another campaign's, another province's, a made-up one) refuses the whole decision."""
+        chosen = list(
+            Nomination.objects.visible_to(self.request.user)
+            .filter(campaign=self.campaign, pk__in=ids)
+            .select_related("person")
+            .order_by("district__code", "person__sort_key", "pk")
+        )
+        missing = len(ids) - len(chosen)
+        if missing:
+            raise ValidationError(
+                ngettext(
+                    "%(count)d ticked nomination is not in this campaign: nothing was changed.",
+                    "%(count)d ticked nominations are not in this campaign: nothing was changed.",
+                    missing,
+                )
+                % {"count": missing}
+            )
+        return chosen
+
+    def post(self, request, *args, **kwargs):
+        self.form = self.bulk_form(request.POST)
+        if self.form.is_valid():
+            try:
+                chosen = self.chosen(self.form.cleaned_data["nomination"])
+                count = services.nominations_review(
+                    nominations=chosen,
+                    approve=self.form.approve,
+                    reviewer=request.user,
+                    reason=self.form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    self.form.add_error(None, message)
+            else:
+                if self.form.approve:
+                    text = ngettext(
+                        "%(count)d nomination was approved.", "%(count)d nominations were approved.", count
+                    )
+                else:
+                    text = ngettext(
+                        "%(count)d nomination was not approved.",
+                        "%(count)d nominations were not approved.",
+                        count,
+                    )
+                messages.success(request, text % {"count": count})
+                return redirect(request.get_full_path())
+        messages.error(request, _("Nothing was changed."))
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        campaign = self.campaign
+        rows = selectors.quota_use(campaign=campaign, user=user)
+        ratings = dict(Rating.choices)
+        context = super().get_context_data(
+            campaign=campaign,
+            filter=self.filterset,
+            form=self.form,
+            quota_rows=rows,
+            quota_totals=selectors.quota_totals(rows),
+            can_decide=campaign.status in (Status.OPEN, Status.REVIEW),
+            ticked=set(getattr(self.form, "cleaned_data", {}).get("nomination", [])),
+            **kwargs,
+        )
+        for nomination in context["nominations"]:
+            nomination.rating_label = ratings.get(nomination.rating, "")
+        context["status_counts"] = counts = self.status_counts(rows)
+        context["sent_count"] = sum(n for status, _label, n in counts if status != Nomination.Status.DRAFT)
+        return context
+
+    def status_counts(self, rows) -> list[tuple[str, str, int]]:
+        """(status, label, count) over the districts the filter shows, from the quota-use rows."""
+        district = self.filterset.form.cleaned_data.get("district") if self.filterset.is_bound else None
+        shown = [r for r in rows if district is None or r.district.pk == district.pk]
+        names = {
+            Nomination.Status.SUBMITTED: "submitted",
+            Nomination.Status.APPROVED: "approved",
+            Nomination.Status.REJECTED: "rejected",
+            Nomination.Status.DRAFT: "draft",
+        }
+        return [
+            (status, Nomination.Status(status).label, sum(getattr(r, attr) for r in shown))
+            for status, attr in names.items()
+        ]

@@ -1,3 +1,129 @@
-"""Scope matrix cases for commendation campaigns (gathered by tests/test_scope_matrix.py)."""
+"""Scope matrix cases for commendation campaigns (gathered by tests/test_scope_matrix.py).
 
-CASES = []
+The world's campaigns are Trà Vinh's: Vĩnh Long's staff do not see them (404). District officers see the
+province's campaigns once they are no longer drafts (the draft is 404 for them), and the staff pages of a
+campaign they see answer 403. The Càng Long officer sees the open campaign, but only Càng Long's nominations
+in it (tests/awards/test_campaigns.py)."""
+
+from django.urls import reverse
+
+from tests.test_scope_matrix import FORBIDDEN, NOT_FOUND, OK, REDIRECT, Case
+
+
+def campaign_url(name, key="campaign", suffix=""):
+    return lambda world: reverse(name, args=[world[key].pk]) + suffix
+
+
+def staff_page(inside=OK, officers=FORBIDDEN):
+    """Trà Vinh's staff and the administrator get the page; officers `officers`; Vĩnh Long's staff 404."""
+    return {
+        "administrator": inside,
+        "tra_vinh_staff": inside,
+        "tieu_can_officer": officers,
+        "cang_long_officer": officers,
+        "vinh_long_staff": NOT_FOUND,
+    }
+
+
+def seen_by_province(inside=OK):
+    """Everyone of Trà Vinh sees it; Vĩnh Long's staff do not."""
+    return {
+        "administrator": inside,
+        "tra_vinh_staff": inside,
+        "tieu_can_officer": inside,
+        "cang_long_officer": inside,
+        "vinh_long_staff": NOT_FOUND,
+    }
+
+
+CREATE_RIGHTS = {"tieu_can_officer": FORBIDDEN, "cang_long_officer": FORBIDDEN}
+
+CASES = [
+    Case("campaign list", lambda w: reverse("awards:campaign_list"), {}),
+    Case("campaign create", lambda w: reverse("awards:campaign_create"), CREATE_RIGHTS),
+    Case(
+        "campaign create (province chosen)",
+        lambda w: reverse("awards:campaign_create") + f"?province={w['campaign'].province_id}",
+        CREATE_RIGHTS,
+    ),
+    # An empty post comes back with its errors (200): nothing is written.
+    Case("campaign create (post)", lambda w: reverse("awards:campaign_create"), CREATE_RIGHTS, method="post"),
+    Case("campaign detail (open)", campaign_url("awards:campaign_detail"), seen_by_province()),
+    Case(
+        "campaign detail (decided)",
+        campaign_url("awards:campaign_detail", "decided_campaign"),
+        seen_by_province(),
+    ),
+    Case(
+        "campaign detail (draft)",
+        campaign_url("awards:campaign_detail", "draft_campaign"),
+        staff_page(officers=NOT_FOUND),
+    ),
+    Case("campaign edit", campaign_url("awards:campaign_update"), staff_page()),
+    Case(
+        "campaign edit (draft)",
+        campaign_url("awards:campaign_update", "draft_campaign"),
+        staff_page(officers=NOT_FOUND),
+    ),
+    # A decided campaign is locked: its edit page sends back to the campaign with a message.
+    Case(
+        "campaign edit (decided)",
+        campaign_url("awards:campaign_update", "decided_campaign"),
+        staff_page(inside=REDIRECT),
+    ),
+    Case("campaign edit (post)", campaign_url("awards:campaign_update"), staff_page(), method="post"),
+    # Opening an open campaign is refused with a message and a redirect; nothing changes.
+    Case("campaign open", campaign_url("awards:campaign_open"), staff_page(inside=REDIRECT), method="post"),
+    Case(
+        "campaign open (draft)",
+        campaign_url("awards:campaign_open", "draft_campaign"),
+        staff_page(inside=REDIRECT, officers=NOT_FOUND),
+        method="post",
+    ),
+    # Closing the draft is refused (it is not open): a message and a redirect, nothing changes.
+    Case(
+        "campaign close (draft)",
+        campaign_url("awards:campaign_close", "draft_campaign"),
+        staff_page(inside=REDIRECT, officers=NOT_FOUND),
+        method="post",
+    ),
+    Case(
+        "campaign close (decided)",
+        campaign_url("awards:campaign_close", "decided_campaign"),
+        staff_page(inside=REDIRECT),
+        method="post",
+    ),
+    Case("campaign publish (form)", campaign_url("awards:campaign_publish"), staff_page()),
+    # An empty post re-shows the form with its errors.
+    Case("campaign publish (post)", campaign_url("awards:campaign_publish"), staff_page(), method="post"),
+    Case(
+        "campaign publish (draft)",
+        campaign_url("awards:campaign_publish", "draft_campaign"),
+        staff_page(officers=NOT_FOUND),
+    ),
+    # Already published: to the published list.
+    Case(
+        "campaign publish (decided)",
+        campaign_url("awards:campaign_publish", "decided_campaign"),
+        staff_page(inside=REDIRECT),
+    ),
+    Case("campaign review", campaign_url("awards:campaign_review"), staff_page()),
+    Case(
+        "campaign review (filtered)",
+        lambda w: (
+            reverse("awards:campaign_review", args=[w["campaign"].pk])
+            + f"?district={w['tieu_can'].commune.district_id}&status=da_gui"
+        ),
+        staff_page(),
+    ),
+    Case(
+        "campaign review (decided)", campaign_url("awards:campaign_review", "decided_campaign"), staff_page()
+    ),
+    Case(
+        "campaign review (draft)",
+        campaign_url("awards:campaign_review", "draft_campaign"),
+        staff_page(officers=NOT_FOUND),
+    ),
+    # An empty bulk post re-shows the page with its error (nothing ticked): nothing changes.
+    Case("campaign review (post)", campaign_url("awards:campaign_review"), staff_page(), method="post"),
+]

@@ -1,0 +1,275 @@
+"""Forms of the campaign pages: the campaign with its per-district quotas on one page, the choice of province
+for the administrator, the decision to publish, and the review page's filter and bulk decision."""
+
+import django_filters
+from crispy_forms.bootstrap import FormActions, StrictButton
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row
+from django import forms
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from branches.forms import form_actions
+from branches.models import District, Province
+from branches.widgets import DateInput
+
+from .models import Campaign, Nomination
+
+QUOTA_PREFIX = "quota_"
+
+
+def _label(model, name: str) -> str:
+    return capfirst(model._meta.get_field(name).verbose_name)
+
+
+class CampaignForm(forms.ModelForm):
+    """The campaign and, on the same page, one quota field per district of its province (empty = the
+    default quota). The province is fixed before the form is built: the user's own for provincial staff,
+    the one the administrator chose, the campaign's own when editing."""
+
+    class Meta:
+        model = Campaign
+        fields = ["year", "title", "opens_on", "closes_on", "default_quota", "minimum_rating", "criteria"]
+        widgets = {
+            "opens_on": DateInput(),
+            "closes_on": DateInput(),
+            "criteria": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args, province: Province, cancel_url: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.province = province
+        self.instance.province = province
+        self.fields["year"].widget.attrs.update({"min": 2000, "max": 2100})
+        self.fields["minimum_rating"].choices = [
+            ("", _("— No minimum —")),
+            *self.fields["minimum_rating"].choices[1:],
+        ]
+        overrides = dict(self.instance.quotas.values_list("district", "quota")) if self.instance.pk else {}
+        # Current districts, and a ceased one only while it still holds an override (so it can be cleared).
+        self.districts = [
+            d
+            for d in District.objects.filter(province=province).order_by("code")
+            if d.is_current or d.pk in overrides
+        ]
+        default = self.instance.default_quota
+        for district in self.districts:
+            self.fields[self.quota_field(district)] = forms.IntegerField(
+                label=district.name,
+                required=False,
+                min_value=0,
+                max_value=999,
+                initial=overrides.get(district.pk),
+                widget=forms.NumberInput(attrs={"placeholder": default, "class": "text-end"}),
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = True
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(
+            Fieldset(
+                "",
+                Row(Column("year", css_class="col-sm-3"), Column("title", css_class="col-sm-9")),
+                Row(
+                    Column("opens_on", css_class="col-6 col-sm-4"),
+                    Column("closes_on", css_class="col-6 col-sm-4"),
+                ),
+                Row(
+                    Column("default_quota", css_class="col-sm-4"),
+                    Column("minimum_rating", css_class="col-sm-8"),
+                ),
+                "criteria",
+            ),
+            Fieldset(
+                _("Quota per district"),
+                HTML(
+                    format_html(
+                        '<p class="small text-muted">{}</p>',
+                        _("Leave a district empty to give it the default quota."),
+                    )
+                ),
+                Row(
+                    *(
+                        Column(self.quota_field(d), css_class="col-6 col-sm-4 col-lg-3")
+                        for d in self.districts
+                    ),
+                    css_class="g-2",
+                ),
+                css_id="district-quotas",
+            ),
+            form_actions(cancel_url),
+        )
+
+    @staticmethod
+    def quota_field(district: District) -> str:
+        return f"{QUOTA_PREFIX}{district.pk}"
+
+    def clean(self):
+        cleaned = super().clean()
+        opens, closes = cleaned.get("opens_on"), cleaned.get("closes_on")
+        if opens and closes and closes < opens:
+            self.add_error("closes_on", _("Nominations cannot close before they open."))
+        year = cleaned.get("year")
+        if year:
+            clash = Campaign.objects.filter(province=self.province, year=year).exclude(pk=self.instance.pk)
+            if clash.exists():
+                self.add_error(
+                    "year",
+                    _("%(province)s already has a campaign for %(year)s.")
+                    % {"province": self.province.name, "year": year},
+                )
+        return cleaned
+
+    def quotas(self) -> dict:
+        """{district: quota or None} for services.campaign_save."""
+        return {d: self.cleaned_data.get(self.quota_field(d)) for d in self.districts}
+
+
+class ProvinceChoiceForm(forms.Form):
+    """The administrator's first step on a new campaign: which province runs it (the district quotas on the
+    campaign form are that province's)."""
+
+    province = forms.ModelChoiceField(label=gettext_lazy("Province"), queryset=Province.objects.none())
+
+    def __init__(self, *args, user, cancel_url: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["province"].queryset = Province.objects.visible_to(user).order_by("name_key")
+        self.fields["province"].empty_label = _("— Choose —")
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout("province", form_actions(cancel_url, label=_("Continue")))
+
+
+class PublishForm(forms.Form):
+    decision_number = forms.CharField(
+        label=_label(Campaign, "decision_number"),
+        max_length=Campaign._meta.get_field("decision_number").max_length,
+        help_text=gettext_lazy("As written on the decision, e.g. 125/QĐ-TĐTN."),
+    )
+    decision_date = forms.DateField(label=_label(Campaign, "decision_date"), widget=DateInput())
+
+    def __init__(self, *args, cancel_url: str, **kwargs):
+        kwargs.setdefault("initial", {"decision_date": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(
+                Column("decision_number", css_class="col-sm-7"),
+                Column("decision_date", css_class="col-sm-5"),
+            ),
+            FormActions(
+                StrictButton(
+                    _("Publish the decision"), type="submit", name="submit", css_class="btn btn-danger"
+                ),
+                HTML(
+                    format_html(
+                        '<a class="btn btn-outline-secondary" href="{}">{}</a>', cancel_url, _("Cancel")
+                    )
+                ),
+            ),
+        )
+
+
+class ReviewFilter(django_filters.FilterSet):
+    """The review page's filter: one district of the campaign's province, one status. Without a status the
+    page shows what the districts have sent (drafts are still the districts' own work)."""
+
+    district = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("District"), queryset=District.objects.none(), empty_label=gettext_lazy("All")
+    )
+    status = django_filters.ChoiceFilter(
+        label=gettext_lazy("Status"),
+        choices=Nomination.Status.choices,
+        method="filter_status",
+        empty_label=gettext_lazy("All sent to the province"),
+    )
+
+    class Meta:
+        model = Nomination
+        fields = []
+
+    def __init__(self, *args, campaign: Campaign, request, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        self.filters["district"].queryset = District.objects.visible_to(request.user).filter(
+            province=campaign.province_id
+        )
+
+    @property
+    def qs(self):
+        qs = super().qs
+        if not (self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("status")):
+            qs = qs.exclude(status=Nomination.Status.DRAFT)
+        return qs
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(status=value)
+
+
+class IdListField(forms.Field):
+    """The ids of the ticked rows; which of them the user may decide on is the view's business (it loads
+    them through the campaign's scoped nominations)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[int]:
+        values = value if isinstance(value, list | tuple) else [value] if value else []
+        try:
+            return list(dict.fromkeys(int(v) for v in values))
+        except (TypeError, ValueError):
+            raise forms.ValidationError(_("The ticked rows are not valid."), code="invalid") from None
+
+
+class BulkReviewForm(forms.Form):
+    """Approve or reject the ticked nominations at once (one reason for all when rejecting)."""
+
+    APPROVE, REJECT = "approve", "reject"
+
+    nomination = IdListField()
+    action = forms.ChoiceField(choices=[(APPROVE, APPROVE), (REJECT, REJECT)])
+    reason = forms.CharField(
+        label=_label(Nomination, "rejection_reason"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("Required to reject; the same reason is kept on each ticked nomination."),
+    )
+
+    def __init__(self, *args, action_url: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nomination"].error_messages["required"] = _("Tick the nominations to decide first.")
+        self.helper = FormHelper()
+        self.helper.form_id = "bulk-review"
+        self.helper.form_action = action_url
+        # The ticked boxes sit in the table's rows and join this form through their form="bulk-review".
+        self.helper.layout = Layout(
+            "reason",
+            FormActions(
+                StrictButton(
+                    format_html('<i class="bi bi-check2-all"></i> {}', _("Approve selected")),
+                    type="submit",
+                    name="action",
+                    value=self.APPROVE,
+                    css_class="btn btn-success",
+                ),
+                StrictButton(
+                    format_html('<i class="bi bi-x-lg"></i> {}', _("Reject selected")),
+                    type="submit",
+                    name="action",
+                    value=self.REJECT,
+                    css_class="btn btn-outline-danger",
+                ),
+            ),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == self.REJECT and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", _("A reason is required to reject a nomination."))
+        return cleaned
+
+    @property
+    def approve(self) -> bool:
+        return self.cleaned_data["action"] == self.APPROVE

@@ -1,0 +1,522 @@
+"""Campaign pages: the list, the campaign, the form with its district quotas, and the steps open → review →
+decided through the views, with the illegal ones refused (a message, the state unchanged)."""
+
+import datetime
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from awards import services
+from awards.models import Campaign, Commendation, Nomination, Quota
+from tests.factories import BranchFactory, CommuneFactory, DistrictFactory, person_with_term
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def campaign_data(**overrides) -> dict:
+    year = timezone.localdate().year + 2
+    return {
+        "year": str(year),
+        "title": f"Tuyên dương Bí thư Chi đoàn tiêu biểu năm {year}",
+        "opens_on": f"01/09/{year}",
+        "closes_on": f"15/10/{year}",
+        "default_quota": "3",
+        "minimum_rating": "tot",
+        "criteria": "Hoàn thành tốt nhiệm vụ; có mô hình hay.",
+        **overrides,
+    }
+
+
+def quota_key(district) -> str:
+    return f"quota_{district.pk}"
+
+
+@pytest.fixture
+def districts(world):
+    return world["tieu_can"].commune.district, world["cang_long"].commune.district
+
+
+# ---------------------------------------------------------------------------------------------------
+# List
+
+
+class TestList:
+    def test_staff_see_their_campaigns_newest_first_with_counts(self, client, tra_vinh_staff, world):
+        client.force_login(tra_vinh_staff)
+        response = client.get(reverse("awards:campaign_list"))
+        assert response.status_code == 200
+        campaigns = list(response.context["campaigns"])
+        assert [c.year for c in campaigns] == sorted((c.year for c in campaigns), reverse=True)
+        assert {c.pk for c in campaigns} == {
+            world["campaign"].pk,
+            world["decided_campaign"].pk,
+            world["draft_campaign"].pk,
+        }
+        current = next(c for c in campaigns if c.pk == world["campaign"].pk)
+        assert (current.sent_count, current.waiting_count, current.approved_count) == (2, 2, 0)
+        decided = next(c for c in campaigns if c.pk == world["decided_campaign"].pk)
+        assert (decided.sent_count, decided.approved_count) == (2, 2)
+        html = response.content.decode()
+        assert reverse("awards:campaign_create") in html
+        assert reverse("awards:statistics") in html
+        assert "125/QĐ-TĐTN" in html and "20/11/2020" in html
+        assert world["campaign"].opens_on.strftime("%d/%m/%Y") in html
+
+    def test_officer_sees_no_draft_and_their_districts_quota_use(self, client, tieu_can_officer, world):
+        client.force_login(tieu_can_officer)
+        response = client.get(reverse("awards:campaign_list"))
+        campaigns = {c.pk: c for c in response.context["campaigns"]}
+        assert world["draft_campaign"].pk not in campaigns
+        current = campaigns[world["campaign"].pk]
+        assert (current.district_quota, current.district_used, current.district_left) == (2, 1, 1)
+        html = response.content.decode()
+        assert reverse("awards:campaign_create") not in html
+        assert reverse("awards:statistics") in html
+
+    def test_override_quota_shows_for_the_officer(self, client, tieu_can_officer, world, districts):
+        Quota.objects.create(campaign=world["campaign"], district=districts[0], quota=5)
+        client.force_login(tieu_can_officer)
+        response = client.get(reverse("awards:campaign_list"))
+        current = next(c for c in response.context["campaigns"] if c.pk == world["campaign"].pk)
+        assert (current.district_quota, current.district_left) == (5, 4)
+
+    def test_administrator_sees_the_province(self, client, administrator, world):
+        client.force_login(administrator)
+        html = client.get(reverse("awards:campaign_list")).content.decode()
+        assert "Tỉnh Trà Vinh" in html
+
+    def test_empty_state_invites_staff_to_create(self, client, vinh_long_staff, world):
+        client.force_login(vinh_long_staff)
+        response = client.get(reverse("awards:campaign_list"))
+        assert not response.context["campaigns"]
+        assert 'class="empty-state"' in response.content.decode()
+        assert reverse("awards:campaign_create") in response.content.decode()
+
+
+# ---------------------------------------------------------------------------------------------------
+# Create and edit
+
+
+class TestForm:
+    def test_staff_create_with_an_override_quota(self, client, tra_vinh_staff, world, districts):
+        tieu_can, cang_long = districts
+        client.force_login(tra_vinh_staff)
+        form = client.get(reverse("awards:campaign_create")).context["form"]
+        assert {quota_key(tieu_can), quota_key(cang_long)} <= set(form.fields)
+        assert "province" not in form.fields
+        data = campaign_data(**{quota_key(tieu_can): "", quota_key(cang_long): "5"})
+        response = client.post(reverse("awards:campaign_create"), data)
+        campaign = Campaign.objects.get(year=int(data["year"]))
+        assert response.status_code == 302 and response["Location"] == campaign.get_absolute_url()
+        assert campaign.province == tieu_can.province and campaign.status == Campaign.Status.DRAFT
+        assert (campaign.opens_on, campaign.closes_on) == (
+            datetime.date(campaign.year, 9, 1),
+            datetime.date(campaign.year, 10, 15),
+        )
+        assert campaign.minimum_rating == "tot" and campaign.created_by == tra_vinh_staff
+        assert dict(campaign.quotas.values_list("district", "quota")) == {cang_long.pk: 5}
+        assert campaign.title in messages_of(response)[0]
+
+    def test_administrator_chooses_the_province_first(self, client, administrator, world, districts):
+        tieu_can, cang_long = districts
+        client.force_login(administrator)
+        url = reverse("awards:campaign_create")
+        first = client.get(url)
+        assert first.context_data["province_form"] is not None and "form" not in first.context_data
+        chosen = f"{url}?province={tieu_can.province_id}"
+        form = client.get(chosen).context["form"]
+        assert quota_key(cang_long) in form.fields
+        assert quota_key(world["vinh_long"].commune.district) not in form.fields
+        response = client.post(chosen, campaign_data(**{quota_key(tieu_can): "1"}))
+        assert response.status_code == 302
+        campaign = Campaign.objects.get(year=int(campaign_data()["year"]))
+        assert campaign.province_id == tieu_can.province_id and campaign.quotas.get().quota == 1
+
+    def test_an_unknown_province_cannot_be_chosen(self, client, administrator, world):
+        client.force_login(administrator)
+        response = client.get(reverse("awards:campaign_create") + "?province=999999")
+        assert response.context["province_form"].errors
+
+    def test_duplicate_year_is_shown_next_to_the_year(self, client, tra_vinh_staff, world):
+        client.force_login(tra_vinh_staff)
+        count = Campaign.objects.count()
+        data = campaign_data(year=str(world["campaign"].year), title="Trùng năm")
+        response = client.post(reverse("awards:campaign_create"), data)
+        assert response.status_code == 200
+        assert response.context["form"].errors["year"]
+        assert Campaign.objects.count() == count
+        assert 'value="Trùng năm"' in response.content.decode()
+
+    def test_the_same_year_in_another_province_is_fine(self, client, vinh_long_staff, world):
+        client.force_login(vinh_long_staff)
+        response = client.post(
+            reverse("awards:campaign_create"), campaign_data(year=str(world["campaign"].year))
+        )
+        assert response.status_code == 302
+
+    def test_closing_before_opening_is_shown_next_to_the_closing_date(self, client, tra_vinh_staff, world):
+        client.force_login(tra_vinh_staff)
+        year = campaign_data()["year"]
+        response = client.post(
+            reverse("awards:campaign_create"),
+            campaign_data(opens_on=f"15/10/{year}", closes_on=f"01/09/{year}"),
+        )
+        assert response.status_code == 200
+        form = response.context["form"]
+        assert form.errors["closes_on"] and not form.non_field_errors()
+        assert not Campaign.objects.filter(year=int(year)).exists()
+        assert f'value="01/09/{year}"' in response.content.decode()
+
+    def test_edit_changes_the_campaign_and_its_quotas(self, client, tra_vinh_staff, world, districts):
+        tieu_can, cang_long = districts
+        campaign = world["campaign"]
+        Quota.objects.create(campaign=campaign, district=cang_long, quota=4)
+        client.force_login(tra_vinh_staff)
+        url = reverse("awards:campaign_update", args=[campaign.pk])
+        form = client.get(url).context["form"]
+        assert form[quota_key(cang_long)].value() == 4 and form[quota_key(tieu_can)].value() is None
+        data = campaign_data(
+            year=str(campaign.year),
+            title="Tên mới",
+            opens_on=campaign.opens_on.strftime("%d/%m/%Y"),
+            closes_on=(campaign.closes_on + datetime.timedelta(days=5)).strftime("%d/%m/%Y"),
+            default_quota="2",
+            minimum_rating="",
+            **{quota_key(tieu_can): "3", quota_key(cang_long): ""},
+        )
+        response = client.post(url, data)
+        assert response.status_code == 302
+        campaign.refresh_from_db()
+        assert campaign.title == "Tên mới" and campaign.minimum_rating == ""
+        assert campaign.status == Campaign.Status.OPEN  # editing does not move the state
+        assert dict(campaign.quotas.values_list("district", "quota")) == {tieu_can.pk: 3}
+
+    @pytest.mark.parametrize(
+        ("refusal", "field"),
+        [(ValidationError({"year": "Năm không hợp lệ"}), "year"), (ValidationError("Bị từ chối"), None)],
+    )
+    def test_a_service_refusal_is_shown_on_the_form(
+        self, client, tra_vinh_staff, world, monkeypatch, refusal, field
+    ):
+        def refuse(**kwargs):
+            raise refusal
+
+        monkeypatch.setattr(services, "campaign_save", refuse)
+        client.force_login(tra_vinh_staff)
+        response = client.post(reverse("awards:campaign_create"), campaign_data())
+        assert response.status_code == 200
+        form = response.context["form"]
+        assert form.errors[field or "__all__"] == refusal.messages
+        assert refusal.messages[0] in response.content.decode()
+
+    def test_a_decided_campaign_is_locked(self, client, tra_vinh_staff, world):
+        decided = world["decided_campaign"]
+        client.force_login(tra_vinh_staff)
+        url = reverse("awards:campaign_update", args=[decided.pk])
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"] == decided.get_absolute_url()
+        assert messages_of(response)
+        response = client.post(url, campaign_data(year="2020", title="Đổi tên"))
+        assert response.status_code == 302
+        decided.refresh_from_db()
+        assert decided.title != "Đổi tên"
+
+    def test_district_officers_cannot_create_or_edit(self, client, tieu_can_officer, world):
+        client.force_login(tieu_can_officer)
+        assert client.get(reverse("awards:campaign_create")).status_code == 403
+        assert client.post(reverse("awards:campaign_create"), campaign_data()).status_code == 403
+        url = reverse("awards:campaign_update", args=[world["campaign"].pk])
+        assert client.post(url, campaign_data(title="X")).status_code == 403
+        assert not Campaign.objects.filter(title="X").exists()
+
+    def test_other_province_staff_cannot_edit(self, client, vinh_long_staff, world):
+        client.force_login(vinh_long_staff)
+        url = reverse("awards:campaign_update", args=[world["campaign"].pk])
+        assert client.post(url, campaign_data(title="X")).status_code == 404
+
+
+# ---------------------------------------------------------------------------------------------------
+# The campaign's page
+
+
+class TestDetail:
+    def test_staff_see_the_quota_use_per_district_and_the_actions(
+        self, client, tra_vinh_staff, world, districts
+    ):
+        campaign = world["campaign"]
+        client.force_login(tra_vinh_staff)
+        response = client.get(campaign.get_absolute_url())
+        rows = {r.district.pk: r for r in response.context["quota_rows"]}
+        assert (rows[districts[0].pk].quota, rows[districts[0].pk].submitted, rows[districts[0].pk].left) == (
+            2,
+            1,
+            1,
+        )
+        assert response.context["quota_totals"]["submitted"] == 2
+        html = response.content.decode()
+        review = reverse("awards:campaign_review", args=[campaign.pk])
+        assert f"{review}?district={districts[0].pk}" in html
+        assert reverse("awards:campaign_close", args=[campaign.pk]) in html
+        assert reverse("awards:campaign_update", args=[campaign.pk]) in html
+        assert reverse("awards:campaign_publish", args=[campaign.pk]) not in html  # not under review yet
+        assert reverse("awards:campaign_open", args=[campaign.pk]) not in html
+        assert 'data-bs-target="#confirm-close"' in html and 'id="confirm-close"' in html
+        assert response.context["window_note"] in html
+        assert "20" in response.context["window_note"]
+
+    def test_under_review_offers_publishing_and_reopening(self, client, tra_vinh_staff, world):
+        campaign = services.campaign_close(campaign=world["campaign"], user=tra_vinh_staff)
+        client.force_login(tra_vinh_staff)
+        html = client.get(campaign.get_absolute_url()).content.decode()
+        assert reverse("awards:campaign_publish", args=[campaign.pk]) in html
+        assert reverse("awards:campaign_open", args=[campaign.pk]) in html
+        assert reverse("awards:campaign_close", args=[campaign.pk]) not in html
+
+    def test_decided_links_to_the_published_list_and_export(self, client, tra_vinh_staff, world):
+        decided = world["decided_campaign"]
+        client.force_login(tra_vinh_staff)
+        html = client.get(decided.get_absolute_url()).content.decode()
+        assert reverse("awards:commendation_list", args=[decided.pk]) in html
+        assert reverse("awards:commendation_export", args=[decided.pk]) in html
+        assert reverse("awards:campaign_update", args=[decided.pk]) not in html
+        assert "125/QĐ-TĐTN" in html and "20/11/2020" in html
+
+    def test_officer_sees_only_their_districts_nominations(self, client, cang_long_officer, world):
+        campaign = world["campaign"]
+        client.force_login(cang_long_officer)
+        response = client.get(campaign.get_absolute_url())
+        assert list(response.context["nominations"]) == [world["cang_long_nomination"]]
+        assert [r.district.code for r in response.context["quota_rows"]] == ["844"]
+        html = response.content.decode()
+        assert "Lê Thị Hồng Nhung" in html and "Nguyễn Văn Tèo" not in html
+        assert reverse("awards:nomination_detail", args=[world["cang_long_nomination"].pk]) in html
+        assert reverse("awards:nomination_detail", args=[world["tieu_can_nomination"].pk]) not in html
+        assert reverse("awards:nomination_create", args=[campaign.pk]) in html
+        assert reverse("awards:campaign_review", args=[campaign.pk]) not in html
+        assert reverse("awards:campaign_close", args=[campaign.pk]) not in html
+        own = response.context["own_use"]
+        assert (own.used, own.quota, own.left) == (1, 2, 1)
+
+    def test_officer_cannot_nominate_once_closed(self, client, tieu_can_officer, tra_vinh_staff, world):
+        campaign = services.campaign_close(campaign=world["campaign"], user=tra_vinh_staff)
+        client.force_login(tieu_can_officer)
+        html = client.get(campaign.get_absolute_url()).content.decode()
+        assert reverse("awards:nomination_create", args=[campaign.pk]) not in html
+
+    def test_history_shows_who_changed_the_campaign(self, client, tra_vinh_staff, world):
+        services.campaign_close(campaign=world["campaign"], user=tra_vinh_staff)
+        client.force_login(tra_vinh_staff)
+        response = client.get(world["campaign"].get_absolute_url())
+        assert len(response.context["history"]) >= 2
+
+
+# ---------------------------------------------------------------------------------------------------
+# Steps
+
+
+def step(client, name, campaign):
+    return client.post(reverse(f"awards:{name}", args=[campaign.pk]))
+
+
+class TestSteps:
+    def test_open_close_and_reopen(self, client, tra_vinh_staff, world):
+        draft = world["draft_campaign"]
+        client.force_login(tra_vinh_staff)
+        response = step(client, "campaign_open", draft)
+        assert response.status_code == 302 and response["Location"] == draft.get_absolute_url()
+        draft.refresh_from_db()
+        assert draft.status == Campaign.Status.OPEN
+        step(client, "campaign_close", draft)
+        draft.refresh_from_db()
+        assert draft.status == Campaign.Status.REVIEW
+        step(client, "campaign_open", draft)
+        draft.refresh_from_db()
+        assert draft.status == Campaign.Status.OPEN
+
+    @pytest.mark.parametrize(
+        ("action", "key"),
+        [
+            ("campaign_close", "draft_campaign"),
+            ("campaign_open", "campaign"),
+            ("campaign_open", "decided_campaign"),
+            ("campaign_close", "decided_campaign"),
+        ],
+    )
+    def test_illegal_steps_are_refused_with_a_message(self, client, tra_vinh_staff, world, action, key):
+        campaign = world[key]
+        before = campaign.status
+        client.force_login(tra_vinh_staff)
+        response = step(client, action, campaign)
+        assert response.status_code == 302 and response["Location"] == campaign.get_absolute_url()
+        campaign.refresh_from_db()
+        assert campaign.status == before
+        [message] = get_messages(response.wsgi_request)
+        assert message.level_tag == "error"
+
+    def test_steps_are_post_only_and_for_staff(self, client, tieu_can_officer, tra_vinh_staff, world):
+        campaign = world["campaign"]
+        client.force_login(tieu_can_officer)
+        assert step(client, "campaign_close", campaign).status_code == 403
+        assert step(client, "campaign_open", world["draft_campaign"]).status_code == 404
+        client.force_login(tra_vinh_staff)
+        assert client.get(reverse("awards:campaign_close", args=[campaign.pk])).status_code == 405
+        assert client.get(reverse("awards:campaign_open", args=[campaign.pk])).status_code == 405
+        campaign.refresh_from_db()
+        assert campaign.status == Campaign.Status.OPEN
+
+
+class TestPublish:
+    def url(self, campaign):
+        return reverse("awards:campaign_publish", args=[campaign.pk])
+
+    def test_form_shows_the_summary_and_the_warning(self, client, tra_vinh_staff, world):
+        campaign = services.campaign_close(campaign=world["campaign"], user=tra_vinh_staff)
+        services.nomination_approve(nomination=world["tieu_can_nomination"], reviewer=tra_vinh_staff)
+        client.force_login(tra_vinh_staff)
+        response = client.get(self.url(campaign))
+        assert response.status_code == 200
+        assert response.context["form"]["decision_date"].value() == timezone.localdate()
+        totals = response.context["quota_totals"]
+        assert (totals["approved"], totals["submitted"]) == (1, 1)
+        html = response.content.decode()
+        assert "alert-danger" in html
+        assert timezone.localdate().strftime("%d/%m/%Y") in html
+
+    def test_refused_while_nominations_wait(self, client, tra_vinh_staff, world):
+        campaign = services.campaign_close(campaign=world["campaign"], user=tra_vinh_staff)
+        services.nomination_approve(nomination=world["tieu_can_nomination"], reviewer=tra_vinh_staff)
+        client.force_login(tra_vinh_staff)
+        response = client.post(self.url(campaign), {"decision_number": "9/QĐ", "decision_date": "01/12/2026"})
+        assert response.status_code == 200
+        assert response.context["form"].non_field_errors()
+        campaign.refresh_from_db()
+        assert campaign.status == Campaign.Status.REVIEW and not campaign.commendations.exists()
+        assert 'value="9/QĐ"' in response.content.decode()
+
+    def test_refused_when_nothing_is_approved(self, client, tra_vinh_staff, world):
+        campaign = services.campaign_close(campaign=world["campaign"], user=tra_vinh_staff)
+        for key in ("tieu_can_nomination", "cang_long_nomination"):
+            services.nomination_reject(nomination=world[key], reviewer=tra_vinh_staff, reason="Chưa đủ")
+        client.force_login(tra_vinh_staff)
+        response = client.post(self.url(campaign), {"decision_number": "9/QĐ", "decision_date": "01/12/2026"})
+        assert response.status_code == 200 and response.context["form"].non_field_errors()
+        campaign.refresh_from_db()
+        assert campaign.status == Campaign.Status.REVIEW
+
+    def test_refused_while_open(self, client, tra_vinh_staff, world):
+        campaign = world["campaign"]
+        for key in ("tieu_can_nomination", "cang_long_nomination"):
+            services.nomination_approve(nomination=world[key], reviewer=tra_vinh_staff)
+        client.force_login(tra_vinh_staff)
+        response = client.post(self.url(campaign), {"decision_number": "9/QĐ", "decision_date": "01/12/2026"})
+        assert response.status_code == 200 and response.context["form"].non_field_errors()
+        campaign.refresh_from_db()
+        assert campaign.status == Campaign.Status.OPEN and not campaign.commendations.exists()
+
+    def test_missing_number_is_shown_next_to_it(self, client, tra_vinh_staff, world):
+        campaign = services.campaign_close(campaign=world["campaign"], user=tra_vinh_staff)
+        client.force_login(tra_vinh_staff)
+        response = client.post(self.url(campaign), {"decision_number": "", "decision_date": "31/02/2026"})
+        form = response.context["form"]
+        assert form.errors["decision_number"] and form.errors["decision_date"]
+
+    def test_publish_creates_commendations_and_locks(self, client, tra_vinh_staff, world, districts):
+        campaign = services.campaign_close(campaign=world["campaign"], user=tra_vinh_staff)
+        services.nomination_approve(nomination=world["tieu_can_nomination"], reviewer=tra_vinh_staff)
+        services.nomination_reject(
+            nomination=world["cang_long_nomination"], reviewer=tra_vinh_staff, reason="Thiếu"
+        )
+        client.force_login(tra_vinh_staff)
+        response = client.post(
+            self.url(campaign), {"decision_number": "30/QĐ-TĐTN", "decision_date": "01/12/2026"}
+        )
+        assert response.status_code == 302
+        assert response["Location"] == reverse("awards:commendation_list", args=[campaign.pk])
+        campaign.refresh_from_db()
+        assert campaign.status == Campaign.Status.DECIDED and campaign.decided_by == tra_vinh_staff
+        assert (campaign.decision_number, campaign.decision_date) == (
+            "30/QĐ-TĐTN",
+            datetime.date(2026, 12, 1),
+        )
+        commendation = Commendation.objects.get(campaign=campaign)
+        assert commendation.person == world["tieu_can_person"] and commendation.year == campaign.year
+        # Locked: the form sends back, a post changes nothing, the steps are refused.
+        edit = reverse("awards:campaign_update", args=[campaign.pk])
+        assert client.get(edit).status_code == 302
+        client.post(edit, campaign_data(year=str(campaign.year), title="Sau quyết định"))
+        step(client, "campaign_open", campaign)
+        campaign.refresh_from_db()
+        assert campaign.title != "Sau quyết định" and campaign.status == Campaign.Status.DECIDED
+        again = client.get(self.url(campaign))
+        assert again.status_code == 302 and Commendation.objects.filter(campaign=campaign).count() == 1
+
+    def test_officers_cannot_publish(self, client, tieu_can_officer, tra_vinh_staff, world):
+        campaign = services.campaign_close(campaign=world["campaign"], user=tra_vinh_staff)
+        client.force_login(tieu_can_officer)
+        response = client.post(self.url(campaign), {"decision_number": "1", "decision_date": "01/12/2026"})
+        assert response.status_code == 403
+
+
+# ---------------------------------------------------------------------------------------------------
+# Query counts
+
+
+def grow(world, n):
+    """n more districts in Trà Vinh, each with a secretary nominated (submitted) in the open campaign, and
+    n more nominations from Tiểu Cần (for its officer's pages)."""
+    campaign = world["campaign"]
+    province = campaign.province
+    tieu_can = world["tieu_can"].commune.district
+    for _ in range(n):
+        district = DistrictFactory(province=province)
+        Quota.objects.create(campaign=campaign, district=district, quota=4)
+        for where in (district, tieu_can):
+            branch = BranchFactory(commune=CommuneFactory(district=where))
+            person = person_with_term(branch=branch)
+            Nomination.objects.create(
+                campaign=campaign,
+                person=person,
+                branch=branch,
+                district=where,
+                province=province,
+                summary="Tổ chức tốt phong trào.",
+                report="Báo cáo.",
+                status=Nomination.Status.SUBMITTED,
+            )
+
+
+PAGES = [
+    ("list", lambda w: reverse("awards:campaign_list")),
+    ("detail", lambda w: w["campaign"].get_absolute_url()),
+]
+
+
+@pytest.mark.parametrize("persona", ["administrator", "tra_vinh_staff", "tieu_can_officer"])
+@pytest.mark.parametrize(("page", "url"), PAGES, ids=[p[0] for p in PAGES])
+def test_query_count_does_not_grow(page, url, persona, as_persona, world, count_queries):
+    client = as_persona(persona)
+    grow(world, 1)
+    with count_queries() as small:
+        assert client.get(url(world)).status_code == 200
+    grow(world, 5)
+    with count_queries() as large:
+        assert client.get(url(world)).status_code == 200
+    assert len(large) == len(small), f"{page}: {len(small)} → {len(large)} queries"
+
+
+@pytest.mark.parametrize("persona", ["administrator", "tra_vinh_staff"])
+def test_form_query_count_does_not_grow(persona, as_persona, world, count_queries):
+    client = as_persona(persona)
+    url = reverse("awards:campaign_update", args=[world["campaign"].pk])
+    grow(world, 1)
+    with count_queries() as small:
+        assert client.get(url).status_code == 200
+    grow(world, 5)
+    with count_queries() as large:
+        assert client.get(url).status_code == 200
+    assert len(large) == len(small)

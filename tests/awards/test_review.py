@@ -1,0 +1,214 @@
+"""The review page: provincial staff see a campaign's nominations by district and status, with the quota use,
+and approve or reject several at once (all or none)."""
+
+import re
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from awards import services
+from awards.campaign_views import CampaignReviewView
+from awards.models import Nomination
+from tests.awards.test_campaigns import grow
+
+
+def review_url(campaign, query=""):
+    return reverse("awards:campaign_review", args=[campaign.pk]) + query
+
+
+def ticked_boxes(response) -> set[int]:
+    inputs = re.findall(r"<input[^>]*>", response.content.decode())
+    return {
+        int(re.search(r'value="(\d+)"', tag).group(1))
+        for tag in inputs
+        if 'name="nomination"' in tag and re.search(r"\schecked", tag)
+    }
+
+
+def statuses(*nominations):
+    return [Nomination.objects.get(pk=n.pk).status for n in nominations]
+
+
+@pytest.fixture
+def both(world):
+    return world["tieu_can_nomination"], world["cang_long_nomination"]
+
+
+@pytest.fixture
+def districts(world):
+    return world["tieu_can"].commune.district, world["cang_long"].commune.district
+
+
+class TestPage:
+    def test_staff_see_every_district_with_the_quota_use(self, client, tra_vinh_staff, world, both):
+        client.force_login(tra_vinh_staff)
+        response = client.get(review_url(world["campaign"]))
+        assert response.status_code == 200
+        assert set(response.context["nominations"]) == set(both)
+        assert response.context["quota_totals"]["submitted"] == 2
+        counts = {status: n for status, _label, n in response.context["status_counts"]}
+        assert counts == {"da_gui": 2, "duyet": 0, "khong_duyet": 0, "nhap": 0}
+        html = response.content.decode()
+        for nomination in both:
+            assert reverse("awards:nomination_detail", args=[nomination.pk]) in html
+            assert reverse("awards:nomination_approve", args=[nomination.pk]) in html
+            assert reverse("awards:nomination_reject", args=[nomination.pk]) in html
+            assert f'value="{nomination.pk}"' in html
+        assert 'form="bulk-review"' in html and 'id="bulk-review"' in html
+        assert "Nguyễn Văn Tèo" in html and "Lê Thị Hồng Nhung" in html
+
+    def test_filter_by_district_and_status(self, client, tra_vinh_staff, world, both, districts):
+        services.nomination_approve(nomination=both[1], reviewer=tra_vinh_staff)
+        client.force_login(tra_vinh_staff)
+        response = client.get(review_url(world["campaign"], f"?district={districts[0].pk}"))
+        assert list(response.context["nominations"]) == [both[0]]
+        counts = {status: n for status, _label, n in response.context["status_counts"]}
+        assert counts["da_gui"] == 1 and counts["duyet"] == 0
+        response = client.get(review_url(world["campaign"], "?status=duyet"))
+        assert list(response.context["nominations"]) == [both[1]]
+
+    def test_drafts_show_only_when_asked_and_cannot_be_ticked(self, client, tra_vinh_staff, world, both):
+        services.nomination_withdraw(nomination=both[0], user=tra_vinh_staff)
+        client.force_login(tra_vinh_staff)
+        response = client.get(review_url(world["campaign"]))
+        assert list(response.context["nominations"]) == [both[1]]
+        response = client.get(review_url(world["campaign"], "?status=nhap"))
+        assert list(response.context["nominations"]) == [both[0]]
+        assert f'name="nomination" value="{both[0].pk}"' not in response.content.decode()
+
+    def test_score_and_rating_of_the_year_are_shown(self, client, tra_vinh_staff, world, both):
+        client.force_login(tra_vinh_staff)
+        response = client.get(review_url(world["campaign"]))
+        row = next(n for n in response.context["nominations"] if n.pk == both[0].pk)
+        assert hasattr(row, "score") and hasattr(row, "rating_label")
+
+    def test_decided_campaign_is_read_only(self, client, tra_vinh_staff, world):
+        client.force_login(tra_vinh_staff)
+        response = client.get(review_url(world["decided_campaign"]))
+        assert response.status_code == 200 and not response.context["can_decide"]
+        html = response.content.decode()
+        assert 'id="bulk-review"' not in html
+        assert (
+            reverse("awards:nomination_approve", args=[world["tieu_can_commendation"].nomination_id])
+            not in html
+        )
+
+    def test_paginated(self, client, tra_vinh_staff, world, monkeypatch):
+        monkeypatch.setattr(CampaignReviewView, "paginate_by", 1)
+        client.force_login(tra_vinh_staff)
+        response = client.get(review_url(world["campaign"], "?page=2"))
+        assert response.context["is_paginated"] and len(response.context["nominations"]) == 1
+        assert response.context["paginator"].count == 2
+
+    def test_officers_get_403_and_outsiders_404(self, client, tieu_can_officer, vinh_long_staff, world):
+        client.force_login(tieu_can_officer)
+        assert client.get(review_url(world["campaign"])).status_code == 403
+        assert client.get(review_url(world["draft_campaign"])).status_code == 404
+        client.force_login(vinh_long_staff)
+        assert client.get(review_url(world["campaign"])).status_code == 404
+
+
+class TestBulk:
+    def test_approve_selected_keeps_the_filters(self, client, tra_vinh_staff, world, both):
+        client.force_login(tra_vinh_staff)
+        url = review_url(world["campaign"], "?status=da_gui")
+        response = client.post(url, {"nomination": [n.pk for n in both], "action": "approve"})
+        assert response.status_code == 302 and response["Location"] == url
+        assert statuses(*both) == ["duyet", "duyet"]
+        assert Nomination.objects.get(pk=both[0].pk).reviewed_by == tra_vinh_staff
+        assert len(list(get_messages(response.wsgi_request))) == 1
+
+    def test_reject_selected_with_one_reason(self, client, tra_vinh_staff, world, both):
+        client.force_login(tra_vinh_staff)
+        response = client.post(
+            review_url(world["campaign"]),
+            {"nomination": [n.pk for n in both], "action": "reject", "reason": "Chưa đủ thành tích"},
+        )
+        assert response.status_code == 302
+        assert statuses(*both) == ["khong_duyet", "khong_duyet"]
+        assert {Nomination.objects.get(pk=n.pk).rejection_reason for n in both} == {"Chưa đủ thành tích"}
+
+    def test_reject_without_a_reason_changes_nothing(self, client, tra_vinh_staff, world, both):
+        client.force_login(tra_vinh_staff)
+        response = client.post(
+            review_url(world["campaign"]),
+            {"nomination": [n.pk for n in both], "action": "reject", "reason": "  "},
+        )
+        assert response.status_code == 200
+        assert response.context["form"].errors["reason"]
+        assert statuses(*both) == ["da_gui", "da_gui"]
+        # What was ticked stays ticked.
+        assert response.context["ticked"] == {n.pk for n in both}
+        assert ticked_boxes(response) == {n.pk for n in both}
+
+    def test_nothing_ticked_is_refused(self, client, tra_vinh_staff, world, both):
+        client.force_login(tra_vinh_staff)
+        response = client.post(review_url(world["campaign"]), {"action": "approve"})
+        assert response.status_code == 200 and response.context["form"].errors["nomination"]
+        assert statuses(*both) == ["da_gui", "da_gui"]
+
+    def test_an_id_outside_the_campaign_refuses_everything(self, client, tra_vinh_staff, world, both):
+        other = world["tieu_can_commendation"].nomination  # the 2020 campaign's
+        client.force_login(tra_vinh_staff)
+        for foreign in (other.pk, 999999):
+            response = client.post(
+                review_url(world["campaign"]), {"nomination": [both[0].pk, foreign], "action": "approve"}
+            )
+            assert response.status_code == 200 and response.context["form"].non_field_errors()
+            assert statuses(both[0]) == ["da_gui"]
+
+    def test_a_draft_among_the_ticked_refuses_everything(self, client, tra_vinh_staff, world, both):
+        services.nomination_withdraw(nomination=both[0], user=tra_vinh_staff)
+        client.force_login(tra_vinh_staff)
+        response = client.post(
+            review_url(world["campaign"]), {"nomination": [n.pk for n in both], "action": "approve"}
+        )
+        assert response.status_code == 200 and response.context["form"].non_field_errors()
+        assert statuses(*both) == ["nhap", "da_gui"]
+
+    def test_a_decided_campaign_refuses(self, client, tra_vinh_staff, world):
+        nomination = world["tieu_can_commendation"].nomination
+        client.force_login(tra_vinh_staff)
+        response = client.post(
+            review_url(world["decided_campaign"]),
+            {"nomination": [nomination.pk], "action": "reject", "reason": "x"},
+        )
+        assert response.status_code == 200 and response.context["form"].non_field_errors()
+        assert statuses(nomination) == ["duyet"]
+
+    def test_bad_ids_are_refused(self, client, tra_vinh_staff, world, both):
+        client.force_login(tra_vinh_staff)
+        response = client.post(review_url(world["campaign"]), {"nomination": ["abc"], "action": "approve"})
+        assert response.status_code == 200 and response.context["form"].errors["nomination"]
+
+    def test_officers_cannot_decide(self, client, tieu_can_officer, world, both):
+        client.force_login(tieu_can_officer)
+        response = client.post(
+            review_url(world["campaign"]), {"nomination": [both[0].pk], "action": "approve"}
+        )
+        assert response.status_code == 403
+        assert statuses(both[0]) == ["da_gui"]
+
+    def test_other_province_staff_cannot_decide(self, client, vinh_long_staff, world, both):
+        client.force_login(vinh_long_staff)
+        response = client.post(
+            review_url(world["campaign"]), {"nomination": [both[0].pk], "action": "approve"}
+        )
+        assert response.status_code == 404
+        assert statuses(both[0]) == ["da_gui"]
+
+
+@pytest.mark.parametrize("persona", ["administrator", "tra_vinh_staff"])
+@pytest.mark.parametrize("query", ["", "?status=da_gui"])
+def test_query_count_does_not_grow(persona, query, as_persona, world, count_queries):
+    client = as_persona(persona)
+    grow(world, 1)
+    with count_queries() as small:
+        assert client.get(review_url(world["campaign"], query)).status_code == 200
+    grow(world, 5)
+    with count_queries() as large:
+        response = client.get(review_url(world["campaign"], query))
+        assert response.status_code == 200
+    assert len(response.context["nominations"]) >= 12
+    assert len(large) == len(small), f"{len(small)} → {len(large)} queries"
