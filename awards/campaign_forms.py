@@ -140,7 +140,18 @@ class ProvinceChoiceForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.disable_csrf = True
-        self.helper.layout = Layout("province", form_actions(cancel_url, label=_("Continue")))
+        # A nameless button: the address of the next step carries the province only.
+        self.helper.layout = Layout(
+            "province",
+            FormActions(
+                StrictButton(_("Continue"), type="submit", css_class="btn btn-primary"),
+                HTML(
+                    format_html(
+                        '<a class="btn btn-outline-secondary" href="{}">{}</a>', cancel_url, _("Cancel")
+                    )
+                ),
+            ),
+        )
 
 
 class PublishForm(forms.Form):
