@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from simple_history.utils import bulk_create_with_history
 
 from assessments.models import Assessment, Rating
 from secretaries.models import Term
@@ -111,17 +112,23 @@ def campaign_publish(
     approved = list(campaign.nominations.filter(status=Nomination.Status.APPROVED))
     if not approved:
         _refuse(_("No nomination is approved: there is nothing to publish."), "nothing_approved")
-    Commendation.objects.bulk_create(
-        Commendation(
-            nomination=n,
-            campaign=campaign,
-            person_id=n.person_id,
-            branch_id=n.branch_id,
-            district_id=n.district_id,
-            province_id=n.province_id,
-            year=campaign.year,
-        )
-        for n in approved
+    # With their history's first record (created at publication, by whom), so a later revocation shows
+    # what changed.
+    bulk_create_with_history(
+        [
+            Commendation(
+                nomination=n,
+                campaign=campaign,
+                person_id=n.person_id,
+                branch_id=n.branch_id,
+                district_id=n.district_id,
+                province_id=n.province_id,
+                year=campaign.year,
+            )
+            for n in approved
+        ],
+        Commendation,
+        default_user=user,
     )
     campaign.status = Status.DECIDED
     campaign.decision_number = decision_number
