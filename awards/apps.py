@@ -9,6 +9,8 @@ class AwardsConfig(AppConfig):
     def ready(self):
         from branches.home import register_panel
 
+        from .commendation_home import chart_panel
         from .home import panel
 
         register_panel(panel)
+        register_panel(chart_panel)

@@ -1,33 +1,288 @@
-"""PLACEHOLDER while the pages are built: every URL answers 404."""
+"""The published outputs of a campaign: the list (page, print and Excel), each commendation with its
+certificate and portrait, revocation, and the statistics.
 
-from django.http import Http404
-from django.views import View
+A published list is meant to be shown ("giáo dục bằng phương pháp nêu gương"), so every role of the province
+sees every district's commended secretaries (Commendation.objects.visible_to). Campaigns load through
+Campaign.objects.visible_to; what is not there is a 404.
+"""
+
+from itertools import groupby
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView
+
+from accounts.mixins import ScopedObjectMixin, portal_view
+from branches.excel import xlsx_response
+from branches.history import history_rows
+from secretaries.models import Person
+
+from . import selectors, services
+from .certificate import certificate_pdf, filename
+from .commendation_forms import CommendationRevokeForm, StatisticsYearForm
+from .models import Campaign, Commendation
 
 
-class CommendationDetailView(View):
-    def dispatch(self, request, *args, **kwargs):
+def can_revoke(user) -> bool:
+    """Revoking is the province's decision: provincial staff and administrators, not district officers."""
+    return user.is_administrator or user.is_provincial_staff
+
+
+def _decided_campaign(request, campaign_pk) -> Campaign:
+    campaign = get_object_or_404(
+        Campaign.objects.visible_to(request.user).select_related("province"), pk=campaign_pk
+    )
+    if not campaign.is_decided:
+        raise Http404  # nothing is published before the decision
+    return campaign
+
+
+def _commendations(user):
+    return Commendation.objects.visible_to(user).select_related(
+        "person",
+        "branch__commune",
+        "district__province",
+        "nomination",
+        "campaign__province",
+        "revoked_by",
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# The published list
+
+
+@portal_view
+def commendation_list(request, campaign_pk):
+    """District by district, with photos. Revoked commendations stay on the page, struck through with their
+    date (the record stays); the printed list leaves them out, because it is posted as an example to follow,
+    and says how many it left out so its count still matches the decision."""
+    campaign = _decided_campaign(request, campaign_pk)
+    rows = list(selectors.published_commendations(campaign=campaign, user=request.user))
+    groups = []
+    for district, entries in groupby(rows, key=lambda c: c.district):
+        entries = list(entries)
+        current = sum(1 for c in entries if not c.is_revoked)
+        groups.append({"district": district, "entries": entries, "current": current})
+    revoked = sum(1 for c in rows if c.is_revoked)
+    return render(
+        request,
+        "awards/commendation_list.html",
+        {
+            "campaign": campaign,
+            "groups": groups,
+            "total": len(rows) - revoked,
+            "revoked": revoked,
+        },
+    )
+
+
+@portal_view
+def commendation_export(request, campaign_pk):
+    """The published list as .xlsx: the page's columns, plus gender, ethnicity and party membership (what the
+    statistics count). No phone, birth date or religion: the list reaches beyond each user's own scope."""
+    campaign = _decided_campaign(request, campaign_pk)
+    commendations = selectors.published_commendations(campaign=campaign, user=request.user)
+    headers = [
+        _("District"),
+        _("Full name"),
+        _("Gender"),
+        _("Ethnicity"),
+        _("Party member"),
+        _("Branch"),
+        _("Commune"),
+        _("Summary of achievements"),
+        _("Decision number"),
+        _("Decision date"),
+        _("Revoked on"),
+        _("Reason for revocation"),
+    ]
+    # Labels are looked up once, not for each row.
+    genders, ethnicities = (
+        {value: str(label) for value, label in Person._meta.get_field(name).flatchoices}
+        for name in ("gender", "ethnicity")
+    )
+    yes, no = _("Yes"), _("No")
+
+    def rows():
+        for c in commendations:
+            person = c.person
+            yield [
+                c.district.name,
+                person.full_name,
+                genders.get(person.gender, ""),
+                ethnicities.get(person.ethnicity, ""),
+                yes if person.is_party_member else no,
+                c.branch.name,
+                c.branch.commune.name,
+                c.nomination.summary,
+                campaign.decision_number,
+                campaign.decision_date,
+                c.revoked_on,
+                c.revocation_reason,
+            ]
+
+    return xlsx_response(
+        filename=f"tuyen-duong-{campaign.year}.xlsx",
+        sheet_title=_("Commendations %(year)s") % {"year": campaign.year},
+        headers=headers,
+        rows=rows(),
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# One commendation
+
+
+class CommendationDetailView(ScopedObjectMixin, DetailView):
+    model = Commendation
+    template_name = "awards/commendation_detail.html"
+    context_object_name = "commendation"
+
+    def get_queryset(self):
+        return _commendations(self.request.user).select_related("campaign__decided_by")
+
+    def get_context_data(self, **kwargs):
+        commendation = self.object
+        user = self.request.user
+        # The person's own page holds personal data: linked only for users whose scope holds the person.
+        person_visible = Person.objects.visible_to(user).filter(pk=commendation.person_id).exists()
+        return super().get_context_data(
+            campaign=commendation.campaign,
+            person_visible=person_visible,
+            can_revoke=can_revoke(user) and not commendation.is_revoked,
+            history=history_rows(commendation.history, limit=20),
+            **kwargs,
+        )
+
+
+@portal_view
+def commendation_portrait(request, pk):
+    """The commended person's portrait thumbnail, for the published list: served to whoever may see the
+    commendation (the whole province), never the full portrait, never from /media/."""
+    commendation = get_object_or_404(
+        Commendation.objects.visible_to(request.user).select_related("person"), pk=pk
+    )
+
+    image = commendation.person.portrait_thumbnail
+    if not image:
         raise Http404
+    response = FileResponse(image.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
-def commendation_list(request, *args, **kwargs):
-    raise Http404
+@portal_view
+def commendation_certificate(request, pk):
+    """The certificate as a PDF, opened in the browser. A revoked commendation has no certificate any more:
+    a link kept from before the revocation gets a page saying so (410 Gone) rather than a bare 404."""
+    commendation = get_object_or_404(_commendations(request.user), pk=pk)
+    if commendation.is_revoked:
+        return render(
+            request,
+            "awards/commendation_certificate_revoked.html",
+            {"commendation": commendation},
+            status=410,
+        )
+    response = HttpResponse(certificate_pdf(commendation), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, filename(commendation))
+    response["Cache-Control"] = "private, max-age=600"
+    return response
 
 
-def commendation_export(request, *args, **kwargs):
-    raise Http404
+@portal_view
+def commendation_revoke(request, pk):
+    """The revocation form (GET) and the revocation (POST). Outside the province → 404; a district officer
+    inside it → 403."""
+    commendation = get_object_or_404(_commendations(request.user), pk=pk)
+    if not can_revoke(request.user):
+        raise PermissionDenied
+    if commendation.is_revoked:
+        messages.error(
+            request,
+            _("This commendation was already revoked on %(date)s.")
+            % {"date": date_format(commendation.revoked_on, "SHORT_DATE_FORMAT")},
+        )
+        return redirect(commendation)
+    form = CommendationRevokeForm(
+        request.POST if request.method == "POST" else None, cancel_url=commendation.get_absolute_url()
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.commendation_revoke(
+                commendation=commendation,
+                revoked_on=form.cleaned_data["revoked_on"],
+                reason=form.cleaned_data["reason"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(
+                request,
+                _("The commendation of %(name)s (%(year)s) was revoked. The record stays, marked revoked.")
+                % {"name": commendation.person.full_name, "year": commendation.year},
+            )
+            return redirect(commendation)
+    return render(
+        request,
+        "awards/commendation_revoke.html",
+        {"commendation": commendation, "campaign": commendation.campaign, "form": form},
+    )
 
 
-def commendation_certificate(request, *args, **kwargs):
-    raise Http404
+# ---------------------------------------------------------------------------------------------------
+# Statistics
 
 
-def commendation_portrait(request, *args, **kwargs):
-    raise Http404
+def _share(part: int, total: int) -> float | None:
+    return part * 100 / total if total else None
 
 
-def commendation_revoke(request, *args, **kwargs):
-    raise Http404
-
-
-def statistics(request, *args, **kwargs):
-    raise Http404
+@portal_view
+def statistics(request):
+    """Commendations per year and per district of the user's province (every province for an
+    administrator), and who the commended are. Revoked commendations are counted apart."""
+    user = request.user
+    per_year = selectors.commendations_per_year(user=user)
+    form = StatisticsYearForm(request.GET or None, years=list(per_year))
+    year = form.chosen_year
+    data = selectors.statistics(user=user, year=year)
+    people = data["people"]
+    total = people["total"]
+    shares = [
+        {"key": key, "label": label, "count": people[key], "share": _share(people[key], total)}
+        for key, label in (
+            ("women", _("Women")),
+            ("khmer", _("Khmer")),
+            ("other_minorities", _("Other ethnic minorities")),
+            ("party_members", _("Party members")),
+        )
+    ]
+    chart = None
+    if per_year:
+        chart = {
+            "type": "bar",
+            "labels": [str(y) for y in per_year],
+            "datasets": [{"label": str(_("Commendations")), "data": list(per_year.values())}],
+            "decimals": 0,
+            "min": 0,
+        }
+    return render(
+        request,
+        "awards/statistics.html",
+        {
+            "form": form,
+            "year": year,
+            "data": data,
+            "total": total,
+            "shares": shares,
+            "chart": chart,
+            "column_totals": [data["per_year"][y] for y in data["years"]],
+        },
+    )

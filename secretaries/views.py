@@ -10,6 +10,7 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from accounts.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
 from assessments.selectors import person_history
+from awards.selectors import person_commendations
 from branches.excel import xlsx_response
 from branches.history import history_rows
 from branches.models import Branch
@@ -181,6 +182,7 @@ class PersonDetailView(PersonQuerysetMixin, DetailView):
             breadcrumb_commune=latest.branch.commune if latest else None,
             assessment_history=person_history(person, user=self.request.user),
             person_seminars=person_seminars(person, user=self.request.user),
+            person_commendations=list(person_commendations(person=person, user=self.request.user)),
             history=history_rows(person.history, limit=30),
             term_history=history_rows(term_history, limit=30),
             ethnicity_name=ETHNICITY_NAMES.get(person.ethnicity, ""),

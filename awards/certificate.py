@@ -1,0 +1,269 @@
+"""The certificate (giấy chứng nhận) of one commendation: an A4 landscape PDF drawn with fpdf2.
+
+fpdf2 is pure Python, so `pip install` alone brings it; the DejaVu Serif fonts it embeds (subset) cover
+Vietnamese and are served from static/vendor/dejavu (copied there by `make vendor`, with their licence).
+The certificate is an official Vietnamese document, printed and handed over in Vietnamese whatever the
+language of the interface: its text is written here in Vietnamese on purpose, not translated.
+"""
+
+import datetime
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from django.contrib.staticfiles import finders
+from django.utils.text import slugify
+from fpdf import FPDF
+
+from branches.text import fold
+
+from .models import Commendation
+
+FONT_FAMILY = "DejaVuSerif"
+FONT_FILES = {
+    "": "DejaVuSerif.ttf",
+    "B": "DejaVuSerif-Bold.ttf",
+    "I": "DejaVuSerif-Italic.ttf",
+    "BI": "DejaVuSerif-BoldItalic.ttf",
+}
+
+# Colours of the Union's certificates: a deep red for the title and frame, gold for the ornaments.
+RED = (163, 21, 28)
+GOLD = (196, 150, 46)
+BLUE = (11, 79, 156)
+INK = (33, 33, 33)
+WATERMARK = (251, 244, 226)
+
+PAGE_W, PAGE_H = 297, 210  # A4 landscape, in millimetres
+
+# How administrative units read in the middle of a sentence: "ấp Cây Gòn, xã Hiếu Tử, huyện Tiểu Cần".
+UNIT_WORDS = ("Thành phố", "Thị trấn", "Thị xã", "Huyện", "Phường", "Xã", "Ấp", "Khóm", "Tỉnh")
+
+
+@cache
+def font_path(style: str) -> Path:
+    found = finders.find(f"vendor/dejavu/{FONT_FILES[style]}")
+    if not found:
+        raise FileNotFoundError(f"vendor/dejavu/{FONT_FILES[style]} is missing: run `make vendor`.")
+    return Path(found)
+
+
+def in_sentence(name: str) -> str:
+    """'Huyện Tiểu Cần' → 'huyện Tiểu Cần': the kind of unit in lower case, the proper name as it is."""
+    for word in UNIT_WORDS:
+        if name.startswith(word + " "):
+            return word.lower() + name[len(word) :]
+    return name
+
+
+def province_parts(province_name: str) -> tuple[str, str]:
+    """('Tỉnh đoàn Trà Vinh', 'Trà Vinh') for 'Tỉnh Trà Vinh'; a city's Union body is the Thành đoàn."""
+    for prefix, body in (("Thành phố ", "Thành đoàn"), ("Tỉnh ", "Tỉnh đoàn")):
+        if province_name.startswith(prefix):
+            place = province_name[len(prefix) :]
+            return f"{body} {place}", place
+    return f"Tỉnh đoàn {province_name}", province_name
+
+
+def date_line(place: str, day: datetime.date) -> str:
+    """'Trà Vinh, ngày 05 tháng 02 năm 2021': as Decree 30/2020/NĐ-CP writes dates on official documents,
+    a day below 10 and the months 1 and 2 take a leading zero (so "tháng 01" is not read as "tháng 10")."""
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def filename(commendation: Commendation) -> str:
+    return f"giay-chung-nhan-{slugify(fold(commendation.person.full_name)) or commendation.pk}.pdf"
+
+
+@dataclass
+class CertificateText:
+    """Every line the certificate prints, in NFC (composed) Unicode so each letter is one glyph."""
+
+    union: str
+    body: str
+    title: str
+    subtitle: str
+    name: str
+    role: str
+    achievement: str
+    summary: str
+    decision: str
+    place_date: str
+    signature_for: str
+    signature_role: str
+
+    @classmethod
+    def of(cls, commendation: Commendation) -> "CertificateText":
+        campaign = commendation.campaign
+        body, place = province_parts(campaign.province.name)
+        branch = commendation.branch
+        branch_name = branch.name.removeprefix("Chi đoàn ").strip()
+        units = [
+            in_sentence(branch_name),
+            in_sentence(branch.commune.name),
+            in_sentence(commendation.district.name),
+        ]
+        decided = campaign.decision_date
+        summary = " ".join(commendation.nomination.summary.split())
+        text = cls(
+            union="ĐOÀN TNCS HỒ CHÍ MINH",
+            body=f"Ban Thường vụ {body}",
+            title="GIẤY CHỨNG NHẬN",
+            subtitle=f"Bí thư Chi đoàn tiêu biểu năm {commendation.year}",
+            name=commendation.person.full_name,
+            role="Bí thư Chi đoàn " + ", ".join(units),
+            achievement=(
+                "Đã có thành tích xuất sắc trong công tác Đoàn và phong trào thanh thiếu nhi "
+                f"năm {commendation.year}{':' if summary else '.'}"
+            ),
+            summary=summary,
+            decision=f"Quyết định số {campaign.decision_number} ngày {decided:%d/%m/%Y}",
+            place_date=date_line(place, decided),
+            signature_for="TM. BAN THƯỜNG VỤ",
+            signature_role="BÍ THƯ",
+        )
+        for name, value in vars(text).items():
+            setattr(text, name, unicodedata.normalize("NFC", value))
+        return text
+
+
+class _Certificate(FPDF):
+    def __init__(self):
+        super().__init__(orientation="L", unit="mm", format="A4")
+        self.set_auto_page_break(False)
+        self.set_margins(0, 0, 0)
+        for style in FONT_FILES:
+            self.add_font(FONT_FAMILY, style, font_path(style))
+
+    def font(self, style: str, size: float, color=INK) -> None:
+        self.set_font(FONT_FAMILY, style, size)
+        self.set_text_color(*color)
+
+    def centred(self, y: float, text: str, style: str, size: float, color=INK, x=0.0, w=PAGE_W) -> None:
+        self.font(style, size, color)
+        self.set_xy(x, y)
+        self.cell(w=w, h=size * 0.45, text=text, align="C")
+
+    def frame(self) -> None:
+        """A red double frame with a gold line between, gold stars in the corners and a garland of small
+        diamonds along the band."""
+        self.set_draw_color(*RED)
+        self.set_line_width(1.4)
+        self.rect(8, 8, PAGE_W - 16, PAGE_H - 16)
+        self.set_line_width(0.4)
+        self.rect(15, 15, PAGE_W - 30, PAGE_H - 30)
+        self.set_draw_color(*GOLD)
+        self.set_line_width(0.6)
+        self.rect(11.5, 11.5, PAGE_W - 23, PAGE_H - 23)
+        self.set_fill_color(*GOLD)
+        # The garland: diamonds on the gold line, spaced evenly between the corners.
+        for start, end, fixed, horizontal in (
+            (26, PAGE_W - 26, 11.5, True),
+            (26, PAGE_W - 26, PAGE_H - 11.5, True),
+            (26, PAGE_H - 26, 11.5, False),
+            (26, PAGE_H - 26, PAGE_W - 11.5, False),
+        ):
+            count = int((end - start) // 9)
+            step = (end - start) / count
+            for i in range(count + 1):
+                along = start + i * step
+                x, y = (along, fixed) if horizontal else (fixed, along)
+                self.diamond(x, y, 1.1)
+        # Corners: a red square with a gold star, over the frame.
+        self.set_fill_color(*RED)
+        for x, y in (
+            (11.5, 11.5),
+            (PAGE_W - 11.5, 11.5),
+            (11.5, PAGE_H - 11.5),
+            (PAGE_W - 11.5, PAGE_H - 11.5),
+        ):
+            self.rect(x - 5, y - 5, 10, 10, style="F")
+            self.set_fill_color(*GOLD)
+            self.star(x, y, 1.5, 3.8, 5, rotate_degrees=180, style="F")
+            self.set_fill_color(*RED)
+
+    def diamond(self, x: float, y: float, r: float) -> None:
+        self.polygon([(x, y - r), (x + r, y), (x, y + r), (x - r, y)], style="F")
+
+    def rule(self, y: float, width: float, color=RED) -> None:
+        """A short centred rule with a diamond in its middle, under a heading."""
+        self.set_draw_color(*color)
+        self.set_line_width(0.4)
+        self.line(PAGE_W / 2 - width / 2, y, PAGE_W / 2 - 3, y)
+        self.line(PAGE_W / 2 + 3, y, PAGE_W / 2 + width / 2, y)
+        self.set_fill_color(*color)
+        self.diamond(PAGE_W / 2, y, 1.4)
+
+    def mixed_line(self, y: float, parts: list[tuple[str, str, float, tuple]]) -> None:
+        """One centred line in several fonts: [(text, style, size, colour), …]."""
+        widths = []
+        for text, style, size, _colour in parts:
+            self.set_font(FONT_FAMILY, style, size)
+            widths.append(self.get_string_width(text))
+        x = (PAGE_W - sum(widths)) / 2
+        height = max(size for _t, _s, size, _c in parts) * 0.45
+        for (text, style, size, colour), width in zip(parts, widths, strict=True):
+            self.font(style, size, colour)
+            # Smaller text sits on the same baseline as the larger.
+            self.set_xy(x, y + (height - size * 0.45) * 0.8)
+            self.cell(w=width, h=size * 0.45, text=text)
+            x += width
+
+    def fitted_paragraph(self, y: float, text: str, width: float, max_lines: int, size: float) -> float:
+        """A centred italic paragraph, its font made smaller (down to 10 pt) until it fits in `max_lines`;
+        returns its bottom. A summary has at most 600 characters: five lines of 10 pt."""
+        while size > 10:
+            self.set_font(FONT_FAMILY, "I", size)
+            lines = self.multi_cell(
+                w=width, h=size * 0.45, text=text, align="C", dry_run=True, output="LINES"
+            )
+            if len(lines) <= max_lines:
+                break
+            size -= 0.5
+        self.font("I", size, INK)
+        self.set_xy((PAGE_W - width) / 2, y)
+        self.multi_cell(w=width, h=size * 0.45, text=text, align="C")
+        return self.get_y()
+
+
+def certificate_pdf(commendation: Commendation) -> bytes:
+    """The certificate of a (current) commendation, as PDF bytes. `commendation` comes with its person,
+    branch and commune, district, nomination and campaign with its province."""
+    text = CertificateText.of(commendation)
+    pdf = _Certificate()
+    pdf.set_title(f"{text.title} — {text.name}")
+    pdf.set_subject(text.subtitle)
+    pdf.set_author(text.body)
+    pdf.set_creator("Cổng thông tin Bí thư Chi đoàn")
+    pdf.set_lang("vi")
+    pdf.add_page()
+    pdf.frame()
+    # A large, faint star behind the text, as on printed certificates.
+    pdf.set_fill_color(*WATERMARK)
+    pdf.star(PAGE_W / 2, 108, 26, 66, 5, rotate_degrees=180, style="F")
+
+    pdf.centred(25, text.union, "", 13)
+    pdf.centred(31.5, text.body.upper(), "B", 13)
+    pdf.rule(38.5, 56)
+
+    pdf.set_fill_color(*GOLD)
+    pdf.star(PAGE_W / 2, 50, 2.6, 6.4, 5, rotate_degrees=180, style="F")
+    pdf.centred(60, text.title, "B", 36, RED)
+    pdf.centred(79, text.subtitle, "BI", 18, BLUE)
+
+    pdf.mixed_line(94, [("Tặng: ", "", 16, INK), (text.name, "B", 24, RED)])
+    pdf.centred(109, text.role, "", 14)
+    pdf.centred(119.5, text.achievement, "", 13)
+    if text.summary:
+        pdf.fitted_paragraph(127, text.summary, 235, max_lines=5, size=12.5)
+
+    # Bottom: the decision on the left, the place, date and signature block on the right.
+    left_x, left_w = 26, 110
+    pdf.centred(164, text.decision, "I", 11, x=left_x, w=left_w)
+    right_x, right_w = 165, 110
+    pdf.centred(156, text.place_date, "I", 12.5, x=right_x, w=right_w)
+    pdf.centred(164, text.signature_for, "B", 12.5, x=right_x, w=right_w)
+    pdf.centred(170.5, text.signature_role, "B", 12.5, x=right_x, w=right_w)
+    return bytes(pdf.output())

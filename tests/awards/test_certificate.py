@@ -1,0 +1,128 @@
+"""The certificate of a commendation: a Vietnamese A4 landscape PDF whose text reads back with its
+diacritics, served inline; none for a revoked commendation."""
+
+import datetime
+import io
+import unicodedata
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from awards import services
+from awards.certificate import date_line, filename, in_sentence, province_parts
+
+D = datetime.date
+
+
+def certificate_url(commendation):
+    return reverse("awards:commendation_certificate", args=[commendation.pk])
+
+
+def pdf_text(response) -> tuple[PdfReader, str]:
+    reader = PdfReader(io.BytesIO(response.content))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    # Compare composed with composed: each Vietnamese letter as one code point.
+    return reader, unicodedata.normalize("NFC", text)
+
+
+class TestCertificate:
+    def test_a_landscape_a4_pdf_opened_in_the_browser(self, client, cang_long_officer, world):
+        client.force_login(cang_long_officer)  # the list is province-wide: so are its certificates
+        response = client.get(certificate_url(world["tieu_can_commendation"]))
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        assert response["Content-Disposition"] == 'inline; filename="giay-chung-nhan-nguyen-van-teo.pdf"'
+        reader, _text = pdf_text(response)
+        assert len(reader.pages) == 1
+        box = reader.pages[0].mediabox
+        assert (round(float(box.width)), round(float(box.height))) == (842, 595)  # A4, landscape
+
+    def test_the_vietnamese_text_with_its_diacritics(self, client, tra_vinh_staff, world):
+        client.force_login(tra_vinh_staff)
+        reader, text = pdf_text(client.get(certificate_url(world["tieu_can_commendation"])))
+        for line in (
+            "ĐOÀN TNCS HỒ CHÍ MINH",
+            "BAN THƯỜNG VỤ TỈNH ĐOÀN TRÀ VINH",
+            "GIẤY CHỨNG NHẬN",
+            "Bí thư Chi đoàn tiêu biểu năm 2020",
+            "Nguyễn Văn Tèo",
+            "Bí thư Chi đoàn ấp Cây Gòn, xã Hiếu Tử, huyện Tiểu Cần",
+            "Đã có thành tích xuất sắc trong công tác Đoàn và phong trào thanh thiếu nhi năm 2020:",
+            "Nguyễn Văn Tèo: tổ chức tốt các phong trào của chi đoàn.",
+            "Quyết định số 125/QĐ-TĐTN ngày 20/11/2020",
+            "Trà Vinh, ngày 20 tháng 11 năm 2020",
+            "TM. BAN THƯỜNG VỤ",
+            "BÍ THƯ",
+        ):
+            assert line in text, line
+        assert "Tặng" in text
+        assert reader.metadata.title == "GIẤY CHỨNG NHẬN — Nguyễn Văn Tèo"
+
+    def test_the_fonts_are_embedded(self, client, tra_vinh_staff, world):
+        client.force_login(tra_vinh_staff)
+        reader, _text = pdf_text(client.get(certificate_url(world["tieu_can_commendation"])))
+        fonts = reader.pages[0]["/Resources"]["/Font"]
+        names = {str(fonts[key].get_object()["/BaseFont"]) for key in fonts}
+        assert names and all("DejaVuSerif" in name for name in names)
+
+    def test_a_long_summary_still_fits_on_one_page(self, client, tra_vinh_staff, world):
+        nomination = world["tieu_can_commendation"].nomination
+        nomination.summary = ("Chi đoàn vững mạnh xuất sắc nhiều năm liền; " * 20)[:600]
+        nomination.save()
+        client.force_login(tra_vinh_staff)
+        reader, text = pdf_text(client.get(certificate_url(world["tieu_can_commendation"])))
+        assert len(reader.pages) == 1
+        assert "TM. BAN THƯỜNG VỤ" in text
+
+    def test_none_for_a_revoked_commendation(self, client, tra_vinh_staff, world):
+        teo = services.commendation_revoke(
+            commendation=world["tieu_can_commendation"],
+            revoked_on=D(2021, 3, 1),
+            reason="Kê khai không đúng sự thật.",
+            user=tra_vinh_staff,
+        )
+        client.force_login(tra_vinh_staff)
+        response = client.get(certificate_url(teo))
+        assert response.status_code == 410
+        assert response["Content-Type"].startswith("text/html")
+        html = response.content.decode()
+        assert "data-revoked" in html and "01/03/2021" in html
+        assert teo.get_absolute_url() in html
+
+    def test_another_province_finds_none(self, client, vinh_long_staff, world):
+        client.force_login(vinh_long_staff)
+        assert client.get(certificate_url(world["tieu_can_commendation"])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (D(2020, 11, 20), "Trà Vinh, ngày 20 tháng 11 năm 2020"),
+        (D(2021, 2, 5), "Trà Vinh, ngày 05 tháng 02 năm 2021"),  # Decree 30/2020: a leading zero …
+        (D(2021, 1, 15), "Trà Vinh, ngày 15 tháng 01 năm 2021"),
+        (D(2021, 3, 9), "Trà Vinh, ngày 09 tháng 3 năm 2021"),  # … for days below 10 and months 1 and 2
+    ],
+)
+def test_date_line(day, expected):
+    assert date_line("Trà Vinh", day) == expected
+
+
+def test_units_read_in_a_sentence():
+    assert in_sentence("Huyện Tiểu Cần") == "huyện Tiểu Cần"
+    assert in_sentence("Thị xã Duyên Hải") == "thị xã Duyên Hải"
+    assert in_sentence("Thành phố Trà Vinh") == "thành phố Trà Vinh"
+    assert in_sentence("Ấp Cây Gòn") == "ấp Cây Gòn"
+    assert in_sentence("Khóm 3") == "khóm 3"
+    assert in_sentence("Trường THCS Long Vĩnh") == "Trường THCS Long Vĩnh"
+
+
+def test_province_body_and_place():
+    assert province_parts("Tỉnh Trà Vinh") == ("Tỉnh đoàn Trà Vinh", "Trà Vinh")
+    assert province_parts("Thành phố Cần Thơ") == ("Thành đoàn Cần Thơ", "Cần Thơ")
+
+
+def test_filename_without_diacritics(world):
+    commendation = world["tieu_can_commendation"]
+    commendation.person.full_name = "Đặng Thị Ánh"
+    assert filename(commendation) == "giay-chung-nhan-dang-thi-anh.pdf"
