@@ -7,7 +7,7 @@ decision (404 for everyone). Revoking is for provincial staff: a district office
 
 from django.urls import reverse
 
-from tests.test_scope_matrix import FORBIDDEN, NOT_FOUND, REDIRECT, Case
+from tests.test_scope_matrix import FORBIDDEN, NOT_FOUND, Case
 
 IN_TRA_VINH = {"vinh_long_staff": NOT_FOUND}
 NOWHERE = {
@@ -65,7 +65,3 @@ CASES = [
     Case("commendation statistics", lambda w: reverse("awards:statistics"), {}),
     Case("commendation statistics (a year)", lambda w: reverse("awards:statistics") + "?year=2020", {}),
 ]
-
-# A successful revocation redirects to the commendation (tests/awards/test_commendations.py); REDIRECT is
-# kept importable for symmetry with the other modules' cases.
-__all__ = ["CASES", "REDIRECT"]
