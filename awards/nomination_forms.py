@@ -25,7 +25,7 @@ class NominationForm(forms.ModelForm):
     person = PersonChoiceField(
         label=_("Secretary"),
         queryset=Person.objects.none(),
-        widget=AutocompleteSelect("secretaries:person_autocomplete"),
+        widget=AutocompleteSelect("secretaries:person_autocomplete", params={"current": 1}),
         help_text=_(
             "A current secretary of your district. Type part of the name, with or without diacritics, "
             "or choose one from the ranked list above."

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django import forms
 from django.urls import reverse
 
@@ -7,17 +9,23 @@ class AutocompleteSelect(forms.Select):
 
     No page ever ships thousands of <option>s: static/js/portal.js turns the element into a Tom Select
     that asks `url_name` as the user types. `forward` names other fields whose values narrow the search
-    (for example the district when choosing a commune).
+    (for example the district when choosing a commune); `params` are fixed query parameters sent with every
+    search (for example only current secretaries).
     """
 
-    def __init__(self, url_name: str, *, forward: tuple[str, ...] = (), attrs=None):
+    def __init__(
+        self, url_name: str, *, forward: tuple[str, ...] = (), params: dict | None = None, attrs=None
+    ):
         super().__init__(attrs)
         self.url_name = url_name
         self.forward = forward
+        self.params = params or {}
 
     def build_attrs(self, base_attrs, extra_attrs=None):
         attrs = super().build_attrs(base_attrs, extra_attrs)
         attrs["data-autocomplete-url"] = reverse(self.url_name)
+        if self.params:
+            attrs["data-autocomplete-params"] = urlencode(self.params)
         if self.forward:
             attrs["data-autocomplete-forward"] = ",".join(self.forward)
         return attrs

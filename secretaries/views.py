@@ -362,6 +362,9 @@ def person_autocomplete(request):
     from django.http import JsonResponse
 
     people = Person.objects.visible_to(request.user)
+    if request.GET.get("current"):
+        # Only people who lead a branch now (a nomination for commendation needs one).
+        people = people.filter(terms__in=Term.objects.secretaries().current())
     for term in search_terms(request.GET.get("q")):
         people = people.filter(name_key__contains=term)
     results = [

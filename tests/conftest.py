@@ -197,7 +197,9 @@ def _awards_world(tieu_can_person, cang_long_person):
 
     province = tieu_can_person.province
     staff = UserFactory(username="xetduyet.travinh", role="provincial_staff", province=province)
-    officer = UserFactory(username="dexuat.tieucan", role="district_officer", district=tieu_can_person.district)
+    officer = UserFactory(
+        username="dexuat.tieucan", role="district_officer", district=tieu_can_person.district
+    )
 
     def nominate(campaign, person, today):
         nomination = services.nomination_save(

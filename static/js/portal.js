@@ -38,7 +38,8 @@
       load: function (query, callback) {
         const self = this;
         const ticket = ++latest;
-        const params = new URLSearchParams({ q: query });
+        const params = new URLSearchParams(select.dataset.autocompleteParams || "");
+        params.set("q", query);
         forward.forEach(function (name) {
           const value = formValue(select.form, name);
           if (value) params.set(name, value);

@@ -201,6 +201,17 @@ class TestList:
         auto = client.get(reverse("secretaries:person_autocomplete"), {"q": "teo"}).json()
         assert auto == {"results": []}
 
+    def test_autocomplete_can_offer_only_current_secretaries(self, client, tieu_can_officer, world):
+        former = person_with_term(
+            branch=BranchFactory(commune=world["tieu_can"].commune), full_name="Nguyễn Văn Tư"
+        )
+        former.terms.update(ended_on=datetime.date(2024, 1, 1))
+        client.force_login(tieu_can_officer)
+        url = reverse("secretaries:person_autocomplete")
+        everyone = [r["text"] for r in client.get(url, {"q": "nguyen van"}).json()["results"]]
+        current = [r["text"] for r in client.get(url, {"q": "nguyen van", "current": "1"}).json()["results"]]
+        assert len(everyone) == 2 and len(current) == 1 and current[0].startswith("Nguyễn Văn Tèo")
+
     def test_filters(self, client, tra_vinh_staff, world, hieu_tu):
         client.force_login(tra_vinh_staff)
         url = reverse("secretaries:person_list")
