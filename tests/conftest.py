@@ -187,54 +187,62 @@ def _seminar_world(person):
 def _awards_world(tieu_can_person, cang_long_person):
     """Trà Vinh's commendation campaigns: 2020 decided (Tèo of Tiểu Cần and Nhung of Càng Long commended),
     this year's open (one submitted nomination from each of the two districts, quota 2) and next year's
-    still a draft."""
+    still a draft. Written directly, not through awards.services (tests/awards/test_services.py covers
+    them): this runs before every matrix case, so it keeps to a handful of queries."""
     import datetime
 
     from django.utils import timezone
 
-    from awards import services
-    from awards.models import Campaign, Nomination
+    from awards.models import Campaign, Commendation, Nomination
 
     province = tieu_can_person.province
-    staff = UserFactory(username="xetduyet.travinh", role="provincial_staff", province=province)
-    officer = UserFactory(
-        username="dexuat.tieucan", role="district_officer", district=tieu_can_person.district
-    )
+    today = timezone.localdate()
+    submitted_at = timezone.now()
 
-    def nominate(campaign, person, today):
-        nomination = services.nomination_save(
-            nomination=Nomination(
-                campaign=campaign,
-                person=person,
-                summary=f"{person.full_name}: tổ chức tốt các phong trào của chi đoàn.",
-                report="Báo cáo thành tích đầy đủ.",
-            ),
-            user=officer,
+    def nominate(campaign, person, status):
+        term = person.terms.get()
+        return Nomination.objects.create(
+            campaign=campaign,
+            person=person,
+            branch=term.branch,
+            district=person.district,
+            province=province,
+            summary=f"{person.full_name}: tổ chức tốt các phong trào của chi đoàn.",
+            report="Báo cáo thành tích đầy đủ.",
+            status=status,
+            submitted_at=submitted_at,
         )
-        return services.nomination_submit(nomination=nomination, user=officer, today=today)
+
+    def title(year):
+        return f"Tuyên dương Bí thư Chi đoàn tiêu biểu năm {year}"
 
     decided = Campaign.objects.create(
         province=province,
         year=2020,
-        title="Tuyên dương Bí thư Chi đoàn tiêu biểu năm 2020",
+        title=title(2020),
         opens_on=datetime.date(2020, 9, 1),
         closes_on=datetime.date(2020, 10, 15),
         default_quota=3,
-        status=Campaign.Status.OPEN,
+        status=Campaign.Status.DECIDED,
+        decision_number="125/QĐ-TĐTN",
+        decision_date=datetime.date(2020, 11, 20),
     )
-    on = datetime.date(2020, 10, 1)
-    old = [nominate(decided, p, on) for p in (tieu_can_person, cang_long_person)]
-    services.campaign_close(campaign=decided, user=staff)
-    for nomination in old:
-        services.nomination_approve(nomination=nomination, reviewer=staff)
-    decided = services.campaign_publish(
-        campaign=decided, decision_number="125/QĐ-TĐTN", decision_date=datetime.date(2020, 11, 20), user=staff
-    )
-    today = timezone.localdate()
+    commendations = [
+        Commendation.objects.create(
+            nomination=nominate(decided, person, Nomination.Status.APPROVED),
+            campaign=decided,
+            person=person,
+            branch=person.terms.get().branch,
+            district=person.district,
+            province=province,
+            year=2020,
+        )
+        for person in (tieu_can_person, cang_long_person)
+    ]
     campaign = Campaign.objects.create(
         province=province,
         year=today.year,
-        title=f"Tuyên dương Bí thư Chi đoàn tiêu biểu năm {today.year}",
+        title=title(today.year),
         opens_on=today - datetime.timedelta(days=10),
         closes_on=today + datetime.timedelta(days=20),
         default_quota=2,
@@ -243,18 +251,18 @@ def _awards_world(tieu_can_person, cang_long_person):
     draft = Campaign.objects.create(
         province=province,
         year=today.year + 1,
-        title=f"Tuyên dương Bí thư Chi đoàn tiêu biểu năm {today.year + 1}",
+        title=title(today.year + 1),
         opens_on=today + datetime.timedelta(days=300),
         closes_on=today + datetime.timedelta(days=330),
     )
     return {
         "decided_campaign": decided,
-        "tieu_can_commendation": old[0].commendation,
-        "cang_long_commendation": old[1].commendation,
+        "tieu_can_commendation": commendations[0],
+        "cang_long_commendation": commendations[1],
         "campaign": campaign,
         "draft_campaign": draft,
-        "tieu_can_nomination": nominate(campaign, tieu_can_person, today),
-        "cang_long_nomination": nominate(campaign, cang_long_person, today),
+        "tieu_can_nomination": nominate(campaign, tieu_can_person, Nomination.Status.SUBMITTED),
+        "cang_long_nomination": nominate(campaign, cang_long_person, Nomination.Status.SUBMITTED),
     }
 
 
