@@ -81,7 +81,50 @@ class Waiting:
     districts: list = field(default_factory=list)
 
 
+NATIONAL_ROWS = 8
+
+
+def _national_panel(user) -> Panel | None:
+    """The whole country: one line per campaign (its province), the most waiting first; a per-district
+    breakdown of 63 campaigns would bury the first screen."""
+    per_campaign = list(
+        Nomination.objects.visible_to(user)
+        .filter(
+            status=Nomination.Status.SUBMITTED,
+            campaign__status__in=[Campaign.Status.OPEN, Campaign.Status.REVIEW],
+        )
+        .values("campaign", "campaign__title", "campaign__province__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "campaign__province__name", "campaign")
+    )
+    if not per_campaign:
+        return None
+    rows = [
+        {
+            "pk": r["campaign"],
+            "title": r["campaign__title"],
+            "province": r["campaign__province__name"],
+            "count": r["n"],
+        }
+        for r in per_campaign[:NATIONAL_ROWS]
+    ]
+    return Panel(
+        template=TEMPLATE,
+        context={
+            "open_campaigns": [],
+            "waiting": [],
+            "national": {
+                "rows": rows,
+                "total": sum(r["n"] for r in per_campaign),
+                "more": max(len(per_campaign) - NATIONAL_ROWS, 0),
+            },
+        },
+    )
+
+
 def _review_panel(user) -> Panel | None:
+    if user.is_administrator:
+        return _national_panel(user)
     per_district = (
         Nomination.objects.visible_to(user)
         .filter(

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, OuterRef, Q, Subquery
 
 from assessments.models import Assessment
-from branches.models import District
+from branches.models import District, Province
 from secretaries.models import Person, Term
 
 from .models import RATING_ORDER, Campaign, Commendation, Nomination, rating_rank
@@ -185,8 +185,9 @@ def commendations_per_year(*, user, province=None) -> dict[int, int]:
 
 
 def statistics(*, user, year: int | None = None) -> dict:
-    """Commendations per year and per district, and the share of women, Khmer, other minorities and party
-    members among the commended. Revoked ones are left out. A fixed number of grouped queries."""
+    """Commendations per year and per district (per province for the whole country), and the share of
+    women, Khmer, other minorities and party members among the commended. Revoked ones are left out. A fixed
+    number of grouped queries."""
     from secretaries.choices import KHMER, KINH, Gender
 
     base = Commendation.objects.visible_to(user).current()
@@ -199,24 +200,23 @@ def statistics(*, user, year: int | None = None) -> dict:
         other_minorities=Count("pk", filter=~Q(person__ethnicity__in=[KINH, KHMER])),
         party_members=Count("pk", filter=Q(person__is_party_member=True)),
     )
-    per_district = defaultdict(dict)
+    # The whole country is read per province (696 district rows would say less and cost more to draw).
+    level = "province" if user.is_administrator else "district"
+    per_unit = defaultdict(dict)
     years = set()
-    for district_id, y, n in base.values_list("district", "year").annotate(n=Count("pk")).order_by():
-        per_district[district_id][y] = n
+    for unit_id, y, n in base.values_list(level, "year").annotate(n=Count("pk")).order_by():
+        per_unit[unit_id][y] = n
         years.add(y)
-    districts = (
-        District.objects.filter(pk__in=list(per_district))
-        .select_related("province")
-        .order_by("province__code", "code")
-    )
+    model = Province if level == "province" else District
+    units = model.objects.filter(pk__in=list(per_unit)).order_by("code")
     years = sorted(years)
     table = [
         {
-            "district": d,
-            "counts": [per_district[d.pk].get(y, 0) for y in years],
-            "total": sum(per_district[d.pk].values()),
+            "unit": unit,
+            "counts": [per_unit[unit.pk].get(y, 0) for y in years],
+            "total": sum(per_unit[unit.pk].values()),
         }
-        for d in districts
+        for unit in units
     ]
     per_year = {y: sum(row["counts"][i] for row in table) for i, y in enumerate(years)}
     revoked = Commendation.objects.visible_to(user).filter(revoked_on__isnull=False)
@@ -226,6 +226,7 @@ def statistics(*, user, year: int | None = None) -> dict:
         "people": people,
         "years": years,
         "per_year": per_year,
+        "level": level,
         "table": table,
         "revoked": revoked.count(),
     }

@@ -135,9 +135,17 @@ class TestProvincialStaff:
         [entry] = panel(tra_vinh_staff).context["waiting"]
         assert entry.total == 2
 
-    def test_the_administrator_sees_every_province(self, world, administrator):
-        [entry] = panel(administrator).context["waiting"]
-        assert entry.total == 2
+    def test_the_administrator_sees_one_line_per_campaign(self, world, administrator):
+        national = panel(administrator).context["national"]
+        assert national["total"] == 2 and national["more"] == 0
+        assert [(r["province"], r["count"]) for r in national["rows"]] == [("Tỉnh Trà Vinh", 2)]
+
+    def test_the_administrators_lines_are_capped(self, world, administrator, monkeypatch):
+        from awards import home
+
+        monkeypatch.setattr(home, "NATIONAL_ROWS", 0)
+        national = panel(administrator).context["national"]
+        assert national["rows"] == [] and national["more"] == 1
 
     def test_nothing_when_all_are_reviewed(self, client, world, tra_vinh_staff):
         services.nomination_approve(nomination=world["tieu_can_nomination"], reviewer=tra_vinh_staff)

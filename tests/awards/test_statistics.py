@@ -67,7 +67,8 @@ def test_every_year(client, tra_vinh_staff, known, tieu_can, cang_long):
     assert data["revoked"] == 1
     assert data["years"] == [2020, 2022]
     assert data["per_year"] == {2020: 2, 2022: 2}
-    assert [(row["district"], row["counts"], row["total"]) for row in data["table"]] == [
+    assert data["level"] == "district"
+    assert [(row["unit"], row["counts"], row["total"]) for row in data["table"]] == [
         (cang_long, [1, 1], 2),
         (tieu_can, [1, 1], 2),
     ]
@@ -129,4 +130,9 @@ def test_the_administrator_sees_every_province(client, administrator, known):
     client.force_login(administrator)
     response = statistics(client)
     assert response.context["total"] == 4
-    assert "Tỉnh Trà Vinh" in response.content.decode()  # each district's province is named
+    data = response.context["data"]
+    # The whole country is read per province.
+    assert data["level"] == "province"
+    assert [(row["unit"].name, row["counts"], row["total"]) for row in data["table"]] == [
+        ("Tỉnh Trà Vinh", [2, 2], 4)
+    ]
