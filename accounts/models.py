@@ -72,6 +72,12 @@ class User(AbstractUser):
         return self.role == self.Role.DISTRICT_OFFICER
 
     @property
+    def acts_for_province(self) -> bool:
+        """Provincial staff, or the administrator acting for any province: who confirms, reviews, decides and
+        revokes, where a district officer proposes."""
+        return self.is_administrator or self.is_provincial_staff
+
+    @property
     def has_portal_role(self) -> bool:
         return self.is_administrator or bool(self.role)
 

@@ -138,7 +138,7 @@ def assessment_save(
 
 
 def _require_provincial(user) -> None:
-    if not (user.is_provincial_staff or user.is_administrator):
+    if not user.acts_for_province:
         raise PermissionDenied(_("Only provincial staff confirm or reopen assessments."))
 
 

@@ -35,7 +35,7 @@ def chosen_framework(request) -> Framework:
 
 
 def can_confirm(user) -> bool:
-    return user.is_provincial_staff or user.is_administrator
+    return user.acts_for_province
 
 
 class AssessmentListView(PaginatedListMixin, ScopedObjectMixin, ListView):

@@ -9,8 +9,7 @@ class AwardsConfig(AppConfig):
     def ready(self):
         from branches.home import register_panel
 
-        from .commendation_home import chart_panel
-        from .home import panel
+        from .home import chart_panel, panel
 
         register_panel(panel)
         register_panel(chart_panel)

@@ -35,34 +35,29 @@ Status = Campaign.Status
 REVIEW_PAGE_SIZE = 50
 
 
-def can_manage(user) -> bool:
-    """Campaigns are the province's: its staff (and the administrator) create, open, close, review and
-    publish them; district officers nominate."""
-    return user.is_administrator or user.is_provincial_staff
-
-
 def window_closed(campaign: Campaign, today: datetime.date) -> bool:
-    return campaign.status in (Status.REVIEW, Status.DECIDED) or today > campaign.closes_on
+    return campaign.status in (Status.REVIEW, Status.DECIDED) or campaign.window(today).state == "after"
 
 
 def window_note(campaign: Campaign, today: datetime.date) -> str:
     """ "12 days left", "opens in 3 days" or "closed", as the campaign's page and list show the window."""
     if window_closed(campaign, today):
         return _("closed")
-    if today < campaign.opens_on:
-        days = (campaign.opens_on - today).days
-        return ngettext("opens in %(days)d day", "opens in %(days)d days", days) % {"days": days}
+    window = campaign.window(today)
+    if window.state == "before":
+        return ngettext("opens in %(days)d day", "opens in %(days)d days", window.days) % {
+            "days": window.days
+        }
     if campaign.status == Status.DRAFT:
         return _("not opened yet")
-    days = (campaign.closes_on - today).days
-    if days == 0:
+    if window.days == 0:
         return _("last day")
-    return ngettext("%(days)d day left", "%(days)d days left", days) % {"days": days}
+    return ngettext("%(days)d day left", "%(days)d days left", window.days) % {"days": window.days}
 
 
 def _campaign(request, pk, *, manage: bool = False) -> Campaign:
     campaign = get_object_or_404(Campaign.objects.visible_to(request.user).select_related("province"), pk=pk)
-    if manage and not can_manage(request.user):
+    if manage and not request.user.acts_for_province:
         raise PermissionDenied
     return campaign
 
@@ -125,7 +120,7 @@ class CampaignListView(PaginatedListMixin, CampaignQuerysetMixin, ListView):
         )
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(can_manage=can_manage(self.request.user), **kwargs)
+        context = super().get_context_data(can_manage=self.request.user.acts_for_province, **kwargs)
         today = timezone.localdate()
         for campaign in context["campaigns"]:
             campaign.window_note = window_note(campaign, today)
@@ -143,7 +138,7 @@ class CampaignDetailView(CampaignQuerysetMixin, DetailView):
         campaign = self.object
         rows = selectors.quota_use(campaign=campaign, user=user)
         context = {
-            "can_manage": can_manage(user),
+            "can_manage": user.acts_for_province,
             "window_note": window_note(campaign, timezone.localdate()),
             "window_closed": window_closed(campaign, timezone.localdate()),
             "history": history_rows(campaign.history, limit=30),
@@ -173,7 +168,7 @@ class CampaignFormView(CampaignQuerysetMixin, TemplateView):
     object = None
 
     def has_permission(self) -> bool:
-        return can_manage(self.request.user)
+        return self.request.user.acts_for_province
 
     def province(self) -> Province | None:
         raise NotImplementedError

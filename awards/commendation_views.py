@@ -25,12 +25,8 @@ from secretaries.models import Person
 from . import selectors, services
 from .certificate import certificate_pdf, filename
 from .commendation_forms import CommendationRevokeForm, StatisticsYearForm
+from .home import per_year_chart
 from .models import Campaign, Commendation
-
-
-def can_revoke(user) -> bool:
-    """Revoking is the province's decision: provincial staff and administrators, not district officers."""
-    return user.is_administrator or user.is_provincial_staff
 
 
 def _decided_campaign(request, campaign_pk) -> Campaign:
@@ -155,7 +151,7 @@ class CommendationDetailView(ScopedObjectMixin, DetailView):
         return super().get_context_data(
             campaign=commendation.campaign,
             person_visible=person_visible,
-            can_revoke=can_revoke(user) and not commendation.is_revoked,
+            can_revoke=user.acts_for_province and not commendation.is_revoked,
             history=history_rows(commendation.history, limit=20),
             **kwargs,
         )
@@ -201,7 +197,7 @@ def commendation_revoke(request, pk):
     """The revocation form (GET) and the revocation (POST). Outside the province → 404; a district officer
     inside it → 403."""
     commendation = get_object_or_404(_commendations(request.user), pk=pk)
-    if not can_revoke(request.user):
+    if not request.user.acts_for_province:
         raise PermissionDenied
     if commendation.is_revoked:
         messages.error(
@@ -265,15 +261,7 @@ def statistics(request):
             ("party_members", _("Party members")),
         )
     ]
-    chart = None
-    if per_year:
-        chart = {
-            "type": "bar",
-            "labels": [str(y) for y in per_year],
-            "datasets": [{"label": str(_("Commendations")), "data": list(per_year.values())}],
-            "decimals": 0,
-            "min": 0,
-        }
+    chart = per_year_chart(per_year)
     return render(
         request,
         "awards/statistics.html",

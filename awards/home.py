@@ -1,4 +1,4 @@
-"""What the first screen says about commendations.
+"""What the first screen says about commendations (and the chart it shares with the statistics page).
 
 A district officer: each campaign of their province open for nominations today, with its deadline, the
 quota the district has left and its drafts not yet submitted. Provincial staff (and the administrator):
@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from branches.home import Panel
 
 from .models import Campaign, Nomination, Quota
-from .nomination_views import can_review, window_of
+from .selectors import commendations_per_year
 
 TEMPLATE = "awards/partials/home_panel.html"
 COUNTED = [Nomination.Status.SUBMITTED, Nomination.Status.APPROVED]
@@ -24,7 +25,7 @@ COUNTED = [Nomination.Status.SUBMITTED, Nomination.Status.APPROVED]
 def panel(user) -> Panel | None:
     if user.is_district_officer:
         return _officer_panel(user)
-    if can_review(user):
+    if user.acts_for_province:
         return _review_panel(user)
     return None
 
@@ -59,7 +60,7 @@ def _officer_panel(user) -> Panel | None:
     rows = [
         {
             "campaign": c,
-            "window": window_of(c, today),
+            "window": c.window(today),
             "quota": c.quota,
             "used": c.used,
             "left": max(c.quota - c.used, 0),
@@ -154,3 +155,28 @@ def _review_panel(user) -> Panel | None:
     if not waiting:
         return None
     return Panel(template=TEMPLATE, context={"open_campaigns": [], "waiting": list(waiting.values())})
+
+
+def per_year_chart(per_year: dict[int, int]) -> dict | None:
+    """Commendations per year as a bar chart for static/js/charts.js (the first screen and the statistics)."""
+    if not per_year:
+        return None
+    return {
+        "type": "bar",
+        "labels": [str(year) for year in per_year],
+        "datasets": [{"label": str(_("Commendations")), "data": list(per_year.values())}],
+        "decimals": 0,
+        "min": 0,
+    }
+
+
+def chart_panel(user) -> Panel | None:
+    """The province's commendations per year beside its other charts: one query, for provincial staff only
+    (like the other charts of the first screen: the administrator's country-wide figures belong on the
+    statistics page), nothing before any decision."""
+    if not user.is_provincial_staff:
+        return None
+    chart = per_year_chart(commendations_per_year(user=user))
+    if chart is None:
+        return None
+    return Panel(template="awards/partials/commendation_home_chart.html", context={"chart": chart})

@@ -6,10 +6,14 @@ into commendations and locks the campaign. A commendation obtained on false clai
 (Law on Emulation and Commendation 06/2022/QH15). The rules of each step live in awards/services.py.
 """
 
+import datetime
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -45,6 +49,15 @@ class CampaignQuerySet(ProvinceWideQuerySet):
             # A draft is still being prepared by the province.
             qs = qs.exclude(status=Campaign.Status.DRAFT)
         return qs
+
+
+@dataclass(frozen=True)
+class Window:
+    """Where a day stands in a campaign's nomination window: "before" (opens in `days`), "open" (`days`
+    left, 0 on the last day) or "after" (closed `days` ago)."""
+
+    state: str
+    days: int
 
 
 class Campaign(models.Model):
@@ -125,6 +138,14 @@ class Campaign(models.Model):
     @property
     def is_decided(self) -> bool:
         return self.status == self.Status.DECIDED
+
+    def window(self, today: datetime.date | None = None) -> Window:
+        today = today or timezone.localdate()
+        if today < self.opens_on:
+            return Window("before", (self.opens_on - today).days)
+        if today > self.closes_on:
+            return Window("after", (today - self.closes_on).days)
+        return Window("open", (self.closes_on - today).days)
 
 
 class Quota(models.Model):

@@ -6,21 +6,16 @@ Every nomination and campaign is loaded through `visible_to(user)` first (outsid
 then is the role checked (inside scope without the right → 403). The rules are the services'.
 """
 
-import datetime
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, TemplateView
 
 from accounts.mixins import PortalMixin, ScopedObjectMixin, portal_view
-from assessments.models import Assessment
 from branches.history import history_rows
 
 from . import selectors, services
@@ -29,28 +24,6 @@ from .nomination_forms import NominationForm, RejectForm
 
 Status = Nomination.Status
 CANDIDATES_SHOWN = 50
-
-
-def can_review(user) -> bool:
-    return user.is_provincial_staff or user.is_administrator
-
-
-@dataclass
-class Window:
-    """Where today stands in a campaign's nomination window: "before" (opens in `days`), "open" (`days`
-    left, 0 on the last day) or "after" (closed `days` ago)."""
-
-    state: str
-    days: int
-
-
-def window_of(campaign: Campaign, today: datetime.date | None = None) -> Window:
-    today = today or timezone.localdate()
-    if today < campaign.opens_on:
-        return Window("before", (campaign.opens_on - today).days)
-    if today > campaign.closes_on:
-        return Window("after", (today - campaign.closes_on).days)
-    return Window("open", (campaign.closes_on - today).days)
 
 
 def _nominations(user):
@@ -67,7 +40,7 @@ def _require_officer(user) -> None:
 
 
 def _require_reviewer(user) -> None:
-    if not can_review(user):
+    if not user.acts_for_province:
         raise PermissionDenied
 
 
@@ -141,7 +114,7 @@ class NominationCreateView(NominationFormMixin, TemplateView):
         return super().get_context_data(
             campaign=self.campaign,
             district=user.district,
-            window=window_of(self.campaign),
+            window=self.campaign.window(),
             is_open=self.campaign.status == Campaign.Status.OPEN,
             use=use[0] if use else None,
             candidates=selectors.candidates(
@@ -217,7 +190,7 @@ class NominationUpdateView(NominationFormMixin, TemplateView):
         return super().get_context_data(
             campaign=self.campaign,
             nomination=self.nomination,
-            window=window_of(self.campaign),
+            window=self.campaign.window(),
             **kwargs,
         )
 
@@ -273,9 +246,8 @@ class NominationDetailView(ScopedObjectMixin, DetailView):
         nomination, user = self.object, self.request.user
         campaign = nomination.campaign
         assessment = (
-            Assessment.objects.visible_to(user)
-            .filter(person=nomination.person_id, framework__year=campaign.year)
-            .exclude(status=Assessment.Status.DRAFT)
+            selectors.year_assessments(campaign=campaign, person=nomination.person_id)
+            .visible_to(user)
             .only("pk", "overall_score", "rating", "status")
             .first()
         )
@@ -288,7 +260,7 @@ class NominationDetailView(ScopedObjectMixin, DetailView):
             assessment=assessment,
             commendation=commendation,
             actions=self.actions(),
-            window=window_of(campaign),
+            window=campaign.window(),
             history=history_rows(nomination.history, limit=30),
             **kwargs,
         )
@@ -301,7 +273,7 @@ class NominationDetailView(ScopedObjectMixin, DetailView):
         status = nomination.status
         officer = user.is_district_officer
         reviewing = (
-            can_review(user)
+            user.acts_for_province
             and status != Status.DRAFT
             and campaign.status
             in (

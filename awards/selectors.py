@@ -2,7 +2,7 @@
 number of queries whatever the number of districts, nominations or secretaries."""
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Count, F, OuterRef, Q, Subquery
 
@@ -10,7 +10,7 @@ from assessments.models import Assessment
 from branches.models import District, Province
 from secretaries.models import Person, Term
 
-from .models import RATING_ORDER, Campaign, Commendation, Nomination, rating_rank
+from .models import RATING_ORDER, Campaign, Commendation, Nomination
 
 
 @dataclass
@@ -83,7 +83,6 @@ class Candidate:
     score: object = None
     rating: str = ""
     nomination: Nomination | None = None
-    problems: list = field(default_factory=list)
 
     @property
     def rating_label(self) -> str:
@@ -91,28 +90,32 @@ class Candidate:
 
         return Rating(self.rating).label if self.rating else ""
 
-    @property
-    def eligible(self) -> bool:
-        return not self.problems
+
+def year_assessments(*, campaign: Campaign, person):
+    """The assessment that counts for a campaign: the person's in the campaign's year, once submitted (a
+    draft does not count). `person` is a person, an id or an OuterRef."""
+    return Assessment.objects.filter(person=person, framework__year=campaign.year).exclude(
+        status=Assessment.Status.DRAFT
+    )
+
+
+def with_year_assessment(queryset, *, campaign: Campaign):
+    """`queryset` (rows with a `person`) annotated with the `score` and `rating` of year_assessments."""
+    assessment = year_assessments(campaign=campaign, person=OuterRef("person"))
+    return queryset.annotate(
+        score=Subquery(assessment.values("overall_score")[:1]),
+        rating=Subquery(assessment.values("rating")[:1]),
+    )
 
 
 def candidates(*, campaign: Campaign, district: District, user, limit: int = 50) -> list[Candidate]:
     """The district's current secretaries ranked by their assessment score in the campaign's year (highest
-    first, unassessed last), each with the nomination already made for them and what keeps them from being
-    eligible. At most `limit` rows, in three queries."""
-    from django.utils.translation import gettext as _
-
-    assessments = Assessment.objects.filter(person=OuterRef("person"), framework__year=campaign.year).exclude(
-        status=Assessment.Status.DRAFT
-    )
+    first, unassessed last), each with the nomination already made for them; under a minimum rating, only
+    those who reach it. At most `limit` rows, in three queries."""
     terms = (
-        Term.objects.visible_to(user)
-        .secretaries()
-        .current()
-        .filter(branch__commune__district=district)
-        .annotate(
-            score=Subquery(assessments.values("overall_score")[:1]),
-            rating=Subquery(assessments.values("rating")[:1]),
+        with_year_assessment(
+            Term.objects.visible_to(user).secretaries().current().filter(branch__commune__district=district),
+            campaign=campaign,
         )
         .select_related("person", "branch__commune")
         .order_by(F("score").desc(nulls_last=True), "person__sort_key", "pk")
@@ -125,9 +128,8 @@ def candidates(*, campaign: Campaign, district: District, user, limit: int = 50)
         n.person_id: n
         for n in Nomination.objects.filter(campaign=campaign, person__in=[t.person_id for t in terms])
     }
-    rows = []
-    for term in terms:
-        row = Candidate(
+    return [
+        Candidate(
             person=term.person,
             branch_name=term.branch.name,
             commune_name=term.branch.commune.name,
@@ -135,24 +137,15 @@ def candidates(*, campaign: Campaign, district: District, user, limit: int = 50)
             rating=term.rating or "",
             nomination=nominated.get(term.person_id),
         )
-        if campaign.minimum_rating and rating_rank(row.rating) > RATING_ORDER.index(campaign.minimum_rating):
-            row.problems.append(_("Rating below the campaign's minimum"))
-        rows.append(row)
-    return rows
+        for term in terms
+    ]
 
 
 def nominations_for_review(*, campaign: Campaign, user):
     """The campaign's nominations the user may see, with what their rows show, district by district."""
-    score = Assessment.objects.filter(person=OuterRef("person"), framework__year=campaign.year).exclude(
-        status=Assessment.Status.DRAFT
-    )
     return (
-        Nomination.objects.visible_to(user)
-        .filter(campaign=campaign)
+        with_year_assessment(Nomination.objects.visible_to(user).filter(campaign=campaign), campaign=campaign)
         .select_related("person", "branch__commune", "district", "reviewed_by")
-        .annotate(
-            score=Subquery(score.values("overall_score")[:1]), rating=Subquery(score.values("rating")[:1])
-        )
         .order_by("district__code", "person__sort_key", "pk")
     )
 

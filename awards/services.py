@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
-from assessments.models import Assessment, Rating
+from assessments.models import Rating
 from secretaries.models import Term
 
 from .models import RATING_ORDER, Campaign, Commendation, Nomination, Quota, rating_rank
+from .selectors import year_assessments
 
 Status = Campaign.Status
 
@@ -165,12 +166,7 @@ def eligibility_problems(*, campaign: Campaign, person, term: Term | None = None
             _("%(name)s is not a branch secretary now: a current term is required.") % {"name": person}
         )
     if campaign.minimum_rating:
-        assessment = (
-            Assessment.objects.filter(person=person, framework__year=campaign.year)
-            .exclude(status=Assessment.Status.DRAFT)
-            .only("rating", "status")
-            .first()
-        )
+        assessment = year_assessments(campaign=campaign, person=person).only("rating", "status").first()
         required = Rating(campaign.minimum_rating).label
         if assessment is None or not assessment.rating:
             problems.append(
@@ -207,8 +203,9 @@ def eligibility_problems(*, campaign: Campaign, person, term: Term | None = None
 
 def _check_window(campaign: Campaign, today: datetime.date) -> None:
     _require_campaign_status(campaign, Status.OPEN, action=_("nominated in"))
-    if today < campaign.opens_on:
-        days = (campaign.opens_on - today).days
+    window = campaign.window(today)
+    if window.state == "before":
+        days = window.days
         _refuse(
             ngettext(
                 "Nominations open on %(date)s, in %(days)d day.",
@@ -218,8 +215,8 @@ def _check_window(campaign: Campaign, today: datetime.date) -> None:
             % {"date": _date(campaign.opens_on), "days": days},
             "window_not_open",
         )
-    if today > campaign.closes_on:
-        days = (today - campaign.closes_on).days
+    if window.state == "after":
+        days = window.days
         _refuse(
             ngettext(
                 "Nominations closed on %(date)s, %(days)d day ago.",
