@@ -12,8 +12,7 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +28,7 @@ from branches.models import Province
 
 from . import selectors, services
 from .campaign_forms import BulkReviewForm, CampaignForm, ProvinceChoiceForm, PublishForm, ReviewFilter
-from .models import Campaign, Nomination, Quota
+from .models import Campaign, Nomination
 
 Status = Campaign.Status
 REVIEW_PAGE_SIZE = 50
@@ -93,25 +92,7 @@ class CampaignListView(PaginatedListMixin, CampaignQuerysetMixin, ListView):
         qs = super().get_queryset().order_by("-year", "province__code", "-pk")
         if user.is_district_officer:
             # Their own district's place in each campaign: its quota and the places taken.
-            override = Quota.objects.filter(campaign=OuterRef("pk"), district=user.district_id).values(
-                "quota"
-            )
-            return qs.annotate(
-                district_quota=Coalesce(Subquery(override[:1]), F("default_quota")),
-                district_used=Count(
-                    "nominations",
-                    filter=Q(
-                        nominations__district=user.district_id,
-                        nominations__status__in=[Nomination.Status.SUBMITTED, Nomination.Status.APPROVED],
-                    ),
-                ),
-                district_drafts=Count(
-                    "nominations",
-                    filter=Q(
-                        nominations__district=user.district_id, nominations__status=Nomination.Status.DRAFT
-                    ),
-                ),
-            )
+            return qs.with_district_quota(user.district_id)
         sent = [Nomination.Status.SUBMITTED, Nomination.Status.APPROVED, Nomination.Status.REJECTED]
         return qs.annotate(
             sent_count=Count("nominations", filter=Q(nominations__status__in=sent)),

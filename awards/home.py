@@ -8,18 +8,16 @@ Two queries for an officer, one for staff.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.home import Panel
 
-from .models import Campaign, Nomination, Quota
+from .models import Campaign, Nomination
 from .selectors import commendations_per_year
 
 TEMPLATE = "awards/partials/home_panel.html"
-COUNTED = [Nomination.Status.SUBMITTED, Nomination.Status.APPROVED]
 
 
 def panel(user) -> Panel | None:
@@ -32,19 +30,10 @@ def panel(user) -> Panel | None:
 
 def _officer_panel(user) -> Panel | None:
     today = timezone.localdate()
-    mine = Q(nominations__district=user.district_id)
-    override = (
-        Quota.objects.filter(campaign=OuterRef("pk"), district=user.district_id)
-        .order_by()
-        .values("quota")[:1]
-    )
     campaigns = list(
         Campaign.objects.visible_to(user)
         .filter(status=Campaign.Status.OPEN, opens_on__lte=today, closes_on__gte=today)
-        .annotate(
-            quota=Coalesce(Subquery(override), "default_quota", output_field=IntegerField()),
-            used=Count("nominations", filter=mine & Q(nominations__status__in=COUNTED)),
-        )
+        .with_district_quota(user.district_id)
         .order_by("closes_on", "pk")
     )
     if not campaigns:
@@ -61,9 +50,9 @@ def _officer_panel(user) -> Panel | None:
         {
             "campaign": c,
             "window": c.window(today),
-            "quota": c.quota,
-            "used": c.used,
-            "left": max(c.quota - c.used, 0),
+            "quota": c.district_quota,
+            "used": c.district_used,
+            "left": max(c.district_quota - c.district_used, 0),
             "drafts": drafts.get(c.pk, []),
         }
         for c in campaigns

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +44,21 @@ class ProvinceWideQuerySet(ScopedQuerySet):
 
 
 class CampaignQuerySet(ProvinceWideQuerySet):
+    def with_district_quota(self, district_id: int) -> "CampaignQuerySet":
+        """Each campaign annotated with one district's place in it: `district_quota` (its override or the
+        default), `district_used` (places taken) and `district_drafts`."""
+        override = Quota.objects.filter(campaign=OuterRef("pk"), district=district_id).values("quota")[:1]
+        mine = Q(nominations__district=district_id)
+        return self.annotate(
+            district_quota=Coalesce(Subquery(override), F("default_quota"), output_field=IntegerField()),
+            district_used=Count(
+                "nominations", filter=mine & Q(nominations__status__in=Nomination.QUOTA_STATUSES)
+            ),
+            district_drafts=Count(
+                "nominations", filter=mine & Q(nominations__status=Nomination.Status.DRAFT)
+            ),
+        )
+
     def visible_to(self, user):
         qs = super().visible_to(user)
         if user and user.is_authenticated and user.is_district_officer:
@@ -177,7 +193,7 @@ class NominationQuerySet(ScopedQuerySet):
 
     def counted_in_quota(self) -> "NominationQuerySet":
         """Nominations that use a place of the district's quota: sent to the province and not turned down."""
-        return self.filter(status__in=[Nomination.Status.SUBMITTED, Nomination.Status.APPROVED])
+        return self.filter(status__in=Nomination.QUOTA_STATUSES)
 
 
 class Nomination(models.Model):
@@ -189,6 +205,9 @@ class Nomination(models.Model):
         SUBMITTED = "da_gui", _("Submitted")
         APPROVED = "duyet", _("Approved")
         REJECTED = "khong_duyet", _("Not approved")
+
+    # Sent to the province and not turned down: these take a place of the district's quota.
+    QUOTA_STATUSES = [Status.SUBMITTED, Status.APPROVED]
 
     campaign = models.ForeignKey(
         Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="nominations"
