@@ -82,3 +82,15 @@
     button.addEventListener("click", function () { window.print(); });
   });
 })();
+
+// "Tick all" (<input type="checkbox" data-check-all="name">) ticks every row checkbox of that name.
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-check-all]").forEach(function (all) {
+    all.addEventListener("change", function () {
+      document.querySelectorAll('input[name="' + all.dataset.checkAll + '"]').forEach(function (box) {
+        box.checked = all.checked;
+      });
+    });
+  });
+})();

@@ -91,6 +91,13 @@ def test_a_campaign_runs_from_nominations_to_certificate(
     page.context.clear_cookies()
     login(page, live_server, tra_vinh_staff.username, PASSWORD)
     page.goto(f"{live_server.url}/awards/{campaign.pk}/review/")
+    # "Tick all" ticks every row for a bulk decision, and unticks them again.
+    boxes = page.locator("input[name=nomination]")
+    page.locator("[data-check-all]").check()
+    expect(boxes.nth(0)).to_be_checked()
+    expect(boxes.nth(1)).to_be_checked()
+    page.locator("[data-check-all]").uncheck()
+    expect(boxes.nth(0)).not_to_be_checked()
     best_row = page.locator("tbody tr", has_text=BEST)
     with page.expect_navigation():
         best_row.get_by_role("button", name="Duyệt").click()
