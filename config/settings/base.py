@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    "core",
     "accounts",
     "branches",
     "secretaries",
