@@ -42,13 +42,22 @@ def security_event(event: str, *, request=None, user=None, level: int = logging.
 def _clean(value):
     if value is None or isinstance(value, bool | int | float):
         return value
-    return str(value)[:MAX_FIELD_LENGTH]
+    # Control characters (a newline in a path) escaped, so no value can forge a log line (ASVS 16.4.1).
+    text = str(value)[:MAX_FIELD_LENGTH]
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
 def _store(**values) -> None:
+    from django.db import connection, transaction
+
     from .models import SecurityEvent
 
     try:
-        SecurityEvent.objects.create(**values)
+        if connection.in_atomic_block:
+            # A savepoint: a failed insert must not break the transaction of the work being recorded.
+            with transaction.atomic():
+                SecurityEvent.objects.create(**values)
+        else:
+            SecurityEvent.objects.create(**values)
     except Exception:  # the log line above is the record of last resort; never break the request
         logger.warning("%s not stored in the database", values["event"], exc_info=True)

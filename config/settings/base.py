@@ -121,6 +121,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Django's CSRF refusal page, recorded as a security event.
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -193,7 +195,9 @@ LOGGING = {
     "formatters": {
         "portal": {
             "format": "%(asctime)s %(levelname)s %(name)s user=%(user_id)s address=%(client_address)s "
-            "%(message)s"
+            "%(message)s",
+            # The offset is part of the time, so lines from servers in other zones compare (ASVS 16.2.2).
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
         }
     },
     "handlers": {

@@ -31,7 +31,8 @@ class TestLogFormat:
     def test_every_line_has_time_level_logger_user_and_address(self, tieu_can_officer):
         stream = io.StringIO()
         handler = logging.StreamHandler(stream)
-        handler.setFormatter(logging.Formatter(django_settings.LOGGING["formatters"]["portal"]["format"]))
+        portal = django_settings.LOGGING["formatters"]["portal"]
+        handler.setFormatter(logging.Formatter(portal["format"], portal["datefmt"]))
         handler.addFilter(RequestContextFilter())
         logger = logging.getLogger("tests.any_module")
         logger.addHandler(handler)
@@ -45,7 +46,7 @@ class TestLogFormat:
         finally:
             logger.removeHandler(handler)
         first, second = stream.getvalue().splitlines()
-        stamp = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}"
+        stamp = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}"  # with its offset from UTC
         who = f"user={tieu_can_officer.pk} address=10.1.2.3"
         assert re.fullmatch(rf"{stamp} WARNING tests.any_module {who} something happened", first)
         assert re.fullmatch(rf"{stamp} WARNING tests.any_module user=- address=- outside a request", second)
@@ -71,6 +72,14 @@ class TestLogFormat:
             HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7",
         )
         assert events("login.success")[-1].address == "203.0.113.7"
+
+    def test_no_value_can_forge_a_line(self, db, caplog):
+        security_event("test.event", path="/a\n2026-12-01 INFO bithu.security login.success\r\x00")
+        assert (
+            events("test.event")[0].details["path"]
+            == "/a\\n2026-12-01 INFO bithu.security login.success\\r\\x00"
+        )
+        assert "\n" not in caplog.records[-1].getMessage()
 
     def test_only_ids_and_short_values_are_kept(self, db):
         security_event("test.event", user=None, target=7, note="x" * 1000, flag=True)
@@ -129,6 +138,30 @@ class TestRefusals:
         assert client.get(url).status_code == 404
         [event] = events("access.not_found")
         assert (event.user_id, event.details) == (tieu_can_officer.pk, {"path": url})
+
+    def test_csrf_failure(self, tieu_can_officer):
+        from django.test import Client
+
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(tieu_can_officer)
+        assert client.post(reverse("logout")).status_code == 403
+        [event] = events("access.csrf_failure")
+        assert event.user_id == tieu_can_officer.pk
+        assert event.details["path"] == reverse("logout") and "CSRF" in event.details["reason"]
+
+    def test_a_failing_store_does_not_break_the_transaction(self, db, tieu_can_officer, monkeypatch, caplog):
+        from django.db import IntegrityError, transaction
+
+        from accounts.models import User
+
+        def broken(**values):
+            raise IntegrityError("no table")
+
+        monkeypatch.setattr(SecurityEvent.objects, "create", broken)
+        with transaction.atomic():
+            security_event("test.event", user=tieu_can_officer)
+            assert User.objects.filter(pk=tieu_can_officer.pk).exists()  # the transaction still works
+        assert "test.event not stored" in caplog.text
 
     def test_anonymous_not_found_is_not_recorded(self, client, db):
         client.get("/khong-co-trang-nay/")
@@ -281,6 +314,15 @@ class TestReading:
             "security_events", "--since", "3d", "--event", "login.", stdout=out, stderr=io.StringIO()
         )
         assert len(out.getvalue().splitlines()) == 2
+
+    def test_command_deletes_what_is_past_the_retention(self, recorded):
+        call_command(
+            "security_events", "--delete-older-than", "1d", stdout=io.StringIO(), stderr=io.StringIO()
+        )
+        assert sorted(SecurityEvent.objects.values_list("event", flat=True)) == [
+            "data.export",
+            "login.failure",
+        ]
 
     def test_command_refuses_an_unreadable_span(self, db):
         with pytest.raises(CommandError):

@@ -120,3 +120,11 @@ def test_password_change_ends_the_other_sessions(client, tieu_can_officer):
     assert response["Location"] == reverse("password_change_done")
     assert client.get(reverse("home")).status_code == 200  # this one stays signed in
     assert other.get(reverse("home")).status_code == 302
+
+
+def test_a_deactivated_account_loses_its_sessions(client, tieu_can_officer):
+    client.force_login(tieu_can_officer)
+    assert client.get(reverse("home")).status_code == 200
+    tieu_can_officer.is_active = False
+    tieu_can_officer.save()
+    assert client.get(reverse("home")).status_code == 302

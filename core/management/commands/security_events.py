@@ -1,5 +1,5 @@
 """`manage.py security_events --since 24h [--event login.] [--user 12]`: recent security events, oldest
-first, in the portal's log format."""
+first, in the portal's log format. `--delete-older-than 400d` removes old ones (the retention period)."""
 
 import datetime
 import re
@@ -27,8 +27,18 @@ class Command(BaseCommand):
         parser.add_argument("--since", default="24h", help="how far back: 30m, 24h, 7d (default 24h)")
         parser.add_argument("--event", help="only events whose name starts with this, e.g. login.")
         parser.add_argument("--user", type=int, help="only events of this user id")
+        parser.add_argument(
+            "--delete-older-than",
+            metavar="SPAN",
+            help="delete the events older than this (e.g. 400d) instead",
+        )
 
-    def handle(self, *args, since, event, user, **options):
+    def handle(self, *args, since, event, user, delete_older_than, **options):
+        if delete_older_than:
+            cutoff = timezone.now() - parse_span(delete_older_than)
+            deleted, _ = SecurityEvent.objects.filter(created_at__lt=cutoff).delete()
+            self.stderr.write(f"{deleted} events older than {delete_older_than} deleted")
+            return
         events = SecurityEvent.objects.filter(created_at__gte=timezone.now() - parse_span(since))
         if event:
             events = events.filter(event__startswith=event)
