@@ -27,7 +27,7 @@ def note_login(session) -> None:
 
 
 def expiry_reason(session) -> str | None:
-    """ "idle" or "lifetime" when the session must end now, else None (and the activity is noted)."""
+    """Why the session must end now ("idle" or "lifetime"), or None; notes the activity on the way."""
     now = now_ts()
     login_at = session.get(LOGIN_AT)
     seen_at = session.get(SEEN_AT)

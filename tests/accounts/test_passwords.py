@@ -47,6 +47,9 @@ class TestLength:
         assert any("ít nhất 15 ký tự" in e for e in errors("Cay-dua-xanh-b", user))
         assert errors("Cay-dua-xanh-be", user) == []
 
+    def test_long_passphrases_are_welcome(self, staff):
+        assert errors(" ".join([GOOD] * 4), staff) == []  # 107 characters, spaces included
+
     def test_django_staff_flag_alone_needs_fifteen(self, db):
         assert any("15" in e for e in errors("Cay-dua-xanh-b", User(username="nhanvien", is_staff=True)))
 
