@@ -282,6 +282,25 @@ class TestRoleChanges:
             None,
         )
 
+    def test_an_account_created_in_admin_is_recorded(self, client, administrator, tieu_can):
+        client.force_login(administrator)
+        response = client.post(
+            reverse("admin:accounts_user_add"),
+            {
+                "username": "huyendoan.moi",
+                "password1": "Cay-dua-xanh-ben-song-2026",
+                "password2": "Cay-dua-xanh-ben-song-2026",
+                "role": "district_officer",
+                "district": tieu_can.pk,
+                "usable_password": "true",
+            },
+        )
+        assert response.status_code == 302
+        [event] = events("user.create")
+        assert event.user_id == administrator.pk
+        assert (event.details["role"], event.details["district"]) == ("district_officer", tieu_can.pk)
+        assert "huyendoan.moi" not in str(event.details)
+
     def test_other_edits_are_not_rights_changes(self, client, administrator, tieu_can_officer):
         client.force_login(administrator)
         self.change(client, tieu_can_officer, first_name="Tâm Minh")
