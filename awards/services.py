@@ -8,6 +8,7 @@ commendation: made by publishing; revoked with a date and a reason, never delete
 """
 
 import datetime
+import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,6 +19,7 @@ from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
 from assessments.models import Rating
+from core.security_log import security_event
 from secretaries.models import Term
 
 from .models import RATING_ORDER, Campaign, Commendation, Nomination, Quota, rating_rank
@@ -410,4 +412,5 @@ def commendation_revoke(
     commendation.revoked_by = user
     commendation._change_reason = reason
     commendation.save()
+    security_event("commendation.revoke", user=user, level=logging.WARNING, commendation=commendation.pk)
     return commendation

@@ -9,3 +9,6 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = _("Shared")
+
+    def ready(self):
+        from . import signals  # noqa: F401 (connects the authentication events)

@@ -85,8 +85,8 @@ def test_role_without_its_unit_is_refused_in_admin(client, administrator, tra_vi
         reverse("admin:accounts_user_add"),
         {
             "username": "moi",
-            "password1": "Mat-khau-dai-2026",
-            "password2": "Mat-khau-dai-2026",
+            "password1": "Cay-dua-xanh-ben-song-2026",
+            "password2": "Cay-dua-xanh-ben-song-2026",
             "role": "provincial_staff",
             "usable_password": "true",
         },

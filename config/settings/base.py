@@ -65,7 +65,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The user id and client address of every log line; the security events of 403s and 404s.
+    "core.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle timeout and absolute lifetime of a signed-in session (it says why on the login page).
+    "core.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout raised during authentication into its response.
@@ -107,20 +111,35 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# ASVS V6.2: 12 characters for everyone, 15 for administrators and provincial staff, no word of the
+# portal's context (its name, the Union's words, province and district names, the username), not common.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "accounts.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "accounts.password_validation.RoleMinimumLengthValidator", "OPTIONS": {"min_length": 15}},
+    {"NAME": "accounts.password_validation.ContextWordsValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Django's CSRF refusal page, recorded as a security event.
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling: lock a username *from one address* after repeated failures, for 15 minutes.
+# The client address (core.client.client_address) is the X-Forwarded-For entry written by the last of
+# this many trusted proxies; 0 ignores the header (development, tests, a portal reached directly).
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+
+# Login throttling, for 15 minutes: a username from one address after AXES_FAILURE_LIMIT failures, and an
+# address after AXES_ADDRESS_FAILURE_LIMIT failures across all usernames (accounts/throttling.py).
 AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
+AXES_ADDRESS_FAILURE_LIMIT = int(env("AXES_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "accounts.throttling.PortalAxesHandler"
+# The same address as the logs; django-ipware (AXES_IPWARE_*) is not used.
+AXES_CLIENT_IP_CALLABLE = "core.client.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -154,18 +173,44 @@ EMAIL_PORT = int(env("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# A mail server that does not answer must not hold a worker's thread for ever (core/deferred.py).
+EMAIL_TIMEOUT = 30
+# Work after the response (the password-reset mail) runs in a thread; the test settings run it at once.
+DEFERRED_WORK_INLINE = False
 
-SESSION_COOKIE_AGE = 60 * 60 * 12
+# ASVS V7: a session ends after SESSION_IDLE_MINUTES without a request and SESSION_MAX_HOURS after the
+# login, whatever happens (core.middleware.SessionTimeoutMiddleware).
+SESSION_IDLE_MINUTES = int(env("SESSION_IDLE_MINUTES", "30"))
+SESSION_MAX_HOURS = int(env("SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 60 * 60
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# One log format for the whole portal (ASVS V16): time, level, logger, user id, client address, message.
+# core.log_context.RequestContextFilter fills in the user and the address of the request being served.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_context": {"()": "core.log_context.RequestContextFilter"}},
+    "formatters": {
+        "portal": {
+            "format": "%(asctime)s %(levelname)s %(name)s user=%(user_id)s address=%(client_address)s "
+            "%(message)s",
+            # The offset is part of the time, so lines from servers in other zones compare (ASVS 16.2.2).
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "portal", "filters": ["request_context"]}
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    # django-axes reports every login attempt at INFO; the attempts are in its own tables anyway.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own lines go through the portal's handler and format, not Django's default handlers.
+        "django": {"handlers": [], "level": env("LOG_LEVEL", "INFO"), "propagate": True},
+        # django-axes writes each attempt with the username and address masked as ****; the security
+        # events (bithu.security: login.failure, login.lockout) replace those lines.
+        "axes": {"level": "ERROR"},
+    },
 }
 
 # Rows per page in every portal list.

@@ -14,3 +14,6 @@ STORAGES = {
 # Serve static files straight from the source folders; no collectstatic needed.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# The password-reset mail and other work after the response run at once, so tests see their effect.
+DEFERRED_WORK_INLINE = True

@@ -6,8 +6,10 @@ from django.urls import reverse
 from tests.conftest import PASSWORD
 
 
-def login(client, username, password, ip="10.0.0.1"):
-    return client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=ip)
+def login(client, username, password, ip="10.0.0.1", **headers):
+    return client.post(
+        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=ip, **headers
+    )
 
 
 def test_login_page_is_vietnamese(client, db):
@@ -61,6 +63,53 @@ class TestThrottling:
             login(client, "huyendoan.tieucan", "sai")
         assert login(client, "huyendoan.tieucan", PASSWORD).status_code == 302
 
+    def test_a_forged_forwarded_header_is_ignored_without_a_trusted_proxy(self, client, tieu_can_officer):
+        """Direct requests (proxy count 0): the attacker cannot pose as the victim's address."""
+        for _ in range(5):
+            login(client, "huyendoan.tieucan", "sai", ip="6.6.6.6", HTTP_X_FORWARDED_FOR="10.0.0.2")
+        assert AccessAttempt.objects.get().ip_address == "6.6.6.6"
+        assert login(client, "huyendoan.tieucan", PASSWORD, ip="10.0.0.2").status_code == 302
+
+    def test_behind_one_proxy_the_hop_it_wrote_is_the_address(self, client, tieu_can_officer, settings):
+        settings.TRUSTED_PROXY_COUNT = 1
+        for _ in range(5):
+            # The attacker forges the victim's address on the left; nginx appends the real one.
+            login(
+                client, "huyendoan.tieucan", "sai", ip="127.0.0.1", HTTP_X_FORWARDED_FOR="10.0.0.2, 6.6.6.6"
+            )
+        assert AccessAttempt.objects.get().ip_address == "6.6.6.6"
+        # The victim, through the same proxy, is not locked; the attacker is.
+        victim = login(client, "huyendoan.tieucan", PASSWORD, ip="127.0.0.1", HTTP_X_FORWARDED_FOR="10.0.0.2")
+        assert victim.status_code == 302
+        client.post(reverse("logout"))
+        attacker = login(
+            client, "huyendoan.tieucan", PASSWORD, ip="127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6"
+        )
+        assert attacker.status_code == 429
+
+    def test_one_address_is_locked_across_many_usernames(self, client, tieu_can_officer, settings):
+        """The attack of the issue: 124 wrong passwords over 31 usernames. Now the address stops at 20."""
+        assert settings.AXES_ADDRESS_FAILURE_LIMIT == 20
+        statuses = [login(client, f"khong-co-{n // 4}", "sai", ip="6.6.6.6").status_code for n in range(20)]
+        assert 429 not in statuses[:19]
+        # No username reached its own limit of 5, yet the address is refused, even for a right password.
+        assert login(client, "huyendoan.tieucan", PASSWORD, ip="6.6.6.6").status_code == 429
+        assert login(client, "huyendoan.tieucan", PASSWORD, ip="10.0.0.2").status_code == 302
+
+    def test_logging_into_own_account_does_not_clear_the_address(
+        self, client, tieu_can_officer, cang_long_officer, settings
+    ):
+        settings.AXES_ADDRESS_FAILURE_LIMIT = 8
+        for n in range(7):
+            login(client, f"khong-co-{n}", "sai")
+        login(client, "huyendoan.canglong", "sai")  # 8th failure: the address is locked
+        assert login(client, "huyendoan.canglong", PASSWORD).status_code == 429
+        settings.AXES_ADDRESS_FAILURE_LIMIT = 20  # the administrator raises it; the count stays
+        assert login(client, "huyendoan.canglong", PASSWORD).status_code == 302
+        client.post(reverse("logout"))
+        # Only that username's attempts were forgiven, not the other seven.
+        assert AccessAttempt.objects.filter(ip_address="10.0.0.1").count() == 7
+
     def test_cool_off_is_fifteen_minutes(self, settings):
         from axes.helpers import get_cool_off
 
@@ -73,13 +122,13 @@ def test_password_change(client, tieu_can_officer):
         reverse("password_change"),
         {
             "old_password": PASSWORD,
-            "new_password1": "Mat-khau-moi-2026",
-            "new_password2": "Mat-khau-moi-2026",
+            "new_password1": "Cay-dua-xanh-ben-song-2026",
+            "new_password2": "Cay-dua-xanh-ben-song-2026",
         },
     )
     assert response["Location"] == reverse("password_change_done")
     tieu_can_officer.refresh_from_db()
-    assert tieu_can_officer.check_password("Mat-khau-moi-2026")
+    assert tieu_can_officer.check_password("Cay-dua-xanh-ben-song-2026")
 
 
 def test_password_reset_sends_vietnamese_mail(client, tieu_can_officer):

@@ -1,0 +1,45 @@
+"""Login throttling (django-axes) with two limits, which axes alone cannot hold.
+
+AXES_LOCKOUT_PARAMETERS is ``[["username", "ip_address"], "ip_address"]``: one person guessing one
+account's password from one address is locked after AXES_FAILURE_LIMIT failures; one address guessing
+across many accounts is locked after AXES_ADDRESS_FAILURE_LIMIT, higher because a district office shares
+one address among its officers. Axes compares every parameter with the same limit, so this handler scales
+the counts: each parameter's failures are expressed as a fraction of its own limit.
+
+A successful login forgives only that username from that address — not the whole address, or an attacker
+holding one valid account could clear the address's count by logging into it now and then.
+"""
+
+import math
+
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.db.models import Sum
+
+
+class PortalAxesHandler(AxesDatabaseHandler):
+    def _limits(self):
+        return [
+            settings.AXES_ADDRESS_FAILURE_LIMIT if parameter == "ip_address" else settings.AXES_FAILURE_LIMIT
+            for parameter in settings.AXES_LOCKOUT_PARAMETERS
+        ]
+
+    def get_failures(self, request, credentials=None) -> int:
+        base = settings.AXES_FAILURE_LIMIT
+        scaled = 0
+        for attempts, limit in zip(self.get_user_attempts(request, credentials), self._limits(), strict=True):
+            failures = attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+            if failures >= limit:
+                return max(base, failures)
+            # Below its own limit, a count stays below the common one.
+            scaled = max(scaled, min(base - 1, math.floor(failures * base / limit)))
+        return scaled
+
+    def reset_user_attempts(self, request, credentials=None) -> int:
+        username = get_client_username(request, credentials)
+        count, _ = AccessAttempt.objects.filter(
+            username=username, ip_address=request.axes_ip_address
+        ).delete()
+        return count

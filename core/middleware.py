@@ -1,0 +1,81 @@
+"""Middleware of the ground floor: the request context for logging, the security events of refused
+requests, and the session timeouts."""
+
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .log_context import bind_request
+from .security_log import security_event
+from .sessions import expiry_reason
+
+#: the longest path written to the log (a path carries ids, not personal data)
+MAX_PATH = 200
+
+
+class RequestContextMiddleware:
+    """Binds the request for log lines (user id, client address), and records refused requests: every
+    permission denied (403), and every "not found" (404) answered to a signed-in user — an object outside
+    the user's scope answers 404 like a missing one, and both are worth a line. Goes after
+    AuthenticationMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # Loaded once here, so a log line never queries the database for it.
+        request.user.is_authenticated  # noqa: B018
+        # Unbound on request_finished (core.signals), so Django's own line about a 4xx or 5xx response,
+        # written after the middleware returns, still says whose request it was.
+        bind_request(request)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, PermissionDenied):
+            security_event(
+                "access.denied", request=request, level=logging.WARNING, path=request.path[:MAX_PATH]
+            )
+        elif isinstance(exception, Http404) and request.user.is_authenticated:
+            security_event(
+                "access.not_found", request=request, level=logging.WARNING, path=request.path[:MAX_PATH]
+            )
+        return None
+
+
+class SessionTimeoutMiddleware:
+    """Signs a user out after SESSION_IDLE_MINUTES without a request, or SESSION_MAX_HOURS after the login,
+    and says why on the login page. Goes after AuthenticationMiddleware and MessageMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            reason = expiry_reason(request.session)
+            if reason is not None:
+                security_event("session.expired", request=request, reason=reason)
+                logout(request)
+                if reason == "idle":
+                    minutes = settings.SESSION_IDLE_MINUTES
+                    message = ngettext(
+                        "You were signed out after %(count)d minute without activity.",
+                        "You were signed out after %(count)d minutes without activity.",
+                        minutes,
+                    ) % {"count": minutes}
+                else:
+                    hours = settings.SESSION_MAX_HOURS
+                    message = ngettext(
+                        "You were signed out %(count)d hour after logging in.",
+                        "You were signed out %(count)d hours after logging in.",
+                        hours,
+                    ) % {"count": hours}
+                messages.info(request, message + " " + _("Please log in again."))
+                return redirect_to_login(request.get_full_path())
+        return self.get_response(request)

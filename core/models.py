@@ -1,0 +1,41 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SecurityEvent(models.Model):
+    """One security event (core.security_log.security_event), kept so an administrator can read recent
+    ones in Django admin or with `manage.py security_events`. Ids and counts only, never personal data."""
+
+    class Level(models.IntegerChoices):
+        INFO = 20, "INFO"
+        WARNING = 30, "WARNING"
+        ERROR = 40, "ERROR"
+
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    event = models.CharField(_("event"), max_length=64, db_index=True)
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices, default=Level.INFO)
+    # No database constraint and nothing done on delete: the record outlives the account it names.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    address = models.CharField(_("client address"), max_length=45, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.event} {self.created_at:%Y-%m-%d %H:%M:%S}"
+
+    @property
+    def details_text(self) -> str:
+        return " ".join(f"{key}={value}" for key, value in sorted(self.details.items()))
