@@ -7,7 +7,7 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Skill assessments")
 
     def ready(self):
-        from branches.home import register_panel
+        from core.home import register_panel
 
         from .home import panel
 

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.scope import ScopedQuerySet
+from core.scope import ScopedQuerySet
 
 
 class Rating(models.TextChoices):

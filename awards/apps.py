@@ -7,7 +7,7 @@ class AwardsConfig(AppConfig):
     verbose_name = _("Commendations")
 
     def ready(self):
-        from branches.home import register_panel
+        from core.home import register_panel
 
         from .home import chart_panel, panel
 

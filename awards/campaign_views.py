@@ -21,10 +21,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 
-from accounts.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
 from assessments.models import Rating
-from branches.history import history_rows
 from branches.models import Province
+from core.history import history_rows
+from core.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
 
 from . import selectors, services
 from .campaign_forms import BulkReviewForm, CampaignForm, ProvinceChoiceForm, PublishForm, ReviewFilter

@@ -17,9 +17,9 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 
-from accounts.mixins import ScopedObjectMixin, portal_view
-from branches.excel import xlsx_response
-from branches.history import history_rows
+from core.excel import xlsx_response
+from core.history import history_rows
+from core.mixins import ScopedObjectMixin, portal_view
 from secretaries.models import Person
 
 from . import selectors, services

@@ -12,7 +12,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from branches.home import Panel
+from core.home import Panel
 
 from .models import Campaign, Nomination
 from .selectors import commendations_per_year

@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.scope import ScopedQuerySet
 from assessments.models import Rating
-from branches.text import normalize_name
+from core.scope import ScopedQuerySet
+from core.text import normalize_name
 
 # Ratings from best to worst: a campaign's minimum rating admits its own level and every better one.
 RATING_ORDER = [Rating.EXCELLENT, Rating.GOOD, Rating.FULFILLED, Rating.NOT_FULFILLED]

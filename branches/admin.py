@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.text import search_terms
+
 from .models import Branch, Commune, District, Province
-from .text import search_terms
 
 
 class EstimatedCountPaginator(Paginator):

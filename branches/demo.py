@@ -8,8 +8,9 @@ from datetime import date
 
 from simple_history.utils import bulk_create_with_history
 
+from core.text import fold
+
 from .models import Branch, Commune
-from .text import fold
 
 DEMO_PROVINCE = "84"
 

@@ -8,16 +8,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
 
-from accounts.mixins import PaginatedListMixin, PortalMixin, ScopedObjectMixin, portal_view
+from core.excel import xlsx_response
+from core.history import history_rows
+from core.home import panels_for
+from core.mixins import PaginatedListMixin, PortalMixin, ScopedObjectMixin, portal_view
+from core.text import search_terms
 
 from . import selectors, services
-from .excel import xlsx_response
 from .filters import BranchFilter
 from .forms import BranchForm
-from .history import history_rows
-from .home import panels_for
 from .models import Branch, Commune, District, Province
-from .text import search_terms
 
 AUTOCOMPLETE_LIMIT = 20
 

@@ -7,7 +7,7 @@ class SecretariesConfig(AppConfig):
     verbose_name = _("Branch secretaries")
 
     def ready(self):
-        from branches.home import register_panel
+        from core.home import register_panel
 
         from .home import panel
 

@@ -19,7 +19,7 @@ from simple_history.utils import bulk_create_with_history
 
 from branches.demo import DEMO_PROVINCE
 from branches.models import Branch
-from branches.text import fold, name_sort_key
+from core.text import fold, name_sort_key
 
 from .choices import KHMER, KINH, EducationLevel, Gender, Religion, TheoryLevel
 from .models import Person, Term

@@ -8,14 +8,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
-from accounts.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
 from assessments.selectors import person_history
 from awards.selectors import person_commendations
-from branches.excel import xlsx_response
-from branches.history import history_rows
 from branches.models import Branch
-from branches.text import search_terms
 from branches.views import AUTOCOMPLETE_LIMIT
+from core.excel import xlsx_response
+from core.history import history_rows
+from core.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
+from core.text import search_terms
 from seminars.seminar_selectors import person_seminars
 
 from . import selectors, services

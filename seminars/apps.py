@@ -7,7 +7,7 @@ class SeminarsConfig(AppConfig):
     verbose_name = _("Seminars")
 
     def ready(self):
-        from branches.home import register_panel
+        from core.home import register_panel
 
         from .home import panel
 

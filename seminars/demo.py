@@ -20,7 +20,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from branches.demo import DEMO_PROVINCE
 from branches.models import Commune, District, Province
-from branches.text import fold
+from core.text import fold
 from secretaries.models import Person, Term
 from secretaries.portraits import image_process
 

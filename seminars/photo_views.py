@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from accounts.mixins import portal_view
+from core.mixins import portal_view
 from secretaries import portraits
 
 from . import services

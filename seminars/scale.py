@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from branches.models import District, Province
 from branches.scale import BATCH_SIZE, ScaleOptions
-from branches.text import fold
+from core.text import fold
 from secretaries.models import Person
 
 from .models import Proposal, Seminar, Theme, proposal_search_key

@@ -8,7 +8,7 @@ from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, 
 from django.utils import timezone
 
 from branches.models import District, Province
-from branches.text import search_terms
+from core.text import search_terms
 from secretaries.models import Term
 from secretaries.selectors import percent
 

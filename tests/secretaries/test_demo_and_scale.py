@@ -15,7 +15,7 @@ from branches.demo import populate_branches
 from branches.management.commands.seed_scale import SEED_STEPS
 from branches.models import Branch, Commune
 from branches.scale import ScaleOptions, branches_seed, branches_step
-from branches.text import fold
+from core.text import fold
 from secretaries.demo import populate_secretaries
 from secretaries.models import Person, Term
 from secretaries.scale import secretaries_seed, secretaries_step
