@@ -8,9 +8,8 @@ from datetime import date
 
 from simple_history.utils import bulk_create_with_history
 
+from branches.models import Branch, Commune
 from core.text import fold
-
-from .models import Branch, Commune
 
 DEMO_PROVINCE = "84"
 
