@@ -8,7 +8,10 @@ class SecretariesConfig(AppConfig):
 
     def ready(self):
         from core.home import register_panel
+        from core.sections import BRANCH_PAGE, register_section
 
         from .home import panel
+        from .sections import branch_section
 
         register_panel(panel)
+        register_section(BRANCH_PAGE, branch_section)

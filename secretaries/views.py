@@ -8,15 +8,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
-from assessments.selectors import person_history
-from awards.selectors import person_commendations
 from branches.models import Branch
 from branches.views import AUTOCOMPLETE_LIMIT
 from core.excel import xlsx_response
 from core.history import history_rows
 from core.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
+from core.sections import PERSON_PAGE, sections_for
 from core.text import search_terms
-from seminars.seminar_selectors import person_seminars
 
 from . import selectors, services
 from .choices import ETHNICITIES
@@ -180,9 +178,8 @@ class PersonDetailView(PersonQuerysetMixin, DetailView):
             terms=terms,
             current_terms=current,
             breadcrumb_commune=latest.branch.commune if latest else None,
-            assessment_history=person_history(person, user=self.request.user),
-            person_seminars=person_seminars(person, user=self.request.user),
-            person_commendations=list(person_commendations(person=person, user=self.request.user)),
+            # Assessments, seminars, commendations: the apps above this one register them (core.sections).
+            sections=sections_for(PERSON_PAGE, person, user=self.request.user),
             history=history_rows(person.history, limit=30),
             term_history=history_rows(term_history, limit=30),
             ethnicity_name=ETHNICITY_NAMES.get(person.ethnicity, ""),

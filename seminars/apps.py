@@ -8,7 +8,10 @@ class SeminarsConfig(AppConfig):
 
     def ready(self):
         from core.home import register_panel
+        from core.sections import PERSON_PAGE, register_section
 
         from .home import panel
+        from .sections import person_section
 
         register_panel(panel)
+        register_section(PERSON_PAGE, person_section)
