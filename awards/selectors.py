@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from django.db.models import Count, F, OuterRef, Q, Subquery
 
 from assessments.models import Assessment
-from branches.models import District, Province
+from branches.models import District
+from branches.selectors import level_below
 from secretaries.models import Person, Term
 
 from .models import RATING_ORDER, Campaign, Commendation, Nomination
@@ -194,13 +195,12 @@ def statistics(*, user, year: int | None = None) -> dict:
         party_members=Count("pk", filter=Q(person__is_party_member=True)),
     )
     # The whole country is read per province (696 district rows would say less and cost more to draw).
-    level = "province" if user.is_administrator else "district"
+    level, model = level_below(user, finest="district")
     per_unit = defaultdict(dict)
     years = set()
     for unit_id, y, n in base.values_list(level, "year").annotate(n=Count("pk")).order_by():
         per_unit[unit_id][y] = n
         years.add(y)
-    model = Province if level == "province" else District
     units = model.objects.filter(pk__in=list(per_unit)).order_by("code")
     years = sorted(years)
     table = [
