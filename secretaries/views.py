@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import FilteredRelation, Q
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView
 from branches.models import Branch
 from branches.views import AUTOCOMPLETE_LIMIT
 from core.excel import xlsx_response
+from core.files import protected_image_response
 from core.history import history_rows
 from core.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
 from core.sections import PERSON_PAGE, sections_for
@@ -243,12 +243,7 @@ class PersonUpdateView(PersonQuerysetMixin, UpdateView):
 def person_portrait(request, pk, size="full"):
     """Portraits are personal data: served only to users whose scope holds the person, never from /media/."""
     person = get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
-    image = person.portrait_thumbnail if size == "thumbnail" else person.portrait
-    if not image:
-        raise Http404
-    response = FileResponse(image.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return protected_image_response(person.portrait_thumbnail if size == "thumbnail" else person.portrait)
 
 
 @portal_view
