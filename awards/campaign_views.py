@@ -105,8 +105,6 @@ class CampaignListView(PaginatedListMixin, CampaignQuerysetMixin, ListView):
         today = timezone.localdate()
         for campaign in context["campaigns"]:
             campaign.window_note = window_note(campaign, today)
-            if self.request.user.is_district_officer:
-                campaign.district_left = max(campaign.district_quota - campaign.district_used, 0)
         return context
 
 

@@ -43,14 +43,28 @@ class ProvinceWideQuerySet(ScopedQuerySet):
         return super().visible_to(user)
 
 
+def effective_quota(*, campaign, district, default) -> Coalesce:
+    """A district's quota in a campaign, as SQL: the province's override for that district (Quota) or else
+    the campaign's default. The one definition, for campaigns seen by one district (`campaign=OuterRef("pk")`,
+    `default=F("default_quota")`) and for the districts of one campaign (`district=OuterRef("pk")`)."""
+    override = Quota.objects.filter(campaign=campaign, district=district).values("quota")[:1]
+    return Coalesce(Subquery(override), default, output_field=IntegerField())
+
+
+def places_left(*, quota: int, used: int) -> int:
+    """Places a district may still fill; never negative, even after the province lowered the quota."""
+    return max(quota - used, 0)
+
+
 class CampaignQuerySet(ProvinceWideQuerySet):
     def with_district_quota(self, district_id: int) -> "CampaignQuerySet":
         """Each campaign annotated with one district's place in it: `district_quota` (its override or the
-        default), `district_used` (places taken) and `district_drafts`."""
-        override = Quota.objects.filter(campaign=OuterRef("pk"), district=district_id).values("quota")[:1]
+        default), `district_used` (places taken) and `district_drafts`; `district_left` follows."""
         mine = Q(nominations__district=district_id)
         return self.annotate(
-            district_quota=Coalesce(Subquery(override), F("default_quota"), output_field=IntegerField()),
+            district_quota=effective_quota(
+                campaign=OuterRef("pk"), district=district_id, default=F("default_quota")
+            ),
             district_used=Count(
                 "nominations", filter=mine & Q(nominations__status__in=Nomination.QUOTA_STATUSES)
             ),
@@ -150,6 +164,11 @@ class Campaign(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("awards:campaign_detail", kwargs={"pk": self.pk})
+
+    @property
+    def district_left(self) -> int:
+        """Places left to the district of `with_district_quota(district)` (only on campaigns read so)."""
+        return places_left(quota=self.district_quota, used=self.district_used)
 
     @property
     def is_decided(self) -> bool:

@@ -4,14 +4,22 @@ number of queries whatever the number of districts, nominations or secretaries."
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 
 from assessments.models import Assessment
 from branches.models import District
 from branches.selectors import level_below
 from secretaries.models import Person, Term
 
-from .models import RATING_ORDER, Campaign, Commendation, Nomination
+from .models import RATING_ORDER, Campaign, Commendation, Nomination, effective_quota, places_left
+
+# Which QuotaUse count each nomination status adds to.
+FIELD_FOR = {
+    Nomination.Status.DRAFT: "draft",
+    Nomination.Status.SUBMITTED: "submitted",
+    Nomination.Status.APPROVED: "approved",
+    Nomination.Status.REJECTED: "rejected",
+}
 
 
 @dataclass
@@ -27,12 +35,12 @@ class QuotaUse:
 
     @property
     def used(self) -> int:
-        """Places taken: submitted (waiting) and approved nominations."""
-        return self.submitted + self.approved
+        """Places taken: nominations in Nomination.QUOTA_STATUSES (submitted and waiting, or approved)."""
+        return sum(getattr(self, FIELD_FOR[status]) for status in Nomination.QUOTA_STATUSES)
 
     @property
     def left(self) -> int:
-        return max(self.quota - self.used, 0)
+        return places_left(quota=self.quota, used=self.used)
 
     @property
     def total(self) -> int:
@@ -41,15 +49,15 @@ class QuotaUse:
 
 def quota_use(*, campaign: Campaign, user) -> list[QuotaUse]:
     """Per district of the campaign's province the user may see (a district officer: their own), in code
-    order. Three queries."""
-    districts = District.objects.filter(province=campaign.province_id)
+    order. Two queries."""
+    districts = District.objects.filter(province=campaign.province_id).annotate(
+        quota=effective_quota(
+            campaign=campaign.pk, district=OuterRef("pk"), default=Value(campaign.default_quota)
+        )
+    )
     if user.is_district_officer:
         districts = districts.filter(pk=user.district_id)
-    overrides = dict(campaign.quotas.values_list("district", "quota"))
-    rows = {
-        d.pk: QuotaUse(district=d, quota=overrides.get(d.pk, campaign.default_quota))
-        for d in districts.order_by("code")
-    }
+    rows = {d.pk: QuotaUse(district=d, quota=d.quota) for d in districts.order_by("code")}
     counts = (
         Nomination.objects.visible_to(user)
         .filter(campaign=campaign, district__in=list(rows))
@@ -57,15 +65,9 @@ def quota_use(*, campaign: Campaign, user) -> list[QuotaUse]:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    field_for = {
-        Nomination.Status.DRAFT: "draft",
-        Nomination.Status.SUBMITTED: "submitted",
-        Nomination.Status.APPROVED: "approved",
-        Nomination.Status.REJECTED: "rejected",
-    }
     for row in counts:
         use = rows[row["district"]]
-        setattr(use, field_for[row["status"]], row["n"])
+        setattr(use, FIELD_FOR[row["status"]], row["n"])
     return list(rows.values())
 
 
