@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from assessments.models import Rating
+from core.choices import status_is
 from core.scope import ScopedQuerySet
 from core.text import normalize_name
 
@@ -132,6 +133,11 @@ class Campaign(models.Model):
     objects = CampaignQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
+    is_draft = status_is(Status.DRAFT)
+    is_open = status_is(Status.OPEN)
+    is_under_review = status_is(Status.REVIEW)
+    is_decided = status_is(Status.DECIDED)
+
     class Meta:
         verbose_name = _("commendation campaign")
         verbose_name_plural = _("commendation campaigns")
@@ -169,10 +175,6 @@ class Campaign(models.Model):
     def district_left(self) -> int:
         """Places left to the district of `with_district_quota(district)` (only on campaigns read so)."""
         return places_left(quota=self.district_quota, used=self.district_used)
-
-    @property
-    def is_decided(self) -> bool:
-        return self.status == self.Status.DECIDED
 
     def window(self, today: datetime.date | None = None) -> Window:
         today = today or timezone.localdate()
@@ -273,6 +275,11 @@ class Nomination(models.Model):
 
     objects = NominationQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    is_draft = status_is(Status.DRAFT)
+    is_submitted = status_is(Status.SUBMITTED)
+    is_approved = status_is(Status.APPROVED)
+    is_rejected = status_is(Status.REJECTED)
 
     class Meta:
         verbose_name = _("nomination")

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.choices import status_is
 from core.scope import ScopedQuerySet
 from core.text import fold, normalize_name
 
@@ -183,6 +184,10 @@ class Proposal(models.Model):
 
     objects = ProposalQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at", "search_key"])
+
+    is_in_progress = status_is(Status.IN_PROGRESS)
+    is_done = status_is(Status.DONE)
+    is_dropped = status_is(Status.DROPPED)
 
     class Meta:
         verbose_name = _("proposed solution")
