@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from branches.models import Branch
-from branches.views import AUTOCOMPLETE_LIMIT
+from branches.unit_views import AUTOCOMPLETE_LIMIT
 from core.excel import xlsx_response
 from core.files import protected_image_response
 from core.history import history_rows
