@@ -22,7 +22,7 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView
 from branches.filters import _districts
 from branches.forms import BranchChoiceField, CommuneChoiceField, form_actions
 from branches.models import Branch, Commune, District, Province
-from branches.views import AUTOCOMPLETE_LIMIT
+from branches.unit_views import AUTOCOMPLETE_LIMIT
 from core.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
 from core.text import search_terms
 from core.widgets import AutocompleteSelect, AutocompleteSelectMultiple
