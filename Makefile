@@ -23,9 +23,10 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet ".[dev]"
 	touch $(STAMP)
 
-lint: $(STAMP)  ## ruff, template formatting, migrations in step with the models
+lint: $(STAMP)  ## ruff, template formatting, the layering contract, migrations in step with the models
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/djlint templates --check --lint --quiet
 	$(PY) manage.py makemigrations --check --dry-run
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from branches.models import District, Province
-from branches.text import fold
+from core.text import fold
 
 #: words anyone would try first against this portal: its name, the Union's words, and Vietnamese
 #: passwords as common as "password" (folded: lower case, no diacritics, no spaces)

@@ -4,7 +4,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from branches.filters import _communes, _districts
-from branches.widgets import AutocompleteSelect
+from core.widgets import AutocompleteSelect
 
 from .models import Assessment, Framework, Rating
 
@@ -56,7 +56,7 @@ class AssessmentFilter(django_filters.FilterSet):
             self.filters["commune"].extra["widget"] = AutocompleteSelect("branches:commune_autocomplete")
 
     def filter_search(self, queryset, name, value):
-        from branches.text import search_terms
+        from core.text import search_terms
 
         for term in search_terms(value):
             queryset = queryset.filter(person__name_key__contains=term)

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from branches.widgets import DateInput
+from core.widgets import DateInput
 
 from .models import Assessment, Criterion, Framework
 

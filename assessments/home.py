@@ -3,7 +3,7 @@ staff) submitted assessments waiting for confirmation."""
 
 from django.db.models import Count, Q
 
-from branches.home import Panel
+from core.home import Panel
 
 from .models import Assessment, Framework
 

@@ -20,7 +20,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.scope import ScopedQuerySet
+from core.choices import status_is
+from core.scope import ScopedQuerySet
 
 
 class Rating(models.TextChoices):
@@ -251,6 +252,10 @@ class Assessment(models.Model):
 
     objects = AssessmentQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    is_draft = status_is(Status.DRAFT)
+    is_submitted = status_is(Status.SUBMITTED)
+    is_confirmed = status_is(Status.CONFIRMED)
 
     class Meta:
         verbose_name = _("skill assessment")

@@ -12,8 +12,8 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.mixins import portal_view
-from branches.excel import xlsx_response
+from core.excel import xlsx_response
+from core.mixins import portal_view
 
 from . import selectors
 from .models import Assessment, Framework, Rating

@@ -16,7 +16,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
-from branches.models import Commune, District, Province
+from branches.selectors import level_below
 from secretaries.selectors import percent
 
 from .models import Assessment, Criterion, Framework, GroupScore, Rating, Score
@@ -38,15 +38,6 @@ def mean(total, count: int) -> Decimal | None:
 
 def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
-
-
-def unit_level(user) -> tuple[str, type]:
-    """The unit one level below the user's own, named as the Assessment field that holds it."""
-    if user.is_district_officer:
-        return "commune", Commune
-    if user.is_provincial_staff:
-        return "district", District
-    return "province", Province
 
 
 def counted_assessments(*, user, framework: Framework):
@@ -170,7 +161,7 @@ def summary(*, user, framework: Framework) -> Summary:
     """Averages (overall, per skill group, per criterion) and the rating distribution of the counted
     assessments in scope, in total and per unit one level below the user's own; drafts counted apart.
     Five queries."""
-    level, model = unit_level(user)
+    level, model = level_below(user)  # also the Assessment field that holds the unit
     criteria = framework_criteria(framework)
     groups = _groups_of(criteria)
     base = Assessment.objects.visible_to(user).filter(framework=framework)

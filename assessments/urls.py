@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import report_urls, views
+from . import assessment_views as views
+from . import report_urls
 
 app_name = "assessments"
 

@@ -7,9 +7,12 @@ class AwardsConfig(AppConfig):
     verbose_name = _("Commendations")
 
     def ready(self):
-        from branches.home import register_panel
+        from core.home import register_panel
+        from core.sections import PERSON_PAGE, register_section
 
         from .home import chart_panel, panel
+        from .sections import person_section
 
         register_panel(panel)
         register_panel(chart_panel)
+        register_section(PERSON_PAGE, person_section)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from branches.forms import form_actions
 from branches.models import District, Province
-from branches.widgets import DateInput
+from core.widgets import DateInput
 
 from .models import Campaign, Nomination
 

@@ -21,10 +21,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 
-from accounts.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
 from assessments.models import Rating
-from branches.history import history_rows
 from branches.models import Province
+from core.history import history_rows
+from core.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
 
 from . import selectors, services
 from .campaign_forms import BulkReviewForm, CampaignForm, ProvinceChoiceForm, PublishForm, ReviewFilter
@@ -105,8 +105,6 @@ class CampaignListView(PaginatedListMixin, CampaignQuerysetMixin, ListView):
         today = timezone.localdate()
         for campaign in context["campaigns"]:
             campaign.window_note = window_note(campaign, today)
-            if self.request.user.is_district_officer:
-                campaign.district_left = max(campaign.district_quota - campaign.district_used, 0)
         return context
 
 

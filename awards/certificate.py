@@ -16,7 +16,7 @@ from django.contrib.staticfiles import finders
 from django.utils.text import slugify
 from fpdf import FPDF
 
-from branches.text import fold
+from core.text import fold
 
 from .models import Commendation
 

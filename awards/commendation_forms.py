@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.forms import form_actions
-from branches.widgets import DateInput
+from core.widgets import DateInput
 
 
 class CommendationRevokeForm(forms.Form):

@@ -10,16 +10,17 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 
-from accounts.mixins import ScopedObjectMixin, portal_view
-from branches.excel import xlsx_response
-from branches.history import history_rows
+from core.excel import xlsx_response
+from core.files import protected_image_response
+from core.history import history_rows
+from core.mixins import ScopedObjectMixin, portal_view
 from secretaries.models import Person
 
 from . import selectors, services
@@ -165,12 +166,7 @@ def commendation_portrait(request, pk):
         Commendation.objects.visible_to(request.user).select_related("person"), pk=pk
     )
 
-    image = commendation.person.portrait_thumbnail
-    if not image:
-        raise Http404
-    response = FileResponse(image.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return protected_image_response(commendation.person.portrait_thumbnail)
 
 
 @portal_view

@@ -12,7 +12,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from branches.home import Panel
+from core.home import Panel
 
 from .models import Campaign, Nomination
 from .selectors import commendations_per_year
@@ -52,7 +52,7 @@ def _officer_panel(user) -> Panel | None:
             "window": c.window(today),
             "quota": c.district_quota,
             "used": c.district_used,
-            "left": max(c.district_quota - c.district_used, 0),
+            "left": c.district_left,
             "drafts": drafts.get(c.pk, []),
         }
         for c in campaigns

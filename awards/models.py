@@ -18,9 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.scope import ScopedQuerySet
 from assessments.models import Rating
-from branches.text import normalize_name
+from core.choices import status_is
+from core.scope import ScopedQuerySet
+from core.text import normalize_name
 
 # Ratings from best to worst: a campaign's minimum rating admits its own level and every better one.
 RATING_ORDER = [Rating.EXCELLENT, Rating.GOOD, Rating.FULFILLED, Rating.NOT_FULFILLED]
@@ -43,14 +44,28 @@ class ProvinceWideQuerySet(ScopedQuerySet):
         return super().visible_to(user)
 
 
+def effective_quota(*, campaign, district, default) -> Coalesce:
+    """A district's quota in a campaign, as SQL: the province's override for that district (Quota) or else
+    the campaign's default. The one definition, for campaigns seen by one district (`campaign=OuterRef("pk")`,
+    `default=F("default_quota")`) and for the districts of one campaign (`district=OuterRef("pk")`)."""
+    override = Quota.objects.filter(campaign=campaign, district=district).values("quota")[:1]
+    return Coalesce(Subquery(override), default, output_field=IntegerField())
+
+
+def places_left(*, quota: int, used: int) -> int:
+    """Places a district may still fill; never negative, even after the province lowered the quota."""
+    return max(quota - used, 0)
+
+
 class CampaignQuerySet(ProvinceWideQuerySet):
     def with_district_quota(self, district_id: int) -> "CampaignQuerySet":
         """Each campaign annotated with one district's place in it: `district_quota` (its override or the
-        default), `district_used` (places taken) and `district_drafts`."""
-        override = Quota.objects.filter(campaign=OuterRef("pk"), district=district_id).values("quota")[:1]
+        default), `district_used` (places taken) and `district_drafts`; `district_left` follows."""
         mine = Q(nominations__district=district_id)
         return self.annotate(
-            district_quota=Coalesce(Subquery(override), F("default_quota"), output_field=IntegerField()),
+            district_quota=effective_quota(
+                campaign=OuterRef("pk"), district=district_id, default=F("default_quota")
+            ),
             district_used=Count(
                 "nominations", filter=mine & Q(nominations__status__in=Nomination.QUOTA_STATUSES)
             ),
@@ -118,6 +133,11 @@ class Campaign(models.Model):
     objects = CampaignQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
+    is_draft = status_is(Status.DRAFT)
+    is_open = status_is(Status.OPEN)
+    is_under_review = status_is(Status.REVIEW)
+    is_decided = status_is(Status.DECIDED)
+
     class Meta:
         verbose_name = _("commendation campaign")
         verbose_name_plural = _("commendation campaigns")
@@ -152,8 +172,9 @@ class Campaign(models.Model):
         return reverse("awards:campaign_detail", kwargs={"pk": self.pk})
 
     @property
-    def is_decided(self) -> bool:
-        return self.status == self.Status.DECIDED
+    def district_left(self) -> int:
+        """Places left to the district of `with_district_quota(district)` (only on campaigns read so)."""
+        return places_left(quota=self.district_quota, used=self.district_used)
 
     def window(self, today: datetime.date | None = None) -> Window:
         today = today or timezone.localdate()
@@ -254,6 +275,11 @@ class Nomination(models.Model):
 
     objects = NominationQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    is_draft = status_is(Status.DRAFT)
+    is_submitted = status_is(Status.SUBMITTED)
+    is_approved = status_is(Status.APPROVED)
+    is_rejected = status_is(Status.REJECTED)
 
     class Meta:
         verbose_name = _("nomination")

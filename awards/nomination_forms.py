@@ -7,7 +7,7 @@ from django import forms
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from branches.widgets import AutocompleteSelect
+from core.widgets import AutocompleteSelect
 from secretaries.models import Person
 
 from .models import Nomination

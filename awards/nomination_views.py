@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, TemplateView
 
-from accounts.mixins import PortalMixin, ScopedObjectMixin, portal_view
-from branches.history import history_rows
+from core.history import history_rows
+from core.mixins import PortalMixin, ScopedObjectMixin, portal_view
 
 from . import selectors, services
 from .models import Campaign, Nomination

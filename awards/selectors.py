@@ -4,13 +4,22 @@ number of queries whatever the number of districts, nominations or secretaries."
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 
 from assessments.models import Assessment
-from branches.models import District, Province
+from branches.models import District
+from branches.selectors import level_below
 from secretaries.models import Person, Term
 
-from .models import RATING_ORDER, Campaign, Commendation, Nomination
+from .models import RATING_ORDER, Campaign, Commendation, Nomination, effective_quota, places_left
+
+# Which QuotaUse count each nomination status adds to.
+FIELD_FOR = {
+    Nomination.Status.DRAFT: "draft",
+    Nomination.Status.SUBMITTED: "submitted",
+    Nomination.Status.APPROVED: "approved",
+    Nomination.Status.REJECTED: "rejected",
+}
 
 
 @dataclass
@@ -26,12 +35,12 @@ class QuotaUse:
 
     @property
     def used(self) -> int:
-        """Places taken: submitted (waiting) and approved nominations."""
-        return self.submitted + self.approved
+        """Places taken: nominations in Nomination.QUOTA_STATUSES (submitted and waiting, or approved)."""
+        return sum(getattr(self, FIELD_FOR[status]) for status in Nomination.QUOTA_STATUSES)
 
     @property
     def left(self) -> int:
-        return max(self.quota - self.used, 0)
+        return places_left(quota=self.quota, used=self.used)
 
     @property
     def total(self) -> int:
@@ -40,15 +49,15 @@ class QuotaUse:
 
 def quota_use(*, campaign: Campaign, user) -> list[QuotaUse]:
     """Per district of the campaign's province the user may see (a district officer: their own), in code
-    order. Three queries."""
-    districts = District.objects.filter(province=campaign.province_id)
+    order. Two queries."""
+    districts = District.objects.filter(province=campaign.province_id).annotate(
+        quota=effective_quota(
+            campaign=campaign.pk, district=OuterRef("pk"), default=Value(campaign.default_quota)
+        )
+    )
     if user.is_district_officer:
         districts = districts.filter(pk=user.district_id)
-    overrides = dict(campaign.quotas.values_list("district", "quota"))
-    rows = {
-        d.pk: QuotaUse(district=d, quota=overrides.get(d.pk, campaign.default_quota))
-        for d in districts.order_by("code")
-    }
+    rows = {d.pk: QuotaUse(district=d, quota=d.quota) for d in districts.order_by("code")}
     counts = (
         Nomination.objects.visible_to(user)
         .filter(campaign=campaign, district__in=list(rows))
@@ -56,15 +65,9 @@ def quota_use(*, campaign: Campaign, user) -> list[QuotaUse]:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    field_for = {
-        Nomination.Status.DRAFT: "draft",
-        Nomination.Status.SUBMITTED: "submitted",
-        Nomination.Status.APPROVED: "approved",
-        Nomination.Status.REJECTED: "rejected",
-    }
     for row in counts:
         use = rows[row["district"]]
-        setattr(use, field_for[row["status"]], row["n"])
+        setattr(use, FIELD_FOR[row["status"]], row["n"])
     return list(rows.values())
 
 
@@ -194,13 +197,12 @@ def statistics(*, user, year: int | None = None) -> dict:
         party_members=Count("pk", filter=Q(person__is_party_member=True)),
     )
     # The whole country is read per province (696 district rows would say less and cost more to draw).
-    level = "province" if user.is_administrator else "district"
+    level, model = level_below(user, finest="district")
     per_unit = defaultdict(dict)
     years = set()
     for unit_id, y, n in base.values_list(level, "year").annotate(n=Count("pk")).order_by():
         per_unit[unit_id][y] = n
         years.add(y)
-    model = Province if level == "province" else District
     units = model.objects.filter(pk__in=list(per_unit)).order_by("code")
     years = sorted(years)
     table = [

@@ -141,11 +141,6 @@ def campaign_publish(
     return campaign
 
 
-def quota_for(*, campaign: Campaign, district) -> int:
-    override = campaign.quotas.filter(district=district).values_list("quota", flat=True).first()
-    return campaign.default_quota if override is None else override
-
-
 # Eligibility ----------------------------------------------------------------------------------------------
 
 
@@ -294,9 +289,12 @@ def nomination_submit(*, nomination: Nomination, user, today: datetime.date | No
             "not_draft",
         )
     _check_window(campaign, today)
-    quota = quota_for(campaign=campaign, district=nomination.district)
-    used = (
-        Nomination.objects.filter(campaign=campaign, district=nomination.district).counted_in_quota().count()
+    # The district's place, read as the campaign list and the first screen read it (with_district_quota).
+    quota, used = (
+        Campaign.objects.filter(pk=campaign.pk)
+        .with_district_quota(nomination.district_id)
+        .values_list("district_quota", "district_used")
+        .get()
     )
     if used + 1 > quota:
         _refuse(

@@ -7,9 +7,9 @@ from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import AuditedImportExportMixin
+from core.text import search_terms
 
 from .models import Branch, Commune, District, Province
-from .text import search_terms
 
 
 class EstimatedCountPaginator(Paginator):

@@ -17,8 +17,9 @@ from functools import cache
 from django.db import transaction
 from vietnam_provinces import NESTED_DIVISIONS_JSON_PATH
 
+from core.text import fold, normalize_name
+
 from .models import Commune, District, Province
-from .text import fold, normalize_name
 
 BATCH_SIZE = 2000
 

@@ -2,8 +2,9 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import AutocompleteSelect
+
 from .models import Branch, Commune, District, Province
-from .widgets import AutocompleteSelect
 
 
 def _provinces(request):

@@ -5,9 +5,10 @@ from django import forms
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.text import fold, normalize_name
+from core.widgets import AutocompleteSelect, DateInput
+
 from .models import Branch, Commune
-from .text import fold, normalize_name
-from .widgets import AutocompleteSelect, DateInput
 
 
 def form_actions(cancel_url: str, label=None) -> FormActions:

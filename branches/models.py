@@ -12,9 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.scope import ScopedQuerySet
-
-from .text import fold, normalize_name
+from core.scope import ScopedQuerySet
+from core.text import fold, normalize_name
 
 
 class AdministrativeUnit(models.Model):
@@ -156,7 +155,7 @@ class BranchQuerySet(ScopedQuerySet):
         return self.filter(is_active=True)
 
     def search(self, query: str | None) -> "BranchQuerySet":
-        from .text import search_terms
+        from core.text import search_terms
 
         qs = self
         for term in search_terms(query):

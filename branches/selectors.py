@@ -64,13 +64,22 @@ def attach_totals(units: Iterable, *, user, level: str) -> list:
     return units
 
 
+LEVELS: tuple[tuple[str, type], ...] = (("province", Province), ("district", District), ("commune", Commune))
+
+
+def level_below(user, *, finest: str = "commune") -> tuple[str, type]:
+    """The unit level just below the user's own, as its name (also the field that holds it on scoped rows)
+    and its model: provinces for the administrator, districts for provincial staff, communes for a district
+    officer. A report that goes no finer than `finest` stops there (per district, say, for an officer)."""
+    depth = 2 if user.is_district_officer else 1 if user.is_provincial_staff else 0
+    names = [name for name, _model in LEVELS]
+    return LEVELS[min(depth, names.index(finest))]
+
+
 def home_units(*, user) -> tuple[str, list]:
     """The level just below the user's own unit, with its totals: what the home page lists."""
-    if user.is_district_officer:
-        communes = Commune.objects.visible_to(user).filter(ended_on__isnull=True).select_related("district")
-        return "commune", attach_totals(communes, user=user, level="commune")
-    if user.is_provincial_staff:
-        districts = District.objects.visible_to(user).filter(ended_on__isnull=True)
-        return "district", attach_totals(districts, user=user, level="district")
-    provinces = Province.objects.visible_to(user).filter(ended_on__isnull=True)
-    return "province", attach_totals(provinces, user=user, level="province")
+    level, model = level_below(user)
+    units = model.objects.visible_to(user).filter(ended_on__isnull=True)
+    if level == "commune":
+        units = units.select_related("district")
+    return level, attach_totals(units, user=user, level=level)

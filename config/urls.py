@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from branches.views import HomeView, healthz
+from branches.unit_views import HomeView, healthz
 
 admin.site.site_header = admin.site.site_title = _("Branch secretaries — administration")
 admin.site.index_title = _("Records and users")

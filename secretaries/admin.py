@@ -52,7 +52,7 @@ class TermAdmin(SimpleHistoryAdmin):
     date_hierarchy = "started_on"
 
     def get_search_results(self, request, queryset, search_term):
-        from branches.text import search_terms
+        from core.text import search_terms
 
         for term in search_terms(search_term):
             queryset = queryset.filter(person__name_key__contains=term) | queryset.filter(

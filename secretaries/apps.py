@@ -7,8 +7,11 @@ class SecretariesConfig(AppConfig):
     verbose_name = _("Branch secretaries")
 
     def ready(self):
-        from branches.home import register_panel
+        from core.home import register_panel
+        from core.sections import BRANCH_PAGE, register_section
 
         from .home import panel
+        from .sections import branch_section
 
         register_panel(panel)
+        register_section(BRANCH_PAGE, branch_section)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.filters import BranchFilter, _communes, _districts
 from branches.models import Branch
-from branches.widgets import AutocompleteSelect
+from core.widgets import AutocompleteSelect
 
 from .choices import ETHNICITIES, AgeBand, EducationLevel, Gender
 from .models import Person, Term

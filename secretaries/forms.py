@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.forms import BranchChoiceField, form_actions
 from branches.models import Branch
-from branches.text import normalize_name
-from branches.widgets import AutocompleteSelect, DateInput
+from core.text import normalize_name
+from core.widgets import AutocompleteSelect, DateInput
 
 from . import portraits
 from .models import Person, Term

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from branches.home import Panel
+from core.home import Panel
 
 from . import selectors
 

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.scope import ScopedQuerySet
-from branches.text import fold, name_sort_key, normalize_name
+from core.scope import ScopedQuerySet
+from core.text import fold, name_sort_key, normalize_name
 
 from .choices import ETHNICITIES, EducationLevel, Gender, Religion, TheoryLevel
 
@@ -27,7 +27,7 @@ class PersonQuerySet(ScopedQuerySet):
     district_path = "district"
 
     def search(self, query: str | None) -> "PersonQuerySet":
-        from branches.text import search_terms
+        from core.text import search_terms
 
         qs = self
         for term in search_terms(query):

@@ -5,7 +5,8 @@ import datetime
 from django.db.models import Count, Exists, FilteredRelation, OuterRef, Prefetch, Q
 from django.utils import timezone
 
-from branches.models import Branch, Commune, District, Province
+from branches.models import Branch
+from branches.selectors import level_below
 
 from .models import Person, Term
 
@@ -38,11 +39,8 @@ def current_terms_prefetch(to_attr: str = "current_terms") -> Prefetch:
 
 def _level(user) -> tuple[str, str, type]:
     """The unit level just below the user's own: its name, the lookup from a branch, its model."""
-    if user.is_district_officer:
-        return "commune", "commune", Commune
-    if user.is_provincial_staff:
-        return "district", "commune__district", District
-    return "province", "commune__province", Province
+    level, model = level_below(user)
+    return level, "commune" if level == "commune" else f"commune__{level}", model
 
 
 def vacancy_summary(*, user) -> tuple[str, list[dict]]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import person_views as views
 
 app_name = "secretaries"
 

@@ -7,8 +7,11 @@ class SeminarsConfig(AppConfig):
     verbose_name = _("Seminars")
 
     def ready(self):
-        from branches.home import register_panel
+        from core.home import register_panel
+        from core.sections import PERSON_PAGE, register_section
 
         from .home import panel
+        from .sections import person_section
 
         register_panel(panel)
+        register_section(PERSON_PAGE, person_section)

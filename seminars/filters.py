@@ -3,7 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from branches.filters import _districts
-from branches.widgets import AutocompleteSelect
+from core.widgets import AutocompleteSelect
 
 from .models import Programme, Seminar, year_bounds
 

@@ -20,10 +20,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
-from accounts.mixins import PaginatedListMixin, PortalMixin, portal_view
-from branches.excel import xlsx_response
 from branches.filters import _districts
-from branches.widgets import AutocompleteSelect
+from core.excel import xlsx_response
+from core.mixins import PaginatedListMixin, PortalMixin, portal_view
+from core.widgets import AutocompleteSelect
 
 from . import selectors, services
 from .models import Proposal

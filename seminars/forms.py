@@ -8,7 +8,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import District, Province
-from branches.widgets import AutocompleteSelectMultiple, DateInput
+from core.widgets import AutocompleteSelectMultiple, DateInput
 from secretaries.models import Person
 
 from .models import Programme, Proposal, Seminar

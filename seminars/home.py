@@ -1,8 +1,8 @@
 """What the first screen says about seminars: open proposals past their due date, summed per district
 for provincial staff (and the administrator), each linking to the follow-up page."""
 
-from branches.home import Panel
 from branches.models import District
+from core.home import Panel
 
 from . import selectors
 

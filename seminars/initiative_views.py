@@ -19,13 +19,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
-from accounts.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
 from branches.filters import _districts
 from branches.forms import BranchChoiceField, CommuneChoiceField, form_actions
 from branches.models import Branch, Commune, District, Province
-from branches.text import search_terms
-from branches.views import AUTOCOMPLETE_LIMIT
-from branches.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from branches.unit_views import AUTOCOMPLETE_LIMIT
+from core.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
+from core.text import search_terms
+from core.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 
 from . import services
 from .models import Initiative, Programme, Seminar

@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.scope import ScopedQuerySet
-from branches.text import fold, normalize_name
+from core.choices import status_is
+from core.scope import ScopedQuerySet
+from core.text import fold, normalize_name
 
 
 class OrganisedQuerySet(ScopedQuerySet):
@@ -24,7 +25,7 @@ class OrganisedQuerySet(ScopedQuerySet):
     district_path = "district"
 
     def search(self, query: str | None):
-        from branches.text import search_terms
+        from core.text import search_terms
 
         qs = self
         for term in search_terms(query):
@@ -177,12 +178,16 @@ class Proposal(models.Model):
     due_on = models.DateField(_("due on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PROPOSED)
     result = models.TextField(_("result"), blank=True)
-    # The proposal and its responsible unit folded (branches.text.fold), for searching without diacritics.
+    # The proposal and its responsible unit folded (core.text.fold), for searching without diacritics.
     search_key = models.TextField(editable=False, default="")
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ProposalQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at", "search_key"])
+
+    is_in_progress = status_is(Status.IN_PROGRESS)
+    is_done = status_is(Status.DONE)
+    is_dropped = status_is(Status.DROPPED)
 
     class Meta:
         verbose_name = _("proposed solution")

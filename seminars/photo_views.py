@@ -10,14 +10,14 @@ from crispy_forms.layout import Layout, Submit
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from accounts.mixins import portal_view
+from core.files import protected_image_response
+from core.mixins import portal_view
 from secretaries import portraits
 
 from . import services
@@ -147,12 +147,7 @@ def photo_upload(request, pk):
 @portal_view
 def photo_file(request, pk, size="full"):
     photo = _photo_in_scope(request, pk)
-    image = photo.thumbnail if size == "thumbnail" else photo.image
-    if not image:
-        raise Http404
-    response = FileResponse(image.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return protected_image_response(photo.thumbnail if size == "thumbnail" else photo.image)
 
 
 @portal_view

@@ -8,7 +8,8 @@ from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, 
 from django.utils import timezone
 
 from branches.models import District, Province
-from branches.text import search_terms
+from branches.selectors import level_below
+from core.text import search_terms
 from secretaries.models import Term
 from secretaries.selectors import percent
 
@@ -83,10 +84,10 @@ def report_years(*, user) -> list[int]:
 
 
 def _levels(user) -> tuple[str, str, str]:
-    """What a row is, the lookup from a seminar to it, the lookup from a term to it."""
-    if user.is_administrator:
-        return "province", "province", "branch__commune__province"
-    return "district", "district", "branch__commune__district"
+    """What a row is (per province for the administrator, per district otherwise), the lookup from a
+    seminar to it, the lookup from a term to it."""
+    level, _model = level_below(user, finest="district")
+    return level, level, f"branch__commune__{level}"
 
 
 def _units(user, level: str, year: int) -> list:

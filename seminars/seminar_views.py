@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
-from accounts.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
-from branches.excel import xlsx_response
-from branches.history import history_rows
+from core.excel import xlsx_response
+from core.history import history_rows
+from core.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
 from secretaries.models import Person
 
 from . import services

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "assessments",
     "seminars",
     "awards",
+    # The top floor: demo and benchmark data for every app above (see pyproject.toml, importlinter).
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from branches.text import fold
+from core.text import fold
 
 
 def fill(apps, schema_editor):

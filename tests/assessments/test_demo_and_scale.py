@@ -10,19 +10,19 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Avg, Count
 
-from accounts.demo import populate_users
 from assessments import scoring
-from assessments.demo import GRID_COMMUNE, populate_assessments
 from assessments.models import Assessment, Framework, GroupScore, Score
-from assessments.scale import ROUNDS, assessments_seed, assessments_step
 from assessments.services import framework_criteria
-from branches.demo import populate_branches
-from branches.management.commands.seed_scale import SEED_STEPS
 from branches.models import Branch, Commune
-from branches.scale import ScaleOptions, branches_seed, users_step
-from secretaries.demo import populate_secretaries
+from demo.accounts import populate_users
+from demo.assessments import GRID_COMMUNE, populate_assessments
+from demo.branches import populate_branches
+from demo.management.commands.seed_scale import SEED_STEPS
+from demo.scale.assessments import ROUNDS, assessments_seed, assessments_step
+from demo.scale.branches import ScaleOptions, branches_seed, users_step
+from demo.scale.secretaries import secretaries_seed, secretaries_step
+from demo.secretaries import populate_secretaries
 from secretaries.models import Term
-from secretaries.scale import secretaries_seed, secretaries_step
 
 TODAY = date(2026, 12, 5)
 

@@ -8,8 +8,8 @@ from django.core.management import CommandError, call_command
 
 from branches.divisions import divisions_load, official_divisions, province_codes_normalize
 from branches.models import Branch, Commune, District, Province
-from branches.scale import ScaleOptions, branches_generate, branches_seed, users_step
-from branches.text import fold
+from core.text import fold
+from demo.scale.branches import ScaleOptions, branches_generate, branches_seed, users_step
 
 
 def load(*codes: str) -> str:

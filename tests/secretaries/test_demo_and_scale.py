@@ -11,14 +11,14 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count
 
-from branches.demo import populate_branches
-from branches.management.commands.seed_scale import SEED_STEPS
 from branches.models import Branch, Commune
-from branches.scale import ScaleOptions, branches_seed, branches_step
-from branches.text import fold
-from secretaries.demo import populate_secretaries
+from core.text import fold
+from demo.branches import populate_branches
+from demo.management.commands.seed_scale import SEED_STEPS
+from demo.scale.branches import ScaleOptions, branches_seed, branches_step
+from demo.scale.secretaries import secretaries_seed, secretaries_step
+from demo.secretaries import populate_secretaries
 from secretaries.models import Person, Term
-from secretaries.scale import secretaries_seed, secretaries_step
 
 TODAY = date(2026, 6, 15)
 

@@ -327,7 +327,7 @@ def test_people_sort_by_given_name_the_vietnamese_way(client, tra_vinh_staff, wo
 
 
 def test_a_huge_result_is_counted_only_up_to_the_cap(client, tra_vinh_staff, world, monkeypatch):
-    from accounts.mixins import CappedCountPaginator
+    from core.mixins import CappedCountPaginator
 
     monkeypatch.setattr(CappedCountPaginator, "CAP", 1)
     client.force_login(tra_vinh_staff)
@@ -371,7 +371,7 @@ def test_terms_ending_soon_from_home_to_list(client, tieu_can_officer, world):
 
 
 def test_d_with_stroke_sorts_after_d():
-    from branches.text import name_sort_key
+    from core.text import name_sort_key
 
     names = ["Đoàn Văn Đạt", "Dương Ngọc Dung", "Lê Thị Duyên", "Trần Văn Đức", "Võ Văn Em"]
     assert sorted(names, key=name_sort_key) == [

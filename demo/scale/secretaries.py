@@ -2,7 +2,7 @@
 
 About 90% of active branches get a current secretary, 20% a deputy and 15% a past secretary: some
 120,000 people and as many terms for the 100,000 branches of the country. Profiles come from the demo's
-generator (secretaries.demo.person_draft), without history rows: a benchmark needs the rows, not their
+generator (demo.secretaries.person_draft), without history rows: a benchmark needs the rows, not their
 audit trail. Each branch draws from its own seeded generator, so an interrupted run resumes with the
 same data it would have made.
 """
@@ -15,9 +15,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from branches.models import Branch, Commune
-from branches.scale import BATCH_SIZE, ScaleOptions
-
-from .demo import (
+from demo.scale.branches import BATCH_SIZE, ScaleOptions
+from demo.secretaries import (
     END_REASONS,
     KHMER_SHARE,
     MANDATE_MONTHS,
@@ -28,7 +27,7 @@ from .demo import (
     occupation_for,
     person_draft,
 )
-from .models import Person, Term
+from secretaries.models import Person, Term
 
 TRA_VINH = "84"
 # Khmer communities live in the Mekong delta: Sóc Trăng, Trà Vinh, Kiên Giang, Bạc Liêu, An Giang …

@@ -34,3 +34,11 @@ def sort_header(context, field: str, label: str, param: str = "o"):
     params.pop("page", None)
     arrow = format_html(' <i class="bi {} small" aria-hidden="true"></i>', icon)
     return format_html('<a href="?{}">{}{}</a>', params.urlencode(), label, arrow)
+
+
+@register.simple_tag(takes_context=True)
+def render_section(context, section):
+    """A section another app contributes to this page (core.sections): its template, rendered with the
+    page's context plus the section's own."""
+    with context.push(**section.context):
+        return context.template.engine.get_template(section.template).render(context)

@@ -18,9 +18,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from .divisions import divisions_load, official_divisions
-from .models import Branch, Commune, District, Province
-from .text import fold
+from branches.divisions import divisions_load, official_divisions
+from branches.models import Branch, Commune, District, Province
+from core.text import fold
 
 BATCH_SIZE = 5000
 BENCH_PROVINCE_CODE = "84"  # Trà Vinh

@@ -2,21 +2,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import FilteredRelation, Q
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
-from accounts.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
-from assessments.selectors import person_history
-from awards.selectors import person_commendations
-from branches.excel import xlsx_response
-from branches.history import history_rows
 from branches.models import Branch
-from branches.text import search_terms
-from branches.views import AUTOCOMPLETE_LIMIT
-from seminars.seminar_selectors import person_seminars
+from branches.unit_views import AUTOCOMPLETE_LIMIT
+from core.excel import xlsx_response
+from core.files import protected_image_response
+from core.history import history_rows
+from core.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
+from core.sections import PERSON_PAGE, sections_for
+from core.text import search_terms
 
 from . import selectors, services
 from .choices import ETHNICITIES
@@ -180,9 +178,8 @@ class PersonDetailView(PersonQuerysetMixin, DetailView):
             terms=terms,
             current_terms=current,
             breadcrumb_commune=latest.branch.commune if latest else None,
-            assessment_history=person_history(person, user=self.request.user),
-            person_seminars=person_seminars(person, user=self.request.user),
-            person_commendations=list(person_commendations(person=person, user=self.request.user)),
+            # Assessments, seminars, commendations: the apps above this one register them (core.sections).
+            sections=sections_for(PERSON_PAGE, person, user=self.request.user),
             history=history_rows(person.history, limit=30),
             term_history=history_rows(term_history, limit=30),
             ethnicity_name=ETHNICITY_NAMES.get(person.ethnicity, ""),
@@ -246,12 +243,7 @@ class PersonUpdateView(PersonQuerysetMixin, UpdateView):
 def person_portrait(request, pk, size="full"):
     """Portraits are personal data: served only to users whose scope holds the person, never from /media/."""
     person = get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
-    image = person.portrait_thumbnail if size == "thumbnail" else person.portrait
-    if not image:
-        raise Http404
-    response = FileResponse(image.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return protected_image_response(person.portrait_thumbnail if size == "thumbnail" else person.portrait)
 
 
 @portal_view

@@ -7,7 +7,7 @@ secretary of the country (some 88,000), an assessment in most years: about 320,0
 current mandate, so an earlier year's assessment stands for the person's earlier service: the volume of
 four rounds is what a benchmark needs.
 
-Scores come from the demo's generator (assessments.demo), group scores, overall scores and ratings
+Scores come from the demo's generator (demo.assessments), group scores, overall scores and ratings
 from scoring.derive, as the services store them. No history rows: a benchmark needs the rows, not
 their audit trail. Each person draws from their own seeded generator and people are taken in id
 order, in chunks that each commit on their own, so an interrupted run resumes with the same data.
@@ -22,10 +22,8 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from branches.scale import BATCH_SIZE, BENCH_DISTRICT_CODE, ScaleOptions
-from secretaries.models import Term
-
-from .demo import (
+from assessments.models import Assessment, GroupScore, Score
+from demo.assessments import (
     CURRENT_STATUSES,
     INCOMPLETE_DRAFT_SHARE,
     Plan,
@@ -36,7 +34,8 @@ from .demo import (
     status_draw,
     values_draw,
 )
-from .models import Assessment, GroupScore, Score
+from demo.scale.branches import BATCH_SIZE, BENCH_DISTRICT_CODE, ScaleOptions
+from secretaries.models import Term
 
 S = Assessment.Status
 # Year → (share of current secretaries assessed, statuses with their shares).

@@ -17,11 +17,10 @@ from django.db.models import Max
 from django.utils import timezone
 
 from branches.models import District, Province
-from branches.scale import BATCH_SIZE, ScaleOptions
-from branches.text import fold
+from core.text import fold
+from demo.scale.branches import BATCH_SIZE, ScaleOptions
 from secretaries.models import Person
-
-from .models import Proposal, Seminar, Theme, proposal_search_key
+from seminars.models import Proposal, Seminar, Theme, proposal_search_key
 
 DISTRICT_SEMINARS = (7, 8)
 PROVINCE_SEMINARS = (1, 2)

@@ -8,16 +8,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
 
-from accounts.mixins import PaginatedListMixin, PortalMixin, ScopedObjectMixin, portal_view
+from core.excel import xlsx_response
+from core.history import history_rows
+from core.home import panels_for
+from core.mixins import PaginatedListMixin, PortalMixin, ScopedObjectMixin, portal_view
+from core.sections import BRANCH_PAGE, sections_for
+from core.text import search_terms
 
 from . import selectors, services
-from .excel import xlsx_response
 from .filters import BranchFilter
 from .forms import BranchForm
-from .history import history_rows
-from .home import panels_for
 from .models import Branch, Commune, District, Province
-from .text import search_terms
 
 AUTOCOMPLETE_LIMIT = 20
 
@@ -159,14 +160,9 @@ class BranchDetailView(BranchQuerysetMixin, DetailView):
     template_name = "branches/branch_detail.html"
 
     def get_context_data(self, **kwargs):
-        # The branch's leaders (secretaries app); current ones first, then the past, newest first.
-        terms = sorted(
-            self.object.terms.select_related("person"),
-            key=lambda t: (t.ended_on is not None, t.role, -t.started_on.toordinal()),
-        )
         return super().get_context_data(
-            terms=terms,
-            has_secretary=any(t.is_current and t.role == "bi_thu" for t in terms),
+            # The branch's secretaries and deputies: the secretaries app registers them (core.sections).
+            sections=sections_for(BRANCH_PAGE, self.object, user=self.request.user),
             history=history_rows(self.object.history),
             **kwargs,
         )

@@ -2,14 +2,14 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from assessments.scale import assessments_step
-from awards.scale import awards_step
-from branches import scale
-from secretaries.scale import secretaries_step
-from seminars.scale import seminars_step
+from demo.scale import branches as scale
+from demo.scale.assessments import assessments_step
+from demo.scale.awards import awards_step
+from demo.scale.secretaries import secretaries_step
+from demo.scale.seminars import seminars_step
 
 # Run in this order; each step skips what is already there. Later apps append their own steps here
-# (after the branches they hang on), e.g. secretaries.scale.secretaries_step.
+# (after the branches they hang on), e.g. demo.scale.secretaries.secretaries_step.
 SEED_STEPS: list[scale.Step] = [
     scale.divisions_step,
     scale.branches_step,

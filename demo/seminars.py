@@ -18,14 +18,13 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw, ImageFont
 
-from branches.demo import DEMO_PROVINCE
 from branches.models import Commune, District, Province
-from branches.text import fold
+from core.text import fold
+from demo.branches import DEMO_PROVINCE
 from secretaries.models import Person, Term
 from secretaries.portraits import image_process
-
-from .models import Initiative, Programme, Seminar
-from .services import photos_add, seminar_save
+from seminars.models import Initiative, Programme, Seminar
+from seminars.services import photos_add, seminar_save
 
 TIEU_CAN = "846"
 PROGRAMME = "Xây dựng giá trị hình mẫu thanh niên thời kỳ mới"

@@ -15,11 +15,10 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from awards.models import Campaign, Commendation, Nomination
 from branches.models import District, Province
-from branches.scale import BATCH_SIZE, ScaleOptions
+from demo.scale.branches import BATCH_SIZE, ScaleOptions
 from secretaries.models import Term
-
-from .models import Campaign, Commendation, Nomination
 
 DECIDED_YEARS = range(2019, 2026)
 NOMINATED_PER_DISTRICT = 3

@@ -8,8 +8,8 @@ from datetime import date
 
 from simple_history.utils import bulk_create_with_history
 
-from .models import Branch, Commune
-from .text import fold
+from branches.models import Branch, Commune
+from core.text import fold
 
 DEMO_PROVINCE = "84"
 

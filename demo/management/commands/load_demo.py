@@ -3,12 +3,12 @@ import random
 from django.core.management import BaseCommand, call_command
 from django.db import transaction
 
-from accounts.demo import populate_users
-from assessments.demo import CURRENT_YEAR, PREVIOUS_YEAR, populate_assessments
-from awards.demo import populate_awards
-from branches.demo import DEMO_PROVINCE, populate_branches
-from secretaries.demo import populate_secretaries
-from seminars.demo import populate_seminars
+from demo.accounts import populate_users
+from demo.assessments import CURRENT_YEAR, PREVIOUS_YEAR, populate_assessments
+from demo.awards import populate_awards
+from demo.branches import DEMO_PROVINCE, populate_branches
+from demo.secretaries import populate_secretaries
+from demo.seminars import populate_seminars
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""The Trà Vinh demo's skill assessments, and the score generator that `assessments.scale` uses for the
+"""The Trà Vinh demo's skill assessments, and the score generator that `demo.scale.assessments` uses for the
 national benchmark data too.
 
 Two frameworks: 2025 (a copy of the seeded 2026 one) and 2026. Nine in ten current secretaries were
@@ -20,14 +20,13 @@ from datetime import date, datetime, time, timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from accounts.demo import DEMO_USERS
-from branches.demo import DEMO_PROVINCE
+from assessments import scoring
+from assessments.defaults import DEFAULT_NAME
+from assessments.models import Assessment, Criterion, Framework, GroupScore, Rating, Score
+from assessments.services import framework_copy, framework_create_default, framework_criteria
+from demo.accounts import DEMO_USERS
+from demo.branches import DEMO_PROVINCE
 from secretaries.models import Term
-
-from . import scoring
-from .defaults import DEFAULT_NAME
-from .models import Assessment, Criterion, Framework, GroupScore, Rating, Score
-from .services import framework_copy, framework_create_default, framework_criteria
 
 CURRENT_YEAR = 2026  # the framework migration 0002 seeds
 PREVIOUS_YEAR = CURRENT_YEAR - 1
@@ -276,7 +275,7 @@ def _demo_users() -> tuple[int, dict[str, int]]:
     )
     if provincial is None:
         raise RuntimeError(
-            "The demo users must exist before the demo assessments (accounts.demo.populate_users)."
+            "The demo users must exist before the demo assessments (demo.accounts.populate_users)."
         )
     districts = {
         district: users[u]

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
-from accounts.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
-from branches.history import history_rows
 from branches.models import Commune
+from core.history import history_rows
+from core.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
 from secretaries.models import Person, Term
 
 from . import services

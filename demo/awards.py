@@ -19,14 +19,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from branches.demo import DEMO_PROVINCE
+from awards import services
+from awards.models import Campaign, Nomination
 from branches.models import District, Province
+from demo.branches import DEMO_PROVINCE
 from secretaries.models import Term
 from secretaries.portraits import image_process
 from secretaries.services import person_update
-
-from . import services
-from .models import Campaign, Nomination
 
 DECIDED_YEAR = 2020
 DECISION_NUMBER = "125-QĐ/TĐTN"

@@ -1,5 +1,5 @@
 """The Trà Vinh demo's secretaries: people and terms for the demo branches, and the name and profile
-generator that `secretaries.scale` uses for the national benchmark data too.
+generator that `demo.scale.secretaries` uses for the national benchmark data too.
 
 Deterministic for a given random generator and day: terms are placed relative to today, so the
 "terms ending soon" list always has entries. The shape follows the province: most branches have a
@@ -17,12 +17,11 @@ from itertools import accumulate
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from branches.demo import DEMO_PROVINCE
 from branches.models import Branch
-from branches.text import fold, name_sort_key
-
-from .choices import KHMER, KINH, EducationLevel, Gender, Religion, TheoryLevel
-from .models import Person, Term
+from core.text import fold, name_sort_key
+from demo.branches import DEMO_PROVINCE
+from secretaries.choices import KHMER, KINH, EducationLevel, Gender, Religion, TheoryLevel
+from secretaries.models import Person, Term
 
 TIEU_CAN = "846"
 # Share of Khmer secretaries by district code; the rest of the province gets DEFAULT_KHMER_SHARE.

@@ -1,8 +1,7 @@
 """Demo logins, one per role, printed by `manage.py load_demo` and listed in the README."""
 
+from accounts.models import User
 from branches.models import District, Province
-
-from .models import User
 
 DEMO_PASSWORD = "demo-bithu-2026"
 
