@@ -1,7 +1,13 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from core.security_log import security_event
+
+from . import mfa
 from .models import User
 
 
@@ -12,6 +18,7 @@ class UserAdmin(BaseUserAdmin):
     list_select_related = ["province", "district"]
     search_fields = ["username", "first_name", "last_name", "email"]
     autocomplete_fields = ["province", "district"]
+    actions = ["reset_second_factor"]
     fieldsets = (
         *BaseUserAdmin.fieldsets[:2],
         (_("Role and scope"), {"fields": ("role", "province", "district")}),
@@ -32,3 +39,38 @@ class UserAdmin(BaseUserAdmin):
             {"fields": ("first_name", "last_name", "email", "role", "province", "district")},
         ),
     )
+
+    @admin.action(description=_("Reset two-step verification of the selected users"), permissions=["change"])
+    def reset_second_factor(self, request, queryset):
+        """For a lost phone: remove the user's authenticator and recovery codes, after a confirmation page.
+        Users whose role requires it set up a new one at their next page; each reset is in the security
+        log and in the user's admin history."""
+        if request.POST.get("post") != "yes":
+            return TemplateResponse(
+                request,
+                "admin/accounts/user/mfa_reset_confirmation.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Reset two-step verification"),
+                    "opts": self.model._meta,
+                    "queryset": queryset,
+                    "action_checkbox_name": ACTION_CHECKBOX_NAME,
+                },
+            )
+        count = 0
+        for user in queryset:
+            if mfa.second_factor_remove(user=user):
+                count += 1
+                security_event("mfa.reset", request=request, target=user.pk)
+                self.log_change(request, user, str(_("Two-step verification reset.")))
+        self.message_user(
+            request,
+            ngettext(
+                "Two-step verification reset for %(count)d user.",
+                "Two-step verification reset for %(count)d users.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+        return None
