@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
 
@@ -59,6 +60,7 @@ def _refuse(request, form, check: mfa.CodeCheck, step: str) -> None:
     )
 
 
+@never_cache
 @login_required
 def second_factor_verify(request):
     """The code step after the password, for everyone who has a second factor."""
@@ -94,6 +96,7 @@ def second_factor_verify(request):
     return render(request, "accounts/mfa_verify.html", {"form": form})
 
 
+@never_cache  # the key and the recovery codes must not stay in any cache
 @login_required
 def second_factor_enrol(request):
     """Set up an authenticator app: scan the QR code (or type the key), then confirm with a code."""
@@ -129,6 +132,7 @@ def second_factor_enrol(request):
     )
 
 
+@never_cache  # the key and the recovery codes must not stay in any cache
 @login_required
 def recovery_codes(request):
     """New recovery codes, shown once: they are taken out of the session as this page shows them."""
@@ -141,6 +145,7 @@ def recovery_codes(request):
     )
 
 
+@never_cache
 @login_required
 def account_security(request):
     user = request.user

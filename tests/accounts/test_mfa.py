@@ -222,6 +222,7 @@ class TestEnrolment:
         html = response.content.decode()
         assert "Thiết lập xác thực hai bước" in html
         assert '<svg class="mfa-qr"' in html
+        assert "no-store" in response["Cache-Control"]
         assert "<script" not in html.split("<main")[1].split("</main>")[0]
         device = pending_device(tra_vinh_staff)
         assert mfa.secret_base32(device.key) in html
