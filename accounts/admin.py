@@ -4,11 +4,20 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.security_log import security_event
 
 from . import mfa
 from .models import User
+
+# django-otp's own admin pages show a device's QR code (its secret) and let one add a device with a chosen
+# key to anyone: an administrator could then pass another person's second step. Admins manage the second
+# factor only through the reset action below.
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 
 
 @admin.register(User)

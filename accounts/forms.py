@@ -28,7 +28,7 @@ class SecondFactorCodeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["code"].help_text = help_text
         self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", submit_label, css_class=submit_class))
+        self.helper.add_input(_button(submit_label, submit_class))
 
 
 class ConfirmForm(forms.Form):
@@ -37,5 +37,11 @@ class ConfirmForm(forms.Form):
     def __init__(self, *args, submit_label, submit_class="btn-outline-primary", **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.form_tag = True
-        self.helper.add_input(Submit("submit", submit_label, css_class=submit_class))
+        self.helper.add_input(_button(submit_label, submit_class))
+
+
+def _button(label, classes: str) -> Submit:
+    # Submit's own "btn btn-primary" would win over an outline style given as css_class.
+    button = Submit("submit", label)
+    button.field_classes = f"btn {classes}"
+    return button

@@ -330,6 +330,13 @@ class TestAdministratorReset:
         assert staff_client.get(reverse("home"))["Location"].startswith(ENROL)
 
 
+def test_admin_shows_no_device_secrets():
+    from django.contrib import admin
+
+    assert not admin.site.is_registered(TOTPDevice)
+    assert not admin.site.is_registered(StaticDevice)
+
+
 class TestDemoCodes:
     def test_demo_totp_prints_a_code_the_demo_login_accepts(self, client, tra_vinh, tieu_can, cang_long):
         from accounts.demo import populate_users

@@ -75,6 +75,10 @@ def test_provincial_staff_enrols_on_first_login(page, live_server, tra_vinh_staf
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.get_by_role("link", name="Chi đoàn", exact=True)).to_be_visible()
 
+    page.goto(f"{live_server.url}/accounts/security/")
+    expect(page.get_by_text("Còn 10 mã khôi phục.")).to_be_visible()
+    shoot(page, "mfa_account_security_enrolled_1366")
+
     # Next login: the code step, on a desktop and on a phone.
     with page.expect_navigation():
         page.evaluate("document.querySelector('form[action$=\"/logout/\"]').submit()")
@@ -99,3 +103,7 @@ def test_district_officer_logs_in_without_a_second_factor(page, live_server, tie
     login(page, live_server, tieu_can_officer.username, PASSWORD)
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.get_by_role("link", name="Chi đoàn", exact=True)).to_be_visible()
+    # Optional for them: the account security page offers it.
+    page.goto(f"{live_server.url}/accounts/security/")
+    expect(page.get_by_role("link", name="Bật xác thực hai bước")).to_be_visible()
+    shoot(page, "mfa_account_security_1280")
