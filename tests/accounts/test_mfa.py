@@ -112,6 +112,26 @@ class TestRequiredRolesReachNothingBeforeTheSecondFactor:
         assert reverse("logout") in html
 
 
+def test_password_reset_does_not_skip_the_code(client, administrator):
+    """A reset sets a new password only: the next login still asks for the code."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    totp_device(administrator)
+    uid = urlsafe_base64_encode(force_bytes(administrator.pk))
+    token = default_token_generator.make_token(administrator)
+    response = client.get(reverse("password_reset_confirm", args=[uid, token]))
+    new_password = "Mot-mat-khau-moi-rat-dai-2026"
+    response = client.post(
+        response["Location"], {"new_password1": new_password, "new_password2": new_password}
+    )
+    assert response["Location"] == reverse("password_reset_complete")
+    assert client.get(reverse("home"))["Location"].startswith(reverse("login"))
+    client.post(reverse("login"), {"username": administrator.username, "password": new_password})
+    assert client.get(reverse("admin:index"))["Location"].startswith(VERIFY)
+
+
 class TestOptionalRole:
     def test_district_officer_without_device_logs_in_with_password_only(
         self, client, tieu_can_officer, world
