@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Exists, OuterRef
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -22,7 +23,16 @@ for _model in (TOTPDevice, StaticDevice):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "get_full_name", "role", "province", "district", "is_active", "last_login"]
+    list_display = [
+        "username",
+        "get_full_name",
+        "role",
+        "province",
+        "district",
+        "is_active",
+        "second_factor",
+        "last_login",
+    ]
     list_filter = ["role", "is_active", "is_superuser", "province"]
     list_select_related = ["province", "district"]
     search_fields = ["username", "first_name", "last_name", "email"]
@@ -33,6 +43,15 @@ class UserAdmin(BaseUserAdmin):
         (_("Role and scope"), {"fields": ("role", "province", "district")}),
         *BaseUserAdmin.fieldsets[2:],
     )
+
+    def get_queryset(self, request):
+        # Whether each user has set up two-step verification, in the same query as the list.
+        confirmed = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        return super().get_queryset(request).annotate(has_second_factor=Exists(confirmed))
+
+    @admin.display(boolean=True, description=_("Two-step verification"), ordering="has_second_factor")
+    def second_factor(self, obj) -> bool:
+        return obj.has_second_factor
 
     def save_model(self, request, obj, form, change):
         # The administrator role is what Django admin calls a superuser; keep the two in step when the

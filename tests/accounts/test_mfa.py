@@ -334,6 +334,11 @@ class TestAdministratorReset:
         login_verified(client, administrator)
         changelist = reverse("admin:accounts_user_changelist")
         form = {"action": "reset_second_factor", "_selected_action": [tra_vinh_staff.pk]}
+        listed = client.get(changelist).context["cl"].result_list
+        assert {u.username: u.has_second_factor for u in listed} == {
+            "quantri": True,
+            "tinhdoan.travinh": True,
+        }
         response = client.post(changelist, form)
         assert response.status_code == 200
         assert "Đặt lại xác thực hai bước" in response.content.decode()
