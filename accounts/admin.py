@@ -2,14 +2,19 @@ import logging
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Exists, OuterRef
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.security_log import security_event
 from core.sessions import sessions_end
 
+from . import mfa
 from .models import User
 
 #: the fields whose change is a change of what the account may see or do (audited)
@@ -23,21 +28,45 @@ RIGHTS_FIELDS = (
     "groups",
     "user_permissions",
 )
+# django-otp's own admin pages show a device's QR code (its secret) and let one add a device with a chosen
+# key to anyone: an administrator could then pass another person's second step. Admins manage the second
+# factor only through the reset action below.
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "get_full_name", "role", "province", "district", "is_active", "last_login"]
+    list_display = [
+        "username",
+        "get_full_name",
+        "role",
+        "province",
+        "district",
+        "is_active",
+        "second_factor",
+        "last_login",
+    ]
     list_filter = ["role", "is_active", "is_superuser", "province"]
     list_select_related = ["province", "district"]
     search_fields = ["username", "first_name", "last_name", "email"]
     autocomplete_fields = ["province", "district"]
-    actions = ["end_sessions"]
+    actions = ["end_sessions", "reset_second_factor"]
     fieldsets = (
         *BaseUserAdmin.fieldsets[:2],
         (_("Role and scope"), {"fields": ("role", "province", "district")}),
         *BaseUserAdmin.fieldsets[2:],
     )
+
+    def get_queryset(self, request):
+        # Whether each user has set up two-step verification, in the same query as the list.
+        confirmed = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        return super().get_queryset(request).annotate(has_second_factor=Exists(confirmed))
+
+    @admin.display(boolean=True, description=_("Two-step verification"), ordering="has_second_factor")
+    def second_factor(self, obj) -> bool:
+        return obj.has_second_factor
 
     def save_model(self, request, obj, form, change):
         # The administrator role is what Django admin calls a superuser; keep the two in step when the
@@ -94,3 +123,38 @@ class UserAdmin(BaseUserAdmin):
             {"fields": ("first_name", "last_name", "email", "role", "province", "district")},
         ),
     )
+
+    @admin.action(description=_("Reset two-step verification of the selected users"), permissions=["change"])
+    def reset_second_factor(self, request, queryset):
+        """For a lost phone: remove the user's authenticator and recovery codes, after a confirmation page.
+        Users whose role requires it set up a new one at their next page; each reset is in the security
+        log and in the user's admin history."""
+        if request.POST.get("post") != "yes":
+            return TemplateResponse(
+                request,
+                "admin/accounts/user/mfa_reset_confirmation.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Reset two-step verification"),
+                    "opts": self.model._meta,
+                    "queryset": queryset,
+                    "action_checkbox_name": ACTION_CHECKBOX_NAME,
+                },
+            )
+        count = 0
+        for user in queryset:
+            if mfa.second_factor_remove(user=user):
+                count += 1
+                security_event("mfa.reset", request=request, target=user.pk)
+                self.log_change(request, user, str(_("Two-step verification reset.")))
+        self.message_user(
+            request,
+            ngettext(
+                "Two-step verification reset for %(count)d user.",
+                "Two-step verification reset for %(count)d users.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+        return None

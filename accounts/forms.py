@@ -1,5 +1,6 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.utils.translation import gettext_lazy as _
@@ -21,3 +22,37 @@ class PasswordResetForm(DjangoPasswordResetForm):
 
     def send_mail(self, *args, **kwargs):
         run_after_response(super().send_mail, *args, **kwargs)
+
+
+class SecondFactorCodeForm(forms.Form):
+    """One code: six digits from the authenticator app or, at the code step, a recovery code."""
+
+    code = forms.CharField(
+        label=_("Verification code"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
+        ),
+    )
+
+    def __init__(self, *args, submit_label, help_text="", submit_class="btn-primary w-100", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = help_text
+        self.helper = FormHelper()
+        self.helper.add_input(_button(submit_label, submit_class))
+
+
+class ConfirmForm(forms.Form):
+    """A button that confirms a POST action (no fields)."""
+
+    def __init__(self, *args, submit_label, submit_class="btn-outline-primary", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(_button(submit_label, submit_class))
+
+
+def _button(label, classes: str) -> Submit:
+    # Submit's own "btn btn-primary" would win over an outline style given as css_class.
+    button = Submit("submit", label)
+    button.field_classes = f"btn {classes}"
+    return button

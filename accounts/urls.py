@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from . import views
 from .forms import LoginForm, PasswordResetForm
 
 urlpatterns = [
@@ -10,5 +11,11 @@ urlpatterns = [
         auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
         name="password_reset",
     ),
+    path("verify/", views.second_factor_verify, name="mfa_verify"),
+    path("security/", views.account_security, name="account_security"),
+    path("security/enrol/", views.second_factor_enrol, name="mfa_enrol"),
+    path("security/recovery-codes/", views.recovery_codes, name="mfa_recovery_codes"),
+    path("security/recovery-codes/new/", views.recovery_codes_regenerate, name="mfa_recovery_regenerate"),
+    path("security/remove/", views.second_factor_remove, name="mfa_remove"),
     path("", include("django.contrib.auth.urls")),
 ]

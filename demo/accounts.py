@@ -1,9 +1,16 @@
 """Demo logins, one per role, printed by `manage.py load_demo` and listed in the README."""
 
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts import mfa
 from accounts.models import User
 from branches.models import District, Province
 
 DEMO_PASSWORD = "demo-bithu-2026"
+# The demo administrator and provincial staff must pass a second step like real ones: their authenticator
+# shares this published key (`manage.py demo_totp USERNAME` prints the current code). Demo data only.
+DEMO_TOTP_KEY = b"bithu-demo-totp-2026".hex()
 
 DEMO_USERS = [
     # username, full name, role, province code, district code
@@ -26,5 +33,9 @@ def populate_users(*, password: str = DEMO_PASSWORD) -> list[tuple[User, str]]:
         user.is_staff = user.is_superuser = role == User.Role.ADMINISTRATOR
         user.set_password(password)
         user.save()
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        if mfa.mfa_required(user):
+            TOTPDevice.objects.create(user=user, name=mfa.TOTP_DEVICE_NAME, key=DEMO_TOTP_KEY, confirmed=True)
         users.append((user, password))
     return users

@@ -18,6 +18,7 @@ from tests.factories import (
     UserFactory,
     person_with_term,
 )
+from tests.login import login_verified
 
 PASSWORD = "mat-khau-thu"
 
@@ -338,7 +339,7 @@ def as_persona(request, client, db):
 
     def login(name: str):
         if name != "anonymous":
-            client.force_login(request.getfixturevalue(name))
+            login_verified(client, request.getfixturevalue(name))
         return client
 
     return login

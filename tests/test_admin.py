@@ -4,6 +4,8 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from tests.login import login_verified
+
 MODELS = [
     model
     for model in admin.site._registry
@@ -13,7 +15,7 @@ MODELS = [
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label)
 def test_changelist_and_add_page_load(model, client, administrator, world):
-    client.force_login(administrator)
+    login_verified(client, administrator)
     opts = model._meta
     assert client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")).status_code == 200
     add = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
@@ -36,19 +38,19 @@ def test_large_lists_are_cheap(model):
 
 @pytest.mark.parametrize("query", ["tieu can", "TIỂU CẦN", "846"])
 def test_search_ignores_diacritics_or_matches_code(query, client, administrator, world):
-    client.force_login(administrator)
+    login_verified(client, administrator)
     response = client.get(reverse("admin:branches_district_changelist"), {"q": query})
     assert [d.code for d in response.context["cl"].result_list] == ["846"]
 
 
 def test_branch_search_d_with_stroke(client, administrator, world):
-    client.force_login(administrator)
+    login_verified(client, administrator)
     response = client.get(reverse("admin:branches_branch_changelist"), {"q": "dai duc"})
     assert [b.name for b in response.context["cl"].result_list] == ["Ấp Đại Đức"]
 
 
 def test_autocomplete_for_commune_is_folded(client, administrator, world):
-    client.force_login(administrator)
+    login_verified(client, administrator)
     response = client.get(
         reverse("admin:autocomplete"),
         {"term": "hieu tu", "app_label": "branches", "model_name": "branch", "field_name": "commune"},
@@ -57,14 +59,14 @@ def test_autocomplete_for_commune_is_folded(client, administrator, world):
 
 
 def test_user_admin_assigns_role_and_unit(client, administrator, tieu_can):
-    client.force_login(administrator)
+    login_verified(client, administrator)
     response = client.get(reverse("admin:accounts_user_add"))
     html = response.content.decode()
     assert 'name="role"' in html and 'name="district"' in html
 
 
 def test_assigning_the_administrator_role_grants_admin_rights(client, administrator, tieu_can_officer):
-    client.force_login(administrator)
+    login_verified(client, administrator)
     url = reverse("admin:accounts_user_change", args=[tieu_can_officer.pk])
     page = client.get(url)
     form = page.context["adminform"].form
@@ -80,7 +82,7 @@ def test_assigning_the_administrator_role_grants_admin_rights(client, administra
 
 
 def test_role_without_its_unit_is_refused_in_admin(client, administrator, tra_vinh):
-    client.force_login(administrator)
+    login_verified(client, administrator)
     response = client.post(
         reverse("admin:accounts_user_add"),
         {

@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    # Second factor: TOTP devices and their recovery codes (static tokens); the flow is in accounts.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "accounts",
     "branches",
@@ -69,6 +73,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # The user id and client address of every log line; the security events of 403s and 404s.
     "core.middleware.RequestContextMiddleware",
+    # request.user.is_verified(): whether this session passed the second factor; then the portal's rule
+    # that administrators and provincial staff (and anyone with a device) pass it before any page.
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle timeout and absolute lifetime of a signed-in session (it says why on the login page).
     "core.middleware.SessionTimeoutMiddleware",
@@ -145,6 +153,11 @@ AXES_CLIENT_IP_CALLABLE = "core.client.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+# Second factor (accounts/mfa.py). django-otp throttles wrong codes per device: 1, 2, 4, 8… seconds.
+OTP_TOTP_ISSUER = "Bí thư Chi đoàn"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]

@@ -9,6 +9,7 @@ from django.utils import translation
 
 from accounts.models import User
 from tests.conftest import PASSWORD
+from tests.login import login_verified
 
 GOOD = "Cay-dua-xanh-ben-song-2026"  # 26 characters, no context word
 
@@ -94,7 +95,7 @@ class TestThroughTheForms:
         assert "không được chứa" in html
 
     def test_provincial_staff_change_needs_fifteen(self, client, tra_vinh_staff):
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         data = {
             "old_password": PASSWORD,
             "new_password1": "Cay-dua-xanh-b",
@@ -112,7 +113,7 @@ class TestThroughTheForms:
         assert "tên tỉnh, huyện" in html
 
     def test_admin_creating_an_administrator_needs_fifteen(self, client, administrator):
-        client.force_login(administrator)
+        login_verified(client, administrator)
         response = client.post(
             reverse("admin:accounts_user_add"),
             {

@@ -22,6 +22,7 @@ from openpyxl import load_workbook
 from assessments import selectors, services
 from assessments.models import Assessment, Framework, Rating
 from tests.factories import BranchFactory, CommuneFactory, DistrictFactory, UserFactory, person_with_term
+from tests.login import login_verified
 
 D = Decimal
 
@@ -159,7 +160,7 @@ def test_communes_without_a_district_have_their_own_row(scored, tra_vinh_staff, 
 
 
 def test_summary_page_in_vietnamese_numbers(client, scored, tra_vinh_staff, framework):
-    client.force_login(tra_vinh_staff)
+    login_verified(client, tra_vinh_staff)
     response = client.get(reverse("assessments:summary"))
     assert response.status_code == 200
     assert response.context["framework"] == framework  # the latest with assessments in scope
@@ -185,7 +186,7 @@ def test_cang_long_officer_never_sees_tieu_can(client, scored, cang_long_officer
 
 
 def test_empty_state_without_counted_assessments(client, scored, vinh_long_staff, framework):
-    client.force_login(vinh_long_staff)
+    login_verified(client, vinh_long_staff)
     for name in ("assessments:summary", "assessments:training_needs"):
         response = client.get(reverse(name))
         assert response.status_code == 200
@@ -195,7 +196,7 @@ def test_empty_state_without_counted_assessments(client, scored, vinh_long_staff
 
 def test_another_framework_is_chosen_by_pk(client, scored, tra_vinh_staff, framework):
     older = services.framework_copy(framework=framework, year=2025)
-    client.force_login(tra_vinh_staff)
+    login_verified(client, tra_vinh_staff)
     response = client.get(reverse("assessments:summary"), {"framework": older.pk})
     assert response.context["framework"] == older and response.context["report"].counted == 0
     response = client.get(reverse("assessments:summary"), {"framework": "999999"})
@@ -253,7 +254,7 @@ def test_each_group_lists_the_weakest_few_with_the_count(scored, tra_vinh_staff,
     ],
 )
 def test_threshold_is_validated_to_the_scale(client, scored, tra_vinh_staff, given, used, error):
-    client.force_login(tra_vinh_staff)
+    login_verified(client, tra_vinh_staff)
     response = client.get(reverse("assessments:training_needs"), {"threshold": given})
     assert response.status_code == 200
     assert response.context["threshold"] == used
@@ -263,7 +264,7 @@ def test_threshold_is_validated_to_the_scale(client, scored, tra_vinh_staff, giv
 
 
 def test_training_page_links_to_the_people(client, scored, tra_vinh_staff):
-    client.force_login(tra_vinh_staff)
+    login_verified(client, tra_vinh_staff)
     html = client.get(reverse("assessments:training_needs"), {"threshold": "3,5"}).content.decode()
     assert scored["nhung"].person.get_absolute_url() in html
     assert scored["teo"].person.get_absolute_url() in html
@@ -282,7 +283,7 @@ def sheet_rows(response) -> list[tuple]:
 
 
 def test_export_lists_everyone_below_the_threshold(client, scored, tra_vinh_staff):
-    client.force_login(tra_vinh_staff)
+    login_verified(client, tra_vinh_staff)
     rows = sheet_rows(client.get(reverse("assessments:training_needs_export"), {"threshold": "3,5"}))
     header, body = rows[0], rows[1:]
     assert len(header) == 11
@@ -312,7 +313,7 @@ def test_export_neutralises_formulas(client, scored, assess, tra_vinh_staff, lon
         branch=BranchFactory(commune=long_thoi, name="+Ấp Bẫy"), full_name='=HYPERLINK("http://x.vn","Bấm")'
     )
     assess(trap, 1, 1, 1)
-    client.force_login(tra_vinh_staff)
+    login_verified(client, tra_vinh_staff)
     body = sheet_rows(client.get(reverse("assessments:training_needs_export")))[1:]
     cells = {cell for row in body for cell in row if isinstance(cell, str)}
     assert '\'=HYPERLINK("http://x.vn","Bấm")' in cells and "'+Ấp Bẫy" in cells
@@ -420,7 +421,7 @@ def test_query_count_does_not_grow(page, url, persona, as_persona, scored, asses
 
 def test_no_framework_at_all(client, tra_vinh_staff, db):
     Framework.objects.filter(assessments__isnull=True).delete()
-    client.force_login(tra_vinh_staff)
+    login_verified(client, tra_vinh_staff)
     for name in ("assessments:summary", "assessments:training_needs", "assessments:training_needs_export"):
         assert client.get(reverse(name)).status_code == 200
 
@@ -429,7 +430,7 @@ def test_provincial_first_screen_draws_the_province(client, tra_vinh_staff, tieu
     from assessments.services import assessment_submit
 
     assessment_submit(assessment=world["tieu_can_assessment"])
-    client.force_login(tra_vinh_staff)
+    login_verified(client, tra_vinh_staff)
     html = client.get(reverse("home")).content.decode()
     assert 'id="home-secretaries-chart"' in html and 'id="home-group-chart"' in html
     client.force_login(tieu_can_officer)

@@ -5,6 +5,7 @@ from django.urls import reverse
 from assessments import services
 from assessments.models import Assessment, Criterion, Framework, SkillGroup
 from tests.assessments.conftest import all_scores
+from tests.login import login_verified
 
 
 @pytest.fixture
@@ -137,7 +138,7 @@ def test_copy_makes_next_years_framework(submitted, framework):
 
 
 def test_admin_shows_a_framework_in_use_read_only(submitted, framework, client, administrator):
-    client.force_login(administrator)
+    login_verified(client, administrator)
     html = client.get(reverse("admin:assessments_framework_change", args=[framework.pk])).content.decode()
     assert 'name="scale_max"' not in html
     response = client.post(
@@ -157,14 +158,14 @@ class TestViews:
         assert submitted.status == Assessment.Status.SUBMITTED
 
     def test_staff_confirms_ticked_assessments(self, client, tra_vinh_staff, submitted):
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         client.post(reverse("assessments:assessment_confirm_many"), {"assessment": [submitted.pk]})
         submitted.refresh_from_db()
         assert submitted.status == Assessment.Status.CONFIRMED and submitted.confirmed_by == tra_vinh_staff
 
     def test_reopen_through_the_page(self, client, tra_vinh_staff, submitted):
         services.assessment_confirm(assessment=submitted, user=tra_vinh_staff)
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         url = reverse("assessments:assessment_reopen", args=[submitted.pk])
         assert "reason" in client.post(url, {"reason": ""}).context["form"].errors
         client.post(url, {"reason": "Nhập nhầm"})

@@ -12,6 +12,7 @@ from django.utils import timezone
 from awards import services
 from awards.models import Campaign, Commendation, Nomination, Quota
 from tests.factories import BranchFactory, CommuneFactory, DistrictFactory, person_with_term
+from tests.login import login_verified
 
 
 def messages_of(response) -> list[str]:
@@ -47,7 +48,7 @@ def districts(world):
 
 class TestList:
     def test_staff_see_their_campaigns_newest_first_with_counts(self, client, tra_vinh_staff, world):
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         response = client.get(reverse("awards:campaign_list"))
         assert response.status_code == 200
         campaigns = list(response.context["campaigns"])
@@ -86,12 +87,12 @@ class TestList:
         assert (current.district_quota, current.district_left) == (5, 4)
 
     def test_administrator_sees_the_province(self, client, administrator, world):
-        client.force_login(administrator)
+        login_verified(client, administrator)
         html = client.get(reverse("awards:campaign_list")).content.decode()
         assert "Tỉnh Trà Vinh" in html
 
     def test_empty_state_invites_staff_to_create(self, client, vinh_long_staff, world):
-        client.force_login(vinh_long_staff)
+        login_verified(client, vinh_long_staff)
         response = client.get(reverse("awards:campaign_list"))
         assert not response.context["campaigns"]
         assert 'class="empty-state"' in response.content.decode()
@@ -105,7 +106,7 @@ class TestList:
 class TestForm:
     def test_staff_create_with_an_override_quota(self, client, tra_vinh_staff, world, districts):
         tieu_can, cang_long = districts
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         form = client.get(reverse("awards:campaign_create")).context["form"]
         assert {quota_key(tieu_can), quota_key(cang_long)} <= set(form.fields)
         assert "province" not in form.fields
@@ -124,7 +125,7 @@ class TestForm:
 
     def test_administrator_chooses_the_province_first(self, client, administrator, world, districts):
         tieu_can, cang_long = districts
-        client.force_login(administrator)
+        login_verified(client, administrator)
         url = reverse("awards:campaign_create")
         first = client.get(url)
         assert first.context_data["province_form"] is not None and "form" not in first.context_data
@@ -138,12 +139,12 @@ class TestForm:
         assert campaign.province_id == tieu_can.province_id and campaign.quotas.get().quota == 1
 
     def test_an_unknown_province_cannot_be_chosen(self, client, administrator, world):
-        client.force_login(administrator)
+        login_verified(client, administrator)
         response = client.get(reverse("awards:campaign_create") + "?province=999999")
         assert response.context["province_form"].errors
 
     def test_duplicate_year_is_shown_next_to_the_year(self, client, tra_vinh_staff, world):
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         count = Campaign.objects.count()
         data = campaign_data(year=str(world["campaign"].year), title="Trùng năm")
         response = client.post(reverse("awards:campaign_create"), data)
@@ -153,14 +154,14 @@ class TestForm:
         assert 'value="Trùng năm"' in response.content.decode()
 
     def test_the_same_year_in_another_province_is_fine(self, client, vinh_long_staff, world):
-        client.force_login(vinh_long_staff)
+        login_verified(client, vinh_long_staff)
         response = client.post(
             reverse("awards:campaign_create"), campaign_data(year=str(world["campaign"].year))
         )
         assert response.status_code == 302
 
     def test_closing_before_opening_is_shown_next_to_the_closing_date(self, client, tra_vinh_staff, world):
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         year = campaign_data()["year"]
         response = client.post(
             reverse("awards:campaign_create"),
@@ -176,7 +177,7 @@ class TestForm:
         tieu_can, cang_long = districts
         campaign = world["campaign"]
         Quota.objects.create(campaign=campaign, district=cang_long, quota=4)
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         url = reverse("awards:campaign_update", args=[campaign.pk])
         form = client.get(url).context["form"]
         assert form[quota_key(cang_long)].value() == 4 and form[quota_key(tieu_can)].value() is None
@@ -207,7 +208,7 @@ class TestForm:
             raise refusal
 
         monkeypatch.setattr(services, "campaign_save", refuse)
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         response = client.post(reverse("awards:campaign_create"), campaign_data())
         assert response.status_code == 200
         form = response.context["form"]
@@ -216,7 +217,7 @@ class TestForm:
 
     def test_a_decided_campaign_is_locked(self, client, tra_vinh_staff, world):
         decided = world["decided_campaign"]
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         url = reverse("awards:campaign_update", args=[decided.pk])
         response = client.get(url)
         assert response.status_code == 302 and response["Location"] == decided.get_absolute_url()
@@ -235,7 +236,7 @@ class TestForm:
         assert not Campaign.objects.filter(title="X").exists()
 
     def test_other_province_staff_cannot_edit(self, client, vinh_long_staff, world):
-        client.force_login(vinh_long_staff)
+        login_verified(client, vinh_long_staff)
         url = reverse("awards:campaign_update", args=[world["campaign"].pk])
         assert client.post(url, campaign_data(title="X")).status_code == 404
 
@@ -249,7 +250,7 @@ class TestDetail:
         self, client, tra_vinh_staff, world, districts
     ):
         campaign = world["campaign"]
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         response = client.get(campaign.get_absolute_url())
         rows = {r.district.pk: r for r in response.context["quota_rows"]}
         assert (rows[districts[0].pk].quota, rows[districts[0].pk].submitted, rows[districts[0].pk].left) == (
@@ -271,7 +272,7 @@ class TestDetail:
 
     def test_under_review_offers_publishing_and_reopening(self, client, tra_vinh_staff, world):
         campaign = services.campaign_close(campaign=world["campaign"], user=tra_vinh_staff)
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         html = client.get(campaign.get_absolute_url()).content.decode()
         assert reverse("awards:campaign_publish", args=[campaign.pk]) in html
         assert reverse("awards:campaign_open", args=[campaign.pk]) in html
@@ -279,7 +280,7 @@ class TestDetail:
 
     def test_decided_links_to_the_published_list_and_export(self, client, tra_vinh_staff, world):
         decided = world["decided_campaign"]
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         html = client.get(decided.get_absolute_url()).content.decode()
         assert reverse("awards:commendation_list", args=[decided.pk]) in html
         assert reverse("awards:commendation_export", args=[decided.pk]) in html
@@ -310,7 +311,7 @@ class TestDetail:
 
     def test_history_shows_who_changed_the_campaign(self, client, tra_vinh_staff, world):
         services.campaign_close(campaign=world["campaign"], user=tra_vinh_staff)
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         response = client.get(world["campaign"].get_absolute_url())
         assert len(response.context["history"]) >= 2
 
@@ -326,7 +327,7 @@ def step(client, name, campaign):
 class TestSteps:
     def test_open_close_and_reopen(self, client, tra_vinh_staff, world):
         draft = world["draft_campaign"]
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         response = step(client, "campaign_open", draft)
         assert response.status_code == 302 and response["Location"] == draft.get_absolute_url()
         draft.refresh_from_db()
@@ -350,7 +351,7 @@ class TestSteps:
     def test_illegal_steps_are_refused_with_a_message(self, client, tra_vinh_staff, world, action, key):
         campaign = world[key]
         before = campaign.status
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         response = step(client, action, campaign)
         assert response.status_code == 302 and response["Location"] == campaign.get_absolute_url()
         campaign.refresh_from_db()
@@ -363,7 +364,7 @@ class TestSteps:
         client.force_login(tieu_can_officer)
         assert step(client, "campaign_close", campaign).status_code == 403
         assert step(client, "campaign_open", world["draft_campaign"]).status_code == 404
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         assert client.get(reverse("awards:campaign_close", args=[campaign.pk])).status_code == 405
         assert client.get(reverse("awards:campaign_open", args=[campaign.pk])).status_code == 405
         campaign.refresh_from_db()
@@ -377,7 +378,7 @@ class TestPublish:
     def test_form_shows_the_summary_and_the_warning(self, client, tra_vinh_staff, world):
         campaign = services.campaign_close(campaign=world["campaign"], user=tra_vinh_staff)
         services.nomination_approve(nomination=world["tieu_can_nomination"], reviewer=tra_vinh_staff)
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         response = client.get(self.url(campaign))
         assert response.status_code == 200
         assert response.context["form"]["decision_date"].value() == timezone.localdate()
@@ -390,7 +391,7 @@ class TestPublish:
     def test_refused_while_nominations_wait(self, client, tra_vinh_staff, world):
         campaign = services.campaign_close(campaign=world["campaign"], user=tra_vinh_staff)
         services.nomination_approve(nomination=world["tieu_can_nomination"], reviewer=tra_vinh_staff)
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         response = client.post(self.url(campaign), {"decision_number": "9/QĐ", "decision_date": "01/12/2026"})
         assert response.status_code == 200
         assert response.context["form"].non_field_errors()
@@ -402,7 +403,7 @@ class TestPublish:
         campaign = services.campaign_close(campaign=world["campaign"], user=tra_vinh_staff)
         for key in ("tieu_can_nomination", "cang_long_nomination"):
             services.nomination_reject(nomination=world[key], reviewer=tra_vinh_staff, reason="Chưa đủ")
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         response = client.post(self.url(campaign), {"decision_number": "9/QĐ", "decision_date": "01/12/2026"})
         assert response.status_code == 200 and response.context["form"].non_field_errors()
         campaign.refresh_from_db()
@@ -412,7 +413,7 @@ class TestPublish:
         campaign = world["campaign"]
         for key in ("tieu_can_nomination", "cang_long_nomination"):
             services.nomination_approve(nomination=world[key], reviewer=tra_vinh_staff)
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         response = client.post(self.url(campaign), {"decision_number": "9/QĐ", "decision_date": "01/12/2026"})
         assert response.status_code == 200 and response.context["form"].non_field_errors()
         campaign.refresh_from_db()
@@ -420,7 +421,7 @@ class TestPublish:
 
     def test_missing_number_is_shown_next_to_it(self, client, tra_vinh_staff, world):
         campaign = services.campaign_close(campaign=world["campaign"], user=tra_vinh_staff)
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         response = client.post(self.url(campaign), {"decision_number": "", "decision_date": "31/02/2026"})
         form = response.context["form"]
         assert form.errors["decision_number"] and form.errors["decision_date"]
@@ -431,7 +432,7 @@ class TestPublish:
         services.nomination_reject(
             nomination=world["cang_long_nomination"], reviewer=tra_vinh_staff, reason="Thiếu"
         )
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         response = client.post(
             self.url(campaign), {"decision_number": "30/QĐ-TĐTN", "decision_date": "01/12/2026"}
         )

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from awards import services
 from awards.certificate import date_line, filename, in_sentence, province_parts
+from tests.login import login_verified
 
 D = datetime.date
 
@@ -39,7 +40,7 @@ class TestCertificate:
         assert (round(float(box.width)), round(float(box.height))) == (842, 595)  # A4, landscape
 
     def test_the_vietnamese_text_with_its_diacritics(self, client, tra_vinh_staff, world):
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         reader, text = pdf_text(client.get(certificate_url(world["tieu_can_commendation"])))
         for line in (
             "ĐOÀN TNCS HỒ CHÍ MINH",
@@ -60,7 +61,7 @@ class TestCertificate:
         assert reader.metadata.title == "GIẤY CHỨNG NHẬN — Nguyễn Văn Tèo"
 
     def test_the_fonts_are_embedded(self, client, tra_vinh_staff, world):
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         reader, _text = pdf_text(client.get(certificate_url(world["tieu_can_commendation"])))
         fonts = reader.pages[0]["/Resources"]["/Font"]
         names = {str(fonts[key].get_object()["/BaseFont"]) for key in fonts}
@@ -70,7 +71,7 @@ class TestCertificate:
         nomination = world["tieu_can_commendation"].nomination
         nomination.summary = ("Chi đoàn vững mạnh xuất sắc nhiều năm liền; " * 20)[:600]
         nomination.save()
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         reader, text = pdf_text(client.get(certificate_url(world["tieu_can_commendation"])))
         assert len(reader.pages) == 1
         assert "TM. BAN THƯỜNG VỤ" in text
@@ -82,7 +83,7 @@ class TestCertificate:
             reason="Kê khai không đúng sự thật.",
             user=tra_vinh_staff,
         )
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         response = client.get(certificate_url(teo))
         assert response.status_code == 410
         assert response["Content-Type"].startswith("text/html")
@@ -91,7 +92,7 @@ class TestCertificate:
         assert teo.get_absolute_url() in html
 
     def test_another_province_finds_none(self, client, vinh_long_staff, world):
-        client.force_login(vinh_long_staff)
+        login_verified(client, vinh_long_staff)
         assert client.get(certificate_url(world["tieu_can_commendation"])).status_code == 404
 
 

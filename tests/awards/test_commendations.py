@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from awards import services
 from awards.models import Commendation, Nomination
 from tests.factories import BranchFactory, CommuneFactory, DistrictFactory, person_with_term
+from tests.login import login_verified
 
 D = datetime.date
 
@@ -71,7 +72,7 @@ class TestPublishedList:
     def test_grouped_by_district_in_code_order(self, client, tra_vinh_staff, world, tieu_can):
         campaign = world["decided_campaign"]
         commend(campaign, tieu_can, name="Trần Thị Ánh")
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         response = client.get(list_url(campaign))
         assert response.status_code == 200
         groups = response.context["groups"]
@@ -91,7 +92,7 @@ class TestPublishedList:
     def test_photos_where_there_is_a_portrait_and_a_placeholder_elsewhere(
         self, client, tra_vinh_staff, world
     ):
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         html = client.get(list_url(world["decided_campaign"])).content.decode()
         teo, nhung = world["tieu_can_commendation"], world["cang_long_commendation"]
         assert reverse("awards:commendation_portrait", args=[teo.pk]) in html
@@ -102,7 +103,7 @@ class TestPublishedList:
         self, client, tra_vinh_staff, world
     ):
         teo = revoke(world["tieu_can_commendation"], tra_vinh_staff)
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         response = client.get(list_url(world["decided_campaign"]))
         html = response.content.decode()
         assert re.findall(r'commendation-entry is-revoked"\s+data-commendation="(\d+)"', html) == [
@@ -118,7 +119,7 @@ class TestPublishedList:
 
     def test_not_published_before_the_decision(self, client, tra_vinh_staff, tieu_can_officer, world):
         for user in (tra_vinh_staff, tieu_can_officer):
-            client.force_login(user)
+            login_verified(client, user)
             for campaign in (world["campaign"], world["draft_campaign"]):
                 assert client.get(list_url(campaign)).status_code == 404
                 export = reverse("awards:commendation_export", args=[campaign.pk])
@@ -163,7 +164,7 @@ class TestPublishedList:
             decision_number="1/QĐ",
             decision_date=D(2019, 11, 1),
         )
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         response = client.get(list_url(campaign))
         assert response.context["groups"] == []
         assert "empty-state" in response.content.decode()
@@ -214,13 +215,13 @@ class TestExport:
 
     def test_cells_are_neutralised(self, client, tra_vinh_staff, world, tieu_can):
         commend(world["decided_campaign"], tieu_can, summary='=HYPERLINK("http://x.example","bấm")')
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         response = client.get(reverse("awards:commendation_export", args=[world["decided_campaign"].pk]))
         summaries = [row[7] for row in workbook_rows(response)[1:]]
         assert '\'=HYPERLINK("http://x.example","bấm")' in summaries
 
     def test_another_province_finds_nothing(self, client, vinh_long_staff, world):
-        client.force_login(vinh_long_staff)
+        login_verified(client, vinh_long_staff)
         url = reverse("awards:commendation_export", args=[world["decided_campaign"].pk])
         assert client.get(url).status_code == 404
 
@@ -236,7 +237,7 @@ def detail_url(commendation):
 class TestDetail:
     def test_the_facts(self, client, tra_vinh_staff, world):
         teo = world["tieu_can_commendation"]
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         response = client.get(detail_url(teo))
         html = response.content.decode()
         assert response.status_code == 200
@@ -267,7 +268,7 @@ class TestDetail:
 
     def test_a_revoked_one_says_when_why_and_who(self, client, tra_vinh_staff, world):
         teo = revoke(world["tieu_can_commendation"], tra_vinh_staff)
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         html = client.get(detail_url(teo)).content.decode()
         assert 'data-status="revoked"' in html
         assert "01/03/2021" in html
@@ -289,7 +290,7 @@ class TestRevoke:
     def test_the_form_warns_and_proposes_today(self, client, tra_vinh_staff, world):
         from django.utils import timezone
 
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         response = client.get(revoke_url(world["tieu_can_commendation"]))
         assert response.status_code == 200
         html = response.content.decode()
@@ -299,7 +300,7 @@ class TestRevoke:
 
     def test_revoked_through_the_form_the_record_stays_with_its_history(self, client, tra_vinh_staff, world):
         teo = world["tieu_can_commendation"]
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         response = client.post(
             revoke_url(teo), {"revoked_on": "01/03/2021", "reason": "  Kê khai thành tích không đúng.  "}
         )
@@ -319,7 +320,7 @@ class TestRevoke:
 
     def test_a_reason_is_required(self, client, tra_vinh_staff, world):
         teo = world["tieu_can_commendation"]
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         response = client.post(revoke_url(teo), {"revoked_on": "01/03/2021", "reason": "   "})
         assert response.status_code == 200
         form = response.context["form"]
@@ -330,7 +331,7 @@ class TestRevoke:
 
     def test_not_before_the_decision(self, client, tra_vinh_staff, world):
         teo = world["tieu_can_commendation"]
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         response = client.post(revoke_url(teo), {"revoked_on": "19/11/2020", "reason": "Sai sự thật."})
         assert response.status_code == 200
         form = response.context["form"]
@@ -341,7 +342,7 @@ class TestRevoke:
         assert not teo.is_revoked
 
     def test_a_date_that_is_not_one(self, client, tra_vinh_staff, world):
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         response = client.post(
             revoke_url(world["tieu_can_commendation"]), {"revoked_on": "31/02/2021", "reason": "x"}
         )
@@ -349,7 +350,7 @@ class TestRevoke:
 
     def test_not_twice(self, client, tra_vinh_staff, administrator, world):
         teo = revoke(world["tieu_can_commendation"], tra_vinh_staff)
-        client.force_login(administrator)
+        login_verified(client, administrator)
         for method in ("get", "post"):
             response = getattr(client, method)(
                 revoke_url(teo), {"revoked_on": "02/03/2021", "reason": "Lần hai."}
@@ -370,7 +371,7 @@ class TestRevoke:
         assert not teo.is_revoked
 
     def test_another_province_finds_nothing(self, client, vinh_long_staff, world):
-        client.force_login(vinh_long_staff)
+        login_verified(client, vinh_long_staff)
         assert client.post(revoke_url(world["tieu_can_commendation"]), {"reason": "x"}).status_code == 404
 
 
@@ -433,7 +434,7 @@ class TestHomeChart:
         )
         commend(later, tieu_can)
         revoke(world["cang_long_commendation"], tra_vinh_staff)  # revoked ones are not counted
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         response = client.get(reverse("home"))
         panel = next(
             p for p in response.context["panels"] if "chart" in p.context and "commendation" in p.template

@@ -16,6 +16,7 @@ from awards import services
 from awards.home import panel
 from awards.models import Campaign, Nomination, Quota
 from tests.factories import BranchFactory, UserFactory, person_with_term
+from tests.login import login_verified
 
 TODAY = timezone.localdate()
 
@@ -37,7 +38,7 @@ def draft(campaign, person, user) -> Nomination:
 
 def home(client, user) -> str:
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    client.force_login(user)
+    login_verified(client, user)
     response = client.get(reverse("home"))
     assert response.status_code == 200
     return response.content.decode()

@@ -19,6 +19,7 @@ from awards import services
 from awards.models import Campaign, Nomination, Quota
 from tests.conftest import framework_2026
 from tests.factories import BranchFactory, UserFactory, person_with_term
+from tests.login import login_verified
 
 TODAY = timezone.localdate()
 SUMMARY = "Tổ chức tốt phong trào thanh niên tình nguyện, xây dựng chi đoàn vững mạnh."
@@ -35,7 +36,7 @@ def officer(client, tieu_can_officer, world):
 @pytest.fixture
 def staff(client, tra_vinh_staff, world):
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    client.force_login(tra_vinh_staff)
+    login_verified(client, tra_vinh_staff)
     return client
 
 
@@ -517,7 +518,7 @@ class TestReview:
         assert response["Location"] == world["cang_long_nomination"].get_absolute_url()
 
     def test_the_administrator_reviews_too(self, client, administrator, world):
-        client.force_login(administrator)
+        login_verified(client, administrator)
         client.post(action_url("approve", world["tieu_can_nomination"]))
         world["tieu_can_nomination"].refresh_from_db()
         assert world["tieu_can_nomination"].status == Nomination.Status.APPROVED
@@ -658,7 +659,7 @@ def test_query_count_does_not_grow(page, client, world, tieu_can_officer, count_
 
 
 def test_detail_query_count_is_the_same_for_staff(client, world, tra_vinh_staff, count_queries):
-    client.force_login(tra_vinh_staff)
+    login_verified(client, tra_vinh_staff)
     url = world["tieu_can_nomination"].get_absolute_url()
     with count_queries() as small:
         client.get(url)

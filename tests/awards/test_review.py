@@ -11,6 +11,7 @@ from awards import services
 from awards.campaign_views import CampaignReviewView
 from awards.models import Nomination
 from tests.awards.test_campaigns import grow
+from tests.login import login_verified
 
 
 def review_url(campaign, query=""):
@@ -42,7 +43,7 @@ def districts(world):
 
 class TestPage:
     def test_staff_see_every_district_with_the_quota_use(self, client, tra_vinh_staff, world, both):
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         response = client.get(review_url(world["campaign"]))
         assert response.status_code == 200
         assert set(response.context["nominations"]) == set(both)
@@ -60,7 +61,7 @@ class TestPage:
 
     def test_filter_by_district_and_status(self, client, tra_vinh_staff, world, both, districts):
         services.nomination_approve(nomination=both[1], reviewer=tra_vinh_staff)
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         response = client.get(review_url(world["campaign"], f"?district={districts[0].pk}"))
         assert list(response.context["nominations"]) == [both[0]]
         counts = {status: n for status, _label, n in response.context["status_counts"]}
@@ -70,7 +71,7 @@ class TestPage:
 
     def test_drafts_show_only_when_asked_and_cannot_be_ticked(self, client, tra_vinh_staff, world, both):
         services.nomination_withdraw(nomination=both[0], user=tra_vinh_staff)
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         response = client.get(review_url(world["campaign"]))
         assert list(response.context["nominations"]) == [both[1]]
         response = client.get(review_url(world["campaign"], "?status=nhap"))
@@ -78,13 +79,13 @@ class TestPage:
         assert f'name="nomination" value="{both[0].pk}"' not in response.content.decode()
 
     def test_score_and_rating_of_the_year_are_shown(self, client, tra_vinh_staff, world, both):
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         response = client.get(review_url(world["campaign"]))
         row = next(n for n in response.context["nominations"] if n.pk == both[0].pk)
         assert hasattr(row, "score") and hasattr(row, "rating_label")
 
     def test_decided_campaign_is_read_only(self, client, tra_vinh_staff, world):
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         response = client.get(review_url(world["decided_campaign"]))
         assert response.status_code == 200 and not response.context["can_decide"]
         html = response.content.decode()
@@ -96,7 +97,7 @@ class TestPage:
 
     def test_paginated(self, client, tra_vinh_staff, world, monkeypatch):
         monkeypatch.setattr(CampaignReviewView, "paginate_by", 1)
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         response = client.get(review_url(world["campaign"], "?page=2"))
         assert response.context["is_paginated"] and len(response.context["nominations"]) == 1
         assert response.context["paginator"].count == 2
@@ -105,13 +106,13 @@ class TestPage:
         client.force_login(tieu_can_officer)
         assert client.get(review_url(world["campaign"])).status_code == 403
         assert client.get(review_url(world["draft_campaign"])).status_code == 404
-        client.force_login(vinh_long_staff)
+        login_verified(client, vinh_long_staff)
         assert client.get(review_url(world["campaign"])).status_code == 404
 
 
 class TestBulk:
     def test_approve_selected_keeps_the_filters(self, client, tra_vinh_staff, world, both):
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         url = review_url(world["campaign"], "?status=da_gui")
         response = client.post(url, {"nomination": [n.pk for n in both], "action": "approve"})
         assert response.status_code == 302 and response["Location"] == url
@@ -120,7 +121,7 @@ class TestBulk:
         assert len(list(get_messages(response.wsgi_request))) == 1
 
     def test_reject_selected_with_one_reason(self, client, tra_vinh_staff, world, both):
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         response = client.post(
             review_url(world["campaign"]),
             {"nomination": [n.pk for n in both], "action": "reject", "reason": "Chưa đủ thành tích"},
@@ -130,7 +131,7 @@ class TestBulk:
         assert {Nomination.objects.get(pk=n.pk).rejection_reason for n in both} == {"Chưa đủ thành tích"}
 
     def test_reject_without_a_reason_changes_nothing(self, client, tra_vinh_staff, world, both):
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         response = client.post(
             review_url(world["campaign"]),
             {"nomination": [n.pk for n in both], "action": "reject", "reason": "  "},
@@ -143,14 +144,14 @@ class TestBulk:
         assert ticked_boxes(response) == {n.pk for n in both}
 
     def test_nothing_ticked_is_refused(self, client, tra_vinh_staff, world, both):
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         response = client.post(review_url(world["campaign"]), {"action": "approve"})
         assert response.status_code == 200 and response.context["form"].errors["nomination"]
         assert statuses(*both) == ["da_gui", "da_gui"]
 
     def test_an_id_outside_the_campaign_refuses_everything(self, client, tra_vinh_staff, world, both):
         other = world["tieu_can_commendation"].nomination  # the 2020 campaign's
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         for foreign in (other.pk, 999999):
             response = client.post(
                 review_url(world["campaign"]), {"nomination": [both[0].pk, foreign], "action": "approve"}
@@ -160,7 +161,7 @@ class TestBulk:
 
     def test_a_draft_among_the_ticked_refuses_everything(self, client, tra_vinh_staff, world, both):
         services.nomination_withdraw(nomination=both[0], user=tra_vinh_staff)
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         response = client.post(
             review_url(world["campaign"]), {"nomination": [n.pk for n in both], "action": "approve"}
         )
@@ -169,7 +170,7 @@ class TestBulk:
 
     def test_a_decided_campaign_refuses(self, client, tra_vinh_staff, world):
         nomination = world["tieu_can_commendation"].nomination
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         response = client.post(
             review_url(world["decided_campaign"]),
             {"nomination": [nomination.pk], "action": "reject", "reason": "x"},
@@ -178,7 +179,7 @@ class TestBulk:
         assert statuses(nomination) == ["duyet"]
 
     def test_bad_ids_are_refused(self, client, tra_vinh_staff, world, both):
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         response = client.post(review_url(world["campaign"]), {"nomination": ["abc"], "action": "approve"})
         assert response.status_code == 200 and response.context["form"].errors["nomination"]
 
@@ -191,7 +192,7 @@ class TestBulk:
         assert statuses(both[0]) == ["da_gui"]
 
     def test_other_province_staff_cannot_decide(self, client, vinh_long_staff, world, both):
-        client.force_login(vinh_long_staff)
+        login_verified(client, vinh_long_staff)
         response = client.post(
             review_url(world["campaign"]), {"nomination": [both[0].pk], "action": "approve"}
         )

@@ -13,6 +13,7 @@ from awards import services
 from awards.models import Campaign, Commendation, Nomination
 from tests.conftest import framework_2026
 from tests.factories import BranchFactory, UserFactory, person_with_term
+from tests.login import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -433,7 +434,7 @@ def test_revocation_refusals(decided, staff):
 def test_a_commendation_cannot_be_deleted_in_admin(decided, administrator, client):
     from django.urls import reverse
 
-    client.force_login(administrator)
+    login_verified(client, administrator)
     commendation = Commendation.objects.get()
     response = client.post(
         reverse("admin:awards_commendation_delete", args=[commendation.pk]), {"post": "yes"}

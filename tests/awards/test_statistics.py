@@ -10,6 +10,7 @@ from awards import services
 from awards.models import Campaign
 from secretaries.models import Person
 from tests.awards.test_commendations import commend
+from tests.login import login_verified
 
 D = datetime.date
 
@@ -54,7 +55,7 @@ def shares(response) -> dict:
 
 
 def test_every_year(client, tra_vinh_staff, known, tieu_can, cang_long):
-    client.force_login(tra_vinh_staff)
+    login_verified(client, tra_vinh_staff)
     response = statistics(client)
     assert response.context["total"] == 4
     assert shares(response) == {
@@ -82,7 +83,7 @@ def test_every_year(client, tra_vinh_staff, known, tieu_can, cang_long):
 
 
 def test_one_year(client, tra_vinh_staff, known):
-    client.force_login(tra_vinh_staff)
+    login_verified(client, tra_vinh_staff)
     response = statistics(client, year=2020)
     assert response.context["year"] == 2020
     assert response.context["total"] == 2
@@ -109,7 +110,7 @@ def test_a_district_officer_sees_the_province(client, cang_long_officer, known):
 
 
 def test_a_year_not_offered_shows_every_year(client, tra_vinh_staff, known):
-    client.force_login(tra_vinh_staff)
+    login_verified(client, tra_vinh_staff)
     for year in ("1999", "abc"):
         response = statistics(client, year=year)
         assert response.context["year"] is None
@@ -117,7 +118,7 @@ def test_a_year_not_offered_shows_every_year(client, tra_vinh_staff, known):
 
 
 def test_another_province_has_nothing_yet(client, vinh_long_staff, known):
-    client.force_login(vinh_long_staff)
+    login_verified(client, vinh_long_staff)
     response = statistics(client)
     assert response.context["total"] == 0
     assert response.context["chart"] is None
@@ -127,7 +128,7 @@ def test_another_province_has_nothing_yet(client, vinh_long_staff, known):
 
 
 def test_the_administrator_sees_every_province(client, administrator, known):
-    client.force_login(administrator)
+    login_verified(client, administrator)
     response = statistics(client)
     assert response.context["total"] == 4
     data = response.context["data"]

@@ -6,6 +6,7 @@ from openpyxl import load_workbook
 
 from branches.models import Branch
 from tests.factories import BranchFactory, CommuneFactory
+from tests.login import login_verified
 
 
 def form_data(commune, **overrides):
@@ -49,7 +50,7 @@ class TestCreate:
         assert Branch.objects.count() == 1
 
     def test_same_name_in_another_commune_is_fine(self, client, tra_vinh_staff, tieu_can_branch, an_truong):
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         client.post(reverse("branches:branch_create"), form_data(an_truong, name="Ấp Cây Gòn"))
         assert Branch.objects.filter(name="Ấp Cây Gòn").count() == 2
 
@@ -129,7 +130,7 @@ class TestList:
         assert [b.name for b in response.context["branches"]] == ["Ấp Cây Gòn"]
 
     def test_search_d_with_stroke(self, client, tra_vinh_staff, cang_long_branch, tieu_can_branch):
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         response = client.get(reverse("branches:branch_list"), {"q": "dai duc"})
         assert [b.name for b in response.context["branches"]] == ["Ấp Đại Đức"]
 
@@ -146,7 +147,7 @@ class TestList:
         assert "Ấp Cây Gòn" not in response.content.decode()
 
     def test_provincial_staff_sees_whole_province_only(self, client, tra_vinh_staff, world):
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         response = client.get(reverse("branches:branch_list"), {"o": "name"})
         assert [b.name for b in response.context["branches"]] == ["Ấp Cây Gòn", "Ấp Đại Đức"]
 
@@ -154,7 +155,7 @@ class TestList:
         BranchFactory(commune=hieu_tu, name="Khóm 1", kind=Branch.Kind.QUARTER, member_count=5)
         BranchFactory(commune=hieu_tu, name="Ấp Bến Có", member_count=50)
         BranchFactory(commune=hieu_tu, name="Ấp Ba Se", member_count=20, is_active=False)
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         url = reverse("branches:branch_list")
         by_members = client.get(url, {"o": "-members"}).context["branches"]
         assert [b.member_count for b in by_members] == [50, 20, 5]
@@ -163,7 +164,7 @@ class TestList:
 
     def test_pagination_and_count(self, client, tra_vinh_staff, hieu_tu, settings):
         BranchFactory.create_batch(30, commune=hieu_tu)
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         response = client.get(reverse("branches:branch_list"), {"page": 2})
         assert len(response.context["branches"]) == 5
         assert response.context["paginator"].count == 30
@@ -179,7 +180,7 @@ class TestList:
 class TestExport:
     def test_export_uses_scope_and_filters(self, client, tra_vinh_staff, world, hieu_tu):
         BranchFactory(commune=hieu_tu, name="Khóm 9", kind=Branch.Kind.QUARTER)
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         response = client.get(reverse("branches:branch_export"), {"kind": "ap"})
         assert response["Content-Type"].startswith("application/vnd.openxmlformats")
         sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
@@ -212,7 +213,7 @@ class TestAutocomplete:
 
     def test_limited_number_of_results(self, client, administrator, tieu_can):
         CommuneFactory.create_batch(30, district=tieu_can)
-        client.force_login(administrator)
+        login_verified(client, administrator)
         results = client.get(reverse("branches:commune_autocomplete"), {"q": "xa"}).json()["results"]
         assert len(results) == 20
 
@@ -237,7 +238,7 @@ class TestHistory:
     def test_history_names_the_commune_it_moved_from(
         self, client, tra_vinh_staff, tieu_can_branch, an_truong
     ):
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         url = reverse("branches:branch_update", args=[tieu_can_branch.pk])
         client.post(url, form_data(an_truong, name="Ấp Cây Gòn"))
         rows = client.get(tieu_can_branch.get_absolute_url()).context["history"]

@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import BranchFactory, CommuneFactory, DistrictFactory
+from tests.login import login_verified
 
 
 def test_home_counts_are_scoped(client, tieu_can_officer, tra_vinh_staff, administrator, world, hieu_tu):
@@ -11,11 +12,11 @@ def test_home_counts_are_scoped(client, tieu_can_officer, tra_vinh_staff, admini
     totals = client.get(reverse("home")).context["totals"]
     assert totals == {"districts": 1, "communes": 1, "branches": 2, "members": 32 + 8}
 
-    client.force_login(tra_vinh_staff)
+    login_verified(client, tra_vinh_staff)
     totals = client.get(reverse("home")).context["totals"]
     assert totals == {"districts": 2, "communes": 2, "branches": 3, "members": 32 + 8 + 27}
 
-    client.force_login(administrator)
+    login_verified(client, administrator)
     response = client.get(reverse("home"))
     assert response.context["totals"]["branches"] == 4
     assert [p.code for p in response.context["units"]] == ["84", "86"]
@@ -23,7 +24,7 @@ def test_home_counts_are_scoped(client, tieu_can_officer, tra_vinh_staff, admini
 
 def test_province_page_counts_each_district(client, tra_vinh_staff, world, tieu_can):
     CommuneFactory(district=tieu_can, name="Thị trấn Tiểu Cần", code="29242")
-    client.force_login(tra_vinh_staff)
+    login_verified(client, tra_vinh_staff)
     response = client.get(reverse("branches:province_detail", args=["84"]))
     rows = {d.code: (d.commune_count, d.branch_count, d.member_count) for d in response.context["districts"]}
     assert rows == {"844": (1, 1, 27), "846": (2, 1, 32)}
@@ -39,7 +40,7 @@ def test_officer_sees_own_district_only_on_province_page(client, tieu_can_office
 def test_commune_directly_under_province_after_2025(client, tra_vinh_staff, tra_vinh):
     commune = CommuneFactory(district=None, province=tra_vinh, name="Phường Mới", code="29999")
     BranchFactory(commune=commune, name="Khóm 1")
-    client.force_login(tra_vinh_staff)
+    login_verified(client, tra_vinh_staff)
     response = client.get(reverse("branches:province_detail", args=["84"]))
     assert [c.name for c in response.context["direct_communes"]] == ["Phường Mới"]
     page = client.get(commune.get_absolute_url())
@@ -48,7 +49,7 @@ def test_commune_directly_under_province_after_2025(client, tra_vinh_staff, tra_
 
 
 def test_breadcrumbs_through_the_hierarchy(client, tra_vinh_staff, tieu_can_branch):
-    client.force_login(tra_vinh_staff)
+    login_verified(client, tra_vinh_staff)
     html = client.get(tieu_can_branch.get_absolute_url()).content.decode()
     crumbs = html[html.index('class="breadcrumb') :]
     for name in ["Tỉnh Trà Vinh", "Huyện Tiểu Cần", "Xã Hiếu Tử", "Ấp Cây Gòn"]:
@@ -60,7 +61,7 @@ def test_ceased_unit_shows_its_successor(client, administrator, tra_vinh, vinh_l
     tra_vinh.ended_on = "2025-07-01"
     tra_vinh.successor = vinh_long
     tra_vinh.save()
-    client.force_login(administrator)
+    login_verified(client, administrator)
     html = client.get(reverse("branches:province_detail", args=["84"])).content.decode()
     assert "01/07/2025" in html
     assert vinh_long.get_absolute_url() in html

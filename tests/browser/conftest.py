@@ -114,7 +114,17 @@ def phone_page(request, browser):
 
 
 def login(page, live_server, username: str, password: str) -> None:
-    """Log in through the real form, as a person would, and wait until the portal has answered."""
+    """Log in through the real form, as a person would, and wait until the portal has answered.
+
+    Administrators and provincial staff (and anyone with an authenticator) then type the code their phone
+    would show: computed from their device's key (one is made for them when they have none)."""
+    from django.contrib.auth import get_user_model
+
+    from accounts.mfa import has_second_factor, mfa_required
+    from tests.login import totp_code, totp_device
+
+    user = get_user_model().objects.get(username=username)
+    device = totp_device(user) if mfa_required(user) or has_second_factor(user) else None
     if "/accounts/login/" not in page.url:
         page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", username)
@@ -123,3 +133,18 @@ def login(page, live_server, username: str, password: str) -> None:
     with page.expect_navigation():
         page.locator("main form").get_by_role("button").click()
     assert "/accounts/login/" not in page.url, f"login as {username} failed: still on {page.url}"
+    if device is not None:
+        assert "/accounts/verify/" in page.url, f"{username}: no code step, on {page.url}"
+        device.refresh_from_db()
+        # A code is used once: the next step's code when this one was used already (a second login).
+        code = totp_code(device, offset_steps=1 if device.last_t >= _current_step(device) else 0)
+        page.fill("input[name=code]", code)
+        with page.expect_navigation():
+            page.locator("main form").get_by_role("button").click()
+        assert "/accounts/verify/" not in page.url, f"code step for {username} failed: {page.url}"
+
+
+def _current_step(device) -> int:
+    import time
+
+    return int((time.time() - device.t0) // device.step)

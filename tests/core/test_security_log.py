@@ -17,6 +17,7 @@ from core.log_context import RequestContextFilter, bind_request, unbind_request
 from core.models import SecurityEvent
 from core.security_log import security_event
 from tests.conftest import PASSWORD
+from tests.login import login_verified
 
 
 def events(name):
@@ -184,7 +185,7 @@ class TestDataEvents:
     def test_every_export_says_who_what_and_how_many_rows(
         self, name, key, prefix, client, tra_vinh_staff, world
     ):
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         url = reverse(name, args=[world[key].pk] if key else [])
         response = client.get(url)
         assert response.status_code == 200
@@ -195,7 +196,7 @@ class TestDataEvents:
         assert isinstance(event.details["rows"], int)
 
     def test_person_export_counts_its_rows(self, client, tra_vinh_staff, world):
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         b"".join(client.get(reverse("secretaries:person_export")).streaming_content)
         assert events("data.export")[0].details["rows"] == 2  # Tèo and Nhung, both in Trà Vinh
 
@@ -248,7 +249,7 @@ class TestDataEvents:
 
     def test_revocation(self, client, tra_vinh_staff, world):
         commendation = world["tieu_can_commendation"]
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         response = client.post(
             reverse("awards:commendation_revoke", args=[commendation.pk]),
             {"revoked_on": "01/03/2021", "reason": "Kê khai thành tích không đúng sự thật."},
@@ -270,7 +271,7 @@ class TestRoleChanges:
         return response
 
     def test_role_and_unit_change_is_recorded(self, client, administrator, tieu_can_officer, tra_vinh):
-        client.force_login(administrator)
+        login_verified(client, administrator)
         self.change(client, tieu_can_officer, role="provincial_staff", district="", province=tra_vinh.pk)
         [event] = events("user.rights_change")
         assert event.user_id == administrator.pk
@@ -283,7 +284,7 @@ class TestRoleChanges:
         )
 
     def test_an_account_created_in_admin_is_recorded(self, client, administrator, tieu_can):
-        client.force_login(administrator)
+        login_verified(client, administrator)
         response = client.post(
             reverse("admin:accounts_user_add"),
             {
@@ -302,12 +303,12 @@ class TestRoleChanges:
         assert "huyendoan.moi" not in str(event.details)
 
     def test_other_edits_are_not_rights_changes(self, client, administrator, tieu_can_officer):
-        client.force_login(administrator)
+        login_verified(client, administrator)
         self.change(client, tieu_can_officer, first_name="Tâm Minh")
         assert events("user.rights_change") == []
 
     def test_superuser_flag_is_recorded(self, client, administrator, tieu_can_officer):
-        client.force_login(administrator)
+        login_verified(client, administrator)
         self.change(client, tieu_can_officer, is_superuser="on")
         [event] = events("user.rights_change")
         assert event.details["fields"] == "is_superuser" and event.details["is_superuser"] is True
@@ -348,7 +349,7 @@ class TestReading:
             call_command("security_events", "--since", "yesterday")
 
     def test_admin_lists_newest_first_and_changes_nothing(self, client, administrator, recorded):
-        client.force_login(administrator)
+        login_verified(client, administrator)
         page = client.get(reverse("admin:core_securityevent_changelist"))
         assert page.status_code == 200
         shown = [event.event for event in page.context["cl"].result_list]

@@ -12,6 +12,7 @@ from django.utils import timezone
 from core.models import SecurityEvent
 from tests.conftest import PASSWORD
 from tests.factories import UserFactory
+from tests.login import login_verified
 
 START = timezone.now()
 
@@ -81,8 +82,8 @@ class TestAdministratorEndsSessions:
             (office, tieu_can_officer),
             (other, cang_long_officer),
         ):
-            browser.force_login(user)
-        client.force_login(administrator)
+            login_verified(browser, user)
+        login_verified(client, administrator)
         url = reverse("admin:accounts_user_changelist")
         data = {"action": "end_sessions", "_selected_action": [tieu_can_officer.pk]}
 
@@ -103,7 +104,7 @@ class TestAdministratorEndsSessions:
     def test_only_those_who_may_change_users_see_the_action(self, client, db):
         viewer = UserFactory(username="xem", is_staff=True)
         viewer.user_permissions.add(Permission.objects.get(codename="view_user"))
-        client.force_login(viewer)
+        login_verified(client, viewer)
         page = client.get(reverse("admin:accounts_user_changelist"))
         assert "end_sessions" not in page.content.decode()
 

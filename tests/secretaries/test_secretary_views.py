@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from secretaries.models import Person, Term
 from tests.conftest import jpeg_bytes
 from tests.factories import BranchFactory, CommuneFactory, PersonFactory, person_with_term
+from tests.login import login_verified
 
 D = datetime.date
 
@@ -133,7 +134,7 @@ class TestCreateAndAppoint:
 
     def test_provincial_staff_moves_a_person_to_another_district(self, client, tra_vinh_staff, world):
         person = world["tieu_can_person"]
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         term = person.terms.get()
         client.post(
             reverse("secretaries:term_end", args=[term.pk]), {"ended_on": "30/06/2025", "reason": "Chuyển"}
@@ -213,7 +214,7 @@ class TestList:
         assert len(everyone) == 2 and len(current) == 1 and current[0].startswith("Nguyễn Văn Tèo")
 
     def test_filters(self, client, tra_vinh_staff, world, hieu_tu):
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         url = reverse("secretaries:person_list")
         PersonFactory(
             branch=world["tieu_can"],
@@ -321,7 +322,7 @@ def test_people_sort_by_given_name_the_vietnamese_way(client, tra_vinh_staff, wo
     branch = BranchFactory(commune=world["tieu_can"].commune)
     for name in ["Trần Thị Bích", "Lê Văn An", "Nguyễn Thị Ánh"]:
         PersonFactory(branch=branch, full_name=name)
-    client.force_login(tra_vinh_staff)
+    login_verified(client, tra_vinh_staff)
     names = [p.full_name for p in client.get(reverse("secretaries:person_list")).context["people"]]
     assert names == ["Lê Văn An", "Nguyễn Thị Ánh", "Trần Thị Bích", "Lê Thị Hồng Nhung", "Nguyễn Văn Tèo"]
 
@@ -330,7 +331,7 @@ def test_a_huge_result_is_counted_only_up_to_the_cap(client, tra_vinh_staff, wor
     from core.mixins import CappedCountPaginator
 
     monkeypatch.setattr(CappedCountPaginator, "CAP", 1)
-    client.force_login(tra_vinh_staff)
+    login_verified(client, tra_vinh_staff)
     response = client.get(reverse("secretaries:person_list"))
     assert response.context["paginator"].capped
     assert "Hơn 1 kết quả" in response.content.decode()

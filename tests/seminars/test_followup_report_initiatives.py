@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from seminars.models import Initiative, Proposal, Seminar
 from seminars.services import seminar_save
 from tests.factories import BranchFactory, CommuneFactory, person_with_term
+from tests.login import login_verified
 
 D = datetime.date
 
@@ -71,7 +72,7 @@ class TestFollowup:
         make_seminar(
             cang_long, D(2024, 5, 1), proposals=[proposal("Xây dựng câu lạc bộ", status="dang_thuc_hien")]
         )
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         url = reverse("seminars:followup")
         assert len(client.get(url).context["proposals"]) == 2
         by_district = client.get(url, {"district": cang_long.pk}).context["proposals"]
@@ -166,7 +167,7 @@ class TestReport:
     def test_provincial_staff_see_each_district_and_the_province_level(
         self, client, tra_vinh_staff, year_2023
     ):
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         report = client.get(reverse("seminars:report"), {"year": 2023}).context["report"]
         rows = {row.unit.name if row.unit else None: row for row in report.rows}
         assert list(rows) == ["Huyện Càng Long", "Huyện Tiểu Cần", None]
@@ -196,7 +197,7 @@ class TestReport:
         assert not any("Tiểu Cần" in str(cell) for row in export for cell in row)
 
     def test_administrator_sees_per_province(self, client, administrator, year_2023):
-        client.force_login(administrator)
+        login_verified(client, administrator)
         report = client.get(reverse("seminars:report"), {"year": 2023}).context["report"]
         assert report.level == "province"
         rows = {row.unit.name: numbers(row) for row in report.rows}
@@ -213,7 +214,7 @@ class TestReport:
         assert client.get(reverse("seminars:report"), {"year": "abc"}).context["report"].year == 2023
 
     def test_export(self, client, tra_vinh_staff, year_2023):
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         response = client.get(reverse("seminars:report_export"), {"year": 2023})
         assert response["Content-Disposition"].endswith('"toa-dam-2023.xlsx"')
         rows = sheet_rows(response)
@@ -297,7 +298,7 @@ class TestInitiatives:
         assert not Initiative.objects.filter(district__code="844").exists()
 
     def test_provincial_staff_choose_the_organiser_within_its_area(self, client, tra_vinh_staff, world):
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         cang_long = world["cang_long"].commune.district
         # A Càng Long model applied in a Tiểu Cần commune: outside the organiser's area.
         response = client.post(
@@ -336,7 +337,7 @@ class TestInitiatives:
         Initiative.objects.create(
             province=cang_long.province, district=cang_long, name="Chi đoàn số", from_year=2023
         )
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         url = reverse("seminars:initiative_list")
         assert len(client.get(url).context["initiatives"]) == 2
         found = client.get(url, {"q": "ky nang dieu hanh"}).context["initiatives"]
@@ -383,7 +384,7 @@ class TestHomePanel:
         past = datetime.date.today() - datetime.timedelta(days=5)
         make_seminar(cang_long, D(2024, 1, 1), proposals=[proposal("Một", past), proposal("Hai", past)])
         make_seminar(cang_long, D(2024, 2, 1), proposals=[proposal("Chưa đến hạn", D(2999, 1, 1))])
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         response = client.get(reverse("home"))
         html = response.content.decode()
         assert 'data-stat="overdue-proposals">3<' in html
@@ -443,7 +444,7 @@ def test_query_count_does_not_grow(page, url, persona, as_persona, world, count_
 
 
 def test_report_export_query_count_does_not_grow(client, tra_vinh_staff, world, count_queries):
-    client.force_login(tra_vinh_staff)
+    login_verified(client, tra_vinh_staff)
     url = reverse("seminars:report_export") + "?year=2021"
     _grow(world, 1)
     with count_queries() as small:

@@ -9,6 +9,7 @@ from seminars.models import Proposal, Seminar
 from seminars.seminar_selectors import person_seminars
 from seminars.services import seminar_save
 from tests.factories import BranchFactory, CommuneFactory, person_with_term
+from tests.login import login_verified
 
 D = datetime.date
 
@@ -185,7 +186,7 @@ class TestCreateAndEdit:
         assert not seminar.proposals.exists() and not seminar.participants.exists()
 
     def test_provincial_staff_choose_the_province_or_a_district(self, client, tra_vinh_staff, world):
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         form = client.get(reverse("seminars:seminar_create")).context["form"]
         values = [v for _group, options in form.fields["organiser"].choices[1:] for v, _label in options]
         assert f"province:{world['tieu_can'].commune.province_id}" in values
@@ -257,7 +258,7 @@ class TestScope:
         self, client, tra_vinh_staff, tieu_can_officer, world
     ):
         province = world["tieu_can"].commune.province
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         client.post(
             reverse("seminars:seminar_create"),
             seminar_data(
@@ -279,7 +280,7 @@ class TestScope:
 class TestList:
     @pytest.mark.parametrize("query", ["chat luong", "NÂNG CAO", "bi thu chi doan"])
     def test_search_without_diacritics(self, client, tra_vinh_staff, world, query):
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         response = client.get(reverse("seminars:seminar_list"), {"q": query})
         assert [s.title for s in response.context["seminars"]] == ["Nâng cao chất lượng Bí thư Chi đoàn"]
         assert (
@@ -287,7 +288,7 @@ class TestList:
         )
 
     def test_columns_counts_and_export(self, client, tra_vinh_staff, world):
-        client.force_login(tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
         response = client.get(reverse("seminars:seminar_list"))
         seminar = response.context["seminars"][0]
         assert (seminar.participant_count, seminar.open_proposal_count) == (1, 1)

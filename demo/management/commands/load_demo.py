@@ -3,7 +3,8 @@ import random
 from django.core.management import BaseCommand, call_command
 from django.db import transaction
 
-from demo.accounts import populate_users
+from accounts.mfa import secret_base32
+from demo.accounts import DEMO_TOTP_KEY, populate_users
 from demo.assessments import CURRENT_YEAR, PREVIOUS_YEAR, populate_assessments
 from demo.awards import populate_awards
 from demo.branches import DEMO_PROVINCE, populate_branches
@@ -64,4 +65,11 @@ class Command(BaseCommand):
         for user, _password in users:
             scope = user.scope_label
             self.stdout.write(f"  {user.username:<22} {user.get_role_display():<22} {scope}")
+        self.stdout.write(
+            "The administrator and provincial staff also type a code after the password (two-step "
+            "verification). The current one:\n"
+            "  .venv/bin/python manage.py demo_totp quantri        (or tinhdoan.travinh)\n"
+            f"or add the demo key {secret_base32(DEMO_TOTP_KEY)} to an authenticator app "
+            "(time-based, 6 digits)."
+        )
         self.stdout.write("Open http://127.0.0.1:8000/ and log in.\n")
