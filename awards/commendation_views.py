@@ -169,7 +169,8 @@ def commendation_portrait(request, pk):
     if not image:
         raise Http404
     response = FileResponse(image.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
+    # A face is personal data: kept by no cache, not even the browser's (a shared office PC).
+    response["Cache-Control"] = "private, no-store"
     return response
 
 
@@ -188,7 +189,7 @@ def commendation_certificate(request, pk):
     response = HttpResponse(certificate_pdf(commendation), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(False, filename(commendation))
     # Not kept by the browser: once revoked, the certificate must not open again from a cache.
-    response["Cache-Control"] = "private, no-cache"
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -250,7 +250,8 @@ def person_portrait(request, pk, size="full"):
     if not image:
         raise Http404
     response = FileResponse(image.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
+    # A face is personal data: kept by no cache, not even the browser's (a shared office PC).
+    response["Cache-Control"] = "private, no-store"
     return response
 
 
