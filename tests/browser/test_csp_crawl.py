@@ -71,3 +71,16 @@ def test_admin_keeps_the_policy(page, live_server, world, administrator):
     page.goto(live_server.url + reverse("admin:branches_branch_add"))
     page.locator(".select2-selection").first.click()
     page.wait_for_selector(".select2-results__option")
+
+
+def test_grid_year_choice_reloads_without_an_inline_handler(page, live_server, world, tieu_can_officer):
+    """The commune grid's framework choice used onchange="this.form.submit()"; portal.js does it now."""
+    from assessments.models import Framework
+
+    older = Framework.objects.create(year=2025, name="Bộ tiêu chí 2025")
+    login(page, live_server, tieu_can_officer.username, PASSWORD)
+    page.goto(live_server.url + reverse("assessments:commune_grid", args=[world["tieu_can"].commune.code]))
+    with page.expect_navigation():
+        page.select_option("#grid-framework", str(older.pk))
+    assert f"framework={older.pk}" in page.url
+    assert page.locator("#grid-framework").input_value() == str(older.pk)

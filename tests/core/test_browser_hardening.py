@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from tests.conftest import PASSWORD
 from tests.test_scope_matrix import CASES
 
 STRICT_POLICY = {
@@ -167,3 +168,35 @@ def test_anonymous_pages_stay_cacheable(client, db):
     """Only responses to a logged-in user carry personal data; the health check is left alone."""
     response = client.get(reverse("healthz"))
     assert not no_store(response)
+
+
+def test_other_security_headers_on_a_page(client, tra_vinh_staff):
+    client.force_login(tra_vinh_staff)
+    response = client.get(reverse("home"))
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Cookies
+
+
+def test_login_sets_host_prefixed_cookies_with_the_production_flags(client, tra_vinh_staff, settings):
+    """With the values production uses (config/settings/production.py, tested in tests/test_settings.py),
+    the cookies a real login sets are Secure, Path=/, without Domain, SameSite=Lax; the session one
+    HttpOnly."""
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = True
+    settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME = "__Host-sessionid", "__Host-csrftoken"
+    client.get(reverse("login"), secure=True)
+    response = client.post(
+        reverse("login"), {"username": tra_vinh_staff.username, "password": PASSWORD}, secure=True
+    )
+    assert response.status_code == 302
+    session, csrf = response.cookies["__Host-sessionid"], client.cookies["__Host-csrftoken"]
+    for cookie in (session, csrf):
+        assert cookie["secure"] is True
+        assert cookie["path"] == "/"
+        assert cookie["domain"] == ""
+        assert cookie["samesite"] == "Lax"
+    assert session["httponly"] is True
