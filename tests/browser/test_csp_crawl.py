@@ -61,6 +61,9 @@ def admin_urls(world) -> list[str]:
 
 
 def test_admin_keeps_the_policy(page, live_server, world, administrator):
+    # The pages before logging in: the portal's login, password reset, and admin's own login.
+    for name in ("login", "password_reset", "admin:login"):
+        visit_html(page, live_server.url + reverse(name))
     login(page, live_server, administrator.username, PASSWORD)
     for url in admin_urls(world):
         visit_html(page, live_server.url + url)

@@ -200,3 +200,13 @@ def test_login_sets_host_prefixed_cookies_with_the_production_flags(client, tra_
         assert cookie["domain"] == ""
         assert cookie["samesite"] == "Lax"
     assert session["httponly"] is True
+
+
+def test_the_500_page_is_styled_by_its_own_stylesheet(rf):
+    """It stays standalone (no base.html, which could be what failed) and needs no inline style."""
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert "css/error.css" in html and 'class="error-page"' in html and "style=" not in html
