@@ -133,3 +133,11 @@ def test_sizes_are_checked_before_any_file_is_decoded(officer_client, seminar, n
     response = officer_client.post(upload_url(seminar), {"images": files})
     assert response.status_code == 302
     assert "lon.jpg" in messages_text(response) and "5 MB" in messages_text(response)
+
+
+def test_other_bad_requests_get_the_plain_400_page(client, db, caplog):
+    """The same handler answers every 400, such as a request for a host the portal does not serve."""
+    response = client.get("/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert "Yêu cầu không hợp lệ" in response.content.decode()
+    caplog.clear()
