@@ -184,7 +184,7 @@ def commendation_certificate(request, pk):
     response = HttpResponse(certificate_pdf(commendation), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(False, filename(commendation))
     # Not kept by the browser: once revoked, the certificate must not open again from a cache.
-    response["Cache-Control"] = "private, no-cache"
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -20,5 +20,7 @@ urlpatterns = [
     path("", include("branches.urls")),
 ]
 
+handler400 = "core.views.bad_request"
+
 # No /media/ URL, not even in development: uploaded portraits and photos are personal data and are
 # served only through views that check the user's scope.

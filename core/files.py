@@ -8,9 +8,10 @@ from django.http import FileResponse, Http404
 
 
 def protected_image_response(image: FieldFile) -> FileResponse:
-    """The stored JPEG, or 404 when there is none; cached by the browser only, never by a shared cache."""
+    """The stored JPEG, or 404 when there is none; kept by no cache at all."""
     if not image:
         raise Http404
     response = FileResponse(image.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
+    # A face is personal data: kept by no cache, not even the browser's (a shared office PC).
+    response["Cache-Control"] = "private, no-store"
     return response

@@ -1,5 +1,5 @@
 """Middleware of the ground floor: the request context for logging, the security events of refused
-requests, and the session timeouts."""
+requests, the session timeouts, and response and request hygiene every page shares (ASVS V3, V5)."""
 
 import logging
 
@@ -9,6 +9,8 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -78,4 +80,51 @@ class SessionTimeoutMiddleware:
                     ) % {"count": hours}
                 messages.info(request, message + " " + _("Please log in again."))
                 return redirect_to_login(request.get_full_path())
+        return self.get_response(request)
+
+
+class NoStoreForAuthenticatedMiddleware:
+    """`Cache-Control: no-store` on every response to a logged-in user.
+
+    Pages, exports, autocompletes and certificates all carry personal data: neither a shared proxy nor
+    the browser's disk cache (an office PC used by several people, the back button after logging out)
+    may keep a copy. Added to whatever the view set, so `private, no-store` on portraits stays as it is.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, no_store=True)
+        return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request whose declared body is larger than MAX_REQUEST_BODY_SIZE, before reading it.
+
+    Django's DATA_UPLOAD_MAX_MEMORY_SIZE leaves uploaded files out of its count, so without this a
+    request could make the server spool gigabytes of "photos" to disk before any form sees them. The
+    reverse proxy's client_max_body_size should say the same (README, "Production"); this is the check
+    that holds when the portal runs without it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BODY_SIZE:
+            # The body is left unread; the WSGI server discards it with the connection.
+            return render(
+                request,
+                "413.html",
+                {"limit_mb": settings.MAX_REQUEST_BODY_SIZE // (1024 * 1024)},
+                status=413,
+            )
         return self.get_response(request)

@@ -1,5 +1,10 @@
+"""Error pages the portal renders itself, and the recorded CSRF refusal."""
+
 import logging
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.shortcuts import render
 from django.views.csrf import csrf_failure as django_csrf_failure
 
 from .security_log import security_event
@@ -15,3 +20,16 @@ def csrf_failure(request, reason=""):
         reason=reason[:100],
     )
     return django_csrf_failure(request, reason=reason)
+
+
+def bad_request(request, exception):
+    """400, with a message a person can act on when an upload carried too much (Django refuses it while
+    parsing the body, before any view or form runs); 413 for a body too large."""
+    too_large = isinstance(exception, RequestDataTooBig)
+    context = {
+        "too_large": too_large,
+        "too_many_files": isinstance(exception, TooManyFilesSent),
+        "too_many_fields": isinstance(exception, TooManyFieldsSent),
+        "max_files": settings.DATA_UPLOAD_MAX_NUMBER_FILES,
+    }
+    return render(request, "400.html", context, status=413 if too_large else 400)

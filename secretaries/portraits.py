@@ -1,8 +1,10 @@
 """Portrait uploads: verified, re-encoded and renamed before anything is stored.
 
 An upload is refused unless Pillow recognises it as JPEG, PNG or WebP (whatever its name says), it is at
-most 5 MB and 40 megapixels. Accepted images are re-encoded as JPEG, which drops EXIF data (GPS
-position, camera, date), and get a random file name; a square thumbnail is made beside them.
+most 5 MB and 40 megapixels. Accepted images are converted to sRGB and re-encoded as JPEG from their
+pixels alone, so no metadata survives (EXIF with GPS position, camera and date; XMP; comments; ICC
+profiles; any other APPn segment or text chunk), and get a random file name; a square thumbnail is made
+beside them.
 """
 
 import io
@@ -13,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -29,6 +31,40 @@ class ProcessedImage:
     thumbnail: ContentFile
 
 
+def check_size(upload) -> None:
+    """The size limit alone, which needs no decoding: run on every file of an upload before any is opened."""
+    if upload.size > MAX_BYTES:
+        raise ValidationError(
+            _("The file is %(size)s; the limit is 5 MB.") % {"size": filesizeformat(upload.size)},
+            code="too_large",
+        )
+
+
+def _srgb(image: Image.Image) -> Image.Image:
+    """The image in plain sRGB. A photo with its own colour profile (a phone's Display P3, Adobe RGB, a
+    CMYK scan) is converted through it, so dropping the profile afterwards does not change its colours."""
+    icc = image.info.get("icc_profile")
+    if icc:
+        try:
+            return ImageCms.profileToProfile(
+                image,
+                ImageCms.ImageCmsProfile(io.BytesIO(icc)),
+                ImageCms.createProfile("sRGB"),
+                outputMode="RGB",
+            )
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            pass  # an unreadable profile: keep the pixels as they are, like a browser would
+    return image.convert("RGB")
+
+
+def _pixels_only(image: Image.Image) -> Image.Image:
+    """A new image holding only the pixels: Pillow writes into a JPEG what the image's `info` carries
+    (its comment, for one), so the copy starts with none."""
+    clean = Image.new("RGB", image.size)
+    clean.paste(image)
+    return clean
+
+
 def _jpeg(image: Image.Image, name: str) -> ContentFile:
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=85, optimize=True)
@@ -37,11 +73,7 @@ def _jpeg(image: Image.Image, name: str) -> ContentFile:
 
 def image_process(upload, *, square_thumbnail: bool = True) -> ProcessedImage:
     """Check and re-encode an uploaded image; raises ValidationError with a message for the user."""
-    if upload.size > MAX_BYTES:
-        raise ValidationError(
-            _("The file is %(size)s; the limit is 5 MB.") % {"size": filesizeformat(upload.size)},
-            code="too_large",
-        )
+    check_size(upload)
     upload.seek(0)
     try:
         # Opening reads only the header, so the pixel count is known before any decoding.
@@ -62,7 +94,7 @@ def image_process(upload, *, square_thumbnail: bool = True) -> ProcessedImage:
         upload.seek(0)
         with Image.open(upload) as source:
             source.load()
-            image = ImageOps.exif_transpose(source).convert("RGB")
+            image = _pixels_only(_srgb(ImageOps.exif_transpose(source)))
     except ValidationError:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:

@@ -22,7 +22,7 @@ from secretaries import portraits
 
 from . import services
 from .models import Photo, Seminar
-from .services import MAX_PHOTOS_PER_SEMINAR
+from .services import MAX_PHOTOS_PER_SEMINAR, MAX_PHOTOS_PER_UPLOAD
 
 
 class MultipleFileInput(forms.FileInput):
@@ -48,10 +48,6 @@ class MultipleFileField(forms.FileField):
 class PhotoUploadForm(forms.Form):
     images = MultipleFileField(
         label=gettext_lazy("Photos"),
-        help_text=gettext_lazy(
-            "Choose one or more JPEG, PNG or WebP photos, at most 5 MB each; "
-            "if one is refused, none is stored."
-        ),
     )
     caption = forms.CharField(
         label=gettext_lazy("Caption"),
@@ -63,6 +59,10 @@ class PhotoUploadForm(forms.Form):
     def __init__(self, *args, seminar: Seminar, **kwargs):
         super().__init__(*args, **kwargs)
         self.seminar = seminar
+        self.fields["images"].help_text = _(
+            "Choose up to %(max)s JPEG, PNG or WebP photos, at most 5 MB each; "
+            "if one is refused, none is stored."
+        ) % {"max": MAX_PHOTOS_PER_UPLOAD}
         self.helper = FormHelper()
         self.helper.form_action = reverse("seminars:photo_upload", args=[seminar.pk])
         self.helper.form_id = "photo-upload"
@@ -71,12 +71,36 @@ class PhotoUploadForm(forms.Form):
         )
 
     def clean_images(self) -> list[portraits.ProcessedImage]:
-        """Verify and re-encode every file before anything is stored; name each one refused."""
+        """Verify and re-encode every file before anything is stored; name each one refused.
+
+        What needs no decoding is checked first, for all files: how many there are, and their sizes.
+        Only then is any file opened, so a request of too many or too large files costs no image work."""
         uploads = self.cleaned_data["images"]
-        processed, refusals = [], []
+        if len(uploads) > MAX_PHOTOS_PER_UPLOAD:
+            raise ValidationError(
+                _("Upload at most %(max)s photos at once.") % {"max": MAX_PHOTOS_PER_UPLOAD},
+                code="too_many_files",
+            )
+        if self.seminar.photos.count() + len(uploads) > MAX_PHOTOS_PER_SEMINAR:
+            raise ValidationError(
+                _("A seminar keeps at most %(max)s photos.") % {"max": MAX_PHOTOS_PER_SEMINAR},
+                code="too_many_photos",
+            )
+        refusals = self._refusals(uploads, portraits.check_size)
+        if refusals:
+            raise ValidationError(refusals)
+        processed = []
+        refusals = self._refusals(uploads, lambda upload: processed.append(portraits.image_process(upload)))
+        if refusals:
+            raise ValidationError(refusals)
+        return processed
+
+    @staticmethod
+    def _refusals(uploads, check) -> list[ValidationError]:
+        refusals = []
         for upload in uploads:
             try:
-                processed.append(portraits.image_process(upload))
+                check(upload)
             except ValidationError as error:
                 refusals.append(
                     ValidationError(
@@ -85,14 +109,7 @@ class PhotoUploadForm(forms.Form):
                         code=getattr(error, "code", None) or "invalid",
                     )
                 )
-        if refusals:
-            raise ValidationError(refusals)
-        if self.seminar.photos.count() + len(processed) > MAX_PHOTOS_PER_SEMINAR:
-            raise ValidationError(
-                _("A seminar keeps at most %(max)s photos.") % {"max": MAX_PHOTOS_PER_SEMINAR},
-                code="too_many_photos",
-            )
-        return processed
+        return refusals
 
 
 def gallery_context(seminar: Seminar, form: PhotoUploadForm | None = None) -> dict:

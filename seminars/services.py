@@ -12,6 +12,8 @@ from secretaries.portraits import ProcessedImage
 from .models import Initiative, Photo, Proposal, Seminar, Theme
 
 MAX_PHOTOS_PER_SEMINAR = 40
+# Files in one upload; Django refuses a request with more (DATA_UPLOAD_MAX_NUMBER_FILES, same number).
+MAX_PHOTOS_PER_UPLOAD = 10
 
 
 def _check_organiser(*, province, district) -> None:

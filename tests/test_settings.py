@@ -41,3 +41,51 @@ def test_production_deploy_check_is_clean():
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+PRODUCTION_ENV = {
+    "SECRET_KEY": GOOD_KEY,
+    "ALLOWED_HOSTS": "portal.example.vn",
+    "DATABASE_URL": "postgres://u@h/db",
+}
+SHOW_SETTINGS = (
+    "import json; from django.conf import settings as s; "
+    "print(json.dumps({name: getattr(s, name) for name in ["
+    "'SESSION_COOKIE_NAME', 'CSRF_COOKIE_NAME', 'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE',"
+    "'SESSION_COOKIE_HTTPONLY', 'SESSION_COOKIE_SAMESITE', 'CSRF_COOKIE_SAMESITE', 'SESSION_COOKIE_PATH',"
+    "'CSRF_COOKIE_PATH', 'SESSION_COOKIE_DOMAIN', 'CSRF_COOKIE_DOMAIN', 'MIDDLEWARE',"
+    "'CONTENT_SECURITY_POLICY']}))"
+)
+
+
+def production_settings(**env) -> dict:
+    import json
+
+    result = run_manage("shell", "-c", SHOW_SETTINGS, **PRODUCTION_ENV, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_production_cookies_are_host_prefixed_secure_and_lax_and_the_policy_is_strict():
+    """__Host-: the browser keeps the cookie only if Secure, Path=/ and without Domain, so no other host
+    can plant or overwrite it."""
+    values = production_settings()
+    assert values["SESSION_COOKIE_NAME"] == "__Host-sessionid"
+    assert values["CSRF_COOKIE_NAME"] == "__Host-csrftoken"
+    assert values["SESSION_COOKIE_SECURE"] is values["CSRF_COOKIE_SECURE"] is True
+    assert values["SESSION_COOKIE_HTTPONLY"] is True
+    assert values["SESSION_COOKIE_SAMESITE"] == values["CSRF_COOKIE_SAMESITE"] == "Lax"
+    assert values["SESSION_COOKIE_PATH"] == values["CSRF_COOKIE_PATH"] == "/"
+    assert values["SESSION_COOKIE_DOMAIN"] is values["CSRF_COOKIE_DOMAIN"] is None
+    assert "csp.middleware.CSPMiddleware" in values["MIDDLEWARE"]
+    directives = values["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]
+    assert directives["script-src"] == directives["style-src"] == ["'self'"]
+    assert directives["object-src"] == directives["base-uri"] == directives["frame-ancestors"] == ["'none'"]
+    assert "core.middleware.NoStoreForAuthenticatedMiddleware" in values["MIDDLEWARE"]
+
+
+def test_cookies_keep_plain_names_when_tested_without_tls():
+    """A browser drops a __Host- cookie that is not Secure: without TLS the names stay plain."""
+    values = production_settings(SESSION_COOKIE_SECURE="false", CSRF_COOKIE_SECURE="false")
+    assert values["SESSION_COOKIE_NAME"] == "sessionid"
+    assert values["CSRF_COOKIE_NAME"] == "csrftoken"

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "csp",
     "core",
     "accounts",
     "branches",
@@ -65,12 +67,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the body (sessions, CSRF): an oversized upload is refused unread.
+    "core.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Outside the second-factor step, so its redirects and pages are not stored either.
+    "core.middleware.NoStoreForAuthenticatedMiddleware",
     # The user id and client address of every log line; the security events of 403s and 404s.
     "core.middleware.RequestContextMiddleware",
     # request.user.is_verified(): whether this session passed the second factor; then the portal's rule
@@ -200,6 +207,41 @@ SESSION_MAX_HOURS = int(env("SESSION_MAX_HOURS", "12"))
 SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 60 * 60
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Cookies: the session cookie is never readable from scripts; both are sent on top-level navigation from
+# other sites (a link in an e-mail still finds the user logged in) but not on their forms or images.
+# Production adds Secure and the __Host- names (config/settings/production.py).
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_PATH = CSRF_COOKIE_PATH = "/"
+
+# A strict Content-Security-Policy on every response (django-csp): the portal's own scripts, styles and
+# images only; no inline script, style attribute or event handler (templates pass data by json_script).
+# Images may be data: URIs because Bootstrap's CSS draws its icons (select arrows, checks) with them.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Uploads. Each photo is at most 5 MB (secretaries/portraits.py) and one request carries at most 10 files
+# (seminars.services.MAX_PHOTOS_PER_UPLOAD), so a request body above MAX_REQUEST_BODY_SIZE is refused with
+# 413 before it is read (core.middleware); the reverse proxy's client_max_body_size matches (README).
+MAX_REQUEST_BODY_SIZE = 55 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+# The non-file part of a request (form fields): Django's defaults, stated on purpose. The largest form, the
+# commune grid, has about 12 fields per secretary, well under 1,000 for any commune.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1_000
+# Files up to this size stay in memory while the request is parsed; larger ones go to a temporary file.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # One log format for the whole portal (ASVS V16): time, level, logger, user id, client address, message.
 # core.log_context.RequestContextFilter fills in the user and the address of the request being served.

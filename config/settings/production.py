@@ -31,3 +31,10 @@ SESSION_COOKIE_HTTPONLY = True
 
 # Behind the documented nginx: one proxy writes X-Forwarded-For (core/client.py). 0 if reached directly.
 TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "1"))
+# A __Host- cookie is accepted by browsers only when Secure, with Path=/ and no Domain, so no other host
+# (a sibling subdomain, a network attacker over plain HTTP) can set or overwrite it. Only when Secure: the
+# toggles above turn Secure off for testing without TLS, where the browser would drop a __Host- cookie.
+if SESSION_COOKIE_SECURE:
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+if CSRF_COOKIE_SECURE:
+    CSRF_COOKIE_NAME = "__Host-csrftoken"

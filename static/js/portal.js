@@ -94,3 +94,14 @@
     });
   });
 })();
+
+// A choice that reloads the page at once (<select data-autosubmit>): its form is sent on change.
+// Without JavaScript the form's own button (in <noscript>) does the same.
+(function () {
+  "use strict";
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+    select.addEventListener("change", function () {
+      select.form.submit();
+    });
+  });
+})();

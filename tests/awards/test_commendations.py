@@ -9,8 +9,10 @@ statistics (test_statistics.py).
 import datetime
 import io
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -148,8 +150,11 @@ class TestPublishedList:
         assert "data-print" in html
         assert reverse("awards:commendation_export", args=[campaign.pk]) in html
         assert reverse("awards:statistics") in html
-        assert "@page { size: A4 portrait" in html
-        assert "break-inside: avoid" in html
+        # The print layout (A4 portrait) lives in its own stylesheet, since the CSP allows no inline <style>.
+        assert "css/commendation_list.css" in html
+        css = (Path(settings.BASE_DIR) / "static" / "css" / "commendation_list.css").read_text()
+        assert "@page { size: A4 portrait" in css
+        assert "break-inside: avoid" in css
 
     def test_empty_decision(self, client, tra_vinh_staff, world):
         from awards.models import Campaign
@@ -386,7 +391,7 @@ def test_portrait_is_the_thumbnail_and_404_without_one(client, tieu_can_officer,
     person = world["tieu_can_person"]
     with person.portrait_thumbnail.open("rb") as f:
         assert body == f.read()
-    assert response["Cache-Control"] == "private, max-age=3600"
+    assert response["Cache-Control"] == "private, no-store"
     nhung = world["cang_long_commendation"]
     assert client.get(reverse("awards:commendation_portrait", args=[nhung.pk])).status_code == 404
 

@@ -88,17 +88,43 @@ def _screenshot_name(nodeid_name: str) -> str:
     return re.sub(r"[^\w.-]+", "_", nodeid_name).strip("_") + ".png"
 
 
+# Reports every Content-Security-Policy violation of every page (and frame) to the console, where the
+# listener below collects it: Chromium logs most of them itself, this also catches the ones it does not
+# (a blocked style attribute set by a script, a violation in a frame). Injected by the driver, so the
+# policy does not apply to it.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  console.error("Content Security Policy violation: " + event.violatedDirective + " blocked "
+    + (event.blockedURI || "inline") + " at " + event.sourceFile + ":" + event.lineNumber
+    + " (" + (event.sample || "") + ")");
+});
+"""
+
+
+def csp_violation(message) -> bool:
+    return message.type == "error" and "Content Security Policy" in message.text
+
+
 def _page(request, browser, **context_options):
     context = browser.new_context(locale="vi-VN", **context_options)
     # Ten seconds is ample for a local server; a hung step fails instead of eating CI's time.
     context.set_default_timeout(10_000)
+    context.add_init_script(CSP_LISTENER)
     page = context.new_page()
+    violations = []
+    page.on(
+        "console",
+        lambda message: violations.append(f"{page.url}: {message.text}") if csp_violation(message) else None,
+    )
     yield page
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     try:
         page.screenshot(path=SCREENSHOTS / _screenshot_name(request.node.name), full_page=True)
     finally:
         context.close()
+    # The policy is on in every journey (config/settings/base.py): a page that needs an inline script,
+    # style or handler fails here, whatever the journey itself checked.
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(dict.fromkeys(violations))
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
+from PIL import Image, ImageCms, PngImagePlugin
 
 from secretaries.models import Person
 from secretaries.portraits import image_process
@@ -32,6 +32,82 @@ def test_accepted_photo_is_reencoded_without_exif_and_renamed():
     assert "house" not in processed.image.name and processed.image.name.endswith(".jpg")
     thumb = Image.open(io.BytesIO(processed.thumbnail.read()))
     assert thumb.size == (240, 240)
+
+
+XMP = (
+    b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+    b'<rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/" dc:creator="XMP-AUTHOR-SECRET"/>'
+    b"</rdf:RDF></x:xmpmeta>"
+)
+# What may remain in a re-encoded JPEG: the JFIF header (APP0), quantisation and Huffman tables, the frame,
+# restart interval and the scan. Nothing else: no APP1 (EXIF, XMP), APP2 (ICC), APP13 (IPTC), COM.
+PIXEL_SEGMENTS = {0xE0, 0xDB, 0xC4, 0xC0, 0xC2, 0xDD}
+
+
+def jpeg_segments(data: bytes) -> list[tuple[int, bytes]]:
+    """The marker and payload of every segment before the scan."""
+    assert data[:2] == b"\xff\xd8"
+    segments, at = [], 2
+    while data[at + 1] != 0xDA:  # start of scan: entropy-coded data follows
+        length = int.from_bytes(data[at + 2 : at + 4], "big")
+        segments.append((data[at + 1], data[at + 4 : at + 2 + length]))
+        at += 2 + length
+    return segments
+
+
+def test_every_metadata_segment_is_stripped():
+    """A JPEG with a comment (COM), XMP, an ICC profile and EXIF: the stored image and thumbnail keep
+    only their pixels."""
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (9.0, 48.0, 0.0), 3: "E", 4: (106.0, 0.0, 0.0)}
+    exif[0x010F] = "EXIF-MAKER-SECRET"
+    buffer = io.BytesIO()
+    Image.new("RGB", (300, 200), (200, 40, 40)).save(
+        buffer,
+        format="JPEG",
+        comment=b"COMMENT-SECRET nha o 12 duong 3/2",
+        xmp=XMP,
+        icc_profile=ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes(),
+        exif=exif,
+    )
+    original = buffer.getvalue()
+    markers = {marker for marker, _ in jpeg_segments(original)}
+    assert {0xFE, 0xE1, 0xE2} <= markers  # the test photo does carry them
+
+    processed = image_process(upload(original))
+    for stored in (processed.image.read(), processed.thumbnail.read()):
+        for secret in (b"COMMENT-SECRET", b"XMP-AUTHOR-SECRET", b"ns.adobe.com/xap", b"ICC_PROFILE", b"Exif"):
+            assert secret not in stored, secret
+        segments = jpeg_segments(stored)
+        assert {marker for marker, _ in segments} <= PIXEL_SEGMENTS, [hex(m) for m, _ in segments]
+        assert [payload[:5] for marker, payload in segments if marker == 0xE0] == [b"JFIF\0"]
+
+
+def test_png_text_chunks_are_stripped():
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", "PNG-TEXT-SECRET")
+    info.add_itxt("XML:com.adobe.xmp", XMP.decode())
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 60), (0, 0, 200)).save(buffer, format="PNG", pnginfo=info)
+    stored = image_process(upload(buffer.getvalue(), name="a.png", content_type="image/png")).image.read()
+    assert b"PNG-TEXT-SECRET" not in stored and b"XMP-AUTHOR-SECRET" not in stored
+    assert {marker for marker, _ in jpeg_segments(stored)} <= PIXEL_SEGMENTS
+
+
+def test_a_colour_profile_is_applied_before_it_is_dropped():
+    """The photo is converted through its profile to sRGB, so its colours survive the loss of the profile;
+    an unreadable profile is ignored rather than refusing the photo."""
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 40), (10, 120, 240)).save(buffer, format="JPEG", icc_profile=srgb.tobytes())
+    stored = Image.open(io.BytesIO(image_process(upload(buffer.getvalue())).image.read()))
+    assert "icc_profile" not in stored.info
+    red, green, blue = stored.getpixel((20, 20))
+    assert abs(red - 10) < 8 and abs(green - 120) < 8 and abs(blue - 240) < 8
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 40), (10, 120, 240)).save(buffer, format="JPEG", icc_profile=b"not a profile")
+    assert image_process(upload(buffer.getvalue())).image.size > 0
 
 
 @pytest.mark.parametrize("fmt", ["PNG", "WEBP"])

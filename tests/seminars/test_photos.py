@@ -125,7 +125,7 @@ class TestServing:
         response = officer_client.get(reverse(name, args=[world["tieu_can_photo"].pk]))
         assert response.status_code == 200
         assert response["Content-Type"] == "image/jpeg"
-        assert response["Cache-Control"].startswith("private")
+        assert response["Cache-Control"] == "private, no-store"
         assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"
 
     def test_thumbnail_is_square(self, officer_client, world):
