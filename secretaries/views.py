@@ -16,6 +16,7 @@ from branches.history import history_rows
 from branches.models import Branch
 from branches.text import search_terms
 from branches.views import AUTOCOMPLETE_LIMIT
+from core.navigation import safe_next
 from seminars.seminar_selectors import person_seminars
 
 from . import selectors, services
@@ -268,9 +269,7 @@ def person_portrait_remove(request, pk):
 def appoint(request):
     """Appoint someone already in the portal; from a branch page, a person page or the vacancy list."""
     initial = {k: v for k, v in request.GET.items() if k in {"person", "branch"} and v.isdigit()}
-    cancel_url = request.GET.get("next") or reverse("secretaries:vacancy_list")
-    if not cancel_url.startswith("/"):
-        cancel_url = reverse("secretaries:vacancy_list")
+    cancel_url = safe_next(request, reverse("secretaries:vacancy_list"))
     form = AppointmentForm(
         request.POST if request.method == "POST" else None,
         initial=initial,
