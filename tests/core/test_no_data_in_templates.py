@@ -13,7 +13,6 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
 from django.template import Context, Template
-from django.test import RequestFactory
 from django.urls import reverse
 
 from assessments.models import SkillGroup
@@ -51,9 +50,8 @@ def is_constant(node: ast.expr) -> bool:
         return all(is_constant(v) for v in node.values)
     if isinstance(node, ast.IfExp):  # the condition only chooses between constants
         return is_constant(node.body) and is_constant(node.orelse)
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-        if node.func.id in TRANSLATIONS | {"format_html"}:
-            return all(is_constant(a) for a in node.args) and all(is_constant(k.value) for k in node.keywords)
+    if isinstance(node, ast.Call) and getattr(node.func, "id", None) in TRANSLATIONS | {"format_html"}:
+        return all(is_constant(a) for a in node.args) and all(is_constant(k.value) for k in node.keywords)
     return False
 
 
@@ -111,7 +109,9 @@ Template(request.GET["t"])
 HTML("<p>constant</p>")
 Fieldset(_("Outcomes"))
 """
-    found = [piece for _, piece, argument in compiled_text_arguments(ast.parse(code)) if not is_constant(argument)]
+    found = [
+        piece for _, piece, argument in compiled_text_arguments(ast.parse(code)) if not is_constant(argument)
+    ]
     assert found == ["HTML", "HTML", "Fieldset", "Submit", "StrictButton", "Template"]
 
 
@@ -119,7 +119,7 @@ PAYLOADS = ["/{{ user.username }}", "{% debug %}", "{{ request.COOKIES.sessionid
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
-def test_core_pieces_show_data_as_text(payload, rf=RequestFactory()):
+def test_core_pieces_show_data_as_text(payload, rf):
     class Form(forms.Form):
         name = forms.CharField()
 
