@@ -1,11 +1,11 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from core.deferred import run_after_response
+from core.forms import Submit
 
 
 class LoginForm(AuthenticationForm):

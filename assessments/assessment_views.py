@@ -15,6 +15,7 @@ from django.views.generic import DetailView, ListView
 from branches.models import Commune
 from core.history import history_rows
 from core.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
+from core.navigation import safe_next
 from secretaries.models import Person, Term
 
 from . import services
@@ -261,7 +262,7 @@ def _service_action(request, assessment, action, success: str):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, success % {"person": assessment.person.full_name})
-    return redirect(request.POST.get("next") or assessment.get_absolute_url())
+    return redirect(safe_next(request, assessment.get_absolute_url()))
 
 
 @require_POST
@@ -299,7 +300,7 @@ def assessment_confirm_many(request):
     ids = [int(pk) for pk in request.POST.getlist("assessment") if pk.isdigit()]
     if not ids:
         messages.warning(request, _("Tick the assessments to confirm first."))
-        return redirect(request.POST.get("next") or reverse("assessments:assessment_list"))
+        return redirect(safe_next(request, reverse("assessments:assessment_list")))
     chosen = Assessment.objects.visible_to(request.user).filter(
         pk__in=ids, status=Assessment.Status.SUBMITTED
     )
@@ -309,7 +310,7 @@ def assessment_confirm_many(request):
             services.assessment_confirm(assessment=assessment, user=request.user)
             count += 1
     messages.success(request, _("%(count)s assessments were confirmed.") % {"count": count})
-    return redirect(request.POST.get("next") or reverse("assessments:assessment_list"))
+    return redirect(safe_next(request, reverse("assessments:assessment_list")))
 
 
 @portal_view

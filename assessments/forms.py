@@ -1,11 +1,11 @@
 from crispy_forms.bootstrap import FormActions, StrictButton
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Field, Fieldset, Layout
+from crispy_forms.layout import Field, Layout
 from django import forms
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import CancelLink, Fieldset
 from core.widgets import DateInput
 
 from .models import Assessment, Criterion, Framework
@@ -97,7 +97,7 @@ class AssessmentForm(forms.Form):
                     _("Save draft"), type="submit", name="save", css_class="btn btn-outline-primary"
                 ),
                 StrictButton(_("Save and submit"), type="submit", name="submit", css_class="btn btn-primary"),
-                HTML(format_html('<a class="btn btn-link" href="{}">{}</a>', cancel_url, _("Cancel"))),
+                CancelLink(cancel_url, css_class="btn btn-link"),
             ),
         )
 
@@ -201,10 +201,6 @@ class ReopenForm(forms.Form):
             "reason",
             FormActions(
                 StrictButton(_("Reopen"), type="submit", name="submit", css_class="btn btn-warning"),
-                HTML(
-                    format_html(
-                        '<a class="btn btn-outline-secondary" href="{}">{}</a>', cancel_url, _("Cancel")
-                    )
-                ),
+                CancelLink(cancel_url),
             ),
         )

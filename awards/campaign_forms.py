@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from branches.forms import form_actions
 from branches.models import District, Province
+from core.forms import CancelLink
 from core.widgets import DateInput
 
 from .models import Campaign, Nomination
@@ -145,11 +146,7 @@ class ProvinceChoiceForm(forms.Form):
             "province",
             FormActions(
                 StrictButton(_("Continue"), type="submit", css_class="btn btn-primary"),
-                HTML(
-                    format_html(
-                        '<a class="btn btn-outline-secondary" href="{}">{}</a>', cancel_url, _("Cancel")
-                    )
-                ),
+                CancelLink(cancel_url),
             ),
         )
 
@@ -175,11 +172,7 @@ class PublishForm(forms.Form):
                 StrictButton(
                     _("Publish the decision"), type="submit", name="submit", css_class="btn btn-danger"
                 ),
-                HTML(
-                    format_html(
-                        '<a class="btn btn-outline-secondary" href="{}">{}</a>', cancel_url, _("Cancel")
-                    )
-                ),
+                CancelLink(cancel_url),
             ),
         )
 

@@ -2,11 +2,11 @@
 
 from crispy_forms.bootstrap import FormActions, StrictButton
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Field, Layout
+from crispy_forms.layout import Field, Layout
 from django import forms
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import CancelLink
 from core.widgets import AutocompleteSelect
 from secretaries.models import Person
 
@@ -62,7 +62,7 @@ class NominationForm(forms.ModelForm):
             buttons.append(
                 StrictButton(_("Save and submit"), type="submit", name="submit", css_class="btn btn-primary")
             )
-        buttons.append(HTML(format_html('<a class="btn btn-link" href="{}">{}</a>', cancel_url, _("Cancel"))))
+        buttons.append(CancelLink(cancel_url, css_class="btn btn-link"))
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
@@ -95,6 +95,6 @@ class RejectForm(forms.Form):
             "next",
             FormActions(
                 StrictButton(_("Do not approve"), type="submit", name="submit", css_class="btn btn-danger"),
-                HTML(format_html('<a class="btn btn-link" href="{}">{}</a>', cancel_url, _("Cancel"))),
+                CancelLink(cancel_url, css_class="btn btn-link"),
             ),
         )

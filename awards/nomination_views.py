@@ -10,13 +10,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, TemplateView
 
 from core.history import history_rows
 from core.mixins import PortalMixin, ScopedObjectMixin, portal_view
+from core.navigation import safe_next
 
 from . import selectors, services
 from .models import Campaign, Nomination
@@ -42,16 +42,6 @@ def _require_officer(user) -> None:
 def _require_reviewer(user) -> None:
     if not user.acts_for_province:
         raise PermissionDenied
-
-
-def _safe_next(request, default: str) -> str:
-    """`next` (posted, or in the query) when it is a URL of this site, else `default`."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def _refused(request, error: ValidationError) -> None:
@@ -367,7 +357,7 @@ def nomination_approve(request, pk):
         nomination,
         lambda: services.nomination_approve(nomination=nomination, reviewer=request.user),
         _("The nomination of %(name)s was approved."),
-        default=_safe_next(request, nomination.get_absolute_url()),
+        default=safe_next(request, nomination.get_absolute_url()),
     )
 
 
@@ -375,7 +365,7 @@ def nomination_approve(request, pk):
 def nomination_reject(request, pk):
     nomination = _load(request, pk)
     _require_reviewer(request.user)
-    back = _safe_next(request, nomination.get_absolute_url())
+    back = safe_next(request, nomination.get_absolute_url())
     data = request.POST if request.method == "POST" else None
     form = RejectForm(data, initial={"next": back}, cancel_url=back)
     if request.method == "POST" and form.is_valid():

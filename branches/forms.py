@@ -1,10 +1,10 @@
 from crispy_forms.bootstrap import FormActions
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Column, Layout, Row, Submit
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import CancelLink, Submit
 from core.text import fold, normalize_name
 from core.widgets import AutocompleteSelect, DateInput
 
@@ -15,7 +15,7 @@ def form_actions(cancel_url: str, label=None) -> FormActions:
     """Save (or `label`) and Cancel, side by side, at the end of every portal form."""
     return FormActions(
         Submit("submit", label or _("Save"), css_class="btn-primary"),
-        HTML(format_html('<a class="btn btn-outline-secondary" href="{}">{}</a>', cancel_url, _("Cancel"))),
+        CancelLink(cancel_url),
     )
 
 
@@ -56,11 +56,7 @@ class BranchForm(forms.ModelForm):
             "founded_on",
             FormActions(
                 Submit("submit", _("Save"), css_class="btn-primary"),
-                HTML(
-                    format_html(
-                        '<a class="btn btn-outline-secondary" href="{}">{}</a>', cancel_url, _("Cancel")
-                    )
-                ),
+                CancelLink(cancel_url),
             ),
         )
 

@@ -13,6 +13,7 @@ from core.excel import xlsx_response
 from core.files import protected_image_response
 from core.history import history_rows
 from core.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
+from core.navigation import safe_next
 from core.sections import PERSON_PAGE, sections_for
 from core.text import search_terms
 
@@ -260,9 +261,7 @@ def person_portrait_remove(request, pk):
 def appoint(request):
     """Appoint someone already in the portal; from a branch page, a person page or the vacancy list."""
     initial = {k: v for k, v in request.GET.items() if k in {"person", "branch"} and v.isdigit()}
-    cancel_url = request.GET.get("next") or reverse("secretaries:vacancy_list")
-    if not cancel_url.startswith("/"):
-        cancel_url = reverse("secretaries:vacancy_list")
+    cancel_url = safe_next(request, reverse("secretaries:vacancy_list"))
     form = AppointmentForm(
         request.POST if request.method == "POST" else None,
         initial=initial,

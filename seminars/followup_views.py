@@ -13,8 +13,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -23,6 +21,7 @@ from django.views.generic import ListView
 from branches.filters import _districts
 from core.excel import xlsx_response
 from core.mixins import PaginatedListMixin, PortalMixin, portal_view
+from core.navigation import safe_next
 from core.widgets import AutocompleteSelect
 
 from . import selectors, services
@@ -70,10 +69,14 @@ class ProposalUpdateForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    # Where to come back to (the follow-up page with its filters); checked by safe_next when used.
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, proposal: Proposal | None = None, next_url: str = "", **kwargs):
         if proposal is not None:
-            kwargs.setdefault("initial", {"status": proposal.status, "result": proposal.result})
+            kwargs.setdefault(
+                "initial", {"status": proposal.status, "result": proposal.result, "next": next_url}
+            )
             # Each row's fields need their own ids, or the labels would point at the first row's.
             kwargs.setdefault("auto_id", f"id_p{proposal.pk}_%s")
         super().__init__(*args, **kwargs)
@@ -89,13 +92,9 @@ class ProposalUpdateForm(forms.Form):
                 Column(Field("result", css_class="form-control-sm"), css_class="col-12"),
                 css_class="g-1",
             ),
-            HTML(format_next(next_url)),
+            "next",
             StrictButton(_("Update"), type="submit", css_class="btn-outline-primary btn-sm"),
         )
-
-
-def format_next(next_url: str) -> str:
-    return format_html('<input type="hidden" name="next" value="{}">', next_url) if next_url else ""
 
 
 class FollowupView(PaginatedListMixin, PortalMixin, ListView):
@@ -120,15 +119,6 @@ class FollowupView(PaginatedListMixin, PortalMixin, ListView):
         return context
 
 
-def _safe_next(request) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("seminars:followup")
-
-
 @require_POST
 @portal_view
 def proposal_update(request, pk):
@@ -145,7 +135,7 @@ def proposal_update(request, pk):
         )
     else:
         messages.error(request, _("The proposal was not updated: choose a status."))
-    return redirect(_safe_next(request))
+    return redirect(safe_next(request, reverse("seminars:followup")))
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -99,8 +99,17 @@ class SeminarDetailView(SeminarQuerysetMixin, DetailView):
     def get_context_data(self, **kwargs):
         seminar = self.object
         participants = list(seminar.participants.all())
+        # A provincial seminar gathers several districts: only the people the viewer may open are named,
+        # the others are counted.
+        visible = set(
+            Person.objects.visible_to(self.request.user)
+            .filter(pk__in=[p.pk for p in participants])
+            .values_list("pk", flat=True)
+        )
         return super().get_context_data(
             participants=participants,
+            participants_shown=[p for p in participants if p.pk in visible],
+            participants_hidden=len(participants) - len(visible),
             attendance=len(participants) + seminar.other_attendees,
             history=history_rows(seminar.history, limit=30),
             **gallery_context(seminar),

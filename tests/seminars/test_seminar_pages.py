@@ -276,6 +276,27 @@ class TestScope:
         assert titles == ["Nâng cao chất lượng Bí thư Chi đoàn"]
         assert person_seminars(world["tieu_can_person"], user=tieu_can_officer) == [world["tieu_can_seminar"]]
 
+    def test_participants_outside_the_viewers_scope_are_counted_not_named(
+        self, client, tra_vinh_staff, tieu_can_officer, world
+    ):
+        """Provincial staff may put a secretary of another district on a district's seminar: the district's
+        officer, who cannot open that person, sees how many, never who."""
+        seminar = world["tieu_can_seminar"]
+        tieu_can_person, cang_long_person = world["tieu_can_person"], world["cang_long_person"]
+        seminar.participants.add(cang_long_person)
+        client.force_login(tieu_can_officer)
+        assert client.get(cang_long_person.get_absolute_url()).status_code == 404
+        response = client.get(seminar.get_absolute_url())
+        page = response.content.decode()
+        assert "Lê Thị Hồng Nhung" not in page and cang_long_person.get_absolute_url() not in page
+        assert "Nguyễn Văn Tèo" in page and tieu_can_person.get_absolute_url() in page
+        assert "1 người ngoài phạm vi" in page
+        assert response.context["participants_shown"] == [tieu_can_person]
+        login_verified(client, tra_vinh_staff)
+        page = client.get(seminar.get_absolute_url()).content.decode()
+        assert "Lê Thị Hồng Nhung" in page and "Nguyễn Văn Tèo" in page
+        assert "ngoài phạm vi" not in page
+
 
 class TestList:
     @pytest.mark.parametrize("query", ["chat luong", "NÂNG CAO", "bi thu chi doan"])

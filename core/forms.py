@@ -1,0 +1,43 @@
+"""crispy-forms pieces that never compile data as a template.
+
+crispy renders the text of `HTML(...)`, a `Fieldset`'s legend and a button's label as a Django template
+(`Template(text).render(context)`), and `format_html` escapes `<>` but not `{{ }}` / `{% %}`: data in them
+(a `next` from the query, a name someone typed) could read the whole page context, the session cookie
+included. These pieces hand their data to a fixed template as a context variable, autoescaped.
+tests/core/test_no_data_in_templates.py keeps crispy's own pieces to constant text.
+"""
+
+from crispy_forms import layout
+from crispy_forms.utils import TEMPLATE_PACK
+from django.template.loader import render_to_string
+from django.utils.html import conditional_escape
+
+
+class CancelLink:
+    """The Cancel link of a form's actions; `url` may come from the request (pass it through
+    core.navigation.safe_next first)."""
+
+    template = "partials/form_cancel.html"
+
+    def __init__(self, url: str, css_class: str = "btn btn-outline-secondary"):
+        self.url, self.css_class = url, css_class
+
+    def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
+        return render_to_string(self.template, {"cancel_url": self.url, "css_class": self.css_class})
+
+
+class Fieldset(layout.Fieldset):
+    """crispy's Fieldset with a legend shown as text (it may be data, e.g. a criterion group's name)."""
+
+    def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
+        fields = self.get_rendered_fields(form, context, template_pack, **kwargs)
+        context.update({"fieldset": self, "legend": conditional_escape(self.legend), "fields": fields})
+        return render_to_string(self.get_template_name(template_pack), context.flatten())
+
+
+class Submit(layout.Submit):
+    """crispy's Submit with a label shown as text (form_actions takes the label from its callers)."""
+
+    def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
+        context.update({"input": self})
+        return render_to_string(self.get_template_name(template_pack), context.flatten())
