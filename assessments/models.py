@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.scope import ScopedQuerySet
+from core.versioning import Versioned
 
 
 class Rating(models.TextChoices):
@@ -199,9 +200,10 @@ class AssessmentQuerySet(ScopedQuerySet):
     district_path = "district"
 
 
-class Assessment(models.Model):
+class Assessment(Versioned):
     """One secretary's assessment in one framework (year). The units are those of the branch the
-    person led when assessed, and stay so if they later move."""
+    person led when assessed, and stay so if they later move: the assessment belongs to that unit, and
+    the person's new unit sees it as "assessed by another unit" (selectors.assessed_elsewhere)."""
 
     class Status(models.TextChoices):
         DRAFT = "nhap", _("Draft")

@@ -25,6 +25,7 @@ from accounts.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
 from assessments.models import Rating
 from branches.history import history_rows
 from branches.models import Province
+from core.versioning import StaleEdit
 
 from . import selectors, services
 from .campaign_forms import BulkReviewForm, CampaignForm, ProvinceChoiceForm, PublishForm, ReviewFilter
@@ -187,7 +188,7 @@ class CampaignFormView(CampaignQuerysetMixin, TemplateView):
         if form.is_valid():
             try:
                 campaign = services.campaign_save(
-                    campaign=form.instance, quotas=form.quotas(), user=request.user
+                    campaign=form.instance, quotas=form.quotas(), user=request.user, version=form.loaded()
                 )
             except ValidationError as error:
                 _errors_to_form(form, error)
@@ -204,7 +205,9 @@ class CampaignFormView(CampaignQuerysetMixin, TemplateView):
 
 def _errors_to_form(form, error: ValidationError) -> None:
     """A service's refusal, next to the field it names when the form has that field."""
-    if hasattr(error, "error_dict"):
+    if isinstance(error, StaleEdit):
+        form.add_error(None, error)
+    elif hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)
     else:

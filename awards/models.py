@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 from accounts.scope import ScopedQuerySet
 from assessments.models import Rating
 from branches.text import normalize_name
+from core.versioning import Versioned
 
 # Ratings from best to worst: a campaign's minimum rating admits its own level and every better one.
 RATING_ORDER = [Rating.EXCELLENT, Rating.GOOD, Rating.FULFILLED, Rating.NOT_FULFILLED]
@@ -76,7 +77,7 @@ class Window:
     days: int
 
 
-class Campaign(models.Model):
+class Campaign(Versioned):
     class Status(models.TextChoices):
         DRAFT = "nhap", _("Draft")
         OPEN = "mo", _("Open for nominations")
@@ -196,7 +197,7 @@ class NominationQuerySet(ScopedQuerySet):
         return self.filter(status__in=Nomination.QUOTA_STATUSES)
 
 
-class Nomination(models.Model):
+class Nomination(Versioned):
     """A district's proposal (đề nghị tuyên dương) of one of its secretaries, with a short summary of
     achievements for the list and a longer achievement report."""
 
@@ -287,7 +288,7 @@ class CommendationQuerySet(ProvinceWideQuerySet):
         return self.filter(revoked_on__isnull=True)
 
 
-class Commendation(models.Model):
+class Commendation(Versioned):
     """A published commendation: made from an approved nomination when the decision is published. The list
     is meant to be shown, so the whole province sees it; revocation marks it, the record stays."""
 

@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.versioning import VersionedAdminMixin
+
 from .models import Branch, Commune, District, Province
 from .text import search_terms
 
@@ -86,7 +88,7 @@ class CommuneAdmin(UnitAdmin):
 
 
 @admin.register(Branch)
-class BranchAdmin(FoldedSearchMixin, ExportMixin, SimpleHistoryAdmin):
+class BranchAdmin(VersionedAdminMixin, FoldedSearchMixin, ExportMixin, SimpleHistoryAdmin):
     code_search_field = None
     paginator = EstimatedCountPaginator
     list_display = ["name", "kind", "commune", "district_name", "member_count", "founded_on", "is_active"]

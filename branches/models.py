@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.scope import ScopedQuerySet
+from core.versioning import Versioned
 
 from .text import fold, normalize_name
 
@@ -164,7 +165,7 @@ class BranchQuerySet(ScopedQuerySet):
         return qs
 
 
-class Branch(models.Model):
+class Branch(Versioned):
     """A Youth Union branch (chi đoàn): of a hamlet or urban quarter, a sector, a school."""
 
     class Kind(models.TextChoices):

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from branches.admin import EstimatedCountPaginator, FoldedSearchMixin
+from core.versioning import VersionedAdminMixin
 
 from .models import Person, Term
 
@@ -16,7 +17,7 @@ class TermInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+class PersonAdmin(VersionedAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     code_search_field = None
     paginator = EstimatedCountPaginator
     show_full_result_count = False
@@ -40,7 +41,7 @@ class PersonAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Term)
-class TermAdmin(SimpleHistoryAdmin):
+class TermAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     list_per_page = 50

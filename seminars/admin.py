@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from branches.admin import EstimatedCountPaginator
+from core.versioning import VersionedAdminMixin
 
 from .models import Initiative, Photo, Programme, Proposal, Seminar, Theme
 
@@ -41,7 +42,7 @@ class ProgrammeAdmin(OrganisedAdmin):
 
 
 @admin.register(Seminar)
-class SeminarAdmin(OrganisedAdmin):
+class SeminarAdmin(VersionedAdminMixin, OrganisedAdmin):
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     list_display = ["title", "held_on", "district", "province", "other_attendees"]
@@ -53,7 +54,7 @@ class SeminarAdmin(OrganisedAdmin):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(SimpleHistoryAdmin):
+class ProposalAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     list_display = ["__str__", "seminar", "responsible", "due_on", "status"]
@@ -64,7 +65,7 @@ class ProposalAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(OrganisedAdmin):
+class InitiativeAdmin(VersionedAdminMixin, OrganisedAdmin):
     list_display = ["name", "from_year", "to_year", "district", "province"]
     search_fields = ["title_key", "name"]
     autocomplete_fields = ["province", "district", "programme", "communes", "branches", "seminars"]

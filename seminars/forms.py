@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import District, Province
 from branches.widgets import AutocompleteSelectMultiple, DateInput
+from core.versioning import VERSION_FIELD, VersionedForm
 from secretaries.models import Person
 
 from .models import Programme, Proposal, Seminar
@@ -38,7 +39,7 @@ def organiser_choices(user) -> list:
     return groups
 
 
-class SeminarForm(forms.ModelForm):
+class SeminarForm(VersionedForm, forms.ModelForm):
     organiser = forms.ChoiceField(label=_("Organiser"))
     participants = ParticipantsField(
         label=capfirst(Seminar._meta.get_field("participants").verbose_name),
@@ -85,6 +86,7 @@ class SeminarForm(forms.ModelForm):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
+            VERSION_FIELD,
             Fieldset(
                 _("Seminar"),
                 *(["organiser"] if "organiser" in self.fields else []),
@@ -164,7 +166,7 @@ ThemeFormSet = forms.formset_factory(
 )
 
 
-class ProposalForm(forms.ModelForm):
+class ProposalForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Proposal
         fields = ["text", "responsible", "due_on", "status", "result"]
@@ -181,6 +183,7 @@ class ProposalForm(forms.ModelForm):
         self.helper.disable_csrf = True
         self.helper.render_hidden_fields = True
         self.helper.layout = Layout(
+            VERSION_FIELD,
             "text",
             Row(
                 Column("responsible", css_class="col-sm-5"),
@@ -200,7 +203,11 @@ class BaseProposalFormSet(forms.BaseInlineFormSet):
     def proposals(self) -> list[dict]:
         kept = [f for f in self.forms if f.has_changed() or f.instance.pk]
         return [
-            {"id": f.instance.pk, **{k: f.cleaned_data[k] for k in ProposalForm.Meta.fields}}
+            {
+                "id": f.instance.pk,
+                "version": f.loaded(),
+                **{k: f.cleaned_data[k] for k in ProposalForm.Meta.fields},
+            }
             for f in kept
             if not self._should_delete_form(f)
         ]

@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.scope import ScopedQuerySet
 from branches.text import fold, normalize_name
+from core.versioning import Versioned
 
 
 class OrganisedQuerySet(ScopedQuerySet):
@@ -88,7 +89,7 @@ class Programme(Organised):
         super().save(*args, **kwargs)
 
 
-class Seminar(Organised):
+class Seminar(Versioned, Organised):
     title = models.CharField(_("title"), max_length=300)
     title_key = models.CharField(max_length=300, editable=False, db_index=True)
     held_on = models.DateField(_("held on"))
@@ -162,7 +163,7 @@ class ProposalQuerySet(ScopedQuerySet):
         return self.filter(status__in=[Proposal.Status.PROPOSED, Proposal.Status.IN_PROGRESS])
 
 
-class Proposal(models.Model):
+class Proposal(Versioned):
     """A proposed solution (đề xuất giải pháp) and its follow-up (theo dõi thực hiện)."""
 
     class Status(models.TextChoices):
@@ -233,7 +234,7 @@ class Photo(models.Model):
         return self.caption or self.image.name
 
 
-class Initiative(Organised):
+class Initiative(Versioned, Organised):
     """A model or solution (mô hình, giải pháp): what a unit applies, where, since when, with what result."""
 
     name = models.CharField(_("name"), max_length=300)
