@@ -153,7 +153,8 @@ def assessment_create(request):
     person = get_object_or_404(Person.objects.visible_to(request.user), pk=request.GET.get("person") or 0)
     framework = chosen_framework(request)
     existing = Assessment.objects.visible_to(request.user).filter(person=person, framework=framework).first()
-    if existing is not None:
+    if existing is not None and not request.POST.get(VERSION_FIELD):
+        # A form opened before someone else created it goes on to the service, which refuses it (StaleEdit).
         return redirect("assessments:assessment_update", pk=existing.pk)
     if assessed_elsewhere(user=request.user, framework=framework, people=[person]):
         messages.info(
