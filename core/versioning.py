@@ -31,6 +31,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import formats, timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -73,9 +74,9 @@ def _who(record) -> str:
 
 
 def _display(model_field, value) -> str:
-    if isinstance(value, list):  # a many-to-many field tracked by the history
+    if isinstance(value, list) and value:  # a many-to-many field tracked by the history
         return ngettext("%(count)d chosen", "%(count)d chosen", len(value)) % {"count": len(value)}
-    if value is None or value == "":
+    if value is None or value == "" or value == []:
         return "—"
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
@@ -117,7 +118,7 @@ def changes_since(instance, version: int) -> tuple[list, list[FieldChange]]:
             for change in delta.changes:
                 if change.field in fields:
                     latest[change.field] = FieldChange(
-                        label=str(fields[change.field].verbose_name),
+                        label=capfirst(fields[change.field].verbose_name),
                         value=_display(fields[change.field], change.new),
                         who=_who(record),
                         when=record.history_date,
