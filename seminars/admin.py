@@ -2,7 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from branches.admin import EstimatedCountPaginator
-from core.versioning import VersionedAdminMixin
+from core.versioning import VERSION_FIELD, VersionedAdminForm, VersionedAdminMixin
 
 from .models import Initiative, Photo, Programme, Proposal, Seminar, Theme
 
@@ -15,7 +15,9 @@ class ThemeInline(admin.TabularInline):
 class ProposalInline(admin.TabularInline):
     model = Proposal
     extra = 0
-    fields = ["text", "responsible", "due_on", "status", "result"]
+    # Each row carries its version too: a follow-up made on the portal meanwhile is not overwritten here.
+    form = VersionedAdminForm
+    fields = ["text", "responsible", "due_on", "status", "result", VERSION_FIELD]
 
 
 class PhotoInline(admin.TabularInline):

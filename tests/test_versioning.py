@@ -487,3 +487,24 @@ def test_two_saves_at_once_cannot_both_pass_the_check():
     assert outcome == {"b": "refused"}
     branch.refresh_from_db()
     assert (branch.member_count, branch.version) == (1, loaded + 1)
+
+
+def test_admin_inline_row_changed_on_the_portal_is_not_overwritten(
+    client, second, administrator, tieu_can_officer, world
+):
+    """The seminar's admin page lists its proposals; one is followed up on the portal meanwhile."""
+    seminar = world["tieu_can_seminar"]
+    proposal = seminar.proposals.get()
+    url = reverse("admin:seminars_seminar_change", args=[seminar.pk])
+    mine = open_form(login(client, administrator), url)
+    followup = open_form(login(second, tieu_can_officer), reverse("seminars:followup"))
+    update = reverse("seminars:proposal_update", args=[proposal.pk])
+    assert second.post(update, {**followup, "status": "hoan_thanh", "result": "Xong"}).status_code == 302
+
+    response = client.post(url, {**mine, "proposals-0-result": "Tôi gõ"})
+
+    assert response.status_code == 200
+    inline_errors = [f.non_field_errors() for f in response.context["inline_admin_formsets"][1].formset.forms]
+    assert any("Xong" in " ".join(errors) for errors in inline_errors), inline_errors
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.result) == ("hoan_thanh", "Xong")
