@@ -41,7 +41,7 @@ class CriterionInline(FrozenWhenUsedInline):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(SimpleHistoryAdmin):
+class FrameworkAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["year", "name", "scale_min", "scale_max", "excellent_from", "good_from", "fulfilled_from"]
     inlines = [SkillGroupInline]
     actions = ["copy_to_next_year"]

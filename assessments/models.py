@@ -33,7 +33,7 @@ class Rating(models.TextChoices):
     NOT_FULFILLED = "khong_hoan_thanh", _("Did not fulfil duties")
 
 
-class Framework(models.Model):
+class Framework(Versioned):
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     name = models.CharField(_("name"), max_length=200)
     scale_min = models.PositiveSmallIntegerField(_("lowest score"), default=1)

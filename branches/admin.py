@@ -55,7 +55,7 @@ class FoldedSearchMixin:
         return queryset, False
 
 
-class UnitAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class UnitAdmin(VersionedAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
     paginator = EstimatedCountPaginator
     search_fields = ["name_key", "code"]  # used by autocomplete; get_search_results does the folding
     search_help_text = _("Search by name (with or without diacritics) or by code")

@@ -18,7 +18,7 @@ from core.versioning import Versioned
 from .text import fold, normalize_name
 
 
-class AdministrativeUnit(models.Model):
+class AdministrativeUnit(Versioned):
     code = models.CharField(_("official code"), max_length=5, unique=True)
     name = models.CharField(_("name"), max_length=100)
     name_key = models.CharField(max_length=100, editable=False, db_index=True)

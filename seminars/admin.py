@@ -38,7 +38,7 @@ class OrganisedAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(OrganisedAdmin):
+class ProgrammeAdmin(VersionedAdminMixin, OrganisedAdmin):
     list_display = ["name", "from_year", "to_year", "province", "district"]
     search_fields = ["title_key", "name"]
 

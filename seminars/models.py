@@ -57,7 +57,7 @@ class Organised(models.Model):
         return str(self.district.name if self.district_id else self.province.name)
 
 
-class Programme(Organised):
+class Programme(Versioned, Organised):
     """A programme (chương trình) seminars and models belong to, e.g. "Xây dựng giá trị hình mẫu thanh niên
     thời kỳ mới" (2019–2022)."""
 

@@ -154,8 +154,10 @@ def open_form_from(response, marker=VERSION_FIELD) -> dict:
 def test_person_stale_save_is_refused(client, second, tieu_can_officer, tra_vinh_staff, world):
     person = world["tieu_can_person"]
     url = reverse("secretaries:person_update", args=[person.pk])
-    mine = open_form(login(client, tieu_can_officer), url)
-    theirs = open_form(login(second, tra_vinh_staff), url)
+    # The factory's birth dates move on with every person made: keep this one of Union age.
+    born = {"date_of_birth": "01/01/1995"}
+    mine = {**open_form(login(client, tieu_can_officer), url), **born}
+    theirs = {**open_form(login(second, tra_vinh_staff), url), **born}
 
     assert second.post(url, {**theirs, "occupation": "Giáo viên"}).status_code == 302
     response = client.post(url, {**mine, "occupation": "Nông dân", "phone": "0987 654 321"})
@@ -508,3 +510,54 @@ def test_admin_inline_row_changed_on_the_portal_is_not_overwritten(
     assert any("Xong" in " ".join(errors) for errors in inline_errors), inline_errors
     proposal.refresh_from_db()
     assert (proposal.status, proposal.result) == ("hoan_thanh", "Xong")
+
+
+def test_admin_reference_data_stale_save_is_refused(client, second, administrator, world, tieu_can):
+    """Frameworks, programmes and administrative units (edited in admin only) carry their version too.
+    Units keep no history: the refusal then says only that someone else saved."""
+    from assessments.models import Framework
+    from seminars.models import Programme
+
+    other_admin = UserFactory(username="quantri2", role="administrator", is_staff=True, is_superuser=True)
+    programme = Programme.objects.create(province=tieu_can.province, name="Chương trình Thử", from_year=2020)
+    cases = [
+        (
+            "assessments",
+            "framework",
+            Framework.objects.get(year=2026),
+            "name",
+            "Bộ của họ",
+            "Bộ tôi gõ",
+            True,
+        ),
+        ("seminars", "programme", programme, "name", "Chương trình của họ", "Chương trình tôi gõ", False),
+        ("branches", "district", tieu_can, "name", "Huyện Của Họ", "Huyện Tôi Gõ", False),
+    ]
+    login(client, administrator)
+    login(second, other_admin)
+    for app, model, obj, field, their_value, typed, has_history in cases:
+        url = reverse(f"admin:{app}_{model}_change", args=[obj.pk])
+        mine, theirs = open_form(client, url), open_form(second, url)
+        assert second.post(url, {**theirs, field: their_value}).status_code == 302
+        response = client.post(url, {**mine, field: typed})
+        if has_history:
+            refused_as_stale(response, who=other_admin, their_value=their_value, typed=typed)
+        else:
+            assert response.status_code == 200
+            errors = response.context["adminform"].form.errors.as_data()["__all__"]
+            assert [e.code for e in errors] == ["stale_edit"]
+            assert typed in response.content.decode()
+        obj.refresh_from_db()
+        assert getattr(obj, field) == their_value
+
+
+def test_loading_the_official_units_again_moves_their_version_on(db):
+    from branches.divisions import divisions_load
+    from branches.models import Province
+
+    divisions_load(province_codes=["84"])
+    province = Province.objects.get(code="84")
+    Province.objects.filter(pk=province.pk).update(name="Tên cũ")
+    divisions_load(province_codes=["84"])
+    province_again = Province.objects.get(pk=province.pk)
+    assert province_again.version == province.version + 1
