@@ -137,12 +137,18 @@ class CommuneGridForm(forms.Form):
             existing = row.assessment
             locked = getattr(row, "elsewhere", False) or (existing is not None and existing.is_locked)
             values = {s.criterion_id: s.value for s in existing.scores.all()} if existing else {}
+            # Confirmed by someone else after the grid was opened: the row cannot be saved, but what was
+            # typed in it is shown back (read-only) rather than replaced by the stored values.
+            posted = self.data.get(f"v-{row.person.pk}") if self.is_bound else None
+            typed_back = locked and existing is not None and posted not in (None, "", str(existing.version))
             row.cells = []
             for criterion in criteria:
                 name = f"s-{row.person.pk}-{criterion.pk}"
                 field = score_field(framework, label=f"{row.person.full_name}: {criterion.name}")
                 field.initial = values.get(criterion.pk)
-                field.disabled = locked
+                field.disabled = locked and not typed_back
+                if typed_back:
+                    field.widget.attrs["readonly"] = True
                 self.fields[name] = field
                 row.cells.append(name)
             comment = f"c-{row.person.pk}"
@@ -150,8 +156,13 @@ class CommuneGridForm(forms.Form):
                 label=_("Comment"),
                 required=False,
                 initial=existing.comment if existing else "",
-                disabled=locked,
-                widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+                disabled=locked and not typed_back,
+                widget=forms.TextInput(
+                    attrs={
+                        "class": "form-control form-control-sm",
+                        **({"readonly": True} if typed_back else {}),
+                    }
+                ),
             )
             row.comment = comment
             row.version = f"v-{row.person.pk}"

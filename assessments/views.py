@@ -15,7 +15,7 @@ from django.views.generic import DetailView, ListView
 from accounts.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
 from branches.history import history_rows
 from branches.models import Commune
-from core.versioning import VERSION_FIELD
+from core.versioning import VERSION_FIELD, StaleEdit
 from secretaries.models import Person, Term
 
 from . import services
@@ -228,6 +228,15 @@ def commune_grid(request, code):
             with transaction.atomic():  # the whole grid, or nothing
                 for row in rows:
                     values = form.row_values(row)
+                    loaded = form.cleaned_data.get(row.version)
+                    if (
+                        row.locked
+                        and row.assessment is not None
+                        and loaded not in (None, row.assessment.version)
+                    ):
+                        # Confirmed by someone else since the grid was opened: say so rather than silently
+                        # dropping what was typed in that row.
+                        raise StaleEdit(row.assessment, loaded_version=loaded)
                     if row.locked or all(v is None for v in values.values()):
                         continue
                     services.assessment_save(
@@ -239,7 +248,7 @@ def commune_grid(request, code):
                         submit=submit,
                         assessment=row.assessment,
                         criteria=criteria,
-                        version=form.cleaned_data.get(row.version),
+                        version=loaded,
                     )
                     saved += 1
         except ValidationError as error:

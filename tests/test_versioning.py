@@ -561,3 +561,21 @@ def test_loading_the_official_units_again_moves_their_version_on(db):
     divisions_load(province_codes=["84"])
     province_again = Province.objects.get(pk=province.pk)
     assert province_again.version == province.version + 1
+
+
+def test_grid_row_confirmed_meanwhile_is_reported_not_silently_dropped(
+    client, tieu_can_officer, tra_vinh_staff, world
+):
+    from assessments.services import assessment_confirm, assessment_submit
+
+    assessment = world["tieu_can_assessment"]
+    person = world["tieu_can_person"]
+    url = _grid(world["tieu_can"].commune)
+    mine = open_form(login(client, tieu_can_officer), url, marker=f"v-{person.pk}")
+    assessment_confirm(assessment=assessment_submit(assessment=assessment), user=tra_vinh_staff)
+
+    response = client.post(url, {**mine, f"c-{person.pk}": "Nhận xét trong bảng", "save": ""})
+
+    refused_as_stale(response, who=tra_vinh_staff, their_value="Đã xác nhận", typed="Nhận xét trong bảng")
+    assessment.refresh_from_db()
+    assert assessment.is_locked and assessment.comment == ""
