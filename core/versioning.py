@@ -48,9 +48,14 @@ class Versioned(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        if not self._state.adding:
-            # The services lock the row (lock_current) before saving, so +1 on the loaded value is exact.
-            self.version = (self.version or 0) + 1
+        if not self._state.adding and self.pk is not None:
+            # Counted from the stored row, locked until the transaction ends: two saves that did not go
+            # through lock_current (a status change, say) still give two different versions.
+            stored = type(self)._base_manager.filter(pk=self.pk)
+            if transaction.get_connection().in_atomic_block:
+                stored = stored.select_for_update()
+            current = stored.values_list("version", flat=True).first()
+            self.version = (current if current is not None else self.version or 0) + 1
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
         super().save(*args, **kwargs)
