@@ -201,6 +201,8 @@ class BaseProposalFormSet(forms.BaseInlineFormSet):
         form.fields["DELETE"].label = _("Remove this proposal")
 
     def proposals(self) -> list[dict]:
+        """The proposals to keep, then those ticked for removal ({"id", "version", "remove": True}): a
+        removal is checked against the version too, as the follow-up page may have changed it meanwhile."""
         kept = [f for f in self.forms if f.has_changed() or f.instance.pk]
         return [
             {
@@ -210,6 +212,10 @@ class BaseProposalFormSet(forms.BaseInlineFormSet):
             }
             for f in kept
             if not self._should_delete_form(f)
+        ] + [
+            {"id": f.instance.pk, "version": f.loaded(), "remove": True}
+            for f in kept
+            if self._should_delete_form(f) and f.instance.pk
         ]
 
 

@@ -33,9 +33,10 @@ def seminar_save(
     """Save a seminar with its participants, its ordered themes (each {"title", "notes"}) and its proposals
     (each {"id"?, "text", "responsible", "due_on", "status", "result"}), all or nothing.
 
-    Themes are renumbered 1…n in the order given; proposals not listed are removed. `version` (the
-    seminar's) and each proposal's "version" are those the form was loaded from: a stale one is refused
-    (core.versioning.StaleEdit), as the follow-up page may have changed a proposal meanwhile."""
+    Themes are renumbered 1…n in the order given; proposals not listed (or listed with "remove": True) are
+    removed. `version` (the seminar's) and each proposal's "version" are those the form was loaded from: a
+    stale one is refused (core.versioning.StaleEdit), as the follow-up page may have changed a proposal
+    meanwhile."""
     check_version(seminar, version=version)
     _check_organiser(province=seminar.province, district=seminar.district)
     if seminar.pk is None and user is not None:
@@ -51,6 +52,8 @@ def seminar_save(
     for data in proposals:
         if data.get("id"):
             proposal = lock_current(seminar.proposals.all(), pk=data["id"], version=data.get("version"))
+            if data.get("remove"):
+                continue  # checked, then removed with the others not kept
         else:
             proposal = Proposal(seminar=seminar)
         for field in ("text", "responsible", "due_on", "status", "result"):

@@ -579,3 +579,20 @@ def test_grid_row_confirmed_meanwhile_is_reported_not_silently_dropped(
     refused_as_stale(response, who=tra_vinh_staff, their_value="Đã xác nhận", typed="Nhận xét trong bảng")
     assessment.refresh_from_db()
     assert assessment.is_locked and assessment.comment == ""
+
+
+def test_seminar_form_cannot_remove_a_proposal_followed_up_meanwhile(
+    client, second, tieu_can_officer, tra_vinh_staff, world
+):
+    seminar = world["tieu_can_seminar"]
+    proposal = seminar.proposals.get()
+    url = reverse("seminars:seminar_update", args=[seminar.pk])
+    mine = open_form(login(client, tieu_can_officer), url)
+    followup = open_form(login(second, tra_vinh_staff), reverse("seminars:followup"))
+    update = reverse("seminars:proposal_update", args=[proposal.pk])
+    assert second.post(update, {**followup, "status": "hoan_thanh", "result": "Đã xong"}).status_code == 302
+
+    response = client.post(url, {**mine, "proposals-0-DELETE": "on", "venue": "Trường THCS"})
+
+    refused_as_stale(response, who=tra_vinh_staff, their_value="Đã xong", typed="Trường THCS")
+    assert seminar.proposals.get().result == "Đã xong"
