@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from branches.admin import EstimatedCountPaginator
+from core.versioning import VersionedAdminMixin
 
 from . import services
 from .models import FROZEN_FRAMEWORK_FIELDS, Assessment, Criterion, Framework, GroupScore, Score, SkillGroup
@@ -40,7 +41,7 @@ class CriterionInline(FrozenWhenUsedInline):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(SimpleHistoryAdmin):
+class FrameworkAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["year", "name", "scale_min", "scale_max", "excellent_from", "good_from", "fulfilled_from"]
     inlines = [SkillGroupInline]
     actions = ["copy_to_next_year"]
@@ -98,7 +99,7 @@ class GroupScoreInline(ScoreInline):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(SimpleHistoryAdmin):
+class AssessmentAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     """Read-mostly: assessments are entered and confirmed in the portal, where the rules live."""
 
     paginator = EstimatedCountPaginator

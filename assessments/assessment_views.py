@@ -16,12 +16,14 @@ from branches.models import Commune
 from core.history import history_rows
 from core.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
 from core.navigation import safe_next
+from core.versioning import VERSION_FIELD, StaleEdit
 from secretaries.models import Person, Term
 
 from . import services
 from .filters import AssessmentFilter
 from .forms import AssessmentForm, CommuneGridForm, ReopenForm
 from .models import Assessment, Framework, Score
+from .selectors import assessed_elsewhere
 
 
 def chosen_framework(request) -> Framework:
@@ -128,10 +130,10 @@ def _assessment_form_page(request, *, person: Person, framework: Framework, asse
                 submit=submit,
                 assessment=assessment,
                 criteria=criteria,
+                version=form.loaded(),
             )
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            form.add_error(None, error)
         else:
             message = (
                 _("The assessment of %(person)s was submitted.")
@@ -152,8 +154,16 @@ def assessment_create(request):
     person = get_object_or_404(Person.objects.visible_to(request.user), pk=request.GET.get("person") or 0)
     framework = chosen_framework(request)
     existing = Assessment.objects.visible_to(request.user).filter(person=person, framework=framework).first()
-    if existing is not None:
+    if existing is not None and not request.POST.get(VERSION_FIELD):
+        # A form opened before someone else created it goes on to the service, which refuses it (StaleEdit).
         return redirect("assessments:assessment_update", pk=existing.pk)
+    if assessed_elsewhere(user=request.user, framework=framework, people=[person]):
+        messages.info(
+            request,
+            _("%(person)s was already assessed for %(year)s by another unit; that assessment stays with it.")
+            % {"person": person.full_name, "year": framework.year},
+        )
+        return redirect(person)
     return _assessment_form_page(request, person=person, framework=framework, assessment=None)
 
 
@@ -165,7 +175,9 @@ def assessment_update(request, pk):
         .prefetch_related("scores"),
         pk=pk,
     )
-    if assessment.is_locked:
+    if assessment.is_locked and not request.POST.get(VERSION_FIELD):
+        # A form loaded before someone else confirmed it goes on to the service, which refuses it saying
+        # who confirmed it and when, with what was typed kept.
         messages.info(request, _("This assessment is confirmed and locked."))
         return redirect(assessment)
     return _assessment_form_page(
@@ -189,12 +201,22 @@ def commune_grid(request, code):
         .order_by("branch__name_key")
     )
     people = [term.person for term in terms]
+    # Through the scope like every other read: a secretary who moved here keeps the assessment their
+    # former unit made this year, shown read-only (selectors.assessed_elsewhere).
     assessments = {
         a.person_id: a
-        for a in Assessment.objects.filter(framework=framework, person__in=people).prefetch_related("scores")
+        for a in Assessment.objects.visible_to(request.user)
+        .filter(framework=framework, person__in=people)
+        .prefetch_related("scores")
     }
+    elsewhere = assessed_elsewhere(user=request.user, framework=framework, people=people)
     rows = [
-        SimpleNamespace(person=t.person, branch=t.branch, assessment=assessments.get(t.person_id))
+        SimpleNamespace(
+            person=t.person,
+            branch=t.branch,
+            assessment=assessments.get(t.person_id),
+            elsewhere=t.person_id in elsewhere,
+        )
         for t in terms
     ]
     form = CommuneGridForm(
@@ -207,6 +229,15 @@ def commune_grid(request, code):
             with transaction.atomic():  # the whole grid, or nothing
                 for row in rows:
                     values = form.row_values(row)
+                    loaded = form.cleaned_data.get(row.version)
+                    if (
+                        row.locked
+                        and row.assessment is not None
+                        and loaded not in (None, row.assessment.version)
+                    ):
+                        # Confirmed by someone else since the grid was opened: say so rather than silently
+                        # dropping what was typed in that row.
+                        raise StaleEdit(row.assessment, loaded_version=loaded)
                     if row.locked or all(v is None for v in values.values()):
                         continue
                     services.assessment_save(
@@ -218,11 +249,11 @@ def commune_grid(request, code):
                         submit=submit,
                         assessment=row.assessment,
                         criteria=criteria,
+                        version=loaded,
                     )
                     saved += 1
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            form.add_error(None, error)
         else:
             if submit:
                 messages.success(

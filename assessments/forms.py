@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import CancelLink, Fieldset
+from core.versioning import VERSION_FIELD, StaleEdit, VersionedForm
 from core.widgets import DateInput
 
 from .models import Assessment, Criterion, Framework
@@ -38,7 +39,7 @@ def score_field(framework: Framework, *, label: str = "", help_text: str = "") -
     )
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(VersionedForm, forms.Form):
     """One secretary's assessment: a score (and optional comment) per criterion, grouped by skill."""
 
     assessed_on = forms.DateField(label=_("Assessed on"), widget=DateInput())
@@ -62,7 +63,10 @@ class AssessmentForm(forms.Form):
             for score in assessment.scores.all():
                 initial[f"score_{score.criterion_id}"] = score.value
                 initial[f"note_{score.criterion_id}"] = score.comment
-        super().__init__(*args, initial=initial, **kwargs)
+        super().__init__(*args, initial=initial, version_of=assessment, **kwargs)
+        if assessment is None:
+            # Opened when there was no assessment yet: one created meanwhile by someone else is a conflict.
+            self.fields[VERSION_FIELD].initial = 0
         self.framework, self.criteria = framework, criteria
         groups: dict = {}
         for criterion in criteria:
@@ -78,6 +82,7 @@ class AssessmentForm(forms.Form):
             groups.setdefault(criterion.group, []).append(criterion)
         self.helper = FormHelper()
         self.helper.layout = Layout(
+            VERSION_FIELD,
             *[
                 Fieldset(
                     f"{group.order}. {group.name}",
@@ -121,21 +126,29 @@ class CommuneGridForm(forms.Form):
     """A commune's secretaries (rows) × the framework's criteria (columns), validated as one.
 
     Rows left empty are skipped; a row with any score is saved as a draft, or, when submitting, must be
-    complete. Confirmed assessments are shown but not editable."""
+    complete. Confirmed assessments, and those of another unit (a secretary who moved here), are shown
+    but not editable. Each row carries the version of its assessment as loaded (0: none yet), so a row
+    someone else saved meanwhile is refused (core.versioning.StaleEdit)."""
 
     def __init__(self, *args, framework: Framework, criteria: list[Criterion], rows: list, **kwargs):
         super().__init__(*args, **kwargs)
         self.framework, self.criteria, self.rows = framework, criteria, rows
         for row in rows:
             existing = row.assessment
-            locked = existing is not None and existing.is_locked
+            locked = getattr(row, "elsewhere", False) or (existing is not None and existing.is_locked)
             values = {s.criterion_id: s.value for s in existing.scores.all()} if existing else {}
+            # Confirmed by someone else after the grid was opened: the row cannot be saved, but what was
+            # typed in it is shown back (read-only) rather than replaced by the stored values.
+            posted = self.data.get(f"v-{row.person.pk}") if self.is_bound else None
+            typed_back = locked and existing is not None and posted not in (None, "", str(existing.version))
             row.cells = []
             for criterion in criteria:
                 name = f"s-{row.person.pk}-{criterion.pk}"
                 field = score_field(framework, label=f"{row.person.full_name}: {criterion.name}")
                 field.initial = values.get(criterion.pk)
-                field.disabled = locked
+                field.disabled = locked and not typed_back
+                if typed_back:
+                    field.widget.attrs["readonly"] = True
                 self.fields[name] = field
                 row.cells.append(name)
             comment = f"c-{row.person.pk}"
@@ -143,10 +156,23 @@ class CommuneGridForm(forms.Form):
                 label=_("Comment"),
                 required=False,
                 initial=existing.comment if existing else "",
-                disabled=locked,
-                widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+                disabled=locked and not typed_back,
+                widget=forms.TextInput(
+                    attrs={
+                        "class": "form-control form-control-sm",
+                        **({"readonly": True} if typed_back else {}),
+                    }
+                ),
             )
             row.comment = comment
+            row.version = f"v-{row.person.pk}"
+            self.fields[row.version] = forms.IntegerField(
+                widget=forms.HiddenInput,
+                required=False,
+                min_value=0,
+                initial=existing.version if existing else 0,
+            )
+            row.bound_version = self[row.version]
             row.locked = locked
             row.bound_cells = [self[name] for name in row.cells]
             row.bound_comment = self[comment]
@@ -169,6 +195,16 @@ class CommuneGridForm(forms.Form):
                 css = self.fields[name].widget.attrs.get("class", "")
                 self.fields[name].widget.attrs["class"] = f"{css} is-invalid".strip()
         return cleaned
+
+    def add_error(self, field, error):
+        # The officer has now seen who saved that row: saving again counts from the current version.
+        if isinstance(error, StaleEdit) and error.instance is not None and self.is_bound:
+            name = f"v-{error.instance.person_id}"
+            if name in self.fields:
+                data = self.data.copy()
+                data[name] = str(error.current_version)
+                self.data = data
+        super().add_error(field, error)
 
     def cell_errors(self) -> list[str]:
         """The grid's errors in words, cell by cell ("Trần Thị Mai, 1.2: From 1 to 5."), for the alert:

@@ -22,6 +22,7 @@ from simple_history.models import HistoricalRecords
 
 from core.choices import status_is
 from core.scope import ScopedQuerySet
+from core.versioning import Versioned
 
 
 class Rating(models.TextChoices):
@@ -33,7 +34,7 @@ class Rating(models.TextChoices):
     NOT_FULFILLED = "khong_hoan_thanh", _("Did not fulfil duties")
 
 
-class Framework(models.Model):
+class Framework(Versioned):
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     name = models.CharField(_("name"), max_length=200)
     scale_min = models.PositiveSmallIntegerField(_("lowest score"), default=1)
@@ -200,9 +201,10 @@ class AssessmentQuerySet(ScopedQuerySet):
     district_path = "district"
 
 
-class Assessment(models.Model):
+class Assessment(Versioned):
     """One secretary's assessment in one framework (year). The units are those of the branch the
-    person led when assessed, and stay so if they later move."""
+    person led when assessed, and stay so if they later move: the assessment belongs to that unit, and
+    the person's new unit sees it as "assessed by another unit" (selectors.assessed_elsewhere)."""
 
     class Status(models.TextChoices):
         DRAFT = "nhap", _("Draft")

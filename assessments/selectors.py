@@ -44,6 +44,25 @@ def counted_assessments(*, user, framework: Framework):
     return Assessment.objects.visible_to(user).filter(COUNTED, framework=framework)
 
 
+def assessed_elsewhere(*, user, framework: Framework, people) -> set[int]:
+    """Of `people`, those whose assessment in `framework` exists but lies outside the user's scope.
+
+    Whose assessment it is after a move is decided here, once: an assessment belongs to the units recorded
+    on it when it was made (the branch the person led then, see Assessment), and stays with them when the
+    person later moves. The new unit's officer cannot see, edit or replace it (one assessment per person
+    and framework): the commune grid shows the row read-only as "assessed by another unit", and
+    services.assessment_save refuses to start another. Only the person ids are read, never the assessment."""
+    ids = [getattr(p, "pk", p) for p in people]
+    if not ids:
+        return set()
+    visible = Assessment.objects.visible_to(user).filter(framework=framework, person__in=ids)
+    return set(
+        Assessment.objects.filter(framework=framework, person__in=ids)
+        .exclude(pk__in=visible.values("pk"))
+        .values_list("person_id", flat=True)
+    )
+
+
 def default_framework(*, user) -> Framework | None:
     """The latest framework with assessments in the user's scope, else simply the latest one."""
     in_scope = Assessment.objects.visible_to(user).filter(framework=OuterRef("pk"))

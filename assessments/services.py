@@ -7,11 +7,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.versioning import StaleEdit, lock_current
 from secretaries.models import Person
 
 from . import scoring
 from .defaults import DEFAULT_GROUPS, DEFAULT_NAME
 from .models import Assessment, Criterion, Framework, GroupScore, Score, SkillGroup
+from .selectors import assessed_elsewhere
 
 
 @transaction.atomic
@@ -82,13 +84,32 @@ def assessment_save(
     submit: bool = False,
     assessment: Assessment | None = None,
     criteria: list[Criterion] | None = None,
+    version: int | None = None,
 ) -> Assessment:
     """Create or update an assessment with its scores (criterion id → value or None); derived values are
-    stored in the same transaction. With submit, every criterion must have a score."""
+    stored in the same transaction. With submit, every criterion must have a score.
+
+    Read and written only through the assessor's scope. `version` is the one the form was loaded from
+    (0: the form was opened when there was no assessment yet); a stale one is refused with
+    core.versioning.StaleEdit. Whose assessment it is after the person moved: see assessed_elsewhere."""
     criteria = criteria if criteria is not None else framework_criteria(framework)
     comments = comments or {}
+    scoped = Assessment.objects.visible_to(assessor)
     if assessment is None:
-        assessment = Assessment.objects.filter(person=person, framework=framework).first()
+        assessment = scoped.select_for_update(of=("self",)).filter(person=person, framework=framework).first()
+        if assessment is None and assessed_elsewhere(user=assessor, framework=framework, people=[person]):
+            raise ValidationError(
+                _(
+                    "%(person)s was already assessed for %(year)s by another unit (where they led a branch "
+                    "then); that assessment stays with that unit."
+                )
+                % {"person": person.full_name, "year": framework.year},
+                code="assessed_elsewhere",
+            )
+        if assessment is not None and version == 0:
+            raise StaleEdit(assessment, loaded_version=0)  # created by someone else since the form opened
+    else:
+        assessment = lock_current(scoped, pk=assessment.pk, version=version)
     if assessment is not None and assessment.is_locked:
         raise ValidationError(_("This assessment is confirmed and locked."), code="locked")
     if submit and any(values.get(c.pk) is None for c in criteria):

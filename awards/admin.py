@@ -5,6 +5,8 @@ commendation is never deleted (Law 06/2022/QH15: it is revoked)."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.versioning import VersionedAdminMixin
+
 from .models import Campaign, Commendation, Nomination, Quota
 
 
@@ -15,7 +17,7 @@ class QuotaInline(admin.TabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(SimpleHistoryAdmin):
+class CampaignAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     show_full_result_count = False
     list_display = ["title", "year", "province", "status", "opens_on", "closes_on", "decision_number"]
     list_filter = ["status", "year"]
@@ -27,7 +29,7 @@ class CampaignAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Nomination)
-class NominationAdmin(SimpleHistoryAdmin):
+class NominationAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     show_full_result_count = False
     list_display = ["person", "campaign", "district", "status", "submitted_at", "reviewed_at"]
     list_filter = ["status", "campaign__year"]
@@ -47,7 +49,7 @@ class NominationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Commendation)
-class CommendationAdmin(SimpleHistoryAdmin):
+class CommendationAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     show_full_result_count = False
     list_display = ["person", "year", "district", "campaign", "revoked_on"]
     list_filter = ["year"]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from branches.forms import form_actions
 from branches.models import District, Province
 from core.forms import CancelLink
+from core.versioning import VERSION_FIELD, VersionedForm
 from core.widgets import DateInput
 
 from .models import Campaign, Nomination
@@ -26,7 +27,7 @@ def _label(model, name: str) -> str:
     return capfirst(model._meta.get_field(name).verbose_name)
 
 
-class CampaignForm(forms.ModelForm):
+class CampaignForm(VersionedForm, forms.ModelForm):
     """The campaign and, on the same page, one quota field per district of its province (empty = the
     default quota). The province is fixed before the form is built: the user's own for provincial staff,
     the one the administrator chose, the campaign's own when editing."""
@@ -70,6 +71,7 @@ class CampaignForm(forms.ModelForm):
         self.helper.form_tag = True
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
+            VERSION_FIELD,
             Fieldset(
                 "",
                 Row(Column("year", css_class="col-sm-3"), Column("title", css_class="col-sm-9")),

@@ -25,6 +25,7 @@ from assessments.models import Rating
 from branches.models import Province
 from core.history import history_rows
 from core.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
+from core.versioning import StaleEdit
 
 from . import selectors, services
 from .campaign_forms import BulkReviewForm, CampaignForm, ProvinceChoiceForm, PublishForm, ReviewFilter
@@ -185,7 +186,7 @@ class CampaignFormView(CampaignQuerysetMixin, TemplateView):
         if form.is_valid():
             try:
                 campaign = services.campaign_save(
-                    campaign=form.instance, quotas=form.quotas(), user=request.user
+                    campaign=form.instance, quotas=form.quotas(), user=request.user, version=form.loaded()
                 )
             except ValidationError as error:
                 _errors_to_form(form, error)
@@ -202,7 +203,9 @@ class CampaignFormView(CampaignQuerysetMixin, TemplateView):
 
 def _errors_to_form(form, error: ValidationError) -> None:
     """A service's refusal, next to the field it names when the form has that field."""
-    if hasattr(error, "error_dict"):
+    if isinstance(error, StaleEdit):
+        form.add_error(None, error)
+    elif hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)
     else:

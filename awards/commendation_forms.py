@@ -8,10 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.forms import form_actions
+from core.versioning import VERSION_FIELD, StaleEdit, VersionedForm
 from core.widgets import DateInput
 
 
-class CommendationRevokeForm(forms.Form):
+class CommendationRevokeForm(VersionedForm, forms.Form):
     """The date and reason of a revocation; the rules (a reason, not before the decision, not twice) are
     checked by services.commendation_revoke, whose refusals are shown next to the fields."""
 
@@ -42,6 +43,7 @@ class CommendationRevokeForm(forms.Form):
         actions.fields[0].field_classes = "btn btn-danger"
         self.helper = FormHelper()
         self.helper.layout = Layout(
+            VERSION_FIELD,
             Row(Column("revoked_on", css_class="col-sm-7 col-md-6")),
             "reason",
             actions,
@@ -55,6 +57,9 @@ class CommendationRevokeForm(forms.Form):
 
     def add_service_errors(self, error) -> None:
         """Put each refusal of services.commendation_revoke next to the field it is about."""
+        if isinstance(error, StaleEdit):
+            self.add_error(None, error)
+            return
         for item in getattr(error, "error_list", [error]):
             self.add_error(self.FIELD_FOR_CODE.get(item.code), item)
 

@@ -21,6 +21,7 @@ from core.excel import xlsx_response
 from core.files import protected_image_response
 from core.history import history_rows
 from core.mixins import ScopedObjectMixin, portal_view
+from core.versioning import VERSION_FIELD
 from secretaries.models import Person
 
 from . import selectors, services
@@ -195,7 +196,9 @@ def commendation_revoke(request, pk):
     commendation = get_object_or_404(_commendations(request.user), pk=pk)
     if not request.user.acts_for_province:
         raise PermissionDenied
-    if commendation.is_revoked:
+    if commendation.is_revoked and not request.POST.get(VERSION_FIELD):
+        # A form loaded before someone else revoked it goes on to the service, which refuses it saying who
+        # revoked it and when, with what was typed kept.
         messages.error(
             request,
             _("This commendation was already revoked on %(date)s.")
@@ -203,7 +206,9 @@ def commendation_revoke(request, pk):
         )
         return redirect(commendation)
     form = CommendationRevokeForm(
-        request.POST if request.method == "POST" else None, cancel_url=commendation.get_absolute_url()
+        request.POST if request.method == "POST" else None,
+        cancel_url=commendation.get_absolute_url(),
+        version_of=commendation,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -212,6 +217,7 @@ def commendation_revoke(request, pk):
                 revoked_on=form.cleaned_data["revoked_on"],
                 reason=form.cleaned_data["reason"],
                 user=request.user,
+                version=form.loaded(),
             )
         except ValidationError as error:
             form.add_service_errors(error)

@@ -22,6 +22,7 @@ from assessments.models import Rating
 from core.choices import status_is
 from core.scope import ScopedQuerySet
 from core.text import normalize_name
+from core.versioning import Versioned
 
 # Ratings from best to worst: a campaign's minimum rating admits its own level and every better one.
 RATING_ORDER = [Rating.EXCELLENT, Rating.GOOD, Rating.FULFILLED, Rating.NOT_FULFILLED]
@@ -91,7 +92,7 @@ class Window:
     days: int
 
 
-class Campaign(models.Model):
+class Campaign(Versioned):
     class Status(models.TextChoices):
         DRAFT = "nhap", _("Draft")
         OPEN = "mo", _("Open for nominations")
@@ -217,7 +218,7 @@ class NominationQuerySet(ScopedQuerySet):
         return self.filter(status__in=Nomination.QUOTA_STATUSES)
 
 
-class Nomination(models.Model):
+class Nomination(Versioned):
     """A district's proposal (đề nghị tuyên dương) of one of its secretaries, with a short summary of
     achievements for the list and a longer achievement report."""
 
@@ -313,7 +314,7 @@ class CommendationQuerySet(ProvinceWideQuerySet):
         return self.filter(revoked_on__isnull=True)
 
 
-class Commendation(models.Model):
+class Commendation(Versioned):
     """A published commendation: made from an approved nomination when the decision is published. The list
     is meant to be shown, so the whole province sees it; revocation marks it, the record stays."""
 

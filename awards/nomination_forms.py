@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import CancelLink
+from core.versioning import VERSION_FIELD, VersionedForm
 from core.widgets import AutocompleteSelect
 from secretaries.models import Person
 
@@ -18,7 +19,7 @@ class PersonChoiceField(forms.ModelChoiceField):
         return f"{obj.full_name} ({obj.date_of_birth.year})"
 
 
-class NominationForm(forms.ModelForm):
+class NominationForm(VersionedForm, forms.ModelForm):
     """Who is nominated (only when creating: the nominee of a nomination never changes), the summary for
     the list and the full report. "Save draft" posts `save`, "Save and submit" posts `submit`."""
 
@@ -66,6 +67,7 @@ class NominationForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
+            VERSION_FIELD,
             *(["person"] if "person" in self.fields else []),
             Field("summary"),
             Field("report"),

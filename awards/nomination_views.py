@@ -194,10 +194,11 @@ class NominationUpdateView(NominationFormMixin, TemplateView):
             return self.render_form(form)
         name = self.nomination.person.full_name
         try:
-            nomination = services.nomination_save(nomination=form.instance, user=request.user)
+            nomination = services.nomination_save(
+                nomination=form.instance, user=request.user, version=form.loaded()
+            )
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            form.add_error(None, error)
             return self.render_form(form)
         if form.submitting:
             try:

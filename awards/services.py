@@ -20,6 +20,7 @@ from simple_history.utils import bulk_create_with_history
 
 from assessments.models import Rating
 from core.security_log import security_event
+from core.versioning import check_version, lock_current
 from secretaries.models import Term
 
 from .models import RATING_ORDER, Campaign, Commendation, Nomination, Quota, rating_rank
@@ -49,11 +50,11 @@ def _require_campaign_status(campaign: Campaign, *allowed: str, action: str) -> 
 
 
 @transaction.atomic
-def campaign_save(*, campaign: Campaign, quotas: dict, user) -> Campaign:
+def campaign_save(*, campaign: Campaign, quotas: dict, user, version: int | None = None) -> Campaign:
     """Create or change a campaign and its per-district quota overrides ({district: quota or None}).
-    A decided campaign is locked."""
+    A decided campaign is locked; a stale `version` (the one the form was loaded from) is refused."""
     if campaign.pk:
-        stored = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        stored = check_version(campaign, version=version)
         if stored.is_decided:
             _refuse(_("The decision is published: the campaign is locked."), "campaign_locked")
     else:
@@ -226,14 +227,15 @@ def _check_window(campaign: Campaign, today: datetime.date) -> None:
 
 
 @transaction.atomic
-def nomination_save(*, nomination: Nomination, user) -> Nomination:
+def nomination_save(*, nomination: Nomination, user, version: int | None = None) -> Nomination:
     """Create or change a draft (or a submitted nomination, while nominations are open). The nominee must
-    be a current secretary; the nomination records the units of their branch."""
+    be a current secretary; the nomination records the units of their branch. A stale `version` (the one
+    the form was loaded from) is refused."""
     campaign = nomination.campaign
     if campaign.is_decided:
         _refuse(_("The decision is published: the campaign is locked."), "campaign_locked")
     if nomination.pk:
-        stored = Nomination.objects.select_for_update().get(pk=nomination.pk)
+        stored = check_version(nomination, version=version)
         if stored.status not in (Nomination.Status.DRAFT, Nomination.Status.SUBMITTED):
             _refuse(_("A reviewed nomination cannot be changed."), "nomination_reviewed")
         if stored.person_id != nomination.person_id:
@@ -383,10 +385,11 @@ def nominations_review(*, nominations, approve: bool, reviewer, reason: str = ""
 
 @transaction.atomic
 def commendation_revoke(
-    *, commendation: Commendation, revoked_on: datetime.date, reason: str, user
+    *, commendation: Commendation, revoked_on: datetime.date, reason: str, user, version: int | None = None
 ) -> Commendation:
-    """Revoke a commendation (Law 06/2022/QH15): the record stays, marked revoked; history says who."""
-    commendation = Commendation.objects.select_for_update().get(pk=commendation.pk)
+    """Revoke a commendation (Law 06/2022/QH15): the record stays, marked revoked; history says who.
+    A stale `version` (the one the form was loaded from) is refused."""
+    commendation = lock_current(Commendation, pk=commendation.pk, version=version)
     if commendation.is_revoked:
         _refuse(
             _("This commendation was already revoked on %(date)s.")

@@ -8,6 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import AuditedImportExportMixin
 from core.text import search_terms
+from core.versioning import VersionedAdminMixin
 
 from .models import Branch, Commune, District, Province
 
@@ -55,7 +56,7 @@ class FoldedSearchMixin:
         return queryset, False
 
 
-class UnitAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class UnitAdmin(VersionedAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
     paginator = EstimatedCountPaginator
     search_fields = ["name_key", "code"]  # used by autocomplete; get_search_results does the folding
     search_help_text = _("Search by name (with or without diacritics) or by code")
@@ -88,7 +89,9 @@ class CommuneAdmin(UnitAdmin):
 
 
 @admin.register(Branch)
-class BranchAdmin(FoldedSearchMixin, AuditedImportExportMixin, ExportMixin, SimpleHistoryAdmin):
+class BranchAdmin(
+    VersionedAdminMixin, FoldedSearchMixin, AuditedImportExportMixin, ExportMixin, SimpleHistoryAdmin
+):
     code_search_field = None
     paginator = EstimatedCountPaginator
     list_display = ["name", "kind", "commune", "district_name", "member_count", "founded_on", "is_active"]

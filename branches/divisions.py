@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from django.db import transaction
+from django.db.models import F
 from vietnam_provinces import NESTED_DIVISIONS_JSON_PATH
 
 from core.text import fold, normalize_name
@@ -173,12 +174,21 @@ def _sync_level(*, model, units: list[OfficialUnit], parent_fields: dict, counts
                 )
             )
         elif (row[1], row[2]) != (unit.name, unit.kind):
-            to_update.append(model(pk=row[0], name=unit.name, name_key=fold(unit.name), kind=unit.kind))
+            to_update.append(
+                # version + 1: an admin change form opened before this update is then refused as stale.
+                model(
+                    pk=row[0],
+                    name=unit.name,
+                    name_key=fold(unit.name),
+                    kind=unit.kind,
+                    version=F("version") + 1,
+                )
+            )
         else:
             counts.unchanged += 1
     # bulk_create bypasses save(), so name_key is set above; to_create is in code order already.
     model.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
-    model.objects.bulk_update(to_update, ["name", "name_key", "kind"], batch_size=BATCH_SIZE)
+    model.objects.bulk_update(to_update, ["name", "name_key", "kind", "version"], batch_size=BATCH_SIZE)
     counts.created += len(to_create)
     counts.updated += len(to_update)
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import CancelLink, Submit
 from core.text import fold, normalize_name
+from core.versioning import VERSION_FIELD, VersionedForm
 from core.widgets import AutocompleteSelect, DateInput
 
 from .models import Branch, Commune
@@ -29,7 +30,7 @@ class BranchChoiceField(forms.ModelChoiceField):
         return f"{obj.name} — {obj.commune.name}"
 
 
-class BranchForm(forms.ModelForm):
+class BranchForm(VersionedForm, forms.ModelForm):
     commune = CommuneChoiceField(
         label=_("Commune"),
         queryset=Commune.objects.none(),
@@ -50,6 +51,7 @@ class BranchForm(forms.ModelForm):
         )
         self.helper = FormHelper()
         self.helper.layout = Layout(
+            VERSION_FIELD,
             "commune",
             "name",
             Row(Column("kind", css_class="col-md-6"), Column("member_count", css_class="col-md-6")),

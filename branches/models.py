@@ -14,9 +14,10 @@ from simple_history.models import HistoricalRecords
 
 from core.scope import ScopedQuerySet
 from core.text import fold, normalize_name
+from core.versioning import Versioned
 
 
-class AdministrativeUnit(models.Model):
+class AdministrativeUnit(Versioned):
     code = models.CharField(_("official code"), max_length=5, unique=True)
     name = models.CharField(_("name"), max_length=100)
     name_key = models.CharField(max_length=100, editable=False, db_index=True)
@@ -163,7 +164,7 @@ class BranchQuerySet(ScopedQuerySet):
         return qs
 
 
-class Branch(models.Model):
+class Branch(Versioned):
     """A Youth Union branch (chi đoàn): of a hamlet or urban quarter, a sector, a school."""
 
     class Kind(models.TextChoices):

@@ -4,6 +4,8 @@ from datetime import date
 
 from django.db import transaction
 
+from core.versioning import check_version
+
 from .models import Branch, Commune
 
 
@@ -17,7 +19,9 @@ def branch_create(
 
 
 @transaction.atomic
-def branch_update(*, branch: Branch, **fields) -> Branch:
+def branch_update(*, branch: Branch, version: int | None = None, **fields) -> Branch:
+    """`version`: the one the form was loaded from; a stale one is refused (core.versioning.StaleEdit)."""
+    check_version(branch, version=version)
     editable = {"commune", "name", "kind", "member_count", "founded_on"}
     unknown = set(fields) - editable
     if unknown:

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -185,7 +186,7 @@ class BranchCreateView(BranchQuerysetMixin, CreateView):
         }
 
     def form_valid(self, form):
-        self.object = services.branch_create(**form.cleaned_data)
+        self.object = services.branch_create(**form.fields_to_save())
         messages.success(self.request, _("Branch “%(name)s” was added.") % {"name": self.object.name})
         return redirect(self.object)
 
@@ -202,7 +203,13 @@ class BranchUpdateView(BranchQuerysetMixin, UpdateView):
         }
 
     def form_valid(self, form):
-        self.object = services.branch_update(branch=self.object, **form.cleaned_data)
+        try:
+            self.object = services.branch_update(
+                branch=self.object, version=form.loaded(), **form.fields_to_save()
+            )
+        except ValidationError as error:  # saved by someone else meanwhile (core.versioning.StaleEdit)
+            form.add_error(None, error)
+            return self.form_invalid(form)
         messages.success(self.request, _("Branch “%(name)s” was saved.") % {"name": self.object.name})
         return redirect(self.object)
 

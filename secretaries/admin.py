@@ -3,20 +3,23 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from branches.admin import EstimatedCountPaginator, FoldedSearchMixin
+from core.versioning import VERSION_FIELD, VersionedAdminForm, VersionedAdminMixin
 
 from .models import Person, Term
 
 
 class TermInline(admin.TabularInline):
     model = Term
-    fields = ["branch", "role", "started_on", "expected_end_on", "ended_on", "end_reason"]
+    # Each row carries its version too: a term ended on the portal meanwhile is not overwritten from here.
+    form = VersionedAdminForm
+    fields = ["branch", "role", "started_on", "expected_end_on", "ended_on", "end_reason", VERSION_FIELD]
     autocomplete_fields = ["branch"]
     extra = 0
     show_change_link = True
 
 
 @admin.register(Person)
-class PersonAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+class PersonAdmin(VersionedAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     code_search_field = None
     paginator = EstimatedCountPaginator
     show_full_result_count = False
@@ -40,7 +43,7 @@ class PersonAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Term)
-class TermAdmin(SimpleHistoryAdmin):
+class TermAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     list_per_page = 50

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from branches.forms import BranchChoiceField, form_actions
 from branches.models import Branch
 from core.text import normalize_name
+from core.versioning import VERSION_FIELD, VersionedForm
 from core.widgets import AutocompleteSelect, DateInput
 
 from . import portraits
@@ -103,7 +104,7 @@ class AppointmentFieldsMixin:
             )
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(VersionedForm, forms.ModelForm):
     portrait = forms.FileField(
         label=_("Portrait"),
         required=False,
@@ -143,7 +144,7 @@ class PersonForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = True
         self.helper.attrs = {"enctype": "multipart/form-data"}
-        self.helper.layout = Layout(*self.layout_parts(), form_actions(cancel_url))
+        self.helper.layout = Layout(VERSION_FIELD, *self.layout_parts(), form_actions(cancel_url))
 
     def add_extra_fields(self, user):
         """Hook for subclasses that add fields to the person's own."""
@@ -253,7 +254,7 @@ class AppointmentForm(AppointmentFieldsMixin, forms.Form):
         return cleaned
 
 
-class TermEndForm(forms.Form):
+class TermEndForm(VersionedForm, forms.Form):
     ended_on = forms.DateField(label=_("Last day of the term"), widget=DateInput())
     reason = forms.CharField(
         label=_("Reason"),
@@ -263,10 +264,12 @@ class TermEndForm(forms.Form):
     )
 
     def __init__(self, *args, term: Term, cancel_url: str, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, version_of=term, **kwargs)
         self.term = term
         self.helper = FormHelper()
-        self.helper.layout = Layout("ended_on", "reason", form_actions(cancel_url, _("End term")))
+        self.helper.layout = Layout(
+            VERSION_FIELD, "ended_on", "reason", form_actions(cancel_url, _("End term"))
+        )
 
     def clean_ended_on(self):
         ended = self.cleaned_data["ended_on"]

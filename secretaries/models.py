@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from core.scope import ScopedQuerySet
 from core.text import fold, name_sort_key, normalize_name
+from core.versioning import Versioned
 
 from .choices import ETHNICITIES, EducationLevel, Gender, Religion, TheoryLevel
 
@@ -49,7 +50,7 @@ def portrait_path(instance, filename: str) -> str:
     return f"portraits/{filename}"
 
 
-class Person(models.Model):
+class Person(Versioned):
     full_name = models.CharField(_("full name"), max_length=100)
     name_key = models.CharField(max_length=100, editable=False, db_index=True)
     sort_key = models.CharField(max_length=130, editable=False, db_index=True)
@@ -135,7 +136,7 @@ class TermQuerySet(ScopedQuerySet):
         return self.filter(role=Term.Role.SECRETARY)
 
 
-class Term(models.Model):
+class Term(Versioned):
     """A term (nhiệm kỳ): a person leads a branch, as secretary or deputy, from a date until a date."""
 
     class Role(models.TextChoices):

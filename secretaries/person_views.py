@@ -16,6 +16,7 @@ from core.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
 from core.navigation import safe_next
 from core.sections import PERSON_PAGE, sections_for
 from core.text import search_terms
+from core.versioning import VERSION_FIELD
 
 from . import selectors, services
 from .choices import ETHNICITIES
@@ -189,9 +190,8 @@ class PersonDetailView(PersonQuerysetMixin, DetailView):
 
 
 def _form_errors_from(error: ValidationError, form) -> None:
-    """A rule the service enforces (a race, say) is shown on the form like any other error."""
-    for message in error.messages:
-        form.add_error(None, message)
+    """A rule the service enforces (a race, say; a stale edit) is shown on the form like any other error."""
+    form.add_error(None, error)
 
 
 class PersonCreateView(PersonQuerysetMixin, CreateView):
@@ -210,7 +210,7 @@ class PersonCreateView(PersonQuerysetMixin, CreateView):
         }
 
     def form_valid(self, form):
-        data = dict(form.cleaned_data)
+        data = form.fields_to_save()
         replace = data.pop("confirm_replace")
         try:
             self.object = services.person_create(replace_current=replace, **data)
@@ -235,7 +235,13 @@ class PersonUpdateView(PersonQuerysetMixin, UpdateView):
         }
 
     def form_valid(self, form):
-        self.object = services.person_update(person=self.object, **form.cleaned_data)
+        try:
+            self.object = services.person_update(
+                person=self.object, version=form.loaded(), **form.fields_to_save()
+            )
+        except ValidationError as error:
+            _form_errors_from(error, form)
+            return self.form_invalid(form)
         messages.success(self.request, _("%(name)s was saved.") % {"name": self.object.full_name})
         return redirect(self.object)
 
@@ -300,7 +306,9 @@ def term_end(request, pk):
     term = get_object_or_404(
         Term.objects.visible_to(request.user).select_related("person", "branch__commune"), pk=pk
     )
-    if not term.is_current:
+    if not term.is_current and not request.POST.get(VERSION_FIELD):
+        # A form loaded before someone else ended the term goes on to the service, which refuses it saying
+        # who ended it and when, with what was typed kept.
         messages.info(request, _("This term has already ended."))
         return redirect(term.person)
     form = TermEndForm(
@@ -309,9 +317,16 @@ def term_end(request, pk):
         cancel_url=term.person.get_absolute_url(),
     )
     if request.method == "POST" and form.is_valid():
-        services.term_end(
-            term=term, ended_on=form.cleaned_data["ended_on"], reason=form.cleaned_data["reason"]
-        )
+        try:
+            services.term_end(
+                term=term,
+                ended_on=form.cleaned_data["ended_on"],
+                reason=form.cleaned_data["reason"],
+                version=form.loaded(),
+            )
+        except ValidationError as error:
+            _form_errors_from(error, form)
+            return render(request, "secretaries/term_end_form.html", {"form": form, "term": term})
         messages.success(
             request,
             _("The term of %(person)s in %(branch)s has ended.")

@@ -8,6 +8,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from branches.models import Branch
+from core.versioning import check_version
 
 from .models import Person, Term
 from .portraits import ProcessedImage
@@ -73,7 +74,11 @@ def person_create(
 
 
 @transaction.atomic
-def person_update(*, person: Person, portrait: ProcessedImage | None = None, **fields) -> Person:
+def person_update(
+    *, person: Person, portrait: ProcessedImage | None = None, version: int | None = None, **fields
+) -> Person:
+    """`version`: the one the form was loaded from; a stale one is refused (core.versioning.StaleEdit)."""
+    check_version(person, version=version)
     for name, value in fields.items():
         setattr(person, name, value)
     if portrait is not None:
@@ -160,7 +165,13 @@ def term_appoint(
 
 
 @transaction.atomic
-def term_end(*, term: Term, ended_on: datetime.date, reason: str = "") -> Term:
+def term_end(*, term: Term, ended_on: datetime.date, reason: str = "", version: int | None = None) -> Term:
+    current = check_version(term, version=version)
+    if current.ended_on is not None:
+        raise ValidationError(
+            _("This term already ended on %(date)s.") % {"date": _date(current.ended_on)},
+            code="already_ended",
+        )
     if ended_on < term.started_on:
         raise ValidationError(
             _("A term cannot end before it starts (%(date)s).") % {"date": _date(term.started_on)},

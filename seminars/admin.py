@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from branches.admin import EstimatedCountPaginator
+from core.versioning import VERSION_FIELD, VersionedAdminForm, VersionedAdminMixin
 
 from .models import Initiative, Photo, Programme, Proposal, Seminar, Theme
 
@@ -14,7 +15,9 @@ class ThemeInline(admin.TabularInline):
 class ProposalInline(admin.TabularInline):
     model = Proposal
     extra = 0
-    fields = ["text", "responsible", "due_on", "status", "result"]
+    # Each row carries its version too: a follow-up made on the portal meanwhile is not overwritten here.
+    form = VersionedAdminForm
+    fields = ["text", "responsible", "due_on", "status", "result", VERSION_FIELD]
 
 
 class PhotoInline(admin.TabularInline):
@@ -35,13 +38,13 @@ class OrganisedAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(OrganisedAdmin):
+class ProgrammeAdmin(VersionedAdminMixin, OrganisedAdmin):
     list_display = ["name", "from_year", "to_year", "province", "district"]
     search_fields = ["title_key", "name"]
 
 
 @admin.register(Seminar)
-class SeminarAdmin(OrganisedAdmin):
+class SeminarAdmin(VersionedAdminMixin, OrganisedAdmin):
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     list_display = ["title", "held_on", "district", "province", "other_attendees"]
@@ -53,7 +56,7 @@ class SeminarAdmin(OrganisedAdmin):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(SimpleHistoryAdmin):
+class ProposalAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     list_display = ["__str__", "seminar", "responsible", "due_on", "status"]
@@ -64,7 +67,7 @@ class ProposalAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(OrganisedAdmin):
+class InitiativeAdmin(VersionedAdminMixin, OrganisedAdmin):
     list_display = ["name", "from_year", "to_year", "district", "province"]
     search_fields = ["title_key", "name"]
     autocomplete_fields = ["province", "district", "programme", "communes", "branches", "seminars"]

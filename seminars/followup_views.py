@@ -22,6 +22,7 @@ from branches.filters import _districts
 from core.excel import xlsx_response
 from core.mixins import PaginatedListMixin, PortalMixin, portal_view
 from core.navigation import safe_next
+from core.versioning import VERSION_FIELD, StaleEdit, VersionedForm
 from core.widgets import AutocompleteSelect
 
 from . import selectors, services
@@ -59,7 +60,7 @@ class ProposalFilter(django_filters.FilterSet):
         return selectors.search_proposals(queryset, value)
 
 
-class ProposalUpdateForm(forms.Form):
+class ProposalUpdateForm(VersionedForm, forms.Form):
     """The small form on each row of the follow-up page: the new status and a note on the result."""
 
     status = forms.ChoiceField(label=gettext_lazy("Status"), choices=Proposal.Status.choices)
@@ -79,7 +80,7 @@ class ProposalUpdateForm(forms.Form):
             )
             # Each row's fields need their own ids, or the labels would point at the first row's.
             kwargs.setdefault("auto_id", f"id_p{proposal.pk}_%s")
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, version_of=proposal, **kwargs)
         if proposal is None:
             return
         self.helper = FormHelper()
@@ -87,6 +88,7 @@ class ProposalUpdateForm(forms.Form):
         self.helper.form_class = "proposal-update"
         self.helper.attrs = {"data-proposal": proposal.pk}
         self.helper.layout = Layout(
+            VERSION_FIELD,
             Row(
                 Column(Field("status", css_class="form-select-sm"), css_class="col-12"),
                 Column(Field("result", css_class="form-control-sm"), css_class="col-12"),
@@ -122,12 +124,23 @@ class FollowupView(PaginatedListMixin, PortalMixin, ListView):
 @require_POST
 @portal_view
 def proposal_update(request, pk):
-    proposal = get_object_or_404(Proposal.objects.visible_to(request.user), pk=pk)
-    form = ProposalUpdateForm(request.POST)
+    proposal = get_object_or_404(Proposal.objects.visible_to(request.user).select_related("seminar"), pk=pk)
+    form = ProposalUpdateForm(
+        request.POST, proposal=proposal, next_url=safe_next(request, reverse("seminars:followup"))
+    )
     if form.is_valid():
-        services.proposal_update(
-            proposal=proposal, status=form.cleaned_data["status"], result=form.cleaned_data["result"]
-        )
+        try:
+            services.proposal_update(
+                proposal=proposal,
+                status=form.cleaned_data["status"],
+                result=form.cleaned_data["result"],
+                version=form.loaded(),
+            )
+        except StaleEdit as error:
+            # Updated by someone else since the list was loaded: their change and this officer's typing,
+            # on one page, rather than a redirect that would lose what was typed.
+            form.add_error(None, error)
+            return render(request, "seminars/proposal_update.html", {"proposal": proposal, "form": form})
         messages.success(
             request,
             _("The proposal “%(text)s” is now: %(status)s.")

@@ -8,6 +8,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import District, Province
+from core.versioning import VERSION_FIELD, VersionedForm
 from core.widgets import AutocompleteSelectMultiple, DateInput
 from secretaries.models import Person
 
@@ -38,7 +39,7 @@ def organiser_choices(user) -> list:
     return groups
 
 
-class SeminarForm(forms.ModelForm):
+class SeminarForm(VersionedForm, forms.ModelForm):
     organiser = forms.ChoiceField(label=_("Organiser"))
     participants = ParticipantsField(
         label=capfirst(Seminar._meta.get_field("participants").verbose_name),
@@ -85,6 +86,7 @@ class SeminarForm(forms.ModelForm):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
+            VERSION_FIELD,
             Fieldset(
                 _("Seminar"),
                 *(["organiser"] if "organiser" in self.fields else []),
@@ -164,7 +166,7 @@ ThemeFormSet = forms.formset_factory(
 )
 
 
-class ProposalForm(forms.ModelForm):
+class ProposalForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Proposal
         fields = ["text", "responsible", "due_on", "status", "result"]
@@ -181,6 +183,7 @@ class ProposalForm(forms.ModelForm):
         self.helper.disable_csrf = True
         self.helper.render_hidden_fields = True
         self.helper.layout = Layout(
+            VERSION_FIELD,
             "text",
             Row(
                 Column("responsible", css_class="col-sm-5"),
@@ -198,11 +201,21 @@ class BaseProposalFormSet(forms.BaseInlineFormSet):
         form.fields["DELETE"].label = _("Remove this proposal")
 
     def proposals(self) -> list[dict]:
+        """The proposals to keep, then those ticked for removal ({"id", "version", "remove": True}): a
+        removal is checked against the version too, as the follow-up page may have changed it meanwhile."""
         kept = [f for f in self.forms if f.has_changed() or f.instance.pk]
         return [
-            {"id": f.instance.pk, **{k: f.cleaned_data[k] for k in ProposalForm.Meta.fields}}
+            {
+                "id": f.instance.pk,
+                "version": f.loaded(),
+                **{k: f.cleaned_data[k] for k in ProposalForm.Meta.fields},
+            }
             for f in kept
             if not self._should_delete_form(f)
+        ] + [
+            {"id": f.instance.pk, "version": f.loaded(), "remove": True}
+            for f in kept
+            if self._should_delete_form(f) and f.instance.pk
         ]
 
 

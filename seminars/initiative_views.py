@@ -10,6 +10,7 @@ from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import redirect
@@ -25,6 +26,7 @@ from branches.models import Branch, Commune, District, Province
 from branches.unit_views import AUTOCOMPLETE_LIMIT
 from core.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
 from core.text import search_terms
+from core.versioning import VERSION_FIELD, VersionedForm
 from core.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 
 from . import services
@@ -55,7 +57,7 @@ def seminar_label(seminar: Seminar) -> str:
     return f"{seminar.title} ({formats.date_format(seminar.held_on, 'SHORT_DATE_FORMAT')})"
 
 
-class InitiativeForm(forms.ModelForm):
+class InitiativeForm(VersionedForm, forms.ModelForm):
     province = forms.ModelChoiceField(
         label=gettext_lazy("Province"), queryset=Province.objects.none(), required=False
     )
@@ -135,6 +137,7 @@ class InitiativeForm(forms.ModelForm):
                 del self.fields["district"]  # a district officer's models are their district's
         self.helper = FormHelper()
         self.helper.layout = Layout(
+            VERSION_FIELD,
             Fieldset(
                 "",
                 *organiser,
@@ -273,12 +276,17 @@ class InitiativeFormMixin(InitiativeQuerysetMixin):
         data = form.cleaned_data
         initiative = form.instance
         initiative.province, initiative.district = data["province"], data["district"]
-        self.object = services.initiative_save(
-            initiative=initiative,
-            communes=data["communes"],
-            branches=data["branches"],
-            seminars=data["seminars"],
-        )
+        try:
+            self.object = services.initiative_save(
+                initiative=initiative,
+                communes=data["communes"],
+                branches=data["branches"],
+                seminars=data["seminars"],
+                version=form.loaded(),
+            )
+        except ValidationError as error:  # saved by someone else meanwhile (core.versioning.StaleEdit)
+            form.add_error(None, error)
+            return self.form_invalid(form)
         messages.success(self.request, _("“%(name)s” was saved.") % {"name": self.object.name})
         return redirect(self.object)
 

@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 from core.choices import status_is
 from core.scope import ScopedQuerySet
 from core.text import fold, normalize_name
+from core.versioning import Versioned
 
 
 class OrganisedQuerySet(ScopedQuerySet):
@@ -57,7 +58,7 @@ class Organised(models.Model):
         return str(self.district.name if self.district_id else self.province.name)
 
 
-class Programme(Organised):
+class Programme(Versioned, Organised):
     """A programme (chương trình) seminars and models belong to, e.g. "Xây dựng giá trị hình mẫu thanh niên
     thời kỳ mới" (2019–2022)."""
 
@@ -89,7 +90,7 @@ class Programme(Organised):
         super().save(*args, **kwargs)
 
 
-class Seminar(Organised):
+class Seminar(Versioned, Organised):
     title = models.CharField(_("title"), max_length=300)
     title_key = models.CharField(max_length=300, editable=False, db_index=True)
     held_on = models.DateField(_("held on"))
@@ -163,7 +164,7 @@ class ProposalQuerySet(ScopedQuerySet):
         return self.filter(status__in=[Proposal.Status.PROPOSED, Proposal.Status.IN_PROGRESS])
 
 
-class Proposal(models.Model):
+class Proposal(Versioned):
     """A proposed solution (đề xuất giải pháp) and its follow-up (theo dõi thực hiện)."""
 
     class Status(models.TextChoices):
@@ -238,7 +239,7 @@ class Photo(models.Model):
         return self.caption or self.image.name
 
 
-class Initiative(Organised):
+class Initiative(Versioned, Organised):
     """A model or solution (mô hình, giải pháp): what a unit applies, where, since when, with what result."""
 
     name = models.CharField(_("name"), max_length=300)

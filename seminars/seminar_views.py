@@ -13,6 +13,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from core.excel import xlsx_response
 from core.history import history_rows
 from core.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
+from core.versioning import StaleEdit
 from secretaries.models import Person
 
 from . import services
@@ -168,10 +169,13 @@ class SeminarFormView(SeminarQuerysetMixin, TemplateView):
                     themes=themes.themes(),
                     proposals=proposals.proposals(),
                     user=request.user,
+                    version=form.loaded(),
                 )
             except ValidationError as error:
-                for message in error.messages:
-                    form.add_error(None, message)
+                form.add_error(None, error)
+                if isinstance(error, StaleEdit):  # a proposal changed on the follow-up page meanwhile
+                    for proposal_form in proposals.forms:
+                        proposal_form.version_seen(error)
             else:
                 messages.success(request, _("The seminar “%(title)s” was saved.") % {"title": seminar.title})
                 return redirect(seminar)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.versioning import check_version, lock_current
 from secretaries.portraits import ProcessedImage
 
 from .models import Initiative, Photo, Proposal, Seminar, Theme
@@ -29,11 +30,16 @@ def seminar_save(
     themes: list[dict],
     proposals: list[dict],
     user=None,
+    version: int | None = None,
 ) -> Seminar:
     """Save a seminar with its participants, its ordered themes (each {"title", "notes"}) and its proposals
     (each {"id"?, "text", "responsible", "due_on", "status", "result"}), all or nothing.
 
-    Themes are renumbered 1…n in the order given; proposals not listed are removed."""
+    Themes are renumbered 1…n in the order given; proposals not listed (or listed with "remove": True) are
+    removed. `version` (the seminar's) and each proposal's "version" are those the form was loaded from: a
+    stale one is refused (core.versioning.StaleEdit), as the follow-up page may have changed a proposal
+    meanwhile."""
+    check_version(seminar, version=version)
     _check_organiser(province=seminar.province, district=seminar.district)
     if seminar.pk is None and user is not None:
         seminar.created_by = user
@@ -46,8 +52,12 @@ def seminar_save(
     )
     kept = []
     for data in proposals:
-        proposal = seminar.proposals.filter(pk=data.get("id")).first() if data.get("id") else None
-        proposal = proposal or Proposal(seminar=seminar)
+        if data.get("id"):
+            proposal = lock_current(seminar.proposals.all(), pk=data["id"], version=data.get("version"))
+            if data.get("remove"):
+                continue  # checked, then removed with the others not kept
+        else:
+            proposal = Proposal(seminar=seminar)
         for field in ("text", "responsible", "due_on", "status", "result"):
             if field in data:
                 setattr(proposal, field, data[field])
@@ -58,7 +68,10 @@ def seminar_save(
 
 
 @transaction.atomic
-def proposal_update(*, proposal: Proposal, status: str, result: str = "") -> Proposal:
+def proposal_update(
+    *, proposal: Proposal, status: str, result: str = "", version: int | None = None
+) -> Proposal:
+    check_version(proposal, version=version)
     proposal.status = status
     proposal.result = result
     proposal.save(update_fields=["status", "result", "updated_at"])
@@ -101,8 +114,12 @@ def photo_remove(*, photo: Photo) -> None:
 
 
 @transaction.atomic
-def initiative_save(*, initiative: Initiative, communes, branches, seminars) -> Initiative:
-    """Save a model/solution with the units applying it and its related seminars, all or nothing."""
+def initiative_save(
+    *, initiative: Initiative, communes, branches, seminars, version: int | None = None
+) -> Initiative:
+    """Save a model/solution with the units applying it and its related seminars, all or nothing.
+    A stale `version` (the one the form was loaded from) is refused (core.versioning.StaleEdit)."""
+    check_version(initiative, version=version)
     _check_organiser(province=initiative.province, district=initiative.district)
     initiative.save()
     initiative.communes.set(list(communes))
