@@ -23,6 +23,9 @@ from assessments import selectors, services
 from assessments.models import Assessment, Framework, Rating
 from tests.factories import BranchFactory, CommuneFactory, DistrictFactory, UserFactory, person_with_term
 
+# The world and the personas are built once for the module (tests/conftest.py: world_once).
+pytestmark = pytest.mark.usefixtures("world_once")
+
 D = Decimal
 
 

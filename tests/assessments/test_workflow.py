@@ -6,6 +6,9 @@ from assessments import services
 from assessments.models import Assessment, Criterion, Framework, SkillGroup
 from tests.assessments.conftest import all_scores
 
+# The world and the personas are built once for the module (tests/conftest.py: world_once).
+pytestmark = pytest.mark.usefixtures("world_once")
+
 
 @pytest.fixture
 def submitted(framework, criteria, world, tieu_can_officer):

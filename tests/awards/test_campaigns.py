@@ -13,6 +13,9 @@ from awards import services
 from awards.models import Campaign, Commendation, Nomination, Quota
 from tests.factories import BranchFactory, CommuneFactory, DistrictFactory, person_with_term
 
+# The world and the personas are built once for the module (tests/conftest.py: world_once).
+pytestmark = pytest.mark.usefixtures("world_once")
+
 
 def messages_of(response) -> list[str]:
     return [str(m) for m in get_messages(response.wsgi_request)]

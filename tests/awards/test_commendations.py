@@ -19,6 +19,9 @@ from awards import services
 from awards.models import Commendation, Nomination
 from tests.factories import BranchFactory, CommuneFactory, DistrictFactory, person_with_term
 
+# The world and the personas are built once for the module (tests/conftest.py: world_once).
+pytestmark = pytest.mark.usefixtures("world_once")
+
 D = datetime.date
 
 

@@ -17,6 +17,9 @@ from awards.home import panel
 from awards.models import Campaign, Nomination, Quota
 from tests.factories import BranchFactory, UserFactory, person_with_term
 
+# The world and the personas are built once for the module (tests/conftest.py: world_once).
+pytestmark = pytest.mark.usefixtures("world_once")
+
 TODAY = timezone.localdate()
 
 

@@ -12,6 +12,9 @@ from awards.campaign_views import CampaignReviewView
 from awards.models import Nomination
 from tests.awards.test_campaigns import grow
 
+# The world and the personas are built once for the module (tests/conftest.py: world_once).
+pytestmark = pytest.mark.usefixtures("world_once")
+
 
 def review_url(campaign, query=""):
     return reverse("awards:campaign_review", args=[campaign.pk]) + query

@@ -11,6 +11,9 @@ from awards.models import Campaign
 from secretaries.models import Person
 from tests.awards.test_commendations import commend
 
+# The world and the personas are built once for the module (tests/conftest.py: world_once).
+pytestmark = pytest.mark.usefixtures("world_once")
+
 D = datetime.date
 
 
