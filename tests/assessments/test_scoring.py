@@ -9,9 +9,6 @@ from assessments.models import Assessment, Rating
 from assessments.services import assessment_save
 from tests.assessments.conftest import all_scores
 
-# The world and the personas are built once for the module (tests/conftest.py: world_once).
-pytestmark = pytest.mark.usefixtures("world_once")
-
 
 def derive(framework, criteria, values):
     return scoring.derive(framework=framework, criteria=criteria, values=values)
