@@ -33,7 +33,7 @@ PASSWORD = "mat-khau-thu"
 def analyze() -> None:
     """Fresh planner statistics after bulk data (PostgreSQL). Without them the planner keeps what it saw
     when a table was nearly empty and may join thousands of rows in nested loops (once: 0.03 s → 419 s).
-    Inside a test's transaction the new statistics are rolled back with its rows."""
+    Inside a test's transaction the column statistics are rolled back with its rows."""
     if connection.vendor != "postgresql":
         return
     tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
@@ -122,6 +122,15 @@ def world_once(django_db_setup, django_db_blocker):
         yield from shared_data(django_db_blocker, _build_all)
     finally:
         _WORLD_ONCE["active"] = False
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Every test of a world_once module uses the database: pytest-django, which runs the tests without
+    it last, then keeps the module together and builds its world once, not twice."""
+    for item in items:
+        if "world_once" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.django_db)
 
 
 def _storage_snapshot(storage) -> list:
