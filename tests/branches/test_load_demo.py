@@ -15,7 +15,8 @@ from branches.models import Branch, Commune
 from secretaries.models import Person
 from tests.conftest import shared_data
 
-pytestmark = pytest.mark.django_db
+# One worker loads the demo for the module (make test runs xdist with --dist loadgroup).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("load-demo")]
 
 
 def load_demo() -> str:
