@@ -9,9 +9,9 @@ Data built once for many tests: a module that only needs the world and the perso
 fixture of its own builds its data with `yield from shared_data(django_db_blocker, build)`.
 """
 
-import copy
 import inspect
 import logging
+import pickle
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -81,10 +81,15 @@ def shareable(func):
 
     def fixture(request, **dependencies):
         if "world_once" in request.fixturenames:
-            # A deep copy per test, one memo for all fixtures of the test (as setUpTestData does): a test
-            # may change its objects in memory, and world["tieu_can"] is still its tieu_can_branch.
-            memo = request.node.__dict__.setdefault("world_once_memo", {})
-            return copy.deepcopy(request.getfixturevalue("world_once")[name], memo)
+            # Each test unpickles its own copy of all the objects at once (as setUpTestData deep-copies,
+            # ten times faster): a test may change them in memory, and world["tieu_can"] is still the
+            # test's tieu_can_branch.
+            objects = request.node.__dict__.get("world_once_objects")
+            if objects is None:
+                objects = request.node.world_once_objects = pickle.loads(
+                    request.getfixturevalue("world_once")
+                )
+            return objects[name]
         return func(**dependencies)
 
     fixture.__name__ = name
@@ -116,10 +121,11 @@ def world_once(django_db_setup, django_db_blocker):
     """The world, the units and the personas built once for the whole module (~120 queries and three
     image encodings saved per test). Opt in with `pytestmark = pytest.mark.usefixtures("world_once")`:
     the fixtures keep their names and give each test its own copies; what a test writes, in the
-    database or in the file storage, is undone before the next (see shared_data)."""
+    database or in the file storage, is undone before the next (see shared_data). Kept pickled, so the
+    objects of a shareable fixture must pickle (model instances and files do)."""
     _WORLD_ONCE["active"] = True
     try:
-        yield from shared_data(django_db_blocker, _build_all)
+        yield from shared_data(django_db_blocker, lambda: pickle.dumps(_build_all()))
     finally:
         _WORLD_ONCE["active"] = False
 
