@@ -75,8 +75,6 @@ def demo(django_db_setup, django_db_blocker):
     yield from shared_data(django_db_blocker, load)
 
 
-# One worker loads the demo for the whole class (make test runs xdist with --dist loadgroup).
-@pytest.mark.xdist_group("assessments-demo")
 class TestDemo:
     """Trà Vinh's demo assessments, loaded once for the class."""
 
@@ -205,7 +203,6 @@ def two_provinces(django_db_setup, django_db_blocker):
     yield from shared_data(django_db_blocker, seed)
 
 
-@pytest.mark.xdist_group("assessments-scale")
 class TestScale:
     """The benchmark step on Trà Vinh and Vĩnh Long with their secretaries, seeded once for the class."""
 

@@ -15,8 +15,7 @@ from branches.models import Branch, Commune
 from secretaries.models import Person
 from tests.conftest import shared_data
 
-# One worker loads the demo for the module (make test runs xdist with --dist loadgroup).
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("load-demo")]
+pytestmark = pytest.mark.django_db
 
 
 def load_demo() -> str:

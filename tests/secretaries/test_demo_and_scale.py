@@ -73,8 +73,6 @@ def assert_people_are_well_formed(people) -> None:
         assert not person.portrait
 
 
-# One worker loads the demo for the whole class (make test runs xdist with --dist loadgroup).
-@pytest.mark.xdist_group("secretaries-demo")
 class TestDemo:
     """Trà Vinh's demo secretaries, loaded once for the class."""
 
@@ -187,7 +185,6 @@ def two_provinces(django_db_setup, django_db_blocker):
     yield from shared_data(django_db_blocker, seed)
 
 
-@pytest.mark.xdist_group("secretaries-scale")
 class TestScale:
     """The benchmark step on Trà Vinh and Vĩnh Long, seeded once for the class."""
 
