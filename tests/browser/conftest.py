@@ -30,8 +30,10 @@ CHROMIUM_ARGS = [
 def pytest_collection_modifyitems(config, items):
     """Mark every test under tests/browser as `browser`, and run them after all the others.
 
-    Last, because once the browser is up Django's async-safety check is off in this process until the
-    session ends (see `browser`), and no other test should run, or start a subprocess, like that.
+    Last, because while the browser is up Django's async-safety check is off in this process (see
+    `browser`), and no other test should run, or start a subprocess, like that. Under xdist
+    (`--dist loadfile`, which orders files by size) a worker may run other files after a journey: the
+    browser is closed at the end of each journey file, so they run with the check on again.
     trylast: after pytest-django has sorted the items by their kind of database access.
     """
     browser, others = [], []
@@ -75,7 +77,7 @@ def _unavailable(reason: str):
     pytest.skip(INSTALL_HINT)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     try:
         from playwright.sync_api import sync_playwright
