@@ -4,15 +4,22 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install demo serve lint format check bench vendor messages clean
+.PHONY: run test test-fast install demo serve lint format check bench vendor messages clean
 
 run: $(STAMP)  ## create .venv, install, migrate SQLite, load the Trà Vinh demo, serve :8000
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+# Two workers (pytest-xdist), one per core of a small machine; each has its own test database. With
+# loadfile a test file runs whole on one worker, so data it builds once is built once.
+PYTEST_WORKERS ?= 2
+
 test: $(STAMP)  ## the whole suite (PostgreSQL when DATABASE_URL is set)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+
+test-fast: $(STAMP)  ## the suite without the browser journeys
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile --ignore=tests/browser $(PYTEST_ARGS)
 
 install: $(STAMP)
 

@@ -3,11 +3,19 @@
 Trà Vinh (84) with Tiểu Cần (846) and Càng Long (844) are the real units; "another province" is
 Vĩnh Long (86). Each district has a commune and a branch, so every persona has something in scope
 and something out of it.
+
+Data built once for many tests: a module that only needs the world and the personas opts in with
+`pytestmark = pytest.mark.usefixtures("world_once")` (see `world_once`); a module- or class-scoped
+fixture of its own builds its data with `yield from shared_data(django_db_blocker, build)`.
 """
 
+import inspect
 import logging
+import pickle
+from collections.abc import Callable, Iterator
 
 import pytest
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import (
@@ -23,68 +31,200 @@ from tests.login import login_verified
 PASSWORD = "mat-khau-thu"
 
 
+def analyze() -> None:
+    """Fresh planner statistics after bulk data (PostgreSQL). Without them the planner keeps what it saw
+    when a table was nearly empty and may join thousands of rows in nested loops (once: 0.03 s → 419 s).
+    Inside a test's transaction the column statistics are rolled back with its rows."""
+    if connection.vendor != "postgresql":
+        return
+    tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
+
+
+def shared_data(django_db_blocker, build: Callable[[], object]) -> Iterator[object]:
+    """For a module- or class-scoped fixture: `yield from shared_data(django_db_blocker, build)`.
+
+    `build()` runs once inside a transaction that stays open until the fixture's scope ends and is then
+    rolled back. Each test runs inside it in a savepoint of its own (pytest-django's `db` nests), so what
+    a test writes is undone before the next one and every test sees the same data: Django's setUpTestData.
+    The tests of that scope must not use transactional_db or live_server. Model instances the fixture
+    returns are shared: a test that changes one in memory should copy it first (`world_once` does).
+    """
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            value = build()
+            analyze()
+        except BaseException as error:
+            atomic.__exit__(type(error), error, error.__traceback__)
+            raise
+    try:
+        yield value
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+# The fixtures of the world and the personas, as plain functions of the fixtures they need: pytest
+# runs them per test as usual, and `world_once` runs them all once for a module.
+SHAREABLE: dict[str, Callable] = {}
+
+
+def shareable(func):
+    """A fixture that `world_once` can build once per module. Written like any fixture; in a module that
+    uses `world_once` it returns the test's own copy of the module's object instead of building it."""
+    name = func.__name__
+    SHAREABLE[name] = func
+    parameters = inspect.signature(func).parameters
+
+    def fixture(request, **dependencies):
+        if "world_once" in request.fixturenames:
+            # Each test unpickles its own copy of all the objects at once (as setUpTestData deep-copies,
+            # ten times faster): a test may change them in memory, and world["tieu_can"] is still the
+            # test's tieu_can_branch.
+            objects = request.node.__dict__.get("world_once_objects")
+            if objects is None:
+                objects = request.node.world_once_objects = pickle.loads(
+                    request.getfixturevalue("world_once")
+                )
+            return objects[name]
+        return func(**dependencies)
+
+    fixture.__name__ = name
+    fixture.__doc__ = func.__doc__
+    fixture.__signature__ = inspect.Signature(
+        [inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD), *parameters.values()]
+    )
+    return pytest.fixture(name=name)(fixture)
+
+
+def _build_all() -> dict:
+    """Every shareable fixture's object, each built once, as pytest would resolve them."""
+    built = {"db": None}
+
+    def get(name):
+        if name not in built:
+            func = SHAREABLE[name]
+            built[name] = func(**{arg: get(arg) for arg in inspect.signature(func).parameters})
+        return built[name]
+
+    return {name: get(name) for name in SHAREABLE}
+
+
+_WORLD_ONCE = {"active": False}
+
+
+@pytest.fixture(scope="module")
+def world_once(django_db_setup, django_db_blocker):
+    """The world, the units and the personas built once for the whole module (~120 queries and three
+    image encodings saved per test). Opt in with `pytestmark = pytest.mark.usefixtures("world_once")`:
+    the fixtures keep their names and give each test its own copies; what a test writes, in the
+    database or in the file storage, is undone before the next (see shared_data). Kept pickled, so the
+    objects of a shareable fixture must pickle (model instances and files do)."""
+    _WORLD_ONCE["active"] = True
+    try:
+        yield from shared_data(django_db_blocker, lambda: pickle.dumps(_build_all()))
+    finally:
+        _WORLD_ONCE["active"] = False
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Every test of a world_once module uses the database: pytest-django, which runs the tests without
+    it last, then keeps the module together and builds its world once, not twice."""
+    for item in items:
+        if "world_once" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.django_db)
+
+
+def _storage_snapshot(storage) -> list:
+    """Each directory of an InMemoryStorage with its entries, to put back what a test removed."""
+    nodes, snapshot = [getattr(storage, "_root", None)], []
+    while nodes:
+        node = nodes.pop()
+        if node is not None and hasattr(node, "_children"):
+            snapshot.append((node, dict(node._children)))
+            nodes.extend(node._children.values())
+    return snapshot
+
+
 @pytest.fixture(autouse=True)
-def _strict(settings, caplog):
+def _strict(settings, caplog, request):
     """Fail a test on any logged error (a swallowed exception, a broken template) — not on 4xx."""
     settings.LANGUAGE_CODE = "vi"
+    files = []
+    if "world_once" in request.fixturenames:
+        if {"transactional_db", "live_server"} & set(request.fixturenames):
+            pytest.fail("world_once keeps a transaction open: no transactional_db or live_server with it")
+        from django.core.files.storage import storages
+
+        files = _storage_snapshot(storages["default"])
+    elif _WORLD_ONCE["active"]:
+        # The module's world is in the database: this test would build a second one beside it.
+        pytest.fail("world_once is in use in this module: opt in the whole module (pytestmark), not a part")
     yield
+    for node, children in files:
+        node._children = children
     errors = [
         r for r in caplog.records if r.levelno >= logging.ERROR and not r.name.startswith("django.request")
     ]
     assert not errors, [r.getMessage() for r in errors]
 
 
-@pytest.fixture
+@shareable
 def tra_vinh(db):
     return ProvinceFactory(code="84", name="Tỉnh Trà Vinh")
 
 
-@pytest.fixture
+@shareable
 def tieu_can(tra_vinh):
     return DistrictFactory(code="846", name="Huyện Tiểu Cần", province=tra_vinh)
 
 
-@pytest.fixture
+@shareable
 def cang_long(tra_vinh):
     return DistrictFactory(code="844", name="Huyện Càng Long", province=tra_vinh)
 
 
-@pytest.fixture
+@shareable
 def vinh_long(db):
     return ProvinceFactory(code="86", name="Tỉnh Vĩnh Long")
 
 
-@pytest.fixture
+@shareable
 def long_ho(vinh_long):
     return DistrictFactory(code="857", name="Huyện Long Hồ", province=vinh_long)
 
 
-@pytest.fixture
+@shareable
 def hieu_tu(tieu_can):
     return CommuneFactory(code="29350", name="Xã Hiếu Tử", district=tieu_can)
 
 
-@pytest.fixture
+@shareable
 def an_truong(cang_long):
     return CommuneFactory(code="29275", name="Xã An Trường", district=cang_long)
 
 
-@pytest.fixture
+@shareable
 def thanh_duc(long_ho):
     return CommuneFactory(code="29590", name="Xã Thanh Đức", district=long_ho)
 
 
-@pytest.fixture
+@shareable
 def tieu_can_branch(hieu_tu):
     return BranchFactory(commune=hieu_tu, name="Ấp Cây Gòn", member_count=32)
 
 
-@pytest.fixture
+@shareable
 def cang_long_branch(an_truong):
     return BranchFactory(commune=an_truong, name="Ấp Đại Đức", member_count=27)
 
 
-@pytest.fixture
+@shareable
 def vinh_long_branch(thanh_duc):
     return BranchFactory(commune=thanh_duc, name="Ấp Phước Ngươn", member_count=41)
 
@@ -107,7 +247,7 @@ def jpeg_bytes(size=(64, 80), color=(200, 40, 40), exif_gps: bool = False) -> by
     return buffer.getvalue()
 
 
-@pytest.fixture
+@shareable
 def tieu_can_person(tieu_can_branch):
     """Nguyễn Văn Tèo, secretary of Ấp Cây Gòn (Tiểu Cần), with a portrait."""
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -120,12 +260,12 @@ def tieu_can_person(tieu_can_branch):
     return person_update(person=person, portrait=portrait)
 
 
-@pytest.fixture
+@shareable
 def cang_long_person(cang_long_branch):
     return person_with_term(branch=cang_long_branch, full_name="Lê Thị Hồng Nhung", gender="nu")
 
 
-@pytest.fixture
+@shareable
 def world(tieu_can_branch, cang_long_branch, vinh_long_branch, tieu_can_person, cang_long_person):
     """One branch in each of Tiểu Cần, Càng Long and Vĩnh Long; a secretary in the first two."""
     return {
@@ -293,32 +433,32 @@ def _draft_assessment(person):
     )
 
 
-@pytest.fixture
+@shareable
 def administrator(db):
     return UserFactory(username="quantri", role="administrator", is_staff=True, is_superuser=True)
 
 
-@pytest.fixture
+@shareable
 def tra_vinh_staff(tra_vinh):
     return UserFactory(username="tinhdoan.travinh", role="provincial_staff", province=tra_vinh)
 
 
-@pytest.fixture
+@shareable
 def tieu_can_officer(tieu_can):
     return UserFactory(username="huyendoan.tieucan", role="district_officer", district=tieu_can)
 
 
-@pytest.fixture
+@shareable
 def cang_long_officer(cang_long):
     return UserFactory(username="huyendoan.canglong", role="district_officer", district=cang_long)
 
 
-@pytest.fixture
+@shareable
 def vinh_long_staff(vinh_long):
     return UserFactory(username="tinhdoan.vinhlong", role="provincial_staff", province=vinh_long)
 
 
-@pytest.fixture
+@shareable
 def no_role_user(db):
     return UserFactory(username="chuaphanquyen")
 

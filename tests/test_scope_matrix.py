@@ -14,6 +14,10 @@ from django.urls import reverse
 
 from tests.conftest import PERSONAS
 
+# The world and the personas are built once for the module; each case runs in a savepoint rolled back
+# after it, so a POST that changes something is undone before the next case (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("world_once")
+
 OK, REDIRECT, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 403, 404, 405
 LOGIN = "login"
 

@@ -170,6 +170,7 @@ def test_role_must_match_its_unit(role, province, district, valid, tra_vinh, tie
     )
     if valid:
         user.save()
+        assert User.objects.filter(pk=user.pk, role=role).exists()
     else:
         with pytest.raises(IntegrityError), transaction.atomic():
             user.save()

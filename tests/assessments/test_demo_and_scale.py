@@ -1,7 +1,6 @@
 """The demo's assessments (Trà Vinh, 2025 and 2026) and the benchmark step that seeds the country."""
 
 import random
-import re
 from collections import Counter
 from datetime import date
 from io import StringIO
@@ -23,6 +22,7 @@ from demo.scale.branches import ScaleOptions, branches_seed, users_step
 from demo.scale.secretaries import secretaries_seed, secretaries_step
 from demo.secretaries import populate_secretaries
 from secretaries.models import Term
+from tests.conftest import analyze, shared_data
 
 TODAY = date(2026, 12, 5)
 
@@ -59,215 +59,220 @@ def average(assessments) -> float:
     return float(assessments.aggregate(a=Avg("overall_score"))["a"])
 
 
-@pytest.fixture
-def demo():
-    call_command("load_divisions", "--province", "84", stdout=StringIO())
-    rng = random.Random(84)
-    populate_branches(rng=rng)
-    populate_secretaries(rng=rng, today=TODAY)
-    populate_users()
-    return populate_assessments(rng=rng, today=TODAY)
+@pytest.fixture(scope="class")
+def demo(django_db_setup, django_db_blocker):
+    """Trà Vinh's demo up to its assessments, loaded once for the tests of a class (each test runs in a
+    savepoint: what it changes is undone before the next)."""
+
+    def load():
+        call_command("load_divisions", "--province", "84", stdout=StringIO())
+        rng = random.Random(84)
+        populate_branches(rng=rng)
+        populate_secretaries(rng=rng, today=TODAY)
+        populate_users()
+        return populate_assessments(rng=rng, today=TODAY)
+
+    yield from shared_data(django_db_blocker, load)
 
 
-def test_demo_assesses_most_secretaries_in_two_frameworks(demo):
-    previous, current = Framework.objects.get(year=2025), Framework.objects.get(year=2026)
-    assert Framework.objects.count() == 2
-    assert [c.name for c in framework_criteria(previous)] == [c.name for c in framework_criteria(current)]
-    assert len(framework_criteria(previous)) == 11 and previous.groups.count() == 3
+class TestDemo:
+    """Trà Vinh's demo assessments, loaded once for the class."""
 
-    secretaries = current_secretaries().count()
-    last_year = Assessment.objects.filter(framework=previous)
-    assert 0.8 <= last_year.count() / secretaries <= 0.97
-    assert set(last_year.values_list("status", "confirmed_by__username").distinct()) == {
-        (S.CONFIRMED, "tinhdoan.travinh")
-    }
-    this_year = Assessment.objects.filter(framework=current)
-    assert 0.55 <= this_year.count() / secretaries <= 0.8
-    shares = {status: this_year.filter(status=status).count() / this_year.count() for status in S.values}
-    assert 0.15 <= shares[S.DRAFT] <= 0.45 and 0.15 <= shares[S.SUBMITTED] <= 0.45
-    assert 0.25 <= shares[S.CONFIRMED] <= 0.55
-    # Some drafts are half-filled; submitted and confirmed ones are complete.
-    assert Score.objects.filter(assessment__status=S.DRAFT, value__isnull=True).exists()
-    assert not Score.objects.exclude(assessment__status=S.DRAFT).filter(value__isnull=True).exists()
-    assert not this_year.filter(status=S.DRAFT).exclude(submitted_at=None).exists()
-    assert not this_year.exclude(status=S.DRAFT).filter(submitted_at=None).exists()
-    assert all(a.assessed_on <= TODAY for a in Assessment.objects.all())
-    assert {a.assessed_on.year for a in last_year} == {2025}
-    assert (demo["previous"], demo["current"]) == (last_year.count(), this_year.count())
-    assert (demo["scores"], demo["group_scores"]) == (Score.objects.count(), GroupScore.objects.count())
-    assert demo["scores"] == 11 * Assessment.objects.count()
+    def test_demo_assesses_most_secretaries_in_two_frameworks(self, demo):
+        previous, current = Framework.objects.get(year=2025), Framework.objects.get(year=2026)
+        assert Framework.objects.count() == 2
+        assert [c.name for c in framework_criteria(previous)] == [c.name for c in framework_criteria(current)]
+        assert len(framework_criteria(previous)) == 11 and previous.groups.count() == 3
 
+        secretaries = current_secretaries().count()
+        last_year = Assessment.objects.filter(framework=previous)
+        assert 0.8 <= last_year.count() / secretaries <= 0.97
+        assert set(last_year.values_list("status", "confirmed_by__username").distinct()) == {
+            (S.CONFIRMED, "tinhdoan.travinh")
+        }
+        this_year = Assessment.objects.filter(framework=current)
+        assert 0.55 <= this_year.count() / secretaries <= 0.8
+        shares = {status: this_year.filter(status=status).count() / this_year.count() for status in S.values}
+        assert 0.15 <= shares[S.DRAFT] <= 0.45 and 0.15 <= shares[S.SUBMITTED] <= 0.45
+        assert 0.25 <= shares[S.CONFIRMED] <= 0.55
+        # Some drafts are half-filled; submitted and confirmed ones are complete.
+        assert Score.objects.filter(assessment__status=S.DRAFT, value__isnull=True).exists()
+        assert not Score.objects.exclude(assessment__status=S.DRAFT).filter(value__isnull=True).exists()
+        assert not this_year.filter(status=S.DRAFT).exclude(submitted_at=None).exists()
+        assert not this_year.exclude(status=S.DRAFT).filter(submitted_at=None).exists()
+        assert all(a.assessed_on <= TODAY for a in Assessment.objects.all())
+        assert {a.assessed_on.year for a in last_year} == {2025}
+        assert (demo["previous"], demo["current"]) == (last_year.count(), this_year.count())
+        assert (demo["scores"], demo["group_scores"]) == (Score.objects.count(), GroupScore.objects.count())
+        assert demo["scores"] == 11 * Assessment.objects.count()
 
-def test_demo_assessments_belong_to_the_secretarys_branch_and_its_district_officer(demo):
-    branch_of = dict(current_secretaries().values_list("person_id", "branch_id"))
-    assessors = {"846": "huyendoan.tieucan", "844": "huyendoan.canglong"}
-    for assessment in Assessment.objects.select_related("branch__commune__district", "assessor"):
-        commune = assessment.branch.commune
-        assert assessment.branch_id == branch_of[assessment.person_id]
-        assert (assessment.commune_id, assessment.district_id, assessment.province_id) == (
-            commune.pk,
-            commune.district_id,
-            commune.province_id,
+    def test_demo_assessments_belong_to_the_secretarys_branch_and_its_district_officer(self, demo):
+        branch_of = dict(current_secretaries().values_list("person_id", "branch_id"))
+        assessors = {"846": "huyendoan.tieucan", "844": "huyendoan.canglong"}
+        for assessment in Assessment.objects.select_related("branch__commune__district", "assessor"):
+            commune = assessment.branch.commune
+            assert assessment.branch_id == branch_of[assessment.person_id]
+            assert (assessment.commune_id, assessment.district_id, assessment.province_id) == (
+                commune.pk,
+                commune.district_id,
+                commune.province_id,
+            )
+            assert assessment.assessor.username == assessors.get(commune.district.code, "tinhdoan.travinh")
+
+    def test_demo_stores_what_scoring_derives(self, demo):
+        assert_stored_values_are_derived(Assessment.objects.all())
+        assert len(set(Assessment.objects.values_list("rating", flat=True))) >= 3
+
+    def test_demo_leaves_hieu_tu_to_assess_this_year(self, demo):
+        hieu_tu = Commune.objects.get(code=GRID_COMMUNE)
+        assert current_secretaries().filter(branch__commune=hieu_tu).count() >= 3
+        assert not Assessment.objects.filter(commune=hieu_tu, framework__year=2026).exists()
+        assert Assessment.objects.filter(commune=hieu_tu, framework__year=2025).exists()
+        # The rest of Tiểu Cần has assessments this year, for the district officer to see.
+        assert Assessment.objects.filter(district__code="846", framework__year=2026).exists()
+
+    def test_demo_shows_training_needs_and_progress(self, demo):
+        this_year = Assessment.objects.filter(framework__year=2026)
+        last_year = Assessment.objects.filter(framework__year=2025)
+        assert average(this_year) >= average(last_year)
+        group_averages = {}
+        for year in (2025, 2026):
+            group_averages[year] = dict(
+                GroupScore.objects.filter(assessment__framework__year=year, score__isnull=False)
+                .values_list("group__order")
+                .annotate(a=Avg("score"))
+            )
+            # Conduct and relationships (group 3) is the weakest group.
+            assert min(group_averages[year], key=group_averages[year].get) == 3
+        assert all(group_averages[2026][g] >= group_averages[2025][g] for g in (1, 2, 3))
+        # Most people who were assessed both years did better.
+        overall = {}
+        for person, year, score in Assessment.objects.exclude(overall_score=None).values_list(
+            "person", "framework__year", "overall_score"
+        ):
+            overall.setdefault(person, {})[year] = score
+        both = [years for years in overall.values() if len(years) == 2]
+        assert sum(years[2026] > years[2025] for years in both) > len(both) / 2
+        # The weakest criteria, by far: keeping records and running Union ceremonies.
+        weakest = (
+            Score.objects.filter(value__isnull=False)
+            .values("criterion__name")
+            .annotate(a=Avg("value"))
+            .order_by("a")
+            .values_list("criterion__name", flat=True)
         )
-        assert assessment.assessor.username == assessors.get(commune.district.code, "tinhdoan.travinh")
+        assert {name.split(",")[0] for name in weakest[:2]} == {
+            "Quản lý hồ sơ đoàn viên",
+            "Tổ chức nghi thức Đoàn",
+        }
 
-
-def test_demo_stores_what_scoring_derives(demo):
-    assert_stored_values_are_derived(Assessment.objects.all())
-    assert len(set(Assessment.objects.values_list("rating", flat=True))) >= 3
-
-
-def test_demo_leaves_hieu_tu_to_assess_this_year(demo):
-    hieu_tu = Commune.objects.get(code=GRID_COMMUNE)
-    assert current_secretaries().filter(branch__commune=hieu_tu).count() >= 3
-    assert not Assessment.objects.filter(commune=hieu_tu, framework__year=2026).exists()
-    assert Assessment.objects.filter(commune=hieu_tu, framework__year=2025).exists()
-    # The rest of Tiểu Cần has assessments this year, for the district officer to see.
-    assert Assessment.objects.filter(district__code="846", framework__year=2026).exists()
-
-
-def test_demo_shows_training_needs_and_progress(demo):
-    this_year = Assessment.objects.filter(framework__year=2026)
-    last_year = Assessment.objects.filter(framework__year=2025)
-    assert average(this_year) >= average(last_year)
-    group_averages = {}
-    for year in (2025, 2026):
-        group_averages[year] = dict(
-            GroupScore.objects.filter(assessment__framework__year=year, score__isnull=False)
-            .values_list("group__order")
-            .annotate(a=Avg("score"))
+    def test_demo_assessments_have_a_workflow_history(self, demo):
+        assert (
+            Assessment.history.filter(history_type="+", status=S.DRAFT).count() == Assessment.objects.count()
         )
-        # Conduct and relationships (group 3) is the weakest group.
-        assert min(group_averages[year], key=group_averages[year].get) == 3
-    assert all(group_averages[2026][g] >= group_averages[2025][g] for g in (1, 2, 3))
-    # Most people who were assessed both years did better.
-    overall = {}
-    for person, year, score in Assessment.objects.exclude(overall_score=None).values_list(
-        "person", "framework__year", "overall_score"
-    ):
-        overall.setdefault(person, {})[year] = score
-    both = [years for years in overall.values() if len(years) == 2]
-    assert sum(years[2026] > years[2025] for years in both) > len(both) / 2
-    # The weakest criteria, by far: keeping records and running Union ceremonies.
-    weakest = (
-        Score.objects.filter(value__isnull=False)
-        .values("criterion__name")
-        .annotate(a=Avg("value"))
-        .order_by("a")
-        .values_list("criterion__name", flat=True)
-    )
-    assert {name.split(",")[0] for name in weakest[:2]} == {
-        "Quản lý hồ sơ đoàn viên",
-        "Tổ chức nghi thức Đoàn",
-    }
+        confirmed = Assessment.objects.filter(status=S.CONFIRMED).first()
+        steps = list(
+            confirmed.history.order_by("history_date").values_list("status", "history_user__username")
+        )
+        assert steps == [
+            (S.DRAFT, confirmed.assessor.username),
+            (S.SUBMITTED, confirmed.assessor.username),
+            (S.CONFIRMED, "tinhdoan.travinh"),
+        ]
 
+    def test_demo_is_created_only_once(self, demo):
+        counts = (Framework.objects.count(), Assessment.objects.count(), Score.objects.count())
 
-def test_demo_assessments_have_a_workflow_history(demo):
-    assert Assessment.history.filter(history_type="+", status=S.DRAFT).count() == Assessment.objects.count()
-    confirmed = Assessment.objects.filter(status=S.CONFIRMED).first()
-    steps = list(confirmed.history.order_by("history_date").values_list("status", "history_user__username"))
-    assert steps == [
-        (S.DRAFT, confirmed.assessor.username),
-        (S.SUBMITTED, confirmed.assessor.username),
-        (S.CONFIRMED, "tinhdoan.travinh"),
-    ]
+        again = populate_assessments(rng=random.Random(84), today=TODAY)
 
-
-def test_demo_is_created_only_once(demo):
-    counts = (Framework.objects.count(), Assessment.objects.count(), Score.objects.count())
-
-    again = populate_assessments(rng=random.Random(84), today=TODAY)
-
-    assert again["assessments"] == again["scores"] == 0
-    assert (Framework.objects.count(), Assessment.objects.count(), Score.objects.count()) == counts
-
-
-def test_load_demo_reports_the_assessments(db):
-    out = StringIO()
-    call_command("load_demo", stdout=out)
-    assert re.search(r"Demo assessments created: \d{3,} \(\d+ for 2025, \d+ for 2026", out.getvalue())
-    count = Assessment.objects.count()
-
-    out = StringIO()
-    call_command("load_demo", stdout=out)
-    assert "Demo assessments: Trà Vinh has its assessments already, none created." in out.getvalue()
-    assert Assessment.objects.count() == count
+        assert again["assessments"] == again["scores"] == 0
+        assert (Framework.objects.count(), Assessment.objects.count(), Score.objects.count()) == counts
 
 
 # The benchmark step, on a small scale: Trà Vinh and Vĩnh Long with three branches per commune.
 
 
-@pytest.fixture
-def two_provinces():
-    call_command("load_divisions", "--province", "84", "--province", "86", stdout=StringIO())
-    branches_seed(per_commune=3, seed=1, communes=Commune.objects.all())
-    secretaries_seed(seed=1, today=TODAY, batch_size=500)
-    users_step(options=ScaleOptions(password="x"), log=lambda message: None)
+@pytest.fixture(scope="class")
+def two_provinces(django_db_setup, django_db_blocker):
+    def seed():
+        call_command("load_divisions", "--province", "84", "--province", "86", stdout=StringIO())
+        branches_seed(per_commune=3, seed=1, communes=Commune.objects.all())
+        secretaries_seed(seed=1, today=TODAY, batch_size=500)
+        users_step(options=ScaleOptions(password="x"), log=lambda message: None)
+
+    yield from shared_data(django_db_blocker, seed)
 
 
-def test_scale_seeds_one_province_consistently(two_provinces):
-    tra_vinh = Branch.objects.filter(commune__province__code="84")
+class TestScale:
+    """The benchmark step on Trà Vinh and Vĩnh Long with their secretaries, seeded once for the class."""
 
-    counts = assessments_seed(branches=tra_vinh, seed=1, today=TODAY, batch_size=200)
+    def test_scale_seeds_one_province_consistently(self, two_provinces):
+        tra_vinh = Branch.objects.filter(commune__province__code="84")
 
-    assert sorted(Framework.objects.values_list("year", flat=True)) == [2023, 2024, 2025, 2026]
-    secretaries = current_secretaries().filter(branch__in=tra_vinh)
-    assert counts["people"] == secretaries.count()
-    assessments = Assessment.objects.all()
-    assert counts["assessments"] == assessments.count()
-    assert (counts["scores"], counts["group_scores"]) == (Score.objects.count(), GroupScore.objects.count())
-    assert 3.3 <= assessments.count() / secretaries.count() <= 3.9
-    assert not assessments.exclude(province__code="84").exists()
-    assert assessments.order_by().values("person").distinct().count() >= 0.99 * secretaries.count()
-    assert_stored_values_are_derived(assessments)
-    by_year = dict(assessments.values_list("framework__year").annotate(n=Count("pk")))
-    assert set(by_year) == set(ROUNDS) and by_year[2026] < by_year[2025]
-    past = assessments.exclude(framework__year=2026)
-    assert past.filter(status=S.CONFIRMED).count() >= 0.95 * past.count()
-    assert set(assessments.filter(framework__year=2026).values_list("status", flat=True)) == set(S.values)
-    assert set(assessments.exclude(confirmed_by=None).values_list("confirmed_by__username", flat=True)) == {
-        "bench.tinh"
-    }
-    assert set(assessments.filter(district__code="846").values_list("assessor__username", flat=True)) == {
-        "bench.huyen"
-    }
-    assert average(assessments.filter(framework__year=2026)) > average(
-        assessments.filter(framework__year=2023)
-    )
-    # A benchmark data set has no audit trail.
-    assert not Assessment.history.exists()
+        counts = assessments_seed(branches=tra_vinh, seed=1, today=TODAY, batch_size=200)
+        analyze()  # the planner sees the seeded rows (tests/conftest.py)
 
+        assert sorted(Framework.objects.values_list("year", flat=True)) == [2023, 2024, 2025, 2026]
+        secretaries = current_secretaries().filter(branch__in=tra_vinh)
+        assert counts["people"] == secretaries.count()
+        assessments = Assessment.objects.all()
+        assert counts["assessments"] == assessments.count()
+        assert (counts["scores"], counts["group_scores"]) == (
+            Score.objects.count(),
+            GroupScore.objects.count(),
+        )
+        assert 3.3 <= assessments.count() / secretaries.count() <= 3.9
+        assert not assessments.exclude(province__code="84").exists()
+        assert assessments.order_by().values("person").distinct().count() >= 0.99 * secretaries.count()
+        assert_stored_values_are_derived(assessments)
+        by_year = dict(assessments.values_list("framework__year").annotate(n=Count("pk")))
+        assert set(by_year) == set(ROUNDS) and by_year[2026] < by_year[2025]
+        past = assessments.exclude(framework__year=2026)
+        assert past.filter(status=S.CONFIRMED).count() >= 0.95 * past.count()
+        assert set(assessments.filter(framework__year=2026).values_list("status", flat=True)) == set(S.values)
+        assert set(
+            assessments.exclude(confirmed_by=None).values_list("confirmed_by__username", flat=True)
+        ) == {"bench.tinh"}
+        assert set(assessments.filter(district__code="846").values_list("assessor__username", flat=True)) == {
+            "bench.huyen"
+        }
+        assert average(assessments.filter(framework__year=2026)) > average(
+            assessments.filter(framework__year=2023)
+        )
+        # A benchmark data set has no audit trail.
+        assert not Assessment.history.exists()
 
-def test_scale_resumes_where_it_stopped_and_then_skips(two_provinces):
-    tra_vinh = Branch.objects.filter(commune__province__code="84")
-    assessments_seed(branches=tra_vinh, seed=1, today=TODAY, batch_size=200)
-    columns = ("person", "framework__year", "status", "overall_score", "rating", "assessed_on")
-    everything = sorted(Assessment.objects.values_list(*columns))
-    scores = Counter(Score.objects.values_list("assessment__person", "criterion__name", "value"))
-    # An interrupted run: the later half of the people were never assessed.
-    people = list(Assessment.objects.order_by("person").values_list("person", flat=True).distinct())
-    later = Assessment.objects.filter(person__gte=people[len(people) // 2])
-    Score.objects.filter(assessment__in=later).delete()
-    GroupScore.objects.filter(assessment__in=later).delete()
-    later.delete()
+    def test_scale_resumes_where_it_stopped_and_then_skips(self, two_provinces):
+        tra_vinh = Branch.objects.filter(commune__province__code="84")
+        assessments_seed(branches=tra_vinh, seed=1, today=TODAY, batch_size=200)
+        analyze()  # the planner sees the seeded rows (tests/conftest.py)
+        columns = ("person", "framework__year", "status", "overall_score", "rating", "assessed_on")
+        everything = sorted(Assessment.objects.values_list(*columns))
+        scores = Counter(Score.objects.values_list("assessment__person", "criterion__name", "value"))
+        # An interrupted run: the later half of the people were never assessed.
+        people = list(Assessment.objects.order_by("person").values_list("person", flat=True).distinct())
+        later = Assessment.objects.filter(person__gte=people[len(people) // 2])
+        Score.objects.filter(assessment__in=later).delete()
+        GroupScore.objects.filter(assessment__in=later).delete()
+        later.delete()
 
-    resumed = assessments_seed(branches=tra_vinh, seed=1, today=TODAY, batch_size=200)
+        resumed = assessments_seed(branches=tra_vinh, seed=1, today=TODAY, batch_size=200)
+        analyze()  # the planner sees the seeded rows (tests/conftest.py)
 
-    assert resumed["people"] == len(people) - len(people) // 2
-    assert sorted(Assessment.objects.values_list(*columns)) == everything
-    assert Counter(Score.objects.values_list("assessment__person", "criterion__name", "value")) == scores
-    assert assessments_seed(branches=tra_vinh, seed=1, today=TODAY)["assessments"] == 0
+        assert resumed["people"] == len(people) - len(people) // 2
+        assert sorted(Assessment.objects.values_list(*columns)) == everything
+        assert Counter(Score.objects.values_list("assessment__person", "criterion__name", "value")) == scores
+        assert assessments_seed(branches=tra_vinh, seed=1, today=TODAY)["assessments"] == 0
 
+    def test_seed_scale_runs_the_assessments_step_after_secretaries_and_users(self, two_provinces):
+        assert SEED_STEPS.index(assessments_step) > SEED_STEPS.index(secretaries_step)
+        assert SEED_STEPS.index(assessments_step) > SEED_STEPS.index(users_step)
+        messages = []
 
-def test_seed_scale_runs_the_assessments_step_after_secretaries_and_users(two_provinces):
-    assert SEED_STEPS.index(assessments_step) > SEED_STEPS.index(secretaries_step)
-    assert SEED_STEPS.index(assessments_step) > SEED_STEPS.index(users_step)
-    messages = []
+        assessments_step(options=ScaleOptions(seed=1), log=messages.append)
+        assessments_step(options=ScaleOptions(seed=1), log=messages.append)
 
-    assessments_step(options=ScaleOptions(seed=1), log=messages.append)
-    assessments_step(options=ScaleOptions(seed=1), log=messages.append)
-
-    assert "assessments with" in messages[0]
-    assert Assessment.objects.filter(province__code="86").exists()
-    assert "already seeded" in messages[1]
-    assert_stored_values_are_derived(Assessment.objects.filter(district__code="846"))
+        assert "assessments with" in messages[0]
+        assert Assessment.objects.filter(province__code="86").exists()
+        assert "already seeded" in messages[1]
+        assert_stored_values_are_derived(Assessment.objects.filter(district__code="846"))

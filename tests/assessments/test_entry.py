@@ -6,6 +6,9 @@ from assessments.models import Assessment
 from tests.assessments.conftest import all_scores
 from tests.factories import BranchFactory, person_with_term
 
+# The world and the personas are built once for the module (tests/conftest.py: world_once).
+pytestmark = pytest.mark.usefixtures("world_once")
+
 
 @pytest.fixture
 def commune_people(world, hieu_tu):

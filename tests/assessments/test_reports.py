@@ -24,6 +24,9 @@ from assessments.models import Assessment, Framework, Rating
 from tests.factories import BranchFactory, CommuneFactory, DistrictFactory, UserFactory, person_with_term
 from tests.login import login_verified
 
+# The world and the personas are built once for the module (tests/conftest.py: world_once).
+pytestmark = pytest.mark.usefixtures("world_once")
+
 D = Decimal
 
 

@@ -7,6 +7,9 @@ from assessments.models import Assessment, Criterion, Framework, SkillGroup
 from tests.assessments.conftest import all_scores
 from tests.login import login_verified
 
+# The world and the personas are built once for the module (tests/conftest.py: world_once).
+pytestmark = pytest.mark.usefixtures("world_once")
+
 
 @pytest.fixture
 def submitted(framework, criteria, world, tieu_can_officer):
@@ -105,9 +108,14 @@ def test_state_machine(start, action, allowed, framework, criteria, world, tieu_
     }[action]
     if allowed:
         run()
+        assessment.refresh_from_db()
+        after = {"submit": "da_gui", "confirm": "da_xac_nhan", "reopen": "nhap"}[action]
+        assert assessment.status == after
     else:
         with pytest.raises(ValidationError):
             run()
+        assessment.refresh_from_db()
+        assert assessment.status == start
 
 
 def test_a_framework_in_use_cannot_change(submitted, framework):
@@ -126,6 +134,8 @@ def test_a_framework_in_use_cannot_change(submitted, framework):
     framework.refresh_from_db()
     framework.name = "Bộ tiêu chí 2026 (đổi tên)"  # the name is not frozen
     framework.save()
+    framework.refresh_from_db()
+    assert (framework.name, framework.scale_max) == ("Bộ tiêu chí 2026 (đổi tên)", 5)
 
 
 def test_copy_makes_next_years_framework(submitted, framework):

@@ -14,6 +14,9 @@ from awards.models import Campaign, Commendation, Nomination, Quota
 from tests.factories import BranchFactory, CommuneFactory, DistrictFactory, person_with_term
 from tests.login import login_verified
 
+# The world and the personas are built once for the module (tests/conftest.py: world_once).
+pytestmark = pytest.mark.usefixtures("world_once")
+
 
 def messages_of(response) -> list[str]:
     return [str(m) for m in get_messages(response.wsgi_request)]

@@ -13,6 +13,9 @@ from awards import services
 from awards.certificate import date_line, filename, in_sentence, province_parts
 from tests.login import login_verified
 
+# The world and the personas are built once for the module (tests/conftest.py: world_once).
+pytestmark = pytest.mark.usefixtures("world_once")
+
 D = datetime.date
 
 

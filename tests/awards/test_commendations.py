@@ -22,6 +22,9 @@ from awards.models import Commendation, Nomination
 from tests.factories import BranchFactory, CommuneFactory, DistrictFactory, person_with_term
 from tests.login import login_verified
 
+# The world and the personas are built once for the module (tests/conftest.py: world_once).
+pytestmark = pytest.mark.usefixtures("world_once")
+
 D = datetime.date
 
 

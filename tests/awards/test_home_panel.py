@@ -18,6 +18,9 @@ from awards.models import Campaign, Nomination, Quota
 from tests.factories import BranchFactory, UserFactory, person_with_term
 from tests.login import login_verified
 
+# The world and the personas are built once for the module (tests/conftest.py: world_once).
+pytestmark = pytest.mark.usefixtures("world_once")
+
 TODAY = timezone.localdate()
 
 

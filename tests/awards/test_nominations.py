@@ -21,6 +21,9 @@ from tests.conftest import framework_2026
 from tests.factories import BranchFactory, UserFactory, person_with_term
 from tests.login import login_verified
 
+# The world and the personas are built once for the module (tests/conftest.py: world_once).
+pytestmark = pytest.mark.usefixtures("world_once")
+
 TODAY = timezone.localdate()
 SUMMARY = "Tổ chức tốt phong trào thanh niên tình nguyện, xây dựng chi đoàn vững mạnh."
 REPORT = "I. Sơ lược lý lịch\n\nII. Thành tích đạt được\n- Chi đoàn vững mạnh ba năm liền."

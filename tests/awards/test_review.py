@@ -13,6 +13,9 @@ from awards.models import Nomination
 from tests.awards.test_campaigns import grow
 from tests.login import login_verified
 
+# The world and the personas are built once for the module (tests/conftest.py: world_once).
+pytestmark = pytest.mark.usefixtures("world_once")
+
 
 def review_url(campaign, query=""):
     return reverse("awards:campaign_review", args=[campaign.pk]) + query

@@ -12,6 +12,9 @@ from secretaries.models import Person
 from tests.awards.test_commendations import commend
 from tests.login import login_verified
 
+# The world and the personas are built once for the module (tests/conftest.py: world_once).
+pytestmark = pytest.mark.usefixtures("world_once")
+
 D = datetime.date
 
 

@@ -4,6 +4,9 @@ from django.urls import reverse
 from tests.factories import BranchFactory, CommuneFactory, DistrictFactory
 from tests.login import login_verified
 
+# The world and the personas are built once for the module (tests/conftest.py: world_once).
+pytestmark = pytest.mark.usefixtures("world_once")
+
 
 def test_home_counts_are_scoped(client, tieu_can_officer, tra_vinh_staff, administrator, world, hieu_tu):
     BranchFactory(commune=hieu_tu, name="Khóm 2", member_count=8)
@@ -106,26 +109,3 @@ def test_query_count_does_not_grow_with_rows(
         assert client.get(url()).status_code == 200
     assert len(large) == len(small), f"{page}: {len(small)} queries with few rows, {len(large)} with more"
     assert len(large) <= 26, f"{page}: {len(large)} queries"
-
-
-def test_demo_loads_tra_vinh_with_branches_and_logins(db):
-    import io
-
-    from django.core.management import call_command
-
-    from accounts.models import User
-    from branches.models import Branch, Commune
-
-    call_command("load_demo", stdout=io.StringIO())
-    communes = Commune.objects.filter(province__code="84")
-    assert communes.count() == 104
-    per_commune = [c.branches.count() for c in communes]
-    assert min(per_commune) >= 3
-    assert Branch.objects.filter(commune__district__code="846", name__startswith="Khóm").exists()
-    assert Branch.history.count() == Branch.objects.count()
-    officer = User.objects.get(username="huyendoan.tieucan")
-    assert officer.district.code == "846" and officer.check_password("demo-bithu-2026")
-    assert User.objects.get(username="quantri").is_superuser
-    # Loading again adds nothing.
-    call_command("load_demo", stdout=io.StringIO())
-    assert Branch.objects.count() == sum(per_commune)

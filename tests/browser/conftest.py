@@ -30,8 +30,10 @@ CHROMIUM_ARGS = [
 def pytest_collection_modifyitems(config, items):
     """Mark every test under tests/browser as `browser`, and run them after all the others.
 
-    Last, because once the browser is up Django's async-safety check is off in this process until the
-    session ends (see `browser`), and no other test should run, or start a subprocess, like that.
+    Last, because while the browser is up Django's async-safety check is off in this process (see
+    `browser`), and no other test should run, or start a subprocess, like that. Under xdist
+    (`--dist loadfile`, which orders files by size) a worker may run other files after a journey: the
+    browser is closed at the end of each journey file, so they run with the check on again.
     trylast: after pytest-django has sorted the items by their kind of database access.
     """
     browser, others = [], []
@@ -44,6 +46,30 @@ def pytest_collection_modifyitems(config, items):
     items[:] = others + browser
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _flush_by_delete():
+    """Empty the tables after a journey with DELETE instead of TRUNCATE (PostgreSQL).
+
+    A live-server test commits, so pytest-django flushes every table after it. PostgreSQL's TRUNCATE of
+    ~50 tables costs seconds (new files for each, synced at commit) where DELETE of a journey's few rows
+    takes milliseconds; the foreign keys are deferred, so the order does not matter. Content types and
+    permissions are kept, as the migrations made them: recreating them after every journey is another
+    second."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    truncate = DatabaseOperations.sql_flush
+    kept = {"django_content_type", "auth_permission"}
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or allow_cascade:
+            return truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        return [f"DELETE FROM {self.quote_name(table)}" for table in tables if table not in kept]
+
+    DatabaseOperations.sql_flush = sql_flush
+    yield
+    DatabaseOperations.sql_flush = truncate
+
+
 def _unavailable(reason: str):
     # Under CI a missing browser is a broken pipeline, not a reason to pass quietly.
     if os.environ.get("CI"):
@@ -51,7 +77,7 @@ def _unavailable(reason: str):
     pytest.skip(INSTALL_HINT)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     try:
         from playwright.sync_api import sync_playwright

@@ -31,13 +31,17 @@ def test_one_current_secretary_per_branch(hieu_tu, person):
     create(person=other, branch=branch, role="pho_bi_thu", started_on=D(2021, 1, 1))
     third = PersonFactory(branch=branch)
     create(person=third, branch=branch, role="bi_thu", started_on=D(2015, 1, 1), ended_on=D(2019, 12, 31))
+    assert sorted(branch.terms.values_list("person", "role", "ended_on")) == sorted(
+        [(person.pk, "bi_thu", None), (other.pk, "pho_bi_thu", None), (third.pk, "bi_thu", D(2019, 12, 31))]
+    )
 
 
 def test_a_term_ends_on_or_after_it_starts(hieu_tu, person):
     branch = BranchFactory(commune=hieu_tu)
     with pytest.raises(IntegrityError):
         create(person=person, branch=branch, started_on=D(2020, 5, 1), ended_on=D(2020, 4, 30))
-    create(person=person, branch=branch, started_on=D(2020, 5, 1), ended_on=D(2020, 5, 1))
+    one_day = create(person=person, branch=branch, started_on=D(2020, 5, 1), ended_on=D(2020, 5, 1))
+    assert list(branch.terms.all()) == [one_day]
 
 
 @pytest.mark.parametrize(
@@ -68,8 +72,10 @@ def test_a_persons_terms_in_one_role_never_overlap(hieu_tu, person, first, secon
     if overlaps:
         with pytest.raises(IntegrityError):
             create(**fields)
+        assert person.terms.count() == 1
     else:
         create(**fields)
+        assert person.terms.count() == 2
 
 
 def test_overlap_is_also_refused_on_update(hieu_tu, person):
@@ -85,6 +91,10 @@ def test_overlap_is_also_refused_on_update(hieu_tu, person):
 def test_the_same_person_may_be_secretary_and_deputy_at_once(hieu_tu, person):
     create(person=person, branch=BranchFactory(commune=hieu_tu), role="bi_thu", started_on=D(2020, 1, 1))
     create(person=person, branch=BranchFactory(commune=hieu_tu), role="pho_bi_thu", started_on=D(2020, 1, 1))
+    assert sorted(Term.objects.current().filter(person=person).values_list("role", flat=True)) == [
+        "bi_thu",
+        "pho_bi_thu",
+    ]
 
 
 def test_deleting_history_is_refused(hieu_tu, person):

@@ -10,6 +10,9 @@ from secretaries.models import Person
 from secretaries.portraits import image_process
 from tests.conftest import jpeg_bytes
 
+# The world and the personas are built once for the module (tests/conftest.py: world_once).
+pytestmark = pytest.mark.usefixtures("world_once")
+
 
 def upload(data: bytes, name="anh.jpg", content_type="image/jpeg"):
     return SimpleUploadedFile(name, data, content_type=content_type)

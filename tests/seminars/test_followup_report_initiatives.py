@@ -17,6 +17,9 @@ from seminars.services import seminar_save
 from tests.factories import BranchFactory, CommuneFactory, person_with_term
 from tests.login import login_verified
 
+# The world and the personas are built once for the module (tests/conftest.py: world_once).
+pytestmark = pytest.mark.usefixtures("world_once")
+
 D = datetime.date
 
 

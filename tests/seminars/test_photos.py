@@ -15,6 +15,9 @@ from seminars.models import Photo
 from seminars.photo_views import gallery_context
 from tests.conftest import jpeg_bytes
 
+# The world and the personas are built once for the module (tests/conftest.py: world_once).
+pytestmark = pytest.mark.usefixtures("world_once")
+
 GENERATED = re.compile(r"^seminars/[0-9a-f]{32}(_thumb)?\.jpg$")
 
 

@@ -1,0 +1,65 @@
+"""`manage.py load_demo`: the Trà Vinh demo in one command, and a second run that adds nothing.
+
+The whole demo takes seconds to load: it is loaded once for the module, and each test reads what it needs,
+then runs the command again itself (in its own savepoint, undone after it)."""
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import User
+from assessments.models import Assessment
+from branches.models import Branch, Commune
+from secretaries.models import Person
+from tests.conftest import shared_data
+
+pytestmark = pytest.mark.django_db
+
+
+def load_demo() -> str:
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def first_run(django_db_setup, django_db_blocker):
+    """What the first `load_demo` printed; the demo it loaded stays for the module's tests."""
+    yield from shared_data(django_db_blocker, load_demo)
+
+
+def test_demo_loads_tra_vinh_with_branches_and_logins(first_run):
+    communes = Commune.objects.filter(province__code="84")
+    assert communes.count() == 104
+    per_commune = [c.branches.count() for c in communes]
+    assert min(per_commune) >= 3
+    assert Branch.objects.filter(commune__district__code="846", name__startswith="Khóm").exists()
+    assert Branch.history.count() == Branch.objects.count()
+    officer = User.objects.get(username="huyendoan.tieucan")
+    assert officer.district.code == "846" and officer.check_password("demo-bithu-2026")
+    assert User.objects.get(username="quantri").is_superuser
+    # Loading again adds nothing.
+    load_demo()
+    assert Branch.objects.count() == sum(per_commune)
+
+
+def test_load_demo_reports_the_secretaries(first_run):
+    assert re.search(r"Demo secretaries created: \d{3,} people, \d{3,} terms", first_run)
+    count = Person.objects.count()
+
+    again = load_demo()
+
+    assert "Demo secretaries: Trà Vinh has its people already, none created." in again
+    assert Person.objects.count() == count
+
+
+def test_load_demo_reports_the_assessments(first_run):
+    assert re.search(r"Demo assessments created: \d{3,} \(\d+ for 2025, \d+ for 2026", first_run)
+    count = Assessment.objects.count()
+
+    again = load_demo()
+
+    assert "Demo assessments: Trà Vinh has its assessments already, none created." in again
+    assert Assessment.objects.count() == count
