@@ -85,6 +85,10 @@ def rendered(page: str, user, session_key: str) -> list[str]:
     return found
 
 
+# The world and the personas are built once for the module (tests/conftest.py: world_once).
+pytestmark = pytest.mark.usefixtures("world_once")
+
+
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_hostile_parameters(case, world, as_persona, compiled_sources):
     """The administrator gets every payload; the officer the template syntax, the NUL and one of the
