@@ -186,7 +186,7 @@ def attach_successors(units: list, *, model, user) -> list:
 UNIT_SEARCH_LIMIT = 20
 
 
-def units_search(*, user, query: str) -> list[tuple[str, type, list]]:
+def units_search(*, user, query: str) -> list[tuple[str, str, list]]:
     """Provinces, districts and communes whose folded name holds every word of the query, old and new:
     current units first, each level capped, ended ones with their successors."""
     terms = search_terms(query)
@@ -204,5 +204,6 @@ def units_search(*, user, query: str) -> list[tuple[str, type, list]]:
             ]
         )
         if units:
-            results.append((level, model, attach_successors(units, model=model, user=user)))
+            label = model._meta.verbose_name_plural
+            results.append((level, label, attach_successors(units, model=model, user=user)))
     return results
