@@ -49,7 +49,7 @@ class AdministrativeUnit(models.Model):
     name = models.CharField(_("name"), max_length=100)
     name_key = models.CharField(max_length=100, editable=False, db_index=True)
     began_on = models.DateField(
-        _("in effect from"), null=True, blank=True, help_text=_("Empty for units older than the portal.")
+        _("in effect from"), null=True, blank=True, help_text=_("Empty when the start is not recorded (the units before the 2025 reform).")
     )
     ended_on = models.DateField(_("ceased on"), null=True, blank=True)
 
@@ -116,11 +116,12 @@ class Succession(models.Model):
 
 
 def _lineage_fields(model: str):
+    # PROTECT: a unit with lineage is history; deleting it must not silently erase who became whom.
     predecessor = models.ForeignKey(
-        model, verbose_name=_("predecessor"), on_delete=models.CASCADE, related_name="successions"
+        model, verbose_name=_("predecessor"), on_delete=models.PROTECT, related_name="successions"
     )
     successor = models.ForeignKey(
-        model, verbose_name=_("successor"), on_delete=models.CASCADE, related_name="origins"
+        model, verbose_name=_("successor"), on_delete=models.PROTECT, related_name="origins"
     )
     return predecessor, successor
 

@@ -86,17 +86,17 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='commune',
             name='began_on',
-            field=models.DateField(blank=True, help_text='Empty for units older than the portal.', null=True, verbose_name='in effect from'),
+            field=models.DateField(blank=True, help_text='Empty when the start is not recorded (the units before the 2025 reform).', null=True, verbose_name='in effect from'),
         ),
         migrations.AddField(
             model_name='district',
             name='began_on',
-            field=models.DateField(blank=True, help_text='Empty for units older than the portal.', null=True, verbose_name='in effect from'),
+            field=models.DateField(blank=True, help_text='Empty when the start is not recorded (the units before the 2025 reform).', null=True, verbose_name='in effect from'),
         ),
         migrations.AddField(
             model_name='province',
             name='began_on',
-            field=models.DateField(blank=True, help_text='Empty for units older than the portal.', null=True, verbose_name='in effect from'),
+            field=models.DateField(blank=True, help_text='Empty when the start is not recorded (the units before the 2025 reform).', null=True, verbose_name='in effect from'),
         ),
         migrations.AlterField(
             model_name='commune',
@@ -164,32 +164,32 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='communesuccession',
             name='predecessor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='successions', to='branches.commune', verbose_name='predecessor'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='successions', to='branches.commune', verbose_name='predecessor'),
         ),
         migrations.AddField(
             model_name='communesuccession',
             name='successor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='origins', to='branches.commune', verbose_name='successor'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='origins', to='branches.commune', verbose_name='successor'),
         ),
         migrations.AddField(
             model_name='districtsuccession',
             name='predecessor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='successions', to='branches.district', verbose_name='predecessor'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='successions', to='branches.district', verbose_name='predecessor'),
         ),
         migrations.AddField(
             model_name='districtsuccession',
             name='successor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='origins', to='branches.district', verbose_name='successor'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='origins', to='branches.district', verbose_name='successor'),
         ),
         migrations.AddField(
             model_name='provincesuccession',
             name='predecessor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='successions', to='branches.province', verbose_name='predecessor'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='successions', to='branches.province', verbose_name='predecessor'),
         ),
         migrations.AddField(
             model_name='provincesuccession',
             name='successor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='origins', to='branches.province', verbose_name='successor'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='origins', to='branches.province', verbose_name='successor'),
         ),
         migrations.AddConstraint(
             model_name='communesuccession',
