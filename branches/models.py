@@ -49,7 +49,10 @@ class AdministrativeUnit(models.Model):
     name = models.CharField(_("name"), max_length=100)
     name_key = models.CharField(max_length=100, editable=False, db_index=True)
     began_on = models.DateField(
-        _("in effect from"), null=True, blank=True, help_text=_("Empty when the start is not recorded (the units before the 2025 reform).")
+        _("in effect from"),
+        null=True,
+        blank=True,
+        help_text=_("Empty when the start is not recorded (the units before the 2025 reform)."),
     )
     ended_on = models.DateField(_("ceased on"), null=True, blank=True)
 

@@ -260,7 +260,10 @@ def _autocomplete(queryset, request, label):
 
 def _unit_autocomplete(queryset, request, label):
     """Today's units first, then the ended ones (an old name still finds its unit), each ended one marked
-    with its end date and the units it went into, whose pages `successors` links."""
+    with its end date and the units it went into, whose pages `successors` links. "?current=1" (forms that
+    attach something new to a unit) leaves the ended ones out."""
+    if request.GET.get("current"):
+        queryset = queryset.filter(ended_on__isnull=True)
     queryset = queryset.order_by(F("ended_on").desc(nulls_first=True), "name_key", "code")
     for term in search_terms(request.GET.get("q")):
         queryset = queryset.filter(name_key__contains=term)

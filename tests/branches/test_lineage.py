@@ -235,5 +235,8 @@ def test_the_commune_autocomplete_finds_old_names_marked_ended(admin_client, tie
     # Out of the officer's scope, the successor is named without a link.
     own = tieu_can_client.get(reverse("branches:commune_autocomplete"), {"q": "hieu tu"}).json()["results"]
     assert own[0]["successors"] == [{"text": "Xã Tập Ngãi", "url": None, "partly": False}]
+    # The branch form asks for today's communes only.
+    current = admin_client.get(reverse("branches:commune_autocomplete"), {"q": "tap ngai", "current": "1"})
+    assert [r["value"] for r in current.json()["results"]] == [new("29365").pk]
     districts = admin_client.get(reverse("branches:district_autocomplete"), {"q": "tieu can"}).json()
     assert districts["results"][0]["ended"] is True
