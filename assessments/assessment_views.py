@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
 from branches.models import Commune
+from branches.selectors import unit_by_code
 from core.history import history_rows
 from core.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
 from core.navigation import safe_next
@@ -188,8 +189,10 @@ def assessment_update(request, pk):
 @portal_view
 def commune_grid(request, code):
     """Assess every secretary of a commune in one sitting."""
-    commune = get_object_or_404(
-        Commune.objects.visible_to(request.user).select_related("district", "province"), code=code
+    commune = unit_by_code(
+        Commune.objects.visible_to(request.user).select_related("district", "province"),
+        code=code,
+        on=request.GET.get("on"),
     )
     framework = chosen_framework(request)
     criteria = services.framework_criteria(framework)

@@ -10,7 +10,15 @@ from core.admin import AuditedImportExportMixin
 from core.text import search_terms
 from core.versioning import VersionedAdminMixin
 
-from .models import Branch, Commune, District, Province
+from .models import (
+    Branch,
+    Commune,
+    CommuneSuccession,
+    District,
+    DistrictSuccession,
+    Province,
+    ProvinceSuccession,
+)
 
 
 class EstimatedCountPaginator(Paginator):
@@ -63,13 +71,37 @@ class UnitAdmin(VersionedAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
     show_full_result_count = False
     list_per_page = 50
     readonly_fields = ["name_key"]
-    autocomplete_fields = ["successor"]
+
+
+def _lineage_inline(succession_model, fk_name: str, label):
+    """An inline of the units this one went into (fk_name "predecessor") or came from ("successor")."""
+    other = "successor" if fk_name == "predecessor" else "predecessor"
+    return type(
+        f"{succession_model.__name__}{fk_name.title()}Inline",
+        (admin.TabularInline,),
+        {
+            "model": succession_model,
+            "fk_name": fk_name,
+            "fields": [other, "on", "partly"],
+            "autocomplete_fields": [other],
+            "extra": 0,
+            "verbose_name_plural": label,
+        },
+    )
+
+
+def _lineage_inlines(succession_model) -> list:
+    return [
+        _lineage_inline(succession_model, "predecessor", _("Merged into")),
+        _lineage_inline(succession_model, "successor", _("Formed from")),
+    ]
 
 
 @admin.register(Province)
 class ProvinceAdmin(UnitAdmin):
-    list_display = ["code", "name", "kind", "ended_on"]
+    list_display = ["code", "name", "kind", "began_on", "ended_on"]
     list_filter = ["kind", ("ended_on", admin.EmptyFieldListFilter)]
+    inlines = _lineage_inlines(ProvinceSuccession)
 
 
 @admin.register(District)
@@ -77,15 +109,17 @@ class DistrictAdmin(UnitAdmin):
     list_display = ["code", "name", "kind", "province", "ended_on"]
     list_filter = ["kind", "province", ("ended_on", admin.EmptyFieldListFilter)]
     list_select_related = ["province"]
-    autocomplete_fields = ["province", "successor"]
+    autocomplete_fields = ["province"]
+    inlines = _lineage_inlines(DistrictSuccession)
 
 
 @admin.register(Commune)
 class CommuneAdmin(UnitAdmin):
-    list_display = ["code", "name", "kind", "district", "province", "ended_on"]
+    list_display = ["code", "name", "kind", "district", "province", "began_on", "ended_on"]
     list_filter = ["kind", "province", ("ended_on", admin.EmptyFieldListFilter)]
     list_select_related = ["district", "province"]
-    autocomplete_fields = ["province", "district", "successor"]
+    autocomplete_fields = ["province", "district"]
+    inlines = _lineage_inlines(CommuneSuccession)
 
 
 @admin.register(Branch)

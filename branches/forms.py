@@ -34,7 +34,8 @@ class BranchForm(VersionedForm, forms.ModelForm):
     commune = CommuneChoiceField(
         label=_("Commune"),
         queryset=Commune.objects.none(),
-        widget=AutocompleteSelect("branches:commune_autocomplete"),
+        # Only today's communes: a new branch is not attached to a unit that has ceased.
+        widget=AutocompleteSelect("branches:commune_autocomplete", params={"current": "1"}),
         help_text=_("Type part of the name, with or without diacritics."),
     )
 

@@ -2,12 +2,14 @@
 
 Provinces, districts and communes are official administrative units with statistics-office codes
 (loaded by `manage.py load_divisions`). Since the 2025 reform a commune may hang directly under a
-province, so its district is optional; units that ceased to exist keep their end date and successor,
-and records attached to them are never moved.
+province, so its district is optional; units that ceased to exist keep their end date,
+name and parents, their lineage is in the succession tables, and records attached to them are never moved.
 """
 
+import datetime
+
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -17,19 +19,43 @@ from core.text import fold, normalize_name
 from core.versioning import Versioned
 
 
+class UnitQuerySet(ScopedQuerySet):
+    def current(self) -> "UnitQuerySet":
+        return self.filter(ended_on__isnull=True)
+
+    def existing_on(self, day: datetime.date) -> "UnitQuerySet":
+        return self.filter(
+            Q(began_on__isnull=True) | Q(began_on__lte=day), Q(ended_on__isnull=True) | Q(ended_on__gte=day)
+        )
+
+    def get_by_code(self, code: str, *, on: datetime.date | None = None):
+        """The unit with this code: the one existing on `on` if given, else the current one, else the one
+        that ended last. A code is unique only among the units of one moment (new communes reuse old
+        communes' codes), so links to an ended unit carry "?on=" its last day (see get_absolute_url)."""
+        units = self.filter(code=code)
+        if on is not None:
+            units = units.existing_on(on)
+        unit = units.order_by(F("ended_on").desc(nulls_first=True), "-pk").first()
+        if unit is None:
+            raise self.model.DoesNotExist(f"No {self.model._meta.model_name} with code {code!r}.")
+        return unit
+
+
 class AdministrativeUnit(Versioned):
-    code = models.CharField(_("official code"), max_length=5, unique=True)
+    """An official unit as it existed between two dates. Its identity is the row, not its code: when a
+    reform reuses a code for a new unit, the old unit keeps its name, parents and history for ever and the
+    new unit is another row; succession rows say which became which."""
+
+    code = models.CharField(_("official code"), max_length=5)
     name = models.CharField(_("name"), max_length=100)
     name_key = models.CharField(max_length=100, editable=False, db_index=True)
-    ended_on = models.DateField(_("ceased on"), null=True, blank=True)
-    successor = models.ForeignKey(
-        "self",
-        verbose_name=_("succeeded by"),
-        on_delete=models.PROTECT,
+    began_on = models.DateField(
+        _("in effect from"),
         null=True,
         blank=True,
-        related_name="predecessors",
+        help_text=_("Empty when the start is not recorded (the units before the 2025 reform)."),
     )
+    ended_on = models.DateField(_("ceased on"), null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -46,8 +72,65 @@ class AdministrativeUnit(Versioned):
     def is_current(self) -> bool:
         return self.ended_on is None
 
+    def _url(self, name: str) -> str:
+        url = reverse(name, kwargs={"code": self.code})
+        # An ended unit's code may belong to a current unit now: name the day it last existed.
+        return f"{url}?on={self.ended_on.isoformat()}" if self.ended_on else url
 
-class ProvinceQuerySet(ScopedQuerySet):
+    @classmethod
+    def unit_constraints(cls, prefix: str, code_regex: str) -> list:
+        return [
+            models.CheckConstraint(name=f"{prefix}_code_format", condition=Q(code__regex=code_regex)),
+            # Codes are unique among the units of one moment: among current units, and among the units
+            # that ended on the same day (a code reused by a reform belongs to units of different times).
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(ended_on__isnull=True), name=f"{prefix}_code_unique_current"
+            ),
+            models.UniqueConstraint(fields=["code", "ended_on"], name=f"{prefix}_code_unique_when_ended"),
+            models.CheckConstraint(
+                name=f"{prefix}_began_before_ended",
+                condition=Q(began_on__isnull=True)
+                | Q(ended_on__isnull=True)
+                | Q(ended_on__gte=F("began_on")),
+            ),
+        ]
+
+
+class Succession(models.Model):
+    """One line of lineage: on `on`, (part of) `predecessor` went into `successor`. Many-to-many: an old
+    commune split across several new ones has a row for each, all `partly`."""
+
+    on = models.DateField(_("on"))
+    partly = models.BooleanField(_("partly"), default=False)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor} ({self.on:%d/%m/%Y})"
+
+    @classmethod
+    def succession_meta(cls, prefix: str) -> list:
+        return [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name=f"{prefix}_succession_unique"),
+            models.CheckConstraint(
+                name=f"{prefix}_succession_not_itself", condition=~Q(predecessor=F("successor"))
+            ),
+        ]
+
+
+def _lineage_fields(model: str):
+    # PROTECT: a unit with lineage is history; deleting it must not silently erase who became whom.
+    predecessor = models.ForeignKey(
+        model, verbose_name=_("predecessor"), on_delete=models.PROTECT, related_name="successions"
+    )
+    successor = models.ForeignKey(
+        model, verbose_name=_("successor"), on_delete=models.PROTECT, related_name="origins"
+    )
+    return predecessor, successor
+
+
+class ProvinceQuerySet(UnitQuerySet):
     province_path = "pk"
     district_path = "districts"
 
@@ -66,18 +149,18 @@ class Province(AdministrativeUnit):
         verbose_name_plural = _("provinces")
         ordering = ["code"]
         constraints = [
-            models.CheckConstraint(name="province_code_two_digits", condition=Q(code__regex=r"^[0-9]{2}$")),
+            *AdministrativeUnit.unit_constraints("province", r"^[0-9]{2}$"),
         ]
 
     def get_absolute_url(self) -> str:
-        return reverse("branches:province_detail", kwargs={"code": self.code})
+        return self._url("branches:province_detail")
 
     @property
     def union_name(self) -> str:
         return _("Provincial Youth Union of %(name)s") % {"name": self.name}
 
 
-class DistrictQuerySet(ScopedQuerySet):
+class DistrictQuerySet(UnitQuerySet):
     province_path = "province"
     district_path = "pk"
 
@@ -101,14 +184,14 @@ class District(AdministrativeUnit):
         verbose_name_plural = _("districts")
         ordering = ["code"]
         constraints = [
-            models.CheckConstraint(name="district_code_three_digits", condition=Q(code__regex=r"^[0-9]{3}$")),
+            *AdministrativeUnit.unit_constraints("district", r"^[0-9]{3}$"),
         ]
 
     def get_absolute_url(self) -> str:
-        return reverse("branches:district_detail", kwargs={"code": self.code})
+        return self._url("branches:district_detail")
 
 
-class CommuneQuerySet(ScopedQuerySet):
+class CommuneQuerySet(UnitQuerySet):
     province_path = "province"
     district_path = "district"
 
@@ -141,11 +224,41 @@ class Commune(AdministrativeUnit):
         verbose_name_plural = _("communes")
         ordering = ["code"]
         constraints = [
-            models.CheckConstraint(name="commune_code_five_digits", condition=Q(code__regex=r"^[0-9]{5}$")),
+            *AdministrativeUnit.unit_constraints("commune", r"^[0-9]{5}$"),
         ]
 
     def get_absolute_url(self) -> str:
-        return reverse("branches:commune_detail", kwargs={"code": self.code})
+        return self._url("branches:commune_detail")
+
+
+class ProvinceSuccession(Succession):
+    predecessor, successor = _lineage_fields("Province")
+
+    class Meta:
+        verbose_name = _("province succession")
+        verbose_name_plural = _("province successions")
+        ordering = ["on", "predecessor__code", "successor__code"]
+        constraints = Succession.succession_meta("province")
+
+
+class DistrictSuccession(Succession):
+    predecessor, successor = _lineage_fields("District")
+
+    class Meta:
+        verbose_name = _("district succession")
+        verbose_name_plural = _("district successions")
+        ordering = ["on", "predecessor__code", "successor__code"]
+        constraints = Succession.succession_meta("district")
+
+
+class CommuneSuccession(Succession):
+    predecessor, successor = _lineage_fields("Commune")
+
+    class Meta:
+        verbose_name = _("commune succession")
+        verbose_name_plural = _("commune successions")
+        ordering = ["on", "predecessor__code", "successor__code"]
+        constraints = Succession.succession_meta("commune")
 
 
 class BranchQuerySet(ScopedQuerySet):

@@ -6,9 +6,40 @@ so a page costs the same number of queries for 9 districts or 696.
 
 from collections.abc import Iterable
 
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Q, Sum
+from django.http import Http404
+from django.utils.dateparse import parse_date
 
-from .models import Branch, Commune, District, Province
+from core.text import search_terms
+
+from .models import (
+    Branch,
+    Commune,
+    CommuneSuccession,
+    District,
+    DistrictSuccession,
+    Province,
+    ProvinceSuccession,
+)
+
+
+def alive_under(parent: str | None) -> Q:
+    """Current units, and under an ended parent the units that still existed on its last day: the pages of
+    the old Tỉnh Trà Vinh count its districts and communes as they were on 30/06/2025."""
+    alive = Q(ended_on__isnull=True)
+    if parent:
+        alive |= Q(ended_on__gte=F(f"{parent}__ended_on"))
+    return alive
+
+
+def _alive_in_scope(user, model) -> Q:
+    """`alive_under` the user's own unit, for rows of `model` (users are still bound to a province or
+    district of either world; their own unit counts whether or not it has ended)."""
+    if user.is_district_officer:
+        return Q() if model is District else alive_under("district")
+    if user.is_provincial_staff:
+        return Q() if model is Province else alive_under("province")
+    return alive_under(None)
 
 
 def scope_totals(*, user) -> dict[str, int]:
@@ -17,8 +48,8 @@ def scope_totals(*, user) -> dict[str, int]:
         Branch.objects.visible_to(user).active().aggregate(branches=Count("pk"), members=Sum("member_count"))
     )
     return {
-        "districts": District.objects.visible_to(user).filter(ended_on__isnull=True).count(),
-        "communes": Commune.objects.visible_to(user).filter(ended_on__isnull=True).count(),
+        "districts": District.objects.visible_to(user).filter(_alive_in_scope(user, District)).count(),
+        "communes": Commune.objects.visible_to(user).filter(_alive_in_scope(user, Commune)).count(),
         "branches": branches["branches"],
         "members": branches["members"] or 0,
     }
@@ -45,14 +76,14 @@ def attach_totals(units: Iterable, *, user, level: str) -> list:
     communes = {}
     if level != "commune":
         communes = _grouped(
-            Commune.objects.visible_to(user).filter(ended_on__isnull=True, **{f"{level}__in": ids}),
+            Commune.objects.visible_to(user).filter(alive_under(level), **{f"{level}__in": ids}),
             level,
             commune_count=Count("pk"),
         )
     districts = {}
     if level == "province":
         districts = _grouped(
-            District.objects.visible_to(user).filter(ended_on__isnull=True, province__in=ids),
+            District.objects.visible_to(user).filter(alive_under("province"), province__in=ids),
             "province",
             district_count=Count("pk"),
         )
@@ -79,7 +110,100 @@ def level_below(user, *, finest: str = "commune") -> tuple[str, type]:
 def home_units(*, user) -> tuple[str, list]:
     """The level just below the user's own unit, with its totals: what the home page lists."""
     level, model = level_below(user)
-    units = model.objects.visible_to(user).filter(ended_on__isnull=True)
+    units = model.objects.visible_to(user).filter(_alive_in_scope(user, model))
     if level == "commune":
         units = units.select_related("district")
     return level, attach_totals(units, user=user, level=level)
+
+
+# Lineage across the 2025 reform.
+
+SUCCESSION_MODELS = {Province: ProvinceSuccession, District: DistrictSuccession, Commune: CommuneSuccession}
+
+
+def unit_by_code(queryset, *, code: str, on: str | None):
+    """The unit a URL names by code: with "?on=YYYY-MM-DD" the one existing that day, else the current one,
+    else the last to end; within the user's scope, so an old link of a district officer still finds the
+    old commune even where a new commune of another province now has its code. 404 when none."""
+    try:
+        day = parse_date(on or "")
+    except ValueError:
+        day = None
+    try:
+        return queryset.get_by_code(code, on=day)
+    except queryset.model.DoesNotExist as missing:
+        raise Http404 from missing
+
+
+def unit_lineage(unit, *, user) -> dict[str, list]:
+    """What a unit went into ("merged_into") and came from ("formed_from"), as succession rows whose
+    other unit carries `visible` (linked only when the user may open it). Three queries."""
+    model = type(unit)
+    rows = SUCCESSION_MODELS[model].objects.select_related("predecessor", "successor")
+    merged_into = list(rows.filter(predecessor=unit).order_by("successor__code"))
+    formed_from = list(rows.filter(successor=unit).order_by("predecessor__code"))
+    others = [row.successor for row in merged_into] + [row.predecessor for row in formed_from]
+    visible = set(
+        model.objects.visible_to(user)
+        .filter(pk__in=[other.pk for other in others])
+        .values_list("pk", flat=True)
+    )
+    for other in others:
+        other.visible = other.pk in visible
+    return {"merged_into": merged_into, "formed_from": formed_from}
+
+
+def attach_successors(units: list, *, model, user) -> list:
+    """Set `successors` (units in code order, with `partly` and `visible`) on each ended unit of a list:
+    two queries at most."""
+    ended = [unit.pk for unit in units if unit.ended_on]
+    by_unit: dict[int, list] = {}
+    if ended:
+        rows = (
+            SUCCESSION_MODELS[model]
+            .objects.filter(predecessor__in=ended)
+            .select_related("successor")
+            .order_by("successor__code")
+        )
+        for row in rows:
+            row.successor.partly = row.partly
+            by_unit.setdefault(row.predecessor_id, []).append(row.successor)
+    successors = [successor for found in by_unit.values() for successor in found]
+    visible = set(
+        model.objects.visible_to(user)
+        .filter(pk__in=[successor.pk for successor in successors])
+        .values_list("pk", flat=True)
+        if successors
+        else ()
+    )
+    for successor in successors:
+        successor.visible = successor.pk in visible
+    for unit in units:
+        unit.successors = by_unit.get(unit.pk, [])
+    return units
+
+
+UNIT_SEARCH_LIMIT = 20
+
+
+def units_search(*, user, query: str) -> list[tuple[str, str, list]]:
+    """Provinces, districts and communes whose folded name holds every word of the query, old and new:
+    current units first, each level capped, ended ones with their successors."""
+    terms = search_terms(query)
+    if not terms:
+        return []
+    results = []
+    for level, model in LEVELS:
+        units = model.objects.visible_to(user)
+        for term in terms:
+            units = units.filter(name_key__contains=term)
+        related = {"province": [], "district": ["province"], "commune": ["district", "province"]}[level]
+        units = list(
+            units.select_related(*related).order_by(F("ended_on").desc(nulls_first=True), "name_key", "code")[
+                :UNIT_SEARCH_LIMIT
+            ]
+        )
+        if units:
+            label = model._meta.verbose_name_plural
+            results.append((level, label, attach_successors(units, model=model, user=user)))
+    return results

@@ -2,9 +2,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import F
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
@@ -48,17 +50,42 @@ class HomeView(PortalMixin, TemplateView):
 
 
 class ProvinceListView(ScopedObjectMixin, ListView):
+    """The provinces (today's first, then those that ended), and a search of every unit by name, old
+    names included: an ended unit is found, marked as ended, with the units it went into."""
+
     model = Province
     template_name = "branches/province_list.html"
     context_object_name = "provinces"
 
     def get_queryset(self):
-        return selectors.attach_totals(super().get_queryset(), user=self.request.user, level="province")
+        provinces = super().get_queryset().order_by(F("ended_on").desc(nulls_first=True), "code")
+        return selectors.attach_totals(provinces, user=self.request.user, level="province")
+
+    def get_context_data(self, **kwargs):
+        query = (self.request.GET.get("q") or "").strip()
+        return super().get_context_data(
+            query=query,
+            search_results=selectors.units_search(user=self.request.user, query=query) if query else None,
+            **kwargs,
+        )
 
 
-class ProvinceDetailView(ScopedObjectMixin, DetailView):
+class UnitDetailMixin(ScopedObjectMixin):
+    def get_object(self, queryset=None):
+        return selectors.unit_by_code(
+            self.get_queryset() if queryset is None else queryset,
+            code=self.kwargs["code"],
+            on=self.request.GET.get("on"),
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            lineage=selectors.unit_lineage(self.object, user=self.request.user), **kwargs
+        )
+
+
+class ProvinceDetailView(UnitDetailMixin, DetailView):
     model = Province
-    slug_field = slug_url_kwarg = "code"
     template_name = "branches/province_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -72,13 +99,12 @@ class ProvinceDetailView(ScopedObjectMixin, DetailView):
         )
 
 
-class DistrictDetailView(ScopedObjectMixin, DetailView):
+class DistrictDetailView(UnitDetailMixin, DetailView):
     model = District
-    slug_field = slug_url_kwarg = "code"
     template_name = "branches/district_detail.html"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("province", "successor")
+        return super().get_queryset().select_related("province")
 
     def get_context_data(self, **kwargs):
         communes = Commune.objects.visible_to(self.request.user).filter(district=self.object)
@@ -87,13 +113,12 @@ class DistrictDetailView(ScopedObjectMixin, DetailView):
         )
 
 
-class CommuneDetailView(ScopedObjectMixin, DetailView):
+class CommuneDetailView(UnitDetailMixin, DetailView):
     model = Commune
-    slug_field = slug_url_kwarg = "code"
     template_name = "branches/commune_detail.html"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("province", "district", "successor")
+        return super().get_queryset().select_related("province", "district")
 
     def get_context_data(self, **kwargs):
         branches = Branch.objects.visible_to(self.request.user).filter(commune=self.object)
@@ -240,28 +265,62 @@ def _autocomplete(queryset, request, label):
     return JsonResponse({"results": results})
 
 
+def _unit_autocomplete(queryset, request, label):
+    """Today's units first, then the ended ones (an old name still finds its unit), each ended one marked
+    with its end date and the units it went into, whose pages `successors` links. "?current=1" (forms that
+    attach something new to a unit) leaves the ended ones out."""
+    if request.GET.get("current"):
+        queryset = queryset.filter(ended_on__isnull=True)
+    queryset = queryset.order_by(F("ended_on").desc(nulls_first=True), "name_key", "code")
+    for term in search_terms(request.GET.get("q")):
+        queryset = queryset.filter(name_key__contains=term)
+    units = selectors.attach_successors(
+        list(queryset[:AUTOCOMPLETE_LIMIT]), model=queryset.model, user=request.user
+    )
+    results = []
+    for unit in units:
+        text = label(unit)
+        if unit.ended_on:
+            text = _("%(unit)s (ceased %(date)s)") % {
+                "unit": text,
+                "date": date_format(unit.ended_on, "SHORT_DATE_FORMAT"),
+            }
+            if unit.successors:
+                text += " → " + ", ".join(
+                    _("%(unit)s (partly)") % {"unit": s.name} if s.partly else s.name for s in unit.successors
+                )
+        results.append(
+            {
+                "value": unit.pk,
+                "text": text,
+                "ended": bool(unit.ended_on),
+                "successors": [
+                    {"text": s.name, "url": s.get_absolute_url() if s.visible else None, "partly": s.partly}
+                    for s in unit.successors
+                ],
+            }
+        )
+    return JsonResponse({"results": results})
+
+
 @portal_view
 def commune_autocomplete(request):
-    communes = (
-        Commune.objects.visible_to(request.user).filter(ended_on__isnull=True).select_related("district")
-    )
+    communes = Commune.objects.visible_to(request.user).select_related("district")
     district = request.GET.get("district")
     if district and district.isdigit():
         communes = communes.filter(district=district)
-    return _autocomplete(
+    return _unit_autocomplete(
         communes, request, lambda c: f"{c.name} — {c.district.name}" if c.district_id else c.name
     )
 
 
 @portal_view
 def district_autocomplete(request):
-    districts = (
-        District.objects.visible_to(request.user).filter(ended_on__isnull=True).select_related("province")
-    )
+    districts = District.objects.visible_to(request.user).select_related("province")
     province = request.GET.get("province")
     if province and province.isdigit():
         districts = districts.filter(province=province)
-    return _autocomplete(districts, request, lambda d: f"{d.name} — {d.province.name}")
+    return _unit_autocomplete(districts, request, lambda d: f"{d.name} — {d.province.name}")
 
 
 @portal_view

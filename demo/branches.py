@@ -68,8 +68,10 @@ def _branch_names(commune: Commune, count: int, rng: random.Random) -> list[tupl
 
 
 def populate_branches(*, rng: random.Random, stdout=None) -> int:
-    """3–8 branches in every current Trà Vinh commune that has none yet."""
-    communes = Commune.objects.filter(province__code=DEMO_PROVINCE, ended_on__isnull=True).order_by("code")
+    """3–8 branches in every Trà Vinh commune (as it was to 30/06/2025) that has none yet. Vĩnh Long's
+    new communes (from 01/07/2025, loaded with their lineage by load_divisions) get none here: the
+    branches are re-attached to them by a later step of the reform."""
+    communes = Commune.objects.filter(province__code=DEMO_PROVINCE).order_by("code")
     with_branches = set(Branch.objects.filter(commune__in=communes).values_list("commune_id", flat=True))
     new = []
     for commune in communes:

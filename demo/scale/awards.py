@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from awards.models import Campaign, Commendation, Nomination
+from branches.divisions import OLD_WORLD
 from branches.models import District, Province
 from demo.scale.branches import BATCH_SIZE, ScaleOptions
 from secretaries.models import Term
@@ -126,7 +127,9 @@ def awards_seed(*, seed: int = ScaleOptions.seed, today: date | None = None) -> 
     today = today or timezone.localdate()
     counts = {"campaigns": 0, "nominations": 0, "commendations": 0}
     done = set(Campaign.objects.values_list("province_id", flat=True).distinct())
-    for pk, code in Province.objects.exclude(pk__in=done).order_by("pk").values_list("pk", "code"):
+    # The old world's provinces only, for now: the new ones have no districts to give quotas to yet.
+    provinces = Province.objects.filter(OLD_WORLD).exclude(pk__in=done)
+    for pk, code in provinces.order_by("pk").values_list("pk", "code"):
         for key, value in _province_seed(pk, code, seed=seed, today=today).items():
             counts[key] += value
     return counts

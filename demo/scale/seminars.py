@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from branches.divisions import OLD_WORLD
 from branches.models import District, Province
 from core.text import fold
 from demo.scale.branches import BATCH_SIZE, ScaleOptions
@@ -173,7 +174,8 @@ def seminars_seed(*, seed: int = ScaleOptions.seed, today: date | None = None) -
 
     if not Seminar.objects.filter(district__isnull=True).exists():
         drafts = []
-        for pk, code in Province.objects.order_by("pk").values_list("pk", "code"):
+        # The old world's provinces (the people are there, until the reform's later steps).
+        for pk, code in Province.objects.filter(OLD_WORLD).order_by("pk").values_list("pk", "code"):
             rng = random.Random(seed * 1_000_003 + 1_000 + int(code))
             # Drawn from the province's first 400 people: enough variety, one cheap query.
             people = list(

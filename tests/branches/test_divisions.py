@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from branches.divisions import divisions_load, official_divisions, province_codes_normalize
-from branches.models import Branch, Commune, District, Province
+from branches.divisions import OLD_WORLD, divisions_load, official_divisions, province_codes_normalize
+from branches.models import Branch, Commune, CommuneSuccession, District, Province, ProvinceSuccession
 from core.text import fold
 from demo.scale.branches import ScaleOptions, branches_generate, branches_seed, users_step
 
@@ -22,7 +22,8 @@ def load(*codes: str) -> str:
 def snapshot() -> dict:
     """Every stored field of every unit, to prove a re-run touches nothing."""
     return {
-        model.__name__: list(model.objects.order_by("pk").values()) for model in (Province, District, Commune)
+        model.__name__: list(model.objects.order_by("pk").values())
+        for model in (Province, District, Commune, ProvinceSuccession, CommuneSuccession)
     }
 
 
@@ -40,9 +41,9 @@ def test_province_codes_are_read_as_typed():
 def test_tra_vinh_loads_with_kinds_from_the_names():
     output = load("84")
 
-    assert Province.objects.count() == 1
+    assert Province.objects.filter(OLD_WORLD).count() == 1
     assert District.objects.count() == 9
-    assert Commune.objects.count() == 104
+    assert Commune.objects.filter(OLD_WORLD).count() == 104
     tra_vinh = Province.objects.get(code="84")
     assert (tra_vinh.name, tra_vinh.kind, tra_vinh.name_key) == ("Tỉnh Trà Vinh", "tinh", "tinh tra vinh")
     districts = {d.code: (d.name, d.kind) for d in District.objects.all()}
@@ -51,11 +52,12 @@ def test_tra_vinh_loads_with_kinds_from_the_names():
     assert districts["842"] == ("Thành phố Trà Vinh", District.Kind.CITY)
     assert set(District.objects.values_list("province__code", flat=True)) == {"84"}
 
-    township = Commune.objects.get(name="Thị trấn Tiểu Cần")
+    old = Commune.objects.filter(OLD_WORLD)
+    township = old.get(name="Thị trấn Tiểu Cần")
     assert township.kind == Commune.Kind.TOWNSHIP
     assert (township.district.code, township.province.code) == ("846", "84")
-    assert Commune.objects.get(code="29350").name == "Xã Hiếu Tử"
-    assert Commune.objects.get(code="29350").kind == Commune.Kind.COMMUNE
+    assert old.get(code="29350").name == "Xã Hiếu Tử"
+    assert old.get(code="29350").kind == Commune.Kind.COMMUNE
     wards = Commune.objects.filter(name__startswith="Phường ")
     assert wards.exists()
     assert set(wards.values_list("kind", flat=True)) == {Commune.Kind.WARD}
@@ -67,8 +69,9 @@ def test_tra_vinh_loads_with_kinds_from_the_names():
 def test_ids_follow_the_official_code_order():
     # The national branch list is ordered by commune id and relies on this.
     load("84", "86")
-    codes = list(Commune.objects.order_by("pk").values_list("code", flat=True))
-    assert codes == sorted(codes)
+    for world in (OLD_WORLD, ~OLD_WORLD):
+        codes = list(Commune.objects.filter(world).order_by("pk").values_list("code", flat=True))
+        assert codes == sorted(codes)
 
 
 @pytest.mark.django_db
@@ -83,6 +86,8 @@ def test_loading_again_changes_nothing():
     for level, counts in report.levels():
         assert (counts.created, counts.updated) == (0, 0), level
     assert (report.provinces.unchanged, report.districts.unchanged, report.communes.unchanged) == (1, 9, 104)
+    assert (report.new_provinces.unchanged, report.new_communes.unchanged) == (1, 124)
+    assert (report.province_lineage.unchanged, report.commune_lineage.unchanged) == (1, 104)
     lines = [" ".join(line.split()) for line in output.splitlines()]
     assert "communes 0 created 0 updated 104 unchanged" in lines
     assert "Already up to date" in output
@@ -94,7 +99,7 @@ def test_a_renamed_unit_is_put_right_on_the_next_load():
     District.objects.filter(code="846").update(
         name="Huyện Tiểu Cần Cũ", name_key="huyen tieu can cu", kind="quan"
     )
-    Commune.objects.filter(code="29350").update(name="Xã Hiếu Tử Mới", name_key="xa hieu tu moi")
+    Commune.objects.filter(OLD_WORLD, code="29350").update(name="Xã Hiếu Tử Mới", name_key="xa hieu tu moi")
     ids = dict(District.objects.values_list("code", "pk"))
 
     report = divisions_load(province_codes=["84"])
@@ -104,7 +109,7 @@ def test_a_renamed_unit_is_put_right_on_the_next_load():
     tieu_can = District.objects.get(code="846")
     assert (tieu_can.name, tieu_can.name_key, tieu_can.kind) == ("Huyện Tiểu Cần", "huyen tieu can", "huyen")
     assert tieu_can.pk == ids["846"]  # updated in place, not replaced
-    assert Commune.objects.get(code="29350").name_key == "xa hieu tu"
+    assert Commune.objects.get(OLD_WORLD, code="29350").name_key == "xa hieu tu"
 
 
 @pytest.mark.django_db
@@ -119,7 +124,7 @@ def test_an_unknown_province_code_is_refused_and_nothing_is_written(codes):
 @pytest.mark.django_db
 def test_generated_branches_look_like_hamlets_and_quarters():
     load("84")
-    communes = list(Commune.objects.order_by("code"))
+    communes = list(Commune.objects.filter(province__code="84").order_by("code"))
 
     branches = list(branches_generate(communes=communes, per_commune=5, seed=1))
 
@@ -144,7 +149,7 @@ def test_generated_branches_look_like_hamlets_and_quarters():
 @pytest.mark.django_db
 def test_seeding_fills_only_empty_communes_and_keeps_history():
     load("84")
-    hieu_tu = Commune.objects.get(code="29350")
+    hieu_tu = Commune.objects.get(OLD_WORLD, code="29350")
     Branch.objects.create(commune=hieu_tu, name="Ấp Cây Gòn")
 
     created = branches_seed(per_commune=3, seed=1, batch_size=50, communes=Commune.objects.all())

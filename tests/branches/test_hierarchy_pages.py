@@ -1,6 +1,9 @@
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
+from branches.models import Province, ProvinceSuccession
 from tests.factories import BranchFactory, CommuneFactory, DistrictFactory
 from tests.login import login_verified
 
@@ -61,13 +64,14 @@ def test_breadcrumbs_through_the_hierarchy(client, tra_vinh_staff, tieu_can_bran
 
 
 def test_ceased_unit_shows_its_successor(client, administrator, tra_vinh, vinh_long):
-    tra_vinh.ended_on = "2025-07-01"
-    tra_vinh.successor = vinh_long
-    tra_vinh.save()
+    Province.objects.filter(pk=tra_vinh.pk).update(ended_on=date(2025, 6, 30))
+    ProvinceSuccession.objects.create(predecessor=tra_vinh, successor=vinh_long, on=date(2025, 7, 1))
     login_verified(client, administrator)
     html = client.get(reverse("branches:province_detail", args=["84"])).content.decode()
-    assert "01/07/2025" in html
+    assert "30/06/2025" in html
+    assert "Đã sáp nhập vào" in html
     assert vinh_long.get_absolute_url() in html
+    assert "Hình thành từ" in client.get(vinh_long.get_absolute_url()).content.decode()
 
 
 def test_healthz_touches_the_database(db, client, django_assert_num_queries):

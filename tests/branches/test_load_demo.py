@@ -5,13 +5,14 @@ then runs the command again itself (in its own savepoint, undone after it)."""
 
 import io
 import re
+from datetime import date
 
 import pytest
 from django.core.management import call_command
 
 from accounts.models import User
 from assessments.models import Assessment
-from branches.models import Branch, Commune
+from branches.models import Branch, Commune, CommuneSuccession
 from secretaries.models import Person
 from tests.conftest import shared_data
 
@@ -40,6 +41,15 @@ def test_demo_loads_tra_vinh_with_branches_and_logins(first_run):
     officer = User.objects.get(username="huyendoan.tieucan")
     assert officer.district.code == "846" and officer.check_password("demo-bithu-2026")
     assert User.objects.get(username="quantri").is_superuser
+    # Today's Vĩnh Long is there too, offline from the committed file, with the lineage of Trà Vinh's
+    # communes; its new communes get no branches from the demo (re-attaching them is a later step).
+    new_communes = Commune.objects.filter(province__code="86", began_on=date(2025, 7, 1))
+    assert new_communes.count() == 124
+    assert not Branch.objects.filter(commune__in=new_communes).exists()
+    hieu_tu = communes.get(name="Xã Hiếu Tử")
+    assert (hieu_tu.ended_on, hieu_tu.district.code) == (date(2025, 6, 30), "846")
+    assert [row.successor.name for row in hieu_tu.successions.all()] == ["Xã Tập Ngãi"]
+    assert CommuneSuccession.objects.filter(predecessor__province__code="84").count() == 104
     # Loading again adds nothing.
     load_demo()
     assert Branch.objects.count() == sum(per_commune)

@@ -7,8 +7,10 @@ from branches.divisions import UnknownProvinceCode, divisions_load
 
 class Command(BaseCommand):
     help = (
-        "Load the official provinces, districts and communes (vietnam-provinces 0.6.0, before the 2025 "
-        "reform). Without --province, the whole country. Re-running changes only what differs."
+        "Load the official units of both worlds: provinces, districts and communes to 30/06/2025 "
+        "(vietnam-provinces 0.6.0), provinces and communes from 01/07/2025 and the lineage between them "
+        "(branches/data/divisions-2025.json.gz). Without --province, the whole country. Re-running changes "
+        "only what differs."
     )
 
     def add_arguments(self, parser):
@@ -17,7 +19,10 @@ class Command(BaseCommand):
             action="append",
             dest="provinces",
             metavar="CODE",
-            help="Official province code, e.g. 84 for Trà Vinh. Repeat for several provinces.",
+            help=(
+                "Official province code, e.g. 84 for Trà Vinh (to 2025) and the province it went into, "
+                "Vĩnh Long (86). Repeat for several provinces."
+            ),
         )
 
     def handle(self, *args, provinces=None, **options):
@@ -29,8 +34,13 @@ class Command(BaseCommand):
         elapsed = time.monotonic() - started
         for level, counts in report.levels():
             self.stdout.write(
-                f"{level:<10} {counts.created:>6} created  {counts.updated:>6} updated  "
+                f"{level:<17} {counts.created:>6} created  {counts.updated:>6} updated  "
                 f"{counts.unchanged:>6} unchanged"
+            )
+        if report.lineage_unmatched:
+            self.stdout.write(
+                f"{report.lineage_unmatched} rows of the conversion table name an old commune that is not in "
+                "the old list; skipped."
             )
         outcome = "Loaded" if report.changed else "Already up to date"
         self.stdout.write(self.style.SUCCESS(f"{outcome} in {elapsed:.1f} s."))
