@@ -157,3 +157,16 @@ class RefuseNulMiddleware:
         return any(
             "\x00" in key or any("\x00" in v for v in values) for q in sources for key, values in q.lists()
         )
+
+
+class VietnameseFirstMiddleware:
+    """The portal speaks Vietnamese whatever language the browser asks for; English only from the switch
+    (the language cookie set by `set_language`). Goes before LocaleMiddleware, which would otherwise follow
+    the browser's Accept-Language (an office PC set up in English would show an English portal)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

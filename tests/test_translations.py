@@ -80,3 +80,15 @@ def test_no_string_in_the_code_is_missing_from_the_catalogue(tmp_path):
     )
     after = {msgid for msgid, *_ in entries((copy / PO.relative_to(ROOT)).read_text("utf-8"))}
     assert after == before, f"run `make messages` and translate: new {sorted(after - before)}"
+
+
+@pytest.mark.django_db
+def test_vietnamese_whatever_the_browser_asks_english_only_from_the_switch(client):
+    from django.urls import reverse
+
+    english_browser = {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9"}
+    page = client.get(reverse("login"), **english_browser).content.decode()
+    assert "Đăng nhập" in page and "Log in" not in page
+    client.post(reverse("set_language"), {"language": "en", "next": "/"}, **english_browser)
+    page = client.get(reverse("login"), **english_browser).content.decode()
+    assert "Log in" in page

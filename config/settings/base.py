@@ -76,6 +76,8 @@ MIDDLEWARE = [
     # Before anything reads the path or the query: a NUL answers 400, not a database error.
     "core.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Vietnamese whatever the browser asks for; English only from the switch (the language cookie).
+    "core.middleware.VietnameseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -40,7 +40,7 @@ def draft(campaign, person, user) -> Nomination:
 
 
 def home(client, user) -> str:
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.cookies["django_language"] = "en"  # the switch, as a person would
     login_verified(client, user)
     response = client.get(reverse("home"))
     assert response.status_code == 200

@@ -31,14 +31,14 @@ REPORT = "I. Sơ lược lý lịch\n\nII. Thành tích đạt được\n- Chi �
 
 @pytest.fixture
 def officer(client, tieu_can_officer, world):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.cookies["django_language"] = "en"  # the switch, as a person would
     client.force_login(tieu_can_officer)
     return client
 
 
 @pytest.fixture
 def staff(client, tra_vinh_staff, world):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.cookies["django_language"] = "en"  # the switch, as a person would
     login_verified(client, tra_vinh_staff)
     return client
 
@@ -610,7 +610,7 @@ class TestAfterPublication:
         services.campaign_publish(
             campaign=campaign, decision_number="9/QĐ-TĐTN", decision_date=TODAY, user=tra_vinh_staff
         )
-        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+        client.cookies["django_language"] = "en"  # the switch, as a person would
         client.force_login(cang_long_officer)
         locked = "The decision is published: the campaign is locked."
         for method, name, refusal in (
