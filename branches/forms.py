@@ -2,6 +2,7 @@ from crispy_forms.bootstrap import FormActions
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import CancelLink, Submit
@@ -46,9 +47,14 @@ class BranchForm(VersionedForm, forms.ModelForm):
 
     def __init__(self, *args, user, cancel_url: str, **kwargs):
         super().__init__(*args, **kwargs)
-        # Only communes of the user's own scope can be chosen, whatever is posted.
+        # Only communes of the user's own scope can be chosen, whatever is posted: today's communes, and the
+        # one an existing branch is attached to even if it has ceased (editing its name or member count must
+        # not force a move; re-attaching a branch to a new commune is a step of its own).
+        current = Q(ended_on__isnull=True)
+        if self.instance.commune_id:
+            current |= Q(pk=self.instance.commune_id)
         self.fields["commune"].queryset = (
-            Commune.objects.visible_to(user).filter(ended_on__isnull=True).select_related("district")
+            Commune.objects.visible_to(user).filter(current).select_related("district")
         )
         self.helper = FormHelper()
         self.helper.layout = Layout(

@@ -88,6 +88,28 @@ class TestEdit:
         assert tieu_can_branch.member_count == 40
         assert [str(m) for m in response.context["messages"]]
 
+    def test_edit_a_branch_of_a_commune_that_has_ceased(self, client, tieu_can_officer, tieu_can_branch):
+        """The commune ended with the 2025 reform: the branch's other facts can still be corrected, and it
+        stays attached to the commune it had (no ended commune can be chosen for another branch)."""
+        import datetime
+
+        commune = tieu_can_branch.commune
+        commune.ended_on = datetime.date(2025, 6, 30)
+        commune.save()
+        client.force_login(tieu_can_officer)
+        url = reverse("branches:branch_update", args=[tieu_can_branch.pk])
+        page = client.get(url).content.decode()
+        assert f'<option value="{commune.pk}" selected' in page
+        client.post(url, form_data(commune, name="Ấp Cây Gòn", member_count=35))
+        tieu_can_branch.refresh_from_db()
+        assert (tieu_can_branch.member_count, tieu_can_branch.commune) == (35, commune)
+        other = BranchFactory(commune=CommuneFactory(district=commune.district))
+        response = client.post(
+            reverse("branches:branch_update", args=[other.pk]),
+            form_data(commune, name="Ấp Mới", member_count=9),
+        )
+        assert response.status_code == 200 and "commune" in response.context["form"].errors
+
     def test_cannot_move_branch_out_of_own_district(
         self, client, tieu_can_officer, tieu_can_branch, an_truong
     ):
