@@ -1,7 +1,6 @@
 import logging
 
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Exists, OuterRef
@@ -90,20 +89,37 @@ class UserAdmin(BaseUserAdmin):
                 is_active=obj.is_active,
             )
 
+    def _confirm_action(self, request, queryset, *, action: str, title, message, submit):
+        """The confirmation page of an action on users, like Django's own before a bulk delete."""
+        return TemplateResponse(
+            request,
+            "admin/accounts/user/action_confirmation.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "message": message,
+                "submit": submit,
+                "action": action,
+                "opts": self.model._meta,
+                "queryset": queryset,
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            },
+        )
+
     @admin.action(description=_("End all sessions of the selected users"), permissions=["change"])
     def end_sessions(self, request, queryset):
         """Signs the users out everywhere, after a confirmation page (like Django's own delete action)."""
         if request.POST.get("post") != "yes":
-            return TemplateResponse(
+            return self._confirm_action(
                 request,
-                "admin/accounts/user/end_sessions_confirmation.html",
-                {
-                    **self.admin_site.each_context(request),
-                    "title": _("End all sessions?"),
-                    "opts": self.model._meta,
-                    "users": queryset,
-                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-                },
+                queryset,
+                action="end_sessions",
+                title=_("End all sessions?"),
+                message=_(
+                    "These users will be signed out on every device and browser at once. "
+                    "They can log in again with their password."
+                ),
+                submit=_("Yes, end their sessions"),
             )
         user_ids = list(queryset.values_list("pk", flat=True))
         ended = sessions_end(user_ids=user_ids)
@@ -130,16 +146,17 @@ class UserAdmin(BaseUserAdmin):
         Users whose role requires it set up a new one at their next page; each reset is in the security
         log and in the user's admin history."""
         if request.POST.get("post") != "yes":
-            return TemplateResponse(
+            return self._confirm_action(
                 request,
-                "admin/accounts/user/mfa_reset_confirmation.html",
-                {
-                    **self.admin_site.each_context(request),
-                    "title": _("Reset two-step verification"),
-                    "opts": self.model._meta,
-                    "queryset": queryset,
-                    "action_checkbox_name": ACTION_CHECKBOX_NAME,
-                },
+                queryset,
+                action="reset_second_factor",
+                title=_("Reset two-step verification"),
+                message=_(
+                    "Their authenticator and recovery codes will be removed. Administrators and provincial "
+                    "staff must set up a new authenticator at their next page; others log in with their "
+                    "password only until they set one up."
+                ),
+                submit=_("Yes, reset"),
             )
         count = 0
         for user in queryset:
