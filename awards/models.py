@@ -80,7 +80,7 @@ class CampaignQuerySet(ProvinceWideQuerySet):
 
     def visible_to(self, user):
         qs = super().visible_to(user)
-        if user and user.is_authenticated and user.is_district_officer:
+        if user and user.is_authenticated and (user.is_district_officer or user.is_commune_officer):
             # A draft is still being prepared by the province.
             qs = qs.exclude(status=Campaign.Status.DRAFT)
         return qs
