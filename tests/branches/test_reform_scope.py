@@ -114,7 +114,9 @@ def test_commune_officer_never_reaches_a_neighbouring_communes_branch(world, ref
 def test_commune_officer_pages(world, reform, client):
     branches_reattach(on=REFORM_DAY)
     login_verified(client, commune_officer(reform["tap_ngai"], "doanxa.tapngai"))
-    assert client.get(reverse("branches:branch_detail", args=[world["tieu_can"].pk])).status_code == 200
+    page = client.get(reverse("branches:branch_detail", args=[world["tieu_can"].pk]))
+    # Its change history names the commune it left.
+    assert page.status_code == 200 and "Xã Hiếu Tử" in page.content.decode()
     assert (
         client.get(reverse("secretaries:person_detail", args=[world["tieu_can_person"].pk])).status_code
         == 200
@@ -150,3 +152,11 @@ def test_users_of_ended_units_keep_reading_their_former_branches(
         assert world["tieu_can_assessment"] in Assessment.objects.visible_to(user)
     assert world["tieu_can"] not in Branch.objects.visible_to(cang_long_officer)
     assert world["cang_long"] in Branch.objects.visible_to(cang_long_officer)
+
+
+def test_admin_shows_a_branchs_former_commune(world, reform, client, administrator):
+    branches_reattach(on=REFORM_DAY)
+    login_verified(client, administrator)
+    page = client.get(reverse("admin:branches_branch_change", args=[world["tieu_can"].pk]))
+    assert page.status_code == 200
+    assert "Xã Hiếu Tử" in page.content.decode() and "30/06/2025" in page.content.decode()
