@@ -21,6 +21,7 @@ RIGHTS_FIELDS = (
     "role",
     "province",
     "district",
+    "commune",
     "is_superuser",
     "is_staff",
     "is_active",
@@ -43,18 +44,19 @@ class UserAdmin(BaseUserAdmin):
         "role",
         "province",
         "district",
+        "commune",
         "is_active",
         "second_factor",
         "last_login",
     ]
     list_filter = ["role", "is_active", "is_superuser", "province"]
-    list_select_related = ["province", "district"]
+    list_select_related = ["province", "district", "commune"]
     search_fields = ["username", "first_name", "last_name", "email"]
-    autocomplete_fields = ["province", "district"]
+    autocomplete_fields = ["province", "district", "commune"]
     actions = ["end_sessions", "reset_second_factor"]
     fieldsets = (
         *BaseUserAdmin.fieldsets[:2],
-        (_("Role and scope"), {"fields": ("role", "province", "district")}),
+        (_("Role and scope"), {"fields": ("role", "province", "district", "commune")}),
         *BaseUserAdmin.fieldsets[2:],
     )
 
@@ -84,6 +86,7 @@ class UserAdmin(BaseUserAdmin):
                 role=obj.role or "-",
                 province=obj.province_id,
                 district=obj.district_id,
+                commune=obj.commune_id,
                 is_superuser=obj.is_superuser,
                 is_staff=obj.is_staff,
                 is_active=obj.is_active,
@@ -136,7 +139,7 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.add_fieldsets,
         (
             _("Role and scope"),
-            {"fields": ("first_name", "last_name", "email", "role", "province", "district")},
+            {"fields": ("first_name", "last_name", "email", "role", "province", "district", "commune")},
         ),
     )
 

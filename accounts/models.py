@@ -11,6 +11,7 @@ class User(AbstractUser):
         ADMINISTRATOR = "administrator", _("Administrator")
         PROVINCIAL_STAFF = "provincial_staff", _("Provincial staff")
         DISTRICT_OFFICER = "district_officer", _("District officer")
+        COMMUNE_OFFICER = "commune_officer", _("Commune officer")
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     province = models.ForeignKey(
@@ -31,6 +32,15 @@ class User(AbstractUser):
         related_name="officers",
         help_text=_("Required for district officers."),
     )
+    commune = models.ForeignKey(
+        "branches.Commune",
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officers",
+        help_text=_("Required for commune officers."),
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -41,13 +51,35 @@ class User(AbstractUser):
             models.CheckConstraint(
                 name="user_role_matches_unit",
                 condition=(
-                    Q(role="", province__isnull=True, district__isnull=True)
-                    | Q(role="administrator", province__isnull=True, district__isnull=True)
-                    | Q(role="provincial_staff", province__isnull=False, district__isnull=True)
-                    | Q(role="district_officer", province__isnull=True, district__isnull=False)
+                    Q(role="", province__isnull=True, district__isnull=True, commune__isnull=True)
+                    | Q(
+                        role="administrator",
+                        province__isnull=True,
+                        district__isnull=True,
+                        commune__isnull=True,
+                    )
+                    | Q(
+                        role="provincial_staff",
+                        province__isnull=False,
+                        district__isnull=True,
+                        commune__isnull=True,
+                    )
+                    | Q(
+                        role="district_officer",
+                        province__isnull=True,
+                        district__isnull=False,
+                        commune__isnull=True,
+                    )
+                    | Q(
+                        role="commune_officer",
+                        province__isnull=True,
+                        district__isnull=True,
+                        commune__isnull=False,
+                    )
                 ),
                 violation_error_message=_(
-                    "Provincial staff need a province, district officers a district, and other roles neither."
+                    "Provincial staff need a province, district officers a district, commune officers a "
+                    "commune, and other roles none of them."
                 ),
             ),
         ]
@@ -72,6 +104,36 @@ class User(AbstractUser):
         return self.role == self.Role.DISTRICT_OFFICER
 
     @property
+    def is_commune_officer(self) -> bool:
+        return self.role == self.Role.COMMUNE_OFFICER
+
+    def scope_province_ids(self):
+        """The provinces whose records this account reads, as a subquery (no query of its own): its own
+        province (a commune officer's: its commune's) and the provinces that went into it in the 2025
+        reform, so Tỉnh đoàn Vĩnh Long reads Trà Vinh's 2019–2025."""
+        from branches.models import Province
+
+        if self.is_commune_officer:
+            own = Province.objects.filter(communes=self.commune_id).values("pk")
+            return Province.objects.filter(Q(pk__in=own) | Q(successions__successor__in=own)).values("pk")
+        return Province.objects.filter(
+            Q(pk=self.province_id) | Q(successions__successor=self.province_id)
+        ).values("pk")
+
+    def former_branch_ids(self):
+        """Branches that belonged to this account's unit before they were re-attached to a new commune (a
+        subquery): a Huyện đoàn or the old Tỉnh đoàn keeps reading the records of its former branches."""
+        from branches.models import BranchAttachment
+
+        if self.is_provincial_staff:
+            unit = {"commune__province__in": self.scope_province_ids()}
+        elif self.is_district_officer:
+            unit = {"commune__district": self.district_id}
+        else:
+            unit = {"commune": self.commune_id}
+        return BranchAttachment.objects.filter(**unit).values("branch")
+
+    @property
     def acts_for_province(self) -> bool:
         """Provincial staff, or the administrator acting for any province: who confirms, reviews, decides and
         revokes, where a district officer proposes."""
@@ -90,4 +152,6 @@ class User(AbstractUser):
             return str(self.province)
         if self.is_district_officer:
             return str(self.district)
+        if self.is_commune_officer:
+            return str(self.commune)
         return str(_("No role assigned"))

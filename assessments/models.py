@@ -199,6 +199,10 @@ class Criterion(FrozenWithFramework):
 class AssessmentQuerySet(ScopedQuerySet):
     province_path = "province"
     district_path = "district"
+    # The stored units are those of the time (for display and reports); a commune officer reads through
+    # the branch, whose commune is today's.
+    commune_path = "branch__commune"
+    branch_path = "branch"
 
 
 class Assessment(Versioned):

@@ -42,6 +42,9 @@ class ProvinceWideQuerySet(ScopedQuerySet):
     def visible_to(self, user):
         if user and user.is_authenticated and user.is_active and user.is_district_officer:
             return self.filter(province__districts=user.district_id)
+        if user and user.is_authenticated and user.is_active and user.is_commune_officer:
+            # Its commune's province and the provinces that went into it.
+            return self.filter(province__in=user.scope_province_ids())
         return super().visible_to(user)
 
 
@@ -77,7 +80,7 @@ class CampaignQuerySet(ProvinceWideQuerySet):
 
     def visible_to(self, user):
         qs = super().visible_to(user)
-        if user and user.is_authenticated and user.is_district_officer:
+        if user and user.is_authenticated and (user.is_district_officer or user.is_commune_officer):
             # A draft is still being prepared by the province.
             qs = qs.exclude(status=Campaign.Status.DRAFT)
         return qs
@@ -212,6 +215,8 @@ class Quota(models.Model):
 class NominationQuerySet(ScopedQuerySet):
     province_path = "province"
     district_path = "district"
+    commune_path = "branch__commune"
+    branch_path = "branch"
 
     def counted_in_quota(self) -> "NominationQuerySet":
         """Nominations that use a place of the district's quota: sent to the province and not turned down."""

@@ -12,6 +12,7 @@ from core.versioning import VersionedAdminMixin
 
 from .models import (
     Branch,
+    BranchAttachment,
     Commune,
     CommuneSuccession,
     District,
@@ -122,6 +123,19 @@ class CommuneAdmin(UnitAdmin):
     inlines = _lineage_inlines(CommuneSuccession)
 
 
+class BranchAttachmentInline(admin.TabularInline):
+    """The communes a branch belonged to before a reform re-attached it: written by branches_reattach."""
+
+    model = BranchAttachment
+    fields = ["commune", "ended_on"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Branch)
 class BranchAdmin(
     VersionedAdminMixin, FoldedSearchMixin, AuditedImportExportMixin, ExportMixin, SimpleHistoryAdmin
@@ -137,6 +151,7 @@ class BranchAdmin(
     show_full_result_count = False
     list_per_page = 50
     readonly_fields = ["created_at", "updated_at"]
+    inlines = [BranchAttachmentInline]
 
     @admin.display(description=_("District"), ordering="commune__district__name_key")
     def district_name(self, obj):

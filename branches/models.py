@@ -133,6 +133,7 @@ def _lineage_fields(model: str):
 class ProvinceQuerySet(UnitQuerySet):
     province_path = "pk"
     district_path = "districts"
+    commune_path = "communes"
 
 
 class Province(AdministrativeUnit):
@@ -163,6 +164,7 @@ class Province(AdministrativeUnit):
 class DistrictQuerySet(UnitQuerySet):
     province_path = "province"
     district_path = "pk"
+    commune_path = "communes"
 
 
 class District(AdministrativeUnit):
@@ -194,6 +196,7 @@ class District(AdministrativeUnit):
 class CommuneQuerySet(UnitQuerySet):
     province_path = "province"
     district_path = "district"
+    commune_path = "pk"
 
 
 class Commune(AdministrativeUnit):
@@ -264,6 +267,8 @@ class CommuneSuccession(Succession):
 class BranchQuerySet(ScopedQuerySet):
     province_path = "commune__province"
     district_path = "commune__district"
+    commune_path = "commune"
+    branch_path = "pk"
 
     def active(self) -> "BranchQuerySet":
         return self.filter(is_active=True)
@@ -336,3 +341,28 @@ class Branch(Versioned):
     @property
     def province(self):
         return self.commune.province
+
+
+class BranchAttachment(models.Model):
+    """A commune a branch belonged to until a day, kept when the branch was re-attached to another commune
+    (on 1 July 2025, to the new commune its old one went into). The branch's current commune is
+    `Branch.commune`; these rows are its past, read by pages and by the scope of the ended units."""
+
+    branch = models.ForeignKey(
+        Branch, verbose_name=_("branch"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    commune = models.ForeignKey(
+        Commune, verbose_name=_("commune"), on_delete=models.PROTECT, related_name="former_branches"
+    )
+    ended_on = models.DateField(_("until"), help_text=_("The last day the branch belonged to this commune."))
+
+    class Meta:
+        verbose_name = _("former commune of a branch")
+        verbose_name_plural = _("former communes of branches")
+        ordering = ["branch", "ended_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["branch", "ended_on"], name="branch_attachment_one_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.branch.name}: {self.commune} (→ {self.ended_on:%d/%m/%Y})"

@@ -12,6 +12,7 @@ from django.utils.dateparse import parse_date
 
 from core.text import search_terms
 
+from .divisions import REFORM_DAY
 from .models import (
     Branch,
     Commune,
@@ -37,8 +38,13 @@ def _alive_in_scope(user, model) -> Q:
     district of either world; their own unit counts whether or not it has ended)."""
     if user.is_district_officer:
         return Q() if model is District else alive_under("district")
+    if user.is_commune_officer:
+        return Q() if model is Commune else alive_under(None)
     if user.is_provincial_staff:
-        return Q() if model is Province else alive_under("province")
+        if model is Province:
+            return Q()
+        # Staff of today's province read its predecessors' records, but count today's units only.
+        return alive_under(None) if user.province.ended_on is None else alive_under("province")
     return alive_under(None)
 
 
@@ -101,8 +107,15 @@ LEVELS: tuple[tuple[str, type], ...] = (("province", Province), ("district", Dis
 def level_below(user, *, finest: str = "commune") -> tuple[str, type]:
     """The unit level just below the user's own, as its name (also the field that holds it on scoped rows)
     and its model: provinces for the administrator, districts for provincial staff, communes for a district
-    officer. A report that goes no finer than `finest` stops there (per district, say, for an officer)."""
-    depth = 2 if user.is_district_officer else 1 if user.is_provincial_staff else 0
+    officer. A report that goes no finer than `finest` stops there (per district, say, for an officer).
+    Since the 2025 reform a province has no districts: its staff get the communes directly under it; a
+    commune officer has no level below, and gets its own commune (whose rows are its branches)."""
+    if user.is_commune_officer or user.is_district_officer:
+        depth = 2
+    elif user.is_provincial_staff:
+        depth = 2 if user.province.began_on == REFORM_DAY else 1
+    else:
+        depth = 0
     names = [name for name, _model in LEVELS]
     return LEVELS[min(depth, names.index(finest))]
 

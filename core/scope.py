@@ -1,11 +1,18 @@
 """The one place that decides which rows a user may see.
 
 Every scoped model's QuerySet mixes in `ScopedQuerySet` and names the paths from its rows to the
-province and to the district. Lists start from `visible_to(user)`; details, forms, exports, search and
-autocomplete load through it too, so an object outside the user's scope simply does not exist (404).
+province, the district, the commune of its branch today, and the branch itself. Lists start from
+`visible_to(user)`; details, forms, exports, search and autocomplete load through it too, so an object
+outside the user's scope simply does not exist (404).
+
+Across the 2025 reform: provincial staff read their province and the provinces that went into it; a
+commune officer reads through the branch (its commune today), so a branch's earlier records follow it
+whatever the units were then; a user of an ended unit keeps reading the branches it had before they were
+re-attached. The user supplies those sets as subqueries, so a list costs the same number of queries.
 """
 
 from django.db import models
+from django.db.models import Q
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -13,6 +20,19 @@ class ScopedQuerySet(models.QuerySet):
     province_path: str = "province"
     #: lookup from a row to its district's primary key, e.g. "commune__district"
     district_path: str = "district"
+    #: lookup from a row to the commune its branch belongs to today, e.g. "branch__commune"; None when a
+    #: commune officer sees no row of the model
+    commune_path: str | None = None
+    #: lookup from a row to its branch, e.g. "branch"; None when a row belongs to no branch
+    branch_path: str | None = None
+    #: paths above that cross a one-to-many relation (matched in a subquery, so no row comes twice)
+    multi_valued_paths: frozenset[str] = frozenset()
+
+    def _match(self, path: str, value, lookup: str = "exact") -> Q:
+        condition = {f"{path}__{lookup}": value}
+        if path in self.multi_valued_paths:
+            return Q(pk__in=self.model._base_manager.filter(**condition).values("pk"))
+        return Q(**condition)
 
     def visible_to(self, user) -> "ScopedQuerySet":
         if not (user and user.is_authenticated and user.is_active):
@@ -20,10 +40,16 @@ class ScopedQuerySet(models.QuerySet):
         if user.is_administrator:
             return self.all()
         if user.is_provincial_staff:
-            return self.filter(**{self.province_path: user.province_id})
-        if user.is_district_officer:
-            return self.filter(**{self.district_path: user.district_id})
-        return self.none()
+            scope = self._match(self.province_path, user.scope_province_ids(), "in")
+        elif user.is_district_officer:
+            scope = self._match(self.district_path, user.district_id)
+        elif user.is_commune_officer and self.commune_path is not None:
+            scope = self._match(self.commune_path, user.commune_id)
+        else:
+            return self.none()
+        if self.branch_path is not None:
+            scope |= self._match(self.branch_path, user.former_branch_ids(), "in")
+        return self.filter(scope)
 
     def in_province(self, province) -> "ScopedQuerySet":
         return self.filter(**{self.province_path: province.pk})

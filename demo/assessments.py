@@ -261,15 +261,13 @@ def frameworks_ensure(years: list[int]) -> dict[int, Framework]:
 def _demo_users() -> tuple[int, dict[str, int]]:
     """The provincial user's id, and district code → the district officer's id."""
     User = get_user_model()
-    usernames = {
-        username: (role, province, district) for username, _n, role, province, district in DEMO_USERS
-    }
+    usernames = {username: (role, code) for username, _n, role, code in DEMO_USERS}
     users = dict(User.objects.filter(username__in=usernames).values_list("username", "pk"))
     provincial = next(
         (
             users.get(u)
-            for u, (role, province, _d) in usernames.items()
-            if role == User.Role.PROVINCIAL_STAFF and province == DEMO_PROVINCE
+            for u, (role, code) in usernames.items()
+            if role == User.Role.PROVINCIAL_STAFF and code == DEMO_PROVINCE
         ),
         None,
     )
@@ -278,8 +276,8 @@ def _demo_users() -> tuple[int, dict[str, int]]:
             "The demo users must exist before the demo assessments (demo.accounts.populate_users)."
         )
     districts = {
-        district: users[u]
-        for u, (role, _p, district) in usernames.items()
+        code: users[u]
+        for u, (role, code) in usernames.items()
         if role == User.Role.DISTRICT_OFFICER and u in users
     }
     return provincial, districts

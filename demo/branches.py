@@ -8,7 +8,9 @@ from datetime import date
 
 from simple_history.utils import bulk_create_with_history
 
-from branches.models import Branch, Commune
+from branches.divisions import REFORM_DAY
+from branches.models import Branch, BranchAttachment, Commune
+from branches.services import Reattachment, branches_reattach
 from core.text import fold
 
 DEMO_PROVINCE = "84"
@@ -73,6 +75,10 @@ def populate_branches(*, rng: random.Random, stdout=None) -> int:
     branches are re-attached to them by a later step of the reform."""
     communes = Commune.objects.filter(province__code=DEMO_PROVINCE).order_by("code")
     with_branches = set(Branch.objects.filter(commune__in=communes).values_list("commune_id", flat=True))
+    # A commune whose branches went into a new commune on 01/07/2025 had branches too.
+    with_branches |= set(
+        BranchAttachment.objects.filter(commune__in=communes).values_list("commune", flat=True)
+    )
     new = []
     for commune in communes:
         if commune.pk in with_branches:
@@ -103,3 +109,10 @@ def populate_branches(*, rng: random.Random, stdout=None) -> int:
     # With their first history record, so the first later edit shows what it changed.
     bulk_create_with_history(new, Branch, batch_size=1000)
     return len(new)
+
+
+def reattach_branches() -> Reattachment:
+    """The reform's step for the demo: on 01/07/2025 the branches of every Trà Vinh commune that went whole
+    into one new commune of Vĩnh Long are re-attached to it (their records keep the units of their time).
+    Runs after the history is generated, as it happened; a re-run moves nothing."""
+    return branches_reattach(on=REFORM_DAY)

@@ -26,6 +26,10 @@ class PersonQuerySet(ScopedQuerySet):
     # A person belongs to the unit of the branch they serve (or last served): see term_appoint.
     province_path = "province"
     district_path = "district"
+    # A commune officer reads the people who served (or serve) its branches.
+    commune_path = "terms__branch__commune"
+    branch_path = "terms__branch"
+    multi_valued_paths = frozenset({commune_path, branch_path})
 
     def search(self, query: str | None) -> "PersonQuerySet":
         from core.text import search_terms
@@ -128,6 +132,8 @@ class Person(Versioned):
 class TermQuerySet(ScopedQuerySet):
     province_path = "branch__commune__province"
     district_path = "branch__commune__district"
+    commune_path = "branch__commune"
+    branch_path = "branch"
 
     def current(self) -> "TermQuerySet":
         return self.filter(ended_on__isnull=True)

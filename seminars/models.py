@@ -24,6 +24,8 @@ from core.versioning import Versioned
 class OrganisedQuerySet(ScopedQuerySet):
     province_path = "province"
     district_path = "district"
+    # A commune officer reads the seminars its branches' secretaries took part in (and the initiatives
+    # its branches apply): set per model below.
 
     def search(self, query: str | None):
         from core.text import search_terms
@@ -32,6 +34,23 @@ class OrganisedQuerySet(ScopedQuerySet):
         for term in search_terms(query):
             qs = qs.filter(title_key__contains=term)
         return qs
+
+
+class ProgrammeQuerySet(OrganisedQuerySet):
+    commune_path = "seminars__participants__terms__branch__commune"
+    multi_valued_paths = frozenset({commune_path})
+
+
+class SeminarQuerySet(OrganisedQuerySet):
+    commune_path = "participants__terms__branch__commune"
+    branch_path = "participants__terms__branch"
+    multi_valued_paths = frozenset({commune_path, branch_path})
+
+
+class InitiativeQuerySet(OrganisedQuerySet):
+    commune_path = "branches__commune"
+    branch_path = "branches"
+    multi_valued_paths = frozenset({commune_path, branch_path})
 
 
 class Organised(models.Model):
@@ -67,7 +86,7 @@ class Programme(Versioned, Organised):
     from_year = models.PositiveSmallIntegerField(_("from year"))
     to_year = models.PositiveSmallIntegerField(_("to year"), null=True, blank=True)
 
-    objects = OrganisedQuerySet.as_manager()
+    objects = ProgrammeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("programme")
@@ -117,7 +136,7 @@ class Seminar(Versioned, Organised):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = OrganisedQuerySet.as_manager()
+    objects = SeminarQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["title_key", "updated_at"], m2m_fields=[participants])
 
     class Meta:
@@ -159,6 +178,9 @@ class Theme(models.Model):
 class ProposalQuerySet(ScopedQuerySet):
     province_path = "seminar__province"
     district_path = "seminar__district"
+    commune_path = "seminar__participants__terms__branch__commune"
+    branch_path = "seminar__participants__terms__branch"
+    multi_valued_paths = frozenset({commune_path, branch_path})
 
     def open(self):
         return self.filter(status__in=[Proposal.Status.PROPOSED, Proposal.Status.IN_PROGRESS])
@@ -263,7 +285,7 @@ class Initiative(Versioned, Organised):
     results = models.TextField(_("results"), blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = OrganisedQuerySet.as_manager()
+    objects = InitiativeQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["title_key", "updated_at"])
 
     class Meta:

@@ -34,18 +34,17 @@ def first_run(django_db_setup, django_db_blocker):
 def test_demo_loads_tra_vinh_with_branches_and_logins(first_run):
     communes = Commune.objects.filter(province__code="84")
     assert communes.count() == 104
-    per_commune = [c.branches.count() for c in communes]
+    # Counted with the branches re-attached to a new commune on 01/07/2025.
+    per_commune = [c.branches.count() + c.former_branches.count() for c in communes]
     assert min(per_commune) >= 3
-    assert Branch.objects.filter(commune__district__code="846", name__startswith="Khóm").exists()
-    assert Branch.history.count() == Branch.objects.count()
+    assert Branch.history.filter(history_type="+").count() == Branch.objects.count()
     officer = User.objects.get(username="huyendoan.tieucan")
     assert officer.district.code == "846" and officer.check_password("demo-bithu-2026")
     assert User.objects.get(username="quantri").is_superuser
     # Today's Vĩnh Long is there too, offline from the committed file, with the lineage of Trà Vinh's
-    # communes; its new communes get no branches from the demo (re-attaching them is a later step).
+    # communes; the demo gives its new communes no branches of their own.
     new_communes = Commune.objects.filter(province__code="86", began_on=date(2025, 7, 1))
     assert new_communes.count() == 124
-    assert not Branch.objects.filter(commune__in=new_communes).exists()
     hieu_tu = communes.get(name="Xã Hiếu Tử")
     assert (hieu_tu.ended_on, hieu_tu.district.code) == (date(2025, 6, 30), "846")
     assert [row.successor.name for row in hieu_tu.successions.all()] == ["Xã Tập Ngãi"]
@@ -53,6 +52,39 @@ def test_demo_loads_tra_vinh_with_branches_and_logins(first_run):
     # Loading again adds nothing.
     load_demo()
     assert Branch.objects.count() == sum(per_commune)
+
+
+def test_demo_reattaches_tra_vinhs_branches_to_the_new_communes(first_run):
+    assert re.search(r"The 2025 reform: \d{3,} branches re-attached on 01/07/2025", first_run)
+    tap_ngai = Commune.objects.get_by_code("29365")
+    assert tap_ngai.name == "Xã Tập Ngãi" and tap_ngai.ended_on is None
+    moved = Branch.objects.filter(commune=tap_ngai)
+    assert moved.exists()
+    # Each moved branch keeps its old commune, dated, and its history; Hiếu Tử's among them.
+    assert all(b.attachments.get().ended_on == date(2025, 6, 30) for b in moved)
+    assert moved.filter(attachments__commune__name="Xã Hiếu Tử").exists()
+    assert not Branch.objects.filter(commune__ended_on__isnull=True, commune__province__code="84").exists()
+    again = load_demo()
+    assert "The 2025 reform: 0 branches re-attached" in again
+
+
+def test_demo_logins_of_both_worlds(first_run):
+    from accounts import mfa
+
+    staff = User.objects.get(username="tinhdoan.vinhlong")
+    assert (staff.province.code, staff.province.ended_on) == ("86", None)
+    assert mfa.has_second_factor(staff)
+    tap_ngai = User.objects.get(username="doanxa.tapngai")
+    hung_hoa = User.objects.get(username="doanxa.hunghoa")
+    assert (tap_ngai.commune.name, hung_hoa.commune.name) == ("Xã Tập Ngãi", "Xã Hùng Hòa")
+    assert tap_ngai.commune.ended_on is None and hung_hoa.commune.ended_on is None
+    # Neighbours: neither reads the other's branches; both read the history of their own.
+    mine = Branch.objects.visible_to(tap_ngai)
+    assert mine.exists() and not mine.filter(commune=hung_hoa.commune).exists()
+    assert Assessment.objects.visible_to(tap_ngai).filter(district__code="846").exists()
+    assert Assessment.objects.visible_to(staff).filter(province__code="84").exists()
+    for line in ("tinhdoan.vinhlong", "doanxa.tapngai", "doanxa.hunghoa", "tinhdoan.travinh"):
+        assert line in first_run
 
 
 def test_load_demo_reports_the_secretaries(first_run):

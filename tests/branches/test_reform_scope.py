@@ -1,0 +1,162 @@
+"""Roles and scope across the 2025 reform: the commune officer, today's provincial staff, and the users of
+ended units, after Trà Vinh's branches were re-attached to the new communes of Vĩnh Long.
+
+The matrix world (tests/conftest.py) is the old world; `reform` ends it on 30/06/2025, adds a new province
+with Xã Tập Ngãi (which absorbed Xã Hiếu Tử, the Tiểu Cần branch's commune) and its neighbour Xã Càng Long
+(which absorbed Xã An Trường), and re-attaches the branches.
+"""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import User
+from assessments.models import Assessment
+from awards.models import Nomination
+from branches.divisions import REFORM_DAY
+from branches.models import Branch, BranchAttachment, Commune, CommuneSuccession, ProvinceSuccession
+from branches.selectors import level_below
+from branches.services import branches_reattach
+from secretaries.models import Person, Term
+from tests.factories import CommuneFactory, ProvinceFactory, UserFactory
+from tests.login import login_verified
+
+pytestmark = pytest.mark.usefixtures("world_once")
+
+LAST_OLD_DAY = datetime.date(2025, 6, 30)
+
+
+@pytest.fixture
+def reform(world, tra_vinh, tieu_can, cang_long, hieu_tu, an_truong):
+    for unit in (tra_vinh, tieu_can, cang_long, hieu_tu, an_truong):
+        unit.ended_on = LAST_OLD_DAY
+        unit.save()
+    province = ProvinceFactory(code="80", name="Tỉnh Vĩnh Long (mới)", began_on=REFORM_DAY)
+    tap_ngai = CommuneFactory(code="29351", name="Xã Tập Ngãi", province=province, district=None)
+    neighbour = CommuneFactory(code="29276", name="Xã Càng Long", province=province, district=None)
+    for unit in (tap_ngai, neighbour):
+        unit.began_on = REFORM_DAY
+        unit.save()
+    ProvinceSuccession.objects.create(predecessor=tra_vinh, successor=province, on=REFORM_DAY)
+    CommuneSuccession.objects.create(predecessor=hieu_tu, successor=tap_ngai, on=REFORM_DAY)
+    CommuneSuccession.objects.create(predecessor=an_truong, successor=neighbour, on=REFORM_DAY)
+    return {"province": province, "tap_ngai": tap_ngai, "neighbour": neighbour}
+
+
+def commune_officer(commune, username):
+    return UserFactory(username=username, role=User.Role.COMMUNE_OFFICER, commune=commune)
+
+
+def new_staff(province):
+    return UserFactory(username="tinhdoan.vinhlong.moi", role=User.Role.PROVINCIAL_STAFF, province=province)
+
+
+def test_reattach_moves_whole_communes_keeps_history_and_is_idempotent(world, reform, hieu_tu):
+    result = branches_reattach(on=REFORM_DAY)
+    assert (result.moved, result.split, result.clashing) == (2, 0, 0)
+    branch = Branch.objects.get(pk=world["tieu_can"].pk)
+    assert branch.commune == reform["tap_ngai"]
+    attachment = BranchAttachment.objects.get(branch=branch)
+    assert (attachment.commune, attachment.ended_on) == (hieu_tu, LAST_OLD_DAY)
+    assert [h.commune_id for h in branch.history.order_by("history_date")][-2:] == [
+        hieu_tu.pk,
+        reform["tap_ngai"].pk,
+    ]
+    # The records keep the units of their time.
+    assert Assessment.objects.get(pk=world["tieu_can_assessment"].pk).commune_id == hieu_tu.pk
+    assert branches_reattach(on=REFORM_DAY).moved == 0
+
+
+def test_split_and_clashing_branches_stay_for_the_work_list(world, reform, hieu_tu, an_truong):
+    CommuneSuccession.objects.filter(predecessor=an_truong).update(partly=True)
+    CommuneSuccession.objects.create(
+        predecessor=an_truong, successor=reform["tap_ngai"], on=REFORM_DAY, partly=True
+    )
+    Branch.objects.create(commune=reform["tap_ngai"], name=world["tieu_can"].name)
+    result = branches_reattach(on=REFORM_DAY)
+    assert (result.moved, result.split, result.clashing) == (0, 1, 1)
+    assert Branch.objects.get(pk=world["tieu_can"].pk).commune == hieu_tu
+
+
+def test_commune_officer_reads_its_branches_and_their_earlier_records(world, reform):
+    branches_reattach(on=REFORM_DAY)
+    officer = commune_officer(reform["tap_ngai"], "doanxa.tapngai")
+    assert list(Branch.objects.visible_to(officer)) == [world["tieu_can"]]
+    assert list(Term.objects.visible_to(officer)) == [world["tieu_can_term"]]
+    assert list(Person.objects.visible_to(officer)) == [world["tieu_can_person"]]
+    # Entered in 2026 against Huyện Tiểu Cần / Xã Hiếu Tử: reached through the branch.
+    assert list(Assessment.objects.visible_to(officer)) == [world["tieu_can_assessment"]]
+    nominations = Nomination.objects.visible_to(officer)
+    assert nominations.exists()
+    assert set(nominations.values_list("branch", flat=True)) == {world["tieu_can"].pk}
+    assert list(Commune.objects.visible_to(officer)) == [reform["tap_ngai"]]
+    assert level_below(officer) == ("commune", Commune)
+
+
+@pytest.mark.parametrize("reattached", [False, True], ids=["before", "after"])
+def test_commune_officer_never_reaches_a_neighbouring_communes_branch(world, reform, client, reattached):
+    if reattached:
+        branches_reattach(on=REFORM_DAY)
+    login_verified(client, commune_officer(reform["neighbour"], "doanxa.canglong"))
+    for url in (
+        reverse("branches:branch_detail", args=[world["tieu_can"].pk]),
+        reverse("secretaries:person_detail", args=[world["tieu_can_person"].pk]),
+    ):
+        assert client.get(url).status_code == 404
+    response = client.get(reverse("branches:branch_list"))
+    assert world["tieu_can"].name not in response.content.decode()
+    assert client.get(reverse("branches:branch_detail", args=[world["cang_long"].pk])).status_code == (
+        200 if reattached else 404
+    )
+
+
+def test_commune_officer_pages(world, reform, client):
+    branches_reattach(on=REFORM_DAY)
+    login_verified(client, commune_officer(reform["tap_ngai"], "doanxa.tapngai"))
+    page = client.get(reverse("branches:branch_detail", args=[world["tieu_can"].pk]))
+    # Its change history names the commune it left.
+    assert page.status_code == 200 and "Xã Hiếu Tử" in page.content.decode()
+    assert (
+        client.get(reverse("secretaries:person_detail", args=[world["tieu_can_person"].pk])).status_code
+        == 200
+    )
+    assert world["tieu_can"].name in client.get(reverse("branches:branch_list")).content.decode()
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_new_provincial_staff_read_the_predecessor_provinces_records(world, reform, tra_vinh, vinh_long):
+    staff = new_staff(reform["province"])
+    # Before the branches move, everything is Trà Vinh's: read through the predecessor.
+    assert world["tieu_can"] in Branch.objects.visible_to(staff)
+    branches_reattach(on=REFORM_DAY)
+    assert set(Branch.objects.visible_to(staff)) == {world["tieu_can"], world["cang_long"]}
+    assert world["vinh_long"] not in Branch.objects.visible_to(staff)
+    assert world["tieu_can_assessment"] in Assessment.objects.visible_to(staff)
+    assert world["tieu_can_person"] in Person.objects.visible_to(staff)
+    # Today's communes directly under the province, not the predecessor's ended ones.
+    assert level_below(staff) == ("commune", Commune)
+    from branches.selectors import home_units
+
+    _level, units = home_units(user=staff)
+    assert {u.pk for u in units} == {reform["tap_ngai"].pk, reform["neighbour"].pk}
+
+
+def test_users_of_ended_units_keep_reading_their_former_branches(
+    world, reform, tra_vinh_staff, tieu_can_officer, cang_long_officer
+):
+    branches_reattach(on=REFORM_DAY)
+    for user in (tra_vinh_staff, tieu_can_officer):
+        assert world["tieu_can"] in Branch.objects.visible_to(user)
+        assert world["tieu_can_term"] in Term.objects.visible_to(user)
+        assert world["tieu_can_assessment"] in Assessment.objects.visible_to(user)
+    assert world["tieu_can"] not in Branch.objects.visible_to(cang_long_officer)
+    assert world["cang_long"] in Branch.objects.visible_to(cang_long_officer)
+
+
+def test_admin_shows_a_branchs_former_commune(world, reform, client, administrator):
+    branches_reattach(on=REFORM_DAY)
+    login_verified(client, administrator)
+    page = client.get(reverse("admin:branches_branch_change", args=[world["tieu_can"].pk]))
+    assert page.status_code == 200
+    assert "Xã Hiếu Tử" in page.content.decode() and "30/06/2025" in page.content.decode()
