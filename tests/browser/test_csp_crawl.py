@@ -21,9 +21,8 @@ def visit_html(page, url: str) -> None:
     assert head.status < 500, f"{url} answered {head.status}"
     if head.status != 200 or not head.headers.get("content-type", "").startswith("text/html"):
         return
-    response = page.goto(url)
+    response = page.goto(url)  # waits for the load event: the page's scripts have run
     assert response.status == 200, url
-    page.wait_for_load_state("load")
 
 
 @pytest.mark.parametrize("persona", ["tra_vinh_staff", "tieu_can_officer"])
@@ -42,7 +41,16 @@ def test_every_portal_page_keeps_the_policy(persona, page, live_server, world, r
 
 
 def admin_urls(world) -> list[str]:
+    """Every model's list, add and change pages (their filters, widgets and inlines differ from model to
+    model); the history, simple-history and export pages only twice each, as they are one template
+    whatever the model (visiting them for every model cost half of this test's time)."""
     urls = [reverse("admin:index"), reverse("admin:password_change")]
+    generic = {"history": 0, "simple_history": 0, "export": 0}
+
+    def once_or_twice(kind: str) -> bool:
+        generic[kind] += 1
+        return generic[kind] <= 2
+
     for model, model_admin in admin.site._registry.items():
         opts = model._meta
         name = f"admin:{opts.app_label}_{opts.model_name}"
@@ -50,12 +58,14 @@ def admin_urls(world) -> list[str]:
         urls.append(reverse(f"{name}_add"))  # commendations answer 403: skipped
         obj = model.objects.first()
         if obj is not None:
-            urls += [reverse(f"{name}_change", args=[obj.pk]), reverse(f"{name}_history", args=[obj.pk])]
+            urls.append(reverse(f"{name}_change", args=[obj.pk]))
+            if once_or_twice("history"):
+                urls.append(reverse(f"{name}_history", args=[obj.pk]))
             if hasattr(model_admin, "history_form_view"):
                 record = obj.history.first()
-                if record is not None:
+                if record is not None and once_or_twice("simple_history"):
                     urls.append(reverse(f"{name}_simple_history", args=[obj.pk, record.history_id]))
-        if hasattr(model_admin, "get_export_queryset"):
+        if hasattr(model_admin, "get_export_queryset") and once_or_twice("export"):
             urls.append(reverse(f"{name}_export"))
     return urls
 
@@ -66,7 +76,9 @@ def test_admin_keeps_the_policy(page, live_server, world, administrator):
         visit_html(page, live_server.url + reverse(name))
     login(page, live_server, administrator.username, PASSWORD)
     for url in admin_urls(world):
-        visit_html(page, live_server.url + url)
+        # Every admin page is HTML: straight to the browser, without visit_html's first look.
+        response = page.goto(live_server.url + url)
+        assert response.status in (200, 403), f"{url} answered {response.status}"
     # The widgets that build markup in the browser: the calendar and clock of a date-time field, and
     # an autocomplete (Select2) opened.
     page.goto(live_server.url + reverse("admin:accounts_user_change", args=[administrator.pk]))
