@@ -1,11 +1,12 @@
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from branches.filters import _districts
 from core.widgets import AutocompleteSelect
 
-from .models import Programme, Seminar, year_bounds
+from .models import Initiative, Programme, Seminar, year_bounds
 
 
 def _programmes(request):
@@ -65,3 +66,28 @@ class SeminarFilter(django_filters.FilterSet):
 
     def filter_level(self, queryset, name, value):
         return queryset.filter(district__isnull=value == "province")
+
+
+class InitiativeFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    district = django_filters.ModelChoiceFilter(
+        label=_("District"),
+        queryset=_districts,
+        widget=AutocompleteSelect("branches:district_autocomplete"),
+    )
+    year = django_filters.NumberFilter(label=_("Applied in year"), method="filter_year")
+
+    class Meta:
+        model = Initiative
+        fields = []
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        if request.user.is_district_officer:
+            del self.filters["district"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_year(self, queryset, name, value):
+        return queryset.filter(Q(to_year__isnull=True) | Q(to_year__gte=value), from_year__lte=value)

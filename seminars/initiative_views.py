@@ -4,225 +4,26 @@ Communes, branches and seminars are chosen with autocompletes that answer from t
 and the form accepts nothing else whatever is posted (its querysets come from `visible_to`).
 """
 
-import django_filters
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Fieldset, Layout, Row
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
-from branches.filters import _districts
-from branches.forms import BranchChoiceField, CommuneChoiceField, form_actions
-from branches.models import Branch, Commune, District, Province
 from branches.unit_views import AUTOCOMPLETE_LIMIT
 from core.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
 from core.text import search_terms
-from core.versioning import VERSION_FIELD, VersionedForm
-from core.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 
 from . import services
-from .models import Initiative, Programme, Seminar
-
-# ---------------------------------------------------------------------------------------------------
-# Write
-
-
-# ---------------------------------------------------------------------------------------------------
-# Form
-
-
-class MultipleCommuneField(forms.ModelMultipleChoiceField):
-    label_from_instance = CommuneChoiceField.label_from_instance
-
-
-class MultipleBranchField(forms.ModelMultipleChoiceField):
-    label_from_instance = BranchChoiceField.label_from_instance
-
-
-class MultipleSeminarField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Seminar) -> str:
-        return seminar_label(obj)
-
-
-def seminar_label(seminar: Seminar) -> str:
-    return f"{seminar.title} ({formats.date_format(seminar.held_on, 'SHORT_DATE_FORMAT')})"
-
-
-class InitiativeForm(VersionedForm, forms.ModelForm):
-    province = forms.ModelChoiceField(
-        label=gettext_lazy("Province"), queryset=Province.objects.none(), required=False
-    )
-    district = forms.ModelChoiceField(
-        label=gettext_lazy("Organised by"),
-        queryset=District.objects.none(),
-        required=False,
-        widget=AutocompleteSelect("branches:district_autocomplete"),
-        help_text=gettext_lazy("The district's Union; leave empty when the province itself organises it."),
-    )
-    communes = MultipleCommuneField(
-        label=gettext_lazy("Communes applying it"),
-        queryset=Commune.objects.none(),
-        required=False,
-        widget=AutocompleteSelectMultiple("branches:commune_autocomplete"),
-        help_text=gettext_lazy("Type part of the name, with or without diacritics."),
-    )
-    branches = MultipleBranchField(
-        label=gettext_lazy("Branches applying it"),
-        queryset=Branch.objects.none(),
-        required=False,
-        widget=AutocompleteSelectMultiple("branches:branch_autocomplete"),
-        help_text=gettext_lazy("Type part of the name, with or without diacritics."),
-    )
-    seminars = MultipleSeminarField(
-        label=gettext_lazy("Related seminars"),
-        queryset=Seminar.objects.none(),
-        required=False,
-        widget=AutocompleteSelectMultiple("seminars:initiative_seminar_autocomplete"),
-        help_text=gettext_lazy("Type part of the seminar's title."),
-    )
-
-    class Meta:
-        model = Initiative
-        fields = [
-            "province",
-            "district",
-            "name",
-            "description",
-            "programme",
-            "from_year",
-            "to_year",
-            "communes",
-            "branches",
-            "seminars",
-            "results",
-        ]
-        widgets = {
-            "description": forms.Textarea(attrs={"rows": 4}),
-            "results": forms.Textarea(attrs={"rows": 4}),
-        }
-
-    def __init__(self, *args, user, cancel_url: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        # Every choice comes from the user's own scope, whatever is posted.
-        self.fields["province"].queryset = Province.objects.visible_to(user)
-        self.fields["district"].queryset = District.objects.visible_to(user).select_related("province")
-        self.fields["communes"].queryset = Commune.objects.visible_to(user).select_related("district")
-        self.fields["branches"].queryset = Branch.objects.visible_to(user).select_related("commune")
-        self.fields["seminars"].queryset = Seminar.objects.visible_to(user)
-        programmes = Programme.objects.visible_to(user)
-        if user.is_district_officer:
-            # The province's own programmes are open to its districts too.
-            programmes = Programme.objects.filter(
-                Q(pk__in=programmes) | Q(province=user.district.province_id, district__isnull=True)
-            )
-        self.fields["programme"].queryset = programmes
-        organiser = []
-        if user.is_administrator:
-            organiser = ["province", "district"]
-        else:
-            del self.fields["province"]
-            if user.is_provincial_staff:
-                organiser = ["district"]
-            else:
-                del self.fields["district"]  # a district officer's models are their district's
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
-            VERSION_FIELD,
-            Fieldset(
-                "",
-                *organiser,
-                "name",
-                "description",
-                "programme",
-                Row(Column("from_year", css_class="col-6"), Column("to_year", css_class="col-6")),
-            ),
-            Fieldset(_("Where it is applied"), "communes", "branches"),
-            Fieldset(_("Seminars and results"), "seminars", "results"),
-            form_actions(cancel_url),
-        )
-
-    def clean(self):
-        cleaned = super().clean()
-        user = self.user
-        if user.is_district_officer:
-            district, province = user.district, user.district.province
-        elif user.is_provincial_staff:
-            district, province = cleaned.get("district"), user.province
-        else:
-            district = cleaned.get("district")
-            province = district.province if district else cleaned.get("province")
-        cleaned["district"], cleaned["province"] = district, province
-        if province is None:
-            self.add_error("province", _("Choose the province or the district that organises it."))
-            return cleaned
-        start, end = cleaned.get("from_year"), cleaned.get("to_year")
-        if start and end and end < start:
-            self.add_error("to_year", _("The period cannot end before it starts."))
-        # What a model applies to lies within its organiser's own area.
-        if district is not None:
-            outside = {
-                "communes": [c for c in cleaned.get("communes") or [] if c.district_id != district.pk],
-                "branches": [
-                    b for b in cleaned.get("branches") or [] if b.commune.district_id != district.pk
-                ],
-            }
-        else:
-            outside = {
-                "communes": [c for c in cleaned.get("communes") or [] if c.province_id != province.pk],
-                "branches": [
-                    b for b in cleaned.get("branches") or [] if b.commune.province_id != province.pk
-                ],
-            }
-        for field, units in outside.items():
-            if units:
-                self.add_error(
-                    field,
-                    _("Outside the organiser's area: %(names)s.")
-                    % {"names": ", ".join(u.name for u in units)},
-                )
-        programme = cleaned.get("programme")
-        if programme and programme.province_id != province.pk:
-            self.add_error("programme", _("This programme belongs to another province."))
-        return cleaned
-
+from .filters import InitiativeFilter
+from .initiative_forms import InitiativeForm, seminar_label
+from .models import Initiative, Seminar
 
 # ---------------------------------------------------------------------------------------------------
 # Views
-
-
-class InitiativeFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=gettext_lazy("Search"), method="filter_search")
-    district = django_filters.ModelChoiceFilter(
-        label=gettext_lazy("District"),
-        queryset=_districts,
-        widget=AutocompleteSelect("branches:district_autocomplete"),
-    )
-    year = django_filters.NumberFilter(label=gettext_lazy("Applied in year"), method="filter_year")
-
-    class Meta:
-        model = Initiative
-        fields = []
-
-    def __init__(self, *args, request, **kwargs):
-        super().__init__(*args, request=request, **kwargs)
-        if request.user.is_district_officer:
-            del self.filters["district"]
-
-    def filter_search(self, queryset, name, value):
-        return queryset.search(value)
-
-    def filter_year(self, queryset, name, value):
-        return queryset.filter(Q(to_year__isnull=True) | Q(to_year__gte=value), from_year__lte=value)
 
 
 class InitiativeQuerysetMixin(ScopedObjectMixin):
