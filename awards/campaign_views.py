@@ -7,12 +7,9 @@ officer does not see a draft, other provinces' staff see nothing), and only then
 (a district officer on a staff page → 403).
 """
 
-import datetime
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -33,26 +30,6 @@ from .models import Campaign, Nomination
 
 Status = Campaign.Status
 REVIEW_PAGE_SIZE = 50
-
-
-def window_closed(campaign: Campaign, today: datetime.date) -> bool:
-    return campaign.status in (Status.REVIEW, Status.DECIDED) or campaign.window(today).state == "after"
-
-
-def window_note(campaign: Campaign, today: datetime.date) -> str:
-    """ "12 days left", "opens in 3 days" or "closed", as the campaign's page and list show the window."""
-    if window_closed(campaign, today):
-        return _("closed")
-    window = campaign.window(today)
-    if window.state == "before":
-        return ngettext("opens in %(days)d day", "opens in %(days)d days", window.days) % {
-            "days": window.days
-        }
-    if campaign.status == Status.DRAFT:
-        return _("not opened yet")
-    if window.days == 0:
-        return _("last day")
-    return ngettext("%(days)d day left", "%(days)d days left", window.days) % {"days": window.days}
 
 
 def _campaign(request, pk, *, manage: bool = False) -> Campaign:
@@ -94,19 +71,11 @@ class CampaignListView(PaginatedListMixin, CampaignQuerysetMixin, ListView):
         if user.is_district_officer:
             # Their own district's place in each campaign: its quota and the places taken.
             return qs.with_district_quota(user.district_id)
-        sent = [Nomination.Status.SUBMITTED, Nomination.Status.APPROVED, Nomination.Status.REJECTED]
-        return qs.annotate(
-            sent_count=Count("nominations", filter=Q(nominations__status__in=sent)),
-            waiting_count=Count("nominations", filter=Q(nominations__status=Nomination.Status.SUBMITTED)),
-            approved_count=Count("nominations", filter=Q(nominations__status=Nomination.Status.APPROVED)),
-        )
+        return qs.with_nomination_counts()
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(can_manage=self.request.user.acts_for_province, **kwargs)
-        today = timezone.localdate()
-        for campaign in context["campaigns"]:
-            campaign.window_note = window_note(campaign, today)
-        return context
+        # Each row's window ("12 days left") is the campaign's own `window_note`, called by the template.
+        return super().get_context_data(can_manage=self.request.user.acts_for_province, **kwargs)
 
 
 class CampaignDetailView(CampaignQuerysetMixin, DetailView):
@@ -119,8 +88,8 @@ class CampaignDetailView(CampaignQuerysetMixin, DetailView):
         rows = selectors.quota_use(campaign=campaign, user=user)
         context = {
             "can_manage": user.acts_for_province,
-            "window_note": window_note(campaign, timezone.localdate()),
-            "window_closed": window_closed(campaign, timezone.localdate()),
+            "window_note": campaign.window_note(),
+            "window_closed": campaign.window_closed(),
             "history": history_rows(campaign.history, limit=30),
             "quota_rows": rows,
             "quota_totals": selectors.quota_totals(rows),
@@ -423,21 +392,7 @@ class CampaignReviewView(PaginatedListMixin, ManagedCampaignMixin, ListView):
         )
         for nomination in context["nominations"]:
             nomination.rating_label = ratings.get(nomination.rating, "")
-        context["status_counts"] = counts = self.status_counts(rows)
+        district = self.filterset.form.cleaned_data.get("district") if self.filterset.is_bound else None
+        context["status_counts"] = counts = selectors.status_counts(rows, district=district)
         context["sent_count"] = sum(n for status, _label, n in counts if status != Nomination.Status.DRAFT)
         return context
-
-    def status_counts(self, rows) -> list[tuple[str, str, int]]:
-        """(status, label, count) over the districts the filter shows, from the quota-use rows."""
-        district = self.filterset.form.cleaned_data.get("district") if self.filterset.is_bound else None
-        shown = [r for r in rows if district is None or r.district.pk == district.pk]
-        names = {
-            Nomination.Status.SUBMITTED: "submitted",
-            Nomination.Status.APPROVED: "approved",
-            Nomination.Status.REJECTED: "rejected",
-            Nomination.Status.DRAFT: "draft",
-        }
-        return [
-            (status, Nomination.Status(status).label, sum(getattr(r, attr) for r in shown))
-            for status, attr in names.items()
-        ]

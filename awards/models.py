@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
 from assessments.models import Rating
@@ -62,6 +63,16 @@ def places_left(*, quota: int, used: int) -> int:
 
 
 class CampaignQuerySet(ProvinceWideQuerySet):
+    def with_nomination_counts(self) -> "CampaignQuerySet":
+        """Each campaign annotated with `sent_count` (submitted or decided), `waiting_count` (submitted, not
+        decided) and `approved_count`: the campaign list's columns for provincial staff."""
+        sent = [Nomination.Status.SUBMITTED, Nomination.Status.APPROVED, Nomination.Status.REJECTED]
+        return self.annotate(
+            sent_count=Count("nominations", filter=Q(nominations__status__in=sent)),
+            waiting_count=Count("nominations", filter=Q(nominations__status=Nomination.Status.SUBMITTED)),
+            approved_count=Count("nominations", filter=Q(nominations__status=Nomination.Status.APPROVED)),
+        )
+
     def with_district_quota(self, district_id: int) -> "CampaignQuerySet":
         """Each campaign annotated with one district's place in it: `district_quota` (its override or the
         default), `district_used` (places taken) and `district_drafts`; `district_left` follows."""
@@ -187,6 +198,25 @@ class Campaign(Versioned):
         if today > self.closes_on:
             return Window("after", (today - self.closes_on).days)
         return Window("open", (self.closes_on - today).days)
+
+    def window_closed(self, today: datetime.date | None = None) -> bool:
+        """No more nominations: under review, decided, or past the closing date."""
+        return self.status in (self.Status.REVIEW, self.Status.DECIDED) or self.window(today).state == "after"
+
+    def window_note(self, today: datetime.date | None = None) -> str:
+        """ "12 days left", "opens in 3 days" or "closed", as the campaign's page and list show the window."""
+        if self.window_closed(today):
+            return str(_("closed"))
+        window = self.window(today)
+        if window.state == "before":
+            return ngettext("opens in %(days)d day", "opens in %(days)d days", window.days) % {
+                "days": window.days
+            }
+        if self.status == self.Status.DRAFT:
+            return str(_("not opened yet"))
+        if window.days == 0:
+            return str(_("last day"))
+        return ngettext("%(days)d day left", "%(days)d days left", window.days) % {"days": window.days}
 
 
 class Quota(models.Model):

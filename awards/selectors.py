@@ -225,3 +225,14 @@ def statistics(*, user, year: int | None = None) -> dict:
         "table": table,
         "revoked": revoked.count(),
     }
+
+
+def status_counts(rows, *, district=None) -> list[tuple[str, str, int]]:
+    """(status, label, count) of a campaign's nominations over the districts shown (all, or `district`),
+    from the quota-use rows of `quota_use` (no further query)."""
+    shown = [r for r in rows if district is None or r.district.pk == district.pk]
+    order = [Nomination.Status.SUBMITTED, Nomination.Status.APPROVED, Nomination.Status.REJECTED]
+    return [
+        (status, Nomination.Status(status).label, sum(getattr(r, FIELD_FOR[status]) for r in shown))
+        for status in [*order, Nomination.Status.DRAFT]
+    ]
