@@ -1,9 +1,11 @@
 """Reads of secretaries and vacancies, always through the user's scope."""
 
 import datetime
+from collections.abc import Iterator
 
 from django.db.models import Count, Exists, FilteredRelation, OuterRef, Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from branches.models import Branch
 from branches.selectors import level_below
@@ -104,3 +106,114 @@ def person_terms(person: Person):
     return person.terms.select_related("branch__commune__district", "branch__commune__province").order_by(
         "-started_on", "-pk"
     )
+
+
+def person_export_rows(*, people) -> tuple[list[str], Iterator[list]]:
+    """The headers and rows of the secretaries' Excel export, for `people` (already scoped to the user and
+    filtered like the list). Rows are read as plain values through one join (no model instances), in chunks,
+    so a national export of 100,000+ people costs seconds of database time, not minutes."""
+    people = (
+        people.annotate(current=FilteredRelation("terms", condition=Q(terms__ended_on__isnull=True)))
+        .order_by("sort_key", "pk", "current__role")
+        .values_list(
+            "pk",
+            "full_name",
+            "gender",
+            "date_of_birth",
+            "ethnicity",
+            "religion",
+            "education_level",
+            "political_theory_level",
+            "is_party_member",
+            "party_joined_on",
+            "occupation",
+            "phone",
+            "email",
+            "current__role",
+            "current__branch__name",
+            "current__branch__commune__name",
+            "current__branch__commune__district__name",
+            "province__name",
+            "current__started_on",
+            "current__expected_end_on",
+        )
+    )
+    headers = [
+        _("Full name"),
+        _("Gender"),
+        _("Date of birth"),
+        _("Ethnicity"),
+        _("Religion"),
+        _("Education level"),
+        _("Political-theory level"),
+        _("Party member"),
+        _("Joined the Party on"),
+        _("Occupation"),
+        _("Phone"),
+        _("E-mail"),
+        _("Current role"),
+        _("Branch"),
+        _("Commune"),
+        _("District"),
+        _("Province"),
+        _("Term started on"),
+        _("Term due to end on"),
+    ]
+    # Labels are looked up once, not translated again for each of 100,000 rows.
+    labels = [
+        {value: str(label) for value, label in Person._meta.get_field(name).flatchoices}
+        for name in ("gender", "ethnicity", "religion", "education_level", "political_theory_level")
+    ]
+    roles = {value: str(label) for value, label in Term.Role.choices}
+    yes, no = _("Yes"), _("No")
+
+    def rows():
+        previous = None
+        for (
+            pk,
+            name,
+            gender,
+            born,
+            ethnicity,
+            religion,
+            education,
+            theory,
+            party,
+            joined,
+            occupation,
+            phone,
+            email,
+            role,
+            branch,
+            commune,
+            district,
+            province,
+            started,
+            due,
+        ) in people.iterator(chunk_size=5000):
+            if pk == previous:
+                continue  # a second current term (say, also a deputy elsewhere): the first one is shown
+            previous = pk
+            yield [
+                name,
+                labels[0].get(gender, ""),
+                born,
+                labels[1].get(ethnicity, ""),
+                labels[2].get(religion, ""),
+                labels[3].get(education, ""),
+                labels[4].get(theory, ""),
+                yes if party else no,
+                joined,
+                occupation,
+                phone,
+                email,
+                roles.get(role, ""),
+                branch or "",
+                commune or "",
+                district or "",
+                province,
+                started,
+                due,
+            ]
+
+    return headers, rows()
