@@ -3,7 +3,6 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +16,7 @@ from branches.selectors import unit_by_code
 from core.history import history_rows
 from core.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
 from core.navigation import safe_next
-from core.versioning import VERSION_FIELD, StaleEdit
+from core.versioning import VERSION_FIELD
 from secretaries.models import Person, Term
 
 from . import services
@@ -227,34 +226,21 @@ def commune_grid(request, code):
     )
     if request.method == "POST" and form.is_valid():
         submit = "submit" in request.POST
-        saved = 0
+        entries = [
+            SimpleNamespace(
+                person=row.person,
+                assessment=row.assessment,
+                locked=row.locked,
+                values=form.row_values(row),
+                comment=form.cleaned_data.get(row.comment, ""),
+                loaded=form.cleaned_data.get(row.version),
+            )
+            for row in rows
+        ]
         try:
-            with transaction.atomic():  # the whole grid, or nothing
-                for row in rows:
-                    values = form.row_values(row)
-                    loaded = form.cleaned_data.get(row.version)
-                    if (
-                        row.locked
-                        and row.assessment is not None
-                        and loaded not in (None, row.assessment.version)
-                    ):
-                        # Confirmed by someone else since the grid was opened: say so rather than silently
-                        # dropping what was typed in that row.
-                        raise StaleEdit(row.assessment, loaded_version=loaded)
-                    if row.locked or all(v is None for v in values.values()):
-                        continue
-                    services.assessment_save(
-                        person=row.person,
-                        framework=framework,
-                        assessor=request.user,
-                        values=values,
-                        comment=form.cleaned_data.get(row.comment, ""),
-                        submit=submit,
-                        assessment=row.assessment,
-                        criteria=criteria,
-                        version=loaded,
-                    )
-                    saved += 1
+            saved = services.commune_grid_save(
+                entries=entries, framework=framework, criteria=criteria, assessor=request.user, submit=submit
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -335,14 +321,8 @@ def assessment_confirm_many(request):
     if not ids:
         messages.warning(request, _("Tick the assessments to confirm first."))
         return redirect(safe_next(request, reverse("assessments:assessment_list")))
-    chosen = Assessment.objects.visible_to(request.user).filter(
-        pk__in=ids, status=Assessment.Status.SUBMITTED
-    )
-    count = 0
-    with transaction.atomic():
-        for assessment in chosen.select_for_update():
-            services.assessment_confirm(assessment=assessment, user=request.user)
-            count += 1
+    chosen = Assessment.objects.visible_to(request.user).filter(pk__in=ids)
+    count = services.assessments_confirm_many(assessments=chosen, user=request.user)
     messages.success(request, _("%(count)s assessments were confirmed.") % {"count": count})
     return redirect(safe_next(request, reverse("assessments:assessment_list")))
 

@@ -203,3 +203,45 @@ def assessment_reopen(*, assessment: Assessment, user, reason: str) -> Assessmen
     assessment._change_reason = reason.strip()
     assessment.save(update_fields=["status", "confirmed_by", "confirmed_at", "updated_at"])
     return assessment
+
+
+@transaction.atomic  # the whole grid, or nothing
+def commune_grid_save(*, entries, framework: Framework, criteria, assessor, submit: bool) -> int:
+    """Save the commune grid's rows; returns how many were saved. Each entry has the row's `person`, its
+    `assessment` (or None), `locked` (confirmed, or assessed by another unit), the typed `values` per
+    criterion, the `comment` and the version the grid was `loaded` with. A row confirmed by someone else
+    since the grid was opened refuses the whole grid (StaleEdit) rather than dropping what was typed."""
+    saved = 0
+    for entry in entries:
+        if (
+            entry.locked
+            and entry.assessment is not None
+            and entry.loaded not in (None, entry.assessment.version)
+        ):
+            raise StaleEdit(entry.assessment, loaded_version=entry.loaded)
+        if entry.locked or all(value is None for value in entry.values.values()):
+            continue
+        assessment_save(
+            person=entry.person,
+            framework=framework,
+            assessor=assessor,
+            values=entry.values,
+            comment=entry.comment,
+            submit=submit,
+            assessment=entry.assessment,
+            criteria=criteria,
+            version=entry.loaded,
+        )
+        saved += 1
+    return saved
+
+
+@transaction.atomic
+def assessments_confirm_many(*, assessments, user) -> int:
+    """Confirm the submitted ones among `assessments` (already scoped to the user), all or none; returns how
+    many were confirmed."""
+    count = 0
+    for assessment in assessments.filter(status=Assessment.Status.SUBMITTED).select_for_update():
+        assessment_confirm(assessment=assessment, user=user)
+        count += 1
+    return count
