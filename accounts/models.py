@@ -120,18 +120,24 @@ class User(AbstractUser):
             Q(pk=self.province_id) | Q(successions__successor=self.province_id)
         ).values("pk")
 
-    def former_branch_ids(self):
-        """Branches that belonged to this account's unit before they were re-attached to a new commune (a
-        subquery): a Huyện đoàn or the old Tỉnh đoàn keeps reading the records of its former branches."""
-        from branches.models import BranchAttachment
+    def former_branch_ids(self) -> list[int]:
+        """Branches that belonged to this account's unit before they were re-attached to a new commune: a
+        Huyện đoàn or the old Tỉnh đoàn keeps reading the records of its former branches. Read once per
+        request (cached on the user) as a list: most accounts have none, and an OR with a subquery in every
+        scoped query made each of them ~20 times slower on national data (25 ms instead of 1.4 ms)."""
+        if not hasattr(self, "_former_branch_ids"):
+            from branches.models import BranchAttachment
 
-        if self.is_provincial_staff:
-            unit = {"commune__province__in": self.scope_province_ids()}
-        elif self.is_district_officer:
-            unit = {"commune__district": self.district_id}
-        else:
-            unit = {"commune": self.commune_id}
-        return BranchAttachment.objects.filter(**unit).values("branch")
+            if self.is_provincial_staff:
+                unit = {"commune__province__in": self.scope_province_ids()}
+            elif self.is_district_officer:
+                unit = {"commune__district": self.district_id}
+            else:
+                unit = {"commune": self.commune_id}
+            self._former_branch_ids = list(
+                BranchAttachment.objects.filter(**unit).values_list("branch", flat=True).distinct()
+            )
+        return self._former_branch_ids
 
     @property
     def acts_for_province(self) -> bool:

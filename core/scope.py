@@ -8,7 +8,8 @@ outside the user's scope simply does not exist (404).
 Across the 2025 reform: provincial staff read their province and the provinces that went into it; a
 commune officer reads through the branch (its commune today), so a branch's earlier records follow it
 whatever the units were then; a user of an ended unit keeps reading the branches it had before they were
-re-attached. The user supplies those sets as subqueries, so a list costs the same number of queries.
+re-attached. The user supplies the provinces as a subquery and its former branches as a list read once
+per request (usually empty, and then left out of the query), so a list costs a fixed number of queries.
 """
 
 from django.db import models
@@ -47,8 +48,8 @@ class ScopedQuerySet(models.QuerySet):
             scope = self._match(self.commune_path, user.commune_id)
         else:
             return self.none()
-        if self.branch_path is not None:
-            scope |= self._match(self.branch_path, user.former_branch_ids(), "in")
+        if self.branch_path is not None and (former := user.former_branch_ids()):
+            scope |= self._match(self.branch_path, former, "in")
         return self.filter(scope)
 
     def in_province(self, province) -> "ScopedQuerySet":

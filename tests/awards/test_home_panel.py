@@ -172,6 +172,7 @@ def test_fixed_number_of_queries(
     persona, queries, world, request, count_queries, hieu_tu, an_truong, tra_vinh
 ):
     user = request.getfixturevalue(persona)
+    user.former_branch_ids()  # read once per request, before any panel's own queries (core/scope.py)
     with count_queries() as small:
         panel(user)
     officer = UserFactory(role="district_officer", district=hieu_tu.district)
