@@ -1,6 +1,8 @@
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 
@@ -138,6 +140,35 @@ class User(AbstractUser):
                 BranchAttachment.objects.filter(**unit).values_list("branch", flat=True).distinct()
             )
         return self._former_branch_ids
+
+    @property
+    def unit(self):
+        """The unit this account works for (province, district or commune); None for the administrator."""
+        if self.is_provincial_staff:
+            return self.province
+        if self.is_district_officer:
+            return self.district
+        if self.is_commune_officer:
+            return self.commune
+        return None
+
+    @property
+    def unit_ended_on(self):
+        """The day this account's unit ended (a Huyện đoàn, old Tỉnh đoàn Trà Vinh: 30/06/2025), or None."""
+        unit = self.unit
+        return unit.ended_on if unit is not None else None
+
+    def check_may_record_on(self, day) -> None:
+        """Refuse a new record dated after the end of this account's unit: a Huyện đoàn keeps reading its
+        records after 30/06/2025 and writes nothing dated later. Raises ValidationError (for the form's
+        date field to show)."""
+        ended = self.unit_ended_on
+        if ended is not None and day is not None and day > ended:
+            raise ValidationError(
+                _("%(unit)s ended on %(date)s: it can no longer record anything dated after that day."),
+                code="unit_ended",
+                params={"unit": self.unit, "date": date_format(ended, "SHORT_DATE_FORMAT")},
+            )
 
     @property
     def acts_for_province(self) -> bool:
