@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from demo.scale import branches as scale
 from demo.scale.assessments import assessments_step
 from demo.scale.awards import awards_step
+from demo.scale.reform import reform_step
 from demo.scale.secretaries import secretaries_step
 from demo.scale.seminars import seminars_step
 
@@ -15,6 +16,9 @@ SEED_STEPS: list[scale.Step] = [
     scale.branches_step,
     secretaries_step,
     scale.users_step,
+    # After the secretaries (their terms stay with the branch): Trà Vinh's and every province's branches
+    # move to the new communes on 01/07/2025; the new world's benchmark accounts.
+    reform_step,
     # After the users: the benchmark accounts assess and confirm.
     assessments_step,
     seminars_step,
