@@ -7,28 +7,36 @@ from core.home import Panel
 from . import selectors
 
 SOON_SHOWN = 8
+#: bars on the first screen's chart: a province of 124 communes shows those with the most vacancies
+CHART_UNITS = 15
 
 
 def panel(user) -> Panel:
     level, summary = selectors.vacancy_summary(user=user)
     ending = selectors.terms_ending_soon(user=user)
-    if not user.is_district_officer:
+    # An officer's own district or commune is the whole panel: no table of one row.
+    per_unit_shown = not (user.is_district_officer or user.is_commune_officer)
+    if per_unit_shown:
         per_unit = selectors.ending_soon_per_unit(user=user)
         for row in summary:
             row["ending"] = per_unit.get(row["unit"].pk if row["unit"] else None, 0)
     chart = None
+    charted = summary
     if user.is_provincial_staff and summary:
-        # The first screen of provincial staff draws the province (static/js/charts.js).
-        names = [row["unit"].name if row["unit"] else str(_("Province level")) for row in summary]
+        # The first screen of provincial staff draws the province (static/js/charts.js); of many units,
+        # those with the most vacancies, so that each bar keeps a readable label, on a phone too.
+        if len(summary) > CHART_UNITS:
+            charted = sorted(summary, key=lambda row: (-row["vacant"], -row["branches"]))[:CHART_UNITS]
+        names = [row["unit"].name if row["unit"] else str(_("Province level")) for row in charted]
         chart = {
             "type": "bar",
             "labels": names,
             "datasets": [
                 {
                     "label": str(_("With a secretary")),
-                    "data": [row["branches"] - row["vacant"] for row in summary],
+                    "data": [row["branches"] - row["vacant"] for row in charted],
                 },
-                {"label": str(_("Without a secretary")), "data": [row["vacant"] for row in summary]},
+                {"label": str(_("Without a secretary")), "data": [row["vacant"] for row in charted]},
             ],
             "decimals": 0,
         }
@@ -36,7 +44,8 @@ def panel(user) -> Panel:
         template="secretaries/partials/home_panel.html",
         context={
             "vacant": sum(row["vacant"] for row in summary),
-            "summary": summary if not user.is_district_officer else [],
+            "summary": summary if per_unit_shown else [],
+            "chart_top": len(charted) if len(charted) < len(summary) else 0,
             "summary_level": level,
             "ending_soon": list(ending[:SOON_SHOWN]),
             "ending_count": ending.count(),

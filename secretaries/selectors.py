@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.models import Branch
+from branches.rollup import unit_names
 from branches.selectors import level_below
 
 from .models import Person, Term
@@ -136,6 +137,8 @@ def person_export_rows(*, people) -> tuple[list[str], Iterator[list]]:
             "province__name",
             "current__started_on",
             "current__expected_end_on",
+            "district__name",
+            "current__branch__commune__province__name",
         )
     )
     headers = [
@@ -158,6 +161,8 @@ def person_export_rows(*, people) -> tuple[list[str], Iterator[list]]:
         _("Province"),
         _("Term started on"),
         _("Term due to end on"),
+        _("Unit when recorded"),
+        _("Unit today"),
     ]
     # Labels are looked up once, not translated again for each of 100,000 rows.
     labels = [
@@ -190,6 +195,8 @@ def person_export_rows(*, people) -> tuple[list[str], Iterator[list]]:
             province,
             started,
             due,
+            recorded_district,
+            province_today,
         ) in people.iterator(chunk_size=5000):
             if pk == previous:
                 continue  # a second current term (say, also a deputy elsewhere): the first one is shown
@@ -214,6 +221,10 @@ def person_export_rows(*, people) -> tuple[list[str], Iterator[list]]:
                 province,
                 started,
                 due,
+                # The person's record names the units of the time it was made; today's is the current
+                # term's branch's commune (none without a current term).
+                unit_names(recorded_district, province),
+                unit_names(commune, province_today),
             ]
 
     return headers, rows()

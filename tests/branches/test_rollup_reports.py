@@ -1,0 +1,97 @@
+"""Reports "as recorded" and "rolled up to today's units" (branches.rollup), and the screens of the new
+world: a small Trà Vinh whose communes went into a new Vĩnh Long on 01/07/2025 (the reform matrix's world).
+The world's 2020 commendations (Tèo of Huyện Tiểu Cần, Nhung of Huyện Càng Long) are counted under Trà Vinh
+and its districts as recorded, and under today's communes (Xã Tập Ngãi, Xã Càng Long) rolled up."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from accounts.models import User
+from awards import selectors as award_selectors
+from tests.login import login_verified
+from tests.test_scope_matrix_reform import reformed  # noqa: F401 (the module's shared world)
+
+pytestmark = pytest.mark.usefixtures("world_once", "reformed")
+
+
+def staff():
+    return User.objects.get(username="tinhdoan.vinhlong.moi")
+
+
+def groups(data) -> list[tuple[str, int, list[tuple[str, int]]]]:
+    return [
+        (g["province"].name, g["total"], [(r["unit"].name, r["total"]) for r in g["rows"]])
+        for g in data["provinces"]
+    ]
+
+
+def test_commendations_as_recorded_are_under_tra_vinh_and_its_districts(world):
+    data = award_selectors.statistics(user=staff(), year=2020)
+    assert data["per_year"] == {2020: 2}
+    assert groups(data) == [("Tỉnh Trà Vinh", 2, [("Huyện Càng Long", 1), ("Huyện Tiểu Cần", 1)])]
+
+
+def test_commendations_rolled_up_are_under_todays_communes(world):
+    data = award_selectors.statistics(user=staff(), year=2020, units="today")
+    assert data["per_year"] == {2020: 2}
+    assert data["level"] == "commune"
+    assert groups(data) == [("Tỉnh Vĩnh Long (mới)", 2, [("Xã Càng Long", 1), ("Xã Tập Ngãi", 1)])]
+
+
+def test_the_page_shows_the_switch_and_keeps_it_with_the_year(client, world):
+    login_verified(client, staff())
+    recorded = client.get(reverse("awards:statistics"), {"year": 2020}).content.decode()
+    today = client.get(reverse("awards:statistics"), {"year": 2020, "units": "today"}).content.decode()
+    assert "Như khi ghi nhận" in recorded and "Quy về đơn vị hiện nay" in recorded
+    assert "Huyện Tiểu Cần" in recorded and "Xã Tập Ngãi" not in recorded
+    assert "Xã Tập Ngãi" in today and "Huyện Tiểu Cần" not in today
+    # The year form sends the switch again, and the printed page says which one it is.
+    assert 'name="units" value="today"' in today
+    assert "data-units-printed>Quy về đơn vị hiện nay<" in today
+
+
+@pytest.mark.parametrize("units", ["recorded", "today"])
+def test_statistics_cost_a_fixed_number_of_queries(client, world, units, count_queries, tieu_can):
+    from tests.awards.test_commendations import commend
+
+    login_verified(client, staff())
+    url = reverse("awards:statistics")
+    with count_queries() as small:
+        assert client.get(url, {"units": units}).status_code == 200
+    for _ in range(3):
+        commend(world["decided_campaign"], tieu_can)
+    with count_queries() as large:
+        assert client.get(url, {"units": units}).status_code == 200
+    assert len(large) == len(small)
+
+
+def test_commune_officer_home_speaks_of_its_commune(client, world):
+    client.force_login(User.objects.get(username="doanxa.tapngai"))
+    page = client.get(reverse("home")).content.decode()
+    assert "Xã của bạn" in page
+    assert "Các xã trong huyện" not in page
+    assert "Bí thư theo tỉnh" not in page
+
+
+def test_new_province_staff_home_lists_its_communes(client, world):
+    login_verified(client, staff())
+    page = client.get(reverse("home")).content.decode()
+    assert "Các xã trong tỉnh" in page
+    assert "Bí thư theo xã" in page
+    assert "Các xã trong huyện" not in page and "Bí thư theo tỉnh" not in page
+
+
+def test_secretaries_export_names_the_unit_of_the_time_and_today(client, world):
+    login_verified(client, staff())
+    response = client.get(reverse("secretaries:person_export"))
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    header = next(row for row in rows if "Đơn vị khi ghi nhận" in row)
+    at, now = header.index("Đơn vị khi ghi nhận"), header.index("Đơn vị hiện nay")
+    body = {row[header.index("Họ và tên")]: row for row in rows[rows.index(header) + 1 :]}
+    teo = body["Nguyễn Văn Tèo"]
+    assert teo[at] == "Huyện Tiểu Cần, Tỉnh Trà Vinh"
+    assert teo[now] == "Xã Tập Ngãi, Tỉnh Vĩnh Long (mới)"
