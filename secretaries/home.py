@@ -7,8 +7,9 @@ from core.home import Panel
 from . import selectors
 
 SOON_SHOWN = 8
-#: bars on the first screen's chart: a province of 124 communes shows those with the most vacancies
-CHART_UNITS = 15
+#: units on the first screen's chart and table: a province of 124 communes shows those with the most
+#: vacancies (the vacancy list has them all), so each bar keeps a readable label, on a phone too
+SHOWN_UNITS = 15
 
 
 def panel(user) -> Panel:
@@ -19,33 +20,36 @@ def panel(user) -> Panel:
     if per_unit_shown:
         per_unit = selectors.ending_soon_per_unit(user=user)
         for row in summary:
-            row["ending"] = per_unit.get(row["unit"].pk if row["unit"] else None, 0)
+            row["ending"] = per_unit.get((row["level"], row["unit"].pk) if row["unit"] else None, 0)
+    shown = summary
+    if len(summary) > SHOWN_UNITS:
+        shown = sorted(summary, key=lambda row: (-row["vacant"], -row.get("ending", 0), -row["branches"]))
+        shown = shown[:SHOWN_UNITS]
     chart = None
-    charted = summary
     if user.is_provincial_staff and summary:
-        # The first screen of provincial staff draws the province (static/js/charts.js); of many units,
-        # those with the most vacancies, so that each bar keeps a readable label, on a phone too.
-        if len(summary) > CHART_UNITS:
-            charted = sorted(summary, key=lambda row: (-row["vacant"], -row["branches"]))[:CHART_UNITS]
-        names = [row["unit"].name if row["unit"] else str(_("Province level")) for row in charted]
+        # The first screen of provincial staff draws the province (static/js/charts.js).
+        names = [row["unit"].name if row["unit"] else str(_("Province level")) for row in shown]
         chart = {
             "type": "bar",
             "labels": names,
             "datasets": [
                 {
                     "label": str(_("With a secretary")),
-                    "data": [row["branches"] - row["vacant"] for row in charted],
+                    "data": [row["branches"] - row["vacant"] for row in shown],
                 },
-                {"label": str(_("Without a secretary")), "data": [row["vacant"] for row in charted]},
+                {"label": str(_("Without a secretary")), "data": [row["vacant"] for row in shown]},
             ],
             "decimals": 0,
+            "min": 0,
         }
     return Panel(
         template="secretaries/partials/home_panel.html",
         context={
             "vacant": sum(row["vacant"] for row in summary),
-            "summary": summary if per_unit_shown else [],
-            "chart_top": len(charted) if len(charted) < len(summary) else 0,
+            "summary": shown if per_unit_shown else [],
+            # Of many units, only those with the most vacancies are shown: how many, and of how many.
+            "shown_top": len(shown) if len(shown) < len(summary) else 0,
+            "unit_count": len(summary),
             "summary_level": level,
             "ending_soon": list(ending[:SOON_SHOWN]),
             "ending_count": ending.count(),

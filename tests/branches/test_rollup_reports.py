@@ -95,3 +95,51 @@ def test_secretaries_export_names_the_unit_of_the_time_and_today(client, world):
     teo = body["Nguyễn Văn Tèo"]
     assert teo[at] == "Huyện Tiểu Cần, Tỉnh Trà Vinh"
     assert teo[now] == "Xã Tập Ngãi, Tỉnh Vĩnh Long (mới)"
+
+
+def test_assessment_summary_as_recorded_and_rolled_up(world):
+    from assessments import selectors as assessment_selectors
+
+    framework = world["tieu_can_assessment"].framework
+    recorded = assessment_selectors.summary(user=staff(), framework=framework)
+    today = assessment_selectors.summary(user=staff(), framework=framework, units="today")
+    assert [(r.level, r.unit.name, r.drafts) for r in recorded.units] == [("district", "Huyện Tiểu Cần", 1)]
+    assert [(r.level, r.unit.name, r.drafts) for r in today.units] == [("commune", "Xã Tập Ngãi", 1)]
+
+
+def test_assessment_summary_page_keeps_the_switch(client, world):
+    from assessments.models import Assessment
+
+    # Counted once submitted (a draft alone leaves the page at its empty state).
+    Assessment.objects.filter(pk=world["tieu_can_assessment"].pk).update(status=Assessment.Status.SUBMITTED)
+    login_verified(client, staff())
+    page = client.get(reverse("assessments:summary"), {"units": "today"}).content.decode()
+    assert "Theo xã hiện nay" in page and "Xã Tập Ngãi" in page
+    assert 'name="units" value="today"' in page
+    needs = client.get(reverse("assessments:training_needs"), {"units": "today"}).content.decode()
+    assert "units=today" in needs  # the export keeps the switch
+
+
+def test_an_ended_province_reads_its_branches_under_todays_communes(world, tra_vinh_staff):
+    from secretaries.selectors import vacancy_summary
+
+    level, rows = vacancy_summary(user=tra_vinh_staff)
+    # The two re-attached branches are under today's communes, not "directly under the province".
+    assert level == "commune"
+    assert {(row["level"], row["unit"].name, row["branches"]) for row in rows} == {
+        ("commune", "Xã Càng Long", 1),
+        ("commune", "Xã Tập Ngãi", 1),
+    }
+
+
+def test_seminars_export_names_the_unit_of_the_time_and_today(client, world):
+    login_verified(client, staff())
+    response = client.get(reverse("seminars:seminar_export"))
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    header = next(row for row in rows if "Đơn vị khi ghi nhận" in row)
+    body = rows[rows.index(header) + 1 :]
+    assert body, "the world's Tiểu Cần seminar"
+    at, now = header.index("Đơn vị khi ghi nhận"), header.index("Đơn vị hiện nay")
+    expected = ("Huyện Tiểu Cần, Tỉnh Trà Vinh", "Tỉnh Vĩnh Long (mới)")
+    assert {(row[at], row[now]) for row in body} == {expected}
