@@ -143,3 +143,56 @@ def test_seminars_export_names_the_unit_of_the_time_and_today(client, world):
     at, now = header.index("Đơn vị khi ghi nhận"), header.index("Đơn vị hiện nay")
     expected = ("Huyện Tiểu Cần, Tỉnh Trà Vinh", "Tỉnh Vĩnh Long (mới)")
     assert {(row[at], row[now]) for row in body} == {expected}
+
+
+def _grow(world, n: int, batch: str) -> None:
+    """More branches of today's communes, each with a secretary and a submitted assessment, and more
+    commendations of 2020 under the old districts: the rows of every report grow, not its queries."""
+    from assessments.services import assessment_save, framework_criteria
+    from branches.models import Commune
+    from tests.awards.test_commendations import commend
+    from tests.factories import BranchFactory, person_with_term
+
+    framework = world["tieu_can_assessment"].framework
+    criteria = framework_criteria(framework)
+    for i, commune in enumerate(Commune.objects.filter(began_on__isnull=False).order_by("code")[:2]):
+        for j in range(n):
+            branch = BranchFactory(commune=commune, name=f"Ấp Mới {batch} {i}-{j}")
+            person = person_with_term(branch=branch)
+            assessment_save(
+                person=person,
+                framework=framework,
+                assessor=staff(),
+                values={c.pk: 2 for c in criteria},
+                submit=True,
+            )
+    for district in {world["tieu_can_person"].district, world["cang_long_person"].district}:
+        commend(world["decided_campaign"], district)
+
+
+@pytest.mark.parametrize("units", ["recorded", "today"])
+@pytest.mark.parametrize(
+    "url", ["home", "awards:statistics", "assessments:summary", "assessments:training_needs"]
+)
+@pytest.mark.parametrize("username", ["tinhdoan.vinhlong.moi", "doanxa.tapngai", "tinhdoan.travinh"])
+def test_reports_cost_a_fixed_number_of_queries_in_both_worlds(
+    client, world, units, url, username, count_queries, tra_vinh_staff
+):
+    user = tra_vinh_staff if username == "tinhdoan.travinh" else User.objects.get(username=username)
+    if user.is_commune_officer:
+        client.force_login(user)
+    else:
+        login_verified(client, user)
+    params = {"units": units, "threshold": "5"}
+    with count_queries() as first:
+        assert client.get(reverse(url), params).status_code == 200
+    _grow(world, 2, batch="A")
+    with count_queries() as small:
+        assert client.get(reverse(url), params).status_code == 200
+    _grow(world, 4, batch="B")
+    with count_queries() as large:
+        assert client.get(reverse(url), params).status_code == 200
+    # Units are loaded once per level a table holds (the first growth brings today's communes beside the
+    # old districts): at most one query more, then none whatever the rows.
+    assert len(small) <= len(first) + 1
+    assert len(large) == len(small)
