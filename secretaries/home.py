@@ -41,6 +41,8 @@ def panel(user) -> Panel:
             ],
             "decimals": 0,
             "min": 0,
+            # Commune names are long and many: bars across, one name per line, readable on a phone.
+            "horizontal": level in ("commune", "unit"),
         }
     return Panel(
         template="secretaries/partials/home_panel.html",
