@@ -12,6 +12,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from branches.rollup import unit_names, units_mode, units_switch
 from core.excel import xlsx_response
 from core.mixins import portal_view
 
@@ -33,6 +34,8 @@ class ReportFilterForm(forms.Form):
         required=False,
         empty_label=None,
     )
+    # The units switch (branches.rollup) is kept when the form is sent again.
+    units = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, data, *, default: Framework | None, with_threshold: bool = False):
         data = data.copy()
@@ -53,6 +56,7 @@ class ReportFilterForm(forms.Form):
         self.helper.form_method = "get"
         self.helper.form_class = "d-print-none mb-3"
         self.helper.layout = Layout(
+            "units",
             Row(
                 Column("framework", css_class="col-sm-7 col-lg-5"),
                 *([Column("threshold", css_class="col-sm-3 col-lg-2")] if with_threshold else []),
@@ -63,7 +67,7 @@ class ReportFilterForm(forms.Form):
                     css_class="col-auto mb-3",
                 ),
                 css_class="g-2",
-            )
+            ),
         )
 
     def clean(self):
@@ -103,9 +107,17 @@ def summary(request):
     default = selectors.default_framework(user=request.user)
     form = ReportFilterForm(request.GET, default=default)
     framework = form.chosen_framework
-    report = selectors.summary(user=request.user, framework=framework) if framework else None
+    units = units_mode(request.GET)
+    report = selectors.summary(user=request.user, framework=framework, units=units) if framework else None
     return render(
-        request, "assessments/summary.html", {"form": form, "framework": framework, "report": report}
+        request,
+        "assessments/summary.html",
+        {
+            "form": form,
+            "framework": framework,
+            "report": report,
+            "units_switch": units_switch(request, units),
+        },
     )
 
 
@@ -124,15 +136,22 @@ def _training_parameters(request):
 @portal_view
 def training_needs(request):
     form, framework, threshold = _training_parameters(request)
+    units = units_mode(request.GET)
     needs = (
-        selectors.training_needs(user=request.user, framework=framework, threshold=threshold)
+        selectors.training_needs(user=request.user, framework=framework, threshold=threshold, units=units)
         if framework
         else None
     )
     return render(
         request,
         "assessments/training_needs.html",
-        {"form": form, "framework": framework, "threshold": threshold, "needs": needs},
+        {
+            "form": form,
+            "framework": framework,
+            "threshold": threshold,
+            "needs": needs,
+            "units_switch": units_switch(request, units),
+        },
     )
 
 
@@ -158,12 +177,28 @@ def training_needs_export(request):
         _("Rating"),
         _("Status"),
         _("Assessed on"),
+        _("Unit when recorded"),
+        _("Unit today"),
     ]
     ratings = {value: str(label) for value, label in Rating.choices}
     statuses = {value: str(label) for value, label in Assessment.Status.choices}
 
     def out():
-        for group, name, branch, commune, district, province, score, overall, rating, status, on in rows:
+        for (
+            group,
+            name,
+            branch,
+            commune,
+            district,
+            province,
+            score,
+            overall,
+            rating,
+            status,
+            on,
+            commune_today,
+            province_today,
+        ) in rows:
             yield [
                 group,
                 name,
@@ -176,6 +211,8 @@ def training_needs_export(request):
                 ratings.get(rating, ""),
                 statuses.get(status, ""),
                 on,
+                unit_names(district or commune, province),
+                unit_names(commune_today, province_today),
             ]
 
     year = framework.year if framework else ""

@@ -16,7 +16,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
-from branches.selectors import level_below
+from branches.rollup import RECORDED, grouping, sort_key
 from secretaries.selectors import percent
 
 from .models import Assessment, Criterion, Framework, GroupScore, Rating, Score
@@ -120,6 +120,7 @@ class UnitRow:
     average: Decimal | None
     groups: list[GroupAverage]
     ratings: list[RatingShare]
+    level: str = ""  # what the row's unit is: "province", "district" or "commune"
 
 
 @dataclass
@@ -135,6 +136,7 @@ class Summary:
     criteria: list[CriterionAverage]
     ratings: list[RatingShare]
     units: list[UnitRow] = field(default_factory=list)
+    mode: str = RECORDED
 
     @property
     def group_chart(self) -> dict:
@@ -176,19 +178,27 @@ def _ratings(row: dict, counted: int) -> list[RatingShare]:
     ]
 
 
-def summary(*, user, framework: Framework) -> Summary:
+def summary(*, user, framework: Framework, units: str = RECORDED) -> Summary:
     """Averages (overall, per skill group, per criterion) and the rating distribution of the counted
-    assessments in scope, in total and per unit one level below the user's own; drafts counted apart.
-    Five queries."""
-    level, model = level_below(user)  # also the Assessment field that holds the unit
+    assessments in scope, in total and per unit one level below the user's own, as recorded or rolled up
+    to today's units (branches.rollup); drafts counted apart. Five queries, and one per level of units."""
+    group = grouping(
+        user=user,
+        mode=units,
+        recorded={"province": "province", "district": "district", "commune": "commune"},
+    )
     criteria = framework_criteria(framework)
     groups = _groups_of(criteria)
     base = Assessment.objects.visible_to(user).filter(framework=framework)
     counted = base.filter(COUNTED)
 
-    per_unit = list(
+    count_keys = ["counted", "drafts", "submitted", "confirmed", "overall_n"] + [
+        f"rating_{v}" for v in Rating.values
+    ]
+    per_unit: dict = {}  # (level, unit id) → the unit's counts, rows of several lookups added up
+    for row in (
         base.order_by()
-        .values(level)
+        .values(*group.fields)
         .annotate(
             counted=Count("pk", filter=COUNTED),
             drafts=Count("pk", filter=Q(status=Assessment.Status.DRAFT)),
@@ -198,17 +208,22 @@ def summary(*, user, framework: Framework) -> Summary:
             overall_n=Count("overall_score", filter=COUNTED),
             **_rating_counts(),
         )
-    )
-    unit_key = f"assessment__{level}"
+    ):
+        acc = per_unit.setdefault(group.key(row), {**dict.fromkeys(count_keys, 0), "overall_total": None})
+        for key in count_keys:
+            acc[key] += row[key]
+        if row["overall_total"] is not None:
+            acc["overall_total"] = (acc["overall_total"] or Decimal(0)) + row["overall_total"]
+    scored = group.prefixed("assessment")
     group_rows = (
         GroupScore.objects.filter(assessment__in=counted)
         .order_by()
-        .values(unit_key, "group")
+        .values(*scored.fields, "group")
         .annotate(total=Sum("score"), n=Count("score"))
     )
-    group_sums: dict = {}  # (unit id, group id) → [total, n]; unit id "all" for the whole scope
+    group_sums: dict = {}  # (unit key, group id) → [total, n]; unit key "all" for the whole scope
     for row in group_rows:
-        for unit in (row[unit_key], "all"):
+        for unit in (scored.key(row), "all"):
             acc = group_sums.setdefault((unit, row["group"]), [Decimal(0), 0])
             acc[0] += row["total"] or 0
             acc[1] += row["n"]
@@ -223,31 +238,29 @@ def summary(*, user, framework: Framework) -> Summary:
     def group_averages(unit) -> list[GroupAverage]:
         return [GroupAverage(g, mean(*group_sums.get((unit, g.pk), (None, 0)))) for g in groups]
 
-    count_keys = ["counted", "drafts", "submitted", "confirmed", "overall_n"] + [
-        f"rating_{v}" for v in Rating.values
-    ]
-    totals = {key: sum(row[key] for row in per_unit) for key in count_keys}
-    overall_total = sum((row["overall_total"] or 0 for row in per_unit), Decimal(0))
+    totals = {key: sum(row[key] for row in per_unit.values()) for key in count_keys}
+    overall_total = sum((row["overall_total"] or 0 for row in per_unit.values()), Decimal(0))
 
-    units_by_pk = model.objects.in_bulk([row[level] for row in per_unit if row[level] is not None])
+    found = group.units(k for k in per_unit if k is not None)
     rows = []
-    for row in per_unit:
+    for key, row in per_unit.items():
         rows.append(
             UnitRow(
-                unit=units_by_pk.get(row[level]),
+                unit=found.get(key),
                 counted=row["counted"],
                 drafts=row["drafts"],
                 average=mean(row["overall_total"], row["overall_n"]),
-                groups=group_averages(row[level]),
+                groups=group_averages(key),
                 ratings=_ratings(row, row["counted"]),
+                level=key[0] if key else "",
             )
         )
-    rows.sort(key=lambda r: (r.unit is None, r.unit.code if r.unit else ""))
+    rows.sort(key=lambda r: (r.unit is None, sort_key(r.level, r.unit) if r.unit else ()))
 
     no_scores = {"total": None, "n": 0}
     return Summary(
         framework=framework,
-        level=level,
+        level=group.level,
         counted=totals["counted"],
         drafts=totals["drafts"],
         submitted=totals["submitted"],
@@ -260,6 +273,7 @@ def summary(*, user, framework: Framework) -> Summary:
         ],
         ratings=_ratings(totals, totals["counted"]),
         units=rows,
+        mode=units,
     )
 
 
@@ -293,6 +307,9 @@ class TrainingNeeds:
     counted: int
     criteria: list[WeakCriterion]
     groups: list[GroupNeed]
+    #: per unit (as recorded or rolled up): (level, unit, secretaries below the threshold in some group)
+    per_unit: list[tuple] = field(default_factory=list)
+    mode: str = RECORDED
 
     @property
     def criteria_chart(self) -> dict:
@@ -316,10 +333,16 @@ def weak_group_scores(*, user, framework: Framework, threshold: Decimal):
 
 
 def training_needs(
-    *, user, framework: Framework, threshold: Decimal, per_group: int = PEOPLE_PER_GROUP
+    *,
+    user,
+    framework: Framework,
+    threshold: Decimal,
+    per_group: int = PEOPLE_PER_GROUP,
+    units: str = RECORDED,
 ) -> TrainingNeeds:
-    """Criteria from the weakest average, and per skill group the secretaries below the threshold
-    (the weakest `per_group` of them, with the full count). Five queries."""
+    """Criteria from the weakest average, per skill group the secretaries below the threshold (the
+    weakest `per_group` of them, with the full count), and how many are below per unit, as recorded or
+    rolled up to today's units (branches.rollup). Six queries, and one per level of units."""
     criteria = framework_criteria(framework)
     groups = _groups_of(criteria)
     counted = counted_assessments(user=user, framework=framework)
@@ -347,7 +370,10 @@ def training_needs(
     counts = dict(below.order_by().values("group").annotate(n=Count("pk")).values_list("group", "n"))
     ranked = (
         below.select_related(
-            "assessment__person", "assessment__branch", "assessment__commune", "assessment__district"
+            "assessment__person",
+            "assessment__branch__commune",
+            "assessment__commune",
+            "assessment__district",
         )
         .annotate(
             rank=Window(
@@ -362,12 +388,28 @@ def training_needs(
     people: dict = {}
     for group_score in ranked:
         people.setdefault(group_score.group_id, []).append(group_score)
+    unit_group = grouping(
+        user=user,
+        mode=units,
+        recorded={"province": "province", "district": "district", "commune": "commune"},
+    ).prefixed("assessment")
+    per_unit: dict = {}
+    for row in below.order_by().values(*unit_group.fields).annotate(n=Count("assessment", distinct=True)):
+        key = unit_group.key(row)
+        per_unit[key] = per_unit.get(key, 0) + row["n"]
+    found = unit_group.units(k for k in per_unit if k is not None)
+    unit_rows = sorted(
+        ((key[0], found[key], n) for key, n in per_unit.items() if key in found),
+        key=lambda r: sort_key(r[0], r[1]),
+    )
     return TrainingNeeds(
         framework=framework,
         threshold=threshold,
         counted=n_counted,
         criteria=weak,
         groups=[GroupNeed(g, counts.get(g.pk, 0), people.get(g.pk, [])) for g in groups],
+        per_unit=unit_rows,
+        mode=units,
     )
 
 
@@ -388,6 +430,8 @@ def training_needs_rows(*, user, framework: Framework, threshold: Decimal):
             "assessment__rating",
             "assessment__status",
             "assessment__assessed_on",
+            "assessment__branch__commune__name",
+            "assessment__branch__commune__province__name",
         )
     )
 

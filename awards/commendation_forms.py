@@ -68,6 +68,8 @@ class StatisticsYearForm(forms.Form):
     """The year filter of the statistics page (empty: every year)."""
 
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
+    # The units switch (branches.rollup) is kept when another year is chosen.
+    units = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, years: list[int], **kwargs):
         super().__init__(*args, **kwargs)
@@ -76,6 +78,7 @@ class StatisticsYearForm(forms.Form):
         self.helper.form_method = "get"
         self.helper.form_class = "d-print-none mb-3"
         self.helper.layout = Layout(
+            "units",
             Row(
                 Column("year", css_class="col-6 col-sm-3 col-lg-2"),
                 Column(
@@ -83,7 +86,7 @@ class StatisticsYearForm(forms.Form):
                 ),
                 # The button lines up with the select, on a phone as on a wide screen.
                 css_class="g-2 align-items-end",
-            )
+            ),
         )
 
     @property

@@ -17,6 +17,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 
+from branches.rollup import unit_names, units_mode, units_switch
 from core.excel import xlsx_response
 from core.files import protected_image_response
 from core.history import history_rows
@@ -99,6 +100,8 @@ def commendation_export(request, campaign_pk):
         _("Decision date"),
         _("Revoked on"),
         _("Reason for revocation"),
+        _("Unit when recorded"),
+        _("Unit today"),
     ]
     # Labels are looked up once, not for each row.
     genders, ethnicities = (
@@ -123,6 +126,8 @@ def commendation_export(request, campaign_pk):
                 campaign.decision_date,
                 c.revoked_on,
                 c.revocation_reason,
+                unit_names(c.district.name, c.province.name),
+                unit_names(c.branch.commune.name, c.branch.commune.province.name),
             ]
 
     return xlsx_response(
@@ -251,7 +256,8 @@ def statistics(request):
     per_year = selectors.commendations_per_year(user=user)
     form = StatisticsYearForm(request.GET or None, years=list(per_year))
     year = form.chosen_year
-    data = selectors.statistics(user=user, year=year)
+    units = units_mode(request.GET)
+    data = selectors.statistics(user=user, year=year, units=units)
     people = data["people"]
     total = people["total"]
     shares = [
@@ -275,5 +281,6 @@ def statistics(request):
             "shares": shares,
             "chart": chart,
             "column_totals": [data["per_year"][y] for y in data["years"]],
+            "units_switch": units_switch(request, units),
         },
     )

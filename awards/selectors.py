@@ -8,7 +8,7 @@ from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 
 from assessments.models import Assessment
 from branches.models import District
-from branches.selectors import level_below
+from branches.rollup import RECORDED, grouping, sort_key
 from secretaries.models import Person, Term
 
 from .models import RATING_ORDER, Campaign, Commendation, Nomination, effective_quota, places_left
@@ -158,7 +158,7 @@ def published_commendations(*, campaign: Campaign, user):
     return (
         Commendation.objects.visible_to(user)
         .filter(campaign=campaign)
-        .select_related("person", "branch__commune", "district", "nomination")
+        .select_related("person", "branch__commune__province", "district", "province", "nomination")
         .order_by("district__code", "person__sort_key", "pk")
     )
 
@@ -180,10 +180,11 @@ def commendations_per_year(*, user, province=None) -> dict[int, int]:
     return dict(qs.values_list("year").annotate(n=Count("pk")).order_by("year"))
 
 
-def statistics(*, user, year: int | None = None) -> dict:
-    """Commendations per year and per district (per province for the whole country), and the share of
-    women, Khmer, other minorities and party members among the commended. Revoked ones are left out. A fixed
-    number of grouped queries."""
+def statistics(*, user, year: int | None = None, units: str = RECORDED) -> dict:
+    """Commendations per year and per unit, as recorded (per district of the time; per province for the
+    whole country) or rolled up to today's units (branches.rollup), and the share of women, Khmer, other
+    minorities and party members among the commended. Revoked ones are left out. A fixed number of grouped
+    queries."""
     from secretaries.choices import KHMER, KINH, Gender
 
     base = Commendation.objects.visible_to(user).current()
@@ -197,21 +198,24 @@ def statistics(*, user, year: int | None = None) -> dict:
         party_members=Count("pk", filter=Q(person__is_party_member=True)),
     )
     # The whole country is read per province (696 district rows would say less and cost more to draw).
-    level, model = level_below(user, finest="district")
-    per_unit = defaultdict(dict)
+    group = grouping(
+        user=user, mode=units, recorded={"province": "province", "district": "district"}, finest="district"
+    )
+    per_unit = defaultdict(lambda: defaultdict(int))
     years = set()
-    for unit_id, y, n in base.values_list(level, "year").annotate(n=Count("pk")).order_by():
-        per_unit[unit_id][y] = n
-        years.add(y)
-    units = model.objects.filter(pk__in=list(per_unit)).order_by("code")
+    for row in base.values(*group.fields, "year").annotate(n=Count("pk")).order_by():
+        per_unit[group.key(row)][row["year"]] += row["n"]
+        years.add(row["year"])
+    found = group.units(per_unit)
     years = sorted(years)
     table = [
         {
-            "unit": unit,
-            "counts": [per_unit[unit.pk].get(y, 0) for y in years],
-            "total": sum(per_unit[unit.pk].values()),
+            "unit": found.get(key),
+            "level": key[0] if key else None,
+            "counts": [per_unit[key].get(y, 0) for y in years],
+            "total": sum(per_unit[key].values()),
         }
-        for unit in units
+        for key in sorted(per_unit, key=lambda k: (1,) if k not in found else (0, *sort_key(k[0], found[k])))
     ]
     per_year = {y: sum(row["counts"][i] for row in table) for i, y in enumerate(years)}
     revoked = Commendation.objects.visible_to(user).filter(revoked_on__isnull=False)
@@ -221,10 +225,27 @@ def statistics(*, user, year: int | None = None) -> dict:
         "people": people,
         "years": years,
         "per_year": per_year,
-        "level": level,
+        "level": group.level,
+        "units": units,
+        "provinces": _province_groups(table),
         "table": table,
         "revoked": revoked.count(),
     }
+
+
+def _province_groups(table: list[dict]) -> list[dict]:
+    """The table's rows under their province (a header row with the province's totals), in table order."""
+    groups: list[dict] = []
+    for row in table:
+        unit = row["unit"]
+        province = None if unit is None else (unit if row["level"] == "province" else unit.province)
+        if not groups or groups[-1]["province"] != province:
+            groups.append({"province": province, "rows": [], "counts": [0] * len(row["counts"]), "total": 0})
+        group = groups[-1]
+        group["rows"].append(row)
+        group["counts"] = [a + b for a, b in zip(group["counts"], row["counts"], strict=True)]
+        group["total"] += row["total"]
+    return groups
 
 
 def status_counts(rows, *, district=None) -> list[tuple[str, str, int]]:

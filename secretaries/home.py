@@ -7,36 +7,51 @@ from core.home import Panel
 from . import selectors
 
 SOON_SHOWN = 8
+#: units on the first screen's chart and table: a province of 124 communes shows those with the most
+#: vacancies (the vacancy list has them all), so each bar keeps a readable label, on a phone too
+SHOWN_UNITS = 15
 
 
 def panel(user) -> Panel:
     level, summary = selectors.vacancy_summary(user=user)
     ending = selectors.terms_ending_soon(user=user)
-    if not user.is_district_officer:
+    # An officer's own district or commune is the whole panel: no table of one row.
+    per_unit_shown = not (user.is_district_officer or user.is_commune_officer)
+    if per_unit_shown:
         per_unit = selectors.ending_soon_per_unit(user=user)
         for row in summary:
-            row["ending"] = per_unit.get(row["unit"].pk if row["unit"] else None, 0)
+            row["ending"] = per_unit.get((row["level"], row["unit"].pk) if row["unit"] else None, 0)
+    shown = summary
+    if len(summary) > SHOWN_UNITS:
+        shown = sorted(summary, key=lambda row: (-row["vacant"], -row.get("ending", 0), -row["branches"]))
+        shown = shown[:SHOWN_UNITS]
     chart = None
     if user.is_provincial_staff and summary:
         # The first screen of provincial staff draws the province (static/js/charts.js).
-        names = [row["unit"].name if row["unit"] else str(_("Province level")) for row in summary]
+        names = [row["unit"].name if row["unit"] else str(_("Province level")) for row in shown]
         chart = {
             "type": "bar",
             "labels": names,
             "datasets": [
                 {
                     "label": str(_("With a secretary")),
-                    "data": [row["branches"] - row["vacant"] for row in summary],
+                    "data": [row["branches"] - row["vacant"] for row in shown],
                 },
-                {"label": str(_("Without a secretary")), "data": [row["vacant"] for row in summary]},
+                {"label": str(_("Without a secretary")), "data": [row["vacant"] for row in shown]},
             ],
             "decimals": 0,
+            "min": 0,
+            # Commune names are long and many: bars across, one name per line, readable on a phone.
+            "horizontal": level in ("commune", "unit"),
         }
     return Panel(
         template="secretaries/partials/home_panel.html",
         context={
             "vacant": sum(row["vacant"] for row in summary),
-            "summary": summary if not user.is_district_officer else [],
+            "summary": shown if per_unit_shown else [],
+            # Of many units, only those with the most vacancies are shown: how many, and of how many.
+            "shown_top": len(shown) if len(shown) < len(summary) else 0,
+            "unit_count": len(summary),
             "summary_level": level,
             "ending_soon": list(ending[:SOON_SHOWN]),
             "ending_count": ending.count(),

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.models import Branch
+from branches.rollup import TODAY, Grouping, sort_key, unit_names
 from branches.selectors import level_below
 
 from .models import Person, Term
@@ -39,15 +40,20 @@ def current_terms_prefetch(to_attr: str = "current_terms") -> Prefetch:
     )
 
 
-def _level(user) -> tuple[str, str, type]:
-    """The unit level just below the user's own: its name, the lookup from a branch, its model."""
-    level, model = level_below(user)
-    return level, "commune" if level == "commune" else f"commune__{level}", model
+def _grouping(user) -> Grouping:
+    """Branches (today's state) per unit one level below the user's own. Per district, a branch whose
+    commune is one of 2025 (no district) is counted under that commune: a user of an ended province or
+    district reads its former branches under the communes they belong to today."""
+    level, _model = level_below(user)
+    if level == "district":
+        return Grouping(TODAY, (("district", "commune__district"), ("commune", "commune")))
+    return Grouping(TODAY, ((level, "commune" if level == "commune" else f"commune__{level}"),))
 
 
 def vacancy_summary(*, user) -> tuple[str, list[dict]]:
-    """Branches and vacancies per unit one level below the user's own, with the vacancy rate."""
-    level, key, model = _level(user)
+    """Branches and vacancies per unit one level below the user's own, with the vacancy rate. Each row
+    says its `level` (a district's table may hold today's communes, see _grouping)."""
+    group = _grouping(user)
     # A LEFT JOIN on the current secretary's term (at most one per branch, by constraint) lets
     # PostgreSQL count with one hash join; a NOT EXISTS inside FILTER would probe once per branch.
     rows = (
@@ -55,40 +61,52 @@ def vacancy_summary(*, user) -> tuple[str, list[dict]]:
         .active()
         .annotate(secretary_term=FilteredRelation("terms", condition=CURRENT_SECRETARY))
         .order_by()
-        .values(key)
+        .values(*group.fields)
         .annotate(branches=Count("pk"), vacant=Count("pk", filter=Q(secretary_term__isnull=True)))
     )
-    counts = {row[key]: row for row in rows}
-    units = model.objects.filter(pk__in=[k for k in counts if k is not None]).order_by("code")
-    summary = []
-    for unit in units:
-        row = counts[unit.pk]
+    counts: dict = {}
+    for row in rows:
+        acc = counts.setdefault(group.key(row), {"branches": 0, "vacant": 0})
+        acc["branches"] += row["branches"]
+        acc["vacant"] += row["vacant"]
+    found = group.units(counts)
+    summary = [
+        {
+            "unit": found[key],
+            "level": key[0],
+            "branches": row["branches"],
+            "vacant": row["vacant"],
+            "rate": percent(row["vacant"], row["branches"]),
+        }
+        for key, row in sorted(
+            ((key, row) for key, row in counts.items() if key in found),
+            key=lambda item: sort_key(item[0][0], found[item[0]]),
+        )
+    ]
+    if None in counts:  # no unit at that level (cannot happen for a branch, which always has a commune)
+        row = counts[None]
         summary.append(
             {
-                "unit": unit,
+                "unit": None,
+                "level": "",
                 "branches": row["branches"],
                 "vacant": row["vacant"],
                 "rate": percent(row["vacant"], row["branches"]),
             }
         )
-    if None in counts:  # branches of communes directly under a province (after 2025) have no district
-        row = counts[None]
-        summary.append(
-            {
-                "unit": None,
-                "branches": row["branches"],
-                "vacant": row["vacant"],
-                "rate": row["vacant"] / row["branches"],
-            }
-        )
-    return level, summary
+    levels = {row["level"] for row in summary if row["unit"]}
+    # A table of both districts (of the past) and today's communes is "per unit".
+    return (levels.pop() if len(levels) == 1 else "unit" if levels else group.level), summary
 
 
 def ending_soon_per_unit(*, user) -> dict:
-    """How many current terms end within the window, per unit one level below the user's own."""
-    _name, key, _model = _level(user)
-    rows = terms_ending_soon(user=user).order_by().values(f"branch__{key}").annotate(n=Count("pk"))
-    return {row[f"branch__{key}"]: row["n"] for row in rows}
+    """How many current terms end within the window, per unit of vacancy_summary, by (level, pk)."""
+    group = _grouping(user).prefixed("branch")
+    counts: dict = {}
+    for row in terms_ending_soon(user=user).order_by().values(*group.fields).annotate(n=Count("pk")):
+        key = group.key(row)
+        counts[key] = counts.get(key, 0) + row["n"]
+    return counts
 
 
 def terms_ending_soon(*, user, within_days: int = TERMS_ENDING_WITHIN_DAYS):
@@ -136,6 +154,8 @@ def person_export_rows(*, people) -> tuple[list[str], Iterator[list]]:
             "province__name",
             "current__started_on",
             "current__expected_end_on",
+            "district__name",
+            "current__branch__commune__province__name",
         )
     )
     headers = [
@@ -158,6 +178,8 @@ def person_export_rows(*, people) -> tuple[list[str], Iterator[list]]:
         _("Province"),
         _("Term started on"),
         _("Term due to end on"),
+        _("Unit when recorded"),
+        _("Unit today"),
     ]
     # Labels are looked up once, not translated again for each of 100,000 rows.
     labels = [
@@ -190,6 +212,8 @@ def person_export_rows(*, people) -> tuple[list[str], Iterator[list]]:
             province,
             started,
             due,
+            recorded_district,
+            province_today,
         ) in people.iterator(chunk_size=5000):
             if pk == previous:
                 continue  # a second current term (say, also a deputy elsewhere): the first one is shown
@@ -214,6 +238,10 @@ def person_export_rows(*, people) -> tuple[list[str], Iterator[list]]:
                 province,
                 started,
                 due,
+                # The person's record names the units of the time it was made; today's is the current
+                # term's branch's commune (none without a current term).
+                unit_names(recorded_district, province),
+                unit_names(commune, province_today),
             ]
 
     return headers, rows()

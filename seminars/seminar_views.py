@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
+from branches.rollup import provinces_today, unit_names
 from core.excel import xlsx_response
 from core.history import history_rows
 from core.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
@@ -62,7 +63,10 @@ def seminar_export(request):
         _("Discussion themes"),
         _("Open proposals"),
         _("Outcomes"),
+        _("Unit when recorded"),
+        _("Unit today"),
     ]
+    successors = provinces_today()
 
     def rows():
         for seminar in seminars.iterator(chunk_size=2000):
@@ -78,6 +82,9 @@ def seminar_export(request):
                 "\n".join(f"{t.order}. {t.title}" for t in seminar.themes.all()),
                 seminar.open_proposal_count,
                 seminar.outcome,
+                unit_names(seminar.district.name if seminar.district_id else None, seminar.province.name),
+                # A seminar names no branch: today's unit is its province's, or the one it went into.
+                successors.get(seminar.province_id, seminar.province.name),
             ]
 
     return xlsx_response(filename="toa-dam.xlsx", sheet_title=_("Seminars"), headers=headers, rows=rows())

@@ -289,8 +289,9 @@ def test_export_lists_everyone_below_the_threshold(client, scored, tra_vinh_staf
     login_verified(client, tra_vinh_staff)
     rows = sheet_rows(client.get(reverse("assessments:training_needs_export"), {"threshold": "3,5"}))
     header, body = rows[0], rows[1:]
-    assert len(header) == 11
+    assert len(header) == 13
     assert {"Họ và tên", "Chi đoàn", "Xã", "Huyện", "Tỉnh", "Trạng thái"} <= set(header)
+    assert header[11:] == ("Đơn vị khi ghi nhận", "Đơn vị hiện nay")
     names = [(row[0], row[1], row[6]) for row in body]
     group_1, group_2, group_3 = (g.name for g in scored["teo"].framework.groups.order_by("order"))
     assert names == [
@@ -302,6 +303,7 @@ def test_export_lists_everyone_below_the_threshold(client, scored, tra_vinh_staf
     teo = body[2]
     assert teo[2:6] == ("Ấp Cây Gòn", "Xã Hiếu Tử", "Huyện Tiểu Cần", "Tỉnh Trà Vinh")
     assert teo[7] == pytest.approx(3.91)
+    assert teo[11:] == ("Huyện Tiểu Cần, Tỉnh Trà Vinh", "Xã Hiếu Tử, Tỉnh Trà Vinh")
 
 
 def test_export_keeps_to_the_scope(client, scored, cang_long_officer):

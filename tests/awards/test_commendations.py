@@ -200,9 +200,12 @@ class TestExport:
         assert response.status_code == 200
         assert response["Content-Disposition"].startswith('attachment; filename="tuyen-duong-2020.xlsx"')
         header, *rows = workbook_rows(response)
-        assert len(header) == 12
+        assert len(header) == 14
+        assert header[12:] == ["Đơn vị khi ghi nhận", "Đơn vị hiện nay"]
         assert len(rows) == 2
         nhung, teo = rows  # Càng Long (844) before Tiểu Cần (846)
+        # Before the reform the unit of the time and today's are the same province, named at two levels.
+        assert teo[12:] == ["Huyện Tiểu Cần, Tỉnh Trà Vinh", "Xã Hiếu Tử, Tỉnh Trà Vinh"]
         assert teo[0] == "Huyện Tiểu Cần" and teo[1] == "Nguyễn Văn Tèo"
         assert teo[3] == "Khmer"
         assert teo[5:7] == ["Ấp Cây Gòn", "Xã Hiếu Tử"]

@@ -1,0 +1,137 @@
+"""Reports "as recorded" or "rolled up to today's units": the one switch every report shares.
+
+A record keeps the units of its time (a 2020 commendation names Tỉnh Trà Vinh and Huyện Tiểu Cần); its
+branch belongs to a commune today (since 01/07/2025 a commune of Vĩnh Long, with no district). A report
+groups either way, chosen by `?units=recorded|today`:
+
+- as recorded (the default): per unit one level below the user's own, as the record names it; for staff of
+  a province formed in 2025, whose level below is the commune, a record of the past with a district is
+  counted under that district ("per district for the past, per commune since");
+- rolled up: per today's unit of the record's branch (its commune, or its province for the whole country).
+
+A selector asks `grouping(...)` for the lookups to read (`fields`), reads them in its grouped query, and
+turns each row into its unit with `key(row)`; `units(keys)` loads the units named (one query per level).
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from .models import Commune, District, Province
+from .selectors import level_below
+
+RECORDED = "recorded"
+TODAY = "today"
+MODES = {RECORDED: _("As recorded"), TODAY: _("Rolled up to today's units")}
+MODELS = {"province": Province, "district": District, "commune": Commune}
+LEVEL_ORDER = {"province": 0, "district": 1, "commune": 2}
+
+
+def units_mode(params) -> str:
+    """The mode asked for in a query string: anything but "today" reads as recorded."""
+    return TODAY if params.get("units") == TODAY else RECORDED
+
+
+def units_switch(request, mode: str) -> dict:
+    """What templates/partials/units_switch.html shows: a link per mode keeping the page's other filters."""
+    links = []
+    for value, label in MODES.items():
+        params = request.GET.copy()
+        params["units"] = value
+        params.pop("page", None)
+        url = "?" + params.urlencode()
+        links.append({"value": value, "label": label, "url": url, "active": value == mode})
+    return {"mode": mode, "label": MODES[mode], "links": links}
+
+
+@dataclass(frozen=True)
+class Grouping:
+    mode: str
+    #: (level, lookup) tried in order: a row belongs to the first unit that is not empty
+    paths: tuple[tuple[str, str], ...]
+
+    @property
+    def fields(self) -> list[str]:
+        return [path for _level, path in self.paths]
+
+    @property
+    def level(self) -> str:
+        """The finest level rows may be (what a table's first column is called)."""
+        return self.paths[-1][0]
+
+    def prefixed(self, prefix: str) -> "Grouping":
+        """The same grouping read from a related row (a group score's assessment, say)."""
+        return Grouping(self.mode, tuple((level, f"{prefix}__{path}") for level, path in self.paths))
+
+    def key(self, row: dict) -> tuple[str, int] | None:
+        """The unit a row of `values(*fields)` belongs to, as (level, pk); None when it names none."""
+        for level, path in self.paths:
+            if row.get(path) is not None:
+                return level, row[path]
+        return None
+
+    def units(self, keys) -> dict:
+        """(level, pk) → unit, with its province (for the table's grouping): one query per level."""
+        found = {}
+        keys = [key for key in keys if key is not None]
+        for level, model in MODELS.items():
+            ids = [pk for key_level, pk in keys if key_level == level and pk is not None]
+            if ids:
+                related = [] if level == "province" else ["province"]
+                for unit in model.objects.filter(pk__in=ids).select_related(*related):
+                    found[(level, unit.pk)] = unit
+        return found
+
+
+def sort_key(level: str, unit) -> tuple:
+    """Provinces of the past first (in code order), each with its districts, then its communes."""
+    province = unit if level == "province" else unit.province
+    return (province.ended_on is None, province.code, LEVEL_ORDER[level], unit.code)
+
+
+def grouping(
+    *,
+    user,
+    mode: str,
+    recorded: dict[str, str],
+    branch: str = "branch",
+    finest: str = "commune",
+) -> Grouping:
+    """The lookups a report groups by. `recorded` names the record's own unit fields by level (e.g.
+    {"province": "province", "district": "district", "commune": "commune"}); a level it lacks is read from
+    the branch (the branch's commune is the record's for records made since the reform). `branch` is the
+    lookup from the record to its branch."""
+    level, _model = level_below(user, finest=finest)
+    if mode == TODAY:
+        # Today there are no districts: rolled up means per today's commune (per province for the country).
+        if level == "province":
+            return Grouping(mode, (("province", f"{branch}__commune__province"),))
+        return Grouping(mode, (("commune", f"{branch}__commune"),))
+
+    def path(name: str) -> str:
+        if name in recorded:
+            return recorded[name]
+        return f"{branch}__commune" if name == "commune" else f"{branch}__commune__{name}"
+
+    if level == "commune" and user.is_provincial_staff:
+        # A province formed in 2025: its past was recorded per district, its present per commune.
+        return Grouping(mode, (("district", path("district")), ("commune", path("commune"))))
+    return Grouping(mode, ((level, path(level)),))
+
+
+def unit_names(*names: str | None) -> str:
+    """An export's unit cell: "Huyện Tiểu Cần, Tỉnh Trà Vinh" (the empty parts left out)."""
+    return ", ".join(name for name in names if name)
+
+
+def provinces_today() -> dict[int, str]:
+    """Each ended province's id → the name(s) of the province(s) it went into, for the "Unit today" of records
+    that name no branch (a seminar's organiser). One query."""
+    from .models import ProvinceSuccession
+
+    found: dict[int, list[str]] = {}
+    for predecessor, name in ProvinceSuccession.objects.order_by("successor__code").values_list(
+        "predecessor", "successor__name"
+    ):
+        found.setdefault(predecessor, []).append(name)
+    return {pk: ", ".join(names) for pk, names in found.items()}

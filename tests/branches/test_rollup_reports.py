@@ -1,0 +1,198 @@
+"""Reports "as recorded" and "rolled up to today's units" (branches.rollup), and the screens of the new
+world: a small Trà Vinh whose communes went into a new Vĩnh Long on 01/07/2025 (the reform matrix's world).
+The world's 2020 commendations (Tèo of Huyện Tiểu Cần, Nhung of Huyện Càng Long) are counted under Trà Vinh
+and its districts as recorded, and under today's communes (Xã Tập Ngãi, Xã Càng Long) rolled up."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from accounts.models import User
+from awards import selectors as award_selectors
+from tests.login import login_verified
+from tests.test_scope_matrix_reform import reformed  # noqa: F401 (the module's shared world)
+
+pytestmark = pytest.mark.usefixtures("world_once", "reformed")
+
+
+def staff():
+    return User.objects.get(username="tinhdoan.vinhlong.moi")
+
+
+def groups(data) -> list[tuple[str, int, list[tuple[str, int]]]]:
+    return [
+        (g["province"].name, g["total"], [(r["unit"].name, r["total"]) for r in g["rows"]])
+        for g in data["provinces"]
+    ]
+
+
+def test_commendations_as_recorded_are_under_tra_vinh_and_its_districts(world):
+    data = award_selectors.statistics(user=staff(), year=2020)
+    assert data["per_year"] == {2020: 2}
+    assert groups(data) == [("Tỉnh Trà Vinh", 2, [("Huyện Càng Long", 1), ("Huyện Tiểu Cần", 1)])]
+
+
+def test_commendations_rolled_up_are_under_todays_communes(world):
+    data = award_selectors.statistics(user=staff(), year=2020, units="today")
+    assert data["per_year"] == {2020: 2}
+    assert data["level"] == "commune"
+    assert groups(data) == [("Tỉnh Vĩnh Long (mới)", 2, [("Xã Càng Long", 1), ("Xã Tập Ngãi", 1)])]
+
+
+def test_the_page_shows_the_switch_and_keeps_it_with_the_year(client, world):
+    login_verified(client, staff())
+    recorded = client.get(reverse("awards:statistics"), {"year": 2020}).content.decode()
+    today = client.get(reverse("awards:statistics"), {"year": 2020, "units": "today"}).content.decode()
+    assert "Như khi ghi nhận" in recorded and "Quy về đơn vị hiện nay" in recorded
+    assert "Huyện Tiểu Cần" in recorded and "Xã Tập Ngãi" not in recorded
+    assert "Xã Tập Ngãi" in today and "Huyện Tiểu Cần" not in today
+    # The year form sends the switch again, and the printed page says which one it is.
+    assert 'name="units" value="today"' in today
+    assert "data-units-printed>Quy về đơn vị hiện nay<" in today
+
+
+@pytest.mark.parametrize("units", ["recorded", "today"])
+def test_statistics_cost_a_fixed_number_of_queries(client, world, units, count_queries, tieu_can):
+    from tests.awards.test_commendations import commend
+
+    login_verified(client, staff())
+    url = reverse("awards:statistics")
+    with count_queries() as small:
+        assert client.get(url, {"units": units}).status_code == 200
+    for _ in range(3):
+        commend(world["decided_campaign"], tieu_can)
+    with count_queries() as large:
+        assert client.get(url, {"units": units}).status_code == 200
+    assert len(large) == len(small)
+
+
+def test_commune_officer_home_speaks_of_its_commune(client, world):
+    client.force_login(User.objects.get(username="doanxa.tapngai"))
+    page = client.get(reverse("home")).content.decode()
+    assert "Xã của bạn" in page
+    assert "Các xã trong huyện" not in page
+    assert "Bí thư theo tỉnh" not in page
+
+
+def test_new_province_staff_home_lists_its_communes(client, world):
+    login_verified(client, staff())
+    page = client.get(reverse("home")).content.decode()
+    assert "Các xã trong tỉnh" in page
+    assert "Bí thư theo xã" in page
+    assert "Các xã trong huyện" not in page and "Bí thư theo tỉnh" not in page
+
+
+def test_secretaries_export_names_the_unit_of_the_time_and_today(client, world):
+    login_verified(client, staff())
+    response = client.get(reverse("secretaries:person_export"))
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    header = next(row for row in rows if "Đơn vị khi ghi nhận" in row)
+    at, now = header.index("Đơn vị khi ghi nhận"), header.index("Đơn vị hiện nay")
+    body = {row[header.index("Họ và tên")]: row for row in rows[rows.index(header) + 1 :]}
+    teo = body["Nguyễn Văn Tèo"]
+    assert teo[at] == "Huyện Tiểu Cần, Tỉnh Trà Vinh"
+    assert teo[now] == "Xã Tập Ngãi, Tỉnh Vĩnh Long (mới)"
+
+
+def test_assessment_summary_as_recorded_and_rolled_up(world):
+    from assessments import selectors as assessment_selectors
+
+    framework = world["tieu_can_assessment"].framework
+    recorded = assessment_selectors.summary(user=staff(), framework=framework)
+    today = assessment_selectors.summary(user=staff(), framework=framework, units="today")
+    assert [(r.level, r.unit.name, r.drafts) for r in recorded.units] == [("district", "Huyện Tiểu Cần", 1)]
+    assert [(r.level, r.unit.name, r.drafts) for r in today.units] == [("commune", "Xã Tập Ngãi", 1)]
+
+
+def test_assessment_summary_page_keeps_the_switch(client, world):
+    from assessments.models import Assessment
+
+    # Counted once submitted (a draft alone leaves the page at its empty state).
+    Assessment.objects.filter(pk=world["tieu_can_assessment"].pk).update(status=Assessment.Status.SUBMITTED)
+    login_verified(client, staff())
+    page = client.get(reverse("assessments:summary"), {"units": "today"}).content.decode()
+    assert "Theo xã hiện nay" in page and "Xã Tập Ngãi" in page
+    assert 'name="units" value="today"' in page
+    needs = client.get(reverse("assessments:training_needs"), {"units": "today"}).content.decode()
+    assert "units=today" in needs  # the export keeps the switch
+
+
+def test_an_ended_province_reads_its_branches_under_todays_communes(world, tra_vinh_staff):
+    from secretaries.selectors import vacancy_summary
+
+    level, rows = vacancy_summary(user=tra_vinh_staff)
+    # The two re-attached branches are under today's communes, not "directly under the province".
+    assert level == "commune"
+    assert {(row["level"], row["unit"].name, row["branches"]) for row in rows} == {
+        ("commune", "Xã Càng Long", 1),
+        ("commune", "Xã Tập Ngãi", 1),
+    }
+
+
+def test_seminars_export_names_the_unit_of_the_time_and_today(client, world):
+    login_verified(client, staff())
+    response = client.get(reverse("seminars:seminar_export"))
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    header = next(row for row in rows if "Đơn vị khi ghi nhận" in row)
+    body = rows[rows.index(header) + 1 :]
+    assert body, "the world's Tiểu Cần seminar"
+    at, now = header.index("Đơn vị khi ghi nhận"), header.index("Đơn vị hiện nay")
+    expected = ("Huyện Tiểu Cần, Tỉnh Trà Vinh", "Tỉnh Vĩnh Long (mới)")
+    assert {(row[at], row[now]) for row in body} == {expected}
+
+
+def _grow(world, n: int, batch: str) -> None:
+    """More branches of today's communes, each with a secretary and a submitted assessment, and more
+    commendations of 2020 under the old districts: the rows of every report grow, not its queries."""
+    from assessments.services import assessment_save, framework_criteria
+    from branches.models import Commune
+    from tests.awards.test_commendations import commend
+    from tests.factories import BranchFactory, person_with_term
+
+    framework = world["tieu_can_assessment"].framework
+    criteria = framework_criteria(framework)
+    for i, commune in enumerate(Commune.objects.filter(began_on__isnull=False).order_by("code")[:2]):
+        for j in range(n):
+            branch = BranchFactory(commune=commune, name=f"Ấp Mới {batch} {i}-{j}")
+            person = person_with_term(branch=branch)
+            assessment_save(
+                person=person,
+                framework=framework,
+                assessor=staff(),
+                values={c.pk: 2 for c in criteria},
+                submit=True,
+            )
+    for district in {world["tieu_can_person"].district, world["cang_long_person"].district}:
+        commend(world["decided_campaign"], district)
+
+
+@pytest.mark.parametrize("units", ["recorded", "today"])
+@pytest.mark.parametrize(
+    "url", ["home", "awards:statistics", "assessments:summary", "assessments:training_needs"]
+)
+@pytest.mark.parametrize("username", ["tinhdoan.vinhlong.moi", "doanxa.tapngai", "tinhdoan.travinh"])
+def test_reports_cost_a_fixed_number_of_queries_in_both_worlds(
+    client, world, units, url, username, count_queries, tra_vinh_staff
+):
+    user = tra_vinh_staff if username == "tinhdoan.travinh" else User.objects.get(username=username)
+    if user.is_commune_officer:
+        client.force_login(user)
+    else:
+        login_verified(client, user)
+    params = {"units": units, "threshold": "5"}
+    with count_queries() as first:
+        assert client.get(reverse(url), params).status_code == 200
+    _grow(world, 2, batch="A")
+    with count_queries() as small:
+        assert client.get(reverse(url), params).status_code == 200
+    _grow(world, 4, batch="B")
+    with count_queries() as large:
+        assert client.get(reverse(url), params).status_code == 200
+    # Units are loaded once per level a table holds (the first growth brings today's communes beside the
+    # old districts): at most one query more, then none whatever the rows.
+    assert len(small) <= len(first) + 1
+    assert len(large) == len(small)
