@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.widgets import AutocompleteSelect
@@ -69,7 +70,10 @@ class BranchFilter(django_filters.FilterSet):
             self.filters["commune"].extra["widget"] = AutocompleteSelect("branches:commune_autocomplete")
 
     def filter_active(self, queryset, name, value):
-        return queryset.filter(is_active=value == "1")
+        # An ended branch (merged, split) counts as inactive.
+        if value == "1":
+            return queryset.active()
+        return queryset.filter(Q(is_active=False) | Q(ended_on__isnull=False))
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)

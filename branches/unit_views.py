@@ -122,7 +122,7 @@ class CommuneDetailView(UnitDetailMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         branches = Branch.objects.visible_to(self.request.user).filter(commune=self.object)
-        return super().get_context_data(branches=branches, **kwargs)
+        return super().get_context_data(branches=selectors.attach_branch_successors(list(branches)), **kwargs)
 
 
 class BranchQuerysetMixin(ScopedObjectMixin):
@@ -144,7 +144,12 @@ class BranchListView(PaginatedListMixin, BranchQuerysetMixin, ListView):
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(filter=self.filterset, **kwargs)
+        context = super().get_context_data(filter=self.filterset, **kwargs)
+        user = self.request.user
+        context["branches"] = selectors.attach_branch_successors(list(context["branches"]))
+        context["show_district"] = selectors.shows_districts(user)
+        context["waiting_count"] = selectors.waiting_count(user=user)
+        return context
 
 
 @portal_view
@@ -189,6 +194,8 @@ class BranchDetailView(BranchQuerysetMixin, DetailView):
         return super().get_context_data(
             # The branch's secretaries and deputies: the secretaries app registers them (core.sections).
             sections=sections_for(BRANCH_PAGE, self.object, user=self.request.user),
+            lineage=selectors.branch_lineage(self.object, user=self.request.user),
+            waiting=self.object.is_active and Branch.objects.waiting().filter(pk=self.object.pk).exists(),
             history=history_rows(self.object.history),
             **kwargs,
         )
@@ -253,7 +260,11 @@ def branch_deactivate(request, pk):
 @portal_view
 def branch_reactivate(request, pk):
     branch = get_object_or_404(Branch.objects.visible_to(request.user), pk=pk)
-    services.branch_reactivate(branch=branch)
+    try:
+        services.branch_reactivate(branch=branch)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect(branch)
     messages.success(request, _("Branch “%(name)s” is active again.") % {"name": branch.name})
     return redirect(branch)
 
