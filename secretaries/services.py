@@ -193,12 +193,11 @@ def term_end(*, term: Term, ended_on: datetime.date, reason: str = "", version: 
 # Hamlets re-arranged: a merge or split ends branches (branches.services), and with them their terms.
 
 
-def _end_terms(branches: list[Branch], *, last_day: datetime.date, reason: str, keep: Term | None = None):
-    """End, on `last_day`, the current terms in `branches` (all but `keep`); a term that began after that
-    day cannot end then, and refuses the whole step."""
-    for term in Term.objects.current().filter(branch__in=branches).select_related("branch", "person"):
-        if keep is not None and term.pk == keep.pk:
-            continue
+def _end_terms(branches: list[Branch], *, last_day: datetime.date, reason: str, only: Term | None = None):
+    """End, on `last_day`, the current terms in `branches` (or `only` that one); a term that began after
+    that day cannot end then, and refuses the whole step."""
+    terms = Term.objects.current().filter(branch__in=branches).select_related("branch", "person")
+    for term in terms.filter(pk=only.pk) if only is not None else terms:
         if term.started_on > last_day:
             raise ValidationError(
                 _("%(person)s's term in %(branch)s began on %(date)s, after the branch's last day.")
@@ -243,13 +242,12 @@ def branches_merge_with_terms(
     result = branch_services.branches_merge(
         branches=branches, on=on, user=user, survivor=survivor, new_name=new_name, new_kind=new_kind
     )
-    ending = list(result.ended)
+    _end_terms(list(result.ended), last_day=last_day, reason=reason)
     if leader is not None and leader.branch_id != result.merged.pk:
-        # The merged branch's own secretary steps down for the one chosen.
-        ending.append(result.merged)
-    keep = leader if leader is not None and leader.branch_id == result.merged.pk else None
-    _end_terms(ending, last_day=last_day, reason=reason, keep=keep)
-    if leader is not None and leader.branch_id != result.merged.pk:
+        # The merged branch's own secretary (not its deputies) steps down for the one chosen.
+        own = current_secretary_term(result.merged)
+        if own is not None:
+            _end_terms([result.merged], last_day=last_day, reason=reason, only=own)
         due = leader.expected_end_on
         term_appoint(
             person=leader.person,
