@@ -250,8 +250,8 @@ def waiting_branches(*, user, query: str | None = None):
 
 def attach_candidates(branches: list, *, user) -> list:
     """Set `candidates` on each waiting branch: today's communes its old commune went into, from the
-    conversion table, in code order, only those the user may choose (visible to them), each with `partly`.
-    Two queries, whatever the number of rows."""
+    conversion table, in code order, only those the user may choose (visible to them), each with `partly`,
+    and `clashes` (those that have its name already). Three queries, whatever the number of rows."""
     branches = list(branches)
     rows = list(
         CommuneSuccession.objects.filter(
@@ -272,8 +272,18 @@ def attach_candidates(branches: list, *, user) -> list:
         if row.successor_id in visible:
             row.successor.partly = row.partly
             by_commune.setdefault(row.predecessor_id, []).append(row.successor)
+    # Candidates that already have a branch of the same name (two "Khóm 1" of two old wards): the row
+    # offers a new name. One query.
+    taken = set(
+        Branch.objects.filter(commune__in=visible, name_key__in={b.name_key for b in branches}).values_list(
+            "commune", "name_key"
+        )
+        if visible
+        else ()
+    )
     for branch in branches:
         branch.candidates = by_commune.get(branch.commune_id, [])
+        branch.clashes = [c for c in branch.candidates if (c.pk, branch.name_key) in taken]
     return branches
 
 

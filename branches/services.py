@@ -118,12 +118,16 @@ def _move(branch: Branch, commune_id: int, *, on: date) -> None:
 
 
 @transaction.atomic
-def branches_attach_to_new_communes(*, choices: list[tuple[Branch, Commune]], on: date, user) -> int:
+def branches_attach_to_new_communes(
+    *, choices: list[tuple[Branch, Commune]], on: date, user, names: dict[int, str] | None = None
+) -> int:
     """Re-attach each waiting branch to the new commune chosen for it, from `on` (by default the reform's
     day), as the reform's load does for whole communes. All or nothing: one refused choice (a commune
     that is not among its old commune's successors, a name the new commune already has, a branch no longer
-    waiting) refuses the whole batch, with every reason. The caller loads branches and communes through the
-    user's scope; `user` may not record after its own unit ended."""
+    waiting) refuses the whole batch, with every reason. `names` renames branches (by pk) as they move, for
+    a name the new commune has already (two "Ấp Chợ" of two old communes). The caller loads branches and
+    communes through the user's scope; `user` may not record after its own unit ended."""
+    names = names or {}
     if not choices:
         raise ValidationError(_("Choose a new commune for at least one branch."), code="nothing_chosen")
     user.check_may_record_on(on)
@@ -145,6 +149,8 @@ def branches_attach_to_new_communes(*, choices: list[tuple[Branch, Commune]], on
     errors = []
     for branch, commune in choices:
         branch = locked[branch.pk]
+        new_name = normalize_name(names.get(branch.pk) or "")
+        key = fold(new_name) if new_name else branch.name_key
         if branch.pk not in waiting:
             errors.append(_("%(branch)s is not waiting for a new commune.") % {"branch": branch.name})
         elif commune.pk not in successors.get(branch.commune_id, set()):
@@ -162,13 +168,15 @@ def branches_attach_to_new_communes(*, choices: list[tuple[Branch, Commune]], on
                 _("%(old)s existed until %(date)s: the new commune takes the branch after that day.")
                 % {"old": branch.commune.name, "date": _day(branch.commune.ended_on)}
             )
-        elif (commune.pk, branch.name_key) in taken:
+        elif (commune.pk, key) in taken:
             errors.append(
-                _("%(commune)s already has a branch named “%(branch)s”: rename one of them first.")
-                % {"commune": commune.name, "branch": branch.name}
+                _("%(commune)s already has a branch named “%(branch)s”: give it a new name.")
+                % {"commune": commune.name, "branch": new_name or branch.name}
             )
         else:
-            taken.add((commune.pk, branch.name_key))
+            taken.add((commune.pk, key))
+            if new_name:
+                branch.name = new_name
             _move(branch, commune.pk, on=on)
     if errors:
         raise ValidationError(errors, code="refused")

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.mixins import CappedCountPaginator, portal_view
+from core.text import normalize_name
 
 from . import selectors, services
 from .divisions import REFORM_DAY
@@ -17,7 +18,7 @@ from .forms import WaitingDateForm
 from .models import Branch, Commune
 
 
-def _choices(request, user) -> tuple[list[tuple[Branch, Commune]], list[str]]:
+def _choices(request, user) -> tuple[list[tuple[Branch, Commune]], dict[int, str], list[str]]:
     """The (branch, commune) pairs a POST asks for: each row's own choice, else the bulk choice for the
     ticked rows. Branches and communes load through the user's scope; anything else is refused."""
     post = request.POST
@@ -43,7 +44,9 @@ def _choices(request, user) -> tuple[list[tuple[Branch, Commune]], list[str]]:
     pairs = [(branches[pk], communes[c]) for pk, c in wanted.items() if pk in branches and c in communes]
     if not pairs and not errors:
         errors.append(_("Choose a new commune for at least one branch."))
-    return sorted(pairs, key=lambda p: (p[0].commune.code, p[0].name_key)), errors
+    names = {pk: normalize_name(post.get(f"name_{pk}", "")) for pk in branches}
+    names = {pk: name for pk, name in names.items() if name}
+    return sorted(pairs, key=lambda p: (p[0].commune.code, p[0].name_key)), names, errors
 
 
 @portal_view
@@ -55,7 +58,7 @@ def branch_waiting(request):
     date_form = WaitingDateForm(request.POST or None, initial={"on": REFORM_DAY})
     errors: list[str] = []
     if request.method == "POST":
-        pairs, errors = _choices(request, user)
+        pairs, names, errors = _choices(request, user)
         if not date_form.is_valid():
             errors.extend(e for field_errors in date_form.errors.values() for e in field_errors)
         if not errors:
@@ -64,10 +67,15 @@ def branch_waiting(request):
                 return render(
                     request,
                     "branches/branch_waiting_confirm.html",
-                    {"pairs": pairs, "on": on, "date_form": date_form, "query": query},
+                    {
+                        "pairs": [(b, c, names.get(b.pk, "")) for b, c in pairs],
+                        "on": on,
+                        "date_form": date_form,
+                        "query": query,
+                    },
                 )
             try:
-                count = services.branches_attach_to_new_communes(choices=pairs, on=on, user=user)
+                count = services.branches_attach_to_new_communes(choices=pairs, on=on, user=user, names=names)
             except ValidationError as error:
                 errors = error.messages
             else:

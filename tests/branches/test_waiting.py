@@ -162,3 +162,18 @@ def test_query_count_does_not_grow_with_the_list(w, client, count_queries):
     with count_queries() as large:
         assert client.get(URL).status_code == 200
     assert len(large) == len(small)
+
+
+def test_a_branch_whose_name_the_new_commune_has_is_renamed_as_it_moves(w, client):
+    first = w["waiting"][0]
+    BranchFactory(commune=w["two"], name=first.name)
+    login_verified(client, w["staff"])
+    page = client.get(URL).content.decode()
+    assert "data-name-clash" in page and f'name="name_{first.pk}"' in page
+    data = {"on": "01/07/2025", f"commune_{first.pk}": w["two"].pk, f"name_{first.pk}": "ấp đầu giồng  2"}
+    confirm = _post(client, data).content.decode()
+    assert "ấp đầu giồng 2" in confirm and f'name="name_{first.pk}"' in confirm
+    response = _post(client, {**data, "confirmed": "1"})
+    assert response.status_code == 302
+    moved = Branch.objects.get(pk=first.pk)
+    assert (moved.name, moved.commune) == ("ấp đầu giồng 2", w["two"])
