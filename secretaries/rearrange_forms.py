@@ -32,17 +32,21 @@ class _Confirmable(forms.Form):
     """A first valid post shows what will happen; the same form posted with `confirmed` applies it."""
 
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    CONFIRM_LABEL = _("Confirm")
 
     def needs_confirmation(self) -> bool:
         return not self.cleaned_data.get("confirmed")
 
     def confirm(self) -> None:
+        """Shown again with what will happen: the same values, marked confirmed, and the button says so."""
         data = self.data.copy()
         data["confirmed"] = "1"
         self.data = data
+        self.helper.layout.fields[-1] = form_actions(self.cancel_url, label=self.CONFIRM_LABEL)
 
 
 class BranchMergeForm(_Confirmable):
+    CONFIRM_LABEL = _("Confirm the merge")
     others = _BranchesField(
         label=_("Merge with"),
         queryset=Branch.objects.none(),
@@ -87,7 +91,7 @@ class BranchMergeForm(_Confirmable):
 
     def __init__(self, *args, branch: Branch, user, cancel_url: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.branch = branch
+        self.branch, self.cancel_url = branch, cancel_url
         neighbours = _neighbours(branch, user)
         self.fields["others"].queryset = neighbours.exclude(pk=branch.pk)
         self.fields["survivor"].queryset = neighbours
@@ -121,6 +125,7 @@ class BranchMergeForm(_Confirmable):
 
 
 class BranchSplitForm(_Confirmable):
+    CONFIRM_LABEL = _("Confirm the split")
     on = forms.DateField(
         label=_("Split on"),
         widget=DateInput(),
@@ -141,7 +146,7 @@ class BranchSplitForm(_Confirmable):
 
     def __init__(self, *args, branch: Branch, cancel_url: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.branch = branch
+        self.branch, self.cancel_url = branch, cancel_url
         rows = []
         for n in range(1, SPLIT_PARTS + 1):
             self.fields[f"name_{n}"] = forms.CharField(

@@ -157,6 +157,7 @@ def test_merge_through_the_form_confirms_first_then_shows_the_lineage(w, client)
     }
     response = client.post(url, data)
     assert response.status_code == 200 and "data-merge-preview" in response.content.decode()
+    assert "Xác nhận hợp nhất" in response.content.decode()
     assert _branch(w["y"]).ended_on is None
     response = client.post(url, {**data, "confirmed": "1"})
     assert response.status_code == 302 and response.url == w["x"].get_absolute_url()
