@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from core.widgets import AutocompleteSelect
 
 from .models import Branch, Commune, District, Province
+from .selectors import shows_districts
 
 
 def _provinces(request):
@@ -65,7 +66,8 @@ class BranchFilter(django_filters.FilterSet):
         # Filters above the user's own level would offer nothing to choose.
         if not user.is_administrator:
             del self.filters["province"]
-        if user.is_district_officer:
+        # A district officer has one district; today's units have none (communes are under the province).
+        if user.is_district_officer or not shows_districts(user):
             del self.filters["district"]
             self.filters["commune"].extra["widget"] = AutocompleteSelect("branches:commune_autocomplete")
 

@@ -177,3 +177,15 @@ def test_a_branch_whose_name_the_new_commune_has_is_renamed_as_it_moves(w, clien
     assert response.status_code == 302
     moved = Branch.objects.get(pk=first.pk)
     assert (moved.name, moved.commune) == ("ấp đầu giồng 2", w["two"])
+
+
+def test_the_branch_list_speaks_of_todays_units_to_todays_staff(w, client):
+    login_verified(client, w["staff"])
+    page = client.get(reverse("branches:branch_list")).content.decode()
+    # No district column or filter since communes are under the province; a waiting branch says so, with
+    # its old district under its old commune.
+    assert 'name="district"' not in page and "?o=district" not in page
+    assert "Chờ xác định xã mới" in page and "Huyện Cũ" in page
+    login_verified(client, w["admin"])
+    page = client.get(reverse("branches:branch_list")).content.decode()
+    assert 'name="district"' in page
