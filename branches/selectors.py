@@ -322,16 +322,17 @@ def branch_lineage(branch, *, user) -> dict[str, list]:
 
 
 def attach_branch_successors(branches: list) -> list:
-    """Set `successors` on each ended branch of a page (what it went into): one query at most."""
-    ended = [b.pk for b in branches if b.ended_on]
+    """Set `successors` on each ended branch of a page (what it went into): one query for any non-empty
+    page, whether or not it holds an ended branch, so a list costs the same whatever its rows."""
     by_branch: dict[int, list] = {}
-    if ended:
-        for row in (
-            BranchSuccession.objects.filter(predecessor__in=ended)
-            .select_related("successor")
-            .order_by("successor__name_key")
-        ):
-            by_branch.setdefault(row.predecessor_id, []).append(row.successor)
+    for row in (
+        BranchSuccession.objects.filter(
+            predecessor__in=[b.pk for b in branches], predecessor__ended_on__isnull=False
+        )
+        .select_related("successor")
+        .order_by("successor__name_key")
+    ):
+        by_branch.setdefault(row.predecessor_id, []).append(row.successor)
     for branch in branches:
         branch.successors = by_branch.get(branch.pk, [])
     return branches

@@ -181,7 +181,7 @@ def branch_export(request):
                 commune.province.name,
                 branch.member_count,
                 branch.founded_on,
-                _("Active") if branch.is_active else _("Inactive"),
+                _("Ceased") if branch.ended_on else _("Active") if branch.is_active else _("Inactive"),
             ]
 
     return xlsx_response(filename="chi-doan.xlsx", sheet_title=_("Branches"), headers=headers, rows=rows())

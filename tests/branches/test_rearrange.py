@@ -232,3 +232,35 @@ def test_merge_form_offers_only_the_communes_own_branches(w, client):
     }
     response = client.post(url, data)
     assert response.status_code == 200 and response.context["form"].errors["others"]
+
+
+@pytest.mark.parametrize("url", [reverse("branches:branch_list"), reverse("branches:branch_list") + "?q=tan"])
+def test_branch_list_costs_the_same_with_ended_branches(w, client, count_queries, url):
+    client.force_login(w["commune_officer"])
+    with count_queries() as before:
+        assert client.get(url).status_code == 200
+    services.branches_merge_with_terms(branches=[w["x"], w["y"]], on=ON, user=w["staff"], survivor=w["x"])
+    services.branch_split_with_terms(
+        branch=w["z"],
+        parts=[
+            branch_services.SplitPart(name="Ấp Tân Phú 1", kind="ap", member_count=6),
+            branch_services.SplitPart(name="Ấp Tân Phú 2", kind="ap", member_count=6),
+        ],
+        on=ON,
+        user=w["staff"],
+    )
+    with count_queries() as after:
+        page = client.get(url)
+    assert "data-branch-ended" in page.content.decode()
+    assert len(after) == len(before)
+
+
+def test_branch_page_shows_where_it_came_from_in_few_queries(w, client, count_queries):
+    services.branches_merge_with_terms(
+        branches=[w["x"], w["y"], w["z"]], on=ON, user=w["staff"], survivor=w["x"]
+    )
+    client.force_login(w["commune_officer"])
+    with count_queries() as queries:
+        page = client.get(w["x"].get_absolute_url()).content.decode()
+    assert page.count('href="/branches/') >= 2 and "Ấp Tân Hòa" in page and "Ấp Tân Phú" in page
+    assert len(queries) <= 30
