@@ -121,8 +121,15 @@ class CommuneDetailView(UnitDetailMixin, DetailView):
         return super().get_queryset().select_related("province", "district")
 
     def get_context_data(self, **kwargs):
-        branches = Branch.objects.visible_to(self.request.user).filter(commune=self.object)
-        return super().get_context_data(branches=selectors.attach_branch_successors(list(branches)), **kwargs)
+        user = self.request.user
+        branches = selectors.attach_branch_successors(
+            list(Branch.objects.visible_to(user).filter(commune=self.object))
+        )
+        # An ended commune that still has active branches: they wait for their new commune.
+        waiting = [b for b in branches if b.is_active] if self.object.ended_on else []
+        return super().get_context_data(
+            branches=branches, waiting=waiting, settles_waiting=selectors.settles_waiting(user), **kwargs
+        )
 
 
 class BranchQuerysetMixin(ScopedObjectMixin):
@@ -195,7 +202,9 @@ class BranchDetailView(BranchQuerysetMixin, DetailView):
             # The branch's secretaries and deputies: the secretaries app registers them (core.sections).
             sections=sections_for(BRANCH_PAGE, self.object, user=self.request.user),
             lineage=selectors.branch_lineage(self.object, user=self.request.user),
-            waiting=self.object.is_active and Branch.objects.waiting().filter(pk=self.object.pk).exists(),
+            # Still under a commune that ended: it waits for its new one (no query: the commune is loaded).
+            waiting=self.object.is_active and self.object.commune.ended_on is not None,
+            settles_waiting=selectors.settles_waiting(self.request.user),
             history=history_rows(self.object.history),
             **kwargs,
         )

@@ -189,3 +189,16 @@ def test_the_branch_list_speaks_of_todays_units_to_todays_staff(w, client):
     login_verified(client, w["admin"])
     page = client.get(reverse("branches:branch_list")).content.decode()
     assert 'name="district"' in page
+
+
+def test_the_old_commune_and_the_branch_pages_point_to_the_work_list(w, client):
+    login_verified(client, w["staff"])
+    commune = client.get(w["split"].get_absolute_url()).content.decode()
+    assert "data-commune-waiting" in commune and "3 chi đoàn của xã này đang chờ xác định xã mới" in commune
+    assert URL in commune
+    branch = client.get(w["waiting"][0].get_absolute_url()).content.decode()
+    assert "đang chờ xác định xã mới" in branch and URL in branch
+    # A reader of the old district sees that it waits, without the staff's link.
+    client.force_login(w["district_officer"])
+    branch = client.get(w["waiting"][0].get_absolute_url()).content.decode()
+    assert "đang chờ xác định xã mới" in branch and URL not in branch
