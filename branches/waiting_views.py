@@ -103,5 +103,4 @@ def branch_waiting(request):
             "date_form": date_form,
             "errors": errors,
         },
-        status=200,
     )
