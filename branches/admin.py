@@ -13,6 +13,7 @@ from core.versioning import VersionedAdminMixin
 from .models import (
     Branch,
     BranchAttachment,
+    BranchSuccession,
     Commune,
     CommuneSuccession,
     District,
@@ -136,6 +137,21 @@ class BranchAttachmentInline(admin.TabularInline):
         return False
 
 
+class BranchSuccessionInline(admin.TabularInline):
+    """What a branch went into when hamlets were re-arranged: written by the merge and split services (which
+    also settle terms), so read-only here."""
+
+    model = BranchSuccession
+    fk_name = "predecessor"
+    fields = ["successor", "on", "kind"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Branch)
 class BranchAdmin(
     VersionedAdminMixin, FoldedSearchMixin, AuditedImportExportMixin, ExportMixin, SimpleHistoryAdmin
@@ -143,7 +159,7 @@ class BranchAdmin(
     code_search_field = None
     paginator = EstimatedCountPaginator
     list_display = ["name", "kind", "commune", "district_name", "member_count", "founded_on", "is_active"]
-    list_filter = ["kind", "is_active", "commune__province"]
+    list_filter = ["kind", "is_active", ("ended_on", admin.EmptyFieldListFilter), "commune__province"]
     list_select_related = ["commune__district"]
     search_fields = ["name_key"]
     search_help_text = _("Search by branch name (with or without diacritics)")
@@ -151,7 +167,7 @@ class BranchAdmin(
     show_full_result_count = False
     list_per_page = 50
     readonly_fields = ["created_at", "updated_at"]
-    inlines = [BranchAttachmentInline]
+    inlines = [BranchAttachmentInline, BranchSuccessionInline]
 
     @admin.display(description=_("District"), ordering="commune__district__name_key")
     def district_name(self, obj):

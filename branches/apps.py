@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class BranchesConfig(AppConfig):
     name = "branches"
     verbose_name = _("Units and branches")
+
+    def ready(self):
+        from core.home import register_panel
+
+        from .home import panel
+
+        register_panel(panel)

@@ -1,10 +1,12 @@
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.widgets import AutocompleteSelect
 
 from .models import Branch, Commune, District, Province
+from .selectors import shows_districts
 
 
 def _provinces(request):
@@ -64,12 +66,16 @@ class BranchFilter(django_filters.FilterSet):
         # Filters above the user's own level would offer nothing to choose.
         if not user.is_administrator:
             del self.filters["province"]
-        if user.is_district_officer:
+        # A district officer has one district; today's units have none (communes are under the province).
+        if user.is_district_officer or not shows_districts(user):
             del self.filters["district"]
             self.filters["commune"].extra["widget"] = AutocompleteSelect("branches:commune_autocomplete")
 
     def filter_active(self, queryset, name, value):
-        return queryset.filter(is_active=value == "1")
+        # An ended branch (merged, split) counts as inactive.
+        if value == "1":
+            return queryset.active()
+        return queryset.filter(Q(is_active=False) | Q(ended_on__isnull=False))
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)

@@ -84,3 +84,13 @@ class BranchForm(VersionedForm, forms.ModelForm):
                     % {"commune": commune.name, "name": clash.first().name},
                 )
         return cleaned
+
+
+class WaitingDateForm(forms.Form):
+    """The day waiting branches join their new commune (the reform's day unless said otherwise)."""
+
+    on = forms.DateField(
+        label=_("Attached from"),
+        widget=DateInput(attrs={"class": "form-control form-control-sm"}),
+        help_text=_("dd/mm/yyyy; 01/07/2025, the reform's day, unless the branch joined later."),
+    )

@@ -271,7 +271,22 @@ class BranchQuerySet(ScopedQuerySet):
     branch_path = "pk"
 
     def active(self) -> "BranchQuerySet":
-        return self.filter(is_active=True)
+        # An ended branch (merged into another, split) is inactive too; both are checked so a branch
+        # marked active again by hand after its end still counts nowhere.
+        return self.filter(is_active=True, ended_on__isnull=True)
+
+    def current(self) -> "BranchQuerySet":
+        return self.filter(ended_on__isnull=True)
+
+    def waiting(self) -> "BranchQuerySet":
+        """Branches still under a commune that ended and went into new ones (split across several, or whose
+        name the one new commune already has): they wait for someone to choose their new commune."""
+        return self.filter(
+            is_active=True,
+            ended_on__isnull=True,
+            commune__ended_on__isnull=False,
+            commune__in=CommuneSuccession.objects.values("predecessor"),
+        )
 
     def search(self, query: str | None) -> "BranchQuerySet":
         from core.text import search_terms
@@ -301,6 +316,12 @@ class Branch(Versioned):
     member_count = models.PositiveIntegerField(_("member count"), default=0)
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    ended_on = models.DateField(
+        _("ceased on"),
+        null=True,
+        blank=True,
+        help_text=_("The last day of a branch merged into another or split into several."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -321,6 +342,19 @@ class Branch(Versioned):
                 violation_error_message=_("This commune already has a branch with that name."),
             ),
             models.CheckConstraint(name="branch_name_not_blank", condition=~Q(name_key="")),
+            models.CheckConstraint(
+                name="branch_ended_after_founded",
+                condition=Q(ended_on__isnull=True)
+                | Q(founded_on__isnull=True)
+                | Q(ended_on__gte=F("founded_on")),
+                violation_error_message=_("A branch cannot cease before it was founded."),
+            ),
+            # An ended branch is never active: vacancy counts and new terms leave it out.
+            models.CheckConstraint(
+                name="branch_ended_is_inactive",
+                condition=Q(ended_on__isnull=True) | Q(is_active=False),
+                violation_error_message=_("A branch that has ceased cannot be active."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -333,6 +367,10 @@ class Branch(Versioned):
 
     def get_absolute_url(self) -> str:
         return reverse("branches:branch_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_ended(self) -> bool:
+        return self.ended_on is not None
 
     @property
     def district(self):
@@ -366,3 +404,43 @@ class BranchAttachment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.branch.name}: {self.commune} (→ {self.ended_on:%d/%m/%Y})"
+
+
+class BranchSuccession(models.Model):
+    """One line of a branch's lineage when hamlets are re-arranged: on `on`, `predecessor` (which ended
+    the day before) went into `successor`. A merge has a row per merged branch, all to one successor (which
+    may be one of them, continuing); a split has a row per new branch, all from one predecessor."""
+
+    class Kind(models.TextChoices):
+        MERGE = "hop_nhat", _("Merge")
+        SPLIT = "tach", _("Split")
+
+    predecessor = models.ForeignKey(
+        Branch, verbose_name=_("predecessor"), on_delete=models.PROTECT, related_name="successions"
+    )
+    successor = models.ForeignKey(
+        Branch, verbose_name=_("successor"), on_delete=models.PROTECT, related_name="origins"
+    )
+    on = models.DateField(_("on"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+
+    class Meta:
+        verbose_name = _("branch succession")
+        verbose_name_plural = _("branch successions")
+        ordering = ["on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="branch_succession_unique"),
+            models.CheckConstraint(
+                name="branch_succession_not_itself", condition=~Q(predecessor=F("successor"))
+            ),
+            models.CheckConstraint(
+                name="branch_succession_kind_valid", condition=Q(kind__in=["hop_nhat", "tach"])
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor.name} → {self.successor.name} ({self.on:%d/%m/%Y})"
+
+    @property
+    def is_merge(self) -> bool:
+        return self.kind == self.Kind.MERGE

@@ -15,6 +15,7 @@ from core.text import search_terms
 from .divisions import REFORM_DAY
 from .models import (
     Branch,
+    BranchSuccession,
     Commune,
     CommuneSuccession,
     District,
@@ -220,3 +221,118 @@ def units_search(*, user, query: str) -> list[tuple[str, str, list]]:
             label = model._meta.verbose_name_plural
             results.append((level, label, attach_successors(units, model=model, user=user)))
     return results
+
+
+def shows_districts(user) -> bool:
+    """Whether branch lists have a district column: not for a district officer (one district), nor for the
+    users of today's units (since 01/07/2025 a commune is directly under its province)."""
+    if user.is_district_officer or user.is_commune_officer:
+        return False
+    if user.is_provincial_staff:
+        return user.province.began_on is None
+    return True
+
+
+# Branches across the reform: the work list of branches waiting for their new commune.
+
+
+def waiting_branches(*, user, query: str | None = None):
+    """Branches in the user's scope still under a commune that ended and was split (or whose one new
+    commune already has their name): they wait for provincial staff to choose their new commune."""
+    return (
+        Branch.objects.visible_to(user)
+        .waiting()
+        .search(query)
+        .select_related("commune__district", "commune__province")
+        .order_by("commune__district__code", "commune__code", "name_key", "pk")
+    )
+
+
+def attach_candidates(branches: list, *, user) -> list:
+    """Set `candidates` on each waiting branch: today's communes its old commune went into, from the
+    conversion table, in code order, only those the user may choose (visible to them), each with `partly`,
+    and `clashes` (those that have its name already). Three queries, whatever the number of rows."""
+    branches = list(branches)
+    rows = list(
+        CommuneSuccession.objects.filter(
+            predecessor__in={b.commune_id for b in branches}, successor__ended_on__isnull=True
+        )
+        .select_related("successor")
+        .order_by("successor__code")
+    )
+    visible = set(
+        Commune.objects.visible_to(user)
+        .filter(pk__in={row.successor_id for row in rows})
+        .values_list("pk", flat=True)
+        if rows
+        else ()
+    )
+    by_commune: dict[int, list] = {}
+    for row in rows:
+        if row.successor_id in visible:
+            row.successor.partly = row.partly
+            by_commune.setdefault(row.predecessor_id, []).append(row.successor)
+    # Candidates that already have a branch of the same name (two "Khóm 1" of two old wards): the row
+    # offers a new name. One query.
+    taken = set(
+        Branch.objects.filter(commune__in=visible, name_key__in={b.name_key for b in branches}).values_list(
+            "commune", "name_key"
+        )
+        if visible
+        else ()
+    )
+    for branch in branches:
+        branch.candidates = by_commune.get(branch.commune_id, [])
+        branch.clashes = [c for c in branch.candidates if (c.pk, branch.name_key) in taken]
+    return branches
+
+
+def settles_waiting(user) -> bool:
+    """Who chooses waiting branches' new communes: the administrator and the staff of today's provinces
+    (formed on 01/07/2025). Staff of a province of the old world have none to choose, and are spared the
+    query."""
+    if user.is_administrator:
+        return True
+    return user.is_provincial_staff and user.province.began_on is not None
+
+
+def waiting_count(*, user) -> int:
+    return Branch.objects.visible_to(user).waiting().count() if settles_waiting(user) else 0
+
+
+def branch_lineage(branch, *, user) -> dict[str, list]:
+    """What a branch went into ("merged_into" / "split_into") and came from ("formed_from"), as rows whose
+    other branch carries `visible`. Three queries."""
+    rows = BranchSuccession.objects.select_related("predecessor__commune", "successor__commune")
+    successions = list(rows.filter(predecessor=branch).order_by("successor__name_key"))
+    origins = list(rows.filter(successor=branch).order_by("predecessor__name_key"))
+    others = [row.successor for row in successions] + [row.predecessor for row in origins]
+    visible = set(
+        Branch.objects.visible_to(user).filter(pk__in=[o.pk for o in others]).values_list("pk", flat=True)
+        if others
+        else ()
+    )
+    for other in others:
+        other.visible = other.pk in visible
+    return {
+        "merged_into": [row for row in successions if row.is_merge],
+        "split_into": [row for row in successions if not row.is_merge],
+        "formed_from": origins,
+    }
+
+
+def attach_branch_successors(branches: list) -> list:
+    """Set `successors` on each ended branch of a page (what it went into): one query for any non-empty
+    page, whether or not it holds an ended branch, so a list costs the same whatever its rows."""
+    by_branch: dict[int, list] = {}
+    for row in (
+        BranchSuccession.objects.filter(
+            predecessor__in=[b.pk for b in branches], predecessor__ended_on__isnull=False
+        )
+        .select_related("successor")
+        .order_by("successor__name_key")
+    ):
+        by_branch.setdefault(row.predecessor_id, []).append(row.successor)
+    for branch in branches:
+        branch.successors = by_branch.get(branch.pk, [])
+    return branches

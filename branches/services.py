@@ -3,12 +3,20 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
+from core.text import fold, normalize_name
 from core.versioning import check_version
 
-from .models import Branch, BranchAttachment, Commune, CommuneSuccession
+from .models import Branch, BranchAttachment, BranchSuccession, Commune, CommuneSuccession
+
+
+def _day(value: date) -> str:
+    return date_format(value, "SHORT_DATE_FORMAT")
 
 
 @transaction.atomic
@@ -44,6 +52,12 @@ def branch_deactivate(*, branch: Branch) -> Branch:
 
 @transaction.atomic
 def branch_reactivate(*, branch: Branch) -> Branch:
+    if branch.ended_on is not None:
+        raise ValidationError(
+            _("%(branch)s ceased on %(date)s (merged or split): it cannot be active again.")
+            % {"branch": branch.name, "date": _day(branch.ended_on)},
+            code="branch_ended",
+        )
     branch.is_active = True
     branch.save(update_fields=["is_active", "updated_at"])
     return branch
@@ -81,10 +95,7 @@ def branches_reattach(*, on: date) -> Reattachment:
         if (new_commune, branch.name_key) in taken:
             clashing += 1
             continue
-        BranchAttachment.objects.create(branch=branch, commune_id=branch.commune_id, ended_on=last_day)
-        branch.commune_id = new_commune
-        branch._change_reason = f"re-attached on {on:%d/%m/%Y}"
-        branch.save()
+        _move(branch, new_commune, on=on)
         taken.add((new_commune, branch.name_key))
         moved += 1
     split = (
@@ -94,3 +105,225 @@ def branches_reattach(*, on: date) -> Reattachment:
         .count()
     )
     return Reattachment(moved=moved, split=split, clashing=clashing)
+
+
+def _move(branch: Branch, commune_id: int, *, on: date) -> None:
+    """Re-attach `branch` to `commune_id` from `on`; its commune until the day before stays as a dated row."""
+    BranchAttachment.objects.create(
+        branch=branch, commune_id=branch.commune_id, ended_on=on - timedelta(days=1)
+    )
+    branch.commune_id = commune_id
+    branch._change_reason = f"re-attached on {on:%d/%m/%Y}"
+    branch.save()
+
+
+@transaction.atomic
+def branches_attach_to_new_communes(
+    *, choices: list[tuple[Branch, Commune]], on: date, user, names: dict[int, str] | None = None
+) -> int:
+    """Re-attach each waiting branch to the new commune chosen for it, from `on` (by default the reform's
+    day), as the reform's load does for whole communes. All or nothing: one refused choice (a commune
+    that is not among its old commune's successors, a name the new commune already has, a branch no longer
+    waiting) refuses the whole batch, with every reason. `names` renames branches (by pk) as they move, for
+    a name the new commune has already (two "Ấp Chợ" of two old communes). The caller loads branches and
+    communes through the user's scope; `user` may not record after its own unit ended."""
+    names = names or {}
+    if not choices:
+        raise ValidationError(_("Choose a new commune for at least one branch."), code="nothing_chosen")
+    user.check_may_record_on(on)
+    ids = [branch.pk for branch, _commune in choices]
+    if len(set(ids)) != len(ids):
+        raise ValidationError(_("A branch was chosen twice."), code="duplicate")
+    locked = {
+        b.pk: b for b in Branch.objects.select_for_update().filter(pk__in=ids).select_related("commune")
+    }
+    successors: dict[int, set[int]] = {}
+    for predecessor, successor in CommuneSuccession.objects.filter(
+        predecessor__in={b.commune_id for b in locked.values()}, successor__ended_on__isnull=True
+    ).values_list("predecessor", "successor"):
+        successors.setdefault(predecessor, set()).add(successor)
+    waiting = set(Branch.objects.waiting().filter(pk__in=ids).values_list("pk", flat=True))
+    taken = set(
+        Branch.objects.filter(commune__in={c.pk for _b, c in choices}).values_list("commune", "name_key")
+    )
+    errors = []
+    for branch, commune in choices:
+        branch = locked[branch.pk]
+        new_name = normalize_name(names.get(branch.pk) or "")
+        key = fold(new_name) if new_name else branch.name_key
+        if branch.pk not in waiting:
+            errors.append(_("%(branch)s is not waiting for a new commune.") % {"branch": branch.name})
+        elif commune.pk not in successors.get(branch.commune_id, set()):
+            errors.append(
+                _("%(commune)s is not among the communes %(old)s went into.")
+                % {"commune": commune.name, "old": branch.commune.name}
+            )
+        elif commune.began_on and on < commune.began_on:
+            errors.append(
+                _("%(commune)s began on %(date)s: a branch cannot join it earlier.")
+                % {"commune": commune.name, "date": _day(commune.began_on)}
+            )
+        elif on <= branch.commune.ended_on:
+            errors.append(
+                _("%(old)s existed until %(date)s: the new commune takes the branch after that day.")
+                % {"old": branch.commune.name, "date": _day(branch.commune.ended_on)}
+            )
+        elif (commune.pk, key) in taken:
+            errors.append(
+                _("%(commune)s already has a branch named “%(branch)s”: give it a new name.")
+                % {"commune": commune.name, "branch": new_name or branch.name}
+            )
+        else:
+            taken.add((commune.pk, key))
+            if new_name:
+                branch.name = new_name
+            _move(branch, commune.pk, on=on)
+    if errors:
+        raise ValidationError(errors, code="refused")
+    return len(choices)
+
+
+# Hamlets re-arranged (from 2026): merges and splits of branches within a commune. The terms of the
+# branches that end are the secretaries app's (secretaries.services.branches_merge_with_terms calls these).
+
+
+def _check_may_end(branch: Branch, *, on: date) -> None:
+    if branch.ended_on is not None:
+        raise ValidationError(
+            _("%(branch)s already ceased on %(date)s.")
+            % {"branch": branch.name, "date": _day(branch.ended_on)},
+            code="branch_ended",
+        )
+    if branch.founded_on and on <= branch.founded_on:
+        raise ValidationError(
+            _("%(branch)s was founded on %(date)s: choose a later date.")
+            % {"branch": branch.name, "date": _day(branch.founded_on)},
+            code="before_founded",
+        )
+    commune = branch.commune
+    if commune.ended_on is not None and on > commune.ended_on:
+        raise ValidationError(
+            _("%(commune)s ceased on %(date)s: re-attach its branches to a new commune first.")
+            % {"commune": commune.name, "date": _day(commune.ended_on)},
+            code="commune_ended",
+        )
+    if commune.began_on and on < commune.began_on:
+        raise ValidationError(
+            _("%(commune)s began on %(date)s: choose that day or later.")
+            % {"commune": commune.name, "date": _day(commune.began_on)},
+            code="before_commune",
+        )
+
+
+def _end(branch: Branch, *, on: date, reason: str) -> None:
+    branch.ended_on = on - timedelta(days=1)
+    branch.is_active = False
+    branch._change_reason = reason
+    branch.save()
+
+
+def _new_branch(*, commune: Commune, name: str, kind: str, member_count: int, on: date) -> Branch:
+    name = normalize_name(name or "")
+    if not fold(name):
+        raise ValidationError(_("Give the new branch a name."), code="name_missing")
+    if Branch.objects.filter(commune=commune, name_key=fold(name)).exists():
+        raise ValidationError(
+            _("%(commune)s already has a branch named “%(name)s”.") % {"commune": commune.name, "name": name},
+            code="name_taken",
+        )
+    return branch_create(commune=commune, name=name, kind=kind, member_count=member_count, founded_on=on)
+
+
+@dataclass(frozen=True)
+class Merge:
+    merged: Branch  # the branch that continues, or the one created
+    ended: list[Branch]
+
+
+@transaction.atomic
+def branches_merge(
+    *,
+    branches: list[Branch],
+    on: date,
+    user,
+    survivor: Branch | None = None,
+    new_name: str = "",
+    new_kind: str = Branch.Kind.HAMLET,
+) -> Merge:
+    """Merge two or more branches of one commune on `on`: `survivor` (one of them) continues, or a new
+    branch `new_name` is created (founded on `on`). The others end the day before, marked inactive; the
+    merged branch's member count is the sum; a merge row per ended branch records its successor."""
+    locked = list(
+        Branch.objects.select_for_update().filter(pk__in=[b.pk for b in branches]).select_related("commune")
+    )
+    if len(locked) < 2:
+        raise ValidationError(_("Choose at least two branches to merge."), code="too_few")
+    if len({b.commune_id for b in locked}) > 1:
+        raise ValidationError(_("Only branches of one commune can be merged."), code="communes_differ")
+    user.check_may_record_on(on)
+    for branch in locked:
+        _check_may_end(branch, on=on)
+    total = sum(b.member_count for b in locked)
+    reason = f"merged on {on:%d/%m/%Y}"
+    if survivor is not None:
+        merged = next((b for b in locked if b.pk == survivor.pk), None)
+        if merged is None:
+            raise ValidationError(
+                _("The branch that continues must be one of those merged."), code="survivor_outside"
+            )
+        ended = [b for b in locked if b.pk != merged.pk]
+    else:
+        ended = locked
+    for branch in ended:
+        _end(branch, on=on, reason=reason)
+    if survivor is None:
+        merged = _new_branch(
+            commune=locked[0].commune, name=new_name, kind=new_kind, member_count=total, on=on
+        )
+    else:
+        merged.member_count = total
+        merged._change_reason = reason
+        merged.save()
+    BranchSuccession.objects.bulk_create(
+        BranchSuccession(predecessor=b, successor=merged, on=on, kind=BranchSuccession.Kind.MERGE)
+        for b in ended
+    )
+    return Merge(merged=merged, ended=ended)
+
+
+@dataclass(frozen=True)
+class SplitPart:
+    name: str
+    kind: str
+    member_count: int
+
+
+@transaction.atomic
+def branch_split(*, branch: Branch, parts: list[SplitPart], on: date, user) -> list[Branch]:
+    """Split `branch` into two or more new branches of its commune on `on`: they are created (founded on
+    `on`, with the member counts given, which must add up to the branch's), the branch ends the day
+    before and a split row per new branch records the lineage."""
+    branch = Branch.objects.select_for_update().select_related("commune").get(pk=branch.pk)
+    if len(parts) < 2:
+        raise ValidationError(_("A branch splits into at least two new branches."), code="too_few")
+    user.check_may_record_on(on)
+    _check_may_end(branch, on=on)
+    if len({fold(normalize_name(p.name)) for p in parts}) < len(parts):
+        raise ValidationError(_("The new branches need different names."), code="names_repeat")
+    total = sum(p.member_count for p in parts)
+    if total != branch.member_count:
+        raise ValidationError(
+            _("The new branches' member counts add up to %(total)s; %(branch)s has %(count)s.")
+            % {"total": total, "branch": branch.name, "count": branch.member_count},
+            code="members_differ",
+        )
+    _end(branch, on=on, reason=f"split on {on:%d/%m/%Y}")
+    created = [
+        _new_branch(commune=branch.commune, name=p.name, kind=p.kind, member_count=p.member_count, on=on)
+        for p in parts
+    ]
+    BranchSuccession.objects.bulk_create(
+        BranchSuccession(predecessor=branch, successor=new, on=on, kind=BranchSuccession.Kind.SPLIT)
+        for new in created
+    )
+    return created

@@ -121,8 +121,15 @@ class CommuneDetailView(UnitDetailMixin, DetailView):
         return super().get_queryset().select_related("province", "district")
 
     def get_context_data(self, **kwargs):
-        branches = Branch.objects.visible_to(self.request.user).filter(commune=self.object)
-        return super().get_context_data(branches=branches, **kwargs)
+        user = self.request.user
+        branches = selectors.attach_branch_successors(
+            list(Branch.objects.visible_to(user).filter(commune=self.object))
+        )
+        # An ended commune that still has active branches: they wait for their new commune.
+        waiting = [b for b in branches if b.is_active] if self.object.ended_on else []
+        return super().get_context_data(
+            branches=branches, waiting=waiting, settles_waiting=selectors.settles_waiting(user), **kwargs
+        )
 
 
 class BranchQuerysetMixin(ScopedObjectMixin):
@@ -144,7 +151,12 @@ class BranchListView(PaginatedListMixin, BranchQuerysetMixin, ListView):
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(filter=self.filterset, **kwargs)
+        context = super().get_context_data(filter=self.filterset, **kwargs)
+        user = self.request.user
+        context["branches"] = selectors.attach_branch_successors(list(context["branches"]))
+        context["show_district"] = selectors.shows_districts(user)
+        context["waiting_count"] = selectors.waiting_count(user=user)
+        return context
 
 
 @portal_view
@@ -176,7 +188,7 @@ def branch_export(request):
                 commune.province.name,
                 branch.member_count,
                 branch.founded_on,
-                _("Active") if branch.is_active else _("Inactive"),
+                _("Ceased") if branch.ended_on else _("Active") if branch.is_active else _("Inactive"),
             ]
 
     return xlsx_response(filename="chi-doan.xlsx", sheet_title=_("Branches"), headers=headers, rows=rows())
@@ -189,6 +201,10 @@ class BranchDetailView(BranchQuerysetMixin, DetailView):
         return super().get_context_data(
             # The branch's secretaries and deputies: the secretaries app registers them (core.sections).
             sections=sections_for(BRANCH_PAGE, self.object, user=self.request.user),
+            lineage=selectors.branch_lineage(self.object, user=self.request.user),
+            # Still under a commune that ended: it waits for its new one (no query: the commune is loaded).
+            waiting=self.object.is_active and self.object.commune.ended_on is not None,
+            settles_waiting=selectors.settles_waiting(self.request.user),
             history=history_rows(self.object.history),
             **kwargs,
         )
@@ -253,7 +269,11 @@ def branch_deactivate(request, pk):
 @portal_view
 def branch_reactivate(request, pk):
     branch = get_object_or_404(Branch.objects.visible_to(request.user), pk=pk)
-    services.branch_reactivate(branch=branch)
+    try:
+        services.branch_reactivate(branch=branch)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect(branch)
     messages.success(request, _("Branch “%(name)s” is active again.") % {"name": branch.name})
     return redirect(branch)
 

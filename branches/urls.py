@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import unit_views as views
+from . import waiting_views
 
 app_name = "branches"
 
@@ -11,6 +12,7 @@ urlpatterns = [
     path("communes/<str:code>/", views.CommuneDetailView.as_view(), name="commune_detail"),
     path("branches/", views.BranchListView.as_view(), name="branch_list"),
     path("branches/export.xlsx", views.branch_export, name="branch_export"),
+    path("branches/waiting/", waiting_views.branch_waiting, name="branch_waiting"),
     path("branches/new/", views.BranchCreateView.as_view(), name="branch_create"),
     path("branches/<int:pk>/", views.BranchDetailView.as_view(), name="branch_detail"),
     path("branches/<int:pk>/edit/", views.BranchUpdateView.as_view(), name="branch_update"),

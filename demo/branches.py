@@ -8,10 +8,12 @@ from datetime import date
 
 from simple_history.utils import bulk_create_with_history
 
+from accounts.models import User
 from branches.divisions import REFORM_DAY
-from branches.models import Branch, BranchAttachment, Commune
-from branches.services import Reattachment, branches_reattach
+from branches.models import Branch, BranchAttachment, BranchSuccession, Commune
+from branches.services import Reattachment, SplitPart, branches_reattach
 from core.text import fold
+from secretaries.services import branch_split_with_terms, branches_merge_with_terms
 
 DEMO_PROVINCE = "84"
 
@@ -116,3 +118,41 @@ def reattach_branches() -> Reattachment:
     into one new commune of Vĩnh Long are re-attached to it (their records keep the units of their time).
     Runs after the history is generated, as it happened; a re-run moves nothing."""
     return branches_reattach(on=REFORM_DAY)
+
+
+# Hamlets re-arranged in 2026: in Xã Tập Ngãi (which absorbed Xã Hiếu Tử), one merge and one split, recorded
+# by its commune officer as the portal would, so their pages show "Đã hợp nhất vào …" and "Tách thành …".
+TAP_NGAI = "29365"
+REARRANGED_ON = date(2026, 4, 1)
+MERGED = ("Ấp Xẻo Me", "Ấp Ông Rùm")  # Xẻo Me joins Ông Rùm; Xẻo Me's secretary leads the merged branch
+SPLIT = ("Ấp Đại Mong", ("Ấp Đại Mong A", "Ấp Đại Mong B"))
+
+
+def rearrange_hamlets() -> dict[str, int]:
+    """The demo's 2026 merge and split in Xã Tập Ngãi; nothing when done already (or the hamlets are not
+    there, as in a demo whose names were generated otherwise)."""
+    commune = Commune.objects.get_by_code(TAP_NGAI)
+    if BranchSuccession.objects.filter(successor__commune=commune).exists():
+        return {"merged": 0, "split": 0}
+    officer = User.objects.filter(role=User.Role.COMMUNE_OFFICER, commune=commune).first()
+    branches = {b.name: b for b in Branch.objects.filter(commune=commune).active()}
+    done = {"merged": 0, "split": 0}
+    if officer is None:
+        return done
+    if all(name in branches for name in MERGED):
+        gone, survivor = (branches[name] for name in MERGED)
+        branches_merge_with_terms(
+            branches=[gone, survivor], on=REARRANGED_ON, user=officer, survivor=survivor, secretary_from=gone
+        )
+        done["merged"] = 2
+    name, (first, second) = SPLIT
+    if name in branches:
+        whole = branches[name]
+        half = whole.member_count // 2 + 5
+        parts = [
+            SplitPart(name=first, kind=whole.kind, member_count=half),
+            SplitPart(name=second, kind=whole.kind, member_count=whole.member_count - half),
+        ]
+        branch_split_with_terms(branch=whole, parts=parts, on=REARRANGED_ON, user=officer)
+        done["split"] = 2
+    return done

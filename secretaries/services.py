@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from branches import services as branch_services
 from branches.models import Branch
 from core.versioning import check_version
 
@@ -120,6 +121,12 @@ def term_appoint(
 ) -> Term:
     """Appoint `person` to `branch`. A current secretary is replaced only when `replace_current` is set:
     their term then ends the day before, in the same transaction."""
+    if branch.ended_on is not None:
+        raise ValidationError(
+            _("%(branch)s ceased on %(date)s: it takes no new terms.")
+            % {"branch": branch.name, "date": _date(branch.ended_on)},
+            code="branch_ended",
+        )
     if role == Term.Role.SECRETARY:
         # Lock the branch so two appointments to it cannot interleave.
         Branch.objects.select_for_update().filter(pk=branch.pk).first()
@@ -181,3 +188,84 @@ def term_end(*, term: Term, ended_on: datetime.date, reason: str = "", version: 
     term.end_reason = reason
     term.save(update_fields=["ended_on", "end_reason"])
     return term
+
+
+# Hamlets re-arranged: a merge or split ends branches (branches.services), and with them their terms.
+
+
+def _end_terms(branches: list[Branch], *, last_day: datetime.date, reason: str, only: Term | None = None):
+    """End, on `last_day`, the current terms in `branches` (or `only` that one); a term that began after
+    that day cannot end then, and refuses the whole step."""
+    terms = Term.objects.current().filter(branch__in=branches).select_related("branch", "person")
+    for term in terms.filter(pk=only.pk) if only is not None else terms:
+        if term.started_on > last_day:
+            raise ValidationError(
+                _("%(person)s's term in %(branch)s began on %(date)s, after the branch's last day.")
+                % {
+                    "person": term.person.full_name,
+                    "branch": term.branch.name,
+                    "date": _date(term.started_on),
+                },
+                code="term_after_end",
+            )
+        term_end(term=term, ended_on=last_day, reason=reason)
+
+
+@transaction.atomic
+def branches_merge_with_terms(
+    *,
+    branches: list[Branch],
+    on: datetime.date,
+    user,
+    survivor: Branch | None = None,
+    new_name: str = "",
+    new_kind: str = Branch.Kind.HAMLET,
+    secretary_from: Branch | None = None,
+) -> branch_services.Merge:
+    """Merge branches (branches.services.branches_merge) and settle their terms: the current terms of the
+    branches that end, end the day before `on`. With `secretary_from` (one of the merged branches), its
+    secretary leads the merged branch: their term goes on if it is the branch that continues, else it ends
+    and a new one begins on `on` (the merged branch's own secretary, if any, ends the day before)."""
+    last_day = on - datetime.timedelta(days=1)
+    reason = _("Branch merged on %(date)s") % {"date": _date(on)}
+    if secretary_from is not None and secretary_from.pk not in {b.pk for b in branches}:
+        raise ValidationError(
+            _("The secretary who continues must come from one of the merged branches."),
+            code="secretary_outside",
+        )
+    leader = current_secretary_term(secretary_from) if secretary_from is not None else None
+    if secretary_from is not None and leader is None:
+        raise ValidationError(
+            _("%(branch)s has no current secretary to continue.") % {"branch": secretary_from.name},
+            code="no_secretary",
+        )
+    result = branch_services.branches_merge(
+        branches=branches, on=on, user=user, survivor=survivor, new_name=new_name, new_kind=new_kind
+    )
+    _end_terms(list(result.ended), last_day=last_day, reason=reason)
+    if leader is not None and leader.branch_id != result.merged.pk:
+        # The merged branch's own secretary (not its deputies) steps down for the one chosen.
+        own = current_secretary_term(result.merged)
+        if own is not None:
+            _end_terms([result.merged], last_day=last_day, reason=reason, only=own)
+        due = leader.expected_end_on
+        term_appoint(
+            person=leader.person,
+            branch=result.merged,
+            role=Term.Role.SECRETARY,
+            started_on=on,
+            expected_end_on=due if due and due >= on else None,
+        )
+    return result
+
+
+@transaction.atomic
+def branch_split_with_terms(
+    *, branch: Branch, parts: list[branch_services.SplitPart], on: datetime.date, user
+) -> list[Branch]:
+    """Split a branch (branches.services.branch_split); its current terms end the day before `on`: the
+    new branches appoint their own secretaries."""
+    created = branch_services.branch_split(branch=branch, parts=parts, on=on, user=user)
+    reason = _("Branch split on %(date)s") % {"date": _date(on)}
+    _end_terms([branch], last_day=on - datetime.timedelta(days=1), reason=reason)
+    return created

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import person_views as views
+from . import rearrange_views
 
 app_name = "secretaries"
 
@@ -12,6 +13,9 @@ urlpatterns = [
     path("appoint/", views.appoint, name="appoint"),
     path("autocomplete/", views.person_autocomplete, name="person_autocomplete"),
     path("terms/<int:pk>/end/", views.term_end, name="term_end"),
+    # Hamlets re-arranged: a merge or split ends branches, and their terms with them.
+    path("branches/<int:pk>/merge/", rearrange_views.branch_merge, name="branch_merge"),
+    path("branches/<int:pk>/split/", rearrange_views.branch_split, name="branch_split"),
     path("<int:pk>/", views.PersonDetailView.as_view(), name="person_detail"),
     path("<int:pk>/edit/", views.PersonUpdateView.as_view(), name="person_update"),
     path("<int:pk>/portrait/", views.person_portrait, name="person_portrait"),

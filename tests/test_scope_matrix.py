@@ -93,6 +93,23 @@ CASES = [
     Case("district autocomplete", lambda w: reverse("branches:district_autocomplete"), {}),
     Case("password change", lambda w: reverse("password_change"), {}),
     Case("branch autocomplete", lambda w: reverse("branches:branch_autocomplete"), {}),
+    # Branches across the reform: the work list is the province's (and the administrator's) to settle.
+    Case(
+        "branches waiting for a new commune",
+        lambda w: reverse("branches:branch_waiting"),
+        {"tieu_can_officer": FORBIDDEN, "cang_long_officer": FORBIDDEN},
+    ),
+    Case(
+        "branches waiting (empty post)",
+        lambda w: reverse("branches:branch_waiting"),
+        {"tieu_can_officer": FORBIDDEN, "cang_long_officer": FORBIDDEN},
+        method="post",
+    ),
+    # Hamlets re-arranged: merge and split, by whoever manages the branch.
+    Case("branch merge (form)", branch_url("secretaries:branch_merge"), in_tieu_can()),
+    Case("branch merge (empty post)", branch_url("secretaries:branch_merge"), in_tieu_can(), method="post"),
+    Case("branch split (form)", branch_url("secretaries:branch_split"), in_tieu_can()),
+    Case("branch split (empty post)", branch_url("secretaries:branch_split"), in_tieu_can(), method="post"),
     # Secretaries
     Case("secretary list", lambda w: reverse("secretaries:person_list"), {}),
     Case("secretary export", lambda w: reverse("secretaries:person_export"), {}),

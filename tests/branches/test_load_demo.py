@@ -49,16 +49,16 @@ def test_demo_loads_tra_vinh_with_branches_and_logins(first_run):
     assert (hieu_tu.ended_on, hieu_tu.district.code) == (date(2025, 6, 30), "846")
     assert [row.successor.name for row in hieu_tu.successions.all()] == ["Xã Tập Ngãi"]
     assert CommuneSuccession.objects.filter(predecessor__province__code="84").count() == 104
-    # Loading again adds nothing.
+    # Loading again adds nothing. (The branches split from one in 2026 belong to a new commune only.)
     load_demo()
-    assert Branch.objects.count() == sum(per_commune)
+    assert Branch.objects.exclude(origins__kind="tach").count() == sum(per_commune)
 
 
 def test_demo_reattaches_tra_vinhs_branches_to_the_new_communes(first_run):
     assert re.search(r"The 2025 reform: \d{3,} branches re-attached on 01/07/2025", first_run)
     tap_ngai = Commune.objects.get_by_code("29365")
     assert tap_ngai.name == "Xã Tập Ngãi" and tap_ngai.ended_on is None
-    moved = Branch.objects.filter(commune=tap_ngai)
+    moved = Branch.objects.filter(commune=tap_ngai).exclude(origins__kind="tach")
     assert moved.exists()
     # Each moved branch keeps its old commune, dated, and its history; Hiếu Tử's among them.
     assert all(b.attachments.get().ended_on == date(2025, 6, 30) for b in moved)
@@ -105,3 +105,46 @@ def test_load_demo_reports_the_assessments(first_run):
 
     assert "Demo assessments: Trà Vinh has its assessments already, none created." in again
     assert Assessment.objects.count() == count
+
+
+def test_demo_leaves_split_communes_branches_in_the_work_list(first_run):
+    from branches.selectors import attach_candidates, waiting_branches
+
+    staff = User.objects.get(username="tinhdoan.vinhlong")
+    waiting = attach_candidates(waiting_branches(user=staff), user=staff)
+    # Trà Vinh's communes the conversion table marks "partly" (Long Hòa, Hòa Minh, Long Vĩnh, Đông Hải) keep
+    # their branches waiting, each with the new commune(s) the table names.
+    split = [b for b in waiting if any(c.partly for c in b.candidates)]
+    assert len(split) >= 3
+    assert {b.commune.name for b in split} <= {"Xã Long Hòa", "Xã Hòa Minh", "Xã Long Vĩnh", "Xã Đông Hải"}
+    assert all(b.candidates and b.commune.ended_on == date(2025, 6, 30) for b in waiting)
+    # A commune officer chooses none of them.
+    assert not waiting_branches(user=User.objects.get(username="doanxa.tapngai")).exists()
+
+
+def test_demo_rearranges_hamlets_of_tap_ngai_in_2026(first_run):
+    from branches.models import BranchSuccession
+    from secretaries.models import Term
+
+    assert (
+        "Hamlets re-arranged in 2026 (Xã Tập Ngãi): 2 branches merged into one, 2 new branches" in first_run
+    )
+    tap_ngai = Commune.objects.get_by_code("29365")
+    merge = BranchSuccession.objects.get(kind="hop_nhat", successor__commune=tap_ngai)
+    assert (merge.predecessor.name, merge.successor.name, merge.on) == (
+        "Ấp Xẻo Me",
+        "Ấp Ông Rùm",
+        date(2026, 4, 1),
+    )
+    assert merge.predecessor.ended_on == date(2026, 3, 31) and not merge.predecessor.is_active
+    # Xẻo Me's secretary leads the merged branch from the day.
+    lead = Term.objects.get(branch=merge.successor, role="bi_thu", ended_on__isnull=True)
+    assert lead.started_on == date(2026, 4, 1)
+    assert Term.objects.filter(
+        branch=merge.predecessor, person=lead.person, ended_on=date(2026, 3, 31)
+    ).exists()
+    split = BranchSuccession.objects.filter(kind="tach", predecessor__commune=tap_ngai)
+    assert sorted(split.values_list("successor__name", flat=True)) == ["Ấp Đại Mong A", "Ấp Đại Mong B"]
+    assert sum(row.successor.member_count for row in split) == split[0].predecessor.member_count
+    again = load_demo()
+    assert "Xã Tập Ngãi): 0 branches merged into one, 0 new branches" in again

@@ -7,7 +7,7 @@ from accounts.mfa import secret_base32
 from demo.accounts import DEMO_TOTP_KEY, populate_users
 from demo.assessments import CURRENT_YEAR, PREVIOUS_YEAR, populate_assessments
 from demo.awards import populate_awards
-from demo.branches import DEMO_PROVINCE, populate_branches, reattach_branches
+from demo.branches import DEMO_PROVINCE, populate_branches, rearrange_hamlets, reattach_branches
 from demo.secretaries import populate_secretaries
 from demo.seminars import populate_seminars
 
@@ -28,6 +28,8 @@ class Command(BaseCommand):
             awards = populate_awards(rng=rng)
             # Last, as it happened: the history above was made with the units of its time.
             reattached = reattach_branches()
+            # Then 2026's re-arranged hamlets of Xã Tập Ngãi (a merge and a split).
+            rearranged = rearrange_hamlets()
         self.stdout.write(f"Demo branches created: {created}")
         if secretaries["people"]:
             self.stdout.write(
@@ -67,6 +69,10 @@ class Command(BaseCommand):
             "The 2025 reform: {moved} branches re-attached on 01/07/2025 to the new commune their commune "
             "went into whole; left for a later work list: {split} of communes split across several new "
             "ones, {clashing} whose name the new commune already has".format(**vars(reattached))
+        )
+        self.stdout.write(
+            "Hamlets re-arranged in 2026 (Xã Tập Ngãi): {merged} branches merged into one, {split} new "
+            "branches split from one".format(**rearranged)
         )
         self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {users[0][1]}):"))
         for user, _password in users:

@@ -1,0 +1,106 @@
+"""The work list "Chi đoàn chờ xác định xã mới": branches of communes split by the 2025 reform (or whose one
+new commune already has their name) wait here until provincial staff choose their new commune, in bulk or
+row by row; the choice is confirmed, then applied all or nothing (branches.services)."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from core.mixins import CappedCountPaginator, portal_view
+from core.text import normalize_name
+
+from . import selectors, services
+from .divisions import REFORM_DAY
+from .forms import WaitingDateForm
+from .models import Branch, Commune
+
+
+def _choices(request, user) -> tuple[list[tuple[Branch, Commune]], dict[int, str], list[str]]:
+    """The (branch, commune) pairs a POST asks for: each row's own choice, else the bulk choice for the
+    ticked rows. Branches and communes load through the user's scope; anything else is refused."""
+    post = request.POST
+    ticked = {int(pk) for pk in post.getlist("branch") if pk.isdigit()}
+    bulk = post.get("bulk_commune", "")
+    wanted: dict[int, int] = {}
+    for key, value in post.items():
+        if key.startswith("commune_") and key[8:].isdigit() and value.isdigit():
+            wanted[int(key[8:])] = int(value)
+    for pk in ticked:
+        if pk not in wanted and bulk.isdigit():
+            wanted[pk] = int(bulk)
+    branches = {
+        b.pk: b
+        for b in Branch.objects.visible_to(user).waiting().filter(pk__in=wanted).select_related("commune")
+    }
+    communes = {c.pk: c for c in Commune.objects.visible_to(user).filter(pk__in=set(wanted.values()))}
+    errors = []
+    if ticked and not bulk.isdigit() and not (ticked & set(wanted)):
+        errors.append(_("Choose the new commune for the ticked branches."))
+    if len(branches) < len(wanted) or len(communes) < len(set(wanted.values())):
+        errors.append(_("Some chosen branches or communes are not yours to choose, or no longer wait."))
+    pairs = [(branches[pk], communes[c]) for pk, c in wanted.items() if pk in branches and c in communes]
+    if not pairs and not errors:
+        errors.append(_("Choose a new commune for at least one branch."))
+    names = {pk: normalize_name(post.get(f"name_{pk}", "")) for pk in branches}
+    names = {pk: name for pk, name in names.items() if name}
+    return sorted(pairs, key=lambda p: (p[0].commune.code, p[0].name_key)), names, errors
+
+
+@portal_view
+def branch_waiting(request):
+    user = request.user
+    if not user.acts_for_province:
+        raise PermissionDenied
+    query = (request.GET.get("q") or "").strip()
+    date_form = WaitingDateForm(request.POST or None, initial={"on": REFORM_DAY})
+    errors: list[str] = []
+    if request.method == "POST":
+        pairs, names, errors = _choices(request, user)
+        if not date_form.is_valid():
+            errors.extend(e for field_errors in date_form.errors.values() for e in field_errors)
+        if not errors:
+            on = date_form.cleaned_data["on"]
+            if request.POST.get("confirmed") != "1":
+                return render(
+                    request,
+                    "branches/branch_waiting_confirm.html",
+                    {
+                        "pairs": [(b, c, names.get(b.pk, "")) for b, c in pairs],
+                        "on": on,
+                        "date_form": date_form,
+                        "query": query,
+                    },
+                )
+            try:
+                count = services.branches_attach_to_new_communes(choices=pairs, on=on, user=user, names=names)
+            except ValidationError as error:
+                errors = error.messages
+            else:
+                messages.success(
+                    request,
+                    _("%(count)s branches were attached to their new commune from %(date)s.")
+                    % {"count": count, "date": on.strftime("%d/%m/%Y")},
+                )
+                return redirect(reverse("branches:branch_waiting"))
+    paginator = CappedCountPaginator(selectors.waiting_branches(user=user, query=query), settings.PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    rows = selectors.attach_candidates(page.object_list, user=user)
+    bulk = {c.pk: c for row in rows for c in row.candidates}
+    return render(
+        request,
+        "branches/branch_waiting_list.html",
+        {
+            "branches": rows,
+            "bulk_candidates": sorted(bulk.values(), key=lambda c: c.name_key),
+            "page_obj": page,
+            "paginator": paginator,
+            "is_paginated": page.has_other_pages(),
+            "page_range": paginator.get_elided_page_range(page.number),
+            "query": query,
+            "date_form": date_form,
+            "errors": errors,
+        },
+    )

@@ -1,0 +1,266 @@
+"""Hamlets re-arranged (from 2026): branches of a commune merged into one, or one split into several, on a
+date; the branches that end keep their history, their terms end (or the chosen secretary continues), and
+their pages say what became of them."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from branches import services as branch_services
+from branches.models import Branch, BranchSuccession
+from secretaries import selectors as secretary_selectors
+from secretaries import services
+from secretaries.models import Term
+from tests.branches import reform_world
+from tests.factories import BranchFactory, person_with_term
+
+pytestmark = pytest.mark.django_db
+
+ON = datetime.date(2026, 3, 1)
+LAST = datetime.date(2026, 2, 28)
+
+
+@pytest.fixture
+def w():
+    world = reform_world.build()
+    commune = world["one"]
+    world["x"] = BranchFactory(
+        commune=commune, name="Ấp Tân Lập", member_count=30, founded_on=datetime.date(2025, 7, 1)
+    )
+    world["y"] = BranchFactory(commune=commune, name="Ấp Tân Hòa", member_count=20)
+    world["z"] = BranchFactory(commune=commune, name="Ấp Tân Phú", member_count=12)
+    world["teo"] = person_with_term(
+        branch=world["x"], full_name="Nguyễn Văn Tèo", started_on=datetime.date(2025, 9, 1)
+    )
+    world["lan"] = person_with_term(
+        branch=world["y"], full_name="Trần Thị Lan", started_on=datetime.date(2025, 9, 1)
+    )
+    return world
+
+
+def _branch(b):
+    return Branch.objects.get(pk=b.pk)
+
+
+def test_merge_with_a_survivor_and_the_other_secretary_continuing(w):
+    result = services.branches_merge_with_terms(
+        branches=[w["x"], w["y"]], on=ON, user=w["commune_officer"], survivor=w["x"], secretary_from=w["y"]
+    )
+    x, y = _branch(w["x"]), _branch(w["y"])
+    assert result.merged == x and result.ended == [y]
+    assert (x.member_count, x.ended_on, x.is_active) == (50, None, True)
+    assert (y.ended_on, y.is_active) == (LAST, False)
+    row = BranchSuccession.objects.get()
+    assert (row.predecessor, row.successor, row.on, row.kind) == (y, x, ON, "hop_nhat")
+    # Lan leads the merged branch from the day; Tèo's and Lan's old terms end the day before.
+    lead = services.current_secretary_term(x)
+    assert (lead.person, lead.started_on) == (w["lan"], ON)
+    assert set(Term.objects.filter(ended_on=LAST).values_list("person__full_name", flat=True)) == {
+        "Nguyễn Văn Tèo",
+        "Trần Thị Lan",
+    }
+    # The ended branch counts nowhere: not a vacancy, no new term.
+    assert y not in secretary_selectors.vacant_branches(user=w["staff"])
+    with pytest.raises(ValidationError):
+        services.term_appoint(person=w["teo"], branch=y, role=Term.Role.SECRETARY, started_on=ON)
+    with pytest.raises(ValidationError):
+        branch_services.branch_reactivate(branch=y)
+
+
+def test_merge_into_a_new_branch_ends_every_term_when_nobody_continues(w):
+    result = services.branches_merge_with_terms(
+        branches=[w["x"], w["y"], w["z"]], on=ON, user=w["staff"], new_name="Ấp  Tân  Hiệp"
+    )
+    merged = result.merged
+    assert (merged.name, merged.member_count, merged.founded_on) == ("Ấp Tân Hiệp", 62, ON)
+    assert {b.pk for b in result.ended} == {w["x"].pk, w["y"].pk, w["z"].pk}
+    assert BranchSuccession.objects.filter(successor=merged).count() == 3
+    assert (
+        not Term.objects.filter(ended_on__isnull=True)
+        .exclude(branch__commune__ended_on__isnull=False)
+        .exists()
+    )
+
+
+def test_merge_refusals_change_nothing(w):
+    other = BranchFactory(commune=w["two"], name="Ấp Khác Xã")
+    cases = [
+        ({"branches": [w["x"], other]}, "communes_differ"),
+        ({"branches": [w["x"]]}, "too_few"),
+        ({"branches": [w["x"], w["y"]], "on": datetime.date(2025, 7, 1)}, "before_founded"),
+        ({"branches": [w["x"], w["y"]], "survivor": w["z"]}, "survivor_outside"),
+        ({"branches": [w["x"], w["y"]], "new_name": "Ấp Tân Phú"}, "name_taken"),
+        ({"branches": [w["x"], w["y"]], "secretary_from": w["z"]}, "secretary_outside"),
+    ]
+    for kwargs, code in cases:
+        kwargs = {"on": ON, "user": w["staff"], "survivor": None, **kwargs}
+        if "new_name" not in kwargs and kwargs["survivor"] is None and code != "survivor_outside":
+            kwargs["survivor"] = kwargs["branches"][0]
+        with pytest.raises(ValidationError) as refused:
+            services.branches_merge_with_terms(**kwargs)
+        assert code in {e.code for e in refused.value.error_list}, code
+    assert not BranchSuccession.objects.exists()
+    assert not Branch.objects.filter(ended_on__isnull=False).exists()
+
+
+def test_an_ended_units_user_cannot_merge_after_its_end(w):
+    old = BranchFactory(commune=w["whole"], name="Ấp Cũ Một")
+    old2 = BranchFactory(commune=w["whole"], name="Ấp Cũ Hai")
+    with pytest.raises(ValidationError) as refused:
+        branch_services.branches_merge(branches=[old, old2], on=ON, user=w["district_officer"], survivor=old)
+    assert refused.value.error_list[0].code == "unit_ended"
+    # Before the end, the merge of the old world was theirs to record.
+    branch_services.branches_merge(
+        branches=[old, old2], on=datetime.date(2024, 5, 1), user=w["district_officer"], survivor=old
+    )
+    assert _branch(old2).ended_on == datetime.date(2024, 4, 30)
+
+
+def test_split_creates_the_new_branches_and_ends_the_old_and_its_terms(w):
+    parts = [
+        branch_services.SplitPart(name="Ấp Tân Lập A", kind="ap", member_count=18),
+        branch_services.SplitPart(name="Ấp Tân Lập B", kind="ap", member_count=12),
+    ]
+    created = services.branch_split_with_terms(branch=w["x"], parts=parts, on=ON, user=w["commune_officer"])
+    assert [(b.name, b.member_count, b.founded_on) for b in created] == [
+        ("Ấp Tân Lập A", 18, ON),
+        ("Ấp Tân Lập B", 12, ON),
+    ]
+    assert _branch(w["x"]).ended_on == LAST
+    assert Term.objects.get(person=w["teo"]).ended_on == LAST
+    assert set(BranchSuccession.objects.values_list("kind", flat=True)) == {"tach"}
+
+
+def test_split_refuses_counts_that_do_not_add_up(w):
+    parts = [
+        branch_services.SplitPart(name="Ấp A", kind="ap", member_count=10),
+        branch_services.SplitPart(name="Ấp B", kind="ap", member_count=10),
+    ]
+    with pytest.raises(ValidationError) as refused:
+        services.branch_split_with_terms(branch=w["x"], parts=parts, on=ON, user=w["staff"])
+    assert refused.value.error_list[0].code == "members_differ"
+    assert _branch(w["x"]).ended_on is None and Branch.objects.filter(name="Ấp A").count() == 0
+
+
+def test_merge_through_the_form_confirms_first_then_shows_the_lineage(w, client):
+    client.force_login(w["commune_officer"])
+    url = reverse("secretaries:branch_merge", args=[w["x"].pk])
+    assert client.get(url).status_code == 200
+    data = {
+        "others": [w["y"].pk],
+        "on": "01/03/2026",
+        "survivor": w["x"].pk,
+        "new_kind": "ap",
+        "secretary_from": "",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200 and "data-merge-preview" in response.content.decode()
+    assert "Xác nhận hợp nhất" in response.content.decode()
+    assert _branch(w["y"]).ended_on is None
+    response = client.post(url, {**data, "confirmed": "1"})
+    assert response.status_code == 302 and response.url == w["x"].get_absolute_url()
+    assert _branch(w["y"]).ended_on == LAST
+    survivor = client.get(response.url).content.decode()
+    assert "Hình thành từ" in survivor and "Ấp Tân Hòa" in survivor
+    ended = client.get(w["y"].get_absolute_url()).content.decode()
+    assert "Đã hợp nhất vào" in ended and w["x"].get_absolute_url() in ended
+    # Lists mark it as ended, with the link to what it went into.
+    listing = client.get(reverse("branches:branch_list"), {"q": "tan hoa"}).content.decode()
+    assert "data-branch-ended" in listing and w["x"].get_absolute_url() in listing
+
+
+def test_merge_form_refuses_a_date_before_founding_next_to_the_field(w, client):
+    client.force_login(w["commune_officer"])
+    url = reverse("secretaries:branch_merge", args=[w["x"].pk])
+    data = {
+        "others": [w["y"].pk],
+        "on": "01/05/2025",
+        "survivor": w["x"].pk,
+        "new_kind": "ap",
+        "confirmed": "1",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["on"]
+    assert _branch(w["y"]).ended_on is None
+
+
+def test_split_through_the_form(w, client):
+    client.force_login(w["commune_officer"])
+    url = reverse("secretaries:branch_split", args=[w["x"].pk])
+    data = {
+        "on": "01/03/2026",
+        "name_1": "Ấp Tân Lập Trong",
+        "kind_1": "ap",
+        "member_count_1": "20",
+        "name_2": "Ấp Tân Lập Ngoài",
+        "kind_2": "ap",
+        "member_count_2": "10",
+        "kind_3": "ap",
+        "kind_4": "ap",
+    }
+    assert "data-split-preview" in client.post(url, data).content.decode()
+    assert _branch(w["x"]).ended_on is None
+    response = client.post(url, {**data, "confirmed": "1"})
+    assert response.status_code == 302
+    page = client.get(w["x"].get_absolute_url()).content.decode()
+    assert "Tách thành" in page and "Ấp Tân Lập Trong" in page
+
+
+def test_another_communes_officer_cannot_reach_the_forms(w, client):
+    from accounts.models import User
+    from tests.factories import UserFactory
+
+    neighbour = UserFactory(username="doanxa.moihai", role=User.Role.COMMUNE_OFFICER, commune=w["two"])
+    client.force_login(neighbour)
+    assert client.get(reverse("secretaries:branch_merge", args=[w["x"].pk])).status_code == 404
+    assert client.post(reverse("secretaries:branch_split", args=[w["x"].pk]), {}).status_code == 404
+
+
+def test_merge_form_offers_only_the_communes_own_branches(w, client):
+    client.force_login(w["commune_officer"])
+    other = BranchFactory(commune=w["two"], name="Ấp Khác Xã")
+    url = reverse("secretaries:branch_merge", args=[w["x"].pk])
+    data = {
+        "others": [other.pk],
+        "on": "01/03/2026",
+        "survivor": w["x"].pk,
+        "new_kind": "ap",
+        "confirmed": "1",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200 and response.context["form"].errors["others"]
+
+
+@pytest.mark.parametrize("url", [reverse("branches:branch_list"), reverse("branches:branch_list") + "?q=tan"])
+def test_branch_list_costs_the_same_with_ended_branches(w, client, count_queries, url):
+    client.force_login(w["commune_officer"])
+    with count_queries() as before:
+        assert client.get(url).status_code == 200
+    services.branches_merge_with_terms(branches=[w["x"], w["y"]], on=ON, user=w["staff"], survivor=w["x"])
+    services.branch_split_with_terms(
+        branch=w["z"],
+        parts=[
+            branch_services.SplitPart(name="Ấp Tân Phú 1", kind="ap", member_count=6),
+            branch_services.SplitPart(name="Ấp Tân Phú 2", kind="ap", member_count=6),
+        ],
+        on=ON,
+        user=w["staff"],
+    )
+    with count_queries() as after:
+        page = client.get(url)
+    assert "data-branch-ended" in page.content.decode()
+    assert len(after) == len(before)
+
+
+def test_branch_page_shows_where_it_came_from_in_few_queries(w, client, count_queries):
+    services.branches_merge_with_terms(
+        branches=[w["x"], w["y"], w["z"]], on=ON, user=w["staff"], survivor=w["x"]
+    )
+    client.force_login(w["commune_officer"])
+    with count_queries() as queries:
+        page = client.get(w["x"].get_absolute_url()).content.decode()
+    assert page.count('href="/branches/') >= 2 and "Ấp Tân Hòa" in page and "Ấp Tân Phú" in page
+    assert len(queries) <= 30

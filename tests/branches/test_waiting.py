@@ -1,0 +1,204 @@
+"""The work list "Chi đoàn chờ xác định xã mới": branches of a commune split by the 2025 reform wait until
+provincial staff choose their new commune, among those the conversion table names, in their scope."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from branches import selectors, services
+from branches.divisions import REFORM_DAY
+from branches.models import Branch, BranchAttachment
+from tests.branches import reform_world
+from tests.factories import BranchFactory
+from tests.login import login_verified
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("branches:branch_waiting")
+
+
+@pytest.fixture
+def w():
+    return reform_world.build()
+
+
+def _post(client, data):
+    return client.post(URL, data)
+
+
+def test_the_list_holds_the_split_communes_branches_with_their_candidates(w):
+    rows = selectors.attach_candidates(selectors.waiting_branches(user=w["staff"]), user=w["staff"])
+    assert [b.name for b in rows] == ["Ấp Bến Đò", "Ấp Cây Sộp", "Ấp Đầu Giồng"]
+    assert [c.name for c in rows[0].candidates] == ["Xã Mới Một", "Xã Mới Hai"]
+    assert all(c.partly for c in rows[0].candidates)
+    # Another province's waiting branch is not theirs, nor theirs ours; the administrator sees all.
+    assert [b.name for b in selectors.waiting_branches(user=w["other_staff"])] == ["Ấp Nơi Khác"]
+    assert selectors.waiting_branches(user=w["admin"]).count() == 4
+    assert selectors.waiting_count(user=w["staff"]) == 3
+
+
+def test_bulk_choice_asks_for_confirmation_then_reattaches_all_with_a_dated_row(w, client):
+    login_verified(client, w["staff"])
+    first, second, third = w["waiting"]
+    data = {"branch": [first.pk, second.pk], "bulk_commune": w["two"].pk, "on": "01/07/2025"}
+    data[f"commune_{third.pk}"] = w["one"].pk  # chosen on its own row
+    response = _post(client, data)
+    assert response.status_code == 200
+    assert "Xác nhận" in response.content.decode()
+    assert not BranchAttachment.objects.filter(branch__in=w["waiting"]).exists()
+
+    confirmed = {
+        "confirmed": "1",
+        "on": "01/07/2025",
+        f"commune_{first.pk}": w["two"].pk,
+        f"commune_{second.pk}": w["two"].pk,
+        f"commune_{third.pk}": w["one"].pk,
+    }
+    response = _post(client, confirmed)
+    assert response.status_code == 302
+    communes = dict(Branch.objects.filter(pk__in=[b.pk for b in w["waiting"]]).values_list("name", "commune"))
+    assert communes == {"Ấp Đầu Giồng": w["two"].pk, "Ấp Cây Sộp": w["two"].pk, "Ấp Bến Đò": w["one"].pk}
+    rows = BranchAttachment.objects.filter(branch__in=w["waiting"])
+    assert {(r.commune_id, r.ended_on) for r in rows} == {(w["split"].pk, reform_world.LAST_OLD_DAY)}
+    page = client.get(URL).content.decode()
+    assert "3 chi đoàn đã được gắn vào xã mới từ 01/07/2025" in page
+    assert "Không còn chi đoàn nào chờ xác định xã mới" in page
+    # The old units' readers keep reading the branches' records.
+    assert Branch.objects.visible_to(w["district_officer"]).filter(pk=first.pk).exists()
+
+
+@pytest.mark.parametrize("target", ["three", "other_one"])
+def test_a_commune_outside_the_candidates_or_the_scope_refuses_the_whole_batch(w, client, target):
+    login_verified(client, w["staff"])
+    first, second, _third = w["waiting"]
+    response = _post(
+        client,
+        {
+            "confirmed": "1",
+            "on": "01/07/2025",
+            f"commune_{first.pk}": w["one"].pk,
+            f"commune_{second.pk}": w[target].pk,
+        },
+    )
+    assert response.status_code == 200
+    assert "Không có thay đổi nào" in response.content.decode()
+    assert not BranchAttachment.objects.filter(branch__in=w["waiting"]).exists()
+
+
+def test_a_branch_out_of_scope_is_refused(w, client):
+    login_verified(client, w["staff"])
+    response = _post(
+        client, {"confirmed": "1", "on": "01/07/2025", f"commune_{w['elsewhere'].pk}": w["one"].pk}
+    )
+    assert response.status_code == 200
+    assert Branch.objects.get(pk=w["elsewhere"].pk).commune == w["elsewhere"].commune
+
+
+def test_the_service_refuses_a_name_the_new_commune_has_and_changes_nothing(w):
+    first, second, _third = w["waiting"]
+    BranchFactory(commune=w["two"], name=second.name)
+    with pytest.raises(ValidationError) as refused:
+        services.branches_attach_to_new_communes(
+            choices=[(first, w["two"]), (second, w["two"])], on=REFORM_DAY, user=w["staff"]
+        )
+    assert "đã có chi đoàn" in " ".join(refused.value.messages)
+    assert not BranchAttachment.objects.filter(branch__in=w["waiting"]).exists()
+    assert Branch.objects.get(pk=first.pk).commune == w["split"]
+
+
+def test_the_service_refuses_a_date_before_the_new_commune_and_an_ended_units_user(w):
+    first = w["waiting"][0]
+    with pytest.raises(ValidationError):
+        services.branches_attach_to_new_communes(
+            choices=[(first, w["one"])], on=datetime.date(2025, 6, 1), user=w["staff"]
+        )
+    with pytest.raises(ValidationError) as refused:
+        services.branches_attach_to_new_communes(
+            choices=[(first, w["one"])], on=REFORM_DAY, user=w["old_staff"]
+        )
+    assert refused.value.error_list[0].code == "unit_ended"
+
+
+def test_a_later_date_is_kept(w):
+    first = w["waiting"][0]
+    services.branches_attach_to_new_communes(
+        choices=[(first, w["one"])], on=datetime.date(2026, 1, 1), user=w["staff"]
+    )
+    assert BranchAttachment.objects.get(branch=first).ended_on == datetime.date(2025, 12, 31)
+
+
+def test_search_ignores_diacritics_and_counts(w, client):
+    login_verified(client, w["staff"])
+    page = client.get(URL, {"q": "cay sop"}).content.decode()
+    assert "Ấp Cây Sộp" in page and "Ấp Bến Đò" not in page
+    assert 'data-result-count="1"' in page
+
+
+@pytest.mark.parametrize("who", ["district_officer", "commune_officer"])
+def test_officers_do_not_choose(w, client, who):
+    client.force_login(w[who])
+    assert client.get(URL).status_code == 403
+    assert client.post(URL, {}).status_code == 403
+
+
+def test_branch_list_and_first_screen_link_to_it(w, client):
+    login_verified(client, w["staff"])
+    listing = client.get(reverse("branches:branch_list")).content.decode()
+    assert "data-waiting-link" in listing and "3 chi đoàn chờ xác định xã mới" in listing
+    home = client.get(reverse("home")).content.decode()
+    assert 'data-stat="waiting">3<' in home
+    client.force_login(w["commune_officer"])
+    assert "data-home-waiting" not in client.get(reverse("home")).content.decode()
+
+
+def test_query_count_does_not_grow_with_the_list(w, client, count_queries):
+    login_verified(client, w["staff"])
+    with count_queries() as small:
+        assert client.get(URL).status_code == 200
+    for n in range(6):
+        BranchFactory(commune=w["split"], name=f"Ấp Thêm {n}")
+    with count_queries() as large:
+        assert client.get(URL).status_code == 200
+    assert len(large) == len(small)
+
+
+def test_a_branch_whose_name_the_new_commune_has_is_renamed_as_it_moves(w, client):
+    first = w["waiting"][0]
+    BranchFactory(commune=w["two"], name=first.name)
+    login_verified(client, w["staff"])
+    page = client.get(URL).content.decode()
+    assert "data-name-clash" in page and f'name="name_{first.pk}"' in page
+    data = {"on": "01/07/2025", f"commune_{first.pk}": w["two"].pk, f"name_{first.pk}": "ấp đầu giồng  2"}
+    confirm = _post(client, data).content.decode()
+    assert "ấp đầu giồng 2" in confirm and f'name="name_{first.pk}"' in confirm
+    response = _post(client, {**data, "confirmed": "1"})
+    assert response.status_code == 302
+    moved = Branch.objects.get(pk=first.pk)
+    assert (moved.name, moved.commune) == ("ấp đầu giồng 2", w["two"])
+
+
+def test_the_branch_list_speaks_of_todays_units_to_todays_staff(w, client):
+    login_verified(client, w["staff"])
+    page = client.get(reverse("branches:branch_list")).content.decode()
+    # No district column or filter since communes are under the province; a waiting branch says so, with
+    # its old district under its old commune.
+    assert 'name="district"' not in page and "?o=district" not in page
+    assert "Chờ xác định xã mới" in page and "Huyện Cũ" in page
+    login_verified(client, w["admin"])
+    page = client.get(reverse("branches:branch_list")).content.decode()
+    assert 'name="district"' in page
+
+
+def test_the_old_commune_and_the_branch_pages_point_to_the_work_list(w, client):
+    login_verified(client, w["staff"])
+    commune = client.get(w["split"].get_absolute_url()).content.decode()
+    assert "data-commune-waiting" in commune and "3 chi đoàn của xã này đang chờ xác định xã mới" in commune
+    assert URL in commune
+    branch = client.get(w["waiting"][0].get_absolute_url()).content.decode()
+    assert "đang chờ xác định xã mới" in branch and URL in branch
+    # A reader of the old district sees that it waits, without the staff's link.
+    client.force_login(w["district_officer"])
+    branch = client.get(w["waiting"][0].get_absolute_url()).content.decode()
+    assert "đang chờ xác định xã mới" in branch and URL not in branch
