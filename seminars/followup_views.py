@@ -11,6 +11,7 @@ from crispy_forms.layout import HTML, Column, Field, Layout, Row
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -135,12 +136,16 @@ def proposal_update(request, pk):
                 status=form.cleaned_data["status"],
                 result=form.cleaned_data["result"],
                 version=form.loaded(),
+                user=request.user,
             )
         except StaleEdit as error:
             # Updated by someone else since the list was loaded: their change and this officer's typing,
             # on one page, rather than a redirect that would lose what was typed.
             form.add_error(None, error)
             return render(request, "seminars/proposal_update.html", {"proposal": proposal, "form": form})
+        except ValidationError as error:  # the officer's unit has ended: it reads, it no longer records
+            messages.error(request, " ".join(error.messages))
+            return redirect(safe_next(request, reverse("seminars:followup")))
         messages.success(
             request,
             _("The proposal “%(text)s” is now: %(status)s.")

@@ -25,7 +25,7 @@ def open_proposals(*, user):
     return (
         Proposal.objects.visible_to(user)
         .open()
-        .select_related("seminar__district", "seminar__province")
+        .select_related("seminar__district", "seminar__province", "seminar__commune")
         .annotate(
             overdue_rank=Case(
                 When(due_on__lt=today, then=Value(0)), default=Value(1), output_field=IntegerField()
