@@ -53,6 +53,15 @@ def _code(error: ValidationError) -> str | None:
     return getattr(error, "code", None) or next((e.code for e in getattr(error, "error_list", [])), None)
 
 
+def _record_refusal(user) -> str:
+    """Why this user records nothing today (its unit has ended), or "": the grid is then read-only."""
+    try:
+        user.check_may_record_on(timezone.localdate())
+    except ValidationError as refusal:
+        return " ".join(refusal.messages)
+    return ""
+
+
 def can_confirm(user) -> bool:
     return user.acts_for_province
 
@@ -276,6 +285,7 @@ def commune_grid(request, code):
         request,
         "assessments/commune_grid.html",
         {
+            "record_refusal": _record_refusal(request.user),
             "commune": commune,
             "framework": framework,
             "frameworks": Framework.objects.for_province(commune.province_id).order_by("-year"),

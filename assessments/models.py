@@ -295,7 +295,8 @@ class AssessmentQuerySet(ScopedQuerySet):
     # The stored units are those of the time (for display and reports); a commune officer reads through
     # the branch, whose commune is today's.
     commune_path = "branch__commune"
-    branch_path = "branch"
+    # No former-branch path: the records of an ended unit (Huyện đoàn Tiểu Cần) are those stored with it,
+    # not the later assessments of its former branches by the communes they went to.
 
 
 class Assessment(Versioned):

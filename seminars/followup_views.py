@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
-from branches.filters import _districts
+from branches.filters import _communes, _districts
 from core.excel import xlsx_response
 from core.mixins import PaginatedListMixin, PortalMixin, portal_view
 from core.navigation import safe_next
@@ -44,6 +44,12 @@ class ProposalFilter(django_filters.FilterSet):
         field_name="seminar__district",
         widget=AutocompleteSelect("branches:district_autocomplete"),
     )
+    commune = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Commune"),
+        queryset=_communes,
+        field_name="seminar__commune",
+        widget=AutocompleteSelect("branches:commune_autocomplete"),
+    )
     status = django_filters.ChoiceFilter(
         label=gettext_lazy("Status"), choices=OPEN_STATUSES, empty_label=gettext_lazy("All")
     )
@@ -54,8 +60,11 @@ class ProposalFilter(django_filters.FilterSet):
 
     def __init__(self, *args, request, **kwargs):
         super().__init__(*args, request=request, **kwargs)
-        if request.user.is_district_officer:
-            del self.filters["district"]  # a district officer has one district only
+        user = request.user
+        if user.is_district_officer or user.is_commune_officer:
+            # An officer has one unit only.
+            del self.filters["district"]
+            del self.filters["commune"]
 
     def filter_search(self, queryset, name, value):
         return selectors.search_proposals(queryset, value)
