@@ -82,6 +82,18 @@ def current_branch(person: Person):
     return term.branch if term else None
 
 
+def commune_on(branch, day: datetime.date):
+    """The commune `branch` belonged to on `day`: a former one (BranchAttachment) it had not yet left,
+    else today's. An assessment dated 20/06/2025 of a branch re-attached on 01/07/2025 is Xã Hiếu Tử's."""
+    former = (
+        branch.attachments.filter(ended_on__gte=day)
+        .select_related("commune__province")
+        .order_by("ended_on")
+        .first()
+    )
+    return former.commune if former is not None else branch.commune
+
+
 @transaction.atomic
 def assessment_save(
     *,
@@ -146,7 +158,7 @@ def assessment_save(
             raise ValidationError(
                 _("%(person)s leads no branch now.") % {"person": person.full_name}, code="no_branch"
             )
-        commune = branch.commune
+        commune = commune_on(branch, assessed_on)
         if not Framework.objects.for_province(commune.province_id).filter(pk=framework.pk).exists():
             # The frozen rules of another province (or the common ones where the province has its own).
             raise ValidationError(

@@ -41,13 +41,13 @@ def check_held_by(*, organiser, day, user=None) -> None:
         return
     if organiser.ended_on is not None and day > organiser.ended_on:
         raise ValidationError(
-            _("%(unit)s ended on %(date)s: a later date cannot be its.")
+            _("%(unit)s ended on %(date)s: nothing of it can be dated later.")
             % {"unit": organiser.name, "date": date_format(organiser.ended_on, "SHORT_DATE_FORMAT")},
             code="unit_ended",
         )
     if organiser.began_on is not None and day < organiser.began_on:
         raise ValidationError(
-            _("%(unit)s began on %(date)s: an earlier date cannot be its.")
+            _("%(unit)s began on %(date)s: nothing of it can be dated earlier.")
             % {"unit": organiser.name, "date": date_format(organiser.began_on, "SHORT_DATE_FORMAT")},
             code="unit_not_begun",
         )
@@ -164,7 +164,7 @@ def initiative_save(
         organiser = initiative.organiser
         if organiser.ended_on is not None and start > organiser.ended_on:
             raise ValidationError(
-                _("%(unit)s ended on %(date)s: a later date cannot be its.")
+                _("%(unit)s ended on %(date)s: nothing of it can be dated later.")
                 % {"unit": organiser.name, "date": date_format(organiser.ended_on, "SHORT_DATE_FORMAT")},
                 code="unit_ended",
             )
