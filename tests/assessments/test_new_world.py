@@ -30,6 +30,11 @@ LAST_OLD_DAY = datetime.date(2025, 6, 30)
 
 @pytest.fixture
 def reform(world, tra_vinh, tieu_can, cang_long, hieu_tu, an_truong):
+    return reform_build(tra_vinh, tieu_can, cang_long, hieu_tu, an_truong)
+
+
+def reform_build(tra_vinh, tieu_can, cang_long, hieu_tu, an_truong) -> dict:
+    """The reform on the matrix world (also used by tests/seminars/test_new_world.py)."""
     for unit in (tra_vinh, tieu_can, cang_long, hieu_tu, an_truong):
         unit.ended_on = LAST_OLD_DAY
         unit.save()
