@@ -99,6 +99,7 @@ class SeminarDetailView(SeminarQuerysetMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         seminar = self.object
+        editable = may_edit(self.request.user, seminar)
         participants = list(seminar.participants.all())
         # A provincial seminar gathers several districts: only the people the viewer may open are named,
         # the others are counted.
@@ -113,8 +114,8 @@ class SeminarDetailView(SeminarQuerysetMixin, DetailView):
             participants_hidden=len(participants) - len(visible),
             attendance=len(participants) + seminar.other_attendees,
             history=history_rows(seminar.history, limit=30),
-            may_edit=may_edit(self.request.user, seminar),
-            **gallery_context(seminar),
+            may_edit=editable,
+            **gallery_context(seminar, editable=editable),
             **kwargs,
         )
 

@@ -51,6 +51,9 @@ EXCEPTIONS: dict[tuple[str, str], object] = {
     # and changes only its own commune's (seminars.forms.may_edit).
     ("seminar edit", "tap_ngai_officer"): FORBIDDEN,
     ("seminar edit (post)", "tap_ngai_officer"): FORBIDDEN,
+    ("photo upload", "tap_ngai_officer"): FORBIDDEN,
+    ("photo delete (confirm)", "tap_ngai_officer"): FORBIDDEN,
+    ("photo delete", "tap_ngai_officer"): FORBIDDEN,
     ("model edit", "tap_ngai_officer"): NOT_FOUND,
     ("model edit (post)", "tap_ngai_officer"): NOT_FOUND,
     # Nominating by commune officers (with commune quotas) is a later part of issue 12: the nomination
