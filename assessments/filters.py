@@ -56,6 +56,10 @@ class AssessmentFilter(django_filters.FilterSet):
         if request.user.is_district_officer:
             del self.filters["district"]
             self.filters["commune"].extra["widget"] = AutocompleteSelect("branches:commune_autocomplete")
+        elif request.user.is_commune_officer:
+            # One commune: nothing to narrow by unit.
+            del self.filters["district"]
+            del self.filters["commune"]
 
     def filter_search(self, queryset, name, value):
         from core.text import search_terms

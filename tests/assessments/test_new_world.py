@@ -249,3 +249,13 @@ def test_an_ended_unit_records_no_assessment_after_its_end(world, reform, tieu_c
     assert 'name="submit"' not in grid.content.decode()
     person_page = client.get(teo.get_absolute_url()).content.decode()
     assert reverse("assessments:assessment_create") not in person_page
+
+
+def test_commune_officers_list_has_no_unit_filters_and_leads_to_its_grid(world, reform, client):
+    login_verified(client, reform["officer"])
+    page = client.get(reverse("assessments:assessment_list"))
+    assert page.status_code == 200
+    assert not {"district", "commune"} & set(page.context["filter"].filters)
+    assert reverse("assessments:commune_grid", args=["29365"]) in page.content.decode()
+    # Tèo's 2026 draft of Huyện Tiểu Cần (before his branch moved) is among its branches' records.
+    assert world["tieu_can_assessment"] in page.context["assessments"]
