@@ -252,3 +252,32 @@ def test_home_panels_count_overdue_proposals_per_organiser(world, reform, client
     assert f"?commune={reform['tap_ngai'].pk}" in table and "Xã Tập Ngãi" in table
     followup = client.get(reverse("seminars:followup") + f"?commune={reform['tap_ngai'].pk}")
     assert [p.seminar_id for p in followup.context["proposals"]] == [seminar.pk]
+
+
+def test_a_commune_officers_lists_cost_the_same_whatever_the_rows(world, reform, client, count_queries):
+    login_verified(client, reform["officer"])
+    urls = [
+        reverse("seminars:seminar_list"),
+        reverse("seminars:followup"),
+        reverse("seminars:initiative_list"),
+    ]
+
+    def costs():
+        result = []
+        for url in urls:
+            with count_queries() as counted:
+                assert client.get(url).status_code == 200
+            result.append(len(counted))
+        return result
+
+    tap_ngai_seminar(reform)
+    Initiative.objects.create(
+        province=reform["province"], commune=reform["tap_ngai"], name="Mô hình", from_year=2026
+    )
+    before = costs()
+    for n in range(3):
+        tap_ngai_seminar(reform, venue=f"Ấp {n}")
+        Initiative.objects.create(
+            province=reform["province"], commune=reform["tap_ngai"], name=f"Mô hình {n}", from_year=2026
+        )
+    assert costs() == before
