@@ -42,14 +42,32 @@ class CriterionInline(FrozenWhenUsedInline):
 
 @admin.register(Framework)
 class FrameworkAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
-    list_display = ["year", "name", "scale_min", "scale_max", "excellent_from", "good_from", "fulfilled_from"]
+    list_display = [
+        "year",
+        "province_label",
+        "name",
+        "scale_min",
+        "scale_max",
+        "excellent_from",
+        "good_from",
+        "fulfilled_from",
+    ]
+    list_filter = [("province", admin.RelatedOnlyFieldListFilter), "year"]
+    list_select_related = ["province"]
+    autocomplete_fields = ["province"]
     inlines = [SkillGroupInline]
     actions = ["copy_to_next_year"]
-    search_fields = ["name"]
+    search_fields = ["name", "province__name_key"]
+
+    @admin.display(description=_("province"), ordering="province__code")
+    def province_label(self, obj) -> str:
+        return obj.province.name if obj.province_id else _("Common (every province without its own)")
 
     def get_readonly_fields(self, request, obj=None):
-        # Once assessments use the framework, its scale and thresholds are frozen (see models.Framework).
-        return FROZEN_FRAMEWORK_FIELDS if obj is not None and obj.is_in_use else ()
+        # Once assessments use the framework, it is frozen, with its province and year (models.Framework).
+        if obj is not None and obj.is_in_use:
+            return (*FROZEN_FRAMEWORK_FIELDS, "province", "year")
+        return ()
 
     def has_delete_permission(self, request, obj=None):
         return not (obj is not None and obj.is_in_use) and super().has_delete_permission(request, obj)
@@ -62,7 +80,11 @@ class FrameworkAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
             except IntegrityError:
                 self.message_user(
                     request,
-                    _("A framework for %(year)s exists already.") % {"year": framework.year + 1},
+                    _("A framework for %(year)s exists already (%(unit)s).")
+                    % {
+                        "unit": framework.province.name if framework.province_id else _("common"),
+                        "year": framework.year + 1,
+                    },
                     messages.ERROR,
                 )
             else:
@@ -73,7 +95,7 @@ class FrameworkAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
 class SkillGroupAdmin(admin.ModelAdmin):
     list_display = ["name", "framework", "order"]
     list_filter = ["framework"]
-    list_select_related = ["framework"]
+    list_select_related = ["framework__province"]
     inlines = [CriterionInline]
     search_fields = ["name"]
     autocomplete_fields = ["framework"]
@@ -106,7 +128,7 @@ class AssessmentAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     show_full_result_count = False
     list_per_page = 50
     list_display = ["person", "framework", "district", "status", "overall_score", "rating", "assessed_on"]
-    list_filter = ["framework", "status", "rating", "province"]
+    list_filter = ["framework", "status", "rating", ("province", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["person", "framework", "district"]
     search_fields = ["person__name_key"]
     autocomplete_fields = ["person", "branch", "assessor", "confirmed_by"]

@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
@@ -22,19 +23,43 @@ from secretaries.models import Person, Term
 from . import services
 from .filters import AssessmentFilter
 from .forms import AssessmentForm, CommuneGridForm, ReopenForm
-from .models import Assessment, Framework, Score
+from .models import Assessment, Framework, Score, framework_for
 from .selectors import assessed_elsewhere
 
 
-def chosen_framework(request) -> Framework:
-    """?framework=<pk>, or the latest year's framework."""
+def chosen_framework(request, *, province, ended_on=None) -> Framework:
+    """?framework=<pk> among the frameworks `province` uses (its own, else the common one of each year),
+    or this year's (for a unit that ended, the year it ended), or the latest."""
     pk = request.GET.get("framework") or request.POST.get("framework")
-    frameworks = Framework.objects.order_by("-year")
+    frameworks = Framework.objects.for_province(province).order_by("-year")
     framework = frameworks.filter(pk=pk).first() if str(pk or "").isdigit() else None
-    framework = framework or frameworks.first()
+    if framework is None:
+        year = timezone.localdate().year
+        if ended_on is not None:
+            year = min(year, ended_on.year)
+        framework = framework_for(province, year) or frameworks.first()
     if framework is None:
         raise Http404(_("No framework has been set up yet."))
     return framework
+
+
+def _person_province(person: Person):
+    """The province of the branch the person leads now (whose frameworks apply), else the person's own."""
+    branch = services.current_branch(person)
+    return branch.commune.province_id if branch else person.province_id
+
+
+def _code(error: ValidationError) -> str | None:
+    return getattr(error, "code", None) or next((e.code for e in getattr(error, "error_list", [])), None)
+
+
+def _record_refusal(user) -> str:
+    """Why this user records nothing today (its unit has ended), or "": the grid is then read-only."""
+    try:
+        user.check_may_record_on(timezone.localdate())
+    except ValidationError as refusal:
+        return " ".join(refusal.messages)
+    return ""
 
 
 def can_confirm(user) -> bool:
@@ -61,7 +86,6 @@ class AssessmentListView(PaginatedListMixin, ScopedObjectMixin, ListView):
         return super().get_context_data(
             filter=self.filterset,
             can_confirm=can_confirm(self.request.user),
-            frameworks=Framework.objects.order_by("-year"),
             **kwargs,
         )
 
@@ -133,7 +157,8 @@ def _assessment_form_page(request, *, person: Person, framework: Framework, asse
                 version=form.loaded(),
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            # A date after the end of the officer's unit is refused next to the date.
+            form.add_error("assessed_on" if _code(error) == "unit_ended" else None, error)
         else:
             message = (
                 _("The assessment of %(person)s was submitted.")
@@ -152,7 +177,7 @@ def _assessment_form_page(request, *, person: Person, framework: Framework, asse
 @portal_view
 def assessment_create(request):
     person = get_object_or_404(Person.objects.visible_to(request.user), pk=request.GET.get("person") or 0)
-    framework = chosen_framework(request)
+    framework = chosen_framework(request, province=_person_province(person))
     existing = Assessment.objects.visible_to(request.user).filter(person=person, framework=framework).first()
     if existing is not None and not request.POST.get(VERSION_FIELD):
         # A form opened before someone else created it goes on to the service, which refuses it (StaleEdit).
@@ -193,7 +218,7 @@ def commune_grid(request, code):
         code=code,
         on=request.GET.get("on"),
     )
-    framework = chosen_framework(request)
+    framework = chosen_framework(request, province=commune.province_id, ended_on=commune.ended_on)
     criteria = services.framework_criteria(framework)
     terms = (
         Term.objects.current()
@@ -260,9 +285,10 @@ def commune_grid(request, code):
         request,
         "assessments/commune_grid.html",
         {
+            "record_refusal": _record_refusal(request.user),
             "commune": commune,
             "framework": framework,
-            "frameworks": Framework.objects.order_by("-year"),
+            "frameworks": Framework.objects.for_province(commune.province_id).order_by("-year"),
             "criteria": criteria,
             "groups": groups,
             "rows": rows,

@@ -6,16 +6,18 @@ from django.utils.translation import gettext_lazy as _
 from branches.filters import _communes, _districts
 from core.widgets import AutocompleteSelect
 
-from .models import Assessment, Framework, Rating
+from .models import Assessment, Framework, Rating, current_framework
+
+
+def _frameworks(request):
+    return Framework.objects.visible_to(request.user).select_related("province")
 
 
 class AssessmentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"), method="filter_search", help_text=_("Name of the secretary")
     )
-    framework = django_filters.ModelChoiceFilter(
-        label=_("Framework"), queryset=Framework.objects.all(), empty_label=None
-    )
+    framework = django_filters.ModelChoiceFilter(label=_("Framework"), queryset=_frameworks, empty_label=None)
     district = django_filters.ModelChoiceFilter(
         label=_("District"), queryset=_districts, widget=AutocompleteSelect("branches:district_autocomplete")
     )
@@ -43,17 +45,21 @@ class AssessmentFilter(django_filters.FilterSet):
         fields = []
 
     def __init__(self, data=None, *args, request, **kwargs):
-        # Without a choice, the list shows the latest year: that is the work at hand, and a national list
-        # of every year would sort hundreds of thousands of rows for nothing.
+        # Without a choice, the list shows this year's framework of the user's province: that is the work
+        # at hand, and a national list of every year would sort hundreds of thousands of rows for nothing.
         if not (data or {}).get("framework"):
-            latest = Framework.objects.order_by("-year").values_list("pk", flat=True).first()
-            if latest is not None:
+            current = current_framework(request.user)
+            if current is not None:
                 data = data.copy() if data is not None else QueryDict(mutable=True)
-                data["framework"] = str(latest)
+                data["framework"] = str(current.pk)
         super().__init__(data, *args, request=request, **kwargs)
         if request.user.is_district_officer:
             del self.filters["district"]
             self.filters["commune"].extra["widget"] = AutocompleteSelect("branches:commune_autocomplete")
+        elif request.user.is_commune_officer:
+            # One commune: nothing to narrow by unit.
+            del self.filters["district"]
+            del self.filters["commune"]
 
     def filter_search(self, queryset, name, value):
         from core.text import search_terms

@@ -5,11 +5,12 @@ from django.db.models import Count, Q
 
 from core.home import Panel
 
-from .models import Assessment, Framework
+from .models import Assessment, current_framework
 
 
 def panel(user) -> Panel | None:
-    framework = Framework.objects.order_by("-year").first()
+    # This year's framework of the user's province: Vĩnh Long's own for its commune officers and staff.
+    framework = current_framework(user)
     if framework is None:
         return None
     counts = (

@@ -34,8 +34,49 @@ class Rating(models.TextChoices):
     NOT_FULFILLED = "khong_hoan_thanh", _("Did not fulfil duties")
 
 
+def user_province_id(user) -> int | None:
+    """The province of the unit a user works for (a district's or a commune's province); None for the
+    administrator."""
+    if user.is_provincial_staff:
+        return user.province_id
+    if user.is_district_officer:
+        return user.district.province_id
+    if user.is_commune_officer:
+        return user.commune.province_id
+    return None
+
+
+class FrameworkQuerySet(models.QuerySet):
+    def for_province(self, province) -> "FrameworkQuerySet":
+        """The frameworks a province uses: its own for the years it has one, else the common one."""
+        province_id = getattr(province, "pk", province)
+        own_years = Framework.objects.filter(province=province_id).values("year")
+        return self.filter(Q(province=province_id) | Q(province__isnull=True) & ~Q(year__in=own_years))
+
+    def visible_to(self, user) -> "FrameworkQuerySet":
+        """The common frameworks and those of the provinces whose records the user reads (its own and,
+        for today's units, their predecessors'); every one for the administrator."""
+        if user.is_administrator:
+            return self.all()
+        district = user.district if user.is_district_officer else None
+        provinces = [district.province_id] if district else user.scope_province_ids()
+        return self.filter(Q(province__isnull=True) | Q(province__in=provinces))
+
+
 class Framework(Versioned):
-    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    """A province's framework for a year, or the common one (no province) used by every province without
+    its own that year. Chosen in one place: `framework_for(province, year)`."""
+
+    province = models.ForeignKey(
+        "branches.Province",
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty for the common framework, used by every province without its own that year."),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
     name = models.CharField(_("name"), max_length=200)
     scale_min = models.PositiveSmallIntegerField(_("lowest score"), default=1)
     scale_max = models.PositiveSmallIntegerField(_("highest score"), default=5)
@@ -52,13 +93,25 @@ class Framework(Versioned):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    objects = FrameworkQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("framework")
         verbose_name_plural = _("frameworks")
-        ordering = ["-year"]
+        ordering = ["-year", "province_id"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["province", "year"],
+                name="framework_one_per_province_and_year",
+                violation_error_message=_("This province already has a framework for that year."),
+            ),
+            models.UniqueConstraint(
+                fields=["year"],
+                condition=Q(province__isnull=True),
+                name="framework_one_common_per_year",
+                violation_error_message=_("There is already a common framework for that year."),
+            ),
             models.CheckConstraint(
                 name="framework_scale_ordered",
                 condition=Q(scale_min__lt=F("scale_max")),
@@ -77,10 +130,16 @@ class Framework(Versioned):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_common(self) -> bool:
+        return self.province_id is None
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            stored = Framework.objects.filter(pk=self.pk).values(*FROZEN_FRAMEWORK_FIELDS).first()
-            changed = stored and any(stored[f] != getattr(self, f) for f in FROZEN_FRAMEWORK_FIELDS)
+            # Its province and year too: the assessments made with it stay in the year and unit they were.
+            fields = (*FROZEN_FRAMEWORK_FIELDS, "year", "province_id")
+            stored = Framework.objects.filter(pk=self.pk).values(*fields).first()
+            changed = stored and any(stored[f] != getattr(self, f) for f in fields)
             if changed and self.is_in_use:
                 raise FrameworkInUse(self)
         super().save(*args, **kwargs)
@@ -104,6 +163,40 @@ class Framework(Versioned):
         if score >= self.fulfilled_from:
             return Rating.FULFILLED
         return Rating.NOT_FULFILLED
+
+
+def framework_for(province, year: int) -> Framework | None:
+    """The framework an assessment of `year` in `province` uses: the province's own, else the common one.
+    A province's predecessors' frameworks are theirs: Vĩnh Long 2026 has its own, Trà Vinh's 2025 stays."""
+    province_id = getattr(province, "pk", province)
+    return (
+        Framework.objects.filter(Q(province=province_id) | Q(province__isnull=True), year=year)
+        .order_by(F("province").asc(nulls_last=True))
+        .first()
+    )
+
+
+def current_framework(user) -> Framework | None:
+    """The framework of the work at hand for `user`: this year's of its province (for a unit that ended,
+    that of the year it ended), else the latest it uses; for the administrator the latest common one."""
+    import datetime
+
+    from django.utils import timezone
+
+    province_id = user_province_id(user)
+    if province_id is None:
+        return (
+            Framework.objects.filter(province__isnull=True).order_by("-year").first()
+            or Framework.objects.order_by("-year").first()
+        )
+    year = timezone.localdate().year
+    ended = user.unit_ended_on
+    if isinstance(ended, datetime.date):
+        year = min(year, ended.year)
+    return (
+        framework_for(province_id, year)
+        or Framework.objects.for_province(province_id).filter(year__lte=year).order_by("-year").first()
+    )
 
 
 FROZEN_FRAMEWORK_FIELDS = ("scale_min", "scale_max", "excellent_from", "good_from", "fulfilled_from")
@@ -202,7 +295,8 @@ class AssessmentQuerySet(ScopedQuerySet):
     # The stored units are those of the time (for display and reports); a commune officer reads through
     # the branch, whose commune is today's.
     commune_path = "branch__commune"
-    branch_path = "branch"
+    # No former-branch path: the records of an ended unit (Huyện đoàn Tiểu Cần) are those stored with it,
+    # not the later assessments of its former branches by the communes they went to.
 
 
 class Assessment(Versioned):

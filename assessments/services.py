@@ -15,10 +15,15 @@ from .defaults import DEFAULT_GROUPS, DEFAULT_NAME
 from .models import Assessment, Criterion, Framework, GroupScore, Score, SkillGroup
 from .selectors import assessed_elsewhere
 
+_SAME = object()  # framework_copy: the copied framework's own province
+
 
 @transaction.atomic
-def framework_create_default(*, year: int) -> Framework:
-    framework = Framework.objects.create(year=year, name=DEFAULT_NAME.format(year=year))
+def framework_create_default(*, year: int, province=None, name: str | None = None) -> Framework:
+    """The default framework for `year`: a province's own, or the common one (no province)."""
+    framework = Framework.objects.create(
+        year=year, province=province, name=name or DEFAULT_NAME.format(year=year)
+    )
     for group_order, (group_name, criteria) in enumerate(DEFAULT_GROUPS, start=1):
         group = SkillGroup.objects.create(framework=framework, order=group_order, name=group_name)
         for order, (name, description) in enumerate(criteria, start=1):
@@ -27,8 +32,11 @@ def framework_create_default(*, year: int) -> Framework:
 
 
 @transaction.atomic
-def framework_copy(*, framework: Framework, year: int, name: str | None = None) -> Framework:
-    """Next year's framework starts as a copy of this one (which may be frozen by use)."""
+def framework_copy(*, framework: Framework, year: int, name: str | None = None, province=_SAME) -> Framework:
+    """Next year's framework starts as a copy of this one (which may be frozen by use), for the same
+    province unless another one (or None: the common framework) is given."""
+    if province is _SAME:
+        province = framework.province
     fields = {
         f: getattr(framework, f)
         for f in ("scale_min", "scale_max", "excellent_from", "good_from", "fulfilled_from")
@@ -41,7 +49,7 @@ def framework_copy(*, framework: Framework, year: int, name: str | None = None) 
             if year_text in framework.name
             else f"{framework.name} {year}"
         )
-    copy = Framework.objects.create(year=year, name=name, **fields)
+    copy = Framework.objects.create(year=year, province=province, name=name, **fields)
     for group in framework.groups.prefetch_related("criteria"):
         new_group = SkillGroup.objects.create(framework=copy, order=group.order, name=group.name)
         Criterion.objects.bulk_create(
@@ -66,9 +74,24 @@ def _store_group_scores(assessment: Assessment, derived: scoring.Derived) -> Non
 def current_branch(person: Person):
     """The branch whose secretary (or else deputy) the person is now: the unit an assessment belongs to."""
     term = (
-        person.terms.filter(ended_on__isnull=True).select_related("branch__commune").order_by("role").first()
+        person.terms.filter(ended_on__isnull=True)
+        .select_related("branch__commune__province")
+        .order_by("role")
+        .first()
     )
     return term.branch if term else None
+
+
+def commune_on(branch, day: datetime.date):
+    """The commune `branch` belonged to on `day`: a former one (BranchAttachment) it had not yet left,
+    else today's. An assessment dated 20/06/2025 of a branch re-attached on 01/07/2025 is Xã Hiếu Tử's."""
+    former = (
+        branch.attachments.filter(ended_on__gte=day)
+        .select_related("commune__province")
+        .order_by("ended_on")
+        .first()
+    )
+    return former.commune if former is not None else branch.commune
 
 
 @transaction.atomic
@@ -94,6 +117,11 @@ def assessment_save(
     core.versioning.StaleEdit. Whose assessment it is after the person moved: see assessed_elsewhere."""
     criteria = criteria if criteria is not None else framework_criteria(framework)
     comments = comments or {}
+    assessed_on = assessed_on or timezone.localdate()
+    # An account of a unit that ended (a Huyện đoàn) records nothing dated after its end, nor for a later
+    # year: refused with code "unit_ended", shown next to the date.
+    assessor.check_may_record_on(assessed_on)
+    assessor.check_may_record_on(datetime.date(framework.year, 1, 1))
     scoped = Assessment.objects.visible_to(assessor)
     if assessment is None:
         assessment = scoped.select_for_update(of=("self",)).filter(person=person, framework=framework).first()
@@ -130,7 +158,14 @@ def assessment_save(
             raise ValidationError(
                 _("%(person)s leads no branch now.") % {"person": person.full_name}, code="no_branch"
             )
-        commune = branch.commune
+        commune = commune_on(branch, assessed_on)
+        if not Framework.objects.for_province(commune.province_id).filter(pk=framework.pk).exists():
+            # The frozen rules of another province (or the common ones where the province has its own).
+            raise ValidationError(
+                _("“%(framework)s” is not the framework of %(province)s for %(year)s.")
+                % {"framework": framework.name, "province": commune.province.name, "year": framework.year},
+                code="framework_elsewhere",
+            )
         assessment = Assessment(
             person=person,
             framework=framework,
@@ -143,7 +178,7 @@ def assessment_save(
     derived = scoring.derive(framework=framework, criteria=criteria, values=values)
     assessment.overall_score, assessment.rating = derived.overall, derived.rating
     assessment.assessor = assessor
-    assessment.assessed_on = assessed_on or timezone.localdate()
+    assessment.assessed_on = assessed_on
     assessment.comment = comment
     if submit:
         assessment.status = Assessment.Status.SUBMITTED

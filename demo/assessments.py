@@ -1,10 +1,16 @@
-"""The Trà Vinh demo's skill assessments, and the score generator that `demo.scale.assessments` uses for the
-national benchmark data too.
+"""The demo's skill assessments in both worlds, and the score generator that `demo.scale.assessments` uses
+for the national benchmark data too.
 
-Two frameworks: 2025 (a copy of the seeded 2026 one) and 2026. Nine in ten current secretaries were
-assessed and confirmed for 2025; the 2026 round is under way (seven in ten assessed: drafts, some still
-incomplete, submitted and confirmed ones). Xã Hiếu Tử (Tiểu Cần) has no 2026 assessment yet, so a
-browser journey can fill its grid.
+History: Trà Vinh's 2025 round (the common framework, a copy of the seeded 2026 one), made by its Huyện
+đoàn officers and confirmed by Tỉnh đoàn Trà Vinh before the units ended on 30/06/2025, and stored with
+those units. Today: Vĩnh Long's 2026 round on its own framework (a copy of the common one), in its new
+communes (no district), entered by the commune officers (Đoàn xã Tập Ngãi, Đoàn xã Hùng Hòa; Tỉnh đoàn
+Vĩnh Long for communes without a demo login) and confirmed by Tỉnh đoàn Vĩnh Long: seven in ten assessed,
+drafts (some incomplete), submitted and confirmed ones. The branches that came from Xã Hiếu Tử (now in Xã
+Tập Ngãi) have no 2026 assessment yet, so doanxa.tapngai has rows to fill in the grid.
+
+Runs after the branches were re-attached to the new communes (load_demo), and reads the commune of each
+branch on 30/06/2025 from its former attachment.
 
 Scores follow a simple model of the province's reality: each secretary has an ability and strengths of
 their own; conduct and relationships (group 3) is weaker on average, and keeping the branch's records
@@ -24,13 +30,19 @@ from assessments import scoring
 from assessments.defaults import DEFAULT_NAME
 from assessments.models import Assessment, Criterion, Framework, GroupScore, Rating, Score
 from assessments.services import framework_copy, framework_create_default, framework_criteria
+from branches.divisions import OLD_WORLD_LAST_DAY
+from branches.models import BranchAttachment, Province
 from demo.accounts import DEMO_USERS
 from demo.branches import DEMO_PROVINCE
 from secretaries.models import Term
 
 CURRENT_YEAR = 2026  # the framework migration 0002 seeds
 PREVIOUS_YEAR = CURRENT_YEAR - 1
-GRID_COMMUNE = "29350"  # Xã Hiếu Tử, Tiểu Cần: left without 2026 assessments for the browser journey
+TODAY_PROVINCE = "86"  # Vĩnh Long, which Trà Vinh went into on 01/07/2025: this year's round is its own
+TODAY_FRAMEWORK_NAME = (
+    "Bộ tiêu chí đánh giá kỹ năng Bí thư Chi đoàn ấp, khóm năm {year} — Tỉnh đoàn Vĩnh Long"
+)
+GRID_COMMUNE = "29350"  # Xã Hiếu Tử (now in Xã Tập Ngãi): its branches left without 2026 assessments
 
 ASSESSED_SHARE = {PREVIOUS_YEAR: 0.90, CURRENT_YEAR: 0.70}
 # Of this year's assessments: (status, share). Drafts are half of them incomplete.
@@ -136,9 +148,10 @@ def incomplete(rng: random.Random, values: list[int]) -> list[int | None]:
     return values
 
 
-def season(year: int, today: date) -> tuple[date, date]:
-    """The days an assessment of `year` is made: November to mid-December, never after today."""
-    last = min(date(year, 12, 15), today)
+def season(year: int, today: date, until: date | None = None) -> tuple[date, date]:
+    """The days an assessment of `year` is made: November to mid-December, never after today; for units
+    that ended during the year (Trà Vinh's, on 30/06/2025), the weeks before their end."""
+    last = min(date(year, 12, 15), today, until or today)
     return min(date(year, 11, 1), last - timedelta(days=40)), last
 
 
@@ -172,15 +185,17 @@ def draft_build(
     today: date,
     now: datetime,
     comments: bool = True,
+    until: date | None = None,
 ) -> Draft:
-    """`unit`: (person id, branch id, commune id, district id, province id)."""
+    """`unit`: (person id, branch id, commune id, district id, province id); `until`: the last day of
+    the units (see season)."""
     person_id, branch_id, commune_id, district_id, province_id = unit
     derived = scoring.derive(
         framework=plan.framework,
         criteria=plan.criteria,
         values=dict(zip(plan.criterion_ids, values, strict=True)),
     )
-    first, last = season(plan.framework.year, today)
+    first, last = season(plan.framework.year, today, until)
     assessed_on = first + timedelta(days=rng.randint(0, (last - first).days))
     created_at = moment(assessed_on, rng, now)
     submitted_at = confirmed_at = None
@@ -244,43 +259,44 @@ def rows_for(drafts: list[Draft]) -> tuple[list[Score], list[GroupScore]]:
 
 
 def frameworks_ensure(years: list[int]) -> dict[int, Framework]:
-    """The frameworks of `years`, each missing one a copy of the current year's (created first if
+    """The common frameworks of `years`, each missing one a copy of the current year's (created first if
     missing). Must run before any assessment uses them: a framework in use is frozen."""
-    current = Framework.objects.filter(year=CURRENT_YEAR).first() or framework_create_default(
-        year=CURRENT_YEAR
-    )
+    common = Framework.objects.filter(province__isnull=True)
+    current = common.filter(year=CURRENT_YEAR).first() or framework_create_default(year=CURRENT_YEAR)
     frameworks = {CURRENT_YEAR: current}
     for year in years:
         if year != CURRENT_YEAR:
-            frameworks[year] = Framework.objects.filter(year=year).first() or framework_copy(
+            frameworks[year] = common.filter(year=year).first() or framework_copy(
                 framework=current, year=year, name=DEFAULT_NAME.format(year=year)
             )
     return frameworks
 
 
-def _demo_users() -> tuple[int, dict[str, int]]:
-    """The provincial user's id, and district code → the district officer's id."""
-    User = get_user_model()
-    usernames = {username: (role, code) for username, _n, role, code in DEMO_USERS}
-    users = dict(User.objects.filter(username__in=usernames).values_list("username", "pk"))
-    provincial = next(
-        (
-            users.get(u)
-            for u, (role, code) in usernames.items()
-            if role == User.Role.PROVINCIAL_STAFF and code == DEMO_PROVINCE
-        ),
-        None,
+def province_framework_ensure(province: Province, year: int) -> Framework:
+    """The province's own framework of `year`: a copy of the common one, as its staff would make it."""
+    own = Framework.objects.filter(province=province, year=year).first()
+    if own is not None:
+        return own
+    common = frameworks_ensure([year])[year]
+    return framework_copy(
+        framework=common, year=year, province=province, name=TODAY_FRAMEWORK_NAME.format(year=year)
     )
-    if provincial is None:
+
+
+def _demo_users() -> tuple[dict[str, int], dict[str, int], dict[int, int]]:
+    """Province code → the provincial user's id; district code → the district officer's id; commune id →
+    the commune officer's id."""
+    User = get_user_model()
+    usernames = {username: role for username, _n, role, _code in DEMO_USERS}
+    users = User.objects.filter(username__in=usernames).select_related("province", "district")
+    provincial = {u.province.code: u.pk for u in users if u.role == User.Role.PROVINCIAL_STAFF}
+    if DEMO_PROVINCE not in provincial:
         raise RuntimeError(
             "The demo users must exist before the demo assessments (demo.accounts.populate_users)."
         )
-    districts = {
-        code: users[u]
-        for u, (role, code) in usernames.items()
-        if role == User.Role.DISTRICT_OFFICER and u in users
-    }
-    return provincial, districts
+    districts = {u.district.code: u.pk for u in users if u.role == User.Role.DISTRICT_OFFICER}
+    communes = {u.commune_id: u.pk for u in users if u.role == User.Role.COMMUNE_OFFICER}
+    return provincial, districts, communes
 
 
 def status_draw(rng: random.Random, statuses: list[tuple[str, float]]) -> str:
@@ -294,20 +310,26 @@ def status_draw(rng: random.Random, statuses: list[tuple[str, float]]) -> str:
 
 
 def populate_assessments(*, rng: random.Random, today: date | None = None) -> dict[str, int]:
-    """Frameworks 2025 and 2026 and the demo's assessments; nothing if Trà Vinh has assessments."""
+    """Trà Vinh's 2025 round (history) and Vĩnh Long's 2026 round (today); nothing if either province has
+    assessments already. Runs after the reform's re-attachment of the branches."""
     counts = dict.fromkeys(["frameworks", "assessments", "scores", "group_scores", "previous", "current"], 0)
     counts.update(dict.fromkeys(Assessment.Status.values, 0))
-    if Assessment.objects.filter(province__code=DEMO_PROVINCE).exists():
+    if Assessment.objects.filter(province__code__in=[DEMO_PROVINCE, TODAY_PROVINCE]).exists():
         return counts
     today = today or timezone.localdate()
     now = min(timezone.now(), timezone.make_aware(datetime.combine(today, time(17, 0))))
-    provincial, district_officers = _demo_users()
-    frameworks = frameworks_ensure([PREVIOUS_YEAR, CURRENT_YEAR])
-    plans = {year: Plan.of(framework) for year, framework in frameworks.items()}
-    terms = (
+    provincial, district_officers, commune_officers = _demo_users()
+    old_staff = provincial[DEMO_PROVINCE]
+    new_province = Province.objects.filter(code=TODAY_PROVINCE, ended_on__isnull=True).first()
+    frameworks = frameworks_ensure([PREVIOUS_YEAR])
+    plans = {PREVIOUS_YEAR: Plan.of(frameworks[PREVIOUS_YEAR])}
+    if new_province is not None:
+        plans[CURRENT_YEAR] = Plan.of(province_framework_ensure(new_province, CURRENT_YEAR))
+    new_staff = provincial.get(TODAY_PROVINCE, old_staff)
+    terms = list(
         Term.objects.current()
         .secretaries()
-        .filter(branch__commune__province__code=DEMO_PROVINCE)
+        .filter(branch__commune__province__code__in=[DEMO_PROVINCE, TODAY_PROVINCE])
         .order_by("branch__commune__code", "branch_id")
         .values_list(
             "person_id",
@@ -317,32 +339,70 @@ def populate_assessments(*, rng: random.Random, today: date | None = None) -> di
             "branch__commune__province_id",
             "branch__commune__district__code",
             "branch__commune__code",
+            "branch__commune__ended_on",
         )
     )
+    # The commune each branch belonged to on 30/06/2025, for those re-attached since.
+    before = {
+        row[0]: row[1:]
+        for row in BranchAttachment.objects.filter(
+            branch__in=[t[1] for t in terms], ended_on=OLD_WORLD_LAST_DAY
+        ).values_list(
+            "branch_id",
+            "commune_id",
+            "commune__district_id",
+            "commune__province_id",
+            "commune__district__code",
+            "commune__code",
+        )
+    }
     drafts: dict[int, list[Draft]] = {year: [] for year in plans}
-    for *unit, district_code, commune_code in terms:
+    for person, branch, commune, district, province, district_code, commune_code, ended_on in terms:
         profile = profile_draw(rng)
-        assessor = district_officers.get(district_code, provincial)
-        common = {
-            "unit": tuple(unit),
-            "assessor_id": assessor,
-            "confirmer_id": provincial,
-            "today": today,
-            "now": now,
-        }
-        if rng.random() < ASSESSED_SHARE[PREVIOUS_YEAR]:
+        if ended_on is not None:  # never re-attached (a split commune's branch): still in its old commune
+            old = (commune, district, province, district_code, commune_code)
+        else:
+            old = before.get(branch)
+        if old is not None:
+            old_commune, old_district, old_province, old_district_code, _code = old
             plan = plans[PREVIOUS_YEAR]
-            values = values_draw(rng, profile, plan, trained_years=0)
-            drafts[PREVIOUS_YEAR].append(
-                draft_build(rng, plan=plan, values=values, status=Assessment.Status.CONFIRMED, **common)
-            )
-        if commune_code != GRID_COMMUNE and rng.random() < ASSESSED_SHARE[CURRENT_YEAR]:
+            if rng.random() < ASSESSED_SHARE[PREVIOUS_YEAR]:
+                values = values_draw(rng, profile, plan, trained_years=0)
+                drafts[PREVIOUS_YEAR].append(
+                    draft_build(
+                        rng,
+                        plan=plan,
+                        values=values,
+                        status=Assessment.Status.CONFIRMED,
+                        unit=(person, branch, old_commune, old_district, old_province),
+                        assessor_id=district_officers.get(old_district_code, old_staff),
+                        confirmer_id=old_staff,
+                        today=today,
+                        now=now,
+                        until=OLD_WORLD_LAST_DAY,
+                    )
+                )
+        came_from = old[4] if old is not None else None
+        this_year = ended_on is None and CURRENT_YEAR in plans and came_from != GRID_COMMUNE
+        if this_year and rng.random() < ASSESSED_SHARE[CURRENT_YEAR]:
             plan = plans[CURRENT_YEAR]
             status = status_draw(rng, CURRENT_STATUSES)
             values = values_draw(rng, profile, plan, trained_years=1)
             if status == Assessment.Status.DRAFT and rng.random() < INCOMPLETE_DRAFT_SHARE:
                 values = incomplete(rng, values)
-            drafts[CURRENT_YEAR].append(draft_build(rng, plan=plan, values=values, status=status, **common))
+            drafts[CURRENT_YEAR].append(
+                draft_build(
+                    rng,
+                    plan=plan,
+                    values=values,
+                    status=status,
+                    unit=(person, branch, commune, None, province),
+                    assessor_id=commune_officers.get(commune, new_staff),
+                    confirmer_id=new_staff,
+                    today=today,
+                    now=now,
+                )
+            )
 
     for year_drafts in drafts.values():
         _save_with_history(year_drafts)
@@ -353,9 +413,9 @@ def populate_assessments(*, rng: random.Random, today: date | None = None) -> di
         counts["group_scores"] += len(group_scores)
         for draft in year_drafts:
             counts[draft.assessment.status] += 1
-    counts["previous"], counts["current"] = len(drafts[PREVIOUS_YEAR]), len(drafts[CURRENT_YEAR])
+    counts["previous"], counts["current"] = len(drafts[PREVIOUS_YEAR]), len(drafts.get(CURRENT_YEAR, []))
     counts["assessments"] = counts["previous"] + counts["current"]
-    counts["frameworks"] = len(frameworks)
+    counts["frameworks"] = len(plans)
     return counts
 
 

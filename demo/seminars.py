@@ -1,13 +1,15 @@
-"""The Trà Vinh demo's seminars and models/solutions.
+"""The demo's seminars and models/solutions, in both worlds.
 
 Tiểu Cần's seminar "Nâng cao chất lượng Bí thư Chi đoàn" (2021), under its programme "Xây dựng giá trị
 hình mẫu thanh niên thời kỳ mới" (2019–2022), with the five themes the district discussed, fifteen of its
 secretaries, outcomes, proposals (one done, one overdue) and three photos drawn with Pillow; the model
 "Nâng cao kỹ năng điều hành, quản lý của bí thư chi đoàn ấp, khóm" applied in some Tiểu Cần communes; a
-few seminars in other districts, and a province-level one in 2026 whose proposals are overdue.
+few seminars in other districts before they ended (30/06/2025). Today's (populate_seminars_today, after the
+branches were re-attached): Tỉnh đoàn Vĩnh Long's of March 2026 and Đoàn xã Tập Ngãi's of April 2026, each
+with proposals past their due date.
 
-Deterministic (seeded) and idempotent: nothing is made when Trà Vinh has seminars already. Everything goes
-through seminars.services, and photos through the same checks as an upload (image_process).
+Deterministic (seeded) and idempotent: nothing is made when Trà Vinh (Vĩnh Long) has seminars already.
+Everything goes through seminars.services, and photos through the same checks as an upload (image_process).
 """
 
 import io
@@ -144,7 +146,7 @@ OTHER_SEMINARS = [
     (
         "848",
         "Đổi mới nội dung sinh hoạt chi đoàn ấp",
-        date(2025, 8, 20),
+        date(2025, 5, 20),  # before the district ended (30/06/2025)
         "Hội trường UBND huyện Cầu Ngang",
         ["Sinh hoạt chuyên đề theo nhu cầu thanh niên", "Chuyển đổi số trong quản lý đoàn viên"],
         "Thí điểm sổ đoàn viên điện tử ở 5 chi đoàn.",
@@ -158,11 +160,18 @@ OTHER_SEMINARS = [
             )
         ],
     ),
+]
+
+# Today's seminars (from 01/07/2025), made after the branches were re-attached: the provincial Union of
+# Vĩnh Long and the commune Union of Xã Tập Ngãi organise them (organiser: ("province" | "commune", code)).
+TODAY_PROVINCE = "86"
+TAP_NGAI = "29365"
+TODAY_SEMINARS = [
     (
-        None,
+        ("province", TODAY_PROVINCE),
         "Bí thư chi đoàn sau sắp xếp đơn vị hành chính",
         date(2026, 3, 20),
-        "Hội trường Tỉnh đoàn Trà Vinh",
+        "Hội trường Tỉnh đoàn Vĩnh Long",
         [
             "Kiện toàn chi đoàn ấp, khóm sau sáp nhập xã",
             "Bồi dưỡng bí thư chi đoàn mới được bầu",
@@ -188,6 +197,34 @@ OTHER_SEMINARS = [
                 "Tổng kết mô hình nâng cao kỹ năng bí thư chi đoàn.",
                 "Ban Tổ chức Tỉnh đoàn",
                 date(2026, 12, 31),
+                "de_xuat",
+                "",
+            ),
+        ],
+    ),
+    (
+        ("commune", TAP_NGAI),
+        "Bí thư chi đoàn với phong trào thanh niên lập nghiệp ở xã mới",
+        date(2026, 4, 25),
+        "Hội trường Đảng ủy xã Tập Ngãi",
+        [
+            "Sinh hoạt chi đoàn ấp sau khi nhập xã Hiếu Tử và Tập Ngãi",
+            "Tổ hợp tác thanh niên trồng màu, nuôi bò",
+            "Kỹ năng điều hành cuộc họp chi đoàn",
+        ],
+        "Các chi đoàn ấp của hai xã cũ thống nhất lịch sinh hoạt chung; nhân rộng tổ hợp tác thanh niên.",
+        [
+            (
+                "Thành lập tổ hợp tác thanh niên ở mỗi ấp có trên 30 đoàn viên.",
+                "Ban Chấp hành Đoàn xã Tập Ngãi",
+                date(2026, 9, 30),
+                "dang_thuc_hien",
+                "Đã thành lập ở 3 ấp.",
+            ),
+            (
+                "Tập huấn kỹ năng điều hành cuộc họp cho bí thư chi đoàn ấp.",
+                "Đoàn xã Tập Ngãi",
+                date(2026, 10, 31),
                 "de_xuat",
                 "",
             ),
@@ -354,4 +391,64 @@ def populate_seminars(*, rng: random.Random) -> dict[str, int]:
     counts["participants"] = sum(seminar.participants.count() for seminar in seminars)
     counts["proposals"] = sum(seminar.proposals.count() for seminar in seminars)
     counts["photos"] = main.photos.count()
+    return counts
+
+
+def _current_secretaries(communes, count: int, rng: random.Random) -> list[Person]:
+    """`count` of today's secretaries and deputies of the branches of `communes`, in a seeded order."""
+    people = list(
+        Term.objects.current()
+        .filter(branch__commune__in=communes)
+        .order_by("pk")
+        .values_list("person_id", flat=True)
+        .distinct()
+    )
+    return list(Person.objects.filter(pk__in=rng.sample(people, min(count, len(people)))))
+
+
+def populate_seminars_today(*, rng: random.Random) -> dict[str, int]:
+    """Today's seminars (TODAY_SEMINARS): Tỉnh đoàn Vĩnh Long's (two secretaries from each of a few of its
+    communes) and Đoàn xã Tập Ngãi's (its own secretaries), recorded by their own demo logins. Runs after
+    the branches were re-attached to the new communes; nothing when Vĩnh Long has seminars already."""
+    counts = {"seminars": 0, "participants": 0, "proposals": 0}
+    province = Province.objects.filter(code=TODAY_PROVINCE, ended_on__isnull=True).first()
+    if province is None or Seminar.objects.filter(province=province).exists():
+        return counts
+    rng = random.Random(rng.random())
+    user_model = get_user_model()
+    communes = Commune.objects.filter(province=province, ended_on__isnull=True)
+    for (kind, code), title, day, venue, themes, outcome, proposals in TODAY_SEMINARS:
+        commune = communes.filter(code=code).first() if kind == "commune" else None
+        if kind == "commune" and commune is None:
+            continue
+        if commune is not None:
+            participants = _current_secretaries([commune], rng.randint(8, 12), rng)
+            user = user_model.objects.filter(commune=commune).order_by("pk").first()
+        else:
+            with_branches = list(communes.filter(branches__isnull=False).distinct().order_by("code")[:8])
+            participants = []
+            for each in with_branches:
+                participants += _current_secretaries([each], 2, rng)
+            user = user_model.objects.filter(province=province).order_by("pk").first()
+        seminar = seminar_save(
+            seminar=Seminar(
+                province=province,
+                commune=commune,
+                title=title,
+                held_on=day,
+                venue=venue,
+                other_attendees=rng.randint(5, 20),
+                outcome=outcome,
+            ),
+            participants=participants,
+            themes=[{"title": theme, "notes": ""} for theme in themes],
+            proposals=[
+                dict(zip(("text", "responsible", "due_on", "status", "result"), proposal, strict=True))
+                for proposal in proposals
+            ],
+            user=user,
+        )
+        counts["seminars"] += 1
+        counts["participants"] += seminar.participants.count()
+        counts["proposals"] += seminar.proposals.count()
     return counts

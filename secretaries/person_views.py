@@ -82,8 +82,11 @@ class PersonDetailView(PersonQuerysetMixin, DetailView):
 
 
 def _form_errors_from(error: ValidationError, form) -> None:
-    """A rule the service enforces (a race, say; a stale edit) is shown on the form like any other error."""
-    form.add_error(None, error)
+    """A rule the service enforces (a race, say; a stale edit) is shown on the form like any other error;
+    a start after the end of the user's unit next to the start date."""
+    codes = {getattr(e, "code", None) for e in getattr(error, "error_list", [error])}
+    field = "started_on" if "unit_ended" in codes and "started_on" in form.fields else None
+    form.add_error(field, error)
 
 
 class PersonCreateView(PersonQuerysetMixin, CreateView):
@@ -105,7 +108,7 @@ class PersonCreateView(PersonQuerysetMixin, CreateView):
         data = form.fields_to_save()
         replace = data.pop("confirm_replace")
         try:
-            self.object = services.person_create(replace_current=replace, **data)
+            self.object = services.person_create(replace_current=replace, user=self.request.user, **data)
         except ValidationError as error:
             _form_errors_from(error, form)
             return self.form_invalid(form)
@@ -176,6 +179,7 @@ def appoint(request):
                 started_on=data["started_on"],
                 expected_end_on=data["expected_end_on"],
                 replace_current=data["confirm_replace"],
+                user=request.user,
             )
         except ValidationError as error:
             _form_errors_from(error, form)

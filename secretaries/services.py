@@ -49,9 +49,12 @@ def person_create(
     expected_end_on: datetime.date | None = None,
     replace_current: bool = False,
     portrait: ProcessedImage | None = None,
+    user=None,
     **fields,
 ) -> Person:
     """A new person and their appointment to `branch`, together or not at all."""
+    if user is not None:
+        user.check_may_record_on(started_on)  # before any file is stored
     person = Person(**fields, province_id=branch.commune.province_id, district_id=branch.commune.district_id)
     if portrait is not None:
         _store_portrait(person, portrait)
@@ -64,6 +67,7 @@ def person_create(
             started_on=started_on,
             expected_end_on=expected_end_on,
             replace_current=replace_current,
+            user=user,
         )
     except Exception:
         # Nothing half-written: the rows roll back, and the files just stored go too.
@@ -118,9 +122,13 @@ def term_appoint(
     started_on: datetime.date,
     expected_end_on: datetime.date | None = None,
     replace_current: bool = False,
+    user=None,
 ) -> Term:
     """Appoint `person` to `branch`. A current secretary is replaced only when `replace_current` is set:
-    their term then ends the day before, in the same transaction."""
+    their term then ends the day before, in the same transaction. An account of a unit that has ended (a
+    Huyện đoàn) appoints no one from a day after its end (code "unit_ended", shown by the start date)."""
+    if user is not None:
+        user.check_may_record_on(started_on)
     if branch.ended_on is not None:
         raise ValidationError(
             _("%(branch)s ceased on %(date)s: it takes no new terms.")

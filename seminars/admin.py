@@ -32,14 +32,14 @@ class PhotoInline(admin.TabularInline):
 
 class OrganisedAdmin(SimpleHistoryAdmin):
     show_full_result_count = False
-    list_select_related = ["province", "district"]
-    autocomplete_fields = ["province", "district"]
+    list_select_related = ["province", "district", "commune"]
+    autocomplete_fields = ["province", "district", "commune"]
     list_filter = ["province"]
 
 
 @admin.register(Programme)
 class ProgrammeAdmin(VersionedAdminMixin, OrganisedAdmin):
-    list_display = ["name", "from_year", "to_year", "province", "district"]
+    list_display = ["name", "from_year", "to_year", "province", "district", "commune"]
     search_fields = ["title_key", "name"]
 
 
@@ -47,10 +47,10 @@ class ProgrammeAdmin(VersionedAdminMixin, OrganisedAdmin):
 class SeminarAdmin(VersionedAdminMixin, OrganisedAdmin):
     paginator = EstimatedCountPaginator
     show_full_result_count = False
-    list_display = ["title", "held_on", "district", "province", "other_attendees"]
+    list_display = ["title", "held_on", "commune", "district", "province", "other_attendees"]
     search_fields = ["title_key"]
     date_hierarchy = "held_on"
-    autocomplete_fields = ["province", "district", "programme", "participants"]
+    autocomplete_fields = ["province", "district", "commune", "programme", "participants"]
     readonly_fields = ["created_by"]
     inlines = [ThemeInline, ProposalInline, PhotoInline]
 
@@ -68,6 +68,6 @@ class ProposalAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(Initiative)
 class InitiativeAdmin(VersionedAdminMixin, OrganisedAdmin):
-    list_display = ["name", "from_year", "to_year", "district", "province"]
+    list_display = ["name", "from_year", "to_year", "commune", "district", "province"]
     search_fields = ["title_key", "name"]
-    autocomplete_fields = ["province", "district", "programme", "communes", "branches", "seminars"]
+    autocomplete_fields = ["province", "district", "commune", "programme", "communes", "branches", "seminars"]

@@ -28,7 +28,7 @@ class SeminarFilter(django_filters.FilterSet):
     )
     level = django_filters.ChoiceFilter(
         label=_("Organised by"),
-        choices=[("district", _("A district")), ("province", _("The province"))],
+        choices=[("commune", _("A commune")), ("district", _("A district")), ("province", _("The province"))],
         method="filter_level",
         empty_label=_("All"),
     )
@@ -50,9 +50,10 @@ class SeminarFilter(django_filters.FilterSet):
     def __init__(self, *args, request, **kwargs):
         super().__init__(*args, request=request, **kwargs)
         user = request.user
-        if user.is_district_officer:
-            # Their own district's seminars are all they see: nothing to narrow by district or level.
+        if user.is_district_officer or user.is_commune_officer:
+            # Their own unit's seminars (and those its secretaries attended): nothing to narrow by district.
             del self.filters["district"]
+        if user.is_district_officer:
             del self.filters["level"]
         years = Seminar.objects.visible_to(user).dates("held_on", "year", order="DESC")
         self.filters["year"].extra["choices"] = [(str(d.year), str(d.year)) for d in years]
@@ -65,7 +66,9 @@ class SeminarFilter(django_filters.FilterSet):
         return queryset.filter(held_on__gte=first, held_on__lte=last)
 
     def filter_level(self, queryset, name, value):
-        return queryset.filter(district__isnull=value == "province")
+        if value == "province":
+            return queryset.filter(district__isnull=True, commune__isnull=True)
+        return queryset.filter(**{f"{value}__isnull": False})
 
 
 class InitiativeFilter(django_filters.FilterSet):
@@ -83,7 +86,7 @@ class InitiativeFilter(django_filters.FilterSet):
 
     def __init__(self, *args, request, **kwargs):
         super().__init__(*args, request=request, **kwargs)
-        if request.user.is_district_officer:
+        if request.user.is_district_officer or request.user.is_commune_officer:
             del self.filters["district"]
 
     def filter_search(self, queryset, name, value):

@@ -11,6 +11,7 @@ from crispy_forms.layout import HTML, Column, Field, Layout, Row
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
-from branches.filters import _districts
+from branches.filters import _communes, _districts
 from core.excel import xlsx_response
 from core.mixins import PaginatedListMixin, PortalMixin, portal_view
 from core.navigation import safe_next
@@ -43,6 +44,12 @@ class ProposalFilter(django_filters.FilterSet):
         field_name="seminar__district",
         widget=AutocompleteSelect("branches:district_autocomplete"),
     )
+    commune = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Commune"),
+        queryset=_communes,
+        field_name="seminar__commune",
+        widget=AutocompleteSelect("branches:commune_autocomplete"),
+    )
     status = django_filters.ChoiceFilter(
         label=gettext_lazy("Status"), choices=OPEN_STATUSES, empty_label=gettext_lazy("All")
     )
@@ -53,8 +60,11 @@ class ProposalFilter(django_filters.FilterSet):
 
     def __init__(self, *args, request, **kwargs):
         super().__init__(*args, request=request, **kwargs)
-        if request.user.is_district_officer:
-            del self.filters["district"]  # a district officer has one district only
+        user = request.user
+        if user.is_district_officer or user.is_commune_officer:
+            # An officer has one unit only.
+            del self.filters["district"]
+            del self.filters["commune"]
 
     def filter_search(self, queryset, name, value):
         return selectors.search_proposals(queryset, value)
@@ -135,12 +145,16 @@ def proposal_update(request, pk):
                 status=form.cleaned_data["status"],
                 result=form.cleaned_data["result"],
                 version=form.loaded(),
+                user=request.user,
             )
         except StaleEdit as error:
             # Updated by someone else since the list was loaded: their change and this officer's typing,
             # on one page, rather than a redirect that would lose what was typed.
             form.add_error(None, error)
             return render(request, "seminars/proposal_update.html", {"proposal": proposal, "form": form})
+        except ValidationError as error:  # the officer's unit has ended: it reads, it no longer records
+            messages.error(request, " ".join(error.messages))
+            return redirect(safe_next(request, reverse("seminars:followup")))
         messages.success(
             request,
             _("The proposal “%(text)s” is now: %(status)s.")

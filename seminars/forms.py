@@ -4,17 +4,19 @@ services.seminar_save."""
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
+from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from branches.models import District, Province
+from branches.models import Commune, District, Province
 from core.versioning import VERSION_FIELD, VersionedForm
 from core.widgets import AutocompleteSelectMultiple, DateInput
 from secretaries.models import Person
 
-from .models import Programme, Proposal, Seminar
+from .models import Programme, Proposal, Seminar, union_body_name
 
-PROVINCE, DISTRICT = "province", "district"
+PROVINCE, DISTRICT, COMMUNE = "province", "district", "commune"
 
 
 class ParticipantsField(forms.ModelMultipleChoiceField):
@@ -22,21 +24,49 @@ class ParticipantsField(forms.ModelMultipleChoiceField):
         return f"{obj.full_name} ({obj.date_of_birth.year})"
 
 
-def organiser_choices(user) -> list:
-    """The province itself and its districts, grouped by province ("province:84", "district:846")."""
-    districts: dict[int, list] = {}
+def _organiser_label(unit) -> str:
+    name = union_body_name(unit)
+    if unit.ended_on is None:
+        return name
+    return _("%(name)s (until %(date)s)") % {
+        "name": name,
+        "date": date_format(unit.ended_on, "SHORT_DATE_FORMAT"),
+    }
+
+
+def organiser_choices(user, *, current=None) -> list:
+    """Each province in the user's scope with its own Union, its districts' (the past) and its communes'
+    (today's), grouped by province ("province:84", "district:846", "commune:29365"): only units of the
+    user's scope, today's communes only (and the organiser being edited, `current`)."""
+    units: dict[int, list] = {}
     for district in District.objects.visible_to(user).order_by("name_key"):
-        districts.setdefault(district.province_id, []).append((f"{DISTRICT}:{district.pk}", district.name))
+        units.setdefault(district.province_id, []).append((f"{DISTRICT}:{district.pk}", district))
+    communes = Commune.objects.visible_to(user).current()
+    if isinstance(current, Commune):
+        communes = Commune.objects.visible_to(user).filter(Q(ended_on__isnull=True) | Q(pk=current.pk))
+    for commune in communes.order_by("name_key"):
+        units.setdefault(commune.province_id, []).append((f"{COMMUNE}:{commune.pk}", commune))
     groups = []
-    for province in Province.objects.visible_to(user).order_by("name_key"):
-        own = [
-            (
-                f"{PROVINCE}:{province.pk}",
-                _("%(province)s (the province itself)") % {"province": province.name},
-            )
-        ]
-        groups.append((province.name, own + districts.get(province.pk, [])))
+    for province in Province.objects.visible_to(user).order_by("ended_on", "name_key"):
+        own = [(f"{PROVINCE}:{province.pk}", province), *units.get(province.pk, [])]
+        groups.append((province.name, [(value, _organiser_label(unit)) for value, unit in own]))
     return groups
+
+
+def fixed_organiser(user):
+    """The unit a district or commune officer records for: nothing to choose."""
+    if user.is_district_officer:
+        return user.district
+    if user.is_commune_officer:
+        return user.commune
+    return None
+
+
+def may_edit(user, record) -> bool:
+    """A commune officer reads the seminars its secretaries attended but edits only its commune's own."""
+    if user.is_commune_officer:
+        return record.commune_id == user.commune_id
+    return True
 
 
 class SeminarForm(VersionedForm, forms.ModelForm):
@@ -70,15 +100,19 @@ class SeminarForm(VersionedForm, forms.ModelForm):
         self.fields["participants"].queryset = Person.objects.visible_to(user)
         self.fields["programme"].queryset = Programme.objects.visible_to(user)
         self.fields["programme"].empty_label = _("— None —")
-        if user.is_district_officer:
-            # A district officer records their own district's seminars only: nothing to choose.
+        if fixed_organiser(user) is not None:
+            # A district or commune officer records their own unit's seminars only: nothing to choose.
             del self.fields["organiser"]
         else:
-            self.fields["organiser"].choices = [("", _("— Choose —")), *organiser_choices(user)]
             seminar = self.instance
+            current = seminar.organiser if seminar.pk else None
+            choices = organiser_choices(user, current=current)
+            self.fields["organiser"].choices = [("", _("— Choose —")), *choices]
             if seminar.pk:
                 self.initial["organiser"] = (
-                    f"{DISTRICT}:{seminar.district_id}"
+                    f"{COMMUNE}:{seminar.commune_id}"
+                    if seminar.commune_id
+                    else f"{DISTRICT}:{seminar.district_id}"
                     if seminar.district_id
                     else f"{PROVINCE}:{seminar.province_id}"
                 )
@@ -102,18 +136,32 @@ class SeminarForm(VersionedForm, forms.ModelForm):
             Fieldset(_("Outcomes"), "outcome"),
         )
 
-    def clean_organiser(self) -> tuple[Province, District | None]:
+    def clean_organiser(self) -> tuple[Province, District | None, Commune | None]:
         # The value is one of the choices, all drawn from the user's scope (checked by ChoiceField).
         kind, _sep, pk = self.cleaned_data["organiser"].partition(":")
         if kind == DISTRICT:
             district = District.objects.visible_to(self.user).select_related("province").get(pk=pk)
-            return district.province, district
-        return Province.objects.visible_to(self.user).get(pk=pk), None
+            return district.province, district, None
+        if kind == COMMUNE:
+            commune = Commune.objects.visible_to(self.user).select_related("province").get(pk=pk)
+            return commune.province, None, commune
+        return Province.objects.visible_to(self.user).get(pk=pk), None, None
 
-    def chosen_organiser(self) -> tuple[Province, District | None]:
-        if self.user.is_district_officer:
-            return self.user.district.province, self.user.district
+    def chosen_organiser(self) -> tuple[Province, District | None, Commune | None]:
+        user = self.user
+        if user.is_district_officer:
+            return user.district.province, user.district, None
+        if user.is_commune_officer:
+            return user.commune.province, None, user.commune
         return self.cleaned_data["organiser"]
+
+    #: a refusal of the service shown next to its field
+    FIELD_FOR_CODE = {"unit_ended": "held_on", "unit_not_begun": "held_on"}
+
+    def add_service_error(self, error) -> None:
+        for item in getattr(error, "error_list", [error]):
+            field = self.FIELD_FOR_CODE.get(getattr(item, "code", None))
+            self.add_error(field if field in self.fields else None, item)
 
 
 class ThemeForm(forms.Form):

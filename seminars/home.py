@@ -1,21 +1,27 @@
-"""What the first screen says about seminars: open proposals past their due date, summed per district
-for provincial staff (and the administrator), each linking to the follow-up page."""
+"""What the first screen says about seminars: open proposals past their due date, summed per organiser
+(today's communes, the past's districts, the province itself) for provincial staff and the administrator,
+each linking to the follow-up page."""
 
-from branches.models import District
+from branches.models import Commune, District
 from core.home import Panel
 
 from . import selectors
 
 
 def panel(user) -> Panel:
-    per_district = selectors.overdue_per_district(user=user)
+    per_organiser = selectors.overdue_per_organiser(user=user)
     rows = []
-    if not user.is_district_officer and per_district:
-        districts = District.objects.filter(pk__in=[k for k in per_district if k is not None])
-        rows = [{"unit": d, "overdue": per_district[d.pk]} for d in districts.order_by("code")]
-        if None in per_district:
-            rows.append({"unit": None, "overdue": per_district[None]})
+    if not (user.is_district_officer or user.is_commune_officer) and per_organiser:
+        districts = District.objects.in_bulk([d for d, _c in per_organiser if d is not None])
+        communes = Commune.objects.in_bulk([c for _d, c in per_organiser if c is not None])
+        for (district, commune), overdue in per_organiser.items():
+            unit = communes.get(commune) or districts.get(district)
+            rows.append({"unit": unit, "kind": "commune" if commune else "district", "overdue": overdue})
+        # Today's communes, then the districts of the past, each by code; the province's own last.
+        rows.sort(
+            key=lambda r: (r["unit"] is None, r["kind"] != "commune", r["unit"].code if r["unit"] else "")
+        )
     return Panel(
         template="seminars/partials/home_panel.html",
-        context={"overdue": sum(per_district.values()), "per_district": rows},
+        context={"overdue": sum(per_organiser.values()), "per_district": rows},
     )

@@ -44,7 +44,16 @@ class InitiativeForm(VersionedForm, forms.ModelForm):
         queryset=District.objects.none(),
         required=False,
         widget=AutocompleteSelect("branches:district_autocomplete"),
-        help_text=gettext_lazy("The district's Union; leave empty when the province itself organises it."),
+        help_text=gettext_lazy(
+            "The district's Union (until 30/06/2025); leave empty when the province itself organises it."
+        ),
+    )
+    commune = forms.ModelChoiceField(
+        label=gettext_lazy("Organised by a commune"),
+        queryset=Commune.objects.none(),
+        required=False,
+        widget=AutocompleteSelect("branches:commune_autocomplete", params={"current": "1"}),
+        help_text=gettext_lazy("The commune's Union (from 01/07/2025); not together with a district."),
     )
     communes = MultipleCommuneField(
         label=gettext_lazy("Communes applying it"),
@@ -73,6 +82,7 @@ class InitiativeForm(VersionedForm, forms.ModelForm):
         fields = [
             "province",
             "district",
+            "commune",
             "name",
             "description",
             "programme",
@@ -94,6 +104,11 @@ class InitiativeForm(VersionedForm, forms.ModelForm):
         # Every choice comes from the user's own scope, whatever is posted.
         self.fields["province"].queryset = Province.objects.visible_to(user)
         self.fields["district"].queryset = District.objects.visible_to(user).select_related("province")
+        # Today's communes (and the one already organising it), as the branch form offers.
+        organising = Q(ended_on__isnull=True) | Q(pk=self.instance.commune_id)
+        self.fields["commune"].queryset = (
+            Commune.objects.visible_to(user).filter(organising).select_related("province")
+        )
         self.fields["communes"].queryset = Commune.objects.visible_to(user).select_related("district")
         self.fields["branches"].queryset = Branch.objects.visible_to(user).select_related("commune")
         self.fields["seminars"].queryset = Seminar.objects.visible_to(user)
@@ -106,13 +121,15 @@ class InitiativeForm(VersionedForm, forms.ModelForm):
         self.fields["programme"].queryset = programmes
         organiser = []
         if user.is_administrator:
-            organiser = ["province", "district"]
+            organiser = ["province", "district", "commune"]
         else:
             del self.fields["province"]
             if user.is_provincial_staff:
-                organiser = ["district"]
+                organiser = ["district", "commune"]
             else:
-                del self.fields["district"]  # a district officer's models are their district's
+                # A district or commune officer's models are their own unit's.
+                del self.fields["district"]
+                del self.fields["commune"]
         self.helper = FormHelper()
         self.helper.layout = Layout(
             VERSION_FIELD,
@@ -132,14 +149,21 @@ class InitiativeForm(VersionedForm, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         user = self.user
+        commune = None
         if user.is_district_officer:
             district, province = user.district, user.district.province
-        elif user.is_provincial_staff:
-            district, province = cleaned.get("district"), user.province
+        elif user.is_commune_officer:
+            district, commune, province = None, user.commune, user.commune.province
         else:
-            district = cleaned.get("district")
-            province = district.province if district else cleaned.get("province")
-        cleaned["district"], cleaned["province"] = district, province
+            district, commune = cleaned.get("district"), cleaned.get("commune")
+            if district is not None and commune is not None:
+                self.add_error("commune", _("An organiser is a district or a commune, not both."))
+            unit = district or commune
+            if user.is_provincial_staff:
+                province = unit.province if unit is not None else user.province
+            else:
+                province = unit.province if unit is not None else cleaned.get("province")
+        cleaned["district"], cleaned["commune"], cleaned["province"] = district, commune, province
         if province is None:
             self.add_error("province", _("Choose the province or the district that organises it."))
             return cleaned
@@ -147,7 +171,12 @@ class InitiativeForm(VersionedForm, forms.ModelForm):
         if start and end and end < start:
             self.add_error("to_year", _("The period cannot end before it starts."))
         # What a model applies to lies within its organiser's own area.
-        if district is not None:
+        if commune is not None:
+            outside = {
+                "communes": [c for c in cleaned.get("communes") or [] if c.pk != commune.pk],
+                "branches": [b for b in cleaned.get("branches") or [] if b.commune_id != commune.pk],
+            }
+        elif district is not None:
             outside = {
                 "communes": [c for c in cleaned.get("communes") or [] if c.district_id != district.pk],
                 "branches": [

@@ -6,7 +6,7 @@ and the form accepts nothing else whatever is posted (its querysets come from `v
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -19,6 +19,7 @@ from core.text import search_terms
 
 from . import services
 from .filters import InitiativeFilter
+from .forms import may_edit
 from .initiative_forms import InitiativeForm, seminar_label
 from .models import Initiative, Seminar
 
@@ -30,7 +31,7 @@ class InitiativeQuerysetMixin(ScopedObjectMixin):
     model = Initiative
 
     def get_queryset(self):
-        return super().get_queryset().select_related("province", "district", "programme")
+        return super().get_queryset().select_related("province", "district", "commune", "programme")
 
 
 class InitiativeListView(PaginatedListMixin, InitiativeQuerysetMixin, ListView):
@@ -59,6 +60,7 @@ class InitiativeDetailView(InitiativeQuerysetMixin, DetailView):
             communes=initiative.communes.visible_to(user).select_related("district"),
             branches=initiative.branches.visible_to(user).select_related("commune"),
             seminars=initiative.seminars.visible_to(user).order_by("-held_on"),
+            may_edit=may_edit(user, initiative),
             **kwargs,
         )
 
@@ -77,6 +79,7 @@ class InitiativeFormMixin(InitiativeQuerysetMixin):
         data = form.cleaned_data
         initiative = form.instance
         initiative.province, initiative.district = data["province"], data["district"]
+        initiative.commune = data["commune"]
         try:
             self.object = services.initiative_save(
                 initiative=initiative,
@@ -84,9 +87,11 @@ class InitiativeFormMixin(InitiativeQuerysetMixin):
                 branches=data["branches"],
                 seminars=data["seminars"],
                 version=form.loaded(),
+                user=self.request.user,
             )
-        except ValidationError as error:  # saved by someone else meanwhile (core.versioning.StaleEdit)
-            form.add_error(None, error)
+        except ValidationError as error:  # a stale save (StaleEdit), or a year after its unit's end
+            ended = getattr(error, "code", None) == "unit_ended"
+            form.add_error("from_year" if ended else None, error)
             return self.form_invalid(form)
         messages.success(self.request, _("“%(name)s” was saved.") % {"name": self.object.name})
         return redirect(self.object)
@@ -97,7 +102,11 @@ class InitiativeCreateView(InitiativeFormMixin, CreateView):
 
 
 class InitiativeUpdateView(InitiativeFormMixin, UpdateView):
-    pass
+    def get_object(self, queryset=None):
+        initiative = super().get_object(queryset)
+        if not may_edit(self.request.user, initiative):
+            raise PermissionDenied  # read (its branches apply it), not its commune's to change
+        return initiative
 
 
 @portal_view

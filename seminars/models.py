@@ -1,8 +1,11 @@
 """Seminars (tọa đàm), their themes and proposed solutions, photos, and the models/solutions
 (mô hình, giải pháp) the districts apply.
 
-An organiser is a district (its Huyện đoàn) or the province itself (district empty). District officers see and
-change their own district's records only; provincial staff the whole province, province-level ones included.
+An organiser is any unit's Union: the province's (Tỉnh đoàn), a commune's (Đoàn xã, from 1 July 2025) or, for
+the past, a district's (Huyện đoàn); never both a district and a commune. District officers see and change
+their own district's records only; commune officers their commune's (and read the seminars their branches'
+secretaries attended); provincial staff the whole province and its predecessors', province-level ones
+included.
 """
 
 import datetime
@@ -24,8 +27,18 @@ from core.versioning import Versioned
 class OrganisedQuerySet(ScopedQuerySet):
     province_path = "province"
     district_path = "district"
-    # A commune officer reads the seminars its branches' secretaries took part in (and the initiatives
-    # its branches apply): set per model below.
+    # A commune officer reads its commune's own records, and the seminars its branches' secretaries took
+    # part in (and the initiatives its branches apply): that second path is set per model below.
+    # No former-branch path: the records of an ended unit (a Huyện đoàn) are those it organised, not its
+    # former branches' later ones (Đoàn xã Tập Ngãi's 2026 seminars are not Huyện đoàn Tiểu Cần's).
+    organiser_commune_path = "commune"
+
+    def visible_to(self, user) -> "OrganisedQuerySet":
+        visible = super().visible_to(user)
+        if user and user.is_authenticated and user.is_active and user.is_commune_officer:
+            own = {self.organiser_commune_path: user.commune_id}
+            return self.filter(Q(pk__in=visible.values("pk")) | Q(**own))
+        return visible
 
     def search(self, query: str | None):
         from core.text import search_terms
@@ -43,18 +56,42 @@ class ProgrammeQuerySet(OrganisedQuerySet):
 
 class SeminarQuerySet(OrganisedQuerySet):
     commune_path = "participants__terms__branch__commune"
-    branch_path = "participants__terms__branch"
-    multi_valued_paths = frozenset({commune_path, branch_path})
+    multi_valued_paths = frozenset({commune_path})
 
 
 class InitiativeQuerySet(OrganisedQuerySet):
     commune_path = "branches__commune"
-    branch_path = "branches"
-    multi_valued_paths = frozenset({commune_path, branch_path})
+    multi_valued_paths = frozenset({commune_path})
+
+
+#: The Union body of a unit, by the unit's kind, and the kind's word that begins the unit's official name.
+UNION_BODIES = {
+    ("province", "tinh"): ("Tỉnh đoàn", "Tỉnh"),
+    ("province", "thanh_pho_tw"): ("Thành đoàn", "Thành phố"),
+    ("district", "huyen"): ("Huyện đoàn", "Huyện"),
+    ("district", "thi_xa"): ("Thị đoàn", "Thị xã"),
+    ("district", "thanh_pho"): ("Thành đoàn", "Thành phố"),
+    ("district", "quan"): ("Quận đoàn", "Quận"),
+    ("commune", "xa"): ("Đoàn xã", "Xã"),
+    ("commune", "phuong"): ("Đoàn phường", "Phường"),
+    ("commune", "thi_tran"): ("Đoàn thị trấn", "Thị trấn"),
+    ("commune", "dac_khu"): ("Đoàn đặc khu", "Đặc khu"),
+}
+
+
+def union_body_name(unit) -> str:
+    """The Vietnamese name of a unit's Youth Union body: "Tỉnh đoàn Vĩnh Long", "Huyện đoàn Tiểu Cần",
+    "Đoàn xã Tập Ngãi" (a proper name, the same in every interface language)."""
+    body, word = UNION_BODIES.get((unit._meta.model_name, unit.kind), ("", ""))
+    name = unit.name
+    if word and name.casefold().startswith(word.casefold() + " "):
+        name = name[len(word) + 1 :]
+    return f"{body} {name}".strip()
 
 
 class Organised(models.Model):
-    """Organised by a district's Union, or by the province's (district left empty)."""
+    """Organised by a unit's Union: the province's (district and commune empty), a commune's (from 1 July
+    2025) or a district's (until 30 June 2025); never a district and a commune together."""
 
     province = models.ForeignKey(
         "branches.Province", verbose_name=_("province"), on_delete=models.PROTECT, related_name="+"
@@ -68,13 +105,36 @@ class Organised(models.Model):
         related_name="+",
         help_text=_("Empty when the province itself organises it."),
     )
+    commune = models.ForeignKey(
+        "branches.Commune",
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The commune whose Union organises it (from 1 July 2025)."),
+    )
 
     class Meta:
         abstract = True
+        constraints = [
+            models.CheckConstraint(
+                name="%(class)s_organiser_not_district_and_commune",
+                condition=Q(district__isnull=True) | Q(commune__isnull=True),
+                violation_error_message=_("An organiser is a district or a commune, not both."),
+            ),
+        ]
+
+    @property
+    def organiser(self):
+        """The organising unit: the commune, the district, or the province itself."""
+        if self.commune_id:
+            return self.commune
+        return self.district if self.district_id else self.province
 
     @property
     def organiser_name(self) -> str:
-        return str(self.district.name if self.district_id else self.province.name)
+        return union_body_name(self.organiser)
 
 
 class Programme(Versioned, Organised):
@@ -93,6 +153,7 @@ class Programme(Versioned, Organised):
         verbose_name_plural = _("programmes")
         ordering = ["-from_year", "name"]
         constraints = [
+            *Organised.Meta.constraints,
             models.CheckConstraint(
                 name="programme_years_ordered",
                 condition=Q(to_year__isnull=True) | Q(to_year__gte=F("from_year")),
@@ -143,6 +204,7 @@ class Seminar(Versioned, Organised):
         verbose_name = _("seminar")
         verbose_name_plural = _("seminars")
         ordering = ["-held_on", "-pk"]
+        constraints = [*Organised.Meta.constraints]
         indexes = [models.Index(fields=["province", "district", "held_on"], name="seminar_unit_date")]
 
     def __str__(self) -> str:
@@ -175,12 +237,12 @@ class Theme(models.Model):
         return self.title
 
 
-class ProposalQuerySet(ScopedQuerySet):
+class ProposalQuerySet(OrganisedQuerySet):
     province_path = "seminar__province"
     district_path = "seminar__district"
     commune_path = "seminar__participants__terms__branch__commune"
-    branch_path = "seminar__participants__terms__branch"
-    multi_valued_paths = frozenset({commune_path, branch_path})
+    multi_valued_paths = frozenset({commune_path})
+    organiser_commune_path = "seminar__commune"
 
     def open(self):
         return self.filter(status__in=[Proposal.Status.PROPOSED, Proposal.Status.IN_PROGRESS])
@@ -293,6 +355,7 @@ class Initiative(Versioned, Organised):
         verbose_name_plural = _("models and solutions")
         ordering = ["-from_year", "name"]
         constraints = [
+            *Organised.Meta.constraints,
             models.CheckConstraint(
                 name="initiative_years_ordered",
                 condition=Q(to_year__isnull=True) | Q(to_year__gte=F("from_year")),

@@ -9,7 +9,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout, Submit
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from core.mixins import portal_view
 from secretaries import portraits
 
 from . import services
+from .forms import may_edit
 from .models import Photo, Seminar
 from .services import MAX_PHOTOS_PER_SEMINAR, MAX_PHOTOS_PER_UPLOAD
 
@@ -112,17 +113,22 @@ class PhotoUploadForm(forms.Form):
         return refusals
 
 
-def gallery_context(seminar: Seminar, form: PhotoUploadForm | None = None) -> dict:
-    """What templates/seminars/partials/photo_gallery.html needs: `seminar`, `photos`, `photo_form`."""
+def gallery_context(seminar: Seminar, form: PhotoUploadForm | None = None, *, editable: bool = True) -> dict:
+    """What templates/seminars/partials/photo_gallery.html needs: `seminar`, `photos`, `photo_form` (none,
+    and no "Remove" links, for a reader who may not change the seminar: `editable`)."""
     return {
         "seminar": seminar,
         "photos": list(seminar.photos.all()),
-        "photo_form": form or PhotoUploadForm(seminar=seminar),
+        "photo_form": (form or PhotoUploadForm(seminar=seminar)) if editable else None,
+        "photos_editable": editable,
     }
 
 
 def _seminar_in_scope(request, pk) -> Seminar:
-    return get_object_or_404(Seminar.objects.visible_to(request.user), pk=pk)
+    seminar = get_object_or_404(Seminar.objects.visible_to(request.user), pk=pk)
+    if not may_edit(request.user, seminar):
+        raise PermissionDenied  # a commune officer reads the seminars its secretaries attended
+    return seminar
 
 
 def _photo_in_scope(request, pk) -> Photo:
@@ -170,6 +176,8 @@ def photo_file(request, pk, size="full"):
 @portal_view
 def photo_delete(request, pk):
     photo = _photo_in_scope(request, pk)
+    if not may_edit(request.user, photo.seminar):
+        raise PermissionDenied
     if request.method == "POST":
         seminar = photo.seminar
         services.photo_remove(photo=photo)

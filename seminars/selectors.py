@@ -25,7 +25,7 @@ def open_proposals(*, user):
     return (
         Proposal.objects.visible_to(user)
         .open()
-        .select_related("seminar__district", "seminar__province")
+        .select_related("seminar__district", "seminar__province", "seminar__commune")
         .annotate(
             overdue_rank=Case(
                 When(due_on__lt=today, then=Value(0)), default=Value(1), output_field=IntegerField()
@@ -47,10 +47,16 @@ def overdue_proposals(*, user):
     return Proposal.objects.visible_to(user).open().filter(due_on__lt=timezone.localdate())
 
 
-def overdue_per_district(*, user) -> dict:
-    """district id (None: province-level seminars) → number of open proposals past their due date."""
-    rows = overdue_proposals(user=user).order_by().values("seminar__district").annotate(n=Count("pk"))
-    return {row["seminar__district"]: row["n"] for row in rows}
+def overdue_per_organiser(*, user) -> dict:
+    """(district id, commune id) of the organiser ((None, None): province-level seminars) → number of open
+    proposals past their due date."""
+    rows = (
+        overdue_proposals(user=user)
+        .order_by()
+        .values("seminar__district", "seminar__commune")
+        .annotate(n=Count("pk"))
+    )
+    return {(row["seminar__district"], row["seminar__commune"]): row["n"] for row in rows}
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ def seminars_for_list(*, user) -> QuerySet:
     open_proposals = Proposal.objects.open().filter(seminar=OuterRef("pk"))
     return (
         Seminar.objects.visible_to(user)
-        .select_related("province", "district", "programme")
+        .select_related("province", "district", "commune", "programme")
         .annotate(participant_count=_count(participants), open_proposal_count=_count(open_proposals))
         .prefetch_related(Prefetch("themes", queryset=Theme.objects.only("seminar_id", "order", "title")))
     )
@@ -28,6 +28,6 @@ def person_seminars(person, *, user) -> list[Seminar]:
     return list(
         Seminar.objects.visible_to(user)
         .filter(participants=person)
-        .select_related("province", "district")
+        .select_related("province", "district", "commune")
         .order_by("-held_on", "-pk")
     )

@@ -3,7 +3,7 @@ its themes and proposals."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -19,8 +19,8 @@ from secretaries.models import Person
 
 from . import services
 from .filters import SeminarFilter
-from .forms import ProposalFormSet, SeminarForm, ThemeFormSet
-from .models import Seminar
+from .forms import ProposalFormSet, SeminarForm, ThemeFormSet, fixed_organiser, may_edit
+from .models import Seminar, union_body_name
 from .photo_views import gallery_context
 from .seminar_selectors import seminars_for_list
 
@@ -29,7 +29,7 @@ class SeminarQuerysetMixin(ScopedObjectMixin):
     model = Seminar
 
     def get_queryset(self):
-        return super().get_queryset().select_related("province", "district", "programme")
+        return super().get_queryset().select_related("province", "district", "commune", "programme")
 
 
 class SeminarListView(PaginatedListMixin, SeminarQuerysetMixin, ListView):
@@ -106,6 +106,7 @@ class SeminarDetailView(SeminarQuerysetMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         seminar = self.object
+        editable = may_edit(self.request.user, seminar)
         participants = list(seminar.participants.all())
         # A provincial seminar gathers several districts: only the people the viewer may open are named,
         # the others are counted.
@@ -120,7 +121,8 @@ class SeminarDetailView(SeminarQuerysetMixin, DetailView):
             participants_hidden=len(participants) - len(visible),
             attendance=len(participants) + seminar.other_attendees,
             history=history_rows(seminar.history, limit=30),
-            **gallery_context(seminar),
+            may_edit=editable,
+            **gallery_context(seminar, editable=editable),
             **kwargs,
         )
 
@@ -154,10 +156,12 @@ class SeminarFormView(SeminarQuerysetMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         cancel = self.object.get_absolute_url() if self.object else reverse("seminars:seminar_list")
-        user = self.request.user
-        fixed = user.district if user.is_district_officer else None
+        fixed = fixed_organiser(self.request.user)
         return super().get_context_data(
-            object=self.object, cancel_url=cancel, fixed_organiser=fixed, **kwargs
+            object=self.object,
+            cancel_url=cancel,
+            fixed_organiser=union_body_name(fixed) if fixed is not None else "",
+            **kwargs,
         )
 
     def get(self, request, *args, **kwargs):
@@ -168,7 +172,7 @@ class SeminarFormView(SeminarQuerysetMixin, TemplateView):
         form, themes, proposals = forms["form"], forms["themes"], forms["proposals"]
         if all([form.is_valid(), themes.is_valid(), proposals.is_valid()]):
             seminar = form.instance  # the form's fields are set on it by is_valid()
-            seminar.province, seminar.district = form.chosen_organiser()
+            seminar.province, seminar.district, seminar.commune = form.chosen_organiser()
             try:
                 seminar = services.seminar_save(
                     seminar=seminar,
@@ -179,7 +183,7 @@ class SeminarFormView(SeminarQuerysetMixin, TemplateView):
                     version=form.loaded(),
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                form.add_service_error(error)
                 if isinstance(error, StaleEdit):  # a proposal changed on the follow-up page meanwhile
                     for proposal_form in proposals.forms:
                         proposal_form.version_seen(error)
@@ -195,4 +199,7 @@ class SeminarCreateView(SeminarFormView):
 
 class SeminarUpdateView(SeminarFormView):
     def load(self) -> Seminar:
-        return get_object_or_404(self.get_queryset().prefetch_related("themes"), pk=self.kwargs["pk"])
+        seminar = get_object_or_404(self.get_queryset().prefetch_related("themes"), pk=self.kwargs["pk"])
+        if not may_edit(self.request.user, seminar):
+            raise PermissionDenied  # read (its secretaries attended), not its commune's to change
+        return seminar

@@ -1,10 +1,13 @@
 """Writes to seminars, proposals, photos and models/solutions. Each is atomic; history is kept by
 django-simple-history for seminars, proposals and models/solutions."""
 
+import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.versioning import check_version, lock_current
@@ -17,9 +20,37 @@ MAX_PHOTOS_PER_SEMINAR = 40
 MAX_PHOTOS_PER_UPLOAD = 10
 
 
-def _check_organiser(*, province, district) -> None:
+def _check_organiser(*, province, district, commune=None) -> None:
+    if district is not None and commune is not None:
+        raise ValidationError(
+            _("An organiser is a district or a commune, not both."), code="district_and_commune"
+        )
     if district is not None and district.province_id != province.pk:
         raise ValidationError(_("The district is not in that province."), code="district_outside_province")
+    if commune is not None and commune.province_id != province.pk:
+        raise ValidationError(_("The commune is not in that province."), code="commune_outside_province")
+
+
+def check_held_by(*, organiser, day, user=None) -> None:
+    """A record dated `day` by its organiser: refused when the organising unit did not exist that day (a
+    Huyện đoàn after 30/06/2025, an Đoàn xã before 01/07/2025), or when the user's own unit had ended by
+    then (code "unit_ended"). Shown next to the date."""
+    if user is not None:
+        user.check_may_record_on(day)
+    if day is None:
+        return
+    if organiser.ended_on is not None and day > organiser.ended_on:
+        raise ValidationError(
+            _("%(unit)s ended on %(date)s: nothing of it can be dated later.")
+            % {"unit": organiser.name, "date": date_format(organiser.ended_on, "SHORT_DATE_FORMAT")},
+            code="unit_ended",
+        )
+    if organiser.began_on is not None and day < organiser.began_on:
+        raise ValidationError(
+            _("%(unit)s began on %(date)s: nothing of it can be dated earlier.")
+            % {"unit": organiser.name, "date": date_format(organiser.began_on, "SHORT_DATE_FORMAT")},
+            code="unit_not_begun",
+        )
 
 
 @transaction.atomic
@@ -40,7 +71,8 @@ def seminar_save(
     stale one is refused (core.versioning.StaleEdit), as the follow-up page may have changed a proposal
     meanwhile."""
     check_version(seminar, version=version)
-    _check_organiser(province=seminar.province, district=seminar.district)
+    _check_organiser(province=seminar.province, district=seminar.district, commune=seminar.commune)
+    check_held_by(organiser=seminar.organiser, day=seminar.held_on, user=user)
     if seminar.pk is None and user is not None:
         seminar.created_by = user
     seminar.save()
@@ -69,8 +101,11 @@ def seminar_save(
 
 @transaction.atomic
 def proposal_update(
-    *, proposal: Proposal, status: str, result: str = "", version: int | None = None
+    *, proposal: Proposal, status: str, result: str = "", version: int | None = None, user=None
 ) -> Proposal:
+    """A follow-up is recorded today: not by an account whose unit has ended (code "unit_ended")."""
+    if user is not None:
+        user.check_may_record_on(timezone.localdate())
     check_version(proposal, version=version)
     proposal.status = status
     proposal.result = result
@@ -115,12 +150,24 @@ def photo_remove(*, photo: Photo) -> None:
 
 @transaction.atomic
 def initiative_save(
-    *, initiative: Initiative, communes, branches, seminars, version: int | None = None
+    *, initiative: Initiative, communes, branches, seminars, version: int | None = None, user=None
 ) -> Initiative:
     """Save a model/solution with the units applying it and its related seminars, all or nothing.
-    A stale `version` (the one the form was loaded from) is refused (core.versioning.StaleEdit)."""
+    A stale `version` (the one the form was loaded from) is refused (core.versioning.StaleEdit). Its
+    period starts on 1 January of its first year, which its organiser (and the user's unit) must reach."""
     check_version(initiative, version=version)
-    _check_organiser(province=initiative.province, district=initiative.district)
+    _check_organiser(province=initiative.province, district=initiative.district, commune=initiative.commune)
+    if initiative.from_year:
+        start = datetime.date(initiative.from_year, 1, 1)
+        if user is not None:
+            user.check_may_record_on(start)
+        organiser = initiative.organiser
+        if organiser.ended_on is not None and start > organiser.ended_on:
+            raise ValidationError(
+                _("%(unit)s ended on %(date)s: nothing of it can be dated later.")
+                % {"unit": organiser.name, "date": date_format(organiser.ended_on, "SHORT_DATE_FORMAT")},
+                code="unit_ended",
+            )
     initiative.save()
     initiative.communes.set(list(communes))
     initiative.branches.set(list(branches))

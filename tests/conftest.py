@@ -418,7 +418,7 @@ def framework_2026():
 
     migration = importlib.import_module("assessments.migrations.0002_default_framework")
     migration.seed(apps, None)
-    return Framework.objects.get(year=migration.YEAR)
+    return Framework.objects.get(year=migration.YEAR, province__isnull=True)
 
 
 def _draft_assessment(person):

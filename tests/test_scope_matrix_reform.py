@@ -16,10 +16,11 @@ from accounts.models import User
 from branches.divisions import REFORM_DAY
 from branches.models import Commune, CommuneSuccession, District, Province, ProvinceSuccession
 from branches.services import branches_reattach
+from tests.assessments import scope_cases_reform
 from tests.conftest import shared_data
 from tests.factories import CommuneFactory, ProvinceFactory, UserFactory
 from tests.login import login_verified
-from tests.test_scope_matrix import CASES, FORBIDDEN, LOGIN, NOT_FOUND
+from tests.test_scope_matrix import CASES, FORBIDDEN, LOGIN, NOT_FOUND, REDIRECT
 
 pytestmark = pytest.mark.usefixtures("world_once", "reformed")
 
@@ -46,6 +47,13 @@ EXCEPTIONS: dict[tuple[str, str], object] = {
     # The world's model/solution names its commune (Hiếu Tử), not a branch: organisers and applying
     # units in the new world are a later part of issue 12.
     ("model detail", "tap_ngai_officer"): NOT_FOUND,
+    # Huyện đoàn Tiểu Cần's 2021 seminar, which a Tập Ngãi secretary attended: the commune officer reads it
+    # and changes only its own commune's (seminars.forms.may_edit).
+    ("seminar edit", "tap_ngai_officer"): FORBIDDEN,
+    ("seminar edit (post)", "tap_ngai_officer"): FORBIDDEN,
+    ("photo upload", "tap_ngai_officer"): FORBIDDEN,
+    ("photo delete (confirm)", "tap_ngai_officer"): FORBIDDEN,
+    ("photo delete", "tap_ngai_officer"): FORBIDDEN,
     ("model edit", "tap_ngai_officer"): NOT_FOUND,
     ("model edit (post)", "tap_ngai_officer"): NOT_FOUND,
     # Nominating by commune officers (with commune quotas) is a later part of issue 12: the nomination
@@ -115,3 +123,24 @@ def test_scope_matrix_after_the_reform(case, persona, world, client):
     expected = EXCEPTIONS.get((case.name, persona), case.expected(STANDS_FOR[persona]))
     assert expected != LOGIN
     assert response.status_code == expected, f"{persona} {case.method.upper()} {url}"
+
+
+#: URLs of the new world's own records (a new commune's grid, assessments, seminars, models), asked of every
+#: persona, the old units' users included: tests/assessments/scope_cases_reform.py.
+NEW_WORLD_CASES = scope_cases_reform.CASES
+OLD_PERSONAS = ["administrator", "tra_vinh_staff", "tieu_can_officer", "cang_long_officer", "vinh_long_staff"]
+
+
+@pytest.mark.parametrize("persona", [*STANDS_FOR, *OLD_PERSONAS, "anonymous"])
+@pytest.mark.parametrize("case", NEW_WORLD_CASES, ids=lambda c: c.name)
+def test_new_world_records_in_the_matrix(case, persona, world, client, request):
+    if persona in USERNAMES:
+        login_verified(client, User.objects.get(username=USERNAMES[persona]))
+    elif persona != "anonymous":
+        login_verified(client, request.getfixturevalue(persona))
+    url = case.url(world)
+    response = getattr(client, case.method)(url)
+    if case.expected(persona) == LOGIN:
+        assert response.status_code == REDIRECT and "/login/" in response["Location"], url
+    else:
+        assert response.status_code == case.expected(persona), f"{persona} {case.method.upper()} {url}"

@@ -7,6 +7,10 @@ secretary of the country (some 88,000), an assessment in most years: about 320,0
 current mandate, so an earlier year's assessment stands for the person's earlier service: the volume of
 four rounds is what a benchmark needs.
 
+Both worlds: the rounds to 2025 belong to the old units (2025's made before they ended on 30/06/2025), the
+2026 round to today's communes (no district). A branch in an old commune has no 2026 assessment; one in a
+new commune has past ones only where it was re-attached from an old commune (its BranchAttachment).
+
 Scores come from the demo's generator (demo.assessments), group scores, overall scores and ratings
 from scoring.derive, as the services store them. No history rows: a benchmark needs the rows, not
 their audit trail. Each person draws from their own seeded generator and people are taken in id
@@ -23,6 +27,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from assessments.models import Assessment, GroupScore, Score
+from branches.divisions import OLD_WORLD_LAST_DAY
+from branches.models import BranchAttachment
 from demo.assessments import (
     CURRENT_STATUSES,
     INCOMPLETE_DRAFT_SHARE,
@@ -89,21 +95,48 @@ def assessments_seed(
             "branch__commune__district_id",
             "branch__commune__province_id",
             "branch__commune__district__code",
+            "branch__commune__ended_on",
         )
     )
+    # The old commune of each branch re-attached on 01/07/2025: the unit of its earlier rounds.
+    before = {
+        row[0]: row[1:]
+        for row in BranchAttachment.objects.filter(ended_on=OLD_WORLD_LAST_DAY)
+        .filter(branch__in=terms.filter(person_id__gt=done).values("branch"))
+        .values_list(
+            "branch_id",
+            "commune_id",
+            "commune__district_id",
+            "commune__province_id",
+            "commune__district__code",
+        )
+    }
     counts = {"people": len(rows), "assessments": 0, "scores": 0, "group_scores": 0}
     # About 3.6 assessments and 50 rows per person: chunks of people that make about 2 × batch_size
     # assessments keep a transaction near 100,000 rows.
     per_chunk = max(1, batch_size // 2)
     for start in range(0, len(rows), per_chunk):
         drafts = []
-        for *unit, district_code in rows[start : start + per_chunk]:
-            rng = random.Random(seed * 10_000_000 + unit[0])
+        for person, branch, commune, district, province, district_code, ended_on in rows[
+            start : start + per_chunk
+        ]:
+            rng = random.Random(seed * 10_000_000 + person)
             profile = profile_draw(rng)
-            assessor = district_officer if district_code == BENCH_DISTRICT_CODE else provincial
+            today_unit = (commune, None, province) if ended_on is None else None
+            old = before.get(branch) if ended_on is None else (commune, district, province, district_code)
             for index, (year, (share, statuses)) in enumerate(ROUNDS.items()):
                 if rng.random() >= share:
                     continue
+                if year > OLD_WORLD_LAST_DAY.year:
+                    if today_unit is None:
+                        continue  # its old commune has ended, and the branch waits for a new one
+                    unit, assessor, until = (person, branch, *today_unit), provincial, None
+                else:
+                    if old is None:
+                        continue  # a branch of the new world only
+                    unit = (person, branch, *old[:3])
+                    assessor = district_officer if old[3] == BENCH_DISTRICT_CODE else provincial
+                    until = OLD_WORLD_LAST_DAY
                 plan = plans[year]
                 status = status_draw(rng, statuses)
                 values = values_draw(rng, profile, plan, trained_years=index * GAIN_PER_ROUND)
@@ -115,12 +148,13 @@ def assessments_seed(
                         plan=plan,
                         values=values,
                         status=status,
-                        unit=tuple(unit),
+                        unit=unit,
                         assessor_id=assessor,
                         confirmer_id=provincial,
                         today=today,
                         now=now,
                         comments=False,
+                        until=until,
                     )
                 )
         with transaction.atomic():

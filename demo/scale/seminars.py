@@ -1,7 +1,8 @@
 """Seminars for the national benchmark data set: the `seed_scale` step `seminars_step`.
 
 Every district of the country held seven or eight seminars between 2019 and mid-2025 (districts ended on
-1 July 2025), and every province one or two of its own in 2025–2026: over 5,000 seminars, each with 3–5
+1 July 2025), and every province one or two of its own (the old provinces' until they ended, today's since
+01/07/2025): over 5,000 seminars, each with 3–5
 themes, 5–20 participants drawn from the district's (or the province's) secretaries and 1–3 proposals,
 some of them open and overdue. No photos and no history rows: a benchmark needs the rows, not their
 files or audit trail. Each unit draws from its own seeded generator and units are taken in id order,
@@ -13,11 +14,11 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
-from branches.divisions import OLD_WORLD
-from branches.models import District, Province
+from branches.divisions import OLD_WORLD, REFORM_DAY
+from branches.models import District, Province, ProvinceSuccession
 from core.text import fold
 from demo.scale.branches import BATCH_SIZE, ScaleOptions
 from secretaries.models import Person
@@ -174,12 +175,20 @@ def seminars_seed(*, seed: int = ScaleOptions.seed, today: date | None = None) -
 
     if not Seminar.objects.filter(district__isnull=True).exists():
         drafts = []
-        # The old world's provinces (the people are there, until the reform's later steps).
-        for pk, code in Province.objects.filter(OLD_WORLD).order_by("pk").values_list("pk", "code"):
-            rng = random.Random(seed * 1_000_003 + 1_000 + int(code))
+        # Each province's own: the old world's until they ended, today's provinces' since 01/07/2025 (with
+        # the people of the provinces that went into them).
+        successors = defaultdict(list)
+        for predecessor, successor in ProvinceSuccession.objects.values_list("predecessor", "successor"):
+            successors[successor].append(predecessor)
+        for pk, code, old in (
+            Province.objects.annotate(old=Q(OLD_WORLD)).order_by("pk").values_list("pk", "code", "old")
+        ):
+            rng = random.Random(seed * 1_000_003 + (1_000 if old else 2_000) + int(code))
             # Drawn from the province's first 400 people: enough variety, one cheap query.
             people = list(
-                Person.objects.filter(province_id=pk).order_by("pk").values_list("pk", flat=True)[:400]
+                Person.objects.filter(province_id__in=[pk, *successors[pk]])
+                .order_by("pk")
+                .values_list("pk", flat=True)[:400]
             )
             drafts += seminars_generate(
                 rng=rng,
@@ -187,8 +196,8 @@ def seminars_seed(*, seed: int = ScaleOptions.seed, today: date | None = None) -
                 district_id=None,
                 people=people,
                 count=rng.randint(*PROVINCE_SEMINARS),
-                first=date(2025, 7, 1),
-                last=min(today, date(2026, 10, 31)),
+                first=FIRST_DAY if old else REFORM_DAY,
+                last=DISTRICTS_END if old else min(today, date(2026, 10, 31)),
                 today=today,
             )
         counts["province"] += _store(drafts)

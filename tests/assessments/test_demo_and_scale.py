@@ -1,4 +1,5 @@
-"""The demo's assessments (Trà Vinh, 2025 and 2026) and the benchmark step that seeds the country."""
+"""The demo's assessments (Trà Vinh's 2025 round as history, Vĩnh Long's 2026 round in its new communes) and
+the benchmark step that seeds the country."""
 
 import random
 from collections import Counter
@@ -7,15 +8,16 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Avg, Count
+from django.db.models import Avg, Count, Q
 
 from assessments import scoring
 from assessments.models import Assessment, Framework, GroupScore, Score
 from assessments.services import framework_criteria
-from branches.models import Branch, Commune
+from branches.divisions import OLD_WORLD_LAST_DAY
+from branches.models import Branch, BranchAttachment, Commune
 from demo.accounts import populate_users
 from demo.assessments import GRID_COMMUNE, populate_assessments
-from demo.branches import populate_branches
+from demo.branches import populate_branches, reattach_branches
 from demo.management.commands.seed_scale import SEED_STEPS
 from demo.scale.assessments import ROUNDS, assessments_seed, assessments_step
 from demo.scale.branches import ScaleOptions, branches_seed, users_step
@@ -61,8 +63,8 @@ def average(assessments) -> float:
 
 @pytest.fixture(scope="class")
 def demo(django_db_setup, django_db_blocker):
-    """Trà Vinh's demo up to its assessments, loaded once for the tests of a class (each test runs in a
-    savepoint: what it changes is undone before the next)."""
+    """The demo up to its assessments, after the reform's re-attachment as load_demo runs it, loaded once
+    for the tests of a class (each test runs in a savepoint: what it changes is undone before the next)."""
 
     def load():
         call_command("load_divisions", "--province", "84", stdout=StringIO())
@@ -70,6 +72,7 @@ def demo(django_db_setup, django_db_blocker):
         populate_branches(rng=rng)
         populate_secretaries(rng=rng, today=TODAY)
         populate_users()
+        reattach_branches()
         return populate_assessments(rng=rng, today=TODAY)
 
     yield from shared_data(django_db_blocker, load)
@@ -79,22 +82,35 @@ class TestDemo:
     """Trà Vinh's demo assessments, loaded once for the class."""
 
     def test_demo_assesses_most_secretaries_in_two_frameworks(self, demo):
-        previous, current = Framework.objects.get(year=2025), Framework.objects.get(year=2026)
-        assert Framework.objects.count() == 2
+        previous = Framework.objects.get(year=2025, province=None)
+        current = Framework.objects.get(year=2026, province__code="86")
+        # The common 2026 framework (seeded) stays beside Vĩnh Long's own, a copy of it.
+        assert Framework.objects.count() == 3 and Framework.objects.filter(year=2026, province=None).exists()
         assert [c.name for c in framework_criteria(previous)] == [c.name for c in framework_criteria(current)]
         assert len(framework_criteria(previous)) == 11 and previous.groups.count() == 3
 
-        secretaries = current_secretaries().count()
         last_year = Assessment.objects.filter(framework=previous)
-        assert 0.8 <= last_year.count() / secretaries <= 0.97
+        assert 0.8 <= last_year.count() / current_secretaries().count() <= 0.97
         assert set(last_year.values_list("status", "confirmed_by__username").distinct()) == {
             (S.CONFIRMED, "tinhdoan.travinh")
         }
+        # Made by Trà Vinh's units before they ended.
+        assert set(last_year.values_list("province__code", flat=True)) == {"84"}
+        assert all(a.assessed_on <= OLD_WORLD_LAST_DAY for a in last_year)
         this_year = Assessment.objects.filter(framework=current)
-        assert 0.55 <= this_year.count() / secretaries <= 0.8
+        assert set(this_year.values_list("province__code", "district")) == {("86", None)}
+        in_new_communes = (
+            current_secretaries()
+            .filter(branch__commune__ended_on=None)
+            .exclude(branch__attachments__commune__code=GRID_COMMUNE)
+        )
+        assert 0.55 <= this_year.count() / in_new_communes.count() <= 0.8
         shares = {status: this_year.filter(status=status).count() / this_year.count() for status in S.values}
         assert 0.15 <= shares[S.DRAFT] <= 0.45 and 0.15 <= shares[S.SUBMITTED] <= 0.45
         assert 0.25 <= shares[S.CONFIRMED] <= 0.55
+        assert set(this_year.exclude(confirmed_by=None).values_list("confirmed_by__username", flat=True)) == {
+            "tinhdoan.vinhlong"
+        }
         # Some drafts are half-filled; submitted and confirmed ones are complete.
         assert Score.objects.filter(assessment__status=S.DRAFT, value__isnull=True).exists()
         assert not Score.objects.exclude(assessment__status=S.DRAFT).filter(value__isnull=True).exists()
@@ -106,30 +122,55 @@ class TestDemo:
         assert (demo["scores"], demo["group_scores"]) == (Score.objects.count(), GroupScore.objects.count())
         assert demo["scores"] == 11 * Assessment.objects.count()
 
-    def test_demo_assessments_belong_to_the_secretarys_branch_and_its_district_officer(self, demo):
+    def test_demo_assessments_belong_to_the_units_of_their_time(self, demo):
         branch_of = dict(current_secretaries().values_list("person_id", "branch_id"))
+        before = {
+            a.branch_id: a.commune
+            for a in BranchAttachment.objects.filter(ended_on=OLD_WORLD_LAST_DAY).select_related(
+                "commune__district"
+            )
+        }
         assessors = {"846": "huyendoan.tieucan", "844": "huyendoan.canglong"}
-        for assessment in Assessment.objects.select_related("branch__commune__district", "assessor"):
-            commune = assessment.branch.commune
+        officers = {"29365": "doanxa.tapngai", "29362": "doanxa.hunghoa"}
+        for assessment in Assessment.objects.select_related(
+            "branch__commune__district", "assessor", "framework"
+        ):
             assert assessment.branch_id == branch_of[assessment.person_id]
+            branch_commune = assessment.branch.commune
+            if assessment.framework.year == 2025:
+                commune = before.get(assessment.branch_id, branch_commune)
+                assert commune.ended_on == OLD_WORLD_LAST_DAY
+                assert assessment.assessor.username == assessors.get(
+                    commune.district.code, "tinhdoan.travinh"
+                )
+                district = commune.district_id
+            else:  # today's commune, directly under Vĩnh Long, entered by its officer where it has one
+                commune, district = branch_commune, None
+                assert commune.ended_on is None
+                assert assessment.assessor.username == officers.get(commune.code, "tinhdoan.vinhlong")
             assert (assessment.commune_id, assessment.district_id, assessment.province_id) == (
                 commune.pk,
-                commune.district_id,
+                district,
                 commune.province_id,
             )
-            assert assessment.assessor.username == assessors.get(commune.district.code, "tinhdoan.travinh")
 
     def test_demo_stores_what_scoring_derives(self, demo):
         assert_stored_values_are_derived(Assessment.objects.all())
         assert len(set(Assessment.objects.values_list("rating", flat=True))) >= 3
 
-    def test_demo_leaves_hieu_tu_to_assess_this_year(self, demo):
-        hieu_tu = Commune.objects.get(code=GRID_COMMUNE)
-        assert current_secretaries().filter(branch__commune=hieu_tu).count() >= 3
-        assert not Assessment.objects.filter(commune=hieu_tu, framework__year=2026).exists()
-        assert Assessment.objects.filter(commune=hieu_tu, framework__year=2025).exists()
-        # The rest of Tiểu Cần has assessments this year, for the district officer to see.
-        assert Assessment.objects.filter(district__code="846", framework__year=2026).exists()
+    def test_demo_leaves_hieu_tus_branches_in_tap_ngai_to_assess_this_year(self, demo):
+        tap_ngai = Commune.objects.get(code="29365", ended_on=None)
+        from_hieu_tu = current_secretaries().filter(
+            branch__commune=tap_ngai, branch__attachments__commune__code=GRID_COMMUNE
+        )
+        assert from_hieu_tu.count() >= 3
+        this_year = Assessment.objects.filter(framework__year=2026)
+        assert not this_year.filter(person__in=from_hieu_tu.values("person")).exists()
+        assert Assessment.objects.filter(commune__code=GRID_COMMUNE, framework__year=2025).exists()
+        # The rest of Tập Ngãi has assessments this year by its officer: drafts for its first screen.
+        mine = this_year.filter(commune=tap_ngai, assessor__username="doanxa.tapngai")
+        assert mine.exists()
+        assert this_year.filter(commune__code="29362", status=S.DRAFT).exists()
 
     def test_demo_shows_training_needs_and_progress(self, demo):
         this_year = Assessment.objects.filter(framework__year=2026)
@@ -170,15 +211,16 @@ class TestDemo:
         assert (
             Assessment.history.filter(history_type="+", status=S.DRAFT).count() == Assessment.objects.count()
         )
-        confirmed = Assessment.objects.filter(status=S.CONFIRMED).first()
-        steps = list(
-            confirmed.history.order_by("history_date").values_list("status", "history_user__username")
-        )
-        assert steps == [
-            (S.DRAFT, confirmed.assessor.username),
-            (S.SUBMITTED, confirmed.assessor.username),
-            (S.CONFIRMED, "tinhdoan.travinh"),
-        ]
+        for year, confirmer in ((2025, "tinhdoan.travinh"), (2026, "tinhdoan.vinhlong")):
+            confirmed = Assessment.objects.filter(status=S.CONFIRMED, framework__year=year).first()
+            steps = list(
+                confirmed.history.order_by("history_date").values_list("status", "history_user__username")
+            )
+            assert steps == [
+                (S.DRAFT, confirmed.assessor.username),
+                (S.SUBMITTED, confirmed.assessor.username),
+                (S.CONFIRMED, confirmer),
+            ]
 
     def test_demo_is_created_only_once(self, demo):
         counts = (Framework.objects.count(), Assessment.objects.count(), Score.objects.count())
@@ -206,14 +248,19 @@ def two_provinces(django_db_setup, django_db_blocker):
 class TestScale:
     """The benchmark step on Trà Vinh and Vĩnh Long with their secretaries, seeded once for the class."""
 
-    def test_scale_seeds_one_province_consistently(self, two_provinces):
-        tra_vinh = Branch.objects.filter(commune__province__code="84")
+    def test_scale_seeds_one_province_in_both_worlds_consistently(self, two_provinces):
+        # Trà Vinh's branches (its communes ended on 30/06/2025) and those of today's Vĩnh Long.
+        old_world = Branch.objects.filter(commune__province__code="84")
+        new_world = Branch.objects.filter(commune__province__code="86", commune__ended_on=None)
+        branches = Branch.objects.filter(
+            Q(commune__province__code="84") | Q(commune__province__code="86", commune__ended_on=None)
+        )
 
-        counts = assessments_seed(branches=tra_vinh, seed=1, today=TODAY, batch_size=200)
+        counts = assessments_seed(branches=branches, seed=1, today=TODAY, batch_size=200)
         analyze()  # the planner sees the seeded rows (tests/conftest.py)
 
         assert sorted(Framework.objects.values_list("year", flat=True)) == [2023, 2024, 2025, 2026]
-        secretaries = current_secretaries().filter(branch__in=tra_vinh)
+        secretaries = current_secretaries().filter(branch__in=branches)
         assert counts["people"] == secretaries.count()
         assessments = Assessment.objects.all()
         assert counts["assessments"] == assessments.count()
@@ -221,13 +268,22 @@ class TestScale:
             Score.objects.count(),
             GroupScore.objects.count(),
         )
-        assert 3.3 <= assessments.count() / secretaries.count() <= 3.9
-        assert not assessments.exclude(province__code="84").exists()
-        assert assessments.order_by().values("person").distinct().count() >= 0.99 * secretaries.count()
+        # The old units' rounds end with 2025's, made before they ended; this year's is the new units'.
+        past = assessments.filter(framework__year__lte=2025)
+        assert set(past.values_list("province__code", "province__ended_on")) == {("84", OLD_WORLD_LAST_DAY)}
+        assert 2.6 <= past.count() / secretaries.filter(branch__in=old_world).count() <= 3.0
+        assert (
+            max(past.filter(framework__year=2025).values_list("assessed_on", flat=True)) <= OLD_WORLD_LAST_DAY
+        )
+        current = assessments.filter(framework__year=2026)
+        assert set(current.values_list("province__code", "province__ended_on", "district")) == {
+            ("86", None, None)
+        }
+        assert 0.75 <= current.count() / secretaries.filter(branch__in=new_world).count() <= 0.9
+        assert assessments.order_by().values("person").distinct().count() >= 0.85 * secretaries.count()
         assert_stored_values_are_derived(assessments)
         by_year = dict(assessments.values_list("framework__year").annotate(n=Count("pk")))
-        assert set(by_year) == set(ROUNDS) and by_year[2026] < by_year[2025]
-        past = assessments.exclude(framework__year=2026)
+        assert set(by_year) == set(ROUNDS)
         assert past.filter(status=S.CONFIRMED).count() >= 0.95 * past.count()
         assert set(assessments.filter(framework__year=2026).values_list("status", flat=True)) == set(S.values)
         assert set(

@@ -156,7 +156,7 @@ def test_officer_records_a_seminar_and_the_province_follows_it(
         province.goto(f"{live_server.url}/seminars/")
         listed = province.locator("main table tbody tr", has_text=TITLE)
         expect(listed).to_have_count(1)
-        expect(listed).to_contain_text("Huyện Tiểu Cần")
+        expect(listed).to_contain_text("Huyện đoàn Tiểu Cần")
         expect(province.locator("main table tbody")).to_contain_text("Nâng cao chất lượng Bí thư Chi đoàn")
 
         province.goto(f"{live_server.url}/seminars/report/?year={YEAR}")

@@ -317,9 +317,11 @@ class TestList:
         seminar = response.context["seminars"][0]
         assert (seminar.participant_count, seminar.open_proposal_count) == (1, 1)
         html = response.content.decode()
-        assert "15/06/2021" in html and "Huyện Tiểu Cần" in html and "Vai trò của bí thư chi đoàn" in html
+        assert (
+            "15/06/2021" in html and "Huyện đoàn Tiểu Cần" in html and "Vai trò của bí thư chi đoàn" in html
+        )
         rows = sheet_rows(client.get(reverse("seminars:seminar_export"), {"year": "2021"}))
-        assert rows[1][1:3] == ("Nâng cao chất lượng Bí thư Chi đoàn", "Huyện Tiểu Cần")
+        assert rows[1][1:3] == ("Nâng cao chất lượng Bí thư Chi đoàn", "Huyện đoàn Tiểu Cần")
         assert rows[1][6] == 1
         assert len(sheet_rows(client.get(reverse("seminars:seminar_export"), {"level": "province"}))) == 1
 

@@ -9,7 +9,7 @@ from demo.assessments import CURRENT_YEAR, PREVIOUS_YEAR, populate_assessments
 from demo.awards import populate_awards
 from demo.branches import DEMO_PROVINCE, populate_branches, rearrange_hamlets, reattach_branches
 from demo.secretaries import populate_secretaries
-from demo.seminars import populate_seminars
+from demo.seminars import populate_seminars, populate_seminars_today
 
 
 class Command(BaseCommand):
@@ -23,13 +23,16 @@ class Command(BaseCommand):
             secretaries = populate_secretaries(rng=rng)
             # The assessments name demo users as assessors and confirmers: users first.
             users = populate_users()
-            assessments = populate_assessments(rng=rng)
             seminars = populate_seminars(rng=rng)
             awards = populate_awards(rng=rng)
-            # Last, as it happened: the history above was made with the units of its time.
+            # As it happened: the history above was made with the units of its time.
             reattached = reattach_branches()
             # Then 2026's re-arranged hamlets of Xã Tập Ngãi (a merge and a split).
             rearranged = rearrange_hamlets()
+            # Today's records, in the new units: Vĩnh Long's 2026 assessments (and Trà Vinh's 2025 ones,
+            # stored with the units of their time) and seminars.
+            assessments = populate_assessments(rng=rng)
+            seminars_today = populate_seminars_today(rng=rng)
         self.stdout.write(f"Demo branches created: {created}")
         if secretaries["people"]:
             self.stdout.write(
@@ -56,6 +59,11 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("Demo seminars: Trà Vinh has its seminars already, none created.")
+        if seminars_today["seminars"]:
+            self.stdout.write(
+                "Today's demo seminars created: {seminars} of Tỉnh đoàn Vĩnh Long and Đoàn xã Tập Ngãi "
+                "({participants} participations, {proposals} proposals)".format(**seminars_today)
+            )
         if awards["commended"]:
             self.stdout.write(
                 "Demo commendations: 2020 campaign decided ({commended} commended, {rejected} not approved); "

@@ -1,0 +1,283 @@
+"""Seminars and models/solutions in the new world: any unit organises (province, commune; district for the
+past), named by its Union body; a commune officer sees and edits its commune's, never a neighbour's; the
+users of ended units read and no longer record.
+
+`reform` (tests/assessments/test_new_world.py) ends the matrix world on 30/06/2025 and re-attaches its Tiểu
+Cần branch (Tèo's) to Xã Tập Ngãi of a new Vĩnh Long, beside Xã Càng Long.
+"""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from seminars import selectors, services
+from seminars.forms import SeminarForm, organiser_choices
+from seminars.models import Initiative, Proposal, Seminar, union_body_name
+from tests.assessments.test_new_world import reform_build
+from tests.factories import CommuneFactory, DistrictFactory, ProvinceFactory
+from tests.login import login_verified
+from tests.seminars.test_seminar_pages import seminar_data
+
+pytestmark = pytest.mark.usefixtures("world_once")
+
+
+@pytest.fixture
+def reform(world, tra_vinh, tieu_can, cang_long, hieu_tu, an_truong):
+    return reform_build(tra_vinh, tieu_can, cang_long, hieu_tu, an_truong)
+
+
+def tap_ngai_seminar(reform, **fields):
+    commune = reform["tap_ngai"]
+    return services.seminar_save(
+        seminar=Seminar(
+            province=commune.province,
+            commune=commune,
+            title="Thanh niên lập nghiệp ở xã mới",
+            held_on=datetime.date(2026, 4, 25),
+            **fields,
+        ),
+        participants=[],
+        themes=[{"title": "Tổ hợp tác thanh niên"}],
+        proposals=[
+            {"text": "Thành lập tổ hợp tác", "due_on": datetime.date(2026, 9, 30), "status": "de_xuat"}
+        ],
+    )
+
+
+def test_the_organiser_is_named_by_its_union_body(world, reform):
+    seminar = tap_ngai_seminar(reform)
+    assert seminar.organiser == reform["tap_ngai"]
+    assert seminar.organiser_name == "Đoàn xã Tập Ngãi"
+    assert world["tieu_can_seminar"].organiser_name == "Huyện đoàn Tiểu Cần"
+    province_level = Seminar(province=ProvinceFactory(code="31", name="Tỉnh Vĩnh Long"))
+    assert province_level.organiser_name == "Tỉnh đoàn Vĩnh Long"
+    city = ProvinceFactory(code="79", name="Thành phố Hồ Chí Minh", kind="thanh_pho_tw")
+    assert union_body_name(city) == "Thành đoàn Hồ Chí Minh"
+    assert union_body_name(
+        CommuneFactory(code="26734", name="Phường Sài Gòn", kind="phuong", province=city)
+    ) == ("Đoàn phường Sài Gòn")
+    town = DistrictFactory(code="855", name="Thị xã Bình Minh", kind="thi_xa", province=city)
+    assert union_body_name(town) == "Thị đoàn Bình Minh"
+
+
+def test_an_organiser_is_not_both_a_district_and_a_commune(world, reform, tieu_can):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Seminar.objects.create(
+            province=reform["province"],
+            district=tieu_can,
+            commune=reform["tap_ngai"],
+            title="Hai đơn vị",
+            held_on=datetime.date(2025, 6, 1),
+        )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Initiative.objects.create(
+            province=reform["province"],
+            district=tieu_can,
+            commune=reform["tap_ngai"],
+            name="X",
+            from_year=2025,
+        )
+
+
+def test_commune_officer_records_its_communes_seminar_and_the_neighbour_never_sees_it(world, reform, client):
+    login_verified(client, reform["officer"])
+    page = client.get(reverse("seminars:seminar_create"))
+    assert "organiser" not in page.context["form"].fields
+    assert "Đoàn xã Tập Ngãi" in page.content.decode()
+    response = client.post(
+        reverse("seminars:seminar_create"),
+        seminar_data(participants=[world["tieu_can_person"]], held_on="25/04/2026", title="Tọa đàm xã mới"),
+    )
+    assert response.status_code == 302
+    seminar = Seminar.objects.get(title="Tọa đàm xã mới")
+    assert (seminar.province, seminar.district, seminar.commune) == (
+        reform["province"],
+        None,
+        reform["tap_ngai"],
+    )
+    assert client.get(reverse("seminars:seminar_update", args=[seminar.pk])).status_code == 200
+
+    # The neighbouring commune's officer: not in its list, 404 on every page of it and its proposals.
+    client.logout()
+    login_verified(client, reform["neighbour_officer"])
+    assert seminar not in Seminar.objects.visible_to(reform["neighbour_officer"])
+    assert "Tọa đàm xã mới" not in client.get(reverse("seminars:seminar_list")).content.decode()
+    assert client.get(seminar.get_absolute_url()).status_code == 404
+    proposal = seminar.proposals.first()
+    assert (
+        client.post(
+            reverse("seminars:proposal_update", args=[proposal.pk]), {"status": "hoan_thanh"}
+        ).status_code
+        == 404
+    )
+    # Today's provincial staff see it; Huyện đoàn Tiểu Cần (ended) does not, though Tèo was its secretary.
+    assert seminar in Seminar.objects.visible_to(reform["staff"])
+
+
+def test_commune_officer_reads_but_does_not_edit_a_seminar_its_secretary_attended(world, reform, client):
+    login_verified(client, reform["officer"])
+    old = world["tieu_can_seminar"]
+    page = client.get(old.get_absolute_url())
+    assert (
+        page.status_code == 200
+        and reverse("seminars:seminar_update", args=[old.pk]) not in page.content.decode()
+    )
+    assert client.get(reverse("seminars:seminar_update", args=[old.pk])).status_code == 403
+
+
+def test_ended_units_do_not_see_their_former_branchs_later_seminars(
+    world, reform, tieu_can_officer, tra_vinh_staff
+):
+    seminar = tap_ngai_seminar(reform)
+    seminar.participants.add(world["tieu_can_person"])
+    for user in (tieu_can_officer, tra_vinh_staff):
+        assert seminar not in Seminar.objects.visible_to(user)
+        assert not Proposal.objects.visible_to(user).filter(seminar=seminar).exists()
+        assert world["tieu_can_seminar"] in Seminar.objects.visible_to(user)
+
+
+def test_staff_choose_any_unit_of_their_scope_as_organiser(world, reform, vinh_long_staff):
+    choices = dict(organiser_choices(reform["staff"]))
+    labels = [label for group in choices.values() for _value, label in group]
+    assert "Đoàn xã Tập Ngãi" in labels and "Đoàn xã Càng Long" in labels
+    assert "Huyện đoàn Tiểu Cần (đến 30/06/2025)" in labels
+    assert not any("Thanh Đức" in label for label in labels)  # another province's commune
+    other = [label for group in dict(organiser_choices(vinh_long_staff)).values() for _v, label in group]
+    assert "Đoàn xã Tập Ngãi" not in other
+    form = SeminarForm(
+        seminar_data(organiser=f"commune:{reform['tap_ngai'].pk}", held_on="25/04/2026"), user=reform["staff"]
+    )
+    assert form.is_valid(), form.errors
+    assert form.chosen_organiser() == (reform["province"], None, reform["tap_ngai"])
+    # A commune of another province is not among the choices, whatever is posted.
+    foreign = SeminarForm(
+        seminar_data(organiser=f"commune:{world['vinh_long'].commune_id}"), user=reform["staff"]
+    )
+    assert not foreign.is_valid() and "organiser" in foreign.errors
+
+
+def test_a_seminar_is_dated_within_its_organisers_life(world, reform, tieu_can, client):
+    login_verified(client, reform["staff"])
+    for organiser, day in (
+        (f"district:{tieu_can.pk}", "20/03/2026"),
+        (f"commune:{reform['tap_ngai'].pk}", "20/03/2025"),
+    ):
+        page = client.post(reverse("seminars:seminar_create"), seminar_data(organiser=organiser, held_on=day))
+        assert page.status_code == 200
+        assert page.context["form"].errors["held_on"], organiser
+    assert not Seminar.objects.filter(held_on__year__in=[2025, 2026]).exists()
+
+
+def test_ended_units_record_no_seminar_follow_up_or_model_after_their_end(
+    world, reform, tieu_can_officer, client
+):
+    login_verified(client, tieu_can_officer)
+    page = client.post(reverse("seminars:seminar_create"), seminar_data(held_on="02/12/2026", title="Muộn"))
+    assert page.status_code == 200
+    assert "Huyện Tiểu Cần" in " ".join(page.context["form"].errors["held_on"])
+    assert not Seminar.objects.filter(title="Muộn").exists()
+    # Its own 2021 seminar is still its to correct (dated before the end).
+    assert services.seminar_save(
+        seminar=world["tieu_can_seminar"],
+        participants=[],
+        themes=[{"title": "Vai trò"}],
+        proposals=[],
+        user=tieu_can_officer,
+    )
+    proposal = Proposal.objects.create(seminar=world["tieu_can_seminar"], text="Theo dõi", status="de_xuat")
+    response = client.post(
+        reverse("seminars:proposal_update", args=[proposal.pk]),
+        {"status": "hoan_thanh", "loaded_version": proposal.version},
+        follow=True,
+    )
+    assert "đã chấm dứt" in response.content.decode() or "kết thúc" in response.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.status == "de_xuat"
+    page = client.post(reverse("seminars:initiative_create"), {"name": "Mô hình mới", "from_year": "2026"})
+    assert page.status_code == 200 and page.context["form"].errors["from_year"]
+    with pytest.raises(ValidationError):
+        services.initiative_save(
+            initiative=Initiative(
+                province=tieu_can_officer.district.province,
+                district=tieu_can_officer.district,
+                name="X",
+                from_year=2026,
+            ),
+            communes=[],
+            branches=[],
+            seminars=[],
+        )
+
+
+def test_commune_officer_records_its_communes_model(world, reform, client):
+    login_verified(client, reform["officer"])
+    form_page = client.get(reverse("seminars:initiative_create"))
+    assert (
+        "district" not in form_page.context["form"].fields
+        and "commune" not in form_page.context["form"].fields
+    )
+    response = client.post(
+        reverse("seminars:initiative_create"),
+        {"name": "Tổ hợp tác thanh niên", "from_year": "2026", "branches": [world["tieu_can"].pk]},
+    )
+    assert response.status_code == 302
+    initiative = Initiative.objects.get(name="Tổ hợp tác thanh niên")
+    assert (initiative.commune, initiative.district, initiative.organiser_name) == (
+        reform["tap_ngai"],
+        None,
+        "Đoàn xã Tập Ngãi",
+    )
+    assert initiative not in Initiative.objects.visible_to(reform["neighbour_officer"])
+
+
+def test_home_panels_count_overdue_proposals_per_organiser(world, reform, client):
+    seminar = tap_ngai_seminar(reform)
+    seminar.proposals.update(due_on=datetime.date(2026, 1, 31))
+    # Its own, and Huyện đoàn Tiểu Cần's (2021) whose seminar its secretary attended.
+    assert selectors.overdue_per_organiser(user=reform["officer"]) == {
+        (None, reform["tap_ngai"].pk): 1,
+        (world["tieu_can_seminar"].district_id, None): 1,
+    }
+    assert selectors.overdue_per_organiser(user=reform["neighbour_officer"]) == {}
+    login_verified(client, reform["officer"])
+    home = client.get(reverse("home")).content.decode()
+    assert 'data-stat="overdue-proposals">2<' in home and 'id="overdue-per-district"' not in home
+    client.logout()
+    login_verified(client, reform["staff"])
+    home = client.get(reverse("home")).content.decode()
+    table = home[home.index('id="overdue-per-district"') :]
+    assert f"?commune={reform['tap_ngai'].pk}" in table and "Xã Tập Ngãi" in table
+    followup = client.get(reverse("seminars:followup") + f"?commune={reform['tap_ngai'].pk}")
+    assert [p.seminar_id for p in followup.context["proposals"]] == [seminar.pk]
+
+
+def test_a_commune_officers_lists_cost_the_same_whatever_the_rows(world, reform, client, count_queries):
+    login_verified(client, reform["officer"])
+    urls = [
+        reverse("seminars:seminar_list"),
+        reverse("seminars:followup"),
+        reverse("seminars:initiative_list"),
+    ]
+
+    def costs():
+        result = []
+        for url in urls:
+            with count_queries() as counted:
+                assert client.get(url).status_code == 200
+            result.append(len(counted))
+        return result
+
+    tap_ngai_seminar(reform)
+    Initiative.objects.create(
+        province=reform["province"], commune=reform["tap_ngai"], name="Mô hình", from_year=2026
+    )
+    before = costs()
+    for n in range(3):
+        tap_ngai_seminar(reform, venue=f"Ấp {n}")
+        Initiative.objects.create(
+            province=reform["province"], commune=reform["tap_ngai"], name=f"Mô hình {n}", from_year=2026
+        )
+    assert costs() == before
