@@ -36,34 +36,41 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 ARTIFACTS = BASE_DIR / "test-artifacts"
 DATABASE_NAME = "bithu_bench"
 
-# The accounts seed_scale creates; the persona name is what the table shows.
-# The administrator sees the whole country: the national worst case of every list and total.
+# The accounts seed_scale creates, with the world whose units their pages name; the persona name is what
+# the table shows. The administrator sees the whole country: the national worst case of every list and total.
+# The old world's accounts read Trà Vinh's and Tiểu Cần's 2019–2025; the new world's work today, in Vĩnh
+# Long (which Trà Vinh went into) and in the commune that absorbed Xã Hiếu Tử.
 PERSONAS = {
-    "administrator": "bench.quantri",
-    "provincial staff (84)": "bench.tinh",
-    "district officer (846)": "bench.huyen",
+    "administrator": ("bench.quantri", "old"),
+    "provincial staff (84, old)": ("bench.tinh", "old"),
+    "district officer (846, old)": ("bench.huyen", "old"),
+    "provincial staff (86, new)": ("bench.vinhlong", "new"),
+    "commune officer (new)": ("bench.xa", "new"),
 }
 
-# The key pages, requested for every persona. Placeholders are filled from `page_parameters()`.
+# The key pages, requested for every persona. Placeholders are filled from `page_parameters(world)`; a page
+# whose placeholder a world does not have (a district, in the new world) is left out for its personas.
 # Later features add their pages here (and a placeholder there if they need one).
 PAGES = [
     ("home", "/"),
     ("province list", "/provinces/"),
-    ("province 84", "/provinces/84/"),
-    ("district 846", "/districts/846/"),
+    ("province", "/provinces/{province_code}/"),
+    ("district 846", "/districts/{district_code}/"),
     ("commune", "/communes/{commune_code}/"),
     ("branch list", "/branches/"),
     ("branch search", "/branches/?q=ap+cay"),
     ("branch detail", "/branches/{branch_id}/"),
     ("branch export", "/branches/export.xlsx?commune={commune_id}"),
+    ("branches waiting", "/branches/waiting/{staff_only}"),
     ("secretary list", "/secretaries/"),
     ("secretary search", "/secretaries/?q=nguyen+van"),
     ("secretary detail", "/secretaries/{person_id}/"),
     ("vacancies", "/secretaries/vacancies/"),
-    ("secretary export", "/secretaries/export.xlsx?district={district_id}"),
+    ("secretary export", "/secretaries/export.xlsx?{unit_filter}"),
     ("assessment list", "/assessments/"),
     ("assessment summary", "/assessments/summary/"),
     ("assessment summary 2025", "/assessments/summary/?framework={framework_2025_id}"),
+    ("summary rolled up", "/assessments/summary/?framework={framework_2025_id}&units=today"),
     ("training needs", "/assessments/training/"),
     ("assessment grid", "/assessments/grid/{commune_code}/"),
     ("seminar list", "/seminars/"),
@@ -77,60 +84,101 @@ PAGES = [
     ("published list", "/awards/{decided_campaign_id}/commendations/"),
     ("published export", "/awards/{decided_campaign_id}/commendations/export.xlsx"),
     ("commendation statistics", "/awards/statistics/"),
+    ("statistics rolled up", "/awards/statistics/?units=today"),
 ]
 HEALTHZ = "/healthz"
 
+# Pages only for some personas (the work list is the provincial staff's and the administrator's).
+STAFF_ONLY_PAGES = {"branches waiting"}
 
-def page_parameters() -> dict[str, str]:
-    """Real ids for the placeholders of PAGES: a commune of Tiểu Cần (Hiếu Tử) and one of its branches,
-    the district itself, a person of Tiểu Cần who is a branch's secretary now, the 2025 framework and
-    Tiểu Cần's latest seminar, Trà Vinh's open campaign and its last decided one."""
+
+def page_parameters(world: str) -> dict[str, str]:
+    """Real ids for the placeholders of PAGES, per world.
+
+    Old: a commune of Tiểu Cần (Hiếu Tử) and one of its former branches, the district itself, a person of
+    Tiểu Cần who is a branch's secretary now, Tiểu Cần's latest seminar, Trà Vinh's latest and last decided
+    campaigns. New: the commune bench.xa works for (it absorbed Hiếu Tử), one of its branches and current
+    secretaries, today's Vĩnh Long's latest seminar and open campaign, Trà Vinh's last decided one (history
+    that Vĩnh Long reads). Both: the 2025 framework."""
+    from django.contrib.auth import get_user_model
+
     from assessments.models import Framework
     from awards.models import Campaign
-    from branches.models import Branch, Commune, District
+    from branches.models import Branch, BranchAttachment, District
     from secretaries.models import Person, Term
     from seminars.models import Seminar
 
-    commune = (
-        Commune.objects.filter(district__code="846", name_key="xa hieu tu").first()
-        or Commune.objects.filter(district__code="846").order_by("code").first()
-    )
-    branch = Branch.objects.filter(commune=commune).order_by("pk").first()
-    if commune is None or branch is None:
-        sys.exit("The bench database has no commune with branches in Tiểu Cần (846); seeding failed?")
     district = District.objects.get(code="846")
-    person = (
-        Person.objects.filter(
-            district=district,
-            terms__in=Term.objects.current().secretaries().filter(branch__commune__district=district),
-        )
-        .order_by("pk")
-        .first()
-    )
-    if person is None:
-        sys.exit("The bench database has no current secretary in Tiểu Cần (846); seeding failed?")
-    framework_2025 = Framework.objects.filter(year=2025).first()
+    old_province = district.province
+    framework_2025 = Framework.objects.filter(year=2025).order_by("province_id").first()
     if framework_2025 is None:
         sys.exit("The bench database has no 2025 assessment framework; seeding failed?")
-    seminar = Seminar.objects.filter(district=district).order_by("-held_on", "-pk").first()
-    if seminar is None:
-        sys.exit("The bench database has no seminar in Tiểu Cần (846); seeding failed?")
-    campaigns = Campaign.objects.filter(province=district.province)
-    open_campaign = campaigns.filter(status=Campaign.Status.OPEN).order_by("-year").first()
-    decided_campaign = campaigns.filter(status=Campaign.Status.DECIDED).order_by("-year").first()
-    if open_campaign is None or decided_campaign is None:
-        sys.exit("The bench database has no open and decided campaigns in Trà Vinh; seeding failed?")
+    old_campaigns = Campaign.objects.filter(province=old_province)
+    decided = old_campaigns.filter(status=Campaign.Status.DECIDED).order_by("-year").first()
+    if decided is None:
+        sys.exit("The bench database has no decided campaign in Trà Vinh; seeding failed?")
+    if world == "old":
+        communes = district.communes.order_by("code")
+        commune = communes.filter(name_key="xa hieu tu").first() or communes.first()
+        former = BranchAttachment.objects.filter(commune=commune).values("branch")
+        branch = Branch.objects.filter(pk__in=former).order_by("pk").first() or (
+            Branch.objects.filter(commune=commune).order_by("pk").first()
+        )
+        people = Person.objects.filter(district=district)
+        current = Term.objects.current().secretaries().filter(branch__commune__district=district)
+        seminars = Seminar.objects.filter(district=district)
+        province = old_province
+        open_campaign = old_campaigns.exclude(status=Campaign.Status.DRAFT).order_by("-year").first()
+        unit = {"district_code": district.code, "unit_filter": f"district={district.pk}"}
+    else:
+        commune = get_user_model().objects.get(username="bench.xa").commune
+        province = commune.province
+        branch = Branch.objects.filter(commune=commune, is_active=True).order_by("pk").first()
+        people = Person.objects.all()
+        current = Term.objects.current().secretaries().filter(branch__commune=commune)
+        seminars = Seminar.objects.filter(province=province)
+        open_campaign = (
+            Campaign.objects.filter(province=province, status=Campaign.Status.OPEN).order_by("-year").first()
+        )
+        unit = {"unit_filter": f"commune={commune.pk}"}
+    person = people.filter(terms__in=current).order_by("pk").first()
+    seminar = seminars.order_by("-held_on", "-pk").first()
+    missing = [
+        name
+        for name, value in {
+            "branch": branch,
+            "current secretary": person,
+            "seminar": seminar,
+            "open campaign": open_campaign,
+        }.items()
+        if value is None
+    ]
+    if missing:
+        sys.exit(f"The bench database has no {', '.join(missing)} in the {world} world; seeding failed?")
     return {
+        **unit,
+        "province_code": province.code,
         "open_campaign_id": str(open_campaign.pk),
-        "decided_campaign_id": str(decided_campaign.pk),
+        "decided_campaign_id": str(decided.pk),
         "framework_2025_id": str(framework_2025.pk),
         "commune_code": commune.code,
         "commune_id": str(commune.pk),
         "branch_id": str(branch.pk),
-        "district_id": str(district.pk),
         "person_id": str(person.pk),
         "seminar_id": str(seminar.pk),
     }
+
+
+def persona_pages(persona: str, world: str, parameters: dict[str, str]) -> list[tuple[str, str]]:
+    pages = []
+    for page, path in PAGES:
+        if page in STAFF_ONLY_PAGES and not ("staff" in persona or persona == "administrator"):
+            continue
+        try:
+            pages.append((page, path.format(staff_only="", **parameters)))
+        except KeyError:  # a placeholder this world has not (its districts)
+            continue
+    return pages
 
 
 @dataclass
@@ -483,13 +531,13 @@ def main() -> int:
     django.setup()
     from branches.models import Branch, Commune
 
-    parameters = page_parameters()
+    parameters = {world: page_parameters(world) for world in ("old", "new")}
     results = [Measurement(persona=None, page="healthz", path=HEALTHZ)]
-    for persona in PERSONAS:
-        for page, path in PAGES:
+    for persona, (_username, world) in PERSONAS.items():
+        for page, path in persona_pages(persona, world, parameters[world]):
             if args.only and not any(word in page for word in args.only):
                 continue
-            results.append(Measurement(persona=persona, page=page, path=path.format(**parameters)))
+            results.append(Measurement(persona=persona, page=page, path=path))
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -498,7 +546,7 @@ def main() -> int:
     try:
         server = start_gunicorn(environment, port, ARTIFACTS / "bench-gunicorn.log")
         jars = {None: http.cookiejar.CookieJar()}
-        for persona, username in PERSONAS.items():
+        for persona, (username, _world) in PERSONAS.items():
             jars[persona] = log_in(base, username, args.password)
         for result in results:
             print(f"  {result.persona or 'anonymous'}: {result.path}", flush=True)
@@ -515,7 +563,7 @@ def main() -> int:
         stop(server)
     elapsed = time.monotonic() - started
 
-    count_queries(results, PERSONAS)
+    count_queries(results, {persona: username for persona, (username, _world) in PERSONAS.items()})
     floor = results[0].median_ms
     for result in results:
         if result.median_ms is not None and floor:
