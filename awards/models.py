@@ -333,6 +333,12 @@ class NominationQuerySet(ScopedQuerySet):
     commune_path = "branch__commune"
     branch_path = "branch"
 
+    def visible_to(self, user):
+        """The nominations of the user's unit (its branches today, and for an ended unit its former
+        branches) in the campaigns the user sees: Huyện đoàn Tiểu Cần reads its former branch's 2020
+        nomination, not the 2026 one Xã Tập Ngãi made for the same branch in Vĩnh Long's campaign."""
+        return super().visible_to(user).filter(campaign__in=Campaign.objects.visible_to(user))
+
     def counted_in_quota(self) -> "NominationQuerySet":
         """Nominations that use a place of the unit's quota: sent to the province and not turned down."""
         return self.filter(status__in=Nomination.QUOTA_STATUSES)

@@ -84,6 +84,9 @@ def campaign_save(*, campaign: Campaign, quotas: dict, user, version: int | None
         if stored.is_decided:
             _refuse(_("The decision is published: the campaign is locked."), "campaign_locked")
     else:
+        # An ended Tỉnh đoàn (Trà Vinh, to 30/06/2025) opens no new campaign.
+        if user is not None:
+            user.check_may_record_on(campaign.opens_on)
         campaign.created_by = user
     campaign.full_clean(exclude=["status"])
     campaign.save()

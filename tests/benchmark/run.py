@@ -84,7 +84,7 @@ HEALTHZ = "/healthz"
 def page_parameters() -> dict[str, str]:
     """Real ids for the placeholders of PAGES: a commune of Tiểu Cần (Hiếu Tử) and one of its branches,
     the district itself, a person of Tiểu Cần who is a branch's secretary now, the 2025 framework and
-    Tiểu Cần's latest seminar, Trà Vinh's open campaign and its last decided one."""
+    Tiểu Cần's latest seminar, Vĩnh Long's open campaign and Trà Vinh's last decided one."""
     from assessments.models import Framework
     from awards.models import Campaign
     from branches.models import Branch, Commune, District
@@ -116,10 +116,18 @@ def page_parameters() -> dict[str, str]:
     if seminar is None:
         sys.exit("The bench database has no seminar in Tiểu Cần (846); seeding failed?")
     campaigns = Campaign.objects.filter(province=district.province)
-    open_campaign = campaigns.filter(status=Campaign.Status.OPEN).order_by("-year").first()
+    # This year's campaign is the new province's (Vĩnh Long, per commune); Trà Vinh's are the past years'.
+    open_campaign = (
+        Campaign.objects.filter(province__origins__predecessor=district.province, status=Campaign.Status.OPEN)
+        .order_by("-year")
+        .first()
+    )
     decided_campaign = campaigns.filter(status=Campaign.Status.DECIDED).order_by("-year").first()
     if open_campaign is None or decided_campaign is None:
-        sys.exit("The bench database has no open and decided campaigns in Trà Vinh; seeding failed?")
+        sys.exit(
+            "The bench database has no open campaign in Vĩnh Long or no decided one in Trà Vinh; "
+            "seeding failed?"
+        )
     return {
         "open_campaign_id": str(open_campaign.pk),
         "decided_campaign_id": str(decided_campaign.pk),

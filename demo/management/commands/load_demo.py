@@ -6,7 +6,7 @@ from django.db import transaction
 from accounts.mfa import secret_base32
 from demo.accounts import DEMO_TOTP_KEY, populate_users
 from demo.assessments import CURRENT_YEAR, PREVIOUS_YEAR, populate_assessments
-from demo.awards import populate_awards
+from demo.awards import populate_awards, populate_current_awards
 from demo.branches import DEMO_PROVINCE, populate_branches, reattach_branches
 from demo.secretaries import populate_secretaries
 from demo.seminars import populate_seminars
@@ -28,6 +28,8 @@ class Command(BaseCommand):
             awards = populate_awards(rng=rng)
             # Last, as it happened: the history above was made with the units of its time.
             reattached = reattach_branches()
+            # Today's campaign is Vĩnh Long's: its communes nominate the secretaries of today's branches.
+            awards.update(populate_current_awards(rng=rng))
         self.stdout.write(f"Demo branches created: {created}")
         if secretaries["people"]:
             self.stdout.write(
@@ -56,13 +58,18 @@ class Command(BaseCommand):
             self.stdout.write("Demo seminars: Trà Vinh has its seminars already, none created.")
         if awards["commended"]:
             self.stdout.write(
-                "Demo commendations: 2020 campaign decided ({commended} commended, {rejected} not approved); "
-                "this year's campaign open ({submitted} nominations submitted, {drafts} draft)".format(
-                    **awards
-                )
+                "Demo commendations: Trà Vinh's 2020 campaign decided ({commended} commended, {rejected} not "
+                "approved)".format(**awards)
             )
         else:
             self.stdout.write("Demo commendations: Trà Vinh has its campaigns already, none created.")
+        if awards["submitted"] or awards["drafts"]:
+            self.stdout.write(
+                "Demo commendations: Vĩnh Long's campaign of this year open, with a quota per commune "
+                "({submitted} nominations submitted, {drafts} draft)".format(**awards)
+            )
+        else:
+            self.stdout.write("Demo commendations: Vĩnh Long has its campaigns already, none created.")
         self.stdout.write(
             "The 2025 reform: {moved} branches re-attached on 01/07/2025 to the new commune their commune "
             "went into whole; left for a later work list: {split} of communes split across several new "
