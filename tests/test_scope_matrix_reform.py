@@ -106,28 +106,30 @@ def reformed(world_once, django_db_blocker):
 
 def _commune_campaign(province, new) -> dict:
     """This year's campaign of the new province, per commune: Tập Ngãi has a quota of 3 and has sent the
-    nomination of the secretary of its re-attached branch (once Hiếu Tử's) and keeps a draft; Càng Long has
-    sent one. Written directly, as the matrix world's campaigns are (tests/conftest.py)."""
+    nomination of the secretary of its re-attached branch (once Hiếu Tử's); Càng Long has sent one. Next
+    year's campaign is open too, with Tập Ngãi's draft of the same secretary. Written directly, as the
+    matrix world's campaigns are (tests/conftest.py)."""
     from django.utils import timezone
 
     from awards.models import Campaign, Nomination, Quota
     from secretaries.models import Term
-    from tests.factories import BranchFactory, person_with_term
 
     today = timezone.localdate()
-    campaign = Campaign.objects.create(
-        province=province,
-        year=today.year,
-        title=f"Tuyên dương năm {today.year} (theo xã)",
-        opens_on=today - datetime.timedelta(days=10),
-        closes_on=today + datetime.timedelta(days=20),
-        default_quota=2,
-        status=Campaign.Status.OPEN,
+    campaign, next_year = (
+        Campaign.objects.create(
+            province=province,
+            year=year,
+            title=f"Tuyên dương năm {year} (theo xã)",
+            opens_on=today - datetime.timedelta(days=10),
+            closes_on=today + datetime.timedelta(days=20),
+            default_quota=2,
+            status=Campaign.Status.OPEN,
+        )
+        for year in (today.year, today.year + 1)
     )
     Quota.objects.create(campaign=campaign, commune=new["29365"], quota=3)
-    draft_person = person_with_term(branch=BranchFactory(commune=new["29365"], name="Ấp Mới"))
 
-    def nominate(commune, person, status):
+    def nominate(commune, person, status, campaign=campaign):
         term = Term.objects.secretaries().current().get(person=person)
         return Nomination.objects.create(
             campaign=campaign,
@@ -149,7 +151,9 @@ def _commune_campaign(province, new) -> dict:
         "commune_campaign": campaign.pk,
         "tap_ngai": new["29365"].pk,
         "tap_ngai_nomination": nominate(new["29365"], tap_ngai_secretary, Nomination.Status.SUBMITTED).pk,
-        "tap_ngai_draft": nominate(new["29365"], draft_person, Nomination.Status.DRAFT).pk,
+        "tap_ngai_draft": nominate(
+            new["29365"], tap_ngai_secretary, Nomination.Status.DRAFT, campaign=next_year
+        ).pk,
         "neighbour_nomination": nominate(new["29276"], neighbour_secretary, Nomination.Status.SUBMITTED).pk,
     }
 
