@@ -102,12 +102,18 @@ class CampaignDetailView(CampaignQuerysetMixin, DetailView):
         user = self.request.user
         campaign = self.object
         rows = selectors.quota_use(campaign=campaign, user=user)
+        shown = rows
+        if campaign.by_commune and user.acts_for_province:
+            # 100 or more communes: the page lists those that nominated; the totals count them all, and
+            # the quota page lists every commune.
+            shown = [r for r in rows if r.total]
         context = {
             "can_manage": user.acts_for_province,
             "window_note": campaign.window_note(),
             "window_closed": campaign.window_closed(),
             "history": history_rows(campaign.history, limit=30),
-            "quota_rows": rows,
+            "quota_rows": shown,
+            "quota_rows_hidden": len(rows) - len(shown),
             "quota_totals": selectors.quota_totals(rows),
             "overrides": [r for r in rows if r.quota != campaign.default_quota],
             "nominates": campaign.nominated_by(user),
@@ -256,11 +262,19 @@ class CampaignQuotaView(PaginatedListMixin, ManagedCampaignMixin, ListView):
         units = selectors.nominating_units(self.campaign)
         for term in search_terms(self.request.GET.get("q")):
             units = units.filter(name_key__contains=term)
+        if self.request.GET.get("overridden"):
+            # Only the units given a quota of their own: what the province changed, to review it.
+            units = units.filter(pk__in=self.campaign.quotas.values(self.campaign.level))
         return units
 
     def page(self, data=None):
         self.object_list = self.get_queryset()
-        context = self.get_context_data(campaign=self.campaign, query=self.request.GET.get("q", ""))
+        context = self.get_context_data(
+            campaign=self.campaign,
+            query=self.request.GET.get("q", ""),
+            overridden=bool(self.request.GET.get("overridden")),
+            override_count=self.campaign.quotas.count(),
+        )
         context["units"] = units = list(context["units"])
         context["form"] = QuotaPageForm(data, units=units, campaign=self.campaign)
         return context
@@ -462,6 +476,7 @@ class CampaignReviewView(PaginatedListMixin, ManagedCampaignMixin, ListView):
             filter=self.filterset,
             form=self.form,
             quota_rows=rows,
+            quota_rows_hidden=0,
             quota_totals=selectors.quota_totals(rows),
             can_decide=campaign.status in (Status.OPEN, Status.REVIEW),
             ticked=set(getattr(self.form, "cleaned_data", {}).get("nomination", [])),

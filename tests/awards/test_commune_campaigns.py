@@ -321,6 +321,18 @@ class TestQuotaPage:
         [unit] = response.context["units"]
         assert unit == w["tap_ngai"] and response.context["form"][f"quota_{unit.pk}"].initial == 3
 
+    def test_only_the_units_with_a_quota_of_their_own(self, staff, w):
+        response = staff.get(self.url(w, "?overridden=1"))
+        assert [u.name for u in response.context["units"]] == ["Xã Tập Ngãi"]
+        assert response.context["override_count"] == 1
+
+    def test_the_campaign_page_lists_the_communes_that_nominated(self, staff, w):
+        nominate(w["campaign"], w["teo"], w["officer"])
+        response = staff.get(reverse("awards:campaign_detail", args=[w["campaign"].pk]))
+        assert [r.unit.name for r in response.context["quota_rows"]] == ["Xã Tập Ngãi"]
+        assert response.context["quota_rows_hidden"] == 1  # Hùng Hòa, counted in the totals
+        assert response.context["quota_totals"]["quota"] == 5
+
     def test_overrides_of_the_page_are_saved_and_cleared(self, staff, w):
         campaign = w["campaign"]
         data = {
