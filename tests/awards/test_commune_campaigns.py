@@ -416,6 +416,8 @@ class TestUnitsOnTheDecisionDate:
         response = client.get(reverse("awards:commendation_list", args=[campaign.pk]))
         assert [g["unit"].name for g in response.context["groups"]] == ["Xã Hùng Hòa", "Xã Tập Ngãi"]
         assert "Bí thư Ấp Cây Gòn, Xã Tập Ngãi" in response.content.decode()
+        export = client.get(reverse("awards:commendation_export", args=[campaign.pk]))
+        assert export.status_code == 200
 
     def test_the_2020_commendation_still_names_tra_vinh_and_its_district(self, client, w):
         commendation = Commendation.objects.get(campaign=w["decided"])
