@@ -120,11 +120,14 @@ class CampaignDetailView(CampaignQuerysetMixin, DetailView):
         }
         if context["nominates"]:
             context["own_use"] = rows[0] if rows else None
-            context["nominations"] = (
-                Nomination.objects.visible_to(user)
-                .filter(campaign=campaign)
-                .select_related("person", "branch__commune")
-                .order_by("person__sort_key", "pk")
+            context["nominations"] = selectors.communes_when_nominated(
+                list(
+                    Nomination.objects.visible_to(user)
+                    .filter(campaign=campaign)
+                    .select_related("person", "branch__commune__district")
+                    .order_by("person__sort_key", "pk")
+                ),
+                campaign=campaign,
             )
         return super().get_context_data(**context, **kwargs)
 
@@ -481,6 +484,9 @@ class CampaignReviewView(PaginatedListMixin, ManagedCampaignMixin, ListView):
             can_decide=campaign.status in (Status.OPEN, Status.REVIEW),
             ticked=set(getattr(self.form, "cleaned_data", {}).get("nomination", [])),
             **kwargs,
+        )
+        context["nominations"] = selectors.communes_when_nominated(
+            list(context["nominations"]), campaign=campaign
         )
         for nomination in context["nominations"]:
             nomination.rating_label = ratings.get(nomination.rating, "")

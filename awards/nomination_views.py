@@ -182,6 +182,7 @@ class NominationUpdateView(NominationFormMixin, TemplateView):
         )
 
     def get_context_data(self, **kwargs):
+        selectors.communes_when_nominated([self.nomination], campaign=self.campaign)
         return super().get_context_data(
             campaign=self.campaign,
             nomination=self.nomination,
@@ -248,6 +249,7 @@ class NominationDetailView(ScopedObjectMixin, DetailView):
     def get_context_data(self, **kwargs):
         nomination, user = self.object, self.request.user
         campaign = nomination.campaign
+        selectors.communes_when_nominated([nomination], campaign=campaign)
         assessment = (
             selectors.year_assessments(campaign=campaign, person=nomination.person_id)
             .visible_to(user)

@@ -193,14 +193,25 @@ def published_commendations(*, campaign: Campaign, user):
     )
 
 
+def communes_then(rows: list, *, day) -> list:
+    """Set `commune_then` on each row (a nomination, a commendation, with its `branch`): the commune its
+    branch belonged to on `day`, so a 2020 branch of Xã Hiếu Tử is named so after its re-attachment to Xã
+    Tập Ngãi. One query."""
+    communes = branch_communes_on([r.branch for r in rows], day)
+    for row in rows:
+        row.commune_then = communes[row.branch_id]
+    return rows
+
+
 def communes_on_decision(commendations: list, *, campaign: Campaign) -> list:
-    """Set `commune_then` on each commendation of a decided campaign: the commune its branch belonged to on
-    the decision date, as the certificate and the published list name it (a 2020 branch of Xã Hiếu Tử
-    stays so after its re-attachment to Xã Tập Ngãi). One query."""
-    communes = branch_communes_on([c.branch for c in commendations], campaign.decision_date)
-    for commendation in commendations:
-        commendation.commune_then = communes[commendation.branch_id]
-    return commendations
+    """`commune_then` of each commendation of a decided campaign: on the decision date, as the certificate
+    and the published list name it."""
+    return communes_then(commendations, day=campaign.decision_date)
+
+
+def communes_when_nominated(nominations: list, *, campaign: Campaign) -> list:
+    """`commune_then` of each nomination of a campaign: on the last day of its nomination window."""
+    return communes_then(nominations, day=campaign.closes_on)
 
 
 def person_commendations(*, person, user):

@@ -431,6 +431,13 @@ class TestUnitsOnTheDecisionDate:
         assert "Bí thư Ấp Cây Gòn, Xã Hiếu Tử" in html and "Tập Ngãi" not in html
         detail = client.get(reverse("awards:commendation_detail", args=[commendation.pk])).content.decode()
         assert "Xã Hiếu Tử" in detail and "Huyện Tiểu Cần" in detail
+        # The nomination and the review page too: the commune of the nomination window.
+        for url in (
+            reverse("awards:nomination_detail", args=[commendation.nomination_id]),
+            reverse("awards:campaign_review", args=[w["decided"].pk]),
+        ):
+            html = client.get(url).content.decode()
+            assert "Xã Hiếu Tử" in html and "Tập Ngãi" not in html, url
 
     def test_the_published_list_costs_the_same_for_more_communes(
         self, client, w, django_assert_max_num_queries
