@@ -139,7 +139,7 @@ def test_a_commune_nominates_within_its_quota_and_the_units_of_each_year_are_nam
     login(page, live_server, "tinhdoan.vinhlong", PASSWORD)
     page.goto(f"{base}/")
     expect(page.locator("main")).to_contain_text("Chỉ tiêu mỗi xã")
-    page.get_by_role("link", name="Đặt chỉ tiêu từng đơn vị").click()
+    page.get_by_role("link", name="Đặt chỉ tiêu từng đơn vị").first.click()
     page.fill("input[name=q]", "tap ngai")
     with page.expect_navigation():
         page.get_by_role("button", name="Tìm kiếm").click()
