@@ -177,7 +177,9 @@ class Campaign(Versioned):
         help_text=_("If set, nominees need at least this rating in the year's skill assessment."),
     )
     criteria = models.TextField(
-        _("criteria"), blank=True, help_text=_("What the province looks for, as the districts will read it.")
+        _("criteria"),
+        blank=True,
+        help_text=_("What the province looks for, as the nominating units will read it."),
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     decision_number = models.CharField(_("decision number"), max_length=50, blank=True)
