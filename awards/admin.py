@@ -13,7 +13,7 @@ from .models import Campaign, Commendation, Nomination, Quota
 class QuotaInline(admin.TabularInline):
     model = Quota
     extra = 0
-    autocomplete_fields = ["district"]
+    autocomplete_fields = ["district", "commune"]
 
 
 @admin.register(Campaign)
@@ -31,11 +31,11 @@ class CampaignAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
 @admin.register(Nomination)
 class NominationAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     show_full_result_count = False
-    list_display = ["person", "campaign", "district", "status", "submitted_at", "reviewed_at"]
+    list_display = ["person", "campaign", "district", "commune", "status", "submitted_at", "reviewed_at"]
     list_filter = ["status", "campaign__year"]
-    list_select_related = ["person", "campaign", "district"]
+    list_select_related = ["person", "campaign", "district", "commune"]
     search_fields = ["person__name_key"]
-    autocomplete_fields = ["campaign", "person", "branch", "district"]
+    autocomplete_fields = ["campaign", "person", "branch", "district", "commune"]
     readonly_fields = [
         "province",
         "status",
@@ -51,9 +51,9 @@ class NominationAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
 @admin.register(Commendation)
 class CommendationAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     show_full_result_count = False
-    list_display = ["person", "year", "district", "campaign", "revoked_on"]
+    list_display = ["person", "year", "district", "commune", "campaign", "revoked_on"]
     list_filter = ["year"]
-    list_select_related = ["person", "district", "campaign"]
+    list_select_related = ["person", "district", "commune", "campaign"]
     search_fields = ["person__name_key"]
     readonly_fields = [
         "nomination",
@@ -61,6 +61,7 @@ class CommendationAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
         "person",
         "branch",
         "district",
+        "commune",
         "province",
         "year",
         "revoked_on",

@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from branches.forms import form_actions
-from branches.models import District, Province
+from branches.models import Commune, District, Province
 from core.forms import CancelLink
 from core.versioning import VERSION_FIELD, VersionedForm
 from core.widgets import DateInput
 
-from .models import Campaign, Nomination
+from .models import COMMUNE, Campaign, Nomination, nominating_level
 
 QUOTA_PREFIX = "quota_"
 
@@ -50,13 +50,32 @@ class CampaignForm(VersionedForm, forms.ModelForm):
             ("", _("— No minimum —")),
             *self.fields["minimum_rating"].choices[1:],
         ]
-        overrides = dict(self.instance.quotas.values_list("district", "quota")) if self.instance.pk else {}
-        # Current districts, and a ceased one only while it still holds an override (so it can be cleared).
-        self.districts = [
-            d
-            for d in District.objects.filter(province=province).order_by("code")
-            if d.is_current or d.pk in overrides
-        ]
+        self.by_commune = nominating_level(province) == COMMUNE
+        self.fields["default_quota"].label = (
+            _("Quota per commune") if self.by_commune else _("Quota per district")
+        )
+        self.fields["default_quota"].help_text = (
+            _(
+                "How many secretaries each commune may nominate; a commune's own quota is set on the "
+                "campaign's quota page."
+            )
+            if self.by_commune
+            else _("How many secretaries each district may nominate.")
+        )
+        self.districts = []
+        if not self.by_commune:
+            # A province of the 2025 world has 100 or more communes: their quotas have their own page
+            # (CampaignQuotaView), not one field each here.
+            overrides = (
+                dict(self.instance.quotas.values_list("district", "quota")) if self.instance.pk else {}
+            )
+            # Current districts, and a ceased one only while it still holds an override (so it can be
+            # cleared).
+            self.districts = [
+                d
+                for d in District.objects.filter(province=province).order_by("code")
+                if d.is_current or d.pk in overrides
+            ]
         default = self.instance.default_quota
         for district in self.districts:
             self.fields[self.quota_field(district)] = forms.IntegerField(
@@ -85,6 +104,14 @@ class CampaignForm(VersionedForm, forms.ModelForm):
                 ),
                 "criteria",
             ),
+            *self.district_quota_layout(),
+            form_actions(cancel_url),
+        )
+
+    def district_quota_layout(self) -> list:
+        if self.by_commune:
+            return []
+        return [
             Fieldset(
                 _("Quota per district"),
                 HTML(
@@ -102,8 +129,7 @@ class CampaignForm(VersionedForm, forms.ModelForm):
                 ),
                 css_id="district-quotas",
             ),
-            form_actions(cancel_url),
-        )
+        ]
 
     @staticmethod
     def quota_field(district: District) -> str:
@@ -180,11 +206,15 @@ class PublishForm(forms.Form):
 
 
 class ReviewFilter(django_filters.FilterSet):
-    """The review page's filter: one district of the campaign's province, one status. Without a status the
+    """The review page's filter: one nominating unit (district or commune) of the campaign's province, one
+    status. Without a status the
     page shows what the districts have sent (drafts are still the districts' own work)."""
 
     district = django_filters.ModelChoiceFilter(
         label=gettext_lazy("District"), queryset=District.objects.none(), empty_label=gettext_lazy("All")
+    )
+    commune = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Commune"), queryset=Commune.objects.none(), empty_label=gettext_lazy("All")
     )
     status = django_filters.ChoiceFilter(
         label=gettext_lazy("Status"),
@@ -199,7 +229,11 @@ class ReviewFilter(django_filters.FilterSet):
 
     def __init__(self, *args, campaign: Campaign, request, **kwargs):
         super().__init__(*args, request=request, **kwargs)
-        self.filters["district"].queryset = District.objects.visible_to(request.user).filter(
+        # One of the unit filters: the campaign's nominating units (campaign.level).
+        other = "district" if campaign.by_commune else "commune"
+        del self.filters[other]
+        model = Commune if campaign.by_commune else District
+        self.filters[campaign.level].queryset = model.objects.visible_to(request.user).filter(
             province=campaign.province_id
         )
 
@@ -279,3 +313,39 @@ class BulkReviewForm(forms.Form):
     @property
     def approve(self) -> bool:
         return self.cleaned_data["action"] == self.APPROVE
+
+
+class QuotaPageForm(VersionedForm):
+    """The quotas of one page of a campaign's nominating units (a search, a page of 25 communes): one field
+    each, empty for the default. Carries the campaign's version: a page loaded before another save (of the
+    campaign or another page) is refused as stale instead of undoing it."""
+
+    def __init__(self, *args, units: list, campaign: Campaign, **kwargs):
+        super().__init__(*args, version_of=campaign, **kwargs)
+        self.units = units
+        overrides = dict(
+            campaign.quotas.filter(**{f"{campaign.level}__in": [u.pk for u in units]}).values_list(
+                campaign.level, "quota"
+            )
+        )
+        for unit in units:
+            self.fields[self.field_name(unit)] = forms.IntegerField(
+                label=unit.name,
+                required=False,
+                min_value=0,
+                max_value=999,
+                initial=overrides.get(unit.pk),
+                widget=forms.NumberInput(
+                    attrs={"placeholder": campaign.default_quota, "class": "text-end quota-input"}
+                ),
+            )
+        for unit in units:
+            unit.field = self[self.field_name(unit)]
+
+    @staticmethod
+    def field_name(unit) -> str:
+        return f"{QUOTA_PREFIX}{unit.pk}"
+
+    def quotas(self) -> dict:
+        """{unit: quota or None} for services.campaign_quotas_save."""
+        return {u: self.cleaned_data.get(self.field_name(u)) for u in self.units}

@@ -7,6 +7,7 @@ urlpatterns = [
     path("new/", views.CampaignCreateView.as_view(), name="campaign_create"),
     path("<int:pk>/", views.CampaignDetailView.as_view(), name="campaign_detail"),
     path("<int:pk>/edit/", views.CampaignUpdateView.as_view(), name="campaign_update"),
+    path("<int:pk>/quotas/", views.CampaignQuotaView.as_view(), name="campaign_quotas"),
     path("<int:pk>/open/", views.campaign_open, name="campaign_open"),
     path("<int:pk>/close/", views.campaign_close, name="campaign_close"),
     path("<int:pk>/publish/", views.campaign_publish, name="campaign_publish"),

@@ -22,11 +22,19 @@ from assessments.models import Rating
 from branches.models import Province
 from core.history import history_rows
 from core.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
+from core.text import search_terms
 from core.versioning import StaleEdit
 
 from . import selectors, services
-from .campaign_forms import BulkReviewForm, CampaignForm, ProvinceChoiceForm, PublishForm, ReviewFilter
-from .models import Campaign, Nomination
+from .campaign_forms import (
+    BulkReviewForm,
+    CampaignForm,
+    ProvinceChoiceForm,
+    PublishForm,
+    QuotaPageForm,
+    ReviewFilter,
+)
+from .models import Campaign, Nomination, nominating_unit
 
 Status = Campaign.Status
 REVIEW_PAGE_SIZE = 50
@@ -68,14 +76,22 @@ class CampaignListView(PaginatedListMixin, CampaignQuerysetMixin, ListView):
     def get_queryset(self):
         user = self.request.user
         qs = super().get_queryset().order_by("-year", "province__code", "-pk")
-        if user.is_district_officer:
-            # Their own district's place in each campaign: its quota and the places taken.
-            return qs.with_district_quota(user.district_id)
+        mine = nominating_unit(user)
+        if mine is not None:
+            # Their own unit's place in each campaign: its quota and the places taken (shown on the
+            # campaigns their unit nominates in: Campaign.nominated_by).
+            return qs.with_unit_quota(*mine)
         return qs.with_nomination_counts()
 
     def get_context_data(self, **kwargs):
         # Each row's window ("12 days left") is the campaign's own `window_note`, called by the template.
-        return super().get_context_data(can_manage=self.request.user.acts_for_province, **kwargs)
+        user = self.request.user
+        context = super().get_context_data(
+            can_manage=user.acts_for_province, officer=nominating_unit(user) is not None, **kwargs
+        )
+        for campaign in context["campaigns"]:
+            campaign.nominates = campaign.nominated_by(user)
+        return context
 
 
 class CampaignDetailView(CampaignQuerysetMixin, DetailView):
@@ -86,22 +102,32 @@ class CampaignDetailView(CampaignQuerysetMixin, DetailView):
         user = self.request.user
         campaign = self.object
         rows = selectors.quota_use(campaign=campaign, user=user)
+        shown = rows
+        if campaign.by_commune and user.acts_for_province:
+            # 100 or more communes: the page lists those that nominated; the totals count them all, and
+            # the quota page lists every commune.
+            shown = [r for r in rows if r.total]
         context = {
             "can_manage": user.acts_for_province,
             "window_note": campaign.window_note(),
             "window_closed": campaign.window_closed(),
             "history": history_rows(campaign.history, limit=30),
-            "quota_rows": rows,
+            "quota_rows": shown,
+            "quota_rows_hidden": len(rows) - len(shown),
             "quota_totals": selectors.quota_totals(rows),
             "overrides": [r for r in rows if r.quota != campaign.default_quota],
+            "nominates": campaign.nominated_by(user),
         }
-        if user.is_district_officer:
+        if context["nominates"]:
             context["own_use"] = rows[0] if rows else None
-            context["nominations"] = (
-                Nomination.objects.visible_to(user)
-                .filter(campaign=campaign)
-                .select_related("person", "branch__commune")
-                .order_by("person__sort_key", "pk")
+            context["nominations"] = selectors.communes_when_nominated(
+                list(
+                    Nomination.objects.visible_to(user)
+                    .filter(campaign=campaign)
+                    .select_related("person", "branch__commune__district")
+                    .order_by("person__sort_key", "pk")
+                ),
+                campaign=campaign,
             )
         return super().get_context_data(**context, **kwargs)
 
@@ -223,17 +249,81 @@ class CampaignUpdateView(ManagedCampaignMixin, CampaignFormView):
 
 
 # ---------------------------------------------------------------------------------------------------
+# Quotas per unit
+
+
+class CampaignQuotaView(PaginatedListMixin, ManagedCampaignMixin, ListView):
+    """The quota of each nominating unit, a page at a time: a province of the 2025 world has 100 or more
+    communes (Vĩnh Long 124), so staff search ("tap ngai" finds Xã Tập Ngãi), page and set the overrides of
+    the communes shown; empty is the default quota."""
+
+    template_name = "awards/campaign_quotas.html"
+    context_object_name = "units"
+    paginate_by = settings.PAGE_SIZE
+
+    def get_queryset(self):
+        units = selectors.nominating_units(self.campaign)
+        for term in search_terms(self.request.GET.get("q")):
+            units = units.filter(name_key__contains=term)
+        if self.request.GET.get("overridden"):
+            # Only the units given a quota of their own: what the province changed, to review it.
+            units = units.filter(pk__in=self.campaign.quotas.values(self.campaign.level))
+        return units
+
+    def page(self, data=None):
+        self.object_list = self.get_queryset()
+        context = self.get_context_data(
+            campaign=self.campaign,
+            query=self.request.GET.get("q", ""),
+            overridden=bool(self.request.GET.get("overridden")),
+            override_count=self.campaign.quotas.count(),
+        )
+        context["units"] = units = list(context["units"])
+        context["form"] = QuotaPageForm(data, units=units, campaign=self.campaign)
+        return context
+
+    def get(self, request, *args, **kwargs):
+        if self.campaign.is_decided:
+            return _locked(request, self.campaign)
+        return self.render_to_response(self.page())
+
+    def post(self, request, *args, **kwargs):
+        if self.campaign.is_decided:
+            return _locked(request, self.campaign)
+        context = self.page(request.POST)
+        form = context["form"]
+        if form.is_valid():
+            try:
+                services.campaign_quotas_save(
+                    campaign=self.campaign, quotas=form.quotas(), user=request.user, version=form.loaded()
+                )
+            except ValidationError as error:
+                _errors_to_form(form, error)
+            else:
+                messages.success(request, _("The quotas shown were saved."))
+                return redirect(request.get_full_path())
+        return self.render_to_response(context)
+
+
+def _locked(request, campaign):
+    messages.error(request, _("The decision is published: the campaign is locked."))
+    return redirect(campaign)
+
+
+# ---------------------------------------------------------------------------------------------------
 # The steps of the campaign
 
 
-def _step(request, pk, service, success: str):
+def _step(request, pk, service, success):
+    """`success`: the message, or a function of the campaign that gives it."""
     campaign = _campaign(request, pk, manage=True)
     try:
         campaign = service(campaign=campaign, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, success % {"title": campaign.title})
+        text = success(campaign) if callable(success) else success
+        messages.success(request, text % {"title": campaign.title})
     return redirect("awards:campaign_detail", pk=pk)
 
 
@@ -244,7 +334,11 @@ def campaign_open(request, pk):
         request,
         pk,
         services.campaign_open,
-        _("Nominations are open for “%(title)s”: the districts can nominate."),
+        lambda campaign: (
+            _("Nominations are open for “%(title)s”: the communes can nominate.")
+            if campaign.by_commune
+            else _("Nominations are open for “%(title)s”: the districts can nominate.")
+        ),
     )
 
 
@@ -331,7 +425,7 @@ class CampaignReviewView(PaginatedListMixin, ManagedCampaignMixin, ListView):
             Nomination.objects.visible_to(self.request.user)
             .filter(campaign=self.campaign, pk__in=ids)
             .select_related("person")
-            .order_by("district__code", "person__sort_key", "pk")
+            .order_by("district__code", "commune__code", "person__sort_key", "pk")
         )
         missing = len(ids) - len(chosen)
         if missing:
@@ -385,14 +479,18 @@ class CampaignReviewView(PaginatedListMixin, ManagedCampaignMixin, ListView):
             filter=self.filterset,
             form=self.form,
             quota_rows=rows,
+            quota_rows_hidden=0,
             quota_totals=selectors.quota_totals(rows),
             can_decide=campaign.status in (Status.OPEN, Status.REVIEW),
             ticked=set(getattr(self.form, "cleaned_data", {}).get("nomination", [])),
             **kwargs,
         )
+        context["nominations"] = selectors.communes_when_nominated(
+            list(context["nominations"]), campaign=campaign
+        )
         for nomination in context["nominations"]:
             nomination.rating_label = ratings.get(nomination.rating, "")
-        district = self.filterset.form.cleaned_data.get("district") if self.filterset.is_bound else None
-        context["status_counts"] = counts = selectors.status_counts(rows, district=district)
+        unit = self.filterset.form.cleaned_data.get(campaign.level) if self.filterset.is_bound else None
+        context["status_counts"] = counts = selectors.status_counts(rows, unit=unit)
         context["sent_count"] = sum(n for status, _label, n in counts if status != Nomination.Status.DRAFT)
         return context

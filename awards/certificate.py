@@ -16,6 +16,7 @@ from django.contrib.staticfiles import finders
 from django.utils.text import slugify
 from fpdf import FPDF
 
+from branches.selectors import branch_communes_on
 from core.text import fold
 
 from .models import Commendation
@@ -100,12 +101,15 @@ class CertificateText:
         body, place = province_parts(campaign.province.name)
         branch = commendation.branch
         branch_name = branch.name.removeprefix("Chi đoàn ").strip()
-        units = [
-            in_sentence(branch_name),
-            in_sentence(branch.commune.name),
-            in_sentence(commendation.district.name),
-        ]
         decided = campaign.decision_date
+        # The units as they were on the decision date: the branch's commune then (not the one it was
+        # re-attached to later), and its district before the 2025 reform ("xã Hiếu Tử, huyện Tiểu Cần" in
+        # 2020; "xã Tập Ngãi" alone in 2026, when there are no districts).
+        commune = branch_communes_on([branch], decided)[branch.pk]
+        units = [in_sentence(branch_name), in_sentence(commune.name)]
+        district = commendation.district or commune.district
+        if district is not None:
+            units.append(in_sentence(district.name))
         summary = " ".join(commendation.nomination.summary.split())
         text = cls(
             union="ĐOÀN TNCS HỒ CHÍ MINH",
@@ -230,7 +234,8 @@ class _Certificate(FPDF):
 
 def certificate_pdf(commendation: Commendation) -> bytes:
     """The certificate of a (current) commendation, as PDF bytes. `commendation` comes with its person,
-    branch and commune, district, nomination and campaign with its province."""
+    branch and commune, district, nomination and campaign with its province (one more query reads the
+    branch's commune on the decision date)."""
     text = CertificateText.of(commendation)
     pdf = _Certificate()
     pdf.set_title(f"{text.title} — {text.name}")

@@ -44,8 +44,9 @@ def _decided_campaign(request, campaign_pk) -> Campaign:
 def _commendations(user):
     return Commendation.objects.visible_to(user).select_related(
         "person",
-        "branch__commune",
+        "branch__commune__district",
         "district__province",
+        "commune",
         "nomination",
         "campaign__province",
         "revoked_by",
@@ -58,16 +59,19 @@ def _commendations(user):
 
 @portal_view
 def commendation_list(request, campaign_pk):
-    """District by district, with photos. Revoked commendations stay on the page, struck through with their
-    date (the record stays); the printed list leaves them out, because it is posted as an example to follow,
-    and says how many it left out so its count still matches the decision."""
+    """Unit by unit (the districts, or since the 2025 reform the communes, that nominated), with photos; each
+    branch named with its commune on the decision date. Revoked commendations stay on the page, struck
+    through with their date (the record stays); the printed list leaves them out, because it is posted as
+    an example to follow, and says how many it left out so its count still matches the decision."""
     campaign = _decided_campaign(request, campaign_pk)
-    rows = list(selectors.published_commendations(campaign=campaign, user=request.user))
+    rows = selectors.communes_on_decision(
+        list(selectors.published_commendations(campaign=campaign, user=request.user)), campaign=campaign
+    )
     groups = []
-    for district, entries in groupby(rows, key=lambda c: c.district):
+    for unit, entries in groupby(rows, key=lambda c: c.unit):
         entries = list(entries)
         current = sum(1 for c in entries if not c.is_revoked)
-        groups.append({"district": district, "entries": entries, "current": current})
+        groups.append({"unit": unit, "entries": entries, "current": current})
     revoked = sum(1 for c in rows if c.is_revoked)
     return render(
         request,
@@ -114,7 +118,7 @@ def commendation_export(request, campaign_pk):
         for c in commendations:
             person = c.person
             yield [
-                c.district.name,
+                c.unit.name,
                 person.full_name,
                 genders.get(person.gender, ""),
                 ethnicities.get(person.ethnicity, ""),
@@ -153,6 +157,7 @@ class CommendationDetailView(ScopedObjectMixin, DetailView):
     def get_context_data(self, **kwargs):
         commendation = self.object
         user = self.request.user
+        selectors.communes_on_decision([commendation], campaign=commendation.campaign)
         # The person's own page holds personal data: linked only for users whose scope holds the person.
         person_visible = Person.objects.visible_to(user).filter(pk=commendation.person_id).exists()
         return super().get_context_data(
@@ -201,6 +206,7 @@ def commendation_revoke(request, pk):
     commendation = get_object_or_404(_commendations(request.user), pk=pk)
     if not request.user.acts_for_province:
         raise PermissionDenied
+    selectors.communes_on_decision([commendation], campaign=commendation.campaign)
     if commendation.is_revoked and not request.POST.get(VERSION_FIELD):
         # A form loaded before someone else revoked it goes on to the service, which refuses it saying who
         # revoked it and when, with what was typed kept.

@@ -1,8 +1,9 @@
 """What the first screen says about commendations (and the chart it shares with the statistics page).
 
-A district officer: each campaign of their province open for nominations today, with its deadline, the
-quota the district has left and its drafts not yet submitted. Provincial staff (and the administrator):
-nominations waiting for review, per campaign and district. Nothing when there is nothing to say.
+An officer (of a commune, or of a district before the reform): each campaign their unit nominates in that
+is open for nominations today, with its deadline, the quota the unit has left and its drafts not yet
+submitted. Provincial staff (and the administrator): nominations waiting for review, per campaign and
+nominating unit. Nothing when there is nothing to say.
 Two queries for an officer, one for staff.
 """
 
@@ -14,14 +15,14 @@ from django.utils.translation import gettext as _
 
 from core.home import Panel
 
-from .models import Campaign, Nomination
+from .models import Campaign, Nomination, nominating_unit
 from .selectors import commendations_per_year
 
 TEMPLATE = "awards/partials/home_panel.html"
 
 
 def panel(user) -> Panel | None:
-    if user.is_district_officer:
+    if nominating_unit(user) is not None:
         return _officer_panel(user)
     if user.acts_for_province:
         return _review_panel(user)
@@ -30,12 +31,15 @@ def panel(user) -> Panel | None:
 
 def _officer_panel(user) -> Panel | None:
     today = timezone.localdate()
-    campaigns = list(
-        Campaign.objects.visible_to(user)
+    campaigns = [
+        c
+        for c in Campaign.objects.visible_to(user)
         .filter(status=Campaign.Status.OPEN, opens_on__lte=today, closes_on__gte=today)
-        .with_district_quota(user.district_id)
+        .select_related("province")
+        .with_unit_quota(*nominating_unit(user))
         .order_by("closes_on", "pk")
-    )
+        if c.nominated_by(user)
+    ]
     if not campaigns:
         return None
     drafts: dict[int, list] = {}
@@ -50,9 +54,9 @@ def _officer_panel(user) -> Panel | None:
         {
             "campaign": c,
             "window": c.window(today),
-            "quota": c.district_quota,
-            "used": c.district_used,
-            "left": c.district_left,
+            "quota": c.unit_quota,
+            "used": c.unit_used,
+            "left": c.unit_left,
             "drafts": drafts.get(c.pk, []),
         }
         for c in campaigns
@@ -62,7 +66,7 @@ def _officer_panel(user) -> Panel | None:
 
 @dataclass
 class Waiting:
-    """One campaign's submitted nominations waiting for a decision, per district."""
+    """One campaign's submitted nominations waiting for a decision, per nominating unit (`level`)."""
 
     campaign_id: int
     title: str
@@ -129,9 +133,12 @@ def _review_panel(user) -> Panel | None:
             "district",
             "district__name",
             "district__code",
+            "commune",
+            "commune__name",
+            "commune__code",
         )
         .annotate(n=Count("pk"))
-        .order_by("-campaign__year", "campaign", "district__code")
+        .order_by("-campaign__year", "campaign", "district__code", "commune__code")
     )
     waiting: dict[int, Waiting] = {}
     for row in per_district:
@@ -140,7 +147,10 @@ def _review_panel(user) -> Panel | None:
             Waiting(row["campaign"], row["campaign__title"], row["campaign__province__name"]),
         )
         entry.total += row["n"]
-        entry.districts.append({"pk": row["district"], "name": row["district__name"], "count": row["n"]})
+        level = "district" if row["district"] is not None else "commune"
+        entry.districts.append(
+            {"pk": row[level], "name": row[f"{level}__name"], "count": row["n"], "level": level}
+        )
     if not waiting:
         return None
     return Panel(template=TEMPLATE, context={"open_campaigns": [], "waiting": list(waiting.values())})

@@ -1,8 +1,9 @@
 """Annual commendation of outstanding branch secretaries (tuyên dương bí thư chi đoàn tiêu biểu).
 
-A province runs one campaign (đợt tuyên dương) a year: districts nominate secretaries within a window and a
-quota, provincial staff approve or reject each nomination, and publishing the decision turns the approved ones
-into commendations and locks the campaign. A commendation obtained on false claims is revoked, never deleted
+A province runs one campaign (đợt tuyên dương) a year: its nominating units (districts until 30/06/2025,
+communes since: see nominating_level) nominate secretaries within a window and a quota, provincial staff
+approve or reject each nomination, and publishing the decision turns the approved ones into commendations
+and locks the campaign. A commendation obtained on false claims is revoked, never deleted
 (Law on Emulation and Commendation 06/2022/QH15). The rules of each step live in awards/services.py.
 """
 
@@ -49,17 +50,61 @@ class ProvinceWideQuerySet(ScopedQuerySet):
         return super().visible_to(user)
 
 
-def effective_quota(*, campaign, district, default) -> Coalesce:
-    """A district's quota in a campaign, as SQL: the province's override for that district (Quota) or else
-    the campaign's default. The one definition, for campaigns seen by one district (`campaign=OuterRef("pk")`,
-    `default=F("default_quota")`) and for the districts of one campaign (`district=OuterRef("pk")`)."""
-    override = Quota.objects.filter(campaign=campaign, district=district).values("quota")[:1]
+# The units that nominate in a campaign: the name of the field that holds them on Quota, Nomination and
+# Commendation.
+DISTRICT, COMMUNE = "district", "commune"
+
+
+def nominating_level(province) -> str:
+    """Which units nominate in a province's campaigns: the communes of a province of the 2025 world (one with
+    `began_on`, which has no districts), the districts of a province before the reform. The one rule."""
+    return COMMUNE if province.began_on is not None else DISTRICT
+
+
+def nominating_unit(user) -> tuple[str, int] | None:
+    """(level, unit id) of the unit an officer nominates for: their district or their commune; None for
+    the other roles."""
+    if user.is_district_officer:
+        return DISTRICT, user.district_id
+    if user.is_commune_officer:
+        return COMMUNE, user.commune_id
+    return None
+
+
+def effective_quota(*, campaign, level: str, unit, default) -> Coalesce:
+    """A nominating unit's quota in a campaign, as SQL: the province's override for that district or commune
+    (Quota) or else the campaign's default. The one definition, for campaigns seen by one unit
+    (`campaign=OuterRef("pk")`, `default=F("default_quota")`) and for the units of one campaign
+    (`unit=OuterRef("pk")`)."""
+    override = Quota.objects.filter(campaign=campaign, **{level: unit}).values("quota")[:1]
     return Coalesce(Subquery(override), default, output_field=IntegerField())
 
 
 def places_left(*, quota: int, used: int) -> int:
-    """Places a district may still fill; never negative, even after the province lowered the quota."""
+    """Places a unit may still fill; never negative, even after the province lowered the quota."""
     return max(quota - used, 0)
+
+
+def exactly_one_unit(prefix: str, message) -> models.CheckConstraint:
+    """A row belongs to one nominating unit: a district (before the reform) or a commune (since)."""
+    return models.CheckConstraint(
+        name=f"{prefix}_one_nominating_unit",
+        condition=Q(district__isnull=False, commune__isnull=True)
+        | Q(district__isnull=True, commune__isnull=False),
+        violation_error_message=message,
+    )
+
+
+class NominatingUnitMixin:
+    """`unit`: the district or the commune a quota, nomination or commendation belongs to."""
+
+    @property
+    def unit(self):
+        return self.commune if self.commune_id is not None else self.district
+
+    @property
+    def unit_id(self):
+        return self.commune_id if self.commune_id is not None else self.district_id
 
 
 class CampaignQuerySet(ProvinceWideQuerySet):
@@ -73,20 +118,19 @@ class CampaignQuerySet(ProvinceWideQuerySet):
             approved_count=Count("nominations", filter=Q(nominations__status=Nomination.Status.APPROVED)),
         )
 
-    def with_district_quota(self, district_id: int) -> "CampaignQuerySet":
-        """Each campaign annotated with one district's place in it: `district_quota` (its override or the
-        default), `district_used` (places taken) and `district_drafts`; `district_left` follows."""
-        mine = Q(nominations__district=district_id)
+    def with_unit_quota(self, level: str, unit_id: int) -> "CampaignQuerySet":
+        """Each campaign annotated with one nominating unit's place in it (a district's, or a commune's):
+        `unit_quota` (its override or the default), `unit_used` (places taken) and `unit_drafts`;
+        `unit_left` follows. Meaningful on the campaigns whose `level` is the unit's."""
+        mine = Q(**{f"nominations__{level}": unit_id})
         return self.annotate(
-            district_quota=effective_quota(
-                campaign=OuterRef("pk"), district=district_id, default=F("default_quota")
+            unit_quota=effective_quota(
+                campaign=OuterRef("pk"), level=level, unit=unit_id, default=F("default_quota")
             ),
-            district_used=Count(
+            unit_used=Count(
                 "nominations", filter=mine & Q(nominations__status__in=Nomination.QUOTA_STATUSES)
             ),
-            district_drafts=Count(
-                "nominations", filter=mine & Q(nominations__status=Nomination.Status.DRAFT)
-            ),
+            unit_drafts=Count("nominations", filter=mine & Q(nominations__status=Nomination.Status.DRAFT)),
         )
 
     def visible_to(self, user):
@@ -121,7 +165,9 @@ class Campaign(Versioned):
     opens_on = models.DateField(_("nominations open on"))
     closes_on = models.DateField(_("nominations close on"))
     default_quota = models.PositiveSmallIntegerField(
-        _("quota per district"), default=3, help_text=_("How many secretaries each district may nominate.")
+        _("default quota"),
+        default=3,
+        help_text=_("How many secretaries each nominating unit may nominate, where no other quota is set."),
     )
     minimum_rating = models.CharField(
         _("minimum rating"),
@@ -131,7 +177,9 @@ class Campaign(Versioned):
         help_text=_("If set, nominees need at least this rating in the year's skill assessment."),
     )
     criteria = models.TextField(
-        _("criteria"), blank=True, help_text=_("What the province looks for, as the districts will read it.")
+        _("criteria"),
+        blank=True,
+        help_text=_("What the province looks for, as the nominating units will read it."),
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     decision_number = models.CharField(_("decision number"), max_length=50, blank=True)
@@ -187,9 +235,32 @@ class Campaign(Versioned):
         return reverse("awards:campaign_detail", kwargs={"pk": self.pk})
 
     @property
-    def district_left(self) -> int:
-        """Places left to the district of `with_district_quota(district)` (only on campaigns read so)."""
-        return places_left(quota=self.district_quota, used=self.district_used)
+    def level(self) -> str:
+        """DISTRICT or COMMUNE: which units nominate in this campaign (see nominating_level)."""
+        return nominating_level(self.province)
+
+    @property
+    def by_commune(self) -> bool:
+        return self.level == COMMUNE
+
+    @property
+    def unit_label(self) -> str:
+        return _("Commune") if self.by_commune else _("District")
+
+    @property
+    def quota_label(self) -> str:
+        return _("Quota per commune") if self.by_commune else _("Quota per district")
+
+    def nominated_by(self, user) -> bool:
+        """Whether the user's unit nominates in this campaign: a district officer in a campaign of districts,
+        a commune officer in a campaign of communes (not in the old province's campaigns it reads)."""
+        unit = nominating_unit(user)
+        return unit is not None and unit[0] == self.level
+
+    @property
+    def unit_left(self) -> int:
+        """Places left to the unit of `with_unit_quota(level, unit)` (only on campaigns read so)."""
+        return places_left(quota=self.unit_quota, used=self.unit_used)
 
     def window(self, today: datetime.date | None = None) -> Window:
         today = today or timezone.localdate()
@@ -219,27 +290,43 @@ class Campaign(Versioned):
         return ngettext("%(days)d day left", "%(days)d days left", window.days) % {"days": window.days}
 
 
-class Quota(models.Model):
-    """A district's own quota in a campaign, where it differs from the campaign's default."""
+class Quota(NominatingUnitMixin, models.Model):
+    """A nominating unit's own quota in a campaign, where it differs from the campaign's default: a
+    district's before the 2025 reform, a commune's since."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="quotas")
     district = models.ForeignKey(
-        "branches.District", verbose_name=_("district"), on_delete=models.PROTECT, related_name="+"
+        "branches.District",
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    commune = models.ForeignKey(
+        "branches.Commune",
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     quota = models.PositiveSmallIntegerField(_("quota"))
 
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("district quota")
-        verbose_name_plural = _("district quotas")
-        ordering = ["campaign", "district__code"]
+        verbose_name = _("quota")
+        verbose_name_plural = _("quotas")
+        ordering = ["campaign", "district__code", "commune__code"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "district"], name="quota_one_per_district"),
+            models.UniqueConstraint(fields=["campaign", "commune"], name="quota_one_per_commune"),
+            exactly_one_unit("quota", _("A quota belongs to one district or one commune.")),
         ]
 
     def __str__(self) -> str:
-        return f"{self.district}: {self.quota}"
+        return f"{self.unit}: {self.quota}"
 
 
 class NominationQuerySet(ScopedQuerySet):
@@ -248,14 +335,20 @@ class NominationQuerySet(ScopedQuerySet):
     commune_path = "branch__commune"
     branch_path = "branch"
 
+    def visible_to(self, user):
+        """The nominations of the user's unit (its branches today, and for an ended unit its former
+        branches) in the campaigns the user sees: Huyện đoàn Tiểu Cần reads its former branch's 2020
+        nomination, not the 2026 one Xã Tập Ngãi made for the same branch in Vĩnh Long's campaign."""
+        return super().visible_to(user).filter(campaign__in=Campaign.objects.visible_to(user))
+
     def counted_in_quota(self) -> "NominationQuerySet":
-        """Nominations that use a place of the district's quota: sent to the province and not turned down."""
+        """Nominations that use a place of the unit's quota: sent to the province and not turned down."""
         return self.filter(status__in=Nomination.QUOTA_STATUSES)
 
 
-class Nomination(Versioned):
-    """A district's proposal (đề nghị tuyên dương) of one of its secretaries, with a short summary of
-    achievements for the list and a longer achievement report."""
+class Nomination(NominatingUnitMixin, Versioned):
+    """A district's (since the 2025 reform, a commune's) proposal (đề nghị tuyên dương) of one of its
+    secretaries, with a short summary of achievements for the list and a longer achievement report."""
 
     class Status(models.TextChoices):
         DRAFT = "nhap", _("Draft")
@@ -263,7 +356,7 @@ class Nomination(Versioned):
         APPROVED = "duyet", _("Approved")
         REJECTED = "khong_duyet", _("Not approved")
 
-    # Sent to the province and not turned down: these take a place of the district's quota.
+    # Sent to the province and not turned down: these take a place of the nominating unit's quota.
     QUOTA_STATUSES = [Status.SUBMITTED, Status.APPROVED]
 
     campaign = models.ForeignKey(
@@ -275,12 +368,26 @@ class Nomination(Versioned):
         on_delete=models.PROTECT,
         related_name="nominations",
     )
-    # The units of the branch the person led when nominated: they stay so if the person later moves.
+    # The units of the branch the person led when nominated: they stay so if the person later moves. The
+    # nominating unit is the branch's district before the reform, its commune since (one of the two).
     branch = models.ForeignKey(
         "branches.Branch", verbose_name=_("branch"), on_delete=models.PROTECT, related_name="+"
     )
     district = models.ForeignKey(
-        "branches.District", verbose_name=_("district"), on_delete=models.PROTECT, related_name="+"
+        "branches.District",
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    commune = models.ForeignKey(
+        "branches.Commune",
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     province = models.ForeignKey(
         "branches.Province", on_delete=models.PROTECT, related_name="+", editable=False
@@ -320,8 +427,9 @@ class Nomination(Versioned):
     class Meta:
         verbose_name = _("nomination")
         verbose_name_plural = _("nominations")
-        ordering = ["campaign", "district__code", "pk"]
+        ordering = ["campaign", "district__code", "commune__code", "pk"]
         constraints = [
+            exactly_one_unit("nomination", _("A nomination comes from one district or one commune.")),
             models.UniqueConstraint(
                 fields=["campaign", "person"],
                 name="nomination_one_per_person_and_campaign",
@@ -335,6 +443,7 @@ class Nomination(Versioned):
         ]
         indexes = [
             models.Index(fields=["campaign", "district", "status"], name="nomination_campaign_district"),
+            models.Index(fields=["campaign", "commune", "status"], name="nomination_campaign_commune"),
         ]
 
     def __str__(self) -> str:
@@ -349,7 +458,7 @@ class CommendationQuerySet(ProvinceWideQuerySet):
         return self.filter(revoked_on__isnull=True)
 
 
-class Commendation(Versioned):
+class Commendation(NominatingUnitMixin, Versioned):
     """A published commendation: made from an approved nomination when the decision is published. The list
     is meant to be shown, so the whole province sees it; revocation marks it, the record stays."""
 
@@ -368,8 +477,22 @@ class Commendation(Versioned):
     branch = models.ForeignKey(
         "branches.Branch", verbose_name=_("branch"), on_delete=models.PROTECT, related_name="+"
     )
+    # The nomination's unit, as it was: a district before the reform, a commune since.
     district = models.ForeignKey(
-        "branches.District", verbose_name=_("district"), on_delete=models.PROTECT, related_name="+"
+        "branches.District",
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    commune = models.ForeignKey(
+        "branches.Commune",
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     province = models.ForeignKey(
         "branches.Province", verbose_name=_("province"), on_delete=models.PROTECT, related_name="+"
@@ -393,8 +516,9 @@ class Commendation(Versioned):
     class Meta:
         verbose_name = _("commendation")
         verbose_name_plural = _("commendations")
-        ordering = ["-year", "district__code", "pk"]
+        ordering = ["-year", "district__code", "commune__code", "pk"]
         constraints = [
+            exactly_one_unit("commendation", _("A commendation comes from one district or one commune.")),
             models.CheckConstraint(
                 name="commendation_revocation_complete",
                 condition=Q(revoked_on__isnull=True, revocation_reason="")

@@ -1,4 +1,5 @@
-"""The district's nomination form, and the reason asked of provincial staff to reject a nomination."""
+"""The nominating unit's form (a district's, a commune's), and the reason asked of provincial staff to reject
+a nomination."""
 
 from crispy_forms.bootstrap import FormActions, StrictButton
 from crispy_forms.helper import FormHelper
@@ -9,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import CancelLink
 from core.versioning import VERSION_FIELD, VersionedForm
 from core.widgets import AutocompleteSelect
-from secretaries.models import Person
+from secretaries.models import Person, Term
 
 from .models import Nomination
 
@@ -28,7 +29,7 @@ class NominationForm(VersionedForm, forms.ModelForm):
         queryset=Person.objects.none(),
         widget=AutocompleteSelect("secretaries:person_autocomplete", params={"current": 1}),
         help_text=_(
-            "A current secretary of your district. Type part of the name, with or without diacritics, "
+            "A current secretary of your unit. Type part of the name, with or without diacritics, "
             "or choose one from the ranked list above."
         ),
     )
@@ -46,10 +47,17 @@ class NominationForm(VersionedForm, forms.ModelForm):
         if self.instance.pk:
             del self.fields["person"]
         else:
-            # Only people of the officer's own district can be chosen, whatever is posted: another
-            # district's id is "not a valid choice". Whether the person is a secretary *now* is a rule of
-            # the campaign, checked by services.nomination_save with a message that says so.
-            self.fields["person"].queryset = Person.objects.visible_to(user).filter(district=user.district_id)
+            # Only people of the officer's own unit can be chosen, whatever is posted: another unit's id is
+            # "not a valid choice". Whether the person is a secretary *now* is a rule of the campaign,
+            # checked by services.nomination_save with a message that says so.
+            people = Person.objects.visible_to(user)
+            if user.is_commune_officer:
+                # Those serving a branch of the commune today (the scope also reads its past secretaries).
+                serving = Term.objects.current().filter(branch__commune=user.commune_id).values("person")
+                people = people.filter(pk__in=serving)
+            else:
+                people = people.filter(district=user.district_id)
+            self.fields["person"].queryset = people
         buttons = [
             # StrictButton: crispy's Submit would add btn-primary to the outline style.
             StrictButton(
@@ -84,7 +92,7 @@ class RejectForm(forms.Form):
         label=_("Reason for not approving"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("The district reads it on the nomination."),
+        help_text=_("The nominating unit reads it on the nomination."),
     )
     next = forms.CharField(required=False, widget=forms.HiddenInput)
 

@@ -1,5 +1,6 @@
-"""Nominations: a district officer proposes their district's secretaries (with the district's eligible
-secretaries ranked beside the form), submits, withdraws or deletes them; provincial staff approve or reject
+"""Nominations: an officer proposes their unit's secretaries (a commune officer in a campaign of communes, a
+district officer in one of districts: Campaign.nominated_by), with the unit's eligible secretaries ranked
+beside the form, submits, withdraws or deletes them; provincial staff approve or reject
 them one by one (the campaign's review page does it in bulk).
 
 Every nomination and campaign is loaded through `visible_to(user)` first (outside scope → 404), and only
@@ -27,15 +28,19 @@ CANDIDATES_SHOWN = 50
 
 
 def _nominations(user):
-    return Nomination.objects.visible_to(user).select_related("campaign", "person", "district")
+    return Nomination.objects.visible_to(user).select_related(
+        "campaign__province", "person", "district", "commune"
+    )
 
 
 def _load(request, pk) -> Nomination:
     return get_object_or_404(_nominations(request.user), pk=pk)
 
 
-def _require_officer(user) -> None:
-    if not user.is_district_officer:
+def _require_officer(user, campaign: Campaign) -> None:
+    """Only an officer of a unit that nominates in the campaign (a commune officer reads the old province's
+    campaigns, and nominates in none of them)."""
+    if not campaign.nominated_by(user):
         raise PermissionDenied
 
 
@@ -61,7 +66,7 @@ class NominationFormMixin(PortalMixin):
         # PortalMixin before anything is loaded.
         if user.is_authenticated and user.has_portal_role:
             self.load()
-            _require_officer(user)
+            _require_officer(user, self.campaign)
         return super().dispatch(request, *args, **kwargs)
 
     def form(self, data=None) -> NominationForm:
@@ -75,8 +80,8 @@ class NominationFormMixin(PortalMixin):
 
 
 class NominationCreateView(NominationFormMixin, TemplateView):
-    """The nomination page of a campaign: the window, the district's quota use, its eligible secretaries
-    ranked by the year's assessment score, and the form."""
+    """The nomination page of a campaign: the window, the unit's quota use, its eligible secretaries ranked
+    by the year's assessment score, and the form."""
 
     def load(self):
         self.campaign = get_object_or_404(
@@ -103,12 +108,12 @@ class NominationCreateView(NominationFormMixin, TemplateView):
         use = selectors.quota_use(campaign=self.campaign, user=user)
         return super().get_context_data(
             campaign=self.campaign,
-            district=user.district,
+            unit=user.unit,
             window=self.campaign.window(),
             is_open=self.campaign.status == Campaign.Status.OPEN,
             use=use[0] if use else None,
             candidates=selectors.candidates(
-                campaign=self.campaign, district=user.district, user=user, limit=CANDIDATES_SHOWN
+                campaign=self.campaign, unit=user.unit, user=user, limit=CANDIDATES_SHOWN
             ),
             candidates_shown=CANDIDATES_SHOWN,
             **kwargs,
@@ -146,7 +151,7 @@ class NominationCreateView(NominationFormMixin, TemplateView):
 class NominationUpdateView(NominationFormMixin, TemplateView):
     def load(self):
         self.nomination = get_object_or_404(
-            _nominations(self.request.user).select_related("branch__commune"), pk=self.kwargs["pk"]
+            _nominations(self.request.user).select_related("branch__commune__district"), pk=self.kwargs["pk"]
         )
         self.campaign = self.nomination.campaign
 
@@ -177,6 +182,7 @@ class NominationUpdateView(NominationFormMixin, TemplateView):
         )
 
     def get_context_data(self, **kwargs):
+        selectors.communes_when_nominated([self.nomination], campaign=self.campaign)
         return super().get_context_data(
             campaign=self.campaign,
             nomination=self.nomination,
@@ -229,13 +235,21 @@ class NominationDetailView(ScopedObjectMixin, DetailView):
             super()
             .get_queryset()
             .select_related(
-                "campaign", "person", "branch__commune", "district", "province", "reviewed_by", "commendation"
+                "campaign__province",
+                "person",
+                "branch__commune",
+                "district",
+                "commune",
+                "province",
+                "reviewed_by",
+                "commendation",
             )
         )
 
     def get_context_data(self, **kwargs):
         nomination, user = self.object, self.request.user
         campaign = nomination.campaign
+        selectors.communes_when_nominated([nomination], campaign=campaign)
         assessment = (
             selectors.year_assessments(campaign=campaign, person=nomination.person_id)
             .visible_to(user)
@@ -262,7 +276,7 @@ class NominationDetailView(ScopedObjectMixin, DetailView):
         campaign = nomination.campaign
         is_open = campaign.status == Campaign.Status.OPEN
         status = nomination.status
-        officer = user.is_district_officer
+        officer = campaign.nominated_by(user)
         reviewing = (
             user.acts_for_province
             and status != Status.DRAFT
@@ -301,7 +315,7 @@ def _action(request, nomination, call, success: str, *, default: str | None = No
 @portal_view
 def nomination_submit(request, pk):
     nomination = _load(request, pk)
-    _require_officer(request.user)
+    _require_officer(request.user, nomination.campaign)
     return _action(
         request,
         nomination,
@@ -314,7 +328,7 @@ def nomination_submit(request, pk):
 @portal_view
 def nomination_withdraw(request, pk):
     nomination = _load(request, pk)
-    _require_officer(request.user)
+    _require_officer(request.user, nomination.campaign)
     return _action(
         request,
         nomination,
@@ -326,7 +340,7 @@ def nomination_withdraw(request, pk):
 @portal_view
 def nomination_delete(request, pk):
     nomination = _load(request, pk)
-    _require_officer(request.user)
+    _require_officer(request.user, nomination.campaign)
     refusal = None
     if nomination.campaign.is_decided:
         refusal = _("The decision is published: the campaign is locked.")

@@ -7,11 +7,22 @@ from dataclasses import dataclass
 from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 
 from assessments.models import Assessment
-from branches.models import District
+from branches.models import Commune, District
 from branches.rollup import RECORDED, grouping, sort_key
+from branches.selectors import branch_communes_on
 from secretaries.models import Person, Term
 
-from .models import RATING_ORDER, Campaign, Commendation, Nomination, effective_quota, places_left
+from .models import (
+    COMMUNE,
+    RATING_ORDER,
+    Campaign,
+    Commendation,
+    Nomination,
+    Quota,
+    effective_quota,
+    nominating_unit,
+    places_left,
+)
 
 # Which QuotaUse count each nomination status adds to.
 FIELD_FOR = {
@@ -24,9 +35,10 @@ FIELD_FOR = {
 
 @dataclass
 class QuotaUse:
-    """One district's place in a campaign: its quota and its nominations by status."""
+    """One nominating unit's place in a campaign (a district's, or a commune's): its quota and its
+    nominations by status."""
 
-    district: District
+    unit: District | Commune
     quota: int
     draft: int = 0
     submitted: int = 0
@@ -47,26 +59,44 @@ class QuotaUse:
         return self.draft + self.submitted + self.approved + self.rejected
 
 
-def quota_use(*, campaign: Campaign, user) -> list[QuotaUse]:
-    """Per district of the campaign's province the user may see (a district officer: their own), in code
-    order. Two queries."""
-    districts = District.objects.filter(province=campaign.province_id).annotate(
-        quota=effective_quota(
-            campaign=campaign.pk, district=OuterRef("pk"), default=Value(campaign.default_quota)
-        )
+def nominating_units(campaign: Campaign):
+    """The units that nominate in a campaign, with their `quota` (override or default): the province's
+    districts or its communes (campaign.level), current ones and an ended one only while it holds an
+    override or nominations (so nothing recorded disappears from the page)."""
+    level = campaign.level
+    model = Commune if level == COMMUNE else District
+    held = Q(pk__in=Quota.objects.filter(campaign=campaign.pk).values(level)) | Q(
+        pk__in=Nomination.objects.filter(campaign=campaign.pk).values(level)
     )
-    if user.is_district_officer:
-        districts = districts.filter(pk=user.district_id)
-    rows = {d.pk: QuotaUse(district=d, quota=d.quota) for d in districts.order_by("code")}
+    units = model.objects.filter(province=campaign.province_id)
+    if level == COMMUNE:
+        # A district campaign is of the past: all its districts, ended since, are its units.
+        units = units.filter(Q(ended_on__isnull=True) | held)
+    return units.annotate(
+        quota=effective_quota(
+            campaign=campaign.pk, level=level, unit=OuterRef("pk"), default=Value(campaign.default_quota)
+        )
+    ).order_by("code")
+
+
+def quota_use(*, campaign: Campaign, user) -> list[QuotaUse]:
+    """Per nominating unit of the campaign's province the user may see (an officer: their own), in code
+    order. Two queries."""
+    level = campaign.level
+    units = nominating_units(campaign)
+    mine = nominating_unit(user)
+    if mine is not None:
+        units = units.filter(pk=mine[1]) if mine[0] == level else units.none()
+    rows = {u.pk: QuotaUse(unit=u, quota=u.quota) for u in units}
     counts = (
         Nomination.objects.visible_to(user)
-        .filter(campaign=campaign, district__in=list(rows))
-        .values("district", "status")
+        .filter(campaign=campaign, **{f"{level}__in": list(rows)})
+        .values(level, "status")
         .annotate(n=Count("pk"))
         .order_by()
     )
     for row in counts:
-        use = rows[row["district"]]
+        use = rows[row[level]]
         setattr(use, FIELD_FOR[row["status"]], row["n"])
     return list(rows.values())
 
@@ -78,7 +108,7 @@ def quota_totals(rows: list[QuotaUse]) -> dict:
 
 @dataclass
 class Candidate:
-    """A secretary the district could nominate, with their assessment of the campaign's year."""
+    """A secretary the nominating unit could nominate, with their assessment of the campaign's year."""
 
     person: Person
     branch_name: str
@@ -111,13 +141,14 @@ def with_year_assessment(queryset, *, campaign: Campaign):
     )
 
 
-def candidates(*, campaign: Campaign, district: District, user, limit: int = 50) -> list[Candidate]:
-    """The district's current secretaries ranked by their assessment score in the campaign's year (highest
-    first, unassessed last), each with the nomination already made for them; under a minimum rating, only
-    those who reach it. At most `limit` rows, in three queries."""
+def candidates(*, campaign: Campaign, unit: District | Commune, user, limit: int = 50) -> list[Candidate]:
+    """The nominating unit's (a district's or a commune's) current secretaries ranked by their assessment
+    score in the campaign's year (highest first, unassessed last), each with the nomination already made for
+    them; under a minimum rating, only those who reach it. At most `limit` rows, in three queries."""
+    where = "branch__commune" if isinstance(unit, Commune) else "branch__commune__district"
     terms = (
         with_year_assessment(
-            Term.objects.visible_to(user).secretaries().current().filter(branch__commune__district=district),
+            Term.objects.visible_to(user).secretaries().current().filter(**{where: unit}),
             campaign=campaign,
         )
         .select_related("person", "branch__commune")
@@ -145,22 +176,51 @@ def candidates(*, campaign: Campaign, district: District, user, limit: int = 50)
 
 
 def nominations_for_review(*, campaign: Campaign, user):
-    """The campaign's nominations the user may see, with what their rows show, district by district."""
+    """The campaign's nominations the user may see, with what their rows show, unit by unit."""
     return (
         with_year_assessment(Nomination.objects.visible_to(user).filter(campaign=campaign), campaign=campaign)
-        .select_related("person", "branch__commune", "district", "reviewed_by")
-        .order_by("district__code", "person__sort_key", "pk")
+        .select_related("person", "branch__commune", "district", "commune", "reviewed_by")
+        .order_by("district__code", "commune__code", "person__sort_key", "pk")
     )
 
 
 def published_commendations(*, campaign: Campaign, user):
-    """The published list of a decided campaign, district by district (revoked ones included, marked)."""
+    """The published list of a decided campaign, unit by unit (revoked ones included, marked)."""
     return (
         Commendation.objects.visible_to(user)
         .filter(campaign=campaign)
-        .select_related("person", "branch__commune__province", "district", "province", "nomination")
-        .order_by("district__code", "person__sort_key", "pk")
+        .select_related(
+            "person",
+            "branch__commune__district",
+            "branch__commune__province",
+            "district",
+            "commune",
+            "province",
+            "nomination",
+        )
+        .order_by("district__code", "commune__code", "person__sort_key", "pk")
     )
+
+
+def communes_then(rows: list, *, day) -> list:
+    """Set `commune_then` on each row (a nomination, a commendation, with its `branch`): the commune its
+    branch belonged to on `day`, so a 2020 branch of Xã Hiếu Tử is named so after its re-attachment to Xã
+    Tập Ngãi. One query."""
+    communes = branch_communes_on([r.branch for r in rows], day)
+    for row in rows:
+        row.commune_then = communes[row.branch_id]
+    return rows
+
+
+def communes_on_decision(commendations: list, *, campaign: Campaign) -> list:
+    """`commune_then` of each commendation of a decided campaign: on the decision date, as the certificate
+    and the published list name it."""
+    return communes_then(commendations, day=campaign.decision_date)
+
+
+def communes_when_nominated(nominations: list, *, campaign: Campaign) -> list:
+    """`commune_then` of each nomination of a campaign: on the last day of its nomination window."""
+    return communes_then(nominations, day=campaign.closes_on)
 
 
 def person_commendations(*, person, user):
@@ -199,7 +259,10 @@ def statistics(*, user, year: int | None = None, units: str = RECORDED) -> dict:
     )
     # The whole country is read per province (696 district rows would say less and cost more to draw).
     group = grouping(
-        user=user, mode=units, recorded={"province": "province", "district": "district"}, finest="district"
+        user=user,
+        mode=units,
+        recorded={"province": "province", "district": "district", "commune": "commune"},
+        finest="district",
     )
     per_unit = defaultdict(lambda: defaultdict(int))
     years = set()
@@ -248,10 +311,10 @@ def _province_groups(table: list[dict]) -> list[dict]:
     return groups
 
 
-def status_counts(rows, *, district=None) -> list[tuple[str, str, int]]:
-    """(status, label, count) of a campaign's nominations over the districts shown (all, or `district`),
-    from the quota-use rows of `quota_use` (no further query)."""
-    shown = [r for r in rows if district is None or r.district.pk == district.pk]
+def status_counts(rows, *, unit=None) -> list[tuple[str, str, int]]:
+    """(status, label, count) of a campaign's nominations over the units shown (all, or `unit`), from the
+    quota-use rows of `quota_use` (no further query)."""
+    shown = [r for r in rows if unit is None or r.unit.pk == unit.pk]
     order = [Nomination.Status.SUBMITTED, Nomination.Status.APPROVED, Nomination.Status.REJECTED]
     return [
         (status, Nomination.Status(status).label, sum(getattr(r, FIELD_FOR[status]) for r in shown))

@@ -23,7 +23,17 @@ from core.security_log import security_event
 from core.versioning import check_version, lock_current
 from secretaries.models import Term
 
-from .models import RATING_ORDER, Campaign, Commendation, Nomination, Quota, rating_rank
+from .models import (
+    COMMUNE,
+    DISTRICT,
+    RATING_ORDER,
+    Campaign,
+    Commendation,
+    Nomination,
+    Quota,
+    nominating_unit,
+    rating_rank,
+)
 from .selectors import year_assessments
 
 Status = Campaign.Status
@@ -49,26 +59,52 @@ def _require_campaign_status(campaign: Campaign, *allowed: str, action: str) -> 
 # Campaigns ------------------------------------------------------------------------------------------------
 
 
+def _quotas_write(campaign: Campaign, quotas: dict) -> None:
+    """{district or commune: quota or None} of the campaign's level: an override where it differs from the
+    default, none where it is empty or equal to the default."""
+    level = campaign.level
+    for unit, quota in quotas.items():
+        if unit._meta.model_name != level or unit.province_id != campaign.province_id:
+            if level == COMMUNE:
+                _refuse(_("The commune is not in that province."), "unit_outside_province")
+            _refuse(_("The district is not in that province."), "district_outside_province")
+        if quota is None or quota == campaign.default_quota:
+            Quota.objects.filter(campaign=campaign, **{level: unit}).delete()
+        else:
+            Quota.objects.update_or_create(campaign=campaign, **{level: unit}, defaults={"quota": quota})
+
+
 @transaction.atomic
 def campaign_save(*, campaign: Campaign, quotas: dict, user, version: int | None = None) -> Campaign:
-    """Create or change a campaign and its per-district quota overrides ({district: quota or None}).
-    A decided campaign is locked; a stale `version` (the one the form was loaded from) is refused."""
+    """Create or change a campaign and its quota overrides per nominating unit ({district or commune: quota
+    or None}). A decided campaign is locked; a stale `version` (the one the form was loaded from) is
+    refused."""
     if campaign.pk:
         stored = check_version(campaign, version=version)
         if stored.is_decided:
             _refuse(_("The decision is published: the campaign is locked."), "campaign_locked")
     else:
+        # An ended Tỉnh đoàn (Trà Vinh, to 30/06/2025) opens no new campaign.
+        if user is not None:
+            user.check_may_record_on(campaign.opens_on)
         campaign.created_by = user
     campaign.full_clean(exclude=["status"])
     campaign.save()
-    for district, quota in quotas.items():
-        if district.province_id != campaign.province_id:
-            _refuse(_("The district is not in that province."), "district_outside_province")
-        if quota is None or quota == campaign.default_quota:
-            Quota.objects.filter(campaign=campaign, district=district).delete()
-        else:
-            Quota.objects.update_or_create(campaign=campaign, district=district, defaults={"quota": quota})
+    _quotas_write(campaign, quotas)
     return campaign
+
+
+@transaction.atomic
+def campaign_quotas_save(*, campaign: Campaign, quotas: dict, user, version: int | None = None) -> Campaign:
+    """Change some of a campaign's quota overrides (a page of the quota page: {commune: quota or None}) and
+    nothing else. The campaign's version moves on, so a page loaded before (or the campaign form) is refused
+    as stale rather than silently undoing these."""
+    stored = check_version(campaign, version=version)
+    if stored.is_decided:
+        _refuse(_("The decision is published: the campaign is locked."), "campaign_locked")
+    _quotas_write(stored, quotas)
+    stored.save(update_fields=["updated_at"])
+    return stored
 
 
 def _transition(campaign: Campaign, *, to: str, allowed: tuple, action: str) -> Campaign:
@@ -126,6 +162,7 @@ def campaign_publish(
                 person_id=n.person_id,
                 branch_id=n.branch_id,
                 district_id=n.district_id,
+                commune_id=n.commune_id,
                 province_id=n.province_id,
                 year=campaign.year,
             )
@@ -226,11 +263,47 @@ def _check_window(campaign: Campaign, today: datetime.date) -> None:
         )
 
 
+def _nominating_unit_set(nomination: Nomination, *, branch, user) -> None:
+    """The nominating unit of a new nomination, from the nominee's branch and the campaign's level: the
+    branch's district in a campaign of districts, its commune (today's) in a campaign of communes. The
+    officer nominates for their own unit only."""
+    campaign = nomination.campaign
+    commune = branch.commune
+    if commune.province_id != campaign.province_id:
+        _refuse(_("The secretary's branch is not in the campaign's province."), "outside_province")
+    if campaign.by_commune:
+        nomination.commune, nomination.district = commune, None
+    else:
+        nomination.district, nomination.commune = commune.district, None
+        if commune.district_id is None:
+            _refuse(_("The secretary's branch is not in the campaign's province."), "outside_province")
+    nomination.province_id = commune.province_id
+    mine = nominating_unit(user)
+    if mine is None:
+        return
+    level, unit_id = mine
+    if level != campaign.level:
+        _refuse(
+            _("In this campaign the %(units)s nominate: your unit cannot nominate in it.")
+            % {"units": _("communes") if campaign.by_commune else _("districts")},
+            "wrong_level",
+        )
+    if nomination.unit_id != unit_id:
+        _refuse(
+            _("%(name)s leads a branch of %(unit)s: only that unit can nominate them.")
+            % {"name": nomination.person, "unit": nomination.unit},
+            "outside_unit",
+        )
+
+
 @transaction.atomic
-def nomination_save(*, nomination: Nomination, user, version: int | None = None) -> Nomination:
+def nomination_save(
+    *, nomination: Nomination, user, version: int | None = None, today: datetime.date | None = None
+) -> Nomination:
     """Create or change a draft (or a submitted nomination, while nominations are open). The nominee must
     be a current secretary; the nomination records the units of their branch. A stale `version` (the one
-    the form was loaded from) is refused."""
+    the form was loaded from) is refused, and so is a new nomination by an account whose unit ended before
+    `today` (a Huyện đoàn after 30/06/2025)."""
     campaign = nomination.campaign
     if campaign.is_decided:
         _refuse(_("The decision is published: the campaign is locked."), "campaign_locked")
@@ -243,12 +316,9 @@ def nomination_save(*, nomination: Nomination, user, version: int | None = None)
         if stored.status == Nomination.Status.SUBMITTED:
             _require_campaign_status(campaign, Status.OPEN, action=_("changed"))
     else:
+        user.check_may_record_on(today or timezone.localdate())
         _require_campaign_status(campaign, Status.OPEN, action=_("nominated in"))
-        duplicate = (
-            Nomination.objects.filter(campaign=campaign, person=nomination.person)
-            .select_related("district")
-            .first()
-        )
+        duplicate = Nomination.objects.filter(campaign=campaign, person=nomination.person).first()
         if duplicate:
             _refuse(
                 _("%(name)s is already nominated in this campaign (%(status)s).")
@@ -261,28 +331,29 @@ def nomination_save(*, nomination: Nomination, user, version: int | None = None)
                 eligibility_problems(campaign=campaign, person=nomination.person, term=None)[0],
                 "not_eligible",
             )
-        branch = term.branch
-        nomination.branch = branch
-        nomination.district = branch.commune.district
-        nomination.province_id = branch.commune.province_id
+        nomination.branch = term.branch
         nomination.created_by = user
-        if nomination.district_id is None or nomination.province_id != campaign.province_id:
-            _refuse(_("The secretary's branch is not in the campaign's province."), "outside_province")
+        _nominating_unit_set(nomination, branch=term.branch, user=user)
     nomination.summary = (nomination.summary or "").strip()
     nomination.report = (nomination.report or "").strip()
-    nomination.full_clean(exclude=["status", "rejection_reason", "branch", "district", "person", "campaign"])
+    nomination.full_clean(
+        exclude=["status", "rejection_reason", "branch", "district", "commune", "person", "campaign"]
+    )
     nomination.save()
     return nomination
 
 
 @transaction.atomic
 def nomination_submit(*, nomination: Nomination, user, today: datetime.date | None = None) -> Nomination:
-    """Send a draft to the province: inside the window, within the district's quota, of an eligible person."""
+    """Send a draft to the province: inside the window, within the nominating unit's quota (a district's or
+    a commune's), of an eligible person, by an account whose unit has not ended."""
     today = today or timezone.localdate()
-    # Lock the campaign row: two officers of one district submitting at once cannot both take the last place.
+    # Lock the campaign row: two officers of one unit submitting at once cannot both take the last place.
     campaign = Campaign.objects.select_for_update().get(pk=nomination.campaign_id)
     nomination = (
-        Nomination.objects.select_for_update().select_related("person", "district").get(pk=nomination.pk)
+        Nomination.objects.select_for_update()
+        .select_related("person", "district", "commune")
+        .get(pk=nomination.pk)
     )
     if nomination.status != Nomination.Status.DRAFT:
         _refuse(
@@ -291,20 +362,22 @@ def nomination_submit(*, nomination: Nomination, user, today: datetime.date | No
             "not_draft",
         )
     _check_window(campaign, today)
-    # The district's place, read as the campaign list and the first screen read it (with_district_quota).
+    user.check_may_record_on(today)
+    # The unit's place, read as the campaign list and the first screen read it (with_unit_quota).
+    level = DISTRICT if nomination.district_id is not None else COMMUNE
     quota, used = (
         Campaign.objects.filter(pk=campaign.pk)
-        .with_district_quota(nomination.district_id)
-        .values_list("district_quota", "district_used")
+        .with_unit_quota(level, nomination.unit_id)
+        .values_list("unit_quota", "unit_used")
         .get()
     )
     if used + 1 > quota:
         _refuse(
             _(
-                "%(district)s's quota is %(quota)d and %(used)d nominations are already submitted: "
+                "%(unit)s's quota is %(quota)d and %(used)d nominations are already submitted: "
                 "this one would be %(over)d over."
             )
-            % {"district": nomination.district, "quota": quota, "used": used, "over": used + 1 - quota},
+            % {"unit": nomination.unit, "quota": quota, "used": used, "over": used + 1 - quota},
             "quota",
         )
     problems = eligibility_problems(campaign=campaign, person=nomination.person)

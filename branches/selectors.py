@@ -15,6 +15,7 @@ from core.text import search_terms
 from .divisions import REFORM_DAY
 from .models import (
     Branch,
+    BranchAttachment,
     BranchSuccession,
     Commune,
     CommuneSuccession,
@@ -336,3 +337,20 @@ def attach_branch_successors(branches: list) -> list:
     for branch in branches:
         branch.successors = by_branch.get(branch.pk, [])
     return branches
+
+
+def branch_communes_on(branches: Iterable[Branch], day) -> dict[int, Commune]:
+    """{branch id: the commune each branch belonged to on `day`}: the earliest of its former communes
+    (BranchAttachment) that it still belonged to that day, else its commune today. What a dated document
+    (a certificate, a published list) names, however the branch was re-attached later. One query, with
+    each commune's district; `branches` come with their `commune__district`."""
+    branches = list(branches)
+    found: dict[int, Commune] = {}
+    attachments = (
+        BranchAttachment.objects.filter(branch__in=[b.pk for b in branches], ended_on__gte=day)
+        .select_related("commune__district")
+        .order_by("branch", "ended_on")
+    )
+    for attachment in attachments:
+        found.setdefault(attachment.branch_id, attachment.commune)
+    return {b.pk: found.get(b.pk, b.commune) for b in branches}

@@ -1,11 +1,13 @@
-"""The Trà Vinh demo's commendation campaigns.
+"""The demo's commendation campaigns, in both worlds.
 
-2020: "Tuyên dương Bí thư Chi đoàn tiêu biểu năm 2020", decided, 24 secretaries commended over the province's
-districts (27 nominated, three not approved with their reasons), each with a drawn portrait so the published
-list shows faces. This year: a campaign open for nominations (window around today), Tiểu Cần with a quota of
-4, a few nominations already submitted by Càng Long and Cầu Kè and one draft, so both roles have work waiting.
+2020, Tỉnh đoàn Trà Vinh: "Tuyên dương Bí thư Chi đoàn tiêu biểu năm 2020", decided, 24 secretaries commended
+over the province's districts (27 nominated, three not approved with their reasons), each with a drawn
+portrait so the published list shows faces. This year, Tỉnh đoàn Vĩnh Long: a campaign open for nominations
+(window around today) with a quota per commune (2 by default, 3 for Xã Tập Ngãi and a few others), two
+nominations submitted by Xã Tập Ngãi and one draft, one submitted by Xã Hùng Hòa, so both roles have work
+waiting.
 
-Deterministic (seeded) and idempotent: nothing is made when Trà Vinh has campaigns already. Statuses move
+Deterministic (seeded) and idempotent: nothing is made when the province has campaigns already. Statuses move
 through awards.services; the 2020 nominations are written directly because their nominees' eligibility was
 judged in 2020 (some no longer lead a branch today).
 """
@@ -21,12 +23,15 @@ from PIL import Image, ImageDraw
 
 from awards import services
 from awards.models import Campaign, Nomination
-from branches.models import District, Province
+from branches.models import Commune, District, Province
 from demo.branches import DEMO_PROVINCE
 from secretaries.models import Term
 from secretaries.portraits import image_process
 from secretaries.services import person_update
 
+# Today's province (from 01/07/2025) and the two demo commune Unions that nominate in its campaign.
+CURRENT_PROVINCE = "86"
+TAP_NGAI, HUNG_HOA = "29365", "29362"
 DECIDED_YEAR = 2020
 DECISION_NUMBER = "125-QĐ/TĐTN"
 DECISION_DATE = date(2020, 11, 20)
@@ -50,6 +55,12 @@ REPORT = (
     "II. Thành tích đạt được\n{summary}\n"
     "Tham gia đầy đủ các lớp tập huấn kỹ năng do Huyện đoàn tổ chức; hoàn thành tốt nhiệm vụ được giao.\n\n"
     "III. Hình thức khen thưởng đã nhận\nGiấy khen của Huyện đoàn."
+)
+REPORT_2026 = (
+    "I. Sơ lược lý lịch\nBí thư Chi đoàn {branch}, {commune}.\n\n"
+    "II. Thành tích đạt được\n{summary}\n"
+    "Tham gia đầy đủ các lớp tập huấn kỹ năng do Tỉnh đoàn tổ chức; hoàn thành tốt nhiệm vụ được giao.\n\n"
+    "III. Hình thức khen thưởng đã nhận\nGiấy khen của Đoàn xã."
 )
 PORTRAIT_COLOURS = [
     (33, 87, 160),
@@ -149,7 +160,30 @@ def _decided_campaign(province: Province, districts: list[District], staff, rng:
     return {"commended": len(nominated), "rejected": len(to_reject)}
 
 
-def _open_campaign(province: Province, districts: list[District], staff, rng: random.Random, today: date):
+def _commune_officer(commune: Commune):
+    User = get_user_model()
+    return User.objects.filter(role=User.Role.COMMUNE_OFFICER, commune=commune).first()
+
+
+def _secretaries_of(commune: Commune, count: int, rng: random.Random) -> list[Term]:
+    """`count` current secretary terms of branches of the commune (today's)."""
+    terms = list(
+        Term.objects.secretaries()
+        .current()
+        .filter(branch__commune=commune)
+        .select_related("person", "branch__commune")
+        .order_by("pk")
+    )
+    return rng.sample(terms, min(count, len(terms)))
+
+
+def _current_campaign(province: Province, staff, rng: random.Random, today: date) -> dict:
+    """This year's campaign of Tỉnh đoàn Vĩnh Long: per commune (124 of them), 2 places by default, 3 for
+    Xã Tập Ngãi (it absorbed Xã Hiếu Tử) and a few other large communes; open, with Tập Ngãi's and Hùng
+    Hòa's first nominations in."""
+    communes = {c.code: c for c in Commune.objects.filter(province=province, ended_on__isnull=True)}
+    # Tập Ngãi and every 40th commune by code (four of them) get 3 places.
+    larger = [TAP_NGAI, *sorted(communes)[::40]]
     campaign = services.campaign_save(
         campaign=Campaign(
             province=province,
@@ -157,34 +191,35 @@ def _open_campaign(province: Province, districts: list[District], staff, rng: ra
             title=f"Tuyên dương Bí thư Chi đoàn tiêu biểu năm {today.year}",
             opens_on=today - timedelta(days=14),
             closes_on=today + timedelta(days=21),
-            default_quota=3,
+            default_quota=2,
             criteria=(
                 "Bí thư chi đoàn ấp, khóm đang giữ chức vụ; ưu tiên bí thư có kết quả đánh giá kỹ năng năm "
-                f"{today.year} cao, có mô hình hiệu quả; gửi kèm báo cáo thành tích của từng người."
+                f"{today.year} cao, có mô hình hiệu quả; Đoàn xã, phường gửi kèm báo cáo thành tích của "
+                "từng người."
             ),
         ),
-        quotas={d: 4 for d in districts if d.code == "846"},
+        quotas={communes[code]: 3 for code in dict.fromkeys(larger) if code in communes},
         user=staff,
     )
     campaign = services.campaign_open(campaign=campaign, user=staff)
     counts = {"submitted": 0, "drafts": 0}
-    # Càng Long (844) and Cầu Kè (845) have started; Tiểu Cần (846) is left for the visitor.
-    for code, submitted, drafts in (("844", 2, 1), ("845", 1, 0)):
-        district = next(d for d in districts if d.code == code)
-        officer = _officer(district)
-        terms = _secretaries_on(district, today, submitted + drafts, rng)
-        for index, term in enumerate(terms):
+    # Tập Ngãi has sent two and keeps a draft (one place left); Hùng Hòa has sent one.
+    for code, submitted, drafts in ((TAP_NGAI, 2, 1), (HUNG_HOA, 1, 0)):
+        commune = communes.get(code)
+        officer = _commune_officer(commune) if commune else None
+        if officer is None:
+            continue
+        for index, term in enumerate(_secretaries_of(commune, submitted + drafts, rng)):
             summary = _summary(rng)
             nomination = services.nomination_save(
                 nomination=Nomination(
                     campaign=campaign,
                     person=term.person,
                     summary=summary,
-                    report=REPORT.format(
-                        branch=term.branch.name, commune=term.branch.commune.name, summary=summary
-                    ),
+                    report=REPORT_2026.format(branch=term.branch.name, commune=commune.name, summary=summary),
                 ),
                 user=officer,
+                today=today,
             )
             if index < submitted:
                 services.nomination_submit(nomination=nomination, user=officer, today=today)
@@ -195,15 +230,31 @@ def _open_campaign(province: Province, districts: list[District], staff, rng: ra
 
 
 def populate_awards(*, rng: random.Random, today: date | None = None) -> dict[str, int]:
+    """Trà Vinh's decided 2020 campaign, made with the units of its time: run before the branches are
+    re-attached to the new communes."""
     province = Province.objects.get(code=DEMO_PROVINCE)
-    counts = {"commended": 0, "rejected": 0, "submitted": 0, "drafts": 0}
+    counts = {"commended": 0, "rejected": 0}
     if Campaign.objects.filter(province=province).exists():
         return counts
     rng = random.Random(rng.random())  # its own stream: the demo's other draws stay as they were
-    today = today or timezone.localdate()
     User = get_user_model()
     staff = User.objects.filter(role=User.Role.PROVINCIAL_STAFF, province=province).first()
     districts = list(District.objects.filter(province=province).order_by("code"))
     counts.update(_decided_campaign(province, districts, staff, rng))
-    counts.update(_open_campaign(province, districts, staff, rng, today))
+    return counts
+
+
+def populate_current_awards(*, rng: random.Random, today: date | None = None) -> dict[str, int]:
+    """This year's campaign of Tỉnh đoàn Vĩnh Long with its commune quotas and the first nominations of
+    Xã Tập Ngãi and Xã Hùng Hòa: run after the branches are re-attached (commune officers nominate the
+    secretaries of today's branches)."""
+    counts = {"submitted": 0, "drafts": 0}
+    province = Province.objects.filter(code=CURRENT_PROVINCE, ended_on__isnull=True).first()
+    if province is None or Campaign.objects.filter(province=province).exists():
+        return counts
+    rng = random.Random(rng.random())
+    today = today or timezone.localdate()
+    User = get_user_model()
+    staff = User.objects.filter(role=User.Role.PROVINCIAL_STAFF, province=province).first()
+    counts.update(_current_campaign(province, staff, rng, today))
     return counts

@@ -6,11 +6,15 @@ both communes of a new province that Tỉnh Trà Vinh went into. Each new person
 predecessor did before the reform: the Tập Ngãi officer as the Tiểu Cần officer, the neighbour as the Càng
 Long officer, the new provincial staff as Trà Vinh's; except the pages of the ended units themselves, which
 belong to the old units' users (`EXCEPTIONS`). The world and the reform are built once for the module.
+
+The new province's own campaign, per commune, has a matrix of its own (`COMMUNE_CASES`) over the personas
+of both worlds: a commune officer never reaches the neighbouring commune's nominations.
 """
 
 import datetime
 
 import pytest
+from django.urls import reverse
 
 from accounts.models import User
 from branches.divisions import REFORM_DAY
@@ -20,7 +24,7 @@ from tests.assessments import scope_cases_reform
 from tests.conftest import shared_data
 from tests.factories import CommuneFactory, ProvinceFactory, UserFactory
 from tests.login import login_verified
-from tests.test_scope_matrix import CASES, FORBIDDEN, LOGIN, NOT_FOUND, REDIRECT
+from tests.test_scope_matrix import CASES, FORBIDDEN, LOGIN, NOT_FOUND, OK, REDIRECT
 
 pytestmark = pytest.mark.usefixtures("world_once", "reformed")
 
@@ -56,8 +60,8 @@ EXCEPTIONS: dict[tuple[str, str], object] = {
     ("photo delete", "tap_ngai_officer"): FORBIDDEN,
     ("model edit", "tap_ngai_officer"): NOT_FOUND,
     ("model edit (post)", "tap_ngai_officer"): NOT_FOUND,
-    # Nominating by commune officers (with commune quotas) is a later part of issue 12: the nomination
-    # views are for district officers still, and refuse a commune officer whatever the campaign.
+    # The world's campaigns are Trà Vinh's, per district: a commune officer reads them and nominates in
+    # none of them (Campaign.nominated_by); its own campaign is the new province's (COMMUNE_CASES below).
     **{
         (name, p): FORBIDDEN
         for name in (
@@ -103,8 +107,63 @@ def reformed(world_once, django_db_blocker):
         UserFactory(username="doanxa.tapngai", role=User.Role.COMMUNE_OFFICER, commune=new["29365"])
         UserFactory(username="doanxa.canglong", role=User.Role.COMMUNE_OFFICER, commune=new["29276"])
         UserFactory(username="tinhdoan.vinhlong.moi", role=User.Role.PROVINCIAL_STAFF, province=province)
+        return _commune_campaign(province, new)
 
     yield from shared_data(django_db_blocker, build)
+
+
+def _commune_campaign(province, new) -> dict:
+    """This year's campaign of the new province, per commune: Tập Ngãi has a quota of 3 and has sent the
+    nomination of the secretary of its re-attached branch (once Hiếu Tử's); Càng Long has sent one. Next
+    year's campaign is open too, with Tập Ngãi's draft of the same secretary. Written directly, as the
+    matrix world's campaigns are (tests/conftest.py)."""
+    from django.utils import timezone
+
+    from awards.models import Campaign, Nomination, Quota
+    from secretaries.models import Term
+
+    today = timezone.localdate()
+    campaign, next_year = (
+        Campaign.objects.create(
+            province=province,
+            year=year,
+            title=f"Tuyên dương năm {year} (theo xã)",
+            opens_on=today - datetime.timedelta(days=10),
+            closes_on=today + datetime.timedelta(days=20),
+            default_quota=2,
+            status=Campaign.Status.OPEN,
+        )
+        for year in (today.year, today.year + 1)
+    )
+    Quota.objects.create(campaign=campaign, commune=new["29365"], quota=3)
+
+    def nominate(commune, person, status, campaign=campaign):
+        term = Term.objects.secretaries().current().get(person=person)
+        return Nomination.objects.create(
+            campaign=campaign,
+            person=person,
+            branch=term.branch,
+            commune=commune,
+            province=province,
+            summary="Tổ chức tốt các phong trào của chi đoàn.",
+            report="Báo cáo thành tích.",
+            status=status,
+            submitted_at=timezone.now() if status != Nomination.Status.DRAFT else None,
+        )
+
+    tap_ngai_secretary, neighbour_secretary = (
+        Term.objects.secretaries().current().get(branch__commune=new[code], branch__name=name).person
+        for code, name in (("29365", "Ấp Cây Gòn"), ("29276", "Ấp Đại Đức"))
+    )
+    return {
+        "commune_campaign": campaign.pk,
+        "tap_ngai": new["29365"].pk,
+        "tap_ngai_nomination": nominate(new["29365"], tap_ngai_secretary, Nomination.Status.SUBMITTED).pk,
+        "tap_ngai_draft": nominate(
+            new["29365"], tap_ngai_secretary, Nomination.Status.DRAFT, campaign=next_year
+        ).pk,
+        "neighbour_nomination": nominate(new["29276"], neighbour_secretary, Nomination.Status.SUBMITTED).pk,
+    }
 
 
 USERNAMES = {
@@ -144,3 +203,109 @@ def test_new_world_records_in_the_matrix(case, persona, world, client, request):
         assert response.status_code == REDIRECT and "/login/" in response["Location"], url
     else:
         assert response.status_code == case.expected(persona), f"{persona} {case.method.upper()} {url}"
+
+
+# The new province's own campaign, per commune: every persona of both worlds. Outside it (the old units'
+# users, the other province) → 404; the communes nominate, the new province's staff review and set quotas.
+ALL_USERNAMES = {
+    **USERNAMES,
+    "administrator": "quantri",
+    "tra_vinh_staff": "tinhdoan.travinh",
+    "tieu_can_officer": "huyendoan.tieucan",
+    "cang_long_officer": "huyendoan.canglong",
+    "vinh_long_staff": "tinhdoan.vinhlong",
+}
+NEW_STAFF = ("administrator", "new_vinh_long_staff")
+
+
+def _expect(default=NOT_FOUND, **statuses) -> dict:
+    return {persona: statuses.get(persona, default) for persona in ALL_USERNAMES}
+
+
+def _both(staff, officers) -> dict:
+    """Staff of the new province (and the administrator) `staff`; both commune officers `officers`."""
+    return _expect(
+        administrator=staff, new_vinh_long_staff=staff, tap_ngai_officer=officers, neighbour_officer=officers
+    )
+
+
+def _own(status, staff=FORBIDDEN) -> dict:
+    """Tập Ngãi's own nomination: its officer `status`, the neighbour 404, the staff `staff`."""
+    return _expect(administrator=staff, new_vinh_long_staff=staff, tap_ngai_officer=status)
+
+
+def _url(name, key, suffix=""):
+    return lambda ids: reverse(name, args=[ids[key]]) + suffix
+
+
+COMMUNE_CASES = [
+    ("campaign detail", _url("awards:campaign_detail", "commune_campaign"), _both(OK, OK), "get"),
+    ("campaign quotas", _url("awards:campaign_quotas", "commune_campaign"), _both(OK, FORBIDDEN), "get"),
+    (
+        "campaign quotas (search)",
+        _url("awards:campaign_quotas", "commune_campaign", "?q=tap+ngai"),
+        _both(OK, FORBIDDEN),
+        "get",
+    ),
+    (
+        "campaign quotas (post)",
+        _url("awards:campaign_quotas", "commune_campaign"),
+        _both(REDIRECT, FORBIDDEN),
+        "post",
+    ),
+    ("campaign review", _url("awards:campaign_review", "commune_campaign"), _both(OK, FORBIDDEN), "get"),
+    (
+        "campaign review (per commune)",
+        lambda ids: (
+            reverse("awards:campaign_review", args=[ids["commune_campaign"]]) + f"?commune={ids['tap_ngai']}"
+        ),
+        _both(OK, FORBIDDEN),
+        "get",
+    ),
+    ("nominate", _url("awards:nomination_create", "commune_campaign"), _both(FORBIDDEN, OK), "get"),
+    # An empty post comes back with its errors: nothing is written.
+    ("nominate (post)", _url("awards:nomination_create", "commune_campaign"), _both(FORBIDDEN, OK), "post"),
+    ("nomination detail", _url("awards:nomination_detail", "tap_ngai_nomination"), _own(OK, OK), "get"),
+    (
+        "nomination detail (neighbour)",
+        _url("awards:nomination_detail", "neighbour_nomination"),
+        _expect(administrator=OK, new_vinh_long_staff=OK, neighbour_officer=OK),
+        "get",
+    ),
+    ("nomination edit", _url("awards:nomination_update", "tap_ngai_nomination"), _own(OK), "get"),
+    ("nomination edit (post)", _url("awards:nomination_update", "tap_ngai_nomination"), _own(OK), "post"),
+    (
+        "nomination withdraw",
+        _url("awards:nomination_withdraw", "tap_ngai_nomination"),
+        _own(REDIRECT),
+        "post",
+    ),
+    ("nomination submit", _url("awards:nomination_submit", "tap_ngai_draft"), _own(REDIRECT), "post"),
+    ("nomination delete (confirm)", _url("awards:nomination_delete", "tap_ngai_draft"), _own(OK), "get"),
+    ("nomination delete", _url("awards:nomination_delete", "tap_ngai_draft"), _own(REDIRECT), "post"),
+    (
+        "nomination approve",
+        _url("awards:nomination_approve", "tap_ngai_nomination"),
+        _own(FORBIDDEN, staff=REDIRECT),
+        "post",
+    ),
+    (
+        "nomination reject (form)",
+        _url("awards:nomination_reject", "tap_ngai_nomination"),
+        _own(FORBIDDEN, staff=OK),
+        "get",
+    ),
+]
+
+
+@pytest.mark.parametrize("persona", [*ALL_USERNAMES, "anonymous"])
+@pytest.mark.parametrize("case", COMMUNE_CASES, ids=lambda c: c[0])
+def test_scope_matrix_of_a_commune_campaign(case, persona, reformed, client):
+    _name, url, expect, method = case
+    if persona != "anonymous":
+        login_verified(client, User.objects.get(username=ALL_USERNAMES[persona]))
+    response = getattr(client, method)(url(reformed))
+    if persona == "anonymous":
+        assert response.status_code == REDIRECT and "/login/" in response["Location"]
+        return
+    assert response.status_code == expect[persona], f"{persona} {method.upper()} {url(reformed)}"

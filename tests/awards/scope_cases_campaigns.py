@@ -126,4 +126,29 @@ CASES = [
     ),
     # An empty bulk post re-shows the page with its error (nothing ticked): nothing changes.
     Case("campaign review (post)", campaign_url("awards:campaign_review"), staff_page(), method="post"),
+    # The quota of each unit (the districts of Trà Vinh here), a page at a time.
+    Case("campaign quotas", campaign_url("awards:campaign_quotas"), staff_page()),
+    Case(
+        "campaign quotas (search)",
+        campaign_url("awards:campaign_quotas", suffix="?q=tieu+can"),
+        staff_page(),
+    ),
+    # An empty post leaves every unit at the default (the world has no override) and comes back.
+    Case(
+        "campaign quotas (post)",
+        campaign_url("awards:campaign_quotas"),
+        staff_page(inside=REDIRECT),
+        method="post",
+    ),
+    Case(
+        "campaign quotas (draft)",
+        campaign_url("awards:campaign_quotas", "draft_campaign"),
+        staff_page(officers=NOT_FOUND),
+    ),
+    # Locked once decided: back to the campaign with a message.
+    Case(
+        "campaign quotas (decided)",
+        campaign_url("awards:campaign_quotas", "decided_campaign"),
+        staff_page(inside=REDIRECT),
+    ),
 ]

@@ -77,7 +77,7 @@ class TestList:
         campaigns = {c.pk: c for c in response.context["campaigns"]}
         assert world["draft_campaign"].pk not in campaigns
         current = campaigns[world["campaign"].pk]
-        assert (current.district_quota, current.district_used, current.district_left) == (2, 1, 1)
+        assert (current.unit_quota, current.unit_used, current.unit_left) == (2, 1, 1)
         html = response.content.decode()
         assert reverse("awards:campaign_create") not in html
         assert reverse("awards:statistics") in html
@@ -87,7 +87,7 @@ class TestList:
         client.force_login(tieu_can_officer)
         response = client.get(reverse("awards:campaign_list"))
         current = next(c for c in response.context["campaigns"] if c.pk == world["campaign"].pk)
-        assert (current.district_quota, current.district_left) == (5, 4)
+        assert (current.unit_quota, current.unit_left) == (5, 4)
 
     def test_administrator_sees_the_province(self, client, administrator, world):
         login_verified(client, administrator)
@@ -255,7 +255,7 @@ class TestDetail:
         campaign = world["campaign"]
         login_verified(client, tra_vinh_staff)
         response = client.get(campaign.get_absolute_url())
-        rows = {r.district.pk: r for r in response.context["quota_rows"]}
+        rows = {r.unit.pk: r for r in response.context["quota_rows"]}
         assert (rows[districts[0].pk].quota, rows[districts[0].pk].submitted, rows[districts[0].pk].left) == (
             2,
             1,
@@ -295,7 +295,7 @@ class TestDetail:
         client.force_login(cang_long_officer)
         response = client.get(campaign.get_absolute_url())
         assert list(response.context["nominations"]) == [world["cang_long_nomination"]]
-        assert [r.district.code for r in response.context["quota_rows"]] == ["844"]
+        assert [r.unit.code for r in response.context["quota_rows"]] == ["844"]
         html = response.content.decode()
         assert "Lê Thị Hồng Nhung" in html and "Nguyễn Văn Tèo" not in html
         assert reverse("awards:nomination_detail", args=[world["cang_long_nomination"].pk]) in html

@@ -81,7 +81,7 @@ class TestPublishedList:
         response = client.get(list_url(campaign))
         assert response.status_code == 200
         groups = response.context["groups"]
-        assert [g["district"].name for g in groups] == ["Huyện Càng Long", "Huyện Tiểu Cần"]
+        assert [g["unit"].name for g in groups] == ["Huyện Càng Long", "Huyện Tiểu Cần"]
         assert [[c.person.full_name for c in g["entries"]] for g in groups] == [
             ["Lê Thị Hồng Nhung"],
             ["Trần Thị Ánh", "Nguyễn Văn Tèo"],  # by given name, the Vietnamese way
@@ -118,7 +118,7 @@ class TestPublishedList:
         assert "Nguyễn Văn Tèo" in html  # the record stays on the page
         assert response.context["revoked"] == 1
         assert response.context["total"] == 1
-        tieu_can = next(g for g in response.context["groups"] if g["district"].code == "846")
+        tieu_can = next(g for g in response.context["groups"] if g["unit"].code == "846")
         assert tieu_can["current"] == 0 and len(tieu_can["entries"]) == 1
         assert "d-print-block" in html  # the printed note on what was left out
 

@@ -175,7 +175,8 @@ def test_fixed_number_of_queries(
     user.former_branch_ids()  # read once per request, before any panel's own queries (core/scope.py)
     with count_queries() as small:
         panel(user)
-    officer = UserFactory(role="district_officer", district=hieu_tu.district)
+    # Each nominee's own district nominates them (services.nomination_save refuses another unit).
+    officers = {c: UserFactory(role="district_officer", district=c.district) for c in (hieu_tu, an_truong)}
     for year in (TODAY.year + 2, TODAY.year + 3):
         campaign = Campaign.objects.create(
             province=tra_vinh,
@@ -186,6 +187,7 @@ def test_fixed_number_of_queries(
             status=Campaign.Status.OPEN,
         )
         for commune in (hieu_tu, hieu_tu, an_truong):
+            officer = officers[commune]
             services.nomination_submit(nomination=draft(campaign, secretary(commune), officer), user=officer)
             draft(campaign, secretary(commune), officer)
     with count_queries() as large:

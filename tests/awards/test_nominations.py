@@ -193,9 +193,7 @@ class TestCreate:
         assert "this one would be 1 over" in page.content.decode()
         assert SUMMARY in page.content.decode()
 
-    def test_a_district_quota_below_what_is_used_says_the_whole_excess(
-        self, officer, world, hieu_tu, tieu_can
-    ):
+    def test_a_unit_quota_below_what_is_used_says_the_whole_excess(self, officer, world, hieu_tu, tieu_can):
         Quota.objects.create(campaign=world["campaign"], district=tieu_can, quota=0)
         response = post_nomination(officer, world, secretary(hieu_tu), submit=True)
         assert "quota is 0 and 1 nominations are already submitted: this one would be 2 over" in " ".join(

@@ -215,11 +215,11 @@ def test_candidates_ranked_by_the_years_score(rated_campaign, hieu_tu, tieu_can,
     low, high, unrated = secretary(hieu_tu), secretary(hieu_tu), secretary(hieu_tu)
     _assessed(low, 4)
     _assessed(high, 5)
-    rows = candidates(campaign=rated_campaign, district=tieu_can, user=officer)
+    rows = candidates(campaign=rated_campaign, unit=tieu_can, user=officer)
     assert [r.person for r in rows] == [high, low]  # the unrated one is not eligible under a minimum rating
     rated_campaign.minimum_rating = ""
     rated_campaign.save()
-    rows = candidates(campaign=rated_campaign, district=tieu_can, user=officer)
+    rows = candidates(campaign=rated_campaign, unit=tieu_can, user=officer)
     assert [r.person for r in rows] == [high, low, unrated]
 
 

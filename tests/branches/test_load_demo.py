@@ -148,3 +148,39 @@ def test_demo_rearranges_hamlets_of_tap_ngai_in_2026(first_run):
     assert sum(row.successor.member_count for row in split) == split[0].predecessor.member_count
     again = load_demo()
     assert "Xã Tập Ngãi): 0 branches merged into one, 0 new branches" in again
+
+
+def test_demo_commendations_of_both_worlds(first_run):
+    """Trà Vinh's 2020 campaign stays decided, per district, with its 24 commended; this year's campaign is
+    Tỉnh đoàn Vĩnh Long's, open, per commune, with the first nominations of Tập Ngãi and Hùng Hòa."""
+    from django.utils import timezone
+
+    from awards.models import Campaign, Commendation, Nomination
+
+    assert "Trà Vinh's 2020 campaign decided (24 commended, 3 not approved)" in first_run
+    assert "Vĩnh Long's campaign of this year open, with a quota per commune" in first_run
+    old = Campaign.objects.get(province__code="84", year=2020)
+    assert old.is_decided and old.level == "district"
+    assert Commendation.objects.filter(campaign=old, district__isnull=False).count() == 24
+    assert not Campaign.objects.filter(province__code="84", year__gt=2020).exists()
+    today = Campaign.objects.get(province__code="86", year=timezone.localdate().year)
+    assert today.is_open and today.level == "commune" and today.default_quota == 2
+    assert today.window().state == "open"
+    tap_ngai = Commune.objects.get_by_code("29365")
+    assert (
+        today.quotas.get(commune=tap_ngai).quota == 3
+        and today.quotas.filter(district__isnull=False).count() == 0
+    )
+    by_commune = {
+        (n.commune.name, n.status, n.created_by.username)
+        for n in Nomination.objects.filter(campaign=today).select_related("commune", "created_by")
+    }
+    assert by_commune == {
+        ("Xã Tập Ngãi", Nomination.Status.SUBMITTED, "doanxa.tapngai"),
+        ("Xã Tập Ngãi", Nomination.Status.DRAFT, "doanxa.tapngai"),
+        ("Xã Hùng Hòa", Nomination.Status.SUBMITTED, "doanxa.hunghoa"),
+    }
+    assert Nomination.objects.filter(campaign=today, commune=tap_ngai).count() == 3
+    again = load_demo()
+    assert "Vĩnh Long has its campaigns already, none created." in again
+    assert Campaign.objects.filter(province__code="86").count() == 1

@@ -6,7 +6,7 @@ from django.db import transaction
 from accounts.mfa import secret_base32
 from demo.accounts import DEMO_TOTP_KEY, populate_users
 from demo.assessments import CURRENT_YEAR, PREVIOUS_YEAR, populate_assessments
-from demo.awards import populate_awards
+from demo.awards import populate_awards, populate_current_awards
 from demo.branches import DEMO_PROVINCE, populate_branches, rearrange_hamlets, reattach_branches
 from demo.secretaries import populate_secretaries
 from demo.seminars import populate_seminars, populate_seminars_today
@@ -33,6 +33,8 @@ class Command(BaseCommand):
             # stored with the units of their time) and seminars.
             assessments = populate_assessments(rng=rng)
             seminars_today = populate_seminars_today(rng=rng)
+            # Today's campaign is Vĩnh Long's: its communes nominate the secretaries of today's branches.
+            awards.update(populate_current_awards(rng=rng))
         self.stdout.write(f"Demo branches created: {created}")
         if secretaries["people"]:
             self.stdout.write(
@@ -66,13 +68,18 @@ class Command(BaseCommand):
             )
         if awards["commended"]:
             self.stdout.write(
-                "Demo commendations: 2020 campaign decided ({commended} commended, {rejected} not approved); "
-                "this year's campaign open ({submitted} nominations submitted, {drafts} draft)".format(
-                    **awards
-                )
+                "Demo commendations: Trà Vinh's 2020 campaign decided ({commended} commended, {rejected} not "
+                "approved)".format(**awards)
             )
         else:
             self.stdout.write("Demo commendations: Trà Vinh has its campaigns already, none created.")
+        if awards["submitted"] or awards["drafts"]:
+            self.stdout.write(
+                "Demo commendations: Vĩnh Long's campaign of this year open, with a quota per commune "
+                "({submitted} nominations submitted, {drafts} draft)".format(**awards)
+            )
+        else:
+            self.stdout.write("Demo commendations: Vĩnh Long has its campaigns already, none created.")
         self.stdout.write(
             "The 2025 reform: {moved} branches re-attached on 01/07/2025 to the new commune their commune "
             "went into whole; left for a later work list: {split} of communes split across several new "
