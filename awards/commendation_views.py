@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 
 from branches.rollup import unit_names, units_mode, units_switch
+from branches.selectors import branch_communes_on
 from core.excel import xlsx_response
 from core.files import protected_image_response
 from core.history import history_rows
@@ -90,9 +91,11 @@ def commendation_export(request, campaign_pk):
     """The published list as .xlsx: the page's columns, plus gender, ethnicity and party membership (what the
     statistics count). No phone, birth date or religion: the list reaches beyond each user's own scope."""
     campaign = _decided_campaign(request, campaign_pk)
-    commendations = selectors.published_commendations(campaign=campaign, user=request.user)
+    commendations = list(selectors.published_commendations(campaign=campaign, user=request.user))
+    # The commune each branch belonged to on the decision date, as the certificate names it.
+    communes_then = branch_communes_on([c.branch for c in commendations], campaign.decision_date)
     headers = [
-        _("District"),
+        _("Nominating unit"),
         _("Full name"),
         _("Gender"),
         _("Ethnicity"),
@@ -124,13 +127,13 @@ def commendation_export(request, campaign_pk):
                 ethnicities.get(person.ethnicity, ""),
                 yes if person.is_party_member else no,
                 c.branch.name,
-                c.branch.commune.name,
+                communes_then[c.branch_id].name,
                 c.nomination.summary,
                 campaign.decision_number,
                 campaign.decision_date,
                 c.revoked_on,
                 c.revocation_reason,
-                unit_names(c.district.name, c.province.name),
+                unit_names(c.unit.name, c.province.name),
                 unit_names(c.branch.commune.name, c.branch.commune.province.name),
             ]
 

@@ -351,7 +351,7 @@ def nomination_submit(*, nomination: Nomination, user, today: datetime.date | No
     # Lock the campaign row: two officers of one unit submitting at once cannot both take the last place.
     campaign = Campaign.objects.select_for_update().get(pk=nomination.campaign_id)
     nomination = (
-        Nomination.objects.select_for_update()
+        Nomination.objects.select_for_update(of=("self",))
         .select_related("person", "district", "commune")
         .get(pk=nomination.pk)
     )
@@ -392,7 +392,9 @@ def nomination_submit(*, nomination: Nomination, user, today: datetime.date | No
 @transaction.atomic
 def nomination_withdraw(*, nomination: Nomination, user) -> Nomination:
     """The district takes a submitted nomination back to draft while nominations are open."""
-    nomination = Nomination.objects.select_for_update().select_related("campaign").get(pk=nomination.pk)
+    nomination = (
+        Nomination.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=nomination.pk)
+    )
     _require_campaign_status(nomination.campaign, Status.OPEN, action=_("changed"))
     if nomination.status != Nomination.Status.SUBMITTED:
         _refuse(_("Only a submitted nomination that is not yet reviewed can be withdrawn."), "not_submitted")
@@ -406,7 +408,9 @@ def nomination_withdraw(*, nomination: Nomination, user) -> Nomination:
 def nomination_delete(*, nomination: Nomination, user) -> None:
     """Only a draft is deleted; anything sent to the province stays on record, and a published campaign is
     locked whole (its leftover drafts included)."""
-    nomination = Nomination.objects.select_for_update().select_related("campaign").get(pk=nomination.pk)
+    nomination = (
+        Nomination.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=nomination.pk)
+    )
     if nomination.campaign.is_decided:
         _refuse(_("The decision is published: the campaign is locked."), "campaign_locked")
     if nomination.status != Nomination.Status.DRAFT:
@@ -415,7 +419,9 @@ def nomination_delete(*, nomination: Nomination, user) -> None:
 
 
 def _review(nomination: Nomination, *, status: str, reason: str, user) -> Nomination:
-    nomination = Nomination.objects.select_for_update().select_related("campaign").get(pk=nomination.pk)
+    nomination = (
+        Nomination.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=nomination.pk)
+    )
     _require_campaign_status(nomination.campaign, Status.OPEN, Status.REVIEW, action=_("reviewed"))
     if nomination.status == Nomination.Status.DRAFT:
         _refuse(_("A draft has not been submitted by the district yet."), "not_submitted")

@@ -28,10 +28,14 @@ class ScopedQuerySet(models.QuerySet):
     branch_path: str | None = None
     #: paths above that cross a one-to-many relation (matched in a subquery, so no row comes twice)
     multi_valued_paths: frozenset[str] = frozenset()
+    #: lookup from a row to the day it began, e.g. "started_on" (a term), "terms__started_on" (a person):
+    #: an ended unit reads its former branches' rows up to its end, not what their new commune records since
+    former_until_path: str | None = None
 
-    def _match(self, path: str, value, lookup: str = "exact") -> Q:
-        condition = {f"{path}__{lookup}": value}
+    def _match(self, path: str, value, lookup: str = "exact", **also) -> Q:
+        condition = {f"{path}__{lookup}": value, **also}
         if path in self.multi_valued_paths:
+            # One filter() call: the conditions hold for the same related row.
             return Q(pk__in=self.model._base_manager.filter(**condition).values("pk"))
         return Q(**condition)
 
@@ -49,7 +53,10 @@ class ScopedQuerySet(models.QuerySet):
         else:
             return self.none()
         if self.branch_path is not None and (former := user.former_branch_ids()):
-            scope |= self._match(self.branch_path, former, "in")
+            also = {}
+            if self.former_until_path is not None and (ended := user.unit_ended_on) is not None:
+                also[f"{self.former_until_path}__lte"] = ended
+            scope |= self._match(self.branch_path, former, "in", **also)
         return self.filter(scope)
 
     def in_province(self, province) -> "ScopedQuerySet":

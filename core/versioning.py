@@ -51,7 +51,9 @@ class Versioned(models.Model):
         if not self._state.adding and self.pk is not None:
             # Counted from the stored row, locked until the transaction ends: two saves that did not go
             # through lock_current (a status change, say) still give two different versions.
-            stored = type(self)._base_manager.filter(pk=self.pk)
+            # order_by(): no join for the model's ordering (PostgreSQL refuses to lock the nullable side
+            # of an outer join, e.g. a nomination ordered by its district, empty since the reform).
+            stored = type(self)._base_manager.filter(pk=self.pk).order_by()
             if transaction.get_connection().in_atomic_block:
                 stored = stored.select_for_update()
             current = stored.values_list("version", flat=True).first()

@@ -29,6 +29,7 @@ class PersonQuerySet(ScopedQuerySet):
     # A commune officer reads the people who served (or serve) its branches.
     commune_path = "terms__branch__commune"
     branch_path = "terms__branch"
+    former_until_path = "terms__started_on"
     multi_valued_paths = frozenset({commune_path, branch_path})
 
     def search(self, query: str | None) -> "PersonQuerySet":
@@ -134,6 +135,7 @@ class TermQuerySet(ScopedQuerySet):
     district_path = "branch__commune__district"
     commune_path = "branch__commune"
     branch_path = "branch"
+    former_until_path = "started_on"
 
     def current(self) -> "TermQuerySet":
         return self.filter(ended_on__isnull=True)

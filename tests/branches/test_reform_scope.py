@@ -160,3 +160,27 @@ def test_admin_shows_a_branchs_former_commune(world, reform, client, administrat
     page = client.get(reverse("admin:branches_branch_change", args=[world["tieu_can"].pk]))
     assert page.status_code == 200
     assert "Xã Hiếu Tử" in page.content.decode() and "30/06/2025" in page.content.decode()
+
+
+def test_ended_units_do_not_read_what_their_former_branches_record_after_their_end(
+    world, reform, tra_vinh_staff, tieu_can_officer
+):
+    """Huyện đoàn Tiểu Cần reads the terms of its time in its former branch, not the secretary Xã Tập Ngãi
+    appoints there in 2026 (nor that person, who never served Tiểu Cần)."""
+    branches_reattach(on=REFORM_DAY)
+    branch = world["tieu_can"]
+    Term.objects.filter(branch=branch, ended_on__isnull=True).update(ended_on=datetime.date(2026, 1, 31))
+    newcomer = Person.objects.create(
+        full_name="Thạch Thị Mới", date_of_birth=datetime.date(2000, 5, 5), province=reform["province"]
+    )
+    new_term = Term.objects.create(
+        person=newcomer, branch=branch, role=Term.Role.SECRETARY, started_on=datetime.date(2026, 2, 1)
+    )
+    officer = commune_officer(reform["tap_ngai"], "doanxa.tapngai")
+    assert new_term in Term.objects.visible_to(officer) and newcomer in Person.objects.visible_to(officer)
+    for user in (tra_vinh_staff, tieu_can_officer):
+        user = User.objects.get(pk=user.pk)  # no cached former branches
+        assert world["tieu_can_term"] in Term.objects.visible_to(user)
+        assert world["tieu_can_person"] in Person.objects.visible_to(user)
+        assert new_term not in Term.objects.visible_to(user)
+        assert newcomer not in Person.objects.visible_to(user)
