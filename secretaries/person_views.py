@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from branches.models import Branch
+from branches.selectors import shows_districts
 from branches.unit_views import AUTOCOMPLETE_LIMIT
 from core.excel import xlsx_response
 from core.files import protected_image_response
@@ -44,7 +45,9 @@ class PersonListView(PaginatedListMixin, PersonQuerysetMixin, ListView):
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(filter=self.filterset, **kwargs)
+        return super().get_context_data(
+            filter=self.filterset, show_district=shows_districts(self.request.user), **kwargs
+        )
 
 
 @portal_view

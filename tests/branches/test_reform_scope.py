@@ -184,3 +184,20 @@ def test_ended_units_do_not_read_what_their_former_branches_record_after_their_e
         assert world["tieu_can_person"] in Person.objects.visible_to(user)
         assert new_term not in Term.objects.visible_to(user)
         assert newcomer not in Person.objects.visible_to(user)
+
+
+def test_person_list_of_the_new_world_has_no_district_column(world, reform, client):
+    """A secretary appointed since the reform has no district; the commune officer's list names none."""
+    branches_reattach(on=REFORM_DAY)
+    newcomer = Person.objects.create(
+        full_name="Thạch Thị Mới", date_of_birth=datetime.date(2000, 5, 5), province=reform["province"]
+    )
+    Term.objects.create(
+        person=newcomer,
+        branch=world["cang_long"],
+        role=Term.Role.DEPUTY,
+        started_on=datetime.date(2026, 2, 1),
+    )
+    login_verified(client, new_staff(reform["province"]))
+    page = client.get(reverse("secretaries:person_list")).content.decode()
+    assert "Thạch Thị Mới" in page and "sort=district" not in page
