@@ -82,8 +82,8 @@ class Command(BaseCommand):
             self.stdout.write("Demo commendations: Vĩnh Long has its campaigns already, none created.")
         self.stdout.write(
             "The 2025 reform: {moved} branches re-attached on 01/07/2025 to the new commune their commune "
-            "went into whole; left for a later work list: {split} of communes split across several new "
-            "ones, {clashing} whose name the new commune already has".format(**vars(reattached))
+            "went into whole; waiting in the work list (/branches/waiting/): {split} of communes merged only "
+            "partly, {clashing} whose name the new commune already has".format(**vars(reattached))
         )
         self.stdout.write(
             "Hamlets re-arranged in 2026 (Xã Tập Ngãi): {merged} branches merged into one, {split} new "
