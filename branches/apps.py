@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class BranchesConfig(AppConfig):
     name = "branches"
     verbose_name = _("Units and branches")
+
+    def ready(self):
+        from core.importing.engine import register_kind
+
+        from .imports import BranchImport
+
+        register_kind(BranchImport())
