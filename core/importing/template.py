@@ -107,7 +107,7 @@ def template_workbook(kind: ImportKind, *, user) -> Workbook:
         row += 1
         help_sheet.cell(row=row, column=1, value=str(column.label))
         help_sheet.cell(row=row, column=2, value=_("Yes") if column.required else "")
-        how = str(column.help) or TYPE_HELP.get(column.type, "")
+        how = str(column.help or TYPE_HELP.get(column.type, ""))
         if column.choices or column.key in lists:
             how = (how + " " if how else "") + _("(choose from the list)")
         help_sheet.cell(row=row, column=3, value=how)
