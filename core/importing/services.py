@@ -98,9 +98,9 @@ def batch_commit(*, batch: ImportBatch, user) -> ImportBatch:
             plan = _replan(locked, user=user, lock=True)
             if plan.has_errors:
                 raise _Refused(plan)
-            kind.commit(
-                plan=plan, user=user, reason=_("Imported from file %(name)s") % {"name": locked.file_name}
-            )
+            # simple-history keeps 100 characters of a reason.
+            reason = (_("Imported from file %(name)s") % {"name": locked.file_name})[:100]
+            kind.commit(plan=plan, user=user, reason=reason)
             _store(locked, plan)
             locked.status = ImportBatch.Status.COMMITTED
             locked.committed_at = timezone.now()
