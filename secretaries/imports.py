@@ -96,8 +96,11 @@ class BranchIndex:
             )
         )
         self.by_name: dict[str, list[Branch]] = {}
+        self.by_commune: dict[tuple[int, str], list[Branch]] = {}
         for branch in branches:
-            self.by_name.setdefault(branch_key(branch.name), []).append(branch)
+            key = branch_key(branch.name)
+            self.by_name.setdefault(key, []).append(branch)
+            self.by_commune.setdefault((branch.commune_id, key), []).append(branch)
         self.names = {
             branch_key(b.name): b.name for b in branches if b.commune.ended_on is None and b.is_active
         }
@@ -106,9 +109,8 @@ class BranchIndex:
         typed = str(row.values.get("branch") or "")
         if not typed:
             return None
-        found = self.by_name.get(branch_key(typed), [])
-        if commune is not None:
-            found = [b for b in found if b.commune_id == commune.pk]
+        key = branch_key(typed)
+        found = self.by_name.get(key, []) if commune is None else self.by_commune.get((commune.pk, key), [])
         current = [b for b in found if b.commune.ended_on is None]
         if len(current) > 1:
             row.refuse("branch", _("several branches have this name: fill in the commune"), columns=columns)
@@ -386,7 +388,11 @@ class SecretaryImport(ImportKind):
             name = normalize_name(values.get("full_name") or "")
             born, started = values.get("date_of_birth"), values.get("started_on")
             branch = resolved.get(row.number)
-            summary = name + (f" ({_date(born)})" if born else "") + (f" — {branch.name}" if branch else "")
+            summary = (
+                (name or row.shown.get("full_name", ""))
+                + (f" ({_date(born)})" if born else "")
+                + (f" — {branch.name}" if branch else "")
+            )
             self._check_dates(row, born, started, today, user, columns)
             person_key = (fold(name), born)
             if name and born:

@@ -258,3 +258,17 @@ def test_a_commune_officer_neither_imports_into_nor_sees_another_communes_import
     lists = load_workbook(io.BytesIO(b"".join(response.streaming_content)))["Danh mục"]
     offered = {c.value for row in lists.iter_rows() for c in row if c.value}
     assert spare.name not in offered and world["cang_long"].name in offered
+
+
+def test_import_log_queries_do_not_grow(officer_client, vacant, count_queries):
+    _batch(_post(officer_client, [secretary_row("Người Nhật Ký", vacant[0].name)]))
+    with count_queries() as small:
+        assert officer_client.get(reverse("imports:batch_list")).status_code == 200
+    for i in range(4):
+        _batch(
+            _post(officer_client, [secretary_row(f"Người Nhật Ký {i}", vacant[1].name)], name=f"f{i}.xlsx")
+        )
+    with count_queries() as large:
+        page = officer_client.get(reverse("imports:batch_list"))
+    assert "f3.xlsx" in page.content.decode()
+    assert len(large) == len(small)
