@@ -52,6 +52,7 @@ CASES = [
     Case("import log", lambda w: reverse("imports:batch_list"), {}),
     Case("import upload (secretaries)", lambda w: reverse("imports:batch_upload", args=["secretaries"]), {}),
     Case("import upload (branches)", lambda w: reverse("imports:batch_upload", args=["branches"]), {}),
+    Case("import upload (scores)", lambda w: reverse("imports:batch_upload", args=["scores"]), {}),
     Case(
         "import upload (empty post)",
         lambda w: reverse("imports:batch_upload", args=["secretaries"]),
@@ -68,6 +69,7 @@ CASES = [
         "import template (secretaries)", lambda w: reverse("imports:batch_template", args=["secretaries"]), {}
     ),
     Case("import template (branches)", lambda w: reverse("imports:batch_template", args=["branches"]), {}),
+    Case("import template (scores)", lambda w: reverse("imports:batch_template", args=["scores"]), {}),
     Case("import preview", batch_url("imports:batch_detail"), IN_TIEU_CAN),
     Case("import original file", batch_url("imports:batch_file"), IN_TIEU_CAN),
     Case("import same person", batch_url("imports:batch_same_person"), OWNER_ONLY, method="post"),
