@@ -12,10 +12,12 @@ from tests.test_scope_matrix import FORBIDDEN, NOT_FOUND, OK, REDIRECT, Case
 
 
 def _batch(world):
-    from accounts.models import User
     from core.importing.models import ImportBatch
+    from tests.factories import UserFactory
 
-    owner = User.objects.get(username="huyendoan.tieucan")
+    # The Tiểu Cần officer persona (created here when the test did not ask for it).
+    district = world["tieu_can"].commune.district
+    owner = UserFactory(username="huyendoan.tieucan", role="district_officer", district=district)
     batch = ImportBatch.objects.filter(user=owner, file_name="matrix.xlsx").first()
     if batch is None:
         batch = ImportBatch(
