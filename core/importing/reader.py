@@ -216,5 +216,10 @@ def read_sheet(upload: IO[bytes], *, size: int, looks_like_header) -> Sheet:
         if not rows:
             raise ImportFileError(_("The sheet has a header row but no rows below it."), "no_rows")
         return Sheet(title=sheet.title, header_number=header_number, headers=headers, rows=rows)
+    except ImportFileError:
+        raise
+    except Exception as error:
+        # A part that does not parse (malformed XML, entities refused by defusedxml) is a damaged file.
+        raise ImportFileError(_("The file is damaged and cannot be read."), "damaged") from error
     finally:
         workbook.close()

@@ -88,6 +88,21 @@ def test_damaged_workbook():
     assert _refused(content).code == "damaged"
 
 
+def test_xml_entities_in_a_sheet_are_refused_not_expanded():
+    good = workbook_bytes(GOOD, SECRETARY_HEADERS)
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>&lol2;</t></is></c></row></sheetData></worksheet>'
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as source, zipfile.ZipFile(buffer, "w") as target:
+        for item in source.infolist():
+            data = bomb if item.filename == "xl/worksheets/sheet1.xml" else source.read(item.filename)
+            target.writestr(item, data)
+    assert _refused(buffer.getvalue()).code == "damaged"
+
+
 def test_more_than_20000_rows():
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Dữ liệu")
