@@ -75,5 +75,5 @@ class SamePersonForm(forms.Form):
         self.helper.form_action = action
         self.helper.layout = Layout(
             "same_person",
-            FormActions(Submit("recheck", _("Check the rows again"), css_class="btn-outline-primary")),
+            FormActions(Submit("recheck", _("Check the rows again"))),
         )
