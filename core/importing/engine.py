@@ -359,6 +359,38 @@ def parse_rows(kind: ImportKind, sheet: Sheet) -> tuple[list[ParsedRow], list[st
     return rows, ignored
 
 
+def rows_to_json(rows: list[ParsedRow]) -> list[dict]:
+    """The rows as read (before any plan), kept on the batch so a re-check need not parse the file again."""
+
+    def encode(value):
+        return {"date": value.isoformat()} if isinstance(value, datetime.date) else value
+
+    return [
+        {
+            "n": row.number,
+            "v": {key: encode(value) for key, value in row.values.items()},
+            "s": row.shown,
+            "e": [error.__dict__ for error in row.errors],
+        }
+        for row in rows
+    ]
+
+
+def rows_from_json(data: list[dict]) -> list[ParsedRow]:
+    def decode(value):
+        return datetime.date.fromisoformat(value["date"]) if isinstance(value, dict) else value
+
+    return [
+        ParsedRow(
+            item["n"],
+            {key: decode(value) for key, value in item["v"].items()},
+            item["s"],
+            [RowError(**error) for error in item["e"]],
+        )
+        for item in data
+    ]
+
+
 def _parse_row(sheet_row: SheetRow, mapping, columns, choice_maps) -> ParsedRow:
     values, shown, errors = {}, {}, []
     cells = sheet_row.cells

@@ -50,6 +50,8 @@ class ImportBatch(models.Model):
     error_count = models.PositiveIntegerField(_("with errors"), default=0)
     #: the preview: every row's outcome, the rows with errors first
     report = models.JSONField(default=dict, blank=True, editable=False)
+    #: the rows as read from the file (values, cells as typed, cell errors): a re-check needs no new parse
+    parsed = models.JSONField(default=dict, blank=True, editable=False)
     #: the user's choices on the preview, e.g. {"same_person": [5, 9]} (row numbers)
     options = models.JSONField(default=dict, blank=True, editable=False)
 

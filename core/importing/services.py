@@ -10,7 +10,17 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .engine import ERROR, KINDS, ImportKind, Plan, header_matcher, parse_rows
+from .engine import (
+    ERROR,
+    KINDS,
+    ImportKind,
+    ParsedRow,
+    Plan,
+    header_matcher,
+    parse_rows,
+    rows_from_json,
+    rows_to_json,
+)
 from .models import ImportBatch
 from .reader import read_sheet
 
@@ -18,9 +28,12 @@ from .reader import read_sheet
 KEPT_OUTCOMES = 500
 
 
-def _plan(kind: ImportKind, file, *, size: int, user, options: dict, lock: bool = False) -> Plan:
+def _read(kind: ImportKind, file, *, size: int) -> tuple[list[ParsedRow], list[str]]:
     sheet = read_sheet(file, size=size, looks_like_header=header_matcher(kind))
-    rows, ignored = parse_rows(kind, sheet)
+    return parse_rows(kind, sheet)
+
+
+def _plan(kind: ImportKind, rows, ignored, *, user, options: dict, lock: bool = False) -> Plan:
     plan = kind.plan(rows=rows, user=user, options=options, lock=lock)
     plan.ignored_headers = ignored
     return plan
@@ -47,8 +60,11 @@ def _clean_name(name: str) -> str:
 def batch_create(*, kind: ImportKind, upload, user) -> ImportBatch:
     """Read and check the upload; keep it with its preview. Raises ImportFileError for a file refused as a
     whole. Nothing but the batch is written."""
-    plan = _plan(kind, upload, size=upload.size, user=user, options={})
+    rows, ignored = _read(kind, upload, size=upload.size)
+    parsed = {"rows": rows_to_json(rows), "ignored_headers": ignored}  # as read, before the plan's checks
+    plan = _plan(kind, rows, ignored, user=user, options={})
     batch = ImportBatch(
+        parsed=parsed,
         kind=kind.slug,
         file_name=_clean_name(upload.name),
         file_size=upload.size,
@@ -64,9 +80,15 @@ def batch_create(*, kind: ImportKind, upload, user) -> ImportBatch:
 
 
 def _replan(batch: ImportBatch, *, user, lock: bool = False) -> Plan:
+    """The stored rows checked again against the records as they are now (the file itself never changes:
+    its rows as read are kept on the batch, so it is not parsed again)."""
     kind = KINDS[batch.kind]
-    with batch.file.open("rb") as stored:
-        return _plan(kind, stored, size=batch.file_size, user=user, options=batch.options, lock=lock)
+    if batch.parsed:
+        rows, ignored = rows_from_json(batch.parsed["rows"]), batch.parsed["ignored_headers"]
+    else:
+        with batch.file.open("rb") as stored:
+            rows, ignored = _read(kind, stored, size=batch.file_size)
+    return _plan(kind, rows, ignored, user=user, options=batch.options, lock=lock)
 
 
 @transaction.atomic

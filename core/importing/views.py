@@ -50,7 +50,7 @@ class BatchListView(PaginatedListMixin, ScopedObjectMixin, ListView):
     paginate_by = settings.PAGE_SIZE
 
     def get_queryset(self):
-        return super().get_queryset().select_related("user").defer("report")
+        return super().get_queryset().select_related("user").defer("report", "parsed")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(
@@ -87,8 +87,10 @@ def batch_template(request, kind):
     return template_response(kind, user=request.user)
 
 
-def _batch(request, pk) -> ImportBatch:
-    return get_object_or_404(ImportBatch.objects.visible_to(request.user).select_related("user"), pk=pk)
+def _batch(request, pk, *, rows: bool = False) -> ImportBatch:
+    """The batch in the user's scope (404 otherwise); its stored rows only for the views that need them."""
+    batches = ImportBatch.objects.visible_to(request.user).select_related("user")
+    return get_object_or_404(batches if rows else batches.defer("parsed"), pk=pk)
 
 
 def _may_confirm(request, batch: ImportBatch) -> bool:
@@ -138,7 +140,7 @@ def batch_detail(request, pk):
 @require_POST
 @portal_view
 def batch_same_person(request, pk):
-    batch = _batch(request, pk)
+    batch = _batch(request, pk, rows=True)
     if not _may_confirm(request, batch):
         raise PermissionDenied
     rows = [int(value) for value in request.POST.getlist("same_person") if value.isdigit()][:20_000]
@@ -154,7 +156,7 @@ def batch_same_person(request, pk):
 @require_POST
 @portal_view
 def batch_confirm(request, pk):
-    batch = _batch(request, pk)
+    batch = _batch(request, pk, rows=True)
     if not _may_confirm(request, batch):
         raise PermissionDenied
     if batch.error_count:
