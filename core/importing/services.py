@@ -124,6 +124,7 @@ def batch_commit(*, batch: ImportBatch, user) -> ImportBatch:
             reason = (_("Imported from file %(name)s") % {"name": locked.file_name})[:100]
             kind.commit(plan=plan, user=user, reason=reason)
             _store(locked, plan)
+            locked.parsed = {}  # no longer needed: the original file stays, and the report
             locked.status = ImportBatch.Status.COMMITTED
             locked.committed_at = timezone.now()
             locked.save()
