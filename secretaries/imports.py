@@ -385,6 +385,10 @@ class SecretaryImport(ImportKind):
         outcomes, payload = [], SecretaryPayload()
         for row in rows:
             values = row.values
+            phone = values.get("phone") or ""
+            if phone.isdigit() and len(phone) == 9:
+                # A number typed into a number cell loses its leading zero (0912… became 912…).
+                values["phone"] = "0" + phone
             name = normalize_name(values.get("full_name") or "")
             born, started = values.get("date_of_birth"), values.get("started_on")
             branch = resolved.get(row.number)
@@ -433,6 +437,19 @@ class SecretaryImport(ImportKind):
                         link=same_as["url"],
                         link_text=matches[0]["full_name"],
                     )
+            stored = existing_people.get(same["pk"]) if same else None
+            if (
+                stored
+                and row.shown.get("is_party_member")
+                and not values["is_party_member"]
+                and stored.party_joined_on
+            ):
+                row.refuse(
+                    "is_party_member",
+                    _("the record says this person joined the Party on %(date)s: change that in the form")
+                    % {"date": _date(stored.party_joined_on)},
+                    columns=columns,
+                )
             holder = current.get(branch.pk) if branch is not None else None
             keeps_term = bool(same and holder and holder["person_id"] == same["pk"])
             if holder is not None and not keeps_term:
@@ -510,9 +527,7 @@ class SecretaryImport(ImportKind):
         # An update changes what the row fills in; an empty cell keeps the stored value.
         changed = False
         for key, value in values.items():
-            if value is None or (
-                key == "is_party_member" and not value and "is_party_member" not in row.shown
-            ):
+            if value is None or (key == "is_party_member" and not row.shown.get(key)):
                 continue
             if getattr(person, key) != value:
                 setattr(person, key, value)

@@ -272,3 +272,33 @@ def test_import_log_queries_do_not_grow(officer_client, vacant, count_queries):
         page = officer_client.get(reverse("imports:batch_list"))
     assert "f3.xlsx" in page.content.decode()
     assert len(large) == len(small)
+
+
+def test_a_phone_typed_as_a_number_gets_its_leading_zero_back(officer_client, vacant):
+    batch = _batch(
+        _post(officer_client, [secretary_row("Người Số", vacant[0].name, **{"Số điện thoại": 912345678})])
+    )
+    officer_client.post(reverse("imports:batch_confirm", args=[batch.pk]))
+    assert Person.objects.get(full_name="Người Số").phone == "0912345678"
+
+
+def test_same_person_cannot_drop_a_party_membership_with_a_joining_date(officer_client, world):
+    teo = world["tieu_can_person"]
+    Person.objects.filter(pk=teo.pk).update(is_party_member=True, party_joined_on=datetime.date(2020, 5, 19))
+    row = secretary_row(
+        teo.full_name, world["tieu_can"].name, born=teo.date_of_birth, **{"Đảng viên": "Không"}
+    )
+    batch = _batch(_post(officer_client, [row]))
+    officer_client.post(reverse("imports:batch_same_person", args=[batch.pk]), {"same_person": ["3"]})
+    batch.refresh_from_db()
+    assert batch.error_count == 1
+    assert "19/05/2020" in _row_errors(batch, 3)[0]["message"]
+    # An empty cell keeps the membership.
+    row["Đảng viên"] = ""
+    batch = _batch(_post(officer_client, [row]))
+    officer_client.post(reverse("imports:batch_same_person", args=[batch.pk]), {"same_person": ["3"]})
+    batch.refresh_from_db()
+    assert batch.error_count == 0
+    officer_client.post(reverse("imports:batch_confirm", args=[batch.pk]))
+    teo.refresh_from_db()
+    assert teo.is_party_member and teo.party_joined_on == datetime.date(2020, 5, 19)
