@@ -8,7 +8,10 @@ class BranchesConfig(AppConfig):
 
     def ready(self):
         from core.home import register_panel
+        from core.importing.engine import register_kind
 
         from .home import panel
+        from .imports import BranchImport
 
         register_panel(panel)
+        register_kind(BranchImport())

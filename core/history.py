@@ -29,6 +29,8 @@ class HistoryRow:
     who: object
     action: str
     changes: list[Change] = field(default_factory=list)
+    #: why, when the change said so (an import: "Nhập từ tệp …")
+    reason: str = ""
 
 
 def _display(model_field, value, names: dict) -> str:
@@ -94,6 +96,7 @@ def history_rows(history, *, limit: int = 20) -> list[HistoryRow]:
                     )
                     for c in changes
                 ],
+                reason=record.history_change_reason or "",
             )
         )
     return rows

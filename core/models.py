@@ -39,3 +39,6 @@ class SecurityEvent(models.Model):
     @property
     def details_text(self) -> str:
         return " ".join(f"{key}={value}" for key, value in sorted(self.details.items()))
+
+
+from core.importing.models import ImportBatch  # noqa: E402, F401 (the import log's model, in its package)

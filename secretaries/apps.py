@@ -8,10 +8,13 @@ class SecretariesConfig(AppConfig):
 
     def ready(self):
         from core.home import register_panel
+        from core.importing.engine import register_kind
         from core.sections import BRANCH_PAGE, register_section
 
         from .home import panel
+        from .imports import SecretaryImport
         from .sections import branch_section
 
+        register_kind(SecretaryImport())
         register_panel(panel)
         register_section(BRANCH_PAGE, branch_section)

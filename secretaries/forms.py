@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.forms import BranchChoiceField, form_actions
 from branches.models import Branch
-from core.text import normalize_name
+from core.text import fold, normalize_name
 from core.versioning import VERSION_FIELD, VersionedForm
 from core.widgets import AutocompleteSelect, DateInput
 
@@ -203,6 +203,13 @@ class PersonCreateForm(AppointmentFieldsMixin, PersonForm):
 
     def add_extra_fields(self, user):
         self.add_appointment_fields(user)
+        # Offered only once a person with the same name and birth date is found in scope (see clean).
+        self.fields["confirm_not_duplicate"] = forms.BooleanField(
+            label=_("This is another person, with the same name and date of birth"),
+            required=False,
+            widget=forms.HiddenInput(),
+        )
+        self.duplicates: list[Person] = []
 
     def layout_parts(self):
         return [
@@ -217,12 +224,35 @@ class PersonCreateForm(AppointmentFieldsMixin, PersonForm):
                 "confirm_replace",
             ),
             *super().layout_parts(),
+            "confirm_not_duplicate",
         ]
 
     def clean(self):
         cleaned = super().clean()
         self.clean_appointment(cleaned)
+        self.clean_duplicates(cleaned)
         return cleaned
+
+    def clean_duplicates(self, cleaned):
+        """Someone with the same name and birth date in scope is most likely the same person: show them
+        (the template links to them and to appointing them) unless the officer says it is someone else."""
+        name, born = cleaned.get("full_name"), cleaned.get("date_of_birth")
+        if not (name and born):
+            return
+        self.duplicates = list(
+            Person.objects.visible_to(self.user).filter(name_key=fold(name), date_of_birth=born)[:5]
+        )
+        if self.duplicates:
+            self.fields["confirm_not_duplicate"].widget = forms.CheckboxInput()
+            if not cleaned.get("confirm_not_duplicate"):
+                self.add_error(
+                    "confirm_not_duplicate",
+                    _(
+                        "%(name)s, born %(date)s, is already in the portal. Appoint that person instead, or "
+                        "tick this box if this is someone else."
+                    )
+                    % {"name": self.duplicates[0].full_name, "date": _short(born)},
+                )
 
 
 class AppointmentForm(AppointmentFieldsMixin, forms.Form):

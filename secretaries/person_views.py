@@ -110,6 +110,7 @@ class PersonCreateView(PersonQuerysetMixin, CreateView):
     def form_valid(self, form):
         data = form.fields_to_save()
         replace = data.pop("confirm_replace")
+        data.pop("confirm_not_duplicate", None)
         try:
             self.object = services.person_create(replace_current=replace, user=self.request.user, **data)
         except ValidationError as error:

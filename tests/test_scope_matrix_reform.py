@@ -48,6 +48,12 @@ EXCEPTIONS: dict[tuple[str, str], object] = {
     # Its grid is today's commune's (the branches of Hiếu Tử are in it now).
     ("commune grid", "tap_ngai_officer"): NOT_FOUND,
     ("commune grid (post)", "tap_ngai_officer"): NOT_FOUND,
+    # An import belongs to the unit that uploaded it (here the Huyện đoàn Tiểu Cần): a commune officer
+    # sees only its own commune's imports, not those of the unit its branches came from.
+    **{
+        (name, "tap_ngai_officer"): NOT_FOUND
+        for name in ("import preview", "import original file", "import same person", "import confirm")
+    },
     # The world's model/solution names its commune (Hiếu Tử), not a branch: organisers and applying
     # units in the new world are a later part of issue 12.
     ("model detail", "tap_ngai_officer"): NOT_FOUND,

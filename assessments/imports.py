@@ -1,0 +1,267 @@
+"""Excel import of assessment scores: one row per secretary, one column per criterion of the latest
+framework, the layout of the commune grid. The kind the import engine (core.importing) offers on the
+assessment list; registered in AssessmentsConfig.ready().
+
+The rules of `assessment_save` hold for the whole batch, checked in bulk: the person is in the user's scope
+and leads a branch now; a confirmed assessment, or one made by another unit, is never changed; every score
+is on the framework's scale. New assessments are drafts, as the grid saves them; an existing draft or
+submitted assessment gets the file's scores (and stays as it was otherwise).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from core.importing.engine import NEW, UNCHANGED, UPDATED, Column, ImportKind, ParsedRow, Plan, outcome_of
+from core.text import fold
+from secretaries.models import Person, Term
+
+from . import scoring
+from .models import Assessment, Criterion, Framework, GroupScore, Score
+from .selectors import assessed_elsewhere, framework_criteria
+
+
+def criterion_key(criterion: Criterion) -> str:
+    return f"c{criterion.pk}"
+
+
+def criterion_code(criterion: Criterion) -> str:
+    return f"{criterion.group.order}.{criterion.order}"
+
+
+@dataclass
+class ScorePayload:
+    framework: Framework | None = None
+    criteria: list = field(default_factory=list)
+    #: (assessment, values by criterion id): new ones unsaved, existing ones loaded
+    new: list = field(default_factory=list)
+    updated: list = field(default_factory=list)
+
+
+class ScoreImport(ImportKind):
+    slug = "scores"
+    label = gettext_lazy("Assessment scores")
+    list_url_name = "assessments:assessment_list"
+    instructions = (
+        gettext_lazy(
+            "One row per secretary, one column per criterion of the latest framework, as the commune grid."
+        ),
+        gettext_lazy("A person is found by full name and date of birth among the secretaries of your unit."),
+        gettext_lazy("New assessments are saved as drafts; a confirmed assessment is never changed."),
+    )
+    BASE = (
+        Column(
+            "full_name",
+            gettext_lazy("Full name"),
+            aliases=("ho va ten", "ho ten", "bi thu", "name"),
+            required=True,
+            width=26,
+        ),
+        Column(
+            "date_of_birth",
+            gettext_lazy("Date of birth"),
+            aliases=("ngay sinh", "sinh ngay", "birth date"),
+            type="date",
+            help=gettext_lazy("Needed only when two secretaries of your unit have the same name."),
+            width=14,
+        ),
+    )
+
+    def framework(self) -> Framework | None:
+        return Framework.objects.order_by("-year").first()
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        framework = self.framework()
+        if framework is None:
+            return self.BASE
+        return self.BASE + tuple(self._criterion_columns(framework.pk, framework.version))
+
+    @staticmethod
+    def _criterion_columns(framework_id: int, version: int) -> list[Column]:
+        criteria = Criterion.objects.filter(group__framework=framework_id).select_related("group")
+        return [
+            Column(
+                criterion_key(c),
+                f"{criterion_code(c)} {c.name}",
+                aliases=(criterion_code(c), c.name),
+                type="int",
+                width=12,
+            )
+            for c in sorted(criteria, key=lambda c: (c.group.order, c.order))
+        ]
+
+    def may_import(self, user) -> bool:
+        # Those who fill in the commune grid, for a unit that still exists.
+        return user.has_portal_role and user.unit_ended_on is None and self.framework() is not None
+
+    def example_row(self, user) -> dict:
+        return {"full_name": "Nguyễn Thị Hồng Nhung", "date_of_birth": None}
+
+    def plan(self, *, rows: list[ParsedRow], user, options: dict, lock: bool = False) -> Plan:
+        framework = self.framework()
+        columns = {c.key: c for c in self.columns}
+        criteria = framework_criteria(framework)
+        keys = {criterion_key(c): c for c in criteria}
+        people: dict[str, list[dict]] = {}
+        for person in Person.objects.visible_to(user).values("pk", "full_name", "name_key", "date_of_birth"):
+            people.setdefault(person["name_key"], []).append(person)
+        terms = {}
+        for term in (
+            Term.objects.current()
+            .filter(person__in=Person.objects.visible_to(user))
+            .select_related("branch__commune")
+            .order_by("-role")  # "pho_bi_thu" before "bi_thu": the secretary's term wins below
+        ):
+            terms[term.person_id] = term
+        existing_qs = Assessment.objects.visible_to(user).filter(framework=framework)
+        if lock:
+            existing_qs = existing_qs.select_for_update(of=("self",))
+        existing = {a.person_id: a for a in existing_qs.prefetch_related("scores")}
+        elsewhere = assessed_elsewhere(
+            user=user, framework=framework, people=[p["pk"] for ps in people.values() for p in ps]
+        )
+        seen: dict[int, int] = {}
+        payload = ScorePayload(framework=framework, criteria=criteria)
+        outcomes = []
+        for row in rows:
+            values = {keys[key].pk: value for key, value in row.values.items() if key in keys}
+            for key in keys:
+                value = row.values.get(key)
+                if value is not None and not framework.scale_min <= value <= framework.scale_max:
+                    row.refuse(
+                        key,
+                        _("%(value)s is outside the scale %(min)s–%(max)s")
+                        % {"value": value, "min": framework.scale_min, "max": framework.scale_max},
+                        columns=columns,
+                    )
+            person = self._person(row, people, columns)
+            summary = row.shown.get("full_name", "")
+            action = NEW
+            if person is not None:
+                born = formats.date_format(person["date_of_birth"], "SHORT_DATE_FORMAT")
+                summary = f"{person['full_name']} ({born})"
+                pk = person["pk"]
+                if pk in seen:
+                    row.refuse(
+                        "full_name",
+                        _("the same person is on row %(row)s") % {"row": seen[pk]},
+                        columns=columns,
+                    )
+                seen.setdefault(pk, row.number)
+                assessment = existing.get(pk)
+                if assessment is not None and assessment.is_locked:
+                    row.refuse(
+                        "full_name",
+                        _("the assessment of %(year)s is confirmed and cannot change")
+                        % {"year": framework.year},
+                        columns=columns,
+                        link=assessment.get_absolute_url(),
+                        link_text=person["full_name"],
+                    )
+                elif assessment is None and pk in elsewhere:
+                    row.refuse("full_name", _("already assessed by another unit"), columns=columns)
+                elif assessment is None and pk not in terms:
+                    row.refuse("full_name", _("leads no branch now"), columns=columns)
+                if not row.errors:
+                    action = self._apply(assessment, pk, terms.get(pk), values, payload)
+            outcomes.append(outcome_of(row, action, summary))
+        return Plan(outcomes, payload)
+
+    @staticmethod
+    def _person(row: ParsedRow, people: dict, columns: dict) -> dict | None:
+        name = row.values.get("full_name") or ""
+        found = people.get(fold(name), [])
+        born = row.values.get("date_of_birth")
+        if born:
+            found = [p for p in found if p["date_of_birth"] == born]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            row.refuse(
+                "date_of_birth",
+                _("several secretaries have this name: fill in the date of birth"),
+                columns=columns,
+            )
+        else:
+            row.refuse(
+                "full_name", _("%(value)s is not a secretary of your unit") % {"value": name}, columns=columns
+            )
+        return None
+
+    @staticmethod
+    def _apply(assessment, person_id, term, values: dict, payload: ScorePayload) -> str:
+        if assessment is None:
+            commune = term.branch.commune
+            new = Assessment(
+                person_id=person_id,
+                framework=payload.framework,
+                branch=term.branch,
+                commune=commune,
+                district_id=commune.district_id,
+                province_id=commune.province_id,
+            )
+            payload.new.append((new, values))
+            return NEW
+        stored = {score.criterion_id: score.value for score in assessment.scores.all()}
+        merged = {**stored, **{k: v for k, v in values.items() if v is not None}}
+        if merged == stored:
+            return UNCHANGED
+        payload.updated.append((assessment, merged))
+        return UPDATED
+
+    def commit(self, *, plan: Plan, user, reason: str) -> None:
+        scores_import(payload=plan.payload, user=user, reason=reason)
+
+
+@transaction.atomic
+def scores_import(*, payload: ScorePayload, user, reason: str) -> None:
+    """Write a checked batch of assessments and their scores (derived group and overall scores, rating),
+    with history ("Imported from file …", the user), in a fixed number of queries."""
+    framework, criteria, today = payload.framework, payload.criteria, timezone.localdate()
+    for assessment, values in payload.new + payload.updated:
+        derived = scoring.derive(framework=framework, criteria=criteria, values=values)
+        assessment.overall_score, assessment.rating = derived.overall, derived.rating
+        assessment.assessor, assessment.assessed_on = user, today
+        assessment.derived = derived
+    if payload.new:
+        bulk_create_with_history(
+            [a for a, _v in payload.new],
+            Assessment,
+            batch_size=500,
+            default_user=user,
+            default_change_reason=reason,
+        )
+    if payload.updated:
+        for assessment, _values in payload.updated:
+            assessment.version += 1
+        bulk_update_with_history(
+            [a for a, _v in payload.updated],
+            Assessment,
+            ["overall_score", "rating", "assessor", "assessed_on", "version"],
+            batch_size=500,
+            default_user=user,
+            default_change_reason=reason,
+        )
+    written = payload.new + payload.updated
+    ids = [a.pk for a, _v in written]
+    Score.objects.filter(assessment__in=ids).delete()
+    GroupScore.objects.filter(assessment__in=ids).delete()
+    Score.objects.bulk_create(
+        [Score(assessment=a, criterion=c, value=values.get(c.pk)) for a, values in written for c in criteria],
+        batch_size=1000,
+    )
+    GroupScore.objects.bulk_create(
+        [
+            GroupScore(assessment=a, group_id=group_id, score=score)
+            for a, _values in written
+            for group_id, score in a.derived.group_scores.items()
+        ],
+        batch_size=1000,
+    )

@@ -1,0 +1,247 @@
+"""Excel import of branches (commune, name, kind, member count, founded on): the kind the import engine
+(core.importing) offers on the branch list. A branch already in the commune (same name, diacritics aside)
+is updated; a new one is added. Registered in BranchesConfig.ready()."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from core.importing.engine import (
+    NEW,
+    UNCHANGED,
+    UPDATED,
+    Column,
+    ImportKind,
+    ParsedRow,
+    Plan,
+    outcome_of,
+    suggestion,
+)
+from core.text import fold, normalize_name
+
+from .models import Branch, Commune
+
+_PREFIX = re.compile(r"^(xa|phuong|thi tran|dac khu|thi xa)\s+")
+
+
+def unit_key(name: str) -> str:
+    """A unit's name as typed in a sheet is compared without diacritics and without "Xã"/"Phường"."""
+    return _PREFIX.sub("", fold(name))
+
+
+def _date(value: datetime.date) -> str:
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+class UnitIndex:
+    """The communes a user may attach branches to, matched by name (diacritic-insensitive, with or without
+    "Xã") or by official code. Read in one query."""
+
+    def __init__(self, user):
+        communes = list(
+            Commune.objects.visible_to(user).only(
+                "pk", "name", "code", "ended_on", "province_id", "district_id"
+            )
+        )
+        self.by_pk = {c.pk: c for c in communes}
+        self.current: dict[str, list[Commune]] = {}
+        self.ended: dict[str, list[Commune]] = {}
+        for commune in communes:
+            target = self.current if commune.ended_on is None else self.ended
+            for key in {unit_key(commune.name), fold(commune.name), commune.code}:
+                target.setdefault(key, []).append(commune)
+        self.names = {unit_key(c.name): c.name for c in communes if c.ended_on is None}
+        current = [c for c in communes if c.ended_on is None]
+        self.only = current[0] if len(current) == 1 else None
+
+    def resolve(self, row: ParsedRow, key: str, columns: dict) -> Commune | None:
+        """The commune of the row's `key` column, or None after refusing the row with the reason."""
+        text = row.values.get(key)
+        if not text:
+            if self.only is not None:
+                return self.only
+            row.refuse(key, _("which commune? Fill in this column"), columns=columns)
+            return None
+        typed = str(text)
+        found = self.current.get(fold(typed)) or self.current.get(unit_key(typed))
+        if found and len(found) == 1:
+            return found[0]
+        if found:
+            row.refuse(
+                key, _("several communes have this name: type the official code instead"), columns=columns
+            )
+            return None
+        ended = self.ended.get(fold(typed)) or self.ended.get(unit_key(typed))
+        if ended:
+            row.refuse(
+                key,
+                _("%(unit)s ceased on %(date)s: use today's commune")
+                % {"unit": ended[0].name, "date": _date(ended[0].ended_on)},
+                columns=columns,
+            )
+            return None
+        close = suggestion(unit_key(typed), self.names)
+        message = _("%(value)s is not a commune of your unit") % {"value": typed}
+        if close:
+            message += " " + _("(did you mean “%(name)s”?)") % {"name": close}
+        row.refuse(key, message, columns=columns)
+        return None
+
+
+@dataclass
+class BranchPayload:
+    new: list[Branch] = field(default_factory=list)
+    updated: list[Branch] = field(default_factory=list)
+
+
+class BranchImport(ImportKind):
+    slug = "branches"
+    label = gettext_lazy("Branches")
+    list_url_name = "branches:branch_list"
+    columns = (
+        Column(
+            "commune",
+            gettext_lazy("Commune"),
+            aliases=("xa", "phuong", "xa/phuong", "xa, phuong", "don vi", "ma xa", "commune/ward"),
+            help=gettext_lazy(
+                "The commune or ward, by name or official code; may be left empty in a commune."
+            ),
+            width=24,
+        ),
+        Column(
+            "name",
+            gettext_lazy("Branch name"),
+            aliases=("chi doan", "ten chi doan", "ten", "branch", "name"),
+            required=True,
+            max_length=150,
+            width=28,
+        ),
+        Column(
+            "kind",
+            gettext_lazy("Kind"),
+            aliases=("loai", "loai chi doan", "kind"),
+            type="choice",
+            choices=lambda: Branch.Kind.choices,
+            width=22,
+        ),
+        Column(
+            "member_count",
+            gettext_lazy("Member count"),
+            aliases=("so doan vien", "doan vien", "members"),
+            type="int",
+            width=14,
+        ),
+        Column(
+            "founded_on",
+            gettext_lazy("Founded on"),
+            aliases=("ngay thanh lap", "thanh lap", "founded"),
+            type="date",
+            width=14,
+        ),
+    )
+    instructions = (
+        gettext_lazy(
+            "A branch whose name the commune already has is updated (kind, member count, founding date)."
+        ),
+    )
+
+    def may_import(self, user) -> bool:
+        # Those who add branches by the form, for a unit that still exists.
+        return user.has_portal_role and user.unit_ended_on is None
+
+    def template_lists(self, user) -> dict[str, list[str]]:
+        communes = Commune.objects.visible_to(user).current().order_by("name").values_list("name", flat=True)
+        return {"commune": list(communes)}
+
+    def example_row(self, user) -> dict:
+        commune = Commune.objects.visible_to(user).current().order_by("name").first()
+        return {
+            "commune": commune.name if commune else "Xã Tập Ngãi",
+            "name": "Ấp Cây Gòn",
+            "kind": str(Branch.Kind.HAMLET.label),
+            "member_count": 35,
+            "founded_on": datetime.date(2010, 3, 26),
+        }
+
+    def plan(self, *, rows: list[ParsedRow], user, options: dict, lock: bool = False) -> Plan:
+        columns = self.columns_by_key()
+        units = UnitIndex(user)
+        existing_qs = Branch.objects.visible_to(user).filter(commune__ended_on__isnull=True)
+        if lock:
+            existing_qs = existing_qs.select_for_update(of=("self",))
+        existing = {(b.commune_id, b.name_key): b for b in existing_qs}
+        seen: dict[tuple, int] = {}
+        outcomes, payload = [], BranchPayload()
+        for row in rows:
+            name = normalize_name(row.values.get("name") or "")
+            commune = units.resolve(row, "commune", columns)
+            action, summary = NEW, name
+            if commune is not None and name:
+                summary = f"{name} — {commune.name}"
+                key = (commune.pk, fold(name))
+                if key in seen:
+                    row.refuse(
+                        "name", _("the same branch is on row %(row)s") % {"row": seen[key]}, columns=columns
+                    )
+                seen.setdefault(key, row.number)
+                branch = existing.get(key)
+                if branch is not None and not branch.is_active:
+                    row.refuse("name", _("this branch is inactive: reactivate it first"), columns=columns)
+                if not row.errors:
+                    action = self._apply(row, branch, commune, name, payload)
+            outcomes.append(outcome_of(row, action, summary))
+        return Plan(outcomes, payload)
+
+    @staticmethod
+    def _apply(
+        row: ParsedRow, branch: Branch | None, commune: Commune, name: str, payload: BranchPayload
+    ) -> str:
+        values = {
+            key: row.values[key]
+            for key in ("kind", "member_count", "founded_on")
+            if row.values.get(key) is not None
+        }
+        if branch is None:
+            new = Branch(commune_id=commune.pk, name=name, **values)
+            new.name_key = fold(name)  # bulk_create does not run save()
+            payload.new.append(new)
+            return NEW
+        changed = {key: value for key, value in values.items() if getattr(branch, key) != value}
+        if not changed:
+            return UNCHANGED
+        for key, value in changed.items():
+            setattr(branch, key, value)
+        payload.updated.append(branch)
+        return UPDATED
+
+    def commit(self, *, plan: Plan, user, reason: str) -> None:
+        branches_import(payload=plan.payload, user=user, reason=reason)
+
+
+@transaction.atomic
+def branches_import(*, payload: BranchPayload, user, reason: str) -> None:
+    """Write a checked batch of branches, with their history ("Imported from file …", the user), in a
+    fixed number of queries."""
+    if payload.new:
+        bulk_create_with_history(
+            payload.new, Branch, batch_size=500, default_user=user, default_change_reason=reason
+        )
+    if payload.updated:
+        for branch in payload.updated:
+            branch.version += 1
+        bulk_update_with_history(
+            payload.updated,
+            Branch,
+            ["kind", "member_count", "founded_on", "version"],
+            batch_size=500,
+            default_user=user,
+            default_change_reason=reason,
+        )

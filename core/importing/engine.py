@@ -1,0 +1,410 @@
+"""The import engine: kinds registered by the apps, header matching, cell parsing, row outcomes.
+
+A kind (`ImportKind`) declares its columns; the engine finds them in the header row (in any order, under
+the usual variants, without diacritics), parses every cell into a value or a row error, and hands the rows
+to the kind's `plan`, which matches them to the records in the user's scope and decides, row by row, new /
+updated / unchanged / refused. `commit` writes a plan that has no error, in one transaction, re-planned
+inside it (stale-safe). A plan costs a fixed number of queries whatever the number of rows: a kind reads
+what it matches against once, in bulk, never per row.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+
+from core.text import fold
+
+from .reader import Cell, ImportFileError, Sheet, SheetRow
+
+NEW, UPDATED, UNCHANGED, ERROR = "new", "updated", "unchanged", "error"
+ACTIONS = (NEW, UPDATED, UNCHANGED, ERROR)
+
+
+# ---- columns and cells -------------------------------------------------------------------------------
+
+
+def header_key(text) -> str:
+    """How a header is compared: folded, without a note in brackets, a star or a colon."""
+    text = re.sub(r"\(.*?\)|\[.*?\]|[*:]", " ", str(text or ""))
+    return fold(text)
+
+
+def choice_key(text) -> str:
+    """How a choice is compared: folded, without spaces, hyphens or dots ("Khơ-mú" = "kho mu")."""
+    return re.sub(r"[\s\-.'’_]", "", fold(str(text)))
+
+
+class CellError(Exception):
+    """A cell that cannot be read; the message is shown after "Row n, Column:"."""
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: Any  # a lazy translation
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+    type: str = "text"  # text, date, int, bool, choice, email
+    #: (stored value, label) pairs, read when parsing; labels in every language and the values are accepted
+    choices: Callable[[], Iterable[tuple[str, str]]] | None = None
+    #: other ways people write a choice, e.g. ("12/12", "thpt"): (text, stored value)
+    synonyms: tuple[tuple[str, str], ...] = ()
+    max_length: int | None = None
+    help: Any = ""
+    width: int = 18
+
+    def header_keys(self) -> set[str]:
+        keys = {header_key(alias) for alias in self.aliases} | {header_key(self.key)}
+        for language in ("vi", "en"):
+            with translation.override(language):
+                keys.add(header_key(str(self.label)))
+        return keys - {""}
+
+    def choice_map(self) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for language in ("en", "vi"):
+            with translation.override(language):
+                for value, label in self.choices():
+                    found[choice_key(label)] = value
+                    found[choice_key(value)] = value
+        for text, value in self.synonyms:
+            found[choice_key(text)] = value
+        return found
+
+    def choice_labels(self) -> list[str]:
+        """The labels a template offers, in the current language."""
+        return [str(label) for _value, label in self.choices()]
+
+
+_DATE_TEXT = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+_ISO_TEXT = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_TRUE = {"co", "x", "yes", "y", "1", "true", "dang vien", "la dang vien"}
+_FALSE = {"khong", "no", "n", "0", "false", "-"}
+
+
+def display(value) -> str:
+    """A cell's value as the preview shows it."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def parse_cell(column: Column, cell: Cell, choice_map: dict | None = None):
+    """The cell's value for `column`, or CellError. Empty is None (or False for a yes/no column)."""
+    value = cell.value
+    if cell.is_formula:
+        raise CellError(_("a formula (%(value)s) is not accepted: type the value itself") % {"value": value})
+    if isinstance(value, str):
+        value = value.strip()
+        if value == "":
+            value = None
+    if value is None:
+        if column.required:
+            raise CellError(_("this column must be filled in"))
+        return False if column.type == "bool" else None
+    if column.type == "date":
+        return _parse_date(value)
+    if column.type == "int":
+        if isinstance(value, bool):
+            raise CellError(_("%(value)s is not a whole number") % {"value": value})
+        if isinstance(value, int | float) and float(value).is_integer() and value >= 0:
+            return int(value)
+        if isinstance(value, str) and value.replace(".", "").isdigit():
+            return int(value.replace(".", ""))
+        raise CellError(_("%(value)s is not a whole number") % {"value": display(value)})
+    if column.type == "bool":
+        if isinstance(value, bool):
+            return value
+        key = fold(display(value))
+        if key in _TRUE:
+            return True
+        if key in _FALSE:
+            return False
+        raise CellError(_("%(value)s is neither “Có” nor “Không”") % {"value": display(value)})
+    text = display(value)
+    if isinstance(value, datetime.date):
+        raise CellError(_("%(value)s is a date, not a text") % {"value": text})
+    if column.type == "choice":
+        found = (choice_map or column.choice_map()).get(choice_key(text))
+        if found is None:
+            raise CellError(_("%(value)s is not one of the choices in the template") % {"value": text})
+        return found
+    # Text stays text: "=1+1", "+84…", "@…" typed as text are stored as typed, never evaluated (the
+    # portal's exports neutralise them on the way out).
+    if column.max_length and len(text) > column.max_length:
+        raise CellError(
+            _("%(value)s is longer than %(max)s characters")
+            % {"value": text[:40] + "…", "max": column.max_length}
+        )
+    if column.type == "email":
+        try:
+            validate_email(text)
+        except ValidationError as error:
+            raise CellError(_("%(value)s is not an e-mail address") % {"value": text}) from error
+    return text
+
+
+def _parse_date(value) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = display(value)
+    match = _DATE_TEXT.match(text)
+    parts = (match.group(3), match.group(2), match.group(1)) if match else None
+    if parts is None and (iso := _ISO_TEXT.match(text)):
+        parts = iso.groups()
+    if parts is None:
+        raise CellError(_("%(value)s is not a date in the form dd/mm/yyyy") % {"value": text})
+    try:
+        return datetime.date(int(parts[0]), int(parts[1]), int(parts[2]))
+    except ValueError as error:
+        raise CellError(_("%(value)s is not a valid date") % {"value": text}) from error
+
+
+# ---- rows and plans ----------------------------------------------------------------------------------
+
+
+@dataclass
+class RowError:
+    column: str
+    value: str
+    message: str
+    #: an existing record the error is about (a duplicate, the branch's current secretary)
+    link: str = ""
+    link_text: str = ""
+
+
+@dataclass
+class ParsedRow:
+    number: int
+    values: dict[str, Any]
+    shown: dict[str, str]  # the cells as typed, for the preview and the messages
+    errors: list[RowError] = field(default_factory=list)
+
+    def refuse(self, column_key: str, message: str, *, columns: dict, link: str = "", link_text: str = ""):
+        column = columns.get(column_key)
+        label = str(column.label) if column else ""
+        self.errors.append(RowError(label, self.shown.get(column_key, ""), message, link, link_text))
+
+    def has_errors(self) -> bool:
+        return bool(self.errors)
+
+
+@dataclass
+class RowOutcome:
+    number: int
+    action: str
+    summary: str
+    errors: list[RowError] = field(default_factory=list)
+    #: an existing person this row may be "the same person" as: {"url", "name"}
+    same_as: dict | None = None
+    chosen_same: bool = False
+
+    def as_json(self) -> dict:
+        return {
+            "number": self.number,
+            "action": self.action,
+            "summary": self.summary,
+            "errors": [e.__dict__ for e in self.errors],
+            "same_as": self.same_as,
+            "chosen_same": self.chosen_same,
+        }
+
+
+@dataclass
+class Plan:
+    outcomes: list[RowOutcome]
+    #: what the kind's commit writes (kind-specific)
+    payload: Any = None
+    ignored_headers: list[str] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(ACTIONS, 0)
+        for outcome in self.outcomes:
+            counts[outcome.action] += 1
+        return counts
+
+    @property
+    def has_errors(self) -> bool:
+        return any(outcome.action == ERROR for outcome in self.outcomes)
+
+
+def outcome_of(row: ParsedRow, action: str, summary: str, **kwargs) -> RowOutcome:
+    return RowOutcome(row.number, ERROR if row.errors else action, summary, list(row.errors), **kwargs)
+
+
+def suggestion(text: str, candidates: dict[str, str]) -> str | None:
+    """The display name of the candidate closest to `text` (folded keys → names), if close enough."""
+    close = difflib.get_close_matches(fold(text), list(candidates), n=1, cutoff=0.75)
+    return candidates[close[0]] if close else None
+
+
+# ---- kinds -------------------------------------------------------------------------------------------
+
+
+class ImportKind:
+    """What an app imports. Subclasses set the attributes and implement the four methods."""
+
+    slug: str = ""
+    label: Any = ""  # "Branches"
+    columns: tuple[Column, ...] = ()
+    #: the lines of the template's instructions sheet, after the columns' own help
+    instructions: tuple = ()
+    #: where the kind's records are listed (a URL name), for the pages' breadcrumbs and links
+    list_url_name: str = ""
+
+    def may_import(self, user) -> bool:
+        raise NotImplementedError
+
+    def plan(self, *, rows: list[ParsedRow], user, options: dict, lock: bool = False) -> Plan:
+        """Match and check every row; `lock`: inside the commit's transaction, lock what is decided on."""
+        raise NotImplementedError
+
+    def commit(self, *, plan: Plan, user, reason: str) -> None:
+        """Write an error-free plan (inside the transaction the engine opened)."""
+        raise NotImplementedError
+
+    def template_lists(self, user) -> dict[str, list[str]]:
+        """Column key → the values a template's drop-down offers (units of the user's scope, say)."""
+        return {}
+
+    def example_row(self, user) -> dict[str, Any]:
+        return {}
+
+    def columns_by_key(self) -> dict[str, Column]:
+        return {column.key: column for column in self.columns}
+
+
+KINDS: dict[str, ImportKind] = {}
+
+
+def register_kind(kind: ImportKind) -> ImportKind:
+    KINDS[kind.slug] = kind
+    return kind
+
+
+def kinds_for(user) -> list[ImportKind]:
+    return [kind for kind in KINDS.values() if kind.may_import(user)]
+
+
+# ---- the header row ----------------------------------------------------------------------------------
+
+
+def header_matcher(kind: ImportKind) -> Callable[[list], bool]:
+    """Whether a row is the header: it names at least two of the kind's columns."""
+    known = set().union(*(column.header_keys() for column in kind.columns))
+
+    def looks_like_header(values: list) -> bool:
+        return sum(1 for value in values if header_key(value) in known) >= 2
+
+    return looks_like_header
+
+
+def match_headers(kind: ImportKind, headers: list[str]) -> tuple[dict[int, Column], list[str]]:
+    """Column index → column; the headers that name no column. Refuses a missing or repeated column."""
+    by_key = {}
+    for column in kind.columns:
+        for key in column.header_keys():
+            by_key[key] = column
+    mapping: dict[int, Column] = {}
+    seen: dict[str, int] = {}
+    ignored = []
+    for index, header in enumerate(headers):
+        column = by_key.get(header_key(header))
+        if column is None:
+            if header.strip():
+                ignored.append(header.strip())
+            continue
+        if column.key in seen:
+            raise ImportFileError(
+                _("The column “%(column)s” appears twice in the header row.") % {"column": header.strip()},
+                "repeated_column",
+            )
+        seen[column.key] = index
+        mapping[index] = column
+    missing = [str(c.label) for c in kind.columns if c.required and c.key not in seen]
+    if missing:
+        raise ImportFileError(
+            _("The header row lacks these columns: %(columns)s. Use the template.")
+            % {"columns": ", ".join(missing)},
+            "missing_columns",
+        )
+    return mapping, ignored
+
+
+def parse_rows(kind: ImportKind, sheet: Sheet) -> tuple[list[ParsedRow], list[str]]:
+    mapping, ignored = match_headers(kind, sheet.headers)
+    choice_maps = {c.key: c.choice_map() for c in kind.columns if c.type == "choice"}
+    rows = []
+    for sheet_row in sheet.rows:
+        rows.append(_parse_row(sheet_row, mapping, kind.columns, choice_maps))
+    return rows, ignored
+
+
+def rows_to_json(rows: list[ParsedRow]) -> list[dict]:
+    """The rows as read (before any plan), kept on the batch so a re-check need not parse the file again."""
+
+    def encode(value):
+        return {"date": value.isoformat()} if isinstance(value, datetime.date) else value
+
+    return [
+        {
+            "n": row.number,
+            "v": {key: encode(value) for key, value in row.values.items()},
+            "s": row.shown,
+            "e": [error.__dict__ for error in row.errors],
+        }
+        for row in rows
+    ]
+
+
+def rows_from_json(data: list[dict]) -> list[ParsedRow]:
+    def decode(value):
+        return datetime.date.fromisoformat(value["date"]) if isinstance(value, dict) else value
+
+    return [
+        ParsedRow(
+            item["n"],
+            {key: decode(value) for key, value in item["v"].items()},
+            item["s"],
+            [RowError(**error) for error in item["e"]],
+        )
+        for item in data
+    ]
+
+
+def _parse_row(sheet_row: SheetRow, mapping, columns, choice_maps) -> ParsedRow:
+    values, shown, errors = {}, {}, []
+    cells = sheet_row.cells
+    present = set()
+    for index, column in mapping.items():
+        cell = cells[index] if index < len(cells) else Cell(None)
+        present.add(column.key)
+        shown[column.key] = display(cell.value)
+        try:
+            values[column.key] = parse_cell(column, cell, choice_maps.get(column.key))
+        except CellError as error:
+            values[column.key] = None
+            errors.append(RowError(str(column.label), shown[column.key], str(error)))
+    for column in columns:
+        if column.key not in present:
+            values[column.key] = False if column.type == "bool" else None
+    return ParsedRow(sheet_row.number, values, shown, errors)

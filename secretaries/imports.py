@@ -1,0 +1,582 @@
+"""Excel import of secretaries with their current term: the kind the import engine (core.importing) offers
+on the secretaries' list. Registered in SecretariesConfig.ready().
+
+Each row is a person and their appointment as secretary of a branch from a start date. The rules of the
+forms and of `term_appoint` hold for the whole batch, checked in bulk (a fixed number of queries): the
+branch is in the user's scope, active, of a commune that still exists; it has no current secretary (an
+import never replaces one: that is the appointment form's confirmed step) and the file names it once; the
+person is not already in scope (same name and birth date) unless the user says "this is the same person",
+which updates that person, and then their terms must not overlap the new one. The database constraints
+(one current secretary per branch) stay the last word.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from branches.imports import UnitIndex
+from branches.models import Branch
+from core.importing.engine import (
+    NEW,
+    UNCHANGED,
+    UPDATED,
+    Column,
+    ImportKind,
+    ParsedRow,
+    Plan,
+    outcome_of,
+    suggestion,
+)
+from core.text import fold, name_sort_key, normalize_name
+
+from .choices import ETHNICITIES, EducationLevel, Gender, Religion, TheoryLevel
+from .models import Person, Term
+
+PERSON_FIELDS = (
+    "full_name",
+    "gender",
+    "date_of_birth",
+    "ethnicity",
+    "religion",
+    "education_level",
+    "political_theory_level",
+    "is_party_member",
+    "occupation",
+    "phone",
+    "email",
+)
+#: what an empty optional cell means for a new person (an update leaves the stored value)
+DEFAULTS = {
+    "ethnicity": "01",
+    "religion": Religion.NONE,
+    "political_theory_level": TheoryLevel.NONE,
+    "education_level": "",
+    "occupation": "",
+    "phone": "",
+    "email": "",
+}
+
+
+def _date(value: datetime.date) -> str:
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+def branch_key(name: str) -> str:
+    key = fold(name)
+    return key[len("chi doan ") :] if key.startswith("chi doan ") else key
+
+
+class BranchIndex:
+    """The branches of the user's scope, by name (diacritic-insensitive, with or without "Chi đoàn"), in
+    one query."""
+
+    def __init__(self, user):
+        branches = list(
+            Branch.objects.visible_to(user)
+            .select_related("commune")
+            .only(
+                "pk",
+                "name",
+                "name_key",
+                "is_active",
+                "commune_id",
+                "commune__name",
+                "commune__ended_on",
+                "commune__province_id",
+                "commune__district_id",
+            )
+        )
+        self.by_name: dict[str, list[Branch]] = {}
+        self.by_commune: dict[tuple[int, str], list[Branch]] = {}
+        for branch in branches:
+            key = branch_key(branch.name)
+            self.by_name.setdefault(key, []).append(branch)
+            self.by_commune.setdefault((branch.commune_id, key), []).append(branch)
+        self.names = {
+            branch_key(b.name): b.name for b in branches if b.commune.ended_on is None and b.is_active
+        }
+
+    def resolve(self, row: ParsedRow, commune, columns: dict) -> Branch | None:
+        typed = str(row.values.get("branch") or "")
+        if not typed:
+            return None
+        key = branch_key(typed)
+        found = self.by_name.get(key, []) if commune is None else self.by_commune.get((commune.pk, key), [])
+        current = [b for b in found if b.commune.ended_on is None]
+        if len(current) > 1:
+            row.refuse("branch", _("several branches have this name: fill in the commune"), columns=columns)
+            return None
+        if current:
+            branch = current[0]
+            if not branch.is_active:
+                row.refuse("branch", _("this branch is inactive"), columns=columns)
+                return None
+            return branch
+        if found:
+            ended = found[0].commune
+            row.refuse(
+                "branch",
+                _("its commune %(unit)s ceased on %(date)s")
+                % {"unit": ended.name, "date": _date(ended.ended_on)},
+                columns=columns,
+            )
+            return None
+        message = _("%(value)s is not a branch of your unit") % {"value": typed}
+        close = suggestion(branch_key(typed), self.names)
+        if close:
+            message += " " + _("(did you mean “%(name)s”?)") % {"name": close}
+        row.refuse("branch", message, columns=columns)
+        return None
+
+
+@dataclass
+class Appointment:
+    person: Person
+    branch: Branch
+    started_on: datetime.date
+
+
+@dataclass
+class SecretaryPayload:
+    new_people: list[Person] = field(default_factory=list)
+    updated_people: list[Person] = field(default_factory=list)
+    appointments: list[Appointment] = field(default_factory=list)
+
+
+class SecretaryImport(ImportKind):
+    slug = "secretaries"
+    label = gettext_lazy("Branch secretaries")
+    list_url_name = "secretaries:person_list"
+    columns = (
+        Column(
+            "full_name",
+            gettext_lazy("Full name"),
+            aliases=("ho va ten", "ho ten", "ho & ten", "ten bi thu", "name"),
+            required=True,
+            max_length=100,
+            width=26,
+        ),
+        Column(
+            "gender",
+            gettext_lazy("Gender"),
+            aliases=("gioi tinh", "phai", "gender", "sex"),
+            required=True,
+            type="choice",
+            choices=lambda: Gender.choices,
+            synonyms=(("nu", Gender.FEMALE), ("nư", Gender.FEMALE), ("f", Gender.FEMALE), ("m", Gender.MALE)),
+            width=10,
+        ),
+        Column(
+            "date_of_birth",
+            gettext_lazy("Date of birth"),
+            aliases=("ngay sinh", "ngay thang nam sinh", "sinh ngay", "birth date", "born"),
+            required=True,
+            type="date",
+            width=14,
+        ),
+        Column(
+            "ethnicity",
+            gettext_lazy("Ethnicity"),
+            aliases=("dan toc", "ethnic group"),
+            type="choice",
+            choices=lambda: ETHNICITIES,
+            width=14,
+        ),
+        Column(
+            "religion",
+            gettext_lazy("Religion"),
+            aliases=("ton giao",),
+            type="choice",
+            choices=lambda: Religion.choices,
+            synonyms=(
+                ("khong co", Religion.NONE),
+                ("phat", Religion.BUDDHISM),
+                ("thien chua", Religion.CATHOLICISM),
+            ),
+            width=16,
+        ),
+        Column(
+            "education_level",
+            gettext_lazy("Education level"),
+            aliases=("trinh do hoc van", "hoc van", "van hoa", "trinh do van hoa", "education"),
+            type="choice",
+            choices=lambda: EducationLevel.choices,
+            synonyms=(
+                ("12/12", EducationLevel.UPPER_SECONDARY),
+                ("9/12", EducationLevel.LOWER_SECONDARY),
+                ("thpt", EducationLevel.UPPER_SECONDARY),
+                ("thcs", EducationLevel.LOWER_SECONDARY),
+                ("dai hoc", EducationLevel.UNIVERSITY),
+                ("cao dang", EducationLevel.COLLEGE),
+                ("trung cap", EducationLevel.VOCATIONAL),
+                ("thac si", EducationLevel.POSTGRADUATE),
+            ),
+            width=22,
+        ),
+        Column(
+            "political_theory_level",
+            gettext_lazy("Political-theory level"),
+            aliases=("ly luan chinh tri", "trinh do ly luan chinh tri", "trinh do llct", "llct"),
+            type="choice",
+            choices=lambda: TheoryLevel.choices,
+            synonyms=(
+                ("so cap", TheoryLevel.ELEMENTARY),
+                ("trung cap", TheoryLevel.INTERMEDIATE),
+                ("cao cap", TheoryLevel.ADVANCED),
+                ("chua", TheoryLevel.NONE),
+                ("khong", TheoryLevel.NONE),
+            ),
+            width=20,
+        ),
+        Column(
+            "is_party_member",
+            gettext_lazy("Party member"),
+            aliases=("dang vien", "la dang vien", "party"),
+            type="bool",
+            width=12,
+        ),
+        Column(
+            "occupation", gettext_lazy("Occupation"), aliases=("nghe nghiep", "cong viec"), max_length=100
+        ),
+        Column(
+            "phone",
+            gettext_lazy("Phone"),
+            aliases=("so dien thoai", "dien thoai", "sdt", "dt"),
+            max_length=20,
+            width=14,
+        ),
+        Column(
+            "email",
+            gettext_lazy("E-mail"),
+            aliases=("email", "thu dien tu", "e mail"),
+            type="email",
+            width=24,
+        ),
+        Column(
+            "commune",
+            gettext_lazy("Commune"),
+            aliases=("xa", "phuong", "xa/phuong", "don vi"),
+            help=gettext_lazy("Needed only when two communes of your unit have a branch of that name."),
+            width=20,
+        ),
+        Column(
+            "branch",
+            gettext_lazy("Branch"),
+            aliases=("chi doan", "ten chi doan", "branch"),
+            required=True,
+            width=24,
+        ),
+        Column(
+            "started_on",
+            gettext_lazy("Term starts on"),
+            aliases=("ngay bat dau nhiem ky", "bat dau nhiem ky", "nhiem ky tu", "tu ngay", "ngay bat dau"),
+            required=True,
+            type="date",
+            width=16,
+        ),
+    )
+    instructions = (
+        gettext_lazy("Each row appoints the person secretary of the branch from the start date."),
+        gettext_lazy(
+            "A branch that already has a secretary is refused: end that term or use the appointment form."
+        ),
+        gettext_lazy(
+            "A person already in the portal (same name and date of birth) is shown on the preview; you can "
+            "say it is the same person, and the row then updates that record."
+        ),
+    )
+
+    def may_import(self, user) -> bool:
+        # Those who add secretaries by the form; an account of a unit that ended records nothing new.
+        return user.has_portal_role and user.unit_ended_on is None
+
+    def template_lists(self, user) -> dict[str, list[str]]:
+        branches = (
+            Branch.objects.visible_to(user)
+            .active()
+            .filter(commune__ended_on__isnull=True)
+            .order_by("name_key")
+            .values_list("name", flat=True)
+            .distinct()
+        )
+        communes = (
+            Branch.objects.visible_to(user)
+            .filter(commune__ended_on__isnull=True)
+            .order_by("commune__name")
+            .values_list("commune__name", flat=True)
+            .distinct()
+        )
+        return {"branch": list(branches[:2000]), "commune": list(communes)}
+
+    def example_row(self, user) -> dict:
+        return {
+            "full_name": "Nguyễn Thị Hồng Nhung",
+            "gender": str(Gender.FEMALE.label),
+            "date_of_birth": datetime.date(1998, 9, 5),
+            "ethnicity": "Kinh",
+            "religion": str(Religion.NONE.label),
+            "education_level": str(EducationLevel.UNIVERSITY.label),
+            "political_theory_level": str(TheoryLevel.ELEMENTARY.label),
+            "is_party_member": _("Yes"),
+            "occupation": _("Teacher"),
+            "phone": "0912345678",
+            "email": "nhung@example.vn",
+            "branch": "Ấp Cây Gòn",
+            "started_on": datetime.date(2025, 10, 1),
+        }
+
+    def plan(self, *, rows: list[ParsedRow], user, options: dict, lock: bool = False) -> Plan:
+        columns = self.columns_by_key()
+        same_rows = set(options.get("same_person", []))
+        units, branches = UnitIndex(user), BranchIndex(user)
+        people: dict[tuple, list[dict]] = {}
+        for person in Person.objects.visible_to(user).values("pk", "full_name", "name_key", "date_of_birth"):
+            people.setdefault((person["name_key"], person["date_of_birth"]), []).append(person)
+
+        resolved: dict[int, Branch | None] = {}
+        for row in rows:
+            commune = units.resolve(row, "commune", columns) if row.values.get("commune") else None
+            if row.values.get("commune") and commune is None:
+                resolved[row.number] = None
+                continue
+            resolved[row.number] = branches.resolve(row, commune, columns)
+        branch_ids = sorted({b.pk for b in resolved.values() if b is not None})
+        if lock:
+            # Two imports (or an import and the appointment form) cannot appoint to the same branch at once.
+            list(Branch.objects.select_for_update().filter(pk__in=branch_ids).values_list("pk", flat=True))
+        current = {
+            t["branch_id"]: t
+            for t in Term.objects.current()
+            .secretaries()
+            .filter(branch__in=Branch.objects.visible_to(user))
+            .values("branch_id", "person_id", "person__full_name", "started_on")
+        }
+        chosen = {}
+        for row in rows:
+            matches = people.get((fold(row.values.get("full_name") or ""), row.values.get("date_of_birth")))
+            if matches and row.number in same_rows:
+                chosen[row.number] = matches[0]
+        terms_of: dict[int, list[dict]] = {}
+        if chosen:
+            for term in (
+                Term.objects.secretaries()
+                .filter(person__in=[p["pk"] for p in chosen.values()])
+                .values("person_id", "branch_id", "branch__name", "started_on", "ended_on")
+            ):
+                terms_of.setdefault(term["person_id"], []).append(term)
+        existing_people = (
+            {p.pk: p for p in Person.objects.filter(pk__in=[p["pk"] for p in chosen.values()])}
+            if chosen
+            else {}
+        )
+
+        today = timezone.localdate()
+        seen_people: dict[tuple, int] = {}
+        seen_branches: dict[int, int] = {}
+        outcomes, payload = [], SecretaryPayload()
+        for row in rows:
+            values = row.values
+            phone = values.get("phone") or ""
+            if phone.isdigit() and len(phone) == 9:
+                # A number typed into a number cell loses its leading zero (0912… became 912…).
+                values["phone"] = "0" + phone
+            name = normalize_name(values.get("full_name") or "")
+            born, started = values.get("date_of_birth"), values.get("started_on")
+            branch = resolved.get(row.number)
+            summary = (
+                (name or row.shown.get("full_name", ""))
+                + (f" ({_date(born)})" if born else "")
+                + (f" — {branch.name}" if branch else "")
+            )
+            self._check_dates(row, born, started, today, user, columns)
+            person_key = (fold(name), born)
+            if name and born:
+                if person_key in seen_people:
+                    row.refuse(
+                        "full_name",
+                        _("the same person (name and date of birth) is on row %(row)s")
+                        % {"row": seen_people[person_key]},
+                        columns=columns,
+                    )
+                seen_people.setdefault(person_key, row.number)
+            if branch is not None:
+                if branch.pk in seen_branches:
+                    row.refuse(
+                        "branch",
+                        _("row %(row)s already appoints a secretary to this branch")
+                        % {"row": seen_branches[branch.pk]},
+                        columns=columns,
+                    )
+                seen_branches.setdefault(branch.pk, row.number)
+            matches = people.get(person_key) if name and born else None
+            same = chosen.get(row.number)
+            same_as = None
+            if matches:
+                same_as = {
+                    "url": reverse("secretaries:person_detail", kwargs={"pk": matches[0]["pk"]}),
+                    "name": matches[0]["full_name"],
+                }
+                if same is None:
+                    row.refuse(
+                        "full_name",
+                        _(
+                            "%(name)s, born %(date)s, is already in the portal: tick “same person” to update "
+                            "that record"
+                        )
+                        % {"name": matches[0]["full_name"], "date": _date(born)},
+                        columns=columns,
+                        link=same_as["url"],
+                        link_text=matches[0]["full_name"],
+                    )
+            stored = existing_people.get(same["pk"]) if same else None
+            if (
+                stored
+                and row.shown.get("is_party_member")
+                and not values["is_party_member"]
+                and stored.party_joined_on
+            ):
+                row.refuse(
+                    "is_party_member",
+                    _("the record says this person joined the Party on %(date)s: change that in the form")
+                    % {"date": _date(stored.party_joined_on)},
+                    columns=columns,
+                )
+            holder = current.get(branch.pk) if branch is not None else None
+            keeps_term = bool(same and holder and holder["person_id"] == same["pk"])
+            if holder is not None and not keeps_term:
+                row.refuse(
+                    "branch",
+                    _("%(branch)s already has a secretary, %(person)s, since %(date)s")
+                    % {
+                        "branch": branch.name,
+                        "person": holder["person__full_name"],
+                        "date": _date(holder["started_on"]),
+                    },
+                    columns=columns,
+                    link=reverse("secretaries:person_detail", kwargs={"pk": holder["person_id"]}),
+                    link_text=holder["person__full_name"],
+                )
+            if same and not keeps_term and started:
+                clash = next(
+                    (
+                        t
+                        for t in terms_of.get(same["pk"], [])
+                        if t["ended_on"] is None or t["ended_on"] >= started
+                    ),
+                    None,
+                )
+                if clash is not None:
+                    row.refuse(
+                        "started_on",
+                        _("%(person)s is secretary of %(branch)s since %(date)s: the terms would overlap")
+                        % {
+                            "person": same["full_name"],
+                            "branch": clash["branch__name"],
+                            "date": _date(clash["started_on"]),
+                        },
+                        columns=columns,
+                    )
+            action = NEW
+            if not row.errors:
+                action = self._apply(
+                    row, name, branch, existing_people.get(same["pk"]) if same else None, keeps_term, payload
+                )
+            outcomes.append(outcome_of(row, action, summary, same_as=same_as, chosen_same=same is not None))
+        return Plan(outcomes, payload)
+
+    @staticmethod
+    def _check_dates(row, born, started, today, user, columns):
+        if born:
+            if born > today.replace(year=today.year - 14):
+                row.refuse("date_of_birth", _("a Union member is at least 14 years old"), columns=columns)
+            elif born.year < 1940:
+                row.refuse("date_of_birth", _("check the year of birth"), columns=columns)
+        if started:
+            if started > today + datetime.timedelta(days=366):
+                row.refuse("started_on", _("the start date is more than a year away"), columns=columns)
+            elif born and started < born:
+                row.refuse("started_on", _("the term starts before the date of birth"), columns=columns)
+            try:
+                user.check_may_record_on(started)
+            except ValidationError as error:
+                row.refuse("started_on", " ".join(error.messages), columns=columns)
+
+    @staticmethod
+    def _apply(
+        row, name, branch: Branch, person: Person | None, keeps_term: bool, payload: SecretaryPayload
+    ) -> str:
+        values = {key: row.values.get(key) for key in PERSON_FIELDS}
+        values["full_name"] = name
+        commune = branch.commune
+        if person is None:
+            fields = {key: (DEFAULTS.get(key) if value is None else value) for key, value in values.items()}
+            person = Person(**fields, province_id=commune.province_id, district_id=commune.district_id)
+            _keys(person)
+            payload.new_people.append(person)
+            payload.appointments.append(Appointment(person, branch, row.values["started_on"]))
+            return NEW
+        # An update changes what the row fills in; an empty cell keeps the stored value.
+        changed = False
+        for key, value in values.items():
+            if value is None or (key == "is_party_member" and not row.shown.get(key)):
+                continue
+            if getattr(person, key) != value:
+                setattr(person, key, value)
+                changed = True
+        if not keeps_term:
+            payload.appointments.append(Appointment(person, branch, row.values["started_on"]))
+            # The person's record is now managed by the unit of the branch they lead (as term_appoint does).
+            person.province_id, person.district_id = commune.province_id, commune.district_id
+            changed = True
+        if not changed:
+            return UNCHANGED
+        _keys(person)
+        payload.updated_people.append(person)
+        return UPDATED
+
+    def commit(self, *, plan: Plan, user, reason: str) -> None:
+        secretaries_import(payload=plan.payload, user=user, reason=reason)
+
+
+def _keys(person: Person) -> None:
+    # bulk_create and bulk_update do not run Person.save(): the derived keys are set here.
+    person.full_name = normalize_name(person.full_name)
+    person.name_key = fold(person.full_name)
+    person.sort_key = name_sort_key(person.full_name)
+    person.phone_digits = "".join(ch for ch in person.phone if ch.isdigit())
+
+
+@transaction.atomic
+def secretaries_import(*, payload: SecretaryPayload, user, reason: str) -> None:
+    """Write a checked batch: the new people, the updated ones and the appointments, with their history
+    ("Imported from file …", the user), in a fixed number of queries whatever the number of rows."""
+    if payload.new_people:
+        bulk_create_with_history(
+            payload.new_people, Person, batch_size=500, default_user=user, default_change_reason=reason
+        )
+    if payload.updated_people:
+        for person in payload.updated_people:
+            person.version += 1
+        bulk_update_with_history(
+            payload.updated_people,
+            Person,
+            [*PERSON_FIELDS, "name_key", "sort_key", "phone_digits", "province", "district", "version"],
+            batch_size=500,
+            default_user=user,
+            default_change_reason=reason,
+        )
+    terms = [
+        Term(person_id=a.person.pk, branch_id=a.branch.pk, role=Term.Role.SECRETARY, started_on=a.started_on)
+        for a in payload.appointments
+    ]
+    if terms:
+        bulk_create_with_history(terms, Term, batch_size=500, default_user=user, default_change_reason=reason)

@@ -1,0 +1,75 @@
+"""Import of assessment scores: one row per secretary, one column per criterion (as the commune grid)."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.models import Assessment
+from assessments.selectors import framework_criteria
+from core.importing.models import ImportBatch
+from tests.factories import BranchFactory, person_with_term
+from tests.importing import upload, workbook_bytes
+from tests.login import login_verified
+
+
+@pytest.fixture
+def officer_client(client, tieu_can_officer):
+    login_verified(client, tieu_can_officer)
+    return client
+
+
+def _import(client, rows, headers):
+    response = client.post(
+        reverse("imports:batch_upload", args=["scores"]),
+        {"file": upload(workbook_bytes(rows, headers), "diem.xlsx")},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return ImportBatch.objects.latest("pk")
+
+
+def test_scores_new_updated_and_refused(officer_client, world, hieu_tu, tieu_can_officer):
+    framework = world["tieu_can_assessment"].framework
+    criteria = framework_criteria(framework)
+    codes = [f"{c.group.order}.{c.order}" for c in criteria]
+    headers = ["Họ và tên", "Ngày sinh", *codes]
+    newcomer = person_with_term(
+        branch=BranchFactory(commune=hieu_tu, name="Ấp Điểm"), full_name="Lý Thị Điểm"
+    )
+    teo = world["tieu_can_person"]
+
+    def row(person_name, value, born=None, **over):
+        data = {"Họ và tên": person_name, "Ngày sinh": born, **dict.fromkeys(codes, value)}
+        data.update(over)
+        return data
+
+    rows = [
+        row("ly thi diem", 3),  # 3: new, found without diacritics
+        row(teo.full_name, 5),  # 4: his draft, updated
+        row("Người Không Có", 4),  # 5: not a secretary of the unit
+        row("Lý Thị Điểm", 4),  # 6: twice
+        row(teo.full_name, 4, **{codes[0]: 9}),  # 7: out of scale (and twice)
+    ]
+    batch = _import(officer_client, rows, headers)
+    messages = {r["number"]: " | ".join(e["message"] for e in r["errors"]) for r in batch.report["rows"]}
+    assert (batch.new_count, batch.updated_count, batch.error_count) == (1, 1, 3)
+    assert "không phải bí thư thuộc đơn vị của bạn" in messages[5]
+    assert "dòng 3" in messages[6]
+    assert "ngoài thang điểm 1–5" in messages[7]
+
+    batch = _import(officer_client, rows[:2], headers)
+    assert batch.error_count == 0
+    officer_client.post(reverse("imports:batch_confirm", args=[batch.pk]))
+    created = Assessment.objects.get(person=newcomer, framework=framework)
+    assert created.status == Assessment.Status.DRAFT and created.assessor == tieu_can_officer
+    assert {s.value for s in created.scores.all()} == {3} and created.overall_score == 3
+    assert created.group_scores.count() == 3
+    updated = Assessment.objects.get(person=teo, framework=framework)
+    assert {s.value for s in updated.scores.all()} == {5} and updated.overall_score == 5
+    assert updated.history.latest().history_change_reason == "Nhập từ tệp diem.xlsx"
+
+    Assessment.objects.filter(pk=updated.pk).update(
+        status=Assessment.Status.CONFIRMED, confirmed_by=tieu_can_officer, confirmed_at=timezone.now()
+    )
+    batch = _import(officer_client, [row(teo.full_name, 2)], headers)
+    assert batch.error_count == 1
+    assert "đã được xác nhận" in batch.report["rows"][0]["errors"][0]["message"]

@@ -1,0 +1,304 @@
+"""Import of secretaries with their current term: the preview, every refusal per row, all or nothing."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from core.importing.models import ImportBatch
+from secretaries.models import Person
+from tests.factories import BranchFactory
+from tests.importing import SECRETARY_HEADERS, secretary_row, upload, workbook_bytes
+from tests.login import login_verified
+
+
+@pytest.fixture
+def officer_client(client, tieu_can_officer):
+    login_verified(client, tieu_can_officer)
+    return client
+
+
+@pytest.fixture
+def vacant(hieu_tu):
+    return [BranchFactory(commune=hieu_tu, name=f"Ấp Số {i}") for i in range(1, 5)]
+
+
+def _post(client, rows, name="danh-sach.xlsx", headers=SECRETARY_HEADERS):
+    response = client.post(
+        reverse("imports:batch_upload", args=["secretaries"]),
+        {"file": upload(workbook_bytes(rows, headers), name)},
+    )
+    return response
+
+
+def _batch(response) -> ImportBatch:
+    assert response.status_code == 302, response.content.decode()[:3000]
+    return ImportBatch.objects.get(pk=int(response.url.rstrip("/").split("/")[-1]))
+
+
+def test_good_file_previews_then_imports_with_history(officer_client, vacant, tieu_can_officer):
+    rows = [secretary_row(f"Trần Thị Mai {i}", vacant[i].name) for i in range(3)]
+    batch = _batch(_post(officer_client, rows))
+    assert (batch.new_count, batch.error_count, batch.row_count) == (3, 0, 3)
+    assert not Person.objects.filter(full_name__startswith="Trần Thị Mai").exists()
+    page = officer_client.get(batch.get_absolute_url()).content.decode()
+    assert "Trần Thị Mai 0" in page
+    response = officer_client.post(reverse("imports:batch_confirm", args=[batch.pk]))
+    assert response.status_code == 302
+    batch.refresh_from_db()
+    assert batch.is_committed
+    people = Person.objects.filter(full_name__startswith="Trần Thị Mai")
+    assert people.count() == 3
+    person = people.get(full_name="Trần Thị Mai 0")
+    assert (person.gender, person.ethnicity, person.religion, person.education_level) == (
+        "nu",
+        "05",
+        "phat_giao",
+        "thpt",
+    )
+    assert person.is_party_member and person.phone_digits == "0912345678" and person.name_key
+    term = person.terms.get()
+    assert term.branch == vacant[0] and term.started_on == datetime.date(2025, 10, 1) and term.is_current
+    record = person.history.get()
+    assert record.history_change_reason == "Nhập từ tệp danh-sach.xlsx"
+    assert record.history_user == tieu_can_officer
+    assert term.history.get().history_change_reason == "Nhập từ tệp danh-sach.xlsx"
+
+
+def _errors(batch) -> list[str]:
+    return [f"{e['column']}: {e['message']}" for r in batch.report["rows"] for e in r["errors"]]
+
+
+def _row_errors(batch, number) -> list[dict]:
+    return next(r["errors"] for r in batch.report["rows"] if r["number"] == number)
+
+
+def test_refusals_per_row_and_nothing_saved(officer_client, vacant, world, hieu_tu):
+    from branches.models import Commune
+
+    ended = Commune.objects.create(
+        code="29351",
+        name="Xã Đã Nhập",
+        district=hieu_tu.district,
+        province=hieu_tu.province,
+        ended_on=datetime.date(2025, 6, 30),
+    )
+    BranchFactory(commune=ended, name="Ấp Cũ")
+    inactive = BranchFactory(commune=hieu_tu, name="Ấp Ngừng", is_active=False)
+    teo = world["tieu_can_person"]
+    rows = [
+        secretary_row("Người Một", vacant[0].name),  # 3: fine
+        secretary_row("Người Hai", world["cang_long"].name),  # 4: another district's branch
+        secretary_row("Người Ba", "Ấp Số 9"),  # 5: unknown, close to "Ấp Số 1"…
+        secretary_row("Người Bốn", "Ấp Cũ"),  # 6: its commune ended
+        secretary_row("Người Năm", inactive.name),  # 7: inactive
+        secretary_row("Người Sáu", world["tieu_can"].name),  # 8: has a current secretary
+        secretary_row("Người Bảy", vacant[0].name),  # 9: same branch as row 3
+        secretary_row("Người Một", vacant[1].name),  # 10: same person as row 3
+        secretary_row(teo.full_name, vacant[2].name, born=teo.date_of_birth),  # 11: already in the portal
+        secretary_row("Người Tám", vacant[3].name, born="31/02/1999"),  # 12: impossible date
+        secretary_row("Người Chín", vacant[3].name, started="01/01/2030"),  # 13: too far ahead
+    ]
+    batch = _batch(_post(officer_client, rows))
+    assert (batch.new_count, batch.error_count) == (1, 10)
+    assert (
+        "Chi đoàn: Ấp Đại Đức không phải chi đoàn thuộc đơn vị của bạn"
+        in _row_errors(batch, 4)[0]["column"] + ": " + _row_errors(batch, 4)[0]["message"]
+    )
+    assert "có phải là “Ấp Số" in _row_errors(batch, 5)[0]["message"]
+    assert "đã chấm dứt" in _row_errors(batch, 6)[0]["message"]
+    assert "ngừng hoạt động" in _row_errors(batch, 7)[0]["message"]
+    holder = _row_errors(batch, 8)[0]
+    assert teo.full_name in holder["message"] and holder["link"] == teo.get_absolute_url()
+    assert "dòng 3" in _row_errors(batch, 9)[0]["message"]
+    assert "dòng 3" in _row_errors(batch, 10)[0]["message"]
+    duplicate = _row_errors(batch, 11)[0]
+    assert "đã có trên cổng thông tin" in duplicate["message"] and duplicate["link"] == teo.get_absolute_url()
+    assert _row_errors(batch, 12)[0]["message"] == "31/02/1999 không phải ngày hợp lệ"
+    assert "hơn một năm" in _row_errors(batch, 13)[0]["message"]
+
+    page = officer_client.get(batch.get_absolute_url()).content.decode()
+    assert "Dòng 12, Ngày sinh: 31/02/1999 không phải ngày hợp lệ" in page
+    assert "Nhập 11 dòng" not in page  # no confirm button while errors remain
+    # Posting the confirmation anyway saves nothing.
+    response = officer_client.post(reverse("imports:batch_confirm", args=[batch.pk]), follow=True)
+    assert "Chưa nhập gì" in response.content.decode()
+    assert not Person.objects.filter(full_name="Người Một").exists()
+    batch.refresh_from_db()
+    assert batch.is_preview
+
+
+def test_same_person_updates_the_existing_record_instead_of_adding(officer_client, world):
+    teo = world["tieu_can_person"]
+    row = secretary_row(
+        teo.full_name, world["tieu_can"].name, born=teo.date_of_birth, **{"Nghề nghiệp": "Kỹ sư nông nghiệp"}
+    )
+    batch = _batch(_post(officer_client, [row]))
+    assert batch.error_count == 1
+    response = officer_client.post(
+        reverse("imports:batch_same_person", args=[batch.pk]), {"same_person": ["3"]}
+    )
+    assert response.status_code == 302
+    batch.refresh_from_db()
+    assert (batch.error_count, batch.updated_count) == (0, 1)
+    officer_client.post(reverse("imports:batch_confirm", args=[batch.pk]))
+    teo.refresh_from_db()
+    assert teo.occupation == "Kỹ sư nông nghiệp"
+    assert teo.terms.count() == 1  # the current term is kept, not doubled
+    assert Person.objects.filter(full_name=teo.full_name).count() == 1
+    assert teo.history.latest().history_change_reason == "Nhập từ tệp danh-sach.xlsx"
+
+
+def test_same_person_in_another_branch_would_overlap_the_current_term(officer_client, world, vacant):
+    teo = world["tieu_can_person"]
+    batch = _batch(
+        _post(officer_client, [secretary_row(teo.full_name, vacant[0].name, born=teo.date_of_birth)])
+    )
+    officer_client.post(reverse("imports:batch_same_person", args=[batch.pk]), {"same_person": ["3"]})
+    batch.refresh_from_db()
+    assert batch.error_count == 1
+    assert "chồng lên nhau" in _row_errors(batch, 3)[0]["message"]
+
+
+def test_confirm_rechecks_the_rows_a_secretary_appointed_meanwhile_is_refused(officer_client, vacant):
+    from secretaries.services import person_create
+
+    batch = _batch(_post(officer_client, [secretary_row("Người Mới", vacant[0].name)]))
+    assert batch.error_count == 0
+    person_create(
+        branch=vacant[0],
+        role="bi_thu",
+        started_on=datetime.date(2025, 9, 1),
+        full_name="Người Khác",
+        gender="nam",
+        date_of_birth=datetime.date(1995, 1, 1),
+    )
+    response = officer_client.post(reverse("imports:batch_confirm", args=[batch.pk]), follow=True)
+    assert "Chưa nhập gì" in response.content.decode()
+    assert not Person.objects.filter(full_name="Người Mới").exists()
+    batch.refresh_from_db()
+    assert batch.is_preview and batch.error_count == 1
+    assert "Người Khác" in _row_errors(batch, 3)[0]["message"]
+
+
+def test_a_batch_is_committed_once(officer_client, vacant):
+    batch = _batch(_post(officer_client, [secretary_row("Người Mới", vacant[0].name)]))
+    officer_client.post(reverse("imports:batch_confirm", args=[batch.pk]))
+    response = officer_client.post(reverse("imports:batch_confirm", args=[batch.pk]))
+    assert response.status_code == 403
+    assert Person.objects.filter(full_name="Người Mới").count() == 1
+
+
+def test_another_officer_neither_sees_nor_confirms_the_batch(
+    officer_client, client, vacant, cang_long_officer
+):
+    batch = _batch(_post(officer_client, [secretary_row("Người Mới", vacant[0].name)]))
+    client.logout()
+    login_verified(client, cang_long_officer)
+    for name in ("batch_detail", "batch_file"):
+        assert client.get(reverse(f"imports:{name}", args=[batch.pk])).status_code == 404
+    assert client.post(reverse("imports:batch_confirm", args=[batch.pk])).status_code == 404
+    assert batch.file_name not in client.get(reverse("imports:batch_list")).content.decode()
+
+
+def test_an_officer_of_an_ended_unit_may_not_import(client, tieu_can_officer, tieu_can):
+    tieu_can.ended_on = datetime.date(2025, 6, 30)
+    tieu_can.save()
+    login_verified(client, tieu_can_officer)
+    assert client.get(reverse("imports:batch_upload", args=["secretaries"])).status_code == 403
+    assert client.get(reverse("imports:batch_template", args=["secretaries"])).status_code == 403
+
+
+def test_queries_do_not_grow_with_the_rows(officer_client, hieu_tu, count_queries):
+    branches = [BranchFactory(commune=hieu_tu, name=f"Ấp Đếm {i}") for i in range(15)]
+
+    def run(names):
+        rows = [secretary_row(f"Người Đếm {n}", branches[n].name) for n in names]
+        with count_queries() as upload_queries:
+            batch = _batch(_post(officer_client, rows))
+        with count_queries() as commit_queries:
+            officer_client.post(reverse("imports:batch_confirm", args=[batch.pk]))
+        batch.refresh_from_db()
+        assert batch.is_committed and batch.new_count == len(names)
+        return len(upload_queries), len(commit_queries)
+
+    small = run(range(3))
+    large = run(range(3, 15))
+    assert small == large
+
+
+def test_a_commune_officer_neither_imports_into_nor_sees_another_communes_import(
+    client, world, hieu_tu, an_truong
+):
+    from tests.factories import UserFactory
+
+    hieu_tu_officer = UserFactory(username="doanxa.hieutu", role="commune_officer", commune=hieu_tu)
+    an_truong_officer = UserFactory(username="doanxa.antruong", role="commune_officer", commune=an_truong)
+    spare = BranchFactory(commune=hieu_tu, name="Ấp Trống")
+    login_verified(client, hieu_tu_officer)
+    batch = _batch(_post(client, [secretary_row("Người Xã", spare.name)]))
+    assert batch.error_count == 0 and batch.scope_commune == hieu_tu.pk
+
+    client.logout()
+    login_verified(client, an_truong_officer)
+    assert client.get(batch.get_absolute_url()).status_code == 404
+    assert client.get(reverse("imports:batch_file", args=[batch.pk])).status_code == 404
+    assert client.post(reverse("imports:batch_confirm", args=[batch.pk])).status_code == 404
+    assert "Người Xã" not in client.get(reverse("imports:batch_list")).content.decode()
+    # Its own import naming the other commune's branch is refused on that row.
+    other = _batch(_post(client, [secretary_row("Người Lạ", spare.name)]))
+    assert other.error_count == 1
+    assert "không phải chi đoàn thuộc đơn vị của bạn" in _row_errors(other, 3)[0]["message"]
+    # The template offers only its own branches.
+    import io
+
+    from openpyxl import load_workbook
+
+    response = client.get(reverse("imports:batch_template", args=["secretaries"]))
+    lists = load_workbook(io.BytesIO(b"".join(response.streaming_content)))["Danh mục"]
+    offered = {c.value for row in lists.iter_rows() for c in row if c.value}
+    assert spare.name not in offered and world["cang_long"].name in offered
+
+
+def test_import_log_queries_do_not_grow(officer_client, vacant, count_queries):
+    _batch(_post(officer_client, [secretary_row("Người Nhật Ký", vacant[0].name)]))
+    with count_queries() as small:
+        assert officer_client.get(reverse("imports:batch_list")).status_code == 200
+    for i in range(4):
+        _batch(
+            _post(officer_client, [secretary_row(f"Người Nhật Ký {i}", vacant[1].name)], name=f"f{i}.xlsx")
+        )
+    with count_queries() as large:
+        page = officer_client.get(reverse("imports:batch_list"))
+    assert "f3.xlsx" in page.content.decode()
+    assert len(large) == len(small)
+
+
+def test_a_phone_typed_as_a_number_gets_its_leading_zero_back(officer_client, vacant):
+    batch = _batch(
+        _post(officer_client, [secretary_row("Người Số", vacant[0].name, **{"Số điện thoại": 912345678})])
+    )
+    officer_client.post(reverse("imports:batch_confirm", args=[batch.pk]))
+    assert Person.objects.get(full_name="Người Số").phone == "0912345678"
+
+
+def test_same_person_cannot_drop_a_party_membership_with_a_joining_date(officer_client, world):
+    teo = world["tieu_can_person"]
+    Person.objects.filter(pk=teo.pk).update(is_party_member=True, party_joined_on=datetime.date(2020, 5, 19))
+    row = secretary_row(
+        teo.full_name, world["tieu_can"].name, born=teo.date_of_birth, **{"Đảng viên": "Không"}
+    )
+    batch = _batch(_post(officer_client, [row]))
+    officer_client.post(reverse("imports:batch_same_person", args=[batch.pk]), {"same_person": ["3"]})
+    batch.refresh_from_db()
+    assert batch.error_count == 1
+    assert "19/05/2020" in _row_errors(batch, 3)[0]["message"]
+    # An empty cell keeps the membership.
+    row["Đảng viên"] = ""
+    batch = _batch(_post(officer_client, [row]))
+    officer_client.post(reverse("imports:batch_same_person", args=[batch.pk]), {"same_person": ["3"]})
+    batch.refresh_from_db()
+    assert batch.error_count == 0
+    officer_client.post(reverse("imports:batch_confirm", args=[batch.pk]))
+    teo.refresh_from_db()
+    assert teo.is_party_member and teo.party_joined_on == datetime.date(2020, 5, 19)
