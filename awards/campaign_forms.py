@@ -19,6 +19,7 @@ from core.versioning import VERSION_FIELD, VersionedForm
 from core.widgets import DateInput
 
 from .models import COMMUNE, Campaign, Nomination, nominating_level
+from .services import decision_date_problem
 
 QUOTA_PREFIX = "quota_"
 
@@ -179,26 +180,117 @@ class ProvinceChoiceForm(forms.Form):
         )
 
 
-class PublishForm(forms.Form):
+class DecisionFields(forms.Form):
+    """The decision's number, date and signer, with the date's rule (after nominations closed, not in the
+    future: services.decision_date_problem) checked next to the field."""
+
     decision_number = forms.CharField(
         label=_label(Campaign, "decision_number"),
         max_length=Campaign._meta.get_field("decision_number").max_length,
-        help_text=gettext_lazy("As written on the decision, e.g. 125/QĐ-TĐTN."),
+        help_text=gettext_lazy("As written on the decision, e.g. 125-QĐ/TĐTN."),
     )
-    decision_date = forms.DateField(label=_label(Campaign, "decision_date"), widget=DateInput())
+    decision_date = forms.DateField(
+        label=_label(Campaign, "decision_date"),
+        widget=DateInput(),
+        help_text=gettext_lazy("After nominations closed, and not later than today; dd/mm/yyyy."),
+    )
+    decision_signer = forms.CharField(
+        label=_label(Campaign, "decision_signer"),
+        max_length=Campaign._meta.get_field("decision_signer").max_length,
+        required=False,
+        help_text=Campaign._meta.get_field("decision_signer").help_text,
+    )
 
-    def __init__(self, *args, cancel_url: str, **kwargs):
-        kwargs.setdefault("initial", {"decision_date": timezone.localdate()})
+    def __init__(self, *args, campaign: Campaign, **kwargs):
+        self.campaign = campaign
         super().__init__(*args, **kwargs)
+
+    def clean_decision_number(self) -> str:
+        return self.cleaned_data["decision_number"].strip()
+
+    def clean_decision_date(self):
+        day = self.cleaned_data["decision_date"]
+        problem = decision_date_problem(self.campaign, day)
+        if problem:
+            raise forms.ValidationError(problem[0], code=problem[1])
+        return day
+
+    def add_service_errors(self, error) -> None:
+        """A service's refusal next to the field it names, or above the form."""
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        else:
+            for message in error.messages:
+                self.add_error(None, message)
+
+
+class PublishForm(DecisionFields):
+    """Step one of publishing: the decision, checked; the next page shows what will be published and asks
+    for the confirmation (`confirm`), whose form carries the same values hidden."""
+
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, campaign: Campaign, cancel_url: str, **kwargs):
+        kwargs.setdefault("initial", {"decision_date": timezone.localdate()})
+        super().__init__(*args, campaign=campaign, **kwargs)
         self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
             Row(
-                Column("decision_number", css_class="col-sm-7"),
-                Column("decision_date", css_class="col-sm-5"),
+                Column("decision_number", css_class="col-sm-6"),
+                Column("decision_date", css_class="col-sm-6"),
             ),
+            "decision_signer",
             FormActions(
                 StrictButton(
-                    _("Publish the decision"), type="submit", name="submit", css_class="btn btn-danger"
+                    _("Check and continue"), type="submit", name="check", css_class="btn btn-primary"
+                ),
+                CancelLink(cancel_url),
+            ),
+        )
+
+    @property
+    def confirmed(self) -> bool:
+        return bool(self.is_valid() and self.cleaned_data.get("confirm"))
+
+
+class DecisionCorrectionForm(VersionedForm, DecisionFields):
+    """A correction (đính chính) of the published decision: the decision as it should read, and why."""
+
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for the correction"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("For example: the date was typed wrongly. It is kept with the correction."),
+    )
+
+    def __init__(self, *args, campaign: Campaign, cancel_url: str, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "decision_number": campaign.decision_number,
+                "decision_date": campaign.decision_date,
+                "decision_signer": campaign.decision_signer,
+            },
+        )
+        super().__init__(*args, campaign=campaign, version_of=campaign, **kwargs)
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(
+            VERSION_FIELD,
+            Row(
+                Column("decision_number", css_class="col-sm-6"),
+                Column("decision_date", css_class="col-sm-6"),
+            ),
+            "decision_signer",
+            "reason",
+            FormActions(
+                StrictButton(
+                    _("Record the correction and reissue the certificates"),
+                    type="submit",
+                    name="submit",
+                    css_class="btn btn-danger",
                 ),
                 CancelLink(cancel_url),
             ),
@@ -274,7 +366,10 @@ class BulkReviewForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=gettext_lazy("Required to reject; the same reason is kept on each ticked nomination."),
+        help_text=gettext_lazy(
+            "Required to reject; the same reason is kept on each ticked nomination. Only nominations still "
+            "waiting are decided: those already decided keep their decision."
+        ),
     )
 
     def __init__(self, *args, action_url: str, **kwargs):
@@ -288,14 +383,14 @@ class BulkReviewForm(forms.Form):
             "reason",
             FormActions(
                 StrictButton(
-                    format_html('<i class="bi bi-check2-all"></i> {}', _("Approve selected")),
+                    format_html('<i class="bi bi-check2-all"></i> {}', _("Approve the ticked nominations")),
                     type="submit",
                     name="action",
                     value=self.APPROVE,
                     css_class="btn btn-success",
                 ),
                 StrictButton(
-                    format_html('<i class="bi bi-x-lg"></i> {}', _("Reject selected")),
+                    format_html('<i class="bi bi-x-lg"></i> {}', _("Reject the ticked nominations")),
                     type="submit",
                     name="action",
                     value=self.REJECT,

@@ -11,5 +11,7 @@ urlpatterns = [
     path("<int:pk>/open/", views.campaign_open, name="campaign_open"),
     path("<int:pk>/close/", views.campaign_close, name="campaign_close"),
     path("<int:pk>/publish/", views.campaign_publish, name="campaign_publish"),
+    path("<int:pk>/publish/preview.pdf", views.campaign_publish_preview, name="campaign_publish_preview"),
+    path("<int:pk>/correct/", views.campaign_correct, name="campaign_correct"),
     path("<int:pk>/review/", views.CampaignReviewView.as_view(), name="campaign_review"),
 ]

@@ -7,12 +7,18 @@ officer does not see a draft, other provinces' staff see nothing), and only then
 (a district officer on a staff page → 403).
 """
 
+import copy
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, When
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -29,12 +35,15 @@ from . import selectors, services
 from .campaign_forms import (
     BulkReviewForm,
     CampaignForm,
+    DecisionCorrectionForm,
+    DecisionFields,
     ProvinceChoiceForm,
     PublishForm,
     QuotaPageForm,
     ReviewFilter,
 )
-from .models import Campaign, Nomination, nominating_unit
+from .certificate import certificate_pdf
+from .models import Campaign, Commendation, Nomination, nominating_unit
 
 Status = Campaign.Status
 REVIEW_PAGE_SIZE = 50
@@ -117,6 +126,7 @@ class CampaignDetailView(CampaignQuerysetMixin, DetailView):
             "quota_totals": selectors.quota_totals(rows),
             "overrides": [r for r in rows if r.quota != campaign.default_quota],
             "nominates": campaign.nominated_by(user),
+            "corrections": _corrections(campaign) if campaign.is_decided else [],
         }
         if context["nominates"]:
             context["own_use"] = rows[0] if rows else None
@@ -353,32 +363,84 @@ def campaign_close(request, pk):
     )
 
 
+def _approved(campaign: Campaign, user) -> list[Nomination]:
+    """The approved nominations of a campaign, unit by unit, with the commune of each branch at the close of
+    the window: what publishing will turn into commendations."""
+    return selectors.communes_when_nominated(
+        list(
+            selectors.nominations_for_review(campaign=campaign, user=user).filter(
+                status=Nomination.Status.APPROVED
+            )
+        ),
+        campaign=campaign,
+    )
+
+
 @portal_view
 def campaign_publish(request, pk):
-    """The decision's number and date, with what will be published; publishing locks the campaign."""
+    """Publishing in two steps: the decision (number, date after the window closed and not in the future,
+    signer), checked next to its fields; then a confirmation page with the list to be published, the
+    decision line and a certificate preview, whose button publishes and locks the campaign."""
     campaign = _campaign(request, pk, manage=True)
     if campaign.is_decided:
         messages.info(request, _("The decision on this campaign is already published."))
         return redirect("awards:commendation_list", campaign_pk=campaign.pk)
-    form = PublishForm(request.POST or None, cancel_url=campaign.get_absolute_url())
-    if request.method == "POST" and form.is_valid():
+    form = PublishForm(request.POST or None, campaign=campaign, cancel_url=campaign.get_absolute_url())
+    if request.method == "POST" and "back" not in request.POST:
+        # What keeps the campaign from being published is said whatever the typed decision.
         try:
-            campaign = services.campaign_publish(
-                campaign=campaign,
-                decision_number=form.cleaned_data["decision_number"],
-                decision_date=form.cleaned_data["decision_date"],
-                user=request.user,
-            )
+            services.campaign_publish_check(campaign=campaign)
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            form.is_valid()
+            form.add_service_errors(error)
+    if request.method == "POST" and "back" not in request.POST and form.is_valid():
+        data = form.cleaned_data
+        if data["confirm"]:
+            try:
+                campaign = services.campaign_publish(
+                    campaign=campaign,
+                    decision_number=data["decision_number"],
+                    decision_date=data["decision_date"],
+                    decision_signer=data["decision_signer"],
+                    user=request.user,
+                )
+            except ValidationError as error:
+                form.add_service_errors(error)
+            else:
+                messages.success(
+                    request,
+                    _("Decision %(number)s is published: the campaign is locked.")
+                    % {"number": campaign.decision_number},
+                )
+                return redirect("awards:commendation_list", campaign_pk=campaign.pk)
         else:
-            messages.success(
-                request,
-                _("Decision %(number)s is published: the campaign is locked.")
-                % {"number": campaign.decision_number},
+            approved = _approved(campaign, request.user)
+            preview = (
+                reverse("awards:campaign_publish_preview", args=[campaign.pk])
+                + "?"
+                + urlencode(
+                    {
+                        "decision_number": data["decision_number"],
+                        "decision_date": data["decision_date"].strftime("%d/%m/%Y"),
+                        "decision_signer": data["decision_signer"],
+                    }
+                )
             )
-            return redirect("awards:commendation_list", campaign_pk=campaign.pk)
+            return render(
+                request,
+                "awards/campaign_publish_confirm.html",
+                {
+                    "campaign": campaign,
+                    "form": form,
+                    "approved": approved,
+                    "decision": data,
+                    "preview_url": preview,
+                },
+            )
+    return _publish_page(request, campaign, form)
+
+
+def _publish_page(request, campaign, form):
     rows = selectors.quota_use(campaign=campaign, user=request.user)
     return render(
         request,
@@ -390,6 +452,96 @@ def campaign_publish(request, pk):
             "quota_totals": selectors.quota_totals(rows),
         },
     )
+
+
+@portal_view
+def campaign_publish_preview(request, pk):
+    """The certificate as it will read once the decision is published, drawn for the first approved
+    nomination (or the first one sent, before any is approved) with the decision typed on the publish
+    page; dots where the decision is not given yet. Nothing is saved."""
+    campaign = _campaign(request, pk, manage=True)
+    nomination = (
+        Nomination.objects.visible_to(request.user)
+        .filter(campaign=campaign)
+        .exclude(status=Nomination.Status.DRAFT)
+        .select_related("person", "branch__commune__district", "district", "commune")
+        .order_by(
+            Case(When(status=Nomination.Status.APPROVED, then=0), default=1),
+            "district__code",
+            "commune__code",
+            "person__sort_key",
+            "pk",
+        )
+        .first()
+    )
+    if nomination is None:
+        raise Http404
+    form = DecisionFields(request.GET, campaign=campaign)
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    preview = copy.copy(campaign)
+    preview.decision_number = data.get("decision_number") or "……"
+    preview.decision_date = data.get("decision_date") or timezone.localdate()
+    preview.decision_signer = data.get("decision_signer") or ""
+    commendation = Commendation(
+        nomination=nomination,
+        campaign=preview,
+        person=nomination.person,
+        branch=nomination.branch,
+        district=nomination.district,
+        commune=nomination.commune,
+        province_id=nomination.province_id,
+        year=campaign.year,
+    )
+    response = HttpResponse(certificate_pdf(commendation, corrected_on=None), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, "xem-truoc-giay-chung-nhan.pdf")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@portal_view
+def campaign_correct(request, pk):
+    """The correction (đính chính) of a published decision: the only way to change its number, date or
+    signer. Recorded with its reason; the certificates are reissued with the corrected decision."""
+    campaign = _campaign(request, pk, manage=True)
+    if not campaign.is_decided:
+        messages.error(request, _("Only a published decision can be corrected."))
+        return redirect(campaign)
+    form = DecisionCorrectionForm(
+        request.POST or None, campaign=campaign, cancel_url=campaign.get_absolute_url()
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decision_correct(
+                campaign=campaign,
+                decision_number=form.cleaned_data["decision_number"],
+                decision_date=form.cleaned_data["decision_date"],
+                decision_signer=form.cleaned_data["decision_signer"],
+                reason=form.cleaned_data["reason"],
+                user=request.user,
+                version=form.loaded(),
+            )
+        except ValidationError as error:
+            if isinstance(error, StaleEdit):
+                form.add_error(None, error)
+            else:
+                form.add_service_errors(error)
+        else:
+            messages.success(
+                request,
+                _("The correction is recorded: the certificates now carry decision %(number)s.")
+                % {"number": form.cleaned_data["decision_number"]},
+            )
+            return redirect(campaign)
+    return render(
+        request,
+        "awards/campaign_correct.html",
+        {"campaign": campaign, "form": form, "corrections": _corrections(campaign)},
+    )
+
+
+def _corrections(campaign: Campaign):
+    return list(campaign.corrections.select_related("corrected_by").order_by("-corrected_at", "-pk"))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -444,7 +596,7 @@ class CampaignReviewView(PaginatedListMixin, ManagedCampaignMixin, ListView):
         if self.form.is_valid():
             try:
                 chosen = self.chosen(self.form.cleaned_data["nomination"])
-                count = services.nominations_review(
+                count, skipped = services.nominations_review(
                     nominations=chosen,
                     approve=self.form.approve,
                     reviewer=request.user,
@@ -465,6 +617,18 @@ class CampaignReviewView(PaginatedListMixin, ManagedCampaignMixin, ListView):
                         count,
                     )
                 messages.success(request, text % {"count": count})
+                if skipped:
+                    messages.warning(
+                        request,
+                        ngettext(
+                            "%(count)d ticked nomination was already decided and keeps its decision: change "
+                            "it from its own page, with a reason.",
+                            "%(count)d ticked nominations were already decided and keep their decision: "
+                            "change them from their own pages, with a reason.",
+                            skipped,
+                        )
+                        % {"count": skipped},
+                    )
                 return redirect(request.get_full_path())
         messages.error(request, _("Nothing was changed."))
         return super().get(request, *args, **kwargs)

@@ -94,9 +94,15 @@ class CertificateText:
     place_date: str
     signature_for: str
     signature_role: str
+    signer: str = ""
+    correction: str = ""
 
     @classmethod
-    def of(cls, commendation: Commendation) -> "CertificateText":
+    def of(
+        cls, commendation: Commendation, *, corrected_on: datetime.date | None = None, commune=None
+    ) -> "CertificateText":
+        """`corrected_on`: the day of the decision's latest correction (đính chính), if any; `commune`: the
+        branch's commune on the decision date, when the caller read it already (a batch of certificates)."""
         campaign = commendation.campaign
         body, place = province_parts(campaign.province.name)
         branch = commendation.branch
@@ -105,7 +111,8 @@ class CertificateText:
         # The units as they were on the decision date: the branch's commune then (not the one it was
         # re-attached to later), and its district before the 2025 reform ("xã Hiếu Tử, huyện Tiểu Cần" in
         # 2020; "xã Tập Ngãi" alone in 2026, when there are no districts).
-        commune = branch_communes_on([branch], decided)[branch.pk]
+        if commune is None:
+            commune = branch_communes_on([branch], decided)[branch.pk]
         units = [in_sentence(branch_name), in_sentence(commune.name)]
         district = commendation.district or commune.district
         if district is not None:
@@ -127,6 +134,9 @@ class CertificateText:
             place_date=date_line(place, decided),
             signature_for="TM. BAN THƯỜNG VỤ",
             signature_role="BÍ THƯ",
+            signer=campaign.decision_signer,
+            # A reissued certificate says it carries the corrected decision.
+            correction=(f"(Cấp lại theo đính chính ngày {corrected_on:%d/%m/%Y})" if corrected_on else ""),
         )
         for name, value in vars(text).items():
             setattr(text, name, unicodedata.normalize("NFC", value))
@@ -232,17 +242,18 @@ class _Certificate(FPDF):
         return self.get_y()
 
 
-def certificate_pdf(commendation: Commendation) -> bytes:
-    """The certificate of a (current) commendation, as PDF bytes. `commendation` comes with its person,
-    branch and commune, district, nomination and campaign with its province (one more query reads the
-    branch's commune on the decision date)."""
-    text = CertificateText.of(commendation)
+def _document(title: str, subject: str, author: str) -> _Certificate:
     pdf = _Certificate()
-    pdf.set_title(f"{text.title} — {text.name}")
-    pdf.set_subject(text.subtitle)
-    pdf.set_author(text.body)
+    pdf.set_title(title)
+    pdf.set_subject(subject)
+    pdf.set_author(author)
     pdf.set_creator("Cổng thông tin Bí thư Chi đoàn")
     pdf.set_lang("vi")
+    return pdf
+
+
+def _draw(pdf: _Certificate, text: CertificateText) -> None:
+    """One certificate, on a new page."""
     pdf.add_page()
     pdf.frame()
     # A large, faint star behind the text, as on printed certificates.
@@ -267,8 +278,60 @@ def certificate_pdf(commendation: Commendation) -> bytes:
     # Bottom: the decision on the left, the place, date and signature block on the right.
     left_x, left_w = 26, 110
     pdf.centred(164, text.decision, "I", 11, x=left_x, w=left_w)
+    if text.correction:
+        pdf.centred(170, text.correction, "I", 9.5, x=left_x, w=left_w)
     right_x, right_w = 165, 110
     pdf.centred(156, text.place_date, "I", 12.5, x=right_x, w=right_w)
     pdf.centred(164, text.signature_for, "B", 12.5, x=right_x, w=right_w)
     pdf.centred(170.5, text.signature_role, "B", 12.5, x=right_x, w=right_w)
+    if text.signer:
+        pdf.centred(185, text.signer, "B", 13, x=right_x, w=right_w)
+
+
+def latest_correction_day(campaign) -> datetime.date | None:
+    """The day the campaign's decision was last corrected (None: never)."""
+    if campaign.pk is None:
+        return None
+    return (
+        campaign.corrections.order_by("-corrected_at", "-pk").values_list("corrected_on", flat=True).first()
+    )
+
+
+def certificate_pdf(commendation: Commendation, *, corrected_on=...) -> bytes:
+    """The certificate of a (current) commendation, as PDF bytes. `commendation` comes with its person,
+    branch and commune, district, nomination and campaign with its province (one more query reads the
+    branch's commune on the decision date, one the decision's latest correction unless `corrected_on` is
+    given). An unsaved commendation draws the preview shown before publishing."""
+    if corrected_on is ...:
+        corrected_on = latest_correction_day(commendation.campaign)
+    text = CertificateText.of(commendation, corrected_on=corrected_on)
+    pdf = _document(f"{text.title} — {text.name}", text.subtitle, text.body)
+    _draw(pdf, text)
     return bytes(pdf.output())
+
+
+def certificates_pdf(commendations: list[Commendation], campaign) -> bytes:
+    """Every certificate of a decision in one PDF, a page each, in the order given: what "In tất cả giấy
+    chứng nhận" prints. Two queries whatever the number (the communes on the decision date, the
+    correction)."""
+    corrected_on = latest_correction_day(campaign)
+    communes = branch_communes_on([c.branch for c in commendations], campaign.decision_date)
+    body, _place = province_parts(campaign.province.name)
+    pdf = _document(
+        f"Giấy chứng nhận — Quyết định số {campaign.decision_number}",
+        f"Bí thư Chi đoàn tiêu biểu năm {campaign.year}",
+        f"Ban Thường vụ {body}",
+    )
+    for commendation in commendations:
+        commendation.campaign = campaign
+        _draw(
+            pdf,
+            CertificateText.of(
+                commendation, corrected_on=corrected_on, commune=communes[commendation.branch_id]
+            ),
+        )
+    return bytes(pdf.output())
+
+
+def all_certificates_filename(campaign) -> str:
+    return f"giay-chung-nhan-{campaign.year}-{slugify(fold(campaign.decision_number)) or campaign.pk}.pdf"

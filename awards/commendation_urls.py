@@ -7,6 +7,21 @@ urlpatterns = [
     path(
         "<int:campaign_pk>/commendations/export.xlsx", views.commendation_export, name="commendation_export"
     ),
+    path(
+        "<int:campaign_pk>/commendations/official/",
+        views.commendation_official_list,
+        name="commendation_official_list",
+    ),
+    path(
+        "<int:campaign_pk>/commendations/official.pdf",
+        views.commendation_official_pdf,
+        name="commendation_official_pdf",
+    ),
+    path(
+        "<int:campaign_pk>/commendations/certificates.pdf",
+        views.commendation_certificates,
+        name="commendation_certificates",
+    ),
     path("commendations/<int:pk>/", views.CommendationDetailView.as_view(), name="commendation_detail"),
     path(
         "commendations/<int:pk>/certificate.pdf",

@@ -27,10 +27,11 @@ from core.versioning import VERSION_FIELD
 from secretaries.models import Person
 
 from . import selectors, services
-from .certificate import certificate_pdf, filename
+from .certificate import all_certificates_filename, certificate_pdf, certificates_pdf, filename
 from .commendation_forms import CommendationRevokeForm, StatisticsYearForm
 from .home import per_year_chart
 from .models import Campaign, Commendation
+from .official_list import official_heading, official_list_filename, official_list_pdf, official_rows
 
 
 def _decided_campaign(request, campaign_pk) -> Campaign:
@@ -84,6 +85,61 @@ def commendation_list(request, campaign_pk):
             "revoked": revoked,
         },
     )
+
+
+def _official(request, campaign_pk):
+    campaign = _decided_campaign(request, campaign_pk)
+    commendations = selectors.communes_on_decision(
+        list(selectors.published_commendations(campaign=campaign, user=request.user)), campaign=campaign
+    )
+    return campaign, commendations
+
+
+@portal_view
+def commendation_official_list(request, campaign_pk):
+    """The published list as the official list attached to the decision, for printing (A4 portrait, the
+    table's header repeated on each page): STT, full name, year of birth, position and unit on the decision
+    date, the decision line and the signature block. Revoked commendations are left out (a note says how
+    many)."""
+    campaign, commendations = _official(request, campaign_pk)
+    rows = official_rows(commendations)
+    return render(
+        request,
+        "awards/commendation_official_list.html",
+        {
+            "campaign": campaign,
+            "heading": official_heading(campaign),
+            "rows": rows,
+            "revoked": len(commendations) - len(rows),
+        },
+    )
+
+
+@portal_view
+def commendation_official_pdf(request, campaign_pk):
+    """The official list as a PDF (the same rows as the print view)."""
+    campaign, commendations = _official(request, campaign_pk)
+    response = HttpResponse(
+        official_list_pdf(campaign, official_rows(commendations)), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = content_disposition_header(False, official_list_filename(campaign))
+    return response
+
+
+@portal_view
+def commendation_certificates(request, campaign_pk):
+    """ "In tất cả giấy chứng nhận": every current certificate of the decision in one PDF, a page each,
+    in the order of the published list. For whoever may print a single certificate (the province)."""
+    campaign = _decided_campaign(request, campaign_pk)
+    commendations = [
+        c for c in selectors.published_commendations(campaign=campaign, user=request.user) if not c.is_revoked
+    ]
+    if not commendations:
+        raise Http404
+    response = HttpResponse(certificates_pdf(commendations, campaign), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, all_certificates_filename(campaign))
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @portal_view

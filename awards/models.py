@@ -184,6 +184,12 @@ class Campaign(Versioned):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     decision_number = models.CharField(_("decision number"), max_length=50, blank=True)
     decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    decision_signer = models.CharField(
+        _("signed by"),
+        max_length=120,
+        blank=True,
+        help_text=_("The name of whoever signs the decision for the Standing Committee, e.g. Nguyễn Văn An."),
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -539,3 +545,99 @@ class Commendation(NominatingUnitMixin, Versioned):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_on is not None
+
+
+class DecisionCorrection(models.Model):
+    """A correction (đính chính) of a published decision: its number, date or signer as they were and as
+    they are now, why, by whom and when. A published decision changes only through one of these; the
+    certificates, made from the campaign's current decision, then read the corrected one and say so."""
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="corrections"
+    )
+    previous_number = models.CharField(_("previous decision number"), max_length=50)
+    previous_date = models.DateField(_("previous decision date"))
+    previous_signer = models.CharField(_("previous signer"), max_length=120, blank=True)
+    decision_number = models.CharField(_("decision number"), max_length=50)
+    decision_date = models.DateField(_("decision date"))
+    decision_signer = models.CharField(_("signed by"), max_length=120, blank=True)
+    reason = models.TextField(_("reason for the correction"))
+    corrected_on = models.DateField(_("corrected on"))
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("corrected by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    corrected_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("decision correction")
+        verbose_name_plural = _("decision corrections")
+        ordering = ["campaign", "corrected_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="decision_correction_has_reason",
+                condition=~Q(reason=""),
+                violation_error_message=_("A correction needs its reason."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} — {self.decision_number}"
+
+    def changes(self) -> list[tuple[str, str, str]]:
+        """(what, before, after) for each part of the decision this correction changed."""
+        rows = []
+        if self.previous_number != self.decision_number:
+            rows.append((str(_("Decision number")), self.previous_number, self.decision_number))
+        if self.previous_date != self.decision_date:
+            rows.append(
+                (
+                    str(_("Decision date")),
+                    f"{self.previous_date:%d/%m/%Y}",
+                    f"{self.decision_date:%d/%m/%Y}",
+                )
+            )
+        if self.previous_signer != self.decision_signer:
+            rows.append((str(_("Signed by")), self.previous_signer or "—", self.decision_signer or "—"))
+        return rows
+
+
+def document_path(instance, filename: str) -> str:
+    # The uploader's file name is kept apart (original_name), never used on disk.
+    return f"nomination-documents/{filename}"
+
+
+class NominationDocument(models.Model):
+    """A file attached to a nomination: the achievement report, the unit's proposal (tờ trình), or another
+    supporting paper. Personal data: stored without a public URL and served by a view that loads the
+    nomination through visible_to (awards.documents)."""
+
+    class Kind(models.TextChoices):
+        REPORT = "bao_cao", _("Achievement report")
+        PROPOSAL = "to_trinh", _("The unit's proposal")
+        OTHER = "khac", _("Other document")
+
+    nomination = models.ForeignKey(
+        Nomination, verbose_name=_("nomination"), on_delete=models.CASCADE, related_name="documents"
+    )
+    kind = models.CharField(_("kind of document"), max_length=10, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to=document_path)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("nomination document")
+        verbose_name_plural = _("nomination documents")
+        ordering = ["nomination", "kind", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

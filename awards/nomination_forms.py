@@ -12,7 +12,8 @@ from core.versioning import VERSION_FIELD, VersionedForm
 from core.widgets import AutocompleteSelect
 from secretaries.models import Person, Term
 
-from .models import Nomination
+from .documents import check_document
+from .models import Nomination, NominationDocument
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -108,3 +109,80 @@ class RejectForm(forms.Form):
                 CancelLink(cancel_url, css_class="btn btn-link"),
             ),
         )
+
+
+class DecisionChangeForm(forms.Form):
+    """Changing a decided nomination (approved ↔ not approved) before the decision is published: the new
+    decision, why it changes, and a tick that says the reviewer means it."""
+
+    reason = forms.CharField(
+        label=_("Why the decision changes"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the nomination's history."),
+    )
+    rejection_reason = forms.CharField(
+        label=_("Reason for not approving"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The nominating unit reads it on the nomination; empty: the reason above."),
+    )
+    confirm = forms.BooleanField(
+        label=_("I have checked: change this nomination's decision."),
+        error_messages={"required": _("Tick the box to confirm the change.")},
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, approve: bool, cancel_url: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.approve = approve
+        fields = ["reason"]
+        if approve:
+            del self.fields["rejection_reason"]
+        else:
+            fields.append("rejection_reason")
+        label = _("Approve instead") if approve else _("Do not approve instead")
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(
+            *fields,
+            "confirm",
+            "next",
+            FormActions(
+                StrictButton(label, type="submit", name="submit", css_class="btn btn-warning"),
+                CancelLink(cancel_url, css_class="btn btn-link"),
+            ),
+        )
+
+
+class DocumentForm(forms.Form):
+    """One file attached to a nomination; what it holds is checked by awards.documents.check_document."""
+
+    kind = forms.ChoiceField(label=_("Kind of document"), choices=NominationDocument.Kind.choices)
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, Word (.docx), Excel (.xlsx), PNG or JPEG; at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.xlsx,.png,.jpg,.jpeg"}),
+    )
+
+    def __init__(self, *args, action_url: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_action = action_url
+        self.helper.form_id = "document-upload"
+        self.helper.attrs = {"enctype": "multipart/form-data", "novalidate": ""}
+        self.helper.layout = Layout(
+            Field("kind"),
+            Field("file"),
+            FormActions(
+                StrictButton(
+                    _("Attach the file"), type="submit", name="submit", css_class="btn btn-outline-primary"
+                )
+            ),
+        )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        check_document(upload)
+        return upload

@@ -11,4 +11,20 @@ urlpatterns = [
     path("nominations/<int:pk>/delete/", views.nomination_delete, name="nomination_delete"),
     path("nominations/<int:pk>/approve/", views.nomination_approve, name="nomination_approve"),
     path("nominations/<int:pk>/reject/", views.nomination_reject, name="nomination_reject"),
+    path(
+        "nominations/<int:pk>/change-decision/",
+        views.nomination_decision_change,
+        name="nomination_decision_change",
+    ),
+    path(
+        "nominations/<int:pk>/documents/",
+        views.nomination_document_upload,
+        name="nomination_document_upload",
+    ),
+    path("nominations/documents/<int:pk>/", views.nomination_document, name="nomination_document"),
+    path(
+        "nominations/documents/<int:pk>/delete/",
+        views.nomination_document_delete,
+        name="nomination_document_delete",
+    ),
 ]

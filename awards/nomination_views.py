@@ -20,8 +20,9 @@ from core.mixins import PortalMixin, ScopedObjectMixin, portal_view
 from core.navigation import safe_next
 
 from . import selectors, services
-from .models import Campaign, Nomination
-from .nomination_forms import NominationForm, RejectForm
+from .documents import document_response
+from .models import Campaign, Nomination, NominationDocument
+from .nomination_forms import DecisionChangeForm, DocumentForm, NominationForm, RejectForm
 
 Status = Nomination.Status
 CANDIDATES_SHOWN = 50
@@ -229,6 +230,8 @@ class NominationDetailView(ScopedObjectMixin, DetailView):
     model = Nomination
     template_name = "awards/nomination_detail.html"
     context_object_name = "nomination"
+    # A refused upload comes back with its errors (nomination_document_upload).
+    document_form = None
 
     def get_queryset(self):
         return (
@@ -267,6 +270,9 @@ class NominationDetailView(ScopedObjectMixin, DetailView):
             actions=self.actions(),
             window=campaign.window(),
             history=history_rows(nomination.history, limit=30),
+            documents=list(nomination.documents.select_related("uploaded_by")),
+            document_form=self.document_form
+            or DocumentForm(action_url=reverse("awards:nomination_document_upload", args=[nomination.pk])),
             **kwargs,
         )
 
@@ -293,8 +299,11 @@ class NominationDetailView(ScopedObjectMixin, DetailView):
             "submit": officer and status == Status.DRAFT and is_open,
             "withdraw": officer and status == Status.SUBMITTED and is_open,
             "delete": officer and status == Status.DRAFT and not campaign.is_decided,
-            "approve": reviewing and status != Status.APPROVED,
-            "reject": reviewing and status != Status.REJECTED,
+            "approve": reviewing and status == Status.SUBMITTED,
+            "reject": reviewing and status == Status.SUBMITTED,
+            # A decided one changes only on its own page, with a reason.
+            "change_decision": reviewing and status in (Status.APPROVED, Status.REJECTED),
+            "documents": services.may_edit_documents(nomination, user),
         }
 
 
@@ -402,3 +411,127 @@ def nomination_reject(request, pk):
             )
             return redirect(back)
     return render(request, "awards/nomination_reject.html", {"form": form, "nomination": nomination})
+
+
+@portal_view
+def nomination_decision_change(request, pk):
+    """Changing a decided nomination (approved → not approved, or back) before the decision is published:
+    a page of its own, with the reason for the change and a tick to confirm, never a side effect of a bulk
+    action."""
+    nomination = _load(request, pk)
+    _require_reviewer(request.user)
+    back = safe_next(request, nomination.get_absolute_url())
+    if nomination.status not in (Status.APPROVED, Status.REJECTED) or nomination.campaign.status not in (
+        Campaign.Status.OPEN,
+        Campaign.Status.REVIEW,
+    ):
+        messages.error(request, _("Only a decided nomination can have its decision changed."))
+        return redirect(back)
+    approve = nomination.status == Status.REJECTED
+    data = request.POST if request.method == "POST" else None
+    form = DecisionChangeForm(data, approve=approve, initial={"next": back}, cancel_url=back)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.nomination_decision_change(
+                nomination=nomination,
+                approve=approve,
+                reason=form.cleaned_data["reason"],
+                rejection_reason=form.cleaned_data.get("rejection_reason", ""),
+                reviewer=request.user,
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    form.add_error(field, errors)
+            else:
+                _refused(request, error)
+                return redirect(back)
+        else:
+            text = (
+                _("The nomination of %(name)s is now approved.")
+                if approve
+                else _("The nomination of %(name)s is now not approved.")
+            )
+            messages.success(request, text % {"name": nomination.person.full_name})
+            return redirect(back)
+    return render(
+        request,
+        "awards/nomination_decision_change.html",
+        {"form": form, "nomination": nomination, "approve": approve},
+    )
+
+
+# Documents --------------------------------------------------------------------------------------------------
+
+
+def _document(request, pk) -> NominationDocument:
+    """A document, through its nomination's scope: outside it, 404."""
+    return get_object_or_404(
+        NominationDocument.objects.filter(
+            nomination__in=Nomination.objects.visible_to(request.user)
+        ).select_related("nomination__campaign__province", "nomination__person"),
+        pk=pk,
+    )
+
+
+@require_POST
+@portal_view
+def nomination_document_upload(request, pk):
+    """Attach a file to the nomination (those who may edit it). A refused file comes back on the
+    nomination's page with the reason next to the field."""
+    nomination = _load(request, pk)
+    if not services.may_edit_documents(nomination, request.user):
+        raise PermissionDenied
+    form = DocumentForm(
+        request.POST,
+        request.FILES,
+        action_url=reverse("awards:nomination_document_upload", args=[nomination.pk]),
+    )
+    if form.is_valid():
+        try:
+            document = services.nomination_document_add(
+                nomination=nomination,
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            messages.success(
+                request, _("The file “%(name)s” is attached.") % {"name": document.original_name}
+            )
+            return redirect(nomination)
+    # The nomination's page again, with the refused file's error next to the field.
+    view = NominationDetailView(document_form=form)
+    view.setup(request, pk=pk)
+    view.object = view.get_object()
+    return view.render_to_response(view.get_context_data(object=view.object))
+
+
+@portal_view
+def nomination_document(request, pk):
+    """The attached file, to whoever sees the nomination; never from /media/."""
+    return document_response(_document(request, pk))
+
+
+@portal_view
+def nomination_document_delete(request, pk):
+    """Remove an attached file, after a confirmation page."""
+    document = _document(request, pk)
+    nomination = document.nomination
+    if not services.may_edit_documents(nomination, request.user):
+        raise PermissionDenied
+    if request.method != "POST":
+        return render(
+            request,
+            "awards/nomination_document_confirm_delete.html",
+            {"document": document, "nomination": nomination},
+        )
+    try:
+        services.nomination_document_delete(document=document, user=request.user)
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("The file “%(name)s” was removed.") % {"name": document.original_name})
+    return redirect(nomination)

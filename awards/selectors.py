@@ -180,6 +180,7 @@ def nominations_for_review(*, campaign: Campaign, user):
     return (
         with_year_assessment(Nomination.objects.visible_to(user).filter(campaign=campaign), campaign=campaign)
         .select_related("person", "branch__commune", "district", "commune", "reviewed_by")
+        .prefetch_related("documents")
         .order_by("district__code", "commune__code", "person__sort_key", "pk")
     )
 

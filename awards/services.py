@@ -9,6 +9,7 @@ commendation: made by publishing; revoked with a date and a reason, never delete
 
 import datetime
 import logging
+import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,13 +24,16 @@ from core.security_log import security_event
 from core.versioning import check_version, lock_current
 from secretaries.models import Term
 
+from .documents import check_document
 from .models import (
     COMMUNE,
     DISTRICT,
     RATING_ORDER,
     Campaign,
     Commendation,
+    DecisionCorrection,
     Nomination,
+    NominationDocument,
     Quota,
     nominating_unit,
     rating_rank,
@@ -127,17 +131,63 @@ def campaign_close(*, campaign: Campaign, user) -> Campaign:
     return _transition(campaign, to=Status.REVIEW, allowed=(Status.OPEN,), action=_("closed for review"))
 
 
-@transaction.atomic
-def campaign_publish(
-    *, campaign: Campaign, decision_number: str, decision_date: datetime.date, user
-) -> Campaign:
-    """Publish the decision: every approved nomination becomes a commendation and the campaign is locked.
-    Refused while submitted nominations still wait for a decision, or when nothing is approved."""
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+def earliest_decision_date(campaign: Campaign) -> datetime.date:
+    """The first day a campaign's decision may bear: the day after its window's last day, or the day the
+    province closed nominations for review, if it did so earlier (from the campaign's history)."""
+    earliest = campaign.closes_on + datetime.timedelta(days=1)
+    if campaign.pk:
+        closed = (
+            campaign.history.filter(status=Status.REVIEW)
+            .order_by("history_date")
+            .values_list("history_date", flat=True)
+            .first()
+        )
+        if closed is not None:
+            earliest = min(earliest, timezone.localdate(closed))
+    return earliest
+
+
+def decision_date_problem(campaign: Campaign, day: datetime.date | None, today: datetime.date | None = None):
+    """(message, code) of why a decision date cannot be the campaign's (None: it can). A decision is taken
+    once the nominations are in, so after the window closed (earliest_decision_date), and it is not dated in
+    the future."""
+    today = today or timezone.localdate()
+    if day is None:
+        return _("The decision date is required."), "decision_missing"
+    earliest = earliest_decision_date(campaign)
+    if day < earliest:
+        return (
+            _("The decision must be dated after nominations closed: %(date)s or later.")
+            % {"date": _date(earliest)},
+            "decision_before_window_closed",
+        )
+    if day > today:
+        return (
+            _("The decision cannot be dated in the future (today is %(date)s).") % {"date": _date(today)},
+            "decision_in_future",
+        )
+    return None
+
+
+def _check_decision(campaign: Campaign, *, number: str, day, today=None) -> None:
+    if not number:
+        raise ValidationError(
+            {
+                "decision_number": ValidationError(
+                    _("The decision number is required."), code="decision_missing"
+                )
+            }
+        )
+    problem = decision_date_problem(campaign, day, today)
+    if problem:
+        raise ValidationError({"decision_date": ValidationError(problem[0], code=problem[1])})
+
+
+def campaign_publish_check(*, campaign: Campaign) -> None:
+    """What keeps a campaign from being published whatever the decision says: not under review, submitted
+    nominations still waiting, nothing approved. Checked before the confirmation page and again on
+    publishing."""
     _require_campaign_status(campaign, Status.REVIEW, action=_("published"))
-    decision_number = (decision_number or "").strip()
-    if not decision_number or decision_date is None:
-        _refuse(_("The decision number and date are required."), "decision_missing")
     waiting = campaign.nominations.filter(status=Nomination.Status.SUBMITTED).count()
     if waiting:
         _refuse(
@@ -149,9 +199,28 @@ def campaign_publish(
             % {"count": waiting},
             "nominations_waiting",
         )
-    approved = list(campaign.nominations.filter(status=Nomination.Status.APPROVED))
-    if not approved:
+    if not campaign.nominations.filter(status=Nomination.Status.APPROVED).exists():
         _refuse(_("No nomination is approved: there is nothing to publish."), "nothing_approved")
+
+
+@transaction.atomic
+def campaign_publish(
+    *,
+    campaign: Campaign,
+    decision_number: str,
+    decision_date: datetime.date,
+    user,
+    decision_signer: str = "",
+    today: datetime.date | None = None,
+) -> Campaign:
+    """Publish the decision: every approved nomination becomes a commendation and the campaign is locked.
+    Refused while submitted nominations still wait for a decision, when nothing is approved, and for a
+    decision dated before nominations closed or in the future (errors on the field they name)."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    campaign_publish_check(campaign=campaign)
+    decision_number = (decision_number or "").strip()
+    _check_decision(campaign, number=decision_number, day=decision_date, today=today)
+    approved = list(campaign.nominations.filter(status=Nomination.Status.APPROVED))
     # With their history's first record (created at publication, by whom), so a later revocation shows
     # what changed.
     bulk_create_with_history(
@@ -174,9 +243,64 @@ def campaign_publish(
     campaign.status = Status.DECIDED
     campaign.decision_number = decision_number
     campaign.decision_date = decision_date
+    campaign.decision_signer = (decision_signer or "").strip()
     campaign.decided_by = user
     campaign.save()
     return campaign
+
+
+@transaction.atomic
+def decision_correct(
+    *,
+    campaign: Campaign,
+    decision_number: str,
+    decision_date: datetime.date,
+    decision_signer: str = "",
+    reason: str,
+    user,
+    version: int | None = None,
+    today: datetime.date | None = None,
+) -> DecisionCorrection:
+    """Correct a published decision (đính chính): the only way its number, date or signer change. The
+    correction records what they were, what they are, why, by whom and when; the campaign's history keeps
+    the old text too. Certificates are made from the campaign's current decision, so every one is reissued
+    with the corrected line (and says it was corrected)."""
+    stored = lock_current(Campaign, pk=campaign.pk, version=version)
+    if not stored.is_decided:
+        _refuse(_("Only a published decision can be corrected."), "not_decided")
+    decision_number = (decision_number or "").strip()
+    decision_signer = (decision_signer or "").strip()
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": ValidationError(_("Say why the decision is corrected."), code="reason_missing")}
+        )
+    _check_decision(stored, number=decision_number, day=decision_date, today=today)
+    if (decision_number, decision_date, decision_signer) == (
+        stored.decision_number,
+        stored.decision_date,
+        stored.decision_signer,
+    ):
+        _refuse(_("Nothing differs from the published decision: there is nothing to correct."), "unchanged")
+    correction = DecisionCorrection.objects.create(
+        campaign=stored,
+        previous_number=stored.decision_number,
+        previous_date=stored.decision_date,
+        previous_signer=stored.decision_signer,
+        decision_number=decision_number,
+        decision_date=decision_date,
+        decision_signer=decision_signer,
+        reason=reason,
+        corrected_on=today or timezone.localdate(),
+        corrected_by=user,
+    )
+    stored.decision_number = decision_number
+    stored.decision_date = decision_date
+    stored.decision_signer = decision_signer
+    stored._change_reason = reason
+    stored.save()
+    security_event("campaign.decision_correct", user=user, level=logging.WARNING, campaign=stored.pk)
+    return correction
 
 
 # Eligibility ----------------------------------------------------------------------------------------------
@@ -418,28 +542,39 @@ def nomination_delete(*, nomination: Nomination, user) -> None:
     nomination.delete()
 
 
-def _review(nomination: Nomination, *, status: str, reason: str, user) -> Nomination:
+def _review(nomination: Nomination, *, status: str, reason: str, user, change_reason: str = "") -> Nomination:
     nomination = (
         Nomination.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=nomination.pk)
     )
     _require_campaign_status(nomination.campaign, Status.OPEN, Status.REVIEW, action=_("reviewed"))
     if nomination.status == Nomination.Status.DRAFT:
         _refuse(_("A draft has not been submitted by the district yet."), "not_submitted")
+    if not change_reason and nomination.status != Nomination.Status.SUBMITTED:
+        # A decided nomination changes only by nomination_decision_change, with its reason.
+        _refuse(
+            _("%(name)s's nomination is already decided (%(status)s): change the decision with a reason.")
+            % {"name": nomination.person, "status": nomination.get_status_display()},
+            "already_decided",
+        )
     nomination.status = status
     nomination.rejection_reason = reason
     nomination.reviewed_at = timezone.now()
     nomination.reviewed_by = user
+    if change_reason:
+        nomination._change_reason = change_reason
     nomination.save(update_fields=["status", "rejection_reason", "reviewed_at", "reviewed_by", "updated_at"])
     return nomination
 
 
 @transaction.atomic
 def nomination_approve(*, nomination: Nomination, reviewer) -> Nomination:
+    """Approve a nomination still waiting for review."""
     return _review(nomination, status=Nomination.Status.APPROVED, reason="", user=reviewer)
 
 
 @transaction.atomic
 def nomination_reject(*, nomination: Nomination, reviewer, reason: str) -> Nomination:
+    """Reject a nomination still waiting for review, with the reason the unit will read."""
     reason = (reason or "").strip()
     if not reason:
         _refuse(_("A reason is required to reject a nomination."), "reason_missing")
@@ -447,16 +582,103 @@ def nomination_reject(*, nomination: Nomination, reviewer, reason: str) -> Nomin
 
 
 @transaction.atomic
-def nominations_review(*, nominations, approve: bool, reviewer, reason: str = "") -> int:
-    """Approve or reject several nominations at once: all of them or none."""
-    count = 0
+def nomination_decision_change(
+    *, nomination: Nomination, approve: bool, reason: str, reviewer, rejection_reason: str = ""
+) -> Nomination:
+    """Turn an approved nomination into a rejected one or back, before the decision is published: a
+    separate, explicit step whose reason stays in the nomination's history. Rejecting needs the reason the
+    unit will read (`rejection_reason`, by default the same reason)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": ValidationError(_("Say why the decision changes."), code="reason_missing")}
+        )
+    current = Nomination.objects.only("status").get(pk=nomination.pk)
+    target = Nomination.Status.APPROVED if approve else Nomination.Status.REJECTED
+    if current.status not in (Nomination.Status.APPROVED, Nomination.Status.REJECTED):
+        _refuse(_("Only a decided nomination can have its decision changed."), "not_decided")
+    if current.status == target:
+        _refuse(
+            _("The nomination is already “%(status)s”.") % {"status": current.get_status_display()},
+            "unchanged",
+        )
+    return _review(
+        nomination,
+        status=target,
+        reason="" if approve else ((rejection_reason or "").strip() or reason),
+        user=reviewer,
+        change_reason=reason,
+    )
+
+
+@transaction.atomic
+def nominations_review(*, nominations, approve: bool, reviewer, reason: str = "") -> tuple[int, int]:
+    """Approve or reject at once the ticked nominations that still wait for review (all of them or none).
+    Those already decided are left as they are, reasons and all: changing one is nomination_decision_change.
+    Returns (decided now, left as they were)."""
+    if not approve and not (reason or "").strip():
+        _refuse(_("A reason is required to reject a nomination."), "reason_missing")
+    count = skipped = 0
+    campaigns = Campaign.objects.filter(pk__in={n.campaign_id for n in nominations})
+    for campaign in campaigns:
+        _require_campaign_status(campaign, Status.OPEN, Status.REVIEW, action=_("reviewed"))
     for nomination in nominations:
+        # Read again under lock: a decision taken since the page was loaded is not overwritten either.
+        current = Nomination.objects.select_for_update(of=("self",)).only("status").get(pk=nomination.pk)
+        if current.status in (Nomination.Status.APPROVED, Nomination.Status.REJECTED):
+            skipped += 1
+            continue
         if approve:
             nomination_approve(nomination=nomination, reviewer=reviewer)
         else:
             nomination_reject(nomination=nomination, reviewer=reviewer, reason=reason)
         count += 1
-    return count
+    return count, skipped
+
+
+# Documents ------------------------------------------------------------------------------------------------
+
+
+def may_edit_documents(nomination: Nomination, user) -> bool:
+    """Who attaches and removes a nomination's documents: the officers of the nominating unit, while the
+    nomination may still be changed (a draft, or submitted while nominations are open)."""
+    campaign = nomination.campaign
+    if campaign.is_decided or not campaign.nominated_by(user):
+        return False
+    if nominating_unit(user)[1] != nomination.unit_id:
+        return False
+    return nomination.status == Nomination.Status.DRAFT or (
+        nomination.status == Nomination.Status.SUBMITTED and campaign.status == Status.OPEN
+    )
+
+
+@transaction.atomic
+def nomination_document_add(*, nomination: Nomination, kind: str, upload, user) -> NominationDocument:
+    """Attach a checked file (awards.documents.check_document) to a nomination."""
+    if not may_edit_documents(nomination, user):
+        _refuse(_("The documents of this nomination can no longer be changed."), "documents_locked")
+    content_type, extension = check_document(upload)
+    document = NominationDocument(
+        nomination=nomination,
+        kind=kind,
+        original_name=(upload.name or "")[-255:],
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=user,
+    )
+    upload.seek(0)
+    document.file.save(f"{uuid.uuid4().hex}.{extension}", upload, save=False)
+    document.save()
+    return document
+
+
+@transaction.atomic
+def nomination_document_delete(*, document: NominationDocument, user) -> None:
+    if not may_edit_documents(document.nomination, user):
+        _refuse(_("The documents of this nomination can no longer be changed."), "documents_locked")
+    storage, name = document.file.storage, document.file.name
+    document.delete()
+    transaction.on_commit(lambda: storage.delete(name))
 
 
 # Commendations --------------------------------------------------------------------------------------------

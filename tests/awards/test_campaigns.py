@@ -374,6 +374,9 @@ class TestSteps:
         assert campaign.status == Campaign.Status.OPEN
 
 
+TODAY_TEXT = timezone.localdate().strftime("%d/%m/%Y")
+
+
 class TestPublish:
     def url(self, campaign):
         return reverse("awards:campaign_publish", args=[campaign.pk])
@@ -395,7 +398,7 @@ class TestPublish:
         campaign = services.campaign_close(campaign=world["campaign"], user=tra_vinh_staff)
         services.nomination_approve(nomination=world["tieu_can_nomination"], reviewer=tra_vinh_staff)
         login_verified(client, tra_vinh_staff)
-        response = client.post(self.url(campaign), {"decision_number": "9/QĐ", "decision_date": "01/12/2026"})
+        response = client.post(self.url(campaign), {"decision_number": "9/QĐ", "decision_date": TODAY_TEXT})
         assert response.status_code == 200
         assert response.context["form"].non_field_errors()
         campaign.refresh_from_db()
@@ -407,7 +410,7 @@ class TestPublish:
         for key in ("tieu_can_nomination", "cang_long_nomination"):
             services.nomination_reject(nomination=world[key], reviewer=tra_vinh_staff, reason="Chưa đủ")
         login_verified(client, tra_vinh_staff)
-        response = client.post(self.url(campaign), {"decision_number": "9/QĐ", "decision_date": "01/12/2026"})
+        response = client.post(self.url(campaign), {"decision_number": "9/QĐ", "decision_date": TODAY_TEXT})
         assert response.status_code == 200 and response.context["form"].non_field_errors()
         campaign.refresh_from_db()
         assert campaign.status == Campaign.Status.REVIEW
@@ -417,7 +420,7 @@ class TestPublish:
         for key in ("tieu_can_nomination", "cang_long_nomination"):
             services.nomination_approve(nomination=world[key], reviewer=tra_vinh_staff)
         login_verified(client, tra_vinh_staff)
-        response = client.post(self.url(campaign), {"decision_number": "9/QĐ", "decision_date": "01/12/2026"})
+        response = client.post(self.url(campaign), {"decision_number": "9/QĐ", "decision_date": TODAY_TEXT})
         assert response.status_code == 200 and response.context["form"].non_field_errors()
         campaign.refresh_from_db()
         assert campaign.status == Campaign.Status.OPEN and not campaign.commendations.exists()
@@ -436,16 +439,24 @@ class TestPublish:
             nomination=world["cang_long_nomination"], reviewer=tra_vinh_staff, reason="Thiếu"
         )
         login_verified(client, tra_vinh_staff)
-        response = client.post(
-            self.url(campaign), {"decision_number": "30/QĐ-TĐTN", "decision_date": "01/12/2026"}
-        )
+        decision = {"decision_number": "30/QĐ-TĐTN", "decision_date": TODAY_TEXT}
+        # First the confirmation page: the list, the decision line, the certificate preview; nothing is
+        # published yet.
+        response = client.post(self.url(campaign), decision)
+        assert response.status_code == 200
+        assert [n.person for n in response.context["approved"]] == [world["tieu_can_person"]]
+        html = response.content.decode()
+        assert "30/QĐ-TĐTN" in html and reverse("awards:campaign_publish_preview", args=[campaign.pk]) in html
+        campaign.refresh_from_db()
+        assert campaign.status == Campaign.Status.REVIEW and not campaign.commendations.exists()
+        response = client.post(self.url(campaign), {**decision, "confirm": "1"})
         assert response.status_code == 302
         assert response["Location"] == reverse("awards:commendation_list", args=[campaign.pk])
         campaign.refresh_from_db()
         assert campaign.status == Campaign.Status.DECIDED and campaign.decided_by == tra_vinh_staff
         assert (campaign.decision_number, campaign.decision_date) == (
             "30/QĐ-TĐTN",
-            datetime.date(2026, 12, 1),
+            timezone.localdate(),
         )
         commendation = Commendation.objects.get(campaign=campaign)
         assert commendation.person == world["tieu_can_person"] and commendation.year == campaign.year
@@ -462,7 +473,7 @@ class TestPublish:
     def test_officers_cannot_publish(self, client, tieu_can_officer, tra_vinh_staff, world):
         campaign = services.campaign_close(campaign=world["campaign"], user=tra_vinh_staff)
         client.force_login(tieu_can_officer)
-        response = client.post(self.url(campaign), {"decision_number": "1", "decision_date": "01/12/2026"})
+        response = client.post(self.url(campaign), {"decision_number": "1", "decision_date": TODAY_TEXT})
         assert response.status_code == 403
 
 

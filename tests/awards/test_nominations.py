@@ -416,11 +416,12 @@ class TestDetail:
             "Change history",
         ):
             assert text in html, text
-        assert actions(response) == {"edit", "withdraw"}
+        assert actions(response) == {"edit", "withdraw", "documents"}
 
     def test_actions_of_a_draft(self, officer, world, hieu_tu):
         nomination = draft_of(officer, world, hieu_tu)
-        assert actions(officer.get(nomination.get_absolute_url())) == {"edit", "submit", "delete"}
+        response = officer.get(nomination.get_absolute_url())
+        assert actions(response) == {"edit", "submit", "delete", "documents"}
 
     def test_staff_review_actions(self, staff, world):
         response = staff.get(world["tieu_can_nomination"].get_absolute_url())
@@ -434,7 +435,8 @@ class TestDetail:
         response = staff.get(world["tieu_can_nomination"].get_absolute_url())
         html = response.content.decode()
         assert "Thành tích chưa nổi bật" in html and tra_vinh_staff.get_full_name() in html
-        assert actions(response) == {"approve"}  # may still be approved until the decision
+        # May still be approved until the decision, on a page of its own with a reason.
+        assert actions(response) == {"change_decision"}
 
     def test_decided_links_to_the_commendation_and_offers_nothing(self, staff, world):
         commendation = world["tieu_can_commendation"]
@@ -568,12 +570,39 @@ class TestReview:
             "Chưa đủ tiêu chuẩn",
         )
 
-    def test_reject_then_approve_until_the_decision(self, staff, world):
+    def test_reject_then_approve_only_by_changing_the_decision(self, staff, world):
         nomination = world["tieu_can_nomination"]
         staff.post(action_url("reject", nomination), {"reason": "Chưa đủ tiêu chuẩn"})
-        staff.post(action_url("approve", nomination))
+        # The one-click approve leaves a decided nomination as it is, reason and all.
+        response = staff.post(action_url("approve", nomination))
+        assert "change the decision with a reason" in messages_of(response)[-1]
+        nomination.refresh_from_db()
+        assert (nomination.status, nomination.rejection_reason) == (
+            Nomination.Status.REJECTED,
+            "Chưa đủ tiêu chuẩn",
+        )
+        change = reverse("awards:nomination_decision_change", args=[nomination.pk])
+        page = staff.get(change)
+        assert page.status_code == 200 and "Chưa đủ tiêu chuẩn" in page.content.decode()
+        # Without its reason and its tick, nothing changes.
+        response = staff.post(change, {})
+        assert response.status_code == 200
+        assert set(response.context["form"].errors) == {"reason", "confirm"}
+        response = staff.post(change, {"reason": "Đã bổ sung minh chứng", "confirm": "on"})
+        assert response.status_code == 302
         nomination.refresh_from_db()
         assert (nomination.status, nomination.rejection_reason) == (Nomination.Status.APPROVED, "")
+        assert nomination.history.first().history_change_reason == "Đã bổ sung minh chứng"
+        # And back again, the unit's reason asked apart.
+        staff.post(
+            change,
+            {"reason": "Phát hiện sai sót", "rejection_reason": "Thành tích chưa xác minh", "confirm": "on"},
+        )
+        nomination.refresh_from_db()
+        assert (nomination.status, nomination.rejection_reason) == (
+            Nomination.Status.REJECTED,
+            "Thành tích chưa xác minh",
+        )
 
 
 class TestAfterPublication:

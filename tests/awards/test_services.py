@@ -29,7 +29,11 @@ def refusal(call, **kwargs) -> str:
 def refusal_code(call, **kwargs) -> str:
     with pytest.raises(ValidationError) as caught:
         call(**kwargs)
-    return caught.value.error_list[0].code
+    error = caught.value
+    # A refusal that names its field (error_dict) or one about the whole step (error_list).
+    if hasattr(error, "error_dict"):
+        return next(iter(error.error_dict.values()))[0].code
+    return error.error_list[0].code
 
 
 @pytest.fixture
@@ -322,9 +326,15 @@ def test_nomination_transitions(campaign, hieu_tu, officer, staff):
         "Hồ sơ thiếu",
         staff,
     )
-    # The province may change its mind before publishing.
-    nomination = services.nomination_approve(nomination=nomination, reviewer=staff)
+    # The province may change its mind before publishing: a separate step, with its reason.
+    assert (
+        refusal_code(services.nomination_approve, nomination=nomination, reviewer=staff) == "already_decided"
+    )
+    nomination = services.nomination_decision_change(
+        nomination=nomination, approve=True, reason="Đã bổ sung hồ sơ", reviewer=staff
+    )
     assert (nomination.status, nomination.rejection_reason) == ("duyet", "")
+    assert nomination.history.first().history_change_reason == "Đã bổ sung hồ sơ"
     assert refusal_code(services.nomination_withdraw, nomination=nomination, user=officer) == "not_submitted"
     nomination.summary = "Sửa sau khi duyệt"
     assert (
@@ -354,9 +364,9 @@ def test_bulk_review_is_all_or_nothing(campaign, hieu_tu, officer, staff):
         services.nominations_review(nominations=[first, still_draft], approve=True, reviewer=staff)
     first.refresh_from_db()
     assert first.status == Nomination.Status.SUBMITTED
-    assert (
-        services.nominations_review(nominations=[first], approve=False, reviewer=staff, reason="Trùng") == 1
-    )
+    assert services.nominations_review(
+        nominations=[first], approve=False, reviewer=staff, reason="Trùng"
+    ) == (1, 0)
     with pytest.raises(ValidationError):
         services.nominations_review(nominations=[first], approve=False, reviewer=staff, reason="")
 
