@@ -87,6 +87,10 @@ EXCEPTIONS: dict[tuple[str, str], object] = {
             "nomination withdraw",
             "nomination delete (confirm)",
             "nomination delete",
+            # Its documents are the nominating unit's (Huyện đoàn Tiểu Cần's) to change.
+            "nomination document upload",
+            "nomination document delete (confirm)",
+            "nomination document delete",
         )
     },
 }
@@ -299,6 +303,27 @@ COMMUNE_CASES = [
         "nomination reject (form)",
         _url("awards:nomination_reject", "tap_ngai_nomination"),
         _own(FORBIDDEN, staff=OK),
+        "get",
+    ),
+    # Still waiting: nothing to change yet, back to the nomination.
+    (
+        "nomination change decision",
+        _url("awards:nomination_decision_change", "tap_ngai_nomination"),
+        _own(FORBIDDEN, staff=REDIRECT),
+        "get",
+    ),
+    # The commune's own documents: its officer uploads (an empty post comes back with its error); the
+    # neighbour never reaches them; the province's staff read, not change.
+    (
+        "nomination document upload",
+        _url("awards:nomination_document_upload", "tap_ngai_nomination"),
+        _own(OK),
+        "post",
+    ),
+    (
+        "publish preview",
+        _url("awards:campaign_publish_preview", "commune_campaign"),
+        _both(OK, FORBIDDEN),
         "get",
     ),
 ]

@@ -107,6 +107,32 @@ CASES = [
         campaign_url("awards:campaign_publish", "decided_campaign"),
         staff_page(inside=REDIRECT),
     ),
+    # The certificate as it will read: drawn for the first nomination sent, the decision from the query.
+    Case(
+        "campaign publish preview",
+        campaign_url(
+            "awards:campaign_publish_preview", suffix="?decision_number=1%2FQ%C4%90&decision_date=x"
+        ),
+        staff_page(),
+    ),
+    # The draft has no nomination sent: nothing to draw.
+    Case(
+        "campaign publish preview (draft)",
+        campaign_url("awards:campaign_publish_preview", "draft_campaign"),
+        staff_page(inside=NOT_FOUND, officers=NOT_FOUND),
+    ),
+    Case(
+        "campaign correct (form)", campaign_url("awards:campaign_correct", "decided_campaign"), staff_page()
+    ),
+    # Without a reason the form comes back with its error; nothing is corrected.
+    Case(
+        "campaign correct (post)",
+        campaign_url("awards:campaign_correct", "decided_campaign"),
+        staff_page(),
+        method="post",
+    ),
+    # Nothing published to correct: back to the campaign with a message.
+    Case("campaign correct (open)", campaign_url("awards:campaign_correct"), staff_page(inside=REDIRECT)),
     Case("campaign review", campaign_url("awards:campaign_review"), staff_page()),
     Case(
         "campaign review (filtered)",

@@ -30,6 +30,22 @@ def commendation_url(name, key="tieu_can_commendation"):
 
 CASES = [
     Case("published list", campaign_url("awards:commendation_list"), IN_TRA_VINH),
+    Case("official list", campaign_url("awards:commendation_official_list"), IN_TRA_VINH),
+    Case("official list PDF", campaign_url("awards:commendation_official_pdf"), IN_TRA_VINH),
+    Case("all certificates PDF", campaign_url("awards:commendation_certificates"), IN_TRA_VINH),
+    Case(
+        "official list (not decided)", campaign_url("awards:commendation_official_list", "campaign"), NOWHERE
+    ),
+    Case(
+        "official list PDF (not decided)",
+        campaign_url("awards:commendation_official_pdf", "campaign"),
+        NOWHERE,
+    ),
+    Case(
+        "all certificates PDF (not decided)",
+        campaign_url("awards:commendation_certificates", "campaign"),
+        NOWHERE,
+    ),
     Case("published list export", campaign_url("awards:commendation_export"), IN_TRA_VINH),
     # An open campaign has no published list yet, not even for the province.
     Case("published list (not decided)", campaign_url("awards:commendation_list", "campaign"), NOWHERE),

@@ -26,6 +26,37 @@ def _draft(name):
     return url
 
 
+def _approved(name):
+    """The Tiểu Cần nomination approved first (what changing the decision acts on)."""
+
+    def url(w):
+        services.nomination_approve(nomination=w["tieu_can_nomination"], reviewer=None)
+        return reverse(name, args=[w["tieu_can_nomination"].pk])
+
+    return url
+
+
+def _document(name):
+    """A PDF attached to the Tiểu Cần nomination first (served and removed only in its scope)."""
+
+    def url(w):
+        from django.core.files.base import ContentFile
+
+        from awards.models import NominationDocument
+
+        document = NominationDocument(
+            nomination=w["tieu_can_nomination"],
+            kind=NominationDocument.Kind.REPORT,
+            original_name="bao-cao.pdf",
+            content_type="application/pdf",
+            size=9,
+        )
+        document.file.save("scope.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+        return reverse(name, args=[document.pk])
+
+    return url
+
+
 def _campaign(key):
     return lambda w: reverse("awards:nomination_create", args=[w[key].pk])
 
@@ -97,4 +128,39 @@ CASES = [
     Case("nomination reject (form)", _nomination("awards:nomination_reject"), province_only()),
     # Without a reason the form comes back with its error.
     Case("nomination reject (post)", _nomination("awards:nomination_reject"), province_only(), method="post"),
+    # Still waiting: there is no decision to change yet, back to the nomination with a message.
+    Case(
+        "nomination change decision (waiting)",
+        _nomination("awards:nomination_decision_change"),
+        province_only(REDIRECT),
+    ),
+    Case(
+        "nomination change decision (form)", _approved("awards:nomination_decision_change"), province_only()
+    ),
+    # Without a reason and the tick the form comes back with its errors.
+    Case(
+        "nomination change decision (post)",
+        _approved("awards:nomination_decision_change"),
+        province_only(),
+        method="post",
+    ),
+    # An empty upload comes back on the nomination's page with its error.
+    Case(
+        "nomination document upload",
+        _nomination("awards:nomination_document_upload"),
+        district_only(),
+        method="post",
+    ),
+    Case("nomination document", _document("awards:nomination_document"), in_tieu_can()),
+    Case(
+        "nomination document delete (confirm)",
+        _document("awards:nomination_document_delete"),
+        district_only(),
+    ),
+    Case(
+        "nomination document delete",
+        _document("awards:nomination_document_delete"),
+        district_only(REDIRECT),
+        method="post",
+    ),
 ]
