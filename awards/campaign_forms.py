@@ -383,14 +383,19 @@ class BulkReviewForm(forms.Form):
             "reason",
             FormActions(
                 StrictButton(
-                    format_html('<i class="bi bi-check2-all"></i> {}', _("Approve the ticked nominations")),
+                    format_html(
+                        '<i class="bi bi-check2-all" aria-hidden="true"></i> {}',
+                        _("Approve the ticked nominations"),
+                    ),
                     type="submit",
                     name="action",
                     value=self.APPROVE,
                     css_class="btn btn-success",
                 ),
                 StrictButton(
-                    format_html('<i class="bi bi-x-lg"></i> {}', _("Reject the ticked nominations")),
+                    format_html(
+                        '<i class="bi bi-x-lg" aria-hidden="true"></i> {}', _("Reject the ticked nominations")
+                    ),
                     type="submit",
                     name="action",
                     value=self.REJECT,

@@ -61,7 +61,7 @@ def official_heading(campaign) -> OfficialHeading:
     body, place = province_parts(campaign.province.name)
     return OfficialHeading(
         union="ĐOÀN TNCS HỒ CHÍ MINH",
-        body=f"BAN CHẤP HÀNH {body.upper()}",
+        body=body.upper(),
         place_date=date_line(place, campaign.decision_date),
         title="DANH SÁCH",
         subtitle=f"Bí thư Chi đoàn tiêu biểu năm {campaign.year}",

@@ -122,6 +122,7 @@ def test_a_campaign_runs_from_nominations_to_certificate(
     page.get_by_role("link", name="Công bố quyết định").click()
     page.fill("input[name=decision_number]", "15-QĐ/TĐTN")
     page.fill("input[name=decision_date]", timezone.localdate().strftime("%d/%m/%Y"))
+    submit(page, "Kiểm tra và tiếp tục")  # the confirmation page: the list, the decision, a preview
     submit(page, "Công bố quyết định")
     expect(page).to_have_url(re.compile(rf"/awards/{campaign.pk}/commendations/"))
     campaign.refresh_from_db()

@@ -186,6 +186,7 @@ def test_a_commune_nominates_within_its_quota_and_the_units_of_each_year_are_nam
     page.get_by_role("link", name="Công bố quyết định").click()
     page.fill("input[name=decision_number]", DECISION)
     page.fill("input[name=decision_date]", timezone.localdate().strftime("%d/%m/%Y"))
+    submit(page, "Kiểm tra và tiếp tục")  # the confirmation page: the list, the decision, a preview
     submit(page, "Công bố quyết định")
     expect(page).to_have_url(re.compile(rf"/awards/{campaign.pk}/commendations/"))
 
