@@ -385,7 +385,11 @@ def campaign_publish(request, pk):
     if campaign.is_decided:
         messages.info(request, _("The decision on this campaign is already published."))
         return redirect("awards:commendation_list", campaign_pk=campaign.pk)
-    form = PublishForm(request.POST or None, campaign=campaign, cancel_url=campaign.get_absolute_url())
+    form = PublishForm(
+        request.POST if request.method == "POST" else None,
+        campaign=campaign,
+        cancel_url=campaign.get_absolute_url(),
+    )
     if request.method == "POST" and "back" not in request.POST:
         # What keeps the campaign from being published is said whatever the typed decision.
         try:
@@ -508,7 +512,9 @@ def campaign_correct(request, pk):
         messages.error(request, _("Only a published decision can be corrected."))
         return redirect(campaign)
     form = DecisionCorrectionForm(
-        request.POST or None, campaign=campaign, cancel_url=campaign.get_absolute_url()
+        request.POST if request.method == "POST" else None,
+        campaign=campaign,
+        cancel_url=campaign.get_absolute_url(),
     )
     if request.method == "POST" and form.is_valid():
         try:
