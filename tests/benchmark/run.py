@@ -125,7 +125,8 @@ def page_parameters(world: str) -> dict[str, str]:
             Branch.objects.filter(commune=commune).order_by("pk").first()
         )
         people = Person.objects.filter(district=district)
-        current = Term.objects.current().secretaries().filter(branch__commune__district=district)
+        # Tiểu Cần's branches are Vĩnh Long's communes' since 01/07/2025: found through their former commune.
+        current = Term.objects.current().secretaries().filter(branch__attachments__commune__district=district)
         seminars = Seminar.objects.filter(district=district)
         province = old_province
         open_campaign = old_campaigns.exclude(status=Campaign.Status.DRAFT).order_by("-year").first()
