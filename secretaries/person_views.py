@@ -57,7 +57,12 @@ def person_export(request):
     people = PersonFilter(request.GET or None, queryset=base, request=request).qs
     headers, rows = selectors.person_export_rows(people=people)
     return xlsx_response(
-        filename="bi-thu-chi-doan.xlsx", sheet_title=_("Branch secretaries"), headers=headers, rows=rows
+        filename="bi-thu-chi-doan.xlsx",
+        sheet_title=_("Branch secretaries"),
+        title=_("List of branch secretaries"),
+        scope=request.user.scope_label,
+        headers=headers,
+        rows=rows,
     )
 
 

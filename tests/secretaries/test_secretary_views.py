@@ -1,13 +1,12 @@
 import datetime
-import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from secretaries.models import Person, Term
 from tests.conftest import jpeg_bytes
+from tests.excel import assert_staff_layout, read_export, table_rows
 from tests.factories import BranchFactory, CommuneFactory, PersonFactory, person_with_term
 from tests.login import login_verified
 
@@ -40,7 +39,7 @@ def person_data(branch, **overrides):
 
 
 def sheet_rows(response):
-    return list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values)
+    return table_rows(response)
 
 
 class TestCreateAndAppoint:
@@ -256,6 +255,16 @@ class TestList:
         assert isinstance(evil[2], datetime.datetime) and evil[2].date() == D(1999, 2, 3)
         filtered = sheet_rows(client.get(reverse("secretaries:person_export"), {"q": "teo"}))
         assert [row[0] for row in filtered[1:]] == ["Nguyễn Văn Tèo"]
+
+    def test_export_is_laid_out_for_sending(self, client, tieu_can_officer, world):
+        client.force_login(tieu_can_officer)
+        export = read_export(client.get(reverse("secretaries:person_export")))
+        assert_staff_layout(
+            export,
+            title="Danh sách Bí thư Chi đoàn",
+            unit="Huyện Tiểu Cần",
+            dates=("Ngày sinh", "Ngày bắt đầu nhiệm kỳ"),
+        )
 
 
 class TestPersonPage:
