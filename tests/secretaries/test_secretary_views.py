@@ -369,6 +369,21 @@ def test_vacancy_rate_is_a_percentage(client, tieu_can_officer, world):
     assert "(50,0%)" in response.content.decode()
 
 
+def test_vacancy_print_view_lists_every_branch_on_one_page(client, tieu_can_officer, world):
+    from django.conf import settings
+
+    names = [
+        BranchFactory(commune=world["tieu_can"].commune, name=f"Ấp Trống {n:02d}").name for n in range(30)
+    ]
+    assert len(names) > settings.PAGE_SIZE
+    client.force_login(tieu_can_officer)
+    screen = client.get(reverse("secretaries:vacancy_list"), {"q": "trong", "page": "2"})
+    assert "print=1" in screen.context["print_query"] and "page=" not in screen.context["print_query"]
+    html = client.get(reverse("secretaries:vacancy_list"), {"print": "1"}).content.decode()
+    assert all(name in html for name in names)
+    assert "data-print" in html and "data-report-date" in html and "Huyện Tiểu Cần" in html
+
+
 def test_terms_ending_soon_from_home_to_list(client, tieu_can_officer, world):
     from django.utils import timezone
 
