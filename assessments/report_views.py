@@ -8,7 +8,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Layout, Row
 from django import forms
 from django.shortcuts import render
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -44,6 +44,8 @@ class ReportFilterForm(forms.Form):
         super().__init__(data)
         self.default = default
         if with_threshold:
+            # The choices are the units of the report, filled in by the view; any other value is ignored.
+            self.fields["unit"] = forms.CharField(label=_("Unit"), required=False, widget=forms.Select)
             self.fields["threshold"] = forms.DecimalField(
                 label=_("Threshold"),
                 required=False,
@@ -59,7 +61,14 @@ class ReportFilterForm(forms.Form):
             "units",
             Row(
                 Column("framework", css_class="col-sm-7 col-lg-5"),
-                *([Column("threshold", css_class="col-sm-3 col-lg-2")] if with_threshold else []),
+                *(
+                    [
+                        Column("threshold", css_class="col-sm-3 col-lg-2"),
+                        Column("unit", css_class="col-sm-7 col-lg-4"),
+                    ]
+                    if with_threshold
+                    else []
+                ),
                 Column(
                     # An empty label's height, so the button lines up with the fields even under an error.
                     HTML('<div class="form-label d-none d-sm-block">&nbsp;</div>'),
@@ -138,10 +147,19 @@ def training_needs(request):
     form, framework, threshold = _training_parameters(request)
     units = units_mode(request.GET)
     needs = (
-        selectors.training_needs(user=request.user, framework=framework, threshold=threshold, units=units)
+        selectors.training_needs(
+            user=request.user,
+            framework=framework,
+            threshold=threshold,
+            units=units,
+            unit=selectors.parse_unit(request.GET.get("unit")),
+        )
         if framework
         else None
     )
+    if needs:
+        # The filter offers the units of the table below (each has someone below the threshold).
+        form.fields["unit"].widget.choices = [("", _("All units in your scope")), *needs.unit_choices]
     return render(
         request,
         "assessments/training_needs.html",
@@ -151,23 +169,44 @@ def training_needs(request):
             "threshold": threshold,
             "needs": needs,
             "units_switch": units_switch(request, units),
+            "printed_on": timezone.localdate(),
         },
     )
 
 
 @portal_view
 def training_needs_export(request):
-    """The full list behind the training-needs page (same scope, framework and threshold), one row per
-    secretary and skill group below the threshold."""
+    """The full list behind the training-needs page (same scope, framework, threshold and unit), one row per
+    secretary and skill group below the threshold, with the phone to call them to training (personal data,
+    read only within the user's scope, as the page is)."""
     _form, framework, threshold = _training_parameters(request)
+    units = units_mode(request.GET)
+    unit = (
+        selectors.training_needs_unit(
+            user=request.user,
+            framework=framework,
+            threshold=threshold,
+            units=units,
+            unit=selectors.parse_unit(request.GET.get("unit")),
+        )
+        if framework
+        else None
+    )
     rows = (
-        selectors.training_needs_rows(user=request.user, framework=framework, threshold=threshold)
+        selectors.training_needs_rows(
+            user=request.user,
+            framework=framework,
+            threshold=threshold,
+            units=units,
+            unit=(unit[0], unit[1].pk) if unit else None,
+        )
         if framework
         else []
     )
     headers = [
         _("Skill group"),
         _("Full name"),
+        _("Phone"),
         _("Branch"),
         _("Commune"),
         _("District"),
@@ -187,6 +226,7 @@ def training_needs_export(request):
         for (
             group,
             name,
+            phone,
             branch,
             commune,
             district,
@@ -202,6 +242,7 @@ def training_needs_export(request):
             yield [
                 group,
                 name,
+                phone,
                 branch,
                 commune,
                 district or "",
@@ -216,9 +257,15 @@ def training_needs_export(request):
             ]
 
     year = framework.year if framework else ""
+    title = _("Training needs %(year)s: secretaries below %(threshold)s in a skill group") % {
+        "year": year,
+        "threshold": formats.localize(threshold),
+    }
     return xlsx_response(
         filename=f"nhu-cau-boi-duong-{year}.xlsx",
         sheet_title=_("Training needs"),
+        title=title,
+        scope=unit[1].name if unit else request.user.scope_label,
         headers=headers,
         rows=out(),
     )

@@ -12,8 +12,7 @@ import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.utils.translation import gettext as _
 
 from branches.rollup import RECORDED, grouping, sort_key
@@ -25,8 +24,9 @@ COUNTED_STATUSES = (Assessment.Status.SUBMITTED, Assessment.Status.CONFIRMED)
 COUNTED = Q(status__in=COUNTED_STATUSES)
 TWO_PLACES = Decimal("0.01")
 DEFAULT_THRESHOLD = Decimal("3.0")
-#: people listed per skill group on the training-needs page; the export has them all
-PEOPLE_PER_GROUP = 25
+#: people (one per skill group below the threshold) the training-needs page lists at most; above that it
+#: asks for a unit instead of cutting the list (the export has them all)
+PEOPLE_LISTED = 3000
 
 
 def mean(total, count: int) -> Decimal | None:
@@ -290,10 +290,24 @@ class WeakCriterion:
 
 
 @dataclass
+class UnitPeople:
+    """The secretaries of one unit below the threshold in a skill group, the weakest first."""
+
+    level: str
+    unit: object
+    people: list[GroupScore]
+
+
+@dataclass
 class GroupNeed:
     group: object
     count: int  # secretaries whose score in this group is below the threshold
-    people: list[GroupScore]  # the weakest first, at most PEOPLE_PER_GROUP
+    #: per unit (in the units table's order), everyone below the threshold; empty when too many to list
+    units: list[UnitPeople] = field(default_factory=list)
+
+    @property
+    def people(self) -> list[GroupScore]:
+        return [line for section in self.units for line in section.people]
 
     @property
     def more(self) -> int:
@@ -310,6 +324,19 @@ class TrainingNeeds:
     #: per unit (as recorded or rolled up): (level, unit, secretaries below the threshold in some group)
     per_unit: list[tuple] = field(default_factory=list)
     mode: str = RECORDED
+    #: the unit the page is narrowed to, as (level, unit), or None for the whole scope
+    unit: tuple | None = None
+    #: more people below the threshold than one page lists: the page asks for a unit (the export has all)
+    too_many: bool = False
+
+    @property
+    def unit_name(self) -> str:
+        return self.unit[1].name if self.unit else ""
+
+    @property
+    def unit_choices(self) -> list[tuple[str, str]]:
+        """The units that have someone below the threshold, for the page's unit filter ("level:pk")."""
+        return [(f"{level}:{unit.pk}", unit.name) for level, unit, _n in self.per_unit]
 
     @property
     def criteria_chart(self) -> dict:
@@ -332,20 +359,80 @@ def weak_group_scores(*, user, framework: Framework, threshold: Decimal):
     )
 
 
+def parse_unit(value: str | None) -> tuple[str, int] | None:
+    """?unit=district:12 → ("district", 12); anything else → None (the whole scope)."""
+    level, _sep, pk = (value or "").partition(":")
+    if level in ("province", "district", "commune") and pk.isdigit() and len(pk) < 10:
+        return level, int(pk)
+    return None
+
+
+def _unit_filter(group, key: tuple[str, int]) -> Q:
+    """The rows `group.key(row)` puts under `key`: its lookup equals the unit and the finer-first ones
+    before it are empty (a record of the past with a district counts under the district)."""
+    condition = Q()
+    for level, path in group.paths:
+        if level == key[0]:
+            return condition & Q(**{path: key[1]})
+        condition &= Q(**{f"{path}__isnull": True})
+    return Q(pk__in=[])
+
+
+def training_needs_unit(*, user, framework: Framework, threshold: Decimal, units: str, unit) -> tuple | None:
+    """The unit asked for by the page's filter, as (level, unit), when the user's scope has someone below the
+    threshold there; None otherwise (an outside or unknown unit reads as the whole scope)."""
+    if unit is None:
+        return None
+    group = grouping(
+        user=user, mode=units, recorded={"province": "province", "district": "district", "commune": "commune"}
+    ).prefixed("assessment")
+    below = weak_group_scores(user=user, framework=framework, threshold=threshold)
+    if not below.filter(_unit_filter(group, unit)).exists():
+        return None
+    found = group.units([unit])
+    return (unit[0], found[unit]) if unit in found else None
+
+
 def training_needs(
     *,
     user,
     framework: Framework,
     threshold: Decimal,
-    per_group: int = PEOPLE_PER_GROUP,
     units: str = RECORDED,
+    unit: tuple[str, int] | None = None,
+    limit: int = PEOPLE_LISTED,
 ) -> TrainingNeeds:
-    """Criteria from the weakest average, per skill group the secretaries below the threshold (the
-    weakest `per_group` of them, with the full count), and how many are below per unit, as recorded or
-    rolled up to today's units (branches.rollup). Six queries, and one per level of units."""
+    """Criteria from the weakest average, per skill group everyone below the threshold grouped by unit, and
+    how many are below per unit, as recorded or rolled up to today's units (branches.rollup). `unit`
+    ("level", pk) narrows everything but the units table to one of those units. Above `limit` people the
+    lists are left empty and `too_many` set: the page asks for a unit rather than cutting the list.
+    Seven queries, and one per level of units."""
+    recorded = {"province": "province", "district": "district", "commune": "commune"}
+    unit_group = grouping(user=user, mode=units, recorded=recorded)
+    scored_group = unit_group.prefixed("assessment")
     criteria = framework_criteria(framework)
     groups = _groups_of(criteria)
+    all_below = weak_group_scores(user=user, framework=framework, threshold=threshold)
+
+    per_unit: dict = {}
+    for row in (
+        all_below.order_by().values(*scored_group.fields).annotate(n=Count("assessment", distinct=True))
+    ):
+        key = scored_group.key(row)
+        per_unit[key] = per_unit.get(key, 0) + row["n"]
+    found = scored_group.units(k for k in per_unit if k is not None)
+    unit_rows = sorted(
+        ((key[0], found[key], n) for key, n in per_unit.items() if key in found),
+        key=lambda r: sort_key(r[0], r[1]),
+    )
+    # Only a unit of the table narrows the page: the table is read through the user's scope.
+    chosen = unit if unit in found else None
+
     counted = counted_assessments(user=user, framework=framework)
+    below = all_below
+    if chosen:
+        counted = counted.filter(_unit_filter(unit_group, chosen))
+        below = below.filter(_unit_filter(scored_group, chosen))
     n_counted = counted.count()
     # Scores are whole numbers, and the database would truncate 3.5 to 3 for an integer column:
     # for a whole score v, v < 3.5 exactly when v < 4 = ceil(3.5).
@@ -366,73 +453,83 @@ def training_needs(
     # Criteria nobody has scored yet go last; ties keep the framework's order.
     weak.sort(key=lambda w: (w.average is None, w.average or 0))
 
-    below = weak_group_scores(user=user, framework=framework, threshold=threshold)
     counts = dict(below.order_by().values("group").annotate(n=Count("pk")).values_list("group", "n"))
-    ranked = (
-        below.select_related(
+    too_many = sum(counts.values()) > limit
+    sections: dict = {}  # (group id, unit key) → UnitPeople
+    if not too_many:
+        listed = below.select_related(
             "assessment__person",
             "assessment__branch__commune",
             "assessment__commune",
             "assessment__district",
-        )
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("group")],
-                order_by=[F("score").asc(), F("assessment__person__sort_key").asc(), F("pk").asc()],
+        ).annotate(**{f"unit_{i}": F(path) for i, path in enumerate(scored_group.fields)})
+        lines = []
+        for line in listed:
+            values = {path: getattr(line, f"unit_{i}") for i, path in enumerate(scored_group.fields)}
+            key = scored_group.key(values)
+            if key in found:
+                lines.append((key, line))
+        lines.sort(
+            key=lambda item: (
+                sort_key(item[0][0], found[item[0]]),
+                item[1].score,
+                item[1].assessment.person.sort_key,
+                item[1].pk,
             )
         )
-        .filter(rank__lte=per_group)
-        .order_by("group__order", "rank")
-    )
-    people: dict = {}
-    for group_score in ranked:
-        people.setdefault(group_score.group_id, []).append(group_score)
-    unit_group = grouping(
-        user=user,
-        mode=units,
-        recorded={"province": "province", "district": "district", "commune": "commune"},
-    ).prefixed("assessment")
-    per_unit: dict = {}
-    for row in below.order_by().values(*unit_group.fields).annotate(n=Count("assessment", distinct=True)):
-        key = unit_group.key(row)
-        per_unit[key] = per_unit.get(key, 0) + row["n"]
-    found = unit_group.units(k for k in per_unit if k is not None)
-    unit_rows = sorted(
-        ((key[0], found[key], n) for key, n in per_unit.items() if key in found),
-        key=lambda r: sort_key(r[0], r[1]),
-    )
+        for key, line in lines:
+            section = sections.setdefault((line.group_id, key), UnitPeople(key[0], found[key], []))
+            section.people.append(line)
+    per_group: dict = {}
+    for (group_id, _key), section in sections.items():
+        per_group.setdefault(group_id, []).append(section)
     return TrainingNeeds(
         framework=framework,
         threshold=threshold,
         counted=n_counted,
         criteria=weak,
-        groups=[GroupNeed(g, counts.get(g.pk, 0), people.get(g.pk, [])) for g in groups],
+        groups=[GroupNeed(g, counts.get(g.pk, 0), per_group.get(g.pk, [])) for g in groups],
         per_unit=unit_rows,
         mode=units,
+        unit=(chosen[0], found[chosen]) if chosen else None,
+        too_many=too_many,
     )
 
 
-def training_needs_rows(*, user, framework: Framework, threshold: Decimal):
-    """Every secretary below the threshold in a group, as plain values for the export (one join)."""
-    return (
-        weak_group_scores(user=user, framework=framework, threshold=threshold)
-        .order_by("group__order", "score", "assessment__person__sort_key", "pk")
-        .values_list(
-            "group__name",
-            "assessment__person__full_name",
-            "assessment__branch__name",
-            "assessment__commune__name",
-            "assessment__district__name",
-            "assessment__province__name",
-            "score",
-            "assessment__overall_score",
-            "assessment__rating",
-            "assessment__status",
-            "assessment__assessed_on",
-            "assessment__branch__commune__name",
-            "assessment__branch__commune__province__name",
-        )
+def training_needs_rows(
+    *,
+    user,
+    framework: Framework,
+    threshold: Decimal,
+    units: str = RECORDED,
+    unit: tuple[str, int] | None = None,
+):
+    """Every secretary below the threshold in a group (narrowed to `unit` as the page is), as plain values
+    for the export, with the phone to call them to training (personal data: the user's scope only).
+    One join."""
+    rows = weak_group_scores(user=user, framework=framework, threshold=threshold)
+    if unit is not None:
+        group = grouping(
+            user=user,
+            mode=units,
+            recorded={"province": "province", "district": "district", "commune": "commune"},
+        ).prefixed("assessment")
+        rows = rows.filter(_unit_filter(group, unit))
+    return rows.order_by("group__order", "score", "assessment__person__sort_key", "pk").values_list(
+        "group__name",
+        "assessment__person__full_name",
+        "assessment__person__phone",
+        "assessment__branch__name",
+        "assessment__commune__name",
+        "assessment__district__name",
+        "assessment__province__name",
+        "score",
+        "assessment__overall_score",
+        "assessment__rating",
+        "assessment__status",
+        "assessment__assessed_on",
+        "assessment__branch__commune__name",
+        "assessment__branch__commune__province__name",
     )
 
 

@@ -196,6 +196,8 @@ def commendation_export(request, campaign_pk):
     return xlsx_response(
         filename=f"tuyen-duong-{campaign.year}.xlsx",
         sheet_title=_("Commendations %(year)s") % {"year": campaign.year},
+        title=_("List of commendations, campaign %(year)s") % {"year": campaign.year},
+        scope=request.user.scope_label,
         headers=headers,
         rows=rows(),
     )

@@ -191,7 +191,14 @@ def branch_export(request):
                 _("Ceased") if branch.ended_on else _("Active") if branch.is_active else _("Inactive"),
             ]
 
-    return xlsx_response(filename="chi-doan.xlsx", sheet_title=_("Branches"), headers=headers, rows=rows())
+    return xlsx_response(
+        filename="chi-doan.xlsx",
+        sheet_title=_("Branches"),
+        title=_("List of branches"),
+        scope=request.user.scope_label,
+        headers=headers,
+        rows=rows(),
+    )
 
 
 class BranchDetailView(BranchQuerysetMixin, DetailView):

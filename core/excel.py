@@ -1,47 +1,134 @@
 """Excel (.xlsx) exports of portal lists, shared by every app.
 
+Every export is laid out as a staffer would send it: a title row (what), a row naming the unit and the
+date of the export, then the table with an STT column, a bold header frozen in view (and repeated on
+every printed page), columns fitted to their content, dates as real dates (dd/mm/yyyy) and numbers as
+numbers. The header row stays within the first rows, so the importer (core.importing) reads an export back.
+
 Rows are streamed from the database in chunks into openpyxl's write-only workbook, which keeps them in
-a temporary file rather than in memory, so a national export does not grow the process.
+a temporary file rather than in memory, so a national export does not grow the process; the column widths
+are fitted to the first rows, held back for that.
 Cells that Excel would read as a formula are neutralised (CWE-1236, "CSV/formula injection").
 """
 
 import tempfile
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from decimal import Decimal
+from itertools import chain, islice
 
 from django.http import FileResponse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.worksheet import Worksheet
 
 from core.exports import neutralise
 from core.security_log import security_event
 
+#: rows read ahead to fit the column widths (the rest of a long export follows the same layout)
+FIT_ROWS = 500
+MIN_WIDTH, MAX_WIDTH = 6, 60
+#: the table's header is row 4: title, unit and date, an empty row, then the header
+HEADER_ROW = 4
+DATE_FORMAT = "DD/MM/YYYY"
+DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
 
-def xlsx_response(*, filename: str, sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence]):
-    """The rows as an .xlsx download; the export is recorded as a security event of the current request."""
+
+def _width(value) -> int:
+    """About how many characters wide a value shows in Excel (its longest line)."""
+    if value is None:
+        return 0
+    if isinstance(value, datetime):
+        return 16
+    if isinstance(value, date):
+        return 10
+    if isinstance(value, float | Decimal):
+        return len(f"{value:.2f}")
+    return max((len(line) for line in str(value).splitlines()), default=0)
+
+
+def export_title_lines(*, title: str, scope: str, on: date | None = None) -> tuple[str, str]:
+    """The two lines above the table: what the list is, and the unit and date it was taken for."""
+    on = on or timezone.localdate()
+    return title, _("Unit: %(unit)s · Exported on %(date)s") % {
+        "unit": scope,
+        "date": formats.date_format(on, "d/m/Y"),
+    }
+
+
+def xlsx_response(
+    *,
+    filename: str,
+    sheet_title: str,
+    title: str,
+    scope: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence],
+):
+    """The rows as an .xlsx download, under a title (`title`: what the list is; `scope`: the unit it covers),
+    numbered in an STT column. The export is recorded as a security event of the current request."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=sheet_title[:31])
+    rows = iter(rows)
+    head = [list(row) for row in islice(rows, FIT_ROWS)]
+    headers = [_("No."), *(str(h) for h in headers)]
+
+    # Widths, the frozen header and the page layout must be set before the first row is written.
+    widths = [_width(h) for h in headers]
+    widths[0] = max(widths[0], len(str(len(head))))
+    for row in head:
+        for i, value in enumerate(row, start=1):
+            if i < len(widths):
+                widths[i] = max(widths[i], _width(value))
+    for i, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = min(max(width + 2, MIN_WIDTH), MAX_WIDTH)
+    sheet.freeze_panes = f"A{HEADER_ROW + 1}"
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape" if len(headers) > 6 else "portrait"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_margins = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+
+    what, where = export_title_lines(title=title, scope=scope)
+    title_cell = WriteOnlyCell(sheet, value=neutralise(what))
+    title_cell.font = Font(bold=True, size=14)
+    sheet.append([title_cell])
+    where_cell = WriteOnlyCell(sheet, value=neutralise(where))
+    where_cell.font = Font(italic=True)
+    sheet.append([where_cell])
+    sheet.append([])
+
     bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="DDE5F0")
+    edge = Side(style="thin", color="808080")
+    border = Border(left=edge, right=edge, top=edge, bottom=edge)
+    wrap = Alignment(horizontal="center", vertical="center", wrap_text=True)
     header_cells = []
     for header in headers:
-        cell = WriteOnlyCell(sheet, value=str(header))
-        cell.font = bold
+        cell = WriteOnlyCell(sheet, value=header)
+        cell.font, cell.fill, cell.border, cell.alignment = bold, fill, border, wrap
         header_cells.append(cell)
     sheet.append(header_cells)
+
     count = 0
-    for count, row in enumerate(rows, start=1):  # noqa: B007 (count is read after the loop)
+    for count, row in enumerate(chain(head, rows), start=1):
         # Plain values go in as they are; only dates need a cell object, for their display format.
-        out = []
+        out = [count]
         for value in row:
             if isinstance(value, datetime):
                 value = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
                 value = WriteOnlyCell(sheet, value=value)
-                value.number_format = "DD/MM/YYYY HH:MM"
+                value.number_format = DATETIME_FORMAT
             elif isinstance(value, date):
                 value = WriteOnlyCell(sheet, value=value)
-                value.number_format = "DD/MM/YYYY"
+                value.number_format = DATE_FORMAT
             elif isinstance(value, str):
                 value = neutralise(value)
             out.append(value)

@@ -57,7 +57,12 @@ def person_export(request):
     people = PersonFilter(request.GET or None, queryset=base, request=request).qs
     headers, rows = selectors.person_export_rows(people=people)
     return xlsx_response(
-        filename="bi-thu-chi-doan.xlsx", sheet_title=_("Branch secretaries"), headers=headers, rows=rows
+        filename="bi-thu-chi-doan.xlsx",
+        sheet_title=_("Branch secretaries"),
+        title=_("List of branch secretaries"),
+        scope=request.user.scope_label,
+        headers=headers,
+        rows=rows,
     )
 
 
@@ -243,6 +248,15 @@ class VacancyListView(PaginatedListMixin, ScopedObjectMixin, ListView):
     template_name = "secretaries/vacancy_list.html"
     context_object_name = "branches"
     paginate_by = settings.PAGE_SIZE
+    #: the print view (?print=1) lists the whole list on one page, up to this many branches
+    print_rows = 5000
+
+    def get_paginate_by(self, queryset):
+        return self.print_rows if self.printing else self.paginate_by
+
+    @property
+    def printing(self) -> bool:
+        return self.request.GET.get("print") == "1"
 
     def get_queryset(self):
         base = selectors.vacant_branches(user=self.request.user).select_related(
@@ -258,8 +272,17 @@ class VacancyListView(PaginatedListMixin, ScopedObjectMixin, ListView):
             "vacant": sum(r["vacant"] for r in summary),
         }
         totals["rate"] = selectors.percent(totals["vacant"], totals["branches"])
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        params["print"] = "1"
         return super().get_context_data(
-            filter=self.filterset, summary=summary, summary_level=level, totals=totals, **kwargs
+            filter=self.filterset,
+            summary=summary,
+            summary_level=level,
+            totals=totals,
+            printing=self.printing,
+            print_query=params.urlencode(),
+            **kwargs,
         )
 
 

@@ -228,5 +228,10 @@ def report_export(request):
     rows = [line(row, row.unit.name if row.unit else province_level) for row in data.rows]
     rows.append(line(data.total, _("Total")))
     return xlsx_response(
-        filename=f"toa-dam-{data.year}.xlsx", sheet_title=_("Seminars"), headers=headers, rows=rows
+        filename=f"toa-dam-{data.year}.xlsx",
+        sheet_title=_("Seminars"),
+        title=_("Seminar report, %(year)s") % {"year": data.year},
+        scope=request.user.scope_label,
+        headers=headers,
+        rows=rows,
     )

@@ -87,7 +87,14 @@ def seminar_export(request):
                 successors.get(seminar.province_id, seminar.province.name),
             ]
 
-    return xlsx_response(filename="toa-dam.xlsx", sheet_title=_("Seminars"), headers=headers, rows=rows())
+    return xlsx_response(
+        filename="toa-dam.xlsx",
+        sheet_title=_("Seminars"),
+        title=_("List of seminars"),
+        scope=request.user.scope_label,
+        headers=headers,
+        rows=rows(),
+    )
 
 
 class SeminarDetailView(SeminarQuerysetMixin, DetailView):

@@ -11,16 +11,15 @@ weights 1), 2026 framework, scale 1–5, thresholds 4.5 / 3.5 / 2.5:
 | Lê Thị Hồng Nhung (An Trường, CL) | submitted | 2, 2, 1 | 19/11 = 1.73     | did not       |
 """
 
-import io
 from decimal import Decimal
 
 import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from assessments import selectors, services
 from assessments.models import Assessment, Framework, Rating
+from tests.excel import assert_staff_layout, read_export, table_rows
 from tests.factories import BranchFactory, CommuneFactory, DistrictFactory, UserFactory, person_with_term
 from tests.login import login_verified
 
@@ -238,11 +237,74 @@ def test_drafts_are_no_training_need(scored, tieu_can_officer, framework):
     assert "Lý Thị Nháp" not in names and names == {"Nguyễn Văn Tèo"}
 
 
-def test_each_group_lists_the_weakest_few_with_the_count(scored, tra_vinh_staff, framework):
-    needs = selectors.training_needs(user=tra_vinh_staff, framework=framework, threshold=D("5"), per_group=1)
+def test_everyone_is_listed_grouped_by_unit(scored, assess, tra_vinh_staff, framework, long_thoi):
+    # Thirty more below the threshold in Tiểu Cần: more than the page used to list ("và 11 người khác").
+    for n in range(30):
+        person = person_with_term(
+            branch=BranchFactory(commune=long_thoi, name=f"Ấp {n}"), full_name=f"Phạm Văn Số {n:02d}"
+        )
+        assess(person, 4, 2, 4)
+    needs = selectors.training_needs(user=tra_vinh_staff, framework=framework, threshold=D("3.5"))
     group_2 = needs.groups[1]
-    assert group_2.count == 2 and group_2.more == 1
-    assert [p.assessment.person.full_name for p in group_2.people] == ["Lê Thị Hồng Nhung"]
+    assert group_2.count == 32 and group_2.more == 0 and len(group_2.people) == 32
+    # Per unit, in the units table's order (Càng Long 844 before Tiểu Cần 846), the weakest first in each.
+    assert [(s.level, s.unit.name, len(s.people)) for s in group_2.units] == [
+        ("district", "Huyện Càng Long", 1),
+        ("district", "Huyện Tiểu Cần", 31),
+    ]
+    tieu_can = [p.score for p in group_2.units[1].people]
+    assert tieu_can == sorted(tieu_can) and tieu_can[-1] == D("3.00")
+    assert not needs.too_many
+
+
+def test_too_many_to_list_asks_for_a_unit_instead_of_cutting(scored, tra_vinh_staff, framework):
+    needs = selectors.training_needs(user=tra_vinh_staff, framework=framework, threshold=D("5"), limit=3)
+    assert needs.too_many and all(g.units == [] and g.more == g.count for g in needs.groups)
+    narrowed = selectors.training_needs(
+        user=tra_vinh_staff,
+        framework=framework,
+        threshold=D("5"),
+        limit=3,
+        unit=("district", scored["nhung"].district_id),
+    )
+    assert not narrowed.too_many
+    assert {p.assessment.person.full_name for g in narrowed.groups for p in g.people} == {"Lê Thị Hồng Nhung"}
+
+
+def test_the_page_is_filtered_by_a_unit_of_the_scope(client, scored, tra_vinh_staff, cang_long_officer):
+    cang_long, tieu_can = scored["nhung"].district, scored["teo"].district
+    login_verified(client, tra_vinh_staff)
+    url = reverse("assessments:training_needs")
+    response = client.get(url, {"threshold": "5", "unit": f"district:{cang_long.pk}"})
+    needs = response.context["needs"]
+    assert needs.unit == ("district", cang_long) and needs.counted == 1
+    assert {p.assessment.person.full_name for g in needs.groups for p in g.people} == {"Lê Thị Hồng Nhung"}
+    # The criteria are those of the unit only: Nhung's 2, 2, 1.
+    assert max(w.average for w in needs.criteria) == D("2.00")
+    html = response.content.decode()
+    assert f'value="district:{tieu_can.pk}"' in html and f'value="district:{cang_long.pk}" selected' in html
+    assert "› Huyện Càng Long" in html  # the unit is printed under the title
+    # Every unit stays in the table, each a link to narrow the page to it.
+    assert [unit.name for _level, unit, _n in needs.per_unit] == ["Huyện Càng Long", "Huyện Tiểu Cần"]
+
+    # Another district's unit is no filter for Càng Long's officer: the page stays on its own scope.
+    client.force_login(cang_long_officer)
+    needs = client.get(url, {"threshold": "5", "unit": f"district:{tieu_can.pk}"}).context["needs"]
+    assert needs.unit is None
+    assert {p.assessment.person.full_name for g in needs.groups for p in g.people} == {"Lê Thị Hồng Nhung"}
+    for junk in ("district:", "x:1", "commune:abc", "district:99999999999"):
+        assert client.get(url, {"unit": junk}).status_code == 200
+
+
+def test_printing_lists_everyone_with_the_unit_column(client, scored, tra_vinh_staff):
+    login_verified(client, tra_vinh_staff)
+    html = client.get(reverse("assessments:training_needs"), {"threshold": "5"}).content.decode()
+    assert "người khác" not in html and "more: the Excel export" not in html
+    # The commune and district columns are hidden on a narrow screen but printed.
+    assert html.count('class="d-none d-md-table-cell d-print-table-cell"') >= 2
+    assert html.count('scope="rowgroup"') == 5  # both districts in groups 1 and 2, Càng Long in 3
+    # The chart is not printed: the criteria table beside it holds the same numbers.
+    assert 'class="col-xl-5 d-print-none"' in html
 
 
 @pytest.mark.parametrize(
@@ -280,19 +342,17 @@ def test_training_page_links_to_the_people(client, scored, tra_vinh_staff):
 
 
 def sheet_rows(response) -> list[tuple]:
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
-    return list(workbook.active.iter_rows(values_only=True))
+    return table_rows(response)
 
 
 def test_export_lists_everyone_below_the_threshold(client, scored, tra_vinh_staff):
     login_verified(client, tra_vinh_staff)
     rows = sheet_rows(client.get(reverse("assessments:training_needs_export"), {"threshold": "3,5"}))
     header, body = rows[0], rows[1:]
-    assert len(header) == 13
-    assert {"Họ và tên", "Chi đoàn", "Xã", "Huyện", "Tỉnh", "Trạng thái"} <= set(header)
-    assert header[11:] == ("Đơn vị khi ghi nhận", "Đơn vị hiện nay")
-    names = [(row[0], row[1], row[6]) for row in body]
+    assert len(header) == 14
+    assert {"Họ và tên", "Số điện thoại", "Chi đoàn", "Xã", "Huyện", "Tỉnh", "Trạng thái"} <= set(header)
+    assert header[12:] == ("Đơn vị khi ghi nhận", "Đơn vị hiện nay")
+    names = [(row[0], row[1], row[7]) for row in body]
     group_1, group_2, group_3 = (g.name for g in scored["teo"].framework.groups.order_by("order"))
     assert names == [
         (group_1, "Lê Thị Hồng Nhung", 2),
@@ -301,16 +361,41 @@ def test_export_lists_everyone_below_the_threshold(client, scored, tra_vinh_staf
         (group_3, "Lê Thị Hồng Nhung", 1),
     ]
     teo = body[2]
-    assert teo[2:6] == ("Ấp Cây Gòn", "Xã Hiếu Tử", "Huyện Tiểu Cần", "Tỉnh Trà Vinh")
-    assert teo[7] == pytest.approx(3.91)
-    assert teo[11:] == ("Huyện Tiểu Cần, Tỉnh Trà Vinh", "Xã Hiếu Tử, Tỉnh Trà Vinh")
+    # The phone, to call the secretary to training (the page's scope only).
+    assert teo[2] == scored["teo"].person.phone and teo[2]
+    assert teo[3:7] == ("Ấp Cây Gòn", "Xã Hiếu Tử", "Huyện Tiểu Cần", "Tỉnh Trà Vinh")
+    assert teo[8] == pytest.approx(3.91)
+    assert teo[12:] == ("Huyện Tiểu Cần, Tỉnh Trà Vinh", "Xã Hiếu Tử, Tỉnh Trà Vinh")
+
+
+def test_export_is_laid_out_for_sending(client, scored, tra_vinh_staff):
+    login_verified(client, tra_vinh_staff)
+    export = read_export(client.get(reverse("assessments:training_needs_export"), {"threshold": "3,5"}))
+    assert_staff_layout(
+        export,
+        title="Nhu cầu bồi dưỡng 2026",
+        unit="Tỉnh Trà Vinh",
+        dates=("Ngày đánh giá",),
+        numbers=("Điểm nhóm", "Điểm chung"),
+    )
+
+
+def test_export_follows_the_unit_filter(client, scored, tra_vinh_staff):
+    login_verified(client, tra_vinh_staff)
+    cang_long = scored["nhung"].district
+    response = client.get(
+        reverse("assessments:training_needs_export"), {"threshold": "5", "unit": f"district:{cang_long.pk}"}
+    )
+    export = read_export(response)
+    assert set(export.column("Họ và tên")) == {"Lê Thị Hồng Nhung"}
+    assert "Huyện Càng Long" in export.sheet["A2"].value
 
 
 def test_export_keeps_to_the_scope(client, scored, cang_long_officer):
     client.force_login(cang_long_officer)
     body = sheet_rows(client.get(reverse("assessments:training_needs_export"), {"threshold": "5"}))[1:]
     assert {row[1] for row in body} == {"Lê Thị Hồng Nhung"}
-    assert all(row[4] == "Huyện Càng Long" for row in body)
+    assert all(row[5] == "Huyện Càng Long" for row in body)
 
 
 def test_export_neutralises_formulas(client, scored, assess, tra_vinh_staff, long_thoi):

@@ -7,7 +7,6 @@ statistics (test_statistics.py).
 """
 
 import datetime
-import io
 import re
 from pathlib import Path
 
@@ -15,10 +14,10 @@ import pytest
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from awards import services
 from awards.models import Commendation, Nomination
+from tests.excel import assert_staff_layout, read_export, table_rows
 from tests.factories import BranchFactory, CommuneFactory, DistrictFactory, person_with_term
 from tests.login import login_verified
 
@@ -183,11 +182,20 @@ class TestPublishedList:
 
 
 def workbook_rows(response) -> list[list]:
-    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
+    return [list(row) for row in table_rows(response)]
 
 
 class TestExport:
+    def test_export_is_laid_out_for_sending(self, client, tra_vinh_staff, world):
+        login_verified(client, tra_vinh_staff)
+        response = client.get(reverse("awards:commendation_export", args=[world["decided_campaign"].pk]))
+        assert_staff_layout(
+            read_export(response),
+            title="Danh sách tuyên dương, đợt tuyên dương 2020",
+            unit="Tỉnh Trà Vinh",
+            dates=("Ngày quyết định",),
+        )
+
     def test_the_page_columns_plus_what_the_statistics_count(
         self, client, cang_long_officer, world, tra_vinh_staff
     ):

@@ -1,10 +1,8 @@
-import io
-
 import pytest
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from branches.models import Branch
+from tests.excel import assert_staff_layout, read_export, table_rows
 from tests.factories import BranchFactory, CommuneFactory
 from tests.login import login_verified
 
@@ -205,8 +203,7 @@ class TestExport:
         login_verified(client, tra_vinh_staff)
         response = client.get(reverse("branches:branch_export"), {"kind": "ap"})
         assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-        rows = list(sheet.values)
+        rows = table_rows(response)
         assert rows[0][0] == "Chi đoàn"
         names = sorted(row[0] for row in rows[1:])
         assert names == ["Ấp Cây Gòn", "Ấp Đại Đức"]  # not Vĩnh Long's, not the quarter
@@ -219,10 +216,23 @@ class TestExport:
         BranchFactory(commune=hieu_tu, name='=HYPERLINK("http://x")', founded_on=datetime.date(2001, 5, 2))
         client.force_login(tieu_can_officer)
         response = client.get(reverse("branches:branch_export"))
-        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-        row = list(sheet.values)[1]
+        row = table_rows(response)[1]
         assert row[0] == '\'=HYPERLINK("http://x")'
         assert isinstance(row[6], datetime.datetime) and row[6].date() == datetime.date(2001, 5, 2)
+
+    def test_export_is_laid_out_for_sending(self, client, tieu_can_officer, hieu_tu):
+        import datetime
+
+        BranchFactory(commune=hieu_tu, name="Ấp Mới", founded_on=datetime.date(2001, 5, 2), member_count=31)
+        client.force_login(tieu_can_officer)
+        export = read_export(client.get(reverse("branches:branch_export")))
+        assert_staff_layout(
+            export,
+            title="Danh sách chi đoàn",
+            unit="Huyện Tiểu Cần",
+            dates=("Ngày thành lập",),
+            numbers=("Số đoàn viên",),
+        )
 
 
 class TestAutocomplete:

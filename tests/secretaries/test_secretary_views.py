@@ -1,13 +1,12 @@
 import datetime
-import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from secretaries.models import Person, Term
 from tests.conftest import jpeg_bytes
+from tests.excel import assert_staff_layout, read_export, table_rows
 from tests.factories import BranchFactory, CommuneFactory, PersonFactory, person_with_term
 from tests.login import login_verified
 
@@ -40,7 +39,7 @@ def person_data(branch, **overrides):
 
 
 def sheet_rows(response):
-    return list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values)
+    return table_rows(response)
 
 
 class TestCreateAndAppoint:
@@ -257,6 +256,16 @@ class TestList:
         filtered = sheet_rows(client.get(reverse("secretaries:person_export"), {"q": "teo"}))
         assert [row[0] for row in filtered[1:]] == ["Nguyễn Văn Tèo"]
 
+    def test_export_is_laid_out_for_sending(self, client, tieu_can_officer, world):
+        client.force_login(tieu_can_officer)
+        export = read_export(client.get(reverse("secretaries:person_export")))
+        assert_staff_layout(
+            export,
+            title="Danh sách Bí thư Chi đoàn",
+            unit="Huyện Tiểu Cần",
+            dates=("Ngày sinh", "Ngày bắt đầu nhiệm kỳ"),
+        )
+
 
 class TestPersonPage:
     def test_profile_terms_and_history(self, client, tieu_can_officer, world):
@@ -358,6 +367,21 @@ def test_vacancy_rate_is_a_percentage(client, tieu_can_officer, world):
     response = client.get(reverse("secretaries:vacancy_list"))
     assert response.context["totals"] == {"branches": 2, "vacant": 1, "rate": 50.0}
     assert "(50,0%)" in response.content.decode()
+
+
+def test_vacancy_print_view_lists_every_branch_on_one_page(client, tieu_can_officer, world):
+    from django.conf import settings
+
+    names = [
+        BranchFactory(commune=world["tieu_can"].commune, name=f"Ấp Trống {n:02d}").name for n in range(30)
+    ]
+    assert len(names) > settings.PAGE_SIZE
+    client.force_login(tieu_can_officer)
+    screen = client.get(reverse("secretaries:vacancy_list"), {"q": "trong", "page": "2"})
+    assert "print=1" in screen.context["print_query"] and "page=" not in screen.context["print_query"]
+    html = client.get(reverse("secretaries:vacancy_list"), {"print": "1"}).content.decode()
+    assert all(name in html for name in names)
+    assert "data-print" in html and "data-report-date" in html and "Huyện Tiểu Cần" in html
 
 
 def test_terms_ending_soon_from_home_to_list(client, tieu_can_officer, world):

@@ -4,16 +4,15 @@ Scope is proved for every URL in scope_cases_followup.py (the matrix); here the 
 """
 
 import datetime
-import io
 
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils.translation import gettext, override
-from openpyxl import load_workbook
 
 from seminars.models import Initiative, Proposal, Seminar
 from seminars.services import seminar_save
+from tests.excel import assert_staff_layout, read_export, table_rows
 from tests.factories import BranchFactory, CommuneFactory, person_with_term
 from tests.login import login_verified
 
@@ -230,9 +229,19 @@ class TestReport:
                 (2023, gettext("Total"), 4, 5, 5, 4, 80.0),
             ]
 
+    def test_export_is_laid_out_for_sending(self, client, tra_vinh_staff, year_2023):
+        login_verified(client, tra_vinh_staff)
+        export = read_export(client.get(reverse("seminars:report_export"), {"year": 2023}))
+        assert_staff_layout(
+            export,
+            title="Báo cáo tọa đàm năm 2023",
+            unit="Tỉnh Trà Vinh",
+            numbers=("Năm", "Tọa đàm", "Bí thư Chi đoàn tham dự", "Tỷ lệ đã tham dự (%)"),
+        )
+
 
 def sheet_rows(response):
-    return list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values)
+    return table_rows(response)
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -1,13 +1,12 @@
 import datetime
-import io
 
 import pytest
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from seminars.models import Proposal, Seminar
 from seminars.seminar_selectors import person_seminars
 from seminars.services import seminar_save
+from tests.excel import assert_staff_layout, read_export, table_rows
 from tests.factories import BranchFactory, CommuneFactory, person_with_term
 from tests.login import login_verified
 
@@ -82,7 +81,7 @@ def seminar_data(participants=(), **overrides):
 
 
 def sheet_rows(response):
-    return list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values)
+    return table_rows(response)
 
 
 class TestCreateAndEdit:
@@ -324,6 +323,17 @@ class TestList:
         assert rows[1][1:3] == ("Nâng cao chất lượng Bí thư Chi đoàn", "Huyện đoàn Tiểu Cần")
         assert rows[1][6] == 1
         assert len(sheet_rows(client.get(reverse("seminars:seminar_export"), {"level": "province"}))) == 1
+
+    def test_export_is_laid_out_for_sending(self, client, tra_vinh_staff, world):
+        login_verified(client, tra_vinh_staff)
+        export = read_export(client.get(reverse("seminars:seminar_export")))
+        assert_staff_layout(
+            export,
+            title="Danh sách tọa đàm",
+            unit="Tỉnh Trà Vinh",
+            dates=("Ngày",),
+            numbers=("Bí thư Chi đoàn tham dự",),
+        )
 
     def test_overdue_proposal_is_marked(self, client, tieu_can_officer, world):
         client.force_login(tieu_can_officer)

@@ -1,0 +1,159 @@
+"""Every report printed to PDF in Chromium, as a Tỉnh đoàn would attach it to a report sent upward: A4, a
+sane number of pages, the unit and the date on the paper, whole lists (training needs: everyone, by unit;
+vacancies: every branch), table headers repeated, and nothing drawn over anything else (a chart over the
+table after it, as the assessment summary's rating chart once was)."""
+
+import importlib
+import io
+
+import pytest
+from django.apps import apps
+from django.utils import timezone
+from pypdf import PdfReader
+
+from assessments import services
+from assessments.models import Framework
+from assessments.services import framework_criteria
+from tests.browser.conftest import SCREENSHOTS, login
+from tests.conftest import PASSWORD
+from tests.factories import BranchFactory, person_with_term
+
+pytestmark = pytest.mark.browser
+
+# A4 is 210 mm wide; the print style's margins are 12 mm: 186 mm of content, 703 CSS pixels.
+A4_CONTENT_WIDTH = 703
+CHART_MAX_HEIGHT = 322  # 8.5 cm, as static/css/portal.css sets for print
+
+#: (name, URL, at most this many pages for the data below)
+REPORTS = [
+    ("assessment summary", "/assessments/summary/", 4),
+    ("training needs", "/assessments/training/?threshold=4", 12),
+    ("seminar report", "/seminars/report/?year=2021", 2),
+    ("vacancies", "/secretaries/vacancies/?print=1", 4),
+    ("commendation statistics", "/awards/statistics/", 3),
+]
+
+# Each element drawn on the paper, and whether any two of them (neither inside the other) overlap.
+OVERLAPS_JS = """
+() => {
+  const selector = "canvas[data-chart], table, .stat-card, h1, h2, .report-scope, .card-header, .alert";
+  const boxes = [...document.querySelectorAll(selector)]
+    .filter((el) => el.getClientRects().length && getComputedStyle(el).visibility !== "hidden")
+    .map((el) => ({el, r: el.getBoundingClientRect()}))
+    .filter(({r}) => r.width > 0 && r.height > 0);
+  const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+    + (el.dataset.chart ? "[" + el.dataset.chart + "]" : "")
+    + (el.className ? "." + String(el.className).split(" ")[0] : "");
+  const found = [];
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i], b = boxes[j];
+      if (a.el.contains(b.el) || b.el.contains(a.el)) continue;
+      const w = Math.min(a.r.right, b.r.right) - Math.max(a.r.left, b.r.left);
+      const h = Math.min(a.r.bottom, b.r.bottom) - Math.max(a.r.top, b.r.top);
+      if (w > 1 && h > 1) found.push(name(a.el) + " × " + name(b.el));
+    }
+  }
+  return found;
+}
+"""
+
+STYLES_JS = """
+() => ({
+  thead: [...document.querySelectorAll("main thead")].map((el) => getComputedStyle(el).display),
+  rows: [...document.querySelectorAll("main tbody tr")]
+    .slice(0, 5)
+    .map((el) => getComputedStyle(el).breakInside),
+  charts: [...document.querySelectorAll("canvas[data-chart]")]
+    .filter((el) => el.getClientRects().length)
+    .map((el) => ({height: el.getBoundingClientRect().height, brk: getComputedStyle(el).breakInside})),
+  scrollers: [...document.querySelectorAll("main .table-responsive")]
+    .map((el) => getComputedStyle(el).overflowX),
+})
+"""
+
+
+@pytest.fixture(autouse=True)
+def framework_2026(transactional_db):
+    migration = importlib.import_module("assessments.migrations.0002_default_framework")
+    migration.seed(apps, None)
+    return Framework.objects.get(year=migration.YEAR)
+
+
+@pytest.fixture
+def report_world(world, hieu_tu, tra_vinh_staff, framework_2026):
+    """Sixty secretaries of Tiểu Cần and Càng Long assessed low enough to need training (more than a page),
+    and thirty branches of Hiếu Tử without a secretary."""
+    criteria = framework_criteria(framework_2026)
+    cang_long = world["cang_long"].commune
+    people = []
+    for n in range(60):
+        commune = hieu_tu if n < 40 else cang_long
+        person = person_with_term(
+            branch=BranchFactory(commune=commune, name=f"Ấp Học {n:02d}"), full_name=f"Phạm Văn Học {n:02d}"
+        )
+        values = {c.pk: (2 + (n + c.order) % 3 if c.group.order == 2 else 3 + n % 3) for c in criteria}
+        assessment = services.assessment_save(
+            person=person, framework=framework_2026, assessor=tra_vinh_staff, values=values
+        )
+        services.assessment_submit(assessment=assessment)
+        people.append(person.full_name)
+    vacant = [BranchFactory(commune=hieu_tu, name=f"Ấp Trống {n:02d}").name for n in range(30)]
+    return {"people": people, "vacant": vacant}
+
+
+def pdf_pages(page) -> list[str]:
+    reader = PdfReader(io.BytesIO(page.pdf(format="A4", print_background=True)))
+    return [p.extract_text() or "" for p in reader.pages]
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_every_report_prints_on_a4_whole_and_without_overlaps(
+    browser, page, live_server, tra_vinh_staff, report_world
+):
+    login(page, live_server, tra_vinh_staff.username, PASSWORD)
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    for name, url, max_pages in REPORTS:
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.emulate_media(media="screen")
+        page.goto(live_server.url + url)
+        # Charts drawn (Chart.js registers each instance), before the page is laid out for paper.
+        page.wait_for_function(
+            "() => typeof Chart === 'undefined' || Object.keys(Chart.instances).length"
+            " === document.querySelectorAll('canvas[data-chart]').length"
+        )
+        page.set_viewport_size({"width": A4_CONTENT_WIDTH, "height": 1000})
+        page.emulate_media(media="print")
+        page.wait_for_timeout(400)  # Chart.js follows its box's new size on the next frame
+
+        assert page.evaluate(OVERLAPS_JS) == [], f"{name}: elements overlap on paper"
+        styles = page.evaluate(STYLES_JS)
+        assert styles["thead"] and set(styles["thead"]) == {"table-header-group"}, f"{name}: {styles}"
+        assert set(styles["rows"]) == {"avoid"}, f"{name}: rows may split across pages"
+        assert set(styles["scrollers"]) <= {"visible"}, f"{name}: a scrolling box is cut at the page's end"
+        for chart in styles["charts"]:
+            assert chart["brk"] == "avoid" and chart["height"] <= CHART_MAX_HEIGHT, f"{name}: {chart}"
+        page.screenshot(path=SCREENSHOTS / f"print_{name.replace(' ', '_')}.png", full_page=True)
+
+        pages = pdf_pages(page)
+        assert 1 <= len(pages) <= max_pages, f"{name}: {len(pages)} pages"
+        first = flat(pages[0])
+        assert "Tỉnh Trà Vinh" in first and today in first, (
+            f"{name}: no unit or date on the paper: {first[:300]}"
+        )
+        text = flat(" ".join(pages))
+
+        if name == "training needs":
+            assert "người khác" not in text  # no "và 11 người khác" cut
+            for person in report_world["people"]:
+                assert person in text, f"{person} is not on the paper"
+            assert "Huyện Tiểu Cần" in text and "Huyện Càng Long" in text  # grouped by unit
+            # The table header is repeated on every page the list continues on.
+            listed = [flat(p) for p in pages if "Phạm Văn Học" in p]
+            assert len(listed) >= 2 and all("Họ và tên" in p for p in listed)
+        if name == "vacancies":
+            for branch in report_world["vacant"]:
+                assert branch in text, f"{branch} is not on the paper"
