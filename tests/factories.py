@@ -73,7 +73,10 @@ class PersonFactory(DjangoModelFactory):
 
     full_name = factory.Sequence(lambda n: f"Nguyễn Văn Thử {n}")
     gender = "nam"
-    date_of_birth = factory.Sequence(lambda n: datetime.date(1995, 1, 1) + datetime.timedelta(days=n * 37))
+    # Born 1985–2004 (always an adult), cycling so that many factories in one process never reach a child.
+    date_of_birth = factory.Sequence(
+        lambda n: datetime.date(1985, 1, 1) + datetime.timedelta(days=(n * 37) % 7300)
+    )
     ethnicity = "01"
     phone = factory.Sequence(lambda n: f"0912 {n:06d}")
     province = factory.LazyAttribute(lambda o: o.branch.commune.province)
