@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db import models
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -42,6 +42,9 @@ def _display(model_field, value, names: dict) -> str:
         return names.get((model_field.name, value), str(value))
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
+    if isinstance(value, datetime):
+        # Stored in UTC: shown in Vietnam's time (04:00 on 02/12 there is 21:00 on 01/12 in UTC).
+        return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
     if isinstance(value, date):
         return formats.date_format(value, "SHORT_DATE_FORMAT")
     return str(value)
@@ -85,7 +88,8 @@ def history_rows(history, *, limit: int = 20) -> list[HistoryRow]:
     for record, changes in pairs:
         rows.append(
             HistoryRow(
-                when=record.history_date,
+                # In Vietnam's time, whatever the template or export does with it.
+                when=timezone.localtime(record.history_date),
                 who=record.history_user,
                 action=str(HISTORY_TYPES[record.history_type]),
                 changes=[

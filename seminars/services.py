@@ -53,6 +53,43 @@ def check_held_by(*, organiser, day, user=None) -> None:
         )
 
 
+def check_held_not_ahead(day) -> None:
+    """A seminar is recorded once it has been held: a date still ahead (a slip of the year, or a plan) would
+    count as held in every report and make its proposals overdue. Code "held_ahead", shown by the date."""
+    if day is not None and day > timezone.localdate():
+        raise ValidationError(
+            _(
+                "A seminar is recorded once it has been held: %(date)s is still ahead. Record it on the day "
+                "or after."
+            )
+            % {"date": date_format(day, "SHORT_DATE_FORMAT")},
+            code="held_ahead",
+        )
+
+
+def proposal_due_error(*, held_on, due_on) -> ValidationError | None:
+    """A proposal falls due after the seminar that made it, never before (it would be overdue at once)."""
+    if held_on is None or due_on is None or due_on >= held_on:
+        return None
+    return ValidationError(
+        _("Due on %(due)s, before the seminar was held (%(held)s): give a date from the seminar's day on.")
+        % {
+            "due": date_format(due_on, "SHORT_DATE_FORMAT"),
+            "held": date_format(held_on, "SHORT_DATE_FORMAT"),
+        },
+        code="due_before_held",
+    )
+
+
+def check_proposals_due(*, held_on, proposals: list[dict]) -> None:
+    for data in proposals:
+        if data.get("remove"):
+            continue
+        error = proposal_due_error(held_on=held_on, due_on=data.get("due_on"))
+        if error is not None:
+            raise error
+
+
 @transaction.atomic
 def seminar_save(
     *,
@@ -73,6 +110,8 @@ def seminar_save(
     check_version(seminar, version=version)
     _check_organiser(province=seminar.province, district=seminar.district, commune=seminar.commune)
     check_held_by(organiser=seminar.organiser, day=seminar.held_on, user=user)
+    check_held_not_ahead(seminar.held_on)
+    check_proposals_due(held_on=seminar.held_on, proposals=proposals)
     if seminar.pk is None and user is not None:
         seminar.created_by = user
     seminar.save()
