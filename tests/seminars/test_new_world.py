@@ -249,7 +249,7 @@ def test_home_panels_count_overdue_proposals_per_organiser(world, reform, client
     login_verified(client, reform["staff"])
     home = client.get(reverse("home")).content.decode()
     table = home[home.index('id="overdue-per-district"') :]
-    assert f"?commune={reform['tap_ngai'].pk}" in table and "Xã Tập Ngãi" in table
+    assert f"?commune={reform['tap_ngai'].pk}" in table and "Đoàn xã Tập Ngãi" in table
     followup = client.get(reverse("seminars:followup") + f"?commune={reform['tap_ngai'].pk}")
     assert [p.seminar_id for p in followup.context["proposals"]] == [seminar.pk]
 
