@@ -8,6 +8,7 @@ a title/placeholder/aria-label/alt or a button's value. The list is of words an 
 Vietnamese text, name or code of the portal contains, so a hit is an untranslated string, not noise."""
 
 import contextlib
+import json
 import re
 from html.parser import HTMLParser
 
@@ -169,3 +170,12 @@ def test_the_empty_formset_message_is_in_vietnamese(client, tieu_can_officer, wo
     response = client.post(reverse("seminars:seminar_create"), data, HTTP_ACCEPT_LANGUAGE="en-US")
     errors = " ".join(response.context["themes"].non_form_errors())
     assert "Please submit" not in errors and "ít nhất 1" in errors
+
+
+def test_the_admins_javascript_speaks_vietnamese(client, administrator, world):
+    """The selector boxes and the calendar of the admin (Django's JavaScript catalogue, completed by
+    locale/vi/LC_MESSAGES/djangojs.po)."""
+    login_verified(client, administrator)
+    catalogue = client.get(reverse("admin:jsi18n"), HTTP_ACCEPT_LANGUAGE="en-US").content.decode()
+    for english, vietnamese in (("Choose all %s", "Chọn tất cả %s"), ("Sunday", "Chủ nhật")):
+        assert f"{json.dumps(english)}: {json.dumps(vietnamese)}" in catalogue, english
