@@ -13,7 +13,15 @@ from django.utils.translation import gettext as _
 from core.versioning import check_version, lock_current
 from secretaries.portraits import ProcessedImage
 
-from .models import Initiative, Photo, Proposal, Seminar, Theme
+from .models import (
+    Initiative,
+    Photo,
+    Proposal,
+    Seminar,
+    Theme,
+    check_held_not_ahead,
+    proposal_due_error,
+)
 
 MAX_PHOTOS_PER_SEMINAR = 40
 # Files in one upload; Django refuses a request with more (DATA_UPLOAD_MAX_NUMBER_FILES, same number).
@@ -51,34 +59,6 @@ def check_held_by(*, organiser, day, user=None) -> None:
             % {"unit": organiser.name, "date": date_format(organiser.began_on, "SHORT_DATE_FORMAT")},
             code="unit_not_begun",
         )
-
-
-def check_held_not_ahead(day) -> None:
-    """A seminar is recorded once it has been held: a date still ahead (a slip of the year, or a plan) would
-    count as held in every report and make its proposals overdue. Code "held_ahead", shown by the date."""
-    if day is not None and day > timezone.localdate():
-        raise ValidationError(
-            _(
-                "A seminar is recorded once it has been held: %(date)s is still ahead. Record it on the day "
-                "or after."
-            )
-            % {"date": date_format(day, "SHORT_DATE_FORMAT")},
-            code="held_ahead",
-        )
-
-
-def proposal_due_error(*, held_on, due_on) -> ValidationError | None:
-    """A proposal falls due after the seminar that made it, never before (it would be overdue at once)."""
-    if held_on is None or due_on is None or due_on >= held_on:
-        return None
-    return ValidationError(
-        _("Due on %(due)s, before the seminar was held (%(held)s): give a date from the seminar's day on.")
-        % {
-            "due": date_format(due_on, "SHORT_DATE_FORMAT"),
-            "held": date_format(held_on, "SHORT_DATE_FORMAT"),
-        },
-        code="due_before_held",
-    )
 
 
 def check_proposals_due(*, held_on, proposals: list[dict]) -> None:

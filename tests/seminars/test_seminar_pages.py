@@ -408,3 +408,17 @@ class TestDates:
                 version=seminar.version,
             )
         assert refused.value.code == "due_before_held"
+
+    def test_admin_refuses_them_too(self, world):
+        """The models' own validation, which admin runs (it saves without the service)."""
+        from django.core.exceptions import ValidationError
+        from django.utils import timezone
+
+        seminar = world["tieu_can_seminar"]
+        with pytest.raises(ValidationError) as refused:
+            Proposal(seminar=seminar, text="Sớm", due_on=D(2021, 1, 1), status="de_xuat").full_clean()
+        assert "due_on" in refused.value.message_dict
+        seminar.held_on = timezone.localdate() + datetime.timedelta(days=30)
+        with pytest.raises(ValidationError) as refused:
+            seminar.full_clean()
+        assert "held_on" in refused.value.message_dict
