@@ -11,7 +11,7 @@ from datetime import date, datetime
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 HISTORY_TYPES = {"+": gettext_lazy("Created"), "~": gettext_lazy("Changed"), "-": gettext_lazy("Deleted")}
 
@@ -104,3 +104,18 @@ def history_rows(history, *, limit: int = 20) -> list[HistoryRow]:
             )
         )
     return rows
+
+
+def shorten_in_vietnamese() -> None:
+    """django-simple-history shortens a long old → new value in admin's history as "Đỗ Duy Hậu, …[163
+    chars] Yến", in English whatever the language: the count of characters left out, in the page's
+    language."""
+    from simple_history.template_utils import ObjDiffDisplay
+
+    def shortened_str(self, prefix: str, num_skipped_chars: int, suffix: str) -> str:
+        skipped = ngettext("%(count)d character", "%(count)d characters", num_skipped_chars) % {
+            "count": num_skipped_chars
+        }
+        return f"{prefix}[… {skipped}]{suffix}"
+
+    ObjDiffDisplay.shortened_str = shortened_str

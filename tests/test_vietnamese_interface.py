@@ -32,8 +32,8 @@ ENGLISH = {
     "reset", "today", "now", "yesterday", "date", "time", "name", "user", "username", "password",
     "status", "type", "reason", "created", "changed", "modified", "deleted", "decided", "updated",
     "object", "objects", "list", "field", "fields", "value", "values", "required", "optional",
-    "attempts", "attempt", "access", "log", "logs", "login", "logout", "failure", "failures", "address",
-    "agent", "path", "expiration", "handler", "record", "records", "model", "instance", "reverted",
+    "attempts", "attempt", "chars", "access", "log", "logs", "login", "logout", "failure", "failures",
+    "address", "agent", "path", "expiration", "handler", "record", "records", "model", "instance", "reverted",
     "revert", "comparison", "compare", "diff", "before", "after", "between", "only", "other", "others",
     "more", "less", "than", "first", "last", "sort", "ascending", "descending", "summary", "details",
     "detail", "description", "note", "notes",
@@ -181,3 +181,13 @@ def test_the_admins_javascript_speaks_vietnamese(client, administrator, world):
     catalogue = client.get(reverse("admin:jsi18n"), HTTP_ACCEPT_LANGUAGE="en-US").content.decode()
     for english, vietnamese in (("Choose all %s", "Chọn tất cả %s"), ("Sunday", "Chủ nhật")):
         assert f"{json.dumps(english)}: {json.dumps(vietnamese)}" in catalogue, english
+
+
+def test_a_shortened_value_in_the_admins_history_is_in_vietnamese():
+    """django-simple-history writes "[163 chars]" in a long old → new value (core.history)."""
+    from django.utils import translation
+    from simple_history.template_utils import ObjDiffDisplay
+
+    with translation.override("vi"):
+        old, new = ObjDiffDisplay().common_shorten_repr("Đỗ Duy Hậu, " * 30, "Võ Hoàng Hậu, " * 30)
+    assert "ký tự]" in old and "ký tự]" in new and not english_words(old + new)
