@@ -40,7 +40,7 @@ for _model in (TOTPDevice, StaticDevice):
 class UserAdmin(BaseUserAdmin):
     list_display = [
         "username",
-        "get_full_name",
+        "full_name",
         "role",
         "province",
         "district",
@@ -64,6 +64,10 @@ class UserAdmin(BaseUserAdmin):
         # Whether each user has set up two-step verification, in the same query as the list.
         confirmed = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
         return super().get_queryset(request).annotate(has_second_factor=Exists(confirmed))
+
+    @admin.display(description=_("Full name"), ordering="last_name")
+    def full_name(self, obj) -> str:
+        return obj.get_full_name()
 
     @admin.display(boolean=True, description=_("Two-step verification"), ordering="has_second_factor")
     def second_factor(self, obj) -> bool:

@@ -14,9 +14,12 @@ import math
 
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
-from axes.models import AccessAttempt
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.apps import apps
 from django.conf import settings
 from django.db.models import Sum
+from django.utils import formats, timezone
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 
 class PortalAxesHandler(AxesDatabaseHandler):
@@ -43,3 +46,27 @@ class PortalAxesHandler(AxesDatabaseHandler):
             username=username, ip_address=request.axes_ip_address
         ).delete()
         return count
+
+
+def name_login_records() -> None:
+    """django-axes names its records in English with the moment in UTC ("Access Log for quantri @
+    2026-12-01 21:00:00+00:00"), and its app has no name: admin shows them in Vietnamese, in Vietnam's time
+    (issue 14). Neither is stored, so no migration follows."""
+
+    def named(message):
+        def __str__(self):
+            when = formats.date_format(timezone.localtime(self.attempt_time), "SHORT_DATETIME_FORMAT")
+            return gettext(message) % {"user": self.username or "—", "when": when}
+
+        return __str__
+
+    AccessLog.__str__ = named(gettext_noop("Login of %(user)s at %(when)s"))
+    AccessAttempt.__str__ = named(gettext_noop("Failed logins of %(user)s, last at %(when)s"))
+    AccessFailureLog.__str__ = named(gettext_noop("Failed login of %(user)s at %(when)s"))
+    apps.get_app_config("axes").verbose_name = gettext_lazy("Login throttling")
+    for label, name in (
+        ("otp_totp", gettext_lazy("Two-step verification: authenticator apps")),
+        ("otp_static", gettext_lazy("Two-step verification: recovery codes")),
+    ):
+        if apps.is_installed(f"django_otp.plugins.{label}"):
+            apps.get_app_config(label).verbose_name = name

@@ -1,4 +1,5 @@
 from types import SimpleNamespace
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -375,5 +376,15 @@ def assessment_reopen(request, pk):
 
 @portal_view
 def commune_grid_pick(request):
-    commune = get_object_or_404(Commune.objects.visible_to(request.user), pk=request.GET.get("commune") or 0)
-    return redirect("assessments:commune_grid", code=commune.code)
+    """The grid of a commune named by its id (the picker, a row of the assessment list), with the year asked
+    for; an ended commune by the day it ended, as a new commune may carry its code now."""
+    pk = request.GET.get("commune") or ""
+    commune = get_object_or_404(Commune.objects.visible_to(request.user), pk=pk if pk.isdigit() else 0)
+    query = {}
+    if commune.ended_on is not None:
+        query["on"] = commune.ended_on.isoformat()
+    framework = request.GET.get("framework") or ""
+    if framework.isdigit():
+        query["framework"] = framework
+    url = reverse("assessments:commune_grid", kwargs={"code": commune.code})
+    return redirect(f"{url}?{urlencode(query)}" if query else url)

@@ -3,6 +3,7 @@ change only through the portal's services (awards/services.py), so admin shows t
 commendation is never deleted (Law 06/2022/QH15: it is revoked)."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.versioning import VersionedAdminMixin
@@ -75,3 +76,14 @@ class CommendationAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # revoked, never deleted
+
+
+# Who decided and who created a campaign or a nomination have no verbose name in the model, so admin showed
+# "Decided by", "Created by" in English: named here (a label only, not stored, so no migration follows).
+for _model, _name, _label in (
+    (Campaign, "decided_by", _("decided by")),
+    (Campaign, "created_by", _("created by")),
+    (Nomination, "created_by", _("created by")),
+):
+    if not _model._meta.get_field(_name)._verbose_name:
+        _model._meta.get_field(_name).verbose_name = _label

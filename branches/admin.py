@@ -72,7 +72,11 @@ class UnitAdmin(VersionedAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
     search_help_text = _("Search by name (with or without diacritics) or by code")
     show_full_result_count = False
     list_per_page = 50
-    readonly_fields = ["name_key"]
+    readonly_fields = ["name_key_shown"]
+
+    @admin.display(description=_("name without diacritics (for search)"))
+    def name_key_shown(self, obj):
+        return obj.name_key
 
 
 def _lineage_inline(succession_model, fk_name: str, label):

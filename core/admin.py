@@ -9,12 +9,16 @@ from .security_log import security_event
 class SecurityEventAdmin(admin.ModelAdmin):
     """Recent security events, newest first; read-only (the record must not be edited)."""
 
-    list_display = ["created_at", "level", "event", "user_id", "user", "address", "details_text"]
+    list_display = ["created_at", "level", "event", "user_number", "user", "address", "details_text"]
     list_filter = ["event", "level", "created_at"]
     list_select_related = ["user"]
     search_fields = ["event", "address"]
     date_hierarchy = "created_at"
     list_per_page = 100
+
+    @admin.display(description=_("user number"), ordering="user_id")
+    def user_number(self, obj):
+        return obj.user_id
 
     @admin.display(description=_("details"))
     def details_text(self, obj):

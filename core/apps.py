@@ -12,3 +12,6 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401 (connects the authentication events)
+        from .history import shorten_in_vietnamese
+
+        shorten_in_vietnamese()

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db import models
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 HISTORY_TYPES = {"+": gettext_lazy("Created"), "~": gettext_lazy("Changed"), "-": gettext_lazy("Deleted")}
 
@@ -42,6 +42,9 @@ def _display(model_field, value, names: dict) -> str:
         return names.get((model_field.name, value), str(value))
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
+    if isinstance(value, datetime):
+        # Stored in UTC: shown in Vietnam's time (04:00 on 02/12 there is 21:00 on 01/12 in UTC).
+        return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
     if isinstance(value, date):
         return formats.date_format(value, "SHORT_DATE_FORMAT")
     return str(value)
@@ -85,7 +88,8 @@ def history_rows(history, *, limit: int = 20) -> list[HistoryRow]:
     for record, changes in pairs:
         rows.append(
             HistoryRow(
-                when=record.history_date,
+                # In Vietnam's time, whatever the template or export does with it.
+                when=timezone.localtime(record.history_date),
                 who=record.history_user,
                 action=str(HISTORY_TYPES[record.history_type]),
                 changes=[
@@ -100,3 +104,18 @@ def history_rows(history, *, limit: int = 20) -> list[HistoryRow]:
             )
         )
     return rows
+
+
+def shorten_in_vietnamese() -> None:
+    """django-simple-history shortens a long old → new value in admin's history as "Đỗ Duy Hậu, …[163
+    chars] Yến", in English whatever the language: the count of characters left out, in the page's
+    language."""
+    from simple_history.template_utils import ObjDiffDisplay
+
+    def shortened_str(self, prefix: str, num_skipped_chars: int, suffix: str) -> str:
+        skipped = ngettext("%(count)d character", "%(count)d characters", num_skipped_chars) % {
+            "count": num_skipped_chars
+        }
+        return f"{prefix}[… {skipped}]{suffix}"
+
+    ObjDiffDisplay.shortened_str = shortened_str

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -34,7 +35,8 @@ class SecurityEvent(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.event} {self.created_at:%Y-%m-%d %H:%M:%S}"
+        # In Vietnam's time, as every moment the portal shows (kept in UTC).
+        return f"{self.event} {timezone.localtime(self.created_at):%Y-%m-%d %H:%M:%S}"
 
     @property
     def details_text(self) -> str:

@@ -15,6 +15,7 @@ from core.widgets import AutocompleteSelectMultiple, DateInput
 from secretaries.models import Person
 
 from .models import Programme, Proposal, Seminar, union_body_name
+from .services import check_held_not_ahead, proposal_due_error
 
 PROVINCE, DISTRICT, COMMUNE = "province", "district", "commune"
 
@@ -155,8 +156,13 @@ class SeminarForm(VersionedForm, forms.ModelForm):
             return user.commune.province, None, user.commune
         return self.cleaned_data["organiser"]
 
+    def clean_held_on(self):
+        day = self.cleaned_data.get("held_on")
+        check_held_not_ahead(day)  # a ValidationError here is shown next to the date
+        return day
+
     #: a refusal of the service shown next to its field
-    FIELD_FOR_CODE = {"unit_ended": "held_on", "unit_not_begun": "held_on"}
+    FIELD_FOR_CODE = {"unit_ended": "held_on", "unit_not_begun": "held_on", "held_ahead": "held_on"}
 
     def add_service_error(self, error) -> None:
         for item in getattr(error, "error_list", [error]):
@@ -244,6 +250,19 @@ class ProposalForm(VersionedForm, forms.ModelForm):
 
 
 class BaseProposalFormSet(forms.BaseInlineFormSet):
+    #: the seminar's date as typed in its form (set by the view before validating): no proposal falls due
+    #: before it
+    held_on = None
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            if not form.cleaned_data or self._should_delete_form(form):
+                continue
+            error = proposal_due_error(held_on=self.held_on, due_on=form.cleaned_data.get("due_on"))
+            if error is not None:
+                form.add_error("due_on", error)
+
     def add_fields(self, form, index):
         super().add_fields(form, index)
         form.fields["DELETE"].label = _("Remove this proposal")

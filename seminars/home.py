@@ -6,6 +6,7 @@ from branches.models import Commune, District
 from core.home import Panel
 
 from . import selectors
+from .models import union_body_name
 
 
 def panel(user) -> Panel:
@@ -16,7 +17,15 @@ def panel(user) -> Panel:
         communes = Commune.objects.in_bulk([c for _d, c in per_organiser if c is not None])
         for (district, commune), overdue in per_organiser.items():
             unit = communes.get(commune) or districts.get(district)
-            rows.append({"unit": unit, "kind": "commune" if commune else "district", "overdue": overdue})
+            rows.append(
+                {
+                    "unit": unit,
+                    # As the Union names its organisers: "Huyện đoàn Tiểu Cần", "Đoàn xã Tập Ngãi".
+                    "name": union_body_name(unit) if unit else "",
+                    "kind": "commune" if commune else "district",
+                    "overdue": overdue,
+                }
+            )
         # Today's communes, then the districts of the past, each by code; the province's own last.
         rows.sort(
             key=lambda r: (r["unit"] is None, r["kind"] != "commune", r["unit"].code if r["unit"] else "")

@@ -11,10 +11,13 @@ included.
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -87,6 +90,36 @@ def union_body_name(unit) -> str:
     if word and name.casefold().startswith(word.casefold() + " "):
         name = name[len(word) + 1 :]
     return f"{body} {name}".strip()
+
+
+def check_held_not_ahead(day) -> None:
+    """A seminar is recorded once it has been held: a date still ahead (a slip of the year, or a plan) would
+    count as held in every report and make its proposals overdue. Code "held_ahead", shown by the date."""
+    if day is not None and day > timezone.localdate():
+        raise ValidationError(
+            gettext(
+                "A seminar is recorded once it has been held: %(date)s is still ahead. Record it on the day "
+                "or after."
+            )
+            % {"date": date_format(day, "SHORT_DATE_FORMAT")},
+            code="held_ahead",
+        )
+
+
+def proposal_due_error(*, held_on, due_on) -> ValidationError | None:
+    """A proposal falls due after the seminar that made it, never before (it would be overdue at once)."""
+    if held_on is None or due_on is None or due_on >= held_on:
+        return None
+    return ValidationError(
+        gettext(
+            "Due on %(due)s, before the seminar was held (%(held)s): give a date from the seminar's day on."
+        )
+        % {
+            "due": date_format(due_on, "SHORT_DATE_FORMAT"),
+            "held": date_format(held_on, "SHORT_DATE_FORMAT"),
+        },
+        code="due_before_held",
+    )
 
 
 class Organised(models.Model):
@@ -192,7 +225,12 @@ class Seminar(Versioned, Organised):
     )
     outcome = models.TextField(_("outcomes"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, editable=False
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        editable=False,
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -217,6 +255,14 @@ class Seminar(Versioned, Organised):
 
     def get_absolute_url(self) -> str:
         return reverse("seminars:seminar_detail", kwargs={"pk": self.pk})
+
+    def clean(self):
+        # Also in admin, which saves without the service.
+        super().clean()
+        try:
+            check_held_not_ahead(self.held_on)
+        except ValidationError as error:
+            raise ValidationError({"held_on": error}) from None
 
 
 class Theme(models.Model):
@@ -288,6 +334,17 @@ class Proposal(Versioned):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_key"}
         super().save(*args, **kwargs)
+
+    def clean(self):
+        # Also in admin, which saves without the service.
+        super().clean()
+        try:
+            held_on = self.seminar.held_on  # in an admin inline: the seminar as being edited
+        except Seminar.DoesNotExist:
+            held_on = None
+        error = proposal_due_error(held_on=held_on, due_on=self.due_on)
+        if error is not None:
+            raise ValidationError({"due_on": error})
 
     @property
     def is_open(self) -> bool:

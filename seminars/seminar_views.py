@@ -177,7 +177,9 @@ class SeminarFormView(SeminarQuerysetMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         forms = self.build(request.POST)
         form, themes, proposals = forms["form"], forms["themes"], forms["proposals"]
-        if all([form.is_valid(), themes.is_valid(), proposals.is_valid()]):
+        seminar_valid = form.is_valid()
+        proposals.held_on = form.cleaned_data.get("held_on")  # no proposal falls due before the seminar
+        if all([seminar_valid, themes.is_valid(), proposals.is_valid()]):
             seminar = form.instance  # the form's fields are set on it by is_valid()
             seminar.province, seminar.district, seminar.commune = form.chosen_organiser()
             try:

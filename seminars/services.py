@@ -13,7 +13,15 @@ from django.utils.translation import gettext as _
 from core.versioning import check_version, lock_current
 from secretaries.portraits import ProcessedImage
 
-from .models import Initiative, Photo, Proposal, Seminar, Theme
+from .models import (
+    Initiative,
+    Photo,
+    Proposal,
+    Seminar,
+    Theme,
+    check_held_not_ahead,
+    proposal_due_error,
+)
 
 MAX_PHOTOS_PER_SEMINAR = 40
 # Files in one upload; Django refuses a request with more (DATA_UPLOAD_MAX_NUMBER_FILES, same number).
@@ -53,6 +61,15 @@ def check_held_by(*, organiser, day, user=None) -> None:
         )
 
 
+def check_proposals_due(*, held_on, proposals: list[dict]) -> None:
+    for data in proposals:
+        if data.get("remove"):
+            continue
+        error = proposal_due_error(held_on=held_on, due_on=data.get("due_on"))
+        if error is not None:
+            raise error
+
+
 @transaction.atomic
 def seminar_save(
     *,
@@ -73,6 +90,8 @@ def seminar_save(
     check_version(seminar, version=version)
     _check_organiser(province=seminar.province, district=seminar.district, commune=seminar.commune)
     check_held_by(organiser=seminar.organiser, day=seminar.held_on, user=user)
+    check_held_not_ahead(seminar.held_on)
+    check_proposals_due(held_on=seminar.held_on, proposals=proposals)
     if seminar.pk is None and user is not None:
         seminar.created_by = user
     seminar.save()

@@ -1,5 +1,6 @@
 // Keyboard entry for the assessment grid, as fast as a spreadsheet: a typed digit fills the cell and
-// moves to the next one; arrow keys and Enter move around; Shift+Enter moves up.
+// moves to the next one, from a row's last cell to the next row's first (a paper sheet is typed row after
+// row); arrow keys and Enter move around; Shift+Enter moves up.
 (function () {
   "use strict";
   const grid = document.querySelector("#assessment-grid table");
@@ -7,6 +8,22 @@
   const rows = Array.from(grid.querySelectorAll("tbody tr")).map(function (tr) {
     return Array.from(tr.querySelectorAll("input.score-input"));
   });
+  const form = document.getElementById("assessment-grid");
+
+  function editable(input) {
+    return !input.disabled && !input.readOnly;
+  }
+
+  // The cell after (r, c) in reading order that can be typed in: the rest of the row, then the following
+  // rows (a confirmed or another unit's row is skipped), or null after the grid's last cell.
+  function nextCell(r, c) {
+    for (let row = r, col = c + 1; row < rows.length; row++, col = 0) {
+      for (; col < rows[row].length; col++) {
+        if (editable(rows[row][col])) return rows[row][col];
+      }
+    }
+    return null;
+  }
 
   function position(input) {
     for (let r = 0; r < rows.length; r++) {
@@ -49,7 +66,17 @@
     // One digit is a whole score on a 1–5 (or 1–9) scale: move on at once.
     if (/^[0-9]$/.test(input.value)) {
       const at = position(input);
-      if (at && at[1] + 1 < rows[at[0]].length) focusAt(at[0], at[1] + 1);
+      if (!at) return;
+      const next = nextCell(at[0], at[1]);
+      if (next) {
+        next.focus();
+        next.select();
+      } else {
+        // After the grid's last cell the cursor leaves the cells, so a further digit overwrites nothing.
+        const save = form && form.querySelector("button[type=submit]");
+        if (save) save.focus();
+        else input.blur();
+      }
     }
   });
 

@@ -27,8 +27,19 @@
       maxOptions: 50,
       preload: "focus",
       allowEmptyOption: false,
-      // Several choices: an × on each; one optional choice: a button to clear it.
-      plugins: select.multiple ? ["remove_button"] : select.required ? [] : ["clear_button"],
+      // Several choices: an × on each, and Backspace in the empty box removes nobody (no_backspace_delete:
+      // only a chosen person first selected with the mouse or the arrow keys); one optional choice: a button
+      // to clear it. Titles in the page's language (Tom Select's own are English).
+      plugins: select.multiple
+        ? {
+            remove_button: { title: vietnamese ? "Bỏ người/mục này" : "Remove" },
+            no_backspace_delete: {},
+          }
+        : select.required
+          ? {}
+          : { clear_button: { title: vietnamese ? "Xóa lựa chọn" : "Clear" } },
+      // The typed text goes once a choice is made, so the next name starts from an empty box.
+      clearAfterSelect: true,
       loadThrottle: 250,
       // Every query goes to the server, also one typed before (its answer may have changed).
       shouldLoad: function () {

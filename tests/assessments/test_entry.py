@@ -5,6 +5,7 @@ from assessments import services
 from assessments.models import Assessment
 from tests.assessments.conftest import all_scores
 from tests.factories import BranchFactory, person_with_term
+from tests.login import login_verified
 
 # The world and the personas are built once for the module (tests/conftest.py: world_once).
 pytestmark = pytest.mark.usefixtures("world_once")
@@ -54,6 +55,46 @@ class TestGrid:
         assert set(Assessment.objects.values_list("status", flat=True)) == {"nhap"}
         partial = Assessment.objects.get(person=commune_people[1])
         assert partial.overall_score == 4 and partial.scores.filter(value__isnull=True).count() == 9
+
+    def test_after_saving_each_row_shows_its_score_and_rating(
+        self, client, tieu_can_officer, commune_people, hieu_tu, framework, criteria
+    ):
+        """Issue 14: the officer sees at once what each typed row came to, beside its status."""
+        client.force_login(tieu_can_officer)
+        rows = {commune_people[0]: ["5"] * 11, commune_people[1]: ["3"] * 11}
+        response = client.post(
+            grid_url(hieu_tu), grid_data(framework, criteria, commune_people, rows), follow=True
+        )
+        html = response.content.decode()
+        for person in rows:
+            assessment = Assessment.objects.get(person=person, framework=framework)
+            cell = html[html.index(person.get_absolute_url()) :]
+            cell = cell[
+                cell.index('class="small grid-result"') : cell.index("</td>", cell.index("grid-result"))
+            ]
+            score = f"{assessment.overall_score:.2f}".replace(".", ",")
+            assert score in cell and assessment.get_rating_display() in cell, person
+        assert "Hoàn thành xuất sắc nhiệm vụ" in html
+
+    def test_the_list_opens_a_communes_grid_in_one_step(
+        self, client, tra_vinh_staff, commune_people, hieu_tu, framework, criteria
+    ):
+        services.assessment_save(
+            person=commune_people[1],
+            framework=framework,
+            values=all_scores(criteria),
+            assessor=tra_vinh_staff,
+        )
+        login_verified(client, tra_vinh_staff)
+        html = client.get(reverse("assessments:assessment_list")).content.decode()
+        link = f"{reverse('assessments:commune_grid_pick')}?commune={hieu_tu.pk}&amp;framework={framework.pk}"
+        assert link in html
+        response = client.get(link.replace("&amp;", "&"))
+        assert response.status_code == 302
+        assert response["Location"] == f"{grid_url(hieu_tu)}?framework={framework.pk}"
+        # The picker beside the list opens the grid on choice (portal.js: data-autosubmit).
+        picker = html.index(f'action="{reverse("assessments:commune_grid_pick")}"')
+        assert "data-autosubmit" in html[picker : html.index("</form>", picker)]
 
     def test_an_invalid_cell_saves_nothing_and_is_marked(
         self, client, tieu_can_officer, commune_people, hieu_tu, framework, criteria

@@ -132,7 +132,7 @@ def csp_violation(message) -> bool:
 
 
 def _page(request, browser, **context_options):
-    context = browser.new_context(locale="vi-VN", **context_options)
+    context = browser.new_context(**{"locale": "vi-VN", **context_options})
     # Ten seconds is ample for a local server; a hung step fails instead of eating CI's time.
     context.set_default_timeout(10_000)
     context.add_init_script(CSP_LISTENER)

@@ -1,5 +1,7 @@
 """Skill assessments in a real browser: a district officer scores a whole commune from the keyboard, the
-province confirms, the summary shows the new average; and the grid on a phone."""
+province confirms, the summary shows the new average; the whole grid typed from a paper sheet row after
+row, each row then showing its score and rating; the grid opened from the list in one step; and the grid
+on a phone."""
 
 import importlib
 import re
@@ -11,7 +13,7 @@ from playwright.sync_api import expect
 
 from assessments.models import Assessment, Framework
 from assessments.services import framework_criteria
-from tests.browser.conftest import login
+from tests.browser.conftest import _page, login
 from tests.conftest import PASSWORD
 from tests.factories import BranchFactory, person_with_term
 
@@ -98,8 +100,8 @@ def test_officer_scores_a_commune_from_the_keyboard_and_the_province_confirms(
         type_row(page, name, digits)
     for name, digits in TYPED.items():
         assert cell_values(page, name) == digits, name
-    # Typing on in the last cell of a row does not spill into the next row.
-    expect(grid_row(page, HUNG).locator("input.score-input").last).to_be_focused()
+    # From a row's last cell the cursor goes on to the next row's first (Hùng's row is above Tèo's).
+    expect(grid_row(page, TEO).locator("input.score-input").first).to_be_focused()
 
     # A 7 on a 1–5 scale: the whole grid is refused, the cell is red, nothing is saved.
     wrong = grid_row(page, HUNG).locator("input.score-input").nth(WRONG_CELL)
@@ -214,8 +216,9 @@ def test_commune_grid_is_usable_on_a_phone(
     first.tap()
     page.keyboard.type(TYPED[MAI])
     assert cell_values(page, MAI) == TYPED[MAI]
-    expect(grid_row(page, MAI).locator("input.score-input").last).to_be_focused()
     save = page.locator("#assessment-grid").get_by_role("button", name="Lưu nháp", exact=True)
+    # Mai's is the last row: after its last cell the cursor leaves the cells for the first button.
+    expect(save).to_be_focused()
     save.scroll_into_view_if_needed()
     expect(save).to_be_in_viewport()
     with page.expect_navigation():
@@ -243,3 +246,65 @@ def test_phone_keeps_the_cell_being_typed_in_visible(
         if not uncovered(page.locator("*:focus")):
             hidden.append(index + 1)
     assert not hidden, f"after these digits the focused cell was under the person column: {hidden}"
+
+
+def rows_in_order(page) -> list[str]:
+    return page.locator("#assessment-grid tbody th.grid-person a").all_inner_texts()
+
+
+@pytest.fixture
+def office_page(request, browser):
+    """An office PC's screen, 1366×768."""
+    yield from _page(request, browser, viewport={"width": 1366, "height": 768})
+
+
+def test_a_paper_sheet_is_typed_row_after_row_and_each_row_shows_its_score(
+    office_page, live_server, framework_2026, tieu_can_officer, hieu_tu_secretaries
+):
+    """Issue 14: one click in the first cell, then every digit of the sheet, row after row, and Enter; at
+    1366 px the score and status column stays in view."""
+    page = office_page
+    people = hieu_tu_secretaries
+    criteria = framework_criteria(framework_2026)
+    login(page, live_server, tieu_can_officer.username, PASSWORD)
+    page.goto(f"{live_server.url}/assessments/grid/29350/")
+    order = rows_in_order(page)
+    assert sorted(order) == sorted(TYPED)
+    page.locator("#assessment-grid tbody tr").first.locator("input.score-input").first.click()
+    # The whole sheet, then one digit too many: it must overwrite nothing.
+    page.keyboard.type("".join(TYPED[name] for name in order) + "3")
+    for name in order:
+        assert cell_values(page, name) == TYPED[name], name
+    save = page.locator("#assessment-grid").get_by_role("button", name="Lưu nháp", exact=True)
+    expect(save).to_be_focused()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator(".alert-success")).to_contain_text("Đã lưu nháp 3 đánh giá")
+
+    weights = [c.weight for c in criteria]
+    for name in order:
+        assessment = Assessment.objects.get(person=people[name], framework=framework_2026)
+        assert assessment.overall_score == overall(TYPED[name], weights), name
+        result = grid_row(page, name).locator("td.grid-result")
+        expect(result).to_contain_text("Nháp")
+        expect(result).to_contain_text(vietnamese(assessment.overall_score))
+        expect(result).to_contain_text(assessment.get_rating_display())
+        # In view at 1366 px, however wide the framework: nothing covers it, nothing pushes it off.
+        expect(result).to_be_in_viewport()
+        box = result.bounding_box()
+        assert box["x"] + box["width"] <= 1366, (name, box)
+        assert uncovered(result.locator(".grid-score strong"))
+
+
+def test_staff_open_a_communes_grid_from_the_list_in_one_step(
+    page, live_server, framework_2026, tra_vinh_staff, hieu_tu_secretaries
+):
+    login(page, live_server, tra_vinh_staff.username, PASSWORD)
+    page.goto(f"{live_server.url}/assessments/")
+    picker = page.locator('form[action="/assessments/grid/"] .ts-control input')
+    with page.expect_response(lambda r: "autocomplete" in r.url and "q=hieu" in r.url):
+        picker.fill("hieu tu")
+    option = page.locator(".ts-dropdown .option", has_text="Hiếu Tử").first
+    with page.expect_navigation(url=re.compile(r"/assessments/grid/29350/")):
+        option.click()  # chosen: the grid opens, no further button
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Xã Hiếu Tử")

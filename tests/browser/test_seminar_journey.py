@@ -40,17 +40,23 @@ def submit(page, form: str = "main form") -> None:
         page.locator(f"{form} [type=submit]").click()
 
 
+PICKER = "select[name=participants] + .ts-wrapper"
+
+
 def pick_participant(page, query: str, name: str) -> None:
-    """Type into the Tom Select, wait for the server's answer to that query, choose the named option."""
-    control = page.locator("select[name=participants] + .ts-wrapper .ts-control input")
+    """Type into the Tom Select key by key, as a person does (the box keeps focus between people), wait for
+    the server's answer to that query, choose the named option: the box is empty again for the next one."""
+    control = page.locator(f"{PICKER} .ts-control input")
+    control.focus()
     with page.expect_response(
         lambda r: "/secretaries/autocomplete/" in r.url and f"q={query.replace(' ', '+')}" in r.url
     ):
-        control.fill(query)
+        page.keyboard.type(query)
     option = page.locator(".ts-dropdown .option").filter(has_text=re.compile(rf"^{re.escape(name)} \("))
     expect(option).to_have_count(1)
     option.click()
-    expect(page.locator("select[name=participants] + .ts-wrapper .item", has_text=name)).to_have_count(1)
+    expect(page.locator(f"{PICKER} .item", has_text=name)).to_have_count(1)
+    expect(control).to_have_value("")  # the typed text is gone: the next name starts afresh
 
 
 def test_officer_records_a_seminar_and_the_province_follows_it(
@@ -80,6 +86,17 @@ def test_officer_records_a_seminar_and_the_province_follows_it(
     for query, name in zip(TYPED, NAMES, strict=True):
         pick_participant(page, query, name)
     chosen = page.locator("select[name=participants] option:checked")
+    expect(chosen).to_have_count(10)
+    # Backspace in the empty box removes nobody; removing someone is a click on their ×.
+    page.locator(f"{PICKER} .ts-control input").focus()
+    page.keyboard.press("Backspace")
+    page.keyboard.press("Backspace")
+    expect(chosen).to_have_count(10)
+    remove = page.locator(f"{PICKER} .item", has_text=NAMES[-1]).locator(".remove")
+    expect(remove).to_have_attribute("title", "Bỏ người/mục này")
+    remove.click()
+    expect(chosen).to_have_count(9)
+    pick_participant(page, TYPED[-1], NAMES[-1])
     expect(chosen).to_have_count(10)
     page.fill("input[name=other_attendees]", "25")
     page.fill("textarea[name=outcome]", "Thống nhất ba giải pháp trọng tâm.")

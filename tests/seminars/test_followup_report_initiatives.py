@@ -401,7 +401,8 @@ class TestHomePanel:
         html = response.content.decode()
         assert 'data-stat="overdue-proposals">3<' in html
         table = html[html.index('id="overdue-per-district"') :]
-        assert table.index("Huyện Càng Long") < table.index("Huyện Tiểu Cần")
+        # Named as the Union names its organisers (issue 14).
+        assert table.index("Huyện đoàn Càng Long") < table.index("Huyện đoàn Tiểu Cần")
         assert f"?district={cang_long.pk}" in table
 
 

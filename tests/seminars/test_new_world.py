@@ -249,7 +249,7 @@ def test_home_panels_count_overdue_proposals_per_organiser(world, reform, client
     login_verified(client, reform["staff"])
     home = client.get(reverse("home")).content.decode()
     table = home[home.index('id="overdue-per-district"') :]
-    assert f"?commune={reform['tap_ngai'].pk}" in table and "Xã Tập Ngãi" in table
+    assert f"?commune={reform['tap_ngai'].pk}" in table and "Đoàn xã Tập Ngãi" in table
     followup = client.get(reverse("seminars:followup") + f"?commune={reform['tap_ngai'].pk}")
     assert [p.seminar_id for p in followup.context["proposals"]] == [seminar.pk]
 
@@ -281,3 +281,26 @@ def test_a_commune_officers_lists_cost_the_same_whatever_the_rows(world, reform,
             province=reform["province"], commune=reform["tap_ngai"], name=f"Mô hình {n}", from_year=2026
         )
     assert costs() == before
+
+
+def test_a_seminar_dated_ahead_is_refused_next_to_its_date(world, reform, client):
+    """Recorded once held (issue 14): a date still ahead would count as held and make its proposals overdue
+    at once."""
+    from django.utils import timezone
+
+    login_verified(client, reform["staff"])
+    ahead = timezone.localdate() + datetime.timedelta(days=1)
+    data = seminar_data(
+        organiser=f"commune:{reform['tap_ngai'].pk}", held_on=ahead.strftime("%d/%m/%Y"), title="Chưa tới"
+    )
+    data["proposals-0-due_on"] = ""
+    page = client.post(reverse("seminars:seminar_create"), data)
+    assert page.status_code == 200
+    assert "ghi nhận khi đã diễn ra" in " ".join(page.context["form"].errors["held_on"])
+    assert not Seminar.objects.filter(title="Chưa tới").exists()
+    # Held today: recorded.
+    data["held_on"] = timezone.localdate().strftime("%d/%m/%Y")
+    assert client.post(reverse("seminars:seminar_create"), data).status_code == 302
+    with pytest.raises(ValidationError) as refused:
+        services.check_held_not_ahead(ahead)
+    assert refused.value.code == "held_ahead"

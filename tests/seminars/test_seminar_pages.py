@@ -43,6 +43,9 @@ def proposals_data(proposals, initial=0):
 
 
 def seminar_data(participants=(), **overrides):
+    # The first proposal falls due at the end of the seminar's year (never before the seminar).
+    held_year = str(overrides.get("held_on", "15/06/2021"))[-4:]
+    due = f"31/12/{held_year}" if held_year.isdigit() else "31/12/2021"
     return {
         "title": "Nâng cao chất lượng Bí thư Chi đoàn",
         "held_on": "15/06/2021",
@@ -63,7 +66,7 @@ def seminar_data(participants=(), **overrides):
                 {
                     "text": "Tập huấn kỹ năng điều hành",
                     "responsible": "Huyện đoàn",
-                    "due_on": "31/12/2021",
+                    "due_on": due,
                     "status": "de_xuat",
                     "result": "",
                 },
@@ -378,3 +381,54 @@ def test_query_count_does_not_grow(page, url, persona, as_persona, world, count_
     with count_queries() as large:
         assert client.get(url(world)).status_code == 200
     assert len(large) == len(small), f"{page}: {len(small)} → {len(large)} queries"
+
+
+class TestDates:
+    """A seminar is recorded once held; its proposals fall due after it (issue 14)."""
+
+    def test_a_proposal_due_before_the_seminar_is_refused_by_its_date(self, client, tieu_can_officer, world):
+        client.force_login(tieu_can_officer)
+        count = Seminar.objects.count()
+        data = seminar_data([world["tieu_can_person"]])
+        data["proposals-0-due_on"] = "31/05/2021"  # the seminar is on 15/06/2021
+        response = client.post(reverse("seminars:seminar_create"), data)
+        assert response.status_code == 200
+        errors = response.context["proposals"].forms[0].errors["due_on"]
+        assert "31/05/2021" in errors[0] and "15/06/2021" in errors[0]
+        assert Seminar.objects.count() == count
+
+    def test_a_proposal_due_on_the_seminars_day_is_accepted(self, client, tieu_can_officer, world):
+        client.force_login(tieu_can_officer)
+        data = seminar_data([world["tieu_can_person"]], title="Tọa đàm cùng ngày")
+        data["proposals-0-due_on"] = "15/06/2021"
+        response = client.post(reverse("seminars:seminar_create"), data)
+        assert response.status_code == 302
+        assert Seminar.objects.get(title="Tọa đàm cùng ngày").proposals.filter(due_on=D(2021, 6, 15)).exists()
+
+    def test_the_service_refuses_a_proposal_due_before_the_seminar(self, world):
+        from django.core.exceptions import ValidationError
+
+        seminar = world["tieu_can_seminar"]
+        with pytest.raises(ValidationError) as refused:
+            seminar_save(
+                seminar=seminar,
+                participants=[],
+                themes=[{"title": "Chủ đề", "notes": ""}],
+                proposals=[{"text": "Sớm", "responsible": "", "due_on": D(2021, 1, 1), "status": "de_xuat"}],
+                version=seminar.version,
+            )
+        assert refused.value.code == "due_before_held"
+
+    def test_admin_refuses_them_too(self, world):
+        """The models' own validation, which admin runs (it saves without the service)."""
+        from django.core.exceptions import ValidationError
+        from django.utils import timezone
+
+        seminar = world["tieu_can_seminar"]
+        with pytest.raises(ValidationError) as refused:
+            Proposal(seminar=seminar, text="Sớm", due_on=D(2021, 1, 1), status="de_xuat").full_clean()
+        assert "due_on" in refused.value.message_dict
+        seminar.held_on = timezone.localdate() + datetime.timedelta(days=30)
+        with pytest.raises(ValidationError) as refused:
+            seminar.full_clean()
+        assert "held_on" in refused.value.message_dict

@@ -1,0 +1,37 @@
+"""History is shown in Vietnam's time (issue 14): a change made at 04:00 on 02/12 in Vietnam (21:00 on 01/12
+in UTC, as the database keeps it) reads 02/12, both as the moment of the change and as a changed value."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from assessments.models import Assessment
+from core.history import _display, history_rows
+
+pytestmark = pytest.mark.usefixtures("world_once")
+
+MOMENT = datetime.datetime(2026, 12, 1, 21, 0, tzinfo=datetime.UTC)  # 04:00 on 02/12/2026 in Vietnam
+
+
+def test_the_time_zone_is_vietnams(settings):
+    assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh" and settings.USE_TZ
+    assert timezone.localtime(MOMENT).strftime("%d/%m/%Y %H:%M") == "02/12/2026 04:00"
+
+
+def test_history_rows_and_the_page_show_the_day_in_vietnam(client, tieu_can_officer, world):
+    branch = world["tieu_can"]
+    branch.member_count = (branch.member_count or 0) + 7
+    branch.save()
+    branch.history.filter(history_type="~").update(history_date=MOMENT)
+    branch.history.exclude(history_type="~").update(history_date=MOMENT - datetime.timedelta(days=400))
+    row = history_rows(branch.history)[0]
+    assert (row.when.date(), row.when.hour) == (datetime.date(2026, 12, 2), 4)
+    client.force_login(tieu_can_officer)
+    html = client.get(branch.get_absolute_url()).content.decode()
+    assert "04:00 02/12/2026" in html and "01/12/2026" not in html
+
+
+def test_a_changed_moment_is_shown_in_vietnam_time():
+    field = Assessment._meta.get_field("submitted_at")
+    assert _display(field, MOMENT, {}) == "04:00 02/12/2026"
