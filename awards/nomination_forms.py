@@ -142,7 +142,15 @@ class DecisionChangeForm(forms.Form):
             del self.fields["rejection_reason"]
         else:
             fields.append("rejection_reason")
-        label = _("Approve instead") if approve else _("Do not approve instead")
+        # Two constant labels, so no text reaches crispy's template compilation (core.forms).
+        if approve:
+            button = StrictButton(
+                _("Approve instead"), type="submit", name="submit", css_class="btn btn-warning"
+            )
+        else:
+            button = StrictButton(
+                _("Do not approve instead"), type="submit", name="submit", css_class="btn btn-warning"
+            )
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
@@ -150,7 +158,7 @@ class DecisionChangeForm(forms.Form):
             "confirm",
             "next",
             FormActions(
-                StrictButton(label, type="submit", name="submit", css_class="btn btn-warning"),
+                button,
                 CancelLink(cancel_url, css_class="btn btn-link"),
             ),
         )
