@@ -73,10 +73,10 @@ class PersonFactory(DjangoModelFactory):
 
     full_name = factory.Sequence(lambda n: f"Nguyễn Văn Thử {n}")
     gender = "nam"
-    # Born 1985–1999 (an adult long before 2020), cycling: many people made in one process never reach a
-    # child (the import refuses under-14s; party membership needs an adult).
+    # Born 1992–2001, cycling: young (under 35, as the filters' tests expect) and an adult by 2020 however
+    # many people one process makes (the import refuses under-14s; party membership needs an adult).
     date_of_birth = factory.Sequence(
-        lambda n: datetime.date(1985, 1, 1) + datetime.timedelta(days=(n * 37) % 5400)
+        lambda n: datetime.date(1992, 1, 1) + datetime.timedelta(days=(n * 37) % 3650)
     )
     ethnicity = "01"
     phone = factory.Sequence(lambda n: f"0912 {n:06d}")
