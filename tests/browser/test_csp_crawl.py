@@ -24,14 +24,30 @@ def visit_html(page, url: str) -> None:
     assert response.status == 200, url
 
 
-@pytest.mark.parametrize("persona", ["tra_vinh_staff", "tieu_can_officer"])
+#: The crawl's personas, in order: each page (a case of the matrix) is visited as the first that may open it.
+#: Provincial staff open most; the district officer then adds its own (nominating, entering, proposing),
+#: so every page is seen once without rendering the shared ones twice.
+CRAWLERS = ["tra_vinh_staff", "tieu_can_officer"]
+
+
+def crawl_urls(world, persona: str) -> list[str]:
+    earlier = CRAWLERS[: CRAWLERS.index(persona)]
+    urls = dict.fromkeys(
+        case.url(world)
+        for case in CASES
+        if case.method == "get"
+        and case.expected(persona) == OK
+        and not any(case.expected(other) == OK for other in earlier)
+    )
+    return list(urls)
+
+
+@pytest.mark.parametrize("persona", CRAWLERS)
 def test_every_portal_page_keeps_the_policy(persona, page, live_server, world, request):
     user = request.getfixturevalue(persona)
     login(page, live_server, user.username, PASSWORD)
-    urls = dict.fromkeys(
-        case.url(world) for case in CASES if case.method == "get" and case.expected(persona) == OK
-    )
-    assert len(urls) > 40
+    urls = crawl_urls(world, persona)
+    assert len(urls) > (40 if persona == CRAWLERS[0] else 5)
     for url in urls:
         visit_html(page, live_server.url + url)
     # Pages the matrix does not open with data: a validation error and the 404 page.
