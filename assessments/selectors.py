@@ -461,12 +461,16 @@ def training_needs(
         # list shows in one query, PostgreSQL scanned all group scores below the threshold nationally
         # (0.8 s for one commune on national data).
         ids = list(below.order_by().values_list("pk", flat=True))
-        listed = below.model.objects.filter(pk__in=ids).select_related(
-            "assessment__person",
-            "assessment__branch__commune",
-            "assessment__commune",
-            "assessment__district",
-        ).annotate(**{f"unit_{i}": F(path) for i, path in enumerate(scored_group.fields)})
+        listed = (
+            below.model.objects.filter(pk__in=ids)
+            .select_related(
+                "assessment__person",
+                "assessment__branch__commune",
+                "assessment__commune",
+                "assessment__district",
+            )
+            .annotate(**{f"unit_{i}": F(path) for i, path in enumerate(scored_group.fields)})
+        )
         lines = []
         for line in listed:
             values = {path: getattr(line, f"unit_{i}") for i, path in enumerate(scored_group.fields)}
