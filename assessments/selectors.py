@@ -185,7 +185,6 @@ def summary(*, user, framework: Framework, units: str = RECORDED) -> Summary:
     group = grouping(
         user=user,
         mode=units,
-        recorded={"province": "province", "district": "district", "commune": "commune"},
     )
     criteria = framework_criteria(framework)
     groups = _groups_of(criteria)
@@ -383,9 +382,7 @@ def training_needs_unit(*, user, framework: Framework, threshold: Decimal, units
     threshold there; None otherwise (an outside or unknown unit reads as the whole scope)."""
     if unit is None:
         return None
-    group = grouping(
-        user=user, mode=units, recorded={"province": "province", "district": "district", "commune": "commune"}
-    ).prefixed("assessment")
+    group = grouping(user=user, mode=units).prefixed("assessment")
     below = weak_group_scores(user=user, framework=framework, threshold=threshold)
     if not below.filter(_unit_filter(group, unit)).exists():
         return None
@@ -407,8 +404,7 @@ def training_needs(
     ("level", pk) narrows everything but the units table to one of those units. Above `limit` people the
     lists are left empty and `too_many` set: the page asks for a unit rather than cutting the list.
     Seven queries, and one per level of units."""
-    recorded = {"province": "province", "district": "district", "commune": "commune"}
-    unit_group = grouping(user=user, mode=units, recorded=recorded)
+    unit_group = grouping(user=user, mode=units)
     scored_group = unit_group.prefixed("assessment")
     criteria = framework_criteria(framework)
     groups = _groups_of(criteria)
@@ -520,7 +516,6 @@ def training_needs_rows(
         group = grouping(
             user=user,
             mode=units,
-            recorded={"province": "province", "district": "district", "commune": "commune"},
         ).prefixed("assessment")
         rows = rows.filter(_unit_filter(group, unit))
     return rows.order_by("group__order", "score", "assessment__person__sort_key", "pk").values_list(

@@ -95,8 +95,29 @@ def exactly_one_unit(prefix: str, message) -> models.CheckConstraint:
     )
 
 
-class NominatingUnitMixin:
-    """`unit`: the district or the commune a quota, nomination or commendation belongs to."""
+class NominatingUnit(models.Model):
+    """The district (before the reform) or the commune (since) a quota, nomination or commendation belongs
+    to: exactly one of them (`exactly_one_unit` in each model's constraints); `unit` is that one."""
+
+    district = models.ForeignKey(
+        "branches.District",
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    commune = models.ForeignKey(
+        "branches.Commune",
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
 
     @property
     def unit(self):
@@ -296,27 +317,11 @@ class Campaign(Versioned):
         return ngettext("%(days)d day left", "%(days)d days left", window.days) % {"days": window.days}
 
 
-class Quota(NominatingUnitMixin, models.Model):
+class Quota(NominatingUnit, models.Model):
     """A nominating unit's own quota in a campaign, where it differs from the campaign's default: a
     district's before the 2025 reform, a commune's since."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="quotas")
-    district = models.ForeignKey(
-        "branches.District",
-        verbose_name=_("district"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    commune = models.ForeignKey(
-        "branches.Commune",
-        verbose_name=_("commune"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     quota = models.PositiveSmallIntegerField(_("quota"))
 
     history = HistoricalRecords()
@@ -352,7 +357,7 @@ class NominationQuerySet(ScopedQuerySet):
         return self.filter(status__in=Nomination.QUOTA_STATUSES)
 
 
-class Nomination(NominatingUnitMixin, Versioned):
+class Nomination(NominatingUnit, Versioned):
     """A district's (since the 2025 reform, a commune's) proposal (đề nghị tuyên dương) of one of its
     secretaries, with a short summary of achievements for the list and a longer achievement report."""
 
@@ -378,22 +383,6 @@ class Nomination(NominatingUnitMixin, Versioned):
     # nominating unit is the branch's district before the reform, its commune since (one of the two).
     branch = models.ForeignKey(
         "branches.Branch", verbose_name=_("branch"), on_delete=models.PROTECT, related_name="+"
-    )
-    district = models.ForeignKey(
-        "branches.District",
-        verbose_name=_("district"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    commune = models.ForeignKey(
-        "branches.Commune",
-        verbose_name=_("commune"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
     )
     province = models.ForeignKey(
         "branches.Province", on_delete=models.PROTECT, related_name="+", editable=False
@@ -464,7 +453,7 @@ class CommendationQuerySet(ProvinceWideQuerySet):
         return self.filter(revoked_on__isnull=True)
 
 
-class Commendation(NominatingUnitMixin, Versioned):
+class Commendation(NominatingUnit, Versioned):
     """A published commendation: made from an approved nomination when the decision is published. The list
     is meant to be shown, so the whole province sees it; revocation marks it, the record stays."""
 
@@ -482,23 +471,6 @@ class Commendation(NominatingUnitMixin, Versioned):
     )
     branch = models.ForeignKey(
         "branches.Branch", verbose_name=_("branch"), on_delete=models.PROTECT, related_name="+"
-    )
-    # The nomination's unit, as it was: a district before the reform, a commune since.
-    district = models.ForeignKey(
-        "branches.District",
-        verbose_name=_("district"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    commune = models.ForeignKey(
-        "branches.Commune",
-        verbose_name=_("commune"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
     )
     province = models.ForeignKey(
         "branches.Province", verbose_name=_("province"), on_delete=models.PROTECT, related_name="+"

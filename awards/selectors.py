@@ -262,7 +262,6 @@ def statistics(*, user, year: int | None = None, units: str = RECORDED) -> dict:
     group = grouping(
         user=user,
         mode=units,
-        recorded={"province": "province", "district": "district", "commune": "commune"},
         finest="district",
     )
     per_unit = defaultdict(lambda: defaultdict(int))

@@ -89,16 +89,20 @@ def sort_key(level: str, unit) -> tuple:
     return (province.ended_on is None, province.code, LEVEL_ORDER[level], unit.code)
 
 
+#: A record's own unit fields, by level: what every scoped record stores (the units of its time).
+OWN_UNITS = {"province": "province", "district": "district", "commune": "commune"}
+
+
 def grouping(
     *,
     user,
     mode: str,
-    recorded: dict[str, str],
+    recorded: dict[str, str] = OWN_UNITS,
     branch: str = "branch",
     finest: str = "commune",
 ) -> Grouping:
-    """The lookups a report groups by. `recorded` names the record's own unit fields by level (e.g.
-    {"province": "province", "district": "district", "commune": "commune"}); a level it lacks is read from
+    """The lookups a report groups by. `recorded` names the record's own unit fields by level (by default
+    `OWN_UNITS`: fields named province, district and commune); a level it lacks is read from
     the branch (the branch's commune is the record's for records made since the reform). `branch` is the
     lookup from the record to its branch."""
     level, _model = level_below(user, finest=finest)

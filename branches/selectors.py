@@ -5,6 +5,7 @@ so a page costs the same number of queries for 9 districts or 696.
 """
 
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.db.models import Count, F, Q, Sum
 from django.http import Http404
@@ -354,3 +355,16 @@ def branch_communes_on(branches: Iterable[Branch], day) -> dict[int, Commune]:
     for attachment in attachments:
         found.setdefault(attachment.branch_id, attachment.commune)
     return {b.pk: found.get(b.pk, b.commune) for b in branches}
+
+
+def whole_successors(*, on) -> dict[int, int]:
+    """{old commune: the one new commune it went into whole on `on`}, for the communes that ended the day
+    before; those split across several new communes, or merged only partly, are left out (the work list's)."""
+    successions = CommuneSuccession.objects.filter(predecessor__ended_on=on - timedelta(days=1), on=on)
+    whole = (
+        successions.values("predecessor")
+        .annotate(n=Count("pk"), partly=Count("pk", filter=Q(partly=True)))
+        .filter(n=1, partly=0)
+        .values("predecessor")
+    )
+    return dict(successions.filter(predecessor__in=whole).values_list("predecessor", "successor"))

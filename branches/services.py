@@ -5,7 +5,6 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -13,6 +12,7 @@ from core.text import fold, normalize_name
 from core.versioning import check_version
 
 from .models import Branch, BranchAttachment, BranchSuccession, Commune, CommuneSuccession
+from .selectors import whole_successors
 
 
 def _day(value: date) -> str:
@@ -77,14 +77,7 @@ def branches_reattach(*, on: date) -> Reattachment:
     commune is kept as a dated `BranchAttachment` row and in the branch's history, so records stored with
     the units of their time keep them. Idempotent: a re-run finds nothing left to move."""
     last_day = on - timedelta(days=1)
-    successions = CommuneSuccession.objects.filter(predecessor__ended_on=last_day, on=on)
-    whole = (
-        successions.values("predecessor")
-        .annotate(n=Count("pk"), partly=Count("pk", filter=Q(partly=True)))
-        .filter(n=1, partly=0)
-        .values("predecessor")
-    )
-    successor_of = dict(successions.filter(predecessor__in=whole).values_list("predecessor", "successor"))
+    successor_of = whole_successors(on=on)
     ended = Branch.objects.filter(commune__ended_on=last_day, is_active=True)
     moved = clashing = 0
     taken = set(

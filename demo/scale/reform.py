@@ -18,10 +18,10 @@ from collections import defaultdict
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, Q
 
 from branches.divisions import NEW_WORLD, OLD_WORLD_LAST_DAY, REFORM_DAY
-from branches.models import Branch, BranchAttachment, Commune, CommuneSuccession, Province
+from branches.models import Branch, BranchAttachment, Commune, Province
+from branches.selectors import whole_successors
 from core.text import fold
 
 from .branches import BATCH_SIZE, ScaleOptions, _short_name
@@ -30,21 +30,9 @@ BENCH_NEW_PROVINCE_CODE = "86"  # Vĩnh Long since 01/07/2025 (Trà Vinh went in
 BENCH_OLD_COMMUNE_NAME_KEY = "xa hieu tu"  # in Tiểu Cần (846); the new commune that absorbed it is bench.xa's
 
 
-def whole_successors() -> dict[int, int]:
-    """Old commune → the one new commune it went into whole (split communes are left out)."""
-    successions = CommuneSuccession.objects.filter(predecessor__ended_on=OLD_WORLD_LAST_DAY, on=REFORM_DAY)
-    whole = (
-        successions.values("predecessor")
-        .annotate(n=Count("pk"), partly=Count("pk", filter=Q(partly=True)))
-        .filter(n=1, partly=0)
-        .values("predecessor")
-    )
-    return dict(successions.filter(predecessor__in=whole).values_list("predecessor", "successor"))
-
-
 def branches_reattach_in_bulk(*, batch_size: int = BATCH_SIZE) -> tuple[int, int]:
     """Move the branches of whole-merged communes to their new commune; return (moved, renamed)."""
-    successor_of = whole_successors()
+    successor_of = whole_successors(on=REFORM_DAY)
     short_names = {
         commune.pk: _short_name(commune)
         for commune in Commune.objects.filter(pk__in=list(successor_of)).only("pk", "name")

@@ -6,10 +6,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from branches.divisions import OLD_WORLD_LAST_DAY
+from branches.divisions import OLD_WORLD_LAST_DAY, REFORM_DAY
 from branches.models import Branch, BranchAttachment, Commune, CommuneSuccession
+from branches.selectors import whole_successors
 from demo.scale.branches import ScaleOptions, branches_seed
-from demo.scale.reform import reform_step, whole_successors
+from demo.scale.reform import reform_step
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ def test_branches_of_whole_merged_communes_move_and_split_ones_wait():
         per_commune=3, seed=1, batch_size=40, communes=Commune.objects.filter(ended_on=OLD_WORLD_LAST_DAY)
     )
     before = dict(Branch.objects.values_list("pk", "commune"))
-    successor_of = whole_successors()
+    successor_of = whole_successors(on=REFORM_DAY)
     split = set(CommuneSuccession.objects.filter(partly=True).values_list("predecessor", flat=True))
     messages = []
 
