@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "csp",
+    "django_rq",
     "core",
     "accounts",
     "branches",
@@ -208,6 +209,10 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # A mail server that does not answer must not hold a worker's thread for ever (core/deferred.py).
 EMAIL_TIMEOUT = 30
+
+# The job queue (core/jobs.py): RQ on Redis. One queue for now; a worker runs `manage.py rqworker default`.
+REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
+RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
 # Work after the response (the password-reset mail) runs in a thread; the test settings run it at once.
 DEFERRED_WORK_INLINE = False
 

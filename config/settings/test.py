@@ -17,6 +17,7 @@ WHITENOISE_AUTOREFRESH = True
 
 # The password-reset mail and other work after the response run at once, so tests see their effect.
 DEFERRED_WORK_INLINE = True
+JOBS_INLINE = True
 # A test database is thrown away: PostgreSQL need not wait for the disk at each commit (migrations, the
 # live-server journeys and their flushes commit hundreds of times). Crash safety is not at stake.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
