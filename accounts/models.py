@@ -14,6 +14,9 @@ class User(AbstractUser):
         PROVINCIAL_STAFF = "provincial_staff", _("Provincial staff")
         DISTRICT_OFFICER = "district_officer", _("District officer")
         COMMUNE_OFFICER = "commune_officer", _("Commune officer")
+        # A branch secretary's own account: their record, self-assessment, corrections, consent; nothing
+        # of the staff pages (see core.mixins: a secretary gets 404 there, never a hint of what exists).
+        SECRETARY = "secretary", _("Branch secretary")
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     province = models.ForeignKey(
@@ -43,6 +46,15 @@ class User(AbstractUser):
         related_name="officers",
         help_text=_("Required for commune officers."),
     )
+    person = models.OneToOneField(
+        "secretaries.Person",
+        verbose_name=_("secretary record"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="account",
+        help_text=_("Required for a branch secretary's account: the record it may read."),
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -53,27 +65,44 @@ class User(AbstractUser):
             models.CheckConstraint(
                 name="user_role_matches_unit",
                 condition=(
-                    Q(role="", province__isnull=True, district__isnull=True, commune__isnull=True)
+                    Q(
+                        role="",
+                        province__isnull=True,
+                        district__isnull=True,
+                        commune__isnull=True,
+                        person__isnull=True,
+                    )
+                    | Q(
+                        role="secretary",
+                        province__isnull=True,
+                        district__isnull=True,
+                        commune__isnull=True,
+                        person__isnull=False,
+                    )
                     | Q(
                         role="administrator",
+                        person__isnull=True,
                         province__isnull=True,
                         district__isnull=True,
                         commune__isnull=True,
                     )
                     | Q(
                         role="provincial_staff",
+                        person__isnull=True,
                         province__isnull=False,
                         district__isnull=True,
                         commune__isnull=True,
                     )
                     | Q(
                         role="district_officer",
+                        person__isnull=True,
                         province__isnull=True,
                         district__isnull=False,
                         commune__isnull=True,
                     )
                     | Q(
                         role="commune_officer",
+                        person__isnull=True,
                         province__isnull=True,
                         district__isnull=True,
                         commune__isnull=False,
@@ -81,7 +110,7 @@ class User(AbstractUser):
                 ),
                 violation_error_message=_(
                     "Provincial staff need a province, district officers a district, commune officers a "
-                    "commune, and other roles none of them."
+                    "commune, a secretary's account its secretary record, and other roles none of them."
                 ),
             ),
         ]
@@ -108,6 +137,11 @@ class User(AbstractUser):
     @property
     def is_commune_officer(self) -> bool:
         return self.role == self.Role.COMMUNE_OFFICER
+
+    @property
+    def is_secretary(self) -> bool:
+        """A branch secretary's own account (bound to their Person record); not a staff role."""
+        return self.role == self.Role.SECRETARY
 
     def scope_province_ids(self):
         """The provinces whose records this account reads, as a subquery (no query of its own): its own
@@ -178,7 +212,9 @@ class User(AbstractUser):
 
     @property
     def has_portal_role(self) -> bool:
-        return self.is_administrator or bool(self.role)
+        """A staff role: the administrator, provincial staff, a district or commune officer. A secretary's
+        account has its own pages and none of these."""
+        return self.is_administrator or (bool(self.role) and not self.is_secretary)
 
     @property
     def scope_label(self) -> str:
@@ -191,4 +227,6 @@ class User(AbstractUser):
             return str(self.district)
         if self.is_commune_officer:
             return str(self.commune)
+        if self.is_secretary:
+            return str(_("Branch secretary"))
         return str(_("No role assigned"))

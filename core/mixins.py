@@ -1,7 +1,8 @@
 """The one permission mixin every portal view uses.
 
 anonymous → the login page; an account without a role, or a role without the right → 403;
-an object outside the user's scope → 404 (because it is loaded through `visible_to`).
+an object outside the user's scope → 404 (because it is loaded through `visible_to`); a branch
+secretary's account → 404 on every staff page (it has its own pages, and learns nothing of what exists).
 """
 
 from functools import wraps
@@ -10,6 +11,7 @@ from django.contrib.auth.mixins import AccessMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.utils.functional import cached_property
 
 
@@ -22,6 +24,8 @@ class PortalMixin(AccessMixin):
         user = request.user
         if not user.is_authenticated:
             return self.handle_no_permission()
+        if user.is_secretary:
+            raise Http404
         if not user.has_portal_role or not self.has_permission():
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
@@ -41,6 +45,8 @@ def portal_view(view_func):
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
+        if request.user.is_secretary:
+            raise Http404
         if not request.user.has_portal_role:
             raise PermissionDenied
         return view_func(request, *args, **kwargs)

@@ -22,6 +22,14 @@ ETHNICITIES = [
 KINH, KHMER = "01", "05"
 
 
+class PublicConsent(models.TextChoices):
+    """A person's answer about showing their portrait and achievements publicly (the honour wall)."""
+
+    NOT_ASKED = "", _("Not asked")
+    GIVEN = "given", _("Agreed")
+    REFUSED = "refused", _("Refused")
+
+
 class Gender(models.TextChoices):
     MALE = "nam", _("Male")
     FEMALE = "nu", _("Female")

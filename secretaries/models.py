@@ -1,7 +1,8 @@
 """Branch secretaries: the people (Person) and the terms (Term) that tie them to branches.
 
 A person's personal data (birth date, phone, ethnicity, religion, party membership) is personal data
-under Decree 13/2023/NĐ-CP: it is visible only within scope, and every change is audited.
+under Law 91/2025/QH15 on personal data protection (religion is sensitive data): it is visible only within
+scope, and every change is audited. Showing a person publicly (the honour wall) needs their consent.
 Rules the data must keep live in the database: one current secretary per branch, a term ends on or after
 it starts, a person's terms in the same role never overlap (see migration 0002 for the last one).
 """
@@ -19,7 +20,7 @@ from core.scope import ScopedQuerySet
 from core.text import fold, name_sort_key, normalize_name
 from core.versioning import Versioned
 
-from .choices import ETHNICITIES, EducationLevel, Gender, Religion, TheoryLevel
+from .choices import ETHNICITIES, EducationLevel, Gender, PublicConsent, Religion, TheoryLevel
 
 
 class PersonQuerySet(ScopedQuerySet):
@@ -77,6 +78,16 @@ class Person(Versioned):
     email = models.EmailField(_("e-mail"), blank=True)
     portrait = models.ImageField(_("portrait"), upload_to=portrait_path, blank=True)
     portrait_thumbnail = models.ImageField(upload_to=portrait_path, blank=True, editable=False)
+    # Whether the person agreed to their portrait and achievements being shown publicly, and when that was
+    # recorded; unanswered means no. The change history keeps every earlier answer.
+    public_consent = models.CharField(
+        _("consent to public showing"),
+        max_length=8,
+        choices=PublicConsent.choices,
+        blank=True,
+        default=PublicConsent.NOT_ASKED,
+    )
+    public_consent_on = models.DateField(_("consent recorded on"), null=True, blank=True)
     # The unit that manages this person's record: that of their current or latest branch.
     province = models.ForeignKey(
         "branches.Province", verbose_name=_("province"), on_delete=models.PROTECT, related_name="+"
@@ -104,6 +115,12 @@ class Person(Versioned):
         constraints = [
             models.CheckConstraint(name="person_name_not_blank", condition=~Q(name_key="")),
             models.CheckConstraint(
+                name="person_consent_dated",
+                condition=Q(public_consent="", public_consent_on__isnull=True)
+                | (~Q(public_consent="") & Q(public_consent_on__isnull=False)),
+                violation_error_message=_("An answer about public showing needs the date it was given."),
+            ),
+            models.CheckConstraint(
                 name="person_party_date_only_for_members",
                 condition=Q(is_party_member=True) | Q(party_joined_on__isnull=True),
                 violation_error_message=_("Only a party member has a date of joining the Party."),
@@ -123,6 +140,10 @@ class Person(Versioned):
 
     def get_absolute_url(self) -> str:
         return reverse("secretaries:person_detail", kwargs={"pk": self.pk})
+
+    @property
+    def may_be_shown_publicly(self) -> bool:
+        return self.public_consent == PublicConsent.GIVEN
 
     def age(self, on: datetime.date | None = None) -> int:
         on = on or timezone.localdate()

@@ -1,0 +1,37 @@
+"""Aggregates kept beside the records so reports do not scan history: each app registers how to rebuild
+its own from the records (`register`), and `manage.py rebuild_aggregates` runs them all. The services keep
+them exact on every write; a rebuild is for a bulk load, a repair, or the test that proves both agree."""
+
+from collections.abc import Callable
+
+from django.db import transaction
+
+_REBUILDERS: dict[str, Callable[[], None]] = {}
+
+
+def register(name: str):
+    """Decorator: `name` (e.g. "assessments.group_totals") is rebuilt by the decorated function."""
+
+    def decorator(func: Callable[[], None]) -> Callable[[], None]:
+        _REBUILDERS[name] = func
+        return func
+
+    return decorator
+
+
+def rebuilders() -> dict[str, Callable[[], None]]:
+    return dict(sorted(_REBUILDERS.items()))
+
+
+def rebuild(names: list[str] | None = None) -> list[str]:
+    """Rebuild the named aggregates (all when None), each in its own transaction; returns the names."""
+    chosen = rebuilders()
+    if names:
+        unknown = set(names) - set(chosen)
+        if unknown:
+            raise KeyError(", ".join(sorted(unknown)))
+        chosen = {name: chosen[name] for name in names}
+    for func in chosen.values():
+        with transaction.atomic():
+            func()
+    return list(chosen)
