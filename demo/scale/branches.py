@@ -123,7 +123,13 @@ def branches_seed(*, per_commune: int, seed: int, batch_size: int = BATCH_SIZE, 
     """
     if communes is None:
         communes = Commune.objects.all()
-    empty = list(communes.filter(branches__isnull=True).order_by("code").only("pk", "code", "name", "kind"))
+    # A commune whose branches were re-attached to a new one in the 2025 reform is not empty: it has them
+    # as former branches. Counting it empty made a seed resumed after the reform step create them again.
+    empty = list(
+        communes.filter(branches__isnull=True, former_branches__isnull=True)
+        .order_by("code")
+        .only("pk", "code", "name", "kind")
+    )
     communes_per_chunk = max(1, batch_size // max(1, per_commune))
     created = 0
     for start in range(0, len(empty), communes_per_chunk):
@@ -157,7 +163,7 @@ def branches_step(*, options: ScaleOptions, log) -> None:
     # The benchmark's branches are still those of the old world (until they are re-attached to the new
     # communes, a later step of the 2025 reform).
     old_world = Commune.objects.filter(OLD_WORLD)
-    empty = old_world.filter(branches__isnull=True).count()
+    empty = old_world.filter(branches__isnull=True, former_branches__isnull=True).count()
     if not empty:
         log(f"Branches: every commune has branches already ({Branch.objects.count():,} in all), skipped.")
         return

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from branches.divisions import OLD_WORLD_LAST_DAY, REFORM_DAY
 from branches.models import Branch, BranchAttachment, Commune, CommuneSuccession
 from branches.selectors import whole_successors
-from demo.scale.branches import ScaleOptions, branches_seed
+from demo.scale.branches import ScaleOptions, branches_seed, branches_step
 from demo.scale.reform import reform_step
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +41,11 @@ def test_branches_of_whole_merged_communes_move_and_split_ones_wait():
     attachments = BranchAttachment.objects.count()
     reform_step(options=ScaleOptions(password="thu-mat-khau"), log=messages.append)
     assert BranchAttachment.objects.count() == attachments
+
+    # A seed resumed after the reform finds no old commune empty: their branches moved, they are not missing.
+    branches = Branch.objects.count()
+    branches_step(options=ScaleOptions(password="thu-mat-khau", per_commune=3), log=messages.append)
+    assert Branch.objects.count() == branches
 
     officer = get_user_model().objects.get(username="bench.xa")
     assert officer.commune.origins.filter(predecessor__name="Xã Hiếu Tử").exists()
