@@ -15,6 +15,7 @@ standard library is used, so the script runs with any Python of the project's .v
 """
 
 import argparse
+import contextlib
 import os
 import secrets
 import shutil
@@ -176,7 +177,6 @@ def write_nginx_conf(port: int, node_ports: list[int]) -> Path:
 class Cluster:
     def __init__(self) -> None:
         self.processes: list[tuple[str, subprocess.Popen]] = []
-        self.stopping = False
 
     def start(self, name: str, command: list[str], env: dict) -> None:
         # Its own session: Ctrl-C reaches only this script, which stops everything in order.
@@ -203,11 +203,14 @@ class Cluster:
         return [f"{name} (exit {p.returncode})" for name, p in self.processes if p.poll() is not None]
 
     def stop(self) -> None:
-        self.stopping = True
-        # Graceful first: gunicorn finishes its requests, the RQ worker its job, nginx closes.
-        for _name, process in reversed(self.processes):
+        # Graceful: nginx first (it closes its kept-alive connections to the nodes, which gunicorn would
+        # otherwise wait for), then gunicorn finishes its requests and the RQ worker its job.
+        for name, process in reversed(self.processes):
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
+                if name == "nginx":
+                    with contextlib.suppress(subprocess.TimeoutExpired):
+                        process.wait(timeout=5)
         deadline = time.monotonic() + 35
         for name, process in self.processes:
             try:

@@ -27,6 +27,11 @@ from django.db import connection, connections
 
 from tests.conftest import jpeg_bytes
 
+# Not for the tests themselves (they reach the database only through the nodes): pytest-django sets up
+# its migrated test database only for a session with such a test, and on PostgreSQL the cluster's
+# database is a copy of it (seconds, where migrating from scratch takes half a minute).
+pytestmark = pytest.mark.django_db
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 NGINX = "/usr/sbin/nginx"
 DB_NAME = "bithu_cluster_test"
@@ -146,16 +151,6 @@ def _run_cluster(server: dict, migrated: bool, folder: Path):
     )
     if not migrated:
         subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=environment, check=True)
-    seeded = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", SEED],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-    )
-    assert seeded.returncode == 0, seeded.stderr
-    person = int(seeded.stdout.split("person")[-1])
-
     port, node1, node2 = _free_ports(3)
     command = [sys.executable, "deploy/cluster.py", "--port", str(port), "--node-ports", f"{node1},{node2}"]
     command += ["--workers", "1", "--threads", "2", "--no-worker", "--no-migrate", "--state-dir", str(folder)]
@@ -173,6 +168,16 @@ def _run_cluster(server: dict, migrated: bool, folder: Path):
 
     threading.Thread(target=read, daemon=True).start()
     try:
+        # The data, while the nodes start.
+        seeded = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", SEED],
+            cwd=ROOT,
+            env=environment,
+            capture_output=True,
+            text=True,
+        )
+        assert seeded.returncode == 0, seeded.stderr
+        person = int(seeded.stdout.split("person")[-1])
         started = time.monotonic()
         while not ready.wait(0.2):
             assert process.poll() is None, "deploy/cluster.py stopped:\n" + "".join(output[-40:])
