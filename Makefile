@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast install demo serve lint format check bench vendor messages clean
+.PHONY: run test test-fast install demo serve lint format check bench vendor messages clean cluster backup restore
 
 run: $(STAMP)  ## create .venv, install, migrate SQLite, load the Trà Vinh demo, serve :8000
 	$(PY) manage.py migrate --noinput
@@ -44,6 +44,21 @@ format: $(STAMP)
 
 bench: $(STAMP)  ## national data in PostgreSQL, gunicorn as in production, timings per page
 	$(PY) tests/benchmark/run.py $(BENCH_ARGS)
+
+# Two gunicorn nodes (production settings) behind Debian's nginx on 127.0.0.1:8180, and the RQ worker;
+# Ctrl-C stops them all. Needs DATABASE_URL (PostgreSQL); see README, "Two app nodes".
+cluster: $(STAMP)  ## nginx :8180 in front of two app nodes and the RQ worker
+	$(PY) deploy/cluster.py $(CLUSTER_ARGS)
+
+# Database (pg_dump -Fc) and uploads (tar of MEDIA_ROOT) into $(BACKUP_DIR)/bithu-<time>/; restore into an
+# empty database and directory. Both read DATABASE_URL and MEDIA_ROOT (docs/deployment.md, "Backup").
+BACKUP_DIR ?= backups
+backup:  ## dump the database and the uploads into $(BACKUP_DIR)/bithu-<time>/
+	deploy/backup.sh $(BACKUP_DIR)
+
+restore:  ## make restore BACKUP=backups/bithu-<time> (into an empty DATABASE_URL and MEDIA_ROOT)
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=backups/bithu-<time>"; exit 1; }
+	deploy/restore.sh $(BACKUP)
 
 messages: $(STAMP)  ## refresh the Vietnamese catalogue after changing strings, then compile it
 	$(PY) manage.py makemessages -l vi --no-obsolete --no-wrap --ignore=.venv --ignore=node_modules

@@ -120,11 +120,14 @@ TEMPLATES = [
 ]
 
 # SQLite when nothing is set, so `make run` works anywhere; DATABASE_URL selects PostgreSQL.
+# Each worker thread keeps its connection for DATABASE_CONN_MAX_AGE seconds, and checks it before the
+# first query of each request: after a database restart a request gets a new connection instead of an
+# error (docs/deployment.md, "Database restarts").
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+        conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", True),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -185,9 +188,39 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
+# Uploads (portraits, seminar photos, nomination documents, import files) are never served from MEDIA_URL:
+# each goes through a view that checks the scope first (core/files.py). Every app node must see the same
+# files, so MEDIA_ROOT is a directory all nodes share (one machine's disk, or NFS), or, with
+# MEDIA_STORAGE=s3, a private bucket of S3-compatible object storage (docs/deployment.md).
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_STORAGE = env("MEDIA_STORAGE", "filesystem")
+
+
+def media_storage(kind: str | None) -> dict:
+    if kind == "filesystem":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if kind == "s3":
+        # django-storages; boto3 comes with the optional extra: pip install ".[s3]".
+        return {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+                "endpoint_url": env("AWS_S3_ENDPOINT_URL"),
+                "region_name": env("AWS_S3_REGION_NAME"),
+                "access_key": env("AWS_ACCESS_KEY_ID"),
+                "secret_key": env("AWS_SECRET_ACCESS_KEY"),
+                # Personal data: private objects, and no signed URL ever leaves the portal (the scoped
+                # views read the object and answer with it); a name is never reused for another file.
+                "default_acl": "private",
+                "file_overwrite": False,
+                "location": env("AWS_LOCATION", "media"),
+            },
+        }
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be filesystem or s3, not {kind!r}")
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(MEDIA_STORAGE),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -213,11 +246,24 @@ EMAIL_TIMEOUT = 30
 # The job queue (core/jobs.py): RQ on Redis. One queue for now; a worker runs `manage.py rqworker default`.
 REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+# One cache for every app node (a per-process cache would answer differently from node to node). Short
+# timeouts: a Redis that does not answer fails a cache call in 2 s instead of holding a worker's thread.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "bithu",
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
+}
 # Work after the response (the password-reset mail) runs in a thread; the test settings run it at once.
 DEFERRED_WORK_INLINE = False
 
-# ASVS V7: a session ends after SESSION_IDLE_MINUTES without a request and SESSION_MAX_HOURS after the
-# login, whatever happens (core.middleware.SessionTimeoutMiddleware).
+# Sessions live in the database, so any app node serves any request of a session (and
+# core.sessions.sessions_end can find every session of a user). ASVS V7: a session ends after
+# SESSION_IDLE_MINUTES without a request and SESSION_MAX_HOURS after the login, whatever happens
+# (core.middleware.SessionTimeoutMiddleware; both times are kept in the session itself).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_IDLE_MINUTES = int(env("SESSION_IDLE_MINUTES", "30"))
 SESSION_MAX_HOURS = int(env("SESSION_MAX_HOURS", "12"))
 SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 60 * 60

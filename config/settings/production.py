@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, env, env_bool, env_list
+from .base import DATABASES, MEDIA_STORAGE, env, env_bool, env_list
 
 SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
@@ -17,6 +17,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not env_bool("ALLOW_SQLITE", False):
     raise ImproperlyConfigured("Production needs DATABASE_URL pointing at PostgreSQL.")
+
+if MEDIA_STORAGE == "s3" and not env("AWS_STORAGE_BUCKET_NAME"):
+    raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
 
 # HTTPS: the portal sits behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
