@@ -1,5 +1,6 @@
 """Reminders of the assessment period (core/reminders.py): within 30 days of its close, the officers with
-assessments still in draft, and provincial staff with drafts or assessments waiting for confirmation.
+assessments still in draft, and provincial staff with drafts or assessments waiting for confirmation. The
+first screen's assessment panel says the same from its own counts (assessments/home.py).
 
 A framework's period is its year today, closing on 31/12 (`period_closes_on`); where a framework comes to
 hold its own periods (self-assessment first, then review and confirmation, by year, term or quarter), this
@@ -66,6 +67,5 @@ def assessment_period(user, today: datetime.date) -> list[Reminder]:
             text=text % values,
             url=reverse("assessments:assessment_list"),
             due_on=closes,
-            on_home=True,
         )
     ]

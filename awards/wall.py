@@ -144,7 +144,8 @@ def wall_year(*, province_id: int, year: int) -> dict | None:
                 WallEntry(
                     pk=commendation.pk,
                     name=person.full_name,
-                    branch=commendation.branch.name,
+                    # "Bí thư Chi đoàn Ấp Cây Gòn", as the official list words it, whatever the name holds.
+                    branch=commendation.branch.name.removeprefix("Chi đoàn ").strip(),
                     commune=commune.name,
                     district=district.name if district is not None else "",
                     summary=commendation.nomination.summary,

@@ -13,9 +13,5 @@ class CoreConfig(AppConfig):
     def ready(self):
         from . import signals  # noqa: F401 (connects the authentication events)
         from .history import shorten_in_vietnamese
-        from .home import register_panel
-        from .reminders import home_panel
 
         shorten_in_vietnamese()
-        # First, above the apps' panels: what closes soon (core/reminders.py).
-        register_panel(home_panel)

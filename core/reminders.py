@@ -7,7 +7,8 @@ the assessment period closing (assessments), a nomination window closing (awards
 (seminars), terms ending within 60 days (secretaries). A new kind is one more `register_reminder` call.
 
 Two ways out:
-- the first screen: the reminders marked `on_home` (those no app panel already shows) in one panel;
+- the first screen: each app's own panel shows its deadlines closing soon, from the counts it reads anyway
+  (the assessment period's close, proposals coming due, the nomination deadline, terms ending);
 - e-mail: `send_reminders` (run daily, see docs) queues one `send_digest(user_id, day)` per user with an
   address; the job mails the items the user was not told about yet (its `key` is not in ReminderSent: a
   key names an item and its stage, so "due in 5 days" and then "overdue" are two reminders, the same item
@@ -28,8 +29,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from .home import Panel
-
 
 @dataclass(frozen=True)
 class Reminder:
@@ -39,8 +38,6 @@ class Reminder:
     text: str
     url: str
     due_on: datetime.date | None = None
-    # Shown on the first screen's "closing soon" panel: only where the app's own panel does not show it.
-    on_home: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,18 +75,6 @@ def reminders_for(user, *, today: datetime.date | None = None, kinds=None) -> li
         if kinds is None or kind.code in kinds:
             items.extend(kind.collect(user, today))
     return sorted(items, key=lambda r: (r.due_on or datetime.date.max, r.kind, r.key))
-
-
-# ---------------------------------------------------------------------------------------------------
-# The first screen
-
-
-def home_panel(user) -> Panel | None:
-    """The deadlines closing soon that no other panel shows (the assessment period, proposals coming due)."""
-    items = [r for r in reminders_for(user) if r.on_home]
-    if not items:
-        return None
-    return Panel(template="reminders/home_panel.html", context={"reminders": items})
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -1,7 +1,6 @@
 """Reminders of seminar proposals (core/reminders.py): an open proposal due within a week, and again once it
 is overdue, to whoever organised the seminar (the district or commune officer; provincial staff for the
-province's own seminars). The first screen shows those coming due; its seminar panel already counts the
-overdue ones."""
+province's own seminars). The first screen's seminar panel counts both (seminars/home.py)."""
 
 import datetime
 
@@ -56,7 +55,6 @@ def proposals_due(user, today: datetime.date) -> list[Reminder]:
                 text=text,
                 url=url,
                 due_on=proposal.due_on,
-                on_home=not overdue,
             )
         )
     return items

@@ -93,7 +93,7 @@ class TestScope:
         tieu_can, cang_long = officers
         december = D(framework.year, 12, 10)
         (item,) = assessment_reminders.assessment_period(tieu_can, december)
-        assert "31/12" in item.text and item.on_home
+        assert "31/12" in item.text
         assert assessment_reminders.assessment_period(cang_long, december) == []  # no draft there
         assert assessment_reminders.assessment_period(tieu_can, D(framework.year, 10, 1)) == []
         assert assessment_reminders.assessment_period(tra_vinh_staff, december)
@@ -236,7 +236,7 @@ class TestSettingsPage:
 
 
 class TestFirstScreen:
-    def test_closing_soon_panel(self, client, world, officers, today):
+    def test_the_seminar_panel_counts_proposals_coming_due(self, client, world, officers, today):
         tieu_can, cang_long = officers
         Proposal.objects.create(
             seminar=world["tieu_can_seminar"],
@@ -246,10 +246,8 @@ class TestFirstScreen:
         )
         login_verified(client, tieu_can)
         html = client.get(reverse("home")).content.decode()
-        assert 'id="closing-soon"' in html and "Tổ chức hội thi bí thư giỏi" in html
-        # The overdue 2021 proposal stays in the seminar panel's count, not here.
-        panel = html.split('id="closing-soon"')[1].split("</div>\n</div>")[0]
-        assert "Tập huấn kỹ năng điều hành" not in panel
+        assert "Thêm 1 đề xuất đến hạn trong 7 ngày tới" in html
+        assert re.search(r'data-stat="overdue-proposals">1<', html)  # the 2021 one, still counted apart
         client.logout()
         login_verified(client, cang_long)
-        assert 'id="closing-soon"' not in client.get(reverse("home")).content.decode()
+        assert 'data-stat="proposals-due-soon"' not in client.get(reverse("home")).content.decode()
