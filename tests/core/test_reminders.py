@@ -251,3 +251,18 @@ class TestFirstScreen:
         client.logout()
         login_verified(client, cang_long)
         assert 'data-stat="proposals-due-soon"' not in client.get(reverse("home")).content.decode()
+
+    def test_the_assessment_panel_says_when_the_period_closes(self, client, world, officers, monkeypatch):
+        tieu_can, cang_long = officers
+        year = world["tieu_can_assessment"].framework.year
+        monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: D(year, 12, 10))
+        login_verified(client, tieu_can)
+        html = client.get(reverse("home")).content.decode()
+        assert "data-period-closing" in html and f"31/12/{year}" in html and "còn 21 ngày" in html
+        client.logout()
+        login_verified(client, cang_long)  # no draft in Càng Long: nothing to close
+        assert "data-period-closing" not in client.get(reverse("home")).content.decode()
+        monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: D(year, 10, 1))
+        client.logout()
+        login_verified(client, tieu_can)
+        assert "data-period-closing" not in client.get(reverse("home")).content.decode()
