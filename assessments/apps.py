@@ -9,12 +9,15 @@ class AssessmentsConfig(AppConfig):
     def ready(self):
         from core.home import register_panel
         from core.importing.engine import register_kind
+        from core.reminders import register_reminder
         from core.sections import PERSON_PAGE, register_section
 
         from .home import panel
         from .imports import ScoreImport
+        from .reminders import assessment_period
         from .sections import person_section
 
         register_kind(ScoreImport())
         register_panel(panel)
         register_section(PERSON_PAGE, person_section)
+        register_reminder("assessment_period", _("Assessment period closing"), assessment_period)

@@ -2,10 +2,13 @@
 staff) submitted assessments waiting for confirmation."""
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from core.home import Panel
 
 from .models import Assessment, current_framework
+from .reminders import WARNING_DAYS as PERIOD_WARNING_DAYS
+from .reminders import period_closes_on
 
 
 def panel(user) -> Panel | None:
@@ -31,7 +34,18 @@ def panel(user) -> Panel | None:
         report = summary(user=user, framework=framework)
         if report.groups and any(g.average is not None for g in report.groups):
             group_chart = report.group_chart
+    # Within a month of the period's close, while drafts remain: the "closing soon" line (the same rule as
+    # the e-mail reminder, assessments/reminders.py), from what is read above, no query more.
+    closes_on = period_closes_on(framework)
+    days_left = (closes_on - timezone.localdate()).days
+    closing = counts["drafts"] and 0 <= days_left <= PERIOD_WARNING_DAYS and user.unit_ended_on is None
     return Panel(
         template="assessments/partials/home_panel.html",
-        context={"framework": framework, "group_chart": group_chart, **counts},
+        context={
+            "framework": framework,
+            "group_chart": group_chart,
+            "period_closes_on": closes_on if closing else None,
+            "period_days_left": days_left,
+            **counts,
+        },
     )

@@ -8,11 +8,14 @@ class AwardsConfig(AppConfig):
 
     def ready(self):
         from core.home import register_panel
+        from core.reminders import register_reminder
         from core.sections import PERSON_PAGE, register_section
 
         from .home import chart_panel, panel
+        from .reminders import nomination_closing
         from .sections import person_section
 
         register_panel(panel)
         register_panel(chart_panel)
         register_section(PERSON_PAGE, person_section)
+        register_reminder("nomination_closing", _("Nomination window closing"), nomination_closing)

@@ -18,6 +18,9 @@ urlpatterns = [
     path("assessments/", include("assessments.urls")),
     path("seminars/", include("seminars.urls")),
     path("awards/", include("awards.urls")),
+    # The public honour wall: the only pages open without logging in (besides the login itself).
+    path("guong-bi-thu/", include("awards.wall_urls")),
+    path("reminders/", include("core.reminder_urls")),
     path("", include("branches.urls")),
 ]
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import SecurityEvent
+from .models import ReminderSent, SecurityEvent
 from .security_log import security_event
 
 
@@ -31,6 +31,25 @@ class SecurityEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(admin.ModelAdmin):
+    """The log of the reminder digests (core/reminders.py): what was mailed to whom and when; read-only."""
+
+    list_display = ["sent_on", "user", "kind", "key"]
+    list_filter = ["kind", "sent_on"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "key"]
+    date_hierarchy = "sent_on"
+    list_per_page = 100
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 

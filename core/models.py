@@ -43,4 +43,45 @@ class SecurityEvent(models.Model):
         return " ".join(f"{key}={value}" for key, value in sorted(self.details.items()))
 
 
+class ReminderSent(models.Model):
+    """One reminder mailed to a user (core/reminders.py): the log of the digests, and what keeps an item from
+    being mailed again the next day."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("kind of reminder"), max_length=40)
+    key = models.CharField(_("item"), max_length=200)
+    sent_on = models.DateField(_("sent on"))
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="reminder_sent_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.key} {self.sent_on:%d/%m/%Y}"
+
+
+class ReminderOptOut(models.Model):
+    """A kind of reminder a user asked not to be mailed (from the settings page or a digest's link)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("kind of reminder"), max_length=40)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder turned off")
+        verbose_name_plural = _("reminders turned off")
+        ordering = ["user", "kind"]
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="reminder_opt_out_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}"
+
+
 from core.importing.models import ImportBatch  # noqa: E402, F401 (the import log's model, in its package)

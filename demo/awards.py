@@ -25,6 +25,7 @@ from awards import services
 from awards.models import Campaign, Nomination
 from branches.models import Commune, District, Province
 from demo.branches import DEMO_PROVINCE
+from secretaries.choices import PublicConsent
 from secretaries.models import Term
 from secretaries.portraits import image_process
 from secretaries.services import person_update
@@ -70,6 +71,11 @@ PORTRAIT_COLOURS = [
     (200, 130, 30),
     (40, 130, 150),
 ]
+
+
+# Every fourth of the 2020 commended agreed to public showing (the wall shows both cases).
+CONSENT_EVERY = 4
+CONSENT_DATE = date(2020, 12, 1)
 
 
 def portrait_draw(rng: random.Random) -> bytes:
@@ -157,7 +163,15 @@ def _decided_campaign(province: Province, districts: list[District], staff, rng:
         if not nomination.person.portrait:
             portrait = image_process(SimpleUploadedFile("anh.jpg", portrait_draw(rng), "image/jpeg"))
             person_update(person=nomination.person, portrait=portrait)
-    return {"commended": len(nominated), "rejected": len(to_reject)}
+    # A few of them agreed, in writing after the decision, to be shown on the public honour wall with their
+    # portrait; the others appear there without one (awards/wall.py).
+    consented = [n.person for n in nominated[::CONSENT_EVERY]]
+    for person in consented:
+        person.refresh_from_db()
+        person.public_consent = PublicConsent.GIVEN
+        person.public_consent_on = CONSENT_DATE
+        person.save()
+    return {"commended": len(nominated), "rejected": len(to_reject), "consented": len(consented)}
 
 
 def _commune_officer(commune: Commune):
@@ -233,7 +247,7 @@ def populate_awards(*, rng: random.Random, today: date | None = None) -> dict[st
     """Trà Vinh's decided 2020 campaign, made with the units of its time: run before the branches are
     re-attached to the new communes."""
     province = Province.objects.get(code=DEMO_PROVINCE)
-    counts = {"commended": 0, "rejected": 0}
+    counts = {"commended": 0, "rejected": 0, "consented": 0}
     if Campaign.objects.filter(province=province).exists():
         return counts
     rng = random.Random(rng.random())  # its own stream: the demo's other draws stay as they were

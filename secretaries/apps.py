@@ -9,12 +9,15 @@ class SecretariesConfig(AppConfig):
     def ready(self):
         from core.home import register_panel
         from core.importing.engine import register_kind
+        from core.reminders import register_reminder
         from core.sections import BRANCH_PAGE, register_section
 
         from .home import panel
         from .imports import SecretaryImport
+        from .reminders import terms_ending
         from .sections import branch_section
 
         register_kind(SecretaryImport())
         register_panel(panel)
         register_section(BRANCH_PAGE, branch_section)
+        register_reminder("terms_ending", _("Terms ending within 60 days"), terms_ending)

@@ -8,10 +8,13 @@ class SeminarsConfig(AppConfig):
 
     def ready(self):
         from core.home import register_panel
+        from core.reminders import register_reminder
         from core.sections import PERSON_PAGE, register_section
 
         from .home import panel
+        from .reminders import proposals_due
         from .sections import person_section
 
         register_panel(panel)
         register_section(PERSON_PAGE, person_section)
+        register_reminder("proposals_due", _("Seminar proposals due"), proposals_due)

@@ -7,10 +7,12 @@ from core.home import Panel
 
 from . import selectors
 from .models import union_body_name
+from .reminders import WARNING_DAYS as DUE_SOON_DAYS
 
 
 def panel(user) -> Panel:
-    per_organiser = selectors.overdue_per_organiser(user=user)
+    due = selectors.due_per_organiser(user=user, within_days=DUE_SOON_DAYS)
+    per_organiser = {organiser: overdue for organiser, (overdue, _soon) in due.items() if overdue}
     rows = []
     if not (user.is_district_officer or user.is_commune_officer) and per_organiser:
         districts = District.objects.in_bulk([d for d, _c in per_organiser if d is not None])
@@ -32,5 +34,11 @@ def panel(user) -> Panel:
         )
     return Panel(
         template="seminars/partials/home_panel.html",
-        context={"overdue": sum(per_organiser.values()), "per_district": rows},
+        context={
+            "overdue": sum(per_organiser.values()),
+            "per_district": rows,
+            # Open proposals coming due within a week (the e-mail reminder's window too).
+            "due_soon": sum(soon for _overdue, soon in due.values()),
+            "due_soon_days": DUE_SOON_DAYS,
+        },
     )

@@ -2,6 +2,7 @@
 scope (`visible_to`). Every function runs a fixed number of queries whatever the number of rows: the
 database counts (values().annotate()), Python only arranges the rows."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Value, When
@@ -57,6 +58,25 @@ def overdue_per_organiser(*, user) -> dict:
         .annotate(n=Count("pk"))
     )
     return {(row["seminar__district"], row["seminar__commune"]): row["n"] for row in rows}
+
+
+def due_per_organiser(*, user, within_days: int) -> dict:
+    """(district id, commune id) of the organiser → (overdue, due within `within_days`): open proposals, in
+    one query, for the first screen (overdue_per_organiser's counts, and those closing soon)."""
+    today = timezone.localdate()
+    rows = (
+        Proposal.objects.visible_to(user)
+        .open()
+        .filter(due_on__lte=today + datetime.timedelta(days=within_days))
+        .order_by()
+        .values("seminar__district", "seminar__commune")
+        .annotate(
+            overdue=Count("pk", filter=Q(due_on__lt=today)), soon=Count("pk", filter=Q(due_on__gte=today))
+        )
+    )
+    return {
+        (row["seminar__district"], row["seminar__commune"]): (row["overdue"], row["soon"]) for row in rows
+    }
 
 
 # ---------------------------------------------------------------------------------------------------

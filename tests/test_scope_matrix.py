@@ -53,6 +53,14 @@ def branch_url(name, key="tieu_can"):
 
 CASES = [
     Case("home", lambda w: reverse("home"), {}),
+    Case("reminder settings", lambda w: reverse("reminders:settings"), {}),
+    Case(
+        "reminder settings (empty post)",
+        lambda w: reverse("reminders:settings"),
+        {},
+        default=REDIRECT,
+        method="post",
+    ),
     Case("province list", lambda w: reverse("branches:province_list"), {}),
     Case(
         "province detail (Trà Vinh)",

@@ -242,6 +242,11 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # A mail server that does not answer must not hold a worker's thread for ever (core/deferred.py).
 EMAIL_TIMEOUT = 30
+# The portal's own address, for links in mails (the reminders' digest: core/reminders.py), which have no
+# request to take the host from.
+PORTAL_URL = env("PORTAL_URL", "http://127.0.0.1:8000")
+# How long the public honour wall keeps an unused page in the cache (awards/wall.py); changes show at once.
+WALL_CACHE_SECONDS = int(env("WALL_CACHE_SECONDS", "3600"))
 
 # The job queue (core/jobs.py): RQ on Redis. One queue for now; a worker runs `manage.py rqworker default`.
 REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")

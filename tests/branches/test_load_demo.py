@@ -184,3 +184,18 @@ def test_demo_commendations_of_both_worlds(first_run):
     again = load_demo()
     assert "Vĩnh Long has its campaigns already, none created." in again
     assert Campaign.objects.filter(province__code="86").count() == 1
+
+
+def test_demo_shows_the_public_wall_with_and_without_portraits(first_run, client):
+    """The output names the wall; a few of the 2020 commended agreed to show their portrait, the rest not."""
+    from django.core.cache import cache
+
+    from awards.models import Commendation
+
+    assert "http://127.0.0.1:8000/guong-bi-thu/" in first_run
+    commended = Commendation.objects.filter(year=2020, province__code="84").select_related("person")
+    consented = [c for c in commended if c.person.may_be_shown_publicly]
+    assert 0 < len(consented) < len(commended)
+    cache.clear()
+    html = client.get(f"/guong-bi-thu/{commended[0].province_id}/2020/").content.decode()
+    assert len(re.findall(r'src="/guong-bi-thu/anh/\d+/"', html)) == len(consented)

@@ -73,6 +73,14 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("Demo commendations: Trà Vinh has its campaigns already, none created.")
+        self.stdout.write(
+            "The public honour wall (no login): http://127.0.0.1:8000/guong-bi-thu/"
+            + (
+                " ({consented} of the 2020 commended agreed to show their portrait there)".format(**awards)
+                if awards.get("consented")
+                else ""
+            )
+        )
         if awards["submitted"] or awards["drafts"]:
             self.stdout.write(
                 "Demo commendations: Vĩnh Long's campaign of this year open, with a quota per commune "
