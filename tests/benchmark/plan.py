@@ -137,6 +137,7 @@ NO_DATA = "no data"  # the world has no object for a placeholder (or no district
 REDIRECT = "redirect"  # a GET answered by a redirect (e.g. to the page that settles it): noted, not timed
 CLIENT_ERROR = "client error"  # 400, 405…: noted, not timed
 ERROR = "error"  # 5xx or no answer: a failure
+SKIPPED = "skipped"  # not reached: --time-limit ran out, or the run was interrupted (Ctrl-C)
 
 
 @dataclass

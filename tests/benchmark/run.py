@@ -53,6 +53,7 @@ from tests.benchmark.plan import (  # noqa: E402 — the project's root must be 
     NOT_ALLOWED,
     PAGES,
     PERSONAS,
+    SKIPPED,
     Budgets,
     PageFigures,
     ThroughputFigures,
@@ -695,6 +696,12 @@ def parse_arguments():
         "--persona", action="append", default=[], help="only personas whose name contains this (repeatable)"
     )
     parser.add_argument("--no-admin", action="store_true", help="leave out Django admin's pages")
+    parser.add_argument(
+        "--time-limit",
+        type=float,
+        default=0,
+        help="seconds for the page timings; the pages not reached by then are reported as skipped",
+    )
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: config/gunicorn.conf.py's)")
     parser.add_argument("--threads", type=int, help="gunicorn threads per worker (default: the config's)")
     parser.add_argument("--port", type=int, default=8105, help="gunicorn's port, or the next if busy (8105)")
@@ -736,6 +743,10 @@ def main() -> int:
     results = [
         Measurement(p.persona, roles[p.persona], p.page, p.kind, p.path, outcome=p.outcome) for p in plan
     ]
+    # Page by page, each for every persona: the table compares personas side by side, and a run cut short
+    # by --time-limit has covered every persona on the pages it reached (Django admin's come last).
+    order = {entry.name: index for index, entry in enumerate(pages)}
+    results.sort(key=lambda r: order[r.page])
     healthz = Measurement("anonymous", "", "healthz", "healthz", HEALTHZ)
     shape = gunicorn_shape(args.workers, args.threads)
     port = args.port if port_is_free(args.port) else args.port + 1
@@ -764,8 +775,21 @@ def main() -> int:
         healthz.status, healthz.samples = 200, len(healthz_ms)
         healthz.median_ms, healthz.p95_ms = summarise(healthz_ms).values()
         sessions = {name: Session(port, cookie) for name, cookie in cookies.items()}
+        pages_started = time.monotonic()
         for index, result in enumerate(to_ask, 1):
-            measure(sessions[result.persona], floor, result, args)
+            if args.time_limit and time.monotonic() - pages_started > args.time_limit:
+                for left in to_ask[index - 1 :]:
+                    left.outcome = SKIPPED
+                print(f"  --time-limit reached: {len(to_ask) - index + 1} pages skipped.", flush=True)
+                break
+            try:
+                measure(sessions[result.persona], floor, result, args)
+            except KeyboardInterrupt:  # Ctrl-C: report what was measured so far
+                for left in to_ask[index - 1 :]:
+                    left.outcome = SKIPPED
+                print(f"  Interrupted: {len(to_ask) - index + 1} pages skipped.", flush=True)
+                args.throughput_seconds = 0
+                break
             print(
                 f"  [{index}/{len(to_ask)}] {result.persona}: {result.path} → {result.outcome}"
                 + (f" {result.median_ms:.1f} ms" if result.median_ms is not None else "")
@@ -811,7 +835,7 @@ def main() -> int:
         f"warm-up, each followed by /healthz; gunicorn {shape['workers']}×{shape['threads']} "
         f"({shape['worker_class']}); HTTP part {http_seconds:.0f} s."
     )
-    print(table([r for r in results if r.outcome not in (NOT_ALLOWED,) and r.path], healthz))
+    print(table([r for r in results if r.outcome not in (NOT_ALLOWED, SKIPPED) and r.path], healthz))
     for persona in PERSONAS:
         skipped = [r for r in results if r.persona == persona.name and r.outcome != MEASURED]
         if not skipped:
@@ -821,6 +845,9 @@ def main() -> int:
             label = r.outcome + (f" ({r.status})" if r.status else "")
             by_outcome.setdefault(label, []).append(r.page)
         for label, names in sorted(by_outcome.items()):
+            if label == SKIPPED:
+                print(f"  {persona.name} — {SKIPPED}: {len(names)} pages")
+                continue
             shown = ", ".join(n for n in names if not n.startswith("admin ")) or ""
             admin_count = sum(n.startswith("admin ") for n in names)
             extra = f"{', ' if shown else ''}{admin_count} admin pages" if admin_count else ""
