@@ -176,7 +176,17 @@ def users_step(*, options: ScaleOptions, log) -> None:
     """The benchmark personas, with the given password (set again on every run)."""
     User = get_user_model()
     accounts = [
-        ("bench.quantri", {"role": User.Role.ADMINISTRATOR, "province": None, "district": None}),
+        # Django admin's pages are the administrator's too (as the demo's quantri): staff and superuser.
+        (
+            "bench.quantri",
+            {
+                "role": User.Role.ADMINISTRATOR,
+                "province": None,
+                "district": None,
+                "is_staff": True,
+                "is_superuser": True,
+            },
+        ),
         (
             "bench.tinh",
             {

@@ -174,3 +174,11 @@ def test_benchmark_accounts_are_bound_to_their_units():
     assert (officer.role, officer.district.code, officer.province) == ("district_officer", "846", None)
     assert staff.check_password("thu-mat-khau")
     assert User.objects.filter(username__startswith="bench.").count() == 3
+    # `make bench` times Django admin's pages as the administrator: like the demo's, staff and superuser.
+    administrator = User.objects.get(username="bench.quantri")
+    assert (administrator.role, administrator.is_staff, administrator.is_superuser) == (
+        "administrator",
+        True,
+        True,
+    )
+    assert not (staff.is_staff or officer.is_staff)
