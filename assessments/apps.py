@@ -9,8 +9,10 @@ class AssessmentsConfig(AppConfig):
     def ready(self):
         from core.home import register_panel
         from core.importing.engine import register_kind
-        from core.sections import PERSON_PAGE, register_section
+        from core.sections import OWN_PAGE, PERSON_PAGE, register_section
+        from core.subject_data import register_subject_sheets
 
+        from . import own
         from .home import panel
         from .imports import ScoreImport
         from .sections import person_section
@@ -18,3 +20,5 @@ class AssessmentsConfig(AppConfig):
         register_kind(ScoreImport())
         register_panel(panel)
         register_section(PERSON_PAGE, person_section)
+        register_section(OWN_PAGE, own.own_section)
+        register_subject_sheets(own.subject_sheets)

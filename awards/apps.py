@@ -8,11 +8,15 @@ class AwardsConfig(AppConfig):
 
     def ready(self):
         from core.home import register_panel
-        from core.sections import PERSON_PAGE, register_section
+        from core.sections import OWN_PAGE, PERSON_PAGE, register_section
+        from core.subject_data import register_subject_sheets
 
+        from . import own
         from .home import chart_panel, panel
         from .sections import person_section
 
         register_panel(panel)
         register_panel(chart_panel)
         register_section(PERSON_PAGE, person_section)
+        register_section(OWN_PAGE, own.own_section)
+        register_subject_sheets(own.subject_sheets)
