@@ -450,3 +450,22 @@ def test_correction_list_queries_do_not_grow(client, world, count_queries, tieu_
     with count_queries() as large:
         assert client.get(reverse("secretaries:correction_list")).status_code == 200
     assert len(large) == len(small)
+
+
+@pytest.mark.parametrize(
+    ("role", "sees"),
+    [
+        ("administrator", True),
+        ("provincial_staff", True),
+        ("district_officer", False),
+        ("commune_officer", False),
+        ("secretary", False),  # on staff pages; their own record always shows them their religion
+        ("", False),
+    ],
+)
+def test_the_sensitive_data_policy_per_role(role, sees):
+    from secretaries.sensitive import hidden_fields, sees_sensitive
+
+    user = User(role=role)
+    assert sees_sensitive(user) is sees
+    assert (hidden_fields(user) == frozenset()) is sees
