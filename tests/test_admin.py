@@ -99,7 +99,7 @@ def test_role_without_its_unit_is_refused_in_admin(client, administrator, tra_vi
         },
     )
     assert response.status_code == 200
-    assert "Cán bộ Tỉnh đoàn phải gắn với một tỉnh" in response.content.decode()
+    assert "Cán bộ Tỉnh đoàn cần có tỉnh" in response.content.decode()
 
 
 def test_large_unfiltered_admin_list_uses_the_estimate(db, monkeypatch):
