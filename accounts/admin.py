@@ -22,6 +22,7 @@ RIGHTS_FIELDS = (
     "province",
     "district",
     "commune",
+    "person",
     "is_superuser",
     "is_staff",
     "is_active",
@@ -52,11 +53,13 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["role", "is_active", "is_superuser", "province"]
     list_select_related = ["province", "district", "commune"]
     search_fields = ["username", "first_name", "last_name", "email"]
-    autocomplete_fields = ["province", "district", "commune"]
+    autocomplete_fields = ["province", "district", "commune", "person"]
     actions = ["end_sessions", "reset_second_factor"]
     fieldsets = (
         *BaseUserAdmin.fieldsets[:2],
-        (_("Role and scope"), {"fields": ("role", "province", "district", "commune")}),
+        # "person": a branch secretary's account is bound to their record (the form checks the role's
+        # constraint only over the fields it shows).
+        (_("Role and scope"), {"fields": ("role", "province", "district", "commune", "person")}),
         *BaseUserAdmin.fieldsets[2:],
     )
 
@@ -143,7 +146,18 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.add_fieldsets,
         (
             _("Role and scope"),
-            {"fields": ("first_name", "last_name", "email", "role", "province", "district", "commune")},
+            {
+                "fields": (
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "role",
+                    "province",
+                    "district",
+                    "commune",
+                    "person",
+                )
+            },
         ),
     )
 

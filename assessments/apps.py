@@ -10,8 +10,10 @@ class AssessmentsConfig(AppConfig):
         from core.home import register_panel
         from core.importing.engine import register_kind
         from core.reminders import register_reminder
-        from core.sections import PERSON_PAGE, register_section
+        from core.sections import OWN_PAGE, PERSON_PAGE, register_section
+        from core.subject_data import register_subject_sheets
 
+        from . import own
         from .home import panel
         from .imports import ScoreImport
         from .reminders import assessment_period
@@ -21,3 +23,5 @@ class AssessmentsConfig(AppConfig):
         register_panel(panel)
         register_section(PERSON_PAGE, person_section)
         register_reminder("assessment_period", _("Assessment period closing"), assessment_period)
+        register_section(OWN_PAGE, own.own_section)
+        register_subject_sheets(own.subject_sheets)

@@ -585,13 +585,14 @@ class PersonHistory:
 def person_history(person, *, user) -> PersonHistory:
     """The person's assessments that the user may see, per framework year, with group scores, overall
     score and rating. An assessment belongs to the district where it was made: after a move, the new
-    district sees only its own. Two queries."""
-    assessments = list(
+    district sees only its own. Two queries. `user=None`: the person's own page, every assessment made of
+    them that is no longer a draft."""
+    seen = (
         Assessment.objects.visible_to(user)
-        .filter(person=person)
-        .select_related("framework")
-        .order_by("-framework__year")
+        if user is not None
+        else Assessment.objects.exclude(status=Assessment.Status.DRAFT)
     )
+    assessments = list(seen.filter(person=person).select_related("framework").order_by("-framework__year"))
     group_scores = (
         GroupScore.objects.filter(assessment__in=[a.pk for a in assessments])
         .select_related("group")

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import commendation_views as views
+from . import own
 
 urlpatterns = [
     path("<int:campaign_pk>/commendations/", views.commendation_list, name="commendation_list"),
@@ -31,4 +32,6 @@ urlpatterns = [
     path("commendations/<int:pk>/portrait/", views.commendation_portrait, name="commendation_portrait"),
     path("commendations/<int:pk>/revoke/", views.commendation_revoke, name="commendation_revoke"),
     path("statistics/", views.statistics, name="statistics"),
+    # A secretary's own certificate, from their own page (/toi/).
+    path("mine/<int:pk>/certificate.pdf", own.own_certificate, name="own_certificate"),
 ]

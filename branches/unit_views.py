@@ -37,6 +37,12 @@ def healthz(request):
 class HomeView(PortalMixin, TemplateView):
     template_name = "branches/home.html"
 
+    def dispatch(self, request, *args, **kwargs):
+        # A branch secretary's first screen is their own record ("Hồ sơ của tôi").
+        if request.user.is_authenticated and request.user.is_secretary:
+            return redirect("own:home")
+        return super().dispatch(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         user = self.request.user
         level, units = selectors.home_units(user=user)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("secretaries/", include("secretaries.urls")),
+    path("toi/", include("secretaries.own_urls")),
     path("imports/", include("core.importing.urls")),
     path("assessments/", include("assessments.urls")),
     path("seminars/", include("seminars.urls")),

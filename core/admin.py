@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import ReminderSent, SecurityEvent
+from .models import ReminderSent, SecurityEvent, SensitiveDataAccess
 from .security_log import security_event
 
 
@@ -50,6 +50,26 @@ class ReminderSentAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SensitiveDataAccess)
+class SensitiveDataAccessAdmin(admin.ModelAdmin):
+    """Every export that carried sensitive personal data (religion), newest first; read-only."""
+
+    list_display = ["created_at", "user", "what", "fields", "rows", "filters", "subject_id"]
+    list_filter = ["what", "created_at"]
+    list_select_related = ["user"]
+    date_hierarchy = "created_at"
+    list_per_page = 100
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

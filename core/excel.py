@@ -13,6 +13,7 @@ Cells that Excel would read as a formula are neutralised (CWE-1236, "CSV/formula
 
 import tempfile
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import chain, islice
@@ -28,6 +29,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core.exports import neutralise
+from core.personal_data import record_sensitive_access
 from core.security_log import security_event
 
 #: rows read ahead to fit the column widths (the rest of a long export follows the same layout)
@@ -61,6 +63,15 @@ def export_title_lines(*, title: str, scope: str, on: date | None = None) -> tup
     }
 
 
+@dataclass
+class Sheet:
+    """One sheet of a workbook of several (xlsx_workbook_response)."""
+
+    title: str
+    headers: Sequence[str]
+    rows: Iterable[Sequence]
+
+
 def xlsx_response(
     *,
     filename: str,
@@ -69,10 +80,66 @@ def xlsx_response(
     scope: str,
     headers: Sequence[str],
     rows: Iterable[Sequence],
+    sensitive: Sequence[str] = (),
+    filters=None,
 ):
     """The rows as an .xlsx download, under a title (`title`: what the list is; `scope`: the unit it covers),
-    numbered in an STT column. The export is recorded as a security event of the current request."""
+    numbered in an STT column. The export is recorded as a security event of the current request; with
+    `sensitive` (the names of sensitive fields among the columns) also in the sensitive-data access log,
+    with its `filters` (core.personal_data)."""
     workbook = Workbook(write_only=True)
+    count = _write_sheet(
+        workbook, sheet_title=sheet_title, title=title, scope=scope, headers=headers, rows=rows
+    )
+    # Every export is a security event (ASVS V16): who (the request's user), what file, how many rows.
+    security_event("data.export", what=filename, rows=count)
+    if sensitive:
+        record_sensitive_access(what=filename, fields=sensitive, rows=count, filters=filters)
+    return _file_response(workbook, filename)
+
+
+def xlsx_workbook_response(*, filename: str, title: str, scope: str, sheets: Sequence[Sheet]):
+    """Several sheets in one workbook, each laid out as xlsx_response lays out its one (title, unit and
+    date, STT, frozen header). The caller records the access (a data-subject export names its subject).
+    Returns the response and the number of rows written over all sheets."""
+    workbook = Workbook(write_only=True)
+    count = 0
+    for sheet in sheets:
+        count += _write_sheet(
+            workbook,
+            sheet_title=sheet.title,
+            title=f"{title} — {sheet.title}",
+            scope=scope,
+            headers=sheet.headers,
+            rows=sheet.rows,
+        )
+    security_event("data.export", what=filename, rows=count)
+    return _file_response(workbook, filename), count
+
+
+def _file_response(workbook: Workbook, filename: str) -> FileResponse:
+    # The finished file is spooled to disk and streamed back; it is removed when the response closes.
+    spool = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
+    workbook.save(spool)
+    spool.seek(0)
+    return FileResponse(
+        spool,
+        as_attachment=True,
+        filename=filename,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def _write_sheet(
+    workbook: Workbook,
+    *,
+    sheet_title: str,
+    title: str,
+    scope: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence],
+) -> int:
+    """Write one laid-out sheet; returns the number of rows in its table."""
     sheet = workbook.create_sheet(title=sheet_title[:31])
     rows = iter(rows)
     head = [list(row) for row in islice(rows, FIT_ROWS)]
@@ -133,15 +200,4 @@ def xlsx_response(
                 value = neutralise(value)
             out.append(value)
         sheet.append(out)
-    # Every export is a security event (ASVS V16): who (the request's user), what file, how many rows.
-    security_event("data.export", what=filename, rows=count)
-    # The finished file is spooled to disk and streamed back; it is removed when the response closes.
-    spool = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
-    workbook.save(spool)
-    spool.seek(0)
-    return FileResponse(
-        spool,
-        as_attachment=True,
-        filename=filename,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return count

@@ -50,15 +50,20 @@ def _display(model_field, value, names: dict) -> str:
     return str(value)
 
 
-def history_rows(history, *, limit: int = 20) -> list[HistoryRow]:
-    """The latest `limit` changes of a history queryset (e.g. `branch.history`), newest first."""
+def history_rows(history, *, limit: int = 20, hidden: frozenset[str] = frozenset()) -> list[HistoryRow]:
+    """The latest `limit` changes of a history queryset (e.g. `branch.history`), newest first; the fields
+    in `hidden` (sensitive ones the reader may not see) are left out."""
     records = list(
         history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
     )
     if not records:
         return []
     model = records[0].instance_type
-    tracked = {f.name: f for f in model._meta.fields if f.name in {h.name for h in records[0]._meta.fields}}
+    tracked = {
+        f.name: f
+        for f in model._meta.fields
+        if f.name in {h.name for h in records[0]._meta.fields} and f.name not in hidden
+    }
     pairs = []
     for index, record in enumerate(records[:limit]):
         previous = records[index + 1] if index + 1 < len(records) else None

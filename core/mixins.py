@@ -54,6 +54,21 @@ def portal_view(view_func):
     return wrapper
 
 
+def secretary_view(view_func):
+    """For a branch secretary's own pages: anonymous → the login page; any other account → 404 (staff have
+    the staff pages; a secretary's pages are only theirs). The view reads `request.user.person` only."""
+
+    @wraps(view_func)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.is_secretary or request.user.person_id is None:
+            raise Http404
+        return view_func(request, *args, **kwargs)
+
+    return wrapper
+
+
 class CappedCountPaginator(Paginator):
     """Counts at most CAP + 1 rows: "more than 10,000" is all a person needs of a national list, and an
     exact count of 100,000 matching rows would cost more than the page itself."""

@@ -84,4 +84,35 @@ class ReminderOptOut(models.Model):
         return f"{self.user_id} {self.kind}"
 
 
+class SensitiveDataAccess(models.Model):
+    """One export that carried sensitive personal data (religion; Law 91/2025/QH15): who, when, which
+    export, with which filters, how many rows. Written by core.personal_data.record_sensitive_access;
+    read by the administrator in Django admin, never changed there."""
+
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    what = models.CharField(_("export"), max_length=200)
+    fields = models.JSONField(_("sensitive fields"), default=list, blank=True)
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    #: the person the export is about, for a data-subject export (their own data)
+    subject_id = models.PositiveIntegerField(_("about person number"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("sensitive data access")
+        verbose_name_plural = _("sensitive data accesses")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.what} {timezone.localtime(self.created_at):%Y-%m-%d %H:%M:%S}"
+
+
 from core.importing.models import ImportBatch  # noqa: E402, F401 (the import log's model, in its package)

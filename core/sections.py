@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 
 PERSON_PAGE = "person"
 BRANCH_PAGE = "branch"
+#: the secretary's own page (/toi/): each app shows the secretary what it holds about them, read-only; the
+#: function gets the person and the secretary's account (never a scope: the person is the filter)
+OWN_PAGE = "own"
 
 
 @dataclass

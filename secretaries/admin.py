@@ -5,7 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from branches.admin import EstimatedCountPaginator, FoldedSearchMixin
 from core.versioning import VERSION_FIELD, VersionedAdminForm, VersionedAdminMixin
 
-from .models import Person, Term
+from .models import Correction, Invitation, Person, Term
 
 
 class TermInline(admin.TabularInline):
@@ -62,3 +62,40 @@ class TermAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
                 branch__name_key__contains=term
             )
         return queryset, True
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Invitations to secretaries' accounts, read-only (the code itself is never stored)."""
+
+    list_display = ["person", "channel", "invited_by", "created_at", "expires_at", "used_at", "revoked_at"]
+    list_filter = ["channel", "created_at"]
+    list_select_related = ["person", "invited_by"]
+    exclude = ["token_hash"]
+    readonly_fields = ["person", "invited_by"]
+    search_fields = ["person__name_key"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Correction)
+class CorrectionAdmin(SimpleHistoryAdmin):
+    """Corrections proposed by secretaries; decided on the portal by the unit's officers, read here."""
+
+    list_display = ["person", "status", "created_at", "decided_by", "decided_at"]
+    list_filter = ["status", "sensitive", "created_at"]
+    list_select_related = ["person", "decided_by"]
+    readonly_fields = ["person", "proposed_by", "decided_by"]
+    search_fields = ["person__name_key"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

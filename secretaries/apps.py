@@ -11,13 +11,16 @@ class SecretariesConfig(AppConfig):
         from core.importing.engine import register_kind
         from core.reminders import register_reminder
         from core.sections import BRANCH_PAGE, register_section
+        from core.subject_data import register_subject_sheets
 
-        from .home import panel
+        from .home import correction_panel, panel
         from .imports import SecretaryImport
         from .reminders import terms_ending
-        from .sections import branch_section
+        from .sections import branch_section, subject_sheets
 
         register_kind(SecretaryImport())
         register_panel(panel)
+        register_panel(correction_panel)
         register_section(BRANCH_PAGE, branch_section)
         register_reminder("terms_ending", _("Terms ending within 60 days"), terms_ending)
+        register_subject_sheets(subject_sheets)

@@ -14,6 +14,7 @@ from core.widgets import AutocompleteSelect, DateInput
 
 from . import portraits
 from .models import Person, Term
+from .sensitive import hidden_fields
 from .services import current_secretary_term
 
 
@@ -140,6 +141,9 @@ class PersonForm(VersionedForm, forms.ModelForm):
                 ("", _("— Choose —")),
                 *[c for c in self.fields[name].choices if c[0]],
             ]
+        if "religion" in hidden_fields(user):
+            # Sensitive data this user may not see (secretaries/sensitive.py): not shown, so not changed.
+            del self.fields["religion"]
         self.add_extra_fields(user)
         self.helper = FormHelper()
         self.helper.form_tag = True
@@ -155,7 +159,10 @@ class PersonForm(VersionedForm, forms.ModelForm):
                 _("Personal details"),
                 "full_name",
                 Row(Column("gender", css_class="col-sm-4"), Column("date_of_birth", css_class="col-sm-8")),
-                Row(Column("ethnicity", css_class="col-sm-6"), Column("religion", css_class="col-sm-6")),
+                Row(
+                    Column("ethnicity", css_class="col-sm-6"),
+                    *([Column("religion", css_class="col-sm-6")] if "religion" in self.fields else []),
+                ),
                 Row(
                     Column("education_level", css_class="col-sm-6"),
                     Column("political_theory_level", css_class="col-sm-6"),

@@ -59,3 +59,17 @@ def panel(user) -> Panel:
             "chart": chart,
         },
     )
+
+
+def correction_panel(user) -> Panel | None:
+    """Corrections proposed by secretaries of the user's scope and waiting for a decision."""
+    from .account_services import may_manage_accounts
+
+    if not may_manage_accounts(user):
+        return None
+    count = selectors.pending_correction_count(user)
+    if not count:
+        return None
+    return Panel(
+        template="secretaries/partials/correction_panel.html", context={"pending_corrections": count}
+    )

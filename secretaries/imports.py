@@ -40,6 +40,7 @@ from core.text import fold, name_sort_key, normalize_name
 
 from .choices import ETHNICITIES, EducationLevel, Gender, Religion, TheoryLevel
 from .models import Person, Term
+from .sensitive import hidden_fields
 
 PERSON_FIELDS = (
     "full_name",
@@ -335,6 +336,7 @@ class SecretaryImport(ImportKind):
         }
 
     def plan(self, *, rows: list[ParsedRow], user, options: dict, lock: bool = False) -> Plan:
+        drop_hidden(rows, user)
         columns = self.columns_by_key()
         same_rows = set(options.get("same_person", []))
         units, branches = UnitIndex(user), BranchIndex(user)
@@ -545,6 +547,13 @@ class SecretaryImport(ImportKind):
 
     def commit(self, *, plan: Plan, user, reason: str) -> None:
         secretaries_import(payload=plan.payload, user=user, reason=reason)
+
+
+def drop_hidden(rows: list[ParsedRow], user) -> None:
+    """Sensitive data this user may not set (secretaries/sensitive.py): its column is ignored."""
+    for name in hidden_fields(user):
+        for row in rows:
+            row.values.pop(name, None)
 
 
 def _keys(person: Person) -> None:

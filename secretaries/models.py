@@ -228,3 +228,157 @@ class Term(Versioned):
     @property
     def is_current(self) -> bool:
         return self.ended_on is None
+
+
+# The secretary in the loop: invitations to an account of one's own, and proposed corrections.
+
+
+class InvitationQuerySet(ScopedQuerySet):
+    province_path = "person__province"
+    district_path = "person__district"
+    commune_path = "person__terms__branch__commune"
+    branch_path = "person__terms__branch"
+    multi_valued_paths = frozenset({commune_path, branch_path})
+
+    def open(self) -> "InvitationQuerySet":
+        """Neither used nor revoked (an expired one is still open, and refused when redeemed)."""
+        return self.filter(used_at__isnull=True, revoked_at__isnull=True)
+
+
+class Invitation(models.Model):
+    """An invitation for a secretary to open their own account, bound to their Person record. The code is
+    shown once (in the e-mail or on the printed slip) and only its SHA-256 is stored."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("By e-mail")
+        PRINTED = "printed", _("Printed slip")
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="invitations"
+    )
+    invited_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("invited by"), on_delete=models.PROTECT, related_name="+"
+    )
+    channel = models.CharField(_("sent"), max_length=8, choices=Channel.choices)
+    email = models.EmailField(_("e-mail"), blank=True)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("account invitation")
+        verbose_name_plural = _("account invitations")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # Re-inviting revokes the previous invitation: one open invitation per person.
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(used_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_person",
+            ),
+            models.CheckConstraint(
+                name="invitation_used_or_revoked",
+                condition=Q(used_at__isnull=True) | Q(revoked_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({timezone.localtime(self.created_at):%d/%m/%Y})"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def is_open(self) -> bool:
+        return self.used_at is None and self.revoked_at is None and not self.is_expired
+
+
+class CorrectionQuerySet(ScopedQuerySet):
+    province_path = "person__province"
+    district_path = "person__district"
+    commune_path = "person__terms__branch__commune"
+    branch_path = "person__terms__branch"
+    multi_valued_paths = frozenset({commune_path, branch_path})
+
+    def pending(self) -> "CorrectionQuerySet":
+        return self.filter(status=Correction.Status.PENDING)
+
+
+class Correction(models.Model):
+    """A correction a secretary proposes to their own record: the new values of some fields (and the old
+    ones as they were when proposed), with a note; the officers of the unit accept or refuse it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for review")
+        ACCEPTED = "accepted", _("Accepted")
+        REFUSED = "refused", _("Refused")
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="corrections"
+    )
+    #: {field: new value} and {field: value when proposed}, as the form's cleaned data serialised
+    changes = models.JSONField(_("proposed values"), default=dict)
+    previous = models.JSONField(_("values when proposed"), default=dict)
+    #: touches a sensitive field (religion): only those who may see it decide (secretaries/sensitive.py)
+    sensitive = models.BooleanField(_("sensitive"), default=False)
+    note = models.TextField(_("note"), blank=True)
+    proposed_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("proposed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.TextField(_("reason for refusal"), blank=True)
+    #: the person's version when proposed: an accept after someone else changed the record is refused
+    person_version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = CorrectionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="correction_decided_fully",
+                condition=Q(status="pending", decided_at__isnull=True, decided_by__isnull=True)
+                | (~Q(status="pending") & Q(decided_at__isnull=False, decided_by__isnull=False)),
+            ),
+            models.CheckConstraint(
+                name="correction_refusal_has_reason",
+                condition=~Q(status="refused") | ~Q(reason=""),
+                violation_error_message=_("A refusal needs its reason."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({timezone.localtime(self.created_at):%d/%m/%Y})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("secretaries:correction_review", kwargs={"pk": self.pk})
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.status == self.Status.ACCEPTED
+
+    @property
+    def is_refused(self) -> bool:
+        return self.status == self.Status.REFUSED

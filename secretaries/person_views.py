@@ -19,10 +19,12 @@ from core.text import search_terms
 from core.versioning import VERSION_FIELD
 
 from . import selectors, services
+from .account_services import may_manage_accounts
 from .choices import ETHNICITIES
 from .filters import PersonFilter, VacancyFilter
 from .forms import AppointmentForm, PersonCreateForm, PersonForm, TermEndForm
 from .models import Person, Term
+from .sensitive import SENSITIVE_FIELDS, hidden_fields, sees_sensitive
 
 ETHNICITY_NAMES = dict(ETHNICITIES)
 
@@ -55,7 +57,8 @@ def person_export(request):
     """The filtered list as .xlsx: same scope and filters as the page, streamed in chunks."""
     base = Person.objects.visible_to(request.user)
     people = PersonFilter(request.GET or None, queryset=base, request=request).qs
-    headers, rows = selectors.person_export_rows(people=people)
+    hidden = hidden_fields(request.user)
+    headers, rows = selectors.person_export_rows(people=people, hidden=hidden)
     return xlsx_response(
         filename="bi-thu-chi-doan.xlsx",
         sheet_title=_("Branch secretaries"),
@@ -63,6 +66,9 @@ def person_export(request):
         scope=request.user.scope_label,
         headers=headers,
         rows=rows,
+        # Religion is in the file: the export is written to the sensitive-data access log.
+        sensitive=[name for name in SENSITIVE_FIELDS if name not in hidden],
+        filters=request.GET,
     )
 
 
@@ -82,7 +88,11 @@ class PersonDetailView(PersonQuerysetMixin, DetailView):
             breadcrumb_commune=latest.branch.commune if latest else None,
             # Assessments, seminars, commendations: the apps above this one register them (core.sections).
             sections=sections_for(PERSON_PAGE, person, user=self.request.user),
-            history=history_rows(person.history, limit=30),
+            history=history_rows(person.history, limit=30, hidden=hidden_fields(self.request.user)),
+            sees_sensitive=sees_sensitive(self.request.user),
+            # The secretary's own account: invite, disable (secretaries/account_views.py).
+            account_card=selectors.person_account(person),
+            may_manage_accounts=may_manage_accounts(self.request.user),
             term_history=history_rows(term_history, limit=30),
             ethnicity_name=ETHNICITY_NAMES.get(person.ethnicity, ""),
             **kwargs,

@@ -1,8 +1,12 @@
 """What the branch page shows of secretaries (registered in apps.py, read through core.sections)."""
 
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from core.excel import Sheet
 from core.sections import Section
 
-from .models import Term
+from .models import Person, Term
 
 
 def branch_section(branch, *, user) -> Section:
@@ -18,3 +22,115 @@ def branch_section(branch, *, user) -> Section:
             "has_secretary": any(t.is_current and t.role == Term.Role.SECRETARY for t in terms),
         },
     )
+
+
+def subject_sheets(person) -> list[Sheet]:
+    """The data-subject export's sheets of this app: the record, terms, consent answers, corrections,
+    invitations, and the access log entries about the person (core.subject_data)."""
+    from accounts.models import User
+    from core.models import SecurityEvent, SensitiveDataAccess
+
+    from .selectors import consent_history, correction_rows, person_terms
+
+    def label(name):
+        return capfirst(str(Person._meta.get_field(name).verbose_name))
+
+    def shown(name):
+        value = getattr(person, name)
+        field = Person._meta.get_field(name)
+        if field.choices:
+            return str(dict(field.flatchoices).get(value, value))
+        if isinstance(value, bool):
+            return _("Yes") if value else _("No")
+        return value if value not in (None, "") else ""
+
+    fields = [
+        "full_name",
+        "gender",
+        "date_of_birth",
+        "ethnicity",
+        "religion",
+        "education_level",
+        "political_theory_level",
+        "is_party_member",
+        "party_joined_on",
+        "occupation",
+        "phone",
+        "email",
+        "public_consent",
+        "public_consent_on",
+    ]
+    record = [[label(name), shown(name)] for name in fields]
+    record.append([_("Portrait"), _("Yes") if person.portrait else _("No")])
+    record.append([_("Unit managing the record"), str(person.district or person.province)])
+    record.append([_("Recorded on"), person.created_at])
+
+    account = User.objects.filter(person=person).first()
+    events = SecurityEvent.objects.filter(details__person=person.pk)
+    if account is not None:
+        events = events | SecurityEvent.objects.filter(user=account)
+    accesses = SensitiveDataAccess.objects.filter(subject_id=person.pk).select_related("user")
+    return [
+        Sheet(_("Personal data"), [_("Field"), _("Value")], record),
+        Sheet(
+            _("Terms"),
+            [_("Role"), _("Branch"), _("Commune"), _("Started on"), _("Ended on"), _("Reason for ending")],
+            [
+                [
+                    t.get_role_display(),
+                    t.branch.name,
+                    t.branch.commune.name,
+                    t.started_on,
+                    t.ended_on,
+                    t.end_reason,
+                ]
+                for t in person_terms(person)
+            ],
+        ),
+        Sheet(
+            _("Consent"),
+            [_("Answer"), _("Given on"), _("Recorded at")],
+            [[row["label"], row["on"], row["recorded_at"]] for row in consent_history(person)],
+        ),
+        Sheet(
+            _("Corrections"),
+            [
+                _("Proposed at"),
+                _("Field"),
+                _("Old value"),
+                _("New value"),
+                _("Status"),
+                _("Decided at"),
+                _("Reason"),
+            ],
+            [
+                [
+                    row.correction.created_at,
+                    change.label,
+                    change.old,
+                    change.new,
+                    row.correction.get_status_display(),
+                    row.correction.decided_at,
+                    row.correction.reason,
+                ]
+                for row in correction_rows(person.corrections.all())
+                for change in row.changes
+            ],
+        ),
+        Sheet(
+            _("Invitations"),
+            [_("Created at"), _("Sent"), _("Expires at"), _("Used at"), _("Revoked at")],
+            [
+                [i.created_at, i.get_channel_display(), i.expires_at, i.used_at, i.revoked_at]
+                for i in person.invitations.all()
+            ],
+        ),
+        Sheet(
+            _("Access log"),
+            [_("Time"), _("Event"), _("Details")],
+            [
+                *[[e.created_at, e.event, e.details_text] for e in events.order_by("-created_at")[:1000]],
+                *[[a.created_at, f"sensitive_data.{a.what}", ", ".join(a.fields)] for a in accesses],
+            ],
+        ),
+    ]

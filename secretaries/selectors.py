@@ -2,16 +2,19 @@
 
 import datetime
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from django.db.models import Count, Exists, FilteredRelation, OuterRef, Prefetch, Q
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from branches.models import Branch
 from branches.rollup import TODAY, Grouping, sort_key, unit_names
 from branches.selectors import level_below
 
-from .models import Person, Term
+from .models import Correction, Invitation, Person, Term
+from .sensitive import sees_sensitive
 
 TERMS_ENDING_WITHIN_DAYS = 60
 
@@ -126,7 +129,7 @@ def person_terms(person: Person):
     )
 
 
-def person_export_rows(*, people) -> tuple[list[str], Iterator[list]]:
+def person_export_rows(*, people, hidden: frozenset[str] = frozenset()) -> tuple[list[str], Iterator[list]]:
     """The headers and rows of the secretaries' Excel export, for `people` (already scoped to the user and
     filtered like the list). Rows are read as plain values through one join (no model instances), in chunks,
     so a national export of 100,000+ people costs seconds of database time, not minutes."""
@@ -244,4 +247,93 @@ def person_export_rows(*, people) -> tuple[list[str], Iterator[list]]:
                 unit_names(commune, province_today),
             ]
 
-    return headers, rows()
+    if "religion" not in hidden:
+        return headers, rows()
+    # Sensitive data the user may not see (secretaries/sensitive.py): the column is left out.
+    at = headers.index(_("Religion"))
+    del headers[at]
+    return headers, ([*row[:at], *row[at + 1 :]] for row in rows())
+
+
+# The secretary in the loop.
+
+
+@dataclass
+class FieldChangeRow:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class CorrectionRow:
+    correction: "Correction"
+    changes: list[FieldChangeRow]
+
+
+def _shown(name: str, value) -> str:
+    if value in (None, ""):
+        return "—"
+    field = Person._meta.get_field(name)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if name == "date_of_birth":
+        return formats.date_format(datetime.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+    return str(value)
+
+
+def correction_rows(corrections) -> list[CorrectionRow]:
+    """Each correction with its fields as label, old value, new value (as the person page shows them)."""
+    return [
+        CorrectionRow(
+            correction,
+            [
+                FieldChangeRow(
+                    capfirst(str(Person._meta.get_field(name).verbose_name)),
+                    _shown(name, correction.previous.get(name)),
+                    _shown(name, value),
+                )
+                for name, value in correction.changes.items()
+            ],
+        )
+        for correction in corrections
+    ]
+
+
+def visible_corrections(user):
+    """The corrections of the people in `user`'s scope; one touching a sensitive field (religion) only for
+    those who may see it (secretaries/sensitive.py)."""
+    corrections = Correction.objects.visible_to(user).select_related("person", "decided_by")
+    if not sees_sensitive(user):
+        corrections = corrections.filter(sensitive=False)
+    return corrections
+
+
+def pending_correction_count(user) -> int:
+    return visible_corrections(user).pending().count()
+
+
+def person_account(person: Person) -> dict:
+    """The person page's account card: the secretary's account, if any, and the latest invitation."""
+    from accounts.models import User
+
+    return {
+        "account": User.objects.filter(person=person).first(),
+        "invitation": Invitation.objects.filter(person=person).select_related("invited_by").first(),
+    }
+
+
+def consent_history(person: Person) -> list[dict]:
+    """Every answer the person gave about public showing, newest first (from the record's history)."""
+    answers, previous = [], None
+    records = person.history.order_by("history_date", "history_id").values_list(
+        "public_consent", "public_consent_on", "history_date"
+    )
+    for answer, on, when in records:
+        if (answer, on) != previous and answer:
+            answers.append({"answer": answer, "on": on, "recorded_at": when})
+        previous = (answer, on)
+    labels = dict(Person._meta.get_field("public_consent").flatchoices)
+    for row in answers:
+        row["label"] = str(labels.get(row["answer"], row["answer"]))
+    return answers[::-1]

@@ -1,7 +1,7 @@
 from django.urls import path
 
+from . import account_views, rearrange_views
 from . import person_views as views
-from . import rearrange_views
 
 app_name = "secretaries"
 
@@ -16,6 +16,12 @@ urlpatterns = [
     # Hamlets re-arranged: a merge or split ends branches, and their terms with them.
     path("branches/<int:pk>/merge/", rearrange_views.branch_merge, name="branch_merge"),
     path("branches/<int:pk>/split/", rearrange_views.branch_split, name="branch_split"),
+    path("corrections/", account_views.correction_list, name="correction_list"),
+    path("corrections/<int:pk>/", account_views.correction_review, name="correction_review"),
+    path("invitations/<int:pk>/slip/", account_views.invitation_slip, name="invitation_slip"),
+    path("invitations/<int:pk>/revoke/", account_views.invitation_revoke, name="invitation_revoke"),
+    path("<int:pk>/invite/", account_views.person_invite, name="person_invite"),
+    path("<int:pk>/account/", account_views.person_account_active, name="person_account_active"),
     path("<int:pk>/", views.PersonDetailView.as_view(), name="person_detail"),
     path("<int:pk>/edit/", views.PersonUpdateView.as_view(), name="person_update"),
     path("<int:pk>/portrait/", views.person_portrait, name="person_portrait"),

@@ -9,8 +9,10 @@ class SeminarsConfig(AppConfig):
     def ready(self):
         from core.home import register_panel
         from core.reminders import register_reminder
-        from core.sections import PERSON_PAGE, register_section
+        from core.sections import OWN_PAGE, PERSON_PAGE, register_section
+        from core.subject_data import register_subject_sheets
 
+        from . import own
         from .home import panel
         from .reminders import proposals_due
         from .sections import person_section
@@ -18,3 +20,5 @@ class SeminarsConfig(AppConfig):
         register_panel(panel)
         register_section(PERSON_PAGE, person_section)
         register_reminder("proposals_due", _("Seminar proposals due"), proposals_due)
+        register_section(OWN_PAGE, own.own_section)
+        register_subject_sheets(own.subject_sheets)

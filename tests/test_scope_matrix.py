@@ -218,6 +218,7 @@ EXTRA_CASE_MODULES = [
     "tests.awards.scope_cases_nominations",
     "tests.awards.scope_cases_commendations",
     "tests.core.scope_cases_imports",
+    "tests.secretaries.scope_cases_accounts",
 ]
 for _module in EXTRA_CASE_MODULES:
     CASES += importlib.import_module(_module).CASES
@@ -247,3 +248,42 @@ def test_account_without_role_is_forbidden(case, world, no_role_user, client):
     client.force_login(no_role_user)
     response = getattr(client, case.method)(case.url(world))
     assert response.status_code in (FORBIDDEN, NOT_ALLOWED)
+
+
+# A branch secretary's account (the "secretary" persona, bound to the world's Tiểu Cần secretary): every
+# staff page answers 404, their own person page included; they use their own pages (/toi/).
+from tests.secretaries.scope_cases_accounts import OWN_URLS  # noqa: E402 (loaded with the cases above)
+
+SECRETARY_EXCEPTIONS = {
+    "home": REDIRECT,  # to their own page
+    "password change": OK,
+    "branch reactivate by GET": NOT_ALLOWED,
+}
+
+
+def _secretary_client(client, world):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(username="bithu.teo", role="secretary", person=world["tieu_can_person"]))
+    return client
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_scope_matrix_of_a_secretary(case, world, client):
+    client = _secretary_client(client, world)
+    url = case.url(world)
+    response = getattr(client, case.method)(url)
+    assert response.status_code == SECRETARY_EXCEPTIONS.get(case.name, NOT_FOUND), f"secretary {url}"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", list(OWN_URLS))
+def test_own_pages_are_only_the_secretarys(name, persona, world, as_persona, client):
+    url = OWN_URLS[name](world)
+    response = as_persona(persona).get(url)
+    if persona == "anonymous":
+        assert response.status_code == REDIRECT and response["Location"].startswith(reverse("login"))
+    else:
+        assert response.status_code == NOT_FOUND, f"{persona} {url}"
+    client.logout()
+    assert _secretary_client(client, world).get(url).status_code == OK

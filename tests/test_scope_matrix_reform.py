@@ -340,3 +340,15 @@ def test_scope_matrix_of_a_commune_campaign(case, persona, reformed, client):
         assert response.status_code == REDIRECT and "/login/" in response["Location"]
         return
     assert response.status_code == expect[persona], f"{persona} {method.upper()} {url(reformed)}"
+
+
+# A branch secretary's account after the reform (bound to the secretary of the branch now in Xã Tập Ngãi):
+# every staff page of both worlds answers 404, as before the reform (tests/test_scope_matrix.py).
+@pytest.mark.parametrize("case", [*CASES, *NEW_WORLD_CASES], ids=lambda c: c.name)
+def test_scope_matrix_of_a_secretary_after_the_reform(case, world, client):
+    from tests.test_scope_matrix import SECRETARY_EXCEPTIONS
+
+    client.force_login(UserFactory(username="bithu.teo", role="secretary", person=world["tieu_can_person"]))
+    url = case.url(world)
+    response = getattr(client, case.method)(url)
+    assert response.status_code == SECRETARY_EXCEPTIONS.get(case.name, NOT_FOUND), f"secretary {url}"

@@ -513,5 +513,7 @@ def test_query_count_does_not_grow(page, url, persona, as_persona, world, count_
     if hasattr(response, "streaming_content"):
         b"".join(response.streaming_content)
     assert len(large) == len(small), f"{page}: {len(small)} → {len(large)} queries"
-    # 13: the page's queries plus the user's former branches, read once per request (core/scope.py).
-    assert len(large) <= 13, f"{page}: {len(large)} queries"
+    # 13: the page's queries plus the user's former branches, read once per request (core/scope.py); the
+    # person page reads the secretary's account and latest invitation too (its account card).
+    limit = 15 if page == "person page" else 13
+    assert len(large) <= limit, f"{page}: {len(large)} queries"

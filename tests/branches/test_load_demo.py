@@ -199,3 +199,18 @@ def test_demo_shows_the_public_wall_with_and_without_portraits(first_run, client
     cache.clear()
     html = client.get(f"/guong-bi-thu/{commended[0].province_id}/2020/").content.decode()
     assert len(re.findall(r'src="/guong-bi-thu/anh/\d+/"', html)) == len(consented)
+
+
+def test_demo_secretary_account_with_a_pending_correction(first_run):
+    from secretaries.models import Correction
+    from secretaries.selectors import visible_corrections
+
+    secretary = User.objects.get(username="bithu.tapngai")
+    assert secretary.is_secretary and secretary.check_password("demo-bithu-2026")
+    assert "bithu.tapngai" in first_run
+    officer = User.objects.get(username="doanxa.tapngai")
+    pending = visible_corrections(officer).pending()
+    assert list(pending.values_list("person", flat=True)) == [secretary.person_id]
+    assert Person.objects.visible_to(officer).filter(pk=secretary.person_id).exists()
+    load_demo()  # again: still one account, one correction
+    assert Correction.objects.filter(person=secretary.person_id).count() == 1

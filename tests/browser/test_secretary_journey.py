@@ -55,7 +55,8 @@ def test_officer_fills_a_vacancy_with_a_new_person_and_portrait(
     page.select_option("select[name=gender]", "nam")
     page.fill("input[name=date_of_birth]", "12/05/1999")
     page.select_option("select[name=ethnicity]", "05")
-    page.select_option("select[name=religion]", "phat_giao")
+    # No religion: a district officer neither sees nor sets it (secretaries/sensitive.py).
+    expect(page.locator("select[name=religion]")).to_have_count(0)
     page.select_option("select[name=education_level]", "thpt")
     page.fill("input[name=occupation]", "Nông dân")
     page.fill("input[name=phone]", "0987 654 321")

@@ -9,6 +9,7 @@ from demo.assessments import CURRENT_YEAR, PREVIOUS_YEAR, populate_assessments
 from demo.awards import populate_awards, populate_current_awards
 from demo.branches import DEMO_PROVINCE, populate_branches, rearrange_hamlets, reattach_branches
 from demo.secretaries import populate_secretaries
+from demo.secretary_accounts import populate_secretary_account
 from demo.seminars import populate_seminars, populate_seminars_today
 
 
@@ -35,6 +36,10 @@ class Command(BaseCommand):
             seminars_today = populate_seminars_today(rng=rng)
             # Today's campaign is Vĩnh Long's: its communes nominate the secretaries of today's branches.
             awards.update(populate_current_awards(rng=rng))
+            # A Tập Ngãi branch secretary with an account of their own and a correction waiting.
+            secretary = populate_secretary_account()
+            if secretary is not None:
+                users.append((secretary, users[0][1]))
         self.stdout.write(f"Demo branches created: {created}")
         if secretaries["people"]:
             self.stdout.write(
@@ -100,6 +105,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {users[0][1]}):"))
         for user, _password in users:
             scope = user.scope_label
+            if user.is_secretary:
+                scope = f"{user.person.full_name} (own pages at /toi/)"
             self.stdout.write(f"  {user.username:<22} {user.get_role_display():<22} {scope}")
         self.stdout.write(
             "The administrator and provincial staff also type a code after the password (two-step "

@@ -1,0 +1,168 @@
+"""Forms of the secretary in the loop: invitation, activation, corrections, consent."""
+
+import copy
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from branches.forms import form_actions
+from core.forms import Submit
+from core.widgets import DateInput
+
+from .account_services import CORRECTABLE_FIELDS
+from .choices import PublicConsent
+from .models import Invitation, Person
+
+
+class InvitationForm(forms.Form):
+    channel = forms.ChoiceField(
+        label=_("How to hand over the invitation"),
+        choices=Invitation.Channel.choices,
+        widget=forms.RadioSelect,
+        initial=Invitation.Channel.PRINTED,
+    )
+
+    def __init__(self, *args, person: Person, cancel_url: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+        if not person.email:
+            self.fields["channel"].choices = [(Invitation.Channel.PRINTED, Invitation.Channel.PRINTED.label)]
+            self.fields["channel"].help_text = _("The record has no e-mail address: the code is printed.")
+        self.helper = FormHelper()
+        self.helper.layout = Layout("channel", form_actions(cancel_url, label=_("Invite")))
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Invitation code"),
+        max_length=30,
+        help_text=_("The 12 letters and digits on your slip or in your e-mail, e.g. ABCD-EFGH-JKMN."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout("code", form_actions(reverse("login"), label=_("Continue")))
+
+
+class AccountForm(forms.Form):
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        help_text=_("Letters, digits and . _ - only, e.g. nguyenvanan."),
+        validators=[User.username_validator],
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
+    password1 = forms.CharField(
+        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, cancel_url: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "username", "password1", "password2", form_actions(cancel_url, label=_("Create my account"))
+        )
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise ValidationError(_("This username is taken: choose another."))
+        return username
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ."))
+        elif first:
+            try:
+                validate_password(first, User(username=cleaned.get("username", ""), role=User.Role.SECRETARY))
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class CorrectionForm(forms.ModelForm):
+    """The secretary's record as it is, to change what is wrong; only the changed fields are proposed."""
+
+    note = forms.CharField(
+        label=_("Note to your unit"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Why the change, or where it can be checked (optional)."),
+    )
+
+    class Meta:
+        model = Person
+        fields = list(CORRECTABLE_FIELDS)
+        widgets = {"date_of_birth": DateInput()}
+
+    def __init__(self, *args, person: Person, cancel_url: str, **kwargs):
+        # A copy: the form's validation writes the values into its instance, and the record must not change.
+        super().__init__(*args, instance=copy.copy(person), **kwargs)
+        self.fields["phone"].widget.attrs.update({"inputmode": "tel"})
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "full_name",
+            Row(Column("date_of_birth", css_class="col-sm-6"), Column("gender", css_class="col-sm-6")),
+            Row(Column("ethnicity", css_class="col-sm-6"), Column("religion", css_class="col-sm-6")),
+            Row(
+                Column("education_level", css_class="col-sm-6"),
+                Column("political_theory_level", css_class="col-sm-6"),
+            ),
+            "occupation",
+            Row(Column("phone", css_class="col-sm-6"), Column("email", css_class="col-sm-6")),
+            "note",
+            form_actions(cancel_url, label=_("Send the correction")),
+        )
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        if born and born > timezone.localdate():
+            raise ValidationError(_("Check the year of birth."))
+        return born
+
+    def _post_clean(self):
+        # The record's own constraints are checked when an officer accepts; nothing is saved here.
+        pass
+
+
+class RefuseForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for refusal"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, cancel_url: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout("reason")
+
+
+class ConsentForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("May the Union show your portrait and achievements publicly (the honour wall)?"),
+        choices=[
+            (PublicConsent.GIVEN, _("Yes, I agree")),
+            (PublicConsent.REFUSED, _("No (or withdraw my consent)")),
+        ],
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, cancel_url: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_action = reverse("own:consent")
+        self.helper.layout = Layout("answer", Submit("submit", _("Save my answer"), css_class="btn-primary"))

@@ -1,0 +1,471 @@
+"""The secretary in the loop: invitations and activation, the secretary's own pages, corrections, consent,
+the data-subject export, and the sensitive-data policy with its access log."""
+
+import datetime
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from core.models import SecurityEvent, SensitiveDataAccess
+from secretaries import account_services as services
+from secretaries.choices import PublicConsent, Religion
+from secretaries.models import Correction, Invitation, Person
+from tests.excel import read_export
+from tests.factories import UserFactory
+from tests.login import login_verified
+
+pytestmark = pytest.mark.usefixtures("world_once")
+
+NEW_PASSWORD = "Cay-xoai-truoc-ngo-7"
+
+
+def _secretary(person: Person, username: str = "bithu.teo") -> User:
+    return UserFactory(username=username, role="secretary", person=person, email="")
+
+
+def _invite(client, person, channel="printed") -> str:
+    """The officer's client invites `person`; returns the code shown on the slip."""
+    response = client.post(reverse("secretaries:person_invite", args=[person.pk]), {"channel": channel})
+    assert response.status_code == 302
+    slip = client.get(response["Location"])
+    assert slip.status_code == 200
+    return re.search(r"data-code>([A-Z0-9-]+)<", slip.content.decode()).group(1)
+
+
+def _activate(client, code: str, username: str = "nguyenvanteo"):
+    response = client.post(reverse("own:activate"), {"code": code})
+    if response.status_code != 302:
+        return response
+    assert response["Location"] == reverse("own:activate_account")
+    return client.post(
+        reverse("own:activate_account"),
+        {"username": username, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+
+
+# Invitations and activation.
+
+
+def test_printed_invitation_gives_an_account_bound_to_the_person(client, tieu_can_officer, world):
+    person = world["tieu_can_person"]
+    client.force_login(tieu_can_officer)
+    code = _invite(client, person)
+    # The slip shows the code once; the record keeps only its hash.
+    invitation = Invitation.objects.get(person=person)
+    assert invitation.token_hash == services.code_hash(code) and code not in invitation.token_hash
+    assert client.get(reverse("secretaries:invitation_slip", args=[invitation.pk])).status_code == 302
+    client.logout()
+
+    response = _activate(client, code.lower())  # typed in lower case, still the code
+    assert response.status_code == 302 and response["Location"] == reverse("login")
+    account = User.objects.get(username="nguyenvanteo")
+    assert account.is_secretary and account.person_id == person.pk and account.check_password(NEW_PASSWORD)
+    invitation.refresh_from_db()
+    assert invitation.used_at is not None
+    assert SecurityEvent.objects.filter(event="invitation.create", details__person=person.pk).exists()
+    assert SecurityEvent.objects.filter(event="invitation.redeem", user=account).exists()
+
+    # After logging in, a secretary lands on their own page.
+    client.force_login(account)
+    assert client.get(reverse("home"))["Location"] == reverse("own:home")
+    page = client.get(reverse("own:home"))
+    assert page.status_code == 200 and person.full_name in page.content.decode()
+
+
+def test_email_invitation_is_sent_through_the_job_queue_and_its_link_works(client, tieu_can_officer, world):
+    person = world["tieu_can_person"]
+    Person.objects.filter(pk=person.pk).update(email="teo@example.vn")
+    client.force_login(tieu_can_officer)
+    response = client.post(reverse("secretaries:person_invite", args=[person.pk]), {"channel": "email"})
+    assert response.status_code == 302 and response["Location"] == person.get_absolute_url()
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["teo@example.vn"]
+    link = re.search(r"http://testserver(/toi/kich-hoat/ma/[A-Z0-9-]+/)", mail.outbox[0].body).group(1)
+    client.logout()
+    assert client.get(link)["Location"] == reverse("own:activate_account")
+    response = client.post(
+        reverse("own:activate_account"),
+        {"username": "teo2026", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+    assert response.status_code == 302
+    assert User.objects.get(username="teo2026").person_id == person.pk
+
+
+def test_a_record_without_email_is_only_printed(client, tieu_can_officer, world):
+    person = world["tieu_can_person"]
+    client.force_login(tieu_can_officer)
+    response = client.post(reverse("secretaries:person_invite", args=[person.pk]), {"channel": "email"})
+    assert response.status_code == 200 and not Invitation.objects.exists()
+
+
+def test_an_expired_code_is_refused(client, tieu_can_officer, world):
+    invitation, code = services.invitation_create(
+        person=world["tieu_can_person"], invited_by=tieu_can_officer, channel="printed"
+    )
+    Invitation.objects.filter(pk=invitation.pk).update(
+        expires_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    response = _activate(client, code)
+    assert response.status_code == 200
+    assert "hết hạn" in response.content.decode()
+    assert not User.objects.filter(role="secretary").exists()
+
+
+def test_a_used_code_is_refused(client, tieu_can_officer, world):
+    _invitation, code = services.invitation_create(
+        person=world["tieu_can_person"], invited_by=tieu_can_officer, channel="printed"
+    )
+    assert _activate(client, code).status_code == 302
+    response = _activate(client, code, username="nguoikhac")
+    assert response.status_code == 200 and "đã được dùng" in response.content.decode()
+    assert User.objects.filter(role="secretary").count() == 1
+
+
+def test_inviting_again_revokes_the_earlier_code(client, tieu_can_officer, world):
+    person = world["tieu_can_person"]
+    first, old_code = services.invitation_create(
+        person=person, invited_by=tieu_can_officer, channel="printed"
+    )
+    _second, new_code = services.invitation_create(
+        person=person, invited_by=tieu_can_officer, channel="printed"
+    )
+    first.refresh_from_db()
+    assert first.revoked_at is not None
+    assert _activate(client, old_code).status_code == 200
+    assert _activate(client, new_code).status_code == 302
+
+
+def test_a_withdrawn_invitation_cannot_be_used(client, tieu_can_officer, world):
+    invitation, code = services.invitation_create(
+        person=world["tieu_can_person"], invited_by=tieu_can_officer, channel="printed"
+    )
+    client.force_login(tieu_can_officer)
+    assert client.post(reverse("secretaries:invitation_revoke", args=[invitation.pk])).status_code == 302
+    client.logout()
+    assert _activate(client, code).status_code == 200
+    assert not User.objects.filter(role="secretary").exists()
+
+
+def test_guessing_codes_is_throttled(client, settings, tieu_can_officer, world):
+    settings.ACTIVATION_FAILURE_LIMIT = 3
+    _invitation, code = services.invitation_create(
+        person=world["tieu_can_person"], invited_by=tieu_can_officer, channel="printed"
+    )
+    for _ in range(3):
+        assert client.post(reverse("own:activate"), {"code": "AAAA-BBBB-CCCC"}).status_code == 200
+    # Locked now, even with the right code.
+    assert client.post(reverse("own:activate"), {"code": code}).status_code == 429
+    assert SecurityEvent.objects.filter(event="invitation.failure").count() == 3
+
+
+def test_one_account_per_person(tieu_can_officer, world):
+    person = world["tieu_can_person"]
+    _secretary(person)
+    with pytest.raises(Exception, match=r"tài khoản|account"):
+        services.invitation_create(person=person, invited_by=tieu_can_officer, channel="printed")
+
+
+def test_the_officer_disables_the_account(client, tieu_can_officer, world):
+    person = world["tieu_can_person"]
+    account = _secretary(person)
+    secretary_client = type(client)()
+    secretary_client.force_login(account)
+    assert secretary_client.get(reverse("own:home")).status_code == 200
+    client.force_login(tieu_can_officer)
+    response = client.post(reverse("secretaries:person_account_active", args=[person.pk]), {"active": "0"})
+    assert response.status_code == 302
+    account.refresh_from_db()
+    assert not account.is_active
+    assert secretary_client.get(reverse("own:home")).status_code == 302  # signed out
+    assert SecurityEvent.objects.filter(event="user.rights_change", details__target=account.pk).exists()
+
+
+def test_an_officer_of_an_ended_unit_cannot_invite(client, tieu_can_officer, world):
+    tieu_can = tieu_can_officer.district
+    type(tieu_can).objects.filter(pk=tieu_can.pk).update(ended_on=datetime.date(2025, 6, 30))
+    client.force_login(tieu_can_officer)
+    url = reverse("secretaries:person_invite", args=[world["tieu_can_person"].pk])
+    assert client.get(url).status_code == 403
+
+
+# The secretary's own pages.
+
+
+def test_the_own_page_shows_the_record_and_nothing_of_others(client, world):
+    person = world["tieu_can_person"]
+    client.force_login(_secretary(person))
+    page = client.get(reverse("own:home")).content.decode()
+    assert person.full_name in page
+    assert "Nâng cao chất lượng Bí thư Chi đoàn" in page  # the seminar attended
+    assert world["cang_long_person"].full_name not in page
+    # Their own staff page is not theirs to use, nor anyone else's.
+    assert client.get(person.get_absolute_url()).status_code == 404
+    assert client.get(world["cang_long_person"].get_absolute_url()).status_code == 404
+
+
+def test_own_certificate_download(client, world):
+    from awards.models import Commendation
+
+    commendation = Commendation.objects.filter(revoked_on__isnull=True).select_related("person").first()
+    account = _secretary(commendation.person, username="bithu.khen")
+    client.force_login(account)
+    page = client.get(reverse("own:home")).content.decode()
+    url = reverse("awards:own_certificate", args=[commendation.pk])
+    assert url in page
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    other = Commendation.objects.exclude(person=commendation.person).first()
+    if other is not None:
+        assert client.get(reverse("awards:own_certificate", args=[other.pk])).status_code == 404
+
+
+def test_consent_is_dated_today_and_its_history_kept(client, world):
+    person = world["tieu_can_person"]
+    client.force_login(_secretary(person))
+    assert client.post(reverse("own:consent"), {"answer": "given"}).status_code == 302
+    person.refresh_from_db()
+    assert person.public_consent == PublicConsent.GIVEN and person.public_consent_on == timezone.localdate()
+    client.post(reverse("own:consent"), {"answer": "refused"})
+    person.refresh_from_db()
+    assert person.public_consent == PublicConsent.REFUSED and not person.may_be_shown_publicly
+    history = client.get(reverse("own:home")).context["consents"]
+    assert [row["answer"] for row in history] == ["refused", "given"]
+
+
+# Corrections.
+
+
+def _propose(client, person, **changes):
+    data = {
+        "full_name": person.full_name,
+        "date_of_birth": person.date_of_birth.strftime("%d/%m/%Y"),
+        "gender": person.gender,
+        "ethnicity": person.ethnicity,
+        "religion": person.religion,
+        "education_level": person.education_level,
+        "political_theory_level": person.political_theory_level,
+        "occupation": person.occupation,
+        "phone": person.phone,
+        "email": person.email,
+        "note": "Số mới từ tháng 10",
+        **changes,
+    }
+    return client.post(reverse("own:correction"), data)
+
+
+def test_a_correction_accepted_is_applied_with_its_reason_in_the_history(client, tieu_can_officer, world):
+    person = world["tieu_can_person"]
+    secretary = type(client)()
+    secretary.force_login(_secretary(person))
+    assert _propose(secretary, person, phone="0987 654 321").status_code == 302
+    correction = Correction.objects.get()
+    assert correction.changes == {"phone": "0987 654 321"} and correction.previous == {
+        "phone": "0912 345 678"
+    }
+
+    client.force_login(tieu_can_officer)
+    listing = client.get(reverse("secretaries:correction_list")).content.decode()
+    assert "0987 654 321" in listing
+    assert client.get(reverse("home")).context["panels"]  # the first screen says so
+    response = client.post(correction.get_absolute_url(), {"action": "accept"})
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.phone == "0987 654 321"
+    latest = person.history.first()
+    assert latest.history_change_reason == "Sửa theo đề nghị của chính người đó"
+    assert latest.history_user_id == tieu_can_officer.pk
+    correction.refresh_from_db()
+    assert correction.is_accepted and correction.decided_by == tieu_can_officer
+    own = secretary.get(reverse("own:home")).content.decode()
+    assert "Đã chấp nhận" in own
+
+
+def test_a_correction_refused_needs_a_reason_the_person_then_reads(client, tieu_can_officer, world):
+    person = world["tieu_can_person"]
+    secretary = type(client)()
+    secretary.force_login(_secretary(person))
+    _propose(secretary, person, occupation="Giáo viên")
+    correction = Correction.objects.get()
+    client.force_login(tieu_can_officer)
+    assert client.post(correction.get_absolute_url(), {"action": "refuse", "reason": ""}).status_code == 200
+    correction.refresh_from_db()
+    assert correction.is_pending
+    client.post(correction.get_absolute_url(), {"action": "refuse", "reason": "Chưa có giấy tờ chứng minh"})
+    correction.refresh_from_db()
+    assert correction.is_refused
+    person.refresh_from_db()
+    assert person.occupation != "Giáo viên"
+    assert "Chưa có giấy tờ chứng minh" in secretary.get(reverse("own:home")).content.decode()
+
+
+def test_a_correction_is_refused_if_the_record_changed_since(client, tieu_can_officer, world):
+    person = world["tieu_can_person"]
+    secretary = type(client)()
+    secretary.force_login(_secretary(person))
+    _propose(secretary, person, phone="0987 654 321")
+    Person.objects.filter(pk=person.pk).update(phone="0900 000 000")
+    client.force_login(tieu_can_officer)
+    correction = Correction.objects.get()
+    client.post(correction.get_absolute_url(), {"action": "accept"})
+    correction.refresh_from_db()
+    person.refresh_from_db()
+    assert correction.is_pending and person.phone == "0900 000 000"
+    # Decided twice (two officers at once): the second is refused.
+    services.correction_refuse(correction=correction, by=tieu_can_officer, reason="Đã đổi số")
+    with pytest.raises(Exception, match=r"already decided|đã được"):
+        services.correction_refuse(correction=correction, by=tieu_can_officer, reason="Lần hai")
+
+
+def test_nothing_changed_is_not_a_correction(client, world):
+    person = world["tieu_can_person"]
+    client.force_login(_secretary(person))
+    assert _propose(client, person).status_code == 200
+    assert not Correction.objects.exists()
+
+
+def test_a_religion_correction_goes_to_provincial_staff_only(client, tieu_can_officer, tra_vinh_staff, world):
+    person = world["tieu_can_person"]
+    secretary = type(client)()
+    secretary.force_login(_secretary(person))
+    _propose(secretary, person, religion=Religion.BUDDHISM)
+    correction = Correction.objects.get()
+    assert correction.sensitive
+    client.force_login(tieu_can_officer)
+    assert client.get(correction.get_absolute_url()).status_code == 404
+    login_verified(client, tra_vinh_staff)
+    assert client.get(correction.get_absolute_url()).status_code == 200
+
+
+# The data-subject export.
+
+
+def test_the_data_subject_export_holds_everything_about_the_person(client, world):
+    person = world["tieu_can_person"]
+    account = _secretary(person)
+    client.force_login(account)
+    _propose(client, person, phone="0987 654 321")
+    client.post(reverse("own:consent"), {"answer": "given"})
+    response = client.get(reverse("own:export"))
+    assert response.status_code == 200
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(BytesIO(b"".join(response.streaming_content)))
+    names = workbook.sheetnames
+    for expected in ("Dữ liệu cá nhân", "Nhiệm kỳ", "Đồng ý", "Đề nghị sửa", "Đánh giá", "Tọa đàm"):
+        assert any(expected.lower() in name.lower() for name in names), (expected, names)
+    text = " ".join(
+        str(cell)
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for cell in row
+    )
+    assert "0912 345 678" in text and "0987 654 321" in text
+    assert person.get_religion_display() in text
+    access = SensitiveDataAccess.objects.get(subject_id=person.pk)
+    assert access.user_id == account.pk and access.fields == ["religion"] and access.rows > 0
+
+
+# The sensitive-data policy.
+
+
+def test_religion_is_hidden_from_officers_and_shown_to_provincial_staff(
+    client, tieu_can_officer, tra_vinh_staff, world
+):
+    person = world["tieu_can_person"]
+    Person.objects.filter(pk=person.pk).update(religion=Religion.CATHOLICISM)
+    client.force_login(tieu_can_officer)
+    page = client.get(person.get_absolute_url()).content.decode()
+    assert "Công giáo" not in page and "Tôn giáo" not in page
+    form = client.get(reverse("secretaries:person_update", args=[person.pk])).context["form"]
+    assert "religion" not in form.fields
+    login_verified(client, tra_vinh_staff)
+    assert "Công giáo" in client.get(person.get_absolute_url()).content.decode()
+
+
+def test_exports_with_religion_are_logged_and_officers_get_none(
+    client, tieu_can_officer, tra_vinh_staff, world
+):
+    client.force_login(tieu_can_officer)
+    export = read_export(client.get(reverse("secretaries:person_export")))
+    assert "Tôn giáo" not in export.header
+    assert not SensitiveDataAccess.objects.exists()
+    login_verified(client, tra_vinh_staff)
+    export = read_export(client.get(reverse("secretaries:person_export") + "?q=teo"))
+    assert "Tôn giáo" in export.header
+    access = SensitiveDataAccess.objects.get()
+    assert access.user_id == tra_vinh_staff.pk and access.fields == ["religion"]
+    assert access.filters == {"q": "teo"} and access.rows == len(export.rows)
+
+
+def test_an_officer_import_ignores_religion(tieu_can_officer, tra_vinh_staff, world):
+    from core.importing.engine import ParsedRow
+    from secretaries.imports import drop_hidden
+
+    def row():
+        return ParsedRow(number=5, values={"full_name": "Thạch Thị Sa", "religion": Religion.ISLAM}, shown={})
+
+    officer_row, staff_row = row(), row()
+    drop_hidden([officer_row], tieu_can_officer)
+    drop_hidden([staff_row], tra_vinh_staff)
+    assert "religion" not in officer_row.values and staff_row.values["religion"] == Religion.ISLAM
+
+
+def test_the_access_log_is_read_only_in_admin(client, administrator):
+    SensitiveDataAccess.objects.create(what="bi-thu-chi-doan.xlsx", fields=["religion"], rows=3)
+    login_verified(client, administrator)
+    assert client.get(reverse("admin:core_sensitivedataaccess_changelist")).status_code == 200
+    assert client.get(reverse("admin:core_sensitivedataaccess_add")).status_code == 403
+
+
+# Query counts.
+
+
+def test_own_page_queries_do_not_grow(client, world, count_queries, tieu_can_officer):
+    person = world["tieu_can_person"]
+    client.force_login(_secretary(person))
+    with count_queries() as small:
+        assert client.get(reverse("own:home")).status_code == 200
+    for phone in ("0900 000 001", "0900 000 002", "0900 000 003"):
+        services.correction_propose(person=person, user=person.account, changes={"phone": phone})
+    services.consent_answer(person=person, answer="given", user=person.account)
+    with count_queries() as large:
+        assert client.get(reverse("own:home")).status_code == 200
+    assert len(large) == len(small)
+
+
+def test_correction_list_queries_do_not_grow(client, world, count_queries, tieu_can_officer):
+    person = world["tieu_can_person"]
+    account = _secretary(person)
+    services.correction_propose(person=person, user=account, changes={"phone": "0900 000 001"})
+    client.force_login(tieu_can_officer)
+    with count_queries() as small:
+        assert client.get(reverse("secretaries:correction_list")).status_code == 200
+    for phone in ("0900 000 002", "0900 000 003", "0900 000 004"):
+        services.correction_propose(person=person, user=account, changes={"phone": phone})
+    with count_queries() as large:
+        assert client.get(reverse("secretaries:correction_list")).status_code == 200
+    assert len(large) == len(small)
+
+
+@pytest.mark.parametrize(
+    ("role", "sees"),
+    [
+        ("administrator", True),
+        ("provincial_staff", True),
+        ("district_officer", False),
+        ("commune_officer", False),
+        ("secretary", False),  # on staff pages; their own record always shows them their religion
+        ("", False),
+    ],
+)
+def test_the_sensitive_data_policy_per_role(role, sees):
+    from secretaries.sensitive import hidden_fields, sees_sensitive
+
+    user = User(role=role)
+    assert sees_sensitive(user) is sees
+    assert (hidden_fields(user) == frozenset()) is sees
