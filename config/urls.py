@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("secretaries/", include("secretaries.urls")),
     path("imports/", include("core.importing.urls")),
+    path("jobs/", include("core.job_urls")),
     path("assessments/", include("assessments.urls")),
     path("seminars/", include("seminars.urls")),
     path("awards/", include("awards.urls")),

@@ -186,8 +186,15 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Files made by jobs (exports, certificate batches): a private folder, never under MEDIA_ROOT and never
+# behind a URL; the job's download view serves each to its owner only (core/job_views.py).
+JOB_FILES_ROOT = Path(env("JOB_FILES_ROOT", str(BASE_DIR / "private" / "jobs")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "jobs": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": JOB_FILES_ROOT},
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -210,9 +217,20 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # A mail server that does not answer must not hold a worker's thread for ever (core/deferred.py).
 EMAIL_TIMEOUT = 30
 
-# The job queue (core/jobs.py): RQ on Redis. One queue for now; a worker runs `manage.py rqworker default`.
+# The job queue (core/jobs.py): RQ on Redis. One queue; a worker runs `manage.py worker` (docs/worker.md).
 REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+# No Redis at all (a fresh machine's `make run`): jobs run in a thread of the web process instead.
+JOBS_IN_PROCESS = env_bool("JOBS_IN_PROCESS", False)
+# Above these sizes the work goes to the worker and the user follows it on the job's page; below, it is
+# answered at once. Rows of an Excel export; certificates of one decision; rows of an import.
+EXPORT_JOB_THRESHOLD = int(env("EXPORT_JOB_THRESHOLD", "2000"))
+CERTIFICATES_JOB_THRESHOLD = int(env("CERTIFICATES_JOB_THRESHOLD", "100"))
+IMPORT_JOB_THRESHOLD = int(env("IMPORT_JOB_THRESHOLD", "1000"))
+# A job's file is removed this many days after it was made (`manage.py jobs_cleanup`, run daily);
+# the job's record goes after JOB_KEEP_DAYS.
+JOB_FILE_DAYS = int(env("JOB_FILE_DAYS", "7"))
+JOB_KEEP_DAYS = int(env("JOB_KEEP_DAYS", "90"))
 # Work after the response (the password-reset mail) runs in a thread; the test settings run it at once.
 DEFERRED_WORK_INLINE = False
 
