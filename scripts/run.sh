@@ -44,4 +44,8 @@ else
     export JOBS_IN_PROCESS=1
 fi
 
-"$PY" manage.py runserver "127.0.0.1:$PORT"
+# In the background, so the trap runs as soon as Ctrl-C (or a TERM) arrives, and stops everything.
+"$PY" manage.py runserver "127.0.0.1:$PORT" &
+server=$!
+pids="$pids $server"
+wait "$server"
