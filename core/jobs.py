@@ -197,6 +197,12 @@ def run_job(job_id: int) -> None:
 
 
 def _finish(job, *, status, message: str = "", result: JobResult | None = None) -> None:
+    from core.models import Job
+
+    if job.rq_id and not Job.objects.filter(pk=job.pk, rq_id=job.rq_id).exists():
+        # Queued again meanwhile (its worker looked dead, but this run went on): the new run decides.
+        logger.info("Job %s: run %s was superseded while it ran", job.pk, job.rq_id)
+        return
     job.status, job.finished_at = status, timezone.now()
     fields = ["status", "finished_at", "message", "progress_done", "progress_total"]
     job.message = message

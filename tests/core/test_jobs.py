@@ -349,6 +349,29 @@ def test_a_run_of_a_replaced_rq_job_stops_itself(world, tieu_can_officer, redis_
     assert job.status == Job.Status.QUEUED and job.attempts == 0
 
 
+def requeued_meanwhile(*, job, user) -> JobResult:
+    Job.objects.filter(pk=job.pk).update(rq_id="new", status=Job.Status.QUEUED)
+    return JobResult(message="late")
+
+
+def test_a_run_queued_again_while_it_ran_leaves_the_result_to_the_new_run(world, tieu_can_officer):
+    from unittest import mock
+
+    from core.jobs import run_job
+
+    job = Job.objects.create(
+        owner=tieu_can_officer,
+        kind="x",
+        title="t",
+        func="tests.core.test_jobs.requeued_meanwhile",
+        rq_id="old",
+    )
+    with mock.patch("core.jobs._current_rq_id", return_value="old"):
+        run_job(job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.rq_id, job.message) == (Job.Status.QUEUED, "new", "")
+
+
 def test_the_worker_command_queues_again_first(monkeypatch):
     calls = []
     monkeypatch.setattr("core.management.commands.worker.requeue_abandoned", lambda q: calls.append(q) or [7])
