@@ -6,10 +6,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test test-fast install demo serve lint format check bench vendor messages clean cluster backup restore
 
-run: $(STAMP)  ## create .venv, install, migrate SQLite, load the Trà Vinh demo, serve :8000
+run: $(STAMP)  ## create .venv, install, migrate SQLite, load the Trà Vinh demo, serve :8000 with a job worker
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	PY=$(PY) PORT=8000 sh scripts/run.sh
 
 # Two workers (pytest-xdist), one per core of a small machine; each has its own test database. With
 # loadfile a test file runs whole on one worker, so data it builds once is built once.

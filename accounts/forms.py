@@ -1,11 +1,15 @@
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from core.deferred import run_after_response
 from core.forms import Submit
+from core.jobs import enqueue
+
+from .mail import send_password_reset_mail
 
 
 class LoginForm(AuthenticationForm):
@@ -17,11 +21,31 @@ class LoginForm(AuthenticationForm):
 
 
 class PasswordResetForm(DjangoPasswordResetForm):
-    """Sends the mail after the response: an address with an account then answers as fast as one without,
-    so the timing does not tell which addresses have an account (ASVS V6)."""
+    """The mail goes through the job queue (accounts/mail.py): an address with an account then answers as
+    fast as one without, so the timing does not tell which addresses have an account (ASVS V6)."""
 
-    def send_mail(self, *args, **kwargs):
-        run_after_response(super().send_mail, *args, **kwargs)
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        enqueue(
+            send_password_reset_mail,
+            user_id=context["user"].pk,
+            to_email=to_email,
+            domain=context["domain"],
+            site_name=context["site_name"],
+            protocol=context["protocol"],
+            from_email=from_email,
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+            subject_template_name=subject_template_name,
+            email_template_name=email_template_name,
+            html_email_template_name=html_email_template_name,
+        )
 
 
 class SecondFactorCodeForm(forms.Form):

@@ -310,7 +310,7 @@ def certificate_pdf(commendation: Commendation, *, corrected_on=...) -> bytes:
     return bytes(pdf.output())
 
 
-def certificates_pdf(commendations: list[Commendation], campaign) -> bytes:
+def certificates_pdf(commendations: list[Commendation], campaign, progress=None) -> bytes:
     """Every certificate of a decision in one PDF, a page each, in the order given: what "In tất cả giấy
     chứng nhận" prints. Two queries whatever the number (the communes on the decision date, the
     correction)."""
@@ -322,7 +322,7 @@ def certificates_pdf(commendations: list[Commendation], campaign) -> bytes:
         f"Bí thư Chi đoàn tiêu biểu năm {campaign.year}",
         f"Ban Thường vụ {body}",
     )
-    for commendation in commendations:
+    for done, commendation in enumerate(commendations, start=1):
         commendation.campaign = campaign
         _draw(
             pdf,
@@ -330,6 +330,8 @@ def certificates_pdf(commendations: list[Commendation], campaign) -> bytes:
                 commendation, corrected_on=corrected_on, commune=communes[commendation.branch_id]
             ),
         )
+        if progress is not None:
+            progress(done)  # a job's progress bar (written at most once a second)
     return bytes(pdf.output())
 
 

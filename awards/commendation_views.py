@@ -8,6 +8,7 @@ Campaign.objects.visible_to; what is not there is a 404.
 
 from itertools import groupby
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -22,6 +23,7 @@ from branches.selectors import branch_communes_on
 from core.excel import xlsx_response
 from core.files import protected_image_response
 from core.history import history_rows
+from core.jobs import JobResult, job_start
 from core.mixins import ScopedObjectMixin, portal_view
 from core.versioning import VERSION_FIELD
 from secretaries.models import Person
@@ -126,20 +128,47 @@ def commendation_official_pdf(request, campaign_pk):
     return response
 
 
+def _current_certificates(campaign, user) -> list[Commendation]:
+    return [c for c in selectors.published_commendations(campaign=campaign, user=user) if not c.is_revoked]
+
+
 @portal_view
 def commendation_certificates(request, campaign_pk):
     """ "In tất cả giấy chứng nhận": every current certificate of the decision in one PDF, a page each,
-    in the order of the published list. For whoever may print a single certificate (the province)."""
+    in the order of the published list. For whoever may print a single certificate (the province). A large
+    decision (above CERTIFICATES_JOB_THRESHOLD) is drawn by the worker, followed on the job's page."""
     campaign = _decided_campaign(request, campaign_pk)
-    commendations = [
-        c for c in selectors.published_commendations(campaign=campaign, user=request.user) if not c.is_revoked
-    ]
+    commendations = _current_certificates(campaign, request.user)
     if not commendations:
         raise Http404
+    if len(commendations) > settings.CERTIFICATES_JOB_THRESHOLD:
+        job = job_start(
+            owner=request.user,
+            kind="certificates",
+            title=_("Certificates of decision %(number)s (%(count)s)")
+            % {"number": campaign.decision_number, "count": len(commendations)},
+            func=certificates_job,
+            params={"campaign": campaign.pk},
+        )
+        return redirect(job)
     response = HttpResponse(certificates_pdf(commendations, campaign), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(False, all_certificates_filename(campaign))
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def certificates_job(*, job, user, campaign: int) -> JobResult:
+    """The worker's side of `commendation_certificates`: the same decision, loaded in the owner's scope."""
+    campaign = Campaign.objects.visible_to(user).select_related("province").filter(pk=campaign).first()
+    if campaign is None or not campaign.is_decided:
+        raise ValidationError(_("The decision is no longer there to print."))
+    commendations = _current_certificates(campaign, user)
+    if not commendations:
+        raise ValidationError(_("The decision has no current commendation left to print."))
+    pdf = certificates_pdf(
+        commendations, campaign, progress=lambda done: job.report(done, len(commendations))
+    )
+    return JobResult(file=pdf, filename=all_certificates_filename(campaign), content_type="application/pdf")
 
 
 @portal_view

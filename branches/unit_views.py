@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
 
-from core.excel import xlsx_response
+from core.excel import ExcelExport, export_response
 from core.history import history_rows
 from core.home import panels_for
 from core.mixins import PaginatedListMixin, PortalMixin, ScopedObjectMixin, portal_view
@@ -165,9 +165,9 @@ class BranchListView(PaginatedListMixin, BranchQuerysetMixin, ListView):
         return context
 
 
-@portal_view
-def branch_export(request):
-    """The branch list as .xlsx, with the same scope and filters as the page."""
+def branch_export_file(request) -> ExcelExport:
+    """The branch list as .xlsx, with the same scope and filters as the page (run by the worker for a large
+    list: it reads only `request.user` and `request.GET`)."""
     base = Branch.objects.visible_to(request.user).select_related(
         "commune__district__province", "commune__province"
     )
@@ -197,14 +197,20 @@ def branch_export(request):
                 _("Ceased") if branch.ended_on else _("Active") if branch.is_active else _("Inactive"),
             ]
 
-    return xlsx_response(
+    return ExcelExport(
         filename="chi-doan.xlsx",
         sheet_title=_("Branches"),
         title=_("List of branches"),
         scope=request.user.scope_label,
         headers=headers,
         rows=rows(),
+        source=filterset.qs,
     )
+
+
+@portal_view
+def branch_export(request):
+    return export_response(request, branch_export_file)
 
 
 class BranchDetailView(BranchQuerysetMixin, DetailView):

@@ -16,6 +16,7 @@ urlpatterns = [
     path("secretaries/", include("secretaries.urls")),
     path("toi/", include("secretaries.own_urls")),
     path("imports/", include("core.importing.urls")),
+    path("jobs/", include("core.job_urls")),
     path("assessments/", include("assessments.urls")),
     path("seminars/", include("seminars.urls")),
     path("awards/", include("awards.urls")),

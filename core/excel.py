@@ -12,14 +12,19 @@ Cells that Excel would read as a formula are neutralised (CWE-1236, "CSV/formula
 """
 
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import chain, islice
 
-from django.http import FileResponse
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import FileResponse, QueryDict
+from django.shortcuts import redirect
 from django.utils import formats, timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -29,6 +34,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core.exports import neutralise
+from core.jobs import JobResult, job_start
 from core.personal_data import record_sensitive_access
 from core.security_log import security_event
 
@@ -39,6 +45,8 @@ MIN_WIDTH, MAX_WIDTH = 6, 60
 HEADER_ROW = 4
 DATE_FORMAT = "DD/MM/YYYY"
 DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
+#: a job's progress is told every this many rows
+PROGRESS_ROWS = 500
 
 
 def _width(value) -> int:
@@ -87,15 +95,44 @@ def xlsx_response(
     numbered in an STT column. The export is recorded as a security event of the current request; with
     `sensitive` (the names of sensitive fields among the columns) also in the sensitive-data access log,
     with its `filters` (core.personal_data)."""
-    workbook = Workbook(write_only=True)
-    count = _write_sheet(
-        workbook, sheet_title=sheet_title, title=title, scope=scope, headers=headers, rows=rows
-    )
+    # The finished file is spooled to disk and streamed back; it is removed when the response closes.
+    spool = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
+    count = write_xlsx(spool, sheet_title=sheet_title, title=title, scope=scope, headers=headers, rows=rows)
     # Every export is a security event (ASVS V16): who (the request's user), what file, how many rows.
     security_event("data.export", what=filename, rows=count)
     if sensitive:
         record_sensitive_access(what=filename, fields=sensitive, rows=count, filters=filters)
-    return _file_response(workbook, filename)
+    spool.seek(0)
+    return FileResponse(spool, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def write_xlsx(
+    target,
+    *,
+    sheet_title: str,
+    title: str,
+    scope: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence],
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write the workbook into `target` (a binary file) and return the number of rows. `progress(count)`
+    is called every PROGRESS_ROWS rows (a job's progress bar)."""
+    workbook = Workbook(write_only=True)
+    count = _write_sheet(
+        workbook,
+        sheet_title=sheet_title,
+        title=title,
+        scope=scope,
+        headers=headers,
+        rows=rows,
+        progress=progress,
+    )
+    workbook.save(target)
+    return count
 
 
 def xlsx_workbook_response(*, filename: str, title: str, scope: str, sheets: Sequence[Sheet]):
@@ -114,20 +151,10 @@ def xlsx_workbook_response(*, filename: str, title: str, scope: str, sheets: Seq
             rows=sheet.rows,
         )
     security_event("data.export", what=filename, rows=count)
-    return _file_response(workbook, filename), count
-
-
-def _file_response(workbook: Workbook, filename: str) -> FileResponse:
-    # The finished file is spooled to disk and streamed back; it is removed when the response closes.
     spool = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
     workbook.save(spool)
     spool.seek(0)
-    return FileResponse(
-        spool,
-        as_attachment=True,
-        filename=filename,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return FileResponse(spool, as_attachment=True, filename=filename, content_type=XLSX_TYPE), count
 
 
 def _write_sheet(
@@ -138,6 +165,7 @@ def _write_sheet(
     scope: str,
     headers: Sequence[str],
     rows: Iterable[Sequence],
+    progress: Callable[[int], None] | None = None,
 ) -> int:
     """Write one laid-out sheet; returns the number of rows in its table."""
     sheet = workbook.create_sheet(title=sheet_title[:31])
@@ -200,4 +228,88 @@ def _write_sheet(
                 value = neutralise(value)
             out.append(value)
         sheet.append(out)
+        if progress is not None and count % PROGRESS_ROWS == 0:
+            progress(count)
     return count
+
+
+# ---------------------------------------------------------------------------------------------------
+# Large exports as jobs
+
+
+@dataclass
+class ExcelExport:
+    """An export as a list's builder describes it: the arguments of `xlsx_response`, plus the queryset its
+    rows come from (`source`), counted to choose between answering at once and a job."""
+
+    filename: str
+    sheet_title: str
+    title: str
+    scope: str
+    headers: Sequence[str]
+    rows: Iterable[Sequence]
+    source: QuerySet | None = None
+    #: names of sensitive fields among the columns: the export goes to the sensitive-data access log
+    sensitive: Sequence[str] = ()
+
+    def layout(self) -> dict:
+        return {
+            "sheet_title": self.sheet_title,
+            "title": self.title,
+            "scope": self.scope,
+            "headers": self.headers,
+            "rows": self.rows,
+        }
+
+
+@dataclass
+class ExportRequest:
+    """What a builder reads of the request (the user, the filters), when a worker runs it."""
+
+    user: object
+    GET: QueryDict
+
+
+def export_response(request, builder: Callable[..., ExcelExport]):
+    """ "Xuất Excel" of a list. `builder(request)` (a module-level function of the list's app, reading
+    only `request.user` and `request.GET`) starts from `visible_to(request.user)` and applies the list's
+    filters. A small list is answered at once; above EXPORT_JOB_THRESHOLD rows the export becomes a job
+    (the worker runs the same builder as the same user) and the user is sent to the job's page."""
+    export = builder(request)
+    threshold = settings.EXPORT_JOB_THRESHOLD
+    if export.source is not None and export.source.order_by()[: threshold + 1].count() > threshold:
+        job = job_start(
+            owner=request.user,
+            kind="export",
+            title=_("Export to Excel: %(title)s") % {"title": export.title},
+            func=export_job,
+            params={
+                "builder": f"{builder.__module__}.{builder.__qualname__}",
+                "query": request.GET.urlencode(),
+            },
+        )
+        messages.info(
+            request,
+            _("The list has more than %(count)s rows: the file is being prepared. Its link appears here.")
+            % {"count": formats.number_format(threshold, force_grouping=True)},
+        )
+        return redirect(job)
+    return xlsx_response(
+        filename=export.filename, sensitive=export.sensitive, filters=request.GET, **export.layout()
+    )
+
+
+def export_job(*, job, user, builder: str, query: str) -> JobResult:
+    """The worker's side of `export_response`: the same builder, as the job's owner, with the same filters."""
+    export = import_string(builder)(ExportRequest(user=user, GET=QueryDict(query)))
+    total = export.source.order_by().count() if export.source is not None else None
+    job.report(0, total, force=True)
+    spool = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (closed once stored)
+    count = write_xlsx(spool, progress=job.report, **export.layout())
+    security_event("data.export", user=user, what=export.filename, rows=count, job=job.pk)
+    if export.sensitive:
+        record_sensitive_access(
+            what=export.filename, fields=export.sensitive, rows=count, filters=QueryDict(query), user=user
+        )
+    spool.seek(0)
+    return JobResult(file=spool, filename=export.filename, content_type=XLSX_TYPE)

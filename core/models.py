@@ -1,5 +1,8 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -113,6 +116,118 @@ class SensitiveDataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.what} {timezone.localtime(self.created_at):%Y-%m-%d %H:%M:%S}"
+
+
+def job_storage():
+    """Where finished jobs' files are kept: a private location (JOB_FILES_ROOT), never under MEDIA_ROOT and
+    never behind a URL; each file is served by the job's download view, to the job's owner only."""
+    from django.core.files.storage import storages
+
+    return storages["jobs"]
+
+
+def job_file_path(instance, filename: str) -> str:
+    # The download name is kept in `file_name`; the stored name is random.
+    suffix = filename.rsplit(".", 1)[-1][:8] if "." in filename else "bin"
+    return f"{uuid.uuid4().hex}.{suffix}"
+
+
+class JobQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "JobQuerySet":
+        """A user's own jobs; the administrator's, everyone's. A job's file holds what its owner could see,
+        so nobody else reads it."""
+        if not (user and user.is_authenticated and user.is_active):
+            return self.none()
+        if user.is_administrator:
+            return self.all()
+        return self.filter(owner=user)
+
+
+class Job(models.Model):
+    """Long work run by the worker (core.jobs): a large export, a batch of certificates, a large import.
+    The page of the job shows its progress, then a link to its file or its result."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("started by"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=30)
+    title = models.CharField(_("title"), max_length=300)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress_done = models.PositiveIntegerField(_("done"), default=0)
+    progress_total = models.PositiveIntegerField(_("total"), null=True, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    file = models.FileField(
+        _("file"), storage=job_storage, upload_to=job_file_path, blank=True, max_length=200
+    )
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    #: where the result is when it is not a file (the import that was committed)
+    result_url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(_("started at"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("running since"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    file_removed_at = models.DateTimeField(_("file removed at"), null=True, blank=True)
+    #: the id of the RQ job that runs it now (a re-queued job gets a new one; an older run then stops)
+    rq_id = models.CharField(max_length=64, blank=True, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    #: what runs it again: the dotted path of the job function, its keyword arguments, the language
+    func = models.CharField(max_length=200)
+    params = models.JSONField(default=dict, blank=True)
+    language = models.CharField(max_length=10, blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["owner", "-created_at"], name="job_owner_newest")]
+        constraints = [
+            models.CheckConstraint(
+                name="job_finished_has_time",
+                condition=~models.Q(status__in=["done", "failed"]) | models.Q(finished_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("jobs:job_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == self.Status.DONE
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == self.Status.FAILED
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int | None:
+        if not self.progress_total:
+            return 100 if self.is_done else None
+        return min(100, self.progress_done * 100 // self.progress_total)
+
+    def report(self, done: int, total: int | None = None, *, force: bool = False) -> None:
+        """For the job function: `done` of `total` steps are done (written at most once a second)."""
+        from core.jobs import report_progress
+
+        report_progress(self, done, total, force=force)
+
+    @property
+    def has_file(self) -> bool:
+        return self.is_done and bool(self.file) and self.file_removed_at is None
 
 
 from core.importing.models import ImportBatch  # noqa: E402, F401 (the import log's model, in its package)

@@ -9,7 +9,7 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView
 from branches.models import Branch
 from branches.selectors import shows_districts
 from branches.unit_views import AUTOCOMPLETE_LIMIT
-from core.excel import xlsx_response
+from core.excel import ExcelExport, export_response
 from core.files import protected_image_response
 from core.history import history_rows
 from core.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
@@ -52,24 +52,29 @@ class PersonListView(PaginatedListMixin, PersonQuerysetMixin, ListView):
         )
 
 
-@portal_view
-def person_export(request):
-    """The filtered list as .xlsx: same scope and filters as the page, streamed in chunks."""
+def person_export_file(request) -> ExcelExport:
+    """The filtered list as .xlsx: same scope and filters as the page, streamed in chunks (run by the
+    worker for a large list: it reads only `request.user` and `request.GET`)."""
     base = Person.objects.visible_to(request.user)
     people = PersonFilter(request.GET or None, queryset=base, request=request).qs
     hidden = hidden_fields(request.user)
     headers, rows = selectors.person_export_rows(people=people, hidden=hidden)
-    return xlsx_response(
+    return ExcelExport(
         filename="bi-thu-chi-doan.xlsx",
         sheet_title=_("Branch secretaries"),
         title=_("List of branch secretaries"),
         scope=request.user.scope_label,
         headers=headers,
         rows=rows,
+        source=people,
         # Religion is in the file: the export is written to the sensitive-data access log.
         sensitive=[name for name in SENSITIVE_FIELDS if name not in hidden],
-        filters=request.GET,
     )
+
+
+@portal_view
+def person_export(request):
+    return export_response(request, person_export_file)
 
 
 class PersonDetailView(PersonQuerysetMixin, DetailView):

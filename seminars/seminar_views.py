@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from branches.rollup import provinces_today, unit_names
-from core.excel import xlsx_response
+from core.excel import ExcelExport, export_response
 from core.history import history_rows
 from core.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
 from core.versioning import StaleEdit
@@ -46,9 +46,9 @@ class SeminarListView(PaginatedListMixin, SeminarQuerysetMixin, ListView):
         return super().get_context_data(filter=self.filterset, **kwargs)
 
 
-@portal_view
-def seminar_export(request):
-    """The filtered list as .xlsx: same scope and filters as the page."""
+def seminar_export_file(request) -> ExcelExport:
+    """The filtered list as .xlsx: same scope and filters as the page (run by the worker for a large list:
+    it reads only `request.user` and `request.GET`)."""
     base = seminars_for_list(user=request.user)
     seminars = SeminarFilter(request.GET or None, queryset=base, request=request).qs
     headers = [
@@ -87,14 +87,20 @@ def seminar_export(request):
                 successors.get(seminar.province_id, seminar.province.name),
             ]
 
-    return xlsx_response(
+    return ExcelExport(
         filename="toa-dam.xlsx",
         sheet_title=_("Seminars"),
         title=_("List of seminars"),
         scope=request.user.scope_label,
         headers=headers,
         rows=rows(),
+        source=seminars,
     )
+
+
+@portal_view
+def seminar_export(request):
+    return export_response(request, seminar_export_file)
 
 
 class SeminarDetailView(SeminarQuerysetMixin, DetailView):

@@ -219,6 +219,7 @@ EXTRA_CASE_MODULES = [
     "tests.awards.scope_cases_commendations",
     "tests.core.scope_cases_imports",
     "tests.secretaries.scope_cases_accounts",
+    "tests.core.scope_cases_jobs",
 ]
 for _module in EXTRA_CASE_MODULES:
     CASES += importlib.import_module(_module).CASES

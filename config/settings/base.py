@@ -219,8 +219,16 @@ def media_storage(kind: str | None) -> dict:
     raise ImproperlyConfigured(f"MEDIA_STORAGE must be filesystem or s3, not {kind!r}")
 
 
+# Files made by jobs (exports, certificate batches): a private folder, never under MEDIA_ROOT and never
+# behind a URL; the job's download view serves each to its owner only (core/job_views.py). Like MEDIA_ROOT,
+# a directory the worker and every app node share.
+JOB_FILES_ROOT = Path(env("JOB_FILES_ROOT", str(BASE_DIR / "private" / "jobs")))
 STORAGES = {
     "default": media_storage(MEDIA_STORAGE),
+    "jobs": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": JOB_FILES_ROOT},
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -248,7 +256,7 @@ PORTAL_URL = env("PORTAL_URL", "http://127.0.0.1:8000")
 # How long the public honour wall keeps an unused page in the cache (awards/wall.py); changes show at once.
 WALL_CACHE_SECONDS = int(env("WALL_CACHE_SECONDS", "3600"))
 
-# The job queue (core/jobs.py): RQ on Redis. One queue for now; a worker runs `manage.py rqworker default`.
+# The job queue (core/jobs.py): RQ on Redis. One queue; a worker runs `manage.py worker` (docs/worker.md).
 REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
 # One cache for every app node (a per-process cache would answer differently from node to node). Short
@@ -261,6 +269,17 @@ CACHES = {
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
 }
+# No Redis at all (a fresh machine's `make run`): jobs run in a thread of the web process instead.
+JOBS_IN_PROCESS = env_bool("JOBS_IN_PROCESS", False)
+# Above these sizes the work goes to the worker and the user follows it on the job's page; below, it is
+# answered at once. Rows of an Excel export; certificates of one decision; rows of an import.
+EXPORT_JOB_THRESHOLD = int(env("EXPORT_JOB_THRESHOLD", "2000"))
+CERTIFICATES_JOB_THRESHOLD = int(env("CERTIFICATES_JOB_THRESHOLD", "100"))
+IMPORT_JOB_THRESHOLD = int(env("IMPORT_JOB_THRESHOLD", "1000"))
+# A job's file is removed this many days after it was made (`manage.py jobs_cleanup`, run daily);
+# the job's record goes after JOB_KEEP_DAYS.
+JOB_FILE_DAYS = int(env("JOB_FILE_DAYS", "7"))
+JOB_KEEP_DAYS = int(env("JOB_KEEP_DAYS", "90"))
 # Work after the response (the password-reset mail) runs in a thread; the test settings run it at once.
 DEFERRED_WORK_INLINE = False
 

@@ -8,6 +8,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "jobs": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
@@ -21,6 +22,9 @@ WHITENOISE_AUTOREFRESH = True
 # The password-reset mail and other work after the response run at once, so tests see their effect.
 DEFERRED_WORK_INLINE = True
 JOBS_INLINE = True
+# The tests that run a real RQ worker use their own Redis database, never the development one (db 0).
+REDIS_URL = env("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")  # noqa: F405
+RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
 # A test database is thrown away: PostgreSQL need not wait for the disk at each commit (migrations, the
 # live-server journeys and their flushes commit hundreds of times). Crash safety is not at stake.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
+from core.jobs import JobResult, job_start
 from core.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
 from core.security_log import security_event
 
@@ -162,6 +163,18 @@ def batch_confirm(request, pk):
     if batch.error_count:
         messages.error(request, _("Nothing was imported: correct the rows with errors first."))
         return redirect(batch)
+    if batch.row_count > settings.IMPORT_JOB_THRESHOLD:
+        # A large file is written by the worker, still all its rows or none; the user follows it on the
+        # job's page, which links back to this import when it is done.
+        job = job_start(
+            owner=request.user,
+            kind="import",
+            title=_("Import from %(file)s (%(count)s rows)")
+            % {"file": batch.file_name, "count": batch.row_count},
+            func=batch_commit_job,
+            params={"batch": batch.pk},
+        )
+        return redirect(job)
     try:
         batch = services.batch_commit(batch=batch, user=request.user)
     except ImportFileError as error:
@@ -171,17 +184,39 @@ def batch_confirm(request, pk):
         messages.error(request, " ".join(error.messages))
         return redirect(batch)
     security_event("data.import", kind=batch.kind, batch=batch.pk, rows=batch.row_count)
-    messages.success(
-        request,
-        _("Imported from %(file)s: %(new)s new, %(updated)s updated, %(unchanged)s unchanged.")
-        % {
-            "file": batch.file_name,
-            "new": batch.new_count,
-            "updated": batch.updated_count,
-            "unchanged": batch.unchanged_count,
-        },
-    )
+    messages.success(request, _imported(batch))
     return redirect(batch)
+
+
+def _imported(batch: ImportBatch) -> str:
+    return _("Imported from %(file)s: %(new)s new, %(updated)s updated, %(unchanged)s unchanged.") % {
+        "file": batch.file_name,
+        "new": batch.new_count,
+        "updated": batch.updated_count,
+        "unchanged": batch.unchanged_count,
+    }
+
+
+def batch_commit_job(*, job, user, batch: int) -> JobResult:
+    """The worker's side of `batch_confirm` for a large file: the batch loaded in the owner's scope, the
+    same checks, the same all-or-nothing commit."""
+    batch = ImportBatch.objects.visible_to(user).filter(pk=batch).first()
+    kind = KINDS.get(batch.kind) if batch is not None else None
+    if batch is None or kind is None:
+        raise ValidationError(_("This import is no longer there."))
+    if not (batch.is_preview and batch.user_id == user.pk and kind.may_import(user)):
+        raise ValidationError(_("This import is already done."))
+    if batch.error_count:
+        raise ValidationError(_("Nothing was imported: correct the rows with errors first."))
+    job.report(0, None, force=True)
+    try:
+        batch = services.batch_commit(batch=batch, user=user)
+    except ImportFileError as error:
+        raise ValidationError(error.message) from error
+    security_event(
+        "data.import", user=user, kind=batch.kind, batch=batch.pk, rows=batch.row_count, job=job.pk
+    )
+    return JobResult(url=batch.get_absolute_url(), message=_imported(batch))
 
 
 @portal_view
