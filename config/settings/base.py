@@ -269,6 +269,9 @@ CACHES = {
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
 }
+# RQ's own dashboard in Django admin is English only and shows every user's jobs' arguments: off. The
+# portal's job pages (core/job_views.py) and `rq info` on the server are what people use.
+RQ_SHOW_ADMIN_LINK = False
 # No Redis at all (a fresh machine's `make run`): jobs run in a thread of the web process instead.
 JOBS_IN_PROCESS = env_bool("JOBS_IN_PROCESS", False)
 # Above these sizes the work goes to the worker and the user follows it on the job's page; below, it is
