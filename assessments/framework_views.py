@@ -71,6 +71,8 @@ def framework_detail(request, pk):
 @portal_view
 def framework_copy(request, pk):
     framework = get_object_or_404(_frameworks(request.user), pk=pk)
+    if not request.user.is_provincial_staff:  # a copy is a province's own (the administrator: in admin)
+        raise PermissionDenied
     form = FrameworkCopyForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the year of the copy."))

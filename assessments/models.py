@@ -438,7 +438,7 @@ class RatingCondition(FrozenWithFramework):
     rating = models.CharField(_("rating level"), max_length=20, choices=Rating.choices)
     kind = models.CharField(_("condition"), max_length=10, choices=Kind.choices)
     min_percent = models.DecimalField(
-        _("floor (% of the maximum)"),
+        _("floor (percent of the maximum)"),
         max_digits=5,
         decimal_places=2,
         help_text=_("E.g. 50: every criterion (or part) must reach half of its maximum points."),

@@ -9,7 +9,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,12 +22,15 @@ from .selectors import self_assessments_for
 
 
 def secretary_view(view_func):
-    """Signed-in branch secretaries bound to their record; anyone else learns nothing (404)."""
+    """Signed-in branch secretaries bound to their record; staff learn nothing (404), an account without
+    a role is refused (403)."""
 
     @wraps(view_func)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
+        if not request.user.is_secretary and not request.user.has_portal_role:
+            raise PermissionDenied  # an account without a role, as everywhere
         if not (request.user.is_secretary and request.user.person_id):
             raise Http404
         return view_func(request, *args, **kwargs)

@@ -210,6 +210,7 @@ EXTRA_CASE_MODULES = [
     "tests.awards.scope_cases_nominations",
     "tests.awards.scope_cases_commendations",
     "tests.core.scope_cases_imports",
+    "tests.assessments.scope_cases_frameworks",
 ]
 for _module in EXTRA_CASE_MODULES:
     CASES += importlib.import_module(_module).CASES
