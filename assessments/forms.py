@@ -409,7 +409,7 @@ class FrameworkEditForm(VersionedForm, forms.Form):
 
     name = forms.CharField(label=_("Name"), max_length=200)
     method = forms.ChoiceField(label=_("Scoring method"), choices=Method.choices)
-    period = forms.ChoiceField(label=_("Period"), choices=Period.choices)
+    period = forms.ChoiceField(label=_("Assessment period"), choices=Period.choices)
     self_assessment = forms.BooleanField(
         label=_("Secretaries assess themselves first"),
         required=False,
