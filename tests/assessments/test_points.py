@@ -200,7 +200,7 @@ class TestQuarters:
             quarter=1,
         )
         assert first.pk == again.pk != second.pk
-        assert first.period_label == f"Q1/{quarterly.year}"
+        assert first.quarter == 1 and first.period_label == f"Quý 1/{quarterly.year}"
         with pytest.raises(IntegrityError), transaction.atomic():
             Assessment.objects.filter(pk=second.pk).update(quarter=1)
 
