@@ -7,7 +7,16 @@ from branches.admin import EstimatedCountPaginator
 from core.versioning import VersionedAdminMixin
 
 from . import services
-from .models import FROZEN_FRAMEWORK_FIELDS, Assessment, Criterion, Framework, GroupScore, Score, SkillGroup
+from .models import (
+    FROZEN_FRAMEWORK_FIELDS,
+    Assessment,
+    Criterion,
+    Framework,
+    GroupScore,
+    RatingCondition,
+    Score,
+    SkillGroup,
+)
 
 
 class FrozenWhenUsedInline(admin.TabularInline):
@@ -28,16 +37,21 @@ class FrozenWhenUsedInline(admin.TabularInline):
 
 class SkillGroupInline(FrozenWhenUsedInline):
     model = SkillGroup
-    fields = ["order", "name"]
+    fields = ["order", "name", "max_points"]
     show_change_link = True
 
 
 class CriterionInline(FrozenWhenUsedInline):
     model = Criterion
-    fields = ["order", "name", "description", "weight"]
+    fields = ["order", "name", "description", "weight", "max_points"]
 
     def _in_use(self, obj) -> bool:
         return obj is not None and obj.framework.is_in_use
+
+
+class RatingConditionInline(FrozenWhenUsedInline):
+    model = RatingCondition
+    fields = ["rating", "kind", "min_percent"]
 
 
 @admin.register(Framework)
@@ -46,16 +60,19 @@ class FrameworkAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
         "year",
         "province_label",
         "name",
+        "method",
+        "period",
+        "self_assessment",
         "scale_min",
         "scale_max",
         "excellent_from",
         "good_from",
         "fulfilled_from",
     ]
-    list_filter = [("province", admin.RelatedOnlyFieldListFilter), "year"]
+    list_filter = [("province", admin.RelatedOnlyFieldListFilter), "year", "method", "period"]
     list_select_related = ["province"]
     autocomplete_fields = ["province"]
-    inlines = [SkillGroupInline]
+    inlines = [SkillGroupInline, RatingConditionInline]
     actions = ["copy_to_next_year"]
     search_fields = ["name", "province__name_key"]
 
@@ -101,7 +118,8 @@ class SkillGroupAdmin(admin.ModelAdmin):
     autocomplete_fields = ["framework"]
 
     def get_readonly_fields(self, request, obj=None):
-        return ["framework", "order", "name"] if obj is not None and obj.framework.is_in_use else []
+        frozen = ["framework", "order", "name", "max_points"]
+        return frozen if obj is not None and obj.framework.is_in_use else []
 
 
 class ScoreInline(admin.TabularInline):

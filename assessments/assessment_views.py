@@ -21,7 +21,7 @@ from core.navigation import safe_next
 from core.versioning import VERSION_FIELD
 from secretaries.models import Person, Term
 
-from . import services
+from . import self_services, services
 from .filters import AssessmentFilter
 from .forms import AssessmentForm, CommuneGridForm, ReopenForm
 from .models import Assessment, Framework, Score, framework_for
@@ -42,6 +42,32 @@ def chosen_framework(request, *, province, ended_on=None) -> Framework:
     if framework is None:
         raise Http404(_("No framework has been set up yet."))
     return framework
+
+
+def chosen_quarter(request, framework: Framework) -> int | None:
+    """?quarter=1..4 in a quarterly framework, else this quarter (the last one for a past year); None for a
+    framework assessed by year or term."""
+    if not framework.is_quarterly:
+        return None
+    value = request.GET.get("quarter") or request.POST.get("quarter") or ""
+    if value in ("1", "2", "3", "4"):
+        return int(value)
+    today = timezone.localdate()
+    return (today.month - 1) // 3 + 1 if framework.year == today.year else 4
+
+
+def self_assessing_people(framework: Framework, people) -> set[int]:
+    """Among `people`, those who assess themselves first in `framework` (they have an active secretary's
+    account): one query, none when the framework has no self-assessment step."""
+    if not framework.self_assessment or not people:
+        return set()
+    from django.contrib.auth import get_user_model
+
+    return set(
+        get_user_model()
+        .objects.filter(person__in=people, role="secretary", is_active=True)
+        .values_list("person_id", flat=True)
+    )
 
 
 def _person_province(person: Person):
@@ -106,6 +132,8 @@ class AssessmentDetailView(ScopedObjectMixin, DetailView):
             .prefetch_related(
                 Prefetch("scores", queryset=Score.objects.select_related("criterion__group")),
                 "group_scores__group",
+                "self_scores",
+                "group_reviews",
             )
         )
 
@@ -113,50 +141,83 @@ class AssessmentDetailView(ScopedObjectMixin, DetailView):
         assessment = self.object
         groups = []
         scores_by_group: dict = {}
+        # The secretary's own scores beside the unit's, once submitted to the unit (not while writing).
+        shown_self = assessment.was_self_assessed
+        self_values = {s.criterion_id: s.value for s in assessment.self_scores.all()} if shown_self else {}
+        reviews = {r.group_id: r for r in assessment.group_reviews.all()}
         for score in assessment.scores.all():
+            score.self_value = self_values.get(score.criterion_id)
             scores_by_group.setdefault(score.criterion.group_id, []).append(score)
         for group_score in assessment.group_scores.all():
+            review = reviews.get(group_score.group_id)
             groups.append(
                 SimpleNamespace(
                     group=group_score.group,
                     score=group_score.score,
                     scores=scores_by_group.get(group_score.group_id, []),
+                    self_score=review.self_score if review and shown_self else None,
+                    comment=review.comment if review else "",
                 )
             )
         return super().get_context_data(
             groups=groups,
+            shown_self=shown_self,
             can_confirm=can_confirm(self.request.user),
             history=history_rows(assessment.history, limit=20),
             **kwargs,
         )
 
 
-def _assessment_form_page(request, *, person: Person, framework: Framework, assessment: Assessment | None):
+def _assessment_form_page(
+    request,
+    *,
+    person: Person,
+    framework: Framework,
+    assessment: Assessment | None,
+    quarter: int | None = None,
+):
     criteria = services.framework_criteria(framework)
     cancel_url = assessment.get_absolute_url() if assessment else person.get_absolute_url()
+    # A self-assessed one is reviewed: the secretary's scores beside the unit's, a comment per part.
+    review = assessment is not None and assessment.was_self_assessed
     form = AssessmentForm(
         request.POST if request.method == "POST" else None,
         framework=framework,
         criteria=criteria,
         cancel_url=cancel_url,
         assessment=assessment,
+        review=review,
     )
     if request.method == "POST" and form.is_valid():
         submit = "submit" in request.POST
         try:
-            assessment = services.assessment_save(
-                person=person,
-                framework=framework,
-                assessor=request.user,
-                values=form.values(),
-                comments=form.comments(),
-                comment=form.cleaned_data["comment"],
-                assessed_on=form.cleaned_data["assessed_on"],
-                submit=submit,
-                assessment=assessment,
-                criteria=criteria,
-                version=form.loaded(),
-            )
+            if review:
+                assessment = self_services.assessment_review_save(
+                    assessment=assessment,
+                    assessor=request.user,
+                    values=form.values(),
+                    comments=form.comments(),
+                    comment=form.cleaned_data["comment"],
+                    group_comments=form.group_comments(),
+                    assessed_on=form.cleaned_data["assessed_on"],
+                    submit=submit,
+                    version=form.loaded(),
+                )
+            else:
+                assessment = services.assessment_save(
+                    person=person,
+                    framework=framework,
+                    assessor=request.user,
+                    values=form.values(),
+                    comments=form.comments(),
+                    comment=form.cleaned_data["comment"],
+                    assessed_on=form.cleaned_data["assessed_on"],
+                    submit=submit,
+                    assessment=assessment,
+                    criteria=criteria,
+                    version=form.loaded(),
+                    quarter=quarter,
+                )
         except ValidationError as error:
             # A date after the end of the officer's unit is refused next to the date.
             form.add_error("assessed_on" if _code(error) == "unit_ended" else None, error)
@@ -171,7 +232,14 @@ def _assessment_form_page(request, *, person: Person, framework: Framework, asse
     return render(
         request,
         "assessments/assessment_form.html",
-        {"form": form, "person": person, "framework": framework, "assessment": assessment},
+        {
+            "form": form,
+            "person": person,
+            "framework": framework,
+            "assessment": assessment,
+            "quarter": quarter,
+            "review": review,
+        },
     )
 
 
@@ -179,7 +247,12 @@ def _assessment_form_page(request, *, person: Person, framework: Framework, asse
 def assessment_create(request):
     person = get_object_or_404(Person.objects.visible_to(request.user), pk=request.GET.get("person") or 0)
     framework = chosen_framework(request, province=_person_province(person))
-    existing = Assessment.objects.visible_to(request.user).filter(person=person, framework=framework).first()
+    quarter = chosen_quarter(request, framework)
+    existing = (
+        Assessment.objects.visible_to(request.user)
+        .filter(person=person, framework=framework, quarter=quarter)
+        .first()
+    )
     if existing is not None and not request.POST.get(VERSION_FIELD):
         # A form opened before someone else created it goes on to the service, which refuses it (StaleEdit).
         return redirect("assessments:assessment_update", pk=existing.pk)
@@ -190,7 +263,16 @@ def assessment_create(request):
             % {"person": person.full_name, "year": framework.year},
         )
         return redirect(person)
-    return _assessment_form_page(request, person=person, framework=framework, assessment=None)
+    if self_assessing_people(framework, [person]):
+        messages.info(
+            request,
+            _("%(person)s assesses themselves first (they have an account); the unit reviews it then.")
+            % {"person": person.full_name},
+        )
+        return redirect(person)
+    return _assessment_form_page(
+        request, person=person, framework=framework, assessment=None, quarter=quarter
+    )
 
 
 @portal_view
@@ -198,16 +280,27 @@ def assessment_update(request, pk):
     assessment = get_object_or_404(
         Assessment.objects.visible_to(request.user)
         .select_related("person", "framework")
-        .prefetch_related("scores"),
+        .prefetch_related("scores", "self_scores", "group_reviews"),
         pk=pk,
     )
+    if assessment.is_self_draft:
+        messages.info(
+            request,
+            _("%(person)s is still writing their self-assessment; the unit reviews it once submitted.")
+            % {"person": assessment.person.full_name},
+        )
+        return redirect(assessment)
     if assessment.is_locked and not request.POST.get(VERSION_FIELD):
         # A form loaded before someone else confirmed it goes on to the service, which refuses it saying
         # who confirmed it and when, with what was typed kept.
         messages.info(request, _("This assessment is confirmed and locked."))
         return redirect(assessment)
     return _assessment_form_page(
-        request, person=assessment.person, framework=assessment.framework, assessment=assessment
+        request,
+        person=assessment.person,
+        framework=assessment.framework,
+        assessment=assessment,
+        quarter=assessment.quarter,
     )
 
 
@@ -229,21 +322,25 @@ def commune_grid(request, code):
         .order_by("branch__name_key")
     )
     people = [term.person for term in terms]
+    quarter = chosen_quarter(request, framework)
     # Through the scope like every other read: a secretary who moved here keeps the assessment their
     # former unit made this year, shown read-only (selectors.assessed_elsewhere).
     assessments = {
         a.person_id: a
         for a in Assessment.objects.visible_to(request.user)
-        .filter(framework=framework, person__in=people)
-        .prefetch_related("scores")
+        .filter(framework=framework, person__in=people, quarter=quarter)
+        .prefetch_related("scores", "self_scores")
     }
     elsewhere = assessed_elsewhere(user=request.user, framework=framework, people=people)
+    # Secretaries with an account assess themselves first where the framework asks for it.
+    with_account = self_assessing_people(framework, people)
     rows = [
         SimpleNamespace(
             person=t.person,
             branch=t.branch,
             assessment=assessments.get(t.person_id),
             elsewhere=t.person_id in elsewhere,
+            awaiting_self=t.person_id in with_account and t.person_id not in assessments,
         )
         for t in terms
     ]
@@ -265,7 +362,12 @@ def commune_grid(request, code):
         ]
         try:
             saved = services.commune_grid_save(
-                entries=entries, framework=framework, criteria=criteria, assessor=request.user, submit=submit
+                entries=entries,
+                framework=framework,
+                criteria=criteria,
+                assessor=request.user,
+                submit=submit,
+                quarter=quarter,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -276,7 +378,8 @@ def commune_grid(request, code):
                 )
             else:
                 messages.success(request, _("%(count)s assessments were saved as drafts.") % {"count": saved})
-            return redirect(f"{request.path}?framework={framework.pk}")
+            query = {"framework": framework.pk, **({"quarter": quarter} if quarter else {})}
+            return redirect(f"{request.path}?{urlencode(query)}")
     groups: list = []
     for criterion in criteria:
         if not groups or groups[-1][0] != criterion.group:
@@ -289,6 +392,8 @@ def commune_grid(request, code):
             "record_refusal": _record_refusal(request.user),
             "commune": commune,
             "framework": framework,
+            "quarter": quarter,
+            "quarters": (1, 2, 3, 4) if framework.is_quarterly else (),
             "frameworks": Framework.objects.for_province(commune.province_id).order_by("-year"),
             "criteria": criteria,
             "groups": groups,

@@ -1,6 +1,8 @@
+from decimal import Decimal
+
 from crispy_forms.bootstrap import FormActions, StrictButton
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Field, Layout
+from crispy_forms.layout import Column, Field, Layout, Row
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -9,34 +11,55 @@ from core.forms import CancelLink, Fieldset
 from core.versioning import VERSION_FIELD, StaleEdit, VersionedForm
 from core.widgets import DateInput
 
-from .models import Assessment, Criterion, Framework
+from .models import Assessment, Criterion, Framework, Method, Period, Rating, RatingCondition
 
 
-def score_field(framework: Framework, *, label: str = "", help_text: str = "") -> forms.IntegerField:
+def score_range(framework: Framework, criterion: Criterion | None = None) -> tuple[int, int]:
+    """What a criterion's score may be: the scale, or for points out of 100 from 0 to its maximum."""
+    if framework.is_points and criterion is not None:
+        return 0, criterion.max_points or 0
+    return framework.scale_min, framework.scale_max
+
+
+def score_field(
+    framework: Framework, *, label: str = "", help_text: str = "", criterion: Criterion | None = None
+) -> forms.IntegerField:
+    low, high = score_range(framework, criterion)
     return forms.IntegerField(
         label=label,
         required=False,
-        min_value=framework.scale_min,
-        max_value=framework.scale_max,
+        min_value=low,
+        max_value=high,
         help_text=help_text,
         error_messages={
-            "min_value": _("From %(min)s to %(max)s.")
-            % {"min": framework.scale_min, "max": framework.scale_max},
-            "max_value": _("From %(min)s to %(max)s.")
-            % {"min": framework.scale_min, "max": framework.scale_max},
-            "invalid": _("A whole number from %(min)s to %(max)s.")
-            % {"min": framework.scale_min, "max": framework.scale_max},
+            "min_value": _("From %(min)s to %(max)s.") % {"min": low, "max": high},
+            "max_value": _("From %(min)s to %(max)s.") % {"min": low, "max": high},
+            "invalid": _("A whole number from %(min)s to %(max)s.") % {"min": low, "max": high},
         },
         # Typed, not spun: arrow keys move between cells, and one digit is one score.
         widget=forms.TextInput(
             attrs={
                 "inputmode": "numeric",
                 "autocomplete": "off",
-                "maxlength": len(str(framework.scale_max)),
+                "maxlength": len(str(high)),
                 "class": "form-control form-control-sm score-input",
             }
         ),
     )
+
+
+def criterion_label(framework: Framework, criterion: Criterion) -> str:
+    label = f"{criterion.order}. {criterion.name}"
+    if framework.is_points:
+        label += " " + str(_("(up to %(max)s points)") % {"max": criterion.max_points})
+    return label
+
+
+def group_label(framework: Framework, group) -> str:
+    label = f"{group.order}. {group.name}"
+    if framework.is_points:
+        label += " " + str(_("(%(max)s points)") % {"max": group.max_points})
+    return label
 
 
 class AssessmentForm(VersionedForm, forms.Form):
@@ -54,10 +77,19 @@ class AssessmentForm(VersionedForm, forms.Form):
         criteria: list[Criterion],
         cancel_url: str,
         assessment: Assessment | None = None,
+        review: bool = False,
         **kwargs,
     ):
         initial = kwargs.pop("initial", {}) or {}
         initial.setdefault("assessed_on", timezone.localdate())
+        # Reviewing a self-assessment: the secretary's scores stand (read-only) beside the unit's own, with
+        # the unit's comment on each part.
+        self.review = review and assessment is not None
+        self_values = {}
+        group_notes = {}
+        if self.review:
+            self_values = {s.criterion_id: s.value for s in assessment.self_scores.all()}
+            group_notes = {r.group_id: r.comment for r in assessment.group_reviews.all()}
         if assessment is not None:
             initial.update({"assessed_on": assessment.assessed_on, "comment": assessment.comment})
             for score in assessment.scores.all():
@@ -71,7 +103,10 @@ class AssessmentForm(VersionedForm, forms.Form):
         groups: dict = {}
         for criterion in criteria:
             self.fields[f"score_{criterion.pk}"] = score_field(
-                framework, label=f"{criterion.order}. {criterion.name}", help_text=criterion.description
+                framework,
+                label=criterion_label(framework, criterion),
+                help_text=criterion.description,
+                criterion=criterion,
             )
             self.fields[f"note_{criterion.pk}"] = forms.CharField(
                 label=_("Comment"),
@@ -79,18 +114,32 @@ class AssessmentForm(VersionedForm, forms.Form):
                 max_length=500,
                 widget=forms.TextInput(attrs={"placeholder": _("Comment (optional)")}),
             )
+            if self.review:
+                self.fields[f"self_{criterion.pk}"] = forms.IntegerField(
+                    label=_("Self-assessed"),
+                    required=False,
+                    disabled=True,
+                    initial=self_values.get(criterion.pk),
+                    widget=forms.TextInput(attrs={"class": "form-control form-control-sm self-score"}),
+                )
             groups.setdefault(criterion.group, []).append(criterion)
+        if self.review:
+            for group in groups:
+                self.fields[f"part_{group.pk}"] = forms.CharField(
+                    label=_("The unit's comment on this part"),
+                    required=False,
+                    initial=group_notes.get(group.pk, ""),
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                )
+        self.groups = groups
         self.helper = FormHelper()
         self.helper.layout = Layout(
             VERSION_FIELD,
             *[
                 Fieldset(
-                    f"{group.order}. {group.name}",
-                    *[
-                        part
-                        for c in group_criteria
-                        for part in (Field(f"score_{c.pk}", wrapper_class="mb-1"), Field(f"note_{c.pk}"))
-                    ],
+                    group_label(framework, group),
+                    *[part for c in group_criteria for part in self._criterion_layout(c)],
+                    *([Field(f"part_{group.pk}")] if self.review else []),
                 )
                 for group, group_criteria in groups.items()
             ],
@@ -105,6 +154,22 @@ class AssessmentForm(VersionedForm, forms.Form):
                 CancelLink(cancel_url, css_class="btn btn-link"),
             ),
         )
+
+    def _criterion_layout(self, criterion) -> list:
+        if not self.review:
+            return [Field(f"score_{criterion.pk}", wrapper_class="mb-1"), Field(f"note_{criterion.pk}")]
+        return [
+            Row(
+                Column(Field(f"self_{criterion.pk}"), css_class="col-4 col-md-2"),
+                Column(Field(f"score_{criterion.pk}"), css_class="col-8 col-md-4"),
+                Column(Field(f"note_{criterion.pk}"), css_class="col-12 col-md-6"),
+            )
+        ]
+
+    def group_comments(self) -> dict:
+        if not self.review:
+            return {}
+        return {group.pk: self.cleaned_data.get(f"part_{group.pk}", "") for group in self.groups}
 
     def values(self) -> dict:
         return {c.pk: self.cleaned_data.get(f"score_{c.pk}") for c in self.criteria}
@@ -135,8 +200,20 @@ class CommuneGridForm(forms.Form):
         self.framework, self.criteria, self.rows = framework, criteria, rows
         for row in rows:
             existing = row.assessment
-            locked = getattr(row, "elsewhere", False) or (existing is not None and existing.is_locked)
+            # Locked too: a secretary still to assess themselves (or writing it), as services.check_self_step.
+            locked = (
+                getattr(row, "elsewhere", False)
+                or getattr(row, "awaiting_self", False)
+                or (existing is not None and (existing.is_locked or existing.is_self_draft))
+            )
             values = {s.criterion_id: s.value for s in existing.scores.all()} if existing else {}
+            # The secretary's own scores, shown under the unit's in each cell once submitted.
+            self_values = (
+                {s.criterion_id: s.value for s in existing.self_scores.all()}
+                if existing is not None and existing.was_self_assessed
+                else {}
+            )
+            row.self_values = [self_values.get(c.pk) for c in criteria] if self_values else []
             # Confirmed by someone else after the grid was opened: the row cannot be saved, but what was
             # typed in it is shown back (read-only) rather than replaced by the stored values.
             posted = self.data.get(f"v-{row.person.pk}") if self.is_bound else None
@@ -144,7 +221,9 @@ class CommuneGridForm(forms.Form):
             row.cells = []
             for criterion in criteria:
                 name = f"s-{row.person.pk}-{criterion.pk}"
-                field = score_field(framework, label=f"{row.person.full_name}: {criterion.name}")
+                field = score_field(
+                    framework, label=f"{row.person.full_name}: {criterion.name}", criterion=criterion
+                )
                 field.initial = values.get(criterion.pk)
                 field.disabled = locked and not typed_back
                 if typed_back:
@@ -175,6 +254,9 @@ class CommuneGridForm(forms.Form):
             row.bound_version = self[row.version]
             row.locked = locked
             row.bound_cells = [self[name] for name in row.cells]
+            row.cell_pairs = list(
+                zip(row.bound_cells, row.self_values or [None] * len(row.cells), strict=True)
+            )
             row.bound_comment = self[comment]
 
     def clean(self):
@@ -240,3 +322,222 @@ class ReopenForm(forms.Form):
                 CancelLink(cancel_url),
             ),
         )
+
+
+class SelfAssessmentForm(VersionedForm, forms.Form):
+    """A secretary's own scores (and notes) per criterion, grouped by part, and an overall comment."""
+
+    comment = forms.CharField(
+        label=_("Your overall comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(
+        self, *args, framework: Framework, criteria: list[Criterion], assessment: Assessment | None, **kwargs
+    ):
+        initial = {}
+        if assessment is not None:
+            initial["comment"] = assessment.self_comment
+            for score in assessment.self_scores.all():
+                initial[f"score_{score.criterion_id}"] = score.value
+                initial[f"note_{score.criterion_id}"] = score.comment
+        super().__init__(*args, initial=initial, version_of=assessment, **kwargs)
+        if assessment is None:
+            self.fields[VERSION_FIELD].initial = 0
+        self.criteria = criteria
+        groups: dict = {}
+        for criterion in criteria:
+            self.fields[f"score_{criterion.pk}"] = score_field(
+                framework,
+                label=criterion_label(framework, criterion),
+                help_text=criterion.description,
+                criterion=criterion,
+            )
+            self.fields[f"note_{criterion.pk}"] = forms.CharField(
+                label=_("What you did (optional)"), required=False, max_length=500
+            )
+            groups.setdefault(criterion.group, []).append(criterion)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            VERSION_FIELD,
+            *[
+                Fieldset(
+                    group_label(framework, group),
+                    *[
+                        part
+                        for c in group_criteria
+                        for part in (Field(f"score_{c.pk}", wrapper_class="mb-1"), Field(f"note_{c.pk}"))
+                    ],
+                )
+                for group, group_criteria in groups.items()
+            ],
+            "comment",
+            FormActions(
+                StrictButton(
+                    _("Save draft"), type="submit", name="save", css_class="btn btn-outline-primary"
+                ),
+                StrictButton(
+                    _("Submit to my unit"), type="submit", name="submit", css_class="btn btn-primary"
+                ),
+            ),
+        )
+
+    values = AssessmentForm.values
+    comments = AssessmentForm.comments
+
+    def clean(self):
+        cleaned = super().clean()
+        if "submit" in self.data:
+            for criterion in self.criteria:
+                name = f"score_{criterion.pk}"
+                if cleaned.get(name) is None and name not in self.errors:
+                    self.add_error(name, _("Needed to submit."))
+        return cleaned
+
+
+class FrameworkCopyForm(forms.Form):
+    year = forms.IntegerField(
+        label=_("For the year"),
+        min_value=2000,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm w-auto"}),
+    )
+
+
+class FrameworkEditForm(VersionedForm, forms.Form):
+    """A framework not yet in use: its rules, its parts' and criteria's names and points, and the extra
+    conditions of each rating level (none where the floor is left empty)."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    method = forms.ChoiceField(label=_("Scoring method"), choices=Method.choices)
+    period = forms.ChoiceField(label=_("Assessment period"), choices=Period.choices)
+    self_assessment = forms.BooleanField(
+        label=_("Secretaries assess themselves first"),
+        required=False,
+        help_text=_("Then the unit reviews, and provincial staff confirm."),
+    )
+    excellent_from = forms.DecimalField(
+        label=_("“Excellently fulfilled” from"), max_digits=5, decimal_places=2
+    )
+    good_from = forms.DecimalField(label=_("“Well fulfilled” from"), max_digits=5, decimal_places=2)
+    fulfilled_from = forms.DecimalField(label=_("“Fulfilled” from"), max_digits=5, decimal_places=2)
+
+    LEVELS = (Rating.EXCELLENT, Rating.GOOD, Rating.FULFILLED)
+
+    def __init__(self, *args, framework: Framework, groups: list, cancel_url: str, **kwargs):
+        initial = {
+            f: getattr(framework, f)
+            for f in (
+                "name",
+                "method",
+                "period",
+                "self_assessment",
+                "excellent_from",
+                "good_from",
+                "fulfilled_from",
+            )
+        }
+        for condition in framework.rating_conditions.all():
+            initial[f"cond_{condition.rating}_{condition.kind}"] = condition.min_percent
+        for group in groups:
+            initial[f"part_{group.pk}"] = group.name
+            initial[f"part_points_{group.pk}"] = group.max_points
+            for criterion in group.criteria.all():
+                initial[f"crit_{criterion.pk}"] = criterion.name
+                initial[f"crit_points_{criterion.pk}"] = criterion.max_points
+        super().__init__(*args, initial=initial, version_of=framework, **kwargs)
+        self.groups = groups
+        layout_groups = []
+        for group in groups:
+            self.fields[f"part_{group.pk}"] = forms.CharField(label=_("Part"), max_length=200)
+            self.fields[f"part_points_{group.pk}"] = forms.IntegerField(
+                label=_("Points"), required=False, min_value=1, max_value=100
+            )
+            rows = [
+                Row(
+                    Column(f"part_{group.pk}", css_class="col-8"),
+                    Column(f"part_points_{group.pk}", css_class="col-4"),
+                )
+            ]
+            for criterion in group.criteria.all():
+                self.fields[f"crit_{criterion.pk}"] = forms.CharField(
+                    label=_("Criterion %(number)s") % {"number": f"{group.order}.{criterion.order}"},
+                    max_length=300,
+                )
+                self.fields[f"crit_points_{criterion.pk}"] = forms.IntegerField(
+                    label=_("Points"), required=False, min_value=1, max_value=100
+                )
+                rows.append(
+                    Row(
+                        Column(f"crit_{criterion.pk}", css_class="col-8"),
+                        Column(f"crit_points_{criterion.pk}", css_class="col-4"),
+                    )
+                )
+            layout_groups.append(Fieldset(f"{group.order}. {group.name}", *rows))
+        condition_fields = []
+        for level in self.LEVELS:
+            for kind in RatingCondition.Kind:
+                name = f"cond_{level.value}_{kind.value}"
+                self.fields[name] = forms.DecimalField(
+                    label=f"{level.label}: {kind.label} (%)",
+                    required=False,
+                    min_value=Decimal("0.01"),
+                    max_value=100,
+                    max_digits=5,
+                    decimal_places=2,
+                )
+                condition_fields.append(Column(name, css_class="col-sm-6"))
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            VERSION_FIELD,
+            "name",
+            Row(Column("method", css_class="col-sm-6"), Column("period", css_class="col-sm-6")),
+            "self_assessment",
+            Fieldset(
+                _("Thresholds (points out of 100, or the scale)"),
+                Row(
+                    Column("excellent_from", css_class="col-sm-4"),
+                    Column("good_from", css_class="col-sm-4"),
+                    Column("fulfilled_from", css_class="col-sm-4"),
+                ),
+            ),
+            Fieldset(_("Extra conditions (points out of 100)"), Row(*condition_fields)),
+            *layout_groups,
+            FormActions(
+                StrictButton(_("Save"), type="submit", name="save", css_class="btn btn-primary"),
+                CancelLink(cancel_url, css_class="btn btn-link"),
+            ),
+        )
+
+    def framework_fields(self) -> dict:
+        return {
+            f: self.cleaned_data[f]
+            for f in (
+                "name",
+                "method",
+                "period",
+                "self_assessment",
+                "excellent_from",
+                "good_from",
+                "fulfilled_from",
+            )
+        }
+
+    def parts(self) -> dict:
+        return {
+            g.pk: (self.cleaned_data[f"part_{g.pk}"], self.cleaned_data.get(f"part_points_{g.pk}"))
+            for g in self.groups
+        }
+
+    def criteria(self) -> dict:
+        return {
+            c.pk: (self.cleaned_data[f"crit_{c.pk}"], self.cleaned_data.get(f"crit_points_{c.pk}"))
+            for g in self.groups
+            for c in g.criteria.all()
+        }
+
+    def conditions(self) -> dict:
+        return {
+            (level.value, kind.value): self.cleaned_data.get(f"cond_{level.value}_{kind.value}")
+            for level in self.LEVELS
+            for kind in RatingCondition.Kind
+        }

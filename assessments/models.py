@@ -15,8 +15,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -46,12 +47,32 @@ def user_province_id(user) -> int | None:
     return None
 
 
+class Method(models.TextChoices):
+    """How a framework scores: criteria on a scale (weighted means, the 2019–2025 frameworks), or points
+    out of 100 in parts, as Regulation 366-QĐ/TW (30/8/2025) asks."""
+
+    SCALE = "thang_diem", _("Scale (weighted mean)")
+    POINTS = "diem_100", _("Points out of 100")
+
+
+class Period(models.TextChoices):
+    """What one assessment covers: a year, a term (nhiệm kỳ) or a quarter of the framework's year."""
+
+    YEAR = "nam", _("Year")
+    TERM = "nhiem_ky", _("Term")
+    QUARTER = "quy", _("Quarter")
+
+
+POINTS_TOTAL = 100
+
+
 class FrameworkQuerySet(models.QuerySet):
     def for_province(self, province) -> "FrameworkQuerySet":
         """The frameworks a province uses: its own for the years it has one, else the common one."""
         province_id = getattr(province, "pk", province)
-        own_years = Framework.objects.filter(province=province_id).values("year")
-        return self.filter(Q(province=province_id) | Q(province__isnull=True) & ~Q(year__in=own_years))
+        # Per period kind: a province's own quarterly framework leaves the common annual one in place.
+        own = Framework.objects.filter(province=province_id, year=OuterRef("year"), period=OuterRef("period"))
+        return self.filter(Q(province=province_id) | Q(province__isnull=True) & ~Exists(own))
 
     def visible_to(self, user) -> "FrameworkQuerySet":
         """The common frameworks and those of the provinces whose records the user reads (its own and,
@@ -82,14 +103,39 @@ class Framework(Versioned):
     scale_max = models.PositiveSmallIntegerField(_("highest score"), default=5)
     excellent_from = models.DecimalField(
         _("excellent from"),
-        max_digits=4,
+        max_digits=5,
         decimal_places=2,
         default=Decimal("4.50"),
         help_text=_("Overall score from which the rating is “excellently fulfilled”."),
     )
-    good_from = models.DecimalField(_("good from"), max_digits=4, decimal_places=2, default=Decimal("3.50"))
+    good_from = models.DecimalField(_("good from"), max_digits=5, decimal_places=2, default=Decimal("3.50"))
     fulfilled_from = models.DecimalField(
-        _("fulfilled from"), max_digits=4, decimal_places=2, default=Decimal("2.50")
+        _("fulfilled from"), max_digits=5, decimal_places=2, default=Decimal("2.50")
+    )
+    method = models.CharField(
+        _("scoring method"),
+        max_length=12,
+        choices=Method.choices,
+        default=Method.SCALE,
+        help_text=_(
+            "Points out of 100: each part (skill group) carries its maximum points, summing to 100, and "
+            "each criterion its maximum within the part; thresholds are on 0–100."
+        ),
+    )
+    period = models.CharField(
+        _("period"),
+        max_length=10,
+        choices=Period.choices,
+        default=Period.YEAR,
+        help_text=_("What one assessment covers: the year, the term, or one quarter of the year."),
+    )
+    self_assessment = models.BooleanField(
+        _("self-assessment first"),
+        default=False,
+        help_text=_(
+            "Secretaries with an account assess themselves first; the unit then reviews, and provincial "
+            "staff confirm."
+        ),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -101,16 +147,20 @@ class Framework(Versioned):
         verbose_name_plural = _("frameworks")
         ordering = ["-year", "province_id"]
         constraints = [
+            # One per period kind: a province may assess by quarter (Regulation 366) beside its annual
+            # framework, whose rating is the year's (commendations read it).
             models.UniqueConstraint(
-                fields=["province", "year"],
-                name="framework_one_per_province_and_year",
-                violation_error_message=_("This province already has a framework for that year."),
+                fields=["province", "year", "period"],
+                name="framework_one_per_province_year_period",
+                violation_error_message=_(
+                    "This province already has a framework of that kind for that year."
+                ),
             ),
             models.UniqueConstraint(
-                fields=["year"],
+                fields=["year", "period"],
                 condition=Q(province__isnull=True),
-                name="framework_one_common_per_year",
-                violation_error_message=_("There is already a common framework for that year."),
+                name="framework_one_common_per_year_period",
+                violation_error_message=_("There is already a common framework of that kind for that year."),
             ),
             models.CheckConstraint(
                 name="framework_scale_ordered",
@@ -124,6 +174,12 @@ class Framework(Versioned):
                 violation_error_message=_(
                     "Thresholds must rise from “fulfilled” to “good” to “excellent”, within the scale."
                 ),
+            ),
+            models.CheckConstraint(
+                # Points out of 100: the overall score is a sum of points on 0–100.
+                name="framework_points_on_0_to_100",
+                condition=~Q(method="diem_100") | Q(scale_min=0, scale_max=POINTS_TOTAL),
+                violation_error_message=_("A framework of points out of 100 scores from 0 to 100."),
             ),
         ]
 
@@ -153,16 +209,59 @@ class Framework(Versioned):
     def is_in_use(self) -> bool:
         return self.pk is not None and self.assessments.exists()
 
+    @property
+    def is_points(self) -> bool:
+        return self.method == Method.POINTS
+
+    @property
+    def is_annual(self) -> bool:
+        return self.period == Period.YEAR
+
+    @property
+    def is_quarterly(self) -> bool:
+        return self.period == Period.QUARTER
+
+    @cached_property
+    def conditions(self) -> list["RatingCondition"]:
+        """The extra conditions of its rating levels, read once per framework object."""
+        return list(self.rating_conditions.all())
+
+    def points_problems(self) -> list[str]:
+        """What keeps a points-out-of-100 framework from being used: the parts' maxima must sum to 100 and
+        each part's criteria's maxima to the part's (sums across rows, which no constraint can check)."""
+        if not self.is_points:
+            return []
+        problems = []
+        groups = list(self.groups.prefetch_related("criteria"))
+        if not groups:
+            problems.append(_("It has no part yet."))
+        total = 0
+        for group in groups:
+            if group.max_points is None:
+                problems.append(_("Part “%(part)s” has no maximum points.") % {"part": group.name})
+                continue
+            total += group.max_points
+            criteria = list(group.criteria.all())
+            if any(c.max_points is None for c in criteria) or not criteria:
+                problems.append(
+                    _("Every criterion of part “%(part)s” needs its maximum points.") % {"part": group.name}
+                )
+                continue
+            criteria_total = sum(c.max_points for c in criteria)
+            if criteria_total != group.max_points:
+                problems.append(
+                    _("The criteria of part “%(part)s” carry %(sum)s points, not the part's %(max)s.")
+                    % {"part": group.name, "sum": criteria_total, "max": group.max_points}
+                )
+        if groups and total != POINTS_TOTAL:
+            problems.append(_("The parts carry %(sum)s points, not 100.") % {"sum": total})
+        return problems
+
     def rating_for(self, score: Decimal | None) -> str:
-        if score is None:
-            return ""
-        if score >= self.excellent_from:
-            return Rating.EXCELLENT
-        if score >= self.good_from:
-            return Rating.GOOD
-        if score >= self.fulfilled_from:
-            return Rating.FULFILLED
-        return Rating.NOT_FULFILLED
+        """The level the thresholds alone give (scoring.rating applies the extra conditions too)."""
+        from .scoring import level_for
+
+        return level_for(self, score)
 
 
 def framework_for(province, year: int) -> Framework | None:
@@ -171,9 +270,13 @@ def framework_for(province, year: int) -> Framework | None:
     province_id = getattr(province, "pk", province)
     return (
         Framework.objects.filter(Q(province=province_id) | Q(province__isnull=True), year=year)
-        .order_by(F("province").asc(nulls_last=True))
+        .order_by(F("province").asc(nulls_last=True), ANNUAL_FIRST)
         .first()
     )
+
+
+# The annual framework before a quarterly or term one of the same year: it is "the year's".
+ANNUAL_FIRST = Case(When(period="nam", then=Value(0)), default=Value(1)).asc()
 
 
 def current_framework(user) -> Framework | None:
@@ -199,7 +302,16 @@ def current_framework(user) -> Framework | None:
     )
 
 
-FROZEN_FRAMEWORK_FIELDS = ("scale_min", "scale_max", "excellent_from", "good_from", "fulfilled_from")
+FROZEN_FRAMEWORK_FIELDS = (
+    "scale_min",
+    "scale_max",
+    "excellent_from",
+    "good_from",
+    "fulfilled_from",
+    "method",
+    "period",
+    "self_assessment",
+)
 
 
 class FrameworkInUse(ValidationError):
@@ -242,6 +354,12 @@ class SkillGroup(FrozenWithFramework):
     )
     order = models.PositiveSmallIntegerField(_("order"))
     name = models.CharField(_("name"), max_length=200)
+    max_points = models.PositiveSmallIntegerField(
+        _("maximum points"),
+        null=True,
+        blank=True,
+        help_text=_("Points out of 100 only: the part's share of the 100 points (e.g. 30 or 70)."),
+    )
 
     class Meta:
         verbose_name = _("skill group")
@@ -249,6 +367,11 @@ class SkillGroup(FrozenWithFramework):
         ordering = ["framework", "order"]
         constraints = [
             models.UniqueConstraint(fields=["framework", "order"], name="skill_group_order_unique"),
+            models.CheckConstraint(
+                name="skill_group_max_points_range",
+                condition=Q(max_points__isnull=True) | Q(max_points__gt=0, max_points__lte=POINTS_TOTAL),
+                violation_error_message=_("A part carries from 1 to 100 points."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -272,6 +395,12 @@ class Criterion(FrozenWithFramework):
         default=Decimal("1"),
         validators=[MinValueValidator(Decimal("0.01"))],
     )
+    max_points = models.PositiveSmallIntegerField(
+        _("maximum points"),
+        null=True,
+        blank=True,
+        help_text=_("Points out of 100 only: the most this criterion gives within its part."),
+    )
 
     class Meta:
         verbose_name = _("criterion")
@@ -280,6 +409,11 @@ class Criterion(FrozenWithFramework):
         constraints = [
             models.UniqueConstraint(fields=["group", "order"], name="criterion_order_unique"),
             models.CheckConstraint(name="criterion_weight_positive", condition=Q(weight__gt=0)),
+            models.CheckConstraint(
+                name="criterion_max_points_range",
+                condition=Q(max_points__isnull=True) | Q(max_points__gt=0, max_points__lte=POINTS_TOTAL),
+                violation_error_message=_("A criterion carries from 1 to 100 points."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -287,6 +421,57 @@ class Criterion(FrozenWithFramework):
 
     def _framework(self) -> Framework:
         return self.group.framework
+
+
+class RatingCondition(FrozenWithFramework):
+    """An extra condition a rating level needs beyond its threshold (Regulation 366: "hoàn thành xuất sắc"
+    only if …): no criterion, or no part, scored below `min_percent` of its maximum. An assessment that
+    reaches the level's threshold but fails one of its conditions gets the next level down."""
+
+    class Kind(models.TextChoices):
+        CRITERION_FLOOR = "tieu_chi", _("No criterion below")
+        PART_FLOOR = "phan", _("No part below")
+
+    framework = models.ForeignKey(
+        Framework, verbose_name=_("framework"), on_delete=models.CASCADE, related_name="rating_conditions"
+    )
+    rating = models.CharField(_("rating level"), max_length=20, choices=Rating.choices)
+    kind = models.CharField(_("condition"), max_length=10, choices=Kind.choices)
+    min_percent = models.DecimalField(
+        _("floor (percent of the maximum)"),
+        max_digits=5,
+        decimal_places=2,
+        help_text=_("E.g. 50: every criterion (or part) must reach half of its maximum points."),
+    )
+
+    class Meta:
+        verbose_name = _("rating condition")
+        verbose_name_plural = _("rating conditions")
+        ordering = ["framework", "rating", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "rating", "kind"],
+                name="rating_condition_one_per_level_and_kind",
+                violation_error_message=_("That level already has this condition."),
+            ),
+            models.CheckConstraint(
+                name="rating_condition_percent_range",
+                condition=Q(min_percent__gt=0, min_percent__lte=100),
+                violation_error_message=_("The floor is a percentage above 0 and at most 100."),
+            ),
+            models.CheckConstraint(
+                # The lowest level is what is left: it has no condition to fail.
+                name="rating_condition_not_on_lowest",
+                condition=~Q(rating="khong_hoan_thanh"),
+                violation_error_message=_("The lowest level has no condition."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_rating_display()}: {self.get_kind_display()} {self.min_percent}%"
+
+    def _framework(self) -> Framework:
+        return self.framework
 
 
 class AssessmentQuerySet(ScopedQuerySet):
@@ -305,6 +490,10 @@ class Assessment(Versioned):
     the person's new unit sees it as "assessed by another unit" (selectors.assessed_elsewhere)."""
 
     class Status(models.TextChoices):
+        # The self-assessment step, where the framework asks for it (Framework.self_assessment): the
+        # secretary writes, then submits to the unit.
+        SELF_DRAFT = "tu_danh_gia", _("Self-assessing")
+        AWAITING_REVIEW = "cho_don_vi", _("Awaiting the unit's review")
         DRAFT = "nhap", _("Draft")
         SUBMITTED = "da_gui", _("Submitted")
         CONFIRMED = "da_xac_nhan", _("Confirmed")
@@ -331,12 +520,24 @@ class Assessment(Versioned):
         settings.AUTH_USER_MODEL, verbose_name=_("assessor"), on_delete=models.PROTECT, related_name="+"
     )
     assessed_on = models.DateField(_("assessed on"))
+    quarter = models.PositiveSmallIntegerField(
+        _("quarter"), null=True, blank=True, help_text=_("Only in a quarterly framework: 1 to 4.")
+    )
     comment = models.TextField(_("overall comment"), blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     overall_score = models.DecimalField(
-        _("overall score"), max_digits=4, decimal_places=2, null=True, blank=True
+        _("overall score"), max_digits=5, decimal_places=2, null=True, blank=True
     )
     rating = models.CharField(_("rating"), max_length=20, choices=Rating.choices, blank=True)
+    # The secretary's own step (self_views): kept beside the unit's scores, never overwritten by them.
+    self_overall_score = models.DecimalField(
+        _("self-assessed overall score"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    self_rating = models.CharField(
+        _("self-assessed rating"), max_length=20, choices=Rating.choices, blank=True
+    )
+    self_comment = models.TextField(_("self-assessment comment"), blank=True)
+    self_submitted_at = models.DateTimeField(_("self-assessment submitted at"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
@@ -353,6 +554,8 @@ class Assessment(Versioned):
     objects = AssessmentQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
+    is_self_draft = status_is(Status.SELF_DRAFT)
+    is_awaiting_review = status_is(Status.AWAITING_REVIEW)
     is_draft = status_is(Status.DRAFT)
     is_submitted = status_is(Status.SUBMITTED)
     is_confirmed = status_is(Status.CONFIRMED)
@@ -366,8 +569,20 @@ class Assessment(Versioned):
         constraints = [
             models.UniqueConstraint(
                 fields=["person", "framework"],
+                condition=Q(quarter__isnull=True),
                 name="assessment_one_per_person_and_framework",
                 violation_error_message=_("This secretary already has an assessment in that framework."),
+            ),
+            models.UniqueConstraint(
+                fields=["person", "framework", "quarter"],
+                condition=Q(quarter__isnull=False),
+                name="assessment_one_per_person_framework_quarter",
+                violation_error_message=_("This secretary already has an assessment for that quarter."),
+            ),
+            models.CheckConstraint(
+                name="assessment_quarter_range",
+                condition=Q(quarter__isnull=True) | Q(quarter__gte=1, quarter__lte=4),
+                violation_error_message=_("A quarter is 1, 2, 3 or 4."),
             ),
             models.CheckConstraint(
                 name="assessment_confirmed_has_confirmer",
@@ -389,6 +604,24 @@ class Assessment(Versioned):
     @property
     def is_locked(self) -> bool:
         return self.status == self.Status.CONFIRMED
+
+    @property
+    def in_self_step(self) -> bool:
+        """Still the secretary's (writing, or submitted and not yet reviewed by the unit)."""
+        return self.status in (self.Status.SELF_DRAFT, self.Status.AWAITING_REVIEW)
+
+    @property
+    def was_self_assessed(self) -> bool:
+        return self.self_submitted_at is not None
+
+    @property
+    def period_label(self) -> str:
+        if self.quarter:
+            return _("Q%(quarter)s/%(year)s") % {"quarter": self.quarter, "year": self.framework.year}
+        return str(self.framework.year)
+
+    # Statuses an officer or provincial staff treat as the unit's record (the self-assessment step is not).
+    UNIT_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.CONFIRMED)
 
 
 class Score(models.Model):
@@ -418,7 +651,7 @@ class GroupScore(models.Model):
     group = models.ForeignKey(
         SkillGroup, verbose_name=_("skill group"), on_delete=models.PROTECT, related_name="+"
     )
-    score = models.DecimalField(_("score"), max_digits=4, decimal_places=2, null=True)
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2, null=True)
 
     class Meta:
         verbose_name = _("group score")
@@ -430,3 +663,50 @@ class GroupScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group}: {self.score}"
+
+
+class SelfScore(models.Model):
+    """The secretary's own score of a criterion (the self-assessment step), kept beside the unit's Score."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="self_scores")
+    criterion = models.ForeignKey(
+        Criterion, verbose_name=_("criterion"), on_delete=models.PROTECT, related_name="+"
+    )
+    value = models.PositiveSmallIntegerField(_("self-assessed score"), null=True, blank=True)
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("self-assessed score")
+        verbose_name_plural = _("self-assessed scores")
+        ordering = ["criterion__group__order", "criterion__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "criterion"], name="self_score_one_per_criterion"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.value}"
+
+
+class GroupReview(models.Model):
+    """Per part (skill group) of a self-assessed assessment: the secretary's derived part score and the
+    unit's comment on that part, written when it reviews."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="group_reviews")
+    group = models.ForeignKey(
+        SkillGroup, verbose_name=_("skill group"), on_delete=models.PROTECT, related_name="+"
+    )
+    self_score = models.DecimalField(
+        _("self-assessed score"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    comment = models.TextField(_("the unit's comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("part review")
+        verbose_name_plural = _("part reviews")
+        ordering = ["group__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "group"], name="group_review_one_per_group"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group}: {self.self_score}"

@@ -611,3 +611,49 @@ def person_history(person, *, user) -> PersonHistory:
             for a in assessments
         ],
     )
+
+
+@dataclass
+class SelfItem:
+    """One period a secretary self-assesses: the framework, its quarter, and the assessment once begun."""
+
+    framework: Framework
+    quarter: int | None
+    assessment: Assessment | None
+
+    @property
+    def is_open(self) -> bool:
+        """Still the secretary's to write (nothing yet, or their draft)."""
+        return self.assessment is None or self.assessment.is_self_draft
+
+
+def self_assessments_for(person) -> list[SelfItem]:
+    """The secretary's own self-assessment periods, newest first: this year's framework of the province of
+    the branch they lead, when it asks for a self-assessment (each quarter up to today's where quarterly),
+    and every earlier assessment of theirs that had the step. Only `person`'s rows: the caller passes
+    request.user.person, never an id from the request. Three queries."""
+    from django.utils import timezone
+
+    from .services import current_branch
+
+    today = timezone.localdate()
+    mine = list(
+        Assessment.objects.filter(person=person, framework__self_assessment=True)
+        .select_related("framework")
+        .order_by("-framework__year", "-quarter")
+    )
+    by_period = {(a.framework_id, a.quarter): a for a in mine}
+    items = []
+    branch = current_branch(person)
+    if branch is not None:
+        frameworks = Framework.objects.for_province(branch.commune.province_id).filter(
+            year=today.year, self_assessment=True
+        )
+        for framework in frameworks.order_by("period"):
+            quarters = range((today.month - 1) // 3 + 1, 0, -1) if framework.is_quarterly else [None]
+            for quarter in quarters:
+                items.append(SelfItem(framework, quarter, by_period.pop((framework.pk, quarter), None)))
+    items.extend(
+        SelfItem(a.framework, a.quarter, a) for a in mine if (a.framework_id, a.quarter) in by_period
+    )
+    return items

@@ -12,7 +12,16 @@ from secretaries.models import Person
 
 from . import scoring
 from .defaults import DEFAULT_GROUPS, DEFAULT_NAME
-from .models import Assessment, Criterion, Framework, GroupScore, Score, SkillGroup
+from .models import (
+    FROZEN_FRAMEWORK_FIELDS,
+    Assessment,
+    Criterion,
+    Framework,
+    GroupScore,
+    RatingCondition,
+    Score,
+    SkillGroup,
+)
 from .selectors import assessed_elsewhere
 
 _SAME = object()  # framework_copy: the copied framework's own province
@@ -37,10 +46,7 @@ def framework_copy(*, framework: Framework, year: int, name: str | None = None, 
     province unless another one (or None: the common framework) is given."""
     if province is _SAME:
         province = framework.province
-    fields = {
-        f: getattr(framework, f)
-        for f in ("scale_min", "scale_max", "excellent_from", "good_from", "fulfilled_from")
-    }
+    fields = {f: getattr(framework, f) for f in FROZEN_FRAMEWORK_FIELDS}
     if name is None:
         # "Bộ tiêu chí … 2026" becomes "Bộ tiêu chí … 2027"; a name without its year gets one.
         year_text = str(framework.year)
@@ -51,11 +57,24 @@ def framework_copy(*, framework: Framework, year: int, name: str | None = None, 
         )
     copy = Framework.objects.create(year=year, province=province, name=name, **fields)
     for group in framework.groups.prefetch_related("criteria"):
-        new_group = SkillGroup.objects.create(framework=copy, order=group.order, name=group.name)
+        new_group = SkillGroup.objects.create(
+            framework=copy, order=group.order, name=group.name, max_points=group.max_points
+        )
         Criterion.objects.bulk_create(
-            Criterion(group=new_group, order=c.order, name=c.name, description=c.description, weight=c.weight)
+            Criterion(
+                group=new_group,
+                order=c.order,
+                name=c.name,
+                description=c.description,
+                weight=c.weight,
+                max_points=c.max_points,
+            )
             for c in group.criteria.all()
         )
+    RatingCondition.objects.bulk_create(
+        RatingCondition(framework=copy, rating=c.rating, kind=c.kind, min_percent=c.min_percent)
+        for c in framework.rating_conditions.all()
+    )
     return copy
 
 
@@ -108,6 +127,7 @@ def assessment_save(
     assessment: Assessment | None = None,
     criteria: list[Criterion] | None = None,
     version: int | None = None,
+    quarter: int | None = None,
 ) -> Assessment:
     """Create or update an assessment with its scores (criterion id → value or None); derived values are
     stored in the same transaction. With submit, every criterion must have a score.
@@ -118,13 +138,18 @@ def assessment_save(
     criteria = criteria if criteria is not None else framework_criteria(framework)
     comments = comments or {}
     assessed_on = assessed_on or timezone.localdate()
+    check_period(framework=framework, quarter=quarter)
     # An account of a unit that ended (a Huyện đoàn) records nothing dated after its end, nor for a later
     # year: refused with code "unit_ended", shown next to the date.
     assessor.check_may_record_on(assessed_on)
     assessor.check_may_record_on(datetime.date(framework.year, 1, 1))
     scoped = Assessment.objects.visible_to(assessor)
     if assessment is None:
-        assessment = scoped.select_for_update(of=("self",)).filter(person=person, framework=framework).first()
+        assessment = (
+            scoped.select_for_update(of=("self",))
+            .filter(person=person, framework=framework, quarter=quarter)
+            .first()
+        )
         if assessment is None and assessed_elsewhere(user=assessor, framework=framework, people=[person]):
             raise ValidationError(
                 _(
@@ -140,18 +165,12 @@ def assessment_save(
         assessment = lock_current(scoped, pk=assessment.pk, version=version)
     if assessment is not None and assessment.is_locked:
         raise ValidationError(_("This assessment is confirmed and locked."), code="locked")
+    check_self_step(person=person, framework=framework, assessment=assessment)
     if submit and any(values.get(c.pk) is None for c in criteria):
         raise ValidationError(
             _("Every criterion needs a score before the assessment is submitted."), code="incomplete"
         )
-    for criterion in criteria:
-        value = values.get(criterion.pk)
-        if value is not None and not framework.scale_min <= value <= framework.scale_max:
-            raise ValidationError(
-                _("Scores go from %(min)s to %(max)s.")
-                % {"min": framework.scale_min, "max": framework.scale_max},
-                code="out_of_scale",
-            )
+    check_values(framework=framework, criteria=criteria, values=values)
     if assessment is None:
         branch = current_branch(person)
         if branch is None:
@@ -169,6 +188,7 @@ def assessment_save(
         assessment = Assessment(
             person=person,
             framework=framework,
+            quarter=quarter,
             branch=branch,
             commune=commune,
             district_id=commune.district_id,
@@ -183,6 +203,8 @@ def assessment_save(
     if submit:
         assessment.status = Assessment.Status.SUBMITTED
         assessment.submitted_at = timezone.now()
+    elif assessment.is_awaiting_review:
+        assessment.status = Assessment.Status.DRAFT  # the unit's review, saved as its draft
     assessment.save()
     Score.objects.filter(assessment=assessment).delete()
     Score.objects.bulk_create(
@@ -191,6 +213,73 @@ def assessment_save(
     )
     _store_group_scores(assessment, derived)
     return assessment
+
+
+def check_period(*, framework: Framework, quarter: int | None) -> None:
+    """A quarterly framework's assessment names its quarter; any other's names none (its period is the
+    framework's year, or for a term framework the term the framework is for)."""
+    if framework.is_quarterly and quarter not in (1, 2, 3, 4):
+        raise ValidationError(
+            _("Choose the quarter (1 to 4) this assessment is for."), code="quarter_required"
+        )
+    if not framework.is_quarterly and quarter is not None:
+        raise ValidationError(_("This framework is not assessed by quarter."), code="quarter_not_used")
+
+
+def check_values(*, framework: Framework, criteria, values: dict) -> None:
+    """Each score within its range: the scale, or for points out of 100 from 0 to the criterion's maximum;
+    and a points framework whose parts and criteria do not add up is not used at all."""
+    if framework.is_points:
+        problems = framework.points_problems()
+        if problems:
+            raise ValidationError(
+                _("“%(name)s” is not ready: %(problems)s")
+                % {"name": framework.name, "problems": " ".join(str(p) for p in problems)},
+                code="framework_incomplete",
+            )
+    for criterion in criteria:
+        value = values.get(criterion.pk)
+        if value is None:
+            continue
+        if framework.is_points:
+            if not 0 <= value <= criterion.max_points:
+                raise ValidationError(
+                    _("“%(criterion)s” scores from 0 to %(max)s points.")
+                    % {"criterion": criterion.name, "max": criterion.max_points},
+                    code="out_of_scale",
+                )
+        elif not framework.scale_min <= value <= framework.scale_max:
+            raise ValidationError(
+                _("Scores go from %(min)s to %(max)s.")
+                % {"min": framework.scale_min, "max": framework.scale_max},
+                code="out_of_scale",
+            )
+
+
+def has_secretary_account(person: Person) -> bool:
+    """Whether the person can assess themselves: an active branch secretary's account bound to them."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(person=person, role="secretary", is_active=True).exists()
+
+
+def check_self_step(*, person: Person, framework: Framework, assessment: Assessment | None) -> None:
+    """Where the framework asks for a self-assessment and the secretary has an account, the unit assesses
+    only after the secretary has submitted theirs. Without an account the unit enters as ever."""
+    if assessment is not None:
+        if assessment.is_self_draft:
+            raise ValidationError(
+                _("%(person)s is still writing their self-assessment; the unit reviews it once submitted.")
+                % {"person": person.full_name},
+                code="self_assessing",
+            )
+        return
+    if framework.self_assessment and has_secretary_account(person):
+        raise ValidationError(
+            _("%(person)s assesses themselves first (they have an account); the unit reviews it then.")
+            % {"person": person.full_name},
+            code="awaiting_self_assessment",
+        )
 
 
 def _require_provincial(user) -> None:
@@ -241,7 +330,9 @@ def assessment_reopen(*, assessment: Assessment, user, reason: str) -> Assessmen
 
 
 @transaction.atomic  # the whole grid, or nothing
-def commune_grid_save(*, entries, framework: Framework, criteria, assessor, submit: bool) -> int:
+def commune_grid_save(
+    *, entries, framework: Framework, criteria, assessor, submit: bool, quarter: int | None = None
+) -> int:
     """Save the commune grid's rows; returns how many were saved. Each entry has the row's `person`, its
     `assessment` (or None), `locked` (confirmed, or assessed by another unit), the typed `values` per
     criterion, the `comment` and the version the grid was `loaded` with. A row confirmed by someone else
@@ -266,6 +357,7 @@ def commune_grid_save(*, entries, framework: Framework, criteria, assessor, subm
             assessment=entry.assessment,
             criteria=criteria,
             version=entry.loaded,
+            quarter=quarter,
         )
         saved += 1
     return saved

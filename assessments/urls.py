@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import assessment_views as views
-from . import report_urls
+from . import framework_urls, report_urls, self_urls
 
 app_name = "assessments"
 
@@ -20,3 +20,6 @@ urlpatterns = [
 
 # The reports (summary, training needs) live in their own module.
 urlpatterns += report_urls.urlpatterns
+
+# The secretary's self-assessment, and the frameworks of a province.
+urlpatterns += self_urls.urlpatterns + framework_urls.urlpatterns

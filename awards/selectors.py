@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 
-from assessments.models import Assessment
+from assessments.models import Assessment, Period
 from branches.models import Commune, District
 from branches.rollup import RECORDED, grouping, sort_key
 from branches.selectors import branch_communes_on
@@ -125,10 +125,15 @@ class Candidate:
 
 
 def year_assessments(*, campaign: Campaign, person):
-    """The assessment that counts for a campaign: the person's in the campaign's year, once submitted (a
-    draft does not count). `person` is a person, an id or an OuterRef."""
-    return Assessment.objects.filter(person=person, framework__year=campaign.year).exclude(
-        status=Assessment.Status.DRAFT
+    """The assessment that counts for a campaign: the person's annual one of the campaign's year, once the
+    unit has submitted it (a draft, or a self-assessment the unit has not reviewed, does not count). A
+    province assessing by quarter or term too (Regulation 366) still has the year's rating from its annual
+    framework: quarterly ratings are not averaged into one. `person` is a person, an id or an OuterRef."""
+    return Assessment.objects.filter(
+        person=person,
+        framework__year=campaign.year,
+        framework__period=Period.YEAR,
+        status__in=(Assessment.Status.SUBMITTED, Assessment.Status.CONFIRMED),
     )
 
 

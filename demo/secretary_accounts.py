@@ -20,18 +20,19 @@ def populate_secretary_account(*, password: str = DEMO_PASSWORD) -> User | None:
         commune = Commune.objects.get_by_code(COMMUNE_CODE)
     except ObjectDoesNotExist:
         return None
+    user = User.objects.filter(username=SECRETARY_USERNAME).select_related("person").first()
+    # The first secretary of the commune who has no account yet (the self-assessment demo gives some one).
     term = (
         Term.objects.current()
         .secretaries()
-        .filter(branch__commune=commune)
+        .filter(branch__commune=commune, person__account__isnull=True)
         .select_related("person")
         .order_by("branch__name", "pk")
         .first()
     )
-    if term is None:
+    if user is None and term is None:
         return None
-    person = term.person
-    user = User.objects.filter(username=SECRETARY_USERNAME).first()
+    person = user.person if user is not None else term.person
     if user is None:
         family, _sep, given = person.full_name.rpartition(" ")
         user = User(

@@ -220,6 +220,7 @@ EXTRA_CASE_MODULES = [
     "tests.core.scope_cases_imports",
     "tests.secretaries.scope_cases_accounts",
     "tests.core.scope_cases_jobs",
+    "tests.assessments.scope_cases_frameworks",
 ]
 for _module in EXTRA_CASE_MODULES:
     CASES += importlib.import_module(_module).CASES

@@ -63,8 +63,10 @@
     const input = event.target;
     if (!input.classList.contains("score-input")) return;
     input.classList.remove("is-invalid");
-    // One digit is a whole score on a 1–5 (or 1–9) scale: move on at once.
-    if (/^[0-9]$/.test(input.value)) {
+    // One digit is a whole score on a 1–5 (or 1–9) scale: move on at once. Points out of 100 (a criterion
+    // worth 10 or more) move on once the cell holds as many digits as its maximum has.
+    const digits = input.maxLength > 0 ? input.maxLength : 1;
+    if (/^[0-9]+$/.test(input.value) && input.value.length >= digits) {
       const at = position(input);
       if (!at) return;
       const next = nextCell(at[0], at[1]);

@@ -10,6 +10,7 @@ from demo.awards import populate_awards, populate_current_awards
 from demo.branches import DEMO_PROVINCE, populate_branches, rearrange_hamlets, reattach_branches
 from demo.secretaries import populate_secretaries
 from demo.secretary_accounts import populate_secretary_account
+from demo.self_assessments import populate_self_assessments
 from demo.seminars import populate_seminars, populate_seminars_today
 
 
@@ -33,6 +34,8 @@ class Command(BaseCommand):
             # Today's records, in the new units: Vĩnh Long's 2026 assessments (and Trà Vinh's 2025 ones,
             # stored with the units of their time) and seminars.
             assessments = populate_assessments(rng=rng)
+            # Vĩnh Long's quarterly round in points out of 100, secretaries assessing themselves first.
+            self_assessed = populate_self_assessments(rng=rng)
             seminars_today = populate_seminars_today(rng=rng)
             # Today's campaign is Vĩnh Long's: its communes nominate the secretaries of today's branches.
             awards.update(populate_current_awards(rng=rng))
@@ -59,6 +62,14 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("Demo assessments: Trà Vinh has its assessments already, none created.")
+        if self_assessed["accounts"]:
+            self.stdout.write(
+                "Demo self-assessment (Vĩnh Long, by quarter, points out of 100): {accounts} secretary "
+                "accounts in Xã Tập Ngãi (bithu.tapngai1…), {awaiting} self-assessments awaiting "
+                "doanxa.tapngai's review, {drafts} still a draft, {confirmed} confirmed".format(
+                    **self_assessed
+                )
+            )
         if seminars["seminars"]:
             self.stdout.write(
                 "Demo seminars created: {seminars} ({participants} participations, {proposals} proposals, "

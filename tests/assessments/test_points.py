@@ -1,0 +1,254 @@
+"""Frameworks of points out of 100 (Regulation 366-QĐ/TW): thresholds exact at their boundaries in
+Decimal, extra conditions that demote, the parts adding up to 100, periods by quarter, and the year's rating
+that commendations read."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from assessments import scoring
+from assessments.framework_services import framework_create_points, split_points
+from assessments.models import Assessment, Framework, Method, Period, Rating, RatingCondition
+from assessments.services import assessment_save, framework_copy, framework_criteria
+
+pytestmark = pytest.mark.usefixtures("world_once")
+
+
+@pytest.fixture
+def points(world):
+    """Trà Vinh's framework of points out of 100 for next year: parts of 30, 40 and 30 points; excellent
+    only with no criterion below half its points."""
+    return framework_create_points(
+        year=timezone.localdate().year + 1, province=world["tieu_can"].commune.province, name="Thang 100"
+    )
+
+
+def full_marks(criteria, **overrides) -> dict:
+    values = {c.pk: c.max_points for c in criteria}
+    for key, value in overrides.items():
+        values[criteria[int(key[1:])].pk] = value
+    return values
+
+
+@pytest.mark.parametrize(
+    ("overall", "rating"),
+    [
+        ("100", Rating.EXCELLENT),
+        ("90", Rating.EXCELLENT),  # "from 90" includes 90
+        ("89.99", Rating.GOOD),
+        ("70", Rating.GOOD),
+        ("69.99", Rating.FULFILLED),
+        ("50", Rating.FULFILLED),
+        ("49.99", Rating.NOT_FULFILLED),
+        ("0", Rating.NOT_FULFILLED),
+    ],
+)
+def test_thresholds_at_each_boundary(points, overall, rating):
+    assert points.rating_for(Decimal(overall)) == rating
+    assert scoring.rating(points, Decimal(overall), conditions=[]) == rating
+
+
+def test_parts_and_criteria_carry_their_points(points):
+    criteria = framework_criteria(points)
+    assert [g.max_points for g in points.groups.all()] == [30, 40, 30]
+    assert sum(c.max_points for c in criteria) == 100 and points.points_problems() == []
+    assert split_points(30, 4) == [8, 8, 7, 7]
+
+
+def test_sums_of_points_and_the_rating(points):
+    criteria = framework_criteria(points)
+    derived = scoring.derive(framework=points, criteria=criteria, values=full_marks(criteria, c4=1, c5=0))
+    # Part 2 lost 9 + 10 of its 40 points.
+    assert list(derived.group_scores.values()) == [Decimal("30.00"), Decimal("21.00"), Decimal("30.00")]
+    assert derived.overall == Decimal("81.00") and derived.rating == Rating.GOOD
+
+
+def test_extra_condition_demotes_excellent_to_good(points):
+    criteria = framework_criteria(points)  # the first criterion carries 8 points: half is 4
+    kept = scoring.derive(framework=points, criteria=criteria, values=full_marks(criteria, c0=4))
+    assert (kept.overall, kept.rating) == (Decimal("96.00"), Rating.EXCELLENT)  # 50 % is not below 50 %
+    demoted = scoring.derive(framework=points, criteria=criteria, values=full_marks(criteria, c0=3))
+    assert (demoted.overall, demoted.rating) == (Decimal("95.00"), Rating.GOOD)
+
+
+def test_a_part_floor_and_a_cascade_of_conditions(points):
+    RatingCondition.objects.create(
+        framework=points, rating=Rating.EXCELLENT, kind=RatingCondition.Kind.PART_FLOOR, min_percent=90
+    )
+    RatingCondition.objects.create(
+        framework=points, rating=Rating.GOOD, kind=RatingCondition.Kind.CRITERION_FLOOR, min_percent=20
+    )
+    points = Framework.objects.get(pk=points.pk)  # its conditions read again
+    criteria = framework_criteria(points)
+    # Part 3 at 26/30 = 86.7 % < 90 %: 96 points are only "good".
+    assert scoring.derive(framework=points, criteria=criteria, values=full_marks(criteria, c8=6)).rating == (
+        Rating.GOOD
+    )
+    # A criterion at 0 fails both excellent's floor (50 %) and good's (20 %): down to "fulfilled".
+    assert scoring.derive(framework=points, criteria=criteria, values=full_marks(criteria, c8=0)).rating == (
+        Rating.FULFILLED
+    )
+
+
+def test_a_scale_framework_keeps_its_rules(framework, criteria):
+    # The 2019–2025 frameworks (1–5, weighted means) are not touched by the conditions.
+    assert framework.method == Method.SCALE and framework.period == Period.YEAR
+    derived = scoring.derive(framework=framework, criteria=criteria, values={c.pk: 5 for c in criteria})
+    assert (derived.overall, derived.rating) == (Decimal("5.00"), Rating.EXCELLENT)
+
+
+def test_parts_that_do_not_add_up_are_named_and_refused(points, world, tieu_can_officer):
+    group = points.groups.get(order=3)
+    group.max_points = 25
+    group.save()
+    problems = [str(p) for p in points.points_problems()]
+    assert any("95" in p for p in problems) and any("30" in p and "25" in p for p in problems)
+    with pytest.raises(ValidationError) as refused:
+        assessment_save(
+            person=world["tieu_can_person"], framework=points, assessor=tieu_can_officer, values={}
+        )
+    assert refused.value.code == "framework_incomplete"
+
+
+def test_constraints_keep_points_on_0_to_100(points):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Framework.objects.filter(pk=points.pk).update(scale_min=1, scale_max=5)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RatingCondition.objects.create(
+            framework=points, rating=Rating.NOT_FULFILLED, kind="phan", min_percent=10
+        )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        points.groups.filter(order=1).update(max_points=0)
+
+
+def test_a_criterion_scores_from_0_to_its_points(points, world, tieu_can_officer):
+    criteria = framework_criteria(points)
+    with pytest.raises(ValidationError) as refused:
+        assessment_save(
+            person=world["tieu_can_person"],
+            framework=points,
+            assessor=tieu_can_officer,
+            values={criteria[0].pk: 9},
+        )
+    assert refused.value.code == "out_of_scale"
+    saved = assessment_save(
+        person=world["tieu_can_person"],
+        framework=points,
+        assessor=tieu_can_officer,
+        values=full_marks(criteria, c0=0),
+        submit=True,
+    )
+    assert (saved.overall_score, saved.rating) == (Decimal("92.00"), Rating.GOOD)
+
+
+def test_copy_keeps_points_and_conditions_and_is_frozen_once_used(points, world, tieu_can_officer):
+    criteria = framework_criteria(points)
+    assessment_save(
+        person=world["tieu_can_person"],
+        framework=points,
+        assessor=tieu_can_officer,
+        values=full_marks(criteria),
+    )
+    points.method = Method.SCALE
+    with pytest.raises(ValidationError):
+        points.save()
+    copy = framework_copy(framework=Framework.objects.get(pk=points.pk), year=points.year + 1)
+    assert copy.is_points and copy.points_problems() == []
+    assert [(c.rating, c.kind, c.min_percent) for c in copy.rating_conditions.all()] == [
+        (Rating.EXCELLENT, "tieu_chi", Decimal("50.00"))
+    ]
+
+
+class TestQuarters:
+    @pytest.fixture
+    def quarterly(self, world):
+        return framework_create_points(
+            year=timezone.localdate().year + 1,
+            province=world["tieu_can"].commune.province,
+            name="Theo quý",
+            period=Period.QUARTER,
+        )
+
+    def test_a_quarterly_assessment_names_its_quarter(self, quarterly, world, tieu_can_officer):
+        person = world["tieu_can_person"]
+        criteria = framework_criteria(quarterly)
+        with pytest.raises(ValidationError) as refused:
+            assessment_save(person=person, framework=quarterly, assessor=tieu_can_officer, values={})
+        assert refused.value.code == "quarter_required"
+        first = assessment_save(
+            person=person,
+            framework=quarterly,
+            assessor=tieu_can_officer,
+            values=full_marks(criteria),
+            quarter=1,
+        )
+        second = assessment_save(
+            person=person,
+            framework=quarterly,
+            assessor=tieu_can_officer,
+            values=full_marks(criteria),
+            quarter=2,
+        )
+        again = assessment_save(
+            person=person,
+            framework=quarterly,
+            assessor=tieu_can_officer,
+            values=full_marks(criteria),
+            quarter=1,
+        )
+        assert first.pk == again.pk != second.pk
+        assert first.quarter == 1 and first.period_label == f"Quý 1/{quarterly.year}"
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Assessment.objects.filter(pk=second.pk).update(quarter=1)
+
+    def test_an_annual_framework_takes_no_quarter(self, framework, world, tieu_can_officer):
+        with pytest.raises(ValidationError) as refused:
+            assessment_save(
+                person=world["tieu_can_person"],
+                framework=framework,
+                assessor=tieu_can_officer,
+                values={},
+                quarter=2,
+            )
+        assert refused.value.code == "quarter_not_used"
+
+    def test_a_province_has_a_quarterly_framework_beside_its_annual_one(self, quarterly, world):
+        from assessments.models import framework_for
+
+        province = world["tieu_can"].commune.province
+        annual = framework_create_points(year=quarterly.year, province=province, name="Cả năm")
+        assert framework_for(province, quarterly.year) == annual  # the year's framework
+        with pytest.raises(IntegrityError), transaction.atomic():
+            framework_create_points(year=quarterly.year, province=province, name="Lần hai")
+
+    def test_commendation_eligibility_reads_the_annual_rating(self, quarterly, world, tieu_can_officer):
+        from awards.models import Campaign
+        from awards.selectors import year_assessments
+
+        person = world["tieu_can_person"]
+        criteria = framework_criteria(quarterly)
+        assessment_save(
+            person=person,
+            framework=quarterly,
+            assessor=tieu_can_officer,
+            values=full_marks(criteria),
+            quarter=1,
+            submit=True,
+        )
+        campaign = Campaign(year=quarterly.year)
+        assert not year_assessments(campaign=campaign, person=person).exists()  # a quarter is not the year
+        annual = framework_create_points(
+            year=quarterly.year, province=world["tieu_can"].commune.province, name="Cả năm"
+        )
+        saved = assessment_save(
+            person=person,
+            framework=annual,
+            assessor=tieu_can_officer,
+            values=full_marks(framework_criteria(annual), c0=3),
+            submit=True,
+        )
+        assert list(year_assessments(campaign=campaign, person=person)) == [saved]
+        assert saved.rating == Rating.GOOD

@@ -1,0 +1,292 @@
+"""Self-assessment → the unit's review → confirmation (Regulation 366-QĐ/TW), where a framework asks for it:
+the secretary's own pages, the review with both scores, who may reach what, and the grid."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments import self_services, services
+from assessments.framework_services import framework_create_points
+from assessments.models import Assessment, GroupReview, Rating
+from assessments.selectors import self_assessments_for
+from core.versioning import VERSION_FIELD
+from tests.factories import BranchFactory, UserFactory, person_with_term
+
+pytestmark = pytest.mark.usefixtures("world_once")
+
+S = Assessment.Status
+
+
+@pytest.fixture
+def self_framework(world):
+    """Trà Vinh's framework of this year: points out of 100, secretaries first."""
+    return framework_create_points(
+        year=timezone.localdate().year,
+        province=world["tieu_can"].commune.province,
+        name="Tự đánh giá",
+        self_assessment=True,
+    )
+
+
+@pytest.fixture
+def criteria(self_framework):
+    return services.framework_criteria(self_framework)
+
+
+@pytest.fixture
+def secretary(world):
+    return UserFactory(username="bithu.teo", role="secretary", person=world["tieu_can_person"])
+
+
+@pytest.fixture
+def secretary_client(client, secretary):
+    client.force_login(secretary)
+    return client
+
+
+def marks(criteria, share=1.0, **overrides) -> dict:
+    values = {c.pk: round(c.max_points * share) for c in criteria}
+    for key, value in overrides.items():
+        values[criteria[int(key[1:])].pk] = value
+    return values
+
+
+def self_submitted(secretary, framework, criteria, **overrides):
+    return self_services.self_assessment_save(
+        user=secretary, framework=framework, values=marks(criteria, **overrides), submit=True
+    )
+
+
+def form_data(criteria, values, **extra) -> dict:
+    data = {f"score_{c.pk}": "" if values.get(c.pk) is None else str(values[c.pk]) for c in criteria}
+    return {**data, **extra}
+
+
+class TestTheSecretarysOwnPages:
+    def test_draft_then_submit_then_it_no_longer_changes(self, secretary_client, self_framework, criteria):
+        client = secretary_client
+        listing = client.get(reverse("assessments:self_list"))
+        assert listing.status_code == 200 and "Tự đánh giá" in listing.text
+        url = reverse("assessments:self_form", args=[self_framework.pk])
+        assert client.get(url).status_code == 200
+
+        draft = form_data(criteria, marks(criteria, c1=None), comment="Còn thiếu", **{VERSION_FIELD: "0"})
+        response = client.post(url, {**draft, "save": ""})
+        assessment = Assessment.objects.get(framework=self_framework)
+        assert response.status_code == 302 and assessment.status == S.SELF_DRAFT
+        assert assessment.self_comment == "Còn thiếu" and assessment.self_overall_score == Decimal("92.00")
+        assert assessment.overall_score is None and not assessment.was_self_assessed
+
+        # Submitting needs every criterion.
+        response = client.post(url, {**draft, VERSION_FIELD: str(assessment.version), "submit": ""})
+        assert response.status_code == 200 and "score_" in response.text
+        complete = form_data(criteria, marks(criteria, c0=3), **{VERSION_FIELD: str(assessment.version)})
+        response = client.post(url, {**complete, "submit": ""})
+        assessment.refresh_from_db()
+        assert response.status_code == 302 and assessment.status == S.AWAITING_REVIEW
+        # 95 points, but a criterion below half its points: "good", not "excellent".
+        assert (assessment.self_overall_score, assessment.self_rating) == (Decimal("95.00"), Rating.GOOD)
+
+        # Submitted: the form is closed, and the service refuses.
+        assert client.get(url).status_code == 302
+        with pytest.raises(ValidationError) as refused:
+            self_services.self_assessment_save(
+                user=assessment.person.account, framework=self_framework, values=marks(criteria)
+            )
+        assert refused.value.code == "self_submitted"
+        detail = client.get(reverse("assessments:self_detail", args=[assessment.pk]))
+        assert detail.status_code == 200 and "95,00" in detail.text
+
+    def test_only_ones_own_record(self, secretary_client, secretary, self_framework, criteria, world):
+        other_person = person_with_term(
+            branch=BranchFactory(commune=world["cang_long"].commune), full_name="Người Khác"
+        )
+        other = UserFactory(username="bithu.khac", role="secretary", person=other_person)
+        mine = self_submitted(secretary, self_framework, criteria)
+        client = secretary_client
+        assert client.get(reverse("assessments:self_detail", args=[mine.pk])).status_code == 200
+        client.force_login(other)
+        assert client.get(reverse("assessments:self_detail", args=[mine.pk])).status_code == 404
+        # Their own list shows their own period, not yet begun.
+        assert [i.assessment for i in self_assessments_for(other_person)] == [None]
+
+    def test_staff_get_404_on_the_secretarys_pages_and_the_secretary_on_staff_pages(
+        self, as_persona, secretary, self_framework, criteria
+    ):
+        mine = self_submitted(secretary, self_framework, criteria)
+        staff = as_persona("tra_vinh_staff")
+        for url in (
+            reverse("assessments:self_list"),
+            reverse("assessments:self_form", args=[self_framework.pk]),
+            reverse("assessments:self_detail", args=[mine.pk]),
+        ):
+            assert staff.get(url).status_code == 404, url
+        staff.force_login(secretary)
+        assert staff.get(mine.get_absolute_url()).status_code == 404
+        assert staff.get(reverse("assessments:assessment_update", args=[mine.pk])).status_code == 404
+
+    def test_a_framework_without_the_step_is_not_open(self, secretary_client, secretary, framework):
+        assert secretary_client.get(reverse("assessments:self_form", args=[framework.pk])).status_code == 404
+        with pytest.raises(ValidationError) as refused:
+            self_services.self_assessment_save(user=secretary, framework=framework, values={})
+        assert refused.value.code == "no_self_step"
+
+    def test_only_a_secretary_assesses_themselves(self, tieu_can_officer, self_framework):
+        with pytest.raises(PermissionDenied):
+            self_services.self_assessment_save(user=tieu_can_officer, framework=self_framework, values={})
+
+
+class TestTheUnitsReview:
+    def test_the_unit_waits_for_the_self_assessment(
+        self, secretary, self_framework, criteria, world, tieu_can_officer
+    ):
+        person = world["tieu_can_person"]
+        with pytest.raises(ValidationError) as refused:
+            services.assessment_save(
+                person=person, framework=self_framework, assessor=tieu_can_officer, values=marks(criteria)
+            )
+        assert refused.value.code == "awaiting_self_assessment"
+        self_services.self_assessment_save(user=secretary, framework=self_framework, values=marks(criteria))
+        with pytest.raises(ValidationError) as refused:
+            services.assessment_save(
+                person=person, framework=self_framework, assessor=tieu_can_officer, values=marks(criteria)
+            )
+        assert refused.value.code == "self_assessing"
+
+    def test_without_an_account_the_unit_enters_as_ever(
+        self, self_framework, criteria, world, tieu_can_officer
+    ):
+        saved = services.assessment_save(
+            person=world["tieu_can_person"],
+            framework=self_framework,
+            assessor=tieu_can_officer,
+            values=marks(criteria),
+            submit=True,
+        )
+        assert (
+            saved.status == S.SUBMITTED and saved.rating == Rating.EXCELLENT and not saved.was_self_assessed
+        )
+
+    def test_review_beside_the_self_scores_then_confirm_and_reopen(
+        self, secretary, self_framework, criteria, as_persona, tra_vinh_staff
+    ):
+        assessment = self_submitted(secretary, self_framework, criteria)  # 100: excellent by themselves
+        officer = as_persona("tieu_can_officer")
+        url = reverse("assessments:assessment_update", args=[assessment.pk])
+        page = officer.get(url)
+        assert page.status_code == 200
+        first = criteria[0]
+        assert f'name="self_{first.pk}"' in page.text and "disabled" in page.text
+        groups = {c.group_id for c in criteria}
+        data = form_data(
+            criteria,
+            marks(criteria, 0.8),
+            assessed_on=timezone.localdate().strftime("%d/%m/%Y"),
+            comment="Cần cố gắng thêm",
+            **{f"part_{g}": f"Nhận xét phần {g}" for g in groups},
+            **{VERSION_FIELD: str(assessment.version)},
+        )
+        response = officer.post(url, {**data, "submit": ""})
+        assert response.status_code == 302
+        assessment.refresh_from_db()
+        assert assessment.status == S.SUBMITTED and assessment.assessor.username != secretary.username
+        # Both stay: the unit's 80 points ("good") beside the secretary's 100 ("excellent").
+        assert (assessment.overall_score, assessment.rating) == (Decimal("80.00"), Rating.GOOD)
+        assert (assessment.self_overall_score, assessment.self_rating) == (
+            Decimal("100.00"),
+            Rating.EXCELLENT,
+        )
+        assert sorted(
+            GroupReview.objects.filter(assessment=assessment).values_list("comment", flat=True)
+        ) == sorted(f"Nhận xét phần {g}" for g in groups)
+        detail = officer.get(assessment.get_absolute_url())
+        assert "80,00" in detail.text and "100,00" in detail.text and "Nhận xét phần" in detail.text
+
+        staff = as_persona("tra_vinh_staff")
+        staff.post(reverse("assessments:assessment_confirm", args=[assessment.pk]))
+        assessment.refresh_from_db()
+        assert assessment.status == S.CONFIRMED
+        services.assessment_reopen(assessment=assessment, user=tra_vinh_staff, reason="Sai điểm")
+        assessment.refresh_from_db()
+        assert assessment.status == S.DRAFT and assessment.self_overall_score == Decimal("100.00")
+        statuses = list(assessment.history.order_by("history_date").values_list("status", flat=True))
+        assert statuses == [S.AWAITING_REVIEW, S.SUBMITTED, S.CONFIRMED, S.DRAFT]
+        assert assessment.self_scores.count() == len(criteria)
+        # The secretary sees the unit's scores once reviewed.
+        mine = as_persona("anonymous")
+        mine.force_login(secretary)
+        page = mine.get(reverse("assessments:self_detail", args=[assessment.pk]))
+        assert page.status_code == 200
+
+    def test_an_officer_of_another_unit_gets_404(self, secretary, self_framework, criteria, as_persona):
+        assessment = self_submitted(secretary, self_framework, criteria)
+        other = as_persona("cang_long_officer")
+        assert other.get(reverse("assessments:assessment_update", args=[assessment.pk])).status_code == 404
+        assert other.get(assessment.get_absolute_url()).status_code == 404
+
+    def test_the_grid_shows_self_scores_beside_the_units(
+        self, secretary, self_framework, criteria, as_persona, world, count_queries
+    ):
+        self_submitted(secretary, self_framework, criteria, c0=5)
+        client = as_persona("tieu_can_officer")
+        url = reverse("assessments:commune_grid", args=[world["tieu_can"].commune.code])
+        url = f"{url}?framework={self_framework.pk}"
+        with count_queries() as small:
+            page = client.get(url)
+        assert page.status_code == 200
+        assert page.text.count("self-score-cell") == len(criteria) and "100,00" not in page.text
+        assert "97,00" in page.text  # the secretary's overall
+        # More secretaries who assess themselves: the grid still costs the same.
+        for number in range(3):
+            person = person_with_term(
+                branch=BranchFactory(commune=world["tieu_can"].commune, name=f"Ấp Mới {number}"),
+                full_name=f"Người Thử {number}",
+            )
+            user = UserFactory(username=f"bithu.moi{number}", role="secretary", person=person)
+            self_submitted(user, self_framework, criteria)
+        with count_queries() as large:
+            page = client.get(url)
+        assert page.text.count("self-score-cell") == 4 * len(criteria)
+        assert len(large) == len(small)
+
+
+def test_pages_of_the_secretary_cost_the_same_with_more_data(
+    client, secretary, self_framework, criteria, count_queries, world
+):
+    assessment = self_submitted(secretary, self_framework, criteria)
+    client.force_login(secretary)
+    urls = [
+        reverse("assessments:self_list"),
+        reverse("assessments:self_detail", args=[assessment.pk]),
+    ]
+    small = []
+    for url in urls:
+        with count_queries() as counted:
+            assert client.get(url).status_code == 200
+        small.append(len(counted))
+    another = framework_create_points(
+        year=timezone.localdate().year - 1,
+        province=world["tieu_can"].commune.province,
+        name="Năm trước",
+        self_assessment=True,
+    )
+    Assessment.objects.create(
+        person=secretary.person,
+        framework=another,
+        branch=assessment.branch,
+        commune=assessment.commune,
+        district=assessment.district,
+        province=assessment.province,
+        assessor=secretary,
+        assessed_on=timezone.localdate(),
+        status=S.CONFIRMED,
+        confirmed_by=secretary,
+        confirmed_at=timezone.now(),
+    )
+    for url, before in zip(urls, small, strict=True):
+        with count_queries() as counted:
+            assert client.get(url).status_code == 200
+        assert len(counted) == before, url
