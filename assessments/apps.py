@@ -11,6 +11,7 @@ class AssessmentsConfig(AppConfig):
         from core.importing.engine import register_kind
         from core.sections import PERSON_PAGE, register_section
 
+        from . import totals  # noqa: F401  (registers its rebuild and its branch-move refresh)
         from .home import panel
         from .imports import ScoreImport
         from .sections import person_section

@@ -10,6 +10,7 @@ class SeminarsConfig(AppConfig):
         from core.home import register_panel
         from core.sections import PERSON_PAGE, register_section
 
+        from . import totals  # noqa: F401  (registers its rebuild)
         from .home import panel
         from .sections import person_section
 
