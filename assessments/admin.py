@@ -6,7 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from branches.admin import EstimatedCountPaginator
 from core.versioning import VersionedAdminMixin
 
-from . import services
+from . import services, totals
 from .models import (
     FROZEN_FRAMEWORK_FIELDS,
     Assessment,
@@ -155,3 +155,26 @@ class AssessmentAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    # Edits and deletions here bypass the services: the report totals of the communes concerned (the
+    # branch's before and after) are recomputed once the inlines are saved.
+    def save_model(self, request, obj, form, change):
+        obj._communes_before = set(
+            Assessment.objects.filter(pk=obj.pk).values_list("branch__commune", flat=True)
+        )
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
+        totals.communes_changed(getattr(obj, "_communes_before", set()) | {obj.branch.commune_id})
+
+    def delete_model(self, request, obj):
+        commune = obj.branch.commune_id
+        super().delete_model(request, obj)
+        totals.communes_changed({commune})
+
+    def delete_queryset(self, request, queryset):
+        communes = set(queryset.values_list("branch__commune", flat=True))
+        super().delete_queryset(request, queryset)
+        totals.communes_changed(communes)

@@ -13,7 +13,10 @@ class AssessmentsConfig(AppConfig):
         from core.sections import OWN_PAGE, PERSON_PAGE, register_section
         from core.subject_data import register_subject_sheets
 
-        from . import own
+        from . import (
+            own,
+            totals,  # noqa: F401  (registers its rebuild and its branch-move refresh)
+        )
         from .home import panel
         from .imports import ScoreImport
         from .reminders import assessment_period

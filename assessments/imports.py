@@ -22,7 +22,7 @@ from core.importing.engine import NEW, UNCHANGED, UPDATED, Column, ImportKind, P
 from core.text import fold
 from secretaries.models import Person, Term
 
-from . import scoring
+from . import scoring, totals
 from .models import Assessment, Criterion, Framework, GroupScore, Score
 from .selectors import assessed_elsewhere, framework_criteria
 
@@ -265,3 +265,4 @@ def scores_import(*, payload: ScorePayload, user, reason: str) -> None:
         ],
         batch_size=1000,
     )
+    totals.assessments_changed(ids)

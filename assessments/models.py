@@ -660,6 +660,10 @@ class GroupScore(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["assessment", "group"], name="group_score_one_per_group"),
         ]
+        indexes = [
+            # Training needs: the scores below a threshold in a skill group, read without the rest.
+            models.Index(fields=["group", "score"], name="group_score_group_score"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.group}: {self.score}"
@@ -710,3 +714,111 @@ class GroupReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group}: {self.self_score}"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Totals kept beside the assessments (assessments/totals.py keeps them exact), so the reports sum a few
+# rows per commune instead of every score of the country.
+
+
+class TotalQuerySet(ScopedQuerySet):
+    """Scoped as the assessments they sum: by the units recorded on them, and for a commune officer by the
+    commune their branch belongs to today."""
+
+    province_path = "province"
+    district_path = "district"
+    commune_path = "branch_commune"
+
+
+class TotalKey(models.Model):
+    """The assessments of one framework recorded with the same units whose branches belong to the same
+    commune today: what every report groups by, as recorded (province, district, commune) or rolled up to
+    today's units (branch_commune), and what a branch's re-attachment moves."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="+", db_index=False)
+    province = models.ForeignKey(
+        "branches.Province", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    district = models.ForeignKey(
+        "branches.District", on_delete=models.CASCADE, related_name="+", null=True, db_index=False
+    )
+    commune = models.ForeignKey(
+        "branches.Commune", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    branch_commune = models.ForeignKey(
+        "branches.Commune", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+
+    objects = TotalQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+def _total_indexes(prefix: str) -> list:
+    return [
+        models.Index(fields=["framework", "province"], name=f"{prefix}_fw_province"),
+        models.Index(fields=["framework", "district"], name=f"{prefix}_fw_district"),
+        models.Index(fields=["framework", "commune"], name=f"{prefix}_fw_commune"),
+        models.Index(fields=["branch_commune", "framework"], name=f"{prefix}_today"),
+    ]
+
+
+class AssessmentTotal(TotalKey):
+    """Counts of assessments per status, and of the counted ones (submitted, confirmed) the overall
+    scores and ratings."""
+
+    counted = models.PositiveIntegerField(default=0)
+    drafts = models.PositiveIntegerField(default=0)
+    submitted = models.PositiveIntegerField(default=0)
+    confirmed = models.PositiveIntegerField(default=0)
+    overall_total = models.DecimalField(max_digits=12, decimal_places=2, null=True)
+    overall_n = models.PositiveIntegerField(default=0)
+    rating_xuat_sac = models.PositiveIntegerField(default=0)
+    rating_tot = models.PositiveIntegerField(default=0)
+    rating_hoan_thanh = models.PositiveIntegerField(default=0)
+    rating_khong_hoan_thanh = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("assessment totals")
+        verbose_name_plural = _("assessment totals")
+        ordering = ["framework", "commune", "branch_commune"]
+        indexes = _total_indexes("assessment_total")
+
+    def __str__(self) -> str:
+        return f"{self.framework_id}/{self.commune_id}/{self.branch_commune_id}: {self.counted}"
+
+
+class GroupTotal(TotalKey):
+    """Sum and number of the counted assessments' scores in one skill group."""
+
+    group = models.ForeignKey(SkillGroup, on_delete=models.CASCADE, related_name="+", db_index=False)
+    total = models.DecimalField(max_digits=12, decimal_places=2, null=True)
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("skill group totals")
+        verbose_name_plural = _("skill group totals")
+        ordering = ["framework", "commune", "branch_commune", "group"]
+        indexes = _total_indexes("group_total")
+
+    def __str__(self) -> str:
+        return f"{self.group_id}: {self.total}/{self.n}"
+
+
+class CriterionTotal(TotalKey):
+    """How many of the counted assessments gave a criterion one score: sums, means and the number below a
+    threshold (whatever the threshold) follow."""
+
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="+", db_index=False)
+    value = models.PositiveSmallIntegerField()
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("criterion totals")
+        verbose_name_plural = _("criterion totals")
+        ordering = ["framework", "commune", "branch_commune", "criterion", "value"]
+        indexes = _total_indexes("criterion_total")
+
+    def __str__(self) -> str:
+        return f"{self.criterion_id}={self.value}: {self.n}"

@@ -15,10 +15,20 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.utils.translation import gettext as _
 
-from branches.rollup import RECORDED, grouping, sort_key
+from branches.rollup import RECORDED, Grouping, grouping, sort_key
 from secretaries.selectors import percent
 
-from .models import Assessment, Criterion, Framework, GroupScore, Rating, Score
+from .models import (
+    Assessment,
+    AssessmentTotal,
+    Criterion,
+    CriterionTotal,
+    Framework,
+    GroupScore,
+    GroupTotal,
+    Rating,
+    SkillGroup,
+)
 
 COUNTED_STATUSES = (Assessment.Status.SUBMITTED, Assessment.Status.CONFIRMED)
 COUNTED = Q(status__in=COUNTED_STATUSES)
@@ -85,6 +95,35 @@ def _groups_of(criteria: list[Criterion]) -> list:
     for criterion in criteria:
         groups.setdefault(criterion.group_id, criterion.group)
     return list(groups.values())
+
+
+# ---------------------------------------------------------------------------------------------------
+# Totals (assessments/totals.py keeps them exact): the reports sum them instead of every score
+
+
+def on_totals(group: Grouping) -> Grouping:
+    """A report's grouping read from the totals, whose today's commune is a column (branch_commune)."""
+    return Grouping(
+        group.mode,
+        tuple((level, path.replace("branch__commune", "branch_commune", 1)) for level, path in group.paths),
+    )
+
+
+def totals_in_scope(model, *, user, framework: Framework):
+    """The totals rows (AssessmentTotal, GroupTotal, CriterionTotal) of the user's scope: those of the
+    assessments `Assessment.objects.visible_to(user)` reads (same units, same paths)."""
+    return model.objects.visible_to(user).filter(framework=framework).order_by()
+
+
+def criterion_stats(rows, *, below: int | None = None) -> dict:
+    """criterion id → {"total", "n", "below"} summed from CriterionTotal rows (one per score value);
+    "below": how many scored less than `below`."""
+    measures = {"total": Sum(F("value") * F("n")), "scored": Sum("n")}
+    if below is not None:
+        measures["below"] = Sum("n", filter=Q(value__lt=below), default=0)
+    return {
+        row["criterion"]: {**row, "n": row["scored"]} for row in rows.values("criterion").annotate(**measures)
+    }
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -167,10 +206,6 @@ class Summary:
 RATING_COLORS = ["#198754", "#0d6efd", "#ffc107", "#dc3545"]
 
 
-def _rating_counts() -> dict:
-    return {f"rating_{value}": Count("pk", filter=COUNTED & Q(rating=value)) for value in Rating.values}
-
-
 def _ratings(row: dict, counted: int) -> list[RatingShare]:
     return [
         RatingShare(value, str(label), row[f"rating_{value}"], percent(row[f"rating_{value}"], counted))
@@ -182,57 +217,40 @@ def summary(*, user, framework: Framework, units: str = RECORDED) -> Summary:
     """Averages (overall, per skill group, per criterion) and the rating distribution of the counted
     assessments in scope, in total and per unit one level below the user's own, as recorded or rolled up
     to today's units (branches.rollup); drafts counted apart. Five queries, and one per level of units."""
-    group = grouping(
-        user=user,
-        mode=units,
-    )
+    group = on_totals(grouping(user=user, mode=units))
     criteria = framework_criteria(framework)
     groups = _groups_of(criteria)
-    base = Assessment.objects.visible_to(user).filter(framework=framework)
-    counted = base.filter(COUNTED)
 
     count_keys = ["counted", "drafts", "submitted", "confirmed", "overall_n"] + [
         f"rating_{v}" for v in Rating.values
     ]
     per_unit: dict = {}  # (level, unit id) → the unit's counts, rows of several lookups added up
     for row in (
-        base.order_by()
+        totals_in_scope(AssessmentTotal, user=user, framework=framework)
         .values(*group.fields)
         .annotate(
-            counted=Count("pk", filter=COUNTED),
-            drafts=Count("pk", filter=Q(status=Assessment.Status.DRAFT)),
-            submitted=Count("pk", filter=Q(status=Assessment.Status.SUBMITTED)),
-            confirmed=Count("pk", filter=Q(status=Assessment.Status.CONFIRMED)),
-            overall_total=Sum("overall_score", filter=COUNTED),
-            overall_n=Count("overall_score", filter=COUNTED),
-            **_rating_counts(),
+            **{f"sum_{key}": Sum(key) for key in count_keys},
+            sum_overall_total=Sum("overall_total"),
         )
     ):
+        row = {key: row[f"sum_{key}"] for key in (*count_keys, "overall_total")} | row
         acc = per_unit.setdefault(group.key(row), {**dict.fromkeys(count_keys, 0), "overall_total": None})
         for key in count_keys:
             acc[key] += row[key]
         if row["overall_total"] is not None:
             acc["overall_total"] = (acc["overall_total"] or Decimal(0)) + row["overall_total"]
-    scored = group.prefixed("assessment")
     group_rows = (
-        GroupScore.objects.filter(assessment__in=counted)
-        .order_by()
-        .values(*scored.fields, "group")
-        .annotate(total=Sum("score"), n=Count("score"))
+        totals_in_scope(GroupTotal, user=user, framework=framework)
+        .values(*group.fields, "group")
+        .annotate(group_total=Sum("total"), group_n=Sum("n"))
     )
     group_sums: dict = {}  # (unit key, group id) → [total, n]; unit key "all" for the whole scope
     for row in group_rows:
-        for unit in (scored.key(row), "all"):
+        for unit in (group.key(row), "all"):
             acc = group_sums.setdefault((unit, row["group"]), [Decimal(0), 0])
-            acc[0] += row["total"] or 0
-            acc[1] += row["n"]
-    criterion_rows = {
-        row["criterion"]: row
-        for row in Score.objects.filter(assessment__in=counted)
-        .order_by()
-        .values("criterion")
-        .annotate(total=Sum("value"), n=Count("value"))
-    }
+            acc[0] += row["group_total"] or 0
+            acc[1] += row["group_n"]
+    criterion_rows = criterion_stats(totals_in_scope(CriterionTotal, user=user, framework=framework))
 
     def group_averages(unit) -> list[GroupAverage]:
         return [GroupAverage(g, mean(*group_sums.get((unit, g.pk), (None, 0)))) for g in groups]
@@ -353,8 +371,11 @@ class TrainingNeeds:
 
 def weak_group_scores(*, user, framework: Framework, threshold: Decimal):
     """Group scores below the threshold in counted assessments in scope: the weakest first, by group."""
+    # By the framework's groups first: an index range (group, score < threshold), not every group score.
     return GroupScore.objects.filter(
-        assessment__in=counted_assessments(user=user, framework=framework), score__lt=threshold
+        group__in=SkillGroup.objects.filter(framework=framework).values("pk"),
+        score__lt=threshold,
+        assessment__in=counted_assessments(user=user, framework=framework),
     )
 
 
@@ -424,22 +445,17 @@ def training_needs(
     # Only a unit of the table narrows the page: the table is read through the user's scope.
     chosen = unit if unit in found else None
 
-    counted = counted_assessments(user=user, framework=framework)
+    totals_group = on_totals(unit_group)
+    counted = totals_in_scope(AssessmentTotal, user=user, framework=framework)
+    scores = totals_in_scope(CriterionTotal, user=user, framework=framework)
     below = all_below
     if chosen:
-        counted = counted.filter(_unit_filter(unit_group, chosen))
+        counted = counted.filter(_unit_filter(totals_group, chosen))
+        scores = scores.filter(_unit_filter(totals_group, chosen))
         below = below.filter(_unit_filter(scored_group, chosen))
-    n_counted = counted.count()
-    # Scores are whole numbers, and the database would truncate 3.5 to 3 for an integer column:
-    # for a whole score v, v < 3.5 exactly when v < 4 = ceil(3.5).
-    below_whole = math.ceil(threshold)
-    stats = {
-        row["criterion"]: row
-        for row in Score.objects.filter(assessment__in=counted)
-        .order_by()
-        .values("criterion")
-        .annotate(total=Sum("value"), n=Count("value"), below=Count("pk", filter=Q(value__lt=below_whole)))
-    }
+    n_counted = counted.aggregate(n=Sum("counted", default=0))["n"]
+    # Scores are whole numbers: for a whole score v, v < 3.5 exactly when v < 4 = ceil(3.5).
+    stats = criterion_stats(scores, below=math.ceil(threshold))
     weak = []
     for c in criteria:
         row = stats.get(c.pk, {})

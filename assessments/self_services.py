@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from core.versioning import StaleEdit, lock_current
 
-from . import scoring
+from . import scoring, totals
 from .models import Assessment, Framework, GroupReview, GroupScore, Score, SelfScore
 from .services import (
     assessment_save,
@@ -122,6 +122,8 @@ def self_assessment_save(
         GroupReview(assessment=assessment, group_id=group_id, self_score=score)
         for group_id, score in derived.group_scores.items()
     )
+    # The report totals count none of the self-assessment statuses, but keep every write in step.
+    totals.assessment_changed(assessment)
     return assessment
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from core.versioning import StaleEdit, lock_current
 from secretaries.models import Person
 
-from . import scoring
+from . import scoring, totals
 from .defaults import DEFAULT_GROUPS, DEFAULT_NAME
 from .models import (
     FROZEN_FRAMEWORK_FIELDS,
@@ -212,6 +212,7 @@ def assessment_save(
         for c in criteria
     )
     _store_group_scores(assessment, derived)
+    totals.assessment_changed(assessment)
     return assessment
 
 
@@ -298,6 +299,7 @@ def assessment_submit(*, assessment: Assessment) -> Assessment:
     assessment.status = Assessment.Status.SUBMITTED
     assessment.submitted_at = timezone.now()
     assessment.save(update_fields=["status", "submitted_at", "updated_at"])
+    totals.assessment_changed(assessment)
     return assessment
 
 
@@ -310,6 +312,7 @@ def assessment_confirm(*, assessment: Assessment, user) -> Assessment:
     assessment.confirmed_by = user
     assessment.confirmed_at = timezone.now()
     assessment.save(update_fields=["status", "confirmed_by", "confirmed_at", "updated_at"])
+    totals.assessment_changed(assessment)
     return assessment
 
 
@@ -326,6 +329,7 @@ def assessment_reopen(*, assessment: Assessment, user, reason: str) -> Assessmen
     assessment.confirmed_at = None
     assessment._change_reason = reason.strip()
     assessment.save(update_fields=["status", "confirmed_by", "confirmed_at", "updated_at"])
+    totals.assessment_changed(assessment)
     return assessment
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core import aggregates
 from core.admin import AuditedImportExportMixin
 from core.text import search_terms
 from core.versioning import VersionedAdminMixin
@@ -176,3 +177,10 @@ class BranchAdmin(
     @admin.display(description=_("District"), ordering="commune__district__name_key")
     def district_name(self, obj):
         return obj.commune.district.name if obj.commune.district_id else "—"
+
+    def save_model(self, request, obj, form, change):
+        was = Branch.objects.filter(pk=obj.pk).values_list("commune", flat=True).first()
+        super().save_model(request, obj, form, change)
+        if was is not None and was != obj.commune_id:
+            # Past the services: the aggregates keyed by a branch's commune today follow it (core.aggregates).
+            aggregates.branches_moved(communes={was, obj.commune_id})

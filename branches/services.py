@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core import aggregates
 from core.text import fold, normalize_name
 from core.versioning import check_version
 
@@ -36,9 +37,12 @@ def branch_update(*, branch: Branch, version: int | None = None, **fields) -> Br
     unknown = set(fields) - editable
     if unknown:
         raise TypeError(f"branch_update cannot change {sorted(unknown)}")
+    was = Branch.objects.filter(pk=branch.pk).values_list("commune", flat=True).first()
     for field, value in fields.items():
         setattr(branch, field, value)
     branch.save()
+    if was is not None and was != branch.commune_id:
+        aggregates.branches_moved(communes={was, branch.commune_id})
     return branch
 
 
@@ -80,6 +84,7 @@ def branches_reattach(*, on: date) -> Reattachment:
     successor_of = whole_successors(on=on)
     ended = Branch.objects.filter(commune__ended_on=last_day, is_active=True)
     moved = clashing = 0
+    moved_between: set[int] = set()  # the communes that lost or gained branches
     taken = set(
         Branch.objects.filter(commune__in=set(successor_of.values())).values_list("commune", "name_key")
     )
@@ -88,9 +93,11 @@ def branches_reattach(*, on: date) -> Reattachment:
         if (new_commune, branch.name_key) in taken:
             clashing += 1
             continue
+        moved_between.update((branch.commune_id, new_commune))
         _move(branch, new_commune, on=on)
         taken.add((new_commune, branch.name_key))
         moved += 1
+    aggregates.branches_moved(communes=moved_between)
     split = (
         ended.exclude(commune__in=list(successor_of))
         .filter(commune__successions__isnull=False)
@@ -140,6 +147,7 @@ def branches_attach_to_new_communes(
         Branch.objects.filter(commune__in={c.pk for _b, c in choices}).values_list("commune", "name_key")
     )
     errors = []
+    moved_between: set[int] = set()  # the communes that lost or gained branches
     for branch, commune in choices:
         branch = locked[branch.pk]
         new_name = normalize_name(names.get(branch.pk) or "")
@@ -170,9 +178,11 @@ def branches_attach_to_new_communes(
             taken.add((commune.pk, key))
             if new_name:
                 branch.name = new_name
+            moved_between.update((branch.commune_id, commune.pk))
             _move(branch, commune.pk, on=on)
     if errors:
         raise ValidationError(errors, code="refused")
+    aggregates.branches_moved(communes=moved_between)
     return len(choices)
 
 

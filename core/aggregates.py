@@ -35,3 +35,23 @@ def rebuild(names: list[str] | None = None) -> list[str]:
         with transaction.atomic():
             func()
     return list(chosen)
+
+
+# A branch re-attached to another commune moves its records' "unit today": apps whose aggregates are keyed
+# by a branch's commune refresh those communes. The branches app (below them) says which communes changed.
+_BRANCH_MOVE_LISTENERS: list[Callable[[set[int]], None]] = []
+
+
+def on_branches_moved(func: Callable[[set[int]], None]) -> Callable[[set[int]], None]:
+    """Decorator: `func(commune_ids)` is called, inside the moving transaction, with the communes that lost
+    or gained branches."""
+    _BRANCH_MOVE_LISTENERS.append(func)
+    return func
+
+
+def branches_moved(*, communes) -> None:
+    """Called once by each service that changes branches' communes, with the old and new communes."""
+    communes = {pk for pk in communes if pk is not None}
+    if communes:
+        for listener in _BRANCH_MOVE_LISTENERS:
+            listener(communes)

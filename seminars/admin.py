@@ -4,6 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from branches.admin import EstimatedCountPaginator
 from core.versioning import VERSION_FIELD, VersionedAdminForm, VersionedAdminMixin
 
+from . import totals
 from .models import Initiative, Photo, Programme, Proposal, Seminar, Theme
 
 
@@ -53,6 +54,28 @@ class SeminarAdmin(VersionedAdminMixin, OrganisedAdmin):
     autocomplete_fields = ["province", "district", "commune", "programme", "participants"]
     readonly_fields = ["created_by"]
     inlines = [ThemeInline, ProposalInline, PhotoInline]
+
+    # Changes here bypass seminar_save: the attendance per year is recomputed for the people and years the
+    # seminar counted for before and after (participants are saved with the related objects).
+    def save_model(self, request, obj, form, change):
+        obj._before = totals.seminar_before(obj)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        totals.seminar_changed(form.instance, before=getattr(form.instance, "_before", (set(), set())))
+
+    def delete_model(self, request, obj):
+        years, people = totals.seminar_before(obj)
+        super().delete_model(request, obj)
+        totals.attendance_refresh(years=years, people=people)
+
+    def delete_queryset(self, request, queryset):
+        rows = list(queryset.values_list("held_on__year", "participants"))
+        super().delete_queryset(request, queryset)
+        totals.attendance_refresh(
+            years={year for year, _person in rows}, people={person for _year, person in rows if person}
+        )
 
 
 @admin.register(Proposal)

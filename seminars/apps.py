@@ -12,7 +12,10 @@ class SeminarsConfig(AppConfig):
         from core.sections import OWN_PAGE, PERSON_PAGE, register_section
         from core.subject_data import register_subject_sheets
 
-        from . import own
+        from . import (
+            own,
+            totals,  # noqa: F401  (registers its rebuild)
+        )
         from .home import panel
         from .reminders import proposals_due
         from .sections import person_section

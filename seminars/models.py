@@ -433,3 +433,25 @@ class Initiative(Versioned, Organised):
 
 def year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
     return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+class Attendance(models.Model):
+    """Who took part in at least one seminar (any organiser's) in a year: kept by seminars/totals.py from
+    the seminars' participants, so the report's "share of secretaries who attended" reads one row per
+    person instead of every participation of the year."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    person = models.ForeignKey(
+        "secretaries.Person", verbose_name=_("person"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("seminar attendance")
+        verbose_name_plural = _("seminar attendances")
+        ordering = ["year", "person"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "person"], name="attendance_one_per_person_and_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.person_id}"

@@ -14,7 +14,7 @@ from core.text import search_terms
 from secretaries.models import Term
 from secretaries.selectors import percent
 
-from .models import Proposal, Seminar, year_bounds
+from .models import Attendance, Proposal, Seminar, year_bounds
 
 # ---------------------------------------------------------------------------------------------------
 # Follow-up of proposals
@@ -145,11 +145,8 @@ def seminar_report(*, user, year: int) -> Report:
         seminars=Count("pk", distinct=True), participants=Count("participants", distinct=True)
     )
 
-    attended = Exists(
-        Seminar.participants.through.objects.filter(
-            person=OuterRef("person"), seminar__held_on__gte=start, seminar__held_on__lte=end
-        )
-    )
+    # One row per person and year (seminars/totals.py keeps it), not every participation of the year.
+    attended = Exists(Attendance.objects.filter(year=year, person=OuterRef("person")))
     terms = Term.objects.visible_to(user).current().secretaries()
     counts = {
         "secretaries": Count("person", distinct=True),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from core.versioning import check_version, lock_current
 from secretaries.portraits import ProcessedImage
 
+from . import totals
 from .models import (
     Initiative,
     Photo,
@@ -94,8 +95,10 @@ def seminar_save(
     check_proposals_due(held_on=seminar.held_on, proposals=proposals)
     if seminar.pk is None and user is not None:
         seminar.created_by = user
+    before = totals.seminar_before(seminar)
     seminar.save()
     seminar.participants.set(list(participants))
+    totals.seminar_changed(seminar, before=before)
     seminar.themes.all().delete()
     Theme.objects.bulk_create(
         Theme(seminar=seminar, order=order, title=theme["title"], notes=theme.get("notes", ""))

@@ -89,3 +89,33 @@ def test_cookies_keep_plain_names_when_tested_without_tls():
     values = production_settings(SESSION_COOKIE_SECURE="false", CSRF_COOKIE_SECURE="false")
     assert values["SESSION_COOKIE_NAME"] == "sessionid"
     assert values["CSRF_COOKIE_NAME"] == "csrftoken"
+
+
+def _database_options(settings_module: str, **env) -> dict:
+    import json
+
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": settings_module, **PRODUCTION_ENV, **env}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "import json; from django.conf import settings as s; print(json.dumps(s.DATABASES['default']"
+            ".get('OPTIONS', {})))",
+        ],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_postgresql_connections_run_without_jit():
+    """The reports' plans cost enough to trigger PostgreSQL's JIT, which took longer than the queries."""
+    assert _database_options("config.settings.production")["options"] == "-c jit=off"
+    # The test settings add theirs to it, not instead of it.
+    assert _database_options("config.settings.test")["options"] == "-c jit=off -c synchronous_commit=off"
+    assert "options" not in _database_options("config.settings.test", DATABASE_URL="")

@@ -7,6 +7,7 @@ from django.utils import timezone
 from assessments.models import Assessment
 from assessments.selectors import framework_criteria
 from core.importing.models import ImportBatch
+from tests.aggregates import assert_totals_exact
 from tests.factories import BranchFactory, person_with_term
 from tests.importing import upload, workbook_bytes
 from tests.login import login_verified
@@ -66,6 +67,7 @@ def test_scores_new_updated_and_refused(officer_client, world, hieu_tu, tieu_can
     updated = Assessment.objects.get(person=teo, framework=framework)
     assert {s.value for s in updated.scores.all()} == {5} and updated.overall_score == 5
     assert updated.history.latest().history_change_reason == "Nhập từ tệp diem.xlsx"
+    assert_totals_exact()  # the import keeps the report totals, as the services do
 
     Assessment.objects.filter(pk=updated.pk).update(
         status=Assessment.Status.CONFIRMED, confirmed_by=tieu_can_officer, confirmed_at=timezone.now()

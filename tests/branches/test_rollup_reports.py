@@ -109,9 +109,11 @@ def test_assessment_summary_as_recorded_and_rolled_up(world):
 
 def test_assessment_summary_page_keeps_the_switch(client, world):
     from assessments.models import Assessment
+    from assessments.services import assessment_submit
 
-    # Counted once submitted (a draft alone leaves the page at its empty state).
-    Assessment.objects.filter(pk=world["tieu_can_assessment"].pk).update(status=Assessment.Status.SUBMITTED)
+    # Counted once submitted (a draft alone leaves the page at its empty state): through the service, which
+    # keeps the report totals.
+    assessment_submit(assessment=Assessment.objects.get(pk=world["tieu_can_assessment"].pk))
     login_verified(client, staff())
     page = client.get(reverse("assessments:summary"), {"units": "today"}).content.decode()
     assert "Theo xã hiện nay" in page and "Xã Tập Ngãi" in page

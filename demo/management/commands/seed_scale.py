@@ -2,12 +2,19 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from core import aggregates
 from demo.scale import branches as scale
 from demo.scale.assessments import assessments_step
 from demo.scale.awards import awards_step
 from demo.scale.reform import reform_step
 from demo.scale.secretaries import secretaries_step
 from demo.scale.seminars import seminars_step
+
+
+def aggregates_step(*, options: scale.ScaleOptions, log) -> None:
+    done = aggregates.rebuild()
+    log(f"Aggregates rebuilt: {', '.join(done)}.")
+
 
 # Run in this order; each step skips what is already there. Later apps append their own steps here
 # (after the branches they hang on), e.g. demo.scale.secretaries.secretaries_step.
@@ -23,6 +30,8 @@ SEED_STEPS: list[scale.Step] = [
     assessments_step,
     seminars_step,
     awards_step,
+    # Last: the steps above load in bulk, past the services that keep the report aggregates.
+    aggregates_step,
 ]
 
 
