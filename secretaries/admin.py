@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -58,7 +59,9 @@ class TermAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
         from core.text import search_terms
 
         for term in search_terms(search_term):
-            queryset = queryset.filter(person__name_key__contains=term) | queryset.filter(
-                branch__name_key__contains=term
+            queryset = queryset.filter(
+                Q(person__name_key__contains=term) | Q(branch__name_key__contains=term)
             )
-        return queryset, True
+        # Both lookups follow foreign keys (one person, one branch per term): no row can come twice, so no
+        # DISTINCT (which sorted the whole national table on disk: 0.7–0.9 s).
+        return queryset, False

@@ -7,14 +7,18 @@ class SecretariesConfig(AppConfig):
     verbose_name = _("Branch secretaries")
 
     def ready(self):
+        from branches.counters import register_secretaries
         from core.home import register_panel
         from core.importing.engine import register_kind
         from core.sections import BRANCH_PAGE, register_section
 
         from .home import panel
         from .imports import SecretaryImport
+        from .models import Term
         from .sections import branch_section
+        from .selectors import current_secretary_exists
 
         register_kind(SecretaryImport())
+        register_secretaries(has_secretary=current_secretary_exists, term_model=Term)
         register_panel(panel)
         register_section(BRANCH_PAGE, branch_section)

@@ -4,6 +4,7 @@ from django.core.management import BaseCommand, call_command
 from django.db import transaction
 
 from accounts.mfa import secret_base32
+from core import aggregates
 from demo.accounts import DEMO_TOTP_KEY, populate_users
 from demo.assessments import CURRENT_YEAR, PREVIOUS_YEAR, populate_assessments
 from demo.awards import populate_awards, populate_current_awards
@@ -35,6 +36,8 @@ class Command(BaseCommand):
             seminars_today = populate_seminars_today(rng=rng)
             # Today's campaign is Vĩnh Long's: its communes nominate the secretaries of today's branches.
             awards.update(populate_current_awards(rng=rng))
+        # The demo is written partly in bulk, past the services that keep the aggregates exact.
+        aggregates.rebuild()
         self.stdout.write(f"Demo branches created: {created}")
         if secretaries["people"]:
             self.stdout.write(
