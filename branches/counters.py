@@ -142,23 +142,55 @@ def _former_outside(user):
     )
 
 
+FORMER_FIELDS = ("commune", "commune__district", "commune__province")
+
+
+def _former_rows(user) -> list[dict]:
+    """The active former branches outside the user's communes, one row each with its units, members and
+    whether it has a secretary: read once per request (cached on the user, as `former_branch_ids` is), as
+    a page sums them several ways (totals, per unit, vacancies)."""
+    if not hasattr(user, "_former_counted"):
+        extra = _former_outside(user)
+        rows = []
+        if extra is not None:
+            extra = extra.active()
+            if _has_secretary is not None:
+                extra = extra.annotate(has_secretary=_has_secretary())
+            fields = [*FORMER_FIELDS, "member_count"] + (["has_secretary"] if _has_secretary else [])
+            rows = list(extra.order_by().values(*fields))
+        user._former_counted = rows
+    return user._former_counted
+
+
+def _within(row: dict, within: dict) -> bool:
+    for lookup, values in within.items():
+        field, _sep, test = lookup.rpartition("__")
+        if test != "in" or field not in FORMER_FIELDS:
+            raise ValueError(f"unit_counts: unsupported filter {lookup!r}")
+        if row[field] not in set(values):
+            return False
+    return True
+
+
 def unit_counts(*, user, fields: list[str], within: dict | None = None) -> list[dict]:
     """Active branches, members and vacancies of the branches the user may see, grouped by `fields`
     (lookups from a branch through its commune: "commune", "commune__district", "commune__province"; none
-    for the total), of the communes `within` names (such lookups too) if given. Rows may repeat a key
-    (counters, then former branches): callers add them up."""
+    for the total), of the communes `within` names ("<one of those>__in": ids) if given. Rows may repeat
+    a key (counters, then former branches): callers add them up."""
     within = within or {}
     counters = CommuneCounter.objects.visible_to(user).filter(branches__gt=0, **within).order_by()
     sums = {name: Sum(name) for name in MEASURES}
     rows = list(counters.values(*fields).annotate(**sums)) if fields else [counters.aggregate(**sums)]
-    extra = _former_outside(user)
-    if extra is not None:
-        extra, measures = _counted(extra.active().filter(**within))
-        rows += (
-            list(extra.order_by().values(*fields).annotate(**measures))
-            if fields
-            else [extra.aggregate(**measures)]
-        )
+    for branch in _former_rows(user):
+        if _within(branch, within):
+            rows.append(
+                {
+                    **{field: branch[field] for field in fields},
+                    "branches": 1,
+                    "members": branch["member_count"],
+                    "vacant": 0 if branch.get("has_secretary") else 1,
+                }
+            )
     for row in rows:
         for name in MEASURES:
             row[name] = row[name] or 0

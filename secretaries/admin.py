@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from branches.admin import EstimatedCountPaginator, FoldedSearchMixin
+from core.admin import KeysetAdminMixin
 from core.versioning import VERSION_FIELD, VersionedAdminForm, VersionedAdminMixin
 
 from .models import Person, Term
@@ -20,7 +21,7 @@ class TermInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(VersionedAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class PersonAdmin(KeysetAdminMixin, VersionedAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     code_search_field = None
     paginator = EstimatedCountPaginator
     show_full_result_count = False
@@ -44,7 +45,7 @@ class PersonAdmin(VersionedAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Term)
-class TermAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+class TermAdmin(KeysetAdminMixin, VersionedAdminMixin, SimpleHistoryAdmin):
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     list_per_page = 50
