@@ -110,6 +110,13 @@ class KeysetChangeList(ChangeList):
         params.pop(AFTER_VAR, None)
         return params
 
+    def get_query_string(self, new_params=None, remove=None):
+        # The key stays only in the links to this window's pages: a filter, a search or a sort starts over.
+        new_params = new_params or {}
+        if AFTER_VAR not in new_params and PAGE_VAR not in new_params:
+            remove = [*(remove or []), AFTER_VAR]
+        return super().get_query_string(new_params, remove)
+
     def _ordering_fields(self, request, queryset) -> list[tuple[str, bool]] | None:
         fields = []
         for item in self.get_ordering(request, queryset):
