@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from branches.admin import EstimatedCountPaginator
+from core.admin import KeysetAdminMixin
 from core.versioning import VersionedAdminMixin
 
 from . import services, totals
@@ -139,7 +140,7 @@ class GroupScoreInline(ScoreInline):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+class AssessmentAdmin(KeysetAdminMixin, VersionedAdminMixin, SimpleHistoryAdmin):
     """Read-mostly: assessments are entered and confirmed in the portal, where the rules live."""
 
     paginator = EstimatedCountPaginator

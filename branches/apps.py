@@ -10,6 +10,7 @@ class BranchesConfig(AppConfig):
         from core.home import register_panel
         from core.importing.engine import register_kind
 
+        from . import counters  # noqa: F401 (registers its rebuild with core.aggregates)
         from .home import panel
         from .imports import BranchImport
 

@@ -27,6 +27,7 @@ from core.importing.engine import (
 )
 from core.text import fold, normalize_name
 
+from . import counters
 from .models import Branch, Commune
 
 _PREFIX = re.compile(r"^(xa|phuong|thi tran|dac khu|thi xa)\s+")
@@ -245,3 +246,4 @@ def branches_import(*, payload: BranchPayload, user, reason: str) -> None:
             default_user=user,
             default_change_reason=reason,
         )
+    counters.refresh({b.commune_id for b in payload.new} | {b.commune_id for b in payload.updated})

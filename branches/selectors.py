@@ -7,12 +7,13 @@ so a page costs the same number of queries for 9 districts or 696.
 from collections.abc import Iterable
 from datetime import timedelta
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q
 from django.http import Http404
 from django.utils.dateparse import parse_date
 
 from core.text import search_terms
 
+from .counters import unit_counts
 from .divisions import REFORM_DAY
 from .models import (
     Branch,
@@ -52,15 +53,13 @@ def _alive_in_scope(user, model) -> Q:
 
 
 def scope_totals(*, user) -> dict[str, int]:
-    """Headline figures of everything the user may see."""
-    branches = (
-        Branch.objects.visible_to(user).active().aggregate(branches=Count("pk"), members=Sum("member_count"))
-    )
+    """Headline figures of everything the user may see (branches and members from the counters)."""
+    counted = unit_counts(user=user, fields=[])
     return {
         "districts": District.objects.visible_to(user).filter(_alive_in_scope(user, District)).count(),
         "communes": Commune.objects.visible_to(user).filter(_alive_in_scope(user, Commune)).count(),
-        "branches": branches["branches"],
-        "members": branches["members"] or 0,
+        "branches": sum(row["branches"] for row in counted),
+        "members": sum(row["members"] for row in counted),
     }
 
 
@@ -76,12 +75,11 @@ def attach_totals(units: Iterable, *, user, level: str) -> list:
     units = list(units)
     ids = [unit.pk for unit in units]
     branch_key = "commune" if level == "commune" else f"commune__{level}"
-    branches = _grouped(
-        Branch.objects.visible_to(user).active().filter(**{f"{branch_key}__in": ids}),
-        branch_key,
-        branch_count=Count("pk"),
-        member_count=Sum("member_count"),
-    )
+    branches: dict = {}
+    for row in unit_counts(user=user, fields=[branch_key], within={f"{branch_key}__in": ids}):
+        found = branches.setdefault(row[branch_key], {"branch_count": 0, "member_count": 0})
+        found["branch_count"] += row["branches"]
+        found["member_count"] += row["members"]
     communes = {}
     if level != "commune":
         communes = _grouped(

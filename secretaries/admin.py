@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from branches.admin import EstimatedCountPaginator, FoldedSearchMixin
+from core.admin import KeysetAdminMixin
 from core.versioning import VERSION_FIELD, VersionedAdminForm, VersionedAdminMixin
 
 from .models import Correction, Invitation, Person, Term
@@ -19,7 +21,7 @@ class TermInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(VersionedAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class PersonAdmin(KeysetAdminMixin, VersionedAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     code_search_field = None
     paginator = EstimatedCountPaginator
     show_full_result_count = False
@@ -43,7 +45,7 @@ class PersonAdmin(VersionedAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Term)
-class TermAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+class TermAdmin(KeysetAdminMixin, VersionedAdminMixin, SimpleHistoryAdmin):
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     list_per_page = 50
@@ -58,10 +60,12 @@ class TermAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
         from core.text import search_terms
 
         for term in search_terms(search_term):
-            queryset = queryset.filter(person__name_key__contains=term) | queryset.filter(
-                branch__name_key__contains=term
+            queryset = queryset.filter(
+                Q(person__name_key__contains=term) | Q(branch__name_key__contains=term)
             )
-        return queryset, True
+        # Both lookups follow foreign keys (one person, one branch per term): no row can come twice, so no
+        # DISTINCT (which sorted the whole national table on disk: 0.7–0.9 s).
+        return queryset, False
 
 
 @admin.register(Invitation)

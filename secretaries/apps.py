@@ -7,6 +7,7 @@ class SecretariesConfig(AppConfig):
     verbose_name = _("Branch secretaries")
 
     def ready(self):
+        from branches.counters import register_secretaries
         from core.home import register_panel
         from core.importing.engine import register_kind
         from core.reminders import register_reminder
@@ -15,10 +16,13 @@ class SecretariesConfig(AppConfig):
 
         from .home import correction_panel, panel
         from .imports import SecretaryImport
+        from .models import Term
         from .reminders import terms_ending
         from .sections import branch_section, subject_sheets
+        from .selectors import current_secretary_exists
 
         register_kind(SecretaryImport())
+        register_secretaries(has_secretary=current_secretary_exists, term_model=Term)
         register_panel(panel)
         register_panel(correction_panel)
         register_section(BRANCH_PAGE, branch_section)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from branches import counters
 from branches.imports import UnitIndex
 from branches.models import Branch
 from core.importing.engine import (
@@ -589,3 +590,4 @@ def secretaries_import(*, payload: SecretaryPayload, user, reason: str) -> None:
     ]
     if terms:
         bulk_create_with_history(terms, Term, batch_size=500, default_user=user, default_change_reason=reason)
+        counters.refresh({a.branch.commune_id for a in payload.appointments})

@@ -9,6 +9,7 @@ from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from branches.counters import unit_counts
 from branches.models import Branch
 from branches.rollup import TODAY, Grouping, sort_key, unit_names
 from branches.selectors import level_below
@@ -57,18 +58,9 @@ def vacancy_summary(*, user) -> tuple[str, list[dict]]:
     """Branches and vacancies per unit one level below the user's own, with the vacancy rate. Each row
     says its `level` (a district's table may hold today's communes, see _grouping)."""
     group = _grouping(user)
-    # A LEFT JOIN on the current secretary's term (at most one per branch, by constraint) lets
-    # PostgreSQL count with one hash join; a NOT EXISTS inside FILTER would probe once per branch.
-    rows = (
-        Branch.objects.visible_to(user)
-        .active()
-        .annotate(secretary_term=FilteredRelation("terms", condition=CURRENT_SECRETARY))
-        .order_by()
-        .values(*group.fields)
-        .annotate(branches=Count("pk"), vacant=Count("pk", filter=Q(secretary_term__isnull=True)))
-    )
+    # Summed from the per-commune counters (branches.counters), which the services keep exact.
     counts: dict = {}
-    for row in rows:
+    for row in unit_counts(user=user, fields=group.fields):
         acc = counts.setdefault(group.key(row), {"branches": 0, "vacant": 0})
         acc["branches"] += row["branches"]
         acc["vacant"] += row["vacant"]

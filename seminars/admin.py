@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from branches.admin import EstimatedCountPaginator
+from core.admin import KeysetAdminMixin
 from core.versioning import VERSION_FIELD, VersionedAdminForm, VersionedAdminMixin
 
 from . import totals
@@ -45,7 +46,7 @@ class ProgrammeAdmin(VersionedAdminMixin, OrganisedAdmin):
 
 
 @admin.register(Seminar)
-class SeminarAdmin(VersionedAdminMixin, OrganisedAdmin):
+class SeminarAdmin(KeysetAdminMixin, VersionedAdminMixin, OrganisedAdmin):
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     list_display = ["title", "held_on", "commune", "district", "province", "other_attendees"]
@@ -79,7 +80,7 @@ class SeminarAdmin(VersionedAdminMixin, OrganisedAdmin):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+class ProposalAdmin(KeysetAdminMixin, VersionedAdminMixin, SimpleHistoryAdmin):
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     list_display = ["__str__", "seminar", "responsible", "due_on", "status"]

@@ -42,3 +42,24 @@ def render_section(context, section):
     page's context plus the section's own."""
     with context.push(**section.context):
         return context.template.engine.get_template(section.template).render(context)
+
+
+@register.filter
+def bootstrap_widget(field):
+    """A bound field's widget with Bootstrap 5's class (and `is-invalid` when it has errors), for
+    templates/partials/form_fields.html: what crispy's field templates add, without their cost."""
+    from django import forms
+
+    widget = field.field.widget
+    if isinstance(widget, forms.CheckboxInput):
+        css = "form-check-input"
+    elif isinstance(widget, forms.RadioSelect):
+        css = ""
+    elif isinstance(widget, forms.Select):
+        css = "form-select"
+    else:
+        css = "form-control"
+    if field.errors:
+        css += " is-invalid"
+    own = widget.attrs.get("class", "")
+    return field.as_widget(attrs={"class": f"{own} {css}".strip()} if (own or css) else None)

@@ -405,6 +405,22 @@ class TestHomePanel:
         assert table.index("Huyện đoàn Càng Long") < table.index("Huyện đoàn Tiểu Cần")
         assert f"?district={cang_long.pk}" in table
 
+    def test_of_many_organisers_the_most_overdue_are_listed(
+        self, client, tra_vinh_staff, world, cang_long, monkeypatch
+    ):
+        from seminars import home
+
+        monkeypatch.setattr(home, "SHOWN_ORGANISERS", 1)
+        past = datetime.date.today() - datetime.timedelta(days=5)
+        make_seminar(cang_long, D(2024, 1, 1), proposals=[proposal("Một", past), proposal("Hai", past)])
+        login_verified(client, tra_vinh_staff)
+        html = client.get(reverse("home")).content.decode()
+        table = html[html.index('id="overdue-per-district"') :]
+        table = table[: table.index("</table>") + 200]
+        # Càng Long (2 overdue) is listed; Tiểu Cần (1) is left to the follow-up page, which has both.
+        assert "Huyện đoàn Càng Long" in table and "Huyện đoàn Tiểu Cần" not in table
+        assert "Xem tất cả 2" in table
+
 
 # ---------------------------------------------------------------------------------------------------
 # Query counts

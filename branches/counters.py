@@ -1,0 +1,197 @@
+"""Per-commune counters of branches (active ones, their members, those without a secretary), kept beside
+the records so the first screen, the unit tables and the vacancies page sum ~13,000 rows instead of
+scanning 100,000 branches and their terms (`CommuneCounter`).
+
+Exact on every write: every save or delete of a branch or a term refreshes the communes it counts in
+(before and after a move), inside the write's transaction: the services' writes (create, end, merge,
+split, re-attach, appoint, end a term), Django admin's and a test factory's alike. This is the one place
+all of them pass, so no write path can forget it; only bulk writes (`bulk_create`, `update()`) skip it,
+and call `refresh` themselves (the Excel imports) or `rebuild` (seed_scale, load_demo). `refresh` locks
+the communes' rows and recounts their branches, so two writes in one commune queue up instead of
+overwriting each other's count. `rebuild` is registered as "branches.unit_counters" (`manage.py
+rebuild_aggregates`).
+
+Whether a branch has a secretary is the secretaries app's to say (branches cannot import its terms): its
+AppConfig.ready() registers the condition and its Term model (`register_secretaries`).
+"""
+
+from collections.abc import Callable, Iterable
+
+from django.db.models import Count, Q, Sum
+from django.db.models.expressions import Expression
+from django.db.models.signals import post_delete, post_save, pre_save
+
+from core import aggregates
+
+from .models import Branch, BranchAttachment, Commune, CommuneCounter
+
+#: a boolean expression on Branch, true when the branch has a current secretary
+_has_secretary: Callable[[], Expression] | None = None
+
+MEASURES = ("branches", "members", "vacant")
+
+
+def register_secretaries(*, has_secretary: Callable[[], Expression], term_model) -> None:
+    """`has_secretary()`: a boolean expression on Branch; a save or delete of a `term_model` row refreshes
+    its branch's commune."""
+    global _has_secretary
+    _has_secretary = has_secretary
+    pre_save.connect(_remember_term_commune, sender=term_model, dispatch_uid="counters_term_pre")
+    post_save.connect(_term_written, sender=term_model, dispatch_uid="counters_term_post")
+    post_delete.connect(_term_written, sender=term_model, dispatch_uid="counters_term_delete")
+
+
+def _remember_branch_commune(sender, instance, raw=False, **kwargs):
+    # The commune as stored: a move counts in both.
+    instance._counted_before = communes_of([instance.pk]) if instance.pk and not raw else set()
+
+
+def _branch_written(sender, instance, raw=False, **kwargs):
+    if not raw:
+        refresh(getattr(instance, "_counted_before", set()) | {instance.commune_id})
+
+
+def _remember_term_commune(sender, instance, raw=False, **kwargs):
+    stored = sender.objects.filter(pk=instance.pk).values_list("branch", flat=True) if instance.pk else []
+    instance._counted_before = set() if raw else communes_of(list(stored))
+
+
+def _term_written(sender, instance, raw=False, **kwargs):
+    if not raw:
+        refresh(getattr(instance, "_counted_before", set()) | communes_of([instance.branch_id]))
+
+
+pre_save.connect(_remember_branch_commune, sender=Branch, dispatch_uid="counters_branch_pre")
+post_save.connect(_branch_written, sender=Branch, dispatch_uid="counters_branch_post")
+post_delete.connect(_branch_written, sender=Branch, dispatch_uid="counters_branch_delete")
+
+
+def _counted(branches) -> "Iterable[dict]":
+    """Active branches of a queryset with their members and vacancies, ready for `.values(...)` grouping."""
+    vacant = Count("pk")
+    if _has_secretary is not None:
+        branches = branches.alias(has_secretary=_has_secretary())
+        vacant = Count("pk", filter=Q(has_secretary=False))
+    return branches, {"branches": Count("pk"), "members": Sum("member_count"), "vacant": vacant}
+
+
+def _recount(branches) -> dict[int, CommuneCounter]:
+    branches, measures = _counted(branches.active())
+    return {
+        row["commune"]: CommuneCounter(
+            commune_id=row["commune"],
+            branches=row["branches"],
+            members=row["members"] or 0,
+            vacant=row["vacant"],
+        )
+        for row in branches.order_by().values("commune").annotate(**measures)
+    }
+
+
+def refresh(communes: Iterable[int | Commune | None]) -> None:
+    """Recount the counters of these communes (ids or units) from their branches. Call it inside the
+    write's transaction, after the write."""
+    ids = sorted({getattr(c, "pk", c) for c in communes if c is not None})
+    if not ids:
+        return
+    # Lock in id order (no deadlock between two writers); a row missing is created below.
+    list(CommuneCounter.objects.select_for_update().filter(commune__in=ids).order_by("pk").values_list("pk"))
+    found = _recount(Branch.objects.filter(commune__in=ids))
+    rows = [found.get(pk) or CommuneCounter(commune_id=pk) for pk in ids]
+    CommuneCounter.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["commune"], update_fields=list(MEASURES)
+    )
+
+
+def communes_of(branch_ids: Iterable[int]) -> set[int]:
+    """The communes these branches are under, as stored: read before a write that may move them."""
+    ids = [pk for pk in branch_ids if pk is not None]
+    if not ids:
+        return set()
+    return set(Branch.objects.filter(pk__in=ids).values_list("commune", flat=True))
+
+
+@aggregates.register("branches.unit_counters")
+def rebuild() -> None:
+    """Every commune's counters from its branches (a row per commune, zeros included)."""
+    found = _recount(Branch.objects.all())
+    CommuneCounter.objects.all().delete()
+    CommuneCounter.objects.bulk_create(
+        (
+            found.get(pk) or CommuneCounter(commune_id=pk)
+            for pk in Commune.objects.values_list("pk", flat=True)
+        ),
+        batch_size=5000,
+    )
+
+
+def _former_outside(user):
+    """The branches the user reads as its unit's former ones (re-attached since) that are not under its
+    communes today: counted from the branches themselves. None when there are none to look for."""
+    if user.is_administrator or not user.former_branch_ids():
+        return None
+    # The same lookups name the unit on an attachment (its commune then) and on a branch (its commune now).
+    if user.is_provincial_staff:
+        unit = {"commune__province__in": user.scope_province_ids()}
+    elif user.is_district_officer:
+        unit = {"commune__district": user.district_id}
+    else:
+        unit = {"commune": user.commune_id}
+    return Branch.objects.filter(pk__in=BranchAttachment.objects.filter(**unit).values("branch")).exclude(
+        **unit
+    )
+
+
+FORMER_FIELDS = ("commune", "commune__district", "commune__province")
+
+
+def _former_rows(user) -> list[dict]:
+    """The active former branches outside the user's communes, one row each with its units, members and
+    whether it has a secretary: read once per request (cached on the user, as `former_branch_ids` is), as
+    a page sums them several ways (totals, per unit, vacancies)."""
+    if not hasattr(user, "_former_counted"):
+        extra = _former_outside(user)
+        rows = []
+        if extra is not None:
+            extra = extra.active()
+            if _has_secretary is not None:
+                extra = extra.annotate(has_secretary=_has_secretary())
+            fields = [*FORMER_FIELDS, "member_count"] + (["has_secretary"] if _has_secretary else [])
+            rows = list(extra.order_by().values(*fields))
+        user._former_counted = rows
+    return user._former_counted
+
+
+def _within(row: dict, within: dict) -> bool:
+    for lookup, values in within.items():
+        field, _sep, test = lookup.rpartition("__")
+        if test != "in" or field not in FORMER_FIELDS:
+            raise ValueError(f"unit_counts: unsupported filter {lookup!r}")
+        if row[field] not in set(values):
+            return False
+    return True
+
+
+def unit_counts(*, user, fields: list[str], within: dict | None = None) -> list[dict]:
+    """Active branches, members and vacancies of the branches the user may see, grouped by `fields`
+    (lookups from a branch through its commune: "commune", "commune__district", "commune__province"; none
+    for the total), of the communes `within` names ("<one of those>__in": ids) if given. Rows may repeat
+    a key (counters, then former branches): callers add them up."""
+    within = within or {}
+    counters = CommuneCounter.objects.visible_to(user).filter(branches__gt=0, **within).order_by()
+    sums = {name: Sum(name) for name in MEASURES}
+    rows = list(counters.values(*fields).annotate(**sums)) if fields else [counters.aggregate(**sums)]
+    for branch in _former_rows(user):
+        if _within(branch, within):
+            rows.append(
+                {
+                    **{field: branch[field] for field in fields},
+                    "branches": 1,
+                    "members": branch["member_count"],
+                    "vacant": 0 if branch.get("has_secretary") else 1,
+                }
+            )
+    for row in rows:
+        for name in MEASURES:
+            row[name] = row[name] or 0
+    return rows
