@@ -11,7 +11,7 @@ queries; the commune's row is locked first, so two writes in one commune refresh
 after a bulk load). The counted statuses are the reports' (selectors.COUNTED_STATUSES).
 """
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
 
 from branches.models import Commune
@@ -88,11 +88,12 @@ def communes_changed(communes) -> None:
     communes = sorted({pk for pk in communes if pk is not None})
     if not communes:
         return
-    # Writes in one commune refresh its totals one after the other (a no-op on SQLite, which has one writer).
-    list(Commune.objects.select_for_update().filter(pk__in=communes).order_by("pk").values_list("pk"))
-    for model in TABLES:
-        model.objects.filter(branch_commune__in=communes).delete()
-    _insert(Assessment.objects.filter(branch__commune__in=communes))
+    with transaction.atomic():  # its own when the caller has none (a script's save in autocommit)
+        # Writes in one commune refresh its totals one after the other (a no-op on SQLite: one writer).
+        list(Commune.objects.select_for_update().filter(pk__in=communes).order_by("pk").values_list("pk"))
+        for model in TABLES:
+            model.objects.filter(branch_commune__in=communes).delete()
+        _insert(Assessment.objects.filter(branch__commune__in=communes))
 
 
 def assessment_changed(assessment: Assessment) -> None:

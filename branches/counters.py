@@ -17,6 +17,7 @@ AppConfig.ready() registers the condition and its Term model (`register_secretar
 
 from collections.abc import Callable, Iterable
 
+from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.expressions import Expression
 from django.db.models.signals import post_delete, post_save, pre_save
@@ -94,13 +95,16 @@ def refresh(communes: Iterable[int | Commune | None]) -> None:
     ids = sorted({getattr(c, "pk", c) for c in communes if c is not None})
     if not ids:
         return
-    # Lock in id order (no deadlock between two writers); a row missing is created below.
-    list(CommuneCounter.objects.select_for_update().filter(commune__in=ids).order_by("pk").values_list("pk"))
-    found = _recount(Branch.objects.filter(commune__in=ids))
-    rows = [found.get(pk) or CommuneCounter(commune_id=pk) for pk in ids]
-    CommuneCounter.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=["commune"], update_fields=list(MEASURES)
-    )
+    # Its own (nested) transaction when the write has none (a save in autocommit: the shell, a script).
+    with transaction.atomic():
+        # Lock in id order (no deadlock between two writers); a row missing is created below.
+        locked = CommuneCounter.objects.select_for_update().filter(commune__in=ids).order_by("pk")
+        list(locked.values_list("pk"))
+        found = _recount(Branch.objects.filter(commune__in=ids))
+        rows = [found.get(pk) or CommuneCounter(commune_id=pk) for pk in ids]
+        CommuneCounter.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["commune"], update_fields=list(MEASURES)
+        )
 
 
 def communes_of(branch_ids: Iterable[int]) -> set[int]:

@@ -260,6 +260,10 @@ SECRETARY_EXCEPTIONS = {
     "home": REDIRECT,  # to their own page
     "password change": OK,
     "branch reactivate by GET": NOT_ALLOWED,
+    # Their own self-assessments (the world's Tiểu Cần assessment is theirs); anyone else's answers 404
+    # (tests/assessments/test_self_assessment.py).
+    "self-assessment list": OK,
+    "self-assessment detail": OK,
 }
 
 

@@ -39,6 +39,8 @@ COMMUNE_OFFICERS = ("tap_ngai_officer", "neighbour_officer")
 
 #: (case name, persona) → status, where a new persona differs from its predecessor
 EXCEPTIONS: dict[tuple[str, str], object] = {
+    # A job is its owner's alone (the Tiểu Cần officer's): no successor unit inherits it.
+    **{(name, "tap_ngai_officer"): NOT_FOUND for name in ("job page", "job status", "job download")},
     # The ended units' own pages belong to their users: a commune officer reads its own commune and
     # province (today's), and its branches' records, not the old province, district or commune.
     **{("province detail (Trà Vinh)", p): NOT_FOUND for p in COMMUNE_OFFICERS},

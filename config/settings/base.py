@@ -231,7 +231,7 @@ STORAGES = {
     "default": media_storage(MEDIA_STORAGE),
     "jobs": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": JOB_FILES_ROOT},
+        "OPTIONS": {"location": str(JOB_FILES_ROOT)},
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
