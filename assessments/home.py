@@ -1,5 +1,6 @@
-"""What the first screen says about assessments: drafts still open this year, and (for provincial
-staff) submitted assessments waiting for confirmation."""
+"""What the first screen says about assessments: drafts still open this year, self-assessments waiting for
+the unit's review (when the framework asks for self-assessment), and submitted assessments waiting for
+confirmation."""
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -23,6 +24,8 @@ def panel(user) -> Panel | None:
             drafts=Count("pk", filter=Q(status=Assessment.Status.DRAFT)),
             submitted=Count("pk", filter=Q(status=Assessment.Status.SUBMITTED)),
             confirmed=Count("pk", filter=Q(status=Assessment.Status.CONFIRMED)),
+            # Self-assessments the secretaries submitted, waiting for the unit's review (same query).
+            awaiting_review=Count("pk", filter=Q(status=Assessment.Status.AWAITING_REVIEW)),
         )
     )
     group_chart = None

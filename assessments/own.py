@@ -7,14 +7,18 @@ from core.excel import Sheet
 from core.sections import Section
 
 from .models import Assessment, GroupScore
-from .selectors import person_history
+from .selectors import person_history, self_assessments_for
 
 
 def own_section(person, *, user) -> Section:
-    # Self-assessment (its own workflow) belongs in this section's template, beside the assessments.
+    # Self-assessment (its own workflow, /assessments/self/) is linked from this card when a framework of
+    # the province asks for it: the open periods' forms, and the list of one's self-assessments.
     return Section(
         template="assessments/partials/own_assessments.html",
-        context={"assessment_history": person_history(person, user=None)},
+        context={
+            "assessment_history": person_history(person, user=None),
+            "self_items": self_assessments_for(person),
+        },
     )
 
 

@@ -290,3 +290,32 @@ def test_pages_of_the_secretary_cost_the_same_with_more_data(
         with count_queries() as counted:
             assert client.get(url).status_code == 200
         assert len(counted) == before, url
+
+
+class TestWiring:
+    """The own page's skill card leads to the self-assessment; the unit's first screen counts what waits."""
+
+    def test_the_own_page_links_to_the_open_self_assessment_and_the_list(
+        self, secretary_client, self_framework
+    ):
+        page = secretary_client.get(reverse("own:home")).content.decode()
+        assert reverse("assessments:self_form", args=[self_framework.pk]) in page
+        assert reverse("assessments:self_list") in page
+        listing = secretary_client.get(reverse("assessments:self_list")).content.decode()
+        assert f'href="{reverse("own:home")}"' in listing  # the breadcrumb back to /toi/
+
+    def test_no_link_without_a_framework_asking_for_it(self, secretary_client):
+        page = secretary_client.get(reverse("own:home")).content.decode()
+        assert "own-self-assessments" not in page
+
+    def test_the_units_first_screen_counts_self_assessments_waiting(
+        self, client, secretary, self_framework, criteria, tieu_can_officer
+    ):
+        self_submitted(secretary, self_framework, criteria)
+        client.force_login(tieu_can_officer)
+        page = client.get(reverse("home")).content.decode()
+        assert 'data-stat="awaiting-review">1<' in page
+        link = f"{reverse('assessments:assessment_list')}?framework={self_framework.pk}&amp;status=cho_don_vi"
+        assert link in page
+        listing = client.get(link.replace("&amp;", "&")).content.decode()
+        assert secretary.person.full_name in listing
