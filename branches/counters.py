@@ -6,7 +6,8 @@ Exact on every write: every save or delete of a branch or a term refreshes the c
 (before and after a move), inside the write's transaction: the services' writes (create, end, merge,
 split, re-attach, appoint, end a term), Django admin's and a test factory's alike. This is the one place
 all of them pass, so no write path can forget it; only bulk writes (`bulk_create`, `update()`) skip it,
-and call `refresh` themselves (the Excel imports) or `rebuild` (seed_scale, load_demo). `refresh` locks
+and call `refresh` themselves (the Excel imports) or `rebuild` (seed_scale, load_demo); a bulk load that
+saves row by row wraps itself in `deferred()` and recounts each commune once at the end. `refresh` locks
 the communes' rows and recounts their branches, so two writes in one commune queue up instead of
 overwriting each other's count. `rebuild` is registered as "branches.unit_counters" (`manage.py
 rebuild_aggregates`).
@@ -15,7 +16,9 @@ Whether a branch has a secretary is the secretaries app's to say (branches canno
 AppConfig.ready() registers the condition and its Term model (`register_secretaries`).
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import transaction
 from django.db.models import Count, Q, Sum
@@ -30,6 +33,34 @@ from .models import Branch, BranchAttachment, Commune, CommuneCounter
 _has_secretary: Callable[[], Expression] | None = None
 
 MEASURES = ("branches", "members", "vacant")
+
+#: inside `deferred()`: the communes written so far, recounted when it ends
+_pending: ContextVar[set[int] | None] = ContextVar("counters_pending", default=None)
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """For a bulk load that saves row by row (load_demo): each write notes its communes instead of
+    recounting them (a third of the demo's time), and they are recounted once when the block ends
+    without error. Nested blocks count with the outermost."""
+    if _pending.get() is not None:
+        yield
+        return
+    token = _pending.set(set())
+    try:
+        yield
+        communes = _pending.get()
+    finally:
+        _pending.reset(token)
+    refresh(communes)
+
+
+def _written(communes: set) -> None:
+    pending = _pending.get()
+    if pending is None:
+        refresh(communes)
+    else:
+        pending.update(c for c in communes if c is not None)
 
 
 def register_secretaries(*, has_secretary: Callable[[], Expression], term_model) -> None:
@@ -49,7 +80,7 @@ def _remember_branch_commune(sender, instance, raw=False, **kwargs):
 
 def _branch_written(sender, instance, raw=False, **kwargs):
     if not raw:
-        refresh(getattr(instance, "_counted_before", set()) | {instance.commune_id})
+        _written(getattr(instance, "_counted_before", set()) | {instance.commune_id})
 
 
 def _remember_term_commune(sender, instance, raw=False, **kwargs):
@@ -59,7 +90,7 @@ def _remember_term_commune(sender, instance, raw=False, **kwargs):
 
 def _term_written(sender, instance, raw=False, **kwargs):
     if not raw:
-        refresh(getattr(instance, "_counted_before", set()) | communes_of([instance.branch_id]))
+        _written(getattr(instance, "_counted_before", set()) | communes_of([instance.branch_id]))
 
 
 pre_save.connect(_remember_branch_commune, sender=Branch, dispatch_uid="counters_branch_pre")

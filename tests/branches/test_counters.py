@@ -176,3 +176,20 @@ def test_sums_equal_the_branches_for_every_persona(w, persona):
     assert summed == _live(user)
     _level, summary = secretary_selectors.vacancy_summary(user=user)
     assert (sum(r["branches"] for r in summary), sum(r["vacant"] for r in summary)) == (summed[0], summed[2])
+
+
+def test_a_deferred_bulk_load_recounts_each_commune_once_at_the_end(w):
+    """counters.deferred (load_demo): the writes inside do not recount; leaving the block does, and the
+    counters are then those of a rebuild, a branch moved out of a commune included."""
+    before = _snapshot()
+    moved = Branch.objects.filter(commune=w["one"]).order_by("pk").first()
+    with counters.deferred():
+        BranchFactory(commune=w["two"], member_count=7, founded_on=datetime.date(2025, 7, 1))
+        person_with_term(branch=BranchFactory(commune=w["three"], founded_on=datetime.date(2025, 7, 1)))
+        moved.commune = w["three"]
+        moved.save()
+        assert _snapshot() == before  # nothing recounted yet
+    after = _snapshot()
+    assert after != before
+    aggregates.rebuild()
+    assert _snapshot() == after

@@ -4,6 +4,7 @@ from django.core.management import BaseCommand, call_command
 from django.db import transaction
 
 from accounts.mfa import secret_base32
+from branches import counters
 from core import aggregates
 from demo.accounts import DEMO_TOTP_KEY, populate_users
 from demo.assessments import CURRENT_YEAR, PREVIOUS_YEAR, populate_assessments
@@ -21,7 +22,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         call_command("load_divisions", "--province", DEMO_PROVINCE, stdout=self.stdout)
         rng = random.Random(84)
-        with transaction.atomic():
+        # Branch and term counters recounted once per commune at the end, not at every save.
+        with transaction.atomic(), counters.deferred():
             created = populate_branches(rng=rng)
             secretaries = populate_secretaries(rng=rng)
             # The assessments name demo users as assessors and confirmers: users first.
