@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.scope import ScopedQuerySet
@@ -316,7 +317,8 @@ class Correction(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for review")
         ACCEPTED = "accepted", _("Accepted")
-        REFUSED = "refused", _("Refused")
+        # Not the refused consent's "Không đồng ý": the officers refused the correction.
+        REFUSED = "refused", pgettext_lazy("correction status", "Refused")
 
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="corrections"

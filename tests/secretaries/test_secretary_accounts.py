@@ -469,3 +469,15 @@ def test_the_sensitive_data_policy_per_role(role, sees):
     user = User(role=role)
     assert sees_sensitive(user) is sees
     assert (hidden_fields(user) == frozenset()) is sees
+
+
+def test_a_refused_correction_does_not_read_like_a_refused_consent():
+    """Vietnamese: the officers "Đã từ chối" a correction; a person "Không đồng ý" to be shown publicly."""
+    from django.utils import translation
+
+    from secretaries.choices import PublicConsent
+    from secretaries.models import Correction
+
+    with translation.override("vi"):
+        assert str(Correction.Status.REFUSED.label) == "Đã từ chối"
+        assert str(PublicConsent.REFUSED.label) == "Không đồng ý"
