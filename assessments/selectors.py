@@ -12,11 +12,12 @@ import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.utils.translation import gettext as _
 
 from branches.models import Commune, District, Province
 from branches.rollup import RECORDED, Grouping, grouping, sort_key
+from branches.selectors import unit_name
 from secretaries.selectors import percent
 
 from .models import (
@@ -538,24 +539,17 @@ def training_needs_below(
     return below.order_by()
 
 
-def _name_of(model, path: str) -> Subquery:
-    return Subquery(model.objects.filter(pk=OuterRef(path)).order_by().values("name"))
-
-
 def training_needs_rows(below):
     """Every secretary below the threshold in a group (`below`: training_needs_below), as plain values for
     the export, with the phone to call them to training (personal data: the user's scope only). One query.
-    The units' names are read beside each row (a lookup by key) rather than joined: five more joins put the
-    plan past PostgreSQL's join_collapse_limit, and it then joined every low score before the scope."""
+    The units' names are read beside each row (branches.selectors.unit_name) rather than joined."""
     return (
         below.annotate(
-            commune_name=_name_of(Commune, "commune_id"),
-            district_name=_name_of(District, "district_id"),
-            province_name=_name_of(Province, "province_id"),
-            commune_today=_name_of(Commune, "branch__commune_id"),
-            province_today=Subquery(
-                Province.objects.filter(communes=OuterRef("branch__commune_id")).order_by().values("name")
-            ),
+            commune_name=unit_name(Commune, "commune_id"),
+            district_name=unit_name(District, "district_id"),
+            province_name=unit_name(Province, "province_id"),
+            commune_today=unit_name(Commune, "branch__commune_id"),
+            province_today=unit_name(Province, "branch__commune_id", via="communes"),
         )
         .order_by("group_scores__group__order", "group_scores__score", "person__sort_key", "group_scores__pk")
         .values_list(
