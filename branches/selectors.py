@@ -29,11 +29,12 @@ from .models import (
 
 
 def unit_name(model, key: str, *, via: str = "pk") -> Subquery:
-    """The name of the unit (`model`: Province, District, Commune) whose `via` equals the row's `key`, read
-    beside each row of an export by its index rather than joined. A list of secretaries or assessments
-    joined to five units is past PostgreSQL's join_collapse_limit (8): the planner then keeps the joins in
-    the order written and applies the user's scope (a subquery) last, after joining the whole country.
-    `unit_name(Province, "branch__commune_id", via="communes")`: the province of the branch's commune."""
+    """The name of the unit (`model`: Province, District, Commune, Branch) whose `via` equals the row's
+    `key`, read beside each row of an export by its index rather than joined. A list of secretaries or
+    assessments joined to five units is past PostgreSQL's join_collapse_limit (8): the planner then keeps
+    the joins in the order written and applies the user's scope (a subquery) last, after joining the whole
+    country. `unit_name(Province, "branch__commune_id", via="communes")`: the province of the branch's
+    commune."""
     return Subquery(model.objects.filter(**{via: OuterRef(key)}).order_by().values("name"))
 
 
