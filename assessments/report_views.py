@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from branches.rollup import unit_names, units_mode, units_switch
-from core.excel import xlsx_response
+from core.excel import ExcelExport, export_response
 from core.mixins import portal_view
 
 from . import selectors
@@ -174,11 +174,11 @@ def training_needs(request):
     )
 
 
-@portal_view
-def training_needs_export(request):
+def training_needs_export_file(request) -> ExcelExport:
     """The full list behind the training-needs page (same scope, framework, threshold and unit), one row per
     secretary and skill group below the threshold, with the phone to call them to training (personal data,
-    read only within the user's scope, as the page is)."""
+    read only within the user's scope, as the page is). Reads only `request.user` and `request.GET`: the
+    worker runs it for a large list (core.excel.export_response)."""
     _form, framework, threshold = _training_parameters(request)
     units = units_mode(request.GET)
     unit = (
@@ -192,8 +192,8 @@ def training_needs_export(request):
         if framework
         else None
     )
-    rows = (
-        selectors.training_needs_rows(
+    below = (
+        selectors.training_needs_below(
             user=request.user,
             framework=framework,
             threshold=threshold,
@@ -201,8 +201,9 @@ def training_needs_export(request):
             unit=(unit[0], unit[1].pk) if unit else None,
         )
         if framework
-        else []
+        else None
     )
+    rows = selectors.training_needs_rows(below) if below is not None else []
     headers = [
         _("Skill group"),
         _("Full name"),
@@ -261,11 +262,18 @@ def training_needs_export(request):
         "year": year,
         "threshold": formats.localize(threshold),
     }
-    return xlsx_response(
+    return ExcelExport(
         filename=f"nhu-cau-boi-duong-{year}.xlsx",
         sheet_title=_("Training needs"),
         title=title,
         scope=unit[1].name if unit else request.user.scope_label,
         headers=headers,
         rows=out(),
+        source=below,
     )
+
+
+@portal_view
+def training_needs_export(request):
+    """A national list goes to the worker (a job and its page); a unit's is answered at once."""
+    return export_response(request, training_needs_export_file)

@@ -15,7 +15,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.utils.translation import gettext as _
 
+from branches.models import Commune, District, Province
 from branches.rollup import RECORDED, Grouping, grouping, sort_key
+from branches.selectors import unit_name
 from secretaries.selectors import percent
 
 from .models import (
@@ -516,7 +518,7 @@ def training_needs(
     )
 
 
-def training_needs_rows(
+def training_needs_below(
     *,
     user,
     framework: Framework,
@@ -524,31 +526,48 @@ def training_needs_rows(
     units: str = RECORDED,
     unit: tuple[str, int] | None = None,
 ):
-    """Every secretary below the threshold in a group (narrowed to `unit` as the page is), as plain values
-    for the export, with the phone to call them to training (personal data: the user's scope only).
-    One join."""
-    rows = weak_group_scores(user=user, framework=framework, threshold=threshold)
+    """The export's rows before their columns: counted assessments in scope (narrowed to `unit` as the page
+    is), one row per skill group scored below the threshold. The scope is the assessments' own filter, not
+    a subquery over the group scores: PostgreSQL then starts from the few assessments of a commune or a
+    province (its index) instead of every score below the threshold in the country. Counted to choose
+    between answering at once and a job (core.excel.export_response)."""
+    below = counted_assessments(user=user, framework=framework).filter(
+        group_scores__group__framework=framework, group_scores__score__lt=threshold
+    )
     if unit is not None:
-        group = grouping(
-            user=user,
-            mode=units,
-        ).prefixed("assessment")
-        rows = rows.filter(_unit_filter(group, unit))
-    return rows.order_by("group__order", "score", "assessment__person__sort_key", "pk").values_list(
-        "group__name",
-        "assessment__person__full_name",
-        "assessment__person__phone",
-        "assessment__branch__name",
-        "assessment__commune__name",
-        "assessment__district__name",
-        "assessment__province__name",
-        "score",
-        "assessment__overall_score",
-        "assessment__rating",
-        "assessment__status",
-        "assessment__assessed_on",
-        "assessment__branch__commune__name",
-        "assessment__branch__commune__province__name",
+        below = below.filter(_unit_filter(grouping(user=user, mode=units), unit))
+    return below.order_by()
+
+
+def training_needs_rows(below):
+    """Every secretary below the threshold in a group (`below`: training_needs_below), as plain values for
+    the export, with the phone to call them to training (personal data: the user's scope only). One query.
+    The units' names are read beside each row (branches.selectors.unit_name) rather than joined."""
+    return (
+        below.annotate(
+            commune_name=unit_name(Commune, "commune_id"),
+            district_name=unit_name(District, "district_id"),
+            province_name=unit_name(Province, "province_id"),
+            commune_today=unit_name(Commune, "branch__commune_id"),
+            province_today=unit_name(Province, "branch__commune_id", via="communes"),
+        )
+        .order_by("group_scores__group__order", "group_scores__score", "person__sort_key", "group_scores__pk")
+        .values_list(
+            "group_scores__group__name",
+            "person__full_name",
+            "person__phone",
+            "branch__name",
+            "commune_name",
+            "district_name",
+            "province_name",
+            "group_scores__score",
+            "overall_score",
+            "rating",
+            "status",
+            "assessed_on",
+            "commune_today",
+            "province_today",
+        )
     )
 
 

@@ -7,7 +7,7 @@ so a page costs the same number of queries for 9 districts or 696.
 from collections.abc import Iterable
 from datetime import timedelta
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils.dateparse import parse_date
 
@@ -26,6 +26,16 @@ from .models import (
     Province,
     ProvinceSuccession,
 )
+
+
+def unit_name(model, key: str, *, via: str = "pk") -> Subquery:
+    """The name of the unit (`model`: Province, District, Commune, Branch) whose `via` equals the row's
+    `key`, read beside each row of an export by its index rather than joined. A list of secretaries or
+    assessments joined to five units is past PostgreSQL's join_collapse_limit (8): the planner then keeps
+    the joins in the order written and applies the user's scope (a subquery) last, after joining the whole
+    country. `unit_name(Province, "branch__commune_id", via="communes")`: the province of the branch's
+    commune."""
+    return Subquery(model.objects.filter(**{via: OuterRef(key)}).order_by().values("name"))
 
 
 def alive_under(parent: str | None) -> Q:

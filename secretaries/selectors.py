@@ -10,9 +10,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from branches.counters import unit_counts
-from branches.models import Branch
+from branches.models import Branch, Commune, District, Province
 from branches.rollup import TODAY, Grouping, sort_key, unit_names
-from branches.selectors import level_below
+from branches.selectors import level_below, unit_name
 
 from .models import Correction, Invitation, Person, Term
 from .sensitive import sees_sensitive
@@ -123,10 +123,23 @@ def person_terms(person: Person):
 
 def person_export_rows(*, people, hidden: frozenset[str] = frozenset()) -> tuple[list[str], Iterator[list]]:
     """The headers and rows of the secretaries' Excel export, for `people` (already scoped to the user and
-    filtered like the list). Rows are read as plain values through one join (no model instances), in chunks,
+    filtered like the list). Rows are read as plain values in one query (no model instances), in chunks,
     so a national export of 100,000+ people costs seconds of database time, not minutes."""
+    # The branch and the units' names are read beside each row (unit_name), not joined: joined, they put
+    # the plan past PostgreSQL's join_collapse_limit, and a commune's 20 secretaries cost a join of the
+    # whole country; and a scope with former branches (an OR the planner reckons to keep half the people)
+    # hashed every branch of the country for a district's 131 secretaries.
+    branch = "current__branch_id"
     people = (
         people.annotate(current=FilteredRelation("terms", condition=Q(terms__ended_on__isnull=True)))
+        .annotate(
+            current_branch=unit_name(Branch, branch),
+            current_commune=unit_name(Commune, branch, via="branches"),
+            current_district=unit_name(District, branch, via="communes__branches"),
+            province_name=unit_name(Province, "province_id"),
+            district_name=unit_name(District, "district_id"),
+            current_province=unit_name(Province, branch, via="communes__branches"),
+        )
         .order_by("sort_key", "pk", "current__role")
         .values_list(
             "pk",
@@ -143,14 +156,14 @@ def person_export_rows(*, people, hidden: frozenset[str] = frozenset()) -> tuple
             "phone",
             "email",
             "current__role",
-            "current__branch__name",
-            "current__branch__commune__name",
-            "current__branch__commune__district__name",
-            "province__name",
+            "current_branch",
+            "current_commune",
+            "current_district",
+            "province_name",
             "current__started_on",
             "current__expected_end_on",
-            "district__name",
-            "current__branch__commune__province__name",
+            "district_name",
+            "current_province",
         )
     )
     headers = [

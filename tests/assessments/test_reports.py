@@ -410,6 +410,30 @@ def test_export_neutralises_formulas(client, scored, assess, tra_vinh_staff, lon
     assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
 
 
+def test_above_the_threshold_the_export_is_a_job_with_the_same_workbook(
+    client, scored, tra_vinh_staff, settings
+):
+    """A national list goes to the worker, as the other large exports do: the request answers at once with
+    the job's page, and the job's file is the workbook the small list is answered with (same filters,
+    same scope: Lê Thị Hồng Nhung's three groups and Tèo's one, nobody outside Trà Vinh)."""
+    from core.models import Job
+
+    login_verified(client, tra_vinh_staff)
+    url = reverse("assessments:training_needs_export") + "?threshold=3%2C5"
+    immediate = sheet_rows(client.get(url))
+    assert len(immediate) == 1 + 4 and not Job.objects.exists()
+
+    settings.EXPORT_JOB_THRESHOLD = 3
+    response = client.get(url)
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    assert job.owner == tra_vinh_staff and job.kind == "export" and job.is_done
+    assert job.params["query"] == "threshold=3%2C5"
+    assert job.progress_total == job.progress_done == 4
+    download = client.get(reverse("jobs:job_download", args=[job.pk]))
+    assert sheet_rows(download) == immediate
+
+
 # ---------------------------------------------------------------------------------------------------
 # A person's years
 

@@ -1,5 +1,9 @@
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments import services
@@ -157,6 +161,31 @@ def test_admin_shows_a_framework_in_use_read_only(submitted, framework, client, 
     )
     assert response.status_code == 302
     assert Framework.objects.filter(year=2027).exists()
+
+
+def test_admin_lists_assessments_latest_entered_first(world, framework, criteria, client, administrator):
+    """The national changelist reads through indexes: the latest entered first (the primary key), and the
+    province filter offers the provinces that have assessments (EXISTS per province), as before."""
+    from tests.factories import ProvinceFactory, person_with_term
+
+    without = ProvinceFactory(code="01", name="Thành phố Hà Nội")
+    latest = services.assessment_save(
+        person=person_with_term(branch=world["vinh_long"]),
+        framework=framework,
+        assessor=administrator,
+        values=all_scores(criteria, 3),
+    )
+    # Entered last, dated earlier: the order is the entry's, not the date's.
+    Assessment.objects.filter(pk=latest.pk).update(assessed_on=datetime.date(2026, 1, 5))
+    login_verified(client, administrator)
+    with CaptureQueriesContext(connection) as queries:
+        cl = client.get(reverse("admin:assessments_assessment_changelist")).context["cl"]
+    assert [a.pk for a in cl.result_list] == [latest.pk, world["tieu_can_assessment"].pk]
+    assert not any("DISTINCT" in q["sql"] for q in queries.captured_queries)
+    [province_filter] = [f for f in cl.filter_specs if getattr(f, "field_path", None) == "province"]
+    offered = {pk for pk, _name in province_filter.lookup_choices}
+    assert offered == set(Assessment.objects.values_list("province", flat=True)) and len(offered) == 2
+    assert without.pk not in offered
 
 
 class TestViews:
