@@ -93,6 +93,7 @@ def document_font(parsed: TTFFont, data: bytes, *, index: int) -> TTFFont:
             setattr(font, name, getattr(parsed, name))
     font.i = index
     font.ttfont = ttLib.TTFont(io.BytesIO(data), recalcTimestamp=False, lazy=True)
+    seed_tables(font.ttfont, parsed.ttfont)
     font.desc = copy.copy(parsed.desc)
     font.cw = copy.copy(parsed.cw)
     font.missing_glyphs = []
@@ -101,6 +102,23 @@ def document_font(parsed: TTFFont, data: bytes, *, index: int) -> TTFFont:
     font.color_font = None  # DejaVu Serif has no colour tables (nor has the parsed font: checked by a test)
     font.subset = SubsetMap(font)
     return font
+
+
+def seed_tables(document: ttLib.TTFont, parsed: ttLib.TTFont) -> None:
+    """Give a document's fresh font copies of the tables `add_font` read already (the glyph order, the
+    widths, the PostScript names, the character map), so that its subset does not read them again. Only
+    copies: the subsetter replaces these tables' dicts and lists, and its cmap subtables' maps."""
+    document.glyphOrder = list(parsed.getGlyphOrder())
+    hmtx = copy.copy(parsed["hmtx"])
+    hmtx.metrics = dict(hmtx.metrics)
+    post = copy.copy(parsed["post"])
+    post.extraNames, post.mapping = list(post.extraNames), dict(post.mapping)
+    cmap = copy.copy(parsed["cmap"])
+    cmap.tables = [copy.copy(subtable) for subtable in cmap.tables]
+    for subtable in cmap.tables:
+        if "cmap" in vars(subtable):  # read by add_font; the others read themselves from their own data
+            subtable.cmap = dict(subtable.cmap)
+    document["hmtx"], document["post"], document["cmap"] = hmtx, post, cmap
 
 
 def in_sentence(name: str) -> str:

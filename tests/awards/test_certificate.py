@@ -161,14 +161,18 @@ def certificate_text(name: str, summary: str) -> CertificateText:
     )
 
 
-def drawn(text: CertificateText, *, reference: bool = False) -> bytes:
+def drawing(text: CertificateText, *, reference: bool = False):
     pdf = _document(text.title, text.subtitle, text.body)
     if reference:  # fpdf2's own way: each font parsed from its file for this document
         pdf.fonts.clear()
         for style in FONT_FILES:
             pdf.add_font(FONT_FAMILY, style, font_path(style))
     _draw(pdf, text)
-    return bytes(pdf.output())
+    return pdf
+
+
+def drawn(text: CertificateText, *, reference: bool = False) -> bytes:
+    return bytes(drawing(text, reference=reference).output())
 
 
 def embedded_fonts(pdf: bytes) -> dict[str, bytes]:
@@ -206,10 +210,19 @@ class TestFontsParsedOncePerProcess:
             assert len(ours) == 4
             assert ours == reference
 
+    def test_two_documents_drawn_side_by_side_keep_their_own_subsets(self):
+        """As two threads of one worker would: both drawn, then written in the other order."""
+        teo, anh = certificate_text(*self.TEO), certificate_text(*self.ANH)
+        first, second = drawing(teo), drawing(anh)
+        second, first = bytes(second.output()), bytes(first.output())
+        assert embedded_fonts(first) == embedded_fonts(drawn(teo, reference=True))
+        assert embedded_fonts(second) == embedded_fonts(drawn(anh, reference=True))
+
     def test_the_parsed_fonts_are_never_subset(self):
         drawn(certificate_text(*self.ANH))
         for font, _data in parsed_fonts().values():
             assert len(font.ttfont.getGlyphOrder()) > 3000  # the whole of DejaVu Serif
+            assert len(font.ttfont["hmtx"].metrics) > 3000 and len(font.ttfont.getBestCmap()) > 3000
             assert len(font.subset) <= 2  # no glyph picked but the reserved .notdef and space
             assert font.missing_glyphs == []
             assert font.color_font is None  # document_font counts on it
