@@ -86,7 +86,8 @@ def document_font(parsed: TTFFont, data: bytes, *, index: int) -> TTFFont:
     they are shared; what a document changes is its own (fpdf2 2.8: `fonts.TTFFont`, `output._add_fonts`):
     the subset of the glyphs it uses, the missing glyphs, the font descriptor (named and given its file at
     output), the widths (a defaultdict, filled on reading) and the fontTools font, which the output
-    subsets in place: a fresh one from the bytes, whose tables are read when the output needs them."""
+    subsets in place: a fresh one from the bytes, given copies of the tables parsed already (`seed_tables`),
+    the others read when the output needs them."""
     font = TTFFont.__new__(TTFFont)
     for name in TTFFont.__slots__:
         if hasattr(parsed, name):  # fpdf2 leaves some slots unset (unicode_range)
