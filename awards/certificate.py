@@ -6,7 +6,9 @@ The certificate is an official Vietnamese document, printed and handed over in V
 language of the interface: its text is written here in Vietnamese on purpose, not translated.
 """
 
+import copy
 import datetime
+import io
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
@@ -14,7 +16,9 @@ from pathlib import Path
 
 from django.contrib.staticfiles import finders
 from django.utils.text import slugify
+from fontTools import ttLib
 from fpdf import FPDF
+from fpdf.fonts import SubsetMap, TTFFont
 
 from branches.selectors import branch_communes_on
 from core.text import fold
@@ -48,6 +52,74 @@ def font_path(style: str) -> Path:
     if not found:
         raise FileNotFoundError(f"vendor/dejavu/{FONT_FILES[style]} is missing: run `make vendor`.")
     return Path(found)
+
+
+# The tables the output's subset leaves out anyway (fpdf2's `output._add_fonts` drops these, and fontTools'
+# subsetter the legacy kern): read and dropped for every font of every document unless gone before.
+UNEMBEDDED_TABLES = ("FFTM", "GDEF", "GPOS", "GSUB", "MATH", "kern")
+
+
+def embeddable(path: Path) -> bytes:
+    """The font file without the tables its subset drops: the same glyphs, names and metrics."""
+    font = ttLib.TTFont(path, recalcTimestamp=False, recalcBBoxes=False, lazy=True)
+    for tag in UNEMBEDDED_TABLES:
+        if tag in font:
+            del font[tag]
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+@cache
+def parsed_fonts() -> dict[str, tuple[TTFFont, bytes]]:
+    """The four styles parsed once per process, by fontkey, with the bytes each document subsets: fpdf2's
+    `add_font` reads each file's 3,500 glyphs' widths and cmap with fontTools (≈12 ms a style, the better
+    part of a certificate). Never drawn with: each document takes its own copy (`document_font`)."""
+    pdf = FPDF()
+    for style in FONT_FILES:
+        pdf.add_font(FONT_FAMILY, style, font_path(style))
+    return {key: (font, embeddable(Path(font.ttffile))) for key, font in pdf.fonts.items()}
+
+
+def document_font(parsed: TTFFont, data: bytes, *, index: int) -> TTFFont:
+    """A copy of a parsed font for one document. The parsed widths, cmap and glyph ids are only read, so
+    they are shared; what a document changes is its own (fpdf2 2.8: `fonts.TTFFont`, `output._add_fonts`):
+    the subset of the glyphs it uses, the missing glyphs, the font descriptor (named and given its file at
+    output), the widths (a defaultdict, filled on reading) and the fontTools font, which the output
+    subsets in place: a fresh one from the bytes, given copies of the tables parsed already (`seed_tables`),
+    the others read when the output needs them."""
+    font = TTFFont.__new__(TTFFont)
+    for name in TTFFont.__slots__:
+        if hasattr(parsed, name):  # fpdf2 leaves some slots unset (unicode_range)
+            setattr(font, name, getattr(parsed, name))
+    font.i = index
+    font.ttfont = ttLib.TTFont(io.BytesIO(data), recalcTimestamp=False, lazy=True)
+    seed_tables(font.ttfont, parsed.ttfont)
+    font.desc = copy.copy(parsed.desc)
+    font.cw = copy.copy(parsed.cw)
+    font.missing_glyphs = []
+    font.biggest_size_pt = 0
+    font._hbfont = None
+    font.color_font = None  # DejaVu Serif has no colour tables (nor has the parsed font: checked by a test)
+    font.subset = SubsetMap(font)
+    return font
+
+
+def seed_tables(document: ttLib.TTFont, parsed: ttLib.TTFont) -> None:
+    """Give a document's fresh font copies of the tables `add_font` read already (the glyph order, the
+    widths, the PostScript names, the character map), so that its subset does not read them again. Only
+    copies: the subsetter replaces these tables' dicts and lists, and its cmap subtables' maps."""
+    document.glyphOrder = list(parsed.getGlyphOrder())
+    hmtx = copy.copy(parsed["hmtx"])
+    hmtx.metrics = dict(hmtx.metrics)
+    post = copy.copy(parsed["post"])
+    post.extraNames, post.mapping = list(post.extraNames), dict(post.mapping)
+    cmap = copy.copy(parsed["cmap"])
+    cmap.tables = [copy.copy(subtable) for subtable in cmap.tables]
+    for subtable in cmap.tables:
+        if "cmap" in vars(subtable):  # read by add_font; the others read themselves from their own data
+            subtable.cmap = dict(subtable.cmap)
+    document["hmtx"], document["post"], document["cmap"] = hmtx, post, cmap
 
 
 def in_sentence(name: str) -> str:
@@ -148,8 +220,10 @@ class _Certificate(FPDF):
         super().__init__(orientation="L", unit="mm", format="A4")
         self.set_auto_page_break(False)
         self.set_margins(0, 0, 0)
-        for style in FONT_FILES:
-            self.add_font(FONT_FAMILY, style, font_path(style))
+        # What add_font(FONT_FAMILY, style, font_path(style)) does for each style, from the fonts parsed
+        # once per process.
+        for fontkey, (parsed, data) in parsed_fonts().items():
+            self.fonts[fontkey] = document_font(parsed, data, index=len(self.fonts) + 1)
 
     def font(self, style: str, size: float, color=INK) -> None:
         self.set_font(FONT_FAMILY, style, size)

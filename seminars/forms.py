@@ -4,20 +4,24 @@ services.seminar_save."""
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
-from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Commune, District, Province
 from core.versioning import VERSION_FIELD, VersionedForm
-from core.widgets import AutocompleteSelectMultiple, DateInput
+from core.widgets import AutocompleteSelect, AutocompleteSelectMultiple, DateInput
 from secretaries.models import Person
 
 from .models import Programme, Proposal, Seminar, union_body_name
+from .seminar_selectors import organiser_units
 from .services import check_held_not_ahead, proposal_due_error
 
-PROVINCE, DISTRICT, COMMUNE = "province", "district", "commune"
+# Each field in one template instead of crispy's nested bootstrap5 ones: the page renders the seminar's
+# fields and a form per theme and per proposal (≈1 ms a field through crispy's own templates).
+FIELD_TEMPLATE = "partials/form_field.html"
+
+PROVINCE, DISTRICT, COMMUNE = ORGANISER_KINDS = ("province", "district", "commune")
 
 
 class ParticipantsField(forms.ModelMultipleChoiceField):
@@ -25,33 +29,34 @@ class ParticipantsField(forms.ModelMultipleChoiceField):
         return f"{obj.full_name} ({obj.date_of_birth.year})"
 
 
-def _organiser_label(unit) -> str:
+def organiser_value(unit) -> str:
+    """How the form and the autocomplete name an organiser: "province:84", "district:846", "commune:29365"."""
+    return f"{unit._meta.model_name}:{unit.pk}"
+
+
+def organiser_label(unit, province=None) -> str:
+    """ "Đoàn xã Tập Ngãi — Tỉnh Vĩnh Long", "Huyện đoàn Tiểu Cần (until 30/06/2025) — Tỉnh Trà Vinh": the
+    Union body, its end if it ended, and the province (communes of the same name lie in several). `province`:
+    the unit's province when the caller has it loaded already."""
     name = union_body_name(unit)
-    if unit.ended_on is None:
+    if unit.ended_on is not None:
+        name = _("%(name)s (until %(date)s)") % {
+            "name": name,
+            "date": date_format(unit.ended_on, "SHORT_DATE_FORMAT"),
+        }
+    if isinstance(unit, Province):
         return name
-    return _("%(name)s (until %(date)s)") % {
-        "name": name,
-        "date": date_format(unit.ended_on, "SHORT_DATE_FORMAT"),
-    }
+    return f"{name} — {(province or unit.province).name}"
 
 
-def organiser_choices(user, *, current=None) -> list:
-    """Each province in the user's scope with its own Union, its districts' (the past) and its communes'
-    (today's), grouped by province ("province:84", "district:846", "commune:29365"): only units of the
-    user's scope, today's communes only (and the organiser being edited, `current`)."""
-    units: dict[int, list] = {}
-    for district in District.objects.visible_to(user).order_by("name_key"):
-        units.setdefault(district.province_id, []).append((f"{DISTRICT}:{district.pk}", district))
-    communes = Commune.objects.visible_to(user).current()
-    if isinstance(current, Commune):
-        communes = Commune.objects.visible_to(user).filter(Q(ended_on__isnull=True) | Q(pk=current.pk))
-    for commune in communes.order_by("name_key"):
-        units.setdefault(commune.province_id, []).append((f"{COMMUNE}:{commune.pk}", commune))
-    groups = []
-    for province in Province.objects.visible_to(user).order_by("ended_on", "name_key"):
-        own = [(f"{PROVINCE}:{province.pk}", province), *units.get(province.pk, [])]
-        groups.append((province.name, [(value, _organiser_label(unit)) for value, unit in own]))
-    return groups
+def organiser_from_value(user, value: str, *, current=None):
+    """The unit named by a posted "kind:pk", loaded through the user's scope; None if it names none of
+    the units `organiser_units` offers."""
+    kind, _sep, pk = (value or "").partition(":")
+    kinds = dict(zip(ORGANISER_KINDS, organiser_units(user, current=current), strict=True))
+    if kind not in kinds or not pk.isdigit():
+        return None
+    return kinds[kind].filter(pk=pk).first()
 
 
 def fixed_organiser(user):
@@ -71,7 +76,14 @@ def may_edit(user, record) -> bool:
 
 
 class SeminarForm(VersionedForm, forms.ModelForm):
-    organiser = forms.ChoiceField(label=_("Organiser"))
+    # Chosen through the autocomplete (seminars:organiser_autocomplete): a national administrator's choices
+    # would be some 4,000 units. Only the chosen one is rendered, and the choices hold only what the posted
+    # value names within the user's scope, so anything else is refused as an invalid choice.
+    organiser = forms.ChoiceField(
+        label=_("Organiser"),
+        widget=AutocompleteSelect("seminars:organiser_autocomplete"),
+        help_text=_("Type part of the name of the province, district or commune."),
+    )
     participants = ParticipantsField(
         label=capfirst(Seminar._meta.get_field("participants").verbose_name),
         queryset=Person.objects.none(),
@@ -107,17 +119,22 @@ class SeminarForm(VersionedForm, forms.ModelForm):
         else:
             seminar = self.instance
             current = seminar.organiser if seminar.pk else None
-            choices = organiser_choices(user, current=current)
-            self.fields["organiser"].choices = [("", _("— Choose —")), *choices]
-            if seminar.pk:
-                self.initial["organiser"] = (
-                    f"{COMMUNE}:{seminar.commune_id}"
-                    if seminar.commune_id
-                    else f"{DISTRICT}:{seminar.district_id}"
-                    if seminar.district_id
-                    else f"{PROVINCE}:{seminar.province_id}"
+            if current is not None:
+                self.initial["organiser"] = organiser_value(current)
+            if self.is_bound:
+                # What is posted, loaded through the user's scope (one query); None for anything else.
+                self.organiser_unit = organiser_from_value(
+                    user, self.data.get(self.add_prefix("organiser")), current=current
                 )
+            else:
+                self.organiser_unit = current  # loaded with the seminar, through the same scope
+            choices = [("", _("— Choose —"))]
+            if (unit := self.organiser_unit) is not None:
+                province = seminar.province if unit == current else None  # loaded with the seminar
+                choices.append((organiser_value(unit), organiser_label(unit, province)))
+            self.fields["organiser"].choices = choices
         self.helper = FormHelper()
+        self.helper.field_template = FIELD_TEMPLATE
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
@@ -138,15 +155,13 @@ class SeminarForm(VersionedForm, forms.ModelForm):
         )
 
     def clean_organiser(self) -> tuple[Province, District | None, Commune | None]:
-        # The value is one of the choices, all drawn from the user's scope (checked by ChoiceField).
-        kind, _sep, pk = self.cleaned_data["organiser"].partition(":")
-        if kind == DISTRICT:
-            district = District.objects.visible_to(self.user).select_related("province").get(pk=pk)
-            return district.province, district, None
-        if kind == COMMUNE:
-            commune = Commune.objects.visible_to(self.user).select_related("province").get(pk=pk)
-            return commune.province, None, commune
-        return Province.objects.visible_to(self.user).get(pk=pk), None, None
+        # The value is the one choice, the unit loaded through the user's scope (checked by ChoiceField).
+        unit = self.organiser_unit
+        if isinstance(unit, District):
+            return unit.province, unit, None
+        if isinstance(unit, Commune):
+            return unit.province, None, unit
+        return unit, None, None
 
     def chosen_organiser(self) -> tuple[Province, District | None, Commune | None]:
         user = self.user
@@ -177,6 +192,7 @@ class ThemeForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.field_template = FIELD_TEMPLATE
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
@@ -233,6 +249,7 @@ class ProposalForm(VersionedForm, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.field_template = FIELD_TEMPLATE
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.render_hidden_fields = True

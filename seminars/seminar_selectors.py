@@ -1,7 +1,10 @@
 """Reads of seminars that take the user: what a list shows, and the seminars a person attended."""
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+
+from branches.models import Commune, District, Province
+from core.text import search_terms
 
 from .models import Proposal, Seminar, Theme
 
@@ -31,3 +34,33 @@ def person_seminars(person, *, user) -> list[Seminar]:
         .select_related("province", "district", "commune")
         .order_by("-held_on", "-pk")
     )
+
+
+def organiser_units(user, *, current=None):
+    """The units a seminar of `user` may be organised by, as three querysets (provinces, districts,
+    communes), each with its province: the user's scope, today's communes only (and `current`, the commune
+    of the seminar being edited, if it ended since)."""
+    communes = Commune.objects.visible_to(user).filter(ended_on__isnull=True)
+    if isinstance(current, Commune):
+        communes = Commune.objects.visible_to(user).filter(Q(ended_on__isnull=True) | Q(pk=current.pk))
+    return (
+        Province.objects.visible_to(user).order_by(F("ended_on").desc(nulls_first=True), "name_key"),
+        District.objects.visible_to(user).select_related("province").order_by("name_key", "pk"),
+        communes.select_related("province").order_by("name_key", "pk"),
+    )
+
+
+def organiser_search(*, user, query: str | None, limit: int) -> list:
+    """The units of `organiser_units` whose name holds every typed word, at most `limit`: the provinces'
+    Unions first (today's, then those that ended), then the districts', then the communes', each by name.
+    At most three queries, whatever the country's size. "Huyện đoàn Tiểu Cần" finds Huyện Tiểu Cần: the
+    Union's word "đoàn" is in no unit's name, so it is left out of the search."""
+    terms = [term for term in search_terms(query) if term != "doan"]
+    found = []
+    for units in organiser_units(user):
+        if len(found) >= limit:
+            break
+        for term in terms:
+            units = units.filter(name_key__contains=term)
+        found.extend(units[: limit - len(found)])
+    return found

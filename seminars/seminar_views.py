@@ -5,12 +5,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from branches.rollup import provinces_today, unit_names
+from branches.unit_views import AUTOCOMPLETE_LIMIT
 from core.excel import ExcelExport, export_response
 from core.history import history_rows
 from core.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
@@ -19,10 +21,18 @@ from secretaries.models import Person
 
 from . import services
 from .filters import SeminarFilter
-from .forms import ProposalFormSet, SeminarForm, ThemeFormSet, fixed_organiser, may_edit
+from .forms import (
+    ProposalFormSet,
+    SeminarForm,
+    ThemeFormSet,
+    fixed_organiser,
+    may_edit,
+    organiser_label,
+    organiser_value,
+)
 from .models import Seminar, union_body_name
 from .photo_views import gallery_context
-from .seminar_selectors import seminars_for_list
+from .seminar_selectors import organiser_search, seminars_for_list
 
 
 class SeminarQuerysetMixin(ScopedObjectMixin):
@@ -218,3 +228,12 @@ class SeminarUpdateView(SeminarFormView):
         if not may_edit(self.request.user, seminar):
             raise PermissionDenied  # read (its secretaries attended), not its commune's to change
         return seminar
+
+
+@portal_view
+def organiser_autocomplete(request):
+    """The units of the user's scope a seminar may be organised by, for the seminar form's organiser."""
+    units = organiser_search(user=request.user, query=request.GET.get("q"), limit=AUTOCOMPLETE_LIMIT)
+    return JsonResponse(
+        {"results": [{"value": organiser_value(u), "text": organiser_label(u)} for u in units]}
+    )

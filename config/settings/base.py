@@ -360,6 +360,8 @@ LOGGING = {
         # django-axes writes each attempt with the username and address masked as ****; the security
         # events (bithu.security: login.failure, login.lockout) replace those lines.
         "axes": {"level": "ERROR"},
+        # fontTools' subsetter writes some thirty lines (glyph lists) per font of every certificate at INFO.
+        "fontTools": {"level": "WARNING"},
     },
 }
 

@@ -10,7 +10,19 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from awards import services
-from awards.certificate import date_line, filename, in_sentence, province_parts
+from awards.certificate import (
+    FONT_FAMILY,
+    FONT_FILES,
+    CertificateText,
+    _document,
+    _draw,
+    date_line,
+    filename,
+    font_path,
+    in_sentence,
+    parsed_fonts,
+    province_parts,
+)
 from tests.login import login_verified
 
 # The world and the personas are built once for the module (tests/conftest.py: world_once).
@@ -130,3 +142,87 @@ def test_filename_without_diacritics(world):
     commendation = world["tieu_can_commendation"]
     commendation.person.full_name = "Đặng Thị Ánh"
     assert filename(commendation) == "giay-chung-nhan-dang-thi-anh.pdf"
+
+
+def certificate_text(name: str, summary: str) -> CertificateText:
+    return CertificateText(
+        union="ĐOÀN TNCS HỒ CHÍ MINH",
+        body="Ban Thường vụ Tỉnh đoàn Trà Vinh",
+        title="GIẤY CHỨNG NHẬN",
+        subtitle="Bí thư Chi đoàn tiêu biểu năm 2020",
+        name=name,
+        role="Bí thư Chi đoàn ấp Cây Gòn, xã Hiếu Tử, huyện Tiểu Cần",
+        achievement="Đã có thành tích xuất sắc trong công tác Đoàn và phong trào thanh thiếu nhi năm 2020:",
+        summary=summary,
+        decision="Quyết định số 125/QĐ-TĐTN ngày 20/11/2020",
+        place_date="Trà Vinh, ngày 20 tháng 11 năm 2020",
+        signature_for="TM. BAN THƯỜNG VỤ",
+        signature_role="BÍ THƯ",
+    )
+
+
+def drawing(text: CertificateText, *, reference: bool = False):
+    pdf = _document(text.title, text.subtitle, text.body)
+    if reference:  # fpdf2's own way: each font parsed from its file for this document
+        pdf.fonts.clear()
+        for style in FONT_FILES:
+            pdf.add_font(FONT_FAMILY, style, font_path(style))
+    _draw(pdf, text)
+    return pdf
+
+
+def drawn(text: CertificateText, *, reference: bool = False) -> bytes:
+    return bytes(drawing(text, reference=reference).output())
+
+
+def embedded_fonts(pdf: bytes) -> dict[str, bytes]:
+    fonts = PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]["/Font"]
+    programs = {}
+    for key in fonts:
+        font = fonts[key].get_object()
+        descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+        programs[str(font["/BaseFont"])] = descriptor["/FontFile2"].get_object().get_data()
+    return programs
+
+
+class TestFontsParsedOncePerProcess:
+    """The fonts are parsed once per process; each document subsets its own copy (awards/certificate.py:
+    document_font)."""
+
+    TEO = ("Nguyễn Văn Tèo", "Tổ chức tốt các phong trào của chi đoàn.")
+    # Other letters than Tèo's: a subset shared between documents would lose or mix them.
+    ANH = ("Đặng Thị Ánh Nguyệt", "Quỹ khuyến học ấp; xây dựng 3 tuyến đường hoa (ưu tiên Ỹ, Ỵ, Ỡ, Ẫ, Ẩ).")
+
+    def test_two_certificates_each_with_its_own_text(self):
+        first, second = drawn(certificate_text(*self.TEO)), drawn(certificate_text(*self.ANH))
+        for pdf, (name, summary), (other, _summary) in (
+            (first, self.TEO, self.ANH),
+            (second, self.ANH, self.TEO),
+        ):
+            text = unicodedata.normalize("NFC", PdfReader(io.BytesIO(pdf)).pages[0].extract_text())
+            assert name in text and summary in text
+            assert other not in text
+
+    def test_the_same_embedded_fonts_as_fpdf_parsing_them_for_the_document(self):
+        for name, summary in (self.TEO, self.ANH, self.TEO):  # after another certificate's subset too
+            ours = embedded_fonts(drawn(certificate_text(name, summary)))
+            reference = embedded_fonts(drawn(certificate_text(name, summary), reference=True))
+            assert len(ours) == 4
+            assert ours == reference
+
+    def test_two_documents_drawn_side_by_side_keep_their_own_subsets(self):
+        """As two threads of one worker would: both drawn, then written in the other order."""
+        teo, anh = certificate_text(*self.TEO), certificate_text(*self.ANH)
+        first, second = drawing(teo), drawing(anh)
+        second, first = bytes(second.output()), bytes(first.output())
+        assert embedded_fonts(first) == embedded_fonts(drawn(teo, reference=True))
+        assert embedded_fonts(second) == embedded_fonts(drawn(anh, reference=True))
+
+    def test_the_parsed_fonts_are_never_subset(self):
+        drawn(certificate_text(*self.ANH))
+        for font, _data in parsed_fonts().values():
+            assert len(font.ttfont.getGlyphOrder()) > 3000  # the whole of DejaVu Serif
+            assert len(font.ttfont["hmtx"].metrics) > 3000 and len(font.ttfont.getBestCmap()) > 3000
+            assert len(font.subset) <= 2  # no glyph picked but the reserved .notdef and space
+            assert font.missing_glyphs == []
+            assert font.color_font is None  # document_font counts on it

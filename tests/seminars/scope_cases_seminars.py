@@ -14,6 +14,9 @@ CASES = [
     Case("seminar list (searched)", lambda w: reverse("seminars:seminar_list") + "?q=chat+luong&o=-date", {}),
     Case("seminar export", lambda w: reverse("seminars:seminar_export"), {}),
     Case("seminar create", lambda w: reverse("seminars:seminar_create"), {}),
+    Case(
+        "seminar organiser autocomplete", lambda w: reverse("seminars:organiser_autocomplete") + "?q=tieu", {}
+    ),
     # An empty post comes back with its errors, for everyone: nothing is written.
     Case("seminar create (post)", lambda w: reverse("seminars:seminar_create"), {}, method="post"),
     Case("seminar detail", _seminar("seminars:seminar_detail"), in_tieu_can()),

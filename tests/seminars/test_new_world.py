@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from seminars import selectors, services
-from seminars.forms import SeminarForm, organiser_choices
+from seminars.forms import SeminarForm
 from seminars.models import Initiative, Proposal, Seminar, union_body_name
 from tests.assessments.test_new_world import reform_build
 from tests.factories import CommuneFactory, DistrictFactory, ProvinceFactory
@@ -22,6 +22,8 @@ from tests.login import login_verified
 from tests.seminars.test_seminar_pages import seminar_data
 
 pytestmark = pytest.mark.usefixtures("world_once")
+
+D = datetime.date
 
 
 @pytest.fixture
@@ -139,14 +141,22 @@ def test_ended_units_do_not_see_their_former_branchs_later_seminars(
         assert world["tieu_can_seminar"] in Seminar.objects.visible_to(user)
 
 
-def test_staff_choose_any_unit_of_their_scope_as_organiser(world, reform, vinh_long_staff):
-    choices = dict(organiser_choices(reform["staff"]))
-    labels = [label for group in choices.values() for _value, label in group]
-    assert "Đoàn xã Tập Ngãi" in labels and "Đoàn xã Càng Long" in labels
-    assert "Huyện đoàn Tiểu Cần (đến 30/06/2025)" in labels
-    assert not any("Thanh Đức" in label for label in labels)  # another province's commune
-    other = [label for group in dict(organiser_choices(vinh_long_staff)).values() for _v, label in group]
-    assert "Đoàn xã Tập Ngãi" not in other
+def organiser_labels(client, user, query: str) -> list[str]:
+    """What the organiser's autocomplete offers `user` for the typed `query`."""
+    login_verified(client, user)
+    answer = client.get(reverse("seminars:organiser_autocomplete"), {"q": query}).json()
+    return [result["text"] for result in answer["results"]]
+
+
+def test_staff_choose_any_unit_of_their_scope_as_organiser(world, reform, vinh_long_staff, client):
+    staff, province = reform["staff"], reform["province"].name
+    assert organiser_labels(client, staff, "tap ngai") == [f"Đoàn xã Tập Ngãi — {province}"]
+    assert f"Đoàn xã Càng Long — {province}" in organiser_labels(client, staff, "Đoàn xã càng long")
+    assert organiser_labels(client, staff, "huyện đoàn tieu can") == [
+        "Huyện đoàn Tiểu Cần (đến 30/06/2025) — Tỉnh Trà Vinh"
+    ]
+    assert organiser_labels(client, staff, "thanh duc") == []  # another province's commune
+    assert organiser_labels(client, vinh_long_staff, "tap ngai") == []
     form = SeminarForm(
         seminar_data(organiser=f"commune:{reform['tap_ngai'].pk}", held_on="25/04/2026"), user=reform["staff"]
     )
@@ -157,6 +167,38 @@ def test_staff_choose_any_unit_of_their_scope_as_organiser(world, reform, vinh_l
         seminar_data(organiser=f"commune:{world['vinh_long'].commune_id}"), user=reform["staff"]
     )
     assert not foreign.is_valid() and "organiser" in foreign.errors
+
+
+def test_an_ended_commune_organises_no_new_seminar_but_keeps_its_own(world, reform, hieu_tu, client):
+    staff = reform["staff"]
+    assert organiser_labels(client, staff, "hieu tu") == []  # only today's communes are offered
+    ended = f"commune:{hieu_tu.pk}"
+    refused = client.post(
+        reverse("seminars:seminar_create"), seminar_data(organiser=ended, title="Không được")
+    )
+    assert refused.status_code == 200 and "organiser" in refused.context["form"].errors
+    assert not Seminar.objects.filter(title="Không được").exists()
+    # Its own seminar of 2021 is edited with its organiser as it was.
+    seminar = services.seminar_save(
+        seminar=Seminar(
+            province=hieu_tu.province, commune=hieu_tu, title="Tọa đàm xã cũ", held_on=D(2021, 5, 4)
+        ),
+        participants=[],
+        themes=[{"title": "Chủ đề"}],
+        proposals=[],
+    )
+    edit = reverse("seminars:seminar_update", args=[seminar.pk])
+    page = client.get(edit).content.decode()
+    assert (
+        f'<option value="{ended}" selected>Đoàn xã Hiếu Tử (đến 30/06/2025) — Tỉnh Trà Vinh</option>' in page
+    )
+    data = {
+        **seminar_data(organiser=ended, title="Tọa đàm xã cũ (sửa)", held_on="04/05/2021"),
+        "version": "1",
+    }
+    assert client.post(edit, data).status_code == 302
+    seminar.refresh_from_db()
+    assert (seminar.title, seminar.commune, seminar.district) == ("Tọa đàm xã cũ (sửa)", hieu_tu, None)
 
 
 def test_a_seminar_is_dated_within_its_organisers_life(world, reform, tieu_can, client):

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -192,8 +193,8 @@ class TestCreateAndEdit:
 
     def test_provincial_staff_choose_the_province_or_a_district(self, client, tra_vinh_staff, world):
         login_verified(client, tra_vinh_staff)
-        form = client.get(reverse("seminars:seminar_create")).context["form"]
-        values = [v for _group, options in form.fields["organiser"].choices[1:] for v, _label in options]
+        autocomplete = reverse("seminars:organiser_autocomplete")
+        values = [r["value"] for r in client.get(autocomplete).json()["results"]]
         assert f"province:{world['tieu_can'].commune.province_id}" in values
         assert f"district:{world['tieu_can'].commune.district_id}" in values
         assert not any(
@@ -224,6 +225,67 @@ class TestCreateAndEdit:
         data = seminar_data(organiser=f"province:{province.pk}", title="Cố tình")
         assert client.post(reverse("seminars:seminar_create"), data).status_code == 302
         assert Seminar.objects.get(title="Cố tình").district.code == "846"
+
+
+class TestOrganiser:
+    """Staff choose the organiser through an autocomplete of their scope: the page carries the chosen unit
+    only (a national administrator's list would be some 4,000 units), and what is posted is loaded through
+    the user's scope."""
+
+    def organiser_select(self, html: str) -> str:
+        return re.search(r'<select name="organiser".*?</select>', html, re.S).group(0)
+
+    def test_the_page_carries_only_the_chosen_organiser(self, client, administrator, world):
+        login_verified(client, administrator)
+        select = self.organiser_select(client.get(reverse("seminars:seminar_create")).content.decode())
+        assert f'data-autocomplete-url="{reverse("seminars:organiser_autocomplete")}"' in select
+        assert select.count("<option") == 1  # "— Choose —"
+        seminar = world["tieu_can_seminar"]
+        select = self.organiser_select(
+            client.get(reverse("seminars:seminar_update", args=[seminar.pk])).content.decode()
+        )
+        assert select.count("<option") == 2
+        chosen = f'<option value="district:{seminar.district_id}" selected>'
+        assert chosen + "Huyện đoàn Tiểu Cần — Tỉnh Trà Vinh</option>" in select
+
+    def test_an_error_elsewhere_keeps_the_chosen_organiser(self, client, tra_vinh_staff, world):
+        login_verified(client, tra_vinh_staff)
+        district = world["tieu_can"].commune.district
+        data = seminar_data(organiser=f"district:{district.pk}", title="")
+        page = client.post(reverse("seminars:seminar_create"), data)
+        assert page.status_code == 200 and "title" in page.context["form"].errors
+        assert "organiser" not in page.context["form"].errors
+        select = self.organiser_select(page.content.decode())
+        assert (
+            f'<option value="district:{district.pk}" selected>Huyện đoàn Tiểu Cần — Tỉnh Trà Vinh</option>'
+            in select
+        )
+
+    @pytest.mark.parametrize(
+        "value", ["", "district", "district:", "district:abc", "quận:1", "commune:99999999999999999999", "1"]
+    )
+    def test_a_malformed_organiser_is_refused_next_to_its_field(self, client, administrator, world, value):
+        login_verified(client, administrator)
+        page = client.post(reverse("seminars:seminar_create"), seminar_data(organiser=value, title="Sai"))
+        assert page.status_code == 200 and "organiser" in page.context["form"].errors
+        field = re.search(r'<div id="div_id_organiser".*?</select>.*?</div>', page.content.decode(), re.S)
+        assert "invalid-feedback" in field.group(0)
+        assert not Seminar.objects.filter(title="Sai").exists()
+
+    def test_the_autocomplete_searches_the_scope_whatever_its_size(
+        self, client, tra_vinh_staff, world, count_queries
+    ):
+        login_verified(client, tra_vinh_staff)
+        url = reverse("seminars:organiser_autocomplete")
+        district = world["tieu_can"].commune.district
+        with count_queries() as queries:
+            results = client.get(url, {"q": "Huyện đoàn tieu can"}).json()["results"]
+        assert {"value": f"district:{district.pk}", "text": "Huyện đoàn Tiểu Cần — Tỉnh Trà Vinh"} in results
+        assert len(queries) <= 3 + 4  # provinces, districts, communes; the session, the user and its device
+        assert client.get(url, {"q": "thanh duc"}).json()["results"] == []  # Vĩnh Long's commune
+        # The province's own Union first; at most 20 answers.
+        answers = client.get(url).json()["results"]
+        assert answers[0]["text"] == "Tỉnh đoàn Trà Vinh" and len(answers) <= 20
 
 
 class TestScope:
