@@ -20,24 +20,27 @@ def unquote(text: str) -> str:
 
 
 def entries(text: str):
-    """(msgid, msgstr, fuzzy, msgid_plural) of a --no-wrap catalogue; plurals give their one form."""
+    """(msgid, msgstr, fuzzy, msgid_plural, msgctxt) of a --no-wrap catalogue; plurals give their one
+    form."""
     for block in text.split("\n\n"):
         msgid = re.search(r'^msgid "(.*)"$', block, re.M)
         if not msgid or msgid.group(1) == "":
             continue
         msgstr = re.search(r'^msgstr(?:\[0\])? "(.*)"$', block, re.M)
         plural = re.search(r'^msgid_plural "(.*)"$', block, re.M)
+        context = re.search(r'^msgctxt "(.*)"$', block, re.M)
         yield (
             unquote(msgid.group(1)),
             unquote(msgstr.group(1)),
             "#, fuzzy" in block,
             unquote(plural.group(1)) if plural else None,
+            unquote(context.group(1)) if context else None,
         )
 
 
 def test_every_message_is_translated():
     untranslated = [
-        msgid for msgid, msgstr, fuzzy, _ in entries(PO.read_text("utf-8")) if not msgstr or fuzzy
+        msgid for msgid, msgstr, fuzzy, *_ in entries(PO.read_text("utf-8")) if not msgstr or fuzzy
     ]
     assert not untranslated, untranslated
 
@@ -45,8 +48,15 @@ def test_every_message_is_translated():
 def test_compiled_catalogue_matches_the_source():
     catalogue = gettext.GNUTranslations(MO.open("rb"))
     stale = []
-    for msgid, msgstr, _, plural in entries(PO.read_text("utf-8")):
-        compiled = catalogue.ngettext(msgid, plural, 1) if plural else catalogue.gettext(msgid)
+    for msgid, msgstr, _, plural, context in entries(PO.read_text("utf-8")):
+        if context:
+            compiled = (
+                catalogue.npgettext(context, msgid, plural, 1)
+                if plural
+                else catalogue.pgettext(context, msgid)
+            )
+        else:
+            compiled = catalogue.ngettext(msgid, plural, 1) if plural else catalogue.gettext(msgid)
         if compiled != msgstr:
             stale.append(msgid)
     assert not stale, f"run `make messages`: {stale}"
