@@ -52,12 +52,26 @@ class ScopedQuerySet(models.QuerySet):
             scope = self._match(self.commune_path, user.commune_id)
         else:
             return self.none()
-        if self.branch_path is not None and (former := user.former_branch_ids()):
+        if self.branch_path is not None and (
+            former := user.former_branch_ids(outside_only=self._unit_follows_branch(user))
+        ):
             also = {}
             if self.former_until_path is not None and (ended := user.unit_ended_on) is not None:
                 also[f"{self.former_until_path}__lte"] = ended
             scope |= self._match(self.branch_path, former, "in", **also)
         return self.filter(scope)
+
+    def _unit_follows_branch(self, user) -> bool:
+        """Whether the path that places a row in the user's unit goes through its branch's commune today
+        (a term, a branch): then a former branch under the unit today is matched by that path already,
+        and only the former branches outside it need naming."""
+        if user.is_provincial_staff:
+            path, unit = self.province_path, "commune__province"
+        elif user.is_district_officer:
+            path, unit = self.district_path, "commune__district"
+        else:
+            path, unit = self.commune_path, "commune"
+        return path == (unit if self.branch_path == "pk" else f"{self.branch_path}__{unit}")
 
     def in_province(self, province) -> "ScopedQuerySet":
         return self.filter(**{self.province_path: province.pk})
