@@ -505,6 +505,20 @@ def training_needs(
                 "assessment__commune",
                 "assessment__district",
             )
+            # What the list shows and sorts by: a person's record has some thirty fields, and thousands
+            # of lines built them all (a third of the page's time in Python).
+            .only(
+                "assessment_id",
+                "group_id",
+                "score",
+                "assessment__overall_score",
+                "assessment__person__full_name",
+                "assessment__person__sort_key",
+                "assessment__branch__name",
+                "assessment__branch__commune__name",
+                "assessment__commune__name",
+                "assessment__district__name",
+            )
             .annotate(**{f"unit_{i}": F(path) for i, path in enumerate(scored_group.fields)})
         )
         lines = []
