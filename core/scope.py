@@ -10,6 +10,10 @@ commune officer reads through the branch (its commune today), so a branch's earl
 whatever the units were then; a user of an ended unit keeps reading the branches it had before they were
 re-attached. The user supplies the provinces as a subquery and its former branches as a list read once
 per request (usually empty, and then left out of the query), so a list costs a fixed number of queries.
+Where a row is placed through its branch's commune today (a term, a branch), only the former branches
+outside the unit today are named, and for a term the unit's side becomes a list of branches too, so that
+the OR stays on one column and PostgreSQL filters before it joins (national data: a provincial first
+screen or report 2 to 5 times faster).
 """
 
 from django.db import models
