@@ -1,7 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -156,24 +156,40 @@ class User(AbstractUser):
             Q(pk=self.province_id) | Q(successions__successor=self.province_id)
         ).values("pk")
 
-    def former_branch_ids(self) -> list[int]:
+    def former_branch_ids(self, *, outside_only: bool = False) -> list[int]:
         """Branches that belonged to this account's unit before they were re-attached to a new commune: a
         Huyện đoàn or the old Tỉnh đoàn keeps reading the records of its former branches. Read once per
         request (cached on the user) as a list: most accounts have none, and an OR with a subquery in every
-        scoped query made each of them ~20 times slower on national data (25 ms instead of 1.4 ms)."""
+        scoped query made each of them ~20 times slower on national data (25 ms instead of 1.4 ms).
+
+        `outside_only`: those whose commune today is not under the account's unit (the same query). A row
+        reached through its branch's commune today needs no more: Tỉnh đoàn Vĩnh Long's 3,384 former
+        branches are all under it today, and their list in every query kept the planner from starting at
+        the province's communes (a report's 95 ms instead of 10)."""
         if not hasattr(self, "_former_branch_ids"):
-            from branches.models import BranchAttachment
+            from branches.models import BranchAttachment, Commune
 
             if self.is_provincial_staff:
                 unit = {"commune__province__in": self.scope_province_ids()}
+                # Through the communes (a hashed list), not a join of each branch's commune.
+                today = Q(branch__commune__in=Commune.objects.filter(province__in=self.scope_province_ids()))
             elif self.is_district_officer:
                 unit = {"commune__district": self.district_id}
+                today = Q(branch__commune__district=self.district_id)
             else:
                 unit = {"commune": self.commune_id}
-            self._former_branch_ids = list(
-                BranchAttachment.objects.filter(**unit).values_list("branch", flat=True).distinct()
+                today = Q(branch__commune=self.commune_id)
+            rows = (
+                BranchAttachment.objects.filter(**unit)
+                .annotate(inside_today=ExpressionWrapper(today, output_field=BooleanField()))
+                .order_by()
+                .values_list("branch", "inside_today")
+                .distinct()
             )
-        return self._former_branch_ids
+            inside = dict(rows)
+            self._former_branch_ids = sorted(inside)
+            self._former_outside_ids = sorted(pk for pk, within in inside.items() if not within)
+        return self._former_outside_ids if outside_only else self._former_branch_ids
 
     @property
     def unit(self):

@@ -593,6 +593,13 @@ class Assessment(Versioned):
         indexes = [
             models.Index(fields=["framework", "district", "status"], name="assessment_fw_district"),
             models.Index(fields=["framework", "province", "status"], name="assessment_fw_province"),
+            # Training needs (with GroupScore's index): a framework's counted assessments and their units
+            # from the index alone, hashed against the group scores below the threshold (PostgreSQL).
+            models.Index(
+                fields=["framework", "status"],
+                include=["id", "province", "district", "commune"],
+                name="assessment_fw_status_units",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -661,8 +668,11 @@ class GroupScore(models.Model):
             models.UniqueConstraint(fields=["assessment", "group"], name="group_score_one_per_group"),
         ]
         indexes = [
-            # Training needs: the scores below a threshold in a skill group, read without the rest.
-            models.Index(fields=["group", "score"], name="group_score_group_score"),
+            # Training needs: the scores below a threshold in a skill group, read without the rest, with
+            # their assessment from the index alone (PostgreSQL; a plain index elsewhere).
+            models.Index(
+                fields=["group", "score"], include=["assessment"], name="group_score_group_score_cover"
+            ),
         ]
 
     def __str__(self) -> str:

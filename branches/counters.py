@@ -163,7 +163,7 @@ def rebuild() -> None:
 def _former_outside(user):
     """The branches the user reads as its unit's former ones (re-attached since) that are not under its
     communes today: counted from the branches themselves. None when there are none to look for."""
-    if user.is_administrator or not user.former_branch_ids():
+    if user.is_administrator or not user.former_branch_ids(outside_only=True):
         return None
     # The same lookups name the unit on an attachment (its commune then) and on a branch (its commune now).
     if user.is_provincial_staff:

@@ -10,6 +10,10 @@ commune officer reads through the branch (its commune today), so a branch's earl
 whatever the units were then; a user of an ended unit keeps reading the branches it had before they were
 re-attached. The user supplies the provinces as a subquery and its former branches as a list read once
 per request (usually empty, and then left out of the query), so a list costs a fixed number of queries.
+Where a row is placed through its branch's commune today (a term, a branch), only the former branches
+outside the unit today are named, and for a term the unit's side becomes a list of branches too, so that
+the OR stays on one column and PostgreSQL filters before it joins (national data: a provincial first
+screen or report 2 to 5 times faster).
 """
 
 from django.db import models
@@ -52,12 +56,43 @@ class ScopedQuerySet(models.QuerySet):
             scope = self._match(self.commune_path, user.commune_id)
         else:
             return self.none()
-        if self.branch_path is not None and (former := user.former_branch_ids()):
+        follows = self._unit_follows_branch(user)
+        if self.branch_path is not None and (former := user.former_branch_ids(outside_only=follows)):
             also = {}
             if self.former_until_path is not None and (ended := user.unit_ended_on) is not None:
                 also[f"{self.former_until_path}__lte"] = ended
+            if follows and "__" not in self.branch_path and self.branch_path != "pk":
+                # Both sides on the row's own branch column: with the unit matched through a join of the
+                # branch and its commune, the OR kept the planner from filtering before joining, and it
+                # joined every current term in the country to its branch (an ended district's first
+                # screen, 25 ms a query) to keep a few hundred.
+                scope = self._branch_in_unit(user)
             scope |= self._match(self.branch_path, former, "in", **also)
         return self.filter(scope)
+
+    def _branch_in_unit(self, user) -> Q:
+        """The rows whose branch is under the user's unit today, as a list of branches the database reads
+        first (the same rows as the join `_unit_follows_branch` describes)."""
+        branches = self.model._meta.get_field(self.branch_path).related_model._base_manager
+        if user.is_provincial_staff:
+            within = branches.filter(commune__province__in=user.scope_province_ids())
+        elif user.is_district_officer:
+            within = branches.filter(commune__district=user.district_id)
+        else:
+            within = branches.filter(commune=user.commune_id)
+        return Q(**{f"{self.branch_path}__in": within.values("pk")})
+
+    def _unit_follows_branch(self, user) -> bool:
+        """Whether the path that places a row in the user's unit goes through its branch's commune today
+        (a term, a branch): then a former branch under the unit today is matched by that path already,
+        and only the former branches outside it need naming."""
+        if user.is_provincial_staff:
+            path, unit = self.province_path, "commune__province"
+        elif user.is_district_officer:
+            path, unit = self.district_path, "commune__district"
+        else:
+            path, unit = self.commune_path, "commune"
+        return path == (unit if self.branch_path == "pk" else f"{self.branch_path}__{unit}")
 
     def in_province(self, province) -> "ScopedQuerySet":
         return self.filter(**{self.province_path: province.pk})

@@ -21,6 +21,10 @@ def panel(user) -> Panel:
         per_unit = selectors.ending_soon_per_unit(user=user)
         for row in summary:
             row["ending"] = per_unit.get((row["level"], row["unit"].pk) if row["unit"] else None, 0)
+        # Every term ending soon is in one row (None: no unit): their sum is the count, no second scan.
+        ending_count = sum(per_unit.values())
+    else:
+        ending_count = ending.count()
     shown = summary
     if len(summary) > SHOWN_UNITS:
         shown = sorted(summary, key=lambda row: (-row["vacant"], -row.get("ending", 0), -row["branches"]))
@@ -54,7 +58,7 @@ def panel(user) -> Panel:
             "unit_count": len(summary),
             "summary_level": level,
             "ending_soon": list(ending[:SOON_SHOWN]),
-            "ending_count": ending.count(),
+            "ending_count": ending_count,
             "ending_within": selectors.TERMS_ENDING_WITHIN_DAYS,
             "chart": chart,
         },

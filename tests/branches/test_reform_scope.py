@@ -154,6 +154,32 @@ def test_users_of_ended_units_keep_reading_their_former_branches(
     assert world["cang_long"] in Branch.objects.visible_to(cang_long_officer)
 
 
+def test_former_branches_under_the_unit_today_are_not_named_again(
+    world, reform, tra_vinh_staff, tieu_can_officer
+):
+    """Today's province reads Trà Vinh's branches as its own (their communes are under it now): a term or a
+    branch needs no list of them, a record placed by its recorded province (a nomination) still does. The
+    ended units' former branches are all elsewhere today: matched as a list of branches, same rows."""
+    branches_reattach(on=REFORM_DAY)
+    staff = new_staff(reform["province"])
+    former = {world["tieu_can"].pk, world["cang_long"].pk}
+    assert set(staff.former_branch_ids()) >= former
+    assert staff.former_branch_ids(outside_only=True) == []
+    listed = f"IN ({world['tieu_can'].pk}"
+    for model in (Term, Branch):
+        assert listed not in str(model.objects.visible_to(staff).order_by("pk").query)
+    assert world["tieu_can_term"] in Term.objects.visible_to(staff)
+    assert world["tieu_can"] in Branch.objects.visible_to(staff)
+    for user in (tra_vinh_staff, tieu_can_officer):
+        user = User.objects.get(pk=user.pk)  # no cached former branches
+        assert world["tieu_can"].pk in user.former_branch_ids(outside_only=True)
+        assert set(user.former_branch_ids(outside_only=True)) == set(user.former_branch_ids())
+        terms = Term.objects.visible_to(user)
+        # Both sides of the OR on the term's own branch column, the unit's side as a list of branches.
+        assert 'INNER JOIN "branches_branch"' not in str(terms.query)
+        assert world["tieu_can_term"] in terms
+
+
 def test_admin_shows_a_branchs_former_commune(world, reform, client, administrator):
     branches_reattach(on=REFORM_DAY)
     login_verified(client, administrator)

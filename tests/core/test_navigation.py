@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from assessments.models import Assessment
-from core.navigation import safe_next
+from core.navigation import pk_url, safe_next
 from tests.login import login_verified
 
 DEFAULT = "/default/"
@@ -135,3 +135,11 @@ def test_followup_update_goes_back_only_on_site(client, tieu_can_officer, world)
     for target, expected in [("https://evil.example", followup), (followup + "?status=de_xuat", None)]:
         response = client.post(url, {"status": "dang_thuc_hien", "result": "", "next": target})
         assert response["Location"] == (expected or target)
+
+
+@pytest.mark.parametrize("viewname", ["secretaries:person_detail", "assessments:assessment_detail"])
+def test_pk_url_is_reverse_once(viewname):
+    """A list of hundreds of links reverses once (training needs): the same URL as reverse() for any pk."""
+    url = pk_url(viewname)
+    for pk in (1, 42, 2_147_483_646):
+        assert url(pk) == reverse(viewname, kwargs={"pk": pk})
