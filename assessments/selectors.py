@@ -37,8 +37,9 @@ COUNTED = Q(status__in=COUNTED_STATUSES)
 TWO_PLACES = Decimal("0.01")
 DEFAULT_THRESHOLD = Decimal("3.0")
 #: people (one per skill group below the threshold) the training-needs page lists at most; above that it
-#: asks for a unit instead of cutting the list (the export has them all)
-PEOPLE_LISTED = 3000
+#: asks for a unit instead of cutting the list (the export has them all). A province of today lists ~700
+#: (1 MB of page, a quarter of a second to draw): past a few hundred the list is for the export anyway.
+PEOPLE_LISTED = 500
 
 
 def mean(total, count: int) -> Decimal | None:
