@@ -234,6 +234,11 @@ def analyze(url: str) -> None:
     print(f"VACUUM ANALYZE ({time.monotonic() - started:.1f} s)", flush=True)
 
 
+#: the benchmark's own Redis database (cache and job queue): the jobs its exports start (no worker runs them)
+#: never reach the queue `make run`'s worker serves, and it is emptied before each run
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+
+
 def production_environment(url: str) -> dict[str, str]:
     """Production settings, minus HTTPS: the benchmark talks plain HTTP over loopback."""
     return {
@@ -246,6 +251,7 @@ def production_environment(url: str) -> dict[str, str]:
         "SESSION_COOKIE_SECURE": "false",
         "CSRF_COOKIE_SECURE": "false",
         "LOG_LEVEL": "WARNING",
+        "REDIS_URL": REDIS_URL,
     }
 
 
@@ -728,6 +734,9 @@ def main() -> int:
         manage(environment, "seed_scale", "--password", args.password)
         analyze(url)
     manage(environment, "collectstatic", "--noinput", "-v", "0")
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()  # the jobs and cache of the previous run
 
     # The same settings in this process, for the plan's ids, the logins and the in-process renders.
     os.environ.update(environment)
