@@ -62,6 +62,16 @@ def group_label(framework: Framework, group) -> str:
     return label
 
 
+def require_scores_to_submit(form, cleaned: dict) -> dict:
+    """Submitting (not saving a draft) needs every criterion scored: the missing ones are marked."""
+    if "submit" in form.data:
+        for criterion in form.criteria:
+            name = f"score_{criterion.pk}"
+            if cleaned.get(name) is None and name not in form.errors:
+                form.add_error(name, _("Needed to submit."))
+    return cleaned
+
+
 class AssessmentForm(VersionedForm, forms.Form):
     """One secretary's assessment: a score (and optional comment) per criterion, grouped by skill."""
 
@@ -178,13 +188,7 @@ class AssessmentForm(VersionedForm, forms.Form):
         return {c.pk: self.cleaned_data.get(f"note_{c.pk}", "") for c in self.criteria}
 
     def clean(self):
-        cleaned = super().clean()
-        if "submit" in self.data:
-            for criterion in self.criteria:
-                name = f"score_{criterion.pk}"
-                if cleaned.get(name) is None and name not in self.errors:
-                    self.add_error(name, _("Needed to submit."))
-        return cleaned
+        return require_scores_to_submit(self, super().clean())
 
 
 class CommuneGridForm(forms.Form):
@@ -385,13 +389,7 @@ class SelfAssessmentForm(VersionedForm, forms.Form):
     comments = AssessmentForm.comments
 
     def clean(self):
-        cleaned = super().clean()
-        if "submit" in self.data:
-            for criterion in self.criteria:
-                name = f"score_{criterion.pk}"
-                if cleaned.get(name) is None and name not in self.errors:
-                    self.add_error(name, _("Needed to submit."))
-        return cleaned
+        return require_scores_to_submit(self, super().clean())
 
 
 class FrameworkCopyForm(forms.Form):

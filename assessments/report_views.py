@@ -144,9 +144,9 @@ def _training_parameters(request):
 
 
 def _prepare_people(needs) -> None:
-    """What each line of the people lists shows beyond its own fields, read once here: up to 3,000 lines
-    (706 for Tỉnh đoàn Vĩnh Long) made the template's two reverse() and its unit choices per line most of
-    the page's time."""
+    """What each line of the people lists shows beyond its own fields, read once here: with up to 500 lines
+    (selectors.PEOPLE_LISTED), the template's two reverse() and unit choices per line were most of the
+    page's time."""
     person_url = pk_url("secretaries:person_detail")
     assessment_url = pk_url("assessments:assessment_detail")
     today = needs.mode == TODAY

@@ -40,9 +40,10 @@ def organiser_units(user, *, current=None):
     """The units a seminar of `user` may be organised by, as three querysets (provinces, districts,
     communes), each with its province: the user's scope, today's communes only (and `current`, the commune
     of the seminar being edited, if it ended since)."""
-    communes = Commune.objects.visible_to(user).filter(ended_on__isnull=True)
+    offered = Q(ended_on__isnull=True)
     if isinstance(current, Commune):
-        communes = Commune.objects.visible_to(user).filter(Q(ended_on__isnull=True) | Q(pk=current.pk))
+        offered |= Q(pk=current.pk)
+    communes = Commune.objects.visible_to(user).filter(offered)
     return (
         Province.objects.visible_to(user).order_by(F("ended_on").desc(nulls_first=True), "name_key"),
         District.objects.visible_to(user).select_related("province").order_by("name_key", "pk"),
