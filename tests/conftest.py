@@ -18,6 +18,8 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+# Each worker's test database is a copy of one migrated template (PostgreSQL): tests/database.py.
+from tests.database import cloned_test_database, django_db_createdb, django_db_keepdb  # noqa: F401
 from tests.factories import (
     BranchFactory,
     CommuneFactory,

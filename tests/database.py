@@ -1,0 +1,163 @@
+"""Migrate once, clone for each test worker (PostgreSQL).
+
+Each pytest-xdist worker has its own test database (test_<name>_gw0, _gw1, …). Migrating each of them
+from nothing costs ~30 s of the suite's start on two cores; instead the first worker migrates a template,
+test_<name>_template, and every worker's database is a copy of it (CREATE DATABASE … TEMPLATE, ~1 s).
+
+The template is named after the migrations that made it: a fingerprint of every migration file (and of
+the project modules they import) is kept as the database's comment, and a template with another
+fingerprint is rebuilt. `--create-db` rebuilds it once per run, whichever worker comes first; with
+`--reuse-db` (the default) a worker keeps its database while the fingerprint matches. Workers take turns
+through an advisory lock on the server. Django then finds the worker's database in place and only checks
+its migrations (keepdb). SQLite is left to pytest-django as it is.
+"""
+
+import hashlib
+import sys
+import types
+import uuid
+from pathlib import Path
+
+import pytest
+
+LOCK_KEY = 0x62697468  # "bith": one advisory lock for every run against this server
+PROJECT = Path(__file__).resolve().parent.parent
+_RUN = uuid.uuid4().hex  # a run without xdist: --create-db means this run
+
+
+def migration_sources() -> set[Path]:
+    """Every migration file, and the project modules the migrations import (their operations)."""
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    files: set[Path] = set()
+    for migration in loader.disk_migrations.values():
+        module = sys.modules[type(migration).__module__]
+        files.add(Path(module.__file__))
+        for value in vars(module).values():
+            if not isinstance(value, types.ModuleType):
+                value = sys.modules.get(getattr(value, "__module__", ""))
+            path = Path(getattr(value, "__file__", None) or "/")
+            if PROJECT in path.parents and ".venv" not in path.parts:
+                files.add(path)
+    return files
+
+
+def migrations_fingerprint() -> str:
+    """A digest of `migration_sources`: a template made from other migrations is rebuilt."""
+    digest = hashlib.sha256()
+    for path in sorted(migration_sources()):
+        digest.update(str(path.relative_to(path.parents[1])).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _server(settings_dict):
+    """An autocommit connection to the server's maintenance database (CREATE DATABASE needs one)."""
+    import psycopg2
+
+    connection = psycopg2.connect(
+        dbname="postgres",
+        user=settings_dict["USER"] or None,
+        password=settings_dict["PASSWORD"] or None,
+        host=settings_dict["HOST"] or None,
+        port=settings_dict["PORT"] or None,
+    )
+    connection.autocommit = True
+    return connection
+
+
+def _comment(cursor, name: str) -> str | None:
+    """The comment of database `name`, "" when it has none, None when it does not exist."""
+    cursor.execute(
+        "SELECT coalesce(shobj_description(oid, 'pg_database'), '') FROM pg_database WHERE datname = %s",
+        [name],
+    )
+    row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _build_template(connection, name: str) -> None:
+    """Migrate a fresh database `name` through Django."""
+    settings_dict = connection.settings_dict
+    saved_name, saved_test = settings_dict["NAME"], settings_dict["TEST"].get("NAME")
+    settings_dict["TEST"]["NAME"] = name
+    try:
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False, keepdb=False)
+    finally:
+        connection.close()
+        settings_dict["NAME"], settings_dict["TEST"]["NAME"] = saved_name, saved_test
+        from django.conf import settings
+
+        settings.DATABASES[connection.alias]["NAME"] = saved_name
+
+
+def clone_test_database(config, connection) -> str:
+    """Make this worker's test database a copy of the migrated template; return its name."""
+    worker = connection.creation._get_test_db_name()
+    suffix = getattr(config, "workerinput", {}).get("workerid")
+    base = worker.removesuffix(f"_{suffix}") if suffix else worker
+    template = f"{base}_template"
+    fingerprint = f"migrations {migrations_fingerprint()}"
+    run = getattr(config, "workerinput", {}).get("testrunuid", _RUN)
+    rebuild = config.getvalue("create_db")
+    quote = connection.ops.quote_name
+
+    server = _server(connection.settings_dict)
+    try:
+        with server.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
+            try:
+                label = _comment(cursor, template)
+                stale = label is None or not label.startswith(fingerprint)
+                if stale or (rebuild and label != f"{fingerprint} run {run}"):
+                    cursor.execute(f"DROP DATABASE IF EXISTS {quote(template)} WITH (FORCE)")
+                    _build_template(connection, template)
+                    label = f"{fingerprint} run {run}"
+                    cursor.execute(f"COMMENT ON DATABASE {quote(template)} IS %s", [label])
+                    rebuild = True  # every worker's database is out of date now
+                if rebuild or _comment(cursor, worker) != fingerprint:
+                    cursor.execute(f"DROP DATABASE IF EXISTS {quote(worker)} WITH (FORCE)")
+                    cursor.execute(f"CREATE DATABASE {quote(worker)} TEMPLATE {quote(template)}")
+                    cursor.execute(f"COMMENT ON DATABASE {quote(worker)} IS %s", [fingerprint])
+            finally:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
+    finally:
+        server.close()
+    return worker
+
+
+@pytest.fixture(scope="session")
+def cloned_test_database(request, django_db_modify_db_settings, django_db_blocker) -> bool:
+    """True when this worker's database was cloned from the template (PostgreSQL): Django keeps it."""
+    from django.db import connections
+
+    connection = connections["default"]
+    if connection.vendor != "postgresql" or len(connections.settings) > 1:
+        yield False
+        return
+    with django_db_blocker.unblock():
+        worker = clone_test_database(request.config, connection)
+    yield True
+    if not request.config.getvalue("reuse_db"):
+        with django_db_blocker.unblock():
+            connection.close()
+            server = _server(connection.settings_dict)
+            try:
+                with server.cursor() as cursor:
+                    quoted = connection.ops.quote_name(worker)
+                    cursor.execute(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)")
+            finally:
+                server.close()
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request, cloned_test_database) -> bool:
+    """pytest-django's, except that a cloned database is kept: Django only checks its migrations."""
+    return cloned_test_database or request.config.getvalue("reuse_db")
+
+
+@pytest.fixture(scope="session")
+def django_db_createdb(request, cloned_test_database) -> bool:
+    """pytest-django's, except that a cloned database is new already (--create-db rebuilt the template)."""
+    return not cloned_test_database and request.config.getvalue("create_db")
