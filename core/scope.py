@@ -8,7 +8,8 @@ outside the user's scope simply does not exist (404).
 Across the 2025 reform: provincial staff read their province and the provinces that went into it; a
 commune officer reads through the branch (its commune today), so a branch's earlier records follow it
 whatever the units were then; a user of an ended unit keeps reading the branches it had before they were
-re-attached. The user supplies the provinces as a subquery and its former branches as a list read once
+re-attached (its scope is then two lists of branches: those under it today, few, and its former ones).
+The user supplies the provinces as a subquery and its former branches as a list read once
 per request (usually empty, and then left out of the query), so a list costs a fixed number of queries.
 Where a row is placed through its branch's commune today (a term, a branch), only the former branches
 outside the unit today are named, and for a term the unit's side becomes a list of branches too, so that
@@ -59,9 +60,14 @@ class ScopedQuerySet(models.QuerySet):
         follows = self._unit_follows_branch(user)
         if self.branch_path is not None and (former := user.former_branch_ids(outside_only=follows)):
             also = {}
-            if self.former_until_path is not None and (ended := user.unit_ended_on) is not None:
+            ended = user.unit_ended_on
+            if self.former_until_path is not None and ended is not None:
                 also[f"{self.former_until_path}__lte"] = ended
-            if follows and "__" not in self.branch_path and self.branch_path != "pk":
+            if follows and ended is not None:
+                # An ended unit has few branches today (those waiting for a new commune): both sides are
+                # lists on the row's branch, and the database reads them through the branch's index.
+                scope = self._match(self.branch_path, user.branch_ids_today(), "in")
+            elif follows and "__" not in self.branch_path and self.branch_path != "pk":
                 # Both sides on the row's own branch column: with the unit matched through a join of the
                 # branch and its commune, the OR kept the planner from filtering before joining, and it
                 # joined every current term in the country to its branch (an ended district's first

@@ -19,7 +19,7 @@ from branches.models import Branch, BranchAttachment, Commune, CommuneSuccession
 from branches.selectors import level_below
 from branches.services import branches_reattach
 from secretaries.models import Person, Term
-from tests.factories import CommuneFactory, ProvinceFactory, UserFactory
+from tests.factories import BranchFactory, CommuneFactory, ProvinceFactory, UserFactory
 from tests.login import login_verified
 
 pytestmark = pytest.mark.usefixtures("world_once")
@@ -178,6 +178,25 @@ def test_former_branches_under_the_unit_today_are_not_named_again(
         # Both sides of the OR on the term's own branch column, the unit's side as a list of branches.
         assert 'INNER JOIN "branches_branch"' not in str(terms.query)
         assert world["tieu_can_term"] in terms
+        # A branch too: its own id against two lists, no join of every branch's commune.
+        branches = Branch.objects.visible_to(user)
+        assert '"branches_commune"' not in str(branches.order_by("pk").query)
+        assert world["tieu_can"] in branches
+
+
+def test_an_ended_unit_reads_the_branches_still_waiting_under_it(
+    world, reform, tra_vinh_staff, tieu_can_officer, cang_long_officer
+):
+    """A branch not re-attached (its commune was split: it waits for the province to settle it) is still
+    under the ended unit today: in the unit's list of its branches today, beside the former ones."""
+    branches_reattach(on=REFORM_DAY)
+    waiting = BranchFactory(commune=world["tieu_can"].commune, name="Ấp Chờ Xếp")
+    assert waiting.commune.ended_on == LAST_OLD_DAY
+    for user in (tra_vinh_staff, tieu_can_officer):
+        user = User.objects.get(pk=user.pk)
+        assert user.branch_ids_today() == [waiting.pk]
+        assert {waiting, world["tieu_can"]} <= set(Branch.objects.visible_to(user))
+    assert waiting not in Branch.objects.visible_to(cang_long_officer)
 
 
 def test_admin_shows_a_branchs_former_commune(world, reform, client, administrator):
