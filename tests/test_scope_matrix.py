@@ -1,4 +1,6 @@
-"""Every portal URL × every persona: who gets the page, who gets 404, who must log in.
+"""Every portal URL × every persona: who gets the page, who gets 404, who must log in. Each is asked by a
+browser set to English, and every answer is also checked for what holds whoever asks (tests/answers.py):
+not stored by the browser of a logged-in user, and a page in Vietnamese.
 
 Later features add their URLs to CASES. The objects come from the `world` fixture: one branch in Tiểu
 Cần, one in Càng Long, one in another province (Vĩnh Long). A district officer must never reach another
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 import pytest
 from django.urls import reverse
 
+from tests.answers import ask, assert_answer
 from tests.conftest import PERSONAS
 
 # The world and the personas are built once for the module; each case runs in a savepoint rolled back
@@ -231,7 +234,8 @@ for _module in EXTRA_CASE_MODULES:
 def test_scope_matrix(case, persona, world, as_persona, request):
     client = as_persona(persona)
     url = case.url(world)
-    response = getattr(client, case.method)(url)
+    response = ask(client, case.method, url)
+    assert_answer(response, f"{persona} {case.method.upper()} {url}", logged_in=persona != "anonymous")
     expected = case.expected(persona)
     if expected == LOGIN:
         if case.name == "branch reactivate by GET":
@@ -248,7 +252,9 @@ def test_scope_matrix(case, persona, world, as_persona, request):
 )
 def test_account_without_role_is_forbidden(case, world, no_role_user, client):
     client.force_login(no_role_user)
-    response = getattr(client, case.method)(case.url(world))
+    url = case.url(world)
+    response = ask(client, case.method, url)
+    assert_answer(response, f"no role {case.method.upper()} {url}", logged_in=True)
     assert response.status_code in (FORBIDDEN, NOT_ALLOWED)
 
 
@@ -278,7 +284,8 @@ def _secretary_client(client, world):
 def test_scope_matrix_of_a_secretary(case, world, client):
     client = _secretary_client(client, world)
     url = case.url(world)
-    response = getattr(client, case.method)(url)
+    response = ask(client, case.method, url)
+    assert_answer(response, f"secretary {case.method.upper()} {url}", logged_in=True)
     assert response.status_code == SECRETARY_EXCEPTIONS.get(case.name, NOT_FOUND), f"secretary {url}"
 
 

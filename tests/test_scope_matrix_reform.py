@@ -8,7 +8,8 @@ Long officer, the new provincial staff as Trà Vinh's; except the pages of the e
 belong to the old units' users (`EXCEPTIONS`). The world and the reform are built once for the module.
 
 The new province's own campaign, per commune, has a matrix of its own (`COMMUNE_CASES`) over the personas
-of both worlds: a commune officer never reaches the neighbouring commune's nominations.
+of both worlds: a commune officer never reaches the neighbouring commune's nominations. As in the matrix
+before the reform, each answer is also checked for what holds whoever asks (tests/answers.py).
 """
 
 import datetime
@@ -20,6 +21,7 @@ from accounts.models import User
 from branches.divisions import REFORM_DAY
 from branches.models import Commune, CommuneSuccession, District, Province, ProvinceSuccession
 from branches.services import branches_reattach
+from tests.answers import ask, assert_answer
 from tests.assessments import scope_cases_reform
 from tests.conftest import shared_data
 from tests.factories import CommuneFactory, ProvinceFactory, UserFactory
@@ -190,7 +192,8 @@ USERNAMES = {
 def test_scope_matrix_after_the_reform(case, persona, world, client):
     login_verified(client, User.objects.get(username=USERNAMES[persona]))
     url = case.url(world)
-    response = getattr(client, case.method)(url)
+    response = ask(client, case.method, url)
+    assert_answer(response, f"{persona} {case.method.upper()} {url}", logged_in=True)
     expected = EXCEPTIONS.get((case.name, persona), case.expected(STANDS_FOR[persona]))
     assert expected != LOGIN
     assert response.status_code == expected, f"{persona} {case.method.upper()} {url}"
@@ -210,7 +213,8 @@ def test_new_world_records_in_the_matrix(case, persona, world, client, request):
     elif persona != "anonymous":
         login_verified(client, request.getfixturevalue(persona))
     url = case.url(world)
-    response = getattr(client, case.method)(url)
+    response = ask(client, case.method, url)
+    assert_answer(response, f"{persona} {case.method.upper()} {url}", logged_in=persona != "anonymous")
     if case.expected(persona) == LOGIN:
         assert response.status_code == REDIRECT and "/login/" in response["Location"], url
     else:
@@ -337,7 +341,8 @@ def test_scope_matrix_of_a_commune_campaign(case, persona, reformed, client):
     _name, url, expect, method = case
     if persona != "anonymous":
         login_verified(client, User.objects.get(username=ALL_USERNAMES[persona]))
-    response = getattr(client, method)(url(reformed))
+    response = ask(client, method, url(reformed))
+    assert_answer(response, f"{persona} {method.upper()} {url(reformed)}", logged_in=persona != "anonymous")
     if persona == "anonymous":
         assert response.status_code == REDIRECT and "/login/" in response["Location"]
         return
@@ -352,5 +357,6 @@ def test_scope_matrix_of_a_secretary_after_the_reform(case, world, client):
 
     client.force_login(UserFactory(username="bithu.teo", role="secretary", person=world["tieu_can_person"]))
     url = case.url(world)
-    response = getattr(client, case.method)(url)
+    response = ask(client, case.method, url)
+    assert_answer(response, f"secretary {case.method.upper()} {url}", logged_in=True)
     assert response.status_code == SECRETARY_EXCEPTIONS.get(case.name, NOT_FOUND), f"secretary {url}"

@@ -1,0 +1,119 @@
+"""What every answer of the URL matrices must be besides its status (tests/test_scope_matrix.py and
+tests/test_scope_matrix_reform.py ask each page once, as each persona, and check all of it there):
+
+- to a logged-in user, nothing the browser may store: pages, files, JSON and error pages alike
+  (`Cache-Control: no-store`, core/middleware.py);
+- in Vietnamese, though the browser asks for English: no visible text, title, placeholder or button left
+  in English, whether the string is the portal's or a library's (Django's formsets, django-axes,
+  django-simple-history, django-import-export).
+
+What counts as English: a word from ENGLISH below, whole and case-insensitive, in a visible text node or in
+a title/placeholder/aria-label/alt or a button's value. The list is of words an interface uses and that no
+Vietnamese text, name or code of the portal contains, so a hit is an untranslated string, not noise."""
+
+import re
+from html.parser import HTMLParser
+
+# fmt: off
+ENGLISH = {
+    "the", "of", "and", "or", "to", "by", "for", "with", "from", "this", "that", "these", "your", "please",
+    "is", "are", "was", "were", "has", "have", "not", "no", "yes", "all", "none", "any", "new", "at",
+    "least", "add", "change", "delete", "remove", "save", "search", "filter", "show", "hide", "clear",
+    "select", "choose", "submit", "cancel", "confirm", "continue", "back", "next", "previous", "close",
+    "open", "edit", "view", "home", "history", "import", "export", "download", "upload", "file", "format",
+    "page", "results", "result", "total", "items", "item", "selected", "action", "actions", "go", "run",
+    "reset", "today", "now", "yesterday", "date", "time", "name", "user", "username", "password",
+    "status", "type", "reason", "created", "changed", "modified", "deleted", "decided", "updated",
+    "object", "objects", "list", "field", "fields", "value", "values", "required", "optional",
+    "attempts", "attempt", "chars", "access", "log", "logs", "login", "logout", "failure", "failures",
+    "address", "agent", "path", "expiration", "handler", "record", "records", "model", "instance", "reverted",
+    "revert", "comparison", "compare", "diff", "before", "after", "between", "only", "other", "others",
+    "more", "less", "than", "first", "last", "sort", "ascending", "descending", "summary", "details",
+    "detail", "description", "note", "notes",
+}
+# fmt: on
+ATTRIBUTES = {"title", "placeholder", "aria-label", "alt"}
+# The admin's permission lists (a user's, a group's) are left out: Django writes each permission's name in
+# English into the database when it migrates ("Can add access log"), and the portal grants access by role,
+# not by these permissions.
+PERMISSIONS = {"user_permissions", "permissions", "user_permissions_old", "permissions_old"}
+IDENTIFIER = re.compile(r"\w[./=]\w|[^\W_]_[^\W_]")
+WORD = re.compile(r"[^\W\d_]+")  # whole words, Vietnamese letters included ("Toàn" is not "To")
+
+
+class VisibleText(HTMLParser):
+    """The text a user reads: text nodes outside script/style/template, the attributes above, and the
+    value of buttons (<input type=submit|button>)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.hidden = 0
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in {"script", "style", "template"} or (tag == "select" and attrs.get("name") in PERMISSIONS):
+            self.hidden += 1
+            return
+        for name in ATTRIBUTES:
+            if attrs.get(name):
+                self.found.append(attrs[name])
+        if tag == "input" and attrs.get("type") in {"submit", "button", "reset"} and attrs.get("value"):
+            self.found.append(attrs["value"])
+
+    def handle_endtag(self, tag):
+        if tag in {"script", "style", "template", "select"} and self.hidden:
+            self.hidden -= 1
+
+    def handle_data(self, data):
+        if not self.hidden and data.strip():
+            self.found.append(data.strip())
+
+
+def english_words(text: str) -> list[str]:
+    """The English words of `text`; a token with a dot, slash or equals sign ("login.success",
+    "path=/admin/") is a code or an address, one with an underscore a field's name (the formset's
+    "TOTAL_FORMS" in Django's message for a form posted without it), not a word."""
+    return [
+        word
+        for token in text.split()
+        if not IDENTIFIER.search(token)
+        for word in WORD.findall(token)
+        if word.isascii() and word.lower() in ENGLISH
+    ]
+
+
+def english_in(html: str) -> list[str]:
+    parser = VisibleText()
+    parser.feed(html)
+    return sorted({text for text in parser.found if english_words(text)})
+
+
+def no_store(response) -> bool:
+    return "no-store" in {part.strip() for part in response.get("Cache-Control", "").split(",")}
+
+
+#: The request headers of a browser set to English.
+ENGLISH_BROWSER = {"accept-language": "en-US,en;q=0.9"}
+
+
+def ask(client, method: str, url: str):
+    """The answer to `method` `url` for a browser asking for English."""
+    return getattr(client, method)(url, headers=ENGLISH_BROWSER)
+
+
+def is_html(response) -> bool:
+    return response.status_code == 200 and response["Content-Type"].startswith("text/html")
+
+
+def assert_answer(response, where: str, *, logged_in: bool) -> None:
+    """Not stored when someone is logged in; a page (HTML, 200) in Vietnamese."""
+    if logged_in:
+        assert no_store(response), f"{where}: Cache-Control {response.get('Cache-Control')!r}"
+    if is_html(response):
+        english = english_in(response.content.decode())
+        assert not english, f"{where}: English on the page: {' | '.join(english)}"
+
+
+def report(found: dict) -> str:
+    return "\n".join(f"{url}: {' | '.join(texts)}" for url, texts in found.items())
