@@ -88,7 +88,8 @@ def communes_changed(communes) -> None:
     communes = sorted({pk for pk in communes if pk is not None})
     if not communes:
         return
-    with transaction.atomic():  # its own when the caller has none (a script's save in autocommit)
+    # Its own transaction when the caller has none (a script's save in autocommit); no savepoint inside one.
+    with transaction.atomic(savepoint=False):
         # Writes in one commune refresh its totals one after the other (a no-op on SQLite: one writer).
         list(Commune.objects.select_for_update().filter(pk__in=communes).order_by("pk").values_list("pk"))
         for model in TABLES:

@@ -126,8 +126,9 @@ def refresh(communes: Iterable[int | Commune | None]) -> None:
     ids = sorted({getattr(c, "pk", c) for c in communes if c is not None})
     if not ids:
         return
-    # Its own (nested) transaction when the write has none (a save in autocommit: the shell, a script).
-    with transaction.atomic():
+    # Its own transaction when the write has none (a save in autocommit: the shell, a script); inside the
+    # write's, no savepoint of its own: an error here undoes the write too.
+    with transaction.atomic(savepoint=False):
         # Lock in id order (no deadlock between two writers); a row missing is created below.
         locked = CommuneCounter.objects.select_for_update().filter(commune__in=ids).order_by("pk")
         list(locked.values_list("pk"))
