@@ -39,11 +39,16 @@ def fixed_static(path: str) -> str:
         return url
 
 
+#: the settings a fixed URL depends on: the URLconf, and the static files' storage and address (DEBUG: the
+#: manifest storage gives unhashed names in development)
+_FIXED_URL_SETTINGS = {"ROOT_URLCONF", "FORCE_SCRIPT_NAME", "STORAGES", "STATIC_URL", "STATIC_ROOT", "DEBUG"}
+
+
 @receiver(setting_changed)
-def _forget_fixed_urls(**kwargs) -> None:
-    # A test that overrides the URLconf, the storages or DEBUG (the manifest storage's unhashed names).
-    _FIXED_URLS.clear()
-    _FIXED_STATIC.clear()
+def _forget_fixed_urls(*, setting, **kwargs) -> None:
+    if setting in _FIXED_URL_SETTINGS:
+        _FIXED_URLS.clear()
+        _FIXED_STATIC.clear()
 
 
 @register.simple_tag(takes_context=True)
