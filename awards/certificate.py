@@ -215,15 +215,19 @@ class CertificateText:
         return text
 
 
+def add_document_fonts(pdf: FPDF) -> None:
+    """What `add_font(FONT_FAMILY, style, font_path(style))` does for each style, from the fonts parsed once
+    per process: the certificate and the official list."""
+    for fontkey, (parsed, data) in parsed_fonts().items():
+        pdf.fonts[fontkey] = document_font(parsed, data, index=len(pdf.fonts) + 1)
+
+
 class _Certificate(FPDF):
     def __init__(self):
         super().__init__(orientation="L", unit="mm", format="A4")
         self.set_auto_page_break(False)
         self.set_margins(0, 0, 0)
-        # What add_font(FONT_FAMILY, style, font_path(style)) does for each style, from the fonts parsed
-        # once per process.
-        for fontkey, (parsed, data) in parsed_fonts().items():
-            self.fonts[fontkey] = document_font(parsed, data, index=len(self.fonts) + 1)
+        add_document_fonts(self)
 
     def font(self, style: str, size: float, color=INK) -> None:
         self.set_font(FONT_FAMILY, style, size)

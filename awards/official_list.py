@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from .certificate import FONT_FAMILY, FONT_FILES, date_line, font_path, in_sentence, province_parts
+from .certificate import FONT_FAMILY, add_document_fonts, date_line, in_sentence, province_parts
 
 
 @dataclass
@@ -82,8 +82,7 @@ class _OfficialList(FPDF):
         super().__init__(orientation="P", unit="mm", format="A4")
         self.set_margins(15, 15, 15)
         self.set_auto_page_break(True, margin=18)
-        for style in FONT_FILES:
-            self.add_font(FONT_FAMILY, style, font_path(style))
+        add_document_fonts(self)
         self.alias_nb_pages()
 
     def footer(self):

@@ -1,9 +1,54 @@
-"""Template helpers every list uses: links that keep the current filters, sortable headers."""
+"""Template helpers every list uses: links that keep the current filters, sortable headers; the
+layout's fixed links."""
 
 from django import template
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.templatetags.static import static
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html
 
 register = template.Library()
+
+#: (URLconf, script prefix, URL name) → path, for fixed_url; static path → URL, for fixed_static
+_FIXED_URLS: dict[tuple[str, str, str], str] = {}
+_FIXED_STATIC: dict[str, str] = {}
+
+
+@register.simple_tag
+def fixed_url(name: str) -> str:
+    """`{% url name %}` for a URL without arguments, reversed once per URLconf and script prefix: the
+    layout links to the same pages on every request, and each `{% url %}` resolved them again."""
+    key = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), name)
+    try:
+        return _FIXED_URLS[key]
+    except KeyError:
+        url = _FIXED_URLS[key] = reverse(name)
+        return url
+
+
+@register.simple_tag
+def fixed_static(path: str) -> str:
+    """`{% static path %}`, looked up once: the storage's manifest is read when the process starts, so
+    a file's URL does not change until it restarts, and the layout asks for the same eight on every page."""
+    try:
+        return _FIXED_STATIC[path]
+    except KeyError:
+        url = _FIXED_STATIC[path] = static(path)
+        return url
+
+
+#: the settings a fixed URL depends on: the URLconf, and the static files' storage and address (DEBUG: the
+#: manifest storage gives unhashed names in development)
+_FIXED_URL_SETTINGS = {"ROOT_URLCONF", "FORCE_SCRIPT_NAME", "STORAGES", "STATIC_URL", "STATIC_ROOT", "DEBUG"}
+
+
+@receiver(setting_changed)
+def _forget_fixed_urls(*, setting, **kwargs) -> None:
+    if setting in _FIXED_URL_SETTINGS:
+        _FIXED_URLS.clear()
+        _FIXED_STATIC.clear()
 
 
 @register.simple_tag(takes_context=True)

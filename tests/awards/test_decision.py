@@ -293,6 +293,43 @@ class TestOfficialList:
                 assert "Họ và tên" in page_text and "Năm sinh" in page_text
 
 
+def test_the_official_list_uses_the_fonts_parsed_once(decided, monkeypatch):
+    """Like the certificate (tests/awards/test_certificate.py): no font file parsed for each list, and the
+    same embedded fonts as fpdf2 parsing them for the document."""
+    from fpdf import FPDF
+
+    from awards import official_list
+    from awards.certificate import FONT_FAMILY, FONT_FILES, font_path, parsed_fonts
+    from tests.awards.test_certificate import embedded_fonts
+
+    rows = [
+        OfficialRow(
+            number=1,
+            name="Đặng Thị Ánh Nguyệt",
+            born="1995",
+            position="Bí thư Chi đoàn ấp Cây Gòn",
+            unit="Xã Hiếu Tử, huyện Tiểu Cần",
+        )
+    ]
+
+    def parsed_for_the_document(pdf):
+        for style in FONT_FILES:
+            pdf.add_font(FONT_FAMILY, style, font_path(style))
+
+    with monkeypatch.context() as patch:
+        patch.setattr(official_list, "add_document_fonts", parsed_for_the_document)
+        reference = embedded_fonts(official_list_pdf(decided, rows))
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("a font file parsed for one document")
+
+    parsed_fonts()  # once per process: here, if no test did it before
+
+    monkeypatch.setattr(FPDF, "add_font", no_parsing)
+    ours = embedded_fonts(official_list_pdf(decided, rows))
+    assert len(ours) == 3 and ours == reference  # regular, bold and italic on the first page
+
+
 class TestAllCertificates:
     def test_one_pdf_a_page_each(self, client, cang_long_officer, decided):
         client.force_login(cang_long_officer)
