@@ -203,7 +203,7 @@ class User(AbstractUser):
             .values_list("branch", "to_unit")
         )
         if self.unit_ended_on is not None:
-            now = Branch._base_manager.filter(**unit).annotate(to_unit=Value(current))
+            now = Branch._base_manager.filter(**unit).annotate(to_unit=Value(current)).order_by()
             rows = rows.union(now.values_list("pk", "to_unit"))
         kinds: dict[int, set] = {outside: set(), inside: set(), current: set()}
         for branch, kind in rows:

@@ -11,7 +11,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Shared")
 
     def ready(self):
-        from . import signals  # noqa: F401 (connects the authentication events)
+        from . import lookups, signals  # noqa: F401 (signals: connects the authentication events)
         from .history import shorten_in_vietnamese
+
+        lookups.register()
 
         shorten_in_vietnamese()

@@ -66,14 +66,14 @@ class ScopedQuerySet(models.QuerySet):
             if follows and ended is not None:
                 # An ended unit has few branches today (those waiting for a new commune): both sides are
                 # lists on the row's branch, and the database reads them through the branch's index.
-                scope = self._match(self.branch_path, user.branch_ids_today(), "in")
+                scope = self._match(self.branch_path, user.branch_ids_today(), "any_of")
             elif follows and "__" not in self.branch_path and self.branch_path != "pk":
                 # Both sides on the row's own branch column: with the unit matched through a join of the
                 # branch and its commune, the OR kept the planner from filtering before joining, and it
                 # joined every current term in the country to its branch (an ended district's first
                 # screen, 25 ms a query) to keep a few hundred.
                 scope = self._branch_in_unit(user)
-            scope |= self._match(self.branch_path, former, "in", **also)
+            scope |= self._match(self.branch_path, former, "any_of", **also)
         return self.filter(scope)
 
     def _branch_in_unit(self, user) -> Q:
