@@ -2,6 +2,10 @@
 
 Playwright is used only as a driver: it cannot download its own browser builds here, so we launch the
 `chromium` on the PATH. Without one the tests skip on a developer's machine and fail under CI.
+
+Screenshots (test-artifacts/screenshots/): a full-page one of a test that failed, always; of every test,
+and the key steps some journeys mark (`screenshot`), only with `SCREENSHOTS=1` in the environment, as
+each costs the browser a full-page render and a PNG encoding.
 """
 
 import os
@@ -14,6 +18,8 @@ import pytest
 ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 BROWSER_DIR = Path(__file__).resolve().parent
 SCREENSHOTS = BROWSER_DIR.parent.parent / "test-artifacts" / "screenshots"
+ALL_SCREENSHOTS = os.environ.get("SCREENSHOTS", "") not in ("", "0")
+FAILED = pytest.StashKey[bool]()
 INSTALL_HINT = "Browser tests need Debian's chromium: apt-get install chromium (then make test runs them)"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -44,6 +50,23 @@ def pytest_collection_modifyitems(config, items):
         else:
             others.append(item)
     items[:] = others + browser
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Note on the test whether its setup or its call failed, for `_page`'s screenshot."""
+    report = yield
+    if report.failed:
+        item.stash[FAILED] = True
+    return report
+
+
+def screenshot(page, name: str, *, always: bool = False) -> None:
+    """Keep a full-page screenshot of a journey's step as test-artifacts/screenshots/<name>.png, with
+    `SCREENSHOTS=1` only (see the docstring), or `always`."""
+    if always or ALL_SCREENSHOTS:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -111,7 +134,7 @@ def browser():
 
 
 def _screenshot_name(nodeid_name: str) -> str:
-    return re.sub(r"[^\w.-]+", "_", nodeid_name).strip("_") + ".png"
+    return re.sub(r"[^\w.-]+", "_", nodeid_name).strip("_")
 
 
 # Reports every Content-Security-Policy violation of every page (and frame) to the console, where the
@@ -143,9 +166,9 @@ def _page(request, browser, **context_options):
         lambda message: violations.append(f"{page.url}: {message.text}") if csp_violation(message) else None,
     )
     yield page
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     try:
-        page.screenshot(path=SCREENSHOTS / _screenshot_name(request.node.name), full_page=True)
+        failed = bool(violations) or request.node.stash.get(FAILED, False)
+        screenshot(page, _screenshot_name(request.node.name), always=failed)
     finally:
         context.close()
     # The policy is on in every journey (config/settings/base.py): a page that needs an inline script,
@@ -155,7 +178,8 @@ def _page(request, browser, **context_options):
 
 @pytest.fixture
 def page(request, browser):
-    """A fresh browser context per test, Vietnamese and desktop-sized; a screenshot is kept afterwards."""
+    """A fresh browser context per test, Vietnamese and desktop-sized; a screenshot is kept afterwards
+    when the test failed (or with `SCREENSHOTS=1`)."""
     yield from _page(request, browser, viewport={"width": 1280, "height": 900})
 
 
