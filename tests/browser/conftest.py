@@ -189,18 +189,34 @@ def phone_page(request, browser):
     yield from _page(request, browser, viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
 
 
-def login(page, live_server, username: str, password: str) -> None:
-    """Log in through the real form, as a person would, and wait until the portal has answered.
+def login(page, live_server, username: str, password: str, *, through_form: bool = False) -> None:
+    """Log in and land on the first screen (or where the login page was asked to go next).
 
-    Administrators and provincial staff (and anyone with an authenticator) then type the code their phone
-    would show: computed from their device's key (one is made for them when they have none)."""
+    On the login page (a journey that went there, or `through_form`), through the real form, as a person
+    would: administrators and provincial staff (and anyone with an authenticator) then type the code their
+    phone would show, computed from their device's key (one is made for them when they have none).
+    Anywhere else the password is checked and the session those steps leave is written at once and handed
+    to the browser as its cookie (as `tests.login.login_verified` does for the test client): the form costs
+    four page loads a login, and logging in is the subject of the journeys that start on its page."""
+    from django.conf import settings
     from django.contrib.auth import get_user_model
+    from django.shortcuts import resolve_url
+    from django.test import Client
 
     from accounts.mfa import has_second_factor, mfa_required
-    from tests.login import totp_code, totp_device
+    from tests.login import totp_code, totp_device, verified_session
 
     user = get_user_model().objects.get(username=username)
-    device = totp_device(user) if mfa_required(user) or has_second_factor(user) else None
+    second_factor = mfa_required(user) or has_second_factor(user)
+    if not through_form and "/accounts/login/" not in page.url:
+        assert user.check_password(password), f"login as {username} failed: wrong password"
+        session = verified_session(user, Client()._get_backend(), second_factor=second_factor)
+        cookie = {"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": live_server.url}
+        page.context.add_cookies([cookie])
+        page.goto(live_server.url + resolve_url(settings.LOGIN_REDIRECT_URL))
+        assert "/accounts/" not in page.url, f"login as {username} failed: on {page.url}"
+        return
+    device = totp_device(user) if second_factor else None
     if "/accounts/login/" not in page.url:
         page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", username)
