@@ -37,9 +37,10 @@ def pytest_collection_modifyitems(config, items):
     """Mark every test under tests/browser as `browser`, and run them after all the others.
 
     Last, because while the browser is up Django's async-safety check is off in this process (see
-    `browser`), and no other test should run, or start a subprocess, like that. Under xdist
+    `_Chromium`), and no other test should run, or start a subprocess, like that. Under xdist
     (`--dist loadfile`, which orders files by size) a worker may run other files after a journey: the
-    browser is closed at the end of each journey file, so they run with the check on again.
+    browser is closed after the last journey before them (`pytest_runtest_teardown`), so they run with
+    the check on again.
     trylast: after pytest-django has sorted the items by their kind of database access.
     """
     browser, others = [], []
@@ -100,37 +101,82 @@ def _unavailable(reason: str):
     pytest.skip(INSTALL_HINT)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as error:
-        _unavailable(f"playwright is not importable ({error})")
-    executable = shutil.which("chromium")
-    if not executable:
-        _unavailable("no `chromium` on the PATH")
-    # Playwright's sync API keeps an asyncio event loop marked as running in this thread between its
-    # calls. Django then refuses every ORM call of the test thread (fixtures, assertions, the database
-    # flush after each test) as async-unsafe, though they are plain synchronous code that never shares
-    # a connection with that loop. Set only while the browser is up, and restored afterwards.
-    previous = os.environ.get(ASYNC_UNSAFE)
-    os.environ[ASYNC_UNSAFE] = "true"
-    playwright = sync_playwright().start()
-    try:
+class _Chromium:
+    """One Playwright driver and Chromium for a run of browser tests in a row: started by the first test
+    that needs it, stopped after the last (`pytest_runtest_teardown`), not at every file's end: a start
+    costs about 0.7 s of CPU (the driver's Node.js and the browser)."""
+
+    playwright = None
+    browser = None
+    previous = None
+
+    def get(self):
+        if self.browser is not None and not self.browser.is_connected():
+            self.close()  # crashed: a fresh one
+        if self.browser is None:
+            self._start()
+        return self.browser
+
+    def _start(self):
         try:
-            browser = playwright.chromium.launch(
+            from playwright.sync_api import sync_playwright
+        except ImportError as error:
+            _unavailable(f"playwright is not importable ({error})")
+        executable = shutil.which("chromium")
+        if not executable:
+            _unavailable("no `chromium` on the PATH")
+        # Playwright's sync API keeps an asyncio event loop marked as running in this thread between its
+        # calls. Django then refuses every ORM call of the test thread (fixtures, assertions, the database
+        # flush after each test) as async-unsafe, though they are plain synchronous code that never shares
+        # a connection with that loop. Set only while the browser is up, and restored afterwards.
+        self.previous = os.environ.get(ASYNC_UNSAFE)
+        os.environ[ASYNC_UNSAFE] = "true"
+        self.playwright = sync_playwright().start()
+        try:
+            self.browser = self.playwright.chromium.launch(
                 executable_path=executable, headless=True, args=CHROMIUM_ARGS
             )
         except Exception as error:
+            self.close()
             _unavailable(f"{executable} did not start ({error})")
-        yield browser
-        browser.close()
+
+    def close(self):
+        if self.playwright is None:
+            return
+        try:
+            if self.browser is not None and self.browser.is_connected():
+                self.browser.close()
+        finally:
+            self.playwright.stop()
+            self.playwright = self.browser = None
+            if self.previous is None:
+                os.environ.pop(ASYNC_UNSAFE, None)
+            else:
+                os.environ[ASYNC_UNSAFE] = self.previous
+
+
+_CHROMIUM = _Chromium()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Chromium, shared with the next files' journeys when they follow at once (see `_Chromium`)."""
+    return _CHROMIUM.get()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Stop the browser after a journey that no other follows in this process (the last, or one that a
+    non-browser test follows under xdist): those then run with Django's async-safety check on again."""
+    try:
+        return (yield)
     finally:
-        playwright.stop()
-        if previous is None:
-            os.environ.pop(ASYNC_UNSAFE, None)
-        else:
-            os.environ[ASYNC_UNSAFE] = previous
+        if nextitem is None or BROWSER_DIR not in Path(nextitem.path).resolve().parents:
+            _CHROMIUM.close()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    _CHROMIUM.close()  # a run stopped halfway (-x, Ctrl+C)
 
 
 def _screenshot_name(nodeid_name: str) -> str:
