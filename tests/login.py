@@ -39,14 +39,22 @@ def login_verified(client, user):
     signal (last_login, django-axes' access log, the security event): the tests of logging in go through
     the login page itself. A test runs this for most of its requests' personas, so it is kept to three
     queries (force_login and a session update cost twelve)."""
+    session = verified_session(user, client._get_backend())
+    client._set_login_cookies(SimpleNamespace(session=session))
+    return client
+
+
+def verified_session(user, backend: str, *, second_factor: bool = True):
+    """The saved session of `user` after the login page (through `backend`) and, with `second_factor`, the
+    code step (an authenticator is made when the user has none)."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = user._meta.pk.value_to_string(user)
-    session[BACKEND_SESSION_KEY] = client._get_backend()
+    session[BACKEND_SESSION_KEY] = backend
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session[DEVICE_ID_SESSION_KEY] = totp_device(user).persistent_id
+    if second_factor:
+        session[DEVICE_ID_SESSION_KEY] = totp_device(user).persistent_id
     note_login(session)
     session.save()
-    client._set_login_cookies(SimpleNamespace(session=session))
-    return client
+    return session

@@ -2,6 +2,10 @@
 
 Playwright is used only as a driver: it cannot download its own browser builds here, so we launch the
 `chromium` on the PATH. Without one the tests skip on a developer's machine and fail under CI.
+
+Screenshots (test-artifacts/screenshots/): a full-page one of a test that failed, always; of every test,
+and the key steps some journeys mark (`screenshot`), only with `SCREENSHOTS=1` in the environment, as
+each costs the browser a full-page render and a PNG encoding.
 """
 
 import os
@@ -14,6 +18,8 @@ import pytest
 ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 BROWSER_DIR = Path(__file__).resolve().parent
 SCREENSHOTS = BROWSER_DIR.parent.parent / "test-artifacts" / "screenshots"
+ALL_SCREENSHOTS = os.environ.get("SCREENSHOTS", "") not in ("", "0")
+FAILED = pytest.StashKey[bool]()
 INSTALL_HINT = "Browser tests need Debian's chromium: apt-get install chromium (then make test runs them)"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -31,9 +37,10 @@ def pytest_collection_modifyitems(config, items):
     """Mark every test under tests/browser as `browser`, and run them after all the others.
 
     Last, because while the browser is up Django's async-safety check is off in this process (see
-    `browser`), and no other test should run, or start a subprocess, like that. Under xdist
+    `_Chromium`), and no other test should run, or start a subprocess, like that. Under xdist
     (`--dist loadfile`, which orders files by size) a worker may run other files after a journey: the
-    browser is closed at the end of each journey file, so they run with the check on again.
+    browser is closed after the last journey before them (`pytest_runtest_teardown`), so they run with
+    the check on again.
     trylast: after pytest-django has sorted the items by their kind of database access.
     """
     browser, others = [], []
@@ -44,6 +51,23 @@ def pytest_collection_modifyitems(config, items):
         else:
             others.append(item)
     items[:] = others + browser
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Note on the test whether its setup or its call failed, for `_page`'s screenshot."""
+    report = yield
+    if report.failed:
+        item.stash[FAILED] = True
+    return report
+
+
+def screenshot(page, name: str, *, always: bool = False) -> None:
+    """Keep a full-page screenshot of a journey's step as test-artifacts/screenshots/<name>.png, with
+    `SCREENSHOTS=1` only (see the docstring), or `always`."""
+    if always or ALL_SCREENSHOTS:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -77,41 +101,86 @@ def _unavailable(reason: str):
     pytest.skip(INSTALL_HINT)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as error:
-        _unavailable(f"playwright is not importable ({error})")
-    executable = shutil.which("chromium")
-    if not executable:
-        _unavailable("no `chromium` on the PATH")
-    # Playwright's sync API keeps an asyncio event loop marked as running in this thread between its
-    # calls. Django then refuses every ORM call of the test thread (fixtures, assertions, the database
-    # flush after each test) as async-unsafe, though they are plain synchronous code that never shares
-    # a connection with that loop. Set only while the browser is up, and restored afterwards.
-    previous = os.environ.get(ASYNC_UNSAFE)
-    os.environ[ASYNC_UNSAFE] = "true"
-    playwright = sync_playwright().start()
-    try:
+class _Chromium:
+    """One Playwright driver and Chromium for a run of browser tests in a row: started by the first test
+    that needs it, stopped after the last (`pytest_runtest_teardown`), not at every file's end: a start
+    costs about 0.7 s of CPU (the driver's Node.js and the browser)."""
+
+    playwright = None
+    browser = None
+    previous = None
+
+    def get(self):
+        if self.browser is not None and not self.browser.is_connected():
+            self.close()  # crashed: a fresh one
+        if self.browser is None:
+            self._start()
+        return self.browser
+
+    def _start(self):
         try:
-            browser = playwright.chromium.launch(
+            from playwright.sync_api import sync_playwright
+        except ImportError as error:
+            _unavailable(f"playwright is not importable ({error})")
+        executable = shutil.which("chromium")
+        if not executable:
+            _unavailable("no `chromium` on the PATH")
+        # Playwright's sync API keeps an asyncio event loop marked as running in this thread between its
+        # calls. Django then refuses every ORM call of the test thread (fixtures, assertions, the database
+        # flush after each test) as async-unsafe, though they are plain synchronous code that never shares
+        # a connection with that loop. Set only while the browser is up, and restored afterwards.
+        self.previous = os.environ.get(ASYNC_UNSAFE)
+        os.environ[ASYNC_UNSAFE] = "true"
+        self.playwright = sync_playwright().start()
+        try:
+            self.browser = self.playwright.chromium.launch(
                 executable_path=executable, headless=True, args=CHROMIUM_ARGS
             )
         except Exception as error:
+            self.close()
             _unavailable(f"{executable} did not start ({error})")
-        yield browser
-        browser.close()
+
+    def close(self):
+        if self.playwright is None:
+            return
+        try:
+            if self.browser is not None and self.browser.is_connected():
+                self.browser.close()
+        finally:
+            self.playwright.stop()
+            self.playwright = self.browser = None
+            if self.previous is None:
+                os.environ.pop(ASYNC_UNSAFE, None)
+            else:
+                os.environ[ASYNC_UNSAFE] = self.previous
+
+
+_CHROMIUM = _Chromium()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Chromium, shared with the next files' journeys when they follow at once (see `_Chromium`)."""
+    return _CHROMIUM.get()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Stop the browser after a journey that no other follows in this process (the last, or one that a
+    non-browser test follows under xdist): those then run with Django's async-safety check on again."""
+    try:
+        return (yield)
     finally:
-        playwright.stop()
-        if previous is None:
-            os.environ.pop(ASYNC_UNSAFE, None)
-        else:
-            os.environ[ASYNC_UNSAFE] = previous
+        if nextitem is None or BROWSER_DIR not in Path(nextitem.path).resolve().parents:
+            _CHROMIUM.close()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    _CHROMIUM.close()  # a run stopped halfway (-x, Ctrl+C)
 
 
 def _screenshot_name(nodeid_name: str) -> str:
-    return re.sub(r"[^\w.-]+", "_", nodeid_name).strip("_") + ".png"
+    return re.sub(r"[^\w.-]+", "_", nodeid_name).strip("_")
 
 
 # Reports every Content-Security-Policy violation of every page (and frame) to the console, where the
@@ -143,9 +212,9 @@ def _page(request, browser, **context_options):
         lambda message: violations.append(f"{page.url}: {message.text}") if csp_violation(message) else None,
     )
     yield page
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     try:
-        page.screenshot(path=SCREENSHOTS / _screenshot_name(request.node.name), full_page=True)
+        failed = bool(violations) or request.node.stash.get(FAILED, False)
+        screenshot(page, _screenshot_name(request.node.name), always=failed)
     finally:
         context.close()
     # The policy is on in every journey (config/settings/base.py): a page that needs an inline script,
@@ -155,7 +224,8 @@ def _page(request, browser, **context_options):
 
 @pytest.fixture
 def page(request, browser):
-    """A fresh browser context per test, Vietnamese and desktop-sized; a screenshot is kept afterwards."""
+    """A fresh browser context per test, Vietnamese and desktop-sized; a screenshot is kept afterwards
+    when the test failed (or with `SCREENSHOTS=1`)."""
     yield from _page(request, browser, viewport={"width": 1280, "height": 900})
 
 
@@ -165,18 +235,34 @@ def phone_page(request, browser):
     yield from _page(request, browser, viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
 
 
-def login(page, live_server, username: str, password: str) -> None:
-    """Log in through the real form, as a person would, and wait until the portal has answered.
+def login(page, live_server, username: str, password: str, *, through_form: bool = False) -> None:
+    """Log in and land on the first screen (or where the login page was asked to go next).
 
-    Administrators and provincial staff (and anyone with an authenticator) then type the code their phone
-    would show: computed from their device's key (one is made for them when they have none)."""
+    On the login page (a journey that went there, or `through_form`), through the real form, as a person
+    would: administrators and provincial staff (and anyone with an authenticator) then type the code their
+    phone would show, computed from their device's key (one is made for them when they have none).
+    Anywhere else the password is checked and the session those steps leave is written at once and handed
+    to the browser as its cookie (as `tests.login.login_verified` does for the test client): the form costs
+    four page loads a login, and logging in is the subject of the journeys that start on its page."""
+    from django.conf import settings
     from django.contrib.auth import get_user_model
+    from django.shortcuts import resolve_url
+    from django.test import Client
 
     from accounts.mfa import has_second_factor, mfa_required
-    from tests.login import totp_code, totp_device
+    from tests.login import totp_code, totp_device, verified_session
 
     user = get_user_model().objects.get(username=username)
-    device = totp_device(user) if mfa_required(user) or has_second_factor(user) else None
+    second_factor = mfa_required(user) or has_second_factor(user)
+    if not through_form and "/accounts/login/" not in page.url:
+        assert user.check_password(password), f"login as {username} failed: wrong password"
+        session = verified_session(user, Client()._get_backend(), second_factor=second_factor)
+        cookie = {"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": live_server.url}
+        page.context.add_cookies([cookie])
+        page.goto(live_server.url + resolve_url(settings.LOGIN_REDIRECT_URL))
+        assert "/accounts/" not in page.url, f"login as {username} failed: on {page.url}"
+        return
+    device = totp_device(user) if second_factor else None
     if "/accounts/login/" not in page.url:
         page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", username)

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from awards import services
 from awards.models import Campaign, Commendation, DecisionCorrection, Nomination
-from tests.browser.conftest import SCREENSHOTS, login
+from tests.browser.conftest import login, screenshot
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -67,8 +67,7 @@ def test_publishing_refuses_a_bad_date_then_confirms(page, live_server, world, t
     pages, text = pdf_text(page, f"{live_server.url}{preview}")
     assert pages == 1 and f"Quyết định số 30-QĐ/TĐTN ngày {today}" in text and "Lê Văn Ký" in text
     assert not Commendation.objects.filter(campaign=campaign).exists()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "decision_confirmation.png", full_page=True)
+    screenshot(page, "decision_confirmation")
 
     submit(page, "Công bố quyết định")
     expect(page).to_have_url(re.compile(rf"/awards/{campaign.pk}/commendations/"))

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from accounts.models import User
 from branches.divisions import REFORM_DAY
 from core.models import Job
-from tests.browser.conftest import SCREENSHOTS, login
+from tests.browser.conftest import login, screenshot
 from tests.conftest import PASSWORD
 from tests.factories import BranchFactory, CommuneFactory, ProvinceFactory, UserFactory
 
@@ -74,17 +74,16 @@ def test_a_large_export_runs_as_a_job_with_progress_and_a_download(page, live_se
     expect(page.locator("#job-status")).to_contain_text("Đang chờ")
     expect(page.locator("#job-progress progress")).to_have_count(1)
     expect(page.locator("#job-download")).to_have_count(0)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "export_job_waiting.png"), full_page=True)
+    screenshot(page, "export_job_waiting")
 
     held_jobs.set()  # the worker runs it; the page's script sees it finish and shows the link
     link = page.locator("#job-download")
     expect(link).to_be_visible(timeout=30_000)
     expect(page.locator("#job-status")).to_contain_text("Hoàn thành")
     expect(page.locator("#job-progress progress")).to_have_attribute("value", "100")
-    page.screenshot(path=str(SCREENSHOTS / "export_job_done.png"), full_page=True)
+    screenshot(page, "export_job_done")
     page.set_viewport_size({"width": 360, "height": 740})  # a phone: the bar and the link still fit
-    page.screenshot(path=str(SCREENSHOTS / "export_job_done_360.png"), full_page=True)
+    screenshot(page, "export_job_done_360")
     page.set_viewport_size({"width": 1280, "height": 800})
     with page.expect_download() as download:
         link.click()
@@ -98,4 +97,4 @@ def test_a_large_export_runs_as_a_job_with_progress_and_a_download(page, live_se
     with page.expect_navigation():
         page.get_by_role("link", name="Việc của tôi").click()
     expect(page.locator("main table")).to_contain_text("Xuất Excel: Danh sách chi đoàn")
-    page.screenshot(path=str(SCREENSHOTS / "my_jobs.png"), full_page=True)
+    screenshot(page, "my_jobs")

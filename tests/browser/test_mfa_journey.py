@@ -8,7 +8,7 @@ import pytest
 from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
-from tests.browser.conftest import SCREENSHOTS, login
+from tests.browser.conftest import login, screenshot
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -22,11 +22,6 @@ def code_from_key(secret: str, offset_steps: int = 0) -> str:
     totp = TOTP(key)
     totp.time = time.time() + offset_steps * 30
     return f"{totp.token():06d}"
-
-
-def shoot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
 
 
 def password_step(page, live_server, username: str) -> None:
@@ -48,7 +43,7 @@ def test_provincial_staff_enrols_on_first_login(page, live_server, tra_vinh_staf
     expect(page.get_by_role("heading", name="Thiết lập xác thực hai bước")).to_be_visible()
     expect(page.locator("svg.mfa-qr")).to_be_visible()
     expect(page.get_by_role("link", name="Chi đoàn", exact=True)).to_have_count(0)
-    shoot(page, "mfa_enrol_1366")
+    screenshot(page, "mfa_enrol_1366")
     for path in ("/branches/", "/admin/"):
         response = page.request.get(f"{live_server.url}{path}", max_redirects=0)
         assert response.status == 302 and response.headers["location"].startswith("/accounts/security/enrol/")
@@ -61,7 +56,7 @@ def test_provincial_staff_enrols_on_first_login(page, live_server, tra_vinh_staf
         phone_page.locator("main form").get_by_role("button").click()
     expect(phone_page.locator("svg.mfa-qr")).to_be_visible()
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
-    shoot(phone_page, "mfa_enrol_360")
+    screenshot(phone_page, "mfa_enrol_360")
 
     secret = page.locator("#mfa-secret").inner_text()
     page.fill("input[name=code]", code_from_key(secret))
@@ -69,7 +64,7 @@ def test_provincial_staff_enrols_on_first_login(page, live_server, tra_vinh_staf
         page.get_by_role("button", name="Xác nhận và bật").click()
     expect(page.get_by_role("heading", name="Mã khôi phục")).to_be_visible()
     expect(page.locator("#recovery-codes li")).to_have_count(10)
-    shoot(page, "mfa_recovery_codes_1366")
+    screenshot(page, "mfa_recovery_codes_1366")
     with page.expect_navigation():
         page.get_by_role("link", name="Tôi đã lưu mã — tiếp tục").click()
     expect(page).to_have_url(f"{live_server.url}/")
@@ -77,7 +72,7 @@ def test_provincial_staff_enrols_on_first_login(page, live_server, tra_vinh_staf
 
     page.goto(f"{live_server.url}/accounts/security/")
     expect(page.get_by_text("Còn 10 mã khôi phục.")).to_be_visible()
-    shoot(page, "mfa_account_security_enrolled_1366")
+    screenshot(page, "mfa_account_security_enrolled_1366")
 
     # Next login: the code step, on a desktop and on a phone.
     with page.expect_navigation():
@@ -85,12 +80,12 @@ def test_provincial_staff_enrols_on_first_login(page, live_server, tra_vinh_staf
     password_step(page, live_server, tra_vinh_staff.username)
     expect(page).to_have_url(f"{live_server.url}/accounts/verify/?next=%2F")
     expect(page.get_by_role("heading", name="Xác thực hai bước")).to_be_visible()
-    shoot(page, "mfa_code_1366")
+    screenshot(page, "mfa_code_1366")
     phone_page.context.clear_cookies()
     password_step(phone_page, live_server, tra_vinh_staff.username)
     expect(phone_page.get_by_role("heading", name="Xác thực hai bước")).to_be_visible()
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
-    shoot(phone_page, "mfa_code_360")
+    screenshot(phone_page, "mfa_code_360")
 
     page.fill("input[name=code]", "000000" if code_from_key(secret, 1) != "000000" else "111111")
     with page.expect_navigation():
@@ -106,4 +101,4 @@ def test_district_officer_logs_in_without_a_second_factor(page, live_server, tie
     # Optional for them: the account security page offers it.
     page.goto(f"{live_server.url}/accounts/security/")
     expect(page.get_by_role("link", name="Bật xác thực hai bước")).to_be_visible()
-    shoot(page, "mfa_account_security_1280")
+    screenshot(page, "mfa_account_security_1280")

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from assessments import services
 from assessments.models import Framework
 from assessments.services import framework_criteria
-from tests.browser.conftest import SCREENSHOTS, login
+from tests.browser.conftest import login, screenshot
 from tests.conftest import PASSWORD
 from tests.factories import BranchFactory, person_with_term
 
@@ -136,7 +136,7 @@ def test_every_report_prints_on_a4_whole_and_without_overlaps(
         assert set(styles["scrollers"]) <= {"visible"}, f"{name}: a scrolling box is cut at the page's end"
         for chart in styles["charts"]:
             assert chart["brk"] == "avoid" and chart["height"] <= CHART_MAX_HEIGHT, f"{name}: {chart}"
-        page.screenshot(path=SCREENSHOTS / f"print_{name.replace(' ', '_')}.png", full_page=True)
+        screenshot(page, f"print_{name.replace(' ', '_')}")
 
         pages = pdf_pages(page)
         assert 1 <= len(pages) <= max_pages, f"{name}: {len(pages)} pages"
