@@ -73,6 +73,15 @@ class ScopedQuerySet(models.QuerySet):
                 # joined every current term in the country to its branch (an ended district's first
                 # screen, 25 ms a query) to keep a few hundred.
                 scope = self._branch_in_unit(user)
+            if self.branch_path in self.multi_valued_paths:
+                # The unit's rows and those of its former branches as one set of ids (a UNION): an OR of
+                # the unit's condition with a subquery left PostgreSQL no estimate of how many rows match,
+                # and it read a district officer's 131 people of 124,000 in name order through the whole
+                # index (90 ms; 5 ms this way).
+                base = self.model._base_manager
+                former_rows = base.filter(**{f"{self.branch_path}__any_of": former, **also})
+                either = base.filter(scope).order_by().values("pk").union(former_rows.order_by().values("pk"))
+                return self.filter(pk__in=either)
             scope |= self._match(self.branch_path, former, "any_of", **also)
         return self.filter(scope)
 

@@ -10,12 +10,14 @@ fixture of its own builds its data with `yield from shared_data(django_db_blocke
 """
 
 import inspect
+import io
 import logging
 import pickle
 from collections.abc import Callable, Iterator
 
 import pytest
 from django.db import connection, transaction
+from django.db.models import Choices
 from django.test.utils import CaptureQueriesContext
 
 # Each worker's test database is a copy of one migrated template (PostgreSQL): tests/database.py.
@@ -119,6 +121,24 @@ def _build_all() -> dict:
 _WORLD_ONCE = {"active": False}
 
 
+class _PlainChoices(pickle.Pickler):
+    """Pickles a choice (Term.Role.SECRETARY) as its plain value ("bi_thu"), as a row read from the
+    database holds it: unpickling an enum member calls its class, and the world's few hundred of them
+    were a third of each test's own set-up."""
+
+    def reducer_override(self, obj):
+        if isinstance(obj, Choices):
+            value = obj.value
+            return type(value), (value,)
+        return NotImplemented
+
+
+def _pickled(objects) -> bytes:
+    buffer = io.BytesIO()
+    _PlainChoices(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(objects)
+    return buffer.getvalue()
+
+
 @pytest.fixture(scope="module")
 def world_once(django_db_setup, django_db_blocker):
     """The world, the units and the personas built once for the whole module (~120 queries and three
@@ -128,7 +148,7 @@ def world_once(django_db_setup, django_db_blocker):
     objects of a shareable fixture must pickle (model instances and files do)."""
     _WORLD_ONCE["active"] = True
     try:
-        yield from shared_data(django_db_blocker, lambda: pickle.dumps(_build_all()))
+        yield from shared_data(django_db_blocker, lambda: _pickled(_build_all()))
     finally:
         _WORLD_ONCE["active"] = False
 

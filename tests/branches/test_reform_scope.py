@@ -188,6 +188,11 @@ def test_former_branches_under_the_unit_today_are_not_named_again(
         branches = Branch.objects.visible_to(user)
         assert '"branches_commune"' not in str(branches.order_by("pk").query)
         assert names_branches(str(branches.query), [world["tieu_can"].pk])
+        # A person is placed through any of their terms: the unit's people and those of its former
+        # branches as one set of ids (a UNION), not an OR with a subquery the planner cannot estimate.
+        people = Person.objects.visible_to(user)
+        assert " UNION " in str(people.query)
+        assert world["tieu_can_person"] in people
         assert world["tieu_can"] in branches
 
 
