@@ -12,7 +12,8 @@ run: $(STAMP)  ## create .venv, install, migrate SQLite, load the Trà Vinh demo
 	PY=$(PY) PORT=8000 sh scripts/run.sh
 
 # Three workers (pytest-xdist) on a two-core machine: each waits on PostgreSQL or a browser part of the
-# time, so a third keeps both cores busy (5m45s against 6m45s with two); each has its own test database.
+# time, so a third keeps both cores busy; each has its own test database (on PostgreSQL a copy of one
+# migrated template: tests/database.py).
 # With loadfile a test file runs whole on one worker, so data it builds once is built once.
 PYTEST_WORKERS ?= 3
 
