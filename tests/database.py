@@ -67,6 +67,10 @@ def _server(settings_dict):
     return connection
 
 
+def _drop(cursor, quote, name: str) -> None:
+    cursor.execute(f"DROP DATABASE IF EXISTS {quote(name)} WITH (FORCE)")
+
+
 def _comment(cursor, name: str) -> str | None:
     """The comment of database `name`, "" when it has none, None when it does not exist."""
     cursor.execute(
@@ -108,16 +112,15 @@ def clone_test_database(config, connection) -> str:
         with server.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
             try:
-                label = _comment(cursor, template)
+                label, this_run = _comment(cursor, template), f"{fingerprint} run {run}"
                 stale = label is None or not label.startswith(fingerprint)
-                if stale or (rebuild and label != f"{fingerprint} run {run}"):
-                    cursor.execute(f"DROP DATABASE IF EXISTS {quote(template)} WITH (FORCE)")
+                if stale or (rebuild and label != this_run):
+                    _drop(cursor, quote, template)
                     _build_template(connection, template)
-                    label = f"{fingerprint} run {run}"
-                    cursor.execute(f"COMMENT ON DATABASE {quote(template)} IS %s", [label])
+                    cursor.execute(f"COMMENT ON DATABASE {quote(template)} IS %s", [this_run])
                     rebuild = True  # every worker's database is out of date now
                 if rebuild or _comment(cursor, worker) != fingerprint:
-                    cursor.execute(f"DROP DATABASE IF EXISTS {quote(worker)} WITH (FORCE)")
+                    _drop(cursor, quote, worker)
                     cursor.execute(f"CREATE DATABASE {quote(worker)} TEMPLATE {quote(template)}")
                     cursor.execute(f"COMMENT ON DATABASE {quote(worker)} IS %s", [fingerprint])
             finally:
@@ -145,8 +148,7 @@ def cloned_test_database(request, django_db_modify_db_settings, django_db_blocke
             server = _server(connection.settings_dict)
             try:
                 with server.cursor() as cursor:
-                    quoted = connection.ops.quote_name(worker)
-                    cursor.execute(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)")
+                    _drop(cursor, connection.ops.quote_name, worker)
             finally:
                 server.close()
 
