@@ -508,6 +508,43 @@ def as_persona(request, client, db):
 
 
 @pytest.fixture
+def query_counts(as_persona, count_queries):
+    """query_counts(personas, pages, world) → {(persona, page name): queries}: each page, (name, url(world))
+    pairs, asked once as each persona; a file (export) read to its end inside the count. `expected(persona,
+    name)` gives a status other than 200.
+
+    A module checks that its pages' counts do not grow with the data in one test: counts, then its data
+    grown, then counts again (`assert_counts_did_not_grow`). Growing the data is what costs, so it is done
+    once for all the pages and personas, not once for each."""
+
+    def read(personas, pages, world, *, expected=None) -> dict[tuple[str, str], int]:
+        counts = {}
+        for persona in personas:
+            client = as_persona(persona)
+            for name, url in pages:
+                status = expected(persona, name) if expected else 200
+                with count_queries() as queries:
+                    response = client.get(url(world))
+                    if response.streaming:
+                        b"".join(response.streaming_content)
+                assert response.status_code == status, f"{persona}, {name}: {response.status_code}"
+                counts[persona, name] = len(queries)
+        return counts
+
+    return read
+
+
+def assert_counts_did_not_grow(small: dict, large: dict) -> None:
+    """The counts of `query_counts` before and after the data grew are the same, page by page."""
+    grown = [
+        f"{persona}, {name}: {small[persona, name]} → {count}"
+        for (persona, name), count in large.items()
+        if count != small[persona, name]
+    ]
+    assert not grown, "queries grew with the data: " + "; ".join(grown)
+
+
+@pytest.fixture
 def count_queries(django_db_blocker):
     """with count_queries() as ctx: ...; len(ctx) is the number of queries run."""
     from django.db import connection

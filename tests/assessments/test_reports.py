@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from assessments import selectors, services
 from assessments.models import Assessment, Framework, Rating
+from tests.conftest import assert_counts_did_not_grow
 from tests.excel import assert_staff_layout, read_export, table_rows
 from tests.factories import BranchFactory, CommuneFactory, DistrictFactory, UserFactory, person_with_term
 from tests.login import login_verified
@@ -509,29 +510,18 @@ def _grow(world, assess, n):
             assess(person, 1 + i % 5, 2, 3, status=status)
 
 
-def fetch(client, url) -> bytes:
-    response = client.get(url)
-    assert response.status_code == 200
-    return b"".join(response.streaming_content) if response.streaming else response.content
-
-
 REPORTS = [
-    ("summary", lambda: reverse("assessments:summary")),
-    ("training needs", lambda: reverse("assessments:training_needs") + "?threshold=4"),
-    ("export", lambda: reverse("assessments:training_needs_export") + "?threshold=4"),
+    ("summary", lambda w: reverse("assessments:summary")),
+    ("training needs", lambda w: reverse("assessments:training_needs") + "?threshold=4"),
+    ("export", lambda w: reverse("assessments:training_needs_export") + "?threshold=4"),
 ]
 
 
-@pytest.mark.parametrize("persona", ["administrator", "tra_vinh_staff", "tieu_can_officer"])
-@pytest.mark.parametrize(("page", "url"), REPORTS, ids=[r[0] for r in REPORTS])
-def test_query_count_does_not_grow(page, url, persona, as_persona, scored, assess, world, count_queries):
-    client = as_persona(persona)
-    with count_queries() as small:
-        fetch(client, url())
+def test_query_counts_do_not_grow(query_counts, scored, assess, world):
+    personas = ["administrator", "tra_vinh_staff", "tieu_can_officer"]
+    small = query_counts(personas, REPORTS, world)
     _grow(world, assess, 4)
-    with count_queries() as large:
-        fetch(client, url())
-    assert len(large) == len(small), f"{page}: {len(small)} → {len(large)} queries"
+    assert_counts_did_not_grow(small, query_counts(personas, REPORTS, world))
 
 
 def test_no_framework_at_all(client, tra_vinh_staff, db):
