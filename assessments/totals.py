@@ -11,6 +11,8 @@ queries; the commune's row is locked first, so two writes in one commune refresh
 after a bulk load). The counted statuses are the reports' (selectors.COUNTED_STATUSES).
 """
 
+import functools
+
 from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
 
@@ -74,13 +76,44 @@ def _selects(assessments) -> list[tuple[type, list[str], object]]:
     ]
 
 
+def _statements(assessments) -> list[tuple[str, list]]:
+    """The INSERT … SELECT of each totals table: the grouped rows go straight into the tables (millions of
+    scores on a bulk load)."""
+    statements = []
+    for model, columns, query in _selects(assessments):
+        sql, params = query.query.sql_with_params()
+        names = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
+        statements.append((f"INSERT INTO {model._meta.db_table} ({names}) {sql}", list(params)))
+    return statements
+
+
 def _insert(assessments) -> None:
-    """INSERT … SELECT: the grouped rows go straight into the tables (millions of scores on a bulk load)."""
     with connection.cursor() as cursor:
-        for model, columns, query in _selects(assessments):
-            sql, params = query.query.sql_with_params()
-            names = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
-            cursor.execute(f"INSERT INTO {model._meta.db_table} ({names}) {sql}", params)
+        for sql, params in _statements(assessments):
+            cursor.execute(sql, params)
+
+
+#: Stands for the list of communes in the statements compiled once (`_commune_statements`).
+_COMMUNES = [-20250701]
+
+
+@functools.cache
+def _commune_statements(vendor: str) -> list[tuple[str, list]]:
+    """A commune refresh's statements, compiled once per process with `_COMMUNES` for its communes: the
+    same three grouped queries every time, whose compiling (ORM to SQL) cost more than running them. Only
+    where the list is one parameter whatever its length (PostgreSQL's `= ANY(%s)`, core/lookups.py)."""
+    quote = connection.ops.quote_name
+    column = quote(AssessmentTotal._meta.get_field("branch_commune").column)
+    communes = quote(Commune._meta.db_table)
+    return [
+        # Writes in one commune refresh its totals one after the other.
+        (f"SELECT 1 FROM {communes} WHERE id = ANY(%s::bigint[]) ORDER BY id FOR UPDATE", [_COMMUNES]),
+        *(
+            (f"DELETE FROM {quote(model._meta.db_table)} WHERE {column} = ANY(%s::bigint[])", [_COMMUNES])
+            for model in TABLES
+        ),
+        *_statements(Assessment.objects.filter(branch__commune__any_of=_COMMUNES)),
+    ]
 
 
 def communes_changed(communes) -> None:
@@ -90,8 +123,12 @@ def communes_changed(communes) -> None:
         return
     # Its own transaction when the caller has none (a script's save in autocommit); no savepoint inside one.
     with transaction.atomic(savepoint=False):
-        # Writes in one commune refresh its totals one after the other (a no-op on SQLite: one writer).
-        list(Commune.objects.select_for_update().filter(pk__in=communes).order_by("pk").values_list("pk"))
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                for sql, params in _commune_statements(connection.vendor):
+                    cursor.execute(sql, [communes if param == _COMMUNES else param for param in params])
+            return
+        # Elsewhere (SQLite: one writer, nothing to lock) through the ORM.
         for model in TABLES:
             model.objects.filter(branch_commune__in=communes).delete()
         _insert(Assessment.objects.filter(branch__commune__in=communes))
