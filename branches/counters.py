@@ -16,12 +16,13 @@ Whether a branch has a secretary is the secretaries app's to say (branches canno
 AppConfig.ready() registers the condition and its Term model (`register_secretaries`).
 """
 
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db import connection, transaction
+from django.db.models import Count, F, Q, Sum
 from django.db.models.expressions import Expression
 from django.db.models.signals import post_delete, post_save, pre_save
 
@@ -129,14 +130,49 @@ def refresh(communes: Iterable[int | Commune | None]) -> None:
     # Its own transaction when the write has none (a save in autocommit: the shell, a script); inside the
     # write's, no savepoint of its own: an error here undoes the write too.
     with transaction.atomic(savepoint=False):
-        # Lock in id order (no deadlock between two writers); a row missing is created below.
-        locked = CommuneCounter.objects.select_for_update().filter(commune__in=ids).order_by("pk")
-        list(locked.values_list("pk"))
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                for sql, params in _refresh_statements():
+                    cursor.execute(sql, [ids if param == _COMMUNES else param for param in params])
+            return
+        # Elsewhere (SQLite: one writer, nothing to lock) through the ORM.
         found = _recount(Branch.objects.filter(commune__in=ids))
         rows = [found.get(pk) or CommuneCounter(commune_id=pk) for pk in ids]
         CommuneCounter.objects.bulk_create(
             rows, update_conflicts=True, unique_fields=["commune"], update_fields=list(MEASURES)
         )
+
+
+#: Stands for the list of communes in the statements compiled once (`_refresh_statements`).
+_COMMUNES = [-20250701]
+
+
+@functools.cache
+def _refresh_statements() -> list[tuple[str, list]]:
+    """`refresh` on PostgreSQL, compiled once per process with `_COMMUNES` for its communes (one array
+    parameter whatever their number, core/lookups.py): compiling the recount (ORM to SQL) on every write
+    cost more than running it. The counters' rows are locked in id order (no deadlock between two
+    writers), then every commune's row is written, zeros for a commune without active branches."""
+    quote = connection.ops.quote_name
+    table = quote(CommuneCounter._meta.db_table)
+    key = quote(CommuneCounter._meta.get_field("commune").column)
+    branches, measures = _counted(Branch.objects.filter(commune__any_of=_COMMUNES).active())
+    recount, params = (
+        branches.order_by().values(counted_commune=F("commune")).annotate(**measures).query.sql_with_params()
+    )
+    columns = ", ".join(quote(CommuneCounter._meta.get_field(m).column) for m in MEASURES)
+    found = ", ".join(f"COALESCE(found.{quote(m)}, 0)" for m in MEASURES)
+    updates = ", ".join(f"{quote(m)} = EXCLUDED.{quote(m)}" for m in MEASURES)
+    return [
+        (f"SELECT 1 FROM {table} WHERE {key} = ANY(%s::bigint[]) ORDER BY {key} FOR UPDATE", [_COMMUNES]),
+        (
+            f"INSERT INTO {table} ({key}, {columns}) SELECT wanted.id, {found}"
+            f" FROM unnest(%s::bigint[]) AS wanted (id) LEFT JOIN ({recount}) AS found"
+            f" ON found.counted_commune = wanted.id"
+            f" ON CONFLICT ({key}) DO UPDATE SET {updates}",
+            [_COMMUNES, *params],
+        ),
+    ]
 
 
 def communes_of(branch_ids: Iterable[int]) -> set[int]:
