@@ -177,7 +177,12 @@ class SeminarForm(VersionedForm, forms.ModelForm):
         return day
 
     #: a refusal of the service shown next to its field
-    FIELD_FOR_CODE = {"unit_ended": "held_on", "unit_not_begun": "held_on", "held_ahead": "held_on"}
+    FIELD_FOR_CODE = {
+        "unit_ended": "held_on",
+        "unit_not_begun": "held_on",
+        "held_ahead": "held_on",
+        "duplicate": "title",
+    }
 
     def add_service_error(self, error) -> None:
         for item in getattr(error, "error_list", [error]):

@@ -62,6 +62,35 @@ def check_held_by(*, organiser, day, user=None) -> None:
         )
 
 
+def check_not_recorded_twice(seminar: Seminar) -> None:
+    """Refuse a second record of one seminar: the same organiser, day and title (whatever the case), most
+    often a form sent twice. The organiser's row is locked first, so two such saves at once
+    (a double click) queue up and the second sees the first. Shown next to the title (code "duplicate")."""
+    organiser = seminar.organiser
+    type(organiser).objects.select_for_update().filter(pk=organiser.pk).values_list("pk").first()
+    twin = (
+        Seminar.objects.filter(
+            province_id=seminar.province_id,
+            district_id=seminar.district_id,
+            commune_id=seminar.commune_id,
+            held_on=seminar.held_on,
+            title__iexact=seminar.title.strip(),
+        )
+        .exclude(pk=seminar.pk)
+        .first()
+    )
+    if twin is not None:
+        raise ValidationError(
+            _("%(unit)s already recorded “%(title)s” held on %(date)s: open it from the list to add to it.")
+            % {
+                "unit": seminar.organiser_name,
+                "title": twin.title,
+                "date": date_format(twin.held_on, "SHORT_DATE_FORMAT"),
+            },
+            code="duplicate",
+        )
+
+
 def check_proposals_due(*, held_on, proposals: list[dict]) -> None:
     for data in proposals:
         if data.get("remove"):
@@ -93,6 +122,7 @@ def seminar_save(
     check_held_by(organiser=seminar.organiser, day=seminar.held_on, user=user)
     check_held_not_ahead(seminar.held_on)
     check_proposals_due(held_on=seminar.held_on, proposals=proposals)
+    check_not_recorded_twice(seminar)
     if seminar.pk is None and user is not None:
         seminar.created_by = user
     before = totals.seminar_before(seminar)

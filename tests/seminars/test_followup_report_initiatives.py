@@ -4,6 +4,7 @@ Scope is proved for every URL in scope_cases_followup.py (the matrix); here the 
 """
 
 import datetime
+import itertools
 
 import pytest
 from django.contrib.messages import get_messages
@@ -23,7 +24,12 @@ pytestmark = pytest.mark.usefixtures("world_once")
 D = datetime.date
 
 
-def make_seminar(district, held_on, participants=(), proposals=(), title="Tọa đàm thử", province=None):
+_NUMBERS = itertools.count(1)
+
+
+def make_seminar(district, held_on, participants=(), proposals=(), title=None, province=None):
+    # Numbered titles: one unit records one seminar of a title a day (seminars.services).
+    title = title or f"Tọa đàm thử {next(_NUMBERS)}"
     return seminar_save(
         seminar=Seminar(
             province=province or district.province, district=district, title=title, held_on=held_on

@@ -37,9 +37,7 @@ def tap_ngai_seminar(reform, **fields):
         seminar=Seminar(
             province=commune.province,
             commune=commune,
-            title="Thanh niên lập nghiệp ở xã mới",
-            held_on=datetime.date(2026, 4, 25),
-            **fields,
+            **{"title": "Thanh niên lập nghiệp ở xã mới", "held_on": datetime.date(2026, 4, 25), **fields},
         ),
         participants=[],
         themes=[{"title": "Tổ hợp tác thanh niên"}],
@@ -318,7 +316,7 @@ def test_a_commune_officers_lists_cost_the_same_whatever_the_rows(world, reform,
     )
     before = costs()
     for n in range(3):
-        tap_ngai_seminar(reform, venue=f"Ấp {n}")
+        tap_ngai_seminar(reform, venue=f"Ấp {n}", held_on=datetime.date(2026, 4, 26 + n))
         Initiative.objects.create(
             province=reform["province"], commune=reform["tap_ngai"], name=f"Mô hình {n}", from_year=2026
         )

@@ -95,7 +95,8 @@ class TestCreateAndEdit:
         other = person_with_term(branch=BranchFactory(commune=world["tieu_can"].commune))
         client.force_login(tieu_can_officer)
         before = set(Seminar.objects.values_list("pk", flat=True))
-        response = client.post(reverse("seminars:seminar_create"), seminar_data([teo, other]))
+        data = seminar_data([teo, other], title="Nâng cao chất lượng Bí thư Chi đoàn (đợt 2)")
+        response = client.post(reverse("seminars:seminar_create"), data)
         seminar = Seminar.objects.exclude(pk__in=before).get()
         assert response.status_code == 302 and response["Location"] == seminar.get_absolute_url()
         assert (seminar.district.code, seminar.province.code) == ("846", "84")
@@ -417,7 +418,10 @@ def _grow(world, n):
         people = [person_with_term(branch=BranchFactory(commune=commune)) for _ in range(n)]
         world["grown"] = seminar_save(
             seminar=Seminar(
-                province=district.province, district=district, title=f"Tọa đàm {i}", held_on=D(2022, 1, 1 + i)
+                province=district.province,
+                district=district,
+                title=f"Tọa đàm {n}.{i}",
+                held_on=D(2022, 1, 1 + i),
             ),
             participants=people,
             themes=[{"title": f"Theme {k}"} for k in range(n)],
@@ -439,6 +443,48 @@ def test_query_counts_do_not_grow(query_counts, world):
     small = query_counts(personas, PAGES, world)
     _grow(world, 5)  # the detail and the form are now those of a seminar with five of everything
     assert_counts_did_not_grow(small, query_counts(personas, PAGES, world))
+
+
+class TestRecordedOnce:
+    """One unit records one seminar of a title a day: a form sent twice is refused, next to the title."""
+
+    def test_the_same_seminar_again_is_refused_next_to_its_title(self, client, tieu_can_officer, world):
+        client.force_login(tieu_can_officer)
+        count = Seminar.objects.count()
+        # The world's seminar of Huyện đoàn Tiểu Cần, its title typed in capitals.
+        data = seminar_data([world["tieu_can_person"]], title="NÂNG CAO CHẤT LƯỢNG BÍ THƯ CHI ĐOÀN")
+        response = client.post(reverse("seminars:seminar_create"), data)
+        assert response.status_code == 200
+        [error] = response.context["form"].errors["title"]
+        assert "Huyện đoàn Tiểu Cần đã ghi nhận" in error and "15/06/2021" in error
+        assert response.context["form"]["title"].value() == data["title"]  # what was typed is kept
+        assert Seminar.objects.count() == count
+
+    def test_another_day_or_another_unit_may_use_the_title(
+        self, client, tieu_can_officer, cang_long_officer, world
+    ):
+        client.force_login(tieu_can_officer)
+        response = client.post(reverse("seminars:seminar_create"), seminar_data(held_on="16/06/2021"))
+        assert response.status_code == 302
+        client.force_login(cang_long_officer)
+        response = client.post(reverse("seminars:seminar_create"), seminar_data())
+        assert response.status_code == 302
+        assert Seminar.objects.filter(title="Nâng cao chất lượng Bí thư Chi đoàn").count() == 3
+
+    def test_saving_the_seminar_itself_again_is_no_duplicate(self, world):
+        seminar = world["tieu_can_seminar"]
+        seminar_save(seminar=seminar, participants=[], themes=[], proposals=[], version=seminar.version)
+
+    def test_the_service_refuses_it_with_its_code(self, world):
+        from django.core.exceptions import ValidationError
+
+        seminar = world["tieu_can_seminar"]
+        twin = Seminar(
+            province=seminar.province, district=seminar.district, title=seminar.title, held_on=seminar.held_on
+        )
+        with pytest.raises(ValidationError) as refused:
+            seminar_save(seminar=twin, participants=[], themes=[], proposals=[])
+        assert refused.value.code == "duplicate"
 
 
 class TestDates:
