@@ -1,6 +1,8 @@
+import functools
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models import Case, Q, Value, When
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -152,9 +154,7 @@ class User(AbstractUser):
         if self.is_commune_officer:
             own = Province.objects.filter(communes=self.commune_id).values("pk")
             return Province.objects.filter(Q(pk__in=own) | Q(successions__successor__in=own)).values("pk")
-        return Province.objects.filter(
-            Q(pk=self.province_id) | Q(successions__successor=self.province_id)
-        ).values("pk")
+        return _province_ids(self.province_id)
 
     def former_branch_ids(self, *, outside_only: bool = False) -> list[int]:
         """Branches that belonged to this account's unit before they were re-attached to a new commune: a
@@ -181,36 +181,28 @@ class User(AbstractUser):
     def _read_branch_lists(self) -> None:
         if hasattr(self, "_former_branch_ids"):
             return
-        from branches.models import Branch, BranchAttachment, Commune
-
         if self.is_provincial_staff:
-            unit = {"commune__province__in": self.scope_province_ids()}
-            # Through the communes (a hashed list), not a join of each branch's commune.
-            today = Q(branch__commune__in=Commune.objects.filter(province__in=self.scope_province_ids()))
+            kind, unit = "province", self.province_id
         elif self.is_district_officer:
-            unit = {"commune__district": self.district_id}
-            today = Q(branch__commune__district=self.district_id)
+            kind, unit = "district", self.district_id
         else:
-            unit = {"commune": self.commune_id}
-            today = Q(branch__commune=self.commune_id)
-        # Each branch with what it is to the unit: a former branch outside it today, one inside, and (an
-        # ended unit only) a branch under it today.
-        outside, inside, current = 0, 1, 2
-        rows = (
-            BranchAttachment.objects.filter(**unit)
-            .annotate(to_unit=Case(When(today, then=Value(inside)), default=Value(outside)))
-            .order_by()
-            .values_list("branch", "to_unit")
-        )
-        if self.unit_ended_on is not None:
-            now = Branch._base_manager.filter(**unit).annotate(to_unit=Value(current)).order_by()
-            rows = rows.union(now.values_list("pk", "to_unit"))
-        kinds: dict[int, set] = {outside: set(), inside: set(), current: set()}
-        for branch, kind in rows:
-            kinds[kind].add(branch)
-        self._former_branch_ids = sorted(kinds[outside] | kinds[inside])
-        self._former_outside_ids = sorted(kinds[outside])
-        self._branch_ids_today = sorted(kinds[current])
+            kind, unit = "commune", self.commune_id
+        ended = self.unit_ended_on is not None
+        if unit is None:
+            rows = _branch_lists(kind, unit, ended=ended)
+        else:
+            # Every request of an officer or provincial staff reads these lists: the query is compiled once
+            # per process (compiling it cost three times what running it did), the unit put in its place.
+            sql, params = _branch_lists_sql(kind, ended, connection.vendor)
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [unit if param == _UNIT else param for param in params])
+                rows = cursor.fetchall()
+        kinds: dict[int, set] = {_OUTSIDE: set(), _INSIDE: set(), _CURRENT: set()}
+        for branch, kind_of_branch in rows:
+            kinds[kind_of_branch].add(branch)
+        self._former_branch_ids = sorted(kinds[_OUTSIDE] | kinds[_INSIDE])
+        self._former_outside_ids = sorted(kinds[_OUTSIDE])
+        self._branch_ids_today = sorted(kinds[_CURRENT])
 
     @property
     def unit(self):
@@ -267,3 +259,49 @@ class User(AbstractUser):
         if self.is_secretary:
             return str(_("Branch secretary"))
         return str(_("No role assigned"))
+
+
+# What a branch is to an account's unit (User._read_branch_lists): a former branch outside it today, a former
+# one inside it, and (an ended unit only) a branch under it today.
+_OUTSIDE, _INSIDE, _CURRENT = 0, 1, 2
+#: Stands for the unit's id in the query compiled once (`_branch_lists_sql`).
+_UNIT = -20250701
+
+
+def _province_ids(province_id):
+    """A province and those that went into it in the 2025 reform, as a subquery (User.scope_province_ids)."""
+    from branches.models import Province
+
+    return Province.objects.filter(Q(pk=province_id) | Q(successions__successor=province_id)).values("pk")
+
+
+def _branch_lists(kind: str, unit, *, ended: bool):
+    """(branch id, what it is to the unit) for a unit of `kind` ("province", "district", "commune")."""
+    from branches.models import Branch, BranchAttachment, Commune
+
+    if kind == "province":
+        where = {"commune__province__in": _province_ids(unit)}
+        # Through the communes (a hashed list), not a join of each branch's commune.
+        today = Q(branch__commune__in=Commune.objects.filter(province__in=_province_ids(unit)))
+    elif kind == "district":
+        where = {"commune__district": unit}
+        today = Q(branch__commune__district=unit)
+    else:
+        where = {"commune": unit}
+        today = Q(branch__commune=unit)
+    rows = (
+        BranchAttachment.objects.filter(**where)
+        .annotate(to_unit=Case(When(today, then=Value(_INSIDE)), default=Value(_OUTSIDE)))
+        .order_by()
+        .values_list("branch", "to_unit")
+    )
+    if ended:
+        now = Branch._base_manager.filter(**where).annotate(to_unit=Value(_CURRENT)).order_by()
+        rows = rows.union(now.values_list("pk", "to_unit"))
+    return rows
+
+
+@functools.cache
+def _branch_lists_sql(kind: str, ended: bool, vendor: str) -> tuple[str, tuple]:
+    """`_branch_lists` as SQL, with `_UNIT` for the unit's id wherever it goes."""
+    return _branch_lists(kind, _UNIT, ended=ended).query.sql_with_params()
