@@ -148,13 +148,20 @@ class User(AbstractUser):
     def scope_province_ids(self):
         """The provinces whose records this account reads, as a subquery (no query of its own): its own
         province (a commune officer's: its commune's) and the provinces that went into it in the 2025
-        reform, so Tỉnh đoàn Vĩnh Long reads Trà Vinh's 2019–2025."""
+        reform, so Tỉnh đoàn Vĩnh Long reads Trà Vinh's 2019–2025. Built once per request (kept on the
+        user): every scoped query of a page uses it, and a queryset used as a subquery is copied, not
+        changed."""
         from branches.models import Province
 
-        if self.is_commune_officer:
-            own = Province.objects.filter(communes=self.commune_id).values("pk")
-            return Province.objects.filter(Q(pk__in=own) | Q(successions__successor__in=own)).values("pk")
-        return _province_ids(self.province_id)
+        if (provinces := self.__dict__.get("_scope_province_ids")) is None:
+            if self.is_commune_officer:
+                own = Province.objects.filter(communes=self.commune_id).values("pk")
+                provinces = Province.objects.filter(Q(pk__in=own) | Q(successions__successor__in=own))
+                provinces = provinces.values("pk")
+            else:
+                provinces = _province_ids(self.province_id)
+            self._scope_province_ids = provinces
+        return provinces
 
     def former_branch_ids(self, *, outside_only: bool = False) -> list[int]:
         """Branches that belonged to this account's unit before they were re-attached to a new commune: a
