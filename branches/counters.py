@@ -132,7 +132,7 @@ def refresh(communes: Iterable[int | Commune | None]) -> None:
     with transaction.atomic(savepoint=False):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                for sql, params in _refresh_statements():
+                for sql, params in _refresh_statements(_has_secretary):
                     cursor.execute(sql, [ids if param == _COMMUNES else param for param in params])
             return
         # Elsewhere (SQLite: one writer, nothing to lock) through the ORM.
@@ -148,11 +148,12 @@ _COMMUNES = [-20250701]
 
 
 @functools.cache
-def _refresh_statements() -> list[tuple[str, list]]:
+def _refresh_statements(has_secretary) -> list[tuple[str, list]]:
     """`refresh` on PostgreSQL, compiled once per process with `_COMMUNES` for its communes (one array
     parameter whatever their number, core/lookups.py): compiling the recount (ORM to SQL) on every write
     cost more than running it. The counters' rows are locked in id order (no deadlock between two
-    writers), then every commune's row is written, zeros for a commune without active branches."""
+    writers), then every commune's row is written, zeros for a commune without active branches. Compiled
+    again should the secretaries' condition (`has_secretary`, `register_secretaries`) change."""
     quote = connection.ops.quote_name
     table = quote(CommuneCounter._meta.db_table)
     key = quote(CommuneCounter._meta.get_field("commune").column)
