@@ -7,6 +7,8 @@ from django.db.models import Case, Q, Value, When
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from core.compiled import ONE, bind
+
 
 class User(AbstractUser):
     """A portal account. Its role and the unit it is bound to decide everything it may see."""
@@ -202,7 +204,7 @@ class User(AbstractUser):
             # per process (compiling it cost three times what running it did), the unit put in its place.
             sql, params = _branch_lists_sql(kind, ended, connection.vendor)
             with connection.cursor() as cursor:
-                cursor.execute(sql, [unit if param == _UNIT else param for param in params])
+                cursor.execute(sql, bind(params, one=unit))
                 rows = cursor.fetchall()
         kinds: dict[int, set] = {_OUTSIDE: set(), _INSIDE: set(), _CURRENT: set()}
         for branch, kind_of_branch in rows:
@@ -271,8 +273,6 @@ class User(AbstractUser):
 # What a branch is to an account's unit (User._read_branch_lists): a former branch outside it today, a former
 # one inside it, and (an ended unit only) a branch under it today.
 _OUTSIDE, _INSIDE, _CURRENT = 0, 1, 2
-#: Stands for the unit's id in the query compiled once (`_branch_lists_sql`).
-_UNIT = -20250701
 
 
 def _province_ids(province_id):
@@ -310,5 +310,5 @@ def _branch_lists(kind: str, unit, *, ended: bool):
 
 @functools.cache
 def _branch_lists_sql(kind: str, ended: bool, vendor: str) -> tuple[str, tuple]:
-    """`_branch_lists` as SQL, with `_UNIT` for the unit's id wherever it goes."""
-    return _branch_lists(kind, _UNIT, ended=ended).query.sql_with_params()
+    """`_branch_lists` as SQL, with `ONE` for the unit's id wherever it goes."""
+    return _branch_lists(kind, ONE, ended=ended).query.sql_with_params()

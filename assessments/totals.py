@@ -18,6 +18,7 @@ from django.db.models import Count, F, Q, Sum
 
 from branches.models import Commune
 from core import aggregates
+from core.compiled import MANY, bind
 
 from .models import Assessment, AssessmentTotal, CriterionTotal, GroupScore, GroupTotal, Score
 
@@ -93,26 +94,22 @@ def _insert(assessments) -> None:
             cursor.execute(sql, params)
 
 
-#: Stands for the list of communes in the statements compiled once (`_commune_statements`).
-_COMMUNES = [-20250701]
-
-
 @functools.cache
 def _commune_statements(vendor: str) -> list[tuple[str, list]]:
-    """A commune refresh's statements, compiled once per process with `_COMMUNES` for its communes: the
-    same three grouped queries every time, whose compiling (ORM to SQL) cost more than running them. Only
-    where the list is one parameter whatever its length (PostgreSQL's `= ANY(%s)`, core/lookups.py)."""
+    """A commune refresh's statements, compiled once per process with `MANY` for its communes
+    (core/compiled.py): the same three grouped queries every time, whose compiling (ORM to SQL) cost more
+    than running them. Only where the list is one parameter whatever its length (PostgreSQL)."""
     quote = connection.ops.quote_name
     column = quote(AssessmentTotal._meta.get_field("branch_commune").column)
     communes = quote(Commune._meta.db_table)
     return [
         # Writes in one commune refresh its totals one after the other.
-        (f"SELECT 1 FROM {communes} WHERE id = ANY(%s::bigint[]) ORDER BY id FOR UPDATE", [_COMMUNES]),
+        (f"SELECT 1 FROM {communes} WHERE id = ANY(%s::bigint[]) ORDER BY id FOR UPDATE", [MANY]),
         *(
-            (f"DELETE FROM {quote(model._meta.db_table)} WHERE {column} = ANY(%s::bigint[])", [_COMMUNES])
+            (f"DELETE FROM {quote(model._meta.db_table)} WHERE {column} = ANY(%s::bigint[])", [MANY])
             for model in TABLES
         ),
-        *_statements(Assessment.objects.filter(branch__commune__any_of=_COMMUNES)),
+        *_statements(Assessment.objects.filter(branch__commune__any_of=MANY)),
     ]
 
 
@@ -126,7 +123,7 @@ def communes_changed(communes) -> None:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 for sql, params in _commune_statements(connection.vendor):
-                    cursor.execute(sql, [communes if param == _COMMUNES else param for param in params])
+                    cursor.execute(sql, bind(params, many=communes))
             return
         # Elsewhere (SQLite: one writer, nothing to lock) through the ORM.
         for model in TABLES:

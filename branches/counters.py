@@ -27,6 +27,7 @@ from django.db.models.expressions import Expression
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from core import aggregates
+from core.compiled import MANY, bind
 
 from .models import Branch, BranchAttachment, Commune, CommuneCounter
 
@@ -133,7 +134,7 @@ def refresh(communes: Iterable[int | Commune | None]) -> None:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 for sql, params in _refresh_statements(_has_secretary):
-                    cursor.execute(sql, [ids if param == _COMMUNES else param for param in params])
+                    cursor.execute(sql, bind(params, many=ids))
             return
         # Elsewhere (SQLite: one writer, nothing to lock) through the ORM.
         found = _recount(Branch.objects.filter(commune__in=ids))
@@ -143,13 +144,9 @@ def refresh(communes: Iterable[int | Commune | None]) -> None:
         )
 
 
-#: Stands for the list of communes in the statements compiled once (`_refresh_statements`).
-_COMMUNES = [-20250701]
-
-
 @functools.cache
 def _refresh_statements(has_secretary) -> list[tuple[str, list]]:
-    """`refresh` on PostgreSQL, compiled once per process with `_COMMUNES` for its communes (one array
+    """`refresh` on PostgreSQL, compiled once per process with `MANY` for its communes (one array
     parameter whatever their number, core/lookups.py): compiling the recount (ORM to SQL) on every write
     cost more than running it. The counters' rows are locked in id order (no deadlock between two
     writers), then every commune's row is written, zeros for a commune without active branches. Compiled
@@ -157,7 +154,7 @@ def _refresh_statements(has_secretary) -> list[tuple[str, list]]:
     quote = connection.ops.quote_name
     table = quote(CommuneCounter._meta.db_table)
     key = quote(CommuneCounter._meta.get_field("commune").column)
-    branches, measures = _counted(Branch.objects.filter(commune__any_of=_COMMUNES).active())
+    branches, measures = _counted(Branch.objects.filter(commune__any_of=MANY).active())
     recount, params = (
         branches.order_by().values(counted_commune=F("commune")).annotate(**measures).query.sql_with_params()
     )
@@ -165,13 +162,13 @@ def _refresh_statements(has_secretary) -> list[tuple[str, list]]:
     found = ", ".join(f"COALESCE(found.{quote(m)}, 0)" for m in MEASURES)
     updates = ", ".join(f"{quote(m)} = EXCLUDED.{quote(m)}" for m in MEASURES)
     return [
-        (f"SELECT 1 FROM {table} WHERE {key} = ANY(%s::bigint[]) ORDER BY {key} FOR UPDATE", [_COMMUNES]),
+        (f"SELECT 1 FROM {table} WHERE {key} = ANY(%s::bigint[]) ORDER BY {key} FOR UPDATE", [MANY]),
         (
             f"INSERT INTO {table} ({key}, {columns}) SELECT wanted.id, {found}"
             f" FROM unnest(%s::bigint[]) AS wanted (id) LEFT JOIN ({recount}) AS found"
             f" ON found.counted_commune = wanted.id"
             f" ON CONFLICT ({key}) DO UPDATE SET {updates}",
-            [_COMMUNES, *params],
+            [MANY, *params],
         ),
     ]
 
