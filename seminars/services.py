@@ -68,16 +68,17 @@ def check_not_recorded_twice(seminar: Seminar) -> None:
     (a double click) queue up and the second sees the first. Shown next to the title (code "duplicate")."""
     organiser = seminar.organiser
     type(organiser).objects.select_for_update().filter(pk=organiser.pk).values_list("pk").first()
-    twin = (
-        Seminar.objects.filter(
-            province_id=seminar.province_id,
-            district_id=seminar.district_id,
-            commune_id=seminar.commune_id,
-            held_on=seminar.held_on,
-            title__iexact=seminar.title.strip(),
-        )
-        .exclude(pk=seminar.pk)
-        .first()
+    same_day = Seminar.objects.filter(
+        province_id=seminar.province_id,
+        district_id=seminar.district_id,
+        commune_id=seminar.commune_id,
+        held_on=seminar.held_on,
+    ).exclude(pk=seminar.pk)
+    # Compared here, not by the database: SQLite's case-insensitive match knows only ASCII letters ("Ấ").
+    title = seminar.title.strip().casefold()
+    twin = next(
+        (other for other in same_day.only("title", "held_on") if other.title.strip().casefold() == title),
+        None,
     )
     if twin is not None:
         raise ValidationError(
