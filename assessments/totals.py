@@ -18,7 +18,7 @@ from django.db.models import Count, F, Q, Sum
 
 from branches.models import Commune
 from core import aggregates
-from core.compiled import MANY, bind
+from core.compiled import MANY, bind, lock_rows
 
 from .models import Assessment, AssessmentTotal, CriterionTotal, GroupScore, GroupTotal, Score
 
@@ -95,7 +95,7 @@ def _insert(assessments) -> None:
 
 
 @functools.cache
-def _commune_statements(vendor: str) -> list[tuple[str, list]]:
+def _commune_statements() -> list[tuple[str, list]]:
     """A commune refresh's statements, compiled once per process with `MANY` for its communes
     (core/compiled.py): the same three grouped queries every time, whose compiling (ORM to SQL) cost more
     than running them. Only where the list is one parameter whatever its length (PostgreSQL)."""
@@ -104,7 +104,7 @@ def _commune_statements(vendor: str) -> list[tuple[str, list]]:
     communes = quote(Commune._meta.db_table)
     return [
         # Writes in one commune refresh its totals one after the other.
-        (f"SELECT 1 FROM {communes} WHERE id = ANY(%s::bigint[]) ORDER BY id FOR UPDATE", [MANY]),
+        lock_rows(communes, quote(Commune._meta.pk.column)),
         *(
             (f"DELETE FROM {quote(model._meta.db_table)} WHERE {column} = ANY(%s::bigint[])", [MANY])
             for model in TABLES
@@ -122,7 +122,7 @@ def communes_changed(communes) -> None:
     with transaction.atomic(savepoint=False):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                for sql, params in _commune_statements(connection.vendor):
+                for sql, params in _commune_statements():
                     cursor.execute(sql, bind(params, many=communes))
             return
         # Elsewhere (SQLite: one writer, nothing to lock) through the ORM.

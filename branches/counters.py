@@ -27,7 +27,7 @@ from django.db.models.expressions import Expression
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from core import aggregates
-from core.compiled import MANY, bind
+from core.compiled import MANY, bind, lock_rows
 
 from .models import Branch, BranchAttachment, Commune, CommuneCounter
 
@@ -162,7 +162,7 @@ def _refresh_statements(has_secretary) -> list[tuple[str, list]]:
     found = ", ".join(f"COALESCE(found.{quote(m)}, 0)" for m in MEASURES)
     updates = ", ".join(f"{quote(m)} = EXCLUDED.{quote(m)}" for m in MEASURES)
     return [
-        (f"SELECT 1 FROM {table} WHERE {key} = ANY(%s::bigint[]) ORDER BY {key} FOR UPDATE", [MANY]),
+        lock_rows(table, key),
         (
             f"INSERT INTO {table} ({key}, {columns}) SELECT wanted.id, {found}"
             f" FROM unnest(%s::bigint[]) AS wanted (id) LEFT JOIN ({recount}) AS found"

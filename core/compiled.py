@@ -13,6 +13,12 @@ ONE = -20250701
 MANY = [ONE]
 
 
+def lock_rows(table: str, column: str) -> tuple[str, list]:
+    """The statement that locks the rows of `table` (a quoted name) whose `column` is in MANY, in that
+    column's order: two writers of the same rows queue up instead of deadlocking (PostgreSQL)."""
+    return f"SELECT 1 FROM {table} WHERE {column} = ANY(%s::bigint[]) ORDER BY {column} FOR UPDATE", [MANY]
+
+
 def bind(params, *, one=None, many=None) -> list:
     """The parameters of a statement compiled with ONE and MANY, the real id and list in their places."""
     return [many if param == MANY else one if param == ONE else param for param in params]
