@@ -214,7 +214,9 @@ class TestDemo:
         for year, confirmer in ((2025, "tinhdoan.travinh"), (2026, "tinhdoan.vinhlong")):
             confirmed = Assessment.objects.filter(status=S.CONFIRMED, framework__year=year).first()
             steps = list(
-                confirmed.history.order_by("history_date").values_list("status", "history_user__username")
+                confirmed.history.order_by("history_date", "history_id").values_list(
+                    "status", "history_user__username"
+                )
             )
             assert steps == [
                 (S.DRAFT, confirmed.assessor.username),
