@@ -3,6 +3,8 @@ tests/test_scope_matrix_reform.py ask each page once, as each persona, and check
 
 - to a logged-in user, nothing the browser may store: pages, files, JSON and error pages alike
   (`Cache-Control: no-store`, core/middleware.py);
+- within the Content-Security-Policy as markup: no inline script, style or handler (tests/csp.py; the
+  browser crawl adds what scripts do at run time);
 - in Vietnamese, though the browser asks for English: no visible text, title, placeholder or button left
   in English, whether the string is the portal's or a library's (Django's formsets, django-axes,
   django-simple-history, django-import-export).
@@ -13,6 +15,8 @@ Vietnamese text, name or code of the portal contains, so a hit is an untranslate
 
 import re
 from html.parser import HTMLParser
+
+from tests.csp import markup_violations
 
 # fmt: off
 ENGLISH = {
@@ -107,12 +111,17 @@ def is_html(response) -> bool:
 
 
 def assert_answer(response, where: str, *, logged_in: bool) -> None:
-    """Not stored when someone is logged in; a page (HTML, 200) in Vietnamese."""
+    """Not stored when someone is logged in; any HTML (an error page too) within the policy; a page (HTML,
+    200) in Vietnamese."""
     if logged_in:
         assert no_store(response), f"{where}: Cache-Control {response.get('Cache-Control')!r}"
-    if is_html(response):
-        english = english_in(response.content.decode())
-        assert not english, f"{where}: English on the page: {' | '.join(english)}"
+    if response["Content-Type"].startswith("text/html") and not response.streaming:
+        html = response.content.decode()
+        blocked = markup_violations(html)
+        assert not blocked, f"{where}: the Content-Security-Policy blocks {' | '.join(blocked)}"
+        if response.status_code == 200:
+            english = english_in(html)
+            assert not english, f"{where}: English on the page: {' | '.join(english)}"
 
 
 def report(found: dict) -> str:

@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.urls import NoReverseMatch, reverse
 
 from tests.answers import ask, english_in, english_words, is_html, report
+from tests.csp import markup_violations
 from tests.login import login_verified
 
 pytestmark = pytest.mark.usefixtures("world_once")
@@ -45,13 +46,18 @@ def test_every_admin_page_is_in_vietnamese_under_an_english_browser(client, admi
     for model in admin.site._registry:
         urls += admin_urls(model, world)
         urls.append(reverse("admin:app_list", args=[model._meta.app_label]))
+    blocked = {}
     for url in dict.fromkeys(urls):
         response = ask(client, "get", url)
         if is_html(response):
-            english = english_in(response.content.decode())
-            if english:
+            html = response.content.decode()
+            if english := english_in(html):
                 found[url] = english
+            # And within the Content-Security-Policy, as markup (tests/csp.py).
+            if violations := markup_violations(html):
+                blocked[url] = violations
     assert not found, report(found)
+    assert not blocked, report(blocked)
 
 
 def test_the_empty_formset_message_is_in_vietnamese(client, tieu_can_officer, world):
