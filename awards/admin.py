@@ -32,6 +32,9 @@ class CampaignAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
 @admin.register(Nomination)
 class NominationAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     show_full_result_count = False
+    # Newest first, by the primary key's index: the model's order (campaign year, district and commune
+    # codes) joins and sorts every nomination of the country for each page (~95 ms on national data).
+    ordering = ["-pk"]
     list_display = ["person", "campaign", "district", "commune", "status", "submitted_at", "reviewed_at"]
     list_filter = ["status", "campaign__year"]
     list_select_related = ["person", "campaign", "district", "commune"]

@@ -221,6 +221,9 @@ class Term(Versioned):
             models.Index(
                 fields=["expected_end_on"], name="term_expected_end", condition=Q(ended_on__isnull=True)
             ),
+            # The default order, read backwards: a page of the national list (Django admin's changelist)
+            # without sorting every term, and the first and last start its date hierarchy asks for.
+            models.Index(fields=["started_on", "id"], name="term_started"),
         ]
 
     def __str__(self) -> str:
