@@ -7,7 +7,7 @@ Vietnamese check asks every admin page (tests/answers.py, tests/test_vietnamese_
   image, frame or form of another site. A page is checked the moment any test asks for it, in every
   state the matrices put it in (errors, empty lists, each persona's own buttons).
 - `behaviour(html)`: what the page's scripts act on: the scripts it loads, the data-* hooks and the classes
-  of its fields and links (HOOK_TAGS). The policy can also be broken by a script at run time (a style
+  of its fields (HOOK_TAGS). The policy can also be broken by a script at run time (a style
   attribute set by markup a script builds); only a browser sees that, and two pages with the same
   behaviour run the same code. The browser crawl (tests/browser/test_csp_crawl*.py) visits one page
   per behaviour.
@@ -22,10 +22,11 @@ DATA_SCRIPTS = {"application/json", "application/ld+json", "text/template"}
 ADDRESSES = {"src", "href", "action", "formaction", "data", "poster", "srcset"}
 #: Elements whose addresses load a resource under the policy (a link's href is only navigated to).
 LOADING = {"script", "img", "iframe", "frame", "embed", "object", "source", "video", "audio", "form"}
-#: The elements whose classes scripts pick out: the portal's (input.select-toggle, input.score-input) and
-#: Django admin's (input.vDateField, select.admin-autocomplete, a.related-widget-wrapper-link, …); the other
-#: hooks are data-* attributes, on any element.
-HOOK_TAGS = {"input", "select", "textarea", "a"}
+#: The elements whose classes scripts build markup for: the portal's (input.select-toggle, input.score-input)
+#: and Django admin's (input.vDateField gets a calendar, select.selectfilter two boxes, select.admin-
+#: autocomplete a Select2); the other hooks are data-* attributes, on any element. Links' classes are left
+#: out: admin's act on them only when clicked (a pop-up), which a crawl does not do.
+HOOK_TAGS = {"input", "select", "textarea"}
 
 
 def _other_site(address: str, tag: str) -> bool:
