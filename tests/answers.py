@@ -14,6 +14,7 @@ a title/placeholder/aria-label/alt or a button's value. The list is of words an 
 Vietnamese text, name or code of the portal contains, so a hit is an untranslated string, not noise."""
 
 import re
+from collections.abc import Callable
 from html.parser import HTMLParser
 
 from tests.csp import markup_violations
@@ -126,3 +127,29 @@ def assert_answer(response, where: str, *, logged_in: bool) -> None:
 
 def report(found: dict) -> str:
     return "\n".join(f"{url}: {' | '.join(texts)}" for url, texts in found.items())
+
+
+def each_persona(personas, check: Callable[[str], None]) -> None:
+    """`check(persona)` for each persona in turn, each undone before the next (tests.conftest.undone), then
+    one failure naming every persona whose answer was wrong: a matrix asks a page as all personas in one
+    test (the set-up and tear-down of a test per persona were a third of the matrices' time)."""
+    from tests.conftest import undone
+
+    failures = []
+    for persona in personas:
+        try:
+            with undone():
+                check(persona)
+        except Exception as error:  # an assertion, or the page's own error: noted, and the others still asked
+            failures.append(f"{persona}: {type(error).__name__}: {error}")
+    assert not failures, "\n".join(failures)
+
+
+def client_of(user=None):
+    """A fresh test client, logged in as `user` (tests.login.login_verified), or anonymous for None."""
+    from django.test import Client
+
+    from tests.login import login_verified
+
+    client = Client()
+    return login_verified(client, user) if user is not None else client

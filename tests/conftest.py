@@ -9,6 +9,7 @@ Data built once for many tests: a module that only needs the world and the perso
 fixture of its own builds its data with `yield from shared_data(django_db_blocker, build)`.
 """
 
+import contextlib
 import inspect
 import io
 import logging
@@ -160,6 +161,22 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "world_once" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.django_db)
+
+
+@contextlib.contextmanager
+def undone():
+    """What the block writes, in the database (a savepoint rolled back) and in the file storage, is undone
+    when it ends: for a test that asks one page as several personas in turn (tests/answers.py)."""
+    from django.core.files.storage import storages
+
+    files = _storage_snapshot(storages["default"])
+    try:
+        with transaction.atomic():
+            yield
+            transaction.set_rollback(True)
+    finally:
+        for node, children in files:
+            node._children = children
 
 
 def _storage_snapshot(storage) -> list:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pytest
 from django.urls import reverse
 
-from tests.answers import ask, assert_answer
+from tests.answers import ask, assert_answer, client_of, each_persona
 from tests.conftest import PERSONAS
 
 # The world and the personas are built once for the module; each case runs in a savepoint rolled back
@@ -229,22 +229,27 @@ for _module in EXTRA_CASE_MODULES:
     CASES += importlib.import_module(_module).CASES
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
-def test_scope_matrix(case, persona, world, as_persona, request):
-    client = as_persona(persona)
+def test_scope_matrix(case, world, request):
+    """The page as each persona in turn (tests.answers.each_persona: each undone before the next)."""
     url = case.url(world)
-    response = ask(client, case.method, url)
-    assert_answer(response, f"{persona} {case.method.upper()} {url}", logged_in=persona != "anonymous")
-    expected = case.expected(persona)
-    if expected == LOGIN:
-        if case.name == "branch reactivate by GET":
-            assert response.status_code == NOT_ALLOWED
-            return
-        assert response.status_code == REDIRECT, url
-        assert response["Location"].startswith(reverse("login")), url
-    else:
-        assert response.status_code == expected, f"{persona} {case.method.upper()} {url}"
+
+    def check(persona):
+        client = client_of(None if persona == "anonymous" else request.getfixturevalue(persona))
+        response = ask(client, case.method, url)
+        where = f"{persona} {case.method.upper()} {url}"
+        assert_answer(response, where, logged_in=persona != "anonymous")
+        expected = case.expected(persona)
+        if expected == LOGIN:
+            if case.name == "branch reactivate by GET":
+                assert response.status_code == NOT_ALLOWED, where
+                return
+            assert response.status_code == REDIRECT, where
+            assert response["Location"].startswith(reverse("login")), where
+        else:
+            assert response.status_code == expected, f"{where}: {response.status_code}, not {expected}"
+
+    each_persona(PERSONAS, check)
 
 
 @pytest.mark.parametrize(

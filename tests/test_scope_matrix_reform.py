@@ -21,11 +21,10 @@ from accounts.models import User
 from branches.divisions import REFORM_DAY
 from branches.models import Commune, CommuneSuccession, District, Province, ProvinceSuccession
 from branches.services import branches_reattach
-from tests.answers import ask, assert_answer
+from tests.answers import ask, assert_answer, client_of, each_persona
 from tests.assessments import scope_cases_reform
 from tests.conftest import shared_data
 from tests.factories import CommuneFactory, ProvinceFactory, UserFactory
-from tests.login import login_verified
 from tests.test_scope_matrix import CASES, FORBIDDEN, LOGIN, NOT_FOUND, OK, REDIRECT
 
 pytestmark = pytest.mark.usefixtures("world_once", "reformed")
@@ -187,16 +186,20 @@ USERNAMES = {
 }
 
 
-@pytest.mark.parametrize("persona", list(STANDS_FOR))
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
-def test_scope_matrix_after_the_reform(case, persona, world, client):
-    login_verified(client, User.objects.get(username=USERNAMES[persona]))
+def test_scope_matrix_after_the_reform(case, world):
     url = case.url(world)
-    response = ask(client, case.method, url)
-    assert_answer(response, f"{persona} {case.method.upper()} {url}", logged_in=True)
-    expected = EXCEPTIONS.get((case.name, persona), case.expected(STANDS_FOR[persona]))
-    assert expected != LOGIN
-    assert response.status_code == expected, f"{persona} {case.method.upper()} {url}"
+
+    def check(persona):
+        client = client_of(User.objects.get(username=USERNAMES[persona]))
+        response = ask(client, case.method, url)
+        where = f"{persona} {case.method.upper()} {url}"
+        assert_answer(response, where, logged_in=True)
+        expected = EXCEPTIONS.get((case.name, persona), case.expected(STANDS_FOR[persona]))
+        assert expected != LOGIN
+        assert response.status_code == expected, f"{where}: {response.status_code}, not {expected}"
+
+    each_persona(STANDS_FOR, check)
 
 
 #: URLs of the new world's own records (a new commune's grid, assessments, seminars, models), asked of every
@@ -205,20 +208,25 @@ NEW_WORLD_CASES = scope_cases_reform.CASES
 OLD_PERSONAS = ["administrator", "tra_vinh_staff", "tieu_can_officer", "cang_long_officer", "vinh_long_staff"]
 
 
-@pytest.mark.parametrize("persona", [*STANDS_FOR, *OLD_PERSONAS, "anonymous"])
 @pytest.mark.parametrize("case", NEW_WORLD_CASES, ids=lambda c: c.name)
-def test_new_world_records_in_the_matrix(case, persona, world, client, request):
-    if persona in USERNAMES:
-        login_verified(client, User.objects.get(username=USERNAMES[persona]))
-    elif persona != "anonymous":
-        login_verified(client, request.getfixturevalue(persona))
+def test_new_world_records_in_the_matrix(case, world, request):
     url = case.url(world)
-    response = ask(client, case.method, url)
-    assert_answer(response, f"{persona} {case.method.upper()} {url}", logged_in=persona != "anonymous")
-    if case.expected(persona) == LOGIN:
-        assert response.status_code == REDIRECT and "/login/" in response["Location"], url
-    else:
-        assert response.status_code == case.expected(persona), f"{persona} {case.method.upper()} {url}"
+
+    def check(persona):
+        if persona in USERNAMES:
+            client = client_of(User.objects.get(username=USERNAMES[persona]))
+        else:
+            client = client_of(None if persona == "anonymous" else request.getfixturevalue(persona))
+        response = ask(client, case.method, url)
+        where = f"{persona} {case.method.upper()} {url}"
+        assert_answer(response, where, logged_in=persona != "anonymous")
+        if case.expected(persona) == LOGIN:
+            assert response.status_code == REDIRECT and "/login/" in response["Location"], where
+        else:
+            expected = case.expected(persona)
+            assert response.status_code == expected, f"{where}: {response.status_code}, not {expected}"
+
+    each_persona([*STANDS_FOR, *OLD_PERSONAS, "anonymous"], check)
 
 
 # The new province's own campaign, per commune: every persona of both worlds. Outside it (the old units'
@@ -335,18 +343,25 @@ COMMUNE_CASES = [
 ]
 
 
-@pytest.mark.parametrize("persona", [*ALL_USERNAMES, "anonymous"])
 @pytest.mark.parametrize("case", COMMUNE_CASES, ids=lambda c: c[0])
-def test_scope_matrix_of_a_commune_campaign(case, persona, reformed, client):
+def test_scope_matrix_of_a_commune_campaign(case, reformed):
     _name, url, expect, method = case
-    if persona != "anonymous":
-        login_verified(client, User.objects.get(username=ALL_USERNAMES[persona]))
-    response = ask(client, method, url(reformed))
-    assert_answer(response, f"{persona} {method.upper()} {url(reformed)}", logged_in=persona != "anonymous")
-    if persona == "anonymous":
-        assert response.status_code == REDIRECT and "/login/" in response["Location"]
-        return
-    assert response.status_code == expect[persona], f"{persona} {method.upper()} {url(reformed)}"
+    url = url(reformed)
+
+    def check(persona):
+        anonymous = persona == "anonymous"
+        client = client_of(None if anonymous else User.objects.get(username=ALL_USERNAMES[persona]))
+        response = ask(client, method, url)
+        where = f"{persona} {method.upper()} {url}"
+        assert_answer(response, where, logged_in=not anonymous)
+        if anonymous:
+            assert response.status_code == REDIRECT and "/login/" in response["Location"], where
+        else:
+            assert response.status_code == expect[persona], (
+                f"{where}: {response.status_code}, not {expect[persona]}"
+            )
+
+    each_persona([*ALL_USERNAMES, "anonymous"], check)
 
 
 # A branch secretary's account after the reform (bound to the secretary of the branch now in Xã Tập Ngãi):
