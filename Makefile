@@ -14,14 +14,16 @@ run: $(STAMP)  ## create .venv, install, migrate SQLite, load the Trà Vinh demo
 # Three workers (pytest-xdist) on a two-core machine: each waits on PostgreSQL or a browser part of the
 # time, so a third keeps both cores busy; each has its own test database (on PostgreSQL a copy of one
 # migrated template: tests/database.py).
-# With loadfile a test file runs whole on one worker, so data it builds once is built once.
+# With loadfile a test file runs whole on one worker, so data it builds once is built once; the files are
+# handed out longest first, in the order tests/browser/conftest.py gives them (--no-loadscope-reorder).
 PYTEST_WORKERS ?= 3
+XDIST := -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 test: $(STAMP)  ## the whole suite (PostgreSQL when DATABASE_URL is set)
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(PY) -m pytest $(XDIST) $(PYTEST_ARGS)
 
 test-fast: $(STAMP)  ## the suite without the browser journeys
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile --ignore=tests/browser $(PYTEST_ARGS)
+	$(PY) -m pytest $(XDIST) --ignore=tests/browser $(PYTEST_ARGS)
 
 install: $(STAMP)
 

@@ -39,25 +39,36 @@ CHROMIUM_ARGS = [
 ]
 
 
+#: What a file is expected to cost, to start the longest first (see below): a journey file 15 s whatever its
+#: number of tests (one journey is 10–25 s), another file 0.08 s a test. Rough is enough: the order matters,
+#: not the figures.
+JOURNEY_FILE_SECONDS = 15
+TEST_SECONDS = 0.08
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    """Mark every test under tests/browser as `browser`, and run them after all the others.
+    """Mark every test under tests/browser as `browser`, and order the files longest first.
 
-    Last, because while the browser is up Django's async-safety check is off in this process (see
-    `_Chromium`), and no other test should run, or start a subprocess, like that. Under xdist
-    (`--dist loadfile`, which orders files by size) a worker may run other files after a journey: the
-    browser is closed after the last journey before them (`pytest_runtest_teardown`), so they run with
-    the check on again.
+    Under xdist (`--dist loadfile --no-loadscope-reorder`, the Makefile's) a worker takes the next file when
+    it is free: with the longest first, the last minute is not one journey running alone while the other
+    workers wait (xdist's own order, by number of tests, put the one-test journeys last). A file's tests
+    keep their order (pytest-django's: those in a transaction first). While the browser is up Django's
+    async-safety check is off in the process (see `_Chromium`): the browser is closed after the last
+    journey before another file (`pytest_runtest_teardown`), so the others run with the check on.
     trylast: after pytest-django has sorted the items by their kind of database access.
     """
-    browser, others = [], []
+    files: dict[Path, list] = {}
     for item in items:
-        if BROWSER_DIR in Path(item.path).resolve().parents:
+        path = Path(item.path).resolve()
+        if BROWSER_DIR in path.parents:
             item.add_marker(pytest.mark.browser)
-            browser.append(item)
-        else:
-            others.append(item)
-    items[:] = others + browser
+        files.setdefault(path, []).append(item)
+
+    def cost(path) -> float:
+        return JOURNEY_FILE_SECONDS if BROWSER_DIR in path.parents else TEST_SECONDS * len(files[path])
+
+    items[:] = [item for path in sorted(files, key=cost, reverse=True) for item in files[path]]
 
 
 @pytest.hookimpl(wrapper=True)
