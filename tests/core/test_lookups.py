@@ -33,3 +33,20 @@ def test_on_postgresql_the_list_is_one_parameter(branches):
         return
     assert "= ANY(%s::bigint[])" in sql
     assert params == ([b.pk for b in branches],)
+
+
+def test_a_queryset_of_ids_finds_what_in_finds_and_is_an_array_on_postgresql(branches):
+    """`any_of=<queryset>`: the ids of a subquery (a UNION too, as visible_to's for people) — on PostgreSQL
+    as ANY(ARRAY(…)), whose length the planner does not guess at, so it looks each id up."""
+    few = Branch.objects.filter(pk__in=[branches[1].pk, branches[2].pk]).order_by("name").values("pk")
+    union = few.order_by().union(Branch.objects.filter(pk=branches[3].pk).order_by().values("pk"))
+    for ids in (few, union):
+        found = Branch.objects.filter(pk__any_of=ids)
+        assert set(found) == set(Branch.objects.filter(pk__in=ids))
+        sql = str(found.query)
+        assert ("= ANY(ARRAY(" in sql) == (connection.vendor == "postgresql"), sql
+    assert set(Branch.objects.filter(pk__any_of=union)) == set(branches[1:])
+    # Inside an OR, and with nothing in the subquery.
+    either = Branch.objects.filter(pk__any_of=few) | Branch.objects.filter(pk=branches[0].pk)
+    assert set(either) == set(branches[:3])
+    assert not Branch.objects.filter(pk__any_of=Branch.objects.none().values("pk")).exists()
