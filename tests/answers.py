@@ -116,7 +116,7 @@ def assert_answer(response, where: str, *, logged_in: bool) -> None:
     200) in Vietnamese."""
     if logged_in:
         assert no_store(response), f"{where}: Cache-Control {response.get('Cache-Control')!r}"
-    if response["Content-Type"].startswith("text/html") and not response.streaming:
+    if response.get("Content-Type", "").startswith("text/html") and not response.streaming:
         html = response.content.decode()
         blocked = markup_violations(html)
         assert not blocked, f"{where}: the Content-Security-Policy blocks {' | '.join(blocked)}"

@@ -164,49 +164,47 @@ def pytest_collection_modifyitems(items):
 
 
 @contextlib.contextmanager
-def undone():
-    """What the block writes, in the database (a savepoint rolled back) and in the file storage, is undone
-    when it ends: for a test that asks one page as several personas in turn (tests/answers.py)."""
+def files_kept():
+    """What the block changes in the file storage (an InMemoryStorage in the tests) is put back when it ends:
+    each directory's entries as they were."""
     from django.core.files.storage import storages
 
-    files = _storage_snapshot(storages["default"])
-    try:
-        with transaction.atomic():
-            yield
-            transaction.set_rollback(True)
-    finally:
-        for node, children in files:
-            node._children = children
-
-
-def _storage_snapshot(storage) -> list:
-    """Each directory of an InMemoryStorage with its entries, to put back what a test removed."""
-    nodes, snapshot = [getattr(storage, "_root", None)], []
+    nodes, snapshot = [getattr(storages["default"], "_root", None)], []
     while nodes:
         node = nodes.pop()
         if node is not None and hasattr(node, "_children"):
             snapshot.append((node, dict(node._children)))
             nodes.extend(node._children.values())
-    return snapshot
+    try:
+        yield
+    finally:
+        for node, children in snapshot:
+            node._children = children
+
+
+@contextlib.contextmanager
+def undone():
+    """What the block writes, in the database (a savepoint rolled back) and in the file storage, is undone
+    when it ends: for a test that asks one page as several personas in turn (tests/answers.py)."""
+    with files_kept(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)
 def _strict(settings, caplog, request):
     """Fail a test on any logged error (a swallowed exception, a broken template) — not on 4xx."""
     settings.LANGUAGE_CODE = "vi"
-    files = []
+    kept = contextlib.nullcontext()
     if "world_once" in request.fixturenames:
         if {"transactional_db", "live_server"} & set(request.fixturenames):
             pytest.fail("world_once keeps a transaction open: no transactional_db or live_server with it")
-        from django.core.files.storage import storages
-
-        files = _storage_snapshot(storages["default"])
+        kept = files_kept()  # the module's files stay as the world left them
     elif _WORLD_ONCE["active"]:
         # The module's world is in the database: this test would build a second one beside it.
         pytest.fail("world_once is in use in this module: opt in the whole module (pytestmark), not a part")
-    yield
-    for node, children in files:
-        node._children = children
+    with kept:
+        yield
     errors = [
         r for r in caplog.records if r.levelno >= logging.ERROR and not r.name.startswith("django.request")
     ]

@@ -50,10 +50,10 @@ def redirect_payloads(case, persona: str) -> list[str]:
     and one in five as an officer. `next` is checked by one function on every page
     (core.navigation.safe_next; the login pages by accounts.views), so all five on every page asked it the
     same question five times."""
-    index = CASES.index(case)
+    index, count = CASES.index(case), len(REDIRECT_PAYLOADS)
     if persona == "administrator":
-        return [REDIRECT_PAYLOADS[index % 5], REDIRECT_PAYLOADS[(index + 2) % 5]]
-    return [REDIRECT_PAYLOADS[(index + 1) % 5]]
+        return [REDIRECT_PAYLOADS[index % count], REDIRECT_PAYLOADS[(index + 2) % count]]
+    return [REDIRECT_PAYLOADS[(index + 1) % count]]
 
 
 @pytest.fixture

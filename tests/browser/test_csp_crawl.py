@@ -5,13 +5,12 @@ on any violation the browser reports; the markup of every page, whatever its beh
 browser where the URL matrix asks for it (tests/answers.py)."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
+from tests.answers import client_of, is_html
 from tests.browser.conftest import login
 from tests.conftest import PASSWORD
 from tests.csp import behaviour
-from tests.login import login_verified
 from tests.test_scope_matrix import CASES, OK
 
 pytestmark = pytest.mark.browser
@@ -31,7 +30,7 @@ def one_per_behaviour(client, urls: list[str]) -> list[str]:
     seen, pages = set(), []
     for url in urls:
         response = client.get(url)
-        if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
+        if not is_html(response):
             continue
         key = behaviour(response.content.decode())
         if key not in seen:
@@ -64,7 +63,7 @@ def test_every_portal_page_keeps_the_policy(persona, page, live_server, world, r
     login(page, live_server, user.username, PASSWORD)
     urls = crawl_urls(world, persona)
     assert len(urls) > (40 if persona == CRAWLERS[0] else 5)
-    pages = one_per_behaviour(login_verified(Client(), user), urls)
+    pages = one_per_behaviour(client_of(user), urls)
     assert len(pages) > (10 if persona == CRAWLERS[0] else 2)
     for url in pages:
         visit_html(page, live_server.url + url)

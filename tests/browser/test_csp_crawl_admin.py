@@ -4,13 +4,12 @@ test_csp_crawl.py has the portal's pages), in a file of its own so the two halve
 
 import pytest
 from django.contrib import admin
-from django.test import Client
 from django.urls import reverse
 
+from tests.answers import client_of
 from tests.browser.conftest import login
 from tests.browser.test_csp_crawl import one_per_behaviour, visit_html
 from tests.conftest import PASSWORD
-from tests.login import login_verified
 
 pytestmark = pytest.mark.browser
 
@@ -51,7 +50,7 @@ def test_admin_keeps_the_policy(page, live_server, world, administrator):
         visit_html(page, live_server.url + reverse(name))
     login(page, live_server, administrator.username, PASSWORD)
     urls = admin_urls(world)
-    pages = one_per_behaviour(login_verified(Client(), administrator), urls)
+    pages = one_per_behaviour(client_of(administrator), urls)
     assert 10 < len(pages) < len(urls)
     for url in pages:
         visit_html(page, live_server.url + url)
