@@ -3,16 +3,13 @@ export. Everything is read through assessments.selectors, so through the user's 
 
 from decimal import Decimal
 
-from crispy_forms.bootstrap import StrictButton
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Column, Layout, Row
 from django import forms
 from django.shortcuts import render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from branches.rollup import TODAY, unit_names, units_mode, units_switch
+from branches.rollup import unit_names, units_mode, units_switch
 from core.excel import ExcelExport, export_response
 from core.mixins import portal_view
 from core.navigation import pk_url
@@ -27,7 +24,8 @@ class FrameworkChoiceField(forms.ModelChoiceField):
 
 
 class ReportFilterForm(forms.Form):
-    """?framework=<pk>, and for training needs ?threshold=; a missing framework means the default one."""
+    """?framework=<pk>, and for training needs ?threshold= and ?unit=; a missing framework means the default
+    one. Drawn by templates/assessments/partials/report_filter.html."""
 
     framework = FrameworkChoiceField(
         label=gettext_lazy("Framework"),
@@ -44,6 +42,7 @@ class ReportFilterForm(forms.Form):
             data["framework"] = default.pk  # so the select shows what the page reports on
         super().__init__(data)
         self.default = default
+        self.with_threshold = with_threshold
         if with_threshold:
             # The choices are the units of the report, filled in by the view; any other value is ignored.
             self.fields["unit"] = forms.CharField(label=_("Unit"), required=False, widget=forms.Select)
@@ -55,31 +54,6 @@ class ReportFilterForm(forms.Form):
                 localize=True,
                 widget=forms.TextInput(attrs={"inputmode": "decimal"}),
             )
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.form_class = "d-print-none mb-3"
-        self.helper.layout = Layout(
-            "units",
-            Row(
-                Column("framework", css_class="col-sm-7 col-lg-5"),
-                *(
-                    [
-                        Column("threshold", css_class="col-sm-3 col-lg-2"),
-                        Column("unit", css_class="col-sm-7 col-lg-4"),
-                    ]
-                    if with_threshold
-                    else []
-                ),
-                Column(
-                    # An empty label's height, so the button lines up with the fields even under an error.
-                    HTML('<div class="form-label d-none d-sm-block">&nbsp;</div>'),
-                    StrictButton(_("Show"), type="submit", css_class="btn-primary"),
-                    css_class="col-auto mb-3",
-                ),
-                css_class="g-2",
-            ),
-        )
-
     def clean(self):
         cleaned = super().clean()
         framework = cleaned.get("framework") or self.default
@@ -144,21 +118,15 @@ def _training_parameters(request):
 
 
 def _prepare_people(needs) -> None:
-    """What each line of the people lists shows beyond its own fields, read once here: with up to 500 lines
-    (selectors.PEOPLE_LISTED), the template's two reverse() and unit choices per line were most of the
-    page's time."""
+    """The links of each line of the people lists, made once here: with up to 500 lines
+    (selectors.PEOPLE_LISTED), the template's two reverse() per line were most of the page's time."""
     person_url = pk_url("secretaries:person_detail")
     assessment_url = pk_url("assessments:assessment_detail")
-    today = needs.mode == TODAY
     for need in needs.groups:
         for section in need.units:
             for line in section.people:
-                assessment = line.assessment
-                line.person_url = person_url(assessment.person_id)
-                line.assessment_url = assessment_url(assessment.pk)
-                commune = assessment.branch.commune if today else assessment.commune
-                line.commune_name = commune.name if commune else ""
-                line.district_name = assessment.district.name if assessment.district else ""
+                line.person_url = person_url(line.person_id)
+                line.assessment_url = assessment_url(line.assessment_id)
 
 
 @portal_view

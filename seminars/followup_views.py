@@ -7,7 +7,7 @@ district does not exist for a district officer (404), on the page as in the upda
 import django_filters
 from crispy_forms.bootstrap import StrictButton
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Column, Field, Layout, Row
+from crispy_forms.layout import HTML, Column, Layout, Row
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -23,7 +23,7 @@ from branches.filters import _communes, _districts
 from core.excel import xlsx_response
 from core.mixins import PaginatedListMixin, PortalMixin, portal_view
 from core.navigation import safe_next
-from core.versioning import VERSION_FIELD, StaleEdit, VersionedForm
+from core.versioning import StaleEdit, VersionedForm
 from core.widgets import AutocompleteSelect
 
 from . import selectors, services
@@ -71,14 +71,19 @@ class ProposalFilter(django_filters.FilterSet):
 
 
 class ProposalUpdateForm(VersionedForm, forms.Form):
-    """The small form on each row of the follow-up page: the new status and a note on the result."""
+    """The small form on each row of the follow-up page: the new status and a note on the result. Drawn by
+    templates/seminars/partials/proposal_update_form.html."""
 
-    status = forms.ChoiceField(label=gettext_lazy("Status"), choices=Proposal.Status.choices)
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        choices=Proposal.Status.choices,
+        widget=forms.Select(attrs={"class": "form-select-sm"}),
+    )
     result = forms.CharField(
         label=gettext_lazy("Result"),
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control-sm"}),
     )
     # Where to come back to (the follow-up page with its filters); checked by safe_next when used.
     next = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -91,22 +96,6 @@ class ProposalUpdateForm(VersionedForm, forms.Form):
             # Each row's fields need their own ids, or the labels would point at the first row's.
             kwargs.setdefault("auto_id", f"id_p{proposal.pk}_%s")
         super().__init__(*args, version_of=proposal, **kwargs)
-        if proposal is None:
-            return
-        self.helper = FormHelper()
-        self.helper.form_action = reverse("seminars:proposal_update", args=[proposal.pk])
-        self.helper.form_class = "proposal-update"
-        self.helper.attrs = {"data-proposal": proposal.pk}
-        self.helper.layout = Layout(
-            VERSION_FIELD,
-            Row(
-                Column(Field("status", css_class="form-select-sm"), css_class="col-12"),
-                Column(Field("result", css_class="form-control-sm"), css_class="col-12"),
-                css_class="g-1",
-            ),
-            "next",
-            StrictButton(_("Update"), type="submit", css_class="btn-outline-primary btn-sm"),
-        )
 
 
 class FollowupView(PaginatedListMixin, PortalMixin, ListView):

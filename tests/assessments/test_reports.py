@@ -185,7 +185,7 @@ def test_cang_long_officer_never_sees_tieu_can(client, scored, cang_long_officer
     report = client.get(reverse("assessments:summary")).context["report"]
     assert (report.counted, report.drafts, report.average) == (1, 0, D("1.73"))
     needs = client.get(reverse("assessments:training_needs"), {"threshold": "5"}).context["needs"]
-    assert {p.assessment.person.full_name for g in needs.groups for p in g.people} == {"Lê Thị Hồng Nhung"}
+    assert {p.full_name for g in needs.groups for p in g.people} == {"Lê Thị Hồng Nhung"}
 
 
 def test_empty_state_without_counted_assessments(client, scored, vinh_long_staff, framework):
@@ -220,12 +220,12 @@ def test_weakest_criteria_first_and_threshold(scored, tra_vinh_staff, framework)
     assert (
         needs.criteria[0].average == D("3.33") and needs.criteria[0].below == 1
     )  # Nhung's 2; Tèo's 3 is not
-    people = {g.group.order: [p.assessment.person.full_name for p in g.people] for g in needs.groups}
+    people = {g.group.order: [p.full_name for p in g.people] for g in needs.groups}
     assert people == {1: ["Lê Thị Hồng Nhung"], 2: ["Lê Thị Hồng Nhung"], 3: ["Lê Thị Hồng Nhung"]}
 
     higher = selectors.training_needs(user=tra_vinh_staff, framework=framework, threshold=D("3.5"))
     group_2 = higher.groups[1]
-    assert [(p.assessment.person.full_name, p.score) for p in group_2.people] == [
+    assert [(p.full_name, p.score) for p in group_2.people] == [
         ("Lê Thị Hồng Nhung", D("2.00")),
         ("Nguyễn Văn Tèo", D("3.00")),
     ]
@@ -234,7 +234,7 @@ def test_weakest_criteria_first_and_threshold(scored, tra_vinh_staff, framework)
 
 def test_drafts_are_no_training_need(scored, tieu_can_officer, framework):
     needs = selectors.training_needs(user=tieu_can_officer, framework=framework, threshold=D("5"))
-    names = {p.assessment.person.full_name for g in needs.groups for p in g.people}
+    names = {p.full_name for g in needs.groups for p in g.people}
     assert "Lý Thị Nháp" not in names and names == {"Nguyễn Văn Tèo"}
 
 
@@ -269,7 +269,7 @@ def test_too_many_to_list_asks_for_a_unit_instead_of_cutting(scored, tra_vinh_st
         unit=("district", scored["nhung"].district_id),
     )
     assert not narrowed.too_many
-    assert {p.assessment.person.full_name for g in narrowed.groups for p in g.people} == {"Lê Thị Hồng Nhung"}
+    assert {p.full_name for g in narrowed.groups for p in g.people} == {"Lê Thị Hồng Nhung"}
 
 
 def test_the_page_is_filtered_by_a_unit_of_the_scope(client, scored, tra_vinh_staff, cang_long_officer):
@@ -279,7 +279,7 @@ def test_the_page_is_filtered_by_a_unit_of_the_scope(client, scored, tra_vinh_st
     response = client.get(url, {"threshold": "5", "unit": f"district:{cang_long.pk}"})
     needs = response.context["needs"]
     assert needs.unit == ("district", cang_long) and needs.counted == 1
-    assert {p.assessment.person.full_name for g in needs.groups for p in g.people} == {"Lê Thị Hồng Nhung"}
+    assert {p.full_name for g in needs.groups for p in g.people} == {"Lê Thị Hồng Nhung"}
     # The criteria are those of the unit only: Nhung's 2, 2, 1.
     assert max(w.average for w in needs.criteria) == D("2.00")
     html = response.content.decode()
@@ -292,7 +292,7 @@ def test_the_page_is_filtered_by_a_unit_of_the_scope(client, scored, tra_vinh_st
     client.force_login(cang_long_officer)
     needs = client.get(url, {"threshold": "5", "unit": f"district:{tieu_can.pk}"}).context["needs"]
     assert needs.unit is None
-    assert {p.assessment.person.full_name for g in needs.groups for p in g.people} == {"Lê Thị Hồng Nhung"}
+    assert {p.full_name for g in needs.groups for p in g.people} == {"Lê Thị Hồng Nhung"}
     for junk in ("district:", "x:1", "commune:abc", "district:99999999999"):
         assert client.get(url, {"unit": junk}).status_code == 200
 
