@@ -54,6 +54,7 @@ class ReportFilterForm(forms.Form):
                 localize=True,
                 widget=forms.TextInput(attrs={"inputmode": "decimal"}),
             )
+
     def clean(self):
         cleaned = super().clean()
         framework = cleaned.get("framework") or self.default
