@@ -145,7 +145,6 @@ class AssessmentAdmin(KeysetAdminMixin, VersionedAdminMixin, SimpleHistoryAdmin)
 
     paginator = EstimatedCountPaginator
     show_full_result_count = False
-    list_per_page = 50
     # The latest entered first, through the primary key's index: the model's order (assessed_on, which no
     # index covers) sorted all 320,000 assessments, joined, for each page. A click on "assessed on" still
     # sorts by it.

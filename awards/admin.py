@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import LARGE_LIST_PER_PAGE
 from core.versioning import VersionedAdminMixin
 
 from .models import Campaign, Commendation, Nomination, Quota
@@ -32,6 +33,7 @@ class CampaignAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
 @admin.register(Nomination)
 class NominationAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     show_full_result_count = False
+    list_per_page = LARGE_LIST_PER_PAGE
     # Newest first, by the primary key's index: the model's order (campaign year, district and commune
     # codes) joins and sorts every nomination of the country for each page (~95 ms on national data).
     ordering = ["-pk"]

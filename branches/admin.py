@@ -7,7 +7,7 @@ from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from core import aggregates
-from core.admin import AuditedImportExportMixin, KeysetAdminMixin
+from core.admin import LARGE_LIST_PER_PAGE, AuditedImportExportMixin, KeysetAdminMixin
 from core.text import search_terms
 from core.versioning import VersionedAdminMixin
 
@@ -88,7 +88,7 @@ class UnitAdmin(VersionedAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
     search_fields = ["name_key", "code"]  # used by autocomplete; get_search_results does the folding
     search_help_text = _("Search by name (with or without diacritics) or by code")
     show_full_result_count = False
-    list_per_page = 50
+    list_per_page = LARGE_LIST_PER_PAGE
     readonly_fields = ["name_key_shown"]
 
     @admin.display(description=_("name without diacritics (for search)"))
@@ -191,7 +191,6 @@ class BranchAdmin(
     search_help_text = _("Search by branch name (with or without diacritics)")
     autocomplete_fields = ["commune"]
     show_full_result_count = False
-    list_per_page = 50
     readonly_fields = ["created_at", "updated_at"]
     inlines = [BranchAttachmentInline, BranchSuccessionInline]
 

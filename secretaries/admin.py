@@ -25,7 +25,6 @@ class PersonAdmin(KeysetAdminMixin, VersionedAdminMixin, FoldedSearchMixin, Simp
     code_search_field = None
     paginator = EstimatedCountPaginator
     show_full_result_count = False
-    list_per_page = 50
     list_display = [
         "full_name",
         "gender",
@@ -48,7 +47,6 @@ class PersonAdmin(KeysetAdminMixin, VersionedAdminMixin, FoldedSearchMixin, Simp
 class TermAdmin(KeysetAdminMixin, VersionedAdminMixin, SimpleHistoryAdmin):
     paginator = EstimatedCountPaginator
     show_full_result_count = False
-    list_per_page = 50
     list_display = ["person", "role", "branch", "started_on", "expected_end_on", "ended_on"]
     list_filter = ["role", ("ended_on", admin.EmptyFieldListFilter)]
     list_select_related = ["person", "branch__commune"]
