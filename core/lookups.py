@@ -10,11 +10,19 @@ same rows; but for `IN (subquery)` PostgreSQL estimates how many ids the subquer
 misjudged (a UNION of a merged province's people: 12,763 estimated, 4,369 given) makes it read the whole
 table instead of looking each id up (Tỉnh đoàn Vĩnh Long's secretary list: 90–120 ms of SQL; 32 ms so).
 An array's length it does not guess at, and it looks the ids up by the index.
+
+A list longer than LONG goes as `= ANY(ARRAY(SELECT unnest(%s)))`: the same ids, but out of the planner's
+sight. A constant array it estimates element by element, against the column's statistics, in every scoped
+query: Tỉnh đoàn Vĩnh Long's 3,384 former branches cost 13 ms of planning for a query that ran in 0.6 ms
+(the campaign review's count), and 20–40 ms of SQL on each of its pages.
 """
 
 from django.db.models import Field, ForeignObject, Lookup
 from django.db.models.lookups import In
 from django.db.models.sql.query import Query
+
+#: above this many ids, the list is hidden from the planner (see above)
+LONG = 100
 
 
 class AnyOf(Lookup):
@@ -39,6 +47,8 @@ class AnyOf(Lookup):
         if not self.rhs:
             return In(self.lhs, []).as_sql(compiler, connection)  # matches nothing (EmptyResultSet)
         lhs, lhs_params = self.process_lhs(compiler, connection)
+        if len(self.rhs) > LONG:
+            return f"{lhs} = ANY(ARRAY(SELECT unnest(%s::bigint[])))", [*lhs_params, self.rhs]
         return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, self.rhs]
 
 

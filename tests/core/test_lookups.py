@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 
 from branches.models import Branch
+from core.lookups import LONG
 from secretaries.models import Term
 from tests.factories import BranchFactory, CommuneFactory, person_with_term
 
@@ -33,6 +34,23 @@ def test_on_postgresql_the_list_is_one_parameter(branches):
         return
     assert "= ANY(%s::bigint[])" in sql
     assert params == ([b.pk for b in branches],)
+
+
+def test_a_long_list_finds_the_same_rows_out_of_the_planners_sight(branches):
+    """Above LONG ids (a merged province's former branches), the list is read by the query, not planned
+    from: the same rows, alone and in an OR."""
+    wanted = [branches[0].pk, branches[2].pk, *range(10**9, 10**9 + LONG)]
+    found = Branch.objects.filter(pk__any_of=wanted)
+    assert set(found) == {branches[0], branches[2]}
+    either = found | Branch.objects.filter(pk=branches[3].pk)
+    assert set(either) == {branches[0], branches[2], branches[3]}
+    assert list(Term.objects.filter(branch__any_of=wanted)) == []
+    sql, params = found.query.sql_with_params()
+    if connection.vendor == "postgresql":
+        assert "= ANY(ARRAY(SELECT unnest(%s::bigint[])))" in sql
+        assert params == (wanted,)
+        short = Branch.objects.filter(pk__any_of=wanted[:LONG]).query.sql_with_params()[0]
+        assert "unnest" not in short
 
 
 def test_a_queryset_of_ids_finds_what_in_finds_and_is_an_array_on_postgresql(branches):
