@@ -41,6 +41,12 @@ def test_large_lists_are_cheap(model):
             ), f"{model._meta.label}.{field.name} should be an autocomplete field"
 
 
+def test_admin_pages_name_the_portals_icon(client, administrator):
+    """Else the browser asks for /favicon.ico on every admin page: a 404 in the log and the console."""
+    login_verified(client, administrator)
+    assert b'rel="icon" href="/static/favicon.svg"' in client.get(reverse("admin:index")).content
+
+
 @pytest.mark.parametrize("query", ["tieu can", "TIỂU CẦN", "846"])
 def test_search_ignores_diacritics_or_matches_code(query, client, administrator, world):
     login_verified(client, administrator)
