@@ -164,18 +164,23 @@ def test_former_branches_under_the_unit_today_are_not_named_again(
     world, reform, tra_vinh_staff, tieu_can_officer
 ):
     """Today's province reads Trà Vinh's branches as its own (their communes are under it now): a term or a
-    branch needs no list of them, a record placed by its recorded province (a nomination) still does. The
-    ended units' former branches are all elsewhere today: matched as a list of branches, same rows."""
+    branch needs no list of them, nor does a record placed by its recorded province (a nomination, a
+    seminar): Trà Vinh's records were recorded in Trà Vinh, which the province reads. The ended units'
+    former branches are all elsewhere today: matched as a list of branches, same rows."""
     branches_reattach(on=REFORM_DAY)
     staff = new_staff(reform["province"])
     former = {world["tieu_can"].pk, world["cang_long"].pk}
     assert set(staff.former_branch_ids()) >= former
     assert staff.former_branch_ids(outside_only=True) == []
-    for model in (Term, Branch):
+    for model in (Term, Branch, Nomination, Assessment):
         sql = str(model.objects.visible_to(staff).order_by("pk").query)
         assert not names_branches(sql, former), sql
     assert world["tieu_can_term"] in Term.objects.visible_to(staff)
     assert world["tieu_can"] in Branch.objects.visible_to(staff)
+    assert world["tieu_can_assessment"] in Assessment.objects.visible_to(staff)
+    assert {world["tieu_can_nomination"], world["cang_long_nomination"]} <= set(
+        Nomination.objects.visible_to(staff)
+    )
     for user in (tra_vinh_staff, tieu_can_officer):
         user = User.objects.get(pk=user.pk)  # no cached former branches
         assert world["tieu_can"].pk in user.former_branch_ids(outside_only=True)
