@@ -77,12 +77,9 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        rows = self.object_list
-        if hasattr(rows, "values"):
-            # Only the ids: a sliced count selects what the rows select, and a list's annotations (the
-            # review's score and rating: two subqueries a row) were computed for every row counted.
-            rows = rows.order_by().values("pk")
-        return rows[: self.CAP + 1].count() if hasattr(rows, "count") else len(rows[: self.CAP + 1])
+        # Only the ids: a sliced count selects what the rows select, and a list's annotations (the review's
+        # score and rating: two subqueries a row) were computed for every row counted.
+        return self.object_list.order_by().values("pk")[: self.CAP + 1].count()
 
     @property
     def capped(self) -> bool:

@@ -100,6 +100,12 @@ def select_html(widget: dict) -> str | None:
     return "".join(parts)
 
 
+#: template name → the function that draws it
+DRAWERS = {INPUT: input_html, TEXTAREA: textarea_html, SELECT: select_html}
+#: drawing → the templates it copies
+COPIES = {input_html: (INPUT, ATTRS), textarea_html: (TEXTAREA, ATTRS), select_html: (SELECT, OPTION, ATTRS)}
+
+
 class FormRenderer(DjangoTemplates):
     def __init__(self):
         super().__init__()
@@ -111,16 +117,13 @@ class FormRenderer(DjangoTemplates):
 
     def _drawer(self, name: str):
         if name not in self._drawers:
-            own = {INPUT: input_html, TEXTAREA: textarea_html, SELECT: select_html}
             source = self._source(name)
-            drawer = None
-            if name in own and source == SOURCES[name]:
-                drawer = own[name]
-            elif source == INCLUDES_INPUT and self._source(INPUT) == SOURCES[INPUT]:
+            if source == INCLUDES_INPUT:  # text.html, hidden.html, …: input.html
                 drawer = input_html
-            if drawer is not None and self._source(ATTRS) != SOURCES[ATTRS]:
-                drawer = None
-            if name == SELECT and self._source(OPTION) != SOURCES[OPTION]:
+            else:
+                drawer = DRAWERS.get(name) if source == SOURCES.get(name) else None
+            # Drawn in Python only while every template the drawing copies is Django's own.
+            if drawer is not None and any(self._source(each) != SOURCES[each] for each in COPIES[drawer]):
                 drawer = None
             self._drawers[name] = drawer
         return self._drawers[name]

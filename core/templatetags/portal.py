@@ -1,12 +1,17 @@
 """Template helpers every list uses: links that keep the current filters, sortable headers; the
 layout's fixed links."""
 
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
 from django import template
 from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.template.defaultfilters import floatformat
 from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.formats import get_format
 from django.utils.html import format_html
 
 register = template.Library()
@@ -120,11 +125,6 @@ def bootstrap_widget(field):
 def places(value, digits=2):
     """`{{ value|floatformat:digits }}` for digits ≥ 0: rounded half up to exactly `digits` places, the
     language's decimal separator, no grouping; "" for what is not a number (None, a word)."""
-    from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-
-    from django.template.defaultfilters import floatformat
-    from django.utils.formats import get_format
-
     try:
         number = value if isinstance(value, Decimal) else Decimal(str(value))
         digits = int(digits)
@@ -142,9 +142,6 @@ def places(value, digits=2):
 def grouped(value):
     """`{{ value|intcomma }}` for whole numbers: the language's thousand separator every three digits.
     Anything else is left to intcomma."""
-    from django.contrib.humanize.templatetags.humanize import intcomma
-    from django.utils.formats import get_format
-
     if type(value) is not int or get_format("NUMBER_GROUPING") != 3:
         return intcomma(value)
     return f"{value:,}".replace(",", get_format("THOUSAND_SEPARATOR"))
