@@ -14,6 +14,8 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.formats import get_format
 from django.utils.html import format_html
 
+from core import crispy_fields
+
 register = template.Library()
 
 #: (URLconf, script prefix, URL name) → path, for fixed_url; static path → URL, for fixed_static
@@ -92,6 +94,14 @@ def render_section(context, section):
     page's context plus the section's own."""
     with context.push(**section.context):
         return context.template.engine.get_template(section.template).render(context)
+
+
+@register.simple_tag(takes_context=True)
+def crispy_field_markup(context):
+    """templates/bootstrap5/field.html: the field crispy is drawing, in Python when it is a common one
+    (core/crispy_fields.py), else through crispy-bootstrap5's own field template."""
+    html = crispy_fields.draw(context)
+    return html if html is not None else crispy_fields.fallback(context.template.engine).render(context)
 
 
 @register.filter
