@@ -17,10 +17,6 @@ from .models import Programme, Proposal, Seminar, union_body_name
 from .seminar_selectors import organiser_units
 from .services import check_held_not_ahead, proposal_due_error
 
-# Each field in one template instead of crispy's nested bootstrap5 ones: the page renders the seminar's
-# fields and a form per theme and per proposal (≈1 ms a field through crispy's own templates).
-FIELD_TEMPLATE = "partials/form_field.html"
-
 PROVINCE, DISTRICT, COMMUNE = ORGANISER_KINDS = ("province", "district", "commune")
 
 
@@ -134,7 +130,6 @@ class SeminarForm(VersionedForm, forms.ModelForm):
                 choices.append((organiser_value(unit), organiser_label(unit, province)))
             self.fields["organiser"].choices = choices
         self.helper = FormHelper()
-        self.helper.field_template = FIELD_TEMPLATE
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
@@ -197,7 +192,6 @@ class ThemeForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.field_template = FIELD_TEMPLATE
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
@@ -254,7 +248,6 @@ class ProposalForm(VersionedForm, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.field_template = FIELD_TEMPLATE
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.render_hidden_fields = True

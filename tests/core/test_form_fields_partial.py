@@ -43,25 +43,3 @@ def test_the_list_filters_render_through_the_partial(rf):
         "partials/filter_panel.html", {"filter": panel, "filter_id": "f", "request": rf.get("/")}
     )
     assert 'id="div_id_q"' in html and 'role="search"' in html
-
-
-def test_crispy_layouts_may_render_each_field_through_the_one_field_partial():
-    """FormHelper.field_template = "partials/form_field.html" (seminars/forms.py): the layout stays in the
-    form class, each field is drawn by the partial instead of crispy's nested bootstrap5 templates."""
-    from crispy_forms.helper import FormHelper
-    from crispy_forms.layout import Column, Layout, Row
-    from django.template import Context, Template
-
-    form = SampleForm({"q": "x", "kind": "cho"})
-    form.helper = FormHelper()
-    form.helper.form_tag = False
-    form.helper.field_template = "partials/form_field.html"
-    form.helper.layout = Layout("o", Row(Column("q", css_class="col-sm-4"), Column("kind")), "active")
-    html = Template("{% load crispy_forms_tags %}{% crispy form %}").render(Context({"form": form}))
-    assert 'class="col-sm-4"' in html and 'id="div_id_q"' in html
-    assert '<input type="hidden" name="o"' in html and 'id="div_id_o"' not in html
-    assert '<select name="kind" class="form-select is-invalid"' in html
-    kind_block = html[html.index('id="div_id_kind"') : html.index('id="div_id_active"')]
-    assert '<div class="invalid-feedback d-block">' in kind_block
-    assert 'id="id_q_helptext" class="form-text">Tên, không cần dấu</div>' in html
-    assert 'class="mb-3 form-check"' in html and 'class="form-check-label"' in html
