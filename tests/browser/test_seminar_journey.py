@@ -24,6 +24,11 @@ TYPED = ["van mot", "hai", "van ba", "bon", "nam", "sau", "bay", "tam", "chin", 
 NAMES = [f"Nguyễn Văn {given}" for given in GIVEN]
 
 IMAGE_LOADED_JS = "(img) => img.complete && img.naturalWidth > 0"
+# Whether the box around a table (.table-responsive) is wider inside than it shows.
+SCROLLS_SIDEWAYS_JS = (
+    "(table) => { const box = document.querySelector(table).parentElement; "
+    "return box.scrollWidth > box.clientWidth; }"
+)
 
 
 @pytest.fixture
@@ -226,3 +231,30 @@ def test_themes_keep_the_order_typed_without_renumbering(page, live_server, tieu
     page.fill("input[name=themes-1-title]", THEMES[1])
     submit(page)
     expect(page.locator("main ol.list-group-numbered > li strong")).to_have_text(THEMES[:2], timeout=2_000)
+
+
+def test_officer_updates_a_proposal_on_a_phone(phone_page, live_server, tieu_can_officer, world):
+    """On a phone each proposal is a card, its form at the page's full width: the status, the result and the
+    button are all in view without scrolling sideways (they were cut off at the table's right edge)."""
+    from seminars.models import Proposal
+
+    proposal = Proposal.objects.create(
+        seminar=world["tieu_can_seminar"], text="Rà soát các chi đoàn còn khuyết bí thư", status="de_xuat"
+    )
+    page = phone_page
+    login(page, live_server, tieu_can_officer.username, PASSWORD)
+    page.goto(f"{live_server.url}/seminars/followup/")
+    form = page.locator(f"form.proposal-update[data-proposal='{proposal.pk}']")
+    width = page.evaluate("document.documentElement.clientWidth")
+    # Measured where the page put them, before anything scrolls (the table's box would scroll sideways).
+    for part in (form.locator("select"), form.locator("textarea"), form.locator("[type=submit]")):
+        box = part.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, (part, box, width)
+    assert page.evaluate(SCROLLS_SIDEWAYS_JS, "#proposals") is False
+    form.locator("select").select_option(label="Đang thực hiện")
+    form.locator("textarea").fill("Đã rà soát 6/11 chi đoàn.")
+    with page.expect_navigation():
+        form.locator("[type=submit]").click()
+    expect(page.locator(".alert")).to_be_visible()
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.result) == ("dang_thuc_hien", "Đã rà soát 6/11 chi đoàn.")
