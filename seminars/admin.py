@@ -1,11 +1,12 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from branches.admin import EstimatedCountPaginator
 from core.admin import KeysetAdminMixin
 from core.versioning import VERSION_FIELD, VersionedAdminForm, VersionedAdminMixin
 
-from . import totals
+from . import services, totals
 from .models import Initiative, Photo, Programme, Proposal, Seminar, Theme
 
 
@@ -45,8 +46,23 @@ class ProgrammeAdmin(VersionedAdminMixin, OrganisedAdmin):
     search_fields = ["title_key", "name"]
 
 
+class SeminarAdminForm(VersionedAdminForm):
+    """The portal's refusal of a seminar recorded twice (same organiser, day and title) holds here too."""
+
+    def _post_clean(self):
+        super()._post_clean()  # the instance now carries what was typed
+        seminar = self.instance
+        if self.errors or seminar.province_id is None or not seminar.title or seminar.held_on is None:
+            return
+        try:
+            services.check_not_recorded_twice(seminar)
+        except ValidationError as error:
+            self.add_error("title", error)
+
+
 @admin.register(Seminar)
 class SeminarAdmin(KeysetAdminMixin, VersionedAdminMixin, OrganisedAdmin):
+    form = SeminarAdminForm
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     list_display = ["title", "held_on", "commune", "district", "province", "other_attendees"]
