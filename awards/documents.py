@@ -11,8 +11,11 @@ import zipfile
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+
+from core.history import Change, HistoryRow
 
 MAX_DOCUMENT_SIZE = 10 * 1024 * 1024  # 10 MB: a scanned report of a few pages
 
@@ -86,3 +89,30 @@ def document_response(document) -> FileResponse:
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def document_history_rows(nomination, *, limit: int) -> list[HistoryRow]:
+    """The documents attached to and removed from a nomination, as rows of its history (one query)."""
+    from .models import NominationDocument
+
+    records = (
+        NominationDocument.history.filter(nomination_id=nomination.pk, history_type__in=["+", "-"])
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:limit]
+    )
+    kinds = dict(NominationDocument.Kind.choices)
+    return [
+        HistoryRow(
+            when=timezone.localtime(record.history_date),
+            who=record.history_user,
+            action=_("Document attached") if record.history_type == "+" else _("Document removed"),
+            changes=[
+                Change(
+                    label=str(kinds.get(record.kind, record.kind)),
+                    old=record.original_name if record.history_type == "-" else "—",
+                    new=record.original_name if record.history_type == "+" else "—",
+                )
+            ],
+        )
+        for record in records
+    ]

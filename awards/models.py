@@ -605,6 +605,8 @@ class NominationDocument(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    # Who attached or removed which file, and when: shown in the nomination's history.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("nomination document")

@@ -15,14 +15,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, TemplateView
 
-from core.history import history_rows
+from core.history import history_rows, merged
 from core.mixins import PortalMixin, ScopedObjectMixin, portal_view
 from core.navigation import safe_next
 
 from . import selectors, services
-from .documents import document_response
+from .documents import document_history_rows, document_response
 from .models import Campaign, Nomination, NominationDocument
 from .nomination_forms import DecisionChangeForm, DocumentForm, NominationForm, RejectForm
+
+#: the latest changes a nomination's page lists, its own and its documents'
+HISTORY_LIMIT = 30
 
 Status = Nomination.Status
 CANDIDATES_SHOWN = 50
@@ -269,7 +272,11 @@ class NominationDetailView(ScopedObjectMixin, DetailView):
             commendation=commendation,
             actions=self.actions(),
             window=campaign.window(),
-            history=history_rows(nomination.history, limit=30),
+            history=merged(
+                history_rows(nomination.history, limit=HISTORY_LIMIT),
+                document_history_rows(nomination, limit=HISTORY_LIMIT),
+                limit=HISTORY_LIMIT,
+            ),
             documents=list(nomination.documents.select_related("uploaded_by")),
             document_form=self.document_form
             or DocumentForm(action_url=reverse("awards:nomination_document_upload", args=[nomination.pk])),

@@ -111,6 +111,12 @@ def history_rows(history, *, limit: int = 20, hidden: frozenset[str] = frozenset
     return rows
 
 
+def merged(*histories: list[HistoryRow], limit: int) -> list[HistoryRow]:
+    """Several objects' history rows as one, newest first (a nomination's and its documents')."""
+    rows = sorted((row for rows in histories for row in rows), key=lambda row: row.when, reverse=True)
+    return rows[:limit]
+
+
 def shorten_in_vietnamese() -> None:
     """django-simple-history shortens a long old → new value in admin's history as "Đỗ Duy Hậu, …[163
     chars] Yến", in English whatever the language: the count of characters left out, in the page's

@@ -145,6 +145,33 @@ class TestPages:
         assert client.post(url).status_code == 302
         assert not NominationDocument.objects.exists()
 
+    def test_the_nominations_history_says_who_attached_and_removed_which_file(
+        self, client, tieu_can_officer, tra_vinh_staff, world
+    ):
+        nomination = world["tieu_can_nomination"]
+        client.force_login(tieu_can_officer)
+        client.post(upload_url(nomination), {"kind": "to_trinh", "file": upload("Tờ trình số 12.pdf", PDF)})
+        document = NominationDocument.objects.get(nomination=nomination)
+        client.post(reverse("awards:nomination_document_delete", args=[document.pk]))
+        assert not NominationDocument.objects.exists()
+
+        login_verified(client, tra_vinh_staff)
+        history = client.get(nomination.get_absolute_url()).context["history"]
+        removed, attached = [
+            row for row in history if row.changes and row.changes[0].label == "Tờ trình của đơn vị"
+        ]
+        assert (removed.action, removed.who, removed.changes[0].old) == (
+            "Gỡ tài liệu",
+            tieu_can_officer,
+            "Tờ trình số 12.pdf",
+        )
+        assert (attached.action, attached.who, attached.changes[0].new) == (
+            "Đính kèm tài liệu",
+            tieu_can_officer,
+            "Tờ trình số 12.pdf",
+        )
+        assert [row.when for row in history] == sorted((row.when for row in history), reverse=True)
+
     def test_locked_once_decided(self, tieu_can_officer, world):
         nomination = world["tieu_can_commendation"].nomination
         assert not services.may_edit_documents(nomination, tieu_can_officer)
