@@ -120,3 +120,13 @@ def test_postgresql_connections_run_without_jit_and_with_the_cost_of_memory_read
     # The test settings add theirs to it, not instead of it.
     assert _database_options("config.settings.test")["options"] == f"{options} -c synchronous_commit=off"
     assert "options" not in _database_options("config.settings.test", DATABASE_URL="")
+
+
+def test_the_zero_setup_default_starts_without_warnings():
+    """`make run` on SQLite: the covering indexes meant for PostgreSQL do not warn at every start (SQLite
+    builds them without their included columns); on PostgreSQL nothing is silenced."""
+    result = run_manage(
+        "check", "--database", "default", DJANGO_SETTINGS_MODULE="config.settings.local", DATABASE_URL=""
+    )
+    assert result.returncode == 0 and "W040" not in result.stdout + result.stderr, result.stderr
+    assert not settings_module("config.settings.production", **PRODUCTION_ENV).get("SILENCED_SYSTEM_CHECKS")
