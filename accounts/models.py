@@ -147,21 +147,23 @@ class User(AbstractUser):
         """A branch secretary's own account (bound to their Person record); not a staff role."""
         return self.role == self.Role.SECRETARY
 
-    def scope_province_ids(self):
-        """The provinces whose records this account reads, as a subquery (no query of its own): its own
-        province (a commune officer's: its commune's) and the provinces that went into it in the 2025
-        reform, so Tỉnh đoàn Vĩnh Long reads Trà Vinh's 2019–2025. Built once per request (kept on the
-        user): every scoped query of a page uses it, and a queryset used as a subquery is copied, not
-        changed."""
+    def scope_province_ids(self) -> list[int]:
+        """The provinces whose records this account reads: its own province (a commune officer's: its
+        commune's) and the provinces that went into it in the 2025 reform, so Tỉnh đoàn Vĩnh Long reads
+        Trà Vinh's 2019–2025. Read once per request (one small query, kept on the user) and put in every
+        scoped query of the page as a list: as a subquery PostgreSQL planned it into each of them, 1 to
+        2.5 ms of planning a page (Tỉnh đoàn Vĩnh Long's first screen 86 → 77 ms)."""
         from branches.models import Province
 
         if (provinces := self.__dict__.get("_scope_province_ids")) is None:
             if self.is_commune_officer:
                 own = Province.objects.filter(communes=self.commune_id).values("pk")
-                provinces = Province.objects.filter(Q(pk__in=own) | Q(successions__successor__in=own))
-                provinces = provinces.values("pk")
+                query = Province.objects.filter(Q(pk__in=own) | Q(successions__successor__in=own))
             else:
-                provinces = _province_ids(self.province_id)
+                query = Province.objects.filter(
+                    Q(pk=self.province_id) | Q(successions__successor=self.province_id)
+                )
+            provinces = sorted(set(query.values_list("pk", flat=True)))
             self._scope_province_ids = provinces
         return provinces
 

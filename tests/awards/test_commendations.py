@@ -507,7 +507,8 @@ def test_query_counts_do_not_grow(query_counts, world):
     _grow(world, 4)
     large = query_counts(personas, PAGES, world, expected=expected)
     assert_counts_did_not_grow(small, large)
-    # 13: the page's queries plus the user's former branches, read once per request (core/scope.py); the
-    # person page reads the secretary's account and latest invitation too (its account card).
+    # 14: the page's queries plus the user's provinces and former branches, each read once per request
+    # (core/scope.py); the person page reads the secretary's account and latest invitation too (its
+    # account card).
     for (persona, page), count in large.items():
-        assert count <= (15 if page == "person page" else 13), f"{persona}, {page}: {count} queries"
+        assert count <= (16 if page == "person page" else 14), f"{persona}, {page}: {count} queries"

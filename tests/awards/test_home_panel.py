@@ -172,7 +172,9 @@ def test_fixed_number_of_queries(
     persona, queries, world, request, count_queries, hieu_tu, an_truong, tra_vinh
 ):
     user = request.getfixturevalue(persona)
-    user.former_branch_ids()  # read once per request, before any panel's own queries (core/scope.py)
+    # Read once per request, before any panel's own queries (core/scope.py, accounts.models.User).
+    user.former_branch_ids()
+    user.scope_province_ids()
     with count_queries() as small:
         panel(user)
     # Each nominee's own district nominates them (services.nomination_save refuses another unit).
