@@ -147,3 +147,18 @@ def test_a_date_keeps_its_value_and_the_widget_its_own_class():
     assert 'class="w-auto numberinput form-control"' in crispy_fields.draw(context)
     context.update({"field": form["born_on"]})
     assert 'value="2026-12-03"' in crispy_fields.draw(context)
+
+
+@pytest.mark.parametrize("data", [{}, INVALID], ids=["blank", "errors"])
+def test_the_crispy_filter_draws_the_same(data):
+    """`{{ form|crispy }}` (the password pages) passes crispy's defaults by another road: same markup."""
+
+    def filtered():
+        return Template("{% load crispy_forms_tags %}{{ form|crispy }}").render(
+            Context({"form": Everything(data)})
+        )
+
+    drawn = filtered()
+    with mock.patch.object(crispy_fields, "draw", return_value=None):
+        own = filtered()
+    assert parse_html(drawn) == parse_html(own) and 'id="div_id_name"' in drawn
