@@ -39,8 +39,12 @@ class OrganisedQuerySet(ScopedQuerySet):
     def visible_to(self, user) -> "OrganisedQuerySet":
         visible = super().visible_to(user)
         if user and user.is_authenticated and user.is_active and user.is_commune_officer:
-            own = {self.organiser_commune_path: user.commune_id}
-            return self.filter(Q(pk__in=visible.values("pk")) | Q(**own))
+            # Both sets of ids as one (a UNION, as an array: core/lookups.py): with an OR of the two,
+            # PostgreSQL joined every open proposal in the country to its seminar to keep a commune's few
+            # (its follow-up page, 18 ms of SQL).
+            own = self.model._base_manager.filter(**{self.organiser_commune_path: user.commune_id})
+            either = visible.order_by().values("pk").union(own.order_by().values("pk"))
+            return self.filter(pk__any_of=either)
         return visible
 
     def search(self, query: str | None):
