@@ -128,6 +128,23 @@ def test_commune_officer_reads_but_does_not_edit_a_seminar_its_secretary_attende
     assert client.get(reverse("seminars:seminar_update", args=[old.pk])).status_code == 403
 
 
+def test_a_commune_officer_reads_its_own_and_its_secretaries_seminars_as_one_set_of_ids(world, reform):
+    """Its commune's seminars and those its secretaries attended, as a UNION of ids, not an OR that made
+    PostgreSQL join every open proposal in the country to its seminar; the same rows for each model."""
+    own = tap_ngai_seminar(reform)
+    attended = world["tieu_can_seminar"]  # Tèo's, whose branch is Tập Ngãi's today
+    officer, neighbour = reform["officer"], reform["neighbour_officer"]
+    for model, mine in (
+        (Seminar, {own, attended}),
+        (Proposal, {*own.proposals.all(), *attended.proposals.all()}),
+    ):
+        rows = model.objects.visible_to(officer)
+        sql = str(rows.query)
+        assert " UNION " in sql and " OR " not in sql, sql
+        assert set(rows) == mine
+        assert not set(model.objects.visible_to(neighbour)) & mine
+
+
 def test_ended_units_do_not_see_their_former_branchs_later_seminars(
     world, reform, tieu_can_officer, tra_vinh_staff
 ):
