@@ -159,10 +159,14 @@ class User(AbstractUser):
             if self.is_commune_officer:
                 own = Province.objects.filter(communes=self.commune_id).values("pk")
                 query = Province.objects.filter(Q(pk__in=own) | Q(successions__successor__in=own))
-            else:
+            elif self.province_id is not None:
                 query = Province.objects.filter(
                     Q(pk=self.province_id) | Q(successions__successor=self.province_id)
                 )
+            else:
+                # No province (a secretary's account, no role): none, not "every province that went
+                # into no other" (`successions__successor=None`).
+                query = Province.objects.none()
             provinces = sorted(set(query.values_list("pk", flat=True)))
             self._scope_province_ids = provinces
         return provinces

@@ -263,3 +263,16 @@ def test_person_list_of_the_new_world_has_no_district_column(world, reform, clie
     login_verified(client, new_staff(reform["province"]))
     page = client.get(reverse("secretaries:person_list")).content.decode()
     assert "Thạch Thị Mới" in page and "sort=district" not in page
+
+
+def test_an_account_without_a_province_reads_no_province(world, reform, tra_vinh):
+    """A secretary's account or one without a role has no province: none, not every province that went
+    into no other (the lookup `successions__successor=None` would match those)."""
+    from assessments.models import Framework
+
+    Framework.objects.create(province=tra_vinh, year=2024, name="Bộ tiêu chí riêng của Trà Vinh")
+    nobody = UserFactory(username="chua.phan.quyen", role="")
+    assert nobody.scope_province_ids() == []
+    assert not Framework.objects.visible_to(nobody).filter(province__isnull=False).exists()
+    staff = new_staff(reform["province"])
+    assert set(staff.scope_province_ids()) == {reform["province"].pk, tra_vinh.pk}
