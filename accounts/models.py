@@ -282,7 +282,7 @@ _OUTSIDE, _INSIDE, _CURRENT = 0, 1, 2
 
 
 def _province_ids(province_id):
-    """A province and those that went into it in the 2025 reform, as a subquery (User.scope_province_ids)."""
+    """A province and those that went into it in the 2025 reform, as a subquery (_branch_lists)."""
     from branches.models import Province
 
     return Province.objects.filter(Q(pk=province_id) | Q(successions__successor=province_id)).values("pk")
