@@ -31,6 +31,8 @@ REPORTS = [
     ("seminar report", "/seminars/report/?year=2021", 2),
     ("vacancies", "/secretaries/vacancies/?print=1", 4),
     ("commendation statistics", "/awards/statistics/", 3),
+    # A work list, but one sent upward too: the open proposals, overdue first, without their forms.
+    ("follow-up of proposals", "/seminars/followup/", 2),
 ]
 
 # Each element drawn on the paper, and whether any two of them (neither inside the other) overlap.
