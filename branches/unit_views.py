@@ -14,7 +14,7 @@ from django.views.generic import CreateView, DetailView, ListView, TemplateView,
 from core.excel import ExcelExport, export_response
 from core.history import history_rows
 from core.home import panels_for
-from core.mixins import PaginatedListMixin, PortalMixin, ScopedObjectMixin, portal_view
+from core.mixins import PaginatedListMixin, PortalMixin, PrintableListMixin, ScopedObjectMixin, portal_view
 from core.sections import BRANCH_PAGE, sections_for
 from core.text import search_terms
 
@@ -145,7 +145,7 @@ class BranchQuerysetMixin(ScopedObjectMixin):
         return super().get_queryset().select_related("commune__district__province", "commune__province")
 
 
-class BranchListView(PaginatedListMixin, BranchQuerysetMixin, ListView):
+class BranchListView(PrintableListMixin, PaginatedListMixin, BranchQuerysetMixin, ListView):
     template_name = "branches/branch_list.html"
     context_object_name = "branches"
     paginate_by = settings.PAGE_SIZE

@@ -97,3 +97,25 @@ class PaginatedListMixin:
         page = context.get("page_obj")
         context["page_range"] = page.paginator.get_elided_page_range(page.number) if page else []
         return context
+
+
+class PrintableListMixin:
+    """A paged list's print view (`?print=1`): the whole filtered list on one page, to print on A4 with the
+    unit and the day (templates/partials/print_actions.html beside the title, partials/report_scope.html
+    under it). Up to `print_rows` rows: a longer list says it was cut and how to narrow it. Goes before
+    PaginatedListMixin."""
+
+    print_rows = 2000
+
+    @property
+    def printing(self) -> bool:
+        return self.request.GET.get("print") == "1"
+
+    def get_paginate_by(self, queryset):
+        return self.print_rows if self.printing else super().get_paginate_by(queryset)
+
+    def get_context_data(self, **kwargs):
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        params["print"] = "1"
+        return super().get_context_data(printing=self.printing, print_query=params.urlencode(), **kwargs)

@@ -12,7 +12,7 @@ from branches.unit_views import AUTOCOMPLETE_LIMIT
 from core.excel import ExcelExport, export_response
 from core.files import protected_image_response
 from core.history import history_rows
-from core.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
+from core.mixins import PaginatedListMixin, PrintableListMixin, ScopedObjectMixin, portal_view
 from core.navigation import safe_next
 from core.sections import PERSON_PAGE, sections_for
 from core.text import search_terms
@@ -36,7 +36,7 @@ class PersonQuerysetMixin(ScopedObjectMixin):
         return super().get_queryset().select_related("district", "province")
 
 
-class PersonListView(PaginatedListMixin, PersonQuerysetMixin, ListView):
+class PersonListView(PrintableListMixin, PaginatedListMixin, PersonQuerysetMixin, ListView):
     template_name = "secretaries/person_list.html"
     context_object_name = "people"
     paginate_by = settings.PAGE_SIZE
@@ -256,22 +256,14 @@ def term_end(request, pk):
     return render(request, "secretaries/term_end_form.html", {"form": form, "term": term})
 
 
-class VacancyListView(PaginatedListMixin, ScopedObjectMixin, ListView):
+class VacancyListView(PrintableListMixin, PaginatedListMixin, ScopedObjectMixin, ListView):
     """Branches without a secretary: counted per unit, then listed with a link to appoint one."""
 
     model = Branch
     template_name = "secretaries/vacancy_list.html"
     context_object_name = "branches"
     paginate_by = settings.PAGE_SIZE
-    #: the print view (?print=1) lists the whole list on one page, up to this many branches
-    print_rows = 5000
-
-    def get_paginate_by(self, queryset):
-        return self.print_rows if self.printing else self.paginate_by
-
-    @property
-    def printing(self) -> bool:
-        return self.request.GET.get("print") == "1"
+    print_rows = 5000  # a province's vacancies, whole (a row is a line)
 
     def get_queryset(self):
         base = selectors.vacant_branches(user=self.request.user).select_related(
@@ -287,17 +279,8 @@ class VacancyListView(PaginatedListMixin, ScopedObjectMixin, ListView):
             "vacant": sum(r["vacant"] for r in summary),
         }
         totals["rate"] = selectors.percent(totals["vacant"], totals["branches"])
-        params = self.request.GET.copy()
-        params.pop("page", None)
-        params["print"] = "1"
         return super().get_context_data(
-            filter=self.filterset,
-            summary=summary,
-            summary_level=level,
-            totals=totals,
-            printing=self.printing,
-            print_query=params.urlencode(),
-            **kwargs,
+            filter=self.filterset, summary=summary, summary_level=level, totals=totals, **kwargs
         )
 
 

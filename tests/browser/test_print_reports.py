@@ -33,6 +33,9 @@ REPORTS = [
     ("commendation statistics", "/awards/statistics/", 3),
     # A work list, but one sent upward too: the open proposals, overdue first, without their forms.
     ("follow-up of proposals", "/seminars/followup/", 2),
+    # The lists' print views: the whole filtered list, not the page on screen.
+    ("secretary list", "/secretaries/?print=1", 6),
+    ("branch list", "/branches/?print=1", 6),
 ]
 
 # Each element drawn on the paper, and whether any two of them (neither inside the other) overlap.
@@ -156,6 +159,9 @@ def test_every_report_prints_on_a4_whole_and_without_overlaps(
             # The table header is repeated on every page the list continues on.
             listed = [flat(p) for p in pages if "Phạm Văn Học" in p]
             assert len(listed) >= 2 and all("Họ và tên" in p for p in listed)
-        if name == "vacancies":
+        if name == "secretary list":
+            for person in report_world["people"]:
+                assert person in text, f"{person} is not on the paper"
+        if name in ("vacancies", "branch list"):
             for branch in report_world["vacant"]:
                 assert branch in text, f"{branch} is not on the paper"

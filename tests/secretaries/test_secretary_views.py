@@ -381,6 +381,43 @@ def test_vacancy_print_view_lists_every_branch_on_one_page(client, tieu_can_offi
     assert "data-print" in html and "data-report-date" in html and "Huyện Tiểu Cần" in html
 
 
+@pytest.mark.parametrize("list_name", ["secretaries:person_list", "branches:branch_list"])
+def test_the_lists_print_view_holds_the_whole_list_and_says_when_it_is_cut(
+    client, tieu_can_officer, world, list_name, monkeypatch
+):
+    """The secretary and branch lists, like the vacancies: `?print=1` puts the whole filtered list on one
+    page with the unit and the day; past `print_rows` it says the print is cut and how to narrow it."""
+    from django.conf import settings
+    from django.urls import resolve
+
+    from tests.factories import person_with_term
+
+    commune = world["tieu_can"].commune
+    people, branches = [], []
+    for n in range(settings.PAGE_SIZE + 5):
+        branches.append(BranchFactory(commune=commune, name=f"Ấp In {n:02d}"))
+        people.append(person_with_term(branch=branches[-1], full_name=f"Lâm Văn In {n:02d}"))
+    names = (
+        [p.full_name for p in people] if list_name.startswith("secretaries") else [b.name for b in branches]
+    )
+    client.force_login(tieu_can_officer)
+    url = reverse(list_name)
+    screen = client.get(url, {"q": "in", "page": "2"})
+    assert "print=1" in screen.context["print_query"] and "page=" not in screen.context["print_query"]
+    # The way to the print view, with the list's filters.
+    assert "?" + screen.context["print_query"].replace("&", "&amp;") in screen.content.decode()
+    html = client.get(url, {"q": "in", "print": "1"}).content.decode()
+    assert all(name in html for name in names)
+    assert "data-print" in html and "data-report-date" in html and "data-print-cut" not in html
+
+    monkeypatch.setattr(resolve(url).func.view_class, "print_rows", 10)
+    cut = client.get(url, {"q": "in", "print": "1"})
+    assert sum(name in cut.content.decode() for name in names) == 10
+    assert (
+        "data-print-cut" in cut.content.decode() and "Bản in này chỉ có 10 dòng đầu" in cut.content.decode()
+    )
+
+
 def test_terms_ending_soon_from_home_to_list(client, tieu_can_officer, world):
     from django.utils import timezone
 
