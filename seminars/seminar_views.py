@@ -15,7 +15,7 @@ from branches.rollup import provinces_today, unit_names
 from branches.unit_views import AUTOCOMPLETE_LIMIT
 from core.excel import ExcelExport, export_response
 from core.history import history_rows
-from core.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
+from core.mixins import PaginatedListMixin, PrintableListMixin, ScopedObjectMixin, portal_view
 from core.versioning import StaleEdit
 from secretaries.models import Person
 
@@ -42,7 +42,7 @@ class SeminarQuerysetMixin(ScopedObjectMixin):
         return super().get_queryset().select_related("province", "district", "commune", "programme")
 
 
-class SeminarListView(PaginatedListMixin, SeminarQuerysetMixin, ListView):
+class SeminarListView(PrintableListMixin, PaginatedListMixin, SeminarQuerysetMixin, ListView):
     template_name = "seminars/seminar_list.html"
     context_object_name = "seminars"
     paginate_by = settings.PAGE_SIZE

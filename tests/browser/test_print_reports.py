@@ -36,6 +36,7 @@ REPORTS = [
     # The lists' print views: the whole filtered list, not the page on screen.
     ("secretary list", "/secretaries/?print=1", 6),
     ("branch list", "/branches/?print=1", 6),
+    ("seminar list", "/seminars/?print=1", 2),
 ]
 
 # Each element drawn on the paper, and whether any two of them (neither inside the other) overlap.
