@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.filters import BranchFilter, _communes, _districts
 from branches.models import Branch
+from branches.selectors import shows_districts
 from core.widgets import AutocompleteSelect
 
 from .choices import ETHNICITIES, AgeBand, EducationLevel, Gender
@@ -84,7 +85,13 @@ class PersonFilter(django_filters.FilterSet):
 
     def __init__(self, *args, request, **kwargs):
         super().__init__(*args, request=request, **kwargs)
-        if request.user.is_district_officer:
+        user = request.user
+        if user.is_commune_officer:
+            # One commune: nothing to narrow by unit.
+            del self.filters["district"]
+            del self.filters["commune"]
+        elif not shows_districts(user):
+            # A district officer has one district; today's units have none (the list has no such column).
             del self.filters["district"]
             self.filters["commune"].extra["widget"] = AutocompleteSelect("branches:commune_autocomplete")
 

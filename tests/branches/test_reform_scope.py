@@ -265,6 +265,23 @@ def test_person_list_of_the_new_world_has_no_district_column(world, reform, clie
     assert "Thạch Thị Mới" in page and "sort=district" not in page
 
 
+def test_the_person_lists_unit_filters_follow_the_users_level(
+    world, reform, client, tra_vinh_staff, tieu_can_officer
+):
+    """A filter above the user's own level offers nothing to choose: the district only where the list has
+    a district column (not today's units, not a district officer), and neither for a commune officer."""
+    cases = [
+        (tra_vinh_staff, {"district", "commune"}),
+        (tieu_can_officer, {"commune"}),
+        (new_staff(reform["province"]), {"commune"}),
+        (commune_officer(reform["tap_ngai"], "doanxa.tapngai.moi"), set()),
+    ]
+    for user, shown in cases:
+        login_verified(client, user)
+        form = client.get(reverse("secretaries:person_list")).context["filter"].form
+        assert {"district", "commune"} & set(form.fields) == shown, user.username
+
+
 def test_an_account_without_a_province_reads_no_province(world, reform, tra_vinh):
     """A secretary's account or one without a role has no province: none, not every province that went
     into no other (the lookup `successions__successor=None` would match those)."""
