@@ -16,7 +16,7 @@ from django.views.generic import DetailView, ListView
 from branches.models import Commune
 from branches.selectors import unit_by_code
 from core.history import history_rows
-from core.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
+from core.mixins import PaginatedListMixin, PrintableListMixin, ScopedObjectMixin, portal_view
 from core.navigation import safe_next
 from core.versioning import VERSION_FIELD
 from secretaries.models import Person, Term
@@ -93,7 +93,7 @@ def can_confirm(user) -> bool:
     return user.acts_for_province
 
 
-class AssessmentListView(PaginatedListMixin, ScopedObjectMixin, ListView):
+class AssessmentListView(PrintableListMixin, PaginatedListMixin, ScopedObjectMixin, ListView):
     model = Assessment
     template_name = "assessments/assessment_list.html"
     context_object_name = "assessments"

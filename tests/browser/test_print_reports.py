@@ -37,6 +37,7 @@ REPORTS = [
     ("secretary list", "/secretaries/?print=1", 6),
     ("branch list", "/branches/?print=1", 6),
     ("seminar list", "/seminars/?print=1", 2),
+    ("assessment list", "/assessments/?print=1", 6),
 ]
 
 # Each element drawn on the paper, and whether any two of them (neither inside the other) overlap.
@@ -160,7 +161,7 @@ def test_every_report_prints_on_a4_whole_and_without_overlaps(
             # The table header is repeated on every page the list continues on.
             listed = [flat(p) for p in pages if "Phạm Văn Học" in p]
             assert len(listed) >= 2 and all("Họ và tên" in p for p in listed)
-        if name == "secretary list":
+        if name in ("secretary list", "assessment list"):
             for person in report_world["people"]:
                 assert person in text, f"{person} is not on the paper"
         if name in ("vacancies", "branch list"):
