@@ -160,9 +160,7 @@ class User(AbstractUser):
                 own = Province.objects.filter(communes=self.commune_id).values("pk")
                 query = Province.objects.filter(Q(pk__in=own) | Q(successions__successor__in=own))
             elif self.province_id is not None:
-                query = Province.objects.filter(
-                    Q(pk=self.province_id) | Q(successions__successor=self.province_id)
-                )
+                query = _province_ids(self.province_id)
             else:
                 # No province (a secretary's account, no role): none, not "every province that went
                 # into no other" (`successions__successor=None`).
@@ -282,7 +280,8 @@ _OUTSIDE, _INSIDE, _CURRENT = 0, 1, 2
 
 
 def _province_ids(province_id):
-    """A province and those that went into it in the 2025 reform, as a subquery (_branch_lists)."""
+    """A province and those that went into it in the 2025 reform, as a queryset of ids (a subquery in
+    _branch_lists; read once per request by User.scope_province_ids)."""
     from branches.models import Province
 
     return Province.objects.filter(Q(pk=province_id) | Q(successions__successor=province_id)).values("pk")

@@ -101,7 +101,7 @@ class PaginatedListMixin:
 
 class PrintableListMixin:
     """A paged list's print view (`?print=1`): the whole filtered list on one page, to print on A4 with the
-    unit and the day (templates/partials/print_actions.html beside the title, partials/report_scope.html
+    unit and the day (templates/partials/print_actions.html beside the title, partials/list_scope.html
     under it). Up to `print_rows` rows: a longer list says it was cut and how to narrow it. Goes before
     PaginatedListMixin."""
 
