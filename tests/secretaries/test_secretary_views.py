@@ -383,7 +383,7 @@ def test_vacancy_print_view_lists_every_branch_on_one_page(client, tieu_can_offi
 
 @pytest.mark.parametrize("list_name", ["secretaries:person_list", "branches:branch_list"])
 def test_the_lists_print_view_holds_the_whole_list_and_says_when_it_is_cut(
-    client, tieu_can_officer, world, list_name, monkeypatch
+    client, tieu_can_officer, world, list_name, monkeypatch, count_queries
 ):
     """The secretary and branch lists, like the vacancies: `?print=1` puts the whole filtered list on one
     page with the unit and the day; past `print_rows` it says the print is cut and how to narrow it."""
@@ -406,9 +406,18 @@ def test_the_lists_print_view_holds_the_whole_list_and_says_when_it_is_cut(
     assert "print=1" in screen.context["print_query"] and "page=" not in screen.context["print_query"]
     # The way to the print view, with the list's filters.
     assert "?" + screen.context["print_query"].replace("&", "&amp;") in screen.content.decode()
-    html = client.get(url, {"q": "in", "print": "1"}).content.decode()
+    with count_queries() as few:
+        html = client.get(url, {"q": "in", "print": "1"}).content.decode()
     assert all(name in html for name in names)
     assert "data-print" in html and "data-report-date" in html and "data-print-cut" not in html
+    # The whole list costs the queries of a page, whatever its length.
+    for n in range(settings.PAGE_SIZE + 5, 2 * settings.PAGE_SIZE + 5):
+        person_with_term(
+            branch=BranchFactory(commune=commune, name=f"Ấp In {n:02d}"), full_name=f"Lâm Văn In {n}"
+        )
+    with count_queries() as many:
+        client.get(url, {"q": "in", "print": "1"})
+    assert len(many) == len(few)
 
     monkeypatch.setattr(resolve(url).func.view_class, "print_rows", 10)
     cut = client.get(url, {"q": "in", "print": "1"})
