@@ -14,6 +14,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.utils.functional import cached_property
 
+from core.planning import JOIN_SEARCH_LIMIT, joined_tables, joins_as_written
+
 
 class PortalMixin(AccessMixin):
     #: override to restrict a view to some roles; the user is authenticated and has a role here
@@ -36,6 +38,14 @@ class ScopedObjectMixin(PortalMixin):
 
     def get_queryset(self):
         return self.model.objects.visible_to(self.request.user)
+
+    def get_object(self, queryset=None):
+        queryset = self.get_queryset() if queryset is None else queryset
+        if joined_tables(queryset) > JOIN_SEARCH_LIMIT:
+            # One row by its key and many tables joined to it by theirs: planned in the order written.
+            with joins_as_written():
+                return super().get_object(queryset)
+        return super().get_object(queryset)
 
 
 def portal_view(view_func):
