@@ -16,12 +16,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
-from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.choices import status_is
+from core.navigation import object_url
 from core.scope import ScopedQuerySet
 from core.versioning import Versioned
 
@@ -606,7 +606,7 @@ class Assessment(Versioned):
         return f"{self.person} — {self.framework.year}"
 
     def get_absolute_url(self) -> str:
-        return reverse("assessments:assessment_detail", kwargs={"pk": self.pk})
+        return object_url("assessments:assessment_detail", self.pk)
 
     @property
     def is_locked(self) -> bool:

@@ -14,7 +14,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -22,6 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from assessments.models import Rating
 from core.choices import status_is
+from core.navigation import object_url
 from core.scope import ScopedQuerySet
 from core.text import normalize_name
 from core.versioning import Versioned
@@ -259,7 +259,7 @@ class Campaign(Versioned):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("awards:campaign_detail", kwargs={"pk": self.pk})
+        return object_url("awards:campaign_detail", self.pk)
 
     @property
     def level(self) -> str:
@@ -445,7 +445,7 @@ class Nomination(NominatingUnit, Versioned):
         return f"{self.person} — {self.campaign}"
 
     def get_absolute_url(self) -> str:
-        return reverse("awards:nomination_detail", kwargs={"pk": self.pk})
+        return object_url("awards:nomination_detail", self.pk)
 
 
 class CommendationQuerySet(ProvinceWideQuerySet):
@@ -512,7 +512,7 @@ class Commendation(NominatingUnit, Versioned):
         return f"{self.person} — {self.year}"
 
     def get_absolute_url(self) -> str:
-        return reverse("awards:commendation_detail", kwargs={"pk": self.pk})
+        return object_url("awards:commendation_detail", self.pk)
 
     @property
     def is_revoked(self) -> bool:

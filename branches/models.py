@@ -10,10 +10,10 @@ import datetime
 
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.navigation import object_url
 from core.scope import ScopedQuerySet
 from core.text import fold, normalize_name
 from core.versioning import Versioned
@@ -73,7 +73,7 @@ class AdministrativeUnit(Versioned):
         return self.ended_on is None
 
     def _url(self, name: str) -> str:
-        url = reverse(name, kwargs={"code": self.code})
+        url = object_url(name, self.code, "code")
         # An ended unit's code may belong to a current unit now: name the day it last existed.
         return f"{url}?on={self.ended_on.isoformat()}" if self.ended_on else url
 
@@ -366,7 +366,7 @@ class Branch(Versioned):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("branches:branch_detail", kwargs={"pk": self.pk})
+        return object_url("branches:branch_detail", self.pk)
 
     @property
     def is_ended(self) -> bool:

@@ -11,12 +11,12 @@ import datetime
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from core.navigation import object_url
 from core.scope import ScopedQuerySet
 from core.text import fold, name_sort_key, normalize_name
 from core.versioning import Versioned
@@ -140,7 +140,7 @@ class Person(Versioned):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("secretaries:person_detail", kwargs={"pk": self.pk})
+        return object_url("secretaries:person_detail", self.pk)
 
     @property
     def may_be_shown_publicly(self) -> bool:
@@ -374,7 +374,7 @@ class Correction(models.Model):
         return f"{self.person} ({timezone.localtime(self.created_at):%d/%m/%Y})"
 
     def get_absolute_url(self) -> str:
-        return reverse("secretaries:correction_review", kwargs={"pk": self.pk})
+        return object_url("secretaries:correction_review", self.pk)
 
     @property
     def is_pending(self) -> bool:

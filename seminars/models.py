@@ -14,7 +14,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
@@ -22,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.choices import status_is
+from core.navigation import object_url
 from core.scope import ScopedQuerySet
 from core.text import fold, normalize_name
 from core.versioning import Versioned
@@ -258,7 +258,7 @@ class Seminar(Versioned, Organised):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("seminars:seminar_detail", kwargs={"pk": self.pk})
+        return object_url("seminars:seminar_detail", self.pk)
 
     def clean(self):
         # Also in admin, which saves without the service.
@@ -432,7 +432,7 @@ class Initiative(Versioned, Organised):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("seminars:initiative_detail", kwargs={"pk": self.pk})
+        return object_url("seminars:initiative_detail", self.pk)
 
 
 def year_bounds(year: int) -> tuple[datetime.date, datetime.date]:

@@ -2,9 +2,9 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.navigation import object_url
 from core.scope import ScopedQuerySet
 
 
@@ -73,7 +73,7 @@ class ImportBatch(models.Model):
         return f"{self.file_name} ({self.created_at:%d/%m/%Y %H:%M})"
 
     def get_absolute_url(self) -> str:
-        return reverse("imports:batch_detail", kwargs={"pk": self.pk})
+        return object_url("imports:batch_detail", self.pk)
 
     @property
     def is_preview(self) -> bool:

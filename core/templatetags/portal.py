@@ -4,22 +4,19 @@ layout's fixed links."""
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
-from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template.defaultfilters import floatformat
 from django.templatetags.static import static
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.formats import get_format
 from django.utils.html import format_html
 
-from core import crispy_fields
+from core import crispy_fields, navigation
 
 register = template.Library()
 
-#: (URLconf, script prefix, URL name) → path, for fixed_url; static path → URL, for fixed_static
-_FIXED_URLS: dict[tuple[str, str, str], str] = {}
+#: static path → URL, for fixed_static
 _FIXED_STATIC: dict[str, str] = {}
 
 
@@ -27,12 +24,7 @@ _FIXED_STATIC: dict[str, str] = {}
 def fixed_url(name: str) -> str:
     """`{% url name %}` for a URL without arguments, reversed once per URLconf and script prefix: the
     layout links to the same pages on every request, and each `{% url %}` resolved them again."""
-    key = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), name)
-    try:
-        return _FIXED_URLS[key]
-    except KeyError:
-        url = _FIXED_URLS[key] = reverse(name)
-        return url
+    return navigation.fixed_url(name)
 
 
 @register.simple_tag
@@ -46,15 +38,14 @@ def fixed_static(path: str) -> str:
         return url
 
 
-#: the settings a fixed URL depends on: the URLconf, and the static files' storage and address (DEBUG: the
-#: manifest storage gives unhashed names in development)
-_FIXED_URL_SETTINGS = {"ROOT_URLCONF", "FORCE_SCRIPT_NAME", "STORAGES", "STATIC_URL", "STATIC_ROOT", "DEBUG"}
+#: the settings a static file's URL depends on: the storage and the address (DEBUG: the manifest storage
+#: gives unhashed names in development)
+_FIXED_STATIC_SETTINGS = {"STORAGES", "STATIC_URL", "STATIC_ROOT", "DEBUG", "FORCE_SCRIPT_NAME"}
 
 
 @receiver(setting_changed)
-def _forget_fixed_urls(*, setting, **kwargs) -> None:
-    if setting in _FIXED_URL_SETTINGS:
-        _FIXED_URLS.clear()
+def _forget_fixed_static(*, setting, **kwargs) -> None:
+    if setting in _FIXED_STATIC_SETTINGS:
         _FIXED_STATIC.clear()
 
 

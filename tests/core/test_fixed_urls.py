@@ -1,20 +1,43 @@
-"""The layout's fixed links and static files (core/templatetags/portal.py: fixed_url, fixed_static): looked
-up once per process, and again after a change of the settings they depend on."""
+"""The portal's links and static files (core/navigation.py: fixed_url, object_url; the template tags
+fixed_url, fixed_static): looked up once per process, and again after a change of the settings they
+depend on."""
 
 from django.test import override_settings
+from django.urls import reverse
 
+from core import navigation
 from core.templatetags import portal
+from secretaries.models import Person
 
 
 def test_a_fixed_url_is_reversed_once(monkeypatch, settings):
     calls = []
-    real = portal.reverse
-    monkeypatch.setattr(portal, "reverse", lambda name: calls.append(name) or real(name))
-    portal._FIXED_URLS.clear()
+    real = navigation.reverse
+    monkeypatch.setattr(navigation, "reverse", lambda name, **kw: calls.append(name) or real(name, **kw))
+    navigation._URLS.clear()
+    navigation._PK_URLS.clear()
     assert portal.fixed_url("home") == "/"
     settings.LANGUAGE_CODE = "en"  # a setting every test changes (tests/conftest.py): kept
     assert portal.fixed_url("home") == "/"
     assert calls == ["home"]
+    # An object's URL: its parts around the pk once, the same URL as reverse() for any pk.
+    for pk in (1, 42, 2_147_483_646):
+        assert Person(pk=pk).get_absolute_url() == real("secretaries:person_detail", kwargs={"pk": pk})
+    assert calls == ["home", "secretaries:person_detail"]
+
+
+def test_an_object_url_follows_the_urlconf_and_the_script_prefix():
+    from django.urls import set_script_prefix
+
+    assert Person(pk=7).get_absolute_url() == "/secretaries/7/"
+    try:
+        set_script_prefix("/portal/")
+        assert Person(pk=7).get_absolute_url() == "/portal/secretaries/7/"
+    finally:
+        set_script_prefix("/")
+    with override_settings(ROOT_URLCONF="tests.core.urls_elsewhere"):
+        assert navigation.object_url("person", 7) == "/elsewhere/7/" == reverse("person", kwargs={"pk": 7})
+    assert Person(pk=7).get_absolute_url() == "/secretaries/7/"
 
 
 def test_a_fixed_url_follows_the_script_prefix():
