@@ -10,7 +10,8 @@ from django.dispatch import receiver
 from django.template.defaultfilters import floatformat
 from django.templatetags.static import static
 from django.utils.formats import get_format
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 from core import crispy_fields, navigation
 
@@ -93,6 +94,37 @@ def crispy_field_markup(context):
     (core/crispy_fields.py), else through crispy-bootstrap5's own field template."""
     html = crispy_fields.draw(context)
     return html if html is not None else crispy_fields.fallback(context.template.engine).render(context)
+
+
+@register.simple_tag
+def form_field(field):
+    """One field in Bootstrap 5 markup, as crispy's bootstrap5/field.html draws it: the label (an asterisk
+    when required), the widget with Bootstrap's class, errors beside the field, help text. For the forms
+    drawn without crispy: the list filters (partials/form_fields.html), a proposal's row form, a report's
+    filter. Written here rather than in a template: a list's ten filter fields through an included template
+    were a millisecond of every list page."""
+    if field.is_hidden:
+        return field.as_widget()
+    auto_id = conditional_escape(field.auto_id)
+    checkbox = field.widget_type == "checkbox"
+    parts = [f'<div id="div_{auto_id}" class="mb-3{" form-check" if checkbox else ""}">']
+    label_for, label = conditional_escape(field.id_for_label), conditional_escape(field.label)
+    if checkbox:
+        parts.append(bootstrap_widget(field))
+        parts.append(f'<label for="{label_for}" class="form-check-label">{label}</label>')
+    else:
+        if field.label:
+            asterisk = '<span class="asteriskField">*</span>' if field.field.required else ""
+            parts.append(f'<label for="{label_for}" class="form-label">{label}{asterisk}</label>')
+        parts.append(bootstrap_widget(field))
+    for error in field.errors:
+        error = conditional_escape(error)
+        parts.append(f'<div class="invalid-feedback d-block"><strong>{error}</strong></div>')
+    if field.help_text:
+        help_text = conditional_escape(field.help_text)
+        parts.append(f'<div id="{auto_id}_helptext" class="form-text">{help_text}</div>')
+    parts.append("</div>")
+    return mark_safe("".join(parts))
 
 
 @register.filter

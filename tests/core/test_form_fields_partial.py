@@ -1,6 +1,6 @@
-"""templates/partials/form_fields.html: the list filters' fields in Bootstrap 5 markup without crispy (whose
-nested field templates cost 10–18 ms of a list page): labels, the widget's class, errors beside the field,
-help text."""
+"""templates/partials/form_fields.html and the form_field tag (core/templatetags/portal.py): the list
+filters' fields in Bootstrap 5 markup without crispy (whose nested field templates cost 10–18 ms of a list
+page): labels, the widget's class, errors beside the field, help text; all of it escaped."""
 
 from django import forms
 from django.template.loader import render_to_string
@@ -43,3 +43,13 @@ def test_the_list_filters_render_through_the_partial(rf):
         "partials/filter_panel.html", {"filter": panel, "filter_id": "f", "request": rf.get("/")}
     )
     assert 'id="div_id_q"' in html and 'role="search"' in html
+
+
+def test_labels_errors_and_help_are_escaped():
+    class Risky(forms.Form):
+        name = forms.CharField(label="<b>Tên</b>", help_text="<i>gợi ý</i>", max_length=2)
+
+    html = render_to_string("partials/form_fields.html", {"form": Risky({"name": "<script>"})})
+    assert "<b>" not in html and "<i>" not in html and "<script>" not in html
+    assert "&lt;b&gt;Tên&lt;/b&gt;" in html and "&lt;i&gt;gợi ý&lt;/i&gt;" in html
+    assert html.count('class="invalid-feedback d-block"') == 1
