@@ -188,17 +188,7 @@ class SeminarForm(VersionedForm, forms.ModelForm):
 class ThemeForm(forms.Form):
     title = forms.CharField(label=_("Theme"), max_length=300)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
-            Row(Column("ORDER", css_class="col-3 col-sm-2"), Column("title", css_class="col-9 col-sm-10")),
-            "notes",
-            "DELETE",
-        )
+    # Drawn by templates/seminars/partials/theme_row.html (a formset's rows, without crispy).
 
 
 class BaseThemeFormSet(forms.BaseFormSet):
@@ -245,23 +235,7 @@ class ProposalForm(VersionedForm, forms.ModelForm):
             "due_on": DateInput(),
         }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.render_hidden_fields = True
-        self.helper.layout = Layout(
-            VERSION_FIELD,
-            "text",
-            Row(
-                Column("responsible", css_class="col-sm-5"),
-                Column("due_on", css_class="col-sm-3"),
-                Column("status", css_class="col-sm-4"),
-            ),
-            "result",
-            "DELETE",
-        )
+    # Drawn by templates/seminars/partials/proposal_row.html (a formset's rows, without crispy).
 
 
 class BaseProposalFormSet(forms.BaseInlineFormSet):
