@@ -4,6 +4,10 @@ from urllib.parse import urlencode
 
 from django.shortcuts import redirect
 from django.urls import reverse
+from django_otp.middleware import OTPMiddleware as DjangoOTPMiddleware
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from core.compiled import by_pk
 
 from .mfa import has_second_factor, mfa_required
 
@@ -20,6 +24,18 @@ OPEN_VIEWS = {
     "password_reset_confirm",
     "password_reset_complete",
 }
+
+
+class OTPMiddleware(DjangoOTPMiddleware):
+    """django-otp's middleware (request.user.is_verified()), the session's authenticator read by a statement
+    compiled once per process: every request of a logged-in user reads it. Other kinds of device (none
+    today) as django-otp reads them."""
+
+    def _device_from_persistent_id(self, persistent_id: str):
+        label, _slash, pk = self._normalize_persistent_id(persistent_id).rpartition("/")
+        if label == TOTPDevice.model_label() and pk.isdigit():
+            return by_pk(TOTPDevice, int(pk))
+        return super()._device_from_persistent_id(persistent_id)
 
 
 class SecondFactorMiddleware:

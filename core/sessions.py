@@ -1,4 +1,5 @@
-"""Session lifetimes (ASVS V7): an idle timeout, an absolute lifetime, and ending every session of a user.
+"""Sessions: their store, and their lifetimes (ASVS V7): an idle timeout, an absolute lifetime, and ending
+every session of a user.
 
 The login time and the last activity are kept in the session itself (set at login by `note_login`, read by
 `core.middleware.SessionTimeoutMiddleware`), so nothing is added to the user model.
@@ -7,7 +8,23 @@ The login time and the last activity are kept in the session itself (set at logi
 from importlib import import_module
 
 from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.utils import timezone
+
+from core.compiled import by_pk
+
+
+class SessionStore(DatabaseSessionStore):
+    """Django's sessions in the database (SESSION_ENGINE = "core.sessions"), each request's session read by
+    a statement compiled once per process (core.compiled.by_pk) instead of the ORM's get()."""
+
+    def _get_session_from_db(self):
+        session = by_pk(self.model, self.session_key)
+        if session is None or session.expire_date <= timezone.now():
+            self._session_key = None
+            return None
+        return session
+
 
 LOGIN_AT = "_bithu_login_at"
 SEEN_AT = "_bithu_seen_at"

@@ -89,7 +89,7 @@ MIDDLEWARE = [
     "core.middleware.RequestContextMiddleware",
     # request.user.is_verified(): whether this session passed the second factor; then the portal's rule
     # that administrators and provincial staff (and anyone with a device) pass it before any page.
-    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.OTPMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle timeout and absolute lifetime of a signed-in session (it says why on the login page).
@@ -154,7 +154,9 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # django-axes first, so a locked-out username and address never reach the password check.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, the account of each request read by a statement compiled once (a session of
+    # the former path, "django.contrib.auth.backends.ModelBackend", is asked to log in again).
+    "accounts.backends.ModelBackend",
 ]
 # ASVS V6.2: 12 characters for everyone, 15 for administrators and provincial staff, no word of the
 # portal's context (its name, the Union's words, province and district names, the username), not common.
@@ -311,7 +313,8 @@ DEFERRED_WORK_INLINE = False
 # core.sessions.sessions_end can find every session of a user). ASVS V7: a session ends after
 # SESSION_IDLE_MINUTES without a request and SESSION_MAX_HOURS after the login, whatever happens
 # (core.middleware.SessionTimeoutMiddleware; both times are kept in the session itself).
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# core.sessions.SessionStore: Django's database store, the session read by a statement compiled once.
+SESSION_ENGINE = "core.sessions"
 SESSION_IDLE_MINUTES = int(env("SESSION_IDLE_MINUTES", "30"))
 SESSION_MAX_HOURS = int(env("SESSION_MAX_HOURS", "12"))
 SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 60 * 60

@@ -37,7 +37,13 @@ def test_production_shares_sessions_cache_and_uploads_between_nodes():
         REDIS_URL="redis://cache.internal:6379/2", MEDIA_ROOT="/srv/bithu/media"
     )
     assert values, error
-    assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
+    # Sessions in the database, which every node reads (core.sessions: Django's database store).
+    assert values["SESSION_ENGINE"] == "core.sessions"
+    from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+
+    from core.sessions import SessionStore
+
+    assert issubclass(SessionStore, DatabaseSessionStore)
     cache = values["CACHES"]["default"]
     assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     assert cache["LOCATION"] == "redis://cache.internal:6379/2"
