@@ -62,15 +62,19 @@ def _alive_in_scope(user, model) -> Q:
     return alive_under(None)
 
 
-def scope_totals(*, user) -> dict[str, int]:
-    """Headline figures of everything the user may see (branches and members from the counters)."""
+def scope_totals(*, user, districts: bool = True, communes: bool = True) -> dict[str, int]:
+    """Headline figures of everything the user may see (branches and members from the counters); the
+    numbers of districts and communes only when asked (the first screen shows no districts under today's
+    units, and a commune officer neither)."""
     counted = unit_counts(user=user, fields=[])
-    return {
-        "districts": District.objects.visible_to(user).filter(_alive_in_scope(user, District)).count(),
-        "communes": Commune.objects.visible_to(user).filter(_alive_in_scope(user, Commune)).count(),
+    totals = {
         "branches": sum(row["branches"] for row in counted),
         "members": sum(row["members"] for row in counted),
     }
+    for name, model, wanted in (("districts", District, districts), ("communes", Commune, communes)):
+        if wanted:
+            totals[name] = model.objects.visible_to(user).filter(_alive_in_scope(user, model)).count()
+    return totals
 
 
 def _grouped(qs, key: str, **measures) -> dict:

@@ -47,7 +47,11 @@ class HomeView(PortalMixin, TemplateView):
         user = self.request.user
         level, units = selectors.home_units(user=user)
         return super().get_context_data(
-            totals=selectors.scope_totals(user=user),
+            # What templates/branches/home.html shows: districts above the communes' level, communes for
+            # all but a commune officer.
+            totals=selectors.scope_totals(
+                user=user, districts=level != "commune", communes=not user.is_commune_officer
+            ),
             unit_level=level,
             units=units,
             panels=panels_for(user),

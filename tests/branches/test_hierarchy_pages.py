@@ -16,8 +16,10 @@ def test_home_counts_are_scoped(client, tieu_can_officer, tra_vinh_staff, admini
     BranchFactory(commune=hieu_tu, name="Khóm 2", member_count=8)
     BranchFactory(commune=hieu_tu, name="Ấp Giải Thể", member_count=99, is_active=False)
     client.force_login(tieu_can_officer)
-    totals = client.get(reverse("home")).context["totals"]
-    assert totals == {"districts": 1, "communes": 1, "branches": 2, "members": 32 + 8}
+    response = client.get(reverse("home"))
+    # A district officer's first screen lists communes: no number of districts, none counted.
+    assert response.context["totals"] == {"communes": 1, "branches": 2, "members": 32 + 8}
+    assert 'data-stat="districts"' not in response.content.decode()
 
     login_verified(client, tra_vinh_staff)
     totals = client.get(reverse("home")).context["totals"]
