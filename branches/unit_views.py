@@ -132,9 +132,10 @@ class CommuneDetailView(UnitDetailMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        branches = selectors.attach_branch_successors(
-            list(Branch.objects.visible_to(user).filter(commune=self.object))
-        )
+        branches = list(Branch.objects.visible_to(user).filter(commune=self.object))
+        for branch in branches:
+            branch.commune = self.object  # the table reads its commune's end: this one, not a query a row
+        branches = selectors.attach_branch_successors(branches)
         # An ended commune that still has active branches: they wait for their new commune.
         waiting = [b for b in branches if b.is_active] if self.object.ended_on else []
         return super().get_context_data(
