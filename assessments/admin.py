@@ -20,11 +20,20 @@ from .models import (
 )
 
 
+def in_use(framework) -> bool:
+    """`framework.is_in_use`, asked once per admin page: Django admin asks each inline's permissions for
+    every row (24 identical queries on a framework's page). Kept on the instance, which lives for the
+    request; the models ask afresh."""
+    if not hasattr(framework, "_in_use_on_this_page"):
+        framework._in_use_on_this_page = framework.is_in_use
+    return framework._in_use_on_this_page
+
+
 class FrozenWhenUsedInline(admin.TabularInline):
     extra = 0
 
     def _in_use(self, obj) -> bool:
-        return obj is not None and obj.is_in_use
+        return obj is not None and in_use(obj)
 
     def has_add_permission(self, request, obj=None):
         return not self._in_use(obj) and super().has_add_permission(request, obj)
@@ -47,7 +56,7 @@ class CriterionInline(FrozenWhenUsedInline):
     fields = ["order", "name", "description", "weight", "max_points"]
 
     def _in_use(self, obj) -> bool:
-        return obj is not None and obj.framework.is_in_use
+        return obj is not None and in_use(obj.framework)
 
 
 class RatingConditionInline(FrozenWhenUsedInline):
@@ -83,12 +92,12 @@ class FrameworkAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # Once assessments use the framework, it is frozen, with its province and year (models.Framework).
-        if obj is not None and obj.is_in_use:
+        if obj is not None and in_use(obj):
             return (*FROZEN_FRAMEWORK_FIELDS, "province", "year")
         return ()
 
     def has_delete_permission(self, request, obj=None):
-        return not (obj is not None and obj.is_in_use) and super().has_delete_permission(request, obj)
+        return not (obj is not None and in_use(obj)) and super().has_delete_permission(request, obj)
 
     @admin.action(description=_("Copy for the following year"))
     def copy_to_next_year(self, request, queryset):
@@ -120,7 +129,7 @@ class SkillGroupAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         frozen = ["framework", "order", "name", "max_points"]
-        return frozen if obj is not None and obj.framework.is_in_use else []
+        return frozen if obj is not None and in_use(obj.framework) else []
 
 
 class ScoreInline(admin.TabularInline):
@@ -129,6 +138,10 @@ class ScoreInline(admin.TabularInline):
     readonly_fields = ["criterion", "value", "comment"]
     extra = 0
     can_delete = False
+
+    def get_queryset(self, request):
+        # Each row names its criterion (its group): read with the rows, not one query a row.
+        return super().get_queryset(request).select_related(self.fields[0])
 
     def has_add_permission(self, request, obj=None):
         return False

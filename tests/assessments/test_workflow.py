@@ -218,3 +218,26 @@ class TestViews:
         client.force_login(tieu_can_officer)
         response = client.get(reverse("assessments:assessment_update", args=[submitted.pk]))
         assert response["Location"] == submitted.get_absolute_url()
+
+
+def test_admin_pages_of_a_framework_in_use_ask_it_once(submitted, framework, client, administrator):
+    """Django admin asks each inline's permissions for every row: whether the framework is in use is read
+    once per page (it was 24 times on a framework's page), and an assessment's scores come with their
+    criteria (a query a row before)."""
+    login_verified(client, administrator)
+    group = framework.groups.first()
+    pages = [
+        reverse("admin:assessments_framework_change", args=[framework.pk]),
+        reverse("admin:assessments_skillgroup_change", args=[group.pk]),
+        reverse("admin:assessments_assessment_change", args=[submitted.pk]),
+    ]
+    for url in pages:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        statements = [q["sql"] for q in queries.captured_queries]
+        in_use = [
+            sql for sql in statements if 'FROM "assessments_assessment" WHERE' in sql and "LIMIT 1" in sql
+        ]
+        assert len(in_use) <= 1, (url, len(in_use))
+        criteria = [sql for sql in statements if sql.startswith('SELECT "assessments_criterion"')]
+        assert len(criteria) <= 1, (url, len(criteria))
