@@ -143,6 +143,11 @@ class TestCreateAndEdit:
         edit = reverse("seminars:seminar_update", args=[seminar.pk])
         form = client.get(edit)
         assert [f.initial["title"] for f in form.context["themes"]] == ["Một", "Hai", "Ba"]
+        # The rows (seminars/partials/proposal_row.html) carry each proposal's id and the version it was
+        # loaded from, so a stale save of the page cannot overwrite a newer follow-up.
+        html = form.content.decode()
+        assert f'name="proposals-0-id" value="{proposal.pk}"' in html
+        assert f'name="proposals-0-loaded_version" value="{proposal.version}"' in html
         data = seminar_data(
             [world["tieu_can_person"]],
             **themes_data([("Một", "", "3"), ("Hai", "", "2", True), ("Ba", "ghi chú", "1")], initial=3),
