@@ -138,10 +138,11 @@ class ScoreInline(admin.TabularInline):
     readonly_fields = ["criterion", "value", "comment"]
     extra = 0
     can_delete = False
+    #: what each row names, read with the rows (not one query a row)
+    names = "criterion"
 
     def get_queryset(self, request):
-        # Each row names its criterion (its group): read with the rows, not one query a row.
-        return super().get_queryset(request).select_related(self.fields[0])
+        return super().get_queryset(request).select_related(self.names)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -150,6 +151,7 @@ class ScoreInline(admin.TabularInline):
 class GroupScoreInline(ScoreInline):
     model = GroupScore
     fields = readonly_fields = ["group", "score"]
+    names = "group"
 
 
 @admin.register(Assessment)

@@ -140,22 +140,21 @@ def related_match(model, condition: dict) -> Q:
     `filter()` call) that satisfies `condition`, its lookups starting at `model`."""
     if not any(_crosses_many(model, lookup) for lookup in condition):
         return Q(**condition)
-    field = _first_hop(model, condition)
-    if field is None:
+    step = _first_step(model, condition)
+    if step is None:
         # One filter() call all the same: the conditions hold for the same related row, and no row twice.
         return Q(pk__in=model._base_manager.filter(**condition).values("pk"))
-    rest = {lookup.split("__", 1)[1]: value for lookup, value in condition.items()}
-    if field.concrete and not field.many_to_many:  # a foreign key forward: Proposal.seminar
+    field, rest = step
+    if _forward(field):  # Proposal.seminar
         return Q(**{f"{field.name}__in": _matching_ids(field.related_model, rest)})
     return Q(pk__in=_ids_linked(field, rest))
 
 
 def _matching_ids(model, condition: dict):
     """The ids of `model`'s rows matching `condition` (as related_match does), as a subquery."""
-    field = _first_hop(model, condition)
-    if field is not None and not (field.concrete and not field.many_to_many):
-        rest = {lookup.split("__", 1)[1]: value for lookup, value in condition.items()}
-        return _ids_linked(field, rest)
+    step = _first_step(model, condition)
+    if step is not None and not _forward(step[0]):
+        return _ids_linked(*step)
     return model._base_manager.filter(related_match(model, condition)).values("pk")
 
 
@@ -181,15 +180,24 @@ def _ids_linked(field, rest: dict):
     return through._base_manager.filter(**{f"{other}__in": _matching_ids(related, rest)}).values(own_column)
 
 
-def _first_hop(model, condition: dict):
-    """The relation field every lookup of `condition` starts with, when one of them crosses a one-to-many
-    or many-to-many relation; None when none does, or when the lookups start differently."""
-    if not any(_crosses_many(model, lookup) for lookup in condition):
-        return None
+def _first_step(model, condition: dict):
+    """(the relation every lookup of `condition` starts with, the lookups from its far side), or None when
+    they start differently or not with a relation."""
     hops = {lookup.split("__", 1)[0] for lookup in condition}
     if len(hops) != 1 or any("__" not in lookup for lookup in condition):
         return None
-    return model._meta.get_field(hops.pop())
+    try:
+        field = model._meta.get_field(hops.pop())
+    except FieldDoesNotExist:
+        return None
+    if not field.is_relation:
+        return None
+    return field, {lookup.split("__", 1)[1]: value for lookup, value in condition.items()}
+
+
+def _forward(field) -> bool:
+    """A foreign key (or one-to-one) declared on the row's own model."""
+    return field.concrete and not field.many_to_many
 
 
 def _crosses_many(model, lookup: str) -> bool:
