@@ -112,12 +112,18 @@ def test_postgresql_connections_run_without_jit_and_with_the_cost_of_memory_read
     """The reports' plans cost enough to trigger PostgreSQL's JIT, which took longer than the queries; with
     the default cost of a random read (a spinning disk's) the planner scanned whole tables instead of
     reading a few rows through an index; trying every order of a detail page's 9 to 12 joined tables took
-    longer than running its query."""
-    options = "-c jit=off -c random_page_cost=1.1 -c join_collapse_limit=6"
+    longer than running its query; parallel workers cost more to start than the province-sized reads they
+    share."""
+    options = (
+        "-c jit=off -c random_page_cost=1.1 -c join_collapse_limit=6 -c max_parallel_workers_per_gather=0"
+    )
     assert _database_options("config.settings.production")["options"] == options
     # On spinning disks the operator says so.
     slow = _database_options("config.settings.production", DATABASE_RANDOM_PAGE_COST="4")["options"]
-    assert slow == "-c jit=off -c random_page_cost=4 -c join_collapse_limit=6"
+    assert slow == options.replace("random_page_cost=1.1", "random_page_cost=4")
+    # A server with cores to spare for the national reports gives them parallel workers.
+    parallel = _database_options("config.settings.production", DATABASE_PARALLEL_WORKERS="2")["options"]
+    assert parallel.endswith("-c max_parallel_workers_per_gather=2")
     # The test settings add theirs to it, not instead of it.
     assert _database_options("config.settings.test")["options"] == f"{options} -c synchronous_commit=off"
     assert "options" not in _database_options("config.settings.test", DATABASE_URL="")

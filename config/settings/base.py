@@ -139,10 +139,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The planner tries every order of at most 6 joined tables, not 8: a detail page's query (the object
     # and what it shows, 9 to 12 tables joined on their keys) took 6 to 12 ms to plan and 0.5 ms to run,
     # and the lists and reports, measured page by page on national data, plan and run as before.
+    # No parallel workers for a page's query: starting them costs more than the province-sized reads they
+    # share, and on two cores they take the CPU the other requests wait for. Measured page by page on
+    # national data (the in-process renders of `make bench`): the provincial staff's pages 10 % less time
+    # in all (an assessment list 84 → 44 ms, where a parallel walk of the people's name index was planned),
+    # the administrator's national reports as before (±5 %). DATABASE_PARALLEL_WORKERS gives them back.
     # Other settings add their own "-c".
     page_cost = env("DATABASE_RANDOM_PAGE_COST", "1.1")
+    parallel_workers = int(env("DATABASE_PARALLEL_WORKERS", "0"))
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c jit=off -c random_page_cost={page_cost} -c join_collapse_limit=6"
+        f" -c max_parallel_workers_per_gather={parallel_workers}"
     )
 else:
     # The covering indexes (INCLUDE) are PostgreSQL's speed-up for national data; SQLite, the zero-setup
