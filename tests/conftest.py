@@ -31,7 +31,7 @@ from tests.factories import (
     UserFactory,
     person_with_term,
 )
-from tests.login import login_verified
+from tests.login import forget_sessions, keep_sessions, login_verified
 
 PASSWORD = "mat-khau-thu"
 
@@ -149,9 +149,22 @@ def world_once(django_db_setup, django_db_blocker):
     objects of a shareable fixture must pickle (model instances and files do)."""
     _WORLD_ONCE["active"] = True
     try:
-        yield from shared_data(django_db_blocker, lambda: _pickled(_build_all()))
+        yield from shared_data(django_db_blocker, _build_world_once)
     finally:
         _WORLD_ONCE["active"] = False
+        forget_sessions()
+
+
+def _build_world_once() -> bytes:
+    """The shareable objects, pickled, and a verified session of each persona (tests.login): with the
+    authenticator such a session needs, which the personas' logins would give them anyway. Not for the
+    world's other accounts: one without a role, say, is tested without an authenticator."""
+    from django.test import Client
+
+    objects = _build_all()
+    users = [objects[name] for name in PERSONAS if name != "anonymous"]
+    keep_sessions(users, Client()._get_backend())
+    return _pickled(objects)
 
 
 @pytest.hookimpl(tryfirst=True)

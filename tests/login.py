@@ -15,7 +15,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.mfa import TOTP_DEVICE_NAME
-from core.sessions import note_login
+from core.sessions import note_login, now_ts
 
 
 def totp_device(user) -> TOTPDevice:
@@ -38,10 +38,48 @@ def login_verified(client, user):
     step: the session those leave behind, written at once. Unlike client.force_login it sends no login
     signal (last_login, django-axes' access log, the security event): the tests of logging in go through
     the login page itself. A test runs this for most of its requests' personas, so it is kept to three
-    queries (force_login and a session update cost twelve)."""
-    session = verified_session(user, client._get_backend())
+    queries (force_login and a session update cost twelve), and none in a module whose world is built once
+    (`keep_sessions`)."""
+    backend = client._get_backend()
+    session = _kept_session(user, backend) or verified_session(user, backend)
     client._set_login_cookies(SimpleNamespace(session=session))
     return client
+
+
+#: user pk → (session, backend, the user's session hash then, when it was made): see keep_sessions
+_kept: dict[int, tuple] = {}
+#: a kept session serves a test only this close to when it was made (a test that travels in time or waits
+#: past the idle timeout logs in afresh)
+KEPT_FOR_SECONDS = 300
+
+
+def keep_sessions(users, backend: str) -> None:
+    """Verified sessions of `users`, made now and handed out by login_verified until `forget_sessions`. For
+    tests.conftest.world_once: made inside the module's transaction, they outlive each test's savepoint, so
+    the matrices' thousands of logins cost no query (a session made inside a test is undone with it).
+    Those who must pass the second factor get an authenticator now; officers get none."""
+    from accounts.mfa import mfa_required
+
+    for user in users:
+        # An officer needs no second factor and is not given an authenticator: a test that signs one in
+        # with force_login (no device, nothing to verify) finds it as it was.
+        session = verified_session(user, backend, second_factor=mfa_required(user))
+        _kept[user.pk] = (session, backend, user.get_session_auth_hash(), now_ts())
+
+
+def forget_sessions() -> None:
+    _kept.clear()
+
+
+def _kept_session(user, backend: str):
+    kept = _kept.get(user.pk)
+    if kept is None:
+        return None
+    session, kept_backend, auth_hash, made_at = kept
+    fresh = abs(now_ts() - made_at) < KEPT_FOR_SECONDS
+    if kept_backend != backend or auth_hash != user.get_session_auth_hash() or not fresh:
+        return None
+    return session
 
 
 def verified_session(user, backend: str, *, second_factor: bool = True):
