@@ -375,7 +375,9 @@ class TestSteps:
         assert campaign.status == Campaign.Status.OPEN
 
 
-TODAY_TEXT = timezone.localdate().strftime("%d/%m/%Y")
+def today_text() -> str:
+    """Today as the decision form takes it, read when a test needs it (a run may cross midnight)."""
+    return f"{timezone.localdate():%d/%m/%Y}"
 
 
 class TestPublish:
@@ -399,7 +401,7 @@ class TestPublish:
         campaign = services.campaign_close(campaign=world["campaign"], user=tra_vinh_staff)
         services.nomination_approve(nomination=world["tieu_can_nomination"], reviewer=tra_vinh_staff)
         login_verified(client, tra_vinh_staff)
-        response = client.post(self.url(campaign), {"decision_number": "9/QĐ", "decision_date": TODAY_TEXT})
+        response = client.post(self.url(campaign), {"decision_number": "9/QĐ", "decision_date": today_text()})
         assert response.status_code == 200
         assert response.context["form"].non_field_errors()
         campaign.refresh_from_db()
@@ -411,7 +413,7 @@ class TestPublish:
         for key in ("tieu_can_nomination", "cang_long_nomination"):
             services.nomination_reject(nomination=world[key], reviewer=tra_vinh_staff, reason="Chưa đủ")
         login_verified(client, tra_vinh_staff)
-        response = client.post(self.url(campaign), {"decision_number": "9/QĐ", "decision_date": TODAY_TEXT})
+        response = client.post(self.url(campaign), {"decision_number": "9/QĐ", "decision_date": today_text()})
         assert response.status_code == 200 and response.context["form"].non_field_errors()
         campaign.refresh_from_db()
         assert campaign.status == Campaign.Status.REVIEW
@@ -421,7 +423,7 @@ class TestPublish:
         for key in ("tieu_can_nomination", "cang_long_nomination"):
             services.nomination_approve(nomination=world[key], reviewer=tra_vinh_staff)
         login_verified(client, tra_vinh_staff)
-        response = client.post(self.url(campaign), {"decision_number": "9/QĐ", "decision_date": TODAY_TEXT})
+        response = client.post(self.url(campaign), {"decision_number": "9/QĐ", "decision_date": today_text()})
         assert response.status_code == 200 and response.context["form"].non_field_errors()
         campaign.refresh_from_db()
         assert campaign.status == Campaign.Status.OPEN and not campaign.commendations.exists()
@@ -440,7 +442,7 @@ class TestPublish:
             nomination=world["cang_long_nomination"], reviewer=tra_vinh_staff, reason="Thiếu"
         )
         login_verified(client, tra_vinh_staff)
-        decision = {"decision_number": "30/QĐ-TĐTN", "decision_date": TODAY_TEXT}
+        decision = {"decision_number": "30/QĐ-TĐTN", "decision_date": today_text()}
         # First the confirmation page: the list, the decision line, the certificate preview; nothing is
         # published yet.
         response = client.post(self.url(campaign), decision)
@@ -474,7 +476,7 @@ class TestPublish:
     def test_officers_cannot_publish(self, client, tieu_can_officer, tra_vinh_staff, world):
         campaign = services.campaign_close(campaign=world["campaign"], user=tra_vinh_staff)
         client.force_login(tieu_can_officer)
-        response = client.post(self.url(campaign), {"decision_number": "1", "decision_date": TODAY_TEXT})
+        response = client.post(self.url(campaign), {"decision_number": "1", "decision_date": today_text()})
         assert response.status_code == 403
 
 

@@ -36,7 +36,9 @@ from tests.login import login_verified
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+# Read when a test needs it, not once at import: a run that crosses Vietnam's midnight would compare
+# yesterday's date with the portal's today.
+today = timezone.localdate
 LAST_DAY = REFORM_DAY - datetime.timedelta(days=1)
 SUMMARY = "Tổ chức tốt phong trào thanh niên tình nguyện."
 
@@ -97,10 +99,10 @@ def _build() -> dict:
     campaign = services.campaign_save(
         campaign=Campaign(
             province=vinh_long,
-            year=TODAY.year,
-            title=f"Tuyên dương năm {TODAY.year}",
-            opens_on=TODAY - datetime.timedelta(days=10),
-            closes_on=TODAY + datetime.timedelta(days=20),
+            year=today().year,
+            title=f"Tuyên dương năm {today().year}",
+            opens_on=today() - datetime.timedelta(days=10),
+            closes_on=today() + datetime.timedelta(days=20),
             default_quota=2,
         ),
         quotas={tap_ngai: 3},
@@ -227,8 +229,8 @@ class TestNominating:
             province=w["tra_vinh"],
             year=2025,
             title="Tuyên dương năm 2025",
-            opens_on=TODAY - datetime.timedelta(days=1),
-            closes_on=TODAY + datetime.timedelta(days=1),
+            opens_on=today() - datetime.timedelta(days=1),
+            closes_on=today() + datetime.timedelta(days=1),
             status=Campaign.Status.OPEN,
         )
         person = secretaries_of(w["tap_ngai"])[1]
@@ -244,8 +246,8 @@ class TestNominating:
                     province=w["tra_vinh"],
                     year=2027,
                     title="Tuyên dương 2027",
-                    opens_on=TODAY,
-                    closes_on=TODAY,
+                    opens_on=today(),
+                    closes_on=today(),
                 ),
                 quotas={},
                 user=User.objects.get(username="tinhdoan.travinh"),
@@ -386,7 +388,7 @@ def publish(w, *, people) -> Campaign:
         services.nomination_approve(nomination=nominate(campaign, person, officer), reviewer=w["staff"])
     services.campaign_close(campaign=campaign, user=w["staff"])
     return services.campaign_publish(
-        campaign=campaign, decision_number="12-QĐ/TĐTN", decision_date=TODAY, user=w["staff"]
+        campaign=campaign, decision_number="12-QĐ/TĐTN", decision_date=today(), user=w["staff"]
     )
 
 

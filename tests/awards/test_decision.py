@@ -23,7 +23,9 @@ from tests.login import login_verified
 
 pytestmark = pytest.mark.usefixtures("world_once")
 
-TODAY = timezone.localdate()
+# Read when a test needs it, not once at import: a run that crosses Vietnam's midnight would compare
+# yesterday's date with the portal's today.
+today = timezone.localdate
 
 
 def text_of(content: bytes) -> tuple[PdfReader, str]:
@@ -55,24 +57,24 @@ def ready(world, tra_vinh_staff):
 class TestDecisionDate:
     def test_before_the_window_closed_is_refused_next_to_the_field_in_vietnamese(self, staff, ready):
         # Closed early today: a decision of yesterday (or of 2020) predates the close.
-        for day in ((TODAY - datetime.timedelta(days=1)).strftime("%d/%m/%Y"), "01/01/2020"):
+        for day in ((today() - datetime.timedelta(days=1)).strftime("%d/%m/%Y"), "01/01/2020"):
             response = staff.post(publish_url(ready), {"decision_number": "9-QĐ/TĐTN", "decision_date": day})
             assert response.status_code == 200
             errors = response.context["form"].errors["decision_date"]
             assert errors == [
-                f"Ngày quyết định phải sau khi hết hạn nhận đề nghị: từ ngày {TODAY:%d/%m/%Y} trở đi."
+                f"Ngày quyết định phải sau khi hết hạn nhận đề nghị: từ ngày {today():%d/%m/%Y} trở đi."
             ]
         ready.refresh_from_db()
         assert ready.status == Campaign.Status.REVIEW and not ready.commendations.exists()
 
     def test_a_future_date_is_refused(self, staff, ready):
-        tomorrow = TODAY + datetime.timedelta(days=1)
+        tomorrow = today() + datetime.timedelta(days=1)
         response = staff.post(
             publish_url(ready),
             {"decision_number": "9-QĐ/TĐTN", "decision_date": tomorrow.strftime("%d/%m/%Y"), "confirm": "1"},
         )
         assert response.context["form"].errors["decision_date"] == [
-            f"Ngày quyết định không được sau ngày hôm nay ({TODAY:%d/%m/%Y})."
+            f"Ngày quyết định không được sau ngày hôm nay ({today():%d/%m/%Y})."
         ]
         assert not ready.commendations.exists()
 
@@ -97,20 +99,20 @@ class TestDecisionDate:
 
 class TestConfirmation:
     def test_checking_shows_the_list_the_line_and_a_preview_and_publishes_nothing(self, staff, ready, world):
-        decision = {"decision_number": "30-QĐ/TĐTN", "decision_date": TODAY.strftime("%d/%m/%Y")}
+        decision = {"decision_number": "30-QĐ/TĐTN", "decision_date": today().strftime("%d/%m/%Y")}
         response = staff.post(publish_url(ready), decision)
         assert response.status_code == 200
         assert response.templates[0].name == "awards/campaign_publish_confirm.html"
         html = response.content.decode()
         assert "Nguyễn Văn Tèo" in html and world["cang_long_person"].full_name not in html
-        assert f"Quyết định số 30-QĐ/TĐTN ngày {TODAY:%d/%m/%Y}" in html
+        assert f"Quyết định số 30-QĐ/TĐTN ngày {today():%d/%m/%Y}" in html
         preview = response.context["preview_url"]
         assert not Commendation.objects.filter(campaign=ready).exists()
         # The preview: the certificate as it will read, nothing saved.
         pdf = staff.get(preview)
         assert pdf["Content-Type"] == "application/pdf"
         _reader, text = text_of(pdf.content)
-        assert "Nguyễn Văn Tèo" in text and f"Quyết định số 30-QĐ/TĐTN ngày {TODAY:%d/%m/%Y}" in text
+        assert "Nguyễn Văn Tèo" in text and f"Quyết định số 30-QĐ/TĐTN ngày {today():%d/%m/%Y}" in text
         assert not Commendation.objects.filter(campaign=ready).exists()
         # "Change the details" goes back to the form with what was typed.
         back = staff.post(publish_url(ready), {**decision, "back": "1"})
@@ -124,7 +126,7 @@ class TestConfirmation:
     def test_blocking_reasons_are_said_before_the_confirmation(self, staff, world, tra_vinh_staff):
         campaign = services.campaign_close(campaign=world["campaign"], user=tra_vinh_staff)
         response = staff.post(
-            publish_url(campaign), {"decision_number": "1", "decision_date": TODAY.strftime("%d/%m/%Y")}
+            publish_url(campaign), {"decision_number": "1", "decision_date": today().strftime("%d/%m/%Y")}
         )
         assert response.templates[0].name == "awards/campaign_publish.html"
         assert response.context["form"].non_field_errors()
@@ -175,7 +177,7 @@ class TestCorrection:
         assert (correction.reason, correction.corrected_by, correction.corrected_on) == (
             "Ghi nhầm ngày và số",
             tra_vinh_staff,
-            TODAY,
+            today(),
         )
         decided.refresh_from_db()
         assert (decided.decision_number, decided.decision_date) == (
@@ -189,7 +191,7 @@ class TestCorrection:
         # Every certificate is reissued: the corrected decision, and saying so.
         _reader, after = text_of(staff.get(url).content)
         assert "Quyết định số 125-QĐ/TĐTN ngày 25/11/2020" in after
-        assert f"(Cấp lại theo đính chính ngày {TODAY:%d/%m/%Y})" in after
+        assert f"(Cấp lại theo đính chính ngày {today():%d/%m/%Y})" in after
         assert "Nguyễn Thị Ký" in after and "Trà Vinh, ngày 25 tháng 11 năm 2020" in after
         # The campaign's page shows the correction.
         html = staff.get(decided.get_absolute_url()).content.decode()
@@ -208,9 +210,9 @@ class TestCorrection:
         assert code() == "unchanged"
         assert code(decision_number="1", reason=" ") == "reason_missing"
         assert code(decision_date=datetime.date(2020, 10, 1)) == "decision_before_window_closed"
-        assert code(decision_date=TODAY + datetime.timedelta(days=1)) == "decision_in_future"
+        assert code(decision_date=today() + datetime.timedelta(days=1)) == "decision_in_future"
         with pytest.raises(Exception) as refused:
-            self.correct(world["campaign"], tra_vinh_staff, decision_number="1", decision_date=TODAY)
+            self.correct(world["campaign"], tra_vinh_staff, decision_number="1", decision_date=today())
         assert refused.value.code == "not_decided"
         assert not DecisionCorrection.objects.exists()
 
@@ -341,7 +343,10 @@ class TestAllCertificates:
 
     def test_revoked_ones_are_left_out(self, client, cang_long_officer, decided, world, tra_vinh_staff):
         services.commendation_revoke(
-            commendation=world["cang_long_commendation"], revoked_on=TODAY, reason="Sai", user=tra_vinh_staff
+            commendation=world["cang_long_commendation"],
+            revoked_on=today(),
+            reason="Sai",
+            user=tra_vinh_staff,
         )
         client.force_login(cang_long_officer)
         response = client.get(reverse("awards:commendation_certificates", args=[decided.pk]))

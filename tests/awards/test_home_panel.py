@@ -21,7 +21,9 @@ from tests.login import login_verified
 # The world and the personas are built once for the module (tests/conftest.py: world_once).
 pytestmark = pytest.mark.usefixtures("world_once")
 
-TODAY = timezone.localdate()
+# Read when a test needs it, not once at import: a run that crosses Vietnam's midnight would compare
+# yesterday's date with the portal's today.
+today = timezone.localdate
 
 
 def days(n: int) -> datetime.timedelta:
@@ -61,7 +63,7 @@ class TestDistrictOfficer:
         assert row["window"].days == 20
         html = home(client, tieu_can_officer)
         assert campaign.title in html
-        assert f"Deadline {(TODAY + days(20)).strftime('%d/%m/%Y')}" in html
+        assert f"Deadline {(today() + days(20)).strftime('%d/%m/%Y')}" in html
         assert "20 days left" in html
         assert "places left of the quota (1 of 2 used)" in html
         assert "1 draft not submitted yet:" in html
@@ -81,14 +83,14 @@ class TestDistrictOfficer:
         assert (row["used"], row["drafts"]) == (1, [])
 
     def test_last_day(self, client, world, tieu_can_officer):
-        Campaign.objects.filter(pk=world["campaign"].pk).update(closes_on=TODAY)
+        Campaign.objects.filter(pk=world["campaign"].pk).update(closes_on=today())
         assert "closes today" in home(client, tieu_can_officer)
 
     @pytest.mark.parametrize(
         "change",
         [
-            {"closes_on": TODAY - days(1)},  # the window has passed
-            {"opens_on": TODAY + days(1), "closes_on": TODAY + days(9)},  # not yet open
+            {"closes_on": today() - days(1)},  # the window has passed
+            {"opens_on": today() + days(1), "closes_on": today() + days(9)},  # not yet open
             {"status": Campaign.Status.REVIEW},
         ],
         ids=["closed", "not yet open", "under review"],
@@ -101,10 +103,10 @@ class TestDistrictOfficer:
     def test_another_provinces_campaign_is_not_shown(self, world, long_ho, vinh_long):
         Campaign.objects.create(
             province=vinh_long,
-            year=TODAY.year,
+            year=today().year,
             title="Vĩnh Long",
-            opens_on=TODAY - days(1),
-            closes_on=TODAY + days(1),
+            opens_on=today() - days(1),
+            closes_on=today() + days(1),
             status=Campaign.Status.OPEN,
         )
         officer = UserFactory(role="district_officer", district=long_ho)
@@ -179,13 +181,13 @@ def test_fixed_number_of_queries(
         panel(user)
     # Each nominee's own district nominates them (services.nomination_save refuses another unit).
     officers = {c: UserFactory(role="district_officer", district=c.district) for c in (hieu_tu, an_truong)}
-    for year in (TODAY.year + 2, TODAY.year + 3):
+    for year in (today().year + 2, today().year + 3):
         campaign = Campaign.objects.create(
             province=tra_vinh,
             year=year,
             title=f"Đợt {year}",
-            opens_on=TODAY - days(1),
-            closes_on=TODAY + days(5),
+            opens_on=today() - days(1),
+            closes_on=today() + days(5),
             status=Campaign.Status.OPEN,
         )
         for commune in (hieu_tu, hieu_tu, an_truong):

@@ -24,7 +24,9 @@ from tests.login import login_verified
 # The world and the personas are built once for the module (tests/conftest.py: world_once).
 pytestmark = pytest.mark.usefixtures("world_once")
 
-TODAY = timezone.localdate()
+# Read when a test needs it, not once at import: a run that crosses Vietnam's midnight would compare
+# yesterday's date with the portal's today.
+today = timezone.localdate
 SUMMARY = "Tổ chức tốt phong trào thanh niên tình nguyện, xây dựng chi đoàn vững mạnh."
 REPORT = "I. Sơ lược lý lịch\n\nII. Thành tích đạt được\n- Chi đoàn vững mạnh ba năm liền."
 
@@ -116,10 +118,10 @@ class TestCreatePage:
         assert response.status_code == 200
         html = response.content.decode()
         assert "20 days left" in html
-        assert (TODAY + days(20)).strftime("%d/%m/%Y") in html
+        assert (today() + days(20)).strftime("%d/%m/%Y") in html
         assert "used 1 of 2, 1 left" in html
         assert (
-            f"Eligible secretaries of Huyện Tiểu Cần, ranked by their {TODAY.year} assessment score" in html
+            f"Eligible secretaries of Huyện Tiểu Cần, ranked by their {today().year} assessment score" in html
         )
         rows = response.context["candidates"]
         # Tèo's 2026 assessment is a draft: it does not count, he ranks with the unassessed, by name.
@@ -201,30 +203,30 @@ class TestCreate:
         )
 
     def test_window_closed_says_since_when(self, officer, world, hieu_tu):
-        the_campaign(world, closes_on=TODAY - days(3))
+        the_campaign(world, closes_on=today() - days(3))
         person = secretary(hieu_tu)
         response = post_nomination(officer, world, person, submit=True)
-        closed = (TODAY - days(3)).strftime("%d/%m/%Y")
+        closed = (today() - days(3)).strftime("%d/%m/%Y")
         assert f"Nominations closed on {closed}, 3 days ago." in messages_of(response)
         assert Nomination.objects.get(person=person).status == Nomination.Status.DRAFT
         page = officer.get(create_url(world)).content.decode()
         assert "closed 3 days ago" in page
 
     def test_window_not_open_yet_says_when(self, officer, world, hieu_tu):
-        the_campaign(world, opens_on=TODAY + days(4), closes_on=TODAY + days(30))
+        the_campaign(world, opens_on=today() + days(4), closes_on=today() + days(30))
         response = post_nomination(officer, world, secretary(hieu_tu), submit=True)
-        opens = (TODAY + days(4)).strftime("%d/%m/%Y")
+        opens = (today() + days(4)).strftime("%d/%m/%Y")
         assert f"Nominations open on {opens}, in 4 days." in messages_of(response)
         assert "opens in 4 days" in officer.get(create_url(world)).content.decode()
 
     def test_window_opens_tomorrow_in_the_singular(self, officer, world, hieu_tu):
-        the_campaign(world, opens_on=TODAY + days(1), closes_on=TODAY + days(30))
+        the_campaign(world, opens_on=today() + days(1), closes_on=today() + days(30))
         response = post_nomination(officer, world, secretary(hieu_tu), submit=True)
         assert any(m.endswith("in 1 day.") for m in messages_of(response))
 
     def test_not_a_current_secretary_is_refused_with_what_was_typed(self, officer, world, hieu_tu):
         person = secretary(hieu_tu, full_name="Phạm Văn Cũ")
-        person.terms.update(ended_on=TODAY - days(30))
+        person.terms.update(ended_on=today() - days(30))
         response = post_nomination(officer, world, person, submit=True)
         assert response.status_code == 200
         assert form_errors(response) == [
@@ -410,7 +412,7 @@ class TestDetail:
             world["campaign"].title,
             "Nguyễn Văn Tèo: tổ chức tốt các phong trào của chi đoàn.",
             "Báo cáo thành tích đầy đủ.",
-            TODAY.strftime("%d/%m/%Y"),  # submitted on
+            today().strftime("%d/%m/%Y"),  # submitted on
             "4.00",  # the year's assessment score
             "Well fulfilled duties",
             "Change history",
@@ -635,7 +637,7 @@ class TestAfterPublication:
         campaign = services.campaign_close(campaign=world["campaign"], user=tra_vinh_staff)
         services.nomination_approve(nomination=world["tieu_can_nomination"], reviewer=tra_vinh_staff)
         services.campaign_publish(
-            campaign=campaign, decision_number="9/QĐ-TĐTN", decision_date=TODAY, user=tra_vinh_staff
+            campaign=campaign, decision_number="9/QĐ-TĐTN", decision_date=today(), user=tra_vinh_staff
         )
         client.cookies["django_language"] = "en"  # the switch, as a person would
         client.force_login(cang_long_officer)

@@ -17,7 +17,9 @@ from tests.login import login_verified
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+# Read when a test needs it, not once at import: a run that crosses Vietnam's midnight would compare
+# yesterday's date with the portal's today.
+today = timezone.localdate
 
 
 def refusal(call, **kwargs) -> str:
@@ -50,10 +52,10 @@ def staff(tra_vinh):
 def campaign(tra_vinh, staff):
     return Campaign.objects.create(
         province=tra_vinh,
-        year=TODAY.year,
+        year=today().year,
         title="Tuyên dương năm nay",
-        opens_on=TODAY - datetime.timedelta(days=5),
-        closes_on=TODAY + datetime.timedelta(days=5),
+        opens_on=today() - datetime.timedelta(days=5),
+        closes_on=today() + datetime.timedelta(days=5),
         default_quota=2,
         status=Campaign.Status.OPEN,
     )
@@ -153,7 +155,7 @@ def test_one_nomination_per_person_per_campaign(campaign, hieu_tu, officer):
 
 def test_only_a_current_secretary_can_be_nominated(campaign, hieu_tu, officer):
     person = secretary(hieu_tu)
-    person.terms.update(ended_on=TODAY - datetime.timedelta(days=1))
+    person.terms.update(ended_on=today() - datetime.timedelta(days=1))
     code = refusal_code(
         services.nomination_save,
         nomination=Nomination(campaign=campaign, person=person, summary="x", report="y"),
@@ -165,7 +167,7 @@ def test_only_a_current_secretary_can_be_nominated(campaign, hieu_tu, officer):
 def test_a_secretary_who_left_after_the_draft_cannot_be_submitted(campaign, hieu_tu, officer):
     person = secretary(hieu_tu)
     nomination = draft(campaign, person, officer)
-    person.terms.update(ended_on=TODAY)
+    person.terms.update(ended_on=today())
     assert refusal_code(services.nomination_submit, nomination=nomination, user=officer) == "not_eligible"
 
 
@@ -234,10 +236,10 @@ def test_campaign_goes_draft_open_review_decided(tra_vinh, hieu_tu, officer, sta
     campaign = services.campaign_save(
         campaign=Campaign(
             province=tra_vinh,
-            year=TODAY.year,
+            year=today().year,
             title="Đợt mới",
-            opens_on=TODAY,
-            closes_on=TODAY + datetime.timedelta(days=10),
+            opens_on=today(),
+            closes_on=today() + datetime.timedelta(days=10),
         ),
         quotas={},
         user=staff,
@@ -251,7 +253,7 @@ def test_campaign_goes_draft_open_review_decided(tra_vinh, hieu_tu, officer, sta
     assert campaign.status == Campaign.Status.REVIEW
     services.nomination_approve(nomination=nomination, reviewer=staff)
     campaign = services.campaign_publish(
-        campaign=campaign, decision_number="12/QĐ", decision_date=TODAY, user=staff
+        campaign=campaign, decision_number="12/QĐ", decision_date=today(), user=staff
     )
     assert campaign.status == Campaign.Status.DECIDED
     assert campaign.decided_by == staff
@@ -272,10 +274,12 @@ def test_campaign_goes_draft_open_review_decided(tra_vinh, hieu_tu, officer, sta
     ],
 )
 def test_illegal_campaign_transitions_are_refused(campaign, staff, status, action):
-    Campaign.objects.filter(pk=campaign.pk).update(status=status, decision_number="1/QĐ", decision_date=TODAY)
+    Campaign.objects.filter(pk=campaign.pk).update(
+        status=status, decision_number="1/QĐ", decision_date=today()
+    )
     kwargs = {"campaign": campaign, "user": staff}
     if action == "campaign_publish":
-        kwargs.update(decision_number="2/QĐ", decision_date=TODAY)
+        kwargs.update(decision_number="2/QĐ", decision_date=today())
     assert refusal_code(getattr(services, action), **kwargs) == "campaign_status"
     campaign.refresh_from_db()
     assert campaign.status == status
@@ -291,7 +295,7 @@ def test_publish_refused_while_nominations_wait(campaign, hieu_tu, officer, staf
     approved = submitted(campaign, secretary(hieu_tu), officer)
     campaign = services.campaign_close(campaign=campaign, user=staff)
     services.nomination_approve(nomination=approved, reviewer=staff)
-    publish = {"campaign": campaign, "decision_number": "5/QĐ", "decision_date": TODAY, "user": staff}
+    publish = {"campaign": campaign, "decision_number": "5/QĐ", "decision_date": today(), "user": staff}
     assert refusal_code(services.campaign_publish, **publish) == "nominations_waiting"
     services.nomination_reject(nomination=waiting, reviewer=staff, reason="Không đủ tiêu chuẩn")
     assert (
@@ -304,7 +308,11 @@ def test_publish_refused_while_nominations_wait(campaign, hieu_tu, officer, staf
 def test_publish_refused_when_nothing_is_approved(campaign, staff):
     campaign = services.campaign_close(campaign=campaign, user=staff)
     code = refusal_code(
-        services.campaign_publish, campaign=campaign, decision_number="5/QĐ", decision_date=TODAY, user=staff
+        services.campaign_publish,
+        campaign=campaign,
+        decision_number="5/QĐ",
+        decision_date=today(),
+        user=staff,
     )
     assert code == "nothing_approved"
     assert not Commendation.objects.exists()
@@ -380,7 +388,7 @@ def decided(campaign, hieu_tu, officer, staff):
     services.nomination_approve(nomination=nomination, reviewer=staff)
     campaign = services.campaign_close(campaign=campaign, user=staff)
     return services.campaign_publish(
-        campaign=campaign, decision_number="7/QĐ", decision_date=TODAY, user=staff
+        campaign=campaign, decision_number="7/QĐ", decision_date=today(), user=staff
     )
 
 
@@ -415,7 +423,7 @@ def test_a_published_campaign_is_locked(decided, hieu_tu, tieu_can, officer, sta
 def test_revocation_keeps_the_record_and_says_who(decided, staff):
     commendation = Commendation.objects.get()
     services.commendation_revoke(
-        commendation=commendation, revoked_on=TODAY, reason="Kê khai thành tích không đúng", user=staff
+        commendation=commendation, revoked_on=today(), reason="Kê khai thành tích không đúng", user=staff
     )
     commendation = Commendation.objects.get()  # still there
     assert commendation.is_revoked
@@ -424,13 +432,13 @@ def test_revocation_keeps_the_record_and_says_who(decided, staff):
         "Kê khai thành tích không đúng",
     )
     latest = commendation.history.first()
-    assert latest.history_type == "~" and latest.revoked_on == TODAY
+    assert latest.history_type == "~" and latest.revoked_on == today()
     assert Commendation.objects.current().count() == 0
 
 
 def test_revocation_refusals(decided, staff):
     commendation = Commendation.objects.get()
-    revoke = {"commendation": commendation, "revoked_on": TODAY, "reason": "Sai", "user": staff}
+    revoke = {"commendation": commendation, "revoked_on": today(), "reason": "Sai", "user": staff}
     assert refusal_code(services.commendation_revoke, **{**revoke, "reason": " "}) == "reason_missing"
     assert refusal_code(services.commendation_revoke, **{**revoke, "revoked_on": None}) == "date_missing"
     before = decided.decision_date - datetime.timedelta(days=1)
