@@ -18,6 +18,10 @@ from core.versioning import VERSION_FIELD, StaleEdit, lock_current
 from tests.factories import UserFactory
 from tests.login import login_verified
 
+# The world and the personas are built once for the module; each case runs in a savepoint rolled back after
+# it (tests/conftest.py). Two saves at once need transactions of their own: tests/test_versioning_locks.py.
+pytestmark = pytest.mark.usefixtures("world_once")
+
 # ---------------------------------------------------------------------------------------------------
 # Reading a form from the page, as a browser would submit it
 
@@ -443,55 +447,6 @@ def test_every_save_raises_the_version(world):
     assert branch.history.first().version == branch.version
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
-@pytest.mark.django_db(transaction=True)
-def test_two_saves_at_once_cannot_both_pass_the_check():
-    """A and B both loaded version 1 and post at the same moment. A holds the row lock (its save not yet
-    committed); B's check waits for it, then sees A's version and is refused. Without the lock B would read
-    the committed version 1 and overwrite A."""
-    import threading
-
-    from branches.services import branch_update
-    from tests.factories import BranchFactory
-
-    branch = BranchFactory()
-    loaded = branch.version
-    outcome = {}
-
-    def second_officer():
-        try:
-            with transaction.atomic():
-                branch_update(branch=type(branch).objects.get(pk=branch.pk), version=loaded, member_count=2)
-            outcome["b"] = "saved"
-        except StaleEdit:
-            outcome["b"] = "refused"
-        finally:
-            connection.close()
-
-    with transaction.atomic():
-        branch_update(branch=type(branch).objects.get(pk=branch.pk), version=loaded, member_count=1)
-        other = threading.Thread(target=second_officer)
-        other.start()
-        # Commit only once B is waiting for A's row lock (no fixed sleep: ask PostgreSQL).
-        with connection.cursor() as cursor:
-            for _attempt in range(500):
-                # pg_stat_activity is a snapshot per transaction: take a new one each time.
-                cursor.execute("SELECT pg_stat_clear_snapshot()")
-                cursor.execute(
-                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = %s",
-                    [connection.settings_dict["NAME"]],
-                )
-                if cursor.fetchone()[0]:
-                    break
-                other.join(timeout=0.02)
-            else:
-                pytest.fail("the second save never waited for the lock")
-    other.join(timeout=10)
-    assert outcome == {"b": "refused"}
-    branch.refresh_from_db()
-    assert (branch.member_count, branch.version) == (1, loaded + 1)
-
-
 def test_admin_inline_row_changed_on_the_portal_is_not_overwritten(
     client, second, administrator, tieu_can_officer, world
 ):
@@ -550,18 +505,6 @@ def test_admin_reference_data_stale_save_is_refused(client, second, administrato
             assert typed in response.content.decode()
         obj.refresh_from_db()
         assert getattr(obj, field) == their_value
-
-
-def test_loading_the_official_units_again_moves_their_version_on(db):
-    from branches.divisions import divisions_load
-    from branches.models import Province
-
-    divisions_load(province_codes=["84"])
-    province = Province.objects.get(code="84")
-    Province.objects.filter(pk=province.pk).update(name="Tên cũ")
-    divisions_load(province_codes=["84"])
-    province_again = Province.objects.get(pk=province.pk)
-    assert province_again.version == province.version + 1
 
 
 def test_grid_row_confirmed_meanwhile_is_reported_not_silently_dropped(

@@ -182,3 +182,13 @@ def test_benchmark_accounts_are_bound_to_their_units():
         True,
     )
     assert not (staff.is_staff or officer.is_staff)
+
+
+def test_loading_the_official_units_again_moves_their_version_on(db):
+    """core.versioning: loading the official units again is a save like any other."""
+    divisions_load(province_codes=["84"])
+    province = Province.objects.get(code="84")
+    Province.objects.filter(pk=province.pk).update(name="Tên cũ")
+    divisions_load(province_codes=["84"])
+    province_again = Province.objects.get(pk=province.pk)
+    assert province_again.version == province.version + 1
