@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from django.utils import timezone
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 #: the table's header row: under the title, the unit and date line, and an empty row
@@ -52,6 +53,15 @@ def table_rows(response) -> list[tuple]:
     return read_export(response).table
 
 
+def column_width(sheet, index: int) -> float:
+    """The width of column `index` (1-based) as Excel reads it: neighbouring columns of one width may be
+    written as one range (<col min max>), which openpyxl files under the range's first letter only."""
+    for dimension in sheet.column_dimensions.values():
+        if dimension.min is not None and dimension.min <= index <= dimension.max:
+            return dimension.width
+    return sheet.column_dimensions[get_column_letter(index)].width
+
+
 def assert_staff_layout(
     export: Export,
     *,
@@ -76,7 +86,7 @@ def assert_staff_layout(
     ]
     assert stt == list(range(1, len(export.rows) + 1))
     for index, cell in enumerate(header_cells, start=1):
-        width = sheet.column_dimensions[cell.column_letter].width
+        width = column_width(sheet, index)
         longest = max(
             [len(str(cell.value or ""))]
             + [
