@@ -4,6 +4,7 @@ Threaded workers keep answering their heartbeat while one thread streams a long 
 Excel file takes tens of seconds), so the arbiter does not kill them; the timeout bounds a stuck request.
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -20,3 +21,13 @@ graceful_timeout = 30
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
 max_requests_jitter = max_requests // 4
 accesslog = "-"
+
+
+def post_worker_init(worker):
+    """Keep what the worker has loaded (Django, the apps and their modules: some 140,000 objects that live as
+    long as the process) out of the garbage collector's full collections, which otherwise walk all of it:
+    a page that builds many objects (a certificate PDF, 70 ms) triggered them often and waited for them.
+    Rendered 60 times in one process, its p95 went 155–169 → 84–90 ms with the objects frozen, its median as
+    before. New objects are collected as usual."""
+    gc.collect()
+    gc.freeze()

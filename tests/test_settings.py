@@ -137,3 +137,18 @@ def test_the_zero_setup_default_starts_without_warnings():
     )
     assert result.returncode == 0 and "W040" not in result.stdout + result.stderr, result.stderr
     assert not settings_module("config.settings.production", **PRODUCTION_ENV).get("SILENCED_SYSTEM_CHECKS")
+
+
+def test_a_gunicorn_worker_freezes_what_it_loaded_out_of_the_collectors_sight():
+    """config/gunicorn.conf.py: once a worker has loaded the app, the objects it holds for its whole life are
+    left out of the garbage collector's full collections."""
+    import gc
+    import runpy
+
+    conf = runpy.run_path(str(ROOT / "config" / "gunicorn.conf.py"))
+    assert conf["worker_class"] == "gthread"
+    try:
+        conf["post_worker_init"](worker=None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
