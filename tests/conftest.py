@@ -156,9 +156,9 @@ def world_once(django_db_setup, django_db_blocker):
 
 
 def _build_world_once() -> bytes:
-    """The shareable objects, pickled, and a verified session of each persona (tests.login): with the
-    authenticator such a session needs, which the personas' logins would give them anyway. Not for the
-    world's other accounts: one without a role, say, is tested without an authenticator."""
+    """The shareable objects, pickled, and a signed-in session of each persona (tests.login.keep_sessions).
+    Not of the world's other accounts: one without a role, say, is tested as it is, without an authenticator
+    and without a session."""
     from django.test import Client
 
     objects = _build_all()
