@@ -187,7 +187,7 @@ def _write_sheet(
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Write one laid-out sheet; returns the number of rows in its table."""
-    sheet = workbook.add_worksheet(sheet_title[:31])
+    sheet = workbook.add_worksheet(_sheet_name(workbook, sheet_title))
     rows = iter(rows)
     head = [list(row) for row in islice(rows, FIT_ROWS)]
     headers = [_("No."), *(str(h) for h in headers)]
@@ -238,6 +238,17 @@ def _write_sheet(
         if progress is not None and count % PROGRESS_ROWS == 0:
             progress(count)
     return count
+
+
+def _sheet_name(workbook: Workbook, title: str) -> str:
+    """The title as a sheet's name: Excel's 31 characters, numbered when another sheet has it already (two
+    long titles may share their first 31)."""
+    name, number = title[:31], 1
+    while workbook.get_worksheet_by_name(name) is not None:
+        number += 1
+        suffix = f" ({number})"
+        name = title[: 31 - len(suffix)] + suffix
+    return name
 
 
 def _write_value(sheet, row: int, column: int, value, dates, times) -> None:
