@@ -14,10 +14,11 @@ cheap and the extra statement would cost more than it saves (a person's or a bra
 
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.db import connection, transaction
 
 #: the portal connections' join_collapse_limit (config/settings/base.py)
-JOIN_SEARCH_LIMIT = 6
+JOIN_SEARCH_LIMIT = settings.JOIN_SEARCH_LIMIT
 
 
 def joined_tables(queryset) -> int:

@@ -130,6 +130,9 @@ DATABASES = {
         conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", True),
     )
 }
+#: How many joined tables PostgreSQL orders every way it can (the portal's join_collapse_limit, below);
+#: core.planning plans a detail page's query as written when it joins more.
+JOIN_SEARCH_LIMIT = 6
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT compilation: the reports' plans cost enough to trigger it, and compiling took longer than
     # running them (1.1 s of JIT for a 185 ms query on national data). A random page read costs about what
@@ -144,11 +147,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # national data (the in-process renders of `make bench`): the provincial staff's pages 10 % less time
     # in all (an assessment list 84 → 44 ms, where a parallel walk of the people's name index was planned),
     # the administrator's national reports as before (±5 %). DATABASE_PARALLEL_WORKERS gives them back.
-    # Other settings add their own "-c".
+    # Other settings add their own "-c". JOIN_SEARCH_LIMIT (above) is the join_collapse_limit.
     page_cost = env("DATABASE_RANDOM_PAGE_COST", "1.1")
     parallel_workers = int(env("DATABASE_PARALLEL_WORKERS", "0"))
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        f"-c jit=off -c random_page_cost={page_cost} -c join_collapse_limit=6"
+        f"-c jit=off -c random_page_cost={page_cost} -c join_collapse_limit={JOIN_SEARCH_LIMIT}"
         f" -c max_parallel_workers_per_gather={parallel_workers}"
     )
 else:
