@@ -14,7 +14,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.mfa import TOTP_DEVICE_NAME
+from accounts.mfa import TOTP_DEVICE_NAME, mfa_required
 from core.sessions import note_login, now_ts
 
 
@@ -58,8 +58,6 @@ def keep_sessions(users, backend: str) -> None:
     tests.conftest.world_once: made inside the module's transaction, they outlive each test's savepoint, so
     the matrices' thousands of logins cost no query (a session made inside a test is undone with it).
     Those who must pass the second factor get an authenticator now; officers get none."""
-    from accounts.mfa import mfa_required
-
     for user in users:
         # An officer needs no second factor and is not given an authenticator: a test that signs one in
         # with force_login (no device, nothing to verify) finds it as it was.
