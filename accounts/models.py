@@ -22,6 +22,9 @@ class User(AbstractUser):
         # of the staff pages (see core.mixins: a secretary gets 404 there, never a hint of what exists).
         SECRETARY = "secretary", _("Branch secretary")
 
+    #: the unit an account may be bound to, read with the account on every request (accounts.backends)
+    UNIT_FIELDS = ("province", "district", "commune")
+
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     province = models.ForeignKey(
         "branches.Province",

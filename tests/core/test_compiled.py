@@ -59,8 +59,29 @@ def test_on_postgresql_the_statement_is_the_orms_compiled_once():
         compiled.by_pk(User, user.pk)
         compiled.by_pk(User, user.pk)
     assert compiled._by_pk.cache_info().misses == 1
-    orm = str(User._default_manager.filter(pk=user.pk).query)
+    orm = str(User._default_manager.filter(pk=user.pk).order_by().query)
     assert [q["sql"] for q in queries.captured_queries] == [orm, orm]
+
+
+@pytest.mark.django_db
+def test_by_pk_reads_the_related_objects_in_the_same_row(tieu_can_officer, tra_vinh_staff):
+    for user, unit in ((tieu_can_officer, "district"), (tra_vinh_staff, "province")):
+        with CaptureQueriesContext(connection) as queries:
+            found = compiled.by_pk(User, user.pk, related=User.UNIT_FIELDS)
+            # The unit came with the account; the other foreign keys are known to be empty.
+            assert getattr(found, unit) == getattr(user, unit)
+            assert [getattr(found, other) for other in User.UNIT_FIELDS if other != unit] == [None, None]
+        assert len(queries) == 1
+        expected = User._default_manager.select_related(*User.UNIT_FIELDS).get(pk=user.pk)
+        assert str(getattr(found, unit)) == str(getattr(expected, unit))
+        assert found.scope_label == expected.scope_label
+
+
+def test_by_pk_refuses_a_relation_it_cannot_read_from_one_row(db):
+    if connection.vendor != "postgresql":
+        return  # the ORM reads the row there (see above), and follows any relation itself
+    with pytest.raises(ValueError, match="forward foreign keys only"):
+        compiled.by_pk(User, 1, related=("commune__province",))
 
 
 @pytest.mark.django_db
@@ -86,12 +107,16 @@ def test_a_logged_in_request_reads_its_session_account_and_authenticator_so(
     login_verified(client, tra_vinh_staff)
     read = []
 
-    def recording(model, pk):
-        read.append(model.__name__)
-        return compiled.by_pk(model, pk)
+    def recording(model, pk, related=()):
+        read.append(model.__name__ + "".join(f"+{name}" for name in related))
+        return compiled.by_pk(model, pk, related)
 
     for module in (sessions, backends, middleware):
         monkeypatch.setattr(module, "by_pk", recording)
     assert client.get("/healthz").status_code == 200
     assert client.get("/").status_code == 200  # verified: not sent to the code step
-    assert read == ["Session", "User", "TOTPDevice"] * 2
+    assert read == ["Session", "User+province+district+commune", "TOTPDevice"] * 2
+    # The header's unit (Tỉnh đoàn Trà Vinh) came with the account: no query of its own.
+    with CaptureQueriesContext(connection) as queries:
+        assert "Trà Vinh" in client.get("/accounts/security/").text
+    assert not [q for q in queries.captured_queries if 'FROM "branches_province"' in q["sql"]]
