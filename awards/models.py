@@ -76,7 +76,9 @@ def effective_quota(*, campaign, level: str, unit, default) -> Coalesce:
     (Quota) or else the campaign's default. The one definition, for campaigns seen by one unit
     (`campaign=OuterRef("pk")`, `default=F("default_quota")`) and for the units of one campaign
     (`unit=OuterRef("pk")`)."""
-    override = Quota.objects.filter(campaign=campaign, **{level: unit}).values("quota")[:1]
+    # One row at most (a unit has one quota in a campaign): without the model's ordering, which joined the
+    # campaign, the commune and the district into every campaign's subquery only to sort that one row.
+    override = Quota.objects.filter(campaign=campaign, **{level: unit}).order_by().values("quota")[:1]
     return Coalesce(Subquery(override), default, output_field=IntegerField())
 
 

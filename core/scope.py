@@ -52,6 +52,18 @@ class ScopedQuerySet(models.QuerySet):
             return self.none()
         if user.is_administrator:
             return self.all()
+        # The condition is built once per request and kind of row (kept on the user, as its lists are): a
+        # page's list, its filter's choices and its counts ask for the same one, and a commune officer's
+        # seminars (a UNION of subqueries) took 0.6 to 0.9 ms to build each time.
+        key = (type(self), user.role, user.province_id, user.district_id, user.commune_id)
+        conditions = user.__dict__.setdefault("_scope_conditions", {})
+        if key not in conditions:
+            conditions[key] = self._scope_condition(user)
+        condition = conditions[key]
+        return self.none() if condition is None else self.filter(condition)
+
+    def _scope_condition(self, user) -> Q | None:
+        """What `visible_to` filters by for a user with a role (not the administrator), or None: no row."""
         if user.is_provincial_staff:
             scope = self._match(self.province_path, user.scope_province_ids(), "in")
         elif user.is_district_officer:
@@ -59,7 +71,7 @@ class ScopedQuerySet(models.QuerySet):
         elif user.is_commune_officer and self.commune_path is not None:
             scope = self._match(self.commune_path, user.commune_id)
         else:
-            return self.none()
+            return None
         follows = self._unit_follows_branch(user)
         # A province that goes on (Vĩnh Long since 2025) reads its predecessors' provinces too: the rows of
         # a former branch still under it today were recorded in one of them, and only its former branches
@@ -90,9 +102,9 @@ class ScopedQuerySet(models.QuerySet):
                 either = base.filter(scope).order_by().values("pk").union(former_rows.order_by().values("pk"))
                 # As an array (core/lookups.py): PostgreSQL misjudged how many ids the UNION gives, and read
                 # all 124,000 people for a merged province's 4,369.
-                return self.filter(pk__any_of=either)
+                return Q(pk__any_of=either)
             scope |= self._match(self.branch_path, former, "any_of", **also)
-        return self.filter(scope)
+        return scope
 
     def _branch_in_unit(self, user) -> Q:
         """The rows whose branch is under the user's unit today, as a list of branches the database reads

@@ -156,8 +156,11 @@ def test_users_of_ended_units_keep_reading_their_former_branches(
 
 
 def names_branches(sql: str, branches) -> bool:
-    """Whether a query's text lists one of `branches` (as IN (…) or, on PostgreSQL, as an array)."""
-    return any(re.search(rf"(IN \(|\[|ARRAY\[)([0-9, ]*, )?{pk}\b", sql) for pk in branches)
+    """Whether a query's text lists one of `branches` against a branch column (as IN (…) or, on PostgreSQL,
+    as an array); a list of provinces whose ids happen to be the same numbers is not one."""
+    column = r'(("[a-z_]+"|U[0-9]+)\."branch_id"|"branches_branch"\."id")'
+    listed = r"(IN \(|= ANY\((ARRAY\(SELECT unnest\()?\[)([0-9, ]*, )?"
+    return any(re.search(rf"{column} {listed}{pk}\b", sql) for pk in branches)
 
 
 def test_former_branches_under_the_unit_today_are_not_named_again(
@@ -193,6 +196,7 @@ def test_former_branches_under_the_unit_today_are_not_named_again(
         branches = Branch.objects.visible_to(user)
         assert '"branches_commune"' not in str(branches.order_by("pk").query)
         assert names_branches(str(branches.query), [world["tieu_can"].pk])
+        assert names_branches(str(terms.query), [world["tieu_can"].pk])
         # A person is placed through any of their terms: the unit's people and those of its former
         # branches as one set of ids (a UNION), not an OR with a subquery the planner cannot estimate.
         people = Person.objects.visible_to(user)
