@@ -34,10 +34,10 @@ def bind(params, *, one=None, many=None) -> list:
 
 @functools.cache
 def _by_pk(model, alias: str, vendor: str, related: tuple[str, ...] = ()):
-    """The statement of `model._default_manager.select_related(*related).filter(pk=…).order_by()` and how to read its
-    row: (the model, its columns' places and names, and for each related object (the foreign key, the same
-    of its row)); None when a column's value needs the ORM's conversion (SQLite gives dates as text): then
-    the ORM reads it."""
+    """The statement of `model._default_manager.select_related(*related).filter(pk=…).order_by()` and how
+    to read its row: (the model, its columns' places and names, and for each related object (the foreign
+    key, the same of its row)); None when a column's value needs the ORM's conversion (SQLite gives dates as
+    text): then the ORM reads it."""
     queryset = model._default_manager.filter(pk=ONE).order_by()  # one row: the model's ordering is no use
     if related:
         queryset = queryset.select_related(*related)
@@ -71,7 +71,8 @@ def _instance(alias: str, reader: tuple, row: tuple):
 
 
 def by_pk(model, pk, related: tuple[str, ...] = ()):
-    """`model._default_manager.select_related(*related).filter(pk=pk).order_by().first()` (one row at most), its SQL compiled once per process. `related`: foreign keys of `model` whose objects come in the
+    """`model._default_manager.select_related(*related).filter(pk=pk).order_by().first()` (one row at
+    most), its SQL compiled once per process. `related`: foreign keys of `model` whose objects come in the
     same row (the account's unit, used by every page of an officer)."""
     compiled = _by_pk(model, connection.alias, connection.vendor, related)
     if compiled is None:
