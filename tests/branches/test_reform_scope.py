@@ -205,6 +205,27 @@ def test_former_branches_under_the_unit_today_are_not_named_again(
         assert world["tieu_can"] in branches
 
 
+def test_a_province_that_goes_on_reads_only_its_former_branches_now_elsewhere(world, reform):
+    """Its scope names only the former branches outside it today, so only those are read: the thousands
+    under it today are not sent on every page to be set aside. Asked for all of them, it reads them all."""
+    branches_reattach(on=REFORM_DAY)
+    elsewhere = BranchFactory(commune=CommuneFactory(province=ProvinceFactory()), name="Ấp Đã Chuyển Đi")
+    BranchAttachment.objects.create(
+        branch=elsewhere, commune=world["tieu_can"].commune, ended_on=LAST_OLD_DAY
+    )
+    staff = new_staff(reform["province"])
+    assert staff.former_branch_ids(outside_only=True) == [elsewhere.pk]
+    assert staff.branch_ids_today() == []
+    assert "_former_branch_ids" not in staff.__dict__  # the ones under it today were not read
+    assert set(staff.former_branch_ids()) == {world["tieu_can"].pk, world["cang_long"].pk, elsewhere.pk}
+    # The ended units read all their lists at once, whatever they ask first.
+    officer = User.objects.get(
+        pk=UserFactory(role=User.Role.DISTRICT_OFFICER, district=world["tieu_can"].commune.district).pk
+    )
+    assert world["tieu_can"].pk in officer.former_branch_ids(outside_only=True)
+    assert "_former_branch_ids" in officer.__dict__
+
+
 def test_an_ended_unit_reads_the_branches_still_waiting_under_it(
     world, reform, tra_vinh_staff, tieu_can_officer, cang_long_officer
 ):
