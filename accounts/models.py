@@ -156,19 +156,23 @@ class User(AbstractUser):
         Trà Vinh's 2019–2025. Read once per request (one small query, kept on the user) and put in every
         scoped query of the page as a list: as a subquery PostgreSQL planned it into each of them, 1 to
         2.5 ms of planning a page (Tỉnh đoàn Vĩnh Long's first screen 86 → 77 ms)."""
-        from branches.models import Province
 
         if (provinces := self.__dict__.get("_scope_province_ids")) is None:
             if self.is_commune_officer:
-                own = Province.objects.filter(communes=self.commune_id).values("pk")
-                query = Province.objects.filter(Q(pk__in=own) | Q(successions__successor__in=own))
-            elif self.province_id is not None:
-                query = _province_ids(self.province_id)
+                kind, unit = "commune", self.commune_id
             else:
-                # No province (a secretary's account, no role): none, not "every province that went
+                kind, unit = "province", self.province_id
+            if unit is None:
+                # No unit (a secretary's account, no role): no province, not "every province that went
                 # into no other" (`successions__successor=None`).
-                query = Province.objects.none()
-            provinces = sorted(set(query.values_list("pk", flat=True)))
+                provinces = []
+            else:
+                # On most pages of an officer and of provincial staff: compiled once per process, as the
+                # branch lists are (below).
+                sql, params = _scope_provinces_sql(kind, connection.vendor)
+                with connection.cursor() as cursor:
+                    cursor.execute(sql, bind(params, one=unit))
+                    provinces = sorted({row[0] for row in cursor.fetchall()})
             self._scope_province_ids = provinces
         return provinces
 
@@ -327,6 +331,22 @@ def _branch_lists(kind: str, unit, *, ended: bool, outside_only: bool = False):
         now = Branch._base_manager.filter(**where).annotate(to_unit=Value(_CURRENT)).order_by()
         rows = rows.union(now.values_list("pk", "to_unit"))
     return rows
+
+
+def _scope_provinces(kind: str, unit):
+    """The ids of the provinces an account of a commune or a province reads (User.scope_province_ids)."""
+    from branches.models import Province
+
+    if kind == "commune":
+        own = Province.objects.filter(communes=unit).values("pk")
+        return Province.objects.filter(Q(pk__in=own) | Q(successions__successor__in=own)).values_list("pk")
+    return _province_ids(unit).values_list("pk")
+
+
+@functools.cache
+def _scope_provinces_sql(kind: str, vendor: str) -> tuple[str, tuple]:
+    """`_scope_provinces` as SQL, with `ONE` for the unit's id wherever it goes."""
+    return _scope_provinces(kind, ONE).query.sql_with_params()
 
 
 @functools.cache
