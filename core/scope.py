@@ -55,7 +55,9 @@ class ScopedQuerySet(models.QuerySet):
         # The condition is built once per request and kind of row (kept on the user, as its lists are): a
         # page's list, its filter's choices and its counts ask for the same one, and a commune officer's
         # seminars (a UNION of subqueries) took 0.6 to 0.9 ms to build each time.
-        key = (type(self), user.role, user.province_id, user.district_id, user.commune_id)
+        # By model too: one QuerySet class may serve several models (assessments' totals), and a condition
+        # can hold subqueries of its own model's table.
+        key = (self.model, type(self), user.role, user.province_id, user.district_id, user.commune_id)
         conditions = user.__dict__.setdefault("_scope_conditions", {})
         if key not in conditions:
             conditions[key] = self._scope_condition(user)

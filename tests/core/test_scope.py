@@ -127,3 +127,34 @@ def test_a_commune_officers_seminars_and_people_are_read_from_the_far_end(world)
     people = Person.objects.visible_to(officer)
     assert str(people.query).count('FROM "secretaries_person"') == 1
     assert people.count() == 3
+
+
+# The condition of visible_to, built once per request ----------------------------------------------------
+
+
+def test_the_scope_condition_is_built_once_per_request_and_model(
+    tieu_can_officer, cang_long_officer, monkeypatch
+):
+    """Kept on the user for the request, per model: one QuerySet class serves the three kinds of
+    assessment totals, and a condition may hold a subquery of its own model's table."""
+    from django.db.models import Q
+
+    from assessments.models import AssessmentTotal, GroupTotal, TotalQuerySet
+
+    built = []
+
+    def own_table(self, user):
+        built.append(self.model)
+        return Q(pk__in=self.model._base_manager.values("pk"))
+
+    monkeypatch.setattr(TotalQuerySet, "_scope_condition", own_table)
+    for model in (AssessmentTotal, GroupTotal, AssessmentTotal, GroupTotal):
+        sql = str(model.objects.visible_to(tieu_can_officer).query)
+        assert sql.count(model._meta.db_table) >= 2  # the subquery reads its own table
+        other = GroupTotal if model is AssessmentTotal else AssessmentTotal
+        assert other._meta.db_table not in sql
+    assert built == [AssessmentTotal, GroupTotal]
+    # Another role or unit on the same object (a test changing it) builds its own.
+    tieu_can_officer.district = cang_long_officer.district
+    AssessmentTotal.objects.visible_to(tieu_can_officer)
+    assert built == [AssessmentTotal, GroupTotal, AssessmentTotal]
