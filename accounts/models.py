@@ -312,10 +312,6 @@ def _branch_lists(kind: str, unit, *, ended: bool, outside_only: bool = False):
         where = {"commune__district": unit}
     else:
         where = {"commune": unit}
-    # Whether a former branch is under the unit today: against the set of the unit's branches today (a
-    # hashed subquery, read once through their communes), not by looking up each former branch's commune
-    # (Tỉnh đoàn Vĩnh Long's 3,384 former branches: 3,384 look-ups into the branches).
-    today = Q(branch__in=Branch._base_manager.filter(**where).values("pk"))
     attachments = BranchAttachment.objects.filter(**where)
     if outside_only:
         # As NOT EXISTS, which PostgreSQL plans as an anti-join after reading the unit's former branches (as
@@ -323,6 +319,10 @@ def _branch_lists(kind: str, unit, *, ended: bool, outside_only: bool = False):
         under_unit = Branch._base_manager.filter(**where, pk=OuterRef("branch"))
         attachments = attachments.exclude(Exists(under_unit)).annotate(to_unit=Value(_OUTSIDE))
     else:
+        # Whether a former branch is under the unit today: against the set of the unit's branches today (a
+        # hashed subquery, read once through their communes), not by looking up each former branch's
+        # commune (Tỉnh đoàn Vĩnh Long's 3,384 former branches: 3,384 look-ups into the branches).
+        today = Q(branch__in=Branch._base_manager.filter(**where).values("pk"))
         attachments = attachments.annotate(
             to_unit=Case(When(today, then=Value(_INSIDE)), default=Value(_OUTSIDE))
         )
