@@ -32,11 +32,11 @@ def panel(user) -> Panel | None:
     if user.is_provincial_staff:
         # Average score per skill group of the province, drawn on the first screen (not for the whole
         # country: that aggregate belongs on the summary page).
-        from .selectors import summary
+        from . import selectors
 
-        report = summary(user=user, framework=framework)
-        if report.groups and any(g.average is not None for g in report.groups):
-            group_chart = report.group_chart
+        groups = selectors.scope_group_averages(user=user, framework=framework)
+        if any(g.average is not None for g in groups):
+            group_chart = selectors.group_chart(framework, groups)
     # Within a month of the period's close, while drafts remain: the "closing soon" line (the same rule as
     # the e-mail reminder, assessments/reminders.py), from what is read above, no query more.
     closes_on = period_closes_on(framework)

@@ -182,16 +182,7 @@ class Summary:
 
     @property
     def group_chart(self) -> dict:
-        """Data for static/js/charts.js: the average of each skill group, on the framework's scale."""
-        return {
-            "type": "bar",
-            "horizontal": True,
-            "labels": [g.group.name for g in self.groups],
-            "datasets": [{"label": _("Average score"), "data": [_number(g.average) for g in self.groups]}],
-            "min": self.framework.scale_min,
-            "max": self.framework.scale_max,
-            "decimals": 2,
-        }
+        return group_chart(self.framework, self.groups)
 
     @property
     def rating_chart(self) -> dict:
@@ -203,6 +194,34 @@ class Summary:
             "min": 0,
             "decimals": 0,
         }
+
+
+def group_chart(framework: Framework, groups: list[GroupAverage]) -> dict:
+    """Data for static/js/charts.js: the average of each skill group, on the framework's scale."""
+    return {
+        "type": "bar",
+        "horizontal": True,
+        "labels": [g.group.name for g in groups],
+        "datasets": [{"label": _("Average score"), "data": [_number(g.average) for g in groups]}],
+        "min": framework.scale_min,
+        "max": framework.scale_max,
+        "decimals": 2,
+    }
+
+
+def scope_group_averages(*, user, framework: Framework) -> list[GroupAverage]:
+    """The average of each skill group over the counted assessments in scope: the summary's `groups`, read
+    alone (two queries) for the first screen, which draws only them."""
+    sums = {
+        row["group"]: row
+        for row in totals_in_scope(GroupTotal, user=user, framework=framework)
+        .values("group")
+        .annotate(group_total=Sum("total"), group_n=Sum("n"))
+    }
+    return [
+        GroupAverage(g, mean(sums[g.pk]["group_total"], sums[g.pk]["group_n"]) if g.pk in sums else None)
+        for g in _groups_of(framework_criteria(framework))
+    ]
 
 
 # Excellent → not fulfilled: green, blue, amber, red (Bootstrap's success, primary, warning, danger).

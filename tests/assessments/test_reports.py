@@ -11,6 +11,7 @@ weights 1), 2026 framework, scale 1–5, thresholds 4.5 / 3.5 / 2.5:
 | Lê Thị Hồng Nhung (An Trường, CL) | submitted | 2, 2, 1 | 19/11 = 1.73     | did not       |
 """
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -541,3 +542,19 @@ def test_provincial_first_screen_draws_the_province(client, tra_vinh_staff, tieu
     client.force_login(tieu_can_officer)
     html = client.get(reverse("home")).content.decode()
     assert "home-secretaries-chart" not in html and "home-group-chart" not in html
+
+
+def test_first_screen_group_chart_is_the_summarys(client, scored, tra_vinh_staff, vinh_long_staff, framework):
+    """The first screen reads the skill groups' averages alone (assessments/home.py): the same figures the
+    summary page draws, and none of another province's."""
+    report = selectors.summary(user=tra_vinh_staff, framework=framework)
+    assert selectors.scope_group_averages(user=tra_vinh_staff, framework=framework) == report.groups
+    assert [g.average for g in report.groups] == [D("3.67"), D("3.33"), D("3.67")]
+    login_verified(client, tra_vinh_staff)
+    html = client.get(reverse("home")).content.decode()
+    marker = 'id="home-group-chart" type="application/json">'
+    drawn = html[html.index(marker) + len(marker) :].split("</script>", 1)[0]
+    assert json.loads(drawn) == report.group_chart
+    others = selectors.scope_group_averages(user=vinh_long_staff, framework=framework)
+    assert [g.group for g in others] == [g.group for g in report.groups]
+    assert all(g.average is None for g in others)
