@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 from html.parser import HTMLParser
 
-from tests.csp import markup_violations
+from tests.csp import Markup
 
 # fmt: off
 ENGLISH = {
@@ -91,7 +91,36 @@ def english_words(text: str) -> list[str]:
 def english_in(html: str) -> list[str]:
     parser = VisibleText()
     parser.feed(html)
-    return sorted({text for text in parser.found if english_words(text)})
+    return _english(parser.found)
+
+
+def _english(texts: list[str]) -> list[str]:
+    return sorted({text for text in texts if english_words(text)})
+
+
+class _PolicyAndText(HTMLParser):
+    """One reading of a page for both checks of assert_answer: each tag and text handed to the policy's
+    parser (tests/csp.py) and to VisibleText, the page tokenised once (the matrices read thousands)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.markup, self.text = Markup(), VisibleText()
+
+    def handle_starttag(self, tag, attrs):
+        self.markup.handle_starttag(tag, attrs)
+        self.text.handle_starttag(tag, attrs)
+
+    def handle_startendtag(self, tag, attrs):
+        self.markup.handle_startendtag(tag, attrs)
+        self.text.handle_startendtag(tag, attrs)
+
+    def handle_endtag(self, tag):
+        self.markup.handle_endtag(tag)
+        self.text.handle_endtag(tag)
+
+    def handle_data(self, data):
+        self.markup.handle_data(data)
+        self.text.handle_data(data)
 
 
 def no_store(response) -> bool:
@@ -117,11 +146,13 @@ def assert_answer(response, where: str, *, logged_in: bool) -> None:
     if logged_in:
         assert no_store(response), f"{where}: Cache-Control {response.get('Cache-Control')!r}"
     if response.get("Content-Type", "").startswith("text/html") and not response.streaming:
-        html = response.content.decode()
-        blocked = markup_violations(html)
+        page = _PolicyAndText()
+        page.feed(response.content.decode())
+        page.close()
+        blocked = page.markup.found_violations()
         assert not blocked, f"{where}: the Content-Security-Policy blocks {' | '.join(blocked)}"
         if response.status_code == 200:
-            english = english_in(html)
+            english = _english(page.text.found)
             assert not english, f"{where}: English on the page: {' | '.join(english)}"
 
 

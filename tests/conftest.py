@@ -156,15 +156,27 @@ def world_once(django_db_setup, django_db_blocker):
 
 
 def _build_world_once() -> bytes:
-    """The shareable objects, pickled, and a signed-in session of each persona (tests.login.keep_sessions).
-    Not of the world's other accounts: one without a role, say, is tested as it is, without an authenticator
-    and without a session."""
+    """The shareable objects, pickled, and a signed-in session of each persona and of the account without a
+    role (tests.login.keep_sessions: an authenticator only for those who must pass a second factor)."""
     from django.test import Client
 
     objects = _build_all()
-    users = [objects[name] for name in PERSONAS if name != "anonymous"]
+    users = [objects[name] for name in PERSONAS if name != "anonymous"] + [objects["no_role_user"]]
     keep_sessions(users, Client()._get_backend())
     return _pickled(objects)
+
+
+@pytest.fixture(scope="module")
+def tieu_can_secretary_account(world_once, django_db_blocker):
+    """The account of the world's Tiểu Cần secretary (bithu.teo), for a world_once module: made once inside
+    the module's transaction, with a kept signed-in session (login_verified costs no query)."""
+    from django.test import Client
+
+    with django_db_blocker.unblock():
+        person = pickle.loads(world_once)["tieu_can_person"]
+        account = UserFactory(username="bithu.teo", role="secretary", person=person)
+        keep_sessions([account], Client()._get_backend())
+    return account
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -38,7 +38,9 @@ def _other_site(address: str, tag: str) -> bool:
     return parts.netloc not in ("", "testserver") or parts.scheme not in ("", "http", "https")
 
 
-class _Markup(HTMLParser):
+class Markup(HTMLParser):
+    """What the policy checks in a page, gathered while it is read."""
+
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.violations: list[str] = []
@@ -90,9 +92,13 @@ class _Markup(HTMLParser):
         if tag == "script":
             self._inline_script = False
 
+    def found_violations(self) -> list[str]:
+        """What the policy blocks, each once, in order."""
+        return list(dict.fromkeys(self.violations))
 
-def _read(html: str) -> _Markup:
-    parser = _Markup()
+
+def _read(html: str) -> Markup:
+    parser = Markup()
     parser.feed(html)
     parser.close()
     return parser
@@ -100,7 +106,7 @@ def _read(html: str) -> _Markup:
 
 def markup_violations(html: str) -> list[str]:
     """What the policy blocks in this markup, each once, in order."""
-    return list(dict.fromkeys(_read(html).violations))
+    return _read(html).found_violations()
 
 
 def behaviour(html: str) -> tuple:

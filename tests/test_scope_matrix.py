@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from tests.answers import ask, assert_answer, client_of, each_persona
 from tests.conftest import PERSONAS
+from tests.login import login_verified
 
 # The world and the personas are built once for the module; each case runs in a savepoint rolled back
 # after it, so a POST that changes something is undone before the next case (tests/conftest.py).
@@ -256,7 +257,7 @@ def test_scope_matrix(case, world, request):
     "case", [c for c in CASES if c.name not in {"password change"}], ids=lambda c: c.name
 )
 def test_account_without_role_is_forbidden(case, world, no_role_user, client):
-    client.force_login(no_role_user)
+    login_verified(client, no_role_user)
     url = case.url(world)
     response = ask(client, case.method, url)
     assert_answer(response, f"no role {case.method.upper()} {url}", logged_in=True)
@@ -278,16 +279,9 @@ SECRETARY_EXCEPTIONS = {
 }
 
 
-def _secretary_client(client, world):
-    from tests.factories import UserFactory
-
-    client.force_login(UserFactory(username="bithu.teo", role="secretary", person=world["tieu_can_person"]))
-    return client
-
-
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
-def test_scope_matrix_of_a_secretary(case, world, client):
-    client = _secretary_client(client, world)
+def test_scope_matrix_of_a_secretary(case, world, client, tieu_can_secretary_account):
+    login_verified(client, tieu_can_secretary_account)
     url = case.url(world)
     response = ask(client, case.method, url)
     assert_answer(response, f"secretary {case.method.upper()} {url}", logged_in=True)
@@ -296,7 +290,9 @@ def test_scope_matrix_of_a_secretary(case, world, client):
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("name", list(OWN_URLS))
-def test_own_pages_are_only_the_secretarys(name, persona, world, as_persona, client):
+def test_own_pages_are_only_the_secretarys(
+    name, persona, world, as_persona, client, tieu_can_secretary_account
+):
     url = OWN_URLS[name](world)
     response = as_persona(persona).get(url)
     if persona == "anonymous":
@@ -304,4 +300,4 @@ def test_own_pages_are_only_the_secretarys(name, persona, world, as_persona, cli
     else:
         assert response.status_code == NOT_FOUND, f"{persona} {url}"
     client.logout()
-    assert _secretary_client(client, world).get(url).status_code == OK
+    assert login_verified(client, tieu_can_secretary_account).get(url).status_code == OK

@@ -25,6 +25,7 @@ from tests.answers import ask, assert_answer, client_of, each_persona
 from tests.assessments import scope_cases_reform
 from tests.conftest import shared_data
 from tests.factories import CommuneFactory, ProvinceFactory, UserFactory
+from tests.login import login_verified
 from tests.test_scope_matrix import CASES, FORBIDDEN, LOGIN, NOT_FOUND, OK, REDIRECT
 
 pytestmark = pytest.mark.usefixtures("world_once", "reformed")
@@ -367,10 +368,10 @@ def test_scope_matrix_of_a_commune_campaign(case, reformed):
 # A branch secretary's account after the reform (bound to the secretary of the branch now in Xã Tập Ngãi):
 # every staff page of both worlds answers 404, as before the reform (tests/test_scope_matrix.py).
 @pytest.mark.parametrize("case", [*CASES, *NEW_WORLD_CASES], ids=lambda c: c.name)
-def test_scope_matrix_of_a_secretary_after_the_reform(case, world, client):
+def test_scope_matrix_of_a_secretary_after_the_reform(case, world, client, tieu_can_secretary_account):
     from tests.test_scope_matrix import SECRETARY_EXCEPTIONS
 
-    client.force_login(UserFactory(username="bithu.teo", role="secretary", person=world["tieu_can_person"]))
+    login_verified(client, tieu_can_secretary_account)
     url = case.url(world)
     response = ask(client, case.method, url)
     assert_answer(response, f"secretary {case.method.upper()} {url}", logged_in=True)
