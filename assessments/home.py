@@ -2,14 +2,18 @@
 the unit's review (when the framework asks for self-assessment), and submitted assessments waiting for
 confirmation."""
 
-from django.db.models import Count, Q
+from django.db.models import Sum
 from django.utils import timezone
 
 from core.home import Panel
 
-from .models import Assessment, current_framework
+from .models import AssessmentTotal, current_framework
 from .reminders import WARNING_DAYS as PERIOD_WARNING_DAYS
 from .reminders import period_closes_on
+
+#: drafts still open, submitted assessments waiting for confirmation (and those confirmed), and
+#: self-assessments the secretaries submitted, waiting for the unit's review
+COUNTS = ("drafts", "submitted", "confirmed", "awaiting_review")
 
 
 def panel(user) -> Panel | None:
@@ -17,16 +21,13 @@ def panel(user) -> Panel | None:
     framework = current_framework(user)
     if framework is None:
         return None
+    # Summed from the totals the services keep per commune (assessments/totals.py), scoped as the
+    # assessments they count: a few rows, not the province's assessments.
     counts = (
-        Assessment.objects.visible_to(user)
+        AssessmentTotal.objects.visible_to(user)
         .filter(framework=framework)
-        .aggregate(
-            drafts=Count("pk", filter=Q(status=Assessment.Status.DRAFT)),
-            submitted=Count("pk", filter=Q(status=Assessment.Status.SUBMITTED)),
-            confirmed=Count("pk", filter=Q(status=Assessment.Status.CONFIRMED)),
-            # Self-assessments the secretaries submitted, waiting for the unit's review (same query).
-            awaiting_review=Count("pk", filter=Q(status=Assessment.Status.AWAITING_REVIEW)),
-        )
+        .order_by()
+        .aggregate(**{name: Sum(name, default=0) for name in COUNTS})
     )
     group_chart = None
     if user.is_provincial_staff:

@@ -782,6 +782,9 @@ class AssessmentTotal(TotalKey):
     drafts = models.PositiveIntegerField(default=0)
     submitted = models.PositiveIntegerField(default=0)
     confirmed = models.PositiveIntegerField(default=0)
+    # Self-assessments handed to the unit and not reviewed yet (not counted): what the first screen asks of
+    # the unit, beside its drafts.
+    awaiting_review = models.PositiveIntegerField(default=0)
     overall_total = models.DecimalField(max_digits=12, decimal_places=2, null=True)
     overall_n = models.PositiveIntegerField(default=0)
     rating_xuat_sac = models.PositiveIntegerField(default=0)

@@ -46,6 +46,7 @@ def _selects(assessments) -> list[tuple[type, list[str], object]]:
         "drafts": Count("pk", filter=Q(status=Assessment.Status.DRAFT)),
         "submitted": Count("pk", filter=Q(status=Assessment.Status.SUBMITTED)),
         "confirmed": Count("pk", filter=Q(status=Assessment.Status.CONFIRMED)),
+        "awaiting_review": Count("pk", filter=Q(status=Assessment.Status.AWAITING_REVIEW)),
         "overall_total": Sum("overall_score", filter=counted),
         "overall_n": Count("overall_score", filter=counted),
         **ratings,
