@@ -216,30 +216,45 @@ FORMER_FIELDS = ("commune", "commune__district", "commune__province")
 
 
 def _former_rows(user) -> list[dict]:
-    """The active former branches outside the user's communes, one row each with its units, members and
-    whether it has a secretary: read once per request (cached on the user, as `former_branch_ids` is), as
-    a page sums them several ways (totals, per unit, vacancies)."""
+    """The active former branches outside the user's communes, summed per commune they belong to today (its
+    district and province beside it) as the counters are (`_counted`): read once per request (cached on
+    the user, as `former_branch_ids` is), as a page sums them several ways (totals, per unit, vacancies).
+    The staff of a province that ended read all of its branches this way."""
     if not hasattr(user, "_former_counted"):
         extra = _former_outside(user)
         rows = []
         if extra is not None:
-            extra = extra.active()
-            if _has_secretary is not None:
-                extra = extra.annotate(has_secretary=_has_secretary())
-            fields = [*FORMER_FIELDS, "member_count"] + (["has_secretary"] if _has_secretary else [])
-            rows = list(extra.order_by().values(*fields))
+            branches, measures = _counted(extra.active())
+            rows = list(branches.order_by().values(*FORMER_FIELDS).annotate(**measures))
         user._former_counted = rows
     return user._former_counted
 
 
-def _within(row: dict, within: dict) -> bool:
+def _wanted(within: dict) -> dict[str, set]:
+    """`within` ("<field>__in": ids) as each field's set of wanted ids."""
+    wanted = {}
     for lookup, values in within.items():
         field, _sep, test = lookup.rpartition("__")
         if test != "in" or field not in FORMER_FIELDS:
             raise ValueError(f"unit_counts: unsupported filter {lookup!r}")
-        if row[field] not in set(values):
-            return False
-    return True
+        wanted[field] = set(values)
+    return wanted
+
+
+def _within(row: dict, wanted: dict[str, set]) -> bool:
+    # As SQL's IN: no unit (a commune of today has no district) is never among the wanted ones.
+    return all(row[field] is not None and row[field] in ids for field, ids in wanted.items())
+
+
+def _commune_rows(user) -> list[dict]:
+    """The counters of each commune the user may see that has branches, with its district and province:
+    read once per request (cached on the user, as `_former_rows`), as the first screen sums them three
+    ways (the headline totals, the table of units, the vacancies). Not for the administrator: the country's
+    communes are summed by the database."""
+    if not hasattr(user, "_commune_counted"):
+        counters = CommuneCounter.objects.visible_to(user).filter(branches__gt=0).order_by()
+        user._commune_counted = list(counters.values(*FORMER_FIELDS, *MEASURES))
+    return user._commune_counted
 
 
 def unit_counts(*, user, fields: list[str], within: dict | None = None) -> list[dict]:
@@ -248,19 +263,20 @@ def unit_counts(*, user, fields: list[str], within: dict | None = None) -> list[
     for the total), of the communes `within` names ("<one of those>__in": ids) if given. Rows may repeat
     a key (counters, then former branches): callers add them up."""
     within = within or {}
-    counters = CommuneCounter.objects.visible_to(user).filter(branches__gt=0, **within).order_by()
-    sums = {name: Sum(name) for name in MEASURES}
-    rows = list(counters.values(*fields).annotate(**sums)) if fields else [counters.aggregate(**sums)]
-    for branch in _former_rows(user):
-        if _within(branch, within):
-            rows.append(
-                {
-                    **{field: branch[field] for field in fields},
-                    "branches": 1,
-                    "members": branch["member_count"],
-                    "vacant": 0 if branch.get("has_secretary") else 1,
-                }
-            )
+    wanted = _wanted(within)
+    if not user.is_administrator and (not within or hasattr(user, "_commune_counted")):
+        rows = [
+            {**{field: row[field] for field in fields}, **{name: row[name] for name in MEASURES}}
+            for row in _commune_rows(user)
+            if _within(row, wanted)
+        ]
+    else:
+        counters = CommuneCounter.objects.visible_to(user).filter(branches__gt=0, **within).order_by()
+        sums = {name: Sum(name) for name in MEASURES}
+        rows = list(counters.values(*fields).annotate(**sums)) if fields else [counters.aggregate(**sums)]
+    for row in _former_rows(user):
+        if _within(row, wanted):
+            rows.append({**{field: row[field] for field in fields}, **{name: row[name] for name in MEASURES}})
     for row in rows:
         for name in MEASURES:
             row[name] = row[name] or 0

@@ -8,6 +8,7 @@ import random
 import pytest
 from django.core.exceptions import ValidationError
 
+from accounts.models import User
 from branches import counters
 from branches import services as branch_services
 from branches.models import Branch, CommuneCounter
@@ -193,3 +194,32 @@ def test_a_deferred_bulk_load_recounts_each_commune_once_at_the_end(w):
     assert after != before
     aggregates.rebuild()
     assert _snapshot() == after
+
+
+def _per_key(rows: list[dict], field: str) -> dict:
+    summed: dict = {}
+    for row in rows:
+        acc = summed.setdefault(row[field], [0, 0, 0])
+        for i, name in enumerate(("branches", "members", "vacant")):
+            acc[i] += row[name]
+    return summed
+
+
+@pytest.mark.parametrize("persona", ["staff", "old_staff", "district_officer", "commune_officer"])
+def test_counts_read_once_per_request_group_as_the_database_does(w, persona):
+    """Below the administrator a page's first read keeps each commune's counters on the user
+    (counters._commune_rows) and later reads group and filter those: the same sums as the database's."""
+    aggregates.rebuild(["branches.unit_counters"])
+    _writes(w, random.Random(7))
+    kept = User.objects.get(pk=w[persona].pk)
+    counters.unit_counts(user=kept, fields=[])  # the first read, unfiltered: kept
+    assert hasattr(kept, "_commune_counted")
+    for field in counters.FORMER_FIELDS:
+        every = _per_key(counters.unit_counts(user=kept, fields=[field]), field)
+        assert every and sum(v[0] for v in every.values()) == _live(kept)[0]
+        some = {f"{field}__in": sorted(every, key=str)[: max(1, len(every) // 2)]}
+        fresh = User.objects.get(pk=w[persona].pk)  # nothing kept: a filtered read goes to the database
+        assert _per_key(counters.unit_counts(user=kept, fields=[field], within=some), field) == _per_key(
+            counters.unit_counts(user=fresh, fields=[field], within=some), field
+        )
+        assert not hasattr(fresh, "_commune_counted")
