@@ -45,13 +45,16 @@ class HomeView(PortalMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
+        level, _model = selectors.level_below(user)
+        # What templates/branches/home.html shows: districts above the communes' level, communes for all
+        # but a commune officer. The totals first: their unfiltered read of the counters is kept for the
+        # request, and the table of units and the vacancies sum it again (branches/counters.py).
+        totals = selectors.scope_totals(
+            user=user, districts=level != "commune", communes=not user.is_commune_officer
+        )
         level, units = selectors.home_units(user=user)
         return super().get_context_data(
-            # What templates/branches/home.html shows: districts above the communes' level, communes for
-            # all but a commune officer.
-            totals=selectors.scope_totals(
-                user=user, districts=level != "commune", communes=not user.is_commune_officer
-            ),
+            totals=totals,
             unit_level=level,
             units=units,
             panels=panels_for(user),
