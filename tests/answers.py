@@ -140,19 +140,23 @@ def is_html(response) -> bool:
     return response.status_code == 200 and response["Content-Type"].startswith("text/html")
 
 
+def policy_and_english(html: str) -> tuple[list[str], list[str]]:
+    """What the policy blocks in the page (tests/csp.py) and its English texts, from one reading."""
+    page = _PolicyAndText()
+    page.feed(html)
+    page.close()
+    return page.markup.found_violations(), _english(page.text.found)
+
+
 def assert_answer(response, where: str, *, logged_in: bool) -> None:
     """Not stored when someone is logged in; any HTML (an error page too) within the policy; a page (HTML,
     200) in Vietnamese."""
     if logged_in:
         assert no_store(response), f"{where}: Cache-Control {response.get('Cache-Control')!r}"
     if response.get("Content-Type", "").startswith("text/html") and not response.streaming:
-        page = _PolicyAndText()
-        page.feed(response.content.decode())
-        page.close()
-        blocked = page.markup.found_violations()
+        blocked, english = policy_and_english(response.content.decode())
         assert not blocked, f"{where}: the Content-Security-Policy blocks {' | '.join(blocked)}"
         if response.status_code == 200:
-            english = _english(page.text.found)
             assert not english, f"{where}: English on the page: {' | '.join(english)}"
 
 
