@@ -13,17 +13,21 @@ SHOWN_UNITS = 15
 
 
 def panel(user) -> Panel:
-    level, summary = selectors.vacancy_summary(user=user)
     ending = selectors.terms_ending_soon(user=user)
-    # An officer's own district or commune is the whole panel: no table of one row.
+    # An officer's own district or commune is the whole panel: its count of vacancies, no table of one row
+    # (nor its units read for one).
     per_unit_shown = not (user.is_district_officer or user.is_commune_officer)
     if per_unit_shown:
+        level, summary = selectors.vacancy_summary(user=user)
+        vacant = sum(row["vacant"] for row in summary)
         per_unit = selectors.ending_soon_per_unit(user=user)
         for row in summary:
             row["ending"] = per_unit.get((row["level"], row["unit"].pk) if row["unit"] else None, 0)
         # Every term ending soon is in one row (None: no unit): their sum is the count, no second scan.
         ending_count = sum(per_unit.values())
     else:
+        level, summary = "", []
+        vacant = selectors.vacant_count(user=user)
         ending_count = ending.count()
     shown = summary
     if len(summary) > SHOWN_UNITS:
@@ -51,8 +55,8 @@ def panel(user) -> Panel:
     return Panel(
         template="secretaries/partials/home_panel.html",
         context={
-            "vacant": sum(row["vacant"] for row in summary),
-            "summary": shown if per_unit_shown else [],
+            "vacant": vacant,
+            "summary": shown,
             # Of many units, only those with the most vacancies are shown: how many, and of how many.
             "shown_top": len(shown) if len(shown) < len(summary) else 0,
             "unit_count": len(summary),

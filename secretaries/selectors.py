@@ -94,6 +94,12 @@ def vacancy_summary(*, user) -> tuple[str, list[dict]]:
     return (levels.pop() if len(levels) == 1 else "unit" if levels else group.level), summary
 
 
+def vacant_count(*, user) -> int:
+    """Active branches without a secretary in the user's scope: vacancy_summary's total, from the counters
+    alone (no unit read)."""
+    return sum(row["vacant"] for row in unit_counts(user=user, fields=[]))
+
+
 def ending_soon_per_unit(*, user) -> dict:
     """How many current terms end within the window, per unit of vacancy_summary, by (level, pk)."""
     group = _grouping(user).prefixed("branch")
