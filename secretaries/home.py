@@ -14,6 +14,8 @@ SHOWN_UNITS = 15
 
 def panel(user) -> Panel:
     ending = selectors.terms_ending_soon(user=user)
+    # One more than shown: when they all fit, their number is known without counting.
+    ending_soon = list(ending[: SOON_SHOWN + 1])
     # An officer's own district or commune is the whole panel: its count of vacancies, no table of one row
     # (nor its units read for one).
     per_unit_shown = not (user.is_district_officer or user.is_commune_officer)
@@ -28,7 +30,7 @@ def panel(user) -> Panel:
     else:
         level, summary = "", []
         vacant = selectors.vacant_count(user=user)
-        ending_count = ending.count()
+        ending_count = len(ending_soon) if len(ending_soon) <= SOON_SHOWN else ending.count()
     shown = summary
     if len(summary) > SHOWN_UNITS:
         shown = sorted(summary, key=lambda row: (-row["vacant"], -row.get("ending", 0), -row["branches"]))
@@ -61,7 +63,7 @@ def panel(user) -> Panel:
             "shown_top": len(shown) if len(shown) < len(summary) else 0,
             "unit_count": len(summary),
             "summary_level": level,
-            "ending_soon": list(ending[:SOON_SHOWN]),
+            "ending_soon": ending_soon[:SOON_SHOWN],
             "ending_count": ending_count,
             "ending_within": selectors.TERMS_ENDING_WITHIN_DAYS,
             "chart": chart,

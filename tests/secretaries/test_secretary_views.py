@@ -441,6 +441,30 @@ def test_terms_ending_soon_from_home_to_list(client, tieu_can_officer, world):
     assert not client.get(reverse("secretaries:person_list"), {"ending": "overdue"}).context["people"]
 
 
+@pytest.mark.parametrize("ending", [8, 10])
+def test_an_officers_first_screen_shows_eight_terms_ending_and_counts_them_all(
+    client, tieu_can_officer, world, ending
+):
+    """Eight shown; their number is that of the list when they all fit, counted when more end."""
+    from django.utils import timezone
+
+    from secretaries.models import Term
+    from tests.factories import BranchFactory
+
+    district_terms = Term.objects.filter(
+        branch__commune__district=world["tieu_can"].commune.district_id, ended_on__isnull=True
+    )
+    for i in range(ending - district_terms.count()):
+        branch = BranchFactory(commune=world["tieu_can"].commune, name=f"Ấp Hết Hạn {i}")
+        person_with_term(branch=branch, full_name=f"Người Hết Hạn {i}", phone=f"0912{i:06d}")
+    district_terms.update(expected_end_on=timezone.localdate() + datetime.timedelta(days=20))
+    assert district_terms.count() == ending
+    client.force_login(tieu_can_officer)
+    panel = client.get(reverse("home")).context["panels"][0].context
+    assert panel["ending_count"] == ending
+    assert len(panel["ending_soon"]) == 8
+
+
 def test_d_with_stroke_sorts_after_d():
     from core.text import name_sort_key
 
