@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q, Sum, Value
 from django.db.models.expressions import Expression
 from django.db.models.signals import post_delete, post_save, pre_save
 
@@ -35,6 +35,9 @@ from .models import Branch, BranchAttachment, Commune, CommuneCounter
 _has_secretary: Callable[[], Expression] | None = None
 
 MEASURES = ("branches", "members", "vacant")
+#: every column a commune's counters row keeps: the measures of its active branches, and its current
+#: secretaries (of any branch)
+COLUMNS = (*MEASURES, "secretaries")
 
 #: inside `deferred()`: the communes written so far, recounted when it ends
 _pending: ContextVar[set[int] | None] = ContextVar("counters_pending", default=None)
@@ -109,16 +112,28 @@ def _counted(branches) -> "Iterable[dict]":
     return branches, {"branches": Count("pk"), "members": Sum("member_count"), "vacant": vacant}
 
 
+def _columns(branches) -> "Iterable[dict]":
+    """`_counted`'s measures of the active ones among `branches`, and the current secretaries of all of them
+    (a deactivated branch keeps its secretary until the term ends): a counters row's every column."""
+    active = Q(is_active=True, ended_on__isnull=True)
+    measures = {"branches": Count("pk", filter=active), "members": Sum("member_count", filter=active)}
+    if _has_secretary is None:
+        return branches, {**measures, "vacant": Count("pk", filter=active), "secretaries": Value(0)}
+    branches = branches.alias(has_secretary=_has_secretary())
+    return branches, {
+        **measures,
+        "vacant": Count("pk", filter=active & Q(has_secretary=False)),
+        "secretaries": Count("pk", filter=Q(has_secretary=True)),
+    }
+
+
 def _recount(branches) -> dict[int, CommuneCounter]:
-    branches, measures = _counted(branches.active())
+    branches, columns = _columns(branches)
     return {
         row["commune"]: CommuneCounter(
-            commune_id=row["commune"],
-            branches=row["branches"],
-            members=row["members"] or 0,
-            vacant=row["vacant"],
+            commune_id=row["commune"], **{name: row[name] or 0 for name in COLUMNS}
         )
-        for row in branches.order_by().values("commune").annotate(**measures)
+        for row in branches.order_by().values("commune").annotate(**columns)
     }
 
 
@@ -140,7 +155,7 @@ def refresh(communes: Iterable[int | Commune | None]) -> None:
         found = _recount(Branch.objects.filter(commune__in=ids))
         rows = [found.get(pk) or CommuneCounter(commune_id=pk) for pk in ids]
         CommuneCounter.objects.bulk_create(
-            rows, update_conflicts=True, unique_fields=["commune"], update_fields=list(MEASURES)
+            rows, update_conflicts=True, unique_fields=["commune"], update_fields=list(COLUMNS)
         )
 
 
@@ -154,13 +169,13 @@ def _refresh_statements(has_secretary) -> list[tuple[str, list]]:
     quote = connection.ops.quote_name
     table = quote(CommuneCounter._meta.db_table)
     key = quote(CommuneCounter._meta.get_field("commune").column)
-    branches, measures = _counted(Branch.objects.filter(commune__any_of=MANY).active())
+    branches, measures = _columns(Branch.objects.filter(commune__any_of=MANY))
     recount, params = (
         branches.order_by().values(counted_commune=F("commune")).annotate(**measures).query.sql_with_params()
     )
-    columns = ", ".join(quote(CommuneCounter._meta.get_field(m).column) for m in MEASURES)
-    found = ", ".join(f"COALESCE(found.{quote(m)}, 0)" for m in MEASURES)
-    updates = ", ".join(f"{quote(m)} = EXCLUDED.{quote(m)}" for m in MEASURES)
+    columns = ", ".join(quote(CommuneCounter._meta.get_field(m).column) for m in COLUMNS)
+    found = ", ".join(f"COALESCE(found.{quote(m)}, 0)" for m in COLUMNS)
+    updates = ", ".join(f"{quote(m)} = EXCLUDED.{quote(m)}" for m in COLUMNS)
     return [
         lock_rows(table, key),
         (

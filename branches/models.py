@@ -469,6 +469,9 @@ class CommuneCounter(models.Model):
     branches = models.PositiveIntegerField(_("active branches"), default=0)
     members = models.PositiveIntegerField(_("members"), default=0)
     vacant = models.PositiveIntegerField(_("branches without a secretary"), default=0)
+    # The branches, active or not, with a current secretary (one at most each): the current secretaries
+    # counted by the seminar report of the whole country.
+    secretaries = models.PositiveIntegerField(_("current secretaries"), default=0)
 
     objects = CommuneCounterQuerySet.as_manager()
 

@@ -5,10 +5,10 @@ database counts (values().annotate()), Python only arranges the rows."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 from django.utils import timezone
 
-from branches.models import District, Province
+from branches.models import CommuneCounter, District, Province
 from branches.selectors import level_below
 from core.text import search_terms
 from secretaries.models import Term
@@ -125,6 +125,31 @@ def _units(user, level: str, year: int) -> list:
     return list(District.objects.visible_to(user).filter(existed).order_by("code"))
 
 
+def national_secretaries(*, term_key: str, attended: Q) -> dict:
+    """The whole country's current secretaries per unit (`term_key`, from a term), and of them those who
+    `attended`: the first summed from the communes' counters (branches.counters keeps them: 13,000 rows,
+    where the terms are 90,000, each joined to its branch and commune), the second counted from the
+    terms of the people who attended that year (hundreds)."""
+    counter_key = term_key.removeprefix("branch__")
+    found = {
+        row[counter_key]: {"secretaries": row["n"], "attended": 0}
+        for row in CommuneCounter.objects.filter(secretaries__gt=0)
+        .order_by()
+        .values(counter_key)
+        .annotate(n=Sum("secretaries"))
+    }
+    for row in (
+        Term.objects.current()
+        .secretaries()
+        .filter(attended)
+        .order_by()
+        .values(term_key)
+        .annotate(n=Count("pk"))
+    ):
+        found.setdefault(row[term_key], {"secretaries": 0, "attended": 0})["attended"] = row["n"]
+    return found
+
+
 def seminar_report(*, user, year: int) -> Report:
     """Per unit one level below the user's own (per province for the administrator, per district
     otherwise, plus the province's own seminars for provincial staff), for seminars held in `year`:
@@ -151,12 +176,15 @@ def seminar_report(*, user, year: int) -> Report:
     terms = Term.objects.visible_to(user).current().secretaries()
     # A person holds one current secretary's term at most (term_no_overlap_same_person_role, in the
     # database): counting terms counts people, in each unit and over the scope (the sum of the rows).
-    secretaries = {
-        row[term_key]: row
-        for row in terms.order_by()
-        .values(term_key)
-        .annotate(secretaries=Count("pk"), attended=Count("pk", filter=attended))
-    }
+    if user.is_administrator:
+        secretaries = national_secretaries(term_key=term_key, attended=attended)
+    else:
+        secretaries = {
+            row[term_key]: row
+            for row in terms.order_by()
+            .values(term_key)
+            .annotate(secretaries=Count("pk"), attended=Count("pk", filter=attended))
+        }
     secretary_totals = {
         measure: sum(row[measure] for row in secretaries.values()) for measure in ("secretaries", "attended")
     }

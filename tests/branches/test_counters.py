@@ -26,9 +26,9 @@ ON = datetime.date(2026, 3, 1)
 
 def _snapshot() -> dict:
     return {
-        row.commune_id: (row.branches, row.members, row.vacant)
+        row.commune_id: (row.branches, row.members, row.vacant, row.secretaries)
         for row in CommuneCounter.objects.all()
-        if (row.branches, row.members, row.vacant) != (0, 0, 0)
+        if (row.branches, row.members, row.vacant, row.secretaries) != (0, 0, 0, 0)
     }
 
 
@@ -225,3 +225,35 @@ def test_counts_read_once_per_request_group_as_the_database_does(w, persona):
             counters.unit_counts(user=fresh, fields=[field], within=some), field
         )
         assert not hasattr(fresh, "_commune_counted")
+
+
+def test_the_counters_keep_every_current_secretary_a_deactivated_branchs_too(w):
+    """The seminar report of the whole country sums them (seminars/selectors.py)."""
+    from django.db.models import Sum
+
+    aggregates.rebuild(["branches.unit_counters"])
+    _writes(w, random.Random(15))
+    led = Term.objects.current().secretaries().filter(branch__is_active=True).first()
+    branch_services.branch_deactivate(branch=Branch.objects.get(pk=led.branch_id))
+    current = Term.objects.current().secretaries()
+    assert current.filter(branch__is_active=False).exists()
+    assert CommuneCounter.objects.aggregate(n=Sum("secretaries"))["n"] == current.count()
+    maintained = _snapshot()
+    aggregates.rebuild(["branches.unit_counters"])
+    assert maintained == _snapshot()
+
+
+def test_the_migration_counts_the_secretaries_of_the_rows_kept_before(w):
+    """secretaries/migrations/0008: the counters kept before the column existed get it from the terms."""
+    import importlib
+
+    from django.apps import apps
+
+    aggregates.rebuild(["branches.unit_counters"])
+    expected = _snapshot()
+    CommuneCounter.objects.update(secretaries=0)  # as the rows stood before the migration
+    importlib.import_module(
+        "secretaries.migrations.0008_count_current_secretaries"
+    ).count_current_secretaries(apps, None)
+    assert _snapshot() == expected
+    assert any(columns[3] for columns in expected.values())

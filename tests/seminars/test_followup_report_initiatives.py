@@ -212,6 +212,33 @@ class TestReport:
         rows = {row.unit.name: numbers(row) for row in report.rows}
         assert rows == {"Tỉnh Trà Vinh": (4, 5, 5, 4), "Tỉnh Vĩnh Long": (1, 1, 1, 1)}
 
+    def test_the_countrys_secretaries_are_summed_from_the_counters_as_the_terms_count_them(
+        self, client, administrator, year_2023
+    ):
+        """The administrator's report reads the communes' counters (seminars.selectors.national_secretaries):
+        the same as counting the terms, a deactivated branch's secretary included."""
+        from django.db.models import Count, Q
+
+        from branches.services import branch_deactivate
+        from secretaries.models import Term
+        from seminars.models import Attendance
+        from seminars.selectors import national_secretaries
+
+        branch_deactivate(branch=year_2023["a"].terms.get().branch)  # its secretary is still in office
+        attended = Q(person__in=Attendance.objects.filter(year=2023).values("person"))
+        key = "branch__commune__province"
+        counted = {
+            row[key]: {"secretaries": row["secretaries"], "attended": row["attended"]}
+            for row in Term.objects.current()
+            .secretaries()
+            .values(key)
+            .annotate(secretaries=Count("pk"), attended=Count("pk", filter=attended))
+        }
+        assert national_secretaries(term_key=key, attended=attended) == counted
+        login_verified(client, administrator)
+        report = client.get(reverse("seminars:report"), {"year": 2023}).context["report"]
+        assert {row.unit.name: numbers(row) for row in report.rows}["Tỉnh Trà Vinh"] == (4, 5, 5, 4)
+
     def test_another_year(self, client, tieu_can_officer, year_2023):
         client.force_login(tieu_can_officer)
         report = client.get(reverse("seminars:report"), {"year": 2022}).context["report"]
