@@ -89,6 +89,25 @@ def test_new_province_staff_home_lists_its_communes(client, world):
     assert "Các xã trong huyện" not in page and "Bí thư theo tỉnh" not in page
 
 
+def test_an_ended_provinces_home_says_what_its_table_does_not_hold(client, world, tra_vinh_staff):
+    """Trà Vinh's staff read their former branches, now under today's communes: counted in the figures,
+    in no row of the districts' table, and the page says how many (branches.unit_views.HomeView)."""
+    login_verified(client, tra_vinh_staff)
+    response = client.get(reverse("home"))
+    context = response.context
+    in_table = sum(unit.branch_count for unit in context["units"])
+    assert context["totals"]["branches"] > in_table
+    assert context["branches_elsewhere"] == context["totals"]["branches"] - in_table
+    page = response.content.decode()
+    number = context["branches_elsewhere"]
+    assert f"Các số ở trên còn tính {number} chi đoàn đang hoạt động thuộc xã không có trong bảng này" in page
+    # A commune officer's table holds its whole commune: nothing said.
+    client.force_login(User.objects.get(username="doanxa.tapngai"))
+    officer = client.get(reverse("home"))
+    assert officer.context["branches_elsewhere"] == 0
+    assert 'data-home="branches-elsewhere"' not in officer.content.decode()
+
+
 def test_secretaries_export_names_the_unit_of_the_time_and_today(client, world):
     login_verified(client, staff())
     response = client.get(reverse("secretaries:person_export"))
