@@ -100,7 +100,10 @@ def test_an_ended_provinces_home_says_what_its_table_does_not_hold(client, world
     assert context["branches_elsewhere"] == context["totals"]["branches"] - in_table
     page = response.content.decode()
     number = context["branches_elsewhere"]
-    assert f"Các số ở trên còn tính {number} chi đoàn đang hoạt động thuộc xã không có trong bảng này" in page
+    assert (
+        f"Các số ở trên còn tính {number} chi đoàn đang hoạt động nay thuộc xã không có trong bảng này"
+        in page
+    )
     # A commune officer's table holds its whole commune: nothing said.
     client.force_login(User.objects.get(username="doanxa.tapngai"))
     officer = client.get(reverse("home"))
