@@ -103,18 +103,10 @@ post_save.connect(_branch_written, sender=Branch, dispatch_uid="counters_branch_
 post_delete.connect(_branch_written, sender=Branch, dispatch_uid="counters_branch_delete")
 
 
-def _counted(branches) -> "Iterable[dict]":
-    """Active branches of a queryset with their members and vacancies, ready for `.values(...)` grouping."""
-    vacant = Count("pk")
-    if _has_secretary is not None:
-        branches = branches.alias(has_secretary=_has_secretary())
-        vacant = Count("pk", filter=Q(has_secretary=False))
-    return branches, {"branches": Count("pk"), "members": Sum("member_count"), "vacant": vacant}
-
-
 def _columns(branches) -> "Iterable[dict]":
-    """`_counted`'s measures of the active ones among `branches`, and the current secretaries of all of them
-    (a deactivated branch keeps its secretary until the term ends): a counters row's every column."""
+    """A counters row's every column over `branches`, ready for `.values(...)` grouping: the measures of the
+    active ones (how many, their members, those without a secretary), and the current secretaries of all
+    of them (a deactivated branch keeps its secretary until the term ends)."""
     active = Q(is_active=True, ended_on__isnull=True)
     measures = {"branches": Count("pk", filter=active), "members": Sum("member_count", filter=active)}
     if _has_secretary is None:
@@ -232,15 +224,15 @@ FORMER_FIELDS = ("commune", "commune__district", "commune__province")
 
 def _former_rows(user) -> list[dict]:
     """The active former branches outside the user's communes, summed per commune they belong to today (its
-    district and province beside it) as the counters are (`_counted`): read once per request (cached on
+    district and province beside it) as the counters are (`_columns`): read once per request (cached on
     the user, as `former_branch_ids` is), as a page sums them several ways (totals, per unit, vacancies).
     The staff of a province that ended read all of its branches this way."""
     if not hasattr(user, "_former_counted"):
         extra = _former_outside(user)
         rows = []
         if extra is not None:
-            branches, measures = _counted(extra.active())
-            rows = list(branches.order_by().values(*FORMER_FIELDS).annotate(**measures))
+            branches, columns = _columns(extra.active())
+            rows = list(branches.order_by().values(*FORMER_FIELDS).annotate(**columns))
         user._former_counted = rows
     return user._former_counted
 
@@ -272,6 +264,11 @@ def _commune_rows(user) -> list[dict]:
     return user._commune_counted
 
 
+def _grouped_row(row: dict, fields: list[str]) -> dict:
+    """A kept row (a commune's counters, or its former branches' sums) as a row of `unit_counts`."""
+    return {**{field: row[field] for field in fields}, **{name: row[name] for name in MEASURES}}
+
+
 def unit_counts(*, user, fields: list[str], within: dict | None = None) -> list[dict]:
     """Active branches, members and vacancies of the branches the user may see, grouped by `fields`
     (lookups from a branch through its commune: "commune", "commune__district", "commune__province"; none
@@ -280,18 +277,12 @@ def unit_counts(*, user, fields: list[str], within: dict | None = None) -> list[
     within = within or {}
     wanted = _wanted(within)
     if not user.is_administrator and (not within or hasattr(user, "_commune_counted")):
-        rows = [
-            {**{field: row[field] for field in fields}, **{name: row[name] for name in MEASURES}}
-            for row in _commune_rows(user)
-            if _within(row, wanted)
-        ]
+        rows = [_grouped_row(row, fields) for row in _commune_rows(user) if _within(row, wanted)]
     else:
         counters = CommuneCounter.objects.visible_to(user).filter(branches__gt=0, **within).order_by()
         sums = {name: Sum(name) for name in MEASURES}
         rows = list(counters.values(*fields).annotate(**sums)) if fields else [counters.aggregate(**sums)]
-    for row in _former_rows(user):
-        if _within(row, wanted):
-            rows.append({**{field: row[field] for field in fields}, **{name: row[name] for name in MEASURES}})
+    rows += [_grouped_row(row, fields) for row in _former_rows(user) if _within(row, wanted)]
     for row in rows:
         for name in MEASURES:
             row[name] = row[name] or 0
