@@ -16,7 +16,14 @@ from accounts.models import User
 from assessments.models import Assessment
 from awards.models import Nomination
 from branches.divisions import REFORM_DAY
-from branches.models import Branch, BranchAttachment, Commune, CommuneSuccession, ProvinceSuccession
+from branches.models import (
+    Branch,
+    BranchAttachment,
+    Commune,
+    CommuneSuccession,
+    Province,
+    ProvinceSuccession,
+)
 from branches.selectors import level_below
 from branches.services import branches_reattach
 from secretaries.models import Person, Term
@@ -209,7 +216,13 @@ def test_a_province_that_goes_on_reads_only_its_former_branches_now_elsewhere(wo
     """Its scope names only the former branches outside it today, so only those are read: the thousands
     under it today are not sent on every page to be set aside. Asked for all of them, it reads them all."""
     branches_reattach(on=REFORM_DAY)
-    elsewhere = BranchFactory(commune=CommuneFactory(province=ProvinceFactory()), name="Ấp Đã Chuyển Đi")
+    # A province of its own: the factory's codes come round again (get_or_create by code), and one that
+    # came round to the new province's put the branch under it.
+    taken = set(Province.objects.values_list("code", flat=True))
+    code = next(f"{n:02d}" for n in range(10, 100) if f"{n:02d}" not in taken)
+    elsewhere = BranchFactory(
+        commune=CommuneFactory(province=ProvinceFactory(code=code)), name="Ấp Đã Chuyển Đi"
+    )
     BranchAttachment.objects.create(
         branch=elsewhere, commune=world["tieu_can"].commune, ended_on=LAST_OLD_DAY
     )
