@@ -173,7 +173,6 @@ def seminar_report(*, user, year: int) -> Report:
     # One row per person and year (seminars/totals.py keeps it), not every participation of the year: a
     # short list the database hashes once (an EXISTS per secretary probed the index 90,000 times).
     attended = Q(person__in=Attendance.objects.filter(year=year).values("person"))
-    terms = Term.objects.visible_to(user).current().secretaries()
     # A person holds one current secretary's term at most (term_no_overlap_same_person_role, in the
     # database): counting terms counts people, in each unit and over the scope (the sum of the rows).
     if user.is_administrator:
@@ -181,7 +180,10 @@ def seminar_report(*, user, year: int) -> Report:
     else:
         secretaries = {
             row[term_key]: row
-            for row in terms.order_by()
+            for row in Term.objects.visible_to(user)
+            .current()
+            .secretaries()
+            .order_by()
             .values(term_key)
             .annotate(secretaries=Count("pk"), attended=Count("pk", filter=attended))
         }
