@@ -311,3 +311,51 @@ def check_budgets(
                 )
             )
     return violations
+
+
+@dataclass
+class PersonaSummary:
+    """One persona's measured pages at a glance: how many, the median page's time and ratio, the slowest,
+    and how many exceed the ratio (for the roles held to it; None for the administrator)."""
+
+    persona: str
+    pages: int
+    median_ms: float
+    median_ratio: float | None
+    slowest_ms: float
+    slowest_page: str
+    over_ratio: int | None
+
+    def __str__(self) -> str:
+        ratio = "" if self.median_ratio is None else f", median × healthz {self.median_ratio:.1f}"
+        over = "" if self.over_ratio is None else f", {self.over_ratio} over the ratio"
+        return (
+            f"{self.persona}: {self.pages} page{'' if self.pages == 1 else 's'}, median page {self.median_ms:.1f} ms{ratio}, slowest "
+            f"{self.slowest_ms:.1f} ms ({self.slowest_page}){over}"
+        )
+
+
+def persona_summaries(pages: list[PageFigures], budgets: Budgets = Budgets()) -> list[PersonaSummary]:
+    """Per persona, in the order the pages come: the per-page budgets above say which pages fail; this says
+    where each persona stands as a whole (a page's ratio moves with the machine, a persona's median less)."""
+    by_persona: dict[str, list[PageFigures]] = {}
+    for p in pages:
+        if p.median_ms is not None:
+            by_persona.setdefault(p.persona, []).append(p)
+    summaries = []
+    for persona, measured in by_persona.items():
+        held = measured[0].role in budgets.ratio_roles
+        ratios = [p.ratio_to_healthz for p in measured if p.ratio_to_healthz is not None]
+        slowest = max(measured, key=lambda p: p.median_ms)
+        summaries.append(
+            PersonaSummary(
+                persona=persona,
+                pages=len(measured),
+                median_ms=statistics.median(p.median_ms for p in measured),
+                median_ratio=statistics.median(ratios) if held and ratios else None,
+                slowest_ms=slowest.median_ms,
+                slowest_page=slowest.page,
+                over_ratio=sum(r > budgets.ratio_to_healthz for r in ratios) if held else None,
+            )
+        )
+    return summaries

@@ -62,6 +62,7 @@ from tests.benchmark.plan import (  # noqa: E402 — the project's root must be 
     check_budgets,
     classify,
     percentile,
+    persona_summaries,
     summarise,
 )
 
@@ -867,6 +868,9 @@ def main() -> int:
             f"Throughput {t['page']} ({args.throughput_persona}): {t['requests_per_s']:.1f} req/s over "
             f"{t['seconds']} s with {t['connections']} connections, {t['errors']} errors; {latency}."
         )
+    summaries = persona_summaries(figures, budgets)
+    for summary in summaries:
+        print(f"  {summary}")
     print(
         f"\nBudgets: median ≤ {budgets.median_ms:g} ms, p95 ≤ {budgets.p95_ms:g} ms, officers' and staff's "
         f"pages ≤ {budgets.ratio_to_healthz:g}× healthz, ≤ {budgets.max_queries} queries, the list ≥ "
@@ -905,6 +909,7 @@ def main() -> int:
                 "healthz": asdict(healthz),
                 "results": [asdict(r) for r in results],
                 "throughput": throughputs,
+                "personas": [asdict(summary) for summary in summaries],
                 "violations": [asdict(v) | {"text": str(v)} for v in violations],
                 "errors": [f"{r.persona} {r.path}" for r in errors],
             },

@@ -23,6 +23,7 @@ from tests.benchmark.plan import (
     check_budgets,
     classify,
     percentile,
+    persona_summaries,
     summarise,
 )
 
@@ -177,3 +178,28 @@ def test_budgets():
     shortfall = next(v for v in violations if v.rule == "req/s")
     assert str(shortfall) == "throughput: branch list: req/s 79.5 < 80"
     assert check_budgets(pages[:1], [ThroughputFigures("branch list", "list", 120, 0)], budgets) == []
+
+
+def test_persona_summaries():
+    pages = [
+        PageFigures("district", "list", DISTRICT, 12.0, 20, 7.5, 8),
+        PageFigures("district", "home", DISTRICT, 30.0, 40, 15.0, 14),
+        PageFigures("district", "form", DISTRICT, 6.0, 9, 3.0, 4),
+        PageFigures("district", "forbidden", DISTRICT),  # not measured (a 403): left out
+        PageFigures("admin", "national", ADMINISTRATOR, 90.0, 120, 40.0, 10),
+    ]
+    district, admin = persona_summaries(pages)
+    assert (district.persona, district.pages, district.median_ms, district.median_ratio) == (
+        "district",
+        3,
+        12.0,
+        7.5,
+    )
+    assert (district.slowest_ms, district.slowest_page, district.over_ratio) == (30.0, "home", 1)
+    assert str(district) == (
+        "district: 3 pages, median page 12.0 ms, median × healthz 7.5, slowest 30.0 ms (home), "
+        "1 over the ratio"
+    )
+    # The administrator is held to the times only: no ratio, nothing over it.
+    assert (admin.median_ratio, admin.over_ratio) == (None, None)
+    assert str(admin) == "admin: 1 page, median page 90.0 ms, slowest 90.0 ms (national)"
