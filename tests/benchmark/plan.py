@@ -329,8 +329,9 @@ class PersonaSummary:
     def __str__(self) -> str:
         ratio = "" if self.median_ratio is None else f", median × healthz {self.median_ratio:.1f}"
         over = "" if self.over_ratio is None else f", {self.over_ratio} over the ratio"
+        pages = f"{self.pages} page{'' if self.pages == 1 else 's'}"
         return (
-            f"{self.persona}: {self.pages} page{'' if self.pages == 1 else 's'}, median page {self.median_ms:.1f} ms{ratio}, slowest "
+            f"{self.persona}: {pages}, median page {self.median_ms:.1f} ms{ratio}, slowest "
             f"{self.slowest_ms:.1f} ms ({self.slowest_page}){over}"
         )
 
