@@ -148,6 +148,25 @@ def bootstrap_widget(field):
     return field.as_widget(attrs={"class": f"{own} {css}".strip()} if (own or css) else None)
 
 
+@register.filter
+def filtered_by(filterset, query) -> bool:
+    """Whether the query string (`request.GET`) chose any of a list's filters: templates/partials/
+    filter_panel.html is then open on a phone too, showing what narrowed the list. Not the page nor the
+    sort order, and not a default the view put in itself (the assessment list's framework of the year,
+    which left that list's filters open above the rows on every phone)."""
+    from django_filters import OrderingFilter
+
+    form = filterset.form
+    for name, field in form.fields.items():
+        if isinstance(filterset.filters.get(name), OrderingFilter):
+            continue
+        value = field.widget.value_from_datadict(query, {}, form.add_prefix(name))
+        values = value if isinstance(value, list | tuple) else [value]
+        if any(v not in (None, "", False) for v in values):
+            return True
+    return False
+
+
 # Numbers of the reports. A summary of a large province has some 130 rows of a dozen numbers each, and
 # Django's floatformat and humanize's intcomma (Decimal arithmetic, then formats.number_format with its
 # lazy look-ups, per cell) were a quarter of its time. These two write the same text (tests/core/

@@ -205,3 +205,11 @@ class TestSingleForm:
         response = client.post(url, data)
         assert list(response.context["form"].errors) == [f"score_{criteria[10].pk}"]
         assert Assessment.objects.get().status == "nhap"  # the world's draft, not submitted
+
+
+def test_the_list_keeps_its_filters_folded_on_a_phone_until_one_is_chosen(client, tra_vinh_staff, framework):
+    # The list fills in the year's framework itself: that is not the person filtering (portal.filtered_by).
+    login_verified(client, tra_vinh_staff)
+    url = reverse("assessments:assessment_list")
+    assert 'collapse d-lg-block"' in client.get(url).content.decode()
+    assert 'collapse d-lg-block show"' in client.get(url, {"q": "teo"}).content.decode()

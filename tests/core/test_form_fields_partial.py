@@ -38,7 +38,7 @@ def test_the_list_filters_render_through_the_partial(rf):
 
     source = get_template("partials/filter_panel.html").template.source
     assert "crispy" not in source and "partials/form_fields.html" in source
-    panel = type("Filter", (), {"form": SampleForm(), "is_bound": False})()
+    panel = type("Filter", (), {"form": SampleForm(), "filters": {}})()
     html = render_to_string(
         "partials/filter_panel.html", {"filter": panel, "filter_id": "f", "request": rf.get("/")}
     )
