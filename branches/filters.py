@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from core.widgets import AutocompleteSelect
 
 from .models import Branch, Commune, District, Province
-from .selectors import shows_districts
+from .selectors import shows_communes, shows_districts
 
 
 def _provinces(request):
@@ -70,6 +70,9 @@ class BranchFilter(django_filters.FilterSet):
         if user.is_district_officer or not shows_districts(user):
             del self.filters["district"]
             self.filters["commune"].extra["widget"] = AutocompleteSelect("branches:commune_autocomplete")
+        # A commune officer's branches are under its one commune (unless some former ones moved away).
+        if not shows_communes(user):
+            del self.filters["commune"]
 
     def filter_active(self, queryset, name, value):
         # An ended branch (merged, split) counts as inactive.

@@ -237,6 +237,12 @@ def units_search(*, user, query: str) -> list[tuple[str, str, list]]:
     return results
 
 
+def shows_communes(user) -> bool:
+    """Whether branch lists have a commune column (and filter): not for a commune officer, whose branches
+    are all under its one commune, unless some of its former branches are now under another."""
+    return not user.is_commune_officer or bool(user.former_branch_ids(outside_only=True))
+
+
 def shows_districts(user) -> bool:
     """Whether branch lists have a district column: not for a district officer (one district), nor for the
     users of today's units (since 01/07/2025 a commune is directly under its province)."""

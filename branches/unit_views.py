@@ -174,6 +174,7 @@ class BranchListView(PrintableListMixin, PaginatedListMixin, BranchQuerysetMixin
         user = self.request.user
         context["branches"] = selectors.attach_branch_successors(list(context["branches"]))
         context["show_district"] = selectors.shows_districts(user)
+        context["show_commune"] = selectors.shows_communes(user)
         context["waiting_count"] = selectors.waiting_count(user=user)
         return context
 

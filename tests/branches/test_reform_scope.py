@@ -331,3 +331,24 @@ def test_an_account_without_a_province_reads_no_province(world, reform, tra_vinh
     assert not Framework.objects.visible_to(nobody).filter(province__isnull=False).exists()
     staff = new_staff(reform["province"])
     assert set(staff.scope_province_ids()) == {reform["province"].pk, tra_vinh.pk}
+
+
+def test_a_commune_officers_branch_list_names_no_commune_unless_one_moved_away(world, reform, client):
+    """Its branches are all under its one commune: no commune column nor filter (a phone's width for the
+    names), until a former branch of its own is under another commune today."""
+    branches_reattach(on=REFORM_DAY)
+    login_verified(client, commune_officer(reform["tap_ngai"], "doanxa.tapngai"))
+    url = reverse("branches:branch_list")
+    page = client.get(url)
+    assert world["tieu_can"].name in page.content.decode()
+    assert "commune" not in page.context["filter"].form.fields
+    assert "=commune" not in page.content.decode() and not page.context["show_commune"]
+
+    # Càng Long's branch belonged to Tập Ngãi for a while: Tập Ngãi reads it, under its commune today.
+    BranchAttachment.objects.create(
+        branch=world["cang_long"], commune=reform["tap_ngai"], ended_on=datetime.date(2026, 1, 31)
+    )
+    page = client.get(url)
+    html = page.content.decode()
+    assert world["cang_long"].name in html and reform["neighbour"].name in html
+    assert "commune" in page.context["filter"].form.fields and page.context["show_commune"]
