@@ -206,6 +206,20 @@ def test_the_own_page_shows_the_record_and_nothing_of_others(client, world):
     assert client.get(world["cang_long_person"].get_absolute_url()).status_code == 404
 
 
+def test_the_own_pages_menu_offers_only_what_a_secretary_may_open(client, world):
+    """The staff's menu is not shown to a secretary (it is in the page, hidden, for the layout), and the
+    account menu holds only what their account may open: no reminder settings (a portal role's)."""
+    import re
+
+    client.force_login(_secretary(world["tieu_can_person"]))
+    page = client.get(reverse("own:home")).content.decode()
+    menu = page[page.index('class="dropdown-menu') : page.index("</ul>", page.index('class="dropdown-menu'))]
+    assert reverse("reminders:settings") not in menu
+    for href in re.findall(r'href="(/[^"#]*)"', menu):
+        assert client.get(href).status_code == 200, href
+    assert client.get(reverse("reminders:settings")).status_code == 404
+
+
 def test_own_certificate_download(client, world):
     from awards.models import Commendation
 
