@@ -11,6 +11,7 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils.dateparse import parse_date
 
+from core.scope import mark_visible
 from core.text import search_terms
 
 from .counters import unit_counts
@@ -170,14 +171,7 @@ def unit_lineage(unit, *, user) -> dict[str, list]:
     rows = SUCCESSION_MODELS[model].objects.select_related("predecessor", "successor")
     merged_into = list(rows.filter(predecessor=unit).order_by("successor__code"))
     formed_from = list(rows.filter(successor=unit).order_by("predecessor__code"))
-    others = [row.successor for row in merged_into] + [row.predecessor for row in formed_from]
-    visible = set(
-        model.objects.visible_to(user)
-        .filter(pk__in=[other.pk for other in others])
-        .values_list("pk", flat=True)
-    )
-    for other in others:
-        other.visible = other.pk in visible
+    mark_visible([row.successor for row in merged_into] + [row.predecessor for row in formed_from], user)
     return {"merged_into": merged_into, "formed_from": formed_from}
 
 
@@ -196,16 +190,7 @@ def attach_successors(units: list, *, model, user) -> list:
         for row in rows:
             row.successor.partly = row.partly
             by_unit.setdefault(row.predecessor_id, []).append(row.successor)
-    successors = [successor for found in by_unit.values() for successor in found]
-    visible = set(
-        model.objects.visible_to(user)
-        .filter(pk__in=[successor.pk for successor in successors])
-        .values_list("pk", flat=True)
-        if successors
-        else ()
-    )
-    for successor in successors:
-        successor.visible = successor.pk in visible
+    mark_visible([successor for found in by_unit.values() for successor in found], user)
     for unit in units:
         unit.successors = by_unit.get(unit.pk, [])
     return units
@@ -326,14 +311,7 @@ def branch_lineage(branch, *, user) -> dict[str, list]:
     rows = BranchSuccession.objects.select_related("predecessor__commune", "successor__commune")
     successions = list(rows.filter(predecessor=branch).order_by("successor__name_key"))
     origins = list(rows.filter(successor=branch).order_by("predecessor__name_key"))
-    others = [row.successor for row in successions] + [row.predecessor for row in origins]
-    visible = set(
-        Branch.objects.visible_to(user).filter(pk__in=[o.pk for o in others]).values_list("pk", flat=True)
-        if others
-        else ()
-    )
-    for other in others:
-        other.visible = other.pk in visible
+    mark_visible([row.successor for row in successions] + [row.predecessor for row in origins], user)
     return {
         "merged_into": [row for row in successions if row.is_merge],
         "split_into": [row for row in successions if not row.is_merge],

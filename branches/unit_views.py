@@ -15,6 +15,7 @@ from core.excel import ExcelExport, export_response
 from core.history import history_rows
 from core.home import panels_for
 from core.mixins import PaginatedListMixin, PortalMixin, PrintableListMixin, ScopedObjectMixin, portal_view
+from core.scope import mark_visible
 from core.sections import BRANCH_PAGE, sections_for
 from core.text import search_terms
 
@@ -231,6 +232,10 @@ class BranchDetailView(BranchQuerysetMixin, DetailView):
     template_name = "branches/branch_detail.html"
 
     def get_context_data(self, **kwargs):
+        # Its units today, in the breadcrumbs and the details: named without a link where the user may not
+        # open them (an ended district reading its former branch, now under a commune of the new province).
+        commune = self.object.commune
+        mark_visible([commune, commune.district, commune.province], self.request.user)
         return super().get_context_data(
             # The branch's secretaries and deputies: the secretaries app registers them (core.sections).
             sections=sections_for(BRANCH_PAGE, self.object, user=self.request.user),

@@ -14,6 +14,7 @@ from core.files import protected_image_response
 from core.history import history_rows
 from core.mixins import PaginatedListMixin, PrintableListMixin, ScopedObjectMixin, portal_view
 from core.navigation import safe_next
+from core.scope import mark_visible
 from core.sections import PERSON_PAGE, sections_for
 from core.text import search_terms
 from core.versioning import VERSION_FIELD
@@ -47,9 +48,14 @@ class PersonListView(PrintableListMixin, PaginatedListMixin, PersonQuerysetMixin
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
+        context = super().get_context_data(
             filter=self.filterset, show_district=shows_districts(self.request.user), **kwargs
         )
+        # A person read through an earlier term may serve in a branch the user cannot open now: named, not
+        # linked (one query for the page).
+        current = [term.branch for person in context["people"] for term in person.current_terms]
+        mark_visible(current, self.request.user)
+        return context
 
 
 def person_export_file(request) -> ExcelExport:
@@ -87,10 +93,17 @@ class PersonDetailView(PersonQuerysetMixin, DetailView):
         term_history = Term.history.filter(person_id=person.pk)
         current = [t for t in terms if t.is_current]
         latest = (current or terms or [None])[0]
+        commune = latest.branch.commune if latest else None
+        # Read through one of its terms, a person may have others (and units above) the user cannot open:
+        # those are named without a link, and a term of another unit has no "End term" (it would answer
+        # 404). One query, the breadcrumbs' units with them.
+        mark_visible(
+            [*terms, *(t.branch for t in terms), person.province, person.district, commune], self.request.user
+        )
         return super().get_context_data(
             terms=terms,
             current_terms=current,
-            breadcrumb_commune=latest.branch.commune if latest else None,
+            breadcrumb_commune=commune,
             # Assessments, seminars, commendations: the apps above this one register them (core.sections).
             sections=sections_for(PERSON_PAGE, person, user=self.request.user),
             history=history_rows(person.history, limit=30, hidden=hidden_fields(self.request.user)),

@@ -148,6 +148,31 @@ def bootstrap_widget(field):
     return field.as_widget(attrs={"class": f"{own} {css}".strip()} if (own or css) else None)
 
 
+@register.simple_tag(takes_context=True)
+def check_links(context, *names) -> str:
+    """Mark the objects the context holds under `names` (those it has) with whether the user may open them
+    (core.scope.mark_visible, one query), for `linkable` to leave a unit the user cannot open unlinked:
+    the breadcrumbs of a record read through its branch name the units it was recorded under (a seminar of
+    an old district attended by a commune's secretary), which the reader may not open. Writes nothing."""
+    from core.scope import mark_visible
+
+    request = context.get("request")
+    # Those its view has marked already (with the page's other objects, in the same query) are left.
+    objects = [
+        obj for name in names if (obj := context.get(name)) is not None and not hasattr(obj, "visible")
+    ]
+    if request is not None and objects:
+        mark_visible(objects, request.user)
+    return ""
+
+
+@register.filter
+def linkable(obj) -> bool:
+    """Whether a page links to `obj`: unless its view found the user may not open it (`visible` set by
+    core.scope.mark_visible), where the link would answer 404 and the name is shown without one."""
+    return getattr(obj, "visible", True) is not False
+
+
 @register.filter
 def filtered_by(filterset, query) -> bool:
     """Whether the query string (`request.GET`) chose any of a list's filters: templates/partials/

@@ -352,3 +352,50 @@ def test_a_commune_officers_branch_list_names_no_commune_unless_one_moved_away(w
     html = page.content.decode()
     assert world["cang_long"].name in html and reform["neighbour"].name in html
     assert "commune" in page.context["filter"].form.fields and page.context["show_commune"]
+
+
+def _links_answer(client, html: str) -> dict[str, int]:
+    """Every link of the page to the portal (its navigation, its records), with what it answers."""
+    import re
+
+    answers = {}
+    for href in set(re.findall(r'href="(/[^"#]*)"', html)):
+        href = href.replace("&amp;", "&")
+        if not re.search(r"logout|/static/|/i18n/|/export|/portrait|/thumbnail|/photos?/", href):
+            answers[href] = client.get(href).status_code
+    return answers
+
+
+def test_pages_link_only_what_their_reader_may_open(world, reform, client, tieu_can_officer):
+    """A record read through one of the reader's branches names things the reader may not open: the units
+    it was recorded under, a person's term in another commune. Those are named without a link (a link
+    would answer 404), and a term of another unit offers no "End term"."""
+    branches_reattach(on=REFORM_DAY)
+    person = world["tieu_can_person"]
+    elsewhere = Term.objects.create(
+        person=person, branch=world["cang_long"], role=Term.Role.DEPUTY, started_on=datetime.date(2026, 2, 1)
+    )
+    login_verified(client, commune_officer(reform["tap_ngai"], "doanxa.tapngai"))
+    pages = {
+        "person": reverse("secretaries:person_detail", args=[person.pk]),
+        "people": reverse("secretaries:person_list"),
+        "seminar": world["tieu_can_seminar"].get_absolute_url(),
+    }
+    html = {name: client.get(url).content.decode() for name, url in pages.items()}
+    for name, page in html.items():
+        assert 404 not in _links_answer(client, page).values(), name
+    # Named all the same: the other commune's branch, the units of the person's and the seminar's time.
+    assert world["cang_long"].name in html["person"] and world["cang_long"].name in html["people"]
+    assert world["cang_long"].get_absolute_url() not in html["person"] + html["people"]
+    assert world["tieu_can"].get_absolute_url() in html["person"]
+    assert reverse("secretaries:term_end", args=[elsewhere.pk]) not in html["person"]
+    assert reverse("secretaries:term_end", args=[world["tieu_can_term"].pk]) in html["person"]
+    for unit in (person.province, person.district):
+        assert unit.name in html["person"] and unit.get_absolute_url() not in html["person"]
+    assert world["tieu_can_seminar"].district.name in html["seminar"]
+
+    # Huyện đoàn Tiểu Cần reads its former branch, now under a commune of the new province.
+    login_verified(client, tieu_can_officer)
+    page = client.get(world["tieu_can"].get_absolute_url()).content.decode()
+    assert 404 not in _links_answer(client, page).values()
+    assert reform["province"].name in page and reform["province"].get_absolute_url() not in page
