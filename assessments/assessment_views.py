@@ -20,6 +20,7 @@ from core.mixins import PaginatedListMixin, PrintableListMixin, ScopedObjectMixi
 from core.navigation import safe_next
 from core.versioning import VERSION_FIELD
 from secretaries.models import Person, Term
+from secretaries.selectors import check_manages_person
 
 from . import self_services, services
 from .filters import AssessmentFilter
@@ -246,6 +247,8 @@ def _assessment_form_page(
 @portal_view
 def assessment_create(request):
     person = get_object_or_404(Person.objects.visible_to(request.user), pk=request.GET.get("person") or 0)
+    # Assessed by the unit that keeps their record (a person read through an earlier term is not yours).
+    check_manages_person(request.user, person)
     framework = chosen_framework(request, province=_person_province(person))
     quarter = chosen_quarter(request, framework)
     existing = (

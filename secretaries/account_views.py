@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from core.mixins import portal_view
 
 from . import account_services as services
+from . import selectors
 from .account_forms import InvitationForm, RefuseForm
 from .models import Correction, Invitation, Person
 from .selectors import correction_rows, visible_corrections
@@ -25,6 +26,7 @@ def person_invite(request, pk):
     person = get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
     if not services.may_manage_accounts(request.user):
         raise PermissionDenied
+    selectors.check_manages_person(request.user, person)
     form = InvitationForm(
         request.POST if request.method == "POST" else None,
         person=person,
@@ -102,6 +104,7 @@ def person_account_active(request, pk):
     person = get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
     if not services.may_manage_accounts(request.user):
         raise PermissionDenied
+    selectors.check_manages_person(request.user, person)
     active = request.POST.get("active") == "1"
     try:
         services.secretary_account_set_active(person=person, active=active, by=request.user)

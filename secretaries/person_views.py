@@ -93,6 +93,7 @@ class PersonDetailView(PersonQuerysetMixin, DetailView):
         term_history = Term.history.filter(person_id=person.pk)
         current = [t for t in terms if t.is_current]
         latest = (current or terms or [None])[0]
+        keeps = selectors.manages_person(self.request.user, person, terms=terms)
         commune = latest.branch.commune if latest else None
         # Read through one of its terms, a person may have others (and units above) the user cannot open:
         # those are named without a link, and a term of another unit has no "End term" (it would answer
@@ -103,6 +104,9 @@ class PersonDetailView(PersonQuerysetMixin, DetailView):
         return super().get_context_data(
             terms=terms,
             current_terms=current,
+            # Whether the user's unit keeps the record (changes it, assesses, invites), or only reads it.
+            manages=keeps,
+            kept_by=None if keeps else next((t.branch.commune for t in selectors.keeping_terms(terms)), None),
             breadcrumb_commune=commune,
             # Assessments, seminars, commendations: the apps above this one register them (core.sections).
             sections=sections_for(PERSON_PAGE, person, user=self.request.user),
@@ -110,7 +114,7 @@ class PersonDetailView(PersonQuerysetMixin, DetailView):
             sees_sensitive=sees_sensitive(self.request.user),
             # The secretary's own account: invite, disable (secretaries/account_views.py).
             account_card=selectors.person_account(person),
-            may_manage_accounts=may_manage_accounts(self.request.user),
+            may_manage_accounts=keeps and may_manage_accounts(self.request.user),
             term_history=history_rows(term_history, limit=30),
             ethnicity_name=ETHNICITY_NAMES.get(person.ethnicity, ""),
             **kwargs,
@@ -159,6 +163,12 @@ class PersonUpdateView(PersonQuerysetMixin, UpdateView):
     form_class = PersonForm
     template_name = "secretaries/person_form.html"
 
+    def get_object(self, queryset=None):
+        person = super().get_object(queryset)
+        # Read, not kept: a person serving in another unit now is changed by that unit (403).
+        selectors.check_manages_person(self.request.user, person)
+        return person
+
     def get_form_kwargs(self):
         return {
             **super().get_form_kwargs(),
@@ -188,6 +198,7 @@ def person_portrait(request, pk, size="full"):
 @portal_view
 def person_portrait_remove(request, pk):
     person = get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
+    selectors.check_manages_person(request.user, person)
     if request.method == "POST":
         services.person_remove_portrait(person=person)
         messages.success(request, _("The portrait was removed."))

@@ -4,6 +4,7 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, FilteredRelation, OuterRef, Prefetch, Q
 from django.utils import formats, timezone
 from django.utils.text import capfirst
@@ -125,6 +126,36 @@ def person_terms(person: Person):
     return person.terms.select_related("branch__commune__district", "branch__commune__province").order_by(
         "-started_on", "-pk"
     )
+
+
+def keeping_terms(terms: list) -> list:
+    """The terms that say which unit keeps a person's record (`terms` newest first, as person_terms gives
+    them): the current ones, else the latest."""
+    return [t for t in terms if t.is_current] or terms[:1]
+
+
+def manages_person(user, person: Person, *, terms: list | None = None) -> bool:
+    """Whether the user's unit keeps this person's record, and so may change it, assess them, invite them:
+    the unit of the branch they serve (or last served), which `Person.province`/`district` name for the
+    units above a commune. A commune officer also reads the people who served its branches before and now
+    serve elsewhere (their earlier records are its branches'), but their record is the other unit's.
+    `terms`: the person's terms newest first, if the caller has them (else one query, for a commune)."""
+    if user.is_administrator:
+        return True
+    if user.is_provincial_staff:
+        return person.province_id in user.scope_province_ids()
+    if user.is_district_officer:
+        return person.district_id == user.district_id
+    if user.is_commune_officer:
+        terms = list(person_terms(person)) if terms is None else terms
+        return any(t.branch.commune_id == user.commune_id for t in keeping_terms(terms))
+    return False
+
+
+def check_manages_person(user, person: Person) -> None:
+    """PermissionDenied (403) unless the user's unit keeps the person's record (`manages_person`)."""
+    if not manages_person(user, person):
+        raise PermissionDenied
 
 
 def person_export_rows(*, people, hidden: frozenset[str] = frozenset()) -> tuple[list[str], Iterator[list]]:

@@ -399,3 +399,37 @@ def test_pages_link_only_what_their_reader_may_open(world, reform, client, tieu_
     page = client.get(world["tieu_can"].get_absolute_url()).content.decode()
     assert 404 not in _links_answer(client, page).values()
     assert reform["province"].name in page and reform["province"].get_absolute_url() not in page
+
+
+def test_a_person_now_serving_elsewhere_is_read_not_changed(world, reform, client):
+    """Tập Ngãi reads the people who served its branches, but one who now serves only in another commune
+    is that commune's to change, assess and invite: the page says so and offers none of it (403 by URL)."""
+    branches_reattach(on=REFORM_DAY)
+    person = world["tieu_can_person"]
+    Term.objects.filter(pk=world["tieu_can_term"].pk).update(ended_on=datetime.date(2026, 1, 31))
+    Term.objects.create(
+        person=person, branch=world["cang_long"], role=Term.Role.DEPUTY, started_on=datetime.date(2026, 2, 1)
+    )
+    login_verified(client, commune_officer(reform["tap_ngai"], "doanxa.tapngai"))
+    page = client.get(person.get_absolute_url())
+    html = page.content.decode()
+    assert page.status_code == 200 and not page.context["manages"]
+    assert "data-read-only" in html and reform["neighbour"].name in html
+    writes = [
+        reverse("secretaries:person_update", args=[person.pk]),
+        reverse("secretaries:person_invite", args=[person.pk]),
+        reverse("secretaries:person_portrait_remove", args=[person.pk]),
+        reverse("assessments:assessment_create") + f"?person={person.pk}",
+    ]
+    for url in writes:
+        assert url.replace("&", "&amp;") not in html, url
+        assert client.get(url).status_code == 403, url
+    before = Person.objects.get(pk=person.pk).phone
+    assert client.post(writes[0], {"full_name": "Đổi Tên", "phone": "0900000000"}).status_code == 403
+    assert Person.objects.get(pk=person.pk).phone == before
+    assert client.post(reverse("secretaries:person_account_active", args=[person.pk])).status_code == 403
+
+    # The commune where the person serves now keeps the record.
+    login_verified(client, commune_officer(reform["neighbour"], "doanxa.canglong"))
+    assert client.get(person.get_absolute_url()).context["manages"]
+    assert client.get(writes[0]).status_code == 200
