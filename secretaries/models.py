@@ -10,7 +10,7 @@ it starts, a person's terms in the same role never overlap (see migration 0002 f
 import datetime
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -45,6 +45,28 @@ class PersonQuerySet(ScopedQuerySet):
             else:
                 qs = qs.filter(name_key__contains=term)
         return qs
+
+    def kept_by(self, user) -> "PersonQuerySet":
+        """The people whose record the user's unit keeps (changes, assesses, invites, corrects), among
+        those it reads: the unit of the branch they serve, or last served. `Person.province`/`district`
+        name it for the units above a commune (term_appoint keeps them so); for a commune, a current term
+        in it, or none anywhere and the latest in it. A commune officer also reads the people who served its
+        branches before and serve elsewhere now: the other commune keeps them."""
+        if user.is_administrator:
+            return self.all()
+        if user.is_provincial_staff:
+            return self.filter(province__in=user.scope_province_ids())
+        if user.is_district_officer:
+            return self.filter(district=user.district_id)
+        if not user.is_commune_officer:
+            return self.none()
+        terms = Term.objects.filter(person=OuterRef("pk"))
+        current = terms.filter(ended_on__isnull=True)
+        latest = terms.order_by("-started_on", "-pk").values("branch__commune")[:1]
+        return self.alias(latest_commune=Subquery(latest)).filter(
+            Q(Exists(current.filter(branch__commune=user.commune_id)))
+            | (~Q(Exists(current)) & Q(latest_commune=user.commune_id))
+        )
 
     def with_current_term(self) -> "PersonQuerySet":
         return self.annotate(

@@ -130,26 +130,21 @@ def person_terms(person: Person):
 
 def keeping_terms(terms: list) -> list:
     """The terms that say which unit keeps a person's record (`terms` newest first, as person_terms gives
-    them): the current ones, else the latest."""
+    them): the current ones, else the latest (as `PersonQuerySet.kept_by` reads them)."""
     return [t for t in terms if t.is_current] or terms[:1]
 
 
-def manages_person(user, person: Person, *, terms: list | None = None) -> bool:
-    """Whether the user's unit keeps this person's record, and so may change it, assess them, invite them:
-    the unit of the branch they serve (or last served), which `Person.province`/`district` name for the
-    units above a commune. A commune officer also reads the people who served its branches before and now
-    serve elsewhere (their earlier records are its branches'), but their record is the other unit's.
-    `terms`: the person's terms newest first, if the caller has them (else one query, for a commune)."""
+def manages_person(user, person: Person) -> bool:
+    """Whether the user's unit keeps this person's record (`PersonQuerySet.kept_by`), and so may change it,
+    assess them, invite them, decide their corrections; not only read it. No query but for a commune
+    officer: above a commune the person's own province and district say it."""
     if user.is_administrator:
         return True
     if user.is_provincial_staff:
         return person.province_id in user.scope_province_ids()
     if user.is_district_officer:
         return person.district_id == user.district_id
-    if user.is_commune_officer:
-        terms = list(person_terms(person)) if terms is None else terms
-        return any(t.branch.commune_id == user.commune_id for t in keeping_terms(terms))
-    return False
+    return Person.objects.kept_by(user).filter(pk=person.pk).exists()
 
 
 def check_manages_person(user, person: Person) -> None:
@@ -343,9 +338,12 @@ def correction_rows(corrections) -> list[CorrectionRow]:
 
 
 def visible_corrections(user):
-    """The corrections of the people in `user`'s scope; one touching a sensitive field (religion) only for
-    those who may see it (secretaries/sensitive.py)."""
+    """The corrections the user's unit decides: those of the people in its scope whose record it keeps
+    (`PersonQuerySet.kept_by`: not those of a former secretary of its branches who serves elsewhere now);
+    one touching a sensitive field (religion) only for those who may see it (secretaries/sensitive.py)."""
     corrections = Correction.objects.visible_to(user).select_related("person", "decided_by")
+    if not user.is_administrator:
+        corrections = corrections.filter(person__in=Person.objects.kept_by(user).values("pk"))
     if not sees_sensitive(user):
         corrections = corrections.filter(sensitive=False)
     return corrections

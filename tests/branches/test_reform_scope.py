@@ -26,7 +26,7 @@ from branches.models import (
 )
 from branches.selectors import level_below
 from branches.services import branches_reattach
-from secretaries.models import Person, Term
+from secretaries.models import Correction, Person, Term
 from tests.factories import BranchFactory, CommuneFactory, ProvinceFactory, UserFactory
 from tests.login import login_verified
 
@@ -429,7 +429,21 @@ def test_a_person_now_serving_elsewhere_is_read_not_changed(world, reform, clien
     assert Person.objects.get(pk=person.pk).phone == before
     assert client.post(reverse("secretaries:person_account_active", args=[person.pk])).status_code == 403
 
+    # Nor does it decide the corrections the person proposes to their record.
+    correction = Correction.objects.create(
+        person=person,
+        changes={"phone": "0987 654 321"},
+        previous={"phone": person.phone},
+        proposed_by=UserFactory(username="bithu.teo", role=User.Role.SECRETARY, person=person),
+    )
+    review = reverse("secretaries:correction_review", args=[correction.pk])
+    assert client.get(review).status_code == 404
+    assert client.post(review, {"action": "accept"}).status_code == 404
+    assert review not in client.get(reverse("secretaries:correction_list")).content.decode()
+
     # The commune where the person serves now keeps the record.
     login_verified(client, commune_officer(reform["neighbour"], "doanxa.canglong"))
     assert client.get(person.get_absolute_url()).context["manages"]
     assert client.get(writes[0]).status_code == 200
+    assert client.get(review).status_code == 200
+    assert review in client.get(reverse("secretaries:correction_list")).content.decode()
