@@ -93,7 +93,7 @@ class PersonDetailView(PersonQuerysetMixin, DetailView):
         term_history = Term.history.filter(person_id=person.pk)
         current = [t for t in terms if t.is_current]
         latest = (current or terms or [None])[0]
-        keeps = selectors.manages_person(self.request.user, person)
+        keeps = selectors.manages_person(self.request.user, person, terms=terms)
         commune = latest.branch.commune if latest else None
         # Read through one of its terms, a person may have others (and units above) the user cannot open:
         # those are named without a link, and a term of another unit has no "End term" (it would answer

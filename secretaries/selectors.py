@@ -134,16 +134,20 @@ def keeping_terms(terms: list) -> list:
     return [t for t in terms if t.is_current] or terms[:1]
 
 
-def manages_person(user, person: Person) -> bool:
+def manages_person(user, person: Person, *, terms: list | None = None) -> bool:
     """Whether the user's unit keeps this person's record (`PersonQuerySet.kept_by`), and so may change it,
-    assess them, invite them, decide their corrections; not only read it. No query but for a commune
-    officer: above a commune the person's own province and district say it."""
+    assess them, invite them, decide their corrections; not only read it. Above a commune the person's own
+    province and district say it; for a commune officer, `terms` (the person's terms newest first, with
+    their branches, as the person page has them) say it without a query (the same rule as kept_by's:
+    tests/branches/test_reform_scope.py compares the two), else kept_by is asked."""
     if user.is_administrator:
         return True
     if user.is_provincial_staff:
         return person.province_id in user.scope_province_ids()
     if user.is_district_officer:
         return person.district_id == user.district_id
+    if user.is_commune_officer and terms is not None:
+        return any(t.branch.commune_id == user.commune_id for t in keeping_terms(terms))
     return Person.objects.kept_by(user).filter(pk=person.pk).exists()
 
 

@@ -447,3 +447,57 @@ def test_a_person_now_serving_elsewhere_is_read_not_changed(world, reform, clien
     assert client.get(writes[0]).status_code == 200
     assert client.get(review).status_code == 200
     assert review in client.get(reverse("secretaries:correction_list")).content.decode()
+
+
+def test_whose_record_a_commune_keeps_is_said_alike_with_the_terms_in_hand_and_by_the_database(world, reform):
+    """manages_person with the person's terms (the person page, no query) and PersonQuerySet.kept_by (the
+    corrections, the writes by URL) say the same for each way a person's terms can lie."""
+    from secretaries.selectors import manages_person, person_terms
+
+    branches_reattach(on=REFORM_DAY)
+    here, there = world["tieu_can"], world["cang_long"]  # under Tập Ngãi and its neighbour today
+    officer = commune_officer(reform["tap_ngai"], "doanxa.tapngai")
+    day = datetime.date
+
+    def person(name, *terms):
+        someone = Person.objects.create(
+            full_name=name, date_of_birth=day(2000, 1, 1), province=reform["province"]
+        )
+        for branch, started, ended, *role in terms:
+            Term.objects.create(
+                person=someone,
+                branch=branch,
+                role=role[0] if role else Term.Role.DEPUTY,
+                started_on=started,
+                ended_on=ended,
+            )
+        return someone
+
+    # A branch of Tập Ngãi without a secretary: the last person leads it while a deputy elsewhere.
+    new_here = BranchFactory(commune=reform["tap_ngai"], name="Ấp Mới")
+
+    expected = {
+        person("Đang ở đây", (here, day(2024, 1, 1), None)): True,
+        person(
+            "Đã chuyển đi", (here, day(2022, 1, 1), day(2023, 1, 1)), (there, day(2023, 2, 1), None)
+        ): False,
+        person(
+            "Nghỉ, lần cuối ở đây",
+            (there, day(2020, 1, 1), day(2021, 1, 1)),
+            (here, day(2021, 2, 1), day(2022, 1, 1)),
+        ): True,
+        person(
+            "Nghỉ, lần cuối nơi khác",
+            (here, day(2020, 1, 1), day(2021, 1, 1)),
+            (there, day(2021, 2, 1), day(2022, 1, 1)),
+        ): False,
+        person(
+            "Cả hai nơi",
+            (there, day(2024, 1, 1), None),
+            (new_here, day(2023, 1, 1), None, Term.Role.SECRETARY),
+        ): True,
+    }
+    kept = set(Person.objects.kept_by(officer).values_list("pk", flat=True))
+    for someone, keeps in expected.items():
+        with_terms = manages_person(officer, someone, terms=list(person_terms(someone)))
+        assert (with_terms, someone.pk in kept) == (keeps, keeps), someone.full_name
