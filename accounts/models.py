@@ -1,7 +1,7 @@
 import functools
 
 from django.contrib.auth.models import AbstractUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, models
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.utils.formats import date_format
@@ -247,6 +247,13 @@ class User(AbstractUser):
         """The day this account's unit ended (a Huyện đoàn, old Tỉnh đoàn Trà Vinh: 30/06/2025), or None."""
         unit = self.unit
         return unit.ended_on if unit is not None else None
+
+    def check_may_change_today(self) -> None:
+        """PermissionDenied (403) for an account whose unit has ended (a Huyện đoàn, old Tỉnh đoàn Trà Vinh):
+        it reads its records and enters those dated before its end (check_may_record_on), but what a branch
+        is today, and a person's record, belong to today's units."""
+        if self.unit_ended_on is not None:
+            raise PermissionDenied
 
     def check_may_record_on(self, day) -> None:
         """Refuse a new record dated after the end of this account's unit: a Huyện đoàn keeps reading its

@@ -252,6 +252,11 @@ class BranchCreateView(BranchQuerysetMixin, CreateView):
     form_class = BranchForm
     template_name = "branches/branch_form.html"
 
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            request.user.check_may_change_today()
+        return super().dispatch(request, *args, **kwargs)
+
     def get_initial(self):
         # "Thêm chi đoàn" from a commune page arrives with that commune chosen.
         commune = self.request.GET.get("commune")
@@ -273,6 +278,11 @@ class BranchCreateView(BranchQuerysetMixin, CreateView):
 class BranchUpdateView(BranchQuerysetMixin, UpdateView):
     form_class = BranchForm
     template_name = "branches/branch_form.html"
+
+    def get_object(self, queryset=None):
+        branch = super().get_object(queryset)  # 404 outside the scope first, then 403
+        self.request.user.check_may_change_today()
+        return branch
 
     def get_form_kwargs(self):
         return {
@@ -296,6 +306,7 @@ class BranchUpdateView(BranchQuerysetMixin, UpdateView):
 @portal_view
 def branch_deactivate(request, pk):
     branch = get_object_or_404(Branch.objects.visible_to(request.user).select_related("commune"), pk=pk)
+    request.user.check_may_change_today()
     if request.method == "POST":
         services.branch_deactivate(branch=branch)
         messages.success(request, _("Branch “%(name)s” was marked inactive.") % {"name": branch.name})
@@ -307,6 +318,7 @@ def branch_deactivate(request, pk):
 @portal_view
 def branch_reactivate(request, pk):
     branch = get_object_or_404(Branch.objects.visible_to(request.user), pk=pk)
+    request.user.check_may_change_today()
     try:
         services.branch_reactivate(branch=branch)
     except ValidationError as error:

@@ -54,6 +54,8 @@ class PersonQuerySet(ScopedQuerySet):
         branches before and serve elsewhere now: the other commune keeps them."""
         if user.is_administrator:
             return self.all()
+        if user.unit_ended_on is not None:
+            return self.none()  # an ended unit reads its people; today's units keep their records
         if user.is_provincial_staff:
             return self.filter(province__in=user.scope_province_ids())
         if user.is_district_officer:

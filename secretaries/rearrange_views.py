@@ -43,10 +43,14 @@ def _terms_ended(branches, on: datetime.date) -> list[Term]:
 
 
 def _branch(request, pk) -> Branch:
-    return get_object_or_404(
+    """The branch to merge or split: 404 outside the scope, then 403 for a unit that has ended (what a
+    branch is today is today's units' to change)."""
+    branch = get_object_or_404(
         Branch.objects.visible_to(request.user).select_related("commune__district", "commune__province"),
         pk=pk,
     )
+    request.user.check_may_change_today()
+    return branch
 
 
 @portal_view

@@ -142,6 +142,8 @@ def manages_person(user, person: Person, *, terms: list | None = None) -> bool:
     tests/branches/test_reform_scope.py compares the two), else kept_by is asked."""
     if user.is_administrator:
         return True
+    if user.unit_ended_on is not None:
+        return False
     if user.is_provincial_staff:
         return person.province_id in user.scope_province_ids()
     if user.is_district_officer:

@@ -501,3 +501,33 @@ def test_whose_record_a_commune_keeps_is_said_alike_with_the_terms_in_hand_and_b
     for someone, keeps in expected.items():
         with_terms = manages_person(officer, someone, terms=list(person_terms(someone)))
         assert (with_terms, someone.pk in kept) == (keeps, keeps), someone.full_name
+
+
+def test_an_ended_unit_reads_and_changes_nothing_of_today(world, reform, client, tieu_can_officer):
+    """Huyện đoàn Tiểu Cần (ended 30/06/2025) reads its former branch and secretary, now Tập Ngãi's: no
+    button to change them, 403 by URL; the person page says who keeps the record now."""
+    branches_reattach(on=REFORM_DAY)
+    branch, person = world["tieu_can"], world["tieu_can_person"]
+    login_verified(client, tieu_can_officer)
+    page = client.get(branch.get_absolute_url()).content.decode()
+    changes = [
+        reverse("branches:branch_update", args=[branch.pk]),
+        reverse("branches:branch_deactivate", args=[branch.pk]),
+        reverse("secretaries:branch_merge", args=[branch.pk]),
+        reverse("secretaries:branch_split", args=[branch.pk]),
+        reverse("branches:branch_create"),
+        reverse("secretaries:person_update", args=[person.pk]),
+    ]
+    for url in changes:
+        assert url not in page, url
+        assert client.get(url).status_code == 403, url
+    assert client.post(reverse("branches:branch_reactivate", args=[branch.pk])).status_code == 403
+    assert client.post(changes[0], {"name": "Đổi tên", "kind": "ap", "member_count": 1}).status_code == 403
+    assert Branch.objects.get(pk=branch.pk).name == branch.name
+    person_page = client.get(person.get_absolute_url())
+    assert not person_page.context["manages"] and reform["tap_ngai"].name in person_page.content.decode()
+    assert changes[-1] not in person_page.content.decode()
+    # Tập Ngãi, which has them today, changes them.
+    login_verified(client, commune_officer(reform["tap_ngai"], "doanxa.tapngai"))
+    for url in changes:
+        assert client.get(url).status_code == 200, url
