@@ -113,7 +113,10 @@ def _move(branch: Branch, commune_id: int, *, on: date) -> None:
         branch=branch, commune_id=branch.commune_id, ended_on=on - timedelta(days=1)
     )
     branch.commune_id = commune_id
-    branch._change_reason = f"re-attached on {on:%d/%m/%Y}"
+    # In the history's language (Vietnamese, whatever the browser's), as the other reasons are written.
+    branch._change_reason = _("re-attached to its new commune on %(date)s") % {
+        "date": date_format(on, "SHORT_DATE_FORMAT")
+    }
     branch.save()
 
 

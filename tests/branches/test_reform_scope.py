@@ -71,6 +71,8 @@ def test_reattach_moves_whole_communes_keeps_history_and_is_idempotent(world, re
         hieu_tu.pk,
         reform["tap_ngai"].pk,
     ]
+    # Its history says why, in the portal's language (a reason is stored as written).
+    assert branch.history.latest().history_change_reason == "chuyển sang xã mới từ ngày 01/07/2025"
     # The records keep the units of their time.
     assert Assessment.objects.get(pk=world["tieu_can_assessment"].pk).commune_id == hieu_tu.pk
     assert branches_reattach(on=REFORM_DAY).moved == 0
