@@ -533,3 +533,23 @@ def test_an_ended_unit_reads_and_changes_nothing_of_today(world, reform, client,
     login_verified(client, commune_officer(reform["tap_ngai"], "doanxa.tapngai"))
     for url in changes:
         assert client.get(url).status_code == 200, url
+
+
+def test_the_reasons_written_in_english_before_are_put_in_vietnamese(world, reform):
+    """branches/migrations/0009: the re-attachments recorded before the reason was translated."""
+    import importlib
+
+    from django.apps import apps
+
+    branches_reattach(on=REFORM_DAY)
+    history = Branch.history.filter(id=world["tieu_can"].pk)
+    history.update(history_change_reason="re-attached on 01/07/2025")  # as it was written then
+    other = Branch.history.filter(id=world["cang_long"].pk).earliest()
+    Branch.history.filter(history_id=other.history_id).update(history_change_reason="re-attached on purpose")
+    importlib.import_module("branches.migrations.0009_reattach_reason_in_vietnamese").reasons_in_vietnamese(
+        apps, None
+    )
+    assert set(history.values_list("history_change_reason", flat=True)) == {
+        "chuyển sang xã mới từ ngày 01/07/2025"
+    }
+    assert Branch.history.get(history_id=other.history_id).history_change_reason == "re-attached on purpose"
