@@ -20,6 +20,30 @@ from core.versioning import Versioned
 
 
 class UnitQuerySet(ScopedQuerySet):
+    def visible_in_hand(self, user, rows: list) -> dict | None:
+        """A unit's scope (the paths below) in the attributes of the unit and of the user's own unit,
+        loaded with the account: no query for the breadcrumbs' links (core.scope.mark_visible). The same
+        answers as visible_to (tests/branches/test_reform_scope.py compares them for every persona)."""
+        model = self.model
+        if user.is_provincial_staff:
+            provinces = set(user.scope_province_ids())
+            if model is Province:
+                return {row.pk: row.pk in provinces for row in rows}
+            return {row.pk: row.province_id in provinces for row in rows}
+        if user.is_district_officer and user.district is not None:
+            own = {Province: user.district.province_id, District: user.district_id}
+            if model is Commune:
+                return {row.pk: row.district_id == user.district_id for row in rows}
+            return {row.pk: row.pk == own[model] for row in rows}
+        if user.is_commune_officer and user.commune is not None:
+            own = {
+                Province: user.commune.province_id,
+                District: user.commune.district_id,
+                Commune: user.commune_id,
+            }
+            return {row.pk: own[model] is not None and row.pk == own[model] for row in rows}
+        return None
+
     def current(self) -> "UnitQuerySet":
         return self.filter(ended_on__isnull=True)
 

@@ -64,6 +64,12 @@ class ScopedQuerySet(models.QuerySet):
         condition = conditions[key]
         return self.none() if condition is None else self.filter(condition)
 
+    def visible_in_hand(self, user, rows: list) -> dict | None:
+        """{row's pk: whether `user` may open it} said from the rows and the user alone, where this model's
+        scope is plain attributes of both (the units: branches.models.UnitQuerySet); None when the database
+        must say it (`mark_visible` then asks). Not for the administrator (who opens everything)."""
+        return None
+
     def _scope_condition(self, user) -> Q | None:
         """What `visible_to` filters by for a user with a role (not the administrator), or None: no row."""
         if user.is_provincial_staff:
@@ -142,7 +148,8 @@ class ScopedQuerySet(models.QuerySet):
 def mark_visible(objects, user) -> None:
     """Set `visible` on each object (rows of scoped models, any mix; None is skipped): whether `user` may
     open it, so that a page links only what answers (a link outside the scope would answer 404). One query
-    for them all, none for the administrator, who may open everything. Templates read it through the
+    for them all; none for the administrator, who may open everything, nor for the units, whose scope the
+    rows and the user say (`visible_in_hand`). Templates read it through the
     `linkable` filter (core/templatetags/portal.py)."""
     by_model: dict = {}
     for obj in objects:
@@ -150,8 +157,20 @@ def mark_visible(objects, user) -> None:
             by_model.setdefault(type(obj), []).append(obj)
     if not by_model:
         return
-    allowed: set | None = None
-    if not user.is_administrator:
+    if user.is_administrator:
+        for rows in by_model.values():
+            for row in rows:
+                row.visible = True
+        return
+    allowed: set = set()
+    asked = []
+    for index, (model, rows) in enumerate(by_model.items()):
+        in_hand = model._default_manager.visible_in_hand(user, rows)
+        if in_hand is None:
+            asked.append((index, model, rows))
+        else:
+            allowed.update((index, pk) for pk, visible in in_hand.items() if visible)
+    if asked:
         # One query whatever the mix: each model's visible rows among those asked, tagged by model.
         parts = [
             model._default_manager.visible_to(user)
@@ -159,13 +178,12 @@ def mark_visible(objects, user) -> None:
             .order_by()
             .annotate(model_index=Value(index))
             .values_list("model_index", "pk")
-            for index, (model, rows) in enumerate(by_model.items())
+            for index, model, rows in asked
         ]
-        found = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-        allowed = set(found)
+        allowed.update(parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0])
     for index, rows in enumerate(by_model.values()):
         for row in rows:
-            row.visible = allowed is None or (index, row.pk) in allowed
+            row.visible = (index, row.pk) in allowed
 
 
 # Matching across one-to-many and many-to-many relations.

@@ -21,6 +21,7 @@ from branches.models import (
     BranchAttachment,
     Commune,
     CommuneSuccession,
+    District,
     Province,
     ProvinceSuccession,
 )
@@ -553,3 +554,30 @@ def test_the_reasons_written_in_english_before_are_put_in_vietnamese(world, refo
         "chuyển sang xã mới từ ngày 01/07/2025"
     }
     assert Branch.history.get(history_id=other.history_id).history_change_reason == "re-attached on purpose"
+
+
+@pytest.mark.parametrize("reformed", [False, True], ids=["before", "after"])
+def test_the_units_a_user_may_open_are_said_alike_in_hand_and_by_the_database(
+    world, reform, reformed, tra_vinh_staff, tieu_can_officer, cang_long_officer, vinh_long_staff
+):
+    """UnitQuerySet.visible_in_hand (the breadcrumbs' links, no query) gives visible_to's answers for every
+    unit and every persona of both worlds."""
+    if reformed:
+        branches_reattach(on=REFORM_DAY)
+    users = [
+        tra_vinh_staff,
+        tieu_can_officer,
+        cang_long_officer,
+        vinh_long_staff,
+        new_staff(reform["province"]),
+        commune_officer(reform["tap_ngai"], "doanxa.tapngai"),
+        commune_officer(reform["neighbour"], "doanxa.canglong"),
+    ]
+    for model in (Province, District, Commune):
+        rows = list(model.objects.all())
+        for user in users:
+            in_hand = model.objects.visible_in_hand(user, rows)
+            by_database = set(model.objects.visible_to(user).values_list("pk", flat=True))
+            assert in_hand == {row.pk: row.pk in by_database for row in rows}, (model.__name__, user.username)
+            if not (model is District and user.is_commune_officer):  # today's communes have no district
+                assert any(in_hand.values()), (model.__name__, user.username)
