@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 from django.db import transaction
 
+from .planning import refresh_statistics
+
 _REBUILDERS: dict[str, Callable[[], None]] = {}
 
 
@@ -24,13 +26,15 @@ def rebuilders() -> dict[str, Callable[[], None]]:
 
 
 def rebuild(names: list[str] | None = None) -> list[str]:
-    """Rebuild the named aggregates (all when None), each in its own transaction; returns the names."""
+    """Rebuild the named aggregates (all when None), each in its own transaction; returns the names. A rebuild
+    follows a bulk load: the planner's statistics are refreshed first (core.planning)."""
     chosen = rebuilders()
     if names:
         unknown = set(names) - set(chosen)
         if unknown:
             raise KeyError(", ".join(sorted(unknown)))
         chosen = {name: chosen[name] for name in names}
+    refresh_statistics()
     for func in chosen.values():
         with transaction.atomic():
             func()

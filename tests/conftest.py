@@ -21,6 +21,8 @@ from django.db import connection, transaction
 from django.db.models import Choices
 from django.test.utils import CaptureQueriesContext
 
+from core.planning import refresh_statistics
+
 # Each worker's test database is a copy of one migrated template (PostgreSQL): tests/database.py.
 from tests.database import cloned_test_database, django_db_createdb, django_db_keepdb  # noqa: F401
 from tests.factories import (
@@ -37,14 +39,9 @@ PASSWORD = "mat-khau-thu"
 
 
 def analyze() -> None:
-    """Fresh planner statistics after bulk data (PostgreSQL). Without them the planner keeps what it saw
-    when a table was nearly empty and may join thousands of rows in nested loops (once: 0.03 s → 419 s).
-    Inside a test's transaction the column statistics are rolled back with its rows."""
-    if connection.vendor != "postgresql":
-        return
-    tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
+    """Fresh planner statistics after bulk data (core.planning.refresh_statistics): without them the planner
+    keeps what it saw when a table was nearly empty (once: 0.03 s → 419 s)."""
+    refresh_statistics()
 
 
 def shared_data(django_db_blocker, build: Callable[[], object]) -> Iterator[object]:
@@ -587,7 +584,6 @@ def assert_counts_did_not_grow(small: dict, large: dict) -> None:
 @pytest.fixture
 def count_queries(django_db_blocker):
     """with count_queries() as ctx: ...; len(ctx) is the number of queries run."""
-    from django.db import connection
 
     def make():
         return CaptureQueriesContext(connection)

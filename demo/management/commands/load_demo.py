@@ -6,6 +6,7 @@ from django.db import transaction
 from accounts.mfa import secret_base32
 from branches import counters
 from core import aggregates
+from core.planning import refresh_statistics
 from demo.accounts import DEMO_TOTP_KEY, populate_users
 from demo.assessments import CURRENT_YEAR, PREVIOUS_YEAR, populate_assessments
 from demo.awards import populate_awards, populate_current_awards
@@ -30,13 +31,18 @@ class Command(BaseCommand):
             users = populate_users()
             seminars = populate_seminars(rng=rng)
             awards = populate_awards(rng=rng)
-            # As it happened: the history above was made with the units of its time.
+            # As it happened: the history above was made with the units of its time. Re-attaching refreshes
+            # the totals of each commune from the rows loaded above: the planner must see them.
+            refresh_statistics()
             reattached = reattach_branches()
             # Then 2026's re-arranged hamlets of Xã Tập Ngãi (a merge and a split).
             rearranged = rearrange_hamlets()
             # Today's records, in the new units: Vĩnh Long's 2026 assessments (and Trà Vinh's 2025 ones,
             # stored with the units of their time) and seminars.
             assessments = populate_assessments(rng=rng)
+            # The self-assessments below go through the services, which refresh their commune's totals
+            # from the assessments just loaded in bulk.
+            refresh_statistics()
             # Vĩnh Long's quarterly round in points out of 100, secretaries assessing themselves first.
             self_assessed = populate_self_assessments(rng=rng)
             seminars_today = populate_seminars_today(rng=rng)
