@@ -366,11 +366,17 @@ def test_scope_matrix_of_a_commune_campaign(case, reformed):
 
 
 # A branch secretary's account after the reform (bound to the secretary of the branch now in Xã Tập Ngãi):
-# every staff page of both worlds answers 404, as before the reform (tests/test_scope_matrix.py).
-@pytest.mark.parametrize("case", [*CASES, *NEW_WORLD_CASES], ids=lambda c: c.name)
-def test_scope_matrix_of_a_secretary_after_the_reform(case, world, client, tieu_can_secretary_account):
-    from tests.test_scope_matrix import SECRETARY_EXCEPTIONS
+# every staff page of the new world answers 404, as those of the old world did before the reform
+# (tests/test_scope_matrix.py), and the pages that are the secretary's own still answer. An account without
+# a staff role reads no staff page whatever units its branch moved between: the old world's staff pages are
+# asked of it once, before the reform.
+from tests.test_scope_matrix import SECRETARY_EXCEPTIONS  # noqa: E402
 
+
+@pytest.mark.parametrize(
+    "case", [*[c for c in CASES if c.name in SECRETARY_EXCEPTIONS], *NEW_WORLD_CASES], ids=lambda c: c.name
+)
+def test_scope_matrix_of_a_secretary_after_the_reform(case, world, client, tieu_can_secretary_account):
     login_verified(client, tieu_can_secretary_account)
     url = case.url(world)
     response = ask(client, case.method, url)
