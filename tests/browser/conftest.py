@@ -88,30 +88,6 @@ def screenshot(page, name: str, *, always: bool = False) -> None:
         page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _flush_by_delete():
-    """Empty the tables after a journey with DELETE instead of TRUNCATE (PostgreSQL).
-
-    A live-server test commits, so pytest-django flushes every table after it. PostgreSQL's TRUNCATE of
-    ~50 tables costs seconds (new files for each, synced at commit) where DELETE of a journey's few rows
-    takes milliseconds; the foreign keys are deferred, so the order does not matter. Content types and
-    permissions are kept, as the migrations made them: recreating them after every journey is another
-    second."""
-    from django.db.backends.postgresql.operations import DatabaseOperations
-
-    truncate = DatabaseOperations.sql_flush
-    kept = {"django_content_type", "auth_permission"}
-
-    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
-        if reset_sequences or allow_cascade:
-            return truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
-        return [f"DELETE FROM {self.quote_name(table)}" for table in tables if table not in kept]
-
-    DatabaseOperations.sql_flush = sql_flush
-    yield
-    DatabaseOperations.sql_flush = truncate
-
-
 def _unavailable(reason: str):
     # Under CI a missing browser is a broken pipeline, not a reason to pass quietly.
     if os.environ.get("CI"):
