@@ -18,6 +18,9 @@ from secretaries.services import term_appoint, term_end
 from tests.assessments.conftest import all_scores
 from tests.login import login_verified
 
+# The world and the personas are built once for the module (tests/conftest.py: world_once).
+pytestmark = pytest.mark.usefixtures("world_once")
+
 
 @pytest.fixture
 def moved(world, cang_long_branch):

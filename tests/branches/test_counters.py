@@ -19,8 +19,8 @@ from secretaries.models import Person, Term
 from tests.branches import reform_world
 from tests.factories import BranchFactory, PersonFactory, person_with_term
 
-pytestmark = pytest.mark.django_db
-
+# The world and the personas are built once for the module (tests/conftest.py: world_once).
+pytestmark = pytest.mark.usefixtures("world_once")
 ON = datetime.date(2026, 3, 1)
 
 

@@ -14,8 +14,8 @@ from tests.branches import reform_world
 from tests.factories import BranchFactory
 from tests.login import login_verified
 
-pytestmark = pytest.mark.django_db
-
+# The world and the personas are built once for the module (tests/conftest.py: world_once).
+pytestmark = pytest.mark.usefixtures("world_once")
 URL = reverse("branches:branch_waiting")
 
 

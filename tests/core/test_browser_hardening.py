@@ -12,6 +12,9 @@ from tests.answers import no_store
 from tests.conftest import PASSWORD
 from tests.login import login_verified
 
+# The world and the personas are built once for the module (tests/conftest.py: world_once).
+pytestmark = pytest.mark.usefixtures("world_once")
+
 STRICT_POLICY = {
     "default-src 'self'",
     "script-src 'self'",

@@ -11,6 +11,9 @@ from openpyxl import load_workbook
 from core.exports import neutralise
 from tests.login import login_verified
 
+# The world and the personas are built once for the module (tests/conftest.py: world_once).
+pytestmark = pytest.mark.usefixtures("world_once")
+
 FORMULAE = ['=HYPERLINK("https://evil.example","Bấm")', "+1+1", "-2+3", "@SUM(A1)"]
 
 

@@ -12,6 +12,9 @@ from assessments.models import Assessment
 from core.navigation import pk_url, safe_next
 from tests.login import login_verified
 
+# The world and the personas are built once for the module (tests/conftest.py: world_once).
+pytestmark = pytest.mark.usefixtures("world_once")
+
 DEFAULT = "/default/"
 OFF_SITE = [
     "//evil.example",

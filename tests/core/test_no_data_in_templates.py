@@ -100,6 +100,9 @@ def test_the_scan_finds_what_it_must():
     code = """
 from crispy_forms.layout import HTML, Fieldset, Submit as Go
 from crispy_forms.bootstrap import StrictButton
+
+# The world and the personas are built once for the module (tests/conftest.py: world_once).
+pytestmark = pytest.mark.usefixtures("world_once")
 HTML(format_html('<a href="{}">x</a>', cancel_url))
 HTML(f"<p>{name}</p>")
 Fieldset(group.name)

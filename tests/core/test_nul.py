@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from branches.models import Branch
 
-pytestmark = pytest.mark.django_db
+# The world and the personas are built once for the module (tests/conftest.py: world_once).
+pytestmark = pytest.mark.usefixtures("world_once")
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,9 @@ from core.security_log import security_event
 from tests.conftest import PASSWORD
 from tests.login import login_verified
 
+# The world and the personas are built once for the module (tests/conftest.py: world_once).
+pytestmark = pytest.mark.usefixtures("world_once")
+
 
 def events(name):
     return list(SecurityEvent.objects.filter(event=name).order_by("pk"))

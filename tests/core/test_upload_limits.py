@@ -14,6 +14,9 @@ from seminars.models import Photo
 from seminars.services import MAX_PHOTOS_PER_UPLOAD
 from tests.conftest import jpeg_bytes
 
+# The world and the personas are built once for the module (tests/conftest.py: world_once).
+pytestmark = pytest.mark.usefixtures("world_once")
+
 
 def photos(count: int, size: int = 0) -> list[SimpleUploadedFile]:
     return [

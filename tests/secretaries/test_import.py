@@ -11,6 +11,9 @@ from tests.factories import BranchFactory
 from tests.importing import SECRETARY_HEADERS, secretary_row, upload, workbook_bytes
 from tests.login import login_verified
 
+# The world and the personas are built once for the module (tests/conftest.py: world_once).
+pytestmark = pytest.mark.usefixtures("world_once")
+
 
 @pytest.fixture
 def officer_client(client, tieu_can_officer):
