@@ -1,10 +1,11 @@
 """`manage.py load_demo`: the Trà Vinh demo in one command, and a second run that adds nothing.
 
-The whole demo takes seconds to load: it is loaded once for the module, and each test reads what it needs,
-then runs the command again itself (in its own savepoint, undone after it)."""
+The whole demo takes seconds to load: it is loaded once for the module, then loaded a second time, and each
+test reads what it needs of both runs (what they printed, the rows before and after the second)."""
 
 import io
 import re
+from dataclasses import dataclass
 from datetime import date
 
 import pytest
@@ -26,10 +27,50 @@ def load_demo() -> str:
     return out.getvalue()
 
 
+def counts() -> dict[str, int]:
+    from awards.models import Campaign
+    from secretaries.models import Correction
+
+    return {
+        "branches": Branch.objects.count(),
+        "people": Person.objects.count(),
+        "assessments": Assessment.objects.count(),
+        "campaigns": Campaign.objects.count(),
+        "corrections": Correction.objects.count(),
+        "accounts": User.objects.count(),
+    }
+
+
+@dataclass
+class Runs:
+    first: str  # what the first load printed
+    again: str  # what the second printed
+    before: dict[str, int]  # the rows before the second load (counts())
+    after: dict[str, int]  # and after it
+
+
+def load_twice() -> Runs:
+    first = load_demo()
+    before = counts()
+    again = load_demo()
+    return Runs(first, again, before, counts())
+
+
 @pytest.fixture(scope="module")
-def first_run(django_db_setup, django_db_blocker):
-    """What the first `load_demo` printed; the demo it loaded stays for the module's tests."""
-    yield from shared_data(django_db_blocker, load_demo)
+def runs(django_db_setup, django_db_blocker):
+    """Both loads; the demo they loaded stays for the module's tests."""
+    yield from shared_data(django_db_blocker, load_twice)
+
+
+@pytest.fixture
+def first_run(runs):
+    """What the first `load_demo` printed."""
+    return runs.first
+
+
+def test_loading_again_adds_nothing(runs):
+    assert runs.before == runs.after
+    assert runs.after["branches"] > 500 and runs.after["people"] > 500 and runs.after["assessments"] > 500
 
 
 def test_demo_loads_tra_vinh_with_branches_and_logins(first_run):
@@ -50,12 +91,11 @@ def test_demo_loads_tra_vinh_with_branches_and_logins(first_run):
     assert (hieu_tu.ended_on, hieu_tu.district.code) == (date(2025, 6, 30), "846")
     assert [row.successor.name for row in hieu_tu.successions.all()] == ["Xã Tập Ngãi"]
     assert CommuneSuccession.objects.filter(predecessor__province__code="84").count() == 104
-    # Loading again adds nothing. (The branches split from one in 2026 belong to a new commune only.)
-    load_demo()
+    # After loading again too. (The branches split from one in 2026 belong to a new commune only.)
     assert Branch.objects.exclude(origins__kind="tach").count() == sum(per_commune)
 
 
-def test_demo_reattaches_tra_vinhs_branches_to_the_new_communes(first_run):
+def test_demo_reattaches_tra_vinhs_branches_to_the_new_communes(first_run, runs):
     assert re.search(r"The 2025 reform: \d{3,} branches re-attached on 01/07/2025", first_run)
     tap_ngai = Commune.objects.get_by_code("29365")
     assert tap_ngai.name == "Xã Tập Ngãi" and tap_ngai.ended_on is None
@@ -65,8 +105,7 @@ def test_demo_reattaches_tra_vinhs_branches_to_the_new_communes(first_run):
     assert all(b.attachments.get().ended_on == date(2025, 6, 30) for b in moved)
     assert moved.filter(attachments__commune__name="Xã Hiếu Tử").exists()
     assert not Branch.objects.filter(commune__ended_on__isnull=True, commune__province__code="84").exists()
-    again = load_demo()
-    assert "The 2025 reform: 0 branches re-attached" in again
+    assert "The 2025 reform: 0 branches re-attached" in runs.again
 
 
 def test_demo_logins_of_both_worlds(first_run):
@@ -88,24 +127,16 @@ def test_demo_logins_of_both_worlds(first_run):
         assert line in first_run
 
 
-def test_load_demo_reports_the_secretaries(first_run):
+def test_load_demo_reports_the_secretaries(first_run, runs):
     assert re.search(r"Demo secretaries created: \d{3,} people, \d{3,} terms", first_run)
-    count = Person.objects.count()
-
-    again = load_demo()
-
-    assert "Demo secretaries: Trà Vinh has its people already, none created." in again
-    assert Person.objects.count() == count
+    assert "Demo secretaries: Trà Vinh has its people already, none created." in runs.again
+    assert runs.after["people"] == runs.before["people"]
 
 
-def test_load_demo_reports_the_assessments(first_run):
+def test_load_demo_reports_the_assessments(first_run, runs):
     assert re.search(r"Demo assessments created: \d{3,} \(\d+ for 2025, \d+ for 2026", first_run)
-    count = Assessment.objects.count()
-
-    again = load_demo()
-
-    assert "Demo assessments: Trà Vinh has its assessments already, none created." in again
-    assert Assessment.objects.count() == count
+    assert "Demo assessments: Trà Vinh has its assessments already, none created." in runs.again
+    assert runs.after["assessments"] == runs.before["assessments"]
 
 
 def test_demo_leaves_split_communes_branches_in_the_work_list(first_run):
@@ -123,7 +154,7 @@ def test_demo_leaves_split_communes_branches_in_the_work_list(first_run):
     assert not waiting_branches(user=User.objects.get(username="doanxa.tapngai")).exists()
 
 
-def test_demo_rearranges_hamlets_of_tap_ngai_in_2026(first_run):
+def test_demo_rearranges_hamlets_of_tap_ngai_in_2026(first_run, runs):
     from branches.models import BranchSuccession
     from secretaries.models import Term
 
@@ -147,11 +178,10 @@ def test_demo_rearranges_hamlets_of_tap_ngai_in_2026(first_run):
     split = BranchSuccession.objects.filter(kind="tach", predecessor__commune=tap_ngai)
     assert sorted(split.values_list("successor__name", flat=True)) == ["Ấp Đại Mong A", "Ấp Đại Mong B"]
     assert sum(row.successor.member_count for row in split) == split[0].predecessor.member_count
-    again = load_demo()
-    assert "Xã Tập Ngãi): 0 branches merged into one, 0 new branches" in again
+    assert "Xã Tập Ngãi): 0 branches merged into one, 0 new branches" in runs.again
 
 
-def test_demo_commendations_of_both_worlds(first_run):
+def test_demo_commendations_of_both_worlds(first_run, runs):
     """Trà Vinh's 2020 campaign stays decided, per district, with its 24 commended; this year's campaign is
     Tỉnh đoàn Vĩnh Long's, open, per commune, with the first nominations of Tập Ngãi and Hùng Hòa."""
     from django.utils import timezone
@@ -182,8 +212,7 @@ def test_demo_commendations_of_both_worlds(first_run):
         ("Xã Hùng Hòa", Nomination.Status.SUBMITTED, "doanxa.hunghoa"),
     }
     assert Nomination.objects.filter(campaign=today, commune=tap_ngai).count() == 3
-    again = load_demo()
-    assert "Vĩnh Long has its campaigns already, none created." in again
+    assert "Vĩnh Long has its campaigns already, none created." in runs.again
     assert Campaign.objects.filter(province__code="86").count() == 1
 
 
@@ -213,7 +242,7 @@ def test_demo_secretary_account_with_a_pending_correction(first_run):
     pending = visible_corrections(officer).pending()
     assert list(pending.values_list("person", flat=True)) == [secretary.person_id]
     assert Person.objects.visible_to(officer).filter(pk=secretary.person_id).exists()
-    load_demo()  # again: still one account, one correction
+    # After the second load too: still one account, one correction.
     assert Correction.objects.filter(person=secretary.person_id).count() == 1
 
 
