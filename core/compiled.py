@@ -15,10 +15,14 @@ import functools
 
 from django.db import connection
 
+from .lookups import array_literal
+
 #: Stands for an id in a statement compiled once: no row has it.
 ONE = -20250701
 #: Stands for a list of ids (an `any_of` lookup's one parameter).
 MANY = [ONE]
+#: MANY as an `any_of` lookup sends it (core.lookups.array_literal)
+MANY_LITERAL = array_literal(MANY)
 
 
 def lock_rows(table: str, column: str) -> tuple[str, list]:
@@ -28,8 +32,17 @@ def lock_rows(table: str, column: str) -> tuple[str, list]:
 
 
 def bind(params, *, one=None, many=None) -> list:
-    """The parameters of a statement compiled with ONE and MANY, the real id and list in their places."""
-    return [many if param == MANY else one if param == ONE else param for param in params]
+    """The parameters of a statement compiled with ONE and MANY, the real id and list in their places (MANY
+    as `any_of` sends it, the text of an array, or as a list where a statement names it itself)."""
+
+    def place(param):
+        if param == MANY:
+            return many
+        if param == MANY_LITERAL:
+            return array_literal(many)
+        return one if param == ONE else param
+
+    return [place(param) for param in params]
 
 
 @functools.cache

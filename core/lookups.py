@@ -15,6 +15,11 @@ A list longer than LONG goes as `= ANY(ARRAY(SELECT unnest(%s)))`: the same ids,
 sight. A constant array it estimates element by element, against the column's statistics, in every scoped
 query: Tỉnh đoàn Vĩnh Long's 3,384 former branches cost 13 ms of planning for a query that ran in 0.6 ms
 (the campaign review's count), and 20–40 ms of SQL on each of its pages.
+
+Either way the list is sent as the text of an array (`'{1,2,3}'`, `array_literal`), not as psycopg2 writes a
+Python list (`ARRAY[1,2,3]`): PostgreSQL reads the text as one constant, where it parsed and converted
+`ARRAY[…]` element by element in every query (the ~1,000 branches in the scope of Trà Vinh's staff: a
+branch's page planned its one-row query in 1.1 ms, 0.6 ms from the text).
 """
 
 from django.db.models import Field, ForeignObject, Lookup
@@ -23,6 +28,11 @@ from django.db.models.sql.query import Query
 
 #: above this many ids, the list is hidden from the planner (see above)
 LONG = 100
+
+
+def array_literal(ids) -> str:
+    """Integer ids as PostgreSQL's text form of an array, "{1,2,3}": one string parameter (see above)."""
+    return "{" + ",".join(str(int(value)) for value in ids) + "}"
 
 
 class AnyOf(Lookup):
@@ -47,9 +57,10 @@ class AnyOf(Lookup):
         if not self.rhs:
             return In(self.lhs, []).as_sql(compiler, connection)  # matches nothing (EmptyResultSet)
         lhs, lhs_params = self.process_lhs(compiler, connection)
+        ids = array_literal(self.rhs)
         if len(self.rhs) > LONG:
-            return f"{lhs} = ANY(ARRAY(SELECT unnest(%s::bigint[])))", [*lhs_params, self.rhs]
-        return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, self.rhs]
+            return f"{lhs} = ANY(ARRAY(SELECT unnest(%s::bigint[])))", [*lhs_params, ids]
+        return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, ids]
 
 
 def register() -> None:

@@ -167,9 +167,10 @@ def test_users_of_ended_units_keep_reading_their_former_branches(
 
 def names_branches(sql: str, branches) -> bool:
     """Whether a query's text lists one of `branches` against a branch column (as IN (…) or, on PostgreSQL,
-    as an array); a list of provinces whose ids happen to be the same numbers is not one."""
+    as an array: ARRAY[…] or its text, '{…}'); a list of provinces whose ids happen to be the same numbers is
+    not one."""
     column = r'(("[a-z_]+"|U[0-9]+)\."branch_id"|"branches_branch"\."id")'
-    listed = r"(IN \(|= ANY\((ARRAY\(SELECT unnest\()?\[)([0-9, ]*, )?"
+    listed = r"(IN \(|= ANY\((ARRAY\(SELECT unnest\()?'?[\[{])([0-9, ]*,\s?)?"
     return any(re.search(rf"{column} {listed}{pk}\b", sql) for pk in branches)
 
 

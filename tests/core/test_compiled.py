@@ -11,15 +11,29 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
+from branches.models import Branch
 from core import compiled
-from core.compiled import MANY, ONE, bind, lock_rows
+from core.compiled import MANY, MANY_LITERAL, ONE, bind, lock_rows
 from core.sessions import SessionStore
-from tests.factories import UserFactory
+from tests.factories import BranchFactory, UserFactory
 
 
 def test_bind_puts_the_id_and_the_list_in_their_places():
-    params = [ONE, MANY, "da_gui", 0, 1, [5, 6], ONE]
-    assert bind(params, one=42, many=[7, 8, 9]) == [42, [7, 8, 9], "da_gui", 0, 1, [5, 6], 42]
+    params = [ONE, MANY, "da_gui", 0, 1, [5, 6], ONE, MANY_LITERAL]
+    assert bind(params, one=42, many=[7, 8, 9]) == [42, [7, 8, 9], "da_gui", 0, 1, [5, 6], 42, "{7,8,9}"]
+
+
+@pytest.mark.django_db
+def test_a_statement_compiled_with_any_of_many_takes_the_real_list():
+    """`any_of` sends its list as the text of an array: MANY compiled so is MANY_LITERAL, bound to a list."""
+    sql, params = Branch.objects.filter(commune__any_of=MANY).query.sql_with_params()
+    if connection.vendor != "postgresql":
+        return
+    assert list(params) == [MANY_LITERAL]
+    branch = BranchFactory()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, bind(params, many=[branch.commune_id, 10**9]))
+        assert [row[0] for row in cursor.fetchall()] == [branch.pk]
 
 
 def test_the_stand_ins_match_no_row():

@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 
 from branches.models import Branch
-from core.lookups import LONG
+from core.lookups import LONG, array_literal
 from secretaries.models import Term
 from tests.factories import BranchFactory, CommuneFactory, person_with_term
 
@@ -27,13 +27,25 @@ def test_any_of_finds_what_in_finds(branches):
     assert set(either) == {branches[0], branches[3]}
 
 
-def test_on_postgresql_the_list_is_one_parameter(branches):
-    sql, params = Branch.objects.filter(pk__any_of=[b.pk for b in branches]).query.sql_with_params()
+def test_on_postgresql_the_list_is_one_parameter_the_text_of_an_array(branches):
+    """One string, "{1,2,3}", which PostgreSQL reads as one constant (not ARRAY[1,2,3], parsed element by
+    element in every query)."""
+    ids = [b.pk for b in branches]
+    sql, params = Branch.objects.filter(pk__any_of=ids).query.sql_with_params()
     if connection.vendor != "postgresql":
         assert len(params) == len(branches)
         return
     assert "= ANY(%s::bigint[])" in sql
-    assert params == ([b.pk for b in branches],)
+    assert params == ("{" + ",".join(map(str, ids)) + "}",)
+    with connection.cursor() as cursor:
+        sent = cursor.mogrify(sql, params).decode()
+    assert "ARRAY[" not in sent and f"'{{{ids[0]},{ids[1]}," in sent
+
+
+def test_array_literal_takes_integers_only():
+    assert array_literal([3, "4", 5]) == "{3,4,5}"
+    with pytest.raises(ValueError):
+        array_literal(["1}, {2"])
 
 
 def test_a_long_list_finds_the_same_rows_out_of_the_planners_sight(branches):
@@ -48,7 +60,7 @@ def test_a_long_list_finds_the_same_rows_out_of_the_planners_sight(branches):
     sql, params = found.query.sql_with_params()
     if connection.vendor == "postgresql":
         assert "= ANY(ARRAY(SELECT unnest(%s::bigint[])))" in sql
-        assert params == (wanted,)
+        assert params == (array_literal(wanted),)
         short = Branch.objects.filter(pk__any_of=wanted[:LONG]).query.sql_with_params()[0]
         assert "unnest" not in short
 
