@@ -13,6 +13,7 @@ What counts as English: a word from ENGLISH below, whole and case-insensitive, i
 a title/placeholder/aria-label/alt or a button's value. The list is of words an interface uses and that no
 Vietnamese text, name or code of the portal contains, so a hit is an untranslated string, not noise."""
 
+import functools
 import hashlib
 import re
 from collections.abc import Callable
@@ -191,7 +192,11 @@ def each_persona(personas, check: Callable[[str], None]) -> None:
     assert not failures, "\n".join(failures)
 
 
-_handler = []
+@functools.cache
+def _shared_handler():
+    from django.test.client import ClientHandler
+
+    return ClientHandler(enforce_csrf_checks=False)
 
 
 def client_of(user=None):
@@ -199,12 +204,9 @@ def client_of(user=None):
     clients share one request handler: each new one would build Django's middleware chain again (a
     matrix asks thousands of pages, each as a new client)."""
     from django.test import Client
-    from django.test.client import ClientHandler
 
     from tests.login import login_verified
 
     client = Client()
-    if not _handler:
-        _handler.append(ClientHandler(enforce_csrf_checks=False))
-    client.handler = _handler[0]
+    client.handler = _shared_handler()
     return login_verified(client, user) if user is not None else client

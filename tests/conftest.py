@@ -63,12 +63,6 @@ def _flush_by_delete():
     DatabaseOperations.sql_flush = truncate
 
 
-def analyze() -> None:
-    """Fresh planner statistics after bulk data (core.planning.refresh_statistics): without them the planner
-    keeps what it saw when a table was nearly empty (once: 0.03 s → 419 s)."""
-    refresh_statistics()
-
-
 def shared_data(django_db_blocker, build: Callable[[], object]) -> Iterator[object]:
     """For a module- or class-scoped fixture: `yield from shared_data(django_db_blocker, build)`.
 
@@ -83,7 +77,7 @@ def shared_data(django_db_blocker, build: Callable[[], object]) -> Iterator[obje
         atomic.__enter__()
         try:
             value = build()
-            analyze()
+            refresh_statistics()  # the planner sees the rows just built
             # The foreign keys are checked at commit, and a test's end checks them (Django's TestCase) inside
             # the test's savepoint: the rows built here would be checked again at the end of every test,
             # their checks undone with its savepoint (0.25–0.5 s a test after the demo). Checked once here.

@@ -15,6 +15,7 @@ from assessments.models import Assessment, Framework, GroupScore, Score
 from assessments.services import framework_criteria
 from branches.divisions import OLD_WORLD_LAST_DAY
 from branches.models import Branch, BranchAttachment, Commune
+from core.planning import refresh_statistics
 from demo.accounts import populate_users
 from demo.assessments import GRID_COMMUNE, populate_assessments
 from demo.branches import populate_branches, reattach_branches
@@ -24,7 +25,7 @@ from demo.scale.branches import ScaleOptions, branches_seed, users_step
 from demo.scale.secretaries import secretaries_seed, secretaries_step
 from demo.secretaries import populate_secretaries
 from secretaries.models import Term
-from tests.conftest import analyze, shared_data
+from tests.conftest import shared_data
 
 TODAY = date(2026, 12, 5)
 
@@ -259,7 +260,7 @@ class TestScale:
         )
 
         counts = assessments_seed(branches=branches, seed=1, today=TODAY, batch_size=200)
-        analyze()  # the planner sees the seeded rows (tests/conftest.py)
+        refresh_statistics()  # the planner sees the seeded rows
 
         assert sorted(Framework.objects.values_list("year", flat=True)) == [2023, 2024, 2025, 2026]
         secretaries = current_secretaries().filter(branch__in=branches)
@@ -306,7 +307,7 @@ class TestScale:
     def test_scale_resumes_where_it_stopped_and_then_skips(self, two_provinces):
         tra_vinh = Branch.objects.filter(commune__province__code="84")
         assessments_seed(branches=tra_vinh, seed=1, today=TODAY, batch_size=200)
-        analyze()  # the planner sees the seeded rows (tests/conftest.py)
+        refresh_statistics()  # the planner sees the seeded rows
         columns = ("person", "framework__year", "status", "overall_score", "rating", "assessed_on")
         everything = sorted(Assessment.objects.values_list(*columns))
         scores = Counter(Score.objects.values_list("assessment__person", "criterion__name", "value"))
@@ -323,7 +324,7 @@ class TestScale:
         assert after >= len(people) - len(people) // 2
 
         resumed = assessments_seed(branches=tra_vinh, seed=1, today=TODAY, batch_size=200)
-        analyze()  # the planner sees the seeded rows (tests/conftest.py)
+        refresh_statistics()  # the planner sees the seeded rows
 
         assert resumed["people"] == after
         assert sorted(Assessment.objects.values_list(*columns)) == everything

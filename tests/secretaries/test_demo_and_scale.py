@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.db.models import Count
 
 from branches.models import Branch, Commune
+from core.planning import refresh_statistics
 from core.text import fold
 from demo.branches import populate_branches
 from demo.management.commands.seed_scale import SEED_STEPS
@@ -19,7 +20,7 @@ from demo.scale.branches import ScaleOptions, branches_seed, branches_step
 from demo.scale.secretaries import secretaries_seed, secretaries_step
 from demo.secretaries import populate_secretaries
 from secretaries.models import Person, Term
-from tests.conftest import analyze, shared_data
+from tests.conftest import shared_data
 
 TODAY = date(2026, 6, 15)
 
@@ -192,7 +193,7 @@ class TestScale:
         tra_vinh = Branch.objects.filter(commune__province__code="84")
 
         counts = secretaries_seed(branches=tra_vinh, seed=1, today=TODAY, batch_size=200)
-        analyze()  # the planner sees the seeded rows (tests/conftest.py)
+        refresh_statistics()  # the planner sees the seeded rows
 
         assert counts["branches"] == tra_vinh.count()
         assert (counts["people"], counts["terms"]) == (Person.objects.count(), Term.objects.count())
@@ -217,7 +218,7 @@ class TestScale:
     def test_scale_resumes_where_it_stopped_and_then_skips(self, two_provinces):
         tra_vinh = Branch.objects.filter(commune__province__code="84")
         secretaries_seed(branches=tra_vinh, seed=1, today=TODAY, batch_size=200)
-        analyze()  # the planner sees the seeded rows (tests/conftest.py)
+        refresh_statistics()  # the planner sees the seeded rows
         everything = sorted(Person.objects.values_list("full_name", "date_of_birth", "phone", "district"))
         # An interrupted run: the people of the later half of the branches were never written.
         middle = tra_vinh.order_by("pk")[tra_vinh.count() // 2].pk
@@ -227,7 +228,7 @@ class TestScale:
         Person.objects.filter(pk__in=later_people).delete()
 
         resumed = secretaries_seed(branches=tra_vinh, seed=1, today=TODAY, batch_size=200)
-        analyze()  # the planner sees the seeded rows (tests/conftest.py)
+        refresh_statistics()  # the planner sees the seeded rows
 
         assert resumed["people"] == len(later_people)
         assert (
