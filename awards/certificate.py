@@ -8,12 +8,14 @@ language of the interface: its text is written here in Vietnamese on purpose, no
 
 import copy
 import datetime
+import hashlib
 import io
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import fpdf
 from django.contrib.staticfiles import finders
 from django.utils.text import slugify
 from fontTools import ttLib
@@ -21,6 +23,7 @@ from fpdf import FPDF
 from fpdf.fonts import SubsetMap, TTFFont
 
 from branches.selectors import branch_communes_on
+from core.made_once import made_once
 from core.text import fold
 
 from .models import Commendation
@@ -52,6 +55,16 @@ def font_path(style: str) -> Path:
     if not found:
         raise FileNotFoundError(f"vendor/dejavu/{FONT_FILES[style]} is missing: run `make vendor`.")
     return Path(found)
+
+
+#: What else a drawn document depends on besides its text: the code that draws it and fpdf2's version. Part
+#: of every cached document's key (core/made_once.py), so a changed layout is drawn afresh.
+DRAWING = hashlib.blake2b(
+    Path(__file__).read_bytes()
+    + (Path(__file__).parent / "official_list.py").read_bytes()
+    + fpdf.FPDF_VERSION.encode(),
+    digest_size=8,
+).hexdigest()
 
 
 # The tables the output's subset leaves out anyway (fpdf2's `output._add_fonts` drops these, and fontTools'
@@ -383,9 +396,14 @@ def certificate_pdf(commendation: Commendation, *, corrected_on=...) -> bytes:
     if corrected_on is ...:
         corrected_on = latest_correction_day(commendation.campaign)
     text = CertificateText.of(commendation, corrected_on=corrected_on)
-    pdf = _document(f"{text.title} — {text.name}", text.subtitle, text.body)
-    _draw(pdf, text)
-    return bytes(pdf.output())
+
+    def draw() -> bytes:
+        pdf = _document(f"{text.title} — {text.name}", text.subtitle, text.body)
+        _draw(pdf, text)
+        return bytes(pdf.output())
+
+    # Drawn once for what it says (core/made_once.py): printed again, downloaded by the secretary too.
+    return made_once("certificate", (DRAWING, text), draw)
 
 
 def certificates_pdf(commendations: list[Commendation], campaign, progress=None) -> bytes:
@@ -395,22 +413,29 @@ def certificates_pdf(commendations: list[Commendation], campaign, progress=None)
     corrected_on = latest_correction_day(campaign)
     communes = branch_communes_on([c.branch for c in commendations], campaign.decision_date)
     body, _place = province_parts(campaign.province.name)
-    pdf = _document(
+    metadata = (
         f"Giấy chứng nhận — Quyết định số {campaign.decision_number}",
         f"Bí thư Chi đoàn tiêu biểu năm {campaign.year}",
         f"Ban Thường vụ {body}",
     )
-    for done, commendation in enumerate(commendations, start=1):
+    texts = []
+    for commendation in commendations:
         commendation.campaign = campaign
-        _draw(
-            pdf,
-            CertificateText.of(
-                commendation, corrected_on=corrected_on, commune=communes[commendation.branch_id]
-            ),
-        )
-        if progress is not None:
-            progress(done)  # a job's progress bar (written at most once a second)
-    return bytes(pdf.output())
+        commune = communes[commendation.branch_id]
+        texts.append(CertificateText.of(commendation, corrected_on=corrected_on, commune=commune))
+
+    def draw() -> bytes:
+        pdf = _document(*metadata)
+        for done, text in enumerate(texts, start=1):
+            _draw(pdf, text)
+            if progress is not None:
+                progress(done)  # a job's progress bar (written at most once a second)
+        return bytes(pdf.output())
+
+    pdf = made_once("certificates", (DRAWING, metadata, texts), draw)
+    if progress is not None:
+        progress(len(texts))  # all done, drawn now or before
+    return pdf
 
 
 def all_certificates_filename(campaign) -> str:

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from .certificate import FONT_FAMILY, add_document_fonts, date_line, in_sentence, province_parts
+from core.made_once import made_once
+
+from .certificate import DRAWING, FONT_FAMILY, add_document_fonts, date_line, in_sentence, province_parts
 
 
 @dataclass
@@ -95,8 +97,13 @@ COLUMNS = (("STT", 11), ("Họ và tên", 42), ("Năm sinh", 16), ("Chức vụ"
 
 
 def official_list_pdf(campaign, rows: list[OfficialRow]) -> bytes:
-    """The official list, A4 portrait; the table's header row is repeated on every page."""
+    """The official list, A4 portrait; the table's header row is repeated on every page. Drawn once for
+    what it says (core/made_once.py)."""
     heading = official_heading(campaign)
+    return made_once("official-list", (DRAWING, heading, rows), lambda: _drawn(heading, rows))
+
+
+def _drawn(heading: OfficialHeading, rows: list[OfficialRow]) -> bytes:
     pdf = _OfficialList()
     pdf.set_title(_nfc(f"{heading.title} {heading.subtitle}"))
     pdf.set_author(_nfc(heading.body))

@@ -110,6 +110,34 @@ class TestCertificate:
         login_verified(client, vinh_long_staff)
         assert client.get(certificate_url(world["tieu_can_commendation"])).status_code == 404
 
+    def test_drawn_once_for_what_it_says_and_again_when_that_changes(
+        self, client, tra_vinh_staff, world, monkeypatch
+    ):
+        """Printed again or downloaded by someone else, the certificate is the one drawn before
+        (core/made_once.py); a corrected name is a new certificate at once, nothing to invalidate."""
+        from awards import certificate
+
+        drawn_names, draw = [], certificate._draw
+
+        def counted(pdf, text):
+            drawn_names.append(text.name)
+            draw(pdf, text)
+
+        monkeypatch.setattr(certificate, "_draw", counted)
+        login_verified(client, tra_vinh_staff)
+        url = certificate_url(world["tieu_can_commendation"])
+        first = client.get(url)
+        drawn = len(drawn_names)  # one, or none if a test before drew it in this process
+        assert client.get(url).content == first.content
+        assert len(drawn_names) == drawn <= 1
+
+        person = world["tieu_can_commendation"].person
+        person.full_name = "Nguyễn Văn Tèo Em"
+        person.save()
+        _reader, text = pdf_text(client.get(url))
+        assert "Nguyễn Văn Tèo Em" in text
+        assert drawn_names[-1] == "Nguyễn Văn Tèo Em"
+
 
 @pytest.mark.parametrize(
     ("day", "expected"),
