@@ -8,6 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.compiled import ONE, bind
+from core.lookups import Ids
 
 
 class User(AbstractUser):
@@ -176,7 +177,7 @@ class User(AbstractUser):
             self._scope_province_ids = provinces
         return provinces
 
-    def former_branch_ids(self, *, outside_only: bool = False) -> list[int]:
+    def former_branch_ids(self, *, outside_only: bool = False) -> Ids:
         """Branches that belonged to this account's unit before they were re-attached to a new commune: a
         Huyện đoàn or the old Tỉnh đoàn keeps reading the records of its former branches. Read once per
         request (cached on the user) as a list: most accounts have none, and an OR with a subquery in every
@@ -189,7 +190,7 @@ class User(AbstractUser):
         self._read_branch_lists(outside_only=outside_only)
         return self._former_outside_ids if outside_only else self._former_branch_ids
 
-    def branch_ids_today(self) -> list[int]:
+    def branch_ids_today(self) -> Ids:
         """For an account of an ended unit: the branches under it today (those still waiting for a new
         commune), read with `former_branch_ids` in one query. Its scope is then one list of branches, these
         and the former ones outside it: with the unit matched through each branch's commune instead, the
@@ -226,10 +227,11 @@ class User(AbstractUser):
         kinds: dict[int, set] = {_OUTSIDE: set(), _INSIDE: set(), _CURRENT: set()}
         for branch, kind_of_branch in rows:
             kinds[kind_of_branch].add(branch)
+        # As core.lookups.Ids: sent in every scoped query of the request, their text made once.
         if not narrow:
-            self._former_branch_ids = sorted(kinds[_OUTSIDE] | kinds[_INSIDE])
-        self._former_outside_ids = sorted(kinds[_OUTSIDE])
-        self._branch_ids_today = sorted(kinds[_CURRENT])
+            self._former_branch_ids = Ids(sorted(kinds[_OUTSIDE] | kinds[_INSIDE]))
+        self._former_outside_ids = Ids(sorted(kinds[_OUTSIDE]))
+        self._branch_ids_today = Ids(sorted(kinds[_CURRENT]))
 
     @property
     def unit(self):

@@ -22,6 +22,8 @@ Python list (`ARRAY[1,2,3]`): PostgreSQL reads the text as one constant, where i
 branch's page planned its one-row query in 1.1 ms, 0.6 ms from the text).
 """
 
+from collections.abc import Iterable, Sequence
+
 from django.db.models import Field, ForeignObject, Lookup
 from django.db.models.lookups import In
 from django.db.models.sql.query import Query
@@ -30,8 +32,46 @@ from django.db.models.sql.query import Query
 LONG = 100
 
 
+class Ids(Sequence):
+    """Integer ids read once and sent in many queries (an account's former branches: `any_of` in each scoped
+    query of every page), with their array's text made once. Not a list or a tuple on purpose: Django walks
+    those element by element when it builds each filter (`Query.resolve_lookup_value`), and `any_of` then
+    checked and wrote each id again; a thousand ids cost Trà Vinh's staff ~2 ms of Python on each page."""
+
+    __slots__ = ("_ids", "literal")
+
+    def __init__(self, ids: Iterable[int]):
+        self._ids = tuple(int(value) for value in ids)
+        self.literal = "{" + ",".join(map(str, self._ids)) + "}"
+
+    def __getitem__(self, index):
+        return self._ids[index]
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __iter__(self):
+        return iter(self._ids)
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, Ids | list | tuple):
+            return self._ids == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._ids)
+
+    def __repr__(self) -> str:
+        return f"Ids({list(self._ids)!r})"
+
+    def __reduce__(self):
+        return Ids, (self._ids,)
+
+
 def array_literal(ids) -> str:
     """Integer ids as PostgreSQL's text form of an array, "{1,2,3}": one string parameter (see above)."""
+    if isinstance(ids, Ids):
+        return ids.literal
     return "{" + ",".join(str(int(value)) for value in ids) + "}"
 
 
@@ -42,6 +82,8 @@ class AnyOf(Lookup):
     def get_prep_lookup(self):
         if isinstance(self.rhs, Query):  # a queryset of ids, kept as a subquery
             self.rhs.clear_ordering(clear_default=True)
+            return self.rhs
+        if isinstance(self.rhs, Ids):  # integers already
             return self.rhs
         return [int(value) for value in self.rhs]
 

@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 
 from branches.models import Branch
-from core.lookups import LONG, array_literal
+from core.lookups import LONG, Ids, array_literal
 from secretaries.models import Term
 from tests.factories import BranchFactory, CommuneFactory, person_with_term
 
@@ -80,3 +80,49 @@ def test_a_queryset_of_ids_finds_what_in_finds_and_is_an_array_on_postgresql(bra
     either = Branch.objects.filter(pk__any_of=few) | Branch.objects.filter(pk=branches[0].pk)
     assert set(either) == set(branches[:3])
     assert not Branch.objects.filter(pk__any_of=Branch.objects.none().values("pk")).exists()
+
+
+class TestIds:
+    """core.lookups.Ids: ids read once (an account's former branches) and sent in many queries, their
+    array's text made once, and not walked by Django element by element when each filter is built."""
+
+    def test_finds_what_a_list_finds_alone_and_in_an_or(self, branches):
+        wanted = Ids([branches[0].pk, branches[2].pk, *range(10**9, 10**9 + LONG)])
+        found = Branch.objects.filter(pk__any_of=wanted)
+        assert set(found) == {branches[0], branches[2]}
+        assert set(found | Branch.objects.filter(pk=branches[3].pk)) == {
+            branches[0],
+            branches[2],
+            branches[3],
+        }
+        assert set(Branch.objects.filter(pk__any_of=Ids([]))) == set()
+        if connection.vendor == "postgresql":
+            assert found.query.sql_with_params()[1] == (wanted.literal,) == (array_literal(list(wanted)),)
+
+    def test_django_does_not_walk_them_when_it_builds_a_filter(self, branches, monkeypatch):
+        from django.db.models.sql.query import Query
+
+        calls = []
+        resolve = Query.resolve_lookup_value
+
+        def counted(self, value, *args, **kwargs):
+            calls.append(value)
+            return resolve(self, value, *args, **kwargs)
+
+        monkeypatch.setattr(Query, "resolve_lookup_value", counted)
+        many = list(range(1, 1001))
+        Branch.objects.filter(pk__any_of=many)
+        walked = len(calls)
+        calls.clear()
+        Branch.objects.filter(pk__any_of=Ids(many))
+        assert walked > 1000 and len(calls) == 1
+
+    def test_a_sequence_of_integers_equal_to_its_list_and_pickled_whole(self):
+        import pickle
+
+        ids = Ids(["3", 4, 5])
+        assert ids == [3, 4, 5] and ids == (3, 4, 5) and list(ids) == [3, 4, 5] and ids[0] == 3
+        assert len(ids) == 3 and 4 in ids and not Ids([]) and ids.literal == "{3,4,5}"
+        assert pickle.loads(pickle.dumps(ids)) == ids
+        with pytest.raises(ValueError):
+            Ids(["1}, {2"])
