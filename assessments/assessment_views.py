@@ -16,7 +16,13 @@ from django.views.generic import DetailView, ListView
 from branches.models import Commune
 from branches.selectors import unit_by_code
 from core.history import history_rows
-from core.mixins import PaginatedListMixin, PrintableListMixin, ScopedObjectMixin, portal_view
+from core.mixins import (
+    DeferredRowsPaginator,
+    PaginatedListMixin,
+    PrintableListMixin,
+    ScopedObjectMixin,
+    portal_view,
+)
 from core.navigation import safe_next
 from core.versioning import VERSION_FIELD
 from secretaries.models import Person, Term
@@ -99,6 +105,7 @@ class AssessmentListView(PrintableListMixin, PaginatedListMixin, ScopedObjectMix
     template_name = "assessments/assessment_list.html"
     context_object_name = "assessments"
     paginate_by = settings.PAGE_SIZE
+    paginator_class = DeferredRowsPaginator  # ordered by the person's name
 
     def get_queryset(self):
         base = (
