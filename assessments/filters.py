@@ -1,9 +1,9 @@
 import django_filters
-from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from branches.filters import _communes, _districts
+from core.filters import SortFilter
 from core.widgets import AutocompleteSelect
 
 from .models import Assessment, Framework, Rating, current_framework
@@ -30,14 +30,13 @@ class AssessmentFilter(django_filters.FilterSet):
         label=_("Status"), choices=Assessment.Status.choices, empty_label=_("All")
     )
     rating = django_filters.ChoiceFilter(label=_("Rating"), choices=Rating.choices, empty_label=_("All"))
-    o = django_filters.OrderingFilter(
+    o = SortFilter(
         fields=[
             ("person__sort_key", "name"),
             ("framework__year", "year"),
             ("overall_score", "score"),
             ("assessed_on", "date"),
         ],
-        widget=forms.HiddenInput,
     )
 
     class Meta:

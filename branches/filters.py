@@ -1,8 +1,8 @@
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import SortFilter
 from core.widgets import AutocompleteSelect
 
 from .models import Branch, Commune, District, Province
@@ -44,7 +44,7 @@ class BranchFilter(django_filters.FilterSet):
         method="filter_active",
         empty_label=_("All"),
     )
-    o = django_filters.OrderingFilter(
+    o = SortFilter(
         fields=[
             ("name_key", "name"),
             ("commune__name_key", "commune"),
@@ -53,7 +53,6 @@ class BranchFilter(django_filters.FilterSet):
             ("member_count", "members"),
             ("founded_on", "founded"),
         ],
-        widget=forms.HiddenInput,
     )
 
     class Meta:

@@ -1,7 +1,6 @@
 import datetime
 
 import django_filters
-from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from branches.filters import BranchFilter, _communes, _districts
 from branches.models import Branch
 from branches.selectors import shows_districts
+from core.filters import SortFilter
 from core.widgets import AutocompleteSelect
 
 from .choices import ETHNICITIES, AgeBand, EducationLevel, Gender
@@ -69,14 +69,13 @@ class PersonFilter(django_filters.FilterSet):
     education_level = django_filters.ChoiceFilter(
         label=_("Education level"), choices=EducationLevel.choices, empty_label=_("All")
     )
-    o = django_filters.OrderingFilter(
+    o = SortFilter(
         fields=[
             ("sort_key", "name"),
             ("date_of_birth", "born"),
             ("district__name_key", "district"),
             ("updated_at", "updated"),
         ],
-        widget=forms.HiddenInput,
     )
 
     class Meta:

@@ -1,9 +1,9 @@
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from branches.filters import _districts
+from core.filters import SortFilter
 from core.widgets import AutocompleteSelect
 
 from .models import Initiative, Programme, Seminar, year_bounds
@@ -32,7 +32,7 @@ class SeminarFilter(django_filters.FilterSet):
         method="filter_level",
         empty_label=_("All"),
     )
-    o = django_filters.OrderingFilter(
+    o = SortFilter(
         fields=[
             ("held_on", "date"),
             ("title_key", "title"),
@@ -40,7 +40,6 @@ class SeminarFilter(django_filters.FilterSet):
             ("participant_count", "participants"),
             ("open_proposal_count", "open"),
         ],
-        widget=forms.HiddenInput,
     )
 
     class Meta:
