@@ -3,7 +3,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from branches.filters import _communes, _districts
-from core.filters import SortFilter
+from core.filters import ReadOnceModelChoiceFilter, SortFilter
 from core.widgets import AutocompleteSelect
 
 from .models import Assessment, Framework, Rating, current_framework
@@ -17,7 +17,7 @@ class AssessmentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"), method="filter_search", help_text=_("Name of the secretary")
     )
-    framework = django_filters.ModelChoiceFilter(label=_("Framework"), queryset=_frameworks, empty_label=None)
+    framework = ReadOnceModelChoiceFilter(label=_("Framework"), queryset=_frameworks, empty_label=None)
     district = django_filters.ModelChoiceFilter(
         label=_("District"), queryset=_districts, widget=AutocompleteSelect("branches:district_autocomplete")
     )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from branches.rollup import unit_names, units_mode, units_switch
 from core.excel import ExcelExport, export_response
+from core.fields import ReadOnceModelChoiceField
 from core.mixins import portal_view
 from core.navigation import pk_url
 
@@ -18,7 +19,7 @@ from . import selectors
 from .models import Assessment, Framework, Rating
 
 
-class FrameworkChoiceField(forms.ModelChoiceField):
+class FrameworkChoiceField(ReadOnceModelChoiceField):
     def label_from_instance(self, obj: Framework) -> str:
         return f"{obj.year} — {obj.name}"
 

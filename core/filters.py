@@ -1,8 +1,11 @@
 """What the portal's list filters share (django-filter)."""
 
 import django_filters
+import django_filters.fields
 from django import forms
 from django_filters.constants import EMPTY_VALUES
+
+from core.fields import ReadOnceMixin, RowsReadOnce
 
 
 class SortFilter(django_filters.OrderingFilter):
@@ -20,3 +23,18 @@ class SortFilter(django_filters.OrderingFilter):
         if value in EMPTY_VALUES:
             return qs
         return qs.order_by(*[self.get_ordering_value(param) for param in value], "pk")
+
+
+class _FilterRowsReadOnce(django_filters.fields.ModelChoiceIterator, RowsReadOnce):
+    """django-filter's choices (its "null" choice after the empty one) over rows read once."""
+
+
+class _ReadOnceFilterField(ReadOnceMixin, django_filters.fields.ModelChoiceField):
+    iterator = _FilterRowsReadOnce
+
+
+class ReadOnceModelChoiceFilter(django_filters.ModelChoiceFilter):
+    """A ModelChoiceFilter for a short list of choices (the frameworks): its rows read once for the form,
+    to check the value and to draw the options (core.fields.ReadOnceMixin)."""
+
+    field_class = _ReadOnceFilterField
