@@ -26,7 +26,9 @@ class FrameworkChoiceField(ReadOnceModelChoiceField):
 
 class ReportFilterForm(forms.Form):
     """?framework=<pk>, and for training needs ?threshold= and ?unit=; a missing framework means the default
-    one. Drawn by templates/assessments/partials/report_filter.html."""
+    one. The frameworks offered (and accepted) are those the user may see: the common ones and their
+    provinces' (`Framework.objects.visible_to`). Drawn by
+    templates/assessments/partials/report_filter.html."""
 
     framework = FrameworkChoiceField(
         label=gettext_lazy("Framework"),
@@ -37,11 +39,12 @@ class ReportFilterForm(forms.Form):
     # The units switch (branches.rollup) is kept when the form is sent again.
     units = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, data, *, default: Framework | None, with_threshold: bool = False):
+    def __init__(self, data, *, user, default: Framework | None, with_threshold: bool = False):
         data = data.copy()
         if default is not None and not data.get("framework"):
             data["framework"] = default.pk  # so the select shows what the page reports on
         super().__init__(data)
+        self.fields["framework"].queryset = Framework.objects.visible_to(user).order_by("-year", "pk")
         self.default = default
         self.with_threshold = with_threshold
         if with_threshold:
@@ -91,7 +94,7 @@ def default_threshold(framework: Framework) -> Decimal:
 @portal_view
 def summary(request):
     default = selectors.default_framework(user=request.user)
-    form = ReportFilterForm(request.GET, default=default)
+    form = ReportFilterForm(request.GET, user=request.user, default=default)
     framework = form.chosen_framework
     units = units_mode(request.GET)
     report = selectors.summary(user=request.user, framework=framework, units=units) if framework else None
@@ -109,7 +112,7 @@ def summary(request):
 
 def _training_parameters(request):
     default = selectors.default_framework(user=request.user)
-    form = ReportFilterForm(request.GET, default=default, with_threshold=True)
+    form = ReportFilterForm(request.GET, user=request.user, default=default, with_threshold=True)
     framework = form.chosen_framework
     threshold = form.chosen_threshold(framework) if framework else selectors.DEFAULT_THRESHOLD
     if not request.GET.get("threshold"):

@@ -208,6 +208,26 @@ def test_another_framework_is_chosen_by_pk(client, scored, tra_vinh_staff, frame
     assert "framework" in response.context["form"].errors
 
 
+def test_another_provinces_framework_is_neither_offered_nor_taken(
+    client, scored, tra_vinh_staff, framework, vinh_long_branch
+):
+    """The reports' framework select, like every form, is scoped: Vĩnh Long's own framework is not listed for
+    Trà Vinh's staff, and asked for by its key it is refused like an unknown one (the default is shown)."""
+    vinh_long_own = services.framework_copy(
+        framework=framework,
+        year=2027,
+        name="Bộ tiêu chí riêng của Vĩnh Long",
+        province=vinh_long_branch.commune.province,
+    )
+    login_verified(client, tra_vinh_staff)
+    for name in ("assessments:summary", "assessments:training_needs"):
+        page = client.get(reverse(name))
+        assert "Bộ tiêu chí riêng của Vĩnh Long" not in page.content.decode()
+        asked = client.get(reverse(name), {"framework": vinh_long_own.pk})
+        assert asked.status_code == 200 and asked.context["framework"] == framework
+        assert "framework" in asked.context["form"].errors
+
+
 # ---------------------------------------------------------------------------------------------------
 # Training needs
 
