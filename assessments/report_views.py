@@ -32,7 +32,7 @@ class ReportFilterForm(forms.Form):
 
     framework = FrameworkChoiceField(
         label=gettext_lazy("Framework"),
-        queryset=Framework.objects.order_by("-year"),
+        queryset=Framework.objects.none(),  # the user's: set in __init__
         required=False,
         empty_label=None,
     )

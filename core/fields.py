@@ -46,16 +46,17 @@ class ReadOnceMixin:
         if isinstance(value, model):
             value = getattr(value, key)
         field = model._meta.pk if key == "pk" else model._meta.get_field(key)
+        invalid = ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
         try:
             wanted = field.to_python(value)
         except (ValidationError, ValueError, TypeError):
-            wanted = None
+            raise invalid from None
         for row in self.rows():
-            if wanted is not None and getattr(row, key) == wanted:
+            if getattr(row, key) == wanted:
                 return row
-        raise ValidationError(
-            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
-        )
+        raise invalid
 
 
 class ReadOnceModelChoiceField(ReadOnceMixin, forms.ModelChoiceField):

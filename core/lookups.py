@@ -42,7 +42,7 @@ class Ids(Sequence):
 
     def __init__(self, ids: Iterable[int]):
         self._ids = tuple(int(value) for value in ids)
-        self.literal = "{" + ",".join(map(str, self._ids)) + "}"
+        self.literal = _literal(self._ids)
 
     def __getitem__(self, index):
         return self._ids[index]
@@ -72,7 +72,11 @@ def array_literal(ids) -> str:
     """Integer ids as PostgreSQL's text form of an array, "{1,2,3}": one string parameter (see above)."""
     if isinstance(ids, Ids):
         return ids.literal
-    return "{" + ",".join(str(int(value)) for value in ids) + "}"
+    return _literal(int(value) for value in ids)
+
+
+def _literal(integers: Iterable[int]) -> str:
+    return "{" + ",".join(map(str, integers)) + "}"
 
 
 class AnyOf(Lookup):

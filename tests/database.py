@@ -12,6 +12,7 @@ through an advisory lock on the server. Django then finds the worker's database 
 its migrations (keepdb). SQLite is left to pytest-django as it is.
 """
 
+import contextlib
 import hashlib
 import sys
 import types
@@ -104,10 +105,24 @@ def _template_name(connection, config=None) -> tuple[str, str]:
     return worker, f"{base}_template"
 
 
-def _ensure_template(cursor, connection, template: str, *, run: str, rebuild: bool) -> bool:
+@contextlib.contextmanager
+def _locked(settings_dict):
+    """A cursor on the server's maintenance database, holding the advisory lock the workers take turns by."""
+    server = _server(settings_dict)
+    try:
+        with server.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
+            try:
+                yield cursor
+            finally:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
+    finally:
+        server.close()
+
+
+def _ensure_template(cursor, connection, template: str, *, fingerprint: str, run: str, rebuild: bool) -> bool:
     """Migrate the template unless it was made from these migrations (in this run, if `rebuild`); True
-    when it was migrated now. The caller holds the advisory lock."""
-    fingerprint = f"migrations {migrations_fingerprint()}"
+    when it was migrated now. The caller holds the advisory lock (`_locked`)."""
     label, this_run = _comment(cursor, template), f"{fingerprint} run {run}"
     stale = label is None or not label.startswith(fingerprint)
     if not (stale or (rebuild and label != this_run)):
@@ -126,21 +141,13 @@ def clone_test_database(config, connection) -> str:
     rebuild = config.getvalue("create_db")
     quote = connection.ops.quote_name
 
-    server = _server(connection.settings_dict)
-    try:
-        with server.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
-            try:
-                if _ensure_template(cursor, connection, template, run=run, rebuild=rebuild):
-                    rebuild = True  # every worker's database is out of date now
-                if rebuild or _comment(cursor, worker) != fingerprint:
-                    _drop(cursor, quote, worker)
-                    cursor.execute(f"CREATE DATABASE {quote(worker)} TEMPLATE {quote(template)}")
-                    cursor.execute(f"COMMENT ON DATABASE {quote(worker)} IS %s", [fingerprint])
-            finally:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
-    finally:
-        server.close()
+    with _locked(connection.settings_dict) as cursor:
+        if _ensure_template(cursor, connection, template, fingerprint=fingerprint, run=run, rebuild=rebuild):
+            rebuild = True  # every worker's database is out of date now
+        if rebuild or _comment(cursor, worker) != fingerprint:
+            _drop(cursor, quote, worker)
+            cursor.execute(f"CREATE DATABASE {quote(worker)} TEMPLATE {quote(template)}")
+            cursor.execute(f"COMMENT ON DATABASE {quote(worker)} IS %s", [fingerprint])
     return worker
 
 
@@ -154,16 +161,11 @@ def prepare_template() -> str:
     if connection.vendor != "postgresql":
         raise SystemExit("the template is PostgreSQL's: set DATABASE_URL")
     _worker, template = _template_name(connection)
-    server = _server(connection.settings_dict)
-    try:
-        with server.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
-            try:
-                made = _ensure_template(cursor, connection, template, run="prepared", rebuild=False)
-            finally:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
-    finally:
-        server.close()
+    fingerprint = f"migrations {migrations_fingerprint()}"
+    with _locked(connection.settings_dict) as cursor:
+        made = _ensure_template(
+            cursor, connection, template, fingerprint=fingerprint, run="prepared", rebuild=False
+        )
     print(f"{template}: {'migrated' if made else 'up to date'}")
     return template
 
