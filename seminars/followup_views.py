@@ -198,10 +198,9 @@ def report(request):
 @portal_view
 def report_export(request):
     _years, data = _report(request)
-    unit_header = _("Province") if data.level == "province" else _("District")
     headers = [
         _("Year"),
-        unit_header,
+        data.unit_header,
         _("Seminars"),
         _("Secretaries who took part"),
         _("Current secretaries"),

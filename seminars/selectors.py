@@ -5,10 +5,25 @@ database counts (values().annotate()), Python only arranges the rows."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from branches.models import CommuneCounter, District, Province
+from branches.models import BranchAttachment, Commune, CommuneCounter, District, Province
+from branches.rollup import RECORDED, Grouping, sort_key
 from branches.selectors import level_below
 from core.text import search_terms
 from secretaries.models import Term
@@ -85,23 +100,39 @@ def due_per_organiser(*, user, within_days: int) -> dict:
 
 @dataclass
 class ReportRow:
-    unit: object | None  # a District or a Province; None for the province's own (province-level) seminars
+    # A Province, District or Commune; None for the province's own (province-level) seminars
+    unit: object | None
     seminars: int
     participants: int
     secretaries: int
     attended: int
+    #: what `unit` is: "province", "district" or "commune" ("" for the province level)
+    level: str = ""
 
     @property
     def share(self) -> float | None:
         return percent(self.attended, self.secretaries) if self.secretaries else None
 
 
+#: The first column's heading, by what a row is.
+LEVEL_HEADERS = {
+    "province": _("Province"),
+    "district": _("District"),
+    "commune": _("Commune"),
+    "unit": _("Unit"),
+}
+
+
 @dataclass
 class Report:
     year: int
-    level: str  # "district" or "province": what a row is
+    level: str  # what a row is: "province", "district", "commune", or "unit" when both of the last two
     rows: list[ReportRow]
     total: ReportRow
+
+    @property
+    def unit_header(self) -> str:
+        return LEVEL_HEADERS[self.level]
 
 
 def report_years(*, user) -> list[int]:
@@ -109,20 +140,59 @@ def report_years(*, user) -> list[int]:
     return [d.year for d in Seminar.objects.visible_to(user).dates("held_on", "year", order="DESC")]
 
 
-def _levels(user) -> tuple[str, str, str]:
-    """What a row is (per province for the administrator, per district otherwise), the lookup from a
-    seminar to it, the lookup from a term to it."""
-    level, _model = level_below(user, finest="district")
-    return level, level, f"branch__commune__{level}"
+#: A current term's district as recorded: its branch's district, or for a branch re-attached in 2025 to a
+#: commune of today (which has none) the district of the commune it had before.
+RECORDED_DISTRICT = "recorded_district"
 
 
-def _units(user, level: str, year: int) -> list:
-    """The units a report shows even without any seminar: those that existed during the year."""
-    start, _end = year_bounds(year)
-    existed = Q(ended_on__isnull=True) | Q(ended_on__gte=start)
+def _recorded_district():
+    former = (
+        BranchAttachment.objects.filter(branch=OuterRef("branch"), commune__district__isnull=False)
+        .order_by("-ended_on")
+        .values("commune__district")[:1]
+    )
+    return Coalesce(F("branch__commune__district"), Subquery(former), output_field=BigIntegerField())
+
+
+def _groupings(user) -> tuple[Grouping, Grouping]:
+    """How the seminars and the current terms fall into the report's rows, the seminars by their organiser
+    as recorded: per province for the administrator; per district before the 2025 reform (its secretaries
+    by their branch's district then, re-attached since or not); for a province formed in 2025 and for a
+    commune officer, per commune of today and, for the past, per district ("per district for the past, per
+    commune since")."""
+    level, _model = level_below(user)
     if level == "province":
-        return list(Province.objects.visible_to(user).filter(existed).order_by("code"))
-    return list(District.objects.visible_to(user).filter(existed).order_by("code"))
+        return (
+            Grouping(RECORDED, (("province", "province"),)),
+            Grouping(RECORDED, (("province", "branch__commune__province"),)),
+        )
+    if level == "commune" and (user.is_provincial_staff or user.is_commune_officer):
+        return (
+            Grouping(RECORDED, (("district", "district"), ("commune", "commune"))),
+            Grouping(RECORDED, (("district", "branch__commune__district"), ("commune", "branch__commune"))),
+        )
+    return Grouping(RECORDED, (("district", "district"),)), Grouping(
+        RECORDED, (("district", RECORDED_DISTRICT),)
+    )
+
+
+def _units(user, levels: set[str], year: int) -> list[tuple[str, object]]:
+    """The units a report shows even without any seminar: those of its levels that existed during the year
+    (of the communes, those of today: an old commune's rows are its district's)."""
+    start, end = year_bounds(year)
+    existed = (Q(ended_on__isnull=True) | Q(ended_on__gte=start)) & (
+        Q(began_on__isnull=True) | Q(began_on__lte=end)
+    )
+    units = []
+    if "province" in levels:
+        units += [("province", u) for u in Province.objects.visible_to(user).filter(existed)]
+    if "district" in levels and not user.is_commune_officer:  # a commune officer's district rows: the past's
+        district = District.objects.visible_to(user).filter(existed).select_related("province")
+        units += [("district", u) for u in district]
+    if "commune" in levels:
+        communes = Commune.objects.visible_to(user).filter(existed, district__isnull=True)
+        units += [("commune", u) for u in communes.select_related("province")]
+    return units
 
 
 def national_secretaries(*, term_key: str, attended: Q) -> dict:
@@ -151,19 +221,21 @@ def national_secretaries(*, term_key: str, attended: Q) -> dict:
 
 
 def seminar_report(*, user, year: int) -> Report:
-    """Per unit one level below the user's own (per province for the administrator, per district
-    otherwise, plus the province's own seminars for provincial staff), for seminars held in `year`:
-    the number of seminars, the distinct secretaries who took part, and the share of the unit's current
-    secretaries who attended at least one seminar (any organiser's) that year. Five queries."""
-    level, seminar_key, term_key = _levels(user)
+    """Per unit one level below the user's own (`_groupings`), plus the province's own seminars for
+    provincial staff, for seminars held in `year`: the number of seminars, the distinct secretaries who
+    took part, and the share of the unit's current secretaries who attended at least one seminar (any
+    organiser's) that year. A fixed number of queries, whatever the number of rows."""
+    by_seminar, by_term = _groupings(user)
     start, end = year_bounds(year)
     seminars = Seminar.objects.visible_to(user).filter(held_on__gte=start, held_on__lte=end)
-    per_unit = {
-        row[seminar_key]: row
-        for row in seminars.order_by()
-        .values(seminar_key)
+    per_unit: dict = {}
+    for row in (
+        seminars.order_by()
+        .values(*by_seminar.fields)
         .annotate(seminars=Count("pk", distinct=True), participants=Count("participants", distinct=True))
-    }
+    ):
+        # Distinct within each group: a district's row and, after the reform, none other share a seminar.
+        per_unit[by_seminar.key(row)] = row
     # A person can sit in several of the unit's seminars (and, rarely, serve in two units): the total
     # counts distinct people over the whole scope, not the sum of the rows.
     totals = seminars.aggregate(
@@ -176,43 +248,51 @@ def seminar_report(*, user, year: int) -> Report:
     # A person holds one current secretary's term at most (term_no_overlap_same_person_role, in the
     # database): counting terms counts people, in each unit and over the scope (the sum of the rows).
     if user.is_administrator:
-        secretaries = national_secretaries(term_key=term_key, attended=attended)
-    else:
+        (term_key,) = by_term.fields
         secretaries = {
-            row[term_key]: row
-            for row in Term.objects.visible_to(user)
-            .current()
-            .secretaries()
-            .order_by()
-            .values(term_key)
-            .annotate(secretaries=Count("pk"), attended=Count("pk", filter=attended))
+            by_term.key({term_key: unit}): row
+            for unit, row in national_secretaries(term_key=term_key, attended=attended).items()
         }
+    else:
+        terms = Term.objects.visible_to(user).current().secretaries().order_by()
+        if RECORDED_DISTRICT in by_term.fields:
+            terms = terms.annotate(**{RECORDED_DISTRICT: _recorded_district()})
+        secretaries: dict = {}
+        for row in terms.values(*by_term.fields).annotate(
+            secretaries=Count("pk"), attended=Count("pk", filter=attended)
+        ):
+            found = secretaries.setdefault(by_term.key(row), {"secretaries": 0, "attended": 0})
+            found["secretaries"] += row["secretaries"]
+            found["attended"] += row["attended"]
     secretary_totals = {
         measure: sum(row[measure] for row in secretaries.values()) for measure in ("secretaries", "attended")
     }
 
-    def row_for(unit, key) -> ReportRow:
+    def row_for(level, unit, key) -> ReportRow:
         s = per_unit.get(key, {})
         t = secretaries.get(key, {})
         return ReportRow(
             unit=unit,
+            level=level,
             seminars=s.get("seminars", 0),
             participants=s.get("participants", 0),
             secretaries=t.get("secretaries", 0),
             attended=t.get("attended", 0),
         )
 
-    units = _units(user, level, year)
-    shown = {unit.pk for unit in units}
+    units = {
+        (level, unit.pk): unit for level, unit in _units(user, {lv for lv, _p in by_seminar.paths}, year)
+    }
     # A unit gone before the year but holding rows (an old record) is still shown rather than lost.
-    missing = [k for k in (per_unit.keys() | secretaries.keys()) if k is not None and k not in shown]
+    missing = [k for k in (per_unit.keys() | secretaries.keys()) if k is not None and k not in units]
     if missing:
-        model = Province if level == "province" else District
-        units += list(model.objects.filter(pk__in=missing).order_by("code"))
-    rows = [row_for(unit, unit.pk) for unit in units]
+        units |= by_seminar.units(missing)
+    ordered = sorted(units.items(), key=lambda item: sort_key(item[0][0], item[1]))
+    rows = [row_for(level, unit, (level, unit.pk)) for (level, _pk), unit in ordered]
     if user.is_provincial_staff or None in per_unit or None in secretaries:
-        # The province's own seminars (and the secretaries of communes directly under it, after 2025).
-        rows.append(row_for(None, None))
+        # The province's own seminars (and those of the secretaries no unit of a row holds).
+        rows.append(row_for("", None, None))
+    levels = {row.level for row in rows if row.unit is not None}
     total = ReportRow(
         unit=None,
         seminars=totals["seminars"],
@@ -220,6 +300,7 @@ def seminar_report(*, user, year: int) -> Report:
         secretaries=secretary_totals["secretaries"],
         attended=secretary_totals["attended"],
     )
+    level = levels.pop() if len(levels) == 1 else "unit" if levels else by_seminar.level
     return Report(year=year, level=level, rows=rows, total=total)
 
 

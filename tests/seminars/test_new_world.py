@@ -31,7 +31,7 @@ def reform(world, tra_vinh, tieu_can, cang_long, hieu_tu, an_truong):
     return reform_build(tra_vinh, tieu_can, cang_long, hieu_tu, an_truong)
 
 
-def tap_ngai_seminar(reform, **fields):
+def tap_ngai_seminar(reform, participants=(), **fields):
     commune = reform["tap_ngai"]
     return services.seminar_save(
         seminar=Seminar(
@@ -39,7 +39,7 @@ def tap_ngai_seminar(reform, **fields):
             commune=commune,
             **{"title": "Thanh niên lập nghiệp ở xã mới", "held_on": datetime.date(2026, 4, 25), **fields},
         ),
-        participants=[],
+        participants=list(participants),
         themes=[{"title": "Tổ hợp tác thanh niên"}],
         proposals=[
             {"text": "Thành lập tổ hợp tác", "due_on": datetime.date(2026, 9, 30), "status": "de_xuat"}
@@ -361,3 +361,45 @@ def test_a_seminar_dated_ahead_is_refused_next_to_its_date(world, reform, client
     with pytest.raises(ValidationError) as refused:
         services.check_held_not_ahead(ahead)
     assert refused.value.code == "held_ahead"
+
+
+def report_rows(client, user, year: int):
+    login_verified(client, user)
+    response = client.get(reverse("seminars:report"), {"year": year})
+    client.logout()
+    report = response.context["report"]
+    rows = {
+        row.unit.name if row.unit else None: (row.seminars, row.participants, row.secretaries, row.attended)
+        for row in report.rows
+    }
+    return report, rows, response.content.decode()
+
+
+def test_the_report_is_per_commune_since_the_reform_and_per_district_before(
+    world, reform, client, tieu_can_officer
+):
+    """Each seminar under its organiser as recorded, each current secretary under the unit its branch is
+    in: a commune of today, or (for a district's own report) the district it was in. Nothing of a commune
+    lands in the province's own row."""
+    tap_ngai_seminar(reform, participants=[reform["sa_ly"]])
+    # Today's province: per commune of today; the ended districts (none held anything in 2026) not listed.
+    report, rows, html = report_rows(client, reform["staff"], 2026)
+    assert report.level == "commune" and "<th>Xã</th>" in html
+    # Tèo (re-attached from Tiểu Cần) and Sa Ly serve in Tập Ngãi; Sa Ly came to its seminar.
+    assert rows["Xã Tập Ngãi"] == (1, 1, 2, 1)
+    assert rows["Xã Càng Long"] == (0, 0, 1, 0)
+    assert rows[None] == (0, 0, 0, 0)  # the province's own seminars: none
+    assert "Huyện Tiểu Cần" not in rows
+    # 2021, as recorded: Huyện đoàn Tiểu Cần's seminar under the district; the secretaries where they are.
+    report, rows, html = report_rows(client, reform["staff"], 2021)
+    assert report.level == "unit" and "<th>Đơn vị</th>" in html
+    assert rows["Huyện Tiểu Cần"] == (1, 1, 0, 0)
+    assert rows["Xã Tập Ngãi"] == (0, 0, 2, 1)
+    # The commune officer: its commune, not a "province level" row.
+    report, rows, _html = report_rows(client, reform["officer"], 2026)
+    assert list(rows) == ["Xã Tập Ngãi"] and rows["Xã Tập Ngãi"] == (1, 1, 2, 1)
+    # The ended district reads its former branch's secretary (Tèo) under itself, not under the province.
+    report, rows, _html = report_rows(client, tieu_can_officer, 2021)
+    assert report.level == "district" and rows == {"Huyện Tiểu Cần": (1, 1, 1, 1)}
+    export = client.get(reverse("seminars:report_export"), {"year": 2026})
+    assert export.status_code == 302  # logged out: the export is the report's, in scope
