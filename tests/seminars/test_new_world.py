@@ -17,6 +17,7 @@ from seminars import selectors, services
 from seminars.forms import SeminarForm
 from seminars.models import Initiative, Proposal, Seminar, union_body_name
 from tests.assessments.test_new_world import reform_build
+from tests.excel import read_export
 from tests.factories import CommuneFactory, DistrictFactory, ProvinceFactory
 from tests.login import login_verified
 from tests.seminars.test_seminar_pages import seminar_data
@@ -401,5 +402,8 @@ def test_the_report_is_per_commune_since_the_reform_and_per_district_before(
     # The ended district reads its former branch's secretary (Tèo) under itself, not under the province.
     report, rows, _html = report_rows(client, tieu_can_officer, 2021)
     assert report.level == "district" and rows == {"Huyện Tiểu Cần": (1, 1, 1, 1)}
-    export = client.get(reverse("seminars:report_export"), {"year": 2026})
-    assert export.status_code == 302  # logged out: the export is the report's, in scope
+    # The export says the same, its unit column named as the page's.
+    login_verified(client, reform["staff"])
+    export = read_export(client.get(reverse("seminars:report_export"), {"year": 2026}))
+    assert export.header[1] == "Xã"
+    assert (2026, "Xã Tập Ngãi", 1, 1, 2, 1, 50.0) in export.rows
