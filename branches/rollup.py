@@ -120,6 +120,11 @@ def grouping(
     if level == "commune" and user.is_provincial_staff:
         # A province formed in 2025: its past was recorded per district, its present per commune.
         return Grouping(mode, (("district", path("district")), ("commune", path("commune"))))
+    new_world = not user.is_district_officer and level_below(user)[0] == "commune"
+    if level == "district" and finest == "district" and new_world:
+        # A report that goes no finer than districts, for a unit of the 2025 world (a province formed then,
+        # a commune): there are no districts since, so its present is per commune, its past per district.
+        return Grouping(mode, (("district", path("district")), ("commune", path("commune"))))
     return Grouping(mode, ((level, path(level)),))
 
 

@@ -23,8 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import BranchAttachment, Commune, CommuneCounter, District, Province
-from branches.rollup import RECORDED, Grouping, sort_key
-from branches.selectors import level_below
+from branches.rollup import RECORDED, Grouping, grouping, sort_key
 from core.text import search_terms
 from secretaries.models import Term
 from secretaries.selectors import percent
@@ -156,24 +155,19 @@ def _recorded_district():
 
 def _groupings(user) -> tuple[Grouping, Grouping]:
     """How the seminars and the current terms fall into the report's rows, the seminars by their organiser
-    as recorded: per province for the administrator; per district before the 2025 reform (its secretaries
-    by their branch's district then, re-attached since or not); for a province formed in 2025 and for a
-    commune officer, per commune of today and, for the past, per district ("per district for the past, per
-    commune since")."""
-    level, _model = level_below(user)
-    if level == "province":
-        return (
-            Grouping(RECORDED, (("province", "province"),)),
-            Grouping(RECORDED, (("province", "branch__commune__province"),)),
-        )
-    if level == "commune" and (user.is_provincial_staff or user.is_commune_officer):
-        return (
-            Grouping(RECORDED, (("district", "district"), ("commune", "commune"))),
-            Grouping(RECORDED, (("district", "branch__commune__district"), ("commune", "branch__commune"))),
-        )
-    return Grouping(RECORDED, (("district", "district"),)), Grouping(
-        RECORDED, (("district", RECORDED_DISTRICT),)
-    )
+    as recorded (branches.rollup.grouping, no finer than districts): per province for the administrator;
+    per district before the 2025 reform (its secretaries by their branch's district then, re-attached since
+    or not); for a province formed in 2025 and for a commune officer, per commune of today and, for the
+    past, per district."""
+    seminars = grouping(user=user, mode=RECORDED, finest="district")
+    levels = [level for level, _path in seminars.paths]
+    if levels == ["province"]:
+        terms = (("province", "branch__commune__province"),)
+    elif levels == ["district", "commune"]:
+        terms = (("district", "branch__commune__district"), ("commune", "branch__commune"))
+    else:
+        terms = (("district", RECORDED_DISTRICT),)
+    return seminars, Grouping(RECORDED, terms)
 
 
 def _units(user, levels: set[str], year: int) -> list[tuple[str, object]]:
