@@ -395,6 +395,7 @@ def test_the_report_is_per_commune_since_the_reform_and_per_district_before(
     report, rows, html = report_rows(client, reform["staff"], 2021)
     assert report.level == "unit" and "<th>Đơn vị</th>" in html
     assert rows["Huyện Tiểu Cần"] == (1, 1, 0, 0)
+    assert "Huyện Tiểu Cần" in html and "chấm dứt 30/06/2025" in html  # the ended district says so
     assert rows["Xã Tập Ngãi"] == (0, 0, 2, 1)
     # The commune officer: its commune, not a "province level" row.
     report, rows, _html = report_rows(client, reform["officer"], 2026)
