@@ -117,15 +117,28 @@ def grouping(
             return recorded[name]
         return f"{branch}__commune" if name == "commune" else f"{branch}__commune__{name}"
 
-    if level == "commune" and user.is_provincial_staff:
-        # A province formed in 2025: its past was recorded per district, its present per commune.
-        return Grouping(mode, (("district", path("district")), ("commune", path("commune"))))
+    # A unit of the 2025 world (a province formed then, a commune), whose level below is the commune: its past
+    # was recorded per district, its present per commune — for provincial staff always, for a commune
+    # officer in a report that goes no finer than districts (there are no districts since).
     new_world = not user.is_district_officer and level_below(user)[0] == "commune"
-    if level == "district" and finest == "district" and new_world:
-        # A report that goes no finer than districts, for a unit of the 2025 world (a province formed then,
-        # a commune): there are no districts since, so its present is per commune, its past per district.
+    if new_world and (user.is_provincial_staff or finest == "district"):
         return Grouping(mode, (("district", path("district")), ("commune", path("commune"))))
     return Grouping(mode, ((level, path(level)),))
+
+
+#: A report's first column, by what its rows are (`rows_level`).
+LEVEL_HEADERS = {
+    "province": _("Province"),
+    "district": _("District"),
+    "commune": _("Commune"),
+    "unit": _("Unit"),
+}
+
+
+def rows_level(levels: set[str], default: str) -> str:
+    """What a table's rows are, from the levels of the units in it: that level, "unit" for districts (of
+    the past) beside today's communes, `default` for a table with no unit."""
+    return next(iter(levels)) if len(levels) == 1 else "unit" if levels else default
 
 
 def unit_names(*names: str | None) -> str:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from branches.models import Branch
+from branches.rollup import LEVEL_HEADERS
 from branches.selectors import shows_districts
 from branches.unit_views import AUTOCOMPLETE_LIMIT
 from core.excel import ExcelExport, export_response
@@ -305,7 +306,11 @@ class VacancyListView(PrintableListMixin, PaginatedListMixin, ScopedObjectMixin,
         }
         totals["rate"] = selectors.percent(totals["vacant"], totals["branches"])
         return super().get_context_data(
-            filter=self.filterset, summary=summary, summary_level=level, totals=totals, **kwargs
+            filter=self.filterset,
+            summary=summary,
+            summary_header=LEVEL_HEADERS[level],
+            totals=totals,
+            **kwargs,
         )
 
 

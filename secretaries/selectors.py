@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from branches.counters import unit_counts
 from branches.models import Branch, Commune, District, Province
-from branches.rollup import TODAY, Grouping, sort_key, unit_names
+from branches.rollup import TODAY, Grouping, rows_level, sort_key, unit_names
 from branches.selectors import level_below, unit_name
 
 from .models import Correction, Invitation, Person, Term
@@ -90,9 +90,7 @@ def vacancy_summary(*, user) -> tuple[str, list[dict]]:
                 "rate": percent(row["vacant"], row["branches"]),
             }
         )
-    levels = {row["level"] for row in summary if row["unit"]}
-    # A table of both districts (of the past) and today's communes is "per unit".
-    return (levels.pop() if len(levels) == 1 else "unit" if levels else group.level), summary
+    return rows_level({row["level"] for row in summary if row["unit"]}, group.level), summary
 
 
 def vacant_count(*, user) -> int:

@@ -20,10 +20,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from branches.models import BranchAttachment, Commune, CommuneCounter, District, Province
-from branches.rollup import RECORDED, Grouping, grouping, sort_key
+from branches.rollup import LEVEL_HEADERS, RECORDED, Grouping, grouping, rows_level, sort_key
 from core.text import search_terms
 from secretaries.models import Term
 from secretaries.selectors import percent
@@ -111,15 +110,6 @@ class ReportRow:
     @property
     def share(self) -> float | None:
         return percent(self.attended, self.secretaries) if self.secretaries else None
-
-
-#: The first column's heading, by what a row is.
-LEVEL_HEADERS = {
-    "province": _("Province"),
-    "district": _("District"),
-    "commune": _("Commune"),
-    "unit": _("Unit"),
-}
 
 
 @dataclass
@@ -286,7 +276,6 @@ def seminar_report(*, user, year: int) -> Report:
     if user.is_provincial_staff or None in per_unit or None in secretaries:
         # The province's own seminars (and those of the secretaries no unit of a row holds).
         rows.append(row_for("", None, None))
-    levels = {row.level for row in rows if row.unit is not None}
     total = ReportRow(
         unit=None,
         seminars=totals["seminars"],
@@ -294,7 +283,7 @@ def seminar_report(*, user, year: int) -> Report:
         secretaries=secretary_totals["secretaries"],
         attended=secretary_totals["attended"],
     )
-    level = levels.pop() if len(levels) == 1 else "unit" if levels else by_seminar.level
+    level = rows_level({row.level for row in rows if row.unit is not None}, by_seminar.level)
     return Report(year=year, level=level, rows=rows, total=total)
 
 
