@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
 from branches.filters import _communes, _districts
+from branches.selectors import settles_waiting
 from core.excel import xlsx_response
 from core.mixins import PaginatedListMixin, PortalMixin, portal_view
 from core.navigation import safe_next
@@ -192,7 +193,10 @@ def _report(request):
 def report(request):
     years, data = _report(request)
     form = ReportYearForm(years=years, year=data.year)
-    return render(request, "seminars/report.html", {"form": form, "report": data})
+    # An ended unit's row in a later year holds its branches still waiting for a new commune: a link to
+    # their work list for those who settle them.
+    context = {"form": form, "report": data, "settles_waiting": settles_waiting(request.user)}
+    return render(request, "seminars/report.html", context)
 
 
 @portal_view

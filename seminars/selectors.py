@@ -106,6 +106,9 @@ class ReportRow:
     attended: int
     #: what `unit` is: "province", "district" or "commune" ("" for the province level)
     level: str = ""
+    #: `unit` ended before the year began: what its row holds are the current secretaries of its branches
+    #: still waiting for a new commune (the 2025 reform), no seminar of the year
+    waiting: bool = False
 
     @property
     def share(self) -> float | None:
@@ -262,6 +265,7 @@ def seminar_report(*, user, year: int) -> Report:
             participants=s.get("participants", 0),
             secretaries=t.get("secretaries", 0),
             attended=t.get("attended", 0),
+            waiting=getattr(unit, "ended_on", None) is not None and unit.ended_on < start,
         )
 
     units = {

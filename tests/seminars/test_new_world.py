@@ -13,12 +13,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from branches.models import CommuneSuccession
 from seminars import selectors, services
 from seminars.forms import SeminarForm
 from seminars.models import Initiative, Proposal, Seminar, union_body_name
-from tests.assessments.test_new_world import reform_build
+from tests.assessments.test_new_world import LAST_OLD_DAY, reform_build
 from tests.excel import read_export
-from tests.factories import CommuneFactory, DistrictFactory, ProvinceFactory
+from tests.factories import BranchFactory, CommuneFactory, DistrictFactory, ProvinceFactory, person_with_term
 from tests.login import login_verified
 from tests.seminars.test_seminar_pages import seminar_data
 
@@ -408,3 +409,23 @@ def test_the_report_is_per_commune_since_the_reform_and_per_district_before(
     export = read_export(client.get(reverse("seminars:report_export"), {"year": 2026}))
     assert export.header[1] == "Xã"
     assert (2026, "Xã Tập Ngãi", 1, 1, 2, 1, 50.0) in export.rows
+
+
+def test_an_ended_districts_row_of_a_later_year_says_its_branches_wait_for_their_new_commune(
+    world, reform, client, tieu_can
+):
+    """A commune of Tiểu Cần split in 2025: its branch waits for its new commune, and its secretary is
+    counted under the district it was in. In 2026 the district's row holds nothing else: it says why it is
+    there, with the work list for the staff who settle them; in 2025 (when the district still worked) not."""
+    split = CommuneFactory(code="29377", name="Xã Long Thới", district=tieu_can, ended_on=LAST_OLD_DAY)
+    for successor in (reform["tap_ngai"], reform["neighbour"]):
+        CommuneSuccession.objects.create(predecessor=split, successor=successor, on=successor.began_on)
+    person_with_term(branch=BranchFactory(commune=split, name="Ấp Chợ"), full_name="Thạch Thị Sen")
+    report, rows, html = report_rows(client, reform["staff"], 2026)
+    assert rows["Huyện Tiểu Cần"] == (0, 0, 1, 0)
+    (row,) = [row for row in report.rows if row.unit == tieu_can]
+    assert row.waiting and not any(other.waiting for other in report.rows if other is not row)
+    waiting = f'href="{reverse("branches:branch_waiting")}">Chi đoàn chờ xác định xã mới</a>'
+    assert html.count("data-waiting") == 1 and waiting in html
+    report, _rows, html = report_rows(client, reform["staff"], 2025)
+    assert not any(row.waiting for row in report.rows) and "data-waiting" not in html
