@@ -217,7 +217,15 @@ def report_export(request):
         share = round(row.share, 1) if row.share is not None else None
         return [data.year, name, row.seminars, row.participants, row.secretaries, row.attended, share]
 
-    rows = [line(row, row.unit.name if row.unit else province_level) for row in data.rows]
+    waiting = _("Its branches waiting for their new commune")
+
+    def name(row):
+        if row.unit is None:
+            return province_level
+        # As on the page: an ended unit's row of a later year holds only its branches still waiting.
+        return f"{row.unit.name} ({waiting})" if row.waiting else row.unit.name
+
+    rows = [line(row, name(row)) for row in data.rows]
     rows.append(line(data.total, _("Total")))
     return xlsx_response(
         filename=f"toa-dam-{data.year}.xlsx",

@@ -427,5 +427,10 @@ def test_an_ended_districts_row_of_a_later_year_says_its_branches_wait_for_their
     assert row.waiting and not any(other.waiting for other in report.rows if other is not row)
     waiting = f'href="{reverse("branches:branch_waiting")}">Chi đoàn chờ xác định xã mới</a>'
     assert html.count("data-waiting") == 1 and waiting in html
+    # The export says so in the unit's cell.
+    login_verified(client, reform["staff"])
+    export = read_export(client.get(reverse("seminars:report_export"), {"year": 2026}))
+    assert (2026, "Huyện Tiểu Cần (Chi đoàn chờ xác định xã mới)", 0, 0, 1, 0, 0.0) in export.rows
+    client.logout()
     report, _rows, html = report_rows(client, reform["staff"], 2025)
     assert not any(row.waiting for row in report.rows) and "data-waiting" not in html
