@@ -743,7 +743,7 @@ class TotalQuerySet(ScopedQuerySet):
 class TotalKey(models.Model):
     """The assessments of one framework recorded with the same units whose branches belong to the same
     commune today: what every report groups by, as recorded (province, district, commune) or rolled up to
-    today's units (branch_commune), and what a branch's re-attachment moves."""
+    today's units (branch_commune, and its province), and what a branch's re-attachment moves."""
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="+", db_index=False)
     province = models.ForeignKey(
@@ -757,6 +757,13 @@ class TotalKey(models.Model):
     )
     branch_commune = models.ForeignKey(
         "branches.Commune", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    # Today's commune's province, kept beside it: a report rolled up to today's provinces sums a framework's
+    # rows without joining each to its commune (the administrator's national summary: 30,000 rows). Empty
+    # only in a row written by a node still running the release before it, during that upgrade (the next
+    # write in the commune, or `rebuild_aggregates`, fills it: docs/deployment.md).
+    branch_province = models.ForeignKey(
+        "branches.Province", on_delete=models.CASCADE, related_name="+", null=True, db_index=False
     )
 
     objects = TotalQuerySet.as_manager()

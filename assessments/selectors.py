@@ -105,11 +105,15 @@ def _groups_of(criteria: list[Criterion]) -> list:
 
 
 def on_totals(group: Grouping) -> Grouping:
-    """A report's grouping read from the totals, whose today's commune is a column (branch_commune)."""
-    return Grouping(
-        group.mode,
-        tuple((level, path.replace("branch__commune", "branch_commune", 1)) for level, path in group.paths),
-    )
+    """A report's grouping read from the totals, whose today's commune and its province are columns
+    (branch_commune, branch_province)."""
+
+    def path_on_totals(path: str) -> str:
+        if path.startswith("branch__commune__province"):
+            return path.replace("branch__commune__province", "branch_province", 1)
+        return path.replace("branch__commune", "branch_commune", 1)
+
+    return Grouping(group.mode, tuple((level, path_on_totals(path)) for level, path in group.paths))
 
 
 def totals_in_scope(model, *, user, framework: Framework):

@@ -1,11 +1,12 @@
 """The totals the assessment reports read (AssessmentTotal, GroupTotal, CriterionTotal), kept exact.
 
 A row sums the assessments of one framework recorded with the same units whose branches belong to the same
-commune today (models.TotalKey). Every write recomputes the rows of the communes it touched from the
-records, in its own transaction: an assessment's save or status change (`assessment_changed`), a batch
-import (`assessments_changed`), a branch re-attached to another commune (`communes_changed`, called through
-core.aggregates.branches_moved). A commune holds a few dozen assessments a year, so this costs a few small
-queries; the commune's row is locked first, so two writes in one commune refresh one after the other.
+commune today (models.TotalKey, which keeps that commune's province too). Every write recomputes the rows
+of the communes it touched from the records, in its own transaction: an assessment's save or status change
+(`assessment_changed`), a batch import (`assessments_changed`), a branch re-attached to another commune
+(`communes_changed`, called through core.aggregates.branches_moved). A commune holds a few dozen
+assessments a year, so this costs a few small queries; the commune's row is locked first, so two writes in
+one commune refresh one after the other.
 
 `rebuild` recomputes everything (registered with core.aggregates, run by `manage.py rebuild_aggregates`
 after a bulk load). The counted statuses are the reports' (selectors.COUNTED_STATUSES).
@@ -23,14 +24,16 @@ from core.compiled import MANY, bind, lock_rows
 from .models import Assessment, AssessmentTotal, CriterionTotal, GroupScore, GroupTotal, Score
 
 COUNTED_STATUSES = (Assessment.Status.SUBMITTED, Assessment.Status.CONFIRMED)
-KEY = ("framework", "province", "district", "commune", "branch_commune")
+KEY = ("framework", "province", "district", "commune", "branch_commune", "branch_province")
+#: the key's columns read from an assessment by another path than their name
+KEY_PATHS = {"branch_commune": "branch__commune", "branch_province": "branch__commune__province"}
 TABLES = (AssessmentTotal, GroupTotal, CriterionTotal)
 
 
 def _key_of(prefix: str = "", **more: str) -> dict:
     """The key's columns read from an assessment (or from a score's assessment, with `prefix`), then `more`,
     all as aliases: the SELECT lists them in this order, the INSERT's columns' order."""
-    paths = {name: f"{prefix}{'branch__commune' if name == 'branch_commune' else name}" for name in KEY}
+    paths = {name: f"{prefix}{KEY_PATHS.get(name, name)}" for name in KEY}
     return {f"key_{name}": F(path) for name, path in {**paths, **more}.items()}
 
 
