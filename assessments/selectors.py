@@ -31,6 +31,7 @@ from .models import (
     Rating,
     SkillGroup,
 )
+from .totals import KEY_PATHS
 
 COUNTED_STATUSES = (Assessment.Status.SUBMITTED, Assessment.Status.CONFIRMED)
 COUNTED = Q(status__in=COUNTED_STATUSES)
@@ -106,12 +107,15 @@ def _groups_of(criteria: list[Criterion]) -> list:
 
 def on_totals(group: Grouping) -> Grouping:
     """A report's grouping read from the totals, whose today's commune and its province are columns
-    (branch_commune, branch_province)."""
+    (totals.KEY_PATHS: branch__commune__province → branch_province, branch__commune → branch_commune)."""
+    # The longest path first: a province of today is its column, not the commune's column's province.
+    columns = sorted(KEY_PATHS.items(), key=lambda item: -len(item[1]))
 
     def path_on_totals(path: str) -> str:
-        if path.startswith("branch__commune__province"):
-            return path.replace("branch__commune__province", "branch_province", 1)
-        return path.replace("branch__commune", "branch_commune", 1)
+        for column, record_path in columns:
+            if path == record_path or path.startswith(f"{record_path}__"):
+                return column + path[len(record_path) :]
+        return path
 
     return Grouping(group.mode, tuple((level, path_on_totals(path)) for level, path in group.paths))
 
