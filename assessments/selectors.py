@@ -31,9 +31,8 @@ from .models import (
     Rating,
     SkillGroup,
 )
-from .totals import KEY_PATHS
+from .totals import COUNTED_STATUSES, KEY_PATHS
 
-COUNTED_STATUSES = (Assessment.Status.SUBMITTED, Assessment.Status.CONFIRMED)
 COUNTED = Q(status__in=COUNTED_STATUSES)
 TWO_PLACES = Decimal("0.01")
 DEFAULT_THRESHOLD = Decimal("3.0")

@@ -9,7 +9,7 @@ assessments a year, so this costs a few small queries; the commune's row is lock
 one commune refresh one after the other.
 
 `rebuild` recomputes everything (registered with core.aggregates, run by `manage.py rebuild_aggregates`
-after a bulk load). The counted statuses are the reports' (selectors.COUNTED_STATUSES).
+after a bulk load). COUNTED_STATUSES are those every report counts (selectors reads them from here).
 """
 
 import functools
@@ -23,6 +23,7 @@ from core.compiled import MANY, bind, lock_rows
 
 from .models import Assessment, AssessmentTotal, CriterionTotal, GroupScore, GroupTotal, Score
 
+#: the statuses an assessment is counted in with (its scores and rating), in the totals and every report
 COUNTED_STATUSES = (Assessment.Status.SUBMITTED, Assessment.Status.CONFIRMED)
 KEY = ("framework", "province", "district", "commune", "branch_commune", "branch_province")
 #: the key's columns read from an assessment by another path than their name
