@@ -106,8 +106,9 @@ class ReportRow:
     attended: int
     #: what `unit` is: "province", "district" or "commune" ("" for the province level)
     level: str = ""
-    #: `unit` ended before the year began: what its row holds are the current secretaries of its branches
-    #: still waiting for a new commune (the 2025 reform), no seminar of the year
+    #: `unit` ended before the year began and the terms are counted by their branch's unit of today: what its
+    #: row holds are the current secretaries of its branches still waiting for a new commune (the 2025
+    #: reform), no seminar of the year
     waiting: bool = False
 
     @property
@@ -255,6 +256,11 @@ def seminar_report(*, user, year: int) -> Report:
         measure: sum(row[measure] for row in secretaries.values()) for measure in ("secretaries", "attended")
     }
 
+    # Current terms by their branch's unit of today: an ended unit's row in a later year holds only its
+    # branches still waiting for a new commune. By the district as recorded (an ended district's officer
+    # and province staff), it holds all its former branches, re-attached or not.
+    by_unit_of_today = RECORDED_DISTRICT not in by_term.fields
+
     def row_for(level, unit, key) -> ReportRow:
         s = per_unit.get(key, {})
         t = secretaries.get(key, {})
@@ -265,7 +271,9 @@ def seminar_report(*, user, year: int) -> Report:
             participants=s.get("participants", 0),
             secretaries=t.get("secretaries", 0),
             attended=t.get("attended", 0),
-            waiting=getattr(unit, "ended_on", None) is not None and unit.ended_on < start,
+            waiting=by_unit_of_today
+            and getattr(unit, "ended_on", None) is not None
+            and unit.ended_on < start,
         )
 
     units = {

@@ -412,7 +412,7 @@ def test_the_report_is_per_commune_since_the_reform_and_per_district_before(
 
 
 def test_an_ended_districts_row_of_a_later_year_says_its_branches_wait_for_their_new_commune(
-    world, reform, client, tieu_can
+    world, reform, client, tieu_can, tieu_can_officer
 ):
     """A commune of Tiểu Cần split in 2025: its branch waits for its new commune, and its secretary is
     counted under the district it was in. In 2026 the district's row holds nothing else: it says why it is
@@ -433,4 +433,9 @@ def test_an_ended_districts_row_of_a_later_year_says_its_branches_wait_for_their
     assert (2026, "Huyện Tiểu Cần (Chi đoàn chờ xác định xã mới)", 0, 0, 1, 0, 0.0) in export.rows
     client.logout()
     report, _rows, html = report_rows(client, reform["staff"], 2025)
+    assert not any(row.waiting for row in report.rows) and "data-waiting" not in html
+    # Huyện đoàn Tiểu Cần's own report counts every former branch's secretary under it, re-attached or
+    # waiting (Tèo and Sen): its row is not one of waiting branches only.
+    report, rows, html = report_rows(client, tieu_can_officer, 2026)
+    assert rows == {"Huyện Tiểu Cần": (0, 0, 2, 0)}
     assert not any(row.waiting for row in report.rows) and "data-waiting" not in html
