@@ -232,7 +232,9 @@ def _former_rows(user) -> list[dict]:
         rows = []
         if extra is not None:
             branches, columns = _columns(extra.active())
-            rows = list(branches.order_by().values(*FORMER_FIELDS).annotate(**columns))
+            # The measures only: the secretaries column would test each branch for one a second time.
+            measures = {name: columns[name] for name in MEASURES}
+            rows = list(branches.order_by().values(*FORMER_FIELDS).annotate(**measures))
         user._former_counted = rows
     return user._former_counted
 
