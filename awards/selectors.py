@@ -184,7 +184,7 @@ def nominations_for_review(*, campaign: Campaign, user):
     """The campaign's nominations the user may see, with what their rows show, unit by unit."""
     return (
         with_year_assessment(Nomination.objects.visible_to(user).filter(campaign=campaign), campaign=campaign)
-        .select_related("person", "branch__commune", "district", "commune", "reviewed_by")
+        .select_related("person", "branch__commune", "district", "commune")
         .prefetch_related("documents")
         .order_by("district__code", "commune__code", "person__sort_key", "pk")
     )
