@@ -73,9 +73,14 @@ class Waiting:
     province: str
     total: int = 0
     districts: list = field(default_factory=list)
+    #: units waiting beyond those listed (SHOWN_UNITS)
+    more_units: int = 0
 
 
 NATIONAL_ROWS = 8
+#: Units listed per campaign waiting for review: a merged province's 120-odd communes are the review page's
+#: quota table; the first screen names those with the most nominations waiting, and how many others wait.
+SHOWN_UNITS = 10
 
 
 def _national_panel(user) -> Panel | None:
@@ -153,6 +158,11 @@ def _review_panel(user) -> Panel | None:
         )
     if not waiting:
         return None
+    for entry in waiting.values():
+        if len(entry.districts) > SHOWN_UNITS:
+            # The most waiting first (units with as many keep their administrative order).
+            ranked = sorted(entry.districts, key=lambda unit: -unit["count"])
+            entry.districts, entry.more_units = ranked[:SHOWN_UNITS], len(ranked) - SHOWN_UNITS
     return Panel(template=TEMPLATE, context={"open_campaigns": [], "waiting": list(waiting.values())})
 
 

@@ -136,6 +136,28 @@ class TestProvincialStaff:
         assert f'href="{review}"' in html
         assert f"{review}?district={world['tieu_can'].commune.district_id}" in html
 
+    def test_a_long_list_of_units_names_those_with_the_most_waiting(
+        self, client, world, tra_vinh_staff, tieu_can_officer, hieu_tu, monkeypatch
+    ):
+        """A merged province has some 120 communes: the card names the units with the most nominations
+        waiting, in that order, and says how many others wait (the review page has them all)."""
+        from awards import home as awards_home
+
+        campaign = world["campaign"]
+        services.nomination_submit(
+            nomination=draft(campaign, secretary(hieu_tu), tieu_can_officer), user=tieu_can_officer
+        )
+        monkeypatch.setattr(awards_home, "SHOWN_UNITS", 1)
+        [entry] = panel(tra_vinh_staff).context["waiting"]
+        assert entry.total == 3
+        assert [(d["name"], d["count"]) for d in entry.districts] == [("Huyện Tiểu Cần", 2)]
+        assert entry.more_units == 1
+        html = home(client, tra_vinh_staff)
+        assert 'data-more-units="1"' in html and "and 1 other unit" in html
+        review = reverse("awards:campaign_review", args=[campaign.pk])
+        assert f"{review}?district={world['tieu_can'].commune.district_id}" in html
+        assert f"{review}?district={world['cang_long'].commune.district_id}" not in html
+
     def test_still_waiting_once_closed_for_review(self, world, tra_vinh_staff):
         services.campaign_close(campaign=world["campaign"], user=tra_vinh_staff)
         [entry] = panel(tra_vinh_staff).context["waiting"]
