@@ -28,6 +28,13 @@ def fixed_url(name: str) -> str:
     return navigation.fixed_url(name)
 
 
+@register.filter
+def pk_url(pk, name: str) -> str:
+    """`{{ row.pk|pk_url:"app:view" }}` is `{% url "app:view" row.pk %}` for a view taking one `pk`, its
+    parts around the key reversed once (core.navigation.object_url): for the links on every row of a list."""
+    return navigation.object_url(name, pk)
+
+
 @register.simple_tag
 def fixed_static(path: str) -> str:
     """`{% static path %}`, looked up once: the storage's manifest is read when the process starts, so

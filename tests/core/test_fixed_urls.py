@@ -56,3 +56,16 @@ def test_a_fixed_static_file_follows_the_static_settings():
     with override_settings(STATIC_URL="/assets/"):
         assert portal.fixed_static("css/portal.css") == "/assets/css/portal.css"
     assert portal.fixed_static("css/portal.css") == before == "/static/css/portal.css"
+
+
+def test_the_pk_url_filter_is_the_url_tag_for_a_row():
+    """`{{ row.pk|pk_url:"app:view" }}` in the lists' rows is what `{% url "app:view" row.pk %}` gives."""
+    from django.template import Context, Template
+
+    template = Template(
+        '{% load portal %}{{ pk|pk_url:"awards:nomination_approve" }}'
+        '|{% url "awards:nomination_approve" pk %}'
+    )
+    for pk in (3, 2_147_483_646):
+        ours, django = template.render(Context({"pk": pk})).split("|")
+        assert ours == django == f"/awards/nominations/{pk}/approve/"
