@@ -104,14 +104,17 @@ def _groups_of(criteria: list[Criterion]) -> list:
 # Totals (assessments/totals.py keeps them exact): the reports sum them instead of every score
 
 
+#: totals.KEY_PATHS, the longest record path first: a province of today is its own column, not the province
+#: of the commune's column
+_TOTAL_COLUMNS = sorted(KEY_PATHS.items(), key=lambda item: -len(item[1]))
+
+
 def on_totals(group: Grouping) -> Grouping:
     """A report's grouping read from the totals, whose today's commune and its province are columns
     (totals.KEY_PATHS: branch__commune__province → branch_province, branch__commune → branch_commune)."""
-    # The longest path first: a province of today is its column, not the commune's column's province.
-    columns = sorted(KEY_PATHS.items(), key=lambda item: -len(item[1]))
 
     def path_on_totals(path: str) -> str:
-        for column, record_path in columns:
+        for column, record_path in _TOTAL_COLUMNS:
             if path == record_path or path.startswith(f"{record_path}__"):
                 return column + path[len(record_path) :]
         return path
