@@ -15,6 +15,7 @@ before the reform, each answer is also checked for what holds whoever asks (test
 import datetime
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
@@ -25,7 +26,7 @@ from tests.answers import ask, assert_answer, client_of, each_persona
 from tests.assessments import scope_cases_reform
 from tests.conftest import shared_data
 from tests.factories import CommuneFactory, ProvinceFactory, UserFactory
-from tests.login import login_verified
+from tests.login import keep_sessions, login_verified
 from tests.test_scope_matrix import CASES, FORBIDDEN, LOGIN, NOT_FOUND, OK, REDIRECT
 
 pytestmark = pytest.mark.usefixtures("world_once", "reformed")
@@ -118,9 +119,13 @@ def reformed(world_once, django_db_blocker):
             old = Commune.objects.get(code=old_code)
             CommuneSuccession.objects.create(predecessor=old, successor=new[code], on=REFORM_DAY)
         assert branches_reattach(on=REFORM_DAY).moved == 2
-        UserFactory(username="doanxa.tapngai", role=User.Role.COMMUNE_OFFICER, commune=new["29365"])
-        UserFactory(username="doanxa.canglong", role=User.Role.COMMUNE_OFFICER, commune=new["29276"])
-        UserFactory(username="tinhdoan.vinhlong.moi", role=User.Role.PROVINCIAL_STAFF, province=province)
+        users = [
+            UserFactory(username="doanxa.tapngai", role=User.Role.COMMUNE_OFFICER, commune=new["29365"]),
+            UserFactory(username="doanxa.canglong", role=User.Role.COMMUNE_OFFICER, commune=new["29276"]),
+            UserFactory(username="tinhdoan.vinhlong.moi", role=User.Role.PROVINCIAL_STAFF, province=province),
+        ]
+        # Signed in once for the module, as the world's personas are (each test's login costs no query).
+        keep_sessions(users, Client()._get_backend())
         return _commune_campaign(province, new)
 
     yield from shared_data(django_db_blocker, build)

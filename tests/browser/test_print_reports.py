@@ -65,6 +65,17 @@ OVERLAPS_JS = """
 }
 """
 
+# Every chart drawn again for the paper: no wider than its box (a chart of the screen is) and no taller than
+# the print style allows. True at once where the report has no chart.
+CHARTS_FIT_JS = f"""
+() => [...document.querySelectorAll("canvas[data-chart]")]
+  .filter((el) => el.getClientRects().length)
+  .every((el) => {{
+    const r = el.getBoundingClientRect();
+    return r.width <= el.parentElement.clientWidth + 1 && r.height <= {CHART_MAX_HEIGHT};
+  }})
+"""
+
 STYLES_JS = """
 () => ({
   thead: [...document.querySelectorAll("main thead")].map((el) => getComputedStyle(el).display),
@@ -134,7 +145,8 @@ def test_every_report_prints_on_a4_whole_and_without_overlaps(
         )
         page.set_viewport_size({"width": A4_CONTENT_WIDTH, "height": 1000})
         page.emulate_media(media="print")
-        page.wait_for_timeout(400)  # Chart.js follows its box's new size on the next frame
+        # Chart.js follows its box's new size on a later frame: until each chart fits its paper-wide box.
+        page.wait_for_function(CHARTS_FIT_JS)
 
         assert page.evaluate(OVERLAPS_JS) == [], f"{name}: elements overlap on paper"
         styles = page.evaluate(STYLES_JS)
