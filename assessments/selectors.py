@@ -354,9 +354,6 @@ class PersonBelow:
     branch_name: str
     commune_name: str
     district_name: str
-    # The page's links, made once per line by the view (report_views._prepare_people).
-    person_url: str = ""
-    assessment_url: str = ""
 
 
 @dataclass
@@ -366,6 +363,8 @@ class UnitPeople:
     level: str
     unit: object
     people: list[PersonBelow]
+    #: the lines as the page draws them (report_views._draw_people)
+    rows: str = ""
 
 
 @dataclass

@@ -378,6 +378,34 @@ def test_training_page_links_to_the_people(client, scored, tra_vinh_staff):
     assert reverse("assessments:training_needs_export") + f"?framework={scored['teo'].framework_id}" in html
 
 
+def test_training_lines_are_drawn_escaped_with_their_links_and_scores(client, scored, tra_vinh_staff):
+    """The people lists are drawn in the view (report_views._draw_people): each line's texts escaped, the
+    person and the assessment linked, the scores with the Vietnamese decimal comma, and the district column
+    for provincial staff only."""
+    person = scored["nhung"].person
+    branch = person.terms.get().branch
+    person.full_name = "Lê <b>Nhung</b> & Co"
+    person.save(update_fields=["full_name"])
+    branch.name = 'Ấp "Mới" <i>'
+    branch.save(update_fields=["name"])
+    login_verified(client, tra_vinh_staff)
+    html = client.get(reverse("assessments:training_needs"), {"threshold": "3,5"}).content.decode()
+    line = next(row for row in html.split("<tr>") if person.get_absolute_url() in row)
+    assert "Lê &lt;b&gt;Nhung&lt;/b&gt; &amp; Co" in line and "<b>" not in line
+    assert "Ấp &quot;Mới&quot; &lt;i&gt;" in line and "<i>" not in line
+    assert f'href="{scored["nhung"].get_absolute_url()}">2,00</a>' in line
+    assert ">1,73</td>" in line  # the overall score
+    assert "Huyện Càng Long" in line
+
+
+def test_training_lines_of_a_district_officer_have_no_district_column(client, scored, tieu_can_officer):
+    login_verified(client, tieu_can_officer)
+    html = client.get(reverse("assessments:training_needs"), {"threshold": "4,5"}).content.decode()
+    line = next(row for row in html.split("<tr>") if scored["teo"].person.get_absolute_url() in row)
+    assert "Nguyễn Văn Tèo" in line and "Huyện Tiểu Cần" not in line
+    assert line.count("<td") == 6
+
+
 # ---------------------------------------------------------------------------------------------------
 # Export
 
