@@ -665,7 +665,12 @@ class GroupScore(models.Model):
         verbose_name_plural = _("group scores")
         ordering = ["group__order"]
         constraints = [
-            models.UniqueConstraint(fields=["assessment", "group"], name="group_score_one_per_group"),
+            # With the score (PostgreSQL; the constraint alone elsewhere): a province's training needs
+            # count its assessments' low scores from this index alone, assessment by assessment, where the
+            # index below would walk the whole country's (Trà Vinh: 7 → 3 ms for each of two counts).
+            models.UniqueConstraint(
+                fields=["assessment", "group"], include=["score"], name="group_score_one_per_group"
+            ),
         ]
         indexes = [
             # Training needs: the scores below a threshold in a skill group, read without the rest, with
