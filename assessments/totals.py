@@ -8,6 +8,12 @@ of the communes it touched from the records, in its own transaction: an assessme
 assessments a year, so this costs a few small queries; the commune's row is locked first, so two writes in
 one commune refresh one after the other.
 
+ProvinceCriterionTotal sums CriterionTotal's rows per province today (their `branch_province`), for the
+whole country's means per criterion: a refresh takes the rows of its communes out of their provinces' sums
+before recomputing them and adds the new rows after, under the lock of those provinces (PostgreSQL; on
+SQLite the provinces' sums are recomputed). Rows without a province today (written by a release before
+`branch_province` existed, until the next refresh or rebuild) are in no province's sum.
+
 `rebuild` recomputes everything (registered with core.aggregates, run by `manage.py rebuild_aggregates`
 after a bulk load). COUNTED_STATUSES are those every report counts (selectors reads them from here).
 """
@@ -17,11 +23,19 @@ import functools
 from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
 
-from branches.models import Commune
+from branches.models import Commune, Province
 from core import aggregates
 from core.compiled import MANY, bind, lock_rows
 
-from .models import Assessment, AssessmentTotal, CriterionTotal, GroupScore, GroupTotal, Score
+from .models import (
+    Assessment,
+    AssessmentTotal,
+    CriterionTotal,
+    GroupScore,
+    GroupTotal,
+    ProvinceCriterionTotal,
+    Score,
+)
 
 #: the statuses an assessment is counted in with (its scores and rating), in the totals and every report
 COUNTED_STATUSES = (Assessment.Status.SUBMITTED, Assessment.Status.CONFIRMED)
@@ -118,6 +132,84 @@ def _commune_statements() -> list[tuple[str, list]]:
     ]
 
 
+def _province_sums(criterion_totals):
+    """ProvinceCriterionTotal's rows summed from `criterion_totals` (CriterionTotal rows), as aliases in the
+    order of PROVINCE_COLUMNS."""
+    return (
+        criterion_totals.filter(branch_province__isnull=False)
+        .order_by()
+        .values(
+            key_framework=F("framework"),
+            key_province=F("branch_province"),
+            key_criterion=F("criterion"),
+            key_value=F("value"),
+        )
+        .annotate(key_n=Sum("n"))
+    )
+
+
+PROVINCE_COLUMNS = ("framework", "province", "criterion", "value", "n")
+
+
+def _insert_province_sums(criterion_totals) -> None:
+    sql, params = _province_sums(criterion_totals).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"{_province_insert()} {sql}", params)
+
+
+def _province_insert() -> str:
+    quote = connection.ops.quote_name
+    meta = ProvinceCriterionTotal._meta
+    names = ", ".join(quote(meta.get_field(name).column) for name in PROVINCE_COLUMNS)
+    return f"INSERT INTO {quote(meta.db_table)} ({names})"
+
+
+@functools.cache
+def _province_statements() -> dict[str, tuple[str, list]]:
+    """The statements that keep ProvinceCriterionTotal through a refresh of the communes `MANY`
+    (PostgreSQL), compiled once: the provinces concerned (those of the communes' rows now, and of the
+    communes themselves, where the new rows go), and taking the communes' rows out of their provinces'
+    sums and adding them back. Each sum changes by one statement under the lock of its province."""
+    quote = connection.ops.quote_name
+    table = quote(ProvinceCriterionTotal._meta.db_table)
+    sums_sql, sums_params = _province_sums(
+        CriterionTotal.objects.filter(branch_commune__any_of=MANY)
+    ).query.sql_with_params()
+    key = [quote(ProvinceCriterionTotal._meta.get_field(name).column) for name in PROVINCE_COLUMNS[:-1]]
+    n = quote("n")
+    matched = " AND ".join(
+        f"{table}.{column} = d.{quote('key_' + name)}"
+        for column, name in zip(key, PROVINCE_COLUMNS[:-1], strict=True)
+    )
+    criterion_totals = quote(CriterionTotal._meta.db_table)
+    communes = quote(Commune._meta.db_table)
+    branch_commune = quote(CriterionTotal._meta.get_field("branch_commune").column)
+    branch_province = quote(CriterionTotal._meta.get_field("branch_province").column)
+    province = quote(ProvinceCriterionTotal._meta.get_field("province").column)
+    return {
+        "provinces": (
+            f"SELECT {branch_province} FROM {criterion_totals} WHERE {branch_commune} = ANY(%s::bigint[])"
+            f" AND {branch_province} IS NOT NULL UNION SELECT {quote('province_id')} FROM {communes}"
+            f" WHERE {quote('id')} = ANY(%s::bigint[])",
+            [MANY, MANY],
+        ),
+        "lock": lock_rows(quote(Province._meta.db_table), quote("id")),
+        "take out": (
+            # Never below 0: rows an older release wrote without taking them into their province's sum
+            # (during an upgrade, until `rebuild_aggregates`) leave the sum short, not a save refused.
+            f"UPDATE {table} SET {n} = GREATEST({table}.{n} - d.{quote('key_n')}, 0) FROM ({sums_sql}) d"
+            f" WHERE {matched}",
+            list(sums_params),
+        ),
+        "add": (
+            f"{_province_insert()} {sums_sql} ON CONFLICT ({', '.join(key)})"
+            f" DO UPDATE SET {n} = {table}.{n} + EXCLUDED.{n}",
+            list(sums_params),
+        ),
+        "drop empty": (f"DELETE FROM {table} WHERE {n} = 0 AND {province} = ANY(%s::bigint[])", [MANY]),
+    }
+
+
 def communes_changed(communes) -> None:
     """Recompute the totals of every assessment whose branch belongs today to one of `communes` (by id)."""
     communes = sorted({pk for pk in communes if pk is not None})
@@ -126,14 +218,35 @@ def communes_changed(communes) -> None:
     # Its own transaction when the caller has none (a script's save in autocommit); no savepoint inside one.
     with transaction.atomic(savepoint=False):
         if connection.vendor == "postgresql":
+            lock, *refresh = _commune_statements()
+            province_sums = _province_statements()
             with connection.cursor() as cursor:
-                for sql, params in _commune_statements():
+                cursor.execute(lock[0], bind(lock[1], many=communes))
+                sql, params = province_sums["provinces"]
+                cursor.execute(sql, bind(params, many=communes))
+                provinces = sorted(row[0] for row in cursor.fetchall())
+                # Communes first, then their provinces, in id order: two refreshes never wait on each other
+                # the other way round.
+                for name, many in (("lock", provinces), ("take out", communes)):
+                    sql, params = province_sums[name]
+                    cursor.execute(sql, bind(params, many=many))
+                for sql, params in refresh:
                     cursor.execute(sql, bind(params, many=communes))
+                for name, many in (("add", communes), ("drop empty", provinces)):
+                    sql, params = province_sums[name]
+                    cursor.execute(sql, bind(params, many=many))
             return
-        # Elsewhere (SQLite: one writer, nothing to lock) through the ORM.
+        # Elsewhere (SQLite: one writer, nothing to lock) through the ORM; the provinces' sums recomputed.
+        provinces = set(
+            CriterionTotal.objects.filter(branch_commune__in=communes).values_list(
+                "branch_province", flat=True
+            )
+        ) | set(Commune.objects.filter(pk__in=communes).values_list("province", flat=True))
         for model in TABLES:
             model.objects.filter(branch_commune__in=communes).delete()
         _insert(Assessment.objects.filter(branch__commune__in=communes))
+        ProvinceCriterionTotal.objects.filter(province__in=provinces).delete()
+        _insert_province_sums(CriterionTotal.objects.filter(branch_province__in=provinces))
 
 
 def assessment_changed(assessment: Assessment) -> None:
@@ -156,6 +269,8 @@ def _branches_moved(communes: set[int]) -> None:
 @aggregates.register("assessments.totals")
 def rebuild() -> None:
     """Every totals row again from the records."""
+    ProvinceCriterionTotal.objects.all().delete()
     for model in TABLES:
         model.objects.all().delete()
     _insert(Assessment.objects.all())
+    _insert_province_sums(CriterionTotal.objects.all())

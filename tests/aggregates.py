@@ -1,11 +1,11 @@
 """The check every write path of an aggregate joins: what the services kept equals a rebuild from the records
 (core.aggregates)."""
 
-from assessments.models import AssessmentTotal, CriterionTotal, GroupTotal
+from assessments.models import AssessmentTotal, CriterionTotal, GroupTotal, ProvinceCriterionTotal
 from core import aggregates
 from seminars.models import Attendance
 
-TABLES = (AssessmentTotal, GroupTotal, CriterionTotal, Attendance)
+TABLES = (AssessmentTotal, GroupTotal, CriterionTotal, ProvinceCriterionTotal, Attendance)
 
 
 def snapshot() -> dict:

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from assessments import totals
-from assessments.models import Assessment, AssessmentTotal, CriterionTotal
+from assessments.models import Assessment, AssessmentTotal, CriterionTotal, ProvinceCriterionTotal
 from assessments.services import (
     assessment_confirm,
     assessment_reopen,
@@ -39,6 +39,10 @@ def small_country(db):
     districts = [DistrictFactory(code=code, province=province) for code in ("844", "846")]
     communes = [CommuneFactory(district=districts[i % 2]) for i in range(4)]
     branches = [BranchFactory(commune=communes[i % 4], name=f"Ấp Thử {i}") for i in range(16)]
+    # A commune of another province, where a branch may move: its totals change province (the provinces'
+    # sums of ProvinceCriterionTotal both change; the test after this one makes sure of such a move).
+    neighbour = DistrictFactory(code="855", province=ProvinceFactory(code="86", name="Tỉnh Vĩnh Long"))
+    communes.append(CommuneFactory(district=neighbour))
     people = [
         person_with_term(branch=branches[i], full_name=f"Người Thử {i}", phone=f"09{i:08d}")
         for i in range(16)
@@ -129,3 +133,23 @@ def test_random_writes_keep_the_totals_equal_to_a_rebuild(small_country):
     assert (
         AssessmentTotal.objects.exists() and CriterionTotal.objects.exists() and Attendance.objects.exists()
     )
+
+
+def test_a_branch_moving_to_another_province_moves_its_criterion_sums(small_country):
+    """ProvinceCriterionTotal follows a branch re-attached to a commune of another province: its counted
+    scores leave the first province's sums and join the second's, and the whole still equals a rebuild."""
+    staff, person, branch = small_country["staff"], small_country["people"][0], small_country["branches"][0]
+    framework = small_country["frameworks"][0]
+    values = {c.pk: 4 for c in framework_criteria(framework)}
+    assessment_save(person=person, framework=framework, assessor=staff, values=values, submit=True)
+    tra_vinh, vinh_long = branch.commune.province_id, small_country["communes"][-1].province_id
+    assert tra_vinh != vinh_long
+
+    def summed(province):
+        return sum(ProvinceCriterionTotal.objects.filter(province=province).values_list("n", flat=True))
+
+    assert (summed(tra_vinh), summed(vinh_long)) == (len(values), 0)
+    branch_update(branch=branch, commune=small_country["communes"][-1], version=branch.version)
+    assert (summed(tra_vinh), summed(vinh_long)) == (0, len(values))
+    assert not ProvinceCriterionTotal.objects.filter(province=tra_vinh).exists()  # no rows of 0 left
+    assert_totals_exact()
