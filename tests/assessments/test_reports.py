@@ -194,6 +194,29 @@ def test_summary_page_in_vietnamese_numbers(client, scored, tra_vinh_staff, fram
     assert "cdn" not in html.lower()
 
 
+def test_summary_unit_rows_are_drawn_escaped_with_their_links(client, scored, tra_vinh_staff, framework):
+    """The table of units is drawn in the view (report_views._draw_units): a unit's name escaped and linked
+    to its assessments as recorded (none as today's units), the counts, the averages and the ratings with
+    their share, the Vietnamese decimal comma."""
+    district = scored["nhung"].district
+    district.name = "Huyện <b>Càng</b> Long"
+    district.save(update_fields=["name"])
+    login_verified(client, tra_vinh_staff)
+    html = client.get(reverse("assessments:summary")).content.decode()
+    row = next(r for r in html.split("<tr>") if "Càng" in r and "&lt;b&gt;" in r)
+    link = f"{reverse('assessments:assessment_list')}?framework={framework.pk}&amp;district={district.pk}"
+    assert f'<a href="{link}">Huyện &lt;b&gt;Càng&lt;/b&gt; Long</a>' in row and "<b>" not in row
+    assert '<td class="text-end fw-semibold">1,73</td>' in row  # Nhung's overall score alone
+    assert '<span class="small text-muted">(100%)</span>' in row  # one of one in a rating
+    # Rolled up to today's units (here communes): each named, not linked (no list of a unit of today).
+    commune = scored["nhung"].branch.commune
+    commune.name = "Xã <i>An</i> Trường"
+    commune.save(update_fields=["name"])
+    today = client.get(reverse("assessments:summary"), {"units": "today"}).content.decode()
+    row = next(r for r in today.split("<tr>") if "&lt;i&gt;" in r)
+    assert row.startswith("<td>Xã &lt;i&gt;An&lt;/i&gt; Trường</td>") and "<a " not in row
+
+
 def test_cang_long_officer_never_sees_tieu_can(client, scored, cang_long_officer, framework):
     client.force_login(cang_long_officer)
     for name in ("assessments:summary", "assessments:training_needs"):
