@@ -229,12 +229,17 @@ def _write_sheet(
 
     dates = workbook.add_format({"num_format": DATE_FORMAT})
     times = workbook.add_format({"num_format": DATETIME_FORMAT})
+    write_string, write_number = sheet.write_string, sheet.write_number
     count = 0
     for count, values in enumerate(chain(head, rows), start=1):
         row = HEADER_ROW - 1 + count
-        sheet.write_number(row, 0, count)
+        write_number(row, 0, count)
         for column, value in enumerate(values, start=1):
-            _write_value(sheet, row, column, value, dates, times)
+            # Text first, most cells are (a name, a unit): what _write_value does with it, without its tests.
+            if type(value) is str:
+                write_string(row, column, neutralise(value))
+            else:
+                _write_value(sheet, row, column, value, dates, times)
         if progress is not None and count % PROGRESS_ROWS == 0:
             progress(count)
     return count
