@@ -52,6 +52,8 @@ PROGRESS_ROWS = 500
 
 def _width(value) -> int:
     """About how many characters wide a value shows in Excel (its longest line)."""
+    if type(value) is str and value.isprintable():
+        return len(value)  # most cells: one line of text (no line break of any kind)
     if value is None:
         return 0
     if isinstance(value, datetime):
