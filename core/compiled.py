@@ -27,8 +27,14 @@ MANY_LITERAL = array_literal(MANY)
 
 def lock_rows(table: str, column: str) -> tuple[str, list]:
     """The statement that locks the rows of `table` (a quoted name) whose `column` is in MANY, in that
-    column's order: two writers of the same rows queue up instead of deadlocking (PostgreSQL)."""
-    return f"SELECT 1 FROM {table} WHERE {column} = ANY(%s::bigint[]) ORDER BY {column} FOR UPDATE", [MANY]
+    column's order: two writers of the same rows queue up instead of deadlocking (PostgreSQL). FOR NO KEY
+    UPDATE, not FOR UPDATE: a row that refers to a locked one (a branch to its commune, anything to its
+    province) is checked without waiting, as the locked rows' keys do not change (a refresh of a province's
+    sums would otherwise hold every save in that province at its commit)."""
+    return (
+        f"SELECT 1 FROM {table} WHERE {column} = ANY(%s::bigint[]) ORDER BY {column} FOR NO KEY UPDATE",
+        [MANY],
+    )
 
 
 def bind(params, *, one=None, many=None) -> list:

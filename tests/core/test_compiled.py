@@ -42,7 +42,7 @@ def test_the_stand_ins_match_no_row():
 
 def test_lock_rows_locks_the_listed_rows_in_order():
     sql, params = lock_rows('"t"', '"id"')
-    assert sql == 'SELECT 1 FROM "t" WHERE "id" = ANY(%s::bigint[]) ORDER BY "id" FOR UPDATE'
+    assert sql == 'SELECT 1 FROM "t" WHERE "id" = ANY(%s::bigint[]) ORDER BY "id" FOR NO KEY UPDATE'
     assert bind(params, many=[3, 1]) == [[3, 1]]
 
 
