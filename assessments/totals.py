@@ -186,14 +186,15 @@ def _province_statements() -> dict[str, tuple[str, list]]:
     branch_commune = quote(CriterionTotal._meta.get_field("branch_commune").column)
     branch_province = quote(CriterionTotal._meta.get_field("branch_province").column)
     province = quote(ProvinceCriterionTotal._meta.get_field("province").column)
+    commune_province = quote(Commune._meta.get_field("province").column)
     return {
         "provinces": (
             f"SELECT {branch_province} FROM {criterion_totals} WHERE {branch_commune} = ANY(%s::bigint[])"
-            f" AND {branch_province} IS NOT NULL UNION SELECT {quote('province_id')} FROM {communes}"
-            f" WHERE {quote('id')} = ANY(%s::bigint[])",
+            f" AND {branch_province} IS NOT NULL UNION SELECT {commune_province} FROM {communes}"
+            f" WHERE {quote(Commune._meta.pk.column)} = ANY(%s::bigint[])",
             [MANY, MANY],
         ),
-        "lock": lock_rows(quote(Province._meta.db_table), quote("id")),
+        "lock": lock_rows(quote(Province._meta.db_table), quote(Province._meta.pk.column)),
         "take out": (
             # Never below 0: rows an older release wrote without taking them into their province's sum
             # (during an upgrade, until `rebuild_aggregates`) leave the sum short, not a save refused.
