@@ -530,6 +530,7 @@ def training_needs(
     below = all_below
     if chosen:
         counted = counted.filter(_unit_filter(totals_group, chosen))
+        # The provinces' sums (criterion_rows) know no unit below a province: one unit's scores are its rows.
         scores = totals_in_scope(CriterionTotal, user=user, framework=framework)
         scores = scores.filter(_unit_filter(totals_group, chosen))
         below = below.filter(_unit_filter(scored_group, chosen))
