@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from awards import services
 from awards.campaign_views import CampaignReviewView
-from awards.models import Nomination
+from awards.models import Nomination, Quota
 from tests.awards.test_campaigns import grow
 from tests.login import login_verified
 
@@ -216,3 +216,33 @@ def test_query_count_does_not_grow(persona, query, as_persona, world, count_quer
         assert response.status_code == 200
     assert len(response.context["nominations"]) >= 12
     assert len(large) == len(small), f"{len(small)} → {len(large)} queries"
+
+
+def test_quota_rows_are_drawn_escaped_with_their_links(client, tra_vinh_staff, world, both, districts):
+    """The quota use per unit is drawn in the view (campaign_views.draw_quota_rows), on the review and on the
+    campaign's page: each unit's name escaped and linked to the review filtered on it, its counts, the row
+    marked when the unit took more places than its quota."""
+    tieu_can = districts[0]
+    tieu_can.name = "Huyện <b>Tiểu</b> Cần"
+    tieu_can.save(update_fields=["name"])
+    campaign = world["campaign"]
+    Quota.objects.create(campaign=campaign, district=tieu_can, quota=0)  # lowered below what it sent
+    login_verified(client, tra_vinh_staff)
+    link = f'<a href="{review_url(campaign)}?district={tieu_can.pk}">Huyện &lt;b&gt;Tiểu&lt;/b&gt; Cần</a>'
+    for url in (review_url(campaign), campaign.get_absolute_url()):
+        html = (
+            client.get(url)
+            .content.decode()
+            .split('class="table table-sm table-hover align-middle quota-use"')[1]
+        )
+        row = next(r for r in html.split("<tr") if "&lt;b&gt;" in r)
+        assert row.startswith(f' class="table-danger"><td>{link}</td><td class="text-end">0</td>'), url
+        assert '<span class="badge text-bg-warning">1</span>' in row and "<b>" not in row, url
+        other = next(r for r in html.split("<tr") if f"?district={districts[1].pk}" in r)
+        assert not other.startswith(' class="table-danger"'), url
+    # A draft has no review yet: its units are named, not linked.
+    campaign.status = campaign.Status.DRAFT
+    campaign.save(update_fields=["status"])
+    html = client.get(campaign.get_absolute_url()).content.decode().split("quota-use")[1]
+    row = next(r for r in html.split("<tr") if "&lt;b&gt;" in r)
+    assert "<a " not in row and "<td>Huyện &lt;b&gt;Tiểu&lt;/b&gt; Cần</td>" in row
