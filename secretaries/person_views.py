@@ -3,6 +3,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import formats
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
@@ -14,9 +17,10 @@ from core.excel import ExcelExport, export_response
 from core.files import protected_image_response
 from core.history import history_rows
 from core.mixins import PaginatedListMixin, PrintableListMixin, ScopedObjectMixin, portal_view
-from core.navigation import safe_next
+from core.navigation import fixed_url, safe_next
 from core.scope import mark_visible
 from core.sections import PERSON_PAGE, sections_for
+from core.templatetags.portal import grouped, places
 from core.text import search_terms
 from core.versioning import VERSION_FIELD
 
@@ -282,6 +286,38 @@ def term_end(request, pk):
     return render(request, "secretaries/term_end_form.html", {"form": form, "term": term})
 
 
+#: a unit whose branches are without a secretary above this share (%) is marked
+VACANCY_RATE_MARKED = 20
+
+
+def draw_vacancy_rows(summary: list[dict]) -> SafeString:
+    """The rows of the vacancies' summary per unit (selectors.vacancy_summary), drawn here: a merged
+    province's table has a row per commune (Vĩnh Long: 124 rows, most of the page's templates). Each unit
+    links to the list filtered on it, an ended unit says until when; the counts, and the vacancy rate,
+    marked above VACANCY_RATE_MARKED %."""
+    list_url = fixed_url("secretaries:vacancy_list")
+    until = escape(_("until"))
+    lines = []
+    for row in summary:
+        unit = row["unit"]
+        if unit is None:
+            name = escape(_("Communes directly under the province"))
+        else:
+            name = f'<a href="{list_url}?{row["level"]}={int(unit.pk)}">{escape(unit.name)}</a>'
+            if unit.ended_on:
+                ended = formats.date_format(unit.ended_on, "SHORT_DATE_FORMAT")
+                name += f' <span class="small text-muted">({until} {ended})</span>'
+        marked = "text-danger fw-semibold" if row["rate"] > VACANCY_RATE_MARKED else ""
+        lines.append(
+            f"<tr><td>{name}</td>"
+            f'<td class="text-end">{grouped(row["branches"])}</td>'
+            f'<td class="text-end">{grouped(row["vacant"])}</td>'
+            f'<td class="text-end"><span class="{marked}">{places(row["rate"], 1)}%</span></td></tr>'
+        )
+    # Safe: the units' names are escaped above; the rest is the portal's link, dates and numbers.
+    return mark_safe("\n".join(lines))
+
+
 class VacancyListView(PrintableListMixin, PaginatedListMixin, ScopedObjectMixin, ListView):
     """Branches without a secretary: counted per unit, then listed with a link to appoint one."""
 
@@ -308,6 +344,7 @@ class VacancyListView(PrintableListMixin, PaginatedListMixin, ScopedObjectMixin,
         return super().get_context_data(
             filter=self.filterset,
             summary=summary,
+            summary_rows=draw_vacancy_rows(summary),
             summary_header=LEVEL_HEADERS[level],
             totals=totals,
             **kwargs,
