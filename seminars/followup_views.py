@@ -14,6 +14,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import formats
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -23,7 +26,8 @@ from branches.filters import _communes, _districts
 from branches.selectors import settles_waiting
 from core.excel import xlsx_response
 from core.mixins import PaginatedListMixin, PortalMixin, portal_view
-from core.navigation import safe_next
+from core.navigation import fixed_url, safe_next
+from core.templatetags.portal import grouped, places
 from core.versioning import StaleEdit, VersionedForm
 from core.widgets import AutocompleteSelect
 
@@ -189,13 +193,55 @@ def _report(request):
     return years, selectors.seminar_report(user=request.user, year=year)
 
 
+def draw_report_rows(rows, *, waiting_url: str | None) -> SafeString:
+    """The report's rows (selectors.seminar_report), drawn here: a merged province's table has a row per
+    commune (Vĩnh Long: 124 rows, most of the page's templates). Each row names its unit (the province level
+    when none); an ended unit says when it ceased and, where its row holds branches still waiting for a new
+    commune, says so, linked to their work list (`waiting_url`) for those who settle them. Then the
+    seminars, the secretaries who took part and the current ones, and the share who attended."""
+    waiting_label = escape(_("Its branches waiting for their new commune"))
+    waiting = (
+        f'<a class="link-secondary" href="{waiting_url}">{waiting_label}</a>'
+        if waiting_url
+        else waiting_label
+    )
+    lines = []
+    for row in rows:
+        unit = row.unit
+        if unit is None:
+            key, name = "province", escape(_("Province level"))
+        else:
+            key, name = int(unit.pk), escape(unit.name)
+            if unit.ended_on:
+                date = formats.date_format(unit.ended_on, "SHORT_DATE_FORMAT")
+                ceased = escape(_("ceased %(date)s") % {"date": date})
+                name += f' <span class="badge text-bg-secondary">{ceased}</span>'
+                if row.waiting:
+                    name += f'<div class="small text-muted" data-waiting>{waiting}</div>'
+        share = (
+            "—"
+            if row.share is None
+            else f'{places(row.share, 1)}% <span class="small text-muted">({grouped(row.attended)})</span>'
+        )
+        lines.append(
+            f'<tr data-unit="{key}"><td>{name}</td>'
+            f'<td class="text-end" data-seminars>{grouped(row.seminars)}</td>'
+            f'<td class="text-end" data-participants>{grouped(row.participants)}</td>'
+            f'<td class="text-end d-none d-sm-table-cell" data-secretaries>{grouped(row.secretaries)}</td>'
+            f'<td class="text-end text-nowrap" data-share>{share}</td></tr>'
+        )
+    # Safe: the units' names and the labels are escaped above; the rest is the portal's link and numbers.
+    return mark_safe("\n".join(lines))
+
+
 @portal_view
 def report(request):
     years, data = _report(request)
     form = ReportYearForm(years=years, year=data.year)
     # An ended unit's row in a later year holds its branches still waiting for a new commune: a link to
     # their work list for those who settle them.
-    context = {"form": form, "report": data, "settles_waiting": settles_waiting(request.user)}
+    waiting_url = fixed_url("branches:branch_waiting") if settles_waiting(request.user) else None
+    context = {"form": form, "report": data, "rows": draw_report_rows(data.rows, waiting_url=waiting_url)}
     return render(request, "seminars/report.html", context)
 
 

@@ -187,6 +187,26 @@ class TestReport:
         # Distinct people over the province: Càng Long's secretary is counted once, not twice.
         assert numbers(report.total) == (4, 5, 5, 4)
 
+    def test_rows_are_drawn_escaped(self, client, tra_vinh_staff, world, year_2023):
+        """The rows are drawn in the view (followup_views.draw_report_rows): each unit's name escaped, its
+        counts and share in Vietnamese, the province's own row without a share (no secretaries of its own)."""
+        district = world["tieu_can"].commune.district
+        district.name = "Huyện <b>Tiểu</b> Cần"
+        district.save(update_fields=["name"])
+        login_verified(client, tra_vinh_staff)
+        html = client.get(reverse("seminars:report"), {"year": 2023}).content.decode()
+        row = html.split(f'<tr data-unit="{district.pk}">')[1].split("</tr>")[0]
+        # In 2023 the district works; an ended one's row: tests/seminars/test_new_world.py.
+        assert district.ended_on is None
+        assert row.startswith("<td>Huyện &lt;b&gt;Tiểu&lt;/b&gt; Cần</td>") and "<b>" not in row
+        assert '<td class="text-end" data-participants>4</td>' in row
+        assert (
+            '<td class="text-end text-nowrap" data-share>75,0% <span class="small text-muted">(3)</span></td>'
+            in row
+        )
+        province = html.split('<tr data-unit="province">')[1].split("</tr>")[0]
+        assert province.startswith("<td>Cấp tỉnh</td>") and "data-share>—</td>" in province
+
     def test_district_officer_sees_their_district_only(self, client, tieu_can_officer, year_2023):
         client.force_login(tieu_can_officer)
         response = client.get(reverse("seminars:report"), {"year": 2023})
