@@ -9,9 +9,10 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template.defaultfilters import floatformat
 from django.templatetags.static import static
-from django.utils.formats import get_format
+from django.utils.formats import date_format, get_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from core import crispy_fields, navigation
 
@@ -229,3 +230,28 @@ def grouped(value):
     if type(value) is not int or get_format("NUMBER_GROUPING") != 3:
         return intcomma(value)
     return f"{value:,}".replace(",", get_format("THOUSAND_SEPARATOR"))
+
+
+@register.simple_tag
+def unit_rows(units, level: str):
+    """The rows of templates/partials/unit_table.html, drawn here: a merged province's first screen lists
+    its 124 communes, the administrator's list of provinces 97 (most of those pages' templates). Each unit:
+    its code, its name linked to its page and, once it ended, since when; the districts (for provinces), the
+    communes (above a commune), the branches and the members that `branches.selectors.attach_totals` set."""
+    ceased = gettext("ceased %(date)s")
+    lines = []
+    for unit in units:
+        name = f'<a href="{conditional_escape(unit.get_absolute_url())}">{conditional_escape(unit.name)}</a>'
+        if unit.ended_on:
+            date = conditional_escape(ceased % {"date": date_format(unit.ended_on, "SHORT_DATE_FORMAT")})
+            name += f' <span class="badge text-bg-secondary">{date}</span>'
+        cells = [f'<td class="text-muted">{conditional_escape(unit.code)}</td>', f"<td>{name}</td>"]
+        if level == "province":
+            cells.append(f'<td class="text-end">{grouped(unit.district_count)}</td>')
+        if level != "commune":
+            cells.append(f'<td class="text-end">{grouped(unit.commune_count)}</td>')
+        cells.append(f'<td class="text-end">{grouped(unit.branch_count)}</td>')
+        cells.append(f'<td class="text-end">{grouped(unit.member_count)}</td>')
+        lines.append(f"<tr>{''.join(cells)}</tr>")
+    # Safe: the codes, names and links are escaped above; the rest are numbers and the portal's words.
+    return mark_safe("\n".join(lines))

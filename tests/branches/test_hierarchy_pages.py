@@ -39,6 +39,25 @@ def test_province_page_counts_each_district(client, tra_vinh_staff, world, tieu_
     assert rows == {"844": (1, 1, 27), "846": (2, 1, 32)}
 
 
+def test_unit_rows_are_drawn_escaped_with_their_links(client, administrator, tra_vinh, tieu_can):
+    """A table of units is drawn by the `unit_rows` tag: each unit's code, its name escaped and linked to its
+    page, an ended unit's end, its counts; the columns the level has (districts for provinces only)."""
+    Province.objects.filter(pk=tra_vinh.pk).update(name="Tỉnh <b>Trà</b> Vinh", ended_on=date(2025, 6, 30))
+    tra_vinh.refresh_from_db()  # an ended unit's page is asked for on its last day
+    login_verified(client, administrator)
+    html = client.get(reverse("branches:province_list")).content.decode()
+    row = html.split('<tr><td class="text-muted">84</td>')[1].split("</tr>")[0]
+    link = f'<a href="{tra_vinh.get_absolute_url()}">Tỉnh &lt;b&gt;Trà&lt;/b&gt; Vinh</a>'
+    assert row.startswith(f'<td>{link} <span class="badge text-bg-secondary">chấm dứt 30/06/2025</span></td>')
+    assert (
+        row.count('<td class="text-end">') == 4 and "<b>" not in row
+    )  # districts, communes, branches, members
+    page = client.get(reverse("branches:province_detail", args=["84"])).content.decode()
+    row = page.split(f'<tr><td class="text-muted">{tieu_can.code}</td>')[1].split("</tr>")[0]
+    assert row.startswith(f'<td><a href="{tieu_can.get_absolute_url()}">{tieu_can.name}</a></td>')
+    assert row.count('<td class="text-end">') == 3  # communes, branches, members
+
+
 def test_officer_sees_own_district_only_on_province_page(client, tieu_can_officer, world):
     client.force_login(tieu_can_officer)
     response = client.get(reverse("branches:province_detail", args=["84"]))
