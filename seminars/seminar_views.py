@@ -89,7 +89,7 @@ def seminar_export_file(request) -> ExcelExport:
                 seminar.chair,
                 seminar.participant_count,
                 seminar.other_attendees,
-                "\n".join(f"{t.order}. {t.title}" for t in seminar.themes.all()),
+                "\n".join(f"{t.order}. {t.title}" for t in seminar.theme_list),
                 seminar.open_proposal_count,
                 seminar.outcome,
                 unit_names(seminar.district.name if seminar.district_id else None, seminar.province.name),
