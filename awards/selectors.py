@@ -4,7 +4,7 @@ number of queries whatever the number of districts, nominations or secretaries."
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Value
 
 from assessments.models import Assessment, Period
 from branches.models import Commune, District
@@ -185,7 +185,8 @@ def nominations_for_review(*, campaign: Campaign, user):
     return (
         with_year_assessment(Nomination.objects.visible_to(user).filter(campaign=campaign), campaign=campaign)
         .select_related("person", "branch__commune", "district", "commune")
-        .prefetch_related("documents")
+        # As a list on each nomination (`document_list`): not a related manager with a queryset per row.
+        .prefetch_related(Prefetch("documents", to_attr="document_list"))
         .order_by("district__code", "commune__code", "person__sort_key", "pk")
     )
 
