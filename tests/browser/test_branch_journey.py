@@ -42,15 +42,19 @@ def test_district_officer_adds_a_branch_and_finds_it(
     login(page, live_server, tieu_can_officer.username, PASSWORD)
 
     page.goto(f"{live_server.url}/branches/new/")
-    # The commune is a Tom Select that asks the server as one types, diacritics optional.
+    # The commune is a Tom Select that asks the server as one types, diacritics optional. The option is
+    # chosen from the answer to what was typed: an answer still on its way when the choice is made (the one
+    # asked on focus) would open the list again and keep the typing that follows (the name) for itself.
     page.locator("select[name=commune] + .ts-wrapper .ts-control").click()
-    page.keyboard.type("hieu tu")
+    with page.expect_response(lambda r: "/autocomplete/communes/" in r.url and "q=hieu+tu" in r.url):
+        page.keyboard.type("hieu tu")
     page.locator(".ts-dropdown .option", has_text="Xã Hiếu Tử").click()
     expect(page.locator("select[name=commune]")).to_have_value(str(hieu_tu.pk))
     page.fill("input[name=name]", "Ấp Tân Thành")
     page.select_option("select[name=kind]", Branch.Kind.HAMLET)
     page.fill("input[name=member_count]", "25")
     page.fill("input[name=founded_on]", "26/03/2024")
+    expect(page.locator("input[name=name]")).to_have_value("Ấp Tân Thành")
     with page.expect_navigation():
         page.locator("main form [type=submit]").click()
 
