@@ -348,8 +348,22 @@ def test_the_page_is_filtered_by_a_unit_of_the_scope(client, scored, tra_vinh_st
     html = response.content.decode()
     assert f'value="district:{tieu_can.pk}"' in html and f'value="district:{cang_long.pk}" selected' in html
     assert "› Huyện Càng Long" in html  # the unit is printed under the title
-    # Every unit stays in the table, each a link to narrow the page to it.
+    # Every unit stays in the table, each a link to narrow the page to it, drawn in the view
+    # (report_views._draw_per_unit): the name escaped, the chosen unit marked.
     assert [unit.name for _level, unit, _n in needs.per_unit] == ["Huyện Càng Long", "Huyện Tiểu Cần"]
+    tieu_can.name = "Huyện <b>Tiểu</b> Cần"
+    tieu_can.save(update_fields=["name"])
+    html = client.get(url, {"threshold": "5", "unit": f"district:{cang_long.pk}"}).content.decode()
+    rows = html.split('id="needs-per-unit"')[1].split("</tbody>")[0]
+    query = f"?framework={response.context['framework'].pk}&amp;threshold=5&amp;units=recorded"
+    assert (
+        f'<tr data-level="district" data-unit="{cang_long.pk}" class="table-primary"><td>'
+        f'<a href="{query}&amp;unit=district:{cang_long.pk}">Huyện Càng Long</a></td>'
+    ) in rows
+    assert (
+        f'<tr data-level="district" data-unit="{tieu_can.pk}"><td>'
+        f'<a href="{query}&amp;unit=district:{tieu_can.pk}">Huyện &lt;b&gt;Tiểu&lt;/b&gt; Cần</a></td>'
+    ) in rows and "<b>" not in rows
 
     # Another district's unit is no filter for Càng Long's officer: the page stays on its own scope.
     client.force_login(cang_long_officer)
