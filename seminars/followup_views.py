@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -27,7 +26,7 @@ from branches.selectors import settles_waiting
 from core.excel import xlsx_response
 from core.mixins import PaginatedListMixin, PortalMixin, portal_view
 from core.navigation import fixed_url, safe_next
-from core.templatetags.portal import grouped, places
+from core.templatetags.portal import ceased_badge, grouped, places
 from core.versioning import StaleEdit, VersionedForm
 from core.widgets import AutocompleteSelect
 
@@ -213,9 +212,7 @@ def draw_report_rows(rows, *, waiting_url: str | None) -> SafeString:
         else:
             key, name = int(unit.pk), escape(unit.name)
             if unit.ended_on:
-                date = formats.date_format(unit.ended_on, "SHORT_DATE_FORMAT")
-                ceased = escape(_("ceased %(date)s") % {"date": date})
-                name += f' <span class="badge text-bg-secondary">{ceased}</span>'
+                name += f" {ceased_badge(unit.ended_on)}"
                 if row.waiting:
                     name += f'<div class="small text-muted" data-waiting>{waiting}</div>'
         share = (

@@ -232,19 +232,24 @@ def grouped(value):
     return f"{value:,}".replace(",", get_format("THOUSAND_SEPARATOR"))
 
 
+def ceased_badge(ended_on) -> str:
+    """The badge of a unit that ended, as the tables of units show it beside its name ("chấm dứt
+    30/06/2025")."""
+    text = gettext("ceased %(date)s") % {"date": date_format(ended_on, "SHORT_DATE_FORMAT")}
+    return f'<span class="badge text-bg-secondary">{conditional_escape(text)}</span>'
+
+
 @register.simple_tag
 def unit_rows(units, level: str):
     """The rows of templates/partials/unit_table.html, drawn here: a merged province's first screen lists
     its 124 communes, the administrator's list of provinces 97 (most of those pages' templates). Each unit:
     its code, its name linked to its page and, once it ended, since when; the districts (for provinces), the
     communes (above a commune), the branches and the members that `branches.selectors.attach_totals` set."""
-    ceased = gettext("ceased %(date)s")
     lines = []
     for unit in units:
         name = f'<a href="{conditional_escape(unit.get_absolute_url())}">{conditional_escape(unit.name)}</a>'
         if unit.ended_on:
-            date = conditional_escape(ceased % {"date": date_format(unit.ended_on, "SHORT_DATE_FORMAT")})
-            name += f' <span class="badge text-bg-secondary">{date}</span>'
+            name += f" {ceased_badge(unit.ended_on)}"
         cells = [f'<td class="text-muted">{conditional_escape(unit.code)}</td>', f"<td>{name}</td>"]
         if level == "province":
             cells.append(f'<td class="text-end">{grouped(unit.district_count)}</td>')
