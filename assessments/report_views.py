@@ -114,13 +114,22 @@ def summary(request):
     )
 
 
+def _ended_note(unit) -> str:
+    """After the name of a district or commune that ended, in the reports' tables of units: its province and
+    its end ("· Tỉnh Trà Vinh (đến ngày 30/06/2025)"); nothing for a unit that goes on."""
+    if not unit.ended_on:
+        return ""
+    until = escape(_("until"))
+    ended = formats.date_format(unit.ended_on, "SHORT_DATE_FORMAT")
+    return f' <span class="small text-muted">· {escape(unit.province.name)} ({until} {ended})</span>'
+
+
 def _draw_units(report, framework) -> str:
     """The rows of the summary's table of units, drawn here: a large province's table has a row per commune
     of today (Vĩnh Long: 124 rows of 12 cells, 41 ms of templates). Each unit's name links to its page (a
     province), or to its assessments (a unit as recorded; units of today have no such list), an ended unit
     says its province and end; then the counts, the averages per group and the ratings with their share."""
     assessments_url = fixed_url("assessments:assessment_list")
-    until = _("until")
     directly = escape(_("Communes directly under the province"))
     lines = []
     for row in report.units:
@@ -135,11 +144,8 @@ def _draw_units(report, framework) -> str:
             else:
                 url = f"{assessments_url}?framework={framework.pk}&amp;{row.level}={unit.pk}"
                 name = f'<a href="{url}">{escape(unit.name)}</a>'
-            if unit.ended_on and row.level != "province":
-                ended = formats.date_format(unit.ended_on, "SHORT_DATE_FORMAT")
-                name += (
-                    f' <span class="small text-muted">· {escape(unit.province.name)} ({until} {ended})</span>'
-                )
+            if row.level != "province":
+                name += _ended_note(unit)
         cells = [
             f"<td>{name}</td>",
             f'<td class="text-end">{grouped(row.counted)}</td>',
@@ -233,15 +239,13 @@ def _draw_per_unit(needs, *, framework, threshold, mode: str) -> SafeString:
         f"?framework={int(framework.pk)}&amp;threshold={escape(str(threshold))}"
         f"&amp;units={escape(mode)}&amp;unit="
     )
-    until = escape(_("until"))
     chosen = needs.unit
     lines = []
     for level, unit, count in needs.per_unit:
         marked = ' class="table-primary"' if chosen and chosen[0] == level and chosen[1] == unit else ""
         name = f'<a href="{query}{escape(level)}:{int(unit.pk)}">{escape(unit.name)}</a>'
-        if unit.ended_on and level != "province":
-            ended = formats.date_format(unit.ended_on, "SHORT_DATE_FORMAT")
-            name += f' <span class="small text-muted">· {escape(unit.province.name)} ({until} {ended})</span>'
+        if level != "province":
+            name += _ended_note(unit)
         lines.append(
             f'<tr data-level="{escape(level)}" data-unit="{int(unit.pk)}"{marked}><td>{name}</td>'
             f'<td class="text-end">{grouped(count)}</td></tr>'
