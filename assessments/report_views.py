@@ -16,7 +16,7 @@ from core.excel import ExcelExport, export_response
 from core.fields import ReadOnceModelChoiceField
 from core.mixins import portal_view
 from core.navigation import fixed_url, pk_url
-from core.templatetags.portal import grouped, places
+from core.templatetags.portal import numbers
 
 from . import selectors
 from .models import Assessment, Framework, Rating
@@ -131,6 +131,7 @@ def _draw_units(report, framework) -> str:
     says its province and end; then the counts, the averages per group and the ratings with their share."""
     assessments_url = fixed_url("assessments:assessment_list")
     directly = escape(_("Communes directly under the province"))
+    figures = numbers()
     lines = []
     for row in report.units:
         unit = row.unit
@@ -148,19 +149,20 @@ def _draw_units(report, framework) -> str:
                 name += _ended_note(unit)
         cells = [
             f"<td>{name}</td>",
-            f'<td class="text-end">{grouped(row.counted)}</td>',
-            f'<td class="text-end text-muted">{grouped(row.drafts)}</td>',
-            f'<td class="text-end fw-semibold">{places(row.average, 2) or "—"}</td>',
+            f'<td class="text-end">{figures.grouped(row.counted)}</td>',
+            f'<td class="text-end text-muted">{figures.grouped(row.drafts)}</td>',
+            f'<td class="text-end fw-semibold">{figures.places(row.average, 2) or "—"}</td>',
         ]
         for index, item in enumerate(row.groups):
             border = " border-start" if index == 0 else ""
-            cells.append(f'<td class="text-end{border}">{places(item.average, 2) or "—"}</td>')
+            cells.append(f'<td class="text-end{border}">{figures.places(item.average, 2) or "—"}</td>')
         for index, share in enumerate(row.ratings):
             border = " border-start" if index == 0 else ""
-            percent = (
-                f' <span class="small text-muted">({places(share.percent, 0)}%)</span>' if row.counted else ""
-            )
-            cells.append(f'<td class="text-end text-nowrap{border}">{grouped(share.count)}{percent}</td>')
+            percent = ""
+            if row.counted:
+                percent = f' <span class="small text-muted">({figures.places(share.percent, 0)}%)</span>'
+            count = figures.grouped(share.count)
+            cells.append(f'<td class="text-end text-nowrap{border}">{count}{percent}</td>')
         lines.append(f"<tr>{''.join(cells)}</tr>")
     # Safe: the units' names are escaped above; the rest is the portal's links and numbers.
     return mark_safe("\n".join(lines))
@@ -240,6 +242,7 @@ def _draw_per_unit(needs, *, framework, threshold, mode: str) -> SafeString:
         f"&amp;units={escape(mode)}&amp;unit="
     )
     chosen = needs.unit
+    figures = numbers()
     lines = []
     for level, unit, count in needs.per_unit:
         marked = ' class="table-primary"' if chosen and chosen[0] == level and chosen[1] == unit else ""
@@ -248,7 +251,7 @@ def _draw_per_unit(needs, *, framework, threshold, mode: str) -> SafeString:
             name += _ended_note(unit)
         lines.append(
             f'<tr data-level="{escape(level)}" data-unit="{int(unit.pk)}"{marked}><td>{name}</td>'
-            f'<td class="text-end">{grouped(count)}</td></tr>'
+            f'<td class="text-end">{figures.grouped(count)}</td></tr>'
         )
     # Safe: the units' names are escaped above; the rest is the page's query, dates and numbers.
     return mark_safe("\n".join(lines))

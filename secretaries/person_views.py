@@ -20,7 +20,7 @@ from core.mixins import PaginatedListMixin, PrintableListMixin, ScopedObjectMixi
 from core.navigation import fixed_url, safe_next
 from core.scope import mark_visible
 from core.sections import PERSON_PAGE, sections_for
-from core.templatetags.portal import grouped, places
+from core.templatetags.portal import numbers
 from core.text import search_terms
 from core.versioning import VERSION_FIELD
 
@@ -297,6 +297,7 @@ def draw_vacancy_rows(summary: list[dict]) -> SafeString:
     marked above VACANCY_RATE_MARKED %."""
     list_url = fixed_url("secretaries:vacancy_list")
     until = escape(_("until"))
+    figures = numbers()
     lines = []
     for row in summary:
         unit = row["unit"]
@@ -310,9 +311,9 @@ def draw_vacancy_rows(summary: list[dict]) -> SafeString:
         marked = "text-danger fw-semibold" if row["rate"] > VACANCY_RATE_MARKED else ""
         lines.append(
             f"<tr><td>{name}</td>"
-            f'<td class="text-end">{grouped(row["branches"])}</td>'
-            f'<td class="text-end">{grouped(row["vacant"])}</td>'
-            f'<td class="text-end"><span class="{marked}">{places(row["rate"], 1)}%</span></td></tr>'
+            f'<td class="text-end">{figures.grouped(row["branches"])}</td>'
+            f'<td class="text-end">{figures.grouped(row["vacant"])}</td>'
+            f'<td class="text-end"><span class="{marked}">{figures.places(row["rate"], 1)}%</span></td></tr>'
         )
     # Safe: the units' names are escaped above; the rest is the portal's link, dates and numbers.
     return mark_safe("\n".join(lines))

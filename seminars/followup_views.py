@@ -26,7 +26,7 @@ from branches.selectors import settles_waiting
 from core.excel import xlsx_response
 from core.mixins import PaginatedListMixin, PortalMixin, portal_view
 from core.navigation import fixed_url, safe_next
-from core.templatetags.portal import ceased_badge, grouped, places
+from core.templatetags.portal import ceased_badge, numbers
 from core.versioning import StaleEdit, VersionedForm
 from core.widgets import AutocompleteSelect
 
@@ -204,6 +204,7 @@ def draw_report_rows(rows, *, waiting_url: str | None) -> SafeString:
         if waiting_url
         else waiting_label
     )
+    figures = numbers()
     lines = []
     for row in rows:
         unit = row.unit
@@ -215,16 +216,16 @@ def draw_report_rows(rows, *, waiting_url: str | None) -> SafeString:
                 name += f" {ceased_badge(unit.ended_on)}"
                 if row.waiting:
                     name += f'<div class="small text-muted" data-waiting>{waiting}</div>'
-        share = (
-            "—"
-            if row.share is None
-            else f'{places(row.share, 1)}% <span class="small text-muted">({grouped(row.attended)})</span>'
-        )
+        share = "—"
+        if row.share is not None:
+            attended = figures.grouped(row.attended)
+            share = f'{figures.places(row.share, 1)}% <span class="small text-muted">({attended})</span>'
+        secretaries = figures.grouped(row.secretaries)
         lines.append(
             f'<tr data-unit="{key}"><td>{name}</td>'
-            f'<td class="text-end" data-seminars>{grouped(row.seminars)}</td>'
-            f'<td class="text-end" data-participants>{grouped(row.participants)}</td>'
-            f'<td class="text-end d-none d-sm-table-cell" data-secretaries>{grouped(row.secretaries)}</td>'
+            f'<td class="text-end" data-seminars>{figures.grouped(row.seminars)}</td>'
+            f'<td class="text-end" data-participants>{figures.grouped(row.participants)}</td>'
+            f'<td class="text-end d-none d-sm-table-cell" data-secretaries>{secretaries}</td>'
             f'<td class="text-end text-nowrap" data-share>{share}</td></tr>'
         )
     # Safe: the units' names and the labels are escaped above; the rest is the portal's link and numbers.

@@ -9,7 +9,7 @@ from django.template import Context, Template
 from django.template.defaultfilters import floatformat
 from django.utils import translation
 
-from core.templatetags.portal import grouped, places
+from core.templatetags.portal import grouped, numbers, places
 
 NUMBERS = [
     None,
@@ -67,3 +67,21 @@ def test_they_write_the_languages_separators():
         assert template.render(context) == "1234,50 1.234.567"
     with translation.override("en"):
         assert template.render(context) == "1234.50 1,234,567"
+
+
+def test_a_drawn_table_reads_the_separators_of_the_language_it_is_drawn_in():
+    # numbers() keeps each language's separators: the language active when a table is drawn decides.
+    with translation.override("vi"):
+        vietnamese = numbers()
+    with translation.override("en"):
+        english = numbers()
+        assert numbers() is english
+    assert (vietnamese.grouped(1234567), vietnamese.places(Decimal("2.675"), 2)) == ("1.234.567", "2,68")
+    assert (english.grouped(1234567), english.places(Decimal("2.675"), 2)) == ("1,234,567", "2.68")
+
+
+def test_the_separators_are_read_again_when_a_setting_changes(settings):
+    with translation.override("en"):
+        before = numbers()
+        settings.FORMAT_MODULE_PATH = ["tests.core"]
+        assert numbers() is not before
