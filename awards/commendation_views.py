@@ -25,6 +25,7 @@ from core.files import protected_image_response
 from core.history import history_rows
 from core.jobs import JobResult, job_start
 from core.mixins import ScopedObjectMixin, portal_view
+from core.planning import object_or_404
 from core.versioning import VERSION_FIELD
 from secretaries.models import Person
 
@@ -274,7 +275,7 @@ def commendation_portrait(request, pk):
 def commendation_certificate(request, pk):
     """The certificate as a PDF, opened in the browser. A revoked commendation has no certificate any more:
     a link kept from before the revocation gets a page saying so (410 Gone) rather than a bare 404."""
-    commendation = get_object_or_404(_commendations(request.user), pk=pk)
+    commendation = object_or_404(_commendations(request.user), pk=pk)
     if commendation.is_revoked:
         return render(
             request,
@@ -293,7 +294,7 @@ def commendation_certificate(request, pk):
 def commendation_revoke(request, pk):
     """The revocation form (GET) and the revocation (POST). Outside the province → 404; a district officer
     inside it → 403."""
-    commendation = get_object_or_404(_commendations(request.user), pk=pk)
+    commendation = object_or_404(_commendations(request.user), pk=pk)
     if not request.user.acts_for_province:
         raise PermissionDenied
     selectors.communes_on_decision([commendation], campaign=commendation.campaign)

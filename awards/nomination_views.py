@@ -18,6 +18,7 @@ from django.views.generic import DetailView, TemplateView
 from core.history import history_rows, merged
 from core.mixins import PortalMixin, ScopedObjectMixin, portal_view
 from core.navigation import safe_next
+from core.planning import object_or_404
 
 from . import selectors, services
 from .documents import document_history_rows, document_response
@@ -154,7 +155,7 @@ class NominationCreateView(NominationFormMixin, TemplateView):
 
 class NominationUpdateView(NominationFormMixin, TemplateView):
     def load(self):
-        self.nomination = get_object_or_404(
+        self.nomination = object_or_404(
             _nominations(self.request.user).select_related("branch__commune__district"), pk=self.kwargs["pk"]
         )
         self.campaign = self.nomination.campaign

@@ -2,13 +2,13 @@
 their own certificate (registered in apps.py, read through core.sections and core.subject_data)."""
 
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from core.excel import Sheet
 from core.mixins import secretary_view
+from core.planning import object_or_404
 from core.sections import Section
 
 from .certificate import certificate_pdf, filename
@@ -62,7 +62,7 @@ def subject_sheets(person) -> list[Sheet]:
 @secretary_view
 def own_certificate(request, pk):
     """The secretary's own certificate as a PDF (the same as the province prints); none once revoked."""
-    commendation = get_object_or_404(
+    commendation = object_or_404(
         # A revoked commendation has no certificate any more.
         Commendation.objects.filter(person=request.user.person_id, revoked_on__isnull=True).select_related(
             "person",

@@ -14,7 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.utils.functional import cached_property
 
-from core.planning import JOIN_SEARCH_LIMIT, joined_tables, joins_as_written
+from core.planning import wide_joins_as_written
 
 
 class PortalMixin(AccessMixin):
@@ -41,11 +41,9 @@ class ScopedObjectMixin(PortalMixin):
 
     def get_object(self, queryset=None):
         queryset = self.get_queryset() if queryset is None else queryset
-        if joined_tables(queryset) > JOIN_SEARCH_LIMIT:
-            # One row by its key and many tables joined to it by theirs: planned in the order written.
-            with joins_as_written():
-                return super().get_object(queryset)
-        return super().get_object(queryset)
+        # One row by its key and many tables joined to it by theirs: planned in the order written.
+        with wide_joins_as_written(queryset):
+            return super().get_object(queryset)
 
 
 def portal_view(view_func):

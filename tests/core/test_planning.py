@@ -8,7 +8,7 @@ from django.db import connection
 from django.urls import reverse
 
 from awards.models import Nomination
-from core import mixins
+from core import planning
 from core.planning import JOIN_SEARCH_LIMIT, joined_tables, joins_as_written
 from tests.login import login_verified
 
@@ -56,10 +56,30 @@ def test_a_commendations_page_loads_its_object_so_and_a_persons_page_does_not(
         entered.append(True)
         yield
 
-    monkeypatch.setattr(mixins, "joins_as_written", recording)
+    monkeypatch.setattr(planning, "joins_as_written", recording)
     login_verified(client, tra_vinh_staff)
     commendation = world["tieu_can_commendation"]
     assert client.get(reverse("awards:commendation_detail", args=[commendation.pk])).status_code == 200
     assert entered == [True]
     assert client.get(world["tieu_can_person"].get_absolute_url()).status_code == 200
     assert entered == [True]
+
+
+def test_a_certificate_loads_its_commendation_so_too(client, tra_vinh_staff, world, monkeypatch):
+    """A function view loads one object through core.planning.object_or_404, planned as a detail page's."""
+    entered = []
+
+    @contextmanager
+    def recording():
+        entered.append(True)
+        yield
+
+    monkeypatch.setattr(planning, "joins_as_written", recording)
+    login_verified(client, tra_vinh_staff)
+    commendation = world["tieu_can_commendation"]
+    response = client.get(reverse("awards:commendation_certificate", args=[commendation.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert entered == [True]
+    # Outside the scope it is still a 404, not an error of the planning's transaction.
+    assert client.get(reverse("awards:commendation_certificate", args=[10**9])).status_code == 404
