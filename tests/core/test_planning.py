@@ -46,9 +46,9 @@ def test_inside_a_callers_transaction_nothing_is_set():
         assert join_collapse_limit() == str(JOIN_SEARCH_LIMIT)
 
 
-def test_a_commendations_page_loads_its_object_so_and_a_persons_page_does_not(
-    client, tra_vinh_staff, world, monkeypatch
-):
+@pytest.fixture
+def planned_as_written(monkeypatch) -> list:
+    """Each entry into core.planning.joins_as_written, recorded (and nothing set)."""
     entered = []
 
     @contextmanager
@@ -57,29 +57,27 @@ def test_a_commendations_page_loads_its_object_so_and_a_persons_page_does_not(
         yield
 
     monkeypatch.setattr(planning, "joins_as_written", recording)
+    return entered
+
+
+def test_a_commendations_page_loads_its_object_so_and_a_persons_page_does_not(
+    client, tra_vinh_staff, world, planned_as_written
+):
     login_verified(client, tra_vinh_staff)
     commendation = world["tieu_can_commendation"]
     assert client.get(reverse("awards:commendation_detail", args=[commendation.pk])).status_code == 200
-    assert entered == [True]
+    assert planned_as_written == [True]
     assert client.get(world["tieu_can_person"].get_absolute_url()).status_code == 200
-    assert entered == [True]
+    assert planned_as_written == [True]
 
 
-def test_a_certificate_loads_its_commendation_so_too(client, tra_vinh_staff, world, monkeypatch):
+def test_a_certificate_loads_its_commendation_so_too(client, tra_vinh_staff, world, planned_as_written):
     """A function view loads one object through core.planning.object_or_404, planned as a detail page's."""
-    entered = []
-
-    @contextmanager
-    def recording():
-        entered.append(True)
-        yield
-
-    monkeypatch.setattr(planning, "joins_as_written", recording)
     login_verified(client, tra_vinh_staff)
     commendation = world["tieu_can_commendation"]
     response = client.get(reverse("awards:commendation_certificate", args=[commendation.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert entered == [True]
+    assert planned_as_written == [True]
     # Outside the scope it is still a 404, not an error of the planning's transaction.
     assert client.get(reverse("awards:commendation_certificate", args=[10**9])).status_code == 404
