@@ -1,8 +1,9 @@
 # ruff: noqa: E501 (each message is the library's msgid, whole, as xgettext must find it)
 """Interface strings of Django and of the libraries the portal uses (django-axes, django-simple-history,
-django-import-export, django-otp) that have no Vietnamese translation of their own: marked here so that
-`makemessages` keeps them in the portal's catalogue, which Django consults first (LOCALE_PATHS), and their
-Vietnamese is ours (issue 14: "Please submit at least 1 form.", "Access attempts" … were shown in English).
+django-import-export, django-otp) that have no Vietnamese translation of their own, or one that reads wrongly:
+marked here so that `makemessages` keeps them in the portal's catalogue, which Django consults first
+(LOCALE_PATHS), and their Vietnamese is ours (issue 14: "Please submit at least 1 form.", "Access attempts" …
+were shown in English; Django's Vietnamese for a number out of range ends "… bằng với 0 .").
 
 Nothing imports this module; tests/test_vietnamese_interface.py checks every page for English left over.
 When a library is upgraded, run that test: a new string shows there, and is added here."""
@@ -55,6 +56,9 @@ LIBRARY_MESSAGES = (
     gettext_noop("Enter a valid UUID."),
     gettext_noop("Enter a valid JSON."),
     gettext_noop("Enter a valid domain name."),
+    gettext_noop("Ensure this value is greater than or equal to %(limit_value)s."),
+    gettext_noop("Ensure this value is less than or equal to %(limit_value)s."),
+    gettext_noop("Please correct the duplicate data for %(field)s."),
     gettext_noop("Ensure this value is a multiple of step size %(limit_value)s."),
     gettext_noop(
         "Ensure this value is a multiple of step size %(limit_value)s, starting from %(offset)s, e.g. %(offset)s, %(valid_value1)s, %(valid_value2)s, and so on."

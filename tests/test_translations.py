@@ -102,3 +102,20 @@ def test_vietnamese_whatever_the_browser_asks_english_only_from_the_switch(clien
     client.post(reverse("set_language"), {"language": "en", "next": "/"}, **english_browser)
     page = client.get(reverse("login"), **english_browser).content.decode()
     assert "Log in" in page
+
+
+def test_a_number_out_of_range_is_said_in_the_portals_vietnamese():
+    """Django's own Vietnamese for these ends with a space before the full stop ("… bằng với 0 ."): the
+    portal's catalogue, consulted first, says them as the rest of the portal does
+    (core/library_messages.py)."""
+    from django import forms
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    field = forms.IntegerField(min_value=0, max_value=10)
+    with translation.override("vi"):
+        expected = {-3: "Giá trị phải lớn hơn hoặc bằng 0.", 11: "Giá trị phải nhỏ hơn hoặc bằng 10."}
+        for value, message in expected.items():
+            with pytest.raises(ValidationError) as raised:
+                field.clean(value)
+            assert raised.value.messages == [message]
