@@ -3,7 +3,8 @@
 django-import-export, django-otp) that have no Vietnamese translation of their own, or one that reads wrongly:
 marked here so that `makemessages` keeps them in the portal's catalogue, which Django consults first
 (LOCALE_PATHS), and their Vietnamese is ours (issue 14: "Please submit at least 1 form.", "Access attempts" …
-were shown in English; Django's Vietnamese for a number out of range ends "… bằng với 0 .").
+were shown in English; Django's Vietnamese for a number out of range ends "… bằng với 0 .", and asks for
+"một số tổng thể" where it means a whole number).
 
 Nothing imports this module; tests/test_vietnamese_interface.py checks every page for English left over.
 When a library is upgraded, run that test: a new string shows there, and is added here."""
@@ -56,6 +57,33 @@ LIBRARY_MESSAGES = (
     gettext_noop("Enter a valid UUID."),
     gettext_noop("Enter a valid JSON."),
     gettext_noop("Enter a valid domain name."),
+    gettext_noop("Enter a whole number."),
+    gettext_noop("Enter a valid email address."),
+    ngettext_lazy(
+        "Ensure this value has at least %(limit_value)d character (it has %(show_value)d).",
+        "Ensure this value has at least %(limit_value)d characters (it has %(show_value)d).",
+        1,
+    ),
+    ngettext_lazy(
+        "Ensure this value has at most %(limit_value)d character (it has %(show_value)d).",
+        "Ensure this value has at most %(limit_value)d characters (it has %(show_value)d).",
+        1,
+    ),
+    ngettext_lazy(
+        "Ensure that there are no more than %(max)s digit in total.",
+        "Ensure that there are no more than %(max)s digits in total.",
+        1,
+    ),
+    ngettext_lazy(
+        "Ensure that there are no more than %(max)s decimal place.",
+        "Ensure that there are no more than %(max)s decimal places.",
+        1,
+    ),
+    ngettext_lazy(
+        "Ensure that there are no more than %(max)s digit before the decimal point.",
+        "Ensure that there are no more than %(max)s digits before the decimal point.",
+        1,
+    ),
     gettext_noop("Ensure this value is greater than or equal to %(limit_value)s."),
     gettext_noop("Ensure this value is less than or equal to %(limit_value)s."),
     gettext_noop("Please correct the duplicate data for %(field)s."),

@@ -104,18 +104,26 @@ def test_vietnamese_whatever_the_browser_asks_english_only_from_the_switch(clien
     assert "Log in" in page
 
 
-def test_a_number_out_of_range_is_said_in_the_portals_vietnamese():
-    """Django's own Vietnamese for these ends with a space before the full stop ("… bằng với 0 ."): the
-    portal's catalogue, consulted first, says them as the rest of the portal does
-    (core/library_messages.py)."""
+def test_djangos_form_messages_are_said_in_the_portals_vietnamese():
+    """Where Django's own Vietnamese reads wrongly ("Nhập một số tổng thể." for a whole number, "… bằng với
+    0 ." for a number out of range), the portal's catalogue, consulted first, says it as the rest of the
+    portal does (core/library_messages.py)."""
     from django import forms
     from django.core.exceptions import ValidationError
     from django.utils import translation
 
-    field = forms.IntegerField(min_value=0, max_value=10)
+    places = forms.DecimalField(max_digits=5, decimal_places=2)
+    cases = [
+        (forms.IntegerField(min_value=0, max_value=10), -3, "Giá trị phải lớn hơn hoặc bằng 0."),
+        (forms.IntegerField(min_value=0, max_value=10), 11, "Giá trị phải nhỏ hơn hoặc bằng 10."),
+        (forms.IntegerField(), "mười", "Nhập một số nguyên."),
+        (forms.EmailField(), "a@", "Nhập một địa chỉ e-mail hợp lệ."),
+        (forms.CharField(max_length=3), "Hiếu Tử", "Tối đa 3 ký tự (đang có 7)."),
+        (places, "1.234", "Tối đa 2 chữ số sau dấu thập phân."),
+        (places, "1234.5", "Tối đa 3 chữ số trước dấu thập phân."),
+    ]
     with translation.override("vi"):
-        expected = {-3: "Giá trị phải lớn hơn hoặc bằng 0.", 11: "Giá trị phải nhỏ hơn hoặc bằng 10."}
-        for value, message in expected.items():
+        for field, value, message in cases:
             with pytest.raises(ValidationError) as raised:
                 field.clean(value)
-            assert raised.value.messages == [message]
+            assert raised.value.messages == [message], value
