@@ -19,6 +19,7 @@ from core.widgets import DateInput
 from .account_services import CORRECTABLE_FIELDS
 from .choices import PublicConsent
 from .models import Invitation, Person
+from .phones import validate_phone
 
 
 class InvitationForm(forms.Form):
@@ -135,6 +136,13 @@ class CorrectionForm(forms.ModelForm):
         if born and born > timezone.localdate():
             raise ValidationError(_("Check the year of birth."))
         return born
+
+    def clean_phone(self):
+        # The model's validator, which `_post_clean` below would otherwise leave out: a number the secretary
+        # mistypes is said to them now, not found by the officer who accepts it.
+        phone = self.cleaned_data["phone"]
+        validate_phone(phone)
+        return phone
 
     def _post_clean(self):
         # The record's own constraints are checked when an officer accepts; nothing is saved here.

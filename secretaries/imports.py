@@ -41,6 +41,7 @@ from core.text import fold, name_sort_key, normalize_name
 
 from .choices import ETHNICITIES, EducationLevel, Gender, Religion, TheoryLevel
 from .models import Person, Term
+from .phones import is_phone
 from .sensitive import hidden_fields
 
 PERSON_FIELDS = (
@@ -391,7 +392,14 @@ class SecretaryImport(ImportKind):
             phone = values.get("phone") or ""
             if phone.isdigit() and len(phone) == 9:
                 # A number typed into a number cell loses its leading zero (0912… became 912…).
-                values["phone"] = "0" + phone
+                values["phone"] = phone = "0" + phone
+            if phone and not is_phone(phone):
+                row.refuse(
+                    "phone",
+                    _("%(value)s is not a phone number: 10 or 11 digits starting with 0 (or +84)")
+                    % {"value": phone},
+                    columns=columns,
+                )
             name = normalize_name(values.get("full_name") or "")
             born, started = values.get("date_of_birth"), values.get("started_on")
             branch = resolved.get(row.number)

@@ -22,6 +22,7 @@ from core.text import fold, name_sort_key, normalize_name
 from core.versioning import Versioned
 
 from .choices import ETHNICITIES, EducationLevel, Gender, PublicConsent, Religion, TheoryLevel
+from .phones import validate_phone
 
 
 class PersonQuerySet(ScopedQuerySet):
@@ -98,7 +99,7 @@ class Person(Versioned):
     is_party_member = models.BooleanField(_("party member"), default=False)
     party_joined_on = models.DateField(_("joined the Party on"), null=True, blank=True)
     occupation = models.CharField(_("occupation"), max_length=100, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
     phone_digits = models.CharField(max_length=20, editable=False, blank=True, db_index=True)
     email = models.EmailField(_("e-mail"), blank=True)
     portrait = models.ImageField(_("portrait"), upload_to=portrait_path, blank=True)

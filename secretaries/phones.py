@@ -1,0 +1,31 @@
+"""A secretary's phone number: what the portal takes as one.
+
+Vietnamese numbers since the 2018 renumbering: a mobile has 10 digits (03x, 05x, 07x, 08x, 09x), a
+landline 11 (02xx and 7 or 8 digits), both starting with 0; written with +84 in place of that 0 they are
+the same number. Spaces, dots, dashes and brackets between the digits are how people write them and are
+kept as typed (`Person.phone_digits` holds the digits for search). A number typed into a number cell of
+Excel loses its leading zero: the secretaries' import puts it back before this check."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+SEPARATORS = str.maketrans("", "", " .-()\u00a0")
+MESSAGE = _("Enter a phone number of 10 or 11 digits starting with 0 (or +84), e.g. 0912 345 678.")
+
+
+def national_digits(text: str) -> str:
+    """The number's digits as dialled inside Vietnam ("+84 912 345 678" → "0912345678"); what is not a
+    number is returned without its separators."""
+    compact = text.translate(SEPARATORS)
+    return "0" + compact[3:] if compact.startswith("+84") else compact
+
+
+def is_phone(text: str) -> bool:
+    digits = national_digits(text)
+    return digits.isdigit() and digits.startswith("0") and len(digits) in (10, 11)
+
+
+def validate_phone(value: str) -> None:
+    """The model field's validator (forms, Django admin); an empty value is the field's `blank`."""
+    if value and not is_phone(value):
+        raise ValidationError(MESSAGE, code="phone")

@@ -1,0 +1,77 @@
+"""A secretary's phone number (secretaries/phones.py): 10 or 11 digits from 0, or +84; said next to the field
+on the form, per row in the import, and on a correction the secretary proposes."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from secretaries.models import Person
+from secretaries.phones import is_phone, national_digits, validate_phone
+from tests.factories import BranchFactory
+from tests.importing import secretary_row
+from tests.secretaries.test_import import _batch, _post, _row_errors
+from tests.secretaries.test_secretary_views import person_data
+
+pytestmark = pytest.mark.usefixtures("world_once")
+
+MESSAGE = "Nhập số điện thoại 10 hoặc 11 chữ số, bắt đầu bằng 0 (hoặc +84), ví dụ 0912 345 678."
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["0912 345 678", "0912.345.678", "0912-345-678", "0912345678", "+84 912 345 678", "(0294) 3855 555"],
+)
+def test_numbers_as_people_write_them(text):
+    assert is_phone(text)
+    validate_phone(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["09123", "912345678", "0912 345 678 999", "+1 555 0100", "không có", "0912a45678"]
+)
+def test_what_is_not_a_number_to_call(text):
+    assert not is_phone(text)
+    with pytest.raises(ValidationError):
+        validate_phone(text)
+
+
+def test_plus_84_is_the_leading_zero():
+    assert national_digits("+84 (912) 345-678") == "0912345678"
+
+
+def test_the_form_says_it_next_to_the_field_and_keeps_what_was_typed(client, tieu_can_officer, hieu_tu):
+    branch = BranchFactory(commune=hieu_tu, name="Ấp Điện Thoại")
+    client.force_login(tieu_can_officer)
+    response = client.post(reverse("secretaries:person_create"), person_data(branch, phone="09123"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["phone"] == [MESSAGE]
+    page = response.content.decode()
+    assert MESSAGE in page and 'value="09123"' in page
+    assert not Person.objects.filter(full_name="Nguyễn Văn Út").exists()
+
+
+def test_the_import_refuses_the_row(client, tieu_can_officer, hieu_tu):
+    branch = BranchFactory(commune=hieu_tu, name="Ấp Số Máy")
+    client.force_login(tieu_can_officer)
+    rows = [
+        secretary_row("Người Gọi", branch.name, **{"Số điện thoại": "09123"}),
+        secretary_row("Người Nghe", branch.name, **{"Số điện thoại": "+84 912 345 678"}),
+    ]
+    batch = _batch(_post(client, rows))
+    errors = _row_errors(batch, 3)
+    assert [(e["column"], e["message"]) for e in errors] == [
+        ("Số điện thoại", "09123 không phải số điện thoại: 10 hoặc 11 chữ số, bắt đầu bằng 0 (hoặc +84)")
+    ]
+    assert not any(e["column"] == "Số điện thoại" for e in _row_errors(batch, 4))
+
+
+def test_a_correction_the_secretary_proposes_is_checked_too(client, world):
+    from secretaries.models import Correction
+    from tests.secretaries.test_secretary_accounts import _propose, _secretary
+
+    person = world["tieu_can_person"]
+    client.force_login(_secretary(person))
+    response = _propose(client, person, phone="0987 654")
+    assert response.status_code == 200
+    assert response.context["form"].errors["phone"] == [MESSAGE]
+    assert not Correction.objects.exists()
