@@ -116,3 +116,17 @@
     });
   });
 })();
+
+// After a refused save, the first field to correct is brought into view and given the focus: the page comes
+// back at its top, and on a phone the message beside a field lower down would not be seen. The assessment
+// grid does the same for its cells (assessment_grid.js).
+(function () {
+  "use strict";
+  const field = Array.from(document.querySelectorAll("main form .is-invalid")).find(function (element) {
+    return element.getClientRects().length > 0 && !element.matches(".score-input, .ts-hidden-accessible");
+  });
+  if (!field) return;
+  field.scrollIntoView({ block: "center", inline: "nearest" });
+  // A searchable select's box is only shown: focused, it would open its list over the message.
+  if (field.matches("input, select, textarea")) field.focus({ preventScroll: true });
+})();

@@ -59,9 +59,16 @@ def test_invite_activate_correct_consent_accept(page, phone_page, live_server, t
     assert secretary.url.endswith("/toi/"), secretary.url
     expect(secretary.get_by_role("heading", level=1)).to_have_text(person.full_name)
 
-    # A phone correction, with a note.
+    # A phone correction, with a note; mistyped first: the page comes back at the field to correct, focused,
+    # with the message beside it (on a phone it is below the first screen).
     with secretary.expect_navigation():
         secretary.get_by_role("link", name="Đề nghị sửa thông tin").click()
+    secretary.fill("input[name=phone]", "0987 654")
+    submit(secretary)
+    phone = secretary.locator("input[name=phone]")
+    expect(phone).to_be_focused()
+    expect(phone).to_be_in_viewport()
+    expect(secretary.locator("#id_phone_error")).to_contain_text("Nhập số điện thoại 10 hoặc 11 chữ số")
     secretary.fill("input[name=phone]", NEW_PHONE)
     secretary.fill("textarea[name=note]", "Em đổi số từ tháng 11")
     submit(secretary)
