@@ -44,7 +44,7 @@ ATTRIBUTES = {"title", "placeholder", "aria-label", "alt"}
 # English into the database when it migrates ("Can add access log"), and the portal grants access by role,
 # not by these permissions.
 PERMISSIONS = {"user_permissions", "permissions", "user_permissions_old", "permissions_old"}
-IDENTIFIER = re.compile(r"\w[./=]\w|[^\W_]_[^\W_]")
+IDENTIFIER = re.compile(r"\w[./=]\w|[^\W_]_[^\W_]|\*\*\*")
 WORD = re.compile(r"[^\W\d_]+")  # whole words, Vietnamese letters included ("Toàn" is not "To")
 
 
@@ -80,7 +80,8 @@ class VisibleText(HTMLParser):
 def english_words(text: str) -> list[str]:
     """The English words of `text`; a token with a dot, slash or equals sign ("login.success",
     "path=/admin/") is a code or an address, one with an underscore a field's name (the formset's
-    "TOTAL_FORMS" in Django's message for a form posted without it), not a word."""
+    "TOTAL_FORMS" in Django's message for a form posted without it), one with asterisks a masked secret
+    (the admin's password hash: a random salt's first letters, "oR****…", read "or"), not a word."""
     return [
         word
         for token in text.split()

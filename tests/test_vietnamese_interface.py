@@ -24,6 +24,8 @@ def test_the_detector_finds_library_english():
     assert english_in(html) == ["Clear All", "Decided by", "Please submit at least 1 form."]
     assert english_in("<p>Nguyễn Văn Tèo · 84 · Excel · PDF · quantri</p>") == []
     assert english_in("<li>(Trường ẩn TOTAL_FORMS) Trường này là bắt buộc.</li>") == []
+    # The admin's masked password hash: random letters, read "or" in a CI run whose salt began "oR".
+    assert english_in("<strong>muối</strong>: oR******************** <strong>băm</strong>: an****") == []
 
 
 def admin_urls(model, world) -> list[str]:
