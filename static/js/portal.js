@@ -123,7 +123,7 @@
 (function () {
   "use strict";
   const field = Array.from(document.querySelectorAll("main form .is-invalid")).find(function (element) {
-    return element.getClientRects().length > 0 && !element.matches(".score-input, .ts-hidden-accessible");
+    return element.getClientRects().length > 0 && !element.matches("#assessment-grid *, .ts-hidden-accessible");
   });
   if (!field) return;
   field.scrollIntoView({ block: "center", inline: "nearest" });

@@ -41,6 +41,19 @@ def test_secretary_self_assesses_the_unit_reviews_the_province_confirms(
     for index, criterion in enumerate(criteria):
         page.fill(f"input[name=score_{criterion.pk}]", str(3 if index == 0 else criterion.max_points))
     page.fill("textarea[name=comment]", "Đã sinh hoạt đủ các tháng.")
+    # One score typed over its criterion's points first: the form comes back at that score, focused, with
+    # the rest kept (a long form: the message is far below its top).
+    last = page.locator(f"input[name=score_{criteria[-1].pk}]")
+    last.fill(str(criteria[-1].max_points + 1))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Gửi đơn vị").click()
+    expect(last).to_be_focused()
+    expect(last).to_be_in_viewport()
+    expect(page.locator(f"#id_score_{criteria[-1].pk}_error")).to_contain_text(
+        f"Từ 0 đến {criteria[-1].max_points}."
+    )
+    expect(page.locator(f"input[name=score_{criteria[0].pk}]")).to_have_value("3")
+    last.fill(str(criteria[-1].max_points))
     with page.expect_navigation():
         page.get_by_role("button", name="Gửi đơn vị").click()
     expect(page.locator(".alert-success")).to_contain_text("Đã gửi bản tự đánh giá")
