@@ -8,6 +8,7 @@ assertions hold whatever the translation says.
 """
 
 import datetime
+import re
 
 import pytest
 from django.contrib.messages import get_messages
@@ -127,6 +128,9 @@ class TestCreatePage:
         # Tèo's 2026 assessment is a draft: it does not count, he ranks with the unassessed, by name.
         assert [r.person for r in rows] == [high, low, world["tieu_can_person"], unassessed]
         assert [r.score for r in rows[:2]] == [5, 3]
+        # Ranked by score; those without one come after, unranked.
+        ranks = re.findall(r"data-rank>\s*(.*?)\s*</td>", html, re.S)
+        assert [re.sub(r"<[^>]+>", "", rank) for rank in ranks] == ["1", "2", "—", "—"]
         # Tèo is nominated already: his row links to the nomination; the others offer "Nominate".
         assert reverse("awards:nomination_detail", args=[world["tieu_can_nomination"].pk]) in html
         assert f'href="?person={high.pk}#nomination-form"' in html
