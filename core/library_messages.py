@@ -234,7 +234,9 @@ LIBRARY_MESSAGES = (
     gettext_noop("Token generation cooldown period has not expired yet. Next generation allowed %s."),
     gettext_noop("Token generation is not allowed at this time"),
     gettext_noop("sent by email"),
-    gettext_noop("Please correct the error below."),
+    # Django admin's form and list pages ask for the plural form ({% blocktranslate count %}); django-otp's
+    # admin login for each sentence alone (the singular below, and the plural's first form).
+    ngettext_lazy("Please correct the error below.", "Please correct the errors below.", 1),
     gettext_noop("Please correct the errors below."),
     gettext_noop(
         "You are authenticated as %(username)s, but are not authorized to access this page. Would you like to login to a different account?"

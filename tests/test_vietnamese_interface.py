@@ -10,7 +10,7 @@ import pytest
 from django.contrib import admin
 from django.urls import NoReverseMatch, reverse
 
-from tests.answers import ask, english_in, english_words, is_html, policy_and_english, report
+from tests.answers import ENGLISH_BROWSER, ask, english_in, english_words, is_html, policy_and_english, report
 from tests.login import login_verified
 
 pytestmark = pytest.mark.usefixtures("world_once")
@@ -88,3 +88,15 @@ def test_a_shortened_value_in_the_admins_history_is_in_vietnamese():
     with translation.override("vi"):
         old, new = ObjDiffDisplay().common_shorten_repr("Đỗ Duy Hậu, " * 30, "Võ Hoàng Hậu, " * 30)
     assert "ký tự]" in old and "ký tự]" in new and not english_words(old + new)
+
+
+def test_a_refused_admin_form_says_so_in_vietnamese(client, administrator, world):
+    """The note above a refused admin form ({% blocktranslate count %} in Django's change_form.html: the
+    plural form, which the singular entries did not answer) under a browser asking for English."""
+    login_verified(client, administrator)
+    data = {"username": "doanxa.moi", "password1": "x", "password2": "y", "role": "commune_officer"}
+    response = client.post(reverse("admin:accounts_user_add"), data, headers=ENGLISH_BROWSER)
+    assert response.status_code == 200
+    _violations, english = policy_and_english(response.content.decode())
+    assert not english, english
+    assert "Vui lòng sửa lỗi dưới đây." in response.content.decode()
