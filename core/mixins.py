@@ -112,9 +112,21 @@ class DeferredRowsPaginator(CappedCountPaginator):
 
 class PaginatedListMixin:
     """Pagination for portal lists: a capped count, and `page_range` (with ellipses) for
-    templates/partials/pagination.html."""
+    templates/partials/pagination.html. A page number past the end opens the last page, and one that is
+    not a number the first (`Paginator.get_page`), as the work list of waiting branches does: a link kept
+    from before rows went (a bookmark, a page number written down) still opens the list, not a 404."""
 
     paginator_class = CappedCountPaginator
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(
+            queryset,
+            page_size,
+            orphans=self.get_paginate_orphans(),
+            allow_empty_first_page=self.get_allow_empty(),
+        )
+        page = paginator.get_page(self.kwargs.get(self.page_kwarg) or self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
