@@ -3,8 +3,8 @@
 django-import-export, django-otp) that have no Vietnamese translation of their own, or one that reads wrongly:
 marked here so that `makemessages` keeps them in the portal's catalogue, which Django consults first
 (LOCALE_PATHS), and their Vietnamese is ours (issue 14: "Please submit at least 1 form.", "Access attempts" …
-were shown in English; Django's Vietnamese for a number out of range ends "… bằng với 0 .", and asks for
-"một số tổng thể" where it means a whole number).
+were shown in English; Django's Vietnamese for a number out of range ends "… bằng với 0 .", asks for
+"một số tổng thể" where it means a whole number, and offers "các lựa chọn khả thi" for a list's choices).
 
 Nothing imports this module; tests/test_vietnamese_interface.py checks every page for English left over.
 When a library is upgraded, run that test: a new string shows there, and is added here."""
@@ -57,6 +57,8 @@ LIBRARY_MESSAGES = (
     gettext_noop("Enter a valid UUID."),
     gettext_noop("Enter a valid JSON."),
     gettext_noop("Enter a valid domain name."),
+    gettext_noop("Select a valid choice. That choice is not one of the available choices."),
+    gettext_noop("Select a valid choice. %(value)s is not one of the available choices."),
     gettext_noop("Enter a whole number."),
     gettext_noop("Enter a valid email address."),
     ngettext_lazy(

@@ -121,6 +121,7 @@ def test_djangos_form_messages_are_said_in_the_portals_vietnamese():
         (forms.CharField(max_length=3), "Hiếu Tử", "Tối đa 3 ký tự (đang có 7)."),
         (places, "1.234", "Tối đa 2 chữ số sau dấu thập phân."),
         (places, "1234.5", "Tối đa 3 chữ số trước dấu thập phân."),
+        (forms.ChoiceField(choices=[("a", "A")]), "b", "b không có trong danh sách: hãy chọn lại."),
     ]
     with translation.override("vi"):
         for field, value, message in cases:
