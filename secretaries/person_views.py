@@ -97,23 +97,21 @@ class PersonDetailView(PersonQuerysetMixin, DetailView):
         terms = list(selectors.person_terms(person))
         term_history = Term.history.filter(person_id=person.pk)
         current = [t for t in terms if t.is_current]
-        # The commune of the branch they serve (or last served): the breadcrumbs', and the unit that keeps
-        # the record when the user's does not.
-        commune = next((t.branch.commune for t in selectors.keeping_terms(terms)), None)
+        # The units of the branch they serve (or last served) today: the breadcrumbs', and its commune the
+        # unit that keeps the record when the user's does not.
+        province, district, commune = selectors.person_units(person, terms)
         keeps = selectors.manages_person(self.request.user, person, terms=terms)
         # Read through one of its terms, a person may have others (and units above) the user cannot open:
         # those are named without a link, and a term of another unit has no "End term" (it would answer
         # 404). One query for the terms and branches; the units are said without one.
-        mark_visible(
-            [*terms, *(t.branch for t in terms), person.province, person.district, commune], self.request.user
-        )
+        mark_visible([*terms, *(t.branch for t in terms), province, district, commune], self.request.user)
         return super().get_context_data(
             terms=terms,
             current_terms=current,
             # Whether the user's unit keeps the record (changes it, assesses, invites), or only reads it.
             manages=keeps,
             kept_by=None if keeps else commune,
-            breadcrumb_commune=commune,
+            breadcrumbs={"province": province, "district": district, "commune": commune},
             # Assessments, seminars, commendations: the apps above this one register them (core.sections).
             sections=sections_for(PERSON_PAGE, person, user=self.request.user),
             history=history_rows(person.history, limit=30, hidden=hidden_fields(self.request.user)),

@@ -132,6 +132,17 @@ def keeping_terms(terms: list) -> list:
     return [t for t in terms if t.is_current] or terms[:1]
 
 
+def person_units(person: Person, terms: list) -> tuple:
+    """(province, district, commune) a person's pages sit under, for their breadcrumbs: the units today of
+    the branch they serve, or last served (`keeping_terms`; a branch re-attached on 01/07/2025 is under
+    its new commune and province, as the branch's own page says), else the units recorded on the person.
+    Read from `terms` as person_terms gives them: no query."""
+    commune = next((t.branch.commune for t in keeping_terms(terms)), None)
+    if commune is None:
+        return person.province, person.district, None
+    return commune.province, commune.district, commune
+
+
 def manages_person(user, person: Person, *, terms: list | None = None) -> bool:
     """Whether the user's unit keeps this person's record (`PersonQuerySet.kept_by`), and so may change it,
     assess them, invite them, decide their corrections; not only read it. Above a commune the person's own

@@ -507,3 +507,29 @@ def test_export_lists_someone_with_two_current_terms_once(client, tieu_can_offic
     teo = [row for row in rows[1:] if row[0] == "Nguyễn Văn Tèo"]
     # (no religion column for a district officer: sensitive data, secretaries/sensitive.py)
     assert len(teo) == 1 and teo[0][11] == "Bí thư" and teo[0][12] == "Ấp Cây Gòn"
+
+
+def test_a_persons_breadcrumbs_are_their_branchs_units_today(client, administrator):
+    """A person recorded in an old district whose branch went into a new commune of a new province on
+    01/07/2025: the page sits under the branch's units today, as the branch's own page does, not under a
+    district that no longer exists above a commune it never had (the units recorded stay on the record)."""
+    from tests.factories import DistrictFactory, ProvinceFactory
+
+    old_province = ProvinceFactory(code="91", name="Tỉnh Cũ", ended_on=D(2025, 6, 30))
+    old_district = DistrictFactory(
+        code="911", name="Huyện Cũ", province=old_province, ended_on=D(2025, 6, 30)
+    )
+    old_commune = CommuneFactory(code="39101", name="Xã Cũ", district=old_district, ended_on=D(2025, 6, 30))
+    branch = BranchFactory(commune=old_commune, name="Ấp Nguyên")
+    person = person_with_term(branch=branch, full_name="Trần Văn Gốc")
+    new_province = ProvinceFactory(code="92", name="Tỉnh Mới")
+    branch.commune = CommuneFactory(code="39201", name="Xã Mới", province=new_province, district=None)
+    branch.save()
+    login_verified(client, administrator)
+    response = client.get(person.get_absolute_url())
+    crumbs = response.context["breadcrumbs"]
+    assert (crumbs["province"], crumbs["district"], crumbs["commune"]) == (new_province, None, branch.commune)
+    nav = response.content.decode().split('<ol class="breadcrumb')[1].split("</ol>")[0]
+    assert "Tỉnh Mới" in nav and "Xã Mới" in nav and "Huyện Cũ" not in nav and "Tỉnh Cũ" not in nav
+    person.refresh_from_db()
+    assert (person.province, person.district) == (old_province, old_district)
