@@ -319,6 +319,20 @@ def branch_lineage(branch, *, user) -> dict[str, list]:
     }
 
 
+def branches_moved_away(commune, *, user) -> list:
+    """The branches an ended commune had and that went into another commune since (on 01/07/2025, or later
+    from the work list): its page lists them with their commune today, where its own list of branches is
+    empty. One query, through the user's scope; their successors set (`attach_branch_successors`)."""
+    moved = list(
+        Branch.objects.visible_to(user)
+        .filter(pk__in=BranchAttachment.objects.filter(commune=commune).values("branch"))
+        .exclude(commune=commune)
+        .select_related("commune__district")
+        .order_by("name_key", "pk")
+    )
+    return attach_branch_successors(moved) if moved else moved
+
+
 def attach_branch_successors(branches: list) -> list:
     """Set `successors` on each ended branch of a page (what it went into): one query for any non-empty
     page, whether or not it holds an ended branch, so a list costs the same whatever its rows."""

@@ -145,10 +145,16 @@ class CommuneDetailView(UnitDetailMixin, DetailView):
         for branch in branches:
             branch.commune = self.object  # the table reads its commune's end: this one, not a query a row
         branches = selectors.attach_branch_successors(branches)
-        # An ended commune that still has active branches: they wait for their new commune.
-        waiting = [b for b in branches if b.is_active] if self.object.ended_on else []
+        # An ended commune that still has active branches: they wait for their new commune; those it had that
+        # went into another are listed apart, under their commune today.
+        ended = self.object.ended_on is not None
+        waiting = [b for b in branches if b.is_active] if ended else []
         return super().get_context_data(
-            branches=branches, waiting=waiting, settles_waiting=selectors.settles_waiting(user), **kwargs
+            branches=branches,
+            waiting=waiting,
+            moved_away=selectors.branches_moved_away(self.object, user=user) if ended else [],
+            settles_waiting=selectors.settles_waiting(user),
+            **kwargs,
         )
 
 

@@ -1,0 +1,72 @@
+"""An ended commune's page: the branches still under it (waiting for their new commune), and those it had
+that went into another commune, each under its commune today; nothing offers to add a branch to it."""
+
+import pytest
+from django.urls import reverse
+
+from branches.divisions import REFORM_DAY
+from branches.models import BranchAttachment
+from branches.services import branches_attach_to_new_communes
+from tests.branches import reform_world
+from tests.factories import BranchFactory
+from tests.login import login_verified
+
+pytestmark = pytest.mark.usefixtures("world_once")
+
+
+@pytest.fixture
+def w():
+    return reform_world.build()
+
+
+def _page(client, user, commune):
+    login_verified(client, user)
+    url = reverse("branches:commune_detail", args=[commune.code]) + f"?on={commune.ended_on.isoformat()}"
+    return client.get(url)
+
+
+def test_a_commune_that_went_whole_into_another_lists_its_branches_there(client, w):
+    response = _page(client, w["staff"], w["whole"])
+    assert response.status_code == 200
+    assert response.context["branches"] == []
+    assert response.context["moved_away"] == [w["moved"]]
+    html = response.content.decode()
+    moved = html.split("data-moved-away")[1]
+    assert "Ấp Nguyên" in moved and "Xã Mới Một" in moved
+    assert "Xã này không còn chi đoàn nào." in html
+    assert reverse("branches:branch_create") not in html
+
+
+def test_a_split_commune_keeps_its_waiting_branches_and_then_lists_the_one_settled(client, w):
+    response = _page(client, w["staff"], w["split"])
+    assert [b.name for b in response.context["branches"]] == ["Ấp Bến Đò", "Ấp Cây Sộp", "Ấp Đầu Giồng"]
+    assert response.context["moved_away"] == []
+    settled = w["waiting"][0]
+    branches_attach_to_new_communes(choices=[(settled, w["two"])], on=REFORM_DAY, user=w["staff"])
+    settled.refresh_from_db()
+    response = _page(client, w["staff"], w["split"])
+    assert settled not in response.context["branches"]
+    assert [(b, b.commune) for b in response.context["moved_away"]] == [(settled, w["two"])]
+
+
+def test_the_moved_branches_are_read_through_the_scope(client, w):
+    # Another province's staff cannot open the page at all; the old province's staff read what it had.
+    assert _page(client, w["other_staff"], w["whole"]).status_code == 404
+    assert _page(client, w["old_staff"], w["whole"]).context["moved_away"] == [w["moved"]]
+
+
+def test_queries_do_not_grow_with_the_moved_branches(client, w, count_queries):
+    login_verified(client, w["staff"])
+    url = (
+        reverse("branches:commune_detail", args=[w["whole"].code]) + f"?on={w['whole'].ended_on.isoformat()}"
+    )
+    client.get(url)
+    with count_queries() as small:
+        client.get(url)
+    for name in ("Ấp Thêm Một", "Ấp Thêm Hai", "Ấp Thêm Ba"):
+        branch = BranchFactory(commune=w["one"], name=name)
+        BranchAttachment.objects.create(branch=branch, commune=w["whole"], ended_on=w["whole"].ended_on)
+    with count_queries() as large:
+        response = client.get(url)
+    assert len(response.context["moved_away"]) == 4
+    assert len(large) == len(small)
