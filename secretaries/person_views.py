@@ -104,7 +104,13 @@ class PersonDetailView(PersonQuerysetMixin, DetailView):
         # Read through one of its terms, a person may have others (and units above) the user cannot open:
         # those are named without a link, and a term of another unit has no "End term" (it would answer
         # 404). One query for the terms and branches; the units are said without one.
-        mark_visible([*terms, *(t.branch for t in terms), province, district, commune], self.request.user)
+        # The units the record was made under, said beside the profile where they are not those above.
+        recorded = [u for u in (person.district, person.province) if u is not None]
+        recorded_under = recorded if (person.province, person.district) != (province, district) else []
+        mark_visible(
+            [*terms, *(t.branch for t in terms), province, district, commune, *recorded_under],
+            self.request.user,
+        )
         return super().get_context_data(
             terms=terms,
             current_terms=current,
@@ -112,6 +118,7 @@ class PersonDetailView(PersonQuerysetMixin, DetailView):
             manages=keeps,
             kept_by=None if keeps else commune,
             breadcrumbs={"province": province, "district": district, "commune": commune},
+            recorded_under=recorded_under,
             # Assessments, seminars, commendations: the apps above this one register them (core.sections).
             sections=sections_for(PERSON_PAGE, person, user=self.request.user),
             history=history_rows(person.history, limit=30, hidden=hidden_fields(self.request.user)),

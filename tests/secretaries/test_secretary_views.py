@@ -512,7 +512,8 @@ def test_export_lists_someone_with_two_current_terms_once(client, tieu_can_offic
 def test_a_persons_breadcrumbs_are_their_branchs_units_today(client, administrator):
     """A person recorded in an old district whose branch went into a new commune of a new province on
     01/07/2025: the page sits under the branch's units today, as the branch's own page does, not under a
-    district that no longer exists above a commune it never had (the units recorded stay on the record)."""
+    district that no longer exists above a commune it never had; the units recorded stay on the record and
+    are said beside the profile."""
     from tests.factories import DistrictFactory, ProvinceFactory
 
     old_province = ProvinceFactory(code="91", name="Tỉnh Cũ", ended_on=D(2025, 6, 30))
@@ -533,3 +534,12 @@ def test_a_persons_breadcrumbs_are_their_branchs_units_today(client, administrat
     assert "Tỉnh Mới" in nav and "Xã Mới" in nav and "Huyện Cũ" not in nav and "Tỉnh Cũ" not in nav
     person.refresh_from_db()
     assert (person.province, person.district) == (old_province, old_district)
+    # The units recorded are said beside the profile.
+    assert response.context["recorded_under"] == [old_district, old_province]
+    recorded = response.content.decode().split("data-recorded-under>")[1].split("</dd>")[0]
+    assert "Huyện Cũ" in recorded and "Tỉnh Cũ" in recorded
+    # A person whose branch has not moved: nothing to say twice.
+    assert (
+        client.get(person_with_term(branch=BranchFactory()).get_absolute_url()).context["recorded_under"]
+        == []
+    )
