@@ -70,3 +70,16 @@ def test_queries_do_not_grow_with_the_moved_branches(client, w, count_queries):
         response = client.get(url)
     assert len(response.context["moved_away"]) == 4
     assert len(large) == len(small)
+
+
+def test_an_ended_district_and_province_say_what_their_counts_are(client, w, hieu_tu):
+    login_verified(client, w["admin"])
+    on = f"?on={w['district'].ended_on.isoformat()}"
+    for url in (
+        reverse("branches:district_detail", args=[w["district"].code]) + on,
+        reverse("branches:province_detail", args=[w["old_province"].code]) + on,
+    ):
+        assert "data-counts-today" in client.get(url).content.decode(), url
+    # A unit that goes on counts its branches as they are: nothing to explain.
+    current = reverse("branches:district_detail", args=[hieu_tu.district.code])
+    assert "data-counts-today" not in client.get(current).content.decode()
