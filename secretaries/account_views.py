@@ -54,7 +54,7 @@ def person_invite(request, pk):
             request.session[SLIP_SESSION_KEY] = {"invitation": invitation.pk, "code": code}
             messages.success(request, _("The invitation is ready: print the slip and hand it over."))
             return redirect("secretaries:invitation_slip", pk=invitation.pk)
-    province, district, commune = selectors.person_units(person, list(selectors.person_terms(person)))
+    breadcrumbs = selectors.person_units(person, list(selectors.person_terms(person)))
     return render(
         request,
         "secretaries/invitation_form.html",
@@ -62,7 +62,7 @@ def person_invite(request, pk):
             "form": form,
             "person": person,
             "days": services.valid_days(),
-            "breadcrumbs": {"province": province, "district": district, "commune": commune},
+            "breadcrumbs": breadcrumbs,
         },
     )
 

@@ -99,17 +99,18 @@ class PersonDetailView(PersonQuerysetMixin, DetailView):
         current = [t for t in terms if t.is_current]
         # The units of the branch they serve (or last served) today: the breadcrumbs', and its commune the
         # unit that keeps the record when the user's does not.
-        province, district, commune = selectors.person_units(person, terms)
+        units = selectors.person_units(person, terms)
+        commune = units["commune"]
         keeps = selectors.manages_person(self.request.user, person, terms=terms)
+        # The units the record was made under, said beside the profile where they are not those above.
+        recorded_under = []
+        if (person.province, person.district) != (units["province"], units["district"]):
+            recorded_under = [u for u in (person.district, person.province) if u is not None]
         # Read through one of its terms, a person may have others (and units above) the user cannot open:
         # those are named without a link, and a term of another unit has no "End term" (it would answer
         # 404). One query for the terms and branches; the units are said without one.
-        # The units the record was made under, said beside the profile where they are not those above.
-        recorded = [u for u in (person.district, person.province) if u is not None]
-        recorded_under = recorded if (person.province, person.district) != (province, district) else []
         mark_visible(
-            [*terms, *(t.branch for t in terms), province, district, commune, *recorded_under],
-            self.request.user,
+            [*terms, *(t.branch for t in terms), *units.values(), *recorded_under], self.request.user
         )
         return super().get_context_data(
             terms=terms,
@@ -117,7 +118,7 @@ class PersonDetailView(PersonQuerysetMixin, DetailView):
             # Whether the user's unit keeps the record (changes it, assesses, invites), or only reads it.
             manages=keeps,
             kept_by=None if keeps else commune,
-            breadcrumbs={"province": province, "district": district, "commune": commune},
+            breadcrumbs=units,
             recorded_under=recorded_under,
             # Assessments, seminars, commendations: the apps above this one register them (core.sections).
             sections=sections_for(PERSON_PAGE, person, user=self.request.user),

@@ -132,15 +132,15 @@ def keeping_terms(terms: list) -> list:
     return [t for t in terms if t.is_current] or terms[:1]
 
 
-def person_units(person: Person, terms: list) -> tuple:
-    """(province, district, commune) a person's pages sit under, for their breadcrumbs: the units today of
-    the branch they serve, or last served (`keeping_terms`; a branch re-attached on 01/07/2025 is under
-    its new commune and province, as the branch's own page says), else the units recorded on the person.
-    Read from `terms` as person_terms gives them: no query."""
+def person_units(person: Person, terms: list) -> dict:
+    """The province, district and commune a person's pages sit under (their breadcrumbs, by those names):
+    the units today of the branch they serve, or last served (`keeping_terms`; a branch re-attached on
+    01/07/2025 is under its new commune and province, as the branch's own page says), else the units
+    recorded on the person. Read from `terms` as person_terms gives them: no query."""
     commune = next((t.branch.commune for t in keeping_terms(terms)), None)
     if commune is None:
-        return person.province, person.district, None
-    return commune.province, commune.district, commune
+        return {"province": person.province, "district": person.district, "commune": None}
+    return {"province": commune.province, "district": commune.district, "commune": commune}
 
 
 def manages_person(user, person: Person, *, terms: list | None = None) -> bool:
