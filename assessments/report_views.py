@@ -16,7 +16,7 @@ from core.excel import ExcelExport, export_response
 from core.fields import ReadOnceModelChoiceField
 from core.mixins import portal_view
 from core.navigation import fixed_url, pk_url
-from core.templatetags.portal import numbers
+from core.templatetags.portal import ended_note, numbers
 
 from . import selectors
 from .models import Assessment, Framework, Rating
@@ -114,16 +114,6 @@ def summary(request):
     )
 
 
-def _ended_note(unit) -> str:
-    """After the name of a district or commune that ended, in the reports' tables of units: its province and
-    its end ("· Tỉnh Trà Vinh (đến ngày 30/06/2025)"); nothing for a unit that goes on."""
-    if not unit.ended_on:
-        return ""
-    until = escape(_("until"))
-    ended = formats.date_format(unit.ended_on, "SHORT_DATE_FORMAT")
-    return f' <span class="small text-muted">· {escape(unit.province.name)} ({until} {ended})</span>'
-
-
 def _draw_units(report, framework) -> str:
     """The rows of the summary's table of units, drawn here: a large province's table has a row per commune
     of today (Vĩnh Long: 124 rows of 12 cells, 41 ms of templates). Each unit's name links to its page (a
@@ -146,7 +136,7 @@ def _draw_units(report, framework) -> str:
                 url = f"{assessments_url}?framework={framework.pk}&amp;{row.level}={unit.pk}"
                 name = f'<a href="{url}">{escape(unit.name)}</a>'
             if row.level != "province":
-                name += _ended_note(unit)
+                name += ended_note(unit, with_province=True)
         cells = [
             f"<td>{name}</td>",
             f'<td class="text-end">{figures.grouped(row.counted)}</td>',
@@ -248,7 +238,7 @@ def _draw_per_unit(needs, *, framework, threshold, mode: str) -> SafeString:
         marked = ' class="table-primary"' if chosen and chosen[0] == level and chosen[1] == unit else ""
         name = f'<a href="{query}{escape(level)}:{int(unit.pk)}">{escape(unit.name)}</a>'
         if level != "province":
-            name += _ended_note(unit)
+            name += ended_note(unit, with_province=True)
         lines.append(
             f'<tr data-level="{escape(level)}" data-unit="{int(unit.pk)}"{marked}><td>{name}</td>'
             f'<td class="text-end">{figures.grouped(count)}</td></tr>'

@@ -3,7 +3,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -20,7 +19,7 @@ from core.mixins import PaginatedListMixin, PrintableListMixin, ScopedObjectMixi
 from core.navigation import fixed_url, safe_next
 from core.scope import mark_visible
 from core.sections import PERSON_PAGE, sections_for
-from core.templatetags.portal import numbers
+from core.templatetags.portal import ended_note, numbers
 from core.text import search_terms
 from core.versioning import VERSION_FIELD
 
@@ -302,7 +301,6 @@ def draw_vacancy_rows(summary: list[dict]) -> SafeString:
     links to the list filtered on it, an ended unit says until when; the counts, and the vacancy rate,
     marked above VACANCY_RATE_MARKED %."""
     list_url = fixed_url("secretaries:vacancy_list")
-    until = escape(_("until"))
     figures = numbers()
     lines = []
     for row in summary:
@@ -311,9 +309,7 @@ def draw_vacancy_rows(summary: list[dict]) -> SafeString:
             name = escape(_("Communes directly under the province"))
         else:
             name = f'<a href="{list_url}?{row["level"]}={int(unit.pk)}">{escape(unit.name)}</a>'
-            if unit.ended_on:
-                ended = formats.date_format(unit.ended_on, "SHORT_DATE_FORMAT")
-                name += f' <span class="small text-muted">({until} {ended})</span>'
+            name += ended_note(unit)
         marked = "text-danger fw-semibold" if row["rate"] > VACANCY_RATE_MARKED else ""
         lines.append(
             f"<tr><td>{name}</td>"
