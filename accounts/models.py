@@ -253,7 +253,7 @@ class User(AbstractUser):
     def check_may_change_today(self) -> None:
         """PermissionDenied (403) for an account whose unit has ended (a Huyện đoàn, old Tỉnh đoàn Trà Vinh):
         it reads its records and enters those dated before its end (check_may_record_on), but what a branch
-        is today, and a person's record, belong to today's units."""
+        is today, who leads it (appointing, ending a term) and a person's record belong to today's units."""
         if self.unit_ended_on is not None:
             raise PermissionDenied
 

@@ -144,6 +144,13 @@ class PersonCreateView(PersonQuerysetMixin, CreateView):
     form_class = PersonCreateForm
     template_name = "secretaries/person_form.html"
 
+    def dispatch(self, request, *args, **kwargs):
+        # Adding a secretary appoints them: who leads a branch today is today's unit's to say (403 for an
+        # account whose unit has ended, as for its imports).
+        if request.user.is_authenticated:
+            request.user.check_may_change_today()
+        return super().dispatch(request, *args, **kwargs)
+
     def get_initial(self):
         branch = self.request.GET.get("branch")
         return {"branch": branch} if branch and branch.isdigit() else {}
@@ -220,6 +227,7 @@ def person_portrait_remove(request, pk):
 @portal_view
 def appoint(request):
     """Appoint someone already in the portal; from a branch page, a person page or the vacancy list."""
+    request.user.check_may_change_today()
     initial = {k: v for k, v in request.GET.items() if k in {"person", "branch"} and v.isdigit()}
     cancel_url = safe_next(request, reverse("secretaries:vacancy_list"))
     form = AppointmentForm(
@@ -261,6 +269,7 @@ def term_end(request, pk):
     term = get_object_or_404(
         Term.objects.visible_to(request.user).select_related("person", "branch__commune"), pk=pk
     )
+    request.user.check_may_change_today()  # 404 outside the scope first, then 403
     if not term.is_current and not request.POST.get(VERSION_FIELD):
         # A form loaded before someone else ended the term goes on to the service, which refuses it saying
         # who ended it and when, with what was typed kept.

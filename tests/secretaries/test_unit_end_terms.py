@@ -1,5 +1,6 @@
-"""A Huyện đoàn that ended on 30/06/2025 keeps reading its secretaries and appoints no one from a later day:
-the refusal stands next to the start date, and nothing is written."""
+"""A Huyện đoàn that ended on 30/06/2025 keeps reading its secretaries, and no longer says who leads a branch:
+it appoints no one (a back-dated term would still be current today, in a branch of today's commune), ends no
+term, and adds no secretary, as its imports do not; the service refuses a day after its end too."""
 
 import datetime
 
@@ -10,6 +11,7 @@ from django.urls import reverse
 from secretaries import services
 from secretaries.models import Person, Term
 from tests.factories import BranchFactory
+from tests.login import login_verified
 
 pytestmark = pytest.mark.usefixtures("world_once")
 
@@ -23,18 +25,42 @@ def ended(tieu_can, tra_vinh):
         unit.save()
 
 
-def test_an_ended_district_appoints_no_one_after_its_end(world, ended, tieu_can_officer, hieu_tu, client):
+def test_an_ended_district_appoints_no_one_and_ends_no_term(world, ended, tieu_can_officer, hieu_tu, client):
     person = world["tieu_can_person"]
+    term = person.terms.get()
     branch = BranchFactory(commune=hieu_tu, name="Khóm 7")
     client.force_login(tieu_can_officer)
-    data = {"person": person.pk, "branch": branch.pk, "role": "pho_bi_thu", "started_on": "01/10/2025"}
-    response = client.post(reverse("secretaries:appoint"), data)
-    assert response.status_code == 200
-    assert "Huyện Tiểu Cần" in " ".join(response.context["form"].errors["started_on"])
-    assert person.terms.count() == 1
-    # Before its end it still records (a late entry of what happened then).
-    response = client.post(reverse("secretaries:appoint"), {**data, "started_on": "01/06/2025"})
-    assert response.status_code == 302 and person.terms.count() == 2
+    # Back-dated before the district's end too: the term would run on into today's commune.
+    data = {"person": person.pk, "branch": branch.pk, "role": "pho_bi_thu", "started_on": "01/06/2025"}
+    for method, url, payload in [
+        ("get", reverse("secretaries:appoint"), {}),
+        ("post", reverse("secretaries:appoint"), data),
+        ("get", reverse("secretaries:person_create") + f"?branch={branch.pk}", {}),
+        ("post", reverse("secretaries:person_create"), {**data, "full_name": "Thạch Văn Mới"}),
+        ("get", reverse("secretaries:term_end", args=[term.pk]), {}),
+        ("post", reverse("secretaries:term_end", args=[term.pk]), {"ended_on": "01/06/2025"}),
+    ]:
+        assert getattr(client, method)(url, payload).status_code == 403, (method, url)
+    assert person.terms.count() == 1 and person.terms.get().ended_on is None
+    assert not Person.objects.filter(full_name="Thạch Văn Mới").exists()
+    # What it still reads: the person, without the buttons that would answer 403.
+    page = client.get(person.get_absolute_url()).content.decode()
+    assert reverse("secretaries:term_end", args=[term.pk]) not in page
+    vacancies = client.get(reverse("secretaries:vacancy_list")).content.decode()
+    assert reverse("secretaries:appoint") not in vacancies
+    branch_page = client.get(term.branch.get_absolute_url()).content.decode()
+    assert reverse("secretaries:appoint") not in branch_page
+
+
+def test_the_ended_province_ends_no_term_of_today(world, ended, tra_vinh_staff, client):
+    """Old Tỉnh đoàn Trà Vinh reads the secretaries its province had; today's are Vĩnh Long's units'."""
+    term = world["tieu_can_person"].terms.get()
+    login_verified(client, tra_vinh_staff)
+    assert client.get(world["tieu_can_person"].get_absolute_url()).status_code == 200
+    response = client.post(reverse("secretaries:term_end", args=[term.pk]), {"ended_on": "01/06/2025"})
+    assert response.status_code == 403
+    term.refresh_from_db()
+    assert term.ended_on is None
 
 
 def test_an_ended_district_adds_no_new_secretary_after_its_end(world, ended, tieu_can_officer, hieu_tu):
