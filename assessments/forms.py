@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import CancelLink, Fieldset
+from core.validators import validate_not_in_future
 from core.versioning import VERSION_FIELD, StaleEdit, VersionedForm
 from core.widgets import DateInput
 
@@ -75,7 +76,9 @@ def require_scores_to_submit(form, cleaned: dict) -> dict:
 class AssessmentForm(VersionedForm, forms.Form):
     """One secretary's assessment: a score (and optional comment) per criterion, grouped by skill."""
 
-    assessed_on = forms.DateField(label=_("Assessed on"), widget=DateInput())
+    assessed_on = forms.DateField(
+        label=_("Assessed on"), widget=DateInput(), validators=[validate_not_in_future]
+    )
     comment = forms.CharField(
         label=_("Overall comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

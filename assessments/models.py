@@ -23,6 +23,7 @@ from simple_history.models import HistoricalRecords
 from core.choices import status_is
 from core.navigation import object_url
 from core.scope import ScopedQuerySet
+from core.validators import validate_not_in_future
 from core.versioning import Versioned
 
 
@@ -519,7 +520,7 @@ class Assessment(Versioned):
     assessor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("assessor"), on_delete=models.PROTECT, related_name="+"
     )
-    assessed_on = models.DateField(_("assessed on"))
+    assessed_on = models.DateField(_("assessed on"), validators=[validate_not_in_future])
     quarter = models.PositiveSmallIntegerField(
         _("quarter"), null=True, blank=True, help_text=_("Only in a quarterly framework: 1 to 4.")
     )

@@ -26,9 +26,10 @@ from core.importing.engine import (
     suggestion,
 )
 from core.text import fold, normalize_name
+from core.validators import validate_not_in_future
 
 from . import counters
-from .models import Branch, Commune
+from .models import Branch, Commune, validate_member_count
 
 _PREFIX = re.compile(r"^(xa|phuong|thi tran|dac khu|thi xa)\s+")
 
@@ -139,6 +140,7 @@ class BranchImport(ImportKind):
             aliases=("so doan vien", "doan vien", "members"),
             type="int",
             width=14,
+            validators=(validate_member_count,),
         ),
         Column(
             "founded_on",
@@ -146,6 +148,7 @@ class BranchImport(ImportKind):
             aliases=("ngay thanh lap", "thanh lap", "founded"),
             type="date",
             width=14,
+            validators=(validate_not_in_future,),
         ),
     )
     instructions = (

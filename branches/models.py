@@ -8,14 +8,17 @@ name and parents, their lineage is in the succession tables, and records attache
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.navigation import object_url
 from core.scope import ScopedQuerySet
 from core.text import fold, normalize_name
+from core.validators import validate_not_in_future
 from core.versioning import Versioned
 
 
@@ -321,6 +324,19 @@ class BranchQuerySet(ScopedQuerySet):
         return qs
 
 
+#: more members than a branch has: a typing mistake (the national data's largest branch has 65)
+MAX_MEMBERS = 5000
+
+
+def validate_member_count(value) -> None:
+    if value is not None and value > MAX_MEMBERS:
+        raise ValidationError(
+            _("A branch has at most %(limit)s members: check the number."),
+            code="too_many",
+            params={"limit": formats.number_format(MAX_MEMBERS, force_grouping=True)},
+        )
+
+
 class Branch(Versioned):
     """A Youth Union branch (chi đoàn): of a hamlet or urban quarter, a sector, a school."""
 
@@ -337,8 +353,10 @@ class Branch(Versioned):
     name = models.CharField(_("name"), max_length=150, help_text=_("For example “Ấp Cây Gòn” or “Khóm 3”."))
     name_key = models.CharField(max_length=150, editable=False, db_index=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.HAMLET)
-    member_count = models.PositiveIntegerField(_("member count"), default=0)
-    founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    member_count = models.PositiveIntegerField(
+        _("member count"), default=0, validators=[validate_member_count]
+    )
+    founded_on = models.DateField(_("founded on"), null=True, blank=True, validators=[validate_not_in_future])
     is_active = models.BooleanField(_("active"), default=True)
     ended_on = models.DateField(
         _("ceased on"),

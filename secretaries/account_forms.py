@@ -8,7 +8,6 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -17,6 +16,7 @@ from core.forms import Submit
 from core.widgets import DateInput
 
 from .account_services import CORRECTABLE_FIELDS
+from .birth_dates import validate_date_of_birth
 from .choices import PublicConsent
 from .models import Invitation, Person
 from .phones import validate_phone
@@ -132,9 +132,9 @@ class CorrectionForm(forms.ModelForm):
         )
 
     def clean_date_of_birth(self):
+        # The model's validator, as for the phone below: what the officer's form refuses is refused here.
         born = self.cleaned_data["date_of_birth"]
-        if born and born > timezone.localdate():
-            raise ValidationError(_("Check the year of birth."))
+        validate_date_of_birth(born)
         return born
 
     def clean_phone(self):

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -277,6 +278,21 @@ def correction_accept(*, correction: Correction, by: User) -> Correction:
         )
     for name, value in correction.changes.items():
         setattr(person, name, _model_value(name, value))
+    # The proposal was checked when it was sent; a rule may have changed since, or the values come from an
+    # older version of the form: the record never takes what its own form would refuse.
+    unchanged = [field.name for field in Person._meta.concrete_fields if field.name not in correction.changes]
+    try:
+        person.clean_fields(exclude=unchanged)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{capfirst(Person._meta.get_field(name).verbose_name)}: {' '.join(messages)}"
+            for name, messages in error.message_dict.items()
+        )
+        raise ValidationError(
+            _("The proposed values cannot be saved (%(problems)s): refuse the correction, saying why.")
+            % {"problems": problems},
+            code="invalid_values",
+        ) from error
     person._change_reason = _("Correction requested by the person")
     person._history_user = by
     person.save()

@@ -13,6 +13,7 @@ from core.versioning import VERSION_FIELD, VersionedForm
 from core.widgets import AutocompleteSelect, DateInput
 
 from . import portraits
+from .birth_dates import validate_date_of_birth
 from .models import Person, Term
 from .sensitive import hidden_fields
 from .services import current_secretary_term
@@ -181,12 +182,9 @@ class PersonForm(VersionedForm, forms.ModelForm):
         return normalize_name(self.cleaned_data["full_name"])
 
     def clean_date_of_birth(self):
+        # Here, not only in the model's validation after clean(): clean() compares it with the Party date.
         born = self.cleaned_data["date_of_birth"]
-        today = timezone.localdate()
-        if born > today.replace(year=today.year - 14):
-            self.add_error("date_of_birth", _("A Union member is at least 14 years old."))
-        elif born.year < 1940:
-            self.add_error("date_of_birth", _("Check the year of birth."))
+        validate_date_of_birth(born)
         return born
 
     def clean_portrait(self):

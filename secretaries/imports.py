@@ -39,6 +39,7 @@ from core.importing.engine import (
 )
 from core.text import fold, name_sort_key, normalize_name
 
+from .birth_dates import validate_date_of_birth
 from .choices import ETHNICITIES, EducationLevel, Gender, Religion, TheoryLevel
 from .models import Person, Term
 from .phones import is_phone
@@ -185,6 +186,7 @@ class SecretaryImport(ImportKind):
             required=True,
             type="date",
             width=14,
+            validators=(validate_date_of_birth,),
         ),
         Column(
             "ethnicity",
@@ -506,11 +508,7 @@ class SecretaryImport(ImportKind):
 
     @staticmethod
     def _check_dates(row, born, started, today, user, columns):
-        if born:
-            if born > today.replace(year=today.year - 14):
-                row.refuse("date_of_birth", _("a Union member is at least 14 years old"), columns=columns)
-            elif born.year < 1940:
-                row.refuse("date_of_birth", _("check the year of birth"), columns=columns)
+        # The date of birth's own rules are its column's (validate_date_of_birth).
         if started:
             if started > today + datetime.timedelta(days=366):
                 row.refuse("started_on", _("the start date is more than a year away"), columns=columns)

@@ -19,8 +19,10 @@ from simple_history.models import HistoricalRecords
 from core.navigation import object_url
 from core.scope import ScopedQuerySet
 from core.text import fold, name_sort_key, normalize_name
+from core.validators import validate_not_in_future
 from core.versioning import Versioned
 
+from .birth_dates import validate_date_of_birth
 from .choices import ETHNICITIES, EducationLevel, Gender, PublicConsent, Religion, TheoryLevel
 from .phones import validate_phone
 
@@ -87,7 +89,7 @@ class Person(Versioned):
     name_key = models.CharField(max_length=100, editable=False, db_index=True)
     sort_key = models.CharField(max_length=130, editable=False, db_index=True)
     gender = models.CharField(_("gender"), max_length=3, choices=Gender.choices)
-    date_of_birth = models.DateField(_("date of birth"))
+    date_of_birth = models.DateField(_("date of birth"), validators=[validate_date_of_birth])
     ethnicity = models.CharField(_("ethnicity"), max_length=2, choices=ETHNICITIES, default="01")
     religion = models.CharField(_("religion"), max_length=12, choices=Religion.choices, default=Religion.NONE)
     education_level = models.CharField(
@@ -97,7 +99,9 @@ class Person(Versioned):
         _("political-theory level"), max_length=12, choices=TheoryLevel.choices, default=TheoryLevel.NONE
     )
     is_party_member = models.BooleanField(_("party member"), default=False)
-    party_joined_on = models.DateField(_("joined the Party on"), null=True, blank=True)
+    party_joined_on = models.DateField(
+        _("joined the Party on"), null=True, blank=True, validators=[validate_not_in_future]
+    )
     occupation = models.CharField(_("occupation"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
     phone_digits = models.CharField(max_length=20, editable=False, blank=True, db_index=True)

@@ -62,6 +62,9 @@ class Column:
     max_length: int | None = None
     help: Any = ""
     width: int = 18
+    #: run on the parsed value: the model field's own (`Branch._meta.get_field("member_count").validators`),
+    #: so a file is refused what the form and Django admin refuse, in the field's words
+    validators: tuple[Callable[[Any], None], ...] = ()
 
     def header_keys(self) -> set[str]:
         keys = {header_key(alias) for alias in self.aliases} | {header_key(self.key)}
@@ -107,6 +110,19 @@ def display(value) -> str:
 
 def parse_cell(column: Column, cell: Cell, choice_map: dict | None = None):
     """The cell's value for `column`, or CellError. Empty is None (or False for a yes/no column)."""
+    value = _parse_value(column, cell, choice_map)
+    if value is not None:
+        for validator in column.validators:
+            try:
+                validator(value)
+            except ValidationError as error:
+                # After "Row n, Column:", as the engine's own messages: "a union member is…", no full stop.
+                message = " ".join(error.messages).rstrip(".")
+                raise CellError(message[:1].lower() + message[1:]) from error
+    return value
+
+
+def _parse_value(column: Column, cell: Cell, choice_map: dict | None):
     value = cell.value
     if cell.is_formula:
         raise CellError(_("a formula (%(value)s) is not accepted: type the value itself") % {"value": value})
