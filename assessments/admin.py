@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from branches.admin import EstimatedCountPaginator
-from core.admin import KeysetAdminMixin, RelatedWithRowsFieldListFilter
+from core.admin import FoldedSearchMixin, KeysetAdminMixin, RelatedWithRowsFieldListFilter
 from core.versioning import VersionedAdminMixin
 
 from . import services, totals
@@ -65,7 +65,7 @@ class RatingConditionInline(FrozenWhenUsedInline):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+class FrameworkAdmin(VersionedAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     list_display = [
         "year",
         "province_label",
@@ -155,7 +155,7 @@ class GroupScoreInline(ScoreInline):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(KeysetAdminMixin, VersionedAdminMixin, SimpleHistoryAdmin):
+class AssessmentAdmin(KeysetAdminMixin, VersionedAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     """Read-mostly: assessments are entered and confirmed in the portal, where the rules live."""
 
     paginator = EstimatedCountPaginator

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import LARGE_LIST_PER_PAGE
+from core.admin import LARGE_LIST_PER_PAGE, FoldedSearchMixin
 from core.versioning import VersionedAdminMixin
 
 from .models import Campaign, Commendation, Nomination, Quota
@@ -31,7 +31,7 @@ class CampaignAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Nomination)
-class NominationAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+class NominationAdmin(VersionedAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     show_full_result_count = False
     list_per_page = LARGE_LIST_PER_PAGE
     # Newest first, by the primary key's index: the model's order (campaign year, district and commune
@@ -55,7 +55,7 @@ class NominationAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Commendation)
-class CommendationAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+class CommendationAdmin(VersionedAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     show_full_result_count = False
     list_display = ["person", "year", "district", "commune", "campaign", "revoked_on"]
     list_filter = ["year"]

@@ -7,8 +7,7 @@ from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from core import aggregates
-from core.admin import LARGE_LIST_PER_PAGE, AuditedImportExportMixin, KeysetAdminMixin
-from core.text import search_terms
+from core.admin import LARGE_LIST_PER_PAGE, AuditedImportExportMixin, FoldedSearchMixin, KeysetAdminMixin
 from core.versioning import VersionedAdminMixin
 
 from .models import (
@@ -66,26 +65,10 @@ class EstimatedCountPaginator(Paginator):
         return max(1, -(-min(self.count, self.CAP) // self.per_page))
 
 
-class FoldedSearchMixin:
-    """Admin search that ignores case and diacritics ("tieu can" finds "Tiểu Cần"), or matches a code."""
-
-    folded_search_field = "name_key"
-    code_search_field: str | None = "code"
-
-    def get_search_results(self, request, queryset, search_term):
-        terms = search_terms(search_term)
-        if not terms:
-            return queryset, False
-        if self.code_search_field and search_term.strip().isdigit():
-            return queryset.filter(**{self.code_search_field: search_term.strip()}), False
-        for term in terms:
-            queryset = queryset.filter(**{f"{self.folded_search_field}__contains": term})
-        return queryset, False
-
-
 class UnitAdmin(VersionedAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
     paginator = EstimatedCountPaginator
-    search_fields = ["name_key", "code"]  # used by autocomplete; get_search_results does the folding
+    search_fields = ["name_key"]
+    code_search_field = "code"
     search_help_text = _("Search by name (with or without diacritics) or by code")
     show_full_result_count = False
     list_per_page = LARGE_LIST_PER_PAGE
@@ -182,7 +165,6 @@ class BranchAdmin(
     ExportMixin,
     SimpleHistoryAdmin,
 ):
-    code_search_field = None
     paginator = EstimatedCountPaginator
     list_display = ["name", "kind", "commune", "district_name", "member_count", "founded_on", "is_active"]
     list_filter = ["kind", "is_active", ("ended_on", admin.EmptyFieldListFilter), "commune__province"]

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.admin.utils import lookup_spawns_duplicates
 from django.contrib.admin.views.main import PAGE_VAR, ChangeList
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Exists, OuterRef, Q
@@ -7,6 +8,34 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import ReminderSent, SecurityEvent, SensitiveDataAccess
 from .security_log import security_event
+from .text import search_terms
+
+
+class FoldedSearchMixin:
+    """Admin search that ignores case and diacritics ("tieu can" finds "Tiểu Cần", "doan" finds "Đoàn").
+
+    Each word of the search box, folded (core.text.search_terms), must be in one of the search fields: in a
+    folded copy (`name_key`, `title_key`, `person__name_key`…) as it is, in any other field without regard
+    to case. With `code_search_field`, a search of digits only is that code. Django's own search would look
+    for "Nguyễn" in `name_key`, which holds "nguyen", and find nothing. No DISTINCT unless a field is
+    reached through a relation of many rows (on the national Term table it was a 48 MB on-disk sort)."""
+
+    code_search_field: str | None = None
+
+    def get_search_results(self, request, queryset, search_term):
+        terms = search_terms(search_term)
+        if not terms:
+            return queryset, False
+        if self.code_search_field and search_term.strip().isdigit():
+            return queryset.filter(**{self.code_search_field: search_term.strip()}), False
+        fields = self.get_search_fields(request)
+        for term in terms:
+            matches = Q()
+            for name in fields:
+                lookup = "contains" if name.endswith("_key") else "icontains"
+                matches |= Q(**{f"{name}__{lookup}": term})
+            queryset = queryset.filter(matches)
+        return queryset, any(lookup_spawns_duplicates(self.opts, name) for name in fields)
 
 
 @admin.register(SecurityEvent)

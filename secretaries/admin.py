@@ -1,10 +1,9 @@
 from django.contrib import admin
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from branches.admin import EstimatedCountPaginator, FoldedSearchMixin
-from core.admin import KeysetAdminMixin
+from branches.admin import EstimatedCountPaginator
+from core.admin import FoldedSearchMixin, KeysetAdminMixin
 from core.versioning import VERSION_FIELD, VersionedAdminForm, VersionedAdminMixin
 
 from .models import Correction, Invitation, Person, Term
@@ -44,7 +43,7 @@ class PersonAdmin(KeysetAdminMixin, VersionedAdminMixin, FoldedSearchMixin, Simp
 
 
 @admin.register(Term)
-class TermAdmin(KeysetAdminMixin, VersionedAdminMixin, SimpleHistoryAdmin):
+class TermAdmin(KeysetAdminMixin, VersionedAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     list_display = ["person", "role", "branch", "started_on", "expected_end_on", "ended_on"]
@@ -54,20 +53,9 @@ class TermAdmin(KeysetAdminMixin, VersionedAdminMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["person", "branch"]
     date_hierarchy = "started_on"
 
-    def get_search_results(self, request, queryset, search_term):
-        from core.text import search_terms
-
-        for term in search_terms(search_term):
-            queryset = queryset.filter(
-                Q(person__name_key__contains=term) | Q(branch__name_key__contains=term)
-            )
-        # Both lookups follow foreign keys (one person, one branch per term): no row can come twice, so no
-        # DISTINCT (which sorted the whole national table on disk: 0.7–0.9 s).
-        return queryset, False
-
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(FoldedSearchMixin, admin.ModelAdmin):
     """Invitations to secretaries' accounts, read-only (the code itself is never stored)."""
 
     list_display = ["person", "channel", "invited_by", "created_at", "expires_at", "used_at", "revoked_at"]
@@ -86,7 +74,7 @@ class InvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Correction)
-class CorrectionAdmin(SimpleHistoryAdmin):
+class CorrectionAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     """Corrections proposed by secretaries; decided on the portal by the unit's officers, read here."""
 
     list_display = ["person", "status", "created_at", "decided_by", "decided_at"]

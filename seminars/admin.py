@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from branches.admin import EstimatedCountPaginator
-from core.admin import KeysetAdminMixin
+from core.admin import FoldedSearchMixin, KeysetAdminMixin
 from core.versioning import VERSION_FIELD, VersionedAdminForm, VersionedAdminMixin
 
 from . import services, totals
@@ -33,7 +33,7 @@ class PhotoInline(admin.TabularInline):
         return False  # photos are verified and re-encoded by the portal's upload, not here
 
 
-class OrganisedAdmin(SimpleHistoryAdmin):
+class OrganisedAdmin(FoldedSearchMixin, admin.ModelAdmin):
     show_full_result_count = False
     list_select_related = ["province", "district", "commune"]
     autocomplete_fields = ["province", "district", "commune"]
@@ -41,7 +41,7 @@ class OrganisedAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(VersionedAdminMixin, OrganisedAdmin):
+class ProgrammeAdmin(VersionedAdminMixin, OrganisedAdmin):  # no history kept: a plain ModelAdmin
     list_display = ["name", "from_year", "to_year", "province", "district", "commune"]
     search_fields = ["title_key", "name"]
 
@@ -61,7 +61,7 @@ class SeminarAdminForm(VersionedAdminForm):
 
 
 @admin.register(Seminar)
-class SeminarAdmin(KeysetAdminMixin, VersionedAdminMixin, OrganisedAdmin):
+class SeminarAdmin(KeysetAdminMixin, VersionedAdminMixin, OrganisedAdmin, SimpleHistoryAdmin):
     form = SeminarAdminForm
     paginator = EstimatedCountPaginator
     show_full_result_count = False
@@ -107,7 +107,7 @@ class ProposalAdmin(KeysetAdminMixin, VersionedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(VersionedAdminMixin, OrganisedAdmin):
+class InitiativeAdmin(VersionedAdminMixin, OrganisedAdmin, SimpleHistoryAdmin):
     list_display = ["name", "from_year", "to_year", "commune", "district", "province"]
     search_fields = ["title_key", "name"]
     autocomplete_fields = ["province", "district", "commune", "programme", "communes", "branches", "seminars"]
