@@ -80,6 +80,10 @@ def test_an_ended_district_and_province_say_what_their_counts_are(client, w, hie
         reverse("branches:province_detail", args=[w["old_province"].code]) + on,
     ):
         assert "data-counts-today" in client.get(url).content.decode(), url
+    # Nor a link to "its branches": a list filtered on a district that no branch is under any more.
+    ended = client.get(reverse("branches:district_detail", args=[w["district"].code]) + on).content.decode()
+    assert f"?district={w['district'].pk}" not in ended
     # A unit that goes on counts its branches as they are: nothing to explain.
     current = reverse("branches:district_detail", args=[hieu_tu.district.code])
-    assert "data-counts-today" not in client.get(current).content.decode()
+    page = client.get(current).content.decode()
+    assert "data-counts-today" not in page and f"?district={hieu_tu.district.pk}" in page
