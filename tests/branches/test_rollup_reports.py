@@ -3,6 +3,7 @@ world: a small Trà Vinh whose communes went into a new Vĩnh Long on 01/07/2025
 The world's 2020 commendations (Tèo of Huyện Tiểu Cần, Nhung of Huyện Càng Long) are counted under Trà Vinh
 and its districts as recorded, and under today's communes (Xã Tập Ngãi, Xã Càng Long) rolled up."""
 
+import datetime
 import io
 import itertools
 import pickle
@@ -189,6 +190,24 @@ def test_an_ended_province_reads_its_branches_under_todays_communes(world, tra_v
 
 
 def test_seminars_export_names_the_unit_of_the_time_and_today(client, world):
+    from branches.models import Commune
+    from seminars.models import Seminar
+    from seminars.services import seminar_save
+
+    commune = (
+        Commune.objects.filter(began_on__isnull=False).select_related("province").order_by("code").first()
+    )
+    seminar = seminar_save(
+        seminar=Seminar(
+            province=commune.province,
+            commune=commune,
+            title="Bí thư với chuyển đổi số",
+            held_on=datetime.date(2026, 3, 1),
+        ),
+        participants=[],
+        themes=[],
+        proposals=[],
+    )
     login_verified(client, staff())
     response = client.get(reverse("seminars:seminar_export"))
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
@@ -197,8 +216,15 @@ def test_seminars_export_names_the_unit_of_the_time_and_today(client, world):
     body = rows[rows.index(header) + 1 :]
     assert body, "the world's Tiểu Cần seminar"
     at, now = header.index("Đơn vị khi ghi nhận"), header.index("Đơn vị hiện nay")
-    expected = ("Huyện Tiểu Cần, Tỉnh Trà Vinh", "Tỉnh Vĩnh Long (mới)")
-    assert {(row[at], row[now]) for row in body} == {expected}
+    by_commune = f"{commune.name}, {commune.province.name}"  # the commune, not only its province
+    assert {(row[at], row[now]) for row in body} == {
+        ("Huyện Tiểu Cần, Tỉnh Trà Vinh", "Tỉnh Vĩnh Long (mới)"),
+        (by_commune, by_commune),
+    }
+    # Its page's breadcrumbs go through the commune too.
+    page = client.get(seminar.get_absolute_url()).content.decode()
+    crumbs = page[page.index('class="breadcrumb') : page.index("</ol>")]
+    assert commune.name in crumbs
 
 
 def _grow(world, n: int, batch: str) -> None:
