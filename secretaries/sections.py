@@ -4,6 +4,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from core.excel import Sheet
+from core.scope import mark_visible
 from core.sections import Section
 
 from .models import Person, Term
@@ -15,6 +16,9 @@ def branch_section(branch, *, user) -> Section:
         branch.terms.select_related("person"),
         key=lambda t: (t.ended_on is not None, t.role, -t.started_on.toordinal()),
     )
+    # A former branch's page shows who leads it today too; a person outside the user's scope (today's
+    # commune's secretary, on an ended district's page) is named without a link that would answer 404.
+    mark_visible([term.person for term in terms], user)
     return Section(
         template="secretaries/partials/branch_terms.html",
         context={

@@ -87,3 +87,25 @@ def test_a_current_unit_appoints_as_before(world, tra_vinh_staff, hieu_tu):
         user=tra_vinh_staff,
     )
     assert term.pk is not None
+
+
+def test_an_ended_districts_branch_page_names_todays_secretary_without_a_link(
+    world, ended, tieu_can_officer, client
+):
+    """Who leads the branch since the district ended is today's commune's record: named, not linked (the
+    link answered 404)."""
+    from tests.factories import person_with_term
+
+    term = world["tieu_can_person"].terms.get()
+    services.term_end(term=term, ended_on=datetime.date(2025, 12, 31))
+    today = person_with_term(
+        branch=term.branch, full_name="Lâm Thị Hôm Nay", started_on=datetime.date(2026, 1, 1)
+    )
+    # Managed by today's units, which have no district (as the appointment of a commune officer leaves it).
+    Person.objects.filter(pk=today.pk).update(district=None)
+    client.force_login(tieu_can_officer)
+    page = client.get(term.branch.get_absolute_url()).content.decode()
+    assert "Lâm Thị Hôm Nay" in page
+    assert client.get(today.get_absolute_url()).status_code == 404
+    assert today.get_absolute_url() not in page
+    assert world["tieu_can_person"].get_absolute_url() in page  # its own secretary, linked as before
