@@ -4,14 +4,21 @@ A cell typed by a user as `=HYPERLINK(...)`, `+1+1`, `-2+3` or `@SUM(...)` would
 or LibreOffice; it gets a leading quote instead. The portal's own exports (core.excel) and Django
 admin's (django-import-export, through EXPORT_FORMATS) both use `neutralise`."""
 
+import re
+
 from import_export.formats import base_formats
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
+#: a sign and then only digits and the separators of a phone number: nothing a spreadsheet could run
+_INERT = re.compile(r"[+-][\d .()-]*")
+
+
 def neutralise(value):
-    """Make a text cell inert: a leading formula trigger gets a quote prefix."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+    """Make a text cell inert: a leading formula trigger gets a quote prefix. Not a phone number written
+    with +84 (nor "-", "-5"): no function, no reference, and the quote would show in the cell."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS) and not _INERT.fullmatch(value):
         return "'" + value
     return value
 

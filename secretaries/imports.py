@@ -42,7 +42,7 @@ from core.text import fold, name_sort_key, normalize_name
 from .birth_dates import validate_date_of_birth
 from .choices import ETHNICITIES, EducationLevel, Gender, Religion, TheoryLevel
 from .models import Person, Term
-from .phones import is_phone
+from .phones import is_phone, search_digits
 from .sensitive import hidden_fields
 
 PERSON_FIELDS = (
@@ -568,7 +568,7 @@ def _keys(person: Person) -> None:
     person.full_name = normalize_name(person.full_name)
     person.name_key = fold(person.full_name)
     person.sort_key = name_sort_key(person.full_name)
-    person.phone_digits = "".join(ch for ch in person.phone if ch.isdigit())
+    person.phone_digits = search_digits(person.phone)
 
 
 @transaction.atomic

@@ -24,7 +24,7 @@ from core.versioning import Versioned
 
 from .birth_dates import validate_date_of_birth
 from .choices import ETHNICITIES, EducationLevel, Gender, PublicConsent, Religion, TheoryLevel
-from .phones import validate_phone
+from .phones import search_digits, validate_phone
 
 
 class PersonQuerySet(ScopedQuerySet):
@@ -44,7 +44,7 @@ class PersonQuerySet(ScopedQuerySet):
         for term in search_terms(query):
             digits = "".join(ch for ch in term if ch.isdigit())
             if digits and len(digits) == len(term.replace("+", "")):
-                qs = qs.filter(phone_digits__contains=digits)
+                qs = qs.filter(phone_digits__contains=search_digits(term))
             else:
                 qs = qs.filter(name_key__contains=term)
         return qs
@@ -165,7 +165,7 @@ class Person(Versioned):
         self.full_name = normalize_name(self.full_name)
         self.name_key = fold(self.full_name)
         self.sort_key = name_sort_key(self.full_name)
-        self.phone_digits = "".join(ch for ch in self.phone if ch.isdigit())
+        self.phone_digits = search_digits(self.phone)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

@@ -3,7 +3,8 @@
 Vietnamese numbers since the 2018 renumbering: a mobile has 10 digits (03x, 05x, 07x, 08x, 09x), a
 landline 11 (02xx and 7 or 8 digits), both starting with 0; written with +84 in place of that 0 they are
 the same number. Spaces, dots, dashes and brackets between the digits are how people write them and are
-kept as typed (`Person.phone_digits` holds the digits for search). A number typed into a number cell of
+kept as typed (`Person.phone_digits` holds the digits for search, "+84" read as the leading 0, so that
+"0912 345 678", "0912345678" and "+84 912 345 678" find one another). A number typed into a number cell of
 Excel loses its leading zero: the secretaries' import puts it back before this check."""
 
 from django.core.exceptions import ValidationError
@@ -18,6 +19,11 @@ def national_digits(text: str) -> str:
     number is returned without its separators."""
     compact = text.translate(SEPARATORS)
     return "0" + compact[3:] if compact.startswith("+84") else compact
+
+
+def search_digits(text: str) -> str:
+    """The digits a phone number is stored and searched by ("+84 912 345 678" → "0912345678")."""
+    return "".join(ch for ch in national_digits(text) if ch.isdigit())
 
 
 def is_phone(text: str) -> bool:

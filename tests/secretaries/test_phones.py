@@ -75,3 +75,33 @@ def test_a_correction_the_secretary_proposes_is_checked_too(client, world):
     assert response.status_code == 200
     assert response.context["form"].errors["phone"] == [MESSAGE]
     assert not Correction.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "query", ["0987111222", "0987 111 222", "+84987111222", "+84 987 111 222", "111 222"]
+)
+@pytest.mark.parametrize("stored", ["+84 987 111 222", "0987.111.222"])
+def test_a_number_is_found_however_it_was_written(stored, query, hieu_tu):
+    """Stored and searched by its national digits: "+84" is the leading 0 on both sides."""
+    from tests.factories import person_with_term
+
+    person = person_with_term(branch=BranchFactory(commune=hieu_tu, name="Ấp Tìm Số"), phone=stored)
+    assert person.phone == stored  # kept as typed
+    assert list(Person.objects.search(query)) == [person]
+    assert not Person.objects.search("0987111223").exists()
+
+
+def test_the_numbers_stored_with_84_are_searched_by_their_national_digits(hieu_tu):
+    """The migration's work, for the records saved before it (their digits kept the 84)."""
+    import importlib
+
+    from django.apps import apps
+
+    from tests.factories import person_with_term
+
+    person = person_with_term(branch=BranchFactory(commune=hieu_tu, name="Ấp Số Cũ"), phone="+84 912 345 678")
+    Person.objects.filter(pk=person.pk).update(phone_digits="84912345678")
+    migration = importlib.import_module("secretaries.migrations.0011_phone_digits_national")
+    migration.national(apps, None)
+    person.refresh_from_db()
+    assert person.phone_digits == "0912345678"
