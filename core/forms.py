@@ -5,12 +5,26 @@ crispy renders the text of `HTML(...)`, a `Fieldset`'s legend and a button's lab
 (a `next` from the query, a name someone typed) could read the whole page context, the session cookie
 included. These pieces hand their data to a fixed template as a context variable, autoescaped.
 tests/core/test_no_data_in_templates.py keeps crispy's own pieces to constant text.
+
+Beside them, what every form of the portal does alike: `prompt_to_choose`.
 """
 
 from crispy_forms import layout
 from crispy_forms.utils import TEMPLATE_PACK
+from django import forms
 from django.template.loader import render_to_string
 from django.utils.html import conditional_escape
+from django.utils.translation import gettext_lazy as _
+
+
+def prompt_to_choose(form) -> None:
+    """A choice not made yet reads "— Choose —" in every list of the form, not Django's "---------"."""
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField):
+            if field.empty_label is not None:
+                field.empty_label = _("— Choose —")
+        elif isinstance(field, forms.ChoiceField) and any(value == "" for value, _label in field.choices):
+            field.choices = [("", _("— Choose —")), *[c for c in field.choices if c[0] != ""]]
 
 
 class CancelLink:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from branches.forms import form_actions
-from core.forms import Submit
+from core.forms import Submit, prompt_to_choose
 from core.widgets import DateInput
 
 from .account_services import CORRECTABLE_FIELDS
@@ -116,6 +116,7 @@ class CorrectionForm(forms.ModelForm):
         # A copy: the form's validation writes the values into its instance, and the record must not change.
         super().__init__(*args, instance=copy.copy(person), **kwargs)
         self.fields["phone"].widget.attrs.update({"inputmode": "tel"})
+        prompt_to_choose(self)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             "full_name",

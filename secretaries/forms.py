@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.forms import BranchChoiceField, form_actions
 from branches.models import Branch
+from core.forms import prompt_to_choose
 from core.text import fold, normalize_name
 from core.versioning import VERSION_FIELD, VersionedForm
 from core.widgets import AutocompleteSelect, DateInput
@@ -136,12 +137,7 @@ class PersonForm(VersionedForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["phone"].widget.attrs.update({"inputmode": "tel", "autocomplete": "off"})
-        for name in ("gender", "education_level"):
-            # "— Choose —" rather than Django's dashes for a choice not made yet.
-            self.fields[name].choices = [
-                ("", _("— Choose —")),
-                *[c for c in self.fields[name].choices if c[0]],
-            ]
+        prompt_to_choose(self)
         if "religion" in hidden_fields(user):
             # Sensitive data this user may not see (secretaries/sensitive.py): not shown, so not changed.
             del self.fields["religion"]

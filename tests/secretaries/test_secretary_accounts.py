@@ -340,6 +340,16 @@ def test_nothing_changed_is_not_a_correction(client, world):
     assert not Correction.objects.exists()
 
 
+def test_the_correction_form_prompts_as_the_officers_form_does(client, world, tieu_can_officer):
+    person = world["tieu_can_person"]
+    client.force_login(_secretary(person))
+    own = client.get(reverse("own:correction")).content.decode()
+    client.force_login(tieu_can_officer)
+    officers = client.get(reverse("secretaries:person_update", args=[person.pk])).content.decode()
+    for page in (own, officers):
+        assert "— Chọn —" in page and "---------" not in page
+
+
 def test_a_religion_correction_goes_to_provincial_staff_only(client, tieu_can_officer, tra_vinh_staff, world):
     person = world["tieu_can_person"]
     secretary = type(client)()
