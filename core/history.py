@@ -7,6 +7,7 @@ depend on how many changes there were.
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.db import models
 from django.utils import formats, timezone
@@ -47,6 +48,8 @@ def _display(model_field, value, names: dict) -> str:
         return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
     if isinstance(value, date):
         return formats.date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, Decimal | float):
+        return formats.number_format(value, use_l10n=True)  # a score: "2,82" in Vietnamese
     return str(value)
 
 

@@ -35,3 +35,17 @@ def test_history_rows_and_the_page_show_the_day_in_vietnam(client, tieu_can_offi
 def test_a_changed_moment_is_shown_in_vietnam_time():
     field = Assessment._meta.get_field("submitted_at")
     assert _display(field, MOMENT, {}) == "04:00 02/12/2026"
+
+
+def test_a_score_is_written_as_the_language_writes_it():
+    """A changed score reads "4,00 → 2,82" in Vietnamese, as everywhere else (it read "4.00")."""
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    field = Assessment._meta.get_field("overall_score")
+    with translation.override("vi"):
+        assert _display(field, Decimal("2.82"), {}) == "2,82"
+    with translation.override("en"):
+        assert _display(field, Decimal("2.82"), {}) == "2.82"
+    assert _display(Assessment._meta.get_field("quarter"), 3, {}) == "3"
