@@ -6,7 +6,7 @@ depend on how many changes there were.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import models
@@ -53,6 +53,17 @@ def _display(model_field, value, names: dict) -> str:
     return str(value)
 
 
+#: two records of one object this close, by the same person, are one save (a row, then its relations)
+ONE_SAVE = timedelta(seconds=2)
+
+
+def _same_save(earlier, later) -> bool:
+    return (
+        earlier.history_user_id == later.history_user_id
+        and later.history_date - earlier.history_date <= ONE_SAVE
+    )
+
+
 def history_rows(history, *, limit: int = 20, hidden: frozenset[str] = frozenset()) -> list[HistoryRow]:
     """The latest `limit` changes of a history queryset (e.g. `branch.history`), newest first; the fields
     in `hidden` (sensitive ones the reader may not see) are left out."""
@@ -77,7 +88,12 @@ def history_rows(history, *, limit: int = 20, hidden: frozenset[str] = frozenset
             if previous and record.history_type == "~"
             else None
         )
-        pairs.append((record, [c for c in delta.changes if c.field in tracked] if delta else []))
+        changes = [c for c in delta.changes if c.field in tracked] if delta else []
+        if delta is not None and not changes and _same_save(previous, record):
+            # The second record of one save (a seminar's participants set after the seminar): nothing of
+            # its own to show, it would read as an empty "Changed" under the "Created".
+            continue
+        pairs.append((record, changes))
 
     # Name the related objects that changed, one query per related model.
     wanted: dict[str, set] = {}

@@ -49,3 +49,30 @@ def test_a_score_is_written_as_the_language_writes_it():
     with translation.override("en"):
         assert _display(field, Decimal("2.82"), {}) == "2.82"
     assert _display(Assessment._meta.get_field("quarter"), 3, {}) == "3"
+
+
+def test_one_save_is_one_row_of_history(world, tieu_can_officer):
+    """A seminar saved with its participants writes two records (the row, then the relation); the history
+    shows one, "Created", not a second, empty "Changed". A later change stays its own row."""
+    from seminars.models import Seminar
+    from seminars.services import seminar_save
+
+    person = world["tieu_can_person"]
+    seminar = seminar_save(
+        seminar=Seminar(
+            province=person.province,
+            district=person.district,
+            title="Một lần lưu",
+            held_on=datetime.date(2024, 5, 2),
+        ),
+        participants=[person],
+        themes=[],
+        proposals=[],
+    )
+    assert seminar.history.count() == 2
+    assert [row.action for row in history_rows(seminar.history)] == ["Tạo mới"]
+    later = seminar.history.earliest("history_id")
+    Seminar.history.filter(history_id=later.history_id).update(
+        history_date=later.history_date - datetime.timedelta(minutes=5)
+    )
+    assert [row.action for row in history_rows(seminar.history)] == ["Sửa", "Tạo mới"]
