@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from assessments import scoring
@@ -203,6 +204,28 @@ class TestQuarters:
         assert first.quarter == 1 and first.period_label == f"Quý 1/{quarterly.year}"
         with pytest.raises(IntegrityError), transaction.atomic():
             Assessment.objects.filter(pk=second.pk).update(quarter=1)
+
+    def test_the_list_and_the_page_say_which_quarter(self, quarterly, world, tieu_can_officer, client):
+        """One person's two rows in a quarterly framework read "Quý 1/…" and "Quý 2/…", not the year twice."""
+        person = world["tieu_can_person"]
+        criteria = framework_criteria(quarterly)
+        made = [
+            assessment_save(
+                person=person,
+                framework=quarterly,
+                assessor=tieu_can_officer,
+                values=full_marks(criteria),
+                quarter=quarter,
+            )
+            for quarter in (1, 2)
+        ]
+        client.force_login(tieu_can_officer)
+        listing = client.get(
+            reverse("assessments:assessment_list"), {"framework": quarterly.pk}
+        ).content.decode()
+        assert f"Quý 1/{quarterly.year}" in listing and f"Quý 2/{quarterly.year}" in listing
+        page = client.get(made[1].get_absolute_url()).content.decode()
+        assert f"{person.full_name} · Quý 2/{quarterly.year}" in page
 
     def test_an_annual_framework_takes_no_quarter(self, framework, world, tieu_can_officer):
         with pytest.raises(ValidationError) as refused:
