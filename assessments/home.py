@@ -2,7 +2,7 @@
 the unit's review (when the framework asks for self-assessment), and submitted assessments waiting for
 confirmation."""
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from core.home import Panel
@@ -29,6 +29,17 @@ def panel(user) -> Panel | None:
         .order_by()
         .aggregate(**{name: Sum(name, default=0) for name in COUNTS})
     )
+    # The year's other frameworks (a province's quarterly one beside the annual): what waits in them for
+    # the user, a line each, so that no self-assessment sits unseen. One query, on the same totals.
+    elsewhere = list(
+        AssessmentTotal.objects.visible_to(user)
+        .filter(framework__year=framework.year)
+        .exclude(framework=framework)
+        .values("framework", "framework__name")
+        .annotate(awaiting_review=Sum("awaiting_review"), submitted=Sum("submitted"))
+        .filter(Q(awaiting_review__gt=0) | Q(submitted__gt=0))
+        .order_by("framework__name")
+    )
     group_chart = None
     if user.is_provincial_staff:
         # Average score per skill group of the province, drawn on the first screen (not for the whole
@@ -50,6 +61,7 @@ def panel(user) -> Panel | None:
             "group_chart": group_chart,
             "period_closes_on": closes_on if closing else None,
             "period_days_left": days_left,
+            "elsewhere": elsewhere,
             **counts,
         },
     )

@@ -342,3 +342,32 @@ class TestWiring:
         assert link in page
         listing = client.get(link.replace("&amp;", "&")).content.decode()
         assert secretary.person.full_name in listing
+
+    def test_the_first_screen_names_what_waits_in_the_years_other_framework(
+        self, client, secretary, self_framework, tieu_can_officer, world
+    ):
+        """A province's quarterly framework beside its annual one: its self-assessments waiting for the unit
+        are on the first screen too, a line under the year's cards (they were on no screen but the list)."""
+        from assessments.models import Period
+
+        quarterly = framework_create_points(
+            year=self_framework.year,
+            province=self_framework.province,
+            name="Theo quý",
+            period=Period.QUARTER,
+            self_assessment=True,
+        )
+        self_services.self_assessment_save(
+            user=secretary,
+            framework=quarterly,
+            values=marks(services.framework_criteria(quarterly)),
+            submit=True,
+            quarter=1,
+        )
+        client.force_login(tieu_can_officer)
+        page = client.get(reverse("home")).content.decode()
+        assert 'data-stat="awaiting-review">0<' in page  # the year's framework: nothing waits there
+        line = page[page.index('data-home="other-frameworks"') :]
+        line = line[: line.index("</ul>")]
+        assert "Theo quý" in line and "1 bản tự đánh giá chờ đơn vị đánh giá" in line
+        assert f"?framework={quarterly.pk}&amp;status=cho_don_vi" in line
