@@ -8,10 +8,48 @@ short codes. Never a password, token, or personal data beyond ids.
 
 import logging
 
+from django.utils.translation import gettext_lazy as _
+
 from .client import client_address
 from .log_context import current_request, user_id_of
 
 logger = logging.getLogger("bithu.security")
+
+#: what each event is, in words, for the people it concerns (a secretary's download of their data shows
+#: their access log): an event not listed is shown by its name
+EVENT_LABELS = {
+    "login.success": _("Signed in"),
+    "login.failure": _("Sign-in refused (wrong password or locked)"),
+    "logout": _("Signed out"),
+    "session.expired": _("Signed out after inactivity or the session's time limit"),
+    "session.end_all": _("Sessions ended by an administrator"),
+    "mfa.verified": _("Two-step verification passed"),
+    "mfa.enrolled": _("Two-step verification set up"),
+    "mfa.removed": _("Two-step verification removed"),
+    "mfa.reset": _("Two-step verification reset by an administrator"),
+    "mfa.recovery_codes_regenerated": _("New recovery codes created"),
+    "invitation.redeem": _("Account created with an invitation"),
+    "invitation.failure": _("Invitation code refused"),
+    "invitation.revoke": _("Invitation revoked"),
+    "user.create": _("Account created"),
+    "data.export": _("Data exported to Excel"),
+    "data.export_download": _("Exported file downloaded"),
+    "data.import": _("Data imported from Excel"),
+    "data.import_file": _("Excel file uploaded for import"),
+    "data.import_preview": _("Import previewed"),
+    "data.import_refused": _("Import refused"),
+    "access.not_found": _("Page not found, or outside the account's scope"),
+    "access.denied": _("Access refused"),
+    "access.csrf_failure": _("Form refused by the security check"),
+    "request.nul_byte": _("Malformed request refused"),
+    "commendation.revoke": _("Commendation revoked"),
+    "campaign.decision_correct": _("Commendation decision corrected"),
+}
+
+
+def event_label(event: str) -> str:
+    return str(EVENT_LABELS.get(event, event))
+
 
 #: the longest value kept for one field: ids, counts and codes are short, anything longer is a mistake
 MAX_FIELD_LENGTH = 200

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from branches.rollup import unit_names
 from core.excel import xlsx_workbook_response
 from core.mixins import secretary_view
 from core.personal_data import record_sensitive_access
@@ -27,7 +28,7 @@ from . import account_services as services
 from .account_forms import AccountForm, CodeForm, ConsentForm, CorrectionForm
 from .choices import ETHNICITIES
 from .models import Person
-from .selectors import consent_history, correction_rows, person_terms
+from .selectors import consent_history, correction_rows, person_terms, person_units
 from .sensitive import SENSITIVE_FIELDS
 
 #: the session key holding the code between the code page and the account form (never in a URL after)
@@ -100,10 +101,13 @@ def own_export(request):
     """Everything the portal holds about the person, one sheet per kind (Law 91/2025/QH15)."""
     person = _person(request)
     filename = f"du-lieu-cua-toi-{slugify(fold(person.full_name)) or person.pk}.xlsx"
+    # The line under the title names the unit that keeps the record, as every export's does.
+    units = person_units(person, list(person_terms(person)))
+    unit = unit_names(*(getattr(units[level], "name", None) for level in ("commune", "district", "province")))
     response, rows = xlsx_workbook_response(
         filename=filename,
         title=_("Data held about %(name)s") % {"name": person.full_name},
-        scope=person.full_name,
+        scope=unit,
         sheets=subject_sheets(person),
     )
     record_sensitive_access(

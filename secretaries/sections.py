@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from core.excel import Sheet
 from core.scope import mark_visible
 from core.sections import Section
+from core.security_log import event_label
 
 from .models import Person, Term
 
@@ -26,6 +27,12 @@ def branch_section(branch, *, user) -> Section:
             "has_secretary": any(t.is_current and t.role == Term.Role.SECRETARY for t in terms),
         },
     )
+
+
+def _sensitive_access_label(what: str) -> str:
+    if what == "own-data-export":
+        return _("You downloaded your data")
+    return _("Your data was exported in a list (%(file)s)") % {"file": what}
 
 
 def subject_sheets(person) -> list[Sheet]:
@@ -133,8 +140,11 @@ def subject_sheets(person) -> list[Sheet]:
             _("Access log"),
             [_("Time"), _("Event"), _("Details")],
             [
-                *[[e.created_at, e.event, e.details_text] for e in events.order_by("-created_at")[:1000]],
-                *[[a.created_at, f"sensitive_data.{a.what}", ", ".join(a.fields)] for a in accesses],
+                *[
+                    [e.created_at, event_label(e.event), e.details_text]
+                    for e in events.order_by("-created_at")[:1000]
+                ],
+                *[[a.created_at, _sensitive_access_label(a.what), ", ".join(a.fields)] for a in accesses],
             ],
         ),
     ]

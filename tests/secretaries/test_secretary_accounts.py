@@ -390,7 +390,17 @@ def test_the_data_subject_export_holds_everything_about_the_person(client, world
     )
     assert "0912 345 678" in text and "0987 654 321" in text
     assert person.get_religion_display() in text
-    access = SensitiveDataAccess.objects.get(subject_id=person.pk)
+    # The line under the title names the unit that keeps the record, not the person again; the access log
+    # says what happened in words, not by the events' names.
+    commune = person.terms.get().branch.commune
+    assert workbook.worksheets[0]["A2"].value.startswith(f"Đơn vị: {commune.name}, ")
+    # The second download lists the first, in words.
+    again = load_workbook(BytesIO(b"".join(client.get(reverse("own:export")).streaming_content)))
+    log = next(sheet for sheet in again.worksheets if sheet.title == "Nhật ký truy cập")
+    events = [row[2] for row in log.iter_rows(min_row=5, values_only=True)]
+    assert "Bạn đã tải dữ liệu của mình" in events and "Đăng nhập" in events, events
+    assert not any(str(event).startswith(("sensitive_data.", "login.", "data.")) for event in events), events
+    access = SensitiveDataAccess.objects.filter(subject_id=person.pk).earliest("pk")
     assert access.user_id == account.pk and access.fields == ["religion"] and access.rows > 0
 
 
