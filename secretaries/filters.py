@@ -1,7 +1,7 @@
 import datetime
 
 import django_filters
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -123,7 +123,18 @@ class PersonFilter(django_filters.FilterSet):
             }
         else:
             window = {"expected_end_on__lt": today}
-        return self._with_current_term(queryset, **window)
+        # Read as a calendar: the term that ends first on top (a column header's sort, applied after, wins).
+        first_end = (
+            Term.objects.current()
+            .filter(person=OuterRef("pk"), **window)
+            .order_by("expected_end_on")
+            .values("expected_end_on")[:1]
+        )
+        return (
+            self._with_current_term(queryset, **window)
+            .annotate(term_ends=Subquery(first_end))
+            .order_by("term_ends", "sort_key", "pk")
+        )
 
     def filter_party(self, queryset, name, value):
         return queryset.filter(is_party_member=value == "1")

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -53,7 +54,10 @@ class PersonListView(PrintableListMixin, PaginatedListMixin, PersonQuerysetMixin
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(
-            filter=self.filterset, show_district=shows_districts(self.request.user), **kwargs
+            filter=self.filterset,
+            show_district=shows_districts(self.request.user),
+            today=timezone.localdate(),  # a term due to end before it is overdue, in red
+            **kwargs,
         )
         # A person read through an earlier term may serve in a branch the user cannot open now: named, not
         # linked (one query for the page).

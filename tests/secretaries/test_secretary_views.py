@@ -462,6 +462,25 @@ def test_terms_ending_soon_from_home_to_list(client, tieu_can_officer, world):
     assert not client.get(reverse("secretaries:person_list"), {"ending": "overdue"}).context["people"]
 
 
+def test_the_terms_ending_soon_read_as_a_calendar(client, tieu_can_officer, world, hieu_tu):
+    """The list of terms ending within 60 days: the first to end on top, each with its date (the list was in
+    alphabetical order, without dates); a column header's sort still wins."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    for days, name in [(40, "An Văn Sau"), (5, "Vũ Thị Trước")]:
+        person = person_with_term(branch=BranchFactory(commune=hieu_tu), full_name=name)
+        person.terms.update(expected_end_on=today + datetime.timedelta(days=days))
+    client.force_login(tieu_can_officer)
+    url = reverse("secretaries:person_list")
+    response = client.get(url, {"ending": "soon"})
+    assert [p.full_name for p in response.context["people"]] == ["Vũ Thị Trước", "An Văn Sau"]
+    soon = (today + datetime.timedelta(days=5)).strftime("%d/%m/%Y")
+    assert f"(dự kiến hết ngày {soon})" in response.content.decode()
+    by_name = client.get(url, {"ending": "soon", "o": "name"}).context["people"]
+    assert [p.full_name for p in by_name] == ["An Văn Sau", "Vũ Thị Trước"]
+
+
 @pytest.mark.parametrize("ending", [8, 10])
 def test_an_officers_first_screen_shows_eight_terms_ending_and_counts_them_all(
     client, tieu_can_officer, world, ending
