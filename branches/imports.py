@@ -64,8 +64,9 @@ class UnitIndex:
         current = [c for c in communes if c.ended_on is None]
         self.only = current[0] if len(current) == 1 else None
 
-    def resolve(self, row: ParsedRow, key: str, columns: dict) -> Commune | None:
-        """The commune of the row's `key` column, or None after refusing the row with the reason."""
+    def resolve(self, row: ParsedRow, key: str, columns: dict, ended_allowed=()) -> Commune | None:
+        """The commune of the row's `key` column, or None after refusing the row with the reason. An ended
+        commune is refused unless its id is in `ended_allowed`."""
         text = row.values.get(key)
         if not text:
             if self.only is not None:
@@ -82,6 +83,8 @@ class UnitIndex:
             )
             return None
         ended = self.ended.get(fold(typed)) or self.ended.get(unit_key(typed))
+        if ended and len(ended) == 1 and ended[0].pk in ended_allowed:
+            return ended[0]
         if ended:
             row.refuse(
                 key,
@@ -182,11 +185,17 @@ class BranchImport(ImportKind):
         if lock:
             existing_qs = existing_qs.select_for_update(of=("self",))
         existing = {(b.commune_id, b.name_key): b for b in existing_qs}
+        # The branches still under an ended commune, waiting for their new one: the list's own export names
+        # them so, and a row left as exported is "unchanged", not an error that stops the whole file.
+        waiting = {(b.commune_id, b.name_key): b for b in Branch.objects.visible_to(user).waiting()}
+        waiting_in: dict[str, set[int]] = {}
+        for commune_id, name_key in waiting:
+            waiting_in.setdefault(name_key, set()).add(commune_id)
         seen: dict[tuple, int] = {}
         outcomes, payload = [], BranchPayload()
         for row in rows:
             name = normalize_name(row.values.get("name") or "")
-            commune = units.resolve(row, "commune", columns)
+            commune = units.resolve(row, "commune", columns, ended_allowed=waiting_in.get(fold(name), ()))
             action, summary = NEW, name
             if commune is not None and name:
                 summary = f"{name} — {commune.name}"
@@ -196,7 +205,13 @@ class BranchImport(ImportKind):
                         "name", _("the same branch is on row %(row)s") % {"row": seen[key]}, columns=columns
                     )
                 seen.setdefault(key, row.number)
-                branch = existing.get(key)
+                branch = existing.get(key) or waiting.get(key)
+                if commune.ended_on is not None and self._changed(row, branch):
+                    row.refuse(
+                        "commune",
+                        _("this branch waits for its new commune: choose it in the list of waiting branches"),
+                        columns=columns,
+                    )
                 if branch is not None and not branch.is_active:
                     row.refuse("name", _("this branch is inactive: reactivate it first"), columns=columns)
                 if not row.errors:
@@ -205,20 +220,30 @@ class BranchImport(ImportKind):
         return Plan(outcomes, payload)
 
     @staticmethod
-    def _apply(
-        row: ParsedRow, branch: Branch | None, commune: Commune, name: str, payload: BranchPayload
-    ) -> str:
-        values = {
+    def _values(row: ParsedRow) -> dict:
+        return {
             key: row.values[key]
             for key in ("kind", "member_count", "founded_on")
             if row.values.get(key) is not None
         }
+
+    @staticmethod
+    def _changed(row: ParsedRow, branch: Branch) -> dict:
+        return {
+            key: value for key, value in BranchImport._values(row).items() if getattr(branch, key) != value
+        }
+
+    @staticmethod
+    def _apply(
+        row: ParsedRow, branch: Branch | None, commune: Commune, name: str, payload: BranchPayload
+    ) -> str:
+        values = BranchImport._values(row)
         if branch is None:
             new = Branch(commune_id=commune.pk, name=name, **values)
             new.name_key = fold(name)  # bulk_create does not run save()
             payload.new.append(new)
             return NEW
-        changed = {key: value for key, value in values.items() if getattr(branch, key) != value}
+        changed = BranchImport._changed(row, branch)
         if not changed:
             return UNCHANGED
         for key, value in changed.items():

@@ -202,3 +202,38 @@ def test_the_old_commune_and_the_branch_pages_point_to_the_work_list(w, client):
     client.force_login(w["district_officer"])
     branch = client.get(w["waiting"][0].get_absolute_url()).content.decode()
     assert "đang chờ xác định xã mới" in branch and URL not in branch
+
+
+def test_the_branch_list_exported_imports_back_with_the_waiting_branches_unchanged(w, client):
+    """The export names a waiting branch under its ended commune: imported back as it was, it is unchanged
+    (it was an error that stopped the whole file); changed, it is sent to the work list."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from core.importing.models import ImportBatch
+    from tests.importing import upload
+
+    login_verified(client, w["staff"])
+    exported = b"".join(client.get(reverse("branches:branch_export")).streaming_content)
+
+    def imported(content):
+        response = client.post(reverse("imports:batch_upload", args=["branches"]), {"file": upload(content)})
+        assert response.status_code == 302
+        return ImportBatch.objects.latest("pk")
+
+    batch = imported(exported)
+    assert batch.error_count == 0 and batch.new_count == 0, batch.report["rows"]
+    assert batch.row_count == 4  # the three waiting branches among them
+    # One of them changed in the file: not here, on the work list.
+    workbook = load_workbook(io.BytesIO(exported))
+    sheet = workbook.active
+    header = [cell.value for cell in sheet[4]]
+    members = header.index("Số đoàn viên")
+    row = next(r for r in sheet.iter_rows(min_row=5) if r[1].value == "Ấp Bến Đò")
+    row[members].value = (row[members].value or 0) + 1
+    changed_file = io.BytesIO()
+    workbook.save(changed_file)
+    changed = imported(changed_file.getvalue())
+    assert changed.error_count == 1
+    assert "chờ xác định xã mới" in changed.report["rows"][0]["errors"][0]["message"]
