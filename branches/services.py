@@ -122,14 +122,20 @@ def _move(branch: Branch, commune_id: int, *, on: date) -> None:
 
 @transaction.atomic
 def branches_attach_to_new_communes(
-    *, choices: list[tuple[Branch, Commune]], on: date, user, names: dict[int, str] | None = None
+    *,
+    choices: list[tuple[Branch, Commune]],
+    on: date,
+    user,
+    names: dict[int, str] | None = None,
+    check_only: bool = False,
 ) -> int:
     """Re-attach each waiting branch to the new commune chosen for it, from `on` (by default the reform's
     day), as the reform's load does for whole communes. All or nothing: one refused choice (a commune
     that is not among its old commune's successors, a name the new commune already has, a branch no longer
     waiting) refuses the whole batch, with every reason. `names` renames branches (by pk) as they move, for
     a name the new commune has already (two "Ấp Chợ" of two old communes). The caller loads branches and
-    communes through the user's scope; `user` may not record after its own unit ended."""
+    communes through the user's scope; `user` may not record after its own unit ended. `check_only`: the
+    same refusals, nothing moved (the review step, so that the confirmation is not refused)."""
     names = names or {}
     if not choices:
         raise ValidationError(_("Choose a new commune for at least one branch."), code="nothing_chosen")
@@ -179,12 +185,16 @@ def branches_attach_to_new_communes(
             )
         else:
             taken.add((commune.pk, key))
+            if check_only:
+                continue
             if new_name:
                 branch.name = new_name
             moved_between.update((branch.commune_id, commune.pk))
             _move(branch, commune.pk, on=on)
     if errors:
         raise ValidationError(errors, code="refused")
+    if check_only:
+        return len(choices)
     aggregates.branches_moved(communes=moved_between)
     return len(choices)
 

@@ -63,22 +63,26 @@ def branch_waiting(request):
             errors.extend(e for field_errors in date_form.errors.values() for e in field_errors)
         if not errors:
             on = date_form.cleaned_data["on"]
-            if request.POST.get("confirmed") != "1":
-                return render(
-                    request,
-                    "branches/branch_waiting_confirm.html",
-                    {
-                        "pairs": [(b, c, names.get(b.pk, "")) for b, c in pairs],
-                        "on": on,
-                        "date_form": date_form,
-                        "query": query,
-                    },
-                )
+            confirming = request.POST.get("confirmed") == "1"
             try:
-                count = services.branches_attach_to_new_communes(choices=pairs, on=on, user=user, names=names)
+                # The review step is refused what the confirmation would be (a name the new commune has).
+                count = services.branches_attach_to_new_communes(
+                    choices=pairs, on=on, user=user, names=names, check_only=not confirming
+                )
             except ValidationError as error:
                 errors = error.messages
             else:
+                if not confirming:
+                    return render(
+                        request,
+                        "branches/branch_waiting_confirm.html",
+                        {
+                            "pairs": [(b, c, names.get(b.pk, "")) for b, c in pairs],
+                            "on": on,
+                            "date_form": date_form,
+                            "query": query,
+                        },
+                    )
                 messages.success(
                     request,
                     _("%(count)s branches were attached to their new commune from %(date)s.")

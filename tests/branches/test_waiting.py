@@ -108,6 +108,25 @@ def test_the_service_refuses_a_name_the_new_commune_has_and_changes_nothing(w):
     assert Branch.objects.get(pk=first.pk).commune == w["split"]
 
 
+def test_the_review_step_says_it_before_the_confirmation(w, client):
+    """The name the new commune has already is said on the list, with the rows, before the review page
+    offers to confirm what the confirmation would then refuse."""
+    _first, second, _third = w["waiting"]
+    BranchFactory(commune=w["two"], name=second.name)
+    login_verified(client, w["staff"])
+    response = _post(client, {"on": "01/07/2025", f"commune_{second.pk}": w["two"].pk})
+    page = response.content.decode()
+    assert response.status_code == 200 and "đã có chi đoàn" in page
+    assert "branch_waiting_confirm.html" not in [t.name for t in response.templates]
+    assert Branch.objects.get(pk=second.pk).commune == w["split"]
+    # A new name, and the review follows.
+    response = _post(
+        client, {"on": "01/07/2025", f"commune_{second.pk}": w["two"].pk, f"name_{second.pk}": "Ấp Mới"}
+    )
+    assert "branches/branch_waiting_confirm.html" in [t.name for t in response.templates]
+    assert Branch.objects.get(pk=second.pk).commune == w["split"]
+
+
 def test_the_service_refuses_a_date_before_the_new_commune_and_an_ended_units_user(w):
     first = w["waiting"][0]
     with pytest.raises(ValidationError):
