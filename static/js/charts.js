@@ -100,11 +100,16 @@
       },
     };
     const labelAxis = { ticks: { autoSkip: false } };
-    // On a phone the names get a narrower column, so the bars keep room.
     const narrow = canvas.parentElement.clientWidth < 500;
-    const labels = spec.labels.map(function (label) {
-      return wrap(label, horizontal ? (narrow ? 18 : 30) : (narrow ? 12 : 16));
-    });
+    // The names wrapped to the width the chart has: beside horizontal bars at most about two fifths of it
+    // (Chart.js cuts a longer name at the canvas's edge: a phone, a printed page), under vertical ones the
+    // room of one bar.
+    function wrapped(width) {
+      const room = horizontal ? width * 0.4 : width / Math.max(spec.labels.length, 1);
+      const chars = Math.max(horizontal ? 12 : 8, Math.min(horizontal ? 30 : 16, Math.floor(room / 7)));
+      return spec.labels.map(function (label) { return wrap(label, chars); });
+    }
+    const labels = wrapped(canvas.parentElement.clientWidth);
 
     if (horizontal) {
       // One bar needs some height; the box grows with the number of labels instead of squeezing them.
@@ -123,6 +128,14 @@
         // A phone is narrow: taller charts, so a trend with its legend keeps some height.
         aspectRatio: narrow ? (line ? 1.1 : 1.4) : line ? 2.2 : 1.8,
         animation: { duration: 300 },
+        // Drawn again at another width (the printed page, a phone turned): the names wrapped to it.
+        onResize: function (resized, size) {
+          const again = wrapped(size.width);
+          if (JSON.stringify(again) !== JSON.stringify(resized.data.labels)) {
+            resized.data.labels = again;
+            resized.update("none");
+          }
+        },
         scales: horizontal ? { x: valueAxis, y: labelAxis } : { x: labelAxis, y: valueAxis },
         plugins: {
           legend: { display: !single, position: "bottom", labels: { usePointStyle: line } },

@@ -76,6 +76,15 @@ CHARTS_FIT_JS = f"""
   }})
 """
 
+# Beside horizontal bars, each name fits the room the label axis has (Chart.js draws a longer one from
+# outside the canvas: "ỹ năng điều hành" on paper); the names are wrapped again to the printed width.
+LABELS_CUT_JS = """
+() => typeof Chart === "undefined" ? [] : Object.values(Chart.instances)
+  .filter((chart) => chart.options.indexAxis === "y" && chart.scales.y._labelSizes)
+  .filter((chart) => chart.scales.y._labelSizes.widest.width > chart.scales.y.width)
+  .map((chart) => chart.canvas.dataset.chart)
+"""
+
 STYLES_JS = """
 () => ({
   thead: [...document.querySelectorAll("main thead")].map((el) => getComputedStyle(el).display),
@@ -134,6 +143,12 @@ def test_every_report_prints_on_a4_whole_and_without_overlaps(
 ):
     login(page, live_server, tra_vinh_staff.username, PASSWORD)
     today = timezone.localdate().strftime("%d/%m/%Y")
+    # A page opened for paper (its charts first drawn at a canvas's default 300 pixels): names still whole.
+    page.set_viewport_size({"width": A4_CONTENT_WIDTH, "height": 1000})
+    page.emulate_media(media="print")
+    page.goto(live_server.url + "/assessments/summary/")
+    page.wait_for_function("() => Object.keys(Chart.instances).length === 2")
+    assert page.evaluate(LABELS_CUT_JS) == [], "the summary's chart names are cut when opened for paper"
     for name, url, max_pages in REPORTS:
         page.set_viewport_size({"width": 1280, "height": 900})
         page.emulate_media(media="screen")
@@ -149,6 +164,7 @@ def test_every_report_prints_on_a4_whole_and_without_overlaps(
         page.wait_for_function(CHARTS_FIT_JS)
 
         assert page.evaluate(OVERLAPS_JS) == [], f"{name}: elements overlap on paper"
+        assert page.evaluate(LABELS_CUT_JS) == [], f"{name}: a chart's names are cut on paper"
         styles = page.evaluate(STYLES_JS)
         assert styles["thead"] and set(styles["thead"]) == {"table-header-group"}, f"{name}: {styles}"
         assert set(styles["rows"]) == {"avoid"}, f"{name}: rows may split across pages"
