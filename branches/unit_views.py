@@ -82,11 +82,15 @@ class ProvinceListView(ScopedObjectMixin, ListView):
 
     def get_context_data(self, **kwargs):
         query = (self.request.GET.get("q") or "").strip()
-        return super().get_context_data(
+        context = super().get_context_data(
             query=query,
             search_results=selectors.units_search(user=self.request.user, query=query) if query else None,
             **kwargs,
         )
+        # An ended province's row counts the branches still under its communes (waiting for a new one): the
+        # table says so, or its total and the first screen's disagree without a word.
+        context["ended_with_branches"] = any(p.ended_on and p.branch_count for p in context["provinces"])
+        return context
 
 
 class UnitDetailMixin(ScopedObjectMixin):

@@ -83,6 +83,10 @@ def test_an_ended_district_and_province_say_what_their_counts_are(client, w, hie
     # Nor a link to "its branches": a list filtered on a district that no branch is under any more.
     ended = client.get(reverse("branches:district_detail", args=[w["district"].code]) + on).content.decode()
     assert f"?district={w['district'].pk}" not in ended
+    # The provinces' table too, once an ended province still counts branches (those waiting).
+    provinces = client.get(reverse("branches:province_list"))
+    assert any(p.ended_on and p.branch_count for p in provinces.context["provinces"])
+    assert "data-counts-today" in provinces.content.decode()
     # A unit that goes on counts its branches as they are: nothing to explain.
     current = reverse("branches:district_detail", args=[hieu_tu.district.code])
     page = client.get(current).content.decode()
