@@ -14,9 +14,11 @@ from bisect import bisect_right
 from datetime import date, timedelta
 from itertools import accumulate
 
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from branches.divisions import REFORM_DAY
 from branches.models import Branch
 from core.text import fold, name_sort_key
 from demo.branches import DEMO_PROVINCE
@@ -461,3 +463,28 @@ def populate_secretaries(*, rng: random.Random, today: date | None = None) -> di
     bulk_create_with_history(cast.people, Person, batch_size=1000)
     bulk_create_with_history(cast.terms, Term, batch_size=1000)
     return {**counts, **cast.counts, "people": len(cast.people), "terms": len(cast.terms)}
+
+
+def file_under_todays_units() -> int:
+    """People first appointed on or after the reform's day were recorded by today's units: the portal files
+    a person under the unit of the branch they lead (secretaries.services.term_appoint), where the demo drew
+    them under the old ones. Run once the branches are re-attached; returns how many moved. A branch still
+    waiting for its new commune keeps its people where they are."""
+    first_start = Term.objects.filter(person=OuterRef("pk")).order_by("started_on").values("started_on")[:1]
+    people = (
+        Person.objects.annotate(first_start=Subquery(first_start))
+        .filter(first_start__gte=REFORM_DAY)
+        .prefetch_related(Prefetch("terms", queryset=Term.objects.select_related("branch__commune")))
+    )
+    moved = 0
+    for person in people:
+        term = max(person.terms.all(), key=lambda t: (t.ended_on is None, t.started_on))
+        commune = term.branch.commune
+        if commune.began_on is None or (person.province_id, person.district_id) == (
+            commune.province_id,
+            commune.district_id,
+        ):
+            continue
+        Person.objects.filter(pk=person.pk).update(province=commune.province_id, district=commune.district_id)
+        moved += 1
+    return moved

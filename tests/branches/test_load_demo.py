@@ -108,6 +108,20 @@ def test_demo_reattaches_tra_vinhs_branches_to_the_new_communes(first_run, runs)
     assert "The 2025 reform: 0 branches re-attached" in runs.again
 
 
+def test_demo_files_who_was_appointed_since_the_reform_under_todays_units(first_run):
+    """As the portal would have: Trà Vinh's staff read no one whose first term began after their province
+    ended (a record of Vĩnh Long's units), while those appointed before keep the units of their time."""
+    from django.db.models import Min
+
+    from secretaries.models import Person
+
+    people = Person.objects.annotate(first=Min("terms__started_on"))
+    since = people.filter(first__gte=date(2025, 7, 1), terms__branch__commune__began_on__isnull=False)
+    assert since.exists()
+    assert not since.filter(province__ended_on__isnull=False).exists()
+    assert people.filter(first__lt=date(2025, 7, 1), province__code="84").exists()
+
+
 def test_demo_logins_of_both_worlds(first_run):
     from accounts import mfa
 

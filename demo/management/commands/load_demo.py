@@ -11,7 +11,7 @@ from demo.accounts import DEMO_TOTP_KEY, populate_users
 from demo.assessments import CURRENT_YEAR, PREVIOUS_YEAR, populate_assessments
 from demo.awards import populate_awards, populate_current_awards
 from demo.branches import DEMO_PROVINCE, populate_branches, rearrange_hamlets, reattach_branches
-from demo.secretaries import populate_secretaries
+from demo.secretaries import file_under_todays_units, populate_secretaries
 from demo.secretary_accounts import populate_secretary_account
 from demo.self_assessments import populate_self_assessments
 from demo.seminars import populate_seminars, populate_seminars_today
@@ -37,6 +37,8 @@ class Command(BaseCommand):
             reattached = reattach_branches()
             # Then 2026's re-arranged hamlets of Xã Tập Ngãi (a merge and a split).
             rearranged = rearrange_hamlets()
+            # Who was first appointed since the reform is a record of today's units, as the portal files it.
+            file_under_todays_units()
             # Today's records, in the new units: Vĩnh Long's 2026 assessments (and Trà Vinh's 2025 ones,
             # stored with the units of their time) and seminars.
             assessments = populate_assessments(rng=rng)
