@@ -163,7 +163,16 @@ class AssessmentForm(VersionedForm, forms.Form):
                 StrictButton(
                     _("Save draft"), type="submit", name="save", css_class="btn btn-outline-primary"
                 ),
-                StrictButton(_("Save and submit"), type="submit", name="submit", css_class="btn btn-primary"),
+                StrictButton(
+                    _("Save and submit"),
+                    type="submit",
+                    name="submit",
+                    css_class="btn btn-primary",
+                    # Asked in the browser (static/js/portal.js): a submitted assessment is not changed here.
+                    data_confirm=_(
+                        "Submit this assessment for confirmation? It can then be changed only if reopened."
+                    ),
+                ),
                 CancelLink(cancel_url, css_class="btn btn-link"),
             ),
         )
@@ -383,7 +392,13 @@ class SelfAssessmentForm(VersionedForm, forms.Form):
                     _("Save draft"), type="submit", name="save", css_class="btn btn-outline-primary"
                 ),
                 StrictButton(
-                    _("Submit to my unit"), type="submit", name="submit", css_class="btn btn-primary"
+                    _("Submit to my unit"),
+                    type="submit",
+                    name="submit",
+                    css_class="btn btn-primary",
+                    data_confirm=_(
+                        "Send your self-assessment to your unit? You can no longer change it afterwards."
+                    ),
                 ),
             ),
         )

@@ -86,6 +86,15 @@
   });
 })();
 
+// A button whose step cannot be undone (submitting an assessment, applying a correction) asks first:
+// <button data-confirm="…">, a question in the page's language; no inline handler (the CSP allows none).
+document.addEventListener("click", function (event) {
+  const button = event.target.closest("[data-confirm]");
+  if (button && !window.confirm(button.dataset.confirm)) {
+    event.preventDefault();
+  }
+});
+
 // A "Print" button (<button data-print>) on any page, with or without charts.
 (function () {
   "use strict";

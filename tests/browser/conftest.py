@@ -200,6 +200,15 @@ def _page(request, browser, **context_options):
     context.set_default_timeout(10_000)
     context.add_init_script(CSP_LISTENER)
     page = context.new_page()
+    # A step that asks first (data-confirm, static/js/portal.js) is answered yes, as a person going on
+    # would, unless a journey sets `page.answer = False`; the questions are kept (`page.questions`).
+    page.questions, page.answer = [], True
+
+    def answer(dialog):
+        page.questions.append(dialog.message)
+        dialog.accept() if page.answer else dialog.dismiss()
+
+    page.on("dialog", answer)
     violations = []
     page.on(
         "console",

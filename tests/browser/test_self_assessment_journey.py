@@ -54,8 +54,15 @@ def test_secretary_self_assesses_the_unit_reviews_the_province_confirms(
     )
     expect(page.locator(f"input[name=score_{criteria[0].pk}]")).to_have_value("3")
     last.fill(str(criteria[-1].max_points))
+    # Asked first, as it cannot be undone; "no" leaves the form as it is, unsent.
+    page.answer = False
+    page.get_by_role("button", name="Gửi đơn vị").click()
+    expect(last).to_have_value(str(criteria[-1].max_points))
+    expect(page.locator(".alert-success")).to_have_count(0)
+    page.answer = True
     with page.expect_navigation():
         page.get_by_role("button", name="Gửi đơn vị").click()
+    assert page.questions[-1] == "Gửi bản tự đánh giá cho đơn vị? Sau khi gửi, bạn không thể sửa nữa."
     expect(page.locator(".alert-success")).to_contain_text("Đã gửi bản tự đánh giá")
     expect(page.locator("#self-score")).to_have_text("95,00")
     expect(page.locator("main")).to_contain_text("Hoàn thành tốt nhiệm vụ")
