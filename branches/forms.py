@@ -2,6 +2,7 @@ from crispy_forms.bootstrap import FormActions
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +11,7 @@ from core.text import fold, normalize_name
 from core.versioning import VERSION_FIELD, VersionedForm
 from core.widgets import AutocompleteSelect, DateInput
 
-from .models import Branch, Commune
+from .models import MAX_MEMBERS, Branch, Commune, too_many_members
 
 
 def form_actions(cancel_url: str, label=None) -> FormActions:
@@ -56,6 +57,12 @@ class BranchForm(VersionedForm, forms.ModelForm):
         self.fields["commune"].queryset = (
             Commune.objects.visible_to(user).filter(current).select_related("district")
         )
+        # The form's own limit is the branch's, said in its words: on PostgreSQL the field would otherwise
+        # also say the column's (2,147,483,647) beside it.
+        members = self.fields["member_count"]
+        members.max_value = MAX_MEMBERS
+        members.validators = [v for v in members.validators if not isinstance(v, MaxValueValidator)]
+        members.validators.append(MaxValueValidator(MAX_MEMBERS, message=too_many_members()))
         self.helper = FormHelper()
         self.helper.layout = Layout(
             VERSION_FIELD,

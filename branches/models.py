@@ -328,13 +328,15 @@ class BranchQuerySet(ScopedQuerySet):
 MAX_MEMBERS = 5000
 
 
+def too_many_members() -> str:
+    return _("A branch has at most %(limit)s members: check the number.") % {
+        "limit": formats.number_format(MAX_MEMBERS, force_grouping=True)
+    }
+
+
 def validate_member_count(value) -> None:
     if value is not None and value > MAX_MEMBERS:
-        raise ValidationError(
-            _("A branch has at most %(limit)s members: check the number."),
-            code="too_many",
-            params={"limit": formats.number_format(MAX_MEMBERS, force_grouping=True)},
-        )
+        raise ValidationError(too_many_members(), code="too_many")
 
 
 class Branch(Versioned):

@@ -31,7 +31,7 @@ from core.versioning import StaleEdit, VersionedForm
 from core.widgets import AutocompleteSelect
 
 from . import selectors, services
-from .models import Proposal
+from .models import Proposal, proposal_result_error
 
 OPEN_STATUSES = [(s.value, s.label) for s in (Proposal.Status.PROPOSED, Proposal.Status.IN_PROGRESS)]
 
@@ -101,6 +101,13 @@ class ProposalUpdateForm(VersionedForm, forms.Form):
             kwargs.setdefault("auto_id", f"id_p{proposal.pk}_%s")
         super().__init__(*args, version_of=proposal, **kwargs)
 
+    def clean(self):
+        cleaned = super().clean()
+        error = proposal_result_error(status=cleaned.get("status"), result=cleaned.get("result"))
+        if error is not None:
+            self.add_error("result", error)
+        return cleaned
+
 
 class FollowupView(PaginatedListMixin, PortalMixin, ListView):
     """Open proposals of the user's scope, overdue ones first, each with its own small update form."""
@@ -154,7 +161,8 @@ def proposal_update(request, pk):
             % {"text": str(proposal), "status": proposal.get_status_display()},
         )
     else:
-        messages.error(request, _("The proposal was not updated: choose a status."))
+        # Said next to the field, with what was typed, on the proposal's own page.
+        return render(request, "seminars/proposal_update.html", {"proposal": proposal, "form": form})
     return redirect(safe_next(request, reverse("seminars:followup")))
 
 

@@ -130,6 +130,15 @@ def proposal_due_error(*, held_on, due_on) -> ValidationError | None:
     )
 
 
+def proposal_result_error(*, status, result) -> ValidationError | None:
+    """A proposal marked done says what came of it: the follow-up's point, and the report's."""
+    if status == "hoan_thanh" and not (result or "").strip():
+        return ValidationError(
+            gettext("Say what came of it: a proposal marked done has its result."), code="result_missing"
+        )
+    return None
+
+
 class Organised(models.Model):
     """Organised by a unit's Union: the province's (district and commune empty), a commune's (from 1 July
     2025) or a district's (until 30 June 2025); never a district and a commune together."""
@@ -350,9 +359,13 @@ class Proposal(Versioned):
             held_on = self.seminar.held_on  # in an admin inline: the seminar as being edited
         except Seminar.DoesNotExist:
             held_on = None
-        error = proposal_due_error(held_on=held_on, due_on=self.due_on)
-        if error is not None:
-            raise ValidationError({"due_on": error})
+        errors = {}
+        if (error := proposal_due_error(held_on=held_on, due_on=self.due_on)) is not None:
+            errors["due_on"] = error
+        if (error := proposal_result_error(status=self.status, result=self.result)) is not None:
+            errors["result"] = error
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_open(self) -> bool:

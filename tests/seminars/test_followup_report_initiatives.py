@@ -8,6 +8,7 @@ import itertools
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext, override
 
@@ -115,9 +116,27 @@ class TestFollowup:
         item = world["tieu_can_seminar"].proposals.get()
         client.force_login(tieu_can_officer)
         response = client.post(reverse("seminars:proposal_update", args=[item.pk]), {"status": "xong"})
-        assert response["Location"] == reverse("seminars:followup")
+        # Said next to the field, on the proposal's own page (it was a message above the list).
+        assert response.status_code == 200 and "status" in response.context["form"].errors
         item.refresh_from_db()
         assert item.status == "de_xuat"
+
+    def test_done_says_what_came_of_it(self, client, tieu_can_officer, world):
+        item = world["tieu_can_seminar"].proposals.get()
+        client.force_login(tieu_can_officer)
+        url = reverse("seminars:proposal_update", args=[item.pk])
+        response = client.post(url, {"status": "hoan_thanh", "result": "  "})
+        assert response.status_code == 200
+        assert response.context["form"].errors["result"] == [
+            "Hãy ghi kết quả: đề xuất đã hoàn thành cần có kết quả."
+        ]
+        assert 'value="hoan_thanh" selected' in response.content.decode()
+        item.refresh_from_db()
+        assert item.status == "de_xuat"
+        # The seminar's own form holds to it too (the model's rule).
+        item.status, item.result = "hoan_thanh", ""
+        with pytest.raises(ValidationError):
+            item.full_clean()
 
     def test_a_foreign_next_is_not_followed(self, client, tieu_can_officer, world):
         item = world["tieu_can_seminar"].proposals.get()

@@ -249,7 +249,7 @@ def test_ended_units_record_no_seminar_follow_up_or_model_after_their_end(
     proposal = Proposal.objects.create(seminar=world["tieu_can_seminar"], text="Theo dõi", status="de_xuat")
     response = client.post(
         reverse("seminars:proposal_update", args=[proposal.pk]),
-        {"status": "hoan_thanh", "loaded_version": proposal.version},
+        {"status": "hoan_thanh", "result": "Đã tập huấn", "loaded_version": proposal.version},
         follow=True,
     )
     assert "đã chấm dứt" in response.content.decode() or "kết thúc" in response.content.decode()
