@@ -46,6 +46,7 @@ class ScorePayload:
 
 class ScoreImport(ImportKind):
     slug = "scores"
+    file_slug = "diem-danh-gia"
     label = gettext_lazy("Assessment scores")
     list_url_name = "assessments:assessment_list"
     instructions = (

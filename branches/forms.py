@@ -57,6 +57,8 @@ class BranchForm(VersionedForm, forms.ModelForm):
         self.fields["commune"].queryset = (
             Commune.objects.visible_to(user).filter(current).select_related("district")
         )
+        if user.is_commune_officer and self.instance.pk is None:
+            self.initial.setdefault("commune", user.commune_id)  # their one commune, chosen already
         # The form's own limit is the branch's, said in its words: on PostgreSQL the field would otherwise
         # also say the column's (2,147,483,647) beside it.
         members = self.fields["member_count"]

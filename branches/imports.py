@@ -109,6 +109,7 @@ class BranchPayload:
 
 class BranchImport(ImportKind):
     slug = "branches"
+    file_slug = "chi-doan"
     label = gettext_lazy("Branches")
     list_url_name = "branches:branch_list"
     columns = (

@@ -158,6 +158,7 @@ class SecretaryPayload:
 
 class SecretaryImport(ImportKind):
     slug = "secretaries"
+    file_slug = "bi-thu"
     label = gettext_lazy("Branch secretaries")
     list_url_name = "secretaries:person_list"
     columns = (

@@ -280,6 +280,8 @@ class ImportKind:
     """What an app imports. Subclasses set the attributes and implement the four methods."""
 
     slug: str = ""
+    #: the template's file name, in the users' words ("mau-nhap-chi-doan-20261207.xlsx"); the slug else
+    file_slug: str = ""
     label: Any = ""  # "Branches"
     columns: tuple[Column, ...] = ()
     #: the lines of the template's instructions sheet, after the columns' own help

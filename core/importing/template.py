@@ -121,7 +121,7 @@ def template_response(kind: ImportKind, *, user) -> FileResponse:
     spool = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
     template_workbook(kind, user=user).save(spool)
     spool.seek(0)
-    name = f"mau-nhap-{slugify(kind.slug)}-{timezone.localdate():%Y%m%d}.xlsx"
+    name = f"mau-nhap-{slugify(kind.file_slug or kind.slug)}-{timezone.localdate():%Y%m%d}.xlsx"
     return FileResponse(
         spool,
         as_attachment=True,

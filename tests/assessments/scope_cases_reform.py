@@ -125,7 +125,7 @@ CASES = [
     Case(
         "proposal of a commune's seminar: update",
         lambda w: reverse("seminars:proposal_update", args=[tap_ngai_seminar().proposals.get().pk]),
-        in_tap_ngai(REDIRECT),
+        in_tap_ngai(),
         method="post",
     ),
     Case("model of a commune", lambda w: tap_ngai_initiative().get_absolute_url(), in_tap_ngai()),

@@ -98,6 +98,7 @@ def test_template_has_the_lists_of_the_users_scope(officer_client, world):
 
     response = officer_client.get(reverse("imports:batch_template", args=["branches"]))
     assert response.status_code == 200
+    assert 'filename="mau-nhap-chi-doan-' in response["Content-Disposition"]  # in the users' words
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert workbook.sheetnames == ["Dữ liệu", "Hướng dẫn", "Danh mục"]
     data, lists = workbook["Dữ liệu"], workbook["Danh mục"]

@@ -256,3 +256,12 @@ def test_the_branch_list_exported_imports_back_with_the_waiting_branches_unchang
     changed = imported(changed_file.getvalue())
     assert changed.error_count == 1
     assert "chờ xác định xã mới" in changed.report["rows"][0]["errors"][0]["message"]
+
+
+def test_a_commune_officer_adds_a_branch_with_their_commune_chosen(w, client):
+    login_verified(client, w["commune_officer"])
+    form = client.get(reverse("branches:branch_create")).context["form"]
+    assert form["commune"].value() == w["one"].pk
+    # From a commune page, or as a provincial officer: as asked, or to choose.
+    login_verified(client, w["staff"])
+    assert client.get(reverse("branches:branch_create")).context["form"]["commune"].value() is None
