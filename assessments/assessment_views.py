@@ -253,7 +253,14 @@ def _assessment_form_page(
 
 @portal_view
 def assessment_create(request):
-    person = get_object_or_404(Person.objects.visible_to(request.user), pk=request.GET.get("person") or 0)
+    chosen = request.GET.get("person") or ""
+    if not chosen.isdigit():
+        # Reached without a secretary (a bookmark, a typed address): where one is chosen, said why.
+        messages.info(
+            request, _("Choose the secretary to assess: from their page, or the grid of their commune.")
+        )
+        return redirect("secretaries:person_list")
+    person = get_object_or_404(Person.objects.visible_to(request.user), pk=chosen)
     # Assessed by the unit that keeps their record (a person read through an earlier term is not yours).
     check_manages_person(request.user, person)
     framework = chosen_framework(request, province=_person_province(person))

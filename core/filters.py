@@ -3,6 +3,8 @@
 import django_filters
 import django_filters.fields
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import F
 from django_filters.constants import EMPTY_VALUES
 
 from core.fields import ReadOnceMixin, RowsReadOnce
@@ -22,7 +24,34 @@ class SortFilter(django_filters.OrderingFilter):
     def filter(self, qs, value):
         if value in EMPTY_VALUES:
             return qs
-        return qs.order_by(*[self.get_ordering_value(param) for param in value], "pk")
+        return qs.order_by(*[self._ordering(qs.model, param) for param in value], "pk")
+
+    def _ordering(self, model, param):
+        """The column's order, the rows without a value last whichever way (a branch founded on an unknown
+        day is not the oldest, nor the newest): only for a nullable column, so that the others keep the plain
+        order their indexes give."""
+        ordering = self.get_ordering_value(param)
+        name = ordering.lstrip("-")
+        if not _nullable(model, name):
+            return ordering
+        column = F(name)
+        return column.desc(nulls_last=True) if ordering.startswith("-") else column.asc(nulls_last=True)
+
+
+def _nullable(model, path: str) -> bool:
+    """Whether the field at `path` (through relations) may be empty; an annotation is taken as not."""
+    opts = model._meta
+    for part in path.split("__"):
+        try:
+            field = opts.get_field(part)
+        except FieldDoesNotExist:
+            return False
+        if field.null:
+            return True
+        if not field.is_relation:
+            return False
+        opts = field.related_model._meta
+    return False
 
 
 class _FilterRowsReadOnce(django_filters.fields.ModelChoiceIterator, RowsReadOnce):

@@ -213,3 +213,13 @@ def test_the_list_keeps_its_filters_folded_on_a_phone_until_one_is_chosen(client
     url = reverse("assessments:assessment_list")
     assert 'collapse d-lg-block"' in client.get(url).content.decode()
     assert 'collapse d-lg-block show"' in client.get(url, {"q": "teo"}).content.decode()
+
+
+@pytest.mark.parametrize("query", ["", "?person=", "?person=abc"])
+def test_assessing_without_a_secretary_says_where_to_choose_one(query, client, tieu_can_officer, world):
+    """A bookmark or a typed address without its secretary: the list of secretaries, and why (it was a 404
+    in English under DEBUG, a 500 for a word)."""
+    client.force_login(tieu_can_officer)
+    response = client.get(reverse("assessments:assessment_create") + query, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("secretaries:person_list")
+    assert "Chọn bí thư cần đánh giá" in response.content.decode()

@@ -182,6 +182,27 @@ class TestList:
         hamlets = client.get(url, {"kind": "ap", "is_active": "1"}).context["branches"]
         assert [b.name for b in hamlets] == ["Ấp Bến Có"]
 
+    def test_a_date_nobody_knows_sorts_last_either_way(self, client, tra_vinh_staff, hieu_tu):
+        """A branch without a founding date is neither the oldest nor the newest (SQLite put it first one way,
+        PostgreSQL the other)."""
+        import datetime
+
+        for name, founded in [
+            ("Ấp Không Rõ", None),
+            ("Ấp Cũ", datetime.date(1990, 1, 1)),
+            ("Ấp Mới", datetime.date(2020, 1, 1)),
+        ]:
+            BranchFactory(commune=hieu_tu, name=name, founded_on=founded)
+        login_verified(client, tra_vinh_staff)
+        url = reverse("branches:branch_list")
+        mine = {"Ấp Không Rõ", "Ấp Cũ", "Ấp Mới"}
+        for order, expected in [
+            ("founded", ["Ấp Cũ", "Ấp Mới", "Ấp Không Rõ"]),
+            ("-founded", ["Ấp Mới", "Ấp Cũ", "Ấp Không Rõ"]),
+        ]:
+            rows = client.get(url, {"o": order, "q": "ap"}).context["paginator"].object_list
+            assert [b.name for b in rows if b.name in mine] == expected, order
+
     def test_pagination_and_count(self, client, tra_vinh_staff, hieu_tu, settings):
         BranchFactory.create_batch(30, commune=hieu_tu)
         login_verified(client, tra_vinh_staff)
