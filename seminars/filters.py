@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import _districts
+from branches.filters import _communes, _districts
 from core.filters import SortFilter
 from core.widgets import AutocompleteSelect
 
@@ -15,12 +15,20 @@ def _programmes(request):
 
 class SeminarFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label=_("Search"), method="filter_search", help_text=_("Title, with or without diacritics")
+        label=_("Search"),
+        method="filter_search",
+        help_text=_("Title or organiser, with or without diacritics"),
     )
     district = django_filters.ModelChoiceFilter(
         label=_("District"),
         queryset=_districts,
         widget=AutocompleteSelect("branches:district_autocomplete"),
+    )
+    # Since 07/2025 communes organise seminars: the province's staff narrow to one.
+    commune = django_filters.ModelChoiceFilter(
+        label=_("Commune"),
+        queryset=_communes,
+        widget=AutocompleteSelect("branches:commune_autocomplete"),
     )
     year = django_filters.ChoiceFilter(label=_("Year"), method="filter_year", empty_label=_("All"))
     programme = django_filters.ModelChoiceFilter(
@@ -50,8 +58,9 @@ class SeminarFilter(django_filters.FilterSet):
         super().__init__(*args, request=request, **kwargs)
         user = request.user
         if user.is_district_officer or user.is_commune_officer:
-            # Their own unit's seminars (and those its secretaries attended): nothing to narrow by district.
+            # Their own unit's seminars (and those its secretaries attended): nothing to narrow by unit.
             del self.filters["district"]
+            del self.filters["commune"]
         if user.is_district_officer:
             del self.filters["level"]
         years = Seminar.objects.visible_to(user).dates("held_on", "year", order="DESC")

@@ -52,11 +52,17 @@ class OrganisedQuerySet(ScopedQuerySet):
         return visible
 
     def search(self, query: str | None):
+        """Each word in the title or in the organiser's name ("tieu can" finds Huyện đoàn Tiểu Cần's)."""
         from core.text import search_terms
 
         qs = self
         for term in search_terms(query):
-            qs = qs.filter(title_key__contains=term)
+            qs = qs.filter(
+                Q(title_key__contains=term)
+                | Q(province__name_key__contains=term)
+                | Q(district__name_key__contains=term)
+                | Q(commune__name_key__contains=term)
+            )
         return qs
 
 

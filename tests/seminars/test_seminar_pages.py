@@ -329,6 +329,31 @@ class TestScope:
             rows = sheet_rows(client.get(reverse("seminars:seminar_export"), query))
             assert len(rows) == 1  # the header only
 
+    def test_the_list_finds_a_seminar_by_its_organiser_and_narrows_to_a_commune(
+        self, client, tra_vinh_staff, world, hieu_tu
+    ):
+        """ "tieu can" finds Huyện đoàn Tiểu Cần's seminar (the search read only titles); the province's
+        staff choose one commune among the organisers, as communes organise seminars since 07/2025."""
+        from seminars.services import seminar_save
+
+        by_commune = seminar_save(
+            seminar=Seminar(
+                province=hieu_tu.province,
+                commune=hieu_tu,
+                title="Sinh hoạt chuyên đề",
+                held_on=datetime.date(2024, 3, 1),
+            ),
+            participants=[],
+            themes=[],
+            proposals=[],
+        )
+        login_verified(client, tra_vinh_staff)
+        url = reverse("seminars:seminar_list")
+        found = list(client.get(url, {"q": "tieu can"}).context["seminars"])
+        assert found == [world["tieu_can_seminar"]]
+        assert list(client.get(url, {"q": "hieu tu"}).context["seminars"]) == [by_commune]
+        assert list(client.get(url, {"commune": hieu_tu.pk}).context["seminars"]) == [by_commune]
+
     def test_province_level_seminar_is_not_shown_to_district_officers(
         self, client, tra_vinh_staff, tieu_can_officer, world
     ):
