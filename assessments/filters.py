@@ -10,7 +10,13 @@ from .models import Assessment, Framework, Rating, current_framework
 
 
 def _frameworks(request):
-    return Framework.objects.visible_to(request.user).select_related("province")
+    frameworks = Framework.objects.visible_to(request.user).select_related("province")
+    ended = request.user.unit_ended_on
+    if ended is not None:
+        # A unit that ended (a Huyện đoàn) assessed up to the year it ended: the later frameworks are not
+        # its to choose, and would show it an empty list.
+        frameworks = frameworks.filter(year__lte=ended.year)
+    return frameworks
 
 
 class AssessmentFilter(django_filters.FilterSet):

@@ -109,3 +109,16 @@ def test_an_ended_districts_branch_page_names_todays_secretary_without_a_link(
     assert client.get(today.get_absolute_url()).status_code == 404
     assert today.get_absolute_url() not in page
     assert world["tieu_can_person"].get_absolute_url() in page  # its own secretary, linked as before
+
+
+def test_an_ended_district_chooses_among_the_frameworks_of_its_years(world, ended, tieu_can_officer, client):
+    from assessments.framework_services import framework_copy
+    from assessments.models import Framework
+    from tests.conftest import framework_2026
+
+    framework_copy(framework=framework_2026(), year=LAST_DAY.year)
+    assert Framework.objects.filter(year__gt=LAST_DAY.year).exists()  # the world's 2026 framework
+    client.force_login(tieu_can_officer)
+    form = client.get(reverse("assessments:assessment_list")).context["filter"].form
+    offered = {framework.year for framework in form.fields["framework"].queryset}
+    assert offered and max(offered) <= LAST_DAY.year
