@@ -16,7 +16,7 @@ from core.history import history_rows
 from core.home import panels_for
 from core.mixins import PaginatedListMixin, PortalMixin, PrintableListMixin, ScopedObjectMixin, portal_view
 from core.scope import mark_visible
-from core.sections import BRANCH_PAGE, sections_for
+from core.sections import BRANCH_DEACTIVATE_PAGE, BRANCH_PAGE, sections_for
 from core.text import search_terms
 
 from . import selectors, services
@@ -321,7 +321,11 @@ def branch_deactivate(request, pk):
         services.branch_deactivate(branch=branch)
         messages.success(request, _("Branch “%(name)s” was marked inactive.") % {"name": branch.name})
         return redirect(branch)
-    return render(request, "branches/branch_confirm_deactivate.html", {"branch": branch})
+    return render(
+        request,
+        "branches/branch_confirm_deactivate.html",
+        {"branch": branch, "sections": sections_for(BRANCH_DEACTIVATE_PAGE, branch, user=request.user)},
+    )
 
 
 @require_POST

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 PERSON_PAGE = "person"
 BRANCH_PAGE = "branch"
+#: the confirmation before a branch is marked inactive: what goes on in it regardless (its leaders' terms)
+BRANCH_DEACTIVATE_PAGE = "branch_deactivate"
 #: the secretary's own page (/toi/): each app shows the secretary what it holds about them, read-only; the
 #: function gets the person and the secretary's account (never a scope: the person is the filter)
 OWN_PAGE = "own"

@@ -11,14 +11,14 @@ class SecretariesConfig(AppConfig):
         from core.home import register_panel
         from core.importing.engine import register_kind
         from core.reminders import register_reminder
-        from core.sections import BRANCH_PAGE, register_section
+        from core.sections import BRANCH_DEACTIVATE_PAGE, BRANCH_PAGE, register_section
         from core.subject_data import register_subject_sheets
 
         from .home import correction_panel, panel
         from .imports import SecretaryImport
         from .models import Term
         from .reminders import terms_ending
-        from .sections import branch_section, subject_sheets
+        from .sections import branch_deactivate_section, branch_section, subject_sheets
         from .selectors import current_secretary_exists
 
         register_kind(SecretaryImport())
@@ -26,5 +26,6 @@ class SecretariesConfig(AppConfig):
         register_panel(panel)
         register_panel(correction_panel)
         register_section(BRANCH_PAGE, branch_section)
+        register_section(BRANCH_DEACTIVATE_PAGE, branch_deactivate_section)
         register_reminder("terms_ending", _("Terms ending within 60 days"), terms_ending)
         register_subject_sheets(subject_sheets)

@@ -29,6 +29,15 @@ def branch_section(branch, *, user) -> Section:
     )
 
 
+def branch_deactivate_section(branch, *, user) -> Section | None:
+    """Before a branch is marked inactive: who still leads it, whose terms do not end by themselves."""
+    terms = list(Term.objects.current().filter(branch=branch).select_related("person").order_by("role", "pk"))
+    if not terms:
+        return None
+    mark_visible([term.person for term in terms], user)
+    return Section(template="secretaries/partials/branch_deactivate_leaders.html", context={"terms": terms})
+
+
 def _sensitive_access_label(what: str) -> str:
     if what == "own-data-export":
         return _("You downloaded your data")

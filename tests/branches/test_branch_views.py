@@ -140,6 +140,18 @@ class TestDeactivate:
         tieu_can_branch.refresh_from_db()
         assert tieu_can_branch.is_active
 
+    def test_the_confirmation_names_who_still_leads_it(self, client, tieu_can_officer, world, hieu_tu):
+        """Their terms go on: the officer reads who, and where to end them (the branches app knows no terms:
+        the secretaries app's section, core.sections)."""
+        branch = world["tieu_can_term"].branch
+        client.force_login(tieu_can_officer)
+        page = client.get(reverse("branches:branch_deactivate", args=[branch.pk])).content.decode()
+        assert "Đang giữ chức vụ ở chi đoàn này" in page
+        assert world["tieu_can_person"].get_absolute_url() in page and "Bí thư" in page
+        empty = BranchFactory(commune=hieu_tu, name="Ấp Không Ai")
+        page = client.get(reverse("branches:branch_deactivate", args=[empty.pk])).content.decode()
+        assert "data-deactivate-leaders" not in page
+
 
 class TestList:
     @pytest.mark.parametrize("query", ["cay gon", "CÂY GÒN", "ap cay", "Cây"])
