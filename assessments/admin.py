@@ -1,10 +1,9 @@
 from django.contrib import admin, messages
 from django.db import IntegrityError
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from branches.admin import EstimatedCountPaginator
-from core.admin import FoldedSearchMixin, KeysetAdminMixin, RelatedWithRowsFieldListFilter
+from core.admin import FoldedSearchMixin, HistoryAdmin, KeysetAdminMixin, RelatedWithRowsFieldListFilter
 from core.versioning import VersionedAdminMixin
 
 from . import services, totals
@@ -65,7 +64,7 @@ class RatingConditionInline(FrozenWhenUsedInline):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(VersionedAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class FrameworkAdmin(VersionedAdminMixin, FoldedSearchMixin, HistoryAdmin):
     list_display = [
         "year",
         "province_label",
@@ -155,7 +154,7 @@ class GroupScoreInline(ScoreInline):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(KeysetAdminMixin, VersionedAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class AssessmentAdmin(KeysetAdminMixin, VersionedAdminMixin, FoldedSearchMixin, HistoryAdmin):
     """Read-mostly: assessments are entered and confirmed in the portal, where the rules live."""
 
     paginator = EstimatedCountPaginator

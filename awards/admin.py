@@ -4,9 +4,8 @@ commendation is never deleted (Law 06/2022/QH15: it is revoked)."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import LARGE_LIST_PER_PAGE, FoldedSearchMixin
+from core.admin import LARGE_LIST_PER_PAGE, FoldedSearchMixin, HistoryAdmin
 from core.versioning import VersionedAdminMixin
 
 from .models import Campaign, Commendation, Nomination, Quota
@@ -19,7 +18,7 @@ class QuotaInline(admin.TabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+class CampaignAdmin(VersionedAdminMixin, HistoryAdmin):
     show_full_result_count = False
     list_display = ["title", "year", "province", "status", "opens_on", "closes_on", "decision_number"]
     list_filter = ["status", "year"]
@@ -31,7 +30,7 @@ class CampaignAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Nomination)
-class NominationAdmin(VersionedAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class NominationAdmin(VersionedAdminMixin, FoldedSearchMixin, HistoryAdmin):
     show_full_result_count = False
     list_per_page = LARGE_LIST_PER_PAGE
     # Newest first, by the primary key's index: the model's order (campaign year, district and commune
@@ -55,7 +54,7 @@ class NominationAdmin(VersionedAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin
 
 
 @admin.register(Commendation)
-class CommendationAdmin(VersionedAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class CommendationAdmin(VersionedAdminMixin, FoldedSearchMixin, HistoryAdmin):
     show_full_result_count = False
     list_display = ["person", "year", "district", "commune", "campaign", "revoked_on"]
     list_filter = ["year"]

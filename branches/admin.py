@@ -4,10 +4,15 @@ from django.db import connections
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
-from simple_history.admin import SimpleHistoryAdmin
 
 from core import aggregates
-from core.admin import LARGE_LIST_PER_PAGE, AuditedImportExportMixin, FoldedSearchMixin, KeysetAdminMixin
+from core.admin import (
+    LARGE_LIST_PER_PAGE,
+    AuditedImportExportMixin,
+    FoldedSearchMixin,
+    HistoryAdmin,
+    KeysetAdminMixin,
+)
 from core.versioning import VersionedAdminMixin
 
 from .models import (
@@ -163,7 +168,7 @@ class BranchAdmin(
     FoldedSearchMixin,
     AuditedImportExportMixin,
     ExportMixin,
-    SimpleHistoryAdmin,
+    HistoryAdmin,
 ):
     paginator = EstimatedCountPaginator
     list_display = ["name", "kind", "commune", "district_name", "member_count", "founded_on", "is_active"]

@@ -5,10 +5,30 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.constants import LOOKUP_SEP
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
+from .history import display_value
 from .models import ReminderSent, SecurityEvent, SensitiveDataAccess
 from .security_log import security_event
 from .text import search_terms
+
+
+class _PortalHistoryContext(HistoricalRecordContextHelper):
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if field.many_to_many:
+            return super().prepare_delta_change_value(change, value)
+        return display_value(field, value)
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Django admin for a model that keeps a history: its history page writes each change as the portal's
+    pages do (core.history.display_value), where django-simple-history wrote the stored values ("None →
+    2026-12-06 17:20:23.823934+00:00", "tu_danh_gia → cho_don_vi")."""
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return _PortalHistoryContext(self.model, historical_record)
 
 
 class FoldedSearchMixin:

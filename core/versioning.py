@@ -33,7 +33,9 @@ from django.db import models, transaction
 from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
+
+from .history import display_value
 
 #: the hidden form field that carries the version a form was loaded from
 VERSION_FIELD = "loaded_version"
@@ -80,25 +82,6 @@ def _who(record) -> str:
     return str(user) if user is not None else _("someone")
 
 
-def _display(model_field, value) -> str:
-    if isinstance(value, list) and value:  # a many-to-many field tracked by the history
-        return ngettext("%(count)d chosen", "%(count)d chosen", len(value)) % {"count": len(value)}
-    if value is None or value == "" or value == []:
-        return "—"
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    if isinstance(model_field, models.ForeignKey):
-        related = model_field.related_model._base_manager.filter(pk=value).first()
-        return str(related) if related is not None else str(value)
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    if isinstance(value, datetime.datetime):
-        return _when(value)
-    if isinstance(value, datetime.date):
-        return formats.date_format(value, "SHORT_DATE_FORMAT")
-    return str(value)
-
-
 #: bookkeeping fields a person did not type: never listed as "changed"
 HIDDEN_FIELDS = {"version", "updated_at", "created_at", "name_key", "title_key", "search_key", "sort_key"}
 
@@ -126,7 +109,7 @@ def changes_since(instance, version: int) -> tuple[list, list[FieldChange]]:
                 if change.field in fields:
                     latest[change.field] = FieldChange(
                         label=capfirst(fields[change.field].verbose_name),
-                        value=_display(fields[change.field], change.new),
+                        value=display_value(fields[change.field], change.new),
                         who=_who(record),
                         when=record.history_date,
                     )

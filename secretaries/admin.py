@@ -1,9 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from branches.admin import EstimatedCountPaginator
-from core.admin import FoldedSearchMixin, KeysetAdminMixin
+from core.admin import FoldedSearchMixin, HistoryAdmin, KeysetAdminMixin
 from core.versioning import VERSION_FIELD, VersionedAdminForm, VersionedAdminMixin
 
 from .models import Correction, Invitation, Person, Term
@@ -20,7 +19,7 @@ class TermInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(KeysetAdminMixin, VersionedAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class PersonAdmin(KeysetAdminMixin, VersionedAdminMixin, FoldedSearchMixin, HistoryAdmin):
     code_search_field = None
     paginator = EstimatedCountPaginator
     show_full_result_count = False
@@ -43,7 +42,7 @@ class PersonAdmin(KeysetAdminMixin, VersionedAdminMixin, FoldedSearchMixin, Simp
 
 
 @admin.register(Term)
-class TermAdmin(KeysetAdminMixin, VersionedAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class TermAdmin(KeysetAdminMixin, VersionedAdminMixin, FoldedSearchMixin, HistoryAdmin):
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     list_display = ["person", "role", "branch", "started_on", "expected_end_on", "ended_on"]
@@ -74,7 +73,7 @@ class InvitationAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Correction)
-class CorrectionAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+class CorrectionAdmin(FoldedSearchMixin, HistoryAdmin):
     """Corrections proposed by secretaries; decided on the portal by the unit's officers, read here."""
 
     list_display = ["person", "status", "created_at", "decided_by", "decided_at"]

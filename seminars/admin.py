@@ -1,9 +1,8 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from simple_history.admin import SimpleHistoryAdmin
 
 from branches.admin import EstimatedCountPaginator
-from core.admin import FoldedSearchMixin, KeysetAdminMixin
+from core.admin import FoldedSearchMixin, HistoryAdmin, KeysetAdminMixin
 from core.versioning import VERSION_FIELD, VersionedAdminForm, VersionedAdminMixin
 
 from . import services, totals
@@ -61,7 +60,7 @@ class SeminarAdminForm(VersionedAdminForm):
 
 
 @admin.register(Seminar)
-class SeminarAdmin(KeysetAdminMixin, VersionedAdminMixin, OrganisedAdmin, SimpleHistoryAdmin):
+class SeminarAdmin(KeysetAdminMixin, VersionedAdminMixin, OrganisedAdmin, HistoryAdmin):
     form = SeminarAdminForm
     paginator = EstimatedCountPaginator
     show_full_result_count = False
@@ -96,7 +95,7 @@ class SeminarAdmin(KeysetAdminMixin, VersionedAdminMixin, OrganisedAdmin, Simple
 
 
 @admin.register(Proposal)
-class ProposalAdmin(KeysetAdminMixin, VersionedAdminMixin, SimpleHistoryAdmin):
+class ProposalAdmin(KeysetAdminMixin, VersionedAdminMixin, HistoryAdmin):
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     list_display = ["__str__", "seminar", "responsible", "due_on", "status"]
@@ -107,7 +106,7 @@ class ProposalAdmin(KeysetAdminMixin, VersionedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(VersionedAdminMixin, OrganisedAdmin, SimpleHistoryAdmin):
+class InitiativeAdmin(VersionedAdminMixin, OrganisedAdmin, HistoryAdmin):
     list_display = ["name", "from_year", "to_year", "commune", "district", "province"]
     search_fields = ["title_key", "name"]
     autocomplete_fields = ["province", "district", "commune", "programme", "communes", "branches", "seminars"]

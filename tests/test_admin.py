@@ -170,3 +170,18 @@ def test_history_admins_are_for_models_that_keep_history():
     for model, model_admin in admin.site._registry.items():
         if isinstance(model_admin, SimpleHistoryAdmin):
             assert hasattr(model._meta, "simple_history_manager_attribute"), model._meta.label
+
+
+def test_a_history_page_writes_the_changes_as_the_portal_does(client, administrator, world):
+    """A choice by its label, a moment in Vietnam's time, nothing as "—": not the stored values."""
+    from assessments.models import Assessment
+
+    assessment = world["tieu_can_assessment"]
+    assessment.status = Assessment.Status.SUBMITTED
+    assessment.save()
+    login_verified(client, administrator)
+    page = client.get(reverse("admin:assessments_assessment_history", args=[assessment.pk])).content.decode()
+    submitted, draft = str(Assessment.Status.SUBMITTED.label), str(Assessment.Status.DRAFT.label)
+    rows = page.split("<tbody>")[1]
+    assert draft in rows and submitted in rows
+    assert Assessment.Status.DRAFT.value not in rows and Assessment.Status.SUBMITTED.value not in rows

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from assessments.models import Assessment
-from core.history import _display, history_rows
+from core.history import display_value, history_rows
 
 pytestmark = pytest.mark.usefixtures("world_once")
 
@@ -34,7 +34,7 @@ def test_history_rows_and_the_page_show_the_day_in_vietnam(client, tieu_can_offi
 
 def test_a_changed_moment_is_shown_in_vietnam_time():
     field = Assessment._meta.get_field("submitted_at")
-    assert _display(field, MOMENT, {}) == "04:00 02/12/2026"
+    assert display_value(field, MOMENT, {}) == "04:00 02/12/2026"
 
 
 def test_a_score_is_written_as_the_language_writes_it():
@@ -45,10 +45,10 @@ def test_a_score_is_written_as_the_language_writes_it():
 
     field = Assessment._meta.get_field("overall_score")
     with translation.override("vi"):
-        assert _display(field, Decimal("2.82"), {}) == "2,82"
+        assert display_value(field, Decimal("2.82"), {}) == "2,82"
     with translation.override("en"):
-        assert _display(field, Decimal("2.82"), {}) == "2.82"
-    assert _display(Assessment._meta.get_field("quarter"), 3, {}) == "3"
+        assert display_value(field, Decimal("2.82"), {}) == "2.82"
+    assert display_value(Assessment._meta.get_field("quarter"), 3, {}) == "3"
 
 
 def test_one_save_is_one_row_of_history(world, tieu_can_officer):
