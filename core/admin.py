@@ -17,7 +17,11 @@ from .text import search_terms
 class _PortalHistoryContext(HistoricalRecordContextHelper):
     def prepare_delta_change_value(self, change, value):
         field = self.model._meta.get_field(change.field)
-        if field.many_to_many:
+        if field.is_relation:
+            # A related object as simple-history hands it (the object, or a DeletedObject, whose pk is None
+            # where the field was empty): its name, "—" for none.
+            if value is None or getattr(value, "pk", True) is None:
+                return "—"
             return super().prepare_delta_change_value(change, value)
         return display_value(field, value)
 

@@ -179,9 +179,15 @@ def test_a_history_page_writes_the_changes_as_the_portal_does(client, administra
     assessment = world["tieu_can_assessment"]
     assessment.status = Assessment.Status.SUBMITTED
     assessment.save()
+    # A related object set where there was none (it answered 500: simple-history's stand-in for "none").
+    from django.utils import timezone
+
+    assessment.confirmed_by, assessment.confirmed_at = administrator, timezone.now()
+    assessment.status = Assessment.Status.CONFIRMED
+    assessment.save()
     login_verified(client, administrator)
     page = client.get(reverse("admin:assessments_assessment_history", args=[assessment.pk])).content.decode()
     submitted, draft = str(Assessment.Status.SUBMITTED.label), str(Assessment.Status.DRAFT.label)
     rows = page.split("<tbody>")[1]
-    assert draft in rows and submitted in rows
+    assert draft in rows and submitted in rows and str(administrator) in rows
     assert Assessment.Status.DRAFT.value not in rows and Assessment.Status.SUBMITTED.value not in rows
