@@ -2,7 +2,7 @@
 the unit's review (when the framework asks for self-assessment), and submitted assessments waiting for
 confirmation."""
 
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 
 from core.home import Panel
@@ -22,24 +22,23 @@ def panel(user) -> Panel | None:
     if framework is None:
         return None
     # Summed from the totals the services keep per commune (assessments/totals.py), scoped as the
-    # assessments they count: a few rows, not the province's assessments.
-    counts = (
-        AssessmentTotal.objects.visible_to(user)
-        .filter(framework=framework)
-        .order_by()
-        .aggregate(**{name: Sum(name, default=0) for name in COUNTS})
-    )
-    # The year's other frameworks (a province's quarterly one beside the annual): what waits in them for
-    # the user, a line each, so that no self-assessment sits unseen. One query, on the same totals.
-    elsewhere = list(
-        AssessmentTotal.objects.visible_to(user)
+    # assessments they count: a few rows, not the province's assessments. One query for the year's
+    # frameworks: this one's cards, and a line for each other one (a province's quarterly framework beside
+    # the annual) where something waits for the user, so that no self-assessment sits unseen.
+    per_framework = {
+        row["framework"]: row
+        for row in AssessmentTotal.objects.visible_to(user)
         .filter(framework__year=framework.year)
-        .exclude(framework=framework)
         .values("framework", "framework__name")
-        .annotate(awaiting_review=Sum("awaiting_review"), submitted=Sum("submitted"))
-        .filter(Q(awaiting_review__gt=0) | Q(submitted__gt=0))
+        .annotate(**{name: Sum(name, default=0) for name in COUNTS})
         .order_by("framework__name")
-    )
+    }
+    counts = {name: per_framework.get(framework.pk, {}).get(name, 0) for name in COUNTS}
+    elsewhere = [
+        row
+        for pk, row in per_framework.items()
+        if pk != framework.pk and (row["awaiting_review"] or row["submitted"])
+    ]
     group_chart = None
     if user.is_provincial_staff:
         # Average score per skill group of the province, drawn on the first screen (not for the whole

@@ -16,15 +16,19 @@ from django.template.loader import render_to_string
 from django.utils.html import conditional_escape
 from django.utils.translation import gettext_lazy as _
 
+#: the label Django gives a choice not made yet
+DJANGO_BLANK = "---------"
+
 
 def prompt_to_choose(form) -> None:
-    """A choice not made yet reads "— Choose —" in every list of the form, not Django's "---------"."""
+    """A choice not made yet reads "— Choose —" in every list of the form where Django wrote "---------" (a
+    label of the form's own is kept)."""
     for field in form.fields.values():
         if isinstance(field, forms.ModelChoiceField):
-            if field.empty_label is not None:
+            if field.empty_label == DJANGO_BLANK:
                 field.empty_label = _("— Choose —")
-        elif isinstance(field, forms.ChoiceField) and any(value == "" for value, _label in field.choices):
-            field.choices = [("", _("— Choose —")), *[c for c in field.choices if c[0] != ""]]
+        elif isinstance(field, forms.ChoiceField) and ("", DJANGO_BLANK) in field.choices:
+            field.choices = [("", _("— Choose —")) if c == ("", DJANGO_BLANK) else c for c in field.choices]
 
 
 class CancelLink:

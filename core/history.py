@@ -37,19 +37,18 @@ class HistoryRow:
 def display_value(model_field, value, names: dict | None = None) -> str:
     """A field's value as the portal writes it wherever a change is shown (the history on a page, a stale
     edit's message, Django admin's history): a choice by its label, a related object by its name (from
-    `names`, read once for a page's rows, else asked here), a moment in Vietnam's time, a date dd/mm/yyyy,
-    a score with the language's separators, nothing as "—"."""
+    `names`, read once for a page's rows; without them asked here, for the one value of a stale edit's
+    message), a moment in Vietnam's time, a date dd/mm/yyyy, a score with the language's separators,
+    nothing as "—"."""
     if isinstance(value, list) and value:  # a many-to-many field tracked by the history
         return ngettext("%(count)d chosen", "%(count)d chosen", len(value)) % {"count": len(value)}
     if value is None or value == "" or value == []:
         return "—"
-    if isinstance(value, models.Model):  # Django admin's history hands related objects themselves
-        return str(value)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(model_field, models.ForeignKey):
-        if names is not None and (model_field.name, value) in names:
-            return names[(model_field.name, value)]
+        if names is not None:  # an object no longer there keeps its key
+            return names.get((model_field.name, value), str(value))
         related = model_field.related_model._base_manager.filter(pk=value).first()
         return str(related) if related is not None else str(value)
     if isinstance(value, bool):
