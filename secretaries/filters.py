@@ -94,9 +94,15 @@ class PersonFilter(django_filters.FilterSet):
             del self.filters["district"]
             self.filters["commune"].extra["widget"] = AutocompleteSelect("branches:commune_autocomplete")
 
+    def _current_terms(self, **conditions):
+        # The terms held in the user's scope: a person read through an earlier term here who serves in
+        # another commune now is not "serving" here, nor is their term ending a matter for this unit (the
+        # first screen counts the same terms).
+        terms = Term.objects.visible_to(self.request.user).current()
+        return terms.filter(person=OuterRef("pk"), **conditions)
+
     def _with_current_term(self, queryset, **conditions):
-        terms = Term.objects.current().filter(person=OuterRef("pk"), **conditions)
-        return queryset.filter(Exists(terms))
+        return queryset.filter(Exists(self._current_terms(**conditions)))
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
@@ -111,7 +117,7 @@ class PersonFilter(django_filters.FilterSet):
         return self._with_current_term(queryset, role=value)
 
     def filter_status(self, queryset, name, value):
-        current = Exists(Term.objects.current().filter(person=OuterRef("pk")))
+        current = Exists(self._current_terms())
         return queryset.filter(current) if value == "current" else queryset.exclude(current)
 
     def filter_ending(self, queryset, name, value):
@@ -124,12 +130,7 @@ class PersonFilter(django_filters.FilterSet):
         else:
             window = {"expected_end_on__lt": today}
         # Read as a calendar: the term that ends first on top (a column header's sort, applied after, wins).
-        first_end = (
-            Term.objects.current()
-            .filter(person=OuterRef("pk"), **window)
-            .order_by("expected_end_on")
-            .values("expected_end_on")[:1]
-        )
+        first_end = self._current_terms(**window).order_by("expected_end_on").values("expected_end_on")[:1]
         return (
             self._with_current_term(queryset, **window)
             .annotate(term_ends=Subquery(first_end))

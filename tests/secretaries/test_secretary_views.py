@@ -462,6 +462,46 @@ def test_terms_ending_soon_from_home_to_list(client, tieu_can_officer, world):
     assert not client.get(reverse("secretaries:person_list"), {"ending": "overdue"}).context["people"]
 
 
+def test_serving_filters_count_the_terms_held_in_the_users_scope(client, world, hieu_tu, an_truong):
+    """A commune reads the people who served its branches, some serving in another commune now: its list
+    does not count them as serving there, nor their term ending (its first screen does not either)."""
+    from django.utils import timezone
+
+    from secretaries.services import term_appoint
+    from tests.factories import UserFactory
+
+    hieu_tu_officer = UserFactory(username="doanxa.hieutu", role="commune_officer", commune=hieu_tu)
+    an_truong_officer = UserFactory(username="doanxa.antruong", role="commune_officer", commune=an_truong)
+    moved = person_with_term(
+        branch=BranchFactory(commune=hieu_tu), full_name="Trần Văn Chuyển", started_on=D(2020, 1, 1)
+    )
+    moved.terms.update(ended_on=D(2023, 1, 1))
+    term_appoint(
+        person=moved,
+        branch=BranchFactory(commune=an_truong),
+        role=Term.Role.SECRETARY,
+        started_on=D(2023, 2, 1),
+        expected_end_on=timezone.localdate() + datetime.timedelta(days=10),
+    )
+    url = reverse("secretaries:person_list")
+
+    def names(**params):
+        return {p.full_name for p in client.get(url, params).context["people"]}
+
+    client.force_login(hieu_tu_officer)
+    assert "Trần Văn Chuyển" in names()
+    assert "Trần Văn Chuyển" not in names(ending="soon")
+    assert "Trần Văn Chuyển" not in names(status="current")
+    assert "Trần Văn Chuyển" in names(status="past")
+    assert "Trần Văn Chuyển" not in names(role=Term.Role.SECRETARY)
+    assert client.get(reverse("home")).context["panels"][0].context["ending_count"] == 0
+    # An Trường, where they serve, counts them.
+    client.force_login(an_truong_officer)
+    assert "Trần Văn Chuyển" in names(ending="soon")
+    assert "Trần Văn Chuyển" in names(status="current", role=Term.Role.SECRETARY)
+    assert client.get(reverse("home")).context["panels"][0].context["ending_count"] == 1
+
+
 def test_the_terms_ending_soon_read_as_a_calendar(client, tieu_can_officer, world, hieu_tu):
     """The list of terms ending within 60 days: the first to end on top, each with its date (the list was in
     alphabetical order, without dates); a column header's sort still wins."""
