@@ -132,11 +132,15 @@ def test_an_ended_provinces_home_says_what_its_table_does_not_hold(client, world
         f"Các số ở trên còn tính {number} chi đoàn đang hoạt động nay thuộc xã không có trong bảng này"
         in page
     )
+    # And that the unit has ended, what its account may still do, and what the figures are.
+    assert "Tỉnh Trà Vinh đã chấm dứt ngày 30/06/2025. Tài khoản này xem được hồ sơ của đơn vị" in page
+    assert "số liệu dưới đây là tình hình hôm nay của các chi đoàn ấy" in page
     # A commune officer's table holds its whole commune: nothing said.
     client.force_login(User.objects.get(username="doanxa.tapngai"))
     officer = client.get(reverse("home"))
     assert officer.context["branches_elsewhere"] == 0
     assert 'data-home="branches-elsewhere"' not in officer.content.decode()
+    assert 'data-home="unit-ended"' not in officer.content.decode()
 
 
 def test_secretaries_export_names_the_unit_of_the_time_and_today(client, world):
