@@ -22,6 +22,7 @@ from core.importing.engine import (
     ImportKind,
     ParsedRow,
     Plan,
+    display,
     outcome_of,
     suggestion,
 )
@@ -32,11 +33,16 @@ from . import counters
 from .models import Branch, Commune, validate_member_count
 
 _PREFIX = re.compile(r"^(xa|phuong|thi tran|dac khu|thi xa)\s+")
+_DISTRICT_PREFIX = re.compile(r"^(huyen|quan|thi xa|thanh pho)\s+")
 
 
 def unit_key(name: str) -> str:
     """A unit's name as typed in a sheet is compared without diacritics and without "Xã"/"Phường"."""
     return _PREFIX.sub("", fold(name))
+
+
+def district_key(name: str) -> str:
+    return _DISTRICT_PREFIX.sub("", fold(name))
 
 
 def _date(value: datetime.date) -> str:
@@ -49,24 +55,36 @@ class UnitIndex:
 
     def __init__(self, user):
         communes = list(
-            Commune.objects.visible_to(user).only(
-                "pk", "name", "code", "ended_on", "province_id", "district_id"
-            )
+            Commune.objects.visible_to(user)
+            .select_related("district")
+            .only("pk", "name", "code", "ended_on", "province_id", "district__name")
         )
         self.by_pk = {c.pk: c for c in communes}
         self.current: dict[str, list[Commune]] = {}
         self.ended: dict[str, list[Commune]] = {}
+        # A commune of before the 2025 reform with its district: the list's export names a branch still
+        # waiting under one so, and today's commune may have taken the same name.
+        self.in_district: dict[tuple[str, str], list[Commune]] = {}
         for commune in communes:
             target = self.current if commune.ended_on is None else self.ended
-            for key in {unit_key(commune.name), fold(commune.name), commune.code}:
+            keys = {unit_key(commune.name), fold(commune.name), commune.code}
+            for key in keys:
                 target.setdefault(key, []).append(commune)
+            if commune.district_id is not None:
+                for key in keys:
+                    self.in_district.setdefault((district_key(commune.district.name), key), []).append(
+                        commune
+                    )
         self.names = {unit_key(c.name): c.name for c in communes if c.ended_on is None}
         current = [c for c in communes if c.ended_on is None]
         self.only = current[0] if len(current) == 1 else None
 
-    def resolve(self, row: ParsedRow, key: str, columns: dict, ended_allowed=()) -> Commune | None:
+    def resolve(
+        self, row: ParsedRow, key: str, columns: dict, ended_allowed=(), district: str | None = None
+    ) -> Commune | None:
         """The commune of the row's `key` column, or None after refusing the row with the reason. An ended
-        commune is refused unless its id is in `ended_allowed`."""
+        commune is refused unless its id is in `ended_allowed`. With a `district` (the name in a row of
+        the list's export), the commune of that name in that district, if there was one."""
         text = row.values.get(key)
         if not text:
             if self.only is not None:
@@ -74,6 +92,13 @@ class UnitIndex:
             row.refuse(key, _("which commune? Fill in this column"), columns=columns)
             return None
         typed = str(text)
+        if district:
+            place = district_key(str(district))
+            former = self.in_district.get((place, fold(typed))) or self.in_district.get(
+                (place, unit_key(typed))
+            )
+            if former and len(former) == 1:
+                return self._ended_or_refuse(row, key, columns, former[0], ended_allowed)
         found = self.current.get(fold(typed)) or self.current.get(unit_key(typed))
         if found and len(found) == 1:
             return found[0]
@@ -83,15 +108,10 @@ class UnitIndex:
             )
             return None
         ended = self.ended.get(fold(typed)) or self.ended.get(unit_key(typed))
-        if ended and len(ended) == 1 and ended[0].pk in ended_allowed:
-            return ended[0]
+        if ended and len(ended) == 1:
+            return self._ended_or_refuse(row, key, columns, ended[0], ended_allowed)
         if ended:
-            row.refuse(
-                key,
-                _("%(unit)s ceased on %(date)s: use today's commune")
-                % {"unit": ended[0].name, "date": _date(ended[0].ended_on)},
-                columns=columns,
-            )
+            self._refuse_ended(row, key, columns, ended[0])
             return None
         close = suggestion(unit_key(typed), self.names)
         message = _("%(value)s is not a commune of your unit") % {"value": typed}
@@ -99,6 +119,21 @@ class UnitIndex:
             message += " " + _("(did you mean “%(name)s”?)") % {"name": close}
         row.refuse(key, message, columns=columns)
         return None
+
+    def _ended_or_refuse(self, row, key, columns, commune: Commune, ended_allowed) -> Commune | None:
+        if commune.ended_on is None or commune.pk in ended_allowed:
+            return commune
+        self._refuse_ended(row, key, columns, commune)
+        return None
+
+    @staticmethod
+    def _refuse_ended(row, key, columns, commune: Commune) -> None:
+        row.refuse(
+            key,
+            _("%(unit)s ceased on %(date)s: use today's commune")
+            % {"unit": commune.name, "date": _date(commune.ended_on)},
+            columns=columns,
+        )
 
 
 @dataclass
@@ -155,6 +190,13 @@ class BranchImport(ImportKind):
             validators=(validate_not_in_future,),
         ),
     )
+    # The list's export names each branch's district (before 2025): read back, it tells a branch still
+    # waiting under its former commune from one of today's commune of the same name.
+    read_also = (
+        Column(
+            "district", gettext_lazy("District"), aliases=("huyen", "quan/huyen", "huyen/thi xa"), width=20
+        ),
+    )
     instructions = (
         gettext_lazy(
             "A branch whose name the commune already has is updated (kind, member count, founding date)."
@@ -196,7 +238,13 @@ class BranchImport(ImportKind):
         outcomes, payload = [], BranchPayload()
         for row in rows:
             name = normalize_name(row.values.get("name") or "")
-            commune = units.resolve(row, "commune", columns, ended_allowed=waiting_in.get(fold(name), ()))
+            commune = units.resolve(
+                row,
+                "commune",
+                columns,
+                ended_allowed=waiting_in.get(fold(name), ()),
+                district=row.values.get("district"),
+            )
             action, summary = NEW, name
             if commune is not None and name:
                 summary = f"{name} — {commune.name}"
@@ -207,6 +255,8 @@ class BranchImport(ImportKind):
                     )
                 seen.setdefault(key, row.number)
                 branch = existing.get(key) or waiting.get(key)
+                if branch is not None:
+                    summary = f"{branch.name} — {commune.name}"  # as it is named, however the row spells it
                 if commune.ended_on is not None and self._changed(row, branch):
                     row.refuse(
                         "commune",
@@ -216,7 +266,10 @@ class BranchImport(ImportKind):
                 if branch is not None and not branch.is_active:
                     row.refuse("name", _("this branch is inactive: reactivate it first"), columns=columns)
                 if not row.errors:
+                    changes = self._changes_text(self._changed(row, branch), branch) if branch else ""
                     action = self._apply(row, branch, commune, name, payload)
+                    if action == UPDATED:
+                        summary = f"{summary} ({changes})"
             outcomes.append(outcome_of(row, action, summary))
         return Plan(outcomes, payload)
 
@@ -233,6 +286,22 @@ class BranchImport(ImportKind):
         return {
             key: value for key, value in BranchImport._values(row).items() if getattr(branch, key) != value
         }
+
+    @staticmethod
+    def _changes_text(changed: dict, branch: Branch) -> str:
+        """What an update changes, as the preview says it: "số đoàn viên: 75 → 24; …"."""
+        kinds = dict(Branch.Kind.choices)
+
+        def shown(key, value):
+            return str(kinds.get(value, value)) if key == "kind" else display(value) or "—"
+
+        def label(key):
+            return Branch._meta.get_field(key).verbose_name
+
+        return "; ".join(
+            f"{label(key)}: {shown(key, getattr(branch, key))} → {shown(key, value)}"
+            for key, value in changed.items()
+        )
 
     @staticmethod
     def _apply(

@@ -284,6 +284,8 @@ class ImportKind:
     file_slug: str = ""
     label: Any = ""  # "Branches"
     columns: tuple[Column, ...] = ()
+    #: columns read when a file has them (the list's own export does), never offered in the template
+    read_also: tuple[Column, ...] = ()
     #: the lines of the template's instructions sheet, after the columns' own help
     instructions: tuple = ()
     #: where the kind's records are listed (a URL name), for the pages' breadcrumbs and links
@@ -307,8 +309,13 @@ class ImportKind:
     def example_row(self, user) -> dict[str, Any]:
         return {}
 
+    @property
+    def read_columns(self) -> tuple[Column, ...]:
+        """Every column a file's header may name: the template's and those read also."""
+        return self.columns + self.read_also
+
     def columns_by_key(self) -> dict[str, Column]:
-        return {column.key: column for column in self.columns}
+        return {column.key: column for column in self.read_columns}
 
 
 KINDS: dict[str, ImportKind] = {}
@@ -328,7 +335,7 @@ def kinds_for(user) -> list[ImportKind]:
 
 def header_matcher(kind: ImportKind) -> Callable[[list], bool]:
     """Whether a row is the header: it names at least two of the kind's columns."""
-    known = set().union(*(column.header_keys() for column in kind.columns))
+    known = set().union(*(column.header_keys() for column in kind.read_columns))
 
     def looks_like_header(values: list) -> bool:
         return sum(1 for value in values if header_key(value) in known) >= 2
@@ -339,7 +346,7 @@ def header_matcher(kind: ImportKind) -> Callable[[list], bool]:
 def match_headers(kind: ImportKind, headers: list[str]) -> tuple[dict[int, Column], list[str]]:
     """Column index → column; the headers that name no column. Refuses a missing or repeated column."""
     by_key = {}
-    for column in kind.columns:
+    for column in kind.read_columns:
         for key in column.header_keys():
             by_key[key] = column
     mapping: dict[int, Column] = {}
@@ -370,10 +377,10 @@ def match_headers(kind: ImportKind, headers: list[str]) -> tuple[dict[int, Colum
 
 def parse_rows(kind: ImportKind, sheet: Sheet) -> tuple[list[ParsedRow], list[str]]:
     mapping, ignored = match_headers(kind, sheet.headers)
-    choice_maps = {c.key: c.choice_map() for c in kind.columns if c.type == "choice"}
+    choice_maps = {c.key: c.choice_map() for c in kind.read_columns if c.type == "choice"}
     rows = []
     for sheet_row in sheet.rows:
-        rows.append(_parse_row(sheet_row, mapping, kind.columns, choice_maps))
+        rows.append(_parse_row(sheet_row, mapping, kind.read_columns, choice_maps))
     return rows, ignored
 
 

@@ -13,6 +13,9 @@ from django.utils.translation import gettext as _
 from .engine import (
     ERROR,
     KINDS,
+    NEW,
+    UNCHANGED,
+    UPDATED,
     ImportKind,
     ParsedRow,
     Plan,
@@ -26,6 +29,7 @@ from .reader import read_sheet
 
 #: outcomes kept in the report beyond the rows with errors (the preview shows a sample of the rest)
 KEPT_OUTCOMES = 500
+CHANGE_ORDER = {UPDATED: 0, NEW: 1, UNCHANGED: 2}
 
 
 def _read(kind: ImportKind, file, *, size: int) -> tuple[list[ParsedRow], list[str]]:
@@ -45,7 +49,9 @@ def _store(batch: ImportBatch, plan: Plan) -> None:
     batch.new_count, batch.updated_count = counts["new"], counts["updated"]
     batch.unchanged_count, batch.error_count = counts["unchanged"], counts["error"]
     errors = [o for o in plan.outcomes if o.action == ERROR]
-    others = [o for o in plan.outcomes if o.action != ERROR]
+    # What the file changes before what it leaves as it is, each in the file's order: the preview shows the
+    # first rows of a long file, and a re-imported export is mostly "unchanged".
+    others = sorted((o for o in plan.outcomes if o.action != ERROR), key=lambda o: CHANGE_ORDER[o.action])
     batch.report = {
         "rows": [o.as_json() for o in errors + others[:KEPT_OUTCOMES]],
         "more": max(0, len(others) - KEPT_OUTCOMES),

@@ -49,6 +49,10 @@ def test_new_updated_unchanged_and_history(officer_client, world, hieu_tu, tieu_
     rows.pop()
     batch = _import(officer_client, rows)
     assert (batch.new_count, batch.updated_count, batch.error_count) == (1, 1, 0)
+    # The preview says what an update changes, from what to what.
+    # The preview says what an update changes, from what to what; the changes first.
+    assert [r["action"] for r in batch.report["rows"]] == ["updated", "new"]
+    assert batch.report["rows"][0]["summary"] == "Ấp Cây Gòn — Xã Hiếu Tử (số đoàn viên: 32 → 40)"
     officer_client.post(reverse("imports:batch_confirm", args=[batch.pk]))
     new = Branch.objects.get(commune=hieu_tu, name="Ấp Mới")
     assert (new.member_count, new.founded_on, new.kind) == (12, datetime.date(2015, 3, 26), "ap")

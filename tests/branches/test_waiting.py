@@ -258,6 +258,27 @@ def test_the_branch_list_exported_imports_back_with_the_waiting_branches_unchang
     assert "chờ xác định xã mới" in changed.report["rows"][0]["errors"][0]["message"]
 
 
+def test_the_export_imports_back_where_todays_commune_took_the_former_communes_name(w, client):
+    """Two thousand new communes took an old one's name: the export's district tells a branch waiting under
+    Xã Chia (Huyện Cũ, ended) from today's Xã Chia's own branch of the same name, and neither is touched."""
+    from core.importing.models import ImportBatch
+    from tests.importing import upload
+
+    namesake = w["three"]
+    namesake.name = "Xã Chia"
+    namesake.save()
+    ours = BranchFactory(commune=namesake, name="Ấp Bến Đò", member_count=99)
+    login_verified(client, w["staff"])
+    exported = b"".join(client.get(reverse("branches:branch_export")).streaming_content)
+    response = client.post(reverse("imports:batch_upload", args=["branches"]), {"file": upload(exported)})
+    assert response.status_code == 302
+    batch = ImportBatch.objects.latest("pk")
+    assert batch.row_count == 5
+    assert (batch.error_count, batch.new_count, batch.updated_count) == (0, 0, 0), batch.report["rows"]
+    ours.refresh_from_db()
+    assert ours.member_count == 99
+
+
 def test_a_commune_officer_adds_a_branch_with_their_commune_chosen(w, client):
     login_verified(client, w["commune_officer"])
     form = client.get(reverse("branches:branch_create")).context["form"]
