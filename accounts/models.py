@@ -276,6 +276,13 @@ class User(AbstractUser):
         return self.is_administrator or self.is_provincial_staff
 
     @property
+    def runs_commendations(self) -> bool:
+        """Who runs the commendation campaigns now (sets them up, reviews, publishes, revokes): provincial
+        staff of a province that goes on, or the administrator. An ended Tỉnh đoàn (Trà Vinh after
+        30/06/2025) reads its campaigns; today's province decides."""
+        return self.acts_for_province and self.unit_ended_on is None
+
+    @property
     def has_portal_role(self) -> bool:
         """A staff role: the administrator, provincial staff, a district or commune officer. A secretary's
         account has its own pages and none of these."""

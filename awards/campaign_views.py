@@ -53,7 +53,7 @@ REVIEW_PAGE_SIZE = 50
 
 def _campaign(request, pk, *, manage: bool = False) -> Campaign:
     campaign = get_object_or_404(Campaign.objects.visible_to(request.user).select_related("province"), pk=pk)
-    if manage and not request.user.acts_for_province:
+    if manage and not request.user.runs_commendations:
         raise PermissionDenied
     return campaign
 
@@ -123,7 +123,7 @@ class CampaignListView(PaginatedListMixin, CampaignQuerysetMixin, ListView):
         # Each row's window ("12 days left") is the campaign's own `window_note`, called by the template.
         user = self.request.user
         context = super().get_context_data(
-            can_manage=user.acts_for_province, officer=nominating_unit(user) is not None, **kwargs
+            can_manage=user.runs_commendations, officer=nominating_unit(user) is not None, **kwargs
         )
         for campaign in context["campaigns"]:
             campaign.nominates = campaign.nominated_by(user)
@@ -144,7 +144,7 @@ class CampaignDetailView(CampaignQuerysetMixin, DetailView):
             # the quota page lists every commune.
             shown = [r for r in rows if r.total]
         context = {
-            "can_manage": user.acts_for_province,
+            "can_manage": user.runs_commendations,
             "window_note": campaign.window_note(),
             "window_closed": campaign.window_closed(),
             "history": history_rows(campaign.history, limit=30),
@@ -187,7 +187,7 @@ class CampaignFormView(CampaignQuerysetMixin, TemplateView):
     object = None
 
     def has_permission(self) -> bool:
-        return self.request.user.acts_for_province
+        return self.request.user.runs_commendations
 
     def province(self) -> Province | None:
         raise NotImplementedError

@@ -33,6 +33,8 @@ class CommendationRevokeForm(VersionedForm, forms.Form):
         "reason_missing": "reason",
         "date_missing": "revoked_on",
         "revoked_before_decision": "revoked_on",
+        "revoked_in_future": "revoked_on",
+        "unit_ended": "revoked_on",
     }
 
     def __init__(self, *args, cancel_url: str, **kwargs):

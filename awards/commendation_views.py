@@ -254,7 +254,7 @@ class CommendationDetailView(ScopedObjectMixin, DetailView):
         return super().get_context_data(
             campaign=commendation.campaign,
             person_visible=person_visible,
-            can_revoke=user.acts_for_province and not commendation.is_revoked,
+            can_revoke=user.runs_commendations and not commendation.is_revoked,
             history=history_rows(commendation.history, limit=20),
             **kwargs,
         )
@@ -295,7 +295,7 @@ def commendation_revoke(request, pk):
     """The revocation form (GET) and the revocation (POST). Outside the province → 404; a district officer
     inside it → 403."""
     commendation = object_or_404(_commendations(request.user), pk=pk)
-    if not request.user.acts_for_province:
+    if not request.user.runs_commendations:
         raise PermissionDenied
     selectors.communes_on_decision([commendation], campaign=commendation.campaign)
     if commendation.is_revoked and not request.POST.get(VERSION_FIELD):

@@ -50,7 +50,7 @@ def _require_officer(user, campaign: Campaign) -> None:
 
 
 def _require_reviewer(user) -> None:
-    if not user.acts_for_province:
+    if not user.runs_commendations:
         raise PermissionDenied
 
 
@@ -292,7 +292,7 @@ class NominationDetailView(ScopedObjectMixin, DetailView):
         status = nomination.status
         officer = campaign.nominated_by(user)
         reviewing = (
-            user.acts_for_province
+            user.runs_commendations
             and status != Status.DRAFT
             and campaign.status
             in (

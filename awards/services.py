@@ -88,9 +88,8 @@ def campaign_save(*, campaign: Campaign, quotas: dict, user, version: int | None
         if stored.is_decided:
             _refuse(_("The decision is published: the campaign is locked."), "campaign_locked")
     else:
-        # An ended Tỉnh đoàn (Trà Vinh, to 30/06/2025) opens no new campaign.
-        if user is not None:
-            user.check_may_record_on(campaign.opens_on)
+        # An ended Tỉnh đoàn (Trà Vinh, to 30/06/2025) records no campaign opened after its end.
+        _check_may_record(user, campaign.opens_on, field="opens_on")
         campaign.created_by = user
     campaign.full_clean(exclude=["status"])
     campaign.save()
@@ -106,12 +105,25 @@ def campaign_quotas_save(*, campaign: Campaign, quotas: dict, user, version: int
     stored = check_version(campaign, version=version)
     if stored.is_decided:
         _refuse(_("The decision is published: the campaign is locked."), "campaign_locked")
+    _check_may_record(user, timezone.localdate())
     _quotas_write(stored, quotas)
     stored.save(update_fields=["updated_at"])
     return stored
 
 
-def _transition(campaign: Campaign, *, to: str, allowed: tuple, action: str) -> Campaign:
+def _check_may_record(user, day: datetime.date | None, *, field: str | None = None) -> None:
+    """An account of an ended unit (Tỉnh đoàn Trà Vinh, to 30/06/2025) records nothing dated after its end:
+    its campaigns are read, today's province decides; the refusal goes next to `field` when named."""
+    if user is None:
+        return
+    try:
+        user.check_may_record_on(day)
+    except ValidationError as error:
+        raise (ValidationError({field: error}) if field else error) from None
+
+
+def _transition(campaign: Campaign, *, to: str, allowed: tuple, action: str, user=None) -> Campaign:
+    _check_may_record(user, timezone.localdate())
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     _require_campaign_status(campaign, *allowed, action=action)
     campaign.status = to
@@ -122,13 +134,17 @@ def _transition(campaign: Campaign, *, to: str, allowed: tuple, action: str) -> 
 @transaction.atomic
 def campaign_open(*, campaign: Campaign, user) -> Campaign:
     """Open for nominations (from draft, or back from review to let districts complete their lists)."""
-    return _transition(campaign, to=Status.OPEN, allowed=(Status.DRAFT, Status.REVIEW), action=_("opened"))
+    return _transition(
+        campaign, to=Status.OPEN, allowed=(Status.DRAFT, Status.REVIEW), action=_("opened"), user=user
+    )
 
 
 @transaction.atomic
 def campaign_close(*, campaign: Campaign, user) -> Campaign:
     """Close nominations and start the review. Drafts the districts never submitted stay drafts."""
-    return _transition(campaign, to=Status.REVIEW, allowed=(Status.OPEN,), action=_("closed for review"))
+    return _transition(
+        campaign, to=Status.REVIEW, allowed=(Status.OPEN,), action=_("closed for review"), user=user
+    )
 
 
 def earliest_decision_date(campaign: Campaign) -> datetime.date:
@@ -220,6 +236,7 @@ def campaign_publish(
     campaign_publish_check(campaign=campaign)
     decision_number = (decision_number or "").strip()
     _check_decision(campaign, number=decision_number, day=decision_date, today=today)
+    _check_may_record(user, decision_date, field="decision_date")
     approved = list(campaign.nominations.filter(status=Nomination.Status.APPROVED))
     # With their history's first record (created at publication, by whom), so a later revocation shows
     # what changed.
@@ -276,6 +293,7 @@ def decision_correct(
             {"reason": ValidationError(_("Say why the decision is corrected."), code="reason_missing")}
         )
     _check_decision(stored, number=decision_number, day=decision_date, today=today)
+    _check_may_record(user, today or timezone.localdate())
     if (decision_number, decision_date, decision_signer) == (
         stored.decision_number,
         stored.decision_date,
@@ -547,6 +565,7 @@ def _review(nomination: Nomination, *, status: str, reason: str, user, change_re
         Nomination.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=nomination.pk)
     )
     _require_campaign_status(nomination.campaign, Status.OPEN, Status.REVIEW, action=_("reviewed"))
+    _check_may_record(user, timezone.localdate())
     if nomination.status == Nomination.Status.DRAFT:
         _refuse(_("A draft has not been submitted by the district yet."), "not_submitted")
     if not change_reason and nomination.status != Nomination.Status.SUBMITTED:
@@ -702,6 +721,11 @@ def commendation_revoke(
         _refuse(_("A reason is required to revoke a commendation."), "reason_missing")
     if revoked_on is None:
         _refuse(_("The date of revocation is required."), "date_missing")
+    if revoked_on > timezone.localdate():
+        # Revocation takes the commended off the wall and marks every certificate at once: it is recorded
+        # when the revoking decision exists, not ahead of it.
+        _refuse(_("The date of revocation cannot be in the future."), "revoked_in_future")
+    _check_may_record(user, revoked_on)
     decided = commendation.campaign.decision_date
     if decided and revoked_on < decided:
         _refuse(

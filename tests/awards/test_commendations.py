@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.urls import reverse
@@ -393,6 +394,43 @@ class TestRevoke:
     def test_another_province_finds_nothing(self, client, vinh_long_staff, world):
         login_verified(client, vinh_long_staff)
         assert client.post(revoke_url(world["tieu_can_commendation"]), {"reason": "x"}).status_code == 404
+
+    def test_not_ahead_of_the_revoking_decision(self, client, tra_vinh_staff, world):
+        """A revocation takes the person off the wall and marks every certificate at once: not dated ahead."""
+        from django.utils import timezone
+
+        teo = world["tieu_can_commendation"]
+        login_verified(client, tra_vinh_staff)
+        tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).strftime("%d/%m/%Y")
+        response = client.post(revoke_url(teo), {"revoked_on": tomorrow, "reason": "Sai sự thật."})
+        assert response.status_code == 200
+        assert response.context["form"].errors["revoked_on"] == ["Ngày thu hồi không thể ở tương lai."]
+        teo.refresh_from_db()
+        assert not teo.is_revoked
+
+    def test_an_ended_province_reads_and_does_not_revoke(self, client, tra_vinh_staff, world, tra_vinh):
+        """Tỉnh đoàn Trà Vinh after 30/06/2025: its commendations are read; today's province revokes."""
+        teo = world["tieu_can_commendation"]
+        tra_vinh.ended_on = D(2025, 6, 30)
+        tra_vinh.save()
+        login_verified(client, tra_vinh_staff)
+        page = client.get(detail_url(teo)).content.decode()
+        assert "Nguyễn Văn Tèo" in page and revoke_url(teo) not in page
+        assert client.get(revoke_url(teo)).status_code == 403
+        response = client.post(revoke_url(teo), {"revoked_on": "01/03/2021", "reason": "Sai."})
+        assert response.status_code == 403
+        campaign = client.get(reverse("awards:campaign_detail", args=[teo.campaign_id])).content.decode()
+        assert reverse("awards:campaign_correct", args=[teo.campaign_id]) not in campaign
+        assert client.get(reverse("awards:campaign_correct", args=[teo.campaign_id])).status_code == 403
+        campaigns = client.get(reverse("awards:campaign_list")).content.decode()
+        assert reverse("awards:campaign_create") not in campaigns
+        assert client.get(reverse("awards:campaign_create")).status_code == 403
+        # The service refuses it too (a date after the unit's end, next to the date).
+        with pytest.raises(ValidationError) as refused:
+            revoke(teo, tra_vinh_staff, on=D(2025, 7, 2))
+        assert refused.value.code == "unit_ended"
+        teo.refresh_from_db()
+        assert not teo.is_revoked
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -252,7 +252,7 @@ class TestNominating:
                 quotas={},
                 user=User.objects.get(username="tinhdoan.travinh"),
             )
-        assert refused.value.code == "unit_ended"
+        assert refused.value.error_dict["opens_on"][0].code == "unit_ended"
 
     def test_the_nomination_page_of_a_commune_officer(self, client, w):
         client.force_login(w["officer"])
