@@ -11,9 +11,9 @@ import re
 from pathlib import Path
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.conf import settings
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from awards import services
