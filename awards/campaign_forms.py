@@ -19,9 +19,7 @@ from core.versioning import VERSION_FIELD, VersionedForm
 from core.widgets import DateInput
 
 from .models import COMMUNE, Campaign, Nomination, nominating_level
-from .services import decision_date_problem
-
-QUOTA_PREFIX = "quota_"
+from .services import decision_date_problem, quota_field
 
 
 def _label(model, name: str) -> str:
@@ -134,7 +132,7 @@ class CampaignForm(VersionedForm, forms.ModelForm):
 
     @staticmethod
     def quota_field(district: District) -> str:
-        return f"{QUOTA_PREFIX}{district.pk}"
+        return quota_field(district)
 
     def clean(self):
         cleaned = super().clean()
@@ -444,7 +442,7 @@ class QuotaPageForm(VersionedForm):
 
     @staticmethod
     def field_name(unit) -> str:
-        return f"{QUOTA_PREFIX}{unit.pk}"
+        return quota_field(unit)
 
     def quotas(self) -> dict:
         """{unit: quota or None} for services.campaign_quotas_save."""

@@ -13,6 +13,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -63,9 +64,16 @@ def _require_campaign_status(campaign: Campaign, *allowed: str, action: str) -> 
 # Campaigns ------------------------------------------------------------------------------------------------
 
 
+def quota_field(unit) -> str:
+    """The name a unit's quota goes by in the forms, and in a refusal next to it."""
+    return f"quota_{unit.pk}"
+
+
 def _quotas_write(campaign: Campaign, quotas: dict) -> None:
     """{district or commune: quota or None} of the campaign's level: an override where it differs from the
-    default, none where it is empty or equal to the default."""
+    default, none where it is empty or equal to the default. Refused (nothing written: the caller's
+    transaction) where a unit would be left with a quota below the nominations it has submitted or that
+    were approved: the places are taken, and the decision would publish over the quota."""
     level = campaign.level
     for unit, quota in quotas.items():
         if unit._meta.model_name != level or unit.province_id != campaign.province_id:
@@ -76,6 +84,46 @@ def _quotas_write(campaign: Campaign, quotas: dict) -> None:
             Quota.objects.filter(campaign=campaign, **{level: unit}).delete()
         else:
             Quota.objects.update_or_create(campaign=campaign, **{level: unit}, defaults={"quota": quota})
+    _check_quotas_hold(campaign, written=quotas)
+
+
+def _check_quotas_hold(campaign: Campaign, *, written: dict) -> None:
+    """Every unit's quota (its override, or the default) holds the places its nominations take; a refusal
+    goes next to the unit's quota when the form has it, next to the default quota otherwise."""
+    if campaign.pk is None:
+        return
+    level = campaign.level
+    taken = (
+        campaign.nominations.filter(status__in=Nomination.QUOTA_STATUSES)
+        .order_by()
+        .values(level)
+        .annotate(n=Count("pk"))
+    )
+    overrides = dict(campaign.quotas.values_list(level, "quota"))
+    fields = {unit.pk: quota_field(unit) for unit in written}
+    names = {unit.pk: unit.name for unit in written}
+    problems = {}
+    for row in taken:
+        unit_id, count = row[level], row["n"]
+        if overrides.get(unit_id, campaign.default_quota) >= count:
+            continue
+        field = fields.get(unit_id, "default_quota")
+        name = names.get(unit_id) or str(campaign.nominations.filter(**{level: unit_id}).first().unit)
+        problems.setdefault(field, []).append(
+            ValidationError(
+                ngettext(
+                    "%(unit)s already has %(count)s nomination submitted or approved: its quota cannot be "
+                    "lower.",
+                    "%(unit)s already has %(count)s nominations submitted or approved: its quota cannot be "
+                    "lower.",
+                    count,
+                )
+                % {"unit": name, "count": count},
+                code="quota_below_used",
+            )
+        )
+    if problems:
+        raise ValidationError(problems)
 
 
 @transaction.atomic
@@ -87,6 +135,7 @@ def campaign_save(*, campaign: Campaign, quotas: dict, user, version: int | None
         stored = check_version(campaign, version=version)
         if stored.is_decided:
             _refuse(_("The decision is published: the campaign is locked."), "campaign_locked")
+        campaign._change_reason = _quota_changes(campaign, quotas)
     else:
         # An ended Tỉnh đoàn (Trà Vinh, to 30/06/2025) records no campaign opened after its end.
         _check_may_record(user, campaign.opens_on, field="opens_on")
@@ -106,9 +155,30 @@ def campaign_quotas_save(*, campaign: Campaign, quotas: dict, user, version: int
     if stored.is_decided:
         _refuse(_("The decision is published: the campaign is locked."), "campaign_locked")
     _check_may_record(user, timezone.localdate())
+    stored._change_reason = _quota_changes(stored, quotas)
     _quotas_write(stored, quotas)
     stored.save(update_fields=["updated_at"])
     return stored
+
+
+def _quota_changes(campaign: Campaign, quotas: dict) -> str:
+    """What a save changes in the quotas, for the campaign's history ("Chỉ tiêu: Xã Hùng Hòa 2 → 1"): the
+    quotas are rows of their own, and the campaign's record would otherwise say "changed" and nothing."""
+    overrides = dict(campaign.quotas.values_list(campaign.level, "quota")) if campaign.pk else {}
+    default = (
+        Campaign.objects.only("default_quota").get(pk=campaign.pk).default_quota if campaign.pk else None
+    )
+    changes = []
+    for unit, quota in quotas.items():
+        before = overrides.get(unit.pk, default)
+        after = campaign.default_quota if quota is None else quota
+        if before is not None and before != after:
+            changes.append(f"{unit.name} {before} → {after}")
+    if not changes:
+        return ""
+    text = _("Quotas: %(changes)s") % {"changes": "; ".join(changes)}
+    # simple-history keeps 100 characters of a reason.
+    return text if len(text) <= 100 else text[:99] + "…"
 
 
 def _check_may_record(user, day: datetime.date | None, *, field: str | None = None) -> None:

@@ -200,6 +200,10 @@ class TestForm:
         assert campaign.title == "Tên mới" and campaign.minimum_rating == ""
         assert campaign.status == Campaign.Status.OPEN  # editing does not move the state
         assert dict(campaign.quotas.values_list("district", "quota")) == {tieu_can.pk: 3}
+        # The campaign's history says which quotas changed (they are rows of their own).
+        reason = campaign.history.latest().history_change_reason
+        assert reason.startswith("Chỉ tiêu: ")
+        assert "Huyện Tiểu Cần 2 → 3" in reason and "Huyện Càng Long 4 → 2" in reason
 
     @pytest.mark.parametrize(
         ("refusal", "field"),

@@ -141,6 +141,27 @@ def test_a_district_override_replaces_the_default_quota(campaign, hieu_tu, tieu_
     assert submitted(campaign, secretary(hieu_tu), officer).status == Nomination.Status.SUBMITTED
 
 
+def test_a_quota_is_not_lowered_below_the_places_taken(campaign, hieu_tu, tieu_can, officer, staff):
+    """Two submitted in Tiểu Cần: its quota may not drop to 1, by its own override or by the default, and
+    nothing of the refused save is written."""
+    submitted(campaign, secretary(hieu_tu), officer)
+    submitted(campaign, secretary(hieu_tu), officer)
+    with pytest.raises(ValidationError) as caught:
+        services.campaign_save(campaign=campaign, quotas={tieu_can: 1}, user=staff)
+    error = caught.value.error_dict[services.quota_field(tieu_can)][0]
+    assert error.code == "quota_below_used"
+    assert "Huyện Tiểu Cần đã có 2 đề nghị đã gửi hoặc đã duyệt" in error.message
+    assert campaign.quotas.count() == 0
+    campaign.default_quota = 1
+    with pytest.raises(ValidationError) as caught:
+        services.campaign_save(campaign=campaign, quotas={}, user=staff)
+    assert list(caught.value.error_dict) == ["default_quota"]
+    campaign.refresh_from_db()
+    assert campaign.default_quota == 2
+    # Up to what is taken, it is saved.
+    services.campaign_save(campaign=campaign, quotas={tieu_can: 2}, user=staff)
+
+
 def test_one_nomination_per_person_per_campaign(campaign, hieu_tu, officer):
     person = secretary(hieu_tu)
     draft(campaign, person, officer)
