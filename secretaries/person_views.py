@@ -373,8 +373,9 @@ def person_autocomplete(request):
 
     people = Person.objects.visible_to(request.user)
     if request.GET.get("current"):
-        # Only people who lead a branch now (a nomination for commendation needs one).
-        people = people.filter(terms__in=Term.objects.secretaries().current())
+        # Only people who lead a branch of the user's scope now (a nomination for commendation needs one;
+        # the scope also reads people who served its branches before and lead another commune's now).
+        people = people.filter(terms__in=Term.objects.visible_to(request.user).secretaries().current())
     for term in search_terms(request.GET.get("q")):
         people = people.filter(name_key__contains=term)
     results = [

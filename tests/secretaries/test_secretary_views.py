@@ -495,9 +495,15 @@ def test_serving_filters_count_the_terms_held_in_the_users_scope(client, world, 
     assert "Trần Văn Chuyển" in names(status="past")
     assert "Trần Văn Chuyển" not in names(role=Term.Role.SECRETARY)
     assert client.get(reverse("home")).context["panels"][0].context["ending_count"] == 0
+    # Nor offered to nominate for commendation (a commune nominates the secretaries it has now).
+    offered = reverse("secretaries:person_autocomplete")
+    assert client.get(offered, {"q": "chuyen", "current": 1}).json()["results"] == []
     # An Trường, where they serve, counts them.
     client.force_login(an_truong_officer)
     assert "Trần Văn Chuyển" in names(ending="soon")
+    assert [r["text"] for r in client.get(offered, {"q": "chuyen", "current": 1}).json()["results"]] == [
+        f"Trần Văn Chuyển ({moved.date_of_birth.year})"
+    ]
     assert "Trần Văn Chuyển" in names(status="current", role=Term.Role.SECRETARY)
     assert client.get(reverse("home")).context["panels"][0].context["ending_count"] == 1
 
