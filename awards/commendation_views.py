@@ -34,7 +34,13 @@ from .certificate import all_certificates_filename, certificate_pdf, certificate
 from .commendation_forms import CommendationRevokeForm, StatisticsYearForm
 from .home import per_year_chart
 from .models import Campaign, Commendation
-from .official_list import official_heading, official_list_filename, official_list_pdf, official_rows
+from .official_list import (
+    count_line,
+    official_heading,
+    official_list_filename,
+    official_list_pdf,
+    official_rows,
+)
 
 
 def _decided_campaign(request, campaign_pk) -> Campaign:
@@ -102,8 +108,7 @@ def _official(request, campaign_pk):
 def commendation_official_list(request, campaign_pk):
     """The published list as the official list attached to the decision, for printing (A4 portrait, the
     table's header repeated on each page): STT, full name, year of birth, position and unit on the decision
-    date, the decision line and the signature block. Revoked commendations are left out (a note says how
-    many)."""
+    date, the decision line and the signature block. A commendation revoked since keeps its row, marked."""
     campaign, commendations = _official(request, campaign_pk)
     rows = official_rows(commendations)
     return render(
@@ -113,7 +118,7 @@ def commendation_official_list(request, campaign_pk):
             "campaign": campaign,
             "heading": official_heading(campaign),
             "rows": rows,
-            "revoked": len(commendations) - len(rows),
+            "count_line": count_line(rows),
         },
     )
 

@@ -23,6 +23,9 @@ class OfficialRow:
     born: str
     position: str
     unit: str
+    #: "Đã thu hồi ngày 01/03/2021" for a commendation revoked since: the row stays, with its number, so a
+    #: reprint matches the list that was signed
+    revoked: str = ""
 
 
 @dataclass
@@ -39,10 +42,10 @@ class OfficialHeading:
 
 
 def official_rows(commendations: list) -> list[OfficialRow]:
-    """The current (not revoked) commendations, numbered; each with its `commune_then` set
-    (selectors.communes_on_decision) and its branch."""
+    """The commendations of the decision, numbered as they were published, each with its `commune_then` set
+    (selectors.communes_on_decision) and its branch; one revoked since is marked, not left out."""
     rows = []
-    for commendation in (c for c in commendations if not c.is_revoked):
+    for commendation in commendations:
         commune = commendation.commune_then
         district = commendation.district or commune.district
         units = [commune.name] + ([district.name] if district is not None else [])
@@ -54,6 +57,9 @@ def official_rows(commendations: list) -> list[OfficialRow]:
                 born=str(commendation.person.date_of_birth.year),
                 position=f"Bí thư Chi đoàn {in_sentence(branch)}",
                 unit=", ".join(in_sentence(u) if i else u for i, u in enumerate(units)),
+                revoked=(
+                    f"Đã thu hồi ngày {commendation.revoked_on:%d/%m/%Y}" if commendation.is_revoked else ""
+                ),
             )
         )
     return rows
@@ -77,6 +83,14 @@ def official_heading(campaign) -> OfficialHeading:
 
 def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
+
+
+def count_line(rows: list[OfficialRow]) -> str:
+    revoked = sum(1 for row in rows if row.revoked)
+    line = f"Danh sách có {len(rows)} đồng chí."
+    if revoked:
+        line += f" Trong đó {revoked} đồng chí đã bị thu hồi tuyên dương."
+    return line
 
 
 class _OfficialList(FPDF):
@@ -147,11 +161,12 @@ def _drawn(heading: OfficialHeading, rows: list[OfficialRow]) -> bytes:
             header.cell(title, align="CENTER")
         for row in rows:
             cells = table.row()
-            for value in (str(row.number), row.name, row.born, row.position, row.unit):
+            name = f"{row.name}\n({row.revoked})" if row.revoked else row.name
+            for value in (str(row.number), name, row.born, row.position, row.unit):
                 cells.cell(_nfc(value))
     pdf.set_font(FONT_FAMILY, "I", 10)
     pdf.ln(2)
-    pdf.cell(0, 6, _nfc(f"Danh sách có {len(rows)} đồng chí."), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 6, _nfc(count_line(rows)), new_x="LMARGIN", new_y="NEXT")
     # The signature block stays whole: to the next page if it would be split.
     if pdf.get_y() + 40 > pdf.h - pdf.b_margin:
         pdf.add_page()

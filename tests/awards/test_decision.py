@@ -268,6 +268,29 @@ class TestOfficialList:
             in html
         )
 
+    def test_a_commendation_revoked_since_keeps_its_row_marked(
+        self, client, cang_long_officer, decided, world, tra_vinh_staff
+    ):
+        """A reprint matches the list that was signed: same rows, same numbers, the revoked one marked."""
+        services.commendation_revoke(
+            commendation=world["cang_long_commendation"],
+            revoked_on=today(),
+            reason="Sai",
+            user=tra_vinh_staff,
+        )
+        client.force_login(cang_long_officer)
+        response = client.get(reverse("awards:commendation_official_list", args=[decided.pk]))
+        rows = response.context["rows"]
+        assert [r.number for r in rows] == [1, 2]
+        nhung = next(r for r in rows if r.name == "Lê Thị Hồng Nhung")
+        assert nhung.revoked == f"Đã thu hồi ngày {today():%d/%m/%Y}"
+        html = response.content.decode()
+        assert "Danh sách có 2 đồng chí. Trong đó 1 đồng chí đã bị thu hồi tuyên dương." in html
+        pdf = client.get(reverse("awards:commendation_official_pdf", args=[decided.pk])).content
+        _reader, text = text_of(pdf)
+        words = " ".join(text.split())  # the name's column wraps the note
+        assert f"(Đã thu hồi ngày {today():%d/%m/%Y})" in words and "Lê Thị Hồng Nhung" in words
+
     def test_pdf_a4_portrait_with_the_header_on_every_page(self, client, cang_long_officer, decided):
         client.force_login(cang_long_officer)
         response = client.get(reverse("awards:commendation_official_pdf", args=[decided.pk]))
