@@ -192,8 +192,10 @@ def _check_may_record(user, day: datetime.date | None, *, field: str | None = No
         raise (ValidationError({field: error}) if field else error) from None
 
 
-def _transition(campaign: Campaign, *, to: str, allowed: tuple, action: str, user=None) -> Campaign:
-    _check_may_record(user, timezone.localdate())
+def _transition(
+    campaign: Campaign, *, to: str, allowed: tuple, action: str, user=None, today: datetime.date | None = None
+) -> Campaign:
+    _check_may_record(user, today or timezone.localdate())
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     _require_campaign_status(campaign, *allowed, action=action)
     campaign.status = to
@@ -202,18 +204,28 @@ def _transition(campaign: Campaign, *, to: str, allowed: tuple, action: str, use
 
 
 @transaction.atomic
-def campaign_open(*, campaign: Campaign, user) -> Campaign:
+def campaign_open(*, campaign: Campaign, user, today: datetime.date | None = None) -> Campaign:
     """Open for nominations (from draft, or back from review to let districts complete their lists)."""
     return _transition(
-        campaign, to=Status.OPEN, allowed=(Status.DRAFT, Status.REVIEW), action=_("opened"), user=user
+        campaign,
+        to=Status.OPEN,
+        allowed=(Status.DRAFT, Status.REVIEW),
+        action=_("opened"),
+        user=user,
+        today=today,
     )
 
 
 @transaction.atomic
-def campaign_close(*, campaign: Campaign, user) -> Campaign:
+def campaign_close(*, campaign: Campaign, user, today: datetime.date | None = None) -> Campaign:
     """Close nominations and start the review. Drafts the districts never submitted stay drafts."""
     return _transition(
-        campaign, to=Status.REVIEW, allowed=(Status.OPEN,), action=_("closed for review"), user=user
+        campaign,
+        to=Status.REVIEW,
+        allowed=(Status.OPEN,),
+        action=_("closed for review"),
+        user=user,
+        today=today,
     )
 
 
@@ -630,12 +642,16 @@ def nomination_delete(*, nomination: Nomination, user) -> None:
     nomination.delete()
 
 
-def _review(nomination: Nomination, *, status: str, reason: str, user, change_reason: str = "") -> Nomination:
+def _review(
+    nomination: Nomination, *, status: str, reason: str, user, change_reason: str = "", at=None
+) -> Nomination:
+    """`at`: when the decision was taken (now unless told: the demo records 2020's review in 2020)."""
+    at = at or timezone.now()
     nomination = (
         Nomination.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=nomination.pk)
     )
     _require_campaign_status(nomination.campaign, Status.OPEN, Status.REVIEW, action=_("reviewed"))
-    _check_may_record(user, timezone.localdate())
+    _check_may_record(user, timezone.localdate(at))
     if nomination.status == Nomination.Status.DRAFT:
         _refuse(_("A draft has not been submitted by the district yet."), "not_submitted")
     if not change_reason and nomination.status != Nomination.Status.SUBMITTED:
@@ -647,7 +663,7 @@ def _review(nomination: Nomination, *, status: str, reason: str, user, change_re
         )
     nomination.status = status
     nomination.rejection_reason = reason
-    nomination.reviewed_at = timezone.now()
+    nomination.reviewed_at = at
     nomination.reviewed_by = user
     if change_reason:
         nomination._change_reason = change_reason
@@ -656,18 +672,18 @@ def _review(nomination: Nomination, *, status: str, reason: str, user, change_re
 
 
 @transaction.atomic
-def nomination_approve(*, nomination: Nomination, reviewer) -> Nomination:
+def nomination_approve(*, nomination: Nomination, reviewer, at=None) -> Nomination:
     """Approve a nomination still waiting for review."""
-    return _review(nomination, status=Nomination.Status.APPROVED, reason="", user=reviewer)
+    return _review(nomination, status=Nomination.Status.APPROVED, reason="", user=reviewer, at=at)
 
 
 @transaction.atomic
-def nomination_reject(*, nomination: Nomination, reviewer, reason: str) -> Nomination:
+def nomination_reject(*, nomination: Nomination, reviewer, reason: str, at=None) -> Nomination:
     """Reject a nomination still waiting for review, with the reason the unit will read."""
     reason = (reason or "").strip()
     if not reason:
         _refuse(_("A reason is required to reject a nomination."), "reason_missing")
-    return _review(nomination, status=Nomination.Status.REJECTED, reason=reason, user=reviewer)
+    return _review(nomination, status=Nomination.Status.REJECTED, reason=reason, user=reviewer, at=at)
 
 
 @transaction.atomic

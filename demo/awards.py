@@ -151,11 +151,13 @@ def _decided_campaign(province: Province, districts: list[District], staff, rng:
                 created_by=_officer(district),
             )
             (to_reject if index >= commended else nominated).append(nomination)
-    services.campaign_close(campaign=campaign, user=staff)
+    # Closed and reviewed in 2020, as Tỉnh đoàn Trà Vinh did (its account records nothing dated later).
+    services.campaign_close(campaign=campaign, user=staff, today=campaign.closes_on + timedelta(days=1))
+    reviewed_at = timezone.make_aware(datetime(2020, 11, 12, 14, 0))
     for nomination in nominated:
-        services.nomination_approve(nomination=nomination, reviewer=staff)
+        services.nomination_approve(nomination=nomination, reviewer=staff, at=reviewed_at)
     for nomination, reason in zip(to_reject, REJECTED_2020, strict=False):
-        services.nomination_reject(nomination=nomination, reviewer=staff, reason=reason)
+        services.nomination_reject(nomination=nomination, reviewer=staff, reason=reason, at=reviewed_at)
     services.campaign_publish(
         campaign=campaign, decision_number=DECISION_NUMBER, decision_date=DECISION_DATE, user=staff
     )

@@ -208,6 +208,9 @@ def test_demo_commendations_of_both_worlds(first_run, runs):
     assert old.is_decided and old.level == "district"
     assert Commendation.objects.filter(campaign=old, district__isnull=False).count() == 24
     assert not Campaign.objects.filter(province__code="84", year__gt=2020).exists()
+    # Reviewed in 2020, before the decision of 20/11/2020 (not on the day the demo was loaded).
+    reviewed = {timezone.localtime(n.reviewed_at).date() for n in old.nominations.all()}
+    assert reviewed == {date(2020, 11, 12)}
     today = Campaign.objects.get(province__code="86", year=timezone.localdate().year)
     assert today.is_open and today.level == "commune" and today.default_quota == 2
     assert today.window().state == "open"
