@@ -2,6 +2,7 @@
 decided through the views, with the illegal ones refused (a message, the state unchanged)."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.messages import get_messages
@@ -82,6 +83,9 @@ class TestList:
         html = response.content.decode()
         assert reverse("awards:campaign_create") not in html
         assert reverse("awards:statistics") in html
+        # On a phone, whose table hides the window's column, the deadline sits under the title.
+        closes = world["campaign"].closes_on.strftime("%d/%m/%Y")
+        assert re.search(rf'data-deadline>\s*Hạn cuối {closes} \(', html)
 
     def test_override_quota_shows_for_the_officer(self, client, tieu_can_officer, world, districts):
         Quota.objects.create(campaign=world["campaign"], district=districts[0], quota=5)
