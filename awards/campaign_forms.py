@@ -7,6 +7,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from core.versioning import VERSION_FIELD, VersionedForm
 from core.widgets import DateInput
 
 from .models import COMMUNE, Campaign, Nomination, nominating_level
-from .services import decision_date_problem, quota_field
+from .services import decision_date_problem, earliest_decision_date, quota_field
 
 
 def _label(model, name: str) -> str:
@@ -190,7 +191,6 @@ class DecisionFields(forms.Form):
     decision_date = forms.DateField(
         label=_label(Campaign, "decision_date"),
         widget=DateInput(),
-        help_text=gettext_lazy("After nominations closed, and not later than today; dd/mm/yyyy."),
     )
     decision_signer = forms.CharField(
         label=_label(Campaign, "decision_signer"),
@@ -202,6 +202,10 @@ class DecisionFields(forms.Form):
     def __init__(self, *args, campaign: Campaign, **kwargs):
         self.campaign = campaign
         super().__init__(*args, **kwargs)
+        # The rule with its day: a campaign closed early may be decided before its deadline.
+        self.fields["decision_date"].help_text = _("From %(date)s to today; dd/mm/yyyy.") % {
+            "date": date_format(earliest_decision_date(campaign), "SHORT_DATE_FORMAT")
+        }
 
     def clean_decision_number(self) -> str:
         return self.cleaned_data["decision_number"].strip()

@@ -340,6 +340,10 @@ class TestSteps:
     def test_open_close_and_reopen(self, client, tra_vinh_staff, world):
         draft = world["draft_campaign"]
         login_verified(client, tra_vinh_staff)
+        # Closing before the deadline says so in its confirmation.
+        page = client.get(world["campaign"].get_absolute_url()).content.decode()
+        closes = world["campaign"].closes_on.strftime("%d/%m/%Y")
+        assert re.search(rf"data-modal-note>Hạn cuối là {closes} \(.*\): đóng lúc này là thôi nhận", page)
         response = step(client, "campaign_open", draft)
         assert response.status_code == 302 and response["Location"] == draft.get_absolute_url()
         draft.refresh_from_db()
@@ -453,6 +457,9 @@ class TestPublish:
         decision = {"decision_number": "30/QĐ-TĐTN", "decision_date": today_text()}
         # First the confirmation page: the list, the decision line, the certificate preview; nothing is
         # published yet.
+        # The date's rule says its first day: the campaign was closed early, today.
+        form = client.get(self.url(campaign)).context["form"]
+        assert form["decision_date"].help_text == f"Từ ngày {today_text()} đến hôm nay; dd/mm/yyyy."
         response = client.post(self.url(campaign), decision)
         assert response.status_code == 200
         assert [n.person for n in response.context["approved"]] == [world["tieu_can_person"]]
