@@ -85,7 +85,7 @@ class TestList:
         assert reverse("awards:statistics") in html
         # On a phone, whose table hides the window's column, the deadline sits under the title.
         closes = world["campaign"].closes_on.strftime("%d/%m/%Y")
-        assert re.search(rf'data-deadline>\s*Hạn cuối {closes} \(', html)
+        assert re.search(rf"data-deadline>\s*Hạn cuối {closes} \(", html)
 
     def test_override_quota_shows_for_the_officer(self, client, tieu_can_officer, world, districts):
         Quota.objects.create(campaign=world["campaign"], district=districts[0], quota=5)
