@@ -94,6 +94,13 @@ STYLES_JS = """
   charts: [...document.querySelectorAll("canvas[data-chart]")]
     .filter((el) => el.getClientRects().length)
     .map((el) => ({height: el.getBoundingClientRect().height, brk: getComputedStyle(el).breakInside})),
+  // The rows that hold charts: blocks on paper, their cards as tall as their content (a flex item pushed
+  // to the next page kept its first page's height; its chart overflowed onto the table).
+  chartRows: [...document.querySelectorAll(".row:has(canvas[data-chart])")]
+    .map((el) => getComputedStyle(el).display),
+  chartCards: [...document.querySelectorAll(".card:has(canvas[data-chart])")]
+    .filter((el) => el.getClientRects().length)
+    .map((el) => el.getBoundingClientRect().height >= el.querySelector("canvas").getBoundingClientRect().height),
   scrollers: [...document.querySelectorAll("main .table-responsive")]
     .map((el) => getComputedStyle(el).overflowX),
 })
@@ -169,6 +176,8 @@ def test_every_report_prints_on_a4_whole_and_without_overlaps(
         assert styles["thead"] and set(styles["thead"]) == {"table-header-group"}, f"{name}: {styles}"
         assert set(styles["rows"]) == {"avoid"}, f"{name}: rows may split across pages"
         assert set(styles["scrollers"]) <= {"visible"}, f"{name}: a scrolling box is cut at the page's end"
+        assert set(styles["chartRows"]) <= {"block"}, f"{name}: charts in a flex row on paper"
+        assert all(styles["chartCards"]), f"{name}: a chart is taller than its card"
         for chart in styles["charts"]:
             assert chart["brk"] == "avoid" and chart["height"] <= CHART_MAX_HEIGHT, f"{name}: {chart}"
         screenshot(page, f"print_{name.replace(' ', '_')}")
