@@ -164,7 +164,7 @@ class ScoreImport(ImportKind):
                         % {"year": framework.year},
                         columns=columns,
                         link=assessment.get_absolute_url(),
-                        link_text=person["full_name"],
+                        link_text=_("open the assessment"),
                     )
                 elif assessment is None and pk in elsewhere:
                     row.refuse("full_name", _("already assessed by another unit"), columns=columns)

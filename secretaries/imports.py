@@ -449,7 +449,7 @@ class SecretaryImport(ImportKind):
                         % {"name": matches[0]["full_name"], "date": _date(born)},
                         columns=columns,
                         link=same_as["url"],
-                        link_text=matches[0]["full_name"],
+                        link_text=_("open the record"),  # the message names the person
                     )
             stored = existing_people.get(same["pk"]) if same else None
             if (
@@ -477,7 +477,7 @@ class SecretaryImport(ImportKind):
                     },
                     columns=columns,
                     link=reverse("secretaries:person_detail", kwargs={"pk": holder["person_id"]}),
-                    link_text=holder["person__full_name"],
+                    link_text=_("open the record"),  # the message names the person
                 )
             if same and not keeps_term and started:
                 clash = next(

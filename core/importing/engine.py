@@ -91,6 +91,7 @@ class Column:
 
 _DATE_TEXT = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _ISO_TEXT = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_NEGATIVE_TEXT = re.compile(r"^-\s*\d+([.,]\d+)?$")
 _TRUE = {"co", "x", "yes", "y", "1", "true", "dang vien", "la dang vien"}
 _FALSE = {"khong", "no", "n", "0", "false", "-"}
 
@@ -105,6 +106,8 @@ def display(value) -> str:
         return formats.date_format(value, "SHORT_DATE_FORMAT")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, float):
+        return formats.number_format(value)  # 12,5 as the users write it
     return str(value)
 
 
@@ -143,6 +146,10 @@ def _parse_value(column: Column, cell: Cell, choice_map: dict | None):
             return int(value)
         if isinstance(value, str) and value.replace(".", "").isdigit():
             return int(value.replace(".", ""))
+        if (isinstance(value, int | float) and value < 0) or (
+            isinstance(value, str) and _NEGATIVE_TEXT.match(value.strip())
+        ):
+            raise CellError(_("%(value)s is below zero: a count is 0 or more") % {"value": display(value)})
         raise CellError(_("%(value)s is not a whole number") % {"value": display(value)})
     if column.type == "bool":
         if isinstance(value, bool):

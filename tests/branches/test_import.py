@@ -83,15 +83,17 @@ def test_communes_out_of_scope_ended_or_unknown_are_refused(officer_client, worl
             _row("Xã Hiu Tử", "Ấp C"),  # a typo: suggested
             _row("Xã Hiếu Tử", "Ấp D", kind="Chi đoàn vũ trụ"),
             _row("Xã Hiếu Tử", "Ấp E", members=-3),
+            _row("Xã Hiếu Tử", "Ấp F", members=12.5),
         ],
     )
     messages = [r["errors"][0]["message"] for r in batch.report["rows"]]
-    assert batch.error_count == 5 and batch.new_count == 0
+    assert batch.error_count == 6 and batch.new_count == 0
     assert "Xã An Trường không phải là xã thuộc đơn vị của bạn" in messages[0]
     assert "đã chấm dứt" in messages[1]
     assert "có phải là “Xã Hiếu Tử”" in messages[2]
     assert "không có trong danh mục" in messages[3]
-    assert "không phải số nguyên" in messages[4]
+    assert messages[4] == "-3 là số âm: số đếm phải từ 0 trở lên"
+    assert messages[5] == "12,5 không phải số nguyên"  # written as the users write it
     assert not Branch.objects.filter(name__in=["Ấp A", "Ấp B", "Ấp C"]).exists()
 
 
