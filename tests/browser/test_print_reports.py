@@ -100,7 +100,8 @@ STYLES_JS = """
     .map((el) => getComputedStyle(el).display),
   chartCards: [...document.querySelectorAll(".card:has(canvas[data-chart])")]
     .filter((el) => el.getClientRects().length)
-    .map((el) => el.getBoundingClientRect().height >= el.querySelector("canvas").getBoundingClientRect().height),
+    .map((el) => el.getBoundingClientRect().height
+      >= el.querySelector("canvas").getBoundingClientRect().height),
   scrollers: [...document.querySelectorAll("main .table-responsive")]
     .map((el) => getComputedStyle(el).overflowX),
 })
