@@ -177,6 +177,8 @@ def person_export_rows(*, people, hidden: frozenset[str] = frozenset()) -> tuple
     # whole country; and a scope with former branches (an OR the planner reckons to keep half the people)
     # hashed every branch of the country for a district's 131 secretaries.
     branch = "current__branch_id"
+    # In the list's order (a column's sort, the terms ending soon by date), else by name.
+    ordering = [*people.query.order_by] or ["sort_key"]
     people = (
         people.annotate(current=FilteredRelation("terms", condition=Q(terms__ended_on__isnull=True)))
         .annotate(
@@ -187,7 +189,7 @@ def person_export_rows(*, people, hidden: frozenset[str] = frozenset()) -> tuple
             district_name=unit_name(District, "district_id"),
             current_province=unit_name(Province, branch, via="communes__branches"),
         )
-        .order_by("sort_key", "pk", "current__role")
+        .order_by(*ordering, "pk", "current__role")
         .values_list(
             "pk",
             "full_name",

@@ -257,6 +257,12 @@ class TestList:
         assert isinstance(evil[2], datetime.datetime) and evil[2].date() == D(1999, 2, 3)
         filtered = sheet_rows(client.get(reverse("secretaries:person_export"), {"q": "teo"}))
         assert [row[0] for row in filtered[1:]] == ["Nguyễn Văn Tèo"]
+        # In the list's order: the youngest first, as the column was sorted.
+        youngest_first = sheet_rows(client.get(reverse("secretaries:person_export"), {"o": "-born"}))
+        on_the_page = client.get(reverse("secretaries:person_list"), {"o": "-born"}).context["people"]
+        assert [row[0].lstrip("'") for row in youngest_first[1:]] == [p.full_name for p in on_the_page]
+        born = [row[2] for row in youngest_first[1:]]
+        assert born == sorted(born, reverse=True) and len(born) > 1
 
     def test_export_is_laid_out_for_sending(self, client, tieu_can_officer, world):
         client.force_login(tieu_can_officer)
