@@ -257,7 +257,11 @@ class TestList:
         assert isinstance(evil[2], datetime.datetime) and evil[2].date() == D(1999, 2, 3)
         filtered = sheet_rows(client.get(reverse("secretaries:person_export"), {"q": "teo"}))
         assert [row[0] for row in filtered[1:]] == ["Nguyễn Văn Tèo"]
-        # In the list's order: the youngest first, as the column was sorted.
+        # In the list's order: the youngest first, as the column was sorted (not the names' order).
+        for name, born in (("An Văn Già", D(1980, 1, 1)), ("Vũ Văn Trẻ", D(2004, 1, 1))):
+            person_with_term(
+                branch=BranchFactory(commune=world["tieu_can"].commune), full_name=name, date_of_birth=born
+            )
         youngest_first = sheet_rows(client.get(reverse("secretaries:person_export"), {"o": "-born"}))
         on_the_page = client.get(reverse("secretaries:person_list"), {"o": "-born"}).context["people"]
         assert [row[0].lstrip("'") for row in youngest_first[1:]] == [p.full_name for p in on_the_page]
