@@ -190,6 +190,15 @@ class BranchListView(PrintableListMixin, PaginatedListMixin, BranchQuerysetMixin
         return context
 
 
+def _status(branch) -> str:
+    """As the list's badge says it (templates/branches/partials/branch_table.html)."""
+    if branch.ended_on:
+        return _("Ceased")
+    if branch.is_active and branch.commune.ended_on:
+        return _("Waiting for its new commune")
+    return _("Active") if branch.is_active else _("Inactive")
+
+
 def branch_export_file(request) -> ExcelExport:
     """The branch list as .xlsx, with the same scope and filters as the page (run by the worker for a large
     list: it reads only `request.user` and `request.GET`)."""
@@ -219,7 +228,7 @@ def branch_export_file(request) -> ExcelExport:
                 commune.province.name,
                 branch.member_count,
                 branch.founded_on,
-                _("Ceased") if branch.ended_on else _("Active") if branch.is_active else _("Inactive"),
+                _status(branch),
             ]
 
     return ExcelExport(

@@ -241,6 +241,11 @@ def test_the_branch_list_exported_imports_back_with_the_waiting_branches_unchang
         assert response.status_code == 302
         return ImportBatch.objects.latest("pk")
 
+    # Each waiting branch's status as the list says it.
+    sheet = load_workbook(io.BytesIO(exported)).active
+    header = [cell.value for cell in sheet[4]]
+    status = {r[1].value: r[header.index("Trạng thái")].value for r in sheet.iter_rows(min_row=5)}
+    assert {status[b.name] for b in w["waiting"]} == {"Chờ xác định xã mới"}
     batch = imported(exported)
     assert batch.error_count == 0 and batch.new_count == 0, batch.report["rows"]
     assert batch.row_count == 4  # the three waiting branches among them
