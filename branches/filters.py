@@ -22,7 +22,11 @@ def _communes(request):
 
 
 class BranchFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_search",
+        help_text=_("Branch or commune name, with or without diacritics"),
+    )
     province = django_filters.ModelChoiceFilter(
         label=_("Province"), queryset=_provinces, field_name="commune__province"
     )

@@ -318,11 +318,26 @@ class BranchQuerySet(ScopedQuerySet):
     def search(self, query: str | None) -> "BranchQuerySet":
         from core.text import search_terms
 
-        qs = self
-        for term in search_terms(query):
-            qs = qs.filter(name_key__contains=term)
-        return qs
+        terms = search_terms(query)
+        if not terms:
+            return self
+        # The branch's name holds every word, or its commune's does ("tap ngai" lists Xã Tập Ngãi's
+        # branches). The communes are read first, as a short list of ids: the branches are then found
+        # through their name's trigram index or their commune's index (a subquery in the OR kept
+        # PostgreSQL from either, and a national search read every branch: 5 → 85 ms).
+        named = Q()
+        communes = Commune.objects.all()
+        for term in terms:
+            named &= Q(name_key__contains=term)
+            communes = communes.filter(name_key__contains=term)
+        ids = list(communes.values_list("pk", flat=True)[: SEARCH_COMMUNES + 1])
+        if len(ids) > SEARCH_COMMUNES:  # a word most communes have ("xa"): matched as the database likes
+            return self.filter(named | Q(commune__in=communes.values("pk")))
+        return self.filter(named | Q(commune_id__any_of=ids)) if ids else self.filter(named)
 
+
+#: communes whose branches a search names by id; more, and it asks the database to match them
+SEARCH_COMMUNES = 200
 
 #: more members than a branch has: a typing mistake (the national data's largest branch has 65)
 MAX_MEMBERS = 5000

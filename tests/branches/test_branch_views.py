@@ -166,6 +166,16 @@ class TestList:
         response = client.get(reverse("branches:branch_list"), {"q": "dai duc"})
         assert [b.name for b in response.context["branches"]] == ["Ấp Đại Đức"]
 
+    @pytest.mark.parametrize(
+        ("query", "names"), [("an truong", ["Ấp Đại Đức"]), ("xa hieu tu", ["Ấp Cây Gòn"]), ("xa", None)]
+    )
+    def test_search_finds_a_communes_branches(self, client, tra_vinh_staff, world, query, names):
+        login_verified(client, tra_vinh_staff)
+        found = [
+            b.name for b in client.get(reverse("branches:branch_list"), {"q": query}).context["branches"]
+        ]
+        assert found == (names or ["Ấp Đại Đức", "Ấp Cây Gòn"])  # "xa": every commune's, by commune
+
     def test_officer_lists_only_own_district(self, client, cang_long_officer, world):
         client.force_login(cang_long_officer)
         response = client.get(reverse("branches:branch_list"))
