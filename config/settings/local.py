@@ -1,9 +1,11 @@
 """Development: the zero-setup default that `make run` uses."""
 
 from .base import *  # noqa: F403
-from .base import env, env_list
+from .base import env, env_bool, env_list
 
-DEBUG = True
+# Off unless asked (DEBUG=1 make run): the demo shows the portal's own Vietnamese error pages, as in
+# production, not Django's English technical page that lists every URL.
+DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env("SECRET_KEY", "django-insecure-local-development-only-never-use-in-production")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or ["localhost", "127.0.0.1", "[::1]"]
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
@@ -11,6 +13,11 @@ EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 # One process: no Redis needed for the cache (production shares one Redis cache between app nodes).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Serve static files straight from the source folders; no collectstatic needed.
+# Serve static files straight from the source folders; no collectstatic needed (nor its manifest of hashed
+# names, which DEBUG off would otherwise ask for).
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
