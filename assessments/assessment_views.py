@@ -151,10 +151,12 @@ class AssessmentDetailView(ScopedObjectMixin, DetailView):
         scores_by_group: dict = {}
         # The secretary's own scores beside the unit's, once submitted to the unit (not while writing).
         shown_self = assessment.was_self_assessed
-        self_values = {s.criterion_id: s.value for s in assessment.self_scores.all()} if shown_self else {}
+        self_values = (
+            {s.criterion_id: (s.value, s.comment) for s in assessment.self_scores.all()} if shown_self else {}
+        )
         reviews = {r.group_id: r for r in assessment.group_reviews.all()}
         for score in assessment.scores.all():
-            score.self_value = self_values.get(score.criterion_id)
+            score.self_value, score.self_note = self_values.get(score.criterion_id, (None, ""))
             scores_by_group.setdefault(score.criterion.group_id, []).append(score)
         for group_score in assessment.group_scores.all():
             review = reviews.get(group_score.group_id)

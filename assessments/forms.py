@@ -5,6 +5,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import CancelLink, Fieldset
@@ -99,9 +100,11 @@ class AssessmentForm(VersionedForm, forms.Form):
         # the unit's comment on each part.
         self.review = review and assessment is not None
         self_values = {}
+        self_notes = {}
         group_notes = {}
         if self.review:
             self_values = {s.criterion_id: s.value for s in assessment.self_scores.all()}
+            self_notes = {s.criterion_id: s.comment for s in assessment.self_scores.all() if s.comment}
             group_notes = {r.group_id: r.comment for r in assessment.group_reviews.all()}
         if assessment is not None:
             initial.update({"assessed_on": assessment.assessed_on, "comment": assessment.comment})
@@ -134,6 +137,12 @@ class AssessmentForm(VersionedForm, forms.Form):
                     disabled=True,
                     initial=self_values.get(criterion.pk),
                     widget=forms.TextInput(attrs={"class": "form-control form-control-sm self-score"}),
+                    # What the secretary wrote they did, under their score (escaped: it is their text).
+                    help_text=(
+                        format_html("{}: {}", _("What they did"), self_notes[criterion.pk])
+                        if criterion.pk in self_notes
+                        else ""
+                    ),
                 )
             groups.setdefault(criterion.group, []).append(criterion)
         if self.review:

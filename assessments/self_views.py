@@ -111,7 +111,7 @@ def self_detail(request, pk):
     """One's own assessment: one's scores, and the unit's beside them once it has submitted its review."""
     assessment = get_object_or_404(
         _own(request)
-        .select_related("framework", "branch", "commune", "confirmed_by")
+        .select_related("framework", "branch", "commune", "confirmed_by", "person")
         .prefetch_related(
             Prefetch("scores", queryset=Score.objects.select_related("criterion__group")),
             "self_scores",
@@ -145,6 +145,7 @@ def self_detail(request, pk):
                 "self_value": value,
                 "self_note": note,
                 "value": score.value if unit_shown else None,
+                "comment": score.comment if unit_shown else "",
             }
         )
     return render(

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from assessments import self_services, services
 from assessments.framework_services import framework_create_points
-from assessments.models import Assessment, GroupReview, Rating
+from assessments.models import Assessment, GroupReview, Rating, Score
 from assessments.selectors import self_assessments_for
 from core.versioning import VERSION_FIELD
 from tests.factories import BranchFactory, UserFactory, person_with_term
@@ -173,13 +173,21 @@ class TestTheUnitsReview:
     def test_review_beside_the_self_scores_then_confirm_and_reopen(
         self, secretary, self_framework, criteria, as_persona, tra_vinh_staff
     ):
-        assessment = self_submitted(secretary, self_framework, criteria)  # 100: excellent by themselves
+        first = criteria[0]
+        assessment = self_services.self_assessment_save(  # 100: excellent by themselves
+            user=secretary,
+            framework=self_framework,
+            values=marks(criteria),
+            comments={first.pk: "Họp chi đoàn đủ 12 kỳ <b>đúng hạn</b>"},
+            submit=True,
+        )
         officer = as_persona("tieu_can_officer")
         url = reverse("assessments:assessment_update", args=[assessment.pk])
         page = officer.get(url)
         assert page.status_code == 200
-        first = criteria[0]
         assert f'name="self_{first.pk}"' in page.text and "disabled" in page.text
+        # What the secretary wrote they did is before the unit, as their text (escaped).
+        assert "Việc đã làm: Họp chi đoàn đủ 12 kỳ &lt;b&gt;đúng hạn&lt;/b&gt;" in page.text
         groups = {c.group_id for c in criteria}
         data = form_data(
             criteria,
@@ -205,10 +213,20 @@ class TestTheUnitsReview:
         detail = officer.get(assessment.get_absolute_url())
         assert "80,00" in detail.text and "100,00" in detail.text and "Nhận xét phần" in detail.text
 
+        assert "Việc đã làm:</strong> Họp chi đoàn đủ 12 kỳ &lt;b&gt;đúng hạn&lt;/b&gt;" in detail.text
+
         staff = as_persona("tra_vinh_staff")
         staff.post(reverse("assessments:assessment_confirm", args=[assessment.pk]))
         assessment.refresh_from_db()
         assert assessment.status == S.CONFIRMED
+        # The secretary reads what the unit wrote: on each part, on a criterion, overall; and who confirmed.
+        Score.objects.filter(assessment=assessment, criterion=first).update(comment="Cần ghi biên bản")
+        own = as_persona("anonymous")
+        own.force_login(secretary)
+        mine = own.get(reverse("assessments:self_detail", args=[assessment.pk])).text
+        assert "Nhận xét phần" in mine and "Cần ghi biên bản" in mine and "Cần cố gắng thêm" in mine
+        assert f"Xác nhận ngày {timezone.localdate():%d/%m/%Y}" in mine
+        assert secretary.get_full_name() in mine or assessment.person.full_name in mine
         services.assessment_reopen(assessment=assessment, user=tra_vinh_staff, reason="Sai điểm")
         assessment.refresh_from_db()
         assert assessment.status == S.DRAFT and assessment.self_overall_score == Decimal("100.00")
