@@ -679,6 +679,15 @@ class YearRow:
     def counted(self) -> bool:
         return self.assessment.status in COUNTED_STATUSES
 
+    @property
+    def label(self) -> str:
+        """The period: "2025", or "Q1/2026" in a quarterly framework."""
+        return self.assessment.period_label
+
+    @property
+    def order(self) -> tuple:
+        return (self.year, self.assessment.quarter or 0)
+
 
 @dataclass
 class PersonHistory:
@@ -687,8 +696,18 @@ class PersonHistory:
 
     @property
     def chart(self) -> dict:
-        """A trend line per skill group and for the overall score, over the counted years only."""
-        counted = sorted((y for y in self.years if y.counted), key=lambda y: y.year)
+        """A trend line per skill group and for the overall score, over the counted periods in order, on the
+        scale of the latest: a 1–5 year beside a quarter in points out of 100 would draw a rise where the
+        score fell (the table below lists them all)."""
+        counted = sorted((y for y in self.years if y.counted), key=lambda y: y.order)
+        if counted:
+            latest = counted[-1].assessment.framework
+            scale = (latest.scale_min, latest.scale_max)
+            counted = [
+                y
+                for y in counted
+                if (y.assessment.framework.scale_min, y.assessment.framework.scale_max) == scale
+            ]
         datasets = [
             {"label": name, "data": [_number(y.scores[i]) for y in counted]}
             for i, name in enumerate(self.groups)
@@ -703,7 +722,7 @@ class PersonHistory:
         scales = [y.assessment.framework for y in counted]
         return {
             "type": "line",
-            "labels": [str(y.year) for y in counted],
+            "labels": [y.label for y in counted],
             "datasets": datasets,
             "min": min((f.scale_min for f in scales), default=1),
             "max": max((f.scale_max for f in scales), default=5),
@@ -721,7 +740,9 @@ def person_history(person, *, user) -> PersonHistory:
         if user is not None
         else Assessment.objects.exclude(status=Assessment.Status.DRAFT)
     )
-    assessments = list(seen.filter(person=person).select_related("framework").order_by("-framework__year"))
+    assessments = list(
+        seen.filter(person=person).select_related("framework").order_by("-framework__year", "-quarter", "-pk")
+    )
     group_scores = (
         GroupScore.objects.filter(assessment__in=[a.pk for a in assessments])
         .select_related("group")

@@ -576,6 +576,29 @@ def test_person_history_chart_leaves_drafts_out(framework, criteria, assess, wor
     assert history.chart["labels"] == ["2025"]
 
 
+def test_person_history_chart_in_period_order_on_the_latest_scale():
+    """Quarters in order and named as quarters; a 1–5 year left off the chart of points out of 100 (one axis
+    for both drew a rise where the score fell)."""
+    from assessments.models import Framework
+
+    def row(year, quarter, scale, overall):
+        framework = Framework(year=year, scale_min=scale[0], scale_max=scale[1])
+        assessment = Assessment(
+            framework=framework, quarter=quarter, status=Assessment.Status.CONFIRMED, overall_score=D(overall)
+        )
+        return selectors.YearRow(assessment, year, [])
+
+    q3, q1, older = (
+        row(2026, 3, (0, 100), "63"),
+        row(2026, 1, (0, 100), "75"),
+        row(2025, None, (1, 5), "4.09"),
+    )
+    chart = selectors.PersonHistory(groups=[], years=[q3, q1, older]).chart
+    assert chart["labels"] == ["Quý 1/2026", "Quý 3/2026"]
+    assert chart["datasets"][-1]["data"] == [75.0, 63.0]
+    assert (chart["min"], chart["max"]) == (0, 100)
+
+
 def test_person_history_keeps_to_the_scope(two_years, world, cang_long_officer, tra_vinh_staff):
     """An assessment belongs to the district where it was made, even if the person later moves."""
     assert selectors.person_history(world["tieu_can_person"], user=cang_long_officer).years == []
