@@ -98,7 +98,11 @@ def self_assessment_save(
             assessed_on=today,
         )
     derived = scoring.derive(framework=framework, criteria=criteria, values=values)
-    assessment.self_overall_score, assessment.self_rating = derived.overall, derived.rating
+    # A draft's points so far; a rating only once every criterion is scored (2 of 11 scored read as
+    # "Không hoàn thành nhiệm vụ").
+    complete = all(values.get(c.pk) is not None for c in criteria)
+    assessment.self_overall_score = derived.overall
+    assessment.self_rating = derived.rating if complete else ""
     assessment.self_comment = comment
     if submit:
         assessment.status = Assessment.Status.AWAITING_REVIEW

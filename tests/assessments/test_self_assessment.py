@@ -79,6 +79,10 @@ class TestTheSecretarysOwnPages:
         assert response.status_code == 302 and assessment.status == S.SELF_DRAFT
         assert assessment.self_comment == "Còn thiếu" and assessment.self_overall_score == Decimal("92.00")
         assert assessment.overall_score is None and not assessment.was_self_assessed
+        # Its points so far, and no rating until every criterion is scored.
+        assert assessment.self_rating == ""
+        page = client.get(reverse("assessments:self_detail", args=[assessment.pk])).text
+        assert "Xếp loại khi đã chấm đủ mọi tiêu chí." in page
 
         # Submitting needs every criterion.
         response = client.post(url, {**draft, VERSION_FIELD: str(assessment.version), "submit": ""})
@@ -214,6 +218,12 @@ class TestTheUnitsReview:
         assert "80,00" in detail.text and "100,00" in detail.text and "Nhận xét phần" in detail.text
 
         assert "Việc đã làm:</strong> Họp chi đoàn đủ 12 kỳ &lt;b&gt;đúng hạn&lt;/b&gt;" in detail.text
+
+        # The secretary reads the unit's review as such, not as "sent" (they had sent it themselves).
+        reviewed = as_persona("anonymous")
+        reviewed.force_login(secretary)
+        badge = reviewed.get(reverse("assessments:self_detail", args=[assessment.pk])).text
+        assert "Đơn vị đã đánh giá, chờ xác nhận" in badge
 
         staff = as_persona("tra_vinh_staff")
         staff.post(reverse("assessments:assessment_confirm", args=[assessment.pk]))
