@@ -300,7 +300,8 @@ class User(AbstractUser):
         if self.is_commune_officer:
             return str(self.commune)
         if self.is_secretary:
-            return str(_("Branch secretary"))
+            # Their own name (the role beside it already says "Bí thư Chi đoàn").
+            return self.get_full_name() or self.username
         return str(_("No role assigned"))
 
 

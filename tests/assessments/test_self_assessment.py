@@ -38,7 +38,13 @@ def criteria(self_framework):
 
 @pytest.fixture
 def secretary(world):
-    return UserFactory(username="bithu.teo", role="secretary", person=world["tieu_can_person"])
+    return UserFactory(
+        username="bithu.teo",
+        role="secretary",
+        person=world["tieu_can_person"],
+        last_name="Nguyễn Văn",
+        first_name="Tèo",
+    )
 
 
 @pytest.fixture
@@ -70,6 +76,8 @@ class TestTheSecretarysOwnPages:
         client = secretary_client
         listing = client.get(reverse("assessments:self_list"))
         assert listing.status_code == 200 and "Tự đánh giá" in listing.text
+        # The account menu names them (it said "Bí thư Chi đoàn · Bí thư Chi đoàn").
+        assert "Bí thư Chi đoàn · Nguyễn Văn Tèo" in listing.text
         url = reverse("assessments:self_form", args=[self_framework.pk])
         assert client.get(url).status_code == 200
 
@@ -226,6 +234,8 @@ class TestTheUnitsReview:
         assert "Đơn vị đã đánh giá, chờ xác nhận" in badge
 
         staff = as_persona("tra_vinh_staff")
+        # Confirming locks it: asked first.
+        assert 'data-confirm="Xác nhận bản đánh giá này?' in staff.get(assessment.get_absolute_url()).text
         staff.post(reverse("assessments:assessment_confirm", args=[assessment.pk]))
         assessment.refresh_from_db()
         assert assessment.status == S.CONFIRMED
