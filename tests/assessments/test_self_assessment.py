@@ -247,6 +247,22 @@ class TestTheUnitsReview:
         assert "Nhận xét phần" in mine and "Cần ghi biên bản" in mine and "Cần cố gắng thêm" in mine
         assert f"Xác nhận ngày {timezone.localdate():%d/%m/%Y}" in mine
         assert secretary.get_full_name() in mine or assessment.person.full_name in mine
+        # Their data export holds it all: per period, the unit's scores and comments, their own and notes.
+        from io import BytesIO
+
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(BytesIO(b"".join(own.get(reverse("own:export")).streaming_content)))
+        criteria_sheet = next(ws for ws in workbook.worksheets if ws.title == "Tiêu chí")
+        rows = [r for r in criteria_sheet.iter_rows(values_only=True) if r and first.name in r]
+        assert any(
+            assessment.period_label in r
+            and "Cần ghi biên bản" in r
+            and "Họp chi đoàn đủ 12 kỳ <b>đúng hạn</b>" in r
+            for r in rows
+        ), rows
+        overall = next(ws for ws in workbook.worksheets if ws.title == "Đánh giá")
+        assert any("Cần cố gắng thêm" in r for r in overall.iter_rows(values_only=True) if r)
         services.assessment_reopen(assessment=assessment, user=tra_vinh_staff, reason="Sai điểm")
         assessment.refresh_from_db()
         assert assessment.status == S.DRAFT and assessment.self_overall_score == Decimal("100.00")
