@@ -105,6 +105,7 @@ def test_commune_officer_home_speaks_of_its_commune(client, world):
     client.force_login(User.objects.get(username="doanxa.tapngai"))
     page = client.get(reverse("home")).content.decode()
     assert "Xã của bạn" in page
+    assert "data-report-date" in page  # printed, the first screen says its unit and day
     assert "Các xã trong huyện" not in page
     assert "Bí thư theo tỉnh" not in page
 
