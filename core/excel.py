@@ -210,6 +210,9 @@ def _write_sheet(
         sheet.set_landscape()
     sheet.fit_to_pages(1, 0)
     sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    # Printed, each page numbered ("Trang 2/5"): a list of several pages attached to a report.
+    page = _("Page")  # outside the f-string, where makemessages finds it
+    sheet.set_footer(f"&C{page} &P/&N")
 
     what, where = export_title_lines(title=title, scope=scope)
     sheet.write_string(0, 0, neutralise(what), workbook.add_format({"bold": True, "font_size": 14}))
@@ -231,6 +234,8 @@ def _write_sheet(
 
     dates = workbook.add_format({"num_format": DATE_FORMAT})
     times = workbook.add_format({"num_format": DATETIME_FORMAT})
+    # Text of several lines (a seminar's outcomes, a proposal) wraps in its cell instead of running on.
+    lines = workbook.add_format({"text_wrap": True, "valign": "top"})
     write_string, write_number = sheet.write_string, sheet.write_number
     count = 0
     for count, values in enumerate(chain(head, rows), start=1):
@@ -239,7 +244,7 @@ def _write_sheet(
         for column, value in enumerate(values, start=1):
             # Text first, most cells are (a name, a unit): what _write_value does with it, without its tests.
             if type(value) is str:
-                write_string(row, column, neutralise(value))
+                write_string(row, column, neutralise(value), lines if "\n" in value else None)
             else:
                 _write_value(sheet, row, column, value, dates, times)
         if progress is not None and count % PROGRESS_ROWS == 0:

@@ -71,3 +71,22 @@ def test_sheets_whose_titles_share_excels_31_characters_get_names_of_their_own()
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert count == 3
     assert workbook.sheetnames == [long[:31], long[:27] + " (2)"]
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["answered at once", "a job's"])
+def test_text_of_several_lines_wraps_and_printed_pages_are_numbered(large):
+    target = io.BytesIO()
+    write_xlsx(
+        target,
+        sheet_title="Thử",
+        title="Tiêu đề",
+        scope="Tỉnh Vĩnh Long",
+        headers=["Kết quả", "Tên"],
+        rows=[["Một dòng\nHai dòng", "Một dòng"]],
+        large=large,
+    )
+    target.seek(0)
+    sheet = load_workbook(target).active
+    several, one = list(sheet[HEADER_ROW + 1])[1:]
+    assert several.alignment.wrap_text and not one.alignment.wrap_text
+    assert sheet.oddFooter.center.text == "Trang &P/&N"
