@@ -52,7 +52,9 @@ def _choices(request, user) -> tuple[list[tuple[Branch, Commune]], dict[int, str
 @portal_view
 def branch_waiting(request):
     user = request.user
-    if not user.acts_for_province:
+    # Today's province settles them; an ended one (Trà Vinh's staff) has none to choose (its links are
+    # hidden the same way).
+    if not selectors.settles_waiting(user):
         raise PermissionDenied
     query = (request.GET.get("q") or "").strip()
     date_form = WaitingDateForm(request.POST or None, initial={"on": REFORM_DAY})

@@ -284,6 +284,14 @@ def test_the_export_imports_back_where_todays_commune_took_the_former_communes_n
     assert ours.member_count == 99
 
 
+def test_the_old_provinces_staff_read_the_branches_and_do_not_settle_them(w, client):
+    """Tỉnh đoàn of an ended province: the work list is today's province's (it showed an empty form)."""
+    login_verified(client, w["old_staff"])
+    assert client.get(URL).status_code == 403
+    assert client.post(URL, {"confirmed": "1", "on": "01/07/2025"}).status_code == 403
+    assert client.get(w["waiting"][0].get_absolute_url()).status_code == 200
+
+
 def test_a_commune_officer_adds_a_branch_with_their_commune_chosen(w, client):
     login_verified(client, w["commune_officer"])
     form = client.get(reverse("branches:branch_create")).context["form"]
