@@ -231,8 +231,15 @@ def commendation_export(request, campaign_pk):
     return xlsx_response(
         filename=f"tuyen-duong-{campaign.year}.xlsx",
         sheet_title=_("Commendations %(year)s") % {"year": campaign.year},
-        title=_("List of commendations, campaign %(year)s") % {"year": campaign.year},
-        scope=request.user.scope_label,
+        # Whose list it is, and by which decision: Trà Vinh's 2020 list read in Vĩnh Long today is Trà Vinh's.
+        title=_("List of commendations %(year)s of %(province)s (decision %(number)s of %(date)s)")
+        % {
+            "year": campaign.year,
+            "province": campaign.province.name,
+            "number": campaign.decision_number,
+            "date": date_format(campaign.decision_date, "SHORT_DATE_FORMAT"),
+        },
+        scope=campaign.province.name,
         headers=headers,
         rows=rows(),
     )

@@ -293,12 +293,12 @@ def attach_candidates(branches: list, *, user) -> list:
 
 
 def settles_waiting(user) -> bool:
-    """Who chooses waiting branches' new communes: the administrator and the staff of today's provinces
-    (formed on 01/07/2025). Staff of a province of the old world have none to choose, and are spared the
-    query."""
+    """Who chooses waiting branches' new communes: the administrator and the staff of the provinces that go
+    on (those formed on 01/07/2025, and those the reform left whole, whose communes merged too). The staff
+    of an ended province (Trà Vinh) read its branches; today's province settles them."""
     if user.is_administrator:
         return True
-    return user.is_provincial_staff and user.province.began_on is not None
+    return user.is_provincial_staff and user.unit_ended_on is None
 
 
 def waiting_count(*, user) -> int:

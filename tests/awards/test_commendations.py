@@ -188,14 +188,17 @@ def workbook_rows(response) -> list[list]:
 
 
 class TestExport:
-    def test_export_is_laid_out_for_sending(self, client, tra_vinh_staff, world):
+    def test_export_is_laid_out_for_sending(self, client, tra_vinh_staff, cang_long_officer, world):
         login_verified(client, tra_vinh_staff)
-        response = client.get(reverse("awards:commendation_export", args=[world["decided_campaign"].pk]))
+        url = reverse("awards:commendation_export", args=[world["decided_campaign"].pk])
+        title = "Danh sách tuyên dương năm 2020 của Tỉnh Trà Vinh (quyết định 125/QĐ-TĐTN ngày 20/11/2020)"
         assert_staff_layout(
-            read_export(response),
-            title="Danh sách tuyên dương, đợt tuyên dương 2020",
-            unit="Tỉnh Trà Vinh",
-            dates=("Ngày quyết định",),
+            read_export(client.get(url)), title=title, unit="Tỉnh Trà Vinh", dates=("Ngày quyết định",)
+        )
+        # Whoever exports it, it is the province's list, by its decision (it named the reader's unit).
+        client.force_login(cang_long_officer)
+        assert_staff_layout(
+            read_export(client.get(url)), title=title, unit="Tỉnh Trà Vinh", dates=("Ngày quyết định",)
         )
 
     def test_the_page_columns_plus_what_the_statistics_count(
