@@ -13,6 +13,7 @@ urlpatterns = [
     ),
     path("verify/", views.second_factor_verify, name="mfa_verify"),
     path("security/", views.account_security, name="account_security"),
+    path("keepalive/", views.keepalive, name="keepalive"),
     path("security/enrol/", views.second_factor_enrol, name="mfa_enrol"),
     path("security/recovery-codes/", views.recovery_codes, name="mfa_recovery_codes"),
     path("security/recovery-codes/new/", views.recovery_codes_regenerate, name="mfa_recovery_regenerate"),

@@ -6,6 +6,7 @@ import logging
 import django_otp
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -204,3 +205,12 @@ def second_factor_remove(request):
         _refuse(request, form, check, step="removal")
     messages.error(request, form.errors["code"][0] if "code" in form.errors else _("Type a code."))
     return redirect("account_security")
+
+
+@never_cache
+@login_required
+def keepalive(request):
+    """Asked by a page while its form is being typed in (static/js/portal.js): typing is activity, and the
+    idle timeout (core.middleware.SessionTimeoutMiddleware, which this request goes through) should not
+    sign out someone filling a long self-assessment, who would lose what they typed."""
+    return HttpResponse(status=204)

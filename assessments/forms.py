@@ -155,6 +155,8 @@ class AssessmentForm(VersionedForm, forms.Form):
                 )
         self.groups = groups
         self.helper = FormHelper()
+        # Leaving with scores typed and not saved asks first (static/js/portal.js).
+        self.helper.attrs = {"data-warn-unsaved": ""}
         self.helper.layout = Layout(
             VERSION_FIELD,
             *[
@@ -382,6 +384,8 @@ class SelfAssessmentForm(VersionedForm, forms.Form):
             )
             groups.setdefault(criterion.group, []).append(criterion)
         self.helper = FormHelper()
+        # Leaving with scores typed and not saved asks first (static/js/portal.js).
+        self.helper.attrs = {"data-warn-unsaved": ""}
         self.helper.layout = Layout(
             VERSION_FIELD,
             *[

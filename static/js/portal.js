@@ -139,3 +139,40 @@ document.addEventListener("click", function (event) {
   // A searchable select's box is only shown: focused, it would open its list over the message.
   if (field.matches("input, select, textarea")) field.focus({ preventScroll: true });
 })();
+
+// Typing in a form is activity: a session ends after 30 minutes without a request, and someone filling a
+// long form (a self-assessment on a phone) would lose what they typed. While they type, the page tells the
+// server so, at most every five minutes (<body data-keepalive-url>, logged-in pages only).
+(function () {
+  "use strict";
+  const url = document.body.dataset.keepaliveUrl;
+  if (!url) {
+    return;
+  }
+  const every = 5 * 60 * 1000;
+  let last = Date.now();  // the page's own request counted
+  document.addEventListener("input", function (event) {
+    if (!event.target.closest("form") || Date.now() - last < every) {
+      return;
+    }
+    last = Date.now();
+    fetch(url, { credentials: "same-origin", cache: "no-store" });
+  });
+})();
+
+// A form of many fields (<form data-warn-unsaved>: an assessment's scores) asks before the page is left
+// with what was typed in it and not saved; saving it does not ask.
+(function () {
+  "use strict";
+  document.querySelectorAll("form[data-warn-unsaved]").forEach(function (form) {
+    let typed = false;
+    form.addEventListener("input", function () { typed = true; });
+    form.addEventListener("submit", function () { typed = false; });
+    window.addEventListener("beforeunload", function (event) {
+      if (typed) {
+        event.preventDefault();
+        event.returnValue = "";
+      }
+    });
+  });
+})();

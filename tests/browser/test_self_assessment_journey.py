@@ -41,6 +41,12 @@ def test_secretary_self_assesses_the_unit_reviews_the_province_confirms(
     for index, criterion in enumerate(criteria):
         page.fill(f"input[name=score_{criterion.pk}]", str(3 if index == 0 else criterion.max_points))
     page.fill("textarea[name=comment]", "Đã sinh hoạt đủ các tháng.")
+    # Leaving now would lose what was typed: the page asks first (beforeunload, cancelled by the form).
+    leaving = (
+        "() => { const e = new Event('beforeunload', {cancelable: true});"
+        " dispatchEvent(e); return e.defaultPrevented; }"
+    )
+    assert page.evaluate(leaving)
     # One score typed over its criterion's points first: the form comes back at that score, focused, with
     # the rest kept (a long form: the message is far below its top).
     last = page.locator(f"input[name=score_{criteria[-1].pk}]")

@@ -51,6 +51,20 @@ class TestIdleTimeout:
         assert get_home(client, minutes=32)["Location"].startswith(reverse("login"))
         assert SecurityEvent.objects.filter(event="session.expired", details__reason="idle").count() == 1
 
+    def test_typing_in_a_form_keeps_the_session(self, client, tieu_can_officer):
+        """A page's form being typed in asks the keep-alive (static/js/portal.js): 25 minutes of typing after
+        the page was opened, then 25 more, and the save still finds the session."""
+        log_in(client, tieu_can_officer)
+        page = get_home(client, minutes=1).content.decode()
+        url = reverse("keepalive")
+        assert f'data-keepalive-url="{url}"' in page
+        with at(minutes=26):
+            answer = client.get(url)
+        assert answer.status_code == 204 and "no-store" in answer["Cache-Control"]
+        assert get_home(client, minutes=51).status_code == 200
+        # Not for someone logged out.
+        assert Client().get(url).status_code == 302
+
     def test_the_idle_limit_comes_from_the_settings(self, client, tieu_can_officer, settings):
         settings.SESSION_IDLE_MINUTES = 10
         log_in(client, tieu_can_officer)
