@@ -1,8 +1,11 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
+from django.contrib.auth.forms import SetPasswordForm as DjangoSetPasswordForm
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +13,7 @@ from core.forms import Submit
 from core.jobs import enqueue
 
 from .mail import send_password_reset_mail
+from .password_validation import RoleMinimumLengthValidator, needs_long_password
 
 
 class LoginForm(AuthenticationForm):
@@ -80,3 +84,27 @@ def _button(label, classes: str) -> Submit:
     button = Submit("submit", label)
     button.field_classes = f"btn {classes}"
     return button
+
+
+class RulesForThisAccount:
+    """The new password's help lists the rules as they apply to the account: the longer minimum of
+    administrators and provincial staff is not shown to a secretary or an officer."""
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        validators = [
+            validator
+            for validator in password_validation.get_default_password_validators()
+            if needs_long_password(user) or not isinstance(validator, RoleMinimumLengthValidator)
+        ]
+        self.fields["new_password1"].help_text = password_validation.password_validators_help_text_html(
+            validators
+        )
+
+
+class PasswordChangeForm(RulesForThisAccount, DjangoPasswordChangeForm):
+    pass
+
+
+class SetPasswordForm(RulesForThisAccount, DjangoSetPasswordForm):
+    """The password reset's last step."""

@@ -132,6 +132,10 @@ def test_password_change(client, tieu_can_officer):
 
 
 def test_password_reset_sends_vietnamese_mail(client, tieu_can_officer):
+    page = client.get(reverse("password_reset")).content.decode()
+    # What the field is for, what someone without an e-mail address does, and the way back.
+    assert "đường dẫn để đặt mật khẩu mới sẽ được gửi" in page
+    assert "Tài khoản không có e-mail" in page and f'href="{reverse("login")}"' in page
     response = client.post(reverse("password_reset"), {"email": tieu_can_officer.email})
     assert response["Location"] == reverse("password_reset_done")
     assert len(mail.outbox) == 1

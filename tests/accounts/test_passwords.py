@@ -106,11 +106,15 @@ class TestThroughTheForms:
         data["new_password1"] = data["new_password2"] = GOOD
         assert client.post(reverse("password_change"), data)["Location"] == reverse("password_change_done")
 
-    def test_the_help_text_lists_the_rules(self, client, tieu_can_officer):
+    def test_the_help_text_lists_the_rules(self, client, tieu_can_officer, tra_vinh_staff):
         client.force_login(tieu_can_officer)
         html = client.get(reverse("password_change")).content.decode()
         assert "ít nhất 12 ký tự" in html
         assert "tên tỉnh, huyện" in html
+        # The rules of this account: the longer minimum is the staff's, said to them only.
+        assert "15 ký tự" not in html
+        login_verified(client, tra_vinh_staff)
+        assert "15 ký tự" in client.get(reverse("password_change")).content.decode()
 
     def test_admin_creating_an_administrator_needs_fifteen(self, client, administrator):
         login_verified(client, administrator)
