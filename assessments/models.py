@@ -611,7 +611,7 @@ class Assessment(Versioned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person} — {self.framework.year}"
+        return f"{self.person} — {self.period_label}"
 
     def get_absolute_url(self) -> str:
         return object_url("assessments:assessment_detail", self.pk)

@@ -105,6 +105,7 @@ def refused_as_stale(response, *, who, their_value, typed):
     assert str(their_value) in errors
     html = response.content.decode()
     assert "sau khi bạn mở trang này" in html  # the refusal is on the page, in Vietnamese
+    assert html.count("sau khi bạn mở trang này") == 1, "the refusal is said once"
     assert str(typed) in html  # what A typed is still in the form
 
 
