@@ -26,7 +26,7 @@ from core.text import fold
 
 from . import account_services as services
 from .account_forms import AccountForm, CodeForm, ConsentForm, CorrectionForm
-from .choices import ETHNICITIES
+from .choices import ETHNICITIES, PublicConsent
 from .models import Person
 from .selectors import consent_history, correction_rows, person_terms, person_units
 from .sensitive import SENSITIVE_FIELDS
@@ -54,7 +54,13 @@ def own_home(request):
             "ethnicity_name": dict(ETHNICITIES).get(person.ethnicity, ""),
             # Assessments (and, beside them, self-assessment), seminars, commendations: each app's own part.
             "sections": sections_for(OWN_PAGE, person, user=request.user),
-            "consent_form": ConsentForm(cancel_url=reverse("own:home")),
+            # Their answer so far chosen, so the form shows what they said (and changing it is one click).
+            "consent_form": ConsentForm(
+                cancel_url=reverse("own:home"),
+                initial={"answer": person.public_consent}
+                if person.public_consent in (PublicConsent.GIVEN, PublicConsent.REFUSED)
+                else None,
+            ),
             "consents": consent_history(person),
             "corrections": correction_rows(person.corrections.select_related("decided_by")),
         },

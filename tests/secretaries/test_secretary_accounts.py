@@ -245,8 +245,11 @@ def test_consent_is_dated_today_and_its_history_kept(client, world):
     client.post(reverse("own:consent"), {"answer": "refused"})
     person.refresh_from_db()
     assert person.public_consent == PublicConsent.REFUSED and not person.may_be_shown_publicly
-    history = client.get(reverse("own:home")).context["consents"]
+    page = client.get(reverse("own:home"))
+    history = page.context["consents"]
     assert [row["answer"] for row in history] == ["refused", "given"]
+    # The form shows the answer they gave.
+    assert page.context["consent_form"]["answer"].value() == "refused"
 
 
 # Corrections.
