@@ -24,7 +24,7 @@ from core.security_log import security_event
 from core.sessions import sessions_end
 
 from .choices import PublicConsent
-from .models import Correction, Invitation, Person
+from .models import Correction, Invitation, Person, json_value
 from .sensitive import SENSITIVE_FIELDS
 
 #: days an invitation stays valid (settings.INVITATION_VALID_DAYS overrides)
@@ -212,12 +212,6 @@ def secretary_account_set_active(*, person: Person, active: bool, by: User) -> U
 # Corrections.
 
 
-def _json_value(value):
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
-
-
 def _model_value(name: str, value):
     if name == "date_of_birth" and isinstance(value, str):
         return datetime.date.fromisoformat(value)
@@ -230,7 +224,7 @@ def correction_propose(*, person: Person, user: User, changes: dict, note: str =
     if user.person_id != person.pk:
         raise ValidationError(_("Only the person may propose corrections to their record."), code="not_own")
     kept = {
-        name: _json_value(value)
+        name: json_value(value)
         for name, value in changes.items()
         if name in CORRECTABLE_FIELDS and value is not None and value != getattr(person, name)
     }
@@ -241,7 +235,7 @@ def correction_propose(*, person: Person, user: User, changes: dict, note: str =
     return Correction.objects.create(
         person=person,
         changes=kept,
-        previous={name: _json_value(getattr(person, name)) for name in kept},
+        previous={name: json_value(getattr(person, name)) for name in kept},
         sensitive=any(name in SENSITIVE_FIELDS for name in kept),
         note=note,
         proposed_by=user,
@@ -265,7 +259,7 @@ def correction_accept(*, correction: Correction, by: User) -> Correction:
     changed on the record since the proposal (the officer would overwrite someone else's change)."""
     correction = _lock_pending(correction)
     person = Person.objects.select_for_update().get(pk=correction.person_id)
-    changed = [name for name, old in correction.previous.items() if _json_value(getattr(person, name)) != old]
+    changed = [name for name, old in correction.previous.items() if json_value(getattr(person, name)) != old]
     if changed:
         labels = ", ".join(str(Person._meta.get_field(name).verbose_name) for name in changed)
         raise ValidationError(

@@ -331,6 +331,13 @@ class Invitation(models.Model):
         return self.used_at is None and self.revoked_at is None and not self.is_expired
 
 
+def json_value(value):
+    """A record's value as a correction keeps it (JSON): a date as its ISO text."""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
 class CorrectionQuerySet(ScopedQuerySet):
     province_path = "person__province"
     district_path = "person__district"

@@ -99,7 +99,13 @@ def own_correction(request):
                 request, _("Your correction was sent to your unit. You will see its answer here.")
             )
             return redirect("own:home")
-    return render(request, "secretaries/own/correction_form.html", {"form": form, "person": person})
+    # A request still waiting is said first: a second one would be decided against the record as it is.
+    pending = correction_rows(person.corrections.pending().select_related("person").order_by("created_at"))
+    return render(
+        request,
+        "secretaries/own/correction_form.html",
+        {"form": form, "person": person, "pending": pending},
+    )
 
 
 @secretary_view

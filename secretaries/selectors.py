@@ -15,7 +15,7 @@ from branches.models import Branch, Commune, District, Province
 from branches.rollup import TODAY, Grouping, rows_level, sort_key, unit_names
 from branches.selectors import level_below, unit_name
 
-from .models import Correction, Invitation, Person, Term
+from .models import Correction, Invitation, Person, Term, json_value
 from .sensitive import sees_sensitive
 
 TERMS_ENDING_WITHIN_DAYS = 60
@@ -317,6 +317,8 @@ class FieldChangeRow:
     label: str
     old: str
     new: str
+    #: the record's value now, where it changed since the request was made (a pending one only)
+    now: str | None = None
 
 
 @dataclass
@@ -337,7 +339,16 @@ def _shown(name: str, value) -> str:
 
 
 def correction_rows(corrections) -> list[CorrectionRow]:
-    """Each correction with its fields as label, old value, new value (as the person page shows them)."""
+    """Each correction with its fields as label, old value, new value (as the person page shows them); for
+    one still pending, the record's value now where it changed since (another correction accepted, an
+    edit): what accepting would replace."""
+
+    def now(correction, name):
+        if not correction.is_pending:
+            return None
+        current = getattr(correction.person, name)
+        return _shown(name, current) if json_value(current) != correction.previous.get(name) else None
+
     return [
         CorrectionRow(
             correction,
@@ -346,6 +357,7 @@ def correction_rows(corrections) -> list[CorrectionRow]:
                     capfirst(str(Person._meta.get_field(name).verbose_name)),
                     _shown(name, correction.previous.get(name)),
                     _shown(name, value),
+                    now(correction, name),
                 )
                 for name, value in correction.changes.items()
             ],

@@ -326,6 +326,9 @@ def test_a_correction_is_refused_if_the_record_changed_since(client, tieu_can_of
     Person.objects.filter(pk=person.pk).update(phone="0900 000 000")
     client.force_login(tieu_can_officer)
     correction = Correction.objects.get()
+    # The review says so before anyone clicks: the record's value now, beside the one proposed against.
+    page = client.get(correction.get_absolute_url()).content.decode()
+    assert "Nay là “0900 000 000”: đã thay đổi từ khi gửi đề nghị." in page
     client.post(correction.get_absolute_url(), {"action": "accept"})
     correction.refresh_from_db()
     person.refresh_from_db()
@@ -334,6 +337,14 @@ def test_a_correction_is_refused_if_the_record_changed_since(client, tieu_can_of
     services.correction_refuse(correction=correction, by=tieu_can_officer, reason="Đã đổi số")
     with pytest.raises(Exception, match=r"already decided|đã được"):
         services.correction_refuse(correction=correction, by=tieu_can_officer, reason="Lần hai")
+
+
+def test_the_form_says_what_is_still_waiting(client, world):
+    person = world["tieu_can_person"]
+    client.force_login(_secretary(person))
+    _propose(client, person, phone="0987 654 321")
+    page = client.get(reverse("own:correction")).content.decode()
+    assert "Đơn vị chưa trả lời 1 đề nghị" in page and "0987 654 321" in page
 
 
 def test_nothing_changed_is_not_a_correction(client, world):
