@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, TemplateView
@@ -95,6 +96,12 @@ class NominationCreateView(NominationFormMixin, TemplateView):
         )
         self.nomination = None
 
+    @cached_property
+    def use(self):
+        """The unit's use of its quota (selectors.QuotaUse), or None: read once for the form and the page."""
+        rows = selectors.quota_use(campaign=self.campaign, user=self.request.user)
+        return rows[0] if rows else None
+
     def form(self, data=None) -> NominationForm:
         initial = {}
         chosen = self.request.GET.get("person", "")
@@ -106,17 +113,18 @@ class NominationCreateView(NominationFormMixin, TemplateView):
             initial=initial,
             user=self.request.user,
             cancel_url=reverse("awards:campaign_detail", args=[self.campaign.pk]),
+            # The quota used up: the form saves a draft, and says why it does not offer to submit.
+            can_submit=self.use is None or self.use.left > 0,
         )
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        use = selectors.quota_use(campaign=self.campaign, user=user)
         return super().get_context_data(
             campaign=self.campaign,
             unit=user.unit,
             window=self.campaign.window(),
             is_open=self.campaign.status == Campaign.Status.OPEN,
-            use=use[0] if use else None,
+            use=self.use,
             candidates=selectors.candidates(
                 campaign=self.campaign, unit=user.unit, user=user, limit=CANDIDATES_SHOWN
             ),

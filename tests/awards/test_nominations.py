@@ -199,6 +199,14 @@ class TestCreate:
         assert "this one would be 1 over" in page.content.decode()
         assert SUMMARY in page.content.decode()
 
+    def test_with_no_place_left_the_page_offers_a_draft_and_says_why(self, officer, world, hieu_tu):
+        second = secretary(hieu_tu)
+        nominate(officer, world, second, submit=True)  # 2 of 2
+        page = officer.get(create_url(world)).content.decode()
+        assert 'name="submit"' not in page and "data-quota-full" in page
+        Nomination.objects.filter(person=second).delete()  # a place again
+        assert 'name="submit"' in officer.get(create_url(world)).content.decode()
+
     def test_a_unit_quota_below_what_is_used_says_the_whole_excess(self, officer, world, hieu_tu, tieu_can):
         Quota.objects.create(campaign=world["campaign"], district=tieu_can, quota=0)
         response = post_nomination(officer, world, secretary(hieu_tu), submit=True)
