@@ -251,6 +251,13 @@ class TestBulkReview:
         assert any("đã có kết quả" in t for t in texts), texts
 
 
+def revoke_nhung(world, staff):
+    """Càng Long's commended secretary, revoked today."""
+    services.commendation_revoke(
+        commendation=world["cang_long_commendation"], revoked_on=today(), reason="Sai", user=staff
+    )
+
+
 class TestOfficialList:
     def test_print_view(self, client, cang_long_officer, decided):
         client.force_login(cang_long_officer)
@@ -272,12 +279,7 @@ class TestOfficialList:
         self, client, cang_long_officer, decided, world, tra_vinh_staff
     ):
         """A reprint matches the list that was signed: same rows, same numbers, the revoked one marked."""
-        services.commendation_revoke(
-            commendation=world["cang_long_commendation"],
-            revoked_on=today(),
-            reason="Sai",
-            user=tra_vinh_staff,
-        )
+        revoke_nhung(world, tra_vinh_staff)
         client.force_login(cang_long_officer)
         response = client.get(reverse("awards:commendation_official_list", args=[decided.pk]))
         rows = response.context["rows"]
@@ -366,12 +368,7 @@ class TestAllCertificates:
         assert "Nguyễn Văn Tèo" in text
 
     def test_revoked_ones_are_left_out(self, client, cang_long_officer, decided, world, tra_vinh_staff):
-        services.commendation_revoke(
-            commendation=world["cang_long_commendation"],
-            revoked_on=today(),
-            reason="Sai",
-            user=tra_vinh_staff,
-        )
+        revoke_nhung(world, tra_vinh_staff)
         client.force_login(cang_long_officer)
         response = client.get(reverse("awards:commendation_certificates", args=[decided.pk]))
         assert len(PdfReader(io.BytesIO(response.content)).pages) == 1
