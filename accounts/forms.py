@@ -6,14 +6,19 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.contrib.auth.forms import SetPasswordForm as DjangoSetPasswordForm
+from django.db.models import Sum
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.forms import Submit
 from core.jobs import enqueue
 
 from .mail import send_password_reset_mail
 from .password_validation import RoleMinimumLengthValidator, needs_long_password
+
+#: a wrong password says how many attempts are left once this few remain before the lockout
+WARN_ATTEMPTS_LEFT = 2
 
 
 class LoginForm(AuthenticationForm):
@@ -22,6 +27,37 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].widget.attrs["autocomplete"] = "username"
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Log in"), css_class="btn-primary w-100"))
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError as error:
+            left = self._attempts_left() if error.code == "invalid_login" else None
+            if left is not None and 0 < left <= WARN_ATTEMPTS_LEFT:
+                minutes = round(settings.AXES_COOLOFF_TIME * 60)
+                warning = ngettext(
+                    "%(count)d attempt left: after that, logging in is blocked for %(minutes)d minutes.",
+                    "%(count)d attempts left: after that, logging in is blocked for %(minutes)d minutes.",
+                    left,
+                ) % {"count": left, "minutes": minutes}
+                raise forms.ValidationError(
+                    [error, forms.ValidationError(warning, code="attempts_left")]
+                ) from None
+            raise
+
+    def _attempts_left(self) -> int | None:
+        """Before the lockout of this username from this address (django-axes has just counted this
+        failure: its handler runs inside authenticate())."""
+        from axes.models import AccessAttempt
+
+        username = self.cleaned_data.get("username")
+        address = getattr(self.request, "axes_ip_address", None)
+        if not username or not address:
+            return None
+        failures = AccessAttempt.objects.filter(username=username, ip_address=address).aggregate(
+            n=Sum("failures_since_start")
+        )["n"]
+        return settings.AXES_FAILURE_LIMIT - (failures or 0)
 
 
 class PasswordResetForm(DjangoPasswordResetForm):

@@ -37,8 +37,11 @@ def test_wrong_password_message_in_vietnamese(client, tieu_can_officer):
 
 class TestThrottling:
     def test_locks_username_from_that_address_after_five_failures(self, client, tieu_can_officer, settings):
-        for _ in range(5):
-            login(client, "huyendoan.tieucan", "sai")
+        pages = [login(client, "huyendoan.tieucan", "sai").content.decode() for _ in range(5)]
+        # The last two wrong passwords say how many attempts are left before the lockout.
+        assert not any("lần thử" in page for page in pages[:2])
+        assert "Còn 2 lần thử: sau đó đăng nhập bị khóa 15 phút." in pages[2]
+        assert "Còn 1 lần thử" in pages[3]
         response = login(client, "huyendoan.tieucan", PASSWORD)
         assert response.status_code == 429
         assert "15 phút" in response.content.decode()
