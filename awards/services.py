@@ -90,8 +90,6 @@ def _quotas_write(campaign: Campaign, quotas: dict) -> None:
 def _check_quotas_hold(campaign: Campaign, *, written: dict) -> None:
     """Every unit's quota (its override, or the default) holds the places its nominations take; a refusal
     goes next to the unit's quota when the form has it, next to the default quota otherwise."""
-    if campaign.pk is None:
-        return
     level = campaign.level
     taken = (
         campaign.nominations.filter(status__in=Nomination.QUOTA_STATUSES)
@@ -135,7 +133,7 @@ def campaign_save(*, campaign: Campaign, quotas: dict, user, version: int | None
         stored = check_version(campaign, version=version)
         if stored.is_decided:
             _refuse(_("The decision is published: the campaign is locked."), "campaign_locked")
-        campaign._change_reason = _quota_changes(campaign, quotas)
+        campaign._change_reason = _quota_changes(campaign, quotas, default_before=stored.default_quota)
     else:
         # An ended Tỉnh đoàn (Trà Vinh, to 30/06/2025) records no campaign opened after its end.
         _check_may_record(user, campaign.opens_on, field="opens_on")
@@ -155,24 +153,22 @@ def campaign_quotas_save(*, campaign: Campaign, quotas: dict, user, version: int
     if stored.is_decided:
         _refuse(_("The decision is published: the campaign is locked."), "campaign_locked")
     _check_may_record(user, timezone.localdate())
-    stored._change_reason = _quota_changes(stored, quotas)
+    stored._change_reason = _quota_changes(stored, quotas, default_before=stored.default_quota)
     _quotas_write(stored, quotas)
     stored.save(update_fields=["updated_at"])
     return stored
 
 
-def _quota_changes(campaign: Campaign, quotas: dict) -> str:
+def _quota_changes(campaign: Campaign, quotas: dict, *, default_before: int) -> str:
     """What a save changes in the quotas, for the campaign's history ("Chỉ tiêu: Xã Hùng Hòa 2 → 1"): the
-    quotas are rows of their own, and the campaign's record would otherwise say "changed" and nothing."""
-    overrides = dict(campaign.quotas.values_list(campaign.level, "quota")) if campaign.pk else {}
-    default = (
-        Campaign.objects.only("default_quota").get(pk=campaign.pk).default_quota if campaign.pk else None
-    )
+    quotas are rows of their own, and the campaign's record would otherwise say "changed" and nothing.
+    `default_before`: the default quota as stored (the form may be changing it)."""
+    overrides = dict(campaign.quotas.values_list(campaign.level, "quota"))
     changes = []
     for unit, quota in quotas.items():
-        before = overrides.get(unit.pk, default)
+        before = overrides.get(unit.pk, default_before)
         after = campaign.default_quota if quota is None else quota
-        if before is not None and before != after:
+        if before != after:
             changes.append(f"{unit.name} {before} → {after}")
     if not changes:
         return ""

@@ -259,7 +259,7 @@ def correction_accept(*, correction: Correction, by: User) -> Correction:
     changed on the record since the proposal (the officer would overwrite someone else's change)."""
     correction = _lock_pending(correction)
     person = Person.objects.select_for_update().get(pk=correction.person_id)
-    changed = [name for name, old in correction.previous.items() if json_value(getattr(person, name)) != old]
+    changed = correction.changed_on_record(person)
     if changed:
         labels = ", ".join(str(Person._meta.get_field(name).verbose_name) for name in changed)
         raise ValidationError(

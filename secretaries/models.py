@@ -412,6 +412,12 @@ class Correction(models.Model):
     def get_absolute_url(self) -> str:
         return object_url("secretaries:correction_review", self.pk)
 
+    def changed_on_record(self, person=None) -> list[str]:
+        """The proposed fields whose value on the record (`person`, or the correction's own) differs now from
+        when this was proposed: accepting would overwrite that change."""
+        person = person or self.person
+        return [name for name, old in self.previous.items() if json_value(getattr(person, name)) != old]
+
     @property
     def is_pending(self) -> bool:
         return self.status == self.Status.PENDING

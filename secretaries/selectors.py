@@ -15,7 +15,7 @@ from branches.models import Branch, Commune, District, Province
 from branches.rollup import TODAY, Grouping, rows_level, sort_key, unit_names
 from branches.selectors import level_below, unit_name
 
-from .models import Correction, Invitation, Person, Term, json_value
+from .models import Correction, Invitation, Person, Term
 from .sensitive import sees_sensitive
 
 TERMS_ENDING_WITHIN_DAYS = 60
@@ -343,27 +343,22 @@ def correction_rows(corrections) -> list[CorrectionRow]:
     one still pending, the record's value now where it changed since (another correction accepted, an
     edit): what accepting would replace."""
 
-    def now(correction, name):
-        if not correction.is_pending:
-            return None
-        current = getattr(correction.person, name)
-        return _shown(name, current) if json_value(current) != correction.previous.get(name) else None
-
-    return [
-        CorrectionRow(
+    def row(correction) -> CorrectionRow:
+        changed = correction.changed_on_record() if correction.is_pending else []
+        return CorrectionRow(
             correction,
             [
                 FieldChangeRow(
                     capfirst(str(Person._meta.get_field(name).verbose_name)),
                     _shown(name, correction.previous.get(name)),
                     _shown(name, value),
-                    now(correction, name),
+                    _shown(name, getattr(correction.person, name)) if name in changed else None,
                 )
                 for name, value in correction.changes.items()
             ],
         )
-        for correction in corrections
-    ]
+
+    return [row(correction) for correction in corrections]
 
 
 def visible_corrections(user):
