@@ -8,7 +8,7 @@ numbers. The header row stays within the first rows, so the importer (core.impor
 The files are written with XlsxWriter (openpyxl reads the imports, core/importing): writing, it takes half
 the time openpyxl's write-only workbook took (a merged province's training-needs list, 710 rows × 15
 columns: 79 → 39 ms; a commune's list of twenty, 5.5 → 2.3 ms). A list answered at once (at most
-EXPORT_JOB_THRESHOLD rows) is built in memory; a job's, of any length, row by row through a temporary file
+EXPORT_JOB_CELLS cells) is built in memory; a job's, of any length, row by row through a temporary file
 (XlsxWriter's constant memory), so a national export does not grow the worker. The column widths are fitted
 to the first rows, held back for that. Every value is written by its type and a text always as text: none
 becomes a formula or a link. Cells that Excel would read as a formula are neutralised as well (CWE-1236,
@@ -321,10 +321,10 @@ class ExportRequest:
 def export_response(request, builder: Callable[..., ExcelExport]):
     """ "Xuất Excel" of a list. `builder(request)` (a module-level function of the list's app, reading
     only `request.user` and `request.GET`) starts from `visible_to(request.user)` and applies the list's
-    filters. A small list is answered at once; above EXPORT_JOB_THRESHOLD rows the export becomes a job
+    filters. A small list is answered at once; above EXPORT_JOB_CELLS cells the export becomes a job
     (the worker runs the same builder as the same user) and the user is sent to the job's page."""
     export = builder(request)
-    threshold = settings.EXPORT_JOB_THRESHOLD
+    threshold = job_threshold_rows(len(export.headers))
     if export.source is not None and export.source.order_by()[: threshold + 1].count() > threshold:
         job = job_start(
             owner=request.user,
@@ -345,6 +345,12 @@ def export_response(request, builder: Callable[..., ExcelExport]):
     return xlsx_response(
         filename=export.filename, sensitive=export.sensitive, filters=request.GET, **export.layout()
     )
+
+
+def job_threshold_rows(columns: int) -> int:
+    """The most rows an export of `columns` columns (and its STT) is answered with at once: its time is
+    XlsxWriter's, per cell, so a wide list becomes a job sooner than a narrow one."""
+    return max(1, settings.EXPORT_JOB_CELLS // (columns + 1))
 
 
 def export_job(*, job, user, builder: str, query: str) -> JobResult:

@@ -531,7 +531,7 @@ def test_above_the_threshold_the_export_is_a_job_with_the_same_workbook(
     immediate = sheet_rows(client.get(url))
     assert len(immediate) == 1 + 4 and not Job.objects.exists()
 
-    settings.EXPORT_JOB_THRESHOLD = 3
+    settings.EXPORT_JOB_CELLS = 1
     response = client.get(url)
     job = Job.objects.get()
     assert response.status_code == 302 and response["Location"] == job.get_absolute_url()

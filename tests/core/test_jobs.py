@@ -225,7 +225,7 @@ def test_above_the_threshold_the_export_is_a_job_with_the_same_workbook(
     immediate = b"".join(now.streaming_content)
     assert not Job.objects.exists()
 
-    settings.EXPORT_JOB_THRESHOLD = 2
+    settings.EXPORT_JOB_CELLS = 1
     response = client.get(reverse(url))
     job = Job.objects.get()
     assert response["Location"] == job.get_absolute_url()
@@ -241,7 +241,7 @@ def test_the_export_job_keeps_the_filters_and_the_owners_scope(
     for i in range(3):
         BranchFactory(commune=hieu_tu, name=f"Ấp Rạch Lọp {i}")
         BranchFactory(commune=an_truong, name=f"Ấp Rạch Lọp xa {i}")  # another district
-    settings.EXPORT_JOB_THRESHOLD = 1
+    settings.EXPORT_JOB_CELLS = 1
     client.force_login(tieu_can_officer)
     client.get(reverse("branches:branch_export") + "?q=rach+lop")
     job = Job.objects.get()
@@ -436,3 +436,33 @@ def test_a_large_import_is_committed_by_a_job_all_rows_or_none(
         owner=tieu_can_officer, kind="import", title="Lần hai", func=job.func, params=job.params
     )
     assert again.is_failed and again.message == "Lần nhập này đã thực hiện xong."
+
+
+def test_the_threshold_counts_cells_so_a_wide_export_becomes_a_job_sooner(settings):
+    """XlsxWriter's time is per cell: 10,000 cells is a thousand rows of 9 columns (with the STT), or 625
+    rows of 15."""
+    from core.excel import job_threshold_rows
+
+    settings.EXPORT_JOB_CELLS = 10_000
+    assert job_threshold_rows(9) == 1000
+    assert job_threshold_rows(15) == 625
+    settings.EXPORT_JOB_CELLS = 3
+    assert job_threshold_rows(40) == 1  # never below one row: an export of nothing is answered at once
+
+
+def test_an_export_exactly_at_the_threshold_is_answered_at_once_and_one_cell_less_makes_it_a_job(
+    client, world, tieu_can_branch, tieu_can_officer, settings
+):
+    from branches.models import Branch
+
+    for i in range(3):
+        BranchFactory(commune=tieu_can_branch.commune, name=f"Ấp Cầu Tre {i}")
+    rows = Branch.objects.visible_to(tieu_can_officer).count()
+    assert rows > 3
+    client.force_login(tieu_can_officer)
+    settings.EXPORT_JOB_CELLS = rows * 9  # the branch list: 8 columns and its STT
+    assert client.get(reverse("branches:branch_export"))["Content-Type"].startswith("application/vnd")
+    assert not Job.objects.exists()
+    settings.EXPORT_JOB_CELLS = rows * 9 - 1
+    assert client.get(reverse("branches:branch_export")).status_code == 302
+    assert Job.objects.get().kind == "export"
