@@ -4,6 +4,7 @@ from crispy_forms.bootstrap import FormActions, StrictButton
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row
 from django import forms
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +14,7 @@ from core.validators import validate_not_in_future
 from core.versioning import VERSION_FIELD, StaleEdit, VersionedForm
 from core.widgets import DateInput
 
-from .models import Assessment, Criterion, Framework, Method, Period, Rating, RatingCondition
+from .models import POINTS_TOTAL, Assessment, Criterion, Framework, Method, Period, Rating, RatingCondition
 
 
 def score_range(framework: Framework, criterion: Criterion | None = None) -> tuple[int, int]:
@@ -45,6 +46,9 @@ def score_field(
                 "autocomplete": "off",
                 "maxlength": len(str(high)),
                 "class": "form-control form-control-sm score-input",
+                # What the running tally (ScoreTally) counts: a whole number in this range.
+                "data-min": low,
+                "data-max": high,
             }
         ),
     )
@@ -62,6 +66,38 @@ def group_label(framework: Framework, group) -> str:
     if framework.is_points:
         label += " " + str(_("(%(max)s points)") % {"max": group.max_points})
     return label
+
+
+class ScoreTally:
+    """A line that adds up the scores as they are typed (static/js/portal.js): of a part (`part`: in the
+    fieldset it closes) or of the whole form. On points out of 100 it says the points against the maximum,
+    on a scale how many criteria are scored; the rating stays the server's (scoring.py), shown once saved.
+    Hidden until the script fills it: without the script the form is as before."""
+
+    template = "assessments/partials/score_tally.html"
+
+    def __init__(self, framework: Framework, *, part=None):
+        self.framework, self.part = framework, part
+
+    def render(self, form, context, template_pack=None, **kwargs):
+        if self.framework.is_points:
+            maximum = self.part.max_points if self.part is not None else POINTS_TOTAL
+            text = (
+                _("This part: {sum}/{max} points · {count} of {of} criteria scored")
+                if self.part is not None
+                else _("In all: {sum}/{max} points · {count} of {of} criteria scored")
+            )
+        else:
+            maximum = None
+            text = (
+                _("This part: {count} of {of} criteria scored")
+                if self.part is not None
+                else _("In all: {count} of {of} criteria scored")
+            )
+        return render_to_string(
+            self.template,
+            {"scope": "part" if self.part is not None else "form", "max": maximum, "text": text},
+        )
 
 
 def require_scores_to_submit(form, cleaned: dict) -> dict:
@@ -163,10 +199,12 @@ class AssessmentForm(VersionedForm, forms.Form):
                 Fieldset(
                     group_label(framework, group),
                     *[part for c in group_criteria for part in self._criterion_layout(c)],
+                    ScoreTally(framework, part=group),
                     *([Field(f"part_{group.pk}")] if self.review else []),
                 )
                 for group, group_criteria in groups.items()
             ],
+            ScoreTally(framework),
             "comment",
             "assessed_on",
             FormActions(
@@ -396,9 +434,11 @@ class SelfAssessmentForm(VersionedForm, forms.Form):
                         for c in group_criteria
                         for part in (Field(f"score_{c.pk}", wrapper_class="mb-1"), Field(f"note_{c.pk}"))
                     ],
+                    ScoreTally(framework, part=group),
                 )
                 for group, group_criteria in groups.items()
             ],
+            ScoreTally(framework),
             "comment",
             FormActions(
                 StrictButton(

@@ -309,7 +309,8 @@ RQ_SHOW_ADMIN_LINK = False
 JOBS_IN_PROCESS = env_bool("JOBS_IN_PROCESS", False)
 # Above these sizes the work goes to the worker and the user follows it on the job's page; below, it is
 # answered at once. Cells of an Excel export (its rows × its columns: XlsxWriter's time is per cell, about
-# 5–10 µs, so 10,000 cells answer within a tenth of a second); certificates of one decision; rows of an import.
+# 5–10 µs, so 10,000 cells answer within a tenth of a second); certificates of one decision; rows of an
+# import.
 EXPORT_JOB_CELLS = int(env("EXPORT_JOB_CELLS", "10000"))
 CERTIFICATES_JOB_THRESHOLD = int(env("CERTIFICATES_JOB_THRESHOLD", "100"))
 IMPORT_JOB_THRESHOLD = int(env("IMPORT_JOB_THRESHOLD", "1000"))

@@ -176,3 +176,38 @@ document.addEventListener("click", function (event) {
     });
   });
 })();
+
+// What the scores typed in an assessment add up to (<p data-score-tally>, assessments.forms.ScoreTally): of
+// its part ("part": the fieldset it closes) or of the whole form, as each score is typed. A value that is not
+// a whole number within the criterion's range (data-min, data-max) is not counted; the server says why.
+(function () {
+  "use strict";
+  const number = new Intl.NumberFormat(document.documentElement.lang || "vi");
+  document.querySelectorAll("[data-score-tally]").forEach(function (line) {
+    const area = line.closest(line.dataset.scoreTally === "part" ? "fieldset" : "form");
+    if (!area) {
+      return;
+    }
+    const inputs = Array.from(area.querySelectorAll("input.score-input"));
+    function show() {
+      let sum = 0;
+      let count = 0;
+      inputs.forEach(function (input) {
+        const text = input.value.trim();
+        const value = Number(text);
+        if (/^\d+$/.test(text) && value >= Number(input.dataset.min) && value <= Number(input.dataset.max)) {
+          sum += value;
+          count += 1;
+        }
+      });
+      line.textContent = line.dataset.text
+        .replace("{sum}", number.format(sum))
+        .replace("{max}", number.format(Number(line.dataset.max || 0)))
+        .replace("{count}", number.format(count))
+        .replace("{of}", number.format(inputs.length));
+      line.hidden = false;
+    }
+    area.addEventListener("input", show);
+    show();
+  });
+})();

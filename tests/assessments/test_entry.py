@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -223,3 +225,28 @@ def test_assessing_without_a_secretary_says_where_to_choose_one(query, client, t
     response = client.get(reverse("assessments:assessment_create") + query, follow=True)
     assert response.redirect_chain[-1][0] == reverse("secretaries:person_list")
     assert "Chọn bí thư cần đánh giá" in response.content.decode()
+
+
+def test_the_form_adds_up_the_scores_of_each_part_and_in_all(client, tieu_can_officer, world, criteria):
+    """On a scale the line counts the scored criteria (the script fills it, from each score field's range);
+    nothing of a rating is computed in the browser."""
+    client.force_login(tieu_can_officer)
+    url = reverse("assessments:assessment_update", args=[world["tieu_can_assessment"].pk])
+    html = client.get(url).content.decode()
+    parts = [
+        m.start()
+        for m in re.finditer(
+            r'data-score-tally="part"\s+data-text="Phần này: đã chấm \{count\}/\{of\} tiêu chí"', html
+        )
+    ]
+    assert len(parts) == len({c.group_id for c in criteria}) == 3
+    (in_all,) = [
+        m.start()
+        for m in re.finditer(
+            r'data-score-tally="form"\s+data-text="Tổng cộng: đã chấm \{count\}/\{of\} tiêu chí"', html
+        )
+    ]
+    # Each part's line closes its fieldset; the line in all follows the last.
+    assert parts[0] < html.index("</fieldset>") < parts[-1] < in_all
+    score = re.search(rf'<input type="text" name="score_{criteria[0].pk}"[^>]*>', html).group()
+    assert 'data-min="1"' in score and 'data-max="5"' in score

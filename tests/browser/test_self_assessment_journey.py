@@ -38,8 +38,19 @@ def test_secretary_self_assesses_the_unit_reviews_the_province_confirms(
     login(page, live_server, secretary.username, PASSWORD)
     page.goto(f"{live_server.url}/assessments/self/")
     page.locator("#self-items").get_by_role("link", name="Tự đánh giá").click()
+    # The scores add up as they are typed: of each part, and in all.
+    in_all = page.locator('[data-score-tally="form"]')
+    expect(in_all).to_have_text(f"Tổng cộng: 0/100 điểm · đã chấm 0/{len(criteria)} tiêu chí")
     for index, criterion in enumerate(criteria):
         page.fill(f"input[name=score_{criterion.pk}]", str(3 if index == 0 else criterion.max_points))
+    expect(in_all).to_have_text(f"Tổng cộng: 95/100 điểm · đã chấm {len(criteria)}/{len(criteria)} tiêu chí")
+    first_tally = page.locator('[data-score-tally="part"]').first
+    first_group = criteria[0].group
+    in_first = [c for c in criteria if c.group_id == first_group.pk]
+    expect(first_tally).to_have_text(
+        f"Phần này: {first_group.max_points - 5}/{first_group.max_points} điểm"
+        f" · đã chấm {len(in_first)}/{len(in_first)} tiêu chí"
+    )
     page.fill("textarea[name=comment]", "Đã sinh hoạt đủ các tháng.")
     # Leaving now would lose what was typed: the page asks first (beforeunload, cancelled by the form).
     leaving = (
@@ -51,6 +62,11 @@ def test_secretary_self_assesses_the_unit_reviews_the_province_confirms(
     # the rest kept (a long form: the message is far below its top).
     last = page.locator(f"input[name=score_{criteria[-1].pk}]")
     last.fill(str(criteria[-1].max_points + 1))
+    # Over its maximum, it is not counted.
+    expect(in_all).to_have_text(
+        f"Tổng cộng: {95 - criteria[-1].max_points}/100 điểm"
+        f" · đã chấm {len(criteria) - 1}/{len(criteria)} tiêu chí"
+    )
     with page.expect_navigation():
         page.get_by_role("button", name="Gửi đơn vị").click()
     expect(last).to_be_focused()
@@ -86,6 +102,10 @@ def test_secretary_self_assesses_the_unit_reviews_the_province_confirms(
     expect(officer_page.locator(f"input[name=self_{criteria[0].pk}]")).to_have_value("3")
     for criterion in criteria:
         officer_page.fill(f"input[name=score_{criterion.pk}]", str(criterion.max_points))
+    # The unit's scores add up; the secretary's, beside them, are not counted.
+    expect(officer_page.locator('[data-score-tally="form"]')).to_have_text(
+        f"Tổng cộng: 100/100 điểm · đã chấm {len(criteria)}/{len(criteria)} tiêu chí"
+    )
     first_part = criteria[0].group_id
     officer_page.fill(f"textarea[name=part_{first_part}]", "Cần củng cố sinh hoạt chi đoàn.")
     with officer_page.expect_navigation():
