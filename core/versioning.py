@@ -34,6 +34,7 @@ from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.models import HistoricalRecords
 
 from .history import display_value
 
@@ -80,6 +81,16 @@ def _when(moment: datetime.datetime) -> str:
 def _who(record) -> str:
     user = getattr(record, "history_user", None)
     return str(user) if user is not None else _("someone")
+
+
+def _by_this_user(record) -> bool:
+    """Whether the newer save was made by the user of this request: their own other tab or window."""
+    user = getattr(getattr(HistoricalRecords.context, "request", None), "user", None)
+    return (
+        record is not None
+        and getattr(user, "is_authenticated", False)
+        and getattr(record, "history_user_id", None) == user.pk
+    )
 
 
 #: bookkeeping fields a person did not type: never listed as "changed"
@@ -134,6 +145,13 @@ class StaleEdit(ValidationError):
             last = records[-1] if records else None
             headline = (
                 _(
+                    "“%(object)s” was saved by you, in another tab or window, at %(when)s, after this page "
+                    "was opened. What you typed here was not saved and is kept below. Check the saved "
+                    "values, then save again to replace them with these."
+                )
+                % {"object": instance, "when": _when(last.history_date)}
+                if _by_this_user(last)
+                else _(
                     "“%(object)s” was saved by %(who)s at %(when)s, after you opened it. Your changes were "
                     "not saved; what you typed is kept below. Check their changes, then save again to "
                     "replace them with yours."

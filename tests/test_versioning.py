@@ -104,8 +104,9 @@ def refused_as_stale(response, *, who, their_value, typed):
     assert str(who) in errors
     assert str(their_value) in errors
     html = response.content.decode()
-    assert "sau khi bạn mở trang này" in html  # the refusal is on the page, in Vietnamese
-    assert html.count("sau khi bạn mở trang này") == 1, "the refusal is said once"
+    # The refusal is on the page, in Vietnamese, once: of someone else's save, or of one's own other tab.
+    said = html.count("sau khi bạn mở trang này") + html.count("sau khi trang này được mở")
+    assert said == 1, "the refusal is said once"
     assert str(typed) in html  # what A typed is still in the form
 
 
@@ -145,6 +146,22 @@ def test_branch_stale_save_is_refused_and_keeps_typed_values(
     assert client.post(url, again).status_code == 302
     branch.refresh_from_db()
     assert (branch.member_count, branch.name) == (99, "Ấp Cây Gòn Mới")
+
+
+def test_a_stale_save_of_ones_own_other_tab_says_so(client, second, tieu_can_officer, world):
+    """The same officer in two tabs: the refusal speaks of their other tab, not of someone else."""
+    branch = world["tieu_can"]
+    url = reverse("branches:branch_update", args=[branch.pk])
+    mine = open_form(login(client, tieu_can_officer), url)
+    other_tab = open_form(login(second, tieu_can_officer), url)
+    assert second.post(url, {**other_tab, "member_count": "55"}).status_code == 302
+
+    response = client.post(url, {**mine, "member_count": "99"})
+    html = response.content.decode()
+    assert "đã được chính bạn lưu lúc" in html and "ở một thẻ hoặc cửa sổ khác" in html
+    assert "của họ" not in html and "sau khi bạn mở trang này" not in html
+    branch.refresh_from_db()
+    assert branch.member_count == 55
 
 
 def open_form_from(response, marker=VERSION_FIELD) -> dict:
@@ -353,6 +370,7 @@ def test_nomination_stale_save_is_refused(client, second, tieu_can_officer, worl
     response = client.post(url, {**mine, "summary": "Tóm tắt tôi gõ", "save": ""})
 
     refused_as_stale(response, who=tieu_can_officer, their_value="Tóm tắt ở tab kia", typed="Tóm tắt tôi gõ")
+    assert "đã được chính bạn lưu lúc" in response.content.decode()
     nomination.refresh_from_db()
     assert nomination.summary == "Tóm tắt ở tab kia"
 
