@@ -17,6 +17,7 @@ from pathlib import Path
 
 import fpdf
 from django.contrib.staticfiles import finders
+from django.utils import translation
 from django.utils.text import slugify
 from fontTools import ttLib
 from fpdf import FPDF
@@ -143,13 +144,11 @@ def in_sentence(name: str) -> str:
     return name
 
 
-def province_parts(province_name: str) -> tuple[str, str]:
-    """('Tỉnh đoàn Trà Vinh', 'Trà Vinh') for 'Tỉnh Trà Vinh'; a city's Union body is the Thành đoàn."""
-    for prefix, body in (("Thành phố ", "Thành đoàn"), ("Tỉnh ", "Tỉnh đoàn")):
-        if province_name.startswith(prefix):
-            place = province_name[len(prefix) :]
-            return f"{body} {place}", place
-    return f"Tỉnh đoàn {province_name}", province_name
+def province_parts(province) -> tuple[str, str]:
+    """('Tỉnh đoàn Trà Vinh', 'Trà Vinh') for Tỉnh Trà Vinh, ('Thành đoàn Cần Thơ', 'Cần Thơ') for a city
+    (Province.union_name): in Vietnamese whatever the page's language, as the documents are."""
+    with translation.override("vi"):
+        return str(province.union_name), province.place_name
 
 
 def date_line(place: str, day: datetime.date) -> str:
@@ -189,7 +188,7 @@ class CertificateText:
         """`corrected_on`: the day of the decision's latest correction (đính chính), if any; `commune`: the
         branch's commune on the decision date, when the caller read it already (a batch of certificates)."""
         campaign = commendation.campaign
-        body, place = province_parts(campaign.province.name)
+        body, place = province_parts(campaign.province)
         branch = commendation.branch
         branch_name = branch.name.removeprefix("Chi đoàn ").strip()
         decided = campaign.decision_date
@@ -412,7 +411,7 @@ def certificates_pdf(commendations: list[Commendation], campaign, progress=None)
     correction)."""
     corrected_on = latest_correction_day(campaign)
     communes = branch_communes_on([c.branch for c in commendations], campaign.decision_date)
-    body, _place = province_parts(campaign.province.name)
+    body, _place = province_parts(campaign.province)
     metadata = (
         f"Giấy chứng nhận — Quyết định số {campaign.decision_number}",
         f"Bí thư Chi đoàn tiêu biểu năm {campaign.year}",

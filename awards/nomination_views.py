@@ -17,13 +17,13 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, TemplateView
 
 from core.history import history_rows, merged
-from core.mixins import PortalMixin, ScopedObjectMixin, portal_view
+from core.mixins import PortalMixin, RefusedWithReason, ScopedObjectMixin, portal_view
 from core.navigation import safe_next
 from core.planning import object_or_404
 
 from . import selectors, services
 from .documents import document_history_rows, document_response
-from .models import Campaign, Nomination, NominationDocument
+from .models import DISTRICT, Campaign, Nomination, NominationDocument
 from .nomination_forms import DecisionChangeForm, DocumentForm, NominationForm, RejectForm
 
 #: the latest changes a nomination's page lists, its own and its documents'
@@ -46,8 +46,23 @@ def _load(request, pk) -> Nomination:
 def _require_officer(user, campaign: Campaign) -> None:
     """Only an officer of a unit that nominates in the campaign (a commune officer reads the old province's
     campaigns, and nominates in none of them)."""
-    if not campaign.nominated_by(user):
-        raise PermissionDenied
+    if campaign.nominated_by(user):
+        return
+    if user.is_commune_officer and campaign.level == DISTRICT:
+        # A bookmark or an old link: say whose campaign it was and where the commune nominates now.
+        raise RefusedWithReason(
+            _(
+                "“%(campaign)s” was run by %(union)s before the 2025 reform, when the district Youth Unions "
+                "nominated: you can read it, but communes do not nominate in it. Your commune nominates in "
+                "the campaigns of %(today)s."
+            )
+            % {
+                "campaign": campaign.title,
+                "union": campaign.province.union_name,
+                "today": user.commune.province.union_name,
+            }
+        )
+    raise PermissionDenied
 
 
 def _require_reviewer(user) -> None:

@@ -66,7 +66,7 @@ def official_rows(commendations: list) -> list[OfficialRow]:
 
 
 def official_heading(campaign) -> OfficialHeading:
-    body, place = province_parts(campaign.province.name)
+    body, place = province_parts(campaign.province)
     return OfficialHeading(
         union="ĐOÀN TNCS HỒ CHÍ MINH",
         body=body.upper(),

@@ -157,6 +157,10 @@ def _lineage_fields(model: str):
     return predecessor, successor
 
 
+#: how a province's official name begins: its kind, then its place
+PROVINCE_PREFIXES = ("Tỉnh ", "Thành phố ")
+
+
 class ProvinceQuerySet(UnitQuerySet):
     province_path = "pk"
     district_path = "districts"
@@ -184,8 +188,19 @@ class Province(AdministrativeUnit):
         return self._url("branches:province_detail")
 
     @property
+    def place_name(self) -> str:
+        """The name without its kind: "Trà Vinh" for "Tỉnh Trà Vinh", "Cần Thơ" for "Thành phố Cần Thơ"."""
+        for prefix in PROVINCE_PREFIXES:
+            if self.name.startswith(prefix):
+                return self.name[len(prefix) :]
+        return self.name
+
+    @property
     def union_name(self) -> str:
-        return _("Provincial Youth Union of %(name)s") % {"name": self.name}
+        """Its Youth Union: "Tỉnh đoàn Trà Vinh", "Thành đoàn Cần Thơ" (a city's is the Thành đoàn)."""
+        if self.name.startswith("Thành phố ") or self.kind == self.Kind.MUNICIPALITY:
+            return _("City Youth Union of %(name)s") % {"name": self.place_name}
+        return _("Provincial Youth Union of %(name)s") % {"name": self.place_name}
 
 
 class DistrictQuerySet(UnitQuerySet):

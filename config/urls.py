@@ -27,6 +27,7 @@ urlpatterns = [
 ]
 
 handler400 = "core.views.bad_request"
+handler403 = "core.views.permission_denied"
 
 # No /media/ URL, not even in development: uploaded portraits and photos are personal data and are
 # served only through views that check the user's scope.

@@ -17,6 +17,16 @@ from django.utils.functional import cached_property
 from core.planning import wide_joins_as_written
 
 
+class RefusedWithReason(PermissionDenied):
+    """A 403 that says why, in words the portal wrote (never request data): the 403 page shows `reason`
+    instead of its general sentence about roles (core.views.permission_denied). For a page the person can
+    find from one they may read, where "your role does not allow this" would not tell them what to do."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
 class PortalMixin(AccessMixin):
     #: override to restrict a view to some roles; the user is authenticated and has a role here
     def has_permission(self) -> bool:

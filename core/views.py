@@ -7,6 +7,7 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooMany
 from django.shortcuts import render
 from django.views.csrf import csrf_failure as django_csrf_failure
 
+from .mixins import RefusedWithReason
 from .security_log import security_event
 
 
@@ -33,3 +34,10 @@ def bad_request(request, exception):
         "max_files": settings.DATA_UPLOAD_MAX_NUMBER_FILES,
     }
     return render(request, "400.html", context, status=413 if too_large else 400)
+
+
+def permission_denied(request, exception):
+    """403: the portal's page, with the reason a view gave (core.mixins.RefusedWithReason), else the
+    general one."""
+    reason = exception.reason if isinstance(exception, RefusedWithReason) else ""
+    return render(request, "403.html", {"reason": reason}, status=403)

@@ -7,6 +7,7 @@ import unicodedata
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from pypdf import PdfReader
 
 from awards import services
@@ -23,6 +24,7 @@ from awards.certificate import (
     parsed_fonts,
     province_parts,
 )
+from branches.models import Province
 from tests.login import login_verified
 
 # The world and the personas are built once for the module (tests/conftest.py: world_once).
@@ -162,8 +164,11 @@ def test_units_read_in_a_sentence():
 
 
 def test_province_body_and_place():
-    assert province_parts("Tỉnh Trà Vinh") == ("Tỉnh đoàn Trà Vinh", "Trà Vinh")
-    assert province_parts("Thành phố Cần Thơ") == ("Thành đoàn Cần Thơ", "Cần Thơ")
+    assert province_parts(Province(name="Tỉnh Trà Vinh")) == ("Tỉnh đoàn Trà Vinh", "Trà Vinh")
+    assert province_parts(Province(name="Thành phố Cần Thơ")) == ("Thành đoàn Cần Thơ", "Cần Thơ")
+    with translation.override("en"):  # the documents are Vietnamese whatever the page's language
+        assert province_parts(Province(name="Tỉnh Trà Vinh"))[0] == "Tỉnh đoàn Trà Vinh"
+        assert Province(name="Tỉnh Trà Vinh").union_name == "Provincial Youth Union of Trà Vinh"
 
 
 def test_filename_without_diacritics(world):

@@ -272,6 +272,21 @@ class TestNominating:
         nomination = Nomination.objects.get(campaign=w["campaign"], person=w["teo"])
         assert response.status_code == 302 and nomination.is_submitted and nomination.commune == w["tap_ngai"]
 
+    def test_the_old_provinces_campaign_says_why_the_commune_does_not_nominate_in_it(self, client, w):
+        """An old link to Trà Vinh's 2020 nomination page: 403, saying whose campaign it was and where the
+        commune nominates today; the general sentence about roles would not tell the officer what to do."""
+        client.force_login(w["officer"])
+        response = client.get(reverse("awards:nomination_create", args=[w["decided"].pk]))
+        assert response.status_code == 403
+        html = response.content.decode()
+        assert "“Tuyên dương năm 2020” do Tỉnh đoàn Trà Vinh tổ chức trước khi sắp xếp" in html
+        assert "các đợt của Tỉnh đoàn Vĩnh Long" in html
+        assert "Vai trò của tài khoản" not in html
+        # Anyone else's refusal keeps the general sentence: staff do not nominate at all.
+        login_verified(client, w["staff"])
+        response = client.get(reverse("awards:nomination_create", args=[w["campaign"].pk]))
+        assert response.status_code == 403 and "Vai trò của tài khoản" in response.content.decode()
+
     def test_the_campaign_list_shows_the_communes_own_place(self, client, w):
         nominate(w["campaign"], w["teo"], w["officer"])
         client.force_login(w["officer"])
