@@ -3,8 +3,10 @@ import logging
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db.models import Exists, OuterRef
 from django.template.response import TemplateResponse
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -37,8 +39,60 @@ for _model in (TOTPDevice, StaticDevice):
         admin.site.unregister(_model)
 
 
+#: the unit each role is bound to (the constraint user_role_matches_unit); the other unit fields stay empty
+UNIT_OF_ROLE = {
+    User.Role.PROVINCIAL_STAFF: "province",
+    User.Role.DISTRICT_OFFICER: "district",
+    User.Role.COMMUNE_OFFICER: "commune",
+    User.Role.SECRETARY: "person",
+}
+UNIT_FIELDS = ("province", "district", "commune", "person")
+
+
+class RoleScopeChecks:
+    """The role's unit checked field by field, each message beside its field (the database's constraint
+    would say it all in one sentence at the top), and a commune officer only for a commune of today."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if "role" not in self.fields or "role" in self.errors:
+            return cleaned
+        role = cleaned.get("role") or ""
+        label = User.Role(role).label if role else _("No role assigned")
+        wanted = UNIT_OF_ROLE.get(role)
+        for name in UNIT_FIELDS:
+            if name not in self.fields or name in self.errors:
+                continue
+            value = cleaned.get(name)
+            if name == wanted and value is None:
+                self.add_error(name, _("The role “%(role)s” needs this.") % {"role": label})
+            elif name != wanted and value is not None:
+                self.add_error(name, _("Leave this empty for the role “%(role)s”.") % {"role": label})
+        commune = cleaned.get("commune")
+        if role == User.Role.COMMUNE_OFFICER and commune is not None and commune.ended_on is not None:
+            self.add_error(
+                "commune",
+                _(
+                    "%(commune)s ended on %(date)s: a commune officer works for one of today's communes "
+                    "(the one that took it over is in its history)."
+                )
+                % {"commune": commune.admin_label, "date": formats.date_format(commune.ended_on, "d/m/Y")},
+            )
+        return cleaned
+
+
+class UserAddForm(RoleScopeChecks, AdminUserCreationForm):
+    pass
+
+
+class UserEditForm(RoleScopeChecks, UserChangeForm):
+    pass
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    form = UserEditForm
+    add_form = UserAddForm
     list_display = [
         "username",
         "full_name",
@@ -56,7 +110,9 @@ class UserAdmin(BaseUserAdmin):
     autocomplete_fields = ["province", "district", "commune", "person"]
     actions = ["end_sessions", "reset_second_factor"]
     fieldsets = (
-        *BaseUserAdmin.fieldsets[:2],
+        BaseUserAdmin.fieldsets[0],
+        # A Vietnamese name is written family name first.
+        (BaseUserAdmin.fieldsets[1][0], {"fields": ("last_name", "first_name", "email")}),
         # "person": a branch secretary's account is bound to their record (the form checks the role's
         # constraint only over the fields it shows).
         (_("Role and scope"), {"fields": ("role", "province", "district", "commune", "person")}),
@@ -148,8 +204,8 @@ class UserAdmin(BaseUserAdmin):
             _("Role and scope"),
             {
                 "fields": (
-                    "first_name",
                     "last_name",
+                    "first_name",
                     "email",
                     "role",
                     "province",

@@ -509,13 +509,26 @@ class Assessment(Versioned):
         "branches.Branch", verbose_name=_("branch"), on_delete=models.PROTECT, related_name="+"
     )
     commune = models.ForeignKey(
-        "branches.Commune", on_delete=models.PROTECT, related_name="+", editable=False
+        "branches.Commune",
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
     )
     district = models.ForeignKey(
-        "branches.District", on_delete=models.PROTECT, related_name="+", null=True, editable=False
+        "branches.District",
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        editable=False,
     )
     province = models.ForeignKey(
-        "branches.Province", on_delete=models.PROTECT, related_name="+", editable=False
+        "branches.Province",
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
     )
     assessor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("assessor"), on_delete=models.PROTECT, related_name="+"

@@ -387,7 +387,11 @@ class Nomination(NominatingUnit, Versioned):
         "branches.Branch", verbose_name=_("branch"), on_delete=models.PROTECT, related_name="+"
     )
     province = models.ForeignKey(
-        "branches.Province", on_delete=models.PROTECT, related_name="+", editable=False
+        "branches.Province",
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
     )
     summary = models.CharField(
         _("summary of achievements"),

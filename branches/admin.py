@@ -120,6 +120,7 @@ class DistrictAdmin(UnitAdmin):
     list_display = ["code", "name", "kind", "province", "ended_on"]
     list_filter = ["kind", "province", ("ended_on", admin.EmptyFieldListFilter)]
     list_select_related = ["province"]
+    autocomplete_select_related = ["province"]  # District.admin_label
     autocomplete_fields = ["province"]
     inlines = _lineage_inlines(DistrictSuccession)
 
@@ -129,6 +130,7 @@ class CommuneAdmin(UnitAdmin):
     list_display = ["code", "name", "kind", "district", "province", "began_on", "ended_on"]
     list_filter = ["kind", "province", ("ended_on", admin.EmptyFieldListFilter)]
     list_select_related = ["district", "province"]
+    autocomplete_select_related = ["district", "province"]  # Commune.admin_label
     autocomplete_fields = ["province", "district"]
     inlines = _lineage_inlines(CommuneSuccession)
 
@@ -174,6 +176,7 @@ class BranchAdmin(
     list_display = ["name", "kind", "commune", "district_name", "member_count", "founded_on", "is_active"]
     list_filter = ["kind", "is_active", ("ended_on", admin.EmptyFieldListFilter), "commune__province"]
     list_select_related = ["commune__district"]
+    autocomplete_select_related = ["commune"]  # Branch.admin_label
     search_fields = ["name_key"]
     search_help_text = _("Search by branch name (with or without diacritics)")
     autocomplete_fields = ["commune"]

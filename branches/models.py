@@ -157,6 +157,13 @@ def _lineage_fields(model: str):
     return predecessor, successor
 
 
+def ended_label(label: str, ended_on: datetime.date | None) -> str:
+    """A unit's label, with the day it ended when it did: "Xã Hiếu Tử, … (đến 30/06/2025)"."""
+    if ended_on is None:
+        return label
+    return _("%(unit)s (until %(date)s)") % {"unit": label, "date": formats.date_format(ended_on, "d/m/Y")}
+
+
 #: how a province's official name begins: its kind, then its place
 PROVINCE_PREFIXES = ("Tỉnh ", "Thành phố ")
 
@@ -234,6 +241,11 @@ class District(AdministrativeUnit):
     def get_absolute_url(self) -> str:
         return self._url("branches:district_detail")
 
+    @property
+    def admin_label(self) -> str:
+        """Where it is and whether it ended, for Django admin's choices (read with its province)."""
+        return ended_label(f"{self.name}, {self.province.name}", self.ended_on)
+
 
 class CommuneQuerySet(UnitQuerySet):
     province_path = "province"
@@ -274,6 +286,13 @@ class Commune(AdministrativeUnit):
 
     def get_absolute_url(self) -> str:
         return self._url("branches:commune_detail")
+
+    @property
+    def admin_label(self) -> str:
+        """Where it is and whether it ended, for Django admin's choices: today's Xã Tập Ngãi and the old one
+        of Huyện Tiểu Cần told apart (read with its district and province)."""
+        parents = [unit.name for unit in (self.district, self.province) if unit is not None]
+        return ended_label(", ".join([self.name, *parents]), self.ended_on)
 
 
 class ProvinceSuccession(Succession):
@@ -447,6 +466,11 @@ class Branch(Versioned):
 
     def get_absolute_url(self) -> str:
         return object_url("branches:branch_detail", self.pk)
+
+    @property
+    def admin_label(self) -> str:
+        """The branch with its commune, for Django admin's choices (read with its commune)."""
+        return f"{self.name}, {self.commune.name}"
 
     @property
     def is_ended(self) -> bool:

@@ -11,7 +11,7 @@ import datetime
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, Subquery
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -170,6 +170,16 @@ class Person(Versioned):
 
     def get_absolute_url(self) -> str:
         return object_url("secretaries:person_detail", self.pk)
+
+    @property
+    def admin_label(self) -> str:
+        """The name with the birth date and the record's number, for Django admin's choices: two people of
+        one name told apart before an account is bound to one of them."""
+        return _("%(name)s, born %(date)s (record %(number)s)") % {
+            "name": self.full_name,
+            "date": formats.date_format(self.date_of_birth, "d/m/Y"),
+            "number": self.pk,
+        }
 
     @property
     def may_be_shown_publicly(self) -> bool:

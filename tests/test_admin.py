@@ -66,7 +66,61 @@ def test_autocomplete_for_commune_is_folded(client, administrator, world):
         reverse("admin:autocomplete"),
         {"term": "hieu tu", "app_label": "branches", "model_name": "branch", "field_name": "commune"},
     )
-    assert [r["text"] for r in response.json()["results"]] == ["Xã Hiếu Tử"]
+    assert [r["text"] for r in response.json()["results"]] == ["Xã Hiếu Tử, Huyện Tiểu Cần, Tỉnh Trà Vinh"]
+
+
+def _choices(client, field: str, term: str) -> list[str]:
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"term": term, "app_label": "accounts", "model_name": "user", "field_name": field},
+    )
+    return [r["text"] for r in response.json()["results"]]
+
+
+def test_an_accounts_choices_tell_units_and_people_of_one_name_apart(
+    client, administrator, tieu_can, vinh_long, django_assert_max_num_queries
+):
+    """Today's Xã Tập Ngãi and the old one of Huyện Tiểu Cần (ended with the 2025 reform); two secretaries
+    of one name: each choice says which, in one query for the page of results."""
+    import datetime
+
+    from tests.factories import CommuneFactory, PersonFactory
+
+    CommuneFactory(code="29364", name="Xã Tập Ngãi", district=tieu_can, ended_on=datetime.date(2025, 6, 30))
+    CommuneFactory(code="29365", name="Xã Tập Ngãi", district=None, province=vinh_long)
+    first = PersonFactory(full_name="Nguyễn Minh Phong", date_of_birth=datetime.date(1995, 3, 12))
+    second = PersonFactory(full_name="Nguyễn Minh Phong", date_of_birth=datetime.date(1998, 7, 1))
+    login_verified(client, administrator)
+    with django_assert_max_num_queries(8):
+        communes = _choices(client, "commune", "tap ngai")
+    assert sorted(communes) == [
+        "Xã Tập Ngãi, Huyện Tiểu Cần, Tỉnh Trà Vinh (đến 30/06/2025)",
+        "Xã Tập Ngãi, Tỉnh Vĩnh Long",
+    ]
+    assert sorted(_choices(client, "person", "nguyen minh phong")) == [
+        f"Nguyễn Minh Phong, sinh 01/07/1998 (hồ sơ số {second.pk})",
+        f"Nguyễn Minh Phong, sinh 12/03/1995 (hồ sơ số {first.pk})",
+    ]
+
+
+def test_a_commune_officer_is_not_bound_to_a_commune_that_ended(client, administrator, tieu_can):
+    import datetime
+
+    from tests.factories import CommuneFactory
+
+    old = CommuneFactory(
+        code="29364", name="Xã Tập Ngãi", district=tieu_can, ended_on=datetime.date(2025, 6, 30)
+    )
+    login_verified(client, administrator)
+    response = client.post(
+        reverse("admin:accounts_user_add"), {**NEW_USER, "role": "commune_officer", "commune": old.pk}
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == ["commune"]
+    assert errors["commune"][0].startswith(
+        "Xã Tập Ngãi, Huyện Tiểu Cần, Tỉnh Trà Vinh (đến 30/06/2025) đã kết thúc"
+    )
 
 
 def test_user_admin_assigns_role_and_unit(client, administrator, tieu_can):
@@ -92,20 +146,27 @@ def test_assigning_the_administrator_role_grants_admin_rights(client, administra
     assert tieu_can_officer.is_superuser and tieu_can_officer.is_staff
 
 
-def test_role_without_its_unit_is_refused_in_admin(client, administrator, tra_vinh):
+NEW_USER = {
+    "username": "moi",
+    "password1": "Cay-dua-xanh-ben-song-2026",
+    "password2": "Cay-dua-xanh-ben-song-2026",
+    "usable_password": "true",
+}
+
+
+def test_role_without_its_unit_is_refused_in_admin_beside_the_field(
+    client, administrator, tra_vinh, tieu_can
+):
+    """Each unit field says what is wrong with it: missing for the role, or not for the role."""
     login_verified(client, administrator)
     response = client.post(
-        reverse("admin:accounts_user_add"),
-        {
-            "username": "moi",
-            "password1": "Cay-dua-xanh-ben-song-2026",
-            "password2": "Cay-dua-xanh-ben-song-2026",
-            "role": "provincial_staff",
-            "usable_password": "true",
-        },
+        reverse("admin:accounts_user_add"), {**NEW_USER, "role": "provincial_staff", "district": tieu_can.pk}
     )
     assert response.status_code == 200
-    assert "Cán bộ Tỉnh đoàn cần có tỉnh" in response.content.decode()
+    errors = response.context["adminform"].form.errors
+    assert errors["province"] == ["Vai trò “Cán bộ Tỉnh đoàn” cần trường này."]
+    assert errors["district"] == ["Để trống trường này với vai trò “Cán bộ Tỉnh đoàn”."]
+    assert "__all__" not in errors  # not the constraint's sentence again at the top
 
 
 def test_large_unfiltered_admin_list_uses_the_estimate(db, monkeypatch):
