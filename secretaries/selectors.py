@@ -292,7 +292,9 @@ def person_export_rows(*, people, hidden: frozenset[str] = frozenset()) -> tuple
                 branch or "",
                 commune or "",
                 district or "",
-                province,
+                # Where the branch is (its commune's province today), as the three columns before it; the
+                # record's own province, for someone without a current term.
+                province_today or province,
                 started,
                 due,
                 # The person's record names the units of the time it was made; today's is the current

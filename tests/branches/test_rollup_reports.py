@@ -155,6 +155,9 @@ def test_secretaries_export_names_the_unit_of_the_time_and_today(client, world):
     teo = body["Nguyễn Văn Tèo"]
     assert teo[at] == "Huyện Tiểu Cần, Tỉnh Trà Vinh"
     assert teo[now] == "Xã Tập Ngãi, Tỉnh Vĩnh Long (mới)"
+    # The branch's columns say where it is today, its province too (not the record's Trà Vinh).
+    assert teo[header.index("Xã")] == "Xã Tập Ngãi"
+    assert teo[header.index("Tỉnh")] == "Tỉnh Vĩnh Long (mới)"
 
 
 def test_assessment_summary_as_recorded_and_rolled_up(world):
