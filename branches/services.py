@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from core import aggregates
 from core.text import fold, normalize_name
+from core.validators import validate_not_in_future
 from core.versioning import check_version
 
 from .models import Branch, BranchAttachment, BranchSuccession, Commune, CommuneSuccession
@@ -216,6 +217,14 @@ def _check_may_end(branch: Branch, *, on: date) -> None:
             % {"branch": branch.name, "date": _day(branch.founded_on)},
             code="before_founded",
         )
+    # Its lineage stays in order: it cannot end before the day another branch joined it.
+    joined = branch.origins.filter(on__gte=on).order_by("-on").values_list("on", flat=True)
+    if latest := joined.first():
+        raise ValidationError(
+            _("%(branch)s took in another branch on %(date)s: choose a later day.")
+            % {"branch": branch.name, "date": _day(latest)},
+            code="before_lineage",
+        )
     commune = branch.commune
     if commune.ended_on is not None and on > commune.ended_on:
         raise ValidationError(
@@ -277,10 +286,12 @@ def branches_merge(
     if len({b.commune_id for b in locked}) > 1:
         raise ValidationError(_("Only branches of one commune can be merged."), code="communes_differ")
     user.check_may_record_on(on)
+    validate_not_in_future(on)
     for branch in locked:
         _check_may_end(branch, on=on)
     total = sum(b.member_count for b in locked)
-    reason = f"merged on {on:%d/%m/%Y}"
+    # In the history's language (Vietnamese, whatever the browser's), as the other reasons are written.
+    reason = _("merged on %(date)s") % {"date": date_format(on, "SHORT_DATE_FORMAT")}
     if survivor is not None:
         merged = next((b for b in locked if b.pk == survivor.pk), None)
         if merged is None:
@@ -323,6 +334,7 @@ def branch_split(*, branch: Branch, parts: list[SplitPart], on: date, user) -> l
     if len(parts) < 2:
         raise ValidationError(_("A branch splits into at least two new branches."), code="too_few")
     user.check_may_record_on(on)
+    validate_not_in_future(on)
     _check_may_end(branch, on=on)
     if len({fold(normalize_name(p.name)) for p in parts}) < len(parts):
         raise ValidationError(_("The new branches need different names."), code="names_repeat")
@@ -333,7 +345,7 @@ def branch_split(*, branch: Branch, parts: list[SplitPart], on: date, user) -> l
             % {"total": total, "branch": branch.name, "count": branch.member_count},
             code="members_differ",
         )
-    _end(branch, on=on, reason=f"split on {on:%d/%m/%Y}")
+    _end(branch, on=on, reason=_("split on %(date)s") % {"date": date_format(on, "SHORT_DATE_FORMAT")})
     created = [
         _new_branch(commune=branch.commune, name=p.name, kind=p.kind, member_count=p.member_count, on=on)
         for p in parts

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.forms import form_actions
 from branches.models import Branch
+from core.validators import validate_not_in_future
 from core.widgets import DateInput
 
 SPLIT_PARTS = 4
@@ -56,6 +57,8 @@ class BranchMergeForm(_Confirmable):
     on = forms.DateField(
         label=_("Merged on"),
         widget=DateInput(),
+        # Recorded once it has happened: a branch that ends is at once no longer today's.
+        validators=[validate_not_in_future],
         help_text=_("The first day of the merged branch (dd/mm/yyyy)."),
     )
     survivor = _BranchField(
@@ -77,6 +80,8 @@ class BranchMergeForm(_Confirmable):
 
     FIELD_FOR_CODE = {
         "unit_ended": "on",
+        "future": "on",
+        "before_lineage": "on",
         "branch_ended": "others",
         "before_founded": "on",
         "commune_ended": "on",
@@ -129,11 +134,15 @@ class BranchSplitForm(_Confirmable):
     on = forms.DateField(
         label=_("Split on"),
         widget=DateInput(),
+        # Recorded once it has happened: a branch that ends is at once no longer today's.
+        validators=[validate_not_in_future],
         help_text=_("The first day of the new branches (dd/mm/yyyy)."),
     )
 
     FIELD_FOR_CODE = {
         "unit_ended": "on",
+        "future": "on",
+        "before_lineage": "on",
         "before_founded": "on",
         "commune_ended": "on",
         "before_commune": "on",

@@ -179,10 +179,16 @@ document.addEventListener("click", function (event) {
 
 // What the scores typed in an assessment add up to (<p data-score-tally>, assessments.forms.ScoreTally): of
 // its part ("part": the fieldset it closes) or of the whole form, as each score is typed. A value that is not
-// a whole number within the criterion's range (data-min, data-max) is not counted; the server says why.
+// a whole number within the criterion's range (data-min, data-max) is not counted and its field is marked
+// at once; the server says why when the form is saved.
 (function () {
   "use strict";
   const number = new Intl.NumberFormat(document.documentElement.lang || "vi");
+  function scoreIsValid(input) {
+    const text = input.value.trim();
+    const value = Number(text);
+    return /^\d+$/.test(text) && value >= Number(input.dataset.min) && value <= Number(input.dataset.max);
+  }
   document.querySelectorAll("[data-score-tally]").forEach(function (line) {
     const area = line.closest(line.dataset.scoreTally === "part" ? "fieldset" : "form");
     if (!area) {
@@ -195,7 +201,7 @@ document.addEventListener("click", function (event) {
       inputs.forEach(function (input) {
         const text = input.value.trim();
         const value = Number(text);
-        if (/^\d+$/.test(text) && value >= Number(input.dataset.min) && value <= Number(input.dataset.max)) {
+        if (scoreIsValid(input)) {
           sum += value;
           count += 1;
         }
@@ -207,7 +213,15 @@ document.addEventListener("click", function (event) {
         .replace("{of}", number.format(inputs.length));
       line.hidden = false;
     }
-    area.addEventListener("input", show);
+    area.addEventListener("input", function (event) {
+      // The score being typed is marked at once when out of its range (its label says the range); the
+      // server's own message comes on saving. Marks the server put on the page stay until typed over.
+      const input = event.target;
+      if (input.matches("input.score-input")) {
+        input.classList.toggle("is-invalid", input.value.trim() !== "" && !scoreIsValid(input));
+      }
+      show();
+    });
     show();
   });
 })();

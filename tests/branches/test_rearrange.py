@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from branches import services as branch_services
 from branches.models import Branch, BranchSuccession
@@ -52,6 +53,7 @@ def test_merge_with_a_survivor_and_the_other_secretary_continuing(w):
     assert result.merged == x and result.ended == [y]
     assert (x.member_count, x.ended_on, x.is_active) == (50, None, True)
     assert (y.ended_on, y.is_active) == (LAST, False)
+    assert y.history.first().history_change_reason == "hợp nhất ngày 01/03/2026"  # in Vietnamese
     row = BranchSuccession.objects.get()
     assert (row.predecessor, row.successor, row.on, row.kind) == (y, x, ON, "hop_nhat")
     # Lan leads the merged branch from the day; Tèo's and Lan's old terms end the day before.
@@ -129,6 +131,7 @@ def test_split_creates_the_new_branches_and_ends_the_old_and_its_terms(w):
         ("Ấp Tân Lập B", 12, ON),
     ]
     assert _branch(w["x"]).ended_on == LAST
+    assert _branch(w["x"]).history.first().history_change_reason == "tách ngày 01/03/2026"
     assert Term.objects.get(person=w["teo"]).ended_on == LAST
     assert set(BranchSuccession.objects.values_list("kind", flat=True)) == {"tach"}
 
@@ -264,3 +267,40 @@ def test_branch_page_shows_where_it_came_from_in_few_queries(w, client, count_qu
         page = client.get(w["x"].get_absolute_url()).content.decode()
     assert page.count('href="/branches/') >= 2 and "Ấp Tân Hòa" in page and "Ấp Tân Phú" in page
     assert len(queries) <= 30
+
+
+def test_a_rearrangement_is_recorded_once_it_has_happened_and_in_the_order_of_the_lineage(w):
+    """Not ahead of its day (the branches that end would be gone from today's lists at once), and never
+    before a branch's last merge: a branch that took in another on 01/03/2026 cannot split on that day or
+    before."""
+    today = timezone.localdate()
+    with pytest.raises(ValidationError) as refused:
+        branch_services.branches_merge(
+            branches=[w["x"], w["y"]], on=today + datetime.timedelta(days=30), user=w["commune_officer"]
+        )
+    assert refused.value.code == "future"
+    services.branches_merge_with_terms(
+        branches=[w["x"], w["y"]], on=ON, user=w["commune_officer"], survivor=w["x"]
+    )
+    parts = [
+        branch_services.SplitPart(name="Ấp Tân Lập A", kind="ap", member_count=25),
+        branch_services.SplitPart(name="Ấp Tân Lập B", kind="ap", member_count=25),
+    ]
+    for day in (ON, ON - datetime.timedelta(days=10)):
+        with pytest.raises(ValidationError) as refused:
+            branch_services.branch_split(
+                branch=_branch(w["x"]), parts=parts, on=day, user=w["commune_officer"]
+            )
+        assert refused.value.code == "before_lineage"
+    assert _branch(w["x"]).ended_on is None
+
+
+def test_the_merge_form_refuses_a_day_after_today_beside_the_field(w, client):
+    client.force_login(w["commune_officer"])
+    url = reverse("secretaries:branch_merge", args=[w["x"].pk])
+    later = timezone.localdate() + datetime.timedelta(days=100)
+    data = {"others": [w["y"].pk], "on": later.strftime("%d/%m/%Y"), "survivor": w["x"].pk, "new_kind": "ap"}
+    response = client.post(url, {**data, "confirmed": "1"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["on"] == ["Ngày này chưa đến: hãy kiểm tra lại."]
+    assert _branch(w["y"]).ended_on is None
