@@ -391,7 +391,9 @@ def commune_grid(request, code):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            if submit:
+            if not saved:
+                messages.info(request, _("Nothing was changed in the grid: nothing to save."))
+            elif submit:
                 messages.success(
                     request, _("%(count)s assessments were saved and submitted.") % {"count": saved}
                 )

@@ -217,9 +217,10 @@ class AssessmentForm(VersionedForm, forms.Form):
                     type="submit",
                     name="submit",
                     css_class="btn btn-primary",
-                    # Asked in the browser (static/js/portal.js): a submitted assessment is not changed here.
+                    # Asked in the browser (static/js/portal.js): the province confirms it next.
                     data_confirm=_(
-                        "Submit this assessment for confirmation? It can then be changed only if reopened."
+                        "Submit this assessment for confirmation? Your unit can still correct it until the "
+                        "province confirms it; after that, only if the province reopens it."
                     ),
                 ),
                 CancelLink(cancel_url, css_class="btn btn-link"),

@@ -351,6 +351,8 @@ def commune_grid_save(
             raise StaleEdit(entry.assessment, loaded_version=entry.loaded)
         if entry.locked or all(value is None for value in entry.values.values()):
             continue
+        if _grid_row_unchanged(entry, submit=submit):
+            continue  # not saved again: its date, its version and its history stay as they were
         assessment_save(
             person=entry.person,
             framework=framework,
@@ -365,6 +367,17 @@ def commune_grid_save(
         )
         saved += 1
     return saved
+
+
+def _grid_row_unchanged(entry, *, submit: bool) -> bool:
+    """A grid row with an assessment whose scores and comment are as stored, and nothing to submit: saving
+    it again would only move its date to today and add a history record that changes nothing."""
+    assessment = entry.assessment
+    if assessment is None or (submit and assessment.status != Assessment.Status.SUBMITTED):
+        return False
+    stored = {score.criterion_id: score.value for score in assessment.scores.all()}
+    same_comment = (entry.comment or "") == (assessment.comment or "")
+    return same_comment and all(stored.get(pk) == value for pk, value in entry.values.items())
 
 
 @transaction.atomic

@@ -58,6 +58,42 @@ class TestGrid:
         partial = Assessment.objects.get(person=commune_people[1])
         assert partial.overall_score == 4 and partial.scores.filter(value__isnull=True).count() == 9
 
+    def test_saving_the_grid_leaves_the_rows_nobody_changed_as_they_were(
+        self, client, tieu_can_officer, commune_people, hieu_tu, framework, criteria
+    ):
+        """Only the rows typed in are saved again: the others keep their date, version and history (saving
+        them anew moved every draft's date to today and made a second tab's save a conflict)."""
+        import datetime
+
+        client.force_login(tieu_can_officer)
+        rows = {commune_people[0]: ["4"] * 11, commune_people[1]: ["3", "5"] + [""] * 9}
+        client.post(grid_url(hieu_tu), grid_data(framework, criteria, commune_people, rows))
+        Assessment.objects.update(assessed_on=datetime.date(2026, 1, 5))
+        untouched = Assessment.objects.get(person=commune_people[1])
+        records = untouched.history.count()
+
+        rows[commune_people[0]] = ["5"] + ["4"] * 10
+        response = client.post(
+            grid_url(hieu_tu), grid_data(framework, criteria, commune_people, rows), follow=True
+        )
+        assert "Đã lưu nháp 1 đánh giá." in response.content.decode()
+        after = Assessment.objects.get(pk=untouched.pk)
+        assert (after.assessed_on, after.version, after.history.count()) == (
+            datetime.date(2026, 1, 5),
+            untouched.version,
+            records,
+        )
+        changed = Assessment.objects.get(person=commune_people[0])
+        assert (
+            changed.assessed_on != datetime.date(2026, 1, 5)
+            and changed.scores.get(criterion=criteria[0]).value == 5
+        )
+        # Saved again as it is: nothing to save, and said so.
+        response = client.post(
+            grid_url(hieu_tu), grid_data(framework, criteria, commune_people, rows), follow=True
+        )
+        assert "Bảng không có thay đổi nào: không có gì để lưu." in response.content.decode()
+
     def test_after_saving_each_row_shows_its_score_and_rating(
         self, client, tieu_can_officer, commune_people, hieu_tu, framework, criteria
     ):
