@@ -340,8 +340,12 @@ class SecretaryImport(ImportKind):
             "started_on": datetime.date(2025, 10, 1),
         }
 
+    def template_columns(self, user) -> tuple[Column, ...]:
+        hidden = hidden_fields(user)
+        return tuple(column for column in self.columns if column.key not in hidden)
+
     def plan(self, *, rows: list[ParsedRow], user, options: dict, lock: bool = False) -> Plan:
-        drop_hidden(rows, user)
+        dropped = drop_hidden(rows, user)
         columns = self.columns_by_key()
         same_rows = set(options.get("same_person", []))
         units, branches = UnitIndex(user), BranchIndex(user)
@@ -505,7 +509,7 @@ class SecretaryImport(ImportKind):
                     row, name, branch, existing_people.get(same["pk"]) if same else None, keeps_term, payload
                 )
             outcomes.append(outcome_of(row, action, summary, same_as=same_as, chosen_same=same is not None))
-        return Plan(outcomes, payload)
+        return Plan(outcomes, payload, ignored_headers=dropped)
 
     @staticmethod
     def _check_dates(row, born, started, today, user, columns):
@@ -557,11 +561,16 @@ class SecretaryImport(ImportKind):
         secretaries_import(payload=plan.payload, user=user, reason=reason)
 
 
-def drop_hidden(rows: list[ParsedRow], user) -> None:
-    """Sensitive data this user may not set (secretaries/sensitive.py): its column is ignored."""
-    for name in hidden_fields(user):
-        for row in rows:
-            row.values.pop(name, None)
+def drop_hidden(rows: list[ParsedRow], user) -> list[str]:
+    """Sensitive data this user may not set (secretaries/sensitive.py): its column is ignored. Returns the
+    labels of the columns that had values, for the preview to say they were not imported and why."""
+    labels = {column.key: column.label for column in SecretaryImport.columns}
+    dropped = []
+    for name in sorted(hidden_fields(user)):
+        values = [row.values.pop(name, None) for row in rows]  # from every row, before asking
+        if any(value not in (None, "") for value in values):
+            dropped.append(_("%(column)s (set only by provincial staff)") % {"column": labels[name]})
+    return dropped
 
 
 def _keys(person: Person) -> None:

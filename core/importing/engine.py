@@ -309,6 +309,11 @@ class ImportKind:
         """Write an error-free plan (inside the transaction the engine opened)."""
         raise NotImplementedError
 
+    def template_columns(self, user) -> tuple[Column, ...]:
+        """The columns of `user`'s template: all of them, unless the kind leaves out some this user may
+        not set (a sensitive field)."""
+        return self.columns
+
     def template_lists(self, user) -> dict[str, list[str]]:
         """Column key → the values a template's drop-down offers (units of the user's scope, say)."""
         return {}

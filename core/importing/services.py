@@ -39,7 +39,8 @@ def _read(kind: ImportKind, file, *, size: int) -> tuple[list[ParsedRow], list[s
 
 def _plan(kind: ImportKind, rows, ignored, *, user, options: dict, lock: bool = False) -> Plan:
     plan = kind.plan(rows=rows, user=user, options=options, lock=lock)
-    plan.ignored_headers = ignored
+    # The file's columns no kind reads, then those the kind's plan left out for this user (its own reason).
+    plan.ignored_headers = [*ignored, *plan.ignored_headers]
     return plan
 
 

@@ -40,7 +40,7 @@ def template_workbook(kind: ImportKind, *, user) -> Workbook:
     lists_sheet = workbook.create_sheet(_("Lists")[:31])
     help_sheet = workbook.create_sheet(_("Instructions")[:31], index=1)
     bold = Font(bold=True)
-    columns = kind.columns
+    columns = kind.template_columns(user)
     last = get_column_letter(len(columns))
 
     data["A1"] = f"{kind.label} — {user.scope_label}"

@@ -306,3 +306,30 @@ def test_same_person_cannot_drop_a_party_membership_with_a_joining_date(officer_
     officer_client.post(reverse("imports:batch_confirm", args=[batch.pk]))
     teo.refresh_from_db()
     assert teo.is_party_member and teo.party_joined_on == datetime.date(2020, 5, 19)
+
+
+def test_an_officers_template_has_no_religion_and_a_file_with_it_says_it_was_not_imported(
+    officer_client, vacant, tra_vinh_staff
+):
+    """Religion is set only by provincial staff (secretaries/sensitive.py): an officer's template has no
+    such column, and a file that has one (a staffer's template, say) is previewed saying so, not silently."""
+    import io
+
+    from openpyxl import load_workbook
+
+    def headers(user_client):
+        response = user_client.get(reverse("imports:batch_template", args=["secretaries"]))
+        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+        return [c.value for c in sheet[2]]
+
+    assert "Tôn giáo" not in headers(officer_client) and "Dân tộc" in headers(officer_client)
+    from django.test import Client
+
+    assert "Tôn giáo" in headers(login_verified(Client(), tra_vinh_staff))
+
+    batch = _batch(_post(officer_client, [secretary_row("Thạch Thị Sa", vacant[0].name)]))
+    page = officer_client.get(batch.get_absolute_url()).content.decode()
+    assert "Các cột không được nhập: Tôn giáo (chỉ Tỉnh đoàn ghi)" in page
+    # Without a value in it, nothing to say.
+    empty = _batch(_post(officer_client, [secretary_row("Thạch Thị Sa", vacant[1].name, **{"Tôn giáo": ""})]))
+    assert "Tôn giáo (chỉ Tỉnh đoàn ghi)" not in officer_client.get(empty.get_absolute_url()).content.decode()
