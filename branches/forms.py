@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import CancelLink, Submit
 from core.text import fold, normalize_name
+from core.validators import validate_not_in_future
 from core.versioning import VERSION_FIELD, VersionedForm
 from core.widgets import AutocompleteSelect, DateInput
 
@@ -101,5 +102,6 @@ class WaitingDateForm(forms.Form):
     on = forms.DateField(
         label=_("Attached from"),
         widget=DateInput(attrs={"class": "form-control form-control-sm"}),
+        validators=[validate_not_in_future],
         help_text=_("dd/mm/yyyy; 01/07/2025, the reform's day, unless the branch joined later."),
     )

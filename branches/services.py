@@ -141,6 +141,7 @@ def branches_attach_to_new_communes(
     if not choices:
         raise ValidationError(_("Choose a new commune for at least one branch."), code="nothing_chosen")
     user.check_may_record_on(on)
+    validate_not_in_future(on)
     ids = [branch.pk for branch, _commune in choices]
     if len(set(ids)) != len(ids):
         raise ValidationError(_("A branch was chosen twice."), code="duplicate")
@@ -181,8 +182,8 @@ def branches_attach_to_new_communes(
             )
         elif (commune.pk, key) in taken:
             errors.append(
-                _("%(commune)s already has a branch named “%(branch)s”: give it a new name.")
-                % {"commune": commune.name, "branch": new_name or branch.name}
+                _("%(commune)s already has a branch named “%(branch)s”: give the one of %(old)s a new name.")
+                % {"commune": commune.name, "branch": new_name or branch.name, "old": branch.commune.name}
             )
         else:
             taken.add((commune.pk, key))

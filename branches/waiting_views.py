@@ -61,9 +61,8 @@ def branch_waiting(request):
     errors: list[str] = []
     if request.method == "POST":
         pairs, names, errors = _choices(request, user)
-        if not date_form.is_valid():
-            errors.extend(e for field_errors in date_form.errors.values() for e in field_errors)
-        if not errors:
+        # The date's own errors are shown beside it (date_form); the rows' above the table.
+        if date_form.is_valid() and not errors:
             on = date_form.cleaned_data["on"]
             confirming = request.POST.get("confirmed") == "1"
             try:
@@ -91,9 +90,14 @@ def branch_waiting(request):
                     % {"count": count, "date": on.strftime("%d/%m/%Y")},
                 )
                 return redirect(reverse("branches:branch_waiting"))
+    if date_form.errors:
+        date_form.fields["on"].widget.attrs.update(
+            {"class": "form-control form-control-sm is-invalid", "aria-describedby": "id_on_error"}
+        )
     paginator = CappedCountPaginator(selectors.waiting_branches(user=user, query=query), settings.PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     rows = selectors.attach_candidates(page.object_list, user=user)
+    posted = _posted(request, rows)
     bulk = {c.pk: c for row in rows for c in row.candidates}
     return render(
         request,
@@ -108,5 +112,20 @@ def branch_waiting(request):
             "query": query,
             "date_form": date_form,
             "errors": errors,
+            "bulk_posted": posted,
         },
     )
+
+
+def _posted(request, rows) -> int | None:
+    """What a refused POST had chosen, put back on its rows (`ticked`, `posted_commune`, `posted_name`) so
+    nothing typed is lost; returns the bulk choice."""
+    post = request.POST if request.method == "POST" else {}
+    ticked = set(post.getlist("branch")) if post else set()
+    for row in rows:
+        chosen = post.get(f"commune_{row.pk}", "")
+        row.ticked = str(row.pk) in ticked
+        row.posted_commune = int(chosen) if chosen.isdigit() else None
+        row.posted_name = post.get(f"name_{row.pk}", "")
+    bulk = post.get("bulk_commune", "")
+    return int(bulk) if bulk.isdigit() else None

@@ -299,3 +299,48 @@ def test_a_commune_officer_adds_a_branch_with_their_commune_chosen(w, client):
     # From a commune page, or as a provincial officer: as asked, or to choose.
     login_verified(client, w["staff"])
     assert client.get(reverse("branches:branch_create")).context["form"]["commune"].value() is None
+
+
+def test_a_refused_choice_keeps_every_row_as_it_was_chosen_and_says_the_date_beside_it(w, client):
+    """31/02 or a day still to come: the date's message is beside the date, and the rows keep their ticks,
+    communes and new names (nothing chosen is lost to a mistyped date)."""
+    first, second, _third = w["waiting"]
+    BranchFactory(commune=w["two"], name=second.name)
+    login_verified(client, w["staff"])
+    later = (datetime.date.today() + datetime.timedelta(days=40)).strftime("%d/%m/%Y")
+    for day, message in (("31/02/2026", "Nhập một ngày hợp lệ"), (later, "Ngày này chưa đến")):
+        response = _post(
+            client,
+            {
+                "on": day,
+                "branch": [first.pk],
+                "bulk_commune": w["one"].pk,
+                f"commune_{second.pk}": w["two"].pk,
+                f"name_{second.pk}": "Ấp Mới Đặt",
+            },
+        )
+        assert response.status_code == 200
+        page = " ".join(response.content.decode().split())  # the markup's line breaks as single spaces
+        at = page.index('id="id_on"')
+        assert 'class="invalid-feedback d-block" id="id_on_error">' + message in page[at : at + 400]
+        assert "is-invalid" in page[page.rindex("<input", 0, at) : at]
+        assert f'name="branch" value="{first.pk}" checked' in page
+        assert f'<option value="{w["one"].pk}" selected>' in page
+        assert 'value="Ấp Mới Đặt"' in page
+        row = page[page.index(f'name="commune_{second.pk}"') :]
+        assert f'<option value="{w["two"].pk}" selected>' in row[: row.index("</select>")]
+    assert not BranchAttachment.objects.filter(branch__in=w["waiting"]).exists()
+    with pytest.raises(ValidationError):
+        services.branches_attach_to_new_communes(
+            choices=[(first, w["one"])],
+            on=datetime.date.today() + datetime.timedelta(days=1),
+            user=w["staff"],
+        )
+
+
+def test_a_name_clash_says_which_old_communes_branch_it_is(w):
+    _first, second, _third = w["waiting"]
+    BranchFactory(commune=w["two"], name=second.name)
+    with pytest.raises(ValidationError) as refused:
+        services.branches_attach_to_new_communes(choices=[(second, w["two"])], on=REFORM_DAY, user=w["staff"])
+    assert f"hãy đặt tên mới cho chi đoàn của {w['split'].name}" in refused.value.messages[0]
