@@ -27,7 +27,9 @@ def _years_ago(years: int) -> datetime.date:
 
 class PersonFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label=_("Search"), method="filter_search", help_text=_("Name or phone, with or without diacritics")
+        label=_("Search"),
+        method="filter_search",
+        help_text=_("Name, phone, or the branch or commune they lead, with or without diacritics"),
     )
     district = django_filters.ModelChoiceFilter(
         label=_("District"),
@@ -105,7 +107,7 @@ class PersonFilter(django_filters.FilterSet):
         return queryset.filter(Exists(self._current_terms(**conditions)))
 
     def filter_search(self, queryset, name, value):
-        return queryset.search(value)
+        return queryset.search(value, branches=Branch.objects.visible_to(self.request.user))
 
     def filter_commune(self, queryset, name, value):
         return self._with_current_term(queryset, branch__commune=value)

@@ -26,6 +26,11 @@ from .birth_dates import validate_date_of_birth
 from .choices import ETHNICITIES, EducationLevel, Gender, PublicConsent, Religion, TheoryLevel
 from .phones import search_digits, validate_phone
 
+#: branches whose secretaries a search by place finds; a word more of them have is matched by name only
+SEARCH_BRANCHES = 200
+#: the words of a unit's kind, folded: alone they name no place ("ap" is in every hamlet's name)
+KIND_WORDS = frozenset({"ap", "khom", "to", "chi", "doan", "xa", "phuong", "thi", "tran", "dac", "khu"})
+
 
 class PersonQuerySet(ScopedQuerySet):
     # A person belongs to the unit of the branch they serve (or last served): see term_appoint.
@@ -37,17 +42,45 @@ class PersonQuerySet(ScopedQuerySet):
     former_until_path = "terms__started_on"
     multi_valued_paths = frozenset({commune_path, branch_path})
 
-    def search(self, query: str | None) -> "PersonQuerySet":
+    def search(self, query: str | None, *, branches=None) -> "PersonQuerySet":
+        """Every word in the name, the phone's digits, or the branch they lead now (or its commune) named
+        so, among `branches` (the searching user's, when given: fewer to match)."""
         from core.text import search_terms
 
         qs = self
+        words = []
         for term in search_terms(query):
             digits = "".join(ch for ch in term if ch.isdigit())
             if digits and len(digits) == len(term.replace("+", "")):
                 qs = qs.filter(phone_digits__contains=search_digits(term))
             else:
-                qs = qs.filter(name_key__contains=term)
-        return qs
+                words.append(term)
+        if not words:
+            return qs
+        named = Q()
+        for word in words:
+            named &= Q(name_key__contains=word)
+        # Or the branch they lead now is named so, or its commune ("soc ruong", "tap ngai"). The branches,
+        # then the people serving them, are read first as short lists of ids, so the name's trigram index
+        # still finds the rest (the branches' own search does the same with communes).
+        from branches.models import Branch
+
+        if all(word in KIND_WORDS for word in words):  # "ap", "xa": no place named, only its kind
+            return qs.filter(named)
+        branches = list(
+            (Branch.objects.all() if branches is None else branches)
+            .search(" ".join(words))
+            .filter(ended_on__isnull=True)
+            .values_list("pk", flat=True)[: SEARCH_BRANCHES + 1]
+        )
+        if not branches or len(branches) > SEARCH_BRANCHES:  # none, or a word most branches have ("ap")
+            return qs.filter(named)
+        serving = list(
+            Term.objects.filter(ended_on__isnull=True, branch_id__any_of=branches)
+            .values_list("person_id", flat=True)
+            .distinct()
+        )
+        return qs.filter(named | Q(pk__any_of=serving)) if serving else qs.filter(named)
 
     def kept_by(self, user) -> "PersonQuerySet":
         """The people whose record the user's unit keeps (changes, assesses, invites, corrects), among

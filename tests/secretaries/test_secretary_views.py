@@ -196,6 +196,27 @@ class TestList:
         response = client.get(reverse("secretaries:person_list"), {"q": query})
         assert [p.full_name for p in response.context["people"]] == ["Nguyễn Văn Tèo"]
 
+    @pytest.mark.parametrize("query", ["cay gon", "Ấp Cây Gòn", "hieu tu", "xa hieu tu"])
+    def test_search_by_the_branch_or_commune_they_lead(self, client, tieu_can_officer, world, query):
+        """Tèo leads Ấp Cây Gòn of Xã Hiếu Tử; Mai, of another commune of the district, is not found."""
+        person_with_term(
+            branch=BranchFactory(commune=CommuneFactory(district=world["tieu_can"].commune.district)),
+            full_name="Trần Thị Mai",
+        )
+        client.force_login(tieu_can_officer)
+        response = client.get(reverse("secretaries:person_list"), {"q": query})
+        assert [p.full_name for p in response.context["people"]] == ["Nguyễn Văn Tèo"]
+
+    def test_search_by_place_finds_nobody_out_of_scope(self, client, cang_long_officer, world):
+        client.force_login(cang_long_officer)
+        response = client.get(reverse("secretaries:person_list"), {"q": "cay gon"})
+        assert list(response.context["people"]) == []
+
+    def test_a_units_kind_alone_names_no_place(self, client, tieu_can_officer, world):
+        """ "ap" is in every hamlet's name: alone it finds the names that have it, not every secretary."""
+        client.force_login(tieu_can_officer)
+        assert list(client.get(reverse("secretaries:person_list"), {"q": "ap"}).context["people"]) == []
+
     def test_officer_sees_only_own_district(self, client, cang_long_officer, world):
         client.force_login(cang_long_officer)
         response = client.get(reverse("secretaries:person_list"), {"q": "nguyen"})
