@@ -66,6 +66,7 @@ def panel(user) -> Panel:
             "ending_soon": ending_soon[:SOON_SHOWN],
             "ending_count": ending_count,
             "ending_within": selectors.TERMS_ENDING_WITHIN_DAYS,
+            "overdue": selectors.terms_overdue_count(user=user),
             "chart": chart,
         },
     )

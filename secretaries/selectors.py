@@ -109,6 +109,12 @@ def ending_soon_per_unit(*, user) -> dict:
     return counts
 
 
+def terms_overdue_count(*, user) -> int:
+    """Current terms past the day they were due to end (the list's "Overdue"): re-elected or ended, and
+    not yet recorded so."""
+    return Term.objects.visible_to(user).current().filter(expected_end_on__lt=timezone.localdate()).count()
+
+
 def terms_ending_soon(*, user, within_days: int = TERMS_ENDING_WITHIN_DAYS):
     today = timezone.localdate()
     return (

@@ -493,6 +493,23 @@ def test_terms_ending_soon_from_home_to_list(client, tieu_can_officer, world):
     assert not client.get(reverse("secretaries:person_list"), {"ending": "overdue"}).context["people"]
 
 
+def test_terms_past_their_end_are_on_the_first_screen_with_their_list(client, tieu_can_officer, world):
+    """A term past its expected end and still current (re-elected or ended, not recorded) is not "ending
+    soon": the first screen counts it apart and opens the list of them."""
+    from django.utils import timezone
+
+    term = world["tieu_can_term"]
+    client.force_login(tieu_can_officer)
+    assert 'data-stat="overdue"' not in client.get(reverse("home")).content.decode()
+    term.expected_end_on = timezone.localdate() - datetime.timedelta(days=3)
+    term.save()
+    page = client.get(reverse("home")).content.decode()
+    assert "1 nhiệm kỳ đã quá hạn, chưa cập nhật" in page
+    assert f'href="{reverse("secretaries:person_list")}?ending=overdue"' in page
+    people = client.get(reverse("secretaries:person_list"), {"ending": "overdue"}).context["people"]
+    assert [p.full_name for p in people] == ["Nguyễn Văn Tèo"]
+
+
 def test_serving_filters_count_the_terms_held_in_the_users_scope(client, world, hieu_tu, an_truong):
     """A commune reads the people who served its branches, some serving in another commune now: its list
     does not count them as serving there, nor their term ending (its first screen does not either)."""
