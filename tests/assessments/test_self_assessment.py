@@ -421,6 +421,9 @@ class TestWiring:
         client.force_login(tieu_can_officer)
         page = client.get(reverse("home")).content.decode()
         assert 'data-stat="awaiting-review">0<' in page  # the year's framework: nothing waits there
+        # The cards say which framework they count, as another one is listed below them.
+        named = page[page.index('data-home="framework"') :]
+        assert self_framework.name in named[: named.index("</p>")]
         line = page[page.index('data-home="other-frameworks"') :]
         line = line[: line.index("</ul>")]
         assert "Theo quý" in line and "1 bản tự đánh giá chờ đơn vị đánh giá" in line
