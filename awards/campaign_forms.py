@@ -6,6 +6,7 @@ from crispy_forms.bootstrap import FormActions, StrictButton
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -21,6 +22,13 @@ from core.widgets import DateInput
 
 from .models import COMMUNE, Campaign, Nomination, nominating_level
 from .services import decision_date_problem, earliest_decision_date, quota_field
+
+#: the first year a campaign may be for (the records the portal holds begin in 2019)
+FIRST_YEAR = 2000
+#: how many years ahead a campaign may be set up
+LATER_YEARS = 2
+#: the most a unit may nominate in one campaign, as typed on the form: more is a slip of the keyboard
+MAX_QUOTA = 999
 
 
 def _label(model, name: str) -> str:
@@ -45,7 +53,13 @@ class CampaignForm(VersionedForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.province = province
         self.instance.province = province
-        self.fields["year"].widget.attrs.update({"min": 2000, "max": 2100})
+        self.fields["year"].widget.attrs.update(
+            {"min": FIRST_YEAR, "max": timezone.localdate().year + LATER_YEARS}
+        )
+        # As a unit's own quota (quota_field): a number a province gives, not a typing slip.
+        self.fields["default_quota"].max_value = MAX_QUOTA
+        self.fields["default_quota"].validators.append(MaxValueValidator(MAX_QUOTA))
+        self.fields["default_quota"].widget.attrs["max"] = MAX_QUOTA
         self.fields["minimum_rating"].choices = [
             ("", _("— No minimum —")),
             *self.fields["minimum_rating"].choices[1:],
@@ -82,7 +96,7 @@ class CampaignForm(VersionedForm, forms.ModelForm):
                 label=district.name,
                 required=False,
                 min_value=0,
-                max_value=999,
+                max_value=MAX_QUOTA,
                 initial=overrides.get(district.pk),
                 widget=forms.NumberInput(attrs={"placeholder": default, "class": "text-end"}),
             )
@@ -141,6 +155,20 @@ class CampaignForm(VersionedForm, forms.ModelForm):
         if opens and closes and closes < opens:
             self.add_error("closes_on", _("Nominations cannot close before they open."))
         year = cleaned.get("year")
+        latest = timezone.localdate().year + LATER_YEARS
+        if year and not FIRST_YEAR <= year <= latest:
+            self.add_error(
+                "year",
+                _("A campaign's year is from %(first)s to %(last)s.") % {"first": FIRST_YEAR, "last": latest},
+            )
+            year = None
+        # The year's secretaries are nominated in that year or early the next, never years away.
+        if year and opens and opens.year not in (year, year + 1):
+            self.add_error(
+                "opens_on",
+                _("Nominations for %(year)s open in %(year)s or in %(next)s.")
+                % {"year": year, "next": year + 1},
+            )
         if year:
             clash = Campaign.objects.filter(province=self.province, year=year).exclude(pk=self.instance.pk)
             if clash.exists():
@@ -435,7 +463,7 @@ class QuotaPageForm(VersionedForm):
                 label=unit.name,
                 required=False,
                 min_value=0,
-                max_value=999,
+                max_value=MAX_QUOTA,
                 initial=overrides.get(unit.pk),
                 widget=forms.NumberInput(
                     attrs={"placeholder": campaign.default_quota, "class": "text-end quota-input"}

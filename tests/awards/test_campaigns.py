@@ -163,8 +163,10 @@ class TestForm:
 
     def test_the_same_year_in_another_province_is_fine(self, client, vinh_long_staff, world):
         login_verified(client, vinh_long_staff)
+        year = world["campaign"].year
         response = client.post(
-            reverse("awards:campaign_create"), campaign_data(year=str(world["campaign"].year))
+            reverse("awards:campaign_create"),
+            campaign_data(year=str(year), opens_on=f"01/09/{year}", closes_on=f"15/10/{year}"),
         )
         assert response.status_code == 302
 
@@ -180,6 +182,26 @@ class TestForm:
         assert form.errors["closes_on"] and not form.non_field_errors()
         assert not Campaign.objects.filter(year=int(year)).exists()
         assert f'value="01/09/{year}"' in response.content.decode()
+
+    def test_a_year_far_off_a_window_years_away_and_a_huge_quota_are_refused_beside_their_fields(
+        self, client, tra_vinh_staff, world
+    ):
+        login_verified(client, tra_vinh_staff)
+        year = int(campaign_data()["year"])
+        far = client.post(
+            reverse("awards:campaign_create"), campaign_data(year="1900", default_quota="99999")
+        )
+        errors = far.context["form"].errors
+        assert errors["year"] == [f"Năm của đợt từ 2000 đến {year}."]
+        assert errors["default_quota"]
+        away = client.post(
+            reverse("awards:campaign_create"),
+            campaign_data(opens_on=f"01/01/{year + 3}", closes_on=f"31/01/{year + 3}"),
+        )
+        assert away.context["form"].errors["opens_on"] == [
+            f"Việc đề cử cho năm {year} mở trong năm {year} hoặc năm {year + 1}."
+        ]
+        assert not Campaign.objects.filter(year__in=[1900, year]).exists()
 
     def test_edit_changes_the_campaign_and_its_quotas(self, client, tra_vinh_staff, world, districts):
         tieu_can, cang_long = districts
