@@ -36,6 +36,8 @@ TAP_NGAI, HUNG_HOA = "29365", "29362"
 DECIDED_YEAR = 2020
 DECISION_NUMBER = "125-QĐ/TĐTN"
 DECISION_DATE = date(2020, 11, 20)
+# Who signed it for the Ban Thường vụ (a demo name): printed under the certificates' signature.
+DECISION_SIGNER = "Trần Minh Đức"
 # Commended per district in 2020, in district-code order (24 in all), and the nominations not approved.
 COMMENDED_2020 = [3, 3, 3, 3, 3, 3, 2, 2, 2]
 REJECTED_2020 = [
@@ -159,7 +161,11 @@ def _decided_campaign(province: Province, districts: list[District], staff, rng:
     for nomination, reason in zip(to_reject, REJECTED_2020, strict=False):
         services.nomination_reject(nomination=nomination, reviewer=staff, reason=reason, at=reviewed_at)
     services.campaign_publish(
-        campaign=campaign, decision_number=DECISION_NUMBER, decision_date=DECISION_DATE, user=staff
+        campaign=campaign,
+        decision_number=DECISION_NUMBER,
+        decision_date=DECISION_DATE,
+        decision_signer=DECISION_SIGNER,
+        user=staff,
     )
     for nomination in nominated:
         if not nomination.person.portrait:

@@ -206,6 +206,7 @@ def test_demo_commendations_of_both_worlds(first_run, runs):
     assert "Vĩnh Long's campaign of this year open, with a quota per commune" in first_run
     old = Campaign.objects.get(province__code="84", year=2020)
     assert old.is_decided and old.level == "district"
+    assert old.decision_signer  # printed under the certificates' signature
     assert Commendation.objects.filter(campaign=old, district__isnull=False).count() == 24
     assert not Campaign.objects.filter(province__code="84", year__gt=2020).exists()
     # Reviewed in 2020, before the decision of 20/11/2020 (not on the day the demo was loaded).
