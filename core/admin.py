@@ -4,13 +4,15 @@ from django.contrib.admin.views.main import PAGE_VAR, ChangeList
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.constants import LOOKUP_SEP
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from .history import display_value
 from .models import ReminderSent, SecurityEvent, SensitiveDataAccess
-from .security_log import security_event
+from .personal_data import field_labels
+from .security_log import EVENT_LABELS, event_label, security_event
 from .text import search_terms
 
 
@@ -62,12 +64,25 @@ class FoldedSearchMixin:
         return queryset, any(lookup_spawns_duplicates(self.opts, name) for name in fields)
 
 
+class EventFilter(admin.SimpleListFilter):
+    """The events by what they are, in words (core.security_log.EVENT_LABELS)."""
+
+    title = _("event")
+    parameter_name = "event"
+
+    def lookups(self, request, model_admin):
+        return sorted(((code, label) for code, label in EVENT_LABELS.items()), key=lambda item: str(item[1]))
+
+    def queryset(self, request, queryset):
+        return queryset.filter(event=self.value()) if self.value() else queryset
+
+
 @admin.register(SecurityEvent)
 class SecurityEventAdmin(admin.ModelAdmin):
     """Recent security events, newest first; read-only (the record must not be edited)."""
 
-    list_display = ["created_at", "level", "event", "user_number", "user", "address", "details_text"]
-    list_filter = ["event", "level", "created_at"]
+    list_display = ["created_at", "level", "event_text", "user_number", "user", "address", "details_text"]
+    list_filter = [EventFilter, "level", "created_at"]
     list_select_related = ["user"]
     search_fields = ["event", "address"]
     date_hierarchy = "created_at"
@@ -80,6 +95,12 @@ class SecurityEventAdmin(admin.ModelAdmin):
     @admin.display(description=_("details"))
     def details_text(self, obj):
         return obj.details_text
+
+    @admin.display(description=_("event"), ordering="event")
+    def event_text(self, obj):
+        """What happened in words, with the name the log lines carry (what `grep` finds on the server)."""
+        label = event_label(obj.event)
+        return label if label == obj.event else format_html("{} <code>{}</code>", label, obj.event)
 
     def has_add_permission(self, request):
         return False
@@ -114,8 +135,18 @@ class ReminderSentAdmin(admin.ModelAdmin):
 class SensitiveDataAccessAdmin(admin.ModelAdmin):
     """Every export that carried sensitive personal data (religion), newest first; read-only."""
 
-    list_display = ["created_at", "user", "what", "fields", "rows", "filters", "subject_id"]
+    list_display = ["created_at", "user", "what_text", "fields_text", "rows", "filters", "subject_id"]
     list_filter = ["what", "created_at"]
+
+    @admin.display(description=_("what"), ordering="what")
+    def what_text(self, obj):
+        return _("A secretary's download of their own data") if obj.what == "own-data-export" else obj.what
+
+    @admin.display(description=_("fields"))
+    def fields_text(self, obj):
+        """The sensitive fields by their names on the forms ("Tôn giáo"), not the database's."""
+        return field_labels(obj.fields or [])
+
     list_select_related = ["user"]
     date_hierarchy = "created_at"
     list_per_page = 100

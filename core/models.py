@@ -12,9 +12,9 @@ class SecurityEvent(models.Model):
     ones in Django admin or with `manage.py security_events`. Ids and counts only, never personal data."""
 
     class Level(models.IntegerChoices):
-        INFO = 20, "INFO"
-        WARNING = 30, "WARNING"
-        ERROR = 40, "ERROR"
+        INFO = 20, _("Information")
+        WARNING = 30, _("Warning")
+        ERROR = 40, _("Error")
 
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     event = models.CharField(_("event"), max_length=64, db_index=True)

@@ -9,6 +9,18 @@ from collections.abc import Iterable
 
 from .log_context import current_request
 
+#: the sensitive fields by the names their forms give them ("religion" → "Tôn giáo"), as the app that owns
+#: them registers them (register_field_labels): the access log in Django admin shows these
+FIELD_LABELS: dict[str, object] = {}
+
+
+def register_field_labels(labels: dict) -> None:
+    FIELD_LABELS.update(labels)
+
+
+def field_labels(names: Iterable[str]) -> str:
+    return ", ".join(str(FIELD_LABELS.get(name, name)) for name in names)
+
 
 def _plain(filters) -> dict:
     """A request's query (or any mapping) as a JSON-friendly dict; the page number is not a filter."""

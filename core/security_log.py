@@ -44,6 +44,10 @@ EVENT_LABELS = {
     "request.nul_byte": _("Malformed request refused"),
     "commendation.revoke": _("Commendation revoked"),
     "campaign.decision_correct": _("Commendation decision corrected"),
+    "login.lockout": _("Signing in blocked after repeated wrong passwords"),
+    "mfa.failure": _("Two-step verification code refused"),
+    "invitation.create": _("Invitation created"),
+    "user.rights_change": _("Account's role, unit or rights changed"),
 }
 
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,16 +11,18 @@ class SecretariesConfig(AppConfig):
         from branches.counters import register_secretaries
         from core.home import register_panel
         from core.importing.engine import register_kind
+        from core.personal_data import register_field_labels
         from core.reminders import register_reminder
         from core.sections import BRANCH_DEACTIVATE_PAGE, BRANCH_PAGE, register_section
         from core.subject_data import register_subject_sheets
 
         from .home import correction_panel, panel
         from .imports import SecretaryImport
-        from .models import Term
+        from .models import Person, Term
         from .reminders import terms_ending
         from .sections import branch_deactivate_section, branch_section, subject_sheets
         from .selectors import current_secretary_exists
+        from .sensitive import SENSITIVE_FIELDS
 
         register_kind(SecretaryImport())
         register_secretaries(has_secretary=current_secretary_exists, term_model=Term)
@@ -29,3 +32,6 @@ class SecretariesConfig(AppConfig):
         register_section(BRANCH_DEACTIVATE_PAGE, branch_deactivate_section)
         register_reminder("terms_ending", _("Terms ending within 60 days"), terms_ending)
         register_subject_sheets(subject_sheets)
+        register_field_labels(
+            {name: capfirst(Person._meta.get_field(name).verbose_name) for name in SENSITIVE_FIELDS}
+        )

@@ -252,3 +252,19 @@ def test_a_history_page_writes_the_changes_as_the_portal_does(client, administra
     rows = page.split("<tbody>")[1]
     assert draft in rows and submitted in rows and str(administrator) in rows
     assert Assessment.Status.DRAFT.value not in rows and Assessment.Status.SUBMITTED.value not in rows
+
+
+def test_the_security_logs_read_in_vietnamese_in_admin(client, administrator):
+    """What happened, in words (with the name the server's log lines carry), its level, and the sensitive
+    fields by their form names."""
+    from core.models import SecurityEvent, SensitiveDataAccess
+
+    SecurityEvent.objects.create(event="login.lockout", level=SecurityEvent.Level.WARNING)
+    SensitiveDataAccess.objects.create(what="own-data-export", fields=["religion"], rows=1)
+    login_verified(client, administrator)
+    events = client.get(reverse("admin:core_securityevent_changelist")).content.decode()
+    assert "Đăng nhập bị khóa sau nhiều lần sai mật khẩu <code>login.lockout</code>" in events
+    assert "Cảnh báo" in events and "WARNING" not in events
+    access = client.get(reverse("admin:core_sensitivedataaccess_changelist")).content.decode()
+    assert "Bí thư tải dữ liệu của chính mình" in access and "Tôn giáo" in access
+    assert "religion" not in access.split("<tbody>")[1]

@@ -2,6 +2,7 @@
 first, in the portal's log format. `--delete-older-than 400d` removes old ones (the retention period)."""
 
 import datetime
+import logging
 import re
 
 from django.core.management.base import BaseCommand, CommandError
@@ -48,7 +49,7 @@ class Command(BaseCommand):
         for row in events.order_by("created_at", "pk").iterator():
             when = timezone.localtime(row.created_at).isoformat(sep=" ", timespec="seconds")
             self.stdout.write(
-                f"{when} {row.get_level_display()} {row.event} user={row.user_id or '-'} "
+                f"{when} {logging.getLevelName(row.level)} {row.event} user={row.user_id or '-'} "
                 f"address={row.address or '-'} {row.details_text}".rstrip()
             )
             count += 1
