@@ -217,7 +217,29 @@ class Summary:
 
 
 def group_chart(framework: Framework, groups: list[GroupAverage]) -> dict:
-    """Data for static/js/charts.js: the average of each skill group, on the framework's scale."""
+    """Data for static/js/charts.js: the average of each skill group, on the framework's scale. On points
+    out of 100 the parts carry different maxima (30, 40, 30): each is drawn as a share of its own maximum,
+    on one axis of 0–100 %, so a part scoring 27 of 30 does not look weaker than one scoring 33 of 40."""
+    if framework.is_points:
+        return {
+            "type": "bar",
+            "horizontal": True,
+            "labels": [g.group.name for g in groups],
+            "datasets": [
+                {
+                    "label": _("Average, as a share of the part's points (%)"),
+                    "data": [
+                        None
+                        if g.average is None or not g.group.max_points
+                        else percent(g.average, g.group.max_points)
+                        for g in groups
+                    ],
+                }
+            ],
+            "min": 0,
+            "max": 100,
+            "decimals": 1,
+        }
     return {
         "type": "bar",
         "horizontal": True,

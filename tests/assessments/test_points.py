@@ -275,3 +275,21 @@ class TestQuarters:
         )
         assert list(year_assessments(campaign=campaign, person=person)) == [saved]
         assert saved.rating == Rating.GOOD
+
+
+def test_the_parts_are_drawn_as_shares_of_their_own_points(points):
+    """Parts of 30, 40 and 30 points on one axis: 27 of 30 and 36 of 40 are both 90 %."""
+    from assessments.selectors import GroupAverage, group_chart
+
+    groups = list(points.groups.order_by("order"))
+    chart = group_chart(
+        points,
+        [
+            GroupAverage(groups[0], Decimal(27)),
+            GroupAverage(groups[1], Decimal(36)),
+            GroupAverage(groups[2], None),
+        ],
+    )
+    assert (chart["min"], chart["max"]) == (0, 100)
+    assert chart["datasets"][0]["data"] == [90.0, 90.0, None]
+    assert "%" in str(chart["datasets"][0]["label"])
