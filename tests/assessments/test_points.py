@@ -293,3 +293,23 @@ def test_the_parts_are_drawn_as_shares_of_their_own_points(points):
     assert (chart["min"], chart["max"]) == (0, 100)
     assert chart["datasets"][0]["data"] == [90.0, 90.0, None]
     assert "%" in str(chart["datasets"][0]["label"])
+
+
+def test_the_summary_of_points_says_each_average_out_of_its_maximum(points, world, tieu_can_officer, client):
+    from tests.login import login_verified
+
+    criteria = framework_criteria(points)
+    assessment_save(
+        person=world["tieu_can_person"],
+        framework=points,
+        assessor=tieu_can_officer,
+        values=full_marks(criteria, c0=0),
+        submit=True,
+    )
+    login_verified(client, tieu_can_officer)
+    page = " ".join(
+        client.get(reverse("assessments:summary"), {"framework": points.pk}).content.decode().split()
+    )
+    first = points.groups.order_by("order").first()
+    assert f"/ {first.max_points}</span>" in page and "thang 100 điểm" in page
+    assert "các phần cộng lại bằng 100" in page and "Điểm từ 0 đến 100" not in page
