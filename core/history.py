@@ -112,11 +112,12 @@ def history_rows(history, *, limit: int = 20, hidden: frozenset[str] = frozenset
             model_field = tracked[change.field]
             if isinstance(model_field, models.ForeignKey):
                 wanted.setdefault(change.field, set()).update(v for v in (change.old, change.new) if v)
-    names = {}
+    names, ended = {}, {}
     for name, ids in wanted.items():
         related = tracked[name].related_model
         for obj in related._base_manager.filter(pk__in=ids):
             names[(name, obj.pk)] = str(obj)
+            ended[(name, obj.pk)] = getattr(obj, "ended_on", None)
 
     rows = []
     for record, changes in pairs:
@@ -126,18 +127,33 @@ def history_rows(history, *, limit: int = 20, hidden: frozenset[str] = frozenset
                 when=timezone.localtime(record.history_date),
                 who=record.history_user,
                 action=str(HISTORY_TYPES[record.history_type]),
-                changes=[
-                    Change(
-                        label=str(tracked[c.field].verbose_name),
-                        old=display_value(tracked[c.field], c.old, names),
-                        new=display_value(tracked[c.field], c.new, names),
-                    )
-                    for c in changes
-                ],
+                changes=[_change(tracked[c.field], c, names, ended) for c in changes],
                 reason=record.history_change_reason or "",
             )
         )
     return rows
+
+
+def _change(model_field, change, names: dict, ended: dict) -> Change:
+    """One field's change as shown. Two units of one name (the 2025 reform's Xã Tập Ngãi took the name of
+    the old one it absorbed) are told apart by the day the old one ended."""
+    old = display_value(model_field, change.old, names)
+    new = display_value(model_field, change.new, names)
+    if old == new and change.old != change.new and isinstance(model_field, models.ForeignKey):
+        old, new = (
+            _until(label, ended.get((model_field.name, value)))
+            for label, value in ((old, change.old), (new, change.new))
+        )
+    return Change(label=str(model_field.verbose_name), old=old, new=new)
+
+
+def _until(label: str, ended_on) -> str:
+    if ended_on is None:
+        return label
+    return _("%(unit)s (until %(date)s)") % {
+        "unit": label,
+        "date": formats.date_format(ended_on, "SHORT_DATE_FORMAT"),
+    }
 
 
 def merged(*histories: list[HistoryRow], limit: int) -> list[HistoryRow]:

@@ -559,3 +559,22 @@ def test_seminar_form_cannot_remove_a_proposal_followed_up_meanwhile(
 
     refused_as_stale(response, who=tra_vinh_staff, their_value="Đã xong", typed="Trường THCS")
     assert seminar.proposals.get().result == "Đã xong"
+
+
+def test_a_history_tells_two_units_of_one_name_apart(world, tieu_can):
+    """The reform's Xã Tập Ngãi took the name of the old one: the branch's move reads old → new, not
+    "Xã Tập Ngãi → Xã Tập Ngãi"."""
+    import datetime
+
+    from core.history import history_rows
+    from tests.factories import BranchFactory, CommuneFactory, ProvinceFactory
+
+    old = CommuneFactory(
+        code="29364", name="Xã Tập Ngãi", district=tieu_can, ended_on=datetime.date(2025, 6, 30)
+    )
+    new = CommuneFactory(code="29365", name="Xã Tập Ngãi", district=None, province=ProvinceFactory(code="86"))
+    branch = BranchFactory(commune=old, name="Ấp Ngãi Hòa")
+    branch.commune = new
+    branch.save()
+    [change] = [c for row in history_rows(branch.history) for c in row.changes if c.old != "—"]
+    assert (change.old, change.new) == ("Xã Tập Ngãi (đến 30/06/2025)", "Xã Tập Ngãi")
