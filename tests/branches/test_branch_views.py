@@ -330,3 +330,20 @@ class TestHistory:
         with count_queries() as many:
             client.get(tieu_can_branch.get_absolute_url())
         assert len(many) == len(few)
+
+
+def test_a_page_of_the_list_printed_from_the_browser_says_it_is_one_page(
+    client, tieu_can_officer, world, settings
+):
+    """Ctrl+P prints the page on screen: on paper it says which page of how many, and what prints them all;
+    the print view (the whole list) says nothing of pages."""
+    settings.PAGE_SIZE = 1
+    BranchFactory(commune=world["tieu_can"].commune, name="Ấp Thứ Hai")
+    client.force_login(tieu_can_officer)
+    page = " ".join(client.get(reverse("branches:branch_list")).content.decode().split())
+    assert 'class="d-none d-print-block small fst-italic" data-print-page-only>' in page
+    assert "Chỉ là trang 1/2 của danh sách: dùng nút “Bản in” để in cả danh sách." in page
+    assert (
+        "data-print-page-only"
+        not in client.get(reverse("branches:branch_list"), {"print": "1"}).content.decode()
+    )
