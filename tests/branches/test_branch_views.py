@@ -333,11 +333,13 @@ class TestHistory:
 
 
 def test_a_page_of_the_list_printed_from_the_browser_says_it_is_one_page(
-    client, tieu_can_officer, world, settings
+    client, tieu_can_officer, world, monkeypatch
 ):
     """Ctrl+P prints the page on screen: on paper it says which page of how many, and what prints them all;
     the print view (the whole list) says nothing of pages."""
-    settings.PAGE_SIZE = 1
+    from branches.unit_views import BranchListView
+
+    monkeypatch.setattr(BranchListView, "paginate_by", 1)
     BranchFactory(commune=world["tieu_can"].commune, name="Ấp Thứ Hai")
     client.force_login(tieu_can_officer)
     page = " ".join(client.get(reverse("branches:branch_list")).content.decode().split())
