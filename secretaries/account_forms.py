@@ -118,6 +118,8 @@ class CorrectionForm(forms.ModelForm):
         self.fields["phone"].widget.attrs.update({"inputmode": "tel"})
         prompt_to_choose(self)
         self.helper = FormHelper()
+        # Leaving with values typed and not sent (the language switch, a link) asks first (portal.js).
+        self.helper.attrs = {"data-warn-unsaved": ""}
         self.helper.layout = Layout(
             "full_name",
             Row(Column("date_of_birth", css_class="col-sm-6"), Column("gender", css_class="col-sm-6")),

@@ -232,6 +232,18 @@ def correction_propose(*, person: Person, user: User, changes: dict, note: str =
         raise ValidationError(
             _("Nothing differs from your record: change a value first."), code="nothing_changed"
         )
+    # One request at a time for a field: a second would be decided against the record the first changes.
+    waiting = {name for pending in person.corrections.pending() for name in pending.changes}
+    if clash := sorted(set(kept) & waiting):
+        labels = ", ".join(str(Person._meta.get_field(name).verbose_name) for name in clash)
+        raise ValidationError(
+            _(
+                "Your unit has not yet answered your request to correct %(fields)s: wait for its answer "
+                "before proposing another value."
+            )
+            % {"fields": labels},
+            code="pending_same_field",
+        )
     return Correction.objects.create(
         person=person,
         changes=kept,

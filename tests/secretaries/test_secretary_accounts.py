@@ -347,6 +347,22 @@ def test_the_form_says_what_is_still_waiting(client, world):
     assert "Đơn vị chưa trả lời 1 đề nghị" in page and "0987 654 321" in page
 
 
+def test_a_field_already_waiting_is_not_proposed_again_and_the_form_warns_before_leaving(client, world):
+    """A second phone number while the first waits would be decided against a record the first changes:
+    refused, saying why; another field may be proposed meanwhile."""
+    person = world["tieu_can_person"]
+    client.force_login(_secretary(person))
+    _propose(client, person, phone="0987 654 321")
+    again = _propose(client, person, phone="0911 222 333")
+    assert again.status_code == 200 and Correction.objects.count() == 1
+    page = again.content.decode()
+    assert "Đơn vị chưa trả lời đề nghị sửa số điện thoại của bạn" in page
+    assert 'value="0911 222 333"' in page  # what was typed is kept
+    assert "data-warn-unsaved" in page
+    assert _propose(client, person, occupation="Giáo viên").status_code == 302
+    assert Correction.objects.count() == 2
+
+
 def test_nothing_changed_is_not_a_correction(client, world):
     person = world["tieu_can_person"]
     client.force_login(_secretary(person))
@@ -478,8 +494,9 @@ def test_own_page_queries_do_not_grow(client, world, count_queries, tieu_can_off
     client.force_login(_secretary(person))
     with count_queries() as small:
         assert client.get(reverse("own:home")).status_code == 200
-    for phone in ("0900 000 001", "0900 000 002", "0900 000 003"):
-        services.correction_propose(person=person, user=person.account, changes={"phone": phone})
+    # Three requests waiting (one field each: a field waits for one answer at a time).
+    for changes in ({"phone": "0900 000 001"}, {"occupation": "Giáo viên"}, {"email": "teo@example.vn"}):
+        services.correction_propose(person=person, user=person.account, changes=changes)
     services.consent_answer(person=person, answer="given", user=person.account)
     with count_queries() as large:
         assert client.get(reverse("own:home")).status_code == 200
@@ -493,8 +510,12 @@ def test_correction_list_queries_do_not_grow(client, world, count_queries, tieu_
     client.force_login(tieu_can_officer)
     with count_queries() as small:
         assert client.get(reverse("secretaries:correction_list")).status_code == 200
-    for phone in ("0900 000 002", "0900 000 003", "0900 000 004"):
-        services.correction_propose(person=person, user=account, changes={"phone": phone})
+    for changes in (
+        {"occupation": "Giáo viên"},
+        {"email": "teo@example.vn"},
+        {"full_name": "Nguyễn Văn Tẻo"},
+    ):
+        services.correction_propose(person=person, user=account, changes=changes)
     with count_queries() as large:
         assert client.get(reverse("secretaries:correction_list")).status_code == 200
     assert len(large) == len(small)
