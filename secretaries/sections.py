@@ -50,7 +50,7 @@ def subject_sheets(person) -> list[Sheet]:
     from accounts.models import User
     from core.models import SecurityEvent, SensitiveDataAccess
 
-    from .selectors import consent_history, correction_rows, person_terms
+    from .selectors import consent_history, correction_rows, person_terms, person_units
 
     def label(name):
         return capfirst(str(Person._meta.get_field(name).verbose_name))
@@ -82,7 +82,15 @@ def subject_sheets(person) -> list[Sheet]:
     ]
     record = [[label(name), shown(name)] for name in fields]
     record.append([_("Portrait"), _("Yes") if person.portrait else _("No")])
-    record.append([_("Unit managing the record"), str(person.district or person.province)])
+    # The unit that keeps the record today: that of the branch they lead (or last led), re-attached by the
+    # 2025 reform to its new commune; the units it was made under, beside it where they are not those.
+    terms = list(person_terms(person))
+    units = person_units(person, terms)
+    today = [units[level] for level in ("commune", "district", "province") if units[level] is not None]
+    record.append([_("Unit managing the record"), ", ".join(unit.name for unit in today)])
+    if (person.province, person.district) != (units["province"], units["district"]):
+        recorded = [unit.name for unit in (person.district, person.province) if unit is not None]
+        record.append([_("Unit when recorded"), ", ".join(recorded)])
     record.append([_("Recorded on"), person.created_at])
 
     account = User.objects.filter(person=person).first()
@@ -104,7 +112,7 @@ def subject_sheets(person) -> list[Sheet]:
                     t.ended_on,
                     t.end_reason,
                 ]
-                for t in person_terms(person)
+                for t in terms
             ],
         ),
         Sheet(

@@ -310,3 +310,15 @@ def test_reports_cost_a_fixed_number_of_queries_in_both_worlds(report_queries, u
     # empty id list costs no query): at most two queries more, then none whatever the rows.
     assert small <= first + 2
     assert large == small
+
+
+def test_a_secretarys_own_data_names_the_unit_that_keeps_the_record_today(
+    client, world, tieu_can_secretary_account
+):
+    """Tèo's branch went into Xã Tập Ngãi of Vĩnh Long on 01/07/2025: his own download says so, and the
+    units his record was made under beside it."""
+    client.force_login(tieu_can_secretary_account)
+    workbook = load_workbook(io.BytesIO(b"".join(client.get(reverse("own:export")).streaming_content)))
+    rows = {row[1]: row[2] for row in workbook.worksheets[0].iter_rows(values_only=True) if row[1]}
+    assert rows["Đơn vị quản lý hồ sơ"] == "Xã Tập Ngãi, Tỉnh Vĩnh Long (mới)"
+    assert rows["Đơn vị khi ghi nhận"] == "Huyện Tiểu Cần, Tỉnh Trà Vinh"
