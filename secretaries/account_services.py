@@ -235,7 +235,7 @@ def correction_propose(*, person: Person, user: User, changes: dict, note: str =
     # One request at a time for a field: a second would be decided against the record the first changes.
     waiting = {name for pending in person.corrections.pending() for name in pending.changes}
     if clash := sorted(set(kept) & waiting):
-        labels = ", ".join(str(Person._meta.get_field(name).verbose_name) for name in clash)
+        labels = _field_names(clash)
         raise ValidationError(
             _(
                 "Your unit has not yet answered your request to correct %(fields)s: wait for its answer "
@@ -253,6 +253,11 @@ def correction_propose(*, person: Person, user: User, changes: dict, note: str =
         proposed_by=user,
         person_version=person.version,
     )
+
+
+def _field_names(names) -> str:
+    """Fields of the record as its form names them ("số điện thoại, nghề nghiệp"), for a message."""
+    return ", ".join(str(Person._meta.get_field(name).verbose_name) for name in names)
 
 
 def _lock_pending(correction: Correction) -> Correction:
@@ -273,7 +278,7 @@ def correction_accept(*, correction: Correction, by: User) -> Correction:
     person = Person.objects.select_for_update().get(pk=correction.person_id)
     changed = correction.changed_on_record(person)
     if changed:
-        labels = ", ".join(str(Person._meta.get_field(name).verbose_name) for name in changed)
+        labels = _field_names(changed)
         raise ValidationError(
             _(
                 "The record changed since the proposal (%(fields)s): refuse this correction and ask the "
