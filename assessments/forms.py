@@ -218,6 +218,8 @@ class AssessmentForm(VersionedForm, forms.Form):
                     name="submit",
                     css_class="btn btn-primary",
                     # Asked in the browser (static/js/portal.js): the province confirms it next.
+                    # Not asked while a score is missing: the form comes back saying which.
+                    data_confirm_complete="input.score-input",
                     data_confirm=_(
                         "Submit this assessment for confirmation? Your unit can still correct it until the "
                         "province confirms it; after that, only if the province reopens it."
@@ -450,6 +452,8 @@ class SelfAssessmentForm(VersionedForm, forms.Form):
                     type="submit",
                     name="submit",
                     css_class="btn btn-primary",
+                    # Not asked while a score is missing: the form comes back saying which.
+                    data_confirm_complete="input.score-input",
                     data_confirm=_(
                         "Send your self-assessment to your unit? You can no longer change it afterwards."
                     ),

@@ -88,9 +88,23 @@
 
 // A button whose step cannot be undone (submitting an assessment, applying a correction) asks first:
 // <button data-confirm="…">, a question in the page's language; no inline handler (the CSP allows none).
+// With data-confirm-complete="selector", it asks only once every such field of its form is filled: with one
+// left empty the step will be refused anyway, and the page says which (an assessment's missing scores).
 document.addEventListener("click", function (event) {
   const button = event.target.closest("[data-confirm]");
-  if (button && !window.confirm(button.dataset.confirm)) {
+  if (!button) {
+    return;
+  }
+  const needed = button.dataset.confirmComplete;
+  if (needed && button.form) {
+    const empty = Array.from(button.form.querySelectorAll(needed)).some(function (field) {
+      return !field.disabled && field.value.trim() === "";
+    });
+    if (empty) {
+      return;
+    }
+  }
+  if (!window.confirm(button.dataset.confirm)) {
     event.preventDefault();
   }
 });

@@ -42,6 +42,11 @@ def test_secretary_self_assesses_the_unit_reviews_the_province_confirms(
     in_all = page.locator('[data-score-tally="form"]')
     expect(in_all).to_have_text(f"Tổng cộng: 0/100 điểm · đã chấm 0/{len(criteria)} tiêu chí")
     expect(in_all).to_have_css("position", "sticky")  # in view at the window's foot while typing above
+    # Sent with scores missing: nothing asked (it cannot be sent), the form says which are missing.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Gửi đơn vị").click()
+    assert page.questions == []
+    expect(page.locator(f"#id_score_{criteria[0].pk}_error")).to_contain_text("Cần có để gửi.")
     for index, criterion in enumerate(criteria):
         page.fill(f"input[name=score_{criterion.pk}]", str(3 if index == 0 else criterion.max_points))
     expect(in_all).to_have_text(f"Tổng cộng: 95/100 điểm · đã chấm {len(criteria)}/{len(criteria)} tiêu chí")
