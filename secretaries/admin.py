@@ -3,9 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.admin import EstimatedCountPaginator
 from core.admin import FoldedSearchMixin, HistoryAdmin, KeysetAdminMixin
+from core.text import fold
 from core.versioning import VERSION_FIELD, VersionedAdminForm, VersionedAdminMixin
 
 from .models import Correction, Invitation, Person, Term
+from .phones import search_digits
 
 
 class TermInline(admin.TabularInline):
@@ -35,9 +37,16 @@ class PersonAdmin(KeysetAdminMixin, VersionedAdminMixin, FoldedSearchMixin, Hist
     list_filter = ["gender", "is_party_member", "political_theory_level", "education_level", "province"]
     list_select_related = ["district"]
     search_fields = ["name_key"]
-    search_help_text = _("Search by name (with or without diacritics)")
+    search_help_text = _("Search by name (with or without diacritics) or phone number")
     autocomplete_fields = ["province", "district"]
     readonly_fields = ["created_at", "updated_at"]
+
+    def get_search_results(self, request, queryset, search_term):
+        # Digits are a phone number, typed with spaces or without (the portal's own search does the same).
+        if search_term.strip() and search_digits(search_term) and not fold(search_term).strip(" 0123456789+"):
+            return queryset.filter(phone_digits__contains=search_digits(search_term)), False
+        return super().get_search_results(request, queryset, search_term)
+
     inlines = [TermInline]
 
 

@@ -268,3 +268,28 @@ def test_the_security_logs_read_in_vietnamese_in_admin(client, administrator):
     access = client.get(reverse("admin:core_sensitivedataaccess_changelist")).content.decode()
     assert "Bí thư tải dữ liệu của chính mình" in access and "Tôn giáo" in access
     assert "religion" not in access.split("<tbody>")[1]
+
+
+def test_accounts_are_found_by_name_with_or_without_diacritics(client, administrator, tieu_can):
+    from accounts.models import User
+    from tests.factories import UserFactory
+
+    UserFactory(
+        username="huyendoan.hai",
+        first_name="Minh Hải",
+        last_name="Nguyễn",
+        role=User.Role.DISTRICT_OFFICER,
+        district=tieu_can,
+    )
+    login_verified(client, administrator)
+    for query in ("nguyen minh hai", "Nguyễn Minh Hải", "huyendoan.hai"):
+        response = client.get(reverse("admin:accounts_user_changelist"), {"q": query})
+        assert [u.username for u in response.context["cl"].result_list] == ["huyendoan.hai"], query
+
+
+def test_people_are_found_by_phone_in_admin_with_or_without_spaces(client, administrator, world):
+    person = world["tieu_can_person"]  # 0912 345 678
+    login_verified(client, administrator)
+    for query in ("0912 345 678", "0912345678", "345 678"):
+        response = client.get(reverse("admin:secretaries_person_changelist"), {"q": query})
+        assert list(response.context["cl"].result_list) == [person], query
