@@ -323,6 +323,12 @@ def assessment_update(request, pk):
     )
 
 
+def _missing_scores(assessment) -> int:
+    if assessment is None:
+        return 0
+    return sum(1 for score in assessment.scores.all() if score.value is None)
+
+
 @portal_view
 def commune_grid(request, code):
     """Assess every secretary of a commune in one sitting."""
@@ -360,6 +366,8 @@ def commune_grid(request, code):
             assessment=assessments.get(t.person_id),
             elsewhere=t.person_id in elsewhere,
             awaiting_self=t.person_id in with_account and t.person_id not in assessments,
+            # Criteria not scored yet in a saved draft (its scores are read above): its rating waits for them.
+            missing=_missing_scores(assessments.get(t.person_id)),
         )
         for t in terms
     ]

@@ -58,6 +58,26 @@ class TestGrid:
         partial = Assessment.objects.get(person=commune_people[1])
         assert partial.overall_score == 4 and partial.scores.filter(value__isnull=True).count() == 9
 
+    def test_a_partial_row_says_how_many_criteria_wait_instead_of_a_rating(
+        self, client, tieu_can_officer, commune_people, hieu_tu, framework, criteria
+    ):
+        client.force_login(tieu_can_officer)
+        rows = {commune_people[0]: ["4"] * 11, commune_people[1]: ["3", "5"] + [""] * 9}
+        page = client.post(
+            grid_url(hieu_tu), grid_data(framework, criteria, commune_people, rows), follow=True
+        )
+        html = " ".join(page.content.decode().split())
+        partial = html[html.index(commune_people[1].get_absolute_url()) :]
+        partial = partial[: partial.index("</td>", partial.index("grid-result"))]
+        assert "còn 9 tiêu chí chưa chấm" in partial
+        assert Assessment.objects.get(person=commune_people[1]).get_rating_display() not in partial
+        whole = html[html.index(commune_people[0].get_absolute_url()) :]
+        whole = whole[: whole.index("</td>", whole.index("grid-result"))]
+        assert (
+            "chưa chấm" not in whole
+            and Assessment.objects.get(person=commune_people[0]).get_rating_display() in whole
+        )
+
     def test_saving_the_grid_leaves_the_rows_nobody_changed_as_they_were(
         self, client, tieu_can_officer, commune_people, hieu_tu, framework, criteria
     ):
