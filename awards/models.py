@@ -313,7 +313,8 @@ class Campaign(Versioned):
                 "days": window.days
             }
         if self.status == self.Status.DRAFT:
-            return str(_("not opened yet"))
+            # Its dates have come, but the province has not opened it: nobody may nominate yet.
+            return str(_("not opened yet: still a draft"))
         if window.days == 0:
             return str(_("last day"))
         return ngettext("%(days)d day left", "%(days)d days left", window.days) % {"days": window.days}

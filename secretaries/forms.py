@@ -310,5 +310,7 @@ class TermEndForm(VersionedForm, forms.Form):
                 % {"date": _short(self.term.started_on)}
             )
         if ended > timezone.localdate():
-            raise forms.ValidationError(_("A term is ended on or after its last day, not in advance."))
+            raise forms.ValidationError(
+                _("This day has not come yet: a term's end is recorded once its last day has come.")
+            )
         return ended

@@ -570,3 +570,16 @@ def test_form_query_count_does_not_grow(persona, as_persona, world, count_querie
     with count_queries() as large:
         assert client.get(url).status_code == 200
     assert len(large) == len(small)
+
+
+def test_a_draft_within_its_dates_says_it_is_not_opened_yet_because_it_is_a_draft(world):
+    """Its dates have come; what keeps nominations out is that the province has not opened it."""
+    today = timezone.localdate()
+    draft = Campaign(
+        province=world["tieu_can"].commune.province,
+        year=today.year,
+        opens_on=today - datetime.timedelta(days=3),
+        closes_on=today + datetime.timedelta(days=30),
+        status=Campaign.Status.DRAFT,
+    )
+    assert draft.window_note(today) == "chưa mở: đợt còn là bản nháp"

@@ -177,6 +177,17 @@ class TestEndTerm:
         assert term.ended_on == D(2025, 7, 15)
         assert client.get(vacancies).context["totals"]["vacant"] == 1
 
+    def test_cannot_end_on_a_day_to_come(self, client, tieu_can_officer, world):
+        from django.utils import timezone
+
+        client.force_login(tieu_can_officer)
+        term = world["tieu_can_term"]
+        later = (timezone.localdate() + datetime.timedelta(days=5)).strftime("%d/%m/%Y")
+        response = client.post(reverse("secretaries:term_end", args=[term.pk]), {"ended_on": later})
+        assert response.context["form"].errors["ended_on"] == [
+            "Ngày này chưa đến: chỉ ghi kết thúc nhiệm kỳ khi đã đến ngày đó."
+        ]
+
     def test_cannot_end_before_it_started(self, client, tieu_can_officer, world):
         client.force_login(tieu_can_officer)
         term = world["tieu_can_term"]
