@@ -567,3 +567,17 @@ class TestDates:
         with pytest.raises(ValidationError) as refused:
             seminar.full_clean()
         assert "held_on" in refused.value.message_dict
+
+
+def test_a_printed_seminar_is_its_record_with_the_unit_and_day(client, tieu_can_officer, world):
+    """On paper: the unit printing it and the day under the title; not the photo form nor the change
+    history, which are the screen's."""
+    client.force_login(tieu_can_officer)
+    html = " ".join(
+        client.get(reverse("seminars:seminar_detail", args=[world["tieu_can_seminar"].pk]))
+        .content.decode()
+        .split()
+    )
+    assert '<div class="d-none d-print-block"> <p class="text-muted report-scope" data-report-scope>' in html
+    history = html.index("Lịch sử thay đổi")
+    assert html.rindex('<div class="d-print-none">', 0, history) > html.rindex("</section>", 0, history)
