@@ -579,5 +579,6 @@ def test_a_printed_seminar_is_its_record_with_the_unit_and_day(client, tieu_can_
         .split()
     )
     assert '<div class="d-none d-print-block"> <p class="text-muted report-scope" data-report-scope>' in html
+    assert 'class="link-danger text-nowrap d-print-none"' in html  # a photo's "Remove"
     history = html.index("Lịch sử thay đổi")
     assert html.rindex('<div class="d-print-none">', 0, history) > html.rindex("</section>", 0, history)
