@@ -263,8 +263,18 @@ class BranchImport(ImportKind):
                         _("this branch waits for its new commune: choose it in the list of waiting branches"),
                         columns=columns,
                     )
-                if branch is not None and not branch.is_active:
-                    row.refuse("name", _("this branch is inactive: reactivate it first"), columns=columns)
+                # An inactive or ceased branch comes back unchanged in the list's own export: refused only
+                # when the row would change it.
+                if branch is not None and not branch.is_active and self._changed(row, branch):
+                    if branch.ended_on is not None:
+                        row.refuse(
+                            "name",
+                            _("this branch ceased on %(date)s (merged or split): it no longer changes")
+                            % {"date": display(branch.ended_on)},
+                            columns=columns,
+                        )
+                    else:
+                        row.refuse("name", _("this branch is inactive: reactivate it first"), columns=columns)
                 if not row.errors:
                     changes = self._changes_text(self._changed(row, branch), branch) if branch else ""
                     action = self._apply(row, branch, commune, name, payload)

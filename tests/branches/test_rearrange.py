@@ -304,3 +304,39 @@ def test_the_merge_form_refuses_a_day_after_today_beside_the_field(w, client):
     assert response.status_code == 200
     assert response.context["form"].errors["on"] == ["Ngày này chưa đến: hãy kiểm tra lại."]
     assert _branch(w["y"]).ended_on is None
+
+
+def test_the_branch_export_imports_back_with_its_ceased_and_inactive_branches_unchanged(w, client):
+    """The list's export holds the branches a merge ended and those marked inactive: imported back as they
+    were, they are unchanged rows, not errors; changed, a ceased one says it no longer changes."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from core.importing.models import ImportBatch
+    from tests.importing import upload
+
+    services.branches_merge_with_terms(
+        branches=[w["x"], w["y"]], on=ON, user=w["commune_officer"], survivor=w["x"]
+    )
+    Branch.objects.filter(pk=w["z"].pk).update(is_active=False)
+    client.force_login(w["commune_officer"])
+    exported = b"".join(client.get(reverse("branches:branch_export")).streaming_content)
+
+    def imported(content):
+        response = client.post(reverse("imports:batch_upload", args=["branches"]), {"file": upload(content)})
+        assert response.status_code == 302
+        return ImportBatch.objects.latest("pk")
+
+    batch = imported(exported)
+    assert batch.error_count == 0 and batch.new_count == 0, batch.report["rows"]
+    workbook = load_workbook(io.BytesIO(exported))
+    sheet = workbook.active
+    members = [cell.value for cell in sheet[4]].index("Số đoàn viên")
+    row = next(r for r in sheet.iter_rows(min_row=5) if r[1].value == w["y"].name)
+    row[members].value = 99
+    changed_file = io.BytesIO()
+    workbook.save(changed_file)
+    changed = imported(changed_file.getvalue())
+    assert changed.error_count == 1
+    assert "đã chấm dứt ngày 28/02/2026" in changed.report["rows"][0]["errors"][0]["message"]
