@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
 
 from core.excel import ExcelExport, export_response
+from core.filters import filter_summary
 from core.history import history_rows
 from core.home import panels_for
 from core.mixins import PaginatedListMixin, PortalMixin, PrintableListMixin, ScopedObjectMixin, portal_view
@@ -236,6 +237,7 @@ def branch_export_file(request) -> ExcelExport:
         sheet_title=_("Branches"),
         title=_("List of branches"),
         scope=request.user.scope_label,
+        filters=filter_summary(filterset),
         headers=headers,
         rows=rows(),
         source=filterset.qs,

@@ -67,3 +67,22 @@ class ReadOnceModelChoiceFilter(django_filters.ModelChoiceFilter):
     to check the value and to draw the options (core.fields.ReadOnceMixin)."""
 
     field_class = _ReadOnceFilterField
+
+
+def filter_summary(filterset) -> str:
+    """The filters a list was narrowed by, in words, for its export's heading: "Xã: Xã Tiểu Cần; Tìm
+    kiếm: ap cay". Each chosen filter by its label and its value as the form offers it (a choice by its
+    label, a unit by its name); the sort order is not a filter."""
+    form = filterset.form
+    if not form.is_bound or not form.is_valid():
+        return ""
+    parts = []
+    for name, value in form.cleaned_data.items():
+        if value in EMPTY_VALUES or isinstance(filterset.filters.get(name), SortFilter):
+            continue
+        field = form.fields[name]
+        choices = dict(getattr(field, "choices", ()) or ())
+        values = value if isinstance(value, list | tuple | set) else [value]
+        shown = ", ".join(str(choices.get(v, choices.get(str(v), v))) for v in values)
+        parts.append(f"{field.label}: {shown}")
+    return "; ".join(parts)

@@ -15,6 +15,7 @@ from branches.selectors import shows_districts
 from branches.unit_views import AUTOCOMPLETE_LIMIT
 from core.excel import ExcelExport, export_response
 from core.files import protected_image_response
+from core.filters import filter_summary
 from core.history import history_rows
 from core.mixins import PaginatedListMixin, PrintableListMixin, ScopedObjectMixin, portal_view
 from core.navigation import fixed_url, safe_next
@@ -70,7 +71,8 @@ def person_export_file(request) -> ExcelExport:
     """The filtered list as .xlsx: same scope and filters as the page, streamed in chunks (run by the
     worker for a large list: it reads only `request.user` and `request.GET`)."""
     base = Person.objects.visible_to(request.user)
-    people = PersonFilter(request.GET or None, queryset=base, request=request).qs
+    filterset = PersonFilter(request.GET or None, queryset=base, request=request)
+    people = filterset.qs
     hidden = hidden_fields(request.user)
     headers, rows = selectors.person_export_rows(people=people, hidden=hidden)
     return ExcelExport(
@@ -78,6 +80,7 @@ def person_export_file(request) -> ExcelExport:
         sheet_title=_("Branch secretaries"),
         title=_("List of branch secretaries"),
         scope=request.user.scope_label,
+        filters=filter_summary(filterset),
         headers=headers,
         rows=rows,
         source=people,

@@ -14,6 +14,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from branches.rollup import provinces_today, unit_names
 from branches.unit_views import AUTOCOMPLETE_LIMIT
 from core.excel import ExcelExport, export_response
+from core.filters import filter_summary
 from core.history import history_rows
 from core.mixins import PaginatedListMixin, PrintableListMixin, ScopedObjectMixin, portal_view
 from core.versioning import StaleEdit
@@ -60,7 +61,8 @@ def seminar_export_file(request) -> ExcelExport:
     """The filtered list as .xlsx: same scope and filters as the page (run by the worker for a large list:
     it reads only `request.user` and `request.GET`)."""
     base = seminars_for_list(user=request.user)
-    seminars = SeminarFilter(request.GET or None, queryset=base, request=request).qs
+    filterset = SeminarFilter(request.GET or None, queryset=base, request=request)
+    seminars = filterset.qs
     headers = [
         _("Date"),
         _("Title"),
@@ -109,6 +111,7 @@ def seminar_export_file(request) -> ExcelExport:
         sheet_title=_("Seminars"),
         title=_("List of seminars"),
         scope=request.user.scope_label,
+        filters=filter_summary(filterset),
         headers=headers,
         rows=rows(),
         source=seminars,

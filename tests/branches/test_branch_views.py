@@ -349,3 +349,22 @@ def test_a_page_of_the_list_printed_from_the_browser_says_it_is_one_page(
         "data-print-page-only"
         not in client.get(reverse("branches:branch_list"), {"print": "1"}).content.decode()
     )
+
+
+def test_a_filtered_export_says_its_filters_under_the_unit(client, tieu_can_officer, world):
+    """A list sent upward says what part of the unit's list it is; the whole list says nothing more."""
+    import io
+
+    from openpyxl import load_workbook
+
+    client.force_login(tieu_can_officer)
+
+    def third_row(query):
+        response = client.get(reverse("branches:branch_export"), query)
+        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+        return sheet.cell(row=3, column=1).value, sheet.cell(row=4, column=1).value
+
+    assert third_row({}) == (None, "STT")
+    filtered, header = third_row({"q": "cay gon", "o": "name"})
+    assert header == "STT" and filtered.startswith("Lọc theo: ") and "cay gon" in filtered
+    assert "Sắp xếp" not in filtered and "name" not in filtered  # the sort order is not a filter
