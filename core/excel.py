@@ -1,7 +1,8 @@
 """Excel (.xlsx) exports of portal lists, shared by every app.
 
 Every export is laid out as a staffer would send it: a title row (what), a row naming the unit and the
-date of the export, then the table with an STT column, a bold header frozen in view (and repeated on
+date of the export, a row of the list's filters when it was filtered (core.filters.filter_summary), then
+the table with an STT column, a bold header frozen in view (and repeated on
 every printed page), columns fitted to their content, dates as real dates (dd/mm/yyyy) and numbers as
 numbers. The header row stays within the first rows, so the importer (core.importing) reads an export back.
 
