@@ -231,7 +231,7 @@ def group_chart(framework: Framework, groups: list[GroupAverage]) -> dict:
                     "data": [
                         None
                         if g.average is None or not g.group.max_points
-                        else percent(g.average, g.group.max_points)
+                        else float(percent(g.average, g.group.max_points))
                         for g in groups
                     ],
                 }

@@ -292,6 +292,8 @@ def test_the_parts_are_drawn_as_shares_of_their_own_points(points):
     )
     assert (chart["min"], chart["max"]) == (0, 100)
     assert chart["datasets"][0]["data"] == [90.0, 90.0, None]
+    # Numbers in the page's JSON, not the strings a Decimal becomes there.
+    assert all(type(value) is float for value in chart["datasets"][0]["data"][:2])
     assert "%" in str(chart["datasets"][0]["label"])
 
 
