@@ -15,6 +15,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.history import ended_label
 from core.navigation import object_url
 from core.scope import ScopedQuerySet
 from core.text import fold, normalize_name
@@ -155,13 +156,6 @@ def _lineage_fields(model: str):
         model, verbose_name=_("successor"), on_delete=models.PROTECT, related_name="origins"
     )
     return predecessor, successor
-
-
-def ended_label(label: str, ended_on: datetime.date | None) -> str:
-    """A unit's label, with the day it ended when it did: "Xã Hiếu Tử, … (đến 30/06/2025)"."""
-    if ended_on is None:
-        return label
-    return _("%(unit)s (until %(date)s)") % {"unit": label, "date": formats.date_format(ended_on, "d/m/Y")}
 
 
 #: how a province's official name begins: its kind, then its place

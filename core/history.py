@@ -141,13 +141,15 @@ def _change(model_field, change, names: dict, ended: dict) -> Change:
     new = display_value(model_field, change.new, names)
     if old == new and change.old != change.new and isinstance(model_field, models.ForeignKey):
         old, new = (
-            _until(label, ended.get((model_field.name, value)))
+            ended_label(label, ended.get((model_field.name, value)))
             for label, value in ((old, change.old), (new, change.new))
         )
     return Change(label=str(model_field.verbose_name), old=old, new=new)
 
 
-def _until(label: str, ended_on) -> str:
+def ended_label(label: str, ended_on) -> str:
+    """A unit's label with the day it ended, when it did: "Xã Tập Ngãi (đến 30/06/2025)". Written so
+    wherever two units of one name must be told apart (a history here; Django admin's choices)."""
     if ended_on is None:
         return label
     return _("%(unit)s (until %(date)s)") % {
