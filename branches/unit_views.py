@@ -237,7 +237,7 @@ def branch_export_file(request) -> ExcelExport:
         sheet_title=_("Branches"),
         title=_("List of branches"),
         scope=request.user.scope_label,
-        filters=filter_summary(filterset),
+        filters_line=filter_summary(filterset),
         headers=headers,
         rows=rows(),
         source=filterset.qs,

@@ -94,7 +94,7 @@ def xlsx_response(
     rows: Iterable[Sequence],
     sensitive: Sequence[str] = (),
     filters=None,
-    filters_text: str = "",
+    filters_line: str = "",
 ):
     """The rows as an .xlsx download, under a title (`title`: what the list is; `scope`: the unit it covers),
     numbered in an STT column. The export is recorded as a security event of the current request; with
@@ -109,7 +109,7 @@ def xlsx_response(
         scope=scope,
         headers=headers,
         rows=rows,
-        filters=filters_text,
+        filters_line=filters_line,
     )
     # Every export is a security event (ASVS V16): who (the request's user), what file, how many rows.
     security_event("data.export", what=filename, rows=count)
@@ -132,7 +132,7 @@ def write_xlsx(
     rows: Iterable[Sequence],
     progress: Callable[[int], None] | None = None,
     large: bool = False,
-    filters: str = "",
+    filters_line: str = "",
 ) -> int:
     """Write the workbook into `target` (a binary file) and return the number of rows. `progress(count)`
     is called every PROGRESS_ROWS rows (a job's progress bar); `large`: rows without a bound (a job's), kept
@@ -146,7 +146,7 @@ def write_xlsx(
         headers=headers,
         rows=rows,
         progress=progress,
-        filters=filters,
+        filters_line=filters_line,
     )
     workbook.close()
     return count
@@ -199,10 +199,11 @@ def _write_sheet(
     headers: Sequence[str],
     rows: Iterable[Sequence],
     progress: Callable[[int], None] | None = None,
-    filters: str = "",
+    filters_line: str = "",
 ) -> int:
-    """Write one laid-out sheet; returns the number of rows in its table. `filters`: the list's filters in
-    words, on the row between the unit and the table (a list sent upward says what it is a part of)."""
+    """Write one laid-out sheet; returns the number of rows in its table. `filters_line`: the list's
+    filters in words, on the row between the unit and the table (a list sent upward says what it is a part
+    of)."""
     sheet = workbook.add_worksheet(_sheet_name(workbook, sheet_title))
     rows = iter(rows)
     head = [list(row) for row in islice(rows, FIT_ROWS)]
@@ -231,8 +232,8 @@ def _write_sheet(
     what, where = export_title_lines(title=title, scope=scope)
     sheet.write_string(0, 0, neutralise(what), workbook.add_format({"bold": True, "font_size": 14}))
     sheet.write_string(1, 0, neutralise(where), workbook.add_format({"italic": True}))
-    if filters:
-        sheet.write_string(2, 0, neutralise(_("Filtered: %(filters)s") % {"filters": filters}))
+    if filters_line:
+        sheet.write_string(2, 0, neutralise(_("Filtered: %(filters)s") % {"filters": filters_line}))
     header = workbook.add_format(
         {
             "bold": True,
@@ -316,14 +317,14 @@ class ExcelExport:
     #: names of sensitive fields among the columns: the export goes to the sensitive-data access log
     sensitive: Sequence[str] = ()
     #: the list's filters in words (core.filters.filter_summary), the line under the unit and date
-    filters: str = ""
+    filters_line: str = ""
 
     def layout(self) -> dict:
         return {
             "sheet_title": self.sheet_title,
             "title": self.title,
             "scope": self.scope,
-            "filters": self.filters,
+            "filters_line": self.filters_line,
             "headers": self.headers,
             "rows": self.rows,
         }
@@ -361,14 +362,8 @@ def export_response(request, builder: Callable[..., ExcelExport]):
             % {"count": formats.number_format(threshold, force_grouping=True)},
         )
         return redirect(job)
-    layout = export.layout()
-    filters_text = layout.pop("filters")
     return xlsx_response(
-        filename=export.filename,
-        sensitive=export.sensitive,
-        filters=request.GET,
-        filters_text=filters_text,
-        **layout,
+        filename=export.filename, sensitive=export.sensitive, filters=request.GET, **export.layout()
     )
 
 

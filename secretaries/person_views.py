@@ -80,7 +80,7 @@ def person_export_file(request) -> ExcelExport:
         sheet_title=_("Branch secretaries"),
         title=_("List of branch secretaries"),
         scope=request.user.scope_label,
-        filters=filter_summary(filterset),
+        filters_line=filter_summary(filterset),
         headers=headers,
         rows=rows,
         source=people,

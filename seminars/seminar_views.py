@@ -111,7 +111,7 @@ def seminar_export_file(request) -> ExcelExport:
         sheet_title=_("Seminars"),
         title=_("List of seminars"),
         scope=request.user.scope_label,
-        filters=filter_summary(filterset),
+        filters_line=filter_summary(filterset),
         headers=headers,
         rows=rows(),
         source=seminars,
