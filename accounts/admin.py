@@ -40,16 +40,6 @@ for _model in (TOTPDevice, StaticDevice):
         admin.site.unregister(_model)
 
 
-#: the unit each role is bound to (the constraint user_role_matches_unit); the other unit fields stay empty
-UNIT_OF_ROLE = {
-    User.Role.PROVINCIAL_STAFF: "province",
-    User.Role.DISTRICT_OFFICER: "district",
-    User.Role.COMMUNE_OFFICER: "commune",
-    User.Role.SECRETARY: "person",
-}
-UNIT_FIELDS = ("province", "district", "commune", "person")
-
-
 class RoleScopeChecks:
     """The role's unit checked field by field, each message beside its field (the database's constraint
     would say it all in one sentence at the top), and a commune officer only for a commune of today."""
@@ -60,8 +50,8 @@ class RoleScopeChecks:
             return cleaned
         role = cleaned.get("role") or ""
         label = User.Role(role).label if role else _("No role assigned")
-        wanted = UNIT_OF_ROLE.get(role)
-        for name in UNIT_FIELDS:
+        wanted = User.UNIT_OF_ROLE.get(role)
+        for name in (*User.UNIT_FIELDS, "person"):
             if name not in self.fields or name in self.errors:
                 continue
             value = cleaned.get(name)

@@ -25,6 +25,13 @@ class User(AbstractUser):
 
     #: the unit an account may be bound to, read with the account on every request (accounts.backends)
     UNIT_FIELDS = ("province", "district", "commune")
+    #: the one field each role is bound to, the others staying empty (the constraint user_role_matches_unit)
+    UNIT_OF_ROLE = {
+        Role.PROVINCIAL_STAFF: "province",
+        Role.DISTRICT_OFFICER: "district",
+        Role.COMMUNE_OFFICER: "commune",
+        Role.SECRETARY: "person",
+    }
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     province = models.ForeignKey(
