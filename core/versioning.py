@@ -34,9 +34,9 @@ from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.models import HistoricalRecords
 
 from .history import display_value
+from .log_context import current_request
 
 #: the hidden form field that carries the version a form was loaded from
 VERSION_FIELD = "loaded_version"
@@ -85,7 +85,7 @@ def _who(record) -> str:
 
 def _by_this_user(record) -> bool:
     """Whether the newer save was made by the user of this request: their own other tab or window."""
-    user = getattr(getattr(HistoricalRecords.context, "request", None), "user", None)
+    user = getattr(current_request(), "user", None)
     return (
         record is not None
         and getattr(user, "is_authenticated", False)
