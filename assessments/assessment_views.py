@@ -112,6 +112,7 @@ class AssessmentListView(PrintableListMixin, PaginatedListMixin, ScopedObjectMix
             super()
             .get_queryset()
             .select_related("person", "framework", "branch", "commune", "district")
+            .with_missing_scores()
             .order_by("person__sort_key", "pk")
         )
         self.filterset = AssessmentFilter(self.request.GET, queryset=base, request=self.request)
@@ -155,6 +156,7 @@ class AssessmentDetailView(ScopedObjectMixin, DetailView):
             {s.criterion_id: (s.value, s.comment) for s in assessment.self_scores.all()} if shown_self else {}
         )
         reviews = {r.group_id: r for r in assessment.group_reviews.all()}
+        assessment.missing_scores = _missing_scores(assessment)
         for score in assessment.scores.all():
             score.self_value, score.self_note = self_values.get(score.criterion_id, (None, ""))
             scores_by_group.setdefault(score.criterion.group_id, []).append(score)
@@ -324,8 +326,7 @@ def assessment_update(request, pk):
 
 
 def _missing_scores(assessment) -> int:
-    if assessment is None:
-        return 0
+    """AssessmentQuerySet.with_missing_scores, from scores already read."""
     return sum(1 for score in assessment.scores.all() if score.value is None)
 
 
@@ -356,6 +357,9 @@ def commune_grid(request, code):
         .filter(framework=framework, person__in=people, quarter=quarter)
         .prefetch_related("scores", "self_scores")
     }
+    for assessment in assessments.values():
+        # Criteria not scored yet in a saved draft (its scores are read above): its rating waits for them.
+        assessment.missing_scores = _missing_scores(assessment)
     elsewhere = assessed_elsewhere(user=request.user, framework=framework, people=people)
     # Secretaries with an account assess themselves first where the framework asks for it.
     with_account = self_assessing_people(framework, people)
@@ -366,8 +370,6 @@ def commune_grid(request, code):
             assessment=assessments.get(t.person_id),
             elsewhere=t.person_id in elsewhere,
             awaiting_self=t.person_id in with_account and t.person_id not in assessments,
-            # Criteria not scored yet in a saved draft (its scores are read above): its rating waits for them.
-            missing=_missing_scores(assessments.get(t.person_id)),
         )
         for t in terms
     ]

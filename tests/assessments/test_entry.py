@@ -78,6 +78,34 @@ class TestGrid:
             and Assessment.objects.get(person=commune_people[0]).get_rating_display() in whole
         )
 
+    def test_the_list_and_the_page_of_a_partial_draft_say_what_waits_instead_of_a_rating(
+        self, client, tieu_can_officer, commune_people, hieu_tu, framework, criteria
+    ):
+        client.force_login(tieu_can_officer)
+        rows = {commune_people[0]: ["4"] * 11, commune_people[1]: ["3", "5"] + [""] * 9}
+        client.post(grid_url(hieu_tu), grid_data(framework, criteria, commune_people, rows))
+        partial = Assessment.objects.get(person=commune_people[1])
+        whole = Assessment.objects.get(person=commune_people[0])
+        assert partial.rating  # stored (the nine are left out), not shown while the draft waits for them
+
+        listed = client.get(reverse("assessments:assessment_list"))
+        by_pk = {a.pk: a for a in listed.context["assessments"]}
+        assert (by_pk[partial.pk].missing_scores, by_pk[whole.pk].missing_scores) == (9, 0)
+        html = " ".join(listed.content.decode().split())
+        row = html[html.index(partial.get_absolute_url()) :]
+        row = row[: row.index("</tr>")]
+        assert "còn 9 tiêu chí chưa chấm" in row and partial.get_rating_display() not in row
+        row = html[html.index(whole.get_absolute_url()) :]
+        assert whole.get_rating_display() in row[: row.index("</tr>")]
+
+        page = " ".join(client.get(partial.get_absolute_url()).content.decode().split())
+        assert "còn 9 tiêu chí chưa chấm" in page and partial.get_rating_display() not in page
+
+        # Sent on with criteria left empty (an import's rows): the rating stands, and says what it lacks.
+        Assessment.objects.filter(pk=partial.pk).update(status=Assessment.Status.SUBMITTED)
+        page = " ".join(client.get(partial.get_absolute_url()).content.decode().split())
+        assert partial.get_rating_display() in page and "9 tiêu chí để trống" in page
+
     def test_saving_the_grid_leaves_the_rows_nobody_changed_as_they_were(
         self, client, tieu_can_officer, commune_people, hieu_tu, framework, criteria
     ):
