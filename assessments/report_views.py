@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from branches.rollup import unit_names, units_mode, units_switch
+from branches.rollup import MODES, unit_names, units_mode, units_switch
 from core.excel import ExcelExport, export_response
 from core.fields import ReadOnceModelChoiceField
 from core.mixins import portal_view
@@ -22,9 +22,13 @@ from . import selectors
 from .models import Assessment, Framework, Rating
 
 
+def framework_label(framework: Framework) -> str:
+    return f"{framework.year} — {framework.name}"
+
+
 class FrameworkChoiceField(ReadOnceModelChoiceField):
     def label_from_instance(self, obj: Framework) -> str:
-        return f"{obj.year} — {obj.name}"
+        return framework_label(obj)
 
 
 class ReportFilterForm(forms.Form):
@@ -370,6 +374,10 @@ def training_needs_export_file(request) -> ExcelExport:
             ]
 
     year = framework.year if framework else ""
+    # The title says the year and the threshold, the unit line the unit; the rest of what was chosen here.
+    filters = [f"{_('Units')}: {MODES[units]}"]
+    if framework:
+        filters.insert(0, f"{_('Framework')}: {framework_label(framework)}")
     title = _("Training needs %(year)s: secretaries below %(threshold)s in a skill group") % {
         "year": year,
         "threshold": formats.localize(threshold),
@@ -382,6 +390,7 @@ def training_needs_export_file(request) -> ExcelExport:
         headers=headers,
         rows=out(),
         source=below,
+        filters_line="; ".join(filters),
     )
 
 

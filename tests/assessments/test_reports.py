@@ -488,6 +488,21 @@ def test_export_is_laid_out_for_sending(client, scored, tra_vinh_staff):
     )
 
 
+def test_export_writes_the_framework_and_the_units_it_was_read_by(client, scored, tra_vinh_staff):
+    login_verified(client, tra_vinh_staff)
+    framework = scored["teo"].framework
+    export = read_export(
+        client.get(
+            reverse("assessments:training_needs_export"),
+            {"threshold": "3,5", "framework": framework.pk, "units": "today"},
+        )
+    )
+    assert export.sheet["A3"].value == (
+        f"Lọc theo: Bộ tiêu chí: {framework.year} — {framework.name}; Đơn vị: Quy về đơn vị hiện nay"
+    )
+    assert export.column("Họ và tên")  # the table starts below, as in every export
+
+
 def test_export_follows_the_unit_filter(client, scored, tra_vinh_staff):
     login_verified(client, tra_vinh_staff)
     cang_long = scored["nhung"].district
