@@ -155,6 +155,12 @@ def test_invite_self_assess_correct_consent_review_confirm_publish_wall(
         Rating.GOOD,
     )
 
+    # The secretary sees it on their page, on the phone: the status under the period, no column cut off.
+    secretary.goto(f"{live_server.url}/toi/")
+    history = secretary.locator("#own-assessments .table-responsive")
+    expect(history.locator("[data-status-under-period]")).to_contain_text("Đã xác nhận")
+    assert history.evaluate("(el) => el.scrollWidth <= el.clientWidth"), "the table overflows at 360 px"
+
     # 8. This year's campaign: both nominations approved and nominations closed (services); staff publish.
     campaign = world["campaign"]
     for nomination in (world["tieu_can_nomination"], world["cang_long_nomination"]):
