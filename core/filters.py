@@ -4,7 +4,7 @@ import django_filters
 import django_filters.fields
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django_filters.constants import EMPTY_VALUES
 
 from core.fields import ReadOnceMixin, RowsReadOnce
@@ -81,8 +81,13 @@ def filter_summary(filterset) -> str:
         if value in EMPTY_VALUES or isinstance(filterset.filters.get(name), SortFilter):
             continue
         field = form.fields[name]
-        choices = dict(getattr(field, "choices", ()) or ())
-        values = value if isinstance(value, list | tuple | set) else [value]
-        shown = ", ".join(str(choices.get(v, choices.get(str(v), v))) for v in values)
-        parts.append(f"{field.label}: {shown}")
+        values = value if isinstance(value, list | tuple | set | QuerySet) else [value]
+        if isinstance(field, forms.ModelChoiceField):
+            # The chosen rows themselves, by the label the form gives them: never the whole list of choices
+            # (every commune of the country, for the administrator).
+            shown = [field.label_from_instance(v) for v in values]
+        else:
+            choices = dict(getattr(field, "choices", ()) or ())
+            shown = [choices.get(v, choices.get(str(v), v)) for v in values]
+        parts.append(f"{field.label}: {', '.join(str(s) for s in shown)}")
     return "; ".join(parts)

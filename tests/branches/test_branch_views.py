@@ -368,3 +368,23 @@ def test_a_filtered_export_says_its_filters_under_the_unit(client, tieu_can_offi
     filtered, header = third_row({"q": "cay gon", "o": "name"})
     assert header == "STT" and filtered.startswith("Lọc theo: ") and "cay gon" in filtered
     assert "Sắp xếp" not in filtered and "name" not in filtered  # the sort order is not a filter
+
+
+def test_an_export_filtered_by_a_unit_names_it_without_reading_every_choice(
+    client, tieu_can_officer, world, hieu_tu, monkeypatch
+):
+    """The administrator's commune filter offers every commune of the country: the line names the one
+    chosen from the row the form already read, never by walking the choices (13,000 rows, 0.4 s)."""
+    import io
+
+    from django.forms.models import ModelChoiceIterator
+    from openpyxl import load_workbook
+
+    def refuse(self):
+        raise AssertionError("the export's filters line read the whole list of choices")
+
+    monkeypatch.setattr(ModelChoiceIterator, "__iter__", refuse)
+    client.force_login(tieu_can_officer)
+    response = client.get(reverse("branches:branch_export"), {"commune": hieu_tu.pk})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet.cell(row=3, column=1).value == f"Lọc theo: Xã: {hieu_tu.name}"
