@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from branches.admin import EstimatedCountPaginator
+from branches.admin import EstimatedCountPaginator, ProvinceWithPredecessorsListFilter
 from core.admin import FoldedSearchMixin, HistoryAdmin, KeysetAdminMixin
 from core.text import fold
 from core.versioning import VERSION_FIELD, VersionedAdminForm, VersionedAdminMixin
@@ -34,7 +34,13 @@ class PersonAdmin(KeysetAdminMixin, VersionedAdminMixin, FoldedSearchMixin, Hist
         "district",
         "phone",
     ]
-    list_filter = ["gender", "is_party_member", "political_theory_level", "education_level", "province"]
+    list_filter = [
+        "gender",
+        "is_party_member",
+        "political_theory_level",
+        "education_level",
+        ("province", ProvinceWithPredecessorsListFilter),
+    ]
     list_select_related = ["district"]
     search_fields = ["name_key"]
     search_help_text = _("Search by name (with or without diacritics) or phone number")

@@ -293,3 +293,33 @@ def test_people_are_found_by_phone_in_admin_with_or_without_spaces(client, admin
     for query in ("0912 345 678", "0912345678", "345 678"):
         response = client.get(reverse("admin:secretaries_person_changelist"), {"q": query})
         assert list(response.context["cl"].result_list) == [person], query
+
+
+def test_a_province_of_today_finds_in_admin_the_people_of_those_merged_into_it(client, administrator, world):
+    """Admin's province filter on people: a province formed in 2025 brings the people of the provinces that
+    went into it, whose record still names the province of their time (as its staff read them); an ended
+    province finds its own."""
+    import datetime
+
+    from branches.models import Province, ProvinceSuccession
+    from secretaries.models import Person
+    from tests.factories import ProvinceFactory
+
+    reform_day = datetime.date(2025, 7, 1)
+    tra_vinh = Province.objects.get(code="84")
+    Province.objects.filter(pk=tra_vinh.pk).update(ended_on=reform_day - datetime.timedelta(days=1))
+    today = ProvinceFactory(code="80", name="Tỉnh Vĩnh Long (mới)", began_on=reform_day)
+    ProvinceSuccession.objects.create(predecessor=tra_vinh, successor=today, on=reform_day)
+    login_verified(client, administrator)
+    url = reverse("admin:secretaries_person_changelist")
+
+    def found(province):
+        response = client.get(url, {"province__id__exact": province.pk})
+        assert response.status_code == 200
+        return set(response.context["cl"].result_list)
+
+    of_tra_vinh = set(Person.objects.filter(province=tra_vinh))
+    assert of_tra_vinh and found(today) == of_tra_vinh
+    assert found(tra_vinh) == of_tra_vinh
+    assert found(Province.objects.get(code="86")) == set(Person.objects.filter(province__code="86"))
+    assert client.get(url, {"province__id__exact": "x"}).status_code == 302  # Django admin's ?e=1
