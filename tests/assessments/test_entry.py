@@ -105,6 +105,10 @@ class TestGrid:
         Assessment.objects.filter(pk=partial.pk).update(status=Assessment.Status.SUBMITTED)
         page = " ".join(client.get(partial.get_absolute_url()).content.decode().split())
         assert partial.get_rating_display() in page and "9 tiêu chí để trống" in page
+        # In the secretary's own step the unit has scored nothing yet: nothing of the unit's is missing.
+        Assessment.objects.filter(pk=partial.pk).update(status=Assessment.Status.AWAITING_REVIEW)
+        page = " ".join(client.get(partial.get_absolute_url()).content.decode().split())
+        assert "để trống" not in page and "chưa chấm" not in page
 
     def test_saving_the_grid_leaves_the_rows_nobody_changed_as_they_were(
         self, client, tieu_can_officer, commune_people, hieu_tu, framework, criteria
