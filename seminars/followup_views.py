@@ -24,13 +24,14 @@ from django.views.generic import ListView
 from branches.filters import _communes, _districts
 from branches.selectors import settles_waiting
 from core.excel import xlsx_response
-from core.mixins import PaginatedListMixin, PortalMixin, portal_view
+from core.mixins import PaginatedListMixin, PortalMixin, RefusedWithReason, portal_view
 from core.navigation import fixed_url, safe_next
 from core.templatetags.portal import ceased_badge, numbers
 from core.versioning import StaleEdit, VersionedForm
 from core.widgets import AutocompleteSelect
 
 from . import selectors, services
+from .forms import may_edit
 from .models import Proposal, proposal_result_error
 
 OPEN_STATUSES = [(s.value, s.label) for s in (Proposal.Status.PROPOSED, Proposal.Status.IN_PROGRESS)]
@@ -124,17 +125,40 @@ class FollowupView(PaginatedListMixin, PortalMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(filter=self.filterset, **kwargs)
         here = self.request.get_full_path()
+        user = self.request.user
+        # A proposal of a seminar the user's secretaries attended but another unit held is read, not
+        # followed up here: its row says who follows it up instead of offering a form.
         context["rows"] = [
-            (proposal, ProposalUpdateForm(proposal=proposal, next_url=here))
+            (
+                proposal,
+                ProposalUpdateForm(proposal=proposal, next_url=here)
+                if may_edit(user, proposal.seminar)
+                else None,
+            )
             for proposal in context["proposals"]
         ]
         return context
 
 
+def not_followed_here(proposal) -> str:
+    return _(
+        "The proposals of this seminar are followed up by the unit that held it, %(organiser)s (by the "
+        "provincial Youth Union once that unit has ended). Your unit reads them."
+    ) % {"organiser": proposal.seminar.organiser_name}
+
+
 @require_POST
 @portal_view
 def proposal_update(request, pk):
-    proposal = get_object_or_404(Proposal.objects.visible_to(request.user).select_related("seminar"), pk=pk)
+    proposal = get_object_or_404(
+        Proposal.objects.visible_to(request.user).select_related(
+            "seminar__province", "seminar__district", "seminar__commune"
+        ),
+        pk=pk,
+    )
+    if not may_edit(request.user, proposal.seminar):
+        # Read, as the seminar is (its secretaries took part): followed up by the unit that held it.
+        raise RefusedWithReason(not_followed_here(proposal))
     form = ProposalUpdateForm(
         request.POST, proposal=proposal, next_url=safe_next(request, reverse("seminars:followup"))
     )

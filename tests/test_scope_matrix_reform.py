@@ -69,6 +69,8 @@ EXCEPTIONS: dict[tuple[str, str], object] = {
     ("photo upload", "tap_ngai_officer"): FORBIDDEN,
     ("photo delete (confirm)", "tap_ngai_officer"): FORBIDDEN,
     ("photo delete", "tap_ngai_officer"): FORBIDDEN,
+    # Its proposals likewise: read on the follow-up page, followed up by the province (the district ended).
+    ("proposal update", "tap_ngai_officer"): FORBIDDEN,
     ("model edit", "tap_ngai_officer"): NOT_FOUND,
     ("model edit (post)", "tap_ngai_officer"): NOT_FOUND,
     # The world's campaigns are Trà Vinh's, per district: a commune officer reads them and nominates in

@@ -130,6 +130,41 @@ def test_commune_officer_reads_but_does_not_edit_a_seminar_its_secretary_attende
     assert client.get(reverse("seminars:seminar_update", args=[old.pk])).status_code == 403
 
 
+def test_commune_officer_follows_up_its_own_proposals_and_reads_those_of_a_seminar_it_did_not_hold(
+    world, reform, client
+):
+    """The follow-up page lists the old district's proposals a commune's secretaries took part in, read
+    only: the province follows them up once the district has ended; two communes never both do."""
+    own = tap_ngai_seminar(reform).proposals.get()
+    old = world["tieu_can_seminar"].proposals.open().first()
+    assert old is not None
+    login_verified(client, reform["officer"])
+    page = client.get(reverse("seminars:followup"))
+    rows = {proposal.pk: form for proposal, form in page.context["rows"]}
+    assert rows[own.pk] is not None and rows[old.pk] is None
+    html = " ".join(page.content.decode().split())
+    assert reverse("seminars:proposal_update", args=[own.pk]) in html
+    assert reverse("seminars:proposal_update", args=[old.pk]) not in html
+    assert "Tỉnh đoàn theo dõi (đơn vị tổ chức đã kết thúc)" in html
+
+    response = client.post(reverse("seminars:proposal_update", args=[old.pk]), {"status": "hoan_thanh"})
+    assert response.status_code == 403
+    assert "Huyện đoàn Tiểu Cần" in response.content.decode()
+    old.refresh_from_db()
+    assert old.status != "hoan_thanh"
+
+    # Today's provincial staff follow it up.
+    client.logout()
+    login_verified(client, reform["staff"])
+    response = client.post(
+        reverse("seminars:proposal_update", args=[old.pk]),
+        {"status": "hoan_thanh", "result": "Đã tổ chức lớp"},
+    )
+    assert response.status_code == 302
+    old.refresh_from_db()
+    assert old.status == "hoan_thanh"
+
+
 def test_a_commune_officer_reads_its_own_and_its_secretaries_seminars_as_one_set_of_ids(world, reform):
     """Its commune's seminars and those its secretaries attended, as a UNION of ids, not an OR that made
     PostgreSQL join every open proposal in the country to its seminar; the same rows for each model."""
