@@ -58,13 +58,12 @@ class AssessmentFilter(django_filters.FilterSet):
                 data = data.copy() if data is not None else QueryDict(mutable=True)
                 data["framework"] = str(current.pk)
         super().__init__(data, *args, request=request, **kwargs)
+        levels = unit_filters(request.user)
+        for level in ("district", "commune"):
+            if level not in levels:
+                del self.filters[level]
         if request.user.is_district_officer:
-            del self.filters["district"]
             self.filters["commune"].extra["widget"] = AutocompleteSelect("branches:commune_autocomplete")
-        elif request.user.is_commune_officer:
-            # One commune: nothing to narrow by unit.
-            del self.filters["district"]
-            del self.filters["commune"]
 
     def filter_search(self, queryset, name, value):
         from core.text import search_terms
@@ -72,3 +71,14 @@ class AssessmentFilter(django_filters.FilterSet):
         for term in search_terms(value):
             queryset = queryset.filter(person__name_key__contains=term)
         return queryset
+
+
+def unit_filters(user) -> frozenset[str]:
+    """The unit levels the list narrows by for `user` (the summary links its rows to those only): a
+    district officer's communes; none for a commune officer, whose list is its commune's (the old
+    communes its branches came from included)."""
+    if user.is_commune_officer:
+        return frozenset()
+    if user.is_district_officer:
+        return frozenset({"commune"})
+    return frozenset({"district", "commune"})

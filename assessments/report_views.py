@@ -19,6 +19,7 @@ from core.navigation import fixed_url, pk_url
 from core.templatetags.portal import ended_note, numbers
 
 from . import selectors
+from .filters import unit_filters
 from .models import Assessment, Framework, Rating
 
 
@@ -112,16 +113,17 @@ def summary(request):
             "form": form,
             "framework": framework,
             "report": report,
-            "unit_rows": _draw_units(report, framework) if report else "",
+            "unit_rows": _draw_units(report, framework, linked=unit_filters(request.user)) if report else "",
             "units_switch": units_switch(request, units),
         },
     )
 
 
-def _draw_units(report, framework) -> str:
+def _draw_units(report, framework, *, linked: frozenset[str]) -> str:
     """The rows of the summary's table of units, drawn here: a large province's table has a row per commune
     of today (Vĩnh Long: 124 rows of 12 cells, 41 ms of templates). Each unit's name links to its page (a
-    province), or to its assessments (a unit as recorded; units of today have no such list), an ended unit
+    province), or to its assessments (a unit as recorded, of a level in `linked`, those the user's list
+    narrows by: assessments.filters.unit_filters; units of today have no such list), an ended unit
     says its province and end; then the counts, the averages per group and the ratings with their share."""
     assessments_url = fixed_url("assessments:assessment_list")
     directly = escape(_("Communes directly under the province"))
@@ -134,7 +136,7 @@ def _draw_units(report, framework) -> str:
         else:
             if row.level == "province":
                 name = f'<a href="{escape(unit.get_absolute_url())}">{escape(unit.name)}</a>'
-            elif report.mode == "today":
+            elif report.mode == "today" or row.level not in linked:
                 name = escape(unit.name)
             else:
                 url = f"{assessments_url}?framework={framework.pk}&amp;{row.level}={unit.pk}"

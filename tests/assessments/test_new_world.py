@@ -259,3 +259,23 @@ def test_commune_officers_list_has_no_unit_filters_and_leads_to_its_grid(world, 
     assert reverse("assessments:commune_grid", args=["29365"]) in page.content.decode()
     # Tèo's 2026 draft of Huyện Tiểu Cần (before his branch moved) is among its branches' records.
     assert world["tieu_can_assessment"] in page.context["assessments"]
+
+
+def test_the_summary_links_a_row_to_the_list_only_where_the_list_narrows_by_its_unit(world, reform, client):
+    """A commune officer's summary, as recorded, has a row for the old commune its branch came from (Xã
+    Hiếu Tử, Tèo's assessment): its list has no unit filter, so the row names the unit without a link that
+    would open the whole list under the row's name. Today's staff's rows link to the list narrowed."""
+    from assessments.services import assessment_submit
+
+    assessment_submit(assessment=world["tieu_can_assessment"])  # counted in the summary once sent
+    framework = world["tieu_can_assessment"].framework
+    list_url = reverse("assessments:assessment_list")
+    login_verified(client, reform["officer"])
+    html = client.get(reverse("assessments:summary"), {"framework": framework.pk}).content.decode()
+    assert "Xã Hiếu Tử" in html and f"{list_url}?framework={framework.pk}&amp;commune=" not in html
+
+    client.logout()
+    login_verified(client, reform["staff"])
+    html = client.get(reverse("assessments:summary"), {"framework": framework.pk}).content.decode()
+    linked = f"{list_url}?framework={framework.pk}&amp;district={world['tieu_can_assessment'].district_id}"
+    assert linked in html
