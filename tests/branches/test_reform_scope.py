@@ -531,6 +531,9 @@ def test_an_ended_unit_reads_and_changes_nothing_of_today(world, reform, client,
     person_page = client.get(person.get_absolute_url())
     assert not person_page.context["manages"] and reform["tap_ngai"].name in person_page.content.decode()
     assert changes[-1] not in person_page.content.decode()
+    people = client.get(reverse("secretaries:person_list")).content.decode()
+    assert reverse("secretaries:person_create") not in people  # no "Add secretary" leading to a 403
+    assert client.get(reverse("secretaries:person_create")).status_code == 403
     # Tập Ngãi, which has them today, changes them.
     login_verified(client, commune_officer(reform["tap_ngai"], "doanxa.tapngai"))
     for url in changes:
