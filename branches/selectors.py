@@ -7,7 +7,7 @@ so a page costs the same number of queries for 9 districts or 696.
 from collections.abc import Iterable
 from datetime import timedelta
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils.dateparse import parse_date
 
@@ -330,20 +330,24 @@ def branches_moved_away(commune, *, user) -> list:
         .select_related("commune__district")
         .order_by("name_key", "pk")
     )
-    return attach_branch_successors(moved) if moved else moved
+    return attach_branch_successors(moved, user=user) if moved else moved
 
 
-def attach_branch_successors(branches: list) -> list:
-    """Set `successors` on each ended branch of a page (what it went into): one query for any non-empty
-    page, whether or not it holds an ended branch, so a list costs the same whatever its rows."""
+def attach_branch_successors(branches: list, *, user) -> list:
+    """Set `successors` on each ended branch of a page (what it went into), each marked `visible` for
+    `user` (read by the `linkable` filter: a branch formed after an ended unit's end is named, not linked).
+    One query for any non-empty page, whether or not it holds an ended branch, so a list costs the same
+    whatever its rows."""
     by_branch: dict[int, list] = {}
     for row in (
         BranchSuccession.objects.filter(
             predecessor__in=[b.pk for b in branches], predecessor__ended_on__isnull=False
         )
         .select_related("successor")
+        .annotate(visible=Exists(Branch.objects.visible_to(user).filter(pk=OuterRef("successor"))))
         .order_by("successor__name_key")
     ):
+        row.successor.visible = row.visible
         by_branch.setdefault(row.predecessor_id, []).append(row.successor)
     for branch in branches:
         branch.successors = by_branch.get(branch.pk, [])

@@ -149,7 +149,7 @@ class CommuneDetailView(UnitDetailMixin, DetailView):
         branches = list(Branch.objects.visible_to(user).filter(commune=self.object))
         for branch in branches:
             branch.commune = self.object  # the table reads its commune's end: this one, not a query a row
-        branches = selectors.attach_branch_successors(branches)
+        branches = selectors.attach_branch_successors(branches, user=user)
         # An ended commune that still has active branches: they wait for their new commune; those it had that
         # went into another are listed apart, under their commune today.
         ended = self.object.ended_on is not None
@@ -184,7 +184,7 @@ class BranchListView(PrintableListMixin, PaginatedListMixin, BranchQuerysetMixin
     def get_context_data(self, **kwargs):
         context = super().get_context_data(filter=self.filterset, **kwargs)
         user = self.request.user
-        context["branches"] = selectors.attach_branch_successors(list(context["branches"]))
+        context["branches"] = selectors.attach_branch_successors(list(context["branches"]), user=user)
         context["show_district"] = selectors.shows_districts(user)
         context["show_commune"] = selectors.shows_communes(user)
         context["waiting_count"] = selectors.waiting_count(user=user)

@@ -405,6 +405,30 @@ def test_pages_link_only_what_their_reader_may_open(world, reform, client, tieu_
     assert reform["province"].name in page and reform["province"].get_absolute_url() not in page
 
 
+def test_a_branch_split_after_an_ended_units_end_names_its_new_branches_without_links(
+    world, reform, client, tieu_can_officer, hieu_tu
+):
+    """Huyện đoàn Tiểu Cần reads its former branch, split by Tập Ngãi in 2026: the old commune's page says
+    what it went into, named, not linked (the new branches are Tập Ngãi's: a link would answer 404)."""
+    from branches.services import SplitPart, branch_split
+
+    branches_reattach(on=REFORM_DAY)
+    tap_ngai_officer = commune_officer(reform["tap_ngai"], "doanxa.tapngai")
+    parts = [SplitPart(name=f"Ấp Cây Gòn {part}", kind="ap", member_count=16) for part in "AB"]
+    new = branch_split(
+        branch=world["tieu_can"], parts=parts, on=datetime.date(2026, 3, 31), user=tap_ngai_officer
+    )
+    login_verified(client, tieu_can_officer)
+    page = client.get(hieu_tu.get_absolute_url()).content.decode()
+    for branch in new:
+        assert branch.name in page and branch.get_absolute_url() not in page
+    assert 404 not in _links_answer(client, page).values()
+    # Tập Ngãi, whose they are, follows the links.
+    login_verified(client, tap_ngai_officer)
+    page = client.get(reform["tap_ngai"].get_absolute_url()).content.decode()
+    assert all(branch.get_absolute_url() in page for branch in new)
+
+
 def test_a_person_now_serving_elsewhere_is_read_not_changed(world, reform, client):
     """Tập Ngãi reads the people who served its branches, but one who now serves only in another commune
     is that commune's to change, assess and invite: the page says so and offers none of it (403 by URL)."""
