@@ -159,6 +159,7 @@ def test_invite_self_assess_correct_consent_review_confirm_publish_wall(
     secretary.goto(f"{live_server.url}/toi/")
     history = secretary.locator("#own-assessments .table-responsive")
     expect(history.locator("[data-status-under-period]")).to_contain_text("Đã xác nhận")
+    expect(history.locator("[data-status-under-period]")).to_contain_text("Hoàn thành xuất sắc nhiệm vụ")
     assert history.evaluate("(el) => el.scrollWidth <= el.clientWidth"), "the table overflows at 360 px"
 
     # 8. This year's campaign: both nominations approved and nominations closed (services); staff publish.
