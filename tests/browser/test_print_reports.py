@@ -149,6 +149,12 @@ def flat(text: str) -> str:
 def test_every_report_prints_on_a4_whole_and_without_overlaps(
     browser, page, live_server, tra_vinh_staff, report_world
 ):
+    from seminars.models import Proposal
+
+    # What came of an open proposal so far: printed in its row, where the screen has the form.
+    Proposal.objects.open().filter(pk=Proposal.objects.open().first().pk).update(
+        result="Đã kiện toàn 6/11 chi đoàn."
+    )
     login(page, live_server, tra_vinh_staff.username, PASSWORD)
     today = timezone.localdate().strftime("%d/%m/%Y")
     # A page opened for paper (its charts first drawn at a canvas's default 300 pixels): names still whole.
@@ -202,6 +208,12 @@ def test_every_report_prints_on_a4_whole_and_without_overlaps(
         if name in ("secretary list", "assessment list"):
             for person in report_world["people"]:
                 assert person in text, f"{person} is not on the paper"
+        if name == "follow-up of proposals":
+            assert (
+                "Đơn vị chịu trách nhiệm" in text
+                and "Kết quả" in text
+                and "Đã kiện toàn 6/11 chi đoàn." in text
+            )
         if name in ("vacancies", "branch list"):
             for branch in report_world["vacant"]:
                 assert branch in text, f"{branch} is not on the paper"
