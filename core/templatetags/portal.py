@@ -182,6 +182,15 @@ def linkable(obj) -> bool:
 
 
 @register.filter
+def filters_line(filterset) -> str:
+    """The filters a list was narrowed by, in words (core.filters.filter_summary): printed under its
+    heading (templates/partials/filters_printed.html) as its export writes them."""
+    from core.filters import filter_summary
+
+    return filter_summary(filterset) if filterset else ""
+
+
+@register.filter
 def filtered_by(filterset, query) -> bool:
     """Whether the query string (`request.GET`) chose any of a list's filters: templates/partials/
     filter_panel.html is then open on a phone too, showing what narrowed the list. Not the page nor the

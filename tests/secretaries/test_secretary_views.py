@@ -473,6 +473,8 @@ def test_the_lists_print_view_holds_the_whole_list_and_says_when_it_is_cut(
         html = client.get(url, {"q": "in", "print": "1"}).content.decode()
     assert all(name in html for name in names)
     assert "data-print" in html and "data-report-date" in html and "data-print-cut" not in html
+    # On paper, what the list was narrowed by, as its export writes it.
+    assert "Lọc theo: Tìm kiếm: in" in " ".join(html.split())
     # The whole list costs the queries of a page, whatever its length.
     for n in range(settings.PAGE_SIZE + 5, 2 * settings.PAGE_SIZE + 5):
         person_with_term(
