@@ -85,6 +85,12 @@ LABELS_CUT_JS = """
   .map((chart) => chart.canvas.dataset.chart)
 """
 
+# The buttons left on paper ("Add branch", "Assess the commune"): none, whatever page is printed.
+BUTTONS_JS = (
+    "() => [...document.querySelectorAll('main .btn')].filter((el) => el.getClientRects().length)"
+    + (".map((el) => el.textContent.trim())")
+)
+
 STYLES_JS = """
 () => ({
   thead: [...document.querySelectorAll("main thead")].map((el) => getComputedStyle(el).display),
@@ -134,7 +140,7 @@ def report_world(world, hieu_tu, tra_vinh_staff, framework_2026):
         services.assessment_submit(assessment=assessment)
         people.append(person.full_name)
     vacant = [BranchFactory(commune=hieu_tu, name=f"Ấp Trống {n:02d}").name for n in range(30)]
-    return {"people": people, "vacant": vacant}
+    return {"people": people, "vacant": vacant, "commune": hieu_tu}
 
 
 def pdf_pages(page) -> list[str]:
@@ -178,6 +184,12 @@ def test_every_report_prints_on_a4_whole_and_without_overlaps(
         page.wait_for_function(CHARTS_FIT_JS)
 
         assert page.evaluate(OVERLAPS_JS) == [], f"{name}: elements overlap on paper"
+        buttons = (
+            "() => [...document.querySelectorAll('main .btn')].filter((el) => el.getClientRects().length)"
+        )
+        assert page.evaluate(buttons + ".map((el) => el.textContent.trim())") == [], (
+            f"{name}: buttons on paper"
+        )
         assert page.evaluate(LABELS_CUT_JS) == [], f"{name}: a chart's names are cut on paper"
         styles = page.evaluate(STYLES_JS)
         assert styles["thead"] and set(styles["thead"]) == {"table-header-group"}, f"{name}: {styles}"
@@ -217,3 +229,10 @@ def test_every_report_prints_on_a4_whole_and_without_overlaps(
         if name in ("vacancies", "branch list"):
             for branch in report_world["vacant"]:
                 assert branch in text, f"{branch} is not on the paper"
+
+    # Pages printed as they are, whose buttons are the screen's: the first screen, a commune's page.
+    for url in ("/", report_world["commune"].get_absolute_url()):
+        page.set_viewport_size({"width": A4_CONTENT_WIDTH, "height": 1000})
+        page.goto(live_server.url + url)
+        page.emulate_media(media="print")
+        assert page.evaluate(BUTTONS_JS) == [], f"{url}: buttons on paper"
