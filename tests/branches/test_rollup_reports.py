@@ -111,11 +111,22 @@ def test_commune_officer_home_speaks_of_its_commune(client, world):
 
 
 def test_new_province_staff_home_lists_its_communes(client, world):
+    from branches.models import Commune
+    from tests.factories import BranchFactory
+
+    BranchFactory(commune=Commune.objects.get(code="29350"), name="Ấp Chờ Xã")  # under ended Hiếu Tử: waits
     login_verified(client, staff())
-    page = client.get(reverse("home")).content.decode()
+    response = client.get(reverse("home"))
+    page = response.content.decode()
     assert "Các xã trong tỉnh" in page
     assert "Bí thư theo xã" in page
     assert "Các xã trong huyện" not in page and "Bí thư theo tỉnh" not in page
+    # What the figures count beyond its communes' rows waits under an ended commune, linked to the work list.
+    number = response.context["branches_elsewhere"]
+    assert number == 1
+    said = " ".join(page.split())
+    assert f"Các số ở trên còn tính {number} chi đoàn đang hoạt động còn thuộc xã đã kết thúc" in said
+    assert reverse("branches:branch_waiting") in said[said.index('data-home="branches-elsewhere"') :]
 
 
 def test_an_ended_provinces_home_says_what_its_table_does_not_hold(client, world, tra_vinh_staff):
@@ -129,10 +140,8 @@ def test_an_ended_provinces_home_says_what_its_table_does_not_hold(client, world
     assert context["branches_elsewhere"] == context["totals"]["branches"] - in_table
     page = response.content.decode()
     number = context["branches_elsewhere"]
-    assert (
-        f"Các số ở trên còn tính {number} chi đoàn đang hoạt động nay thuộc xã không có trong bảng này"
-        in page
-    )
+    said = " ".join(page.split())
+    assert f"Các số ở trên còn tính {number} chi đoàn đang hoạt động đã về các xã hiện nay, không có" in said
     # And that the unit has ended, what its account may still do, and what the figures are.
     assert "Tỉnh Trà Vinh đã chấm dứt ngày 30/06/2025. Tài khoản này xem được hồ sơ của đơn vị" in page
     assert "số liệu dưới đây là tình hình hôm nay của các chi đoàn ấy" in page
