@@ -110,6 +110,19 @@ class TestGrid:
         page = " ".join(client.get(partial.get_absolute_url()).content.decode().split())
         assert "để trống" not in page and "chưa chấm" not in page
 
+    def test_the_grid_on_paper_says_its_framework_and_prints_whole_comments(
+        self, client, tieu_can_officer, commune_people, hieu_tu, framework, criteria
+    ):
+        client.force_login(tieu_can_officer)
+        data = grid_data(framework, criteria, commune_people, {commune_people[0]: ["4"] * 11})
+        comment = "Hoàn thành nhiệm vụ, cần củng cố sinh hoạt chi đoàn định kỳ hằng tháng."
+        data[f"c-{commune_people[0].pk}"] = comment
+        html = " ".join(client.post(grid_url(hieu_tu), data, follow=True).content.decode().split())
+        printed = html[html.index("data-printed-framework>") :]
+        assert printed.startswith(f"data-printed-framework>· {framework.year} — {framework.name}")
+        assert f"data-printed-comment>{comment}</span>" in html
+        assert "data-report-date" in html  # the unit and the day on paper, as a list has
+
     def test_saving_the_grid_leaves_the_rows_nobody_changed_as_they_were(
         self, client, tieu_can_officer, commune_people, hieu_tu, framework, criteria
     ):
