@@ -236,3 +236,15 @@ def test_every_report_prints_on_a4_whole_and_without_overlaps(
         page.goto(live_server.url + url)
         page.emulate_media(media="print")
         assert page.evaluate(BUTTONS_JS) == [], f"{url}: buttons on paper"
+
+    # A commune's grid prints across a landscape page (its own @page), each comment whole.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.emulate_media(media="screen")
+    page.goto(f"{live_server.url}/assessments/grid/{report_world['commune'].code}/")
+    page.emulate_media(media="print")
+    reader = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True, print_background=True)))
+    box = reader.pages[0].mediabox
+    assert box.width > box.height, "the grid is not printed across the page"
+    text = flat(" ".join(p.extract_text() or "" for p in reader.pages))
+    assert "Phạm Văn Học 00" in text and "Tỉnh Trà Vinh" in text and today in text
+    assert page.evaluate(BUTTONS_JS) == []
