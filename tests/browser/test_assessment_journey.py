@@ -231,6 +231,16 @@ def test_commune_grid_is_usable_on_a_phone(
     assert not Assessment.objects.filter(person=people[HUNG]).exists()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
+    # The list on the phone: what its hidden columns say goes under each name, nothing cut at the edge.
+    page.goto(f"{live_server.url}/assessments/")
+    row = page.locator("tbody tr", has=page.get_by_role("link", name=MAI))
+    under = row.locator("[data-under-name]")
+    expect(under).to_contain_text("2026")
+    expect(under).to_contain_text(draft.branch.name)
+    expect(under.locator(".badge")).to_have_text("Nháp")
+    table = page.locator("main .table-responsive").first
+    assert table.evaluate("(el) => el.scrollWidth <= el.clientWidth"), "the list overflows at 360 px"
+
 
 def test_phone_keeps_the_cell_being_typed_in_visible(
     phone_page, live_server, framework_2026, tieu_can_officer, hieu_tu_secretaries
