@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.contrib.messages import get_messages
+from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 
 from awards import services
@@ -86,6 +87,20 @@ class TestPage:
         response = client.get(review_url(world["campaign"]))
         row = next(n for n in response.context["nominations"] if n.pk == both[0].pk)
         assert hasattr(row, "score") and hasattr(row, "rating_label")
+
+    def test_achievements_open_under_the_name_where_their_column_is_hidden(
+        self, client, tra_vinh_staff, world, both
+    ):
+        """Below 1200 px the achievements' column is hidden: each row opens them under the name (a <details>,
+        no script), so a phone or a laptop never offers Approve beside achievements it cannot see."""
+        login_verified(client, tra_vinh_staff)
+        html = client.get(review_url(world["campaign"])).content.decode()
+        for nomination in both:
+            assert nomination.summary
+            row = html[html.index(reverse("awards:nomination_detail", args=[nomination.pk])) :]
+            row = row[: row.index(reverse("awards:nomination_approve", args=[nomination.pk]))]
+            opened = row[row.index("data-achievements") :]
+            assert "d-xl-none" in row and str(linebreaksbr(nomination.summary)) in opened
 
     def test_decided_campaign_is_read_only(self, client, tra_vinh_staff, world):
         login_verified(client, tra_vinh_staff)
