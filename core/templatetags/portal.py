@@ -300,6 +300,12 @@ def ended_note(unit, *, with_province: bool = False) -> str:
     return f' <span class="small text-muted">{province}({until})</span>'
 
 
+@register.filter
+def until(unit):
+    """`ended_note` in a template: "(đến ngày 30/06/2025)" after the name of a unit that ended."""
+    return mark_safe(ended_note(unit))  # escaped in ended_note
+
+
 @register.simple_tag
 def unit_rows(units, level: str):
     """The rows of templates/partials/unit_table.html, drawn here: a merged province's first screen lists

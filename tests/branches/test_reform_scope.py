@@ -258,6 +258,19 @@ def test_an_ended_unit_reads_the_branches_still_waiting_under_it(
     assert waiting not in Branch.objects.visible_to(cang_long_officer)
 
 
+def test_a_waiting_branchs_page_marks_its_ended_commune_and_district(world, reform, client, tra_vinh_staff):
+    """Its commune and district are those of before the reform, named with their end: not taken for
+    today's units of the same name."""
+    branches_reattach(on=REFORM_DAY)
+    waiting = BranchFactory(commune=world["tieu_can"].commune, name="Ấp Chờ Xếp")
+    login_verified(client, tra_vinh_staff)
+    html = " ".join(client.get(waiting.get_absolute_url()).content.decode().split())
+    facts = html[html.index("<dl") : html.index("</dl>")]
+    until = "(đến ngày 30/06/2025)"
+    assert f'Xã Hiếu Tử</a> <span class="small text-muted">{until}</span>' in facts
+    assert f'Huyện Tiểu Cần</a> <span class="small text-muted">{until}</span>' in facts
+
+
 def test_admin_shows_a_branchs_former_commune(world, reform, client, administrator):
     branches_reattach(on=REFORM_DAY)
     login_verified(client, administrator)
