@@ -582,3 +582,16 @@ def test_a_printed_seminar_is_its_record_with_the_unit_and_day(client, tieu_can_
     assert 'class="link-danger text-nowrap d-print-none"' in html  # a photo's "Remove"
     history = html.index("Lịch sử thay đổi")
     assert html.rindex('<div class="d-print-none">', 0, history) > html.rindex("</section>", 0, history)
+
+
+def test_the_list_on_a_phone_says_under_each_title_what_its_hidden_columns_say(client, tra_vinh_staff, world):
+    """Below 576 px the day, the organiser, the participants and the open proposals go under the title
+    (their columns are hidden there): a phone sees the list whole, without scrolling sideways."""
+    seminar = world["tieu_can_seminar"]
+    login_verified(client, tra_vinh_staff)
+    html = " ".join(client.get(reverse("seminars:seminar_list")).content.decode().split())
+    under = html[html.index(seminar.get_absolute_url()) :]
+    under = under[under.index("data-under-title>") : under.index("</td>")]
+    assert seminar.held_on.strftime("%d/%m/%Y") in under and "Huyện đoàn Tiểu Cần" in under
+    assert f"Người tham dự: {seminar.participants.count()}" in under
+    assert f"Đề xuất đang theo dõi: {seminar.proposals.open().count()}" in under
