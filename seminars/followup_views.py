@@ -251,7 +251,9 @@ def draw_report_rows(rows, *, waiting_url: str | None) -> SafeString:
         share = "—"
         if row.share is not None:
             attended = figures.grouped(row.attended)
-            share = f'{figures.places(row.share, 1)}% <span class="small text-muted">({attended})</span>'
+            # How many, under the share on a phone: beside it, the column was cut at the screen's edge.
+            count = f'<span class="small text-muted d-block d-sm-inline">({attended})</span>'
+            share = f"{figures.places(row.share, 1)}% {count}"
         secretaries = figures.grouped(row.secretaries)
         lines.append(
             f'<tr data-unit="{key}"><td>{name}</td>'

@@ -84,3 +84,14 @@ def test_tap_ngai_grid_on_a_phone(phone_page, live_server, new_world):
         save.tap()
     expect(page.locator(".alert-success")).to_contain_text("Đã lưu nháp 1 đánh giá")
     assert Assessment.objects.get(framework=new_world["framework"]).status == Assessment.Status.DRAFT
+
+
+def test_the_seminar_report_of_the_past_fits_a_phone(phone_page, live_server, new_world):
+    """Today's province reads 2021 per district of the time, each marked as ended: the badges wrap with
+    the names, and every column of figures stays on the screen."""
+    page = phone_page
+    login(page, live_server, "tinhdoan.vinhlong.moi", PASSWORD)
+    page.goto(f"{live_server.url}/seminars/report/?year=2021")
+    expect(page.locator(".unit-report tbody .badge").first).to_contain_text("chấm dứt 30/06/2025")
+    table = page.locator("main .table-responsive").first
+    assert table.evaluate("(el) => el.scrollWidth <= el.clientWidth"), "the report is cut at 360 px"

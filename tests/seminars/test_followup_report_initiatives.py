@@ -220,8 +220,8 @@ class TestReport:
         assert row.startswith("<td>Huyện &lt;b&gt;Tiểu&lt;/b&gt; Cần</td>") and "<b>" not in row
         assert '<td class="text-end" data-participants>4</td>' in row
         assert (
-            '<td class="text-end text-nowrap" data-share>75,0% <span class="small text-muted">(3)</span></td>'
-            in row
+            '<td class="text-end text-nowrap" data-share>75,0% '
+            '<span class="small text-muted d-block d-sm-inline">(3)</span></td>' in row
         )
         province = html.split('<tr data-unit="province">')[1].split("</tr>")[0]
         assert province.startswith("<td>Cấp tỉnh</td>") and "data-share>—</td>" in province
