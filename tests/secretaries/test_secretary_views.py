@@ -506,6 +506,22 @@ def test_terms_ending_soon_from_home_to_list(client, tieu_can_officer, world):
     assert not client.get(reverse("secretaries:person_list"), {"ending": "overdue"}).context["people"]
 
 
+def test_a_term_ending_soon_in_a_branch_still_under_an_ended_commune_names_its_end(
+    client, tieu_can_officer, world, hieu_tu
+):
+    """A branch waiting for its new commune is under one that ended: the first screen's line says so, not
+    to be taken for today's commune of the same name."""
+    from django.utils import timezone
+
+    term = world["tieu_can_term"]
+    term.expected_end_on = timezone.localdate() + datetime.timedelta(days=20)
+    term.save()
+    type(hieu_tu).objects.filter(pk=hieu_tu.pk).update(ended_on=datetime.date(2025, 6, 30))
+    client.force_login(tieu_can_officer)
+    html = " ".join(client.get(reverse("home")).content.decode().split())
+    assert 'Ấp Cây Gòn, Xã Hiếu Tử <span class="small text-muted">(đến ngày 30/06/2025)</span>' in html
+
+
 def test_terms_past_their_end_are_on_the_first_screen_with_their_list(client, tieu_can_officer, world):
     """A term past its expected end and still current (re-elected or ended, not recorded) is not "ending
     soon": the first screen counts it apart and opens the list of them."""
