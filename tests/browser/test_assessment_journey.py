@@ -169,6 +169,13 @@ def test_officer_scores_a_commune_from_the_keyboard_and_the_province_confirms(
     expect(page.locator("[data-stat=average]")).to_have_text(vietnamese(average))
 
 
+# The focused element lies within the window (a smooth scroll towards it has ended).
+IN_VIEW_JS = """() => {
+    const box = document.activeElement.getBoundingClientRect();
+    return box.top >= 0 && box.bottom <= innerHeight && box.left >= 0 && box.right <= innerWidth;
+}"""
+
+
 def uncovered(locator) -> bool:
     """True when the element itself is what a tap at its centre would hit (not a sticky cell above it)."""
     return locator.evaluate(
@@ -253,6 +260,8 @@ def test_phone_keeps_the_cell_being_typed_in_visible(
     hidden = []
     for index, digit in enumerate(TYPED[MAI]):
         page.keyboard.type(digit)
+        # The page may still be scrolling the next field into view (smoothly): asked once it is on screen.
+        page.wait_for_function(IN_VIEW_JS, timeout=2000)
         if not uncovered(page.locator("*:focus")):
             hidden.append(index + 1)
     assert not hidden, f"after these digits the focused cell was under the person column: {hidden}"
