@@ -322,7 +322,7 @@ def _province_ids(province_id):
     _branch_lists; read once per request by User.scope_province_ids)."""
     from branches.models import Province
 
-    return Province.objects.filter(Q(pk=province_id) | Q(successions__successor=province_id)).values("pk")
+    return Province.objects.with_predecessors([province_id]).values("pk")
 
 
 def _branch_lists(kind: str, unit, *, ended: bool, outside_only: bool = False):
@@ -363,7 +363,7 @@ def _scope_provinces(kind: str, unit):
 
     if kind == "commune":
         own = Province.objects.filter(communes=unit).values("pk")
-        return Province.objects.filter(Q(pk__in=own) | Q(successions__successor__in=own)).values_list("pk")
+        return Province.objects.with_predecessors(own).values_list("pk")
     return _province_ids(unit).values_list("pk")
 
 

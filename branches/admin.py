@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.paginator import Paginator
 from django.db import connections
-from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
@@ -48,7 +47,7 @@ class ProvinceWithPredecessorsListFilter(admin.RelatedFieldListFilter):
             ids = [int(value) for value in chosen]
         except (TypeError, ValueError) as error:
             raise IncorrectLookupParameters(error) from error
-        provinces = Province.objects.filter(Q(pk__in=ids) | Q(successions__successor__in=ids)).values("pk")
+        provinces = Province.objects.with_predecessors(ids).values("pk")
         return queryset.filter(**{f"{self.field_path}__in": provinces})
 
 

@@ -167,6 +167,11 @@ class ProvinceQuerySet(UnitQuerySet):
     district_path = "districts"
     commune_path = "communes"
 
+    def with_predecessors(self, provinces) -> "ProvinceQuerySet":
+        """`provinces` (ids: a list, or a query of them) and the provinces that went into them in the 2025
+        reform: Vĩnh Long with Trà Vinh and Bến Tre, whose records its staff read."""
+        return self.filter(Q(pk__in=provinces) | Q(successions__successor__in=provinces))
+
 
 class Province(AdministrativeUnit):
     class Kind(models.TextChoices):
