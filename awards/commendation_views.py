@@ -180,9 +180,16 @@ def certificates_job(*, job, user, campaign: int) -> JobResult:
 @portal_view
 def commendation_export(request, campaign_pk):
     """The published list as .xlsx: the page's columns, plus gender, ethnicity and party membership (what the
-    statistics count). No phone, birth date or religion: the list reaches beyond each user's own scope."""
+    statistics count). The list reaches beyond an officer's own scope: ethnicity and party membership,
+    personal data, are written only for the people within it (Person.objects.visible_to); no phone, birth
+    date or religion for anyone."""
     campaign = _decided_campaign(request, campaign_pk)
     commendations = list(selectors.published_commendations(campaign=campaign, user=request.user))
+    within_scope = set(
+        Person.objects.visible_to(request.user)
+        .filter(pk__in={c.person_id for c in commendations})
+        .values_list("pk", flat=True)
+    )
     # The commune each branch belonged to on the decision date, as the certificate names it.
     communes_then = branch_communes_on([c.branch for c in commendations], campaign.decision_date)
     headers = [
@@ -211,12 +218,13 @@ def commendation_export(request, campaign_pk):
     def rows():
         for c in commendations:
             person = c.person
+            personal = person.pk in within_scope
             yield [
                 c.unit.name,
                 person.full_name,
                 genders.get(person.gender, ""),
-                ethnicities.get(person.ethnicity, ""),
-                yes if person.is_party_member else no,
+                ethnicities.get(person.ethnicity, "") if personal else None,
+                (yes if person.is_party_member else no) if personal else None,
                 c.branch.name,
                 communes_then[c.branch_id].name,
                 c.nomination.summary,

@@ -220,7 +220,6 @@ class TestExport:
         # Before the reform the unit of the time and today's are the same province, named at two levels.
         assert teo[12:] == ["Huyện Tiểu Cần, Tỉnh Trà Vinh", "Xã Hiếu Tử, Tỉnh Trà Vinh"]
         assert teo[0] == "Huyện Tiểu Cần" and teo[1] == "Nguyễn Văn Tèo"
-        assert teo[3] == "Khmer"
         assert teo[5:7] == ["Ấp Cây Gòn", "Xã Hiếu Tử"]
         assert teo[7] == "Nguyễn Văn Tèo: tổ chức tốt các phong trào của chi đoàn."
         assert teo[8] == "125/QĐ-TĐTN"
@@ -228,6 +227,23 @@ class TestExport:
         assert teo[10] is None
         assert nhung[10] == datetime.datetime(2021, 3, 1)
         assert nhung[11] == "Kê khai thành tích không đúng sự thật."
+
+    def test_ethnicity_and_party_membership_only_within_the_readers_scope(
+        self, client, cang_long_officer, tra_vinh_staff, world
+    ):
+        """Personal data stays within scope: Càng Long's officer reads the province's list, and the ethnicity
+        and party membership of Càng Long's people only; the province's staff read everyone's."""
+        from secretaries.models import Person
+
+        Person.objects.filter(pk=world["tieu_can_person"].pk).update(ethnicity="05", is_party_member=True)
+        url = reverse("awards:commendation_export", args=[world["decided_campaign"].pk])
+        client.force_login(cang_long_officer)
+        nhung, teo = workbook_rows(client.get(url))[1:]
+        assert teo[1] == "Nguyễn Văn Tèo" and teo[3:5] == [None, None]
+        assert nhung[3] and nhung[4] in ("Có", "Không")
+        login_verified(client, tra_vinh_staff)
+        nhung, teo = workbook_rows(client.get(url))[1:]
+        assert teo[3:5] == ["Khmer", "Có"]
 
     def test_no_phone_birth_date_or_religion(self, client, cang_long_officer, world):
         client.force_login(cang_long_officer)
