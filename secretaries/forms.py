@@ -71,8 +71,13 @@ class AppointmentFieldsMixin:
         due = cleaned.get("expected_end_on")
         if started and due and due < started:
             self.add_error("expected_end_on", _("The term cannot be due to end before it starts."))
-        if started and started > timezone.localdate() + datetime.timedelta(days=366):
-            self.add_error("started_on", _("The start date is more than a year away."))
+        # A term counts from the day it is recorded (a branch with it is no longer vacant, its secretary is
+        # assessed): one that has not begun would count too early and could be neither ended nor replaced.
+        if started and started > timezone.localdate():
+            self.add_error(
+                "started_on",
+                _("This day has not come yet: a term is recorded once it has begun."),
+            )
         if not (branch and role == Term.Role.SECRETARY and started):
             return
         current = self.current_secretary

@@ -515,8 +515,8 @@ class SecretaryImport(ImportKind):
     def _check_dates(row, born, started, today, user, columns):
         # The date of birth's own rules are its column's (validate_date_of_birth).
         if started:
-            if started > today + datetime.timedelta(days=366):
-                row.refuse("started_on", _("the start date is more than a year away"), columns=columns)
+            if started > today:
+                row.refuse("started_on", _("the start date has not come yet"), columns=columns)
             elif born and started < born:
                 row.refuse("started_on", _("the term starts before the date of birth"), columns=columns)
             try:

@@ -101,7 +101,7 @@ def test_refusals_per_row_and_nothing_saved(officer_client, vacant, world, hieu_
         secretary_row("Người Một", vacant[1].name),  # 10: same person as row 3
         secretary_row(teo.full_name, vacant[2].name, born=teo.date_of_birth),  # 11: already in the portal
         secretary_row("Người Tám", vacant[3].name, born="31/02/1999"),  # 12: impossible date
-        secretary_row("Người Chín", vacant[3].name, started="01/01/2030"),  # 13: too far ahead
+        secretary_row("Người Chín", vacant[3].name, started="01/01/2030"),  # 13: not begun yet
     ]
     batch = _batch(_post(officer_client, rows))
     assert (batch.new_count, batch.error_count) == (1, 10)
@@ -119,7 +119,7 @@ def test_refusals_per_row_and_nothing_saved(officer_client, vacant, world, hieu_
     duplicate = _row_errors(batch, 11)[0]
     assert "đã có trên cổng thông tin" in duplicate["message"] and duplicate["link"] == teo.get_absolute_url()
     assert _row_errors(batch, 12)[0]["message"] == "31/02/1999 không phải ngày hợp lệ"
-    assert "hơn một năm" in _row_errors(batch, 13)[0]["message"]
+    assert "chưa đến" in _row_errors(batch, 13)[0]["message"]
 
     page = officer_client.get(batch.get_absolute_url()).content.decode()
     assert "Dòng 12, Ngày sinh: 31/02/1999 không phải ngày hợp lệ" in page

@@ -87,6 +87,23 @@ class TestCreateAndAppoint:
         response = client.post(reverse("secretaries:person_create"), data)
         assert "started_on" in response.context["form"].errors
 
+    def test_a_term_that_has_not_begun_is_refused(self, client, tieu_can_officer, hieu_tu):
+        """A term counts from the day it is recorded: one starting tomorrow would fill the vacancy today, and
+        could be neither ended (its end would precede its start) nor replaced."""
+        from django.utils import timezone
+
+        branch = BranchFactory(commune=hieu_tu, name="Ấp Ngày Mai")
+        tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+        client.force_login(tieu_can_officer)
+        data = person_data(branch, started_on=tomorrow.strftime("%d/%m/%Y"))
+        response = client.post(reverse("secretaries:person_create"), data)
+        assert response.status_code == 200
+        assert response.context["form"].errors["started_on"] == [
+            "Ngày này chưa đến: nhiệm kỳ được ghi khi đã bắt đầu."
+        ]
+        assert 'value="Nguyễn Văn Út"' in response.content.decode()
+        assert not Person.objects.filter(full_name="Nguyễn Văn Út").exists()
+
     def test_appoint_an_existing_person_as_deputy(self, client, tieu_can_officer, world, hieu_tu):
         person = world["tieu_can_person"]
         branch = BranchFactory(commune=hieu_tu, name="Khóm 5")
