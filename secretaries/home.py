@@ -13,16 +13,20 @@ SHOWN_UNITS = 15
 
 
 def panel(user) -> Panel:
+    # Terms ending soon are today's work, to end and to replace: an account of an ended unit (Huyện đoàn
+    # Tiểu Cần, Tỉnh đoàn Trà Vinh) reads its former branches' state but appoints nobody, so it is not given
+    # them (nor their people's names).
+    renews = user.unit_ended_on is None
     ending = selectors.terms_ending_soon(user=user)
     # One more than shown: when they all fit, their number is known without counting.
-    ending_soon = list(ending[: SOON_SHOWN + 1])
+    ending_soon = list(ending[: SOON_SHOWN + 1]) if renews else []
     # An officer's own district or commune is the whole panel: its count of vacancies, no table of one row
     # (nor its units read for one).
     per_unit_shown = not (user.is_district_officer or user.is_commune_officer)
     if per_unit_shown:
         level, summary = selectors.vacancy_summary(user=user)
         vacant = sum(row["vacant"] for row in summary)
-        per_unit = selectors.ending_soon_per_unit(user=user)
+        per_unit = selectors.ending_soon_per_unit(user=user) if renews else {}
         for row in summary:
             row["ending"] = per_unit.get((row["level"], row["unit"].pk) if row["unit"] else None, 0)
         # Every term ending soon is in one row (None: no unit): their sum is the count, no second scan.
@@ -31,6 +35,8 @@ def panel(user) -> Panel:
         level, summary = "", []
         vacant = selectors.vacant_count(user=user)
         ending_count = len(ending_soon) if len(ending_soon) <= SOON_SHOWN else ending.count()
+    if not renews:
+        ending_count = None
     shown = summary
     if len(summary) > SHOWN_UNITS:
         shown = sorted(summary, key=lambda row: (-row["vacant"], -row.get("ending", 0), -row["branches"]))
@@ -66,7 +72,7 @@ def panel(user) -> Panel:
             "ending_soon": ending_soon[:SOON_SHOWN],
             "ending_count": ending_count,
             "ending_within": selectors.TERMS_ENDING_WITHIN_DAYS,
-            "overdue": selectors.terms_overdue_count(user=user),
+            "overdue": selectors.terms_overdue_count(user=user) if renews else 0,
             "chart": chart,
         },
     )

@@ -14,7 +14,10 @@ from .reminders import WARNING_DAYS as DUE_SOON_DAYS
 SHOWN_ORGANISERS = 15
 
 
-def panel(user) -> Panel:
+def panel(user) -> Panel | None:
+    if user.unit_ended_on is not None:
+        # An ended unit's proposals are followed up by the province since its end: nothing here is its to do.
+        return None
     due = selectors.due_per_organiser(user=user, within_days=DUE_SOON_DAYS)
     per_organiser = {organiser: overdue for organiser, (overdue, _soon) in due.items() if overdue}
     rows = []

@@ -75,11 +75,15 @@ def overdue_per_organiser(*, user) -> dict:
 
 def due_per_organiser(*, user, within_days: int) -> dict:
     """(district id, commune id) of the organiser → (overdue, due within `within_days`): open proposals, in
-    one query, for the first screen (overdue_per_organiser's counts, and those closing soon)."""
+    one query, for the first screen (overdue_per_organiser's counts, and those closing soon). A commune
+    officer's are its own seminars' (those it follows up, seminars.forms.may_edit), not those of the
+    seminars its secretaries attended elsewhere."""
     today = timezone.localdate()
+    proposals = Proposal.objects.visible_to(user)
+    if user.is_commune_officer:
+        proposals = proposals.filter(seminar__commune=user.commune_id)
     rows = (
-        Proposal.objects.visible_to(user)
-        .open()
+        proposals.open()
         .filter(due_on__lte=today + datetime.timedelta(days=within_days))
         .order_by()
         .values("seminar__district", "seminar__commune")

@@ -153,6 +153,20 @@ def test_an_ended_provinces_home_says_what_its_table_does_not_hold(client, world
     assert 'data-home="unit-ended"' not in officer.content.decode()
 
 
+def test_an_ended_units_home_gives_it_no_work_of_today(client, world, tra_vinh_staff):
+    """Terms ending soon are ended and replaced, overdue proposals followed up, by today's units: an account
+    of an ended unit reads its former branches' state but is not handed today's to-do (nor its people)."""
+    login_verified(client, tra_vinh_staff)
+    response = client.get(reverse("home"))
+    page = response.content.decode()
+    assert 'data-stat="vacant"' in page
+    assert 'data-stat="ending"' not in page and "Nhiệm kỳ hết hạn" not in page
+    assert 'data-stat="overdue-proposals"' not in page
+    client.force_login(User.objects.get(username="doanxa.tapngai"))
+    page = client.get(reverse("home")).content.decode()
+    assert 'data-stat="ending"' in page and 'data-stat="overdue-proposals"' in page
+
+
 def test_secretaries_export_names_the_unit_of_the_time_and_today(client, world):
     login_verified(client, staff())
     response = client.get(reverse("secretaries:person_export"))
