@@ -259,9 +259,10 @@ class CommuneGridForm(forms.Form):
     """A commune's secretaries (rows) × the framework's criteria (columns), validated as one.
 
     Rows left empty are skipped; a row with any score is saved as a draft, or, when submitting, must be
-    complete. Confirmed assessments, and those of another unit (a secretary who moved here), are shown
-    but not editable. Each row carries the version of its assessment as loaded (0: none yet), so a row
-    someone else saved meanwhile is refused (core.versioning.StaleEdit)."""
+    complete. Only the unit's drafts are typed in (Assessment.is_unit_draft): a sent or confirmed
+    assessment, and one of another unit (a secretary who moved here), is shown as text, and what is posted
+    for it is ignored. Each row typed in carries the version of its assessment as loaded (0: none yet), so
+    a row someone else saved meanwhile is refused (core.versioning.StaleEdit)."""
 
     def __init__(self, *args, framework: Framework, criteria: list[Criterion], rows: list, **kwargs):
         super().__init__(*args, **kwargs)
@@ -272,7 +273,7 @@ class CommuneGridForm(forms.Form):
             locked = (
                 getattr(row, "elsewhere", False)
                 or getattr(row, "awaiting_self", False)
-                or (existing is not None and (existing.is_locked or existing.is_self_draft))
+                or (existing is not None and not existing.is_unit_draft)
             )
             values = {s.criterion_id: s.value for s in existing.scores.all()} if existing else {}
             # The secretary's own scores, shown under the unit's in each cell once submitted.
@@ -321,6 +322,8 @@ class CommuneGridForm(forms.Form):
             )
             row.bound_version = self[row.version]
             row.locked = locked
+            # Shown as text, without its version: a row nobody could type in is no conflict when it changes.
+            row.as_text = locked and not typed_back
             row.bound_cells = [self[name] for name in row.cells]
             row.cell_pairs = list(
                 zip(row.bound_cells, row.self_values or [None] * len(row.cells), strict=True)

@@ -647,6 +647,12 @@ class Assessment(Versioned):
         return self.status == self.Status.CONFIRMED
 
     @property
+    def is_unit_draft(self) -> bool:
+        """Scores the unit still enters as its draft (the commune grid changes only these): its own draft, or
+        a self-assessment it reviews. A sent one waits for the province; a confirmed one is locked."""
+        return self.status in self.UNIT_DRAFT_STATUSES
+
+    @property
     def in_self_step(self) -> bool:
         """Still the secretary's (writing, or submitted and not yet reviewed by the unit)."""
         return self.status in (self.Status.SELF_DRAFT, self.Status.AWAITING_REVIEW)
@@ -663,6 +669,7 @@ class Assessment(Versioned):
 
     # Statuses an officer or provincial staff treat as the unit's record (the self-assessment step is not).
     UNIT_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.CONFIRMED)
+    UNIT_DRAFT_STATUSES = (Status.AWAITING_REVIEW, Status.DRAFT)
 
 
 class Score(models.Model):

@@ -338,19 +338,21 @@ def commune_grid_save(
     *, entries, framework: Framework, criteria, assessor, submit: bool, quarter: int | None = None
 ) -> int:
     """Save the commune grid's rows; returns how many were saved. Each entry has the row's `person`, its
-    `assessment` (or None), `locked` (confirmed, or assessed by another unit), the typed `values` per
-    criterion, the `comment` and the version the grid was `loaded` with. A row confirmed by someone else
-    since the grid was opened refuses the whole grid (StaleEdit) rather than dropping what was typed."""
-    saved = 0
+    `assessment` (or None), `locked` (assessed by another unit, or waiting for the secretary), the typed
+    `values` per criterion, the `comment` and the version the grid was `loaded` with. Only the unit's
+    drafts change here: a sent or confirmed row is skipped, whatever was posted for it, and not counted. A
+    row sent or confirmed by someone else since the grid was opened refuses the whole grid (StaleEdit)
+    before anything is written, rather than dropping what was typed."""
+    open_entries = []
     for entry in entries:
-        if (
-            entry.locked
-            and entry.assessment is not None
-            and entry.loaded not in (None, entry.assessment.version)
-        ):
-            raise StaleEdit(entry.assessment, loaded_version=entry.loaded)
-        if entry.locked or all(value is None for value in entry.values.values()):
-            continue
+        assessment = entry.assessment
+        if entry.locked or (assessment is not None and not assessment.is_unit_draft):
+            if assessment is not None and entry.loaded not in (None, assessment.version):
+                raise StaleEdit(assessment, loaded_version=entry.loaded)
+        elif any(value is not None for value in entry.values.values()):
+            open_entries.append(entry)
+    saved = 0
+    for entry in open_entries:
         if _grid_row_unchanged(entry, submit=submit):
             continue  # not saved again: its date, its version and its history stay as they were
         assessment_save(
@@ -370,10 +372,10 @@ def commune_grid_save(
 
 
 def _grid_row_unchanged(entry, *, submit: bool) -> bool:
-    """A grid row with an assessment whose scores and comment are as stored, and nothing to submit: saving
-    it again would only move its date to today and add a history record that changes nothing."""
+    """A grid row with a draft whose scores and comment are as stored, and nothing to submit: saving it
+    again would only move its date to today and add a history record that changes nothing."""
     assessment = entry.assessment
-    if assessment is None or (submit and assessment.status != Assessment.Status.SUBMITTED):
+    if assessment is None or submit:
         return False
     stored = {score.criterion_id: score.value for score in assessment.scores.all()}
     same_comment = (entry.comment or "") == (assessment.comment or "")

@@ -245,6 +245,107 @@ class TestGrid:
         confirmed.refresh_from_db()
         assert confirmed.overall_score == 5
 
+    @pytest.fixture
+    def sent(self, tieu_can_officer, commune_people, framework, criteria):
+        """Trần Thị Mai's assessment, sent to the province and waiting for its confirmation."""
+        return services.assessment_save(
+            person=commune_people[1],
+            framework=framework,
+            assessor=tieu_can_officer,
+            values=all_scores(criteria, 3, c0=4, c1=5),
+            comment="Đã gửi lên tỉnh",
+            submit=True,
+        )
+
+    def test_a_sent_row_is_shown_as_text_with_its_status(
+        self, client, tieu_can_officer, sent, commune_people, hieu_tu, criteria
+    ):
+        client.force_login(tieu_can_officer)
+        html = " ".join(client.get(grid_url(hieu_tu)).content.decode().split())
+        row = html[
+            html.index(sent.person.get_absolute_url()) : html.index(
+                "</tr>", html.index(sent.get_absolute_url())
+            )
+        ]
+        assert "<input" not in row and "<textarea" not in row
+        assert [int(v) for v in re.findall(r'<span class="grid-value">(\d*)</span>', row)] == [4, 5] + [3] * 9
+        assert "Đã gửi lên tỉnh" in row and ">Đã gửi</span>" in row
+        # The draft beside it is still typed in.
+        draft = commune_people[0]
+        assert f'name="s-{draft.pk}-{criteria[0].pk}"' in html and f'name="v-{draft.pk}"' in html
+
+    @pytest.mark.parametrize("version", ["current", "left out"])
+    def test_a_crafted_post_changes_no_sent_assessment_and_drafts_still_save(
+        self, version, client, tieu_can_officer, sent, commune_people, hieu_tu, framework, criteria
+    ):
+        """Posted cells of a sent row (as if typed in) change nothing of it, and the message counts only the
+        drafts saved beside it (it said "3 saved as drafts" with the sent score changed, still sent)."""
+        records = sent.history.count()
+        client.force_login(tieu_can_officer)
+        draft = commune_people[0]
+        rows = {draft: ["5"] * 11, sent.person: ["1"] * 11, commune_people[2]: ["2"] * 11}
+        data = grid_data(framework, criteria, commune_people, rows)
+        data[f"c-{sent.person.pk}"] = "Sửa sau khi gửi"
+        if version == "current":
+            data[f"v-{sent.person.pk}"] = str(sent.version)
+        response = client.post(grid_url(hieu_tu), data, follow=True)
+        assert "Đã lưu nháp 2 đánh giá." in response.content.decode()
+        after = Assessment.objects.get(pk=sent.pk)
+        assert (after.status, after.overall_score, after.comment, after.version, after.history.count()) == (
+            Assessment.Status.SUBMITTED,
+            sent.overall_score,
+            "Đã gửi lên tỉnh",
+            sent.version,
+            records,
+        )
+        assert list(after.scores.values_list("value", flat=True)) == [4, 5] + [3] * 9
+        saved = Assessment.objects.filter(person__in=[draft, commune_people[2]])
+        assert sorted((a.status, a.overall_score) for a in saved) == [("nhap", 2), ("nhap", 5)]
+
+    def test_the_service_skips_a_sent_row_handed_to_it_as_open(
+        self, tieu_can_officer, sent, framework, criteria
+    ):
+        from types import SimpleNamespace
+
+        entry = SimpleNamespace(
+            person=sent.person,
+            assessment=sent,
+            locked=False,
+            values=all_scores(criteria, 1),
+            comment="",
+            loaded=sent.version,
+        )
+        saved = services.commune_grid_save(
+            entries=[entry], framework=framework, criteria=criteria, assessor=tieu_can_officer, submit=True
+        )
+        sent.refresh_from_db()
+        assert saved == 0 and sent.scores.filter(value=1).count() == 0
+
+    def test_a_row_sent_meanwhile_refuses_the_whole_grid_before_writing(
+        self, client, tieu_can_officer, commune_people, hieu_tu, framework, criteria
+    ):
+        """Opened as a draft and sent from its own page before the grid was saved: nothing of the grid is
+        written, the other rows typed in included."""
+        client.force_login(tieu_can_officer)
+        page = client.get(grid_url(hieu_tu))
+        loaded = {row.person: row.bound_version.value() for row in page.context["rows"]}
+        draft = Assessment.objects.get(person=commune_people[0])  # the world's draft of Tèo
+        services.assessment_save(
+            person=draft.person,
+            framework=framework,
+            assessor=tieu_can_officer,
+            values=all_scores(criteria, 4),
+            assessment=draft,
+            submit=True,
+        )
+        rows = {person: ["2"] * 11 for person in commune_people}
+        data = grid_data(framework, criteria, commune_people, rows)
+        data.update({f"v-{person.pk}": str(version) for person, version in loaded.items()})
+        response = client.post(grid_url(hieu_tu), data)
+        assert response.status_code == 200 and "Chưa lưu gì" in response.content.decode()
+        assert list(Assessment.objects.values_list("person", flat=True)) == [draft.person_id]
+        assert Assessment.objects.get().scores.filter(value=2).count() == 0
+
     def test_another_district_cannot_open_or_post(
         self, client, cang_long_officer, commune_people, hieu_tu, framework, criteria
     ):
