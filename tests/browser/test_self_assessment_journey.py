@@ -58,6 +58,9 @@ def test_secretary_self_assesses_the_unit_reviews_the_province_confirms(
         f" · đã chấm {len(in_first)}/{len(in_first)} tiêu chí"
     )
     page.fill("textarea[name=comment]", "Đã sinh hoạt đủ các tháng.")
+    # What they did, as a link to the evidence: one long word, which must not widen a phone's page.
+    evidence = "https://drive.google.com/drive/folders/1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-minh-chung-2026"
+    page.fill(f"[name=note_{criteria[0].pk}]", evidence)
     # Leaving now would lose what was typed: the page asks first (beforeunload, cancelled by the form).
     leaving = (
         "() => { const e = new Event('beforeunload', {cancelable: true});"
@@ -139,3 +142,6 @@ def test_secretary_self_assesses_the_unit_reviews_the_province_confirms(
     # The secretary now sees both scores.
     page.goto(f"{live_server.url}/assessments/self/assessment/{assessment.pk}/")
     expect(page.locator("#unit-score")).to_have_text("100,00")
+    expect(page.locator("main")).to_contain_text(evidence[:30])
+    page.set_viewport_size({"width": 360, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "wider than a phone"
