@@ -45,7 +45,7 @@ class SeminarFilter(django_filters.FilterSet):
             ("held_on", "date"),
             ("title_key", "title"),
             ("district__name_key", "organiser"),
-            ("participant_count", "participants"),
+            ("attendance", "participants"),
             ("open_proposal_count", "open"),
         ],
     )

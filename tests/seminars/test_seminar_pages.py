@@ -409,11 +409,18 @@ class TestList:
         )
 
     def test_columns_counts_and_export(self, client, tra_vinh_staff, world):
+        from seminars.models import Seminar
+
+        Seminar.objects.filter(pk=world["tieu_can_seminar"].pk).update(other_attendees=12)
         login_verified(client, tra_vinh_staff)
         response = client.get(reverse("seminars:seminar_list"))
         seminar = response.context["seminars"][0]
         assert (seminar.participant_count, seminar.open_proposal_count) == (1, 1)
+        # Who came, as the seminar's page counts them: its secretary and the other attendees.
+        assert seminar.attendance == 13
         html = response.content.decode()
+        row = html[html.index("15/06/2021") :]
+        assert 'd-print-table-cell">13</td>' in row[: row.index("</tr>")]
         assert (
             "15/06/2021" in html and "Huyện đoàn Tiểu Cần" in html and "Vai trò của bí thư chi đoàn" in html
         )
