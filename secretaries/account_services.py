@@ -219,8 +219,10 @@ def _model_value(name: str, value):
 
 
 @transaction.atomic
-def correction_propose(*, person: Person, user: User, changes: dict, note: str = "") -> Correction:
-    """The secretary's proposal: only the fields that differ from the record are kept."""
+def correction_propose(*, person: Person, user: User, changes: dict, note: str = "") -> list[Correction]:
+    """The secretary's proposal: only the fields that differ from the record are kept. A sensitive field
+    (religion) is decided by provincial staff only (secretaries/sensitive.py): it goes as a request of its
+    own, so the rest (a phone, an e-mail) is decided by the unit without waiting for the province."""
     if user.person_id != person.pk:
         raise ValidationError(_("Only the person may propose corrections to their record."), code="not_own")
     kept = {
@@ -244,15 +246,23 @@ def correction_propose(*, person: Person, user: User, changes: dict, note: str =
             % {"fields": labels},
             code="pending_same_field",
         )
-    return Correction.objects.create(
-        person=person,
-        changes=kept,
-        previous={name: json_value(getattr(person, name)) for name in kept},
-        sensitive=any(name in SENSITIVE_FIELDS for name in kept),
-        note=note,
-        proposed_by=user,
-        person_version=person.version,
-    )
+    parts = {
+        sensitive: {name: value for name, value in kept.items() if (name in SENSITIVE_FIELDS) == sensitive}
+        for sensitive in (False, True)
+    }
+    return [
+        Correction.objects.create(
+            person=person,
+            changes=part,
+            previous={name: json_value(getattr(person, name)) for name in part},
+            sensitive=sensitive,
+            note=note,
+            proposed_by=user,
+            person_version=person.version,
+        )
+        for sensitive, part in parts.items()
+        if part
+    ]
 
 
 def _field_names(names) -> str:

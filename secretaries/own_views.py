@@ -89,15 +89,26 @@ def own_correction(request):
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data.get(name) for name in services.CORRECTABLE_FIELDS}
         try:
-            services.correction_propose(
+            sent = services.correction_propose(
                 person=person, user=request.user, changes=changes, note=form.cleaned_data["note"]
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request, _("Your correction was sent to your unit. You will see its answer here.")
-            )
+            # Who answers: the unit, and for religion (sensitive data) the provincial Youth Union.
+            if all(correction.sensitive for correction in sent):
+                text = _(
+                    "Your correction was sent to the provincial Youth Union, which alone decides on "
+                    "religion. You will see its answer here."
+                )
+            elif any(correction.sensitive for correction in sent):
+                text = _(
+                    "Your correction was sent: religion to the provincial Youth Union, which alone decides "
+                    "on it, the rest to your unit. You will see their answers here."
+                )
+            else:
+                text = _("Your correction was sent to your unit. You will see its answer here.")
+            messages.success(request, text)
             return redirect("own:home")
     # A request still waiting is said first: a second one would be decided against the record as it is.
     pending = correction_rows(person.corrections.pending().select_related("person").order_by("created_at"))

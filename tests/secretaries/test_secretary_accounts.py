@@ -393,6 +393,23 @@ def test_a_religion_correction_goes_to_provincial_staff_only(client, tieu_can_of
     assert client.get(correction.get_absolute_url()).status_code == 200
 
 
+def test_religion_with_other_fields_goes_apart_so_the_unit_decides_the_rest(client, tieu_can_officer, world):
+    """The unit decides a new e-mail without waiting for the province's answer on religion, and the
+    secretary is told who answers what."""
+    person = world["tieu_can_person"]
+    secretary = type(client)()
+    secretary.force_login(_secretary(person))
+    response = _propose(secretary, person, religion=Religion.BUDDHISM, email="moi@example.vn")
+    said = " ".join(secretary.get(response["Location"]).content.decode().split())
+    assert "tôn giáo gửi Tỉnh đoàn" in said and "các thông tin khác gửi đơn vị của bạn" in said
+    religion, email = sorted(Correction.objects.all(), key=lambda c: c.sensitive, reverse=True)
+    assert (religion.sensitive, set(religion.changes)) == (True, {"religion"})
+    assert (email.sensitive, set(email.changes)) == (False, {"email"})
+    client.force_login(tieu_can_officer)
+    assert client.get(email.get_absolute_url()).status_code == 200
+    assert client.get(religion.get_absolute_url()).status_code == 404
+
+
 # The data-subject export.
 
 
