@@ -18,7 +18,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from core.importing.engine import NEW, UNCHANGED, UPDATED, Column, ImportKind, ParsedRow, Plan, outcome_of
+from core.importing.engine import (
+    NEW,
+    UNCHANGED,
+    UPDATED,
+    Column,
+    ImportKind,
+    ParsedRow,
+    Plan,
+    outcome_of,
+    record_basis,
+)
 from core.text import fold
 from secretaries.models import Person, Term
 
@@ -144,7 +154,7 @@ class ScoreImport(ImportKind):
                     )
             person = self._person(row, people, columns)
             summary = row.shown.get("full_name", "")
-            action = NEW
+            action, basis = NEW, ()
             if person is not None:
                 born = formats.date_format(person["date_of_birth"], "SHORT_DATE_FORMAT")
                 summary = f"{person['full_name']} ({born})"
@@ -172,7 +182,9 @@ class ScoreImport(ImportKind):
                     row.refuse("full_name", _("leads no branch now"), columns=columns)
                 if not row.errors:
                     action = self._apply(assessment, pk, terms.get(pk), values, payload)
-            outcomes.append(outcome_of(row, action, summary))
+                # The assessment updated, or the term a new one is recorded under, as the preview read them.
+                basis = record_basis(assessment) if assessment is not None else record_basis(terms.get(pk))
+            outcomes.append(outcome_of(row, action, summary, basis=basis))
         return Plan(outcomes, payload)
 
     @staticmethod

@@ -24,6 +24,7 @@ from core.importing.engine import (
     Plan,
     display,
     outcome_of,
+    record_basis,
     suggestion,
 )
 from core.text import fold, normalize_name
@@ -245,7 +246,7 @@ class BranchImport(ImportKind):
                 ended_allowed=waiting_in.get(fold(name), ()),
                 district=row.values.get("district"),
             )
-            action, summary = NEW, name
+            action, summary, branch = NEW, name, None
             if commune is not None and name:
                 summary = f"{name} — {commune.name}"
                 key = (commune.pk, fold(name))
@@ -280,7 +281,7 @@ class BranchImport(ImportKind):
                     action = self._apply(row, branch, commune, name, payload)
                     if action == UPDATED:
                         summary = f"{summary} ({changes})"
-            outcomes.append(outcome_of(row, action, summary))
+            outcomes.append(outcome_of(row, action, summary, basis=record_basis(branch)))
         return Plan(outcomes, payload)
 
     @staticmethod

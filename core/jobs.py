@@ -9,7 +9,8 @@ Two levels:
   above (core never imports them) called as `func(job=job, user=user, **params)`, where `user` is the
   owner re-loaded by id: the function starts from `visible_to(user)` itself, so its file holds only what
   the owner may see. It reports progress with `job.report(done, total)` and returns a `JobResult`.
-  A `django.core.exceptions.ValidationError` it raises is shown to the user as the reason it failed.
+  A `django.core.exceptions.ValidationError` it raises is shown to the user as the reason it failed;
+  a `JobRefused` (one with a `url`) also links the page the user goes on from.
 
 JOBS_INLINE (the test settings) runs a job at once, in the caller, so tests see its effect.
 JOBS_IN_PROCESS (no Redis: a fresh machine's `make run`) runs it in a thread of the web process.
@@ -89,6 +90,15 @@ class JobResult:
     content_type: str = "application/octet-stream"
     url: str = ""
     message: str = ""
+
+
+class JobRefused(ValidationError):
+    """A refusal (a ValidationError, shown as the reason) with the page the user goes on from: the job's
+    page links it (an import refused because its data changed → the import's preview)."""
+
+    def __init__(self, message, *, url: str = "", code: str | None = None):
+        super().__init__(message, code=code)
+        self.url = url
 
 
 def _dotted(func) -> str:
@@ -188,7 +198,9 @@ def run_job(job_id: int) -> None:
                 raise ValidationError(_("The account that started this work is no longer active."))
             result = import_string(job.func)(job=job, user=user, **job.params)
         except ValidationError as error:
-            _finish(job, status=Job.Status.FAILED, message=" ".join(error.messages))
+            _finish(
+                job, status=Job.Status.FAILED, message=" ".join(error.messages), url=getattr(error, "url", "")
+            )
         except Exception:
             logger.exception("Job %s (%s) failed", job_id, job.func)
             _finish(job, status=Job.Status.FAILED, message=_(FAILED_MESSAGE))
@@ -196,7 +208,7 @@ def run_job(job_id: int) -> None:
             _finish(job, status=Job.Status.DONE, result=result or JobResult())
 
 
-def _finish(job, *, status, message: str = "", result: JobResult | None = None) -> None:
+def _finish(job, *, status, message: str = "", result: JobResult | None = None, url: str = "") -> None:
     from core.models import Job
 
     if job.rq_id and not Job.objects.filter(pk=job.pk, rq_id=job.rq_id).exists():
@@ -205,11 +217,11 @@ def _finish(job, *, status, message: str = "", result: JobResult | None = None) 
         return
     job.status, job.finished_at = status, timezone.now()
     fields = ["status", "finished_at", "message", "progress_done", "progress_total"]
-    job.message = message
+    job.message, job.result_url = message, url
+    fields.append("result_url")
     if result is not None:
         job.message = result.message
         job.result_url = result.url
-        fields.append("result_url")
         if job.progress_total is not None:
             job.progress_done = job.progress_total
         if result.file is not None:

@@ -35,6 +35,7 @@ from core.importing.engine import (
     ParsedRow,
     Plan,
     outcome_of,
+    record_basis,
     suggestion,
 )
 from core.text import fold, name_sort_key, normalize_name
@@ -384,11 +385,11 @@ class SecretaryImport(ImportKind):
                 .values("person_id", "branch_id", "branch__name", "started_on", "ended_on")
             ):
                 terms_of.setdefault(term["person_id"], []).append(term)
-        existing_people = (
-            {p.pk: p for p in Person.objects.filter(pk__in=[p["pk"] for p in chosen.values()])}
-            if chosen
-            else {}
-        )
+        chosen_people = Person.objects.filter(pk__in=[p["pk"] for p in chosen.values()]).order_by("pk")
+        if lock:
+            # The people a row updates, locked from the check of their version to the write.
+            chosen_people = chosen_people.select_for_update()
+        existing_people = {p.pk: p for p in chosen_people} if chosen else {}
 
         today = timezone.localdate()
         seen_people: dict[tuple, int] = {}
@@ -508,7 +509,12 @@ class SecretaryImport(ImportKind):
                 action = self._apply(
                     row, name, branch, existing_people.get(same["pk"]) if same else None, keeps_term, payload
                 )
-            outcomes.append(outcome_of(row, action, summary, same_as=same_as, chosen_same=same is not None))
+            # The person updated at the version the preview read; the branch only by which one it is (its
+            # current secretary is checked above, under its lock).
+            basis = record_basis(stored) + record_basis(branch, versioned=False)
+            outcomes.append(
+                outcome_of(row, action, summary, same_as=same_as, chosen_same=same is not None, basis=basis)
+            )
         return Plan(outcomes, payload, ignored_headers=dropped)
 
     @staticmethod

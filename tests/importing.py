@@ -64,3 +64,21 @@ def upload(content: bytes, name: str = "danh-sach.xlsx") -> SimpleUploadedFile:
     return SimpleUploadedFile(
         name, content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
+
+
+def shown_preview(client, batch) -> str | None:
+    """The preview the batch's page shows, as its "Import n rows" form sends it (None: not said)."""
+    import re
+
+    page = client.get(batch.get_absolute_url()).content.decode()
+    found = re.search(r'name="preview" value="([0-9a-f]*)"', page)
+    return found.group(1) if found else None
+
+
+def confirm(client, batch, preview: str | None = "", **kwargs):
+    """Press "Import n rows" on the batch's page, drawn now or earlier (`preview`, from shown_preview)."""
+    from django.urls import reverse
+
+    preview = shown_preview(client, batch) if preview == "" else preview
+    data = {} if preview is None else {"preview": preview}
+    return client.post(reverse("imports:batch_confirm", args=[batch.pk]), data, **kwargs)

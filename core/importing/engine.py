@@ -239,6 +239,9 @@ class RowOutcome:
     #: an existing person this row may be "the same person" as: {"url", "name"}
     same_as: dict | None = None
     chosen_same: bool = False
+    #: the records the row was decided on, as read (`record_basis`): kept with the preview, compared when
+    #: it is confirmed; never shown
+    basis: tuple[str, ...] = ()
 
     def as_json(self) -> dict:
         return {
@@ -268,6 +271,24 @@ class Plan:
     @property
     def has_errors(self) -> bool:
         return any(outcome.action == ERROR for outcome in self.outcomes)
+
+    @property
+    def basis(self) -> dict[str, str]:
+        """Row number → what the row does and the records it does it to, each at its version: a preview
+        confirmed later commits only while every row still reads the same (core.importing.services)."""
+        return {str(outcome.number): " ".join((outcome.action, *outcome.basis)) for outcome in self.outcomes}
+
+
+def record_basis(*records, versioned: bool = True) -> tuple[str, ...]:
+    """The records a row is decided on, as `RowOutcome.basis`: each by its model, key and `version`
+    (core.versioning.Versioned, raised by every save and by the imports' bulk updates), so that a record
+    saved since the preview makes its row differ. `versioned=False` for a record read without its
+    version (a branch an appointment names): then only which record counts."""
+    return tuple(
+        f"{record._meta.label_lower}:{record.pk}" + (f":{record.version}" if versioned else "")
+        for record in records
+        if record is not None and record.pk is not None
+    )
 
 
 def outcome_of(row: ParsedRow, action: str, summary: str, **kwargs) -> RowOutcome:

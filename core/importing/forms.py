@@ -42,13 +42,18 @@ class UploadForm(forms.Form):
 
 
 class ConfirmForm(forms.Form):
-    """Only a button: the rows are the stored file's, checked again when it is pressed."""
+    """A button, and which preview the page showed: the rows are the stored file's, checked again when it
+    is pressed, and a preview planned again since (in another tab, or by a refused confirmation) is not
+    the one confirmed."""
 
-    def __init__(self, *args, action: str, label, **kwargs):
+    preview = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, action: str, label, preview: str = "", **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["preview"].initial = preview
         self.helper = FormHelper()
         self.helper.form_action = action
-        self.helper.layout = Layout(FormActions(Submit("confirm", label, css_class="btn-success")))
+        self.helper.layout = Layout("preview", FormActions(Submit("confirm", label, css_class="btn-success")))
 
 
 class SamePersonForm(forms.Form):

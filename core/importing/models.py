@@ -52,6 +52,9 @@ class ImportBatch(models.Model):
     report = models.JSONField(default=dict, blank=True, editable=False)
     #: the rows as read from the file (values, cells as typed, cell errors): a re-check needs no new parse
     parsed = models.JSONField(default=dict, blank=True, editable=False)
+    #: what each row of the preview does and to which records at which version (engine.Plan.basis):
+    #: a confirmation commits only while the rows still read so
+    basis = models.JSONField(default=dict, blank=True, editable=False)
     #: the user's choices on the preview, e.g. {"same_person": [5, 9]} (row numbers)
     options = models.JSONField(default=dict, blank=True, editable=False)
 

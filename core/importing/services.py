@@ -4,6 +4,7 @@ chooses "same person", and committed: all its rows in one transaction, re-checke
 from __future__ import annotations
 
 import os
+import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -30,6 +31,8 @@ from .reader import read_sheet
 #: outcomes kept in the report beyond the rows with errors (the preview shows a sample of the rest)
 KEPT_OUTCOMES = 500
 CHANGE_ORDER = {UPDATED: 0, NEW: 1, UNCHANGED: 2}
+#: the rows a stale preview names (the others are counted)
+SHOWN_STALE = 20
 
 
 def _read(kind: ImportKind, file, *, size: int) -> tuple[list[ParsedRow], list[str]]:
@@ -44,7 +47,9 @@ def _plan(kind: ImportKind, rows, ignored, *, user, options: dict, lock: bool = 
     return plan
 
 
-def _store(batch: ImportBatch, plan: Plan) -> None:
+def _store(batch: ImportBatch, plan: Plan, *, stale: list[int] | None = None) -> None:
+    """Keep `plan` as the batch's preview; `stale`: the rows that read differently when it was confirmed
+    (the page says so until the preview is planned again)."""
     counts = plan.counts
     batch.row_count = len(plan.outcomes)
     batch.new_count, batch.updated_count = counts["new"], counts["updated"]
@@ -58,6 +63,11 @@ def _store(batch: ImportBatch, plan: Plan) -> None:
         "more": max(0, len(others) - KEPT_OUTCOMES),
         "ignored_headers": plan.ignored_headers,
     }
+    # Which preview a page shows: its confirmation says so (ConfirmForm), and confirms no other.
+    batch.report["preview"] = uuid.uuid4().hex[:16]
+    if stale:
+        batch.report["stale"] = {"rows": stale[:SHOWN_STALE], "more": max(0, len(stale) - SHOWN_STALE)}
+    batch.basis = plan.basis
 
 
 def _clean_name(name: str) -> str:
@@ -109,43 +119,79 @@ def batch_choose_same_person(*, batch: ImportBatch, rows: list[int], user) -> Im
     return batch
 
 
-class _Refused(Exception):
-    def __init__(self, plan: Plan):
-        self.plan = plan
+class StalePreview(ValidationError):
+    """The records changed after the preview: nothing was imported, and the preview now says what a
+    confirmation would do with the records as they are."""
+
+    def __init__(self, rows: list[int]):
+        self.rows = rows
+        super().__init__(
+            _(
+                "The data changed after the preview: nothing was imported. The preview has been checked "
+                "again against the data as it is now: read it before you confirm, or upload the file again."
+            ),
+            code="stale_preview",
+        )
 
 
-def batch_commit(*, batch: ImportBatch, user) -> ImportBatch:
-    """Write every row, or none. The file is planned again inside the transaction, with the kind's rows
-    locked, so what changed since the preview (a secretary appointed meanwhile) is refused, not
-    overwritten."""
+def _stale_rows(stored: dict, plan: Plan) -> list[int]:
+    """The rows whose outcome or records differ from the preview's. A preview kept before its rows'
+    basis was (stored empty) differs in every row: it is checked again rather than trusted."""
+    now = plan.basis
+    return sorted(
+        int(number) for number in now.keys() | stored.keys() if now.get(number) != stored.get(number)
+    )
+
+
+def batch_commit(*, batch: ImportBatch, user, preview: str | None = None) -> ImportBatch:
+    """Write every row, or none: exactly what the preview showed. The file is planned again inside the
+    transaction, with the records its rows are decided on locked, and written only when that plan has no
+    error (a secretary appointed meanwhile) and every row does what it did on the preview, to the same
+    records at the same versions. Otherwise nothing is written, and the new plan becomes the preview, so
+    that a newer save is never overwritten by a page that did not show it.
+
+    `preview`: the preview the confirming page showed (`report["preview"]`); None: not checked (a
+    confirmation without it, as a script's)."""
     kind = KINDS[batch.kind]
     try:
         with transaction.atomic():
             locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
             if not locked.is_preview:
                 raise ValidationError(_("This import is already done."), code="already_committed")
+            if preview is not None and preview != locked.report.get("preview", ""):
+                # Planned again since that page was drawn: the stored preview is the newer one, unread.
+                raise StalePreview([])
             plan = _replan(locked, user=user, lock=True)
+            refusal = None
             if plan.has_errors:
-                raise _Refused(plan)
-            # simple-history keeps 100 characters of a reason.
-            reason = (_("Imported from file %(name)s") % {"name": locked.file_name})[:100]
-            kind.commit(plan=plan, user=user, reason=reason)
-            _store(locked, plan)
-            locked.parsed = {}  # no longer needed: the original file stays, and the report
-            locked.status = ImportBatch.Status.COMMITTED
-            locked.committed_at = timezone.now()
+                refusal = ValidationError(
+                    _(
+                        "Nothing was imported: some rows have errors now. Correct the file and upload it "
+                        "again."
+                    ),
+                    code="rows_refused",
+                )
+                _store(locked, plan)
+            elif stale := _stale_rows(locked.basis, plan):
+                refusal = StalePreview(stale)
+                _store(locked, plan, stale=stale)
+            else:
+                # simple-history keeps 100 characters of a reason.
+                reason = (_("Imported from file %(name)s") % {"name": locked.file_name})[:100]
+                kind.commit(plan=plan, user=user, reason=reason)
+                _store(locked, plan)
+                locked.parsed = {}  # no longer needed: the original file stays, and the report
+                locked.status = ImportBatch.Status.COMMITTED
+                locked.committed_at = timezone.now()
+            # A refusal keeps its new preview (and the rows stay unwritten): the batch row is still locked,
+            # so a confirmation waiting on it reads this preview, not the one it was shown.
             locked.save()
-            return locked
     except IntegrityError as error:
         # The database's own rules (one current secretary per branch…) refused what the check let through:
         # something changed in between that the check could not lock.
         raise ValidationError(
             _("Nothing was imported: the records changed meanwhile. Upload the file again."), code="conflict"
         ) from error
-    except _Refused as refused:
-        _store(batch, refused.plan)
-        batch.save()
-        raise ValidationError(
-            _("Nothing was imported: some rows have errors now. Correct the file and upload it again."),
-            code="rows_refused",
-        ) from None
+    if refusal is not None:
+        raise refusal
+    return locked

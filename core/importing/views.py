@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
-from core.jobs import JobResult, job_start
+from core.jobs import JobRefused, JobResult, job_start
 from core.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
 from core.security_log import security_event
 
@@ -51,7 +51,7 @@ class BatchListView(PaginatedListMixin, ScopedObjectMixin, ListView):
     paginate_by = settings.PAGE_SIZE
 
     def get_queryset(self):
-        return super().get_queryset().select_related("user").defer("report", "parsed")
+        return super().get_queryset().select_related("user").defer("report", "parsed", "basis")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(
@@ -90,7 +90,8 @@ def batch_template(request, kind):
 
 def _batch(request, pk, *, rows: bool = False) -> ImportBatch:
     """The batch in the user's scope (404 otherwise); its stored rows only for the views that need them."""
-    batches = ImportBatch.objects.visible_to(request.user).select_related("user")
+    # The rows' basis is read by the commit only, which locks the batch and reads it again.
+    batches = ImportBatch.objects.visible_to(request.user).select_related("user").defer("basis")
     return get_object_or_404(batches if rows else batches.defer("parsed"), pk=pk)
 
 
@@ -99,6 +100,16 @@ def _may_confirm(request, batch: ImportBatch) -> bool:
     return bool(
         kind and batch.is_preview and batch.user_id == request.user.pk and kind.may_import(request.user)
     )
+
+
+def _stale(batch: ImportBatch) -> dict | None:
+    """The rows that read differently when this preview was last confirmed (it was then planned again),
+    as the page names them: "4, 7, 9, …"."""
+    stale = batch.report.get("stale") if batch.is_preview else None
+    if not stale:
+        return None
+    rows = ", ".join(str(number) for number in stale["rows"]) + (", …" if stale["more"] else "")
+    return {"rows": rows, "count": len(stale["rows"]) + stale["more"]}
 
 
 @portal_view
@@ -121,6 +132,8 @@ def batch_detail(request, pk):
             "other_rows": others[:SHOWN_OTHERS],
             "hidden_others": max(0, len(others) - SHOWN_OTHERS) + batch.report.get("more", 0),
             "ignored_headers": batch.report.get("ignored_headers", []),
+            # The rows that read differently when this preview was last confirmed: it was planned again.
+            "stale": _stale(batch),
             "may_confirm": may_confirm,
             "list_url": reverse(kind.list_url_name),
             "same_person_form": SamePersonForm(
@@ -131,6 +144,7 @@ def batch_detail(request, pk):
             "confirm_form": ConfirmForm(
                 action=reverse("imports:batch_confirm", kwargs={"pk": batch.pk}),
                 label=_("Import %(count)s rows") % {"count": batch.row_count},
+                preview=batch.report.get("preview", ""),
             )
             if may_confirm and not batch.error_count
             else None,
@@ -163,6 +177,7 @@ def batch_confirm(request, pk):
     if batch.error_count:
         messages.error(request, _("Nothing was imported: correct the rows with errors first."))
         return redirect(batch)
+    preview = request.POST.get("preview")  # the preview the page showed (absent: not checked)
     if batch.row_count > settings.IMPORT_JOB_THRESHOLD:
         # A large file is written by the worker, still all its rows or none; the user follows it on the
         # job's page, which links back to this import when it is done.
@@ -172,13 +187,17 @@ def batch_confirm(request, pk):
             title=_("Import from %(file)s (%(count)s rows)")
             % {"file": batch.file_name, "count": batch.row_count},
             func=batch_commit_job,
-            params={"batch": batch.pk},
+            params={"batch": batch.pk, "preview": preview},
         )
         return redirect(job)
     try:
-        batch = services.batch_commit(batch=batch, user=request.user)
+        batch = services.batch_commit(batch=batch, user=request.user, preview=preview)
     except ImportFileError as error:
         messages.error(request, error.message)
+        return redirect(batch)
+    except services.StalePreview as error:
+        if not error.rows:  # else the preview, checked again, says which rows changed (not twice)
+            messages.error(request, " ".join(error.messages))
         return redirect(batch)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -197,9 +216,10 @@ def _imported(batch: ImportBatch) -> str:
     }
 
 
-def batch_commit_job(*, job, user, batch: int) -> JobResult:
+def batch_commit_job(*, job, user, batch: int, preview: str | None = None) -> JobResult:
     """The worker's side of `batch_confirm` for a large file: the batch loaded in the owner's scope, the
-    same checks, the same all-or-nothing commit."""
+    same checks, the same all-or-nothing commit of the preview the page showed. A refusal names the
+    import's page, where the preview (checked again, if the data changed) is."""
     batch = ImportBatch.objects.visible_to(user).filter(pk=batch).first()
     kind = KINDS.get(batch.kind) if batch is not None else None
     if batch is None or kind is None:
@@ -210,9 +230,11 @@ def batch_commit_job(*, job, user, batch: int) -> JobResult:
         raise ValidationError(_("Nothing was imported: correct the rows with errors first."))
     job.report(0, None, force=True)
     try:
-        batch = services.batch_commit(batch=batch, user=user)
+        batch = services.batch_commit(batch=batch, user=user, preview=preview)
     except ImportFileError as error:
-        raise ValidationError(error.message) from error
+        raise JobRefused(error.message, url=batch.get_absolute_url()) from error
+    except ValidationError as error:
+        raise JobRefused(" ".join(error.messages), url=batch.get_absolute_url()) from error
     security_event(
         "data.import", user=user, kind=batch.kind, batch=batch.pk, rows=batch.row_count, job=job.pk
     )

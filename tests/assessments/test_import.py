@@ -9,7 +9,7 @@ from assessments.selectors import framework_criteria
 from core.importing.models import ImportBatch
 from tests.aggregates import assert_totals_exact
 from tests.factories import BranchFactory, person_with_term
-from tests.importing import upload, workbook_bytes
+from tests.importing import confirm, shown_preview, upload, workbook_bytes
 from tests.login import login_verified
 
 
@@ -75,3 +75,25 @@ def test_scores_new_updated_and_refused(officer_client, world, hieu_tu, tieu_can
     batch = _import(officer_client, [row(teo.full_name, 2)], headers)
     assert batch.error_count == 1
     assert "đã được xác nhận" in batch.report["rows"][0]["errors"][0]["message"]
+
+
+def test_a_preview_whose_assessment_was_saved_since_writes_nothing(officer_client, world):
+    framework = world["tieu_can_assessment"].framework
+    codes = [f"{c.group.order}.{c.order}" for c in framework_criteria(framework)]
+    teo = world["tieu_can_person"]
+    batch = _import(
+        officer_client, [{"Họ và tên": teo.full_name, **dict.fromkeys(codes, 5)}], ["Họ và tên", *codes]
+    )
+    assert batch.updated_count == 1
+    page = shown_preview(officer_client, batch)
+    draft = Assessment.objects.get(person=teo, framework=framework)
+    scores = sorted(draft.scores.values_list("criterion", "value"))
+    draft.comment = "Nhận xét của huyện"  # saved by the grid meanwhile
+    draft.save()
+
+    confirm(officer_client, batch, page)
+    batch.refresh_from_db()
+    assert batch.is_preview
+    stored = Assessment.objects.get(pk=draft.pk)
+    assert sorted(stored.scores.values_list("criterion", "value")) == scores != [(c, 5) for c, _v in scores]
+    assert (stored.version, stored.comment) == (draft.version, "Nhận xét của huyện")

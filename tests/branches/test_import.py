@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from branches.models import Branch, Commune
 from core.importing.models import ImportBatch
-from tests.importing import upload, workbook_bytes
+from tests.factories import BranchFactory
+from tests.importing import confirm, shown_preview, upload, workbook_bytes
 from tests.login import login_verified
 
 HEADERS = ["Xã", "Tên chi đoàn", "Loại", "Số đoàn viên", "Ngày thành lập"]
@@ -118,3 +119,127 @@ def test_template_has_the_lists_of_the_users_scope(officer_client, world):
         for v in data.data_validations.dataValidation
     )
     assert all(ws.sheet_state == "visible" for ws in workbook.worksheets)
+
+
+# ---- a preview confirmed after the data changed: all of it or nothing, never over a newer save -----
+
+
+def _stale_banner(client, batch) -> str:
+    page = client.get(batch.get_absolute_url()).content.decode()
+    assert 'data-testid="import-stale"' in page
+    return page
+
+
+def test_a_preview_confirmed_after_another_import_wrote_its_rows_writes_nothing(officer_client, hieu_tu):
+    """QA's case: file A (two new branches) previewed, file B (one of them, with 44 members) previewed
+    and imported, then A's preview confirmed: it would now create one and overwrite B's values."""
+    a = _import(officer_client, [_row("Xã Hiếu Tử", "Ấp QA Xanh"), _row("Xã Hiếu Tử", "Ấp QA Vàng")])
+    assert (a.new_count, a.updated_count) == (2, 0)
+    a_page = shown_preview(officer_client, a)
+    b = _import(officer_client, [_row("Xã Hiếu Tử", "Ấp QA Vàng", members=44, founded="07/09/2021")])
+    confirm(officer_client, b)
+    b.refresh_from_db()
+    assert b.is_committed
+
+    response = confirm(officer_client, a, a_page, follow=True)
+    assert response.redirect_chain[-1][0] == a.get_absolute_url()
+    assert not Branch.objects.filter(name="Ấp QA Xanh").exists()
+    vang = Branch.objects.get(commune=hieu_tu, name="Ấp QA Vàng")
+    assert (vang.member_count, vang.founded_on, vang.version) == (44, datetime.date(2021, 9, 7), 1)
+    a.refresh_from_db()
+    assert a.is_preview and a.committed_at is None
+    # The page says so, in Vietnamese, and its preview now says what a confirmation would do.
+    page = response.content.decode()
+    assert "Dữ liệu đã thay đổi sau khi xem trước, ở 1 dòng (dòng 4): chưa nhập dòng nào." in page
+    assert page.count("Dữ liệu đã thay đổi sau khi xem trước") == 1  # said once, not as a message too
+    assert (a.new_count, a.updated_count) == (1, 1)
+    assert "số đoàn viên: 44 → 30" in page
+
+    # The page drawn before the re-check confirms nothing either, even a second time.
+    response = confirm(officer_client, a, a_page, follow=True)
+    assert "Dữ liệu đã thay đổi sau khi xem trước: chưa nhập dòng nào." in response.content.decode()
+    assert not Branch.objects.filter(name="Ấp QA Xanh").exists()
+    # Read, and confirmed from the new preview: that one is what is written.
+    confirm(officer_client, a)
+    a.refresh_from_db()
+    vang.refresh_from_db()
+    assert a.is_committed and vang.member_count == 30
+    assert Branch.objects.filter(name="Ấp QA Xanh").exists()
+
+
+def test_a_preview_whose_update_target_was_saved_since_writes_nothing(officer_client, world):
+    from branches.services import branch_update
+
+    cay_gon = world["tieu_can"]
+    batch = _import(
+        officer_client, [_row("Xã Hiếu Tử", "Ấp Cây Gòn", members=40), _row("Xã Hiếu Tử", "Ấp Mới Lập")]
+    )
+    assert (batch.new_count, batch.updated_count) == (1, 1)
+    page = shown_preview(officer_client, batch)
+    branch_update(branch=cay_gon, version=cay_gon.version, member_count=51)  # an officer's edit, meanwhile
+
+    confirm(officer_client, batch, page)
+    cay_gon.refresh_from_db()
+    assert cay_gon.member_count == 51  # not overwritten with the preview's 40
+    assert not Branch.objects.filter(name="Ấp Mới Lập").exists()  # nor any other row: all or nothing
+    batch.refresh_from_db()
+    assert batch.is_preview
+    assert "Dữ liệu đã thay đổi sau khi xem trước, ở 1 dòng (dòng 3)" in _stale_banner(officer_client, batch)
+
+
+def test_a_preview_whose_unchanged_row_was_saved_since_writes_nothing(officer_client, world):
+    """ "Unchanged" on the preview, but the record was edited since: confirming would set it back."""
+    from branches.services import branch_update
+
+    cay_gon = world["tieu_can"]
+    batch = _import(officer_client, [_row("Xã Hiếu Tử", "Ấp Cây Gòn", members=cay_gon.member_count)])
+    assert batch.unchanged_count == 1
+    page = shown_preview(officer_client, batch)
+    branch_update(branch=cay_gon, version=cay_gon.version, member_count=cay_gon.member_count + 9)
+    confirm(officer_client, batch, page)
+    batch.refresh_from_db()
+    assert batch.is_preview and batch.updated_count == 1
+    cay_gon.refresh_from_db()
+    assert cay_gon.version == 2 and cay_gon.history.count() == 2
+
+
+def test_an_untouched_preview_commits_what_it_showed(officer_client, world, hieu_tu):
+    cay_gon = world["tieu_can"]
+    batch = _import(
+        officer_client, [_row("Xã Hiếu Tử", "Ấp Cây Gòn", members=40), _row("Xã Hiếu Tử", "Ấp Mới Lập")]
+    )
+    page = shown_preview(officer_client, batch)
+    assert page  # the page's form says which preview it shows
+    BranchFactory(commune=hieu_tu, name="Ấp Khác").save()  # a record no row is about: no matter
+    response = confirm(officer_client, batch, page, follow=True)
+    assert "Đã nhập từ danh-sach.xlsx: 1 mới, 1 cập nhật, 0 không đổi." in response.content.decode()
+    batch.refresh_from_db()
+    cay_gon.refresh_from_db()
+    assert batch.is_committed and cay_gon.member_count == 40
+    assert Branch.objects.filter(commune=hieu_tu, name="Ấp Mới Lập").exists()
+
+
+def test_a_large_import_committed_by_a_job_checks_its_preview_too(officer_client, world, hieu_tu, settings):
+    from core.models import Job
+
+    cay_gon = world["tieu_can"]
+    batch = _import(
+        officer_client, [_row("Xã Hiếu Tử", "Ấp Cây Gòn", members=40), _row("Xã Hiếu Tử", "Ấp Mới Lập")]
+    )
+    page = shown_preview(officer_client, batch)
+    Branch.objects.get(pk=cay_gon.pk).save()
+    settings.IMPORT_JOB_THRESHOLD = 1
+    response = confirm(officer_client, batch, page)
+    job = Job.objects.get()
+    assert response["Location"] == job.get_absolute_url()
+    assert job.is_failed and job.message.startswith("Dữ liệu đã thay đổi sau khi xem trước")
+    assert job.result_url == batch.get_absolute_url()  # the job's page leads back to the preview
+    assert batch.get_absolute_url() in officer_client.get(job.get_absolute_url()).content.decode()
+    assert not Branch.objects.filter(name="Ấp Mới Lập").exists()
+    batch.refresh_from_db()
+    assert batch.is_preview
+    _stale_banner(officer_client, batch)
+
+    confirm(officer_client, batch)  # the preview as checked again, read and confirmed
+    batch.refresh_from_db()
+    assert batch.is_committed and Job.objects.latest("pk").is_done

@@ -8,7 +8,7 @@ from django.urls import reverse
 from core.importing.models import ImportBatch
 from secretaries.models import Person
 from tests.factories import BranchFactory
-from tests.importing import SECRETARY_HEADERS, secretary_row, upload, workbook_bytes
+from tests.importing import SECRETARY_HEADERS, confirm, secretary_row, shown_preview, upload, workbook_bytes
 from tests.login import login_verified
 
 # The world and the personas are built once for the module (tests/conftest.py: world_once).
@@ -333,3 +333,35 @@ def test_an_officers_template_has_no_religion_and_a_file_with_it_says_it_was_not
     # Without a value in it, nothing to say.
     empty = _batch(_post(officer_client, [secretary_row("Thạch Thị Sa", vacant[1].name, **{"Tôn giáo": ""})]))
     assert "Tôn giáo (chỉ Tỉnh đoàn ghi)" not in officer_client.get(empty.get_absolute_url()).content.decode()
+
+
+def test_a_preview_whose_person_was_saved_since_writes_nothing(officer_client, world, vacant):
+    """Row 3 updates an existing person ("same person"), row 4 adds one: the person's record saved after
+    the preview, nothing is written, and the page says the data changed."""
+    from secretaries.services import person_update
+
+    teo = world["tieu_can_person"]
+    rows = [
+        secretary_row(
+            teo.full_name, world["tieu_can"].name, born=teo.date_of_birth, **{"Nghề nghiệp": "Kỹ sư"}
+        ),
+        secretary_row("Người Mới", vacant[0].name),
+    ]
+    batch = _batch(_post(officer_client, rows))
+    officer_client.post(reverse("imports:batch_same_person", args=[batch.pk]), {"same_person": ["3"]})
+    batch.refresh_from_db()
+    assert (batch.error_count, batch.updated_count, batch.new_count) == (0, 1, 1)
+    page = shown_preview(officer_client, batch)
+    person_update(person=teo, version=teo.version, phone="0987654321", occupation="Giáo viên")
+
+    response = confirm(officer_client, batch, page, follow=True)
+    assert "Dữ liệu đã thay đổi sau khi xem trước, ở 1 dòng (dòng 3)" in response.content.decode()
+    teo.refresh_from_db()
+    assert (teo.occupation, teo.phone) == ("Giáo viên", "0987654321")
+    assert not Person.objects.filter(full_name="Người Mới").exists()
+    batch.refresh_from_db()
+    assert batch.is_preview
+
+    confirm(officer_client, batch)  # the preview checked again, read, confirmed
+    teo.refresh_from_db()
+    assert teo.occupation == "Kỹ sư" and Person.objects.filter(full_name="Người Mới").exists()
