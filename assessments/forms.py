@@ -28,23 +28,23 @@ def score_field(
     framework: Framework, *, label: str = "", help_text: str = "", criterion: Criterion | None = None
 ) -> forms.IntegerField:
     low, high = score_range(framework, criterion)
+    # One message whatever is wrong (7,5; -1; 12 of 8): what a score is.
+    wrong = _("A whole number from %(min)s to %(max)s.") % {"min": low, "max": high}
     return forms.IntegerField(
         label=label,
         required=False,
         min_value=low,
         max_value=high,
         help_text=help_text,
-        error_messages={
-            "min_value": _("From %(min)s to %(max)s.") % {"min": low, "max": high},
-            "max_value": _("From %(min)s to %(max)s.") % {"min": low, "max": high},
-            "invalid": _("A whole number from %(min)s to %(max)s.") % {"min": low, "max": high},
-        },
-        # Typed, not spun: arrow keys move between cells, and one digit is one score.
+        error_messages={"min_value": wrong, "max_value": wrong, "invalid": wrong},
+        # Typed, not spun: arrow keys move between cells, and one digit is one score. No maxlength: it cut
+        # "7,5" to "7" and "-1" to "-" without a word; what is typed stays, and a wrong one is said.
         widget=forms.TextInput(
             attrs={
                 "inputmode": "numeric",
                 "autocomplete": "off",
-                "maxlength": len(str(high)),
+                # The grid moves to the next cell once this many digits are typed (assessment_grid.js).
+                "data-digits": len(str(high)),
                 "class": "form-control form-control-sm score-input",
                 # What the running tally (ScoreTally) counts: a whole number in this range.
                 "data-min": low,

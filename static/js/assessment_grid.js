@@ -65,7 +65,7 @@
     input.classList.remove("is-invalid");
     // One digit is a whole score on a 1–5 (or 1–9) scale: move on at once. Points out of 100 (a criterion
     // worth 10 or more) move on once the cell holds as many digits as its maximum has.
-    const digits = input.maxLength > 0 ? input.maxLength : 1;
+    const digits = Number(input.dataset.digits) || 1;
     if (/^[0-9]+$/.test(input.value) && input.value.length >= digits) {
       const at = position(input);
       if (!at) return;

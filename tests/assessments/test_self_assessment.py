@@ -112,6 +112,24 @@ class TestTheSecretarysOwnPages:
         detail = client.get(reverse("assessments:self_detail", args=[assessment.pk]))
         assert detail.status_code == 200 and "95,00" in detail.text
 
+    def test_a_score_typed_with_a_decimal_stays_typed_and_is_said_wrong(
+        self, secretary_client, self_framework, criteria
+    ):
+        """No maxlength cuts "7,5" to "7" unseen: it comes back as typed, with what a score is beside it."""
+        url = reverse("assessments:self_form", args=[self_framework.pk])
+        box = secretary_client.get(url).text.split(f'name="score_{criteria[0].pk}"')[1]
+        assert "maxlength" not in box[: box.index(">")]
+        data = form_data(criteria, marks(criteria), **{VERSION_FIELD: "0"})
+        data[f"score_{criteria[0].pk}"] = "7,5"
+        response = secretary_client.post(url, {**data, "save": ""})
+        assert response.status_code == 200
+        high = criteria[0].max_points
+        assert response.context["form"].errors[f"score_{criteria[0].pk}"] == [
+            f"Một số nguyên từ 0 đến {high}."
+        ]
+        assert 'value="7,5"' in response.text
+        assert not Assessment.objects.filter(framework=self_framework).exists()
+
     def test_only_ones_own_record(self, secretary_client, secretary, self_framework, criteria, world):
         other_person = person_with_term(
             branch=BranchFactory(commune=world["cang_long"].commune), full_name="Người Khác"

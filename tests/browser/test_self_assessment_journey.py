@@ -81,7 +81,7 @@ def test_secretary_self_assesses_the_unit_reviews_the_province_confirms(
     expect(last).to_be_focused()
     expect(last).to_be_in_viewport()
     expect(page.locator(f"#id_score_{criteria[-1].pk}_error")).to_contain_text(
-        f"Từ 0 đến {criteria[-1].max_points}."
+        f"Một số nguyên từ 0 đến {criteria[-1].max_points}."
     )
     expect(page.locator(f"input[name=score_{criteria[0].pk}]")).to_have_value("3")
     last.fill(str(criteria[-1].max_points))
