@@ -7,6 +7,7 @@ from django import forms
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from branches.models import Commune, District, Province
 from core.versioning import VERSION_FIELD, VersionedForm
@@ -192,6 +193,13 @@ class ThemeForm(forms.Form):
 
 
 class BaseThemeFormSet(forms.BaseFormSet):
+    # Said of what is missing, in either language (Django's own is "Please submit at least 1 form.").
+    default_error_messages = {
+        "too_few_forms": ngettext_lazy(
+            "Add at least %(num)d discussion theme.", "Add at least %(num)d discussion themes.", "num"
+        ),
+    }
+
     def add_fields(self, form, index):
         super().add_fields(form, index)
         form.fields["ORDER"].label = _("No.")

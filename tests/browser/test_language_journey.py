@@ -36,7 +36,7 @@ def test_an_english_browser_gets_the_portal_in_vietnamese(english_page, live_ser
     with page.expect_navigation():
         page.locator("main form [type=submit]").click()
     main = page.locator("main")
-    expect(main).to_contain_text("Vui lòng nhập ít nhất 1 mục.")
+    expect(main).to_contain_text("Hãy thêm ít nhất 1 nội dung thảo luận.")
     expect(main).not_to_contain_text("Please submit")
     # The picker's words: Vietnamese too (Tom Select's own are English).
     control = page.locator("select[name=participants] + .ts-wrapper .ts-control input")

@@ -602,3 +602,17 @@ def test_the_list_on_a_phone_says_under_each_title_what_its_hidden_columns_say(c
     assert seminar.held_on.strftime("%d/%m/%Y") in under and "Huyện đoàn Tiểu Cần" in under
     assert f"Người tham dự: {seminar.participants.count()}" in under
     assert f"Đề xuất đang theo dõi: {seminar.proposals.open().count()}" in under
+
+
+def test_a_seminar_without_a_theme_is_told_what_to_add_in_either_language():
+    """Django's own "Please submit at least 1 form." named no theme."""
+    from django.utils import translation
+
+    from seminars.forms import ThemeFormSet
+
+    empty = {"themes-TOTAL_FORMS": "0", "themes-INITIAL_FORMS": "0"}
+    with translation.override("en"):
+        assert ThemeFormSet(empty, prefix="themes").non_form_errors() == ["Add at least 1 discussion theme."]
+    with translation.override("vi"):
+        said = ThemeFormSet(empty, prefix="themes").non_form_errors()
+        assert said == ["Hãy thêm ít nhất 1 nội dung thảo luận."]
