@@ -2,7 +2,7 @@ import django_filters
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import _communes, _districts
+from branches.filters import _communes, _districts, districts_of_the_past
 from core.filters import ReadOnceModelChoiceFilter, SortFilter
 from core.widgets import AutocompleteSelect
 
@@ -64,6 +64,7 @@ class AssessmentFilter(django_filters.FilterSet):
                 del self.filters[level]
         if request.user.is_district_officer:
             self.filters["commune"].extra["widget"] = AutocompleteSelect("branches:commune_autocomplete")
+        districts_of_the_past(self, request.user)
 
     def filter_search(self, queryset, name, value):
         from core.text import search_terms

@@ -268,8 +268,10 @@ def training_needs(request):
         if framework
         else None
     )
-    # An officer's own district is the whole list: no column of it.
-    show_district = not request.user.is_district_officer
+    # An officer's own district is the whole list: no column of it; nor when no line names a district (a
+    # framework of after the 2025 reform: communes answer to the province).
+    lines = (line for need in (needs.groups if needs else ()) for s in need.units for line in s.people)
+    show_district = not request.user.is_district_officer and any(line.district_name for line in lines)
     if needs:
         # The filter offers the units of the table below (each has someone below the threshold).
         form.fields["unit"].widget.choices = [("", _("All units in your scope")), *needs.unit_choices]

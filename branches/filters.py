@@ -17,6 +17,26 @@ def _districts(request):
     return District.objects.visible_to(request.user)
 
 
+def districts_of_the_past(filterset, user) -> None:
+    """For the staff of a province formed in 2025, whose communes have had no district since: a records
+    list's district filter (assessments, seminars, proposals of the past) comes after the commune, named for
+    the time districts were (it came first, as if today's units had one)."""
+    if not (user.is_provincial_staff and user.province.began_on is not None):
+        return
+    filters = filterset.filters
+    if "district" not in filters or "commune" not in filters:
+        return
+    district = filters.pop("district")
+    district.label = _("District (until 30/06/2025)")
+    ordered = {}
+    for name, found in filters.items():
+        ordered[name] = found
+        if name == "commune":
+            ordered["district"] = district
+    filters.clear()
+    filters.update(ordered)
+
+
 def _communes(request):
     return Commune.objects.visible_to(request.user).select_related("district")
 

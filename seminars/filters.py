@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import _communes, _districts
+from branches.filters import _communes, _districts, districts_of_the_past
 from core.filters import SortFilter
 from core.widgets import AutocompleteSelect
 
@@ -63,6 +63,7 @@ class SeminarFilter(django_filters.FilterSet):
             del self.filters["commune"]
         if user.is_district_officer:
             del self.filters["level"]
+        districts_of_the_past(self, user)
         years = Seminar.objects.visible_to(user).dates("held_on", "year", order="DESC")
         self.filters["year"].extra["choices"] = [(str(d.year), str(d.year)) for d in years]
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
-from branches.filters import _communes, _districts
+from branches.filters import _communes, _districts, districts_of_the_past
 from branches.selectors import settles_waiting
 from core.excel import xlsx_response
 from core.mixins import PaginatedListMixin, PortalMixin, RefusedWithReason, portal_view
@@ -70,6 +70,7 @@ class ProposalFilter(django_filters.FilterSet):
             # An officer has one unit only.
             del self.filters["district"]
             del self.filters["commune"]
+        districts_of_the_past(self, user)
 
     def filter_search(self, queryset, name, value):
         return selectors.search_proposals(queryset, value)

@@ -173,6 +173,45 @@ def test_commune_officer_fills_a_new_communes_grid_and_staff_confirm(world, refo
     assert made.status == Assessment.Status.CONFIRMED and made.confirmed_by == reform["staff"]
 
 
+def test_training_needs_after_the_reform_have_no_column_of_districts(world, reform, client):
+    """Communes since the 2025 reform answer to the province: no line names a district, so no column of
+    them says "—" on every line."""
+    own = own_framework(reform["province"])
+    criteria = services.framework_criteria(own)
+    made = services.assessment_save(
+        person=reform["sa_ly"],
+        framework=own,
+        assessor=reform["officer"],
+        values={c.pk: 1 for c in criteria},
+    )
+    services.assessment_submit(assessment=made)
+    login_verified(client, reform["staff"])
+    page = client.get(reverse("assessments:training_needs"), {"framework": own.pk, "threshold": "5"})
+    html = page.content.decode()
+    assert "Kim Thị Sa Ly" in html and not page.context["show_district"]
+    assert '<th class="d-none d-lg-table-cell d-print-table-cell">Huyện</th>' not in html
+
+
+def test_a_new_provinces_record_lists_offer_the_commune_then_the_district_of_the_past(world, reform, client):
+    """Today's communes have no district: the district filter is for the records of before the reform,
+    after the commune and named so (it came first, as if today's units had one)."""
+    login_verified(client, reform["staff"])
+    urls = (
+        reverse("assessments:assessment_list"),
+        reverse("seminars:seminar_list"),
+        reverse("seminars:followup"),
+    )
+    for url in urls:
+        fields = client.get(url).context["filter"].form.fields
+        names = list(fields)
+        assert names.index("commune") + 1 == names.index("district"), url
+        assert fields["district"].label == "Huyện (đến 30/06/2025)", url
+    # A province of before the reform (Trà Vinh) keeps its districts first, as they were.
+    login_verified(client, User.objects.get(username="tinhdoan.travinh"))
+    names = list(client.get(reverse("assessments:assessment_list")).context["filter"].form.fields)
+    assert names.index("district") < names.index("commune")
+
+
 def test_an_assessment_takes_its_provinces_framework(world, reform):
     own_framework(reform["province"])
     with pytest.raises(ValidationError) as refused:
