@@ -2,6 +2,8 @@
 new commune already has their name) wait here until provincial staff choose their new commune, in bulk or
 row by row; the choice is confirmed, then applied all or nothing (branches.services)."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -80,6 +82,10 @@ def branch_waiting(request):
                         {
                             "pairs": [(b, c, names.get(b.pk, "")) for b, c in pairs],
                             "on": on,
+                            # Joining after the reform's day leaves the branch in no commune in between:
+                            # said before it is confirmed, with the day that closes the gap.
+                            "reform_day": REFORM_DAY,
+                            "waited_until": on - datetime.timedelta(days=1) if on > REFORM_DAY else None,
                             "date_form": date_form,
                             "query": query,
                         },

@@ -127,6 +127,18 @@ def test_the_review_step_says_it_before_the_confirmation(w, client):
     assert Branch.objects.get(pk=second.pk).commune == w["split"]
 
 
+def test_a_later_day_is_said_to_leave_the_branch_in_no_commune_until_then(w, client):
+    """Joining after the reform's day is allowed (a branch that joined later), but the review says what it
+    records in between, before it is confirmed; the reform's day says nothing of the kind."""
+    first = w["waiting"][0]
+    login_verified(client, w["staff"])
+    response = _post(client, {"on": "15/11/2025", f"commune_{first.pk}": w["two"].pk})
+    said = " ".join(response.content.decode().split())
+    assert "Từ 01/07/2025 đến 14/11/2025 các chi đoàn này được ghi là không thuộc xã nào" in said
+    response = _post(client, {"on": "01/07/2025", f"commune_{first.pk}": w["two"].pk})
+    assert "data-waited" not in response.content.decode()
+
+
 def test_the_service_refuses_a_date_before_the_new_commune_and_an_ended_units_user(w):
     first = w["waiting"][0]
     with pytest.raises(ValidationError):
