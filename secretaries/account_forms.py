@@ -170,6 +170,7 @@ class ConsentForm(forms.Form):
             (PublicConsent.REFUSED, _("No (or withdraw my consent)")),
         ],
         widget=forms.RadioSelect,
+        error_messages={"required": _("Choose to agree or to refuse.")},
     )
 
     def __init__(self, *args, cancel_url: str, **kwargs):

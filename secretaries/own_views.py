@@ -42,9 +42,15 @@ def _person(request) -> Person:
     return Person.objects.select_related("province", "district").get(pk=request.user.person_id)
 
 
-@secretary_view
-def own_home(request):
-    person = _person(request)
+def _own_page(request, person: Person, *, consent_form: ConsentForm | None = None):
+    if consent_form is None:
+        # Their answer so far chosen, so the form shows what they said (and changing it is one click).
+        consent_form = ConsentForm(
+            cancel_url=reverse("own:home"),
+            initial={"answer": person.public_consent}
+            if person.public_consent in (PublicConsent.GIVEN, PublicConsent.REFUSED)
+            else None,
+        )
     return render(
         request,
         "secretaries/own/home.html",
@@ -54,13 +60,7 @@ def own_home(request):
             "ethnicity_name": dict(ETHNICITIES).get(person.ethnicity, ""),
             # Assessments (and, beside them, self-assessment), seminars, commendations: each app's own part.
             "sections": sections_for(OWN_PAGE, person, user=request.user),
-            # Their answer so far chosen, so the form shows what they said (and changing it is one click).
-            "consent_form": ConsentForm(
-                cancel_url=reverse("own:home"),
-                initial={"answer": person.public_consent}
-                if person.public_consent in (PublicConsent.GIVEN, PublicConsent.REFUSED)
-                else None,
-            ),
+            "consent_form": consent_form,
             "consents": consent_history(person),
             "corrections": correction_rows(person.corrections.select_related("decided_by")),
         },
@@ -68,15 +68,21 @@ def own_home(request):
 
 
 @secretary_view
+def own_home(request):
+    return _own_page(request, _person(request))
+
+
+@secretary_view
 @require_POST
 def own_consent(request):
     person = _person(request)
     form = ConsentForm(request.POST, cancel_url=reverse("own:home"))
-    if form.is_valid():
-        services.consent_answer(person=person, answer=form.cleaned_data["answer"], user=request.user)
-        messages.success(request, _("Your answer was recorded today."))
-    else:
-        messages.error(request, _("Choose to agree or to refuse."))
+    if not form.is_valid():
+        # Said beside the question, which the page then brings into view (portal.js): on a phone it is five
+        # screens below the top, where a message at the top would leave it.
+        return _own_page(request, person, consent_form=form)
+    services.consent_answer(person=person, answer=form.cleaned_data["answer"], user=request.user)
+    messages.success(request, _("Your answer was recorded today."))
     return redirect("own:home")
 
 

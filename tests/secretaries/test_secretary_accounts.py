@@ -236,6 +236,19 @@ def test_own_certificate_download(client, world):
         assert client.get(reverse("awards:own_certificate", args=[other.pk])).status_code == 404
 
 
+def test_consent_sent_without_an_answer_is_said_beside_the_question(client, world):
+    """The page comes back with the message under the question (portal.js brings it into view), not at the
+    top of a page whose question is five screens further down on a phone."""
+    person = world["tieu_can_person"]
+    client.force_login(_secretary(person))
+    response = client.post(reverse("own:consent"), {})
+    assert response.status_code == 200
+    section = response.content.decode().split('id="own-consent"')[1].split("</section>")[0]
+    assert "Hãy chọn đồng ý hoặc không đồng ý." in section and "is-invalid" in section
+    person.refresh_from_db()
+    assert person.public_consent_on is None
+
+
 def test_consent_is_dated_today_and_its_history_kept(client, world):
     person = world["tieu_can_person"]
     client.force_login(_secretary(person))
