@@ -216,6 +216,11 @@ class Framework(Versioned):
         return self.method == Method.POINTS
 
     @property
+    def overall_max(self) -> int:
+        """The most an overall score can be: 100 points, or the scale's highest score (an average)."""
+        return 100 if self.is_points else self.scale_max
+
+    @property
     def is_annual(self) -> bool:
         return self.period == Period.YEAR
 

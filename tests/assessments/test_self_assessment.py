@@ -130,6 +130,18 @@ class TestTheSecretarysOwnPages:
         assert 'value="7,5"' in response.text
         assert not Assessment.objects.filter(framework=self_framework).exists()
 
+    def test_the_own_page_shows_the_self_score_while_the_unit_reviews_and_each_periods_scale(
+        self, secretary_client, secretary, self_framework, criteria, world
+    ):
+        """A period sent to the unit has no unit score yet: its row shows the secretary's own, not four
+        dashes; and each overall score says its scale (points of 100 beside a 1–5 average)."""
+        self_submitted(secretary, self_framework, criteria, c0=3)
+        page = " ".join(secretary_client.get(reverse("own:home")).content.decode().split())
+        own = page[page.index('id="own-assessments"') :]
+        assert "data-self-overall> Tự đánh giá: " in own
+        said = own.split("data-self-overall>")[1].split("</div>")[0]
+        assert said.strip().startswith("Tự đánh giá:") and said.strip().endswith("/100")
+
     def test_only_ones_own_record(self, secretary_client, secretary, self_framework, criteria, world):
         other_person = person_with_term(
             branch=BranchFactory(commune=world["cang_long"].commune), full_name="Người Khác"
