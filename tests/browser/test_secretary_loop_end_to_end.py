@@ -106,8 +106,13 @@ def test_invite_self_assess_correct_consent_review_confirm_publish_wall(
     expect(secretary.locator("main")).to_contain_text("Chờ đơn vị đánh giá")
     shot(secretary, "03-self-assessment-sent-360")
 
-    # 4. Back to the own page (breadcrumb): a phone correction, and consent to public showing.
+    # 4. Back to the own page (breadcrumb): while the unit reviews, the history shows the secretary's own
+    # score, and the long status wraps under the period rather than push the score off a phone's screen.
     click(secretary, secretary.locator(".breadcrumb").get_by_role("link", name="Hồ sơ của tôi"))
+    waiting = secretary.locator("#own-assessments .table-responsive")
+    expect(waiting.locator("[data-self-overall]")).to_contain_text("95,00/100")
+    assert waiting.evaluate("(el) => el.scrollWidth <= el.clientWidth"), "the table overflows at 360 px"
+    # Then a phone correction, and consent to public showing.
     click(secretary, secretary.get_by_role("link", name="Đề nghị sửa thông tin"))
     secretary.fill("input[name=phone]", NEW_PHONE)
     submit(secretary)
