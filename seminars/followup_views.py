@@ -225,12 +225,13 @@ def _report(request):
     return years, selectors.seminar_report(user=request.user, year=year)
 
 
-def draw_report_rows(rows, *, waiting_url: str | None) -> SafeString:
+def draw_report_rows(rows, *, waiting_url: str | None, current: bool = True) -> SafeString:
     """The report's rows (selectors.seminar_report), drawn here: a merged province's table has a row per
     commune (Vĩnh Long: 124 rows, most of the page's templates). Each row names its unit (the province level
     when none); an ended unit says when it ceased and, where its row holds branches still waiting for a new
     commune, says so, linked to their work list (`waiting_url`) for those who settle them. Then the
-    seminars, the secretaries who took part and the current ones, and the share who attended."""
+    seminars, the secretaries who took part and, in this year's report (`current`), today's secretaries and
+    the share who attended."""
     waiting_label = escape(_("Its branches waiting for their new commune"))
     waiting = (
         f'<a class="link-secondary" href="{waiting_url}">{waiting_label}</a>'
@@ -255,13 +256,18 @@ def draw_report_rows(rows, *, waiting_url: str | None) -> SafeString:
             # How many, under the share on a phone: beside it, the column was cut at the screen's edge.
             count = f'<span class="small text-muted d-block d-sm-inline">({attended})</span>'
             share = f"{figures.places(row.share, 1)}% {count}"
-        secretaries = figures.grouped(row.secretaries)
+        today = ""
+        if current:
+            secretaries = figures.grouped(row.secretaries)
+            today = (
+                f'<td class="text-end d-none d-sm-table-cell" data-secretaries>{secretaries}</td>'
+                f'<td class="text-end text-nowrap" data-share>{share}</td>'
+            )
         lines.append(
             f'<tr data-unit="{key}"><td>{name}</td>'
             f'<td class="text-end" data-seminars>{figures.grouped(row.seminars)}</td>'
             f'<td class="text-end" data-participants>{figures.grouped(row.participants)}</td>'
-            f'<td class="text-end d-none d-sm-table-cell" data-secretaries>{secretaries}</td>'
-            f'<td class="text-end text-nowrap" data-share>{share}</td></tr>'
+            f"{today}</tr>"
         )
     # Safe: the units' names and the labels are escaped above; the rest is the portal's link and numbers.
     return mark_safe("\n".join(lines))
@@ -274,27 +280,25 @@ def report(request):
     # An ended unit's row in a later year holds its branches still waiting for a new commune: a link to
     # their work list for those who settle them.
     waiting_url = fixed_url("branches:branch_waiting") if settles_waiting(request.user) else None
-    context = {"form": form, "report": data, "rows": draw_report_rows(data.rows, waiting_url=waiting_url)}
+    rows = draw_report_rows(data.rows, waiting_url=waiting_url, current=data.current)
+    context = {"form": form, "report": data, "rows": rows}
     return render(request, "seminars/report.html", context)
 
 
 @portal_view
 def report_export(request):
     _years, data = _report(request)
-    headers = [
-        _("Year"),
-        data.unit_header,
-        _("Seminars"),
-        _("Secretaries who took part"),
-        _("Current secretaries"),
-        _("Of them, attended a seminar"),
-        _("Share who attended (%)"),
-    ]
+    headers = [_("Year"), data.unit_header, _("Seminars"), _("Secretaries who took part")]
+    if data.current:  # a past year's report has no share of today's secretaries (selectors.seminar_report)
+        headers += [_("Current secretaries"), _("Of them, attended a seminar"), _("Share who attended (%)")]
     province_level = _("Province level")
 
     def line(row, name):
-        share = round(row.share, 1) if row.share is not None else None
-        return [data.year, name, row.seminars, row.participants, row.secretaries, row.attended, share]
+        cells = [data.year, name, row.seminars, row.participants]
+        if data.current:
+            share = round(row.share, 1) if row.share is not None else None
+            cells += [row.secretaries, row.attended, share]
+        return cells
 
     waiting = _("Its branches waiting for their new commune")
 

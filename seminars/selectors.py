@@ -106,8 +106,9 @@ class ReportRow:
     unit: object | None
     seminars: int
     participants: int
-    secretaries: int
-    attended: int
+    #: today's secretaries and, of them, those who attended in the year; None in a past year's report
+    secretaries: int | None
+    attended: int | None
     #: what `unit` is: "province", "district" or "commune" ("" for the province level)
     level: str = ""
     #: `unit` ended before the year began and the terms are counted by their branch's unit of today: what its
@@ -126,6 +127,8 @@ class Report:
     level: str  # what a row is: "province", "district", "commune", or "unit" when both of the last two
     rows: list[ReportRow]
     total: ReportRow
+    #: this year's report: the share of today's secretaries who attended is said (see seminar_report)
+    current: bool = True
 
     @property
     def unit_header(self) -> str:
@@ -215,10 +218,13 @@ def national_secretaries(*, term_key: str, attended: Q) -> dict:
 def seminar_report(*, user, year: int) -> Report:
     """Per unit one level below the user's own (`_groupings`), plus the province's own seminars for
     provincial staff, for seminars held in `year`: the number of seminars, the distinct secretaries who
-    took part, and the share of the unit's current secretaries who attended at least one seminar (any
-    organiser's) that year. A fixed number of queries, whatever the number of rows."""
+    took part, and, for this year, the share of the unit's current secretaries who attended at least one
+    seminar (any organiser's). A past year's report has no share: today's secretaries are not that year's
+    (most of 2021's have left, today's communes did not exist), and a share of them says nothing of it. A
+    fixed number of queries, whatever the number of rows."""
     by_seminar, by_term = _groupings(user)
     start, end = year_bounds(year)
+    current = year >= timezone.localdate().year
     seminars = Seminar.objects.visible_to(user).filter(held_on__gte=start, held_on__lte=end)
     per_unit: dict = {}
     for row in (
@@ -239,7 +245,9 @@ def seminar_report(*, user, year: int) -> Report:
     attended = Q(person__in=Attendance.objects.filter(year=year).values("person"))
     # A person holds one current secretary's term at most (term_no_overlap_same_person_role, in the
     # database): counting terms counts people, in each unit and over the scope (the sum of the rows).
-    if user.is_administrator:
+    if not current:
+        secretaries: dict = {}
+    elif user.is_administrator:
         (term_key,) = by_term.fields
         secretaries = {
             by_term.key({term_key: unit}): row
@@ -257,7 +265,8 @@ def seminar_report(*, user, year: int) -> Report:
             found["secretaries"] += row["secretaries"]
             found["attended"] += row["attended"]
     secretary_totals = {
-        measure: sum(row[measure] for row in secretaries.values()) for measure in ("secretaries", "attended")
+        measure: sum(row[measure] for row in secretaries.values()) if current else None
+        for measure in ("secretaries", "attended")
     }
 
     # Current terms by their branch's unit of today: an ended unit's row in a later year holds only its
@@ -273,9 +282,10 @@ def seminar_report(*, user, year: int) -> Report:
             level=level,
             seminars=s.get("seminars", 0),
             participants=s.get("participants", 0),
-            secretaries=t.get("secretaries", 0),
-            attended=t.get("attended", 0),
-            waiting=by_unit_of_today
+            secretaries=t.get("secretaries", 0) if current else None,
+            attended=t.get("attended", 0) if current else None,
+            waiting=current
+            and by_unit_of_today
             and getattr(unit, "ended_on", None) is not None
             and unit.ended_on < start,
         )
@@ -300,7 +310,7 @@ def seminar_report(*, user, year: int) -> Report:
         attended=secretary_totals["attended"],
     )
     level = rows_level({row.level for row in rows if row.unit is not None}, by_seminar.level)
-    return Report(year=year, level=level, rows=rows, total=total)
+    return Report(year=year, level=level, rows=rows, total=total, current=current)
 
 
 def default_report_year(*, user, years: list[int]) -> int:

@@ -10,6 +10,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext, override
 
 from seminars.models import Initiative, Proposal, Seminar
@@ -169,21 +170,25 @@ class TestFollowup:
 # Report
 
 
+#: the report's year: its share of today's secretaries is this year's only (seminars.selectors.seminar_report)
+YEAR = timezone.localdate().year
+
+
 @pytest.fixture
-def year_2023(world, tieu_can, cang_long, hieu_tu, tra_vinh, long_ho, thanh_duc):
-    """Tiểu Cần: four current secretaries (Tèo, A, B, C) and a deputy (D); two seminars in 2023 with Tèo
+def this_year(world, tieu_can, cang_long, hieu_tu, tra_vinh, long_ho, thanh_duc):
+    """Tiểu Cần: four current secretaries (Tèo, A, B, C) and a deputy (D); two seminars this year with Tèo
     twice, A, B and the deputy: 4 people reached, 3 of 4 secretaries (75%). Càng Long: one seminar with
     its secretary. The province's own seminar: Càng Long's secretary. Vĩnh Long: one seminar."""
     teo, nhung = world["tieu_can_person"], world["cang_long_person"]
     a, b, c = (person_with_term(branch=BranchFactory(commune=hieu_tu)) for _ in range(3))
     deputy = person_with_term(branch=BranchFactory(commune=hieu_tu), role="pho_bi_thu")
-    make_seminar(tieu_can, D(2023, 3, 1), [teo, a, deputy])
-    make_seminar(tieu_can, D(2023, 9, 1), [teo, b])
-    make_seminar(tieu_can, D(2022, 9, 1), [c])  # another year
-    make_seminar(cang_long, D(2023, 5, 5), [nhung])
-    make_seminar(None, D(2023, 6, 6), [nhung], province=tra_vinh, title="Tọa đàm cấp tỉnh")
+    make_seminar(tieu_can, D(YEAR, 3, 1), [teo, a, deputy])
+    make_seminar(tieu_can, D(YEAR, 9, 1), [teo, b])
+    make_seminar(tieu_can, D(YEAR - 1, 9, 1), [c])  # another year
+    make_seminar(cang_long, D(YEAR, 5, 5), [nhung])
+    make_seminar(None, D(YEAR, 6, 6), [nhung], province=tra_vinh, title="Tọa đàm cấp tỉnh")
     vinh_long_person = person_with_term(branch=BranchFactory(commune=thanh_duc))
-    make_seminar(long_ho, D(2023, 4, 4), [vinh_long_person])
+    make_seminar(long_ho, D(YEAR, 4, 4), [vinh_long_person])
     return {"teo": teo, "a": a, "b": b, "c": c}
 
 
@@ -193,10 +198,10 @@ def numbers(row):
 
 class TestReport:
     def test_provincial_staff_see_each_district_and_the_province_level(
-        self, client, tra_vinh_staff, year_2023
+        self, client, tra_vinh_staff, this_year
     ):
         login_verified(client, tra_vinh_staff)
-        report = client.get(reverse("seminars:report"), {"year": 2023}).context["report"]
+        report = client.get(reverse("seminars:report"), {"year": YEAR}).context["report"]
         rows = {row.unit.name if row.unit else None: row for row in report.rows}
         assert list(rows) == ["Huyện Càng Long", "Huyện Tiểu Cần", None]
         assert numbers(rows["Huyện Tiểu Cần"]) == (2, 4, 4, 3)
@@ -206,16 +211,16 @@ class TestReport:
         # Distinct people over the province: Càng Long's secretary is counted once, not twice.
         assert numbers(report.total) == (4, 5, 5, 4)
 
-    def test_rows_are_drawn_escaped(self, client, tra_vinh_staff, world, year_2023):
+    def test_rows_are_drawn_escaped(self, client, tra_vinh_staff, world, this_year):
         """The rows are drawn in the view (followup_views.draw_report_rows): each unit's name escaped, its
         counts and share in Vietnamese, the province's own row without a share (no secretaries of its own)."""
         district = world["tieu_can"].commune.district
         district.name = "Huyện <b>Tiểu</b> Cần"
         district.save(update_fields=["name"])
         login_verified(client, tra_vinh_staff)
-        html = client.get(reverse("seminars:report"), {"year": 2023}).content.decode()
+        html = client.get(reverse("seminars:report"), {"year": YEAR}).content.decode()
         row = html.split(f'<tr data-unit="{district.pk}">')[1].split("</tr>")[0]
-        # In 2023 the district works; an ended one's row: tests/seminars/test_new_world.py.
+        # This year the district works; an ended one's row: tests/seminars/test_new_world.py.
         assert district.ended_on is None
         assert row.startswith("<td>Huyện &lt;b&gt;Tiểu&lt;/b&gt; Cần</td>") and "<b>" not in row
         assert '<td class="text-end" data-participants>4</td>' in row
@@ -226,33 +231,33 @@ class TestReport:
         province = html.split('<tr data-unit="province">')[1].split("</tr>")[0]
         assert province.startswith("<td>Cấp tỉnh</td>") and "data-share>—</td>" in province
 
-    def test_district_officer_sees_their_district_only(self, client, tieu_can_officer, year_2023):
+    def test_district_officer_sees_their_district_only(self, client, tieu_can_officer, this_year):
         client.force_login(tieu_can_officer)
-        response = client.get(reverse("seminars:report"), {"year": 2023})
+        response = client.get(reverse("seminars:report"), {"year": YEAR})
         report = response.context["report"]
         assert [row.unit.name for row in report.rows] == ["Huyện Tiểu Cần"]
         assert numbers(report.rows[0]) == (2, 4, 4, 3)
         assert "75,0%" in response.content.decode()
 
-    def test_cang_long_officer_never_sees_tieu_can(self, client, cang_long_officer, year_2023):
+    def test_cang_long_officer_never_sees_tieu_can(self, client, cang_long_officer, this_year):
         client.force_login(cang_long_officer)
-        response = client.get(reverse("seminars:report"), {"year": 2023})
+        response = client.get(reverse("seminars:report"), {"year": YEAR})
         report = response.context["report"]
         assert [row.unit.name for row in report.rows] == ["Huyện Càng Long"]
         assert numbers(report.total) == (1, 1, 1, 1)
         assert "Tiểu Cần" not in response.content.decode()
-        export = sheet_rows(client.get(reverse("seminars:report_export"), {"year": 2023}))
+        export = sheet_rows(client.get(reverse("seminars:report_export"), {"year": YEAR}))
         assert not any("Tiểu Cần" in str(cell) for row in export for cell in row)
 
-    def test_administrator_sees_per_province(self, client, administrator, year_2023):
+    def test_administrator_sees_per_province(self, client, administrator, this_year):
         login_verified(client, administrator)
-        report = client.get(reverse("seminars:report"), {"year": 2023}).context["report"]
+        report = client.get(reverse("seminars:report"), {"year": YEAR}).context["report"]
         assert report.level == "province"
         rows = {row.unit.name: numbers(row) for row in report.rows}
         assert rows == {"Tỉnh Trà Vinh": (4, 5, 5, 4), "Tỉnh Vĩnh Long": (1, 1, 1, 1)}
 
     def test_the_countrys_secretaries_are_summed_from_the_counters_as_the_terms_count_them(
-        self, client, administrator, year_2023
+        self, client, administrator, this_year
     ):
         """The administrator's report reads the communes' counters (seminars.selectors.national_secretaries):
         the same as counting the terms, a deactivated branch's secretary included."""
@@ -263,8 +268,8 @@ class TestReport:
         from seminars.models import Attendance
         from seminars.selectors import national_secretaries
 
-        branch_deactivate(branch=year_2023["a"].terms.get().branch)  # its secretary is still in office
-        attended = Q(person__in=Attendance.objects.filter(year=2023).values("person"))
+        branch_deactivate(branch=this_year["a"].terms.get().branch)  # its secretary is still in office
+        attended = Q(person__in=Attendance.objects.filter(year=YEAR).values("person"))
         key = "branch__commune__province"
         counted = {
             row[key]: {"secretaries": row["secretaries"], "attended": row["attended"]}
@@ -275,39 +280,48 @@ class TestReport:
         }
         assert national_secretaries(term_key=key, attended=attended) == counted
         login_verified(client, administrator)
-        report = client.get(reverse("seminars:report"), {"year": 2023}).context["report"]
+        report = client.get(reverse("seminars:report"), {"year": YEAR}).context["report"]
         assert {row.unit.name: numbers(row) for row in report.rows}["Tỉnh Trà Vinh"] == (4, 5, 5, 4)
 
-    def test_another_year(self, client, tieu_can_officer, year_2023):
+    def test_a_past_year_says_no_share_of_todays_secretaries(self, client, tieu_can_officer, this_year):
+        """Today's secretaries are not those of a past year (most have left, today's communes did not
+        exist): its report counts the seminars and who took part, and says why there is no share."""
         client.force_login(tieu_can_officer)
-        report = client.get(reverse("seminars:report"), {"year": 2022}).context["report"]
-        assert numbers(report.rows[0]) == (1, 1, 4, 1)
+        response = client.get(reverse("seminars:report"), {"year": YEAR - 1})
+        report = response.context["report"]
+        assert not report.current and numbers(report.rows[0]) == (1, 1, None, None)
+        html = " ".join(response.content.decode().split())
+        assert "data-share" not in html and "data-secretaries" not in html
+        assert f"bí thư của năm {YEAR - 1}" in html
+        export = sheet_rows(client.get(reverse("seminars:report_export"), {"year": YEAR - 1}))
+        header = next(row for row in export if row[0] == "Năm")
+        assert header == ("Năm", "Huyện", "Tọa đàm", "Bí thư Chi đoàn tham dự")
 
-    def test_the_latest_year_by_default_and_nonsense_ignored(self, client, tieu_can_officer, year_2023):
+    def test_the_latest_year_by_default_and_nonsense_ignored(self, client, tieu_can_officer, this_year):
         client.force_login(tieu_can_officer)
-        assert client.get(reverse("seminars:report")).context["report"].year == 2023
-        assert client.get(reverse("seminars:report"), {"year": "abc"}).context["report"].year == 2023
+        assert client.get(reverse("seminars:report")).context["report"].year == YEAR
+        assert client.get(reverse("seminars:report"), {"year": "abc"}).context["report"].year == YEAR
 
-    def test_export(self, client, tra_vinh_staff, year_2023):
+    def test_export(self, client, tra_vinh_staff, this_year):
         login_verified(client, tra_vinh_staff)
-        response = client.get(reverse("seminars:report_export"), {"year": 2023})
-        assert response["Content-Disposition"].endswith('"toa-dam-2023.xlsx"')
+        response = client.get(reverse("seminars:report_export"), {"year": YEAR})
+        assert response["Content-Disposition"].endswith(f'"toa-dam-{YEAR}.xlsx"')
         rows = sheet_rows(response)
         assert rows[0][:3] == ("Năm", "Huyện", "Tọa đàm")
         with override("vi"):  # the labels as the catalogue has them
             assert rows[1:] == [
-                (2023, "Huyện Càng Long", 1, 1, 1, 1, 100.0),
-                (2023, "Huyện Tiểu Cần", 2, 4, 4, 3, 75.0),
-                (2023, gettext("Province level"), 1, 1, 0, 0, None),
-                (2023, gettext("Total"), 4, 5, 5, 4, 80.0),
+                (YEAR, "Huyện Càng Long", 1, 1, 1, 1, 100.0),
+                (YEAR, "Huyện Tiểu Cần", 2, 4, 4, 3, 75.0),
+                (YEAR, gettext("Province level"), 1, 1, 0, 0, None),
+                (YEAR, gettext("Total"), 4, 5, 5, 4, 80.0),
             ]
 
-    def test_export_is_laid_out_for_sending(self, client, tra_vinh_staff, year_2023):
+    def test_export_is_laid_out_for_sending(self, client, tra_vinh_staff, this_year):
         login_verified(client, tra_vinh_staff)
-        export = read_export(client.get(reverse("seminars:report_export"), {"year": 2023}))
+        export = read_export(client.get(reverse("seminars:report_export"), {"year": YEAR}))
         assert_staff_layout(
             export,
-            title="Báo cáo tọa đàm năm 2023",
+            title=f"Báo cáo tọa đàm năm {YEAR}",
             unit="Tỉnh Trà Vinh",
             numbers=("Năm", "Tọa đàm", "Bí thư Chi đoàn tham dự", "Tỷ lệ đã tham dự (%)"),
         )
