@@ -18,7 +18,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 
-from branches.rollup import unit_names, units_mode, units_switch
+from branches.rollup import branch_unit_today, provinces_today, unit_names, units_mode, units_switch
 from branches.selectors import branch_communes_on
 from core.excel import xlsx_response
 from core.files import protected_image_response
@@ -214,6 +214,7 @@ def commendation_export(request, campaign_pk):
         for name in ("gender", "ethnicity")
     )
     yes, no = _("Yes"), _("No")
+    successors = provinces_today()
 
     def rows():
         for c in commendations:
@@ -233,7 +234,7 @@ def commendation_export(request, campaign_pk):
                 c.revoked_on,
                 c.revocation_reason,
                 unit_names(c.unit.name, c.province.name),
-                unit_names(c.branch.commune.name, c.branch.commune.province.name),
+                branch_unit_today(c.branch.commune, successors),
             ]
 
     return xlsx_response(

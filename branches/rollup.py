@@ -146,6 +146,19 @@ def unit_names(*names: str | None) -> str:
     return ", ".join(name for name in names if name)
 
 
+def branch_unit_today(commune, successors: dict[int, str]) -> str:
+    """An export's "Unit today" of a record's branch, from its commune (with its province) and
+    `provinces_today()`: the commune and province; for a branch still under a commune that ended (waiting
+    for its new one since the 2025 reform), that it waits, in the province it is in today."""
+    if commune.ended_on is None:
+        return unit_names(commune.name, commune.province.name)
+    waiting = _("Waiting for its new commune (%(commune)s until %(date)s)") % {
+        "commune": commune.name,
+        "date": commune.ended_on.strftime("%d/%m/%Y"),
+    }
+    return unit_names(waiting, successors.get(commune.province_id, commune.province.name))
+
+
 def provinces_today() -> dict[int, str]:
     """Each ended province's id → the name(s) of the province(s) it went into, for the "Unit today" of records
     that name no branch (a seminar's organiser). One query."""

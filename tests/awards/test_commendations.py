@@ -228,6 +228,15 @@ class TestExport:
         assert nhung[10] == datetime.datetime(2021, 3, 1)
         assert nhung[11] == "Kê khai thành tích không đúng sự thật."
 
+    def test_a_branch_waiting_for_its_new_commune_is_said_so_today(self, client, tra_vinh_staff, world):
+        """Its commune ended in the 2025 reform and its new one is not chosen yet: "today" it is in none."""
+        commune = world["tieu_can_person"].terms.get().branch.commune
+        type(commune).objects.filter(pk=commune.pk).update(ended_on=datetime.date(2025, 6, 30))
+        login_verified(client, tra_vinh_staff)
+        response = client.get(reverse("awards:commendation_export", args=[world["decided_campaign"].pk]))
+        teo = next(row for row in workbook_rows(response) if row[1] == "Nguyễn Văn Tèo")
+        assert teo[13] == "Chờ xác định xã mới (Xã Hiếu Tử đến 30/06/2025), Tỉnh Trà Vinh"
+
     def test_ethnicity_and_party_membership_only_within_the_readers_scope(
         self, client, cang_long_officer, tra_vinh_staff, world
     ):
