@@ -1,9 +1,10 @@
 from django.contrib import admin
-from django.contrib.admin.utils import lookup_spawns_duplicates
+from django.contrib.admin.utils import lookup_spawns_duplicates, unquote
 from django.contrib.admin.views.main import PAGE_VAR, ChangeList
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.constants import LOOKUP_SEP
+from django.http import Http404
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -31,10 +32,35 @@ class _PortalHistoryContext(HistoricalRecordContextHelper):
 class HistoryAdmin(SimpleHistoryAdmin):
     """Django admin for a model that keeps a history: its history page writes each change as the portal's
     pages do (core.history.display_value), where django-simple-history wrote the stored values ("None →
-    2026-12-06 17:20:23.823934+00:00", "tu_danh_gia → cho_don_vi")."""
+    2026-12-06 17:20:23.823934+00:00", "tu_danh_gia → cho_don_vi").
+
+    A past version is read, never restored: "Khôi phục" would write an old row over the record past the
+    services and their rules (a revoked commendation un-revoked, a confirmed assessment reopened; it
+    answered 500 where the record's version check ran outside a transaction). A malformed address
+    (".../582/change/history/") is a page that does not exist: 404, not a server error."""
 
     def get_historical_record_context_helper(self, request, historical_record):
         return _PortalHistoryContext(self.model, historical_record)
+
+    def has_change_history_permission(self, request, obj=None):
+        return False
+
+    def _check_ids(self, *ids) -> None:
+        for value in ids:
+            try:
+                self.model._meta.pk.to_python(unquote(str(value)))
+            except ValidationError:
+                raise Http404 from None
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._check_ids(object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._check_ids(object_id, version_id)
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class FoldedSearchMixin:

@@ -233,6 +233,27 @@ def test_history_admins_are_for_models_that_keep_history():
             assert hasattr(model._meta, "simple_history_manager_attribute"), model._meta.label
 
 
+def test_a_past_version_is_read_never_restored_and_a_malformed_address_is_404(client, administrator, world):
+    """Restoring would write an old row past the services (a revoked commendation un-revoked); it answered
+    500. A mistyped history address answered 500 too."""
+    from assessments.models import Assessment
+
+    assessment = world["tieu_can_assessment"]
+    assessment.status = Assessment.Status.SUBMITTED
+    assessment.save()
+    version = assessment.history.order_by("history_id").first()
+    login_verified(client, administrator)
+    url = reverse("admin:assessments_assessment_simple_history", args=[assessment.pk, version.history_id])
+    page = client.get(url)
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    assert client.post(url, {"status": "nhap"}).status_code == 403
+    assessment.refresh_from_db()
+    assert assessment.status == Assessment.Status.SUBMITTED
+    history = reverse("admin:assessments_assessment_history", args=[assessment.pk])
+    assert client.get(history.replace("/history/", "/change/history/")).status_code == 404
+    assert client.get(f"{history}{version.history_id}x/").status_code == 404
+
+
 def test_a_history_page_writes_the_changes_as_the_portal_does(client, administrator, world):
     """A choice by its label, a moment in Vietnam's time, nothing as "—": not the stored values."""
     from assessments.models import Assessment
