@@ -110,6 +110,11 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.fieldsets[2:],
     )
 
+    def has_delete_permission(self, request, obj=None):
+        # An account is deactivated (Active unticked, its sessions ended), never deleted: deleting took with
+        # it Django admin's record of every change the account made (its log entries, by cascade).
+        return False
+
     def get_search_results(self, request, queryset, search_term):
         """Django's search (username, e-mail), and the names with or without diacritics: "nguyen minh"
         finds "Nguyễn Minh Hải". Names are kept as typed, so they are folded here, over the accounts' names

@@ -40,6 +40,9 @@ LIBRARY_MESSAGES = (
     gettext_noop("View selected %(model)s"),
     gettext_noop("In case you’ve forgotten, you are:"),
     gettext_noop("Select all objects on this page for an action"),
+    # Django's Vietnamese calls an admin log entry a login ("đăng nhập").
+    gettext_noop("log entry"),
+    gettext_noop("log entries"),
     # Django forms, pagination and fields
     ngettext_lazy("Please submit at most %(num)d form.", "Please submit at most %(num)d forms.", 1),
     ngettext_lazy("Please submit at least %(num)d form.", "Please submit at least %(num)d forms.", 1),

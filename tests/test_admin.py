@@ -3,6 +3,7 @@
 import pytest
 from django.contrib import admin
 from django.urls import reverse
+from django.utils.translation import override
 
 from tests.login import login_verified
 
@@ -128,6 +129,20 @@ def test_user_admin_assigns_role_and_unit(client, administrator, tieu_can):
     response = client.get(reverse("admin:accounts_user_add"))
     html = response.content.decode()
     assert 'name="role"' in html and 'name="district"' in html
+
+
+def test_an_account_is_deactivated_never_deleted(client, administrator, tieu_can_officer):
+    """Deleting an account took Django admin's record of its changes with it (log entries, by cascade)."""
+    from django.contrib.admin.models import LogEntry
+
+    login_verified(client, administrator)
+    assert client.get(reverse("admin:accounts_user_delete", args=[tieu_can_officer.pk])).status_code == 403
+    assert client.post(reverse("admin:accounts_user_delete", args=[tieu_can_officer.pk]), {"post": "yes"})
+    assert type(tieu_can_officer).objects.filter(pk=tieu_can_officer.pk).exists()
+    changelist = client.get(reverse("admin:accounts_user_changelist")).content.decode()
+    assert "delete_selected" not in changelist
+    with override("vi"):
+        assert str(LogEntry._meta.verbose_name) == "mục nhật ký"
 
 
 def test_assigning_the_administrator_role_grants_admin_rights(client, administrator, tieu_can_officer):
