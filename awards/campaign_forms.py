@@ -154,6 +154,19 @@ class CampaignForm(VersionedForm, forms.ModelForm):
         opens, closes = cleaned.get("opens_on"), cleaned.get("closes_on")
         if opens and closes and closes < opens:
             self.add_error("closes_on", _("Nominations cannot close before they open."))
+        elif (
+            closes
+            and "closes_on" in self.changed_data
+            and self.instance.pk
+            and self.instance.status == Campaign.Status.OPEN
+            and closes < timezone.localdate()
+        ):
+            # Moved into the past, the campaign would stay open in name and take no nomination: closing it
+            # is its own step, with its confirmation.
+            self.add_error(
+                "closes_on",
+                _("This day has passed. To stop nominations now, close the campaign from its page."),
+            )
         year = cleaned.get("year")
         latest = timezone.localdate().year + LATER_YEARS
         if year and not FIRST_YEAR <= year <= latest:

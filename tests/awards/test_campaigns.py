@@ -231,6 +231,43 @@ class TestForm:
         assert reason.startswith("Chỉ tiêu: ")
         assert "Huyện Tiểu Cần 2 → 3" in reason and "Huyện Càng Long 4 → 2" in reason
 
+    def test_an_open_campaigns_deadline_is_not_moved_into_the_past(self, client, tra_vinh_staff, world):
+        """It would stay open in name and take no nomination: closing is its own step. A past deadline
+        kept as it was does not stop an edit of the rest."""
+        from django.utils import timezone
+
+        campaign = world["campaign"]
+        login_verified(client, tra_vinh_staff)
+        url = reverse("awards:campaign_update", args=[campaign.pk])
+        yesterday = timezone.localdate() - datetime.timedelta(days=1)
+        data = campaign_data(
+            year=str(campaign.year),
+            title=campaign.title,
+            opens_on=campaign.opens_on.strftime("%d/%m/%Y"),
+            closes_on=yesterday.strftime("%d/%m/%Y"),
+            default_quota=str(campaign.default_quota),
+            minimum_rating="",
+        )
+        response = client.post(url, data)
+        assert response.status_code == 200
+        assert response.context["form"].errors["closes_on"] == [
+            "Ngày này đã qua. Để dừng nhận đề nghị ngay, hãy đóng đợt từ trang của đợt."
+        ]
+        campaign.refresh_from_db()
+        assert campaign.closes_on != yesterday
+
+    def test_past_its_deadline_an_open_campaign_offers_no_nomination(self, client, tieu_can_officer, world):
+        from django.utils import timezone
+
+        campaign = world["campaign"]
+        type(campaign).objects.filter(pk=campaign.pk).update(
+            closes_on=timezone.localdate() - datetime.timedelta(days=1)
+        )
+        client.force_login(tieu_can_officer)
+        page = client.get(campaign.get_absolute_url()).content.decode()
+        assert "data-deadline-passed" in page
+        assert reverse("awards:nomination_create", args=[campaign.pk]) not in page
+
     @pytest.mark.parametrize(
         ("refusal", "field"),
         [(ValidationError({"year": "Năm không hợp lệ"}), "year"), (ValidationError("Bị từ chối"), None)],
