@@ -164,8 +164,12 @@ class BranchSplitForm(_Confirmable):
             self.fields[f"kind_{n}"] = forms.ChoiceField(
                 label=_("Kind"), choices=Branch.Kind.choices, initial=branch.kind
             )
+            # A branch is its members: a part of none is no branch (its hamlet's youth went to the others).
             self.fields[f"member_count_{n}"] = forms.IntegerField(
-                label=_("Member count"), min_value=0, required=n <= 2
+                label=_("Member count"),
+                min_value=1,
+                required=n <= 2,
+                error_messages={"min_value": _("A new branch has at least one member.")},
             )
             rows.append(
                 Row(

@@ -46,6 +46,17 @@ def districts(world):
 
 
 class TestPage:
+    def test_the_unit_filter_lists_the_units_by_name(self, client, tra_vinh_staff, world, districts):
+        """A province of 124 communes is searched by name, not by the statistics office's codes."""
+        from tests.factories import DistrictFactory
+
+        first_by_code = DistrictFactory(code="800", name="Thị xã Zê", province=districts[0].province)
+        login_verified(client, tra_vinh_staff)
+        field = client.get(review_url(world["campaign"])).context["filter"].form.fields["district"]
+        names = [unit.name for unit in field.queryset]
+        assert names == sorted(names, key=lambda name: field.queryset.get(name=name).name_key)
+        assert names[-1] == first_by_code.name
+
     def test_staff_see_every_district_with_the_quota_use(self, client, tra_vinh_staff, world, both):
         login_verified(client, tra_vinh_staff)
         response = client.get(review_url(world["campaign"]))

@@ -212,6 +212,27 @@ def test_split_through_the_form(w, client):
     assert "Tách thành" in page and "Ấp Tân Lập Trong" in page
 
 
+def test_a_split_part_of_no_member_is_refused_beside_its_count(w, client):
+    client.force_login(w["commune_officer"])
+    url = reverse("secretaries:branch_split", args=[w["x"].pk])
+    data = {
+        "on": "01/03/2026",
+        "name_1": "Ấp Tân Lập Trong",
+        "kind_1": "ap",
+        "member_count_1": "30",
+        "name_2": "Ấp Tân Lập Ngoài",
+        "kind_2": "ap",
+        "member_count_2": "0",
+        "kind_3": "ap",
+        "kind_4": "ap",
+    }
+    response = client.post(url, data)
+    assert response.context["form"].errors["member_count_2"] == [
+        "Chi đoàn mới phải có ít nhất một đoàn viên."
+    ]
+    assert "data-split-preview" not in response.content.decode()
+
+
 def test_another_communes_officer_cannot_reach_the_forms(w, client):
     from accounts.models import User
     from tests.factories import UserFactory
