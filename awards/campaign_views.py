@@ -62,7 +62,9 @@ def draw_quota_rows(rows: list, *, campaign: Campaign, review_url: str | None = 
     """The rows of the quota use per nominating unit (templates/awards/partials/campaign_quota_table.html),
     drawn here: a merged province's table has a row per commune (Vĩnh Long: 124 rows of 7 cells, most of
     the review page's templates). With `review_url`, each unit links to the review filtered on it; a unit
-    over its quota is marked."""
+    over its quota is marked. A decided campaign's rows have no drafts, sent nominations nor places left:
+    only what was decided."""
+    decided = campaign.is_decided
     lines = []
     for row in rows:
         name = escape(row.unit.name)
@@ -70,6 +72,14 @@ def draw_quota_rows(rows: list, *, campaign: Campaign, review_url: str | None = 
             name = f'<a href="{escape(review_url)}?{campaign.level}={int(row.unit.pk)}">{name}</a>'
         submitted = f'<span class="badge text-bg-warning">{row.submitted}</span>' if row.submitted else "0"
         over = ' class="table-danger"' if row.used > row.quota else ""
+        if decided:
+            lines.append(
+                f"<tr{over}><td>{name}</td>"
+                f'<td class="text-end">{row.quota}</td>'
+                f'<td class="text-end">{row.approved}</td>'
+                f'<td class="text-end">{row.rejected}</td></tr>'
+            )
+            continue
         lines.append(
             f"<tr{over}><td>{name}</td>"
             f'<td class="text-end">{row.quota}</td>'

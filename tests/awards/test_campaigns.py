@@ -357,6 +357,10 @@ class TestDetail:
         assert reverse("awards:commendation_export", args=[decided.pk]) in html
         assert reverse("awards:campaign_update", args=[decided.pk]) not in html
         assert "125/QĐ-TĐTN" in html and "20/11/2020" in html
+        # What was decided, not places left to fill nor drafts of a campaign that is over.
+        table = html[html.index('class="table table-sm table-hover align-middle quota-use"') :]
+        table = table[: table.index("</table>")]
+        assert "Đã duyệt" in table and "Chỉ tiêu còn lại" not in table and ">Nháp<" not in table
 
     def test_officer_sees_only_their_districts_nominations(self, client, cang_long_officer, world):
         campaign = world["campaign"]
