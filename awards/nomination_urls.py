@@ -9,6 +9,7 @@ urlpatterns = [
     path("nominations/<int:pk>/submit/", views.nomination_submit, name="nomination_submit"),
     path("nominations/<int:pk>/withdraw/", views.nomination_withdraw, name="nomination_withdraw"),
     path("nominations/<int:pk>/delete/", views.nomination_delete, name="nomination_delete"),
+    path("nominations/<int:pk>/revise/", views.nomination_revise, name="nomination_revise"),
     path("nominations/<int:pk>/approve/", views.nomination_approve, name="nomination_approve"),
     path("nominations/<int:pk>/reject/", views.nomination_reject, name="nomination_reject"),
     path(

@@ -1,7 +1,8 @@
 """Nominations: an officer proposes their unit's secretaries (a commune officer in a campaign of communes, a
 district officer in one of districts: Campaign.nominated_by), with the unit's eligible secretaries ranked
-beside the form, submits, withdraws or deletes them; provincial staff approve or reject
-them one by one (the campaign's review page does it in bulk).
+beside the form, submits, withdraws or deletes them, and takes one the province did not approve back to
+draft to correct it; provincial staff approve or reject them one by one (the campaign's review page does it
+in bulk).
 
 Every nomination and campaign is loaded through `visible_to(user)` first (outside scope → 404), and only
 then is the role checked (inside scope without the right → 403). The rules are the services'.
@@ -20,6 +21,7 @@ from core.history import history_rows, merged
 from core.mixins import PortalMixin, RefusedWithReason, ScopedObjectMixin, portal_view
 from core.navigation import safe_next
 from core.planning import object_or_404
+from core.versioning import VERSION_FIELD
 
 from . import selectors, services
 from .documents import document_history_rows, document_response
@@ -215,6 +217,7 @@ class NominationUpdateView(NominationFormMixin, TemplateView):
             campaign=self.campaign,
             nomination=self.nomination,
             window=self.campaign.window(),
+            last_rejection=selectors.last_rejection(self.nomination),
             **kwargs,
         )
 
@@ -296,6 +299,7 @@ class NominationDetailView(ScopedObjectMixin, DetailView):
             commendation=commendation,
             actions=self.actions(),
             window=campaign.window(),
+            last_rejection=selectors.last_rejection(nomination),
             history=merged(
                 history_rows(nomination.history, limit=HISTORY_LIMIT),
                 document_history_rows(nomination, limit=HISTORY_LIMIT),
@@ -330,6 +334,8 @@ class NominationDetailView(ScopedObjectMixin, DetailView):
             "submit": officer and status == Status.DRAFT and is_open,
             "withdraw": officer and status == Status.SUBMITTED and is_open,
             "delete": officer and status == Status.DRAFT and not campaign.is_decided,
+            # Not approved while nominations are still open: back to draft, to correct and send again.
+            "revise": services.may_revise(nomination, user),
             "approve": reviewing and status == Status.SUBMITTED,
             "reject": reviewing and status == Status.SUBMITTED,
             # A decided one changes only on its own page, with a reason.
@@ -374,6 +380,27 @@ def nomination_withdraw(request, pk):
         nomination,
         lambda: services.nomination_withdraw(nomination=nomination, user=request.user),
         _("The nomination of %(name)s was withdrawn to draft."),
+    )
+
+
+@require_POST
+@portal_view
+def nomination_revise(request, pk):
+    """The nominating unit takes a nomination the province did not approve back to draft (while nominations
+    are open), to correct it, attach what was missing and submit it again."""
+    nomination = _load(request, pk)
+    _require_officer(request.user, nomination.campaign)
+    version = request.POST.get(VERSION_FIELD, "")
+    return _action(
+        request,
+        nomination,
+        lambda: services.nomination_revise(
+            nomination=nomination, user=request.user, version=int(version) if version.isdigit() else None
+        ),
+        _(
+            "The nomination of %(name)s is a draft again: correct what the province asked, then submit it to "
+            "the province."
+        ),
     )
 
 

@@ -230,6 +230,23 @@ def communes_when_nominated(nominations: list, *, campaign: Campaign) -> list:
     return communes_then(nominations, day=campaign.closes_on)
 
 
+def last_rejection(nomination: Nomination) -> dict | None:
+    """For a nomination the unit took back to correct after the province did not approve it (a draft or
+    submitted again): the latest "not approved" in its history, `on` (the day) and `reason`, for its pages
+    to keep saying what to correct. None otherwise (a rejected one shows its reason itself)."""
+    if nomination.status not in (Nomination.Status.DRAFT, Nomination.Status.SUBMITTED):
+        return None
+    record = (
+        nomination.history.filter(status=Nomination.Status.REJECTED)
+        .order_by("-history_date", "-history_id")
+        .values("reviewed_at", "history_date", "rejection_reason")
+        .first()
+    )
+    if record is None:
+        return None
+    return {"on": record["reviewed_at"] or record["history_date"], "reason": record["rejection_reason"]}
+
+
 def person_commendations(*, person, user):
     return (
         Commendation.objects.visible_to(user)

@@ -3,7 +3,8 @@ that names the rule, whatever the state machine or the campaign's rules do not a
 
 campaign:   draft → open → under review → decided (publishing locks it); under review → open again.
 nomination: draft → submitted → approved / not approved, and back to submitted while the campaign is not
-            decided; submitted → draft when the district withdraws it while nominations are open.
+            decided; submitted → draft when the district withdraws it while nominations are open; not
+            approved → draft when the nominating unit takes it back to correct it while nominations are open.
 commendation: made by publishing; revoked with a date and a reason, never deleted.
 """
 
@@ -470,6 +471,11 @@ def _check_window(campaign: Campaign, today: datetime.date) -> None:
             % {"date": _date(campaign.opens_on), "days": days},
             "window_not_open",
         )
+    _check_deadline(campaign, today)
+
+
+def _check_deadline(campaign: Campaign, today: datetime.date) -> None:
+    window = campaign.window(today)
     if window.state == "after":
         days = window.days
         _refuse(
@@ -622,6 +628,69 @@ def nomination_withdraw(*, nomination: Nomination, user) -> Nomination:
     nomination.submitted_at = None
     nomination.save(update_fields=["status", "submitted_at", "updated_at"])
     return nomination
+
+
+def may_revise(nomination: Nomination, user, today: datetime.date | None = None) -> bool:
+    """Whether the nomination's page offers to take it back to draft (nomination_revise checks again)."""
+    today = today or timezone.localdate()
+    campaign, ended = nomination.campaign, user.unit_ended_on
+    return (
+        nomination.status == Nomination.Status.REJECTED
+        and campaign.status == Status.OPEN
+        and campaign.window(today).state != "after"
+        and campaign.nominated_by(user)
+        and nominating_unit(user)[1] == nomination.unit_id
+        and (ended is None or today <= ended)
+    )
+
+
+@transaction.atomic
+def nomination_revise(
+    *, nomination: Nomination, user, version: int | None = None, today: datetime.date | None = None
+) -> Nomination:
+    """The nominating unit takes a nomination the province did not approve back to draft, to correct what
+    the reason asks and submit it again: only while nominations are open (the campaign's status and its
+    closing date), by the unit's own officers. Review starts over; the rejection, its reason, who decided
+    and when stay in the nomination's history (and on its page). A stale `version` is refused."""
+    today = today or timezone.localdate()
+    # Lock the campaign first, as nomination_submit does: a close for review cannot slip in between.
+    campaign = Campaign.objects.select_for_update().get(pk=nomination.campaign_id)
+    stored = lock_current(Nomination, pk=nomination.pk, version=version)
+    if stored.status != Nomination.Status.REJECTED:
+        _refuse(
+            _(
+                "Only a nomination the province did not approve can be taken back to correct it; this one "
+                "is “%(status)s”."
+            )
+            % {"status": stored.get_status_display()},
+            "not_rejected",
+        )
+    _require_campaign_status(campaign, Status.OPEN, action=_("changed"))
+    _check_deadline(campaign, today)
+    user.check_may_record_on(today)
+    if not campaign.nominated_by(user) or nominating_unit(user)[1] != stored.unit_id:
+        _refuse(
+            _("Only %(unit)s, which nominated %(name)s, can correct this nomination.")
+            % {"unit": stored.unit, "name": stored.person},
+            "outside_unit",
+        )
+    stored.status = Nomination.Status.DRAFT
+    stored.rejection_reason = ""
+    stored.reviewed_at = None
+    stored.reviewed_by = None
+    stored.submitted_at = None
+    stored._change_reason = _("Taken back to draft to correct it after it was not approved")
+    stored.save(
+        update_fields=[
+            "status",
+            "rejection_reason",
+            "reviewed_at",
+            "reviewed_by",
+            "submitted_at",
+            "updated_at",
+        ]
+    )
+    return stored
 
 
 @transaction.atomic

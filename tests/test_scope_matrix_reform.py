@@ -92,6 +92,7 @@ EXCEPTIONS: dict[tuple[str, str], object] = {
             "nomination edit (post)",
             "nomination submit",
             "nomination withdraw",
+            "nomination revise",
             "nomination delete (confirm)",
             "nomination delete",
             # Its documents are the nominating unit's (Huyện đoàn Tiểu Cần's) to change.
@@ -270,6 +271,20 @@ def _url(name, key, suffix=""):
     return lambda ids: reverse(name, args=[ids[key]]) + suffix
 
 
+def _rejected(name, key):
+    """The nomination not approved first (what its commune takes back to correct)."""
+
+    def url(ids):
+        from awards.models import Nomination
+
+        Nomination.objects.filter(pk=ids[key]).update(
+            status=Nomination.Status.REJECTED, rejection_reason="Báo cáo thành tích chưa đính kèm"
+        )
+        return reverse(name, args=[ids[key]])
+
+    return url
+
+
 COMMUNE_CASES = [
     ("campaign detail", _url("awards:campaign_detail", "commune_campaign"), _both(OK, OK), "get"),
     ("campaign quotas", _url("awards:campaign_quotas", "commune_campaign"), _both(OK, FORBIDDEN), "get"),
@@ -313,6 +328,12 @@ COMMUNE_CASES = [
         "post",
     ),
     ("nomination submit", _url("awards:nomination_submit", "tap_ngai_draft"), _own(REDIRECT), "post"),
+    (
+        "nomination revise",
+        _rejected("awards:nomination_revise", "tap_ngai_nomination"),
+        _own(REDIRECT),
+        "post",
+    ),
     ("nomination delete (confirm)", _url("awards:nomination_delete", "tap_ngai_draft"), _own(OK), "get"),
     ("nomination delete", _url("awards:nomination_delete", "tap_ngai_draft"), _own(REDIRECT), "post"),
     (

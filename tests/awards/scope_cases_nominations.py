@@ -44,6 +44,20 @@ def _approved(name):
     return url
 
 
+def _rejected(name):
+    """The Tiểu Cần nomination not approved first (what the unit takes back to correct)."""
+
+    def url(w):
+        from awards.models import Nomination
+
+        Nomination.objects.filter(pk=w["tieu_can_nomination"].pk).update(
+            status=Nomination.Status.REJECTED, rejection_reason="Báo cáo thành tích chưa đính kèm"
+        )
+        return reverse(name, args=[w["tieu_can_nomination"].pk])
+
+    return url
+
+
 def _document(name):
     """A PDF attached to the Tiểu Cần nomination first (served and removed only in its scope)."""
 
@@ -122,6 +136,13 @@ CASES = [
     Case(
         "nomination withdraw",
         _nomination("awards:nomination_withdraw"),
+        district_only(REDIRECT),
+        method="post",
+    ),
+    # Not approved while the campaign is open: the unit takes it back to draft, to correct and send again.
+    Case(
+        "nomination revise",
+        _rejected("awards:nomination_revise"),
         district_only(REDIRECT),
         method="post",
     ),

@@ -306,6 +306,50 @@ class TestNominating:
             1,
         )
 
+    def test_a_commune_corrects_a_nomination_the_province_did_not_approve(self, client, w):
+        """Not approved while the campaign still takes nominations: the commune cannot nominate the same
+        secretary again (one nomination a person and campaign), so it takes this one back to draft,
+        attaches what was asked and sends it again; the province reviews it again."""
+        reason = "Báo cáo thành tích chưa đính kèm"
+        nomination = nominate(w["campaign"], w["teo"], w["officer"])
+        nomination = services.nomination_reject(nomination=nomination, reviewer=w["staff"], reason=reason)
+        url = reverse("awards:nomination_revise", args=[nomination.pk])
+        # The neighbouring commune and another province's staff do not see it; its own province's staff
+        # review it and do not correct it.
+        other_staff = UserFactory(
+            role=User.Role.PROVINCIAL_STAFF, province=ProvinceFactory(code="87", name="Tỉnh Đồng Tháp")
+        )
+        for user, status in ((w["neighbour"], 404), (other_staff, 404), (w["staff"], 403)):
+            login_verified(client, user)
+            assert client.post(url).status_code == status, user
+        client.force_login(w["officer"])
+        client.cookies["django_language"] = "vi"
+        page = client.get(nomination.get_absolute_url()).content.decode()
+        assert "Sửa và gửi lại" in page and url in page
+        response = client.post(url, {"loaded_version": nomination.version}, follow=True)
+        assert "Đề nghị tuyên dương Nguyễn Văn Tèo đã về nháp" in response.content.decode()
+        nomination.refresh_from_db()
+        assert nomination.is_draft and nomination.commune == w["tap_ngai"]
+        page = client.get(nomination.get_absolute_url()).content.decode()
+        assert f"Tỉnh đoàn đã không duyệt ngày {today().strftime('%d/%m/%Y')} vì:" in page and reason in page
+        [use] = quota_use(campaign=w["campaign"], user=w["officer"])
+        assert (use.used, use.draft, use.rejected) == (0, 1, 0)
+        [row] = panel(w["officer"]).context["open_campaigns"]
+        assert [d.pk for d in row["drafts"]] == [nomination.pk]
+        services.nomination_submit(nomination=nomination, user=w["officer"])
+        services.nomination_approve(nomination=nomination, reviewer=w["staff"])
+        nomination.refresh_from_db()
+        assert nomination.is_approved
+        assert nomination.history.filter(status=Nomination.Status.REJECTED, rejection_reason=reason).exists()
+        # Once the campaign is under review, a rejected nomination stays so.
+        services.nomination_decision_change(
+            nomination=nomination, approve=False, reason=reason, reviewer=w["staff"]
+        )
+        services.campaign_close(campaign=w["campaign"], user=w["staff"])
+        response = client.post(url, follow=True)
+        assert "Đợt tuyên dương đang ở trạng thái “Đang xét duyệt”" in response.content.decode()
+        assert Nomination.objects.get(pk=nomination.pk).is_rejected
+
 
 class TestQuotaPage:
     def url(self, w, query=""):

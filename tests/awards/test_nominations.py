@@ -515,6 +515,198 @@ class TestDistrictActions:
             assert officer.get(action_url(name, world["tieu_can_nomination"])).status_code == 405
 
 
+# Taken back after "not approved" --------------------------------------------------------------------------
+
+MISSING_REPORT = "Báo cáo thành tích chưa đính kèm"
+TAKEN_BACK = "Taken back to draft to correct it after it was not approved"
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n"
+
+
+def rejected(world, tra_vinh_staff) -> Nomination:
+    """The world's Tiểu Cần nomination, not approved by the province while nominations are open."""
+    return services.nomination_reject(
+        nomination=world["tieu_can_nomination"], reviewer=tra_vinh_staff, reason=MISSING_REPORT
+    )
+
+
+def revise(client, nomination, **data):
+    return client.post(action_url("revise", nomination), {"loaded_version": nomination.version, **data})
+
+
+class TestReviseAfterRejection:
+    def test_the_unit_corrects_attaches_submits_and_the_province_approves(
+        self, client, tieu_can_officer, tra_vinh_staff, world
+    ):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from awards.models import NominationDocument
+
+        nomination = rejected(world, tra_vinh_staff)
+        client.cookies["django_language"] = "en"
+        client.force_login(tieu_can_officer)
+        page = client.get(nomination.get_absolute_url())
+        # Not approved: nothing to edit, attach or withdraw; it can only be taken back.
+        assert actions(page) == {"revise"}
+        assert action_url("revise", nomination) in page.content.decode()
+        assert "Correct and send again" in page.content.decode()
+        response = revise(client, nomination)
+        assert response["Location"] == nomination.get_absolute_url()
+        assert messages_of(response) == [
+            "The nomination of Nguyễn Văn Tèo is a draft again: correct what the province asked, then "
+            "submit it to the province."
+        ]
+        nomination.refresh_from_db()
+        assert (nomination.status, nomination.rejection_reason, nomination.reviewed_at) == (
+            Nomination.Status.DRAFT,
+            "",
+            None,
+        )
+        assert (nomination.reviewed_by, nomination.submitted_at) == (None, None)
+        # The draft takes no place of the quota, as any draft.
+        assert "used 0 of 2, 2 left" in client.get(create_url(world)).content.decode()
+        page = client.get(nomination.get_absolute_url())
+        assert actions(page) == {"edit", "submit", "delete", "documents"}
+        html = page.content.decode()
+        # What the province asked stays said, above the page and in the history.
+        assert f"The province did not approve it on {today().strftime('%d/%m/%Y')}, for this reason:" in html
+        assert html.count(MISSING_REPORT) >= 2
+        # The edit page says it too, where the unit corrects.
+        assert MISSING_REPORT in client.get(edit_url(nomination)).content.decode()
+        response = client.post(
+            reverse("awards:nomination_document_upload", args=[nomination.pk]),
+            {
+                "kind": NominationDocument.Kind.REPORT,
+                "file": SimpleUploadedFile("Báo cáo thành tích.pdf", PDF),
+            },
+        )
+        assert response.status_code == 302 and nomination.documents.count() == 1
+        response = client.post(
+            edit_url(nomination), {"summary": "Tóm tắt đã sửa", "report": "Báo cáo đã sửa", "submit": ""}
+        )
+        assert response["Location"] == nomination.get_absolute_url()
+        nomination.refresh_from_db()
+        assert (nomination.status, nomination.summary) == (Nomination.Status.SUBMITTED, "Tóm tắt đã sửa")
+        assert "used 1 of 2, 1 left" in client.get(create_url(world)).content.decode()
+        login_verified(client, tra_vinh_staff)
+        page = client.get(nomination.get_absolute_url())
+        assert actions(page) == {"approve", "reject"}
+        assert MISSING_REPORT in page.content.decode()  # the reviewer sees what was asked
+        client.post(action_url("approve", nomination))
+        nomination.refresh_from_db()
+        assert nomination.status == Nomination.Status.APPROVED
+        records = list(
+            nomination.history.order_by("history_date", "history_id").values_list(
+                "status", "rejection_reason"
+            )
+        )
+        assert (Nomination.Status.REJECTED, MISSING_REPORT) in records
+        assert records[-1] == (Nomination.Status.APPROVED, "")
+
+    def test_the_rejection_stays_in_the_history(self, officer, world, tra_vinh_staff, tieu_can_officer):
+        nomination = rejected(world, tra_vinh_staff)
+        revise(officer, nomination)
+        records = list(nomination.history.order_by("-history_date", "-history_id")[:2])
+        assert [(r.status, r.rejection_reason, r.reviewed_by_id) for r in records] == [
+            (Nomination.Status.DRAFT, "", None),
+            (Nomination.Status.REJECTED, MISSING_REPORT, tra_vinh_staff.pk),
+        ]
+        assert records[0].history_user == tieu_can_officer
+        assert records[0].history_change_reason == TAKEN_BACK
+        history = officer.get(nomination.get_absolute_url()).context["history"]
+        assert history[0].reason == TAKEN_BACK
+        changes = {c.label: (c.old, c.new) for c in history[0].changes}
+        assert changes["status"] == ("Not approved", "Draft")
+        assert changes["reason for not approving"] == (MISSING_REPORT, "—")
+
+    @pytest.mark.parametrize(
+        ("close", "refusal"),
+        [
+            ("review", "The campaign is “Under review”: it cannot be changed now."),
+            ("deadline", "Nominations closed on {date}, 1 day ago."),
+        ],
+    )
+    def test_refused_once_nominations_are_closed(self, officer, world, tra_vinh_staff, close, refusal):
+        nomination = rejected(world, tra_vinh_staff)
+        if close == "review":
+            services.campaign_close(campaign=world["campaign"], user=tra_vinh_staff)
+        else:
+            the_campaign(world, closes_on=today() - days(1))
+        assert "revise" not in actions(officer.get(nomination.get_absolute_url()))
+        response = revise(officer, nomination)
+        assert response["Location"] == nomination.get_absolute_url()
+        yesterday = (today() - days(1)).strftime("%d/%m/%Y")
+        assert messages_of(response) == [refusal.format(date=yesterday)]
+        nomination.refresh_from_db()
+        assert (nomination.status, nomination.rejection_reason) == (
+            Nomination.Status.REJECTED,
+            MISSING_REPORT,
+        )
+
+    def test_refused_once_decided(self, officer, world):
+        old = world["tieu_can_commendation"].nomination
+        Nomination.objects.filter(pk=old.pk).update(status=Nomination.Status.REJECTED, rejection_reason="x")
+        response = officer.post(action_url("revise", old))
+        assert messages_of(response) == ["The campaign is “Decided”: it cannot be changed now."]
+        assert Nomination.objects.get(pk=old.pk).status == Nomination.Status.REJECTED
+
+    def test_only_a_rejected_nomination(self, officer, world):
+        response = officer.post(action_url("revise", world["tieu_can_nomination"]))
+        assert messages_of(response) == [
+            "Only a nomination the province did not approve can be taken back to correct it; this one is "
+            "“Submitted”."
+        ]
+
+    def test_a_stale_page_is_refused(self, officer, world, tra_vinh_staff):
+        nomination = rejected(world, tra_vinh_staff)
+        loaded = nomination.version
+        services.nomination_decision_change(
+            nomination=nomination, approve=True, reason="Đã bổ sung", reviewer=tra_vinh_staff
+        )
+        services.nomination_decision_change(
+            nomination=nomination, approve=False, reason="Vẫn thiếu", reviewer=tra_vinh_staff
+        )
+        response = officer.post(action_url("revise", nomination), {"loaded_version": loaded})
+        assert "was saved by" in messages_of(response)[0]
+        assert Nomination.objects.get(pk=nomination.pk).status == Nomination.Status.REJECTED
+
+    @pytest.mark.parametrize(
+        ("persona", "status"),
+        [
+            ("cang_long_officer", 404),
+            ("vinh_long_staff", 404),
+            ("tra_vinh_staff", 403),
+            ("administrator", 403),
+        ],
+    )
+    def test_no_one_else(self, client, world, tra_vinh_staff, request, persona, status):
+        nomination = rejected(world, tra_vinh_staff)
+        login_verified(client, request.getfixturevalue(persona))
+        assert revise(client, nomination).status_code == status
+        assert Nomination.objects.get(pk=nomination.pk).status == Nomination.Status.REJECTED
+
+    def test_the_service_refuses_another_unit_and_an_ended_one(
+        self, world, tra_vinh_staff, cang_long_officer, tieu_can_officer
+    ):
+        from django.core.exceptions import ValidationError
+
+        nomination = rejected(world, tra_vinh_staff)
+        for user in (cang_long_officer, tra_vinh_staff):
+            with pytest.raises(ValidationError) as refused:
+                services.nomination_revise(nomination=nomination, user=user)
+            assert refused.value.code == "outside_unit"
+        district = tieu_can_officer.district
+        district.ended_on = today() - days(1)
+        district.save(update_fields=["ended_on"])
+        tieu_can_officer.refresh_from_db()
+        assert not services.may_revise(nomination, tieu_can_officer)
+        with pytest.raises(ValidationError) as refused:
+            services.nomination_revise(nomination=nomination, user=tieu_can_officer)
+        assert refused.value.code == "unit_ended"
+
+    def test_get_is_not_allowed(self, officer, world, tra_vinh_staff):
+        assert officer.get(action_url("revise", rejected(world, tra_vinh_staff))).status_code == 405
+
+
 class TestReview:
     def test_approve(self, staff, world, tra_vinh_staff):
         nomination = world["tieu_can_nomination"]
