@@ -370,6 +370,52 @@ class VacancyListView(PrintableListMixin, PaginatedListMixin, ScopedObjectMixin,
         )
 
 
+def vacancy_export_file(request) -> ExcelExport:
+    """The vacancy list as .xlsx: the page's scope (selectors.vacant_branches), filters, order and columns
+    (the district where the page has one, the province for the administrator), read in one query (run by
+    the worker for a large list: it reads only `request.user` and `request.GET`)."""
+    user = request.user
+    base = selectors.vacant_branches(user=user).select_related("commune__district", "commune__province")
+    filterset = VacancyFilter(request.GET or None, queryset=base, request=request)
+    branches = filterset.qs
+    show_district = not user.is_district_officer  # as the page's District column
+    show_province = user.is_administrator
+    headers = [
+        _("Branch"),
+        _("Commune"),
+        *([_("District")] if show_district else []),
+        *([_("Province")] if show_province else []),
+        _("Member count"),
+    ]
+
+    def rows():
+        for branch in branches.iterator(chunk_size=2000):
+            commune = branch.commune
+            row = [branch.name, commune.name]
+            if show_district:
+                row.append(commune.district.name if commune.district_id else "")
+            if show_province:
+                row.append(commune.province.name)
+            row.append(branch.member_count)
+            yield row
+
+    return ExcelExport(
+        filename="chi-doan-chua-co-bi-thu.xlsx",
+        sheet_title=_("Branches without a secretary"),
+        title=_("List of branches without a secretary"),
+        scope=user.scope_label,
+        filters_line=filter_summary(filterset),
+        headers=headers,
+        rows=rows(),
+        source=branches,
+    )
+
+
+@portal_view
+def vacancy_export(request):
+    return export_response(request, vacancy_export_file)
+
+
 @portal_view
 def person_autocomplete(request):
     from django.http import JsonResponse

@@ -10,6 +10,7 @@ urlpatterns = [
     path("export.xlsx", views.person_export, name="person_export"),
     path("new/", views.PersonCreateView.as_view(), name="person_create"),
     path("vacancies/", views.VacancyListView.as_view(), name="vacancy_list"),
+    path("vacancies/export.xlsx", views.vacancy_export, name="vacancy_export"),
     path("appoint/", views.appoint, name="appoint"),
     path("autocomplete/", views.person_autocomplete, name="person_autocomplete"),
     path("terms/<int:pk>/end/", views.term_end, name="term_end"),

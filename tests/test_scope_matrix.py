@@ -127,6 +127,7 @@ CASES = [
     Case("secretary export", lambda w: reverse("secretaries:person_export"), {}),
     Case("secretary create", lambda w: reverse("secretaries:person_create"), {}),
     Case("vacancies", lambda w: reverse("secretaries:vacancy_list"), {}),
+    Case("vacancy export", lambda w: reverse("secretaries:vacancy_export"), {}),
     Case("appoint", lambda w: reverse("secretaries:appoint"), {}),
     Case("person autocomplete", lambda w: reverse("secretaries:person_autocomplete"), {}),
     Case("secretary detail", branch_url("secretaries:person_detail", "tieu_can_person"), in_tieu_can()),

@@ -80,6 +80,7 @@ PAGES = [
     page("secretary edit", "/secretaries/{person_id}/edit/", "form"),
     page("secretary new", "/secretaries/new/", "form"),
     page("vacancies", "/secretaries/vacancies/", "list"),
+    page("vacancy export", "/secretaries/vacancies/export.xlsx?{unit_filter}", "export"),
     page("appoint", "/secretaries/appoint/", "form"),
     page("term end", "/secretaries/terms/{term_id}/end/", "form"),
     page("person autocomplete", "/secretaries/autocomplete/?q=nguyen", "search"),

@@ -374,6 +374,7 @@ PAGES = [
     ("list filtered", lambda w: reverse("secretaries:person_list") + "?status=current&gender=nam&o=-born"),
     ("detail", lambda w: w["tieu_can_person"].get_absolute_url()),
     ("vacancies", lambda w: reverse("secretaries:vacancy_list")),
+    ("vacancy export", lambda w: reverse("secretaries:vacancy_export") + "?o=-members"),
     ("create form", lambda w: reverse("secretaries:person_create")),
     ("branch detail", lambda w: w["tieu_can"].get_absolute_url()),
     ("home", lambda w: reverse("home")),
@@ -444,6 +445,67 @@ def test_vacancy_summary_rows_are_drawn_escaped_with_their_links(client, tra_vin
     assert row.startswith(f"<td>{link}{ended}</td>") and "<b>" not in row
     assert '<td class="text-end">2</td><td class="text-end">1</td>' in row
     assert '<span class="text-danger fw-semibold">50,0%</span>' in row
+
+
+class TestVacancyExport:
+    """The vacancy list's "Xuất Excel": the page's rows (filters, order, scope) and columns, laid out."""
+
+    @pytest.fixture
+    def vacancies(self, world, an_truong):
+        hieu_tu = world["tieu_can"].commune
+        for name, members in (("Ấp Trống Một", 12), ("Ấp Trống Hai", 40), ("Ấp Trống Ba", 25)):
+            BranchFactory(commune=hieu_tu, name=name, member_count=members)
+        BranchFactory(commune=hieu_tu, name="Ấp Xa Xôi", member_count=8)
+        # Vacant too, in another district: not the Tiểu Cần officer's.
+        BranchFactory(commune=an_truong, name="Ấp Trống Càng Long", member_count=30)
+
+    def test_the_export_has_the_pages_rows_in_its_order(self, client, tieu_can_officer, world, vacancies):
+        client.force_login(tieu_can_officer)
+        query = {"q": "trong", "o": "-members"}
+        page = client.get(reverse("secretaries:vacancy_list"), query).context["branches"]
+        export = read_export(client.get(reverse("secretaries:vacancy_export"), query))
+        assert export.header == ("Chi đoàn", "Xã", "Số đoàn viên")  # no District column, as on the page
+        assert [row[0] for row in export.rows] == [b.name for b in page]
+        assert export.rows == [
+            ("Ấp Trống Hai", "Xã Hiếu Tử", 40),
+            ("Ấp Trống Ba", "Xã Hiếu Tử", 25),
+            ("Ấp Trống Một", "Xã Hiếu Tử", 12),
+        ]
+        assert export.sheet["A3"].value == "Lọc theo: Tìm kiếm: trong"
+        whole = read_export(client.get(reverse("secretaries:vacancy_export")))
+        assert "Ấp Trống Càng Long" not in whole.column("Chi đoàn")  # another district's
+        assert "Ấp Cây Gòn" not in whole.column("Chi đoàn")  # has a secretary
+        assert len(whole.rows) == 4
+
+    def test_the_province_sees_both_districts_and_the_administrator_the_province(
+        self, client, tra_vinh_staff, administrator, world, vacancies
+    ):
+        login_verified(client, tra_vinh_staff)
+        export = read_export(client.get(reverse("secretaries:vacancy_export"), {"q": "trong"}))
+        assert export.header == ("Chi đoàn", "Xã", "Huyện", "Số đoàn viên")
+        assert ("Ấp Trống Càng Long", "Xã An Trường", "Huyện Càng Long", 30) in export.rows
+        assert len(export.rows) == 4
+        login_verified(client, administrator)
+        export = read_export(client.get(reverse("secretaries:vacancy_export"), {"q": "trong càng"}))
+        assert export.table == [
+            ("Chi đoàn", "Xã", "Huyện", "Tỉnh", "Số đoàn viên"),
+            ("Ấp Trống Càng Long", "Xã An Trường", "Huyện Càng Long", "Tỉnh Trà Vinh", 30),
+        ]
+
+    def test_the_export_is_laid_out_for_sending(self, client, tieu_can_officer, world, vacancies):
+        client.force_login(tieu_can_officer)
+        export = read_export(client.get(reverse("secretaries:vacancy_export")))
+        assert_staff_layout(
+            export,
+            title="Danh sách chi đoàn chưa có bí thư",
+            unit="Huyện Tiểu Cần",
+            numbers=("Số đoàn viên",),
+        )
+
+    def test_the_list_links_its_export_with_its_filters(self, client, tieu_can_officer, world):
+        client.force_login(tieu_can_officer)
+        html = client.get(reverse("secretaries:vacancy_list"), {"q": "trong", "page": "1"}).content.decode()
+        assert f'href="{reverse("secretaries:vacancy_export")}?q=trong"' in html
 
 
 def test_vacancy_print_view_lists_every_branch_on_one_page(client, tieu_can_officer, world):
