@@ -4,17 +4,20 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
 from branches.models import Commune
 from branches.selectors import unit_by_code
+from core.excel import ExcelExport, export_response
+from core.filters import filter_summary
 from core.history import history_rows
 from core.mixins import (
     DeferredRowsPaginator,
@@ -29,9 +32,9 @@ from secretaries.models import Person, Term
 from secretaries.selectors import check_manages_person
 
 from . import self_services, services
-from .filters import AssessmentFilter
+from .filters import AssessmentFilter, unit_filters
 from .forms import AssessmentForm, CommuneGridForm, ReopenForm
-from .models import Assessment, Framework, Score, framework_for
+from .models import Assessment, Framework, GroupScore, Rating, Score, framework_for
 from .selectors import assessed_elsewhere
 
 
@@ -124,6 +127,109 @@ class AssessmentListView(PrintableListMixin, PaginatedListMixin, ScopedObjectMix
             can_confirm=can_confirm(self.request.user),
             **kwargs,
         )
+
+
+def _rating_text(assessment, ratings: dict) -> str:
+    """The rating as the list shows it (templates/assessments/partials/rating.html): a draft with criteria
+    not scored yet waits for them; one sent on with criteria left empty keeps its rating and says so."""
+    missing = assessment.missing_scores
+    if missing and assessment.is_draft:
+        return ngettext(
+            "%(counter)s criterion not scored yet", "%(counter)s criteria not scored yet", missing
+        ) % {"counter": missing}
+    parts = [ratings.get(assessment.rating, "")]
+    if missing and not assessment.in_self_step:
+        parts.append(
+            ngettext("%(counter)s criterion left unscored", "%(counter)s criteria left unscored", missing)
+            % {"counter": missing}
+        )
+    return " · ".join(part for part in parts if part)
+
+
+def assessment_export_file(request) -> ExcelExport:
+    """The assessment list as .xlsx: the page's scope, filters (the framework it defaults to included) and
+    order, a row per assessment with its units as recorded and, for the chosen framework, each skill
+    group's score; one query for the rows, whatever their number (run by the worker for a large list: it
+    reads only `request.user` and `request.GET`). The person is named only, as on the page: no personal
+    data to log."""
+    user = request.user
+    base = (
+        Assessment.objects.visible_to(user)
+        .select_related("person", "framework", "branch", "commune", "district", "province")
+        .with_missing_scores()
+        .order_by("person__sort_key", "pk")
+    )
+    filterset = AssessmentFilter(request.GET, queryset=base, request=request)
+    listed = filterset.qs
+    framework = getattr(filterset.form, "cleaned_data", {}).get("framework")
+    groups = list(framework.groups.order_by("order")) if framework else []
+    # Each group's score beside the row, a subquery per group (its unique index holds the score).
+    group_scores = {
+        f"group_score_{group.pk}": Subquery(
+            GroupScore.objects.filter(assessment=OuterRef("pk"), group=group.pk).values("score")[:1]
+        )
+        for group in groups
+    }
+    show_district = "district" in unit_filters(user)
+    # The province a record was made in: the administrator's many, or a province's and those merged into it.
+    show_province = user.is_administrator or len(user.scope_province_ids()) > 1
+    show_quarter = framework is None or framework.is_quarterly
+    headers = [
+        _("Full name"),
+        _("Branch"),
+        _("Commune"),
+        *([_("District")] if show_district else []),
+        *([_("Province")] if show_province else []),
+        *([_("Framework")] if framework is None else []),
+        _("Year"),
+        *([_("Quarter")] if show_quarter else []),
+        *(group.name for group in groups),
+        _("Overall score"),
+        _("Rating"),
+        _("Status"),
+        _("Assessed on"),
+    ]
+    ratings = {value: str(label) for value, label in Rating.choices}
+    statuses = {value: str(label) for value, label in Assessment.Status.choices}
+
+    def rows():
+        for assessment in listed.annotate(**group_scores).iterator(chunk_size=2000):
+            row = [assessment.person.full_name, assessment.branch.name, assessment.commune.name]
+            if show_district:
+                row.append(assessment.district.name if assessment.district_id else "")
+            if show_province:
+                row.append(assessment.province.name)
+            if framework is None:
+                row.append(assessment.framework.name)
+            row.append(assessment.framework.year)
+            if show_quarter:
+                row.append(assessment.quarter)
+            row.extend(getattr(assessment, name) for name in group_scores)
+            row.extend(
+                [
+                    assessment.overall_score,
+                    _rating_text(assessment, ratings),
+                    statuses.get(assessment.status, ""),
+                    assessment.assessed_on,
+                ]
+            )
+            yield row
+
+    return ExcelExport(
+        filename=f"danh-gia-ky-nang-{framework.year}.xlsx" if framework else "danh-gia-ky-nang.xlsx",
+        sheet_title=_("Skill assessments"),
+        title=_("List of skill assessments"),
+        scope=user.scope_label,
+        filters_line=filter_summary(filterset),
+        headers=headers,
+        rows=rows(),
+        source=listed,
+    )
+
+
+@portal_view
+def assessment_export(request):
+    return export_response(request, assessment_export_file)
 
 
 class AssessmentDetailView(ScopedObjectMixin, DetailView):

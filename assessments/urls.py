@@ -7,6 +7,7 @@ app_name = "assessments"
 
 urlpatterns = [
     path("", views.AssessmentListView.as_view(), name="assessment_list"),
+    path("export.xlsx", views.assessment_export, name="assessment_export"),
     path("new/", views.assessment_create, name="assessment_create"),
     path("confirm/", views.assessment_confirm_many, name="assessment_confirm_many"),
     path("grid/", views.commune_grid_pick, name="commune_grid_pick"),

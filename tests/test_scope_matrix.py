@@ -149,6 +149,7 @@ CASES = [
     Case("term end", branch_url("secretaries:term_end", "tieu_can_term"), in_tieu_can(), method="post"),
     # Assessments
     Case("assessment list", lambda w: reverse("assessments:assessment_list"), {}),
+    Case("assessment export", lambda w: reverse("assessments:assessment_export"), {}),
     # The world's secretary has a 2026 draft already: "assess" leads to it.
     Case(
         "assess a secretary",

@@ -14,6 +14,7 @@ from assessments import scoring
 from assessments.framework_services import framework_create_points, split_points
 from assessments.models import Assessment, Framework, Method, Period, Rating, RatingCondition
 from assessments.services import assessment_save, framework_copy, framework_criteria
+from tests.excel import read_export
 
 pytestmark = pytest.mark.usefixtures("world_once")
 
@@ -226,6 +227,25 @@ class TestQuarters:
         assert f"Quý 1/{quarterly.year}" in listing and f"Quý 2/{quarterly.year}" in listing
         page = client.get(made[1].get_absolute_url()).content.decode()
         assert f"{person.full_name} · Quý 2/{quarterly.year}" in page
+
+    def test_the_list_export_has_a_quarter_column_and_the_parts_points(
+        self, quarterly, world, tieu_can_officer, client
+    ):
+        person = world["tieu_can_person"]
+        criteria = framework_criteria(quarterly)
+        for quarter, values in ((2, full_marks(criteria, c0=0)), (1, full_marks(criteria))):
+            assessment_save(
+                person=person, framework=quarterly, assessor=tieu_can_officer, values=values, quarter=quarter
+            )
+        client.force_login(tieu_can_officer)
+        query = {"framework": quarterly.pk}
+        export = read_export(client.get(reverse("assessments:assessment_export"), query))
+        parts = [g.name for g in quarterly.groups.order_by("order")]
+        assert export.header[3:9] == ("Năm", "Quý", *parts, "Điểm chung")
+        page = client.get(reverse("assessments:assessment_list"), query).context["assessments"]
+        assert [row[4] for row in export.rows] == [a.quarter for a in page]
+        points = {row[4]: row[5:9] for row in export.rows}
+        assert points == {1: (30, 40, 30, 100), 2: (22, 40, 30, 92)}  # the first criterion's 8 points lost
 
     def test_an_annual_framework_takes_no_quarter(self, framework, world, tieu_can_officer):
         with pytest.raises(ValidationError) as refused:

@@ -1,4 +1,5 @@
-"""The reading side of assessments: the summary, the training needs and their export, a person's years.
+"""The reading side of assessments: the summary, the training needs and their export, the list's export, a
+person's years.
 
 The numbers are worked out by hand below. Scores per skill group (groups of 4, 4 and 3 criteria, all
 weights 1), 2026 framework, scale 1–5, thresholds 4.5 / 3.5 / 2.5:
@@ -11,6 +12,7 @@ weights 1), 2026 framework, scale 1–5, thresholds 4.5 / 3.5 / 2.5:
 | Lê Thị Hồng Nhung (An Trường, CL) | submitted | 2, 2, 1 | 19/11 = 1.73     | did not       |
 """
 
+import datetime
 import json
 import re
 from decimal import Decimal
@@ -558,6 +560,130 @@ def test_above_the_threshold_the_export_is_a_job_with_the_same_workbook(
 
 
 # ---------------------------------------------------------------------------------------------------
+# The list's export
+
+
+def list_export(client, **query):
+    return read_export(client.get(reverse("assessments:assessment_export"), query))
+
+
+def datetime_of(assessment):
+    """The day an assessment was made, as openpyxl reads a date cell back."""
+    return datetime.datetime.combine(assessment.assessed_on, datetime.time())
+
+
+def test_the_list_export_has_the_pages_rows_in_its_order(client, scored, tra_vinh_staff, framework):
+    login_verified(client, tra_vinh_staff)
+    for query in ({"status": "da_gui"}, {"o": "-score"}, {"q": "van"}):
+        page = client.get(reverse("assessments:assessment_list"), query).context["assessments"]
+        export = list_export(client, **query)
+        assert export.column("Họ và tên") == [a.person.full_name for a in page], query
+        assert export.column("Điểm chung") == [float(a.overall_score) for a in page], query
+    assert list_export(client, o="-score").column("Họ và tên") == [
+        "Trần Văn An",
+        "Nguyễn Văn Tèo",
+        "Lê Thị Hồng Nhung",
+        "Lý Thị Nháp",
+    ]
+    filtered = list_export(client, status="da_gui")
+    assert filtered.sheet["A3"].value == (
+        f"Lọc theo: Bộ tiêu chí: {framework}; Trạng thái: Đã gửi"  # the framework the page defaults to
+    )
+
+
+def test_the_list_export_writes_what_the_page_lists_with_the_group_scores(
+    client, scored, tieu_can_officer, framework
+):
+    """The district officer's three (Càng Long's Nhung is not theirs), in the page's order; the units as
+    recorded, each skill group's score, the rating and status in words."""
+    client.force_login(tieu_can_officer)
+    export = list_export(client)
+    groups = [g.name for g in framework.groups.order_by("order")]
+    assert export.header == (
+        "Họ và tên",
+        "Chi đoàn",
+        "Xã",
+        "Năm",  # the framework is in the filters line; no quarter in a framework by year
+        *groups,
+        "Điểm chung",
+        "Xếp loại",
+        "Trạng thái",
+        "Ngày đánh giá",
+    )
+    assert [row[:3] for row in export.rows] == [
+        ("Trần Văn An", "Ấp Định Phú", "Xã Hiếu Tử"),
+        ("Lý Thị Nháp", "Ấp Ô Đùng", "Xã Long Thới"),
+        ("Nguyễn Văn Tèo", "Ấp Cây Gòn", "Xã Hiếu Tử"),
+    ]
+    assert [row[3:8] for row in export.rows] == [
+        (2026, 5, 5, 5, 5),
+        (2026, 1, 1, 1, 1),
+        (2026, 4, 3, 5, 3.91),
+    ]
+    assert [row[8:] for row in export.rows] == [
+        ("Hoàn thành xuất sắc nhiệm vụ", "Đã gửi", datetime_of(scored["an"])),
+        ("Không hoàn thành nhiệm vụ", "Nháp", datetime_of(scored["nhap"])),
+        ("Hoàn thành tốt nhiệm vụ", "Đã xác nhận", datetime_of(scored["teo"])),
+    ]
+    assert "Lê Thị Hồng Nhung" not in export.column("Họ và tên")  # another district's
+
+
+def test_the_list_export_names_the_district_and_province_for_the_administrator(client, scored, administrator):
+    login_verified(client, administrator)
+    export = list_export(client, q="nhung")
+    assert export.header[:5] == ("Họ và tên", "Chi đoàn", "Xã", "Huyện", "Tỉnh")
+    assert [row[:5] for row in export.rows] == [
+        ("Lê Thị Hồng Nhung", "Ấp Đại Đức", "Xã An Trường", "Huyện Càng Long", "Tỉnh Trà Vinh")
+    ]
+
+
+def test_the_list_export_says_what_a_draft_still_waits_for(client, world, tieu_can_officer, criteria):
+    """A draft with criteria not scored has no rating on the page, only what it waits for: so in the file."""
+    values = {c.pk: 4 for c in criteria} | {criteria[0].pk: None, criteria[1].pk: None}
+    services.assessment_save(
+        person=world["tieu_can_person"],
+        framework=criteria[0].group.framework,
+        assessor=tieu_can_officer,
+        values=values,
+        assessment=world["tieu_can_assessment"],
+    )
+    client.force_login(tieu_can_officer)
+    assert list_export(client).column("Xếp loại") == ["còn 2 tiêu chí chưa chấm"]
+
+
+def test_the_list_export_is_laid_out_for_sending(client, scored, tra_vinh_staff):
+    login_verified(client, tra_vinh_staff)
+    export = list_export(client)
+    assert_staff_layout(
+        export,
+        title="Danh sách đánh giá kỹ năng",
+        unit="Tỉnh Trà Vinh",
+        dates=("Ngày đánh giá",),
+        numbers=("Năm", "Điểm chung"),
+    )
+
+
+def test_a_large_list_export_is_a_job_with_the_same_workbook(client, scored, tra_vinh_staff, settings):
+    from core.models import Job
+
+    login_verified(client, tra_vinh_staff)
+    url = reverse("assessments:assessment_export") + "?status=da_gui&o=-score"
+    immediate = table_rows(client.get(url))
+    assert len(immediate) == 1 + 2 and not Job.objects.exists()
+    settings.EXPORT_JOB_CELLS = 1
+    response = client.get(url)
+    job = Job.objects.get()
+    assert response["Location"] == job.get_absolute_url() and job.is_done
+    assert table_rows(client.get(reverse("jobs:job_download", args=[job.pk]))) == immediate
+
+
+def test_the_list_links_its_export_with_its_filters(client, scored, tra_vinh_staff):
+    login_verified(client, tra_vinh_staff)
+    html = client.get(reverse("assessments:assessment_list"), {"status": "da_gui", "page": "1"}).content
+    assert f'href="{reverse("assessments:assessment_export")}?status=da_gui"' in html.decode()
+
+
+# ---------------------------------------------------------------------------------------------------
 # A person's years
 
 
@@ -659,6 +785,7 @@ REPORTS = [
     ("summary", lambda w: reverse("assessments:summary")),
     ("training needs", lambda w: reverse("assessments:training_needs") + "?threshold=4"),
     ("export", lambda w: reverse("assessments:training_needs_export") + "?threshold=4"),
+    ("list export", lambda w: reverse("assessments:assessment_export") + "?o=-score"),
 ]
 
 

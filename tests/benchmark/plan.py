@@ -91,6 +91,9 @@ PAGES = [
     page("import template", "/imports/{import_kind}/template.xlsx", "export"),
     # Assessments
     page("assessment list", "/assessments/", "list"),
+    page(
+        "assessment export", "/assessments/export.xlsx?framework={framework_2025_id}&{unit_filter}", "export"
+    ),
     page("assessment detail", "/assessments/{assessment_id}/", "detail"),
     page("assessment edit", "/assessments/{assessment_id}/edit/", "form"),
     page("assessment grid pick", "/assessments/grid/", "form"),
