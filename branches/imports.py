@@ -31,7 +31,7 @@ from core.text import fold, normalize_name
 from core.validators import validate_not_in_future
 
 from . import counters
-from .models import Branch, Commune, validate_member_count
+from .models import Branch, Commune, CommuneSuccession, validate_member_count
 
 _PREFIX = re.compile(r"^(xa|phuong|thi tran|dac khu|thi xa)\s+")
 _DISTRICT_PREFIX = re.compile(r"^(huyen|quan|thi xa|thanh pho)\s+")
@@ -55,11 +55,21 @@ class UnitIndex:
     "Xã") or by official code. Read in one query."""
 
     def __init__(self, user):
-        communes = list(
-            Commune.objects.visible_to(user)
+        fields = ("pk", "name", "code", "ended_on", "province_id", "district__name")
+        communes = list(Commune.objects.visible_to(user).select_related("district").only(*fields))
+        # The old communes that went into the user's communes of today (Xã Hiếu Tử into Xã Tập Ngãi): a
+        # sheet naming one is told it ceased, not that it is another unit's. One query.
+        seen = {c.pk for c in communes}
+        today = [c.pk for c in communes if c.ended_on is None]
+        communes += [
+            c
+            for c in Commune.objects.filter(
+                pk__in=CommuneSuccession.objects.filter(successor__in=today).values("predecessor")
+            )
             .select_related("district")
-            .only("pk", "name", "code", "ended_on", "province_id", "district__name")
-        )
+            .only(*fields)
+            if c.pk not in seen
+        ]
         self.by_pk = {c.pk: c for c in communes}
         self.current: dict[str, list[Commune]] = {}
         self.ended: dict[str, list[Commune]] = {}

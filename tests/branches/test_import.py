@@ -243,3 +243,20 @@ def test_a_large_import_committed_by_a_job_checks_its_preview_too(officer_client
     confirm(officer_client, batch)  # the preview as checked again, read and confirmed
     batch.refresh_from_db()
     assert batch.is_committed and Job.objects.latest("pk").is_done
+
+
+def test_an_old_commune_that_went_into_the_officers_is_said_to_have_ceased(client, world, hieu_tu):
+    """A sheet of before the reform names Xã Hiếu Tử, which went into the officer's commune: it is told to
+    use today's commune, not that Hiếu Tử is another unit's."""
+    from accounts.models import User
+    from branches.models import CommuneSuccession
+    from tests.factories import CommuneFactory, UserFactory
+
+    Commune.objects.filter(pk=hieu_tu.pk).update(ended_on=datetime.date(2025, 6, 30))
+    today = CommuneFactory(code="99001", name="Xã Mới Nhập", district=None, province=hieu_tu.province)
+    CommuneSuccession.objects.create(predecessor=hieu_tu, successor=today, on=datetime.date(2025, 7, 1))
+    officer = UserFactory(username="doanxa.moinhap", role=User.Role.COMMUNE_OFFICER, commune=today)
+    client.force_login(officer)
+    batch = _import(client, [_row("Xã Hiếu Tử", "Ấp G")])
+    message = batch.report["rows"][0]["errors"][0]["message"]
+    assert message.startswith("Xã Hiếu Tử đã chấm dứt"), message
