@@ -14,7 +14,17 @@ from core.validators import validate_not_in_future
 from core.versioning import VERSION_FIELD, StaleEdit, VersionedForm
 from core.widgets import DateInput
 
-from .models import POINTS_TOTAL, Assessment, Criterion, Framework, Method, Period, Rating, RatingCondition
+from .models import (
+    POINTS_TOTAL,
+    Assessment,
+    Criterion,
+    Framework,
+    Method,
+    Period,
+    Rating,
+    RatingCondition,
+    SelfScore,
+)
 
 
 def score_range(framework: Framework, criterion: Criterion | None = None) -> tuple[int, int]:
@@ -424,7 +434,9 @@ class SelfAssessmentForm(VersionedForm, forms.Form):
                 criterion=criterion,
             )
             self.fields[f"note_{criterion.pk}"] = forms.CharField(
-                label=_("What you did (optional)"), required=False, max_length=500
+                label=_("What you did (optional)"),
+                required=False,
+                max_length=SelfScore._meta.get_field("comment").max_length,
             )
             groups.setdefault(criterion.group, []).append(criterion)
         self.helper = FormHelper()

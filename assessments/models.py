@@ -738,7 +738,9 @@ class SelfScore(models.Model):
         Criterion, verbose_name=_("criterion"), on_delete=models.PROTECT, related_name="+"
     )
     value = models.PositiveSmallIntegerField(_("self-assessed score"), null=True, blank=True)
-    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    # What they did: a few sentences, or a link to the evidence (a shared folder's address runs to
+    # hundreds of characters, and a box that cuts it breaks the link).
+    comment = models.CharField(_("comment"), max_length=2000, blank=True)
 
     class Meta:
         verbose_name = _("self-assessed score")

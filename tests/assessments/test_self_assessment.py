@@ -142,6 +142,17 @@ class TestTheSecretarysOwnPages:
         said = own.split("data-self-overall>")[1].split("</div>")[0]
         assert said.strip().startswith("Tự đánh giá:") and said.strip().endswith("/100")
 
+    def test_a_long_link_to_the_evidence_is_kept_whole(self, secretary_client, self_framework, criteria):
+        """A shared folder's address runs to hundreds of characters: a box of 500 cut it, and broke it."""
+        from assessments.models import SelfScore
+
+        url = reverse("assessments:self_form", args=[self_framework.pk])
+        link = "https://drive.google.com/drive/folders/" + "x" * 620
+        data = form_data(criteria, marks(criteria), **{VERSION_FIELD: "0"})
+        data[f"note_{criteria[0].pk}"] = link
+        assert secretary_client.post(url, {**data, "save": ""}).status_code == 302
+        assert SelfScore.objects.get(criterion=criteria[0]).comment == link
+
     def test_only_ones_own_record(self, secretary_client, secretary, self_framework, criteria, world):
         other_person = person_with_term(
             branch=BranchFactory(commune=world["cang_long"].commune), full_name="Người Khác"
