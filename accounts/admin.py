@@ -5,7 +5,9 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db.models import Exists, OuterRef
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -114,6 +116,18 @@ class UserAdmin(BaseUserAdmin):
         # An account is deactivated (Active unticked, its sessions ended), never deleted: deleting took with
         # it Django admin's record of every change the account made (its log entries, by cascade).
         return False
+
+    def delete_view(self, request, object_id, extra_context=None):
+        # Asked for anyway (an old bookmark, a typed address): said in admin, on the account's own page,
+        # rather than the portal's page of refusal.
+        user = self.get_object(request, object_id)
+        if user is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        messages.warning(
+            request,
+            _("An account is not deleted: untick “Active” and save to close it (its sessions end)."),
+        )
+        return redirect(reverse("admin:accounts_user_change", args=[user.pk]))
 
     def get_search_results(self, request, queryset, search_term):
         """Django's search (username, e-mail), and the names with or without diacritics: "nguyen minh"

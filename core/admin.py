@@ -60,7 +60,16 @@ class HistoryAdmin(SimpleHistoryAdmin):
         self._check_ids(object_id, version_id)
         if request.method == "POST":
             raise PermissionDenied
+        request.reading_past_version = True  # every field as text (get_readonly_fields)
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_readonly_fields(self, request, obj=None):
+        if getattr(request, "reading_past_version", False):
+            # A past version is read: its fields as text, without inputs, date pickers or the related
+            # objects' change and delete links that looked like it could be edited.
+            opts = self.model._meta
+            return [field.name for field in (*opts.fields, *opts.many_to_many)]
+        return super().get_readonly_fields(request, obj)
 
 
 class FoldedSearchMixin:

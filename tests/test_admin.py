@@ -136,8 +136,12 @@ def test_an_account_is_deactivated_never_deleted(client, administrator, tieu_can
     from django.contrib.admin.models import LogEntry
 
     login_verified(client, administrator)
-    assert client.get(reverse("admin:accounts_user_delete", args=[tieu_can_officer.pk])).status_code == 403
-    assert client.post(reverse("admin:accounts_user_delete", args=[tieu_can_officer.pk]), {"post": "yes"})
+    delete = reverse("admin:accounts_user_delete", args=[tieu_can_officer.pk])
+    change = reverse("admin:accounts_user_change", args=[tieu_can_officer.pk])
+    response = client.get(delete, follow=True)
+    assert response.redirect_chain == [(change, 302)]
+    assert "Tài khoản không bị xóa" in response.content.decode()
+    assert client.post(delete, {"post": "yes"})["Location"] == change
     assert type(tieu_can_officer).objects.filter(pk=tieu_can_officer.pk).exists()
     changelist = client.get(reverse("admin:accounts_user_changelist")).content.decode()
     assert "delete_selected" not in changelist
@@ -260,7 +264,10 @@ def test_a_past_version_is_read_never_restored_and_a_malformed_address_is_404(cl
     login_verified(client, administrator)
     url = reverse("admin:assessments_assessment_simple_history", args=[assessment.pk, version.history_id])
     page = client.get(url)
-    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    html = page.content.decode()
+    assert page.status_code == 200 and 'name="_save"' not in html
+    # Read as text: no input of the record's fields, no link to change or delete a related object.
+    assert 'name="status"' not in html and "related-widget-wrapper" not in html
     assert client.post(url, {"status": "nhap"}).status_code == 403
     assessment.refresh_from_db()
     assert assessment.status == Assessment.Status.SUBMITTED
