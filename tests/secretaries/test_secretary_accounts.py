@@ -236,6 +236,39 @@ def test_own_certificate_download(client, world):
         assert client.get(reverse("awards:own_certificate", args=[other.pk])).status_code == 404
 
 
+def test_the_migration_splits_a_waiting_correction_of_religion_and_more(client, tieu_can_officer, world):
+    """secretaries/migrations/0012: a request kept before religion went apart is split as a new one is;
+    the unit then sees and decides the rest."""
+    import importlib
+
+    from django.apps import apps
+
+    person = world["tieu_can_person"]
+    account = _secretary(person)
+    mixed = Correction.objects.create(
+        person=person,
+        changes={"religion": "phat_giao", "email": "moi@example.vn"},
+        previous={"religion": person.religion, "email": person.email},
+        sensitive=True,
+        proposed_by=account,
+        person_version=person.version,
+    )
+    importlib.import_module("secretaries.migrations.0012_split_pending_sensitive_corrections").split(
+        apps, None
+    )
+    mixed.refresh_from_db()
+    assert mixed.changes == {"religion": "phat_giao"} and mixed.sensitive
+    rest = Correction.objects.exclude(pk=mixed.pk).get(person=person)
+    assert rest.changes == {"email": "moi@example.vn"} and not rest.sensitive and rest.status == "pending"
+    client.force_login(tieu_can_officer)
+    assert client.get(rest.get_absolute_url()).status_code == 200
+    # The secretary's page says who answers each.
+    secretary = type(client)()
+    secretary.force_login(account)
+    own = " ".join(secretary.get(reverse("own:home")).content.decode().split())
+    assert own.count("data-answered-by") == 2 and "Tỉnh đoàn xem xét" in own
+
+
 def test_consent_sent_without_an_answer_is_said_beside_the_question(client, world):
     """The page comes back with the message under the question (portal.js brings it into view), not at the
     top of a page whose question is five screens further down on a phone."""
