@@ -251,6 +251,8 @@ def _write_sheet(
 
     dates = workbook.add_format({"num_format": DATE_FORMAT})
     times = workbook.add_format({"num_format": DATETIME_FORMAT})
+    # A Decimal keeps its places on paper as on the page (a score of 4,00, not 4): one format per count.
+    decimals = _DecimalFormats(workbook)
     # Text of several lines (a seminar's outcomes, a proposal) wraps in its cell instead of running on.
     lines = workbook.add_format({"text_wrap": True, "valign": "top"})
     write_string, write_number = sheet.write_string, sheet.write_number
@@ -263,7 +265,7 @@ def _write_sheet(
             if type(value) is str:
                 write_string(row, column, neutralise(value), lines if "\n" in value else None)
             else:
-                _write_value(sheet, row, column, value, dates, times)
+                _write_value(sheet, row, column, value, dates, times, decimals)
         if progress is not None and count % PROGRESS_ROWS == 0:
             progress(count)
     return count
@@ -280,13 +282,27 @@ def _sheet_name(workbook: Workbook, title: str) -> str:
     return name
 
 
-def _write_value(sheet, row: int, column: int, value, dates, times) -> None:
-    """One cell by its value's type: a number as a number, a date or a time as one (Vietnam's time, shown
-    dd/mm/yyyy), anything else as text (neutralised); nothing for None."""
+class _DecimalFormats(dict):
+    """Places → the workbook's number format showing that many ("0.00"), made on first use."""
+
+    def __init__(self, workbook: Workbook):
+        super().__init__()
+        self.workbook = workbook
+
+    def __missing__(self, places: int):
+        made = self[places] = self.workbook.add_format({"num_format": "0." + "0" * places})
+        return made
+
+
+def _write_value(sheet, row: int, column: int, value, dates, times, decimals=None) -> None:
+    """One cell by its value's type: a number as a number (a Decimal with its places shown), a date or a
+    time as one (Vietnam's time, shown dd/mm/yyyy), anything else as text (neutralised); nothing for None."""
     if value is None:
         return
     if isinstance(value, bool):
         sheet.write_boolean(row, column, value)
+    elif isinstance(value, Decimal) and decimals is not None and value.as_tuple().exponent < 0:
+        sheet.write_number(row, column, value, decimals[-value.as_tuple().exponent])
     elif isinstance(value, int | float | Decimal):
         sheet.write_number(row, column, value)
     elif isinstance(value, datetime):

@@ -53,6 +53,8 @@ def test_each_value_is_written_by_its_type_and_text_stays_text(large):
     assert (zero_led.value, zero_led.data_type) == ("0123", "s")
     assert (exponent.value, exponent.data_type) == ("1e5", "s")
     assert (decimal.value, number.value, flag.value, empty.value) == (3.25, 7, True, None)
+    # A Decimal shows its places (a score of 4,00 stays 4,00 on the sheet, not 4).
+    assert decimal.number_format == "0.00"
     assert day.value == datetime.datetime(2025, 6, 30) and day.number_format.upper() == "DD/MM/YYYY"
     # An aware time is written as Vietnam's clock shows it.
     assert moment.value == datetime.datetime(2025, 7, 1, 6, 30)
