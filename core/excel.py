@@ -95,11 +95,12 @@ def xlsx_response(
     sensitive: Sequence[str] = (),
     filters=None,
     filters_line: str = "",
+    total: Sequence | None = None,
 ):
     """The rows as an .xlsx download, under a title (`title`: what the list is; `scope`: the unit it covers),
-    numbered in an STT column. The export is recorded as a security event of the current request; with
-    `sensitive` (the names of sensitive fields among the columns) also in the sensitive-data access log,
-    with its `filters` (core.personal_data)."""
+    numbered in an STT column; `total`, a row of totals under them (in bold, not numbered). The export is
+    recorded as a security event of the current request; with `sensitive` (the names of sensitive fields
+    among the columns) also in the sensitive-data access log, with its `filters` (core.personal_data)."""
     # The finished file is spooled to disk and streamed back; it is removed when the response closes.
     spool = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
     count = write_xlsx(
@@ -110,6 +111,7 @@ def xlsx_response(
         headers=headers,
         rows=rows,
         filters_line=filters_line,
+        total=total,
     )
     # Every export is a security event (ASVS V16): who (the request's user), what file, how many rows.
     security_event("data.export", what=filename, rows=count)
@@ -133,6 +135,7 @@ def write_xlsx(
     progress: Callable[[int], None] | None = None,
     large: bool = False,
     filters_line: str = "",
+    total: Sequence | None = None,
 ) -> int:
     """Write the workbook into `target` (a binary file) and return the number of rows. `progress(count)`
     is called every PROGRESS_ROWS rows (a job's progress bar); `large`: rows without a bound (a job's), kept
@@ -147,6 +150,7 @@ def write_xlsx(
         rows=rows,
         progress=progress,
         filters_line=filters_line,
+        total=total,
     )
     workbook.close()
     return count
@@ -200,10 +204,11 @@ def _write_sheet(
     rows: Iterable[Sequence],
     progress: Callable[[int], None] | None = None,
     filters_line: str = "",
+    total: Sequence | None = None,
 ) -> int:
     """Write one laid-out sheet; returns the number of rows in its table. `filters_line`: the list's
     filters in words, on the row between the unit and the table (a list sent upward says what it is a part
-    of)."""
+    of). `total`: a row of totals under the table, in bold and without a number (it is no item)."""
     sheet = workbook.add_worksheet(_sheet_name(workbook, sheet_title))
     rows = iter(rows)
     head = [list(row) for row in islice(rows, FIT_ROWS)]
@@ -268,6 +273,16 @@ def _write_sheet(
                 _write_value(sheet, row, column, value, dates, times, decimals)
         if progress is not None and count % PROGRESS_ROWS == 0:
             progress(count)
+    if total is not None:
+        bold = workbook.add_format({"bold": True})
+        bold_decimals = _DecimalFormats(workbook, bold=True)
+        for column, value in enumerate(total, start=1):
+            if isinstance(value, Decimal):
+                _write_value(sheet, HEADER_ROW + count, column, value, dates, times, bold_decimals)
+            elif isinstance(value, int | float):
+                sheet.write_number(HEADER_ROW + count, column, value, bold)
+            elif value is not None:
+                sheet.write_string(HEADER_ROW + count, column, neutralise(str(value)), bold)
     return count
 
 
@@ -285,12 +300,12 @@ def _sheet_name(workbook: Workbook, title: str) -> str:
 class _DecimalFormats(dict):
     """Places → the workbook's number format showing that many ("0.00"), made on first use."""
 
-    def __init__(self, workbook: Workbook):
+    def __init__(self, workbook: Workbook, *, bold: bool = False):
         super().__init__()
-        self.workbook = workbook
+        self.workbook, self.bold = workbook, bold
 
     def __missing__(self, places: int):
-        made = self[places] = self.workbook.add_format({"num_format": "0." + "0" * places})
+        made = self[places] = self.workbook.add_format({"num_format": "0." + "0" * places, "bold": self.bold})
         return made
 
 

@@ -309,7 +309,6 @@ def report_export(request):
         return f"{row.unit.name} ({waiting})" if row.waiting else row.unit.name
 
     rows = [line(row, name(row)) for row in data.rows]
-    rows.append(line(data.total, _("Total")))
     return xlsx_response(
         filename=f"toa-dam-{data.year}.xlsx",
         sheet_title=_("Seminars"),
@@ -317,4 +316,5 @@ def report_export(request):
         scope=request.user.scope_label,
         headers=headers,
         rows=rows,
+        total=line(data.total, _("Total")),
     )

@@ -325,6 +325,12 @@ class TestReport:
             unit="Tỉnh Trà Vinh",
             numbers=("Năm", "Tọa đàm", "Bí thư Chi đoàn tham dự", "Tỷ lệ đã tham dự (%)"),
         )
+        # The total is no item of the list: not numbered, in bold.
+        from core.excel import HEADER_ROW
+
+        last = HEADER_ROW + len(export.rows)
+        assert export.rows[-1][1] == "Tổng" and export.sheet.cell(row=last, column=1).value is None
+        assert export.sheet.cell(row=last, column=2).font.b
 
 
 def sheet_rows(response):
