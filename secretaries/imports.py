@@ -8,6 +8,10 @@ import never replaces one: that is the appointment form's confirmed step) and th
 person is not already in scope (same name and birth date) unless the user says "this is the same person",
 which updates that person, and then their terms must not overlap the new one. The database constraints
 (one current secretary per branch) stay the last word.
+
+The list's export reads back: its "Current role" column makes a row a deputy's term, and a row that says
+what a person's record says (same name and birth date, and that person's current term, or no term at all
+for a former secretary) is that person without the "same person" tick: unchanged, or updated by its edits.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -148,6 +153,7 @@ class Appointment:
     person: Person
     branch: Branch
     started_on: datetime.date
+    role: str = Term.Role.SECRETARY
 
 
 @dataclass
@@ -280,6 +286,7 @@ class SecretaryImport(ImportKind):
             gettext_lazy("Branch"),
             aliases=("chi doan", "ten chi doan", "branch"),
             required=True,
+            may_be_blank=True,  # a former secretary's row (the list's export): no current term
             width=24,
         ),
         Column(
@@ -287,8 +294,20 @@ class SecretaryImport(ImportKind):
             gettext_lazy("Term starts on"),
             aliases=("ngay bat dau nhiem ky", "bat dau nhiem ky", "nhiem ky tu", "tu ngay", "ngay bat dau"),
             required=True,
+            may_be_blank=True,
             type="date",
             width=16,
+        ),
+    )
+    #: the list's export writes each person's current role: read back, a deputy's row is a deputy's term
+    read_also = (
+        Column(
+            "role",
+            gettext_lazy("Current role"),
+            aliases=("chuc vu", "chuc vu hien tai", "vai tro", "role"),
+            type="choice",
+            choices=lambda: Term.Role.choices,
+            synonyms=(("bi thu", Term.Role.SECRETARY), ("pho bi thu", Term.Role.DEPUTY)),
         ),
     )
     instructions = (
@@ -299,6 +318,10 @@ class SecretaryImport(ImportKind):
         gettext_lazy(
             "A person already in the portal (same name and date of birth) is shown on the preview; you can "
             "say it is the same person, and the row then updates that record."
+        ),
+        gettext_lazy(
+            "The secretaries' list exported to Excel can be uploaded back: a row that matches a record (same "
+            "name, date of birth and current term, or no current term) updates that person, or is unchanged."
         ),
     )
 
@@ -372,24 +395,37 @@ class SecretaryImport(ImportKind):
             .filter(branch__in=Branch.objects.visible_to(user))
             .values("branch_id", "person_id", "person__full_name", "started_on")
         }
-        chosen = {}
-        for row in rows:
-            matches = people.get((fold(row.values.get("full_name") or ""), row.values.get("date_of_birth")))
-            if matches and row.number in same_rows:
-                chosen[row.number] = matches[0]
-        terms_of: dict[int, list[dict]] = {}
-        if chosen:
-            for term in (
-                Term.objects.secretaries()
-                .filter(person__in=[p["pk"] for p in chosen.values()])
-                .values("person_id", "branch_id", "branch__name", "started_on", "ended_on")
-            ):
-                terms_of.setdefault(term["person_id"], []).append(term)
-        chosen_people = Person.objects.filter(pk__in=[p["pk"] for p in chosen.values()]).order_by("pk")
-        if lock:
-            # The people a row updates, locked from the check of their version to the write.
-            chosen_people = chosen_people.select_for_update()
-        existing_people = {p.pk: p for p in chosen_people} if chosen else {}
+        # The people of the scope a row names (name and date of birth), with all their terms: a row whose
+        # person is there is theirs when the user says so ("same person"), or when the row says what the
+        # record says (the list's export read back): the same current term, or none.
+        named = {
+            row.number: people.get((fold(row.values.get("full_name") or ""), row.values.get("date_of_birth")))
+            or []
+            for row in rows
+        }
+        chosen = {number: found[0] for number, found in named.items() if found and number in same_rows}
+        matched_ids = sorted({p["pk"] for found in named.values() for p in found})
+        terms_of: dict[int, list[Term]] = {}
+        existing_people: dict[int, Person] = {}
+        if matched_ids:
+            terms = (
+                Term.objects.filter(person__in=matched_ids)
+                .annotate(branch_name=F("branch__name"))
+                .only("pk", "version", "person_id", "branch_id", "role", "started_on", "ended_on")
+                .order_by("pk")
+            )
+            found_people = Person.objects.filter(pk__in=matched_ids).order_by("pk")
+            if lock:
+                # The people a row updates or keeps, and their terms, locked from the check of their
+                # version to the write.
+                found_people = found_people.select_for_update()
+                terms = terms.select_for_update(of=("self",))
+            existing_people = {p.pk: p for p in found_people}
+            for term in terms:
+                terms_of.setdefault(term.person_id, []).append(term)
+
+        def current_terms(person: dict) -> list[Term]:
+            return [t for t in terms_of.get(person["pk"], []) if t.ended_on is None]
 
         today = timezone.localdate()
         seen_people: dict[tuple, int] = {}
@@ -410,13 +446,44 @@ class SecretaryImport(ImportKind):
                 )
             name = normalize_name(values.get("full_name") or "")
             born, started = values.get("date_of_birth"), values.get("started_on")
+            role = values.get("role") or Term.Role.SECRETARY
             branch = resolved.get(row.number)
+            # A row with neither a branch nor a start date (nor a role) names no term: a former secretary's.
+            with_term = bool(values.get("branch") or started or values.get("role"))
             summary = (
                 (name or row.shown.get("full_name", ""))
                 + (f" ({_date(born)})" if born else "")
                 + (f" — {branch.name}" if branch else "")
+                + (f" ({Term.Role(role).label})" if branch and role != Term.Role.SECRETARY else "")
             )
-            self._check_dates(row, born, started, today, user, columns)
+            matches = named[row.number] if name and born else []
+
+            same = chosen.get(row.number)
+            auto = False
+            if same is None and matches:
+                # The record the row reads as: the same current term (branch, role, start), or no term.
+                fits = [
+                    p
+                    for p in matches
+                    if (
+                        with_term
+                        and branch is not None
+                        and any(
+                            (t.branch_id, t.role, t.started_on) == (branch.pk, role, started)
+                            for t in current_terms(p)
+                        )
+                    )
+                    or (not with_term and not current_terms(p))
+                ]
+                if len(fits) == 1:
+                    same, auto = fits[0], True
+            kept = None
+            if same and branch is not None:
+                # The person's current term in this branch and role is kept (its start as recorded).
+                kept = next(
+                    (t for t in current_terms(same) if (t.branch_id, t.role) == (branch.pk, role)), None
+                )
+            self._check_dates(row, born, started, today, user, columns, recording=kept is None)
             person_key = (fold(name), born)
             if name and born:
                 if person_key in seen_people:
@@ -427,7 +494,7 @@ class SecretaryImport(ImportKind):
                         columns=columns,
                     )
                 seen_people.setdefault(person_key, row.number)
-            if branch is not None:
+            if branch is not None and role == Term.Role.SECRETARY:
                 if branch.pk in seen_branches:
                     row.refuse(
                         "branch",
@@ -436,10 +503,8 @@ class SecretaryImport(ImportKind):
                         columns=columns,
                     )
                 seen_branches.setdefault(branch.pk, row.number)
-            matches = people.get(person_key) if name and born else None
-            same = chosen.get(row.number)
             same_as = None
-            if matches:
+            if matches and not auto:
                 same_as = {
                     "url": reverse("secretaries:person_detail", kwargs={"pk": matches[0]["pk"]}),
                     "name": matches[0]["full_name"],
@@ -456,6 +521,13 @@ class SecretaryImport(ImportKind):
                         link=same_as["url"],
                         link_text=_("open the record"),  # the message names the person
                     )
+            if with_term:
+                for key in ("branch", "started_on"):
+                    if not row.shown.get(key):  # (a cell that could not be read says so already)
+                        row.refuse(key, _("this column must be filled in"), columns=columns)
+            elif same is None and not matches:
+                # Only a person already in the portal may come without a term: a new one is appointed.
+                row.refuse("branch", _("this column must be filled in"), columns=columns)
             stored = existing_people.get(same["pk"]) if same else None
             if (
                 stored
@@ -469,9 +541,8 @@ class SecretaryImport(ImportKind):
                     % {"date": _date(stored.party_joined_on)},
                     columns=columns,
                 )
-            holder = current.get(branch.pk) if branch is not None else None
-            keeps_term = bool(same and holder and holder["person_id"] == same["pk"])
-            if holder is not None and not keeps_term:
+            holder = current.get(branch.pk) if branch is not None and role == Term.Role.SECRETARY else None
+            if holder is not None and kept is None:
                 row.refuse(
                     "branch",
                     _("%(branch)s already has a secretary, %(person)s, since %(date)s")
@@ -484,65 +555,84 @@ class SecretaryImport(ImportKind):
                     link=reverse("secretaries:person_detail", kwargs={"pk": holder["person_id"]}),
                     link_text=_("open the record"),  # the message names the person
                 )
-            if same and not keeps_term and started:
+            if same and with_term and kept is None and started:
                 clash = next(
                     (
                         t
                         for t in terms_of.get(same["pk"], [])
-                        if t["ended_on"] is None or t["ended_on"] >= started
+                        if t.role == role and (t.ended_on is None or t.ended_on >= started)
                     ),
                     None,
                 )
                 if clash is not None:
+                    overlap = (
+                        _("%(person)s is secretary of %(branch)s since %(date)s: the terms would overlap")
+                        if role == Term.Role.SECRETARY
+                        else _(
+                            "%(person)s is deputy secretary of %(branch)s since %(date)s: the terms would "
+                            "overlap"
+                        )
+                    )
                     row.refuse(
                         "started_on",
-                        _("%(person)s is secretary of %(branch)s since %(date)s: the terms would overlap")
+                        overlap
                         % {
                             "person": same["full_name"],
-                            "branch": clash["branch__name"],
-                            "date": _date(clash["started_on"]),
+                            "branch": clash.branch_name,
+                            "date": _date(clash.started_on),
                         },
                         columns=columns,
                     )
             action = NEW
             if not row.errors:
-                action = self._apply(
-                    row, name, branch, existing_people.get(same["pk"]) if same else None, keeps_term, payload
+                appointment = (
+                    Appointment(stored, branch, started, role) if with_term and kept is None else None
                 )
-            # The person updated at the version the preview read; the branch only by which one it is (its
-            # current secretary is checked above, under its lock).
-            basis = record_basis(stored) + record_basis(branch, versioned=False)
+                action = self._apply(row, name, stored, appointment, payload)
+            # The person updated or kept, and the term kept, at the version the preview read; the branch only
+            # by which one it is (its current secretary is checked above, under its lock).
+            basis = record_basis(stored, kept) + record_basis(branch, versioned=False)
             outcomes.append(
-                outcome_of(row, action, summary, same_as=same_as, chosen_same=same is not None, basis=basis)
+                outcome_of(
+                    row,
+                    action,
+                    summary,
+                    same_as=same_as,
+                    chosen_same=same is not None and not auto,
+                    basis=basis,
+                )
             )
         return Plan(outcomes, payload, ignored_headers=dropped)
 
     @staticmethod
-    def _check_dates(row, born, started, today, user, columns):
-        # The date of birth's own rules are its column's (validate_date_of_birth).
+    def _check_dates(row, born, started, today, user, columns, recording=True):
+        # The date of birth's own rules are its column's (validate_date_of_birth). A term kept as recorded
+        # is not recorded again: the account's unit's end does not refuse it.
         if started:
             if started > today:
                 row.refuse("started_on", _("the start date has not come yet"), columns=columns)
             elif born and started < born:
                 row.refuse("started_on", _("the term starts before the date of birth"), columns=columns)
-            try:
-                user.check_may_record_on(started)
-            except ValidationError as error:
-                row.refuse("started_on", " ".join(error.messages), columns=columns)
+            if recording:
+                try:
+                    user.check_may_record_on(started)
+                except ValidationError as error:
+                    row.refuse("started_on", " ".join(error.messages), columns=columns)
 
     @staticmethod
     def _apply(
-        row, name, branch: Branch, person: Person | None, keeps_term: bool, payload: SecretaryPayload
+        row, name, person: Person | None, appointment: Appointment | None, payload: SecretaryPayload
     ) -> str:
         values = {key: row.values.get(key) for key in PERSON_FIELDS}
         values["full_name"] = name
-        commune = branch.commune
         if person is None:
+            commune = appointment.branch.commune
             fields = {key: (DEFAULTS.get(key) if value is None else value) for key, value in values.items()}
             person = Person(**fields, province_id=commune.province_id, district_id=commune.district_id)
             _keys(person)
             payload.new_people.append(person)
-            payload.appointments.append(Appointment(person, branch, row.values["started_on"]))
+            appointment.person = person
+            payload.appointments.append(appointment)
             return NEW
         # An update changes what the row fills in; an empty cell keeps the stored value.
         changed = False
@@ -552,9 +642,10 @@ class SecretaryImport(ImportKind):
             if getattr(person, key) != value:
                 setattr(person, key, value)
                 changed = True
-        if not keeps_term:
-            payload.appointments.append(Appointment(person, branch, row.values["started_on"]))
+        if appointment is not None:
+            payload.appointments.append(appointment)
             # The person's record is now managed by the unit of the branch they lead (as term_appoint does).
+            commune = appointment.branch.commune
             person.province_id, person.district_id = commune.province_id, commune.district_id
             changed = True
         if not changed:
@@ -607,7 +698,7 @@ def secretaries_import(*, payload: SecretaryPayload, user, reason: str) -> None:
             default_change_reason=reason,
         )
     terms = [
-        Term(person_id=a.person.pk, branch_id=a.branch.pk, role=Term.Role.SECRETARY, started_on=a.started_on)
+        Term(person_id=a.person.pk, branch_id=a.branch.pk, role=a.role, started_on=a.started_on)
         for a in payload.appointments
     ]
     if terms:

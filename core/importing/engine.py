@@ -65,6 +65,9 @@ class Column:
     #: run on the parsed value: the model field's own (`Branch._meta.get_field("member_count").validators`),
     #: so a file is refused what the form and Django admin refuse, in the field's words
     validators: tuple[Callable[[Any], None], ...] = ()
+    #: a required column (its header must be there, the template marks it) whose cell may be empty on some
+    #: rows: the kind's plan says which (the secretaries' branch, empty on a former secretary's row)
+    may_be_blank: bool = False
 
     def header_keys(self) -> set[str]:
         keys = {header_key(alias) for alias in self.aliases} | {header_key(self.key)}
@@ -134,7 +137,7 @@ def _parse_value(column: Column, cell: Cell, choice_map: dict | None):
         if value == "":
             value = None
     if value is None:
-        if column.required:
+        if column.required and not column.may_be_blank:
             raise CellError(_("this column must be filled in"))
         return False if column.type == "bool" else None
     if column.type == "date":

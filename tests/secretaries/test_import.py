@@ -365,3 +365,184 @@ def test_a_preview_whose_person_was_saved_since_writes_nothing(officer_client, w
     confirm(officer_client, batch)  # the preview checked again, read, confirmed
     teo.refresh_from_db()
     assert teo.occupation == "Kỹ sư" and Person.objects.filter(full_name="Người Mới").exists()
+
+
+# The list's own export, uploaded back (docs/importing.md: a list that can be exported can be imported).
+
+
+@pytest.fixture
+def listed(world, hieu_tu):
+    """Tèo, secretary of Ấp Cây Gòn; a deputy there; a former secretary whose term ended."""
+    from secretaries.models import Term
+    from tests.factories import person_with_term
+
+    branch = world["tieu_can"]
+    deputy = person_with_term(
+        branch=branch, role="pho_bi_thu", full_name="Đỗ Thanh Hải", started_on=datetime.date(2023, 5, 2)
+    )
+    former = person_with_term(
+        branch=BranchFactory(commune=hieu_tu, name="Ấp Bến Cũ"),
+        full_name="Lâm Thị Bé",
+        started_on=datetime.date(2018, 1, 15),
+    )
+    Term.objects.filter(person=former).update(ended_on=datetime.date(2021, 12, 31))
+    return {"teo": world["tieu_can_person"], "deputy": deputy, "former": former}
+
+
+def _exported(client) -> bytes:
+    response = client.get(reverse("secretaries:person_export"))
+    assert response.status_code == 200
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def _edited(content: bytes, name: str, header: str, value) -> bytes:
+    """The export with one cell of `name`'s row changed, as an officer would in Excel."""
+    import io
+
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(content))
+    sheet = workbook.active
+    rows = list(sheet.iter_rows())
+    at = next(i for i, r in enumerate(rows) if header in [c.value for c in r])
+    headers = [c.value for c in rows[at]]
+    column, names = headers.index(header), headers.index("Họ và tên")
+    row = next(r for r in rows[at + 1 :] if r[names].value == name)
+    row[column].value = value
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _upload_file(client, content: bytes) -> ImportBatch:
+    return _batch(
+        client.post(
+            reverse("imports:batch_upload", args=["secretaries"]), {"file": upload(content, "bi-thu.xlsx")}
+        )
+    )
+
+
+def _actions(batch) -> dict[str, str]:
+    return {r["summary"].split(" (")[0]: r["action"] for r in batch.report["rows"]}
+
+
+def _history_counts():
+    from secretaries.models import Term
+
+    return Person.history.count(), Term.history.count(), Term.objects.count()
+
+
+def test_the_export_uploaded_unchanged_previews_every_row_unchanged_and_writes_nothing(
+    officer_client, listed
+):
+    """The secretary, the deputy and the former secretary are each their own record: none is refused
+    because of themselves ("Ấp Cây Gòn already has a secretary" on Tèo's own row), none is new."""
+    before = _history_counts()
+    batch = _upload_file(officer_client, _exported(officer_client))
+    assert batch.row_count == 3
+    assert (batch.error_count, batch.new_count, batch.updated_count) == (0, 0, 0), batch.report["rows"]
+    assert _actions(batch) == {
+        "Nguyễn Văn Tèo": "unchanged",
+        "Đỗ Thanh Hải": "unchanged",
+        "Lâm Thị Bé": "unchanged",
+    }
+    page = officer_client.get(batch.get_absolute_url()).content.decode()
+    assert "Cùng một người với người đã có" not in page  # no "same person" to tick: the rows say who
+    confirm(officer_client, batch)
+    batch.refresh_from_db()
+    assert batch.is_committed
+    assert _history_counts() == before
+
+
+def test_an_edited_phone_in_the_export_updates_that_person_only(officer_client, listed):
+    teo = listed["teo"]
+    content = _edited(_exported(officer_client), teo.full_name, "Số điện thoại", "0987 654 321")
+    batch = _upload_file(officer_client, content)
+    assert (batch.error_count, batch.new_count, batch.updated_count) == (0, 0, 1), batch.report["rows"]
+    assert _actions(batch)["Nguyễn Văn Tèo"] == "updated"
+    confirm(officer_client, batch)
+    teo.refresh_from_db()
+    assert teo.phone == "0987 654 321" and teo.phone_digits == "0987654321"
+    assert teo.terms.count() == 1
+    assert teo.history.latest().history_change_reason == "Nhập từ tệp bi-thu.xlsx"
+
+
+@pytest.mark.parametrize("label", ["Phó Bí thư", "Pho Bi thu", "pho bi thu"])
+def test_a_deputys_row_is_their_deputy_term_with_or_without_diacritics(officer_client, listed, label):
+    deputy = listed["deputy"]
+    content = _edited(_exported(officer_client), deputy.full_name, "Chức vụ hiện tại", label)
+    content = _edited(content, deputy.full_name, "Nghề nghiệp", "Thợ may")
+    batch = _upload_file(officer_client, content)
+    assert batch.error_count == 0, batch.report["rows"]
+    assert _actions(batch)["Đỗ Thanh Hải"] == "updated"
+    confirm(officer_client, batch)
+    deputy.refresh_from_db()
+    assert deputy.occupation == "Thợ may"
+    assert [(t.role, t.ended_on) for t in deputy.terms.all()] == [("pho_bi_thu", None)]
+
+
+def test_a_former_secretarys_row_needs_no_branch_and_updates_the_person(officer_client, listed):
+    former = listed["former"]
+    content = _edited(_exported(officer_client), former.full_name, "Nghề nghiệp", "Kế toán")
+    batch = _upload_file(officer_client, content)
+    assert batch.error_count == 0, batch.report["rows"]
+    assert _actions(batch)["Lâm Thị Bé"] == "updated"
+    confirm(officer_client, batch)
+    former.refresh_from_db()
+    assert former.occupation == "Kế toán" and not former.terms.filter(ended_on__isnull=True).exists()
+
+
+def test_a_new_person_without_a_branch_is_still_asked_for_one(officer_client, listed, vacant):
+    rows = [
+        secretary_row("Người Không Chi Đoàn", "", started=""),
+        secretary_row("Người Phó", vacant[0].name, **{"Chức vụ hiện tại": "Phó Bí thư"}),
+        secretary_row("Người Phó Hai", listed["teo"].terms.get().branch.name, **{"Chức vụ": "Phó Bí thư"}),
+    ]
+    headers = [*SECRETARY_HEADERS, "Chức vụ hiện tại"]
+    for row in rows:
+        row["Chức vụ hiện tại"] = row.pop("Chức vụ", row.get("Chức vụ hiện tại"))
+    batch = _batch(_post(officer_client, rows, headers=headers))
+    assert (batch.error_count, batch.new_count) == (1, 2), batch.report["rows"]
+    assert "phải điền" in _row_errors(batch, 3)[0]["message"]
+    confirm(officer_client, _batch(_post(officer_client, rows[1:], headers=headers)))
+    assert Person.objects.get(full_name="Người Phó").terms.get().role == "pho_bi_thu"
+
+
+def test_a_kept_term_saved_since_the_preview_refuses_the_export(officer_client, listed):
+    """Every row unchanged, and still the preview is of the records as read: the deputy's term saved since
+    (its version raised) makes the confirmation write nothing and say so."""
+    batch = _upload_file(officer_client, _exported(officer_client))
+    page = shown_preview(officer_client, batch)
+    term = listed["deputy"].terms.get()
+    term.expected_end_on = datetime.date(2027, 5, 1)
+    term.save()
+    response = confirm(officer_client, batch, page, follow=True)
+    assert "Dữ liệu đã thay đổi sau khi xem trước" in response.content.decode()
+    batch.refresh_from_db()
+    assert batch.is_preview
+
+
+def test_the_exports_import_queries_do_not_grow_with_the_rows(officer_client, listed, hieu_tu, count_queries):
+    from secretaries.models import Term
+    from tests.factories import person_with_term
+
+    def run():
+        content = _exported(officer_client)
+        with count_queries() as queries:
+            batch = _upload_file(officer_client, content)
+        assert batch.error_count == 0 and batch.new_count == 0, batch.report["rows"]
+        return batch.row_count, len(queries)
+
+    small_rows, small = run()
+    branch = listed["teo"].terms.get().branch
+    for i in range(4):
+        person_with_term(branch=branch, role="pho_bi_thu", full_name=f"Người Phó {i}")
+        gone = person_with_term(
+            branch=BranchFactory(commune=hieu_tu, name=f"Ấp Cũ {i}"),
+            full_name=f"Người Cũ {i}",
+            started_on=datetime.date(2015, 1, i + 1),
+        )
+        Term.objects.filter(person=gone).update(ended_on=datetime.date(2016, 1, 1))
+    large_rows, large = run()
+    assert large_rows == small_rows + 8
+    assert large == small
