@@ -146,17 +146,33 @@ def unit_names(*names: str | None) -> str:
     return ", ".join(name for name in names if name)
 
 
-def branch_unit_today(commune, successors: dict[int, str]) -> str:
-    """An export's "Unit today" of a record's branch, from its commune (with its province) and
-    `provinces_today()`: the commune and province; for a branch still under a commune that ended (waiting
-    for its new one since the 2025 reform), that it waits, in the province it is in today."""
-    if commune.ended_on is None:
-        return unit_names(commune.name, commune.province.name)
+def unit_today(commune: str | None, ended_on, province: str | None) -> str:
+    """An export's "Unit today" of a record's branch: its commune and `province` (the one it is in today);
+    for a branch still under a commune that ended on `ended_on` (waiting for its new one since the 2025
+    reform), that it waits."""
+    if ended_on is None:
+        return unit_names(commune, province)
     waiting = _("Waiting for its new commune (%(commune)s until %(date)s)") % {
-        "commune": commune.name,
-        "date": commune.ended_on.strftime("%d/%m/%Y"),
+        "commune": commune,
+        "date": ended_on.strftime("%d/%m/%Y"),
     }
-    return unit_names(waiting, successors.get(commune.province_id, commune.province.name))
+    return unit_names(waiting, province)
+
+
+def branch_unit_today(commune, successors: dict[int, str]) -> str:
+    """`unit_today` of a branch's commune (with its province), `successors` being `provinces_today()`."""
+    province = commune.province.name
+    if commune.ended_on is not None:
+        province = successors.get(commune.province_id, province)
+    return unit_today(commune.name, commune.ended_on, province)
+
+
+def provinces_today_by_name() -> dict[str, str]:
+    """`provinces_today()` by the ended province's name, for exports that read names only. One query."""
+    from .models import Province
+
+    named = dict(Province.objects.filter(ended_on__isnull=False).values_list("pk", "name"))
+    return {named[pk]: names for pk, names in provinces_today().items() if pk in named}
 
 
 def provinces_today() -> dict[int, str]:

@@ -5,14 +5,22 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, FilteredRelation, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Prefetch, Q, Subquery
 from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from branches.counters import unit_counts
 from branches.models import Branch, Commune, District, Province
-from branches.rollup import TODAY, Grouping, rows_level, sort_key, unit_names
+from branches.rollup import (
+    TODAY,
+    Grouping,
+    provinces_today_by_name,
+    rows_level,
+    sort_key,
+    unit_names,
+    unit_today,
+)
 from branches.selectors import level_below, unit_name
 
 from .models import Correction, Invitation, Person, Term
@@ -194,6 +202,10 @@ def person_export_rows(*, people, hidden: frozenset[str] = frozenset()) -> tuple
             province_name=unit_name(Province, "province_id"),
             district_name=unit_name(District, "district_id"),
             current_province=unit_name(Province, branch, via="communes__branches"),
+            # The commune's end, for a branch still waiting for its new commune (its "Unit today").
+            current_commune_ended=Subquery(
+                Commune.objects.filter(branches=OuterRef(branch)).order_by().values("ended_on")
+            ),
         )
         .order_by(*ordering, "pk", "current__role")
         .values_list(
@@ -219,6 +231,7 @@ def person_export_rows(*, people, hidden: frozenset[str] = frozenset()) -> tuple
             "current__expected_end_on",
             "district_name",
             "current_province",
+            "current_commune_ended",
         )
     )
     headers = [
@@ -251,6 +264,7 @@ def person_export_rows(*, people, hidden: frozenset[str] = frozenset()) -> tuple
     ]
     roles = {value: str(label) for value, label in Term.Role.choices}
     yes, no = _("Yes"), _("No")
+    successors = provinces_today_by_name()
 
     def rows():
         previous = None
@@ -277,6 +291,7 @@ def person_export_rows(*, people, hidden: frozenset[str] = frozenset()) -> tuple
             due,
             recorded_district,
             province_today,
+            commune_ended,
         ) in people.iterator(chunk_size=5000):
             if pk == previous:
                 continue  # a second current term (say, also a deputy elsewhere): the first one is shown
@@ -306,7 +321,11 @@ def person_export_rows(*, people, hidden: frozenset[str] = frozenset()) -> tuple
                 # The person's record names the units of the time it was made; today's is the current
                 # term's branch's commune (none without a current term).
                 unit_names(recorded_district, province),
-                unit_names(commune, province_today),
+                unit_today(
+                    commune,
+                    commune_ended,
+                    successors.get(province_today, province_today) if commune_ended else province_today,
+                ),
             ]
 
     if "religion" not in hidden:

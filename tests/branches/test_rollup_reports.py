@@ -183,6 +183,33 @@ def test_secretaries_export_names_the_unit_of_the_time_and_today(client, world):
     assert teo[header.index("Tỉnh")] == "Tỉnh Vĩnh Long (mới)"
 
 
+def test_secretaries_export_says_a_waiting_branch_waits_today(client, world):
+    """A branch of an ended commune not yet settled is in no commune today: its "Unit today" says it waits,
+    in the province it is in today (Trà Vinh's went into Vĩnh Long)."""
+    from secretaries.models import Person
+
+    teo = Person.objects.get(full_name="Nguyễn Văn Tèo")
+    branch = teo.terms.get(ended_on__isnull=True).branch
+    from branches.models import Commune, Province
+
+    ended = Commune.objects.create(
+        code="29999",
+        name="Xã Chờ",
+        province=Province.objects.get(code="84"),
+        ended_on=datetime.date(2025, 6, 30),
+    )
+    type(branch).objects.filter(pk=branch.pk).update(commune=ended)
+    login_verified(client, staff())
+    response = client.get(reverse("secretaries:person_export"))
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    header = next(row for row in rows if "Đơn vị hiện nay" in row)
+    body = {row[header.index("Họ và tên")]: row for row in rows[rows.index(header) + 1 :]}
+    assert body["Nguyễn Văn Tèo"][header.index("Đơn vị hiện nay")] == (
+        "Chờ xác định xã mới (Xã Chờ đến 30/06/2025), Tỉnh Vĩnh Long (mới)"
+    )
+
+
 def test_assessment_summary_as_recorded_and_rolled_up(world):
     from assessments import selectors as assessment_selectors
 
