@@ -630,18 +630,38 @@ def nomination_withdraw(*, nomination: Nomination, user) -> Nomination:
     return nomination
 
 
+def _check_may_revise(nomination: Nomination, campaign: Campaign, user, today: datetime.date) -> None:
+    """The rules of taking a nomination back to draft (ValidationError with the reason): one the province
+    did not approve, while nominations are open (the campaign's status and its closing date), by an
+    officer of the unit that nominated, whose unit goes on."""
+    if nomination.status != Nomination.Status.REJECTED:
+        _refuse(
+            _(
+                "Only a nomination the province did not approve can be taken back to correct it; this one "
+                "is “%(status)s”."
+            )
+            % {"status": nomination.get_status_display()},
+            "not_rejected",
+        )
+    _require_campaign_status(campaign, Status.OPEN, action=_("changed"))
+    _check_deadline(campaign, today)
+    user.check_may_record_on(today)
+    if not campaign.nominated_by(user) or nominating_unit(user)[1] != nomination.unit_id:
+        _refuse(
+            _("Only %(unit)s, which nominated %(name)s, can correct this nomination.")
+            % {"unit": nomination.unit, "name": nomination.person},
+            "outside_unit",
+        )
+
+
 def may_revise(nomination: Nomination, user, today: datetime.date | None = None) -> bool:
-    """Whether the nomination's page offers to take it back to draft (nomination_revise checks again)."""
-    today = today or timezone.localdate()
-    campaign, ended = nomination.campaign, user.unit_ended_on
-    return (
-        nomination.status == Nomination.Status.REJECTED
-        and campaign.status == Status.OPEN
-        and campaign.window(today).state != "after"
-        and campaign.nominated_by(user)
-        and nominating_unit(user)[1] == nomination.unit_id
-        and (ended is None or today <= ended)
-    )
+    """Whether the nomination's page offers to take it back to draft (nomination_revise checks again, on
+    the locked rows)."""
+    try:
+        _check_may_revise(nomination, nomination.campaign, user, today or timezone.localdate())
+    except ValidationError:
+        return False
+    return True
 
 
 @transaction.atomic
@@ -649,31 +669,14 @@ def nomination_revise(
     *, nomination: Nomination, user, version: int | None = None, today: datetime.date | None = None
 ) -> Nomination:
     """The nominating unit takes a nomination the province did not approve back to draft, to correct what
-    the reason asks and submit it again: only while nominations are open (the campaign's status and its
-    closing date), by the unit's own officers. Review starts over; the rejection, its reason, who decided
-    and when stay in the nomination's history (and on its page). A stale `version` is refused."""
+    the reason asks and submit it again (the rules: `_check_may_revise`). Review starts over; the
+    rejection, its reason, who decided and when stay in the nomination's history (and on its page). A
+    stale `version` is refused."""
     today = today or timezone.localdate()
     # Lock the campaign first, as nomination_submit does: a close for review cannot slip in between.
     campaign = Campaign.objects.select_for_update().get(pk=nomination.campaign_id)
     stored = lock_current(Nomination, pk=nomination.pk, version=version)
-    if stored.status != Nomination.Status.REJECTED:
-        _refuse(
-            _(
-                "Only a nomination the province did not approve can be taken back to correct it; this one "
-                "is “%(status)s”."
-            )
-            % {"status": stored.get_status_display()},
-            "not_rejected",
-        )
-    _require_campaign_status(campaign, Status.OPEN, action=_("changed"))
-    _check_deadline(campaign, today)
-    user.check_may_record_on(today)
-    if not campaign.nominated_by(user) or nominating_unit(user)[1] != stored.unit_id:
-        _refuse(
-            _("Only %(unit)s, which nominated %(name)s, can correct this nomination.")
-            % {"unit": stored.unit, "name": stored.person},
-            "outside_unit",
-        )
+    _check_may_revise(stored, campaign, user, today)
     stored.status = Nomination.Status.DRAFT
     stored.rejection_reason = ""
     stored.reviewed_at = None
