@@ -130,15 +130,15 @@ class AssessmentListView(PrintableListMixin, PaginatedListMixin, ScopedObjectMix
 
 
 def _rating_text(assessment, ratings: dict) -> str:
-    """The rating as the list shows it (templates/assessments/partials/rating.html): a draft with criteria
-    not scored yet waits for them; one sent on with criteria left empty keeps its rating and says so."""
-    missing = assessment.missing_scores
-    if missing and assessment.is_draft:
+    """The rating as the list shows it (templates/assessments/partials/rating.html), by
+    Assessment.unscored."""
+    missing, unscored = assessment.missing_scores, assessment.unscored
+    if unscored == "waiting":
         return ngettext(
             "%(counter)s criterion not scored yet", "%(counter)s criteria not scored yet", missing
         ) % {"counter": missing}
     parts = [ratings.get(assessment.rating, "")]
-    if missing and not assessment.in_self_step:
+    if unscored == "left":
         parts.append(
             ngettext("%(counter)s criterion left unscored", "%(counter)s criteria left unscored", missing)
             % {"counter": missing}

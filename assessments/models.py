@@ -658,6 +658,18 @@ class Assessment(Versioned):
         return self.status in self.UNIT_DRAFT_STATUSES
 
     @property
+    def unscored(self) -> str:
+        """What its rating says of the criteria saved without a score (`missing_scores`, read by
+        AssessmentQuerySet.with_missing_scores): "waiting", a draft's rating waits for them; "left", sent on
+        with them empty; "" otherwise (none, or the secretary's own step, where the unit has scored nothing
+        yet). templates/assessments/partials/rating.html and the list's export say it so."""
+        if not getattr(self, "missing_scores", 0):
+            return ""
+        if self.is_draft:
+            return "waiting"
+        return "" if self.in_self_step else "left"
+
+    @property
     def in_self_step(self) -> bool:
         """Still the secretary's (writing, or submitted and not yet reviewed by the unit)."""
         return self.status in (self.Status.SELF_DRAFT, self.Status.AWAITING_REVIEW)
