@@ -6,7 +6,7 @@ from core.filters import SortFilter
 from core.widgets import AutocompleteSelect
 
 from .models import Branch, Commune, District, Province
-from .selectors import shows_communes, shows_districts
+from .selectors import communes_of_branches, shows_communes, shows_districts
 
 
 def _provinces(request):
@@ -41,25 +41,38 @@ def _communes(request):
     return Commune.objects.visible_to(request.user).select_related("district")
 
 
+def _communes_of_branches(request):
+    return communes_of_branches(request.user).select_related("district")
+
+
+#: the commune autocomplete of a list of branches (or of the people leading them): the communes
+#: `communes_of_branches` offers
+COMMUNES_OF_BRANCHES = {"of_branches": "1"}
+
+
 class BranchFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="filter_search",
         help_text=_("Branch or commune name, with or without diacritics"),
     )
+    # A unit that has ended finds the branches it had on its last day too (BranchQuerySet.of_unit).
     province = django_filters.ModelChoiceFilter(
-        label=_("Province"), queryset=_provinces, field_name="commune__province"
+        label=_("Province"), queryset=_provinces, method="filter_unit"
     )
     district = django_filters.ModelChoiceFilter(
         label=_("District"),
         queryset=_districts,
-        field_name="commune__district",
+        method="filter_unit",
         widget=AutocompleteSelect("branches:district_autocomplete", forward=("province",)),
     )
     commune = django_filters.ModelChoiceFilter(
         label=_("Commune"),
-        queryset=_communes,
-        widget=AutocompleteSelect("branches:commune_autocomplete", forward=("district",)),
+        queryset=_communes_of_branches,
+        method="filter_unit",
+        widget=AutocompleteSelect(
+            "branches:commune_autocomplete", forward=("district",), params=COMMUNES_OF_BRANCHES
+        ),
     )
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Branch.Kind.choices, empty_label=_("All"))
     is_active = django_filters.ChoiceFilter(
@@ -92,10 +105,15 @@ class BranchFilter(django_filters.FilterSet):
         # A district officer has one district; today's units have none (communes are under the province).
         if user.is_district_officer or not shows_districts(user):
             del self.filters["district"]
-            self.filters["commune"].extra["widget"] = AutocompleteSelect("branches:commune_autocomplete")
+            self.filters["commune"].extra["widget"] = AutocompleteSelect(
+                "branches:commune_autocomplete", params=COMMUNES_OF_BRANCHES
+            )
         # A commune officer's branches are under its one commune (unless some former ones moved away).
         if not shows_communes(user):
             del self.filters["commune"]
+
+    def filter_unit(self, queryset, name, value):
+        return queryset.of_unit(value)
 
     def filter_active(self, queryset, name, value):
         # An ended branch (merged, split) counts as inactive.

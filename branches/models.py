@@ -338,6 +338,18 @@ class BranchQuerySet(ScopedQuerySet):
     def current(self) -> "BranchQuerySet":
         return self.filter(ended_on__isnull=True)
 
+    def of_unit(self, unit: "Province | District | Commune") -> "BranchQuerySet":
+        """The branches of a province, district or commune: those under it today and, for a unit that has
+        ended, those it had on its last day and that were re-attached to a new commune since
+        (BranchAttachment). A list narrowed to Huyện Tiểu Cần finds the branches Tiểu Cần had, not only the
+        few still waiting under it for a new commune."""
+        path = {Province: "commune__province", District: "commune__district", Commune: "commune"}[type(unit)]
+        condition = Q(**{path: unit.pk})
+        if unit.ended_on is not None:
+            had = BranchAttachment.objects.filter(**{path: unit.pk, "ended_on__lte": unit.ended_on})
+            condition |= Q(pk__in=had.values("branch"))
+        return self.filter(condition)
+
     def waiting(self) -> "BranchQuerySet":
         """Branches still under a commune that ended and went into new ones (split across several, or whose
         name the one new commune already has): they wait for someone to choose their new commune."""

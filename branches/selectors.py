@@ -238,6 +238,17 @@ def shows_districts(user) -> bool:
     return True
 
 
+def communes_of_branches(user):
+    """The communes a list of the user's branches may be narrowed to: those in the user's scope and, for a
+    unit that has ended (a Huyện đoàn, old Tỉnh đoàn Trà Vinh), today's communes its former branches are
+    under, which its first screen and its lists name (their links narrow a list to one of them)."""
+    communes = Commune.objects.visible_to(user)
+    if user.is_administrator or user.unit_ended_on is None:
+        return communes
+    today = Branch.objects.visible_to(user).order_by().values("commune")
+    return Commune.objects.filter(Q(pk__in=communes.order_by().values("pk")) | Q(pk__in=today))
+
+
 # Branches across the reform: the work list of branches waiting for their new commune.
 
 

@@ -401,7 +401,12 @@ def _unit_autocomplete(queryset, request, label):
 
 @portal_view
 def commune_autocomplete(request):
-    communes = Commune.objects.visible_to(request.user).select_related("district")
+    # "?of_branches=1": a list of branches' filter, which also offers an ended unit today's communes.
+    if request.GET.get("of_branches"):
+        communes = selectors.communes_of_branches(request.user)
+    else:
+        communes = Commune.objects.visible_to(request.user)
+    communes = communes.select_related("district")
     district = request.GET.get("district")
     if district and district.isdigit():
         communes = communes.filter(district=district)

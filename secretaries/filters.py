@@ -5,7 +5,7 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import BranchFilter, _communes, _districts
+from branches.filters import COMMUNES_OF_BRANCHES, BranchFilter, _communes_of_branches, _districts
 from branches.models import Branch
 from branches.selectors import shows_districts
 from core.filters import SortFilter
@@ -38,9 +38,11 @@ class PersonFilter(django_filters.FilterSet):
     )
     commune = django_filters.ModelChoiceFilter(
         label=_("Commune"),
-        queryset=_communes,
+        queryset=_communes_of_branches,
         method="filter_commune",
-        widget=AutocompleteSelect("branches:commune_autocomplete", forward=("district",)),
+        widget=AutocompleteSelect(
+            "branches:commune_autocomplete", forward=("district",), params=COMMUNES_OF_BRANCHES
+        ),
     )
     branch_kind = django_filters.ChoiceFilter(
         label=_("Branch kind"), choices=Branch.Kind.choices, method="filter_branch_kind", empty_label=_("All")
@@ -94,7 +96,9 @@ class PersonFilter(django_filters.FilterSet):
         elif not shows_districts(user):
             # A district officer has one district; today's units have none (the list has no such column).
             del self.filters["district"]
-            self.filters["commune"].extra["widget"] = AutocompleteSelect("branches:commune_autocomplete")
+            self.filters["commune"].extra["widget"] = AutocompleteSelect(
+                "branches:commune_autocomplete", params=COMMUNES_OF_BRANCHES
+            )
 
     def _current_terms(self, **conditions):
         # The terms held in the user's scope: a person read through an earlier term here who serves in
@@ -110,7 +114,8 @@ class PersonFilter(django_filters.FilterSet):
         return queryset.search(value, branches=Branch.objects.visible_to(self.request.user))
 
     def filter_commune(self, queryset, name, value):
-        return self._with_current_term(queryset, branch__commune=value)
+        # A commune that has ended: the people serving in the branches it had (BranchQuerySet.of_unit).
+        return self._with_current_term(queryset, branch__in=Branch.objects.of_unit(value).values("pk"))
 
     def filter_branch_kind(self, queryset, name, value):
         return self._with_current_term(queryset, branch__kind=value)

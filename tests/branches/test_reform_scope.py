@@ -622,3 +622,73 @@ def test_the_units_a_user_may_open_are_said_alike_in_hand_and_by_the_database(
             assert in_hand == {row.pk: row.pk in by_database for row in rows}, (model.__name__, user.username)
             if not (model is District and user.is_commune_officer):  # today's communes have no district
                 assert any(in_hand.values()), (model.__name__, user.username)
+
+
+def listed(client, path: str, **params) -> set[str]:
+    """The branch names a list of branches (or its export) shows."""
+    from django.utils.html import escape
+
+    from tests.excel import table_rows
+
+    response = client.get(path, params)
+    assert response.status_code == 200, path
+    if path.endswith(".xlsx"):
+        text = " ".join(str(cell) for row in table_rows(response) for cell in row)
+    else:
+        text = response.content.decode()
+    names = ("Ấp Chờ Xếp", "Ấp Ông Rùm", "Ấp An Lập")
+    return {name for name in names if escape(name) in text or name in text}
+
+
+def test_a_list_narrowed_to_an_ended_unit_finds_the_branches_it_had(
+    world, reform, client, tra_vinh_staff, tieu_can_officer, administrator, hieu_tu, tieu_can, tra_vinh
+):
+    """Narrowed to Huyện Tiểu Cần, Xã Hiếu Tử or Tỉnh Trà Vinh, a list finds the branches the unit had on
+    its last day, those re-attached to a new commune since as well as those still waiting under it (their
+    filter read each branch's commune today: it found only the waiting ones, and a commune re-attached
+    whole, none)."""
+    branches_reattach(on=REFORM_DAY)
+    Branch.objects.filter(pk=world["tieu_can"].pk).update(name="Ấp Ông Rùm")
+    BranchFactory(commune=hieu_tu, name="Ấp Chờ Xếp")
+    BranchFactory(commune=reform["neighbour"], name="Ấp An Lập")  # never Hiếu Tử's
+    both = {"Ấp Ông Rùm", "Ấp Chờ Xếp"}
+    for user, filters in (
+        (tra_vinh_staff, [{"district": tieu_can.pk}, {"commune": hieu_tu.pk}]),
+        (tieu_can_officer, [{"commune": hieu_tu.pk}]),
+        (administrator, [{"district": tieu_can.pk}, {"commune": hieu_tu.pk}]),
+    ):
+        login_verified(client, user)
+        for params in filters:
+            assert listed(client, reverse("branches:branch_list"), **params) == both, (user, params)
+            assert listed(client, reverse("branches:branch_export"), **params) == both, (user, params)
+    # The administrator narrows the country to the ended province alike.
+    assert both <= listed(client, reverse("branches:branch_list"), province=tra_vinh.pk)
+    assert "Ấp An Lập" not in listed(client, reverse("branches:branch_list"), province=tra_vinh.pk)
+    # A person serving in a branch the ended commune had is found by it.
+    login_verified(client, tra_vinh_staff)
+    people = client.get(reverse("secretaries:person_list"), {"commune": hieu_tu.pk}).content.decode()
+    assert world["tieu_can_person"].full_name in people
+
+
+def test_an_ended_units_lists_are_narrowed_to_the_communes_its_branches_are_under_today(
+    world, reform, client, tra_vinh_staff, tieu_can_officer, cang_long_officer
+):
+    """Its first screen names today's communes (the units its branches are under now) and links each to
+    its lists narrowed to it: the filter takes them, and the commune search of the lists offers them. A
+    commune none of its branches is under is refused, with the reason beside the field."""
+    branches_reattach(on=REFORM_DAY)
+    tap_ngai = reform["tap_ngai"]
+    for user in (tra_vinh_staff, tieu_can_officer):
+        login_verified(client, user)
+        html = client.get(reverse("branches:branch_list"), {"commune": tap_ngai.pk}).content.decode()
+        assert world["tieu_can"].name in html and "is-invalid" not in html, user
+        found = client.get(reverse("branches:commune_autocomplete"), {"q": "tap ngai", "of_branches": "1"})
+        assert [r["value"] for r in found.json()["results"]] == [tap_ngai.pk]
+        # The autocomplete of records' filters (assessments, seminars: by the unit they were recorded in)
+        # offers today's commune to no one who has no records there.
+        found = client.get(reverse("branches:commune_autocomplete"), {"q": "tap ngai"})
+        assert found.json()["results"] == []
+    login_verified(client, cang_long_officer)
+    html = client.get(reverse("branches:branch_list"), {"commune": tap_ngai.pk}).content.decode()
+    assert world["tieu_can"].name not in html
+    assert "is-invalid" in html
