@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, Sum, Value
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.expressions import Expression
 from django.db.models.signals import post_delete, post_save, pre_save
 
@@ -207,19 +207,26 @@ def _former_outside(user):
     communes today: counted from the branches themselves. None when there are none to look for."""
     if user.is_administrator or not user.former_branch_ids(outside_only=True):
         return None
-    # The same lookups name the unit on an attachment (its commune then) and on a branch (its commune now).
-    if user.is_provincial_staff:
-        unit = {"commune__province__in": user.scope_province_ids()}
-    elif user.is_district_officer:
-        unit = {"commune__district": user.district_id}
-    else:
-        unit = {"commune": user.commune_id}
+    unit = _unit_lookup(user)
     return Branch.objects.filter(pk__in=BranchAttachment.objects.filter(**unit).values("branch")).exclude(
         **unit
     )
 
 
+def _unit_lookup(user) -> dict:
+    """The user's unit as a lookup: the same names it on an attachment (its commune then) and on a branch
+    (its commune now)."""
+    if user.is_provincial_staff:
+        return {"commune__province__in": user.scope_province_ids()}
+    if user.is_district_officer:
+        return {"commune__district": user.district_id}
+    return {"commune": user.commune_id}
+
+
 FORMER_FIELDS = ("commune", "commune__district", "commune__province")
+#: for a unit that has ended, its former branches' commune and district on its last day (the attachment),
+#: read as today's field by `unit_counts(as_on_end=True)`
+AS_ON_END = {"commune": "was_commune", "commune__district": "was_district"}
 
 
 def _former_rows(user) -> list[dict]:
@@ -234,7 +241,16 @@ def _former_rows(user) -> list[dict]:
             branches, columns = _columns(extra.active())
             # The measures only: the secretaries column would test each branch for one a second time.
             measures = {name: columns[name] for name in MEASURES}
-            rows = list(branches.order_by().values(*FORMER_FIELDS).annotate(**measures))
+            fields = FORMER_FIELDS
+            if user.unit_ended_on is not None:
+                was = BranchAttachment.objects.filter(branch=OuterRef("pk"), **_unit_lookup(user)).order_by(
+                    "-ended_on"
+                )
+                branches = branches.annotate(
+                    **{name: Subquery(was.values(field)[:1]) for field, name in AS_ON_END.items()}
+                )
+                fields = (*FORMER_FIELDS, *AS_ON_END.values())
+            rows = list(branches.order_by().values(*fields).annotate(**measures))
         user._former_counted = rows
     return user._former_counted
 
@@ -271,11 +287,17 @@ def _grouped_row(row: dict, fields: list[str]) -> dict:
     return {**{field: row[field] for field in fields}, **{name: row[name] for name in MEASURES}}
 
 
-def unit_counts(*, user, fields: list[str], within: dict | None = None) -> list[dict]:
+def unit_counts(
+    *, user, fields: list[str], within: dict | None = None, as_on_end: bool = False
+) -> list[dict]:
     """Active branches, members and vacancies of the branches the user may see, grouped by `fields`
     (lookups from a branch through its commune: "commune", "commune__district", "commune__province"; none
     for the total), of the communes `within` names ("<one of those>__in": ids) if given. Rows may repeat
-    a key (counters, then former branches): callers add them up."""
+    a key (counters, then former branches): callers add them up.
+
+    `as_on_end`: for a user whose unit has ended, its former branches are grouped under the commune and
+    district they belonged to on its last day, as the table of its own units counts them (Huyện đoàn Tiểu
+    Cần's communes, each with the branches it had), not under today's communes."""
     within = within or {}
     wanted = _wanted(within)
     if not user.is_administrator and (not within or hasattr(user, "_commune_counted")):
@@ -284,7 +306,10 @@ def unit_counts(*, user, fields: list[str], within: dict | None = None) -> list[
         counters = CommuneCounter.objects.visible_to(user).filter(branches__gt=0, **within).order_by()
         sums = {name: Sum(name) for name in MEASURES}
         rows = list(counters.values(*fields).annotate(**sums)) if fields else [counters.aggregate(**sums)]
-    rows += [_grouped_row(row, fields) for row in _former_rows(user) if _within(row, wanted)]
+    former = _former_rows(user)
+    if as_on_end and user.unit_ended_on is not None:
+        former = [{**row, **{field: row[was] for field, was in AS_ON_END.items()}} for row in former]
+    rows += [_grouped_row(row, fields) for row in former if _within(row, wanted)]
     for row in rows:
         for name in MEASURES:
             row[name] = row[name] or 0

@@ -91,7 +91,9 @@ def attach_totals(units: Iterable, *, user, level: str) -> list:
     ids = [unit.pk for unit in units]
     branch_key = "commune" if level == "commune" else f"commune__{level}"
     branches: dict = {}
-    for row in unit_counts(user=user, fields=[branch_key], within={f"{branch_key}__in": ids}):
+    # An ended unit's table of its own units counts each with the branches it had on the unit's last day.
+    counted = unit_counts(user=user, fields=[branch_key], within={f"{branch_key}__in": ids}, as_on_end=True)
+    for row in counted:
         found = branches.setdefault(row[branch_key], {"branch_count": 0, "member_count": 0})
         found["branch_count"] += row["branches"]
         found["member_count"] += row["members"]

@@ -55,9 +55,9 @@ class HomeView(PortalMixin, TemplateView):
             user=user, districts=level != "commune", communes=not user.is_commune_officer
         )
         level, units = selectors.home_units(user=user)
-        # Active branches the figures count but no row of the table holds: an ended unit's re-attached
-        # since, today's unit's still under an ended commune waiting for their new one. Said under the
-        # table, so its rows and the figures above it do not seem to disagree.
+        # Active branches the figures count but no row of the table holds: today's unit's still under an
+        # ended commune, waiting for their new one (an ended unit's table counts its re-attached branches
+        # under its own units). Said under the table, so its rows and the figures do not seem to disagree.
         elsewhere = 0 if user.is_administrator else totals["branches"] - sum(u.branch_count for u in units)
         return super().get_context_data(
             totals=totals,

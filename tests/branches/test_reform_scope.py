@@ -692,3 +692,28 @@ def test_an_ended_units_lists_are_narrowed_to_the_communes_its_branches_are_unde
     html = client.get(reverse("branches:branch_list"), {"commune": tap_ngai.pk}).content.decode()
     assert world["tieu_can"].name not in html
     assert "is-invalid" in html
+
+
+def test_an_ended_units_table_counts_each_of_its_units_with_the_branches_it_had(
+    world, reform, tra_vinh_staff, tieu_can_officer, hieu_tu, tieu_can, cang_long
+):
+    """Huyện đoàn Tiểu Cần's first screen lists its communes, Trà Vinh's its districts: each with the
+    active branches it had on its last day, those re-attached to today's communes since and those still
+    waiting under it, so that the table adds up to the figures above it (it counted the re-attached ones
+    nowhere: a commune re-attached whole showed 0)."""
+    from branches.selectors import home_units
+
+    branches_reattach(on=REFORM_DAY)
+    BranchFactory(commune=hieu_tu, name="Ấp Chờ Xếp", member_count=7)
+    re_attached = Branch.objects.get(pk=world["tieu_can"].pk)
+    assert re_attached.commune == reform["tap_ngai"]
+    expected = {"branch_count": 2, "member_count": 7 + re_attached.member_count}
+    for user, unit in ((tieu_can_officer, hieu_tu), (tra_vinh_staff, tieu_can)):
+        user = User.objects.get(pk=user.pk)
+        _level, units = home_units(user=user)
+        counted = {u.pk: {"branch_count": u.branch_count, "member_count": u.member_count} for u in units}
+        assert counted[unit.pk] == expected, user
+    # Trà Vinh's Càng Long: its branch went into today's Xã Càng Long, and is counted under Càng Long.
+    user = User.objects.get(pk=tra_vinh_staff.pk)
+    _level, units = home_units(user=user)
+    assert {u.pk: u.branch_count for u in units}[cang_long.pk] == 1
