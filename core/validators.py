@@ -10,3 +10,25 @@ def validate_not_in_future(value) -> None:
     """A day that has happened: a founding, a joining, an assessment (Vietnam's today, not the server's)."""
     if value is not None and value > timezone.localdate():
         raise ValidationError(_("This date is after today."), code="future")
+
+
+#: The Youth Union was founded in 1931: no unit's record can be of an earlier year.
+EARLIEST_YEAR = 1931
+
+
+def validate_year(value) -> None:
+    """A year that has come, and one the Union existed in: a model's period (0, 1900 or 2035 are slips)."""
+    if value is None:
+        return
+    if value < EARLIEST_YEAR:
+        raise ValidationError(
+            _("%(year)s is before the Youth Union was founded (%(earliest)s): check the year."),
+            code="year_too_early",
+            params={"year": value, "earliest": EARLIEST_YEAR},
+        )
+    if value > timezone.localdate().year:
+        raise ValidationError(
+            _("%(year)s is still ahead: give a year up to this one."),
+            code="future",
+            params={"year": value},
+        )

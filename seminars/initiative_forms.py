@@ -146,6 +146,9 @@ class InitiativeForm(VersionedForm, forms.ModelForm):
             form_actions(cancel_url),
         )
 
+    #: a refusal of the service (services.initiative_save) shown next to its field
+    FIELD_FOR_CODE = {"unit_ended": "from_year", "unit_not_begun": "from_year"}
+
     def clean(self):
         cleaned = super().clean()
         user = self.user

@@ -89,9 +89,8 @@ class InitiativeFormMixin(InitiativeQuerysetMixin):
                 version=form.loaded(),
                 user=self.request.user,
             )
-        except ValidationError as error:  # a stale save (StaleEdit), or a year after its unit's end
-            ended = getattr(error, "code", None) == "unit_ended"
-            form.add_error("from_year" if ended else None, error)
+        except ValidationError as error:  # a stale save (StaleEdit), or a year its unit did not exist in
+            form.add_error(form.FIELD_FOR_CODE.get(getattr(error, "code", None)), error)
             return self.form_invalid(form)
         messages.success(self.request, _("“%(name)s” was saved.") % {"name": self.object.name})
         return redirect(self.object)

@@ -24,6 +24,7 @@ from core.choices import status_is
 from core.navigation import object_url
 from core.scope import ScopedQuerySet
 from core.text import fold, normalize_name
+from core.validators import validate_year
 from core.versioning import Versioned
 
 
@@ -421,8 +422,14 @@ class Initiative(Versioned, Organised):
         blank=True,
         related_name="initiatives",
     )
-    from_year = models.PositiveSmallIntegerField(_("from year"))
-    to_year = models.PositiveSmallIntegerField(_("to year"), null=True, blank=True)
+    from_year = models.PositiveSmallIntegerField(_("from year"), validators=[validate_year])
+    to_year = models.PositiveSmallIntegerField(
+        _("to year"),
+        null=True,
+        blank=True,
+        validators=[validate_year],
+        help_text=_("The last year it was applied; empty while it still is."),
+    )
     communes = models.ManyToManyField("branches.Commune", verbose_name=_("communes applying it"), blank=True)
     branches = models.ManyToManyField("branches.Branch", verbose_name=_("branches applying it"), blank=True)
     seminars = models.ManyToManyField(

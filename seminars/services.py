@@ -22,6 +22,7 @@ from .models import (
     Theme,
     check_held_not_ahead,
     proposal_due_error,
+    year_bounds,
 )
 
 MAX_PHOTOS_PER_SEMINAR = 40
@@ -46,15 +47,21 @@ def check_held_by(*, organiser, day, user=None) -> None:
     then (code "unit_ended"). Shown next to the date."""
     if user is not None:
         user.check_may_record_on(day)
-    if day is None:
-        return
-    if organiser.ended_on is not None and day > organiser.ended_on:
+    if day is not None:
+        check_unit_existed(organiser, first=day, last=day)
+
+
+def check_unit_existed(organiser, *, first: datetime.date, last: datetime.date) -> None:
+    """Something of `organiser` between `first` and `last` (a seminar's day; the first year of a model or
+    solution): refused when the unit had ended before `first` (code "unit_ended") or began only after
+    `last` (code "unit_not_begun")."""
+    if organiser.ended_on is not None and first > organiser.ended_on:
         raise ValidationError(
             _("%(unit)s ended on %(date)s: nothing of it can be dated later.")
             % {"unit": organiser.name, "date": date_format(organiser.ended_on, "SHORT_DATE_FORMAT")},
             code="unit_ended",
         )
-    if organiser.began_on is not None and day < organiser.began_on:
+    if organiser.began_on is not None and last < organiser.began_on:
         raise ValidationError(
             _("%(unit)s began on %(date)s: nothing of it can be dated earlier.")
             % {"unit": organiser.name, "date": date_format(organiser.began_on, "SHORT_DATE_FORMAT")},
@@ -207,20 +214,15 @@ def initiative_save(
 ) -> Initiative:
     """Save a model/solution with the units applying it and its related seminars, all or nothing.
     A stale `version` (the one the form was loaded from) is refused (core.versioning.StaleEdit). Its
-    period starts on 1 January of its first year, which its organiser (and the user's unit) must reach."""
+    period starts on 1 January of its first year, which the user's unit must reach; its organiser must have
+    existed in that year (check_unit_existed, as a seminar's day: codes "unit_ended", "unit_not_begun")."""
     check_version(initiative, version=version)
     _check_organiser(province=initiative.province, district=initiative.district, commune=initiative.commune)
     if initiative.from_year:
-        start = datetime.date(initiative.from_year, 1, 1)
+        first, last = year_bounds(initiative.from_year)
         if user is not None:
-            user.check_may_record_on(start)
-        organiser = initiative.organiser
-        if organiser.ended_on is not None and start > organiser.ended_on:
-            raise ValidationError(
-                _("%(unit)s ended on %(date)s: nothing of it can be dated later.")
-                % {"unit": organiser.name, "date": date_format(organiser.ended_on, "SHORT_DATE_FORMAT")},
-                code="unit_ended",
-            )
+            user.check_may_record_on(first)
+        check_unit_existed(initiative.organiser, first=first, last=last)
     initiative.save()
     initiative.communes.set(list(communes))
     initiative.branches.set(list(branches))

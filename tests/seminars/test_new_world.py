@@ -476,3 +476,37 @@ def test_an_ended_districts_row_of_a_later_year_says_its_branches_wait_for_their
     report, rows, html = report_rows(client, tieu_can_officer, 2026)
     assert rows == {"Huyện Tiểu Cần": (0, 0, 2, 0)}
     assert not any(row.waiting for row in report.rows) and "data-waiting" not in html
+
+
+@pytest.mark.parametrize(
+    ("years", "field", "said"),
+    [
+        (("0", ""), "from_year", "trước khi Đoàn được thành lập"),
+        (("1900", ""), "from_year", "trước khi Đoàn được thành lập"),
+        (("next", ""), "from_year", "chưa tới"),
+        (("2025", "next"), "to_year", "chưa tới"),
+        (("2024", "2026"), "from_year", "bắt đầu hoạt động từ ngày 01/07/2025"),
+        (("2026", "2025"), "to_year", "không thể trước thời gian bắt đầu"),
+    ],
+    ids=["year 0", "1900", "ahead", "ending ahead", "before the commune began", "ending before it starts"],
+)
+def test_a_models_years_are_those_its_unit_existed_in_up_to_this_one(
+    world, reform, client, years, field, said
+):
+    """QA: a commune that began on 01/07/2025 saved models of 0, 1900, 2035 and 2024–2026. Refused next to
+    the year, as a seminar dated before its unit began or still ahead is."""
+    from django.utils import timezone
+
+    next_year = str(timezone.localdate().year + 1)
+    from_year, to_year = (next_year if year == "next" else year for year in years)
+    login_verified(client, reform["officer"])
+    page = client.post(
+        reverse("seminars:initiative_create"),
+        {"name": "Mô hình QA", "from_year": from_year, "to_year": to_year},
+    )
+    assert page.status_code == 200
+    assert said in " ".join(page.context["form"].errors[field])
+    assert not Initiative.objects.filter(name="Mô hình QA").exists()
+    # The year the commune began, ongoing: recorded.
+    page = client.post(reverse("seminars:initiative_create"), {"name": "Mô hình QA", "from_year": "2025"})
+    assert page.status_code == 302
