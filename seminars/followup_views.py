@@ -27,7 +27,7 @@ from core.excel import xlsx_response
 from core.mixins import PaginatedListMixin, PortalMixin, RefusedWithReason, portal_view
 from core.navigation import fixed_url, safe_next
 from core.templatetags.portal import ceased_badge, numbers
-from core.versioning import StaleEdit, VersionedForm
+from core.versioning import VersionedForm
 from core.widgets import AutocompleteSelect
 
 from . import selectors, services
@@ -128,12 +128,14 @@ class FollowupView(PaginatedListMixin, PortalMixin, ListView):
         here = self.request.get_full_path()
         user = self.request.user
         # A proposal of a seminar the user's secretaries attended but another unit held is read, not
-        # followed up here: its row says who follows it up instead of offering a form.
+        # followed up here, nor is any by an account whose unit has ended (the province follows them up):
+        # its row says who follows it up instead of offering a form the service would refuse.
+        follows_up = services.may_follow_up(user)
         context["rows"] = [
             (
                 proposal,
                 ProposalUpdateForm(proposal=proposal, next_url=here)
-                if may_edit(user, proposal.seminar)
+                if follows_up and may_edit(user, proposal.seminar)
                 else None,
             )
             for proposal in context["proposals"]
@@ -172,14 +174,12 @@ def proposal_update(request, pk):
                 version=form.loaded(),
                 user=request.user,
             )
-        except StaleEdit as error:
-            # Updated by someone else since the list was loaded: their change and this officer's typing,
-            # on one page, rather than a redirect that would lose what was typed.
+        except ValidationError as error:
+            # Updated by someone else since the list was loaded (StaleEdit: their change), or the officer's
+            # unit has ended (services.check_may_follow_up): said with this officer's typing, on one page,
+            # rather than a redirect that would lose what was typed.
             form.add_error(None, error)
             return render(request, "seminars/proposal_update.html", {"proposal": proposal, "form": form})
-        except ValidationError as error:  # the officer's unit has ended: it reads, it no longer records
-            messages.error(request, " ".join(error.messages))
-            return redirect(safe_next(request, reverse("seminars:followup")))
         messages.success(
             request,
             _("The proposal “%(text)s” is now: %(status)s.")

@@ -159,13 +159,28 @@ def seminar_save(
     return seminar
 
 
+def check_may_follow_up(user) -> None:
+    """A follow-up is recorded today: not by an account whose unit has ended (code "unit_ended"), which
+    reads its proposals while the province follows them up."""
+    user.check_may_record_on(timezone.localdate())
+
+
+def may_follow_up(user) -> bool:
+    """Whether the follow-up page offers this account its form (proposal_update checks again)."""
+    try:
+        check_may_follow_up(user)
+    except ValidationError:
+        return False
+    return True
+
+
 @transaction.atomic
 def proposal_update(
     *, proposal: Proposal, status: str, result: str = "", version: int | None = None, user=None
 ) -> Proposal:
-    """A follow-up is recorded today: not by an account whose unit has ended (code "unit_ended")."""
+    """Record a proposal's follow-up (the rule of who may: `check_may_follow_up`)."""
     if user is not None:
-        user.check_may_record_on(timezone.localdate())
+        check_may_follow_up(user)
     check_version(proposal, version=version)
     proposal.status = status
     proposal.result = result

@@ -306,6 +306,39 @@ def test_ended_units_record_no_seminar_follow_up_or_model_after_their_end(
         )
 
 
+def test_an_ended_units_follow_up_page_offers_no_form_the_service_would_refuse(
+    world, reform, tieu_can_officer, client
+):
+    """QA: Huyện đoàn Tiểu Cần (ended 30/06/2025) was offered a form on its open proposals that every save
+    refused, losing what was typed. Its rows say the province follows them up, as a commune officer's
+    read-only rows do; the page and the service read one rule (services.may_follow_up)."""
+    proposal = world["tieu_can_seminar"].proposals.get()
+    assert proposal.is_open
+    login_verified(client, tieu_can_officer)
+    page = client.get(reverse("seminars:followup"))
+    assert [p for p, form in page.context["rows"]] == [proposal]
+    assert [form for p, form in page.context["rows"]] == [None]
+    html = page.content.decode()
+    row = html[html.index(f'data-proposal="{proposal.pk}"') :]
+    assert "Tỉnh đoàn theo dõi (đơn vị tổ chức đã kết thúc)" in row[: row.index("</tr>")]
+    assert 'class="proposal-update"' not in html
+    assert not services.may_follow_up(tieu_can_officer)
+    with pytest.raises(ValidationError):
+        services.proposal_update(proposal=proposal, status="hoan_thanh", result="QA", user=tieu_can_officer)
+    # A form posted all the same (a page open since before) is refused with what was typed kept.
+    refused = client.post(
+        reverse("seminars:proposal_update", args=[proposal.pk]),
+        {"status": "hoan_thanh", "result": "QA cập nhật", "loaded_version": proposal.version},
+    )
+    assert refused.status_code == 200 and "QA cập nhật" in refused.content.decode()
+    assert "Huyện Tiểu Cần" in " ".join(refused.context["form"].non_field_errors())
+    # Today's province follows them up: its form is offered, and saves.
+    client.logout()
+    login_verified(client, reform["staff"])
+    forms = [form for p, form in client.get(reverse("seminars:followup")).context["rows"] if p == proposal]
+    assert forms[0] is not None and services.may_follow_up(reform["staff"])
+
+
 def test_commune_officer_records_its_communes_model(world, reform, client):
     login_verified(client, reform["officer"])
     form_page = client.get(reverse("seminars:initiative_create"))
