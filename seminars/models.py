@@ -53,7 +53,9 @@ class OrganisedQuerySet(ScopedQuerySet):
         return visible
 
     def search(self, query: str | None):
-        """Each word in the title or in the organiser's name ("tieu can" finds Huyện đoàn Tiểu Cần's)."""
+        """Each word in the title or in the organiser's name as shown ("tieu can" and "huyen doan tieu can"
+        find Huyện đoàn Tiểu Cần's, "doan xa tap ngai" Đoàn xã Tập Ngãi's): the unit's name (name_key), or
+        its Union body's words, which are the unit's kind (union_body_terms)."""
         from core.text import search_terms
 
         qs = self
@@ -63,6 +65,7 @@ class OrganisedQuerySet(ScopedQuerySet):
                 | Q(province__name_key__contains=term)
                 | Q(district__name_key__contains=term)
                 | Q(commune__name_key__contains=term)
+                | union_body_terms(term)
             )
         return qs
 
@@ -105,6 +108,28 @@ def union_body_name(unit) -> str:
     if word and name.casefold().startswith(word.casefold() + " "):
         name = name[len(word) + 1 :]
     return f"{body} {name}".strip()
+
+
+#: the organiser's level as the records say it: a commune's, else a district's, else the province's own
+_ORGANISED_BY = {
+    "commune": Q(commune__isnull=False),
+    "district": Q(district__isnull=False, commune__isnull=True),
+    "province": Q(district__isnull=True, commune__isnull=True),
+}
+
+
+def union_body_terms(term: str) -> Q:
+    """Records whose organiser's Union body has a word holding the folded `term` ("doan", "huyen", "xa"):
+    by the organising unit's kind, as the words are not in the unit's name ("Huyện đoàn Tiểu Cần" is
+    Huyện Tiểu Cần's). Nothing when no body's words hold it."""
+    kinds: dict[str, list[str]] = {}
+    for (level, kind), (body, _word) in UNION_BODIES.items():
+        if term in fold(body):
+            kinds.setdefault(level, []).append(kind)
+    matched = Q(pk__in=[])
+    for level, level_kinds in kinds.items():
+        matched |= _ORGANISED_BY[level] & Q(**{f"{level}__kind__in": level_kinds})
+    return matched
 
 
 def check_held_not_ahead(day) -> None:

@@ -543,3 +543,24 @@ def test_a_models_years_are_those_its_unit_existed_in_up_to_this_one(
     # The year the commune began, ongoing: recorded.
     page = client.post(reverse("seminars:initiative_create"), {"name": "Mô hình QA", "from_year": "2025"})
     assert page.status_code == 302
+
+
+def test_the_list_finds_seminars_by_their_organiser_as_shown(world, reform, client):
+    """QA: "doan xa tap ngai", the organiser as the list shows it, found only the seminar whose title held
+    "đoàn": the Union body's words are not in the unit's name. They are searched by the unit's kind."""
+    first = tap_ngai_seminar(reform)
+    second = tap_ngai_seminar(reform, title="Tọa đàm QA kiểm thử", held_on=datetime.date(2026, 5, 15))
+    login_verified(client, reform["officer"])
+    url = reverse("seminars:seminar_list")
+    for query in ("doan xa tap ngai", "Đoàn xã Tập Ngãi", "đoàn tập ngãi"):
+        assert set(client.get(url, {"q": query}).context["seminars"]) == {first, second}, query
+    # Another kind's body is not this organiser.
+    assert list(client.get(url, {"q": "doan phuong tap ngai"}).context["seminars"]) == []
+    client.logout()
+    login_verified(client, reform["staff"])
+    assert list(client.get(url, {"q": "kiem thu doan xa"}).context["seminars"]) == [second]
+    # Huyện đoàn Tiểu Cần's, as the province reads it; Đoàn xã Tập Ngãi's are not a district's.
+    found = client.get(url, {"q": "Huyện đoàn Tiểu Cần QA"}).context["seminars"]
+    assert list(found) == []
+    found = client.get(url, {"q": "huyen doan tieu can"}).context["seminars"]
+    assert list(found) == [world["tieu_can_seminar"]]
