@@ -4,6 +4,8 @@ services.seminar_save."""
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -72,6 +74,21 @@ def may_edit(user, record) -> bool:
     return True
 
 
+def programmes_offered(user, *, current=None):
+    """The programmes a seminar of `user` could belong to: of the user's scope, begun by this year and, for
+    a unit that began or ended (Đoàn xã Tập Ngãi from 2025), running in a year it existed; and the seminar's
+    `current` one (its date is checked on saving: models.programme_period_error)."""
+    could_apply = Q(from_year__lte=timezone.localdate().year)
+    unit = fixed_organiser(user)
+    if unit is not None and unit.began_on is not None:
+        could_apply &= Q(to_year__isnull=True) | Q(to_year__gte=unit.began_on.year)
+    if unit is not None and unit.ended_on is not None:
+        could_apply &= Q(from_year__lte=unit.ended_on.year)
+    if current is not None:
+        could_apply |= Q(pk=current)
+    return Programme.objects.visible_to(user).filter(could_apply)
+
+
 class SeminarForm(VersionedForm, forms.ModelForm):
     # Chosen through the autocomplete (seminars:organiser_autocomplete): a national administrator's choices
     # would be some 4,000 units. Only the chosen one is rendered, and the choices hold only what the posted
@@ -108,7 +125,7 @@ class SeminarForm(VersionedForm, forms.ModelForm):
         self.user = user
         # Only what the user's own scope holds can be chosen, whatever is posted.
         self.fields["participants"].queryset = Person.objects.visible_to(user)
-        self.fields["programme"].queryset = Programme.objects.visible_to(user)
+        self.fields["programme"].queryset = programmes_offered(user, current=self.instance.programme_id)
         self.fields["programme"].empty_label = _("— None —")
         if fixed_organiser(user) is not None:
             # A district or commune officer records their own unit's seminars only: nothing to choose.
@@ -177,6 +194,7 @@ class SeminarForm(VersionedForm, forms.ModelForm):
         "unit_ended": "held_on",
         "unit_not_begun": "held_on",
         "held_ahead": "held_on",
+        "programme_outside_period": "programme",
         "duplicate": "title",
     }
 

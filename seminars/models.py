@@ -146,6 +146,18 @@ def check_held_not_ahead(day) -> None:
         )
 
 
+def programme_period_error(*, programme, held_on) -> ValidationError | None:
+    """A seminar belongs to a programme of its year: one that ended before it, or began after, is another
+    time's (a 2026 seminar in "… (2019–2022)"). Code "programme_outside_period", shown by the programme."""
+    if programme is None or held_on is None or programme.covers_year(held_on.year):
+        return None
+    return ValidationError(
+        gettext("%(programme)s does not cover %(date)s: choose a programme of the seminar's year, or none.")
+        % {"programme": programme, "date": date_format(held_on, "SHORT_DATE_FORMAT")},
+        code="programme_outside_period",
+    )
+
+
 def proposal_due_error(*, held_on, due_on) -> ValidationError | None:
     """A proposal falls due after the seminar that made it, never before (it would be overdue at once)."""
     if held_on is None or due_on is None or due_on >= held_on:
@@ -251,6 +263,9 @@ class Programme(Versioned, Organised):
         self.title_key = fold(self.name)
         super().save(*args, **kwargs)
 
+    def covers_year(self, year: int) -> bool:
+        return self.from_year <= year and (self.to_year is None or year <= self.to_year)
+
 
 class Seminar(Versioned, Organised):
     title = models.CharField(_("title"), max_length=300)
@@ -308,10 +323,16 @@ class Seminar(Versioned, Organised):
     def clean(self):
         # Also in admin, which saves without the service.
         super().clean()
+        errors = {}
         try:
             check_held_not_ahead(self.held_on)
         except ValidationError as error:
-            raise ValidationError({"held_on": error}) from None
+            errors["held_on"] = error
+        programme = self.programme if self.programme_id else None
+        if (error := programme_period_error(programme=programme, held_on=self.held_on)) is not None:
+            errors["programme"] = error
+        if errors:
+            raise ValidationError(errors)
 
 
 class Theme(models.Model):

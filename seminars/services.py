@@ -21,6 +21,7 @@ from .models import (
     Seminar,
     Theme,
     check_held_not_ahead,
+    programme_period_error,
     proposal_due_error,
     year_bounds,
 )
@@ -129,6 +130,9 @@ def seminar_save(
     _check_organiser(province=seminar.province, district=seminar.district, commune=seminar.commune)
     check_held_by(organiser=seminar.organiser, day=seminar.held_on, user=user)
     check_held_not_ahead(seminar.held_on)
+    programme = seminar.programme if seminar.programme_id else None
+    if (error := programme_period_error(programme=programme, held_on=seminar.held_on)) is not None:
+        raise error
     check_proposals_due(held_on=seminar.held_on, proposals=proposals)
     check_not_recorded_twice(seminar)
     if seminar.pk is None and user is not None:

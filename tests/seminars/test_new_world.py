@@ -564,3 +564,41 @@ def test_the_list_finds_seminars_by_their_organiser_as_shown(world, reform, clie
     assert list(found) == []
     found = client.get(url, {"q": "huyen doan tieu can"}).context["seminars"]
     assert list(found) == [world["tieu_can_seminar"]]
+
+
+def test_a_seminar_belongs_only_to_a_programme_of_its_year(world, reform, tieu_can, client):
+    """QA: a 2026 seminar of Xã Tập Ngãi (begun 2025) was linked to "… (2019–2022)". Refused beside the
+    programme; a commune officer is not offered a programme that ended before its commune began."""
+    from seminars.models import Programme
+
+    old = Programme.objects.create(
+        province=tieu_can.province,
+        district=tieu_can,
+        name="Xây dựng giá trị hình mẫu thanh niên thời kỳ mới",
+        from_year=2019,
+        to_year=2022,
+    )
+    Seminar.objects.filter(pk=world["tieu_can_seminar"].pk).update(programme=old)  # read by Tập Ngãi too
+    current = Programme.objects.create(
+        province=reform["province"], commune=reform["tap_ngai"], name="Thanh niên xã mới", from_year=2025
+    )
+    assert old in Programme.objects.visible_to(reform["officer"])
+    login_verified(client, reform["officer"])
+    offered = client.get(reverse("seminars:seminar_create")).context["form"].fields["programme"].queryset
+    assert list(offered) == [current]
+    with pytest.raises(ValidationError) as refused:
+        tap_ngai_seminar(reform, programme=old)
+    assert refused.value.code == "programme_outside_period"
+    assert tap_ngai_seminar(reform, programme=current).programme == current
+    client.logout()
+    login_verified(client, reform["staff"])
+    data = seminar_data(
+        organiser=f"commune:{reform['tap_ngai'].pk}",
+        held_on="15/11/2026",
+        title="Tọa đàm QA",
+        programme=old.pk,
+    )
+    page = client.post(reverse("seminars:seminar_create"), data)
+    assert page.status_code == 200
+    assert "(2019–2022) không thuộc" in " ".join(page.context["form"].errors["programme"])
+    assert not Seminar.objects.filter(title="Tọa đàm QA").exists()
