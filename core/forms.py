@@ -6,7 +6,7 @@ crispy renders the text of `HTML(...)`, a `Fieldset`'s legend and a button's lab
 included. These pieces hand their data to a fixed template as a context variable, autoescaped.
 tests/core/test_no_data_in_templates.py keeps crispy's own pieces to constant text.
 
-Beside them, what every form of the portal does alike: `prompt_to_choose`.
+Beside them, what every form of the portal does alike: `prompt_to_choose`, `NO_CHOICE`.
 """
 
 from crispy_forms import layout
@@ -18,6 +18,10 @@ from django.utils.translation import gettext_lazy as _
 
 #: the label Django gives a choice not made yet
 DJANGO_BLANK = "---------"
+
+#: the empty choice of an optional list where leaving it empty is an answer (a seminar's or a model's
+#: programme: none), in every form alike
+NO_CHOICE = _("— None —")
 
 
 def prompt_to_choose(form) -> None:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from branches.models import Commune, District, Province
+from core.forms import NO_CHOICE
 from core.versioning import VERSION_FIELD, VersionedForm
 from core.widgets import AutocompleteSelect, AutocompleteSelectMultiple, DateInput
 from secretaries.models import Person
@@ -126,7 +127,7 @@ class SeminarForm(VersionedForm, forms.ModelForm):
         # Only what the user's own scope holds can be chosen, whatever is posted.
         self.fields["participants"].queryset = Person.objects.visible_to(user)
         self.fields["programme"].queryset = programmes_offered(user, current=self.instance.programme_id)
-        self.fields["programme"].empty_label = _("— None —")
+        self.fields["programme"].empty_label = NO_CHOICE
         if fixed_organiser(user) is not None:
             # A district or commune officer records their own unit's seminars only: nothing to choose.
             del self.fields["organiser"]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from branches.forms import BranchChoiceField, CommuneChoiceField, form_actions
 from branches.models import Branch, Commune, District, Province
+from core.forms import NO_CHOICE
 from core.versioning import VERSION_FIELD, VersionedForm
 from core.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 
@@ -119,6 +120,7 @@ class InitiativeForm(VersionedForm, forms.ModelForm):
                 Q(pk__in=programmes) | Q(province=user.district.province_id, district__isnull=True)
             )
         self.fields["programme"].queryset = programmes
+        self.fields["programme"].empty_label = NO_CHOICE
         organiser = []
         if user.is_administrator:
             organiser = ["province", "district", "commune"]

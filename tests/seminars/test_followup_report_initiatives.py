@@ -418,6 +418,14 @@ class TestInitiatives:
         initiative = Initiative.objects.get(name="Mô hình cấp tỉnh")
         assert initiative.district is None and initiative.province.code == "84"
 
+    def test_no_programme_reads_as_on_the_seminar_form(self, client, tieu_can_officer, world):
+        """QA: the models form's empty programme read Django's "---------", the seminar form's "— Không —"."""
+        client.force_login(tieu_can_officer)
+        for url in (reverse("seminars:initiative_create"), reverse("seminars:seminar_create")):
+            programme = str(client.get(url).context["form"]["programme"])
+            assert '<option value="" selected>— Không —</option>' in programme, url
+            assert "---------" not in programme
+
     def test_years_in_order(self, client, tieu_can_officer, world):
         client.force_login(tieu_can_officer)
         response = client.post(reverse("seminars:initiative_create"), initiative_data(to_year="2018"))
