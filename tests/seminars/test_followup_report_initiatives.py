@@ -5,6 +5,7 @@ Scope is proved for every URL in scope_cases_followup.py (the matrix); here the 
 
 import datetime
 import itertools
+import re
 
 import pytest
 from django.contrib.messages import get_messages
@@ -417,6 +418,23 @@ class TestInitiatives:
         )
         initiative = Initiative.objects.get(name="Mô hình cấp tỉnh")
         assert initiative.district is None and initiative.province.code == "84"
+
+    def test_its_pages_sit_under_seminars_as_the_list_does(self, client, tieu_can_officer, world):
+        """QA: the create, detail and edit pages dropped the "Tọa đàm" level the list's breadcrumbs have."""
+        initiative = world["tieu_can_initiative"]
+        client.force_login(tieu_can_officer)
+
+        def crumbs(url):
+            html = client.get(url).content.decode()
+            trail = html[html.index('<ol class="breadcrumb') : html.index("</ol>")]
+            return [re.sub(r"<[^>]+>|\s+", " ", item).strip() for item in trail.split("</li>")][:-1]
+
+        under = ["Tổng quan", "Tọa đàm", "Mô hình, giải pháp"]
+        assert crumbs(reverse("seminars:initiative_list")) == under
+        assert crumbs(reverse("seminars:initiative_create"))[:-1] == under
+        assert crumbs(initiative.get_absolute_url())[:3] == under
+        assert crumbs(initiative.get_absolute_url())[-1] == initiative.name
+        assert crumbs(reverse("seminars:initiative_update", args=[initiative.pk]))[:-1] == under
 
     def test_no_programme_reads_as_on_the_seminar_form(self, client, tieu_can_officer, world):
         """QA: the models form's empty programme read Django's "---------", the seminar form's "— Không —"."""
