@@ -15,8 +15,10 @@ turns each row into its unit with `key(row)`; `units(keys)` loads the units name
 
 from dataclasses import dataclass
 
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from .divisions import OLD_WORLD_LAST_DAY
 from .models import Commune, District, Province
 from .selectors import level_below
 
@@ -161,10 +163,61 @@ def unit_today(commune: str | None, ended_on, province: str | None) -> str:
 
 def branch_unit_today(commune, successors: dict[int, str]) -> str:
     """`unit_today` of a branch's commune (with its province), `successors` being `provinces_today()`."""
+    return unit_names(*branch_units_today(commune, successors))
+
+
+def branch_units_today(commune, successors: dict[int, str]) -> tuple[str, str]:
+    """A branch's commune and province today, as two cells: `unit_today`'s wording of a commune that ended
+    (the branch waits for its new one), and the province that ended province went into."""
     province = commune.province.name
     if commune.ended_on is not None:
         province = successors.get(commune.province_id, province)
-    return unit_today(commune.name, commune.ended_on, province)
+    return unit_today(commune.name, commune.ended_on, None), province
+
+
+def units_until_reform_headers() -> list[str]:
+    """A branch export's headers of its units until the 2025 reform ("Xã cũ (đến 30/06/2025)"): not "Xã
+    (đến …)", which an import reads as today's "Xã" (the note in brackets is left out)."""
+    day = OLD_WORLD_LAST_DAY.strftime("%d/%m/%Y")
+    return [
+        _("Old commune (until %(date)s)") % {"date": day},
+        _("Old district (until %(date)s)") % {"date": day},
+        _("Old province (until %(date)s)") % {"date": day},
+    ]
+
+
+def reform_loaded() -> bool:
+    """Whether the units have two worlds (the old ones ended on 30/06/2025): only then do a branch export's
+    rows carry their units until that day beside today's. One query."""
+    return Province.objects.filter(ended_on__isnull=False).exists()
+
+
+def with_units_until_reform(branches):
+    """`branches` with their commune, district and province on 30/06/2025 (`old_commune`, `old_district`,
+    `old_province`): the commune of the old world they were re-attached from (BranchAttachment), read in the
+    same query as the rows. A branch still under its old commune (waiting, inactive) has none: its own
+    commune is that one (`units_until_reform`)."""
+    from .models import BranchAttachment
+
+    former = BranchAttachment.objects.filter(
+        branch=OuterRef("pk"), ended_on__gte=OLD_WORLD_LAST_DAY, commune__began_on__isnull=True
+    ).order_by("ended_on")
+    return branches.annotate(
+        old_commune=Subquery(former.values("commune__name")[:1]),
+        old_district=Subquery(former.values("commune__district__name")[:1]),
+        old_province=Subquery(former.values("commune__province__name")[:1]),
+    )
+
+
+def units_until_reform(branch) -> list[str]:
+    """The three cells of `units_until_reform_headers` for a branch read through `with_units_until_reform`
+    (with its commune's district and province): empty for a branch founded since under a new commune."""
+    if branch.old_commune is not None:
+        return [branch.old_commune, branch.old_district or "", branch.old_province or ""]
+    commune = branch.commune
+    if commune.began_on is not None:
+        return ["", "", ""]
+    return [commune.name, commune.district.name if commune.district_id else "", commune.province.name]
 
 
 def provinces_today_by_name() -> dict[str, str]:

@@ -20,7 +20,7 @@ from core.scope import mark_visible
 from core.sections import BRANCH_DEACTIVATE_PAGE, BRANCH_PAGE, sections_for
 from core.text import search_terms
 
-from . import selectors, services
+from . import rollup, selectors, services
 from .filters import BranchFilter
 from .forms import BranchForm
 from .models import Branch, Commune, District, Province
@@ -208,19 +208,27 @@ def branch_export_file(request) -> ExcelExport:
         "commune__district__province", "commune__province"
     )
     filterset = BranchFilter(request.GET or None, queryset=base, request=request)
+    branches = filterset.qs
+    # Since the 2025 reform a row gives its units until 30/06/2025 beside today's. Today's District stays:
+    # the file is imported back, and it tells a branch still waiting under its old commune from one of
+    # today's commune of the same name (branches.imports).
+    two_worlds = rollup.reform_loaded()
+    if two_worlds:
+        branches = rollup.with_units_until_reform(branches)
     headers = [
         _("Branch"),
         _("Kind"),
         _("Commune"),
         _("District"),
         _("Province"),
+        *(rollup.units_until_reform_headers() if two_worlds else []),
         _("Member count"),
         _("Founded on"),
         _("Status"),
     ]
 
     def rows():
-        for branch in filterset.qs.iterator(chunk_size=2000):
+        for branch in branches.iterator(chunk_size=2000):
             commune = branch.commune
             yield [
                 branch.name,
@@ -228,6 +236,7 @@ def branch_export_file(request) -> ExcelExport:
                 commune.name,
                 commune.district.name if commune.district_id else "",
                 commune.province.name,
+                *(rollup.units_until_reform(branch) if two_worlds else []),
                 branch.member_count,
                 branch.founded_on,
                 _status(branch),

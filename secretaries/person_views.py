@@ -9,6 +9,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
+from branches import rollup
 from branches.models import Branch
 from branches.rollup import LEVEL_HEADERS
 from branches.selectors import shows_districts
@@ -380,22 +381,40 @@ def vacancy_export_file(request) -> ExcelExport:
     branches = filterset.qs
     show_district = not user.is_district_officer  # as the page's District column
     show_province = user.is_administrator
+    # Since the 2025 reform a row gives its units until 30/06/2025 beside today's, as the branches' export
+    # does. Today's units have no district: a branch still waiting says so in its Commune (and its old
+    # district is among the old units).
+    two_worlds = rollup.reform_loaded()
+    if two_worlds:
+        branches = rollup.with_units_until_reform(branches)
+        successors = rollup.provinces_today()
+        show_district = False
     headers = [
         _("Branch"),
         _("Commune"),
         *([_("District")] if show_district else []),
         *([_("Province")] if show_province else []),
+        *(rollup.units_until_reform_headers() if two_worlds else []),
         _("Member count"),
     ]
 
     def rows():
         for branch in branches.iterator(chunk_size=2000):
             commune = branch.commune
-            row = [branch.name, commune.name]
-            if show_district:
-                row.append(commune.district.name if commune.district_id else "")
-            if show_province:
-                row.append(commune.province.name)
+            if two_worlds:
+                name, province = rollup.branch_units_today(commune, successors)
+                row = [
+                    branch.name,
+                    name,
+                    *([province] if show_province else []),
+                    *rollup.units_until_reform(branch),
+                ]
+            else:
+                row = [branch.name, commune.name]
+                if show_district:
+                    row.append(commune.district.name if commune.district_id else "")
+                if show_province:
+                    row.append(commune.province.name)
             row.append(branch.member_count)
             yield row
 
@@ -407,7 +426,7 @@ def vacancy_export_file(request) -> ExcelExport:
         filters_line=filter_summary(filterset),
         headers=headers,
         rows=rows(),
-        source=branches,
+        source=filterset.qs,
     )
 
 

@@ -356,3 +356,50 @@ def test_a_name_clash_says_which_old_communes_branch_it_is(w):
     with pytest.raises(ValidationError) as refused:
         services.branches_attach_to_new_communes(choices=[(second, w["two"])], on=REFORM_DAY, user=w["staff"])
     assert f"hãy đặt tên mới cho chi đoàn của {w['split'].name}" in refused.value.messages[0]
+
+
+def test_the_exports_give_each_branchs_units_until_the_reform_beside_todays(w, client, count_queries):
+    """A branch re-attached on 01/07/2025 is listed with its old commune, district and province too (two
+    Xã Tân Hòa of the two worlds are told apart, and the old unit's officer finds Xã Hiếu Tử's branches);
+    one still waiting has its own commune there, one founded since has none. The query count is fixed."""
+    from tests.excel import read_export
+
+    BranchFactory(commune=w["three"], name="Ấp Mới Lập")
+    old = ("Xã cũ (đến 30/06/2025)", "Huyện cũ (đến 30/06/2025)", "Tỉnh cũ (đến 30/06/2025)")
+
+    def units(url, user):
+        login_verified(client, user)
+        export = read_export(client.get(reverse(url)))
+        at = export.header.index(old[0])
+        assert export.header[at : at + 3] == old
+        return {row[0]: row[export.header.index("Xã")] for row in export.rows}, {
+            row[0]: row[at : at + 3] for row in export.rows
+        }
+
+    today, before = units("branches:branch_export", w["staff"])
+    assert today["Ấp Nguyên"] == "Xã Mới Một"
+    assert before["Ấp Nguyên"] == ("Xã Nguyên", "Huyện Cũ", "Tỉnh Cũ")
+    assert before["Ấp Đầu Giồng"] == ("Xã Chia", "Huyện Cũ", "Tỉnh Cũ")
+    assert before["Ấp Mới Lập"] == ("", "", "")
+    # The old district's officer: the same, through its former branches.
+    _today, before = units("branches:branch_export", w["district_officer"])
+    assert before["Ấp Nguyên"] == ("Xã Nguyên", "Huyện Cũ", "Tỉnh Cũ")
+    # The vacancy list's export: today's units have no district; a waiting branch says that it waits.
+    login_verified(client, w["staff"])
+    header = read_export(client.get(reverse("secretaries:vacancy_export"))).header
+    assert "Huyện" not in header
+    today, before = units("secretaries:vacancy_export", w["staff"])
+    assert before["Ấp Nguyên"] == ("Xã Nguyên", "Huyện Cũ", "Tỉnh Cũ")
+    assert today["Ấp Đầu Giồng"] == "Chờ xác định xã mới (Xã Chia đến 30/06/2025)"
+    for url in ("branches:branch_export", "secretaries:vacancy_export"):
+        with count_queries() as small:
+            b"".join(client.get(reverse(url)).streaming_content)
+        for n in range(3):
+            BranchAttachment.objects.create(
+                branch=BranchFactory(commune=w["one"], name=f"Ấp Dời {url} {n}"),
+                commune=w["whole"],
+                ended_on=REFORM_DAY - datetime.timedelta(days=1),
+            )
+        with count_queries() as large:
+            b"".join(client.get(reverse(url)).streaming_content)
+        assert len(large) == len(small), url
