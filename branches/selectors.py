@@ -332,6 +332,17 @@ def branch_lineage(branch, *, user) -> dict[str, list]:
     }
 
 
+def branch_former_communes(branch) -> list[BranchAttachment]:
+    """The communes `branch` belonged to before its commune today (re-attached on 01/07/2025, or later from
+    the work list), each with the last day it belonged there and its district and province, oldest first.
+    One query."""
+    return list(
+        BranchAttachment.objects.filter(branch=branch)
+        .select_related("commune__district", "commune__province")
+        .order_by("ended_on")
+    )
+
+
 def branches_moved_away(commune, *, user) -> list:
     """The branches an ended commune had and that went into another commune since (on 01/07/2025, or later
     from the work list): its page lists them with their commune today, where its own list of branches is

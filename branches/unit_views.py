@@ -266,8 +266,12 @@ class BranchDetailView(BranchQuerysetMixin, DetailView):
         # Its units today, in the breadcrumbs and the details: named without a link where the user may not
         # open them (an ended district reading its former branch, now under a commune of the new province).
         commune = self.object.commune
-        mark_visible([commune, commune.district, commune.province], self.request.user)
+        # Its communes before (Xã Hiếu Tử, Huyện Tiểu Cần until 30/06/2025), named the same way.
+        former = selectors.branch_former_communes(self.object)
+        past = [unit for row in former for unit in (row.commune, row.commune.district, row.commune.province)]
+        mark_visible([commune, commune.district, commune.province, *past], self.request.user)
         return super().get_context_data(
+            former_communes=former,
             # The branch's secretaries and deputies: the secretaries app registers them (core.sections).
             sections=sections_for(BRANCH_PAGE, self.object, user=self.request.user),
             lineage=selectors.branch_lineage(self.object, user=self.request.user),

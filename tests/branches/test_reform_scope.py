@@ -717,3 +717,20 @@ def test_an_ended_units_table_counts_each_of_its_units_with_the_branches_it_had(
     user = User.objects.get(pk=tra_vinh_staff.pk)
     _level, units = home_units(user=user)
     assert {u.pk: u.branch_count for u in units}[cang_long.pk] == 1
+
+
+def test_a_branchs_page_names_its_former_commune_with_its_last_day(
+    world, reform, client, tieu_can_officer, hieu_tu
+):
+    """Re-attached to Xã Tập Ngãi, the branch says where it was until 30/06/2025: the old district's officer
+    sees Huyện Tiểu Cần there (linked, his own), not only today's commune he cannot open."""
+    branches_reattach(on=REFORM_DAY)
+    login_verified(client, tieu_can_officer)
+    html = " ".join(client.get(world["tieu_can"].get_absolute_url()).content.decode().split())
+    facts = html[html.index("<dl") : html.index("</dl>")]
+    former = facts[facts.index("Xã trước đây") :]
+    former = former[: former.index("</dd>")]
+    assert f'<a href="{hieu_tu.get_absolute_url()}">Xã Hiếu Tử</a>' in former
+    assert '<span class="small text-muted">(đến ngày 30/06/2025)</span>' in former
+    assert "Huyện Tiểu Cần</a>" in former and "Tỉnh Trà Vinh</a>" in former
+    assert "Xã Tập Ngãi" in facts[: facts.index("Xã trước đây")]
