@@ -367,22 +367,45 @@ class BranchQuerySet(ScopedQuerySet):
         if not terms:
             return self
         # The branch's name holds every word, or its commune's does ("tap ngai" lists Xã Tập Ngãi's
-        # branches). The communes are read first, as a short list of ids: the branches are then found
-        # through their name's trigram index or their commune's index (a subquery in the OR kept
-        # PostgreSQL from either, and a national search read every branch: 5 → 85 ms).
+        # branches), or that of a commune it belonged to before ("hieu tu": those re-attached from it).
+        # The communes are read first, as a short list of ids: the branches are then found through their
+        # name's trigram index or their commune's index (a subquery in the OR kept PostgreSQL from either,
+        # and a national search read every branch: 5 → 85 ms).
         named = Q()
         communes = Commune.objects.all()
         for term in terms:
             named &= Q(name_key__contains=term)
             communes = communes.filter(name_key__contains=term)
-        ids = list(communes.values_list("pk", flat=True)[: SEARCH_COMMUNES + 1])
-        if len(ids) > SEARCH_COMMUNES:  # a word most communes have ("xa"): matched as the database likes
+        found = list(communes.values_list("pk", "ended_on")[: SEARCH_COMMUNES + 1])
+        if len(found) > SEARCH_COMMUNES:  # a word most communes have ("xa"): matched as the database likes
+            # (the former communes left out: today's names hold such a word as often)
             return self.filter(named | Q(commune__in=communes.values("pk")))
-        return self.filter(named | Q(commune_id__any_of=ids)) if ids else self.filter(named)
+        if not found:
+            return self.filter(named)
+        ids = [pk for pk, _ended in found]
+        matched = named | Q(commune_id__any_of=ids)
+        # A commune that ended (Xã Hiếu Tử) also names the branches re-attached from it to today's, read
+        # as a short list of ids too.
+        if ended := [pk for pk, ended_on in found if ended_on is not None]:
+            former = list(
+                BranchAttachment.objects.filter(commune_id__any_of=ended)
+                .values_list("branch", flat=True)
+                .distinct()[: SEARCH_FORMER_BRANCHES + 1]
+            )
+            if len(former) > SEARCH_FORMER_BRANCHES:
+                matched |= Q(
+                    pk__in=BranchAttachment.objects.filter(commune_id__any_of=ended).values("branch")
+                )
+            elif former:
+                matched |= Q(pk__any_of=former)
+        return self.filter(matched)
 
 
 #: communes whose branches a search names by id; more, and it asks the database to match them
 SEARCH_COMMUNES = 200
+
+#: branches a search names by id for the ended communes it matched; more, and it asks the database
+SEARCH_FORMER_BRANCHES = 2000
 
 #: more members than a branch has: a typing mistake (the national data's largest branch has 65)
 MAX_MEMBERS = 5000

@@ -734,3 +734,26 @@ def test_a_branchs_page_names_its_former_commune_with_its_last_day(
     assert '<span class="small text-muted">(đến ngày 30/06/2025)</span>' in former
     assert "Huyện Tiểu Cần</a>" in former and "Tỉnh Trà Vinh</a>" in former
     assert "Xã Tập Ngãi" in facts[: facts.index("Xã trước đây")]
+
+
+@pytest.mark.parametrize("many", [False, True])
+def test_a_search_by_a_former_communes_name_finds_the_branches_re_attached_from_it(
+    world, reform, client, tieu_can_officer, cang_long_officer, monkeypatch, many
+):
+    """ "hieu tu" lists the branches of Xã Hiếu Tử now under Xã Tập Ngãi, in the reader's scope only; past
+    the short list of ids, the database matches them itself."""
+    import branches.models
+
+    if many:
+        monkeypatch.setattr(branches.models, "SEARCH_FORMER_BRANCHES", 0)
+    branches_reattach(on=REFORM_DAY)
+    assert Branch.objects.get(pk=world["tieu_can"].pk).commune == reform["tap_ngai"]
+    login_verified(client, tieu_can_officer)
+
+    def found(query):
+        return [b.name for b in client.get(reverse("branches:branch_list"), {"q": query}).context["branches"]]
+
+    assert found("hieu tu") == [world["tieu_can"].name]
+    assert found("tap ngai") == [world["tieu_can"].name]
+    login_verified(client, cang_long_officer)
+    assert found("hieu tu") == []
