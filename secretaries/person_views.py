@@ -356,13 +356,23 @@ class VacancyListView(PrintableListMixin, PaginatedListMixin, ScopedObjectMixin,
 
     def get_context_data(self, **kwargs):
         level, summary = selectors.vacancy_summary(user=self.request.user)
-        totals = {
-            "branches": sum(r["branches"] for r in summary),
-            "vacant": sum(r["vacant"] for r in summary),
-        }
-        totals["rate"] = selectors.percent(totals["vacant"], totals["branches"])
+        # The headline speaks of the list under it: filtered, of the active branches the same filters keep
+        # (the table per unit stays the whole scope's, and says so).
+        filtered = bool(filter_summary(self.filterset))
+        if filtered:
+            active = Branch.objects.visible_to(self.request.user).active()
+            totals = selectors.vacancy_totals(
+                VacancyFilter(self.request.GET, queryset=active, request=self.request).qs
+            )
+        else:
+            totals = {
+                "branches": sum(r["branches"] for r in summary),
+                "vacant": sum(r["vacant"] for r in summary),
+            }
+            totals["rate"] = selectors.percent(totals["vacant"], totals["branches"])
         return super().get_context_data(
             filter=self.filterset,
+            filtered=filtered,
             summary=summary,
             summary_rows=draw_vacancy_rows(summary),
             summary_header=LEVEL_HEADERS[level],

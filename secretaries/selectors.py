@@ -101,6 +101,16 @@ def vacancy_summary(*, user) -> tuple[str, list[dict]]:
     return rows_level({row["level"] for row in summary if row["unit"]}, group.level), summary
 
 
+def vacancy_totals(branches) -> dict:
+    """Active `branches` (a filtered list's) and those of them without a secretary, with the vacancy rate:
+    the vacancy list's headline when it is filtered. One query."""
+    totals = branches.order_by().aggregate(
+        branches=Count("pk"), vacant=Count("pk", filter=~current_secretary_exists())
+    )
+    totals["rate"] = percent(totals["vacant"], totals["branches"])
+    return totals
+
+
 def vacant_count(*, user) -> int:
     """Active branches without a secretary in the user's scope: vacancy_summary's total, from the counters
     alone (no unit read)."""

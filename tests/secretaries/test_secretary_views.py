@@ -428,6 +428,34 @@ def test_vacancy_rate_is_a_percentage(client, tieu_can_officer, world):
     assert "(50,0%)" in response.content.decode()
 
 
+def test_a_filtered_vacancy_lists_headline_speaks_of_the_filtered_list(
+    client, tra_vinh_staff, world, an_truong, count_queries
+):
+    """ "Lọc theo: Huyện Càng Long": the headline counts Càng Long's branches, as the list under it does,
+    and the table per unit says it is the whole scope's."""
+    BranchFactory(commune=world["tieu_can"].commune)  # vacant, in Tiểu Cần
+    BranchFactory(commune=an_truong, name="Ấp Trống")  # vacant, in Càng Long (which has a secretary's too)
+    login_verified(client, tra_vinh_staff)
+    url = reverse("secretaries:vacancy_list")
+    whole = client.get(url)
+    assert (
+        whole.context["totals"]["vacant"] == 2 and "data-vacancy-summary-whole" not in whole.content.decode()
+    )
+    query = {"district": an_truong.district_id}
+    with count_queries() as small:
+        response = client.get(url, query)
+    assert response.context["paginator"].count == 1
+    assert response.context["totals"] == {"branches": 2, "vacant": 1, "rate": 50.0}
+    html = " ".join(response.content.decode().split())
+    assert "1 trong số 2 chi đoàn đang hoạt động theo bộ lọc này chưa có bí thư (50,0%)." in html
+    assert "data-vacancy-summary-whole" in html
+    for n in range(3):
+        BranchFactory(commune=an_truong, name=f"Ấp Trống {n}")
+    with count_queries() as large:
+        assert client.get(url, query).context["totals"]["vacant"] == 4
+    assert len(large) == len(small)
+
+
 def test_vacancy_summary_rows_are_drawn_escaped_with_their_links(client, tra_vinh_staff, world):
     """The summary per unit is drawn in the view (person_views.draw_vacancy_rows): each unit's name escaped
     and linked to the list filtered on it, an ended unit's end, the counts, and a rate over 20 % marked."""
