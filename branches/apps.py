@@ -7,12 +7,16 @@ class BranchesConfig(AppConfig):
     verbose_name = _("Units and branches")
 
     def ready(self):
+        from core.history import register_dated_reason
         from core.home import register_panel
         from core.importing.engine import register_kind
 
         from . import counters  # noqa: F401 (registers its rebuild with core.aggregates)
         from .home import panel
         from .imports import BranchImport
+        from .services import DATED_REASONS
 
         register_panel(panel)
+        for reason in DATED_REASONS:
+            register_dated_reason(reason)
         register_kind(BranchImport())

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core import aggregates
 from core.text import fold, normalize_name
@@ -15,6 +16,13 @@ from core.versioning import check_version
 
 from .models import Branch, BranchAttachment, BranchSuccession, Commune, CommuneSuccession
 from .selectors import whole_successors
+
+# The reasons these services write in a branch's history, with the day: stored as text in the writer's
+# language, shown in the reader's (core.history.register_dated_reason, in BranchesConfig.ready()).
+REATTACHED = gettext_noop("re-attached to its new commune on %(date)s")
+MERGED = gettext_noop("merged on %(date)s")
+SPLIT = gettext_noop("split on %(date)s")
+DATED_REASONS = (REATTACHED, MERGED, SPLIT)
 
 
 def _day(value: date) -> str:
@@ -114,10 +122,7 @@ def _move(branch: Branch, commune_id: int, *, on: date) -> None:
         branch=branch, commune_id=branch.commune_id, ended_on=on - timedelta(days=1)
     )
     branch.commune_id = commune_id
-    # In the history's language (Vietnamese, whatever the browser's), as the other reasons are written.
-    branch._change_reason = _("re-attached to its new commune on %(date)s") % {
-        "date": date_format(on, "SHORT_DATE_FORMAT")
-    }
+    branch._change_reason = _(REATTACHED) % {"date": date_format(on, "SHORT_DATE_FORMAT")}
     branch.save()
 
 
@@ -291,8 +296,7 @@ def branches_merge(
     for branch in locked:
         _check_may_end(branch, on=on)
     total = sum(b.member_count for b in locked)
-    # In the history's language (Vietnamese, whatever the browser's), as the other reasons are written.
-    reason = _("merged on %(date)s") % {"date": date_format(on, "SHORT_DATE_FORMAT")}
+    reason = _(MERGED) % {"date": date_format(on, "SHORT_DATE_FORMAT")}
     if survivor is not None:
         merged = next((b for b in locked if b.pk == survivor.pk), None)
         if merged is None:
@@ -346,7 +350,7 @@ def branch_split(*, branch: Branch, parts: list[SplitPart], on: date, user) -> l
             % {"total": total, "branch": branch.name, "count": branch.member_count},
             code="members_differ",
         )
-    _end(branch, on=on, reason=_("split on %(date)s") % {"date": date_format(on, "SHORT_DATE_FORMAT")})
+    _end(branch, on=on, reason=_(SPLIT) % {"date": date_format(on, "SHORT_DATE_FORMAT")})
     created = [
         _new_branch(commune=branch.commune, name=p.name, kind=p.kind, member_count=p.member_count, on=on)
         for p in parts

@@ -5,12 +5,15 @@ consecutive records, and foreign keys are named with one query per related model
 depend on how many changes there were.
 """
 
+import functools
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -128,7 +131,7 @@ def history_rows(history, *, limit: int = 20, hidden: frozenset[str] = frozenset
                 who=record.history_user,
                 action=str(HISTORY_TYPES[record.history_type]),
                 changes=[_change(tracked[c.field], c, names, ended) for c in changes],
-                reason=record.history_change_reason or "",
+                reason=reason_text(record.history_change_reason or ""),
             )
         )
     return rows
@@ -177,3 +180,42 @@ def shorten_in_vietnamese() -> None:
         return f"{prefix}[… {skipped}]{suffix}"
 
     ObjDiffDisplay.shortened_str = shortened_str
+
+
+# Why a change was made is stored as text, in the language of whoever made it (django-simple-history's
+# `history_change_reason`). The reasons a service writes with a day ("merged on %(date)s") are registered by
+# their app, and shown in the reader's language whichever language they were stored in.
+_DATED_REASONS: list[str] = []
+
+
+def register_dated_reason(msgid: str) -> None:
+    """A reason a service stores as `gettext(msgid) % {"date": <dd/mm/yyyy>}`: read back in any language."""
+    if msgid not in _DATED_REASONS:
+        _DATED_REASONS.append(msgid)
+        _reason_patterns.cache_clear()
+
+
+@functools.cache
+def _reason_patterns() -> list[tuple[re.Pattern, str]]:
+    patterns = []
+    for msgid in _DATED_REASONS:
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                head, _date, tail = _(msgid).partition("%(date)s")
+            day = r"([0-9]{2})/([0-9]{2})/([0-9]{4})"
+            patterns.append((re.compile(f"{re.escape(head)}{day}{re.escape(tail)}"), msgid))
+    return patterns
+
+
+def reason_text(stored: str) -> str:
+    """A stored reason as the reader reads it: a registered one (`register_dated_reason`) in the active
+    language, any other as it was written (an import's "Nhập từ tệp …", a person's words)."""
+    for pattern, msgid in _reason_patterns():
+        if found := pattern.fullmatch(stored):
+            day, month, year = (int(part) for part in found.groups())
+            try:
+                on = date(year, month, day)
+            except ValueError:
+                return stored
+            return _(msgid) % {"date": formats.date_format(on, "SHORT_DATE_FORMAT")}
+    return stored

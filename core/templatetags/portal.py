@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
 from core import crispy_fields, navigation
+from core.history import reason_text
 
 register = template.Library()
 
@@ -298,6 +299,13 @@ def ended_note(unit, *, with_province: bool = False) -> str:
     province = f"· {conditional_escape(unit.province.name)} " if with_province else ""
     until = f"{conditional_escape(gettext('until'))} {date_format(unit.ended_on, 'SHORT_DATE_FORMAT')}"
     return f' <span class="small text-muted">{province}({until})</span>'
+
+
+@register.filter
+def history_reason(stored):
+    """A history record's stored reason in the reader's language where it is one a service writes
+    (core.history.reason_text): Django admin's history table, which reads the records themselves."""
+    return reason_text(stored or "")
 
 
 @register.filter

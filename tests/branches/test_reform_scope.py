@@ -757,3 +757,36 @@ def test_a_search_by_a_former_communes_name_finds_the_branches_re_attached_from_
     assert found("tap ngai") == [world["tieu_can"].name]
     login_verified(client, cang_long_officer)
     assert found("hieu tu") == []
+
+
+def test_a_branchs_history_gives_the_reasons_of_the_services_in_the_readers_language(
+    world, reform, client, administrator
+):
+    """ "chuyển sang xã mới từ ngày 01/07/2025" is stored as the writer wrote it (Vietnamese, or English from
+    an officer using the switch): the English page reads "re-attached to its new commune on 01/07/2025",
+    the Vietnamese page the Vietnamese, Django admin's history too; a reason of other words stays as is."""
+    branches_reattach(on=REFORM_DAY)
+    branch = world["tieu_can"]
+    history = Branch.history.filter(id=branch.pk)
+    assert history.latest().history_change_reason == "chuyển sang xã mới từ ngày 01/07/2025"
+    other = world["cang_long"]
+    Branch.history.filter(history_id=Branch.history.filter(id=other.pk).latest().history_id).update(
+        history_change_reason="merged on 15/03/2026"  # as an officer reading English wrote it
+    )
+    Branch.history.filter(history_id=history.earliest().history_id).update(
+        history_change_reason="Nhập từ tệp"
+    )
+    login_verified(client, administrator)
+
+    def page(url):
+        return " ".join(client.get(url).content.decode().split())
+
+    assert "· chuyển sang xã mới từ ngày 01/07/2025" in page(branch.get_absolute_url())
+    assert "· hợp nhất ngày 15/03/2026" in page(other.get_absolute_url())
+    admin = page(reverse("admin:branches_branch_history", args=[other.pk]))
+    assert "hợp nhất ngày 15/03/2026" in admin and "merged on" not in admin
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = page(branch.get_absolute_url())
+    assert "· re-attached to its new commune on 01/07/2025" in english and "chuyển sang" not in english
+    assert "· Nhập từ tệp" in english
+    assert "· merged on 15/03/2026" in page(other.get_absolute_url())
