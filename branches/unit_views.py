@@ -92,6 +92,8 @@ class ProvinceListView(ScopedObjectMixin, ListView):
         # An ended province's row counts the branches still under its communes (waiting for a new one): the
         # table says so, or its total and the first screen's disagree without a word.
         context["ended_with_branches"] = any(p.ended_on and p.branch_count for p in context["provinces"])
+        if context["ended_with_branches"]:
+            context["waiting_sums"] = selectors.waiting_sums(context["provinces"])
         return context
 
 

@@ -328,7 +328,9 @@ def unit_rows(units, level: str):
             name += f" {ceased_badge(unit.ended_on)}"
         cells = [f'<td class="text-muted">{conditional_escape(unit.code)}</td>', f"<td>{name}</td>"]
         if level == "province":
-            cells.append(f'<td class="text-end">{figures.grouped(unit.district_count)}</td>')
+            # A province without districts (since 01/07/2025 none has): a dash, not a count of nothing.
+            districts = figures.grouped(unit.district_count) if unit.district_count else "—"
+            cells.append(f'<td class="text-end">{districts}</td>')
         if level != "commune":
             cells.append(f'<td class="text-end">{figures.grouped(unit.commune_count)}</td>')
         cells.append(f'<td class="text-end">{figures.grouped(unit.branch_count)}</td>')

@@ -91,3 +91,19 @@ def test_an_ended_district_and_province_say_what_their_counts_are(client, w, hie
     current = reverse("branches:district_detail", args=[hieu_tu.district.code])
     page = client.get(current).content.decode()
     assert "data-counts-today" not in page and f"?district={hieu_tu.district.pk}" in page
+
+
+def test_the_province_list_says_in_numbers_how_the_first_screen_counts_and_dashes_no_districts(client, w):
+    """Tỉnh Mới's row counts its own branch, Tỉnh Cũ's the three waiting: the note adds them up as the
+    first screen does; a province of today has no districts, a dash rather than 0."""
+    login_verified(client, w["admin"])
+    html = " ".join(client.get(reverse("branches:province_list")).content.decode().split())
+    note = html[html.index("data-counts-today") :]
+    note = note[: note.index("</p>")]
+    assert "Tỉnh đã chấm dứt chỉ tính các chi đoàn còn chờ xác định xã mới." in note
+    assert "Tỉnh Mới: 1 + 3 chờ xác định xã mới = 4 chi đoàn." in note
+    assert "Tỉnh Mới Khác: 0 + 1 chờ xác định xã mới = 1 chi đoàn." in note
+    row = next(r for r in html.split("<tr>") if f">{w['province'].name}</a>" in r)
+    assert '<td class="text-end">—</td>' in row
+    old = next(r for r in html.split("<tr>") if f">{w['old_province'].name}</a>" in r)
+    assert '<td class="text-end">1</td>' in old  # Huyện Cũ
