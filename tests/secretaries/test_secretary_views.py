@@ -794,3 +794,18 @@ def test_a_persons_breadcrumbs_are_their_branchs_units_today(client, administrat
         client.get(person_with_term(branch=BranchFactory()).get_absolute_url()).context["recorded_under"]
         == []
     )
+
+
+def test_the_first_screens_top_units_say_alike_which_units_they_are(
+    client, tra_vinh_staff, world, monkeypatch
+):
+    """The chart, the table under it and its link name the same units (here districts), in the same words;
+    no "Bí thư:" before the table's title."""
+    from secretaries import home
+
+    monkeypatch.setattr(home, "SHOWN_UNITS", 1)
+    login_verified(client, tra_vinh_staff)
+    html = " ".join(client.get(reverse("home")).content.decode().split())
+    assert "Chi đoàn có và chưa có bí thư: 1 huyện có nhiều chi đoàn chưa có bí thư nhất" in html
+    assert '<h2 class="h6 text-muted"> 1 huyện có nhiều chi đoàn chưa có bí thư nhất </h2>' in html
+    assert "Bí thư: 1" not in html and "Xem cả 2 huyện ›" in html
