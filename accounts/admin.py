@@ -2,9 +2,10 @@ import logging
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -20,6 +21,27 @@ from core.text import fold, search_terms
 
 from . import mfa
 from .models import User
+
+
+class AccountProvinceListFilter(admin.RelatedFieldListFilter):
+    """The accounts of a province: its staff, and the officers of its districts and communes and its
+    secretaries, whose own `province` is empty (an account names only the unit it works for)."""
+
+    def queryset(self, request, queryset):
+        chosen = self.used_parameters.get(self.lookup_kwarg)
+        if not chosen:
+            return super().queryset(request, queryset)
+        try:
+            ids = [int(value) for value in chosen]
+        except (TypeError, ValueError) as error:
+            raise IncorrectLookupParameters(error) from error
+        return queryset.filter(
+            Q(province__in=ids)
+            | Q(district__province__in=ids)
+            | Q(commune__province__in=ids)
+            | Q(person__province__in=ids)
+        )
+
 
 #: the fields whose change is a change of what the account may see or do (audited)
 RIGHTS_FIELDS = (
@@ -90,15 +112,15 @@ class UserAdmin(BaseUserAdmin):
         "username",
         "full_name",
         "role",
-        "province",
+        "account_province",
         "district",
         "commune",
         "is_active",
         "second_factor",
         "last_login",
     ]
-    list_filter = ["role", "is_active", "is_superuser", "province"]
-    list_select_related = ["province", "district", "commune"]
+    list_filter = ["role", "is_active", "is_superuser", ("province", AccountProvinceListFilter)]
+    list_select_related = ["province", "district__province", "commune__province", "person__province"]
     search_fields = ["username", "first_name", "last_name", "email"]
     autocomplete_fields = ["province", "district", "commune", "person"]
     actions = ["end_sessions", "reset_second_factor"]
@@ -152,6 +174,14 @@ class UserAdmin(BaseUserAdmin):
     @admin.display(description=_("Full name"), ordering="last_name")
     def full_name(self, obj) -> str:
         return obj.get_full_name()
+
+    @admin.display(description=_("province"))
+    def account_province(self, obj):
+        """The province of the unit the account works for (a commune officer's: its commune's)."""
+        for unit in (obj.province, obj.district, obj.commune, obj.person):
+            if unit is not None:
+                return unit if unit is obj.province else unit.province
+        return None
 
     @admin.display(boolean=True, description=_("Two-step verification"), ordering="has_second_factor")
     def second_factor(self, obj) -> bool:

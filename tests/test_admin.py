@@ -366,3 +366,24 @@ def test_a_province_of_today_finds_in_admin_the_people_of_those_merged_into_it(c
     assert found(tra_vinh) == of_tra_vinh
     assert found(Province.objects.get(code="86")) == set(Person.objects.filter(province__code="86"))
     assert client.get(url, {"province__id__exact": "x"}).status_code == 302  # Django admin's ?e=1
+
+
+def test_the_accounts_of_a_province_are_its_staff_officers_and_secretaries(
+    client, administrator, tra_vinh, vinh_long, tieu_can, tra_vinh_staff, tieu_can_officer, world
+):
+    """An officer's or a secretary's account names only its district, commune or person: the province
+    filter and column read the province through them (they found the province's staff alone)."""
+    from accounts.models import User
+    from tests.factories import UserFactory
+
+    commune = world["tieu_can"].commune
+    UserFactory(username="doanxa.hieutu", role=User.Role.COMMUNE_OFFICER, commune=commune)
+    UserFactory(username="bithu.hieutu", role=User.Role.SECRETARY, person=world["tieu_can_person"])
+    login_verified(client, administrator)
+    response = client.get(reverse("admin:accounts_user_changelist"), {"province__id__exact": tra_vinh.pk})
+    found = {u.username for u in response.context["cl"].result_list}
+    assert {tra_vinh_staff.username, tieu_can_officer.username, "doanxa.hieutu", "bithu.hieutu"} <= found
+    assert not any(u.province_id == vinh_long.pk for u in response.context["cl"].result_list)
+    html = " ".join(response.content.decode().split())
+    row = html[html.index("doanxa.hieutu") :]
+    assert tra_vinh.name in row[: row.index("</tr>")]
