@@ -142,7 +142,7 @@ def _draw_units(report, framework, *, linked: frozenset[str]) -> str:
                 url = f"{assessments_url}?framework={framework.pk}&amp;{row.level}={unit.pk}"
                 name = f'<a href="{url}">{escape(unit.name)}</a>'
             if row.level != "province":
-                name += ended_note(unit, with_province=True)
+                name += ended_note(unit, with_province=True, waiting=report.mode == "today")
         cells = [
             f"<td>{name}</td>",
             f'<td class="text-end">{figures.grouped(row.counted)}</td>',
@@ -244,7 +244,7 @@ def _draw_per_unit(needs, *, framework, threshold, mode: str) -> SafeString:
         marked = ' class="table-primary"' if chosen and chosen[0] == level and chosen[1] == unit else ""
         name = f'<a href="{query}{escape(level)}:{int(unit.pk)}">{escape(unit.name)}</a>'
         if level != "province":
-            name += ended_note(unit, with_province=True)
+            name += ended_note(unit, with_province=True, waiting=mode == "today")
         lines.append(
             f'<tr data-level="{escape(level)}" data-unit="{int(unit.pk)}"{marked}><td>{name}</td>'
             f'<td class="text-end">{figures.grouped(count)}</td></tr>'

@@ -290,15 +290,19 @@ def ceased_badge(ended_on) -> str:
     return f'<span class="badge text-bg-secondary">{conditional_escape(text)}</span>'
 
 
-def ended_note(unit, *, with_province: bool = False) -> str:
+def ended_note(unit, *, with_province: bool = False, waiting: bool = False) -> str:
     """After the name of a unit that ended, in the tables drawn in views: its end ("(đến ngày 30/06/2025)"),
-    with `with_province` its province before it ("· Tỉnh Trà Vinh (đến ngày …)"); nothing for a unit that
-    goes on."""
+    with `with_province` its province before it ("· Tỉnh Trà Vinh (đến ngày …)"); with `waiting` (a report
+    rolled up to today's units, where an ended unit's row holds only its branches still waiting for their
+    new commune) it says so; nothing for a unit that goes on."""
     if not unit.ended_on:
         return ""
     province = f"· {conditional_escape(unit.province.name)} " if with_province else ""
     until = f"{conditional_escape(gettext('until'))} {date_format(unit.ended_on, 'SHORT_DATE_FORMAT')}"
-    return f' <span class="small text-muted">{province}({until})</span>'
+    held = ""
+    if waiting:
+        held = f" · {conditional_escape(gettext('Its branches waiting for their new commune'))}"
+    return f' <span class="small text-muted">{province}({until}){held}</span>'
 
 
 @register.filter

@@ -234,6 +234,34 @@ def test_assessment_summary_page_keeps_the_switch(client, world):
     assert "units=today" in needs  # the export keeps the switch
 
 
+def test_rolled_up_an_ended_communes_row_says_its_branches_wait(client, world):
+    """Rolled up to today's units, a branch still under its ended commune is counted in that commune's row:
+    the summary and the training needs say the row holds branches waiting for their new commune, where it
+    read as one more commune of today."""
+    from assessments.models import Assessment
+    from assessments.services import assessment_submit
+    from branches.models import Commune, Province
+
+    assessment = Assessment.objects.get(pk=world["tieu_can_assessment"].pk)
+    ended = Commune.objects.create(
+        code="29998",
+        name="Xã Chờ Mới",
+        province=Province.objects.get(code="84"),
+        ended_on=datetime.date(2025, 6, 30),
+    )
+    type(assessment.branch).objects.filter(pk=assessment.branch_id).update(commune=ended)
+    assessment_submit(assessment=Assessment.objects.get(pk=assessment.pk))  # the totals count it from here
+    login_verified(client, staff())
+    for name in ("assessments:summary", "assessments:training_needs"):
+        page = " ".join(
+            client.get(reverse(name), {"units": "today", "threshold": "5"}).content.decode().split()
+        )
+        assert "Xã Chờ Mới" in page, name
+        assert "(đến ngày 30/06/2025) · Chi đoàn chờ xác định xã mới</span>" in page, name
+        recorded = " ".join(client.get(reverse(name), {"threshold": "5"}).content.decode().split())
+        assert "Chi đoàn chờ xác định xã mới" not in recorded, name
+
+
 def test_an_ended_province_reads_its_branches_under_todays_communes(world, tra_vinh_staff):
     from secretaries.selectors import vacancy_summary
 
