@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.choices import status_is
+from core.model_fields import PlacesDecimalField
 from core.navigation import object_url
 from core.scope import ScopedQuerySet
 from core.validators import validate_not_in_future
@@ -557,12 +558,12 @@ class Assessment(Versioned):
     )
     comment = models.TextField(_("overall comment"), blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
-    overall_score = models.DecimalField(
+    overall_score = PlacesDecimalField(
         _("overall score"), max_digits=5, decimal_places=2, null=True, blank=True
     )
     rating = models.CharField(_("rating"), max_length=20, choices=Rating.choices, blank=True)
     # The secretary's own step (self_views): kept beside the unit's scores, never overwritten by them.
-    self_overall_score = models.DecimalField(
+    self_overall_score = PlacesDecimalField(
         _("self-assessed overall score"), max_digits=5, decimal_places=2, null=True, blank=True
     )
     self_rating = models.CharField(
@@ -716,7 +717,7 @@ class GroupScore(models.Model):
     group = models.ForeignKey(
         SkillGroup, verbose_name=_("skill group"), on_delete=models.PROTECT, related_name="+"
     )
-    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2, null=True)
+    score = PlacesDecimalField(_("score"), max_digits=5, decimal_places=2, null=True)
 
     class Meta:
         verbose_name = _("group score")
@@ -774,7 +775,7 @@ class GroupReview(models.Model):
     group = models.ForeignKey(
         SkillGroup, verbose_name=_("skill group"), on_delete=models.PROTECT, related_name="+"
     )
-    self_score = models.DecimalField(
+    self_score = PlacesDecimalField(
         _("self-assessed score"), max_digits=5, decimal_places=2, null=True, blank=True
     )
     comment = models.TextField(_("the unit's comment"), blank=True)

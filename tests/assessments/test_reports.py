@@ -628,6 +628,30 @@ def test_the_list_export_writes_what_the_page_lists_with_the_group_scores(
     assert "Lê Thị Hồng Nhung" not in export.column("Họ và tên")  # another district's
 
 
+def test_the_list_export_writes_every_score_with_two_places(client, world, tieu_can_officer, criteria):
+    """Each group's score as the page shows it (4,50 / 5,00 / 4,67), whatever SQLite reads back through the
+    export's subqueries (4.5, 5, 4.67000000000000): one format, 0.00, in every score column."""
+    groups: dict = {}
+    for criterion in criteria:
+        groups.setdefault(criterion.group.order, []).append(criterion)
+    values = {c.pk: 5 for c in criteria}
+    values |= {groups[1][0].pk: 4, groups[1][1].pk: 4, groups[3][0].pk: 4}  # 4.5, 5, 14/3
+    services.assessment_save(
+        person=world["tieu_can_person"],
+        framework=criteria[0].group.framework,
+        assessor=tieu_can_officer,
+        values=values,
+        assessment=world["tieu_can_assessment"],
+    )
+    client.force_login(tieu_can_officer)
+    export = list_export(client)
+    columns = [g.name for g in criteria[0].group.framework.groups.order_by("order")] + ["Điểm chung"]
+    assert [export.column(name) for name in columns] == [[4.5], [5], [4.67], [4.73]]
+    assert {name: {cell.number_format for cell in export.cells(name)} for name in columns} == {
+        name: {"0.00"} for name in columns
+    }
+
+
 def test_the_list_export_names_the_district_and_province_for_the_administrator(client, scored, administrator):
     login_verified(client, administrator)
     export = list_export(client, q="nhung")
