@@ -222,6 +222,13 @@ class Framework(Versioned):
         return 100 if self.is_points else self.scale_max
 
     @property
+    def score_places(self) -> int:
+        """The places an assessment's scores are shown with (`{{ score|places:framework.score_places }}`):
+        none for points out of 100, whose totals are sums of whole points (81/100, a part's 25), two for
+        the averages of a scale (3,27/5)."""
+        return 0 if self.is_points else 2
+
+    @property
     def is_annual(self) -> bool:
         return self.period == Period.YEAR
 

@@ -110,7 +110,7 @@ class TestTheSecretarysOwnPages:
             )
         assert refused.value.code == "self_submitted"
         detail = client.get(reverse("assessments:self_detail", args=[assessment.pk]))
-        assert detail.status_code == 200 and "95,00" in detail.text
+        assert detail.status_code == 200 and '<div class="stat-value" id="self-score">95</div>' in detail.text
 
     def test_a_score_typed_with_a_decimal_stays_typed_and_is_said_wrong(
         self, secretary_client, self_framework, criteria
@@ -141,6 +141,24 @@ class TestTheSecretarysOwnPages:
         assert "data-self-overall> Tự đánh giá: " in own
         said = own.split("data-self-overall>")[1].split("</div>")[0]
         assert said.strip().startswith("Tự đánh giá:") and said.strip().endswith("/100")
+
+    def test_points_show_as_whole_numbers(
+        self, secretary_client, secretary, self_framework, criteria, tieu_can_officer
+    ):
+        """Points out of 100 are sums of whole points: 95/100 and a part's 30, not 95,00/100 and 30,00, on
+        the secretary's pages and the unit's (Framework.score_places)."""
+        assessment = self_submitted(secretary, self_framework, criteria, c0=3)
+        squeezed = lambda response: " ".join(response.content.decode().split())  # noqa: E731
+        own = squeezed(secretary_client.get(reverse("own:home")))
+        assert "Tự đánh giá: 95/100" in own and "95,00" not in own
+        mine = squeezed(secretary_client.get(reverse("assessments:self_detail", args=[assessment.pk])))
+        assert 'id="self-score">95</div>' in mine and "Tự chấm</span> 30 " in mine and ",00" not in mine
+        from django.test import Client
+
+        client = Client()
+        client.force_login(tieu_can_officer)
+        staff = squeezed(client.get(reverse("assessments:assessment_detail", args=[assessment.pk])))
+        assert "Tự đánh giá: <strong>95</strong>" in staff and "Tự ĐG: 30 ·" in staff and ",00" not in staff
 
     def test_a_long_link_to_the_evidence_is_kept_whole(self, secretary_client, self_framework, criteria):
         """A shared folder's address runs to hundreds of characters: a box of 500 cut it, and broke it."""
@@ -264,7 +282,8 @@ class TestTheUnitsReview:
             GroupReview.objects.filter(assessment=assessment).values_list("comment", flat=True)
         ) == sorted(f"Nhận xét phần {g}" for g in groups)
         detail = officer.get(assessment.get_absolute_url())
-        assert "80,00" in detail.text and "100,00" in detail.text and "Nhận xét phần" in detail.text
+        assert '<div class="stat-value">80</div>' in detail.text and "<strong>100</strong>" in detail.text
+        assert "Nhận xét phần" in detail.text
 
         assert "Việc đã làm:</strong> Họp chi đoàn đủ 12 kỳ &lt;b&gt;đúng hạn&lt;/b&gt;" in detail.text
 
