@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from branches.models import Commune, District, Province
@@ -716,20 +717,34 @@ class PersonHistory:
     groups: list[str]  # skill group names across the years (frameworks may rename or add groups)
     years: list[YearRow]  # the latest year first
 
+    @cached_property
+    def trend(self) -> list[YearRow]:
+        """The counted periods the trend draws, in order: those of one scale, as a 1–5 year beside a quarter
+        in points out of 100 would draw a rise where the score fell (the table lists them all). The scale
+        with two periods or more, the latest such where there are several (2025 and 2026 on 1–5 are drawn
+        beside a single quarter in points since); else the latest period's, one point, which draws none."""
+        by_scale: dict[tuple[int, int], list[YearRow]] = {}
+        for row in sorted((y for y in self.years if y.counted), key=lambda y: y.order):
+            framework = row.assessment.framework
+            by_scale.setdefault((framework.scale_min, framework.scale_max), []).append(row)
+        drawn = [rows for rows in by_scale.values() if len(rows) > 1] or list(by_scale.values())
+        return max(drawn, key=lambda rows: rows[-1].order, default=[])
+
+    @property
+    def trend_framework(self) -> Framework | None:
+        """The latest framework the trend draws: its scale is the trend's."""
+        return self.trend[-1].assessment.framework if self.trend else None
+
+    @property
+    def trend_leaves_out(self) -> bool:
+        """Whether the trend is drawn and counted periods on another scale are left out of it (the page says
+        so under it)."""
+        return len(self.trend) > 1 and len(self.trend) < sum(1 for y in self.years if y.counted)
+
     @property
     def chart(self) -> dict:
-        """A trend line per skill group and for the overall score, over the counted periods in order, on the
-        scale of the latest: a 1–5 year beside a quarter in points out of 100 would draw a rise where the
-        score fell (the table below lists them all)."""
-        counted = sorted((y for y in self.years if y.counted), key=lambda y: y.order)
-        if counted:
-            latest = counted[-1].assessment.framework
-            scale = (latest.scale_min, latest.scale_max)
-            counted = [
-                y
-                for y in counted
-                if (y.assessment.framework.scale_min, y.assessment.framework.scale_max) == scale
-            ]
+        """A trend line per skill group and for the overall score, over the periods of `trend`."""
+        counted = self.trend
         datasets = [
             {"label": name, "data": [_number(y.scores[i]) for y in counted]}
             for i, name in enumerate(self.groups)

@@ -764,6 +764,37 @@ def test_person_history_chart_in_period_order_on_the_latest_scale():
     assert (chart["min"], chart["max"]) == (0, 100)
 
 
+def test_person_history_chart_draws_the_scale_with_two_periods():
+    """Cao Thị Như's /toi/: 2025 and 2026 on 1–5, then a single quarter in points out of 100. The trend of
+    the scale with two periods is drawn, and the page says the quarter is left out of it; with two periods on
+    each scale, the latest scale's."""
+    from assessments.models import Framework
+
+    def row(year, quarter, scale, overall):
+        framework = Framework(year=year, scale_min=scale[0], scale_max=scale[1])
+        assessment = Assessment(
+            framework=framework, quarter=quarter, status=Assessment.Status.CONFIRMED, overall_score=D(overall)
+        )
+        return selectors.YearRow(assessment, year, [])
+
+    q3 = row(2026, 3, (0, 100), "63")
+    years = [q3, row(2026, None, (1, 5), "3.27"), row(2025, None, (1, 5), "3")]
+    history = selectors.PersonHistory(groups=[], years=years)
+    chart = history.chart
+    assert chart["labels"] == ["2025", "2026"] and chart["datasets"][-1]["data"] == [3.0, 3.27]
+    assert (chart["min"], chart["max"]) == (1, 5) and history.trend_leaves_out
+    html = render_to_string(
+        "assessments/partials/assessment_history_table.html",
+        {"assessment_history": history, "link_years": False},
+    )
+    note = " ".join(html.split("data-trend-scale>")[1].split("</p>")[0].split())
+    assert note == "Biểu đồ vẽ các kỳ chấm theo thang 1–5; các kỳ theo thang điểm khác chỉ có trong bảng."
+    both = selectors.PersonHistory(groups=[], years=[row(2026, 4, (0, 100), "70"), *years])
+    assert both.chart["labels"] == ["Quý 3/2026", "Quý 4/2026"] and both.trend_leaves_out
+    alone = selectors.PersonHistory(groups=[], years=[q3])
+    assert alone.chart["labels"] == ["Quý 3/2026"] and not alone.trend_leaves_out
+
+
 def test_person_history_keeps_to_the_scope(two_years, world, cang_long_officer, tra_vinh_staff):
     """An assessment belongs to the district where it was made, even if the person later moves."""
     assert selectors.person_history(world["tieu_can_person"], user=cang_long_officer).years == []
