@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import CancelLink, Fieldset
+from core.forms import CancelLink, ErrorSummary, Fieldset
 from core.validators import validate_not_in_future
 from core.versioning import VERSION_FIELD, StaleEdit, VersionedForm
 from core.widgets import DateInput
@@ -120,7 +120,7 @@ def require_scores_to_submit(form, cleaned: dict) -> dict:
     return cleaned
 
 
-class AssessmentForm(VersionedForm, forms.Form):
+class AssessmentForm(ErrorSummary, VersionedForm, forms.Form):
     """One secretary's assessment: a score (and optional comment) per criterion, grouped by skill."""
 
     assessed_on = forms.DateField(
@@ -162,8 +162,14 @@ class AssessmentForm(VersionedForm, forms.Form):
             # Opened when there was no assessment yet: one created meanwhile by someone else is a conflict.
             self.fields[VERSION_FIELD].initial = 0
         self.framework, self.criteria = framework, criteria
+        # The summary of what to correct names a criterion by its group too (its label is "2. …" under the
+        # group's legend): "1.2. …".
+        self.summary_labels: dict[str, str] = {}
         groups: dict = {}
         for criterion in criteria:
+            number = f"{criterion.group.order}.{criterion.order}."
+            self.summary_labels[f"score_{criterion.pk}"] = f"{number} {criterion.name}"
+            self.summary_labels[f"note_{criterion.pk}"] = f"{number} {_('Comment')}"
             self.fields[f"score_{criterion.pk}"] = score_field(
                 framework,
                 label=criterion_label(framework, criterion),
@@ -200,6 +206,8 @@ class AssessmentForm(VersionedForm, forms.Form):
                     widget=forms.Textarea(attrs={"rows": 2}),
                 )
         self.groups = groups
+        # In the page's order (the scores, then the comment and the day), as the summary of errors lists them.
+        self.order_fields([name for name in self.fields if name not in ("comment", "assessed_on")])
         self.helper = FormHelper()
         # Leaving with scores typed and not saved asks first (static/js/portal.js).
         self.helper.attrs = {"data-warn-unsaved": ""}
@@ -238,6 +246,9 @@ class AssessmentForm(VersionedForm, forms.Form):
                 CancelLink(cancel_url, css_class="btn btn-link"),
             ),
         )
+
+    def summary_label(self, name: str, bound) -> str:
+        return self.summary_labels.get(name) or super().summary_label(name, bound)
 
     def _criterion_layout(self, criterion) -> list:
         if not self.review:

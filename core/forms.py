@@ -6,7 +6,8 @@ crispy renders the text of `HTML(...)`, a `Fieldset`'s legend and a button's lab
 included. These pieces hand their data to a fixed template as a context variable, autoescaped.
 tests/core/test_no_data_in_templates.py keeps crispy's own pieces to constant text.
 
-Beside them, what every form of the portal does alike: `prompt_to_choose`, `NO_CHOICE`.
+Beside them, what every form of the portal does alike: `prompt_to_choose`, `NO_CHOICE`, and `ErrorSummary`
+for a long form's list of what to correct.
 """
 
 from crispy_forms import layout
@@ -33,6 +34,26 @@ def prompt_to_choose(form) -> None:
                 field.empty_label = _("— Choose —")
         elif isinstance(field, forms.ChoiceField) and ("", DJANGO_BLANK) in field.choices:
             field.choices = [("", _("— Choose —")) if c == ("", DJANGO_BLANK) else c for c in field.choices]
+
+
+class ErrorSummary:
+    """A long form whose refused fields are listed above it (`templates/partials/form_errors.html`, given
+    the form): the message beside a field 3,000 pixels down is not seen. Each names the field
+    (`summary_label`: its label unless the form says better) and links to it."""
+
+    def summary_label(self, name: str, bound) -> str:
+        return str(bound.label)
+
+    @property
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        """(the field's id, its name, its errors) for each visible field refused, in the form's order."""
+        found = []
+        for name in self.fields:
+            if name in self.errors:
+                bound = self[name]
+                if not bound.is_hidden:
+                    found.append((bound.auto_id, self.summary_label(name, bound), " ".join(bound.errors)))
+        return found
 
 
 class CancelLink:

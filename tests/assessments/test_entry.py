@@ -410,6 +410,24 @@ class TestSingleForm:
         assert list(response.context["form"].errors) == [f"score_{criteria[10].pk}"]
         assert Assessment.objects.get().status == "nhap"  # the world's draft, not submitted
 
+    def test_a_refused_form_lists_what_to_correct_at_its_top(self, client, tieu_can_officer, world, criteria):
+        """6, "b" and 2.5 among the scores and 31/02 as the day: the errors beside the fields run 3,000 pixels
+        down, so an alert above the form names each field (the criterion with its group) and links to it."""
+        client.force_login(tieu_can_officer)
+        data = {f"score_{c.pk}": "4" for c in criteria}
+        data |= {f"score_{criteria[0].pk}": "6", f"score_{criteria[5].pk}": "b", "assessed_on": "31/02/2026"}
+        url = reverse("assessments:assessment_update", args=[world["tieu_can_assessment"].pk])
+        html = client.post(url, {**data, "save": "1"}).content.decode()
+        alert = html.split('id="form-errors">')[1].split("</div>")[0]
+        assert html.index('id="form-errors"') < html.index("data-warn-unsaved")
+        items = [" ".join(item.split()) for item in re.findall(r"<li>(.*?)</li>", alert, re.S)]
+        link = '<a class="alert-link" href="#id_score_{}">{}.{}. {}</a>: Một số nguyên từ 1 đến 5.'
+        assert items == [
+            *(link.format(c.pk, c.group.order, c.order, c.name) for c in (criteria[0], criteria[5])),
+            '<a class="alert-link" href="#id_assessed_on">Ngày đánh giá</a>: Nhập một ngày hợp lệ.',
+        ]
+        assert "form-errors" not in client.get(url).content.decode()
+
 
 def test_the_list_keeps_its_filters_folded_on_a_phone_until_one_is_chosen(client, tra_vinh_staff, framework):
     # The list fills in the year's framework itself: that is not the person filtering (portal.filtered_by).
