@@ -85,6 +85,13 @@ LABELS_CUT_JS = """
   .map((chart) => chart.canvas.dataset.chart)
 """
 
+# The share of its row's width each chart's column takes.
+CHART_COLUMNS_JS = """
+() => [...document.querySelectorAll(".row:has(canvas[data-chart]) > *")]
+  .filter((el) => el.querySelector("canvas[data-chart]"))
+  .map((el) => el.getBoundingClientRect().width / el.parentElement.clientWidth)
+"""
+
 # The buttons left on paper ("Add branch", "Assess the commune"): none, whatever page is printed.
 BUTTONS_JS = (
     "() => [...document.querySelectorAll('main .btn')].filter((el) => el.getClientRects().length)"
@@ -169,6 +176,12 @@ def test_every_report_prints_on_a4_whole_and_without_overlaps(
     page.goto(live_server.url + "/assessments/summary/")
     page.wait_for_function("() => Object.keys(Chart.instances).length === 2")
     assert page.evaluate(LABELS_CUT_JS) == [], "the summary's chart names are cut when opened for paper"
+    # Printed from a wide window (a desktop's print preview lays out at its width): the chart cards take the
+    # paper's width, one under the other, not half of it each with the other half empty.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.wait_for_function(CHARTS_FIT_JS)
+    shares = page.evaluate(CHART_COLUMNS_JS)
+    assert len(shares) == 2 and min(shares) > 0.95, f"the summary's charts take {shares} of the paper's width"
     for name, url, max_pages in REPORTS:
         page.set_viewport_size({"width": 1280, "height": 900})
         page.emulate_media(media="screen")
