@@ -510,6 +510,12 @@ class AssessmentQuerySet(ScopedQuerySet):
         )
         return self.annotate(missing_scores=Coalesce(Subquery(unscored), 0))
 
+    def seen_by_person(self):
+        """What the person assessed sees of their assessments (their own page): all but the unit's own drafts.
+        A draft of the unit's review of what they sent stays, as the unit reviewing it
+        (Assessment.is_unit_reviewing), its scores not shown (Assessment.shows_unit_scores)."""
+        return self.exclude(status=Assessment.Status.DRAFT, self_submitted_at__isnull=True)
+
 
 class Assessment(Versioned):
     """One secretary's assessment in one framework (year). The units are those of the branch the
@@ -664,6 +670,28 @@ class Assessment(Versioned):
         """Scores the unit still enters as its draft (the commune grid changes only these): its own draft, or
         a self-assessment it reviews. A sent one waits for the province; a confirmed one is locked."""
         return self.status in self.UNIT_DRAFT_STATUSES
+
+    @property
+    def is_unit_reviewing(self) -> bool:
+        """The unit's draft of a self-assessment the secretary sent: to the secretary their unit is reviewing
+        it. "Draft" would read as their own self-assessment sent back to them."""
+        return self.is_draft and self.was_self_assessed
+
+    @property
+    def status_for_person(self) -> str:
+        """The status as the person assessed reads it (their pages, their export): the unit's review is the
+        unit's doing, where "Draft" would read as their own sent back and "Submitted" as their own sending."""
+        if self.is_unit_reviewing:
+            return str(_("Your unit is reviewing it"))
+        if self.is_submitted:
+            return str(_("Reviewed by your unit, awaiting confirmation"))
+        return self.get_status_display()
+
+    @property
+    def shows_unit_scores(self) -> bool:
+        """Whether the person assessed reads the unit's scores: once the unit has sent them (its draft may
+        still change)."""
+        return self.status in (self.Status.SUBMITTED, self.Status.CONFIRMED)
 
     @property
     def unscored(self) -> str:

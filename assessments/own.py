@@ -35,7 +35,7 @@ def subject_sheets(person) -> list[Sheet]:
     by_pk = {a.pk: a for a in assessments}
 
     def unit_sent(assessment) -> bool:
-        return assessment.is_submitted or assessment.is_confirmed
+        return assessment.shows_unit_scores
 
     groups = GroupScore.objects.filter(assessment__in=by_pk).select_related("group").order_by("group__order")
     reviews = {(r.assessment_id, r.group_id): r for r in GroupReview.objects.filter(assessment__in=by_pk)}
@@ -65,7 +65,7 @@ def subject_sheets(person) -> list[Sheet]:
                     a.framework.name,
                     a.branch.name,
                     a.assessed_on,
-                    a.get_status_display(),
+                    a.status_for_person,
                     a.overall_score if unit_sent(a) else None,
                     a.get_rating_display() if unit_sent(a) else "",
                     a.comment if unit_sent(a) else "",

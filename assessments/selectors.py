@@ -697,6 +697,16 @@ class YearRow:
     assessment: Assessment
     year: int
     scores: list[Decimal | None]  # in the order of PersonHistory.groups
+    #: False: the unit's review draft, on the page of the person assessed (its scores are not shown)
+    unit_shown: bool = True
+
+    @property
+    def overall(self) -> Decimal | None:
+        return self.assessment.overall_score if self.unit_shown else None
+
+    @property
+    def rating(self) -> str:
+        return self.assessment.get_rating_display() if self.unit_shown else ""
 
     @property
     def counted(self) -> bool:
@@ -771,12 +781,9 @@ def person_history(person, *, user) -> PersonHistory:
     """The person's assessments that the user may see, per framework year, with group scores, overall
     score and rating. An assessment belongs to the district where it was made: after a move, the new
     district sees only its own. Two queries. `user=None`: the person's own page, every assessment made of
-    them that is no longer a draft."""
-    seen = (
-        Assessment.objects.visible_to(user)
-        if user is not None
-        else Assessment.objects.exclude(status=Assessment.Status.DRAFT)
-    )
+    them but the unit's own drafts (AssessmentQuerySet.seen_by_person), the unit's scores left out of its
+    review's draft."""
+    seen = Assessment.objects.visible_to(user) if user is not None else Assessment.objects.seen_by_person()
     assessments = list(
         seen.filter(person=person).select_related("framework").order_by("-framework__year", "-quarter", "-pk")
     )
@@ -791,10 +798,20 @@ def person_history(person, *, user) -> PersonHistory:
         names.setdefault(gs.group.name, len(names))
         by_assessment.setdefault(gs.assessment_id, {})[gs.group.name] = gs.score
     groups = list(names)
+
+    def shown(assessment) -> bool:
+        # The person's own page: the unit's scores once it has sent them, not its review's draft.
+        return user is not None or not assessment.is_unit_reviewing
+
     return PersonHistory(
         groups=groups,
         years=[
-            YearRow(a, a.framework.year, [by_assessment.get(a.pk, {}).get(name) for name in groups])
+            YearRow(
+                a,
+                a.framework.year,
+                [by_assessment.get(a.pk, {}).get(name) if shown(a) else None for name in groups],
+                unit_shown=shown(a),
+            )
             for a in assessments
         ],
     )

@@ -121,7 +121,7 @@ def self_detail(request, pk):
         pk=pk,
     )
     # The unit's scores are its own until it has submitted them (a review draft may still change).
-    unit_shown = assessment.is_submitted or assessment.is_confirmed
+    unit_shown = assessment.shows_unit_scores
     self_values = {s.criterion_id: (s.value, s.comment) for s in assessment.self_scores.all()}
     reviews = {r.group_id: r for r in assessment.group_reviews.all()}
     unit_groups = {g.group_id: g.score for g in assessment.group_scores.all()}

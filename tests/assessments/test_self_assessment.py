@@ -335,6 +335,31 @@ class TestTheUnitsReview:
         page = mine.get(reverse("assessments:self_detail", args=[assessment.pk]))
         assert page.status_code == 200
 
+    def test_the_units_review_draft_reads_to_the_secretary_as_the_unit_reviewing(
+        self, secretary, secretary_client, self_framework, criteria, tieu_can_officer
+    ):
+        """Their sent self-assessment stays on their page once the unit starts its review (its draft), said
+        as the unit reviewing it, never "Nháp"; the draft's scores stay the unit's own until it sends them."""
+        assessment = self_submitted(secretary, self_framework, criteria)
+        self_services.assessment_review_save(
+            assessment=assessment,
+            assessor=tieu_can_officer,
+            values=marks(criteria, 0.5),
+            version=assessment.version,
+        )
+        assessment.refresh_from_db()
+        assert assessment.status == S.DRAFT and assessment.overall_score == Decimal("51.00")
+        own = secretary_client.get(reverse("own:home")).text
+        own = own[own.index('id="own-assessments"') :]
+        assert assessment.period_label in own and "Đơn vị đang đánh giá" in own
+        assert "Nháp" not in own and "51,00" not in own
+        for url in (
+            reverse("assessments:self_list"),
+            reverse("assessments:self_detail", args=[assessment.pk]),
+        ):
+            page = secretary_client.get(url).text
+            assert "Đơn vị đang đánh giá" in page and "Nháp" not in page, url
+
     def test_an_officer_of_another_unit_gets_404(self, secretary, self_framework, criteria, as_persona):
         assessment = self_submitted(secretary, self_framework, criteria)
         other = as_persona("cang_long_officer")
