@@ -541,7 +541,9 @@ def commune_grid(request, code):
 
 
 def _assessment_for_action(request, pk) -> Assessment:
-    return get_object_or_404(Assessment.objects.visible_to(request.user).select_related("person"), pk=pk)
+    return get_object_or_404(
+        Assessment.objects.visible_to(request.user).select_related("person", "framework", "commune"), pk=pk
+    )
 
 
 def _service_action(request, assessment, action, success: str):

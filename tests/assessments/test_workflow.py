@@ -211,6 +211,21 @@ class TestViews:
         submitted.refresh_from_db()
         assert submitted.status == Assessment.Status.DRAFT
 
+    def test_the_reopen_page_names_the_unit_that_corrects_it_under_breadcrumbs(
+        self, client, tra_vinh_staff, submitted
+    ):
+        """Districts are gone: the page names the assessment's commune (or "the unit"), not "huyện", and sits
+        under the assessment as the other assessment pages do."""
+        services.assessment_confirm(assessment=submitted, user=tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
+        page = client.get(reverse("assessments:assessment_reopen", args=[submitted.pk])).text
+        said = " ".join(page.split("data-reopen-who>")[1].split("</p>")[0].split())
+        unit = "đơn vị" if submitted.commune.ended_on else submitted.commune.name
+        assert f"trở về trạng thái nháp để {unit} sửa" in said and "huyện" not in said
+        crumbs = page.split('class="breadcrumb small"')[1].split("</ol>")[0]
+        assert reverse("assessments:assessment_list") in crumbs
+        assert f'href="{submitted.get_absolute_url()}"' in crumbs and "Mở lại" in crumbs
+
     def test_confirmed_cannot_be_edited_through_the_form(
         self, client, tieu_can_officer, tra_vinh_staff, submitted
     ):
