@@ -34,7 +34,7 @@ from secretaries.selectors import check_manages_person
 from . import self_services, services
 from .filters import AssessmentFilter, unit_filters
 from .forms import AssessmentForm, CommuneGridForm, ReopenForm
-from .models import Assessment, Framework, GroupScore, Rating, Score, framework_for
+from .models import Assessment, Framework, GroupScore, Rating, Score, framework_for, workflow_step
 from .selectors import assessed_elsewhere
 
 
@@ -281,7 +281,7 @@ class AssessmentDetailView(ScopedObjectMixin, DetailView):
             groups=groups,
             shown_self=shown_self,
             can_confirm=can_confirm(self.request.user),
-            history=history_rows(assessment.history, limit=20),
+            history=history_rows(assessment.history, limit=20, steps=workflow_step),
             **kwargs,
         )
 

@@ -19,6 +19,7 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Valu
 from django.db.models.functions import Coalesce
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.choices import status_is
@@ -723,6 +724,22 @@ class Assessment(Versioned):
     # Statuses an officer or provincial staff treat as the unit's record (the self-assessment step is not).
     UNIT_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.CONFIRMED)
     UNIT_DRAFT_STATUSES = (Status.AWAITING_REVIEW, Status.DRAFT)
+
+
+#: a change of status that is a step of the workflow, by the step's name and label (the history's "What")
+WORKFLOW_STEPS = {
+    (Assessment.Status.SELF_DRAFT, Assessment.Status.AWAITING_REVIEW): ("submit", _("Submit")),
+    (Assessment.Status.AWAITING_REVIEW, Assessment.Status.SUBMITTED): ("submit", _("Submit")),
+    (Assessment.Status.DRAFT, Assessment.Status.SUBMITTED): ("submit", _("Submit")),
+    (Assessment.Status.SUBMITTED, Assessment.Status.CONFIRMED): ("confirm", _("Confirm")),
+    (Assessment.Status.CONFIRMED, Assessment.Status.DRAFT): ("reopen", _("Reopen")),
+    (Assessment.Status.SUBMITTED, Assessment.Status.DRAFT): ("return", pgettext_lazy("assessment", "Return")),
+}
+
+
+def workflow_step(previous, record):
+    """core.history.history_rows(steps=…): the step an assessment's history record was, or None (an edit)."""
+    return WORKFLOW_STEPS.get((previous.status, record.status))
 
 
 class Score(models.Model):

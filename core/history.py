@@ -35,6 +35,8 @@ class HistoryRow:
     changes: list[Change] = field(default_factory=list)
     #: why, when the change said so (an import: "Nhập từ tệp …")
     reason: str = ""
+    #: the step of a workflow this change was, where the caller names them (`history_rows(steps=…)`)
+    step: str = ""
 
 
 def display_value(model_field, value, names: dict | None = None) -> str:
@@ -77,9 +79,13 @@ def _same_save(earlier, later) -> bool:
     )
 
 
-def history_rows(history, *, limit: int = 20, hidden: frozenset[str] = frozenset()) -> list[HistoryRow]:
+def history_rows(
+    history, *, limit: int = 20, hidden: frozenset[str] = frozenset(), steps=None
+) -> list[HistoryRow]:
     """The latest `limit` changes of a history queryset (e.g. `branch.history`), newest first; the fields
-    in `hidden` (sensitive ones the reader may not see) are left out."""
+    in `hidden` (sensitive ones the reader may not see) are left out. `steps(previous, record)`, given,
+    names a change that is a step of the model's workflow: `(step, label)`, the label said in place of
+    "Changed" (an assessment's "Gửi", "Xác nhận"), or None for an ordinary change."""
     records = list(
         history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
     )
@@ -106,11 +112,11 @@ def history_rows(history, *, limit: int = 20, hidden: frozenset[str] = frozenset
             # The second record of one save (a seminar's participants set after the seminar): nothing of
             # its own to show, it would read as an empty "Changed" under the "Created".
             continue
-        pairs.append((record, changes))
+        pairs.append((record, changes, previous))
 
     # Name the related objects that changed, one query per related model.
     wanted: dict[str, set] = {}
-    for _record, changes in pairs:
+    for _record, changes, _previous in pairs:
         for change in changes:
             model_field = tracked[change.field]
             if isinstance(model_field, models.ForeignKey):
@@ -123,15 +129,22 @@ def history_rows(history, *, limit: int = 20, hidden: frozenset[str] = frozenset
             ended[(name, obj.pk)] = getattr(obj, "ended_on", None)
 
     rows = []
-    for record, changes in pairs:
+    for record, changes, previous in pairs:
+        step, action = "", str(HISTORY_TYPES[record.history_type])
+        named = None
+        if steps is not None and previous is not None and record.history_type == "~":
+            named = steps(previous, record)
+        if named is not None:
+            step, action = named[0], str(named[1])
         rows.append(
             HistoryRow(
                 # In Vietnam's time, whatever the template or export does with it.
                 when=timezone.localtime(record.history_date),
                 who=record.history_user,
-                action=str(HISTORY_TYPES[record.history_type]),
+                action=action,
                 changes=[_change(tracked[c.field], c, names, ended) for c in changes],
                 reason=reason_text(record.history_change_reason or ""),
+                step=step,
             )
         )
     return rows

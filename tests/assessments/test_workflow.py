@@ -226,6 +226,17 @@ class TestViews:
         assert reverse("assessments:assessment_list") in crumbs
         assert f'href="{submitted.get_absolute_url()}"' in crumbs and "Mở lại" in crumbs
 
+    def test_the_history_names_the_workflow_steps(self, client, tra_vinh_staff, submitted):
+        """Submitting, confirming and reopening each read as their step, not as an edit ("Sửa")."""
+        services.assessment_confirm(assessment=submitted, user=tra_vinh_staff)
+        services.assessment_reopen(assessment=submitted, user=tra_vinh_staff, reason="Sai điểm")
+        submitted.refresh_from_db()
+        services.assessment_submit(assessment=submitted)
+        login_verified(client, tra_vinh_staff)
+        history = client.get(submitted.get_absolute_url()).context["history"]
+        assert [row.action for row in history][:3] == ["Gửi", "Mở lại", "Xác nhận"]
+        assert history[1].reason == "Sai điểm" and history[1].step == "reopen"
+
     def test_confirmed_cannot_be_edited_through_the_form(
         self, client, tieu_can_officer, tra_vinh_staff, submitted
     ):
