@@ -277,13 +277,28 @@ class AssessmentDetailView(ScopedObjectMixin, DetailView):
                     comment=review.comment if review else "",
                 )
             )
+        history = history_rows(assessment.history, limit=20, steps=workflow_step)
         return super().get_context_data(
             groups=groups,
             shown_self=shown_self,
             can_confirm=can_confirm(self.request.user),
-            history=history_rows(assessment.history, limit=20, steps=workflow_step),
+            history=history,
+            sent_back=_sent_back(assessment, history),
             **kwargs,
         )
+
+
+def _sent_back(assessment, history):
+    """The history's row that sent this draft back (returned or reopened by the province, with its reason),
+    or None: the unit reads why on the assessment while it corrects it."""
+    if not assessment.is_draft:
+        return None
+    for row in history:  # newest first
+        if row.step in ("return", "reopen"):
+            return row
+        if row.step == "submit":
+            return None
+    return None
 
 
 def _assessment_form_page(
@@ -600,22 +615,40 @@ def assessment_confirm_many(request):
 
 @portal_view
 def assessment_reopen(request, pk):
+    return _back_to_draft_page(request, pk, returning=False)
+
+
+@portal_view
+def assessment_return(request, pk):
+    """A submitted assessment sent back to its unit, with the reason, before it is confirmed."""
+    return _back_to_draft_page(request, pk, returning=True)
+
+
+def _back_to_draft_page(request, pk, *, returning: bool):
+    """Reopening a confirmed assessment or returning a submitted one: the same page, asking the reason."""
     assessment = _assessment_for_action(request, pk)
     if not can_confirm(request.user):
         raise PermissionDenied
     form = ReopenForm(
-        request.POST if request.method == "POST" else None, cancel_url=assessment.get_absolute_url()
+        request.POST if request.method == "POST" else None,
+        cancel_url=assessment.get_absolute_url(),
+        returning=returning,
     )
     if request.method == "POST" and form.is_valid():
+        service = services.assessment_return if returning else services.assessment_reopen
         return _service_action(
             request,
             assessment,
-            lambda: services.assessment_reopen(
-                assessment=assessment, user=request.user, reason=form.cleaned_data["reason"]
-            ),
-            _("The assessment of %(person)s was reopened as a draft."),
+            lambda: service(assessment=assessment, user=request.user, reason=form.cleaned_data["reason"]),
+            _("The assessment of %(person)s was returned to its unit as a draft.")
+            if returning
+            else _("The assessment of %(person)s was reopened as a draft."),
         )
-    return render(request, "assessments/assessment_reopen.html", {"form": form, "assessment": assessment})
+    return render(
+        request,
+        "assessments/assessment_reopen.html",
+        {"form": form, "assessment": assessment, "returning": returning},
+    )
 
 
 @portal_view

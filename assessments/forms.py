@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.forms import CancelLink, ErrorSummary, Fieldset
 from core.validators import validate_not_in_future
@@ -397,6 +398,9 @@ class CommuneGridForm(forms.Form):
 
 
 class ReopenForm(forms.Form):
+    """The reason for sending an assessment back to draft: reopening a confirmed one, or (`returning`)
+    returning a submitted one to its unit."""
+
     reason = forms.CharField(
         label=_("Reason for reopening"),
         max_length=300,
@@ -404,13 +408,21 @@ class ReopenForm(forms.Form):
         help_text=_("Kept in the assessment's history."),
     )
 
-    def __init__(self, *args, cancel_url: str, **kwargs):
+    def __init__(self, *args, cancel_url: str, returning: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if returning:
+            self.fields["reason"].label = _("Reason for returning it")
+            self.fields["reason"].help_text = _("Kept in the assessment's history and shown to its unit.")
         self.helper = FormHelper()
         self.helper.layout = Layout(
             "reason",
             FormActions(
-                StrictButton(_("Reopen"), type="submit", name="submit", css_class="btn btn-warning"),
+                StrictButton(
+                    pgettext_lazy("assessment", "Return") if returning else _("Reopen"),
+                    type="submit",
+                    name="submit",
+                    css_class="btn btn-warning",
+                ),
                 CancelLink(cancel_url),
             ),
         )

@@ -285,7 +285,7 @@ def check_self_step(*, person: Person, framework: Framework, assessment: Assessm
 
 def _require_provincial(user) -> None:
     if not user.acts_for_province:
-        raise PermissionDenied(_("Only provincial staff confirm or reopen assessments."))
+        raise PermissionDenied(_("Only provincial staff confirm, return or reopen assessments."))
 
 
 @transaction.atomic
@@ -319,11 +319,43 @@ def assessment_confirm(*, assessment: Assessment, user) -> Assessment:
 @transaction.atomic
 def assessment_reopen(*, assessment: Assessment, user, reason: str) -> Assessment:
     """A confirmed assessment goes back to draft for correction; the reason stays in its history."""
+    return _back_to_draft(
+        assessment=assessment,
+        user=user,
+        reason=reason,
+        status=Assessment.Status.CONFIRMED,
+        refusal=ValidationError(_("Only a confirmed assessment can be reopened."), code="not_confirmed"),
+        reason_required=_("Say why the assessment is reopened."),
+    )
+
+
+@transaction.atomic
+def assessment_return(*, assessment: Assessment, user, reason: str) -> Assessment:
+    """A submitted assessment goes back to its unit's draft before it is confirmed, with the reason (kept in
+    its history and shown on the assessment): no confirmation to undo, and no wrong scores counted meanwhile
+    as confirmed."""
+    return _back_to_draft(
+        assessment=assessment,
+        user=user,
+        reason=reason,
+        status=Assessment.Status.SUBMITTED,
+        refusal=ValidationError(
+            _("Only a submitted assessment can be returned to its unit."), code="not_submitted"
+        ),
+        reason_required=_("Say why the assessment is returned."),
+    )
+
+
+def _back_to_draft(*, assessment, user, reason: str, status, refusal, reason_required: str) -> Assessment:
+    """Reopening and returning: provincial staff send a `status` assessment back to draft with a reason."""
     _require_provincial(user)
-    if assessment.status != Assessment.Status.CONFIRMED:
-        raise ValidationError(_("Only a confirmed assessment can be reopened."), code="not_confirmed")
+    current = lock_current(
+        Assessment, pk=assessment.pk, version=None
+    )  # a second click waits, then is refused
+    if current.status != status:
+        raise refusal
     if not reason.strip():
-        raise ValidationError(_("Say why the assessment is reopened."), code="reason_required")
+        raise ValidationError(reason_required, code="reason_required")
     assessment.status = Assessment.Status.DRAFT
     assessment.confirmed_by = None
     assessment.confirmed_at = None

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/submit/", views.assessment_submit, name="assessment_submit"),
     path("<int:pk>/confirm/", views.assessment_confirm, name="assessment_confirm"),
     path("<int:pk>/reopen/", views.assessment_reopen, name="assessment_reopen"),
+    path("<int:pk>/return/", views.assessment_return, name="assessment_return"),
 ]
 
 # The reports (summary, training needs) live in their own module.

@@ -192,6 +192,11 @@ CASES = [
         {**in_tieu_can(), "tieu_can_officer": FORBIDDEN},
     ),
     Case(
+        "assessment return (form)",
+        branch_url("assessments:assessment_return", "tieu_can_assessment"),
+        {**in_tieu_can(), "tieu_can_officer": FORBIDDEN},
+    ),
+    Case(
         "confirm many",
         lambda w: reverse("assessments:assessment_confirm_many"),
         {

@@ -78,6 +78,23 @@ def test_confirm_locks_and_reopen_needs_a_reason(
     assert submitted.history.first().history_change_reason == "Sai điểm tiêu chí 1.2"
 
 
+def test_returning_a_submitted_one_needs_the_province_and_a_reason(
+    submitted, tra_vinh_staff, tieu_can_officer
+):
+    with pytest.raises(PermissionDenied):
+        services.assessment_return(assessment=submitted, user=tieu_can_officer, reason="Sai")
+    with pytest.raises(ValidationError) as refused:
+        services.assessment_return(assessment=submitted, user=tra_vinh_staff, reason="  ")
+    assert refused.value.code == "reason_required"
+    services.assessment_return(assessment=submitted, user=tra_vinh_staff, reason="Thiếu minh chứng 2.1")
+    submitted.refresh_from_db()
+    assert submitted.status == Assessment.Status.DRAFT and submitted.confirmed_by is None
+    record = submitted.history.first()
+    assert record.history_change_reason == "Thiếu minh chứng 2.1"
+    # Never confirmed on the way back: no "Đã xác nhận" step in its history.
+    assert Assessment.Status.CONFIRMED not in set(submitted.history.values_list("status", flat=True))
+
+
 @pytest.mark.parametrize(
     ("start", "action", "allowed"),
     [
@@ -90,6 +107,9 @@ def test_confirm_locks_and_reopen_needs_a_reason(
         ("nhap", "reopen", False),
         ("da_gui", "reopen", False),
         ("da_xac_nhan", "reopen", True),
+        ("nhap", "return", False),
+        ("da_gui", "return", True),
+        ("da_xac_nhan", "return", False),
     ],
 )
 def test_state_machine(start, action, allowed, framework, criteria, world, tieu_can_officer, tra_vinh_staff):
@@ -109,11 +129,14 @@ def test_state_machine(start, action, allowed, framework, criteria, world, tieu_
         "reopen": lambda: services.assessment_reopen(
             assessment=assessment, user=tra_vinh_staff, reason="Sửa"
         ),
+        "return": lambda: services.assessment_return(
+            assessment=assessment, user=tra_vinh_staff, reason="Sửa"
+        ),
     }[action]
     if allowed:
         run()
         assessment.refresh_from_db()
-        after = {"submit": "da_gui", "confirm": "da_xac_nhan", "reopen": "nhap"}[action]
+        after = {"submit": "da_gui", "confirm": "da_xac_nhan", "reopen": "nhap", "return": "nhap"}[action]
         assert assessment.status == after
     else:
         with pytest.raises(ValidationError):
@@ -236,6 +259,31 @@ class TestViews:
         history = client.get(submitted.get_absolute_url()).context["history"]
         assert [row.action for row in history][:3] == ["Gửi", "Mở lại", "Xác nhận"]
         assert history[1].reason == "Sai điểm" and history[1].step == "reopen"
+
+    def test_the_province_returns_a_submitted_one_and_the_unit_reads_why(
+        self, client, tra_vinh_staff, tieu_can_officer, submitted
+    ):
+        login_verified(client, tra_vinh_staff)
+        detail = client.get(submitted.get_absolute_url()).text
+        url = reverse("assessments:assessment_return", args=[submitted.pk])
+        assert f'href="{url}"' in detail and "Trả lại" in detail
+        page = client.get(url)
+        assert page.status_code == 200 and "Trả lại" in page.text and 'name="reason"' in page.text
+        assert "reason" in client.post(url, {"reason": ""}).context["form"].errors
+        submitted.refresh_from_db()
+        assert submitted.status == Assessment.Status.SUBMITTED
+        assert client.post(url, {"reason": "Thiếu minh chứng tiêu chí 2.1"}).status_code == 302
+        submitted.refresh_from_db()
+        assert submitted.status == Assessment.Status.DRAFT
+        assert f'href="{url}"' not in client.get(submitted.get_absolute_url()).text
+
+        officer = client.__class__()
+        login_verified(officer, tieu_can_officer)
+        response = officer.get(submitted.get_absolute_url())
+        said = " ".join(response.text.split("data-sent-back>")[1].split("</div>")[0].split())
+        assert said.startswith("Trả lại:") and "Thiếu minh chứng tiêu chí 2.1" in said
+        assert response.context["history"][0].action == "Trả lại"
+        assert officer.get(url).status_code == 403
 
     def test_confirmed_cannot_be_edited_through_the_form(
         self, client, tieu_can_officer, tra_vinh_staff, submitted
