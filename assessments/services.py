@@ -4,7 +4,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from core.versioning import StaleEdit, lock_current
@@ -162,7 +162,12 @@ def assessment_save(
         if assessment is not None and version == 0:
             raise StaleEdit(assessment, loaded_version=0)  # created by someone else since the form opened
     else:
-        assessment = lock_current(scoped, pk=assessment.pk, version=version)
+        try:
+            assessment = lock_current(scoped, pk=assessment.pk, version=version)
+        except StaleEdit as stale:
+            if stale.instance is not None and stale.instance.is_locked:
+                raise confirmed_since(stale.instance) from None
+            raise
     if assessment is not None and assessment.is_locked:
         raise ValidationError(_("This assessment is confirmed and locked."), code="locked")
     check_self_step(person=person, framework=framework, assessment=assessment)
@@ -214,6 +219,23 @@ def assessment_save(
     _store_group_scores(assessment, derived)
     totals.assessment_changed(assessment)
     return assessment
+
+
+def confirmed_since(assessment: Assessment) -> ValidationError:
+    """The refusal of a form opened before the province confirmed the assessment: saving again would be
+    refused as well (it is locked), so it says so, not "save again to replace their changes"."""
+    return ValidationError(
+        _(
+            "“%(object)s” was confirmed by %(who)s at %(when)s, after you opened it, and is now locked: what "
+            "you typed was not saved. Changing it now needs the provincial Youth Union to reopen it."
+        )
+        % {
+            "object": assessment,
+            "who": assessment.confirmed_by or _("someone"),
+            "when": formats.date_format(timezone.localtime(assessment.confirmed_at), "SHORT_DATETIME_FORMAT"),
+        },
+        code="locked",
+    )
 
 
 def check_period(*, framework: Framework, quarter: int | None) -> None:

@@ -224,6 +224,31 @@ def test_assessment_stale_save_is_refused(client, second, tieu_can_officer, tra_
     assert assessment.comment == "Tốt"
 
 
+def test_assessment_confirmed_meanwhile_says_it_is_locked_not_save_again(
+    client, tieu_can_officer, tra_vinh_staff, world
+):
+    """Saving again could only be refused: the refusal says it is confirmed and locked, and that reopening
+    it is the province's."""
+    from assessments.services import assessment_confirm, assessment_submit
+
+    assessment = assessment_submit(assessment=world["tieu_can_assessment"])
+    url = reverse("assessments:assessment_update", args=[assessment.pk])
+    mine = open_form(login(client, tieu_can_officer), url)
+    assessment_confirm(assessment=assessment, user=tra_vinh_staff)
+
+    response = client.post(url, {**mine, "comment": "Cần cố gắng thêm", "save": ""})
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert [e.code for e in form.errors.as_data()["__all__"]] == ["locked"]
+    said = " ".join(form.non_field_errors())
+    assert "xác nhận" in said and "khóa" in said and "Tỉnh đoàn mở lại" in said
+    assert str(tra_vinh_staff) in said and "lưu lại" not in said
+    assert "Cần cố gắng thêm" in response.content.decode()
+    assessment.refresh_from_db()
+    assert assessment.is_locked and assessment.comment == ""
+
+
 def test_assessment_created_meanwhile_is_not_overwritten(
     client, second, tieu_can_officer, tra_vinh_staff, world
 ):
