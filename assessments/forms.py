@@ -24,6 +24,7 @@ from .models import (
     Period,
     Rating,
     RatingCondition,
+    Score,
     SelfScore,
 )
 
@@ -289,6 +290,8 @@ class CommuneGridForm(forms.Form):
     def __init__(self, *args, framework: Framework, criteria: list[Criterion], rows: list, **kwargs):
         super().__init__(*args, **kwargs)
         self.framework, self.criteria, self.rows = framework, criteria, rows
+        #: refused as saved by someone else meanwhile (StaleEdit), and the cells whose saved score differs
+        self.stale, self.conflicts = False, []
         for row in rows:
             existing = row.assessment
             # Locked too: a secretary still to assess themselves (or writing it), as services.check_self_step.
@@ -374,12 +377,34 @@ class CommuneGridForm(forms.Form):
     def add_error(self, field, error):
         # The officer has now seen who saved that row: saving again counts from the current version.
         if isinstance(error, StaleEdit) and error.instance is not None and self.is_bound:
+            self.stale = True
+            self.conflicts += self._changed_cells(error.instance)
             name = f"v-{error.instance.person_id}"
             if name in self.fields:
                 data = self.data.copy()
                 data[name] = str(error.current_version)
                 self.data = data
         super().add_error(field, error)
+
+    def _changed_cells(self, assessment) -> list[str]:
+        """The criteria of a row saved meanwhile whose stored score is not what is typed here, each with
+        both ("Trần Thị Mai, 1.1: now 1, typed here 5"): the history names only the overall score."""
+        row = next((r for r in self.rows if r.person.pk == assessment.person_id), None)
+        if row is None or not hasattr(self, "cleaned_data"):
+            return []
+        stored = dict(Score.objects.filter(assessment=assessment).values_list("criterion_id", "value"))
+        typed = self.row_values(row)
+        return [
+            _("%(person)s, %(criterion)s: now %(stored)s, typed here %(typed)s")
+            % {
+                "person": row.person.full_name,
+                "criterion": f"{criterion.group.order}.{criterion.order}",
+                "stored": "—" if stored.get(criterion.pk) is None else stored[criterion.pk],
+                "typed": "—" if typed.get(criterion.pk) is None else typed[criterion.pk],
+            }
+            for criterion in self.criteria
+            if stored.get(criterion.pk) != typed.get(criterion.pk)
+        ]
 
     def cell_errors(self) -> list[str]:
         """The grid's errors in words, cell by cell ("Trần Thị Mai, 1.2: From 1 to 5."), for the alert:

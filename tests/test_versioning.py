@@ -551,6 +551,33 @@ def test_admin_reference_data_stale_save_is_refused(client, second, administrato
         assert getattr(obj, field) == their_value
 
 
+def test_grid_conflict_has_its_own_heading_and_names_the_changed_criteria(
+    client, second, tieu_can_officer, world
+):
+    """Two tabs of the grid: the second's save is refused under a heading of its own (no cell is red), and
+    the criterion the first changed is named with both scores."""
+    from assessments.services import framework_criteria
+
+    assessment = world["tieu_can_assessment"]
+    person = world["tieu_can_person"]
+    first = framework_criteria(assessment.framework)[0]
+    cell = f"s-{person.pk}-{first.pk}"
+    url = _grid(world["tieu_can"].commune)
+    mine = open_form(login(client, tieu_can_officer), url, marker=f"v-{person.pk}")
+    theirs = open_form(login(second, tieu_can_officer), url, marker=f"v-{person.pk}")
+    assert second.post(url, {**theirs, cell: "1", "save": ""}).status_code == 302
+
+    response = client.post(url, {**mine, cell: "5", "save": ""})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    alert = " ".join(html.split('id="grid-errors"')[1].split("</div>")[0].split())
+    assert "Một số ô cần sửa" not in alert and "Chưa lưu gì" in alert
+    conflicts = " ".join(html.split("data-grid-conflicts>")[1].split("</div>")[0].split())
+    assert f"{person.full_name}, {first.group.order}.{first.order}: nay là 1, ô này nhập 5" in conflicts
+    assert assessment.scores.get(criterion=first).value == 1
+
+
 def test_grid_row_confirmed_meanwhile_is_reported_not_silently_dropped(
     client, tieu_can_officer, tra_vinh_staff, world
 ):
