@@ -90,6 +90,8 @@
 // <button data-confirm="…">, a question in the page's language; no inline handler (the CSP allows none).
 // With data-confirm-complete="selector", it asks only once every such field of its form is filled: with one
 // left empty the step will be refused anyway, and the page says which (an assessment's missing scores).
+// With data-confirm-count="rows" (and data-confirm-filled="fields"), "{count}" in the question is the number
+// of those rows of its form with a field typed in (the grid's "Save and submit").
 document.addEventListener("click", function (event) {
   const button = event.target.closest("[data-confirm]");
   if (!button) {
@@ -104,7 +106,23 @@ document.addEventListener("click", function (event) {
       return;
     }
   }
-  if (!window.confirm(button.dataset.confirm)) {
+  let question = button.dataset.confirm;
+  const counted = button.dataset.confirmCount;
+  if (counted && button.form) {
+    // The rows the step takes: those of `counted` with a field of `data-confirm-filled` typed in (the grid's
+    // rows with a score); none, and there is nothing to ask (the page says nothing was saved).
+    const filled = button.dataset.confirmFilled || "input";
+    const rows = Array.from(button.form.querySelectorAll(counted)).filter(function (row) {
+      return Array.from(row.querySelectorAll(filled)).some(function (field) {
+        return !field.disabled && !field.readOnly && field.value.trim() !== "";
+      });
+    }).length;
+    if (rows === 0) {
+      return;
+    }
+    question = question.replace("{count}", String(rows));
+  }
+  if (!window.confirm(question)) {
     event.preventDefault();
   }
 });

@@ -110,6 +110,18 @@ class TestGrid:
         page = " ".join(client.get(partial.get_absolute_url()).content.decode().split())
         assert "để trống" not in page and "chưa chấm" not in page
 
+    def test_the_grids_save_and_submit_asks_first_counting_the_rows(
+        self, client, tieu_can_officer, hieu_tu, framework
+    ):
+        """As a single assessment's "Gửi" does; the browser counts the rows with a score typed in
+        (static/js/portal.js, data-confirm-count)."""
+        client.force_login(tieu_can_officer)
+        html = " ".join(client.get(grid_url(hieu_tu) + f"?framework={framework.pk}").content.decode().split())
+        button = html.split('name="submit"')[1].split(">")[0]
+        assert 'data-confirm="Gửi các dòng đã nhập điểm ({count} dòng) để Tỉnh đoàn xác nhận?' in button
+        assert 'data-confirm-count="tbody tr"' in button
+        assert 'data-confirm-filled="input.score-input"' in button
+
     def test_the_grid_on_paper_says_its_framework_and_prints_whole_comments(
         self, client, tieu_can_officer, commune_people, hieu_tu, framework, criteria
     ):

@@ -130,6 +130,8 @@ def test_officer_scores_a_commune_from_the_keyboard_and_the_province_confirms(
     assert cell_values(page, HUNG) == TYPED[HUNG]
     press(page, "Lưu và gửi")
     expect(page.locator(".alert-success")).to_contain_text("Đã lưu và gửi 3 đánh giá")
+    # Asked first, as a single "Gửi" is, naming the rows it sends.
+    assert page.questions[-1].startswith("Gửi các dòng đã nhập điểm (3 dòng)"), page.questions
     expect(page.locator("#grid-errors")).to_have_count(0)
 
     weights = [c.weight for c in criteria]
