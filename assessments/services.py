@@ -402,6 +402,8 @@ def commune_grid_save(
         assessment = entry.assessment
         if entry.locked or (assessment is not None and not assessment.is_unit_draft):
             if assessment is not None and entry.loaded not in (None, assessment.version):
+                if assessment.is_locked:
+                    raise confirmed_since(assessment)
                 raise StaleEdit(assessment, loaded_version=entry.loaded)
         elif any(value is not None for value in entry.values.values()):
             open_entries.append(entry)

@@ -591,7 +591,13 @@ def test_grid_row_confirmed_meanwhile_is_reported_not_silently_dropped(
 
     response = client.post(url, {**mine, f"c-{person.pk}": "Nhận xét trong bảng", "save": ""})
 
-    refused_as_stale(response, who=tra_vinh_staff, their_value="Đã xác nhận", typed="Nhận xét trong bảng")
+    # Said as confirmed and locked, not as a change to save over (the row is read-only now).
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert [e.code for e in form.errors.as_data()["__all__"]] == ["locked"]
+    said = " ".join(form.non_field_errors())
+    assert str(tra_vinh_staff) in said and "khóa" in said and "lưu lại" not in said
+    assert "Nhận xét trong bảng" in response.content.decode()
     assessment.refresh_from_db()
     assert assessment.is_locked and assessment.comment == ""
 
