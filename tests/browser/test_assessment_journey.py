@@ -114,6 +114,8 @@ def test_officer_scores_a_commune_from_the_keyboard_and_the_province_confirms(
     wrong = grid_row(page, HUNG).locator("input.score-input").nth(WRONG_CELL)
     expect(wrong).to_have_class(INVALID)
     expect(page.locator("#assessment-grid input.score-input.is-invalid")).to_have_count(1)
+    # Red, without Bootstrap's warning icon drawn over the digits of a cell two digits wide.
+    assert wrong.evaluate("(cell) => getComputedStyle(cell).backgroundImage") == "none"
     assert Assessment.objects.filter(framework=framework_2026).count() == 1
     teo_draft.refresh_from_db()
     assert teo_draft.status == Assessment.Status.DRAFT
