@@ -102,7 +102,7 @@ def test_invite_self_assess_correct_consent_review_confirm_publish_wall(
         secretary.fill(f"input[name=score_{criterion.pk}]", str(3 if index == 0 else criterion.max_points))
     shot(secretary, "02-self-assessment-form-360")
     click(secretary, secretary.locator("main").get_by_role("button", name="Gửi đơn vị"))
-    expect(secretary.locator("#self-score")).to_have_text("95,00")
+    expect(secretary.locator("#self-score")).to_have_text("95")
     expect(secretary.locator("main")).to_contain_text("Chờ đơn vị đánh giá")
     shot(secretary, "03-self-assessment-sent-360")
 
@@ -110,7 +110,7 @@ def test_invite_self_assess_correct_consent_review_confirm_publish_wall(
     # score, and the long status wraps under the period rather than push the score off a phone's screen.
     click(secretary, secretary.locator(".breadcrumb").get_by_role("link", name="Hồ sơ của tôi"))
     waiting = secretary.locator("#own-assessments .table-responsive")
-    expect(waiting.locator("[data-self-overall]")).to_contain_text("95,00/100")
+    expect(waiting.locator("[data-self-overall]")).to_contain_text("95/100")
     assert waiting.evaluate("(el) => el.scrollWidth <= el.clientWidth"), "the table overflows at 360 px"
     # Then a phone correction, and consent to public showing.
     click(secretary, secretary.get_by_role("link", name="Đề nghị sửa thông tin"))
@@ -142,8 +142,8 @@ def test_invite_self_assess_correct_consent_review_confirm_publish_wall(
     officer.fill(f"textarea[name=part_{criteria[0].group_id}]", "Cần củng cố sinh hoạt chi đoàn.")
     shot(officer, "06-officer-review-1280")
     click(officer, officer.locator("main").get_by_role("button", name="Lưu và gửi"))
-    expect(officer.locator("#self-overall")).to_contain_text("95,00")
-    expect(officer.locator("main")).to_contain_text("100,00")
+    expect(officer.locator("#self-overall")).to_contain_text("95")
+    expect(officer.locator("main .stat-value").first).to_have_text("100")
     assessment = Assessment.objects.get(person=person, framework=framework)
 
     # 7. Provincial staff confirm; the rating follows the thresholds (100 points, no criterion under half).

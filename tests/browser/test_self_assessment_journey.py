@@ -95,7 +95,7 @@ def test_secretary_self_assesses_the_unit_reviews_the_province_confirms(
         page.get_by_role("button", name="Gửi đơn vị").click()
     assert page.questions[-1] == "Gửi bản tự đánh giá cho đơn vị? Sau khi gửi, bạn không thể sửa nữa."
     expect(page.locator(".alert-success")).to_contain_text("Đã gửi bản tự đánh giá")
-    expect(page.locator("#self-score")).to_have_text("95,00")
+    expect(page.locator("#self-score")).to_have_text("95")
     expect(page.locator("main")).to_contain_text("Hoàn thành tốt nhiệm vụ")
     expect(page.locator("main")).to_contain_text("Chờ đơn vị đánh giá")
     assessment = Assessment.objects.get(person=person, framework=self_framework)
@@ -121,9 +121,9 @@ def test_secretary_self_assesses_the_unit_reviews_the_province_confirms(
         officer_page.get_by_role("button", name="Lưu và gửi").click()
     main = officer_page.locator("main")
     expect(main).to_contain_text("Đã gửi")
-    expect(main).to_contain_text("100,00")
+    expect(main.locator(".stat-value").first).to_have_text("100")
     expect(main).to_contain_text("Hoàn thành xuất sắc nhiệm vụ")
-    expect(officer_page.locator("#self-overall")).to_contain_text("95,00")
+    expect(officer_page.locator("#self-overall")).to_contain_text("95")
     expect(main).to_contain_text("Cần củng cố sinh hoạt chi đoàn.")
     officer_page.context.close()
 
@@ -141,7 +141,7 @@ def test_secretary_self_assesses_the_unit_reviews_the_province_confirms(
 
     # The secretary now sees both scores.
     page.goto(f"{live_server.url}/assessments/self/assessment/{assessment.pk}/")
-    expect(page.locator("#unit-score")).to_have_text("100,00")
+    expect(page.locator("#unit-score")).to_have_text("100")
     expect(page.locator("main")).to_contain_text(evidence[:30])
     page.set_viewport_size({"width": 360, "height": 800})
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "wider than a phone"
