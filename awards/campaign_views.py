@@ -680,7 +680,11 @@ class CampaignReviewView(PaginatedListMixin, ManagedCampaignMixin, ListView):
                         % {"count": skipped},
                     )
                 return redirect(request.get_full_path())
-        messages.error(request, _("Nothing was changed."))
+        if self.form.has_error("nomination", "required"):
+            # The ticks sit in the table, outside the form: its own error would not be seen.
+            messages.error(request, _("No nomination is ticked."))
+        else:
+            messages.error(request, _("Nothing was changed."))
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

@@ -177,6 +177,8 @@ class TestBulk:
         response = client.post(review_url(world["campaign"]), {"action": "approve"})
         assert response.status_code == 200 and response.context["form"].errors["nomination"]
         assert statuses(*both) == ["da_gui", "da_gui"]
+        # Said as it is, not as if something had been tried.
+        assert [str(m) for m in get_messages(response.wsgi_request)] == ["Chưa chọn đề nghị nào."]
 
     def test_an_id_outside_the_campaign_refuses_everything(self, client, tra_vinh_staff, world, both):
         other = world["tieu_can_commendation"].nomination  # the 2020 campaign's
