@@ -601,9 +601,9 @@ def nomination_submit(*, nomination: Nomination, user, today: datetime.date | No
         _refuse(
             _(
                 "%(unit)s's quota is %(quota)d and %(used)d nominations are already submitted: "
-                "this one would be %(over)d over."
+                "this one would go over the quota."
             )
-            % {"unit": nomination.unit, "quota": quota, "used": used, "over": used + 1 - quota},
+            % {"unit": nomination.unit, "quota": quota, "used": used},
             "quota",
         )
     problems = eligibility_problems(campaign=campaign, person=nomination.person)

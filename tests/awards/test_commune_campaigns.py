@@ -198,7 +198,7 @@ class TestNominating:
             services.nomination_submit(nomination=draft, user=officer)
         assert refused.value.code == "quota"
         assert refused.value.messages == [
-            "Chỉ tiêu của Xã Tập Ngãi là 3 và đã gửi 3 đề nghị: gửi thêm đề nghị này sẽ vượt 1."
+            "Chỉ tiêu của Xã Tập Ngãi là 3 và đã gửi 3 đề nghị: gửi thêm đề nghị này sẽ vượt chỉ tiêu."
         ]
         [use] = quota_use(campaign=campaign, user=officer)
         assert (use.unit, use.quota, use.used, use.left, use.draft) == (w["tap_ngai"], 3, 3, 0, 1)

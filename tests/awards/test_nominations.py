@@ -183,7 +183,7 @@ class TestCreate:
         assert messages_of(response) == ["The nomination of Lê Thị Mai was submitted."]
         assert "used 2 of 2, 0 left" in officer.get(create_url(world)).content.decode()
 
-    def test_quota_refusal_keeps_the_draft_and_says_by_how_much(self, officer, world, hieu_tu):
+    def test_quota_refusal_keeps_the_draft_and_names_the_quota(self, officer, world, hieu_tu):
         nominate(officer, world, secretary(hieu_tu), submit=True)  # 2 of 2
         third = secretary(hieu_tu, full_name="Võ Văn Út")
         response = post_nomination(officer, world, third, submit=True)
@@ -192,11 +192,12 @@ class TestCreate:
         assert response["Location"] == reverse("awards:nomination_update", args=[nomination.pk])
         assert messages_of(response) == [
             "The nomination of Võ Văn Út was saved as a draft but could not be submitted:",
-            "Huyện Tiểu Cần's quota is 2 and 2 nominations are already submitted: this one would be 1 over.",
+            "Huyện Tiểu Cần's quota is 2 and 2 nominations are already submitted: this one would go over the "
+            "quota.",
         ]
         # The edit page it leads to shows the refusal above the form, and the typed text.
         page = officer.get(response["Location"])
-        assert "this one would be 1 over" in page.content.decode()
+        assert "this one would go over the quota" in page.content.decode()
         assert SUMMARY in page.content.decode()
 
     def test_with_no_place_left_the_page_offers_a_draft_and_says_why(self, officer, world, hieu_tu):
@@ -207,11 +208,12 @@ class TestCreate:
         Nomination.objects.filter(person=second).delete()  # a place again
         assert 'name="submit"' in officer.get(create_url(world)).content.decode()
 
-    def test_a_unit_quota_below_what_is_used_says_the_whole_excess(self, officer, world, hieu_tu, tieu_can):
+    def test_a_unit_quota_below_what_is_used_says_quota_and_use(self, officer, world, hieu_tu, tieu_can):
         Quota.objects.create(campaign=world["campaign"], district=tieu_can, quota=0)
         response = post_nomination(officer, world, secretary(hieu_tu), submit=True)
-        assert "quota is 0 and 1 nominations are already submitted: this one would be 2 over" in " ".join(
-            messages_of(response)
+        # The quota and the places taken, then the rule: not a bare number ("would be 2 over").
+        assert "quota is 0 and 1 nominations are already submitted: this one would go over the quota." in (
+            " ".join(messages_of(response))
         )
 
     def test_window_closed_says_since_when(self, officer, world, hieu_tu):
@@ -355,7 +357,7 @@ class TestUpdate:
         assert response.status_code == 200
         errors = form_errors(response)
         assert errors[0] == "The changes were saved, but the nomination could not be submitted:"
-        assert "this one would be 1 over" in errors[1]
+        assert "this one would go over the quota" in errors[1]
         nomination.refresh_from_db()
         assert (nomination.summary, nomination.status) == ("Đã sửa", Nomination.Status.DRAFT)
 
@@ -473,7 +475,7 @@ class TestDistrictActions:
         nominate(officer, world, secretary(hieu_tu), submit=True)
         nomination = draft_of(officer, world, hieu_tu)
         response = officer.post(action_url("submit", nomination))
-        assert any("would be 1 over" in m for m in messages_of(response))
+        assert any("would go over the quota" in m for m in messages_of(response))
         nomination.refresh_from_db()
         assert nomination.status == Nomination.Status.DRAFT
 

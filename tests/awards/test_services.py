@@ -106,7 +106,7 @@ def test_window_closed_names_the_date_and_days(campaign, hieu_tu, officer):
     assert campaign.closes_on.strftime("%d/%m/%Y") in message and "4" in message
 
 
-def test_quota_refusal_says_by_how_much(campaign, hieu_tu, officer):
+def test_quota_refusal_names_the_quota_and_its_use(campaign, hieu_tu, officer):
     first, second, third = (secretary(hieu_tu) for _ in range(3))
     submitted(campaign, first, officer)
     submitted(campaign, second, officer)
@@ -115,7 +115,9 @@ def test_quota_refusal_says_by_how_much(campaign, hieu_tu, officer):
         services.nomination_submit(nomination=nomination, user=officer)
     assert caught.value.error_list[0].code == "quota"
     message = caught.value.messages[0]
-    assert "2" in message and "1" in message  # quota 2, two used, one over
+    assert message == (
+        "Chỉ tiêu của Huyện Tiểu Cần là 2 và đã gửi 2 đề nghị: gửi thêm đề nghị này sẽ vượt chỉ tiêu."
+    )
 
 
 def test_drafts_and_rejected_nominations_do_not_use_the_quota(campaign, hieu_tu, officer, staff):
