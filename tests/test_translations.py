@@ -45,6 +45,12 @@ def test_every_message_is_translated():
     assert not untranslated, untranslated
 
 
+def test_a_nomination_is_de_nghi_everywhere():
+    """The glossary's word for nominating is "đề nghị": "đề cử" (an election's word) crept into messages."""
+    saying = [msgid for msgid, msgstr, *_rest in entries(PO.read_text("utf-8")) if "đề cử" in msgstr.lower()]
+    assert saying == []
+
+
 def test_compiled_catalogue_matches_the_source():
     catalogue = gettext.GNUTranslations(MO.open("rb"))
     stale = []

@@ -199,7 +199,7 @@ class TestForm:
             campaign_data(opens_on=f"01/01/{year + 3}", closes_on=f"31/01/{year + 3}"),
         )
         assert away.context["form"].errors["opens_on"] == [
-            f"Việc đề cử cho năm {year} mở trong năm {year} hoặc năm {year + 1}."
+            f"Đợt tuyên dương năm {year} chỉ nhận đề nghị trong năm {year} hoặc năm {year + 1}."
         ]
         assert not Campaign.objects.filter(year__in=[1900, year]).exists()
 
