@@ -331,7 +331,10 @@ class TestNominating:
         nomination.refresh_from_db()
         assert nomination.is_draft and nomination.commune == w["tap_ngai"]
         page = client.get(nomination.get_absolute_url()).content.decode()
-        assert f"Tỉnh đoàn đã không duyệt ngày {today().strftime('%d/%m/%Y')} vì:" in page and reason in page
+        assert (
+            f"Lần xét trước: Tỉnh đoàn đã không duyệt ngày {today().strftime('%d/%m/%Y')} vì:" in page
+            and reason in page
+        )
         [use] = quota_use(campaign=w["campaign"], user=w["officer"])
         assert (use.used, use.draft, use.rejected) == (0, 1, 0)
         [row] = panel(w["officer"]).context["open_campaigns"]

@@ -570,7 +570,8 @@ class TestReviseAfterRejection:
         assert actions(page) == {"edit", "submit", "delete", "documents"}
         html = page.content.decode()
         # What the province asked stays said, above the page and in the history.
-        assert f"The province did not approve it on {today().strftime('%d/%m/%Y')}, for this reason:" in html
+        rejected_on = today().strftime("%d/%m/%Y")
+        assert f"Previous review: the province did not approve it on {rejected_on}, for this reason:" in html
         assert html.count(MISSING_REPORT) >= 2
         # The edit page says it too, where the unit corrects.
         assert MISSING_REPORT in client.get(edit_url(nomination)).content.decode()
@@ -593,6 +594,8 @@ class TestReviseAfterRejection:
         page = client.get(nomination.get_absolute_url())
         assert actions(page) == {"approve", "reject"}
         assert MISSING_REPORT in page.content.decode()  # the reviewer sees what was asked
+        # ... as the earlier round's, not as the decision on what was sent again.
+        assert f"Previous review: the province did not approve it on {rejected_on}" in page.content.decode()
         client.post(action_url("approve", nomination))
         nomination.refresh_from_db()
         assert nomination.status == Nomination.Status.APPROVED
