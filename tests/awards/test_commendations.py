@@ -122,6 +122,9 @@ class TestPublishedList:
         tieu_can = next(g for g in response.context["groups"] if g["unit"].code == "846")
         assert tieu_can["current"] == 0 and len(tieu_can["entries"]) == 1
         assert "d-print-block" in html  # the printed note on what was left out
+        # The notice says what each print holds: the official list keeps the row, marked (official_list).
+        assert "không có khi in trang này; danh sách kèm quyết định vẫn giữ dòng của người bị thu hồi" in html
+        assert "không in trong danh sách" not in html
 
     def test_not_published_before_the_decision(self, client, tra_vinh_staff, tieu_can_officer, world):
         for user in (tra_vinh_staff, tieu_can_officer):
