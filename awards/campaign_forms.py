@@ -21,7 +21,7 @@ from core.versioning import VERSION_FIELD, VersionedForm
 from core.widgets import DateInput
 
 from .models import COMMUNE, Campaign, Nomination, nominating_level
-from .services import decision_date_problem, earliest_decision_date, quota_field
+from .services import deadline_problem, decision_date_problem, earliest_decision_date, quota_field
 
 #: the first year a campaign may be for (the records the portal holds begin in 2019)
 FIRST_YEAR = 2000
@@ -154,19 +154,16 @@ class CampaignForm(VersionedForm, forms.ModelForm):
         opens, closes = cleaned.get("opens_on"), cleaned.get("closes_on")
         if opens and closes and closes < opens:
             self.add_error("closes_on", _("Nominations cannot close before they open."))
-        elif (
-            closes
-            and "closes_on" in self.changed_data
-            and self.instance.pk
-            and self.instance.status == Campaign.Status.OPEN
-            and closes < timezone.localdate()
-        ):
-            # Moved into the past, the campaign would stay open in name and take no nomination: closing it
-            # is its own step, with its confirmation.
-            self.add_error(
-                "closes_on",
-                _("This day has passed. To stop nominations now, close the campaign from its page."),
+        else:
+            # The service's rule beside the day: a campaign that takes nominations closes today or later.
+            problem = deadline_problem(
+                status=self.instance.status,
+                closes_on=closes,
+                # The stored day: the instance takes the typed one after clean().
+                before=self.instance.closes_on if self.instance.pk else None,
             )
+            if problem:
+                self.add_error("closes_on", problem)
         year = cleaned.get("year")
         latest = timezone.localdate().year + LATER_YEARS
         if year and not FIRST_YEAR <= year <= latest:

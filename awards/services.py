@@ -125,20 +125,51 @@ def _check_quotas_hold(campaign: Campaign, *, written: dict) -> None:
         raise ValidationError(problems)
 
 
+def deadline_problem(
+    *, status: str, closes_on: datetime.date | None, before: datetime.date | None = None, today=None
+) -> ValidationError | None:
+    """Why a campaign of `status` cannot close nominations on `closes_on` (None: it can). A campaign that
+    is to take nominations (created, a draft, open, or being opened) closes today or later: with its
+    deadline passed it would be open in name and take none. A deadline left as it was (`before`, the
+    stored one) is not checked again: a draft whose day has passed keeps it until opening is refused."""
+    today = today or timezone.localdate()
+    if closes_on is None or closes_on >= today or closes_on == before:
+        return None
+    if status not in (Status.DRAFT, Status.OPEN):
+        return None
+    if status == Status.OPEN and before is not None:
+        # Closing an open campaign is its own step, with its confirmation.
+        return ValidationError(
+            _("This day has passed. To stop nominations now, close the campaign from its page."),
+            code="deadline_passed",
+        )
+    return ValidationError(
+        _("The deadline %(date)s has passed (today is %(today)s): nominations must close today or later.")
+        % {"date": _date(closes_on), "today": _date(today)},
+        code="deadline_passed",
+    )
+
+
 @transaction.atomic
 def campaign_save(*, campaign: Campaign, quotas: dict, user, version: int | None = None) -> Campaign:
     """Create or change a campaign and its quota overrides per nominating unit ({district or commune: quota
     or None}). A decided campaign is locked; a stale `version` (the one the form was loaded from) is
-    refused."""
+    refused, and so is a deadline already passed (deadline_problem)."""
     if campaign.pk:
         stored = check_version(campaign, version=version)
         if stored.is_decided:
             _refuse(_("The decision is published: the campaign is locked."), "campaign_locked")
         campaign._change_reason = _quota_changes(campaign, quotas, default_before=stored.default_quota)
+        problem = deadline_problem(
+            status=stored.status, closes_on=campaign.closes_on, before=stored.closes_on
+        )
     else:
         # An ended Tỉnh đoàn (Trà Vinh, to 30/06/2025) records no campaign opened after its end.
         _check_may_record(user, campaign.opens_on, field="opens_on")
         campaign.created_by = user
+        problem = deadline_problem(status=campaign.status, closes_on=campaign.closes_on)
+    if problem:
+        raise ValidationError({"closes_on": problem})
     campaign.full_clean(exclude=["status"])
     campaign.save()
     _quotas_write(campaign, quotas)
@@ -202,7 +233,14 @@ def _transition(
 
 @transaction.atomic
 def campaign_open(*, campaign: Campaign, user, today: datetime.date | None = None) -> Campaign:
-    """Open for nominations (from draft, or back from review to let districts complete their lists)."""
+    """Open for nominations (from draft, or back from review to let districts complete their lists), while
+    its deadline is still ahead (deadline_problem: the form moves it first)."""
+    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if locked.status in (Status.DRAFT, Status.REVIEW):
+        problem = deadline_problem(status=Status.DRAFT, closes_on=locked.closes_on, today=today)
+        if problem:
+            hint = _("Set a later deadline on the campaign’s form, then open it.")
+            _refuse(f"{problem.message} {hint}", "deadline_passed")
     return _transition(
         campaign,
         to=Status.OPEN,

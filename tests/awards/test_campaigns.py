@@ -164,9 +164,14 @@ class TestForm:
     def test_the_same_year_in_another_province_is_fine(self, client, vinh_long_staff, world):
         login_verified(client, vinh_long_staff)
         year = world["campaign"].year
+        today = timezone.localdate()
         response = client.post(
             reverse("awards:campaign_create"),
-            campaign_data(year=str(year), opens_on=f"01/09/{year}", closes_on=f"15/10/{year}"),
+            campaign_data(
+                year=str(year),
+                opens_on=f"{world['campaign'].opens_on:%d/%m/%Y}",
+                closes_on=f"{today + datetime.timedelta(days=10):%d/%m/%Y}",
+            ),
         )
         assert response.status_code == 302
 
@@ -182,6 +187,23 @@ class TestForm:
         assert form.errors["closes_on"] and not form.non_field_errors()
         assert not Campaign.objects.filter(year=int(year)).exists()
         assert f'value="01/09/{year}"' in response.content.decode()
+
+    def test_a_deadline_already_passed_is_refused_beside_it(self, client, tra_vinh_staff, world):
+        """Created with its deadline passed, a campaign would be opened in name and take no nomination: the
+        rule of services.deadline_problem, as the edit of an open campaign has it."""
+        login_verified(client, tra_vinh_staff)
+        today = timezone.localdate()
+        year = today.year - 1
+        response = client.post(
+            reverse("awards:campaign_create"),
+            campaign_data(year=str(year), opens_on=f"01/01/{today.year}", closes_on=f"02/01/{today.year}"),
+        )
+        assert response.status_code == 200
+        assert response.context["form"].errors["closes_on"] == [
+            f"Hạn cuối 02/01/{today.year} đã qua (hôm nay là {today:%d/%m/%Y}): "
+            "hạn cuối nhận đề nghị phải từ hôm nay trở đi."
+        ]
+        assert not Campaign.objects.filter(year=year, province=world["campaign"].province).exists()
 
     def test_a_year_far_off_a_window_years_away_and_a_huge_quota_are_refused_beside_their_fields(
         self, client, tra_vinh_staff, world
@@ -417,6 +439,23 @@ class TestSteps:
         step(client, "campaign_open", draft)
         draft.refresh_from_db()
         assert draft.status == Campaign.Status.OPEN
+
+    def test_a_campaign_whose_deadline_passed_is_not_opened(self, client, tra_vinh_staff, world):
+        draft = world["draft_campaign"]
+        today = timezone.localdate()
+        Campaign.objects.filter(pk=draft.pk).update(
+            opens_on=today - datetime.timedelta(days=10), closes_on=today - datetime.timedelta(days=1)
+        )
+        login_verified(client, tra_vinh_staff)
+        response = step(client, "campaign_open", draft)
+        assert response["Location"] == draft.get_absolute_url()
+        yesterday = today - datetime.timedelta(days=1)
+        assert messages_of(response) == [
+            f"Hạn cuối {yesterday:%d/%m/%Y} đã qua (hôm nay là {today:%d/%m/%Y}): hạn cuối nhận đề nghị phải "
+            "từ hôm nay trở đi. Hãy sửa hạn cuối trong biểu mẫu của đợt rồi mở nhận đề nghị."
+        ]
+        draft.refresh_from_db()
+        assert draft.status == Campaign.Status.DRAFT
 
     @pytest.mark.parametrize(
         ("action", "key"),

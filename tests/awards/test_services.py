@@ -283,6 +283,27 @@ def test_campaign_goes_draft_open_review_decided(tra_vinh, hieu_tu, officer, sta
     assert Commendation.objects.get().nomination == nomination
 
 
+def test_a_campaign_is_not_created_nor_opened_past_its_deadline(tra_vinh, staff):
+    past = Campaign(
+        province=tra_vinh,
+        year=today().year,
+        title="Đợt đã hết hạn",
+        opens_on=today() - datetime.timedelta(days=10),
+        closes_on=today() - datetime.timedelta(days=1),
+    )
+    assert refusal_code(services.campaign_save, campaign=past, quotas={}, user=staff) == "deadline_passed"
+    past.closes_on = today()  # the deadline's own day still takes nominations
+    campaign = services.campaign_save(campaign=past, quotas={}, user=staff)
+    Campaign.objects.filter(pk=campaign.pk).update(closes_on=today() - datetime.timedelta(days=1))
+    assert refusal_code(services.campaign_open, campaign=campaign, user=staff) == "deadline_passed"
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.DRAFT
+    # Moved forward, it opens.
+    campaign.closes_on = today() + datetime.timedelta(days=7)
+    services.campaign_save(campaign=campaign, quotas={}, user=staff, version=campaign.version)
+    assert services.campaign_open(campaign=campaign, user=staff).status == Campaign.Status.OPEN
+
+
 @pytest.mark.parametrize(
     "status, action",
     [
