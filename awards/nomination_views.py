@@ -25,7 +25,7 @@ from core.versioning import VERSION_FIELD
 
 from . import selectors, services
 from .documents import document_history_rows, document_response
-from .models import DISTRICT, Campaign, Nomination, NominationDocument
+from .models import DISTRICT, Campaign, Nomination, NominationDocument, nominating_unit
 from .nomination_forms import DecisionChangeForm, DocumentForm, NominationForm, RejectForm
 
 #: the latest changes a nomination's page lists, its own and its documents'
@@ -186,14 +186,9 @@ class NominationUpdateView(NominationFormMixin, TemplateView):
         self.campaign = self.nomination.campaign
 
     def refusal(self) -> str | None:
-        """Why the nomination cannot be changed any more (the service says the same on save)."""
-        if self.campaign.is_decided:
-            return _("The decision is published: the campaign is locked.")
-        if self.nomination.status not in (Status.DRAFT, Status.SUBMITTED):
-            return _("A reviewed nomination cannot be changed.")
-        if self.nomination.status == Status.SUBMITTED and self.campaign.status != Campaign.Status.OPEN:
-            return _("Nominations are closed: a submitted nomination can no longer be changed.")
-        return None
+        """Why the nomination cannot be changed now (the service's rule, which it checks again on save)."""
+        refusal = services.change_refusal(self.nomination, self.campaign)
+        return refusal[0] if refusal else None
 
     def get(self, request, *args, **kwargs):
         refusal = self.refusal()
@@ -208,7 +203,6 @@ class NominationUpdateView(NominationFormMixin, TemplateView):
             instance=self.nomination,
             user=self.request.user,
             cancel_url=self.nomination.get_absolute_url(),
-            can_submit=self.nomination.status == Status.DRAFT,
         )
 
     def get_context_data(self, **kwargs):
@@ -328,9 +322,8 @@ class NominationDetailView(ScopedObjectMixin, DetailView):
             )
         )
         return {
-            "edit": officer
-            and not campaign.is_decided
-            and (status == Status.DRAFT or (status == Status.SUBMITTED and is_open)),
+            # Only a draft: a submitted one is withdrawn to draft first (services.change_refusal).
+            "edit": officer and services.change_refusal(nomination, campaign) is None,
             "submit": officer and status == Status.DRAFT and is_open,
             "withdraw": officer and status == Status.SUBMITTED and is_open,
             "delete": officer and status == Status.DRAFT and not campaign.is_decided,
@@ -532,14 +525,29 @@ def _document(request, pk) -> NominationDocument:
     )
 
 
+def _may_edit_documents(request, nomination) -> bool:
+    """Whether the user may attach and remove the nomination's documents now; 403 to who never may (not the
+    nominating unit), and a message to the unit while the nomination is not a draft."""
+    if services.may_edit_documents(nomination, request.user):
+        return True
+    campaign = nomination.campaign
+    if not campaign.nominated_by(request.user) or nominating_unit(request.user)[1] != nomination.unit_id:
+        raise PermissionDenied
+    refusal = services.change_refusal(nomination, campaign)
+    messages.error(
+        request, refusal[0] if refusal else _("The documents of this nomination can no longer be changed.")
+    )
+    return False
+
+
 @require_POST
 @portal_view
 def nomination_document_upload(request, pk):
     """Attach a file to the nomination (those who may edit it). A refused file comes back on the
     nomination's page with the reason next to the field."""
     nomination = _load(request, pk)
-    if not services.may_edit_documents(nomination, request.user):
-        raise PermissionDenied
+    if not _may_edit_documents(request, nomination):
+        return redirect(nomination)
     form = DocumentForm(
         request.POST,
         request.FILES,
@@ -578,8 +586,8 @@ def nomination_document_delete(request, pk):
     """Remove an attached file, after a confirmation page."""
     document = _document(request, pk)
     nomination = document.nomination
-    if not services.may_edit_documents(nomination, request.user):
-        raise PermissionDenied
+    if not _may_edit_documents(request, nomination):
+        return redirect(nomination)
     if request.method != "POST":
         return render(
             request,

@@ -3,7 +3,8 @@ that names the rule, whatever the state machine or the campaign's rules do not a
 
 campaign:   draft → open → under review → decided (publishing locks it); under review → open again.
 nomination: draft → submitted → approved / not approved, and back to submitted while the campaign is not
-            decided; submitted → draft when the district withdraws it while nominations are open; not
+            decided; submitted → draft when the district withdraws it while nominations are open (only a
+            draft's text and documents change: change_refusal); not
             approved → draft when the nominating unit takes it back to correct it while nominations are open.
 commendation: made by publishing; revoked with a date and a reason, never deleted.
 """
@@ -560,12 +561,32 @@ def _nominating_unit_set(nomination: Nomination, *, branch, user) -> None:
         )
 
 
+def change_refusal(nomination: Nomination, campaign: Campaign) -> tuple[str, str] | None:
+    """(message, code) of why the nominating unit cannot change a nomination's text or documents now (None:
+    it can). Only a draft changes: once submitted, the province reviews what was sent, so the unit takes it
+    back to draft first (nomination_withdraw, while nominations are open) and submits it again."""
+    if campaign.is_decided:
+        return _("The decision is published: the campaign is locked."), "campaign_locked"
+    if nomination.status == Nomination.Status.DRAFT:
+        return None
+    if nomination.status != Nomination.Status.SUBMITTED:
+        return _("A reviewed nomination cannot be changed."), "nomination_reviewed"
+    if campaign.status != Status.OPEN:
+        return _(
+            "Nominations are closed: a submitted nomination can no longer be changed."
+        ), "nomination_sent"
+    return (
+        _("A submitted nomination cannot be changed: withdraw it to draft first, then submit it again."),
+        "nomination_sent",
+    )
+
+
 @transaction.atomic
 def nomination_save(
     *, nomination: Nomination, user, version: int | None = None, today: datetime.date | None = None
 ) -> Nomination:
-    """Create or change a draft (or a submitted nomination, while nominations are open). The nominee must
-    be a current secretary; the nomination records the units of their branch. A stale `version` (the one
+    """Create or change a draft (a submitted one is withdrawn to draft first: change_refusal). The nominee
+    must be a current secretary; the nomination records the units of their branch. A stale `version` (the one
     the form was loaded from) is refused, and so is a new nomination by an account whose unit ended before
     `today` (a Huyện đoàn after 30/06/2025)."""
     campaign = nomination.campaign
@@ -573,12 +594,11 @@ def nomination_save(
         _refuse(_("The decision is published: the campaign is locked."), "campaign_locked")
     if nomination.pk:
         stored = check_version(nomination, version=version)
-        if stored.status not in (Nomination.Status.DRAFT, Nomination.Status.SUBMITTED):
-            _refuse(_("A reviewed nomination cannot be changed."), "nomination_reviewed")
+        refusal = change_refusal(stored, campaign)
+        if refusal:
+            _refuse(*refusal)
         if stored.person_id != nomination.person_id:
             _refuse(_("The nominee of a nomination cannot be changed."), "nominee_changed")
-        if stored.status == Nomination.Status.SUBMITTED:
-            _require_campaign_status(campaign, Status.OPEN, action=_("changed"))
     else:
         user.check_may_record_on(today or timezone.localdate())
         _require_campaign_status(campaign, Status.OPEN, action=_("nominated in"))
@@ -852,22 +872,22 @@ def nominations_review(*, nominations, approve: bool, reviewer, reason: str = ""
 
 def may_edit_documents(nomination: Nomination, user) -> bool:
     """Who attaches and removes a nomination's documents: the officers of the nominating unit, while the
-    nomination may still be changed (a draft, or submitted while nominations are open)."""
+    nomination may still be changed (a draft: change_refusal)."""
     campaign = nomination.campaign
-    if campaign.is_decided or not campaign.nominated_by(user):
+    if not campaign.nominated_by(user) or nominating_unit(user)[1] != nomination.unit_id:
         return False
-    if nominating_unit(user)[1] != nomination.unit_id:
-        return False
-    return nomination.status == Nomination.Status.DRAFT or (
-        nomination.status == Nomination.Status.SUBMITTED and campaign.status == Status.OPEN
-    )
+    return change_refusal(nomination, campaign) is None
+
+
+def _documents_locked() -> tuple[str, str]:
+    return _("The documents of this nomination can no longer be changed."), "documents_locked"
 
 
 @transaction.atomic
 def nomination_document_add(*, nomination: Nomination, kind: str, upload, user) -> NominationDocument:
     """Attach a checked file (awards.documents.check_document) to a nomination."""
     if not may_edit_documents(nomination, user):
-        _refuse(_("The documents of this nomination can no longer be changed."), "documents_locked")
+        _refuse(*(change_refusal(nomination, nomination.campaign) or _documents_locked()))
     content_type, extension = check_document(upload)
     document = NominationDocument(
         nomination=nomination,
@@ -886,7 +906,7 @@ def nomination_document_add(*, nomination: Nomination, kind: str, upload, user) 
 @transaction.atomic
 def nomination_document_delete(*, document: NominationDocument, user) -> None:
     if not may_edit_documents(document.nomination, user):
-        _refuse(_("The documents of this nomination can no longer be changed."), "documents_locked")
+        _refuse(*(change_refusal(document.nomination, document.nomination.campaign) or _documents_locked()))
     storage, name = document.file.storage, document.file.name
     document.delete()
     transaction.on_commit(lambda: storage.delete(name))

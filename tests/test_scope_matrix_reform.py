@@ -319,8 +319,14 @@ COMMUNE_CASES = [
         _expect(administrator=OK, new_vinh_long_staff=OK, neighbour_officer=OK),
         "get",
     ),
-    ("nomination edit", _url("awards:nomination_update", "tap_ngai_nomination"), _own(OK), "get"),
-    ("nomination edit (post)", _url("awards:nomination_update", "tap_ngai_nomination"), _own(OK), "post"),
+    # Submitted: the officer is sent back to its page, the unit withdraws it to draft to change it.
+    ("nomination edit", _url("awards:nomination_update", "tap_ngai_nomination"), _own(REDIRECT), "get"),
+    (
+        "nomination edit (post)",
+        _url("awards:nomination_update", "tap_ngai_nomination"),
+        _own(REDIRECT),
+        "post",
+    ),
     (
         "nomination withdraw",
         _url("awards:nomination_withdraw", "tap_ngai_nomination"),
@@ -355,12 +361,12 @@ COMMUNE_CASES = [
         _own(FORBIDDEN, staff=REDIRECT),
         "get",
     ),
-    # The commune's own documents: its officer uploads (an empty post comes back with its error); the
-    # neighbour never reaches them; the province's staff read, not change.
+    # The commune's own documents: its officer uploads to a draft (to this submitted one: sent back to its
+    # page); the neighbour never reaches them; the province's staff read, not change.
     (
         "nomination document upload",
         _url("awards:nomination_document_upload", "tap_ngai_nomination"),
-        _own(OK),
+        _own(REDIRECT),
         "post",
     ),
     (

@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
+from awards.services import nomination_withdraw
 from core.versioning import VERSION_FIELD, StaleEdit, lock_current
 from tests.factories import UserFactory
 from tests.login import login_verified
@@ -385,8 +386,8 @@ def test_campaign_stale_save_is_refused(client, second, tra_vinh_staff, administ
 
 
 def test_nomination_stale_save_is_refused(client, second, tieu_can_officer, world):
-    """Two tabs of the same officer."""
-    nomination = world["tieu_can_nomination"]
+    """Two tabs of the same officer, on a draft (a submitted nomination is withdrawn to change it)."""
+    nomination = nomination_withdraw(nomination=world["tieu_can_nomination"], user=tieu_can_officer)
     url = reverse("awards:nomination_update", args=[nomination.pk])
     mine = open_form(login(client, tieu_can_officer), url)
     theirs = open_form(login(second, tieu_can_officer), url)

@@ -6,6 +6,7 @@ import io
 import zipfile
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -86,11 +87,16 @@ def upload_url(nomination):
     return reverse("awards:nomination_document_upload", args=[nomination.pk])
 
 
+def a_draft(world, officer):
+    """The unit's submitted nomination, taken back to draft: only a draft's documents change."""
+    return services.nomination_withdraw(nomination=world["tieu_can_nomination"], user=officer)
+
+
 class TestPages:
     def test_the_unit_attaches_and_everyone_in_scope_reads(
         self, client, tieu_can_officer, tra_vinh_staff, cang_long_officer, world
     ):
-        nomination = world["tieu_can_nomination"]
+        nomination = a_draft(world, tieu_can_officer)
         client.force_login(tieu_can_officer)
         response = client.post(
             upload_url(nomination), {"kind": "bao_cao", "file": upload("Báo cáo thành tích.pdf", PDF)}
@@ -106,6 +112,7 @@ class TestPages:
         assert document.file.name.startswith("nomination-documents/") and "Báo" not in document.file.name
         file_url = reverse("awards:nomination_document", args=[document.pk])
         assert file_url in client.get(nomination.get_absolute_url()).content.decode()
+        services.nomination_submit(nomination=nomination, user=tieu_can_officer)
         # The province reads it on the nomination and in the review.
         login_verified(client, tra_vinh_staff)
         review = client.get(reverse("awards:campaign_review", args=[nomination.campaign_id]))
@@ -122,7 +129,7 @@ class TestPages:
     def test_a_refused_file_comes_back_with_its_error_next_to_the_field(
         self, client, tieu_can_officer, world
     ):
-        nomination = world["tieu_can_nomination"]
+        nomination = a_draft(world, tieu_can_officer)
         client.force_login(tieu_can_officer)
         response = client.post(
             upload_url(nomination), {"kind": "to_trinh", "file": upload("to-trinh.pdf", b"MZ")}
@@ -134,7 +141,7 @@ class TestPages:
         assert not NominationDocument.objects.exists()
 
     def test_removed_after_a_confirmation(self, client, tieu_can_officer, world):
-        nomination = world["tieu_can_nomination"]
+        nomination = a_draft(world, tieu_can_officer)
         document = services.nomination_document_add(
             nomination=nomination, kind="to_trinh", upload=upload("to-trinh.pdf", PDF), user=tieu_can_officer
         )
@@ -148,7 +155,7 @@ class TestPages:
     def test_the_nominations_history_says_who_attached_and_removed_which_file(
         self, client, tieu_can_officer, tra_vinh_staff, world
     ):
-        nomination = world["tieu_can_nomination"]
+        nomination = a_draft(world, tieu_can_officer)
         client.force_login(tieu_can_officer)
         client.post(upload_url(nomination), {"kind": "to_trinh", "file": upload("Tờ trình số 12.pdf", PDF)})
         document = NominationDocument.objects.get(nomination=nomination)
@@ -171,6 +178,39 @@ class TestPages:
             "Tờ trình số 12.pdf",
         )
         assert [row.when for row in history] == sorted((row.when for row in history), reverse=True)
+
+    def test_a_submitted_nominations_documents_wait_for_it_to_be_withdrawn(
+        self, client, tieu_can_officer, world
+    ):
+        """What the province reviews is what was sent: the unit takes it back to draft to change it."""
+        nomination = world["tieu_can_nomination"]
+        document = NominationDocument.objects.create(
+            nomination=nomination,
+            kind="bao_cao",
+            original_name="a.pdf",
+            content_type="application/pdf",
+            size=1,
+        )
+        assert not services.may_edit_documents(nomination, tieu_can_officer)
+        client.force_login(tieu_can_officer)
+        page = client.get(nomination.get_absolute_url()).content.decode()
+        delete_url = reverse("awards:nomination_document_delete", args=[document.pk])
+        assert upload_url(nomination) not in page and delete_url not in page
+        refusal = "Đề nghị đã gửi thì không sửa được: hãy rút về nháp trước rồi gửi lại."
+        for response in (
+            client.post(upload_url(nomination), {"kind": "bao_cao", "file": upload("b.pdf", PDF)}),
+            client.get(delete_url),
+            client.post(delete_url),
+        ):
+            assert response["Location"] == nomination.get_absolute_url()
+            assert {str(m) for m in get_messages(response.wsgi_request)} == {refusal}
+        assert list(nomination.documents.values_list("original_name", flat=True)) == ["a.pdf"]
+        with pytest.raises(ValidationError) as refused:
+            services.nomination_document_delete(document=document, user=tieu_can_officer)
+        assert refused.value.code == "nomination_sent"
+        a_draft(world, tieu_can_officer)
+        assert client.post(delete_url).status_code == 302
+        assert not nomination.documents.exists()
 
     def test_locked_once_decided(self, tieu_can_officer, world):
         nomination = world["tieu_can_commendation"].nomination

@@ -320,11 +320,26 @@ def edit_url(nomination) -> str:
 
 
 class TestUpdate:
-    def test_edit_a_submitted_nomination_while_open(self, officer, world):
+    def test_a_submitted_nomination_is_edited_once_withdrawn_to_draft(self, officer, world):
+        """What the province reviews is what was sent: the unit takes it back to draft to change it
+        (services.change_refusal)."""
         nomination = world["tieu_can_nomination"]
+        refusal = (
+            "A submitted nomination cannot be changed: withdraw it to draft first, then submit it again."
+        )
+        for method in ("get", "post"):
+            response = getattr(officer, method)(
+                edit_url(nomination), {"summary": "Tóm tắt mới", "report": "Báo cáo mới", "save": ""}
+            )
+            assert response["Location"] == nomination.get_absolute_url()
+            assert set(messages_of(response)) == {refusal}
+        nomination.refresh_from_db()
+        assert nomination.summary != "Tóm tắt mới"
+        page = officer.get(nomination.get_absolute_url())
+        assert edit_url(nomination) not in page.content.decode()
+        officer.post(reverse("awards:nomination_withdraw", args=[nomination.pk]))
         page = officer.get(edit_url(nomination)).content.decode()
         assert 'name="person"' not in page  # the nominee never changes
-        assert 'name="submit"' not in page  # already submitted: only "Save"
         response = officer.post(
             edit_url(nomination),
             {
@@ -339,7 +354,7 @@ class TestUpdate:
         assert (nomination.summary, nomination.report, nomination.status) == (
             "Tóm tắt mới",
             "Báo cáo mới",
-            Nomination.Status.SUBMITTED,
+            Nomination.Status.DRAFT,
         )
         assert nomination.person == world["tieu_can_person"]
 
@@ -361,8 +376,8 @@ class TestUpdate:
         nomination.refresh_from_db()
         assert (nomination.summary, nomination.status) == ("Đã sửa", Nomination.Status.DRAFT)
 
-    def test_blank_fields_come_back_with_errors(self, officer, world):
-        nomination = world["tieu_can_nomination"]
+    def test_blank_fields_come_back_with_errors(self, officer, world, hieu_tu):
+        nomination = draft_of(officer, world, hieu_tu)
         response = officer.post(edit_url(nomination), {"summary": "", "report": "Giữ lại", "save": ""})
         assert response.status_code == 200 and "summary" in response.context["form"].errors
         assert "Giữ lại" in response.content.decode()
@@ -432,7 +447,7 @@ class TestDetail:
             "Change history",
         ):
             assert text in html, text
-        assert actions(response) == {"edit", "withdraw", "documents"}
+        assert actions(response) == {"withdraw"}  # sent: read-only until withdrawn to draft
 
     def test_actions_of_a_draft(self, officer, world, hieu_tu):
         nomination = draft_of(officer, world, hieu_tu)
