@@ -144,6 +144,14 @@ def in_sentence(name: str) -> str:
     return name
 
 
+def position(branch_name: str, *units: str) -> str:
+    """The position as the documents word it, whatever the branch's name holds ("Ấp Phú Thọ", "Chi đoàn Ấp
+    Phú Thọ"): "Bí thư Chi đoàn ấp Phú Thọ", then its `units` in a sentence ("…, xã Hùng Hòa"). The
+    certificate, the list attached to the decision, the published list and the wall all say it so."""
+    branch = branch_name.removeprefix("Chi đoàn ").strip()
+    return ", ".join([f"Bí thư Chi đoàn {in_sentence(branch)}", *(in_sentence(unit) for unit in units)])
+
+
 def province_parts(province) -> tuple[str, str]:
     """('Tỉnh đoàn Trà Vinh', 'Trà Vinh') for Tỉnh Trà Vinh, ('Thành đoàn Cần Thơ', 'Cần Thơ') for a city
     (Province.union_name): in Vietnamese whatever the page's language, as the documents are."""
@@ -190,17 +198,14 @@ class CertificateText:
         campaign = commendation.campaign
         body, place = province_parts(campaign.province)
         branch = commendation.branch
-        branch_name = branch.name.removeprefix("Chi đoàn ").strip()
         decided = campaign.decision_date
         # The units as they were on the decision date: the branch's commune then (not the one it was
         # re-attached to later), and its district before the 2025 reform ("xã Hiếu Tử, huyện Tiểu Cần" in
         # 2020; "xã Tập Ngãi" alone in 2026, when there are no districts).
         if commune is None:
             commune = branch_communes_on([branch], decided)[branch.pk]
-        units = [in_sentence(branch_name), in_sentence(commune.name)]
         district = commendation.district or commune.district
-        if district is not None:
-            units.append(in_sentence(district.name))
+        units = [commune.name] + ([district.name] if district is not None else [])
         summary = " ".join(commendation.nomination.summary.split())
         text = cls(
             union="ĐOÀN TNCS HỒ CHÍ MINH",
@@ -208,7 +213,7 @@ class CertificateText:
             title="GIẤY CHỨNG NHẬN",
             subtitle=f"Bí thư Chi đoàn tiêu biểu năm {commendation.year}",
             name=commendation.person.full_name,
-            role="Bí thư Chi đoàn " + ", ".join(units),
+            role=position(branch.name, *units),
             achievement=(
                 "Đã có thành tích xuất sắc trong công tác Đoàn và phong trào thanh thiếu nhi "
                 f"năm {commendation.year}{':' if summary else '.'}"

@@ -30,7 +30,7 @@ from core.versioning import VERSION_FIELD
 from secretaries.models import Person
 
 from . import selectors, services
-from .certificate import all_certificates_filename, certificate_pdf, certificates_pdf, filename
+from .certificate import all_certificates_filename, certificate_pdf, certificates_pdf, filename, position
 from .commendation_forms import CommendationRevokeForm, StatisticsYearForm
 from .home import per_year_chart
 from .models import Campaign, Commendation
@@ -78,6 +78,14 @@ def commendation_list(request, campaign_pk):
     rows = selectors.communes_on_decision(
         list(selectors.published_commendations(campaign=campaign, user=request.user)), campaign=campaign
     )
+    for commendation in rows:
+        # As the certificate and the list attached to the decision word it: the units on the decision date.
+        district = commendation.district or commendation.commune_then.district
+        commendation.position = position(
+            commendation.branch.name,
+            commendation.commune_then.name,
+            *([district.name] if district is not None else []),
+        )
     groups = []
     for unit, entries in groupby(rows, key=lambda c: c.unit):
         entries = list(entries)

@@ -13,7 +13,15 @@ from fpdf.fonts import FontFace
 
 from core.made_once import made_once
 
-from .certificate import DRAWING, FONT_FAMILY, add_document_fonts, date_line, in_sentence, province_parts
+from .certificate import (
+    DRAWING,
+    FONT_FAMILY,
+    add_document_fonts,
+    date_line,
+    in_sentence,
+    position,
+    province_parts,
+)
 
 
 @dataclass
@@ -49,13 +57,12 @@ def official_rows(commendations: list) -> list[OfficialRow]:
         commune = commendation.commune_then
         district = commendation.district or commune.district
         units = [commune.name] + ([district.name] if district is not None else [])
-        branch = commendation.branch.name.removeprefix("Chi đoàn ").strip()
         rows.append(
             OfficialRow(
                 number=len(rows) + 1,
                 name=commendation.person.full_name,
                 born=str(commendation.person.date_of_birth.year),
-                position=f"Bí thư Chi đoàn {in_sentence(branch)}",
+                position=position(commendation.branch.name),
                 unit=", ".join(in_sentence(u) if i else u for i, u in enumerate(units)),
                 revoked=(
                     f"Đã thu hồi ngày {commendation.revoked_on:%d/%m/%Y}" if commendation.is_revoked else ""

@@ -25,6 +25,7 @@ from django.db.models import Count, Max, Q
 from branches.selectors import branch_communes_on
 from secretaries.choices import PublicConsent
 
+from .certificate import position
 from .models import Campaign, Commendation
 
 CACHE_SECONDS = getattr(settings, "WALL_CACHE_SECONDS", 60 * 60)
@@ -46,7 +47,8 @@ def portrait_shown():
 
 def _key(prefix: str, row: dict) -> str:
     digest = hashlib.sha256(repr(sorted(row.items())).encode()).hexdigest()[:24]
-    return f"wall:{prefix}:{digest}"
+    # v2: the entries carry their position (certificate.position); an entry cached before has none.
+    return f"wall:v2:{prefix}:{digest}"
 
 
 def _fingerprint(queryset, *, people: bool = True) -> dict:
@@ -103,9 +105,8 @@ def wall_index() -> list[dict]:
 class WallEntry:
     pk: int
     name: str
-    branch: str
-    commune: str
-    district: str
+    #: "Bí thư Chi đoàn ấp Cây Gòn, xã Hiếu Tử, huyện Tiểu Cần" (certificate.position)
+    position: str
     summary: str
     portrait: bool
 
@@ -144,10 +145,11 @@ def wall_year(*, province_id: int, year: int) -> dict | None:
                 WallEntry(
                     pk=commendation.pk,
                     name=person.full_name,
-                    # "Bí thư Chi đoàn Ấp Cây Gòn", as the official list words it, whatever the name holds.
-                    branch=commendation.branch.name.removeprefix("Chi đoàn ").strip(),
-                    commune=commune.name,
-                    district=district.name if district is not None else "",
+                    position=position(
+                        commendation.branch.name,
+                        commune.name,
+                        *([district.name] if district is not None else []),
+                    ),
                     summary=commendation.nomination.summary,
                     portrait=person.may_be_shown_publicly and bool(person.portrait_thumbnail),
                 )

@@ -91,7 +91,8 @@ class TestPublishedList:
         html = response.content.decode()
         assert "125/QĐ-TĐTN" in html and "20/11/2020" in html
         assert campaign.title in html
-        assert "Ấp Cây Gòn" in html and "Xã Hiếu Tử" in html  # branch and commune
+        # The position as the certificate and the list attached to the decision word it (position).
+        assert "Bí thư Chi đoàn ấp Cây Gòn, xã Hiếu Tử, huyện Tiểu Cần" in html
         assert "Nguyễn Văn Tèo: tổ chức tốt các phong trào của chi đoàn." in html  # the summary
         assert response.context["total"] == 3
 

@@ -479,7 +479,8 @@ class TestUnitsOnTheDecisionDate:
         assert "huyện" not in pdf
         response = client.get(reverse("awards:commendation_list", args=[campaign.pk]))
         assert [g["unit"].name for g in response.context["groups"]] == ["Xã Hùng Hòa", "Xã Tập Ngãi"]
-        assert "Bí thư Ấp Cây Gòn, Xã Tập Ngãi" in response.content.decode()
+        # The certificate's words, on the web as on paper.
+        assert f'<div class="small">{text.role}</div>' in response.content.decode()
         export = client.get(reverse("awards:commendation_export", args=[campaign.pk]))
         assert export.status_code == 200
 
@@ -492,7 +493,7 @@ class TestUnitsOnTheDecisionDate:
         response = client.get(reverse("awards:commendation_list", args=[w["decided"].pk]))
         assert [g["unit"].name for g in response.context["groups"]] == ["Huyện Tiểu Cần"]
         html = response.content.decode()
-        assert "Bí thư Ấp Cây Gòn, Xã Hiếu Tử" in html and "Tập Ngãi" not in html
+        assert f'<div class="small">{text.role}</div>' in html and "Tập Ngãi" not in html
         detail = client.get(reverse("awards:commendation_detail", args=[commendation.pk])).content.decode()
         assert "Xã Hiếu Tử" in detail and "Huyện Tiểu Cần" in detail
         # The nomination and the review page too: the commune of the nomination window.

@@ -67,7 +67,7 @@ class TestYear:
         assert response.status_code == 200
         html = response.content.decode()
         assert "Nguyễn Văn Tèo" in html and "Lê Thị Hồng Nhung" in html
-        assert "Ấp Cây Gòn" in html and "Xã Hiếu Tử" in html and "Huyện Tiểu Cần" in html
+        assert "Bí thư Chi đoàn ấp Cây Gòn, xã Hiếu Tử, huyện Tiểu Cần" in html  # as the certificate
         assert "tổ chức tốt các phong trào của chi đoàn" in html
         assert "125/QĐ-TĐTN" in html and "20/11/2020" in html
 
