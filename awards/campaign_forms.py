@@ -7,7 +7,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row
 from django import forms
 from django.core.validators import MaxValueValidator
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import capfirst
@@ -29,6 +29,23 @@ FIRST_YEAR = 2000
 LATER_YEARS = 2
 #: the most a unit may nominate in one campaign, as typed on the form: more is a slip of the keyboard
 MAX_QUOTA = 999
+
+
+def default_title(year) -> str:
+    """The title a new campaign is offered, in the words of the campaigns before it ("Tuyên dương Bí thư Chi
+    đoàn tiêu biểu năm 2027"): in Vietnamese whatever the page's language, as the certificates are."""
+    with translation.override("vi"):
+        return _("Commendation of outstanding branch secretaries of %(year)s") % {"year": year}
+
+
+def first_free_year(province) -> int:
+    """The year a new campaign is offered: the first from this one on that the province has no campaign for
+    (a campaign's year is one of its own, and one ahead may be set up: LATER_YEARS)."""
+    this_year = timezone.localdate().year
+    taken = set(
+        Campaign.objects.filter(province=province, year__gte=this_year).values_list("year", flat=True)
+    )
+    return next((y for y in range(this_year, this_year + LATER_YEARS + 1) if y not in taken), this_year)
 
 
 def _label(model, name: str) -> str:
@@ -56,6 +73,10 @@ class CampaignForm(VersionedForm, forms.ModelForm):
         self.fields["year"].widget.attrs.update(
             {"min": FIRST_YEAR, "max": timezone.localdate().year + LATER_YEARS}
         )
+        if not self.instance.pk:
+            # The offered title follows the year while it is left as offered: here in the browser
+            # (portal.js, data-follows-year), in clean() on the server.
+            self.fields["title"].widget.attrs["data-follows-year"] = default_title("{year}")
         # As a unit's own quota (quota_field): a number a province gives, not a typing slip.
         self.fields["default_quota"].max_value = MAX_QUOTA
         self.fields["default_quota"].validators.append(MaxValueValidator(MAX_QUOTA))
@@ -165,6 +186,15 @@ class CampaignForm(VersionedForm, forms.ModelForm):
             if problem:
                 self.add_error("closes_on", problem)
         year = cleaned.get("year")
+        offered = self.initial.get("year")
+        if (
+            not self.instance.pk
+            and year
+            and offered
+            and year != offered
+            and cleaned.get("title") == default_title(offered)
+        ):
+            cleaned["title"] = default_title(year)
         latest = timezone.localdate().year + LATER_YEARS
         if year and not FIRST_YEAR <= year <= latest:
             self.add_error(

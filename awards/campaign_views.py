@@ -43,6 +43,8 @@ from .campaign_forms import (
     PublishForm,
     QuotaPageForm,
     ReviewFilter,
+    default_title,
+    first_free_year,
 )
 from .certificate import certificate_pdf
 from .models import Campaign, Commendation, Nomination, nominating_unit
@@ -209,11 +211,8 @@ class CampaignFormView(CampaignQuerysetMixin, TemplateView):
         campaign = self.object or Campaign(province=province)
         initial = {}
         if self.object is None:
-            year = timezone.localdate().year
-            initial = {
-                "year": year,
-                "title": _("Outstanding branch secretaries of %(year)s") % {"year": year},
-            }
+            year = first_free_year(province)
+            initial = {"year": year, "title": default_title(year)}
         return CampaignForm(
             data, instance=campaign, province=province, cancel_url=self.cancel_url(), initial=initial
         )

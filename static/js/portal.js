@@ -147,6 +147,22 @@ document.addEventListener("click", function (event) {
   });
 })();
 
+// A new campaign's offered title follows its year (<input data-follows-year="… {year}">) while it is left as
+// offered: typed over, it is the officer's own. The server does the same on save (CampaignForm.clean).
+(function () {
+  "use strict";
+  document.querySelectorAll("input[data-follows-year]").forEach(function (title) {
+    const year = title.form && title.form.elements.namedItem("year");
+    if (!year) return;
+    const pattern = title.dataset.followsYear;
+    let shown = year.value;
+    year.addEventListener("input", function () {
+      if (title.value === pattern.replace("{year}", shown)) title.value = pattern.replace("{year}", year.value);
+      shown = year.value;
+    });
+  });
+})();
+
 // A choice that reloads the page at once (<select data-autosubmit>): its form is sent on change.
 // Without JavaScript the form's own button (in <noscript>) does the same.
 (function () {

@@ -151,6 +151,36 @@ class TestForm:
         response = client.get(reverse("awards:campaign_create") + "?province=999999")
         assert response.context["province_form"].errors
 
+    def test_the_offered_year_is_free_and_the_title_follows_it(
+        self, client, tra_vinh_staff, vinh_long_staff, world
+    ):
+        """Trà Vinh has this year's and next year's campaigns: the year after is offered, titled as the
+        campaigns before it. A title left as offered follows the year chosen instead."""
+        this_year = timezone.localdate().year
+        login_verified(client, tra_vinh_staff)
+        form = client.get(reverse("awards:campaign_create")).context["form"]
+        assert (form.initial["year"], form.initial["title"]) == (
+            this_year + 2,
+            f"Tuyên dương Bí thư Chi đoàn tiêu biểu năm {this_year + 2}",
+        )
+        # The browser follows the year too (portal.js).
+        assert form.fields["title"].widget.attrs["data-follows-year"] == (
+            "Tuyên dương Bí thư Chi đoàn tiêu biểu năm {year}"
+        )
+        login_verified(client, vinh_long_staff)
+        form = client.get(reverse("awards:campaign_create")).context["form"]
+        assert form.initial["year"] == this_year
+        next_year = this_year + 1
+        data = campaign_data(
+            year=str(next_year),
+            title=form.initial["title"],
+            opens_on=f"01/09/{next_year}",
+            closes_on=f"15/10/{next_year}",
+        )
+        assert client.post(reverse("awards:campaign_create"), data).status_code == 302
+        campaign = Campaign.objects.get(province=vinh_long_staff.province, year=next_year)
+        assert campaign.title == f"Tuyên dương Bí thư Chi đoàn tiêu biểu năm {next_year}"
+
     def test_duplicate_year_is_shown_next_to_the_year(self, client, tra_vinh_staff, world):
         login_verified(client, tra_vinh_staff)
         count = Campaign.objects.count()
