@@ -79,6 +79,7 @@ def draw_quota_rows(rows: list, *, campaign: Campaign, review_url: str | None = 
                 f"<tr{over}><td>{name}</td>"
                 f'<td class="text-end">{row.quota}</td>'
                 f'<td class="text-end">{row.approved}</td>'
+                f'<td class="text-end">{row.revoked}</td>'
                 f'<td class="text-end">{row.rejected}</td></tr>'
             )
             continue
@@ -180,7 +181,7 @@ class CampaignDetailView(CampaignQuerysetMixin, DetailView):
                 list(
                     Nomination.objects.visible_to(user)
                     .filter(campaign=campaign)
-                    .select_related("person", "branch__commune__district")
+                    .select_related("person", "branch__commune__district", "commendation")
                     .order_by("person__sort_key", "pk")
                 ),
                 campaign=campaign,

@@ -11,6 +11,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -453,6 +454,16 @@ class Nomination(NominatingUnit, Versioned):
 
     def get_absolute_url(self) -> str:
         return object_url("awards:nomination_detail", self.pk)
+
+    @property
+    def revocation(self) -> "Commendation | None":
+        """The commendation made of it once it was revoked (None while it stands, or was never made), for
+        the nominating unit's pages: select `commendation` with the nomination where a list shows it."""
+        try:
+            commendation = self.commendation
+        except ObjectDoesNotExist:
+            return None
+        return commendation if commendation.is_revoked else None
 
 
 class CommendationQuerySet(ProvinceWideQuerySet):

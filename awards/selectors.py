@@ -44,6 +44,8 @@ class QuotaUse:
     submitted: int = 0
     approved: int = 0
     rejected: int = 0
+    #: of the approved, those whose commendation was revoked since the decision (still approved: decided)
+    revoked: int = 0
 
     @property
     def used(self) -> int:
@@ -92,17 +94,18 @@ def quota_use(*, campaign: Campaign, user) -> list[QuotaUse]:
         Nomination.objects.visible_to(user)
         .filter(campaign=campaign, **{f"{level}__in": list(rows)})
         .values(level, "status")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("pk"), revoked=Count("pk", filter=Q(commendation__revoked_on__isnull=False)))
         .order_by()
     )
     for row in counts:
         use = rows[row[level]]
         setattr(use, FIELD_FOR[row["status"]], row["n"])
+        use.revoked += row["revoked"]
     return list(rows.values())
 
 
 def quota_totals(rows: list[QuotaUse]) -> dict:
-    keys = ("quota", "draft", "submitted", "approved", "rejected", "used", "left", "total")
+    keys = ("quota", "draft", "submitted", "approved", "rejected", "revoked", "used", "left", "total")
     return {k: sum(getattr(r, k) for r in rows) for k in keys}
 
 

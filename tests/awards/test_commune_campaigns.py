@@ -543,3 +543,31 @@ class TestUnitsOnTheDecisionDate:
         with django_assert_max_num_queries(len(few)):
             response = client.get(url)
         assert len(response.context["groups"]) == 6
+
+
+class TestRevoked:
+    def test_the_commune_is_told_and_the_province_counts_it(self, client, w):
+        """A revoked commendation is said on the nomination and on the campaign's page to the commune that
+        nominated, with its day and reason; the province's table counts it apart from the approved."""
+        campaign = publish(w, people=[w["teo"], *secretaries_of(w["hung_hoa"])])
+        commendation = Commendation.objects.get(campaign=campaign, person=w["teo"])
+        reason = "Kê khai thành tích không đúng sự thật."
+        services.commendation_revoke(
+            commendation=commendation, revoked_on=today(), reason=reason, user=w["staff"]
+        )
+        day = today().strftime("%d/%m/%Y")
+        login_verified(client, w["officer"])
+        page = client.get(commendation.nomination.get_absolute_url()).content.decode()
+        assert f"Tuyên dương đã bị thu hồi ngày {day}." in page and reason in page
+        response = client.get(campaign.get_absolute_url())
+        [row] = [n for n in response.context["nominations"] if n.person_id == w["teo"].pk]
+        assert row.revocation == commendation
+        html = response.content.decode()
+        assert "Đã thu hồi" in html and f"Thu hồi ngày {day}" in html and reason in html
+        login_verified(client, w["staff"])
+        response = client.get(campaign.get_absolute_url())
+        totals = response.context["quota_totals"]
+        assert (totals["approved"], totals["revoked"]) == (1 + len(secretaries_of(w["hung_hoa"])), 1)
+        tap_ngai = next(r for r in response.context["quota_rows"] if r.unit == w["tap_ngai"])
+        assert (tap_ngai.approved, tap_ngai.revoked) == (1, 1)
+        assert '<th class="text-end">Đã thu hồi</th>' in response.content.decode()
