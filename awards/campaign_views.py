@@ -174,6 +174,8 @@ class CampaignDetailView(CampaignQuerysetMixin, DetailView):
             "overrides": [r for r in rows if r.quota != campaign.default_quota],
             "nominates": campaign.nominated_by(user),
             "corrections": _corrections(campaign) if campaign.is_decided else [],
+            # Not offered to open past its deadline: the service refuses it (services.campaign_open).
+            "open_refusal": services.open_refusal(campaign),
         }
         if context["nominates"]:
             context["own_use"] = rows[0] if rows else None

@@ -232,16 +232,25 @@ def _transition(
     return campaign
 
 
+def open_refusal(campaign: Campaign, today: datetime.date | None = None) -> str:
+    """Why a draft or a campaign under review cannot be opened now ("" if it can, or is neither): its
+    deadline has passed (deadline_problem), said with what to do."""
+    if campaign.status not in (Status.DRAFT, Status.REVIEW):
+        return ""
+    problem = deadline_problem(status=Status.DRAFT, closes_on=campaign.closes_on, today=today)
+    if problem is None:
+        return ""
+    hint = _("Set a later deadline on the campaign’s form, then open it.")
+    return f"{problem.message} {hint}"
+
+
 @transaction.atomic
 def campaign_open(*, campaign: Campaign, user, today: datetime.date | None = None) -> Campaign:
     """Open for nominations (from draft, or back from review to let districts complete their lists), while
     its deadline is still ahead (deadline_problem: the form moves it first)."""
-    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    if locked.status in (Status.DRAFT, Status.REVIEW):
-        problem = deadline_problem(status=Status.DRAFT, closes_on=locked.closes_on, today=today)
-        if problem:
-            hint = _("Set a later deadline on the campaign’s form, then open it.")
-            _refuse(f"{problem.message} {hint}", "deadline_passed")
+    refusal = open_refusal(Campaign.objects.select_for_update().get(pk=campaign.pk), today)
+    if refusal:
+        _refuse(refusal, "deadline_passed")
     return _transition(
         campaign,
         to=Status.OPEN,

@@ -477,6 +477,9 @@ class TestSteps:
             opens_on=today - datetime.timedelta(days=10), closes_on=today - datetime.timedelta(days=1)
         )
         login_verified(client, tra_vinh_staff)
+        page = client.get(draft.get_absolute_url()).content.decode()
+        # Not offered: the page says why instead.
+        assert 'data-bs-target="#confirm-open"' not in page and "data-open-refusal" in page
         response = step(client, "campaign_open", draft)
         assert response["Location"] == draft.get_absolute_url()
         yesterday = today - datetime.timedelta(days=1)
