@@ -23,7 +23,7 @@ from tests.secretaries.test_secretary_views import person_data
 
 pytestmark = pytest.mark.usefixtures("world_once")
 
-TOO_YOUNG = "Đoàn viên phải từ đủ 14 tuổi."
+TOO_YOUNG = "Đoàn viên từ 16 tuổi trở lên: đủ 15 tuổi và thêm ít nhất một ngày."
 AFTER_TODAY = "Ngày này chưa đến: hãy kiểm tra lại."
 
 
@@ -35,9 +35,30 @@ def _tomorrow() -> datetime.date:
     return timezone.localdate() + datetime.timedelta(days=1)
 
 
-def test_fourteen_on_29_february():
-    assert latest_birth_date(datetime.date(2028, 2, 29)) == datetime.date(2014, 2, 28)
-    assert latest_birth_date(datetime.date(2026, 12, 7)) == datetime.date(2012, 12, 7)
+def test_fifteen_years_and_a_day_even_on_29_february():
+    """ "Từ 16 tuổi" is read by the Union's guidance as 15 years and one day (Hướng dẫn 22-HD/TWĐTN)."""
+    assert latest_birth_date(datetime.date(2028, 2, 29)) == datetime.date(2013, 2, 27)
+    assert latest_birth_date(datetime.date(2026, 12, 7)) == datetime.date(2011, 12, 6)
+
+
+def test_the_person_form_takes_fifteen_and_a_day_and_tells_a_day_to_come_from_a_child(
+    client, tieu_can_officer, hieu_tu
+):
+    """Fifteen years and a day may be admitted, a day less may not (the rule read 14: a child of 14 was
+    taken); a birth date after today is a slip of the year, said as such (it was "too young")."""
+    branch = BranchFactory(commune=hieu_tu, name="Ấp Tuổi Đoàn")
+    client.force_login(tieu_can_officer)
+    today = timezone.localdate()
+    for born, error in (
+        (latest_birth_date(today), None),
+        (latest_birth_date(today) + datetime.timedelta(days=1), TOO_YOUNG),
+        (today.replace(year=today.year - 14), TOO_YOUNG),
+        (_tomorrow(), AFTER_TODAY),
+    ):
+        data = person_data(branch, date_of_birth=_dmy(born))
+        response = client.post(reverse("secretaries:person_create"), data)
+        errors = response.context["form"].errors.get("date_of_birth") if response.status_code == 200 else None
+        assert errors == ([error] if error else None), born
 
 
 def test_the_branch_form_refuses_a_billion_members_and_a_founding_after_today(
