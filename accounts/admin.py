@@ -5,7 +5,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from branches.models import Province
 from core.security_log import security_event
 from core.sessions import sessions_end
 from core.text import fold, search_terms
@@ -25,7 +26,9 @@ from .models import User
 
 class AccountProvinceListFilter(admin.RelatedFieldListFilter):
     """The accounts of a province: its staff, and the officers of its districts and communes and its
-    secretaries, whose own `province` is empty (an account names only the unit it works for)."""
+    secretaries, whose own `province` is empty (an account names only the unit it works for). A secretary
+    is the province's who leads one of its branches today, or whose record is of the province or of one
+    that went into it (a secretary of Trà Vinh's hamlets is Vĩnh Long's since 2025)."""
 
     def queryset(self, request, queryset):
         chosen = self.used_parameters.get(self.lookup_kwarg)
@@ -35,11 +38,15 @@ class AccountProvinceListFilter(admin.RelatedFieldListFilter):
             ids = [int(value) for value in chosen]
         except (TypeError, ValueError) as error:
             raise IncorrectLookupParameters(error) from error
+        serving = queryset.model.objects.filter(
+            person__terms__ended_on__isnull=True, person__terms__branch__commune__province__in=ids
+        )
         return queryset.filter(
             Q(province__in=ids)
             | Q(district__province__in=ids)
             | Q(commune__province__in=ids)
-            | Q(person__province__in=ids)
+            | Q(pk__in=serving.values("pk"))
+            | Q(person__province__in=Province.objects.with_predecessors(ids).values("pk"))
         )
 
 
@@ -169,7 +176,17 @@ class UserAdmin(BaseUserAdmin):
     def get_queryset(self, request):
         # Whether each user has set up two-step verification, in the same query as the list.
         confirmed = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
-        return super().get_queryset(request).annotate(has_second_factor=Exists(confirmed))
+        # A secretary's province is that of the branch they lead today (their record may name the province
+        # of its time: Trà Vinh for a hamlet of Vĩnh Long since 2025), read in the same query.
+        leading = Province.objects.filter(
+            communes__branches__terms__person=OuterRef("person"),
+            communes__branches__terms__ended_on__isnull=True,
+        ).values("name")[:1]
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(has_second_factor=Exists(confirmed), province_led=Subquery(leading))
+        )
 
     @admin.display(description=_("Full name"), ordering="last_name")
     def full_name(self, obj) -> str:
@@ -177,7 +194,10 @@ class UserAdmin(BaseUserAdmin):
 
     @admin.display(description=_("province"))
     def account_province(self, obj):
-        """The province of the unit the account works for (a commune officer's: its commune's)."""
+        """The province of the unit the account works for (a commune officer's: its commune's; a
+        secretary's: that of the branch they lead, else their record's)."""
+        if getattr(obj, "province_led", None):
+            return obj.province_led
         for unit in (obj.province, obj.district, obj.commune, obj.person):
             if unit is not None:
                 return unit if unit is obj.province else unit.province

@@ -387,3 +387,24 @@ def test_the_accounts_of_a_province_are_its_staff_officers_and_secretaries(
     html = " ".join(response.content.decode().split())
     row = html[html.index("doanxa.hieutu") :]
     assert tra_vinh.name in row[: row.index("</tr>")]
+
+
+def test_a_secretary_is_the_account_of_the_province_of_the_branch_they_lead(
+    client, administrator, tra_vinh, vinh_long, world
+):
+    """A secretary whose record names the province of its time (Trà Vinh) and who leads a branch of another
+    province today is found under that province, and its column names it."""
+    from accounts.models import User
+    from branches.models import Branch
+    from tests.factories import CommuneFactory, UserFactory
+
+    person = world["tieu_can_person"]
+    term = person.terms.get(ended_on__isnull=True)
+    Branch.objects.filter(pk=term.branch_id).update(commune=CommuneFactory(province=vinh_long))
+    UserFactory(username="bithu.chuyenxa", role=User.Role.SECRETARY, person=person)
+    login_verified(client, administrator)
+    response = client.get(reverse("admin:accounts_user_changelist"), {"province__id__exact": vinh_long.pk})
+    assert "bithu.chuyenxa" in {u.username for u in response.context["cl"].result_list}
+    html = " ".join(response.content.decode().split())
+    row = html[html.index("bithu.chuyenxa") :]
+    assert vinh_long.name in row[: row.index("</tr>")]
