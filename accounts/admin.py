@@ -2,7 +2,6 @@ import logging
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db.models import Exists, OuterRef, Q, Subquery
@@ -16,6 +15,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from branches.models import Province
+from core.admin import UnitsChosenListFilter
 from core.security_log import security_event
 from core.sessions import sessions_end
 from core.text import fold, search_terms
@@ -24,20 +24,13 @@ from . import mfa
 from .models import User
 
 
-class AccountProvinceListFilter(admin.RelatedFieldListFilter):
+class AccountProvinceListFilter(UnitsChosenListFilter):
     """The accounts of a province: its staff, and the officers of its districts and communes and its
     secretaries, whose own `province` is empty (an account names only the unit it works for). A secretary
     is the province's who leads one of its branches today, or whose record is of the province or of one
     that went into it (a secretary of Trà Vinh's hamlets is Vĩnh Long's since 2025)."""
 
-    def queryset(self, request, queryset):
-        chosen = self.used_parameters.get(self.lookup_kwarg)
-        if not chosen:
-            return super().queryset(request, queryset)
-        try:
-            ids = [int(value) for value in chosen]
-        except (TypeError, ValueError) as error:
-            raise IncorrectLookupParameters(error) from error
+    def matching(self, queryset, ids: list[int]):
         serving = queryset.model.objects.filter(
             person__terms__ended_on__isnull=True, person__terms__branch__commune__province__in=ids
         )

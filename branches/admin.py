@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.paginator import Paginator
 from django.db import connections
 from django.utils.functional import cached_property
@@ -13,6 +12,7 @@ from core.admin import (
     FoldedSearchMixin,
     HistoryAdmin,
     KeysetAdminMixin,
+    UnitsChosenListFilter,
 )
 from core.versioning import VersionedAdminMixin
 
@@ -29,7 +29,7 @@ from .models import (
 )
 
 
-class ProvinceWithPredecessorsListFilter(admin.RelatedFieldListFilter):
+class ProvinceWithPredecessorsListFilter(UnitsChosenListFilter):
     """A province filter for records kept by a province today: one formed in the 2025 reform brings the
     records of the provinces that went into it (Vĩnh Long: Trà Vinh's and Bến Tre's people, whose
     `province` still names the province of their time), as its staff read them (User.scope_province_ids).
@@ -39,14 +39,7 @@ class ProvinceWithPredecessorsListFilter(admin.RelatedFieldListFilter):
         super().__init__(field, request, params, model, model_admin, field_path)
         self.title = _("province (with those merged into it)")
 
-    def queryset(self, request, queryset):
-        chosen = self.used_parameters.get(self.lookup_kwarg)
-        if not chosen:
-            return super().queryset(request, queryset)
-        try:
-            ids = [int(value) for value in chosen]
-        except (TypeError, ValueError) as error:
-            raise IncorrectLookupParameters(error) from error
+    def matching(self, queryset, ids: list[int]):
         provinces = Province.objects.with_predecessors(ids).values("pk")
         return queryset.filter(**{f"{self.field_path}__in": provinces})
 

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import lookup_spawns_duplicates, unquote
 from django.contrib.admin.views.main import PAGE_VAR, ChangeList
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
@@ -321,6 +322,24 @@ class KeysetAdminMixin:
 
     def get_changelist(self, request, **kwargs):
         return KeysetChangeList
+
+
+class UnitsChosenListFilter(admin.RelatedFieldListFilter):
+    """A filter of related units whose subclass matches the chosen ones its own way (`matching`): the ids
+    read once, a malformed one refused as Django's own filters refuse it."""
+
+    def queryset(self, request, queryset):
+        chosen = self.used_parameters.get(self.lookup_kwarg)
+        if not chosen:
+            return super().queryset(request, queryset)
+        try:
+            ids = [int(value) for value in chosen]
+        except (TypeError, ValueError) as error:
+            raise IncorrectLookupParameters(error) from error
+        return self.matching(queryset, ids)
+
+    def matching(self, queryset, ids: list[int]):
+        raise NotImplementedError
 
 
 class RelatedWithRowsFieldListFilter(admin.RelatedFieldListFilter):
