@@ -76,18 +76,29 @@ def may_edit(user, record) -> bool:
 
 
 def programmes_offered(user, *, current=None):
-    """The programmes a seminar of `user` could belong to: of the user's scope, begun by this year and, for
-    a unit that began or ended (Đoàn xã Tập Ngãi from 2025), running in a year it existed; and the seminar's
-    `current` one (its date is checked on saving: models.programme_period_error)."""
+    """The programmes a seminar or a model of `user` could belong to: of the user's scope (and, to a district
+    officer, its province's own), begun by this year and, for a district or commune officer, of its unit's
+    province (one read through a seminar its secretaries attended is another's: InitiativeForm refuses it)
+    and, for a unit that began or ended (Đoàn xã Tập Ngãi from 2025), running in a year it existed; and the
+    record's `current` one (a seminar's date is checked on saving: models.programme_period_error). The
+    seminar form and the models form offer these alike."""
+    programmes = Programme.objects.visible_to(user)
+    if user.is_district_officer:
+        # The province's own programmes are open to its districts too.
+        programmes = Programme.objects.filter(
+            Q(pk__in=programmes) | Q(province=user.district.province_id, district__isnull=True)
+        )
     could_apply = Q(from_year__lte=timezone.localdate().year)
     unit = fixed_organiser(user)
+    if unit is not None:
+        could_apply &= Q(province=unit.province_id)
     if unit is not None and unit.began_on is not None:
         could_apply &= Q(to_year__isnull=True) | Q(to_year__gte=unit.began_on.year)
     if unit is not None and unit.ended_on is not None:
         could_apply &= Q(from_year__lte=unit.ended_on.year)
     if current is not None:
         could_apply |= Q(pk=current)
-    return Programme.objects.visible_to(user).filter(could_apply)
+    return programmes.filter(could_apply)
 
 
 class SeminarForm(VersionedForm, forms.ModelForm):

@@ -16,7 +16,8 @@ from core.forms import NO_CHOICE
 from core.versioning import VERSION_FIELD, VersionedForm
 from core.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 
-from .models import Initiative, Programme, Seminar
+from .forms import programmes_offered
+from .models import Initiative, Seminar
 
 
 class MultipleCommuneField(forms.ModelMultipleChoiceField):
@@ -113,13 +114,8 @@ class InitiativeForm(VersionedForm, forms.ModelForm):
         self.fields["communes"].queryset = Commune.objects.visible_to(user).select_related("district")
         self.fields["branches"].queryset = Branch.objects.visible_to(user).select_related("commune")
         self.fields["seminars"].queryset = Seminar.objects.visible_to(user)
-        programmes = Programme.objects.visible_to(user)
-        if user.is_district_officer:
-            # The province's own programmes are open to its districts too.
-            programmes = Programme.objects.filter(
-                Q(pk__in=programmes) | Q(province=user.district.province_id, district__isnull=True)
-            )
-        self.fields["programme"].queryset = programmes
+        # Offered as on the seminar form: of the unit's province and running while it existed.
+        self.fields["programme"].queryset = programmes_offered(user, current=self.instance.programme_id)
         self.fields["programme"].empty_label = NO_CHOICE
         organiser = []
         if user.is_administrator:

@@ -602,3 +602,34 @@ def test_a_seminar_belongs_only_to_a_programme_of_its_year(world, reform, tieu_c
     assert page.status_code == 200
     assert "(2019–2022) không thuộc" in " ".join(page.context["form"].errors["programme"])
     assert not Seminar.objects.filter(title="Tọa đàm QA").exists()
+
+
+def test_the_models_form_offers_the_programmes_the_seminar_form_does(world, reform, tieu_can, client):
+    """QA: the models form offered Xã Tập Ngãi "… (2019–2022)", Huyện đoàn Tiểu Cần's (Tỉnh Trà Vinh), read
+    through a seminar its secretaries attended, and then refused it as another province's. Both forms offer
+    the programmes of the unit's province running while it existed (forms.programmes_offered)."""
+    from seminars.models import Programme
+
+    old = Programme.objects.create(
+        province=tieu_can.province,
+        district=tieu_can,
+        name="Xây dựng giá trị hình mẫu thanh niên thời kỳ mới",
+        from_year=2019,
+        to_year=2022,
+    )
+    running = Programme.objects.create(
+        province=tieu_can.province, district=tieu_can, name="Thanh niên Tiểu Cần", from_year=2023
+    )
+    Seminar.objects.filter(pk=world["tieu_can_seminar"].pk).update(programme=old)  # read by Tập Ngãi too
+    other = Seminar.objects.get(pk=world["tieu_can_seminar"].pk)
+    other.pk, other.title, other.programme = None, "Tọa đàm khác", running
+    other.save()
+    other.participants.set(world["tieu_can_seminar"].participants.all())
+    current = Programme.objects.create(
+        province=reform["province"], commune=reform["tap_ngai"], name="Thanh niên xã mới", from_year=2025
+    )
+    assert {old, running} <= set(Programme.objects.visible_to(reform["officer"]))
+    login_verified(client, reform["officer"])
+    for url in (reverse("seminars:initiative_create"), reverse("seminars:seminar_create")):
+        offered = client.get(url).context["form"].fields["programme"].queryset
+        assert list(offered) == [current], url
