@@ -10,6 +10,7 @@ Ngãi 3. Built once for the module; each test runs in a savepoint of its own.
 
 import datetime
 import io
+import re
 import unicodedata
 
 import pytest
@@ -559,6 +560,10 @@ class TestRevoked:
         login_verified(client, w["officer"])
         page = client.get(commendation.nomination.get_absolute_url()).content.decode()
         assert f"Tuyên dương đã bị thu hồi ngày {day}." in page and reason in page
+        # QA: the details card's status read "Đã duyệt" alone under the header's "Đã thu hồi".
+        status = page[page.index('id="nomination-status"') :]
+        status = re.sub(r"<[^>]+>|\s+", " ", status[status.index(">") + 1 : status.index("</dd>")]).split()
+        assert " ".join(status) == f"Đã duyệt · Đã thu hồi {day}"
         response = client.get(campaign.get_absolute_url())
         [row] = [n for n in response.context["nominations"] if n.person_id == w["teo"].pk]
         assert row.revocation == commendation
