@@ -122,6 +122,12 @@ class TestPublishedList:
         assert response.context["total"] == 1
         tieu_can = next(g for g in response.context["groups"] if g["unit"].code == "846")
         assert tieu_can["current"] == 0 and len(tieu_can["entries"]) == 1
+        # QA: its heading was printed with a 0 and nothing under it; the others' are printed.
+        found = re.findall(r'<section class="([^"]*)"\s+data-unit="(\d+)"', html)
+        sections = {int(unit): classes.split() for classes, unit in found}
+        assert len(sections) == len(response.context["groups"]) > 1
+        assert "d-print-none" in sections[tieu_can["unit"].pk]
+        assert all("d-print-none" not in c for unit, c in sections.items() if unit != tieu_can["unit"].pk)
         assert "d-print-block" in html  # the printed note on what was left out
         # The notice says what each print holds: the official list keeps the row, marked (official_list).
         assert "không có khi in trang này; danh sách kèm quyết định vẫn giữ dòng của người bị thu hồi" in html
