@@ -291,8 +291,10 @@ def waiting_branches(*, user, query: str | None = None):
 
 def attach_candidates(branches: list, *, user) -> list:
     """Set `candidates` on each waiting branch: today's communes its old commune went into, from the
-    conversion table, in code order, only those the user may choose (visible to them), each with `partly`,
-    and `clashes` (those that have its name already). Three queries, whatever the number of rows."""
+    conversion table, in code order, only those the user may choose (visible to them; every one for
+    `user=None`, to say why a branch waits), each with `partly`, and `clashes` (those that have its name
+    already: it waits for a new name, not because its commune was split). Three queries, whatever the number
+    of rows (two for `user=None`)."""
     branches = list(branches)
     rows = list(
         CommuneSuccession.objects.filter(
@@ -301,13 +303,15 @@ def attach_candidates(branches: list, *, user) -> list:
         .select_related("successor")
         .order_by("successor__code")
     )
-    visible = set(
-        Commune.objects.visible_to(user)
-        .filter(pk__in={row.successor_id for row in rows})
-        .values_list("pk", flat=True)
-        if rows
-        else ()
-    )
+    successors = {row.successor_id for row in rows}
+    if user is None:
+        visible = successors
+    else:
+        visible = set(
+            Commune.objects.visible_to(user).filter(pk__in=successors).values_list("pk", flat=True)
+            if rows
+            else ()
+        )
     by_commune: dict[int, list] = {}
     for row in rows:
         if row.successor_id in visible:

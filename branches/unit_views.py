@@ -264,6 +264,16 @@ def branch_export(request):
 class BranchDetailView(BranchQuerysetMixin, DetailView):
     template_name = "branches/branch_detail.html"
 
+    def waiting(self):
+        """The branch if it is still under a commune that ended, waiting for its new one, with why, as the
+        work list says it (selectors.attach_candidates: its `clashes`, a new commune that has its name
+        already, else its commune was split): two queries then, none otherwise (the commune is loaded)."""
+        branch = self.object
+        if not branch.is_active or branch.commune.ended_on is None:
+            return None
+        selectors.attach_candidates([branch], user=None)
+        return branch
+
     def get_context_data(self, **kwargs):
         # Its units today, in the breadcrumbs and the details: named without a link where the user may not
         # open them (an ended district reading its former branch, now under a commune of the new province).
@@ -277,8 +287,7 @@ class BranchDetailView(BranchQuerysetMixin, DetailView):
             # The branch's secretaries and deputies: the secretaries app registers them (core.sections).
             sections=sections_for(BRANCH_PAGE, self.object, user=self.request.user),
             lineage=selectors.branch_lineage(self.object, user=self.request.user),
-            # Still under a commune that ended: it waits for its new one (no query: the commune is loaded).
-            waiting=self.object.is_active and self.object.commune.ended_on is not None,
+            waiting=self.waiting(),
             settles_waiting=selectors.settles_waiting(self.request.user),
             history=history_rows(self.object.history),
             **kwargs,

@@ -235,6 +235,27 @@ def test_the_old_commune_and_the_branch_pages_point_to_the_work_list(w, client):
     assert "đang chờ xác định xã mới" in branch and URL not in branch
 
 
+def test_a_branch_waiting_for_a_new_name_is_told_so_not_that_its_commune_was_split(w, client, count_queries):
+    """QA: a branch of a commune that went whole into one new commune that already has a branch of its name
+    read "Xã … đã được chia khi sắp xếp năm 2025". It says why, as the work list does (attach_candidates'
+    clashes), and points to the rename there; a branch of a split commune still reads that it was split."""
+    BranchFactory(commune=w["one"], name="Ấp Trùng Tên")
+    clash = BranchFactory(commune=w["whole"], name="Ấp Trùng Tên")
+    assert clash in Branch.objects.waiting()
+    login_verified(client, w["staff"])
+    [row] = selectors.attach_candidates([clash], user=w["staff"])
+    assert row.clashes == [w["one"]]
+    with count_queries() as clashing:
+        page = client.get(clash.get_absolute_url()).content.decode()
+    assert "Xã Nguyên đã sáp nhập vào Xã Mới Một" in page and "đã có chi đoàn Ấp Trùng Tên" in page
+    assert "đã được chia" not in page
+    assert "Đổi tên trong danh sách chờ" in page and URL in page
+    with count_queries() as split:
+        page = client.get(w["waiting"][0].get_absolute_url()).content.decode()
+    assert "đã được chia khi sắp xếp năm 2025" in page and "Đổi tên" not in page
+    assert len(clashing) == len(split)
+
+
 def test_the_branch_list_exported_imports_back_with_the_waiting_branches_unchanged(w, client):
     """The export names a waiting branch under its ended commune: imported back as it was, it is unchanged
     (it was an error that stopped the whole file); changed, it is sent to the work list."""
