@@ -377,8 +377,34 @@ class SecretaryImport(ImportKind):
         for person in Person.objects.visible_to(user).values("pk", "full_name", "name_key", "date_of_birth"):
             people.setdefault((person["name_key"], person["date_of_birth"]), []).append(person)
 
+        # The people of the scope a row names (name and date of birth), with all their terms: a row whose
+        # person is there is theirs when the user says so ("same person"), or when the row says what the
+        # record says (the list's export read back): the same current term, or none.
+        named = {
+            row.number: people.get((fold(row.values.get("full_name") or ""), row.values.get("date_of_birth")))
+            or []
+            for row in rows
+        }
+        matched_ids = sorted({p["pk"] for found in named.values() for p in found})
+        # A person the user reads but does not keep (who serves in another commune's branch now: the list
+        # and its export have them) is read-only here: their row is theirs, and is not checked against the
+        # user's units (PersonQuerySet.kept_by, the rule of the person page).
+        kept_ids = (
+            set(Person.objects.kept_by(user).filter(pk__in=matched_ids).values_list("pk", flat=True))
+            if matched_ids
+            else set()
+        )
+        read_only = {
+            number: found
+            for number, found in named.items()
+            if found and not any(p["pk"] in kept_ids for p in found)
+        }
+
         resolved: dict[int, Branch | None] = {}
         for row in rows:
+            if row.number in read_only:
+                resolved[row.number] = None
+                continue
             commune = units.resolve(row, "commune", columns) if row.values.get("commune") else None
             if row.values.get("commune") and commune is None:
                 resolved[row.number] = None
@@ -395,22 +421,17 @@ class SecretaryImport(ImportKind):
             .filter(branch__in=Branch.objects.visible_to(user))
             .values("branch_id", "person_id", "person__full_name", "started_on")
         }
-        # The people of the scope a row names (name and date of birth), with all their terms: a row whose
-        # person is there is theirs when the user says so ("same person"), or when the row says what the
-        # record says (the list's export read back): the same current term, or none.
-        named = {
-            row.number: people.get((fold(row.values.get("full_name") or ""), row.values.get("date_of_birth")))
-            or []
-            for row in rows
+        chosen = {
+            number: found[0]
+            for number, found in named.items()
+            if found and number in same_rows and number not in read_only
         }
-        chosen = {number: found[0] for number, found in named.items() if found and number in same_rows}
-        matched_ids = sorted({p["pk"] for found in named.values() for p in found})
         terms_of: dict[int, list[Term]] = {}
         existing_people: dict[int, Person] = {}
         if matched_ids:
             terms = (
                 Term.objects.filter(person__in=matched_ids)
-                .annotate(branch_name=F("branch__name"))
+                .annotate(branch_name=F("branch__name"), commune_name=F("branch__commune__name"))
                 .only("pk", "version", "person_id", "branch_id", "role", "started_on", "ended_on")
                 .order_by("pk")
             )
@@ -447,6 +468,11 @@ class SecretaryImport(ImportKind):
             name = normalize_name(values.get("full_name") or "")
             born, started = values.get("date_of_birth"), values.get("started_on")
             role = values.get("role") or Term.Role.SECRETARY
+            if row.number in read_only:
+                outcomes.append(
+                    self._read_only(row, name, read_only[row.number], terms_of, existing_people, columns)
+                )
+                continue
             branch = resolved.get(row.number)
             # A row with neither a branch nor a start date (nor a role) names no term: a former secretary's.
             with_term = bool(values.get("branch") or started or values.get("role"))
@@ -605,6 +631,58 @@ class SecretaryImport(ImportKind):
         return Plan(outcomes, payload, ignored_headers=dropped)
 
     @staticmethod
+    def _read_only(row, name, found: list[dict], terms_of: dict, existing: dict, columns):
+        """The row of a person the user reads and does not keep: "Unchanged" when it says what the record
+        says (the person's fields, and their current term or none: the list's export read back), else
+        refused as the other unit's record. Never written, so never checked against the user's units."""
+        values = row.values
+        started, role = values.get("started_on"), values.get("role") or Term.Role.SECRETARY
+        typed_branch, typed_commune = values.get("branch") or "", values.get("commune") or ""
+        with_term = bool(typed_branch or started or values.get("role"))
+
+        def says(term) -> bool:
+            return (
+                branch_key(str(typed_branch)) == branch_key(term.branch_name)
+                and (not typed_commune or fold(str(typed_commune)) == fold(term.commune_name))
+                and (term.role, term.started_on) == (role, started)
+            )
+
+        def fits(person: dict) -> Term | bool:
+            current = [t for t in terms_of.get(person["pk"], []) if t.ended_on is None]
+            if _changes(row, name, existing[person["pk"]]):
+                return False
+            if not with_term:
+                return not current
+            return next((t for t in current if says(t)), False)
+
+        found_fit = next(((p, fit) for p in found if (fit := fits(p)) is not False), None)
+        person = found_fit[0] if found_fit else found[0]
+        stored = existing[person["pk"]]
+        terms = sorted(terms_of.get(person["pk"], []), key=lambda t: (t.started_on, t.pk), reverse=True)
+        keeping = [t for t in terms if t.ended_on is None] or terms[:1]
+        term = found_fit[1] if found_fit and isinstance(found_fit[1], Term) else None
+        summary = (
+            (name or row.shown.get("full_name", ""))
+            + (f" ({_date(stored.date_of_birth)})" if stored.date_of_birth else "")
+            + (f" — {term.branch_name}" if term else "")
+        )
+        url = reverse("secretaries:person_detail", kwargs={"pk": person["pk"]})
+        if found_fit is None:
+            if keeping:
+                message = _(
+                    "the record of %(name)s is now kept by %(unit)s: your unit reads it and does not change "
+                    "it. Leave this row as it was exported, or delete it"
+                ) % {"name": person["full_name"], "unit": keeping[0].commune_name}
+            else:
+                message = _(
+                    "the record of %(name)s is kept by another unit: your unit reads it and does not change "
+                    "it. Leave this row as it was exported, or delete it"
+                ) % {"name": person["full_name"]}
+            # the message names the person
+            row.refuse("full_name", message, columns=columns, link=url, link_text=_("open the record"))
+        return outcome_of(row, UNCHANGED, summary, basis=record_basis(stored, term))
+
+    @staticmethod
     def _check_dates(row, born, started, today, user, columns, recording=True):
         # The date of birth's own rules are its column's (validate_date_of_birth). A term kept as recorded
         # is not recorded again: the account's unit's end does not refuse it.
@@ -634,14 +712,10 @@ class SecretaryImport(ImportKind):
             appointment.person = person
             payload.appointments.append(appointment)
             return NEW
-        # An update changes what the row fills in; an empty cell keeps the stored value.
-        changed = False
-        for key, value in values.items():
-            if value is None or (key == "is_party_member" and not row.shown.get(key)):
-                continue
-            if getattr(person, key) != value:
-                setattr(person, key, value)
-                changed = True
+        changes = _changes(row, name, person)
+        for key, value in changes.items():
+            setattr(person, key, value)
+        changed = bool(changes)
         if appointment is not None:
             payload.appointments.append(appointment)
             # The person's record is now managed by the unit of the branch they lead (as term_appoint does).
@@ -656,6 +730,20 @@ class SecretaryImport(ImportKind):
 
     def commit(self, *, plan: Plan, user, reason: str) -> None:
         secretaries_import(payload=plan.payload, user=user, reason=reason)
+
+
+def _changes(row, name: str, person: Person) -> dict:
+    """What the row changes on the person's record: an update changes what the row fills in, an empty cell
+    keeps the stored value (the one comparison of an update and of a read-only record's row)."""
+    values = {key: row.values.get(key) for key in PERSON_FIELDS}
+    values["full_name"] = name
+    return {
+        key: value
+        for key, value in values.items()
+        if value is not None
+        and not (key == "is_party_member" and not row.shown.get(key))
+        and getattr(person, key) != value
+    }
 
 
 def drop_hidden(rows: list[ParsedRow], user) -> list[str]:

@@ -546,3 +546,48 @@ def test_the_exports_import_queries_do_not_grow_with_the_rows(officer_client, li
     large_rows, large = run()
     assert large_rows == small_rows + 8
     assert large == small
+
+
+def test_a_person_served_elsewhere_now_reads_back_unchanged_and_is_not_changed_by_the_commune(
+    client, world, hieu_tu, an_truong
+):
+    """A commune reads (and exports) a former secretary of its branches who serves in another commune now:
+    their unchanged row is "Unchanged", not refused because that commune is not the importer's; a changed
+    row says the other commune keeps the record. The rule is the person page's (kept_by)."""
+    from secretaries.services import term_appoint
+    from tests.factories import UserFactory, person_with_term
+
+    officer = UserFactory(username="doanxa.hieutu", role="commune_officer", commune=hieu_tu)
+    moved = person_with_term(
+        branch=BranchFactory(commune=hieu_tu, name="Ấp Đi"),
+        full_name="Trần Văn Chuyển",
+        started_on=datetime.date(2020, 1, 1),
+    )
+    moved.terms.update(ended_on=datetime.date(2023, 1, 1))
+    term_appoint(
+        person=moved,
+        branch=BranchFactory(commune=an_truong, name="Ấp Đến"),
+        role="bi_thu",
+        started_on=datetime.date(2023, 2, 1),
+    )
+    stay = person_with_term(branch=BranchFactory(commune=hieu_tu, name="Ấp Ở"), full_name="Lê Thị Ở")
+    login_verified(client, officer)
+    exported = _exported(client)
+    before = _history_counts()
+    batch = _upload_file(client, exported)
+    assert batch.error_count == 0, batch.report["rows"]
+    actions = _actions(batch)
+    assert actions["Trần Văn Chuyển"] == actions["Lê Thị Ở"] == "unchanged"
+    assert set(actions.values()) == {"unchanged"}
+    confirm(client, batch)
+    batch.refresh_from_db()
+    assert batch.is_committed and _history_counts() == before
+
+    changed = _upload_file(client, _edited(exported, moved.full_name, "Nghề nghiệp", "Kế toán"))
+    assert changed.error_count == 1
+    row = next(r for r in changed.report["rows"] if r["summary"].startswith("Trần Văn Chuyển"))
+    message = row["errors"][0]["message"]
+    assert an_truong.name in message and "chỉ xem" in message, message
+    assert "không phải là xã thuộc đơn vị của bạn" not in message
+    moved.refresh_from_db()
+    assert moved.occupation != "Kế toán" and stay.occupation != "Kế toán"
