@@ -13,6 +13,7 @@ from core.widgets import AutocompleteSelect
 
 from .choices import ETHNICITIES, AgeBand, EducationLevel, Gender
 from .models import Person, Term
+from .selectors import serving_here
 
 YES_NO = [("1", _("Yes")), ("0", _("No"))]
 
@@ -101,10 +102,8 @@ class PersonFilter(django_filters.FilterSet):
             )
 
     def _current_terms(self, **conditions):
-        # The terms held in the user's scope: a person read through an earlier term here who serves in
-        # another commune now is not "serving" here, nor is their term ending a matter for this unit (the
-        # first screen counts the same terms).
-        terms = Term.objects.visible_to(self.request.user).current()
+        # The terms held in the user's scope (selectors.serving_here, as the list's rows say them).
+        terms = serving_here(self.request.user)
         return terms.filter(person=OuterRef("pk"), **conditions)
 
     def _with_current_term(self, queryset, **conditions):

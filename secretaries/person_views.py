@@ -65,6 +65,9 @@ class PersonListView(PrintableListMixin, PaginatedListMixin, PersonQuerysetMixin
         # linked (one query for the page).
         current = [term.branch for person in context["people"] for term in person.current_terms]
         mark_visible(current, self.request.user)
+        # A term in another commune's branch is where they serve now, not a term of this unit (as the
+        # filters "Currently serving" and "Current role" count them).
+        selectors.mark_serving_here(context["people"], self.request.user)
         return context
 
 

@@ -53,6 +53,24 @@ def current_terms_prefetch(to_attr: str = "current_terms") -> Prefetch:
     )
 
 
+def serving_here(user):
+    """The current terms that make a person "serving" for the user's unit: those held in its scope. A person
+    read through an earlier term here who serves in another commune's branch now is not serving here, nor
+    is their term's end a matter for this unit: the list's filters, its rows and the first screen agree."""
+    return Term.objects.visible_to(user).current()
+
+
+def mark_serving_here(people, user) -> None:
+    """Split each person's `current_terms` (current_terms_prefetch) into `terms_here` (serving_here) and
+    `terms_elsewhere` (named on the list as where they serve now, not as a term of this unit): one query
+    for the page."""
+    ids = [term.pk for person in people for term in person.current_terms]
+    here = set(serving_here(user).filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+    for person in people:
+        person.terms_here = [t for t in person.current_terms if t.pk in here]
+        person.terms_elsewhere = [t for t in person.current_terms if t.pk not in here]
+
+
 def _grouping(user) -> Grouping:
     """Branches (today's state) per unit one level below the user's own. Per district, a branch whose
     commune is one of 2025 (no district) is counted under that commune: a user of an ended province or

@@ -809,3 +809,45 @@ def test_the_first_screens_top_units_say_alike_which_units_they_are(
     assert "Chi đoàn có và chưa có bí thư: 1 huyện có nhiều chi đoàn chưa có bí thư nhất" in html
     assert '<h2 class="h6 text-muted"> 1 huyện có nhiều chi đoàn chưa có bí thư nhất </h2>' in html
     assert "Bí thư: 1" not in html and "Xem cả 2 huyện ›" in html
+
+
+def test_a_list_row_says_a_person_serving_in_another_commune_now_is_no_longer_serving_here(
+    client, world, hieu_tu, an_truong
+):
+    """The row says what the filters count (selectors.serving_here): a former secretary of the commune's
+    branches who leads a branch of another commune now reads "Đã thôi đảm nhiệm", and where they serve now
+    muted, not as a term of this unit with its due date."""
+    from django.utils import timezone
+
+    from secretaries.services import term_appoint
+    from tests.factories import UserFactory
+
+    officer = UserFactory(username="doanxa.hieutu", role="commune_officer", commune=hieu_tu)
+    moved = person_with_term(
+        branch=BranchFactory(commune=hieu_tu), full_name="Trần Văn Chuyển", started_on=D(2020, 1, 1)
+    )
+    moved.terms.update(ended_on=D(2023, 1, 1))
+    due = timezone.localdate() + datetime.timedelta(days=100)
+    term_appoint(
+        person=moved,
+        branch=BranchFactory(commune=an_truong, name="Ấp Nơi Khác"),
+        role=Term.Role.SECRETARY,
+        started_on=D(2023, 2, 1),
+        expected_end_on=due,
+    )
+    client.force_login(officer)
+    url = reverse("secretaries:person_list")
+    response = client.get(url, {"status": "past"})
+    assert "Trần Văn Chuyển" in {p.full_name for p in response.context["people"]}
+    page = response.content.decode()
+    row = page[page.index("Trần Văn Chuyển") :]
+    row = row[: row.index("</tr>")]
+    assert "Đã thôi đảm nhiệm" in row
+    assert f"nay là Bí thư ở {an_truong.name}" in row
+    assert "Ấp Nơi Khác" not in row and due.strftime("%d/%m/%Y") not in row
+    # Where they serve, the row is their term.
+    client.force_login(UserFactory(username="doanxa.antruong", role="commune_officer", commune=an_truong))
+    page = client.get(url).content.decode()
+    row = page[page.index("Trần Văn Chuyển") :]
+    row = row[: row.index("</tr>")]
+    assert "Ấp Nơi Khác" in row and "Đã thôi đảm nhiệm" not in row and "nay là" not in row
