@@ -16,6 +16,7 @@ from core.widgets import AutocompleteSelect, DateInput
 from . import portraits
 from .birth_dates import validate_date_of_birth
 from .models import Person, Term
+from .selectors import manages_person
 from .sensitive import hidden_fields
 from .services import current_secretary_term
 
@@ -264,6 +265,7 @@ class PersonCreateForm(AppointmentFieldsMixin, PersonForm):
 class AppointmentForm(AppointmentFieldsMixin, forms.Form):
     def __init__(self, *args, user, cancel_url: str, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["person"] = PersonChoiceField(
             label=_("Person"),
             queryset=Person.objects.visible_to(user),
@@ -283,6 +285,17 @@ class AppointmentForm(AppointmentFieldsMixin, forms.Form):
             "confirm_replace",
             form_actions(cancel_url, _("Appoint")),
         )
+
+    def clean_person(self):
+        # A person the unit reads and does not keep (serving in another commune's branch now) is that unit's
+        # to appoint: the person page offers nothing to change on their record, and this says why.
+        person = self.cleaned_data["person"]
+        if not manages_person(self.user, person):
+            raise forms.ValidationError(
+                _("This record is kept by another unit: your unit reads it and does not change it."),
+                code="not_kept",
+            )
+        return person
 
     def clean(self):
         cleaned = super().clean()

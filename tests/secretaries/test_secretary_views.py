@@ -851,3 +851,39 @@ def test_a_list_row_says_a_person_serving_in_another_commune_now_is_no_longer_se
     row = page[page.index("Trần Văn Chuyển") :]
     row = row[: row.index("</tr>")]
     assert "Ấp Nơi Khác" in row and "Đã thôi đảm nhiệm" not in row and "nay là" not in row
+
+
+def test_a_read_only_record_offers_no_appointment_and_the_appointment_is_refused(
+    client, world, hieu_tu, an_truong
+):
+    """The person page of a record another commune keeps now offers nothing to change, "Bổ nhiệm vào chi
+    đoàn" included, and the appointment form refuses that person (selectors.manages_person)."""
+    from secretaries.services import term_appoint
+    from tests.factories import UserFactory
+
+    officer = UserFactory(username="doanxa.hieutu", role="commune_officer", commune=hieu_tu)
+    moved = person_with_term(
+        branch=BranchFactory(commune=hieu_tu), full_name="Trần Văn Chuyển", started_on=D(2020, 1, 1)
+    )
+    moved.terms.update(ended_on=D(2023, 1, 1))
+    term_appoint(
+        person=moved,
+        branch=BranchFactory(commune=an_truong),
+        role=Term.Role.SECRETARY,
+        started_on=D(2023, 2, 1),
+    )
+    client.force_login(officer)
+    page = client.get(moved.get_absolute_url()).content.decode()
+    assert "data-read-only" in page
+    assert "Bổ nhiệm vào chi đoàn" not in page and reverse("secretaries:appoint") not in page
+    vacant = BranchFactory(commune=hieu_tu, name="Ấp Trống Chỗ")
+    response = client.post(
+        reverse("secretaries:appoint"),
+        {"person": moved.pk, "branch": vacant.pk, "role": "pho_bi_thu", "started_on": "01/10/2025"},
+    )
+    assert response.status_code == 200
+    assert "do đơn vị khác quản lý" in response.content.decode()
+    assert not moved.terms.filter(branch=vacant).exists()
+    # A record the commune keeps is still offered and appointed.
+    kept = world["tieu_can_person"]
+    assert "Bổ nhiệm vào chi đoàn" in client.get(kept.get_absolute_url()).content.decode()
