@@ -613,3 +613,12 @@ def test_a_refused_correction_does_not_read_like_a_refused_consent():
     with translation.override("vi"):
         assert str(Correction.Status.REFUSED.label) == "Đã từ chối"
         assert str(PublicConsent.REFUSED.label) == "Không đồng ý"
+
+
+def test_the_own_page_says_when_the_current_term_is_due_to_end(client, world):
+    """As the officers' list and export do ("dự kiến hết ngày …"), for the secretary's own current term."""
+    person = world["tieu_can_person"]
+    person.terms.update(expected_end_on=datetime.date(2028, 12, 13))
+    client.force_login(_secretary(person))
+    page = " ".join(client.get(reverse("own:home")).content.decode().split())
+    assert "(dự kiến hết ngày 13/12/2028)" in page
