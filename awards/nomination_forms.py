@@ -74,7 +74,9 @@ class NominationForm(VersionedForm, forms.ModelForm):
             )
         buttons.append(CancelLink(cancel_url, css_class="btn btn-link"))
         self.helper = FormHelper()
-        self.helper.attrs = {"novalidate": ""}
+        # A summary and a report of achievements: what is typed is not lost to a click elsewhere (the
+        # language switch, a link) without a question (static/js/portal.js).
+        self.helper.attrs = {"novalidate": "", "data-warn-unsaved": ""}
         self.helper.layout = Layout(
             VERSION_FIELD,
             *(["person"] if "person" in self.fields else []),

@@ -150,7 +150,7 @@ class PersonForm(VersionedForm, forms.ModelForm):
         self.add_extra_fields(user)
         self.helper = FormHelper()
         self.helper.form_tag = True
-        self.helper.attrs = {"enctype": "multipart/form-data"}
+        self.helper.attrs = {"enctype": "multipart/form-data", "data-warn-unsaved": ""}
         self.helper.layout = Layout(VERSION_FIELD, *self.layout_parts(), form_actions(cancel_url))
 
     def add_extra_fields(self, user):

@@ -129,6 +129,7 @@ class InitiativeForm(VersionedForm, forms.ModelForm):
                 del self.fields["district"]
                 del self.fields["commune"]
         self.helper = FormHelper()
+        self.helper.attrs = {"data-warn-unsaved": ""}
         self.helper.layout = Layout(
             VERSION_FIELD,
             Fieldset(

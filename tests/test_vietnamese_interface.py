@@ -100,3 +100,15 @@ def test_a_refused_admin_form_says_so_in_vietnamese(client, administrator, world
     _violations, english = policy_and_english(response.content.decode())
     assert not english, english
     assert "Vui lòng sửa lỗi dưới đây." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url_name", ["seminars:seminar_create", "seminars:initiative_create", "secretaries:person_create"]
+)
+def test_long_forms_ask_before_what_was_typed_is_left(url_name, client, tieu_can_officer, world):
+    """A form of long texts (a seminar's outcomes, a model's description, a person's record; a nomination's
+    report too) asks before the page is left with what was typed unsaved: the language switch reloaded the
+    page and lost it without a word (static/js/portal.js, data-warn-unsaved)."""
+    client.force_login(tieu_can_officer)
+    page = client.get(reverse(url_name)).content.decode()
+    assert "data-warn-unsaved" in page
