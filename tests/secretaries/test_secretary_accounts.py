@@ -378,7 +378,7 @@ def test_a_correction_is_refused_if_the_record_changed_since(client, tieu_can_of
     response = client.post(correction.get_absolute_url(), {"action": "accept"}, follow=True)
     # In plain words: refuse this one ("hãy không chấp nhận đề nghị này" read awkwardly).
     said = " ".join(response.content.decode().split())
-    assert "(số điện thoại): hãy từ chối đề nghị này và đề nghị người đó gửi lại." in said, said[-3000:]
+    assert "(số điện thoại): hãy bấm “Không chấp nhận” và đề nghị người đó gửi lại." in said, said[-3000:]
     correction.refresh_from_db()
     person.refresh_from_db()
     assert correction.is_pending and person.phone == "0900 000 000"
