@@ -19,7 +19,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 from simple_history.utils import bulk_create_with_history
 
 from assessments.models import Rating
@@ -44,6 +44,11 @@ from .models import (
 from .selectors import year_assessments
 
 Status = Campaign.Status
+
+# The reasons these services write in a nomination's history: stored in the writer's language, shown in
+# the reader's (core.history.register_reason, in AwardsConfig.ready()).
+REVISED = gettext_noop("Taken back to draft to correct it after it was not approved")
+REASONS = (REVISED,)
 
 
 def _date(value: datetime.date) -> str:
@@ -749,7 +754,7 @@ def nomination_revise(
     stored.reviewed_at = None
     stored.reviewed_by = None
     stored.submitted_at = None
-    stored._change_reason = _("Taken back to draft to correct it after it was not approved")
+    stored._change_reason = _(REVISED)
     stored.save(
         update_fields=[
             "status",

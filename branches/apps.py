@@ -7,7 +7,7 @@ class BranchesConfig(AppConfig):
     verbose_name = _("Units and branches")
 
     def ready(self):
-        from core.history import register_dated_reason
+        from core.history import register_reason
         from core.home import register_panel
         from core.importing.engine import register_kind
 
@@ -18,5 +18,5 @@ class BranchesConfig(AppConfig):
 
         register_panel(panel)
         for reason in DATED_REASONS:
-            register_dated_reason(reason)
+            register_reason(reason)
         register_kind(BranchImport())

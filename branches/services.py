@@ -18,7 +18,7 @@ from .models import Branch, BranchAttachment, BranchSuccession, Commune, Commune
 from .selectors import whole_successors
 
 # The reasons these services write in a branch's history, with the day: stored as text in the writer's
-# language, shown in the reader's (core.history.register_dated_reason, in BranchesConfig.ready()).
+# language, shown in the reader's (core.history.register_reason, in BranchesConfig.ready()).
 REATTACHED = gettext_noop("re-attached to its new commune on %(date)s")
 MERGED = gettext_noop("merged on %(date)s")
 SPLIT = gettext_noop("split on %(date)s")

@@ -198,33 +198,37 @@ def shorten_in_vietnamese() -> None:
 # Why a change was made is stored as text, in the language of whoever made it (django-simple-history's
 # `history_change_reason`). The reasons a service writes with a day ("merged on %(date)s") are registered by
 # their app, and shown in the reader's language whichever language they were stored in.
-_DATED_REASONS: list[str] = []
+_REASONS: list[str] = []
 
 
-def register_dated_reason(msgid: str) -> None:
-    """A reason a service stores as `gettext(msgid) % {"date": <dd/mm/yyyy>}`: read back in any language."""
-    if msgid not in _DATED_REASONS:
-        _DATED_REASONS.append(msgid)
+def register_reason(msgid: str) -> None:
+    """A reason a service stores in the writer's language, as `gettext(msgid)` or, where the msgid holds
+    "%(date)s", `gettext(msgid) % {"date": <dd/mm/yyyy>}`: read back in the reader's (`reason_text`)."""
+    if msgid not in _REASONS:
+        _REASONS.append(msgid)
         _reason_patterns.cache_clear()
 
 
 @functools.cache
 def _reason_patterns() -> list[tuple[re.Pattern, str]]:
     patterns = []
-    for msgid in _DATED_REASONS:
+    day = r"([0-9]{2})/([0-9]{2})/([0-9]{4})"
+    for msgid in _REASONS:
         for language, _name in settings.LANGUAGES:
             with translation.override(language):
-                head, _date, tail = _(msgid).partition("%(date)s")
-            day = r"([0-9]{2})/([0-9]{2})/([0-9]{4})"
-            patterns.append((re.compile(f"{re.escape(head)}{day}{re.escape(tail)}"), msgid))
+                head, dated, tail = _(msgid).partition("%(date)s")
+            text = f"{re.escape(head)}{day}{re.escape(tail)}" if dated else re.escape(head)
+            patterns.append((re.compile(text), msgid))
     return patterns
 
 
 def reason_text(stored: str) -> str:
-    """A stored reason as the reader reads it: a registered one (`register_dated_reason`) in the active
+    """A stored reason as the reader reads it: a registered one (`register_reason`) in the active
     language, any other as it was written (an import's "Nhập từ tệp …", a person's words)."""
     for pattern, msgid in _reason_patterns():
         if found := pattern.fullmatch(stored):
+            if not found.groups():
+                return _(msgid)
             day, month, year = (int(part) for part in found.groups())
             try:
                 on = date(year, month, day)

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from core.jobs import enqueue
@@ -46,6 +47,12 @@ CORRECTABLE_FIELDS = (
     "phone",
     "email",
 )
+
+# The reasons these services write in a person's history: stored in the writer's language, shown in the
+# reader's (core.history.register_reason, in SecretariesConfig.ready()).
+CORRECTED = gettext_noop("Correction requested by the person")
+CONSENTED = gettext_noop("Consent answered by the person")
+REASONS = (CORRECTED, CONSENTED)
 
 
 def valid_days() -> int:
@@ -314,7 +321,7 @@ def correction_accept(*, correction: Correction, by: User) -> Correction:
             % {"problems": problems},
             code="invalid_values",
         ) from error
-    person._change_reason = _("Correction requested by the person")
+    person._change_reason = _(CORRECTED)
     person._history_user = by
     person.save()
     correction.status = Correction.Status.ACCEPTED
@@ -348,7 +355,7 @@ def consent_answer(*, person: Person, answer: str, user: User) -> Person:
     person = Person.objects.select_for_update().get(pk=person.pk)
     person.public_consent = answer
     person.public_consent_on = timezone.localdate()
-    person._change_reason = _("Consent answered by the person")
+    person._change_reason = _(CONSENTED)
     person._history_user = user
     person.save()
     return person

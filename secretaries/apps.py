@@ -9,6 +9,7 @@ class SecretariesConfig(AppConfig):
 
     def ready(self):
         from branches.counters import register_secretaries
+        from core.history import register_reason
         from core.home import register_panel
         from core.importing.engine import register_kind
         from core.personal_data import register_field_labels
@@ -16,6 +17,7 @@ class SecretariesConfig(AppConfig):
         from core.sections import BRANCH_DEACTIVATE_PAGE, BRANCH_PAGE, register_section
         from core.subject_data import register_subject_sheets
 
+        from .account_services import REASONS
         from .home import correction_panel, panel
         from .imports import SecretaryImport
         from .models import Person, Term
@@ -25,6 +27,8 @@ class SecretariesConfig(AppConfig):
         from .sensitive import SENSITIVE_FIELDS
 
         register_kind(SecretaryImport())
+        for reason in REASONS:
+            register_reason(reason)
         register_secretaries(has_secretary=current_secretary_exists, term_model=Term)
         register_panel(panel)
         register_panel(correction_panel)
