@@ -3,6 +3,7 @@ import datetime
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +16,7 @@ from core.widgets import AutocompleteSelect, DateInput
 
 from . import portraits
 from .birth_dates import validate_date_of_birth
-from .models import Person, Term
+from .models import Person, Term, check_expected_end, check_party_date
 from .selectors import manages_person
 from .sensitive import hidden_fields
 from .services import current_secretary_term
@@ -69,9 +70,10 @@ class AppointmentFieldsMixin:
 
     def clean_appointment(self, cleaned, person: Person | None = None):
         branch, role, started = cleaned.get("branch"), cleaned.get("role"), cleaned.get("started_on")
-        due = cleaned.get("expected_end_on")
-        if started and due and due < started:
-            self.add_error("expected_end_on", _("The term cannot be due to end before it starts."))
+        try:
+            check_expected_end(started_on=started, expected_end_on=cleaned.get("expected_end_on"))
+        except ValidationError as error:
+            self.add_error("expected_end_on", error)
         # A term counts from the day it is recorded (a branch with it is no longer vacant, its secretary is
         # assessed): one that has not begun would count too early and could be neither ended nor replaced.
         if started and started > timezone.localdate():
@@ -197,11 +199,14 @@ class PersonForm(VersionedForm, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("party_joined_on") and not cleaned.get("is_party_member"):
-            self.add_error("party_joined_on", _("Only a party member has a date of joining the Party."))
-        born, joined = cleaned.get("date_of_birth"), cleaned.get("party_joined_on")
-        if born and joined and joined < born.replace(year=born.year + 18):
-            self.add_error("party_joined_on", _("One joins the Party at 18 at the earliest."))
+        try:
+            check_party_date(
+                is_party_member=cleaned.get("is_party_member"),
+                date_of_birth=cleaned.get("date_of_birth"),
+                party_joined_on=cleaned.get("party_joined_on"),
+            )
+        except ValidationError as error:
+            self.add_error("party_joined_on", error)
         return cleaned
 
 

@@ -12,6 +12,8 @@ which updates that person, and then their terms must not overlap the new one. Th
 The list's export reads back: its "Current role" column makes a row a deputy's term, and a row that says
 what a person's record says (same name and birth date, and that person's current term, or no term at all
 for a former secretary) is that person without the "same person" tick: unchanged, or updated by its edits.
+Its Party joining date and expected end of the term are read with the forms' rules (check_party_date,
+check_expected_end); an edited expected end updates the term kept.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ from core.text import fold, name_sort_key, normalize_name
 
 from .birth_dates import validate_date_of_birth
 from .choices import ETHNICITIES, EducationLevel, Gender, Religion, TheoryLevel
-from .models import Person, Term
+from .models import Person, Term, check_expected_end, check_party_date
 from .phones import is_phone, search_digits
 from .sensitive import hidden_fields
 
@@ -60,6 +62,7 @@ PERSON_FIELDS = (
     "education_level",
     "political_theory_level",
     "is_party_member",
+    "party_joined_on",
     "occupation",
     "phone",
     "email",
@@ -78,6 +81,12 @@ DEFAULTS = {
 
 def _date(value: datetime.date) -> str:
     return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+def _refusal(error: ValidationError) -> str:
+    """A rule's message after "Row n, Column:", as the engine writes a column validator's."""
+    message = " ".join(error.messages).rstrip(".")
+    return message[:1].lower() + message[1:]
 
 
 def branch_key(name: str) -> str:
@@ -154,6 +163,7 @@ class Appointment:
     branch: Branch
     started_on: datetime.date
     role: str = Term.Role.SECRETARY
+    expected_end_on: datetime.date | None = None
 
 
 @dataclass
@@ -161,6 +171,8 @@ class SecretaryPayload:
     new_people: list[Person] = field(default_factory=list)
     updated_people: list[Person] = field(default_factory=list)
     appointments: list[Appointment] = field(default_factory=list)
+    #: the expected end a row sets on a term it keeps (the list's export with that cell edited), by term
+    term_ends: dict[int, datetime.date] = field(default_factory=dict)
 
 
 class SecretaryImport(ImportKind):
@@ -258,6 +270,14 @@ class SecretaryImport(ImportKind):
             width=12,
         ),
         Column(
+            "party_joined_on",
+            gettext_lazy("Joined the Party on"),
+            aliases=("ngay vao dang", "ngay ket nap dang", "vao dang", "ngay ket nap"),
+            type="date",
+            width=14,
+            validators=tuple(Person._meta.get_field("party_joined_on").validators),
+        ),
+        Column(
             "occupation", gettext_lazy("Occupation"), aliases=("nghe nghiep", "cong viec"), max_length=100
         ),
         Column(
@@ -295,6 +315,13 @@ class SecretaryImport(ImportKind):
             aliases=("ngay bat dau nhiem ky", "bat dau nhiem ky", "nhiem ky tu", "tu ngay", "ngay bat dau"),
             required=True,
             may_be_blank=True,
+            type="date",
+            width=16,
+        ),
+        Column(
+            "expected_end_on",
+            gettext_lazy("Term due to end on"),
+            aliases=("het nhiem ky", "ngay het nhiem ky", "nhiem ky den", "den ngay", "ket thuc nhiem ky"),
             type="date",
             width=16,
         ),
@@ -357,11 +384,13 @@ class SecretaryImport(ImportKind):
             "education_level": str(EducationLevel.UNIVERSITY.label),
             "political_theory_level": str(TheoryLevel.ELEMENTARY.label),
             "is_party_member": _("Yes"),
+            "party_joined_on": datetime.date(2021, 3, 26),
             "occupation": _("Teacher"),
             "phone": "0912345678",
             "email": "nhung@example.vn",
             "branch": "Ấp Cây Gòn",
             "started_on": datetime.date(2025, 10, 1),
+            "expected_end_on": datetime.date(2027, 10, 1),
         }
 
     def template_columns(self, user) -> tuple[Column, ...]:
@@ -432,7 +461,16 @@ class SecretaryImport(ImportKind):
             terms = (
                 Term.objects.filter(person__in=matched_ids)
                 .annotate(branch_name=F("branch__name"), commune_name=F("branch__commune__name"))
-                .only("pk", "version", "person_id", "branch_id", "role", "started_on", "ended_on")
+                .only(
+                    "pk",
+                    "version",
+                    "person_id",
+                    "branch_id",
+                    "role",
+                    "started_on",
+                    "expected_end_on",
+                    "ended_on",
+                )
                 .order_by("pk")
             )
             found_people = Person.objects.filter(pk__in=matched_ids).order_by("pk")
@@ -474,8 +512,10 @@ class SecretaryImport(ImportKind):
                 )
                 continue
             branch = resolved.get(row.number)
-            # A row with neither a branch nor a start date (nor a role) names no term: a former secretary's.
-            with_term = bool(values.get("branch") or started or values.get("role"))
+            # A row with neither a branch nor a start date (nor a role, nor an end) names no term: a former
+            # secretary's.
+            due = values.get("expected_end_on")
+            with_term = bool(values.get("branch") or started or values.get("role") or due)
             summary = (
                 (name or row.shown.get("full_name", ""))
                 + (f" ({_date(born)})" if born else "")
@@ -567,6 +607,23 @@ class SecretaryImport(ImportKind):
                     % {"date": _date(stored.party_joined_on)},
                     columns=columns,
                 )
+            if values.get("party_joined_on"):
+                # The form's rules (only a party member, not before 18), with what the row leaves as stored.
+                member = (
+                    values["is_party_member"]
+                    if row.shown.get("is_party_member")
+                    else bool(stored and stored.is_party_member)
+                )
+                try:
+                    check_party_date(
+                        is_party_member=member, date_of_birth=born, party_joined_on=values["party_joined_on"]
+                    )
+                except ValidationError as error:
+                    row.refuse("party_joined_on", _refusal(error), columns=columns)
+            try:
+                check_expected_end(started_on=started, expected_end_on=due)
+            except ValidationError as error:
+                row.refuse("expected_end_on", _refusal(error), columns=columns)
             holder = current.get(branch.pk) if branch is not None and role == Term.Role.SECRETARY else None
             if holder is not None and kept is None:
                 row.refuse(
@@ -612,9 +669,13 @@ class SecretaryImport(ImportKind):
             action = NEW
             if not row.errors:
                 appointment = (
-                    Appointment(stored, branch, started, role) if with_term and kept is None else None
+                    Appointment(stored, branch, started, role, due) if with_term and kept is None else None
                 )
                 action = self._apply(row, name, stored, appointment, payload)
+                if kept is not None and due is not None and due != kept.expected_end_on:
+                    # The term kept, with the expected end the row gives it (an empty cell keeps it).
+                    payload.term_ends[kept.pk] = due
+                    action = UPDATED if action == UNCHANGED else action
             # The person updated or kept, and the term kept, at the version the preview read; the branch only
             # by which one it is (its current secretary is checked above, under its lock).
             basis = record_basis(stored, kept) + record_basis(branch, versioned=False)
@@ -637,14 +698,16 @@ class SecretaryImport(ImportKind):
         refused as the other unit's record. Never written, so never checked against the user's units."""
         values = row.values
         started, role = values.get("started_on"), values.get("role") or Term.Role.SECRETARY
+        due = values.get("expected_end_on")
         typed_branch, typed_commune = values.get("branch") or "", values.get("commune") or ""
-        with_term = bool(typed_branch or started or values.get("role"))
+        with_term = bool(typed_branch or started or values.get("role") or due)
 
         def says(term) -> bool:
             return (
                 branch_key(str(typed_branch)) == branch_key(term.branch_name)
                 and (not typed_commune or fold(str(typed_commune)) == fold(term.commune_name))
                 and (term.role, term.started_on) == (role, started)
+                and (due is None or due == term.expected_end_on)
             )
 
         def fits(person: dict) -> Term | bool:
@@ -786,9 +849,28 @@ def secretaries_import(*, payload: SecretaryPayload, user, reason: str) -> None:
             default_change_reason=reason,
         )
     terms = [
-        Term(person_id=a.person.pk, branch_id=a.branch.pk, role=a.role, started_on=a.started_on)
+        Term(
+            person_id=a.person.pk,
+            branch_id=a.branch.pk,
+            role=a.role,
+            started_on=a.started_on,
+            expected_end_on=a.expected_end_on,
+        )
         for a in payload.appointments
     ]
+    if payload.term_ends:
+        kept = list(Term.objects.filter(pk__in=payload.term_ends).order_by("pk"))
+        for term in kept:
+            term.expected_end_on = payload.term_ends[term.pk]
+            term.version += 1
+        bulk_update_with_history(
+            kept,
+            Term,
+            ["expected_end_on", "version"],
+            batch_size=500,
+            default_user=user,
+            default_change_reason=reason,
+        )
     if terms:
         bulk_create_with_history(terms, Term, batch_size=500, default_user=user, default_change_reason=reason)
         counters.refresh({a.branch.commune_id for a in payload.appointments})

@@ -9,6 +9,7 @@ it starts, a person's terms in the same role never overlap (see migration 0002 f
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import formats, timezone
@@ -30,6 +31,28 @@ from .phones import search_digits, validate_phone
 SEARCH_BRANCHES = 200
 #: the words of a unit's kind, folded: alone they name no place ("ap" is in every hamlet's name)
 KIND_WORDS = frozenset({"ap", "khom", "to", "chi", "doan", "xa", "phuong", "thi", "tran", "dac", "khu"})
+
+
+def check_party_date(*, is_party_member, date_of_birth, party_joined_on) -> None:
+    """The Party joining date's rules beside the person's other fields (the person form's and the Excel
+    import's): only a party member has one, and not before 18. Raises ValidationError with every message."""
+    if not party_joined_on:
+        return
+    messages = []
+    if not is_party_member:
+        messages.append(_("Only a party member has a date of joining the Party."))
+    born = date_of_birth
+    if born and party_joined_on < born.replace(year=born.year + 18):
+        messages.append(_("One joins the Party at 18 at the earliest."))
+    if messages:
+        raise ValidationError(messages)
+
+
+def check_expected_end(*, started_on, expected_end_on) -> None:
+    """A term's expected end is not before its start (the appointment forms' and the Excel import's rule;
+    the database's `term_due_end_after_start` is the last word)."""
+    if started_on and expected_end_on and expected_end_on < started_on:
+        raise ValidationError(_("The term cannot be due to end before it starts."))
 
 
 class PersonQuerySet(ScopedQuerySet):

@@ -591,3 +591,84 @@ def test_a_person_served_elsewhere_now_reads_back_unchanged_and_is_not_changed_b
     assert "không phải là xã thuộc đơn vị của bạn" not in message
     moved.refresh_from_db()
     assert moved.occupation != "Kế toán" and stay.occupation != "Kế toán"
+
+
+# The Party joining date and the term's expected end: read from the template and from the list's export.
+
+DATED_HEADERS = [*SECRETARY_HEADERS, "Ngày vào Đảng", "Hết nhiệm kỳ (dự kiến)"]
+
+
+def test_the_party_date_and_the_expected_end_are_imported_with_the_forms_rules(officer_client, vacant):
+    rows = [
+        secretary_row("Người Đủ Ngày", vacant[0].name, **{"Ngày vào Đảng": "26/03/2021"}),
+        secretary_row(
+            "Người Chưa Vào Đảng", vacant[1].name, **{"Đảng viên": "Không", "Ngày vào Đảng": "26/03/2021"}
+        ),
+        secretary_row("Người Hết Sớm", vacant[2].name, **{"Hết nhiệm kỳ (dự kiến)": "01/09/2025"}),
+        secretary_row("Người Vào Đảng Sau", vacant[3].name, **{"Ngày vào Đảng": "01/01/2099"}),
+    ]
+    rows[0]["Hết nhiệm kỳ (dự kiến)"] = "01/10/2030"
+    for row in rows:
+        row.setdefault("Ngày vào Đảng", "")
+        row.setdefault("Hết nhiệm kỳ (dự kiến)", "")
+    batch = _batch(_post(officer_client, rows, headers=DATED_HEADERS))
+    assert not [h for h in batch.report["ignored_headers"] if "Đảng" in h or "nhiệm kỳ" in h]
+    assert (batch.new_count, batch.error_count) == (1, 3), batch.report["rows"]
+    assert [e["column"] for e in _row_errors(batch, 4)] == ["Ngày vào Đảng"]
+    assert "đảng viên" in _row_errors(batch, 4)[0]["message"].lower()
+    assert [e["column"] for e in _row_errors(batch, 5)] == ["Hết nhiệm kỳ (dự kiến)"]
+    assert [e["column"] for e in _row_errors(batch, 6)] == ["Ngày vào Đảng"]
+    assert not Person.objects.filter(full_name="Người Đủ Ngày").exists()  # all or nothing
+
+    confirm(officer_client, _batch(_post(officer_client, rows[:1], headers=DATED_HEADERS)))
+    person = Person.objects.get(full_name="Người Đủ Ngày")
+    assert person.party_joined_on == datetime.date(2021, 3, 26)
+    assert person.terms.get().expected_end_on == datetime.date(2030, 10, 1)
+
+
+def test_the_template_has_the_party_date_and_the_expected_end(officer_client):
+    import io
+
+    from openpyxl import load_workbook
+
+    response = officer_client.get(reverse("imports:batch_template", args=["secretaries"]))
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    cells = {str(c.value) for sheet in workbook.worksheets for row in sheet.iter_rows() for c in row}
+    assert {"Ngày vào Đảng", "Hết nhiệm kỳ (dự kiến)"} <= cells
+
+
+def test_the_exports_party_dates_and_expected_ends_read_back_unchanged_and_an_edited_end_updates_the_term(
+    officer_client, listed
+):
+    from secretaries.models import Term
+
+    teo, deputy = listed["teo"], listed["deputy"]
+    Person.objects.filter(pk=teo.pk).update(is_party_member=True, party_joined_on=datetime.date(2020, 5, 19))
+    Term.objects.filter(person=deputy).update(expected_end_on=datetime.date(2028, 5, 1))
+    content = _exported(officer_client)
+    before = _history_counts()
+    batch = _upload_file(officer_client, content)
+    assert not [h for h in batch.report["ignored_headers"] if "Đảng" in h or "nhiệm kỳ" in h]
+    assert set(_actions(batch).values()) == {"unchanged"}, batch.report["rows"]
+    confirm(officer_client, batch)
+    assert _history_counts() == before
+
+    batch = _upload_file(
+        officer_client, _edited(content, deputy.full_name, "Hết nhiệm kỳ (dự kiến)", "01/06/2028")
+    )
+    assert _actions(batch) == {
+        "Nguyễn Văn Tèo": "unchanged",
+        "Đỗ Thanh Hải": "updated",
+        "Lâm Thị Bé": "unchanged",
+    }
+    confirm(officer_client, batch)
+    term = deputy.terms.get()
+    assert term.expected_end_on == datetime.date(2028, 6, 1) and term.version == 2
+    assert term.history.latest().history_change_reason == "Nhập từ tệp bi-thu.xlsx"
+
+    edited = _edited(content, deputy.full_name, "Hết nhiệm kỳ (dự kiến)", "01/01/2020")
+    batch = _upload_file(officer_client, edited)
+    assert [
+        e["column"]
+        for e in _row_errors(batch, next(r["number"] for r in batch.report["rows"] if "Hải" in r["summary"]))
+    ] == ["Hết nhiệm kỳ (dự kiến)"]
