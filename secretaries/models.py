@@ -42,8 +42,13 @@ def check_party_date(*, is_party_member, date_of_birth, party_joined_on) -> None
     if not is_party_member:
         messages.append(_("Only a party member has a date of joining the Party."))
     born = date_of_birth
-    if born and party_joined_on < born.replace(year=born.year + 18):
-        messages.append(_("One joins the Party at 18 at the earliest."))
+    if born:
+        try:
+            eighteen = born.replace(year=born.year + 18)
+        except ValueError:  # born on 29 February: 18 on 1 March of a year without it
+            eighteen = datetime.date(born.year + 18, 3, 1)
+        if party_joined_on < eighteen:
+            messages.append(_("One joins the Party at 18 at the earliest."))
     if messages:
         raise ValidationError(messages)
 

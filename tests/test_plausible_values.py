@@ -144,3 +144,15 @@ def test_an_assessment_is_not_dated_after_today(client, tieu_can_officer, world)
     assert response.context["form"].errors["assessed_on"] == [AFTER_TODAY]
     assessment.refresh_from_db()
     assert assessment.assessed_on != _tomorrow()
+
+
+def test_a_party_date_of_someone_born_on_29_february_is_checked_not_crashed():
+    """Eighteen on 1 March of a year without a 29th: the rule answered, where it raised ValueError."""
+    from django.core.exceptions import ValidationError
+
+    from secretaries.models import check_party_date
+
+    born = datetime.date(2008, 2, 29)
+    check_party_date(is_party_member=True, date_of_birth=born, party_joined_on=datetime.date(2026, 3, 1))
+    with pytest.raises(ValidationError):
+        check_party_date(is_party_member=True, date_of_birth=born, party_joined_on=datetime.date(2026, 2, 28))
