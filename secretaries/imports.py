@@ -483,9 +483,6 @@ class SecretaryImport(ImportKind):
             for term in terms:
                 terms_of.setdefault(term.person_id, []).append(term)
 
-        def current_terms(person: dict) -> list[Term]:
-            return [t for t in terms_of.get(person["pk"], []) if t.ended_on is None]
-
         today = timezone.localdate()
         seen_people: dict[tuple, int] = {}
         seen_branches: dict[int, int] = {}
@@ -512,10 +509,8 @@ class SecretaryImport(ImportKind):
                 )
                 continue
             branch = resolved.get(row.number)
-            # A row with neither a branch nor a start date (nor a role, nor an end) names no term: a former
-            # secretary's.
             due = values.get("expected_end_on")
-            with_term = bool(values.get("branch") or started or values.get("role") or due)
+            with_term = _names_term(values)
             summary = (
                 (name or row.shown.get("full_name", ""))
                 + (f" ({_date(born)})" if born else "")
@@ -536,10 +531,10 @@ class SecretaryImport(ImportKind):
                         and branch is not None
                         and any(
                             (t.branch_id, t.role, t.started_on) == (branch.pk, role, started)
-                            for t in current_terms(p)
+                            for t in _current(terms_of, p["pk"])
                         )
                     )
-                    or (not with_term and not current_terms(p))
+                    or (not with_term and not _current(terms_of, p["pk"]))
                 ]
                 if len(fits) == 1:
                     same, auto = fits[0], True
@@ -547,7 +542,8 @@ class SecretaryImport(ImportKind):
             if same and branch is not None:
                 # The person's current term in this branch and role is kept (its start as recorded).
                 kept = next(
-                    (t for t in current_terms(same) if (t.branch_id, t.role) == (branch.pk, role)), None
+                    (t for t in _current(terms_of, same["pk"]) if (t.branch_id, t.role) == (branch.pk, role)),
+                    None,
                 )
             self._check_dates(row, born, started, today, user, columns, recording=kept is None)
             person_key = (fold(name), born)
@@ -700,7 +696,7 @@ class SecretaryImport(ImportKind):
         started, role = values.get("started_on"), values.get("role") or Term.Role.SECRETARY
         due = values.get("expected_end_on")
         typed_branch, typed_commune = values.get("branch") or "", values.get("commune") or ""
-        with_term = bool(typed_branch or started or values.get("role") or due)
+        with_term = _names_term(values)
 
         def says(term) -> bool:
             return (
@@ -711,7 +707,7 @@ class SecretaryImport(ImportKind):
             )
 
         def fits(person: dict) -> Term | bool:
-            current = [t for t in terms_of.get(person["pk"], []) if t.ended_on is None]
+            current = _current(terms_of, person["pk"])
             if _changes(row, name, existing[person["pk"]]):
                 return False
             if not with_term:
@@ -793,6 +789,22 @@ class SecretaryImport(ImportKind):
 
     def commit(self, *, plan: Plan, user, reason: str) -> None:
         secretaries_import(payload=plan.payload, user=user, reason=reason)
+
+
+def _names_term(values: dict) -> bool:
+    """Whether a row names a term: a branch, a start, a role or an end. One with none of them is a former
+    secretary's (the list's export has no current term for them)."""
+    return bool(
+        values.get("branch")
+        or values.get("started_on")
+        or values.get("role")
+        or values.get("expected_end_on")
+    )
+
+
+def _current(terms_of: dict[int, list[Term]], person_pk: int) -> list[Term]:
+    """A person's current terms among those the plan read (`terms_of`: person → terms)."""
+    return [t for t in terms_of.get(person_pk, []) if t.ended_on is None]
 
 
 def _changes(row, name: str, person: Person) -> dict:
