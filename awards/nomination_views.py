@@ -25,7 +25,7 @@ from core.versioning import VERSION_FIELD
 
 from . import selectors, services
 from .documents import document_history_rows, document_response
-from .models import DISTRICT, Campaign, Nomination, NominationDocument, nominating_unit
+from .models import DISTRICT, Campaign, Nomination, NominationDocument
 from .nomination_forms import DecisionChangeForm, DocumentForm, NominationForm, RejectForm
 
 #: the latest changes a nomination's page lists, its own and its documents'
@@ -530,13 +530,9 @@ def _may_edit_documents(request, nomination) -> bool:
     nominating unit), and a message to the unit while the nomination is not a draft."""
     if services.may_edit_documents(nomination, request.user):
         return True
-    campaign = nomination.campaign
-    if not campaign.nominated_by(request.user) or nominating_unit(request.user)[1] != nomination.unit_id:
+    if not services.is_nominating_unit(nomination, nomination.campaign, request.user):
         raise PermissionDenied
-    refusal = services.change_refusal(nomination, campaign)
-    messages.error(
-        request, refusal[0] if refusal else _("The documents of this nomination can no longer be changed.")
-    )
+    messages.error(request, services.documents_refusal(nomination)[0])
     return False
 
 

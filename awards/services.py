@@ -718,7 +718,7 @@ def _check_may_revise(nomination: Nomination, campaign: Campaign, user, today: d
     _require_campaign_status(campaign, Status.OPEN, action=_("changed"))
     _check_deadline(campaign, today)
     user.check_may_record_on(today)
-    if not campaign.nominated_by(user) or nominating_unit(user)[1] != nomination.unit_id:
+    if not is_nominating_unit(nomination, campaign, user):
         _refuse(
             _("Only %(unit)s, which nominated %(name)s, can correct this nomination.")
             % {"unit": nomination.unit, "name": nomination.person},
@@ -884,24 +884,32 @@ def nominations_review(*, nominations, approve: bool, reviewer, reason: str = ""
 # Documents ------------------------------------------------------------------------------------------------
 
 
+def is_nominating_unit(nomination: Nomination, campaign: Campaign, user) -> bool:
+    """Whether `user` is an officer of the unit that made the nomination: who alone changes it, attaches its
+    documents and takes it back to correct it."""
+    return campaign.nominated_by(user) and nominating_unit(user)[1] == nomination.unit_id
+
+
 def may_edit_documents(nomination: Nomination, user) -> bool:
     """Who attaches and removes a nomination's documents: the officers of the nominating unit, while the
     nomination may still be changed (a draft: change_refusal)."""
     campaign = nomination.campaign
-    if not campaign.nominated_by(user) or nominating_unit(user)[1] != nomination.unit_id:
-        return False
-    return change_refusal(nomination, campaign) is None
+    return is_nominating_unit(nomination, campaign, user) and change_refusal(nomination, campaign) is None
 
 
-def _documents_locked() -> tuple[str, str]:
-    return _("The documents of this nomination can no longer be changed."), "documents_locked"
+def documents_refusal(nomination: Nomination) -> tuple[str, str]:
+    """(message, code) of why a nomination's documents cannot be changed now, for its nominating unit."""
+    return change_refusal(nomination, nomination.campaign) or (
+        _("The documents of this nomination can no longer be changed."),
+        "documents_locked",
+    )
 
 
 @transaction.atomic
 def nomination_document_add(*, nomination: Nomination, kind: str, upload, user) -> NominationDocument:
     """Attach a checked file (awards.documents.check_document) to a nomination."""
     if not may_edit_documents(nomination, user):
-        _refuse(*(change_refusal(nomination, nomination.campaign) or _documents_locked()))
+        _refuse(*documents_refusal(nomination))
     content_type, extension = check_document(upload)
     document = NominationDocument(
         nomination=nomination,
@@ -920,7 +928,7 @@ def nomination_document_add(*, nomination: Nomination, kind: str, upload, user) 
 @transaction.atomic
 def nomination_document_delete(*, document: NominationDocument, user) -> None:
     if not may_edit_documents(document.nomination, user):
-        _refuse(*(change_refusal(document.nomination, document.nomination.campaign) or _documents_locked()))
+        _refuse(*documents_refusal(document.nomination))
     storage, name = document.file.storage, document.file.name
     document.delete()
     transaction.on_commit(lambda: storage.delete(name))
