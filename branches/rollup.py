@@ -19,7 +19,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from .divisions import OLD_WORLD_LAST_DAY
-from .models import Commune, District, Province
+from .models import BranchAttachment, Commune, District, Province, ProvinceSuccession
 from .selectors import level_below
 
 RECORDED = "recorded"
@@ -197,8 +197,6 @@ def with_units_until_reform(branches):
     `old_province`): the commune of the old world they were re-attached from (BranchAttachment), read in the
     same query as the rows. A branch still under its old commune (waiting, inactive) has none: its own
     commune is that one (`units_until_reform`)."""
-    from .models import BranchAttachment
-
     former = BranchAttachment.objects.filter(
         branch=OuterRef("pk"), ended_on__gte=OLD_WORLD_LAST_DAY, commune__began_on__isnull=True
     ).order_by("ended_on")
@@ -222,8 +220,6 @@ def units_until_reform(branch) -> list[str]:
 
 def provinces_today_by_name() -> dict[str, str]:
     """`provinces_today()` by the ended province's name, for exports that read names only. One query."""
-    from .models import Province
-
     named = dict(Province.objects.filter(ended_on__isnull=False).values_list("pk", "name"))
     return {named[pk]: names for pk, names in provinces_today().items() if pk in named}
 
@@ -231,8 +227,6 @@ def provinces_today_by_name() -> dict[str, str]:
 def provinces_today() -> dict[int, str]:
     """Each ended province's id → the name(s) of the province(s) it went into, for the "Unit today" of records
     that name no branch (a seminar's organiser). One query."""
-    from .models import ProvinceSuccession
-
     found: dict[int, list[str]] = {}
     for predecessor, name in ProvinceSuccession.objects.order_by("successor__code").values_list(
         "predecessor", "successor__name"
