@@ -180,8 +180,8 @@ class CampaignForm(VersionedForm, forms.ModelForm):
             problem = deadline_problem(
                 status=self.instance.status,
                 closes_on=closes,
-                # The stored day: the instance takes the typed one after clean().
-                before=self.instance.closes_on if self.instance.pk else None,
+                # The stored day (none for a new campaign): the instance takes the typed one after clean().
+                before=self.instance.closes_on,
             )
             if problem:
                 self.add_error("closes_on", problem)
