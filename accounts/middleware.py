@@ -2,6 +2,7 @@
 
 from urllib.parse import urlencode
 
+from django.contrib.auth.middleware import get_user
 from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp.middleware import OTPMiddleware as DjangoOTPMiddleware
@@ -29,7 +30,18 @@ OPEN_VIEWS = {
 class OTPMiddleware(DjangoOTPMiddleware):
     """django-otp's middleware (request.user.is_verified()), the session's authenticator read by a statement
     compiled once per process: every request of a logged-in user reads it. Other kinds of device (none
-    today) as django-otp reads them."""
+    today) as django-otp reads them.
+
+    request.user is the account itself from here on, not django-otp's lazy object around Django's: the
+    account is loaded by then (core.middleware.RequestContextMiddleware) and SecondFactorMiddleware asks
+    is_verified() of every request, so nothing was left to put off, while each of the hundreds of reads of
+    request.user in a page's view and templates went through both proxies (an exception caught in each):
+    a millisecond of an officer's simplest page."""
+
+    def _install_lazy_accessors(self, request):
+        super()._install_lazy_accessors(request)  # request.auser, for async code
+        if hasattr(request, "user"):
+            request.user = self._verify_user_sync(request, get_user(request))
 
     def _device_from_persistent_id(self, persistent_id: str):
         label, _slash, pk = self._normalize_persistent_id(persistent_id).rpartition("/")
