@@ -403,3 +403,19 @@ def test_no_bypass_in_settings(settings):
     for path in settings_dir.glob("*.py"):
         if path.name != "base.py":
             assert "MIDDLEWARE" not in path.read_text(), path
+
+
+def test_a_page_reads_the_account_itself_verified_or_not(client, tra_vinh_staff):
+    """request.user is the account, not django-otp's lazy object around Django's (accounts.middleware):
+    every read of it in a view or template went through both."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import AnonymousUser
+
+    anonymous = client.get("/healthz").wsgi_request.user
+    assert type(anonymous) is AnonymousUser and not anonymous.is_verified()
+    password_login(client, tra_vinh_staff)
+    pending = client.get("/accounts/security/").wsgi_request.user
+    assert type(pending) is get_user_model() and not pending.is_verified()
+    login_verified(client, tra_vinh_staff)
+    user = client.get("/accounts/security/").wsgi_request.user
+    assert type(user) is get_user_model() and user.is_verified() and user.otp_device is not None
