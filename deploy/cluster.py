@@ -2,7 +2,7 @@
 
 Starts Debian's nginx (/usr/sbin/nginx, in the foreground, with a config generated into the state
 directory) on 127.0.0.1:PORT in front of NODES gunicorn nodes (config.wsgi, production settings) on the
-next ports, and the RQ worker (`manage.py rqworker default`); Ctrl-C (or SIGTERM) stops them all. If one
+next ports, and the job worker (`manage.py worker`); Ctrl-C (or SIGTERM) stops them all. If one
 of them dies, the others are stopped too.
 
 The database is DATABASE_URL (PostgreSQL); uploads go to MEDIA_ROOT, a directory the nodes share. The
@@ -274,7 +274,7 @@ def main(argv=None) -> int:
             command += ["--access-logformat", ACCESS_LOG, "config.wsgi"]
             cluster.start(f"node{number}", command, node_env)
         if not args.no_worker:
-            cluster.start("worker", [sys.executable, "manage.py", "rqworker", "default"], env)
+            cluster.start("worker", [sys.executable, "manage.py", "worker"], env)
         for port in args.node_ports:
             wait_until_up(f"http://127.0.0.1:{port}/healthz", cluster)
         if not args.no_nginx:
