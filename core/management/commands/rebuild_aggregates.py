@@ -11,7 +11,7 @@ class Command(BaseCommand):
     help = "Rebuild the report aggregates from the records (all of them, or those named)."
 
     def add_arguments(self, parser):
-        parser.add_argument("names", nargs="*", help="e.g. assessments.group_totals; all when none is named")
+        parser.add_argument("names", nargs="*", help="e.g. assessments.totals; all when none is named")
 
     def handle(self, *args, names, **options):
         started = time.monotonic()
