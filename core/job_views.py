@@ -40,7 +40,7 @@ class JobListView(PaginatedListMixin, PortalMixin, ListView):
     paginate_by = settings.PAGE_SIZE
 
     def get_queryset(self):
-        return Job.objects.visible_to(self.request.user).filter(owner=self.request.user).only(*STATUS_FIELDS)
+        return Job.objects.visible_to(self.request.user).only(*STATUS_FIELDS)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(file_days=settings.JOB_FILE_DAYS, **kwargs)

@@ -1,5 +1,5 @@
 """The job pages in the URL × persona matrix (tests/test_scope_matrix.py): a job is its owner's (the Tiểu
-Cần officer's) and the administrator's; everyone else, in the same province or not, gets 404, its file
+Cần officer's) alone; everyone else, the administrator too, in the same province or not, gets 404, its file
 included."""
 
 from django.core.files.base import ContentFile
@@ -31,7 +31,7 @@ def job_url(name):
 
 
 OWNER = {
-    "administrator": OK,
+    "administrator": NOT_FOUND,
     "tra_vinh_staff": NOT_FOUND,
     "tieu_can_officer": OK,
     "cang_long_officer": NOT_FOUND,
