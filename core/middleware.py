@@ -9,13 +9,14 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import BadRequest, PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .log_context import bind_request
+from .navigation import form_page_url
 from .security_log import security_event
 from .sessions import expiry_reason
 
@@ -170,3 +171,26 @@ class VietnameseFirstMiddleware:
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class MethodNotAllowedPageMiddleware:
+    """A GET or HEAD on an address that takes only a form's POST answers the portal's page (405, the same
+    Allow header): a link back to the page the form lives on (`core.navigation.posted_from`), else to the
+    overview. `require_POST` answers an empty 405, which the browser shows as its own English error; a
+    person gets there by logging in again with next=… or by the language switch on such an address.
+    Goes after MessageMiddleware: the page is drawn in the portal's frame."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            isinstance(response, HttpResponseNotAllowed)
+            and request.method in ("GET", "HEAD")
+            and not response.content
+        ):
+            page = render(request, "405.html", {"back_url": form_page_url(request)}, status=405)
+            page["Allow"] = response["Allow"]
+            return page
+        return response

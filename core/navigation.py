@@ -84,3 +84,25 @@ def _forget_urls(*, setting, **kwargs) -> None:
     if setting in {"ROOT_URLCONF", "FORCE_SCRIPT_NAME"}:
         _URLS.clear()
         _PK_URLS.clear()
+
+
+def posted_from(viewname: str, *kwarg_names: str):
+    """Names the page a POST-only view's form lives on (`viewname`, reversed with those of the request's
+    URL arguments named), so that a GET on its address (after logging in again with next=…, or the
+    language switch there) links back to it (core.middleware.MethodNotAllowedPageMiddleware)."""
+
+    def decorate(view_func):
+        view_func.posted_from = (viewname, kwarg_names)
+        return view_func
+
+    return decorate
+
+
+def form_page_url(request) -> str | None:
+    """The page the form of the resolved POST-only view lives on (`posted_from`), else None."""
+    match = getattr(request, "resolver_match", None)
+    named = getattr(match.func, "posted_from", None) if match is not None else None
+    if named is None:
+        return None
+    viewname, kwarg_names = named
+    return reverse(viewname, kwargs={name: match.kwargs[name] for name in kwarg_names})

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.mixins import portal_view
+from core.navigation import posted_from
 
 from . import account_services as services
 from . import selectors
@@ -106,6 +107,7 @@ def invitation_revoke(request, pk):
 
 @portal_view
 @require_POST
+@posted_from("secretaries:person_detail", "pk")
 def person_account_active(request, pk):
     person = get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
     if not services.may_manage_accounts(request.user):

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from branches.rollup import unit_names
 from core.excel import xlsx_workbook_response
 from core.mixins import secretary_view
+from core.navigation import posted_from
 from core.personal_data import record_sensitive_access
 from core.sections import OWN_PAGE, sections_for
 from core.subject_data import subject_sheets
@@ -74,6 +75,7 @@ def own_home(request):
 
 @secretary_view
 @require_POST
+@posted_from("own:home")
 def own_consent(request):
     person = _person(request)
     form = ConsentForm(request.POST, cancel_url=reverse("own:home"))

@@ -25,7 +25,7 @@ from branches.filters import _communes, _districts, districts_of_the_past
 from branches.selectors import settles_waiting
 from core.excel import xlsx_response
 from core.mixins import PaginatedListMixin, PortalMixin, RefusedWithReason, portal_view
-from core.navigation import fixed_url, safe_next
+from core.navigation import fixed_url, posted_from, safe_next
 from core.templatetags.portal import ceased_badge, numbers
 from core.versioning import VersionedForm
 from core.widgets import AutocompleteSelect
@@ -151,6 +151,7 @@ def not_followed_here(proposal) -> str:
 
 
 @require_POST
+@posted_from("seminars:followup")
 @portal_view
 def proposal_update(request, pk):
     proposal = get_object_or_404(

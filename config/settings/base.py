@@ -95,6 +95,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle timeout and absolute lifetime of a signed-in session (it says why on the login page).
     "core.middleware.SessionTimeoutMiddleware",
+    # A GET on a POST-only address (next=… after logging in again, the language switch): a page, not the
+    # browser's bare English "HTTP ERROR 405".
+    "core.middleware.MethodNotAllowedPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout raised during authentication into its response.
