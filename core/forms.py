@@ -39,20 +39,43 @@ def prompt_to_choose(form) -> None:
 class ErrorSummary:
     """A long form whose refused fields are listed above it (`templates/partials/form_errors.html`, given
     the form): the message beside a field 3,000 pixels down is not seen. Each names the field
-    (`summary_label`: its label unless the form says better) and links to it."""
+    (`summary_label`: its label unless the form says better) and links to it. The rows of formsets drawn
+    below the form (a seminar's themes and proposals) are listed after its fields: `summarise_formsets`."""
+
+    #: (formset, its heading, a row's name with %(number)s, the id of the element its own errors are in)
+    summary_formsets: tuple = ()
 
     def summary_label(self, name: str, bound) -> str:
         return str(bound.label)
 
+    def summarise_formsets(self, *formsets) -> None:
+        """Lists the refused rows of these formsets too, each given as (formset, its heading, a row's name
+        with %(number)s, the id of the element above its rows where the formset's own errors are drawn)."""
+        self.summary_formsets = formsets
+
     @property
     def error_summary(self) -> list[tuple[str, str, str]]:
-        """(the field's id, its name, its errors) for each visible field refused, in the form's order."""
+        """(the field's id, its name, its errors) for each visible field refused, in the form's order, then
+        those of the formsets' rows, row by row."""
         found = []
         for name in self.fields:
             if name in self.errors:
                 bound = self[name]
                 if not bound.is_hidden:
                     found.append((bound.auto_id, self.summary_label(name, bound), " ".join(bound.errors)))
+        for formset, heading, row_name, anchor in self.summary_formsets:
+            if formset.non_form_errors():
+                found.append((anchor, str(heading), " ".join(formset.non_form_errors())))
+            for number, row in enumerate(formset.forms, start=1):
+                if not row.errors or formset._should_delete_form(row):
+                    continue
+                name = row_name % {"number": number}
+                visible = row.visible_fields()
+                if row.non_field_errors() and visible:
+                    found.append((visible[0].auto_id, name, " ".join(row.non_field_errors())))
+                for bound in visible:
+                    if bound.errors:
+                        found.append((bound.auto_id, f"{name}: {bound.label}", " ".join(bound.errors)))
         return found
 
 

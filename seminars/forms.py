@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from branches.models import Commune, District, Province
-from core.forms import NO_CHOICE
+from core.forms import NO_CHOICE, ErrorSummary
 from core.versioning import VERSION_FIELD, VersionedForm
 from core.widgets import AutocompleteSelect, AutocompleteSelectMultiple, DateInput
 from secretaries.models import Person
@@ -101,7 +101,7 @@ def programmes_offered(user, *, current=None):
     return programmes.filter(could_apply)
 
 
-class SeminarForm(VersionedForm, forms.ModelForm):
+class SeminarForm(ErrorSummary, VersionedForm, forms.ModelForm):
     # Chosen through the autocomplete (seminars:organiser_autocomplete): a national administrator's choices
     # would be some 4,000 units. Only the chosen one is rendered, and the choices hold only what the posted
     # value names within the user's scope, so anything else is refused as an invalid choice.

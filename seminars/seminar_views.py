@@ -176,11 +176,20 @@ class SeminarFormView(SeminarQuerysetMixin, TemplateView):
 
     def build(self, data=None) -> dict:
         seminar = self.object or Seminar()
-        return {
-            "form": SeminarForm(data, instance=seminar, user=self.request.user),
-            "themes": ThemeFormSet(data, prefix="themes", initial=self.theme_initial()),
-            "proposals": ProposalFormSet(data, instance=seminar, prefix="proposals"),
-        }
+        form = SeminarForm(data, instance=seminar, user=self.request.user)
+        themes = ThemeFormSet(data, prefix="themes", initial=self.theme_initial())
+        proposals = ProposalFormSet(data, instance=seminar, prefix="proposals")
+        # A refused row is four screens below the top: listed above the form with the seminar's fields.
+        form.summarise_formsets(
+            (themes, _("Discussion themes"), _("Theme %(number)s"), "themes-fieldset"),
+            (
+                proposals,
+                _("Proposed solutions and follow-up"),
+                _("Proposal %(number)s"),
+                "proposals-fieldset",
+            ),
+        )
+        return {"form": form, "themes": themes, "proposals": proposals}
 
     def theme_initial(self) -> list[dict]:
         if self.object is None:

@@ -539,6 +539,30 @@ class TestDates:
         assert "31/05/2021" in errors[0] and "15/06/2021" in errors[0]
         assert Seminar.objects.count() == count
 
+    def test_a_refused_row_is_listed_above_the_form(self, client, tieu_can_officer, world):
+        """The row's message is four screens down on a phone: the summary at the top names and links it."""
+        client.force_login(tieu_can_officer)
+        data = seminar_data([world["tieu_can_person"]])
+        data["proposals-0-due_on"] = "31/05/2021"  # the seminar is on 15/06/2021
+        data["themes-0-title"] = ""
+        response = client.post(reverse("seminars:seminar_create"), data)
+        assert response.status_code == 200
+        html = response.content.decode()
+        start = html.index('id="form-errors"')
+        summary = html[start : html.index("</ul>", start)]
+        assert "Một số mục cần sửa. Chưa lưu gì." in summary
+        assert 'href="#id_themes-0-title"' in summary
+        assert 'href="#id_proposals-0-due_on"' in summary and "31/05/2021" in summary
+        assert "Đề xuất giải pháp 1" in summary
+
+    def test_a_formsets_own_error_is_listed_with_a_link_to_it(self, client, tieu_can_officer, world):
+        client.force_login(tieu_can_officer)
+        response = client.post(reverse("seminars:seminar_create"), seminar_data(**themes_data([])))
+        html = response.content.decode()
+        start = html.index('id="form-errors"')
+        summary = html[start : html.index("</ul>", start)]
+        assert 'href="#themes-fieldset"' in summary and 'id="themes-fieldset"' in html
+
     def test_a_proposal_due_on_the_seminars_day_is_accepted(self, client, tieu_can_officer, world):
         client.force_login(tieu_can_officer)
         data = seminar_data([world["tieu_can_person"]], title="Tọa đàm cùng ngày")
