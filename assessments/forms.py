@@ -166,7 +166,7 @@ class AssessmentForm(ErrorSummary, VersionedForm, forms.Form):
         self.framework, self.criteria = framework, criteria
         # The summary of what to correct names a criterion by its group too (its label is "2. …" under the
         # group's legend): "1.2. …".
-        self.summary_labels: dict[str, str] = {}
+        self.summary_labels = {}
         groups: dict = {}
         for criterion in criteria:
             number = f"{criterion.group.order}.{criterion.order}."
@@ -248,9 +248,6 @@ class AssessmentForm(ErrorSummary, VersionedForm, forms.Form):
                 CancelLink(cancel_url, css_class="btn btn-link"),
             ),
         )
-
-    def summary_label(self, name: str, bound) -> str:
-        return self.summary_labels.get(name) or super().summary_label(name, bound)
 
     def _criterion_layout(self, criterion) -> list:
         if not self.review:
@@ -453,11 +450,13 @@ class ReopenForm(forms.Form):
         )
 
 
-class SelfAssessmentForm(VersionedForm, forms.Form):
+class SelfAssessmentForm(ErrorSummary, VersionedForm, forms.Form):
     """A secretary's own scores (and notes) per criterion, grouped by part, and an overall comment."""
 
     comment = forms.CharField(
-        label=_("Your overall comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Your overall comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(
@@ -473,8 +472,13 @@ class SelfAssessmentForm(VersionedForm, forms.Form):
         if assessment is None:
             self.fields[VERSION_FIELD].initial = 0
         self.criteria = criteria
+        # The summary of what to correct names a criterion by its part too, as AssessmentForm's does.
+        self.summary_labels = {}
         groups: dict = {}
         for criterion in criteria:
+            number = f"{criterion.group.order}.{criterion.order}."
+            self.summary_labels[f"score_{criterion.pk}"] = f"{number} {criterion.name}"
+            self.summary_labels[f"note_{criterion.pk}"] = f"{number} {_('What you did (optional)')}"
             self.fields[f"score_{criterion.pk}"] = score_field(
                 framework,
                 label=criterion_label(framework, criterion),

@@ -39,14 +39,17 @@ def prompt_to_choose(form) -> None:
 class ErrorSummary:
     """A long form whose refused fields are listed above it (`templates/partials/form_errors.html`, given
     the form): the message beside a field 3,000 pixels down is not seen. Each names the field
-    (`summary_label`: its label unless the form says better) and links to it. The rows of formsets drawn
-    below the form (a seminar's themes and proposals) are listed after its fields: `summarise_formsets`."""
+    (`summary_label`: its label unless `summary_labels` says better) and links to it. The rows of
+    formsets drawn below the form (a seminar's themes and proposals) are listed after its fields:
+    `summarise_formsets`."""
 
     #: (formset, its heading, a row's name with %(number)s, the id of the element its own errors are in)
     summary_formsets: tuple = ()
+    #: a field's name in the summary where its label says too little ("1.2. Comment" for "Comment")
+    summary_labels: dict[str, str] = {}
 
     def summary_label(self, name: str, bound) -> str:
-        return str(bound.label)
+        return self.summary_labels.get(name) or str(bound.label)
 
     def summarise_formsets(self, *formsets) -> None:
         """Lists the refused rows of these formsets too, each given as (formset, its heading, a row's name

@@ -130,6 +130,24 @@ class TestTheSecretarysOwnPages:
         assert 'value="7,5"' in response.text
         assert not Assessment.objects.filter(framework=self_framework).exists()
 
+    def test_a_refused_draft_lists_what_to_correct_above_the_form(
+        self, secretary_client, self_framework, criteria
+    ):
+        """The page is some 3,700 px on a phone: a bad score in part 3 is out of view without the summary."""
+        url = reverse("assessments:self_form", args=[self_framework.pk])
+        data = form_data(criteria, marks(criteria), **{VERSION_FIELD: "0"})
+        data[f"score_{criteria[-1].pk}"] = "abc"
+        response = secretary_client.post(url, {**data, "save": ""})
+        assert response.status_code == 200
+        html = response.text
+        start = html.index('id="form-errors"')
+        summary = html[start : html.index("</ul>", start)]
+        criterion = criteria[-1]
+        assert "Một số mục cần sửa. Chưa lưu gì." in summary
+        assert f'href="#id_score_{criterion.pk}"' in summary
+        assert f"{criterion.group.order}.{criterion.order}. {criterion.name}" in summary
+        assert html.index('id="form-errors"') < html.index("<form", html.index("<main"))
+
     def test_the_own_page_shows_the_self_score_while_the_unit_reviews_and_each_periods_scale(
         self, secretary_client, secretary, self_framework, criteria, world
     ):
