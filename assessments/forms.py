@@ -456,6 +456,8 @@ class SelfAssessmentForm(ErrorSummary, VersionedForm, forms.Form):
     comment = forms.CharField(
         label=_("Your overall comment"),
         required=False,
+        # As long as a criterion's note may be: the unit reads it on the assessment's page.
+        max_length=SelfScore._meta.get_field("comment").max_length,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 

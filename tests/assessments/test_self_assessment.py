@@ -148,6 +148,21 @@ class TestTheSecretarysOwnPages:
         assert f"{criterion.group.order}.{criterion.order}. {criterion.name}" in summary
         assert html.index('id="form-errors"') < html.index("<form", html.index("<main"))
 
+    def test_the_overall_comment_is_limited_as_the_notes_are(
+        self, secretary_client, self_framework, criteria
+    ):
+        """20,000 characters were accepted and submitted, to be read by the unit on a 14,000 px page."""
+        url = reverse("assessments:self_form", args=[self_framework.pk])
+        data = form_data(criteria, marks(criteria), comment="x" * 2001, **{VERSION_FIELD: "0"})
+        response = secretary_client.post(url, {**data, "submit": ""})
+        assert response.status_code == 200
+        note_limit = response.context["form"].fields[f"note_{criteria[0].pk}"].max_length
+        assert note_limit == 2000
+        assert response.context["form"].errors["comment"] == ["Tối đa 2000 ký tự (đang có 2001)."]
+        assert not Assessment.objects.filter(framework=self_framework).exists()
+        data["comment"] = "x" * 2000
+        assert secretary_client.post(url, {**data, "save": ""}).status_code == 302
+
     def test_the_own_page_shows_the_self_score_while_the_unit_reviews_and_each_periods_scale(
         self, secretary_client, secretary, self_framework, criteria, world
     ):
