@@ -525,6 +525,18 @@ class TestRecordedOnce:
         assert refused.value.code == "duplicate"
 
 
+def test_a_proposals_result_is_said_on_a_phone_too(client, tieu_can_officer, world):
+    """Below 768 px the Result column is hidden: the result is said under the status, for phones only."""
+    proposal = world["tieu_can_seminar"].proposals.first()
+    Proposal.objects.filter(pk=proposal.pk).update(result="Đã tập huấn 11 bí thư.")
+    client.force_login(tieu_can_officer)
+    html = client.get(world["tieu_can_seminar"].get_absolute_url()).content.decode()
+    phone = re.search(r'<div class="d-md-none small mt-1" data-result>(.*?)</div>', html, re.S)
+    assert phone and "Đã tập huấn 11 bí thư." in phone.group(1)
+    assert html.count("Đã tập huấn 11 bí thư.") == 2  # the other in the column phones do not show
+    assert '<td class="d-none d-md-table-cell">Đã tập huấn 11 bí thư.</td>' in html
+
+
 class TestDates:
     """A seminar is recorded once held; its proposals fall due after it (issue 14)."""
 
