@@ -183,6 +183,23 @@ def test_the_officer_disables_the_account(client, tieu_can_officer, world):
     assert SecurityEvent.objects.filter(event="user.rights_change", details__target=account.pk).exists()
 
 
+def test_disabling_an_account_asks_first_and_enabling_it_does_not(client, tieu_can_officer, world):
+    """Disabling signs the secretary out of every device: the button asks first (static/js/portal.js)."""
+    person = world["tieu_can_person"]
+    account = _secretary(person)
+    client.force_login(tieu_can_officer)
+    page = client.get(person.get_absolute_url()).content.decode()
+    button = re.search(r"<button[^>]*>\s*Khóa tài khoản\s*</button>", page, re.S).group(0)
+    assert f'data-confirm="Khóa tài khoản của {person.full_name}?' in button
+    assert "đăng xuất khỏi mọi thiết bị" in button
+    account.is_active = False
+    account.save(update_fields=["is_active"])
+    page = client.get(person.get_absolute_url()).content.decode()
+    assert "data-confirm" not in re.search(r"<button[^>]*>\s*Mở lại tài khoản\s*</button>", page, re.S).group(
+        0
+    )
+
+
 def test_an_officer_of_an_ended_unit_cannot_invite(client, tieu_can_officer, world):
     tieu_can = tieu_can_officer.district
     type(tieu_can).objects.filter(pk=tieu_can.pk).update(ended_on=datetime.date(2025, 6, 30))
