@@ -15,12 +15,14 @@ from .services import framework_copy
 
 
 def may_manage(user, framework: Framework) -> bool:
-    """Provincial staff manage their own province's frameworks (not the common ones, not a predecessor's);
-    the administrator every one."""
+    """Provincial staff manage their own province's frameworks (not the common ones, not a predecessor's)
+    while their province goes on (an ended Tỉnh đoàn reads them: check_may_change_today); the administrator
+    every one."""
     if user.is_administrator:
         return True
     return (
         user.is_provincial_staff
+        and user.unit_ended_on is None
         and framework.province_id is not None
         and framework.province_id == user.province_id
     )
@@ -32,6 +34,7 @@ def framework_copy_for(*, framework: Framework, user, year: int) -> Framework:
     framework for `year`."""
     if not user.is_provincial_staff:
         raise PermissionDenied(_("Only provincial staff copy a framework for their province."))
+    user.check_may_change_today()  # an ended province (Trà Vinh after 30/06/2025) has no next year
     if Framework.objects.filter(province=user.province_id, year=year).exists():
         raise ValidationError(
             _("Your province already has a framework for %(year)s.") % {"year": year}, code="year_taken"

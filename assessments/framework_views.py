@@ -73,6 +73,7 @@ def framework_copy(request, pk):
     framework = get_object_or_404(_frameworks(request.user), pk=pk)
     if not request.user.is_provincial_staff:  # a copy is a province's own (the administrator: in admin)
         raise PermissionDenied
+    request.user.check_may_change_today()
     form = FrameworkCopyForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the year of the copy."))

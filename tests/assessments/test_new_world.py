@@ -9,12 +9,12 @@ Hiếu Tử, Tèo's) to Xã Tập Ngãi of a new Vĩnh Long, beside the neighbou
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from accounts.models import User
-from assessments import services
+from assessments import framework_services, services
 from assessments.models import Assessment, Framework, FrameworkInUse, current_framework, framework_for
 from branches.divisions import REFORM_DAY
 from branches.models import CommuneSuccession, ProvinceSuccession
@@ -318,3 +318,26 @@ def test_the_summary_links_a_row_to_the_list_only_where_the_list_narrows_by_its_
     html = client.get(reverse("assessments:summary"), {"framework": framework.pk}).content.decode()
     linked = f"{list_url}?framework={framework.pk}&amp;district={world['tieu_can_assessment'].district_id}"
     assert linked in html
+
+
+def test_an_ended_provinces_staff_neither_copy_nor_change_a_framework(
+    world, reform, tra_vinh, tra_vinh_staff, client
+):
+    """Tỉnh đoàn Trà Vinh ended on 30/06/2025: its staff read its frameworks, offered no copy and no edit, and
+    a copy or an edit posted anyway is refused (403), as its branches' and people's are."""
+    staff = User.objects.get(pk=tra_vinh_staff.pk)
+    own = services.framework_copy(
+        framework=framework_2026(), year=2025, province=tra_vinh, name="Trà Vinh 2025"
+    )
+    login_verified(client, staff)
+    page = client.get(reverse("assessments:framework_detail", args=[own.pk]))
+    assert page.status_code == 200
+    assert 'id="framework-copy"' not in page.text
+    assert reverse("assessments:framework_edit", args=[own.pk]) not in page.text
+    copy = client.post(reverse("assessments:framework_copy", args=[own.pk]), {"year": "2026"})
+    assert copy.status_code == 403
+    assert client.get(reverse("assessments:framework_edit", args=[own.pk])).status_code == 403
+    assert not Framework.objects.filter(province=tra_vinh, year=2026).exists()
+    assert not framework_services.may_manage(staff, own)
+    with pytest.raises(PermissionDenied):
+        framework_services.framework_copy_for(framework=own, user=staff, year=2027)
