@@ -11,7 +11,14 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from branches.rollup import MODES, unit_names, units_mode, units_switch
+from branches.rollup import (
+    MODES,
+    provinces_today_by_name,
+    unit_names,
+    unit_today_named,
+    units_mode,
+    units_switch,
+)
 from core.excel import ExcelExport, export_response
 from core.fields import ReadOnceModelChoiceField
 from core.mixins import portal_view
@@ -342,6 +349,7 @@ def training_needs_export_file(request) -> ExcelExport:
     ]
     ratings = {value: str(label) for value, label in Rating.choices}
     statuses = {value: str(label) for value, label in Assessment.Status.choices}
+    successors = provinces_today_by_name()
 
     def out():
         for (
@@ -359,6 +367,7 @@ def training_needs_export_file(request) -> ExcelExport:
             on,
             commune_today,
             province_today,
+            commune_today_ended,
         ) in rows:
             yield [
                 group,
@@ -374,7 +383,8 @@ def training_needs_export_file(request) -> ExcelExport:
                 statuses.get(status, ""),
                 on,
                 unit_names(district or commune, province),
-                unit_names(commune_today, province_today),
+                # A branch still waiting for its new commune says so (in the province it is in today).
+                unit_today_named(commune_today, commune_today_ended, province_today, successors),
             ]
 
     year = framework.year if framework else ""

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from branches.models import Commune, District, Province
 from branches.rollup import RECORDED, TODAY, Grouping, grouping, sort_key
-from branches.selectors import unit_name
+from branches.selectors import commune_ended_on, unit_name
 from secretaries.selectors import percent
 
 from .models import (
@@ -667,6 +667,7 @@ def training_needs_rows(below):
             province_name=unit_name(Province, "province_id"),
             commune_today=unit_name(Commune, "branch__commune_id"),
             province_today=unit_name(Province, "branch__commune_id", via="communes"),
+            commune_today_ended=commune_ended_on("branch__commune_id"),
         )
         .order_by("group_scores__group__order", "group_scores__score", "person__sort_key", "group_scores__pk")
         .values_list(
@@ -684,6 +685,7 @@ def training_needs_rows(below):
             "assessed_on",
             "commune_today",
             "province_today",
+            "commune_today_ended",
         )
     )
 

@@ -161,6 +161,15 @@ def unit_today(commune: str | None, ended_on, province: str | None) -> str:
     return unit_names(waiting, province)
 
 
+def unit_today_named(commune: str | None, ended_on, province: str | None, successors: dict[str, str]) -> str:
+    """`unit_today` from the names an export reads beside its rows (`commune_ended_on` gives `ended_on`): a
+    branch waiting under an ended commune is in the province its ended province went into (`successors`
+    being `provinces_today_by_name()`)."""
+    if ended_on is not None:
+        province = successors.get(province, province)
+    return unit_today(commune, ended_on, province)
+
+
 def branch_unit_today(commune, successors: dict[int, str]) -> str:
     """`unit_today` of a branch's commune (with its province), `successors` being `provinces_today()`."""
     return unit_names(*branch_units_today(commune, successors))

@@ -39,6 +39,13 @@ def unit_name(model, key: str, *, via: str = "pk") -> Subquery:
     return Subquery(model.objects.filter(**{via: OuterRef(key)}).order_by().values("name"))
 
 
+def commune_ended_on(key: str, *, via: str = "pk") -> Subquery:
+    """The day the commune whose `via` equals the row's `key` ended (None for today's), read beside each row
+    as `unit_name` reads its name: an export's "Unit today" of a branch still waiting for its new commune
+    (`branches.rollup.unit_today_named`)."""
+    return Subquery(Commune.objects.filter(**{via: OuterRef(key)}).order_by().values("ended_on"))
+
+
 def alive_under(parent: str | None) -> Q:
     """Current units, and under an ended parent the units that still existed on its last day: the pages of
     the old Tỉnh Trà Vinh count its districts and communes as they were on 30/06/2025."""

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, FilteredRelation, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Prefetch, Q
 from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -19,9 +19,9 @@ from branches.rollup import (
     rows_level,
     sort_key,
     unit_names,
-    unit_today,
+    unit_today_named,
 )
-from branches.selectors import level_below, unit_name
+from branches.selectors import commune_ended_on, level_below, unit_name
 
 from .models import Correction, Invitation, Person, Term
 from .sensitive import sees_sensitive
@@ -231,9 +231,7 @@ def person_export_rows(*, people, hidden: frozenset[str] = frozenset()) -> tuple
             district_name=unit_name(District, "district_id"),
             current_province=unit_name(Province, branch, via="communes__branches"),
             # The commune's end, for a branch still waiting for its new commune (its "Unit today").
-            current_commune_ended=Subquery(
-                Commune.objects.filter(branches=OuterRef(branch)).order_by().values("ended_on")
-            ),
+            current_commune_ended=commune_ended_on(branch, via="branches"),
         )
         .order_by(*ordering, "pk", "current__role")
         .values_list(
@@ -349,11 +347,7 @@ def person_export_rows(*, people, hidden: frozenset[str] = frozenset()) -> tuple
                 # The person's record names the units of the time it was made; today's is the current
                 # term's branch's commune (none without a current term).
                 unit_names(recorded_district, province),
-                unit_today(
-                    commune,
-                    commune_ended,
-                    successors.get(province_today, province_today) if commune_ended else province_today,
-                ),
+                unit_today_named(commune, commune_ended, province_today, successors),
             ]
 
     if "religion" not in hidden:

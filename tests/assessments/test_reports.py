@@ -25,6 +25,7 @@ from django.urls import reverse
 
 from assessments import selectors, services
 from assessments.models import Assessment, Framework, Rating
+from branches.divisions import REFORM_DAY
 from branches.rollup import TODAY
 from tests.conftest import assert_counts_did_not_grow
 from tests.excel import assert_staff_layout, read_export, table_rows
@@ -884,3 +885,20 @@ def test_first_screen_group_chart_is_the_summarys(client, scored, tra_vinh_staff
     others = selectors.scope_group_averages(user=vinh_long_staff, framework=framework)
     assert [g.group for g in others] == [g.group for g in report.groups]
     assert all(g.average is None for g in others)
+
+
+def test_export_says_a_waiting_branch_waits_today(client, scored, tra_vinh_staff, tra_vinh):
+    """Tèo's branch is under Xã Hiếu Tử, ended on 30/06/2025 with Tỉnh Trà Vinh, and waits for its new
+    commune: its "Unit today" says so, in the province Trà Vinh went into, as the secretaries' export does
+    (branches.rollup.unit_today), not the ended commune and province as if they were today's."""
+    from branches.models import Commune, Province, ProvinceSuccession
+
+    ended = datetime.date(2025, 6, 30)
+    Commune.objects.filter(pk=scored["teo"].branch.commune_id).update(ended_on=ended)
+    Province.objects.filter(pk=tra_vinh.pk).update(ended_on=ended)
+    successor = Province.objects.create(code="80", name="Tỉnh Vĩnh Long (mới)", began_on=REFORM_DAY)
+    ProvinceSuccession.objects.create(predecessor=tra_vinh, successor=successor, on=REFORM_DAY)
+    login_verified(client, tra_vinh_staff)
+    rows = sheet_rows(client.get(reverse("assessments:training_needs_export"), {"threshold": "3,5"}))
+    teo = next(row for row in rows[1:] if row[1] == "Nguyễn Văn Tèo")
+    assert teo[13] == "Chờ xác định xã mới (Xã Hiếu Tử đến 30/06/2025), Tỉnh Vĩnh Long (mới)"
