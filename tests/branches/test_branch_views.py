@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -5,6 +7,11 @@ from branches.models import Branch
 from tests.excel import assert_staff_layout, read_export, table_rows
 from tests.factories import BranchFactory, CommuneFactory
 from tests.login import login_verified
+
+
+def empty_state(page: str) -> str:
+    """The text of a list's empty row (its cell's markup)."""
+    return re.search(r'<td colspan="\d+" class="empty-state">(.*?)</td>', page, re.S).group(1)
 
 
 def form_data(commune, **overrides):
@@ -175,6 +182,17 @@ class TestList:
             b.name for b in client.get(reverse("branches:branch_list"), {"q": query}).context["branches"]
         ]
         assert found == (names or ["Ấp Đại Đức", "Ấp Cây Gòn"])  # "xa": every commune's, by commune
+
+    def test_a_search_that_finds_nothing_says_no_branch_matches(self, client, tra_vinh_staff, world, hieu_tu):
+        """The province has branches: a search without result says none matches, with no "Add one"; a
+        commune without branches (its page, unfiltered) still says it has none yet and offers to add one."""
+        login_verified(client, tra_vinh_staff)
+        page = client.get(reverse("branches:branch_list"), {"q": "zzzz"}).content.decode()
+        assert " ".join(empty_state(page).split()) == "Không có chi đoàn nào phù hợp."
+        empty = CommuneFactory(code="29399", name="Xã Không Chi Đoàn", district=hieu_tu.district)
+        cell = empty_state(client.get(empty.get_absolute_url()).content.decode())
+        assert "Chưa có chi đoàn nào." in cell and "phù hợp" not in cell
+        assert f"{reverse('branches:branch_create')}?commune={empty.pk}" in cell
 
     def test_officer_lists_only_own_district(self, client, cang_long_officer, world):
         client.force_login(cang_long_officer)
