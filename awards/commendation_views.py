@@ -159,8 +159,10 @@ def commendation_certificates(request, campaign_pk):
         job = job_start(
             owner=request.user,
             kind="certificates",
-            title=_("Certificates of decision %(number)s (%(count)s)")
-            % {"number": campaign.decision_number, "count": len(commendations)},
+            title=lambda: (
+                _("Certificates of decision %(number)s (%(count)s)")
+                % {"number": campaign.decision_number, "count": len(commendations)}
+            ),
             func=certificates_job,
             params={"campaign": campaign.pk},
         )

@@ -28,7 +28,7 @@ from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import FileResponse, QueryDict
 from django.shortcuts import redirect
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from xlsxwriter import Workbook
@@ -377,10 +377,17 @@ def export_response(request, builder: Callable[..., ExcelExport]):
     export = builder(request)
     threshold = job_threshold_rows(len(export.headers))
     if export.source is not None and export.source.order_by()[: threshold + 1].count() > threshold:
+        language = translation.get_language()
+
+        def title() -> str:
+            # The builder writes the list's title: in the other language it is asked again (no row is read).
+            name = export.title if translation.get_language() == language else builder(request).title
+            return _("Export to Excel: %(title)s") % {"title": name}
+
         job = job_start(
             owner=request.user,
             kind="export",
-            title=_("Export to Excel: %(title)s") % {"title": export.title},
+            title=title,
             func=export_job,
             params={
                 "builder": f"{builder.__module__}.{builder.__qualname__}",

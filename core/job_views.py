@@ -18,6 +18,7 @@ STATUS_FIELDS = (
     "owner_id",
     "kind",
     "title",
+    "titles",
     "status",
     "progress_done",
     "progress_total",

@@ -25,6 +25,7 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO
 
@@ -105,19 +106,28 @@ def _dotted(func) -> str:
     return func if isinstance(func, str) else f"{func.__module__}.{func.__qualname__}"
 
 
-def job_start(*, owner, kind: str, title: str, func, params: dict | None = None):
+def job_start(*, owner, kind: str, title: str | Callable[[], str], func, params: dict | None = None):
     """Record a job of `owner` and queue it; the caller sends the user to `job.get_absolute_url()`.
     `func` is a dotted path (or a module-level function); `params` plain JSON values (ids, a query
-    string), which is all a worker restarted later needs to run it again."""
+    string), which is all a worker restarted later needs to run it again. `title` is a function that
+    writes it with gettext: it is written in each of the portal's languages (`Job.titles`), so that the
+    job's pages name it in the reader's language whichever one started it (a plain text is kept as is)."""
     from core.models import Job
 
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    titles = {}
+    if callable(title):
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                titles[code] = str(title())[:300]
     job = Job.objects.create(
         owner=owner,
         kind=kind,
-        title=str(title)[:300],
+        title=titles.get(language) or str(title)[:300],
+        titles=titles,
         func=_dotted(func),
         params=params or {},
-        language=translation.get_language() or settings.LANGUAGE_CODE,
+        language=language,
     )
     _queue(job)
     return job

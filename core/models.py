@@ -3,7 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -157,6 +157,9 @@ class Job(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=30)
     title = models.CharField(_("title"), max_length=300)
+    #: the title in each of the portal's languages (core.jobs.job_start), shown in the reader's
+    #: (`shown_title`); empty for a job of before, whose `title` is in the language that started it
+    titles = models.JSONField(_("titles"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress_done = models.PositiveIntegerField(_("done"), default=0)
     progress_total = models.PositiveIntegerField(_("total"), null=True, blank=True)
@@ -195,10 +198,15 @@ class Job(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.shown_title
 
     def get_absolute_url(self) -> str:
         return reverse("jobs:job_detail", kwargs={"pk": self.pk})
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the reader's language (the one that started the job, for a job without `titles`)."""
+        return self.titles.get(translation.get_language()) or self.title
 
     @property
     def is_done(self) -> bool:

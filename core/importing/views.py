@@ -184,8 +184,10 @@ def batch_confirm(request, pk):
         job = job_start(
             owner=request.user,
             kind="import",
-            title=_("Import from %(file)s (%(count)s rows)")
-            % {"file": batch.file_name, "count": batch.row_count},
+            title=lambda: (
+                _("Import from %(file)s (%(count)s rows)")
+                % {"file": batch.file_name, "count": batch.row_count}
+            ),
             func=batch_commit_job,
             params={"batch": batch.pk, "preview": preview},
         )

@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from accounts.models import User
@@ -216,7 +217,7 @@ def _values(content: bytes) -> list[tuple]:
     ],
 )
 def test_above_the_threshold_the_export_is_a_job_with_the_same_workbook(
-    url, grow, client, world, tieu_can_branch, tieu_can_officer, settings
+    url, grow, client, world, tieu_can_branch, tieu_can_officer, settings, in_english
 ):
     for _ in range(4):
         grow(tieu_can_branch)
@@ -234,6 +235,21 @@ def test_above_the_threshold_the_export_is_a_job_with_the_same_workbook(
     assert job.progress_total == job.progress_done > 2
     download = client.get(urls(job)["download"])
     assert _values(b"".join(download.streaming_content)) == _values(immediate)
+    # Its title is the reader's language, on every page that names it, whichever language started it.
+    vietnamese = client.get(job.get_absolute_url()).content.decode()
+    assert "Xuất Excel: " in vietnamese
+    in_english()
+    for page in (client.get(job.get_absolute_url()), client.get(reverse("jobs:job_list"))):
+        text = page.content.decode()
+        assert "Export to Excel: " in text and "Xuất Excel" not in text
+
+
+@pytest.fixture
+def in_english(client):
+    """The reader switches the interface to English (the switch in the navigation bar); the test's own code
+    is in Vietnamese again afterwards (a request leaves its language active)."""
+    yield lambda: client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    translation.deactivate()
 
 
 def test_the_export_job_keeps_the_filters_and_the_owners_scope(
@@ -388,7 +404,9 @@ def test_the_worker_command_queues_again_first(monkeypatch):
 # The certificates of a large decision, and a large import
 
 
-def test_the_certificates_of_a_large_decision_are_a_job(client, world, cang_long_officer, settings):
+def test_the_certificates_of_a_large_decision_are_a_job(
+    client, world, cang_long_officer, settings, in_english
+):
     from pypdf import PdfReader
 
     decided = world["decided_campaign"]
@@ -405,10 +423,12 @@ def test_the_certificates_of_a_large_decision_are_a_job(client, world, cang_long
     download = client.get(urls(job)["download"])
     assert download["Content-Type"] == "application/pdf"
     assert len(PdfReader(io.BytesIO(b"".join(download.streaming_content))).pages) == 2
+    in_english()
+    assert f"Certificates of decision {decided.decision_number} (2)" in client.get(urls(job)["detail"]).text
 
 
 def test_a_large_import_is_committed_by_a_job_all_rows_or_none(
-    client, world, hieu_tu, tieu_can_officer, settings
+    client, world, hieu_tu, tieu_can_officer, settings, in_english
 ):
     from core.importing.models import ImportBatch
     from secretaries.models import Person
@@ -431,12 +451,15 @@ def test_a_large_import_is_committed_by_a_job_all_rows_or_none(
     assert Person.objects.filter(full_name__startswith="Trần Thị Mai").count() == 3
     page = client.get(job.get_absolute_url()).content.decode()
     assert "3 mới" in page and batch.get_absolute_url() in page
+    assert f"Nhập từ {batch.file_name} (3 dòng)" in page
 
     # Once done, a second run is refused with its reason, and writes nothing.
     again = job_start(
         owner=tieu_can_officer, kind="import", title="Lần hai", func=job.func, params=job.params
     )
     assert again.is_failed and again.message == "Lần nhập này đã thực hiện xong."
+    in_english()
+    assert f"Import from {batch.file_name} (3 rows)" in client.get(job.get_absolute_url()).text
 
 
 def test_the_threshold_counts_cells_so_a_wide_export_becomes_a_job_sooner(settings):
