@@ -376,6 +376,8 @@ class VacancyListView(PrintableListMixin, PaginatedListMixin, ScopedObjectMixin,
         return super().get_context_data(
             filter=self.filterset,
             filtered=filtered,
+            # As the person list: no "Huyện" for a district officer, nor for today's units (none since 2025).
+            show_district=shows_districts(self.request.user),
             summary=summary,
             summary_rows=draw_vacancy_rows(summary),
             summary_header=LEVEL_HEADERS[level],

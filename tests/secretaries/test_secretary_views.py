@@ -887,3 +887,24 @@ def test_a_read_only_record_offers_no_appointment_and_the_appointment_is_refused
     # A record the commune keeps is still offered and appointed.
     kept = world["tieu_can_person"]
     assert "Bổ nhiệm vào chi đoàn" in client.get(kept.get_absolute_url()).content.decode()
+
+
+def test_a_new_provinces_vacancy_list_has_no_district_column(client, tra_vinh_staff, world):
+    """Since 01/07/2025 a commune is under its province: the staff of a province formed then get no
+    "Huyện" column (nor its sort) in the vacancies, as their branch and people lists; Trà Vinh's keep it."""
+    from accounts.models import User
+    from branches.divisions import REFORM_DAY
+    from tests.factories import ProvinceFactory, UserFactory
+
+    province = ProvinceFactory(code="80", name="Tỉnh Vĩnh Long (mới)", began_on=REFORM_DAY)
+    commune = CommuneFactory(code="29365", name="Xã Tập Ngãi", province=province, district=None)
+    BranchFactory(commune=commune, name="Ấp Trống")
+    BranchFactory(commune=world["tieu_can"].commune, name="Ấp Trống Cũ")
+    staff = UserFactory(username="tinhdoan.moi", role=User.Role.PROVINCIAL_STAFF, province=province)
+    url = reverse("secretaries:vacancy_list")
+    login_verified(client, staff)
+    page = client.get(url).content.decode()
+    assert "Ấp Trống" in page and "Huyện" not in page and "o=district" not in page
+    login_verified(client, tra_vinh_staff)
+    page = client.get(url).content.decode()
+    assert "Ấp Trống Cũ" in page and "o=district" in page and "Huyện Tiểu Cần" in page
