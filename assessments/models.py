@@ -743,7 +743,9 @@ def workflow_step(previous, record):
 
 
 class Score(models.Model):
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
+    assessment = models.ForeignKey(
+        Assessment, verbose_name=_("skill assessment"), on_delete=models.CASCADE, related_name="scores"
+    )
     criterion = models.ForeignKey(
         Criterion, verbose_name=_("criterion"), on_delete=models.PROTECT, related_name="+"
     )
@@ -765,7 +767,9 @@ class Score(models.Model):
 class GroupScore(models.Model):
     """Derived (scoring.derive): the weighted mean of the group's scores, stored for reporting."""
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="group_scores")
+    assessment = models.ForeignKey(
+        Assessment, verbose_name=_("skill assessment"), on_delete=models.CASCADE, related_name="group_scores"
+    )
     group = models.ForeignKey(
         SkillGroup, verbose_name=_("skill group"), on_delete=models.PROTECT, related_name="+"
     )
@@ -798,7 +802,9 @@ class GroupScore(models.Model):
 class SelfScore(models.Model):
     """The secretary's own score of a criterion (the self-assessment step), kept beside the unit's Score."""
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="self_scores")
+    assessment = models.ForeignKey(
+        Assessment, verbose_name=_("skill assessment"), on_delete=models.CASCADE, related_name="self_scores"
+    )
     criterion = models.ForeignKey(
         Criterion, verbose_name=_("criterion"), on_delete=models.PROTECT, related_name="+"
     )
@@ -823,7 +829,9 @@ class GroupReview(models.Model):
     """Per part (skill group) of a self-assessed assessment: the secretary's derived part score and the
     unit's comment on that part, written when it reviews."""
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="group_reviews")
+    assessment = models.ForeignKey(
+        Assessment, verbose_name=_("skill assessment"), on_delete=models.CASCADE, related_name="group_reviews"
+    )
     group = models.ForeignKey(
         SkillGroup, verbose_name=_("skill group"), on_delete=models.PROTECT, related_name="+"
     )

@@ -338,7 +338,9 @@ class Seminar(Versioned, Organised):
 class Theme(models.Model):
     """A discussion theme (nội dung thảo luận) of a seminar, in the order it was discussed."""
 
-    seminar = models.ForeignKey(Seminar, on_delete=models.CASCADE, related_name="themes")
+    seminar = models.ForeignKey(
+        Seminar, verbose_name=_("seminar"), on_delete=models.CASCADE, related_name="themes"
+    )
     order = models.PositiveSmallIntegerField(_("order"))
     title = models.CharField(_("theme"), max_length=300)
     notes = models.TextField(_("notes"), blank=True)
@@ -373,7 +375,9 @@ class Proposal(Versioned):
         DONE = "hoan_thanh", _("Done")
         DROPPED = "dung", _("Dropped")
 
-    seminar = models.ForeignKey(Seminar, on_delete=models.CASCADE, related_name="proposals")
+    seminar = models.ForeignKey(
+        Seminar, verbose_name=_("seminar"), on_delete=models.CASCADE, related_name="proposals"
+    )
     text = models.TextField(_("proposal"))
     responsible = models.CharField(_("responsible unit"), max_length=200, blank=True)
     due_on = models.DateField(_("due on"), null=True, blank=True)
@@ -439,7 +443,9 @@ def photo_path(instance, filename: str) -> str:
 
 
 class Photo(models.Model):
-    seminar = models.ForeignKey(Seminar, on_delete=models.CASCADE, related_name="photos")
+    seminar = models.ForeignKey(
+        Seminar, verbose_name=_("seminar"), on_delete=models.CASCADE, related_name="photos"
+    )
     image = models.ImageField(_("photo"), upload_to=photo_path)
     thumbnail = models.ImageField(upload_to=photo_path, editable=False)
     caption = models.CharField(_("caption"), max_length=300, blank=True)

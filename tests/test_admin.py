@@ -408,3 +408,24 @@ def test_a_secretary_is_the_account_of_the_province_of_the_branch_they_lead(
     html = " ".join(response.content.decode().split())
     row = html[html.index("bithu.chuyenxa") :]
     assert vinh_long.name in row[: row.index("</tr>")]
+
+
+def test_a_relations_label_is_in_vietnamese():
+    """Every relation a model of the portal declares is labelled in the portal's words: Django would otherwise
+    show its field name ("Seminar" on a proposal's changelist and form, "Created by" on a campaign's). The
+    kept totals (never in admin) and django-simple-history's own fields aside."""
+    from django.apps import apps
+
+    def portals(model) -> bool:
+        app = model.__module__.split(".")[0]
+        own = app in {"accounts", "branches", "secretaries", "assessments", "seminars", "awards", "core"}
+        return own and not model.__name__.startswith("Historical") and not model.__name__.endswith("Total")
+
+    unlabelled = [
+        f"{model._meta.label}.{field.name}"
+        for model in apps.get_models()
+        if portals(model)
+        for field in model._meta.get_fields()
+        if field.is_relation and not field.auto_created and getattr(field, "_verbose_name", "") is None
+    ]
+    assert unlabelled == []
