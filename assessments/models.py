@@ -87,6 +87,13 @@ class FrameworkQuerySet(models.QuerySet):
         provinces = [district.province_id] if district else user.scope_province_ids()
         return self.filter(Q(province__isnull=True) | Q(province__in=provinces))
 
+    def offered_to(self, user) -> "FrameworkQuerySet":
+        """The frameworks the reports offer the user: those it sees, up to the year its unit ended (Tỉnh đoàn
+        Trà Vinh, ended on 30/06/2025, has no 2026 in its history)."""
+        frameworks = self.visible_to(user)
+        ended = user.unit_ended_on
+        return frameworks if ended is None else frameworks.filter(year__lte=ended.year)
+
 
 class Framework(Versioned):
     """A province's framework for a year, or the common one (no province) used by every province without

@@ -42,7 +42,7 @@ class FrameworkChoiceField(ReadOnceModelChoiceField):
 class ReportFilterForm(forms.Form):
     """?framework=<pk>, and for training needs ?threshold= and ?unit=; a missing framework means the default
     one. The frameworks offered (and accepted) are those the user may see: the common ones and their
-    provinces' (`Framework.objects.visible_to`). Drawn by
+    provinces', up to the year an ended unit ended (`Framework.objects.offered_to`). Drawn by
     templates/assessments/partials/report_filter.html."""
 
     framework = FrameworkChoiceField(
@@ -59,7 +59,7 @@ class ReportFilterForm(forms.Form):
         if default is not None and not data.get("framework"):
             data["framework"] = default.pk  # so the select shows what the page reports on
         super().__init__(data)
-        self.fields["framework"].queryset = Framework.objects.visible_to(user).order_by("-year", "pk")
+        self.fields["framework"].queryset = Framework.objects.offered_to(user).order_by("-year", "pk")
         self.default = default
         self.with_threshold = with_threshold
         if with_threshold:

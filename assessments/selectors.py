@@ -79,12 +79,11 @@ def assessed_elsewhere(*, user, framework: Framework, people) -> set[int]:
 
 
 def default_framework(*, user) -> Framework | None:
-    """The latest framework with assessments in the user's scope, else simply the latest one."""
+    """The latest framework with assessments in the user's scope, else simply the latest one, among those the
+    reports offer the user (`Framework.objects.offered_to`)."""
     in_scope = Assessment.objects.visible_to(user).filter(framework=OuterRef("pk"))
-    return (
-        Framework.objects.filter(Exists(in_scope)).order_by("-year").first()
-        or Framework.objects.order_by("-year").first()
-    )
+    offered = Framework.objects.offered_to(user)
+    return offered.filter(Exists(in_scope)).order_by("-year").first() or offered.order_by("-year").first()
 
 
 def framework_criteria(framework: Framework) -> list[Criterion]:

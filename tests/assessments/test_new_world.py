@@ -341,3 +341,22 @@ def test_an_ended_provinces_staff_neither_copy_nor_change_a_framework(
     assert not framework_services.may_manage(staff, own)
     with pytest.raises(PermissionDenied):
         framework_services.framework_copy_for(framework=own, user=staff, year=2027)
+
+
+def test_an_ended_units_reports_offer_the_frameworks_of_its_years_only(
+    world, reform, tra_vinh_staff, tieu_can_officer, client
+):
+    """Tỉnh đoàn Trà Vinh (ended 30/06/2025) is offered the frameworks up to 2025 in its reports, not
+    2026's, which is no part of its history; today's province is offered 2026's."""
+    older = services.framework_copy(framework=framework_2026(), year=2025, province=None)
+    for user in (tra_vinh_staff, tieu_can_officer):
+        login_verified(client, user)
+        for name in ("assessments:summary", "assessments:training_needs"):
+            page = client.get(reverse(name))
+            offered = list(page.context["form"].fields["framework"].queryset)
+            assert offered == [older], (user, name)
+            chosen = client.get(reverse(name), {"framework": framework_2026().pk})
+            assert chosen.context["form"].fields["framework"].queryset.filter(year=2026).count() == 0
+    login_verified(client, reform["staff"])
+    page = client.get(reverse("assessments:summary"))
+    assert framework_2026() in page.context["form"].fields["framework"].queryset
