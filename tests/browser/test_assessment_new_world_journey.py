@@ -95,3 +95,18 @@ def test_the_seminar_report_of_the_past_fits_a_phone(phone_page, live_server, ne
     expect(page.locator(".unit-report tbody .badge").first).to_contain_text("chấm dứt 30/06/2025")
     table = page.locator("main .table-responsive").first
     assert table.evaluate("(el) => el.scrollWidth <= el.clientWidth"), "the report is cut at 360 px"
+
+
+def test_the_vacancy_summary_fits_a_phone_in_english(phone_page, live_server, new_world):
+    """English's longer headings ("Without a secretary", "Vacancy rate") take the phone's smaller type: the
+    last column of figures stays on the screen."""
+    page = phone_page
+    login(page, live_server, "tinhdoan.vinhlong.moi", PASSWORD)
+    page.goto(f"{live_server.url}/secretaries/vacancies/")
+    page.locator(".navbar-toggler").click()  # the switch is in the phone's folded menu
+    with page.expect_navigation():
+        page.locator(".lang-switch").get_by_role("button", name="English").click()
+    expect(page.locator("#vacancy-summary thead")).to_contain_text("Vacancy rate")
+    table = page.locator("#vacancy-summary")
+    sizes = table.evaluate("(el) => [el.parentElement.scrollWidth, el.parentElement.clientWidth]")
+    assert sizes[0] <= sizes[1], f"cut at 360 px: {sizes}"
