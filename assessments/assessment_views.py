@@ -34,36 +34,41 @@ from secretaries.selectors import check_manages_person
 from . import self_services, services
 from .filters import AssessmentFilter, unit_filters
 from .forms import AssessmentForm, CommuneGridForm, ReopenForm
-from .models import Assessment, Framework, GroupScore, Rating, Score, framework_for, workflow_step
+from .models import (
+    Assessment,
+    Framework,
+    GroupScore,
+    Rating,
+    Score,
+    framework_at_hand,
+    frameworks_used,
+    quarter_at_hand,
+    workflow_step,
+)
 from .selectors import assessed_elsewhere
 
 
 def chosen_framework(request, *, province, ended_on=None) -> Framework:
     """?framework=<pk> among the frameworks `province` uses (its own, else the common one of each year),
-    or this year's (for a unit that ended, the year it ended), or the latest."""
+    or the one at hand (`framework_at_hand`: this year's, for a unit that ended the year it ended)."""
     pk = request.GET.get("framework") or request.POST.get("framework")
-    frameworks = Framework.objects.for_province(province).order_by("-year")
-    framework = frameworks.filter(pk=pk).first() if str(pk or "").isdigit() else None
+    framework = frameworks_used(province).filter(pk=pk).first() if str(pk or "").isdigit() else None
     if framework is None:
-        year = timezone.localdate().year
-        if ended_on is not None:
-            year = min(year, ended_on.year)
-        framework = framework_for(province, year) or frameworks.first()
+        framework = framework_at_hand(province, ended_on=ended_on)
     if framework is None:
         raise Http404(_("No framework has been set up yet."))
     return framework
 
 
 def chosen_quarter(request, framework: Framework) -> int | None:
-    """?quarter=1..4 in a quarterly framework, else this quarter (the last one for a past year); None for a
+    """?quarter=1..4 in a quarterly framework, else the quarter at hand (`quarter_at_hand`); None for a
     framework assessed by year or term."""
     if not framework.is_quarterly:
         return None
     value = request.GET.get("quarter") or request.POST.get("quarter") or ""
     if value in ("1", "2", "3", "4"):
         return int(value)
-    today = timezone.localdate()
-    return (today.month - 1) // 3 + 1 if framework.year == today.year else 4
+    return quarter_at_hand(framework)
 
 
 def self_assessing_people(framework: Framework, people) -> set[int]:
@@ -546,7 +551,7 @@ def commune_grid(request, code):
             "framework": framework,
             "quarter": quarter,
             "quarters": (1, 2, 3, 4) if framework.is_quarterly else (),
-            "frameworks": Framework.objects.for_province(commune.province_id).order_by("-year"),
+            "frameworks": frameworks_used(commune.province_id),
             "criteria": criteria,
             "groups": groups,
             "rows": rows,

@@ -1,15 +1,18 @@
-"""Excel import of assessment scores: one row per secretary, one column per criterion of the latest
-framework, the layout of the commune grid. The kind the import engine (core.importing) offers on the
-assessment list; registered in AssessmentsConfig.ready().
+"""Excel import of assessment scores: one row per secretary, one column per criterion of the framework the
+commune grid opens with for the user's province (`models.framework_at_hand`, this year's), the layout of the
+grid. The kind the import engine (core.importing) offers on the assessment list; registered in
+AssessmentsConfig.ready().
 
 The rules of `assessment_save` hold for the whole batch, checked in bulk: the person is in the user's scope
-and leads a branch now; a confirmed assessment, or one made by another unit, is never changed; every score
-is on the framework's scale. New assessments are drafts, as the grid saves them; an existing draft or
-submitted assessment gets the file's scores (and stays as it was otherwise).
+and leads a branch now; one assessment per person and framework (and quarter, in a quarterly framework,
+where the import fills the quarter at hand as the grid opens it); a submitted or confirmed assessment, or one
+made by another unit, is never changed; every score is on the framework's scale. New assessments are
+drafts, as the grid saves them; an existing draft gets the file's scores (and stays as it was otherwise).
 """
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -33,7 +36,16 @@ from core.text import fold
 from secretaries.models import Person, Term
 
 from . import scoring, totals
-from .models import Assessment, Criterion, Framework, GroupScore, Score
+from .models import (
+    Assessment,
+    Criterion,
+    Framework,
+    GroupScore,
+    Score,
+    framework_at_hand,
+    quarter_at_hand,
+    user_province_id,
+)
 from .selectors import assessed_elsewhere, framework_criteria
 
 
@@ -48,6 +60,7 @@ def criterion_code(criterion: Criterion) -> str:
 @dataclass
 class ScorePayload:
     framework: Framework | None = None
+    quarter: int | None = None
     criteria: list = field(default_factory=list)
     #: (assessment, values by criterion id): new ones unsaved, existing ones loaded
     new: list = field(default_factory=list)
@@ -61,10 +74,14 @@ class ScoreImport(ImportKind):
     list_url_name = "assessments:assessment_list"
     instructions = (
         gettext_lazy(
-            "One row per secretary, one column per criterion of the latest framework, as the commune grid."
+            "One row per secretary, one column per criterion of the framework your commune grid opens with "
+            "(named below), as the grid."
         ),
         gettext_lazy("A person is found by full name and date of birth among the secretaries of your unit."),
-        gettext_lazy("New assessments are saved as drafts; a confirmed assessment is never changed."),
+        gettext_lazy(
+            "New assessments are saved as drafts and a draft gets the file's scores; a submitted or "
+            "confirmed assessment is never changed."
+        ),
     )
     BASE = (
         Column(
@@ -84,18 +101,36 @@ class ScoreImport(ImportKind):
         ),
     )
 
-    def framework(self) -> Framework | None:
-        return Framework.objects.order_by("-year").first()
+    #: set on the copy bound to a user (`for_user`): the framework and quarter its grid opens with
+    framework: Framework | None = None
+    quarter: int | None = None
+    _columns: tuple[Column, ...] | None = None
+
+    @staticmethod
+    def framework_of(user) -> Framework | None:
+        """The framework `user`'s rows go into: the one the commune grid opens with, by the same rule."""
+        return framework_at_hand(user_province_id(user), ended_on=user.unit_ended_on)
+
+    def for_user(self, user) -> ScoreImport:
+        bound = copy.copy(self)
+        bound.framework = framework = self.framework_of(user)
+        if framework is not None:
+            bound.quarter = quarter_at_hand(framework)
+            bound._columns = self.BASE + tuple(self._criterion_columns(framework.pk))
+            bound.target = (
+                _("Framework: %(name)s (%(year)s), quarter %(quarter)s")
+                % {"name": framework.name, "year": framework.year, "quarter": bound.quarter}
+                if bound.quarter
+                else _("Framework: %(name)s (%(year)s)") % {"name": framework.name, "year": framework.year}
+            )
+        return bound
 
     @property
     def columns(self) -> tuple[Column, ...]:
-        framework = self.framework()
-        if framework is None:
-            return self.BASE
-        return self.BASE + tuple(self._criterion_columns(framework.pk, framework.version))
+        return self._columns if self._columns is not None else self.BASE
 
     @staticmethod
-    def _criterion_columns(framework_id: int, version: int) -> list[Column]:
+    def _criterion_columns(framework_id: int) -> list[Column]:
         criteria = Criterion.objects.filter(group__framework=framework_id).select_related("group")
         return [
             Column(
@@ -110,13 +145,14 @@ class ScoreImport(ImportKind):
 
     def may_import(self, user) -> bool:
         # Those who fill in the commune grid, for a unit that still exists.
-        return user.has_portal_role and user.unit_ended_on is None and self.framework() is not None
+        return user.has_portal_role and user.unit_ended_on is None and self.framework_of(user) is not None
 
     def example_row(self, user) -> dict:
         return {"full_name": "Nguyễn Thị Hồng Nhung", "date_of_birth": None}
 
     def plan(self, *, rows: list[ParsedRow], user, options: dict, lock: bool = False) -> Plan:
-        framework = self.framework()
+        # Bound to the user by the engine (for_user): the grid's framework and quarter.
+        framework, quarter = self.framework, self.quarter
         columns = {c.key: c for c in self.columns}
         criteria = framework_criteria(framework)
         keys = {criterion_key(c): c for c in criteria}
@@ -131,7 +167,8 @@ class ScoreImport(ImportKind):
             .order_by("-role")  # "pho_bi_thu" before "bi_thu": the secretary's term wins below
         ):
             terms[term.person_id] = term
-        existing_qs = Assessment.objects.visible_to(user).filter(framework=framework)
+        # The same assessment as the database's constraints say: one per person and framework (and quarter).
+        existing_qs = Assessment.objects.visible_to(user).filter(framework=framework, quarter=quarter)
         if lock:
             existing_qs = existing_qs.select_for_update(of=("self",))
         existing = {a.person_id: a for a in existing_qs.prefetch_related("scores")}
@@ -139,7 +176,7 @@ class ScoreImport(ImportKind):
             user=user, framework=framework, people=[p["pk"] for ps in people.values() for p in ps]
         )
         seen: dict[int, int] = {}
-        payload = ScorePayload(framework=framework, criteria=criteria)
+        payload = ScorePayload(framework=framework, quarter=quarter, criteria=criteria)
         outcomes = []
         for row in rows:
             values = {keys[key].pk: value for key, value in row.values.items() if key in keys}
@@ -176,6 +213,16 @@ class ScoreImport(ImportKind):
                         link=assessment.get_absolute_url(),
                         link_text=_("open the assessment"),
                     )
+                elif assessment is not None and not assessment.is_draft:
+                    # Sent to the province, or in the secretary's self-assessment step: changed on its page.
+                    row.refuse(
+                        "full_name",
+                        _("the assessment of %(year)s is “%(status)s”: an import changes drafts only")
+                        % {"year": framework.year, "status": assessment.get_status_display()},
+                        columns=columns,
+                        link=assessment.get_absolute_url(),
+                        link_text=_("open the assessment"),
+                    )
                 elif assessment is None and pk in elsewhere:
                     row.refuse("full_name", _("already assessed by another unit"), columns=columns)
                 elif assessment is None and pk not in terms:
@@ -183,7 +230,10 @@ class ScoreImport(ImportKind):
                 if not row.errors:
                     action = self._apply(assessment, pk, terms.get(pk), values, payload)
                 # The assessment updated, or the term a new one is recorded under, as the preview read them.
-                basis = record_basis(assessment) if assessment is not None else record_basis(terms.get(pk))
+                # The framework too: a preview confirmed once another framework applies writes nothing.
+                basis = (
+                    record_basis(assessment) if assessment is not None else record_basis(terms.get(pk))
+                ) + record_basis(framework, versioned=False)
             outcomes.append(outcome_of(row, action, summary, basis=basis))
         return Plan(outcomes, payload)
 
@@ -215,6 +265,7 @@ class ScoreImport(ImportKind):
             new = Assessment(
                 person_id=person_id,
                 framework=payload.framework,
+                quarter=payload.quarter,
                 branch=term.branch,
                 commune=commune,
                 district_id=commune.district_id,

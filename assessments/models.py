@@ -325,6 +325,35 @@ def current_framework(user) -> Framework | None:
     )
 
 
+def frameworks_used(province) -> "FrameworkQuerySet":
+    """The frameworks a unit of `province` assesses in (`for_province`), the newest first: what the commune
+    grid offers."""
+    return Framework.objects.for_province(province).order_by("-year")
+
+
+def framework_at_hand(province, *, ended_on=None) -> Framework | None:
+    """The framework a unit of `province` works in unless another is chosen, one rule for the commune grid
+    and the scores import: this year's (for a unit that ended, that of the year it ended), else the latest
+    the province uses."""
+    from django.utils import timezone
+
+    year = timezone.localdate().year
+    if ended_on is not None:
+        year = min(year, ended_on.year)
+    return framework_for(province, year) or frameworks_used(province).first()
+
+
+def quarter_at_hand(framework: Framework) -> int | None:
+    """The quarter assessed unless another is chosen, in a quarterly framework: this quarter, the last one
+    for a past year; None for a framework assessed by year or term."""
+    from django.utils import timezone
+
+    if not framework.is_quarterly:
+        return None
+    today = timezone.localdate()
+    return (today.month - 1) // 3 + 1 if framework.year == today.year else 4
+
+
 FROZEN_FRAMEWORK_FIELDS = (
     "scale_min",
     "scale_max",

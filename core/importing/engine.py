@@ -263,6 +263,8 @@ class Plan:
     #: what the kind's commit writes (kind-specific)
     payload: Any = None
     ignored_headers: list[str] = field(default_factory=list)
+    #: what the rows go into, where the user's unit decides it (`ImportKind.target`): said on the preview
+    target: str = ""
 
     @property
     def counts(self) -> dict[str, int]:
@@ -321,9 +323,17 @@ class ImportKind:
     instructions: tuple = ()
     #: where the kind's records are listed (a URL name), for the pages' breadcrumbs and links
     list_url_name: str = ""
+    #: what the rows go into where the user's unit decides it (the scores: the framework), as `for_user`
+    #: sets it: named on the template, the upload page and the preview
+    target: str = ""
 
     def may_import(self, user) -> bool:
         raise NotImplementedError
+
+    def for_user(self, user) -> ImportKind:
+        """The kind as `user` imports it. A kind whose columns depend on the user's unit (the scores: the
+        criteria of the framework its grid uses) returns a copy bound to it; the others are everyone's."""
+        return self
 
     def plan(self, *, rows: list[ParsedRow], user, options: dict, lock: bool = False) -> Plan:
         """Match and check every row; `lock`: inside the commit's transaction, lock what is decided on."""

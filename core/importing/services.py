@@ -42,6 +42,7 @@ def _read(kind: ImportKind, file, *, size: int) -> tuple[list[ParsedRow], list[s
 
 def _plan(kind: ImportKind, rows, ignored, *, user, options: dict, lock: bool = False) -> Plan:
     plan = kind.plan(rows=rows, user=user, options=options, lock=lock)
+    plan.target = plan.target or kind.target
     # The file's columns no kind reads, then those the kind's plan left out for this user (its own reason).
     plan.ignored_headers = [*ignored, *plan.ignored_headers]
     return plan
@@ -62,6 +63,7 @@ def _store(batch: ImportBatch, plan: Plan, *, stale: list[int] | None = None) ->
         "rows": [o.as_json() for o in errors + others[:KEPT_OUTCOMES]],
         "more": max(0, len(others) - KEPT_OUTCOMES),
         "ignored_headers": plan.ignored_headers,
+        "target": plan.target,
     }
     # Which preview a page shows: its confirmation says so (ConfirmForm), and confirms no other.
     batch.report["preview"] = uuid.uuid4().hex[:16]
@@ -77,6 +79,7 @@ def _clean_name(name: str) -> str:
 def batch_create(*, kind: ImportKind, upload, user) -> ImportBatch:
     """Read and check the upload; keep it with its preview. Raises ImportFileError for a file refused as a
     whole. Nothing but the batch is written."""
+    kind = kind.for_user(user)
     rows, ignored = _read(kind, upload, size=upload.size)
     parsed = {"rows": rows_to_json(rows), "ignored_headers": ignored}  # as read, before the plan's checks
     plan = _plan(kind, rows, ignored, user=user, options={})
@@ -99,7 +102,7 @@ def batch_create(*, kind: ImportKind, upload, user) -> ImportBatch:
 def _replan(batch: ImportBatch, *, user, lock: bool = False) -> Plan:
     """The stored rows checked again against the records as they are now (the file itself never changes:
     its rows as read are kept on the batch, so it is not parsed again)."""
-    kind = KINDS[batch.kind]
+    kind = KINDS[batch.kind].for_user(user)
     if batch.parsed:
         rows, ignored = rows_from_json(batch.parsed["rows"]), batch.parsed["ignored_headers"]
     else:

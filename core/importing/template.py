@@ -34,6 +34,7 @@ TYPE_HELP = {
 
 
 def template_workbook(kind: ImportKind, *, user) -> Workbook:
+    kind = kind.for_user(user)
     workbook = Workbook()
     data = workbook.active
     data.title = _("Data")[:31]
@@ -43,7 +44,7 @@ def template_workbook(kind: ImportKind, *, user) -> Workbook:
     columns = kind.template_columns(user)
     last = get_column_letter(len(columns))
 
-    data["A1"] = f"{kind.label} — {user.scope_label}"
+    data["A1"] = " — ".join(str(part) for part in (kind.label, user.scope_label, kind.target) if part)
     data["A1"].font = Font(bold=True, size=13)
     data.merge_cells(f"A1:{last}1")  # above the header: the import ignores the title row
     header_fill = PatternFill("solid", fgColor="DDEBF7")
@@ -95,6 +96,7 @@ def template_workbook(kind: ImportKind, *, user) -> Workbook:
         _("Names may be typed with or without diacritics when they are unambiguous."),
         _("Nothing is saved before you check the preview and confirm it; a file with errors saves nothing."),
         *[str(line) for line in kind.instructions],
+        *([str(kind.target)] if kind.target else []),
     ]
     row = 2
     for line in lines:

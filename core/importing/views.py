@@ -65,7 +65,7 @@ class BatchListView(PaginatedListMixin, ScopedObjectMixin, ListView):
 
 @portal_view
 def batch_upload(request, kind):
-    kind = _importable_kind(request, kind)
+    kind = _importable_kind(request, kind).for_user(request.user)
     cancel_url = reverse(kind.list_url_name)
     form = UploadForm(request.POST or None, request.FILES or None, cancel_url=cancel_url)
     if request.method == "POST" and form.is_valid():
@@ -132,6 +132,8 @@ def batch_detail(request, pk):
             "other_rows": others[:SHOWN_OTHERS],
             "hidden_others": max(0, len(others) - SHOWN_OTHERS) + batch.report.get("more", 0),
             "ignored_headers": batch.report.get("ignored_headers", []),
+            # What the rows go into (the scores: the framework), as the plan chose it.
+            "target": batch.report.get("target", ""),
             # The rows that read differently when this preview was last confirmed: it was planned again.
             "stale": _stale(batch),
             "may_confirm": may_confirm,

@@ -97,3 +97,69 @@ def test_a_preview_whose_assessment_was_saved_since_writes_nothing(officer_clien
     stored = Assessment.objects.get(pk=draft.pk)
     assert sorted(stored.scores.values_list("criterion", "value")) == scores != [(c, 5) for c, _v in scores]
     assert (stored.version, stored.comment) == (draft.version, "Nhận xét của huyện")
+
+
+def test_scores_go_into_the_framework_the_commune_grid_uses(world, client, tra_vinh, tieu_can, cang_long):
+    """Xã Tập Ngãi's officer imports into Vĩnh Long's own 2026 framework, the one its grid opens with, not
+    into the newest framework of any province; the template and the preview name it. A draft there is
+    updated, a submitted or a confirmed one is refused on its row, and nothing is written beside it."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from assessments import services
+    from tests.assessments.test_new_world import own_framework, reform_build
+    from tests.conftest import framework_2026
+    from tests.factories import CommuneFactory, ProvinceFactory
+
+    hieu_tu, an_truong = world["tieu_can"].commune, CommuneFactory(district=cang_long, name="Xã An Trường")
+    reform = reform_build(tra_vinh, tieu_can, cang_long, hieu_tu, an_truong)
+    officer, tap_ngai = reform["officer"], reform["tap_ngai"]
+    own = own_framework(reform["province"])
+    # Another province's newer framework: the newest of all, never Tập Ngãi's.
+    services.framework_copy(
+        framework=framework_2026(), year=2027, province=ProvinceFactory(code="99", name="Tỉnh Khác")
+    )
+    codes = [f"{c.group.order}.{c.order}" for c in framework_criteria(own)]
+    people = {
+        name: person_with_term(branch=BranchFactory(commune=tap_ngai, name=f"Ấp {name}"), full_name=name)
+        for name in ("Trần Văn Nháp", "Lê Thị Gửi", "Phạm Văn Xác Nhận")
+    }
+    made = {
+        name: services.assessment_save(
+            person=person, framework=own, assessor=officer, values={c.pk: 2 for c in framework_criteria(own)}
+        )
+        for name, person in people.items()
+    }
+    services.assessment_submit(assessment=made["Lê Thị Gửi"])
+    services.assessment_submit(assessment=made["Phạm Văn Xác Nhận"])
+    services.assessment_confirm(assessment=made["Phạm Văn Xác Nhận"], user=reform["staff"])
+    login_verified(client, officer)
+
+    template = client.get(reverse("imports:batch_template", args=["scores"]))
+    sheet = load_workbook(io.BytesIO(b"".join(template.streaming_content))).active
+    assert own.name in sheet["A1"].value
+    assert [sheet.cell(row=2, column=3 + i).value.split()[0] for i in range(len(codes))] == codes
+    assert own.name in client.get(reverse("imports:batch_upload", args=["scores"])).content.decode()
+
+    rows = [
+        {"Họ và tên": name, **dict.fromkeys(codes, 4)}
+        for name in ("Kim Thị Sa Ly", "Trần Văn Nháp", "Lê Thị Gửi", "Phạm Văn Xác Nhận")
+    ]
+    batch = _import(client, rows, ["Họ và tên", *codes])
+    assert (batch.new_count, batch.updated_count, batch.error_count) == (1, 1, 2)
+    messages = {r["number"]: " | ".join(e["message"] for e in r["errors"]) for r in batch.report["rows"]}
+    assert "“Đã gửi”" in messages[5] and "đã được xác nhận" in messages[6]
+    page = client.get(batch.get_absolute_url()).content.decode()
+    assert own.name in page and "Cập nhật" in page
+
+    batch = _import(client, rows[:2], ["Họ và tên", *codes])
+    confirm(client, batch)
+    batch.refresh_from_db()
+    assert batch.is_committed
+    assert Assessment.objects.get(person=reform["sa_ly"]).framework == own
+    draft = Assessment.objects.get(person=people["Trần Văn Nháp"])  # still one, updated
+    assert (draft.framework, draft.status, draft.overall_score) == (own, Assessment.Status.DRAFT, 4)
+    assert not Assessment.objects.exclude(
+        framework__in=[own, world["tieu_can_assessment"].framework]
+    ).exists()
