@@ -225,9 +225,18 @@ class ParsedRow:
     errors: list[RowError] = field(default_factory=list)
 
     def refuse(self, column_key: str, message: str, *, columns: dict, link: str = "", link_text: str = ""):
+        """Add an error, in the order of `columns` (the file's, as the kind lists them) among those the
+        row has: a kind's check after the cells were read does not put 1.1 after 1.2."""
         column = columns.get(column_key)
         label = str(column.label) if column else ""
-        self.errors.append(RowError(label, self.shown.get(column_key, ""), message, link, link_text))
+        order = {str(c.label): index for index, c in enumerate(columns.values())}
+        last = len(order)  # an error of no known column stays after the columns'
+        position = order.get(label, last)
+        index = next(
+            (i for i, error in enumerate(self.errors) if order.get(error.column, last) > position),
+            len(self.errors),
+        )
+        self.errors.insert(index, RowError(label, self.shown.get(column_key, ""), message, link, link_text))
 
     def has_errors(self) -> bool:
         return bool(self.errors)

@@ -163,3 +163,15 @@ def test_scores_go_into_the_framework_the_commune_grid_uses(world, client, tra_v
     assert not Assessment.objects.exclude(
         framework__in=[own, world["tieu_can_assessment"].framework]
     ).exists()
+
+
+def test_a_rows_errors_are_listed_in_the_order_of_the_columns(officer_client, world):
+    framework = world["tieu_can_assessment"].framework
+    codes = [f"{c.group.order}.{c.order}" for c in framework_criteria(framework)]
+    teo = world["tieu_can_person"]
+    row = {"Họ và tên": teo.full_name, **dict.fromkeys(codes, 3), codes[0]: 6, codes[1]: "abc"}
+    batch = _import(officer_client, [row], ["Họ và tên", *codes])
+    errors = batch.report["rows"][0]["errors"]
+    # 1.1 out of the scale (found by the plan) before 1.2 not a number (found reading the cell).
+    assert [e["column"].split()[0] for e in errors] == codes[:2]
+    assert "ngoài thang điểm" in errors[0]["message"] and "abc" in errors[1]["message"]
