@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -29,7 +30,7 @@ from core.mixins import (
 from core.navigation import safe_next
 from core.versioning import VERSION_FIELD
 from secretaries.models import Person, Term
-from secretaries.selectors import check_manages_person
+from secretaries.selectors import check_manages_person, commune_secretaries_on
 
 from . import self_services, services
 from .filters import AssessmentFilter, unit_filters
@@ -50,9 +51,11 @@ from .selectors import assessed_elsewhere
 
 def chosen_framework(request, *, province, ended_on=None) -> Framework:
     """?framework=<pk> among the frameworks `province` uses (its own, else the common one of each year),
-    or the one at hand (`framework_at_hand`: this year's, for a unit that ended the year it ended)."""
+    or the one at hand (`framework_at_hand`: this year's, for a unit that ended the year it ended); for a
+    unit that ended, none of a year after its end."""
     pk = request.GET.get("framework") or request.POST.get("framework")
-    framework = frameworks_used(province).filter(pk=pk).first() if str(pk or "").isdigit() else None
+    frameworks = frameworks_used(province, ended_on=ended_on)
+    framework = frameworks.filter(pk=pk).first() if str(pk or "").isdigit() else None
     if framework is None:
         framework = framework_at_hand(province, ended_on=ended_on)
     if framework is None:
@@ -102,6 +105,15 @@ def _record_refusal(user) -> str:
     except ValidationError as refusal:
         return " ".join(refusal.messages)
     return ""
+
+
+def _ended_commune_refusal(commune) -> str:
+    """Why the grid of a commune that has ended is read-only, or "" for a commune of today."""
+    if commune.ended_on is None:
+        return ""
+    return _(
+        "%(commune)s ended on %(date)s: its grid shows its branches and secretaries of that day, read-only."
+    ) % {"commune": commune.name, "date": date_format(commune.ended_on, "SHORT_DATE_FORMAT")}
 
 
 def can_confirm(user) -> bool:
@@ -466,13 +478,17 @@ def commune_grid(request, code):
     )
     framework = chosen_framework(request, province=commune.province_id, ended_on=commune.ended_on)
     criteria = services.framework_criteria(framework)
-    terms = (
-        Term.objects.current()
-        .secretaries()
-        .filter(branch__commune=commune, branch__is_active=True)
-        .select_related("person", "branch")
-        .order_by("branch__name_key")
-    )
+    if commune.ended_on is None:
+        terms = (
+            Term.objects.current()
+            .secretaries()
+            .filter(branch__commune=commune, branch__is_active=True)
+            .select_related("person", "branch")
+            .order_by("branch__name_key")
+        )
+    else:
+        # Its branches and secretaries of its last day: since then its branches belong to new communes.
+        terms = commune_secretaries_on(commune, commune.ended_on)
     people = [term.person for term in terms]
     quarter = chosen_quarter(request, framework)
     # Through the scope like every other read: a secretary who moved here keeps the assessment their
@@ -502,6 +518,10 @@ def commune_grid(request, code):
     form = CommuneGridForm(
         request.POST if request.method == "POST" else None, framework=framework, criteria=criteria, rows=rows
     )
+    read_only = _record_refusal(request.user) or _ended_commune_refusal(commune)
+    if request.method == "POST" and commune.ended_on is not None:
+        # Its assessments were dated before its end; one saved today would be today's commune's.
+        form.add_error(None, read_only)
     if request.method == "POST" and form.is_valid():
         submit = "submit" in request.POST
         entries = [
@@ -546,12 +566,12 @@ def commune_grid(request, code):
         request,
         "assessments/commune_grid.html",
         {
-            "record_refusal": _record_refusal(request.user),
+            "record_refusal": read_only,
             "commune": commune,
             "framework": framework,
             "quarter": quarter,
             "quarters": (1, 2, 3, 4) if framework.is_quarterly else (),
-            "frameworks": frameworks_used(commune.province_id),
+            "frameworks": frameworks_used(commune.province_id, ended_on=commune.ended_on),
             "criteria": criteria,
             "groups": groups,
             "rows": rows,

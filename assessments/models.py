@@ -325,10 +325,11 @@ def current_framework(user) -> Framework | None:
     )
 
 
-def frameworks_used(province) -> "FrameworkQuerySet":
+def frameworks_used(province, *, ended_on=None) -> "FrameworkQuerySet":
     """The frameworks a unit of `province` assesses in (`for_province`), the newest first: what the commune
-    grid offers."""
-    return Framework.objects.for_province(province).order_by("-year")
+    grid offers; for a unit that ended (`ended_on`), none of a later year."""
+    frameworks = Framework.objects.for_province(province).order_by("-year")
+    return frameworks if ended_on is None else frameworks.filter(year__lte=ended_on.year)
 
 
 def framework_at_hand(province, *, ended_on=None) -> Framework | None:
@@ -340,7 +341,7 @@ def framework_at_hand(province, *, ended_on=None) -> Framework | None:
     year = timezone.localdate().year
     if ended_on is not None:
         year = min(year, ended_on.year)
-    return framework_for(province, year) or frameworks_used(province).first()
+    return framework_for(province, year) or frameworks_used(province, ended_on=ended_on).first()
 
 
 def quarter_at_hand(framework: Framework) -> int | None:

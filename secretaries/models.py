@@ -262,6 +262,10 @@ class TermQuerySet(ScopedQuerySet):
     def current(self) -> "TermQuerySet":
         return self.filter(ended_on__isnull=True)
 
+    def current_on(self, day) -> "TermQuerySet":
+        """The terms running on `day`: begun by then, not ended before it (a term's end is its last day)."""
+        return self.filter(started_on__lte=day).exclude(ended_on__lt=day)
+
     def secretaries(self) -> "TermQuerySet":
         return self.filter(role=Term.Role.SECRETARY)
 

@@ -21,7 +21,7 @@ from branches.rollup import (
     unit_names,
     unit_today_named,
 )
-from branches.selectors import commune_ended_on, level_below, unit_name
+from branches.selectors import branch_communes_on, commune_ended_on, level_below, unit_name
 
 from .models import Correction, Invitation, Person, Term
 from .sensitive import sees_sensitive
@@ -450,3 +450,21 @@ def consent_history(person: Person) -> list[dict]:
     for row in answers:
         row["label"] = str(labels.get(row["answer"], row["answer"]))
     return answers[::-1]
+
+
+def commune_secretaries_on(commune: Commune, day: datetime.date) -> list[Term]:
+    """The secretaries' terms running on `day` in the branches `commune` had that day, by branch name: for
+    a commune that has ended, those of a day before its end, its branches since re-attached to new
+    communes included (`BranchQuerySet.of_unit`, each branch's commune that day by `branch_communes_on`).
+    The caller has loaded `commune` through the user's scope. Three queries."""
+    branches = list(
+        Branch.objects.of_unit(commune).exclude(ended_on__lt=day).select_related("commune__district")
+    )
+    had = [pk for pk, then in branch_communes_on(branches, day).items() if then.pk == commune.pk]
+    return list(
+        Term.objects.secretaries()
+        .current_on(day)
+        .filter(branch__in=had)
+        .select_related("person", "branch")
+        .order_by("branch__name_key", "pk")
+    )

@@ -53,6 +53,10 @@ EXCEPTIONS: dict[tuple[str, str], object] = {
     # Its grid is today's commune's (the branches of Hiếu Tử are in it now).
     ("commune grid", "tap_ngai_officer"): NOT_FOUND,
     ("commune grid (post)", "tap_ngai_officer"): NOT_FOUND,
+    # Hiếu Tử ended in 2025 and this world has no framework of 2025 or before: its grid offers none of a
+    # later year, so there is nothing to show ("No framework has been set up yet").
+    ("commune grid", "new_vinh_long_staff"): NOT_FOUND,
+    ("commune grid (post)", "new_vinh_long_staff"): NOT_FOUND,
     # An import belongs to the unit that uploaded it (here the Huyện đoàn Tiểu Cần): a commune officer
     # sees only its own commune's imports, not those of the unit its branches came from.
     **{

@@ -360,3 +360,44 @@ def test_an_ended_units_reports_offer_the_frameworks_of_its_years_only(
     login_verified(client, reform["staff"])
     page = client.get(reverse("assessments:summary"))
     assert framework_2026() in page.context["form"].fields["framework"].queryset
+
+
+def test_an_ended_communes_grid_lists_its_secretaries_of_its_last_day(
+    world, reform, tieu_can_officer, hieu_tu, client
+):
+    """Xã Hiếu Tử ended on 30/06/2025 and its branch went to Xã Tập Ngãi: its grid (?on=2025-06-30) lists
+    the branch and the secretary it had that day, with his 2025 assessment, read-only; nobody whose term
+    ended before, nobody appointed after, and no framework of a year after its end."""
+    older = services.framework_copy(framework=framework_2026(), year=2025, province=None)
+    teo = world["tieu_can_person"]
+    made = services.assessment_save(
+        person=teo, framework=older, assessor=tieu_can_officer, values={}, assessed_on=LAST_OLD_DAY
+    )
+    gone = BranchFactory(commune=hieu_tu, name="Ấp Đã Đổi")
+    left = person_with_term(branch=gone, full_name="Người Đã Thôi", started_on=datetime.date(2020, 1, 1))
+    left.terms.update(ended_on=datetime.date(2024, 12, 31))
+    later = person_with_term(branch=gone, full_name="Người Đến Sau", started_on=datetime.date(2025, 9, 1))
+    login_verified(client, tieu_can_officer)
+    url = reverse("assessments:commune_grid", args=["29350"])
+    page = client.get(url, {"on": "2025-06-30", "framework": framework_2026().pk})
+    assert page.status_code == 200
+    assert page.context["framework"] == older  # 2026 is after its end: the year it ended instead
+    assert [f.year for f in page.context["frameworks"]] == [2025]
+    assert [(row.person, row.assessment) for row in page.context["rows"]] == [(teo, made)]
+    html = page.content.decode()
+    assert 'id="grid-read-only"' in html and 'name="submit"' not in html
+    assert left.full_name not in html and later.full_name not in html
+
+    # Read-only for every reader: nothing saved in a commune that ended, even by today's units.
+    client.logout()
+    login_verified(client, reform["staff"])
+    page = client.get(url, {"on": "2025-06-30"})
+    assert [row.person for row in page.context["rows"]] == [teo]
+    assert 'id="grid-read-only"' in page.content.decode()
+    typed = {f"s-{teo.pk}-{c.pk}": 4 for c in services.framework_criteria(older)}
+    Assessment.objects.filter(pk=made.pk).delete()  # an empty row: a post would start one today
+    posted = client.post(
+        f"{url}?on=2025-06-30", {"framework": older.pk, "save": "1", f"v-{teo.pk}": 0, **typed}
+    )
+    assert posted.status_code == 200 and "Xã Hiếu Tử" in posted.content.decode()
+    assert not Assessment.objects.filter(person=teo, framework=older).exists()
