@@ -103,7 +103,8 @@ def test_the_vacancy_summary_fits_a_phone_in_english(phone_page, live_server, ne
     page = phone_page
     login(page, live_server, "tinhdoan.vinhlong.moi", PASSWORD)
     page.goto(f"{live_server.url}/secretaries/vacancies/")
-    page.locator(".navbar-toggler").click()  # the switch is in the phone's folded menu
+    page.locator(".navbar-toggler").click()  # the switch is in the phone's folded menu: wait for it unfolded
+    expect(page.locator(".navbar-collapse.show")).to_be_visible()
     with page.expect_navigation():
         page.locator(".lang-switch").get_by_role("button", name="English").click()
     expect(page.locator("#vacancy-summary thead")).to_contain_text("Vacancy rate")
