@@ -386,6 +386,7 @@ def test_an_ended_communes_grid_lists_its_secretaries_of_its_last_day(
     assert [(row.person, row.assessment) for row in page.context["rows"]] == [(teo, made)]
     html = page.content.decode()
     assert 'id="grid-read-only"' in html and 'name="submit"' not in html
+    assert "Type a score" not in html and "Gõ điểm" not in html  # no typing help where nothing is typed
     assert left.full_name not in html and later.full_name not in html
 
     # Read-only for every reader: nothing saved in a commune that ended, even by today's units.
