@@ -19,10 +19,11 @@ from .models import Assessment, Criterion, Framework, SkillGroup
 
 
 def _frameworks(user):
-    """Provincial staff only: elsewhere (officers) 403, a secretary 404 (portal_view)."""
+    """Provincial staff only: elsewhere (officers) 403, a secretary 404 (portal_view). Those of the staff's
+    years, as the reports offer them (an ended province's: up to the year it ended)."""
     if not user.acts_for_province:
         raise PermissionDenied
-    return Framework.objects.visible_to(user).select_related("province")
+    return Framework.objects.offered_to(user).select_related("province")
 
 
 @portal_view
@@ -37,6 +38,7 @@ def framework_list(request):
         "assessments/framework_list.html",
         {
             "frameworks": frameworks,
+            "unit_ended_on": request.user.unit_ended_on,
             "copy_form": FrameworkCopyForm(initial={"year": timezone.localdate().year + 1}),
         },
     )

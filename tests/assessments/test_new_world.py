@@ -341,6 +341,12 @@ def test_an_ended_provinces_staff_neither_copy_nor_change_a_framework(
     assert not framework_services.may_manage(staff, own)
     with pytest.raises(PermissionDenied):
         framework_services.framework_copy_for(framework=own, user=staff, year=2027)
+    # Its list holds the frameworks of its years only, to read: 2026's is no part of its history.
+    listed = client.get(reverse("assessments:framework_list"))
+    assert [f.year for f in listed.context["frameworks"]] == [2025]
+    assert "đến khi đơn vị kết thúc ngày 30/06/2025" in listed.text
+    detail = reverse("assessments:framework_detail", args=[framework_2026().pk])
+    assert client.get(detail).status_code == 404
 
 
 def test_an_ended_units_reports_offer_the_frameworks_of_its_years_only(
