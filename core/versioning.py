@@ -211,7 +211,10 @@ class VersionedForm(forms.Form):
     The version comes from the model form's instance, or from `version_of=` for a plain form. Crispy
     layouts list `VERSION_FIELD` so the hidden input is rendered."""
 
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    # Hidden; named all the same, as Django admin writes a hidden field's label into the page.
+    loaded_version = forms.IntegerField(
+        label=gettext_lazy("Version opened"), widget=forms.HiddenInput, required=False, min_value=0
+    )
 
     def __init__(self, *args, version_of=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -637,3 +637,17 @@ def test_a_history_tells_two_units_of_one_name_apart(world, tieu_can):
     branch.save()
     [change] = [c for row in history_rows(branch.history) for c in row.changes if c.old != "—"]
     assert (change.old, change.new) == ("Xã Tập Ngãi (đến 30/06/2025)", "Xã Tập Ngãi")
+
+
+def test_the_hidden_version_field_has_a_vietnamese_label():
+    """Django admin writes a hidden field's label into the page: "Phiên bản lúc mở", not "Loaded version"."""
+    from django import forms
+    from django.utils import translation
+
+    from core.versioning import VersionedForm
+
+    class Form(VersionedForm, forms.Form):
+        pass
+
+    with translation.override("vi"):
+        assert Form()[VERSION_FIELD].label == "Phiên bản lúc mở"
