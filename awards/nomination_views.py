@@ -90,6 +90,9 @@ class NominationFormMixin(PortalMixin):
         if user.is_authenticated and user.has_portal_role:
             self.load()
             _require_officer(user, self.campaign)
+            # An ended unit (a Huyện đoàn after 30/06/2025) reads its nominations and proposes nothing more,
+            # as it changes nothing else of today's (the province of the ended Tỉnh đoàn is refused above).
+            user.check_may_change_today()
         return super().dispatch(request, *args, **kwargs)
 
     def form(self, data=None) -> NominationForm:
@@ -136,14 +139,20 @@ class NominationCreateView(NominationFormMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
+        is_open = self.campaign.status == Campaign.Status.OPEN
         return super().get_context_data(
             campaign=self.campaign,
             unit=user.unit,
             window=self.campaign.window(),
-            is_open=self.campaign.status == Campaign.Status.OPEN,
-            use=self.use,
-            candidates=selectors.candidates(
-                campaign=self.campaign, unit=user.unit, user=user, limit=CANDIDATES_SHOWN
+            is_open=is_open,
+            # Not open: the page says so and nothing else (no quota advice, no ranking of whom to nominate).
+            use=self.use if is_open else None,
+            candidates=(
+                selectors.candidates(
+                    campaign=self.campaign, unit=user.unit, user=user, limit=CANDIDATES_SHOWN
+                )
+                if is_open
+                else []
             ),
             candidates_shown=CANDIDATES_SHOWN,
             **kwargs,

@@ -159,8 +159,32 @@ class TestCreatePage:
         services.campaign_close(campaign=world["campaign"], user=tra_vinh_staff)
         response = officer.get(create_url(world))
         assert response.status_code == 200
-        assert "nominations are not accepted now" in response.content.decode()
-        assert 'name="summary"' not in response.content.decode()
+        html = response.content.decode()
+        assert "nominations are not accepted now" in html
+        assert 'name="summary"' not in html
+        # Nothing to act on either: no quota advice (a decided campaign withdraws nothing), no ranking.
+        assert 'id="quota-use"' not in html
+        assert 'id="candidates"' not in html
+
+    def test_a_decided_campaign_shows_only_that_it_takes_no_nominations(self, officer, world):
+        response = officer.get(reverse("awards:nomination_create", args=[world["decided_campaign"].pk]))
+        html = response.content.decode()
+        assert "nominations are not accepted now" in html
+        assert 'id="quota-use"' not in html
+        assert "No place left" not in html
+        assert 'id="candidates"' not in html
+
+    @pytest.mark.parametrize("campaign", ["campaign", "decided_campaign"])
+    def test_an_ended_district_is_refused(self, officer, world, tieu_can_officer, campaign):
+        """A Huyện đoàn after 30/06/2025 reads its campaigns and nominates in none, as the ended Tỉnh đoàn's
+        staff: 403 on the form, asked or posted."""
+        district = tieu_can_officer.district
+        district.ended_on = today() - days(1)
+        district.save(update_fields=["ended_on"])
+        url = reverse("awards:nomination_create", args=[world[campaign].pk])
+        assert officer.get(url).status_code == 403
+        assert officer.post(url, {"summary": "x"}).status_code == 403
+        assert officer.get(edit_url(world["tieu_can_nomination"])).status_code == 403
 
 
 class TestCreate:
