@@ -13,7 +13,7 @@ from django.utils.translation import pgettext_lazy
 from core.forms import CancelLink, ErrorSummary, Fieldset
 from core.validators import validate_not_in_future
 from core.versioning import VERSION_FIELD, StaleEdit, VersionedForm
-from core.widgets import DateInput
+from core.widgets import DateInput, Textarea
 
 from .models import (
     POINTS_TOTAL,
@@ -128,9 +128,7 @@ class AssessmentForm(ErrorSummary, VersionedForm, forms.Form):
     assessed_on = forms.DateField(
         label=_("Assessed on"), widget=DateInput(), validators=[validate_not_in_future]
     )
-    comment = forms.CharField(
-        label=_("Overall comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    comment = forms.CharField(label=_("Overall comment"), required=False, widget=Textarea(attrs={"rows": 3}))
 
     def __init__(
         self,
@@ -205,7 +203,7 @@ class AssessmentForm(ErrorSummary, VersionedForm, forms.Form):
                     label=_("The unit's comment on this part"),
                     required=False,
                     initial=group_notes.get(group.pk, ""),
-                    widget=forms.Textarea(attrs={"rows": 2}),
+                    widget=Textarea(attrs={"rows": 2}),
                 )
         self.groups = groups
         # In the page's order (the scores, then the comment and the day), as the summary of errors lists them.
@@ -426,7 +424,7 @@ class ReopenForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for reopening"),
         max_length=300,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=Textarea(attrs={"rows": 3}),
         help_text=_("Kept in the assessment's history."),
     )
 
@@ -458,7 +456,7 @@ class SelfAssessmentForm(ErrorSummary, VersionedForm, forms.Form):
         required=False,
         # As long as a criterion's note may be: the unit reads it on the assessment's page.
         max_length=SelfScore._meta.get_field("comment").max_length,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=Textarea(attrs={"rows": 3}),
     )
 
     def __init__(

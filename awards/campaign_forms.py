@@ -18,7 +18,7 @@ from branches.forms import form_actions
 from branches.models import Commune, District, Province
 from core.forms import CancelLink
 from core.versioning import VERSION_FIELD, VersionedForm
-from core.widgets import DateInput
+from core.widgets import DateInput, Textarea
 
 from .models import COMMUNE, Campaign, Nomination, nominating_level
 from .services import deadline_problem, decision_date_problem, earliest_decision_date, quota_field
@@ -63,7 +63,7 @@ class CampaignForm(VersionedForm, forms.ModelForm):
         widgets = {
             "opens_on": DateInput(),
             "closes_on": DateInput(),
-            "criteria": forms.Textarea(attrs={"rows": 5}),
+            "criteria": Textarea(attrs={"rows": 5}),
         }
 
     def __init__(self, *args, province: Province, cancel_url: str, **kwargs):
@@ -331,7 +331,7 @@ class DecisionCorrectionForm(VersionedForm, DecisionFields):
     reason = forms.CharField(
         label=gettext_lazy("Reason for the correction"),
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy("For example: the date was typed wrongly. It is kept with the correction."),
     )
 
@@ -436,7 +436,7 @@ class BulkReviewForm(forms.Form):
         label=_label(Nomination, "rejection_reason"),
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=Textarea(attrs={"rows": 2}),
         help_text=gettext_lazy(
             "Required to reject; the same reason is kept on each ticked nomination. Only nominations still "
             "waiting are decided: those already decided keep their decision."

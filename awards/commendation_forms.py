@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.forms import form_actions
 from core.versioning import VERSION_FIELD, StaleEdit, VersionedForm
-from core.widgets import DateInput
+from core.widgets import DateInput, Textarea
 
 
 class CommendationRevokeForm(VersionedForm, forms.Form):
@@ -24,7 +24,7 @@ class CommendationRevokeForm(VersionedForm, forms.Form):
     reason = forms.CharField(
         label=_("Reason for revocation"),
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=Textarea(attrs={"rows": 4}),
         help_text=_("For example the false claim that was found. It is kept with the commendation."),
     )
 

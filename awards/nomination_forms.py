@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import CancelLink
 from core.versioning import VERSION_FIELD, VersionedForm
-from core.widgets import AutocompleteSelect
+from core.widgets import AutocompleteSelect, Textarea
 from secretaries.models import Person, Term
 
 from .documents import check_document
@@ -39,8 +39,8 @@ class NominationForm(VersionedForm, forms.ModelForm):
         model = Nomination
         fields = ["person", "summary", "report"]
         widgets = {
-            "summary": forms.Textarea(attrs={"rows": 3, "maxlength": 600}),
-            "report": forms.Textarea(attrs={"rows": 14}),
+            "summary": Textarea(attrs={"rows": 3, "maxlength": 600}),
+            "report": Textarea(attrs={"rows": 14}),
         }
 
     def __init__(self, *args, user, cancel_url: str, can_submit: bool = True, **kwargs):
@@ -94,7 +94,7 @@ class RejectForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for not approving"),
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=Textarea(attrs={"rows": 4}),
         help_text=_("The nominating unit reads it on the nomination."),
     )
     next = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -120,14 +120,14 @@ class DecisionChangeForm(forms.Form):
     reason = forms.CharField(
         label=_("Why the decision changes"),
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=Textarea(attrs={"rows": 3}),
         help_text=_("Kept in the nomination's history."),
     )
     rejection_reason = forms.CharField(
         label=_("Reason for not approving"),
         max_length=2000,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=Textarea(attrs={"rows": 3}),
         help_text=_("The nominating unit reads it on the nomination; empty: the reason above."),
     )
     confirm = forms.BooleanField(

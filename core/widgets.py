@@ -55,3 +55,22 @@ class DateInput(forms.DateInput):
     def __init__(self, attrs=None):
         defaults = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
         super().__init__(attrs={**defaults, **(attrs or {})}, format="%d/%m/%Y")
+
+
+def unix_line_breaks(text):
+    """Line breaks as stored: `\\n`. Browsers post a text area's breaks as `\\r\\n` (the HTML standard), where
+    what was seeded, imported or saved before has `\\n`."""
+    if isinstance(text, str):
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+class Textarea(forms.Textarea):
+    """The portal's text area (every multi-line field of its forms): what is posted comes with `\\n` line
+    breaks, so that a text saved unchanged is stored unchanged. Kept as `\\r\\n`, it differed from the stored
+    text: the history recorded a change of nothing, and another tab's save listed it as changed (a stale
+    form's false conflict). Named `Textarea` as Django's is: crispy's class for the field comes from its
+    name."""
+
+    def value_from_datadict(self, data, files, name):
+        return unix_line_breaks(super().value_from_datadict(data, files, name))

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from branches.forms import form_actions
 from core.forms import Submit, prompt_to_choose
-from core.widgets import DateInput
+from core.widgets import DateInput, Textarea
 
 from .account_services import CORRECTABLE_FIELDS
 from .birth_dates import validate_date_of_birth
@@ -103,7 +103,7 @@ class CorrectionForm(forms.ModelForm):
     note = forms.CharField(
         label=_("Note to your unit"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=Textarea(attrs={"rows": 3}),
         help_text=_("Why the change, or where it can be checked (optional)."),
     )
 
@@ -153,7 +153,7 @@ class CorrectionForm(forms.ModelForm):
 
 
 class RefuseForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for refusal"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Reason for refusal"), widget=Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, cancel_url: str, **kwargs):
         super().__init__(*args, **kwargs)

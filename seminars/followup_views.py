@@ -28,7 +28,7 @@ from core.mixins import PaginatedListMixin, PortalMixin, RefusedWithReason, port
 from core.navigation import fixed_url, posted_from, safe_next
 from core.templatetags.portal import ceased_badge, numbers
 from core.versioning import VersionedForm
-from core.widgets import AutocompleteSelect
+from core.widgets import AutocompleteSelect, Textarea
 
 from . import selectors, services
 from .forms import may_edit
@@ -89,7 +89,7 @@ class ProposalUpdateForm(VersionedForm, forms.Form):
         label=gettext_lazy("Result"),
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control-sm"}),
+        widget=Textarea(attrs={"rows": 2, "class": "form-control-sm"}),
     )
     # Where to come back to (the follow-up page with its filters); checked by safe_next when used.
     next = forms.CharField(required=False, widget=forms.HiddenInput)

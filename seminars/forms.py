@@ -14,7 +14,7 @@ from django.utils.translation import ngettext_lazy
 from branches.models import Commune, District, Province
 from core.forms import NO_CHOICE, ErrorSummary
 from core.versioning import VERSION_FIELD, VersionedForm
-from core.widgets import AutocompleteSelect, AutocompleteSelectMultiple, DateInput
+from core.widgets import AutocompleteSelect, AutocompleteSelectMultiple, DateInput, Textarea
 from secretaries.models import Person
 
 from .models import Programme, Proposal, Seminar, union_body_name
@@ -130,7 +130,7 @@ class SeminarForm(ErrorSummary, VersionedForm, forms.ModelForm):
             "other_attendees",
             "outcome",
         ]
-        widgets = {"held_on": DateInput(), "outcome": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"held_on": DateInput(), "outcome": Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -218,7 +218,7 @@ class SeminarForm(ErrorSummary, VersionedForm, forms.ModelForm):
 
 class ThemeForm(forms.Form):
     title = forms.CharField(label=_("Theme"), max_length=300)
-    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(label=_("Notes"), required=False, widget=Textarea(attrs={"rows": 2}))
     # Drawn by templates/seminars/partials/theme_row.html (a formset's rows, without crispy).
 
 
@@ -268,8 +268,8 @@ class ProposalForm(VersionedForm, forms.ModelForm):
         model = Proposal
         fields = ["text", "responsible", "due_on", "status", "result"]
         widgets = {
-            "text": forms.Textarea(attrs={"rows": 2}),
-            "result": forms.Textarea(attrs={"rows": 2}),
+            "text": Textarea(attrs={"rows": 2}),
+            "result": Textarea(attrs={"rows": 2}),
             "due_on": DateInput(),
         }
 

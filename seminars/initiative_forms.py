@@ -14,7 +14,7 @@ from branches.forms import BranchChoiceField, CommuneChoiceField, form_actions
 from branches.models import Branch, Commune, District, Province
 from core.forms import NO_CHOICE
 from core.versioning import VERSION_FIELD, VersionedForm
-from core.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from core.widgets import AutocompleteSelect, AutocompleteSelectMultiple, Textarea
 
 from .forms import programmes_offered
 from .models import Initiative, Seminar
@@ -96,8 +96,8 @@ class InitiativeForm(VersionedForm, forms.ModelForm):
             "results",
         ]
         widgets = {
-            "description": forms.Textarea(attrs={"rows": 4}),
-            "results": forms.Textarea(attrs={"rows": 4}),
+            "description": Textarea(attrs={"rows": 4}),
+            "results": Textarea(attrs={"rows": 4}),
         }
 
     def __init__(self, *args, user, cancel_url: str, **kwargs):

@@ -283,6 +283,31 @@ class TestForm:
         assert reason.startswith("Chỉ tiêu: ")
         assert "Huyện Tiểu Cần 2 → 3" in reason and "Huyện Càng Long 4 → 2" in reason
 
+    def test_criteria_saved_unchanged_are_not_a_change(self, client, tra_vinh_staff, world):
+        """The criteria are multi-line: posted with the browser's CRLF, saved unchanged they stay as stored
+        (LF), and the history records no change of them."""
+        campaign = world["campaign"]
+        campaign.criteria = "Hoàn thành tốt nhiệm vụ;\ncó mô hình hay."
+        campaign.save()  # with its history record, as the seeded and imported texts are stored
+        login_verified(client, tra_vinh_staff)
+        url = reverse("awards:campaign_update", args=[campaign.pk])
+        data = campaign_data(
+            year=str(campaign.year),
+            title="Tên mới",
+            opens_on=campaign.opens_on.strftime("%d/%m/%Y"),
+            closes_on=campaign.closes_on.strftime("%d/%m/%Y"),
+            default_quota=str(campaign.default_quota),
+            minimum_rating=campaign.minimum_rating,
+            criteria="Hoàn thành tốt nhiệm vụ;\r\ncó mô hình hay.",
+            loaded_version=str(campaign.version),
+        )
+        assert client.post(url, data).status_code == 302
+        campaign.refresh_from_db()
+        assert campaign.title == "Tên mới"
+        assert campaign.criteria == "Hoàn thành tốt nhiệm vụ;\ncó mô hình hay."
+        newest = campaign.history.order_by("-history_date", "-history_id").first()
+        assert "criteria" not in [c.field for c in newest.diff_against(newest.prev_record).changes]
+
     def test_an_open_campaigns_deadline_is_not_moved_into_the_past(self, client, tra_vinh_staff, world):
         """It would stay open in name and take no nomination: closing is its own step. A past deadline
         kept as it was does not stop an edit of the rest."""

@@ -382,6 +382,28 @@ class TestUpdate:
         )
         assert nomination.person == world["tieu_can_person"]
 
+    def test_a_report_saved_unchanged_is_not_a_change(self, officer, world, hieu_tu):
+        """Browsers post a text area's line breaks as CRLF; the stored report has LF. Saved unchanged, it
+        stays as it was: no history entry changes it, and another tab's save of the summary alone lists
+        only the summary as changed (no false conflict on the report)."""
+        nomination = nominate(officer, world, secretary(hieu_tu, full_name="Cao Thị Như"))
+        assert nomination.report == REPORT  # stored with LF, as the seeded and imported texts are
+        loaded = nomination.version
+        posted = REPORT.replace("\n", "\r\n")
+        data = {"report": posted, "loaded_version": loaded, "save": ""}
+        response = officer.post(edit_url(nomination), {**data, "summary": "Tab một"})
+        assert response.status_code == 302
+        nomination.refresh_from_db()
+        assert nomination.report == REPORT
+        newest, before = nomination.history.order_by("-history_date", "-history_id")[:2]
+        assert [c.field for c in newest.diff_against(before).changes] == ["summary"]
+        # The second tab, loaded from the same version, saves its own summary.
+        response = officer.post(edit_url(nomination), {**data, "summary": "Tab hai"})
+        assert response.status_code == 200
+        conflict = " ".join(form_errors(response))
+        assert "Tab một" in conflict, conflict
+        assert "Báo cáo thành tích" not in conflict and "Sơ lược" not in conflict
+
     def test_edit_and_submit_a_draft(self, officer, world, hieu_tu):
         nomination = nominate(officer, world, secretary(hieu_tu))
         response = officer.post(edit_url(nomination), {"summary": "Sửa", "report": "Sửa", "submit": ""})
