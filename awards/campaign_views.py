@@ -160,6 +160,11 @@ class CampaignDetailView(CampaignQuerysetMixin, DetailView):
             "can_manage": user.runs_commendations,
             "window_note": campaign.window_note(),
             "window_closed": campaign.window_closed(),
+            # Closed for review before its deadline: the page names the day it really closed, the day the
+            # decision may bear from (services.earliest_decision_date).
+            "closed_early_on": None
+            if campaign.is_draft or campaign.is_open
+            else services.closed_early_on(campaign),
             "history": history_rows(campaign.history, limit=30),
             "quota_rows": shown,
             "quota_table_rows": draw_quota_rows(

@@ -279,20 +279,27 @@ def campaign_close(*, campaign: Campaign, user, today: datetime.date | None = No
     )
 
 
+def closed_early_on(campaign: Campaign) -> datetime.date | None:
+    """The day the province closed nominations for review before the window's last day had passed (from the
+    campaign's history: no field records it), or None: never closed, or closed once the deadline was past."""
+    if not campaign.pk:
+        return None
+    closed = (
+        campaign.history.filter(status=Status.REVIEW)
+        .order_by("history_date")
+        .values_list("history_date", flat=True)
+        .first()
+    )
+    if closed is None:
+        return None
+    day = timezone.localdate(closed)
+    return day if day <= campaign.closes_on else None
+
+
 def earliest_decision_date(campaign: Campaign) -> datetime.date:
     """The first day a campaign's decision may bear: the day after its window's last day, or the day the
-    province closed nominations for review, if it did so earlier (from the campaign's history)."""
-    earliest = campaign.closes_on + datetime.timedelta(days=1)
-    if campaign.pk:
-        closed = (
-            campaign.history.filter(status=Status.REVIEW)
-            .order_by("history_date")
-            .values_list("history_date", flat=True)
-            .first()
-        )
-        if closed is not None:
-            earliest = min(earliest, timezone.localdate(closed))
-    return earliest
+    province closed nominations for review, if it did so earlier (closed_early_on)."""
+    return closed_early_on(campaign) or campaign.closes_on + datetime.timedelta(days=1)
 
 
 def decision_date_problem(campaign: Campaign, day: datetime.date | None, today: datetime.date | None = None):
@@ -305,7 +312,7 @@ def decision_date_problem(campaign: Campaign, day: datetime.date | None, today: 
     earliest = earliest_decision_date(campaign)
     if day < earliest:
         return (
-            _("The decision must be dated after nominations closed: %(date)s or later.")
+            _("The decision date cannot be before the day nominations ended (%(date)s).")
             % {"date": _date(earliest)},
             "decision_before_window_closed",
         )

@@ -61,11 +61,30 @@ class TestDecisionDate:
             response = staff.post(publish_url(ready), {"decision_number": "9-QĐ/TĐTN", "decision_date": day})
             assert response.status_code == 200
             errors = response.context["form"].errors["decision_date"]
+            # The day itself is allowed: "not before", never "after" (which would exclude it).
             assert errors == [
-                f"Ngày quyết định phải sau khi hết hạn nhận đề nghị: từ ngày {today():%d/%m/%Y} trở đi."
+                f"Ngày quyết định không được trước ngày kết thúc nhận đề nghị ({today():%d/%m/%Y})."
             ]
         ready.refresh_from_db()
         assert ready.status == Campaign.Status.REVIEW and not ready.commendations.exists()
+        assert services.decision_date_problem(ready, today()) is None
+
+    def test_the_campaign_page_names_the_day_nominations_really_closed(self, staff, ready):
+        """Closed early (today, the deadline 20 days on): the page's window ends on the day it closed, the
+        day the decision may bear from, and says the deadline it closed before."""
+        html = staff.get(reverse("awards:campaign_detail", args=[ready.pk])).content.decode()
+        closed, deadline = f"{today():%d/%m/%Y}", f"{ready.closes_on:%d/%m/%Y}"
+        assert f"{ready.opens_on:%d/%m/%Y} – {closed}" in html
+        assert f"– {deadline}" not in html
+        assert f"Đã kết thúc nhận đề nghị ngày {closed}, trước hạn cuối {deadline}." in html
+        assert services.earliest_decision_date(ready) == today()
+
+    def test_a_campaign_closed_after_its_deadline_shows_its_window(self, staff, world):
+        campaign = world["decided_campaign"]  # 15/10/2020, never closed by hand
+        assert services.closed_early_on(campaign) is None
+        html = staff.get(reverse("awards:campaign_detail", args=[campaign.pk])).content.decode()
+        assert f"– {campaign.closes_on:%d/%m/%Y}" in html
+        assert "data-closed-early" not in html
 
     def test_a_future_date_is_refused(self, staff, ready):
         tomorrow = today() + datetime.timedelta(days=1)
