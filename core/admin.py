@@ -16,6 +16,7 @@ from .models import ReminderSent, SecurityEvent, SensitiveDataAccess
 from .personal_data import field_labels
 from .security_log import EVENT_LABELS, event_label, security_event
 from .text import fold, search_terms
+from .widgets import ADMIN_TEXT_AREAS
 
 
 class _PortalHistoryContext(HistoricalRecordContextHelper):
@@ -39,6 +40,8 @@ class HistoryAdmin(SimpleHistoryAdmin):
     services and their rules (a revoked commendation un-revoked, a confirmed assessment reopened; it
     answered 500 where the record's version check ran outside a transaction). A malformed address
     (".../582/change/history/") is a page that does not exist: 404, not a server error."""
+
+    formfield_overrides = ADMIN_TEXT_AREAS
 
     def get_historical_record_context_helper(self, request, historical_record):
         return _PortalHistoryContext(self.model, historical_record)

@@ -37,6 +37,7 @@ from django.utils.translation import gettext_lazy
 
 from .history import display_value
 from .log_context import current_request
+from .widgets import ADMIN_TEXT_AREAS
 
 #: the hidden form field that carries the version a form was loaded from
 VERSION_FIELD = "loaded_version"
@@ -266,3 +267,4 @@ class VersionedAdminMixin:
     """ModelAdmin mixin: the change form carries and checks the version (see VersionedAdminForm)."""
 
     form = VersionedAdminForm
+    formfield_overrides = ADMIN_TEXT_AREAS

@@ -1,6 +1,8 @@
 from urllib.parse import urlencode
 
 from django import forms
+from django.contrib.admin.widgets import AdminTextareaWidget
+from django.db import models
 from django.urls import reverse
 
 
@@ -74,3 +76,12 @@ class Textarea(forms.Textarea):
 
     def value_from_datadict(self, data, files, name):
         return unix_line_breaks(super().value_from_datadict(data, files, name))
+
+
+class AdminTextarea(Textarea, AdminTextareaWidget):
+    """Django admin's text area, with the same `\n` line breaks."""
+
+
+#: `formfield_overrides` of the admin pages of the records whose changes are compared and kept (a history,
+#: a version): a TextField saved unchanged there is stored unchanged too
+ADMIN_TEXT_AREAS = {models.TextField: {"widget": AdminTextarea}}

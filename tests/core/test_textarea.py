@@ -40,3 +40,24 @@ def test_every_text_area_of_the_portal_forms_is_the_portal_one():
         if isinstance(field.widget, forms.Textarea) and not isinstance(field.widget, Textarea)
     ]
     assert not wrong, wrong
+
+
+def test_every_text_area_of_the_admin_pages_of_kept_records_is_the_portal_one():
+    """Django admin's pages of the records with a history or a version draw their TextFields with the same
+    line breaks (core.widgets.ADMIN_TEXT_AREAS), as the stale-edit check there compares them too."""
+    from django.contrib import admin
+    from django.db import models
+
+    from core.versioning import Versioned
+
+    checked, wrong = 0, []
+    for model, model_admin in admin.site._registry.items():
+        if not (issubclass(model, Versioned) or hasattr(model, "history")):
+            continue
+        for field in model._meta.get_fields():
+            if isinstance(field, models.TextField) and field.editable:
+                checked += 1
+                widget = model_admin.formfield_for_dbfield(field, request=None).widget
+                if not isinstance(widget, Textarea):
+                    wrong.append(f"{model.__name__}.{field.name}")
+    assert checked and not wrong, wrong
