@@ -51,7 +51,7 @@ def test_publishing_refuses_a_bad_date_then_confirms(page, live_server, world, t
     submit(page, "Kiểm tra và tiếp tục")
     # Refused next to the date, in Vietnamese; nothing published.
     error = page.locator("#id_decision_date").locator("xpath=..").locator(".invalid-feedback")
-    expect(error).to_contain_text("Ngày quyết định phải sau khi hết hạn nhận đề nghị")
+    expect(error).to_contain_text("Ngày quyết định không được trước ngày kết thúc nhận đề nghị")
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.REVIEW
 
