@@ -1,10 +1,12 @@
 import io
+import struct
+import zlib
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image, ImageCms, PngImagePlugin
+from PIL import Image, ImageCms, ImageFile, PngImagePlugin
 
 from secretaries.models import Person
 from secretaries.portraits import image_process
@@ -145,6 +147,33 @@ def test_too_many_pixels_is_refused_before_decoding():
     with pytest.raises(ValidationError) as error:
         image_process(upload(png_bytes((8000, 6000)), name="bomb.png", content_type="image/png"))
     assert "48" in " ".join(error.value.messages)
+
+
+def huge_png(width: int, height: int) -> bytes:
+    """A valid black-and-white PNG of this size, made without Pillow holding its pixels (a 20000×20000
+    image compresses to some 100 kB)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    row = b"\0" * (1 + (width + 7) // 8)  # the filter byte, then the row's bits
+    packer = zlib.compressobj(9)
+    data = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+
+
+def test_a_decompression_bomb_is_refused_for_its_pixels_without_decoding(monkeypatch):
+    """QA: a valid 20000×20000 PNG under the byte limit was refused as "not a photo that can be read":
+    Pillow refuses to open an image above some 179 megapixels at all. It is refused for its megapixels,
+    still without decoding it."""
+    data = huge_png(20000, 20000)
+    assert len(data) < 5 * 1024 * 1024
+    monkeypatch.setattr(ImageFile.ImageFile, "load", lambda self: pytest.fail("decoded"))
+    with pytest.raises(ValidationError) as error:
+        image_process(upload(data, name="bomb.png", content_type="image/png"))
+    assert error.value.code == "too_many_pixels"
+    assert error.value.messages == ["Ảnh có 400 megapixel; giới hạn là 40."]
 
 
 def test_truncated_image_is_refused():
