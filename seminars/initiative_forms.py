@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from branches.forms import BranchChoiceField, CommuneChoiceField, form_actions
 from branches.models import Branch, Commune, District, Province
-from core.forms import NO_CHOICE
+from core.forms import NO_CHOICE, ErrorSummary
 from core.versioning import VERSION_FIELD, VersionedForm
 from core.widgets import AutocompleteSelect, AutocompleteSelectMultiple, Textarea
 
@@ -37,7 +37,7 @@ def seminar_label(seminar: Seminar) -> str:
     return f"{seminar.title} ({formats.date_format(seminar.held_on, 'SHORT_DATE_FORMAT')})"
 
 
-class InitiativeForm(VersionedForm, forms.ModelForm):
+class InitiativeForm(ErrorSummary, VersionedForm, forms.ModelForm):
     province = forms.ModelChoiceField(
         label=gettext_lazy("Province"), queryset=Province.objects.none(), required=False
     )

@@ -449,6 +449,18 @@ class TestInitiatives:
         response = client.post(reverse("seminars:initiative_create"), initiative_data(to_year="2018"))
         assert "to_year" in response.context["form"].errors
 
+    def test_a_refused_save_is_summarised_above_the_form(self, client, tieu_can_officer, world):
+        """QA: the errors were said only beside the year fields, below the fold on a phone; the seminar
+        form's summary (core.forms.ErrorSummary) says above it that nothing was saved."""
+        client.force_login(tieu_can_officer)
+        response = client.post(reverse("seminars:initiative_create"), initiative_data(to_year="2018"))
+        html = " ".join(response.content.decode().split())
+        summary = html[html.index('id="form-errors"') :]
+        assert summary.index("</div>") < summary.index("data-warn-unsaved")  # above the form
+        summary = summary[: summary.index("</div>")]
+        assert "Một số mục cần sửa. Chưa lưu gì." in summary
+        assert 'href="#id_to_year"' in summary
+
     def test_edit(self, client, tieu_can_officer, world):
         initiative = world["tieu_can_initiative"]
         client.force_login(tieu_can_officer)
