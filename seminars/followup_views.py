@@ -131,6 +131,7 @@ class FollowupView(PaginatedListMixin, PortalMixin, ListView):
         # followed up here, nor is any by an account whose unit has ended (the province follows them up):
         # its row says who follows it up instead of offering a form the service would refuse.
         follows_up = services.may_follow_up(user)
+        selectors.attach_followers(context["proposals"], user=user)
         context["rows"] = [
             (
                 proposal,

@@ -23,11 +23,12 @@ from django.utils import timezone
 
 from branches.models import BranchAttachment, Commune, CommuneCounter, District, Province
 from branches.rollup import LEVEL_HEADERS, RECORDED, Grouping, grouping, rows_level, sort_key
+from branches.selectors import attach_successors
 from core.text import search_terms
 from secretaries.models import Term
 from secretaries.selectors import percent
 
-from .models import Attendance, Proposal, Seminar, year_bounds
+from .models import Attendance, Proposal, Seminar, union_body_name, year_bounds
 
 # ---------------------------------------------------------------------------------------------------
 # Follow-up of proposals
@@ -47,6 +48,20 @@ def open_proposals(*, user):
         )
         .order_by("overdue_rank", F("due_on").asc(nulls_last=True), "pk")
     )
+
+
+def attach_followers(proposals, *, user) -> None:
+    """Set `follower` on each proposal whose organiser has ended: the Union body that follows it up now, the
+    Tỉnh đoàn of the organiser's province, or of the province it went into once that has ended too
+    ("Tỉnh đoàn Vĩnh Long" for a proposal of Huyện đoàn Tiểu Cần, Trà Vinh). Two queries at most, for the
+    whole page (branches.selectors.attach_successors)."""
+    ended = [p for p in proposals if p.seminar.organiser.ended_on]
+    provinces = {p.seminar.province_id: p.seminar.province for p in ended}
+    attach_successors(list(provinces.values()), model=Province, user=user)
+    for proposal in ended:
+        province = provinces[proposal.seminar.province_id]
+        bodies = (province.successors if province.ended_on else None) or [province]
+        proposal.follower = ", ".join(union_body_name(body) for body in bodies)
 
 
 def search_proposals(queryset, query: str | None):

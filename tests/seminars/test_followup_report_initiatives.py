@@ -96,6 +96,22 @@ class TestFollowup:
         by_seminar = client.get(url, {"q": "chat luong"}).context["proposals"]  # the seminar's title, folded
         assert [p.text for p in by_seminar] == ["Tập huấn kỹ năng điều hành"]
 
+    def test_a_filter_that_keeps_nothing_does_not_say_all_is_settled(self, client, tra_vinh_staff, world):
+        """QA: a search that found nothing said every proposed solution had been settled while some were
+        open (and overdue). Filtered, it says that none matches, with a link clearing the filter."""
+        login_verified(client, tra_vinh_staff)
+        url = reverse("seminars:followup")
+        html = " ".join(client.get(url, {"q": "zzzzz"}).content.decode().split())
+        empty = html[html.index("data-empty") : html.index("</td>", html.index("data-empty"))]
+        assert "Không có đề xuất đang mở nào phù hợp." in empty
+        assert f'<a href="{url}">Xóa bộ lọc</a>' in empty
+        assert "đã được giải quyết" not in html
+        # Without a filter, nothing open is what it says.
+        Proposal.objects.update(status="hoan_thanh", result="Xong")
+        html = " ".join(client.get(url).content.decode().split())
+        assert "Không có đề xuất nào đang mở: mọi đề xuất giải pháp đã được giải quyết." in html
+        assert "phù hợp" not in html
+
     def test_status_change_through_the_page(self, client, tieu_can_officer, world):
         item = world["tieu_can_seminar"].proposals.get()
         client.force_login(tieu_can_officer)

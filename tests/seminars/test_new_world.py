@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from branches.models import CommuneSuccession
+from branches.models import CommuneSuccession, District
 from seminars import selectors, services
 from seminars.forms import SeminarForm
 from seminars.models import Initiative, Proposal, Seminar, union_body_name
@@ -145,7 +145,7 @@ def test_commune_officer_follows_up_its_own_proposals_and_reads_those_of_a_semin
     html = " ".join(page.content.decode().split())
     assert reverse("seminars:proposal_update", args=[own.pk]) in html
     assert reverse("seminars:proposal_update", args=[old.pk]) not in html
-    assert "Tỉnh đoàn theo dõi (đơn vị tổ chức đã kết thúc)" in html
+    assert "Tỉnh đoàn Vĩnh Long (mới) theo dõi (đơn vị tổ chức đã kết thúc)" in html
 
     response = client.post(reverse("seminars:proposal_update", args=[old.pk]), {"status": "hoan_thanh"})
     assert response.status_code == 403
@@ -320,7 +320,7 @@ def test_an_ended_units_follow_up_page_offers_no_form_the_service_would_refuse(
     assert [form for p, form in page.context["rows"]] == [None]
     html = page.content.decode()
     row = html[html.index(f'data-proposal="{proposal.pk}"') :]
-    assert "Tỉnh đoàn theo dõi (đơn vị tổ chức đã kết thúc)" in row[: row.index("</tr>")]
+    assert "Tỉnh đoàn Vĩnh Long (mới) theo dõi (đơn vị tổ chức đã kết thúc)" in row[: row.index("</tr>")]
     assert 'class="proposal-update"' not in html
     assert not services.may_follow_up(tieu_can_officer)
     with pytest.raises(ValidationError):
@@ -633,3 +633,20 @@ def test_the_models_form_offers_the_programmes_the_seminar_form_does(world, refo
     for url in (reverse("seminars:initiative_create"), reverse("seminars:seminar_create")):
         offered = client.get(url).context["form"].fields["programme"].queryset
         assert list(offered) == [current], url
+
+
+def test_an_ended_organisers_proposals_name_the_union_body_that_follows_them_up(
+    world, tieu_can, tieu_can_officer, client, django_assert_max_num_queries
+):
+    """QA: "Tỉnh đoàn theo dõi" did not say which. A district ended within a province that goes on: its own
+    province follows its proposals up; once the province has ended too, the one it went into (the tests
+    above: "Tỉnh đoàn Vĩnh Long (mới)"). Read for the whole page at once (selectors.attach_followers)."""
+    District.objects.filter(pk=tieu_can.pk).update(ended_on=LAST_OLD_DAY)
+    proposals = list(selectors.open_proposals(user=tieu_can_officer))
+    assert proposals
+    with django_assert_max_num_queries(2):
+        selectors.attach_followers(proposals, user=tieu_can_officer)
+    assert {p.follower for p in proposals} == {"Tỉnh đoàn Trà Vinh"}
+    login_verified(client, tieu_can_officer)
+    html = " ".join(client.get(reverse("seminars:followup")).content.decode().split())
+    assert "Tỉnh đoàn Trà Vinh theo dõi (đơn vị tổ chức đã kết thúc)" in html
