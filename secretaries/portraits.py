@@ -8,7 +8,6 @@ beside them.
 """
 
 import io
-import struct
 import uuid
 from dataclasses import dataclass
 
@@ -72,37 +71,13 @@ def _jpeg(image: Image.Image, name: str) -> ContentFile:
     return ContentFile(buffer.getvalue(), name=name)
 
 
-def _open_header(upload) -> Image.Image:
-    """The upload opened, its header read and no pixel decoded. Pillow refuses outright to open an image
-    of more than twice its `MAX_IMAGE_PIXELS` (some 179 megapixels) as a possible decompression bomb: such
-    a file is opened here by its format's plugin alone, as `Image.open` would without that check, so that
-    it is refused by the format and pixel checks below, which say why (a 20000×20000 PNG: "The photo has
-    400 megapixels"), rather than as unreadable. Nothing in it is decoded either way."""
-    upload.seek(0)
-    try:
-        return Image.open(upload)
-    except Image.DecompressionBombError:
-        upload.seek(0)
-        prefix = upload.read(16)
-        for kind in Image.ID:
-            factory, accept = Image.OPEN[kind]
-            accepted = accept is None or accept(prefix)
-            if accepted and not isinstance(accepted, str):  # a text: a warning, not the format
-                upload.seek(0)
-                try:
-                    return factory(upload, "")
-                except (SyntaxError, IndexError, TypeError, struct.error):
-                    continue
-        raise
-
-
 def image_process(upload, *, square_thumbnail: bool = True) -> ProcessedImage:
     """Check and re-encode an uploaded image; raises ValidationError with a message for the user."""
     check_size(upload)
     upload.seek(0)
     try:
         # Opening reads only the header, so the pixel count is known before any decoding.
-        with _open_header(upload) as probe:
+        with Image.open(upload) as probe:
             kind, (width, height) = probe.format, probe.size
             if kind not in ALLOWED_FORMATS:
                 raise ValidationError(
@@ -122,7 +97,15 @@ def image_process(upload, *, square_thumbnail: bool = True) -> ProcessedImage:
             image = _pixels_only(_srgb(ImageOps.exif_transpose(source)))
     except ValidationError:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+    except Image.DecompressionBombError as error:
+        # Pillow will not even open an image of more than twice MAX_IMAGE_PIXELS (some 179 megapixels): such
+        # a photo is refused for its size, as the check above refuses a smaller one, not as unreadable.
+        raise ValidationError(
+            _("The photo has more than %(mp)s megapixels; the limit is 40.")
+            % {"mp": round(2 * Image.MAX_IMAGE_PIXELS / 1e6)},
+            code="too_many_pixels",
+        ) from error
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise ValidationError(
             _("This file is not a photo that can be read (JPEG, PNG or WebP)."), code="invalid"
         ) from error

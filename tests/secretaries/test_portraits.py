@@ -165,15 +165,15 @@ def huge_png(width: int, height: int) -> bytes:
 
 def test_a_decompression_bomb_is_refused_for_its_pixels_without_decoding(monkeypatch):
     """QA: a valid 20000×20000 PNG under the byte limit was refused as "not a photo that can be read":
-    Pillow refuses to open an image above some 179 megapixels at all. It is refused for its megapixels,
-    still without decoding it."""
+    Pillow refuses to open an image above some 179 megapixels at all. It is refused for its size, still
+    without decoding it."""
     data = huge_png(20000, 20000)
     assert len(data) < 5 * 1024 * 1024
     monkeypatch.setattr(ImageFile.ImageFile, "load", lambda self: pytest.fail("decoded"))
     with pytest.raises(ValidationError) as error:
         image_process(upload(data, name="bomb.png", content_type="image/png"))
     assert error.value.code == "too_many_pixels"
-    assert error.value.messages == ["Ảnh có 400 megapixel; giới hạn là 40."]
+    assert error.value.messages == ["Ảnh có hơn 179 megapixel; giới hạn là 40."]
 
 
 def test_truncated_image_is_refused():
