@@ -32,3 +32,23 @@ def validate_year(value) -> None:
             code="future",
             params={"year": value},
         )
+
+
+#: How far ahead a planned year (a programme's last) may lie: a five-year term and then some.
+PLANNED_YEARS_AHEAD = 10
+
+
+def validate_planned_year(value) -> None:
+    """The last year of something planned (a programme: 2026–2030): a year the Union existed in, and not
+    beyond a plan's reach (2300 is a slip). Unlike `validate_year`, it may still be ahead."""
+    if value is None:
+        return
+    if value < EARLIEST_YEAR:
+        validate_year(value)
+    latest = timezone.localdate().year + PLANNED_YEARS_AHEAD
+    if value > latest:
+        raise ValidationError(
+            _("%(year)s is too far ahead: give a year up to %(latest)s."),
+            code="too_far_ahead",
+            params={"year": value, "latest": latest},
+        )

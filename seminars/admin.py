@@ -40,7 +40,7 @@ class OrganisedAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(VersionedAdminMixin, OrganisedAdmin):  # no history kept: a plain ModelAdmin
+class ProgrammeAdmin(VersionedAdminMixin, OrganisedAdmin, HistoryAdmin):
     list_display = ["name", "from_year", "to_year", "province", "district", "commune"]
     search_fields = ["title_key", "name"]
 

@@ -24,7 +24,7 @@ from core.choices import status_is
 from core.navigation import object_url
 from core.scope import ScopedQuerySet
 from core.text import fold, normalize_name
-from core.validators import validate_year
+from core.validators import validate_planned_year, validate_year
 from core.versioning import Versioned
 
 
@@ -237,10 +237,18 @@ class Programme(Versioned, Organised):
 
     name = models.CharField(_("name"), max_length=300)
     title_key = models.CharField(max_length=300, editable=False, db_index=True)
-    from_year = models.PositiveSmallIntegerField(_("from year"))
-    to_year = models.PositiveSmallIntegerField(_("to year"), null=True, blank=True)
+    from_year = models.PositiveSmallIntegerField(_("from year"), validators=[validate_year])
+    to_year = models.PositiveSmallIntegerField(
+        _("to year"),
+        null=True,
+        blank=True,
+        validators=[validate_planned_year],
+        help_text=_("The programme's last year, which may be ahead (2026–2030); empty while it runs on."),
+    )
 
     objects = ProgrammeQuerySet.as_manager()
+    # Kept by its unit in the portal (seminars/programme_views.py): who changed its name or period, and when.
+    history = HistoricalRecords(excluded_fields=["title_key"])
 
     class Meta:
         verbose_name = _("programme")
@@ -262,6 +270,9 @@ class Programme(Versioned, Organised):
         self.name = normalize_name(self.name)
         self.title_key = fold(self.name)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return object_url("seminars:programme_detail", self.pk)
 
     def covers_year(self, year: int) -> bool:
         return self.from_year <= year and (self.to_year is None or year <= self.to_year)

@@ -17,6 +17,7 @@ from . import totals
 from .models import (
     Initiative,
     Photo,
+    Programme,
     Proposal,
     Seminar,
     Theme,
@@ -247,3 +248,19 @@ def initiative_save(
     initiative.branches.set(list(branches))
     initiative.seminars.set(list(seminars))
     return initiative
+
+
+@transaction.atomic
+def programme_save(*, programme: Programme, version: int | None = None, user=None) -> Programme:
+    """Save a programme (chương trình) as its unit keeps it, by the rules of a model/solution's period: a
+    stale `version` is refused (core.versioning.StaleEdit); its period starts on 1 January of its first
+    year, which the user's unit must reach (an ended unit's account starts none after its end); its organiser
+    must have existed in that year (check_unit_existed: codes "unit_ended", "unit_not_begun")."""
+    check_version(programme, version=version)
+    _check_organiser(province=programme.province, district=programme.district, commune=programme.commune)
+    first, last = year_bounds(programme.from_year)
+    if user is not None:
+        user.check_may_record_on(first)
+    check_unit_existed(programme.organiser, first=first, last=last)
+    programme.save()
+    return programme
