@@ -103,3 +103,40 @@ class InitiativeFilter(django_filters.FilterSet):
 
     def filter_year(self, queryset, name, value):
         return queryset.filter(Q(to_year__isnull=True) | Q(to_year__gte=value), from_year__lte=value)
+
+
+class ProgrammeFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_search",
+        help_text=_("Name or organiser, with or without diacritics"),
+    )
+    district = django_filters.ModelChoiceFilter(
+        label=_("District"),
+        queryset=_districts,
+        widget=AutocompleteSelect("branches:district_autocomplete"),
+    )
+    year = django_filters.NumberFilter(label=_("Running in year"), method="filter_year")
+    o = SortFilter(
+        fields=[
+            ("title_key", "name"),
+            ("from_year", "period"),
+            ("seminar_count", "seminars"),
+            ("initiative_count", "models"),
+        ],
+    )
+
+    class Meta:
+        model = Programme
+        fields = []
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        if request.user.is_district_officer or request.user.is_commune_officer:
+            del self.filters["district"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_year(self, queryset, name, value):
+        return queryset.filter(Q(to_year__isnull=True) | Q(to_year__gte=value), from_year__lte=value)

@@ -15,6 +15,7 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from branches.unit_views import AUTOCOMPLETE_LIMIT
 from core.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
+from core.scope import mark_visible
 from core.text import search_terms
 
 from . import services
@@ -56,6 +57,11 @@ class InitiativeDetailView(InitiativeQuerysetMixin, DetailView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         initiative = self.object
+        # Its programme is linked only where the reader may open it (a province's, read by a district);
+        # asked with the units its breadcrumbs name, in the same query (check_links leaves those marked).
+        mark_visible(
+            [initiative.programme, initiative.province, initiative.district, initiative.commune], user
+        )
         return super().get_context_data(
             communes=initiative.communes.visible_to(user).select_related("district"),
             branches=initiative.branches.visible_to(user).select_related("commune"),

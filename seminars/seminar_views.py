@@ -17,6 +17,7 @@ from core.excel import ExcelExport, export_response
 from core.filters import filter_summary
 from core.history import history_rows
 from core.mixins import PaginatedListMixin, PrintableListMixin, ScopedObjectMixin, portal_view
+from core.scope import mark_visible
 from core.versioning import StaleEdit
 from secretaries.models import Person
 
@@ -140,6 +141,11 @@ class SeminarDetailView(SeminarQuerysetMixin, DetailView):
     def get_context_data(self, **kwargs):
         seminar = self.object
         editable = may_edit(self.request.user, seminar)
+        # Its programme is linked only where the reader may open it (a province's, read by a district);
+        # asked with the units its breadcrumbs name, in the same query (check_links leaves those marked).
+        mark_visible(
+            [seminar.programme, seminar.province, seminar.district, seminar.commune], self.request.user
+        )
         participants = list(seminar.participants.all())
         # A provincial seminar gathers several districts: only the people the viewer may open are named,
         # the others are counted.

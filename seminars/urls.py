@@ -1,7 +1,7 @@
 """Seminars' URLs, gathered from the modules that own them: seminar pages, follow-up and report,
-models/solutions, photos."""
+models/solutions, programmes, photos."""
 
-from . import followup_urls, initiative_urls, photo_urls, seminar_urls
+from . import followup_urls, initiative_urls, photo_urls, programme_urls, seminar_urls
 
 app_name = "seminars"
 
@@ -9,5 +9,6 @@ urlpatterns = [
     *seminar_urls.urlpatterns,
     *followup_urls.urlpatterns,
     *initiative_urls.urlpatterns,
+    *programme_urls.urlpatterns,
     *photo_urls.urlpatterns,
 ]

@@ -225,6 +225,7 @@ EXTRA_CASE_MODULES = [
     "tests.seminars.scope_cases_seminars",
     "tests.seminars.scope_cases_followup",
     "tests.seminars.scope_cases_photos",
+    "tests.seminars.scope_cases_programmes",
     "tests.awards.scope_cases_campaigns",
     "tests.awards.scope_cases_nominations",
     "tests.awards.scope_cases_commendations",

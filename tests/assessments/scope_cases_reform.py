@@ -88,6 +88,15 @@ def tap_ngai_initiative():
     )
 
 
+def tap_ngai_programme():
+    from seminars.models import Programme
+
+    commune = _tap_ngai()
+    return Programme.objects.create(
+        province=commune.province, commune=commune, name="Thanh niên khởi nghiệp", from_year=2026
+    )
+
+
 CASES = [
     Case(
         "grid of a new commune", lambda w: reverse("assessments:commune_grid", args=[TAP_NGAI]), in_tap_ngai()
@@ -132,6 +141,12 @@ CASES = [
     Case(
         "model of a commune: edit",
         lambda w: reverse("seminars:initiative_update", args=[tap_ngai_initiative().pk]),
+        in_tap_ngai(),
+    ),
+    Case("programme of a commune", lambda w: tap_ngai_programme().get_absolute_url(), in_tap_ngai()),
+    Case(
+        "programme of a commune: edit",
+        lambda w: reverse("seminars:programme_update", args=[tap_ngai_programme().pk]),
         in_tap_ngai(),
     ),
 ]

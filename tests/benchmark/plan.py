@@ -115,6 +115,9 @@ PAGES = [
     page("model list", "/seminars/models/", "list"),
     page("model detail", "/seminars/models/{initiative_id}/", "detail"),
     page("model new", "/seminars/models/new/", "form"),
+    page("programme list", "/seminars/programmes/", "list"),
+    page("programme detail", "/seminars/programmes/{programme_id}/", "detail"),
+    page("programme new", "/seminars/programmes/new/", "form"),
     # Commendations
     page("campaign list", "/awards/", "list"),
     page("campaign new", "/awards/new/", "form", STAFF_ROLES),

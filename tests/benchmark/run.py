@@ -93,7 +93,7 @@ def page_parameters(world: str) -> dict[str, str]:
     from branches.models import Branch, BranchAttachment, District
     from core.importing.engine import KINDS
     from secretaries.models import Person, Term
-    from seminars.models import Initiative, Seminar
+    from seminars.models import Initiative, Programme, Seminar
 
     User = get_user_model()
     district = District.objects.get(code="846")
@@ -149,6 +149,7 @@ def page_parameters(world: str) -> dict[str, str]:
         "nomination_id": latest(Nomination),
         "commendation_id": latest(Commendation),
         "initiative_id": latest(Initiative),
+        "programme_id": latest(Programme),
         "import_kind": next(iter(sorted(KINDS)), None),
     }
     parameters = dict(unit)

@@ -44,6 +44,7 @@ OLD = {
     "nomination_id": "15",
     "commendation_id": "16",
     "initiative_id": "17",
+    "programme_id": "18",
     "import_kind": "branches",
 }
 # The new world has no districts.

@@ -1,0 +1,126 @@
+"""Programmes (chương trình): list, page, create and edit, kept by their unit in the portal as the models
+and solutions are (seminars/initiative_views.py), scoped like everything else: a programme outside the
+reader's scope does not exist (404), and the seminars and models a page counts or lists are the reader's."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.generic import CreateView, DetailView, ListView, UpdateView
+
+from core.history import history_rows
+from core.mixins import PaginatedListMixin, ScopedObjectMixin
+
+from . import services
+from .filters import ProgrammeFilter
+from .forms import may_edit
+from .models import Initiative, Programme, Seminar
+from .programme_forms import ProgrammeForm
+
+# ---------------------------------------------------------------------------------------------------
+# Views
+
+
+def _scoped_count(records, user):
+    """The number of a programme's `records` (seminars or models) the user may read, as one subquery per
+    list rather than a query per row."""
+    counted = (
+        records.visible_to(user)
+        .filter(programme=OuterRef("pk"))
+        .order_by()
+        .values("programme")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+class ProgrammeQuerysetMixin(ScopedObjectMixin):
+    model = Programme
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("province", "district", "commune")
+
+
+class ProgrammeListView(PaginatedListMixin, ProgrammeQuerysetMixin, ListView):
+    template_name = "seminars/programme_list.html"
+    context_object_name = "programmes"
+    paginate_by = settings.PAGE_SIZE
+
+    def get_queryset(self):
+        user = self.request.user
+        programmes = (
+            super()
+            .get_queryset()
+            .annotate(
+                seminar_count=_scoped_count(Seminar.objects, user),
+                initiative_count=_scoped_count(Initiative.objects, user),
+            )
+        )
+        self.filterset = ProgrammeFilter(self.request.GET or None, queryset=programmes, request=self.request)
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filter=self.filterset, **kwargs)
+
+
+class ProgrammeDetailView(ProgrammeQuerysetMixin, DetailView):
+    template_name = "seminars/programme_detail.html"
+    context_object_name = "programme"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        programme = self.object
+        return super().get_context_data(
+            seminars=programme.seminars.visible_to(user)
+            .select_related("province", "district", "commune")
+            .order_by("-held_on", "-pk"),
+            initiatives=programme.initiatives.visible_to(user)
+            .select_related("province", "district", "commune")
+            .order_by("-from_year", "name"),
+            history=history_rows(programme.history, limit=30),
+            may_edit=may_edit(user, programme),
+            **kwargs,
+        )
+
+
+class ProgrammeFormMixin(ProgrammeQuerysetMixin):
+    form_class = ProgrammeForm
+    template_name = "seminars/programme_form.html"
+
+    def cancel_url(self) -> str:
+        return self.object.get_absolute_url() if self.object else reverse("seminars:programme_list")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user, "cancel_url": self.cancel_url()}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        programme = form.instance
+        programme.province, programme.district = data["province"], data["district"]
+        programme.commune = data["commune"]
+        try:
+            self.object = services.programme_save(
+                programme=programme, version=form.loaded(), user=self.request.user
+            )
+        except ValidationError as error:  # a stale save (StaleEdit), or a year its unit did not exist in
+            form.add_error(form.FIELD_FOR_CODE.get(getattr(error, "code", None)), error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("“%(name)s” was saved.") % {"name": self.object.name})
+        return redirect(self.object)
+
+
+class ProgrammeCreateView(ProgrammeFormMixin, CreateView):
+    pass
+
+
+class ProgrammeUpdateView(ProgrammeFormMixin, UpdateView):
+    def get_object(self, queryset=None):
+        programme = super().get_object(queryset)
+        if not may_edit(self.request.user, programme):
+            raise PermissionDenied  # read (its seminars were attended by its secretaries), not its to change
+        return programme

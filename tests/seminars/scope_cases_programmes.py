@@ -1,0 +1,45 @@
+"""Scope matrix cases for the programmes (gathered by tests/test_scope_matrix.py, and by
+tests/test_scope_matrix_reform.py for the personas of today's units). The list and the form answer every
+role with its own scope; Huyện đoàn Tiểu Cần's programme is 404 for the Càng Long officer and for Vĩnh
+Long's staff.
+
+The programme is made by the URL function itself, inside the test's savepoint (rolled back after it), with
+the world's Tiểu Cần seminar filed under it: the seminar a Tập Ngãi secretary attended, through which
+today's commune officer reads the programme (and changes nothing of it)."""
+
+from django.urls import reverse
+
+from tests.test_scope_matrix import Case, in_tieu_can
+
+
+def tieu_can_programme(world):
+    from seminars.models import Programme, Seminar
+
+    seminar = world["tieu_can_seminar"]
+    programme, _created = Programme.objects.get_or_create(
+        province=seminar.province,
+        district=seminar.district,
+        name="Xây dựng giá trị hình mẫu thanh niên thời kỳ mới",
+        defaults={"from_year": 2019, "to_year": 2022},
+    )
+    Seminar.objects.filter(pk=seminar.pk).update(programme=programme)
+    return programme
+
+
+def programme_url(name):
+    return lambda world: reverse(name, args=[tieu_can_programme(world).pk])
+
+
+CASES = [
+    Case("programme list", lambda w: reverse("seminars:programme_list"), {}),
+    Case(
+        "programme list sorted", lambda w: reverse("seminars:programme_list") + "?o=-seminars&q=hình mẫu", {}
+    ),
+    Case("programme create", lambda w: reverse("seminars:programme_create"), {}),
+    # An empty post re-shows the form with the messages by its fields: nothing is written.
+    Case("programme create (post)", lambda w: reverse("seminars:programme_create"), {}, method="post"),
+    Case("programme detail", lambda w: tieu_can_programme(w).get_absolute_url(), in_tieu_can()),
+    Case("programme edit", programme_url("seminars:programme_update"), in_tieu_can()),
+    # An invalid post re-shows the form inside scope (200) and is a 404 outside it.
+    Case("programme edit (post)", programme_url("seminars:programme_update"), in_tieu_can(), method="post"),
+]

@@ -1,0 +1,281 @@
+"""Programmes (chương trình) kept by their unit in the portal: list, page, create and edit, as the models
+and solutions are (QA run qa7, item 1: only Django admin could make one, which the province's staff and the
+officers cannot open)."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from seminars import services
+from seminars.models import Initiative, Programme, Seminar
+from tests.assessments.test_new_world import reform_build
+from tests.conftest import assert_counts_did_not_grow
+from tests.factories import CommuneFactory
+from tests.login import login_verified
+
+pytestmark = pytest.mark.usefixtures("world_once")
+
+NAME = "Xây dựng giá trị hình mẫu thanh niên thời kỳ mới"
+
+
+def programme_data(**overrides):
+    return {"name": NAME, "from_year": "2019", "to_year": "2022", **overrides}
+
+
+def tieu_can_programme(world, **fields):
+    seminar = world["tieu_can_seminar"]
+    return Programme.objects.create(
+        **{
+            "province": seminar.province,
+            "district": seminar.district,
+            "name": NAME,
+            "from_year": 2019,
+            "to_year": 2022,
+            **fields,
+        }
+    )
+
+
+def test_a_district_officer_starts_its_districts_programme(client, tieu_can_officer, world):
+    login_verified(client, tieu_can_officer)
+    form = client.get(reverse("seminars:programme_create")).context["form"]
+    assert not {"province", "district", "commune"} & set(form.fields)
+    assert "data-warn-unsaved" in client.get(reverse("seminars:programme_create")).content.decode()
+    response = client.post(reverse("seminars:programme_create"), programme_data())
+    programme = Programme.objects.get(name=NAME)
+    assert response["Location"] == programme.get_absolute_url()
+    assert (programme.province, programme.district, programme.commune) == (
+        tieu_can_officer.district.province,
+        tieu_can_officer.district,
+        None,
+    )
+    page = client.get(programme.get_absolute_url()).content.decode()
+    assert "Huyện đoàn Tiểu Cần" in page and "2019–2022" in page
+    # Its record of changes starts with the creation, by whom.
+    assert [row.action for row in client.get(programme.get_absolute_url()).context["history"]]
+
+
+def test_provincial_staff_start_a_programme_of_this_year_for_the_province_or_a_district(
+    client, tra_vinh_staff, world, cang_long
+):
+    login_verified(client, tra_vinh_staff)
+    this_year = timezone.localdate().year
+    response = client.post(
+        reverse("seminars:programme_create"),
+        programme_data(name="Thanh niên tình nguyện", from_year=str(this_year), to_year=str(this_year + 4)),
+    )
+    assert response.status_code == 302
+    provincial = Programme.objects.get(name="Thanh niên tình nguyện")
+    assert provincial.district is None and provincial.province.code == "84"
+    client.post(
+        reverse("seminars:programme_create"), programme_data(name="Chi đoàn số", district=cang_long.pk)
+    )
+    assert Programme.objects.get(name="Chi đoàn số").district == cang_long
+
+
+def test_the_period_is_checked_as_a_models_is(client, tieu_can_officer, world):
+    login_verified(client, tieu_can_officer)
+    url = reverse("seminars:programme_create")
+    this_year = timezone.localdate().year
+    for data, field in [
+        (programme_data(to_year="2018"), "to_year"),  # ends before it starts
+        (programme_data(from_year="1900"), "from_year"),  # before the Union (validate_year)
+        (programme_data(from_year=str(this_year + 1), to_year=""), "from_year"),  # a first year still ahead
+        (programme_data(from_year="2019", to_year="2300"), "to_year"),  # beyond any plan
+    ]:
+        response = client.post(url, data)
+        assert response.status_code == 200, data
+        assert field in response.context["form"].errors, data
+    assert not Programme.objects.exists()
+
+
+def test_an_ended_units_account_starts_no_programme_after_its_end(client, tieu_can_officer, world, reform):
+    """As a model's first year (services.initiative_save): the ended district's account keeps its past."""
+    login_verified(client, tieu_can_officer)
+    response = client.post(reverse("seminars:programme_create"), programme_data(from_year="2026", to_year=""))
+    assert response.status_code == 200
+    assert "Huyện Tiểu Cần" in " ".join(response.context["form"].errors["from_year"])
+    assert not Programme.objects.filter(name=NAME).exists()
+    assert client.post(reverse("seminars:programme_create"), programme_data()).status_code == 302
+
+
+def test_a_commune_officer_keeps_its_communes_programme_and_reads_the_one_its_secretaries_took_part_in(
+    client, world, reform
+):
+    officer = reform["officer"]
+    login_verified(client, officer)
+    response = client.post(
+        reverse("seminars:programme_create"),
+        programme_data(name="Thanh niên khởi nghiệp", from_year="2026", to_year=""),
+    )
+    assert response.status_code == 302
+    own = Programme.objects.get(name="Thanh niên khởi nghiệp")
+    assert (own.commune, own.district) == (reform["tap_ngai"], None)
+    assert own not in Programme.objects.visible_to(reform["neighbour_officer"])
+    # Huyện đoàn Tiểu Cần's, read through the seminar a Tập Ngãi secretary attended: read, not changed.
+    district = tieu_can_programme(world)
+    Seminar.objects.filter(pk=world["tieu_can_seminar"].pk).update(programme=district)
+    page = client.get(district.get_absolute_url())
+    assert page.status_code == 200 and not page.context["may_edit"]
+    assert client.get(reverse("seminars:programme_update", args=[district.pk])).status_code == 403
+
+
+def test_edit_and_a_stale_edit_refused(client, tieu_can_officer, world):
+    programme = tieu_can_programme(world)
+    login_verified(client, tieu_can_officer)
+    url = reverse("seminars:programme_update", args=[programme.pk])
+    loaded = client.get(url).context["form"]["loaded_version"].value()
+    # Meanwhile someone else changes it.
+    programme.to_year = 2023
+    services.programme_save(programme=programme, version=programme.version)
+    response = client.post(url, programme_data(to_year="2025", loaded_version=loaded))
+    assert response.status_code == 200 and response.context["form"].non_field_errors()
+    programme.refresh_from_db()
+    assert programme.to_year == 2023
+    current = client.get(url).context["form"]["loaded_version"].value()
+    response = client.post(url, programme_data(to_year="2025", loaded_version=current))
+    assert response["Location"] == programme.get_absolute_url()
+    programme.refresh_from_db()
+    assert programme.to_year == 2025
+
+
+def test_out_of_scope_is_not_found(client, cang_long_officer, vinh_long_staff, world):
+    programme = tieu_can_programme(world)
+    for user in (cang_long_officer, vinh_long_staff):
+        login_verified(client, user)
+        for url in (
+            programme.get_absolute_url(),
+            reverse("seminars:programme_update", args=[programme.pk]),
+        ):
+            assert client.get(url).status_code == 404, (user, url)
+        assert programme not in client.get(reverse("seminars:programme_list")).context["programmes"]
+
+
+def test_the_page_lists_its_seminars_and_models_within_the_readers_scope(
+    client, tra_vinh_staff, cang_long_officer, world, cang_long
+):
+    programme = tieu_can_programme(world, district=None, name="Chương trình của tỉnh")
+    Seminar.objects.filter(pk=world["tieu_can_seminar"].pk).update(programme=programme)
+    Initiative.objects.filter(pk=world["tieu_can_initiative"].pk).update(programme=programme)
+    Initiative.objects.create(
+        province=cang_long.province,
+        district=cang_long,
+        name="Mô hình Càng Long",
+        from_year=2020,
+        programme=programme,
+    )
+    login_verified(client, tra_vinh_staff)
+    page = client.get(programme.get_absolute_url())
+    assert [s.title for s in page.context["seminars"]] == ["Nâng cao chất lượng Bí thư Chi đoàn"]
+    assert sorted(i.name for i in page.context["initiatives"]) == [
+        "Mô hình Càng Long",
+        "Nâng cao kỹ năng điều hành, quản lý",
+    ]
+    html = page.content.decode()
+    assert world["tieu_can_seminar"].get_absolute_url() in html
+    assert world["tieu_can_initiative"].get_absolute_url() in html
+    row = client.get(reverse("seminars:programme_list")).context["programmes"][0]
+    assert (row.seminar_count, row.initiative_count) == (1, 2)
+    # The seminar's and the model's pages link their programme.
+    for url in (
+        world["tieu_can_seminar"].get_absolute_url(),
+        world["tieu_can_initiative"].get_absolute_url(),
+    ):
+        assert f'href="{programme.get_absolute_url()}"' in client.get(url).content.decode(), url
+
+
+def test_a_programme_the_reader_cannot_open_is_named_without_a_link(client, tieu_can_officer, world):
+    """A province's programme, which a district officer does not read, on its own seminar's page."""
+    programme = tieu_can_programme(world, district=None, name="Chương trình của tỉnh")
+    Seminar.objects.filter(pk=world["tieu_can_seminar"].pk).update(programme=programme)
+    login_verified(client, tieu_can_officer)
+    html = client.get(world["tieu_can_seminar"].get_absolute_url()).content.decode()
+    assert "Chương trình của tỉnh" in html and programme.get_absolute_url() not in html
+
+
+def test_list_search_without_diacritics_sort_and_empty_states(client, tra_vinh_staff, world, cang_long):
+    tieu_can_programme(world)
+    Programme.objects.create(
+        province=cang_long.province, district=cang_long, name="Chi đoàn số", from_year=2023
+    )
+    login_verified(client, tra_vinh_staff)
+    url = reverse("seminars:programme_list")
+    names = lambda **query: [p.name for p in client.get(url, query).context["programmes"]]  # noqa: E731
+    assert names() == ["Chi đoàn số", NAME]  # newest first
+    assert names(q="hinh mau thanh nien") == [NAME]
+    assert names(q="huyen doan cang long") == ["Chi đoàn số"]
+    assert names(o="name") == ["Chi đoàn số", NAME] and names(o="-name") == [NAME, "Chi đoàn số"]
+    assert names(year="2021") == [NAME]
+    assert names(district=cang_long.pk) == ["Chi đoàn số"]
+    assert "Không có chương trình nào phù hợp." in client.get(url, {"q": "zzz"}).content.decode()
+    Programme.objects.all().delete()
+    assert "Chưa có chương trình nào." in client.get(url).content.decode()
+
+
+def test_reached_from_the_seminars_navigation_under_seminars(client, tieu_can_officer, world):
+    programme = tieu_can_programme(world)
+    login_verified(client, tieu_can_officer)
+    assert reverse("seminars:programme_list") in client.get(reverse("seminars:seminar_list")).content.decode()
+
+    def crumbs(url):
+        html = client.get(url).content.decode()
+        trail = html[html.index('<ol class="breadcrumb') : html.index("</ol>")]
+        return [re.sub(r"<[^>]+>|\s+", " ", item).strip() for item in trail.split("</li>")][:-1]
+
+    under = ["Tổng quan", "Tọa đàm", "Chương trình"]
+    assert crumbs(reverse("seminars:programme_list")) == under
+    assert crumbs(reverse("seminars:programme_create"))[:-1] == under
+    assert crumbs(programme.get_absolute_url())[:3] == under
+    assert crumbs(programme.get_absolute_url())[-1] == NAME
+    assert crumbs(reverse("seminars:programme_update", args=[programme.pk]))[:-1] == under
+
+
+def _grow(world, n):
+    district = world["tieu_can"].commune.district
+    for i in range(n):
+        programme = tieu_can_programme(world, name=f"Chương trình {i}")
+        commune = CommuneFactory(district=district)
+        Initiative.objects.create(
+            province=district.province,
+            district=district,
+            name=f"Mô hình {i}",
+            from_year=2020,
+            programme=programme,
+        ).communes.add(commune)
+        seminar = Seminar.objects.create(
+            province=district.province,
+            district=district,
+            title=f"Tọa đàm {i}",
+            held_on=datetime.date(2021, 3, 1 + i),
+            programme=programme,
+        )
+        Initiative.objects.filter(pk=world["tieu_can_initiative"].pk).update(programme=programme)
+        Seminar.objects.filter(pk=world["tieu_can_seminar"].pk).update(programme=programme)
+        assert seminar.programme == programme
+
+
+PAGES = [
+    ("programme list", lambda w: reverse("seminars:programme_list")),
+    ("programme list sorted", lambda w: reverse("seminars:programme_list") + "?o=-seminars"),
+    ("programme detail", lambda w: Programme.objects.order_by("pk").first().get_absolute_url()),
+    (
+        "programme edit",
+        lambda w: reverse("seminars:programme_update", args=[Programme.objects.order_by("pk").first().pk]),
+    ),
+]
+
+
+def test_query_counts_do_not_grow(query_counts, world):
+    personas = ["administrator", "tra_vinh_staff", "tieu_can_officer"]
+    _grow(world, 1)
+    small = query_counts(personas, PAGES, world)
+    _grow(world, 4)
+    assert_counts_did_not_grow(small, query_counts(personas, PAGES, world))
+
+
+@pytest.fixture
+def reform(world, tra_vinh, tieu_can, cang_long, hieu_tu, an_truong):
+    return reform_build(tra_vinh, tieu_can, cang_long, hieu_tu, an_truong)
