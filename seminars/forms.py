@@ -101,6 +101,78 @@ def programmes_offered(user, *, current=None):
     return programmes.filter(could_apply)
 
 
+class OrganisedForm(forms.Form):
+    """The organiser of a programme or a model/solution (the seminar form has its own, one choice): the
+    administrator any unit, provincial staff a district or a commune of their province (or the province
+    itself, left empty), a district or commune officer nothing (their own unit). Every choice comes from the
+    user's scope, whatever is posted."""
+
+    province = forms.ModelChoiceField(label=_("Province"), queryset=Province.objects.none(), required=False)
+    district = forms.ModelChoiceField(
+        label=_("Organised by"),
+        queryset=District.objects.none(),
+        required=False,
+        widget=AutocompleteSelect("branches:district_autocomplete"),
+        help_text=_(
+            "The district's Union (until 30/06/2025); leave empty when the province itself organises it."
+        ),
+    )
+    commune = forms.ModelChoiceField(
+        label=_("Organised by a commune"),
+        queryset=Commune.objects.none(),
+        required=False,
+        widget=AutocompleteSelect("branches:commune_autocomplete", params={"current": "1"}),
+        help_text=_("The commune's Union (from 01/07/2025); not together with a district."),
+    )
+
+    def organiser_fields(self, user) -> list[str]:
+        """Sets the organiser's choices from the user's scope and drops those the user does not choose; the
+        names of those left, for the form's layout."""
+        self.fields["province"].queryset = Province.objects.visible_to(user)
+        self.fields["district"].queryset = District.objects.visible_to(user).select_related("province")
+        # Today's communes (and the one already organising it), as the branch form offers.
+        organising = Q(ended_on__isnull=True) | Q(pk=self.instance.commune_id)
+        self.fields["commune"].queryset = (
+            Commune.objects.visible_to(user).filter(organising).select_related("province")
+        )
+        if user.is_administrator:
+            return ["province", "district", "commune"]
+        del self.fields["province"]
+        if user.is_provincial_staff:
+            return ["district", "commune"]
+        # A district or commune officer's records are their own unit's.
+        del self.fields["district"]
+        del self.fields["commune"]
+        return []
+
+    def clean_organiser(self, cleaned: dict):
+        """Puts the organiser's district, commune and province in `cleaned` and returns them (the province
+        None, and the error said, when there is none); checks the period (from_year, to_year) too."""
+        user = self.user
+        commune = None
+        if user.is_district_officer:
+            district, province = user.district, user.district.province
+        elif user.is_commune_officer:
+            district, commune, province = None, user.commune, user.commune.province
+        else:
+            district, commune = cleaned.get("district"), cleaned.get("commune")
+            if district is not None and commune is not None:
+                self.add_error("commune", _("An organiser is a district or a commune, not both."))
+            unit = district or commune
+            if user.is_provincial_staff:
+                province = unit.province if unit is not None else user.province
+            else:
+                province = unit.province if unit is not None else cleaned.get("province")
+        cleaned["district"], cleaned["commune"], cleaned["province"] = district, commune, province
+        if province is None:
+            self.add_error("province", _("Choose the province or the district that organises it."))
+            return district, commune, None
+        start, end = cleaned.get("from_year"), cleaned.get("to_year")
+        if start and end and end < start:
+            self.add_error("to_year", _("The period cannot end before it starts."))
+        return district, commune, province
+
+
 class SeminarForm(ErrorSummary, VersionedForm, forms.ModelForm):
     # Chosen through the autocomplete (seminars:organiser_autocomplete): a national administrator's choices
     # would be some 4,000 units. Only the chosen one is rendered, and the choices hold only what the posted

@@ -5,18 +5,17 @@ autocompletes that answer from the user's scope only, and the form accepts nothi
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
-from django.db.models import Q
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from branches.forms import BranchChoiceField, CommuneChoiceField, form_actions
-from branches.models import Branch, Commune, District, Province
+from branches.models import Branch, Commune
 from core.forms import NO_CHOICE, ErrorSummary
 from core.versioning import VERSION_FIELD, VersionedForm
-from core.widgets import AutocompleteSelect, AutocompleteSelectMultiple, Textarea
+from core.widgets import AutocompleteSelectMultiple, Textarea
 
-from .forms import programmes_offered
+from .forms import OrganisedForm, programmes_offered
 from .models import Initiative, Seminar
 
 
@@ -37,26 +36,7 @@ def seminar_label(seminar: Seminar) -> str:
     return f"{seminar.title} ({formats.date_format(seminar.held_on, 'SHORT_DATE_FORMAT')})"
 
 
-class InitiativeForm(ErrorSummary, VersionedForm, forms.ModelForm):
-    province = forms.ModelChoiceField(
-        label=gettext_lazy("Province"), queryset=Province.objects.none(), required=False
-    )
-    district = forms.ModelChoiceField(
-        label=gettext_lazy("Organised by"),
-        queryset=District.objects.none(),
-        required=False,
-        widget=AutocompleteSelect("branches:district_autocomplete"),
-        help_text=gettext_lazy(
-            "The district's Union (until 30/06/2025); leave empty when the province itself organises it."
-        ),
-    )
-    commune = forms.ModelChoiceField(
-        label=gettext_lazy("Organised by a commune"),
-        queryset=Commune.objects.none(),
-        required=False,
-        widget=AutocompleteSelect("branches:commune_autocomplete", params={"current": "1"}),
-        help_text=gettext_lazy("The commune's Union (from 01/07/2025); not together with a district."),
-    )
+class InitiativeForm(ErrorSummary, OrganisedForm, VersionedForm, forms.ModelForm):
     communes = MultipleCommuneField(
         label=gettext_lazy("Communes applying it"),
         queryset=Commune.objects.none(),
@@ -104,30 +84,13 @@ class InitiativeForm(ErrorSummary, VersionedForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         # Every choice comes from the user's own scope, whatever is posted.
-        self.fields["province"].queryset = Province.objects.visible_to(user)
-        self.fields["district"].queryset = District.objects.visible_to(user).select_related("province")
-        # Today's communes (and the one already organising it), as the branch form offers.
-        organising = Q(ended_on__isnull=True) | Q(pk=self.instance.commune_id)
-        self.fields["commune"].queryset = (
-            Commune.objects.visible_to(user).filter(organising).select_related("province")
-        )
+        organiser = self.organiser_fields(user)
         self.fields["communes"].queryset = Commune.objects.visible_to(user).select_related("district")
         self.fields["branches"].queryset = Branch.objects.visible_to(user).select_related("commune")
         self.fields["seminars"].queryset = Seminar.objects.visible_to(user)
         # Offered as on the seminar form: of the unit's province and running while it existed.
         self.fields["programme"].queryset = programmes_offered(user, current=self.instance.programme_id)
         self.fields["programme"].empty_label = NO_CHOICE
-        organiser = []
-        if user.is_administrator:
-            organiser = ["province", "district", "commune"]
-        else:
-            del self.fields["province"]
-            if user.is_provincial_staff:
-                organiser = ["district", "commune"]
-            else:
-                # A district or commune officer's models are their own unit's.
-                del self.fields["district"]
-                del self.fields["commune"]
         self.helper = FormHelper()
         self.helper.attrs = {"data-warn-unsaved": ""}
         self.helper.layout = Layout(
@@ -150,28 +113,9 @@ class InitiativeForm(ErrorSummary, VersionedForm, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        user = self.user
-        commune = None
-        if user.is_district_officer:
-            district, province = user.district, user.district.province
-        elif user.is_commune_officer:
-            district, commune, province = None, user.commune, user.commune.province
-        else:
-            district, commune = cleaned.get("district"), cleaned.get("commune")
-            if district is not None and commune is not None:
-                self.add_error("commune", _("An organiser is a district or a commune, not both."))
-            unit = district or commune
-            if user.is_provincial_staff:
-                province = unit.province if unit is not None else user.province
-            else:
-                province = unit.province if unit is not None else cleaned.get("province")
-        cleaned["district"], cleaned["commune"], cleaned["province"] = district, commune, province
+        district, commune, province = self.clean_organiser(cleaned)
         if province is None:
-            self.add_error("province", _("Choose the province or the district that organises it."))
             return cleaned
-        start, end = cleaned.get("from_year"), cleaned.get("to_year")
-        if start and end and end < start:
-            self.add_error("to_year", _("The period cannot end before it starts."))
         # What a model applies to lies within its organiser's own area.
         if commune is not None:
             outside = {
