@@ -5,13 +5,14 @@ from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 
 from branches.forms import form_actions
+from core.forms import ErrorSummary
 from core.versioning import VERSION_FIELD, VersionedForm
 
 from .forms import OrganisedForm
 from .models import Programme
 
 
-class ProgrammeForm(OrganisedForm, VersionedForm, forms.ModelForm):
+class ProgrammeForm(ErrorSummary, OrganisedForm, VersionedForm, forms.ModelForm):
     class Meta:
         model = Programme
         fields = ["province", "district", "commune", "name", "from_year", "to_year"]
@@ -34,7 +35,12 @@ class ProgrammeForm(OrganisedForm, VersionedForm, forms.ModelForm):
         )
 
     #: a refusal of the service (services.programme_save) shown next to its field
-    FIELD_FOR_CODE = {"unit_ended": "from_year", "unit_not_begun": "from_year"}
+    FIELD_FOR_CODE = {
+        "unit_ended": "from_year",
+        "unit_not_begun": "from_year",
+        "ends_after_unit": "to_year",
+        "duplicate": "name",
+    }
 
     def clean(self):
         cleaned = super().clean()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.text import fold, normalize_name
 from core.versioning import check_version, lock_current
 from secretaries.portraits import ProcessedImage
 
@@ -261,6 +262,43 @@ def programme_save(*, programme: Programme, version: int | None = None, user=Non
     first, last = year_bounds(programme.from_year)
     if user is not None:
         user.check_may_record_on(first)
-    check_unit_existed(programme.organiser, first=first, last=last)
+    organiser = programme.organiser
+    check_unit_existed(organiser, first=first, last=last)
+    # A unit that has ended runs nothing past its end: its programme ends in that year at the latest.
+    ended = organiser.ended_on
+    if ended is not None and (programme.to_year is None or programme.to_year > ended.year):
+        raise ValidationError(
+            _("%(unit)s ended on %(date)s: its programme ends in %(year)s at the latest.")
+            % {
+                "unit": programme.organiser_name,
+                "date": date_format(ended, "SHORT_DATE_FORMAT"),
+                "year": ended.year,
+            },
+            code="ends_after_unit",
+        )
+    _check_programme_not_twice(programme)
     programme.save()
     return programme
+
+
+def _check_programme_not_twice(programme: Programme) -> None:
+    """Refuse a second programme of one unit under the same name (whatever its case and diacritics), most
+    often a form sent twice; the organiser's row is locked first, as for a seminar (code "duplicate")."""
+    organiser = programme.organiser
+    type(organiser).objects.select_for_update().filter(pk=organiser.pk).values_list("pk").first()
+    twin = (
+        Programme.objects.filter(
+            province_id=programme.province_id,
+            district_id=programme.district_id,
+            commune_id=programme.commune_id,
+            title_key=fold(normalize_name(programme.name)),
+        )
+        .exclude(pk=programme.pk)
+        .first()
+    )
+    if twin is not None:
+        raise ValidationError(
+            _("%(unit)s already has the programme “%(name)s”: open it from the list.")
+            % {"unit": programme.organiser_name, "name": twin.name},
+            code="duplicate",
+        )

@@ -102,6 +102,34 @@ def test_an_ended_units_account_starts_no_programme_after_its_end(client, tieu_c
     assert client.post(reverse("seminars:programme_create"), programme_data()).status_code == 302
 
 
+def test_an_ended_units_programme_ends_by_its_end_year_and_a_refusal_is_summarised(
+    client, tieu_can_officer, world, reform
+):
+    """QA run qa8: the ended district's programme ran on to 2030, or with no end, and was offered to its
+    seminars as running in 2026. Its last year is now the year the unit ended at the latest."""
+    login_verified(client, tieu_can_officer)
+    for to_year in ("", "2030"):
+        response = client.post(
+            reverse("seminars:programme_create"), programme_data(from_year="2025", to_year=to_year)
+        )
+        assert response.status_code == 200
+        assert "kết thúc chậm nhất trong năm 2025" in " ".join(response.context["form"].errors["to_year"])
+        assert 'id="form-errors"' in response.text
+    assert not Programme.objects.filter(name=NAME).exists()
+    ok = client.post(reverse("seminars:programme_create"), programme_data(from_year="2025", to_year="2025"))
+    assert ok.status_code == 302
+
+
+def test_a_unit_has_one_programme_of_a_name(client, tieu_can_officer, world):
+    """QA run qa8: "Chi đoàn số 2026" and "CHI DOAN SO 2026" of one commune were saved as two programmes."""
+    login_verified(client, tieu_can_officer)
+    assert client.post(reverse("seminars:programme_create"), programme_data()).status_code == 302
+    again = client.post(reverse("seminars:programme_create"), programme_data(name=NAME.upper(), to_year=""))
+    assert again.status_code == 200
+    assert "đã có chương trình" in " ".join(again.context["form"].errors["name"])
+    assert Programme.objects.filter(title_key=Programme.objects.get().title_key).count() == 1
+
+
 def test_a_commune_officer_keeps_its_communes_programme_and_reads_the_one_its_secretaries_took_part_in(
     client, world, reform
 ):
