@@ -270,10 +270,13 @@ class DecisionFields(forms.Form):
     def __init__(self, *args, campaign: Campaign, **kwargs):
         self.campaign = campaign
         super().__init__(*args, **kwargs)
-        # The rule with its day: a campaign closed early may be decided before its deadline.
-        self.fields["decision_date"].help_text = _("From %(date)s to today; dd/mm/yyyy.") % {
-            "date": date_format(earliest_decision_date(campaign), "SHORT_DATE_FORMAT")
-        }
+        # The rule with its day: a campaign closed early may be decided before its deadline. Not while that
+        # day is still ahead ("From 29/12 to today" on 07/12): the page says it cannot be published yet.
+        earliest = earliest_decision_date(campaign)
+        if earliest <= timezone.localdate():
+            self.fields["decision_date"].help_text = _("From %(date)s to today; dd/mm/yyyy.") % {
+                "date": date_format(earliest, "SHORT_DATE_FORMAT")
+            }
 
     def clean_decision_number(self) -> str:
         return self.cleaned_data["decision_number"].strip()

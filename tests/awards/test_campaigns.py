@@ -600,6 +600,14 @@ class TestPublish:
         campaign.refresh_from_db()
         assert campaign.status == Campaign.Status.OPEN and not campaign.commendations.exists()
 
+    def test_an_open_campaigns_form_gives_no_range_of_days_not_yet_begun(self, client, tra_vinh_staff, world):
+        """QA run qa8: "Từ ngày 29/12/2026 đến hôm nay" on 07/12/2026, the campaign still open."""
+        campaign = world["campaign"]
+        assert campaign.status == Campaign.Status.OPEN
+        login_verified(client, tra_vinh_staff)
+        form = client.get(self.url(campaign)).context["form"]
+        assert "đến hôm nay" not in str(form["decision_date"].help_text)
+
     def test_missing_number_is_shown_next_to_it(self, client, tra_vinh_staff, world):
         campaign = services.campaign_close(campaign=world["campaign"], user=tra_vinh_staff)
         login_verified(client, tra_vinh_staff)
