@@ -72,12 +72,17 @@ def check_unit_existed(organiser, *, first: datetime.date, last: datetime.date) 
         )
 
 
+def _lock_organiser(unit) -> None:
+    """Lock the organising unit's row: two saves of one unit's record at once (a double click) queue up, and
+    the second sees the first when it looks for a twin."""
+    type(unit).objects.select_for_update().filter(pk=unit.pk).values_list("pk").first()
+
+
 def check_not_recorded_twice(seminar: Seminar) -> None:
     """Refuse a second record of one seminar: the same organiser, day and title (whatever the case), most
     often a form sent twice. The organiser's row is locked first, so two such saves at once
     (a double click) queue up and the second sees the first. Shown next to the title (code "duplicate")."""
-    organiser = seminar.organiser
-    type(organiser).objects.select_for_update().filter(pk=organiser.pk).values_list("pk").first()
+    _lock_organiser(seminar.organiser)
     same_day = Seminar.objects.filter(
         province_id=seminar.province_id,
         district_id=seminar.district_id,
@@ -284,8 +289,7 @@ def programme_save(*, programme: Programme, version: int | None = None, user=Non
 def _check_programme_not_twice(programme: Programme) -> None:
     """Refuse a second programme of one unit under the same name (whatever its case and diacritics), most
     often a form sent twice; the organiser's row is locked first, as for a seminar (code "duplicate")."""
-    organiser = programme.organiser
-    type(organiser).objects.select_for_update().filter(pk=organiser.pk).values_list("pk").first()
+    _lock_organiser(programme.organiser)
     twin = (
         Programme.objects.filter(
             province_id=programme.province_id,
