@@ -225,6 +225,33 @@ document.addEventListener("click", function (event) {
   });
 })();
 
+// The language switch reloads the page: what was typed in one of its forms and not saved would be lost, so it
+// asks first (<form class="lang-switch" data-confirm-typed="…">). A search or filter (a GET form) is not
+// asked for; nor a form that asks on leaving the page itself (data-warn-unsaved, above).
+(function () {
+  "use strict";
+  const switches = Array.from(document.querySelectorAll("form[data-confirm-typed]"));
+  if (switches.length === 0) {
+    return;
+  }
+  let typed = false;
+  document.addEventListener("input", function (event) {
+    const form = event.target.closest("form");
+    if (form && form.method === "post" && !switches.includes(form) && !form.hasAttribute("data-warn-unsaved")) {
+      typed = true;
+    }
+  });
+  document.addEventListener("submit", function (event) {
+    if (switches.includes(event.target)) {
+      if (typed && !window.confirm(event.target.dataset.confirmTyped)) {
+        event.preventDefault();
+      }
+    } else {
+      typed = false;
+    }
+  });
+})();
+
 // What the scores typed in an assessment add up to (<p data-score-tally>, assessments.forms.ScoreTally): of
 // its part ("part": the fieldset it closes) or of the whole form, as each score is typed. A value that is not
 // a whole number within the criterion's range (data-min, data-max) is not counted and its field is marked

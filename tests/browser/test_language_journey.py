@@ -53,3 +53,33 @@ def test_an_english_browser_gets_the_portal_in_vietnamese(english_page, live_ser
         page.get_by_role("button", name="Tiếng Việt").click()
     expect(page.locator("html")).to_have_attribute("lang", "vi")
     expect(page.locator("nav.navbar")).to_contain_text("Tọa đàm")
+
+
+def test_the_switch_asks_before_losing_what_was_typed(page, live_server, tieu_can_officer, world):
+    """Switching the language reloads the page: with a form typed in and not saved it asks first, in the
+    page's language; saying no keeps what was typed. A search box typed in is not asked for."""
+    login(page, live_server, tieu_can_officer.username, PASSWORD)
+    page.goto(f"{live_server.url}/branches/")
+    page.fill("input[name=q]", "tieu can")
+    with page.expect_navigation():
+        page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert page.questions == []
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tiếng Việt").click()
+
+    page.goto(f"{live_server.url}/branches/{world['tieu_can'].pk}/edit/")
+    page.fill("input[name=name]", "Ấp Mới Đổi Tên")
+    page.answer = False
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("input[name=name]")).to_have_value("Ấp Mới Đổi Tên")
+    expect(page.locator("html")).to_have_attribute("lang", "vi")
+    assert page.questions == [
+        "Những gì bạn vừa nhập trên trang này chưa được lưu và sẽ mất khi đổi ngôn ngữ. Vẫn đổi ngôn ngữ?"
+    ]
+
+    page.answer = True
+    with page.expect_navigation():
+        page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert len(page.questions) == 2
