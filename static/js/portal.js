@@ -213,7 +213,8 @@ document.addEventListener("click", function (event) {
 (function () {
   "use strict";
   document.querySelectorAll("form[data-warn-unsaved]").forEach(function (form) {
-    let typed = false;
+    // A form sent back with its errors holds what was typed and not saved.
+    let typed = form.querySelector(".is-invalid, .invalid-feedback, .alert-danger") !== null;
     form.addEventListener("input", function () { typed = true; });
     form.addEventListener("submit", function () { typed = false; });
     window.addEventListener("beforeunload", function (event) {
@@ -225,19 +226,26 @@ document.addEventListener("click", function (event) {
   });
 })();
 
-// The language switch reloads the page: what was typed in one of its forms and not saved would be lost, so it
-// asks first (<form class="lang-switch" data-confirm-typed="…">). A search or filter (a GET form) is not
-// asked for; nor a form that asks on leaving the page itself (data-warn-unsaved, above).
+// The language switch reloads the page: what was typed in one of its forms and not saved (or sent back with
+// its errors) would be lost, so it asks first (<form class="lang-switch" data-confirm-typed="…">). A search
+// or filter (a GET form) is not asked for; nor a form that asks on leaving the page itself
+// (data-warn-unsaved, above).
 (function () {
   "use strict";
   const switches = Array.from(document.querySelectorAll("form[data-confirm-typed]"));
   if (switches.length === 0) {
     return;
   }
-  let typed = false;
+  function asks(form) {
+    return form.method === "post" && !switches.includes(form) && !form.hasAttribute("data-warn-unsaved");
+  }
+  // A form sent back with its errors holds what was typed and not saved, as one typed in.
+  let typed = Array.from(document.forms).some(function (form) {
+    return asks(form) && form.querySelector(".is-invalid, .invalid-feedback, .alert-danger") !== null;
+  });
   document.addEventListener("input", function (event) {
     const form = event.target.closest("form");
-    if (form && form.method === "post" && !switches.includes(form) && !form.hasAttribute("data-warn-unsaved")) {
+    if (form && asks(form)) {
       typed = true;
     }
   });

@@ -83,3 +83,14 @@ def test_the_switch_asks_before_losing_what_was_typed(page, live_server, tieu_ca
         page.get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     assert len(page.questions) == 2
+
+    # A form sent back with its errors holds what was typed, though nothing was typed on this page.
+    page.fill("input[name=name]", "")
+    page.locator("input[name=name]").evaluate("(el) => el.removeAttribute('required')")
+    with page.expect_navigation():
+        page.locator("main form [type=submit]").click()
+    expect(page.locator("input[name=name].is-invalid")).to_be_visible()
+    page.answer = False
+    page.get_by_role("button", name="Tiếng Việt").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert len(page.questions) == 3
