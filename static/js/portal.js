@@ -91,7 +91,9 @@
 // With data-confirm-complete="selector", it asks only once every such field of its form is filled: with one
 // left empty the step will be refused anyway, and the page says which (an assessment's missing scores).
 // With data-confirm-count="rows" (and data-confirm-filled="fields"), "{count}" in the question is the number
-// of those rows of its form with a field typed in (the grid's "Save and submit").
+// of those rows of its form with a field typed in (the grid's "Save and submit"). With data-confirm-ticked=
+// "boxes", it asks only when one of those boxes of its form is ticked, "{count}" being how many (a seminar's
+// themes and proposals ticked for removal).
 document.addEventListener("click", function (event) {
   const button = event.target.closest("[data-confirm]");
   if (!button) {
@@ -121,6 +123,17 @@ document.addEventListener("click", function (event) {
       return;
     }
     question = question.replace("{count}", String(rows));
+  }
+  const ticked = button.dataset.confirmTicked;
+  if (ticked && button.form) {
+    // Only when something is ticked to go (a formset's "Remove" boxes): "{count}" is how many.
+    const count = Array.from(button.form.querySelectorAll(ticked)).filter(function (box) {
+      return box.checked;
+    }).length;
+    if (count === 0) {
+      return;
+    }
+    question = question.replace("{count}", String(count));
   }
   if (!window.confirm(question)) {
     event.preventDefault();

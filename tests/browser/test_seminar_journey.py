@@ -220,6 +220,25 @@ def test_officer_records_a_seminar_and_the_province_follows_it(
     finally:
         context.close()
 
+    # Removing a proposal (its follow-up goes with it) asks first; saving with nothing ticked did not.
+    assert page.questions == []
+    page.goto(f"{live_server.url}/seminars/{seminar.pk}/edit/")
+    later = page.locator("[data-formset-rows=proposals] > *", has_text=LATER)
+    later.locator("input[name$='-DELETE']").check()
+    page.answer = False
+    page.locator("main form button[type=submit]", has_text="Lưu").click()
+    assert page.questions == [
+        "Xóa 1 nội dung thảo luận hoặc đề xuất giải pháp đã đánh dấu khỏi tọa đàm? Đề xuất bị xóa sẽ mất cả "
+        "kết quả theo dõi."
+    ]
+    expect(page).to_have_url(f"{live_server.url}/seminars/{seminar.pk}/edit/")
+    assert seminar.proposals.count() == 2
+    page.answer = True
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]", has_text="Lưu").click()
+    expect(page).to_have_url(f"{live_server.url}/seminars/{seminar.pk}/")
+    assert list(seminar.proposals.values_list("text", flat=True)) == [OVERDUE]
+
 
 def test_themes_keep_the_order_typed_without_renumbering(page, live_server, tieu_can_officer, world):
     login(page, live_server, tieu_can_officer.username, PASSWORD)
