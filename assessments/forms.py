@@ -128,7 +128,9 @@ class AssessmentForm(ErrorSummary, VersionedForm, forms.Form):
     assessed_on = forms.DateField(
         label=_("Assessed on"), widget=DateInput(), validators=[validate_not_in_future]
     )
-    comment = forms.CharField(label=_("Overall comment"), required=False, widget=Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(
+        label=_("Overall comment"), required=False, max_length=2000, widget=Textarea(attrs={"rows": 3})
+    )
 
     def __init__(
         self,

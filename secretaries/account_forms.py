@@ -103,6 +103,7 @@ class CorrectionForm(forms.ModelForm):
     note = forms.CharField(
         label=_("Note to your unit"),
         required=False,
+        max_length=2000,
         widget=Textarea(attrs={"rows": 3}),
         help_text=_("Why the change, or where it can be checked (optional)."),
     )
@@ -153,7 +154,9 @@ class CorrectionForm(forms.ModelForm):
 
 
 class RefuseForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for refusal"), widget=Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason for refusal"), max_length=2000, widget=Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, cancel_url: str, **kwargs):
         super().__init__(*args, **kwargs)

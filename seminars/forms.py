@@ -290,7 +290,9 @@ class SeminarForm(ErrorSummary, VersionedForm, forms.ModelForm):
 
 class ThemeForm(forms.Form):
     title = forms.CharField(label=_("Theme"), max_length=300)
-    notes = forms.CharField(label=_("Notes"), required=False, widget=Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        label=_("Notes"), required=False, max_length=2000, widget=Textarea(attrs={"rows": 2})
+    )
     # Drawn by templates/seminars/partials/theme_row.html (a formset's rows, without crispy).
 
 
