@@ -147,6 +147,13 @@ class UnitIndex:
         )
 
 
+#: The district a list's export writes beside a branch (before 2025), read back with the commune
+#: (UnitIndex.resolve's `district`): the branches' and the secretaries' imports.
+DISTRICT_READ_BACK = Column(
+    "district", gettext_lazy("District"), aliases=("huyen", "quan/huyen", "huyen/thi xa"), width=20
+)
+
+
 @dataclass
 class BranchPayload:
     new: list[Branch] = field(default_factory=list)
@@ -203,11 +210,7 @@ class BranchImport(ImportKind):
     )
     # The list's export names each branch's district (before 2025): read back, it tells a branch still
     # waiting under its former commune from one of today's commune of the same name.
-    read_also = (
-        Column(
-            "district", gettext_lazy("District"), aliases=("huyen", "quan/huyen", "huyen/thi xa"), width=20
-        ),
-    )
+    read_also = (DISTRICT_READ_BACK,)
     instructions = (
         gettext_lazy(
             "A branch whose name the commune already has is updated (kind, member count, founding date)."

@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from branches import counters
-from branches.imports import UnitIndex
+from branches.imports import DISTRICT_READ_BACK, UnitIndex
 from branches.models import Branch
 from core.importing.engine import (
     NEW,
@@ -95,8 +95,8 @@ def branch_key(name: str) -> str:
 
 
 class BranchIndex:
-    """The branches of the user's scope, by name (diacritic-insensitive, with or without "Chi đoàn"), in
-    one query."""
+    """The branches of the user's scope, by name (diacritic-insensitive, with or without "Chi đoàn"), and
+    those of them waiting for their new commune: two queries."""
 
     def __init__(self, user):
         branches = list(
@@ -123,6 +123,19 @@ class BranchIndex:
         self.names = {
             branch_key(b.name): b.name for b in branches if b.commune.ended_on is None and b.is_active
         }
+        # The branches still under an ended commune, waiting for their new one: the list's export names each
+        # under that commune (and its district), and its row read back is theirs. By name, the communes they
+        # wait under (UnitIndex.resolve's `ended_allowed`).
+        self.waiting_ids: set[int] = set()
+        self.waiting_in: dict[str, set[int]] = {}
+        for pk, commune_id, name in (
+            Branch.objects.visible_to(user).waiting().values_list("pk", "commune_id", "name")
+        ):
+            self.waiting_ids.add(pk)
+            self.waiting_in.setdefault(branch_key(name), set()).add(commune_id)
+
+    def communes_waited_under(self, row: ParsedRow) -> set[int]:
+        return self.waiting_in.get(branch_key(str(row.values.get("branch") or "")), set())
 
     def resolve(self, row: ParsedRow, commune, columns: dict) -> Branch | None:
         typed = str(row.values.get("branch") or "")
@@ -130,6 +143,11 @@ class BranchIndex:
             return None
         key = branch_key(typed)
         found = self.by_name.get(key, []) if commune is None else self.by_commune.get((commune.pk, key), [])
+        if commune is not None and commune.ended_on is not None:
+            # An ended commune is let through for the branches waiting under it only.
+            waiting = [b for b in found if b.pk in self.waiting_ids]
+            if len(waiting) == 1:
+                return waiting[0]
         current = [b for b in found if b.commune.ended_on is None]
         if len(current) > 1:
             row.refuse("branch", _("several branches have this name: fill in the commune"), columns=columns)
@@ -146,6 +164,14 @@ class BranchIndex:
                 "branch",
                 _("its commune %(unit)s ceased on %(date)s")
                 % {"unit": ended.name, "date": _date(ended.ended_on)},
+                columns=columns,
+            )
+            return None
+        if commune is not None and key in self.names:
+            # A branch of that name is the unit's, in another commune than the row's.
+            row.refuse(
+                "branch",
+                _("%(value)s is not a branch of %(commune)s") % {"value": typed, "commune": commune.name},
                 columns=columns,
             )
             return None
@@ -326,8 +352,11 @@ class SecretaryImport(ImportKind):
             width=16,
         ),
     )
-    #: the list's export writes each person's current role: read back, a deputy's row is a deputy's term
+    #: the list's export writes each person's current role: read back, a deputy's row is a deputy's term;
+    #: and the branch's district (before 2025), which tells a branch waiting under its former commune from
+    #: one of today's commune of the same name
     read_also = (
+        DISTRICT_READ_BACK,
         Column(
             "role",
             gettext_lazy("Current role"),
@@ -434,7 +463,17 @@ class SecretaryImport(ImportKind):
             if row.number in read_only:
                 resolved[row.number] = None
                 continue
-            commune = units.resolve(row, "commune", columns) if row.values.get("commune") else None
+            commune = (
+                units.resolve(
+                    row,
+                    "commune",
+                    columns,
+                    ended_allowed=branches.communes_waited_under(row),
+                    district=row.values.get("district"),
+                )
+                if row.values.get("commune")
+                else None
+            )
             if row.values.get("commune") and commune is None:
                 resolved[row.number] = None
                 continue

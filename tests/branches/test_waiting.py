@@ -424,3 +424,41 @@ def test_the_exports_give_each_branchs_units_until_the_reform_beside_todays(w, c
         with count_queries() as large:
             b"".join(client.get(reverse(url)).streaming_content)
         assert len(large) == len(small), url
+
+
+def test_the_secretary_list_exported_imports_back_with_waiting_branches_secretaries_unchanged(w, client):
+    """The secretaries' export names a waiting branch under its ended commune (its district beside it), as
+    the branch list's does: imported back, its secretary's row is unchanged, not refused as a new person
+    asked for today's commune."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from core.importing.models import ImportBatch
+    from tests.factories import person_with_term
+    from tests.importing import upload
+
+    person_with_term(branch=w["waiting"][0], full_name="Trần Văn Chờ", started_on=datetime.date(2023, 3, 1))
+    login_verified(client, w["staff"])
+    exported = b"".join(client.get(reverse("secretaries:person_export")).streaming_content)
+    response = client.post(
+        reverse("imports:batch_upload", args=["secretaries"]), {"file": upload(exported, "bi-thu.xlsx")}
+    )
+    assert response.status_code == 302
+    batch = ImportBatch.objects.latest("pk")
+    assert batch.row_count >= 1
+    assert (batch.error_count, batch.new_count, batch.updated_count) == (0, 0, 0), batch.report["rows"]
+
+    # Their phone changed in the file: the person is updated, the branch still theirs.
+    workbook = load_workbook(io.BytesIO(exported))
+    sheet = workbook.active
+    header = [cell.value for cell in sheet[4]]
+    row = next(r for r in sheet.iter_rows(min_row=5) if r[1].value == "Trần Văn Chờ")
+    row[header.index("Số điện thoại")].value = "0912345678"
+    changed = io.BytesIO()
+    workbook.save(changed)
+    response = client.post(
+        reverse("imports:batch_upload", args=["secretaries"]), {"file": upload(changed.getvalue(), "b.xlsx")}
+    )
+    batch = ImportBatch.objects.latest("pk")
+    assert (batch.error_count, batch.new_count, batch.updated_count) == (0, 0, 1), batch.report["rows"]

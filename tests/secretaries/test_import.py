@@ -77,6 +77,17 @@ def _row_errors(batch, number) -> list[dict]:
     return next(r["errors"] for r in batch.report["rows"] if r["number"] == number)
 
 
+def test_a_branch_of_the_unit_named_under_another_commune_is_said_so(officer_client, vacant, hieu_tu):
+    """The branch is the unit's, in another commune than the row's: said so, not "did you mean" its own
+    name."""
+    from tests.factories import CommuneFactory
+
+    other = CommuneFactory(code="29359", name="Xã Long Thới", district=hieu_tu.district)
+    row = secretary_row("Người Mười", vacant[0].name, Xã=other.name)
+    batch = _batch(_post(officer_client, [row], headers=[*SECRETARY_HEADERS, "Xã"]))
+    assert [e["message"] for e in _row_errors(batch, 3)] == ["Ấp Số 1 không phải chi đoàn của Xã Long Thới"]
+
+
 def test_refusals_per_row_and_nothing_saved(officer_client, vacant, world, hieu_tu):
     from branches.models import Commune
 
