@@ -181,6 +181,8 @@ class CampaignDetailView(CampaignQuerysetMixin, DetailView):
             "corrections": _corrections(campaign) if campaign.is_decided else [],
             # Not offered to open past its deadline: the service refuses it (services.campaign_open).
             "open_refusal": services.open_refusal(campaign),
+            # Nor to close before its window opens (services.campaign_close).
+            "close_refusal": services.close_refusal(campaign),
         }
         if context["nominates"]:
             context["own_use"] = rows[0] if rows else None

@@ -266,9 +266,26 @@ def campaign_open(*, campaign: Campaign, user, today: datetime.date | None = Non
     )
 
 
+def close_refusal(campaign: Campaign, today: datetime.date | None = None) -> str:
+    """Why an open campaign cannot be closed for review now ("" if it can, or is not open): its window has not
+    begun (closed before it opened, its period would read backwards and no unit could have nominated)."""
+    if campaign.status != Status.OPEN:
+        return ""
+    window = campaign.window(today or timezone.localdate())
+    if window.state != "before":
+        return ""
+    return _("Nominations open on %(date)s: the campaign can be closed for review once they have opened.") % {
+        "date": _date(campaign.opens_on)
+    }
+
+
 @transaction.atomic
 def campaign_close(*, campaign: Campaign, user, today: datetime.date | None = None) -> Campaign:
-    """Close nominations and start the review. Drafts the districts never submitted stay drafts."""
+    """Close nominations and start the review, once the window has opened (close_refusal). Drafts the
+    districts never submitted stay drafts."""
+    refusal = close_refusal(Campaign.objects.select_for_update().get(pk=campaign.pk), today)
+    if refusal:
+        _refuse(refusal, "window_not_open")
     return _transition(
         campaign,
         to=Status.REVIEW,

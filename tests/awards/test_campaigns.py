@@ -418,6 +418,30 @@ class TestDetail:
         assert response.context["window_note"] in html
         assert "20" in response.context["window_note"]
 
+    def test_an_open_campaign_is_not_closed_before_its_window_opens(self, client, tra_vinh_staff, world):
+        """Opened ahead of its window: closing it then would give a period ending before it began, with no
+        unit able to have nominated. Not offered, and refused, with the day it opens."""
+        campaign = world["campaign"]
+        today = campaign.opens_on - datetime.timedelta(days=3)
+        with pytest.raises(ValidationError) as refused:
+            services.campaign_close(campaign=campaign, user=tra_vinh_staff, today=today)
+        assert (
+            refused.value.messages == [services.close_refusal(campaign, today)]
+            and campaign.opens_on.strftime("%d/%m/%Y") in refused.value.messages[0]
+        )
+        campaign.refresh_from_db()
+        assert campaign.is_open
+        Campaign.objects.filter(pk=campaign.pk).update(
+            opens_on=timezone.localdate() + datetime.timedelta(days=3)
+        )
+        login_verified(client, tra_vinh_staff)
+        html = client.get(campaign.get_absolute_url()).content.decode()
+        assert 'data-bs-target="#confirm-close"' not in html and 'id="confirm-close"' not in html
+        assert "data-close-refusal" in html and "Thời gian nhận đề nghị bắt đầu từ" in html
+        client.post(reverse("awards:campaign_close", args=[campaign.pk]))
+        campaign.refresh_from_db()
+        assert campaign.is_open
+
     def test_under_review_offers_publishing_and_reopening(self, client, tra_vinh_staff, world):
         campaign = services.campaign_close(campaign=world["campaign"], user=tra_vinh_staff)
         login_verified(client, tra_vinh_staff)
@@ -479,6 +503,7 @@ def step(client, name, campaign):
 class TestSteps:
     def test_open_close_and_reopen(self, client, tra_vinh_staff, world):
         draft = world["draft_campaign"]
+        Campaign.objects.filter(pk=draft.pk).update(opens_on=timezone.localdate())  # its window begun
         login_verified(client, tra_vinh_staff)
         # Closing before the deadline says so in its confirmation.
         page = client.get(world["campaign"].get_absolute_url()).content.decode()
