@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.compiled import ONE, bind
 from core.lookups import Ids
+from core.text import fold
 
 
 class User(AbstractUser):
@@ -34,6 +35,8 @@ class User(AbstractUser):
     }
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+    # The full name folded (core.text.fold), for Django admin's search without diacritics.
+    name_key = models.CharField(max_length=301, editable=False, default="")
     province = models.ForeignKey(
         "branches.Province",
         verbose_name=_("province"),
@@ -132,6 +135,13 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def save(self, *args, **kwargs):
+        self.name_key = fold(self.get_full_name())
+        fields = kwargs.get("update_fields")
+        if fields is not None and {"first_name", "last_name"} & set(fields):
+            kwargs["update_fields"] = {*fields, "name_key"}
+        super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:
         # Vietnamese order: family and middle names (last_name) before the given name (first_name).

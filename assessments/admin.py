@@ -83,7 +83,7 @@ class FrameworkAdmin(VersionedAdminMixin, FoldedSearchMixin, HistoryAdmin):
     autocomplete_fields = ["province"]
     inlines = [SkillGroupInline, RatingConditionInline]
     actions = ["copy_to_next_year"]
-    search_fields = ["name", "province__name_key"]
+    search_fields = ["name_key", "province__name_key"]
 
     @admin.display(description=_("province"), ordering="province__code")
     def province_label(self, obj) -> str:
@@ -118,12 +118,12 @@ class FrameworkAdmin(VersionedAdminMixin, FoldedSearchMixin, HistoryAdmin):
 
 
 @admin.register(SkillGroup)
-class SkillGroupAdmin(admin.ModelAdmin):
+class SkillGroupAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "framework", "order"]
     list_filter = ["framework"]
     list_select_related = ["framework__province"]
     inlines = [CriterionInline]
-    search_fields = ["name"]
+    search_fields = ["name_key"]
     autocomplete_fields = ["framework"]
 
     def get_readonly_fields(self, request, obj=None):

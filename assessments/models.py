@@ -26,6 +26,7 @@ from core.choices import status_is
 from core.model_fields import PlacesDecimalField
 from core.navigation import object_url
 from core.scope import ScopedQuerySet
+from core.text import fold
 from core.validators import validate_not_in_future
 from core.versioning import Versioned
 
@@ -110,6 +111,8 @@ class Framework(Versioned):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     name = models.CharField(_("name"), max_length=200)
+    # Folded (core.text.fold) for Django admin's search; not indexed: a "contains" search reads every row.
+    name_key = models.CharField(max_length=200, editable=False, default="")
     scale_min = models.PositiveSmallIntegerField(_("lowest score"), default=1)
     scale_max = models.PositiveSmallIntegerField(_("highest score"), default=5)
     excellent_from = models.DecimalField(
@@ -151,7 +154,7 @@ class Framework(Versioned):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = FrameworkQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["name_key"])
 
     class Meta:
         verbose_name = _("framework")
@@ -209,6 +212,9 @@ class Framework(Versioned):
             changed = stored and any(stored[f] != getattr(self, f) for f in fields)
             if changed and self.is_in_use:
                 raise FrameworkInUse(self)
+        self.name_key = fold(self.name)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
@@ -407,6 +413,8 @@ class SkillGroup(FrozenWithFramework):
     )
     order = models.PositiveSmallIntegerField(_("order"))
     name = models.CharField(_("name"), max_length=200)
+    # Folded (core.text.fold) for Django admin's search; not indexed: a "contains" search reads every row.
+    name_key = models.CharField(max_length=200, editable=False, default="")
     max_points = models.PositiveSmallIntegerField(
         _("maximum points"),
         null=True,
@@ -429,6 +437,12 @@ class SkillGroup(FrozenWithFramework):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = fold(self.name)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
+        super().save(*args, **kwargs)
 
     def _framework(self) -> Framework:
         return self.framework

@@ -18,12 +18,12 @@ class QuotaInline(admin.TabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(VersionedAdminMixin, HistoryAdmin):
+class CampaignAdmin(VersionedAdminMixin, FoldedSearchMixin, HistoryAdmin):
     show_full_result_count = False
     list_display = ["title", "year", "province", "status", "opens_on", "closes_on", "decision_number"]
     list_filter = ["status", "year"]
     list_select_related = ["province"]
-    search_fields = ["title"]
+    search_fields = ["title_key"]
     autocomplete_fields = ["province"]
     readonly_fields = ["status", "decision_number", "decision_date", "decided_by", "created_by", "created_at"]
     inlines = [QuotaInline]

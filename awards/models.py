@@ -24,7 +24,7 @@ from assessments.models import Rating
 from core.choices import status_is
 from core.navigation import object_url
 from core.scope import ScopedQuerySet
-from core.text import normalize_name
+from core.text import fold, normalize_name
 from core.versioning import Versioned
 
 # Ratings from best to worst: a campaign's minimum rating admits its own level and every better one.
@@ -186,6 +186,8 @@ class Campaign(Versioned):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     title = models.CharField(_("title"), max_length=300)
+    # Folded (core.text.fold) for Django admin's search; not indexed: a "contains" search reads every row.
+    title_key = models.CharField(max_length=300, editable=False, default="")
     opens_on = models.DateField(_("nominations open on"))
     closes_on = models.DateField(_("nominations close on"))
     default_quota = models.PositiveSmallIntegerField(
@@ -234,7 +236,7 @@ class Campaign(Versioned):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = CampaignQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["title_key", "updated_at"])
 
     is_draft = status_is(Status.DRAFT)
     is_open = status_is(Status.OPEN)
@@ -269,6 +271,9 @@ class Campaign(Versioned):
 
     def save(self, *args, **kwargs):
         self.title = normalize_name(self.title)
+        self.title_key = fold(self.title)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "title_key"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

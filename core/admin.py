@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import lookup_spawns_duplicates, unquote
@@ -7,6 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
@@ -87,6 +89,14 @@ class FoldedSearchMixin:
 
     code_search_field: str | None = None
 
+    def term_matches(self, term: str, fields) -> Q:
+        """Where one folded word of the search box may be found (a subclass adds its own places)."""
+        matches = Q()
+        for name in fields:
+            lookup = "contains" if name.endswith("_key") else "icontains"
+            matches |= Q(**{f"{name}__{lookup}": term})
+        return matches
+
     def get_search_results(self, request, queryset, search_term):
         terms = search_terms(search_term)
         if not terms:
@@ -95,12 +105,44 @@ class FoldedSearchMixin:
             return queryset.filter(**{self.code_search_field: search_term.strip()}), False
         fields = self.get_search_fields(request)
         for term in terms:
-            matches = Q()
-            for name in fields:
-                lookup = "contains" if name.endswith("_key") else "icontains"
-                matches |= Q(**{f"{name}__{lookup}": term})
-            queryset = queryset.filter(matches)
+            queryset = queryset.filter(self.term_matches(term, fields))
         return queryset, any(lookup_spawns_duplicates(self.opts, name) for name in fields)
+
+
+#: Django's own permissions by the prefix of their codename ("add_user"); Django stores their names in
+#: English ("Can add user"), so they are written again here, in the reader's language
+PERMISSION_ACTIONS = {
+    "add": _("Can add %(name)s"),
+    "change": _("Can change %(name)s"),
+    "delete": _("Can delete %(name)s"),
+    "view": _("Can view %(name)s"),
+}
+
+
+def permission_label(permission) -> str:
+    """A permission as Django admin lists it ("app | model | name"), in the reader's language: Django's
+    own four from the model's translated name, any other through the catalogue."""
+    model = permission.content_type.model_class()
+    action, _sep, model_name = permission.codename.partition("_")
+    if model is not None and action in PERMISSION_ACTIONS and model_name == model._meta.model_name:
+        name = PERMISSION_ACTIONS[action] % {"name": model._meta.verbose_name}
+    else:
+        name = gettext(permission.name)
+    return f"{permission.content_type} | {name}"
+
+
+class PermissionChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return permission_label(obj)
+
+
+class PermissionLabelsMixin:
+    """For the admin of users and groups: their permissions listed in the reader's language."""
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        if db_field.name in ("permissions", "user_permissions"):
+            kwargs["form_class"] = PermissionChoiceField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class EventFilter(admin.SimpleListFilter):
@@ -118,13 +160,13 @@ class EventFilter(admin.SimpleListFilter):
 
 
 @admin.register(SecurityEvent)
-class SecurityEventAdmin(admin.ModelAdmin):
+class SecurityEventAdmin(FoldedSearchMixin, admin.ModelAdmin):
     """Recent security events, newest first; read-only (the record must not be edited)."""
 
     list_display = ["created_at", "level", "event_text", "user_number", "user", "address", "details_text"]
     list_filter = [EventFilter, "level", "created_at"]
     list_select_related = ["user"]
-    search_fields = ["event", "address"]
+    search_fields = ["event", "address", "user__username"]
     date_hierarchy = "created_at"
     list_per_page = 100
 
@@ -141,6 +183,12 @@ class SecurityEventAdmin(admin.ModelAdmin):
         """What happened in words, with the name the log lines carry (what `grep` finds on the server)."""
         label = event_label(obj.event)
         return label if label == obj.event else format_html("{} <code>{}</code>", label, obj.event)
+
+    def term_matches(self, term: str, fields) -> Q:
+        # An event is also found by its words in the reader's language ("dang nhap" finds the logins):
+        # the labels live in the code (EVENT_LABELS), so the word picks the codes whose label holds it.
+        codes = [code for code, label in EVENT_LABELS.items() if term in fold(str(label))]
+        return super().term_matches(term, fields) | Q(event__in=codes)
 
     def has_add_permission(self, request):
         return False

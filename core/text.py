@@ -37,3 +37,16 @@ def name_sort_key(full_name: str) -> str:
     folded = fold(full_name.replace("đ", "d~").replace("Đ", "D~"))
     words = folded.split(" ")
     return f"{words[-1]} {folded}" if words and words[-1] else folded
+
+
+def fill_folded(model, key: str, *fields: str, batch: int = 2000) -> None:
+    """Give the rows of `model` written before its folded copy `key` existed their key: the `fields` joined
+    by a space and folded (a migration that adds a `*_key` column runs it)."""
+    rows = []
+    for row in model.objects.only("pk", *fields).iterator(chunk_size=batch):
+        setattr(row, key, fold(" ".join(getattr(row, field) or "" for field in fields)))
+        rows.append(row)
+        if len(rows) == batch:
+            model.objects.bulk_update(rows, [key])
+            rows = []
+    model.objects.bulk_update(rows, [key])

@@ -95,13 +95,13 @@ class SeminarAdmin(KeysetAdminMixin, VersionedAdminMixin, OrganisedAdmin, Histor
 
 
 @admin.register(Proposal)
-class ProposalAdmin(KeysetAdminMixin, VersionedAdminMixin, HistoryAdmin):
+class ProposalAdmin(KeysetAdminMixin, VersionedAdminMixin, FoldedSearchMixin, HistoryAdmin):
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     list_display = ["__str__", "seminar", "responsible", "due_on", "status"]
     list_filter = ["status"]
     list_select_related = ["seminar"]
-    search_fields = ["text"]
+    search_fields = ["search_key"]  # the proposal and its responsible unit, folded
     autocomplete_fields = ["seminar"]
 
 

@@ -330,6 +330,89 @@ def test_accounts_are_found_by_name_with_or_without_diacritics(client, administr
         assert [u.username for u in response.context["cl"].result_list] == ["huyendoan.hai"], query
 
 
+def test_accounts_are_found_by_their_unit_with_or_without_diacritics(client, administrator, tieu_can):
+    """An account is found by the unit it works for ("tap ngai" or "Tập Ngãi" finds the commune's officers),
+    and by words of its name and unit together."""
+    from accounts.models import User
+    from tests.factories import CommuneFactory, UserFactory
+
+    tap_ngai = CommuneFactory(name="Xã Tập Ngãi", district=tieu_can, province=tieu_can.province)
+    UserFactory(
+        username="qa3", first_name="Đức", last_name="Trần", role=User.Role.COMMUNE_OFFICER, commune=tap_ngai
+    )
+    login_verified(client, administrator)
+    for query in ("tap ngai", "Tập Ngãi", "TẬP NGÃI", "tran duc tap ngai", "Xã Tập Ngãi Trần"):
+        response = client.get(reverse("admin:accounts_user_changelist"), {"q": query})
+        names = {u.username for u in response.context["cl"].result_list}
+        assert "qa3" in names and "quantri" not in names, query
+
+
+def test_permissions_are_listed_in_the_readers_language(client, administrator):
+    """Django keeps its permissions' names in English ("Can add user"): the user's and the group's pages
+    list them in Vietnamese, from the model's translated name, and in English for an English reader."""
+    from django.contrib.auth.models import Permission
+
+    from core.admin import permission_label
+
+    add_user = Permission.objects.get(codename="add_user", content_type__app_label="accounts")
+    login_verified(client, administrator)
+    user_page = reverse("admin:accounts_user_change", args=[administrator.pk])
+    for url in (user_page, reverse("admin:auth_group_add")):
+        page = client.get(url).content.decode()
+        assert "Tài khoản | người dùng | Có thể thêm người dùng" in page, url
+        assert "Can add" not in page and "Can change" not in page and "Can view" not in page, url
+    # Django's "superuser status" in the project's words ("Trạng thái superuser" in Django's catalogue).
+    page = client.get(user_page).content.decode()
+    assert "Quyền quản trị tối cao" in page and "Trạng thái superuser" not in page
+    with override("en"):
+        assert permission_label(add_user) == "Accounts | user | Can add user"
+    custom = Permission(
+        codename="publish_list", name="Can publish the list", content_type=add_user.content_type
+    )
+    assert permission_label(custom).endswith("| Can publish the list")  # not Django's own four: as named
+
+
+@pytest.mark.parametrize(
+    ("changelist", "query", "found"),
+    [
+        ("admin:awards_campaign_changelist", "tuyen duong 2031", "Tuyên dương bí thư tiêu biểu 2031"),
+        ("admin:seminars_proposal_changelist", "boi duong ky nang", "Bồi dưỡng kỹ năng cho bí thư mới"),
+        ("admin:assessments_skillgroup_changelist", "ky nang dieu hanh", "Kỹ năng điều hành, quản lý"),
+        ("admin:assessments_framework_changelist", "bo tieu chi ky nang", "Bộ tiêu chí kỹ năng"),
+        ("admin:core_securityevent_changelist", "dang nhap bi khoa", "login.lockout"),
+        ("admin:core_securityevent_changelist", "huyendoan.tieucan", "login.success"),
+    ],
+)
+def test_every_search_box_ignores_diacritics(
+    changelist, query, found, client, administrator, world, tieu_can_officer
+):
+    """A word typed without its marks (or decomposed, as some Vietnamese keyboards send it) finds what a
+    changelist lists: campaigns, proposals, skill groups and frameworks by their folded copies, security
+    events by their words and by the account's username."""
+    import datetime
+    import unicodedata
+
+    from awards.models import Campaign
+    from core.models import SecurityEvent
+    from seminars.models import Proposal
+
+    Campaign.objects.create(
+        province=world["tieu_can_person"].province,
+        year=2031,
+        title="Tuyên dương bí thư tiêu biểu 2031",
+        opens_on=datetime.date(2031, 9, 1),
+        closes_on=datetime.date(2031, 10, 1),
+    )
+    Proposal.objects.create(seminar=world["tieu_can_seminar"], text="Bồi dưỡng kỹ năng cho bí thư mới")
+    SecurityEvent.objects.create(event="login.lockout", level=SecurityEvent.Level.WARNING)
+    SecurityEvent.objects.create(event="login.success", user=tieu_can_officer)
+    login_verified(client, administrator)
+    for typed in (query, unicodedata.normalize("NFD", found) if " " in found else query):
+        response = client.get(reverse(changelist), {"q": typed})
+        rows = [getattr(row, "event", None) or str(row) for row in response.context["cl"].result_list]
+        assert rows and all(row.startswith(found) for row in rows), (typed, rows)
+
+
 def test_people_are_found_by_phone_in_admin_with_or_without_spaces(client, administrator, world):
     person = world["tieu_can_person"]  # 0912 345 678
     login_verified(client, administrator)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from awards.models import Campaign, Commendation, Nomination, Quota
 from branches.divisions import NEW_WORLD, OLD_WORLD
 from branches.models import Commune, District, Province
+from core.text import fold
 from demo.scale.branches import BATCH_SIZE, ScaleOptions
 from secretaries.models import Term
 
@@ -34,10 +35,12 @@ REASON = "Chưa đủ tiêu chuẩn so với các trường hợp khác trong hu
 
 
 def _decided_campaign(province_id: int, year: int) -> Campaign:
+    title = f"Tuyên dương Bí thư Chi đoàn tiêu biểu năm {year}"
     return Campaign(
         province_id=province_id,
         year=year,
-        title=f"Tuyên dương Bí thư Chi đoàn tiêu biểu năm {year}",
+        title=title,
+        title_key=fold(title),  # bulk_create skips save(), which keeps it
         opens_on=date(year, 9, 1),
         closes_on=date(year, 10, 15),
         default_quota=NOMINATED_PER_DISTRICT,
