@@ -17,7 +17,7 @@ from .history import display_value
 from .models import ReminderSent, SecurityEvent, SensitiveDataAccess
 from .personal_data import field_labels
 from .security_log import EVENT_LABELS, event_label, security_event
-from .text import fold, search_terms
+from .text import alphabet_key, fold, search_terms
 from .widgets import ADMIN_TEXT_AREAS
 
 
@@ -153,7 +153,7 @@ class EventFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         # In the alphabet's order, "Đ" after "D" (fold would put it among the D's, str among the Z's).
-        return sorted(EVENT_LABELS.items(), key=lambda item: fold(str(item[1]).replace("Đ", "D~")))
+        return sorted(EVENT_LABELS.items(), key=lambda item: alphabet_key(str(item[1])))
 
     def queryset(self, request, queryset):
         return queryset.filter(event=self.value()) if self.value() else queryset

@@ -10,6 +10,8 @@ from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 
+from .text import alphabet_key
+
 
 class LabelledAutocompleteJsonView(AutocompleteJsonView):
     """Django's autocomplete; a result's text is the object's `admin_label` when its model has one, read
@@ -31,6 +33,15 @@ class LabelledAutocompleteJsonView(AutocompleteJsonView):
 class PortalAdminSite(admin.AdminSite):
     def autocomplete_view(self, request):
         return LabelledAutocompleteJsonView.as_view(admin_site=self)(request)
+
+    def get_app_list(self, request, app_label=None):
+        # Django sorts the sections and their models by code point: "Đánh giá kỹ năng" came after "Xác
+        # thực", "Tuyên dương" before "Tài khoản". In the Vietnamese alphabet instead.
+        apps = super().get_app_list(request, app_label)
+        apps.sort(key=lambda app: alphabet_key(str(app["name"])))
+        for app in apps:
+            app["models"].sort(key=lambda model: alphabet_key(str(model["name"])))
+        return apps
 
 
 class PortalAdminConfig(AdminConfig):

@@ -30,6 +30,12 @@ def normalize_name(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text or "")).strip()
 
 
+def alphabet_key(text: str) -> str:
+    """How a Vietnamese list sorts words: "Đ" after every "D", as in the alphabet; other marks are ignored,
+    as a phone book does ("Tài" < "Tọa" < "Tuyên" < "Xác" < "Đánh")."""
+    return fold(text.replace("đ", "d~").replace("Đ", "D~"))
+
+
 def name_sort_key(full_name: str) -> str:
     """How Vietnamese lists sort people: by the given name (the last word), then the whole name, with
     "Đ" after every "D" as in the alphabet: "Nguyễn Văn Tèo" → "teo nguyen van teo", "Đạt" → "d~at".

@@ -48,6 +48,21 @@ def test_admin_pages_name_the_portals_icon(client, administrator):
     assert b'rel="icon" href="/static/favicon.svg"' in client.get(reverse("admin:index")).content
 
 
+def test_admin_index_lists_its_sections_in_the_vietnamese_alphabet(client, administrator):
+    """Django sorted them by code point: "Tuyên dương" before "Tài khoản", "Đánh giá kỹ năng" last."""
+    from core.text import alphabet_key
+
+    login_verified(client, administrator)
+    apps = client.get(reverse("admin:index")).context["app_list"]
+    names = [str(app["name"]) for app in apps]
+    assert names == sorted(names, key=alphabet_key)
+    assert names.index("Tài khoản") < names.index("Tọa đàm") < names.index("Tuyên dương")
+    assert names.index("Đánh giá kỹ năng") < names.index("Tài khoản")
+    for app in apps:
+        models = [str(model["name"]) for model in app["models"]]
+        assert models == sorted(models, key=alphabet_key), app["name"]
+
+
 @pytest.mark.parametrize("query", ["tieu can", "TIỂU CẦN", "846"])
 def test_search_ignores_diacritics_or_matches_code(query, client, administrator, world):
     login_verified(client, administrator)
