@@ -352,7 +352,7 @@ def test_accounts_are_found_by_their_unit_with_or_without_diacritics(client, adm
     from tests.factories import CommuneFactory, UserFactory
 
     tap_ngai = CommuneFactory(name="Xã Tập Ngãi", district=tieu_can, province=tieu_can.province)
-    UserFactory(
+    officer = UserFactory(
         username="qa3", first_name="Đức", last_name="Trần", role=User.Role.COMMUNE_OFFICER, commune=tap_ngai
     )
     login_verified(client, administrator)
@@ -360,6 +360,11 @@ def test_accounts_are_found_by_their_unit_with_or_without_diacritics(client, adm
         response = client.get(reverse("admin:accounts_user_changelist"), {"q": query})
         names = {u.username for u in response.context["cl"].result_list}
         assert "qa3" in names and "quantri" not in names, query
+    # A renamed account is found by its new name, even when only the names are saved.
+    officer.last_name = "Đoàn"
+    officer.save(update_fields=["last_name"])
+    response = client.get(reverse("admin:accounts_user_changelist"), {"q": "doan duc"})
+    assert [u.username for u in response.context["cl"].result_list] == ["qa3"]
 
 
 def test_permissions_are_listed_in_the_readers_language(client, administrator):
