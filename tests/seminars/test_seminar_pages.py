@@ -535,6 +535,11 @@ def test_a_proposals_result_is_said_on_a_phone_too(client, tieu_can_officer, wor
     assert phone and "Đã tập huấn 11 bí thư." in phone.group(1)
     assert html.count("Đã tập huấn 11 bí thư.") == 2  # the other in the column phones do not show
     assert '<td class="d-none d-md-table-cell">Đã tập huấn 11 bí thư.</td>' in html
+    # On a phone each proposal is a card, its cells one under another, each named (the headings are hidden).
+    table = html[html.index('id="proposals"') - 200 : html.index("</table>", html.index('id="proposals"'))]
+    assert "table-stack" in table
+    assert '<span class="d-md-none text-muted">Đơn vị chịu trách nhiệm:</span>' in table
+    assert '<span class="d-md-none text-muted">Hạn hoàn thành:</span>' in table
 
 
 class TestDates:
