@@ -49,7 +49,14 @@ from core.text import fold, name_sort_key, normalize_name
 
 from .birth_dates import validate_date_of_birth
 from .choices import ETHNICITIES, EducationLevel, Gender, Religion, TheoryLevel
-from .models import Person, Term, check_expected_end, check_party_date
+from .models import (
+    Person,
+    Term,
+    check_expected_end,
+    check_party_date,
+    check_started_after_founding,
+    secretary_overlap_error,
+)
 from .phones import is_phone, search_digits
 from .sensitive import hidden_fields
 
@@ -107,6 +114,7 @@ class BranchIndex:
                 "name",
                 "name_key",
                 "is_active",
+                "founded_on",
                 "commune_id",
                 "commune__name",
                 "commune__ended_on",
@@ -489,6 +497,16 @@ class SecretaryImport(ImportKind):
             .filter(branch__in=Branch.objects.visible_to(user))
             .values("branch_id", "person_id", "person__full_name", "started_on")
         }
+        # The ended secretaries' terms of these branches: a new secretary starts after the last one ended.
+        ended_of: dict[int, list[Term]] = {}
+        for term in (
+            Term.objects.secretaries()
+            .filter(branch__in=branch_ids, ended_on__isnull=False)
+            .select_related("person", "branch")
+            .only("pk", "branch_id", "started_on", "ended_on", "person__full_name", "branch__name")
+            .order_by("-ended_on", "-pk")
+        ):
+            ended_of.setdefault(term.branch_id, []).append(term)
         chosen = {
             number: found[0]
             for number, found in named.items()
@@ -673,16 +691,49 @@ class SecretaryImport(ImportKind):
                     link=reverse("secretaries:person_detail", kwargs={"pk": holder["person_id"]}),
                     link_text=_("open the record"),  # the message names the person
                 )
+            if branch is not None and with_term and kept is None and started:
+                try:
+                    check_started_after_founding(branch=branch, started_on=started)
+                except ValidationError as error:
+                    row.refuse("started_on", " ".join(error.messages).rstrip("."), columns=columns)
+                previous = next(
+                    (t for t in ended_of.get(branch.pk, []) if t.ended_on >= started),
+                    None,
+                )
+                if previous is not None and role == Term.Role.SECRETARY:
+                    row.refuse(
+                        "started_on",
+                        " ".join(secretary_overlap_error(previous).messages).rstrip("."),
+                        columns=columns,
+                    )
             if same and with_term and kept is None and started:
                 clash = next(
+                    (t for t in terms_of.get(same["pk"], []) if t.role == role and t.ended_on is None),
+                    None,
+                ) or next(
                     (
                         t
                         for t in terms_of.get(same["pk"], [])
-                        if t.role == role and (t.ended_on is None or t.ended_on >= started)
+                        if t.role == role and t.ended_on is not None and t.ended_on >= started
                     ),
                     None,
                 )
-                if clash is not None:
+                if clash is not None and clash.ended_on is not None:
+                    # An ended term is not ended first: the new one starts after it.
+                    row.refuse(
+                        "started_on",
+                        _(
+                            "%(person)s held this role in %(branch)s until %(date)s: the new term must start "
+                            "after it"
+                        )
+                        % {
+                            "person": same["full_name"],
+                            "branch": clash.branch_name,
+                            "date": _date(clash.ended_on),
+                        },
+                        columns=columns,
+                    )
+                elif clash is not None:
                     overlap = (
                         _("%(person)s is secretary of %(branch)s since %(date)s: the terms would overlap")
                         if role == Term.Role.SECRETARY

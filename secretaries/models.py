@@ -60,6 +60,36 @@ def check_expected_end(*, started_on, expected_end_on) -> None:
         raise ValidationError(_("The term cannot be due to end before it starts."))
 
 
+def check_started_after_founding(*, branch, started_on) -> None:
+    """A term does not start before its branch was founded (the appointment's and the Excel import's rule);
+    a branch with no founding date recorded takes any start."""
+    if started_on and branch.founded_on and started_on < branch.founded_on:
+        raise ValidationError(
+            _("%(branch)s was founded on %(date)s: a term cannot start before that day.")
+            % {"branch": branch.name, "date": formats.date_format(branch.founded_on, "SHORT_DATE_FORMAT")},
+            code="before_founded",
+        )
+
+
+def secretary_overlap_error(previous: "Term") -> ValidationError:
+    """A branch has at most one secretary on any day: `previous`, an ended secretary's term of the branch,
+    runs on or after the day a new one would start; the new one may start the day after it ended."""
+    return ValidationError(
+        _(
+            "%(person)s was secretary of %(branch)s from %(start)s to %(end)s: a branch has one secretary "
+            "at a time, so the new term can start on %(next)s at the earliest."
+        )
+        % {
+            "person": previous.person.full_name,
+            "branch": previous.branch.name,
+            "start": formats.date_format(previous.started_on, "SHORT_DATE_FORMAT"),
+            "end": formats.date_format(previous.ended_on, "SHORT_DATE_FORMAT"),
+            "next": formats.date_format(previous.ended_on + datetime.timedelta(days=1), "SHORT_DATE_FORMAT"),
+        },
+        code="secretary_overlap",
+    )
+
+
 class PersonQuerySet(ScopedQuerySet):
     # A person belongs to the unit of the branch they serve (or last served): see term_appoint.
     province_path = "province"

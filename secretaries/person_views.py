@@ -143,11 +143,18 @@ class PersonDetailView(PersonQuerysetMixin, DetailView):
         )
 
 
+#: the service's refusals that a different start date answers, shown next to it
+STARTED_ON_CODES = frozenset(
+    {"unit_ended", "before_founded", "secretary_overlap", "overlap_ended", "starts_too_early"}
+)
+
+
 def _form_errors_from(error: ValidationError, form) -> None:
     """A rule the service enforces (a race, say; a stale edit) is shown on the form like any other error;
-    a start after the end of the user's unit next to the start date."""
+    one a different start date answers (a start after the end of the user's unit, before the branch was
+    founded, overlapping another term) next to the start date."""
     codes = {getattr(e, "code", None) for e in getattr(error, "error_list", [error])}
-    field = "started_on" if "unit_ended" in codes and "started_on" in form.fields else None
+    field = "started_on" if codes & STARTED_ON_CODES and "started_on" in form.fields else None
     form.add_error(field, error)
 
 

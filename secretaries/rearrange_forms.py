@@ -92,6 +92,7 @@ class BranchMergeForm(_Confirmable):
         "secretary_outside": "secretary_from",
         "no_secretary": "secretary_from",
         "term_after_end": "on",
+        "secretary_overlap": "on",
     }
 
     def __init__(self, *args, branch: Branch, user, cancel_url: str, **kwargs):

@@ -4,6 +4,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -11,7 +12,7 @@ from branches import services as branch_services
 from branches.models import Branch
 from core.versioning import check_version
 
-from .models import Person, Term
+from .models import Person, Term, check_started_after_founding, secretary_overlap_error
 from .portraits import ProcessedImage
 
 
@@ -107,10 +108,19 @@ def current_secretary_term(branch: Branch) -> Term | None:
 
 
 def _overlapping(person: Person, role: str, started_on: datetime.date, exclude: Term | None = None):
+    """The person's term of `role` that a term from `started_on` would overlap: a current one first."""
     overlapping = Term.objects.filter(person=person, role=role).exclude(ended_on__lt=started_on)
     if exclude is not None:
         overlapping = overlapping.exclude(pk=exclude.pk)
-    return overlapping.select_related("branch").first()
+    ordered = overlapping.order_by(F("ended_on").desc(nulls_first=True), "-started_on")
+    return ordered.select_related("branch").first()
+
+
+def _previous_secretary_overlapping(branch: Branch, started_on: datetime.date) -> Term | None:
+    """An ended secretary's term of `branch` still running on `started_on` or later (the latest to end):
+    a new secretary from `started_on` would make two at once."""
+    ended = Term.objects.secretaries().filter(branch=branch, ended_on__gte=started_on)
+    return ended.select_related("person", "branch").order_by("-ended_on", "-pk").first()
 
 
 @transaction.atomic
@@ -135,6 +145,7 @@ def term_appoint(
             % {"branch": branch.name, "date": _date(branch.ended_on)},
             code="branch_ended",
         )
+    check_started_after_founding(branch=branch, started_on=started_on)
     if role == Term.Role.SECRETARY:
         # Lock the branch so two appointments to it cannot interleave.
         Branch.objects.select_for_update().filter(pk=branch.pk).first()
@@ -160,13 +171,23 @@ def term_appoint(
                 ended_on=last_day,
                 reason=_("Replaced by %(person)s") % {"person": person.full_name},
             )
+        previous = _previous_secretary_overlapping(branch, started_on)
+        if previous is not None:
+            raise secretary_overlap_error(previous)
 
     clash = _overlapping(person, role, started_on)
-    if clash is not None:
+    if clash is not None and clash.ended_on is None:
         raise ValidationError(
             _("%(person)s already holds this role in %(branch)s since %(date)s; end that term first.")
             % {"person": person.full_name, "branch": clash.branch.name, "date": _date(clash.started_on)},
             code="overlap",
+        )
+    if clash is not None:
+        # An ended term cannot be ended first: the new one starts after it.
+        raise ValidationError(
+            _("%(person)s held this role in %(branch)s until %(date)s: the new term must start after it.")
+            % {"person": person.full_name, "branch": clash.branch.name, "date": _date(clash.ended_on)},
+            code="overlap_ended",
         )
     term = Term.objects.create(
         person=person, branch=branch, role=role, started_on=started_on, expected_end_on=expected_end_on

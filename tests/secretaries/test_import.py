@@ -687,3 +687,34 @@ def test_the_exports_party_dates_and_expected_ends_read_back_unchanged_and_an_ed
         e["column"]
         for e in _row_errors(batch, next(r["number"] for r in batch.report["rows"] if "Hải" in r["summary"]))
     ] == ["Hết nhiệm kỳ (dự kiến)"]
+
+
+def test_a_start_before_the_branch_or_within_a_previous_secretary_is_refused(officer_client, hieu_tu):
+    """QA findings 2 and 1: the preview refuses what the appointment form refuses."""
+    from tests.factories import person_with_term
+
+    founded = BranchFactory(commune=hieu_tu, name="Ấp Đại Mong B", founded_on=datetime.date(2025, 4, 1))
+    had = BranchFactory(commune=hieu_tu, name="Ấp Giồng Lớn")
+    tuyet = person_with_term(branch=had, full_name="Dương Ngọc Tuyết", started_on=datetime.date(2022, 8, 6))
+    tuyet.terms.update(ended_on=datetime.date(2025, 5, 16))
+    rows = [
+        secretary_row("Võ Thị Trước Khi Có", founded.name, started="01/03/2025"),
+        secretary_row("Lê Hoàng Long", had.name, started="01/01/2025"),
+        secretary_row(
+            "Võ Thị Đúng Ngày", founded.name.lower(), started="01/04/2025", **{"Số điện thoại": ""}
+        ),
+    ]
+    batch = _batch(_post(officer_client, rows))
+    assert batch.error_count == 3  # the third row names the first's branch again
+    assert [e["message"] for e in _row_errors(batch, 3)] == [
+        "Ấp Đại Mong B thành lập ngày 01/04/2025: nhiệm kỳ không thể bắt đầu trước ngày đó"
+    ]
+    assert [e["message"] for e in _row_errors(batch, 4)] == [
+        "Dương Ngọc Tuyết là bí thư Ấp Giồng Lớn từ 06/08/2022 đến 16/05/2025: "
+        "mỗi chi đoàn chỉ có một bí thư tại một thời điểm, "
+        "nên nhiệm kỳ mới chỉ có thể bắt đầu từ ngày 17/05/2025"
+    ]
+    batch = _batch(
+        _post(officer_client, [rows[2], secretary_row("Lê Hoàng Long", had.name, started="17/05/2025")])
+    )
+    assert batch.error_count == 0

@@ -908,3 +908,62 @@ def test_a_new_provinces_vacancy_list_has_no_district_column(client, tra_vinh_st
     login_verified(client, tra_vinh_staff)
     page = client.get(url).content.decode()
     assert "Ấp Trống Cũ" in page and "o=district" in page and "Huyện Tiểu Cần" in page
+
+
+class TestTermDatesAgreeWithHistory:
+    """A branch has one secretary on any day, no term before the branch was founded, and an ended term of
+    the person's is answered with a later start, not "end it first" (QA findings 1, 2, 5)."""
+
+    def _appoint(self, client, person, branch, started_on, role="bi_thu"):
+        return client.post(
+            reverse("secretaries:appoint"),
+            {"person": person.pk, "branch": branch.pk, "role": role, "started_on": started_on},
+        )
+
+    def test_a_start_within_a_previous_secretarys_term_is_refused(self, client, tieu_can_officer, hieu_tu):
+        branch = BranchFactory(commune=hieu_tu, name="Ấp Giồng Lớn")
+        tuyet = person_with_term(branch=branch, full_name="Dương Ngọc Tuyết", started_on=D(2022, 8, 6))
+        tuyet.terms.update(ended_on=D(2025, 5, 16))
+        long = PersonFactory(branch=branch, full_name="Lê Hoàng Long")
+        client.force_login(tieu_can_officer)
+        response = self._appoint(client, long, branch, "01/01/2025")
+        assert response.status_code == 200
+        assert response.context["form"].errors["started_on"] == [
+            "Dương Ngọc Tuyết là bí thư Ấp Giồng Lớn từ 06/08/2022 đến 16/05/2025: "
+            "mỗi chi đoàn chỉ có một bí thư tại một thời điểm, "
+            "nên nhiệm kỳ mới chỉ có thể bắt đầu từ ngày 17/05/2025."
+        ]
+        assert not long.terms.exists()
+        # A start before the old term overlaps it too (the new term runs on); deputies are not limited.
+        assert self._appoint(client, long, branch, "01/01/2022").status_code == 200
+        assert self._appoint(client, long, branch, "01/01/2025", role="pho_bi_thu").status_code == 302
+        other = PersonFactory(branch=branch)
+        assert self._appoint(client, other, branch, "17/05/2025").status_code == 302
+
+    def test_a_term_cannot_start_before_the_branch_was_founded(self, client, tieu_can_officer, hieu_tu):
+        branch = BranchFactory(commune=hieu_tu, name="Ấp Đại Mong A", founded_on=D(2025, 4, 1))
+        loan = PersonFactory(branch=branch, full_name="Phạm Thị Loan")
+        client.force_login(tieu_can_officer)
+        message = ["Ấp Đại Mong A thành lập ngày 01/04/2025: nhiệm kỳ không thể bắt đầu trước ngày đó."]
+        response = self._appoint(client, loan, branch, "01/03/2025")
+        assert response.context["form"].errors["started_on"] == message
+        response = client.post(
+            reverse("secretaries:person_create"), person_data(branch, started_on="31/03/2025")
+        )
+        assert response.context["form"].errors["started_on"] == message
+        assert 'value="Nguyễn Văn Út"' in response.content.decode()
+        assert not Term.objects.filter(branch=branch).exists()
+        assert self._appoint(client, loan, branch, "01/04/2025").status_code == 302
+
+    def test_an_ended_clash_asks_for_a_later_start(self, client, tieu_can_officer, hieu_tu):
+        ong_rum = BranchFactory(commune=hieu_tu, name="Ấp Ông Rùm")
+        cuong = person_with_term(branch=ong_rum, full_name="Huỳnh Thanh Cường", started_on=D(2022, 5, 6))
+        cuong.terms.update(ended_on=D(2025, 3, 30))
+        vacant = BranchFactory(commune=hieu_tu, name="Ấp Giồng Nhỏ")
+        client.force_login(tieu_can_officer)
+        response = self._appoint(client, cuong, vacant, "01/01/2025")
+        assert response.context["form"].errors["started_on"] == [
+            "Huỳnh Thanh Cường đã giữ chức vụ này ở Ấp Ông Rùm đến ngày 30/03/2025: "
+            "nhiệm kỳ mới phải bắt đầu sau ngày đó."
+        ]
+        assert self._appoint(client, cuong, vacant, "31/03/2025").status_code == 302
