@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Min
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,10 +29,11 @@ from core.importing.engine import (
     suggestion,
 )
 from core.text import fold, normalize_name
-from core.validators import validate_not_in_future
+from core.validators import validate_not_in_future, validate_union_era
 
 from . import counters
 from .models import Branch, Commune, CommuneSuccession, validate_member_count
+from .services import founded_after_term
 
 _PREFIX = re.compile(r"^(xa|phuong|thi tran|dac khu|thi xa)\s+")
 _DISTRICT_PREFIX = re.compile(r"^(huyen|quan|thi xa|thanh pho)\s+")
@@ -205,7 +207,7 @@ class BranchImport(ImportKind):
             aliases=("ngay thanh lap", "thanh lap", "founded"),
             type="date",
             width=14,
-            validators=(validate_not_in_future,),
+            validators=(validate_not_in_future, validate_union_era),
         ),
     )
     # The list's export names each branch's district (before 2025): read back, it tells a branch still
@@ -248,6 +250,15 @@ class BranchImport(ImportKind):
         waiting_in: dict[str, set[int]] = {}
         for commune_id, name_key in waiting:
             waiting_in.setdefault(name_key, set()).add(commune_id)
+        # The day each branch's earliest term began: a founding date the rows change is not after it.
+        first_terms = {}
+        if any(row.values.get("founded_on") for row in rows):
+            first_terms = dict(
+                Branch.objects.visible_to(user)
+                .filter(terms__isnull=False)
+                .annotate(first=Min("terms__started_on"))
+                .values_list("pk", "first")
+            )
         seen: dict[tuple, int] = {}
         outcomes, payload = [], BranchPayload()
         for row in rows:
@@ -289,6 +300,11 @@ class BranchImport(ImportKind):
                         )
                     else:
                         row.refuse("name", _("this branch is inactive: reactivate it first"), columns=columns)
+                founded = self._changed(row, branch).get("founded_on") if branch is not None else None
+                first = first_terms.get(branch.pk) if founded is not None else None
+                if first is not None and founded > first:
+                    message = " ".join(founded_after_term(first).messages).rstrip(".")
+                    row.refuse("founded_on", message[:1].lower() + message[1:], columns=columns)
                 if not row.errors:
                     changes = self._changes_text(self._changed(row, branch), branch) if branch else ""
                     action = self._apply(row, branch, commune, name, payload)

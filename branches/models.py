@@ -19,7 +19,7 @@ from core.history import ended_label
 from core.navigation import object_url
 from core.scope import ScopedQuerySet
 from core.text import fold, normalize_name
-from core.validators import validate_not_in_future
+from core.validators import validate_not_in_future, validate_union_era
 from core.versioning import Versioned
 
 
@@ -441,7 +441,9 @@ class Branch(Versioned):
     member_count = models.PositiveIntegerField(
         _("member count"), default=0, validators=[validate_member_count]
     )
-    founded_on = models.DateField(_("founded on"), null=True, blank=True, validators=[validate_not_in_future])
+    founded_on = models.DateField(
+        _("founded on"), null=True, blank=True, validators=[validate_not_in_future, validate_union_era]
+    )
     is_active = models.BooleanField(_("active"), default=True)
     ended_on = models.DateField(
         _("ceased on"),

@@ -38,6 +38,22 @@ def branch_create(
     return branch
 
 
+def founded_after_term(first_term_on: date) -> ValidationError:
+    """A branch was founded by the day its earliest term began (the form's and the import's rule)."""
+    return ValidationError(
+        _("The branch's earliest term began on %(date)s: it was founded on that day or before.")
+        % {"date": _day(first_term_on)},
+        code="founded_after_term",
+    )
+
+
+def first_term_on(branch: Branch) -> date | None:
+    """The day the branch's earliest term (secretary or deputy) began, if it has any."""
+    if branch.pk is None:
+        return None
+    return branch.terms.order_by("started_on").values_list("started_on", flat=True).first()
+
+
 @transaction.atomic
 def branch_update(*, branch: Branch, version: int | None = None, **fields) -> Branch:
     """`version`: the one the form was loaded from; a stale one is refused (core.versioning.StaleEdit)."""
@@ -46,6 +62,11 @@ def branch_update(*, branch: Branch, version: int | None = None, **fields) -> Br
     unknown = set(fields) - editable
     if unknown:
         raise TypeError(f"branch_update cannot change {sorted(unknown)}")
+    founded = fields.get("founded_on")
+    stored = Branch.objects.filter(pk=branch.pk).values_list("founded_on", flat=True).first()
+    # Checked when it changes: an edit of the member count is not refused for a date recorded earlier.
+    if founded not in (None, stored) and (first := first_term_on(branch)) is not None and founded > first:
+        raise ValidationError({"founded_on": founded_after_term(first)})
     was = Branch.objects.filter(pk=branch.pk).values_list("commune", flat=True).first()
     for field, value in fields.items():
         setattr(branch, field, value)

@@ -342,7 +342,9 @@ class BranchUpdateView(BranchQuerysetMixin, UpdateView):
             self.object = services.branch_update(
                 branch=self.object, version=form.loaded(), **form.fields_to_save()
             )
-        except ValidationError as error:  # saved by someone else meanwhile (core.versioning.StaleEdit)
+        except ValidationError as error:
+            # Saved by someone else meanwhile (core.versioning.StaleEdit), or a founding date after the
+            # branch's earliest term (shown next to it: the error names its field).
             form.add_error(None, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Branch “%(name)s” was saved.") % {"name": self.object.name})

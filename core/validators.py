@@ -1,8 +1,10 @@
 """Validators of the models' fields that several apps share. On the field, so that the portal's forms,
 Django admin and the Excel imports (`core.importing.engine.Column.validators`) refuse the same values."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,6 +16,18 @@ def validate_not_in_future(value) -> None:
 
 #: The Youth Union was founded in 1931: no unit's record can be of an earlier year.
 EARLIEST_YEAR = 1931
+#: its founding day: no branch of it was founded before
+UNION_FOUNDED_ON = datetime.date(1931, 3, 26)
+
+
+def validate_union_era(value) -> None:
+    """A day the Youth Union existed on: a branch's founding (01/01/1800 is a slip)."""
+    if value is not None and value < UNION_FOUNDED_ON:
+        raise ValidationError(
+            _("The Youth Union was founded on %(date)s: give that day or a later one."),
+            code="before_union",
+            params={"date": formats.date_format(UNION_FOUNDED_ON, "SHORT_DATE_FORMAT")},
+        )
 
 
 def validate_year(value) -> None:

@@ -1,3 +1,4 @@
+import datetime
 import re
 
 import pytest
@@ -5,7 +6,7 @@ from django.urls import reverse
 
 from branches.models import Branch
 from tests.excel import assert_staff_layout, read_export, table_rows
-from tests.factories import BranchFactory, CommuneFactory
+from tests.factories import BranchFactory, CommuneFactory, person_with_term
 from tests.login import login_verified
 
 
@@ -92,6 +93,31 @@ class TestEdit:
         assert tieu_can_branch.name == "Ấp Cây Gòn A"
         assert tieu_can_branch.member_count == 40
         assert [str(m) for m in response.context["messages"]]
+
+    def test_founding_date_not_after_the_first_term_nor_before_the_union(
+        self, client, tieu_can_officer, hieu_tu
+    ):
+        """QA finding 3: founded 2½ years after its secretary began, or in 1800, was saved."""
+        branch = BranchFactory(commune=hieu_tu, name="Ấp Bến Có", founded_on=datetime.date(2001, 5, 2))
+        person_with_term(branch=branch, started_on=datetime.date(2024, 4, 18))
+        client.force_login(tieu_can_officer)
+        url = reverse("branches:branch_update", args=[branch.pk])
+        response = client.post(url, form_data(hieu_tu, name="Ấp Bến Có", founded_on="01/11/2024"))
+        assert response.context["form"].errors["founded_on"] == [
+            "Nhiệm kỳ sớm nhất của chi đoàn bắt đầu ngày 18/04/2024: "
+            "ngày thành lập phải là ngày đó hoặc trước đó."
+        ]
+        assert 'value="01/11/2024"' in response.content.decode()
+        response = client.post(url, form_data(hieu_tu, name="Ấp Bến Có", founded_on="01/01/1800"))
+        assert response.context["form"].errors["founded_on"] == [
+            "Đoàn được thành lập ngày 26/03/1931: hãy nhập ngày đó hoặc sau đó."
+        ]
+        branch.refresh_from_db()
+        assert branch.founded_on == datetime.date(2001, 5, 2)
+        response = client.post(url, form_data(hieu_tu, name="Ấp Bến Có", founded_on="18/04/2024"))
+        assert response.status_code == 302
+        branch.refresh_from_db()
+        assert branch.founded_on == datetime.date(2024, 4, 18)
 
     def test_edit_a_branch_of_a_commune_that_has_ceased(self, client, tieu_can_officer, tieu_can_branch):
         """The commune ended with the 2025 reform: the branch's other facts can still be corrected, and it

@@ -260,3 +260,24 @@ def test_an_old_commune_that_went_into_the_officers_is_said_to_have_ceased(clien
     batch = _import(client, [_row("Xã Hiếu Tử", "Ấp G")])
     message = batch.report["rows"][0]["errors"][0]["message"]
     assert message.startswith("Xã Hiếu Tử đã chấm dứt"), message
+
+
+def test_a_founding_date_after_the_first_term_or_before_the_union_is_refused(officer_client, hieu_tu):
+    """QA finding 3, in the import: as in the form."""
+    from tests.factories import person_with_term
+
+    branch = BranchFactory(commune=hieu_tu, name="Ấp Bến Có")
+    person_with_term(branch=branch, started_on=datetime.date(2024, 4, 18))
+    rows = [
+        _row("Xã Hiếu Tử", "Ấp Bến Có", founded="01/11/2024"),
+        _row("Xã Hiếu Tử", "Ấp Xưa Lắm", founded="01/01/1800"),
+    ]
+    batch = _import(officer_client, rows)
+    errors = [[e["message"] for e in r["errors"]] for r in batch.report["rows"]]
+    assert batch.error_count == 2
+    assert [
+        "nhiệm kỳ sớm nhất của chi đoàn bắt đầu ngày 18/04/2024: ngày thành lập phải là ngày đó hoặc trước đó"
+    ] in errors
+    assert any("26/03/1931" in m for r in errors for m in r)
+    batch = _import(officer_client, [_row("Xã Hiếu Tử", "Ấp Bến Có", founded="18/04/2024")])
+    assert (batch.updated_count, batch.error_count) == (1, 0)
