@@ -43,7 +43,9 @@ HAMLET_NAMES = [
 SCHOOL_LEVELS = ["Tiểu học", "THCS", "THPT"]
 SECTOR_UNITS = ["Công an", "Quân sự", "Y tế", "Trạm Y tế"]
 FOUNDED_FROM = date(1976, 3, 26)
-FOUNDED_SPAN_DAYS = (date(2022, 12, 31) - FOUNDED_FROM).days
+# Founded by the end of 2015: before any term the secretaries step draws (under ten years before today),
+# as a branch's terms start on or after its founding (secretaries.models.check_started_after_founding).
+FOUNDED_SPAN_DAYS = (date(2015, 12, 31) - FOUNDED_FROM).days
 
 
 @dataclass(frozen=True)

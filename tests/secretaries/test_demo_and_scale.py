@@ -9,7 +9,7 @@ from itertools import pairwise
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Count
+from django.db.models import Count, F
 
 from branches.models import Branch, Commune
 from core.planning import refresh_statistics
@@ -117,6 +117,12 @@ class TestDemo:
             for role in Term.Role.values:
                 spans = sorted((t.started_on, t.ended_on or date.max) for t in person.terms.filter(role=role))
                 assert all(earlier[1] < later[0] for earlier, later in pairwise(spans))
+        # A branch has one secretary on any day, from its founding on (the rules term_appoint keeps).
+        assert not Term.objects.filter(branch__founded_on__gt=F("started_on")).exists()
+        spans_of = {}
+        for term in Term.objects.secretaries().order_by("started_on"):
+            spans_of.setdefault(term.branch_id, []).append((term.started_on, term.ended_on or date.max))
+        assert all(a[1] < b[0] for spans in spans_of.values() for a, b in pairwise(spans))
 
     def test_demo_people_are_managed_by_the_unit_of_their_latest_branch(self, demo):
         people = Person.objects.all()
@@ -211,6 +217,8 @@ class TestScale:
         assert Term.objects.filter(role=Term.Role.DEPUTY).exists()
         assert Term.objects.filter(ended_on__isnull=False).exists()
         assert not current_secretaries().values("branch").annotate(n=Count("pk")).filter(n__gt=1).exists()
+        # No term before its branch was founded (term_appoint refuses it; the benchmark must not need it).
+        assert not Term.objects.filter(branch__founded_on__gt=F("started_on")).exists()
         assert_people_are_well_formed(Person.objects.all())
         # A benchmark data set has no audit trail.
         assert not Person.history.exists() and not Term.history.exists()
