@@ -1,7 +1,7 @@
 import functools
 
 from django.contrib.auth.models import AbstractUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.utils.formats import date_format
@@ -270,9 +270,37 @@ class User(AbstractUser):
     def check_may_change_today(self) -> None:
         """PermissionDenied (403) for an account whose unit has ended (a Huyện đoàn, old Tỉnh đoàn Trà Vinh):
         it reads its records and enters those dated before its end (check_may_record_on), but what a branch
-        is today, who leads it (appointing, ending a term) and a person's record belong to today's units."""
+        is today, who leads it (appointing, ending a term) and a person's record belong to today's units. The
+        403 page says so, naming them (ended_unit_reason)."""
         if self.unit_ended_on is not None:
-            raise PermissionDenied
+            from core.mixins import RefusedWithReason  # not at the top: it imports Django's auth views
+
+            raise RefusedWithReason(self.ended_unit_reason())
+
+    def ended_unit_reason(self) -> str:
+        """Why an account of an ended unit is refused what today's units keep, and who keeps it: a province's
+        successors by their Youth Union ("Tỉnh đoàn Vĩnh Long"); for a district or commune, today's communes
+        and province. One query, on the refusal only."""
+        unit = self.unit
+        params = {"unit": unit.name, "date": date_format(unit.ended_on, "SHORT_DATE_FORMAT")}
+        if self.is_provincial_staff:
+            followers = [
+                s.successor.union_name
+                for s in unit.successions.select_related("successor").order_by("successor__name")
+            ]
+            if followers:
+                return _(
+                    "%(unit)s ended on %(date)s: it still reads its records, but what its branches are "
+                    "today, who leads them and the people's records are kept by %(followers)s."
+                ) % {**params, "followers": ", ".join(followers)}
+        return (
+            _(
+                "%(unit)s ended on %(date)s: it still reads its records, but what its branches are today, "
+                "who leads them and the people's records are kept by today's commune and provincial Youth "
+                "Unions."
+            )
+            % params
+        )
 
     def check_may_record_on(self, day) -> None:
         """Refuse a new record dated after the end of this account's unit: a Huyện đoàn keeps reading its

@@ -56,6 +56,7 @@ REVIEW_PAGE_SIZE = 50
 def _campaign(request, pk, *, manage: bool = False) -> Campaign:
     campaign = get_object_or_404(Campaign.objects.visible_to(request.user).select_related("province"), pk=pk)
     if manage and not request.user.runs_commendations:
+        request.user.check_may_change_today()  # an ended Tỉnh đoàn is told who runs them now
         raise PermissionDenied
     return campaign
 
@@ -209,6 +210,8 @@ class CampaignFormView(CampaignQuerysetMixin, TemplateView):
     object = None
 
     def has_permission(self) -> bool:
+        if self.request.user.acts_for_province:
+            self.request.user.check_may_change_today()  # an ended Tỉnh đoàn is told who runs them now
         return self.request.user.runs_commendations
 
     def province(self) -> Province | None:

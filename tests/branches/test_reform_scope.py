@@ -568,6 +568,11 @@ def test_an_ended_unit_reads_and_changes_nothing_of_today(world, reform, client,
     person_page = client.get(person.get_absolute_url())
     assert not person_page.context["manages"] and reform["tap_ngai"].name in person_page.content.decode()
     assert changes[-1] not in person_page.content.decode()
+    # The refusal says why, and who keeps it now, rather than blame the account's role.
+    refused = client.get(changes[0]).content.decode()
+    assert "Huyện Tiểu Cần đã kết thúc ngày 30/06/2025" in refused
+    assert "Đoàn xã, phường và Tỉnh đoàn hiện nay" in refused and "Vai trò của tài khoản" not in refused
+
     people = client.get(reverse("secretaries:person_list")).content.decode()
     assert reverse("secretaries:person_create") not in people  # no "Add secretary" leading to a 403
     assert client.get(reverse("secretaries:person_create")).status_code == 403
@@ -575,6 +580,22 @@ def test_an_ended_unit_reads_and_changes_nothing_of_today(world, reform, client,
     login_verified(client, commune_officer(reform["tap_ngai"], "doanxa.tapngai"))
     for url in changes:
         assert client.get(url).status_code == 200, url
+
+
+def test_an_ended_province_is_told_who_keeps_today_s_records(world, reform, client, tra_vinh_staff):
+    """Tỉnh đoàn Trà Vinh (ended 30/06/2025) adding a branch, a secretary or a campaign: 403, naming the
+    Tỉnh đoàn it went into."""
+    login_verified(client, tra_vinh_staff)
+    for url in (
+        reverse("branches:branch_create"),
+        reverse("secretaries:person_create"),
+        reverse("awards:campaign_create"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 403, url
+        page = response.content.decode()
+        assert "Tỉnh Trà Vinh đã kết thúc ngày 30/06/2025" in page, url
+        assert "do Tỉnh đoàn Vĩnh Long (mới) quản lý" in page, url
 
 
 def test_the_reasons_written_in_english_before_are_put_in_vietnamese(world, reform):
