@@ -224,9 +224,14 @@ def _unit_lookup(user) -> dict:
 
 
 FORMER_FIELDS = ("commune", "commune__district", "commune__province")
-#: for a unit that has ended, its former branches' commune and district on its last day (the attachment),
-#: read as today's field by `unit_counts(as_on_end=True)`
-AS_ON_END = {"commune": "was_commune", "commune__district": "was_district"}
+#: for a unit that has ended, its former branches' commune, district and province on its last day (the
+#: attachment), read as today's field by `unit_counts(as_on_end=True)`: Trà Vinh's row of the provinces
+#: counts them under Trà Vinh, as its districts' rows and its first screen do, not under Vĩnh Long
+AS_ON_END = {
+    "commune": "was_commune",
+    "commune__district": "was_district",
+    "commune__province": "was_province",
+}
 
 
 def _former_rows(user) -> list[dict]:

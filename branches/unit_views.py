@@ -89,11 +89,15 @@ class ProvinceListView(ScopedObjectMixin, ListView):
             search_results=selectors.units_search(user=self.request.user, query=query) if query else None,
             **kwargs,
         )
-        # An ended province's row counts the branches still under its communes (waiting for a new one): the
-        # table says so, or its total and the first screen's disagree without a word.
+        # An ended province's row counts the branches still under its communes (waiting for a new one), or for
+        # its own account those it had on its last day: the table says which, or its total and the first
+        # screen's disagree without a word.
+        user = self.request.user
         context["ended_with_branches"] = any(p.ended_on and p.branch_count for p in context["provinces"])
         if context["ended_with_branches"]:
-            context["waiting_sums"] = selectors.waiting_sums(context["provinces"])
+            waiting_only = user.unit_ended_on is None
+            context["waiting_sums"] = selectors.waiting_sums(context["provinces"]) if waiting_only else []
+            context["settles_waiting"] = selectors.settles_waiting(user)
         return context
 
 

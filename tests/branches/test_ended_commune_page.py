@@ -107,3 +107,51 @@ def test_the_province_list_says_in_numbers_how_the_first_screen_counts_and_dashe
     assert '<td class="text-end">—</td>' in row
     old = next(r for r in html.split("<tr>") if f">{w['old_province'].name}</a>" in r)
     assert '<td class="text-end">1</td>' in old  # Huyện Cũ
+
+
+def _note(html: str) -> str:
+    html = " ".join(html.split())
+    note = html[html.index("data-counts-today") :]
+    return note[: note.index("</p>")]
+
+
+def test_an_ended_provinces_account_counts_alike_on_every_page(client, w):
+    """Tỉnh Cũ's own staff: its first screen, its row of the provinces, its district on its page and its
+    communes on the district's page all count the four branches it had on 30/06/2025 (three waiting, one
+    under Xã Mới Một since), and each note says so (the province list counted the three waiting only, and
+    the notes said so on pages whose tables counted four)."""
+    on = f"?on={w['district'].ended_on.isoformat()}"
+    login_verified(client, w["old_staff"])
+    assert client.get(reverse("home")).context["totals"]["branches"] == 4
+    provinces = client.get(reverse("branches:province_list"))
+    assert {p: p.branch_count for p in provinces.context["provinces"]} == {w["old_province"]: 4}
+    note = _note(provinces.content.decode())
+    assert "mà tỉnh có vào ngày cuối cùng" in note and "chỉ tính" not in note
+    assert not note.rstrip().endswith(":") and "Trang Tổng quan tính các chi đoàn này" not in note
+    # The staff of an ended province do not settle the waiting branches: no link to the work list (403).
+    assert reverse("branches:branch_waiting") not in note
+    assert client.get(reverse("branches:branch_waiting")).status_code == 403
+    page = client.get(reverse("branches:province_detail", args=[w["old_province"].code]) + on)
+    assert [d.branch_count for d in page.context["districts"]] == [4]
+    assert "ngày cuối cùng" in _note(page.content.decode())
+    page = client.get(reverse("branches:district_detail", args=[w["district"].code]) + on)
+    assert {c.name: c.branch_count for c in page.context["communes"]} == {"Xã Chia": 3, "Xã Nguyên": 1}
+    assert "ngày cuối cùng" in _note(page.content.decode())
+    # Xã Nguyên's one branch, counted on the district's page, is named on its own.
+    html = " ".join(_page(client, w["old_staff"], w["whole"]).content.decode().split())
+    assert f"1 chi đoàn xã có vào ngày {w['whole'].ended_on:%d/%m/%Y} nay thuộc xã khác" in html
+
+
+def test_a_province_that_goes_on_counts_an_ended_ones_waiting_branches_and_links_the_work_list(client, w):
+    """Tỉnh Mới's staff: Tỉnh Cũ's row counts the three branches still waiting, as the notes say."""
+    on = f"?on={w['district'].ended_on.isoformat()}"
+    login_verified(client, w["staff"])
+    provinces = client.get(reverse("branches:province_list"))
+    counted = {p: p.branch_count for p in provinces.context["provinces"]}
+    assert counted[w["old_province"]] == 3 and counted[w["province"]] == 1
+    note = _note(provinces.content.decode())
+    assert "chỉ tính các chi đoàn còn chờ" in note and "Tỉnh Mới: 1 + 3" in note
+    assert reverse("branches:branch_waiting") in note
+    page = client.get(reverse("branches:district_detail", args=[w["district"].code]) + on)
+    assert {c.name: c.branch_count for c in page.context["communes"]} == {"Xã Chia": 3, "Xã Nguyên": 0}
+    assert "đang chờ xác định xã mới" in _note(page.content.decode())
