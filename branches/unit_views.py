@@ -59,7 +59,13 @@ class HomeView(PortalMixin, TemplateView):
         # ended commune, waiting for their new one (an ended unit's table counts its re-attached branches
         # under its own units). Said under the table, so its rows and the figures do not seem to disagree.
         elsewhere = 0 if user.is_administrator else totals["branches"] - sum(u.branch_count for u in units)
+        # An ended unit's banner names what it went into (Tỉnh Vĩnh Long), as its own page does.
+        unit = user.unit
+        successors = []
+        if user.unit_ended_on is not None:
+            successors = selectors.attach_successors([unit], model=type(unit), user=user)[0].successors
         return super().get_context_data(
+            unit_successors=successors,
             totals=totals,
             unit_level=level,
             units=units,

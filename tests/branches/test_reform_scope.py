@@ -811,3 +811,14 @@ def test_a_branchs_history_gives_the_reasons_of_the_services_in_the_readers_lang
     assert "· re-attached to its new commune on 01/07/2025" in english and "chuyển sang" not in english
     assert "· Nhập từ tệp" in english
     assert "· merged on 15/03/2026" in page(other.get_absolute_url())
+
+
+def test_an_ended_units_first_screen_names_what_it_went_into(world, reform, client, tra_vinh_staff):
+    """Tỉnh đoàn Trà Vinh's banner names Tỉnh Vĩnh Long, as its province page does (not a link: the old
+    province's staff do not open today's province)."""
+    login_verified(client, tra_vinh_staff)
+    html = " ".join(client.get(reverse("home")).content.decode().split())
+    banner = html[html.index('data-home="unit-ended"') :]
+    banner = banner[: banner.index("</div>")]
+    assert "Đã sáp nhập vào Tỉnh Vĩnh Long (mới)" in banner
+    assert reform["province"].get_absolute_url() not in banner
