@@ -300,9 +300,10 @@ def unit_counts(
     for the total), of the communes `within` names ("<one of those>__in": ids) if given. Rows may repeat
     a key (counters, then former branches): callers add them up.
 
-    `as_on_end`: for a user whose unit has ended, its former branches are grouped under the commune and
-    district they belonged to on its last day, as the table of its own units counts them (Huyện đoàn Tiểu
-    Cần's communes, each with the branches it had), not under today's communes."""
+    `as_on_end`: for a user whose unit has ended, its former branches are grouped under the commune,
+    district and province they belonged to on its last day, as the table of its own units counts them
+    (Huyện đoàn Tiểu Cần's communes, each with the branches it had; Trà Vinh's row of the provinces), not
+    under today's communes."""
     within = within or {}
     wanted = _wanted(within)
     if not user.is_administrator and (not within or hasattr(user, "_commune_counted")):
