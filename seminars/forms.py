@@ -355,6 +355,12 @@ class BaseProposalFormSet(forms.BaseInlineFormSet):
     #: before it
     held_on = None
 
+    def __init__(self, *args, follows_up: bool = True, **kwargs):
+        # An account that may no longer follow proposals up (its unit ended: services.may_follow_up) corrects
+        # a proposal's text, unit and due date, not its status or result, and removes none of those saved.
+        self.follows_up = follows_up
+        super().__init__(*args, **kwargs)
+
     def clean(self):
         super().clean()
         for form in self.forms:
@@ -367,6 +373,11 @@ class BaseProposalFormSet(forms.BaseInlineFormSet):
     def add_fields(self, form, index):
         super().add_fields(form, index)
         form.fields["DELETE"].label = _("Remove this proposal")
+        if not self.follows_up:
+            form.fields["status"].disabled = form.fields["result"].disabled = True
+            form.fields["status"].help_text = _("Followed up by today's units, on the follow-up page.")
+            if form.instance.pk:
+                form.fields["DELETE"].disabled = True
 
     def proposals(self) -> list[dict]:
         """The proposals to keep, then those ticked for removal ({"id", "version", "remove": True}): a

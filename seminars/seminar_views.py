@@ -184,7 +184,9 @@ class SeminarFormView(SeminarQuerysetMixin, TemplateView):
         seminar = self.object or Seminar()
         form = SeminarForm(data, instance=seminar, user=self.request.user)
         themes = ThemeFormSet(data, prefix="themes", initial=self.theme_initial())
-        proposals = ProposalFormSet(data, instance=seminar, prefix="proposals")
+        proposals = ProposalFormSet(
+            data, instance=seminar, prefix="proposals", follows_up=services.may_follow_up(self.request.user)
+        )
         # A refused row is four screens below the top: listed above the form with the seminar's fields.
         form.summarise_formsets(
             (themes, _("Discussion themes"), _("Theme %(number)s"), "themes-fieldset"),

@@ -142,6 +142,8 @@ def seminar_save(
         raise error
     check_proposals_due(held_on=seminar.held_on, proposals=proposals)
     check_not_recorded_twice(seminar)
+    if user is not None and not may_follow_up(user):
+        _check_follow_up_unchanged(seminar, proposals, user)
     if seminar.pk is None and user is not None:
         seminar.created_by = user
     before = totals.seminar_before(seminar)
@@ -168,6 +170,37 @@ def seminar_save(
         kept.append(proposal.pk)
     seminar.proposals.exclude(pk__in=kept).delete()
     return seminar
+
+
+def _check_follow_up_unchanged(seminar: Seminar, proposals: list[dict], user) -> None:
+    """For an account that may no longer follow proposals up (its unit ended: check_may_follow_up), saving
+    the seminar leaves its proposals' follow-up as it is: no status or result changed, no proposal removed
+    (today's units follow them up on the follow-up page), a proposal added only as proposed. Its text,
+    unit and due date, the seminar's own record, may still be corrected."""
+    stored = {p.pk: p for p in seminar.proposals.all()} if seminar.pk else {}
+    kept = set()
+    changed = False
+    for data in proposals:
+        if data.get("remove"):
+            continue
+        if data.get("id"):
+            kept.add(data["id"])
+            before = stored.get(data["id"])
+            changed |= before is not None and any(
+                field in data and data[field] != getattr(before, field) for field in ("status", "result")
+            )
+        else:
+            changed |= data.get("status", Proposal.Status.PROPOSED) != Proposal.Status.PROPOSED
+            changed |= bool(data.get("result"))
+    if changed or set(stored) - kept:
+        raise ValidationError(
+            _(
+                "%(unit)s ended on %(date)s: a proposal's follow-up (its status, its result, its removal) is "
+                "recorded by today's units on the follow-up page. The seminar itself can still be corrected."
+            )
+            % {"unit": user.unit.name, "date": date_format(user.unit_ended_on, "SHORT_DATE_FORMAT")},
+            code="follow_up_elsewhere",
+        )
 
 
 def check_may_follow_up(user) -> None:

@@ -273,12 +273,14 @@ def test_ended_units_record_no_seminar_follow_up_or_model_after_their_end(
     assert page.status_code == 200
     assert "Huyện Tiểu Cần" in " ".join(page.context["form"].errors["held_on"])
     assert not Seminar.objects.filter(title="Muộn").exists()
-    # Its own 2021 seminar is still its to correct (dated before the end).
+    # Its own 2021 seminar is still its to correct (dated before the end), its proposal's follow-up left to
+    # today's units.
+    kept = world["tieu_can_seminar"].proposals.get()
     assert services.seminar_save(
         seminar=world["tieu_can_seminar"],
         participants=[],
         themes=[{"title": "Vai trò"}],
-        proposals=[],
+        proposals=[{"id": kept.pk, "version": kept.version, "text": kept.text}],
         user=tieu_can_officer,
     )
     proposal = Proposal.objects.create(seminar=world["tieu_can_seminar"], text="Theo dõi", status="de_xuat")
@@ -337,6 +339,55 @@ def test_an_ended_units_follow_up_page_offers_no_form_the_service_would_refuse(
     login_verified(client, reform["staff"])
     forms = [form for p, form in client.get(reverse("seminars:followup")).context["rows"] if p == proposal]
     assert forms[0] is not None and services.may_follow_up(reform["staff"])
+
+
+def test_an_ended_unit_correcting_its_seminar_leaves_the_follow_up_to_todays_units(
+    world, reform, tieu_can_officer, client
+):
+    """QA: Huyện đoàn Tiểu Cần (ended) set its proposal "Hoàn thành" through the seminar's own form, which
+    the follow-up page refuses it. Its seminar form corrects a proposal's text, unit and due date; its status
+    and result are not offered, nor removing a saved one, and the service refuses them all the same."""
+    seminar = world["tieu_can_seminar"]
+    proposal = seminar.proposals.get()
+    saved = {f: getattr(proposal, f) for f in ("text", "responsible", "due_on", "status", "result")}
+    base = {"id": proposal.pk, "version": proposal.version, **saved}
+    common = {
+        "seminar": seminar,
+        "participants": list(seminar.participants.all()),
+        "themes": [{"title": t.title, "notes": t.notes} for t in seminar.themes.all()],
+        "user": tieu_can_officer,
+    }
+    added = {"text": "Đề xuất mới", "responsible": "", "due_on": None, "status": "hoan_thanh", "result": ""}
+    for proposals in (
+        [{**base, "status": "hoan_thanh", "result": "QA"}],  # followed up
+        [{**base, "result": "Đã làm"}],
+        [],  # removed by leaving it out
+        [{"id": proposal.pk, "version": proposal.version, "remove": True}],
+        [base, added],  # added as done
+    ):
+        with pytest.raises(ValidationError) as refused:
+            services.seminar_save(**common, proposals=proposals)
+        assert refused.value.code == "follow_up_elsewhere"
+        assert "Huyện Tiểu Cần đã kết thúc ngày 30/06/2025" in refused.value.messages[0]
+    proposal.refresh_from_db()
+    assert {f: getattr(proposal, f) for f in saved} == saved
+    # A correction of the seminar's own record, and a proposal added as proposed, are saved.
+    services.seminar_save(
+        **common,
+        proposals=[{**base, "text": "Tập huấn kỹ năng điều hành (sửa)"}, {**added, "status": "de_xuat"}],
+    )
+    proposal.refresh_from_db()
+    assert proposal.text == "Tập huấn kỹ năng điều hành (sửa)" and proposal.status == saved["status"]
+    assert seminar.proposals.count() == 2
+
+    login_verified(client, tieu_can_officer)
+    rows = client.get(reverse("seminars:seminar_update", args=[seminar.pk])).context["proposals"].forms
+    assert all(f.fields["status"].disabled and f.fields["result"].disabled for f in rows)
+    assert all(f.fields["DELETE"].disabled for f in rows)
+    # Today's province follows them up from the same form.
+    login_verified(client, reform["staff"])
+    rows = client.get(reverse("seminars:seminar_update", args=[seminar.pk])).context["proposals"].forms
+    assert not any(f.fields["status"].disabled or f.fields["DELETE"].disabled for f in rows)
 
 
 def test_commune_officer_records_its_communes_model(world, reform, client):
