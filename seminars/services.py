@@ -79,7 +79,8 @@ def _lock_organiser(unit) -> None:
 
 
 def check_not_recorded_twice(seminar: Seminar) -> None:
-    """Refuse a second record of one seminar: the same organiser, day and title (whatever the case), most
+    """Refuse a second record of one seminar: the same organiser, day and title (whatever the case and the
+    diacritics: "Toa dam" is "Tọa đàm" typed without them, as the programmes' names are compared), most
     often a form sent twice. The organiser's row is locked first, so two such saves at once
     (a double click) queue up and the second sees the first. Shown next to the title (code "duplicate")."""
     _lock_organiser(seminar.organiser)
@@ -89,12 +90,8 @@ def check_not_recorded_twice(seminar: Seminar) -> None:
         commune_id=seminar.commune_id,
         held_on=seminar.held_on,
     ).exclude(pk=seminar.pk)
-    # Compared here, not by the database: SQLite's case-insensitive match knows only ASCII letters ("Ấ").
-    title = seminar.title.strip().casefold()
-    twin = next(
-        (other for other in same_day.only("title", "held_on") if other.title.strip().casefold() == title),
-        None,
-    )
+    # The folded titles compared (title_key), as the search finds them.
+    twin = same_day.filter(title_key=fold(seminar.title)).only("title", "held_on").first()
     if twin is not None:
         raise ValidationError(
             _("%(unit)s already recorded “%(title)s” held on %(date)s: open it from the list to add to it.")
