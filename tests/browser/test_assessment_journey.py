@@ -102,6 +102,12 @@ def test_officer_scores_a_commune_from_the_keyboard_and_the_province_confirms(
         assert cell_values(page, name) == digits, name
     # From a row's last cell the cursor goes on to the next row's first (Hùng's row is above Tèo's).
     expect(grid_row(page, TEO).locator("input.score-input").first).to_be_focused()
+    # Leaving now (another framework chosen, a name clicked) would lose the grid: the page asks first.
+    leaving = (
+        "() => { const e = new Event('beforeunload', {cancelable: true});"
+        " dispatchEvent(e); return e.defaultPrevented; }"
+    )
+    assert page.evaluate(leaving)
 
     # A 7 on a 1–5 scale: the whole grid is refused, the cell is red, nothing is saved.
     wrong = grid_row(page, HUNG).locator("input.score-input").nth(WRONG_CELL)
@@ -158,6 +164,8 @@ def test_officer_scores_a_commune_from_the_keyboard_and_the_province_confirms(
     with page.expect_navigation():
         page.get_by_role("button", name="Xác nhận các đánh giá đã chọn").click()
     expect(page.locator(".alert-success")).to_contain_text("Đã xác nhận 3 đánh giá")
+    # Asked first, as a single "Xác nhận" is: they are locked once confirmed.
+    assert page.questions[-1].startswith("Xác nhận 3 đánh giá đã chọn?"), page.questions
     for name in TYPED:
         expect(listed.filter(has_text=name).locator("input[name=assessment]")).to_have_count(0)
     assert set(Assessment.objects.filter(framework=framework_2026).values_list("status", flat=True)) == {
