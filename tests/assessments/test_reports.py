@@ -390,6 +390,24 @@ def test_printing_lists_everyone_with_the_unit_column(client, scored, tra_vinh_s
     assert 'class="col-xl-5 d-print-none"' in html
 
 
+def test_printed_reports_name_their_framework_and_no_heading_without_its_table(
+    client, scored, tra_vinh_staff, tieu_can
+):
+    """A province may have several frameworks a year: on paper (the chooser is not printed) the heading says
+    which one; a unit chosen, its per-unit table is not printed, nor its heading."""
+    framework = scored["teo"].framework
+    login_verified(client, tra_vinh_staff)
+    printed = f'<span class="d-none d-print-inline" data-printed-framework>— {framework.name}</span>'
+    for name in ("assessments:summary", "assessments:training_needs"):
+        assert printed in client.get(reverse(name), {"framework": framework.pk}).content.decode(), name
+    html = client.get(
+        reverse("assessments:training_needs"),
+        {"threshold": "5", "unit": f"district:{tieu_can.pk}"},
+    ).content.decode()
+    heading = html[: html.index("Bí thư dưới 5,00 ở một nhóm kỹ năng, theo đơn vị")]
+    assert heading.rstrip().endswith('<h2 class="h5 d-print-none">')
+
+
 @pytest.mark.parametrize(
     ("given", "used", "error"),
     [
