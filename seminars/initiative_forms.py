@@ -109,7 +109,12 @@ class InitiativeForm(ErrorSummary, OrganisedForm, VersionedForm, forms.ModelForm
         )
 
     #: a refusal of the service (services.initiative_save) shown next to its field
-    FIELD_FOR_CODE = {"unit_ended": "from_year", "unit_not_begun": "from_year"}
+    FIELD_FOR_CODE = {
+        "unit_ended": "from_year",
+        "unit_not_begun": "from_year",
+        "ends_after_unit": "to_year",
+        "programme_outside_period": "programme",
+    }
 
     def clean(self):
         cleaned = super().clean()

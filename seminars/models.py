@@ -158,6 +158,21 @@ def programme_period_error(*, programme, held_on) -> ValidationError | None:
     )
 
 
+def programme_first_year_error(*, programme, from_year) -> ValidationError | None:
+    """A model or solution belongs to a programme running in its first year, as a seminar to one of its day
+    (programme_period_error). Code "programme_outside_period", shown by the programme."""
+    if programme is None or from_year is None or programme.covers_year(from_year):
+        return None
+    return ValidationError(
+        gettext(
+            "%(programme)s does not cover %(year)s: choose a programme running in the model's first year, "
+            "or none."
+        )
+        % {"programme": programme, "year": from_year},
+        code="programme_outside_period",
+    )
+
+
 def proposal_due_error(*, held_on, due_on) -> ValidationError | None:
     """A proposal falls due after the seminar that made it, never before (it would be overdue at once)."""
     if held_on is None or due_on is None or due_on >= held_on:
@@ -526,6 +541,13 @@ class Initiative(Versioned, Organised):
 
     def get_absolute_url(self) -> str:
         return object_url("seminars:initiative_detail", self.pk)
+
+    def clean(self):
+        # Also in admin, which saves without the service.
+        super().clean()
+        programme = self.programme if self.programme_id else None
+        if (error := programme_first_year_error(programme=programme, from_year=self.from_year)) is not None:
+            raise ValidationError({"programme": error})
 
 
 def year_bounds(year: int) -> tuple[datetime.date, datetime.date]:

@@ -39,6 +39,8 @@ class ProgrammeForm(ErrorSummary, OrganisedForm, VersionedForm, forms.ModelForm)
         "unit_ended": "from_year",
         "unit_not_begun": "from_year",
         "ends_after_unit": "to_year",
+        "records_before_period": "from_year",
+        "records_after_period": "to_year",
         "duplicate": "name",
     }
 

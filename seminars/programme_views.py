@@ -108,7 +108,9 @@ class ProgrammeFormMixin(ProgrammeQuerysetMixin):
                 programme=programme, version=form.loaded(), user=self.request.user
             )
         except ValidationError as error:  # a stale save (StaleEdit), or a year its unit did not exist in
-            form.add_error(form.FIELD_FOR_CODE.get(getattr(error, "code", None)), error)
+            # A new period may leave seminars out on both sides: each said next to its own year.
+            for item in getattr(error, "error_list", [error]):
+                form.add_error(form.FIELD_FOR_CODE.get(getattr(item, "code", None)), item)
             return self.form_invalid(form)
         messages.success(self.request, _("“%(name)s” was saved.") % {"name": self.object.name})
         return redirect(self.object)

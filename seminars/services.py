@@ -6,9 +6,12 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import CharField, F, Q, Value
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.text import fold, normalize_name
 from core.versioning import check_version, lock_current
@@ -23,6 +26,7 @@ from .models import (
     Seminar,
     Theme,
     check_held_not_ahead,
+    programme_first_year_error,
     programme_period_error,
     proposal_due_error,
     year_bounds,
@@ -271,7 +275,9 @@ def initiative_save(
     """Save a model/solution with the units applying it and its related seminars, all or nothing.
     A stale `version` (the one the form was loaded from) is refused (core.versioning.StaleEdit). Its
     period starts on 1 January of its first year, which the user's unit must reach; its organiser must have
-    existed in that year (check_unit_existed, as a seminar's day: codes "unit_ended", "unit_not_begun")."""
+    existed in that year (check_unit_existed, as a seminar's day: codes "unit_ended", "unit_not_begun"), and
+    the period ends by its organiser's end as a programme's does (check_ends_with_unit); its programme runs
+    in its first year (models.programme_first_year_error, code "programme_outside_period")."""
     check_version(initiative, version=version)
     _check_organiser(province=initiative.province, district=initiative.district, commune=initiative.commune)
     if initiative.from_year:
@@ -279,6 +285,10 @@ def initiative_save(
         if user is not None:
             user.check_may_record_on(first)
         check_unit_existed(initiative.organiser, first=first, last=last)
+    check_ends_with_unit(initiative)
+    programme = initiative.programme if initiative.programme_id else None
+    if (error := programme_first_year_error(programme=programme, from_year=initiative.from_year)) is not None:
+        raise error
     initiative.save()
     initiative.communes.set(list(communes))
     initiative.branches.set(list(branches))
@@ -291,7 +301,9 @@ def programme_save(*, programme: Programme, version: int | None = None, user=Non
     """Save a programme (chương trình) as its unit keeps it, by the rules of a model/solution's period: a
     stale `version` is refused (core.versioning.StaleEdit); its period starts on 1 January of its first
     year, which the user's unit must reach (an ended unit's account starts none after its end); its organiser
-    must have existed in that year (check_unit_existed: codes "unit_ended", "unit_not_begun")."""
+    must have existed in that year (check_unit_existed: codes "unit_ended", "unit_not_begun") and the period
+    ends by its end (check_ends_with_unit); a changed period still covers the programme's seminars and models
+    (_check_period_keeps_records)."""
     check_version(programme, version=version)
     _check_organiser(province=programme.province, district=programme.district, commune=programme.commune)
     first, last = year_bounds(programme.from_year)
@@ -299,21 +311,107 @@ def programme_save(*, programme: Programme, version: int | None = None, user=Non
         user.check_may_record_on(first)
     organiser = programme.organiser
     check_unit_existed(organiser, first=first, last=last)
-    # A unit that has ended runs nothing past its end: its programme ends in that year at the latest.
-    ended = organiser.ended_on
-    if ended is not None and (programme.to_year is None or programme.to_year > ended.year):
-        raise ValidationError(
-            _("%(unit)s ended on %(date)s: its programme ends in %(year)s at the latest.")
-            % {
-                "unit": programme.organiser_name,
-                "date": date_format(ended, "SHORT_DATE_FORMAT"),
-                "year": ended.year,
-            },
-            code="ends_after_unit",
-        )
+    check_ends_with_unit(programme)
+    if programme.pk is not None:
+        _check_period_keeps_records(programme)
     _check_programme_not_twice(programme)
     programme.save()
     return programme
+
+
+def check_ends_with_unit(record: Programme | Initiative) -> None:
+    """A unit that has ended runs nothing past its end: its programme, or its model or solution, ends in
+    that year at the latest, not later nor "still running" (code "ends_after_unit", shown by the last
+    year)."""
+    ended = record.organiser.ended_on
+    if ended is None or (record.to_year is not None and record.to_year <= ended.year):
+        return
+    if isinstance(record, Programme):
+        message = _("%(unit)s ended on %(date)s: its programme ends in %(year)s at the latest.")
+    else:
+        message = _("%(unit)s ended on %(date)s: its model or solution ends in %(year)s at the latest.")
+    raise ValidationError(
+        message
+        % {
+            "unit": record.organiser_name,
+            "date": date_format(ended, "SHORT_DATE_FORMAT"),
+            "year": ended.year,
+        },
+        code="ends_after_unit",
+    )
+
+
+def _check_period_keeps_records(programme: Programme) -> None:
+    """A programme's new period still covers its seminars' days and its models' first years (the rule
+    seminar_save and initiative_save keep): one that leaves some outside is refused, saying how many and
+    which years, next to the year to move (codes "records_before_period", "records_after_period")."""
+    inside = Q(year__gte=programme.from_year)
+    if programme.to_year is not None:
+        inside &= Q(year__lte=programme.to_year)
+    kind = {"output_field": CharField()}
+    seminars = (
+        Seminar.objects.filter(programme=programme)
+        .annotate(year=ExtractYear("held_on"), kind=Value("seminar", **kind))
+        .exclude(inside)
+        .values_list("kind", "year")
+    )
+    initiatives = (
+        Initiative.objects.filter(programme=programme)
+        .annotate(year=F("from_year"), kind=Value("model", **kind))
+        .exclude(inside)
+        .values_list("kind", "year")
+    )
+    outside = list(seminars.order_by().union(initiatives.order_by(), all=True))  # one query
+    before = [(k, y) for k, y in outside if y < programme.from_year]
+    after = [(k, y) for k, y in outside if y > programme.from_year]
+    errors = []
+    if before:
+        message = _("%(records)s: the programme's period must start in %(year)s at the latest.")
+        year = min(y for _k, y in before)
+        errors.append(
+            ValidationError(
+                message % {"records": _records_said(before), "year": year}, code="records_before_period"
+            )
+        )
+    if after:
+        message = _("%(records)s: the programme's period must run to %(year)s at least.")
+        year = max(y for _k, y in after)
+        errors.append(
+            ValidationError(
+                message % {"records": _records_said(after), "year": year}, code="records_after_period"
+            )
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _records_said(records: list[tuple[str, int]]) -> str:
+    """ "2 seminars of the programme were held in 2026; 1 model or solution … began in 2025", of
+    (kind, year) pairs."""
+    said = []
+    seminar_years = sorted(y for k, y in records if k == "seminar")
+    if seminar_years:
+        count = len(seminar_years)
+        said.append(
+            ngettext(
+                "%(count)s seminar of the programme was held in %(years)s",
+                "%(count)s seminars of the programme were held in %(years)s",
+                count,
+            )
+            % {"count": count, "years": ", ".join(map(str, sorted(set(seminar_years))))}
+        )
+    model_years = sorted(y for k, y in records if k == "model")
+    if model_years:
+        count = len(model_years)
+        said.append(
+            ngettext(
+                "%(count)s model or solution of the programme began in %(years)s",
+                "%(count)s models or solutions of the programme began in %(years)s",
+                count,
+            )
+            % {"count": count, "years": ", ".join(map(str, sorted(set(model_years))))}
+        )
+    return "; ".join(said)
 
 
 def _check_programme_not_twice(programme: Programme) -> None:

@@ -6,6 +6,7 @@ import datetime
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -118,6 +119,98 @@ def test_an_ended_units_programme_ends_by_its_end_year_and_a_refusal_is_summaris
     assert not Programme.objects.filter(name=NAME).exists()
     ok = client.post(reverse("seminars:programme_create"), programme_data(from_year="2025", to_year="2025"))
     assert ok.status_code == 302
+
+
+def test_an_ended_units_model_ends_by_its_end_year_as_its_programme_does(
+    client, tieu_can_officer, world, reform
+):
+    """QA run qa5, item 4b: the ended district saved a model running 2024–2026, while a programme of the
+    same years was refused. One rule for both (services.check_ends_with_unit), said by the last year."""
+    login_verified(client, tieu_can_officer)
+    url = reverse("seminars:initiative_create")
+    for to_year in ("2026", ""):
+        response = client.post(url, {"name": "Mô hình QA", "from_year": "2024", "to_year": to_year})
+        assert response.status_code == 200
+        said = " ".join(response.context["form"].errors["to_year"])
+        assert "Huyện đoàn Tiểu Cần" in said and "kết thúc chậm nhất trong năm 2025" in said
+    assert not Initiative.objects.filter(name="Mô hình QA").exists()
+    ok = client.post(url, {"name": "Mô hình QA", "from_year": "2024", "to_year": "2025"})
+    assert ok.status_code == 302
+
+
+def test_a_models_first_year_lies_in_its_programmes_period_as_a_seminars_day_does(
+    client, tieu_can_officer, world
+):
+    """QA run qa5, item 4a: a model begun in 2025 was saved under a 2026–2030 programme, where a seminar of
+    2025 is refused. Refused next to the programme, by the form and by the service (Django admin too)."""
+    programme = tieu_can_programme(world)
+    login_verified(client, tieu_can_officer)
+    url = reverse("seminars:initiative_create")
+    for from_year in ("2018", "2023"):
+        data = {"name": "Mô hình QA", "programme": programme.pk, "from_year": from_year, "to_year": ""}
+        response = client.post(url, data)
+        assert response.status_code == 200, from_year
+        assert f"không thuộc thời gian của năm {from_year}" in " ".join(
+            response.context["form"].errors["programme"]
+        )
+    assert not Initiative.objects.filter(name="Mô hình QA").exists()
+    initiative = Initiative(
+        province=programme.province,
+        district=programme.district,
+        name="X",
+        programme=programme,
+        from_year=2018,
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.initiative_save(initiative=initiative, communes=[], branches=[], seminars=[])
+    assert refused.value.code == "programme_outside_period"
+    ok = client.post(
+        url, {"name": "Mô hình QA", "programme": programme.pk, "from_year": "2020", "to_year": "2025"}
+    )
+    assert ok.status_code == 302 and Initiative.objects.get(name="Mô hình QA").programme == programme
+
+
+def test_a_new_period_keeps_the_programmes_seminars_and_models_inside_it(
+    client, tieu_can_officer, world, django_assert_num_queries
+):
+    """QA run qa5, item 2: shrinking a programme left its seminar outside, and the seminar could then no
+    longer be saved. The new period is refused, next to the year to move, saying how many and when."""
+    programme = tieu_can_programme(world)  # 2019–2022
+    seminar = world["tieu_can_seminar"]  # 15/06/2021
+    Seminar.objects.filter(pk=seminar.pk).update(programme=programme)
+    Initiative.objects.filter(pk=world["tieu_can_initiative"].pk).update(programme=programme, from_year=2020)
+    login_verified(client, tieu_can_officer)
+    url = reverse("seminars:programme_update", args=[programme.pk])
+
+    def errors(from_year, to_year):
+        response = client.post(
+            url, programme_data(from_year=from_year, to_year=to_year, loaded_version=programme.version)
+        )
+        assert response.status_code == 200, (from_year, to_year)
+        return {field: " ".join(said) for field, said in response.context["form"].errors.items()}
+
+    said = errors("2022", "2022")
+    assert set(said) == {"from_year"}
+    said = said["from_year"]
+    assert "1 tọa đàm của chương trình diễn ra năm 2021" in said and "bắt đầu năm 2020" in said
+    assert "chậm nhất từ năm 2020" in said
+    said = errors("2019", "2020")
+    assert set(said) == {"to_year"} and "1 tọa đàm của chương trình diễn ra năm 2021" in said["to_year"]
+    assert "ít nhất đến năm 2021" in said["to_year"]
+    programme.refresh_from_db()
+    assert (programme.from_year, programme.to_year) == (2019, 2022)
+    # One query, whatever the number of seminars and models.
+    programme.from_year = programme.to_year = 2021
+    with django_assert_num_queries(1), pytest.raises(ValidationError) as refused:
+        services._check_period_keeps_records(programme)
+    assert [error.code for error in refused.value.error_list] == ["records_before_period"]
+    programme.refresh_from_db()
+    response = client.post(
+        url, programme_data(from_year="2020", to_year="2021", loaded_version=programme.version)
+    )
+    assert response.status_code == 302
+    seminar.refresh_from_db()
+    services.seminar_save(seminar=seminar, participants=[], themes=[{"title": "Vai trò"}], proposals=[])
 
 
 def test_a_unit_has_one_programme_of_a_name(client, tieu_can_officer, world):
