@@ -139,6 +139,11 @@ class OrganisedForm(forms.Form):
             return ["province", "district", "commune"]
         del self.fields["province"]
         if user.is_provincial_staff:
+            if user.unit_ended_on is not None and not self.instance.commune_id:
+                # An ended Tỉnh đoàn (Trà Vinh) never had a commune's Union under it: those began the day
+                # after its end. The field would offer nothing its period allows.
+                del self.fields["commune"]
+                return ["district"]
             return ["district", "commune"]
         # A district or commune officer's records are their own unit's.
         del self.fields["district"]

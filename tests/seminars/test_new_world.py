@@ -390,6 +390,20 @@ def test_an_ended_unit_correcting_its_seminar_leaves_the_follow_up_to_todays_uni
     assert not any(f.fields["status"].disabled or f.fields["DELETE"].disabled for f in rows)
 
 
+def test_an_ended_provinces_model_and_programme_forms_offer_no_commune_organiser(
+    world, reform, tra_vinh_staff, client
+):
+    """QA: Tỉnh đoàn Trà Vinh (ended 30/06/2025) was offered "Đoàn xã, phường tổ chức (từ 01/07/2025)", whose
+    search found nothing its period allows. Its forms offer its districts; today's province both."""
+    for url in (reverse("seminars:programme_create"), reverse("seminars:initiative_create")):
+        login_verified(client, tra_vinh_staff)
+        fields = client.get(url).context["form"].fields
+        assert "district" in fields and "commune" not in fields, url
+        login_verified(client, reform["staff"])
+        fields = client.get(url).context["form"].fields
+        assert "district" in fields and "commune" in fields, url
+
+
 def test_commune_officer_records_its_communes_model(world, reform, client):
     login_verified(client, reform["officer"])
     form_page = client.get(reverse("seminars:initiative_create"))
