@@ -225,6 +225,9 @@ class TestQuarters:
             reverse("assessments:assessment_list"), {"framework": quarterly.pk}
         ).content.decode()
         assert f"Quý 1/{quarterly.year}" in listing and f"Quý 2/{quarterly.year}" in listing
+        # Its column is the assessment's period, not "Year"; its points are whole, as on the page.
+        assert '">Kỳ đánh giá <i ' in listing
+        assert '<td class="text-end">100</td>' in listing and "100,00" not in listing
         page = client.get(made[1].get_absolute_url()).content.decode()
         assert f"{person.full_name} · Quý 2/{quarterly.year}" in page
 
