@@ -240,6 +240,8 @@ class ScoreImport(ImportKind):
     @staticmethod
     def _person(row: ParsedRow, people: dict, columns: dict) -> dict | None:
         name = row.values.get("full_name") or ""
+        if not name:
+            return None  # the engine has said the column is required: no second word on it
         found = people.get(fold(name), [])
         born = row.values.get("date_of_birth")
         if born:

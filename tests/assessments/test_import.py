@@ -49,13 +49,15 @@ def test_scores_new_updated_and_refused(officer_client, world, hieu_tu, tieu_can
         row("Người Không Có", 4),  # 5: not a secretary of the unit
         row("Lý Thị Điểm", 4),  # 6: twice
         row(teo.full_name, 4, **{codes[0]: 9}),  # 7: out of scale (and twice)
+        row("", 4),  # 8: no name: said once, as required
     ]
     batch = _import(officer_client, rows, headers)
     messages = {r["number"]: " | ".join(e["message"] for e in r["errors"]) for r in batch.report["rows"]}
-    assert (batch.new_count, batch.updated_count, batch.error_count) == (1, 1, 3)
+    assert (batch.new_count, batch.updated_count, batch.error_count) == (1, 1, 4)
     assert "không phải bí thư thuộc đơn vị của bạn" in messages[5]
     assert "dòng 3" in messages[6]
     assert "ngoài thang điểm 1–5" in messages[7]
+    assert messages[8] == "cột này bắt buộc phải điền"
 
     batch = _import(officer_client, rows[:2], headers)
     assert batch.error_count == 0
