@@ -287,6 +287,9 @@ def test_a_past_version_is_read_never_restored_and_a_malformed_address_is_404(cl
     assessment.refresh_from_db()
     assert assessment.status == Assessment.Status.SUBMITTED
     history = reverse("admin:assessments_assessment_history", args=[assessment.pk])
+    # Its first version was written by the world's builder, through no account: said so, not "Không".
+    rows = client.get(history).content.decode()
+    assert "Hệ thống (không qua tài khoản)" in rows and "<td>\n            Không\n" not in rows
     assert client.get(history.replace("/history/", "/change/history/")).status_code == 404
     assert client.get(f"{history}{version.history_id}x/").status_code == 404
 
