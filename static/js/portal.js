@@ -178,10 +178,22 @@ document.addEventListener("click", function (event) {
 
 // A choice that reloads the page at once (<select data-autosubmit>): its form is sent on change.
 // Without JavaScript the form's own button (in <noscript>) does the same.
+// With data-confirm-unsaved="question", while a form of the page that asks on leaving (data-warn-unsaved,
+// below) holds what was typed, it asks first; saying no puts the choice back as it was, which the browser's
+// own leave-page prompt would not.
 (function () {
   "use strict";
   document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+    const chosen = select.value;
     select.addEventListener("change", function () {
+      const unsaved = Array.from(document.querySelectorAll("form[data-warn-unsaved][data-typed]"));
+      if (unsaved.length > 0 && select.dataset.confirmUnsaved) {
+        if (!window.confirm(select.dataset.confirmUnsaved)) {
+          select.value = chosen;
+          return;
+        }
+        unsaved.forEach(function (form) { delete form.dataset.typed; });  // asked once, not again on leaving
+      }
       select.form.submit();
     });
   });
@@ -225,13 +237,17 @@ document.addEventListener("click", function (event) {
 // with what was typed in it and not saved; saving it does not ask.
 (function () {
   "use strict";
+  // Whether it holds what was typed is kept on the form (data-typed), for the choices that reload the page
+  // (data-autosubmit, above) to ask first.
   document.querySelectorAll("form[data-warn-unsaved]").forEach(function (form) {
     // A form sent back with its errors holds what was typed and not saved.
-    let typed = form.querySelector(".is-invalid, .invalid-feedback, .alert-danger") !== null;
-    form.addEventListener("input", function () { typed = true; });
-    form.addEventListener("submit", function () { typed = false; });
+    if (form.querySelector(".is-invalid, .invalid-feedback, .alert-danger") !== null) {
+      form.dataset.typed = "";
+    }
+    form.addEventListener("input", function () { form.dataset.typed = ""; });
+    form.addEventListener("submit", function () { delete form.dataset.typed; });
     window.addEventListener("beforeunload", function (event) {
-      if (typed) {
+      if (form.hasAttribute("data-typed")) {
         event.preventDefault();
         event.returnValue = "";
       }

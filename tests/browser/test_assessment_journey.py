@@ -12,7 +12,7 @@ from django.apps import apps
 from playwright.sync_api import expect
 
 from assessments.models import Assessment, Framework
-from assessments.services import framework_criteria
+from assessments.services import framework_copy, framework_criteria
 from tests.browser.conftest import _page, login
 from tests.conftest import PASSWORD
 from tests.factories import BranchFactory, person_with_term
@@ -87,8 +87,9 @@ def test_officer_scores_a_commune_from_the_keyboard_and_the_province_confirms(
     criteria = framework_criteria(framework_2026)
     assert len(criteria) == 11
 
+    framework_copy(framework=framework_2026, year=2025)  # a second framework to choose in the grid
     login(page, live_server, tieu_can_officer.username, PASSWORD)
-    page.goto(f"{live_server.url}/assessments/grid/29350/")
+    page.goto(f"{live_server.url}/assessments/grid/29350/?framework={framework_2026.pk}")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Xã Hiếu Tử")
     rows = page.locator("#assessment-grid tbody tr")
     expect(rows).to_have_count(3)
@@ -108,6 +109,19 @@ def test_officer_scores_a_commune_from_the_keyboard_and_the_province_confirms(
         " dispatchEvent(e); return e.defaultPrevented; }"
     )
     assert page.evaluate(leaving)
+    # Another framework chosen with the grid typed in: asked first; saying no keeps the grid and the choice.
+    chooser = page.locator("#grid-framework")
+    expect(chooser.locator("option")).to_have_count(2)
+    chosen = chooser.input_value()
+    other = chooser.locator(f"option:not([value='{chosen}'])").first.get_attribute("value")
+    page.answer = False
+    chooser.select_option(other)
+    assert page.questions[-1] == (
+        "Các điểm đã nhập trong bảng chưa được lưu sẽ mất. Vẫn chuyển sang lựa chọn khác?"
+    ), page.questions
+    expect(chooser).to_have_value(chosen)
+    assert cell_values(page, TEO) == TYPED[TEO]
+    page.answer = True
 
     # A 7 on a 1–5 scale: the whole grid is refused, the cell is red, nothing is saved.
     wrong = grid_row(page, HUNG).locator("input.score-input").nth(WRONG_CELL)
