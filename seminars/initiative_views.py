@@ -5,12 +5,8 @@ and the form accepts nothing else whatever is posted (its querysets come from `v
 """
 
 from django.conf import settings
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
-from django.shortcuts import redirect
-from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from branches.unit_views import AUTOCOMPLETE_LIMIT
@@ -23,6 +19,7 @@ from .filters import InitiativeFilter
 from .forms import may_edit
 from .initiative_forms import InitiativeForm, seminar_label
 from .models import Initiative, Seminar
+from .organised_views import OrganisedFormMixin, OrganisedUpdateMixin
 
 # ---------------------------------------------------------------------------------------------------
 # Views
@@ -71,47 +68,31 @@ class InitiativeDetailView(InitiativeQuerysetMixin, DetailView):
         )
 
 
-class InitiativeFormMixin(InitiativeQuerysetMixin):
+class InitiativeFormMixin(OrganisedFormMixin, InitiativeQuerysetMixin):
     form_class = InitiativeForm
-    template_name = "seminars/initiative_form.html"
+    list_url_name = "seminars:initiative_list"
+    list_title = gettext_lazy("Models and solutions")
+    add_title = gettext_lazy("Add model or solution")
+    edit_title = gettext_lazy("Edit model or solution")
 
-    def cancel_url(self) -> str:
-        return self.object.get_absolute_url() if self.object else reverse("seminars:initiative_list")
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user, "cancel_url": self.cancel_url()}
-
-    def form_valid(self, form):
+    def save(self, form, organised):
         data = form.cleaned_data
-        initiative = form.instance
-        initiative.province, initiative.district = data["province"], data["district"]
-        initiative.commune = data["commune"]
-        try:
-            self.object = services.initiative_save(
-                initiative=initiative,
-                communes=data["communes"],
-                branches=data["branches"],
-                seminars=data["seminars"],
-                version=form.loaded(),
-                user=self.request.user,
-            )
-        except ValidationError as error:  # a stale save (StaleEdit), or a year its unit did not exist in
-            form.add_error(form.FIELD_FOR_CODE.get(getattr(error, "code", None)), error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("“%(name)s” was saved.") % {"name": self.object.name})
-        return redirect(self.object)
+        return services.initiative_save(
+            initiative=organised,
+            communes=data["communes"],
+            branches=data["branches"],
+            seminars=data["seminars"],
+            version=form.loaded(),
+            user=self.request.user,
+        )
 
 
 class InitiativeCreateView(InitiativeFormMixin, CreateView):
     pass
 
 
-class InitiativeUpdateView(InitiativeFormMixin, UpdateView):
-    def get_object(self, queryset=None):
-        initiative = super().get_object(queryset)
-        if not may_edit(self.request.user, initiative):
-            raise PermissionDenied  # read (its branches apply it), not its commune's to change
-        return initiative
+class InitiativeUpdateView(OrganisedUpdateMixin, InitiativeFormMixin, UpdateView):
+    pass
 
 
 @portal_view

@@ -3,13 +3,9 @@ and solutions are (seminars/initiative_views.py), scoped like everything else: a
 reader's scope does not exist (404), and the seminars and models a page counts or lists are the reader's."""
 
 from django.conf import settings
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.shortcuts import redirect
-from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from core.history import history_rows
@@ -19,6 +15,7 @@ from . import services
 from .filters import ProgrammeFilter
 from .forms import may_edit
 from .models import Initiative, Programme, Seminar
+from .organised_views import OrganisedFormMixin, OrganisedUpdateMixin
 from .programme_forms import ProgrammeForm
 
 # ---------------------------------------------------------------------------------------------------
@@ -88,41 +85,20 @@ class ProgrammeDetailView(ProgrammeQuerysetMixin, DetailView):
         )
 
 
-class ProgrammeFormMixin(ProgrammeQuerysetMixin):
+class ProgrammeFormMixin(OrganisedFormMixin, ProgrammeQuerysetMixin):
     form_class = ProgrammeForm
-    template_name = "seminars/programme_form.html"
+    list_url_name = "seminars:programme_list"
+    list_title = gettext_lazy("Programmes")
+    add_title = gettext_lazy("Add programme")
+    edit_title = gettext_lazy("Edit programme")
 
-    def cancel_url(self) -> str:
-        return self.object.get_absolute_url() if self.object else reverse("seminars:programme_list")
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user, "cancel_url": self.cancel_url()}
-
-    def form_valid(self, form):
-        data = form.cleaned_data
-        programme = form.instance
-        programme.province, programme.district = data["province"], data["district"]
-        programme.commune = data["commune"]
-        try:
-            self.object = services.programme_save(
-                programme=programme, version=form.loaded(), user=self.request.user
-            )
-        except ValidationError as error:  # a stale save (StaleEdit), or a year its unit did not exist in
-            # A new period may leave seminars out on both sides: each said next to its own year.
-            for item in getattr(error, "error_list", [error]):
-                form.add_error(form.FIELD_FOR_CODE.get(getattr(item, "code", None)), item)
-            return self.form_invalid(form)
-        messages.success(self.request, _("“%(name)s” was saved.") % {"name": self.object.name})
-        return redirect(self.object)
+    def save(self, form, organised):
+        return services.programme_save(programme=organised, version=form.loaded(), user=self.request.user)
 
 
 class ProgrammeCreateView(ProgrammeFormMixin, CreateView):
     pass
 
 
-class ProgrammeUpdateView(ProgrammeFormMixin, UpdateView):
-    def get_object(self, queryset=None):
-        programme = super().get_object(queryset)
-        if not may_edit(self.request.user, programme):
-            raise PermissionDenied  # read (its seminars were attended by its secretaries), not its to change
-        return programme
+class ProgrammeUpdateView(OrganisedUpdateMixin, ProgrammeFormMixin, UpdateView):
+    pass
