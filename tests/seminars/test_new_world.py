@@ -16,7 +16,7 @@ from django.urls import reverse
 from branches.models import CommuneSuccession, District
 from seminars import selectors, services
 from seminars.forms import SeminarForm
-from seminars.models import Initiative, Proposal, Seminar, union_body_name
+from seminars.models import Initiative, Programme, Proposal, Seminar, union_body_name
 from tests.assessments.test_new_world import LAST_OLD_DAY, reform_build
 from tests.excel import read_export
 from tests.factories import BranchFactory, CommuneFactory, DistrictFactory, ProvinceFactory, person_with_term
@@ -402,6 +402,20 @@ def test_an_ended_provinces_model_and_programme_forms_offer_no_commune_organiser
         login_verified(client, reform["staff"])
         fields = client.get(url).context["form"].fields
         assert "district" in fields and "commune" in fields, url
+    # Without the field, Trà Vinh still records its district's programme of its years.
+    login_verified(client, tra_vinh_staff)
+    response = client.post(
+        reverse("seminars:programme_create"),
+        {
+            "name": "Chương trình Tiểu Cần",
+            "district": world["tieu_can"].commune.district_id,
+            "from_year": "2020",
+            "to_year": "2024",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    created = Programme.objects.get(name="Chương trình Tiểu Cần")
+    assert (created.district_id, created.commune_id) == (world["tieu_can"].commune.district_id, None)
 
 
 def test_commune_officer_records_its_communes_model(world, reform, client):
