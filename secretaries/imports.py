@@ -55,6 +55,7 @@ from .models import (
     check_expected_end,
     check_party_date,
     check_started_after_founding,
+    held_until_error,
     secretary_overlap_error,
 )
 from .phones import is_phone, search_digits
@@ -719,20 +720,11 @@ class SecretaryImport(ImportKind):
                     None,
                 )
                 if clash is not None and clash.ended_on is not None:
-                    # An ended term is not ended first: the new one starts after it.
-                    row.refuse(
-                        "started_on",
-                        _(
-                            "%(person)s held this role in %(branch)s until %(date)s: the new term must start "
-                            "after it"
-                        )
-                        % {
-                            "person": same["full_name"],
-                            "branch": clash.branch_name,
-                            "date": _date(clash.ended_on),
-                        },
-                        columns=columns,
+                    # An ended term is not ended first: the new one starts after it (the service's words).
+                    ended = held_until_error(
+                        person=same["full_name"], branch=clash.branch_name, ended_on=clash.ended_on
                     )
+                    row.refuse("started_on", " ".join(ended.messages).rstrip("."), columns=columns)
                 elif clash is not None:
                     overlap = (
                         _("%(person)s is secretary of %(branch)s since %(date)s: the terms would overlap")

@@ -90,6 +90,16 @@ def secretary_overlap_error(previous: "Term") -> ValidationError:
     )
 
 
+def held_until_error(*, person: str, branch: str, ended_on) -> ValidationError:
+    """The person's own term of the role, ended on `ended_on`, runs on or after the day a new one would
+    start: it cannot be ended first, so the new one starts after it."""
+    return ValidationError(
+        _("%(person)s held this role in %(branch)s until %(date)s: the new term must start after it.")
+        % {"person": person, "branch": branch, "date": formats.date_format(ended_on, "SHORT_DATE_FORMAT")},
+        code="overlap_ended",
+    )
+
+
 class PersonQuerySet(ScopedQuerySet):
     # A person belongs to the unit of the branch they serve (or last served): see term_appoint.
     province_path = "province"

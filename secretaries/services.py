@@ -12,7 +12,7 @@ from branches import services as branch_services
 from branches.models import Branch
 from core.versioning import check_version
 
-from .models import Person, Term, check_started_after_founding, secretary_overlap_error
+from .models import Person, Term, check_started_after_founding, held_until_error, secretary_overlap_error
 from .portraits import ProcessedImage
 
 
@@ -183,12 +183,7 @@ def term_appoint(
             code="overlap",
         )
     if clash is not None:
-        # An ended term cannot be ended first: the new one starts after it.
-        raise ValidationError(
-            _("%(person)s held this role in %(branch)s until %(date)s: the new term must start after it.")
-            % {"person": person.full_name, "branch": clash.branch.name, "date": _date(clash.ended_on)},
-            code="overlap_ended",
-        )
+        raise held_until_error(person=person.full_name, branch=clash.branch.name, ended_on=clash.ended_on)
     term = Term.objects.create(
         person=person, branch=branch, role=role, started_on=started_on, expected_end_on=expected_end_on
     )
