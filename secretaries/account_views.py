@@ -25,9 +25,9 @@ SLIP_SESSION_KEY = "invitation_slip"
 @portal_view
 def person_invite(request, pk):
     person = get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
+    selectors.check_manages_person(request.user, person)  # first: its 403 says which unit keeps the record
     if not services.may_manage_accounts(request.user):
         raise PermissionDenied
-    selectors.check_manages_person(request.user, person)
     form = InvitationForm(
         request.POST if request.method == "POST" else None,
         person=person,

@@ -4,7 +4,6 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, FilteredRelation, OuterRef, Prefetch, Q
 from django.utils import formats, timezone
 from django.utils.text import capfirst
@@ -22,6 +21,7 @@ from branches.rollup import (
     unit_today_named,
 )
 from branches.selectors import branch_communes_on, commune_ended_on, level_below, unit_name
+from core.mixins import RefusedWithReason
 
 from .models import Correction, Invitation, Person, Term
 from .sensitive import sees_sensitive
@@ -205,9 +205,24 @@ def manages_person(user, person: Person, *, terms: list | None = None) -> bool:
 
 
 def check_manages_person(user, person: Person) -> None:
-    """PermissionDenied (403) unless the user's unit keeps the person's record (`manages_person`)."""
-    if not manages_person(user, person):
-        raise PermissionDenied
+    """PermissionDenied (403) unless the user's unit keeps the person's record (`manages_person`). The 403
+    says why, as the person's page does: an ended unit's account is told who keeps its records now
+    (check_may_change_today); another unit's reader, which unit keeps this one (a query, on refusal only)."""
+    if manages_person(user, person):
+        return
+    user.check_may_change_today()
+    keeping = keeping_terms(list(person_terms(person)))
+    if keeping:
+        raise RefusedWithReason(
+            _(
+                "This record is now kept by %(unit)s: your unit reads it, as that of an earlier secretary of "
+                "its branches, and does not change it."
+            )
+            % {"unit": keeping[0].branch.commune.name}
+        )
+    raise RefusedWithReason(
+        _("This record is kept by another unit: your unit reads it and does not change it.")
+    )
 
 
 def person_export_rows(*, people, hidden: frozenset[str] = frozenset()) -> tuple[list[str], Iterator[list]]:

@@ -568,10 +568,18 @@ def test_an_ended_unit_reads_and_changes_nothing_of_today(world, reform, client,
     person_page = client.get(person.get_absolute_url())
     assert not person_page.context["manages"] and reform["tap_ngai"].name in person_page.content.decode()
     assert changes[-1] not in person_page.content.decode()
-    # The refusal says why, and who keeps it now, rather than blame the account's role.
-    refused = client.get(changes[0]).content.decode()
-    assert "Huyện Tiểu Cần đã kết thúc ngày 30/06/2025" in refused
-    assert "Đoàn xã, phường và Tỉnh đoàn hiện nay" in refused and "Vai trò của tài khoản" not in refused
+    # The refusal says why, and who keeps it now, rather than blame the account's role: for the branch and
+    # for every change to the person's record.
+    person_changes = [
+        changes[-1],
+        reverse("secretaries:person_invite", args=[person.pk]),
+        reverse("secretaries:person_portrait_remove", args=[person.pk]),
+    ]
+    for url in [changes[0], *person_changes]:
+        refused = client.get(url).content.decode()
+        assert "Huyện Tiểu Cần đã kết thúc ngày 30/06/2025" in refused, url
+        assert "Đoàn xã, phường và Tỉnh đoàn hiện nay" in refused, url
+        assert "Vai trò của tài khoản" not in refused, url
 
     people = client.get(reverse("secretaries:person_list")).content.decode()
     assert reverse("secretaries:person_create") not in people  # no "Add secretary" leading to a 403
