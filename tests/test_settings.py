@@ -152,3 +152,47 @@ def test_a_gunicorn_worker_freezes_what_it_loaded_out_of_the_collectors_sight():
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+#: Two people saving at once on the zero-setup SQLite (runserver's threads): one's transaction has read and
+#: then writes while the other's write comes in between. Prints "2" when both saves went through.
+BOTH_SAVE = """
+import threading, time
+from django.db import connection, transaction
+with connection.cursor() as cursor:
+    cursor.execute("CREATE TABLE counter (id integer PRIMARY KEY, value integer)")
+    cursor.execute("INSERT INTO counter VALUES (1, 0)")
+failures = []
+
+def add_one(wait_before_writing):
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT value FROM counter")
+            time.sleep(wait_before_writing)
+            cursor.execute("UPDATE counter SET value = value + 1")
+    except Exception as error:
+        failures.append(repr(error))
+    finally:
+        connection.close()
+
+first = threading.Thread(target=add_one, args=(0.5,))
+second = threading.Thread(target=add_one, args=(0,))
+first.start(); time.sleep(0.1); second.start(); first.join(); second.join()
+with connection.cursor() as cursor:
+    cursor.execute("SELECT value FROM counter")
+    print(cursor.fetchone()[0], failures)
+"""
+
+
+def test_two_people_saving_at_once_on_the_zero_setup_default_both_save(tmp_path):
+    """`make run`'s SQLite: a save whose transaction read before another's write waits its turn instead of
+    failing with "database is locked" (a 500 and the typed form lost)."""
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        BOTH_SAVE,
+        DJANGO_SETTINGS_MODULE="config.settings.local",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+    assert result.stdout.strip() == "2 []", result.stdout + result.stderr

@@ -21,3 +21,12 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# The SQLite default serves several people at once (runserver's threads, the job worker). A transaction
+# that read and then writes while another wrote in between fails at once with "database is locked" (a 500,
+# the typed form lost): each transaction takes the write lock when it begins and waits up to 20 s for
+# another's instead; WAL lets pages be read meanwhile.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"].setdefault("OPTIONS", {}).update(  # noqa: F405
+        {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+    )
