@@ -113,8 +113,17 @@ class PersonFilter(django_filters.FilterSet):
         return queryset.search(value, branches=Branch.objects.visible_to(self.request.user))
 
     def filter_commune(self, queryset, name, value):
-        # A commune that has ended: the people serving in the branches it had (BranchQuerySet.of_unit).
-        return self._with_current_term(queryset, branch__in=Branch.objects.of_unit(value).values("pk"))
+        # A commune that has ended: the people serving in the branches it had (BranchQuerySet.of_unit). And,
+        # as the commune's own list has them, its former secretaries: of those serving nowhere here now,
+        # those who served in its branches (so "the commune" and "no longer serving" find them).
+        branches = Branch.objects.of_unit(value).values("pk")
+        served_there = Term.objects.visible_to(self.request.user).filter(
+            person=OuterRef("pk"), branch__in=branches
+        )
+        return queryset.filter(
+            Exists(self._current_terms(branch__in=branches))
+            | (~Exists(self._current_terms()) & Exists(served_there))
+        )
 
     def filter_branch_kind(self, queryset, name, value):
         return self._with_current_term(queryset, branch__kind=value)

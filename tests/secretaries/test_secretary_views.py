@@ -967,3 +967,31 @@ class TestTermDatesAgreeWithHistory:
             "nhiệm kỳ mới phải bắt đầu sau ngày đó."
         ]
         assert self._appoint(client, cuong, vacant, "31/03/2025").status_code == 302
+
+
+def test_a_commune_filter_finds_its_former_secretaries(client, tra_vinh_staff, world, hieu_tu, an_truong):
+    """The province narrowing the list to a commune finds, as the commune's own list does, the secretaries
+    whose term there ended (with "no longer serving" too); one who went on to serve in another commune is
+    found under that one."""
+    from secretaries.services import term_appoint
+
+    former = person_with_term(branch=BranchFactory(commune=hieu_tu), full_name="Trần Thị Đã Thôi")
+    former.terms.update(ended_on=D(2024, 1, 1))
+    moved = person_with_term(branch=BranchFactory(commune=hieu_tu), full_name="Trần Văn Chuyển")
+    moved.terms.update(ended_on=D(2023, 1, 1))
+    term_appoint(
+        person=moved,
+        branch=BranchFactory(commune=an_truong),
+        role=Term.Role.SECRETARY,
+        started_on=D(2023, 2, 1),
+    )
+    login_verified(client, tra_vinh_staff)
+    url = reverse("secretaries:person_list")
+
+    def names(**params):
+        return {p.full_name for p in client.get(url, params).context["people"]}
+
+    assert names(commune=hieu_tu.pk, status="past") == {"Trần Thị Đã Thôi"}
+    assert names(commune=hieu_tu.pk) == {"Nguyễn Văn Tèo", "Trần Thị Đã Thôi"}
+    assert names(commune=hieu_tu.pk, status="current") == {"Nguyễn Văn Tèo"}
+    assert "Trần Văn Chuyển" in names(commune=an_truong.pk, status="current")
