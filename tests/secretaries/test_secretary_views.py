@@ -606,8 +606,13 @@ def test_terms_ending_soon_from_home_to_list(client, tieu_can_officer, world):
     term.expected_end_on = timezone.localdate() + datetime.timedelta(days=20)
     term.save()
     client.force_login(tieu_can_officer)
-    panel = client.get(reverse("home")).context["panels"][0].context
+    home = client.get(reverse("home"))
+    panel = home.context["panels"][0].context
     assert panel["ending_count"] == 1 and panel["ending_soon"] == [term]
+    # Each links to where it is settled: ending the term, and the list of them all (even of one).
+    page = home.content.decode()
+    assert f'href="{reverse("secretaries:term_end", args=[term.pk])}"' in page
+    assert f'href="{reverse("secretaries:person_list")}?ending=soon"' in page
     people = client.get(reverse("secretaries:person_list"), {"ending": "soon"}).context["people"]
     assert [p.full_name for p in people] == ["Nguyễn Văn Tèo"]
     assert not client.get(reverse("secretaries:person_list"), {"ending": "overdue"}).context["people"]
