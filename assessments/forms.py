@@ -41,7 +41,7 @@ def score_field(
 ) -> forms.IntegerField:
     low, high = score_range(framework, criterion)
     # One message whatever is wrong (7,5; -1; 12 of 8): what a score is.
-    wrong = _("A whole number from %(min)s to %(max)s.") % {"min": low, "max": high}
+    wrong = _("Enter a whole number from %(min)s to %(max)s.") % {"min": low, "max": high}
     return forms.IntegerField(
         label=label,
         required=False,
@@ -118,7 +118,7 @@ def require_scores_to_submit(form, cleaned: dict) -> dict:
         for criterion in form.criteria:
             name = f"score_{criterion.pk}"
             if cleaned.get(name) is None and name not in form.errors:
-                form.add_error(name, _("Needed to submit."))
+                form.add_error(name, _("Score this criterion before sending."))
     return cleaned
 
 
@@ -363,7 +363,7 @@ class CommuneGridForm(forms.Form):
             if submitting and any(v is not None for v in values) and not has_errors:
                 for name, value in zip(row.cells, values, strict=True):
                     if value is None:
-                        self.add_error(name, _("Needed to submit."))
+                        self.add_error(name, _("Score this criterion before sending."))
         # Mark the cells in error so the grid shows them in red.
         for name in self.errors:
             if name in self.fields:

@@ -12,6 +12,8 @@ When a library is upgraded, run that test: a new string shows there, and is adde
 from django.utils.translation import gettext_noop, ngettext_lazy
 
 LIBRARY_MESSAGES = (
+    # Django forms: a date that is not one (31/02/2026, 2026-13-01) says how to write one
+    gettext_noop("Enter a valid date."),
     # Django admin
     gettext_noop("Select this object for an action - {}"),
     gettext_noop("Breadcrumbs"),

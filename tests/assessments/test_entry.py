@@ -433,10 +433,11 @@ class TestSingleForm:
         alert = html.split('id="form-errors">')[1].split("</div>")[0]
         assert html.index('id="form-errors"') < html.index("data-warn-unsaved")
         items = [" ".join(item.split()) for item in re.findall(r"<li>(.*?)</li>", alert, re.S)]
-        link = '<a class="alert-link" href="#id_score_{}">{}.{}. {}</a>: Một số nguyên từ 1 đến 5.'
+        link = '<a class="alert-link" href="#id_score_{}">{}.{}. {}</a>: Nhập số nguyên từ 1 đến 5.'
         assert items == [
             *(link.format(c.pk, c.group.order, c.order, c.name) for c in (criteria[0], criteria[5])),
-            '<a class="alert-link" href="#id_assessed_on">Ngày đánh giá</a>: Nhập một ngày hợp lệ.',
+            '<a class="alert-link" href="#id_assessed_on">Ngày đánh giá</a>: '
+            "Ngày không hợp lệ: nhập theo dạng dd/mm/yyyy, ví dụ 05/12/2026.",
         ]
         assert "form-errors" not in client.get(url).content.decode()
 

@@ -125,7 +125,7 @@ class TestTheSecretarysOwnPages:
         assert response.status_code == 200
         high = criteria[0].max_points
         assert response.context["form"].errors[f"score_{criteria[0].pk}"] == [
-            f"Một số nguyên từ 0 đến {high}."
+            f"Nhập số nguyên từ 0 đến {high}."
         ]
         assert 'value="7,5"' in response.text
         assert not Assessment.objects.filter(framework=self_framework).exists()

@@ -341,7 +341,8 @@ def test_a_refused_choice_keeps_every_row_as_it_was_chosen_and_says_the_date_bes
     BranchFactory(commune=w["two"], name=second.name)
     login_verified(client, w["staff"])
     later = (datetime.date.today() + datetime.timedelta(days=40)).strftime("%d/%m/%Y")
-    for day, message in (("31/02/2026", "Nhập một ngày hợp lệ"), (later, "Ngày này chưa đến")):
+    invalid = "Ngày không hợp lệ: nhập theo dạng dd/mm/yyyy"
+    for day, message in (("31/02/2026", invalid), (later, "Ngày này chưa đến")):
         response = _post(
             client,
             {

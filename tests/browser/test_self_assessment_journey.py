@@ -46,7 +46,9 @@ def test_secretary_self_assesses_the_unit_reviews_the_province_confirms(
     with page.expect_navigation():
         page.get_by_role("button", name="Gửi đơn vị").click()
     assert page.questions == []
-    expect(page.locator(f"#id_score_{criteria[0].pk}_error")).to_contain_text("Cần có để gửi.")
+    expect(page.locator(f"#id_score_{criteria[0].pk}_error")).to_contain_text(
+        "Chưa chấm điểm tiêu chí này: cần chấm đủ trước khi gửi."
+    )
     for index, criterion in enumerate(criteria):
         page.fill(f"input[name=score_{criterion.pk}]", str(3 if index == 0 else criterion.max_points))
     expect(in_all).to_have_text(f"Tổng cộng: 95/100 điểm · đã chấm {len(criteria)}/{len(criteria)} tiêu chí")
@@ -81,7 +83,7 @@ def test_secretary_self_assesses_the_unit_reviews_the_province_confirms(
     expect(last).to_be_focused()
     expect(last).to_be_in_viewport()
     expect(page.locator(f"#id_score_{criteria[-1].pk}_error")).to_contain_text(
-        f"Một số nguyên từ 0 đến {criteria[-1].max_points}."
+        f"Nhập số nguyên từ 0 đến {criteria[-1].max_points}."
     )
     expect(page.locator(f"input[name=score_{criteria[0].pk}]")).to_have_value("3")
     last.fill(str(criteria[-1].max_points))
