@@ -18,14 +18,13 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
 from branches.filters import _communes, _districts, districts_of_the_past
 from branches.selectors import settles_waiting
 from core.excel import xlsx_response
 from core.mixins import PaginatedListMixin, PortalMixin, RefusedWithReason, portal_view
-from core.navigation import fixed_url, posted_from, safe_next
+from core.navigation import fixed_url, safe_next
 from core.templatetags.portal import ceased_badge, numbers
 from core.versioning import VersionedForm
 from core.widgets import AutocompleteSelect, Textarea
@@ -33,8 +32,6 @@ from core.widgets import AutocompleteSelect, Textarea
 from . import selectors, services
 from .forms import may_edit
 from .models import Proposal, proposal_result_error
-
-OPEN_STATUSES = [(s.value, s.label) for s in (Proposal.Status.PROPOSED, Proposal.Status.IN_PROGRESS)]
 
 
 class ProposalFilter(django_filters.FilterSet):
@@ -55,8 +52,12 @@ class ProposalFilter(django_filters.FilterSet):
         field_name="seminar__commune",
         widget=AutocompleteSelect("branches:commune_autocomplete"),
     )
+    # Unchosen, the open ones (what is still to follow up); chosen, any status: a proposal just marked done
+    # is found again under "done".
     status = django_filters.ChoiceFilter(
-        label=gettext_lazy("Status"), choices=OPEN_STATUSES, empty_label=gettext_lazy("All")
+        label=gettext_lazy("Status"),
+        choices=Proposal.Status.choices,
+        empty_label=gettext_lazy("Open (proposed or in progress)"),
     )
 
     class Meta:
@@ -74,6 +75,11 @@ class ProposalFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return selectors.search_proposals(queryset, value)
+
+    @property
+    def shows_open(self) -> bool:
+        """Whether the list is of the open proposals (no status chosen)."""
+        return not (self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("status"))
 
 
 class ProposalUpdateForm(VersionedForm, forms.Form):
@@ -119,12 +125,14 @@ class FollowupView(PaginatedListMixin, PortalMixin, ListView):
     paginate_by = settings.PAGE_SIZE
 
     def get_queryset(self):
-        base = selectors.open_proposals(user=self.request.user)
+        base = selectors.followed_proposals(user=self.request.user)
         self.filterset = ProposalFilter(self.request.GET or None, queryset=base, request=self.request)
-        return self.filterset.qs
+        return self.filterset.qs.open() if self.filterset.shows_open else self.filterset.qs
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(filter=self.filterset, **kwargs)
+        context = super().get_context_data(
+            filter=self.filterset, shows_open=self.filterset.shows_open, **kwargs
+        )
         here = self.request.get_full_path()
         user = self.request.user
         # A proposal of a seminar the user's secretaries attended but another unit held is read, not
@@ -151,10 +159,10 @@ def not_followed_here(proposal) -> str:
     ) % {"organiser": proposal.seminar.organiser_name}
 
 
-@require_POST
-@posted_from("seminars:followup")
 @portal_view
 def proposal_update(request, pk):
+    """One proposal's follow-up on a page of its own: opened from its seminar's page (GET), and where a row
+    of the follow-up page comes back to when what was posted needs correcting."""
     proposal = get_object_or_404(
         Proposal.objects.visible_to(request.user).select_related(
             "seminar__province", "seminar__district", "seminar__commune"
@@ -164,9 +172,12 @@ def proposal_update(request, pk):
     if not may_edit(request.user, proposal.seminar):
         # Read, as the seminar is (its secretaries took part): followed up by the unit that held it.
         raise RefusedWithReason(not_followed_here(proposal))
-    form = ProposalUpdateForm(
-        request.POST, proposal=proposal, next_url=safe_next(request, reverse("seminars:followup"))
-    )
+    back = safe_next(request, reverse("seminars:followup"))
+    page = {"proposal": proposal, "back": back}
+    if request.method != "POST":
+        form = ProposalUpdateForm(proposal=proposal, next_url=back)
+        return render(request, "seminars/proposal_update.html", {**page, "form": form})
+    form = ProposalUpdateForm(request.POST, proposal=proposal, next_url=back)
     if form.is_valid():
         try:
             services.proposal_update(
@@ -181,7 +192,7 @@ def proposal_update(request, pk):
             # unit has ended (services.check_may_follow_up): said with this officer's typing, on one page,
             # rather than a redirect that would lose what was typed.
             form.add_error(None, error)
-            return render(request, "seminars/proposal_update.html", {"proposal": proposal, "form": form})
+            return render(request, "seminars/proposal_update.html", {**page, "form": form})
         messages.success(
             request,
             _("The proposal “%(text)s” is now: %(status)s.")
@@ -189,8 +200,8 @@ def proposal_update(request, pk):
         )
     else:
         # Said next to the field, with what was typed, on the proposal's own page.
-        return render(request, "seminars/proposal_update.html", {"proposal": proposal, "form": form})
-    return redirect(safe_next(request, reverse("seminars:followup")))
+        return render(request, "seminars/proposal_update.html", {**page, "form": form})
+    return redirect(back)
 
 
 # ---------------------------------------------------------------------------------------------------

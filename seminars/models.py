@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -389,14 +389,15 @@ class ProposalQuerySet(OrganisedQuerySet):
     organiser_commune_path = "seminar__commune"
 
     def open(self):
-        return self.filter(status__in=[Proposal.Status.PROPOSED, Proposal.Status.IN_PROGRESS])
+        return self.filter(status__in=OPEN_STATUSES)
 
 
 class Proposal(Versioned):
     """A proposed solution (đề xuất giải pháp) and its follow-up (theo dõi thực hiện)."""
 
     class Status(models.TextChoices):
-        PROPOSED = "de_xuat", _("Proposed")
+        # Not "Đề xuất" in Vietnamese: the proposal's own name ("Đề xuất giải pháp: Đề xuất").
+        PROPOSED = "de_xuat", pgettext_lazy("proposal status", "Proposed")
         IN_PROGRESS = "dang_thuc_hien", _("In progress")
         DONE = "hoan_thanh", _("Done")
         DROPPED = "dung", _("Dropped")
@@ -452,11 +453,15 @@ class Proposal(Versioned):
 
     @property
     def is_open(self) -> bool:
-        return self.status in (self.Status.PROPOSED, self.Status.IN_PROGRESS)
+        return self.status in OPEN_STATUSES
 
     @property
     def is_overdue(self) -> bool:
         return self.is_open and self.due_on is not None and self.due_on < timezone.localdate()
+
+
+#: What is still to follow up: proposed, or in progress.
+OPEN_STATUSES = (Proposal.Status.PROPOSED, Proposal.Status.IN_PROGRESS)
 
 
 def proposal_search_key(text: str, responsible: str) -> str:

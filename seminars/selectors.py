@@ -28,22 +28,24 @@ from core.text import search_terms
 from secretaries.models import Term
 from secretaries.selectors import percent
 
-from .models import Attendance, Proposal, Seminar, union_body_name, year_bounds
+from .models import OPEN_STATUSES, Attendance, Proposal, Seminar, union_body_name, year_bounds
 
 # ---------------------------------------------------------------------------------------------------
 # Follow-up of proposals
 
 
-def open_proposals(*, user):
-    """Open proposals (proposed / in progress) in scope: overdue ones first, then by due date (none last)."""
+def followed_proposals(*, user):
+    """Proposals in scope, as the follow-up page lists them: overdue ones first, then by due date (none
+    last). The page narrows them to the open ones (proposed / in progress) unless a status is chosen."""
     today = timezone.localdate()
     return (
         Proposal.objects.visible_to(user)
-        .open()
         .select_related("seminar__district", "seminar__province", "seminar__commune")
         .annotate(
             overdue_rank=Case(
-                When(due_on__lt=today, then=Value(0)), default=Value(1), output_field=IntegerField()
+                When(due_on__lt=today, status__in=OPEN_STATUSES, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
             )
         )
         .order_by("overdue_rank", F("due_on").asc(nulls_last=True), "pk")

@@ -161,6 +161,8 @@ class SeminarDetailView(SeminarQuerysetMixin, DetailView):
             attendance=len(participants) + seminar.other_attendees,
             history=history_rows(seminar.history, limit=30),
             may_edit=editable,
+            # Its proposals' follow-up, each on its own page (the follow-up list's rule: followup_views).
+            may_follow_up=editable and services.may_follow_up(self.request.user),
             **gallery_context(seminar, editable=editable),
             **kwargs,
         )

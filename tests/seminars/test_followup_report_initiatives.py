@@ -127,8 +127,14 @@ class TestFollowup:
         assert (item.status, item.result) == ("hoan_thanh", "Đã tập huấn 40 bí thư")
         assert item.history.first().history_type == "~"
         assert [str(m) for m in get_messages(response.wsgi_request)]
-        # Done: it leaves the follow-up list.
+        # Done: it leaves the list of open ones, and is found again under "done".
         assert not client.get(reverse("seminars:followup")).context["proposals"]
+        done = client.get(reverse("seminars:followup"), {"status": "hoan_thanh"})
+        assert list(done.context["proposals"]) == [item]
+        assert (
+            "1 đề xuất" in done.content.decode()
+            and "đang mở" not in done.content.decode().split('data-result-count="1"')[1].split("</p>")[0]
+        )
 
     def test_an_unknown_status_is_refused(self, client, tieu_can_officer, world):
         item = world["tieu_can_seminar"].proposals.get()
@@ -177,10 +183,27 @@ class TestFollowup:
         html = client.get(reverse("seminars:followup")).content.decode()
         assert "Tập huấn kỹ năng điều hành" not in html and "Tiểu Cần" not in html
 
-    def test_update_by_get_is_not_allowed(self, client, tieu_can_officer, world):
-        item = world["tieu_can_seminar"].proposals.get()
+    def test_a_proposal_is_followed_up_from_its_seminar(self, client, tieu_can_officer, world):
+        """QA: the seminar's page listed its proposals without a way to update them. Each links to its own
+        follow-up page, which comes back to the seminar (and offers to cancel back to it)."""
+        seminar = world["tieu_can_seminar"]
+        item = seminar.proposals.get()
         client.force_login(tieu_can_officer)
-        assert client.get(reverse("seminars:proposal_update", args=[item.pk])).status_code == 405
+        update = reverse("seminars:proposal_update", args=[item.pk])
+        back = seminar.get_absolute_url()
+        assert f'href="{update}?next={back}"' in client.get(back).content.decode()
+        page = client.get(update, {"next": back})
+        assert page.status_code == 200 and page.context["form"].initial["status"] == "de_xuat"
+        assert f'href="{back}"' in page.content.decode()
+        response = client.post(update, {"status": "dang_thuc_hien", "next": back})
+        assert response.status_code == 302 and response["Location"] == back
+        item.refresh_from_db()
+        assert item.status == "dang_thuc_hien"
+
+    def test_another_districts_proposal_page_is_not_found(self, client, cang_long_officer, world):
+        item = world["tieu_can_seminar"].proposals.get()
+        client.force_login(cang_long_officer)
+        assert client.get(reverse("seminars:proposal_update", args=[item.pk])).status_code == 404
 
 
 # ---------------------------------------------------------------------------------------------------

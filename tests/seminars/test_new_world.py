@@ -721,7 +721,7 @@ def test_an_ended_organisers_proposals_name_the_union_body_that_follows_them_up(
     province follows its proposals up; once the province has ended too, the one it went into (the tests
     above: "Tỉnh đoàn Vĩnh Long (mới)"). Read for the whole page at once (selectors.attach_followers)."""
     District.objects.filter(pk=tieu_can.pk).update(ended_on=LAST_OLD_DAY)
-    proposals = list(selectors.open_proposals(user=tieu_can_officer))
+    proposals = list(selectors.followed_proposals(user=tieu_can_officer).open())
     assert proposals
     with django_assert_max_num_queries(2):
         selectors.attach_followers(proposals, user=tieu_can_officer)
