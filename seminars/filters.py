@@ -13,33 +13,72 @@ def _programmes(request):
     return Programme.objects.visible_to(request.user)
 
 
-class SeminarFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=_("Search"),
-        method="filter_search",
-        help_text=_("Title or organiser, with or without diacritics"),
-    )
-    district = django_filters.ModelChoiceFilter(
+def _organiser_district():
+    return django_filters.ModelChoiceFilter(
         label=_("District"),
         queryset=_districts,
         widget=AutocompleteSelect("branches:district_autocomplete"),
     )
-    # Since 07/2025 communes organise seminars: the province's staff narrow to one.
-    commune = django_filters.ModelChoiceFilter(
+
+
+def _organiser_commune():
+    # Since 07/2025 communes organise: the province's staff narrow to one.
+    return django_filters.ModelChoiceFilter(
         label=_("Commune"),
         queryset=_communes,
         widget=AutocompleteSelect("branches:commune_autocomplete"),
     )
-    year = django_filters.ChoiceFilter(label=_("Year"), method="filter_year", empty_label=_("All"))
-    programme = django_filters.ModelChoiceFilter(
-        label=_("Programme"), queryset=_programmes, empty_label=_("All")
-    )
-    level = django_filters.ChoiceFilter(
+
+
+def _organiser_level():
+    return django_filters.ChoiceFilter(
         label=_("Organised by"),
         choices=[("commune", _("A commune")), ("district", _("A district")), ("province", _("The province"))],
         method="filter_level",
         empty_label=_("All"),
     )
+
+
+class OrganisedFilterMixin:
+    """What the lists of records organised by a unit (models/solutions, programmes) share with the seminar
+    list: the organising unit (a district for the past, a commune today, offered from the user's scope only),
+    its level, and the search."""
+
+    def narrow_to_scope(self, user) -> None:
+        if user.is_district_officer or user.is_commune_officer:
+            # Their own unit's records (and those its branches apply or attended): nothing to narrow by unit.
+            del self.filters["district"]
+            del self.filters["commune"]
+        if user.is_district_officer:
+            del self.filters["level"]
+        districts_of_the_past(self, user)
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_level(self, queryset, name, value):
+        if value == "province":
+            return queryset.filter(district__isnull=True, commune__isnull=True)
+        return queryset.filter(**{f"{value}__isnull": False})
+
+    def filter_year(self, queryset, name, value):
+        # Running in that year: begun by then, and not ended before it.
+        return queryset.filter(Q(to_year__isnull=True) | Q(to_year__gte=value), from_year__lte=value)
+
+
+class SeminarFilter(OrganisedFilterMixin, django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_search",
+        help_text=_("Title or organiser, with or without diacritics"),
+    )
+    district = _organiser_district()
+    commune = _organiser_commune()
+    year = django_filters.ChoiceFilter(label=_("Year"), method="filter_year", empty_label=_("All"))
+    programme = django_filters.ModelChoiceFilter(
+        label=_("Programme"), queryset=_programmes, empty_label=_("All")
+    )
+    level = _organiser_level()
     o = SortFilter(
         fields=[
             ("held_on", "date"),
@@ -57,37 +96,36 @@ class SeminarFilter(django_filters.FilterSet):
     def __init__(self, *args, request, **kwargs):
         super().__init__(*args, request=request, **kwargs)
         user = request.user
-        if user.is_district_officer or user.is_commune_officer:
-            # Their own unit's seminars (and those its secretaries attended): nothing to narrow by unit.
-            del self.filters["district"]
-            del self.filters["commune"]
-        if user.is_district_officer:
-            del self.filters["level"]
-        districts_of_the_past(self, user)
+        # Their own unit's seminars (and those its secretaries attended) for the officers.
+        self.narrow_to_scope(user)
         years = Seminar.objects.visible_to(user).dates("held_on", "year", order="DESC")
         self.filters["year"].extra["choices"] = [(str(d.year), str(d.year)) for d in years]
-
-    def filter_search(self, queryset, name, value):
-        return queryset.search(value)
 
     def filter_year(self, queryset, name, value):
         first, last = year_bounds(int(value))
         return queryset.filter(held_on__gte=first, held_on__lte=last)
 
-    def filter_level(self, queryset, name, value):
-        if value == "province":
-            return queryset.filter(district__isnull=True, commune__isnull=True)
-        return queryset.filter(**{f"{value}__isnull": False})
 
-
-class InitiativeFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
-    district = django_filters.ModelChoiceFilter(
-        label=_("District"),
-        queryset=_districts,
-        widget=AutocompleteSelect("branches:district_autocomplete"),
+class InitiativeFilter(OrganisedFilterMixin, django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_search",
+        help_text=_("Name or organiser, with or without diacritics"),
     )
+    district = _organiser_district()
+    commune = _organiser_commune()
     year = django_filters.NumberFilter(label=_("Applied in year"), method="filter_year")
+    programme = django_filters.ModelChoiceFilter(
+        label=_("Programme"), queryset=_programmes, empty_label=_("All")
+    )
+    level = _organiser_level()
+    o = SortFilter(
+        fields=[
+            ("title_key", "name"),
+            ("from_year", "period"),
+            ("organiser_key", "organiser"),
+        ],
+    )
 
     class Meta:
         model = Initiative
@@ -95,31 +133,23 @@ class InitiativeFilter(django_filters.FilterSet):
 
     def __init__(self, *args, request, **kwargs):
         super().__init__(*args, request=request, **kwargs)
-        if request.user.is_district_officer or request.user.is_commune_officer:
-            del self.filters["district"]
-
-    def filter_search(self, queryset, name, value):
-        return queryset.search(value)
-
-    def filter_year(self, queryset, name, value):
-        return queryset.filter(Q(to_year__isnull=True) | Q(to_year__gte=value), from_year__lte=value)
+        self.narrow_to_scope(request.user)
 
 
-class ProgrammeFilter(django_filters.FilterSet):
+class ProgrammeFilter(OrganisedFilterMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="filter_search",
         help_text=_("Name or organiser, with or without diacritics"),
     )
-    district = django_filters.ModelChoiceFilter(
-        label=_("District"),
-        queryset=_districts,
-        widget=AutocompleteSelect("branches:district_autocomplete"),
-    )
+    district = _organiser_district()
+    commune = _organiser_commune()
     year = django_filters.NumberFilter(label=_("Running in year"), method="filter_year")
+    level = _organiser_level()
     o = SortFilter(
         fields=[
             ("title_key", "name"),
+            ("organiser_key", "organiser"),
             ("from_year", "period"),
             ("seminar_count", "seminars"),
             ("initiative_count", "models"),
@@ -132,11 +162,4 @@ class ProgrammeFilter(django_filters.FilterSet):
 
     def __init__(self, *args, request, **kwargs):
         super().__init__(*args, request=request, **kwargs)
-        if request.user.is_district_officer or request.user.is_commune_officer:
-            del self.filters["district"]
-
-    def filter_search(self, queryset, name, value):
-        return queryset.search(value)
-
-    def filter_year(self, queryset, name, value):
-        return queryset.filter(Q(to_year__isnull=True) | Q(to_year__gte=value), from_year__lte=value)
+        self.narrow_to_scope(request.user)

@@ -6,6 +6,7 @@ from . import initiative_views
 
 urlpatterns = [
     path("models/", initiative_views.InitiativeListView.as_view(), name="initiative_list"),
+    path("models/export.xlsx", initiative_views.initiative_export, name="initiative_export"),
     path("models/new/", initiative_views.InitiativeCreateView.as_view(), name="initiative_create"),
     path(
         "models/seminars-autocomplete/",

@@ -1,4 +1,5 @@
-"""Models and solutions (mô hình, giải pháp): list, page, create and edit, scoped like everything else.
+"""Models and solutions (mô hình, giải pháp): list (with its export), page, create and edit, scoped like
+everything else.
 
 Communes, branches and seminars are chosen with autocompletes that answer from the user's scope only,
 and the form accepts nothing else whatever is posted (its querysets come from `visible_to`).
@@ -6,11 +7,15 @@ and the form accepts nothing else whatever is posted (its querysets come from `v
 
 from django.conf import settings
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
+from branches.rollup import unit_names
 from branches.unit_views import AUTOCOMPLETE_LIMIT
-from core.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
+from core.excel import ExcelExport, export_response
+from core.filters import filter_summary
+from core.mixins import PaginatedListMixin, PrintableListMixin, ScopedObjectMixin, portal_view
 from core.scope import mark_visible
 from core.text import search_terms
 
@@ -19,6 +24,7 @@ from .filters import InitiativeFilter
 from .forms import may_edit
 from .initiative_forms import InitiativeForm, seminar_label
 from .models import Initiative, Seminar
+from .organised_selectors import initiatives_for_export, initiatives_for_list
 from .organised_views import OrganisedFormMixin, OrganisedUpdateMixin
 
 # ---------------------------------------------------------------------------------------------------
@@ -32,19 +38,72 @@ class InitiativeQuerysetMixin(ScopedObjectMixin):
         return super().get_queryset().select_related("province", "district", "commune", "programme")
 
 
-class InitiativeListView(PaginatedListMixin, InitiativeQuerysetMixin, ListView):
+class InitiativeListView(PrintableListMixin, PaginatedListMixin, InitiativeQuerysetMixin, ListView):
     template_name = "seminars/initiative_list.html"
     context_object_name = "initiatives"
     paginate_by = settings.PAGE_SIZE
 
     def get_queryset(self):
-        self.filterset = InitiativeFilter(
-            self.request.GET or None, queryset=super().get_queryset(), request=self.request
-        )
+        base = initiatives_for_list(user=self.request.user)
+        self.filterset = InitiativeFilter(self.request.GET or None, queryset=base, request=self.request)
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(filter=self.filterset, **kwargs)
+
+
+def initiative_export_file(request) -> ExcelExport:
+    """The filtered list as .xlsx: same scope and filters as the page (run by the worker for a large list:
+    it reads only `request.user` and `request.GET`)."""
+    base = initiatives_for_export(user=request.user)
+    filterset = InitiativeFilter(request.GET or None, queryset=base, request=request)
+    initiatives = filterset.qs
+    headers = [
+        _("Name"),
+        _("Organiser"),
+        _("Unit when recorded"),
+        _("Programme"),
+        _("From year"),
+        _("To year"),
+        _("Communes applying it"),
+        _("Number of branches applying it"),
+        _("Results"),
+    ]
+
+    def rows():
+        for initiative in initiatives.iterator(chunk_size=2000):
+            yield [
+                initiative.name,
+                initiative.organiser_name,
+                # As recorded: the district for the past, the commune today, with its province.
+                unit_names(
+                    initiative.commune.name if initiative.commune_id else None,
+                    initiative.district.name if initiative.district_id else None,
+                    initiative.province.name,
+                ),
+                initiative.programme.name if initiative.programme_id else "",
+                initiative.from_year,
+                initiative.to_year,
+                "\n".join(commune.name for commune in initiative.commune_list),
+                initiative.branch_count,
+                initiative.results,
+            ]
+
+    return ExcelExport(
+        filename="mo-hinh-giai-phap.xlsx",
+        sheet_title=_("Models and solutions"),
+        title=_("List of models and solutions"),
+        scope=request.user.scope_label,
+        filters_line=filter_summary(filterset),
+        headers=headers,
+        rows=rows(),
+        source=initiatives,
+    )
+
+
+@portal_view
+def initiative_export(request):
+    return export_response(request, initiative_export_file)
 
 
 class InitiativeDetailView(InitiativeQuerysetMixin, DetailView):

@@ -115,9 +115,11 @@ PAGES = [
     page("model list", "/seminars/models/", "list"),
     page("model detail", "/seminars/models/{initiative_id}/", "detail"),
     page("model new", "/seminars/models/new/", "form"),
+    page("model export", "/seminars/models/export.xlsx", "export"),
     page("programme list", "/seminars/programmes/", "list"),
     page("programme detail", "/seminars/programmes/{programme_id}/", "detail"),
     page("programme new", "/seminars/programmes/new/", "form"),
+    page("programme export", "/seminars/programmes/export.xlsx", "export"),
     # Commendations
     page("campaign list", "/awards/", "list"),
     page("campaign new", "/awards/new/", "form", STAFF_ROLES),

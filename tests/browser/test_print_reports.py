@@ -37,6 +37,8 @@ REPORTS = [
     ("secretary list", "/secretaries/?print=1", 6),
     ("branch list", "/branches/?print=1", 6),
     ("seminar list", "/seminars/?print=1", 2),
+    ("model list", "/seminars/models/?print=1", 2),
+    ("programme list", "/seminars/programmes/?print=1", 2),
     ("assessment list", "/assessments/?print=1", 6),
 ]
 

@@ -177,6 +177,8 @@ EXPORTS = [
     ("secretaries:person_export", None, "bi-thu"),
     ("branches:branch_export", None, "chi-doan"),
     ("seminars:seminar_export", None, "toa-dam"),
+    ("seminars:initiative_export", None, "mo-hinh"),
+    ("seminars:programme_export", None, "chuong-trinh"),
     ("seminars:report_export", None, "toa-dam-"),
     ("assessments:training_needs_export", None, ""),
     ("awards:commendation_export", "decided_campaign", ""),

@@ -24,6 +24,18 @@ CASES = [
     Case("seminar report", lambda w: reverse("seminars:report") + "?year=2021", {}),
     Case("seminar report export", lambda w: reverse("seminars:report_export") + "?year=2021", {}),
     Case("model list", lambda w: reverse("seminars:initiative_list"), {}),
+    Case(
+        "model list printed",
+        lambda w: reverse("seminars:initiative_list") + "?print=1&o=organiser&level=commune",
+        {},
+    ),
+    Case("model export", lambda w: reverse("seminars:initiative_export"), {}),
+    # Another unit named in the address is no filter for those outside it: their own rows (never 404 or its).
+    Case(
+        "model export (Càng Long named)",
+        lambda w: reverse("seminars:initiative_export") + f"?district={w['cang_long'].commune.district_id}",
+        {},
+    ),
     Case("model create", lambda w: reverse("seminars:initiative_create"), {}),
     Case("model seminar autocomplete", lambda w: reverse("seminars:initiative_seminar_autocomplete"), {}),
     Case("model detail", initiative_url("seminars:initiative_detail"), in_tieu_can()),

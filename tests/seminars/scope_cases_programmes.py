@@ -35,6 +35,14 @@ CASES = [
     Case(
         "programme list sorted", lambda w: reverse("seminars:programme_list") + "?o=-seminars&q=hình mẫu", {}
     ),
+    Case("programme list printed", lambda w: reverse("seminars:programme_list") + "?print=1&o=organiser", {}),
+    Case("programme export", lambda w: reverse("seminars:programme_export") + "?q=hình mẫu", {}),
+    # Another unit named in the address is no filter for those outside it: their own rows (never 404 or its).
+    Case(
+        "programme export (Tiểu Cần named)",
+        lambda w: reverse("seminars:programme_export") + f"?commune={w['tieu_can'].commune_id}",
+        {},
+    ),
     Case("programme create", lambda w: reverse("seminars:programme_create"), {}),
     # An empty post re-shows the form with the messages by its fields: nothing is written.
     Case("programme create (post)", lambda w: reverse("seminars:programme_create"), {}, method="post"),
