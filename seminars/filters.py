@@ -83,7 +83,7 @@ class SeminarFilter(OrganisedFilterMixin, django_filters.FilterSet):
         fields=[
             ("held_on", "date"),
             ("title_key", "title"),
-            ("district__name_key", "organiser"),
+            ("organiser_key", "organiser"),
             ("attendance", "participants"),
             ("open_proposal_count", "open"),
         ],

@@ -7,6 +7,7 @@ from branches.models import Commune, District, Province
 from core.text import search_terms
 
 from .models import Proposal, Seminar, Theme
+from .organised_selectors import organiser_key
 
 
 def _count(queryset: QuerySet) -> Coalesce:
@@ -22,6 +23,8 @@ def seminars_for_list(*, user) -> QuerySet:
         Seminar.objects.visible_to(user)
         .select_related("province", "district", "commune", "programme")
         .annotate(participant_count=_count(participants), open_proposal_count=_count(open_proposals))
+        # By the organiser, across both worlds: a commune's seminars among the districts', not last.
+        .annotate(organiser_key=organiser_key())
         # Everyone who came, as the seminar's page counts them: its secretaries and the other attendees.
         .annotate(attendance=F("participant_count") + F("other_attendees"))
         # As a list on each seminar (`theme_list`): Django gives each seminar's related manager a queryset of

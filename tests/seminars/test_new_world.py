@@ -729,3 +729,29 @@ def test_an_ended_organisers_proposals_name_the_union_body_that_follows_them_up(
     login_verified(client, tieu_can_officer)
     html = " ".join(client.get(reverse("seminars:followup")).content.decode().split())
     assert "Tỉnh đoàn Trà Vinh theo dõi (đơn vị tổ chức đã kết thúc)" in html
+
+
+def test_the_list_sorts_by_organiser_across_both_worlds(world, reform, client):
+    """Sorting by organiser went by the district's name: today's communes, which have none, were not
+    sorted at all (in the order they were held) and came after every district's."""
+    neighbour = reform["neighbour"]
+    tap_ngai = tap_ngai_seminar(reform, held_on=datetime.date(2026, 3, 1))
+    can_long = services.seminar_save(
+        seminar=Seminar(
+            province=neighbour.province, commune=neighbour, title="Tọa đàm ở Càng Long", held_on=D(2026, 5, 1)
+        ),
+        participants=[],
+        themes=[{"title": "Thanh niên khởi nghiệp"}],
+        proposals=[],
+    )
+    login_verified(client, reform["staff"])
+    url = reverse("seminars:seminar_list")
+
+    def order(sort):
+        return [s for s in client.get(url, {"o": sort}).context["seminars"] if s in (tap_ngai, can_long)]
+
+    # Xã Càng Long before Xã Tập Ngãi, though held after it; and after Huyện đoàn Tiểu Cần's (its records).
+    assert order("organiser") == [can_long, tap_ngai]
+    assert order("-organiser") == [tap_ngai, can_long]
+    listed = list(client.get(url, {"o": "organiser"}).context["seminars"])
+    assert listed.index(world["tieu_can_seminar"]) < listed.index(can_long)
