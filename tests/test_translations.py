@@ -128,6 +128,7 @@ def test_djangos_form_messages_are_said_in_the_portals_vietnamese():
         (places, "1.234", "Tối đa 2 chữ số sau dấu thập phân."),
         (places, "1234.5", "Tối đa 3 chữ số trước dấu thập phân."),
         (forms.ChoiceField(choices=[("a", "A")]), "b", "b không có trong danh sách: hãy chọn lại."),
+        (forms.DateField(), "31/02/2026", "Ngày không hợp lệ: nhập theo dạng dd/mm/yyyy, ví dụ 05/12/2026."),
     ]
     with translation.override("vi"):
         for field, value, message in cases:

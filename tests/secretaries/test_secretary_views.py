@@ -1000,3 +1000,15 @@ def test_a_commune_filter_finds_its_former_secretaries(client, tra_vinh_staff, w
     assert names(commune=hieu_tu.pk) == {"Nguyễn Văn Tèo", "Trần Thị Đã Thôi"}
     assert names(commune=hieu_tu.pk, status="current") == {"Nguyễn Văn Tèo"}
     assert "Trần Văn Chuyển" in names(commune=an_truong.pk, status="current")
+
+
+def test_the_party_members_mark_is_in_the_pages_language(client, tieu_can_officer, world):
+    """QA: on the English list a party member still carried "ĐV"."""
+    person = world["tieu_can_person"]
+    Person.objects.filter(pk=person.pk).update(is_party_member=True)
+    client.force_login(tieu_can_officer)
+    url = reverse("secretaries:person_list")
+    assert ">ĐV</span>" in client.get(url).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": url})
+    page = client.get(url).content.decode()
+    assert ">PM</span>" in page and "ĐV" not in page
