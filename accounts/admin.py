@@ -17,7 +17,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from branches.models import Province
-from core.admin import FoldedSearchMixin, PermissionLabelsMixin, UnitsChosenListFilter
+from core.admin import FoldedSearchMixin, PermissionLabelsMixin, UnitsChosenListFilter, titled
 from core.security_log import security_event
 from core.sessions import sessions_end
 
@@ -87,6 +87,19 @@ class RoleScopeChecks:
         if "role" not in self.fields or "role" in self.errors:
             return cleaned
         role = cleaned.get("role") or ""
+        # An account without a role opens no page of the portal (each answered 403). Only an account meant
+        # for Django admin alone keeps none: a superuser (createsuperuser's, which the portal counts as an
+        # administrator) or a staff account, on its change form; taking the role away clears both
+        # (UserAdmin.save_model), so that is refused too.
+        admin_only = "role" not in self.changed_data and any(
+            cleaned.get(name, getattr(self.instance, name)) for name in ("is_superuser", "is_staff")
+        )
+        if not role and not admin_only:
+            self.add_error(
+                "role",
+                _("Choose a role: an account without one opens no page of the portal."),
+            )
+            return cleaned
         label = User.Role(role).label if role else _("No role assigned")
         wanted = User.UNIT_OF_ROLE.get(role)
         for name in (*User.UNIT_FIELDS, "person"):
@@ -133,7 +146,12 @@ class UserAdmin(PermissionLabelsMixin, FoldedSearchMixin, BaseUserAdmin):
         "second_factor",
         "last_login",
     ]
-    list_filter = ["role", "is_active", "is_superuser", ("province", AccountProvinceListFilter)]
+    list_filter = [
+        "role",
+        ("is_active", titled(admin.BooleanFieldListFilter, _("active status"))),
+        ("is_superuser", titled(admin.BooleanFieldListFilter, _("superuser rights"))),
+        ("province", AccountProvinceListFilter),
+    ]
     list_select_related = ["province", "district__province", "commune__province", "person__province"]
     # The name folded, and the unit the account works for ("tap ngai" finds Xã Tập Ngãi's officers).
     search_fields = [

@@ -166,7 +166,9 @@ class AssessmentAdmin(KeysetAdminMixin, VersionedAdminMixin, FoldedSearchMixin, 
     list_display = ["person", "framework", "district", "status", "overall_score", "rating", "assessed_on"]
     list_filter = ["framework", "status", "rating", ("province", RelatedWithRowsFieldListFilter)]
     list_select_related = ["person", "framework", "district"]
-    search_fields = ["person__name_key"]
+    # The person, and the commune and district of the branch they led when assessed (the assessment's own).
+    search_fields = ["person__name_key", "commune__name_key", "district__name_key"]
+    search_help_text = _("Search by person, commune or district (with or without diacritics)")
     autocomplete_fields = ["person", "branch", "assessor", "confirmed_by"]
     readonly_fields = ["overall_score", "rating", "submitted_at", "confirmed_at", "confirmed_by", "status"]
     inlines = [GroupScoreInline, ScoreInline]

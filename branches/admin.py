@@ -13,6 +13,7 @@ from core.admin import (
     HistoryAdmin,
     KeysetAdminMixin,
     UnitsChosenListFilter,
+    titled,
 )
 from core.versioning import VersionedAdminMixin
 
@@ -190,11 +191,16 @@ class BranchAdmin(
 ):
     paginator = EstimatedCountPaginator
     list_display = ["name", "kind", "commune", "district_name", "member_count", "founded_on", "is_active"]
-    list_filter = ["kind", "is_active", ("ended_on", admin.EmptyFieldListFilter), "commune__province"]
+    list_filter = [
+        "kind",
+        ("is_active", titled(admin.BooleanFieldListFilter, _("active status"))),
+        ("ended_on", admin.EmptyFieldListFilter),
+        "commune__province",
+    ]
     list_select_related = ["commune__district"]
     autocomplete_select_related = ["commune"]  # Branch.admin_label
-    search_fields = ["name_key"]
-    search_help_text = _("Search by branch name (with or without diacritics)")
+    search_fields = ["name_key", "commune__name_key", "commune__district__name_key"]
+    search_help_text = _("Search by branch, commune or district (with or without diacritics)")
     autocomplete_fields = ["commune"]
     show_full_result_count = False
     readonly_fields = ["created_at", "updated_at"]

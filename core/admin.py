@@ -51,6 +51,11 @@ class HistoryAdmin(SimpleHistoryAdmin):
     def has_change_history_permission(self, request, obj=None):
         return False
 
+    def history_view_title(self, request, obj):
+        # django-simple-history titles a history it may not restore "View history" ("Xem lịch sử"); it is
+        # the same page as Django admin's own history of an account: "Change history" (GLOSSARY.md).
+        return gettext("Change history: %s") % obj
+
     def _check_ids(self, *ids) -> None:
         for value in ids:
             try:
@@ -143,6 +148,18 @@ class PermissionLabelsMixin:
         if db_field.name in ("permissions", "user_permissions"):
             kwargs["form_class"] = PermissionChoiceField
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+def titled(filter_class, title):
+    """A list filter of a field under another title than the field's label: "Theo trạng thái hoạt động",
+    where the label made it "Theo đang hoạt động"."""
+
+    class Titled(filter_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.title = title
+
+    return Titled
 
 
 class EventFilter(admin.SimpleListFilter):

@@ -38,6 +38,10 @@ def bad_request(request, exception):
 
 def permission_denied(request, exception):
     """403: the portal's page, with the reason a view gave (core.mixins.RefusedWithReason), else the
-    general one."""
+    general one. An account that has no role yet gets the one page saying so, for every portal page it
+    opens (PortalMixin and portal_view refuse it): "your role does not allow this page", with a button to
+    the overview that was refused too, sent it round in a circle."""
+    user = getattr(request, "user", None)
+    no_role = bool(user is not None and user.is_authenticated and not user.role and not user.is_administrator)
     reason = exception.reason if isinstance(exception, RefusedWithReason) else ""
-    return render(request, "403.html", {"reason": reason}, status=403)
+    return render(request, "403.html", {"reason": reason, "no_role": no_role}, status=403)

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from branches.admin import EstimatedCountPaginator, ProvinceWithPredecessorsListFilter
@@ -8,6 +9,7 @@ from core.versioning import VERSION_FIELD, VersionedAdminForm, VersionedAdminMix
 
 from .models import Correction, Invitation, Person, Term
 from .phones import search_digits
+from .selectors import person_terms, person_units
 
 
 class TermInline(admin.TabularInline):
@@ -31,7 +33,8 @@ class PersonAdmin(KeysetAdminMixin, VersionedAdminMixin, FoldedSearchMixin, Hist
         "date_of_birth",
         "ethnicity",
         "is_party_member",
-        "district",
+        "commune_today",
+        "recorded_district",
         "phone",
     ]
     list_filter = [
@@ -42,10 +45,62 @@ class PersonAdmin(KeysetAdminMixin, VersionedAdminMixin, FoldedSearchMixin, Hist
         ("province", ProvinceWithPredecessorsListFilter),
     ]
     list_select_related = ["district"]
-    search_fields = ["name_key"]
-    search_help_text = _("Search by name (with or without diacritics) or phone number")
+    # The name, the district it was recorded under, and (term_matches) the communes and districts of the
+    # branches the person led: "tap ngai" finds Xã Tập Ngãi's secretaries.
+    search_fields = ["name_key", "district__name_key"]
+    search_help_text = _(
+        "Search by name (with or without diacritics), phone number, or the commune or district of a branch "
+        "the person led"
+    )
     autocomplete_fields = ["province", "district"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["managing_unit", "created_at", "updated_at"]
+
+    #: the person's own province and district are the units the record was made under, not those that keep
+    #: it today (the branch they lead, re-attached by the 2025 reform): labelled so, as the portal does
+    RECORDED_LABELS = {
+        "province": _("Province when recorded"),
+        "district": _("District when recorded"),
+    }
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.RECORDED_LABELS:
+            kwargs["label"] = self.RECORDED_LABELS[db_field.name]
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_queryset(self, request):
+        # The commune of the branch the person leads today, else of the one they led last (the unit that
+        # keeps the record: selectors.keeping_terms), in the list's own query: 50 index lookups a page. The
+        # paginator's capped count wraps this query, and PostgreSQL drops an output it does not read.
+        keeping = (
+            Term.objects.filter(person=OuterRef("pk"))
+            .order_by(ExpressionWrapper(Q(ended_on__isnull=False), BooleanField()), "-started_on", "-pk")
+            .values("branch__commune__name")[:1]
+        )
+        return super().get_queryset(request).annotate(commune_today=Subquery(keeping))
+
+    @admin.display(description=_("Commune managing the record"))
+    def commune_today(self, obj):
+        return obj.commune_today or "—"
+
+    @admin.display(description=_("District when recorded"), ordering="district__name_key")
+    def recorded_district(self, obj):
+        return obj.district or "—"
+
+    @admin.display(description=_("Unit managing the record"))
+    def managing_unit(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        units = person_units(obj, list(person_terms(obj)))
+        return ", ".join(units[level].name for level in ("commune", "district", "province") if units[level])
+
+    def term_matches(self, term: str, fields) -> Q:
+        # A person's branches are many rows: asked as EXISTS, not joined (a join needs a DISTINCT over the
+        # whole list, which issue 15 took away).
+        led = Term.objects.filter(person=OuterRef("pk")).filter(
+            Q(branch__commune__name_key__contains=term)
+            | Q(branch__commune__district__name_key__contains=term)
+        )
+        return super().term_matches(term, fields) | Q(Exists(led))
 
     def get_search_results(self, request, queryset, search_term):
         # Digits are a phone number, typed with spaces or without (the portal's own search does the same).
@@ -61,9 +116,16 @@ class TermAdmin(KeysetAdminMixin, VersionedAdminMixin, FoldedSearchMixin, Histor
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     list_display = ["person", "role", "branch", "started_on", "expected_end_on", "ended_on"]
-    list_filter = ["role", ("ended_on", admin.EmptyFieldListFilter)]
+    list_filter = ["role", ("ended_on", admin.EmptyFieldListFilter), "branch__commune__province"]
     list_select_related = ["person", "branch__commune"]
-    search_fields = ["person__name_key", "branch__name_key"]
+    # The person, the branch, and its commune and district (foreign keys one way: no DISTINCT).
+    search_fields = [
+        "person__name_key",
+        "branch__name_key",
+        "branch__commune__name_key",
+        "branch__commune__district__name_key",
+    ]
+    search_help_text = _("Search by person, branch, commune or district (with or without diacritics)")
     autocomplete_fields = ["person", "branch"]
     date_hierarchy = "started_on"
 

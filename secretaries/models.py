@@ -219,7 +219,9 @@ class Person(Versioned):
         default=PublicConsent.NOT_ASKED,
     )
     public_consent_on = models.DateField(_("consent recorded on"), null=True, blank=True)
-    # The unit that manages this person's record: that of their current or latest branch.
+    # The units the record was made under: those of the branch at the person's latest appointment. A branch
+    # re-attached since (the 2025 reform) is kept by its commune of today (selectors.person_units); the
+    # pages and Django admin call these "when recorded".
     province = models.ForeignKey(
         "branches.Province", verbose_name=_("province"), on_delete=models.PROTECT, related_name="+"
     )

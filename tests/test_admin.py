@@ -1,10 +1,13 @@
 """Django admin: every model is managed there, searches ignore diacritics, lists stay cheap."""
 
+import json
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.translation import override
 
+from core.text import fold
 from tests.login import login_verified
 
 # The world and the personas are built once for the module (tests/conftest.py: world_once).
@@ -535,3 +538,136 @@ def test_a_relations_label_is_in_vietnamese():
         if field.is_relation and not field.auto_created and getattr(field, "_verbose_name", "") is None
     ]
     assert unlabelled == []
+
+
+def test_an_account_needs_a_role_unless_it_is_for_django_admin_alone(client, administrator, world):
+    """An account made without a role opened no portal page (QA2 item 6): the role is asked for beside its
+    field. A superuser (createsuperuser's, an administrator to the portal) may keep none."""
+    from accounts.models import User
+    from tests.factories import UserFactory
+
+    login_verified(client, administrator)
+    response = client.post(reverse("admin:accounts_user_add"), {**NEW_USER, "role": ""})
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert errors["role"] == [
+        "Hãy chọn vai trò: tài khoản không có vai trò thì không mở được trang nào của hệ thống."
+    ]
+    assert not User.objects.filter(username="moi").exists()
+
+    superuser = UserFactory(username="sieuquantri", is_superuser=True, is_staff=True)
+    url = reverse("admin:accounts_user_change", args=[superuser.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data.update({"date_joined_0": "01/01/2026", "date_joined_1": "08:00"})
+    data.pop("password", None)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+
+def test_an_account_without_a_role_is_told_so_on_one_page_without_the_portals_menu(client, no_role_user):
+    """Every portal page answered "your role does not allow this page", with a button back to the overview
+    (refused too) and a menu of pages all refused."""
+    client.force_login(no_role_user)
+    for url in (reverse("home"), reverse("secretaries:person_list")):
+        response = client.get(url)
+        html = response.content.decode()
+        assert response.status_code == 403
+        assert "Tài khoản của bạn chưa được phân vai trò" in html and "data-no-role" in html
+        assert "Vai trò của tài khoản không cho phép" not in html
+        assert "Về trang Tổng quan" not in html
+        assert 'class="navbar-nav me-auto d-none"' in html  # the staff menu is not shown
+
+
+#: a word of a commune or district, and the changelists that find their records by it (QA2 item 7)
+UNIT_SEARCH_LISTS = [
+    "admin:secretaries_term_changelist",
+    "admin:secretaries_person_changelist",
+    "admin:assessments_assessment_changelist",
+    "admin:branches_branch_changelist",
+]
+
+
+@pytest.mark.parametrize("changelist", UNIT_SEARCH_LISTS)
+@pytest.mark.parametrize("query", ["hieu tu", "Hiếu Tử", "tieu can", "TIỂU CẦN"])
+def test_records_are_found_in_admin_by_their_commune_or_district_without_distinct(
+    changelist, query, client, administrator, world
+):
+    """Searching "tieu can" found nothing in these lists. The units are reached through foreign keys (a
+    person's branches through EXISTS): no DISTINCT over the national tables (issue 15)."""
+    login_verified(client, administrator)
+    response = client.get(reverse(changelist), {"q": query})
+    cl = response.context["cl"]
+    rows = list(cl.result_list)
+    assert rows, query
+    for row in rows:
+        # Each row's commune and district (a person's: those of the branches they led).
+        if hasattr(row, "terms"):
+            branches = [term.branch for term in row.terms.all()]
+        else:
+            branches = [getattr(row, "branch", row)]
+        names = " ".join(f"{b.commune.name} {b.commune.district.name}" for b in branches)
+        assert fold(query) in fold(names), (row, names)
+    assert not cl.queryset.query.distinct and "DISTINCT" not in str(cl.queryset.query)
+
+
+def test_the_terms_are_filtered_by_province_in_admin(client, administrator, world):
+    login_verified(client, administrator)
+    url = reverse("admin:secretaries_term_changelist")
+    province = world["tieu_can"].commune.province
+    response = client.get(url, {"branch__commune__province__id__exact": province.pk})
+    rows = list(response.context["cl"].result_list)
+    assert world["tieu_can_term"] in rows
+    assert all(row.branch.commune.province_id == province.pk for row in rows)
+
+
+def test_a_persons_units_in_admin_are_those_when_recorded_beside_the_unit_keeping_it(
+    client, administrator, world
+):
+    """The person's own province and district are those the record was made under; the admin showed them
+    as "Tỉnh", "Huyện", as if they were today's (QA2 item 8)."""
+    person = world["tieu_can_person"]
+    login_verified(client, administrator)
+    page = client.get(reverse("admin:secretaries_person_change", args=[person.pk])).content.decode()
+    assert "Tỉnh khi ghi nhận" in page and "Huyện khi ghi nhận" in page
+    assert "Đơn vị quản lý hồ sơ" in page
+    assert "Xã Hiếu Tử, Huyện Tiểu Cần, Tỉnh Trà Vinh" in page
+    listing = client.get(reverse("admin:secretaries_person_changelist"), {"q": "nguyen van teo"})
+    html = listing.content.decode()
+    assert "Huyện khi ghi nhận" in html and "Xã quản lý hồ sơ" in html
+    assert [row.commune_today for row in listing.context["cl"].result_list] == ["Xã Hiếu Tử"]
+
+
+def test_a_records_history_in_admin_is_titled_and_labelled_as_an_accounts(client, administrator, world):
+    """ "Xem lịch sử" and a column "Nhận xét" holding the action, where an account's history says "Lịch sử
+    thay đổi" and "Thao tác" (QA2 item 10)."""
+    person = world["tieu_can_person"]
+    login_verified(client, administrator)
+    html = client.get(reverse("admin:secretaries_person_history", args=[person.pk])).content.decode()
+    assert f"Lịch sử thay đổi: {person.full_name}" in html and "Xem lịch sử" not in html
+    assert '<th scope="col">Thao tác</th>' in html and "Nhận xét" not in html
+
+
+def test_django_admins_own_phrases_read_naturally(client, administrator, world):
+    """QA2 item 11: "Bởi đang hoạt động", "Thêm vào", "Đi đến 0 của 1 được chọn", "Các nhóm" doubled after
+    "Chọn các", "Tình trạng nhân viên", and two failed-login tables of near-identical names."""
+    from django.contrib.auth.models import Group
+
+    login_verified(client, administrator)
+    users = client.get(reverse("admin:accounts_user_changelist")).content.decode()
+    for phrase in ("Theo trạng thái hoạt động", "Theo quyền quản trị tối cao", "Theo vai trò", "Đã chọn 0/"):
+        assert phrase in users, phrase
+    for phrase in ("Bởi ", "Thêm vào", "Đi đến", "0 của"):
+        assert phrase not in users, phrase
+    branches = client.get(reverse("admin:branches_branch_changelist")).content.decode()
+    assert "Theo trạng thái hoạt động" in branches and "Theo đang hoạt động" not in branches
+    change = client.get(reverse("admin:accounts_user_change", args=[administrator.pk])).content.decode()
+    assert "Truy cập trang quản trị" in change and "nhân viên" not in change
+    with override("vi"):
+        assert str(Group._meta.verbose_name_plural) == "nhóm"
+    index = client.get(reverse("admin:index")).content.decode()
+    assert "Bộ đếm đăng nhập sai" in index and "Nhật ký đăng nhập sai" in index
+    assert "Lượt đăng nhập sai" not in index and "Lần đăng nhập sai" not in index
+    catalogue = client.get(reverse("admin:jsi18n")).content.decode()
+    for vietnamese in ("Đã chọn %(sel)s/%(cnt)s", "Có thể chọn: %s", "Đã chọn: %s"):
+        assert json.dumps(vietnamese) in catalogue, vietnamese
