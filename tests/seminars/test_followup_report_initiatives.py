@@ -335,7 +335,7 @@ class TestReport:
         assert f"bí thư của năm {YEAR - 1}" in html
         export = sheet_rows(client.get(reverse("seminars:report_export"), {"year": YEAR - 1}))
         header = next(row for row in export if row[0] == "Năm")
-        assert header == ("Năm", "Huyện", "Tọa đàm", "Bí thư Chi đoàn tham dự")
+        assert header == ("Năm", "Huyện", "Tọa đàm", "Bí thư, phó bí thư tham dự")
 
     def test_the_latest_year_by_default_and_nonsense_ignored(self, client, tieu_can_officer, this_year):
         client.force_login(tieu_can_officer)
@@ -363,7 +363,7 @@ class TestReport:
             export,
             title=f"Báo cáo tọa đàm năm {YEAR}",
             unit="Tỉnh Trà Vinh",
-            numbers=("Năm", "Tọa đàm", "Bí thư Chi đoàn tham dự", "Tỷ lệ đã tham dự (%)"),
+            numbers=("Năm", "Tọa đàm", "Bí thư, phó bí thư tham dự", "Tỷ lệ bí thư hiện tại đã tham dự (%)"),
         )
         # The total is no item of the list: not numbered, in bold.
         from core.excel import HEADER_ROW
