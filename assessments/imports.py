@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.importing.engine import (
@@ -32,6 +32,7 @@ from core.importing.engine import (
     outcome_of,
     record_basis,
 )
+from core.templatetags.portal import places
 from core.text import fold
 from secretaries.models import Person, Term
 
@@ -41,6 +42,7 @@ from .models import (
     Criterion,
     Framework,
     GroupScore,
+    Rating,
     Score,
     framework_at_hand,
     quarter_at_hand,
@@ -171,13 +173,14 @@ class ScoreImport(ImportKind):
         existing_qs = Assessment.objects.visible_to(user).filter(framework=framework, quarter=quarter)
         if lock:
             existing_qs = existing_qs.select_for_update(of=("self",))
-        existing = {a.person_id: a for a in existing_qs.prefetch_related("scores")}
+        existing = {a.person_id: a for a in existing_qs.select_related("branch").prefetch_related("scores")}
         elsewhere = assessed_elsewhere(
             user=user, framework=framework, people=[p["pk"] for ps in people.values() for p in ps]
         )
         seen: dict[int, int] = {}
         payload = ScorePayload(framework=framework, quarter=quarter, criteria=criteria)
         outcomes = []
+        preview = ScorePreview(framework, criteria)
         for row in rows:
             values = {keys[key].pk: value for key, value in row.values.items() if key in keys}
             for key in keys:
@@ -191,7 +194,7 @@ class ScoreImport(ImportKind):
                     )
             person = self._person(row, people, columns)
             summary = row.shown.get("full_name", "")
-            action, basis = NEW, ()
+            action, basis, cells = NEW, (), []
             if person is not None:
                 born = formats.date_format(person["date_of_birth"], "SHORT_DATE_FORMAT")
                 summary = f"{person['full_name']} ({born})"
@@ -227,15 +230,24 @@ class ScoreImport(ImportKind):
                     row.refuse("full_name", _("already assessed by another unit"), columns=columns)
                 elif assessment is None and pk not in terms:
                     row.refuse("full_name", _("leads no branch now"), columns=columns)
+                branch = (
+                    assessment.branch if assessment is not None else getattr(terms.get(pk), "branch", None)
+                )
+                if branch is not None:
+                    summary += f" — {branch.name}"
                 if not row.errors:
                     action = self._apply(assessment, pk, terms.get(pk), values, payload)
+                    stored = (
+                        {s.criterion_id: s.value for s in assessment.scores.all()} if assessment else None
+                    )
+                    cells = preview.cells(values, stored)
                 # The assessment updated, or the term a new one is recorded under, as the preview read them.
                 # The framework too: a preview confirmed once another framework applies writes nothing.
                 basis = (
                     record_basis(assessment) if assessment is not None else record_basis(terms.get(pk))
                 ) + record_basis(framework, versioned=False)
-            outcomes.append(outcome_of(row, action, summary, basis=basis))
-        return Plan(outcomes, payload)
+            outcomes.append(outcome_of(row, action, summary, basis=basis, cells=cells))
+        return Plan(outcomes, payload, columns=preview.columns())
 
     @staticmethod
     def _person(row: ParsedRow, people: dict, columns: dict) -> dict | None:
@@ -284,6 +296,87 @@ class ScoreImport(ImportKind):
 
     def commit(self, *, plan: Plan, user, reason: str) -> None:
         scores_import(payload=plan.payload, user=user, reason=reason)
+
+
+class ScorePreview:
+    """What the preview shows of a row: each criterion's score as it will be saved (the file's, or the stored
+    one an empty cell keeps), the group scores, the overall score and the rating `scores_import` will derive
+    from them, and for an assessment that exists what each replaces. Derived in Python (scoring.derive), no
+    query: the framework's rating conditions are read once, for all the rows."""
+
+    def __init__(self, framework: Framework, criteria: list[Criterion]):
+        self.framework, self.criteria = framework, criteria
+        self.groups: dict[int, list[Criterion]] = {}
+        for criterion in criteria:
+            self.groups.setdefault(criterion.group_id, []).append(criterion)
+
+    def columns(self) -> list[dict]:
+        """Headed as the commune grid and the template: the group's name over its criteria's codes (1.1, 1.2,
+        … with the criterion's name as the header's title) and its score; then overall and rating."""
+        columns = []
+        for group_criteria in self.groups.values():
+            group = group_criteria[0].group
+            heading = f"{group.order}. {group.name}"
+            for criterion in group_criteria:
+                title = criterion.name
+                if self.framework.is_points and criterion.max_points:
+                    title = f"{title} ({criterion.max_points})"
+                columns.append(
+                    {"label": criterion_code(criterion), "title": title, "group": heading, "total": False}
+                )
+            columns.append({"label": _("Score"), "title": _("Group score"), "group": heading, "total": True})
+        columns.append({"label": _("Overall score"), "title": "", "group": "", "total": True})
+        columns.append({"label": _("Rating"), "title": "", "group": "", "total": False})
+        return columns
+
+    def cells(self, values: dict, stored: dict | None) -> list[dict]:
+        """`values`: the file's scores by criterion id (None for an empty cell); `stored`: the existing
+        assessment's, None for a new one. The cells in the order of `columns`."""
+        saved = values if stored is None else {**stored, **{k: v for k, v in values.items() if v is not None}}
+        now = self._derived(saved)
+        before = self._derived(stored) if stored is not None else None
+        cells = []
+        for group_id, group_criteria in self.groups.items():
+            for criterion in group_criteria:
+                value, old = saved.get(criterion.pk), (stored or {}).get(criterion.pk)
+                kept = stored is not None and values.get(criterion.pk) is None and old is not None
+                changed = stored is not None and value != old
+                cells.append(_cell(_text(value), _text(old) if changed else None, kept=kept))
+            cells.append(self._derived_cell(now, before, group_id))
+        cells.append(self._derived_cell(now, before, "overall"))
+        cells.append(self._derived_cell(now, before, "rating"))
+        return cells
+
+    def _derived(self, values: dict) -> dict:
+        derived = scoring.derive(framework=self.framework, criteria=self.criteria, values=values)
+        digits = self.framework.score_places
+        shown: dict = {group_id: places(score, digits) for group_id, score in derived.group_scores.items()}
+        shown["overall"] = places(derived.overall, digits)
+        # An imported assessment is a draft: as the grid says of a draft, its rating waits for the criteria
+        # left empty.
+        missing = sum(1 for criterion in self.criteria if values.get(criterion.pk) is None)
+        if missing and derived.overall is not None:
+            shown["rating"] = ngettext(
+                "%(counter)s criterion not scored yet", "%(counter)s criteria not scored yet", missing
+            ) % {"counter": missing}
+        else:
+            shown["rating"] = str(Rating(derived.rating).label) if derived.rating else ""
+        return shown
+
+    @staticmethod
+    def _derived_cell(now: dict, before: dict | None, key) -> dict:
+        changed = before is not None and before.get(key, "") != now.get(key, "")
+        return _cell(now.get(key, ""), before.get(key, "") if changed else None)
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _cell(text: str, was: str | None = None, *, kept: bool = False) -> dict:
+    """A preview cell: its text as saved ("" nothing), the text it replaces (None: unchanged or new), and
+    whether an empty cell of the file keeps the stored value."""
+    return {"text": text, "was": was, "kept": kept}
 
 
 @transaction.atomic

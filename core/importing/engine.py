@@ -254,9 +254,12 @@ class RowOutcome:
     #: the records the row was decided on, as read (`record_basis`): kept with the preview, compared when
     #: it is confirmed; never shown
     basis: tuple[str, ...] = ()
+    #: the row's cells under the plan's `columns`, as they will be saved: {"text", "was" (the text it
+    #: replaces, None if none), "kept" (an empty cell of the file that keeps the stored value)}
+    cells: list[dict] = field(default_factory=list)
 
     def as_json(self) -> dict:
-        return {
+        data = {
             "number": self.number,
             "action": self.action,
             "summary": self.summary,
@@ -264,6 +267,10 @@ class RowOutcome:
             "same_as": self.same_as,
             "chosen_same": self.chosen_same,
         }
+        # Only a kind that shows more than the summary keeps more (the others' reports stay as they were).
+        if self.cells:
+            data["cells"] = self.cells
+        return data
 
 
 @dataclass
@@ -274,6 +281,9 @@ class Plan:
     ignored_headers: list[str] = field(default_factory=list)
     #: what the rows go into, where the user's unit decides it (`ImportKind.target`): said on the preview
     target: str = ""
+    #: the columns the preview's rows show after the record, each {"label", "title", "group", "total"}:
+    #: what every row will be saved as (the scores: each criterion, the group scores, overall and rating)
+    columns: list[dict] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:

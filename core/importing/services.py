@@ -65,6 +65,8 @@ def _store(batch: ImportBatch, plan: Plan, *, stale: list[int] | None = None) ->
         "ignored_headers": plan.ignored_headers,
         "target": plan.target,
     }
+    if plan.columns:  # what the rows' cells are (the scores' criteria): the others' reports stay as they were
+        batch.report["columns"] = plan.columns
     # Which preview a page shows: its confirmation says so (ConfirmForm), and confirms no other.
     batch.report["preview"] = uuid.uuid4().hex[:16]
     if stale:

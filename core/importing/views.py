@@ -120,6 +120,10 @@ def batch_detail(request, pk):
     errors = [r for r in rows if r["action"] == ERROR]
     others = [r for r in rows if r["action"] != ERROR]
     choices = [r for r in rows if r.get("same_as")]
+    columns = batch.report.get("columns", [])
+    for row in others[:SHOWN_OTHERS] if columns else ():
+        # Each cell beside its column (a total is set in bold): the rows' table draws them in pairs.
+        row["shown_cells"] = list(zip(columns, row.get("cells", []), strict=False))
     may_confirm = _may_confirm(request, batch)
     return render(
         request,
@@ -134,6 +138,8 @@ def batch_detail(request, pk):
             "ignored_headers": batch.report.get("ignored_headers", []),
             # What the rows go into (the scores: the framework), as the plan chose it.
             "target": batch.report.get("target", ""),
+            # The cells a kind shows beside each row (the scores: every criterion, as it will be saved).
+            "columns": columns,
             # The rows that read differently when this preview was last confirmed: it was planned again.
             "stale": _stale(batch),
             "may_confirm": may_confirm,

@@ -177,3 +177,119 @@ def test_a_rows_errors_are_listed_in_the_order_of_the_columns(officer_client, wo
     # 1.1 out of the scale (found by the plan) before 1.2 not a number (found reading the cell).
     assert [e["column"].split()[0] for e in errors] == codes[:2]
     assert "ngoài thang điểm" in errors[0]["message"] and "abc" in errors[1]["message"]
+
+
+def _cells(batch) -> dict[int, list[dict]]:
+    return {r["number"]: r.get("cells", []) for r in batch.report["rows"]}
+
+
+def test_the_preview_shows_every_rows_scores_as_they_will_be_saved(officer_client, world, hieu_tu):
+    """The officer who typed the scores from paper reads each criterion as it will be saved: a score read into
+    the wrong criterion, a blank read as nothing (a new row's "—") or as the stored score kept (grey), a
+    changed score beside the one it replaces, and the group scores, overall and rating the row will get."""
+    framework = world["tieu_can_assessment"].framework  # Tèo's complete draft: 4 everywhere
+    codes = [f"{c.group.order}.{c.order}" for c in framework_criteria(framework)]  # 4, 4 and 3 criteria
+    newcomer_branch = BranchFactory(commune=hieu_tu, name="Ấp Điểm")
+    person_with_term(branch=newcomer_branch, full_name="Lý Thị Điểm")
+    teo = world["tieu_can_person"]
+    rows = [
+        {"Họ và tên": "Lý Thị Điểm", **dict.fromkeys(codes, 3), codes[0]: 5, codes[1]: None},  # 3: new
+        {"Họ và tên": teo.full_name, **dict.fromkeys(codes, 5), codes[0]: 2, codes[1]: None},  # 4: updated
+    ]
+    batch = _import(officer_client, rows, ["Họ và tên", *codes])
+    assert (batch.new_count, batch.updated_count, batch.error_count) == (1, 1, 0)
+
+    columns = batch.report["columns"]
+    assert [c["label"] for c in columns] == [
+        *codes[:4], "Điểm", *codes[4:8], "Điểm", *codes[8:], "Điểm", "Điểm chung", "Xếp loại"
+    ]  # fmt: skip
+    assert columns[0]["group"] == "1. Kỹ năng điều hành, quản lý" and columns[0]["title"]
+    new, updated = _cells(batch)[3], _cells(batch)[4]
+    texts = [c["text"] for c in new]
+    assert texts[:5] == ["5", "", "3", "3", "3,67"]  # 1.2 blank: no score, left out of the group's mean
+    assert texts[-2:] == ["3,20", "còn 1 tiêu chí chưa chấm"]  # a draft's rating waits for 1.2
+    assert all(c["was"] is None and not c["kept"] for c in new)
+    assert updated[0] == {"text": "2", "was": "4", "kept": False}
+    assert updated[1] == {"text": "4", "was": None, "kept": True}  # blank in the file: the stored 4 stays
+    assert updated[4] == {"text": "4,00", "was": None, "kept": False}  # (2 + 4 + 5 + 5) / 4: as it was
+    assert updated[5] == {"text": "5", "was": "4", "kept": False}
+    assert updated[-2:] == [
+        {"text": "4,64", "was": "4,00", "kept": False},
+        {"text": "Hoàn thành xuất sắc nhiệm vụ", "was": "Hoàn thành tốt nhiệm vụ", "kept": False},
+    ]
+    row = next(r for r in batch.report["rows"] if r["number"] == 4)
+    assert row["summary"].endswith(f"— {world['tieu_can_term'].branch.name}")
+    assert next(r for r in batch.report["rows"] if r["number"] == 3)["summary"].endswith("— Ấp Điểm")
+
+    page = officer_client.get(batch.get_absolute_url()).content.decode()
+    table = page[page.index('<div class="card mb-3">') : page.index("</table>")]
+    assert 'class="table-responsive"' in table and "data-import-cells" in table  # scrolls inside its card
+    assert '<th colspan="5">1. Kỹ năng điều hành, quản lý</th>' in table
+    assert f'<abbr title="{columns[0]["title"]}">1.1</abbr>' in table
+    assert "<del" in table and ">4,00</del>" in table and "Hoàn thành tốt nhiệm vụ</del>" in table
+    assert "còn 1 tiêu chí chưa chấm" in table and "Ấp Điểm" in table
+    assert 'data-testid="import-cells-legend"' in page
+
+    # Confirmed, the page shows what was saved, as the preview said.
+    confirm(officer_client, batch)
+    saved = Assessment.objects.get(person=teo, framework=framework)
+    assert str(saved.overall_score) == "4.64" and saved.rating == "xuat_sac"
+    assert "Hoàn thành xuất sắc nhiệm vụ" in officer_client.get(batch.get_absolute_url()).content.decode()
+
+
+def test_a_points_frameworks_preview_sums_its_parts_and_applies_its_conditions(officer_client, world):
+    """Points out of 100 (Regulation 366): a part's score and the overall score are sums of whole points,
+    shown without decimals as the grid shows them, and the rating's extra conditions hold in the preview as
+    in the saved assessment (99 points, one criterion below half its points: "good", not "excellent")."""
+    from assessments.framework_services import framework_create_points
+
+    points = framework_create_points(
+        year=timezone.localdate().year, province=world["tieu_can"].commune.province, name="Thang 100"
+    )
+    criteria = framework_criteria(points)
+    codes = [f"{c.group.order}.{c.order}" for c in criteria]
+    teo = world["tieu_can_person"]
+    row = {
+        "Họ và tên": teo.full_name,
+        **{code: c.max_points for code, c in zip(codes, criteria, strict=True)},
+    }
+    row[codes[0]] = 0
+    batch = _import(officer_client, [row], ["Họ và tên", *codes])
+    assert batch.report["target"].startswith("Bộ tiêu chí: Thang 100") and batch.new_count == 1
+    cells = _cells(batch)[3]
+    overall = 100 - criteria[0].max_points
+    part = sum(c.max_points for c in criteria if c.group_id == criteria[0].group_id) - criteria[0].max_points
+    assert cells[len([c for c in criteria if c.group_id == criteria[0].group_id])]["text"] == str(part)
+    assert cells[-2:] == [
+        {"text": str(overall), "was": None, "kept": False},
+        {"text": "Hoàn thành tốt nhiệm vụ", "was": None, "kept": False},
+    ]
+    confirm(officer_client, batch)
+    saved = Assessment.objects.get(person=teo, framework=points)
+    assert (saved.overall_score, saved.rating) == (overall, "tot")
+
+
+def test_the_scores_preview_costs_the_same_queries_whatever_its_rows(
+    officer_client, world, hieu_tu, count_queries
+):
+    framework = world["tieu_can_assessment"].framework
+    codes = [f"{c.group.order}.{c.order}" for c in framework_criteria(framework)]
+    teo = world["tieu_can_person"]
+
+    def run(names):
+        rows = [{"Họ và tên": name, **dict.fromkeys(codes, 3)} for name in names]
+        with count_queries() as planned:
+            batch = _import(officer_client, rows, ["Họ và tên", *codes])
+        with count_queries() as shown:
+            page = officer_client.get(batch.get_absolute_url())
+        assert (
+            batch.error_count == 0 and page.content.decode().count("<del") == len(codes) + 5
+        )  # Tèo's 4s, all changed
+        return len(planned), len(shown)
+
+    names = [f"Người Mới {i}" for i in range(4)]
+    for name in names:
+        person_with_term(branch=BranchFactory(commune=hieu_tu, name=f"Ấp {name}"), full_name=name)
+    small = run([teo.full_name, names[0]])
+    large = run([teo.full_name, *names])
+    assert large == small

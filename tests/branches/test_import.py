@@ -281,3 +281,20 @@ def test_a_founding_date_after_the_first_term_or_before_the_union_is_refused(off
     assert any("26/03/1931" in m for r in errors for m in r)
     batch = _import(officer_client, [_row("Xã Hiếu Tử", "Ấp Bến Có", founded="18/04/2024")])
     assert (batch.updated_count, batch.error_count) == (1, 0)
+
+
+def test_a_branch_imports_preview_keeps_its_three_columns(officer_client, world):
+    """Only the scores' preview shows a row's cells (tests/assessments/test_import.py): a branch import's
+    rows stay row, action and record, in the plain table, and its report keeps nothing more."""
+    import re
+
+    batch = _import(
+        officer_client, [_row("Xã Hiếu Tử", "Ấp Mới"), _row("Xã Hiếu Tử", "Ấp Cây Gòn", members=40)]
+    )
+    assert "columns" not in batch.report and not any("cells" in r for r in batch.report["rows"])
+    page = officer_client.get(batch.get_absolute_url()).content.decode()
+    table = page[page.index('<table class="table table-sm align-middle" data-testid="import-rows">') :]
+    table = table[: table.index("</table>")]
+    assert "data-import-cells" not in page and "import-cells-legend" not in page
+    assert len(re.findall(r"<th\b", table)) == 3
+    assert [len(re.findall(r"<td\b", tr)) for tr in re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]] == [3, 3]
