@@ -223,8 +223,9 @@ def test_the_preview_shows_every_rows_scores_as_they_will_be_saved(officer_clien
 
     page = officer_client.get(batch.get_absolute_url()).content.decode()
     table = page[page.index('<div class="card mb-3">') : page.index("</table>")]
-    assert 'class="table-responsive"' in table and "data-import-cells" in table  # scrolls inside its card
-    assert '<th colspan="5">1. Kỹ năng điều hành, quản lý</th>' in table
+    # The table scrolls inside its card.
+    assert 'class="table-responsive grid-scroll"' in table and "data-import-cells" in table
+    assert '<th colspan="5" class="grid-group">1. Kỹ năng điều hành, quản lý</th>' in table
     assert f'<abbr title="{columns[0]["title"]}">1.1</abbr>' in table
     assert "<del" in table and ">4,00</del>" in table and "Hoàn thành tốt nhiệm vụ</del>" in table
     assert "còn 1 tiêu chí chưa chấm" in table and "Ấp Điểm" in table
