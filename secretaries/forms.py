@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.forms import BranchChoiceField, form_actions
 from branches.models import Branch
-from core.forms import prompt_to_choose
+from core.forms import ErrorSummary, prompt_to_choose
 from core.text import fold, normalize_name
 from core.versioning import VERSION_FIELD, VersionedForm
 from core.widgets import AutocompleteSelect, DateInput
@@ -115,7 +115,7 @@ class AppointmentFieldsMixin:
             )
 
 
-class PersonForm(VersionedForm, forms.ModelForm):
+class PersonForm(ErrorSummary, VersionedForm, forms.ModelForm):
     portrait = forms.FileField(
         label=_("Portrait"),
         required=False,

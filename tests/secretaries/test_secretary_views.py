@@ -103,6 +103,9 @@ class TestCreateAndAppoint:
         ]
         assert 'value="Nguyễn Văn Út"' in response.content.decode()
         assert not Person.objects.filter(full_name="Nguyễn Văn Út").exists()
+        # Said at the top of the long form too, linked to the field (on a phone the field is far below).
+        summary = response.content.decode().split('id="form-errors"')[1].split("</div>")[0]
+        assert '<a class="alert-link" href="#id_started_on">' in summary and "Ngày này chưa đến" in summary
 
     def test_appoint_an_existing_person_as_deputy(self, client, tieu_can_officer, world, hieu_tu):
         person = world["tieu_can_person"]
