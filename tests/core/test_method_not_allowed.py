@@ -31,11 +31,6 @@ def test_the_account_switch_links_back_to_the_persons_page(as_persona, world):
     assert f'href="{person.get_absolute_url()}"' in page
 
 
-def test_a_proposals_update_links_back_to_the_followup_list(client):
-    page = _page(client.get(reverse("seminars:proposal_update", args=[1])))
-    assert f'href="{reverse("seminars:followup")}"' in page
-
-
 def test_an_address_whose_form_page_is_not_named_links_to_the_overview(client):
     page = _page(client.get(reverse("awards:campaign_close", args=[1])))
     assert "Chưa có gì được lưu" in page
