@@ -26,7 +26,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 
-from assessments.models import Rating
+from assessments.models import Assessment, Rating
 from branches.models import Province
 from core.history import history_rows
 from core.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
@@ -723,6 +723,8 @@ class CampaignReviewView(PaginatedListMixin, ManagedCampaignMixin, ListView):
         )
         for nomination in context["nominations"]:
             nomination.rating_label = ratings.get(nomination.rating, "")
+            # A submitted assessment counts, and is said to be not confirmed yet (selectors.Candidate).
+            nomination.unconfirmed = nomination.assessment_status == Assessment.Status.SUBMITTED
         unit = self.filterset.form.cleaned_data.get(campaign.level) if self.filterset.is_bound else None
         context["status_counts"] = counts = selectors.status_counts(rows, unit=unit)
         context["sent_count"] = sum(n for status, _label, n in counts if status != Nomination.Status.DRAFT)

@@ -119,6 +119,12 @@ class Candidate:
     score: object = None
     rating: str = ""
     nomination: Nomination | None = None
+    #: the assessment's status: a submitted one ranks, and is marked as not confirmed yet
+    assessment_status: str = ""
+
+    @property
+    def unconfirmed(self) -> bool:
+        return self.assessment_status == Assessment.Status.SUBMITTED
 
     @property
     def rating_label(self) -> str:
@@ -141,11 +147,13 @@ def year_assessments(*, campaign: Campaign, person):
 
 
 def with_year_assessment(queryset, *, campaign: Campaign):
-    """`queryset` (rows with a `person`) annotated with the `score` and `rating` of year_assessments."""
+    """`queryset` (rows with a `person`) annotated with the `score`, `rating` and `assessment_status` of
+    year_assessments: a submitted one counts, and is said to be not confirmed yet where it is shown."""
     assessment = year_assessments(campaign=campaign, person=OuterRef("person"))
     return queryset.annotate(
         score=Subquery(assessment.values("overall_score")[:1]),
         rating=Subquery(assessment.values("rating")[:1]),
+        assessment_status=Subquery(assessment.values("status")[:1]),
     )
 
 
@@ -178,6 +186,7 @@ def candidates(*, campaign: Campaign, unit: District | Commune, user, limit: int
             score=term.score,
             rating=term.rating or "",
             nomination=nominated.get(term.person_id),
+            assessment_status=term.assessment_status or "",
         )
         for term in terms
     ]

@@ -250,6 +250,35 @@ def test_candidates_ranked_by_the_years_score(rated_campaign, hieu_tu, tieu_can,
     rated_campaign.save()
     rows = candidates(campaign=rated_campaign, unit=tieu_can, user=officer)
     assert [r.person for r in rows] == [high, low, unrated]
+    # A submitted assessment ranks; it is marked until the province confirms it.
+    assert [r.unconfirmed for r in rows] == [True, True, False]
+
+
+def test_an_unconfirmed_score_is_marked_where_nominees_are_ranked_and_reviewed(
+    rated_campaign, hieu_tu, tieu_can, officer, staff, client
+):
+    """QA: the ranking, the review list and the nomination's page showed a score the province had not
+    confirmed as if it were final."""
+    from django.urls import reverse
+
+    from assessments.services import assessment_confirm
+    from tests.login import login_verified
+
+    waiting, confirmed = (
+        secretary(hieu_tu, full_name="Chờ Xác Nhận"),
+        secretary(hieu_tu, full_name="Đã Xác Nhận"),
+    )
+    assessment_confirm(assessment=_assessed(confirmed, 5), user=staff)
+    _assessed(waiting, 5)
+    nomination = submitted(rated_campaign, waiting, officer)
+    client.force_login(officer)
+    ranking = client.get(reverse("awards:nomination_create", args=[rated_campaign.pk])).content.decode()
+    marked = [row for row in ranking.split("<tr")[1:] if "data-unconfirmed" in row]
+    assert len(marked) == 1 and "Chờ Xác Nhận" in marked[0]
+    assert "data-unconfirmed" in client.get(nomination.get_absolute_url()).content.decode()
+    login_verified(client, staff)
+    review = client.get(reverse("awards:campaign_review", args=[rated_campaign.pk])).content.decode()
+    assert review.count("data-unconfirmed") == 1
 
 
 # State machines --------------------------------------------------------------------------------------------
