@@ -704,6 +704,9 @@ class CampaignReviewView(PaginatedListMixin, ManagedCampaignMixin, ListView):
         campaign = self.campaign
         rows = selectors.quota_use(campaign=campaign, user=user)
         ratings = dict(Rating.choices)
+        unit = self.filterset.form.cleaned_data.get(campaign.level) if self.filterset.is_bound else None
+        # Narrowed to a unit, the quota above the list is that unit's (the table below keeps every unit's).
+        shown = [r for r in rows if unit is None or r.unit.pk == unit.pk]
         context = super().get_context_data(
             campaign=campaign,
             filter=self.filterset,
@@ -713,7 +716,8 @@ class CampaignReviewView(PaginatedListMixin, ManagedCampaignMixin, ListView):
                 rows, campaign=campaign, review_url=reverse("awards:campaign_review", args=[campaign.pk])
             ),
             quota_rows_hidden=0,
-            quota_totals=selectors.quota_totals(rows),
+            quota_totals=selectors.quota_totals(shown),
+            quota_unit=unit if shown else None,
             can_decide=campaign.status in (Status.OPEN, Status.REVIEW),
             ticked=set(getattr(self.form, "cleaned_data", {}).get("nomination", [])),
             **kwargs,
@@ -725,7 +729,6 @@ class CampaignReviewView(PaginatedListMixin, ManagedCampaignMixin, ListView):
             nomination.rating_label = ratings.get(nomination.rating, "")
             # A submitted assessment counts, and is said to be not confirmed yet (selectors.Candidate).
             nomination.unconfirmed = nomination.assessment_status == Assessment.Status.SUBMITTED
-        unit = self.filterset.form.cleaned_data.get(campaign.level) if self.filterset.is_bound else None
         context["status_counts"] = counts = selectors.status_counts(rows, unit=unit)
         context["sent_count"] = sum(n for status, _label, n in counts if status != Nomination.Status.DRAFT)
         return context

@@ -81,6 +81,10 @@ class TestPage:
         assert list(response.context["nominations"]) == [both[0]]
         counts = {status: n for status, _label, n in response.context["status_counts"]}
         assert counts["da_gui"] == 1 and counts["duyet"] == 0
+        # The quota above the list is the unit's (QA: it stayed the province's whole).
+        assert response.context["quota_totals"]["submitted"] == 1
+        summary = response.content.decode().split("data-quota-summary>")[1].split("</summary>")[0]
+        assert f"Chỉ tiêu của {districts[0].name}" in summary
         response = client.get(review_url(world["campaign"], "?status=duyet"))
         assert list(response.context["nominations"]) == [both[1]]
 
