@@ -22,8 +22,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.db import connection, transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import BigIntegerField, Count, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.expressions import Expression
+from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from core import aggregates
@@ -103,11 +104,12 @@ post_save.connect(_branch_written, sender=Branch, dispatch_uid="counters_branch_
 post_delete.connect(_branch_written, sender=Branch, dispatch_uid="counters_branch_delete")
 
 
-def _columns(branches) -> "Iterable[dict]":
+def _columns(branches, *, among: Q | None = None) -> "Iterable[dict]":
     """A counters row's every column over `branches`, ready for `.values(...)` grouping: the measures of the
     active ones (how many, their members, those without a secretary), and the current secretaries of all
-    of them (a deactivated branch keeps its secretary until the term ends)."""
-    active = Q(is_active=True, ended_on__isnull=True)
+    of them (a deactivated branch keeps its secretary until the term ends). `among`: the measures count
+    only the branches it holds for."""
+    active = Q(is_active=True, ended_on__isnull=True) & (among or Q())
     measures = {"branches": Count("pk", filter=active), "members": Sum("member_count", filter=active)}
     if _has_secretary is None:
         return branches, {**measures, "vacant": Count("pk", filter=active), "secretaries": Value(0)}
@@ -224,38 +226,65 @@ def _unit_lookup(user) -> dict:
 
 
 FORMER_FIELDS = ("commune", "commune__district", "commune__province")
-#: for a unit that has ended, its former branches' commune, district and province on its last day (the
-#: attachment), read as today's field by `unit_counts(as_on_end=True)`: Trà Vinh's row of the provinces
-#: counts them under Trà Vinh, as its districts' rows and its first screen do, not under Vĩnh Long
+#: for a unit that has ended, its branches' commune, district and province on its last day (the
+#: attachment, else the commune they are still under), read as today's field by
+#: `unit_counts(as_on_end=True)`: Trà Vinh's row of the provinces counts them under Trà Vinh, as its
+#: districts' rows and its first screen do, not under Vĩnh Long
 AS_ON_END = {
     "commune": "was_commune",
     "commune__district": "was_district",
     "commune__province": "was_province",
 }
+#: the measures of `unit_counts(as_on_end=True)` for an ended unit, as its rows keep them beside today's
+ON_END = {"branches": "end_branches", "members": "end_members"}
+
+
+def active_on(day) -> Q:
+    """Branches active on `day`, whatever became of them since: founded by then, and either still active
+    or ended that day or later (a branch merged or split in 2026 was active on 30/06/2025). A branch made
+    inactive without an end day is counted nowhere, as its day is not known."""
+    return (Q(is_active=True, ended_on__isnull=True) | Q(ended_on__gte=day)) & (
+        Q(founded_on__isnull=True) | Q(founded_on__lte=day)
+    )
 
 
 def _former_rows(user) -> list[dict]:
     """The active former branches outside the user's communes, summed per commune they belong to today (its
     district and province beside it) as the counters are (`_columns`): read once per request (cached on
     the user, as `former_branch_ids` is), as a page sums them several ways (totals, per unit, vacancies).
-    The staff of a province that ended read all of its branches this way."""
+
+    For a unit that has ended (a Huyện đoàn, the staff of old Tỉnh đoàn Trà Vinh) the same query also sums
+    every branch the unit had that was active on its last day (`active_on`, those ended since included),
+    per the commune, district and province they were under that day (`AS_ON_END`), as `ON_END`: what its
+    table of units counts. The counters cannot say it: they count the branches active today."""
     if not hasattr(user, "_former_counted"):
-        extra = _former_outside(user)
+        ended = None if user.is_administrator else user.unit_ended_on
         rows = []
-        if extra is not None:
+        if ended is not None:
+            unit = _unit_lookup(user)
+            had = BranchAttachment.objects.filter(**unit)
+            branches = Branch.objects.filter(Q(**unit) | Q(pk__in=had.values("branch")))
+            # Today's measures only for those outside the unit's communes (the counters hold the others).
+            branches, columns = _columns(
+                branches.filter(active_on(ended) | Q(is_active=True, ended_on__isnull=True)), among=~Q(**unit)
+            )
+            measures = {name: columns[name] for name in MEASURES}
+            on_end = active_on(ended)
+            measures[ON_END["branches"]] = Count("pk", filter=on_end)
+            measures[ON_END["members"]] = Sum("member_count", filter=on_end)
+            was = had.filter(branch=OuterRef("pk")).order_by("-ended_on")
+            branches = branches.annotate(
+                **{
+                    name: Coalesce(Subquery(was.values(field)[:1]), F(field), output_field=BigIntegerField())
+                    for field, name in AS_ON_END.items()
+                }
+            )
+            rows = list(branches.order_by().values(*FORMER_FIELDS, *AS_ON_END.values()).annotate(**measures))
+        elif (extra := _former_outside(user)) is not None:
             branches, columns = _columns(extra.active())
             # The measures only: the secretaries column would test each branch for one a second time.
             measures = {name: columns[name] for name in MEASURES}
-            fields = FORMER_FIELDS
-            if user.unit_ended_on is not None:
-                was = BranchAttachment.objects.filter(branch=OuterRef("pk"), **_unit_lookup(user)).order_by(
-                    "-ended_on"
-                )
-                branches = branches.annotate(
-                    **{name: Subquery(was.values(field)[:1]) for field, name in AS_ON_END.items()}
-                )
-                fields = (*FORMER_FIELDS, *AS_ON_END.values())
-            rows = list(branches.order_by().values(*fields).annotate(**measures))
+            rows = list(branches.order_by().values(*FORMER_FIELDS).annotate(**measures))
         user._former_counted = rows
     return user._former_counted
 
@@ -306,16 +335,30 @@ def unit_counts(
     under today's communes."""
     within = within or {}
     wanted = _wanted(within)
+    if as_on_end and not user.is_administrator and user.unit_ended_on is not None:
+        # Every branch the unit had that was active on its last day, by its units that day (`_former_rows`).
+        rows = []
+        for row in _former_rows(user):
+            row = {
+                **{field: row[was] for field, was in AS_ON_END.items()},
+                **{name: row.get(ON_END.get(name)) for name in MEASURES},
+            }
+            if row["branches"] and _within(row, wanted):
+                rows.append(_grouped_row(row, fields))
+        for row in rows:
+            for name in MEASURES:
+                row[name] = row[name] or 0
+        return rows
     if not user.is_administrator and (not within or hasattr(user, "_commune_counted")):
         rows = [_grouped_row(row, fields) for row in _commune_rows(user) if _within(row, wanted)]
     else:
         counters = CommuneCounter.objects.visible_to(user).filter(branches__gt=0, **within).order_by()
         sums = {name: Sum(name) for name in MEASURES}
         rows = list(counters.values(*fields).annotate(**sums)) if fields else [counters.aggregate(**sums)]
-    former = _former_rows(user)
-    if as_on_end and user.unit_ended_on is not None:
-        former = [{**row, **{field: row[was] for field, was in AS_ON_END.items()}} for row in former]
-    rows += [_grouped_row(row, fields) for row in former if _within(row, wanted)]
+    # (An ended unit's rows also hold the branches it had on its last day: those with none today are left.)
+    rows += [
+        _grouped_row(row, fields) for row in _former_rows(user) if row["branches"] and _within(row, wanted)
+    ]
     for row in rows:
         for name in MEASURES:
             row[name] = row[name] or 0

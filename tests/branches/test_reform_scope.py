@@ -748,6 +748,46 @@ def test_an_ended_units_table_counts_each_of_its_units_with_the_branches_it_had(
     assert {u.pk: u.branch_count for u in units}[cang_long.pk] == 1
 
 
+def test_an_ended_units_table_counts_the_branches_active_on_its_last_day_that_ended_since(
+    world, reform, client, tra_vinh_staff, tieu_can_officer, hieu_tu, tieu_can, tra_vinh
+):
+    """A branch active on 30/06/2025 that ended later (the 2026 hamlet re-arrangement), re-attached first
+    or still under the old commune, is counted in the ended unit's table as on its last day, on its first
+    screen, the district's and the province's pages and the provinces' list alike (they counted only the
+    branches active today: Xã Tập Ngãi 3 where the commune's page listed 5). A branch founded after that
+    day, or ended before it, is not."""
+    from branches.selectors import home_units
+
+    branches_reattach(on=REFORM_DAY)
+    later = datetime.date(2026, 3, 31)
+    re_attached = Branch.objects.get(pk=world["tieu_can"].pk)
+    re_attached.is_active, re_attached.ended_on = False, later
+    re_attached.save()
+    BranchFactory(commune=hieu_tu, name="Ấp Xẻo Me", member_count=7, is_active=False, ended_on=later)
+    BranchFactory(commune=hieu_tu, name="Ấp Mới", member_count=100, founded_on=datetime.date(2025, 9, 1))
+    BranchFactory(
+        commune=hieu_tu,
+        name="Ấp Cũ",
+        member_count=1000,
+        is_active=False,
+        ended_on=datetime.date(2025, 6, 29),
+        founded_on=datetime.date(2020, 1, 1),
+    )
+    expected = (2, 7 + re_attached.member_count)
+    for user, unit in ((tieu_can_officer, hieu_tu), (tra_vinh_staff, tieu_can)):
+        user = User.objects.get(pk=user.pk)
+        _level, units = home_units(user=user)
+        assert {u.pk: (u.branch_count, u.member_count) for u in units}[unit.pk] == expected, user
+    login_verified(client, tieu_can_officer)
+    communes = client.get(tieu_can.get_absolute_url()).context["communes"]
+    assert {c.pk: (c.branch_count, c.member_count) for c in communes}[hieu_tu.pk] == expected
+    login_verified(client, tra_vinh_staff)
+    districts = client.get(tra_vinh.get_absolute_url()).context["districts"]
+    assert {d.pk: (d.branch_count, d.member_count) for d in districts}[tieu_can.pk] == expected
+    provinces = client.get(reverse("branches:province_list")).context["provinces"]
+    assert {p.pk: p.branch_count for p in provinces}[tra_vinh.pk] >= expected[0]
+
+
 def test_a_branchs_page_names_its_former_commune_with_its_last_day(
     world, reform, client, tieu_can_officer, hieu_tu
 ):
