@@ -412,21 +412,34 @@ def attach_branch_successors(branches: list, *, user) -> list:
     return branches
 
 
+def branch_attachments(branches: Iterable[Branch], *, since=None) -> dict[int, list[BranchAttachment]]:
+    """{branch id: its former communes (BranchAttachment), oldest first, each with its district}, those it
+    still belonged to on `since` if given: what `commune_on` reads. One query."""
+    attachments = BranchAttachment.objects.filter(branch__in=[b.pk for b in branches])
+    if since is not None:
+        attachments = attachments.filter(ended_on__gte=since)
+    found: dict[int, list[BranchAttachment]] = {}
+    for attachment in attachments.select_related("commune__district").order_by("branch", "ended_on"):
+        found.setdefault(attachment.branch_id, []).append(attachment)
+    return found
+
+
+def commune_on(branch: Branch, day, attachments: dict[int, list[BranchAttachment]]) -> Commune:
+    """The commune `branch` belonged to on `day`: the earliest of its former communes (`attachments`, from
+    `branch_attachments`) that it still belonged to that day, else its commune today."""
+    for attachment in attachments.get(branch.pk, ()):
+        if attachment.ended_on >= day:
+            return attachment.commune
+    return branch.commune
+
+
 def branch_communes_on(branches: Iterable[Branch], day) -> dict[int, Commune]:
-    """{branch id: the commune each branch belonged to on `day`}: the earliest of its former communes
-    (BranchAttachment) that it still belonged to that day, else its commune today. What a dated document
-    (a certificate, a published list) names, however the branch was re-attached later. One query, with
-    each commune's district; `branches` come with their `commune__district`."""
+    """{branch id: the commune each branch belonged to on `day`} (`commune_on`): what a dated document (a
+    certificate, a published list) names, however the branch was re-attached later. One query, with each
+    commune's district; `branches` come with their `commune__district`."""
     branches = list(branches)
-    found: dict[int, Commune] = {}
-    attachments = (
-        BranchAttachment.objects.filter(branch__in=[b.pk for b in branches], ended_on__gte=day)
-        .select_related("commune__district")
-        .order_by("branch", "ended_on")
-    )
-    for attachment in attachments:
-        found.setdefault(attachment.branch_id, attachment.commune)
-    return {b.pk: found.get(b.pk, b.commune) for b in branches}
+    attachments = branch_attachments(branches, since=day)
+    return {b.pk: commune_on(b, day, attachments) for b in branches}
 
 
 def whole_successors(*, on) -> dict[int, int]:

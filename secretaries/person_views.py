@@ -104,7 +104,8 @@ class PersonDetailView(PersonQuerysetMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         person = self.object
-        terms = list(selectors.person_terms(person))
+        # Each term names the communes of its time, not the branch's commune today.
+        terms = selectors.attach_communes_then(list(selectors.person_terms(person)))
         term_history = Term.history.filter(person_id=person.pk)
         current = [t for t in terms if t.is_current]
         # The units of the branch they serve (or last served) today: the breadcrumbs', and its commune the

@@ -50,7 +50,7 @@ def subject_sheets(person) -> list[Sheet]:
     from accounts.models import User
     from core.models import SecurityEvent, SensitiveDataAccess
 
-    from .selectors import consent_history, correction_rows, person_terms, person_units
+    from .selectors import attach_communes_then, consent_history, correction_rows, person_terms, person_units
 
     def label(name):
         return capfirst(str(Person._meta.get_field(name).verbose_name))
@@ -84,7 +84,8 @@ def subject_sheets(person) -> list[Sheet]:
     record.append([_("Portrait"), _("Yes") if person.portrait else _("No")])
     # The unit that keeps the record today: that of the branch they lead (or last led), re-attached by the
     # 2025 reform to its new commune; the units it was made under, beside it where they are not those.
-    terms = list(person_terms(person))
+    # Each term names the communes of its time (as the person's page does), not the branch's today.
+    terms = attach_communes_then(list(person_terms(person)))
     units = person_units(person, terms)
     today = [units[level] for level in ("commune", "district", "province") if units[level] is not None]
     record.append([_("Unit managing the record"), ", ".join(unit.name for unit in today)])
@@ -107,7 +108,7 @@ def subject_sheets(person) -> list[Sheet]:
                 [
                     t.get_role_display(),
                     t.branch.name,
-                    t.branch.commune.name,
+                    " → ".join(commune.name for commune in t.communes_then),
                     t.started_on,
                     t.ended_on,
                     t.end_reason,

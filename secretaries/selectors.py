@@ -20,7 +20,14 @@ from branches.rollup import (
     unit_names,
     unit_today_named,
 )
-from branches.selectors import branch_communes_on, commune_ended_on, level_below, unit_name
+from branches.selectors import (
+    branch_attachments,
+    branch_communes_on,
+    commune_ended_on,
+    commune_on,
+    level_below,
+    unit_name,
+)
 from core.mixins import RefusedWithReason
 
 from .models import Correction, Invitation, Person, Term
@@ -166,6 +173,21 @@ def person_terms(person: Person):
     return person.terms.select_related("branch__commune__district", "branch__commune__province").order_by(
         "-started_on", "-pk"
     )
+
+
+def attach_communes_then(terms: list) -> list:
+    """Set `communes_then` on each term (with its `branch__commune__district`): the communes that held its
+    branch during the term, with their districts, as `commune_on` reads them: the one of its start, and
+    the one of its end (today's for a current term) where the branch was re-attached between them (a term
+    of Ấp Trà Kháo from 2023 to 2024 is Xã Hiếu Tử's, Huyện Tiểu Cần, not today's Xã Tập Ngãi's). History
+    is not rewritten by a merger. One query, whatever the number of terms."""
+    attachments = branch_attachments([t.branch for t in terms]) if terms else {}
+    today = timezone.localdate()
+    for term in terms:
+        first = commune_on(term.branch, term.started_on, attachments)
+        last = commune_on(term.branch, term.ended_on or today, attachments)
+        term.communes_then = [first] if first.pk == last.pk else [first, last]
+    return terms
 
 
 def keeping_terms(terms: list) -> list:

@@ -805,6 +805,56 @@ def test_a_branchs_page_names_its_former_commune_with_its_last_day(
     assert "Xã Tập Ngãi" in facts[: facts.index("Xã trước đây")]
 
 
+def test_a_persons_terms_name_the_communes_of_their_time(world, reform, client, tieu_can_officer, hieu_tu):
+    """A term served before 01/07/2025 in a branch re-attached since names the commune and district that held
+    the branch then (Xã Hiếu Tử, Huyện Tiểu Cần), not today's Xã Tập Ngãi; a term across the day names
+    both. History is not rewritten by a merger. The page's queries do not grow with the terms."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import person_with_term
+
+    person = world["tieu_can_person"]
+    branches = [BranchFactory(commune=hieu_tu, name=f"Ấp Trà Kháo {i}") for i in range(3)]
+    Term.objects.create(
+        person=person,
+        branch=branches[0],
+        role="pho_bi_thu",
+        started_on=datetime.date(2019, 1, 1),
+        ended_on=datetime.date(2020, 12, 31),
+    )
+    across = person_with_term(branch=branches[1], started_on=datetime.date(2024, 1, 1))
+    Term.objects.filter(person=across).update(ended_on=datetime.date(2025, 12, 31))
+    branches_reattach(on=REFORM_DAY)
+    login_verified(client, tieu_can_officer)
+
+    def terms(who):
+        html = client.get(who.get_absolute_url()).content.decode()
+        return [" ".join(m.split()) for m in re.findall(r'data-term="communes">(.*?)</div>', html, re.S)]
+
+    assert terms(person) == ["Xã Hiếu Tử, Huyện Tiểu Cần → Xã Tập Ngãi", "Xã Hiếu Tử, Huyện Tiểu Cần"]
+    assert terms(across) == ["Xã Hiếu Tử, Huyện Tiểu Cần → Xã Tập Ngãi"]
+    # The person's own data export names them alike.
+    from django.utils.translation import gettext
+
+    from secretaries.sections import subject_sheets
+
+    sheet = next(sheet for sheet in subject_sheets(person) if str(sheet.title) == gettext("Terms"))
+    assert [row[2] for row in sheet.rows] == ["Xã Hiếu Tử → Xã Tập Ngãi", "Xã Hiếu Tử"]
+    with CaptureQueriesContext(connection) as few:
+        client.get(person.get_absolute_url())
+    Term.objects.create(
+        person=person,
+        branch=branches[2],
+        role="pho_bi_thu",
+        started_on=datetime.date(2021, 1, 1),
+        ended_on=datetime.date(2021, 12, 31),
+    )
+    with CaptureQueriesContext(connection) as more:
+        client.get(person.get_absolute_url())
+    assert len(more) == len(few)
+
+
 @pytest.mark.parametrize("many", [False, True])
 def test_a_search_by_a_former_communes_name_finds_the_branches_re_attached_from_it(
     world, reform, client, tieu_can_officer, cang_long_officer, monkeypatch, many
