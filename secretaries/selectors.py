@@ -10,7 +10,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from branches.counters import unit_counts
-from branches.models import Branch, Commune, District, Province
+from branches.models import Branch, BranchAttachment, Commune, District, Province
 from branches.rollup import (
     TODAY,
     Grouping,
@@ -170,8 +170,13 @@ def terms_ending_soon(*, user, within_days: int = TERMS_ENDING_WITHIN_DAYS):
 
 
 def person_terms(person: Person):
-    return person.terms.select_related("branch__commune__district", "branch__commune__province").order_by(
-        "-started_on", "-pk"
+    # `moved`: the branch was re-attached to another commune since the term began (attach_communes_then
+    # reads its former communes only then: most people's pages need no query more).
+    moved = BranchAttachment.objects.filter(branch=OuterRef("branch"), ended_on__gte=OuterRef("started_on"))
+    return (
+        person.terms.select_related("branch__commune__district", "branch__commune__province")
+        .annotate(moved=Exists(moved))
+        .order_by("-started_on", "-pk")
     )
 
 
@@ -180,8 +185,10 @@ def attach_communes_then(terms: list) -> list:
     branch during the term, with their districts, as `commune_on` reads them: the one of its start, and
     the one of its end (today's for a current term) where the branch was re-attached between them (a term
     of Ấp Trà Kháo from 2023 to 2024 is Xã Hiếu Tử's, Huyện Tiểu Cần, not today's Xã Tập Ngãi's). History
-    is not rewritten by a merger. One query, whatever the number of terms."""
-    attachments = branch_attachments([t.branch for t in terms]) if terms else {}
+    is not rewritten by a merger. One query, whatever the number of terms, and none where no term's branch
+    moved since it began (`moved`, as `person_terms` reads it)."""
+    moved = [t.branch for t in terms if getattr(t, "moved", True)]
+    attachments = branch_attachments(moved) if moved else {}
     today = timezone.localdate()
     for term in terms:
         first = commune_on(term.branch, term.started_on, attachments)
