@@ -831,6 +831,13 @@ class SelfItem:
         """Still the secretary's to write (nothing yet, or their draft)."""
         return self.assessment is None or self.assessment.is_self_draft
 
+    @property
+    def period_label(self) -> str:
+        """As the assessment's own page says it ("Q4/2026", "2026"), before the assessment exists too."""
+        if self.quarter:
+            return _("Q%(quarter)s/%(year)s") % {"quarter": self.quarter, "year": self.framework.year}
+        return str(self.framework.year)
+
 
 def self_assessments_for(person) -> list[SelfItem]:
     """The secretary's own self-assessment periods, newest first: this year's framework of the province of
@@ -862,3 +869,28 @@ def self_assessments_for(person) -> list[SelfItem]:
         SelfItem(a.framework, a.quarter, a) for a in mine if (a.framework_id, a.quarter) in by_period
     )
     return items
+
+
+@dataclass
+class OwnYear:
+    year: int
+    assessments: list[Assessment]
+
+
+def own_assessment_years(person, *, leave_out=()) -> list[OwnYear]:
+    """Every assessment made of the person as they see it (AssessmentQuerySet.seen_by_person: not the unit's
+    own drafts), whatever its framework and whether or not it had the self-assessment step, by framework
+    year newest first; `leave_out`: the pks the page shows already. Only `person`'s rows. One query."""
+    assessments = (
+        Assessment.objects.seen_by_person()
+        .filter(person=person)
+        .exclude(pk__in=list(leave_out))
+        .select_related("framework", "branch")
+        .order_by("-framework__year", "-quarter", "-pk")
+    )
+    years: list[OwnYear] = []
+    for assessment in assessments:
+        if not years or years[-1].year != assessment.framework.year:
+            years.append(OwnYear(assessment.framework.year, []))
+        years[-1].assessments.append(assessment)
+    return years

@@ -13,12 +13,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import self_services, services
 from .forms import SelfAssessmentForm
 from .models import Assessment, Score
-from .selectors import self_assessments_for
+from .selectors import own_assessment_years, self_assessments_for
 
 
 def secretary_view(view_func):
@@ -39,15 +40,22 @@ def secretary_view(view_func):
 
 
 def _own(request):
-    return Assessment.objects.filter(person=request.user.person)
+    # As the secretary's pages list them: the unit's own drafts are the unit's (seen_by_person).
+    return Assessment.objects.seen_by_person().filter(person=request.user.person)
 
 
 @secretary_view
 def self_list(request):
+    """This year's periods to self-assess (open or done), then every other assessment made of the secretary,
+    by year: earlier years' and frameworks' too, self-assessed or not, each opening its page."""
+    person = request.user.person
+    year = timezone.localdate().year
+    items = [i for i in self_assessments_for(person) if i.is_open or i.framework.year >= year]
+    shown = [i.assessment.pk for i in items if i.assessment]
     return render(
         request,
         "assessments/self_list.html",
-        {"items": self_assessments_for(request.user.person), "person": request.user.person},
+        {"items": items, "years": own_assessment_years(person, leave_out=shown), "person": person},
     )
 
 
@@ -122,6 +130,10 @@ def self_detail(request, pk):
     )
     # The unit's scores are its own until it has submitted them (a review draft may still change).
     unit_shown = assessment.shows_unit_scores
+    # An assessment the unit made without the secretary's step (an earlier year's, a framework without it):
+    # only the unit's scores, no column of dashes for theirs.
+    self_shown = assessment.is_self_draft or assessment.was_self_assessed
+    framework = assessment.framework
     self_values = {s.criterion_id: (s.value, s.comment) for s in assessment.self_scores.all()}
     reviews = {r.group_id: r for r in assessment.group_reviews.all()}
     unit_groups = {g.group_id: g.score for g in assessment.group_scores.all()}
@@ -135,6 +147,8 @@ def self_detail(request, pk):
                 "self_score": reviews[group.pk].self_score if group.pk in reviews else None,
                 "score": unit_groups.get(group.pk) if unit_shown else None,
                 "comment": reviews[group.pk].comment if unit_shown and group.pk in reviews else "",
+                # A part's points out of its share of 100, or an average on the scale: "24/30", "3,50/5".
+                "max": group.max_points if framework.is_points else framework.scale_max,
                 "rows": [],
             },
         )
@@ -151,5 +165,10 @@ def self_detail(request, pk):
     return render(
         request,
         "assessments/self_detail.html",
-        {"assessment": assessment, "groups": list(groups.values()), "unit_shown": unit_shown},
+        {
+            "assessment": assessment,
+            "groups": list(groups.values()),
+            "unit_shown": unit_shown,
+            "self_shown": self_shown,
+        },
     )

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from assessments import self_services, services
 from assessments.framework_services import framework_create_points
-from assessments.models import Assessment, GroupReview, Rating, Score
+from assessments.models import Assessment, GroupReview, Period, Rating, Score
 from assessments.selectors import self_assessments_for
 from core.versioning import VERSION_FIELD
 from tests.factories import BranchFactory, UserFactory, person_with_term
@@ -185,7 +185,7 @@ class TestTheSecretarysOwnPages:
         own = squeezed(secretary_client.get(reverse("own:home")))
         assert "Tự đánh giá: 95/100" in own and "95,00" not in own
         mine = squeezed(secretary_client.get(reverse("assessments:self_detail", args=[assessment.pk])))
-        assert 'id="self-score">95</div>' in mine and "Tự chấm</span> 30 " in mine and ",00" not in mine
+        assert 'id="self-score">95</div>' in mine and "Tự chấm</span> 30/30 " in mine and ",00" not in mine
         from django.test import Client
 
         client = Client()
@@ -463,6 +463,85 @@ def test_pages_of_the_secretary_cost_the_same_with_more_data(
         with count_queries() as counted:
             assert client.get(url).status_code == 200
         assert len(counted) == before, url
+
+
+class TestEarlierAssessments:
+    """The secretary opens every assessment made of them: the rows of /toi/ and the list of
+    /assessments/self/, earlier years and frameworks included (QA2, item 4)."""
+
+    @staticmethod
+    def confirmed_earlier(person, world, officer):
+        """A 2025 assessment by the unit on the 1–5 scale (no self-assessment step), confirmed, commented."""
+        from assessments.models import Framework
+        from tests.conftest import framework_2026
+
+        framework = Framework.objects.filter(year=2024, name="Bộ tiêu chí 2024").first()
+        framework = framework or services.framework_copy(
+            framework=framework_2026(), year=2024, name="Bộ tiêu chí 2024"
+        )
+        criteria = services.framework_criteria(framework)
+        assessment = services.assessment_save(
+            person=person,
+            framework=framework,
+            assessor=officer,
+            values={c.pk: 3 for c in criteria},
+            comments={criteria[0].pk: "Chưa thực hiện thường xuyên."},
+            submit=True,
+        )
+        services.assessment_confirm(assessment=assessment, user=officer)
+        return assessment
+
+    def test_the_rows_and_the_list_open_earlier_assessments(
+        self, secretary_client, secretary, self_framework, criteria, world, tra_vinh_staff
+    ):
+        earlier = self.confirmed_earlier(secretary.person, world, tra_vinh_staff)
+        detail = reverse("assessments:self_detail", args=[earlier.pk])
+        own = secretary_client.get(reverse("own:home")).text
+        assert f'href="{detail}" data-own-assessment' in own
+        listing = secretary_client.get(reverse("assessments:self_list")).text
+        assert f'href="{detail}"' in listing and 'data-year="2024"' in listing
+        page = secretary_client.get(detail)
+        assert page.status_code == 200
+        text = " ".join(page.text.split())
+        # The unit's scores and comment; no column of dashes for a self-assessment there was none of.
+        assert "Chưa thực hiện thường xuyên." in text and 'id="self-score"' not in text
+        assert "Đơn vị</span> <strong>3,00/5</strong>" in text
+
+    def test_years_newest_first_and_never_anothers(
+        self, secretary_client, secretary, self_framework, criteria, world, tra_vinh_staff
+    ):
+        earlier = self.confirmed_earlier(secretary.person, world, tra_vinh_staff)
+        mine = self_submitted(secretary, self_framework, criteria)
+        listing = secretary_client.get(reverse("assessments:self_list")).text
+        # This year's period is above, once; the earlier year below it.
+        assert listing.count(reverse("assessments:self_detail", args=[mine.pk])) == 1
+        assert listing.index(f"data-past-assessment=\"{earlier.pk}\"") > listing.index("self-items")
+        other = self.confirmed_earlier(world["cang_long_person"], world, tra_vinh_staff)
+        assert f"data-past-assessment=\"{other.pk}\"" not in secretary_client.get(
+            reverse("assessments:self_list")
+        ).text
+        assert secretary_client.get(reverse("assessments:self_detail", args=[other.pk])).status_code == 404
+
+    def test_the_units_own_draft_stays_the_units(self, secretary_client, secretary, world):
+        """Not listed on /toi/, so not opened by its id either."""
+        draft = world["tieu_can_assessment"]
+        assert draft.person == secretary.person and draft.status == S.DRAFT
+        assert secretary_client.get(reverse("assessments:self_detail", args=[draft.pk])).status_code == 404
+
+    def test_periods_read_as_on_the_assessments_page(self, secretary_client, world):
+        """"Quý 4/2026" on the lists as on the assessment's page, not "… · quý 4"."""
+        framework = framework_create_points(
+            year=timezone.localdate().year,
+            province=world["tieu_can"].commune.province,
+            name="Theo quý",
+            self_assessment=True,
+            period=Period.QUARTER,
+        )
+        quarter = (timezone.localdate().month - 1) // 3 + 1
+        label = f"Quý {quarter}/{framework.year}"
+        for url in (reverse("own:home"), reverse("assessments:self_list")):
+            page = " ".join(secretary_client.get(url).text.split())
+            assert f"Theo quý · {label}" in page and "· quý" not in page, url
 
 
 class TestWiring:
