@@ -13,12 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from branches.forms import form_actions
 from core.forms import Submit, prompt_to_choose
+from core.validators import validate_not_in_future
 from core.widgets import DateInput, Textarea
 
 from .account_services import CORRECTABLE_FIELDS
 from .birth_dates import validate_date_of_birth
 from .choices import PublicConsent
-from .models import Invitation, Person
+from .models import Invitation, Person, check_party_date
 from .phones import validate_phone
 
 
@@ -111,7 +112,7 @@ class CorrectionForm(forms.ModelForm):
     class Meta:
         model = Person
         fields = list(CORRECTABLE_FIELDS)
-        widgets = {"date_of_birth": DateInput()}
+        widgets = {"date_of_birth": DateInput(), "party_joined_on": DateInput()}
 
     def __init__(self, *args, person: Person, cancel_url: str, **kwargs):
         # A copy: the form's validation writes the values into its instance, and the record must not change.
@@ -128,6 +129,11 @@ class CorrectionForm(forms.ModelForm):
             Row(
                 Column("education_level", css_class="col-sm-6"),
                 Column("political_theory_level", css_class="col-sm-6"),
+            ),
+            # As on the officer's form (secretaries.forms.PersonForm): the date beside the box it depends on.
+            Row(
+                Column("is_party_member", css_class="col-sm-4 pt-sm-4"),
+                Column("party_joined_on", css_class="col-sm-8"),
             ),
             "occupation",
             Row(Column("phone", css_class="col-sm-6"), Column("email", css_class="col-sm-6")),
@@ -147,6 +153,25 @@ class CorrectionForm(forms.ModelForm):
         phone = self.cleaned_data["phone"]
         validate_phone(phone)
         return phone
+
+    def clean_party_joined_on(self):
+        joined = self.cleaned_data["party_joined_on"]
+        if joined:
+            validate_not_in_future(joined)
+        return joined
+
+    def clean(self):
+        cleaned = super().clean()
+        # The officer's form's rule, said beside the date: only a party member has one, and not before 18.
+        try:
+            check_party_date(
+                is_party_member=cleaned.get("is_party_member"),
+                date_of_birth=cleaned.get("date_of_birth"),
+                party_joined_on=cleaned.get("party_joined_on"),
+            )
+        except ValidationError as error:
+            self.add_error("party_joined_on", error)
+        return cleaned
 
     def _post_clean(self):
         # The record's own constraints are checked when an officer accepts; nothing is saved here.

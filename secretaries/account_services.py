@@ -25,7 +25,7 @@ from core.security_log import security_event
 from core.sessions import sessions_end
 
 from .choices import PublicConsent
-from .models import Correction, Invitation, Person, json_value
+from .models import Correction, Invitation, Person, check_party_date, json_value
 from .sensitive import SENSITIVE_FIELDS
 
 #: days an invitation stays valid (settings.INVITATION_VALID_DAYS overrides)
@@ -43,10 +43,19 @@ CORRECTABLE_FIELDS = (
     "religion",
     "education_level",
     "political_theory_level",
+    "is_party_member",
+    "party_joined_on",
     "occupation",
     "phone",
     "email",
 )
+#: fields that keep each other's rule (a date of joining the Party only for a party member,
+#: models.check_party_date): one request at a time for either, and checked together
+PARTY_FIELDS = frozenset({"is_party_member", "party_joined_on"})
+#: fields whose empty value (None) is a value the person may propose: a date of joining removed
+CLEARABLE_FIELDS = frozenset({"party_joined_on"})
+#: the proposed values kept as ISO text, read back as dates
+DATE_FIELDS = frozenset({"date_of_birth", "party_joined_on"})
 
 # The reasons these services write in a person's history: stored in the writer's language, shown in the
 # reader's (core.history.register_reason, in SecretariesConfig.ready()).
@@ -220,9 +229,16 @@ def secretary_account_set_active(*, person: Person, active: bool, by: User) -> U
 
 
 def _model_value(name: str, value):
-    if name == "date_of_birth" and isinstance(value, str):
+    if name in DATE_FIELDS and isinstance(value, str):
         return datetime.date.fromisoformat(value)
     return value
+
+
+def _check_party(person: Person, values: dict) -> None:
+    """The record's party rule (check_party_date, the database's person_party_date_only_for_members) on the
+    record with `values` (model values) applied: a date of joining only with party member yes."""
+    merged = {name: values.get(name, getattr(person, name)) for name in (*PARTY_FIELDS, "date_of_birth")}
+    check_party_date(**merged)
 
 
 @transaction.atomic
@@ -233,16 +249,29 @@ def correction_propose(*, person: Person, user: User, changes: dict, note: str =
     if user.person_id != person.pk:
         raise ValidationError(_("Only the person may propose corrections to their record."), code="not_own")
     kept = {
-        name: json_value(value)
+        name: value
         for name, value in changes.items()
-        if name in CORRECTABLE_FIELDS and value is not None and value != getattr(person, name)
+        if name in CORRECTABLE_FIELDS
+        and (value is not None or name in CLEARABLE_FIELDS)
+        and value != getattr(person, name)
     }
+    # No longer a party member: the date of joining goes with it (the record would keep one otherwise).
+    if kept.get("is_party_member") is False and person.party_joined_on and "party_joined_on" not in changes:
+        kept["party_joined_on"] = None
+    if PARTY_FIELDS & set(kept):
+        try:
+            _check_party(person, kept)
+        except ValidationError as error:
+            raise ValidationError(error.messages, code="party_date") from error
+    kept = {name: json_value(value) for name, value in kept.items()}
     if not kept:
         raise ValidationError(
             _("Nothing differs from your record: change a value first."), code="nothing_changed"
         )
     # One request at a time for a field: a second would be decided against the record the first changes.
     waiting = {name for pending in person.corrections.pending() for name in pending.changes}
+    if PARTY_FIELDS & waiting:
+        waiting |= PARTY_FIELDS  # decided against the record the other one changes
     if clash := sorted(set(kept) & waiting):
         labels = _field_names(clash)
         raise ValidationError(
@@ -311,6 +340,11 @@ def correction_accept(*, correction: Correction, by: User) -> Correction:
     unchanged = [field.name for field in Person._meta.concrete_fields if field.name not in correction.changes]
     try:
         person.clean_fields(exclude=unchanged)
+        if PARTY_FIELDS & set(correction.changes):
+            try:
+                _check_party(person, {})
+            except ValidationError as error:
+                raise ValidationError({"party_joined_on": error.messages}) from error
     except ValidationError as error:
         problems = "; ".join(
             f"{capfirst(Person._meta.get_field(name).verbose_name)}: {' '.join(messages)}"

@@ -4,7 +4,7 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, FilteredRelation, OuterRef, Prefetch, Q
+from django.db.models import Count, DateField, Exists, FilteredRelation, OuterRef, Prefetch, Q
 from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -426,7 +426,9 @@ def _shown(name: str, value) -> str:
     field = Person._meta.get_field(name)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
-    if name == "date_of_birth":
+    if isinstance(value, bool):  # party member: yes / no, not "True"
+        return str(_("Yes") if value else _("No"))
+    if isinstance(field, DateField):
         return formats.date_format(datetime.date.fromisoformat(value), "SHORT_DATE_FORMAT")
     return str(value)
 

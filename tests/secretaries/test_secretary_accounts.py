@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -331,8 +332,12 @@ def _propose(client, person, **changes):
         "phone": person.phone,
         "email": person.email,
         "note": "Số mới từ tháng 10",
+        # As the browser sends the form: the box only when ticked.
+        **({"is_party_member": "on"} if person.is_party_member else {}),
+        "party_joined_on": person.party_joined_on.strftime("%d/%m/%Y") if person.party_joined_on else "",
         **changes,
     }
+    data = {name: value for name, value in data.items() if value is not None}
     return client.post(reverse("own:correction"), data)
 
 
@@ -361,6 +366,80 @@ def test_a_correction_accepted_is_applied_with_its_reason_in_the_history(client,
     assert correction.is_accepted and correction.decided_by == tieu_can_officer
     own = secretary.get(reverse("own:home")).content.decode()
     assert "Đã chấp nhận" in own
+
+
+def test_party_membership_is_shown_corrected_and_accepted_into_the_history(client, tieu_can_officer, world):
+    """Party membership and the date of joining: on /toi/, in a correction, and in the record's history
+    once the unit accepts it (QA2, item 5); the note sent with it stays under "My corrections" (item 13)."""
+    person = world["tieu_can_person"]
+    assert not person.is_party_member and person.party_joined_on is None
+    joined = person.date_of_birth.replace(year=person.date_of_birth.year + 20)
+    secretary = type(client)()
+    secretary.force_login(_secretary(person))
+    assert "data-own-party-joined" not in secretary.get(reverse("own:home")).text
+    form = secretary.get(reverse("own:correction")).text
+    assert 'name="is_party_member"' in form and 'name="party_joined_on"' in form
+    sent = _propose(secretary, person, is_party_member="on", party_joined_on=joined.strftime("%d/%m/%Y"))
+    assert sent.status_code == 302
+    correction = Correction.objects.get()
+    assert correction.changes == {"is_party_member": True, "party_joined_on": joined.isoformat()}
+    own = " ".join(secretary.get(reverse("own:home")).text.split())
+    assert 'Đảng viên: <span class="text-muted">Không</span> → <strong>Có</strong>' in own
+    assert f'Ngày vào Đảng: <span class="text-muted">—</span> → <strong>{joined:%d/%m/%Y}</strong>' in own
+    assert "Ghi chú gửi đơn vị: Số mới từ tháng 10" in own
+
+    client.force_login(tieu_can_officer)
+    assert client.post(correction.get_absolute_url(), {"action": "accept"}).status_code == 302
+    person.refresh_from_db()
+    assert person.is_party_member and person.party_joined_on == joined
+    latest = person.history.first()
+    assert (latest.is_party_member, latest.party_joined_on) == (True, joined)
+    assert latest.history_change_reason == "Sửa theo đề nghị của chính người đó"
+    assert latest.history_user_id == tieu_can_officer.pk
+    own = " ".join(secretary.get(reverse("own:home")).text.split())
+    assert f"data-own-party-joined> {joined:%d/%m/%Y} </dd>" in own
+
+
+def test_a_date_of_joining_only_with_party_member_yes(client, tieu_can_officer, world):
+    person = world["tieu_can_person"]
+    joined = person.date_of_birth.replace(year=person.date_of_birth.year + 20)
+    later = joined.replace(year=joined.year + 1)
+    Person.objects.filter(pk=person.pk).update(is_party_member=True, party_joined_on=joined)
+    person.refresh_from_db()
+    account = _secretary(person)
+    client.force_login(account)
+    # Unticked with the date left: refused beside the date.
+    refused = _propose(client, person, is_party_member=None)
+    assert refused.status_code == 200 and not Correction.objects.exists()
+    assert refused.context["form"].errors["party_joined_on"] == ["Chỉ đảng viên mới có ngày vào Đảng."]
+    # Too young, as the officer's form says.
+    early = _propose(client, person, party_joined_on=person.date_of_birth.strftime("%d/%m/%Y"))
+    assert early.status_code == 200 and "party_joined_on" in early.context["form"].errors
+    # Unticked and the date cleared: both go, together.
+    assert _propose(client, person, is_party_member=None, party_joined_on="").status_code == 302
+    assert Correction.objects.get().changes == {"is_party_member": False, "party_joined_on": None}
+    # One request at a time for either: the date waits for the membership's answer.
+    with pytest.raises(ValidationError) as waiting:
+        services.correction_propose(person=person, user=account, changes={"party_joined_on": later})
+    assert waiting.value.code == "pending_same_field"
+    Correction.objects.all().delete()
+    # The service alone: "not a member" takes the date with it.
+    (correction,) = services.correction_propose(
+        person=person, user=account, changes={"is_party_member": False}
+    )
+    assert correction.changes == {"is_party_member": False, "party_joined_on": None}
+    correction.delete()
+    # A date accepted after the record stopped being a member's: refused in words, never a database error.
+    Person.objects.filter(pk=person.pk).update(party_joined_on=None)
+    person.refresh_from_db()
+    (correction,) = services.correction_propose(
+        person=person, user=account, changes={"party_joined_on": later}
+    )
+    Person.objects.filter(pk=person.pk).update(is_party_member=False)
+    with pytest.raises(ValidationError) as refusal:
+        services.correction_accept(correction=correction, by=tieu_can_officer)
+    assert getattr(refusal.value, "code", None) == "invalid_values"
+    assert "Chỉ đảng viên mới có ngày vào Đảng." in str(refusal.value)
 
 
 def test_a_correction_refused_needs_a_reason_the_person_then_reads(client, tieu_can_officer, world):
