@@ -143,7 +143,7 @@ def test_secretary_self_assesses_the_unit_reviews_the_province_confirms(
 
     # The secretary now sees both scores.
     page.goto(f"{live_server.url}/assessments/self/assessment/{assessment.pk}/")
-    expect(page.locator("#unit-score")).to_have_text("100")
+    expect(page.locator("#unit-score")).to_have_text("100/100")
     expect(page.locator("main")).to_contain_text(evidence[:30])
     page.set_viewport_size({"width": 360, "height": 800})
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "wider than a phone"
