@@ -143,7 +143,10 @@ def test_an_ended_provinces_home_table_holds_every_branch_it_counts(client, worl
     assert 'data-home="branches-elsewhere"' not in page
     # And that the unit has ended, what its account may still do, and what the figures are.
     assert "Tỉnh Trà Vinh đã chấm dứt ngày 30/06/2025. Tài khoản này xem được hồ sơ của đơn vị" in page
-    assert "số liệu dưới đây là tình hình hôm nay của các chi đoàn ấy" in page
+    assert "các ô tổng số dưới đây là tình hình hôm nay của các chi đoàn ấy" in page
+    # The table counts as on its last day, and says so (its totals above are today's).
+    note = page.split('data-home="counts-on-end">')[1].split("</p>")[0]
+    assert "những chi đoàn mà từng đơn vị có vào ngày cuối cùng" in note
     # A commune officer's table holds its whole commune: nothing said.
     client.force_login(User.objects.get(username="doanxa.tapngai"))
     officer = client.get(reverse("home"))
