@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from branches.forms import form_actions
-from core.forms import Submit, prompt_to_choose
+from core.forms import ErrorSummary, Submit, prompt_to_choose
 from core.validators import validate_not_in_future
 from core.widgets import DateInput, Textarea
 
@@ -98,7 +98,7 @@ class AccountForm(forms.Form):
         return cleaned
 
 
-class CorrectionForm(forms.ModelForm):
+class CorrectionForm(ErrorSummary, forms.ModelForm):
     """The secretary's record as it is, to change what is wrong; only the changed fields are proposed."""
 
     note = forms.CharField(

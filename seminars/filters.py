@@ -110,7 +110,7 @@ class InitiativeFilter(OrganisedFilterMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="filter_search",
-        help_text=_("Name or organiser, with or without diacritics"),
+        help_text=_("The model's name or its organiser, with or without diacritics"),
     )
     district = _organiser_district()
     commune = _organiser_commune()
@@ -140,7 +140,7 @@ class ProgrammeFilter(OrganisedFilterMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="filter_search",
-        help_text=_("Name or organiser, with or without diacritics"),
+        help_text=_("The programme's name or its organiser, with or without diacritics"),
     )
     district = _organiser_district()
     commune = _organiser_commune()

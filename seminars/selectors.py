@@ -153,8 +153,12 @@ class Report:
 
 
 def report_years(*, user) -> list[int]:
-    """Years with seminars in scope, latest first."""
-    return [d.year for d in Seminar.objects.visible_to(user).dates("held_on", "year", order="DESC")]
+    """Years with seminars in scope, latest first; and this year for a unit that goes on, seminars or not:
+    its report is the one with the share of today's secretaries who attended (none yet is a finding too)."""
+    years = {d.year for d in Seminar.objects.visible_to(user).dates("held_on", "year")}
+    if user.unit_ended_on is None:
+        years.add(timezone.localdate().year)
+    return sorted(years, reverse=True)
 
 
 #: A current term's district as recorded: its branch's district, or for a branch re-attached in 2025 to a

@@ -515,6 +515,17 @@ def test_nothing_changed_is_not_a_correction(client, world):
     assert not Correction.objects.exists()
 
 
+def test_a_refused_correction_says_what_to_fix_at_the_top_too(client, world):
+    """QA: on a phone the errors were only beside the fields, far below; the other long forms list them
+    at the top, each linked to its field."""
+    person = world["tieu_can_person"]
+    client.force_login(_secretary(person))
+    response = _propose(client, person, date_of_birth="31/02/1990")
+    assert response.status_code == 200 and not Correction.objects.exists()
+    summary = response.content.decode().split('id="form-errors"')[1].split("</div>")[0]
+    assert 'href="#id_date_of_birth"' in summary and "Ngày không hợp lệ" in summary
+
+
 def test_the_correction_form_prompts_as_the_officers_form_does(client, world, tieu_can_officer):
     person = world["tieu_can_person"]
     client.force_login(_secretary(person))

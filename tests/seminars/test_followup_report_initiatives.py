@@ -664,3 +664,14 @@ def test_followup_search_ignores_diacritics(client, tieu_can_officer, world):
         proposals = client.get(url, {"q": query}).context["proposals"]
         assert [p.text for p in proposals] == ["Tập huấn kỹ năng điều hành"], query
     assert not client.get(url, {"q": "khong co"}).context["proposals"]
+
+
+def test_the_report_opens_on_this_year_for_a_unit_that_goes_on(client, tieu_can_officer, world):
+    """QA: an officer whose unit held its last seminar in 2021 had only 2021 to choose, and never saw the
+    share of today's secretaries who attended (this year's only), though none attending is what to see."""
+    client.force_login(tieu_can_officer)
+    response = client.get(reverse("seminars:report"))
+    this_year = timezone.localdate().year
+    assert response.context["report"].year == this_year and response.context["report"].current
+    years = [value for value, _label in response.context["form"].fields["year"].choices]
+    assert years[0] == this_year and 2021 in years

@@ -348,3 +348,12 @@ def test_a_large_export_goes_to_the_job_queue(client, tieu_can_officer, world, s
     assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
     assert job.owner == tieu_can_officer and job.kind == "export" and job.is_done
     assert read_export(client.get(reverse("jobs:job_download", args=[job.pk]))).table == immediate
+
+
+def test_each_lists_search_says_what_it_searches(client, tra_vinh_staff, world):
+    """QA: the models list's search hint spoke of programmes (one string served both lists)."""
+    login_verified(client, tra_vinh_staff)
+    models = client.get(reverse(MODELS)).content.decode()
+    programmes = client.get(reverse(PROGRAMMES)).content.decode()
+    assert "Tên mô hình, giải pháp hoặc đơn vị tổ chức" in models and "Tên chương trình" not in models
+    assert "Tên chương trình hoặc đơn vị tổ chức" in programmes
