@@ -37,6 +37,7 @@ from core.text import fold
 from secretaries.models import Person, Term
 
 from . import scoring, totals
+from .forms import score_range
 from .models import (
     Assessment,
     Criterion,
@@ -49,6 +50,11 @@ from .models import (
     user_province_id,
 )
 from .selectors import assessed_elsewhere, framework_criteria
+
+
+def score_help(low: int, high: int) -> str:
+    # In the request's language: the columns are made for the user who asks (ScoreImport.for_user).
+    return _("Enter a whole number from %(min)s to %(max)s.") % {"min": low, "max": high}
 
 
 def criterion_key(criterion: Criterion) -> str:
@@ -133,7 +139,7 @@ class ScoreImport(ImportKind):
 
     @staticmethod
     def _criterion_columns(framework_id: int) -> list[Column]:
-        criteria = Criterion.objects.filter(group__framework=framework_id).select_related("group")
+        criteria = Criterion.objects.filter(group__framework=framework_id).select_related("group__framework")
         return [
             Column(
                 criterion_key(c),
@@ -141,6 +147,8 @@ class ScoreImport(ImportKind):
                 aliases=(criterion_code(c), c.name),
                 type="int",
                 width=12,
+                # The template's instructions say what a score is, as the grid does (not "0, 1, 2…").
+                help=score_help(*score_range(c.group.framework, c)),
             )
             for c in sorted(criteria, key=lambda c: (c.group.order, c.order))
         ]
@@ -183,13 +191,15 @@ class ScoreImport(ImportKind):
         preview = ScorePreview(framework, criteria)
         for row in rows:
             values = {keys[key].pk: value for key, value in row.values.items() if key in keys}
-            for key in keys:
+            for key, criterion in keys.items():
                 value = row.values.get(key)
-                if value is not None and not framework.scale_min <= value <= framework.scale_max:
+                # The grid's rule: the scale, or out of 100 each criterion's own maximum points.
+                low, high = score_range(framework, criterion)
+                if value is not None and not low <= value <= high:
                     row.refuse(
                         key,
                         _("%(value)s is outside the scale %(min)s–%(max)s")
-                        % {"value": value, "min": framework.scale_min, "max": framework.scale_max},
+                        % {"value": value, "min": low, "max": high},
                         columns=columns,
                     )
             person = self._person(row, people, columns)

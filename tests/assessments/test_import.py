@@ -294,3 +294,32 @@ def test_the_scores_preview_costs_the_same_queries_whatever_its_rows(
     small = run([teo.full_name, names[0]])
     large = run([teo.full_name, *names])
     assert large == small
+
+
+def test_a_points_criterion_takes_its_own_maximum_and_the_template_says_so(officer_client, world):
+    """Out of 100, a criterion scores from 0 to its own points: 50 for a criterion of 10 was taken (the
+    import checked the whole framework's 0–100), and the template's instructions said "0, 1, 2…"."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from assessments.framework_services import framework_create_points
+
+    points = framework_create_points(
+        year=timezone.localdate().year, province=world["tieu_can"].commune.province, name="Thang 100"
+    )
+    criteria = framework_criteria(points)
+    codes = [f"{c.group.order}.{c.order}" for c in criteria]
+    teo = world["tieu_can_person"]
+    row = {
+        "Họ và tên": teo.full_name,
+        **{code: c.max_points for code, c in zip(codes, criteria, strict=True)},
+    }
+    row[codes[0]] = criteria[0].max_points + 1
+    batch = _import(officer_client, [row], ["Họ và tên", *codes])
+    errors = [e["message"] for r in batch.report["rows"] for e in r.get("errors", [])]
+    assert batch.error_count == 1 and f"ngoài thang điểm 0–{criteria[0].max_points}" in errors[0], errors
+    template = officer_client.get(reverse("imports:batch_template", args=["scores"]))
+    instructions = load_workbook(BytesIO(b"".join(template.streaming_content)))["Hướng dẫn"]
+    text = " ".join(str(cell.value) for line in instructions.iter_rows() for cell in line if cell.value)
+    assert f"Nhập số nguyên từ 0 đến {criteria[0].max_points}." in text and "0, 1, 2…" not in text
