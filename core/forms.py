@@ -56,12 +56,19 @@ class ErrorSummary:
         with %(number)s, the id of the element above its rows where the formset's own errors are drawn)."""
         self.summary_formsets = formsets
 
+    def _shown_order(self) -> list[str]:
+        helper = getattr(self, "helper", None)
+        layout = getattr(helper, "layout", None)
+        laid_out = [pointer.name for pointer in layout.get_field_names()] if layout is not None else []
+        laid_out = [name for name in dict.fromkeys(laid_out) if name in self.fields]
+        return laid_out + [name for name in self.fields if name not in laid_out]
+
     @property
     def error_summary(self) -> list[tuple[str, str, str]]:
-        """(the field's id, its name, its errors) for each visible field refused, in the form's order, then
-        those of the formsets' rows, row by row."""
+        """(the field's id, its name, its errors) for each visible field refused, in the order the page shows
+        them (its crispy layout's, else the form's), then those of the formsets' rows, row by row."""
         found = []
-        for name in self.fields:
+        for name in self._shown_order():
             if name in self.errors:
                 bound = self[name]
                 if not bound.is_hidden:

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -1015,3 +1016,17 @@ def test_the_party_members_mark_is_in_the_pages_language(client, tieu_can_office
     client.post(reverse("set_language"), {"language": "en", "next": url})
     page = client.get(url).content.decode()
     assert ">PM</span>" in page and "ĐV" not in page
+
+
+def test_the_forms_summary_lists_the_refused_fields_in_the_pages_order(client, tieu_can_officer, world):
+    """QA: the list at the top followed the form class's order, not the page's (the branch and the term's
+    dates are drawn before the person's facts)."""
+    client.force_login(tieu_can_officer)
+    data = person_data(world["tieu_can"], full_name="", started_on="31/02/2026", email="không-phải-email")
+    page = client.post(reverse("secretaries:person_create"), data).content.decode()
+    summary = page.split('id="form-errors"')[1].split("</div>")[0]
+    listed = re.findall(r'href="#(id_\w+)"', summary)
+    assert len(listed) == 3, listed
+    form_html = page.split('id="form-errors"')[1].split("</div>", 1)[1]
+    drawn = sorted(listed, key=lambda field_id: form_html.index(f'id="{field_id}"'))
+    assert listed == drawn
