@@ -4,6 +4,8 @@ Everything is read through seminars.selectors, so through the user's scope: a pr
 district does not exist for a district officer (404), on the page as in the update action.
 """
 
+import dataclasses
+
 import django_filters
 from crispy_forms.bootstrap import StrictButton
 from crispy_forms.helper import FormHelper
@@ -210,9 +212,13 @@ def proposal_update(request, pk):
 
 class ReportYearForm(forms.Form):
     year = forms.TypedChoiceField(label=gettext_lazy("Year"), coerce=int)
+    # A merged province's 124 communes, most without a seminar in a year: the rows worth sending upward.
+    active = forms.BooleanField(
+        label=gettext_lazy("Only units with seminars or participants"), required=False
+    )
 
-    def __init__(self, *args, years: list[int], year: int, **kwargs):
-        super().__init__(*args, initial={"year": year}, **kwargs)
+    def __init__(self, *args, years: list[int], year: int, active: bool = False, **kwargs):
+        super().__init__(*args, initial={"year": year, "active": active}, **kwargs)
         shown = sorted({*years, year}, reverse=True)
         self.fields["year"].choices = [(y, y) for y in shown]
         self.helper = FormHelper()
@@ -221,6 +227,7 @@ class ReportYearForm(forms.Form):
         self.helper.layout = Layout(
             Row(
                 Column("year", css_class="col-6 col-sm-3 col-lg-2"),
+                Column("active", css_class="col-12 col-sm-auto align-self-end"),
                 Column(
                     HTML('<div class="form-label d-none d-sm-block">&nbsp;</div>'),
                     StrictButton(_("Show"), type="submit", css_class="btn-primary"),
@@ -235,7 +242,17 @@ def _report(request):
     years = selectors.report_years(user=request.user)
     default = selectors.default_report_year(user=request.user, years=years)
     year = selectors.parse_year(request.GET.get("year"), default=default)
-    return years, selectors.seminar_report(user=request.user, year=year)
+    data = selectors.seminar_report(user=request.user, year=year)
+    if _only_active(request):
+        # The rows narrowed, the totals still the whole scope's (as the page's last row says them).
+        data = dataclasses.replace(
+            data, rows=[r for r in data.rows if r.seminars or r.participants or r.attended]
+        )
+    return years, data
+
+
+def _only_active(request) -> bool:
+    return request.GET.get("active") in ("on", "1", "true")
 
 
 def draw_report_rows(rows, *, waiting_url: str | None, current: bool = True) -> SafeString:
@@ -289,12 +306,12 @@ def draw_report_rows(rows, *, waiting_url: str | None, current: bool = True) -> 
 @portal_view
 def report(request):
     years, data = _report(request)
-    form = ReportYearForm(years=years, year=data.year)
+    form = ReportYearForm(years=years, year=data.year, active=_only_active(request))
     # An ended unit's row in a later year holds its branches still waiting for a new commune: a link to
     # their work list for those who settle them.
     waiting_url = fixed_url("branches:branch_waiting") if settles_waiting(request.user) else None
     rows = draw_report_rows(data.rows, waiting_url=waiting_url, current=data.current)
-    context = {"form": form, "report": data, "rows": rows}
+    context = {"form": form, "report": data, "rows": rows, "only_active": _only_active(request)}
     return render(request, "seminars/report.html", context)
 
 

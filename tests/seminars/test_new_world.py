@@ -755,3 +755,20 @@ def test_the_list_sorts_by_organiser_across_both_worlds(world, reform, client):
     assert order("-organiser") == [tap_ngai, can_long]
     listed = list(client.get(url, {"o": "organiser"}).context["seminars"])
     assert listed.index(world["tieu_can_seminar"]) < listed.index(can_long)
+
+
+def test_the_report_can_list_only_the_units_that_did_something(world, reform, client):
+    """QA: Vĩnh Long's 2026 report printed 5 A4 pages, mostly rows of zeros. Asked, it lists the units with
+    seminars or participants only (the page and its export), its totals still the whole province's."""
+    tap_ngai_seminar(reform, participants=[reform["sa_ly"]])
+    login_verified(client, reform["staff"])
+    url = reverse("seminars:report")
+    every = client.get(url, {"year": 2026})
+    only = client.get(url, {"year": 2026, "active": "on"})
+    assert {r.unit.name for r in every.context["report"].rows if r.unit} >= {"Xã Tập Ngãi", "Xã Càng Long"}
+    assert [r.unit.name if r.unit else None for r in only.context["report"].rows] == ["Xã Tập Ngãi"]
+    assert only.context["report"].total == every.context["report"].total
+    page = only.content.decode()
+    assert "data-only-active" in page and "active=on" in page.split("report/export.xlsx")[1][:80]
+    export = read_export(client.get(reverse("seminars:report_export"), {"year": 2026, "active": "on"}))
+    assert [row[1] for row in export.rows if row[1] not in ("Tổng", "Cấp tỉnh")] == ["Xã Tập Ngãi"]
