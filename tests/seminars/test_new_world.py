@@ -770,5 +770,6 @@ def test_the_report_can_list_only_the_units_that_did_something(world, reform, cl
     assert only.context["report"].total == every.context["report"].total
     page = only.content.decode()
     assert "data-only-active" in page and "active=on" in page.split("report/export.xlsx")[1][:80]
+    assert 'data-unit="total"' in page  # however few the rows listed
     export = read_export(client.get(reverse("seminars:report_export"), {"year": 2026, "active": "on"}))
     assert [row[1] for row in export.rows if row[1] not in ("Tổng", "Cấp tỉnh")] == ["Xã Tập Ngãi"]
