@@ -19,7 +19,8 @@ from core.widgets import DateInput, Textarea
 from .account_services import CORRECTABLE_FIELDS
 from .birth_dates import validate_date_of_birth
 from .choices import PublicConsent
-from .models import Invitation, Person, check_party_date
+from .forms import PartyDateRule
+from .models import Invitation, Person
 from .phones import validate_phone
 
 
@@ -98,7 +99,7 @@ class AccountForm(forms.Form):
         return cleaned
 
 
-class CorrectionForm(ErrorSummary, forms.ModelForm):
+class CorrectionForm(ErrorSummary, PartyDateRule, forms.ModelForm):
     """The secretary's record as it is, to change what is wrong; only the changed fields are proposed."""
 
     note = forms.CharField(
@@ -159,19 +160,6 @@ class CorrectionForm(ErrorSummary, forms.ModelForm):
         if joined:
             validate_not_in_future(joined)
         return joined
-
-    def clean(self):
-        cleaned = super().clean()
-        # The officer's form's rule, said beside the date: only a party member has one, and not before 18.
-        try:
-            check_party_date(
-                is_party_member=cleaned.get("is_party_member"),
-                date_of_birth=cleaned.get("date_of_birth"),
-                party_joined_on=cleaned.get("party_joined_on"),
-            )
-        except ValidationError as error:
-            self.add_error("party_joined_on", error)
-        return cleaned
 
     def _post_clean(self):
         # The record's own constraints are checked when an officer accepts; nothing is saved here.

@@ -115,7 +115,24 @@ class AppointmentFieldsMixin:
             )
 
 
-class PersonForm(ErrorSummary, VersionedForm, forms.ModelForm):
+class PartyDateRule:
+    """The record's party rule (models.check_party_date), said beside the date: only a party member has a
+    date of joining, and not before 18. The officer's form and the secretary's correction form alike."""
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            check_party_date(
+                is_party_member=cleaned.get("is_party_member"),
+                date_of_birth=cleaned.get("date_of_birth"),
+                party_joined_on=cleaned.get("party_joined_on"),
+            )
+        except ValidationError as error:
+            self.add_error("party_joined_on", error)
+        return cleaned
+
+
+class PersonForm(ErrorSummary, PartyDateRule, VersionedForm, forms.ModelForm):
     portrait = forms.FileField(
         label=_("Portrait"),
         required=False,
@@ -196,18 +213,6 @@ class PersonForm(ErrorSummary, VersionedForm, forms.ModelForm):
         if not upload:
             return None
         return portraits.image_process(upload)
-
-    def clean(self):
-        cleaned = super().clean()
-        try:
-            check_party_date(
-                is_party_member=cleaned.get("is_party_member"),
-                date_of_birth=cleaned.get("date_of_birth"),
-                party_joined_on=cleaned.get("party_joined_on"),
-            )
-        except ValidationError as error:
-            self.add_error("party_joined_on", error)
-        return cleaned
 
 
 class PersonCreateForm(AppointmentFieldsMixin, PersonForm):

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
-from branches.rollup import unit_names
 from branches.unit_views import AUTOCOMPLETE_LIMIT
 from core.excel import ExcelExport, export_response
 from core.filters import filter_summary
@@ -75,12 +74,7 @@ def initiative_export_file(request) -> ExcelExport:
             yield [
                 initiative.name,
                 initiative.organiser_name,
-                # As recorded: the district for the past, the commune today, with its province.
-                unit_names(
-                    initiative.commune.name if initiative.commune_id else None,
-                    initiative.district.name if initiative.district_id else None,
-                    initiative.province.name,
-                ),
+                initiative.units_recorded,
                 initiative.programme.name if initiative.programme_id else "",
                 initiative.from_year,
                 initiative.to_year,

@@ -20,6 +20,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from branches.rollup import unit_names
 from core.choices import status_is
 from core.navigation import object_url
 from core.scope import ScopedQuerySet
@@ -244,6 +245,16 @@ class Organised(models.Model):
     @property
     def organiser_name(self) -> str:
         return union_body_name(self.organiser)
+
+    @property
+    def units_recorded(self) -> str:
+        """An export's "unit as recorded" cell: the district for the past or the commune today, with its
+        province ("Huyện Tiểu Cần, Tỉnh Trà Vinh"); the province alone for its own records."""
+        return unit_names(
+            self.commune.name if self.commune_id else None,
+            self.district.name if self.district_id else None,
+            self.province.name,
+        )
 
 
 class Programme(Versioned, Organised):

@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
-from branches.rollup import unit_names
 from core.excel import ExcelExport, export_response
 from core.filters import filter_summary
 from core.history import history_rows
@@ -68,11 +67,7 @@ def programme_export_file(request) -> ExcelExport:
             yield [
                 programme.name,
                 programme.organiser_name,
-                unit_names(
-                    programme.commune.name if programme.commune_id else None,
-                    programme.district.name if programme.district_id else None,
-                    programme.province.name,
-                ),
+                programme.units_recorded,
                 programme.from_year,
                 programme.to_year,
                 programme.seminar_count,

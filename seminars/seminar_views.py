@@ -95,11 +95,7 @@ def seminar_export_file(request) -> ExcelExport:
                 "\n".join(f"{t.order}. {t.title}" for t in seminar.theme_list),
                 seminar.open_proposal_count,
                 seminar.outcome,
-                unit_names(
-                    seminar.commune.name if seminar.commune_id else None,
-                    seminar.district.name if seminar.district_id else None,
-                    seminar.province.name,
-                ),
+                seminar.units_recorded,
                 # A seminar names no branch: today's unit is its commune if that goes on, else its province,
                 # or the one it went into.
                 unit_names(seminar.commune.name, seminar.province.name)

@@ -238,10 +238,9 @@ def test_the_preview_shows_every_rows_scores_as_they_will_be_saved(officer_clien
     assert "Hoàn thành xuất sắc nhiệm vụ" in officer_client.get(batch.get_absolute_url()).content.decode()
 
 
-def test_a_points_frameworks_preview_sums_its_parts_and_applies_its_conditions(officer_client, world):
-    """Points out of 100 (Regulation 366): a part's score and the overall score are sums of whole points,
-    shown without decimals as the grid shows them, and the rating's extra conditions hold in the preview as
-    in the saved assessment (99 points, one criterion below half its points: "good", not "excellent")."""
+def _full_points_row(world):
+    """A points framework (out of 100) of Tiểu Cần's province this year, its criteria, their column codes,
+    and a row of the template giving Tèo every criterion's full points."""
     from assessments.framework_services import framework_create_points
 
     points = framework_create_points(
@@ -249,11 +248,19 @@ def test_a_points_frameworks_preview_sums_its_parts_and_applies_its_conditions(o
     )
     criteria = framework_criteria(points)
     codes = [f"{c.group.order}.{c.order}" for c in criteria]
-    teo = world["tieu_can_person"]
     row = {
-        "Họ và tên": teo.full_name,
+        "Họ và tên": world["tieu_can_person"].full_name,
         **{code: c.max_points for code, c in zip(codes, criteria, strict=True)},
     }
+    return points, criteria, codes, row
+
+
+def test_a_points_frameworks_preview_sums_its_parts_and_applies_its_conditions(officer_client, world):
+    """Points out of 100 (Regulation 366): a part's score and the overall score are sums of whole points,
+    shown without decimals as the grid shows them, and the rating's extra conditions hold in the preview as
+    in the saved assessment (99 points, one criterion below half its points: "good", not "excellent")."""
+    points, criteria, codes, row = _full_points_row(world)
+    teo = world["tieu_can_person"]
     row[codes[0]] = 0
     batch = _import(officer_client, [row], ["Họ và tên", *codes])
     assert batch.report["target"].startswith("Bộ tiêu chí: Thang 100") and batch.new_count == 1
@@ -303,18 +310,7 @@ def test_a_points_criterion_takes_its_own_maximum_and_the_template_says_so(offic
 
     from openpyxl import load_workbook
 
-    from assessments.framework_services import framework_create_points
-
-    points = framework_create_points(
-        year=timezone.localdate().year, province=world["tieu_can"].commune.province, name="Thang 100"
-    )
-    criteria = framework_criteria(points)
-    codes = [f"{c.group.order}.{c.order}" for c in criteria]
-    teo = world["tieu_can_person"]
-    row = {
-        "Họ và tên": teo.full_name,
-        **{code: c.max_points for code, c in zip(codes, criteria, strict=True)},
-    }
+    _points, criteria, codes, row = _full_points_row(world)
     row[codes[0]] = criteria[0].max_points + 1
     batch = _import(officer_client, [row], ["Họ và tên", *codes])
     errors = [e["message"] for r in batch.report["rows"] for e in r.get("errors", [])]
