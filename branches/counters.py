@@ -22,9 +22,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.db import connection, transaction
-from django.db.models import BigIntegerField, Count, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Sum, Value
 from django.db.models.expressions import Expression
-from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from core import aggregates
@@ -261,25 +260,7 @@ def _former_rows(user) -> list[dict]:
         ended = None if user.is_administrator else user.unit_ended_on
         rows = []
         if ended is not None:
-            unit = _unit_lookup(user)
-            had = BranchAttachment.objects.filter(**unit)
-            branches = Branch.objects.filter(Q(**unit) | Q(pk__in=had.values("branch")))
-            # Today's measures only for those outside the unit's communes (the counters hold the others).
-            branches, columns = _columns(
-                branches.filter(active_on(ended) | Q(is_active=True, ended_on__isnull=True)), among=~Q(**unit)
-            )
-            measures = {name: columns[name] for name in MEASURES}
-            on_end = active_on(ended)
-            measures[ON_END["branches"]] = Count("pk", filter=on_end)
-            measures[ON_END["members"]] = Sum("member_count", filter=on_end)
-            was = had.filter(branch=OuterRef("pk")).order_by("-ended_on")
-            branches = branches.annotate(
-                **{
-                    name: Coalesce(Subquery(was.values(field)[:1]), F(field), output_field=BigIntegerField())
-                    for field, name in AS_ON_END.items()
-                }
-            )
-            rows = list(branches.order_by().values(*FORMER_FIELDS, *AS_ON_END.values()).annotate(**measures))
+            rows = _ended_unit_rows(user, ended)
         elif (extra := _former_outside(user)) is not None:
             branches, columns = _columns(extra.active())
             # The measures only: the secretaries column would test each branch for one a second time.
@@ -287,6 +268,64 @@ def _former_rows(user) -> list[dict]:
             rows = list(branches.order_by().values(*FORMER_FIELDS).annotate(**measures))
         user._former_counted = rows
     return user._former_counted
+
+
+def _ended_unit_rows(user, ended) -> list[dict]:
+    """`_former_rows` of a unit that ended on `ended`: each branch it had (under its communes today, or
+    attached to one of them then) read once with its flags, and summed here per its units today and
+    on that day: three indexed reads of the unit's own rows (~1,000 for Trà Vinh), where one grouped query
+    looking up each branch's attachment in it read every branch of the country (40–90 ms)."""
+    unit = _unit_lookup(user)
+    had = BranchAttachment.objects.filter(**unit)
+    # The commune, district and province each branch was under on the unit's last day: its latest
+    # attachment to the unit (a current one, without an end, before any ended one).
+    was = {}
+    attachments = had.order_by("branch", F("ended_on").asc(nulls_last=True)).values_list(
+        "branch", "commune", "commune__district", "commune__province"
+    )
+    for branch, *units in attachments:
+        was[branch] = units
+    ids = Branch.objects.filter(**unit).order_by().values("pk")
+    branches = Branch.objects.filter(pk__in=ids.union(had.order_by().values("branch"), all=True))
+    branches = branches.filter(active_on(ended) | Q(is_active=True, ended_on__isnull=True))
+    flag = functools.partial(ExpressionWrapper, output_field=BooleanField())
+    flags = {
+        # Today's measures only for those outside the unit's communes (the counters hold the others).
+        "counted_today": flag(Q(is_active=True, ended_on__isnull=True) & ~Q(**unit)),
+        "counted_on_end": flag(active_on(ended)),
+    }
+    # Which have a secretary, asked apart: as a column of the rows above PostgreSQL hashed every current
+    # secretary of the country first (~40 ms), as a filter it looks up each of these branches.
+    with_secretary = (
+        set()
+        if _has_secretary is None
+        else set(branches.filter(_has_secretary()).values_list("pk", flat=True))
+    )
+    sums: dict[tuple, dict] = {}
+    for row in branches.order_by().values("pk", *FORMER_FIELDS, "member_count").annotate(**flags):
+        today = tuple(row[field] for field in FORMER_FIELDS)
+        # Each unit of that day, else (no attachment, or one without a district) the unit of today.
+        then = tuple(
+            now if unit_then is None else unit_then
+            for now, unit_then in zip(today, was.get(row["pk"], today), strict=True)
+        )
+        summed = sums.setdefault(
+            today + then,
+            {
+                **dict(zip(FORMER_FIELDS, today, strict=True)),
+                **dict(zip(AS_ON_END.values(), then, strict=True)),
+                **dict.fromkeys((*MEASURES, *ON_END.values()), 0),
+            },
+        )
+        members = row["member_count"] or 0
+        if row["counted_today"]:
+            summed["branches"] += 1
+            summed["members"] += members
+            summed["vacant"] += row["pk"] not in with_secretary
+        if row["counted_on_end"]:
+            summed[ON_END["branches"]] += 1
+            summed[ON_END["members"]] += members
+    return list(sums.values())
 
 
 def _wanted(within: dict) -> dict[str, set]:
