@@ -301,31 +301,29 @@ def _ended_unit_rows(user, ended) -> list[dict]:
         if _has_secretary is None
         else set(branches.filter(_has_secretary()).values_list("pk", flat=True))
     )
-    sums: dict[tuple, dict] = {}
-    for row in branches.order_by().values("pk", *FORMER_FIELDS, "member_count").annotate(**flags):
-        today = tuple(row[field] for field in FORMER_FIELDS)
+    sums: dict[tuple, list] = {}
+    rows = branches.order_by().annotate(**flags)
+    for pk, *today, members, counted_today, counted_on_end in rows.values_list(
+        "pk", *FORMER_FIELDS, "member_count", *flags
+    ):
         # Each unit of that day, else (no attachment, or one without a district) the unit of today.
-        then = tuple(
+        then = [
             now if unit_then is None else unit_then
-            for now, unit_then in zip(today, was.get(row["pk"], today), strict=True)
-        )
-        summed = sums.setdefault(
-            today + then,
-            {
-                **dict(zip(FORMER_FIELDS, today, strict=True)),
-                **dict(zip(AS_ON_END.values(), then, strict=True)),
-                **dict.fromkeys((*MEASURES, *ON_END.values()), 0),
-            },
-        )
-        members = row["member_count"] or 0
-        if row["counted_today"]:
-            summed["branches"] += 1
-            summed["members"] += members
-            summed["vacant"] += row["pk"] not in with_secretary
-        if row["counted_on_end"]:
-            summed[ON_END["branches"]] += 1
-            summed[ON_END["members"]] += members
-    return list(sums.values())
+            for now, unit_then in zip(today, was.get(pk, today), strict=True)
+        ]
+        summed = sums.get(key := (*today, *then))
+        if summed is None:
+            # Today's branches, members and vacancies; on the last day, its branches and members.
+            summed = sums[key] = [0] * 5
+        if counted_today:
+            summed[0] += 1
+            summed[1] += members or 0
+            summed[2] += pk not in with_secretary
+        if counted_on_end:
+            summed[3] += 1
+            summed[4] += members or 0
+    names = (*FORMER_FIELDS, *AS_ON_END.values(), *MEASURES, *ON_END.values())
+    return [dict(zip(names, (*key, *measures), strict=True)) for key, measures in sums.items()]
 
 
 def _wanted(within: dict) -> dict[str, set]:
