@@ -920,3 +920,22 @@ def test_an_ended_units_first_screen_names_what_it_went_into(world, reform, clie
     banner = banner[: banner.index("</div>")]
     assert "Đã sáp nhập vào Tỉnh Vĩnh Long (mới)" in banner
     assert reform["province"].get_absolute_url() not in banner
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["secretaries:vacancy_list", "branches:branch_list", "secretaries:person_list", "seminars:seminar_list"],
+)
+def test_an_ended_units_lists_say_what_they_hold_on_screen_and_on_paper(
+    world, reform, client, tieu_can_officer, name
+):
+    """Trà Vinh's vacancy list counted 574 branches (today's) under a heading naming the province, printed
+    in 2026, while its other pages count 576 as on its last day: each list of an ended unit says so."""
+    branches_reattach(on=REFORM_DAY)
+    login_verified(client, tieu_can_officer)
+    for query in ("", "?print=1"):
+        page = client.get(reverse(name) + query).content.decode()
+        assert "data-list-unit-ended" in page
+        assert "Huyện Tiểu Cần đã chấm dứt ngày 30/06/2025" in page
+    login_verified(client, commune_officer(reform["tap_ngai"], "doanxa.tapngai"))
+    assert "data-list-unit-ended" not in client.get(reverse(name)).content.decode()
