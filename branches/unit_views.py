@@ -127,13 +127,28 @@ class ProvinceDetailView(UnitDetailMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        districts = District.objects.visible_to(user).filter(province=self.object)
-        direct_communes = Commune.objects.visible_to(user).filter(province=self.object, district__isnull=True)
-        return super().get_context_data(
+        province = self.object
+        districts = District.objects.visible_to(user).filter(province=province)
+        direct_communes = Commune.objects.visible_to(user).filter(province=province, district__isnull=True)
+        context = super().get_context_data(
             districts=selectors.attach_totals(districts, user=user, level="district"),
             direct_communes=selectors.attach_totals(direct_communes, user=user, level="commune"),
             **kwargs,
         )
+        # A province that goes on: its communes' table leaves out the branches still waiting under the ended
+        # communes of the provinces that went into it, which the first screen and the provinces' list count
+        # in it. Said under the table, in the provinces' list's numbers (Tỉnh Vĩnh Long: 490 + 86 = 576).
+        formed_from = [
+            row.predecessor for row in context["lineage"]["formed_from"] if row.predecessor.ended_on
+        ]
+        context["waiting_sums"] = []
+        if province.ended_on is None and user.unit_ended_on is None and formed_from:
+            province.branch_count = sum(unit.branch_count for unit in context["direct_communes"])
+            province.branch_count += sum(unit.branch_count for unit in context["districts"])
+            ended = selectors.attach_totals(formed_from, user=user, level="province")
+            context["waiting_sums"] = selectors.waiting_sums([province, *ended])
+            context["settles_waiting"] = selectors.settles_waiting(user)
+        return context
 
 
 class DistrictDetailView(UnitDetailMixin, DetailView):

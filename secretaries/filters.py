@@ -173,8 +173,22 @@ class PersonFilter(django_filters.FilterSet):
 
 
 class VacancyFilter(BranchFilter):
-    """The branch filters, less the status one: a vacancy is an active branch by definition."""
+    """The branch filters, less the status one: a vacancy is an active branch by definition. In its place,
+    the branches still under a commune that ended (waiting for their new one): what the vacancy table's row
+    of an ended unit counts, and its link narrows the list to (person_views.draw_vacancy_rows)."""
+
+    waiting = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[("1", _("Waiting for its new commune"))],
+        method="filter_waiting",
+        empty_label=_("All"),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.filters["is_active"]
+
+    def filter_waiting(self, queryset, name, value):
+        # Under an ended commune today, as the table's row of an ended unit counts them (its branches of
+        # today): not BranchQuerySet.of_unit's branches it had, re-attached since.
+        return queryset.filter(commune__ended_on__isnull=False)

@@ -44,7 +44,14 @@ def panel(user) -> Panel:
     chart = None
     if user.is_provincial_staff and summary:
         # The first screen of provincial staff draws the province (static/js/charts.js).
-        names = [row["unit"].name if row["unit"] else str(_("Province level")) for row in shown]
+        # An ended unit's bar is its branches still waiting under it, as its row says (home_panel.html).
+        waiting = str(_("Its branches waiting for their new commune"))
+        names = [
+            (f"{row['unit'].name} · {waiting}" if row["unit"].ended_on else row["unit"].name)
+            if row["unit"]
+            else str(_("Province level"))
+            for row in shown
+        ]
         chart = {
             "type": "bar",
             "labels": names,

@@ -326,8 +326,9 @@ VACANCY_RATE_MARKED = 20
 def draw_vacancy_rows(summary: list[dict]) -> SafeString:
     """The rows of the vacancies' summary per unit (selectors.vacancy_summary), drawn here: a merged
     province's table has a row per commune (Vĩnh Long: 124 rows, most of the page's templates). Each unit
-    links to the list filtered on it, an ended unit says until when; the counts, and the vacancy rate,
-    marked above VACANCY_RATE_MARKED %."""
+    links to the list filtered on it; an ended unit's row counts only the branches still under it today
+    (waiting for their new commune, not all it had): it says so, with until when, and its link keeps those
+    (VacancyFilter's `waiting`); the counts, and the vacancy rate, marked above VACANCY_RATE_MARKED %."""
     list_url = fixed_url("secretaries:vacancy_list")
     figures = numbers()
     lines = []
@@ -336,8 +337,9 @@ def draw_vacancy_rows(summary: list[dict]) -> SafeString:
         if unit is None:
             name = escape(_("Communes directly under the province"))
         else:
-            name = f'<a href="{list_url}?{row["level"]}={int(unit.pk)}">{escape(unit.name)}</a>'
-            name += ended_note(unit)
+            waiting = "&amp;waiting=1" if unit.ended_on else ""
+            name = f'<a href="{list_url}?{row["level"]}={int(unit.pk)}{waiting}">{escape(unit.name)}</a>'
+            name += ended_note(unit, waiting=True)
         marked = "text-danger fw-semibold" if row["rate"] > VACANCY_RATE_MARKED else ""
         lines.append(
             f"<tr><td>{name}</td>"

@@ -155,3 +155,42 @@ def test_a_province_that_goes_on_counts_an_ended_ones_waiting_branches_and_links
     page = client.get(reverse("branches:district_detail", args=[w["district"].code]) + on)
     assert {c.name: c.branch_count for c in page.context["communes"]} == {"Xã Chia": 3, "Xã Nguyên": 0}
     assert "đang chờ xác định xã mới" in _note(page.content.decode())
+
+
+def test_a_province_page_adds_up_its_communes_and_the_branches_waiting_as_the_first_screen(client, w):
+    """Tỉnh Mới's page: its communes' table counts its one branch; the first screen counts the three still
+    waiting under Tỉnh Cũ's Xã Chia too. The note under the table says it, in the provinces' list's words."""
+    login_verified(client, w["staff"])
+    assert client.get(reverse("home")).context["totals"]["branches"] == 4
+    page = client.get(reverse("branches:province_detail", args=[w["province"].code]))
+    assert sum(c.branch_count for c in page.context["direct_communes"]) == 1
+    html = " ".join(page.content.decode().split())
+    note = html[html.index("data-waiting-sums") :]
+    note = note[: note.index("</p>")]
+    assert "Trang Tổng quan còn tính cả các chi đoàn còn chờ xác định xã mới" in note
+    assert "Tỉnh Mới: 1 + 3 chờ xác định xã mới = 4 chi đoàn." in note
+    assert reverse("branches:branch_waiting") in note
+    # Nothing to add for the ended province's own page, nor for its staff (who count it as on its last day).
+    on = f"?on={w['old_province'].ended_on.isoformat()}"
+    old = client.get(reverse("branches:province_detail", args=[w["old_province"].code]) + on)
+    assert "data-waiting-sums" not in old.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("who", "unit"), [("district_officer", "Huyện Cũ"), ("commune_officer", "Xã Mới Một"), ("staff", None)]
+)
+def test_a_province_row_within_an_officers_unit_says_so(client, w, who, unit):
+    """Huyện đoàn Cũ's row of Tỉnh Cũ counts one district, its own: the provinces' list and the province's
+    page say the figures are within its unit. A province's staff read whole provinces: no note."""
+    login_verified(client, w[who])
+    on = f"?on={w['old_province'].ended_on.isoformat()}"
+    province = w["old_province"] if who == "district_officer" else w["province"]
+    for url in (
+        reverse("branches:province_list"),
+        reverse("branches:province_detail", args=[province.code]) + on * (province.ended_on is not None),
+    ):
+        html = " ".join(client.get(url).content.decode().split())
+        if unit is None:
+            assert "data-scope-note" not in html, url
+        else:
+            assert f"Số liệu chỉ tính trong phạm vi {unit}, đơn vị của tài khoản này." in html, url

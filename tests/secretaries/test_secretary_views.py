@@ -462,21 +462,27 @@ def test_a_filtered_vacancy_lists_headline_speaks_of_the_filtered_list(
 
 def test_vacancy_summary_rows_are_drawn_escaped_with_their_links(client, tra_vinh_staff, world):
     """The summary per unit is drawn in the view (person_views.draw_vacancy_rows): each unit's name escaped
-    and linked to the list filtered on it, an ended unit's end, the counts, and a rate over 20 % marked."""
-    district = world["tieu_can"].commune.district
+    and linked to the list filtered on it, an ended unit's end, the counts, and a rate over 20 % marked. An
+    ended unit's row counts its branches still under it (waiting for their new commune): it says so, and its
+    link keeps those."""
+    commune = world["tieu_can"].commune
+    district = commune.district
     district.name = "Huyện <b>Tiểu</b> Cần"
-    district.ended_on = datetime.date(2025, 6, 30)  # as on 01/07/2025: its row says until when
+    district.ended_on = commune.ended_on = datetime.date(2025, 6, 30)  # as on 01/07/2025: until when
     district.save(update_fields=["name", "ended_on"])
+    commune.save(update_fields=["ended_on"])
     BranchFactory(commune=world["tieu_can"].commune)  # 1 of Tiểu Cần's 2 branches is vacant: 50 %
     login_verified(client, tra_vinh_staff)
     url = reverse("secretaries:vacancy_list")
     html = client.get(url).content.decode().split('id="vacancy-summary"')[1]
     row = next(r for r in html.split("<tr>") if "&lt;b&gt;" in r)
-    link = f'<a href="{url}?district={district.pk}">Huyện &lt;b&gt;Tiểu&lt;/b&gt; Cần</a>'
-    ended = ' <span class="small text-muted">(đến ngày 30/06/2025)</span>'
+    link = f'<a href="{url}?district={district.pk}&amp;waiting=1">Huyện &lt;b&gt;Tiểu&lt;/b&gt; Cần</a>'
+    ended = ' <span class="small text-muted">(đến ngày 30/06/2025) · Chi đoàn chờ xác định xã mới</span>'
     assert row.startswith(f"<td>{link}{ended}</td>") and "<b>" not in row
     assert '<td class="text-end">2</td><td class="text-end">1</td>' in row
     assert '<span class="text-danger fw-semibold">50,0%</span>' in row
+    totals = client.get(url, {"district": district.pk, "waiting": "1"}).context["totals"]
+    assert (totals["branches"], totals["vacant"]) == (2, 1)
 
 
 class TestVacancyExport:
