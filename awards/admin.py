@@ -85,7 +85,7 @@ class CommendationAdmin(VersionedAdminMixin, FoldedSearchMixin, HistoryAdmin):
 # Who decided and who created a campaign or a nomination have no verbose name in the model, so admin showed
 # "Decided by", "Created by" in English: named here (a label only, not stored, so no migration follows).
 for _model, _name, _label in (
-    (Campaign, "decided_by", _("decided by")),
+    (Campaign, "decided_by", _("decision recorded by")),
     (Campaign, "created_by", _("created by")),
     (Nomination, "created_by", _("created by")),
 ):

@@ -272,7 +272,7 @@ class DecisionFields(forms.Form):
         super().__init__(*args, **kwargs)
         # The rule with its day: a campaign closed early may be decided before its deadline. Not while that
         # day is still ahead ("From 29/12 to today" on 07/12): the page says it cannot be published yet.
-        earliest = earliest_decision_date(campaign)
+        self.earliest = earliest = earliest_decision_date(campaign)
         if earliest <= timezone.localdate():
             self.fields["decision_date"].help_text = _("From %(date)s to today; dd/mm/yyyy.") % {
                 "date": date_format(earliest, "SHORT_DATE_FORMAT")
@@ -305,8 +305,12 @@ class PublishForm(DecisionFields):
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, campaign: Campaign, cancel_url: str, **kwargs):
-        kwargs.setdefault("initial", {"decision_date": timezone.localdate()})
         super().__init__(*args, campaign=campaign, **kwargs)
+        # Today, the usual day of a decision recorded as it is signed; not while the rule refuses it (the
+        # window not closed yet): left empty rather than filled with a date the form would refuse.
+        today = timezone.localdate()
+        if self.earliest <= today:
+            self.initial.setdefault("decision_date", today)
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
@@ -428,6 +432,10 @@ class IdListField(forms.Field):
             raise forms.ValidationError(_("The ticked rows are not valid."), code="invalid") from None
 
 
+# The review table's boxes, outside the bulk form and joined to it by form="bulk-review".
+TICKED_NOMINATIONS = "input[type=checkbox][name=nomination]"
+
+
 class BulkReviewForm(forms.Form):
     """Approve or reject the ticked nominations at once (one reason for all when rejecting)."""
 
@@ -465,6 +473,10 @@ class BulkReviewForm(forms.Form):
                     name="action",
                     value=self.APPROVE,
                     css_class="btn btn-success",
+                    # Asked in the browser (static/js/portal.js), with how many are ticked; nothing ticked,
+                    # nothing asked: the page says so. Undone only one by one, each with a reason.
+                    data_confirm_ticked=TICKED_NOMINATIONS,
+                    data_confirm=_("Approve the {count} ticked nominations?"),
                 ),
                 StrictButton(
                     format_html(
@@ -474,6 +486,10 @@ class BulkReviewForm(forms.Form):
                     name="action",
                     value=self.REJECT,
                     css_class="btn btn-outline-danger",
+                    # Not asked while the reason is empty: the form comes back asking for it.
+                    data_confirm_complete="textarea[name=reason]",
+                    data_confirm_ticked=TICKED_NOMINATIONS,
+                    data_confirm=_("Reject the {count} ticked nominations, with this reason?"),
                 ),
             ),
         )

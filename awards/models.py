@@ -216,9 +216,10 @@ class Campaign(Versioned):
         blank=True,
         help_text=_("The name of whoever signs the decision for the Standing Committee, e.g. Nguyễn Văn An."),
     )
+    # The account that recorded the published decision, not its signer (decision_signer).
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
+        verbose_name=_("decision recorded by"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -5,6 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.utils.translation import gettext
 
 from assessments.models import Assessment, Period
 from branches.models import Commune, District
@@ -351,7 +352,13 @@ def status_counts(rows, *, unit=None) -> list[tuple[str, str, int]]:
     quota-use rows of `quota_use` (no further query)."""
     shown = [r for r in rows if unit is None or r.unit.pk == unit.pk]
     order = [Nomination.Status.SUBMITTED, Nomination.Status.APPROVED, Nomination.Status.REJECTED]
+    # Counted, the submitted are those still waiting: "Submitted" beside "All sent" read as every sent one.
+    labels = {Nomination.Status.SUBMITTED: gettext("Waiting for review")}
     return [
-        (status, Nomination.Status(status).label, sum(getattr(r, FIELD_FOR[status]) for r in shown))
+        (
+            status,
+            labels.get(status, Nomination.Status(status).label),
+            sum(getattr(r, FIELD_FOR[status]) for r in shown),
+        )
         for status in [*order, Nomination.Status.DRAFT]
     ]

@@ -326,13 +326,20 @@ def decision_date_problem(campaign: Campaign, day: datetime.date | None, today: 
     today = today or timezone.localdate()
     if day is None:
         return _("The decision date is required."), "decision_missing"
-    earliest = earliest_decision_date(campaign)
+    closed = closed_early_on(campaign)
+    earliest = closed or campaign.closes_on + datetime.timedelta(days=1)  # earliest_decision_date
     if day < earliest:
-        return (
-            _("The decision date cannot be before the day nominations ended (%(date)s).")
-            % {"date": _date(earliest)},
-            "decision_before_window_closed",
-        )
+        if closed:
+            # Closed for review on or before the deadline: the closing day itself may be the decision's.
+            message = _("The decision date cannot be before the day nominations ended (%(date)s).") % {
+                "date": _date(earliest)
+            }
+        else:
+            # Nominations ran to the end of the deadline's day: the decision is dated the day after or later.
+            message = _(
+                "The decision date must be after the nomination deadline (%(deadline)s): from %(date)s on."
+            ) % {"deadline": _date(campaign.closes_on), "date": _date(earliest)}
+        return message, "decision_before_window_closed"
     if day > today:
         return (
             _("The decision cannot be dated in the future (today is %(date)s).") % {"date": _date(today)},

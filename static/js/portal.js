@@ -93,7 +93,7 @@
 // With data-confirm-count="rows" (and data-confirm-filled="fields"), "{count}" in the question is the number
 // of those rows of its form with a field typed in (the grid's "Save and submit"). With data-confirm-ticked=
 // "boxes", it asks only when one of those boxes of its form is ticked, "{count}" being how many (a seminar's
-// themes and proposals ticked for removal).
+// themes and proposals ticked for removal; a review table's rows, whose boxes join the form by form="…").
 document.addEventListener("click", function (event) {
   const button = event.target.closest("[data-confirm]");
   if (!button) {
@@ -127,8 +127,9 @@ document.addEventListener("click", function (event) {
   const ticked = button.dataset.confirmTicked;
   if (ticked && button.form) {
     // Only when something is ticked to go (a formset's "Remove" boxes): "{count}" is how many.
-    const count = Array.from(button.form.querySelectorAll(ticked)).filter(function (box) {
-      return box.checked;
+    // The form's elements, not its descendants: a box may sit outside it, joined by its form attribute.
+    const count = Array.from(button.form.elements).filter(function (box) {
+      return box.matches(ticked) && box.checked;
     }).length;
     if (count === 0) {
       return;

@@ -86,6 +86,56 @@ class TestDecisionDate:
         assert f"– {campaign.closes_on:%d/%m/%Y}" in html
         assert "data-closed-early" not in html
 
+    @pytest.fixture
+    def after_deadline(self, world, tra_vinh_staff):
+        """This year's campaign, its deadline five days ago, closed for review today: not early."""
+        Campaign.objects.filter(pk=world["campaign"].pk).update(
+            closes_on=today() - datetime.timedelta(days=5)
+        )
+        world["campaign"].refresh_from_db()
+        campaign = services.campaign_close(campaign=world["campaign"], user=tra_vinh_staff)
+        services.nomination_approve(nomination=world["tieu_can_nomination"], reviewer=tra_vinh_staff)
+        services.nomination_reject(
+            nomination=world["cang_long_nomination"], reviewer=tra_vinh_staff, reason="Thiếu minh chứng"
+        )
+        return campaign
+
+    def test_the_deadline_day_itself_is_refused_in_words_that_name_it(self, staff, after_deadline):
+        """QA: the deadline's day was refused with "not before the day nominations ended (the day after)",
+        the day after named as the end. Nominations run to the end of the deadline: the decision comes after
+        it, and the message says so with both days."""
+        deadline = after_deadline.closes_on
+        assert services.closed_early_on(after_deadline) is None
+        response = staff.post(
+            publish_url(after_deadline),
+            {"decision_number": "9-QĐ/TĐTN", "decision_date": deadline.strftime("%d/%m/%Y")},
+        )
+        assert response.context["form"].errors["decision_date"] == [
+            f"Ngày quyết định phải sau hạn cuối nhận đề nghị ({deadline:%d/%m/%Y}), tức từ ngày "
+            f"{deadline + datetime.timedelta(days=1):%d/%m/%Y} trở đi."
+        ]
+        assert services.decision_date_problem(after_deadline, deadline + datetime.timedelta(days=1)) is None
+        assert not after_deadline.commendations.exists()
+
+    @pytest.mark.parametrize("closed", ["ready", "after_deadline"])
+    def test_the_form_is_filled_with_a_date_the_rule_accepts(self, staff, closed, request):
+        """Today, once the rule takes it: closed early today, or closed after the deadline."""
+        campaign = request.getfixturevalue(closed)
+        form = staff.get(publish_url(campaign)).context["form"]
+        assert form["decision_date"].value() == today()
+        assert services.decision_date_problem(campaign, today()) is None
+
+    def test_the_form_is_left_empty_while_no_date_is_accepted(self, staff, world):
+        """QA: on a campaign still open, the form was filled with today, which the same rule refuses (its
+        earliest day is after the deadline, 20 days on)."""
+        campaign = world["campaign"]
+        assert campaign.status == Campaign.Status.OPEN
+        assert services.decision_date_problem(campaign, today())
+        response = staff.get(publish_url(campaign))
+        assert response.context["form"]["decision_date"].value() is None
+        field = re.search(r'<input[^>]*name="decision_date"[^>]*>', response.content.decode())[0]
+        assert "value=" not in field
+
     def test_a_future_date_is_refused(self, staff, ready):
         tomorrow = today() + datetime.timedelta(days=1)
         response = staff.post(
@@ -141,6 +191,25 @@ class TestConfirmation:
         assert done.status_code == 302
         ready.refresh_from_db()
         assert (ready.status, ready.decision_signer) == (Campaign.Status.DECIDED, "Lê Văn Ký")
+
+    def test_the_history_tells_who_recorded_the_decision_from_who_signed_it(
+        self, staff, ready, tra_vinh_staff
+    ):
+        """QA: the history said "Người ra quyết định" of the account that recorded the decision, beside
+        "Người ký" of its signer: two people each seeming to decide."""
+        services.campaign_publish(
+            campaign=ready,
+            decision_number="30-QĐ/TĐTN",
+            decision_date=today(),
+            decision_signer="Lê Văn Ký",
+            user=tra_vinh_staff,
+        )
+        response = staff.get(ready.get_absolute_url())
+        changes = {change.label: change.new for row in response.context["history"] for change in row.changes}
+        assert changes["người ghi nhận quyết định"] == str(tra_vinh_staff)
+        assert changes["người ký"] == "Lê Văn Ký"
+        html = response.content.decode()
+        assert "Người ghi nhận quyết định" in html and "người ra quyết định" not in html.lower()
 
     def test_blocking_reasons_are_said_before_the_confirmation(self, staff, world, tra_vinh_staff):
         campaign = services.campaign_close(campaign=world["campaign"], user=tra_vinh_staff)

@@ -74,6 +74,30 @@ class TestPage:
         assert 'form="bulk-review"' in html and 'id="bulk-review"' in html
         assert "Nguyễn Văn Tèo" in html and "Lê Thị Hồng Nhung" in html
 
+    def test_the_counts_say_what_they_count(self, client, tra_vinh_staff, world, both):
+        """QA: "Đã gửi" counted every sent nomination on the campaign list (4) and only those still waiting
+        on the campaign's page and the review page (2). Those waiting are said to be waiting."""
+        services.nomination_approve(nomination=both[1], reviewer=tra_vinh_staff)
+        login_verified(client, tra_vinh_staff)
+        response = client.get(review_url(world["campaign"]))
+        labels = {status: label for status, label, _n in response.context["status_counts"]}
+        assert labels == {
+            "da_gui": "Chờ xét duyệt",
+            "duyet": "Đã duyệt",
+            "khong_duyet": "Không duyệt",
+            "nhap": "Nháp",
+        }
+        html = response.content.decode()
+        assert "Tất cả đề nghị đã gửi" in html
+        for page in (html, client.get(world["campaign"].get_absolute_url()).content.decode()):
+            header = page[page.index('class="table table-sm table-hover align-middle quota-use"') :]
+            header = header[: header.index("</thead>")]
+            assert "Chờ xét duyệt" in header and "Đã gửi" not in header
+        # The campaign list's "Đã gửi" is every sent one: the approved one too, with one waiting.
+        listed = client.get(reverse("awards:campaign_list")).context["campaigns"]
+        row = next(c for c in listed if c.pk == world["campaign"].pk)
+        assert (row.sent_count, row.waiting_count) == (2, 1)
+
     def test_filter_by_district_and_status(self, client, tra_vinh_staff, world, both, districts):
         services.nomination_approve(nomination=both[1], reviewer=tra_vinh_staff)
         login_verified(client, tra_vinh_staff)
@@ -144,6 +168,25 @@ class TestPage:
 
 
 class TestBulk:
+    def test_the_buttons_ask_first_with_how_many_are_ticked(self, client, tra_vinh_staff, world):
+        """QA: approving or rejecting the ticked nominations acted at once. Each asks first (data-confirm,
+        static/js/portal.js), "{count}" being the ticked boxes of the table, which join the form from outside
+        it; rejecting asks only once the reason is written (without one it is refused anyway)."""
+        login_verified(client, tra_vinh_staff)
+        html = client.get(review_url(world["campaign"])).content.decode()
+        buttons = {
+            re.search(r'value="(\w+)"', tag).group(1): tag
+            for tag in re.findall(r"<button[^>]*>", html[html.index('id="bulk-review"') :])
+            if 'name="action"' in tag
+        }
+        ticked = 'data-confirm-ticked="input[type=checkbox][name=nomination]"'
+        assert ticked in buttons["approve"] and ticked in buttons["reject"]
+        assert 'data-confirm="Duyệt {count} đề nghị đã chọn?"' in buttons["approve"]
+        assert 'data-confirm="Không duyệt {count} đề nghị đã chọn, với lý do đã ghi?"' in buttons["reject"]
+        assert 'data-confirm-complete="textarea[name=reason]"' in buttons["reject"]
+        assert "data-confirm-complete" not in buttons["approve"]
+        assert 'name="reason"' in html and "<textarea" in html
+
     def test_approve_selected_keeps_the_filters(self, client, tra_vinh_staff, world, both):
         login_verified(client, tra_vinh_staff)
         url = review_url(world["campaign"], "?status=da_gui")
