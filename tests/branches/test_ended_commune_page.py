@@ -127,6 +127,9 @@ def test_an_ended_provinces_account_counts_alike_on_every_page(client, w):
     assert {p: p.branch_count for p in provinces.context["provinces"]} == {w["old_province"]: 4}
     note = _note(provinces.content.decode())
     assert "mà tỉnh có vào ngày cuối cùng" in note and "chỉ tính" not in note
+    # Like its first screen's table of units, not its headline figures (today's: fewer, some ended since).
+    assert "như bảng các đơn vị trực thuộc trên trang Tổng quan" in note
+    assert "theo tình trạng hiện nay" in note
     assert not note.rstrip().endswith(":") and "Trang Tổng quan tính các chi đoàn này" not in note
     # The staff of an ended province do not settle the waiting branches: no link to the work list (403).
     assert reverse("branches:branch_waiting") not in note
