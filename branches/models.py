@@ -344,11 +344,12 @@ class BranchQuerySet(ScopedQuerySet):
         (BranchAttachment). A list narrowed to Huyện Tiểu Cần finds the branches Tiểu Cần had, not only the
         few still waiting under it for a new commune."""
         path = {Province: "commune__province", District: "commune__district", Commune: "commune"}[type(unit)]
-        condition = Q(**{path: unit.pk})
-        if unit.ended_on is not None:
-            had = BranchAttachment.objects.filter(**{path: unit.pk, "ended_on__lte": unit.ended_on})
-            condition |= Q(pk__in=had.values("branch"))
-        return self.filter(condition)
+        if unit.ended_on is None:
+            return self.filter(**{path: unit.pk})
+        had = BranchAttachment.objects.filter(**{path: unit.pk, "ended_on__lte": unit.ended_on})
+        # One list of ids, not an OR of the two tests: that read every branch of the country (~25 ms).
+        under = self.model._base_manager.filter(**{path: unit.pk}).order_by().values("pk")
+        return self.filter(pk__in=under.union(had.order_by().values("branch"), all=True))
 
     def waiting(self) -> "BranchQuerySet":
         """Branches still under a commune that ended and went into new ones (split across several, or whose
