@@ -353,7 +353,7 @@ def status_counts(rows, *, unit=None) -> list[tuple[str, str, int]]:
     shown = [r for r in rows if unit is None or r.unit.pk == unit.pk]
     order = [Nomination.Status.SUBMITTED, Nomination.Status.APPROVED, Nomination.Status.REJECTED]
     # Counted, the submitted are those still waiting: "Submitted" beside "All sent" read as every sent one.
-    labels = {Nomination.Status.SUBMITTED: gettext("Waiting for review")}
+    labels = {Nomination.Status.SUBMITTED: gettext("Submitted, waiting for review")}
     return [
         (
             status,

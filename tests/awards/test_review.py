@@ -76,13 +76,14 @@ class TestPage:
 
     def test_the_counts_say_what_they_count(self, client, tra_vinh_staff, world, both):
         """QA: "Đã gửi" counted every sent nomination on the campaign list (4) and only those still waiting
-        on the campaign's page and the review page (2). Those waiting are said to be waiting."""
+        on the campaign's page and the review page (2). Those waiting are said to be waiting, under the name
+        of their status (their badge's "Đã gửi")."""
         services.nomination_approve(nomination=both[1], reviewer=tra_vinh_staff)
         login_verified(client, tra_vinh_staff)
         response = client.get(review_url(world["campaign"]))
         labels = {status: label for status, label, _n in response.context["status_counts"]}
         assert labels == {
-            "da_gui": "Chờ xét duyệt",
+            "da_gui": "Đã gửi, chờ xét duyệt",
             "duyet": "Đã duyệt",
             "khong_duyet": "Không duyệt",
             "nhap": "Nháp",
@@ -92,7 +93,7 @@ class TestPage:
         for page in (html, client.get(world["campaign"].get_absolute_url()).content.decode()):
             header = page[page.index('class="table table-sm table-hover align-middle quota-use"') :]
             header = header[: header.index("</thead>")]
-            assert "Chờ xét duyệt" in header and "Đã gửi" not in header
+            assert "Đã gửi, chờ xét duyệt" in header
         # The campaign list's "Đã gửi" is every sent one: the approved one too, with one waiting.
         listed = client.get(reverse("awards:campaign_list")).context["campaigns"]
         row = next(c for c in listed if c.pk == world["campaign"].pk)

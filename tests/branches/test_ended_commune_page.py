@@ -100,7 +100,7 @@ def test_the_province_list_says_in_numbers_how_the_first_screen_counts_and_dashe
     html = " ".join(client.get(reverse("branches:province_list")).content.decode().split())
     note = html[html.index("data-counts-today") :]
     note = note[: note.index("</p>")]
-    assert "Tỉnh đã chấm dứt chỉ tính các chi đoàn còn chờ xác định xã mới." in note
+    assert "Với tỉnh đã chấm dứt, số liệu chỉ tính các chi đoàn còn chờ xác định xã mới." in note
     assert "Tỉnh Mới: 1 + 3 chờ xác định xã mới = 4 chi đoàn." in note
     assert "Tỉnh Mới Khác: 0 + 1 chờ xác định xã mới = 1 chi đoàn." in note
     row = next(r for r in html.split("<tr>") if f">{w['province'].name}</a>" in r)

@@ -937,5 +937,9 @@ def test_an_ended_units_lists_say_what_they_hold_on_screen_and_on_paper(
         page = client.get(reverse(name) + query).content.decode()
         assert "data-list-unit-ended" in page
         assert "Huyện Tiểu Cần đã chấm dứt ngày 30/06/2025" in page
+        # A list of records says so; a list of branches or people that they are today's.
+        records = name == "seminars:seminar_list"
+        assert ("ghi theo đơn vị tại thời điểm ghi nhận" in page) == records
+        assert ("theo tình trạng hiện nay" in page) != records
     login_verified(client, commune_officer(reform["tap_ngai"], "doanxa.tapngai"))
     assert "data-list-unit-ended" not in client.get(reverse(name)).content.decode()
