@@ -943,3 +943,17 @@ def test_an_ended_units_lists_say_what_they_hold_on_screen_and_on_paper(
         assert ("theo tình trạng hiện nay" in page) != records
     login_verified(client, commune_officer(reform["tap_ngai"], "doanxa.tapngai"))
     assert "data-list-unit-ended" not in client.get(reverse(name)).content.decode()
+
+
+def test_the_branch_list_marks_an_old_commune_and_names_its_district_on_a_phone(
+    world, reform, client, tra_vinh_staff
+):
+    """QA at 360 px: Trà Vinh's list showed "Khóm 1 | Phường 3" beside "Khóm 1 | Phường Trà Vinh", the old
+    ward unmarked and its district's column hidden: the old commune says until when, and its district is
+    named under it where the column is hidden."""
+    login_verified(client, tra_vinh_staff)
+    html = client.get(reverse("branches:branch_list")).content.decode()
+    cell = html[html.index(world["tieu_can"].name) :]
+    cell = cell[cell.index("Xã Hiếu Tử") : cell.index("</td>", cell.index("Xã Hiếu Tử"))]
+    assert "30/06/2025" in cell
+    assert 'd-md-none d-print-none">Huyện Tiểu Cần</div>' in cell
