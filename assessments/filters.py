@@ -35,7 +35,9 @@ class AssessmentFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Assessment.Status.choices, empty_label=_("All")
     )
-    rating = django_filters.ChoiceFilter(label=_("Rating"), choices=Rating.choices, empty_label=_("All"))
+    rating = django_filters.ChoiceFilter(
+        label=_("Rating"), choices=Rating.choices, empty_label=_("All"), method="filter_rating"
+    )
     o = SortFilter(
         fields=[
             ("person__sort_key", "name"),
@@ -65,6 +67,10 @@ class AssessmentFilter(django_filters.FilterSet):
         if request.user.is_district_officer:
             self.filters["commune"].extra["widget"] = AutocompleteSelect("branches:commune_autocomplete")
         districts_of_the_past(self, request.user)
+
+    def filter_rating(self, queryset, name, value):
+        # Only those that show the rating: a draft still waiting for scores shows none.
+        return queryset.rated(value)
 
     def filter_search(self, queryset, name, value):
         from core.text import search_terms

@@ -562,6 +562,16 @@ class AssessmentQuerySet(ScopedQuerySet):
         )
         return self.annotate(missing_scores=Coalesce(Subquery(unscored), 0))
 
+    def rated(self, rating: str):
+        """The assessments that show `rating` (the list's filter by rating): those whose rating waits for
+        criteria not scored yet show none (Assessment.unscored == "waiting") and are left out, by the same
+        rule, in SQL: a status whose rating waits (Assessment.RATING_WAITS_STATUSES) and a criterion saved
+        without a score."""
+        waiting = Q(status__in=Assessment.RATING_WAITS_STATUSES) & Exists(
+            Score.objects.filter(assessment=OuterRef("pk"), value__isnull=True)
+        )
+        return self.filter(rating=rating).exclude(waiting)
+
     def seen_by_person(self):
         """What the person assessed sees of their assessments (their own page): all but the unit's own drafts.
         A draft of the unit's review of what they sent stays, as the unit reviewing it
@@ -753,7 +763,7 @@ class Assessment(Versioned):
         yet). templates/assessments/partials/rating.html and the list's export say it so."""
         if not getattr(self, "missing_scores", 0):
             return ""
-        if self.is_draft:
+        if self.status in self.RATING_WAITS_STATUSES:
             return "waiting"
         return "" if self.in_self_step else "left"
 
@@ -775,6 +785,9 @@ class Assessment(Versioned):
     # Statuses an officer or provincial staff treat as the unit's record (the self-assessment step is not).
     UNIT_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.CONFIRMED)
     UNIT_DRAFT_STATUSES = (Status.AWAITING_REVIEW, Status.DRAFT)
+    # Statuses whose rating waits for the criteria not scored yet: shows none (`unscored`, and
+    # AssessmentQuerySet.rated, the list's filter by rating).
+    RATING_WAITS_STATUSES = (Status.DRAFT,)
 
 
 #: a change of status that is a step of the workflow, by the step's name and label (the history's "What")

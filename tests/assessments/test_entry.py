@@ -6,6 +6,7 @@ from django.urls import reverse
 from assessments import services
 from assessments.models import Assessment
 from tests.assessments.conftest import all_scores
+from tests.excel import read_export
 from tests.factories import BranchFactory, person_with_term
 from tests.login import login_verified
 
@@ -109,6 +110,29 @@ class TestGrid:
         Assessment.objects.filter(pk=partial.pk).update(status=Assessment.Status.AWAITING_REVIEW)
         page = " ".join(client.get(partial.get_absolute_url()).content.decode().split())
         assert "để trống" not in page and "chưa chấm" not in page
+
+    def test_the_rating_filter_lists_only_those_that_show_the_rating(
+        self, client, tieu_can_officer, commune_people, hieu_tu, framework, criteria
+    ):
+        """A draft still waiting for scores shows no rating (templates/assessments/partials/rating.html):
+        filtering by its stored rating does not list it, nor export it; sent on with criteria left empty, it
+        shows its rating and is listed."""
+        client.force_login(tieu_can_officer)
+        rows = {commune_people[0]: ["4"] * 11, commune_people[1]: ["4", "4"] + [""] * 9}
+        client.post(grid_url(hieu_tu), grid_data(framework, criteria, commune_people, rows))
+        partial = Assessment.objects.get(person=commune_people[1])
+        whole = Assessment.objects.get(person=commune_people[0])
+        assert partial.rating == whole.rating  # both stored, only the whole one shown
+        query = {"framework": framework.pk, "rating": whole.rating}
+
+        listed = client.get(reverse("assessments:assessment_list"), query).context["assessments"]
+        assert [a.pk for a in listed] == [whole.pk]
+        export = read_export(client.get(reverse("assessments:assessment_export"), query))
+        assert export.column("Họ và tên") == [whole.person.full_name]
+
+        Assessment.objects.filter(pk=partial.pk).update(status=Assessment.Status.SUBMITTED)
+        listed = client.get(reverse("assessments:assessment_list"), query).context["assessments"]
+        assert {a.pk for a in listed} == {whole.pk, partial.pk}
 
     def test_the_grids_save_and_submit_asks_first_counting_the_rows(
         self, client, tieu_can_officer, hieu_tu, framework
