@@ -157,6 +157,19 @@ class ScoreImport(ImportKind):
         # Those who fill in the commune grid, for a unit that still exists.
         return user.has_portal_role and user.unit_ended_on is None and self.framework_of(user) is not None
 
+    def template_lists(self, user) -> dict[str, list[str]]:
+        # The unit's secretaries the rows are for (those leading a branch of a commune of today), as the
+        # grid lists them: the "Full name" column's drop-down.
+        names = (
+            Term.objects.visible_to(user)
+            .current()
+            .secretaries()
+            .filter(branch__is_active=True, branch__commune__ended_on__isnull=True)
+            .order_by("person__sort_key", "person__full_name")
+            .values_list("person__full_name", flat=True)
+        )
+        return {"full_name": list(dict.fromkeys(names[:2000]))}
+
     def example_row(self, user) -> dict:
         return {"full_name": "Nguyễn Thị Hồng Nhung", "date_of_birth": None}
 

@@ -319,3 +319,21 @@ def test_a_points_criterion_takes_its_own_maximum_and_the_template_says_so(offic
     instructions = load_workbook(BytesIO(b"".join(template.streaming_content)))["Hướng dẫn"]
     text = " ".join(str(cell.value) for line in instructions.iter_rows() for cell in line if cell.value)
     assert f"Nhập số nguyên từ 0 đến {criteria[0].max_points}." in text and "0, 1, 2…" not in text
+
+
+def test_the_template_lists_the_units_secretaries_to_choose_from(officer_client, world, hieu_tu):
+    """The upload page promises the template "with the lists of your unit": its "Danh mục" sheet names the
+    secretaries the rows are for (a drop-down on "Họ và tên"), the unit's only; it was empty."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    newcomer = person_with_term(branch=BranchFactory(commune=hieu_tu, name="Ấp Mẫu"), full_name="Lý Thị Mẫu")
+    template = officer_client.get(reverse("imports:batch_template", args=["scores"]))
+    workbook = load_workbook(BytesIO(b"".join(template.streaming_content)))
+    lists = [cell.value for cell in workbook["Danh mục"]["A"]]
+    assert lists[0] == "Họ và tên"
+    assert set(lists[1:]) == {world["tieu_can_person"].full_name, newcomer.full_name}
+    assert world["cang_long_person"].full_name not in lists  # another district's
+    validations = workbook["Dữ liệu"].data_validations.dataValidation
+    assert [str(v.sqref).split(":")[0] for v in validations] == ["A3"]
