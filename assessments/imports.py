@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, gettext_noop
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.importing.engine import (
@@ -29,8 +29,10 @@ from core.importing.engine import (
     ImportKind,
     ParsedRow,
     Plan,
+    later,
     outcome_of,
     record_basis,
+    shown,
 )
 from core.templatetags.portal import places
 from core.text import fold
@@ -55,6 +57,19 @@ from .selectors import assessed_elsewhere, framework_criteria
 def score_help(low: int, high: int) -> str:
     # In the request's language: the columns are made for the user who asks (ScoreImport.for_user).
     return _("Enter a whole number from %(min)s to %(max)s.") % {"min": low, "max": high}
+
+
+def framework_target(framework: Framework, quarter: int | None) -> dict:
+    """What the rows go into, as the upload page, the template and the preview (in its reader's language)
+    name it."""
+    if quarter:
+        return later(
+            gettext_noop("Framework: %(name)s (%(year)s), quarter %(quarter)s"),
+            name=framework.name,
+            year=framework.year,
+            quarter=quarter,
+        )
+    return later(gettext_noop("Framework: %(name)s (%(year)s)"), name=framework.name, year=framework.year)
 
 
 def criterion_key(criterion: Criterion) -> str:
@@ -125,12 +140,7 @@ class ScoreImport(ImportKind):
         if framework is not None:
             bound.quarter = quarter_at_hand(framework)
             bound._columns = self.BASE + tuple(self._criterion_columns(framework.pk))
-            bound.target = (
-                _("Framework: %(name)s (%(year)s), quarter %(quarter)s")
-                % {"name": framework.name, "year": framework.year, "quarter": bound.quarter}
-                if bound.quarter
-                else _("Framework: %(name)s (%(year)s)") % {"name": framework.name, "year": framework.year}
-            )
+            bound.target = shown(framework_target(framework, bound.quarter))
         return bound
 
     @property
@@ -270,7 +280,7 @@ class ScoreImport(ImportKind):
                     record_basis(assessment) if assessment is not None else record_basis(terms.get(pk))
                 ) + record_basis(framework, versioned=False)
             outcomes.append(outcome_of(row, action, summary, basis=basis, cells=cells))
-        return Plan(outcomes, payload, columns=preview.columns())
+        return Plan(outcomes, payload, target=framework_target(framework, quarter), columns=preview.columns())
 
     @staticmethod
     def _person(row: ParsedRow, people: dict, columns: dict) -> dict | None:
@@ -347,9 +357,19 @@ class ScorePreview:
                 columns.append(
                     {"label": criterion_code(criterion), "title": title, "group": heading, "total": False}
                 )
-            columns.append({"label": _("Score"), "title": _("Group score"), "group": heading, "total": True})
-        columns.append({"label": _("Overall score"), "title": "", "group": "", "total": True})
-        columns.append({"label": _("Rating"), "title": "", "group": "", "total": False})
+            # The words in the reader's language (engine.later); the names are data.
+            columns.append(
+                {
+                    "label": later(gettext_noop("Score")),
+                    "title": later(gettext_noop("Group score")),
+                    "group": heading,
+                    "total": True,
+                }
+            )
+        columns.append(
+            {"label": later(gettext_noop("Overall score")), "title": "", "group": "", "total": True}
+        )
+        columns.append({"label": later(gettext_noop("Rating")), "title": "", "group": "", "total": False})
         return columns
 
     def cells(self, values: dict, stored: dict | None) -> list[dict]:
@@ -379,11 +399,12 @@ class ScorePreview:
         # left empty.
         missing = sum(1 for criterion in self.criteria if values.get(criterion.pk) is None)
         if missing and derived.overall is not None:
-            shown["rating"] = ngettext(
-                "%(counter)s criterion not scored yet", "%(counter)s criteria not scored yet", missing
-            ) % {"counter": missing}
+            # (the messages of the list's rating, assessment_views._rating_text)
+            shown["rating"] = later(
+                "%(counter)s criterion not scored yet", "%(counter)s criteria not scored yet", count=missing
+            )
         else:
-            shown["rating"] = str(Rating(derived.rating).label) if derived.rating else ""
+            shown["rating"] = later(Rating(derived.rating).label) if derived.rating else ""
         return shown
 
     @staticmethod

@@ -280,7 +280,8 @@ class Plan:
     payload: Any = None
     ignored_headers: list[str] = field(default_factory=list)
     #: what the rows go into, where the user's unit decides it (`ImportKind.target`): said on the preview
-    target: str = ""
+    #: (text, or `later`'s words put in the reader's language)
+    target: str | dict = ""
     #: the columns the preview's rows show after the record, each {"label", "title", "group", "total"}:
     #: what every row will be saved as (the scores: each criterion, the group scores, overall and rating)
     columns: list[dict] = field(default_factory=list)
@@ -323,6 +324,29 @@ def suggestion(text: str, candidates: dict[str, str]) -> str | None:
     """The display name of the candidate closest to `text` (folded keys → names), if close enough."""
     close = difflib.get_close_matches(fold(text), list(candidates), n=1, cutoff=0.75)
     return candidates[close[0]] if close else None
+
+
+# ---- text kept in a report ----------------------------------------------------------------------------
+
+
+def later(message, plural: str = "", *, count: int | None = None, **params) -> dict:
+    """Words of a batch's report put in the reader's language when the page is drawn (`shown`), not in the
+    uploader's: the English message (a lazy label is read in English, the source language), its plural,
+    and its values. The message must be in the catalogue (marked where it is written)."""
+    with translation.override("en"):
+        return {"msgid": str(message), "plural": plural, "count": count, "params": params}
+
+
+def shown(text) -> str:
+    """A report's text as the reader reads it: `later`'s in their language, plain text (data, or a report
+    kept before) as it is."""
+    if not isinstance(text, dict) or "msgid" not in text:
+        return text
+    if text["plural"]:
+        message = translation.ngettext(text["msgid"], text["plural"], text["count"])
+        return message % {"counter": text["count"], **text["params"]}
+    message = translation.gettext(text["msgid"])
+    return message % text["params"] if text["params"] else message
 
 
 # ---- kinds -------------------------------------------------------------------------------------------

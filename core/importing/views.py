@@ -19,7 +19,7 @@ from core.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
 from core.security_log import security_event
 
 from . import services
-from .engine import ERROR, KINDS, kinds_for
+from .engine import ERROR, KINDS, kinds_for, shown
 from .forms import ConfirmForm, SamePersonForm, UploadForm
 from .models import ImportBatch
 from .reader import ImportFileError
@@ -120,10 +120,17 @@ def batch_detail(request, pk):
     errors = [r for r in rows if r["action"] == ERROR]
     others = [r for r in rows if r["action"] != ERROR]
     choices = [r for r in rows if r.get("same_as")]
-    columns = batch.report.get("columns", [])
+    # The report's words in the reader's language (engine.later), its data as stored.
+    columns = [
+        {**column, "label": shown(column["label"]), "title": shown(column["title"])}
+        for column in batch.report.get("columns", [])
+    ]
     for row in others[:SHOWN_OTHERS] if columns else ():
         # Each cell beside its column (a total is set in bold): the rows' table draws them in pairs.
-        row["shown_cells"] = list(zip(columns, row.get("cells", []), strict=False))
+        cells = [
+            {**cell, "text": shown(cell["text"]), "was": shown(cell["was"])} for cell in row.get("cells", [])
+        ]
+        row["shown_cells"] = list(zip(columns, cells, strict=False))
     may_confirm = _may_confirm(request, batch)
     return render(
         request,
@@ -137,7 +144,7 @@ def batch_detail(request, pk):
             "hidden_others": max(0, len(others) - SHOWN_OTHERS) + batch.report.get("more", 0),
             "ignored_headers": batch.report.get("ignored_headers", []),
             # What the rows go into (the scores: the framework), as the plan chose it.
-            "target": batch.report.get("target", ""),
+            "target": shown(batch.report.get("target", "")),
             # The cells a kind shows beside each row (the scores: every criterion, as it will be saved).
             "columns": columns,
             # The rows that read differently when this preview was last confirmed: it was planned again.

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from assessments.models import Assessment
 from assessments.selectors import framework_criteria
+from core.importing.engine import shown
 from core.importing.models import ImportBatch
 from tests.aggregates import assert_totals_exact
 from tests.factories import BranchFactory, person_with_term
@@ -180,7 +181,11 @@ def test_a_rows_errors_are_listed_in_the_order_of_the_columns(officer_client, wo
 
 
 def _cells(batch) -> dict[int, list[dict]]:
-    return {r["number"]: r.get("cells", []) for r in batch.report["rows"]}
+    """Each row's cells, their words read as the page shows them (kept in English: engine.later)."""
+    return {
+        row["number"]: [{**c, "text": shown(c["text"]), "was": shown(c["was"])} for c in row.get("cells", [])]
+        for row in batch.report["rows"]
+    }
 
 
 def test_the_preview_shows_every_rows_scores_as_they_will_be_saved(officer_client, world, hieu_tu):
@@ -200,7 +205,7 @@ def test_the_preview_shows_every_rows_scores_as_they_will_be_saved(officer_clien
     assert (batch.new_count, batch.updated_count, batch.error_count) == (1, 1, 0)
 
     columns = batch.report["columns"]
-    assert [c["label"] for c in columns] == [
+    assert [shown(c["label"]) for c in columns] == [
         *codes[:4], "Điểm", *codes[4:8], "Điểm", *codes[8:], "Điểm", "Điểm chung", "Xếp loại"
     ]  # fmt: skip
     assert columns[0]["group"] == "1. Kỹ năng điều hành, quản lý" and columns[0]["title"]
@@ -263,7 +268,7 @@ def test_a_points_frameworks_preview_sums_its_parts_and_applies_its_conditions(o
     teo = world["tieu_can_person"]
     row[codes[0]] = 0
     batch = _import(officer_client, [row], ["Họ và tên", *codes])
-    assert batch.report["target"].startswith("Bộ tiêu chí: Thang 100") and batch.new_count == 1
+    assert shown(batch.report["target"]).startswith("Bộ tiêu chí: Thang 100") and batch.new_count == 1
     cells = _cells(batch)[3]
     overall = 100 - criteria[0].max_points
     part = sum(c.max_points for c in criteria if c.group_id == criteria[0].group_id) - criteria[0].max_points
@@ -337,3 +342,30 @@ def test_the_template_lists_the_units_secretaries_to_choose_from(officer_client,
     assert world["cang_long_person"].full_name not in lists  # another district's
     validations = workbook["Dữ liệu"].data_validations.dataValidation
     assert [str(v.sqref).split(":")[0] for v in validations] == ["A3"]
+
+
+def test_the_preview_says_its_words_in_the_readers_language(officer_client, world, hieu_tu):
+    """Read in English, the preview's framework line, column headers and ratings are English, whoever
+    uploaded the file and in whatever language (they were kept in the uploader's words); the framework's,
+    groups' and criteria's names are data, as stored."""
+    framework = world["tieu_can_assessment"].framework  # Tèo's complete draft: 4 everywhere
+    codes = [f"{c.group.order}.{c.order}" for c in framework_criteria(framework)]
+    person_with_term(branch=BranchFactory(commune=hieu_tu, name="Ấp Điểm"), full_name="Lý Thị Điểm")
+    rows = [
+        {"Họ và tên": world["tieu_can_person"].full_name, **dict.fromkeys(codes, 5)},
+        {"Họ và tên": "Lý Thị Điểm", **dict.fromkeys(codes, 3), codes[1]: None},
+    ]
+    batch = _import(officer_client, rows, ["Họ và tên", *codes])  # uploaded in Vietnamese
+    officer_client.post(reverse("set_language"), {"language": "en", "next": batch.get_absolute_url()})
+    english = " ".join(officer_client.get(batch.get_absolute_url()).content.decode().split())
+    assert f"Framework: {framework.name} ({framework.year})" in english
+    assert ">Overall score<" in english and ">Rating<" in english and "Group score" in english
+    assert "Excellently fulfilled duties" in english and "Well fulfilled duties</del>" in english
+    assert "1 criterion not scored yet" in english
+    for vietnamese in ("Bộ tiêu chí:", "Điểm chung", "Xếp loại", "Hoàn thành", "chưa chấm"):
+        assert vietnamese not in english, vietnamese
+    assert "1. Kỹ năng điều hành, quản lý" in english  # a group's name: data
+
+    officer_client.post(reverse("set_language"), {"language": "vi", "next": batch.get_absolute_url()})
+    vietnamese = " ".join(officer_client.get(batch.get_absolute_url()).content.decode().split())
+    assert f"Bộ tiêu chí: {framework.name}" in vietnamese and "Hoàn thành xuất sắc nhiệm vụ" in vietnamese
