@@ -326,10 +326,10 @@ def decision_date_problem(campaign: Campaign, day: datetime.date | None, today: 
     today = today or timezone.localdate()
     if day is None:
         return _("The decision date is required."), "decision_missing"
-    closed = closed_early_on(campaign)
-    earliest = closed or campaign.closes_on + datetime.timedelta(days=1)  # earliest_decision_date
+    earliest = earliest_decision_date(campaign)
     if day < earliest:
-        if closed:
+        # Closed early (closed_early_on) is a day up to the deadline; otherwise the day after it.
+        if earliest <= campaign.closes_on:
             # Closed for review on or before the deadline: the closing day itself may be the decision's.
             message = _("The decision date cannot be before the day nominations ended (%(date)s).") % {
                 "date": _date(earliest)

@@ -252,10 +252,11 @@ def _former_rows(user) -> list[dict]:
     district and province beside it) as the counters are (`_columns`): read once per request (cached on
     the user, as `former_branch_ids` is), as a page sums them several ways (totals, per unit, vacancies).
 
-    For a unit that has ended (a Huyện đoàn, the staff of old Tỉnh đoàn Trà Vinh) the same query also sums
-    every branch the unit had that was active on its last day (`active_on`, those ended since included),
-    per the commune, district and province they were under that day (`AS_ON_END`), as `ON_END`: what its
-    table of units counts. The counters cannot say it: they count the branches active today."""
+    For a unit that has ended (a Huyện đoàn, the staff of old Tỉnh đoàn Trà Vinh) its rows
+    (`_ended_unit_rows`) also sum every branch the unit had that was active on its last day (`active_on`,
+    those ended since included), per the commune, district and province they were under that day
+    (`AS_ON_END`), as `ON_END`: what its table of units counts. The counters cannot say it: they count the
+    branches active today."""
     if not hasattr(user, "_former_counted"):
         ended = None if user.is_administrator else user.unit_ended_on
         rows = []
