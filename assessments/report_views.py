@@ -163,7 +163,7 @@ def _draw_units(report, framework, *, linked: frozenset[str]) -> str:
             border = " border-start" if index == 0 else ""
             percent = ""
             if row.counted:
-                percent = f' <span class="small text-muted">({figures.places(share.percent, 0)}%)</span>'
+                percent = f' <span class="small text-muted">({figures.places(share.percent, 1)}%)</span>'
             count = figures.grouped(share.count)
             cells.append(f'<td class="text-end text-nowrap{border}">{count}{percent}</td>')
         lines.append(f"<tr>{''.join(cells)}</tr>")

@@ -212,7 +212,7 @@ def test_summary_unit_rows_are_drawn_escaped_with_their_links(client, scored, tr
     link = f"{reverse('assessments:assessment_list')}?framework={framework.pk}&amp;district={district.pk}"
     assert f'<a href="{link}">Huyện &lt;b&gt;Càng&lt;/b&gt; Long</a>' in row and "<b>" not in row
     assert '<td class="text-end fw-semibold">1,73</td>' in row  # Nhung's overall score alone
-    assert '<span class="small text-muted">(100%)</span>' in row  # one of one in a rating
+    assert '<span class="small text-muted">(100,0%)</span>' in row  # one of one in a rating
     # Rolled up to today's units (here communes): each named, not linked (no list of a unit of today).
     commune = scored["nhung"].branch.commune
     commune.name = "Xã <i>An</i> Trường"
