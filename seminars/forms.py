@@ -4,6 +4,7 @@ services.seminar_save."""
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -19,7 +20,7 @@ from secretaries.models import Person
 
 from .models import Programme, Proposal, Seminar, union_body_name
 from .seminar_selectors import organiser_units
-from .services import check_held_not_ahead, proposal_due_error
+from .services import check_held_by, check_held_not_ahead, proposal_due_error
 
 PROVINCE, DISTRICT, COMMUNE = ORGANISER_KINDS = ("province", "district", "commune")
 
@@ -216,6 +217,11 @@ class SeminarForm(ErrorSummary, VersionedForm, forms.ModelForm):
         self.fields["participants"].queryset = Person.objects.visible_to(user)
         self.fields["programme"].queryset = programmes_offered(user, current=self.instance.programme_id)
         self.fields["programme"].empty_label = NO_CHOICE
+        if (ended := user.unit_ended_on) is not None:
+            # Said before the whole form is filled in, not only on saving (check_held_by).
+            self.fields["held_on"].help_text = _(
+                "Up to %(date)s: %(unit)s ended that day and records nothing dated later."
+            ) % {"date": date_format(ended, "SHORT_DATE_FORMAT"), "unit": user.unit}
         if fixed_organiser(user) is not None:
             # A district or commune officer records their own unit's seminars only: nothing to choose.
             del self.fields["organiser"]
@@ -277,6 +283,31 @@ class SeminarForm(ErrorSummary, VersionedForm, forms.ModelForm):
         day = self.cleaned_data.get("held_on")
         check_held_not_ahead(day)  # a ValidationError here is shown next to the date
         return day
+
+    def clean(self):
+        cleaned = super().clean()
+        day = cleaned.get("held_on")
+        if day is not None:
+            try:
+                self.check_held_by(day)
+            except ValidationError as error:
+                # The date itself is refused (its unit had ended, or not begun): add_error drops it from
+                # cleaned_data, so the checks that read it (the programme's period, the proposals' due dates)
+                # give no advice on fields that are right. The service checks the same again.
+                self.add_error("held_on", error)
+        return cleaned
+
+    def check_held_by(self, day) -> None:
+        """The service's refusal of a day its organiser (or the user's own unit) did not exist, said next to
+        the date before anything that reads the date."""
+        organiser = fixed_organiser(self.user)
+        if organiser is None and (chosen := self.cleaned_data.get("organiser")) is not None:
+            province, district, commune = chosen
+            organiser = commune or district or province
+        if organiser is None:  # an organiser refused: its own error says so
+            self.user.check_may_record_on(day)
+        else:
+            check_held_by(organiser=organiser, day=day, user=self.user)
 
     #: a refusal of the service shown next to its field
     FIELD_FOR_CODE = {

@@ -308,6 +308,59 @@ def test_ended_units_record_no_seminar_follow_up_or_model_after_their_end(
         )
 
 
+def test_an_ended_units_date_after_its_end_is_refused_first_and_alone(
+    world, reform, tieu_can, tieu_can_officer, client
+):
+    """QA: Huyện đoàn Tiểu Cần (ended 30/06/2025) moving its seminar to 01/07/2025, or recording one on
+    15/07/2025 under its programme, was told to change the programme and the proposals' due dates, and
+    nothing beside the date, the real cause. The end is said beside the date; nothing else reads it."""
+    programme = Programme.objects.create(
+        province=tieu_can.province,
+        district=tieu_can,
+        name="Xây dựng giá trị hình mẫu thanh niên thời kỳ mới",
+        from_year=2019,
+        to_year=2022,
+    )
+    login_verified(client, tieu_can_officer)
+    form = client.get(reverse("seminars:seminar_create")).context["form"]
+    # Said up front, under the date.
+    assert form.fields["held_on"].help_text == (
+        "Đến ngày 30/06/2025: Huyện Tiểu Cần kết thúc vào ngày này, không thể ghi nhận mới sau đó."
+    )
+    seminar = world["tieu_can_seminar"]
+    proposal = seminar.proposals.get()
+    edit = seminar_data(
+        programme=programme.pk,
+        held_on="01/07/2025",
+        **{
+            "proposals-INITIAL_FORMS": "1",
+            "proposals-0-id": proposal.pk,
+            "proposals-0-loaded_version": proposal.version,
+            "proposals-0-due_on": "31/12/2021",
+            "proposals-0-status": proposal.status,
+            "proposals-1-due_on": "30/06/2021",
+        },
+    )
+    for url, data in (
+        (reverse("seminars:seminar_update", args=[seminar.pk]), edit),
+        (
+            reverse("seminars:seminar_create"),
+            seminar_data(programme=programme.pk, held_on="15/07/2025", title="QA thử chương trình"),
+        ),
+    ):
+        page = client.post(url, data)
+        assert page.status_code == 200
+        form = page.context["form"]
+        assert list(form.errors) == ["held_on"], form.errors
+        assert "Huyện Tiểu Cần đã kết thúc ngày 30/06/2025" in form.errors["held_on"][0]
+        assert not any(f.errors for f in page.context["proposals"].forms)
+    assert not Seminar.objects.filter(title="QA thử chương trình").exists()
+    # Other users' date field says nothing of the kind.
+    client.logout()
+    login_verified(client, reform["staff"])
+    assert not client.get(reverse("seminars:seminar_create")).context["form"].fields["held_on"].help_text
+
+
 def test_an_ended_units_follow_up_page_offers_no_form_the_service_would_refuse(
     world, reform, tieu_can_officer, client
 ):
