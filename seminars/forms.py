@@ -19,15 +19,24 @@ from core.widgets import AutocompleteSelect, AutocompleteSelectMultiple, DateInp
 from secretaries.models import Person
 
 from .models import Programme, Proposal, Seminar, union_body_name
-from .seminar_selectors import organiser_units
+from .seminar_selectors import organiser_units, with_branch_name
 from .services import check_held_by, check_held_not_ahead, proposal_due_error
 
 PROVINCE, DISTRICT, COMMUNE = ORGANISER_KINDS = ("province", "district", "commune")
 
 
+def participant_label(person: Person) -> str:
+    """ "Lê Thị Như · Ấp Ông Rùm (1995)": the name, the branch (seminar_selectors.with_branch_name) and the
+    year of birth, as the participants' autocomplete and the chosen options say it."""
+    year = person.date_of_birth.year
+    if person.branch_name:
+        return f"{person.full_name} · {person.branch_name} ({year})"
+    return f"{person.full_name} ({year})"
+
+
 class ParticipantsField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Person) -> str:
-        return f"{obj.full_name} ({obj.date_of_birth.year})"
+        return participant_label(obj)
 
 
 def organiser_value(unit) -> str:
@@ -192,7 +201,7 @@ class SeminarForm(ErrorSummary, VersionedForm, forms.ModelForm):
         label=capfirst(Seminar._meta.get_field("participants").verbose_name),
         queryset=Person.objects.none(),
         required=False,
-        widget=AutocompleteSelectMultiple("secretaries:person_autocomplete"),
+        widget=AutocompleteSelectMultiple("seminars:participant_autocomplete"),
         help_text=_("Type part of a name, with or without diacritics; choose as many as came."),
     )
 
@@ -214,7 +223,7 @@ class SeminarForm(ErrorSummary, VersionedForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         # Only what the user's own scope holds can be chosen, whatever is posted.
-        self.fields["participants"].queryset = Person.objects.visible_to(user)
+        self.fields["participants"].queryset = with_branch_name(Person.objects.visible_to(user))
         self.fields["programme"].queryset = programmes_offered(user, current=self.instance.programme_id)
         self.fields["programme"].empty_label = NO_CHOICE
         if (ended := user.unit_ended_on) is not None:

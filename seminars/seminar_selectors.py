@@ -5,6 +5,7 @@ from django.db.models.functions import Coalesce
 
 from branches.models import Commune, District, Province
 from core.text import search_terms
+from secretaries.models import Person, Term
 
 from .models import Proposal, Seminar, Theme
 from .organised_selectors import organiser_key
@@ -76,3 +77,24 @@ def organiser_search(*, user, query: str | None, limit: int) -> list:
             units = units.filter(name_key__contains=term)
         found.extend(units[: limit - len(found)])
     return found
+
+
+def with_branch_name(people: QuerySet) -> QuerySet:
+    """`branch_name` on each person: the branch they lead now (as secretary before deputy), else the one they
+    led last, as their own page places them (secretaries.selectors.keeping_terms). One subquery, evaluated
+    for the rows read only."""
+    kept = (
+        Term.objects.filter(person=OuterRef("pk"))
+        .order_by(F("ended_on").desc(nulls_first=True), "role", "-started_on")
+        .values("branch__name")[:1]
+    )
+    return people.annotate(branch_name=Subquery(kept))
+
+
+def participant_search(*, user, query: str | None, limit: int) -> list[Person]:
+    """The people of `user`'s scope whose name holds every typed word, at most `limit`, each with its
+    `branch_name`: two Nguyễn Văn … of one commune are told apart by their branches."""
+    people = Person.objects.visible_to(user).only("id", "full_name", "date_of_birth")
+    for term in search_terms(query):
+        people = people.filter(name_key__contains=term)
+    return list(with_branch_name(people)[:limit])

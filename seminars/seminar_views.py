@@ -31,10 +31,11 @@ from .forms import (
     may_edit,
     organiser_label,
     organiser_value,
+    participant_label,
 )
 from .models import Seminar, union_body_name
 from .photo_views import gallery_context
-from .seminar_selectors import organiser_search, seminars_for_list
+from .seminar_selectors import organiser_search, participant_search, seminars_for_list
 
 
 class SeminarQuerysetMixin(ScopedObjectMixin):
@@ -262,3 +263,10 @@ def organiser_autocomplete(request):
     return JsonResponse(
         {"results": [{"value": organiser_value(u), "text": organiser_label(u)} for u in units]}
     )
+
+
+@portal_view
+def participant_autocomplete(request):
+    """The people of the user's scope, for the seminar form's participants: named with their branch."""
+    people = participant_search(user=request.user, query=request.GET.get("q"), limit=AUTOCOMPLETE_LIMIT)
+    return JsonResponse({"results": [{"value": p.pk, "text": participant_label(p)} for p in people]})

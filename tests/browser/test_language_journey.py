@@ -41,7 +41,9 @@ def test_an_english_browser_gets_the_portal_in_vietnamese(english_page, live_ser
     # The picker's words: Vietnamese too (Tom Select's own are English).
     control = page.locator("select[name=participants] + .ts-wrapper .ts-control input")
     control.focus()
-    with page.expect_response(lambda r: "/secretaries/autocomplete/" in r.url and "q=zzzz" in r.url):
+    with page.expect_response(
+        lambda r: "/seminars/autocomplete/participants/" in r.url and "q=zzzz" in r.url
+    ):
         page.keyboard.type("zzzz")
     expect(page.locator(".ts-dropdown .no-results")).to_have_text("Không tìm thấy")
 

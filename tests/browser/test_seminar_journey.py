@@ -54,10 +54,11 @@ def pick_participant(page, query: str, name: str) -> None:
     control = page.locator(f"{PICKER} .ts-control input")
     control.focus()
     with page.expect_response(
-        lambda r: "/secretaries/autocomplete/" in r.url and f"q={query.replace(' ', '+')}" in r.url
+        lambda r: "/seminars/autocomplete/participants/" in r.url and f"q={query.replace(' ', '+')}" in r.url
     ):
         page.keyboard.type(query)
-    option = page.locator(".ts-dropdown .option").filter(has_text=re.compile(rf"^{re.escape(name)} \("))
+    # "Name · Branch (year)": the branch tells two of one name apart.
+    option = page.locator(".ts-dropdown .option").filter(has_text=re.compile(rf"^{re.escape(name)} · .+ \("))
     expect(option).to_have_count(1)
     option.click()
     expect(page.locator(f"{PICKER} .item", has_text=name)).to_have_count(1)

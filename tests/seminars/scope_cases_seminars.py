@@ -17,6 +17,11 @@ CASES = [
     Case(
         "seminar organiser autocomplete", lambda w: reverse("seminars:organiser_autocomplete") + "?q=tieu", {}
     ),
+    Case(
+        "seminar participant autocomplete",
+        lambda w: reverse("seminars:participant_autocomplete") + "?q=teo",
+        {},
+    ),
     # An empty post comes back with its errors, for everyone: nothing is written.
     Case("seminar create (post)", lambda w: reverse("seminars:seminar_create"), {}, method="post"),
     Case("seminar detail", _seminar("seminars:seminar_detail"), in_tieu_can()),

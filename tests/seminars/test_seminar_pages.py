@@ -295,6 +295,34 @@ class TestOrganiser:
         answers = client.get(url).json()["results"]
         assert answers[0]["text"] == "Tỉnh đoàn Trà Vinh" and len(answers) <= 20
 
+    def test_participants_are_offered_with_their_branch_within_the_scope(
+        self, client, tieu_can_officer, cang_long_officer, world, count_queries
+    ):
+        """QA: the picker said "Lê Thị Như (1995)" only; several Nguyễn … of one commune were easy to mix up.
+        The branch they lead (or last led) is said between the name and the year."""
+        teo = world["tieu_can_person"]
+        branch = world["tieu_can"]
+        former = person_with_term(
+            branch=BranchFactory(commune=branch.commune, name="Ấp Cũ"), full_name="Nguyễn Văn Tư"
+        )
+        former.terms.update(ended_on=D(2024, 1, 1))
+        client.force_login(tieu_can_officer)
+        url = reverse("seminars:participant_autocomplete")
+        with count_queries() as queries:
+            results = client.get(url, {"q": "nguyen van"}).json()["results"]
+        assert {r["text"] for r in results} == {
+            f"Nguyễn Văn Tèo · {branch.name} ({teo.date_of_birth.year})",
+            f"Nguyễn Văn Tư · Ấp Cũ ({former.date_of_birth.year})",
+        }
+        assert len(queries) <= 1 + 5  # the people with their branches; the session, user, device, units
+        # The form's chosen options say the same; the form asks this picker.
+        page = client.post(reverse("seminars:seminar_create"), seminar_data([teo], title=""))
+        assert f'<option value="{teo.pk}" selected>Nguyễn Văn Tèo · {branch.name} (' in page.content.decode()
+        assert f'data-autocomplete-url="{url}"' in page.content.decode()
+        # Still the user's scope only.
+        client.force_login(cang_long_officer)
+        assert client.get(url, {"q": "nguyen van"}).json() == {"results": []}
+
 
 class TestScope:
     def test_officer_of_another_district_gets_404(self, client, cang_long_officer, world):
