@@ -65,7 +65,8 @@ class TestModelExport:
             "Chương trình",
             "Từ năm",
             "Đến năm",
-            "Xã, phường, thị trấn áp dụng",
+            # No "thị trấn" after 01/07/2025, no "đặc khu" before: words of both worlds (QA).
+            "Đơn vị cấp xã áp dụng",
             "Số chi đoàn áp dụng",
             "Kết quả",
         )

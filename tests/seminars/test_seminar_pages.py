@@ -404,6 +404,25 @@ class TestScope:
         assert titles == ["Nâng cao chất lượng Bí thư Chi đoàn"]
         assert person_seminars(world["tieu_can_person"], user=tieu_can_officer) == [world["tieu_can_seminar"]]
 
+    def test_an_empty_list_offers_to_clear_its_filter(self, client, tieu_can_officer, world):
+        """QA: a search that found nothing offered "Thêm tọa đàm"; the models and follow-up lists offer to
+        clear the filter, the useful step. An empty list unfiltered offers to record one."""
+        url = reverse("seminars:seminar_list")
+
+        def empty_state(query):
+            html = " ".join(client.get(url, query).content.decode().split())
+            cell = html[html.index('class="empty-state"') :]
+            return cell[: cell.index("</td>")]
+
+        client.force_login(tieu_can_officer)
+        found_none = empty_state({"q": "khong ton tai", "o": "-date"})
+        assert "Chưa có tọa đàm nào phù hợp." in found_none
+        assert f'<a href="{url}">Xóa bộ lọc</a>' in found_none and "Thêm tọa đàm" not in found_none
+        Seminar.objects.all().delete()
+        none_yet = empty_state({"o": "-date"})  # sorted, not filtered
+        assert f'<a href="{reverse("seminars:seminar_create")}">Thêm tọa đàm</a>' in none_yet
+        assert "Xóa bộ lọc" not in none_yet
+
     def test_participants_outside_the_viewers_scope_are_counted_not_named(
         self, client, tra_vinh_staff, tieu_can_officer, world
     ):
