@@ -15,4 +15,5 @@ urlpatterns = [
     ),
     path("models/<int:pk>/", initiative_views.InitiativeDetailView.as_view(), name="initiative_detail"),
     path("models/<int:pk>/edit/", initiative_views.InitiativeUpdateView.as_view(), name="initiative_update"),
+    path("models/<int:pk>/delete/", initiative_views.initiative_delete, name="initiative_delete"),
 ]

@@ -6,7 +6,10 @@ and the form accepts nothing else whatever is posted (its querysets come from `v
 """
 
 from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
@@ -156,3 +159,30 @@ def seminar_autocomplete(request):
         seminars = seminars.filter(title_key__contains=term)
     results = [{"value": s.pk, "text": seminar_label(s)} for s in seminars[:AUTOCOMPLETE_LIMIT]]
     return JsonResponse({"results": results})
+
+
+@portal_view
+def initiative_delete(request, pk):
+    """Delete a model or solution recorded by mistake, after a page saying what goes with it: whoever may
+    edit it, as the edit page loads it (outside the scope: 404)."""
+    initiative = get_object_or_404(
+        Initiative.objects.visible_to(request.user).select_related("province", "district", "commune"), pk=pk
+    )
+    if not may_edit(request.user, initiative):
+        raise PermissionDenied
+    if request.method == "POST":
+        services.initiative_delete(initiative=initiative)
+        messages.success(
+            request, _("The model or solution “%(name)s” was deleted.") % {"name": initiative.name}
+        )
+        return redirect("seminars:initiative_list")
+    return render(
+        request,
+        "seminars/initiative_confirm_delete.html",
+        {
+            "initiative": initiative,
+            "commune_count": initiative.communes.count(),
+            "branch_count": initiative.branches.count(),
+            "seminar_count": initiative.seminars.count(),
+        },
+    )

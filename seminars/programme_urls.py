@@ -10,4 +10,5 @@ urlpatterns = [
     path("programmes/new/", programme_views.ProgrammeCreateView.as_view(), name="programme_create"),
     path("programmes/<int:pk>/", programme_views.ProgrammeDetailView.as_view(), name="programme_detail"),
     path("programmes/<int:pk>/edit/", programme_views.ProgrammeUpdateView.as_view(), name="programme_update"),
+    path("programmes/<int:pk>/delete/", programme_views.programme_delete, name="programme_delete"),
 ]

@@ -4,6 +4,9 @@ programme outside the reader's scope does not exist (404), and the seminars and 
 lists are the reader's."""
 
 from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
@@ -128,3 +131,50 @@ class ProgrammeCreateView(ProgrammeFormMixin, CreateView):
 
 class ProgrammeUpdateView(OrganisedUpdateMixin, ProgrammeFormMixin, UpdateView):
     pass
+
+
+@portal_view
+def programme_delete(request, pk):
+    """Delete a programme recorded by mistake, after a page saying so: whoever may edit it, as the edit page
+    loads it (outside the scope: 404). One that still has seminars or models is not deleted: the page says
+    why and lists those the reader may open (services.programme_delete)."""
+    user = request.user
+    programme = get_object_or_404(
+        Programme.objects.visible_to(user).select_related("province", "district", "commune"), pk=pk
+    )
+    if not may_edit(user, programme):
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            services.programme_delete(programme=programme)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect("seminars:programme_delete", pk=programme.pk)
+        messages.success(request, _("The programme “%(name)s” was deleted.") % {"name": programme.name})
+        return redirect("seminars:programme_list")
+    seminar_count, initiative_count = services.programme_records(programme)
+    seminars = list(
+        programme.seminars.visible_to(user)
+        .select_related("province", "district", "commune")
+        .order_by("-held_on", "-pk")
+    )
+    initiatives = list(
+        programme.initiatives.visible_to(user)
+        .select_related("province", "district", "commune")
+        .order_by("-from_year", "name")
+    )
+    return render(
+        request,
+        "seminars/programme_confirm_delete.html",
+        {
+            "programme": programme,
+            "refusal": services.programme_in_use(seminar_count, initiative_count)
+            if seminar_count or initiative_count
+            else "",
+            "seminars": seminars,
+            "initiatives": initiatives,
+            # Counted, not named: those of units outside the reader's scope.
+            "hidden_count": seminar_count + initiative_count - len(seminars) - len(initiatives),
+        },
+    )

@@ -10,4 +10,5 @@ urlpatterns = [
     path("autocomplete/participants/", views.participant_autocomplete, name="participant_autocomplete"),
     path("<int:pk>/", views.SeminarDetailView.as_view(), name="seminar_detail"),
     path("<int:pk>/edit/", views.SeminarUpdateView.as_view(), name="seminar_update"),
+    path("<int:pk>/delete/", views.seminar_delete, name="seminar_delete"),
 ]

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
@@ -270,3 +270,42 @@ def participant_autocomplete(request):
     """The people of the user's scope, for the seminar form's participants: named with their branch."""
     people = participant_search(user=request.user, query=request.GET.get("q"), limit=AUTOCOMPLETE_LIMIT)
     return JsonResponse({"results": [{"value": p.pk, "text": participant_label(p)} for p in people]})
+
+
+@portal_view
+def seminar_delete(request, pk):
+    """Delete a seminar recorded by mistake, after a page saying what goes with it: whoever may edit it
+    (forms.may_edit), as the edit page loads it (outside the scope: 404)."""
+    seminar = get_object_or_404(
+        Seminar.objects.visible_to(request.user).select_related("province", "district", "commune"), pk=pk
+    )
+    if not may_edit(request.user, seminar):
+        raise PermissionDenied  # read (its secretaries attended), not its commune's to change
+    if request.method == "POST":
+        try:
+            services.seminar_delete(seminar=seminar, user=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect(seminar)
+        messages.success(request, _("The seminar “%(title)s” was deleted.") % {"title": seminar.title})
+        return redirect("seminars:seminar_list")
+    try:
+        services.check_may_delete_seminar(seminar, request.user)
+    except ValidationError as error:
+        refusal = " ".join(error.messages)
+    else:
+        refusal = ""
+    return render(
+        request,
+        "seminars/seminar_confirm_delete.html",
+        {
+            "seminar": seminar,
+            "refusal": refusal,
+            "participant_count": seminar.participants.count(),
+            "photo_count": seminar.photos.count(),
+            "themes": list(seminar.themes.all()),
+            "proposals": list(seminar.proposals.all()),
+            "initiative_count": seminar.initiatives.count(),
+        },
+    )

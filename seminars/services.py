@@ -268,6 +268,77 @@ def photo_remove(*, photo: Photo) -> None:
     transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
 
 
+def check_may_delete_seminar(seminar: Seminar, user) -> None:
+    """An account that may no longer follow proposals up (its unit ended: check_may_follow_up) removes none
+    of them (_check_follow_up_unchanged), so not a seminar that has some either: today's province follows
+    them up, and may (code "follow_up_elsewhere"). One without proposals it deletes."""
+    if user is not None and not may_follow_up(user) and seminar.proposals.exists():
+        raise ValidationError(
+            _(
+                "%(unit)s ended on %(date)s: today's provincial Union follows this seminar's proposals up, "
+                "and can delete it if it was recorded by mistake."
+            )
+            % {"unit": user.unit.name, "date": date_format(user.unit_ended_on, "SHORT_DATE_FORMAT")},
+            code="follow_up_elsewhere",
+        )
+
+
+@transaction.atomic
+def seminar_delete(*, seminar: Seminar, user=None) -> None:
+    """Delete a seminar recorded by mistake, with its themes, proposals and photos (their files once the
+    deletion is committed); its participants' attendance of that year is recomputed, and the models and
+    solutions linked to it stay, without it. Its history and its proposals' keep a deletion row
+    (django-simple-history). Refused by check_may_delete_seminar."""
+    seminar = Seminar.objects.select_for_update().get(pk=seminar.pk)
+    check_may_delete_seminar(seminar, user)
+    years, people = totals.seminar_before(seminar)
+    files = [
+        (f.storage, f.name) for photo in seminar.photos.all() for f in (photo.image, photo.thumbnail) if f
+    ]
+    seminar.delete()
+    totals.attendance_refresh(years=years, people=people)
+    transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
+
+
+@transaction.atomic
+def initiative_delete(*, initiative: Initiative) -> None:
+    """Delete a model or solution recorded by mistake: its links to communes, branches and seminars go with
+    it, those records stay. Its history keeps a deletion row."""
+    Initiative.objects.select_for_update().get(pk=initiative.pk).delete()
+
+
+def programme_records(programme: Programme) -> tuple[int, int]:
+    """How many seminars and models or solutions belong to `programme`, whoever's they are."""
+    return programme.seminars.count(), programme.initiatives.count()
+
+
+@transaction.atomic
+def programme_delete(*, programme: Programme) -> None:
+    """Delete a programme recorded by mistake, only while no seminar or model or solution belongs to it
+    (theirs would lose their programme: code "programme_in_use"). Its history keeps a deletion row."""
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    seminars, initiatives = programme_records(programme)
+    if seminars or initiatives:
+        raise ValidationError(programme_in_use(seminars, initiatives), code="programme_in_use")
+    programme.delete()
+
+
+def programme_in_use(seminars: int, initiatives: int) -> str:
+    """Why a programme with records is not deleted: "The programme still has 2 seminars and 1 model or
+    solution: …"."""
+    seminars_said = ngettext("%(count)s seminar", "%(count)s seminars", seminars) % {"count": seminars}
+    models_said = ngettext("%(count)s model or solution", "%(count)s models or solutions", initiatives) % {
+        "count": initiatives
+    }
+    if seminars and initiatives:
+        records = _("%(seminars)s and %(models)s") % {"seminars": seminars_said, "models": models_said}
+    else:
+        records = seminars_said if seminars else models_said
+    return _(
+        "The programme still has %(records)s: move them to another programme, or to none, before deleting it."
+    ) % {"records": records}
+
+
 @transaction.atomic
 def initiative_save(
     *, initiative: Initiative, communes, branches, seminars, version: int | None = None, user=None

@@ -73,13 +73,19 @@ EXCEPTIONS: dict[tuple[str, str], object] = {
     ("photo upload", "tap_ngai_officer"): FORBIDDEN,
     ("photo delete (confirm)", "tap_ngai_officer"): FORBIDDEN,
     ("photo delete", "tap_ngai_officer"): FORBIDDEN,
+    ("seminar delete (confirm)", "tap_ngai_officer"): FORBIDDEN,
+    ("seminar delete", "tap_ngai_officer"): FORBIDDEN,
     # Its proposals likewise: read on the follow-up page, followed up by the province (the district ended).
     ("proposal update", "tap_ngai_officer"): FORBIDDEN,
     # Huyện đoàn Tiểu Cần's programme, read through that seminar: its edit pages are the district's.
     ("programme edit", "tap_ngai_officer"): FORBIDDEN,
     ("programme edit (post)", "tap_ngai_officer"): FORBIDDEN,
+    ("programme delete (confirm)", "tap_ngai_officer"): FORBIDDEN,
+    ("programme delete", "tap_ngai_officer"): FORBIDDEN,
     ("model edit", "tap_ngai_officer"): NOT_FOUND,
     ("model edit (post)", "tap_ngai_officer"): NOT_FOUND,
+    ("model delete (confirm)", "tap_ngai_officer"): NOT_FOUND,
+    ("model delete", "tap_ngai_officer"): NOT_FOUND,
     # The world's campaigns are Trà Vinh's, per district: a commune officer reads them and nominates in
     # none of them (Campaign.nominated_by); its own campaign is the new province's (COMMUNE_CASES below).
     **{

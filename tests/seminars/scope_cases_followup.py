@@ -4,7 +4,7 @@ Tiểu Cần are 404 for the Càng Long officer and for Vĩnh Long's staff."""
 
 from django.urls import reverse
 
-from tests.test_scope_matrix import Case, in_tieu_can
+from tests.test_scope_matrix import REDIRECT, Case, in_tieu_can
 
 
 def proposal_url(world):
@@ -42,4 +42,11 @@ CASES = [
     Case("model edit", initiative_url("seminars:initiative_update"), in_tieu_can()),
     # An invalid post re-shows the form inside scope (200) and is a 404 outside it.
     Case("model edit (post)", initiative_url("seminars:initiative_update"), in_tieu_can(), method="post"),
+    Case("model delete (confirm)", initiative_url("seminars:initiative_delete"), in_tieu_can()),
+    Case(
+        "model delete",
+        initiative_url("seminars:initiative_delete"),
+        in_tieu_can(status_inside=REDIRECT),
+        method="post",
+    ),
 ]

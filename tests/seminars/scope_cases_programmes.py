@@ -9,7 +9,7 @@ today's commune officer reads the programme (and changes nothing of it)."""
 
 from django.urls import reverse
 
-from tests.test_scope_matrix import Case, in_tieu_can
+from tests.test_scope_matrix import REDIRECT, Case, in_tieu_can
 
 
 def tieu_can_programme(world):
@@ -50,4 +50,12 @@ CASES = [
     Case("programme edit", programme_url("seminars:programme_update"), in_tieu_can()),
     # An invalid post re-shows the form inside scope (200) and is a 404 outside it.
     Case("programme edit (post)", programme_url("seminars:programme_update"), in_tieu_can(), method="post"),
+    Case("programme delete (confirm)", programme_url("seminars:programme_delete"), in_tieu_can()),
+    # Its seminar keeps it: refused, back to the page that says why (a 404 outside the scope).
+    Case(
+        "programme delete",
+        programme_url("seminars:programme_delete"),
+        in_tieu_can(status_inside=REDIRECT),
+        method="post",
+    ),
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from tests.test_scope_matrix import Case, in_tieu_can
+from tests.test_scope_matrix import REDIRECT, Case, in_tieu_can
 
 
 def _seminar(name):
@@ -27,4 +27,12 @@ CASES = [
     Case("seminar detail", _seminar("seminars:seminar_detail"), in_tieu_can()),
     Case("seminar edit", _seminar("seminars:seminar_update"), in_tieu_can()),
     Case("seminar edit (post)", _seminar("seminars:seminar_update"), in_tieu_can(), method="post"),
+    Case("seminar delete (confirm)", _seminar("seminars:seminar_delete"), in_tieu_can()),
+    # Deleted and back to the list inside the scope (each persona's deletion undone before the next).
+    Case(
+        "seminar delete",
+        _seminar("seminars:seminar_delete"),
+        in_tieu_can(status_inside=REDIRECT),
+        method="post",
+    ),
 ]

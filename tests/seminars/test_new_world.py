@@ -361,6 +361,32 @@ def test_an_ended_units_date_after_its_end_is_refused_first_and_alone(
     assert not client.get(reverse("seminars:seminar_create")).context["form"].fields["held_on"].help_text
 
 
+def test_an_ended_unit_deletes_its_seminar_recorded_by_mistake_unless_its_proposals_are_followed_up(
+    world, reform, tieu_can, tieu_can_officer, client
+):
+    """QA: Huyện đoàn Tiểu Cần's seminar of 20/05/2025 recorded by mistake counted in the province's report
+    for good. It deletes it as it edits it; one with proposals, which today's province follows up (and the
+    district removes none of: _check_follow_up_unchanged), is left to that province, which deletes it."""
+    mistake = Seminar.objects.create(
+        province=tieu_can.province, district=tieu_can, title="Tọa đàm QA", held_on=D(2025, 5, 20)
+    )
+    seminar = world["tieu_can_seminar"]  # with an open proposal
+    login_verified(client, tieu_can_officer)
+    url = reverse("seminars:seminar_delete", args=[seminar.pk])
+    page = client.get(url).content.decode()
+    assert "Tỉnh đoàn hiện nay theo dõi thực hiện" in page and "Xóa tọa đàm</button>" not in page
+    response = client.post(url, follow=True)
+    assert response.redirect_chain[-1][0] == seminar.get_absolute_url()
+    assert "Huyện Tiểu Cần đã kết thúc ngày 30/06/2025" in response.content.decode()
+    assert Seminar.objects.filter(pk=seminar.pk).exists()
+    assert client.post(reverse("seminars:seminar_delete", args=[mistake.pk])).status_code == 302
+    assert not Seminar.objects.filter(pk=mistake.pk).exists()
+    client.logout()
+    login_verified(client, reform["staff"])
+    assert client.post(url).status_code == 302
+    assert not Seminar.objects.filter(pk=seminar.pk).exists()
+
+
 def test_an_ended_units_follow_up_page_offers_no_form_the_service_would_refuse(
     world, reform, tieu_can_officer, client
 ):
