@@ -839,14 +839,52 @@ class SelfItem:
         return str(self.framework.year)
 
 
+def quarter_days(year: int, quarter: int, today) -> tuple:
+    """A quarter's first day and its last, or today's date while it runs."""
+    import datetime
+
+    first = datetime.date(year, 3 * quarter - 2, 1)
+    last = datetime.date(year + (quarter == 4), 3 * quarter % 12 + 1, 1) - datetime.timedelta(days=1)
+    return first, min(last, today)
+
+
+def branch_led_between(terms, first, last):
+    """The branch a quarter's self-assessment belongs to, from the person's terms (Term): the one they led
+    as secretary (else as deputy, as services.current_branch) during first–last; where they led two, the
+    one they led at its end, or else last. The assessment stays with that branch, as any record of its
+    time. None if they held no term then."""
+    held = [t for t in terms if t.started_on <= last and (t.ended_on is None or t.ended_on >= first)]
+    if not held:
+        return None
+    return min(
+        held,
+        key=lambda t: (
+            t.role != t.Role.SECRETARY,
+            -(min(t.ended_on or last, last)).toordinal(),
+            -t.started_on.toordinal(),
+        ),
+    ).branch
+
+
+def terms_of_year(person, year: int) -> list:
+    """The person's terms that reach into `year` (and the current ones), with their branch's units, the
+    current ones first by role (secretary before deputy). One query."""
+    import datetime
+
+    return list(
+        person.terms.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=datetime.date(year, 1, 1)))
+        .select_related("branch__commune__province")
+        .order_by("role", "-started_on", "-pk")
+    )
+
+
 def self_assessments_for(person) -> list[SelfItem]:
     """The secretary's own self-assessment periods, newest first: this year's framework of the province of
-    the branch they lead, when it asks for a self-assessment (each quarter up to today's where quarterly),
-    and every earlier assessment of theirs that had the step. Only `person`'s rows: the caller passes
-    request.user.person, never an id from the request. Three queries."""
+    the branch they lead, when it asks for a self-assessment (where quarterly, each quarter up to today's in
+    which they held a term: branch_led_between), and every earlier assessment of theirs that had the step.
+    Only `person`'s rows: the caller passes request.user.person, never an id from the request. Three
+    queries."""
     from django.utils import timezone
-
-    from .services import current_branch
 
     today = timezone.localdate()
     mine = list(
@@ -856,13 +894,22 @@ def self_assessments_for(person) -> list[SelfItem]:
     )
     by_period = {(a.framework_id, a.quarter): a for a in mine}
     items = []
-    branch = current_branch(person)
+    terms = terms_of_year(person, today.year)
+    # services.current_branch, from the same rows.
+    branch = next((t.branch for t in terms if t.ended_on is None), None)
     if branch is not None:
         frameworks = Framework.objects.for_province(branch.commune.province_id).filter(
             year=today.year, self_assessment=True
         )
         for framework in frameworks.order_by("period"):
-            quarters = range((today.month - 1) // 3 + 1, 0, -1) if framework.is_quarterly else [None]
+            if framework.is_quarterly:
+                quarters = [
+                    q
+                    for q in range((today.month - 1) // 3 + 1, 0, -1)
+                    if branch_led_between(terms, *quarter_days(today.year, q, today)) is not None
+                ]
+            else:
+                quarters = [None]
             for quarter in quarters:
                 items.append(SelfItem(framework, quarter, by_period.pop((framework.pk, quarter), None)))
     items.extend(

@@ -17,6 +17,7 @@ from core.versioning import StaleEdit, lock_current
 
 from . import scoring, totals
 from .models import Assessment, Framework, GroupReview, GroupScore, Score, SelfScore
+from .selectors import branch_led_between, quarter_days, terms_of_year
 from .services import (
     assessment_save,
     check_period,
@@ -32,6 +33,18 @@ def _require_own(user):
     if not (user.is_authenticated and user.is_secretary and user.person_id):
         raise PermissionDenied(_("Only a branch secretary assesses themselves."))
     return user.person
+
+
+def _branch_of_period(*, person, framework: Framework, quarter: int | None, today: datetime.date):
+    """The branch a self-assessment belongs to, and the day whose commune it is filed under: a quarter's is
+    the branch led in that quarter (selectors.branch_led_between: at its end where they led two), never
+    simply today's, so that a quarter led elsewhere stays with that branch; a year's the branch led now."""
+    if quarter is None:
+        return current_branch(person), today
+    first, last = quarter_days(framework.year, quarter, today)
+    if first > today:
+        return None, today
+    return branch_led_between(terms_of_year(person, framework.year), first, last), last
 
 
 @transaction.atomic
@@ -74,11 +87,23 @@ def self_assessment_save(
         )
     check_values(framework=framework, criteria=criteria, values=values)
     today = timezone.localdate()
+    branch, day = _branch_of_period(person=person, framework=framework, quarter=quarter, today=today)
+    if assessment is not None and branch is not None and assessment.branch_id != branch.pk:
+        # A draft filed under the branch led today, for a quarter led elsewhere (before QA3 F2): still the
+        # secretary's own, so it moves to the branch of its quarter.
+        commune = commune_on(branch, day)
+        assessment.branch, assessment.commune = branch, commune
+        assessment.district_id, assessment.province_id = commune.district_id, commune.province_id
     if assessment is None:
-        branch = current_branch(person)
         if branch is None:
-            raise ValidationError(_("You lead no branch now."), code="no_branch")
-        commune = commune_on(branch, today)
+            if quarter is None:
+                raise ValidationError(_("You lead no branch now."), code="no_branch")
+            raise ValidationError(
+                _("You led no branch in Q%(quarter)s/%(year)s.")
+                % {"quarter": quarter, "year": framework.year},
+                code="no_branch",
+            )
+        commune = commune_on(branch, day)
         if not Framework.objects.for_province(commune.province_id).filter(pk=framework.pk).exists():
             raise ValidationError(
                 _("“%(framework)s” is not your province's framework.") % {"framework": framework.name},

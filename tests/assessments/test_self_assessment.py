@@ -13,7 +13,7 @@ from assessments.framework_services import framework_create_points
 from assessments.models import Assessment, GroupReview, Period, Rating, Score
 from assessments.selectors import self_assessments_for
 from core.versioning import VERSION_FIELD
-from tests.factories import BranchFactory, UserFactory, person_with_term
+from tests.factories import BranchFactory, PersonFactory, UserFactory, person_with_term
 
 pytestmark = pytest.mark.usefixtures("world_once")
 
@@ -543,6 +543,86 @@ class TestEarlierAssessments:
         for url in (reverse("own:home"), reverse("assessments:self_list")):
             page = " ".join(secretary_client.get(url).text.split())
             assert f"Theo quý · {label}" in page and "· quý" not in page, url
+
+
+class TestQuartersGoToTheBranchLedThen:
+    """A quarter's self-assessment is filed under the branch the secretary led in that quarter, and only the
+    quarters in which they held a term are offered (QA3 F2: a Q1 filed under the branch led since April)."""
+
+    @pytest.fixture
+    def moved(self, world, monkeypatch):
+        import datetime
+
+        from secretaries.models import Term
+
+        year = timezone.localdate().year
+        monkeypatch.setattr(
+            "django.utils.timezone.localdate", lambda *args, **kwargs: datetime.date(year, 12, 10)
+        )
+        framework = framework_create_points(
+            year=year,
+            province=world["tieu_can"].commune.province,
+            name="Theo quý",
+            self_assessment=True,
+            period=Period.QUARTER,
+        )
+        old = world["cang_long"]
+        person = PersonFactory(branch=old)
+        Term.objects.create(
+            person=person,
+            branch=old,
+            started_on=datetime.date(year - 2, 6, 3),
+            ended_on=datetime.date(year, 3, 31),
+        )
+        new = BranchFactory(commune=world["tieu_can"].commune, name="Ấp Ông Rùm")
+        Term.objects.create(person=person, branch=new, started_on=datetime.date(year, 4, 1))
+        user = UserFactory(username="bithu.doinhanh", role="secretary", person=person)
+        return {"framework": framework, "person": person, "user": user, "old": old, "new": new}
+
+    def save(self, moved, quarter, **kwargs):
+        framework = moved["framework"]
+        values = marks(services.framework_criteria(framework))
+        return self_services.self_assessment_save(
+            user=moved["user"], framework=framework, values=values, quarter=quarter, **kwargs
+        )
+
+    def test_each_quarter_goes_to_the_branch_led_then(self, moved, as_persona):
+        first, second = self.save(moved, 1, submit=True), self.save(moved, 2)
+        assert (first.branch, first.commune) == (moved["old"], moved["old"].commune)
+        assert first.district == moved["old"].commune.district
+        assert (second.branch, second.commune) == (moved["new"], moved["new"].commune)
+        # The unit that reviews Q1 is the branch's of Q1: Càng Long finds it, Tiểu Cần does not.
+        url = reverse("assessments:assessment_update", args=[first.pk])
+        assert as_persona("cang_long_officer").get(url).status_code == 200
+        assert as_persona("tieu_can_officer").get(url).status_code == 404
+
+    def test_a_draft_filed_under_todays_branch_moves_to_its_quarters(self, moved):
+        draft = self.save(moved, 1)
+        Assessment.objects.filter(pk=draft.pk).update(branch=moved["new"], commune=moved["new"].commune)
+        draft.refresh_from_db()
+        again = self.save(moved, 1, version=draft.version)
+        assert (again.pk, again.branch, again.commune) == (draft.pk, moved["old"], moved["old"].commune)
+
+    def test_only_the_quarters_with_a_term_are_offered(self, moved, world):
+        import datetime
+
+        from secretaries.models import Term
+
+        offered = [i.quarter for i in self_assessments_for(moved["person"])]
+        assert offered == [4, 3, 2, 1]
+        # Appointed in November: only Q4 is theirs.
+        late = person_with_term(branch=BranchFactory(commune=world["tieu_can"].commune))
+        Term.objects.filter(person=late).update(started_on=datetime.date(moved["framework"].year, 11, 2))
+        user = UserFactory(username="bithu.moi", role="secretary", person=late)
+        assert [i.quarter for i in self_assessments_for(late)] == [4]
+        with pytest.raises(ValidationError) as refused:
+            self_services.self_assessment_save(
+                user=user,
+                framework=moved["framework"],
+                values=marks(services.framework_criteria(moved["framework"])),
+                quarter=2,
+            )
+        assert refused.value.code == "no_branch"
 
 
 class TestWiring:
