@@ -338,6 +338,10 @@ class TestTheUnitsReview:
         own.force_login(secretary)
         mine = own.get(reverse("assessments:self_detail", args=[assessment.pk])).text
         assert "Nhận xét phần" in mine and "Cần ghi biên bản" in mine and "Cần cố gắng thêm" in mine
+        # Whose each badge is, in words above each part's criteria (a title is not read on a phone: QA3 F10).
+        legend = mine.split("data-score-legend>")[1].split("</li>")[0]
+        assert '"badge text-bg-light">Tự chấm<' in legend and '"badge text-bg-secondary">Đơn vị<' in legend
+        assert mine.count("data-score-legend") == len(groups)
         assert f"Xác nhận ngày {timezone.localdate():%d/%m/%Y}" in mine
         assert secretary.get_full_name() in mine or assessment.person.full_name in mine
         # Their data export holds it all: per period, the unit's scores and comments, their own and notes.
