@@ -4,6 +4,7 @@ export. Everything is read through assessments.selectors, so through the user's 
 from decimal import Decimal
 
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.shortcuts import render
 from django.utils import formats, timezone
 from django.utils.html import escape
@@ -36,7 +37,11 @@ def framework_label(framework: Framework) -> str:
 
 class FrameworkChoiceField(ReadOnceModelChoiceField):
     def label_from_instance(self, obj: Framework) -> str:
-        return framework_label(obj)
+        label = framework_label(obj)
+        if getattr(obj, "has_assessments", True):
+            return label
+        # Beside the year's framework in use, one of almost the same name that nobody in scope used.
+        return _("%(framework)s — no assessments yet") % {"framework": label}
 
 
 class ReportFilterForm(forms.Form):
@@ -59,7 +64,13 @@ class ReportFilterForm(forms.Form):
         if default is not None and not data.get("framework"):
             data["framework"] = default.pk  # so the select shows what the page reports on
         super().__init__(data)
-        self.fields["framework"].queryset = Framework.objects.offered_to(user).order_by("-year", "pk")
+        # In the same query: whether any assessment in the user's scope uses each (those that do first).
+        used = Exists(Assessment.objects.visible_to(user).filter(framework=OuterRef("pk")))
+        self.fields["framework"].queryset = (
+            Framework.objects.offered_to(user)
+            .annotate(has_assessments=used)
+            .order_by("-year", "-has_assessments", "pk")
+        )
         self.default = default
         self.with_threshold = with_threshold
         if with_threshold:

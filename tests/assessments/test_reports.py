@@ -275,6 +275,33 @@ def test_another_provinces_framework_is_neither_offered_nor_taken(
         assert "framework" in asked.context["form"].errors
 
 
+def test_a_framework_nobody_in_scope_used_is_said_so_and_offered_after(
+    client, scored, tra_vinh_staff, framework, vinh_long_staff, world
+):
+    """Two frameworks of one year, of almost the same name: the one without assessments in the reader's scope
+    says so and comes after the one in use (QA2 finding 8: an empty report looked like the real one)."""
+    unused = services.framework_copy(
+        framework=framework,
+        year=framework.year,
+        name=f"{framework.name} — Tỉnh đoàn",
+        province=world["tieu_can"].commune.province,
+    )
+
+    def offered(persona, name):
+        login_verified(client, persona)
+        options = re.findall(r'<option value="(\d+)"[^>]*>([^<]*)</option>', client.get(reverse(name)).text)
+        return [int(pk) for pk, _ in options], {int(pk): label for pk, label in options}
+
+    for name in ("assessments:summary", "assessments:training_needs"):
+        order, labels = offered(tra_vinh_staff, name)
+        assert labels[unused.pk].endswith("— chưa có đánh giá"), name
+        assert not labels[framework.pk].endswith("— chưa có đánh giá"), name
+        assert order.index(framework.pk) < order.index(unused.pk), name
+        # Trà Vinh's assessments of the common framework are not in Vĩnh Long's scope.
+        order, labels = offered(vinh_long_staff, name)
+        assert labels[framework.pk].endswith("— chưa có đánh giá"), name
+
+
 # ---------------------------------------------------------------------------------------------------
 # Training needs
 
