@@ -263,3 +263,21 @@ def test_every_report_prints_on_a4_whole_and_without_overlaps(
     text = flat(" ".join(p.extract_text() or "" for p in reader.pages))
     assert "Phạm Văn Học 00" in text and "Tỉnh Trà Vinh" in text and today in text
     assert page.evaluate(BUTTONS_JS) == []
+
+    # The summary's table of units (eleven columns) prints across a landscape page too, the units' names in
+    # the room the figures leave: on a portrait page the names had a fifth of it, a waiting branch's row
+    # five lines, and a province rolled up to today's communes eight pages (QA2 finding 2).
+    page.set_viewport_size({"width": 1031, "height": 700})  # 297 mm less the margins: the paper's width
+    page.emulate_media(media="screen")
+    page.goto(f"{live_server.url}/assessments/summary/?units=today")
+    page.emulate_media(media="print")
+    reader = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True, print_background=True)))
+    assert all(p.mediabox.width > p.mediabox.height for p in reader.pages), "the summary is printed upright"
+    share = page.evaluate(
+        "() => { const table = document.querySelector('#unit-summary');"
+        " return table.querySelector('thead th').getBoundingClientRect().width"
+        " / table.getBoundingClientRect().width; }"
+    )
+    assert share > 0.3, f"the units' names have {share:.0%} of the table's width"
+    styles = page.evaluate(STYLES_JS)
+    assert set(styles["thead"]) == {"table-header-group"} and set(styles["rows"]) == {"avoid"}
