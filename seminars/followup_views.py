@@ -24,8 +24,9 @@ from django.views.generic import ListView
 
 from branches.filters import _communes, _districts, districts_of_the_past
 from branches.selectors import settles_waiting
-from core.excel import xlsx_response
-from core.mixins import PaginatedListMixin, PortalMixin, RefusedWithReason, portal_view
+from core.excel import ExcelExport, export_response, xlsx_response
+from core.filters import SortFilter, filter_summary
+from core.mixins import PaginatedListMixin, PortalMixin, PrintableListMixin, RefusedWithReason, portal_view
 from core.navigation import fixed_url, safe_next
 from core.templatetags.portal import ceased_badge, numbers
 from core.versioning import VersionedForm
@@ -34,6 +35,7 @@ from core.widgets import AutocompleteSelect, Textarea
 from . import selectors, services
 from .forms import may_edit
 from .models import Proposal, proposal_result_error
+from .selectors import OVERDUE, OWN
 
 
 class ProposalFilter(django_filters.FilterSet):
@@ -55,11 +57,28 @@ class ProposalFilter(django_filters.FilterSet):
         widget=AutocompleteSelect("branches:commune_autocomplete"),
     )
     # Unchosen, the open ones (what is still to follow up); chosen, any status: a proposal just marked done
-    # is found again under "done".
+    # is found again under "done". "Overdue": the open ones past their due date, what the first screen counts.
     status = django_filters.ChoiceFilter(
         label=gettext_lazy("Status"),
-        choices=Proposal.Status.choices,
+        choices=[(OVERDUE, gettext_lazy("Overdue")), *Proposal.Status.choices],
         empty_label=gettext_lazy("Open (proposed or in progress)"),
+        method="filter_status",
+    )
+    # A commune officer also reads the proposals of seminars its secretaries attended elsewhere; those it
+    # follows up itself are its own seminars' (forms.may_edit), the set its first-screen tile counts.
+    followed = django_filters.ChoiceFilter(
+        label=gettext_lazy("Followed up by"),
+        choices=[(OWN, gettext_lazy("My unit"))],
+        empty_label=gettext_lazy("All"),
+        method="filter_followed",
+    )
+    o = SortFilter(
+        fields=[
+            ("search_key", "proposal"),
+            ("responsible", "responsible"),
+            ("due_on", "due"),
+            ("seminar__held_on", "seminar"),
+        ],
     )
 
     class Meta:
@@ -73,15 +92,37 @@ class ProposalFilter(django_filters.FilterSet):
             # An officer has one unit only.
             del self.filters["district"]
             del self.filters["commune"]
+        if not user.is_commune_officer:
+            del self.filters["followed"]
         districts_of_the_past(self, user)
 
     def filter_search(self, queryset, name, value):
         return selectors.search_proposals(queryset, value)
 
+    def filter_status(self, queryset, name, value):
+        if value == OVERDUE:
+            return selectors.overdue(queryset)
+        return queryset.filter(status=value)
+
+    def filter_followed(self, queryset, name, value):
+        return queryset.filter(seminar__commune=self.request.user.commune_id)
+
+    def _status(self) -> str:
+        return (self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("status")) or ""
+
     @property
     def shows_open(self) -> bool:
         """Whether the list is of the open proposals (no status chosen)."""
-        return not (self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("status"))
+        return not self._status()
+
+    @property
+    def shows_overdue(self) -> bool:
+        return self._status() == OVERDUE
+
+    @property
+    def proposals(self):
+        """The proposals the page lists with these filters, and its export writes."""
+        return self.qs.open() if self.shows_open else self.qs
 
 
 class ProposalUpdateForm(VersionedForm, forms.Form):
@@ -119,8 +160,9 @@ class ProposalUpdateForm(VersionedForm, forms.Form):
         return cleaned
 
 
-class FollowupView(PaginatedListMixin, PortalMixin, ListView):
-    """Open proposals of the user's scope, overdue ones first, each with its own small update form."""
+class FollowupView(PrintableListMixin, PaginatedListMixin, PortalMixin, ListView):
+    """Open proposals of the user's scope, overdue ones first, each with its own small update form (none in
+    the print view, which prints what came of each)."""
 
     template_name = "seminars/followup.html"
     context_object_name = "proposals"
@@ -129,18 +171,21 @@ class FollowupView(PaginatedListMixin, PortalMixin, ListView):
     def get_queryset(self):
         base = selectors.followed_proposals(user=self.request.user)
         self.filterset = ProposalFilter(self.request.GET or None, queryset=base, request=self.request)
-        return self.filterset.qs.open() if self.filterset.shows_open else self.filterset.qs
+        return self.filterset.proposals
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(
-            filter=self.filterset, shows_open=self.filterset.shows_open, **kwargs
+            filter=self.filterset,
+            shows_open=self.filterset.shows_open,
+            shows_overdue=self.filterset.shows_overdue,
+            **kwargs,
         )
         here = self.request.get_full_path()
         user = self.request.user
         # A proposal of a seminar the user's secretaries attended but another unit held is read, not
         # followed up here, nor is any by an account whose unit has ended (the province follows them up):
         # its row says who follows it up instead of offering a form the service would refuse.
-        follows_up = services.may_follow_up(user)
+        follows_up = services.may_follow_up(user) and not self.printing
         selectors.attach_followers(context["proposals"], user=user)
         context["rows"] = [
             (
@@ -152,6 +197,56 @@ class FollowupView(PaginatedListMixin, PortalMixin, ListView):
             for proposal in context["proposals"]
         ]
         return context
+
+
+def followup_export_file(request) -> ExcelExport:
+    """The follow-up list as .xlsx: same scope, filters and order as the page (run by the worker for a
+    large list: it reads only `request.user` and `request.GET`)."""
+    base = selectors.followed_proposals(user=request.user)
+    filterset = ProposalFilter(request.GET or None, queryset=base, request=request)
+    proposals = filterset.proposals
+    overdue = _("Overdue")
+
+    def rows():
+        for proposal in proposals.iterator(chunk_size=2000):
+            seminar = proposal.seminar
+            yield [
+                proposal.text,
+                proposal.responsible,
+                proposal.due_on,
+                proposal.get_status_display(),
+                overdue if proposal.is_overdue else "",
+                proposal.result,
+                seminar.title,
+                seminar.held_on,
+                seminar.organiser_name,
+            ]
+
+    return ExcelExport(
+        filename="theo-doi-de-xuat.xlsx",
+        sheet_title=_("Follow-up"),
+        title=_("Follow-up of proposed solutions"),
+        scope=request.user.scope_label,
+        filters_line=filter_summary(filterset),
+        headers=[
+            _("Proposed solution"),
+            _("Responsible unit"),
+            _("Due on"),
+            _("Status"),
+            overdue,
+            _("Result"),
+            _("Seminar"),
+            _("Held on"),
+            _("Organiser"),
+        ],
+        rows=rows(),
+        source=proposals,
+    )
+
+
+@portal_view
+def followup_export(request):
+    return export_response(request, followup_export_file)
 
 
 def not_followed_here(proposal) -> str:

@@ -49,6 +49,9 @@ def panel(user) -> Panel | None:
         template="seminars/partials/home_panel.html",
         context={
             "overdue": sum(per_organiser.values()),
+            # The tile opens the follow-up page on what it counts.
+            "overdue_query": selectors.followup_overdue_query(user),
+            "overdue_status": selectors.OVERDUE,
             "per_district": rows,
             # Open proposals coming due within a week (the e-mail reminder's window too).
             "due_soon": sum(soon for _overdue, soon in due.values()),

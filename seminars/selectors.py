@@ -74,8 +74,26 @@ def search_proposals(queryset, query: str | None):
     return queryset
 
 
+#: the follow-up page's "status" that is no stored status: open and past its due date
+OVERDUE = "qua_han"
+#: its "followed" filter's one choice, a commune officer's: the proposals of its own seminars
+OWN = "don_vi_minh"
+
+
+def followup_overdue_query(user) -> str:
+    """The follow-up page's query of the overdue proposals the first screen counts for `user`
+    (due_per_organiser): a commune officer's own seminars' only."""
+    query = f"status={OVERDUE}"
+    return f"{query}&followed={OWN}" if user.is_commune_officer else query
+
+
+def overdue(proposals):
+    """The open ones of `proposals` past their due date (Proposal.is_overdue)."""
+    return proposals.open().filter(due_on__lt=timezone.localdate())
+
+
 def overdue_proposals(*, user):
-    return Proposal.objects.visible_to(user).open().filter(due_on__lt=timezone.localdate())
+    return overdue(Proposal.objects.visible_to(user))
 
 
 def overdue_per_organiser(*, user) -> dict:

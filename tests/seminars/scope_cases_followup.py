@@ -18,6 +18,12 @@ def initiative_url(name):
 CASES = [
     Case("follow-up", lambda w: reverse("seminars:followup"), {}),
     Case("follow-up filtered", lambda w: reverse("seminars:followup") + "?status=de_xuat&q=huấn", {}),
+    Case(
+        "follow-up overdue, printed",
+        lambda w: reverse("seminars:followup") + "?status=qua_han&followed=don_vi_minh&o=-due&print=1",
+        {},
+    ),
+    Case("follow-up export", lambda w: reverse("seminars:followup_export") + "?status=qua_han&o=seminar", {}),
     # An empty post re-shows the proposal's form with the message by its field (200); outside scope the
     # proposal does not exist.
     Case("proposal update", proposal_url, in_tieu_can(), method="post"),

@@ -621,6 +621,8 @@ def _grow(world, n):
 PAGES = [
     ("follow-up", lambda w: reverse("seminars:followup")),
     ("follow-up filtered", lambda w: reverse("seminars:followup") + "?status=de_xuat&q=xuất"),
+    ("follow-up overdue, sorted", lambda w: reverse("seminars:followup") + "?status=qua_han&o=-seminar"),
+    ("follow-up printed", lambda w: reverse("seminars:followup") + "?print=1&o=due"),
     ("report", lambda w: reverse("seminars:report") + "?year=2021"),
     ("model list", lambda w: reverse("seminars:initiative_list")),
     ("model detail", lambda w: w["tieu_can_initiative"].get_absolute_url()),
@@ -675,3 +677,94 @@ def test_the_report_opens_on_this_year_for_a_unit_that_goes_on(client, tieu_can_
     assert response.context["report"].year == this_year and response.context["report"].current
     years = [value for value, _label in response.context["form"].fields["year"].choices]
     assert years[0] == this_year and 2021 in years
+
+
+class TestFollowupListPattern:
+    """QA: the follow-up page had no export, print view, sortable columns or overdue filter, as every
+    other list has."""
+
+    def seed(self, cang_long):
+        today = timezone.localdate()
+        make_seminar(
+            cang_long,
+            D(2024, 5, 1),
+            proposals=[
+                proposal("Quá hạn ở Càng Long", today - datetime.timedelta(days=2)),
+                proposal("Chưa đến hạn", today + datetime.timedelta(days=20), "dang_thuc_hien"),
+                proposal("Xong rồi", today - datetime.timedelta(days=40), "hoan_thanh"),
+            ],
+        )
+
+    def test_the_overdue_filter_keeps_the_open_ones_past_their_due_date(
+        self, client, tra_vinh_staff, world, cang_long
+    ):
+        self.seed(cang_long)
+        login_verified(client, tra_vinh_staff)
+        response = client.get(reverse("seminars:followup"), {"status": "qua_han"})
+        assert sorted(p.text for p in response.context["proposals"]) == [
+            "Quá hạn ở Càng Long",
+            "Tập huấn kỹ năng điều hành",
+        ]
+        assert "2 đề xuất quá hạn" in response.content.decode()
+        # The first screen's tile and its rows open the page on what they count.
+        html = client.get(reverse("home")).content.decode()
+        assert f'href="{reverse("seminars:followup")}?status=qua_han"' in html
+        assert f"?status=qua_han&amp;district={cang_long.pk}" in html
+
+    def test_columns_sort(self, client, tra_vinh_staff, world, cang_long):
+        self.seed(cang_long)
+        login_verified(client, tra_vinh_staff)
+        url = reverse("seminars:followup")
+        html = client.get(url).content.decode()
+        for key in ("proposal", "responsible", "due", "seminar"):
+            assert f'href="?o={key}"' in html
+        by_due = [p.text for p in client.get(url, {"o": "-due"}).context["proposals"]]
+        assert by_due == ["Chưa đến hạn", "Quá hạn ở Càng Long", "Tập huấn kỹ năng điều hành"]
+        by_seminar = client.get(url, {"o": "seminar", "status": "qua_han"}).context["proposals"]
+        by_seminar = [p.text for p in by_seminar]
+        assert by_seminar == ["Tập huấn kỹ năng điều hành", "Quá hạn ở Càng Long"]
+
+    def test_print_view_has_the_whole_list_and_what_came_of_it(self, client, tieu_can_officer, world):
+        client.force_login(tieu_can_officer)
+        url = reverse("seminars:followup")
+        html = client.get(url).content.decode()
+        assert 'href="?print=1"' in html
+        printed = client.get(url, {"print": "1"})
+        assert printed.context["printing"] and all(form is None for _p, form in printed.context["rows"])
+        html = printed.content.decode()
+        assert "data-printed-result" in html and "followup-form-cell" not in html
+
+    def test_export_has_the_pages_filters_and_scope(
+        self, client, tra_vinh_staff, cang_long_officer, world, cang_long
+    ):
+        self.seed(cang_long)
+        login_verified(client, tra_vinh_staff)
+        html = client.get(reverse("seminars:followup"), {"status": "qua_han", "page": "1"}).content.decode()
+        assert f'href="{reverse("seminars:followup_export")}?status=qua_han"' in html
+        export = read_export(client.get(reverse("seminars:followup_export"), {"status": "qua_han"}))
+        assert_staff_layout(
+            export,
+            title="Theo dõi thực hiện đề xuất giải pháp",
+            unit="Tỉnh Trà Vinh",
+            dates=("Hạn hoàn thành", "Ngày tổ chức"),
+        )
+        assert "Trạng thái: Đã quá hạn" in export.sheet["A2"].value + (export.sheet["A3"].value or "")
+        assert export.column("Đề xuất giải pháp") == ["Tập huấn kỹ năng điều hành", "Quá hạn ở Càng Long"]
+        assert export.column("Đã quá hạn") == ["Đã quá hạn", "Đã quá hạn"]
+        assert export.column("Đơn vị tổ chức") == ["Huyện đoàn Tiểu Cần", "Huyện đoàn Càng Long"]
+        # Open ones by default, as the page; another district's never.
+        client.force_login(cang_long_officer)
+        export = read_export(client.get(reverse("seminars:followup_export")))
+        assert sorted(export.column("Đề xuất giải pháp")) == ["Chưa đến hạn", "Quá hạn ở Càng Long"]
+
+
+def test_followup_export_query_count_does_not_grow(client, tra_vinh_staff, world, count_queries):
+    login_verified(client, tra_vinh_staff)
+    url = reverse("seminars:followup_export") + "?status=qua_han&o=seminar"
+    _grow(world, 1)
+    with count_queries() as small:
+        b"".join(client.get(url).streaming_content)
+    _grow(world, 4)
+    with count_queries() as large:
+        b"".join(client.get(url).streaming_content)
+    assert len(large) == len(small)

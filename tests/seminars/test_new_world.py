@@ -536,7 +536,7 @@ def test_home_panels_count_overdue_proposals_per_organiser(world, reform, client
     login_verified(client, reform["staff"])
     home = client.get(reverse("home")).content.decode()
     table = home[home.index('id="overdue-per-district"') :]
-    assert f"?commune={reform['tap_ngai'].pk}" in table and "Đoàn xã Tập Ngãi" in table
+    assert f"?status=qua_han&amp;commune={reform['tap_ngai'].pk}" in table and "Đoàn xã Tập Ngãi" in table
     followup = client.get(reverse("seminars:followup") + f"?commune={reform['tap_ngai'].pk}")
     assert [p.seminar_id for p in followup.context["proposals"]] == [seminar.pk]
 
@@ -852,3 +852,29 @@ def test_the_report_can_list_only_the_units_that_did_something(world, reform, cl
     assert 'data-unit="total"' in page  # however few the rows listed
     export = read_export(client.get(reverse("seminars:report_export"), {"year": 2026, "active": "on"}))
     assert [row[1] for row in export.rows if row[1] not in ("Tổng", "Cấp tỉnh")] == ["Xã Tập Ngãi"]
+
+
+def test_the_commune_officers_overdue_tile_opens_the_set_it_counts(world, reform, client):
+    """QA: Đoàn xã Tập Ngãi's first screen counted its own seminars' overdue proposals and linked to the whole
+    follow-up page, which also lists, read only, the ended district's one its secretaries took part in (the
+    province follows it up): 1 on the tile, 2 on the page. The tile opens the page on what it counts."""
+    services.seminar_save(
+        seminar=Seminar(
+            province=reform["province"], commune=reform["tap_ngai"], title="Quá hạn", held_on=D(2025, 8, 1)
+        ),
+        participants=[],
+        themes=[{"title": "Tổ hợp tác thanh niên"}],
+        proposals=[{"text": "Thành lập tổ hợp tác", "due_on": D(2025, 9, 30), "status": "de_xuat"}],
+    )
+    login_verified(client, reform["officer"])
+    html = client.get(reverse("home")).content.decode()
+    tile = html[: html.index('data-stat="overdue-proposals"')]
+    link = tile[tile.rindex("href=") :].split('"')[1].replace("&amp;", "&")
+    assert link == reverse("seminars:followup") + "?status=qua_han&followed=don_vi_minh"
+    counted = html[html.index('data-stat="overdue-proposals">') :].split(">")[1].split("<")[0]
+    page = client.get(link)
+    assert [p.text for p in page.context["proposals"]] == ["Thành lập tổ hợp tác"] and counted == "1"
+    assert "1 đề xuất quá hạn" in page.content.decode()
+    # Unfiltered, the page also lists the old district's overdue proposal, followed up by the province.
+    everything = client.get(reverse("seminars:followup"), {"status": "qua_han"}).context["proposals"]
+    assert sorted(p.text for p in everything) == ["Thành lập tổ hợp tác", "Tập huấn kỹ năng điều hành"]
