@@ -3,7 +3,7 @@ starts from `visible_to(user)`, and what a row counts or names (seminars, models
 only what the user may read too. A fixed number of queries whatever the number of rows: counts are
 correlated subqueries, the applying communes one prefetch."""
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from branches.models import Branch, Commune
@@ -23,6 +23,15 @@ def scoped_count(records: QuerySet, user, *, link: str = "programme") -> Coalesc
         .values("n")
     )
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def outside_count(records: QuerySet, scoped: str, *, link: str = "programme"):
+    """How many of each row's `records` the user may not read: all of them less the `scoped` annotation
+    (`scoped_count`), so that a list says "2 outside your scope" rather than a bare 0."""
+    counted = (
+        records.filter(**{link: OuterRef("pk")}).order_by().values(link).annotate(n=Count("pk")).values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0) - F(scoped)
 
 
 def organiser_key() -> Coalesce:
@@ -58,5 +67,9 @@ def programmes_for_list(*, user) -> QuerySet:
             seminar_count=scoped_count(Seminar.objects, user),
             initiative_count=scoped_count(Initiative.objects, user),
             organiser_key=organiser_key(),
+        )
+        .annotate(
+            seminars_outside=outside_count(Seminar.objects, "seminar_count"),
+            initiatives_outside=outside_count(Initiative.objects, "initiative_count"),
         )
     )

@@ -6,6 +6,7 @@ lists are the reader's."""
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -101,13 +102,26 @@ class ProgrammeDetailView(ProgrammeQuerysetMixin, DetailView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         programme = self.object
+        seminars = list(
+            programme.seminars.visible_to(user)
+            .select_related("province", "district", "commune")
+            .order_by("-held_on", "-pk")
+        )
+        initiatives = list(
+            programme.initiatives.visible_to(user)
+            .select_related("province", "district", "commune")
+            .order_by("-from_year", "name")
+        )
+        # A province's programme gathers several units: those of others are counted, not named (as a
+        # seminar's participants are), and never said to be none.
+        everything = Programme.objects.filter(pk=programme.pk).aggregate(
+            seminars=Count("seminars", distinct=True), initiatives=Count("initiatives", distinct=True)
+        )
         return super().get_context_data(
-            seminars=programme.seminars.visible_to(user)
-            .select_related("province", "district", "commune")
-            .order_by("-held_on", "-pk"),
-            initiatives=programme.initiatives.visible_to(user)
-            .select_related("province", "district", "commune")
-            .order_by("-from_year", "name"),
+            seminars=seminars,
+            seminars_hidden=everything["seminars"] - len(seminars),
+            initiatives=initiatives,
+            initiatives_hidden=everything["initiatives"] - len(initiatives),
             history=history_rows(programme.history, limit=30),
             may_edit=may_edit(user, programme),
             **kwargs,

@@ -400,3 +400,45 @@ def test_query_counts_do_not_grow(query_counts, world):
 @pytest.fixture
 def reform(world, tra_vinh, tieu_can, cang_long, hieu_tu, an_truong):
     return reform_build(tra_vinh, tieu_can, cang_long, hieu_tu, an_truong)
+
+
+def test_what_the_reader_cannot_open_is_counted_never_said_to_be_none(
+    client, tieu_can_officer, world, cang_long
+):
+    """QA: a programme whose only model was outside the reader's scope said it had none, and the list showed
+    0. They are counted, as a seminar's participants outside the reader's scope are."""
+    programme = tieu_can_programme(world)
+    Initiative.objects.create(
+        province=cang_long.province,
+        district=cang_long,
+        name="Mô hình Càng Long",
+        from_year=2020,
+        programme=programme,
+    )
+    Seminar.objects.create(
+        province=cang_long.province,
+        district=cang_long,
+        title="Ở Càng Long",
+        held_on=datetime.date(2020, 5, 1),
+        programme=programme,
+    )
+    client.force_login(tieu_can_officer)
+    page = client.get(programme.get_absolute_url())
+    assert not page.context["initiatives"] and not page.context["seminars"]
+    html = " ".join(page.content.decode().split())
+    assert "1 mô hình, giải pháp ngoài phạm vi" in html and "1 tọa đàm ngoài phạm vi" in html
+    assert "Chưa có mô hình" not in html and "Chưa có tọa đàm" not in html
+    assert "Mô hình Càng Long" not in html and "Ở Càng Long" not in html
+    listed = client.get(reverse("seminars:programme_list"))
+    row = listed.context["programmes"][0]
+    assert (row.initiative_count, row.initiatives_outside, row.seminar_count, row.seminars_outside) == (
+        0,
+        1,
+        0,
+        1,
+    )
+    assert " ".join(listed.content.decode().split()).count("+1 ngoài phạm vi") == 2
+    # Within scope, nothing is said to be outside it.
+    Initiative.objects.filter(name="Mô hình Càng Long").update(district=world["tieu_can_seminar"].district)
+    html = " ".join(client.get(programme.get_absolute_url()).content.decode().split())
+    assert "Mô hình Càng Long" in html and "mô hình, giải pháp ngoài phạm vi" not in html
