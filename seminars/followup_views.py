@@ -333,30 +333,71 @@ class ReportYearForm(forms.Form):
         )
 
 
+#: the report's sortable columns (`?o=`, the column headers' sort_header), each a key of its rows: the rows
+#: are a unit's each, at most a merged province's 130, sorted here; ties keep the report's order (by code)
+REPORT_ORDER = {
+    "unit": lambda row: (row.unit is not None, getattr(row.unit, "name_key", "")),
+    "seminars": lambda row: row.seminars,
+    "participants": lambda row: row.participants,
+    "secretaries": lambda row: row.secretaries or 0,
+    "share": lambda row: (row.share is not None, row.share or 0),
+}
+
+
+def _report_order(request) -> str:
+    """The sort order asked for (`seminars`, `-share`), or "" for the report's own."""
+    order = request.GET.get("o", "")
+    return order if order.lstrip("-") in REPORT_ORDER else ""
+
+
 def _report(request):
     years = selectors.report_years(user=request.user)
     default = selectors.default_report_year(user=request.user, years=years)
     year = selectors.parse_year(request.GET.get("year"), default=default)
     data = selectors.seminar_report(user=request.user, year=year)
+    rows = data.rows
     if _only_active(request):
         # The rows narrowed, the totals still the whole scope's (as the page's last row says them).
-        data = dataclasses.replace(
-            data, rows=[r for r in data.rows if r.seminars or r.participants or r.attended]
-        )
-    return years, data
+        rows = [r for r in rows if r.seminars or r.participants or r.attended]
+    if order := _report_order(request):
+        rows = sorted(rows, key=REPORT_ORDER[order.lstrip("-")], reverse=order.startswith("-"))
+    return years, dataclasses.replace(data, rows=rows)
+
+
+def report_seminars_url(user) -> str | None:
+    """The seminar list a report row's count links to, where the reader may filter it by the row's unit:
+    the provincial staff (a district of the past, a commune of today, the province's own). The officers'
+    lists have no unit filter and also hold the seminars their secretaries attended elsewhere; the
+    administrator's rows are provinces, which the list does not filter by."""
+    return fixed_url("seminars:seminar_list") if user.is_provincial_staff else None
+
+
+def _seminars_link(row, *, seminars_url: str, year: int) -> str | None:
+    if row.unit is None:
+        return f"{seminars_url}?level=province&year={year}"
+    if row.level in ("district", "commune"):
+        return f"{seminars_url}?{row.level}={int(row.unit.pk)}&year={year}"
+    return None
 
 
 def _only_active(request) -> bool:
     return request.GET.get("active") in ("on", "1", "true")
 
 
-def draw_report_rows(rows, *, waiting_url: str | None, current: bool = True) -> SafeString:
+def draw_report_rows(
+    rows,
+    *,
+    waiting_url: str | None,
+    current: bool = True,
+    seminars_url: str | None = None,
+    year: int | None = None,
+) -> SafeString:
     """The report's rows (selectors.seminar_report), drawn here: a merged province's table has a row per
     commune (Vĩnh Long: 124 rows, most of the page's templates). Each row names its unit (the province level
     when none); an ended unit says when it ceased and, where its row holds branches still waiting for a new
     commune, says so, linked to their work list (`waiting_url`) for those who settle them. Then the
-    seminars, the secretaries who took part and, in this year's report (`current`), today's secretaries and
-    the share who attended."""
+    seminars (linked to the seminar list of that unit and `year`, given its `seminars_url`), the secretaries
+    who took part and, in this year's report (`current`), today's secretaries and the share who attended."""
     waiting_label = escape(_("Its branches waiting for their new commune"))
     waiting = (
         f'<a class="link-secondary" href="{waiting_url}">{waiting_label}</a>'
@@ -388,9 +429,13 @@ def draw_report_rows(rows, *, waiting_url: str | None, current: bool = True) -> 
                 f'<td class="text-end d-none d-sm-table-cell" data-secretaries>{secretaries}</td>'
                 f'<td class="text-end text-nowrap" data-share>{share}</td>'
             )
+        seminars = figures.grouped(row.seminars)
+        if seminars_url and row.seminars:
+            link = _seminars_link(row, seminars_url=seminars_url, year=year)
+            seminars = f'<a href="{escape(link)}">{seminars}</a>' if link else seminars
         lines.append(
             f'<tr data-unit="{key}"><td>{name}</td>'
-            f'<td class="text-end" data-seminars>{figures.grouped(row.seminars)}</td>'
+            f'<td class="text-end" data-seminars>{seminars}</td>'
             f'<td class="text-end" data-participants>{figures.grouped(row.participants)}</td>'
             f"{today}</tr>"
         )
@@ -405,8 +450,20 @@ def report(request):
     # An ended unit's row in a later year holds its branches still waiting for a new commune: a link to
     # their work list for those who settle them.
     waiting_url = fixed_url("branches:branch_waiting") if settles_waiting(request.user) else None
-    rows = draw_report_rows(data.rows, waiting_url=waiting_url, current=data.current)
-    context = {"form": form, "report": data, "rows": rows, "only_active": _only_active(request)}
+    rows = draw_report_rows(
+        data.rows,
+        waiting_url=waiting_url,
+        current=data.current,
+        seminars_url=report_seminars_url(request.user),
+        year=data.year,
+    )
+    context = {
+        "form": form,
+        "report": data,
+        "rows": rows,
+        "only_active": _only_active(request),
+        "order": _report_order(request),
+    }
     return render(request, "seminars/report.html", context)
 
 

@@ -271,6 +271,50 @@ class TestReport:
         province = html.split('<tr data-unit="province">')[1].split("</tr>")[0]
         assert province.startswith("<td>Cấp tỉnh</td>") and "data-share>—</td>" in province
 
+    def test_each_units_seminars_open_the_seminar_list_of_that_unit_and_year(
+        self, client, tra_vinh_staff, tieu_can_officer, world, this_year
+    ):
+        """QA: the report was a dead end: "Huyện Tiểu Cần 2 tọa đàm" could not be opened to see which two."""
+        district = world["tieu_can"].commune.district
+        login_verified(client, tra_vinh_staff)
+        html = client.get(reverse("seminars:report"), {"year": YEAR}).content.decode()
+        row = html.split(f'<tr data-unit="{district.pk}">')[1].split("</tr>")[0]
+        link = f"{reverse('seminars:seminar_list')}?district={district.pk}&amp;year={YEAR}"
+        assert f'data-seminars><a href="{link}">2</a></td>' in row
+        listed = client.get(link.replace("&amp;", "&")).context["seminars"]
+        assert sorted(s.held_on for s in listed) == [D(YEAR, 3, 1), D(YEAR, 9, 1)]
+        province = html.split('<tr data-unit="province">')[1].split("</tr>")[0]
+        link = province.split('href="')[1].split('"')[0].replace("&amp;", "&")
+        assert link == f"{reverse('seminars:seminar_list')}?level=province&year={YEAR}"
+        assert [s.title for s in client.get(link).context["seminars"]] == ["Tọa đàm cấp tỉnh"]
+        # An officer's list has no unit filter (and holds the seminars its secretaries attended elsewhere).
+        client.force_login(tieu_can_officer)
+        html = client.get(reverse("seminars:report"), {"year": YEAR}).content.decode()
+        assert "data-seminars><a" not in html
+
+    def test_columns_sort_on_the_page_and_in_the_export(self, client, tra_vinh_staff, this_year):
+        login_verified(client, tra_vinh_staff)
+        url = reverse("seminars:report")
+        page = client.get(url, {"year": YEAR})
+        html = page.content.decode()
+        for key in ("unit", "seminars", "participants", "secretaries", "share"):
+            assert f'href="?year={YEAR}&amp;o={key}"' in html
+        ordered = client.get(url, {"year": YEAR, "o": "-seminars"})
+        names = [r.unit.name if r.unit else None for r in ordered.context["report"].rows]
+        assert names == ["Huyện Tiểu Cần", "Huyện Càng Long", None]  # ties in the report's order
+        by_share = client.get(url, {"year": YEAR, "o": "share"}).context["report"].rows
+        assert [r.unit.name if r.unit else None for r in by_share] == [
+            None,
+            "Huyện Tiểu Cần",
+            "Huyện Càng Long",
+        ]
+        assert "o=-seminars" in ordered.content.decode().split("report/export.xlsx")[1][:80]
+        export = read_export(client.get(reverse("seminars:report_export"), {"year": YEAR, "o": "-seminars"}))
+        assert [row[1] for row in export.rows][:3] == ["Huyện Tiểu Cần", "Huyện Càng Long", "Cấp tỉnh"]
+        # Nonsense is the report's own order.
+        same = client.get(url, {"year": YEAR, "o": "pk"}).context["report"].rows
+        assert [r.unit.name if r.unit else None for r in same] == ["Huyện Càng Long", "Huyện Tiểu Cần", None]
+
     def test_district_officer_sees_their_district_only(self, client, tieu_can_officer, this_year):
         client.force_login(tieu_can_officer)
         response = client.get(reverse("seminars:report"), {"year": YEAR})

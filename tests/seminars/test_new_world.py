@@ -614,7 +614,7 @@ def test_the_report_is_per_commune_since_the_reform_and_per_district_before(
     tap_ngai_seminar(reform, participants=[reform["sa_ly"]])
     # Today's province: per commune of today; the ended districts (none held anything in 2026) not listed.
     report, rows, html = report_rows(client, reform["staff"], 2026)
-    assert report.level == "commune" and "<th>Xã</th>" in html
+    assert report.level == "commune" and 'o=unit">Xã <i' in html
     # Tèo (re-attached from Tiểu Cần) and Sa Ly serve in Tập Ngãi; Sa Ly came to its seminar.
     assert rows["Xã Tập Ngãi"] == (1, 1, 2, 1)
     assert rows["Xã Càng Long"] == (0, 0, 1, 0)
@@ -878,3 +878,20 @@ def test_the_commune_officers_overdue_tile_opens_the_set_it_counts(world, reform
     # Unfiltered, the page also lists the old district's overdue proposal, followed up by the province.
     everything = client.get(reverse("seminars:followup"), {"status": "qua_han"}).context["proposals"]
     assert sorted(p.text for p in everything) == ["Thành lập tổ hợp tác", "Tập huấn kỹ năng điều hành"]
+
+
+def test_the_reports_counts_open_the_seminars_of_an_ended_district_and_of_a_commune(world, reform, client):
+    """Both worlds: today's province links a commune's count to its seminars and, for the past, an ended
+    district's to those it held (Huyện đoàn Tiểu Cần's 2021 seminar, read by the province it went into)."""
+    tap_ngai_seminar(reform)
+    login_verified(client, reform["staff"])
+    seminars = reverse("seminars:seminar_list")
+    for year, unit, key, title in (
+        (2026, reform["tap_ngai"], "commune", "Thanh niên lập nghiệp ở xã mới"),
+        (2021, world["tieu_can_seminar"].district, "district", "Nâng cao chất lượng Bí thư Chi đoàn"),
+    ):
+        html = client.get(reverse("seminars:report"), {"year": year}).content.decode()
+        row = html.split(f'<tr data-unit="{unit.pk}">')[1].split("</tr>")[0]
+        link = f"{seminars}?{key}={unit.pk}&amp;year={year}"
+        assert f'<a href="{link}">1</a>' in row, row
+        assert [s.title for s in client.get(link.replace("&amp;", "&")).context["seminars"]] == [title]
