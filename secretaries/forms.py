@@ -283,6 +283,11 @@ class AppointmentForm(AppointmentFieldsMixin, forms.Form):
             help_text=_("Someone already in the portal. For someone new, use “Add secretary”."),
         )
         self.add_appointment_fields(user)
+        # Appointing the branch's secretary again: nobody to replace (the refusal says they already are).
+        if self.current_secretary is not None and str(self["person"].value()) == str(
+            self.current_secretary.person_id
+        ):
+            self.fields["confirm_replace"].widget = forms.HiddenInput()
         self.helper = FormHelper()
         self.helper.layout = Layout(
             "person",
@@ -342,3 +347,56 @@ class TermEndForm(VersionedForm, forms.Form):
                 _("This day has not come yet: a term's end is recorded once its last day has come.")
             )
         return ended
+
+
+#: how far ahead a term's expected end may be set: a branch elects its committee for a term of at most this
+#: many years (a re-election or an extension sets the next end from today)
+TERM_YEARS_AHEAD_AT_MOST = 5
+
+
+class TermExtendForm(VersionedForm, forms.Form):
+    """A current term's expected end moved: re-elected at the branch's congress, extended, or corrected."""
+
+    expected_end_on = forms.DateField(label=_("Term due to end on"), widget=DateInput())
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=100,
+        required=False,
+        help_text=_("For example: re-elected at the branch congress of 15/11/2026; the term extended."),
+    )
+
+    def __init__(self, *args, term: Term, cancel_url: str, **kwargs):
+        super().__init__(*args, version_of=term, **kwargs)
+        self.term = term
+        if term.expected_end_on:
+            self.fields["expected_end_on"].help_text = _("Now: %(date)s.") % {
+                "date": _short(term.expected_end_on)
+            }
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            VERSION_FIELD, "expected_end_on", "reason", form_actions(cancel_url, _("Save"))
+        )
+
+    def clean_expected_end_on(self):
+        due = self.cleaned_data["expected_end_on"]
+        if due < self.term.started_on:
+            raise forms.ValidationError(
+                _("The term began on %(date)s; it cannot be due to end before that.")
+                % {"date": _short(self.term.started_on)}
+            )
+        today = timezone.localdate()
+        try:
+            latest = today.replace(year=today.year + TERM_YEARS_AHEAD_AT_MOST)
+        except ValueError:  # 29 February
+            latest = today.replace(year=today.year + TERM_YEARS_AHEAD_AT_MOST, day=28)
+        if due > latest:
+            raise forms.ValidationError(
+                _(
+                    "A term is elected for at most %(years)d years: "
+                    "the expected end can be %(date)s at the latest."
+                )
+                % {"years": TERM_YEARS_AHEAD_AT_MOST, "date": _short(latest)}
+            )
+        if due == self.term.expected_end_on:
+            raise forms.ValidationError(_("This is already the term's expected end."))
+        return due

@@ -379,6 +379,11 @@ class Term(Versioned):
     def is_current(self) -> bool:
         return self.ended_on is None
 
+    @property
+    def is_secretary(self) -> bool:
+        """The branch's secretary (not a deputy): without them the branch counts as without a secretary."""
+        return self.role == self.Role.SECRETARY
+
 
 # The secretary in the loop: invitations to an account of one's own, and proposed corrections.
 

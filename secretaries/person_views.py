@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -30,7 +30,7 @@ from . import selectors, services
 from .account_services import may_manage_accounts
 from .choices import ETHNICITIES
 from .filters import PersonFilter, VacancyFilter
-from .forms import AppointmentForm, PersonCreateForm, PersonForm, TermEndForm
+from .forms import AppointmentForm, PersonCreateForm, PersonForm, TermEndForm, TermExtendForm
 from .models import Person, Term
 from .sensitive import SENSITIVE_FIELDS, hidden_fields, sees_sensitive
 
@@ -213,6 +213,11 @@ class PersonUpdateView(PersonQuerysetMixin, UpdateView):
             "cancel_url": self.object.get_absolute_url(),
         }
 
+    def get_context_data(self, **kwargs):
+        # The detail page's breadcrumbs: the units today of the branch they serve (or last served).
+        terms = list(selectors.person_terms(self.object))
+        return super().get_context_data(breadcrumbs=selectors.person_units(self.object, terms), **kwargs)
+
     def form_valid(self, form):
         try:
             self.object = services.person_update(
@@ -317,6 +322,48 @@ def term_end(request, pk):
         )
         return redirect(term.person)
     return render(request, "secretaries/term_end_form.html", {"form": form, "term": term})
+
+
+@portal_view
+def term_extend(request, pk):
+    """A current term's expected end moved (re-elected, extended, corrected): the term goes on, so one due
+    to end soon leaves the first screen without being ended first."""
+    term = get_object_or_404(
+        Term.objects.visible_to(request.user).select_related("person", "branch__commune"), pk=pk
+    )
+    request.user.check_may_change_today()  # 404 outside the scope first, then 403
+    if not term.is_current and not request.POST.get(VERSION_FIELD):
+        messages.info(request, _("This term has already ended."))
+        return redirect(term.person)
+    form = TermExtendForm(
+        request.POST if request.method == "POST" else None,
+        term=term,
+        cancel_url=safe_next(request, term.person.get_absolute_url()),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.term_extend(
+                term=term,
+                expected_end_on=form.cleaned_data["expected_end_on"],
+                reason=form.cleaned_data["reason"],
+                version=form.loaded(),
+            )
+        except ValidationError as error:
+            # A stale form or a term ended meanwhile is said above the form; a date refused, beside it.
+            codes = {getattr(e, "code", None) for e in error.error_list}
+            form.add_error(None if codes & {"stale_edit", "already_ended"} else "expected_end_on", error)
+        else:
+            messages.success(
+                request,
+                _("The term of %(person)s in %(branch)s is now due to end on %(date)s.")
+                % {
+                    "person": term.person.full_name,
+                    "branch": term.branch.name,
+                    "date": formats.date_format(term.expected_end_on, "SHORT_DATE_FORMAT"),
+                },
+            )
+            return redirect(term.person)
+    return render(request, "secretaries/term_extend_form.html", {"form": form, "term": term})
 
 
 #: a unit whose branches are without a secretary above this share (%) is marked

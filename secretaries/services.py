@@ -12,7 +12,14 @@ from branches import services as branch_services
 from branches.models import Branch
 from core.versioning import check_version
 
-from .models import Person, Term, check_started_after_founding, held_until_error, secretary_overlap_error
+from .models import (
+    Person,
+    Term,
+    check_expected_end,
+    check_started_after_founding,
+    held_until_error,
+    secretary_overlap_error,
+)
 from .portraits import ProcessedImage
 
 
@@ -211,6 +218,26 @@ def term_end(*, term: Term, ended_on: datetime.date, reason: str = "", version: 
     term.ended_on = ended_on
     term.end_reason = reason
     term.save(update_fields=["ended_on", "end_reason"])
+    return term
+
+
+@transaction.atomic
+def term_extend(
+    *, term: Term, expected_end_on: datetime.date, reason: str = "", version: int | None = None
+) -> Term:
+    """Move a current term's expected end: re-elected at the branch congress, or the term extended or its
+    date corrected. The term goes on (its start and history stay); `reason` is kept in its history."""
+    current = check_version(term, version=version)
+    if current.ended_on is not None:
+        raise ValidationError(
+            _("This term already ended on %(date)s.") % {"date": _date(current.ended_on)},
+            code="already_ended",
+        )
+    check_expected_end(started_on=term.started_on, expected_end_on=expected_end_on)
+    term.expected_end_on = expected_end_on
+    if reason:
+        term._change_reason = reason
+    term.save(update_fields=["expected_end_on"])
     return term
 
 

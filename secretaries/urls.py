@@ -14,6 +14,7 @@ urlpatterns = [
     path("appoint/", views.appoint, name="appoint"),
     path("autocomplete/", views.person_autocomplete, name="person_autocomplete"),
     path("terms/<int:pk>/end/", views.term_end, name="term_end"),
+    path("terms/<int:pk>/extend/", views.term_extend, name="term_extend"),
     # Hamlets re-arranged: a merge or split ends branches, and their terms with them.
     path("branches/<int:pk>/merge/", rearrange_views.branch_merge, name="branch_merge"),
     path("branches/<int:pk>/split/", rearrange_views.branch_split, name="branch_split"),

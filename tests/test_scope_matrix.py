@@ -147,6 +147,8 @@ CASES = [
     ),
     Case("term end (form)", branch_url("secretaries:term_end", "tieu_can_term"), in_tieu_can()),
     Case("term end", branch_url("secretaries:term_end", "tieu_can_term"), in_tieu_can(), method="post"),
+    Case("term extend (form)", branch_url("secretaries:term_extend", "tieu_can_term"), in_tieu_can()),
+    Case("term extend", branch_url("secretaries:term_extend", "tieu_can_term"), in_tieu_can(), method="post"),
     # Assessments
     Case("assessment list", lambda w: reverse("assessments:assessment_list"), {}),
     Case("assessment export", lambda w: reverse("assessments:assessment_export"), {}),

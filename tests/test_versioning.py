@@ -207,6 +207,22 @@ def test_end_term_stale_save_is_refused(client, second, tieu_can_officer, tra_vi
     assert (term.ended_on, term.end_reason) == (datetime.date(2025, 6, 1), "Chuyển công tác")
 
 
+def test_term_extend_stale_save_is_refused(client, second, tieu_can_officer, tra_vinh_staff, world):
+    term = world["tieu_can_term"]
+    url = reverse("secretaries:term_extend", args=[term.pk])
+    mine = open_form(login(client, tieu_can_officer), url)
+    theirs = open_form(login(second, tra_vinh_staff), url)
+
+    assert (
+        second.post(url, {**theirs, "expected_end_on": "01/06/2027", "reason": "Tái cử"}).status_code == 302
+    )
+    response = client.post(url, {**mine, "expected_end_on": "15/09/2027", "reason": "Gia hạn"})
+
+    refused_as_stale(response, who=tra_vinh_staff, their_value="01/06/2027", typed="Gia hạn")
+    term.refresh_from_db()
+    assert term.expected_end_on == datetime.date(2027, 6, 1)
+
+
 # ---------------------------------------------------------------------------------------------------
 # Assessment and the commune grid
 

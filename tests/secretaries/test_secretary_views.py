@@ -1036,3 +1036,111 @@ def test_the_forms_summary_lists_the_refused_fields_in_the_pages_order(client, t
     form_html = page.split('id="form-errors"')[1].split("</div>", 1)[1]
     drawn = sorted(listed, key=lambda field_id: form_html.index(f'id="{field_id}"'))
     assert listed == drawn
+
+
+class TestExtendTerm:
+    """A term due to end soon, re-elected or extended before its day: its expected end moves, the term goes
+    on, and it leaves the first screen's list (it could only be ended once its day had come)."""
+
+    def test_re_election_moves_the_expected_end_and_clears_the_first_screens_item(
+        self, client, tieu_can_officer, world
+    ):
+        from django.utils import timezone
+
+        term = world["tieu_can_term"]
+        today = timezone.localdate()
+        term.expected_end_on = today + datetime.timedelta(days=20)
+        term.save()
+        client.force_login(tieu_can_officer)
+        url = reverse("secretaries:term_extend", args=[term.pk])
+        home = client.get(reverse("home")).content.decode()
+        assert f'href="{url}"' in home
+        assert f'href="{url}"' in client.get(term.person.get_absolute_url()).content.decode()
+        page = client.get(url)
+        assert page.status_code == 200 and 'name="loaded_version"' in page.content.decode()
+        new_end = today + datetime.timedelta(days=900)
+        response = client.post(
+            url,
+            {
+                "expected_end_on": new_end.strftime("%d/%m/%Y"),
+                "reason": "Tái cử tại Đại hội chi đoàn",
+                "loaded_version": term.version,
+            },
+        )
+        assert response.status_code == 302
+        term.refresh_from_db()
+        assert term.expected_end_on == new_end and term.ended_on is None
+        assert term.history.first().history_change_reason == "Tái cử tại Đại hội chi đoàn"
+        panel = client.get(reverse("home")).context["panels"][0].context
+        assert panel["ending_count"] == 0
+
+    @pytest.mark.parametrize(
+        ("typed", "says"),
+        [
+            ("01/01/2020", "26/03/2022"),  # before the term began
+            ("01/01/2099", "tối đa 5 năm"),  # not a term anyone is elected for
+        ],
+    )
+    def test_a_date_that_cannot_be_the_terms_end_is_refused(
+        self, client, tieu_can_officer, world, typed, says
+    ):
+        term = world["tieu_can_term"]
+        client.force_login(tieu_can_officer)
+        response = client.post(
+            reverse("secretaries:term_extend", args=[term.pk]),
+            {"expected_end_on": typed, "loaded_version": term.version},
+        )
+        assert says in str(response.context["form"].errors["expected_end_on"])
+
+
+def test_reappointing_the_branchs_secretary_offers_no_replace_box(client, tieu_can_officer, world):
+    term = world["tieu_can_term"]
+    client.force_login(tieu_can_officer)
+    form = client.get(
+        reverse("secretaries:appoint"), {"person": term.person_id, "branch": term.branch_id}
+    ).context["form"]
+    assert form.fields["confirm_replace"].widget.is_hidden
+    other = PersonFactory()
+    form = client.get(reverse("secretaries:appoint"), {"person": other.pk, "branch": term.branch_id}).context[
+        "form"
+    ]
+    assert not form.fields["confirm_replace"].widget.is_hidden
+
+
+def test_ending_a_deputys_term_does_not_say_the_branch_loses_its_secretary(client, tieu_can_officer, world):
+    term = world["tieu_can_term"]
+    deputy = person_with_term(branch=term.branch, role="pho_bi_thu", full_name="Lê Thị Phó")
+    client.force_login(tieu_can_officer)
+
+    def consequence(pk):
+        page = client.get(reverse("secretaries:term_end", args=[pk])).content.decode()
+        return page.split('data-term-end="consequence">')[1].split("</p>")[0]
+
+    assert "chưa có bí thư" in consequence(term.pk)
+    said = consequence(deputy.terms.get().pk)
+    assert "chưa có bí thư" not in said and "không thay đổi bí thư" in said
+
+
+def test_the_edit_pages_breadcrumbs_are_the_detail_pages(client, administrator):
+    from tests.factories import DistrictFactory, ProvinceFactory
+
+    old_province = ProvinceFactory(code="93", name="Tỉnh Xưa", ended_on=D(2025, 6, 30))
+    old_district = DistrictFactory(
+        code="931", name="Huyện Xưa", province=old_province, ended_on=D(2025, 6, 30)
+    )
+    branch = BranchFactory(
+        commune=CommuneFactory(code="39301", name="Xã Xưa", district=old_district, ended_on=D(2025, 6, 30))
+    )
+    person = person_with_term(branch=branch, full_name="Trần Văn Sửa")
+    branch.commune = CommuneFactory(
+        code="39401", name="Xã Nay", province=ProvinceFactory(code="94"), district=None
+    )
+    branch.save()
+    login_verified(client, administrator)
+
+    def crumbs(url):
+        return client.get(url).content.decode().split('<ol class="breadcrumb')[1].split("</ol>")[0]
+
+    edit = crumbs(reverse("secretaries:person_update", args=[person.pk]))
+    assert edit == crumbs(person.get_absolute_url())
+    assert "Xã Nay" in edit and "Huyện Xưa" not in edit
