@@ -370,13 +370,17 @@ def term_extend(request, pk):
 VACANCY_RATE_MARKED = 20
 
 
-def draw_vacancy_rows(summary: list[dict]) -> SafeString:
+def draw_vacancy_rows(summary: list[dict], ending: dict | None = None) -> SafeString:
     """The rows of the vacancies' summary per unit (selectors.vacancy_summary), drawn here: a merged
     province's table has a row per commune (Vĩnh Long: 124 rows, most of the page's templates). Each unit
     links to the list filtered on it; an ended unit's row counts only the branches still under it today
     (waiting for their new commune, not all it had): it says so, with until when, and its link keeps those
-    (VacancyFilter's `waiting`); the counts, and the vacancy rate, marked above VACANCY_RATE_MARKED %."""
+    (VacancyFilter's `waiting`); the counts, and the vacancy rate, marked above VACANCY_RATE_MARKED %.
+    With `ending` (selectors.ending_soon_per_unit), the terms ending soon, as the first screen's table has
+    them, linked to the secretaries list of the unit filtered on them (an ended unit's count, of its
+    branches still waiting, is not what that list would find under it: said without a link)."""
     list_url = fixed_url("secretaries:vacancy_list")
+    people_url = fixed_url("secretaries:person_list")
     figures = numbers()
     lines = []
     for row in summary:
@@ -392,10 +396,21 @@ def draw_vacancy_rows(summary: list[dict]) -> SafeString:
             f"<tr><td>{name}</td>"
             f'<td class="text-end">{figures.grouped(row["branches"])}</td>'
             f'<td class="text-end">{figures.grouped(row["vacant"])}</td>'
-            f'<td class="text-end"><span class="{marked}">{figures.places(row["rate"], 1)}%</span></td></tr>'
+            f'<td class="text-end"><span class="{marked}">{figures.places(row["rate"], 1)}%</span></td>'
+            + (_ending_cell(row, ending, people_url, figures) if ending is not None else "")
+            + "</tr>"
         )
     # Safe: the units' names are escaped above; the rest is the portal's link, dates and numbers.
     return mark_safe("\n".join(lines))
+
+
+def _ending_cell(row: dict, ending: dict, people_url: str, figures) -> str:
+    unit = row["unit"]
+    count = ending.get((row["level"], unit.pk) if unit is not None else None, 0)
+    shown = figures.grouped(count)
+    if count and unit is not None and not unit.ended_on and row["level"] in ("commune", "district"):
+        shown = f'<a href="{people_url}?ending=soon&amp;{row["level"]}={int(unit.pk)}">{shown}</a>'
+    return f'<td class="text-end" data-vacancy-ending>{shown}</td>'
 
 
 class VacancyListView(PrintableListMixin, PaginatedListMixin, ScopedObjectMixin, ListView):
@@ -416,6 +431,8 @@ class VacancyListView(PrintableListMixin, PaginatedListMixin, ScopedObjectMixin,
 
     def get_context_data(self, **kwargs):
         level, summary = selectors.vacancy_summary(user=self.request.user)
+        renews = self.request.user.unit_ended_on is None
+        ending = selectors.ending_soon_per_unit(user=self.request.user) if renews else None
         # The headline speaks of the list under it: filtered, of the active branches the same filters keep
         # (the table per unit stays the whole scope's, and says so).
         filtered = bool(filter_summary(self.filterset))
@@ -436,7 +453,10 @@ class VacancyListView(PrintableListMixin, PaginatedListMixin, ScopedObjectMixin,
             # As the person list: no "Huyện" for a district officer, nor for today's units (none since 2025).
             show_district=shows_districts(self.request.user),
             summary=summary,
-            summary_rows=draw_vacancy_rows(summary),
+            summary_rows=draw_vacancy_rows(summary, ending),
+            # The first screen's column of terms ending soon, for every unit (an ended unit's account
+            # renews no one: not given them, as on its first screen).
+            shows_ending=ending is not None,
             summary_header=LEVEL_HEADERS[level],
             totals=totals,
             **kwargs,

@@ -1144,3 +1144,29 @@ def test_the_edit_pages_breadcrumbs_are_the_detail_pages(client, administrator):
     edit = crumbs(reverse("secretaries:person_update", args=[person.pk]))
     assert edit == crumbs(person.get_absolute_url())
     assert "Xã Nay" in edit and "Huyện Xưa" not in edit
+
+
+def test_the_vacancy_lists_table_per_unit_has_the_first_screens_terms_ending_soon(
+    client, tra_vinh_staff, world
+):
+    """The first screen's "See all N communes" opens this table: it has the same column of terms ending
+    soon, for every unit, each linked to the secretaries list of that unit filtered on them."""
+    from django.utils import timezone
+
+    term = world["tieu_can_term"]
+    term.expected_end_on = timezone.localdate() + datetime.timedelta(days=20)
+    term.save()
+    district = world["tieu_can"].commune.district
+    login_verified(client, tra_vinh_staff)
+    home = client.get(reverse("home")).context["panels"][0].context
+    on_home = {row["unit"].pk: row["ending"] for row in home["summary"] if row["unit"]}
+    assert on_home[district.pk] == 1
+    html = client.get(reverse("secretaries:vacancy_list")).content.decode().split('id="vacancy-summary"')[1]
+    html = html.split("</table>")[0]
+    assert "Sắp hết nhiệm kỳ" in html
+    link = f"{reverse('secretaries:person_list')}?ending=soon&amp;district={district.pk}"
+    row = next(r for r in html.split("<tr>") if f"district={district.pk}" in r)
+    assert f'<td class="text-end" data-vacancy-ending><a href="{link}">1</a></td>' in row
+    assert html.count("data-vacancy-ending") == len(on_home)
+    people = client.get(link.replace("&amp;", "&")).context["people"]
+    assert [p.pk for p in people] == [term.person_id]
