@@ -187,6 +187,10 @@ class VacancyFilter(BranchFilter):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.filters["is_active"]
+        user = getattr(self.request, "user", None)
+        if user is not None and user.is_commune_officer and user.unit_ended_on is None:
+            # A commune's branches are under that commune: waiting ones only once it has ended.
+            del self.filters["waiting"]
 
     def filter_waiting(self, queryset, name, value):
         # Under an ended commune today, as the table's row of an ended unit counts them (its branches of

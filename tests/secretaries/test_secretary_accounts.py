@@ -714,14 +714,15 @@ def test_the_sensitive_data_policy_per_role(role, sees):
 
 
 def test_a_refused_correction_does_not_read_like_a_refused_consent():
-    """Vietnamese: the officers "Đã từ chối" a correction; a person "Không đồng ý" to be shown publicly."""
+    """Vietnamese: the officers "Không chấp nhận" a correction (the word of its button and its reason); a
+    person "Không đồng ý" to be shown publicly."""
     from django.utils import translation
 
     from secretaries.choices import PublicConsent
     from secretaries.models import Correction
 
     with translation.override("vi"):
-        assert str(Correction.Status.REFUSED.label) == "Đã từ chối"
+        assert str(Correction.Status.REFUSED.label) == "Không chấp nhận"
         assert str(PublicConsent.REFUSED.label) == "Không đồng ý"
 
 

@@ -1170,3 +1170,25 @@ def test_the_vacancy_lists_table_per_unit_has_the_first_screens_terms_ending_soo
     assert html.count("data-vacancy-ending") == len(on_home)
     people = client.get(link.replace("&amp;", "&")).context["people"]
     assert [p.pk for p in people] == [term.person_id]
+
+
+def test_a_commune_officer_is_not_offered_the_waiting_filter_that_cannot_match(
+    client, tra_vinh_staff, hieu_tu
+):
+    """The status "Chờ xác định xã mới" finds branches still under an ended commune: none in an active
+    commune's scope."""
+    from tests.factories import UserFactory
+
+    officer = UserFactory(username="doanxa.hieutu", role="commune_officer", commune=hieu_tu)
+    client.force_login(officer)
+    assert "waiting" not in client.get(reverse("secretaries:vacancy_list")).context["filter"].form.fields
+    login_verified(client, tra_vinh_staff)
+    assert "waiting" in client.get(reverse("secretaries:vacancy_list")).context["filter"].form.fields
+
+
+def test_the_corrections_list_has_breadcrumbs_and_says_refused_as_its_button(client, tra_vinh_staff):
+    login_verified(client, tra_vinh_staff)
+    page = client.get(reverse("secretaries:correction_list")).content.decode()
+    nav = page.split('<ol class="breadcrumb')[1].split("</ol>")[0]
+    assert "Bí thư Chi đoàn</a>" in nav and "Đề nghị sửa thông tin của Bí thư Chi đoàn" in nav
+    assert "Không chấp nhận" in page and "Đã từ chối" not in page
