@@ -102,6 +102,19 @@ def branch_key(name: str) -> str:
     return key[len("chi doan ") :] if key.startswith("chi doan ") else key
 
 
+#: the words a hamlet's or quarter's name begins with (folded), which an Excel sheet often leaves out
+#: ("Đại Mong B" for "Ấp Đại Mong B")
+PLACE_WORDS = ("ap ", "khom ", "thon ", "khu pho ", "to dan pho ")
+
+
+def bare_key(key: str) -> str:
+    """A branch's key without the word for its kind of place."""
+    for word in PLACE_WORDS:
+        if key.startswith(word) and len(key) > len(word):
+            return key[len(word) :]
+    return key
+
+
 class BranchIndex:
     """The branches of the user's scope, by name (diacritic-insensitive, with or without "Chi đoàn"), and
     those of them waiting for their new commune: two queries."""
@@ -125,10 +138,17 @@ class BranchIndex:
         )
         self.by_name: dict[str, list[Branch]] = {}
         self.by_commune: dict[tuple[int, str], list[Branch]] = {}
+        # By name without "Ấp", "Khóm"…: a name typed without it is read when it is the only one.
+        self.bare_by_name: dict[str, list[Branch]] = {}
+        self.bare_by_commune: dict[tuple[int, str], list[Branch]] = {}
         for branch in branches:
             key = branch_key(branch.name)
             self.by_name.setdefault(key, []).append(branch)
             self.by_commune.setdefault((branch.commune_id, key), []).append(branch)
+            bare = bare_key(key)
+            if bare != key:
+                self.bare_by_name.setdefault(bare, []).append(branch)
+                self.bare_by_commune.setdefault((branch.commune_id, bare), []).append(branch)
         self.names = {
             branch_key(b.name): b.name for b in branches if b.commune.ended_on is None and b.is_active
         }
@@ -152,12 +172,30 @@ class BranchIndex:
             return None
         key = branch_key(typed)
         found = self.by_name.get(key, []) if commune is None else self.by_commune.get((commune.pk, key), [])
+        bare = False
+        if not found and bare_key(key) == key:
+            # Typed without "Ấp", "Khóm"…: the branch so named when there is only one (two are refused
+            # below, naming both).
+            found = (
+                self.bare_by_name.get(key, [])
+                if commune is None
+                else self.bare_by_commune.get((commune.pk, key), [])
+            )
+            bare = bool(found)
         if commune is not None and commune.ended_on is not None:
             # An ended commune is let through for the branches waiting under it only.
             waiting = [b for b in found if b.pk in self.waiting_ids]
             if len(waiting) == 1:
                 return waiting[0]
         current = [b for b in found if b.commune.ended_on is None]
+        if len(current) > 1 and bare:
+            row.refuse(
+                "branch",
+                _("%(value)s may be %(names)s: write the name in full")
+                % {"value": typed, "names": " / ".join(sorted(f"“{b.name}”" for b in current))},
+                columns=columns,
+            )
+            return None
         if len(current) > 1:
             row.refuse("branch", _("several branches have this name: fill in the commune"), columns=columns)
             return None
@@ -184,8 +222,10 @@ class BranchIndex:
                 columns=columns,
             )
             return None
-        message = _("%(value)s is not a branch of your unit") % {"value": typed}
-        close = suggestion(branch_key(typed), self.names)
+        message = _("no branch named %(value)s was found in your unit") % {"value": typed}
+        # Its words compared with the names, with and without "Ấp", "Khóm"… as it was typed.
+        names = self.names if bare_key(key) != key else {bare_key(k): v for k, v in self.names.items()}
+        close = suggestion(key, names)
         if close:
             message += " " + _("(did you mean “%(name)s”?)") % {"name": close}
         row.refuse("branch", message, columns=columns)

@@ -130,7 +130,9 @@ def test_commune_officer_imports_12_secretaries_from_the_template(page, live_ser
     _upload(page, _fill(template, tap_ngai["branches"], broken=True), "bi-thu-tap-ngai.xlsx")
     errors = page.get_by_test_id("import-errors")
     expect(errors).to_contain_text("Dòng 5, Ngày sinh: 31/02/1999 không phải ngày hợp lệ")
-    expect(errors).to_contain_text("Dòng 8, Chi đoàn: Ấp Hòa Lộc không phải chi đoàn thuộc đơn vị của bạn")
+    expect(errors).to_contain_text(
+        "Dòng 8, Chi đoàn: không tìm thấy chi đoàn Ấp Hòa Lộc trong đơn vị của bạn"
+    )
     expect(errors).to_contain_text("Dòng 11, Họ và tên: không nhận công thức")
     expect(errors.locator(":scope > li")).to_have_count(3)
     expect(page.locator("[data-count=error]")).to_have_text("3")

@@ -117,7 +117,7 @@ def test_refusals_per_row_and_nothing_saved(officer_client, vacant, world, hieu_
     batch = _batch(_post(officer_client, rows))
     assert (batch.new_count, batch.error_count) == (1, 10)
     assert (
-        "Chi đoàn: Ấp Đại Đức không phải chi đoàn thuộc đơn vị của bạn"
+        "Chi đoàn: không tìm thấy chi đoàn Ấp Đại Đức trong đơn vị của bạn"
         in _row_errors(batch, 4)[0]["column"] + ": " + _row_errors(batch, 4)[0]["message"]
     )
     assert "có phải là “Ấp Số" in _row_errors(batch, 5)[0]["message"]
@@ -267,7 +267,7 @@ def test_a_commune_officer_neither_imports_into_nor_sees_another_communes_import
     # Its own import naming the other commune's branch is refused on that row.
     other = _batch(_post(client, [secretary_row("Người Lạ", spare.name)]))
     assert other.error_count == 1
-    assert "không phải chi đoàn thuộc đơn vị của bạn" in _row_errors(other, 3)[0]["message"]
+    assert "không tìm thấy chi đoàn" in _row_errors(other, 3)[0]["message"]
     # The template offers only its own branches.
     import io
 
@@ -718,3 +718,25 @@ def test_a_start_before_the_branch_or_within_a_previous_secretary_is_refused(off
         _post(officer_client, [rows[2], secretary_row("Lê Hoàng Long", had.name, started="17/05/2025")])
     )
     assert batch.error_count == 0
+
+
+def test_a_branch_named_without_its_hamlet_word_is_read_when_it_is_the_only_one(
+    officer_client, vacant, hieu_tu
+):
+    """Excel sheets often write "Số 2" for "Ấp Số 2" (as the template says, with or without diacritics): the
+    only branch so named is read; two are refused as several, and a name found nowhere says so."""
+    BranchFactory(commune=hieu_tu, name="Khóm Số 4")
+    rows = [
+        secretary_row("Người Một", "Số 2"),  # 3: Ấp Số 2
+        secretary_row("Người Hai", "so 3"),  # 4: Ấp Số 3, typed without diacritics
+        secretary_row("Người Ba", "Số 4"),  # 5: Ấp Số 4 or Khóm Số 4
+        secretary_row("Người Bốn", "Số 7"),  # 6: none, close to "Ấp Số …"
+    ]
+    batch = _batch(_post(officer_client, rows))
+    assert (batch.new_count, batch.error_count) == (2, 2)
+    assert not _row_errors(batch, 3) and not _row_errors(batch, 4)
+    assert _row_errors(batch, 5)[0]["message"] == (
+        "Số 4 có thể là “Khóm Số 4” / “Ấp Số 4”: hãy ghi đầy đủ tên chi đoàn"
+    )
+    message = _row_errors(batch, 6)[0]["message"]
+    assert message.startswith("không tìm thấy chi đoàn Số 7 trong đơn vị của bạn (có phải là “")
