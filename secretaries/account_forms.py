@@ -21,7 +21,7 @@ from .birth_dates import validate_date_of_birth
 from .choices import PublicConsent
 from .forms import PartyDateRule
 from .models import Invitation, Person
-from .phones import validate_phone
+from .phones import formatted, validate_phone
 
 
 class InvitationForm(forms.Form):
@@ -153,7 +153,7 @@ class CorrectionForm(ErrorSummary, PartyDateRule, forms.ModelForm):
         # mistypes is said to them now, not found by the officer who accepts it.
         phone = self.cleaned_data["phone"]
         validate_phone(phone)
-        return phone
+        return formatted(phone)  # as the record keeps it: a number typed another way is not a change
 
     def clean_party_joined_on(self):
         joined = self.cleaned_data["party_joined_on"]

@@ -58,7 +58,7 @@ from .models import (
     held_until_error,
     secretary_overlap_error,
 )
-from .phones import is_phone, search_digits
+from .phones import formatted, is_phone, search_digits
 from .sensitive import hidden_fields
 
 PERSON_FIELDS = (
@@ -591,7 +591,10 @@ class SecretaryImport(ImportKind):
             if phone.isdigit() and len(phone) == 9:
                 # A number typed into a number cell loses its leading zero (0912… became 912…).
                 values["phone"] = phone = "0" + phone
-            if phone and not is_phone(phone):
+            if is_phone(phone):
+                # Written as the record keeps it, so that a row read back is "unchanged".
+                values["phone"] = formatted(phone)
+            elif phone:
                 row.refuse(
                     "phone",
                     _("%(value)s is not a phone number: 10 or 11 digits starting with 0 (or +84)")
@@ -960,6 +963,7 @@ def _keys(person: Person) -> None:
     person.full_name = normalize_name(person.full_name)
     person.name_key = fold(person.full_name)
     person.sort_key = name_sort_key(person.full_name)
+    person.phone = formatted(person.phone)
     person.phone_digits = search_digits(person.phone)
 
 

@@ -25,7 +25,7 @@ from core.versioning import Versioned
 
 from .birth_dates import validate_date_of_birth
 from .choices import ETHNICITIES, EducationLevel, Gender, PublicConsent, Religion, TheoryLevel
-from .phones import search_digits, validate_phone
+from .phones import formatted, search_digits, validate_phone
 
 #: branches whose secretaries a search by place finds; a word more of them have is matched by name only
 SEARCH_BRANCHES = 200
@@ -268,6 +268,7 @@ class Person(Versioned):
         self.full_name = normalize_name(self.full_name)
         self.name_key = fold(self.full_name)
         self.sort_key = name_sort_key(self.full_name)
+        self.phone = formatted(self.phone)
         self.phone_digits = search_digits(self.phone)
         super().save(*args, **kwargs)
 

@@ -2,9 +2,11 @@
 
 Vietnamese numbers since the 2018 renumbering: a mobile has 10 digits (03x, 05x, 07x, 08x, 09x), a
 landline 11 (02xx and 7 or 8 digits), both starting with 0; written with +84 in place of that 0 they are
-the same number. Spaces, dots, dashes and brackets between the digits are how people write them and are
-kept as typed (`Person.phone_digits` holds the digits for search, "+84" read as the leading 0, so that
-"0912 345 678", "0912345678" and "+84 912 345 678" find one another). A number typed into a number cell of
+the same number. Spaces, dots, dashes and brackets between the digits are how people write them; a number
+is kept written one way (`formatted`: "0912 345 678", as the lists, the print and the export show it), by
+`Person.save()`, the import and the correction form alike, and `Person.phone_digits` holds the digits for
+search, "+84" read as the leading 0, so that "0912 345 678", "0912345678" and "+84 912 345 678" find one
+another. A number typed into a number cell of
 Excel loses its leading zero: the secretaries' import puts it back before this check."""
 
 from django.core.exceptions import ValidationError
@@ -35,3 +37,16 @@ def validate_phone(value: str) -> None:
     """The model field's validator (forms, Django admin); an empty value is the field's `blank`."""
     if value and not is_phone(value):
         raise ValidationError(MESSAGE, code="phone")
+
+
+def formatted(text: str) -> str:
+    """A phone number written the portal's one way: a mobile (10 digits) "0912 345 678", a landline (11)
+    "0294 3855 123", "+84" read as the leading 0; what is not a number is kept as typed (the validator
+    refuses it)."""
+    text = (text or "").strip()
+    if not is_phone(text):
+        return text
+    digits = national_digits(text)
+    if len(digits) == 10:
+        return f"{digits[:4]} {digits[4:7]} {digits[7:]}"
+    return f"{digits[:4]} {digits[4:8]} {digits[8:]}"

@@ -298,7 +298,7 @@ def test_a_phone_typed_as_a_number_gets_its_leading_zero_back(officer_client, va
         _post(officer_client, [secretary_row("Người Số", vacant[0].name, **{"Số điện thoại": 912345678})])
     )
     officer_client.post(reverse("imports:batch_confirm", args=[batch.pk]))
-    assert Person.objects.get(full_name="Người Số").phone == "0912345678"
+    assert Person.objects.get(full_name="Người Số").phone == "0912 345 678"
 
 
 def test_same_person_cannot_drop_a_party_membership_with_a_joining_date(officer_client, world):
@@ -367,12 +367,12 @@ def test_a_preview_whose_person_was_saved_since_writes_nothing(officer_client, w
     batch.refresh_from_db()
     assert (batch.error_count, batch.updated_count, batch.new_count) == (0, 1, 1)
     page = shown_preview(officer_client, batch)
-    person_update(person=teo, version=teo.version, phone="0987654321", occupation="Giáo viên")
+    person_update(person=teo, version=teo.version, phone="0987 654 321", occupation="Giáo viên")
 
     response = confirm(officer_client, batch, page, follow=True)
     assert "Dữ liệu đã thay đổi sau khi xem trước, ở 1 dòng (dòng 3)" in response.content.decode()
     teo.refresh_from_db()
-    assert (teo.occupation, teo.phone) == ("Giáo viên", "0987654321")
+    assert (teo.occupation, teo.phone) == ("Giáo viên", "0987 654 321")
     assert not Person.objects.filter(full_name="Người Mới").exists()
     batch.refresh_from_db()
     assert batch.is_preview

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from secretaries.models import Person
-from secretaries.phones import is_phone, national_digits, validate_phone
+from secretaries.phones import formatted, is_phone, national_digits, validate_phone
 from tests.factories import BranchFactory
 from tests.importing import secretary_row
 from tests.secretaries.test_import import _batch, _post, _row_errors
@@ -86,7 +86,7 @@ def test_a_number_is_found_however_it_was_written(stored, query, hieu_tu):
     from tests.factories import person_with_term
 
     person = person_with_term(branch=BranchFactory(commune=hieu_tu, name="Ấp Tìm Số"), phone=stored)
-    assert person.phone == stored  # kept as typed
+    assert person.phone == "0987 111 222"  # written the portal's one way
     assert list(Person.objects.search(query)) == [person]
     assert not Person.objects.search("0987111223").exists()
 
@@ -100,8 +100,68 @@ def test_the_numbers_stored_with_84_are_searched_by_their_national_digits(hieu_t
     from tests.factories import person_with_term
 
     person = person_with_term(branch=BranchFactory(commune=hieu_tu, name="Ấp Số Cũ"), phone="+84 912 345 678")
-    Person.objects.filter(pk=person.pk).update(phone_digits="84912345678")
+    # As stored before Person.save() wrote numbers one way.
+    Person.objects.filter(pk=person.pk).update(phone="+84 912 345 678", phone_digits="84912345678")
     migration = importlib.import_module("secretaries.migrations.0011_phone_digits_national")
     migration.national(apps, None)
     person.refresh_from_db()
     assert person.phone_digits == "0912345678"
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("0912345678", "0912 345 678"),
+        ("0912.345.678", "0912 345 678"),
+        ("+84 912 345 678", "0912 345 678"),
+        ("(0294) 3855 555", "0294 3855 555"),
+        ("02943855555", "0294 3855 555"),
+        ("09123", "09123"),  # not a number: as typed, for the validator to refuse
+    ],
+)
+def test_a_number_is_written_one_way(typed, written):
+    assert formatted(typed) == written
+
+
+def test_the_form_the_import_and_the_export_write_a_number_alike(client, tieu_can_officer, hieu_tu):
+    """A number typed without spaces in the form or the import shows as the others do ("0912 345 678"), in
+    the list, its print and its export; the export read back is unchanged."""
+    from tests.excel import read_export
+    from tests.importing import confirm
+
+    branch = BranchFactory(commune=hieu_tu, name="Ấp Một Kiểu")
+    client.force_login(tieu_can_officer)
+    client.post(reverse("secretaries:person_create"), person_data(branch, phone="0912345678"))
+    assert Person.objects.get(full_name="Nguyễn Văn Út").phone == "0912 345 678"
+    other = BranchFactory(commune=hieu_tu, name="Ấp Hai Kiểu")
+    batch = _batch(
+        _post(client, [secretary_row("Người Nhập", other.name, **{"Số điện thoại": "0911222444"})])
+    )
+    assert batch.error_count == 0
+    confirm(client, batch)
+    assert Person.objects.get(full_name="Người Nhập").phone == "0911 222 444"
+    page = client.get(reverse("secretaries:person_list"), {"q": "0911222444"}).content.decode()
+    table = page.split("<tbody")[1].split("</tbody>")[0]
+    assert "0911 222 444" in table and "0911222444" not in table.replace('href="tel:0911222444"', "")
+    # On a phone, where the column is left out, the number is under the name, a tap to call.
+    narrow = table.split("data-phone-narrow>")[1].split("</div>")[0]
+    assert '<a href="tel:0911222444">0911 222 444</a>' in narrow
+    rows = read_export(client.get(reverse("secretaries:person_export"), {"q": "0911222444"})).rows
+    assert any("0911 222 444" in map(str, row) for row in rows)
+
+
+def test_the_numbers_typed_before_are_rewritten_one_way(hieu_tu):
+    """The migration's work, for the records saved before Person.save() wrote them one way, and the values
+    of a correction still waiting, so that the record does not read as changed since the proposal."""
+    import importlib
+
+    from django.apps import apps
+
+    from tests.factories import person_with_term
+
+    person = person_with_term(branch=BranchFactory(commune=hieu_tu, name="Ấp Số Liền"), phone="0912 345 678")
+    Person.objects.filter(pk=person.pk).update(phone="0912345678")
+    migration = importlib.import_module("secretaries.migrations.0013_phone_written_one_way")
+    migration.one_way(apps, None)
+    person.refresh_from_db()
+    assert (person.phone, person.phone_digits) == ("0912 345 678", "0912345678")
