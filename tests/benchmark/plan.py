@@ -83,6 +83,7 @@ PAGES = [
     page("vacancy export", "/secretaries/vacancies/export.xlsx?{unit_filter}", "export"),
     page("appoint", "/secretaries/appoint/", "form"),
     page("term end", "/secretaries/terms/{term_id}/end/", "form"),
+    page("term extend", "/secretaries/terms/{term_id}/extend/", "form"),
     page("person autocomplete", "/secretaries/autocomplete/?q=nguyen", "search"),
     page("secretary export", "/secretaries/export.xlsx?{unit_filter}", "export"),
     # Imports
