@@ -29,6 +29,20 @@ def _day(value: date) -> str:
     return date_format(value, "SHORT_DATE_FORMAT")
 
 
+def ended_branch_refusal(branch: Branch) -> str:
+    """Why a branch ended by a merge or split is no longer changed (its members went to its successors),
+    in the import's words (branches.imports)."""
+    return _("%(branch)s ceased on %(date)s (merged or split): it no longer changes.") % {
+        "branch": branch.name,
+        "date": _day(branch.ended_on),
+    }
+
+
+def check_not_ended(branch: Branch) -> None:
+    if branch.ended_on is not None:
+        raise ValidationError(ended_branch_refusal(branch), code="branch_ended")
+
+
 @transaction.atomic
 def branch_create(
     *, commune: Commune, name: str, kind: str, member_count: int = 0, founded_on: date | None = None
@@ -57,6 +71,7 @@ def first_term_on(branch: Branch) -> date | None:
 @transaction.atomic
 def branch_update(*, branch: Branch, version: int | None = None, **fields) -> Branch:
     """`version`: the one the form was loaded from; a stale one is refused (core.versioning.StaleEdit)."""
+    check_not_ended(branch)
     check_version(branch, version=version)
     editable = {"commune", "name", "kind", "member_count", "founded_on"}
     unknown = set(fields) - editable
@@ -79,6 +94,7 @@ def branch_update(*, branch: Branch, version: int | None = None, **fields) -> Br
 @transaction.atomic
 def branch_deactivate(*, branch: Branch) -> Branch:
     """A branch that stopped working is kept, marked inactive, with its history; it is never deleted here."""
+    check_not_ended(branch)
     branch.is_active = False
     branch.save(update_fields=["is_active", "updated_at"])
     return branch

@@ -15,7 +15,14 @@ from core.excel import ExcelExport, export_response
 from core.filters import filter_summary
 from core.history import history_rows
 from core.home import panels_for
-from core.mixins import PaginatedListMixin, PortalMixin, PrintableListMixin, ScopedObjectMixin, portal_view
+from core.mixins import (
+    PaginatedListMixin,
+    PortalMixin,
+    PrintableListMixin,
+    RefusedWithReason,
+    ScopedObjectMixin,
+    portal_view,
+)
 from core.scope import mark_visible
 from core.sections import BRANCH_DEACTIVATE_PAGE, BRANCH_PAGE, sections_for
 from core.text import search_terms
@@ -319,6 +326,14 @@ class BranchDetailView(BranchQuerysetMixin, DetailView):
         )
 
 
+def check_may_change_branch(request, branch: Branch) -> None:
+    """403 for what may no longer change the branch: an account of an ended unit, or a branch ended by a
+    merge or split (its page offers neither edit nor deactivate; an old link or typed URL says why)."""
+    request.user.check_may_change_today()
+    if branch.ended_on is not None:
+        raise RefusedWithReason(services.ended_branch_refusal(branch))
+
+
 class BranchCreateView(BranchQuerysetMixin, CreateView):
     form_class = BranchForm
     template_name = "branches/branch_form.html"
@@ -352,7 +367,7 @@ class BranchUpdateView(BranchQuerysetMixin, UpdateView):
 
     def get_object(self, queryset=None):
         branch = super().get_object(queryset)  # 404 outside the scope first, then 403
-        self.request.user.check_may_change_today()
+        check_may_change_branch(self.request, branch)
         return branch
 
     def get_form_kwargs(self):
@@ -379,7 +394,7 @@ class BranchUpdateView(BranchQuerysetMixin, UpdateView):
 @portal_view
 def branch_deactivate(request, pk):
     branch = get_object_or_404(Branch.objects.visible_to(request.user).select_related("commune"), pk=pk)
-    request.user.check_may_change_today()
+    check_may_change_branch(request, branch)
     if request.method == "POST":
         services.branch_deactivate(branch=branch)
         messages.success(request, _("Branch “%(name)s” was marked inactive.") % {"name": branch.name})

@@ -361,3 +361,27 @@ def test_the_branch_export_imports_back_with_its_ceased_and_inactive_branches_un
     changed = imported(changed_file.getvalue())
     assert changed.error_count == 1
     assert "đã chấm dứt ngày 28/02/2026" in changed.report["rows"][0]["errors"][0]["message"]
+
+
+def test_a_branch_ended_by_a_merge_is_neither_edited_nor_deactivated(w, client):
+    """Its members went to the branch it merged into: the edit and deactivate pages refuse it by URL with
+    the import's reason (403 with the reason), and so do the services."""
+    services.branches_merge_with_terms(
+        branches=[w["x"], w["y"]], on=ON, user=w["commune_officer"], survivor=w["x"]
+    )
+    ended = _branch(w["y"])
+    client.force_login(w["commune_officer"])
+    for name in ("branches:branch_update", "branches:branch_deactivate"):
+        url = reverse(name, args=[ended.pk])
+        for response in (client.get(url), client.post(url, {"member_count": 99})):
+            assert response.status_code == 403
+            page = response.content.decode()
+            assert "Ấp Tân Hòa đã chấm dứt ngày 28/02/2026 (hợp nhất hoặc tách)" in page
+    assert _branch(w["y"]).member_count == ended.member_count
+    with pytest.raises(ValidationError) as refused:
+        branch_services.branch_update(branch=ended, member_count=99)
+    assert refused.value.code == "branch_ended"
+    with pytest.raises(ValidationError):
+        branch_services.branch_deactivate(branch=ended)
+    # The branch that goes on is still edited.
+    assert client.get(reverse("branches:branch_update", args=[w["x"].pk])).status_code == 200
