@@ -5,7 +5,8 @@ so a page costs the same number of queries for 9 districts or 696.
 """
 
 from collections.abc import Iterable
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.http import Http404
@@ -352,17 +353,37 @@ def waiting_count(*, user) -> int:
     return Branch.objects.visible_to(user).waiting().count() if settles_waiting(user) else 0
 
 
+@dataclass
+class Origin:
+    """One succession that made or enlarged a branch: the branches it came from on `on`, by merger or split.
+    `took_in`: a merger into this branch as it went on (it existed before: "Tiếp nhận"), not one that
+    formed it."""
+
+    on: date
+    is_merge: bool
+    took_in: bool
+    rows: list = field(default_factory=list)
+
+
 def branch_lineage(branch, *, user) -> dict[str, list]:
-    """What a branch went into ("merged_into" / "split_into") and came from ("formed_from"), as rows whose
-    other branch carries `visible`. Three queries."""
+    """What a branch went into ("merged_into" / "split_into") as rows whose other branch carries `visible`,
+    and where it came from, one `Origin` per succession, oldest first: "formed_from" (it began by a merger or
+    split) and "took_in" (branches merged into it as it went on; a branch formed by a merger or split is
+    founded on that day). Three queries."""
     rows = BranchSuccession.objects.select_related("predecessor__commune", "successor__commune")
     successions = list(rows.filter(predecessor=branch).order_by("successor__name_key"))
-    origins = list(rows.filter(successor=branch).order_by("predecessor__name_key"))
+    origins = list(rows.filter(successor=branch).order_by("on", "predecessor__name_key"))
     mark_visible([row.successor for row in successions] + [row.predecessor for row in origins], user)
+    groups: dict[tuple, Origin] = {}
+    for row in origins:
+        took_in = row.is_merge and (branch.founded_on is None or branch.founded_on < row.on)
+        key = (row.on, row.is_merge, took_in)
+        groups.setdefault(key, Origin(on=row.on, is_merge=row.is_merge, took_in=took_in)).rows.append(row)
     return {
         "merged_into": [row for row in successions if row.is_merge],
         "split_into": [row for row in successions if not row.is_merge],
-        "formed_from": origins,
+        "formed_from": [group for group in groups.values() if not group.took_in],
+        "took_in": [group for group in groups.values() if group.took_in],
     }
 
 

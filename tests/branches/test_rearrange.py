@@ -166,7 +166,8 @@ def test_merge_through_the_form_confirms_first_then_shows_the_lineage(w, client)
     assert response.status_code == 302 and response.url == w["x"].get_absolute_url()
     assert _branch(w["y"]).ended_on == LAST
     survivor = client.get(response.url).content.decode()
-    assert "Hình thành từ" in survivor and "Ấp Tân Hòa" in survivor
+    # It went on and took Tân Hòa in: not "formed from" it.
+    assert "Tiếp nhận" in survivor and "Ấp Tân Hòa" in survivor and "Hình thành từ" not in survivor
     ended = client.get(w["y"].get_absolute_url()).content.decode()
     assert "Đã hợp nhất vào" in ended and w["x"].get_absolute_url() in ended
     # Lists mark it as ended, with the link to what it went into.
@@ -385,3 +386,37 @@ def test_a_branch_ended_by_a_merge_is_neither_edited_nor_deactivated(w, client):
         branch_services.branch_deactivate(branch=ended)
     # The branch that goes on is still edited.
     assert client.get(reverse("branches:branch_update", args=[w["x"].pk])).status_code == 200
+
+
+def test_the_branch_page_gives_each_succession_its_own_kind_and_date(w, client):
+    """Split on 01/03, then the second part merged into the first, which goes on, on 15/03: the first part was
+    formed from Tân Phú by split (01/03) and took in its sibling by merger (15/03), each on its own line."""
+    one, two = services.branch_split_with_terms(
+        branch=w["z"],
+        parts=[
+            branch_services.SplitPart(name="Ấp Tân Phú 1", kind="ap", member_count=6),
+            branch_services.SplitPart(name="Ấp Tân Phú 2", kind="ap", member_count=6),
+        ],
+        on=ON,
+        user=w["staff"],
+    )
+    later = ON + datetime.timedelta(days=14)
+    services.branches_merge_with_terms(branches=[one, two], on=later, user=w["staff"], survivor=one)
+    # A merger into a new branch forms it.
+    merged = services.branches_merge_with_terms(
+        branches=[w["x"], w["y"]], on=later, user=w["staff"], new_name="Ấp Tân Hợp", new_kind="ap"
+    ).merged
+    client.force_login(w["commune_officer"])
+    page = client.get(one.get_absolute_url()).content.decode()
+    formed = page[page.index('class="col-sm-8 col-lg-9 lineage-formed-from"') :]
+    formed = formed[: formed.index("</dd>")]
+    assert "Ấp Tân Phú<" in formed or "Ấp Tân Phú</a>" in formed
+    assert "tách" in formed and "01/03/2026" in formed and "Tân Phú 2" not in formed
+    took = page[page.index('class="col-sm-8 col-lg-9 lineage-took-in"') :]
+    took = took[: took.index("</dd>")]
+    assert "Ấp Tân Phú 2" in took and "hợp nhất" in took and "15/03/2026" in took and "01/03" not in took
+    assert "Tiếp nhận" in page
+    page = client.get(merged.get_absolute_url()).content.decode()
+    assert "lineage-took-in" not in page and "Hình thành từ" in page
+    formed = page[page.index('class="col-sm-8 col-lg-9 lineage-formed-from"') :]
+    assert "Ấp Tân Hòa" in formed and "Ấp Tân Lập" in formed and "15/03/2026" in formed

@@ -82,8 +82,8 @@ def test_commune_officer_merges_two_branches(page, live_server, w):
         page.locator("main form [type=submit]").first.click()
 
     expect(page.locator(".alert-success")).to_contain_text("Ấp Bến Có")
-    expect(page.locator(".lineage-formed-from")).to_contain_text("Ấp Phú Thọ")
-    page.locator(".lineage-formed-from").get_by_role("link", name="Ấp Phú Thọ").click()
+    expect(page.locator(".lineage-took-in")).to_contain_text("Ấp Phú Thọ")
+    page.locator(".lineage-took-in").get_by_role("link", name="Ấp Phú Thọ").click()
     expect(page.locator(".lineage-merged-into")).to_contain_text("Ấp Bến Có")
     expect(page.get_by_text("Chấm dứt ngày 31/03/2026")).to_be_visible()
     assert Branch.objects.get(pk=w["y"].pk).ended_on == datetime.date(2026, 3, 31)
