@@ -432,3 +432,12 @@ def test_an_export_filtered_by_a_unit_names_it_without_reading_every_choice(
     response = client.get(reverse("branches:branch_export"), {"commune": hieu_tu.pk})
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert sheet.cell(row=3, column=1).value == f"Lọc theo: Xã: {hieu_tu.name}"
+
+
+def test_a_printed_branch_page_says_the_unit_and_the_day(client, tieu_can_officer, tieu_can_branch):
+    """As the lists do on paper: "Đơn vị báo cáo: … · Ngày in …", under the title, printed only."""
+    client.force_login(tieu_can_officer)
+    html = " ".join(client.get(tieu_can_branch.get_absolute_url()).content.decode().split())
+    assert '<div class="d-none d-print-block"> <p class="text-muted report-scope" data-report-scope>' in html
+    assert "Đơn vị báo cáo:" in html and "data-report-date" in html
+    assert html.index("data-report-scope") < html.index("Số đoàn viên")
