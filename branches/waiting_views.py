@@ -55,8 +55,10 @@ def _choices(request, user) -> tuple[list[tuple[Branch, Commune]], dict[int, str
 def branch_waiting(request):
     user = request.user
     # Today's province settles them; an ended one (Trà Vinh's staff) has none to choose (its links are
-    # hidden the same way).
+    # hidden the same way): its 403 says so and names who chooses (Tỉnh đoàn Vĩnh Long), as its other
+    # refused pages do.
     if not selectors.settles_waiting(user):
+        user.check_may_change_today()
         raise PermissionDenied
     query = (request.GET.get("q") or "").strip()
     date_form = WaitingDateForm(request.POST or None, initial={"on": REFORM_DAY})
