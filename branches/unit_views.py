@@ -65,7 +65,14 @@ class HomeView(PortalMixin, TemplateView):
         # Active branches the figures count but no row of the table holds: today's unit's still under an
         # ended commune, waiting for their new one (an ended unit's table counts its re-attached branches
         # under its own units). Said under the table, so its rows and the figures do not seem to disagree.
-        elsewhere = 0 if user.is_administrator else totals["branches"] - sum(u.branch_count for u in units)
+        table_branches = sum(u.branch_count for u in units)
+        elsewhere = 0 if user.is_administrator else totals["branches"] - table_branches
+        # An ended unit's table counts as on its last day, its figures as today: where they differ, the page
+        # gives both sums in one sentence, so a report copying "the totals" knows which it takes.
+        table_members = sum(u.member_count for u in units)
+        differs_on_end = user.unit_ended_on is not None and (
+            (table_branches, table_members) != (totals["branches"], totals["members"])
+        )
         # An ended unit's banner names what it went into (Tỉnh Vĩnh Long), as its own page does.
         unit = user.unit
         successors = []
@@ -77,6 +84,7 @@ class HomeView(PortalMixin, TemplateView):
             unit_level=level,
             units=units,
             branches_elsewhere=max(elsewhere, 0),
+            table_sums={"branches": table_branches, "members": table_members} if differs_on_end else None,
             settles_waiting=selectors.settles_waiting(user),
             panels=panels_for(user),
             **kwargs,

@@ -342,3 +342,13 @@ def unit_rows(units, level: str):
         lines.append(f"<tr>{''.join(cells)}</tr>")
     # Safe: the codes, names and links are escaped above; the rest are numbers and the portal's words.
     return mark_safe("\n".join(lines))
+
+
+@register.simple_tag
+def unit_totals(units) -> dict[str, int]:
+    """The sums of `unit_rows`' units for the table's total row: its communes, branches and members."""
+    return {
+        "communes": sum(getattr(unit, "commune_count", 0) or 0 for unit in units),
+        "branches": sum(unit.branch_count or 0 for unit in units),
+        "members": sum(unit.member_count or 0 for unit in units),
+    }

@@ -8,7 +8,7 @@ from branches.divisions import REFORM_DAY
 from branches.models import BranchAttachment
 from branches.services import branches_attach_to_new_communes
 from tests.branches import reform_world
-from tests.factories import BranchFactory
+from tests.factories import BranchFactory, CommuneFactory
 from tests.login import login_verified
 
 pytestmark = pytest.mark.usefixtures("world_once")
@@ -177,6 +177,22 @@ def test_a_province_page_adds_up_its_communes_and_the_branches_waiting_as_the_fi
     on = f"?on={w['old_province'].ended_on.isoformat()}"
     old = client.get(reverse("branches:province_detail", args=[w["old_province"].code]) + on)
     assert "data-waiting-sums" not in old.content.decode()
+
+
+def test_a_province_pages_communes_table_has_a_total_row(client, w):
+    """Under today's communes, their sum (the note below adds the waiting branches to reach the first
+    screen's figure)."""
+    other = CommuneFactory(province=w["province"], district=None, name="Xã Thêm", began_on=REFORM_DAY)
+    BranchFactory(commune=other, name="Ấp Thêm", member_count=7)
+    login_verified(client, w["staff"])
+    page = client.get(reverse("branches:province_detail", args=[w["province"].code]))
+    communes = page.context["direct_communes"]
+    html = " ".join(page.content.decode().split())
+    total = html[html.index("data-unit-total>") :]
+    total = total[: total.index("</tfoot>")]
+    cells = [f'<td class="text-end">{sum(c.branch_count for c in communes)}</td>', "Tổng"]
+    assert all(cell in total for cell in cells) and sum(c.branch_count for c in communes) == 2
+    assert html.index("data-unit-total") < html.index("data-waiting-sums")
 
 
 @pytest.mark.parametrize(

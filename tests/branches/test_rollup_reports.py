@@ -402,3 +402,39 @@ def test_a_secretarys_own_data_names_the_unit_that_keeps_the_record_today(
     rows = {row[1]: row[2] for row in workbook.worksheets[0].iter_rows(values_only=True) if row[1]}
     assert rows["Đơn vị quản lý hồ sơ"] == "Xã Tập Ngãi, Tỉnh Vĩnh Long (mới)"
     assert rows["Đơn vị khi ghi nhận"] == "Huyện Tiểu Cần, Tỉnh Trà Vinh"
+
+
+def test_an_ended_provinces_home_totals_its_table_and_says_why_it_differs_from_today(
+    client, world, tra_vinh_staff
+):
+    """A total row under the districts' table (as on the last day), and once a branch stopped working since,
+    one sentence giving both sums: the table's and the figures' of today."""
+    from branches.models import Branch
+    from branches.services import SplitPart
+    from secretaries.services import branch_split_with_terms
+
+    login_verified(client, tra_vinh_staff)
+    response = client.get(reverse("home"))
+    page = " ".join(response.content.decode().split())
+    in_table = sum(unit.branch_count for unit in response.context["units"])
+    members = sum(unit.member_count for unit in response.context["units"])
+    total = page.split("data-unit-total>")[1].split("</tfoot>")[0]
+    assert "Tổng" in total and f'<td class="text-end">{in_table}</td>' in total
+    assert f'<td class="text-end">{members}</td>' in total
+    assert 'data-home="sums-differ"' not in page
+    # Split in 2026 by today's province: the table counts the branch it had on its last day; the figures of
+    # today no longer do (its parts are today's province's, founded after Trà Vinh's end).
+    branch = Branch.objects.visible_to(tra_vinh_staff).active().filter(member_count__gte=2).order_by("pk")[0]
+    half = branch.member_count // 2
+    parts = [
+        SplitPart(name=f"{branch.name} A", kind=branch.kind, member_count=half),
+        SplitPart(name=f"{branch.name} B", kind=branch.kind, member_count=branch.member_count - half),
+    ]
+    branch_split_with_terms(branch=branch, parts=parts, on=datetime.date(2026, 3, 1), user=staff())
+    response = client.get(reverse("home"))
+    page = " ".join(response.content.decode().split())
+    today = response.context["totals"]
+    assert today["branches"] == in_table - 1
+    said = page.split('data-home="sums-differ">')[1].split("</span>")[0]
+    assert f"({in_table} chi đoàn, {members} đoàn viên, vào ngày cuối cùng)" in said
+    assert f"({today['branches']} chi đoàn đang hoạt động, {today['members']} đoàn viên, hôm nay)" in said
