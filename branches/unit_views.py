@@ -62,6 +62,7 @@ class HomeView(PortalMixin, TemplateView):
             user=user, districts=level != "commune", communes=not user.is_commune_officer
         )
         level, units = selectors.home_units(user=user)
+        units = selectors.sort_units(units, self.request.GET.get("o"))
         # Active branches the figures count but no row of the table holds: today's unit's still under an
         # ended commune, waiting for their new one (an ended unit's table counts its re-attached branches
         # under its own units). Said under the table, so its rows and the figures do not seem to disagree.
@@ -83,6 +84,7 @@ class HomeView(PortalMixin, TemplateView):
             totals=totals,
             unit_level=level,
             units=units,
+            sortable_units=level != "province",  # the administrator's provinces: a column of districts more
             branches_elsewhere=max(elsewhere, 0),
             table_sums={"branches": table_branches, "members": table_members} if differs_on_end else None,
             settles_waiting=selectors.settles_waiting(user),
@@ -145,9 +147,14 @@ class ProvinceDetailView(UnitDetailMixin, DetailView):
         province = self.object
         districts = District.objects.visible_to(user).filter(province=province)
         direct_communes = Commune.objects.visible_to(user).filter(province=province, district__isnull=True)
+        order = self.request.GET.get("o")
         context = super().get_context_data(
-            districts=selectors.attach_totals(districts, user=user, level="district"),
-            direct_communes=selectors.attach_totals(direct_communes, user=user, level="commune"),
+            districts=selectors.sort_units(
+                selectors.attach_totals(districts, user=user, level="district"), order
+            ),
+            direct_communes=selectors.sort_units(
+                selectors.attach_totals(direct_communes, user=user, level="commune"), order
+            ),
             **kwargs,
         )
         # A province that goes on: its communes' table leaves out the branches still waiting under the ended
@@ -175,8 +182,9 @@ class DistrictDetailView(UnitDetailMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         communes = Commune.objects.visible_to(self.request.user).filter(district=self.object)
+        communes = selectors.attach_totals(communes, user=self.request.user, level="commune")
         return super().get_context_data(
-            communes=selectors.attach_totals(communes, user=self.request.user, level="commune"), **kwargs
+            communes=selectors.sort_units(communes, self.request.GET.get("o")), **kwargs
         )
 
 

@@ -39,6 +39,32 @@ def test_province_page_counts_each_district(client, tra_vinh_staff, world, tieu_
     assert rows == {"844": (1, 1, 27), "846": (2, 1, 32)}
 
 
+def test_unit_tables_put_units_with_branches_first_and_sort_by_their_headers(
+    client, tieu_can_officer, tieu_can, hieu_tu
+):
+    """A merged province's first screen listed 124 communes by code, 48 empty ones first: those with branches
+    come first now, and each header sorts (code, name, branches, members), a second click reversing."""
+    CommuneFactory(district=tieu_can, name="Xã An Trống", code="29240")
+    busy = CommuneFactory(district=tieu_can, name="Xã Bận", code="29360")
+    BranchFactory.create_batch(2, commune=busy, member_count=5)
+    client.force_login(tieu_can_officer)
+
+    def codes(query=""):
+        response = client.get(reverse("home") + query)
+        return [unit.code for unit in response.context["units"]], response.content.decode()
+
+    order, page = codes()
+    assert order == ["29350", "29360", "29240"]
+    assert 'href="?o=branches"' in page and 'href="?o=name"' in page
+    assert codes("?o=-branches")[0] == ["29360", "29350", "29240"]
+    assert codes("?o=name")[0] == ["29240", "29360", "29350"]  # An Trống, Bận, Hiếu Tử
+    assert codes("?o=-members")[0] == ["29350", "29360", "29240"]  # 32, 10, 0
+    assert codes("?o=code")[0] == ["29240", "29350", "29360"]
+    assert codes("?o=nonsense")[0] == order
+    district = client.get(reverse("branches:district_detail", args=["846"]) + "?o=-branches")
+    assert [c.code for c in district.context["communes"]] == ["29360", "29350", "29240"]
+
+
 def test_unit_rows_are_drawn_escaped_with_their_links(client, administrator, tra_vinh, tieu_can):
     """A table of units is drawn by the `unit_rows` tag: each unit's code, its name escaped and linked to its
     page, an ended unit's end, its counts; the columns the level has (districts for provinces only)."""
@@ -116,6 +142,8 @@ PAGES = [
     ("province", lambda w: reverse("branches:province_detail", args=["84"])),
     ("district", lambda w: reverse("branches:district_detail", args=["846"])),
     ("commune", lambda w: reverse("branches:commune_detail", args=["29350"])),
+    ("home sorted", lambda w: reverse("home") + "?o=-branches"),
+    ("province sorted", lambda w: reverse("branches:province_detail", args=["84"]) + "?o=name"),
     ("branch list", lambda w: reverse("branches:branch_list")),
     ("branch list searched", lambda w: reverse("branches:branch_list") + "?q=ap&o=district"),
     ("branch form", lambda w: reverse("branches:branch_create")),
