@@ -4,11 +4,11 @@ Counts for a table of units are computed with one grouped query per measure and 
 so a page costs the same number of queries for 9 districts or 696.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q, Subquery, Value
 from django.http import Http404
 from django.utils.dateparse import parse_date
 
@@ -125,6 +125,27 @@ def attach_totals(units: Iterable, *, user, level: str) -> list:
         unit.commune_count = communes.get(unit.pk, {}).get("commune_count", 0)
         unit.district_count = districts.get(unit.pk, {}).get("district_count", 0)
     return units
+
+
+# The current secretary on each row of a list of branches: the secretaries app's to say (branches cannot
+# import its terms); its AppConfig.ready() registers the columns (secretaries.selectors.secretary_columns).
+_secretary_columns: Callable[..., dict] | None = None
+
+
+def register_secretary_columns(columns: Callable[..., dict]) -> None:
+    """`columns(user)`: annotations on Branch, `secretary_name`, `secretary_phone` and `secretary_person`
+    (the person's id), the last two None where the person is outside the user's scope."""
+    global _secretary_columns
+    _secretary_columns = columns
+
+
+def with_secretary(branches, *, user):
+    """`branches` with their current secretary's name, phone and id (`register_secretary_columns`): subqueries
+    of the list's own query, so no query more, whatever the rows."""
+    if _secretary_columns is None:
+        none = Value(None, output_field=CharField())
+        return branches.annotate(secretary_name=none, secretary_phone=none, secretary_person=Value(None))
+    return branches.annotate(**_secretary_columns(user))
 
 
 #: The columns a table of units sorts by ("?o=branches", "?o=-members": templates/partials/unit_table.html),

@@ -197,7 +197,9 @@ class CommuneDetailView(UnitDetailMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        branches = list(Branch.objects.visible_to(user).filter(commune=self.object))
+        branches = list(
+            selectors.with_secretary(Branch.objects.visible_to(user).filter(commune=self.object), user=user)
+        )
         for branch in branches:
             branch.commune = self.object  # the table reads its commune's end: this one, not a query a row
         branches = selectors.attach_branch_successors(branches, user=user)
@@ -230,7 +232,7 @@ class BranchListView(PrintableListMixin, PaginatedListMixin, BranchQuerysetMixin
         self.filterset = BranchFilter(
             self.request.GET or None, queryset=super().get_queryset(), request=self.request
         )
-        return self.filterset.qs
+        return selectors.with_secretary(self.filterset.qs, user=self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(filter=self.filterset, **kwargs)
@@ -258,7 +260,7 @@ def branch_export_file(request) -> ExcelExport:
         "commune__district__province", "commune__province"
     )
     filterset = BranchFilter(request.GET or None, queryset=base, request=request)
-    branches = filterset.qs
+    branches = selectors.with_secretary(filterset.qs, user=request.user)
     # Since the 2025 reform a row gives its units until 30/06/2025 beside today's. Today's District stays:
     # the file is imported back, and it tells a branch still waiting under its old commune from one of
     # today's commune of the same name (branches.imports).
@@ -275,6 +277,9 @@ def branch_export_file(request) -> ExcelExport:
         _("Member count"),
         _("Founded on"),
         _("Status"),
+        # Last: the import reads the columns before them by their headers and ignores these.
+        _("Secretary"),
+        _("Secretary's phone"),
     ]
 
     def rows():
@@ -290,6 +295,8 @@ def branch_export_file(request) -> ExcelExport:
                 branch.member_count,
                 branch.founded_on,
                 _status(branch),
+                branch.secretary_name or "",
+                branch.secretary_phone or "",
             ]
 
     return ExcelExport(

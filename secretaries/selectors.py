@@ -4,7 +4,7 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import Count, DateField, Exists, FilteredRelation, OuterRef, Prefetch, Q
+from django.db.models import Count, DateField, Exists, FilteredRelation, OuterRef, Prefetch, Q, Subquery
 from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -41,6 +41,24 @@ CURRENT_SECRETARY = Q(terms__role=Term.Role.SECRETARY, terms__ended_on__isnull=T
 
 def current_secretary_exists() -> Exists:
     return Exists(Term.objects.current().secretaries().filter(branch=OuterRef("pk")))
+
+
+def secretary_columns(user) -> dict:
+    """A list of branches' "Bí thư" column (branches.selectors.with_secretary): each branch's current
+    secretary's name, and their phone and id where the user may open the person (a personal datum: an
+    ended unit reading its former branch names today's secretary, as the branch page does, and no more)."""
+    current = Term.objects.current().secretaries().filter(branch=OuterRef("pk")).order_by("-started_on", "pk")
+    if not user.is_administrator:
+        current_visible = current.filter(
+            Exists(Person.objects.visible_to(user).filter(pk=OuterRef("person")))
+        )
+    else:
+        current_visible = current
+    return {
+        "secretary_name": Subquery(current.values("person__full_name")[:1]),
+        "secretary_phone": Subquery(current_visible.values("person__phone")[:1]),
+        "secretary_person": Subquery(current_visible.values("person")[:1]),
+    }
 
 
 def percent(part: int, whole: int) -> float:

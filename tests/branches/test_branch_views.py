@@ -441,3 +441,29 @@ def test_a_printed_branch_page_says_the_unit_and_the_day(client, tieu_can_office
     assert '<div class="d-none d-print-block"> <p class="text-muted report-scope" data-report-scope>' in html
     assert "Đơn vị báo cáo:" in html and "data-report-date" in html
     assert html.index("data-report-scope") < html.index("Số đoàn viên")
+
+
+def test_the_list_and_its_export_name_each_branchs_secretary(client, tieu_can_officer, world, hieu_tu):
+    """An officer's sheet was "ấp – bí thư – SĐT": the list and the export say who leads each branch, with
+    the phone, and "—" / empty for a vacancy."""
+    person = world["tieu_can_person"]
+    empty = BranchFactory(commune=hieu_tu, name="Ấp Trống")
+    client.force_login(tieu_can_officer)
+    page = " ".join(client.get(reverse("branches:branch_list")).content.decode().split())
+    assert "<th>Bí thư</th>" in page
+    cells = page.split("<td data-branch-secretary>")[1:]
+    by_row = {cell.split("</td>")[0].strip() for cell in cells}
+    assert (
+        f'<a href="{person.get_absolute_url()}">Nguyễn Văn Tèo</a> '
+        '<div class="small text-muted text-nowrap">0912 345 678</div>'
+    ) in by_row
+    assert '<span class="text-muted">—</span>' in by_row
+    commune = client.get(reverse("branches:commune_detail", args=[hieu_tu.code])).content.decode()
+    assert "data-branch-secretary" in commune and "Nguyễn Văn Tèo" in commune
+    rows = table_rows(client.get(reverse("branches:branch_export")))
+    header = rows[0]
+    at = header.index("Bí thư")
+    assert header[at + 1] == "Số điện thoại bí thư"
+    found = {row[0]: (row[at], row[at + 1]) for row in rows[1:]}
+    assert found["Ấp Cây Gòn"] == ("Nguyễn Văn Tèo", "0912 345 678")
+    assert found[empty.name] in {("", ""), (None, None)}

@@ -28,7 +28,7 @@ from branches.models import (
 from branches.selectors import level_below
 from branches.services import branches_reattach
 from secretaries.models import Correction, Person, Term
-from tests.factories import BranchFactory, CommuneFactory, ProvinceFactory, UserFactory
+from tests.factories import BranchFactory, CommuneFactory, ProvinceFactory, UserFactory, person_with_term
 from tests.login import login_verified
 
 pytestmark = pytest.mark.usefixtures("world_once")
@@ -957,3 +957,29 @@ def test_the_branch_list_marks_an_old_commune_and_names_its_district_on_a_phone(
     cell = cell[cell.index("Xã Hiếu Tử") : cell.index("</td>", cell.index("Xã Hiếu Tử"))]
     assert "30/06/2025" in cell
     assert 'd-md-none d-print-none">Huyện Tiểu Cần</div>' in cell
+
+
+def test_an_ended_districts_branch_list_names_todays_secretary_without_their_phone(
+    client, world, reform, tieu_can_officer
+):
+    """The "Bí thư" column of a former branch: today's secretary (appointed by today's commune) is named, as
+    the branch page names them, but their phone and page are not the ended district's to read."""
+    branches_reattach(on=REFORM_DAY)
+    branch = world["tieu_can"]
+    Term.objects.filter(branch=branch).update(ended_on=datetime.date(2025, 12, 31))
+    person = person_with_term(
+        branch=Branch.objects.get(pk=branch.pk),
+        full_name="Trần Văn Mới",
+        phone="0987 111 222",
+        started_on=datetime.date(2026, 1, 10),
+    )
+    assert not Person.objects.visible_to(tieu_can_officer).filter(pk=person.pk).exists()
+    client.force_login(tieu_can_officer)
+    page = client.get(reverse("branches:branch_list")).content.decode()
+    cell = page.split("<td data-branch-secretary>")[1].split("</td>")[0]
+    assert "Trần Văn Mới" in cell and "0987" not in cell and "href" not in cell
+    # Today's commune officer reads both.
+    client.force_login(commune_officer(reform["tap_ngai"], "doanxa.tapngai.thu"))
+    page = client.get(reverse("branches:branch_list")).content.decode()
+    cell = page.split("<td data-branch-secretary>")[1].split("</td>")[0]
+    assert "Trần Văn Mới" in cell and "0987 111 222" in cell and person.get_absolute_url() in cell

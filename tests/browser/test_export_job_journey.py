@@ -41,7 +41,7 @@ def held_jobs(settings, monkeypatch):
     lets them go, so the page is seen while the job waits."""
     settings.JOBS_INLINE = False
     settings.JOBS_IN_PROCESS = True
-    settings.EXPORT_JOB_CELLS = 5 * 9  # the branch list's 8 columns and its STT: 5 rows
+    settings.EXPORT_JOB_CELLS = 5 * 11  # the branch list's 10 columns and its STT: 5 rows
     go = threading.Event()
     from core import jobs
 
