@@ -410,7 +410,7 @@ def _ending_cell(row: dict, ending: dict, people_url: str, figures) -> str:
     shown = figures.grouped(count)
     if count and unit is not None and not unit.ended_on and row["level"] in ("commune", "district"):
         shown = f'<a href="{people_url}?ending=soon&amp;{row["level"]}={int(unit.pk)}">{shown}</a>'
-    return f'<td class="text-end" data-vacancy-ending>{shown}</td>'
+    return f'<td class="text-end d-none d-sm-table-cell d-print-table-cell" data-vacancy-ending>{shown}</td>'
 
 
 class VacancyListView(PrintableListMixin, PaginatedListMixin, ScopedObjectMixin, ListView):

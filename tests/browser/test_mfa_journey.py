@@ -68,7 +68,7 @@ def test_provincial_staff_enrols_on_first_login(page, live_server, tra_vinh_staf
     with page.expect_navigation():
         page.get_by_role("link", name="Tôi đã lưu mã — tiếp tục").click()
     expect(page).to_have_url(f"{live_server.url}/")
-    expect(page.get_by_role("link", name="Chi đoàn", exact=True)).to_be_visible()
+    expect(page.locator("#main-nav").get_by_role("link", name="Chi đoàn", exact=True)).to_be_visible()
 
     page.goto(f"{live_server.url}/accounts/security/")
     expect(page.get_by_text("Còn 10 mã khôi phục.")).to_be_visible()
@@ -97,7 +97,7 @@ def test_provincial_staff_enrols_on_first_login(page, live_server, tra_vinh_staf
 def test_district_officer_logs_in_without_a_second_factor(page, live_server, tieu_can_officer):
     login(page, live_server, tieu_can_officer.username, PASSWORD)
     expect(page).to_have_url(f"{live_server.url}/")
-    expect(page.get_by_role("link", name="Chi đoàn", exact=True)).to_be_visible()
+    expect(page.locator("#main-nav").get_by_role("link", name="Chi đoàn", exact=True)).to_be_visible()
     # Optional for them: the account security page offers it.
     page.goto(f"{live_server.url}/accounts/security/")
     expect(page.get_by_role("link", name="Bật xác thực hai bước")).to_be_visible()
