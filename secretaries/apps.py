@@ -9,7 +9,7 @@ class SecretariesConfig(AppConfig):
 
     def ready(self):
         from branches.counters import register_secretaries
-        from branches.selectors import register_secretary_columns
+        from branches.selectors import register_secretaries_of
         from core.history import register_reason
         from core.home import register_panel
         from core.importing.engine import register_kind
@@ -24,14 +24,14 @@ class SecretariesConfig(AppConfig):
         from .models import Person, Term
         from .reminders import terms_ending
         from .sections import branch_deactivate_section, branch_section, subject_sheets
-        from .selectors import current_secretary_exists, secretary_columns
+        from .selectors import attach_secretaries, current_secretary_exists
         from .sensitive import SENSITIVE_FIELDS
 
         register_kind(SecretaryImport())
         for reason in REASONS:
             register_reason(reason)
         register_secretaries(has_secretary=current_secretary_exists, term_model=Term)
-        register_secretary_columns(secretary_columns)
+        register_secretaries_of(attach_secretaries)
         register_panel(panel)
         register_panel(correction_panel)
         register_section(BRANCH_PAGE, branch_section)

@@ -4,7 +4,7 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import Count, DateField, Exists, FilteredRelation, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, DateField, Exists, FilteredRelation, OuterRef, Prefetch, Q
 from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -43,22 +43,34 @@ def current_secretary_exists() -> Exists:
     return Exists(Term.objects.current().secretaries().filter(branch=OuterRef("pk")))
 
 
-def secretary_columns(user) -> dict:
-    """A list of branches' "Bí thư" column (branches.selectors.with_secretary): each branch's current
-    secretary's name, and their phone and id where the user may open the person (a personal datum: an
-    ended unit reading its former branch names today's secretary, as the branch page does, and no more)."""
-    current = Term.objects.current().secretaries().filter(branch=OuterRef("pk")).order_by("-started_on", "pk")
-    if not user.is_administrator:
-        current_visible = current.filter(
-            Exists(Person.objects.visible_to(user).filter(pk=OuterRef("person")))
+def attach_secretaries(branches: list, *, user) -> None:
+    """A list of branches' "Bí thư" column (branches.selectors.attach_secretaries): on each branch its current
+    secretary's name, and their phone and id where the user may open the person (a personal datum: an ended
+    unit reading its former branch names today's secretary, as the branch page does, and no more). One
+    query, and one more for an ended unit's account: for a unit that goes on, the branch's being listed is
+    the person's being visible (both are placed through the branch's commune today, or its former units)."""
+    found: dict[int, tuple] = {}
+    ids = [branch.pk for branch in branches]
+    if ids:
+        terms = (
+            Term.objects.current()
+            .secretaries()
+            .filter(branch__in=ids)
+            .order_by("branch", "-started_on", "pk")
+            .values_list("branch", "person", "person__full_name", "person__phone")
         )
-    else:
-        current_visible = current
-    return {
-        "secretary_name": Subquery(current.values("person__full_name")[:1]),
-        "secretary_phone": Subquery(current_visible.values("person__phone")[:1]),
-        "secretary_person": Subquery(current_visible.values("person")[:1]),
-    }
+        for branch, *secretary in terms:
+            found.setdefault(branch, secretary)
+    visible = None
+    if found and not user.is_administrator and user.unit_ended_on is not None:
+        people = [person for person, _name, _phone in found.values()]
+        visible = set(Person.objects.visible_to(user).filter(pk__in=people).values_list("pk", flat=True))
+    for branch in branches:
+        person, name, phone = found.get(branch.pk, (None, None, None))
+        shown = person is not None and (visible is None or person in visible)
+        branch.secretary_name = name
+        branch.secretary_phone = phone if shown else None
+        branch.secretary_person = person if shown else None
 
 
 def percent(part: int, whole: int) -> float:
