@@ -4,6 +4,7 @@ delete it, loaded through the same scope (outside it: 404, tests/seminars/scope_
 keeps a deletion row; a programme that still has seminars or models is not deleted, and says why."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.messages import get_messages
@@ -143,3 +144,42 @@ class TestProgramme:
         assert response.status_code == 302 and response["Location"] == url
         assert messages_of(response)[0].startswith("Chương trình vẫn còn 2 tọa đàm")
         assert Programme.objects.filter(pk=programme.pk).exists()
+
+
+def breadcrumbs(response) -> list[str]:
+    """The breadcrumb trail's items, each as drawn (a link or the current page's name)."""
+    trail = response.content.decode().split('<ol class="breadcrumb small">')[1].split("</ol>")[0]
+    items = re.findall(r'<li class="breadcrumb-item[^"]*"[^>]*>(.*?)</li>', trail, re.S)
+    return [" ".join(item.split()) for item in items]
+
+
+@pytest.mark.parametrize("kind", ["seminar", "initiative", "programme", "photo"])
+def test_the_confirmation_pages_have_the_record_in_their_breadcrumbs(client, tieu_can_officer, world, kind):
+    """Tổng quan › Tọa đàm › the record (back to its page) › Xóa, as the record's own page draws them."""
+    seminar = world["tieu_can_seminar"]
+    if kind == "programme":
+        district = world["tieu_can"].commune.district
+        record = Programme.objects.create(
+            province=district.province, district=district, name="Chương trình ghi nhầm", from_year=2021
+        )
+        name, url, last = record.name, reverse("seminars:programme_delete", args=[record.pk]), "Xóa"
+    elif kind == "initiative":
+        record = world["tieu_can_initiative"]
+        name, url, last = record.name, reverse("seminars:initiative_delete", args=[record.pk]), "Xóa"
+    elif kind == "photo":
+        record = seminar
+        name, url, last = (
+            seminar.title,
+            reverse("seminars:photo_delete", args=[world["tieu_can_photo"].pk]),
+            "Xóa ảnh",
+        )
+    else:
+        record = seminar
+        name, url, last = seminar.title, reverse("seminars:seminar_delete", args=[seminar.pk]), "Xóa"
+    client.force_login(tieu_can_officer)
+    assert breadcrumbs(client.get(url)) == [
+        f'<a href="{reverse("home")}">Tổng quan</a>',
+        f'<a href="{reverse("seminars:seminar_list")}">Tọa đàm</a>',
+        f'<a href="{record.get_absolute_url()}">{name}</a>',
+        last,
+    ]
