@@ -260,6 +260,7 @@ def appoint(request):
         user=request.user,
         cancel_url=cancel_url,
     )
+    refusal = extend_url = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -272,6 +273,11 @@ def appoint(request):
                 replace_current=data["confirm_replace"],
                 user=request.user,
             )
+        except services.AlreadySecretary as error:
+            # Said above the form with a link to that term's page: the person is in scope (the form's
+            # choices), and so is their current term of a branch the user may appoint to.
+            refusal = error.message
+            extend_url = reverse("secretaries:term_extend", args=[error.term.pk])
         except ValidationError as error:
             _form_errors_from(error, form)
         else:
@@ -285,7 +291,11 @@ def appoint(request):
                 },
             )
             return redirect(term.person)
-    return render(request, "secretaries/appointment_form.html", {"form": form})
+    return render(
+        request,
+        "secretaries/appointment_form.html",
+        {"form": form, "refusal": refusal, "extend_url": extend_url},
+    )
 
 
 @portal_view

@@ -39,6 +39,22 @@ class ReplacementNotConfirmed(ValidationError):
         )
 
 
+class AlreadySecretary(ValidationError):
+    """The person is already the branch's current secretary (`term`): a re-election or a later end of that
+    term is recorded on its "Re-elect or extend the term" page, not by appointing them again."""
+
+    def __init__(self, term: Term):
+        self.term = term
+        super().__init__(
+            _(
+                "%(person)s is already the secretary of %(branch)s. A re-election or a later end of the term "
+                "is recorded on “Re-elect or extend the term”."
+            )
+            % {"person": term.person.full_name, "branch": term.branch.name},
+            code="already_secretary",
+        )
+
+
 def _store_portrait(person: Person, portrait: ProcessedImage) -> None:
     old = [f.name for f in (person.portrait, person.portrait_thumbnail) if f]
     person.portrait.save(portrait.image.name, portrait.image, save=False)
@@ -159,11 +175,7 @@ def term_appoint(
         current = current_secretary_term(branch)
         if current is not None:
             if current.person_id == person.pk:
-                raise ValidationError(
-                    _("%(person)s is already the secretary of %(branch)s.")
-                    % {"person": person.full_name, "branch": branch.name},
-                    code="already_secretary",
-                )
+                raise AlreadySecretary(current)
             if not replace_current:
                 raise ReplacementNotConfirmed(current)
             last_day = started_on - datetime.timedelta(days=1)

@@ -131,6 +131,32 @@ class TestCreateAndAppoint:
         assert "Ấp Cây Gòn" in " ".join(response.context["form"].non_field_errors())
         assert person.terms.count() == 1
 
+    def test_appointing_the_current_secretary_again_points_to_their_terms_extension(
+        self, client, tieu_can_officer, hieu_tu
+    ):
+        """Re-elected: not a new appointment. The refusal names the page that moves the term's end and links
+        to that term's own (never to another of the person's terms)."""
+        branch = BranchFactory(commune=hieu_tu, name="Ấp Sóc Cụt")
+        thao = person_with_term(branch=branch, full_name="Thạch Thị Thảo", started_on=D(2023, 4, 2))
+        other = BranchFactory(commune=hieu_tu, name="Khóm 7")
+        Term.objects.create(person=thao, branch=other, role="pho_bi_thu", started_on=D(2023, 4, 2))
+        term = thao.terms.get(branch=branch)
+        client.force_login(tieu_can_officer)
+        response = client.post(
+            reverse("secretaries:appoint"),
+            {"person": thao.pk, "branch": branch.pk, "role": "bi_thu", "started_on": "01/10/2025"},
+        )
+        assert response.status_code == 200
+        page = response.content.decode()
+        refusal = page.split('data-refusal="already_secretary"')[1].split("</div>")[0]
+        assert "Thạch Thị Thảo đã là bí thư của Ấp Sóc Cụt" in refusal
+        assert "“Gia hạn / tái cử nhiệm kỳ”" in refusal
+        link = reverse("secretaries:term_extend", args=[term.pk])
+        assert f'<a class="alert-link" href="{link}">Gia hạn / tái cử nhiệm kỳ</a>' in refusal
+        # What was typed stays, and nothing was recorded.
+        assert f'<option value="{thao.pk}" selected' in page
+        assert thao.terms.count() == 2 and term.expected_end_on is None
+
     def test_officer_cannot_appoint_into_or_from_another_district(self, client, cang_long_officer, world):
         client.force_login(cang_long_officer)
         response = client.post(
