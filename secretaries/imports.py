@@ -41,6 +41,8 @@ from core.importing.engine import (
     ImportKind,
     ParsedRow,
     Plan,
+    display,
+    later,
     outcome_of,
     record_basis,
     suggestion,
@@ -612,11 +614,13 @@ class SecretaryImport(ImportKind):
             branch = resolved.get(row.number)
             due = values.get("expected_end_on")
             with_term = _names_term(values)
-            summary = (
+            record = (
                 (name or row.shown.get("full_name", ""))
                 + (f" ({_date(born)})" if born else "")
                 + (f" — {branch.name}" if branch else "")
-                + (f" ({Term.Role(role).label})" if branch and role != Term.Role.SECRETARY else "")
+            )
+            summary = record + (
+                f" ({Term.Role(role).label})" if branch and role != Term.Role.SECRETARY else ""
             )
             matches = named[row.number] if name and born else []
 
@@ -800,14 +804,16 @@ class SecretaryImport(ImportKind):
             # The person updated or kept, and the term kept, at the version the preview read; the branch only
             # by which one it is (its current secretary is checked above, under its lock).
             basis = record_basis(stored, kept) + record_basis(branch, versioned=False)
+            new = action == NEW and not row.errors
             outcomes.append(
                 outcome_of(
                     row,
                     action,
-                    summary,
+                    record if new else summary,  # a new row says its role among its details
                     same_as=same_as,
                     chosen_same=same is not None and not auto,
                     basis=basis,
+                    details=_new_details(values, role) if new else [],
                 )
             )
         return Plan(outcomes, payload, ignored_headers=dropped)
@@ -914,6 +920,28 @@ class SecretaryImport(ImportKind):
 
     def commit(self, *, plan: Plan, user, reason: str) -> None:
         secretaries_import(payload=plan.payload, user=user, reason=reason)
+
+
+def _new_details(values: dict, role: str) -> list[dict]:
+    """What the preview says of a new person after their name, as read from the row, for the officer to check
+    before confirming: gender, role, the term's start and expected end, and the phone if the row has one. The
+    words in English (`later`), put in the reader's language when the preview is drawn."""
+
+    def label(model, key) -> dict:
+        return later(model._meta.get_field(key).verbose_name)
+
+    details = [
+        {
+            "label": label(Person, "gender"),
+            "text": later(Gender(values["gender"]).label) if values.get("gender") else "",
+        },
+        {"label": label(Term, "role"), "text": later(Term.Role(role).label)},
+        {"label": label(Term, "started_on"), "text": display(values.get("started_on"))},
+        {"label": label(Term, "expected_end_on"), "text": display(values.get("expected_end_on"))},
+    ]
+    if values.get("phone"):
+        details.append({"label": label(Person, "phone"), "text": values["phone"]})
+    return details
 
 
 def _names_term(values: dict) -> bool:

@@ -257,6 +257,9 @@ class RowOutcome:
     #: the row's cells under the plan's `columns`, as they will be saved: {"text", "was" (the text it
     #: replaces, None if none), "kept" (an empty cell of the file that keeps the stored value)}
     cells: list[dict] = field(default_factory=list)
+    #: what a new row will be saved as, said after its summary as an update's changes are ("giới tính: Nữ;
+    #: …"): [{"label", "text"}], each `later`'s words or data, put in the reader's language by `details_text`
+    details: list[dict] = field(default_factory=list)
 
     def as_json(self) -> dict:
         data = {
@@ -270,6 +273,8 @@ class RowOutcome:
         # Only a kind that shows more than the summary keeps more (the others' reports stay as they were).
         if self.cells:
             data["cells"] = self.cells
+        if self.details:
+            data["details"] = self.details
         return data
 
 
@@ -347,6 +352,11 @@ def shown(text) -> str:
         return message % {"counter": text["count"], **text["params"]}
     message = translation.gettext(text["msgid"])
     return message % text["params"] if text["params"] else message
+
+
+def details_text(details: list[dict]) -> str:
+    """A row's `RowOutcome.details` as the preview says them, in the reader's language: "giới tính: Nữ; …"."""
+    return "; ".join(f"{shown(item['label'])}: {shown(item['text']) or '—'}" for item in details)
 
 
 # ---- kinds -------------------------------------------------------------------------------------------

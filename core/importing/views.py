@@ -19,7 +19,7 @@ from core.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
 from core.security_log import security_event
 
 from . import services
-from .engine import ERROR, KINDS, kinds_for, shown
+from .engine import ERROR, KINDS, details_text, kinds_for, shown
 from .forms import ConfirmForm, SamePersonForm, UploadForm
 from .models import ImportBatch
 from .reader import ImportFileError
@@ -131,6 +131,9 @@ def batch_detail(request, pk):
             {**cell, "text": shown(cell["text"]), "was": shown(cell["was"])} for cell in row.get("cells", [])
         ]
         row["shown_cells"] = list(zip(columns, cells, strict=False))
+    for row in others[:SHOWN_OTHERS]:
+        # What a new row will be saved as (the secretaries: gender, role, term), after its summary.
+        row["details_text"] = details_text(row.get("details", []))
     may_confirm = _may_confirm(request, batch)
     return render(
         request,

@@ -740,3 +740,34 @@ def test_a_branch_named_without_its_hamlet_word_is_read_when_it_is_the_only_one(
     )
     message = _row_errors(batch, 6)[0]["message"]
     assert message.startswith("không tìm thấy chi đoàn Số 7 trong đơn vị của bạn (có phải là “")
+
+
+def test_the_preview_of_a_new_row_says_how_its_gender_role_term_and_phone_were_read(officer_client, vacant):
+    headers = [*DATED_HEADERS, "Chức vụ hiện tại"]
+    rows = [
+        secretary_row(
+            "Thạch Thị Nhập Hai",
+            vacant[0].name,
+            **{"Giới tính": "nu", "Số điện thoại": "0911222444", "Hết nhiệm kỳ (dự kiến)": "01/10/2030"},
+        ),
+        secretary_row(
+            "Lâm Văn Phó",
+            vacant[1].name,
+            **{"Giới tính": "Nam", "Số điện thoại": "", "Chức vụ hiện tại": "pho bi thu"},
+        ),
+    ]
+    batch = _batch(_post(officer_client, rows, headers=headers))
+    assert (batch.new_count, batch.error_count) == (2, 0), batch.report["rows"]
+    page = " ".join(officer_client.get(batch.get_absolute_url()).content.decode().split())
+    assert (
+        f"Thạch Thị Nhập Hai (05/09/1998) — {vacant[0].name} (giới tính: Nữ; vai trò: Bí thư; ngày bắt đầu: "
+        "01/10/2025; ngày hết nhiệm kỳ (dự kiến): 01/10/2030; số điện thoại: 0911 222 444)"
+    ) in page
+    assert (
+        f"Lâm Văn Phó (05/09/1998) — {vacant[1].name} (giới tính: Nam; vai trò: Phó Bí thư; ngày bắt đầu: "
+        "01/10/2025; ngày hết nhiệm kỳ (dự kiến): —)"
+    ) in page
+    # The words in the reader's language, not the uploader's.
+    officer_client.cookies["django_language"] = "en"
+    page = " ".join(officer_client.get(batch.get_absolute_url()).content.decode().split())
+    assert "(gender: Male; role: Deputy secretary; started on:" in page
