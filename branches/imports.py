@@ -127,7 +127,8 @@ class UnitIndex:
             self._refuse_ended(row, key, columns, ended[0])
             return None
         close = suggestion(unit_key(typed), self.names)
-        message = _("%(value)s is not a commune of your unit") % {"value": typed}
+        # Not found, however it came to be (misspelt, or another unit's): said so, not as a scope refusal.
+        message = _("no commune named %(value)s was found in your unit") % {"value": typed}
         if close:
             message += " " + _("(did you mean “%(name)s”?)") % {"name": close}
         row.refuse(key, message, columns=columns)

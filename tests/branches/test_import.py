@@ -89,9 +89,11 @@ def test_communes_out_of_scope_ended_or_unknown_are_refused(officer_client, worl
     )
     messages = [r["errors"][0]["message"] for r in batch.report["rows"]]
     assert batch.error_count == 6 and batch.new_count == 0
-    assert "Xã An Trường không phải là xã thuộc đơn vị của bạn" in messages[0]
+    assert messages[0] == "không tìm thấy Xã An Trường trong các xã, phường thuộc đơn vị của bạn"
     assert "đã chấm dứt" in messages[1]
-    assert "có phải là “Xã Hiếu Tử”" in messages[2]
+    assert messages[2] == (
+        "không tìm thấy Xã Hiu Tử trong các xã, phường thuộc đơn vị của bạn (có phải là “Xã Hiếu Tử”?)"
+    )
     assert "không có trong danh mục" in messages[3]
     assert messages[4] == "-3 là số âm: số đếm phải từ 0 trở lên"
     assert messages[5] == "12,5 không phải số nguyên"  # written as the users write it
