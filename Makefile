@@ -70,6 +70,7 @@ restore:  ## make restore BACKUP=backups/bithu-<time> (into an empty DATABASE_UR
 
 messages: $(STAMP)  ## refresh the Vietnamese catalogue after changing strings, then compile it
 	$(PY) manage.py makemessages -l vi --no-obsolete --no-wrap --ignore=.venv --ignore=node_modules
+	$(PY) scripts/po_references.py locale/vi/LC_MESSAGES/django.po
 	$(PY) manage.py compilemessages -l vi --ignore=.venv
 
 # Front-end assets come from npm and are committed under static/vendor, so the portal runs offline
