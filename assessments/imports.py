@@ -301,7 +301,11 @@ class ScoreImport(ImportKind):
             )
         else:
             row.refuse(
-                "full_name", _("%(value)s is not a secretary of your unit") % {"value": name}, columns=columns
+                "full_name",
+                # Not found, whatever the cause (a name misspelt, a birth date that differs): "not a secretary
+                # of your unit" read as a question of scope, as the other imports' words did.
+                _("no secretary named %(value)s was found in your unit") % {"value": name},
+                columns=columns,
             )
         return None
 

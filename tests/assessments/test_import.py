@@ -55,7 +55,7 @@ def test_scores_new_updated_and_refused(officer_client, world, hieu_tu, tieu_can
     batch = _import(officer_client, rows, headers)
     messages = {r["number"]: " | ".join(e["message"] for e in r["errors"]) for r in batch.report["rows"]}
     assert (batch.new_count, batch.updated_count, batch.error_count) == (1, 1, 4)
-    assert "không phải bí thư thuộc đơn vị của bạn" in messages[5]
+    assert "không tìm thấy bí thư" in messages[5] and "trong đơn vị của bạn" in messages[5]
     assert "dòng 3" in messages[6]
     assert "ngoài thang điểm 1–5" in messages[7]
     assert messages[8] == "cột này bắt buộc phải điền"
