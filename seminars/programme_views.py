@@ -6,7 +6,6 @@ lists are the reader's."""
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -95,6 +94,31 @@ def programme_export(request):
     return export_response(request, programme_export_file)
 
 
+def programme_records(programme: Programme, user) -> dict:
+    """A programme's seminars and models or solutions the user may open, and how many of each are another
+    unit's (a province's programme gathers several: those of others are counted, not named, as a seminar's
+    participants are, and never said to be none). For its page and its deletion page."""
+    seminar_count, initiative_count = services.programme_records(programme)
+    seminars = list(
+        programme.seminars.visible_to(user)
+        .select_related("province", "district", "commune")
+        .order_by("-held_on", "-pk")
+    )
+    initiatives = list(
+        programme.initiatives.visible_to(user)
+        .select_related("province", "district", "commune")
+        .order_by("-from_year", "name")
+    )
+    return {
+        "seminars": seminars,
+        "initiatives": initiatives,
+        "seminar_count": seminar_count,
+        "initiative_count": initiative_count,
+        "seminars_hidden": seminar_count - len(seminars),
+        "initiatives_hidden": initiative_count - len(initiatives),
+    }
+
+
 class ProgrammeDetailView(ProgrammeQuerysetMixin, DetailView):
     template_name = "seminars/programme_detail.html"
     context_object_name = "programme"
@@ -102,26 +126,8 @@ class ProgrammeDetailView(ProgrammeQuerysetMixin, DetailView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         programme = self.object
-        seminars = list(
-            programme.seminars.visible_to(user)
-            .select_related("province", "district", "commune")
-            .order_by("-held_on", "-pk")
-        )
-        initiatives = list(
-            programme.initiatives.visible_to(user)
-            .select_related("province", "district", "commune")
-            .order_by("-from_year", "name")
-        )
-        # A province's programme gathers several units: those of others are counted, not named (as a
-        # seminar's participants are), and never said to be none.
-        everything = Programme.objects.filter(pk=programme.pk).aggregate(
-            seminars=Count("seminars", distinct=True), initiatives=Count("initiatives", distinct=True)
-        )
         return super().get_context_data(
-            seminars=seminars,
-            seminars_hidden=everything["seminars"] - len(seminars),
-            initiatives=initiatives,
-            initiatives_hidden=everything["initiatives"] - len(initiatives),
+            **programme_records(programme, user),
             history=history_rows(programme.history, limit=30),
             may_edit=may_edit(user, programme),
             **kwargs,
@@ -167,28 +173,16 @@ def programme_delete(request, pk):
             return redirect("seminars:programme_delete", pk=programme.pk)
         messages.success(request, _("The programme “%(name)s” was deleted.") % {"name": programme.name})
         return redirect("seminars:programme_list")
-    seminar_count, initiative_count = services.programme_records(programme)
-    seminars = list(
-        programme.seminars.visible_to(user)
-        .select_related("province", "district", "commune")
-        .order_by("-held_on", "-pk")
-    )
-    initiatives = list(
-        programme.initiatives.visible_to(user)
-        .select_related("province", "district", "commune")
-        .order_by("-from_year", "name")
-    )
+    records = programme_records(programme, user)
     return render(
         request,
         "seminars/programme_confirm_delete.html",
         {
             "programme": programme,
-            "refusal": services.programme_in_use(seminar_count, initiative_count)
-            if seminar_count or initiative_count
+            "refusal": services.programme_in_use(records["seminar_count"], records["initiative_count"])
+            if records["seminar_count"] or records["initiative_count"]
             else "",
-            "seminars": seminars,
-            "initiatives": initiatives,
-            # Counted, not named: those of units outside the reader's scope.
-            "hidden_count": seminar_count + initiative_count - len(seminars) - len(initiatives),
+            **records,
+            "hidden_count": records["seminars_hidden"] + records["initiatives_hidden"],
         },
     )
