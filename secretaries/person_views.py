@@ -298,17 +298,26 @@ def appoint(request):
     )
 
 
-@portal_view
-def term_end(request, pk):
+def _current_term(request, pk):
+    """The term a form ends or extends, in the user's scope (404), the user allowed to record (403), and the
+    answer when it has ended and no form was loaded before (the person's page, with a message); a form loaded
+    before someone else ended the term goes on to the service, which refuses it saying who ended it and when,
+    with what was typed kept."""
     term = get_object_or_404(
         Term.objects.visible_to(request.user).select_related("person", "branch__commune"), pk=pk
     )
     request.user.check_may_change_today()  # 404 outside the scope first, then 403
     if not term.is_current and not request.POST.get(VERSION_FIELD):
-        # A form loaded before someone else ended the term goes on to the service, which refuses it saying
-        # who ended it and when, with what was typed kept.
         messages.info(request, _("This term has already ended."))
-        return redirect(term.person)
+        return term, redirect(term.person)
+    return term, None
+
+
+@portal_view
+def term_end(request, pk):
+    term, ended = _current_term(request, pk)
+    if ended:
+        return ended
     form = TermEndForm(
         request.POST if request.method == "POST" else None,
         term=term,
@@ -338,13 +347,9 @@ def term_end(request, pk):
 def term_extend(request, pk):
     """A current term's expected end moved (re-elected, extended, corrected): the term goes on, so one due
     to end soon leaves the first screen without being ended first."""
-    term = get_object_or_404(
-        Term.objects.visible_to(request.user).select_related("person", "branch__commune"), pk=pk
-    )
-    request.user.check_may_change_today()  # 404 outside the scope first, then 403
-    if not term.is_current and not request.POST.get(VERSION_FIELD):
-        messages.info(request, _("This term has already ended."))
-        return redirect(term.person)
+    term, ended = _current_term(request, pk)
+    if ended:
+        return ended
     form = TermExtendForm(
         request.POST if request.method == "POST" else None,
         term=term,
