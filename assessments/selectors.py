@@ -8,11 +8,13 @@ counts (values().annotate()), and averages are sum / count in Decimal, so a unit
 scope's average agree to the cent with the stored scores.
 """
 
+import datetime
 import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
@@ -841,8 +843,6 @@ class SelfItem:
 
 def quarter_days(year: int, quarter: int, today) -> tuple:
     """A quarter's first day and its last, or today's date while it runs."""
-    import datetime
-
     first = datetime.date(year, 3 * quarter - 2, 1)
     last = datetime.date(year + (quarter == 4), 3 * quarter % 12 + 1, 1) - datetime.timedelta(days=1)
     return first, min(last, today)
@@ -869,8 +869,6 @@ def branch_led_between(terms, first, last):
 def terms_of_year(person, year: int) -> list:
     """The person's terms that reach into `year` (and the current ones), with their branch's units, the
     current ones first by role (secretary before deputy). One query."""
-    import datetime
-
     return list(
         person.terms.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=datetime.date(year, 1, 1)))
         .select_related("branch__commune__province")
@@ -884,8 +882,6 @@ def self_assessments_for(person) -> list[SelfItem]:
     which they held a term: branch_led_between), and every earlier assessment of theirs that had the step.
     Only `person`'s rows: the caller passes request.user.person, never an id from the request. Three
     queries."""
-    from django.utils import timezone
-
     today = timezone.localdate()
     mine = list(
         Assessment.objects.filter(person=person, framework__self_assessment=True)
