@@ -15,8 +15,9 @@ from core.navigation import posted_from
 from . import account_services as services
 from . import selectors
 from .account_forms import InvitationForm, RefuseForm
+from .filters import CorrectionOrder
 from .models import Correction, Invitation, Person
-from .selectors import correction_rows, visible_corrections
+from .selectors import correction_list_rows, correction_rows, visible_corrections
 
 #: the session key holding a printed slip's code between the POST and the slip page (shown once)
 SLIP_SESSION_KEY = "invitation_slip"
@@ -137,7 +138,10 @@ def correction_list(request):
     corrections = visible_corrections(request.user)
     if status != "all":
         corrections = corrections.filter(status=status)
-    rows = correction_rows(corrections[:200])
+    if status == Correction.Status.PENDING:
+        corrections = corrections.order_by("created_at", "pk")  # the longest waiting first
+    corrections = CorrectionOrder(request.GET, queryset=corrections).qs
+    rows = correction_list_rows(corrections[:200])
     return render(
         request,
         "secretaries/correction_list.html",

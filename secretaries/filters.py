@@ -12,7 +12,7 @@ from core.filters import SortFilter
 from core.widgets import AutocompleteSelect
 
 from .choices import ETHNICITIES, AgeBand, EducationLevel, Gender
-from .models import Person, Term
+from .models import Correction, Person, Term
 from .selectors import serving_here
 
 YES_NO = [("1", _("Yes")), ("0", _("No"))]
@@ -196,3 +196,14 @@ class VacancyFilter(BranchFilter):
         # Under an ended commune today, as the table's row of an ended unit counts them (its branches of
         # today): not BranchQuerySet.of_unit's branches it had, re-attached since.
         return queryset.filter(commune__ended_on__isnull=False)
+
+
+class CorrectionOrder(django_filters.FilterSet):
+    """The order of the officers' list of corrections, set by its headers (`?o=`); without one, the requests
+    waiting oldest first, as a work list is read, and those decided newest first (account_views)."""
+
+    o = SortFilter(fields=[("person__sort_key", "name"), ("created_at", "proposed")])
+
+    class Meta:
+        model = Correction
+        fields = []

@@ -2,7 +2,7 @@
 
 import datetime
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, DateField, Exists, FilteredRelation, OuterRef, Prefetch, Q
 from django.utils import formats, timezone
@@ -448,6 +448,8 @@ class FieldChangeRow:
 class CorrectionRow:
     correction: "Correction"
     changes: list[FieldChangeRow]
+    #: the branches the person serves, or last served (`correction_list_rows`: the officers' list only)
+    branches: list = field(default_factory=list)
 
 
 def _shown(name: str, value) -> str:
@@ -484,6 +486,19 @@ def correction_rows(corrections) -> list[CorrectionRow]:
         )
 
     return [row(correction) for correction in corrections]
+
+
+def correction_list_rows(corrections) -> list[CorrectionRow]:
+    """The officers' list: `correction_rows`, each with the branches its person serves, or last served
+    (`keeping_terms`, as the unit that decides it is found), the people's terms read in one query."""
+    newest_first = Term.objects.select_related("branch__commune").order_by("-started_on", "-pk")
+    corrections = corrections.prefetch_related(
+        Prefetch("person__terms", newest_first, to_attr="terms_newest")
+    )
+    rows = correction_rows(corrections)
+    for row in rows:
+        row.branches = [term.branch for term in keeping_terms(row.correction.person.terms_newest)]
+    return rows
 
 
 def visible_corrections(user):

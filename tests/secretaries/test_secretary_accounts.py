@@ -16,7 +16,7 @@ from secretaries import account_services as services
 from secretaries.choices import PublicConsent, Religion
 from secretaries.models import Correction, Invitation, Person
 from tests.excel import read_export
-from tests.factories import UserFactory
+from tests.factories import BranchFactory, UserFactory, person_with_term
 from tests.login import login_verified
 
 pytestmark = pytest.mark.usefixtures("world_once")
@@ -676,6 +676,34 @@ def test_own_page_queries_do_not_grow(client, world, count_queries, tieu_can_off
     assert len(large) == len(small)
 
 
+def test_correction_list_names_the_branch_and_day_the_longest_waiting_first(client, world, tieu_can_officer):
+    """The officers' list is a work list: the requests waiting, the one sent first at the top, each with the
+    branch of its secretary and the day it was sent; sortable by name and day (QA3 m4)."""
+    person = world["tieu_can_person"]
+    other = person_with_term(branch=BranchFactory(commune=person.terms.get().branch.commune, name="Ấp Mới"))
+    [first] = services.correction_propose(
+        person=person, user=_secretary(person), changes={"phone": "0900 000 001"}
+    )
+    [second] = services.correction_propose(
+        person=other, user=_secretary(other, "bithu.moi"), changes={"occupation": "Giáo viên"}
+    )
+    Correction.objects.filter(pk=first.pk).update(created_at=timezone.now() - datetime.timedelta(days=3))
+    client.force_login(tieu_can_officer)
+    url = reverse("secretaries:correction_list")
+
+    response = client.get(url)
+    assert [row.correction for row in response.context["rows"]] == [first, second]
+    html = response.content.decode()
+    sent = timezone.localtime(first.created_at - datetime.timedelta(days=3)).strftime("%d/%m/%Y")
+    row = html.split(f'data-correction="{first.pk}"')[1].split("</tr>")[0]
+    assert person.terms.get().branch.name in row and sent in row
+    assert "Ấp Mới" in html.split(f'data-correction="{second.pk}"')[1].split("</tr>")[0]
+
+    # The headers sort it; the newest first, asked for.
+    assert [r.correction for r in client.get(url, {"o": "-proposed"}).context["rows"]] == [second, first]
+    assert "?o=-proposed" not in html and "?o=proposed" in html
+
+
 def test_correction_list_queries_do_not_grow(client, world, count_queries, tieu_can_officer):
     person = world["tieu_can_person"]
     account = _secretary(person)
@@ -689,6 +717,11 @@ def test_correction_list_queries_do_not_grow(client, world, count_queries, tieu_
         {"full_name": "Nguyễn Văn Tẻo"},
     ):
         services.correction_propose(person=person, user=account, changes=changes)
+    # Another secretary's: each row's branch is read with the others'.
+    other = person_with_term(branch=BranchFactory(commune=person.terms.get().branch.commune))
+    services.correction_propose(
+        person=other, user=_secretary(other, "bithu.khac"), changes={"email": "a@b.vn"}
+    )
     with count_queries() as large:
         assert client.get(reverse("secretaries:correction_list")).status_code == 200
     assert len(large) == len(small)
