@@ -100,6 +100,22 @@ BUTTONS_JS = (
     + (".map((el) => el.textContent.trim())")
 )
 
+# What a screen offers to do next ("Gia hạn / tái cử ›", "Xét duyệt ›", "Đề nghị ›"), left on paper: the
+# links and lines drawn ending in "›", less a figure's own link (an overdue count, data-stat).
+ACTIONS_JS = """
+() => [...document.querySelectorAll("main a, main .small")]
+  .filter((el) => el.getClientRects().length && !el.closest("[data-stat]"))
+  .map((el) => el.innerText.trim())
+  .filter((text) => text.endsWith("›"))
+"""
+
+# A status's badge on paper: dark text (its background is not printed; its white text was light grey).
+BADGE_COLOURS_JS = """
+() => [...new Set([...document.querySelectorAll("main .badge")]
+  .filter((el) => el.getClientRects().length)
+  .map((el) => getComputedStyle(el).color))]
+"""
+
 STYLES_JS = """
 () => ({
   thead: [...document.querySelectorAll("main thead")].map((el) => getComputedStyle(el).display),
@@ -206,6 +222,7 @@ def test_every_report_prints_on_a4_whole_and_without_overlaps(
             f"{name}: buttons on paper"
         )
         assert page.evaluate(LABELS_CUT_JS) == [], f"{name}: a chart's names are cut on paper"
+        assert set(page.evaluate(BADGE_COLOURS_JS)) <= {"rgb(0, 0, 0)"}, f"{name}: pale badges on paper"
         styles = page.evaluate(STYLES_JS)
         assert styles["thead"] and set(styles["thead"]) == {"table-header-group"}, f"{name}: {styles}"
         assert set(styles["rows"]) == {"avoid"}, f"{name}: rows may split across pages"
@@ -251,6 +268,34 @@ def test_every_report_prints_on_a4_whole_and_without_overlaps(
         page.goto(live_server.url + url)
         page.emulate_media(media="print")
         assert page.evaluate(BUTTONS_JS) == [], f"{url}: buttons on paper"
+        # Nor what the screen offers to do next, nor a sortable table's arrows (QA3 m5).
+        assert page.evaluate(ACTIONS_JS) == [], f"{url}: actions on paper"
+        arrows = (
+            "() => [...document.querySelectorAll('main th .bi')].filter((el) => el.getClientRects().length)"
+        )
+        assert page.evaluate(arrows + ".length") == 0, f"{url}: sort arrows on paper"
+    # The first screen's panel cards are each whole on one page (a campaign's began at the foot of one).
+    page.goto(live_server.url + "/")
+    cards = page.evaluate(
+        "() => [...document.querySelectorAll('[data-home-panels] .card')]"
+        ".map((el) => getComputedStyle(el).breakInside)"
+    )
+    assert cards and set(cards) == {"avoid"}, cards
+
+    # A secretary's page and an assessment's, printed: the unit printing them and the day, as the lists; not
+    # the screen's hints (the account's invitation, when the trend chart appears) (QA3 m7).
+    from assessments.models import Assessment
+    from secretaries.models import Person
+
+    person = Person.objects.get(full_name=report_world["people"][0])
+    assessment = Assessment.objects.get(person=person)
+    for url in (person.get_absolute_url(), assessment.get_absolute_url()):
+        page.emulate_media(media="screen")
+        page.goto(live_server.url + url)
+        page.emulate_media(media="print")
+        text = flat(" ".join(pdf_pages(page)))
+        assert f"Đơn vị báo cáo: Tỉnh Trà Vinh · Ngày in {today}" in text, f"{url}: {text[:300]}"
+        assert "Chưa có tài khoản" not in text and "Biểu đồ xuất hiện" not in text, url
 
     # A commune's grid prints across a landscape page (its own @page), each comment whole.
     page.set_viewport_size({"width": 1280, "height": 900})
