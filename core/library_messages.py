@@ -12,7 +12,9 @@ When a library is upgraded, run that test: a new string shows there, and is adde
 from django.utils.translation import gettext_noop, ngettext_lazy
 
 LIBRARY_MESSAGES = (
-    # Django forms: a date that is not one (31/02/2026, 2026-13-01) says how to write one
+    # Django forms: a date that is not one. The field says the same whether the day does not exist (31/02/2004)
+    # or is not written dd/mm/yyyy (2004-31-02), without the value: the portal's words say the first and how to
+    # write it, with no example (a day of this year in a birth date's field read as a suggestion).
     gettext_noop("Enter a valid date."),
     # Django admin
     gettext_noop("Select this object for an action - {}"),

@@ -119,6 +119,7 @@ def test_djangos_form_messages_are_said_in_the_portals_vietnamese():
     from django.utils import translation
 
     places = forms.DecimalField(max_digits=5, decimal_places=2)
+    NO_SUCH_DATE = "Không có ngày này: kiểm tra ngày, tháng, năm và viết theo dạng dd/mm/yyyy."
     cases = [
         (forms.IntegerField(min_value=0, max_value=10), -3, "Giá trị phải lớn hơn hoặc bằng 0."),
         (forms.IntegerField(min_value=0, max_value=10), 11, "Giá trị phải nhỏ hơn hoặc bằng 10."),
@@ -128,7 +129,9 @@ def test_djangos_form_messages_are_said_in_the_portals_vietnamese():
         (places, "1.234", "Tối đa 2 chữ số sau dấu thập phân."),
         (places, "1234.5", "Tối đa 3 chữ số trước dấu thập phân."),
         (forms.ChoiceField(choices=[("a", "A")]), "b", "b không có trong danh sách: hãy chọn lại."),
-        (forms.DateField(), "31/02/2026", "Ngày không hợp lệ: nhập theo dạng dd/mm/yyyy, ví dụ 05/12/2026."),
+        # A day that does not exist says so, and how a date is written (no example: QA3 m8).
+        (forms.DateField(), "31/02/2026", NO_SUCH_DATE),
+        (forms.DateField(), "2026-31-02", NO_SUCH_DATE),
     ]
     with translation.override("vi"):
         for field, value, message in cases:

@@ -461,7 +461,7 @@ class TestSingleForm:
         assert items == [
             *(link.format(c.pk, c.group.order, c.order, c.name) for c in (criteria[0], criteria[5])),
             '<a class="alert-link" href="#id_assessed_on">Ngày đánh giá</a>: '
-            "Ngày không hợp lệ: nhập theo dạng dd/mm/yyyy, ví dụ 05/12/2026.",
+            "Không có ngày này: kiểm tra ngày, tháng, năm và viết theo dạng dd/mm/yyyy.",
         ]
         assert "form-errors" not in client.get(url).content.decode()
 

@@ -346,7 +346,7 @@ def test_a_refused_choice_keeps_every_row_as_it_was_chosen_and_says_the_date_bes
     BranchFactory(commune=w["two"], name=second.name)
     login_verified(client, w["staff"])
     later = (datetime.date.today() + datetime.timedelta(days=40)).strftime("%d/%m/%Y")
-    invalid = "Ngày không hợp lệ: nhập theo dạng dd/mm/yyyy"
+    invalid = "Không có ngày này: kiểm tra ngày, tháng, năm"
     for day, message in (("31/02/2026", invalid), (later, "Ngày này chưa đến")):
         response = _post(
             client,

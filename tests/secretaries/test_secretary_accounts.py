@@ -523,7 +523,8 @@ def test_a_refused_correction_says_what_to_fix_at_the_top_too(client, world):
     response = _propose(client, person, date_of_birth="31/02/1990")
     assert response.status_code == 200 and not Correction.objects.exists()
     summary = response.content.decode().split('id="form-errors"')[1].split("</div>")[0]
-    assert 'href="#id_date_of_birth"' in summary and "Ngày không hợp lệ" in summary
+    # The day does not exist: said so, not only how to write a date (QA3 m8).
+    assert 'href="#id_date_of_birth"' in summary and "Không có ngày này" in summary
 
 
 def test_the_correction_form_prompts_as_the_officers_form_does(client, world, tieu_can_officer):
