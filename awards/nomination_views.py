@@ -503,6 +503,9 @@ def nomination_decision_change(request, pk):
             if hasattr(error, "error_dict"):
                 for field, errors in error.error_dict.items():
                     form.add_error(field, errors)
+            elif error.code == "quota":
+                # Said in the form, with the reason typed kept: another decision may be changed first.
+                form.add_error(None, error)
             else:
                 _refused(request, error)
                 return redirect(back)

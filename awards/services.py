@@ -76,12 +76,14 @@ def quota_field(unit) -> str:
     return f"quota_{unit.pk}"
 
 
-def _quotas_write(campaign: Campaign, quotas: dict) -> None:
+def _quotas_write(campaign: Campaign, quotas: dict, *, default_before: int) -> None:
     """{district or commune: quota or None} of the campaign's level: an override where it differs from the
-    default, none where it is empty or equal to the default. Refused (nothing written: the caller's
+    default, none where it is empty or equal to the default (`default_before`: the default as stored, the
+    campaign carrying the one being saved). Refused (nothing written: the caller's
     transaction) where a unit would be left with a quota below the nominations it has submitted or that
     were approved: the places are taken, and the decision would publish over the quota."""
     level = campaign.level
+    before = dict(campaign.quotas.values_list(level, "quota"))
     for unit, quota in quotas.items():
         if unit._meta.model_name != level or unit.province_id != campaign.province_id:
             if level == COMMUNE:
@@ -91,12 +93,15 @@ def _quotas_write(campaign: Campaign, quotas: dict) -> None:
             Quota.objects.filter(campaign=campaign, **{level: unit}).delete()
         else:
             Quota.objects.update_or_create(campaign=campaign, **{level: unit}, defaults={"quota": quota})
-    _check_quotas_hold(campaign, written=quotas)
+    _check_quotas_hold(campaign, written=quotas, before=before, default_before=default_before)
 
 
-def _check_quotas_hold(campaign: Campaign, *, written: dict) -> None:
-    """Every unit's quota (its override, or the default) holds the places its nominations take; a refusal
-    goes next to the unit's quota when the form has it, next to the default quota otherwise."""
+def _check_quotas_hold(campaign: Campaign, *, written: dict, before: dict, default_before: int) -> None:
+    """Every quota this save changes (a unit's override, or the default of the units without one: `before`
+    and `default_before` are what was stored) holds the places the unit's nominations take; a quota left as
+    it was is not checked again (a unit over it after a change of decision does not block another unit's
+    save: publishing refuses it, campaign_publish_check). A refusal goes next to the unit's quota when the
+    form has it, next to the default quota otherwise."""
     level = campaign.level
     taken = (
         campaign.nominations.filter(status__in=Nomination.QUOTA_STATUSES)
@@ -110,7 +115,8 @@ def _check_quotas_hold(campaign: Campaign, *, written: dict) -> None:
     problems = {}
     for row in taken:
         unit_id, count = row[level], row["n"]
-        if overrides.get(unit_id, campaign.default_quota) >= count:
+        quota = overrides.get(unit_id, campaign.default_quota)
+        if quota >= count or quota == before.get(unit_id, default_before):
             continue
         field = fields.get(unit_id, "default_quota")
         name = names.get(unit_id) or str(campaign.nominations.filter(**{level: unit_id}).first().unit)
@@ -161,10 +167,12 @@ def campaign_save(*, campaign: Campaign, quotas: dict, user, version: int | None
     """Create or change a campaign and its quota overrides per nominating unit ({district or commune: quota
     or None}). A decided campaign is locked; a stale `version` (the one the form was loaded from) is
     refused, and so is a deadline already passed (deadline_problem)."""
+    default_before = campaign.default_quota
     if campaign.pk:
         stored = check_version(campaign, version=version)
         if stored.is_decided:
             _refuse(_("The decision is published: the campaign is locked."), "campaign_locked")
+        default_before = stored.default_quota
         campaign._change_reason = _quota_changes(campaign, quotas, default_before=stored.default_quota)
         problem = deadline_problem(
             status=stored.status, closes_on=campaign.closes_on, before=stored.closes_on
@@ -178,7 +186,7 @@ def campaign_save(*, campaign: Campaign, quotas: dict, user, version: int | None
         raise ValidationError({"closes_on": problem})
     campaign.full_clean(exclude=["status"])
     campaign.save()
-    _quotas_write(campaign, quotas)
+    _quotas_write(campaign, quotas, default_before=default_before)
     return campaign
 
 
@@ -192,7 +200,7 @@ def campaign_quotas_save(*, campaign: Campaign, quotas: dict, user, version: int
         _refuse(_("The decision is published: the campaign is locked."), "campaign_locked")
     _check_may_record(user, timezone.localdate())
     stored._change_reason = _quota_changes(stored, quotas, default_before=stored.default_quota)
-    _quotas_write(stored, quotas)
+    _quotas_write(stored, quotas, default_before=stored.default_quota)
     stored.save(update_fields=["updated_at"])
     return stored
 
@@ -364,8 +372,9 @@ def _check_decision(campaign: Campaign, *, number: str, day, today=None) -> None
 
 def campaign_publish_check(*, campaign: Campaign) -> None:
     """What keeps a campaign from being published whatever the decision says: not under review, submitted
-    nominations still waiting, nothing approved. Checked before the confirmation page and again on
-    publishing."""
+    nominations still waiting, nothing approved, a unit with more approved than its quota (changed in Django
+    admin, or before the services checked it). Checked before the confirmation page and
+    again on publishing."""
     _require_campaign_status(campaign, Status.REVIEW, action=_("published"))
     waiting = campaign.nominations.filter(status=Nomination.Status.SUBMITTED).count()
     if waiting:
@@ -380,6 +389,33 @@ def campaign_publish_check(*, campaign: Campaign) -> None:
         )
     if not campaign.nominations.filter(status=Nomination.Status.APPROVED).exists():
         _refuse(_("No nomination is approved: there is nothing to publish."), "nothing_approved")
+    level = campaign.level
+    overrides = dict(campaign.quotas.values_list(level, "quota"))
+    approved = (
+        campaign.nominations.filter(status=Nomination.Status.APPROVED)
+        .order_by()
+        .values(level)
+        .annotate(n=Count("pk"))
+    )
+    over = [
+        (row[level], row["n"])
+        for row in approved
+        if row["n"] > overrides.get(row[level], campaign.default_quota)
+    ]
+    if over:
+        unit_id, count = over[0]
+        unit = campaign.nominations.filter(**{level: unit_id}).select_related(level).first().unit
+        _refuse(
+            ngettext(
+                "%(unit)s has %(count)d nomination approved, over its quota of %(quota)d: change the "
+                "decision on one of them, or raise its quota, before publishing.",
+                "%(unit)s has %(count)d nominations approved, over its quota of %(quota)d: change the "
+                "decision on one of them, or raise its quota, before publishing.",
+                count,
+            )
+            % {"unit": unit, "count": count, "quota": overrides.get(unit_id, campaign.default_quota)},
+            "over_quota",
+        )
 
 
 @transaction.atomic
@@ -672,6 +708,18 @@ def nomination_save(
     return nomination
 
 
+def _unit_place(campaign: Campaign, nomination: Nomination) -> tuple[int, int]:
+    """(quota, places taken) of the nomination's unit in the campaign, read as the campaign list and the first
+    screen read them (with_unit_quota)."""
+    level = DISTRICT if nomination.district_id is not None else COMMUNE
+    return (
+        Campaign.objects.filter(pk=campaign.pk)
+        .with_unit_quota(level, nomination.unit_id)
+        .values_list("unit_quota", "unit_used")
+        .get()
+    )
+
+
 @transaction.atomic
 def nomination_submit(*, nomination: Nomination, user, today: datetime.date | None = None) -> Nomination:
     """Send a draft to the province: inside the window, within the nominating unit's quota (a district's or
@@ -692,14 +740,7 @@ def nomination_submit(*, nomination: Nomination, user, today: datetime.date | No
         )
     _check_window(campaign, today)
     user.check_may_record_on(today)
-    # The unit's place, read as the campaign list and the first screen read it (with_unit_quota).
-    level = DISTRICT if nomination.district_id is not None else COMMUNE
-    quota, used = (
-        Campaign.objects.filter(pk=campaign.pk)
-        .with_unit_quota(level, nomination.unit_id)
-        .values_list("unit_quota", "unit_used")
-        .get()
-    )
+    quota, used = _unit_place(campaign, nomination)
     if used + 1 > quota:
         _refuse(
             _(
@@ -878,6 +919,22 @@ def nomination_decision_change(
             _("The nomination is already “%(status)s”.") % {"status": current.get_status_display()},
             "unchanged",
         )
+    if approve:
+        # Not approved, it took no place: approved again, it takes one of its unit's quota, as submitting
+        # does (the campaign locked as nomination_submit locks it: two approvals cannot take the last place).
+        campaign = Campaign.objects.select_for_update().get(pk=nomination.campaign_id)
+        nomination = Nomination.objects.select_related("person", "district", "commune").get(pk=nomination.pk)
+        quota, used = _unit_place(campaign, nomination)
+        if used + 1 > quota:
+            _refuse(
+                _(
+                    "%(unit)s's quota is %(quota)d and %(used)d of its nominations are submitted or "
+                    "approved: approving this one would go over the quota. Change the decision on another of "
+                    "them first, or raise the unit's quota."
+                )
+                % {"unit": nomination.unit, "quota": quota, "used": used},
+                "quota",
+            )
     return _review(
         nomination,
         status=target,

@@ -876,6 +876,34 @@ class TestReview:
             "Thành tích chưa xác minh",
         )
 
+    def test_approving_again_over_the_quota_is_said_in_the_form(self, staff, world):
+        """Tiểu Cần's place taken again since its nomination was not approved: approving it back is refused
+        in the form, the reason typed kept, and nothing changes."""
+        nomination = world["tieu_can_nomination"]
+        staff.post(action_url("reject", nomination), {"reason": "Chưa đủ tiêu chuẩn"})
+        Quota.objects.create(campaign=nomination.campaign, district=nomination.district, quota=1)
+        branch = BranchFactory(commune=nomination.branch.commune)
+        Nomination.objects.create(
+            campaign=nomination.campaign,
+            person=person_with_term(branch=branch),
+            branch=branch,
+            district=nomination.district,
+            province=nomination.province,
+            summary="Tóm tắt",
+            report="Báo cáo",
+            status=Nomination.Status.SUBMITTED,
+        )
+        change = reverse("awards:nomination_decision_change", args=[nomination.pk])
+        response = staff.post(change, {"reason": "Đã bổ sung minh chứng", "confirm": "on"})
+        assert response.status_code == 200
+        errors = response.context["form"].non_field_errors()
+        assert errors[0].startswith(
+            "Huyện Tiểu Cần's quota is 1 and 1 of its nominations are submitted or approved"
+        )
+        assert "Đã bổ sung minh chứng" in response.content.decode()
+        nomination.refresh_from_db()
+        assert nomination.status == Nomination.Status.REJECTED
+
 
 class TestAfterPublication:
     """Publishing locks the campaign: every action on its nominations is refused and nothing changes."""

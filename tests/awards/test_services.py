@@ -164,6 +164,61 @@ def test_a_quota_is_not_lowered_below_the_places_taken(campaign, hieu_tu, tieu_c
     services.campaign_save(campaign=campaign, quotas={tieu_can: 2}, user=staff)
 
 
+def test_a_decision_changed_back_to_approved_keeps_to_the_quota(campaign, hieu_tu, officer, staff):
+    """Tiểu Cần (quota 2) has one nomination not approved, then sends another to fill its places: approving
+    the first again is refused, and nothing changes."""
+    first = submitted(campaign, secretary(hieu_tu), officer)
+    second = submitted(campaign, secretary(hieu_tu), officer)
+    services.nomination_reject(nomination=first, reviewer=staff, reason="Chưa đủ tiêu chuẩn")
+    submitted(campaign, secretary(hieu_tu), officer)
+    services.nomination_approve(nomination=second, reviewer=staff)
+    with pytest.raises(ValidationError) as caught:
+        services.nomination_decision_change(
+            nomination=first, approve=True, reason="Đã bổ sung hồ sơ", reviewer=staff
+        )
+    assert caught.value.error_list[0].code == "quota"
+    assert caught.value.messages[0].startswith(
+        "Chỉ tiêu của Huyện Tiểu Cần là 2 và đã có 2 đề nghị đã gửi hoặc đã duyệt"
+    )
+    first.refresh_from_db()
+    assert first.status == Nomination.Status.REJECTED
+    # A place freed, it is approved again.
+    services.nomination_decision_change(nomination=second, approve=False, reason="Sai sót", reviewer=staff)
+    first = services.nomination_decision_change(
+        nomination=first, approve=True, reason="Đã bổ sung", reviewer=staff
+    )
+    assert first.status == Nomination.Status.APPROVED
+
+
+def test_a_unit_over_its_quota_blocks_only_the_saves_of_its_own_quota_and_publishing(
+    campaign, hieu_tu, tieu_can, cang_long, officer, staff
+):
+    """Over its quota (a decision changed in Django admin): saving the campaign or another unit's quota is
+    not refused for it; lowering the default below its count, or publishing, is."""
+    for _ in range(2):
+        services.nomination_approve(
+            nomination=submitted(campaign, secretary(hieu_tu), officer), reviewer=staff
+        )
+    Nomination.objects.filter(pk=draft(campaign, secretary(hieu_tu), officer).pk).update(
+        status=Nomination.Status.APPROVED
+    )
+    services.campaign_save(campaign=campaign, quotas={cang_long: 3}, user=staff)
+    campaign.title = "Đổi tên"
+    services.campaign_save(campaign=campaign, quotas={}, user=staff)
+    with pytest.raises(ValidationError) as caught:
+        services.campaign_save(campaign=campaign, quotas={tieu_can: 1}, user=staff)
+    assert list(caught.value.error_dict) == [services.quota_field(tieu_can)]
+    campaign = services.campaign_close(campaign=campaign, user=staff)
+    publish = {"campaign": campaign, "decision_number": "5/QĐ", "decision_date": today(), "user": staff}
+    assert refusal_code(services.campaign_publish, **publish) == "over_quota"
+    assert refusal(services.campaign_publish, **publish) == (
+        "Huyện Tiểu Cần có 3 đề nghị đã duyệt, vượt chỉ tiêu 2: hãy thay đổi kết quả của một đề nghị, "
+        "hoặc tăng chỉ tiêu của đơn vị, rồi mới công bố."
+    )
+    services.campaign_save(campaign=campaign, quotas={tieu_can: 3}, user=staff)
+    services.campaign_publish(**publish)
+
+
 def test_one_nomination_per_person_per_campaign(campaign, hieu_tu, officer):
     person = secretary(hieu_tu)
     draft(campaign, person, officer)
