@@ -44,6 +44,8 @@ class CommendationRevokeForm(VersionedForm, forms.Form):
         # The button says what it does, in the colour of an action that cannot be undone.
         actions.fields[0].field_classes = "btn btn-danger"
         self.helper = FormHelper()
+        # The refusals are the server's, beside the fields and in the page's language (as every form's).
+        self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
             VERSION_FIELD,
             Row(Column("revoked_on", css_class="col-sm-7 col-md-6")),

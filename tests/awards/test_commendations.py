@@ -356,6 +356,8 @@ class TestRevoke:
         assert "alert-warning" in html and "06/2022/QH15" in html
         assert timezone.localdate().strftime("%d/%m/%Y") in html
         assert 'name="reason"' in html and "required" in html
+        # The server's refusals beside the fields, in the page's language, not the browser's bubble.
+        assert re.search(r"<form[^>]*\bnovalidate\b", html)
 
     def test_revoked_through_the_form_the_record_stays_with_its_history(self, client, tra_vinh_staff, world):
         teo = world["tieu_can_commendation"]
