@@ -17,7 +17,7 @@ from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from assessments.models import Rating
@@ -203,7 +203,8 @@ class Campaign(Versioned):
         help_text=_("If set, nominees need at least this rating in the year's skill assessment."),
     )
     criteria = models.TextField(
-        _("criteria"),
+        # "Tiêu chuẩn": the assessments' criteria (tiêu chí) share the msgid "criteria".
+        pgettext_lazy("campaign", "criteria"),
         blank=True,
         help_text=_("What the province looks for, as the nominating units will read it."),
     )

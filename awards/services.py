@@ -865,7 +865,7 @@ def _review(
     _require_campaign_status(nomination.campaign, Status.OPEN, Status.REVIEW, action=_("reviewed"))
     _check_may_record(user, timezone.localdate(at))
     if nomination.status == Nomination.Status.DRAFT:
-        _refuse(_("A draft has not been submitted by the district yet."), "not_submitted")
+        _refuse(_("%(unit)s has not submitted this draft yet.") % {"unit": nomination.unit}, "not_submitted")
     if not change_reason and nomination.status != Nomination.Status.SUBMITTED:
         # A decided nomination changes only by nomination_decision_change, with its reason.
         _refuse(

@@ -131,6 +131,16 @@ class TestForm:
         assert dict(campaign.quotas.values_list("district", "quota")) == {cang_long.pk: 5}
         assert campaign.title in messages_of(response)[0]
 
+    def test_one_word_for_the_campaigns_criteria_and_its_deadline(self, client, tra_vinh_staff, world):
+        """Tiêu chuẩn on the form as on the campaign's page (tiêu chí are the assessments'); the open step's
+        confirmation says hạn cuối, as the form and the page do."""
+        login_verified(client, tra_vinh_staff)
+        form = client.get(reverse("awards:campaign_create")).context["form"]
+        assert form["criteria"].label == "Tiêu chuẩn"
+        page = client.get(world["draft_campaign"].get_absolute_url()).content.decode()
+        assert "Tiêu chuẩn" in page and "đến hạn cuối nhận đề nghị" in page
+        assert "hạn chót" not in page
+
     def test_administrator_chooses_the_province_first(self, client, administrator, world, districts):
         tieu_can, cang_long = districts
         login_verified(client, administrator)

@@ -803,7 +803,7 @@ class TestReview:
             nomination=world["tieu_can_nomination"], user=tieu_can_officer
         )
         response = staff.post(action_url("approve", nomination))
-        assert messages_of(response) == ["A draft has not been submitted by the district yet."]
+        assert messages_of(response) == ["Huyện Tiểu Cần has not submitted this draft yet."]
         nomination.refresh_from_db()
         assert nomination.status == Nomination.Status.DRAFT
         assert actions(staff.get(nomination.get_absolute_url())) == set()
