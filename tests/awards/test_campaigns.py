@@ -428,6 +428,15 @@ class TestDetail:
         assert response.context["window_note"] in html
         assert "20" in response.context["window_note"]
 
+    def test_printed_with_the_unit_and_the_day_without_the_quota_link(self, client, tra_vinh_staff, world):
+        login_verified(client, tra_vinh_staff)
+        html = client.get(world["campaign"].get_absolute_url()).content.decode()
+        assert "data-report-scope" in html and "data-report-date" in html
+        quotas = reverse("awards:campaign_quotas", args=[world["campaign"].pk])
+        wrapped = rf'<(?:div|a) class="([^"]*)"[^>]*>\s*<a[^>]*href="{quotas}"'
+        links = re.findall(rf'{wrapped}|<a class="([^"]*)"\s+href="{quotas}"', html)
+        assert links and all("d-print-none" in "".join(classes) for classes in links)
+
     def test_an_open_campaign_is_not_closed_before_its_window_opens(self, client, tra_vinh_staff, world):
         """Opened ahead of its window: closing it then would give a period ending before it began, with no
         unit able to have nominated. Not offered, and refused, with the day it opens."""

@@ -142,6 +142,22 @@ class TestPage:
             opened = row[row.index("data-achievements") :]
             assert "d-xl-none" in row and str(linebreaksbr(nomination.summary)) in opened
 
+    def test_the_printed_list_carries_the_achievements_the_unit_and_the_day(
+        self, client, tra_vinh_staff, world, both
+    ):
+        """On A4 (narrower than the achievements' 1200 px column): the column prints, whole; the fold-out
+        under the name does not (said once); the reporting unit and the day it was printed head it."""
+        login_verified(client, tra_vinh_staff)
+        html = client.get(review_url(world["campaign"])).content.decode()
+        assert re.search(r'<th class="[^"]*d-print-table-cell[^"]*">Thành tích</th>', html)
+        cells = re.findall(
+            r'<td class="([^"]*)"\s+title="[^"]*"\s+data-achievements-cell>(.*?)</td>', html, re.S
+        )
+        assert len(cells) == len(both)
+        assert all("d-print-table-cell" in classes for classes, _cell in cells)
+        assert any(str(linebreaksbr(n.summary)) in html for n in both)
+        assert "data-report-scope" in html and "data-report-date" in html
+
     def test_decided_campaign_is_read_only(self, client, tra_vinh_staff, world):
         login_verified(client, tra_vinh_staff)
         response = client.get(review_url(world["decided_campaign"]))
