@@ -21,7 +21,13 @@ from core.versioning import VERSION_FIELD, VersionedForm
 from core.widgets import DateInput, Textarea
 
 from .models import COMMUNE, Campaign, Nomination, nominating_level
-from .services import deadline_problem, decision_date_problem, earliest_decision_date, quota_field
+from .services import (
+    deadline_problem,
+    decision_date_problem,
+    earliest_decision_date,
+    opens_problem,
+    quota_field,
+)
 
 #: the first year a campaign may be for (the records the portal holds begin in 2019)
 FIRST_YEAR = 2000
@@ -185,6 +191,10 @@ class CampaignForm(VersionedForm, forms.ModelForm):
             )
             if problem:
                 self.add_error("closes_on", problem)
+        # The instance is still the stored campaign (it takes the typed days after clean()).
+        problem = opens_problem(self.instance, opens)
+        if problem:
+            self.add_error("opens_on", problem)
         year = cleaned.get("year")
         offered = self.initial.get("year")
         if (

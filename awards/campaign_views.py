@@ -161,6 +161,7 @@ class CampaignDetailView(CampaignQuerysetMixin, DetailView):
             "can_manage": user.runs_commendations,
             "window_note": campaign.window_note(),
             "window_closed": campaign.window_closed(),
+            "before_window": campaign.before_window(),
             # Closed for review before its deadline: the page names the day it really closed, the day the
             # decision may bear from (services.earliest_decision_date).
             "closed_early_on": None

@@ -34,7 +34,8 @@ def _officer_panel(user) -> Panel | None:
     campaigns = [
         c
         for c in Campaign.objects.visible_to(user)
-        .filter(status=Campaign.Status.OPEN, opens_on__lte=today, closes_on__gte=today)
+        # Opened ahead of its first day too: the panel says from when nominations are received.
+        .filter(status=Campaign.Status.OPEN, closes_on__gte=today)
         .select_related("province")
         .with_unit_quota(*nominating_unit(user))
         .order_by("closes_on", "pk")

@@ -317,6 +317,10 @@ class Campaign(Versioned):
             return Window("after", (today - self.closes_on).days)
         return Window("open", (self.closes_on - today).days)
 
+    def before_window(self, today: datetime.date | None = None) -> bool:
+        """Open, but its first day is still ahead: the units prepare drafts and send nothing yet."""
+        return self.status == self.Status.OPEN and self.window(today).state == "before"
+
     def window_closed(self, today: datetime.date | None = None) -> bool:
         """No more nominations: under review, decided, or past the closing date."""
         return self.status in (self.Status.REVIEW, self.Status.DECIDED) or self.window(today).state == "after"

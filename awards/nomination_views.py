@@ -133,8 +133,9 @@ class NominationCreateView(NominationFormMixin, TemplateView):
             initial=initial,
             user=self.request.user,
             cancel_url=reverse("awards:campaign_detail", args=[self.campaign.pk]),
-            # The quota used up: the form saves a draft, and says why it does not offer to submit.
-            can_submit=self.use is None or self.use.left > 0,
+            # The quota used up, or the window not begun: the form saves a draft, and the page says why it
+            # does not offer to submit.
+            can_submit=(self.use is None or self.use.left > 0) and not self.campaign.before_window(),
         )
 
     def get_context_data(self, **kwargs):
@@ -212,6 +213,7 @@ class NominationUpdateView(NominationFormMixin, TemplateView):
             instance=self.nomination,
             user=self.request.user,
             cancel_url=self.nomination.get_absolute_url(),
+            can_submit=not self.campaign.before_window(),
         )
 
     def get_context_data(self, **kwargs):
@@ -333,7 +335,7 @@ class NominationDetailView(ScopedObjectMixin, DetailView):
         return {
             # Only a draft: a submitted one is withdrawn to draft first (services.change_refusal).
             "edit": officer and services.change_refusal(nomination, campaign) is None,
-            "submit": officer and status == Status.DRAFT and is_open,
+            "submit": officer and status == Status.DRAFT and is_open and not campaign.before_window(),
             "withdraw": officer and status == Status.SUBMITTED and is_open,
             "delete": officer and status == Status.DRAFT and not campaign.is_decided,
             # Not approved while nominations are still open: back to draft, to correct and send again.

@@ -15,7 +15,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Min
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -162,6 +162,37 @@ def deadline_problem(
     )
 
 
+def opens_problem(stored: Campaign, opens_on: datetime.date | None, today=None) -> ValidationError | None:
+    """Why a campaign's first day of nominations cannot move to `opens_on` (None: it can). Once open (or
+    under review), it does not move past a nomination already sent, nor, the window having begun, past
+    today: units were told nominations are received, and a later first day would say otherwise."""
+    today = today or timezone.localdate()
+    if (
+        not stored.pk
+        or opens_on is None
+        or opens_on <= stored.opens_on
+        or stored.status not in (Status.OPEN, Status.REVIEW)
+    ):
+        return None
+    first_sent = stored.nominations.aggregate(first=Min("submitted_at"))["first"]
+    if first_sent is not None and opens_on > timezone.localdate(first_sent):
+        return ValidationError(
+            _("A nomination was sent on %(date)s: nominations cannot open after that day.")
+            % {"date": _date(timezone.localdate(first_sent))},
+            code="opens_after_sent",
+        )
+    if stored.opens_on <= today < opens_on:
+        return ValidationError(
+            _(
+                "Nominations have been received since %(date)s: their first day cannot move past today "
+                "(%(today)s)."
+            )
+            % {"date": _date(stored.opens_on), "today": _date(today)},
+            code="opens_after_today",
+        )
+    return None
+
+
 @transaction.atomic
 def campaign_save(*, campaign: Campaign, quotas: dict, user, version: int | None = None) -> Campaign:
     """Create or change a campaign and its quota overrides per nominating unit ({district or commune: quota
@@ -174,6 +205,9 @@ def campaign_save(*, campaign: Campaign, quotas: dict, user, version: int | None
             _refuse(_("The decision is published: the campaign is locked."), "campaign_locked")
         default_before = stored.default_quota
         campaign._change_reason = _quota_changes(campaign, quotas, default_before=stored.default_quota)
+        problem = opens_problem(stored, campaign.opens_on)
+        if problem:
+            raise ValidationError({"opens_on": problem})
         problem = deadline_problem(
             status=stored.status, closes_on=campaign.closes_on, before=stored.closes_on
         )

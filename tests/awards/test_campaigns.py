@@ -343,6 +343,65 @@ class TestForm:
         campaign.refresh_from_db()
         assert campaign.closes_on != yesterday
 
+    def test_an_open_campaigns_first_day_does_not_move_past_what_was_sent_nor_today(
+        self, client, tra_vinh_staff, world
+    ):
+        """Tiểu Cần sent a nomination today: nominations cannot open after today now; a day before it is
+        fine. Opened ahead of its window (nothing sent yet), it moves later as a draft's does."""
+        campaign = world["campaign"]
+        Nomination.objects.filter(campaign=campaign).update(submitted_at=timezone.now())
+        login_verified(client, tra_vinh_staff)
+        url = reverse("awards:campaign_update", args=[campaign.pk])
+
+        def post(opens_on):
+            campaign.refresh_from_db()
+            data = campaign_data(
+                year=str(campaign.year),
+                title=campaign.title,
+                opens_on=opens_on.strftime("%d/%m/%Y"),
+                closes_on=campaign.closes_on.strftime("%d/%m/%Y"),
+                default_quota=str(campaign.default_quota),
+                minimum_rating="",
+                loaded_version=str(campaign.version),
+            )
+            return client.post(url, data)
+
+        later = timezone.localdate() + datetime.timedelta(days=2)
+        response = post(later)
+        assert response.status_code == 200
+        today_text = timezone.localdate().strftime("%d/%m/%Y")
+        assert response.context["form"].errors["opens_on"] == [
+            f"Đã có đề nghị được gửi ngày {today_text}: không thể bắt đầu nhận đề nghị sau ngày ấy."
+        ]
+        assert post(timezone.localdate() - datetime.timedelta(days=1)).status_code == 302
+        # Nothing sent, the window begun: not past today either.
+        Nomination.objects.filter(campaign=campaign).update(submitted_at=None)
+        response = post(later)
+        assert response.context["form"].errors["opens_on"][0].startswith("Đã nhận đề nghị từ ngày")
+        # Not begun yet: it moves.
+        Campaign.objects.filter(pk=campaign.pk).update(opens_on=later)
+        assert post(later + datetime.timedelta(days=1)).status_code == 302
+
+    def test_opened_ahead_of_its_first_day_it_says_from_when_and_offers_no_sending(
+        self, client, tieu_can_officer, world
+    ):
+        campaign = world["campaign"]
+        opens = timezone.localdate() + datetime.timedelta(days=2)
+        Campaign.objects.filter(pk=campaign.pk).update(opens_on=opens)
+        login_verified(client, tieu_can_officer)
+        html = client.get(campaign.get_absolute_url()).content.decode()
+        assert f"Sẽ nhận đề nghị từ {opens.strftime('%d/%m/%Y')}." in html
+        assert "Đang nhận đề nghị." not in html
+        assert reverse("awards:nomination_create", args=[campaign.pk]) not in html
+        form = client.get(reverse("awards:nomination_create", args=[campaign.pk]))
+        assert 'name="submit"' not in form.content.decode() and "data-window-before" in form.content.decode()
+        draft = services.nomination_withdraw(nomination=world["tieu_can_nomination"], user=tieu_can_officer)
+        Campaign.objects.filter(pk=campaign.pk).update(opens_on=opens)
+        edit = client.get(reverse("awards:nomination_update", args=[draft.pk])).content.decode()
+        assert 'name="submit"' not in edit
+        page = client.get(draft.get_absolute_url()).content.decode()
+        assert reverse("awards:nomination_submit", args=[draft.pk]) not in page
+
     def test_past_its_deadline_an_open_campaign_offers_no_nomination(self, client, tieu_can_officer, world):
         from django.utils import timezone
 

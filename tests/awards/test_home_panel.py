@@ -90,15 +90,26 @@ class TestDistrictOfficer:
         "change",
         [
             {"closes_on": today() - days(1)},  # the window has passed
-            {"opens_on": today() + days(1), "closes_on": today() + days(9)},  # not yet open
             {"status": Campaign.Status.REVIEW},
         ],
-        ids=["closed", "not yet open", "under review"],
+        ids=["closed", "under review"],
     )
     def test_nothing_when_no_campaign_takes_nominations_today(self, client, world, tieu_can_officer, change):
         Campaign.objects.filter(pk=world["campaign"].pk).update(**change)
         assert panel(tieu_can_officer) is None
         assert "Commendation campaign open for nominations" not in home(client, tieu_can_officer)
+
+    def test_opened_ahead_of_its_first_day_it_says_from_when(self, client, world, tieu_can_officer):
+        """Not "open for nominations", no countdown, no "Nominate": the day they are received from."""
+        campaign = world["campaign"]
+        Campaign.objects.filter(pk=campaign.pk).update(opens_on=today() + days(2))
+        [row] = panel(tieu_can_officer).context["open_campaigns"]
+        assert row["window"].state == "before"
+        html = home(client, tieu_can_officer)
+        card = html[html.index(f'data-open-campaign="{campaign.pk}"') :]
+        assert f"Nominations will be received from {(today() + days(2)).strftime('%d/%m/%Y')}." in card
+        assert "Commendation campaign open for nominations" not in html and "days left" not in card
+        assert reverse("awards:nomination_create", args=[campaign.pk]) not in html
 
     def test_another_provinces_campaign_is_not_shown(self, world, long_ho, vinh_long):
         Campaign.objects.create(
