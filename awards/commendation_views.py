@@ -388,13 +388,14 @@ def statistics(request):
     data = selectors.statistics(user=user, year=year, units=units)
     people = data["people"]
     total = people["total"]
+    # Ethnicity and party membership: shares of the reader's own people (selectors.statistics).
     shares = [
-        {"key": key, "label": label, "count": people[key], "share": _share(people[key], total)}
-        for key, label in (
-            ("women", _("Women")),
-            ("khmer", _("Khmer")),
-            ("other_minorities", _("Other ethnic minorities")),
-            ("party_members", _("Party members")),
+        {"key": key, "label": label, "count": people[key], "share": _share(people[key], people[of])}
+        for key, label, of in (
+            ("women", _("Women"), "total"),
+            ("khmer", _("Khmer"), "personal_total"),
+            ("other_minorities", _("Other ethnic minorities"), "personal_total"),
+            ("party_members", _("Party members"), "personal_total"),
         )
     ]
     chart = per_year_chart(per_year)
@@ -409,6 +410,13 @@ def statistics(request):
             "shares": shares,
             "chart": chart,
             "column_totals": [data["per_year"][y] for y in data["years"]],
+            # An officer's figures are their province's (and the provinces merged into it): said by name,
+            # under the report's unit, which is the officer's own.
+            "counted_provinces": ", ".join(
+                g["province"].name for g in data["provinces"] if g["province"] is not None
+            )
+            if data["personal_scope"]
+            else "",
             "units_switch": units_switch(request, units),
         },
     )

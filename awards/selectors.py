@@ -279,20 +279,26 @@ def commendations_per_year(*, user, province=None) -> dict[int, int]:
 
 def statistics(*, user, year: int | None = None, units: str = RECORDED) -> dict:
     """Commendations per year and per unit, as recorded (per district of the time; per province for the
-    whole country) or rolled up to today's units (branches.rollup), and the share of women, Khmer, other
-    minorities and party members among the commended. Revoked ones are left out. A fixed number of grouped
-    queries."""
+    whole country) or rolled up to today's units (branches.rollup), and the share of women among the
+    commended, and of Khmer, other minorities and party members among those of them within the reader's own
+    scope. Revoked ones are left out. A fixed number of grouped queries."""
     from secretaries.choices import KHMER, KINH, Gender
 
     base = Commendation.objects.visible_to(user).current()
     if year:
         base = base.filter(year=year)
+    # An officer reads the province's commendations (ProvinceWideQuerySet), and their people's ethnicity and
+    # party membership only within their own scope (docs/domain.md): those shares count only the people
+    # Person.visible_to lets them read (`personal_total` of them), in the same query.
+    narrower = nominating_unit(user) is not None
+    within = Q(person__in=Person.objects.visible_to(user)) if narrower else Q(pk__isnull=False)
     people = base.aggregate(
         total=Count("pk"),
         women=Count("pk", filter=Q(person__gender=Gender.FEMALE)),
-        khmer=Count("pk", filter=Q(person__ethnicity=KHMER)),
-        other_minorities=Count("pk", filter=~Q(person__ethnicity__in=[KINH, KHMER])),
-        party_members=Count("pk", filter=Q(person__is_party_member=True)),
+        personal_total=Count("pk", filter=within),
+        khmer=Count("pk", filter=within & Q(person__ethnicity=KHMER)),
+        other_minorities=Count("pk", filter=within & ~Q(person__ethnicity__in=[KINH, KHMER])),
+        party_members=Count("pk", filter=within & Q(person__is_party_member=True)),
     )
     # The whole country is read per province (696 district rows would say less and cost more to draw).
     group = grouping(
@@ -329,6 +335,8 @@ def statistics(*, user, year: int | None = None, units: str = RECORDED) -> dict:
         "provinces": _province_groups(table),
         "table": table,
         "revoked": revoked.count(),
+        # The shares of ethnicity and party membership count fewer than the table (the reader's own people).
+        "personal_scope": narrower,
     }
 
 

@@ -112,6 +112,27 @@ def test_a_district_officer_sees_the_province(client, cang_long_officer, known):
     assert len(response.context["data"]["table"]) == 2
 
 
+def test_an_officer_counts_ethnicity_and_party_membership_only_of_their_own_people(
+    client, cang_long_officer, known
+):
+    """Càng Long's officer reads the province's 4 commendations, but Tèo's and the Hoa woman's ethnicity and
+    party membership (Tiểu Cần's) are not theirs to read, nor to deduce from a share: those shares count
+    Càng Long's 2 (Kinh, not party members); women are counted over all 4. The page says what it counts."""
+    client.force_login(cang_long_officer)
+    response = statistics(client)
+    assert response.context["data"]["people"]["personal_total"] == 2
+    assert shares(response) == {
+        "women": (2, 50.0),
+        "khmer": (0, 0.0),
+        "other_minorities": (0, 0.0),
+        "party_members": (0, 0.0),
+    }
+    html = response.content.decode()
+    assert "data-counted-area" in html
+    assert "Số liệu tính các tuyên dương của Tỉnh Trà Vinh" in html
+    assert "chỉ tính 2 bí thư được tuyên dương thuộc đơn vị của bạn" in html
+
+
 def test_a_year_not_offered_shows_every_year(client, tra_vinh_staff, known):
     login_verified(client, tra_vinh_staff)
     for year in ("1999", "abc"):
