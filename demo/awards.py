@@ -14,7 +14,7 @@ judged in 2020 (some no longer lead a branch today).
 
 import io
 import random
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -22,7 +22,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from awards import services
-from awards.models import Campaign, Nomination
+from awards.models import Campaign, Commendation, Nomination
 from branches.models import Commune, District, Province
 from demo.branches import DEMO_PROVINCE
 from secretaries.choices import PublicConsent
@@ -167,6 +167,7 @@ def _decided_campaign(province: Province, districts: list[District], staff, rng:
         decision_signer=DECISION_SIGNER,
         user=staff,
     )
+    _backdate_2020(campaign, nominated + to_reject, staff, submitted_at=submitted_at, reviewed_at=reviewed_at)
     for nomination in nominated:
         if not nomination.person.portrait:
             portrait = image_process(SimpleUploadedFile("anh.jpg", portrait_draw(rng), "image/jpeg"))
@@ -180,6 +181,25 @@ def _decided_campaign(province: Province, districts: list[District], staff, rng:
         person.public_consent_on = CONSENT_DATE
         person.save()
     return {"commended": len(nominated), "rejected": len(to_reject), "consented": len(consented)}
+
+
+def _backdate_2020(campaign: Campaign, nominations: list, staff, *, submitted_at, reviewed_at) -> None:
+    """The 2020 campaign's history as it happened: the services record it when the demo is loaded, by no one
+    where no request tells who (the campaign's steps), and Tỉnh đoàn Trà Vinh records nothing dated after
+    30/06/2025. Each record gets the moment of its step (created, closed, published; submitted, reviewed;
+    commended on the decision) and who took it (the staff, or the district that nominated)."""
+    created = timezone.make_aware(datetime(2020, 8, 25, 9, 0))
+    closed = timezone.make_aware(datetime.combine(campaign.closes_on + timedelta(days=1), time(8, 0)))
+    decided = timezone.make_aware(datetime.combine(DECISION_DATE, time(9, 0)))
+    steps = list(campaign.history.order_by("history_id").values_list("pk", flat=True))
+    for record, moment in zip(steps, (created, closed, decided), strict=True):
+        campaign.history.filter(pk=record).update(history_date=moment, history_user=staff)
+    for nomination in nominations:
+        records = list(nomination.history.order_by("history_id").values_list("pk", flat=True))
+        moments = ((submitted_at, nomination.created_by), (reviewed_at, staff))
+        for record, (moment, user) in zip(records, moments, strict=True):
+            nomination.history.filter(pk=record).update(history_date=moment, history_user=user)
+    Commendation.history.filter(campaign_id=campaign.pk).update(history_date=decided, history_user=staff)
 
 
 def _commune_officer(commune: Commune):

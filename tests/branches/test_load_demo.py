@@ -212,6 +212,26 @@ def test_demo_commendations_of_both_worlds(first_run, runs):
     # Reviewed in 2020, before the decision of 20/11/2020 (not on the day the demo was loaded).
     reviewed = {timezone.localtime(n.reviewed_at).date() for n in old.nominations.all()}
     assert reviewed == {date(2020, 11, 12)}
+    # And its history says so, each step by who took it: Tỉnh đoàn Trà Vinh records nothing after 30/06/2025.
+    records = [
+        *old.history.all(),
+        *Nomination.history.filter(campaign_id=old.pk),
+        *Commendation.history.filter(campaign_id=old.pk),
+    ]
+    assert {timezone.localtime(r.history_date).year for r in records} == {2020}
+    staff = old.created_by_id
+    by_staff = [*old.history.all(), *Commendation.history.filter(campaign_id=old.pk)]
+    by_staff += Nomination.history.filter(campaign_id=old.pk, history_type="~")
+    assert {r.history_user_id for r in by_staff} == {staff}
+    assert all(
+        r.history_user_id == r.created_by_id
+        for r in Nomination.history.filter(campaign_id=old.pk, history_type="+")
+    )
+    assert [timezone.localtime(r.history_date).date() for r in old.history.order_by("history_id")] == [
+        date(2020, 8, 25),
+        date(2020, 10, 16),
+        date(2020, 11, 20),
+    ]
     today = Campaign.objects.get(province__code="86", year=timezone.localdate().year)
     assert today.is_open and today.level == "commune" and today.default_quota == 2
     assert today.window().state == "open"
