@@ -23,6 +23,7 @@ from core.importing.engine import (
     ImportKind,
     ParsedRow,
     Plan,
+    change,
     display,
     outcome_of,
     record_basis,
@@ -271,7 +272,7 @@ class BranchImport(ImportKind):
                 ended_allowed=waiting_in.get(fold(name), ()),
                 district=row.values.get("district"),
             )
-            action, summary, branch = NEW, name, None
+            action, summary, branch, details = NEW, name, None, []
             if commune is not None and name:
                 summary = f"{name} — {commune.name}"
                 key = (commune.pk, fold(name))
@@ -307,11 +308,13 @@ class BranchImport(ImportKind):
                     message = " ".join(founded_after_term(first).messages).rstrip(".")
                     row.refuse("founded_on", message[:1].lower() + message[1:], columns=columns)
                 if not row.errors:
-                    changes = self._changes_text(self._changed(row, branch), branch) if branch else ""
+                    changed = self._changed(row, branch) if branch else {}
+                    details = [
+                        change(Branch._meta.get_field(key), getattr(branch, key), value)
+                        for key, value in changed.items()
+                    ]
                     action = self._apply(row, branch, commune, name, payload)
-                    if action == UPDATED:
-                        summary = f"{summary} ({changes})"
-            outcomes.append(outcome_of(row, action, summary, basis=record_basis(branch)))
+            outcomes.append(outcome_of(row, action, summary, basis=record_basis(branch), details=details))
         return Plan(outcomes, payload)
 
     @staticmethod
@@ -327,22 +330,6 @@ class BranchImport(ImportKind):
         return {
             key: value for key, value in BranchImport._values(row).items() if getattr(branch, key) != value
         }
-
-    @staticmethod
-    def _changes_text(changed: dict, branch: Branch) -> str:
-        """What an update changes, as the preview says it: "số đoàn viên: 75 → 24; …"."""
-        kinds = dict(Branch.Kind.choices)
-
-        def shown(key, value):
-            return str(kinds.get(value, value)) if key == "kind" else display(value) or "—"
-
-        def label(key):
-            return Branch._meta.get_field(key).verbose_name
-
-        return "; ".join(
-            f"{label(key)}: {shown(key, getattr(branch, key))} → {shown(key, value)}"
-            for key, value in changed.items()
-        )
 
     @staticmethod
     def _apply(

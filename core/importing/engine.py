@@ -20,8 +20,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import formats, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from core.history import display_value
 from core.text import fold
 
 from .reader import Cell, ImportFileError, Sheet, SheetRow
@@ -257,8 +260,9 @@ class RowOutcome:
     #: the row's cells under the plan's `columns`, as they will be saved: {"text", "was" (the text it
     #: replaces, None if none), "kept" (an empty cell of the file that keeps the stored value)}
     cells: list[dict] = field(default_factory=list)
-    #: what a new row will be saved as, said after its summary as an update's changes are ("giới tính: Nữ;
-    #: …"): [{"label", "text"}], each `later`'s words or data, put in the reader's language by `details_text`
+    #: what a new row will be saved as ("giới tính: Nữ; …"), or what an update changes ("số đoàn viên: 31 →
+    #: 33", `change`), said after its summary: [{"label", "text"} and, for a change, "was"], each `later`'s
+    #: words or data, put in the reader's language by `details_text`
     details: list[dict] = field(default_factory=list)
 
     def as_json(self) -> dict:
@@ -355,8 +359,37 @@ def shown(text) -> str:
 
 
 def details_text(details: list[dict]) -> str:
-    """A row's `RowOutcome.details` as the preview says them, in the reader's language: "giới tính: Nữ; …"."""
-    return "; ".join(f"{shown(item['label'])}: {shown(item['text']) or '—'}" for item in details)
+    """A row's `RowOutcome.details` as the preview says them, in the reader's language: "giới tính: Nữ; …",
+    a change "số đoàn viên: 31 → 33"."""
+    return "; ".join(
+        f"{shown(item['label'])}: "
+        + (f"{shown(item['was']) or '—'} → " if "was" in item else "")
+        + (shown(item["text"]) or "—")
+        for item in details
+    )
+
+
+def change(model_field, was, value) -> dict:
+    """An update's change of one field, as `RowOutcome.details` keeps it: its label, the value it replaces
+    and the new one, put in the reader's language when the preview is drawn."""
+    return {
+        "label": later(model_field.verbose_name),
+        "was": _kept_value(model_field, was),
+        "text": _kept_value(model_field, value),
+    }
+
+
+def _kept_value(model_field, value) -> str | dict:
+    """A value as a report keeps it: a choice's label or a yes or no as words put in the reader's language
+    (`later`), any other value as the portal writes it (`core.history.display_value`)."""
+    if value is None or value == "":
+        return ""
+    label = dict(model_field.flatchoices).get(value) if model_field.choices else None
+    if isinstance(label, Promise):
+        return later(label)
+    if isinstance(value, bool):
+        return later(gettext_lazy("Yes") if value else gettext_lazy("No"))
+    return display_value(model_field, value)
 
 
 # ---- kinds -------------------------------------------------------------------------------------------

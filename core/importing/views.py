@@ -132,7 +132,8 @@ def batch_detail(request, pk):
         ]
         row["shown_cells"] = list(zip(columns, cells, strict=False))
     for row in others[:SHOWN_OTHERS]:
-        # What a new row will be saved as (the secretaries: gender, role, term), after its summary.
+        # What a new row will be saved as (the secretaries: gender, role, term), or what an update changes,
+        # after its summary.
         row["details_text"] = details_text(row.get("details", []))
     may_confirm = _may_confirm(request, batch)
     return render(

@@ -53,7 +53,13 @@ def test_new_updated_unchanged_and_history(officer_client, world, hieu_tu, tieu_
     # The preview says what an update changes, from what to what.
     # The preview says what an update changes, from what to what; the changes first.
     assert [r["action"] for r in batch.report["rows"]] == ["updated", "new"]
-    assert batch.report["rows"][0]["summary"] == "Ấp Cây Gòn — Xã Hiếu Tử (số đoàn viên: 32 → 40)"
+    page = " ".join(officer_client.get(batch.get_absolute_url()).content.decode().split())
+    assert "Ấp Cây Gòn — Xã Hiếu Tử (số đoàn viên: 32 → 40)" in page
+    # In the reader's language, not the uploader's.
+    officer_client.cookies["django_language"] = "en"
+    page = " ".join(officer_client.get(batch.get_absolute_url()).content.decode().split())
+    assert "Ấp Cây Gòn — Xã Hiếu Tử (member count: 32 → 40)" in page
+    del officer_client.cookies["django_language"]
     officer_client.post(reverse("imports:batch_confirm", args=[batch.pk]))
     new = Branch.objects.get(commune=hieu_tu, name="Ấp Mới")
     assert (new.member_count, new.founded_on, new.kind) == (12, datetime.date(2015, 3, 26), "ap")
