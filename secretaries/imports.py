@@ -41,6 +41,7 @@ from core.importing.engine import (
     ImportKind,
     ParsedRow,
     Plan,
+    change,
     display,
     later,
     outcome_of,
@@ -614,14 +615,6 @@ class SecretaryImport(ImportKind):
             branch = resolved.get(row.number)
             due = values.get("expected_end_on")
             with_term = _names_term(values)
-            record = (
-                (name or row.shown.get("full_name", ""))
-                + (f" ({_date(born)})" if born else "")
-                + (f" — {branch.name}" if branch else "")
-            )
-            summary = record + (
-                f" ({Term.Role(role).label})" if branch and role != Term.Role.SECRETARY else ""
-            )
             matches = named[row.number] if name and born else []
 
             same = chosen.get(row.number)
@@ -791,15 +784,29 @@ class SecretaryImport(ImportKind):
                         },
                         columns=columns,
                     )
-            action = NEW
+            record = (
+                (_kept_name(name, stored) or row.shown.get("full_name", ""))
+                + (f" ({_date(born)})" if born else "")
+                + (f" — {branch.name}" if branch else "")
+            )
+            summary = record + (
+                f" ({Term.Role(role).label})" if branch and role != Term.Role.SECRETARY else ""
+            )
+            action, changes = NEW, []
             if not row.errors:
                 appointment = (
                     Appointment(stored, branch, started, role, due) if with_term and kept is None else None
                 )
+                if stored is not None:
+                    changes = [
+                        change(Person._meta.get_field(key), getattr(stored, key), value)
+                        for key, value in _changes(row, name, stored).items()
+                    ]
                 action = self._apply(row, name, stored, appointment, payload)
                 if kept is not None and due is not None and due != kept.expected_end_on:
                     # The term kept, with the expected end the row gives it (an empty cell keeps it).
                     payload.term_ends[kept.pk] = due
+                    changes.append(change(Term._meta.get_field("expected_end_on"), kept.expected_end_on, due))
                     action = UPDATED if action == UNCHANGED else action
             # The person updated or kept, and the term kept, at the version the preview read; the branch only
             # by which one it is (its current secretary is checked above, under its lock).
@@ -813,7 +820,7 @@ class SecretaryImport(ImportKind):
                     same_as=same_as,
                     chosen_same=same is not None and not auto,
                     basis=basis,
-                    details=_new_details(values, role) if new else [],
+                    details=_new_details(values, role) if new else changes,
                 )
             )
         return Plan(outcomes, payload, ignored_headers=dropped)
@@ -852,7 +859,7 @@ class SecretaryImport(ImportKind):
         keeping = [t for t in terms if t.ended_on is None] or terms[:1]
         term = found_fit[1] if found_fit and isinstance(found_fit[1], Term) else None
         summary = (
-            (name or row.shown.get("full_name", ""))
+            _kept_name(name, stored)
             + (f" ({_date(stored.date_of_birth)})" if stored.date_of_birth else "")
             + (f" — {term.branch_name}" if term else "")
         )
@@ -960,11 +967,23 @@ def _current(terms_of: dict[int, list[Term]], person_pk: int) -> list[Term]:
     return [t for t in terms_of.get(person_pk, []) if t.ended_on is None]
 
 
+def _kept_name(name: str, person: Person | None) -> str:
+    """The name a row gives a person already in the portal (found by the name folded): the stored spelling
+    when the row's says no more than it, typed without diacritics or in other capitals ("le thi ngoc",
+    "NGUYỄN QUỐC KHÁNH" for "Lê Thị Ngọc", "Nguyễn Quốc Khánh"); else the row's, which corrects the marks
+    (a change the preview shows)."""
+    if person is None or not name:
+        return name
+    if name.lower() == fold(name) or name.casefold() == person.full_name.casefold():
+        return person.full_name
+    return name
+
+
 def _changes(row, name: str, person: Person) -> dict:
     """What the row changes on the person's record: an update changes what the row fills in, an empty cell
     keeps the stored value (the one comparison of an update and of a read-only record's row)."""
     values = {key: row.values.get(key) for key in PERSON_FIELDS}
-    values["full_name"] = name
+    values["full_name"] = _kept_name(name, person)
     return {
         key: value
         for key, value in values.items()

@@ -771,3 +771,48 @@ def test_the_preview_of_a_new_row_says_how_its_gender_role_term_and_phone_were_r
     officer_client.cookies["django_language"] = "en"
     page = " ".join(officer_client.get(batch.get_absolute_url()).content.decode().split())
     assert "(gender: Male; role: Deputy secretary; started on:" in page
+
+
+def test_a_name_typed_without_diacritics_keeps_the_records_spelling_and_the_preview_says_the_changes(
+    officer_client, world
+):
+    teo = world["tieu_can_person"]
+    row = secretary_row(
+        "nguyen van teo", world["tieu_can"].name, born=teo.date_of_birth, **{"Nghề nghiệp": "Thợ hàn"}
+    )
+    batch = _batch(_post(officer_client, [row]))
+    officer_client.post(reverse("imports:batch_same_person", args=[batch.pk]), {"same_person": ["3"]})
+    batch.refresh_from_db()
+    assert (batch.error_count, batch.updated_count) == (0, 1), batch.report["rows"]
+    page = " ".join(officer_client.get(batch.get_absolute_url()).content.decode().split())
+    # Named as the record names them, with what the row changes, from what to what.
+    assert f"Nguyễn Văn Tèo ({teo.date_of_birth:%d/%m/%Y}) — {world['tieu_can'].name} (" in page
+    assert f"nghề nghiệp: {teo.occupation or '—'} → Thợ hàn" in page and "họ và tên:" not in page
+    confirm(officer_client, batch)
+    teo.refresh_from_db()
+    assert (teo.full_name, teo.occupation) == ("Nguyễn Văn Tèo", "Thợ hàn")
+
+
+def test_a_name_whose_marks_are_corrected_is_a_change_the_preview_shows(officer_client, world):
+    teo = world["tieu_can_person"]
+    row = secretary_row("Nguyễn Văn Tẻo", world["tieu_can"].name, born=teo.date_of_birth)
+    batch = _batch(_post(officer_client, [row]))
+    officer_client.post(reverse("imports:batch_same_person", args=[batch.pk]), {"same_person": ["3"]})
+    batch.refresh_from_db()
+    assert (batch.error_count, batch.updated_count) == (0, 1), batch.report["rows"]
+    page = " ".join(officer_client.get(batch.get_absolute_url()).content.decode().split())
+    assert "(họ và tên: Nguyễn Văn Tèo → Nguyễn Văn Tẻo" in page
+    officer_client.cookies["django_language"] = "en"
+    page = " ".join(officer_client.get(batch.get_absolute_url()).content.decode().split())
+    assert "(full name: Nguyễn Văn Tèo → Nguyễn Văn Tẻo" in page
+
+
+@pytest.mark.parametrize("typed", ["NGUYEN VAN TEO", "nguyễn văn tèo"])
+def test_the_export_with_a_name_in_other_capitals_or_without_diacritics_reads_back_unchanged(
+    officer_client, listed, typed
+):
+    teo = listed["teo"]
+    content = _edited(_exported(officer_client), teo.full_name, "Họ và tên", typed)
+    batch = _upload_file(officer_client, content)
+    assert (batch.error_count, batch.updated_count) == (0, 0), batch.report["rows"]
+    assert _actions(batch)["Nguyễn Văn Tèo"] == "unchanged"
