@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
@@ -162,7 +163,8 @@ def batch_detail(request, pk):
             else None,
             "confirm_form": ConfirmForm(
                 action=reverse("imports:batch_confirm", kwargs={"pk": batch.pk}),
-                label=_("Import %(count)s rows") % {"count": batch.row_count},
+                label=_("Import %(count)s rows")
+                % {"count": formats.number_format(batch.row_count, force_grouping=True)},
                 preview=batch.report.get("preview", ""),
             )
             if may_confirm and not batch.error_count
@@ -205,7 +207,10 @@ def batch_confirm(request, pk):
             kind="import",
             title=lambda: (
                 _("Import from %(file)s (%(count)s rows)")
-                % {"file": batch.file_name, "count": batch.row_count}
+                % {
+                    "file": batch.file_name,
+                    "count": formats.number_format(batch.row_count, force_grouping=True),
+                }
             ),
             func=batch_commit_job,
             params={"batch": batch.pk, "preview": preview},

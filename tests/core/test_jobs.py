@@ -462,6 +462,28 @@ def test_a_large_import_is_committed_by_a_job_all_rows_or_none(
     assert f"Import from {batch.file_name} (3 rows)" in client.get(job.get_absolute_url()).text
 
 
+def test_an_imports_row_count_is_grouped_on_its_button_and_its_jobs_title(
+    client, world, hieu_tu, tieu_can_officer, settings
+):
+    """The rows counted as the preview's counters write them: "1.234 dòng"."""
+    from core.importing.models import ImportBatch
+    from tests.importing import SECRETARY_HEADERS, secretary_row, upload, workbook_bytes
+
+    branch = BranchFactory(commune=hieu_tu, name="Ấp Trống Một")
+    client.force_login(tieu_can_officer)
+    client.post(
+        reverse("imports:batch_upload", args=["secretaries"]),
+        {"file": upload(workbook_bytes([secretary_row("Trần Thị Mai", branch.name)], SECRETARY_HEADERS))},
+    )
+    batch = ImportBatch.objects.get()
+    ImportBatch.objects.filter(pk=batch.pk).update(row_count=1234)  # as a file of 1,234 rows counts
+    assert "Nhập 1.234 dòng" in client.get(batch.get_absolute_url()).content.decode()
+    settings.IMPORT_JOB_THRESHOLD = 2
+    client.post(reverse("imports:batch_confirm", args=[batch.pk]))
+    job = Job.objects.get()
+    assert f"Nhập từ {batch.file_name} (1.234 dòng)" in client.get(job.get_absolute_url()).content.decode()
+
+
 def test_the_threshold_counts_cells_so_a_wide_export_becomes_a_job_sooner(settings):
     """XlsxWriter's time is per cell: 10,000 cells is a thousand rows of 9 columns (with the STT), or 625
     rows of 15."""
