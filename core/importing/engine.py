@@ -125,9 +125,10 @@ def parse_cell(column: Column, cell: Cell, choice_map: dict | None = None):
             try:
                 validator(value)
             except ValidationError as error:
-                # After "Row n, Column:", as the engine's own messages: "a union member is…", no full stop.
+                # After "Row n, Column:", as the engine's own messages, the value first ("05/09/2099: this
+                # date is after today"), no full stop: the rules' words do not name it.
                 message = " ".join(error.messages).rstrip(".")
-                raise CellError(message[:1].lower() + message[1:]) from error
+                raise CellError(f"{display(value)}: {message[:1].lower()}{message[1:]}") from error
     return value
 
 

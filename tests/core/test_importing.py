@@ -222,6 +222,14 @@ def test_impossible_date_names_row_column_and_value():
     )
 
 
+def test_a_value_a_columns_rule_refuses_is_named_as_an_impossible_one_is():
+    """The value first ("05/09/2099: ngày này chưa đến…"): among hundreds of rows, the cell is found by it."""
+    rows, _ = _read(
+        workbook_bytes([GOOD[0], secretary_row("B", "Ấp Cây Gòn", born="05/09/2099")], SECRETARY_HEADERS)
+    )
+    assert rows[1].errors[0].message == "05/09/2099: ngày này chưa đến: hãy kiểm tra lại"
+
+
 def test_a_formula_is_refused_and_text_that_looks_like_one_stays_text():
     def formula(workbook):
         workbook.active["A3"] = '=CONCATENATE("Trần"," Mai")'
