@@ -658,7 +658,7 @@ class SecretaryImport(ImportKind):
                 if branch.pk in seen_branches:
                     row.refuse(
                         "branch",
-                        _("row %(row)s already appoints a secretary to this branch")
+                        _("this branch's secretary is already on row %(row)s")
                         % {"row": seen_branches[branch.pk]},
                         columns=columns,
                     )
