@@ -99,9 +99,20 @@ class SecondFactorCodeForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, submit_label, help_text="", submit_class="btn-primary w-100", **kwargs):
+    def __init__(
+        self,
+        *args,
+        submit_label,
+        help_text="",
+        submit_class="btn-primary w-100",
+        recovery_code=False,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.fields["code"].help_text = help_text
+        if not recovery_code:
+            # The app's six digits: a phone's number pad. Not where a recovery code (letters too) is taken.
+            self.fields["code"].widget.attrs["inputmode"] = "numeric"
         self.helper = FormHelper()
         self.helper.add_input(_button(submit_label, submit_class))
 

@@ -43,9 +43,10 @@ def _verified(request, device) -> None:
 
 def _refuse(request, form, check: mfa.CodeCheck, step: str) -> None:
     if check.wait:
+        # After one wrong code already (django-otp waits 1, 2, 4… seconds): not "too many".
         message = ngettext(
-            "Too many wrong codes. Try again in %(seconds)d second.",
-            "Too many wrong codes. Try again in %(seconds)d seconds.",
+            "Please wait %(seconds)d second, then type the code again.",
+            "Please wait %(seconds)d seconds, then type the code again.",
             check.wait,
         ) % {"seconds": check.wait}
     else:
@@ -72,6 +73,7 @@ def second_factor_verify(request):
         request.POST or None,
         submit_label=_("Continue"),
         help_text=_("The six digits your authenticator app shows now, or one of your recovery codes."),
+        recovery_code=True,
     )
     if form.is_valid():
         check = mfa.second_factor_check(user=user, code=form.cleaned_data["code"])

@@ -178,7 +178,7 @@ class TestCodeStep:
         # Straight after a wrong code even the right one is refused: django-otp's throttling.
         response = client.post(VERIFY, {"code": right})
         assert response.status_code == 200
-        assert "Nhập sai quá nhiều lần. Hãy thử lại sau 1 giây." in response.content.decode()
+        assert "Vui lòng chờ 1 giây rồi nhập lại mã." in response.content.decode()  # not "too many"
         assert client.get(reverse("home"))["Location"].startswith(VERIFY)
         failures = security_events(caplog, "mfa.failure")
         assert len(failures) == 2 and "throttled=1" in failures[1]
@@ -188,7 +188,7 @@ class TestCodeStep:
         make_stale(device)
         client.post(VERIFY, {"code": wrong})
         response = client.post(VERIFY, {"code": right})
-        assert "thử lại sau 2 giây" in response.content.decode()
+        assert "chờ 2 giây" in response.content.decode()
         make_stale(device)
         assert client.post(VERIFY, {"code": right})["Location"] == reverse("home")
 
@@ -233,6 +233,7 @@ class TestCodeStep:
         assert "Xác thực hai bước" in html
         assert "ứng dụng xác thực" in html
         assert 'autocomplete="one-time-code"' in html
+        assert "inputmode" not in html  # a recovery code has letters: the full keyboard
 
 
 class TestEnrolment:
@@ -242,6 +243,7 @@ class TestEnrolment:
         html = response.content.decode()
         assert "Thiết lập xác thực hai bước" in html
         assert '<svg class="mfa-qr"' in html
+        assert 'inputmode="numeric"' in html  # the app's six digits: a phone's number pad
         assert "no-store" in response["Cache-Control"]
         assert "<script" not in html.split("<main")[1].split("</main>")[0]
         device = pending_device(tra_vinh_staff)
