@@ -15,8 +15,8 @@ from django.utils.translation import ngettext
 from branches.models import District, Province
 from core.text import fold
 
-#: words anyone would try first against this portal: its name, the Union's words, and Vietnamese
-#: passwords as common as "password" (folded: lower case, no diacritics, no spaces)
+#: words anyone would try first against this portal: its name and the Union's words (folded: lower case,
+#: no diacritics, no spaces)
 PORTAL_WORDS = (
     "bithu",
     "chidoan",
@@ -26,13 +26,11 @@ PORTAL_WORDS = (
     "tinhdoan",
     "huyendoan",
     "quantri",
-    "matkhau",
-    "password",
-    "anhyeuem",
-    "emyeuanh",
-    "vietnam",
     "hochiminh",
 )
+#: passwords as common as "password", in Vietnamese too: a password containing one is a common one, which
+#: Django's CommonPasswordValidator finds only as the whole password
+COMMON_WORDS = ("matkhau", "password", "anhyeuem", "emyeuanh", "vietnam")
 #: the kind of unit in front of its name ("Tỉnh Trà Vinh" → "tra vinh")
 _UNIT_PREFIX = re.compile(r"^(tinh|thanh pho|huyen|thi xa|quan)\s+")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
@@ -71,11 +69,12 @@ class MinimumLengthValidator(password_validation.MinimumLengthValidator):
 
 class ContextWordsValidator:
     """Refuses a password that contains (ignoring case, diacritics, spaces and punctuation) the portal's
-    name or the Union's words, the name of a province or district, or the username."""
+    name or the Union's words, the name of a province or district, or the username; or a common password
+    ("password", "matkhau"), said as too common."""
 
     def validate(self, password, user=None):
         squashed = squash(password)
-        found = sorted(word for word in context_words(user) if word in squashed)
+        found = [word for word in context_words(user) if word in squashed]
         if found:
             raise ValidationError(
                 _(
@@ -83,7 +82,14 @@ class ContextWordsValidator:
                     "district name or the username (found: “%(word)s”)."
                 ),
                 code="password_context_word",
-                params={"word": max(found, key=len)},
+                params={"word": max(sorted(found), key=len)},
+            )
+        common = [word for word in COMMON_WORDS if word in squashed]
+        if common:
+            raise ValidationError(
+                _("This password is too common: it contains “%(word)s”."),
+                code="password_too_common",
+                params={"word": max(sorted(common), key=len)},
             )
 
     def get_help_text(self):
