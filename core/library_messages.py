@@ -161,7 +161,6 @@ LIBRARY_MESSAGES = (
     gettext_noop("Clean up expired attempts"),
     gettext_noop("Cleaned up {count} expired access attempts."),
     gettext_noop("Not set"),
-    gettext_noop("Attempt Remaining"),
     gettext_noop("Account locked: too many login attempts. Please try again later."),
     gettext_noop("Account locked: too many login attempts. Contact an admin to unlock your account."),
     gettext_noop("User Agent"),

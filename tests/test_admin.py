@@ -671,3 +671,35 @@ def test_django_admins_own_phrases_read_naturally(client, administrator, world):
     catalogue = client.get(reverse("admin:jsi18n")).content.decode()
     for vietnamese in ("Đã chọn %(sel)s/%(cnt)s", "Có thể chọn: %s", "Đã chọn: %s"):
         assert json.dumps(vietnamese) in catalogue, vietnamese
+
+
+def test_the_failed_login_counters_read_naturally(client, administrator):
+    """QA report 2, item 5: "STATUS", "4 Số lần thử còn lại" and "Theo Thời điểm thử" on django-axes'
+    pages."""
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.create(
+        username="doanxa.qa2",
+        ip_address="10.0.0.9",
+        user_agent="Firefox",
+        path_info="/accounts/login/",
+        failures_since_start=1,
+        get_data="",
+        post_data="",
+        http_accept="*/*",
+    )
+    login_verified(client, administrator)
+    page = " ".join(client.get(reverse("admin:axes_accessattempt_changelist")).content.decode().split())
+    for phrase in (
+        "Còn 4 lần thử",
+        "Trạng thái",
+        "Theo thời điểm thử",
+        "Theo đường dẫn",
+        "Theo tình trạng khóa",
+    ):
+        assert phrase in page, phrase
+    for phrase in ("Status", "Số lần thử còn lại", "Theo Thời điểm thử", "Theo Bị khóa"):
+        assert phrase not in page, phrase
+    for name in ("accesslog", "accessfailurelog"):
+        page = client.get(reverse(f"admin:axes_{name}_changelist")).content.decode()
+        assert "Theo thời điểm thử" in page and "Theo Thời điểm thử" not in page, name
