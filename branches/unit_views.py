@@ -27,7 +27,8 @@ from core.scope import mark_visible
 from core.sections import BRANCH_DEACTIVATE_PAGE, BRANCH_PAGE, sections_for
 from core.text import search_terms
 
-from . import rollup, selectors, services
+from . import selectors, services
+from .exports import branch_sheet
 from .filters import BranchFilter
 from .forms import BranchForm
 from .models import Branch, Commune, District, Province
@@ -245,71 +246,13 @@ class BranchListView(PrintableListMixin, PaginatedListMixin, BranchQuerysetMixin
         return context
 
 
-def _status(branch) -> str:
-    """As the list's badge says it (templates/branches/partials/branch_table.html)."""
-    if branch.ended_on:
-        return _("Ceased")
-    if branch.is_active and branch.commune.ended_on:
-        return _("Waiting for its new commune")
-    return _("Active") if branch.is_active else _("Inactive")
-
-
 def branch_export_file(request) -> ExcelExport:
     """The branch list as .xlsx, with the same scope and filters as the page (run by the worker for a large
     list: it reads only `request.user` and `request.GET`)."""
-    base = Branch.objects.visible_to(request.user).select_related(
-        "commune__district__province", "commune__province"
+    filterset = BranchFilter(
+        request.GET or None, queryset=Branch.objects.visible_to(request.user), request=request
     )
-    filterset = BranchFilter(request.GET or None, queryset=base, request=request)
-    branches = filterset.qs
-    # Since the 2025 reform a row gives its units until 30/06/2025 beside today's. Today's District stays:
-    # the file is imported back, and it tells a branch still waiting under its old commune from one of
-    # today's commune of the same name (branches.imports).
-    two_worlds = rollup.reform_loaded()
-    if two_worlds:
-        branches = rollup.with_units_until_reform(branches)
-    headers = [
-        _("Branch"),
-        _("Kind"),
-        _("Commune"),
-        _("District"),
-        _("Province"),
-        *(rollup.units_until_reform_headers() if two_worlds else []),
-        _("Member count"),
-        _("Founded on"),
-        _("Status"),
-        # Last: the import reads the columns before them by their headers and ignores these.
-        _("Secretary"),
-        _("Secretary's phone"),
-    ]
-
-    def chunks():
-        """The rows 2,000 at a time, each chunk with its secretaries (one query a chunk)."""
-        chunk = []
-        for branch in branches.iterator(chunk_size=2000):
-            chunk.append(branch)
-            if len(chunk) == 2000:
-                yield selectors.attach_secretaries(chunk, user=request.user)
-                chunk = []
-        yield selectors.attach_secretaries(chunk, user=request.user)
-
-    def rows():
-        for branch in (branch for chunk in chunks() for branch in chunk):
-            commune = branch.commune
-            yield [
-                branch.name,
-                branch.get_kind_display(),
-                commune.name,
-                commune.district.name if commune.district_id else "",
-                commune.province.name,
-                *(rollup.units_until_reform(branch) if two_worlds else []),
-                branch.member_count,
-                branch.founded_on,
-                _status(branch),
-                branch.secretary_name or "",
-                branch.secretary_phone or "",
-            ]
-
+    headers, rows = branch_sheet(filterset.qs, user=request.user)
     return ExcelExport(
         filename="chi-doan.xlsx",
         sheet_title=_("Branches"),
@@ -317,7 +260,7 @@ def branch_export_file(request) -> ExcelExport:
         scope=request.user.scope_label,
         filters_line=filter_summary(filterset),
         headers=headers,
-        rows=rows(),
+        rows=rows,
         source=filterset.qs,
     )
 

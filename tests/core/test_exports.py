@@ -65,3 +65,32 @@ def test_admin_offers_only_the_neutralising_formats(client, administrator, world
     login_verified(client, administrator)
     form = client.get(reverse("admin:branches_branch_export")).context["form"]
     assert [label for value, label in form.fields["format"].choices if value != ""] == ["csv", "xlsx"]
+
+
+@admin_page
+def test_admin_exports_branches_in_the_portals_columns(client, administrator, world, settings):
+    """QA report 2, item 2: not the model's raw fields in English (ids, codes, ISO dates, numbers as text)
+    in a file named by the date in UTC, but the columns of the portal's own export."""
+    import datetime
+
+    from django.utils import timezone
+
+    branch = world["tieu_can"]
+    type(branch).objects.filter(pk=branch.pk).update(founded_on=datetime.date(2010, 3, 26), member_count=12)
+    login_verified(client, administrator)
+    form = client.get(reverse("admin:branches_branch_export")).context["form"]
+    assert not [name for name, field in form.fields.items() if getattr(field, "is_selectable_field", False)]
+
+    rows = list(csv.reader(io.StringIO(admin_export(client, "csv").decode("utf-8-sig"))))
+    assert rows[0][:3] == ["Chi đoàn", "Loại", "Xã"] and "Số đoàn viên" in rows[0]
+    row = next(r for r in rows if r[0] == branch.name)
+    assert row[1:3] == [branch.get_kind_display(), branch.commune.name]
+    assert "26/03/2010" in row
+
+    url = reverse("admin:branches_branch_export")
+    index = next(value for value, label in form.fields["format"].choices if label == "xlsx")
+    response = client.post(url, {"format": index, "resource": "0"})
+    assert f"chi-doan-{timezone.localdate():%Y-%m-%d}.xlsx" in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    members = next(r for r in sheet.iter_rows(values_only=True) if r[0] == branch.name)
+    assert 12 in members  # a number, not the text "12"
