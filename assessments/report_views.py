@@ -111,10 +111,20 @@ class ReportFilterForm(forms.Form):
 
 
 def default_threshold(framework: Framework) -> Decimal:
-    """3.0 on the usual 1–5 scale; on another scale, the lowest passing score ("fulfilled")."""
-    if framework.scale_min <= selectors.DEFAULT_THRESHOLD <= framework.scale_max:
+    """3.0 on the usual 1–5 scale; on another scale, the lowest passing score ("fulfilled"). In points out
+    of 100 the threshold is a share of each part's and criterion's points (selectors.points_limit): that of
+    "fulfilled" (50 of 100: half of each part's points)."""
+    if not framework.is_points and framework.scale_min <= selectors.DEFAULT_THRESHOLD <= framework.scale_max:
         return selectors.DEFAULT_THRESHOLD
     return framework.fulfilled_from
+
+
+def threshold_text(framework: Framework | None, number: str) -> str:
+    """The threshold (`number`, written) as the page and its export say it: a score, or in points out of
+    100 a share."""
+    if framework is not None and framework.is_points:
+        return _("%(share)s%% of the points") % {"share": number}
+    return number
 
 
 @portal_view
@@ -187,6 +197,8 @@ def _training_parameters(request):
     form = ReportFilterForm(request.GET, user=request.user, default=default, with_threshold=True)
     framework = form.chosen_framework
     threshold = form.chosen_threshold(framework) if framework else selectors.DEFAULT_THRESHOLD
+    if framework is not None and framework.is_points:
+        form.fields["threshold"].label = _("Threshold (share of the points, %)")
     if not request.GET.get("threshold"):
         # Show the threshold the page uses; a mistyped one stays in the field, beside its error.
         form.data = form.data.copy()
@@ -301,6 +313,7 @@ def training_needs(request):
             "form": form,
             "framework": framework,
             "threshold": threshold,
+            "threshold_text": threshold_text(framework, numbers().places(threshold, 2)),
             "needs": needs,
             "per_unit_rows": (
                 _draw_per_unit(needs, framework=framework, threshold=threshold, mode=units) if needs else ""
@@ -405,7 +418,7 @@ def training_needs_export_file(request) -> ExcelExport:
         filters.insert(0, f"{_('Framework')}: {framework_label(framework)}")
     title = _("Training needs %(year)s: secretaries below %(threshold)s in a skill group") % {
         "year": year,
-        "threshold": formats.localize(threshold),
+        "threshold": threshold_text(framework, formats.localize(threshold)),
     }
     return ExcelExport(
         filename=f"nhu-cau-boi-duong-{year}.xlsx",

@@ -140,12 +140,12 @@ def criterion_rows(*, user, framework: Framework):
     return totals_in_scope(CriterionTotal, user=user, framework=framework)
 
 
-def criterion_stats(rows, *, below: int | None = None) -> dict:
+def criterion_stats(rows, *, below: Q | None = None) -> dict:
     """criterion id → {"total", "n", "below"} summed from CriterionTotal rows (one per score value);
-    "below": how many scored less than `below`."""
+    "below": how many scores meet `below` (criteria_below)."""
     measures = {"total": Sum(F("value") * F("n")), "scored": Sum("n")}
     if below is not None:
-        measures["below"] = Sum("n", filter=Q(value__lt=below), default=0)
+        measures["below"] = Sum("n", filter=below, default=0)
     return {
         row["criterion"]: {**row, "n": row["scored"]} for row in rows.values("criterion").annotate(**measures)
     }
@@ -370,6 +370,14 @@ class WeakCriterion:
     average: Decimal | None
     scored: int
     below: int  # secretaries who scored this criterion below the threshold
+    weak: bool = False  # its average is below the threshold (in points, below its share of the points)
+
+    @property
+    def share(self) -> Decimal | None:
+        """In points out of 100: the average as a share (%) of the criterion's own points."""
+        if self.average is None or not self.criterion.max_points:
+            return None
+        return self.average * 100 / self.criterion.max_points
 
 
 @dataclass(slots=True)
@@ -443,6 +451,24 @@ class TrainingNeeds:
 
     @property
     def criteria_chart(self) -> dict:
+        if self.framework.is_points:
+            # Criteria of 7, 8 or 10 points on one axis: each average as a share of its own points, as the
+            # threshold is (points_limit).
+            return {
+                "type": "bar",
+                "horizontal": True,
+                "labels": [c.criterion.name for c in self.criteria],
+                "datasets": [
+                    {
+                        "label": _("Average, as a share of the criterion's points (%)"),
+                        "data": [_number(c.share) for c in self.criteria],
+                    }
+                ],
+                "min": 0,
+                "max": 100,
+                "threshold": float(self.threshold),
+                "decimals": 1,
+            }
         return {
             "type": "bar",
             "horizontal": True,
@@ -455,15 +481,47 @@ class TrainingNeeds:
         }
 
 
-def weak_group_scores(*, user, framework: Framework, threshold: Decimal, groups=None):
-    """Group scores below the threshold in counted assessments in scope: the weakest first, by group.
-    `groups`: the framework's skill groups when the caller has them (their ids go in the query as a list)."""
+def points_limit(threshold: Decimal, max_points: int) -> Decimal:
+    """In points out of 100 the training-needs threshold is a share (%) of each part's and criterion's own
+    points (7, 8 or 10; 30 or 40): the score below which one counts as below it."""
+    return threshold * max_points / 100
+
+
+def _groups_below(framework: Framework, threshold: Decimal, groups, *, prefix: str = "") -> Q:
+    """Group scores (`prefix`: the path to them) below the threshold: on a scale the score itself; in points
+    out of 100 below the threshold's share of the part's points (the groups read once when not given)."""
     # By the framework's groups first: an index range (group, score < threshold), not every group score.
     # Named as a list: behind a subquery the planner could not tell how few they are, and read every
     # group score below the threshold in the country (955,000 rows) instead.
+    if not framework.is_points:
+        return Q(**{f"{prefix}group__in": _group_ids(framework, groups), f"{prefix}score__lt": threshold})
+    if groups is None:
+        groups = SkillGroup.objects.filter(framework=framework).order_by("order")
+    below = Q(pk__in=[])
+    for group in groups:
+        limit = points_limit(threshold, group.max_points or 0)
+        below |= Q(**{f"{prefix}group": group.pk, f"{prefix}score__lt": limit})
+    return below
+
+
+def criteria_below(framework: Framework, threshold: Decimal, criteria) -> Q:
+    """The CriterionTotal rows of scores below the threshold (criterion_stats' "below"); scores are whole
+    numbers, so for a whole score v, v < 3.5 exactly when v < 4 = ceil(3.5). In points out of 100, below
+    the threshold's share of each criterion's points."""
+    if not framework.is_points:
+        return Q(value__lt=math.ceil(threshold))
+    below = Q(pk__in=[])
+    for criterion in criteria:
+        limit = math.ceil(points_limit(threshold, criterion.max_points or 0))
+        below |= Q(criterion=criterion.pk, value__lt=limit)
+    return below
+
+
+def weak_group_scores(*, user, framework: Framework, threshold: Decimal, groups=None):
+    """Group scores below the threshold in counted assessments in scope: the weakest first, by group.
+    `groups`: the framework's skill groups when the caller has them (their ids go in the query as a list)."""
     return GroupScore.objects.filter(
-        group__in=_group_ids(framework, groups),
-        score__lt=threshold,
+        _groups_below(framework, threshold, groups),
         assessment__in=counted_assessments(user=user, framework=framework),
     )
 
@@ -479,7 +537,7 @@ def weak_assessments(*, user, framework: Framework, threshold: Decimal, groups):
     scores (values() of "group_scores__…" read the same rows): the counts per unit and per group without
     joining each group score back to its assessment (19,667 index reads for the administrator)."""
     return counted_assessments(user=user, framework=framework).filter(
-        group_scores__group__in=_group_ids(framework, groups), group_scores__score__lt=threshold
+        _groups_below(framework, threshold, groups, prefix="group_scores__")
     )
 
 
@@ -560,16 +618,17 @@ def training_needs(
         below = below.filter(_unit_filter(scored_group, chosen))
         weak_ones = weak_ones.filter(_unit_filter(unit_group, chosen))
     n_counted = counted.aggregate(n=Sum("counted", default=0))["n"]
-    # Scores are whole numbers: for a whole score v, v < 3.5 exactly when v < 4 = ceil(3.5).
-    stats = criterion_stats(scores, below=math.ceil(threshold))
+    stats = criterion_stats(scores, below=criteria_below(framework, threshold, criteria))
     weak = []
     for c in criteria:
         row = stats.get(c.pk, {})
-        weak.append(
-            WeakCriterion(c, mean(row.get("total"), row.get("n", 0)), row.get("n", 0), row.get("below", 0))
-        )
-    # Criteria nobody has scored yet go last; ties keep the framework's order.
-    weak.sort(key=lambda w: (w.average is None, w.average or 0))
+        line = WeakCriterion(c, mean(row.get("total"), row.get("n", 0)), row.get("n", 0), row.get("below", 0))
+        measured = line.share if framework.is_points else line.average
+        line.weak = measured is not None and measured < threshold
+        weak.append(line)
+    # Criteria nobody has scored yet go last; ties keep the framework's order. In points, by the share of
+    # their own points: 3 of 7 is weaker than 5 of 10.
+    weak.sort(key=lambda w: (w.average is None, (w.share if framework.is_points else w.average) or 0))
 
     # A row of the join per group score below (counted by its assessment's id: both from the indexes).
     counts = dict(
@@ -649,9 +708,11 @@ def training_needs_below(
     a subquery over the group scores: PostgreSQL then starts from the few assessments of a commune or a
     province (its index) instead of every score below the threshold in the country. Counted to choose
     between answering at once and a job (core.excel.export_response)."""
-    below = counted_assessments(user=user, framework=framework).filter(
-        group_scores__group__framework=framework, group_scores__score__lt=threshold
-    )
+    if framework.is_points:
+        below_threshold = _groups_below(framework, threshold, None, prefix="group_scores__")
+    else:
+        below_threshold = Q(group_scores__group__framework=framework, group_scores__score__lt=threshold)
+    below = counted_assessments(user=user, framework=framework).filter(below_threshold)
     if unit is not None:
         below = below.filter(_unit_filter(grouping(user=user, mode=units), unit))
     return below.order_by()

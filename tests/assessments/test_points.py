@@ -338,3 +338,60 @@ def test_the_summary_of_points_says_each_average_out_of_its_maximum(points, worl
     first = points.groups.order_by("order").first()
     assert f"/ {first.max_points}</span>" in page and "thang 100 điểm" in page
     assert "các phần cộng lại bằng 100" in page and "Điểm từ 0 đến 100" not in page
+
+
+def test_training_needs_in_points_compare_each_with_a_share_of_its_own_points(
+    points, world, tieu_can_officer, client
+):
+    """Criteria of 7, 8 or 10 points and parts of 30 or 40: the default threshold is the "fulfilled" share
+    (50 %) of each one's own points, the criteria are ranked by that share (4 of 10 is weaker than 3 of 7),
+    and a part is below when its score is below half its points (14 of 30), in the page and its export."""
+    from tests.factories import BranchFactory, person_with_term
+    from tests.login import login_verified
+
+    criteria = framework_criteria(points)
+    groups = list(points.groups.order_by("order"))
+    seventh = next(i for i, c in enumerate(criteria) if c.group_id == groups[0].pk and c.max_points == 7)
+    tenth = next(i for i, c in enumerate(criteria) if c.group_id == groups[1].pk)
+    assert criteria[tenth].max_points == 10
+    # 3 of 7 (43 %) and 4 of 10 (40 %): the raw averages would rank them the other way round.
+    assessment_save(
+        person=world["tieu_can_person"],
+        framework=points,
+        assessor=tieu_can_officer,
+        values=full_marks(criteria, c0=2, **{f"c{seventh}": 3, f"c{tenth}": 4}),
+        submit=True,
+    )
+    weak = person_with_term(branch=BranchFactory(commune=world["tieu_can"].commune))
+    assessment_save(
+        person=weak,
+        framework=points,
+        assessor=tieu_can_officer,
+        values=full_marks(criteria, c0=0, c1=0),  # part 1: 30 - 8 - 8 = 14 of 30
+        submit=True,
+    )
+    login_verified(client, tieu_can_officer)
+    response = client.get(reverse("assessments:training_needs"), {"framework": points.pk})
+    needs = response.context["needs"]
+    assert needs.threshold == points.fulfilled_from == Decimal(50)
+    # 1 of 8 (12.5 %), 4 of 8 (50 %), 7 of 10 (70 %), 5 of 7 (71 %); the raw averages 1, 4, 7, 5.
+    assert [w.criterion.pk for w in needs.criteria[:4]] == [
+        criteria[0].pk,
+        criteria[1].pk,
+        criteria[tenth].pk,
+        criteria[seventh].pk,
+    ]
+    assert [w.weak for w in needs.criteria[:2]] == [True, False]
+    assert [w.below for w in needs.criteria[:2]] == [2, 1]  # below 4 of 8: 2 and 0, then 0 alone
+    assert [(g.group.pk, [p.full_name for p in g.people]) for g in needs.groups] == [
+        (groups[0].pk, [weak.full_name]),
+        (groups[1].pk, []),
+        (groups[2].pk, []),
+    ]
+    page = " ".join(response.content.decode().split())
+    assert "ngưỡng là 50,00% số điểm" in page
+    export = read_export(
+        client.get(reverse("assessments:training_needs_export"), {"framework": points.pk, "threshold": "50"})
+    )
+    assert "50% số điểm" in export.sheet["A1"].value
+    assert export.column("Họ và tên") == [weak.full_name]
