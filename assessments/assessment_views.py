@@ -8,7 +8,6 @@ from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -99,12 +98,9 @@ def _code(error: ValidationError) -> str | None:
 
 
 def _record_refusal(user) -> str:
-    """Why this user records nothing today (its unit has ended), or "": the grid is then read-only."""
-    try:
-        user.check_may_record_on(timezone.localdate())
-    except ValidationError as refusal:
-        return " ".join(refusal.messages)
-    return ""
+    """Why this user fills in no grid (its unit has ended, and the units of today keep its secretaries'
+    records: check_manages_person), or "": the grid is then read-only."""
+    return user.ended_unit_reason() if user.unit_ended_on is not None else ""
 
 
 def _ended_commune_refusal(commune) -> str:

@@ -417,6 +417,11 @@ class ImportKind:
     def may_import(self, user) -> bool:
         raise NotImplementedError
 
+    def refusal(self, user) -> str:
+        """Why `user` may not import this kind, where the 403 page should say it rather than its general
+        sentence about roles (core.mixins.RefusedWithReason); "" for that sentence."""
+        return ""
+
     def for_user(self, user) -> ImportKind:
         """The kind as `user` imports it. A kind whose columns depend on the user's unit (the scores: the
         criteria of the framework its grid uses) returns a copy bound to it; the others are everyone's."""

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
 from core.jobs import JobRefused, JobResult, job_start
-from core.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
+from core.mixins import PaginatedListMixin, RefusedWithReason, ScopedObjectMixin, portal_view
 from core.security_log import security_event
 
 from . import services
@@ -41,7 +41,8 @@ def _kind_or_404(slug: str):
 def _importable_kind(request, slug: str):
     kind = _kind_or_404(slug)
     if not kind.may_import(request.user):
-        raise PermissionDenied
+        reason = kind.refusal(request.user)
+        raise RefusedWithReason(reason) if reason else PermissionDenied
     return kind
 
 

@@ -290,6 +290,30 @@ def test_an_ended_unit_records_no_assessment_after_its_end(world, reform, tieu_c
     assert reverse("assessments:assessment_create") not in person_page
 
 
+def test_an_ended_unit_is_told_who_assesses_its_former_secretaries(world, reform, tieu_can_officer, client):
+    """QA: Huyện đoàn Tiểu Cần's first screen promised it could still add assessments up to its end, the
+    grid said "nothing dated after that day" to someone entering 2025's and the scores import gave the
+    general sentence about roles. Assessing is the unit's that keeps the person's record today: the first
+    screen promises what works, and the grid and the import say who keeps the records now."""
+    services.framework_copy(framework=framework_2026(), year=2025, province=None)
+    login_verified(client, tieu_can_officer)
+    banner = " ".join(client.get(reverse("home")).content.decode().split())
+    banner = banner[banner.index('data-home="unit-ended"') :]
+    banner = banner[: banner.index("</div>")]
+    assert "đánh giá)" not in banner and "Bí thư Chi đoàn do đơn vị đang quản lý hồ sơ" in banner
+    reason = "Huyện Tiểu Cần đã kết thúc ngày 30/06/2025: vẫn xem được hồ sơ của mình"
+    grid = " ".join(
+        client.get(reverse("assessments:commune_grid", args=["29350"]) + "?on=2025-06-30")
+        .content.decode()
+        .split()
+    )
+    assert reason in grid and "không thể ghi nhận mới sau ngày đó" not in grid
+    refused = client.get(reverse("imports:batch_upload", args=["scores"]))
+    assert refused.status_code == 403
+    page = refused.content.decode()
+    assert reason in page and "Vai trò của tài khoản không cho phép" not in page
+
+
 def test_commune_officers_list_has_no_unit_filters_and_leads_to_its_grid(world, reform, client):
     login_verified(client, reform["officer"])
     page = client.get(reverse("assessments:assessment_list"))
