@@ -734,6 +734,12 @@ class Assessment(Versioned):
         return self.status in self.UNIT_DRAFT_STATUSES
 
     @property
+    def awaits_review(self) -> bool:
+        """Sent by the secretary and not reviewed by the unit yet: the unit's list shows the secretary's own
+        score and rating there, said to be theirs, where the unit's are still empty."""
+        return self.status == self.Status.AWAITING_REVIEW
+
+    @property
     def is_unit_reviewing(self) -> bool:
         """The unit's draft of a self-assessment the secretary sent: to the secretary their unit is reviewing
         it. "Draft" would read as their own self-assessment sent back to them."""

@@ -895,6 +895,16 @@ class SelfItem:
         return self.assessment is None or self.assessment.is_self_draft
 
     @property
+    def scored_so_far(self) -> tuple[int, int] | None:
+        """A self-assessment draft with criteria not scored yet: (scored, criteria), as its form says "đã chấm
+        1/11 tiêu chí"; its points are a partial sum, not a score. None otherwise."""
+        assessment = self.assessment
+        if assessment is None or not assessment.is_self_draft:
+            return None
+        scored, of = assessment.self_scored, assessment.self_criteria
+        return (scored, of) if scored < of else None
+
+    @property
     def period_label(self) -> str:
         """As the assessment's own page says it ("Q4/2026", "2026"), before the assessment exists too."""
         if self.quarter:
@@ -947,6 +957,8 @@ def self_assessments_for(person) -> list[SelfItem]:
     mine = list(
         Assessment.objects.filter(person=person, framework__self_assessment=True)
         .select_related("framework")
+        # A self-score row per criterion, empty until scored (SelfItem.scored_so_far).
+        .annotate(self_scored=Count("self_scores__value"), self_criteria=Count("self_scores"))
         .order_by("-framework__year", "-quarter")
     )
     by_period = {(a.framework_id, a.quarter): a for a in mine}

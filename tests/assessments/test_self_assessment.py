@@ -112,6 +112,20 @@ class TestTheSecretarysOwnPages:
         detail = client.get(reverse("assessments:self_detail", args=[assessment.pk]))
         assert detail.status_code == 200 and 'id="self-score">95</div>' in detail.text
 
+    def test_the_list_says_a_drafts_points_are_partial(
+        self, secretary_client, secretary, self_framework, criteria
+    ):
+        """QA: a draft with 1 of 11 criteria scored read "Điểm tự chấm: 7", as if it were the score."""
+        self_services.self_assessment_save(
+            user=secretary, framework=self_framework, values={criteria[2].pk: 7}
+        )
+        listing = " ".join(secretary_client.get(reverse("assessments:self_list")).text.split())
+        assert f"Điểm tự chấm đến nay: 7 (đã chấm 1/{len(criteria)} tiêu chí)" in listing
+        assert "Điểm tự chấm: 7" not in listing
+        self_services.self_assessment_save(user=secretary, framework=self_framework, values=marks(criteria))
+        listing = " ".join(secretary_client.get(reverse("assessments:self_list")).text.split())
+        assert "Điểm tự chấm: 100" in listing and "data-scored-so-far" not in listing
+
     def test_a_score_typed_with_a_decimal_stays_typed_and_is_said_wrong(
         self, secretary_client, self_framework, criteria
     ):
@@ -679,6 +693,31 @@ class TestWiring:
         assert link in page
         listing = client.get(link.replace("&amp;", "&")).content.decode()
         assert secretary.person.full_name in listing
+
+    def test_the_units_list_shows_the_self_score_of_those_waiting(
+        self, client, secretary, self_framework, criteria, tieu_can_officer
+    ):
+        """QA: every row waiting for the unit's review read "—" as score and rating: the secretary's own,
+        said to be theirs, until the unit's are there."""
+        waiting = self_submitted(secretary, self_framework, criteria, c0=3)
+        client.force_login(tieu_can_officer)
+        url = reverse("assessments:assessment_list")
+        listing = " ".join(client.get(url, {"framework": self_framework.pk}).content.decode().split())
+        assert "<span data-self-score>95</span>" in listing
+        assert (
+            'Hoàn thành tốt nhiệm vụ <span class="text-muted small" data-self-rating>(tự chấm)</span>'
+            in listing
+        )
+        services.assessment_save(
+            person=waiting.person,
+            framework=self_framework,
+            assessor=tieu_can_officer,
+            values=marks(criteria),
+            assessment=waiting,
+            version=waiting.version,
+        )
+        listing = client.get(url, {"framework": self_framework.pk}).content.decode()
+        assert "data-self-score" not in listing and "data-self-rating" not in listing
 
     def test_the_first_screen_names_what_waits_in_the_years_other_framework(
         self, client, secretary, self_framework, tieu_can_officer, world
