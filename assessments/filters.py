@@ -7,6 +7,7 @@ from core.filters import ReadOnceModelChoiceFilter, SortFilter
 from core.widgets import AutocompleteSelect
 
 from .models import Assessment, Framework, Rating, current_framework
+from .selectors import latest_quarter
 
 
 def _frameworks(request):
@@ -24,6 +25,10 @@ class AssessmentFilter(django_filters.FilterSet):
         label=_("Search"), method="filter_search", help_text=_("Name of the secretary")
     )
     framework = ReadOnceModelChoiceFilter(label=_("Framework"), queryset=_frameworks, empty_label=None)
+    # Of a quarterly framework only (filter_queryset): each quarter assesses the same secretaries again.
+    quarter = django_filters.ChoiceFilter(
+        label=_("Quarter"), choices=[(q, str(q)) for q in (1, 2, 3, 4)], empty_label=_("All quarters")
+    )
     district = django_filters.ModelChoiceFilter(
         label=_("District"), queryset=_districts, widget=AutocompleteSelect("branches:district_autocomplete")
     )
@@ -67,6 +72,23 @@ class AssessmentFilter(django_filters.FilterSet):
         if request.user.is_district_officer:
             self.filters["commune"].extra["widget"] = AutocompleteSelect("branches:commune_autocomplete")
         districts_of_the_past(self, request.user)
+
+    def filter_queryset(self, queryset):
+        """A quarterly framework's list shows one quarter, the latest with assessments in scope unless
+        another is chosen (as its reports do: report_views.ReportFilterForm.chosen_quarter), or all of them
+        when asked (`?quarter=` empty: the first screen's counts of work waiting, whatever its quarter);
+        another framework's has no quarter to choose."""
+        form = self.form
+        framework = form.cleaned_data.get("framework")
+        if framework is None or not framework.is_quarterly:
+            form.fields.pop("quarter", None)
+            form.cleaned_data.pop("quarter", None)
+        elif "quarter" not in form.data:
+            latest = latest_quarter(user=self.request.user, framework=framework)
+            form.cleaned_data["quarter"] = str(latest or "")
+            form.data = form.data.copy()
+            form.data["quarter"] = latest or ""
+        return super().filter_queryset(queryset)
 
     def filter_rating(self, queryset, name, value):
         # Only those that show the rating: a draft still waiting for scores shows none.

@@ -961,6 +961,9 @@ class TotalKey(models.Model):
     branch_province = models.ForeignKey(
         "branches.Province", on_delete=models.CASCADE, related_name="+", null=True, db_index=False
     )
+    # The quarter of a quarterly framework's assessments (Assessment.quarter): its reports show one quarter,
+    # as each assesses the same secretaries again. Empty in other frameworks.
+    quarter = models.PositiveSmallIntegerField(null=True)
 
     objects = TotalQuerySet.as_manager()
 

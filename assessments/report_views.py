@@ -30,6 +30,8 @@ from . import selectors
 from .filters import unit_filters
 from .models import Assessment, Framework, Rating
 
+QUARTERS = (1, 2, 3, 4)
+
 
 def framework_label(framework: Framework) -> str:
     return f"{framework.year} — {framework.name}"
@@ -55,6 +57,10 @@ class ReportFilterForm(forms.Form):
         queryset=Framework.objects.none(),  # the user's: set in __init__
         required=False,
         empty_label=None,
+    )
+    # A quarterly framework's quarter (drawn for such a framework only): chosen_quarter.
+    quarter = forms.TypedChoiceField(
+        label=gettext_lazy("Quarter"), choices=[(q, str(q)) for q in QUARTERS], coerce=int, required=False
     )
     # The units switch (branches.rollup) is kept when the form is sent again.
     units = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -105,6 +111,19 @@ class ReportFilterForm(forms.Form):
             return self.cleaned_data["framework"] or self.default
         return getattr(self, "cleaned_data", {}).get("framework") or self.default
 
+    def chosen_quarter(self, framework: Framework | None, *, user) -> int | None:
+        """In a quarterly framework, the quarter asked for, else the latest with assessments in the user's
+        scope (selectors.latest_quarter), shown in the select: each quarter assesses the same secretaries
+        again, so quarters are never added together. None for another period."""
+        if framework is None or not framework.is_quarterly:
+            return None
+        quarter = self.cleaned_data.get("quarter") if self.is_valid() else None
+        if not quarter:
+            quarter = selectors.latest_quarter(user=user, framework=framework)
+            self.data = self.data.copy()
+            self.data["quarter"] = quarter or ""
+        return quarter
+
     def chosen_threshold(self, framework: Framework) -> Decimal:
         threshold = self.cleaned_data.get("threshold") if self.is_valid() else None
         return threshold if threshold is not None else default_threshold(framework)
@@ -132,8 +151,13 @@ def summary(request):
     default = selectors.default_framework(user=request.user)
     form = ReportFilterForm(request.GET, user=request.user, default=default)
     framework = form.chosen_framework
+    quarter = form.chosen_quarter(framework, user=request.user)
     units = units_mode(request.GET)
-    report = selectors.summary(user=request.user, framework=framework, units=units) if framework else None
+    report = (
+        selectors.summary(user=request.user, framework=framework, units=units, quarter=quarter)
+        if framework
+        else None
+    )
     return render(
         request,
         "assessments/summary.html",
@@ -141,13 +165,18 @@ def summary(request):
             "form": form,
             "framework": framework,
             "report": report,
-            "unit_rows": _draw_units(report, framework, linked=unit_filters(request.user)) if report else "",
+            "quarter": quarter,
+            "unit_rows": (
+                _draw_units(report, framework, linked=unit_filters(request.user), quarter=quarter)
+                if report
+                else ""
+            ),
             "units_switch": units_switch(request, units),
         },
     )
 
 
-def _draw_units(report, framework, *, linked: frozenset[str]) -> str:
+def _draw_units(report, framework, *, linked: frozenset[str], quarter: int | None = None) -> str:
     """The rows of the summary's table of units, drawn here: a large province's table has a row per commune
     of today (Vĩnh Long: 124 rows of 12 cells, 41 ms of templates). Each unit's name links to its page (a
     province), or to its assessments (a unit as recorded, of a level in `linked`, those the user's list
@@ -168,6 +197,8 @@ def _draw_units(report, framework, *, linked: frozenset[str]) -> str:
                 name = escape(unit.name)
             else:
                 url = f"{assessments_url}?framework={framework.pk}&amp;{row.level}={unit.pk}"
+                if quarter:
+                    url += f"&amp;quarter={int(quarter)}"
                 name = f'<a href="{url}">{escape(unit.name)}</a>'
             if row.level != "province":
                 name += ended_note(unit, with_province=True, waiting=report.mode == "today")
@@ -196,6 +227,7 @@ def _training_parameters(request):
     default = selectors.default_framework(user=request.user)
     form = ReportFilterForm(request.GET, user=request.user, default=default, with_threshold=True)
     framework = form.chosen_framework
+    quarter = form.chosen_quarter(framework, user=request.user)
     threshold = form.chosen_threshold(framework) if framework else selectors.DEFAULT_THRESHOLD
     if framework is not None and framework.is_points:
         form.fields["threshold"].label = _("Threshold (share of the points, %)")
@@ -203,7 +235,7 @@ def _training_parameters(request):
         # Show the threshold the page uses; a mistyped one stays in the field, beside its error.
         form.data = form.data.copy()
         form.data["threshold"] = formats.localize_input(threshold)
-    return form, framework, threshold
+    return form, framework, quarter, threshold
 
 
 #: A line of the training-needs lists: drawn in Python, as up to 500 lines (selectors.PEOPLE_LISTED) of a
@@ -258,14 +290,14 @@ def _draw_people(needs, *, show_district: bool) -> None:
             section.rows = mark_safe("\n".join(lines))
 
 
-def _draw_per_unit(needs, *, framework, threshold, mode: str) -> SafeString:
+def _draw_per_unit(needs, *, framework, threshold, mode: str, quarter: int | None = None) -> SafeString:
     """The rows of the table of units with people below the threshold (`needs.per_unit`), drawn here: a
     merged province has a row per commune (Vĩnh Long: 117 rows). Each unit links to the page narrowed to it
     (same framework, threshold and mode), the unit chosen is marked, an ended unit says its province and end;
     then how many secretaries are below."""
     query = (
         f"?framework={int(framework.pk)}&amp;threshold={escape(str(threshold))}"
-        f"&amp;units={escape(mode)}&amp;unit="
+        f"{f'&amp;quarter={int(quarter)}' if quarter else ''}&amp;units={escape(mode)}&amp;unit="
     )
     chosen = needs.unit
     figures = numbers()
@@ -285,7 +317,7 @@ def _draw_per_unit(needs, *, framework, threshold, mode: str) -> SafeString:
 
 @portal_view
 def training_needs(request):
-    form, framework, threshold = _training_parameters(request)
+    form, framework, quarter, threshold = _training_parameters(request)
     units = units_mode(request.GET)
     needs = (
         selectors.training_needs(
@@ -294,6 +326,7 @@ def training_needs(request):
             threshold=threshold,
             units=units,
             unit=selectors.parse_unit(request.GET.get("unit")),
+            quarter=quarter,
         )
         if framework
         else None
@@ -313,10 +346,13 @@ def training_needs(request):
             "form": form,
             "framework": framework,
             "threshold": threshold,
+            "quarter": quarter,
             "threshold_text": threshold_text(framework, numbers().places(threshold, 2)),
             "needs": needs,
             "per_unit_rows": (
-                _draw_per_unit(needs, framework=framework, threshold=threshold, mode=units) if needs else ""
+                _draw_per_unit(needs, framework=framework, threshold=threshold, mode=units, quarter=quarter)
+                if needs
+                else ""
             ),
             "show_district": show_district,
             "units_switch": units_switch(request, units),
@@ -330,7 +366,7 @@ def training_needs_export_file(request) -> ExcelExport:
     secretary and skill group below the threshold, with the phone to call them to training (personal data,
     read only within the user's scope, as the page is). Reads only `request.user` and `request.GET`: the
     worker runs it for a large list (core.excel.export_response)."""
-    _form, framework, threshold = _training_parameters(request)
+    _form, framework, quarter, threshold = _training_parameters(request)
     units = units_mode(request.GET)
     unit = (
         selectors.training_needs_unit(
@@ -339,6 +375,7 @@ def training_needs_export_file(request) -> ExcelExport:
             threshold=threshold,
             units=units,
             unit=selectors.parse_unit(request.GET.get("unit")),
+            quarter=quarter,
         )
         if framework
         else None
@@ -350,6 +387,7 @@ def training_needs_export_file(request) -> ExcelExport:
             threshold=threshold,
             units=units,
             unit=(unit[0], unit[1].pk) if unit else None,
+            quarter=quarter,
         )
         if framework
         else None
@@ -416,6 +454,8 @@ def training_needs_export_file(request) -> ExcelExport:
     filters = [f"{_('Units')}: {MODES[units]}"]
     if framework:
         filters.insert(0, f"{_('Framework')}: {framework_label(framework)}")
+    if quarter:
+        filters.insert(1, f"{_('Quarter')}: {quarter}")
     title = _("Training needs %(year)s: secretaries below %(threshold)s in a skill group") % {
         "year": year,
         "threshold": threshold_text(framework, formats.localize(threshold)),

@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -57,8 +57,10 @@ def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def counted_assessments(*, user, framework: Framework):
-    return Assessment.objects.visible_to(user).filter(COUNTED, framework=framework)
+def counted_assessments(*, user, framework: Framework, quarter: int | None = None):
+    """`quarter`: one quarter of a quarterly framework (the reports' ?quarter=), else every period."""
+    counted = Assessment.objects.visible_to(user).filter(COUNTED, framework=framework)
+    return counted.filter(quarter=quarter) if quarter else counted
 
 
 def assessed_elsewhere(*, user, framework: Framework, people) -> set[int]:
@@ -125,19 +127,33 @@ def on_totals(group: Grouping) -> Grouping:
     return Grouping(group.mode, tuple((level, path_on_totals(path)) for level, path in group.paths))
 
 
-def totals_in_scope(model, *, user, framework: Framework):
+def totals_in_scope(model, *, user, framework: Framework, quarter: int | None = None):
     """The totals rows (AssessmentTotal, GroupTotal, CriterionTotal) of the user's scope: those of the
-    assessments `Assessment.objects.visible_to(user)` reads (same units, same paths)."""
-    return model.objects.visible_to(user).filter(framework=framework).order_by()
+    assessments `Assessment.objects.visible_to(user)` reads (same units, same paths); `quarter`: of one
+    quarter of a quarterly framework."""
+    rows = model.objects.visible_to(user).filter(framework=framework).order_by()
+    return rows.filter(quarter=quarter) if quarter else rows
 
 
-def criterion_rows(*, user, framework: Framework):
+def latest_quarter(*, user, framework: Framework | None) -> int | None:
+    """The latest quarter with assessments in the user's scope, of a quarterly framework (what its reports
+    show unless another is chosen: each quarter assesses the same secretaries again); None for another
+    period, or without any. One query, for a quarterly framework only."""
+    if framework is None or not framework.is_quarterly:
+        return None
+    rows = totals_in_scope(AssessmentTotal, user=user, framework=framework)
+    return rows.aggregate(latest=Max("quarter"))["latest"]
+
+
+def criterion_rows(*, user, framework: Framework, quarter: int | None = None):
     """The criterion totals `criterion_stats` sums for the user's whole scope: for the administrator the
     provinces' sums (ProvinceCriterionTotal, the same figures from a hundredth of the rows: the country's
     means 64 → 2 ms), for anyone else the rows of their scope."""
-    if user.is_administrator:
+    if user.is_administrator and not quarter:
+        # The provinces' sums know no quarter: one quarter's are its rows (a quarterly framework is a
+        # province's, its rows a province's few thousand).
         return ProvinceCriterionTotal.objects.filter(framework=framework).order_by()
-    return totals_in_scope(CriterionTotal, user=user, framework=framework)
+    return totals_in_scope(CriterionTotal, user=user, framework=framework, quarter=quarter)
 
 
 def criterion_stats(rows, *, below: Q | None = None) -> dict:
@@ -279,7 +295,7 @@ def _ratings(row: dict, counted: int) -> list[RatingShare]:
     ]
 
 
-def summary(*, user, framework: Framework, units: str = RECORDED) -> Summary:
+def summary(*, user, framework: Framework, units: str = RECORDED, quarter: int | None = None) -> Summary:
     """Averages (overall, per skill group, per criterion) and the rating distribution of the counted
     assessments in scope, in total and per unit one level below the user's own, as recorded or rolled up
     to today's units (branches.rollup); drafts counted apart. Five queries, and one per level of units."""
@@ -292,7 +308,7 @@ def summary(*, user, framework: Framework, units: str = RECORDED) -> Summary:
     ]
     per_unit: dict = {}  # (level, unit id) → the unit's counts, rows of several lookups added up
     for row in (
-        totals_in_scope(AssessmentTotal, user=user, framework=framework)
+        totals_in_scope(AssessmentTotal, user=user, framework=framework, quarter=quarter)
         .values(*group.fields)
         .annotate(
             **{f"sum_{key}": Sum(key) for key in count_keys},
@@ -306,7 +322,7 @@ def summary(*, user, framework: Framework, units: str = RECORDED) -> Summary:
         if row["overall_total"] is not None:
             acc["overall_total"] = (acc["overall_total"] or Decimal(0)) + row["overall_total"]
     group_rows = (
-        totals_in_scope(GroupTotal, user=user, framework=framework)
+        totals_in_scope(GroupTotal, user=user, framework=framework, quarter=quarter)
         .values(*group.fields, "group")
         .annotate(group_total=Sum("total"), group_n=Sum("n"))
     )
@@ -316,7 +332,7 @@ def summary(*, user, framework: Framework, units: str = RECORDED) -> Summary:
             acc = group_sums.setdefault((unit, row["group"]), [Decimal(0), 0])
             acc[0] += row["group_total"] or 0
             acc[1] += row["group_n"]
-    criterion_sums = criterion_stats(criterion_rows(user=user, framework=framework))
+    criterion_sums = criterion_stats(criterion_rows(user=user, framework=framework, quarter=quarter))
 
     def group_averages(unit) -> list[GroupAverage]:
         return [GroupAverage(g, mean(*group_sums.get((unit, g.pk), (None, 0)))) for g in groups]
@@ -517,12 +533,12 @@ def criteria_below(framework: Framework, threshold: Decimal, criteria) -> Q:
     return below
 
 
-def weak_group_scores(*, user, framework: Framework, threshold: Decimal, groups=None):
+def weak_group_scores(*, user, framework: Framework, threshold: Decimal, groups=None, quarter=None):
     """Group scores below the threshold in counted assessments in scope: the weakest first, by group.
     `groups`: the framework's skill groups when the caller has them (their ids go in the query as a list)."""
     return GroupScore.objects.filter(
         _groups_below(framework, threshold, groups),
-        assessment__in=counted_assessments(user=user, framework=framework),
+        assessment__in=counted_assessments(user=user, framework=framework, quarter=quarter),
     )
 
 
@@ -532,11 +548,11 @@ def _group_ids(framework: Framework, groups):
     return [group.pk for group in groups]
 
 
-def weak_assessments(*, user, framework: Framework, threshold: Decimal, groups):
+def weak_assessments(*, user, framework: Framework, threshold: Decimal, groups, quarter=None):
     """Counted assessments in scope with a group score below the threshold, joined once to those group
     scores (values() of "group_scores__…" read the same rows): the counts per unit and per group without
     joining each group score back to its assessment (19,667 index reads for the administrator)."""
-    return counted_assessments(user=user, framework=framework).filter(
+    return counted_assessments(user=user, framework=framework, quarter=quarter).filter(
         _groups_below(framework, threshold, groups, prefix="group_scores__")
     )
 
@@ -560,13 +576,15 @@ def _unit_filter(group, key: tuple[str, int]) -> Q:
     return Q(pk__in=[])
 
 
-def training_needs_unit(*, user, framework: Framework, threshold: Decimal, units: str, unit) -> tuple | None:
+def training_needs_unit(
+    *, user, framework: Framework, threshold: Decimal, units: str, unit, quarter: int | None = None
+) -> tuple | None:
     """The unit asked for by the page's filter, as (level, unit), when the user's scope has someone below the
     threshold there; None otherwise (an outside or unknown unit reads as the whole scope)."""
     if unit is None:
         return None
     group = grouping(user=user, mode=units).prefixed("assessment")
-    below = weak_group_scores(user=user, framework=framework, threshold=threshold)
+    below = weak_group_scores(user=user, framework=framework, threshold=threshold, quarter=quarter)
     if not below.filter(_unit_filter(group, unit)).exists():
         return None
     found = group.units([unit])
@@ -581,6 +599,7 @@ def training_needs(
     units: str = RECORDED,
     unit: tuple[str, int] | None = None,
     limit: int = PEOPLE_LISTED,
+    quarter: int | None = None,
 ) -> TrainingNeeds:
     """Criteria from the weakest average, per skill group everyone below the threshold grouped by unit, and
     how many are below per unit, as recorded or rolled up to today's units (branches.rollup). `unit`
@@ -591,8 +610,9 @@ def training_needs(
     scored_group = unit_group.prefixed("assessment")
     criteria = framework_criteria(framework)
     groups = _groups_of(criteria)
-    all_below = weak_group_scores(user=user, framework=framework, threshold=threshold, groups=groups)
-    weak_ones = weak_assessments(user=user, framework=framework, threshold=threshold, groups=groups)
+    period = {"framework": framework, "quarter": quarter}
+    all_below = weak_group_scores(user=user, threshold=threshold, groups=groups, **period)
+    weak_ones = weak_assessments(user=user, threshold=threshold, groups=groups, **period)
 
     per_unit: dict = {}
     for row in weak_ones.order_by().values(*unit_group.fields).annotate(n=Count("pk", distinct=True)):
@@ -607,13 +627,13 @@ def training_needs(
     chosen = unit if unit in found else None
 
     totals_group = on_totals(unit_group)
-    counted = totals_in_scope(AssessmentTotal, user=user, framework=framework)
-    scores = criterion_rows(user=user, framework=framework)
+    counted = totals_in_scope(AssessmentTotal, user=user, **period)
+    scores = criterion_rows(user=user, **period)
     below = all_below
     if chosen:
         counted = counted.filter(_unit_filter(totals_group, chosen))
         # The provinces' sums (criterion_rows) know no unit below a province: one unit's scores are its rows.
-        scores = totals_in_scope(CriterionTotal, user=user, framework=framework)
+        scores = totals_in_scope(CriterionTotal, user=user, **period)
         scores = scores.filter(_unit_filter(totals_group, chosen))
         below = below.filter(_unit_filter(scored_group, chosen))
         weak_ones = weak_ones.filter(_unit_filter(unit_group, chosen))
@@ -702,6 +722,7 @@ def training_needs_below(
     threshold: Decimal,
     units: str = RECORDED,
     unit: tuple[str, int] | None = None,
+    quarter: int | None = None,
 ):
     """The export's rows before their columns: counted assessments in scope (narrowed to `unit` as the page
     is), one row per skill group scored below the threshold. The scope is the assessments' own filter, not
@@ -712,7 +733,7 @@ def training_needs_below(
         below_threshold = _groups_below(framework, threshold, None, prefix="group_scores__")
     else:
         below_threshold = Q(group_scores__group__framework=framework, group_scores__score__lt=threshold)
-    below = counted_assessments(user=user, framework=framework).filter(below_threshold)
+    below = counted_assessments(user=user, framework=framework, quarter=quarter).filter(below_threshold)
     if unit is not None:
         below = below.filter(_unit_filter(grouping(user=user, mode=units), unit))
     return below.order_by()

@@ -39,7 +39,7 @@ from .models import (
 
 #: the statuses an assessment is counted in with (its scores and rating), in the totals and every report
 COUNTED_STATUSES = (Assessment.Status.SUBMITTED, Assessment.Status.CONFIRMED)
-KEY = ("framework", "province", "district", "commune", "branch_commune", "branch_province")
+KEY = ("framework", "province", "district", "commune", "branch_commune", "branch_province", "quarter")
 #: the key's columns read from an assessment by another path than their name
 KEY_PATHS = {"branch_commune": "branch__commune", "branch_province": "branch__commune__province"}
 TABLES = (AssessmentTotal, GroupTotal, CriterionTotal)

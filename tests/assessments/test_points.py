@@ -224,7 +224,13 @@ class TestQuarters:
         listing = client.get(
             reverse("assessments:assessment_list"), {"framework": quarterly.pk}
         ).content.decode()
-        assert f"Quý 1/{quarterly.year}" in listing and f"Quý 2/{quarterly.year}" in listing
+        # The latest quarter unless another is chosen: the same secretary once.
+        assert f"Quý 2/{quarterly.year}" in listing and f"Quý 1/{quarterly.year}" not in listing
+        first = client.get(reverse("assessments:assessment_list"), {"framework": quarterly.pk, "quarter": 1})
+        assert f"Quý 1/{quarterly.year}" in first.content.decode()
+        assert list(first.context["assessments"]) == [made[0]]
+        every = client.get(reverse("assessments:assessment_list"), {"framework": quarterly.pk, "quarter": ""})
+        assert set(every.context["assessments"]) == set(made)  # "Tất cả các quý", asked for
         # Its column is the assessment's period, not "Year"; its points are whole, as on the page.
         assert '">Kỳ đánh giá <i ' in listing
         assert '<td class="text-end">100</td>' in listing and "100,00" not in listing
@@ -241,14 +247,60 @@ class TestQuarters:
                 person=person, framework=quarterly, assessor=tieu_can_officer, values=values, quarter=quarter
             )
         client.force_login(tieu_can_officer)
-        query = {"framework": quarterly.pk}
-        export = read_export(client.get(reverse("assessments:assessment_export"), query))
         parts = [g.name for g in quarterly.groups.order_by("order")]
-        assert export.header[3:9] == ("Năm", "Quý", *parts, "Điểm chung")
-        page = client.get(reverse("assessments:assessment_list"), query).context["assessments"]
-        assert [row[4] for row in export.rows] == [a.quarter for a in page]
-        points = {row[4]: row[5:9] for row in export.rows}
+        points = {}
+        for quarter in ("", "1"):  # the latest quarter unless another is chosen, as the page
+            query = {"framework": quarterly.pk, "quarter": quarter}
+            export = read_export(client.get(reverse("assessments:assessment_export"), query))
+            assert export.header[3:9] == ("Năm", "Quý", *parts, "Điểm chung")
+            page = client.get(reverse("assessments:assessment_list"), query).context["assessments"]
+            assert [row[4] for row in export.rows] == [a.quarter for a in page]
+            points.update({row[4]: row[5:9] for row in export.rows})
         assert points == {1: (30, 40, 30, 100), 2: (22, 40, 30, 92)}  # the first criterion's 8 points lost
+
+    def test_the_reports_show_one_quarter_the_latest_unless_chosen(
+        self, quarterly, world, tieu_can_officer, client, framework
+    ):
+        """QA: the quarterly framework's summary, training needs and list added the quarters together,
+        counting the same secretary once per quarter. Each shows one quarter, the latest with assessments
+        unless another is chosen, in its exports too; an annual framework has no quarter to choose."""
+        from tests.aggregates import assert_totals_exact
+        from tests.login import login_verified
+
+        person = world["tieu_can_person"]
+        criteria = framework_criteria(quarterly)
+        for quarter, values in ((1, full_marks(criteria, c0=0, c1=0)), (2, full_marks(criteria))):
+            assessment_save(
+                person=person,
+                framework=quarterly,
+                assessor=tieu_can_officer,
+                values=values,
+                quarter=quarter,
+                submit=True,
+            )
+        assert_totals_exact()
+        login_verified(client, tieu_can_officer)
+        summary = reverse("assessments:summary")
+        latest = client.get(summary, {"framework": quarterly.pk})
+        assert latest.context["quarter"] == 2
+        assert (latest.context["report"].counted, latest.context["report"].average) == (1, Decimal(100))
+        assert f"Quý 2/{quarterly.year}" in latest.content.decode()
+        first = client.get(summary, {"framework": quarterly.pk, "quarter": 1}).context["report"]
+        assert (first.counted, first.average) == (1, Decimal(84))
+        training = reverse("assessments:training_needs")
+        assert client.get(training, {"framework": quarterly.pk}).context["needs"].groups[0].count == 0
+        needs = client.get(training, {"framework": quarterly.pk, "quarter": 1}).context["needs"]
+        assert needs.groups[0].count == 1 and needs.counted == 1
+        export = read_export(
+            client.get(
+                reverse("assessments:training_needs_export"), {"framework": quarterly.pk, "quarter": 1}
+            )
+        )
+        assert export.column("Họ và tên") == [person.full_name] and "Quý: 1" in export.sheet["A3"].value
+        # An annual framework's pages have no quarter to choose.
+        for url in (summary, training, reverse("assessments:assessment_list")):
+            page = client.get(url, {"framework": framework.pk}).content.decode()
+            assert 'name="quarter"' not in page, url
 
     def test_an_annual_framework_takes_no_quarter(self, framework, world, tieu_can_officer):
         with pytest.raises(ValidationError) as refused:

@@ -750,3 +750,11 @@ class TestWiring:
         line = line[: line.index("</ul>")]
         assert "Theo quý" in line and "1 bản tự đánh giá chờ đơn vị đánh giá" in line
         assert f"?framework={quarterly.pk}&amp;status=cho_don_vi" in line
+        # Its list opens on every quarter, as the count is (alone, it shows the latest quarter: 2's draft).
+        other = person_with_term(branch=BranchFactory(commune=world["tieu_can"].commune))
+        services.assessment_save(
+            person=other, framework=quarterly, assessor=tieu_can_officer, values={}, quarter=2
+        )
+        link = line[line.index(f"?framework={quarterly.pk}&amp;status=cho_don_vi") :]
+        link = reverse("assessments:assessment_list") + link[: link.index('"')].replace("&amp;", "&")
+        assert [a.person for a in client.get(link).context["assessments"]] == [secretary.person]
