@@ -113,13 +113,13 @@ class ReportFilterForm(forms.Form):
 
     def chosen_quarter(self, framework: Framework | None, *, user) -> int | None:
         """In a quarterly framework, the quarter asked for, else the latest with assessments in the user's
-        scope (selectors.latest_quarter), shown in the select: each quarter assesses the same secretaries
-        again, so quarters are never added together. None for another period."""
+        scope that the reports count (selectors.latest_quarter), shown in the select: each quarter assesses
+        the same secretaries again, so quarters are never added together. None for another period."""
         if framework is None or not framework.is_quarterly:
             return None
         quarter = self.cleaned_data.get("quarter") if self.is_valid() else None
         if not quarter:
-            quarter = selectors.latest_quarter(user=user, framework=framework)
+            quarter = selectors.latest_quarter(user=user, framework=framework, counted=True)
             self.data = self.data.copy()
             self.data["quarter"] = quarter or ""
         return quarter

@@ -135,14 +135,17 @@ def totals_in_scope(model, *, user, framework: Framework, quarter: int | None = 
     return rows.filter(quarter=quarter) if quarter else rows
 
 
-def latest_quarter(*, user, framework: Framework | None) -> int | None:
-    """The latest quarter with assessments in the user's scope, of a quarterly framework (what its reports
-    show unless another is chosen: each quarter assesses the same secretaries again); None for another
+def latest_quarter(*, user, framework: Framework | None, counted: bool = False) -> int | None:
+    """The latest quarter with assessments in the user's scope, of a quarterly framework (what its list and
+    reports show unless another is chosen: each quarter assesses the same secretaries again); with
+    `counted`, the latest with assessments the reports count (submitted or confirmed), else the latest with
+    any: a report does not open on a quarter still in drafts, with nothing to show. None for another
     period, or without any. One query, for a quarterly framework only."""
     if framework is None or not framework.is_quarterly:
         return None
     rows = totals_in_scope(AssessmentTotal, user=user, framework=framework)
-    return rows.aggregate(latest=Max("quarter"))["latest"]
+    latest = rows.aggregate(any=Max("quarter"), counted=Max("quarter", filter=Q(counted__gt=0)))
+    return (latest["counted"] if counted else None) or latest["any"]
 
 
 def criterion_rows(*, user, framework: Framework, quarter: int | None = None):

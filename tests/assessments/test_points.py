@@ -297,6 +297,19 @@ class TestQuarters:
             )
         )
         assert export.column("Họ và tên") == [person.full_name] and "Quý: 1" in export.sheet["A3"].value
+        # A later quarter still in drafts: the reports open on the latest they count, the list on the draft's.
+        assessment_save(
+            person=person,
+            framework=quarterly,
+            assessor=tieu_can_officer,
+            values=full_marks(criteria),
+            quarter=3,
+            submit=False,
+        )
+        assert client.get(summary, {"framework": quarterly.pk}).context["quarter"] == 2
+        assert client.get(training, {"framework": quarterly.pk}).context["quarter"] == 2
+        listed = client.get(reverse("assessments:assessment_list"), {"framework": quarterly.pk})
+        assert [a.quarter for a in listed.context["assessments"]] == [3]
         # An annual framework's pages have no quarter to choose.
         for url in (summary, training, reverse("assessments:assessment_list")):
             page = client.get(url, {"framework": framework.pk}).content.decode()
