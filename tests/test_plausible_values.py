@@ -88,10 +88,10 @@ def test_the_branch_import_refuses_them_per_row(client, tieu_can_officer, hieu_t
     )
     assert batch.error_count == 2
     assert [(e["column"], e["message"]) for e in _row_errors(batch, 3)] == [
-        ("Số đoàn viên", "một chi đoàn có nhiều nhất 5.000 đoàn viên: hãy kiểm tra lại số này")
+        ("Số đoàn viên", "6000: một chi đoàn có nhiều nhất 5.000 đoàn viên: hãy kiểm tra lại số này")
     ]
     assert [(e["column"], e["message"]) for e in _row_errors(batch, 4)] == [
-        ("Ngày thành lập", "ngày này chưa đến: hãy kiểm tra lại")
+        ("Ngày thành lập", f"{_dmy(_tomorrow())}: ngày này chưa đến: hãy kiểm tra lại")
     ]
 
 
