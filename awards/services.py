@@ -48,7 +48,9 @@ Status = Campaign.Status
 # The reasons these services write in a nomination's history: stored in the writer's language, shown in
 # the reader's (core.history.register_reason, in AwardsConfig.ready()).
 REVISED = gettext_noop("Taken back to draft to correct it after it was not approved")
-REASONS = (REVISED,)
+# And in a campaign's: which quotas a save changed ("Xã Hùng Hòa 2 → 1"), the units' names as they are.
+QUOTAS_CHANGED = gettext_noop("Quotas: %(changes)s")
+REASONS = (REVISED, QUOTAS_CHANGED)
 
 
 def _date(value: datetime.date) -> str:
@@ -252,7 +254,7 @@ def _quota_changes(campaign: Campaign, quotas: dict, *, default_before: int) -> 
             changes.append(f"{unit.name} {before} → {after}")
     if not changes:
         return ""
-    text = _("Quotas: %(changes)s") % {"changes": "; ".join(changes)}
+    text = _(QUOTAS_CHANGED) % {"changes": "; ".join(changes)}
     # simple-history keeps 100 characters of a reason.
     return text if len(text) <= 100 else text[:99] + "…"
 

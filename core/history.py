@@ -196,14 +196,19 @@ def shorten_in_vietnamese() -> None:
 
 
 # Why a change was made is stored as text, in the language of whoever made it (django-simple-history's
-# `history_change_reason`). The reasons a service writes with a day ("merged on %(date)s") are registered by
-# their app, and shown in the reader's language whichever language they were stored in.
+# `history_change_reason`). The reasons a service writes ("merged on %(date)s", "Quotas: %(changes)s") are
+# registered by their app, and shown in the reader's language whichever language they were stored in.
 _REASONS: list[str] = []
+#: a slot of a registered reason: "%(date)s", a day dd/mm/yyyy; any other, words the service wrote in
+_SLOT = re.compile(r"%\((\w+)\)s")
+_DAY = r"[0-9]{2}/[0-9]{2}/[0-9]{4}"
 
 
 def register_reason(msgid: str) -> None:
-    """A reason a service stores in the writer's language, as `gettext(msgid)` or, where the msgid holds
-    "%(date)s", `gettext(msgid) % {"date": <dd/mm/yyyy>}`: read back in the reader's (`reason_text`)."""
+    """A reason a service stores in the writer's language, as `gettext(msgid)`, or `gettext(msgid) % {…}`
+    where the msgid has slots: "%(date)s" takes a day dd/mm/yyyy, any other slot words the service wrote
+    (a campaign's "Quotas: %(changes)s", the units' names and numbers), kept as written. Read back in the
+    reader's language (`reason_text`)."""
     if msgid not in _REASONS:
         _REASONS.append(msgid)
         _reason_patterns.cache_clear()
@@ -212,27 +217,32 @@ def register_reason(msgid: str) -> None:
 @functools.cache
 def _reason_patterns() -> list[tuple[re.Pattern, str]]:
     patterns = []
-    day = r"([0-9]{2})/([0-9]{2})/([0-9]{4})"
     for msgid in _REASONS:
         for language, _name in settings.LANGUAGES:
             with translation.override(language):
-                head, dated, tail = _(msgid).partition("%(date)s")
-            text = f"{re.escape(head)}{day}{re.escape(tail)}" if dated else re.escape(head)
-            patterns.append((re.compile(text), msgid))
+                parts = _SLOT.split(_(msgid))  # text, slot, text, slot, …, text
+            text = "".join(
+                re.escape(part) if index % 2 == 0 else f"(?P<{part}>{_DAY if part == 'date' else '.+'})"
+                for index, part in enumerate(parts)
+            )
+            patterns.append((re.compile(text, re.DOTALL), msgid))
     return patterns
 
 
 def reason_text(stored: str) -> str:
     """A stored reason as the reader reads it: a registered one (`register_reason`) in the active
-    language, any other as it was written (an import's "Nhập từ tệp …", a person's words)."""
+    language, its slots' words as written; any other as it was written (an import's "Nhập từ tệp …", a
+    person's words)."""
     for pattern, msgid in _reason_patterns():
         if found := pattern.fullmatch(stored):
-            if not found.groups():
+            slots = found.groupdict()
+            if not slots:
                 return _(msgid)
-            day, month, year = (int(part) for part in found.groups())
-            try:
-                on = date(year, month, day)
-            except ValueError:
-                return stored
-            return _(msgid) % {"date": formats.date_format(on, "SHORT_DATE_FORMAT")}
+            if "date" in slots:
+                try:
+                    on = datetime.strptime(slots["date"], "%d/%m/%Y").date()
+                except ValueError:
+                    return stored
+                slots["date"] = formats.date_format(on, "SHORT_DATE_FORMAT")
+            return _(msgid) % slots
     return stored

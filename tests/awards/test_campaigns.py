@@ -292,6 +292,10 @@ class TestForm:
         reason = campaign.history.latest().history_change_reason
         assert reason.startswith("Chỉ tiêu: ")
         assert "Huyện Tiểu Cần 2 → 3" in reason and "Huyện Càng Long 4 → 2" in reason
+        # Stored in the writer's language, read in the reader's (QA: "Chỉ tiêu: …" on the English page).
+        client.post(reverse("set_language"), {"language": "en", "next": "/"})
+        rows = client.get(campaign.get_absolute_url()).context["history"]
+        assert rows[0].reason == reason.replace("Chỉ tiêu: ", "Quotas: ", 1)
 
     def test_criteria_saved_unchanged_are_not_a_change(self, client, tra_vinh_staff, world):
         """The criteria are multi-line: posted with the browser's CRLF, saved unchanged they stay as stored

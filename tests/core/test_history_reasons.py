@@ -30,3 +30,17 @@ def test_fixed_reasons_are_read_in_the_readers_language():
             reason_text("Ghi chú: Consent answered by the person")
             == "Ghi chú: Consent answered by the person"
         )
+
+
+def test_a_reason_with_words_of_its_own_is_read_in_the_readers_language():
+    """A reason that carries what the service wrote into it (a campaign's quotas: the units' names and
+    numbers) keeps those words and puts the rest in the reader's language, cut short or not."""
+    with translation.override("en"):
+        assert reason_text("Chỉ tiêu: Xã Tập Ngãi 1 → 2; Xã Hùng Hòa 2 → 1") == (
+            "Quotas: Xã Tập Ngãi 1 → 2; Xã Hùng Hòa 2 → 1"
+        )
+        assert reason_text("Chỉ tiêu: Xã Tập Ngãi 1 → 2; Xã Hùng…") == "Quotas: Xã Tập Ngãi 1 → 2; Xã Hùng…"
+    with translation.override("vi"):
+        assert reason_text("Quotas: Xã Tập Ngãi 1 → 2") == "Chỉ tiêu: Xã Tập Ngãi 1 → 2"
+        # Nothing in the slot is not the reason.
+        assert reason_text("Chỉ tiêu: ") == "Chỉ tiêu: "
