@@ -16,9 +16,11 @@ from django.utils.translation import gettext_lazy
 
 from branches.forms import form_actions
 from branches.models import Commune, District, Province
+from core.filters import SortFilter
 from core.forms import CancelLink
+from core.text import search_terms
 from core.versioning import VERSION_FIELD, VersionedForm
-from core.widgets import DateInput, Textarea
+from core.widgets import AutocompleteSelect, DateInput, Textarea
 
 from .models import COMMUNE, Campaign, Nomination, nominating_level
 from .services import (
@@ -385,10 +387,15 @@ class DecisionCorrectionForm(VersionedForm, DecisionFields):
 
 
 class ReviewFilter(django_filters.FilterSet):
-    """The review page's filter: one nominating unit (district or commune) of the campaign's province, one
-    status. Without a status the
-    page shows what the districts have sent (drafts are still the districts' own work)."""
+    """The review page's filter: a secretary's name, one nominating unit (district or commune) of the
+    campaign's province, one status; its headers sort it (`?o=`). Without a status the page shows what the
+    units have sent (drafts are still the units' own work)."""
 
+    q = django_filters.CharFilter(
+        label=gettext_lazy("Search"),
+        method="filter_search",
+        help_text=gettext_lazy("Name of the secretary"),
+    )
     district = django_filters.ModelChoiceFilter(
         label=gettext_lazy("District"), queryset=District.objects.none(), empty_label=gettext_lazy("All")
     )
@@ -401,6 +408,15 @@ class ReviewFilter(django_filters.FilterSet):
         method="filter_status",
         empty_label=gettext_lazy("All sent to the province"),
     )
+    o = SortFilter(
+        fields=[
+            ("person__sort_key", "name"),
+            ("district__name_key", "district"),
+            ("commune__name_key", "commune"),
+            # The year's assessment (selectors.with_year_assessment); those not assessed last either way.
+            ("score", "score"),
+        ]
+    )
 
     class Meta:
         model = Nomination
@@ -412,10 +428,15 @@ class ReviewFilter(django_filters.FilterSet):
         other = "district" if campaign.by_commune else "commune"
         del self.filters[other]
         model = Commune if campaign.by_commune else District
-        # In the alphabet's order, not the statistics office's codes: 124 communes are found by name.
+        # In the alphabet's order, not the statistics office's codes: districts are found by name.
         self.filters[campaign.level].queryset = (
             model.objects.visible_to(request.user).filter(province=campaign.province_id).order_by("name_key")
         )
+        if campaign.by_commune:
+            # A merged province's 124 communes: typed, as every list's commune is, among the province's own.
+            self.filters["commune"].extra["widget"] = AutocompleteSelect(
+                "branches:commune_autocomplete", params={"province": campaign.province_id}
+            )
 
     @property
     def qs(self):
@@ -423,6 +444,11 @@ class ReviewFilter(django_filters.FilterSet):
         if not (self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("status")):
             qs = qs.exclude(status=Nomination.Status.DRAFT)
         return qs
+
+    def filter_search(self, queryset, name, value):
+        for term in search_terms(value):
+            queryset = queryset.filter(person__name_key__contains=term)
+        return queryset
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(status=value)

@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:pk>/publish/preview.pdf", views.campaign_publish_preview, name="campaign_publish_preview"),
     path("<int:pk>/correct/", views.campaign_correct, name="campaign_correct"),
     path("<int:pk>/review/", views.CampaignReviewView.as_view(), name="campaign_review"),
+    path("<int:pk>/review/export.xlsx", views.campaign_review_export, name="campaign_review_export"),
 ]

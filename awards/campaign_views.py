@@ -28,6 +28,8 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from assessments.models import Assessment, Rating
 from branches.models import Province
+from core.excel import xlsx_response
+from core.filters import filter_summary
 from core.history import history_rows
 from core.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
 from core.text import search_terms
@@ -733,3 +735,58 @@ class CampaignReviewView(PaginatedListMixin, ManagedCampaignMixin, ListView):
         context["status_counts"] = counts = selectors.status_counts(rows, unit=unit)
         context["sent_count"] = sum(n for status, _label, n in counts if status != Nomination.Status.DRAFT)
         return context
+
+
+@portal_view
+def campaign_review_export(request, pk):
+    """ "Xuất Excel" of the review list: the nominations the page lists, filtered and sorted as it is (its
+    filters said above the table), every page of them; what the standing committee reads before deciding.
+    The columns are the page's: no personal data beyond them."""
+    campaign = _campaign(request, pk, manage=True)
+    filterset = ReviewFilter(
+        request.GET or None,
+        queryset=selectors.nominations_for_review(campaign=campaign, user=request.user),
+        campaign=campaign,
+        request=request,
+    )
+    nominations = selectors.communes_when_nominated(list(filterset.qs), campaign=campaign)
+    ratings = {value: str(label) for value, label in Rating.choices}
+    statuses = {value: str(label) for value, label in Nomination.Status.choices}
+    # A campaign of districts names the commune of each branch too; in one of communes it is the unit's.
+    communes = not campaign.by_commune
+    headers = [
+        campaign.unit_label,
+        _("Full name"),
+        _("Branch"),
+        *([_("Commune")] if communes else []),
+        _("Score"),
+        _("Rating"),
+        _("Summary of achievements"),
+        _("Status"),
+        _("Reason for not approving"),
+    ]
+
+    def rows():
+        for nomination in nominations:
+            yield [
+                nomination.unit.name,
+                nomination.person.full_name,
+                nomination.branch.name,
+                *([nomination.commune_then.name] if communes else []),
+                nomination.score,
+                ratings.get(nomination.rating),
+                nomination.summary,
+                statuses[nomination.status],
+                nomination.rejection_reason or None,
+            ]
+
+    return xlsx_response(
+        filename=f"xet-duyet-tuyen-duong-{campaign.year}.xlsx",
+        sheet_title=_("Review %(year)s") % {"year": campaign.year},
+        title=_("Nominations for commendation %(year)s of %(province)s")
+        % {"year": campaign.year, "province": campaign.province.name},
+        scope=campaign.province.name,
+        filters_line=filter_summary(filterset),
+        headers=headers,
+        rows=rows(),
+    )

@@ -450,9 +450,11 @@ def commune_autocomplete(request):
     else:
         communes = Commune.objects.visible_to(request.user)
     communes = communes.select_related("district")
-    district = request.GET.get("district")
-    if district and district.isdigit():
-        communes = communes.filter(district=district)
+    # Narrowed to the district chosen beside it, or to one province (a campaign's nominating communes).
+    for level in ("district", "province"):
+        unit = request.GET.get(level)
+        if unit and unit.isdigit():
+            communes = communes.filter(**{level: unit})
     return _unit_autocomplete(
         communes, request, lambda c: f"{c.name} — {c.district.name}" if c.district_id else c.name
     )

@@ -4,7 +4,7 @@ import django_filters
 import django_filters.fields
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import F, QuerySet
+from django.db.models import F, QuerySet, Subquery
 from django_filters.constants import EMPTY_VALUES
 
 from core.fields import ReadOnceMixin, RowsReadOnce
@@ -24,23 +24,28 @@ class SortFilter(django_filters.OrderingFilter):
     def filter(self, qs, value):
         if value in EMPTY_VALUES:
             return qs
-        return qs.order_by(*[self._ordering(qs.model, param) for param in value], "pk")
+        return qs.order_by(*[self._ordering(qs, param) for param in value], "pk")
 
-    def _ordering(self, model, param):
+    def _ordering(self, qs, param):
         """The column's order, the rows without a value last whichever way (a branch founded on an unknown
         day is not the oldest, nor the newest): only for a nullable column, so that the others keep the plain
         order their indexes give."""
         ordering = self.get_ordering_value(param)
         name = ordering.lstrip("-")
-        if not _nullable(model, name):
+        if not _nullable(qs, name):
             return ordering
         column = F(name)
         return column.desc(nulls_last=True) if ordering.startswith("-") else column.asc(nulls_last=True)
 
 
-def _nullable(model, path: str) -> bool:
-    """Whether the field at `path` (through relations) may be empty; an annotation is taken as not."""
-    opts = model._meta
+def _nullable(qs, path: str) -> bool:
+    """Whether the field at `path` (through relations) of `qs`'s rows may be empty. An annotation may be when
+    it is a subquery's value (a nominee's score of the year, not there for one not assessed), not otherwise
+    (a count)."""
+    annotation = qs.query.annotations.get(path)
+    if annotation is not None:
+        return isinstance(annotation, Subquery)
+    opts = qs.model._meta
     for part in path.split("__"):
         try:
             field = opts.get_field(part)

@@ -315,6 +315,12 @@ COMMUNE_CASES = [
     ),
     ("campaign review", _url("awards:campaign_review", "commune_campaign"), _both(OK, FORBIDDEN), "get"),
     (
+        "campaign review export",
+        _url("awards:campaign_review_export", "commune_campaign"),
+        _both(OK, FORBIDDEN),
+        "get",
+    ),
+    (
         "campaign review (per commune)",
         lambda ids: (
             reverse("awards:campaign_review", args=[ids["commune_campaign"]]) + f"?commune={ids['tap_ngai']}"

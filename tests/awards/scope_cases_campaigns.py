@@ -152,6 +152,13 @@ CASES = [
     ),
     # An empty bulk post re-shows the page with its error (nothing ticked): nothing changes.
     Case("campaign review (post)", campaign_url("awards:campaign_review"), staff_page(), method="post"),
+    # The review list as .xlsx, as filtered and sorted.
+    Case("campaign review export", campaign_url("awards:campaign_review_export"), staff_page()),
+    Case(
+        "campaign review export (filtered)",
+        campaign_url("awards:campaign_review_export", suffix="?q=teo&status=da_gui&o=-score"),
+        staff_page(),
+    ),
     # The quota of each unit (the districts of Trà Vinh here), a page at a time.
     Case("campaign quotas", campaign_url("awards:campaign_quotas"), staff_page()),
     Case(

@@ -443,6 +443,30 @@ class TestQuotaPage:
             staff.get(self.url(w))
 
 
+class TestReviewPage:
+    def test_the_commune_is_typed_among_the_provinces_own(self, client, w):
+        """QA: the review's commune filter was a select of the province's 124 communes. It is typed, as every
+        list's commune filter is (core.widgets.AutocompleteSelect): the page carries the chosen commune only,
+        and the search offers the campaign province's communes, not the old ones the staff also read."""
+        login_verified(client, w["staff"])
+        url = reverse("awards:campaign_review", args=[w["campaign"].pk])
+        html = client.get(url).content.decode()
+        select = re.search(r'<select name="commune"[^>]*>(.*?)</select>', html, re.S)
+        assert select and "data-autocomplete-url" in select.group(0)
+        assert "Xã Hùng Hòa" not in select.group(1) and "Xã Tập Ngãi" not in select.group(1)
+        params = re.search(r'data-autocomplete-params="([^"]*)"', select.group(0)).group(1)
+        assert params == f"province={w['vinh_long'].pk}"
+        search = reverse("branches:commune_autocomplete") + f"?{params}&q=xa"
+        assert [r["text"] for r in client.get(search).json()["results"]] == ["Xã Hùng Hòa", "Xã Tập Ngãi"]
+        assert "Xã Hiếu Tử" in str(client.get(reverse("branches:commune_autocomplete") + "?q=xa").json())
+        # Chosen (the quota table's links), it is the one option, and the list is the commune's.
+        nominate(w["campaign"], w["teo"], w["officer"])
+        response = client.get(f"{url}?commune={w['tap_ngai'].pk}")
+        select = re.search(r'<select name="commune"[^>]*>(.*?)</select>', response.content.decode(), re.S)
+        assert "Xã Tập Ngãi" in select.group(1) and "Xã Hùng Hòa" not in select.group(1)
+        assert [n.person for n in response.context["nominations"]] == [w["teo"]]
+
+
 def publish(w, *, people) -> Campaign:
     campaign = w["campaign"]
     for person in people:

@@ -12,6 +12,8 @@ from awards import services
 from awards.campaign_views import CampaignReviewView
 from awards.models import Nomination, Quota
 from tests.awards.test_campaigns import grow
+from tests.awards.test_nominations import assessed, the_campaign
+from tests.excel import assert_staff_layout, read_export
 from tests.login import login_verified
 
 # The world and the personas are built once for the module (tests/conftest.py: world_once).
@@ -122,6 +124,39 @@ class TestPage:
         assert list(response.context["nominations"]) == [both[0]]
         assert f'name="nomination" value="{both[0].pk}"' not in response.content.decode()
 
+    def test_search_by_name_with_or_without_diacritics(self, client, tra_vinh_staff, world, both):
+        """QA: the review list had no search, where every list finds a name typed without its marks."""
+        login_verified(client, tra_vinh_staff)
+
+        def found(query):
+            return list(client.get(review_url(world["campaign"], query)).context["nominations"])
+
+        assert found("?q=teo") == [both[0]]
+        assert found("?q=NGUYEN+VAN+TEO") == [both[0]]
+        assert found("?q=Hồng+Nhung") == [both[1]]
+        assert found("?q=nguyen+nhung") == []
+        field = client.get(review_url(world["campaign"])).context["filter"].form["q"]
+        assert field.help_text == "Tên bí thư"
+
+    def test_the_headers_sort_by_name_unit_and_score(self, client, tra_vinh_staff, world, both):
+        """QA: the review list's columns did not sort, as every list's do (`?o=`); the nominees not assessed
+        come last whichever way the score is sorted."""
+        campaign = the_campaign(world)
+        assessed(both[0].person, 5)  # Tèo, of Tiểu Cần (846); Nhung, of Càng Long (844), not assessed
+        login_verified(client, tra_vinh_staff)
+
+        def order(query):
+            return list(client.get(review_url(campaign, query)).context["nominations"])
+
+        html = client.get(review_url(campaign, "?status=da_gui")).content.decode()
+        assert 'table-sort"' in html
+        for key in ("name", "district", "score"):
+            assert f'href="?status=da_gui&amp;o={key}"' in html
+        assert order("") == [both[1], both[0]]  # by unit code, then name
+        assert order("?o=name") == [both[1], both[0]] and order("?o=-name") == [both[0], both[1]]
+        assert order("?o=district") == [both[1], both[0]] and order("?o=-district") == [both[0], both[1]]
+        assert order("?o=-score") == [both[0], both[1]] and order("?o=score") == [both[0], both[1]]
+
     def test_score_and_rating_of_the_year_are_shown(self, client, tra_vinh_staff, world, both):
         login_verified(client, tra_vinh_staff)
         response = client.get(review_url(world["campaign"]))
@@ -213,6 +248,13 @@ class TestBulk:
         assert Nomination.objects.get(pk=both[0].pk).reviewed_by == tra_vinh_staff
         assert len(list(get_messages(response.wsgi_request))) == 1
 
+    def test_approve_the_ticked_of_a_search_keeps_it(self, client, tra_vinh_staff, world, both):
+        login_verified(client, tra_vinh_staff)
+        url = review_url(world["campaign"], "?q=teo&o=-score")
+        response = client.post(url, {"nomination": [both[0].pk], "action": "approve"})
+        assert response.status_code == 302 and response["Location"] == url
+        assert statuses(*both) == ["duyet", "da_gui"]
+
     def test_reject_selected_with_one_reason(self, client, tra_vinh_staff, world, both):
         login_verified(client, tra_vinh_staff)
         response = client.post(
@@ -295,18 +337,74 @@ class TestBulk:
         assert statuses(both[0]) == ["da_gui"]
 
 
+class TestExport:
+    def url(self, world, query=""):
+        return reverse("awards:campaign_review_export", args=[world["campaign"].pk]) + query
+
+    def test_the_list_under_review_as_filtered_and_sorted(self, client, tra_vinh_staff, world, both):
+        """QA: the nominations could be exported only once published. "Xuất Excel" of the review: the page's
+        rows, every page of them, as filtered and sorted, with the filters said above the table."""
+        services.nomination_reject(nomination=both[1], reviewer=tra_vinh_staff, reason="Thiếu báo cáo.")
+        login_verified(client, tra_vinh_staff)
+        html = client.get(review_url(world["campaign"], "?q=nhung&page=1")).content.decode()
+        assert f'href="{self.url(world)}?q=nhung"' in html
+        response = client.get(self.url(world, "?o=-name"))
+        assert response["Content-Disposition"].startswith(
+            f'attachment; filename="xet-duyet-tuyen-duong-{world["campaign"].year}.xlsx"'
+        )
+        export = read_export(response)
+        assert_staff_layout(
+            export,
+            title=f"Danh sách đề nghị tuyên dương năm {world['campaign'].year} của Tỉnh Trà Vinh",
+            unit="Tỉnh Trà Vinh",
+        )
+        assert export.header == (
+            "Huyện",
+            "Họ và tên",
+            "Chi đoàn",
+            "Xã",
+            "Điểm",
+            "Xếp loại",
+            "Tóm tắt thành tích",
+            "Trạng thái",
+            "Lý do không duyệt",
+        )
+        assert export.column("Họ và tên") == ["Nguyễn Văn Tèo", "Lê Thị Hồng Nhung"]
+        assert export.column("Trạng thái") == ["Đã gửi", "Không duyệt"]
+        assert export.column("Lý do không duyệt") == [None, "Thiếu báo cáo."]
+        filtered = read_export(client.get(self.url(world, "?q=nhung&status=khong_duyet")))
+        assert filtered.column("Họ và tên") == ["Lê Thị Hồng Nhung"]
+        assert "Tìm kiếm: nhung" in filtered.sheet["A3"].value
+
+    def test_for_the_province_only(self, client, cang_long_officer, vinh_long_staff, world):
+        client.force_login(cang_long_officer)
+        assert client.get(self.url(world)).status_code == 403
+        login_verified(client, vinh_long_staff)
+        assert client.get(self.url(world)).status_code == 404
+
+
 @pytest.mark.parametrize("persona", ["administrator", "tra_vinh_staff"])
-@pytest.mark.parametrize("query", ["", "?status=da_gui"])
-def test_query_count_does_not_grow(persona, query, as_persona, world, count_queries):
+@pytest.mark.parametrize(
+    "page,query",
+    [
+        ("awards:campaign_review", ""),
+        ("awards:campaign_review", "?status=da_gui"),
+        ("awards:campaign_review", "?q=nguyen&o=-score"),
+        ("awards:campaign_review_export", "?o=name"),
+    ],
+)
+def test_query_count_does_not_grow(persona, page, query, as_persona, world, count_queries):
     client = as_persona(persona)
+    url = reverse(page, args=[world["campaign"].pk]) + query
     grow(world, 1)
     with count_queries() as small:
-        assert client.get(review_url(world["campaign"], query)).status_code == 200
+        assert client.get(url).status_code == 200
     grow(world, 5)
     with count_queries() as large:
-        response = client.get(review_url(world["campaign"], query))
+        response = client.get(url)
         assert response.status_code == 200
-    assert len(response.context["nominations"]) >= 12
+    if page == "awards:campaign_review" and not query.startswith("?q="):
+        assert len(response.context["nominations"]) >= 12
     assert len(large) == len(small), f"{len(small)} → {len(large)} queries"
 
 
