@@ -133,6 +133,7 @@ PAGES = [
     page("campaign edit", "/awards/{open_campaign_id}/edit/", "form", STAFF_ROLES),
     page("campaign quotas", "/awards/{open_campaign_id}/quotas/", "form", STAFF_ROLES),
     page("campaign review", "/awards/{open_campaign_id}/review/", "list"),
+    page("campaign review export", "/awards/{open_campaign_id}/review/export.xlsx", "export", STAFF_ROLES),
     page("nominate", "/awards/{open_campaign_id}/nominate/", "form"),
     page("nomination detail", "/awards/nominations/{nomination_id}/", "detail"),
     page("published list", "/awards/{decided_campaign_id}/commendations/", "list"),
