@@ -230,7 +230,8 @@ def _training_parameters(request):
     quarter = form.chosen_quarter(framework, user=request.user)
     threshold = form.chosen_threshold(framework) if framework else selectors.DEFAULT_THRESHOLD
     if framework is not None and framework.is_points:
-        form.fields["threshold"].label = _("Threshold (share of the points, %)")
+        # The bound field, made while the form was validated, keeps the label it was made with.
+        form.fields["threshold"].label = form["threshold"].label = _("Threshold (share of the points, %)")
     if not request.GET.get("threshold"):
         # Show the threshold the page uses; a mistyped one stays in the field, beside its error.
         form.data = form.data.copy()
