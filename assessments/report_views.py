@@ -85,7 +85,7 @@ class ReportFilterForm(forms.Form):
             self.fields["threshold"] = forms.DecimalField(
                 label=_("Threshold"),
                 required=False,
-                max_digits=4,
+                max_digits=5,  # 100,00: a points framework's threshold is a share of the points
                 decimal_places=2,
                 localize=True,
                 widget=forms.TextInput(attrs={"inputmode": "decimal"}),
@@ -117,7 +117,8 @@ class ReportFilterForm(forms.Form):
         the same secretaries again, so quarters are never added together. None for another period."""
         if framework is None or not framework.is_quarterly:
             return None
-        quarter = self.cleaned_data.get("quarter") if self.is_valid() else None
+        self.is_valid()  # a mistyped threshold does not lose the quarter chosen beside it
+        quarter = self.cleaned_data.get("quarter")
         if not quarter:
             quarter = selectors.latest_quarter(user=user, framework=framework, counted=True)
             self.data = self.data.copy()

@@ -291,6 +291,14 @@ class TestQuarters:
         page = client.get(training, {"framework": quarterly.pk})
         assert page.context["needs"].groups[0].count == 0
         assert "Ngưỡng (% số điểm)" in page.content.decode()
+        # QA: all the points may be asked (100 %); a mistyped threshold keeps the quarter chosen beside it; an
+        # empty quarter says which quarter is empty, not the year.
+        whole = client.get(training, {"framework": quarterly.pk, "threshold": "100"})
+        assert not whole.context["form"].errors
+        mistyped = client.get(training, {"framework": quarterly.pk, "quarter": 1, "threshold": "abc"})
+        assert mistyped.context["quarter"] == 1 and mistyped.context["form"].errors
+        empty = client.get(summary, {"framework": quarterly.pk, "quarter": 4}).content.decode()
+        assert f"Chưa có đánh giá đã gửi hoặc đã xác nhận Quý 4/{quarterly.year}" in empty
         needs = client.get(training, {"framework": quarterly.pk, "quarter": 1}).context["needs"]
         assert needs.groups[0].count == 1 and needs.counted == 1
         export = read_export(
