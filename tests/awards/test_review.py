@@ -192,6 +192,16 @@ class TestPage:
         assert all("d-print-table-cell" in classes for classes, _cell in cells)
         assert any(str(linebreaksbr(n.summary)) in html for n in both)
         assert "data-report-scope" in html and "data-report-date" in html
+        assert "data-print-filters" not in html
+
+    def test_the_printed_list_says_what_it_was_filtered_by(self, client, tra_vinh_staff, world, districts):
+        """QA: the status tabs do not print, and a printed "Đã duyệt" list looked like the whole one: under
+        the unit and the day, the filters, as the export writes them above its table."""
+        login_verified(client, tra_vinh_staff)
+        query = f"?district={districts[0].pk}&q=teo"
+        html = client.get(review_url(world["campaign"], query)).content.decode()
+        printed = html[html.index("data-print-filters") :].split("</p>")[0]
+        assert f"Lọc theo: Tìm kiếm: teo; Huyện: {districts[0].name}" in " ".join(printed.split())
 
     def test_decided_campaign_is_read_only(self, client, tra_vinh_staff, world):
         login_verified(client, tra_vinh_staff)
