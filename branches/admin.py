@@ -199,10 +199,19 @@ class BranchSheetExport:
     # No choice of the model's raw fields (ids, keys, versions): the sheet's columns.
     export_form_class = ExportForm
 
+    def init_request_context_data(self, request, form):
+        # The page says the file's columns, not the default resource's model fields ("id, version, commune…").
+        context = super().init_request_context_data(request, form)
+        headers, _rows = branch_sheet(Branch.objects.none(), user=request.user)
+        context["fields_list"] = [(None, [str(header) for header in headers])]
+        return context
+
     def get_data_for_export(self, request, queryset, **kwargs):
         headers, rows = branch_sheet(queryset, user=request.user)
         return tablib.Dataset(
-            *([_date(value) for value in row] for row in rows), headers=[str(header) for header in headers]
+            *([_date(value) for value in row] for row in rows),
+            headers=[str(header) for header in headers],
+            title=str(_("Branches")),  # the sheet's name, as the portal's export (not "Tablib Dataset")
         )
 
     def get_export_filename(self, request, queryset, file_format):

@@ -78,8 +78,12 @@ def test_admin_exports_branches_in_the_portals_columns(client, administrator, wo
     branch = world["tieu_can"]
     type(branch).objects.filter(pk=branch.pk).update(founded_on=datetime.date(2010, 3, 26), member_count=12)
     login_verified(client, administrator)
-    form = client.get(reverse("admin:branches_branch_export")).context["form"]
+    page = client.get(reverse("admin:branches_branch_export"))
+    form = page.context["form"]
     assert not [name for name, field in form.fields.items() if getattr(field, "is_selectable_field", False)]
+    # The page names the file's columns (QA4: it listed the model's fields, "id, version, commune, …").
+    html = page.content.decode()
+    assert "<code>Chi đoàn, Loại, Xã, " in html and "name_key" not in html
 
     rows = list(csv.reader(io.StringIO(admin_export(client, "csv").decode("utf-8-sig"))))
     assert rows[0][:3] == ["Chi đoàn", "Loại", "Xã"] and "Số đoàn viên" in rows[0]
@@ -92,5 +96,6 @@ def test_admin_exports_branches_in_the_portals_columns(client, administrator, wo
     response = client.post(url, {"format": index, "resource": "0"})
     assert f"chi-doan-{timezone.localdate():%Y-%m-%d}.xlsx" in response["Content-Disposition"]
     sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.title == "Chi đoàn"  # as the portal's own export names it, not "Tablib Dataset"
     members = next(r for r in sheet.iter_rows(values_only=True) if r[0] == branch.name)
     assert 12 in members  # a number, not the text "12"
