@@ -766,6 +766,14 @@ def campaign_review_export(request, pk):
         _("Reason for not approving"),
     ]
 
+    def rating(nomination):
+        # A submitted assessment's rating is said to be not confirmed yet, as on the page
+        # (selectors.Candidate).
+        label = ratings.get(nomination.rating)
+        if label and nomination.assessment_status == Assessment.Status.SUBMITTED:
+            return _("%(rating)s (not confirmed)") % {"rating": label}
+        return label
+
     def rows():
         for nomination in nominations:
             yield [
@@ -774,7 +782,7 @@ def campaign_review_export(request, pk):
                 nomination.branch.name,
                 *([nomination.commune_then.name] if communes else []),
                 nomination.score,
-                ratings.get(nomination.rating),
+                rating(nomination),
                 nomination.summary,
                 statuses[nomination.status],
                 nomination.rejection_reason or None,

@@ -317,6 +317,7 @@ def test_an_unconfirmed_score_is_marked_where_nominees_are_ranked_and_reviewed(
     from django.urls import reverse
 
     from assessments.services import assessment_confirm
+    from tests.excel import read_export
     from tests.login import login_verified
 
     waiting, confirmed = (
@@ -334,6 +335,11 @@ def test_an_unconfirmed_score_is_marked_where_nominees_are_ranked_and_reviewed(
     login_verified(client, staff)
     review = client.get(reverse("awards:campaign_review", args=[rated_campaign.pk])).content.decode()
     assert review.count("data-unconfirmed") == 1
+    # Its export too (QA4: "3.09 | Hoàn thành nhiệm vụ", read as final): the rating says it, the score
+    # stays a number.
+    export = read_export(client.get(reverse("awards:campaign_review_export", args=[rated_campaign.pk])))
+    assert export.column("Xếp loại") == ["Hoàn thành xuất sắc nhiệm vụ (chưa xác nhận)"]
+    assert isinstance(export.column("Điểm")[0], int | float)
 
 
 # State machines --------------------------------------------------------------------------------------------
