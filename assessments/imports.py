@@ -167,10 +167,6 @@ class ScoreImport(ImportKind):
         # Those who fill in the commune grid, for a unit that still exists.
         return user.has_portal_role and user.unit_ended_on is None and self.framework_of(user) is not None
 
-    def refusal(self, user) -> str:
-        # An ended unit's secretaries are assessed by the units that keep their records now: said so.
-        return user.ended_unit_reason() if user.has_portal_role and user.unit_ended_on is not None else ""
-
     def template_lists(self, user) -> dict[str, list[str]]:
         # The unit's secretaries the rows are for (those leading a branch of a commune of today), as the
         # grid lists them: the "Full name" column's drop-down.

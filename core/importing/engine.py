@@ -419,7 +419,10 @@ class ImportKind:
 
     def refusal(self, user) -> str:
         """Why `user` may not import this kind, where the 403 page should say it rather than its general
-        sentence about roles (core.mixins.RefusedWithReason); "" for that sentence."""
+        sentence about roles (core.mixins.RefusedWithReason); "" for that sentence. Every kind refuses an
+        account of a unit that ended, which records nothing new: it is told who keeps the records now."""
+        if user.has_portal_role and user.unit_ended_on is not None:
+            return user.ended_unit_reason()
         return ""
 
     def for_user(self, user) -> ImportKind:

@@ -308,10 +308,12 @@ def test_an_ended_unit_is_told_who_assesses_its_former_secretaries(world, reform
         .split()
     )
     assert reason in grid and "không thể ghi nhận mới sau ngày đó" not in grid
-    refused = client.get(reverse("imports:batch_upload", args=["scores"]))
-    assert refused.status_code == 403
-    page = refused.content.decode()
-    assert reason in page and "Vai trò của tài khoản không cho phép" not in page
+    # Every import says it, the branches' and the secretaries' as the scores'.
+    for kind in ("scores", "branches", "secretaries"):
+        refused = client.get(reverse("imports:batch_upload", args=[kind]))
+        assert refused.status_code == 403, kind
+        page = refused.content.decode()
+        assert reason in page and "Vai trò của tài khoản không cho phép" not in page, kind
 
 
 def test_commune_officers_list_has_no_unit_filters_and_leads_to_its_grid(world, reform, client):
