@@ -206,7 +206,7 @@ def campaign_save(*, campaign: Campaign, quotas: dict, user, version: int | None
         if stored.is_decided:
             _refuse(_("The decision is published: the campaign is locked."), "campaign_locked")
         default_before = stored.default_quota
-        campaign._change_reason = _quota_changes(campaign, quotas, default_before=stored.default_quota)
+        campaign._change_reason = _quota_changes(campaign, quotas, default_before=default_before)
         problem = opens_problem(stored, campaign.opens_on)
         if problem:
             raise ValidationError({"opens_on": problem})
