@@ -20,9 +20,9 @@ from django.db.models.functions import Coalesce
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from simple_history.models import HistoricalRecords
 
 from core.choices import status_is
+from core.history import HistoricalRecords
 from core.model_fields import PlacesDecimalField
 from core.navigation import object_url
 from core.scope import ScopedQuerySet

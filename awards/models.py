@@ -18,10 +18,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
-from simple_history.models import HistoricalRecords
 
 from assessments.models import Rating
 from core.choices import status_is
+from core.history import HistoricalRecords
 from core.navigation import object_url
 from core.scope import ScopedQuerySet
 from core.text import fold, normalize_name

@@ -16,6 +16,27 @@ from django.db import models
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from simple_history import manager as history_manager
+from simple_history import models as history_models
+
+
+class HistoryManager(history_manager.HistoryManager):
+    """simple-history's manager, its class built once: the library builds a new manager class
+    (`from_queryset`) at every read of `Model.history`, and every save of a model with history reads it
+    (about 150 µs a save, a tenth of a plain one)."""
+
+    @classmethod
+    @functools.cache
+    def from_queryset(cls, queryset_class, class_name=None):
+        return super().from_queryset(queryset_class, class_name)
+
+
+class HistoricalRecords(history_models.HistoricalRecords):
+    """The history of a model (django-simple-history), through `HistoryManager`."""
+
+    def __init__(self, *args, history_manager=HistoryManager, **kwargs):
+        super().__init__(*args, history_manager=history_manager, **kwargs)
+
 
 HISTORY_TYPES = {"+": gettext_lazy("Created"), "~": gettext_lazy("Changed"), "-": gettext_lazy("Deleted")}
 

@@ -15,8 +15,8 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from simple_history.models import HistoricalRecords
 
+from core.history import HistoricalRecords
 from core.navigation import object_url
 from core.scope import ScopedQuerySet
 from core.text import fold, name_sort_key, normalize_name
