@@ -50,7 +50,12 @@ class OrganisedFilterMixin:
             del self.filters["district"]
             del self.filters["commune"]
         if user.is_district_officer:
-            del self.filters["level"]
+            if getattr(self.queryset, "province_wide", False):
+                # Its district's own and its province's (ProgrammeQuerySet.province_wide): never a commune's.
+                choices = self.filters["level"].extra["choices"]
+                self.filters["level"].extra["choices"] = [c for c in choices if c[0] != "commune"]
+            else:
+                del self.filters["level"]
         districts_of_the_past(self, user)
 
     def filter_search(self, queryset, name, value):

@@ -79,25 +79,25 @@ def fixed_organiser(user):
 
 
 def may_edit(user, record) -> bool:
-    """A commune officer reads the seminars its secretaries attended but edits only its commune's own."""
+    """A commune officer reads the seminars its secretaries attended but edits only its commune's own; a
+    district or commune officer reads its province's programmes (ProgrammeQuerySet.province_wide) and
+    edits only its own unit's."""
     if user.is_commune_officer:
         return record.commune_id == user.commune_id
+    if user.is_district_officer:
+        return record.district_id == user.district_id
     return True
 
 
 def programmes_offered(user, *, current=None):
-    """The programmes a seminar or a model of `user` could belong to: of the user's scope (and, to a district
-    officer, its province's own), begun by this year and, for a district or commune officer, of its unit's
-    province (one read through a seminar its secretaries attended is another's: InitiativeForm refuses it)
-    and, for a unit that began or ended (Đoàn xã Tập Ngãi from 2025), running in a year it existed; and the
-    record's `current` one (a seminar's date is checked on saving: models.programme_period_error). The
-    seminar form and the models form offer these alike."""
+    """The programmes a seminar or a model of `user` could belong to: of the user's scope (a district or
+    commune officer's includes its province's own: ProgrammeQuerySet.province_wide), begun by this year and,
+    for a district or commune officer, of its unit's province (one read through a seminar its secretaries
+    attended, or a province's that went into it, is another's: InitiativeForm refuses it) and, for a unit
+    that began or ended (Đoàn xã Tập Ngãi from 2025), running in a year it existed; and the record's
+    `current` one (a seminar's date is checked on saving: models.programme_period_error). The seminar form
+    and the models form offer these alike."""
     programmes = Programme.objects.visible_to(user)
-    if user.is_district_officer:
-        # The province's own programmes are open to its districts too.
-        programmes = Programme.objects.filter(
-            Q(pk__in=programmes) | Q(province=user.district.province_id, district__isnull=True)
-        )
     could_apply = Q(from_year__lte=timezone.localdate().year)
     unit = fixed_organiser(user)
     if unit is not None:

@@ -4,8 +4,8 @@
 An organiser is any unit's Union: the province's (Tỉnh đoàn), a commune's (Đoàn xã, from 1 July 2025) or, for
 the past, a district's (Huyện đoàn); never both a district and a commune. District officers see and change
 their own district's records only; commune officers their commune's (and read the seminars their branches'
-secretaries attended); provincial staff the whole province and its predecessors', province-level ones
-included.
+secretaries attended); both read their province's own programmes too (ProgrammeQuerySet.province_wide);
+provincial staff the whole province and its predecessors', province-level ones included.
 """
 
 import datetime
@@ -37,21 +37,35 @@ class OrganisedQuerySet(ScopedQuerySet):
     # No former-branch path: the records of an ended unit (a Huyện đoàn) are those it organised, not its
     # former branches' later ones (Đoàn xã Tập Ngãi's 2026 seminars are not Huyện đoàn Tiểu Cần's).
     organiser_commune_path = "commune"
+    #: whether a district or commune officer reads its province's own rows too (district and commune empty):
+    #: what its unit works within and files its own under (the programmes)
+    province_wide = False
 
     def _scope_condition(self, user) -> Q | None:
         visible = super()._scope_condition(user)
+        if user.is_district_officer and self.province_wide and visible is not None:
+            return visible | self._province_own(user.district.province_id)
         if user.is_commune_officer:
             # Both sets of ids as one (a UNION, as an array: core/lookups.py): with an OR of the two,
             # PostgreSQL joined every open proposal in the country to its seminar to keep a commune's few
             # (its follow-up page, 18 ms of SQL).
-            own_records = {self.organiser_commune_path: user.commune_id}
+            own_records = Q(**{self.organiser_commune_path: user.commune_id})
+            if self.province_wide:
+                # Its province's, and those of the provinces that went into it, as campaigns are
+                # (awards.models.ProvinceWideQuerySet): a commune answers to its province directly.
+                own_records |= self._province_own(user.scope_province_ids(), "in")
             if visible is None:
-                return Q(**own_records)
+                return own_records
             base = self.model._base_manager
-            own = base.filter(**own_records)
+            own = base.filter(own_records)
             either = base.filter(visible).order_by().values("pk").union(own.order_by().values("pk"))
             return Q(pk__any_of=either)
         return visible
+
+    @staticmethod
+    def _province_own(province, lookup: str = "exact") -> Q:
+        """The rows the province itself organises (no district, no commune)."""
+        return Q(**{f"province__{lookup}": province}, district__isnull=True, commune__isnull=True)
 
     def search(self, query: str | None):
         """Each word in the title or in the organiser's name as shown ("tieu can" and "huyen doan tieu can"
@@ -74,6 +88,9 @@ class OrganisedQuerySet(ScopedQuerySet):
 class ProgrammeQuerySet(OrganisedQuerySet):
     commune_path = "seminars__participants__terms__branch__commune"
     multi_valued_paths = frozenset({commune_path})
+    # A province's programme gathers its districts' (before 2025) or its communes' seminars and models: they
+    # read it and file theirs under it (forms.programmes_offered), and change only their own (forms.may_edit).
+    province_wide = True
 
 
 class SeminarQuerySet(OrganisedQuerySet):

@@ -97,6 +97,13 @@ def tap_ngai_programme():
     )
 
 
+def province_programme():
+    """Tỉnh đoàn Vĩnh Long's own programme: its communes read it (and file under it), neither changes it."""
+    from seminars.models import Programme
+
+    return Programme.objects.create(province=_tap_ngai().province, name="Thanh niên xã mới", from_year=2026)
+
+
 CASES = [
     Case(
         "grid of a new commune", lambda w: reverse("assessments:commune_grid", args=[TAP_NGAI]), in_tap_ngai()
@@ -148,5 +155,15 @@ CASES = [
         "programme of a commune: edit",
         lambda w: reverse("seminars:programme_update", args=[tap_ngai_programme().pk]),
         in_tap_ngai(),
+    ),
+    Case(
+        "programme of the new province",
+        lambda w: province_programme().get_absolute_url(),
+        in_tap_ngai(neighbour_officer=OK),
+    ),
+    Case(
+        "programme of the new province: edit",
+        lambda w: reverse("seminars:programme_update", args=[province_programme().pk]),
+        in_tap_ngai(tap_ngai_officer=FORBIDDEN, neighbour_officer=FORBIDDEN),
     ),
 ]

@@ -211,11 +211,14 @@ class TestListPages:
         response = client.get(reverse(MODELS), {"commune": thanh_duc.pk})
         assert "commune" in response.context["filter"].form.errors
         assert "Thanh niên Vĩnh Long tình nguyện" not in _names(response, "initiatives")
-        # An officer's list is its own unit's: nothing to narrow by unit.
+        # An officer's list is its own unit's: nothing to narrow by unit; its programmes are its district's
+        # and its province's (ProgrammeQuerySet.province_wide), never a commune's.
         client.force_login(tieu_can_officer)
         for url in (MODELS, PROGRAMMES):
             form = client.get(reverse(url)).context["filter"].form
-            assert not {"district", "commune", "level"} & set(form.fields), url
+            assert not {"district", "commune"} & set(form.fields), url
+            assert ("level" in form.fields) == (url == PROGRAMMES)
+        assert [value for value, _label in form.fields["level"].choices] == ["", "district", "province"]
 
     def test_the_lists_offer_their_export_with_the_filters_and_a_print_view(
         self, client, tra_vinh_staff, world, records

@@ -244,6 +244,66 @@ def test_a_commune_officer_keeps_its_communes_programme_and_reads_the_one_its_se
     assert client.get(reverse("seminars:programme_update", args=[district.pk])).status_code == 403
 
 
+def test_the_provinces_own_programme_is_read_and_filed_under_by_its_communes_and_districts(
+    client, world, reform, tieu_can_officer, cang_long_officer, tra_vinh_staff
+):
+    """QA: doanxa.tapngai was offered no programme of Tỉnh đoàn Vĩnh Long on the seminar and model forms, did
+    not see it in the list, and its page answered 404: in the new world the province runs its communes
+    directly. A district officer read its province's programme in neither (only the forms offered it). Both
+    read it and file under it; neither changes it; another province's and another unit's stay 404."""
+    province_own = Programme.objects.create(
+        province=reform["province"], name="Thanh niên xã mới", from_year=2026, to_year=2030
+    )
+    neighbours = Programme.objects.create(
+        province=reform["province"], commune=reform["neighbour"], name="Thanh niên Càng Long", from_year=2026
+    )
+    old_province_own = Programme.objects.create(
+        province=world["tieu_can"].commune.province, name="Tuổi trẻ Trà Vinh", from_year=2021, to_year=2025
+    )
+    tieu_can_own = tieu_can_programme(world, to_year=2025)
+
+    def reads(user, programme):
+        login_verified(client, user)
+        listed = programme in client.get(reverse("seminars:programme_list")).context["programmes"]
+        status = client.get(programme.get_absolute_url()).status_code
+        assert listed == (status == 200), (user, programme)
+        return status
+
+    for officer in (reform["officer"], reform["neighbour_officer"]):
+        assert reads(officer, province_own) == 200
+        assert client.get(reverse("seminars:programme_update", args=[province_own.pk])).status_code == 403
+        assert not client.get(province_own.get_absolute_url()).context["may_edit"]
+    # Tỉnh Trà Vinh went into today's province: its communes read its programmes, as its campaigns.
+    assert reads(reform["officer"], old_province_own) == 200
+    assert reads(reform["officer"], neighbours) == 404
+    for url in (reverse("seminars:seminar_create"), reverse("seminars:initiative_create")):
+        offered = client.get(url).context["form"].fields["programme"].queryset
+        assert list(offered) == [province_own], url  # not the old province's, not the neighbour's
+    # The filter offers what can match: its commune's, a district's (through its secretaries' seminars) and
+    # the province's.
+    level = client.get(reverse("seminars:programme_list")).context["filter"].form.fields["level"]
+    assert [value for value, _label in level.choices] == ["", "commune", "district", "province"]
+    assert reads(reform["staff"], province_own) == 200
+
+    for officer in (tieu_can_officer, cang_long_officer):
+        assert reads(officer, old_province_own) == 200
+        assert client.get(reverse("seminars:programme_update", args=[old_province_own.pk])).status_code == 403
+        assert reads(officer, province_own) == 404  # another province's
+    assert reads(cang_long_officer, tieu_can_own) == 404
+    level = client.get(reverse("seminars:programme_list")).context["filter"].form.fields["level"]
+    assert [value for value, _label in level.choices] == ["", "district", "province"]
+    names = lambda **query: [  # noqa: E731
+        p.name for p in client.get(reverse("seminars:programme_list"), query).context["programmes"]
+    ]
+    assert names(level="province") == ["Tuổi trẻ Trà Vinh"] and names(level="district") == []
+    # Each named by its organiser, which is no longer always the reader's own district.
+    assert (
+        '<td class="d-none d-sm-table-cell d-print-table-cell">Tỉnh đoàn Trà Vinh</td>'
+        in client.get(reverse("seminars:programme_list")).content.decode()
+    )
+    assert reads(tra_vinh_staff, province_own) == 404
+
+
 def test_edit_and_a_stale_edit_refused(client, tieu_can_officer, world):
     programme = tieu_can_programme(world)
     login_verified(client, tieu_can_officer)
@@ -308,9 +368,12 @@ def test_the_page_lists_its_seminars_and_models_within_the_readers_scope(
         assert f'href="{programme.get_absolute_url()}"' in client.get(url).content.decode(), url
 
 
-def test_a_programme_the_reader_cannot_open_is_named_without_a_link(client, tieu_can_officer, world):
-    """A province's programme, which a district officer does not read, on its own seminar's page."""
-    programme = tieu_can_programme(world, district=None, name="Chương trình của tỉnh")
+def test_a_programme_the_reader_cannot_open_is_named_without_a_link(
+    client, tieu_can_officer, world, cang_long
+):
+    """Another district's programme, which a district officer does not read, on its own seminar's page (set
+    in the database: the forms offer none of another district's; its province's own it reads)."""
+    programme = tieu_can_programme(world, district=cang_long, name="Chương trình của tỉnh")
     Seminar.objects.filter(pk=world["tieu_can_seminar"].pk).update(programme=programme)
     login_verified(client, tieu_can_officer)
     html = client.get(world["tieu_can_seminar"].get_absolute_url()).content.decode()
