@@ -5,6 +5,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -18,7 +19,7 @@ from core.versioning import VERSION_FIELD, VersionedForm
 from core.widgets import AutocompleteSelect, AutocompleteSelectMultiple, DateInput, Textarea
 from secretaries.models import Person
 
-from .models import Programme, Proposal, Seminar, union_body_name
+from .models import MAX_OTHER_ATTENDEES, Programme, Proposal, Seminar, too_many_attendees, union_body_name
 from .seminar_selectors import organiser_units, with_branch_name
 from .services import check_held_by, check_held_not_ahead, proposal_due_error
 
@@ -226,6 +227,12 @@ class SeminarForm(ErrorSummary, VersionedForm, forms.ModelForm):
         self.fields["participants"].queryset = with_branch_name(Person.objects.visible_to(user))
         self.fields["programme"].queryset = programmes_offered(user, current=self.instance.programme_id)
         self.fields["programme"].empty_label = NO_CHOICE
+        # The form's own limit is the seminar's, said in its words (as the branch form's member count): on
+        # PostgreSQL the field would otherwise also say the column's (2,147,483,647) beside it.
+        others = self.fields["other_attendees"]
+        others.max_value = MAX_OTHER_ATTENDEES
+        others.validators = [v for v in others.validators if not isinstance(v, MaxValueValidator)]
+        others.validators.append(MaxValueValidator(MAX_OTHER_ATTENDEES, message=too_many_attendees()))
         if (ended := user.unit_ended_on) is not None:
             # Said before the whole form is filled in, not only on saving (check_held_by).
             self.fields["held_on"].help_text = _(

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -321,6 +321,22 @@ class Programme(Versioned, Organised):
         return self.from_year <= year and (self.to_year is None or year <= self.to_year)
 
 
+#: more people besides the secretaries than a seminar gathers: a typing mistake (an extra zero, a phone
+#: number pasted)
+MAX_OTHER_ATTENDEES = 10_000
+
+
+def too_many_attendees() -> str:
+    return gettext("A seminar has at most %(limit)s other attendees: check the number.") % {
+        "limit": number_format(MAX_OTHER_ATTENDEES, force_grouping=True)
+    }
+
+
+def validate_other_attendees(value) -> None:
+    if value is not None and value > MAX_OTHER_ATTENDEES:
+        raise ValidationError(too_many_attendees(), code="too_many")
+
+
 class Seminar(Versioned, Organised):
     title = models.CharField(_("title"), max_length=300)
     title_key = models.CharField(max_length=300, editable=False, db_index=True)
@@ -339,7 +355,10 @@ class Seminar(Versioned, Organised):
         "secretaries.Person", verbose_name=_("participating secretaries"), blank=True, related_name="seminars"
     )
     other_attendees = models.PositiveIntegerField(
-        _("other attendees"), default=0, help_text=_("Cadres and guests who are not branch secretaries.")
+        _("other attendees"),
+        default=0,
+        validators=[validate_other_attendees],
+        help_text=_("Cadres and guests who are not branch secretaries."),
     )
     outcome = models.TextField(_("outcomes"), blank=True)
     created_by = models.ForeignKey(

@@ -156,3 +156,33 @@ def test_a_party_date_of_someone_born_on_29_february_is_checked_not_crashed():
     check_party_date(is_party_member=True, date_of_birth=born, party_joined_on=datetime.date(2026, 3, 1))
     with pytest.raises(ValidationError):
         check_party_date(is_party_member=True, date_of_birth=born, party_joined_on=datetime.date(2026, 2, 28))
+
+
+def test_a_seminar_refuses_a_hundred_billion_other_attendees_beside_the_field(
+    client, tieu_can_officer, world
+):
+    """QA: "Người tham dự khác" took 99,999,999,999 (the page said "Tổng cộng 100.000.000.002"), and with it
+    the list's column, its order and the export. Refused beside the field in the form's words, whatever the
+    database's integer limit, and by the model's validation (Django admin); 10,000 is still taken."""
+    from django.core.exceptions import ValidationError
+
+    from seminars.models import Seminar
+    from tests.seminars.test_seminar_pages import seminar_data
+
+    client.force_login(tieu_can_officer)
+    data = seminar_data(title="Tọa đàm quá đông", other_attendees="99999999999")
+    response = client.post(reverse("seminars:seminar_create"), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["other_attendees"] == [
+        "Một tọa đàm có nhiều nhất 10.000 người tham dự khác: hãy kiểm tra lại số này."
+    ]
+    assert 'value="99999999999"' in response.content.decode()
+    assert not Seminar.objects.filter(title="Tọa đàm quá đông").exists()
+    response = client.post(reverse("seminars:seminar_create"), {**data, "other_attendees": "10000"})
+    assert response.status_code == 302
+    assert Seminar.objects.get(title="Tọa đàm quá đông").other_attendees == 10_000
+    seminar = world["tieu_can_seminar"]
+    seminar.other_attendees = 10_001
+    with pytest.raises(ValidationError) as refused:
+        seminar.full_clean()
+    assert list(refused.value.message_dict) == ["other_attendees"]
