@@ -12,7 +12,9 @@ first. Instead:
 - `StaleEdit` is a `ValidationError` whose messages say who saved, when, and each field they changed with
   its new value: views already show a service's refusal on the form, so the page re-renders with the
   officer's typed values kept and the other person's changes listed above them. The hidden version is
-  moved on to the current one, so saving again (after reading the changes) deliberately replaces them.
+  moved on to the current one, so saving again (after reading the changes) deliberately replaces them
+  with what the officer typed; a field the officer left as loaded shows the value saved meanwhile
+  (`VersionedForm.refreshed`), so that saving again does not put back what the page had loaded.
 - `VersionedAdminMixin`: the same for Django admin change forms.
 
 Why not django-concurrency: it checks the version inside `Model.save()` for every save (services that
@@ -28,7 +30,7 @@ import datetime
 from dataclasses import dataclass
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.utils import formats, timezone
 from django.utils.text import capfirst
@@ -98,12 +100,13 @@ def _by_this_user(record) -> bool:
 HIDDEN_FIELDS = {"version", "updated_at", "created_at", "name_key", "title_key", "search_key", "sort_key"}
 
 
-def changes_since(instance, version: int) -> tuple[list, list[FieldChange]]:
-    """The history records saved after `version` (oldest first) and, per field, its latest new value with
-    who changed it and when. Empty when the model keeps no history."""
+def changes_since(instance, version: int) -> tuple[list, list[FieldChange], object]:
+    """The history records saved after `version` (oldest first), per field its latest new value with who
+    changed it and when, and the record of `version` itself (None when there is none). Empty when the model
+    keeps no history."""
     history = getattr(instance, "history", None)
     if history is None:
-        return [], []
+        return [], [], None
     newer = list(history.filter(version__gt=version).select_related("history_user").order_by("history_date"))
     base = history.filter(version__lte=version).order_by("-history_date", "-history_id").first()
     model = type(instance)
@@ -126,20 +129,23 @@ def changes_since(instance, version: int) -> tuple[list, list[FieldChange]]:
                         when=record.history_date,
                     )
         previous = record
-    return newer, list(latest.values())
+    return newer, list(latest.values()), base
 
 
 class StaleEdit(ValidationError):
     """The record was saved by someone else after this form was loaded: nothing was saved.
 
     A ValidationError, so a view that shows a service's refusal on the form shows this one too. Carries
-    the record (`instance`, as stored now), its `current_version` and the `changes`."""
+    the record (`instance`, as stored now), its `current_version`, the `changes` and the history record of
+    the version the form was loaded from (`loaded_record`, None without one)."""
 
     def __init__(self, instance, *, loaded_version: int | None):
         self.instance = instance
         self.loaded_version = loaded_version
         self.current_version = getattr(instance, "version", None)
-        records, self.changes = changes_since(instance, loaded_version or 0) if instance else ([], [])
+        records, self.changes, self.loaded_record = (
+            changes_since(instance, loaded_version or 0) if instance else ([], [], None)
+        )
         if instance is None:
             lines = [_("This record was removed by someone else after you opened it. Nothing was saved.")]
         else:
@@ -239,7 +245,10 @@ class VersionedForm(forms.Form):
 
     def version_seen(self, error: StaleEdit) -> None:
         """The officer has now been shown the other changes: the next save counts from the current
-        version (and replaces them deliberately)."""
+        version and replaces deliberately what they typed over. A field they left as it was loaded shows
+        the value saved since (`refreshed`): saving again keeps it, rather than putting back what the page
+        had loaded (a proposal's follow-up recorded meanwhile on its own page, undone by a second save of
+        the seminar that never touched it)."""
         same = (
             error.instance is not None
             and self.versioned_object is not None
@@ -249,7 +258,40 @@ class VersionedForm(forms.Form):
         if same and self.is_bound:
             data = self.data.copy()
             data[self.add_prefix(VERSION_FIELD)] = str(error.current_version)
+            for name, value in self.refreshed(error).items():
+                data[self.add_prefix(name)] = value
             self.data = data
+
+    def refreshed(self, error: StaleEdit) -> dict:
+        """{field name: the value saved since, as the form posts it} for the fields of the record that were
+        changed after this form was loaded and that the officer left as loaded (their own changes are kept,
+        and replace the others' on the next save). Read from the history record of the loaded version: none
+        without history (nothing refreshed), nor for a many-to-many field, whose history is kept apart."""
+        loaded, cleaned = error.loaded_record, getattr(self, "cleaned_data", {})
+        if loaded is None:
+            return {}
+        model = type(error.instance)
+        values = {}
+        for name, field in self.fields.items():
+            if name == VERSION_FIELD or field.disabled or name not in cleaned:
+                continue
+            try:
+                model_field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if (
+                not model_field.concrete
+                or model_field.many_to_many
+                or not hasattr(loaded, model_field.attname)
+            ):
+                continue
+            before, saved = getattr(loaded, model_field.attname), getattr(error.instance, model_field.attname)
+            typed = cleaned[name]
+            typed = typed.pk if isinstance(typed, models.Model) else typed
+            if saved != before and typed == before:
+                value = field.prepare_value(saved)
+                values[name] = "" if value is None else value
+        return values
 
 
 class VersionedAdminForm(VersionedForm, forms.ModelForm):

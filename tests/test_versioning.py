@@ -351,6 +351,37 @@ def test_seminar_proposal_changed_on_the_followup_page_is_not_overwritten(
     proposal.refresh_from_db()
     assert (proposal.status, proposal.result) == ("hoan_thanh", "Đã tập huấn")
     assert response.context["proposals"].forms[0][VERSION_FIELD].value() == str(proposal.version)
+    # QA: saving again, as the refusal invites, put back the status and result the page had loaded, which
+    # the officer never touched. The row now shows the follow-up saved meanwhile, and keeps it.
+    again = open_form_from(response)
+    assert (again["proposals-0-status"], again["proposals-0-result"]) == ("hoan_thanh", "Đã tập huấn")
+    assert again["venue"] == "Trường THCS"
+    assert client.post(url, again).status_code == 302
+    proposal.refresh_from_db()
+    seminar.refresh_from_db()
+    assert (proposal.status, proposal.result, seminar.venue) == ("hoan_thanh", "Đã tập huấn", "Trường THCS")
+
+
+def test_a_field_typed_over_a_change_made_meanwhile_is_kept_the_others_refreshed(
+    client, second, tieu_can_officer, tra_vinh_staff, world
+):
+    """core.versioning.VersionedForm.refreshed, on any edit form: what the officer changed stays as typed
+    (and replaces the other's value on the next save); what they left as loaded shows the value saved
+    since."""
+    branch = world["tieu_can"]
+    url = reverse("branches:branch_update", args=[branch.pk])
+    mine = open_form(login(client, tieu_can_officer), url)
+    theirs = open_form(login(second, tra_vinh_staff), url)
+    assert second.post(url, {**theirs, "member_count": "55", "name": "Ấp Cây Gòn B"}).status_code == 302
+
+    response = client.post(url, {**mine, "name": "Ấp Cây Gòn A"})
+
+    refused_as_stale(response, who=tra_vinh_staff, their_value="55", typed="Ấp Cây Gòn A")
+    again = open_form_from(response)
+    assert (again["name"], again["member_count"]) == ("Ấp Cây Gòn A", "55")
+    assert client.post(url, again).status_code == 302
+    branch.refresh_from_db()
+    assert (branch.name, branch.member_count) == ("Ấp Cây Gòn A", 55)
 
 
 def test_proposal_followup_stale_update_is_refused(client, second, tieu_can_officer, tra_vinh_staff, world):
