@@ -144,7 +144,8 @@ def _gallery_url(seminar: Seminar) -> str:
 @portal_view
 def photo_upload(request, pk):
     """All files or none: each is checked and re-encoded first, then photos_add stores them in one
-    transaction. A refusal is reported as a message on the seminar page, where the form is."""
+    transaction. A refusal shows the seminar page again with the form as posted: the refusal beside the
+    files, the caption as typed (the files themselves a browser never fills in again)."""
     seminar = _seminar_in_scope(request, pk)
     form = PhotoUploadForm(request.POST, request.FILES, seminar=seminar)
     if form.is_valid():
@@ -154,17 +155,19 @@ def photo_upload(request, pk):
                 seminar=seminar, images=images, captions=[form.cleaned_data["caption"]] * len(images)
             )
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            form.add_error("images", error)
         else:
             count = len(images)
             added = ngettext("%(count)s photo was added.", "%(count)s photos were added.", count)
             messages.success(request, added % {"count": count})
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-    return redirect(_gallery_url(seminar))
+            return redirect(_gallery_url(seminar))
+    # Not at the top: the seminar's page includes the gallery this module draws (gallery_context).
+    from .seminar_views import SeminarDetailView
+
+    page = SeminarDetailView(photo_form=form)
+    page.setup(request, pk=seminar.pk)
+    page.object = page.get_object()
+    return page.render_to_response(page.get_context_data(object=page.object))
 
 
 @portal_view

@@ -124,6 +124,9 @@ def seminar_export(request):
 class SeminarDetailView(SeminarQuerysetMixin, DetailView):
     template_name = "seminars/seminar_detail.html"
     context_object_name = "seminar"
+    #: the photo form as posted, when an upload was refused (photo_views.photo_upload): shown with its
+    #: errors and what was typed
+    photo_form = None
 
     def get_queryset(self):
         people = Person.objects.only("id", "full_name", "sort_key", "date_of_birth").order_by(
@@ -160,7 +163,7 @@ class SeminarDetailView(SeminarQuerysetMixin, DetailView):
             may_edit=editable,
             # Its proposals' follow-up, each on its own page (the follow-up list's rule: followup_views).
             may_follow_up=editable and services.may_follow_up(self.request.user),
-            **gallery_context(seminar, editable=editable),
+            **gallery_context(seminar, self.photo_form, editable=editable),
             **kwargs,
         )
 
