@@ -60,12 +60,23 @@ class HistoryRow:
     step: str = ""
 
 
+def _is_count(model_field) -> bool:
+    """An integer field that holds a count (a branch's members, a seminar's other attendees), written with
+    the language's thousand separator; not a small one, which holds a year, an order, a quarter or a score
+    (2026, not "2.026"), nor a key."""
+    return (
+        isinstance(model_field, models.IntegerField)
+        and not isinstance(model_field, models.SmallIntegerField | models.PositiveSmallIntegerField)
+        and not model_field.primary_key
+    )
+
+
 def display_value(model_field, value, names: dict | None = None) -> str:
     """A field's value as the portal writes it wherever a change is shown (the history on a page, a stale
     edit's message, Django admin's history): a choice by its label, a related object by its name (from
     `names`, read once for a page's rows; without them asked here, for the one value of a stale edit's
-    message), a moment in Vietnam's time, a date dd/mm/yyyy, a score with the language's separators,
-    nothing as "—"."""
+    message), a moment in Vietnam's time, a date dd/mm/yyyy, a score with the language's separators, a
+    count grouped by three ("1.200"), nothing as "—"."""
     if isinstance(value, list) and value:  # a many-to-many field tracked by the history
         return ngettext("%(count)d chosen", "%(count)d chosen", len(value)) % {"count": len(value)}
     if value is None or value == "" or value == []:
@@ -79,6 +90,8 @@ def display_value(model_field, value, names: dict | None = None) -> str:
         return str(related) if related is not None else str(value)
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
+    if isinstance(value, int) and _is_count(model_field):
+        return formats.number_format(value, force_grouping=True)  # "1.200" in Vietnamese, as the pages say it
     if isinstance(value, datetime):
         # Stored in UTC: shown in Vietnam's time (04:00 on 02/12 there is 21:00 on 01/12 in UTC).
         return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")

@@ -51,6 +51,30 @@ def test_a_score_is_written_as_the_language_writes_it():
     assert display_value(Assessment._meta.get_field("quarter"), 3, {}) == "3"
 
 
+def test_a_count_is_grouped_as_the_language_writes_it_a_year_is_not(client, tieu_can_officer, world):
+    """QA: a seminar's other attendees read "Người tham dự khác: 1200" on its page and "12 → 1200" in its
+    history, beside "1.200 người khác" in its summary. A count is grouped in both (and in a stale edit's
+    message, which writes values the same way); a year stays 2026."""
+    from django.utils import translation
+
+    from branches.models import Branch
+    from seminars.models import Initiative, Seminar
+
+    others = Seminar._meta.get_field("other_attendees")
+    with translation.override("vi"):
+        assert display_value(others, 1200, {}) == "1.200"
+        assert display_value(Branch._meta.get_field("member_count"), 12000, {}) == "12.000"
+        assert display_value(Initiative._meta.get_field("from_year"), 2026, {}) == "2026"
+    with translation.override("en"):
+        assert display_value(others, 1200, {}) == "1,200"
+    seminar = world["tieu_can_seminar"]
+    seminar.other_attendees = 1200
+    seminar.save()
+    client.force_login(tieu_can_officer)
+    html = client.get(seminar.get_absolute_url()).content.decode()
+    assert "Người tham dự khác: 1.200" in html and "1200" not in html
+
+
 def test_one_save_is_one_row_of_history(world, tieu_can_officer):
     """A seminar saved with its participants writes two records (the row, then the relation); the history
     shows one, "Created", not a second, empty "Changed". A later change stays its own row."""
