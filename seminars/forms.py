@@ -9,7 +9,6 @@ from django.core.validators import MaxValueValidator
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -120,7 +119,7 @@ class OrganisedForm(forms.Form):
 
     province = forms.ModelChoiceField(label=_("Province"), queryset=Province.objects.none(), required=False)
     district = forms.ModelChoiceField(
-        label=_("Organised by"),
+        label=_("District Union organising"),
         queryset=District.objects.none(),
         required=False,
         widget=AutocompleteSelect("branches:district_autocomplete"),
@@ -129,7 +128,7 @@ class OrganisedForm(forms.Form):
         ),
     )
     commune = forms.ModelChoiceField(
-        label=_("Organised by a commune"),
+        label=_("Commune Union organising"),
         queryset=Commune.objects.none(),
         required=False,
         widget=AutocompleteSelect("branches:commune_autocomplete", params={"current": "1"}),
@@ -199,7 +198,8 @@ class SeminarForm(ErrorSummary, VersionedForm, forms.ModelForm):
         help_text=_("Type part of the name of the province, district or commune."),
     )
     participants = ParticipantsField(
-        label=capfirst(Seminar._meta.get_field("participants").verbose_name),
+        # The export's column, "Bí thư Chi đoàn tham dự" (the field's own name is lower case, for sentences).
+        label=_("Participating secretaries"),
         queryset=Person.objects.none(),
         required=False,
         widget=AutocompleteSelectMultiple("seminars:participant_autocomplete"),
@@ -275,7 +275,8 @@ class SeminarForm(ErrorSummary, VersionedForm, forms.ModelForm):
                 "participants",
                 Row(Column("other_attendees", css_class="col-sm-4")),
             ),
-            Fieldset(_("Outcomes"), "outcome"),
+            # No heading of its own: the field's label says "Kết quả" already.
+            Fieldset("", "outcome"),
         )
 
     def clean_organiser(self) -> tuple[Province, District | None, Commune | None]:

@@ -301,7 +301,7 @@ def test_an_ended_unit_is_told_who_assesses_its_former_secretaries(world, reform
     banner = banner[banner.index('data-home="unit-ended"') :]
     banner = banner[: banner.index("</div>")]
     assert "đánh giá)" not in banner and "Bí thư Chi đoàn do đơn vị đang quản lý hồ sơ" in banner
-    reason = "Huyện Tiểu Cần đã kết thúc ngày 30/06/2025: vẫn xem được hồ sơ của mình"
+    reason = "Huyện Tiểu Cần đã chấm dứt ngày 30/06/2025: vẫn xem được hồ sơ của mình"
     grid = " ".join(
         client.get(reverse("assessments:commune_grid", args=["29350"]) + "?on=2025-06-30")
         .content.decode()
@@ -370,7 +370,7 @@ def test_an_ended_provinces_staff_neither_copy_nor_change_a_framework(
     # Its list holds the frameworks of its years only, to read: 2026's is no part of its history.
     listed = client.get(reverse("assessments:framework_list"))
     assert [f.year for f in listed.context["frameworks"]] == [2025]
-    assert "đến khi đơn vị kết thúc ngày 30/06/2025" in listed.text
+    assert "đến khi đơn vị chấm dứt ngày 30/06/2025" in listed.text
     detail = reverse("assessments:framework_detail", args=[framework_2026().pk])
     assert client.get(detail).status_code == 404
 

@@ -577,7 +577,7 @@ def test_an_ended_unit_reads_and_changes_nothing_of_today(world, reform, client,
     ]
     for url in [changes[0], *person_changes]:
         refused = client.get(url).content.decode()
-        assert "Huyện Tiểu Cần đã kết thúc ngày 30/06/2025" in refused, url
+        assert "Huyện Tiểu Cần đã chấm dứt ngày 30/06/2025" in refused, url
         assert "Đoàn xã, phường và Tỉnh đoàn hiện nay" in refused, url
         assert "Vai trò của tài khoản" not in refused, url
 
@@ -602,7 +602,7 @@ def test_an_ended_province_is_told_who_keeps_today_s_records(world, reform, clie
         response = client.get(url)
         assert response.status_code == 403, url
         page = response.content.decode()
-        assert "Tỉnh Trà Vinh đã kết thúc ngày 30/06/2025" in page, url
+        assert "Tỉnh Trà Vinh đã chấm dứt ngày 30/06/2025" in page, url
         assert "do Tỉnh đoàn Vĩnh Long (mới) quản lý" in page, url
 
 

@@ -324,7 +324,7 @@ def test_the_old_provinces_staff_read_the_branches_and_do_not_settle_them(w, cli
     assert refused.status_code == 403
     # It says why and who chooses, as its other refused pages do, not the general sentence about roles.
     page = refused.content.decode()
-    assert "Tỉnh Cũ đã kết thúc ngày 30/06/2025" in page and "Tỉnh đoàn Mới" in page
+    assert "Tỉnh Cũ đã chấm dứt ngày 30/06/2025" in page and "Tỉnh đoàn Mới" in page
     assert "Vai trò của tài khoản không cho phép" not in page
     assert client.post(URL, {"confirmed": "1", "on": "01/07/2025"}).status_code == 403
     assert client.get(w["waiting"][0].get_absolute_url()).status_code == 200

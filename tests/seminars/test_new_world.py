@@ -352,7 +352,7 @@ def test_an_ended_units_date_after_its_end_is_refused_first_and_alone(
         assert page.status_code == 200
         form = page.context["form"]
         assert list(form.errors) == ["held_on"], form.errors
-        assert "Huyện Tiểu Cần đã kết thúc ngày 30/06/2025" in form.errors["held_on"][0]
+        assert "Huyện Tiểu Cần đã chấm dứt ngày 30/06/2025" in form.errors["held_on"][0]
         assert not any(f.errors for f in page.context["proposals"].forms)
     assert not Seminar.objects.filter(title="QA thử chương trình").exists()
     # Other users' date field says nothing of the kind.
@@ -377,7 +377,7 @@ def test_an_ended_unit_deletes_its_seminar_recorded_by_mistake_unless_its_propos
     assert "Tỉnh đoàn hiện nay theo dõi thực hiện" in page and "Xóa tọa đàm</button>" not in page
     response = client.post(url, follow=True)
     assert response.redirect_chain[-1][0] == seminar.get_absolute_url()
-    assert "Huyện Tiểu Cần đã kết thúc ngày 30/06/2025" in response.content.decode()
+    assert "Huyện Tiểu Cần đã chấm dứt ngày 30/06/2025" in response.content.decode()
     assert Seminar.objects.filter(pk=seminar.pk).exists()
     assert client.post(reverse("seminars:seminar_delete", args=[mistake.pk])).status_code == 302
     assert not Seminar.objects.filter(pk=mistake.pk).exists()
@@ -447,7 +447,7 @@ def test_an_ended_unit_correcting_its_seminar_leaves_the_follow_up_to_todays_uni
         with pytest.raises(ValidationError) as refused:
             services.seminar_save(**common, proposals=proposals)
         assert refused.value.code == "follow_up_elsewhere"
-        assert "Huyện Tiểu Cần đã kết thúc ngày 30/06/2025" in refused.value.messages[0]
+        assert "Huyện Tiểu Cần đã chấm dứt ngày 30/06/2025" in refused.value.messages[0]
     proposal.refresh_from_db()
     assert {f: getattr(proposal, f) for f in saved} == saved
     # A correction of the seminar's own record, and a proposal added as proposed, are saved.

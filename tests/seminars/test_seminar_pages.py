@@ -709,3 +709,30 @@ def test_a_seminar_without_a_theme_is_told_what_to_add_in_either_language():
     with translation.override("vi"):
         said = ThemeFormSet(empty, prefix="themes").non_form_errors()
         assert said == ["Hãy thêm ít nhất 1 nội dung thảo luận."]
+
+
+def test_each_thing_is_said_by_one_word_across_the_seminar_pages(
+    client, tra_vinh_staff, tieu_can_officer, world
+):
+    """QA: the district field of the programme and model forms was "Đơn vị tổ chức" beside "Đoàn xã, phường
+    tổ chức" (a province's officer could take the generic one for a commune's); the participants were "Bí
+    thư chi đoàn tham dự" on the form and "Bí thư Chi đoàn tham dự" in the export; the report's way to the
+    follow-up had a name of its own; the programme's last year was said a day; the seminar form's "Kết
+    quả" heading stood over a field "Kết quả"."""
+    login_verified(client, tra_vinh_staff)
+    for url in (reverse("seminars:programme_create"), reverse("seminars:initiative_create")):
+        fields = client.get(url).context["form"].fields
+        assert (str(fields["district"].label), str(fields["commune"].label)) == (
+            "Huyện đoàn tổ chức",
+            "Đoàn xã, phường tổ chức",
+        ), url
+    to_year = client.get(reverse("seminars:programme_create")).context["form"].fields["to_year"]
+    assert "chưa định năm kết thúc" in str(to_year.help_text)
+    report = client.get(reverse("seminars:report")).content.decode()
+    assert f'href="{reverse("seminars:followup")}">Theo dõi thực hiện</a>' in report
+    client.force_login(tieu_can_officer)
+    page = client.get(reverse("seminars:seminar_update", args=[world["tieu_can_seminar"].pk]))
+    assert str(page.context["form"].fields["participants"].label) == "Bí thư Chi đoàn tham dự"
+    assert "Bí thư Chi đoàn tham dự" in read_export(client.get(reverse("seminars:seminar_export"))).header
+    html = page.content.decode()
+    assert "<legend>Kết quả</legend>" not in html and ">Kết quả</label>" in html
