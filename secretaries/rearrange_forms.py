@@ -1,10 +1,14 @@
 """Forms of the hamlet re-arrangement: merge branches, split one. The branches offered are today's of the
 same commune, in the user's scope, whatever is posted."""
 
+import datetime
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from branches.forms import form_actions
@@ -30,18 +34,47 @@ def _neighbours(branch: Branch, user):
 
 
 class _Confirmable(forms.Form):
-    """A first valid post shows what will happen; the same form posted with `confirmed` applies it."""
+    """A first valid post shows what will happen; the same form posted again with the fingerprint of what
+    was shown applies it. Any value changed on the review page (or a branch saved by someone else since)
+    gives another fingerprint, so a new review instead of an unreviewed change."""
 
-    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    reviewed = forms.CharField(required=False, widget=forms.HiddenInput)
     CONFIRM_LABEL = _("Confirm")
+    #: a review was posted, but of other values than these: the new review says so
+    review_changed = False
+
+    def fingerprint(self) -> str:
+        """A digest of the cleaned values and of the versions of the branches they name (the form's own
+        included): the same digest means the same review."""
+
+        def part(value) -> str:
+            if isinstance(value, models.Model):
+                return f"{value._meta.label}:{value.pk}:{getattr(value, 'version', '')}"
+            if isinstance(value, (list, tuple, models.QuerySet)):
+                return "[" + ",".join(sorted(part(item) for item in value)) + "]"
+            if isinstance(value, datetime.date):
+                return value.isoformat()
+            return str(value)
+
+        values = {name: value for name, value in self.cleaned_data.items() if name != "reviewed"}
+        text = "|".join(f"{name}={part(values[name])}" for name in sorted(values))
+        return salted_hmac(f"rearrange.{type(self).__name__}", f"{part(self.branch)}|{text}").hexdigest()
 
     def needs_confirmation(self) -> bool:
-        return not self.cleaned_data.get("confirmed")
+        # Taken before the service runs: its rolled-back preview leaves the branches' versions raised in
+        # memory.
+        self.reviewed_fingerprint = self.fingerprint()
+        posted = self.cleaned_data.get("reviewed")
+        if posted and constant_time_compare(posted, self.reviewed_fingerprint):
+            return False
+        self.review_changed = bool(posted)
+        return True
 
     def confirm(self) -> None:
-        """Shown again with what will happen: the same values, marked confirmed, and the button says so."""
+        """Shown again with what will happen: the same values with their fingerprint, and the button says
+        so."""
         data = self.data.copy()
-        data["confirmed"] = "1"
+        data["reviewed"] = self.reviewed_fingerprint
         self.data = data
         self.helper.layout.fields[-1] = form_actions(self.cancel_url, label=self.CONFIRM_LABEL)
 
@@ -105,7 +138,7 @@ class BranchMergeForm(_Confirmable):
         self.fields["secretary_from"].queryset = neighbours
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            "confirmed",
+            "reviewed",
             "others",
             Row(Column("on", css_class="col-md-6")),
             "survivor",
@@ -181,7 +214,7 @@ class BranchSplitForm(_Confirmable):
             )
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            "confirmed",
+            "reviewed",
             Row(Column("on", css_class="col-md-6")),
             *rows,
             form_actions(cancel_url, label=_("Review the split")),

@@ -82,6 +82,8 @@ def branch_merge(request, pk):
 
         def describe(result):
             return {
+                "on": data["on"],
+                "last_day": data["on"] - datetime.timedelta(days=1),
                 "merged": result.merged.name,
                 "is_new": data["survivor"] is None,
                 "member_count": result.merged.member_count,
@@ -129,7 +131,12 @@ def branch_split(request, pk):
             )
 
         def describe(created):
-            return {"created": created, "terms_ended": _terms_ended([branch], on)}
+            return {
+                "on": on,
+                "last_day": on - datetime.timedelta(days=1),
+                "created": created,
+                "terms_ended": _terms_ended([branch], on),
+            }
 
         try:
             preview, created = _preview_or_apply(form, apply, describe)

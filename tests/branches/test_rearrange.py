@@ -162,7 +162,7 @@ def test_merge_through_the_form_confirms_first_then_shows_the_lineage(w, client)
     assert response.status_code == 200 and "data-merge-preview" in response.content.decode()
     assert "Xác nhận hợp nhất" in response.content.decode()
     assert _branch(w["y"]).ended_on is None
-    response = client.post(url, {**data, "confirmed": "1"})
+    response = client.post(url, {**data, "reviewed": _reviewed(response)})
     assert response.status_code == 302 and response.url == w["x"].get_absolute_url()
     assert _branch(w["y"]).ended_on == LAST
     survivor = client.get(response.url).content.decode()
@@ -175,6 +175,63 @@ def test_merge_through_the_form_confirms_first_then_shows_the_lineage(w, client)
     assert "data-branch-ended" in listing and w["x"].get_absolute_url() in listing
 
 
+def _reviewed(response) -> str:
+    """The fingerprint the review page carries in its hidden field."""
+    return response.context["form"].data["reviewed"]
+
+
+def test_the_merge_confirmed_is_the_merge_reviewed(w, client):
+    """A value changed on the review page, or a branch saved by someone else since the review, is not
+    applied by "Xác nhận": a new review says what will happen now, with the date."""
+    client.force_login(w["commune_officer"])
+    url = reverse("secretaries:branch_merge", args=[w["x"].pk])
+    data = {"others": [w["y"].pk], "on": "01/03/2026", "survivor": w["x"].pk, "new_kind": "ap"}
+    review = client.post(url, data)
+    page = review.content.decode()
+    assert "Ngày hợp nhất: 01/03/2026." in page and "chấm dứt ngày 28/02/2026" in page
+    assert "data-review-changed" not in page
+    # The survivor changed into a new branch on the review page: reviewed again, nothing applied.
+    changed = {**data, "survivor": "", "new_name": "Ấp Tân Mới", "reviewed": _reviewed(review)}
+    again = client.post(url, changed)
+    assert again.status_code == 200 and "data-review-changed" in again.content.decode()
+    assert "Ấp Tân Mới" in again.content.decode()
+    assert _branch(w["y"]).ended_on is None and not Branch.objects.filter(name="Ấp Tân Mới").exists()
+    # A branch saved by someone else after the review: reviewed again too.
+    fingerprint = _reviewed(again)
+    Branch.objects.get(pk=w["y"].pk).save()
+    assert "data-review-changed" in client.post(url, {**changed, "reviewed": fingerprint}).content.decode()
+    assert _branch(w["y"]).ended_on is None
+    # The last review confirmed as shown: applied.
+    latest = client.post(url, changed)
+    response = client.post(url, {**changed, "reviewed": _reviewed(latest)})
+    assert response.status_code == 302
+    assert _branch(w["y"]).ended_on == LAST and Branch.objects.filter(name="Ấp Tân Mới").exists()
+
+
+def test_the_split_confirmed_is_the_split_reviewed(w, client):
+    client.force_login(w["commune_officer"])
+    url = reverse("secretaries:branch_split", args=[w["x"].pk])
+    data = {
+        "on": "01/03/2026",
+        "name_1": "Ấp Tân Lập Trong",
+        "kind_1": "ap",
+        "member_count_1": "20",
+        "name_2": "Ấp Tân Lập Ngoài",
+        "kind_2": "ap",
+        "member_count_2": "10",
+        "kind_3": "ap",
+        "kind_4": "ap",
+    }
+    review = client.post(url, data)
+    assert "Tách ngày 01/03/2026: “Ấp Tân Lập” chấm dứt ngày 28/02/2026." in review.content.decode()
+    changed = {**data, "name_2": "Ấp Tân Lập Giữa", "reviewed": _reviewed(review)}
+    again = client.post(url, changed)
+    assert again.status_code == 200 and "data-review-changed" in again.content.decode()
+    assert _branch(w["x"]).ended_on is None and not Branch.objects.filter(name="Ấp Tân Lập Giữa").exists()
+    assert client.post(url, {**changed, "reviewed": _reviewed(again)}).status_code == 302
+    assert _branch(w["x"]).ended_on == LAST and Branch.objects.filter(name="Ấp Tân Lập Giữa").exists()
+
+
 def test_merge_form_refuses_a_date_before_founding_next_to_the_field(w, client):
     client.force_login(w["commune_officer"])
     url = reverse("secretaries:branch_merge", args=[w["x"].pk])
@@ -183,7 +240,7 @@ def test_merge_form_refuses_a_date_before_founding_next_to_the_field(w, client):
         "on": "01/05/2025",
         "survivor": w["x"].pk,
         "new_kind": "ap",
-        "confirmed": "1",
+        "reviewed": "x",
     }
     response = client.post(url, data)
     assert response.status_code == 200
@@ -205,9 +262,10 @@ def test_split_through_the_form(w, client):
         "kind_3": "ap",
         "kind_4": "ap",
     }
-    assert "data-split-preview" in client.post(url, data).content.decode()
+    review = client.post(url, data)
+    assert "data-split-preview" in review.content.decode()
     assert _branch(w["x"]).ended_on is None
-    response = client.post(url, {**data, "confirmed": "1"})
+    response = client.post(url, {**data, "reviewed": _reviewed(review)})
     assert response.status_code == 302
     page = client.get(w["x"].get_absolute_url()).content.decode()
     assert "Tách thành" in page and "Ấp Tân Lập Trong" in page
@@ -253,7 +311,7 @@ def test_merge_form_offers_only_the_communes_own_branches(w, client):
         "on": "01/03/2026",
         "survivor": w["x"].pk,
         "new_kind": "ap",
-        "confirmed": "1",
+        "reviewed": "x",
     }
     response = client.post(url, data)
     assert response.status_code == 200 and response.context["form"].errors["others"]
@@ -322,7 +380,7 @@ def test_the_merge_form_refuses_a_day_after_today_beside_the_field(w, client):
     url = reverse("secretaries:branch_merge", args=[w["x"].pk])
     later = timezone.localdate() + datetime.timedelta(days=100)
     data = {"others": [w["y"].pk], "on": later.strftime("%d/%m/%Y"), "survivor": w["x"].pk, "new_kind": "ap"}
-    response = client.post(url, {**data, "confirmed": "1"})
+    response = client.post(url, {**data, "reviewed": "x"})
     assert response.status_code == 200
     assert response.context["form"].errors["on"] == ["Ngày này chưa đến: hãy kiểm tra lại."]
     assert _branch(w["y"]).ended_on is None
