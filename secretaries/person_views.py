@@ -23,7 +23,7 @@ from core.navigation import fixed_url, safe_next
 from core.scope import mark_visible
 from core.sections import PERSON_PAGE, sections_for
 from core.templatetags.portal import ended_note, numbers
-from core.text import search_terms
+from core.text import alphabet_key, search_terms
 from core.versioning import VERSION_FIELD
 
 from . import selectors, services
@@ -462,13 +462,22 @@ class VacancyListView(PrintableListMixin, PaginatedListMixin, ScopedObjectMixin,
                 "vacant": sum(r["vacant"] for r in summary),
             }
             totals["rate"] = selectors.percent(totals["vacant"], totals["branches"])
+        # The units with most vacancies first (as the first screen's table), then by name; those with none
+        # folded away under the list (a merged province has dozens of them).
+        ranked = sorted(
+            summary, key=lambda row: (-row["vacant"], alphabet_key(row["unit"].name if row["unit"] else ""))
+        )
+        with_vacancies = [row for row in ranked if row["vacant"]]
+        without = [row for row in ranked if not row["vacant"]]
         return super().get_context_data(
             filter=self.filterset,
             filtered=filtered,
             # As the person list: no "Huyện" for a district officer, nor for today's units (none since 2025).
             show_district=shows_districts(self.request.user),
             summary=summary,
-            summary_rows=draw_vacancy_rows(summary, ending),
+            summary_rows=draw_vacancy_rows(with_vacancies, ending),
+            full_units=len(without),
+            full_unit_rows=draw_vacancy_rows(without, ending),
             # The first screen's column of terms ending soon, for every unit (an ended unit's account
             # renews no one: not given them, as on its first screen).
             shows_ending=ending is not None,

@@ -511,6 +511,29 @@ def test_vacancy_summary_rows_are_drawn_escaped_with_their_links(client, tra_vin
     assert (totals["branches"], totals["vacant"]) == (2, 1)
 
 
+def test_the_vacancy_lists_units_come_after_the_list_most_vacancies_first(
+    client, tra_vinh_staff, world, an_truong
+):
+    """The page's work is its list of vacant branches: it comes first, with a link down to the counts per
+    unit, sorted by vacancies (most first, then name); the units without any are folded away."""
+    from tests.factories import DistrictFactory
+
+    BranchFactory(commune=world["tieu_can"].commune, name="Ấp Trống Một")
+    BranchFactory(commune=world["tieu_can"].commune, name="Ấp Trống Hai")
+    BranchFactory(commune=an_truong, name="Ấp Trống Ba")
+    cau_ke = DistrictFactory(code="848", name="Huyện Cầu Kè", province=an_truong.district.province)
+    person_with_term(branch=BranchFactory(commune=CommuneFactory(code="29380", district=cau_ke)))
+    login_verified(client, tra_vinh_staff)
+    html = client.get(reverse("secretaries:vacancy_list")).content.decode()
+    assert 'href="#vacancy-per-unit"' in html
+    assert html.index("Ấp Trống Ba") < html.index('id="vacancy-per-unit"')
+    first = html.split('id="vacancy-summary"')[1].split("</table>")[0]
+    assert first.index("Huyện Tiểu Cần") < first.index("Huyện Càng Long") and "Huyện Cầu Kè" not in first
+    folded = html.split("data-vacancy-full-units")[1].split("</details>")[0]
+    assert "1 đơn vị có bí thư ở mọi chi đoàn đang hoạt động" in " ".join(folded.split())
+    assert "Huyện Cầu Kè" in folded and "Huyện Càng Long" not in folded
+
+
 class TestVacancyExport:
     """The vacancy list's "Xuất Excel": the page's rows (filters, order, scope) and columns, laid out."""
 
@@ -1187,8 +1210,9 @@ def test_the_vacancy_lists_table_per_unit_has_the_first_screens_terms_ending_soo
     home = client.get(reverse("home")).context["panels"][0].context
     on_home = {row["unit"].pk: row["ending"] for row in home["summary"] if row["unit"]}
     assert on_home[district.pk] == 1
-    html = client.get(reverse("secretaries:vacancy_list")).content.decode().split('id="vacancy-summary"')[1]
-    html = html.split("</table>")[0]
+    # Every unit's row, those with vacancies and those folded away without any.
+    html = client.get(reverse("secretaries:vacancy_list")).content.decode().split('id="vacancy-per-unit"')[1]
+    html = html.split("</section>")[0]
     assert "Sắp hết nhiệm kỳ" in html
     link = f"{reverse('secretaries:person_list')}?ending=soon&amp;district={district.pk}"
     row = next(r for r in html.split("<tr>") if f"district={district.pk}" in r)
