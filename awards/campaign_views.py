@@ -31,7 +31,7 @@ from branches.models import Province
 from core.excel import xlsx_response
 from core.filters import filter_summary
 from core.history import history_rows
-from core.mixins import PaginatedListMixin, ScopedObjectMixin, portal_view
+from core.mixins import PaginatedListMixin, ScopedObjectMixin, edited_copy, portal_view
 from core.text import search_terms
 from core.versioning import StaleEdit
 
@@ -224,7 +224,7 @@ class CampaignFormView(CampaignQuerysetMixin, TemplateView):
         return self.object.get_absolute_url() if self.object else reverse("awards:campaign_list")
 
     def build(self, province: Province, data=None) -> CampaignForm:
-        campaign = self.object or Campaign(province=province)
+        campaign = edited_copy(self.object) or Campaign(province=province)
         initial = {}
         if self.object is None:
             year = first_free_year(province)

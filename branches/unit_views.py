@@ -16,6 +16,7 @@ from core.filters import filter_summary
 from core.history import history_rows
 from core.home import panels_for
 from core.mixins import (
+    EditsACopyMixin,
     PaginatedListMixin,
     PortalMixin,
     PrintableListMixin,
@@ -338,7 +339,7 @@ class BranchCreateView(BranchQuerysetMixin, CreateView):
         return redirect(self.object)
 
 
-class BranchUpdateView(BranchQuerysetMixin, UpdateView):
+class BranchUpdateView(EditsACopyMixin, BranchQuerysetMixin, UpdateView):
     form_class = BranchForm
     template_name = "branches/branch_form.html"
 

@@ -5,6 +5,7 @@ an object outside the user's scope → 404 (because it is loaded through `visibl
 secretary's account → 404 on every staff page (it has its own pages, and learns nothing of what exists).
 """
 
+import copy
 from functools import wraps
 
 from django.contrib.auth.mixins import AccessMixin
@@ -54,6 +55,23 @@ class ScopedObjectMixin(PortalMixin):
         # One row by its key and many tables joined to it by theirs: planned in the order written.
         with wide_joins_as_written(queryset):
             return super().get_object(queryset)
+
+
+def edited_copy(instance):
+    """The instance an edit page's ModelForm is given: a copy of the stored object. Validating writes the
+    posted values onto the form's instance (Django's construct_instance), and a refused page's title and
+    breadcrumbs, which read the view's object, named what was not saved ("Tên Chưa Lưu")."""
+    return copy.copy(instance) if instance is not None else None
+
+
+class EditsACopyMixin:
+    """An UpdateView whose object stays as stored while its form is refused (edited_copy); the services
+    save what the form cleaned, onto the copy or the object, and the view's object is then the saved one."""
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = edited_copy(kwargs.get("instance"))
+        return kwargs
 
 
 def portal_view(view_func):

@@ -18,7 +18,13 @@ from core.excel import ExcelExport, export_response
 from core.files import protected_image_response
 from core.filters import filter_summary
 from core.history import history_rows
-from core.mixins import PaginatedListMixin, PrintableListMixin, ScopedObjectMixin, portal_view
+from core.mixins import (
+    EditsACopyMixin,
+    PaginatedListMixin,
+    PrintableListMixin,
+    ScopedObjectMixin,
+    portal_view,
+)
 from core.navigation import fixed_url, safe_next
 from core.scope import mark_visible
 from core.sections import PERSON_PAGE, sections_for
@@ -196,7 +202,7 @@ class PersonCreateView(PersonQuerysetMixin, CreateView):
         return redirect(self.object)
 
 
-class PersonUpdateView(PersonQuerysetMixin, UpdateView):
+class PersonUpdateView(EditsACopyMixin, PersonQuerysetMixin, UpdateView):
     form_class = PersonForm
     template_name = "secretaries/person_form.html"
 

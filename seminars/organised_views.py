@@ -8,6 +8,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.mixins import EditsACopyMixin
+
 from .forms import may_edit
 
 
@@ -54,7 +56,7 @@ class OrganisedFormMixin:
         return redirect(self.object)
 
 
-class OrganisedUpdateMixin:
+class OrganisedUpdateMixin(EditsACopyMixin):
     """An edit only by whom may change it: another unit reads it (its secretaries took part), 403."""
 
     def get_object(self, queryset=None):

@@ -16,7 +16,7 @@ from branches.unit_views import AUTOCOMPLETE_LIMIT
 from core.excel import ExcelExport, export_response
 from core.filters import filter_summary
 from core.history import history_rows
-from core.mixins import PaginatedListMixin, PrintableListMixin, ScopedObjectMixin, portal_view
+from core.mixins import PaginatedListMixin, PrintableListMixin, ScopedObjectMixin, edited_copy, portal_view
 from core.scope import mark_visible
 from core.versioning import StaleEdit
 from secretaries.models import Person
@@ -183,7 +183,7 @@ class SeminarFormView(SeminarQuerysetMixin, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def build(self, data=None) -> dict:
-        seminar = self.object or Seminar()
+        seminar = edited_copy(self.object) or Seminar()
         form = SeminarForm(data, instance=seminar, user=self.request.user)
         themes = ThemeFormSet(data, prefix="themes", initial=self.theme_initial())
         proposals = ProposalFormSet(

@@ -151,6 +151,20 @@ class TestEdit:
         tieu_can_branch.refresh_from_db()
         assert tieu_can_branch.commune.district.code == "846"
 
+    def test_a_refused_edit_names_the_branch_as_stored(self, client, tieu_can_officer, tieu_can_branch):
+        """Title and breadcrumbs keep the stored name until the save succeeds (the form's instance is a
+        copy: core.mixins.EditsACopyMixin)."""
+        client.force_login(tieu_can_officer)
+        url = reverse("branches:branch_update", args=[tieu_can_branch.pk])
+        data = form_data(tieu_can_branch.commune, name="Ấp Cây Gòn ZZZ", founded_on="99/99/9999")
+        response = client.post(url, data)
+        assert response.status_code == 200 and response.context["form"].errors["founded_on"]
+        page = response.content.decode()
+        title = page.split("<title>")[1].split("</title>")[0]
+        crumbs = page.split('<ol class="breadcrumb')[1].split("</ol>")[0]
+        assert "Ấp Cây Gòn ZZZ" not in title + crumbs and "Ấp Cây Gòn" in crumbs
+        assert 'value="Ấp Cây Gòn ZZZ"' in page  # what was typed stays in the field
+
     def test_keeping_own_name_is_not_a_duplicate(self, client, tieu_can_officer, tieu_can_branch):
         client.force_login(tieu_can_officer)
         url = reverse("branches:branch_update", args=[tieu_can_branch.pk])

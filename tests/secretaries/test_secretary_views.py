@@ -359,6 +359,18 @@ class TestList:
 
 
 class TestPersonPage:
+    def test_a_refused_edit_names_the_person_as_stored(self, client, tieu_can_officer, world):
+        person = world["tieu_can_person"]
+        client.force_login(tieu_can_officer)
+        data = {"full_name": "Tên Chưa Lưu", "gender": "nam", "date_of_birth": "02/02/1996", "phone": "1"}
+        response = client.post(reverse("secretaries:person_update", args=[person.pk]), data)
+        assert response.status_code == 200 and response.context["form"].errors["phone"]
+        page = response.content.decode()
+        title = page.split("<title>")[1].split("</title>")[0]
+        crumbs = page.split('<ol class="breadcrumb')[1].split("</ol>")[0]
+        assert "Tên Chưa Lưu" not in title + crumbs
+        assert person.full_name in title and person.full_name in crumbs
+
     def test_profile_terms_and_history(self, client, tieu_can_officer, world):
         person = world["tieu_can_person"]
         client.force_login(tieu_can_officer)
