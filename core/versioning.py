@@ -81,6 +81,11 @@ def _when(moment: datetime.datetime) -> str:
     return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
 
 
+def saved_by(record) -> dict:
+    """Who saved a history record and when, as the stale-edit messages say them: `who`, `when`."""
+    return {"who": _who(record), "when": _when(record.history_date)}
+
+
 def _who(record) -> str:
     user = getattr(record, "history_user", None)
     return str(user) if user is not None else _("someone")

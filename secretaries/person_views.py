@@ -307,8 +307,8 @@ def appoint(request):
 def _current_term(request, pk):
     """The term a form ends or extends, in the user's scope (404), the user allowed to record (403), and the
     answer when it has ended and no form was loaded before (the person's page, with a message); a form loaded
-    before someone else ended the term goes on to the service, which refuses it saying who ended it and when,
-    with what was typed kept."""
+    before someone else ended the term goes on to the service, which refuses it saying who ended it and when
+    (_ended_meanwhile)."""
     term = get_object_or_404(
         Term.objects.visible_to(request.user).select_related("person", "branch__commune"), pk=pk
     )
@@ -317,6 +317,16 @@ def _current_term(request, pk):
         messages.info(request, _("This term has already ended."))
         return term, redirect(term.person)
     return term, None
+
+
+def _ended_meanwhile(request, term, error: ValidationError):
+    """A form loaded before someone else ended the term: nothing to save again, so the person's page, which
+    shows the end, with the service's words (when it ended, who recorded it). None for another refusal."""
+    ended = [e for e in error.error_list if getattr(e, "code", None) == "already_ended"]
+    if not ended:
+        return None
+    messages.warning(request, ended[0].message)
+    return redirect(term.person)
 
 
 @portal_view
@@ -338,6 +348,8 @@ def term_end(request, pk):
                 version=form.loaded(),
             )
         except ValidationError as error:
+            if answer := _ended_meanwhile(request, term, error):
+                return answer
             _form_errors_from(error, form)
             return render(request, "secretaries/term_end_form.html", {"form": form, "term": term})
         messages.success(
@@ -370,9 +382,11 @@ def term_extend(request, pk):
                 version=form.loaded(),
             )
         except ValidationError as error:
-            # A stale form or a term ended meanwhile is said above the form; a date refused, beside it.
+            if answer := _ended_meanwhile(request, term, error):
+                return answer
+            # A stale form is said above the form; a date refused, beside it.
             codes = {getattr(e, "code", None) for e in error.error_list}
-            form.add_error(None if codes & {"stale_edit", "already_ended"} else "expected_end_on", error)
+            form.add_error(None if "stale_edit" in codes else "expected_end_on", error)
         else:
             messages.success(
                 request,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from branches import services as branch_services
 from branches.models import Branch
-from core.versioning import check_version
+from core.versioning import StaleEdit, check_version, saved_by
 
 from .models import (
     Person,
@@ -214,14 +214,32 @@ def term_appoint(
     return term
 
 
+def _check_still_current(term: Term, *, version: int | None) -> None:
+    """Lock the term; one ended meanwhile is refused saying when, and who recorded it, before any stale
+    edit is: the end cannot be replaced by saving again, as a stale edit's changes can."""
+    current = check_version(term, version=None)
+    if current.ended_on is not None:
+        recorded = (
+            current.history.filter(ended_on__isnull=False)
+            .select_related("history_user")
+            .order_by("history_date", "history_id")
+            .first()
+        )
+        if recorded is None:
+            message = _("This term already ended on %(date)s.") % {"date": _date(current.ended_on)}
+        else:
+            message = _(
+                "This term ended on %(date)s (recorded by %(who)s at %(when)s): nothing you entered was "
+                "saved."
+            ) % {"date": _date(current.ended_on), **saved_by(recorded)}
+        raise ValidationError(message, code="already_ended")
+    if version is not None and current.version != version:
+        raise StaleEdit(current, loaded_version=version)
+
+
 @transaction.atomic
 def term_end(*, term: Term, ended_on: datetime.date, reason: str = "", version: int | None = None) -> Term:
-    current = check_version(term, version=version)
-    if current.ended_on is not None:
-        raise ValidationError(
-            _("This term already ended on %(date)s.") % {"date": _date(current.ended_on)},
-            code="already_ended",
-        )
+    _check_still_current(term, version=version)
     if ended_on < term.started_on:
         raise ValidationError(
             _("A term cannot end before it starts (%(date)s).") % {"date": _date(term.started_on)},
@@ -239,12 +257,7 @@ def term_extend(
 ) -> Term:
     """Move a current term's expected end: re-elected at the branch congress, or the term extended or its
     date corrected. The term goes on (its start and history stay); `reason` is kept in its history."""
-    current = check_version(term, version=version)
-    if current.ended_on is not None:
-        raise ValidationError(
-            _("This term already ended on %(date)s.") % {"date": _date(current.ended_on)},
-            code="already_ended",
-        )
+    _check_still_current(term, version=version)
     check_expected_end(started_on=term.started_on, expected_end_on=expected_end_on)
     term.expected_end_on = expected_end_on
     if reason:

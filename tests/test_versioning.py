@@ -191,7 +191,11 @@ def test_person_stale_save_is_refused(client, second, tieu_can_officer, tra_vinh
     assert (person.occupation, person.phone) == ("Giáo viên", "0912 345 678")
 
 
-def test_end_term_stale_save_is_refused(client, second, tieu_can_officer, tra_vinh_staff, world):
+def test_end_term_ended_meanwhile_says_so_without_a_second_save(
+    client, second, tieu_can_officer, tra_vinh_staff, world
+):
+    """Ended in the other tab: no stale-edit page promising to replace it by saving again (the end cannot
+    be), but the person's page, which shows the end, saying when and who recorded it."""
     term = world["tieu_can_term"]
     url = reverse("secretaries:term_end", args=[term.pk])
     mine = open_form(login(client, tieu_can_officer), url)
@@ -200,9 +204,12 @@ def test_end_term_stale_save_is_refused(client, second, tieu_can_officer, tra_vi
     assert (
         second.post(url, {**theirs, "ended_on": "01/06/2025", "reason": "Chuyển công tác"}).status_code == 302
     )
-    response = client.post(url, {**mine, "ended_on": "15/06/2025", "reason": "Quá tuổi đoàn"})
+    response = client.post(url, {**mine, "ended_on": "15/06/2025", "reason": "Quá tuổi đoàn"}, follow=True)
 
-    refused_as_stale(response, who=tra_vinh_staff, their_value="01/06/2025", typed="Quá tuổi đoàn")
+    assert response.redirect_chain == [(term.person.get_absolute_url(), 302)]
+    [said] = [str(m) for m in response.context["messages"]]
+    assert said.startswith(f"Nhiệm kỳ này đã kết thúc ngày 01/06/2025 (do {tra_vinh_staff} ghi lúc ")
+    assert "lưu lại" not in said and "lưu lại" not in response.content.decode()
     term.refresh_from_db()
     assert (term.ended_on, term.end_reason) == (datetime.date(2025, 6, 1), "Chuyển công tác")
 
