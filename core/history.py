@@ -99,6 +99,8 @@ def display_value(model_field, value, names: dict | None = None) -> str:
         return formats.date_format(value, "SHORT_DATE_FORMAT")
     if isinstance(value, Decimal | float):
         return formats.number_format(value, use_l10n=True)  # a score: "2,82" in Vietnamese
+    if (model_field.model._meta.label_lower, model_field.name) in _REASON_FIELDS:
+        return reason_text(str(value))
     return str(value)
 
 
@@ -233,6 +235,9 @@ def shorten_in_vietnamese() -> None:
 # `history_change_reason`). The reasons a service writes ("merged on %(date)s", "Quotas: %(changes)s") are
 # registered by their app, and shown in the reader's language whichever language they were stored in.
 _REASONS: list[str] = []
+#: the text fields a service writes a registered reason into (a term's reason for ending), as
+#: (model label, field name): their values are shown as `reason_text`, in a page's history too
+_REASON_FIELDS: set[tuple[str, str]] = set()
 #: a slot of a registered reason: "%(date)s", a day dd/mm/yyyy; any other, words the service wrote in
 _SLOT = re.compile(r"%\((\w+)\)s")
 _DAY = r"[0-9]{2}/[0-9]{2}/[0-9]{4}"
@@ -246,6 +251,13 @@ def register_reason(msgid: str) -> None:
     if msgid not in _REASONS:
         _REASONS.append(msgid)
         _reason_patterns.cache_clear()
+
+
+def register_reason_field(model_field) -> None:
+    """A text field where a service may write a registered reason beside what people type (a term's
+    "reason for ending": "Chi đoàn hợp nhất ngày 01/12/2026" or a person's words): `display_value` reads it
+    as `reason_text`, and so do the pages and exports that show it through `reason_text`."""
+    _REASON_FIELDS.add((model_field.model._meta.label_lower, model_field.name))
 
 
 @functools.cache

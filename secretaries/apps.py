@@ -10,7 +10,7 @@ class SecretariesConfig(AppConfig):
     def ready(self):
         from branches.counters import register_secretaries
         from branches.selectors import register_secretaries_of
-        from core.history import register_reason
+        from core.history import register_reason, register_reason_field
         from core.home import register_panel
         from core.importing.engine import register_kind
         from core.personal_data import register_field_labels
@@ -26,10 +26,12 @@ class SecretariesConfig(AppConfig):
         from .sections import branch_deactivate_section, branch_section, subject_sheets
         from .selectors import attach_secretaries, current_secretary_exists
         from .sensitive import SENSITIVE_FIELDS
+        from .services import END_REASONS
 
         register_kind(SecretaryImport())
-        for reason in REASONS:
+        for reason in (*REASONS, *END_REASONS):
             register_reason(reason)
+        register_reason_field(Term._meta.get_field("end_reason"))
         register_secretaries(has_secretary=current_secretary_exists, term_model=Term)
         register_secretaries_of(attach_secretaries)
         register_panel(panel)

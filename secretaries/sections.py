@@ -4,6 +4,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from core.excel import Sheet
+from core.history import reason_text
 from core.scope import mark_visible
 from core.sections import Section
 from core.security_log import event_label
@@ -111,7 +112,7 @@ def subject_sheets(person) -> list[Sheet]:
                     " → ".join(commune.name for commune in t.communes_then),
                     t.started_on,
                     t.ended_on,
-                    t.end_reason,
+                    reason_text(t.end_reason),
                 ]
                 for t in terms
             ],

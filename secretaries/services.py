@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from branches import services as branch_services
 from branches.models import Branch
@@ -21,6 +22,13 @@ from .models import (
     secretary_overlap_error,
 )
 from .portraits import ProcessedImage
+
+# The reasons for ending a term these services write: stored as text in the writer's language, shown in the
+# reader's (core.history.register_reason and register_reason_field, in SecretariesConfig.ready()).
+REPLACED = gettext_noop("Replaced by %(person)s")
+BRANCH_MERGED = gettext_noop("Branch merged on %(date)s")
+BRANCH_SPLIT = gettext_noop("Branch split on %(date)s")
+END_REASONS = (REPLACED, BRANCH_MERGED, BRANCH_SPLIT)
 
 
 def _date(value: datetime.date) -> str:
@@ -188,7 +196,7 @@ def term_appoint(
             term_end(
                 term=current,
                 ended_on=last_day,
-                reason=_("Replaced by %(person)s") % {"person": person.full_name},
+                reason=_(REPLACED) % {"person": person.full_name},
             )
         previous = _previous_secretary_overlapping(branch, started_on)
         if previous is not None:
@@ -303,7 +311,7 @@ def branches_merge_with_terms(
     secretary leads the merged branch: their term goes on if it is the branch that continues, else it ends
     and a new one begins on `on` (the merged branch's own secretary, if any, ends the day before)."""
     last_day = on - datetime.timedelta(days=1)
-    reason = _("Branch merged on %(date)s") % {"date": _date(on)}
+    reason = _(BRANCH_MERGED) % {"date": _date(on)}
     if secretary_from is not None and secretary_from.pk not in {b.pk for b in branches}:
         raise ValidationError(
             _("The secretary who continues must come from one of the merged branches."),
@@ -342,6 +350,6 @@ def branch_split_with_terms(
     """Split a branch (branches.services.branch_split); its current terms end the day before `on`: the
     new branches appoint their own secretaries."""
     created = branch_services.branch_split(branch=branch, parts=parts, on=on, user=user)
-    reason = _("Branch split on %(date)s") % {"date": _date(on)}
+    reason = _(BRANCH_SPLIT) % {"date": _date(on)}
     _end_terms([branch], last_day=on - datetime.timedelta(days=1), reason=reason)
     return created

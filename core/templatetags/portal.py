@@ -307,8 +307,8 @@ def ended_note(unit, *, with_province: bool = False, waiting: bool = False) -> s
 
 @register.filter
 def history_reason(stored):
-    """A history record's stored reason in the reader's language where it is one a service writes
-    (core.history.reason_text): Django admin's history table, which reads the records themselves."""
+    """A stored reason in the reader's language where it is one a service writes (core.history.reason_text):
+    Django admin's history table, which reads the records themselves; a term's reason for ending."""
     return reason_text(stored or "")
 
 

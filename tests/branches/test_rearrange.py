@@ -478,3 +478,20 @@ def test_the_branch_page_gives_each_succession_its_own_kind_and_date(w, client):
     assert "lineage-took-in" not in page and "Hình thành từ" in page
     formed = page[page.index('class="col-sm-8 col-lg-9 lineage-formed-from"') :]
     assert "Ấp Tân Hòa" in formed and "Ấp Tân Lập" in formed and "15/03/2026" in formed
+
+
+def test_the_reason_a_merge_ends_a_term_reads_in_the_readers_language(w, client):
+    """Written in Vietnamese by the merge, read in English on the person's page and in the terms' history:
+    stored as written, shown as core.history.reason_text reads it (rows stored before read so too)."""
+    services.branches_merge_with_terms(
+        branches=[w["x"], w["y"]], on=ON, user=w["commune_officer"], survivor=w["x"]
+    )
+    ended = Term.objects.get(person=w["lan"])
+    assert ended.end_reason == "Chi đoàn hợp nhất ngày 01/03/2026"  # as written, in the writer's language
+    client.force_login(w["commune_officer"])
+    client.cookies["django_language"] = "en"
+    response = client.get(w["lan"].get_absolute_url())
+    page = response.content.decode()
+    assert "(Branch merged on 01/03/2026)" in page and "hợp nhất ngày" not in page
+    changes = {(c.label, c.new) for row in response.context["term_history"] for c in row.changes}
+    assert ("reason for ending", "Branch merged on 01/03/2026") in changes
