@@ -25,7 +25,7 @@ from core.versioning import Versioned
 
 from .birth_dates import validate_date_of_birth
 from .choices import ETHNICITIES, EducationLevel, Gender, PublicConsent, Religion, TheoryLevel
-from .phones import formatted, search_digits, validate_phone
+from .phones import formatted, numbers_in_query, search_digits, validate_phone
 
 #: branches whose secretaries a search by place finds; a word more of them have is matched by name only
 SEARCH_BRANCHES = 200
@@ -116,13 +116,10 @@ class PersonQuerySet(ScopedQuerySet):
         from core.text import search_terms
 
         qs = self
-        words = []
-        for term in search_terms(query):
-            digits = "".join(ch for ch in term if ch.isdigit())
-            if digits and len(digits) == len(term.replace("+", "")):
-                qs = qs.filter(phone_digits__contains=search_digits(term))
-            else:
-                words.append(term)
+        numbers, rest = numbers_in_query(query or "")
+        for digits in numbers:
+            qs = qs.filter(phone_digits__contains=digits)
+        words = search_terms(rest)
         if not words:
             return qs
         named = Q()

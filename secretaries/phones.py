@@ -9,6 +9,8 @@ search, "+84" read as the leading 0, so that "0912 345 678", "0912345678" and "+
 another. A number typed into a number cell of
 Excel loses its leading zero: the secretaries' import puts it back before this check."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +28,24 @@ def national_digits(text: str) -> str:
 def search_digits(text: str) -> str:
     """The digits a phone number is stored and searched by ("+84 912 345 678" → "0912345678")."""
     return "".join(ch for ch in national_digits(text) if ch.isdigit())
+
+
+#: a number in a search box: digits with the separators people write between them, "+84" before them
+_TYPED_NUMBER = re.compile(r"(?<![\w+(])[+(]?\d(?:[\d .\-()\u00a0]*\d)?(?!\w)")
+
+
+def numbers_in_query(text: str) -> tuple[list[str], str]:
+    """The phone numbers of a search box, each as the digits it is searched by, and the rest of the text:
+    "0918-226-084", "0918 226 084" and "+84 918 226 084" are each one number, "0918226084", as the phone
+    field reads them; so are "84918226084" (the "+" lost in a link's query string: no number dialled
+    inside Vietnam begins with 84) and a part of one ("226 084")."""
+    numbers = []
+    for found in _TYPED_NUMBER.findall(text):
+        digits = search_digits(found)
+        if len(digits) == 11 and digits.startswith("84"):
+            digits = "0" + digits[2:]
+        numbers.append(digits)
+    return numbers, _TYPED_NUMBER.sub(" ", text)
 
 
 def is_phone(text: str) -> bool:

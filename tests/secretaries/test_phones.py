@@ -78,7 +78,19 @@ def test_a_correction_the_secretary_proposes_is_checked_too(client, world):
 
 
 @pytest.mark.parametrize(
-    "query", ["0987111222", "0987 111 222", "+84987111222", "+84 987 111 222", "111 222"]
+    "query",
+    [
+        "0987111222",
+        "0987 111 222",
+        "+84987111222",
+        "+84 987 111 222",
+        "111 222",
+        # As the phone field reads them: hyphens, dots, brackets; "84…" is "+84…" whose "+" a link lost.
+        "0987-111-222",
+        "0987.111.222",
+        "(0987) 111-222",
+        "84987111222",
+    ],
 )
 @pytest.mark.parametrize("stored", ["+84 987 111 222", "0987.111.222"])
 def test_a_number_is_found_however_it_was_written(stored, query, hieu_tu):
