@@ -355,8 +355,14 @@ def test_a_correction_accepted_is_applied_with_its_reason_in_the_history(client,
     listing = client.get(reverse("secretaries:correction_list")).content.decode()
     assert "0987 654 321" in listing
     assert client.get(reverse("home")).context["panels"]  # the first screen says so
+    heading = re.compile(r'<table[^>]*id="correction-changes">.*?</thead>', re.S)
+    waiting = heading.search(client.get(correction.get_absolute_url()).content.decode()).group()
+    assert "Trong hồ sơ" in waiting and "Giá trị cũ" not in waiting
     response = client.post(correction.get_absolute_url(), {"action": "accept"})
     assert response.status_code == 302
+    # Decided, the record holds the proposed value: the first column is the old one, as the export says.
+    decided = heading.search(client.get(correction.get_absolute_url()).content.decode()).group()
+    assert "Giá trị cũ" in decided and "Trong hồ sơ" not in decided
     person.refresh_from_db()
     assert person.phone == "0987 654 321"
     latest = person.history.first()
