@@ -1,5 +1,4 @@
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import SortFilter
@@ -77,7 +76,9 @@ class BranchFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Branch.Kind.choices, empty_label=_("All"))
     is_active = django_filters.ChoiceFilter(
         label=_("Status"),
-        choices=[("1", _("Active")), ("0", _("Inactive"))],
+        # One word per status, as each row's badge says it (branch_table.html, exports.status): a branch
+        # ended by a merge or split is "Ceased", not among those marked inactive.
+        choices=[("1", _("Active")), ("0", _("Inactive")), ("ceased", _("Ceased"))],
         method="filter_active",
         empty_label=_("All"),
     )
@@ -116,10 +117,11 @@ class BranchFilter(django_filters.FilterSet):
         return queryset.of_unit(value)
 
     def filter_active(self, queryset, name, value):
-        # An ended branch (merged, split) counts as inactive.
         if value == "1":
             return queryset.active()
-        return queryset.filter(Q(is_active=False) | Q(ended_on__isnull=False))
+        if value == "ceased":
+            return queryset.filter(ended_on__isnull=False)
+        return queryset.filter(is_active=False, ended_on__isnull=True)
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)

@@ -138,7 +138,7 @@ def test_a_commune_officer_is_not_bound_to_a_commune_that_ended(client, administ
     errors = response.context["adminform"].form.errors
     assert list(errors) == ["commune"]
     assert errors["commune"][0].startswith(
-        "Xã Tập Ngãi, Huyện Tiểu Cần, Tỉnh Trà Vinh (đến 30/06/2025) đã kết thúc"
+        "Xã Tập Ngãi, Huyện Tiểu Cần, Tỉnh Trà Vinh (đến 30/06/2025) đã chấm dứt"
     )
 
 

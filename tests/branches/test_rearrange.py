@@ -480,6 +480,25 @@ def test_the_branch_page_gives_each_succession_its_own_kind_and_date(w, client):
     assert "Ấp Tân Hòa" in formed and "Ấp Tân Lập" in formed and "15/03/2026" in formed
 
 
+def test_the_status_filter_says_ceased_and_inactive_apart(w, client):
+    """One word per status: "Ngừng hoạt động" keeps the branches marked inactive, as their badge says;
+    those ended by a merge or split are "Đã chấm dứt", a value of their own."""
+    services.branches_merge_with_terms(
+        branches=[w["x"], w["y"]], on=ON, user=w["commune_officer"], survivor=w["x"]
+    )
+    Branch.objects.filter(pk=w["z"].pk).update(is_active=False)
+    client.force_login(w["commune_officer"])
+    url = reverse("branches:branch_list")
+
+    def names(status):
+        return {b.name for b in client.get(url, {"is_active": status}).context["branches"]}
+
+    assert names("0") == {"Ấp Tân Phú"}
+    assert names("ceased") == {"Ấp Tân Hòa"}
+    assert "Ấp Tân Lập" in names("1") and not names("1") & {"Ấp Tân Phú", "Ấp Tân Hòa"}
+    assert '<option value="ceased">Đã chấm dứt</option>' in client.get(url).content.decode()
+
+
 def test_the_reason_a_merge_ends_a_term_reads_in_the_readers_language(w, client):
     """Written in Vietnamese by the merge, read in English on the person's page and in the terms' history:
     stored as written, shown as core.history.reason_text reads it (rows stored before read so too)."""

@@ -125,7 +125,7 @@ def test_new_province_staff_home_lists_its_communes(client, world):
     number = response.context["branches_elsewhere"]
     assert number == 1
     said = " ".join(page.split())
-    assert f"Các số ở trên còn tính {number} chi đoàn đang hoạt động còn thuộc xã đã kết thúc" in said
+    assert f"Các số ở trên còn tính {number} chi đoàn đang hoạt động còn thuộc xã đã chấm dứt" in said
     assert reverse("branches:branch_waiting") in said[said.index('data-home="branches-elsewhere"') :]
 
 

@@ -145,7 +145,7 @@ def test_commune_officer_follows_up_its_own_proposals_and_reads_those_of_a_semin
     html = " ".join(page.content.decode().split())
     assert reverse("seminars:proposal_update", args=[own.pk]) in html
     assert reverse("seminars:proposal_update", args=[old.pk]) not in html
-    assert "Tỉnh đoàn Vĩnh Long (mới) theo dõi (đơn vị tổ chức đã kết thúc)" in html
+    assert "Tỉnh đoàn Vĩnh Long (mới) theo dõi (đơn vị tổ chức đã chấm dứt)" in html
 
     response = client.post(reverse("seminars:proposal_update", args=[old.pk]), {"status": "hoan_thanh"})
     assert response.status_code == 403
@@ -325,7 +325,7 @@ def test_an_ended_units_date_after_its_end_is_refused_first_and_alone(
     form = client.get(reverse("seminars:seminar_create")).context["form"]
     # Said up front, under the date.
     assert form.fields["held_on"].help_text == (
-        "Đến ngày 30/06/2025: Huyện Tiểu Cần kết thúc vào ngày này, không thể ghi nhận mới sau đó."
+        "Đến ngày 30/06/2025: Huyện Tiểu Cần chấm dứt vào ngày này, không thể ghi nhận mới sau đó."
     )
     seminar = world["tieu_can_seminar"]
     proposal = seminar.proposals.get()
@@ -401,7 +401,7 @@ def test_an_ended_units_follow_up_page_offers_no_form_the_service_would_refuse(
     assert [form for p, form in page.context["rows"]] == [None]
     html = page.content.decode()
     row = html[html.index(f'data-proposal="{proposal.pk}"') :]
-    assert "Tỉnh đoàn Vĩnh Long (mới) theo dõi (đơn vị tổ chức đã kết thúc)" in row[: row.index("</tr>")]
+    assert "Tỉnh đoàn Vĩnh Long (mới) theo dõi (đơn vị tổ chức đã chấm dứt)" in row[: row.index("</tr>")]
     assert 'class="proposal-update"' not in html
     assert not services.may_follow_up(tieu_can_officer)
     with pytest.raises(ValidationError):
@@ -807,7 +807,7 @@ def test_an_ended_organisers_proposals_name_the_union_body_that_follows_them_up(
     assert {p.follower for p in proposals} == {"Tỉnh đoàn Trà Vinh"}
     login_verified(client, tieu_can_officer)
     html = " ".join(client.get(reverse("seminars:followup")).content.decode().split())
-    assert "Tỉnh đoàn Trà Vinh theo dõi (đơn vị tổ chức đã kết thúc)" in html
+    assert "Tỉnh đoàn Trà Vinh theo dõi (đơn vị tổ chức đã chấm dứt)" in html
 
 
 def test_the_list_sorts_by_organiser_across_both_worlds(world, reform, client):
