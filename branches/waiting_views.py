@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.mixins import CappedCountPaginator, portal_view
@@ -97,7 +96,8 @@ def branch_waiting(request):
                     _("%(count)s branches were attached to their new commune from %(date)s.")
                     % {"count": count, "date": on.strftime("%d/%m/%Y")},
                 )
-                return redirect(reverse("branches:branch_waiting"))
+                # Back to the list as it was searched (?q=…): the form posted to it, the portal's own path.
+                return redirect(request.get_full_path())
     if date_form.errors:
         date_form.fields["on"].widget.attrs.update(
             {"class": "form-control form-control-sm is-invalid", "aria-describedby": "id_on_error"}

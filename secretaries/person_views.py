@@ -184,7 +184,8 @@ class PersonCreateView(PersonQuerysetMixin, CreateView):
         return {
             **super().get_form_kwargs(),
             "user": self.request.user,
-            "cancel_url": reverse("secretaries:person_list"),
+            # From the vacancy list (`next`, with its filters): back to it, to fill the next one.
+            "cancel_url": safe_next(self.request, reverse("secretaries:person_list")),
         }
 
     def form_valid(self, form):
@@ -199,7 +200,7 @@ class PersonCreateView(PersonQuerysetMixin, CreateView):
         messages.success(
             self.request, _("%(name)s was added and appointed.") % {"name": self.object.full_name}
         )
-        return redirect(self.object)
+        return redirect(safe_next(self.request, self.object.get_absolute_url()))
 
 
 class PersonUpdateView(EditsACopyMixin, PersonQuerysetMixin, UpdateView):
@@ -296,7 +297,9 @@ def appoint(request):
                     "branch": term.branch.name,
                 },
             )
-            return redirect(term.person)
+            # Back where the choice began (the vacancy list with its filters, the branch's page), else the
+            # person's page.
+            return redirect(safe_next(request, term.person.get_absolute_url()))
     return render(
         request,
         "secretaries/appointment_form.html",

@@ -69,6 +69,16 @@ def test_bulk_choice_asks_for_confirmation_then_reattaches_all_with_a_dated_row(
     assert Branch.objects.visible_to(w["district_officer"]).filter(pk=first.pk).exists()
 
 
+def test_the_confirmation_returns_to_the_list_as_it_was_searched(w, client):
+    login_verified(client, w["staff"])
+    first = w["waiting"][0]
+    searched = f"{URL}?q=dau+giong"
+    confirmed = {"confirmed": "1", "on": "01/07/2025", f"commune_{first.pk}": w["one"].pk}
+    response = client.post(searched, confirmed)
+    assert response.status_code == 302 and response.url == searched
+    assert Branch.objects.get(pk=first.pk).commune_id == w["one"].pk
+
+
 @pytest.mark.parametrize("target", ["three", "other_one"])
 def test_a_commune_outside_the_candidates_or_the_scope_refuses_the_whole_batch(w, client, target):
     login_verified(client, w["staff"])

@@ -44,7 +44,10 @@ def test_officer_fills_a_vacancy_with_a_new_person_and_portrait(
     expect(rows.filter(has_text="Ấp Cây Gòn")).to_have_count(0)
     with page.expect_navigation():
         rows.filter(has_text="Ấp Tân Thành").get_by_role("link", name=APPOINT_NEW).click()
-    expect(page).to_have_url(re.compile(rf"/secretaries/new/\?branch={vacant.pk}$"))
+    # It comes back to the list afterwards, to fill the next vacancy.
+    expect(page).to_have_url(
+        re.compile(rf"/secretaries/new/\?branch={vacant.pk}&next=/secretaries/vacancies/$")
+    )
 
     # The branch comes prefilled in its Tom Select.
     expect(page.locator("select[name=branch]")).to_have_value(str(vacant.pk))
@@ -69,8 +72,11 @@ def test_officer_fills_a_vacancy_with_a_new_person_and_portrait(
     person = Person.objects.get(full_name=NEW_NAME)
     assert person.terms.get().branch == vacant
     assert person.portrait and person.portrait_thumbnail
-    expect(page).to_have_url(f"{live_server.url}/secretaries/{person.pk}/")
+    expect(page).to_have_url(f"{live_server.url}/secretaries/vacancies/")
     expect(page.locator(".alert-success")).to_contain_text(f"Đã thêm và bổ nhiệm {NEW_NAME}")
+    assert vacancy_total(page) == before - 1
+    expect(page.locator("main table.table-sort tbody tr").filter(has_text="Ấp Tân Thành")).to_have_count(0)
+    page.goto(f"{live_server.url}/secretaries/{person.pk}/")
     expect(page.get_by_role("heading", level=1)).to_have_text(NEW_NAME)
     portrait = page.locator(f"main img[src='/secretaries/{person.pk}/portrait/thumbnail/']")
     expect(portrait).to_be_visible()
@@ -88,9 +94,6 @@ def test_officer_fills_a_vacancy_with_a_new_person_and_portrait(
     expect(results.get_by_role("link", name="Nguyễn Văn Tèo", exact=True)).to_be_visible()
     expect(results.locator("tr", has_text=NEW_NAME)).to_contain_text("Ấp Tân Thành")
 
-    page.goto(f"{live_server.url}/secretaries/vacancies/")
-    assert vacancy_total(page) == before - 1
-    expect(page.locator("main table.table-sort tbody tr").filter(has_text="Ấp Tân Thành")).to_have_count(0)
     page.goto(f"{live_server.url}/")
     expect(page.locator("[data-stat=vacant]")).to_have_text(str(before - 1))
 

@@ -1,5 +1,6 @@
 import datetime
 import re
+from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -118,6 +119,30 @@ class TestCreateAndAppoint:
         )
         assert response.status_code == 302
         assert person.terms.current().count() == 2
+
+    def test_each_appointment_from_the_vacancy_list_returns_to_it(self, client, tieu_can_officer, hieu_tu):
+        """Filling several vacancies: "Bổ nhiệm người mới" and "Chọn người có sẵn" come back to the list
+        with its filters (`next`, through safe_next: another site's address is not followed)."""
+        first = BranchFactory(commune=hieu_tu, name="Ấp Trống Một")
+        second = BranchFactory(commune=hieu_tu, name="Ấp Trống Hai")
+        client.force_login(tieu_can_officer)
+        listing = f"{reverse('secretaries:vacancy_list')}?q=trong"
+        page = client.get(listing).content.decode()
+        back = quote(listing, safe="/")  # as the template's urlencode writes it
+        new = f"{reverse('secretaries:person_create')}?branch={first.pk}&next={back}"
+        assert f'href="{new.replace("&", "&amp;")}"' in page
+        response = client.post(new, person_data(first))
+        assert response.status_code == 302 and response.url == listing
+        existing = Person.objects.get(full_name="Nguyễn Văn Út")
+        appoint = f"{reverse('secretaries:appoint')}?branch={second.pk}&next={back}"
+        data = {"person": existing.pk, "branch": second.pk, "role": "pho_bi_thu", "started_on": "01/10/2025"}
+        response = client.post(appoint, data)
+        assert response.status_code == 302 and response.url == listing
+        elsewhere = f"{reverse('secretaries:person_create')}?next=https://example.com/"
+        other = {"full_name": "Trần Văn Hai", "phone": "0987 654 322", "email": "hai@example.vn"}
+        response = client.post(elsewhere, person_data(second, **other))
+        assert response.status_code == 302
+        assert response.url == Person.objects.get(full_name="Trần Văn Hai").get_absolute_url()
 
     def test_overlapping_role_is_refused_with_a_message(self, client, tieu_can_officer, world, hieu_tu):
         person = world["tieu_can_person"]
