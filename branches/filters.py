@@ -124,4 +124,6 @@ class BranchFilter(django_filters.FilterSet):
         return queryset.filter(is_active=False, ended_on__isnull=True)
 
     def filter_search(self, queryset, name, value):
-        return queryset.search(value)
+        found = queryset.search(value)
+        # Unless a column's header sorts it, the branch named as typed first (every word matches anywhere).
+        return found if self.data.get("o") else found.name_matches_first(value)

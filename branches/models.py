@@ -7,17 +7,18 @@ name and parents, their lineage is in the succession tables, and records attache
 """
 
 import datetime
+import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from core.history import HistoricalRecords, ended_label
 from core.navigation import object_url
 from core.scope import ScopedQuerySet
-from core.text import fold, normalize_name
+from core.text import fold, normalize_name, search_terms
 from core.validators import validate_not_in_future, validate_union_era
 from core.versioning import Versioned
 
@@ -361,8 +362,6 @@ class BranchQuerySet(ScopedQuerySet):
         )
 
     def search(self, query: str | None) -> "BranchQuerySet":
-        from core.text import search_terms
-
         terms = search_terms(query)
         if not terms:
             return self
@@ -399,6 +398,21 @@ class BranchQuerySet(ScopedQuerySet):
             elif former:
                 matched |= Q(pk__any_of=former)
         return self.filter(matched)
+
+    def name_matches_first(self, query: str | None) -> "BranchQuerySet":
+        """A search's branches named what was typed first, then those whose name begins so, each group in
+        the list's own order: each word matches anywhere, and "ap dai mong a" listed every Ấp Đại Mong with
+        the one named so third. The name's first word, its kind ("ấp", "khóm"), may be left out."""
+        typed = " ".join(search_terms(query))
+        if not typed:
+            return self
+        after_kind = r"^[^ ]+ " + re.escape(typed)
+        rank = Case(
+            When(Q(name_key=typed) | Q(name_key__regex=after_kind + "$"), then=Value(0)),
+            When(Q(name_key__startswith=typed) | Q(name_key__regex=after_kind), then=Value(1)),
+            default=Value(2),
+        )
+        return self.order_by(rank, *(self.query.order_by or self.model._meta.ordering))
 
 
 #: communes whose branches a search names by id; more, and it asks the database to match them

@@ -223,6 +223,22 @@ class TestList:
         ]
         assert found == (names or ["Ấp Đại Đức", "Ấp Cây Gòn"])  # "xa": every commune's, by commune
 
+    @pytest.mark.parametrize("query", ["ap dai mong a", "Ấp Đại Mong A", "dai mong a"])
+    def test_the_branch_named_as_typed_comes_first(self, client, tra_vinh_staff, hieu_tu, an_truong, query):
+        """Each word matches anywhere ("a" is in "ấp"): the branch named so leads, then those whose name
+        begins so, then the rest, each in the list's order (by commune: An Trường's before Hiếu Tử's)."""
+        for name in ("Ấp Đại Mong", "Ấp Đại Mong B", "Ấp Đại Mong An"):
+            BranchFactory(commune=an_truong, name=name)
+        BranchFactory(commune=hieu_tu, name="Ấp Đại Mong A")
+        login_verified(client, tra_vinh_staff)
+        url = reverse("branches:branch_list")
+        found = [b.name for b in client.get(url, {"q": query}).context["branches"]]
+        assert found[:2] == ["Ấp Đại Mong A", "Ấp Đại Mong An"]
+        assert set(found[2:]) == {"Ấp Đại Mong", "Ấp Đại Mong B"}
+        # A header's order is the order asked for.
+        by_name = [b.name for b in client.get(url, {"q": query, "o": "-name"}).context["branches"]]
+        assert by_name[0] == "Ấp Đại Mong B"
+
     def test_a_search_that_finds_nothing_says_no_branch_matches(self, client, tra_vinh_staff, world, hieu_tu):
         """The province has branches: a search without result says none matches, with no "Add one"; a
         commune without branches (its page, unfiltered) still says it has none yet and offers to add one."""
