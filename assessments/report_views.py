@@ -90,11 +90,18 @@ class ReportFilterForm(forms.Form):
                 localize=True,
                 widget=forms.TextInput(attrs={"inputmode": "decimal"}),
             )
+            # The framework the threshold was typed for: a 1–5 score means nothing in points out of 100 (nor
+            # 50 % on 1–5), so another framework's threshold gives way to this one's default (clean).
+            self.fields["threshold_for"] = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def clean(self):
         cleaned = super().clean()
         framework = cleaned.get("framework") or self.default
         threshold = cleaned.get("threshold")
+        typed_for = cleaned.get("threshold_for")
+        if framework is not None and typed_for is not None and typed_for != framework.pk:
+            # The framework was changed: the threshold typed for the other one is dropped, not refused.
+            cleaned["threshold"] = threshold = None
         outside = framework is not None and threshold is not None
         if outside and not framework.scale_min <= threshold <= framework.scale_max:
             self.add_error(
@@ -124,6 +131,11 @@ class ReportFilterForm(forms.Form):
             self.data = self.data.copy()
             self.data["quarter"] = quarter or ""
         return quarter
+
+    @property
+    def threshold_dropped(self) -> bool:
+        """A threshold was sent for another framework than the one asked (clean): the default is used."""
+        return bool(self.data.get("threshold")) and self.is_valid() and self.cleaned_data["threshold"] is None
 
     def chosen_threshold(self, framework: Framework) -> Decimal:
         threshold = self.cleaned_data.get("threshold") if self.is_valid() else None
@@ -233,10 +245,12 @@ def _training_parameters(request):
     if framework is not None and framework.is_points:
         # The bound field, made while the form was validated, keeps the label it was made with.
         form.fields["threshold"].label = form["threshold"].label = _("Threshold (share of the points, %)")
-    if not request.GET.get("threshold"):
+    form.data = form.data.copy()
+    if not request.GET.get("threshold") or form.threshold_dropped:
         # Show the threshold the page uses; a mistyped one stays in the field, beside its error.
-        form.data = form.data.copy()
         form.data["threshold"] = formats.localize_input(threshold)
+    if framework is not None:
+        form.data["threshold_for"] = framework.pk  # sent again with the threshold shown
     return form, framework, quarter, threshold
 
 
@@ -299,6 +313,7 @@ def _draw_per_unit(needs, *, framework, threshold, mode: str, quarter: int | Non
     then how many secretaries are below."""
     query = (
         f"?framework={int(framework.pk)}&amp;threshold={escape(str(threshold))}"
+        f"&amp;threshold_for={int(framework.pk)}"
         f"{f'&amp;quarter={int(quarter)}' if quarter else ''}&amp;units={escape(mode)}&amp;unit="
     )
     chosen = needs.unit

@@ -470,3 +470,38 @@ def test_training_needs_in_points_compare_each_with_a_share_of_its_own_points(
     )
     assert "50% số điểm" in export.sheet["A1"].value
     assert export.column("Họ và tên") == [weak.full_name]
+
+
+def test_the_threshold_goes_back_to_the_default_when_the_framework_changes(
+    points, framework, tieu_can_officer, client
+):
+    """QA3 F1: switching from the 1–5 framework to points kept "3,0" (read as 3 % of the points), and back
+    "50,00" was refused on 1–5. The form carries the framework its threshold was typed for: another
+    framework's is dropped for this one's default, without an error; one typed for it is kept."""
+    from tests.login import login_verified
+
+    login_verified(client, tieu_can_officer)
+    training = reverse("assessments:training_needs")
+    to_points = client.get(
+        training, {"framework": points.pk, "threshold": "3,0", "threshold_for": framework.pk}
+    )
+    form = to_points.context["form"]
+    assert to_points.context["threshold"] == Decimal(50) and not form.errors
+    assert form["threshold"].value() == "50,00" and form["threshold_for"].value() == points.pk
+    assert f'name="threshold_for" value="{points.pk}"' in to_points.content.decode()
+    to_scale = client.get(
+        training, {"framework": framework.pk, "threshold": "50,00", "threshold_for": points.pk}
+    )
+    assert to_scale.context["threshold"] == Decimal("3.0") and not to_scale.context["form"].errors
+    assert to_scale.context["form"]["threshold"].value() == "3,0"
+    kept = client.get(training, {"framework": points.pk, "threshold": "40", "threshold_for": points.pk})
+    assert kept.context["threshold"] == Decimal(40)
+    # The export link says whose threshold it carries, and the export drops another framework's.
+    assert f"threshold=40&amp;threshold_for={points.pk}" in kept.content.decode()
+    export = read_export(
+        client.get(
+            reverse("assessments:training_needs_export"),
+            {"framework": points.pk, "threshold": "3", "threshold_for": framework.pk},
+        )
+    )
+    assert "dưới 50" in export.sheet["A1"].value and "dưới 3%" not in export.sheet["A1"].value

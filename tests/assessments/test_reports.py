@@ -387,7 +387,8 @@ def test_the_page_is_filtered_by_a_unit_of_the_scope(client, scored, tra_vinh_st
     tieu_can.save(update_fields=["name"])
     html = client.get(url, {"threshold": "5", "unit": f"district:{cang_long.pk}"}).content.decode()
     rows = html.split('id="needs-per-unit"')[1].split("</tbody>")[0]
-    query = f"?framework={response.context['framework'].pk}&amp;threshold=5&amp;units=recorded"
+    pk = response.context["framework"].pk
+    query = f"?framework={pk}&amp;threshold=5&amp;threshold_for={pk}&amp;units=recorded"
     assert (
         f'<tr data-level="district" data-unit="{cang_long.pk}" class="table-primary"><td>'
         f'<a href="{query}&amp;unit=district:{cang_long.pk}">Huyện Càng Long</a></td>'
