@@ -45,7 +45,7 @@ from .models import (
     quarter_at_hand,
     workflow_step,
 )
-from .selectors import assessed_elsewhere
+from .selectors import assessed_elsewhere, period_ends_on, self_step_over, sent_back
 
 
 def chosen_framework(request, *, province, ended_on=None) -> Framework:
@@ -220,7 +220,7 @@ def assessment_export_file(request) -> ExcelExport:
             row.extend(getattr(assessment, name) for name in group_scores)
             row.extend(
                 [
-                    assessment.overall_score,
+                    assessment.shown_overall_score,  # none while criteria wait for a score
                     _rating_text(assessment, ratings),
                     statuses.get(assessment.status, ""),
                     assessment.assessed_on,
@@ -228,10 +228,20 @@ def assessment_export_file(request) -> ExcelExport:
             )
             yield row
 
+    # The period in the file's name and title: each quarter's list is a file of its own.
+    quarter = getattr(filterset.form, "cleaned_data", {}).get("quarter") or None
     return ExcelExport(
-        filename=f"danh-gia-ky-nang-{framework.year}.xlsx" if framework else "danh-gia-ky-nang.xlsx",
+        filename=(
+            f"danh-gia-ky-nang-{framework.period_slug(quarter)}.xlsx"
+            if framework
+            else "danh-gia-ky-nang.xlsx"
+        ),
         sheet_title=_("Skill assessments"),
-        title=_("List of skill assessments"),
+        title=(
+            _("List of skill assessments %(period)s") % {"period": framework.period_label(quarter)}
+            if framework
+            else _("List of skill assessments")
+        ),
         scope=user.scope_label,
         filters_line=filter_summary(filterset),
         headers=headers,
@@ -270,7 +280,7 @@ class AssessmentDetailView(ScopedObjectMixin, DetailView):
         groups = []
         scores_by_group: dict = {}
         # The secretary's own scores beside the unit's, once submitted to the unit (not while writing).
-        shown_self = assessment.was_self_assessed
+        shown_self = assessment.shows_self_scores
         self_values = (
             {s.criterion_id: (s.value, s.comment) for s in assessment.self_scores.all()} if shown_self else {}
         )
@@ -290,28 +300,20 @@ class AssessmentDetailView(ScopedObjectMixin, DetailView):
                     comment=review.comment if review else "",
                 )
             )
-        history = history_rows(assessment.history, limit=20, steps=workflow_step)
+        # Its scores written as on the page: "77" in points out of 100, "3,27" on a scale (score_places).
+        history = history_rows(
+            assessment.history, limit=20, steps=workflow_step, places=assessment.framework.score_places
+        )
         return super().get_context_data(
             groups=groups,
             shown_self=shown_self,
             can_confirm=can_confirm(self.request.user),
             history=history,
-            sent_back=_sent_back(assessment, history),
+            sent_back=sent_back(assessment, history),
+            # A secretary's self-assessment still a draft when the period ended: the unit assesses instead.
+            steps_in=assessment.is_self_draft and self_step_over(assessment.framework, assessment.quarter),
             **kwargs,
         )
-
-
-def _sent_back(assessment, history):
-    """The history's row that sent this draft back (returned or reopened by the province, with its reason),
-    or None: the unit reads why on the assessment while it corrects it."""
-    if not assessment.is_draft:
-        return None
-    for row in history:  # newest first
-        if row.step in ("return", "reopen"):
-            return row
-        if row.step == "submit":
-            return None
-    return None
 
 
 def _assessment_form_page(
@@ -324,8 +326,9 @@ def _assessment_form_page(
 ):
     criteria = services.framework_criteria(framework)
     cancel_url = assessment.get_absolute_url() if assessment else person.get_absolute_url()
-    # A self-assessed one is reviewed: the secretary's scores beside the unit's, a comment per part.
-    review = assessment is not None and assessment.was_self_assessed
+    # A self-assessed one is reviewed: the secretary's scores beside the unit's, a comment per part; so is
+    # the draft of one whose period ended unsubmitted (assessment_update), what they scored read-only.
+    review = assessment is not None and (assessment.shows_self_scores or assessment.is_self_draft)
     form = AssessmentForm(
         request.POST if request.method == "POST" else None,
         framework=framework,
@@ -418,7 +421,7 @@ def assessment_create(request):
             % {"person": person.full_name, "year": framework.year},
         )
         return redirect(person)
-    if self_assessing_people(framework, [person]):
+    if self_assessing_people(framework, [person]) and not self_step_over(framework, quarter):
         messages.info(
             request,
             _("%(person)s assesses themselves first (they have an account); the unit reviews it then.")
@@ -438,7 +441,7 @@ def assessment_update(request, pk):
         .prefetch_related("scores", "self_scores", "group_reviews"),
         pk=pk,
     )
-    if assessment.is_self_draft:
+    if assessment.is_self_draft and not self_step_over(assessment.framework, assessment.quarter):
         messages.info(
             request,
             _("%(person)s is still writing their self-assessment; the unit reviews it once submitted.")
@@ -499,18 +502,26 @@ def commune_grid(request, code):
         # Criteria not scored yet in a saved draft (its scores are read above): its rating waits for them.
         assessment.missing_scores = _missing_scores(assessment)
     elsewhere = assessed_elsewhere(user=request.user, framework=framework, people=people)
-    # Secretaries with an account assess themselves first where the framework asks for it.
+    # Secretaries with an account assess themselves first where the framework asks for it, until the
+    # period has ended: then the unit assesses in the place of those who have not submitted theirs.
     with_account = self_assessing_people(framework, people)
-    rows = [
-        SimpleNamespace(
-            person=t.person,
-            branch=t.branch,
-            assessment=assessments.get(t.person_id),
-            elsewhere=t.person_id in elsewhere,
-            awaiting_self=t.person_id in with_account and t.person_id not in assessments,
+    step_over = self_step_over(framework, quarter)
+    rows = []
+    for t in terms:
+        assessment = assessments.get(t.person_id)
+        waits = assessment.is_self_draft if assessment is not None else t.person_id in with_account
+        rows.append(
+            SimpleNamespace(
+                person=t.person,
+                branch=t.branch,
+                assessment=assessment,
+                elsewhere=t.person_id in elsewhere,
+                awaiting_self=waits and not step_over and assessment is None,
+                steps_in=waits and step_over,
+                # The day after which the unit may step in, said on the rows that wait for the secretary.
+                self_until=period_ends_on(framework, quarter) if waits and not step_over else None,
+            )
         )
-        for t in terms
-    ]
     form = CommuneGridForm(
         request.POST if request.method == "POST" else None, framework=framework, criteria=criteria, rows=rows
     )

@@ -291,17 +291,21 @@ class CommuneGridForm(forms.Form):
         self.stale, self.conflicts = False, []
         for row in rows:
             existing = row.assessment
-            # Locked too: a secretary still to assess themselves (or writing it), as services.check_self_step.
+            # Locked too: a secretary still to assess themselves (or writing it), as services.check_self_step,
+            # until the period has ended: then the unit types in their place (`steps_in`), over their draft.
+            steps_in = getattr(row, "steps_in", False)
             locked = (
                 getattr(row, "elsewhere", False)
                 or getattr(row, "awaiting_self", False)
-                or (existing is not None and not existing.is_unit_draft)
+                or (existing is not None and not existing.is_unit_draft and not steps_in)
             )
             values = {s.criterion_id: s.value for s in existing.scores.all()} if existing else {}
-            # The secretary's own scores, shown under the unit's in each cell once submitted.
+            # The secretary's own scores, shown under the unit's in each cell once submitted; or what they had
+            # scored of a draft the unit assesses over.
             self_values = (
                 {s.criterion_id: s.value for s in existing.self_scores.all()}
-                if existing is not None and existing.was_self_assessed
+                if existing is not None
+                and (existing.shows_self_scores or (steps_in and existing.is_self_draft))
                 else {}
             )
             row.self_values = [self_values.get(c.pk) for c in criteria] if self_values else []

@@ -242,6 +242,18 @@ class Framework(Versioned):
         the averages of a scale (3,27/5)."""
         return 0 if self.is_points else 2
 
+    def period_label(self, quarter: int | None = None) -> str:
+        """The period one of its assessments covers, as the pages say it: "Q4/2026" (Quý 4/2026), or the
+        year (templates/assessments/partials/report_period.html says it so too)."""
+        if quarter:
+            return _("Q%(quarter)s/%(year)s") % {"quarter": quarter, "year": self.year}
+        return str(self.year)
+
+    def period_slug(self, quarter: int | None = None) -> str:
+        """The period in an exported file's name: "quy-4-2026", or the year: one quarter's file does not
+        overwrite another's, nor the annual framework's."""
+        return f"quy-{int(quarter)}-{self.year}" if quarter else str(self.year)
+
     @property
     def is_annual(self) -> bool:
         return self.period == Period.YEAR
@@ -576,7 +588,11 @@ class AssessmentQuerySet(ScopedQuerySet):
         """What the person assessed sees of their assessments (their own page): all but the unit's own drafts.
         A draft of the unit's review of what they sent stays, as the unit reviewing it
         (Assessment.is_unit_reviewing), its scores not shown (Assessment.shows_unit_scores)."""
-        return self.exclude(status=Assessment.Status.DRAFT, self_submitted_at__isnull=True)
+        # The unit's draft of an assessment in their place (Assessment.self_step_skipped) stays too: their
+        # period was open to them, and a draft they had begun is now the unit's.
+        return self.exclude(
+            status=Assessment.Status.DRAFT, self_submitted_at__isnull=True, self_step_skipped=False
+        )
 
 
 class Assessment(Versioned):
@@ -646,6 +662,15 @@ class Assessment(Versioned):
     )
     self_comment = models.TextField(_("self-assessment comment"), blank=True)
     self_submitted_at = models.DateTimeField(_("self-assessment submitted at"), null=True, blank=True)
+    # Regulation 366 puts the secretary's self-assessment first; once the period has ended without it
+    # submitted, the unit assesses in their place (services.check_self_step), over their draft if they had
+    # begun one, which is closed to them from then on.
+    self_step_skipped = models.BooleanField(
+        _("assessed in the secretary's place"),
+        default=False,
+        editable=False,
+        help_text=_("The period ended before the secretary submitted their self-assessment."),
+    )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
@@ -743,7 +768,7 @@ class Assessment(Versioned):
     def is_unit_reviewing(self) -> bool:
         """The unit's draft of a self-assessment the secretary sent: to the secretary their unit is reviewing
         it. "Draft" would read as their own self-assessment sent back to them."""
-        return self.is_draft and self.was_self_assessed
+        return self.is_draft and (self.was_self_assessed or self.self_step_skipped)
 
     @property
     def status_for_person(self) -> str:
@@ -774,6 +799,13 @@ class Assessment(Versioned):
         return "" if self.in_self_step else "left"
 
     @property
+    def shown_overall_score(self):
+        """The overall score as the list, the grid, the assessment's page and the list's export show it: none
+        while its rating waits for criteria not scored yet (`unscored`), as the reports count no draft. The
+        mean of the few criteria scored so far would read, and sort, as a score."""
+        return None if self.unscored == "waiting" else self.overall_score
+
+    @property
     def in_self_step(self) -> bool:
         """Still the secretary's (writing, or submitted and not yet reviewed by the unit)."""
         return self.status in (self.Status.SELF_DRAFT, self.Status.AWAITING_REVIEW)
@@ -783,10 +815,14 @@ class Assessment(Versioned):
         return self.self_submitted_at is not None
 
     @property
+    def shows_self_scores(self) -> bool:
+        """The secretary's own scores stand beside the unit's (read-only): once submitted, or what they had
+        scored of their draft when the unit assessed in their place (`self_step_skipped`)."""
+        return self.was_self_assessed or (self.self_overall_score is not None and self.self_step_skipped)
+
+    @property
     def period_label(self) -> str:
-        if self.quarter:
-            return _("Q%(quarter)s/%(year)s") % {"quarter": self.quarter, "year": self.framework.year}
-        return str(self.framework.year)
+        return self.framework.period_label(self.quarter)
 
     # Statuses an officer or provincial staff treat as the unit's record (the self-assessment step is not).
     UNIT_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.CONFIRMED)

@@ -2,9 +2,9 @@
 assessments still in draft, and provincial staff with drafts or assessments waiting for confirmation. The
 first screen's assessment panel says the same from its own counts (assessments/home.py).
 
-A framework's period is its year today, closing on 31/12 (`period_closes_on`); where a framework comes to
-hold its own periods (self-assessment first, then review and confirmation, by year, term or quarter), this
-function is the one place to read them from."""
+A framework's period is its year here, closing on 31/12 (`period_closes_on`). A period's end is read in one
+place, selectors.period_ends_on (a quarter's too), which also says when a unit may assess a secretary who
+has not sent their self-assessment (selectors.self_step_over)."""
 
 import datetime
 
@@ -16,13 +16,14 @@ from django.utils.translation import gettext as _
 from core.reminders import Reminder
 
 from .models import Assessment, current_framework
+from .selectors import period_ends_on
 
 KIND = "assessment_period"
 WARNING_DAYS = 30
 
 
 def period_closes_on(framework) -> datetime.date:
-    return datetime.date(framework.year, 12, 31)
+    return period_ends_on(framework)
 
 
 def assessment_period(user, today: datetime.date) -> list[Reminder]:

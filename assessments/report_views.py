@@ -198,6 +198,7 @@ def _draw_units(report, framework, *, linked: frozenset[str], quarter: int | Non
     assessments_url = fixed_url("assessments:assessment_list")
     directly = escape(_("Communes directly under the province"))
     figures = numbers()
+    places = framework.score_places  # "77" in points out of 100, "3,27" on a scale, as every page says it
     lines = []
     for row in report.units:
         unit = row.unit
@@ -219,11 +220,11 @@ def _draw_units(report, framework, *, linked: frozenset[str], quarter: int | Non
             f"<td>{name}</td>",
             f'<td class="text-end">{figures.grouped(row.counted)}</td>',
             f'<td class="text-end text-muted">{figures.grouped(row.drafts)}</td>',
-            f'<td class="text-end fw-semibold">{figures.places(row.average, 2) or "—"}</td>',
+            f'<td class="text-end fw-semibold">{figures.places(row.average, places) or "—"}</td>',
         ]
         for index, item in enumerate(row.groups):
             border = " border-start" if index == 0 else ""
-            cells.append(f'<td class="text-end{border}">{figures.places(item.average, 2) or "—"}</td>')
+            cells.append(f'<td class="text-end{border}">{figures.places(item.average, places) or "—"}</td>')
         for index, share in enumerate(row.ratings):
             border = " border-start" if index == 0 else ""
             percent = ""
@@ -269,18 +270,25 @@ _PERSON_ROW = (
 _DISTRICT_CELL = '<td class="d-none d-lg-table-cell d-print-table-cell">{}</td>'
 
 
-def _draw_people(needs, *, show_district: bool) -> None:
+def _draw_people(needs, *, show_district: bool, places: int = 2) -> None:
     """Each unit's lines of the people lists as markup (`section.rows`): the number, the name linked to the
     person, branch, commune, the district (not for a district officer: it is their own), the group score
-    linked to the assessment, the overall score. Every text is escaped; the scores (two places, 0–5) are
-    written with the language's decimal separator, as the template's localisation did."""
+    linked to the assessment, the overall score. Every text is escaped; the scores are written with the
+    language's decimal separator and the framework's `places` (Framework.score_places: two on a scale,
+    none in points out of 100, as every other page writes them)."""
     person_url = pk_url("secretaries:person_detail")
     assessment_url = pk_url("assessments:assessment_detail")
     decimal = formats.get_format("DECIMAL_SEPARATOR")
 
+    figures = numbers()
+
     def number(value) -> str:
+        if value is None:
+            return "—"
+        if places != 2:
+            return figures.places(value, places)
         # Stored with two places, read as such: `places` would round them again (6 ms for 500 lines).
-        return "—" if value is None else str(value).replace(".", decimal)
+        return str(value).replace(".", decimal)
 
     def district(line) -> str:
         return _DISTRICT_CELL.format(escape(line.district_name or "—")) if show_district else ""
@@ -355,7 +363,7 @@ def training_needs(request):
     if needs:
         # The filter offers the units of the table below (each has someone below the threshold).
         form.fields["unit"].widget.choices = [("", _("All units in your scope")), *needs.unit_choices]
-        _draw_people(needs, show_district=show_district)
+        _draw_people(needs, show_district=show_district, places=framework.score_places)
     return render(
         request,
         "assessments/training_needs.html",
@@ -466,19 +474,21 @@ def training_needs_export_file(request) -> ExcelExport:
                 unit_today_named(commune_today, commune_today_ended, province_today, successors),
             ]
 
-    year = framework.year if framework else ""
+    period = framework.period_label(quarter) if framework else ""
     # The title says the year and the threshold, the unit line the unit; the rest of what was chosen here.
     filters = [f"{_('Units')}: {MODES[units]}"]
     if framework:
         filters.insert(0, f"{_('Framework')}: {framework_label(framework)}")
     if quarter:
         filters.insert(1, f"{_('Quarter')}: {quarter}")
-    title = _("Training needs %(year)s: secretaries below %(threshold)s in a skill group") % {
-        "year": year,
+    title = _("Training needs %(period)s: secretaries below %(threshold)s in a skill group") % {
+        "period": period,
         "threshold": threshold_text(framework, formats.localize(threshold)),
     }
     return ExcelExport(
-        filename=f"nhu-cau-boi-duong-{year}.xlsx",
+        filename=f"nhu-cau-boi-duong-{framework.period_slug(quarter)}.xlsx"
+        if framework
+        else "nhu-cau-boi-duong.xlsx",
         sheet_title=_("Training needs"),
         title=title,
         scope=unit[1].name if unit else request.user.scope_label,

@@ -905,6 +905,20 @@ def person_history(person, *, user) -> PersonHistory:
     )
 
 
+def sent_back(assessment, history):
+    """The history's row that sent this draft back (returned or reopened by the province, with its reason),
+    or None: the unit reads why on the assessment while it corrects it, the secretary on their page that
+    it was (core.history.history_rows of the assessment, with models.workflow_step)."""
+    if not assessment.is_draft:
+        return None
+    for row in history:  # newest first
+        if row.step in ("return", "reopen"):
+            return row
+        if row.step == "submit":
+            return None
+    return None
+
+
 @dataclass
 class SelfItem:
     """One period a secretary self-assesses: the framework, its quarter, and the assessment once begun."""
@@ -923,7 +937,8 @@ class SelfItem:
         """A self-assessment draft with criteria not scored yet: (scored, criteria), as its form says "đã chấm
         1/11 tiêu chí"; its points are a partial sum, not a score. None otherwise."""
         assessment = self.assessment
-        if assessment is None or not assessment.is_self_draft:
+        # Their draft as it was when the unit assessed in their place, too (Assessment.self_step_skipped).
+        if assessment is None or not (assessment.is_self_draft or assessment.self_step_skipped):
             return None
         scored, of = assessment.self_scored, assessment.self_criteria
         return (scored, of) if scored < of else None
@@ -931,9 +946,22 @@ class SelfItem:
     @property
     def period_label(self) -> str:
         """As the assessment's own page says it ("Q4/2026", "2026"), before the assessment exists too."""
-        if self.quarter:
-            return _("Q%(quarter)s/%(year)s") % {"quarter": self.quarter, "year": self.framework.year}
-        return str(self.framework.year)
+        return self.framework.period_label(self.quarter)
+
+
+def period_ends_on(framework: Framework, quarter: int | None = None) -> datetime.date:
+    """The last day of the period an assessment covers: its quarter's in a quarterly framework, else the
+    framework's year's (reminders.period_closes_on)."""
+    if quarter:
+        return quarter_days(framework.year, quarter, datetime.date.max)[1]
+    return datetime.date(framework.year, 12, 31)
+
+
+def self_step_over(framework: Framework, quarter: int | None = None, *, today=None) -> bool:
+    """Whether the unit may assess in the place of a secretary who has not submitted their self-assessment:
+    Regulation 366 puts theirs first, but a secretary who never sends it must not keep their unit from
+    assessing them for ever, so once the period has ended it no longer waits (services.check_self_step)."""
+    return (today or timezone.localdate()) > period_ends_on(framework, quarter)
 
 
 def quarter_days(year: int, quarter: int, today) -> tuple:

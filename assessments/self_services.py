@@ -74,6 +74,14 @@ def self_assessment_save(
         assessment = lock_current(own, pk=existing, version=version or None)
         if version == 0:
             raise StaleEdit(assessment, loaded_version=0)
+        if assessment.self_step_skipped:
+            raise ValidationError(
+                _(
+                    "The period ended before you submitted your self-assessment, and your unit has assessed "
+                    "you in your place: it can no longer change."
+                ),
+                code="self_closed",
+            )
         if not assessment.is_self_draft:
             raise ValidationError(
                 _("Your self-assessment was submitted to your unit; it can no longer change."),

@@ -16,10 +16,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.history import history_rows
+
 from . import self_services, services
 from .forms import SelfAssessmentForm
-from .models import Assessment, Score
-from .selectors import own_assessment_years, self_assessments_for
+from .models import Assessment, Score, workflow_step
+from .selectors import own_assessment_years, period_ends_on, self_assessments_for, sent_back
 
 
 def secretary_view(view_func):
@@ -132,7 +134,7 @@ def self_detail(request, pk):
     unit_shown = assessment.shows_unit_scores
     # An assessment the unit made without the secretary's step (an earlier year's, a framework without it):
     # only the unit's scores, no column of dashes for theirs.
-    self_shown = assessment.is_self_draft or assessment.was_self_assessed
+    self_shown = assessment.is_self_draft or assessment.shows_self_scores
     framework = assessment.framework
     self_values = {s.criterion_id: (s.value, s.comment) for s in assessment.self_scores.all()}
     reviews = {r.group_id: r for r in assessment.group_reviews.all()}
@@ -162,6 +164,13 @@ def self_detail(request, pk):
                 "comment": score.comment if unit_shown else "",
             }
         )
+    # Reopened or returned by the province: the scores they had read are gone for the time being, said so
+    # (the day only: the reason was written for the unit).
+    back = (
+        sent_back(assessment, history_rows(assessment.history, limit=20, steps=workflow_step))
+        if assessment.is_unit_reviewing
+        else None
+    )
     return render(
         request,
         "assessments/self_detail.html",
@@ -170,5 +179,7 @@ def self_detail(request, pk):
             "groups": list(groups.values()),
             "unit_shown": unit_shown,
             "self_shown": self_shown,
+            "sent_back": back,
+            "period_end": period_ends_on(framework, assessment.quarter),
         },
     )

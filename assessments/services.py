@@ -22,7 +22,7 @@ from .models import (
     Score,
     SkillGroup,
 )
-from .selectors import assessed_elsewhere
+from .selectors import assessed_elsewhere, self_step_over
 
 _SAME = object()  # framework_copy: the copied framework's own province
 
@@ -170,7 +170,7 @@ def assessment_save(
             raise
     if assessment is not None and assessment.is_locked:
         raise ValidationError(_("This assessment is confirmed and locked."), code="locked")
-    check_self_step(person=person, framework=framework, assessment=assessment)
+    steps_in = check_self_step(person=person, framework=framework, assessment=assessment, quarter=quarter)
     if submit and any(values.get(c.pk) is None for c in criteria):
         raise ValidationError(
             _("Every criterion needs a score before the assessment is submitted."), code="incomplete"
@@ -199,6 +199,8 @@ def assessment_save(
             district_id=commune.district_id,
             province_id=commune.province_id,
         )
+    if steps_in:
+        assessment.self_step_skipped = True  # kept: their step stays skipped, whatever the unit saves later
     # Derived before saving, so one save (and one history record) carries scores' results too.
     derived = scoring.derive(framework=framework, criteria=criteria, values=values)
     assessment.overall_score, assessment.rating = derived.overall, derived.rating
@@ -208,8 +210,10 @@ def assessment_save(
     if submit:
         assessment.status = Assessment.Status.SUBMITTED
         assessment.submitted_at = timezone.now()
-    elif assessment.is_awaiting_review:
-        assessment.status = Assessment.Status.DRAFT  # the unit's review, saved as its draft
+    elif assessment.in_self_step:
+        # The unit's review, saved as its draft; or its assessment in the place of a secretary whose period
+        # ended with their self-assessment still a draft (check_self_step), closed to them from now on.
+        assessment.status = Assessment.Status.DRAFT
     assessment.save()
     Score.objects.filter(assessment=assessment).delete()
     Score.objects.bulk_create(
@@ -286,23 +290,32 @@ def has_secretary_account(person: Person) -> bool:
     return get_user_model().objects.filter(person=person, role="secretary", is_active=True).exists()
 
 
-def check_self_step(*, person: Person, framework: Framework, assessment: Assessment | None) -> None:
+def check_self_step(
+    *, person: Person, framework: Framework, assessment: Assessment | None, quarter: int | None = None
+) -> bool:
     """Where the framework asks for a self-assessment and the secretary has an account, the unit assesses
-    only after the secretary has submitted theirs. Without an account the unit enters as ever."""
+    only after the secretary has submitted theirs, until the period has ended (selectors.self_step_over):
+    then it may assess in their place, over their draft if they began one, and this says it does (True).
+    Without an account the unit enters as ever."""
     if assessment is not None:
-        if assessment.is_self_draft:
-            raise ValidationError(
-                _("%(person)s is still writing their self-assessment; the unit reviews it once submitted.")
-                % {"person": person.full_name},
-                code="self_assessing",
-            )
-        return
-    if framework.self_assessment and has_secretary_account(person):
+        if not assessment.is_self_draft:
+            return False
+        if self_step_over(framework, quarter):
+            return True
         raise ValidationError(
-            _("%(person)s assesses themselves first (they have an account); the unit reviews it then.")
+            _("%(person)s is still writing their self-assessment; the unit reviews it once submitted.")
             % {"person": person.full_name},
-            code="awaiting_self_assessment",
+            code="self_assessing",
         )
+    if not (framework.self_assessment and has_secretary_account(person)):
+        return False
+    if self_step_over(framework, quarter):
+        return True
+    raise ValidationError(
+        _("%(person)s assesses themselves first (they have an account); the unit reviews it then.")
+        % {"person": person.full_name},
+        code="awaiting_self_assessment",
+    )
 
 
 def _require_provincial(user) -> None:
@@ -392,7 +405,8 @@ def commune_grid_save(
     *, entries, framework: Framework, criteria, assessor, submit: bool, quarter: int | None = None
 ) -> int:
     """Save the commune grid's rows; returns how many were saved. Each entry has the row's `person`, its
-    `assessment` (or None), `locked` (assessed by another unit, or waiting for the secretary), the typed
+    `assessment` (or None), `locked` (assessed by another unit, waiting for the secretary, sent or confirmed),
+    the typed
     `values` per criterion, the `comment` and the version the grid was `loaded` with. Only the unit's
     drafts change here: a sent or confirmed row is skipped, whatever was posted for it, and not counted. A
     row sent or confirmed by someone else since the grid was opened refuses the whole grid (StaleEdit)
@@ -400,7 +414,10 @@ def commune_grid_save(
     open_entries = []
     for entry in entries:
         assessment = entry.assessment
-        if entry.locked or (assessment is not None and not assessment.is_unit_draft):
+        # A self-assessment draft is typed over only once its period has ended (the grid's `steps_in`, and
+        # check_self_step again as it is saved).
+        open_to_unit = assessment is None or assessment.is_unit_draft or assessment.is_self_draft
+        if entry.locked or not open_to_unit:
             if assessment is not None and entry.loaded not in (None, assessment.version):
                 if assessment.is_locked:
                     raise confirmed_since(assessment)

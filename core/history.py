@@ -9,7 +9,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import models
@@ -71,12 +71,13 @@ def _is_count(model_field) -> bool:
     )
 
 
-def display_value(model_field, value, names: dict | None = None) -> str:
+def display_value(model_field, value, names: dict | None = None, *, places: int | None = None) -> str:
     """A field's value as the portal writes it wherever a change is shown (the history on a page, a stale
     edit's message, Django admin's history): a choice by its label, a related object by its name (from
     `names`, read once for a page's rows; without them asked here, for the one value of a stale edit's
     message), a moment in Vietnam's time, a date dd/mm/yyyy, a score with the language's separators, a
-    count grouped by three ("1.200"), nothing as "—"."""
+    count grouped by three ("1.200"), nothing as "—". `places`, given, is how many places a decimal is
+    written with, as the page writes that value (an assessment's scores: its framework's, "77" in points)."""
     if isinstance(value, list) and value:  # a many-to-many field tracked by the history
         return ngettext("%(count)d chosen", "%(count)d chosen", len(value)) % {"count": len(value)}
     if value is None or value == "" or value == []:
@@ -98,6 +99,8 @@ def display_value(model_field, value, names: dict | None = None) -> str:
     if isinstance(value, date):
         return formats.date_format(value, "SHORT_DATE_FORMAT")
     if isinstance(value, Decimal | float):
+        if places is not None:
+            value = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
         return formats.number_format(value, use_l10n=True)  # a score: "2,82" in Vietnamese
     if (model_field.model._meta.label_lower, model_field.name) in _REASON_FIELDS:
         return reason_text(str(value))
@@ -116,12 +119,18 @@ def _same_save(earlier, later) -> bool:
 
 
 def history_rows(
-    history, *, limit: int = 20, hidden: frozenset[str] = frozenset(), steps=None
+    history,
+    *,
+    limit: int = 20,
+    hidden: frozenset[str] = frozenset(),
+    steps=None,
+    places: int | None = None,
 ) -> list[HistoryRow]:
     """The latest `limit` changes of a history queryset (e.g. `branch.history`), newest first; the fields
     in `hidden` (sensitive ones the reader may not see) are left out. `steps(previous, record)`, given,
     names a change that is a step of the model's workflow: `(step, label)`, the label said in place of
-    "Changed" (an assessment's "Gửi", "Xác nhận"), or None for an ordinary change."""
+    "Changed" (an assessment's "Gửi", "Xác nhận"), or None for an ordinary change. `places`: the places
+    its decimals are written with, as its page writes them (display_value)."""
     records = list(
         history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
     )
@@ -178,7 +187,7 @@ def history_rows(
                 when=timezone.localtime(record.history_date),
                 who=record.history_user,
                 action=action,
-                changes=[_change(tracked[c.field], c, names, ended) for c in changes],
+                changes=[_change(tracked[c.field], c, names, ended, places) for c in changes],
                 reason=reason_text(record.history_change_reason or ""),
                 step=step,
             )
@@ -186,11 +195,11 @@ def history_rows(
     return rows
 
 
-def _change(model_field, change, names: dict, ended: dict) -> Change:
+def _change(model_field, change, names: dict, ended: dict, places: int | None = None) -> Change:
     """One field's change as shown. Two units of one name (the 2025 reform's Xã Tập Ngãi took the name of
     the old one it absorbed) are told apart by the day the old one ended."""
-    old = display_value(model_field, change.old, names)
-    new = display_value(model_field, change.new, names)
+    old = display_value(model_field, change.old, names, places=places)
+    new = display_value(model_field, change.new, names, places=places)
     if old == new and change.old != change.new and isinstance(model_field, models.ForeignKey):
         old, new = (
             ended_label(label, ended.get((model_field.name, value)))

@@ -249,9 +249,14 @@ class TestQuarters:
         client.force_login(tieu_can_officer)
         parts = [g.name for g in quarterly.groups.order_by("order")]
         points = {}
-        for quarter in ("", "1"):  # the latest quarter unless another is chosen, as the page
-            query = {"framework": quarterly.pk, "quarter": quarter}
-            export = read_export(client.get(reverse("assessments:assessment_export"), query))
+        for quarter, period in (("", str(quarterly.year)), ("1", f"quy-1-{quarterly.year}")):
+            query = {"framework": quarterly.pk, "quarter": quarter}  # "": every quarter
+            response = client.get(reverse("assessments:assessment_export"), query)
+            export = read_export(response)
+            # QA3 F8: a quarter's file and title name it (every quarter was danh-gia-ky-nang-2026.xlsx).
+            assert f'filename="danh-gia-ky-nang-{period}.xlsx"' in response["Content-Disposition"]
+            title = f"Quý 1/{quarterly.year}" if quarter else str(quarterly.year)
+            assert f"Danh sách đánh giá kỹ năng {title}" in export.sheet["A1"].value
             assert export.header[3:9] == ("Năm", "Quý", *parts, "Điểm chung")
             page = client.get(reverse("assessments:assessment_list"), query).context["assessments"]
             assert [row[4] for row in export.rows] == [a.quarter for a in page]
@@ -301,11 +306,13 @@ class TestQuarters:
         assert f"Chưa có đánh giá đã gửi hoặc đã xác nhận Quý 4/{quarterly.year}" in empty
         needs = client.get(training, {"framework": quarterly.pk, "quarter": 1}).context["needs"]
         assert needs.groups[0].count == 1 and needs.counted == 1
-        export = read_export(
-            client.get(
-                reverse("assessments:training_needs_export"), {"framework": quarterly.pk, "quarter": 1}
-            )
+        response = client.get(
+            reverse("assessments:training_needs_export"), {"framework": quarterly.pk, "quarter": 1}
         )
+        export = read_export(response)
+        name = f'filename="nhu-cau-boi-duong-quy-1-{quarterly.year}.xlsx"'
+        assert name in response["Content-Disposition"]
+        assert export.sheet["A1"].value.startswith(f"Nhu cầu bồi dưỡng Quý 1/{quarterly.year}: ")
         assert export.column("Họ và tên") == [person.full_name] and "Quý: 1" in export.sheet["A3"].value
         # A later quarter still in drafts: the reports open on the latest they count, the list on the draft's.
         assessment_save(
@@ -413,6 +420,25 @@ def test_the_summary_of_points_says_each_average_out_of_its_maximum(points, worl
     first = points.groups.order_by("order").first()
     assert f"/ {first.max_points}</span>" in page and "thang 100 điểm" in page
     assert "các phần cộng lại bằng 100" in page and "Điểm từ 0 đến 100" not in page
+    # QA3 F9: one format for a score in points, whole as on the assessment's page (Framework.score_places):
+    # the overall average, each part's and the units' rows said "92,00" and "22,00 / 30".
+    low = first.max_points - criteria[0].max_points
+    assert 'data-stat="average">92<' in page and "92,00" not in page
+    assert f'{low} <span class="small text-muted fw-normal">/ {first.max_points}</span>' in page
+    assert f"{low},00" not in page
+    # The assessment's history too ("Điểm chung: — → 92,00" beside "Điểm chung 92").
+    assessment = Assessment.objects.get(framework=points)
+    assessment_save(
+        person=assessment.person,
+        framework=points,
+        assessor=tieu_can_officer,
+        values=full_marks(criteria, c0=0, c1=0),
+        assessment=assessment,
+        version=assessment.version,
+    )
+    detail = " ".join(client.get(assessment.get_absolute_url()).content.decode().split())
+    history = detail[detail.index("Lịch sử thay đổi") :]
+    assert "<del>92</del> → <ins>84</ins>" in history and "92,00" not in history
 
 
 def test_training_needs_in_points_compare_each_with_a_share_of_its_own_points(

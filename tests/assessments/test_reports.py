@@ -719,7 +719,22 @@ def test_the_list_export_says_what_a_draft_still_waits_for(client, world, tieu_c
         assessment=world["tieu_can_assessment"],
     )
     client.force_login(tieu_can_officer)
-    assert list_export(client).column("Xếp loại") == ["còn 2 tiêu chí chưa chấm"]
+    export = list_export(client)
+    assert export.column("Xếp loại") == ["còn 2 tiêu chí chưa chấm"]
+    # QA3 F6: no overall score either (the mean of the criteria scored so far sorted as one): in the file,
+    # the list, the grid and the assessment's page, as the reports count no draft.
+    assessment = Assessment.objects.get(pk=world["tieu_can_assessment"].pk)
+    assert assessment.overall_score == 4 and export.column("Điểm chung") == [None]
+    listed = client.get(reverse("assessments:assessment_list")).content.decode()
+    assert ">4,00<" not in listed and "còn 2 tiêu chí chưa chấm" in listed
+    grid = client.get(
+        reverse("assessments:commune_grid", args=[world["tieu_can"].commune.code]),
+        {"framework": assessment.framework_id},
+    ).content.decode()
+    result = grid.split('class="grid-score"')[1].split("</div>")[0]
+    assert "còn 2 tiêu chí chưa chấm" in result and "4,00" not in result
+    detail = client.get(assessment.get_absolute_url()).content.decode()
+    assert '<div class="stat-value">—</div>' in detail
 
 
 def test_the_list_export_is_laid_out_for_sending(client, scored, tra_vinh_staff):

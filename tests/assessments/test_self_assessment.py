@@ -385,6 +385,10 @@ class TestTheUnitsReview:
         mine.force_login(secretary)
         page = mine.get(reverse("assessments:self_detail", args=[assessment.pk]))
         assert page.status_code == 200
+        # QA3 F5: reopened, not "not yet reviewed" (they had read the confirmed score): when, and what next.
+        card = " ".join(page.text.split("data-sent-back>")[1].split("</div>")[0].split())
+        assert f"Được mở lại để sửa ngày {timezone.localdate():%d/%m/%Y}." in card
+        assert "Đơn vị chưa đánh giá" not in page.text and "Sai điểm" not in page.text
 
     def test_the_units_review_draft_reads_to_the_secretary_as_the_unit_reviewing(
         self, secretary, secretary_client, self_framework, criteria, tieu_can_officer
@@ -758,3 +762,139 @@ class TestWiring:
         link = line[line.index(f"?framework={quarterly.pk}&amp;status=cho_don_vi") :]
         link = reverse("assessments:assessment_list") + link[: link.index('"')].replace("&amp;", "&")
         assert [a.person for a in client.get(link).context["assessments"]] == [secretary.person]
+
+
+class TestTheUnitStepsInOnceThePeriodHasEnded:
+    """QA3 F2: a secretary with an account who never sent their self-assessment kept their unit from assessing
+    them for the whole period, and for ever after. Once the period has ended (a quarter's last day, a year's
+    31/12) the unit assesses in their place, over their draft if they began one, which is then closed to them
+    and keeps what they had scored, read-only; before, the rule stands and the grid says until when."""
+
+    @pytest.fixture
+    def last_year(self, world):
+        """Last year's quarterly framework: every quarter of it has ended."""
+        return framework_create_points(
+            year=timezone.localdate().year - 1,
+            province=world["tieu_can"].commune.province,
+            name="Theo quý năm trước",
+            self_assessment=True,
+            period=Period.QUARTER,
+        )
+
+    @pytest.fixture
+    def this_year(self, world):
+        return framework_create_points(
+            year=timezone.localdate().year,
+            province=world["tieu_can"].commune.province,
+            name="Theo quý năm nay",
+            self_assessment=True,
+            period=Period.QUARTER,
+        )
+
+    def test_the_unit_assesses_over_a_draft_and_a_missing_one_once_the_period_ended(
+        self, secretary, last_year, this_year, world, tieu_can_officer
+    ):
+        from assessments.models import SelfScore
+
+        person = world["tieu_can_person"]
+        criteria = services.framework_criteria(last_year)
+        draft = self_services.self_assessment_save(
+            user=secretary, framework=last_year, values={criteria[0].pk: 5}, quarter=3
+        )
+        saved = services.assessment_save(
+            person=person, framework=last_year, assessor=tieu_can_officer, values=marks(criteria), quarter=3
+        )
+        assert saved.pk == draft.pk and saved.status == S.DRAFT and saved.overall_score == 100
+        assert saved.self_step_skipped and saved.shows_self_scores and not saved.was_self_assessed
+        # What they had scored stays theirs, read-only: their draft is closed to them.
+        assert saved.self_overall_score == 5
+        assert SelfScore.objects.get(assessment=saved, criterion=criteria[0]).value == 5
+        with pytest.raises(ValidationError) as refused:
+            self_services.self_assessment_save(
+                user=secretary, framework=last_year, values=marks(criteria), quarter=3, version=saved.version
+            )
+        assert refused.value.code == "self_closed"
+        # Never begun: the unit assesses them as one without an account.
+        missing = services.assessment_save(
+            person=person, framework=last_year, assessor=tieu_can_officer, values=marks(criteria), quarter=2
+        )
+        assert missing.self_step_skipped and not missing.shows_self_scores
+        # A secretary without an account is assessed as ever, not "in their place".
+        plain = person_with_term(branch=BranchFactory(commune=world["tieu_can"].commune, name="Ấp Không Có"))
+        ordinary = services.assessment_save(
+            person=plain, framework=last_year, assessor=tieu_can_officer, values=marks(criteria), quarter=3
+        )
+        assert not ordinary.self_step_skipped and not ordinary.is_unit_reviewing
+        # The quarter under way: the secretary still comes first.
+        with pytest.raises(ValidationError) as refused:
+            services.assessment_save(
+                person=person,
+                framework=this_year,
+                assessor=tieu_can_officer,
+                values=marks(criteria),
+                quarter=(timezone.localdate().month - 1) // 3 + 1,
+            )
+        assert refused.value.code == "awaiting_self_assessment"
+
+    def test_the_grid_opens_the_rows_once_the_period_ended_and_says_until_when_before(
+        self, secretary, last_year, this_year, world, as_persona
+    ):
+        person = world["tieu_can_person"]
+        criteria = services.framework_criteria(last_year)
+        draft = self_services.self_assessment_save(
+            user=secretary, framework=last_year, values={criteria[0].pk: 5}, quarter=3
+        )
+        client = as_persona("tieu_can_officer")
+        url = reverse("assessments:commune_grid", args=[world["tieu_can"].commune.code])
+        cell = f'name="s-{person.pk}-{criteria[0].pk}"'
+        for quarter in (2, 3):
+            page = " ".join(client.get(url, {"framework": last_year.pk, "quarter": quarter}).text.split())
+            row = page.split(cell)[1].split("</tr>")[0]
+            assert "disabled" not in page.split(cell)[1].split(">")[0], quarter
+            assert "Chưa tự đánh giá — đơn vị đánh giá thay" in row and "Chờ Bí thư" not in row, quarter
+        # Under the unit's cells, what they had scored of their draft.
+        assert "self-score-cell" in row
+        data = {"framework": last_year.pk, "quarter": 3, "save": "1", f"v-{person.pk}": str(draft.version)}
+        data |= {f"s-{person.pk}-{c.pk}": str(c.max_points) for c in criteria}
+        assert client.post(url, data).status_code == 302
+        draft.refresh_from_db()
+        assert draft.status == S.DRAFT and draft.overall_score == 100 and draft.self_overall_score == 5
+        # The quarter under way: read-only, and the day the unit may step in.
+        quarter = (timezone.localdate().month - 1) // 3 + 1
+        from assessments.selectors import period_ends_on
+
+        page = " ".join(client.get(url, {"framework": this_year.pk, "quarter": quarter}).text.split())
+        row = page.split(f">{person.full_name}</a>")[1].split("</tr>")[0]
+        assert f'name="s-{person.pk}-' not in row  # as text: nothing to type in
+        end = period_ends_on(this_year, quarter)
+        assert "Chờ Bí thư Chi đoàn tự đánh giá" in row
+        assert f"Sau ngày {end:%d/%m/%Y} (hết kỳ đánh giá), đơn vị được đánh giá thay." in row
+
+    def test_the_secretarys_page_says_the_unit_assessed_in_their_place(
+        self, secretary, secretary_client, last_year, world, tieu_can_officer
+    ):
+        criteria = services.framework_criteria(last_year)
+        draft = self_services.self_assessment_save(
+            user=secretary, framework=last_year, values={criteria[0].pk: 5}, quarter=3
+        )
+        services.assessment_save(
+            person=world["tieu_can_person"],
+            framework=last_year,
+            assessor=tieu_can_officer,
+            values=marks(criteria),
+            quarter=3,
+        )
+        page = " ".join(
+            secretary_client.get(reverse("assessments:self_detail", args=[draft.pk])).text.split()
+        )
+        assert (
+            f"Kỳ đánh giá đã kết thúc ngày 30/09/{last_year.year} mà bạn chưa gửi bản tự đánh giá: "
+            "đơn vị đánh giá thay bạn."
+        ) in page
+        # Their draft's score stays, read-only; the unit's shows once sent; no way back into the form.
+        assert 'id="self-score">5</div>' in page and "Điểm đơn vị chấm sẽ hiện ở đây khi đơn vị gửi." in page
+        assert "Tiếp tục" not in page and "Đơn vị chưa đánh giá" not in page
+        form = reverse("assessments:self_form", args=[last_year.pk]) + "?quarter=3"
+        assert secretary_client.get(form).status_code in (302, 404)
+        listing = " ".join(secretary_client.get(reverse("assessments:self_list")).text.split())
+        assert "Chưa tự đánh giá — đơn vị đánh giá thay bạn." in listing
