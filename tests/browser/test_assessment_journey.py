@@ -1,7 +1,7 @@
 """Skill assessments in a real browser: a district officer scores a whole commune from the keyboard, the
 province confirms, the summary shows the new average; the whole grid typed from a paper sheet row after
-row, each row then showing its score and rating; the grid opened from the list in one step; and the grid
-on a phone."""
+row, each row then showing its score and rating, and on points out of 100 with a sent row in the middle;
+the grid opened from the list in one step; and the grid on a phone."""
 
 import importlib
 import re
@@ -11,8 +11,9 @@ import pytest
 from django.apps import apps
 from playwright.sync_api import expect
 
+from assessments.framework_services import framework_create_points
 from assessments.models import Assessment, Framework
-from assessments.services import framework_copy, framework_criteria
+from assessments.services import assessment_save, framework_copy, framework_criteria
 from tests.browser.conftest import _page, login
 from tests.conftest import PASSWORD
 from tests.factories import BranchFactory, person_with_term
@@ -52,10 +53,12 @@ def grid_row(page, name: str):
     return page.locator("#assessment-grid tbody tr", has_text=name)
 
 
+def cell_list(page, name: str) -> list[str]:
+    return grid_row(page, name).locator("input.score-input").evaluate_all("(ins) => ins.map(i => i.value)")
+
+
 def cell_values(page, name: str) -> str:
-    return "".join(
-        grid_row(page, name).locator("input.score-input").evaluate_all("(ins) => ins.map(i => i.value)")
-    )
+    return "".join(cell_list(page, name))
 
 
 def type_row(page, name: str, digits: str) -> None:
@@ -307,7 +310,9 @@ def test_a_paper_sheet_is_typed_row_after_row_and_each_row_shows_its_score(
     office_page, live_server, framework_2026, tieu_can_officer, hieu_tu_secretaries
 ):
     """Issue 14: one click in the first cell, then every digit of the sheet, row after row, and Enter; at
-    1366 px the score and status column stays in view."""
+    1366 px the score and status column stays in view. Then points out of 100: each cell moves on once no
+    digit more fits, the arrow keys and Enter skip a sent row, and Enter in a comment moves to the next
+    row's comment without sending the grid."""
     page = office_page
     people = hieu_tu_secretaries
     criteria = framework_criteria(framework_2026)
@@ -339,6 +344,68 @@ def test_a_paper_sheet_is_typed_row_after_row_and_each_row_shows_its_score(
         box = result.bounding_box()
         assert box["x"] + box["width"] <= 1366, (name, box)
         assert uncovered(result.locator(".grid-score strong"))
+
+    # The same commune on points out of 100 (criteria of 7 to 10 points), the middle row's assessment sent.
+    points = framework_create_points(year=2025, province=tieu_can_officer.district.province, name="Thang 100")
+    point_criteria = framework_criteria(points)
+    assert [c.max_points for c in point_criteria] == [8, 8, 7, 7] + [10] * 7
+    first, sent, last = order
+    assessment_save(
+        person=people[sent],
+        framework=points,
+        assessor=tieu_can_officer,
+        values={c.pk: c.max_points for c in point_criteria},
+        submit=True,
+    )
+    page.goto(f"{live_server.url}/assessments/grid/29350/?framework={points.pk}")
+    expect(grid_row(page, sent).locator("input")).to_have_count(0)  # shown as text
+    first_cells, last_cells = (grid_row(page, name).locator("input.score-input") for name in (first, last))
+    first_cells.first.click()
+    # A cell moves on once no digit more could make a valid score: "9" of 10 at once, "1" waits for "10",
+    # a 0 is whole; then past the sent row to the next row's first cell.
+    page.keyboard.type("7657" + "9" + "10" + "0" + "8765")
+    points_typed = ["7", "6", "5", "7", "9", "10", "0", "8", "7", "6", "5"]
+    assert cell_list(page, first) == points_typed
+    expect(last_cells.first).to_be_focused()
+    # A comma typed after a score that moved on stays with it, to be refused as typed, not a silent 7.
+    page.keyboard.type("7,5")
+    assert cell_list(page, last)[:2] == ["7,5", ""]
+    expect(last_cells.first).to_be_focused()
+
+    # Arrow keys and Enter skip the sent row, both ways.
+    for key, cells in [("ArrowUp", first_cells), ("ArrowDown", last_cells), ("Shift+Enter", first_cells)]:
+        page.keyboard.press(key)
+        expect(cells.first).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(last_cells.first).to_be_focused()
+    page.keyboard.press("ArrowDown")  # the last row: it stays
+    expect(last_cells.first).to_be_focused()
+
+    # Enter in a comment moves to the next row's comment, as in the score cells; it never sends the grid.
+    first_comment = grid_row(page, first).locator(f"input[name=c-{people[first].pk}]")
+    last_comment = grid_row(page, last).locator(f"input[name=c-{people[last].pk}]")
+    first_comment.click()
+    page.keyboard.type("Chăm chỉ")
+    page.keyboard.press("Enter")
+    expect(last_comment).to_be_focused()
+    page.keyboard.press("Shift+Enter")
+    expect(first_comment).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    expect(last_comment).to_be_focused()
+    page.keyboard.press("Enter")  # the last row's comment: it stays, nothing is sent
+    expect(last_comment).to_be_focused()
+    expect(first_comment).to_have_value("Chăm chỉ")
+    expect(page.locator("#grid-errors")).to_have_count(0)
+
+    last_cells.first.click()
+    page.keyboard.type("7")
+    with page.expect_navigation():
+        page.locator("#assessment-grid").get_by_role("button", name="Lưu nháp", exact=True).click()
+    expect(page.locator(".alert-success")).to_contain_text("Đã lưu nháp 2 đánh giá")
+    typed = Assessment.objects.get(person=people[first], framework=points)
+    assert typed.comment == "Chăm chỉ"
+    scores = typed.scores.order_by("criterion__group__order", "criterion__order")
+    assert [score.value for score in scores] == [int(value) for value in points_typed]
 
 
 def test_staff_open_a_communes_grid_from_the_list_in_one_step(
