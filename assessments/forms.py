@@ -55,7 +55,8 @@ def score_field(
             attrs={
                 "inputmode": "numeric",
                 "autocomplete": "off",
-                # The grid moves to the next cell once this many digits are typed (assessment_grid.js).
+                # One of the grid's signs that a score is complete: this many digits, or a digit more would
+                # pass the maximum (assessment_grid.js, `complete`).
                 "data-digits": len(str(high)),
                 "class": "form-control form-control-sm score-input",
                 # What the running tally (ScoreTally) counts: a whole number in this range.
