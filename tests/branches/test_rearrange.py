@@ -21,6 +21,18 @@ pytestmark = pytest.mark.django_db
 
 ON = datetime.date(2026, 3, 1)
 LAST = datetime.date(2026, 2, 28)
+#: Ấp Tân Lập split in two on 01/03/2026, as the split form posts it
+SPLIT = {
+    "on": "01/03/2026",
+    "name_1": "Ấp Tân Lập Trong",
+    "kind_1": "ap",
+    "member_count_1": "20",
+    "name_2": "Ấp Tân Lập Ngoài",
+    "kind_2": "ap",
+    "member_count_2": "10",
+    "kind_3": "ap",
+    "kind_4": "ap",
+}
 
 
 @pytest.fixture
@@ -211,17 +223,7 @@ def test_the_merge_confirmed_is_the_merge_reviewed(w, client):
 def test_the_split_confirmed_is_the_split_reviewed(w, client):
     client.force_login(w["commune_officer"])
     url = reverse("secretaries:branch_split", args=[w["x"].pk])
-    data = {
-        "on": "01/03/2026",
-        "name_1": "Ấp Tân Lập Trong",
-        "kind_1": "ap",
-        "member_count_1": "20",
-        "name_2": "Ấp Tân Lập Ngoài",
-        "kind_2": "ap",
-        "member_count_2": "10",
-        "kind_3": "ap",
-        "kind_4": "ap",
-    }
+    data = dict(SPLIT)
     review = client.post(url, data)
     assert "Tách ngày 01/03/2026: “Ấp Tân Lập” chấm dứt ngày 28/02/2026." in review.content.decode()
     changed = {**data, "name_2": "Ấp Tân Lập Giữa", "reviewed": _reviewed(review)}
@@ -251,17 +253,7 @@ def test_merge_form_refuses_a_date_before_founding_next_to_the_field(w, client):
 def test_split_through_the_form(w, client):
     client.force_login(w["commune_officer"])
     url = reverse("secretaries:branch_split", args=[w["x"].pk])
-    data = {
-        "on": "01/03/2026",
-        "name_1": "Ấp Tân Lập Trong",
-        "kind_1": "ap",
-        "member_count_1": "20",
-        "name_2": "Ấp Tân Lập Ngoài",
-        "kind_2": "ap",
-        "member_count_2": "10",
-        "kind_3": "ap",
-        "kind_4": "ap",
-    }
+    data = dict(SPLIT)
     review = client.post(url, data)
     assert "data-split-preview" in review.content.decode()
     assert _branch(w["x"]).ended_on is None
@@ -274,17 +266,7 @@ def test_split_through_the_form(w, client):
 def test_a_split_part_of_no_member_is_refused_beside_its_count(w, client):
     client.force_login(w["commune_officer"])
     url = reverse("secretaries:branch_split", args=[w["x"].pk])
-    data = {
-        "on": "01/03/2026",
-        "name_1": "Ấp Tân Lập Trong",
-        "kind_1": "ap",
-        "member_count_1": "30",
-        "name_2": "Ấp Tân Lập Ngoài",
-        "kind_2": "ap",
-        "member_count_2": "0",
-        "kind_3": "ap",
-        "kind_4": "ap",
-    }
+    data = {**SPLIT, "member_count_1": "30", "member_count_2": "0"}
     response = client.post(url, data)
     assert response.context["form"].errors["member_count_2"] == [
         "Chi đoàn mới phải có ít nhất một đoàn viên."
